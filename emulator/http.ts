@@ -1,0 +1,92 @@
+// Minimal HTTP plumbing shared by the local stack's servers (no framework: a few routes each).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message)
+  }
+}
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > limit) {
+        reject(new HttpError(413, `request body over ${limit} bytes`))
+        req.destroy()
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const text = await readBody(req)
+  if (!text.trim()) return {}
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON')
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpError(400, 'body must be a JSON object')
+  return v as Record<string, unknown>
+}
+
+export function send(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8')
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void> | void
+
+export interface Route {
+  method: string
+  pattern: RegExp
+  handler: Handler
+}
+
+/** A server answering `routes` (first match wins); errors become JSON `{error}` with their status. */
+export function serve(routes: Route[], fallback?: Handler): Server {
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local')
+    const route = routes.find((r) => (r.method === '*' || r.method === req.method) && r.pattern.test(url.pathname))
+    const run = route
+      ? route.handler(req, res, url, (url.pathname.match(route.pattern) ?? []).slice(1).map(decodeURIComponent))
+      : fallback
+        ? fallback(req, res, url, [])
+        : sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` })
+    Promise.resolve(run).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500
+      if (status === 500) console.error(err)
+      if (!res.headersSent) sendJson(res, status, { error: (err as Error)?.message ?? String(err) })
+      else res.end()
+    })
+  })
+}
+
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
+  })
+}
+
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections?.()
+  })
+}

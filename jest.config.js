@@ -1,0 +1,49 @@
+// Three layers, one run: node (server, emulator, contracts against the local cloud), component
+// (pages and components in jsdom with @tarojs/components as DOM stand-ins) and miniprogram
+// (the compiled dist/weapp pages rendered by miniprogram-simulate with WeChat's WXML compiler).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'automatic' } },
+      target: 'es2021',
+    },
+    module: { type: 'commonjs' },
+  },
+]
+
+const common = {
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],
+}
+
+module.exports = {
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
+  projects: [
+    {
+      ...common,
+      displayName: 'node',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration}/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'component',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
+      moduleNameMapper: {
+        '^@tarojs/components$': '<rootDir>/test/stubs/taro-components.tsx',
+        '^@tarojs/taro$': '<rootDir>/test/stubs/taro.ts',
+        '\\.(css|scss|less)$': '<rootDir>/test/stubs/style.ts',
+      },
+    },
+    {
+      ...common,
+      displayName: 'miniprogram',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],
+    },
+  ],
+}

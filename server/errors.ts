@@ -1,0 +1,24 @@
+// The errcodes our cloud functions answer with. WeChat's own errcodes pass through inside errmsg
+// (and as `wxErrcode`) so they are never confused with ours.
+export const ErrCode = {
+  INVALID_ARGUMENT: 1001,
+  UNKNOWN_ACTION: 1002,
+  UNAUTHENTICATED: 1003,
+  FORBIDDEN: 1004,
+  NOT_FOUND: 1005,
+  CONFLICT: 1006,
+  UPSTREAM: 1502,
+  INTERNAL: 1500,
+} as const
+
+export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]
+
+/** An error a caller is meant to see: an errcode and a message naming the field or rule. */
+export class AppError extends Error {
+  constructor(readonly errcode: ErrCodeValue, message: string, readonly extra: Record<string, unknown> = {}) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+export const invalid = (field: string, rule: string) => new AppError(ErrCode.INVALID_ARGUMENT, `${field} ${rule}`)

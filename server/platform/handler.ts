@@ -1,0 +1,60 @@
+// The shape every cloud function shares: `{action, ...fields}` in, `{errcode: 0, ...result}` or
+// `{errcode, errmsg}` out. Identity comes from the cloud context only; a `userInfo` or `openid` in the
+// event is ignored.
+import { AppError, ErrCode } from '../errors'
+import type { Store } from '../store/port'
+import { asInput, type Input } from '../validate'
+import { instanceStore } from './store'
+import { callerIdentity, type CallerIdentity } from './wx-cloud'
+
+export interface ActionContext {
+  caller: CallerIdentity
+  store: Store
+}
+
+export type Action = (input: Input, ctx: ActionContext) => Promise<Record<string, unknown>>
+
+export interface Reply {
+  errcode: number
+  errmsg?: string
+  [k: string]: unknown
+}
+
+/** Actions that need a Mini Program caller get it here, or are refused. */
+export function requireOpenid(ctx: ActionContext): string {
+  if (!ctx.caller.openid) throw new AppError(ErrCode.UNAUTHENTICATED, 'this action needs a Mini Program caller (no OPENID in the cloud context)')
+  return ctx.caller.openid
+}
+
+export function createHandler(fn: string, actions: Record<string, Action>) {
+  return async function main(event: unknown): Promise<Reply> {
+    let action = '?'
+    try {
+      const input = asInput(event)
+      if (typeof input.action !== 'string') throw new AppError(ErrCode.INVALID_ARGUMENT, 'action must be a string')
+      action = input.action
+      const run = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined
+      if (!run) throw new AppError(ErrCode.UNKNOWN_ACTION, `unknown action ${action} for ${fn}; known: ${Object.keys(actions).join(', ')}`)
+      const ctx: ActionContext = { caller: callerIdentity(), store: await instanceStore() }
+      const result = await run(input, ctx)
+      return { errcode: 0, ...result }
+    } catch (err) {
+      if (err instanceof AppError) {
+        if (err.errcode === ErrCode.FORBIDDEN || err.errcode === ErrCode.UNAUTHENTICATED) {
+          console.warn(JSON.stringify({ level: 'warn', fn, action, refused: err.message, caller: safeCaller() }))
+        }
+        return { errcode: err.errcode, errmsg: err.message, ...err.extra }
+      }
+      console.error(JSON.stringify({ level: 'error', fn, action, error: (err as Error)?.stack ?? String(err) }))
+      return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }
+    }
+  }
+}
+
+function safeCaller(): CallerIdentity | undefined {
+  try {
+    return callerIdentity()
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,165 @@
+// The production adapter of the store port: the Cloud Development database, reached through the
+// `Database` object wx-server-sdk hands out. The local cloud runtime serves the same API over an
+// embedded store, so this code is exactly what runs in tests and in `npm start`.
+import type { Database, DbCommand, Transaction } from 'wx-server-sdk'
+import {
+  DEFAULT_QUERY_LIMIT,
+  DuplicateIdError,
+  MAX_QUERY_LIMIT,
+  isCondition,
+  isFieldOp,
+  type Filter,
+  type FindOptions,
+  type Patch,
+  type Store,
+  type StoredDoc,
+  type TxStore,
+} from './port'
+
+function toQuery(db: Database, filter: Filter): Record<string, unknown> {
+  const _ = db.command
+  const out: Record<string, unknown> = {}
+  for (const [field, v] of Object.entries(filter)) {
+    if (!isCondition(v)) {
+      out[field] = v
+      continue
+    }
+    switch (v.op) {
+      case 'eq': out[field] = _.eq(v.value); break
+      case 'neq': out[field] = _.neq(v.value); break
+      case 'gt': out[field] = _.gt(v.value); break
+      case 'gte': out[field] = _.gte(v.value); break
+      case 'lt': out[field] = _.lt(v.value); break
+      case 'lte': out[field] = _.lte(v.value); break
+      case 'in': out[field] = _.in(v.value as unknown[]); break
+    }
+  }
+  return out
+}
+
+function toUpdate(db: Database, patch: Patch): Record<string, unknown> {
+  const _ = db.command
+  const out: Record<string, DbCommand | unknown> = {}
+  for (const [field, v] of Object.entries(patch)) {
+    if (field === '_id') throw new Error('a patch may not change _id')
+    if (isFieldOp(v)) out[field] = v.op === 'inc' ? _.inc(v.value ?? 0) : _.remove()
+    else out[field] = v
+  }
+  return out
+}
+
+function withoutId(doc: StoredDoc): Record<string, unknown> {
+  const { _id, ...rest } = doc as StoredDoc & Record<string, unknown>
+  void _id
+  return rest
+}
+
+/** `doc(id).get()` rejects for a missing document; this is how that rejection reads. */
+function isNotFound(err: unknown): boolean {
+  return /does not exist|not exist|DOCUMENT_NOT_EXIST/i.test(String((err as Error)?.message ?? err))
+}
+
+function isDuplicate(err: unknown): boolean {
+  return /duplicate|already exists|E11000/i.test(String((err as Error)?.message ?? err))
+}
+
+class TxAdapter implements TxStore {
+  constructor(private readonly db: Database, private readonly tx: Transaction) {}
+
+  async get<T extends StoredDoc>(collection: string, id: string): Promise<T | null> {
+    try {
+      const res = await this.tx.collection(collection).doc(id).get()
+      return (res.data ?? null) as T | null
+    } catch (err) {
+      if (isNotFound(err)) return null
+      throw err
+    }
+  }
+
+  async insert<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    try {
+      await this.tx.collection(collection).add({ data: { ...withoutId(doc), _id: doc._id } })
+    } catch (err) {
+      if (isDuplicate(err)) throw new DuplicateIdError(collection, doc._id)
+      throw err
+    }
+  }
+
+  async set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    await this.tx.collection(collection).doc(doc._id).set({ data: withoutId(doc) })
+  }
+
+  async update(collection: string, id: string, patch: Patch): Promise<boolean> {
+    const res = await this.tx.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) })
+    return res.stats.updated > 0
+  }
+
+  async remove(collection: string, id: string): Promise<boolean> {
+    const res = await this.tx.collection(collection).doc(id).remove()
+    return res.stats.removed > 0
+  }
+}
+
+export class CloudStore implements Store {
+  constructor(private readonly db: Database) {}
+
+  async get<T extends StoredDoc>(collection: string, id: string): Promise<T | null> {
+    // A where() read answers an empty list for a missing document on every SDK version, where
+    // doc().get() rejects; both reach the same record.
+    const res = await this.db.collection(collection).where({ _id: id }).limit(1).get()
+    return (res.data[0] ?? null) as T | null
+  }
+
+  async insert<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    try {
+      await this.db.collection(collection).add({ data: { ...withoutId(doc), _id: doc._id } })
+    } catch (err) {
+      if (isDuplicate(err)) throw new DuplicateIdError(collection, doc._id)
+      throw err
+    }
+  }
+
+  async set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    await this.db.collection(collection).doc(doc._id).set({ data: withoutId(doc) })
+  }
+
+  async update(collection: string, id: string, patch: Patch): Promise<boolean> {
+    const res = await this.db.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) })
+    return res.stats.updated > 0
+  }
+
+  async updateIf(collection: string, id: string, filter: Filter, patch: Patch): Promise<boolean> {
+    // A where() update with the _id in the filter is atomic for that one document.
+    const res = await this.db
+      .collection(collection)
+      .where(toQuery(this.db, { ...filter, _id: id }))
+      .update({ data: toUpdate(this.db, patch) })
+    return res.stats.updated > 0
+  }
+
+  async remove(collection: string, id: string): Promise<boolean> {
+    const res = await this.db.collection(collection).doc(id).remove()
+    return res.stats.removed > 0
+  }
+
+  async find<T extends StoredDoc>(collection: string, filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    const limit = options.limit ?? DEFAULT_QUERY_LIMIT
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+      throw new RangeError(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${limit}`)
+    }
+    let q = this.db.collection(collection).where(toQuery(this.db, filter))
+    if (options.orderBy) q = q.orderBy(options.orderBy.field, options.orderBy.direction)
+    if (options.skip) q = q.skip(options.skip)
+    const res = await q.limit(limit).get()
+    return res.data as T[]
+  }
+
+  async count(collection: string, filter: Filter): Promise<number> {
+    const res = await this.db.collection(collection).where(toQuery(this.db, filter)).count()
+    return res.total
+  }
+
+  transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
+    return this.db.runTransaction((tx) => fn(new TxAdapter(this.db, tx)))
+  }
+}

@@ -1,0 +1,88 @@
+// The database port the domain uses. Its one production adapter is cloud-store.ts (the Cloud
+// Development database through wx-server-sdk); the contract tests in test/contract/ hold any adapter to
+// the behaviour described here.
+
+export interface StoredDoc {
+  _id: string
+}
+
+/** A comparison on one field; a plain value in a Filter means equality. */
+export interface Condition {
+  readonly op: 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in'
+  readonly value: unknown
+}
+
+/** An atomic change to one field: `inc` adds, `unset` removes the field. */
+export interface FieldOp {
+  readonly op: 'inc' | 'unset'
+  readonly value?: number
+}
+
+export type Filter = Record<string, unknown>
+export type Patch = Record<string, unknown>
+
+export const where = {
+  eq: (value: unknown): Condition => ({ op: 'eq', value }),
+  neq: (value: unknown): Condition => ({ op: 'neq', value }),
+  gt: (value: number | string): Condition => ({ op: 'gt', value }),
+  gte: (value: number | string): Condition => ({ op: 'gte', value }),
+  lt: (value: number | string): Condition => ({ op: 'lt', value }),
+  lte: (value: number | string): Condition => ({ op: 'lte', value }),
+  in: (value: unknown[]): Condition => ({ op: 'in', value }),
+}
+
+export const change = {
+  inc: (value: number): FieldOp => ({ op: 'inc', value }),
+  unset: (): FieldOp => ({ op: 'unset' }),
+}
+
+export function isCondition(v: unknown): v is Condition {
+  return typeof v === 'object' && v !== null && 'op' in v && 'value' in v && Object.keys(v).length === 2
+}
+
+export function isFieldOp(v: unknown): v is FieldOp {
+  return typeof v === 'object' && v !== null && 'op' in v && ((v as FieldOp).op === 'inc' || (v as FieldOp).op === 'unset')
+}
+
+/** The Cloud Development database returns at most this many records a query. */
+export const MAX_QUERY_LIMIT = 1000
+/** …and this many when the query names no limit. */
+export const DEFAULT_QUERY_LIMIT = 100
+
+export interface FindOptions {
+  orderBy?: { field: string; direction: 'asc' | 'desc' }
+  skip?: number
+  /** 1..MAX_QUERY_LIMIT; DEFAULT_QUERY_LIMIT when absent. */
+  limit?: number
+}
+
+/** Raised by `insert` when a document with that _id exists. */
+export class DuplicateIdError extends Error {
+  constructor(readonly collection: string, readonly id: string) {
+    super(`${collection}: a document with _id ${id} already exists`)
+    this.name = 'DuplicateIdError'
+  }
+}
+
+/** Document operations allowed inside a transaction: the cloud database runs transactions on doc()/add() only. */
+export interface TxStore {
+  get<T extends StoredDoc>(collection: string, id: string): Promise<T | null>
+  insert<T extends StoredDoc>(collection: string, doc: T): Promise<void>
+  /** Creates or replaces the whole document. */
+  set<T extends StoredDoc>(collection: string, doc: T): Promise<void>
+  /** Applies `patch` to an existing document; false when it does not exist. */
+  update(collection: string, id: string, patch: Patch): Promise<boolean>
+  remove(collection: string, id: string): Promise<boolean>
+}
+
+export interface Store extends TxStore {
+  /**
+   * Applies `patch` only if the document still matches `filter`, atomically for that one document
+   * (the basis of every no-overdraw debit). True when it applied.
+   */
+  updateIf(collection: string, id: string, filter: Filter, patch: Patch): Promise<boolean>
+  find<T extends StoredDoc>(collection: string, filter: Filter, options?: FindOptions): Promise<T[]>
+  count(collection: string, filter: Filter): Promise<number>
+  /** Runs `fn` atomically; retried by the database on a write conflict, so `fn` must be re-runnable. */
+  transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R>
+}

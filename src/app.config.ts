@@ -1,0 +1,18 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/shop/index', 'pages/card/index', 'pages/checkout/index'],
+  subPackages: [{ root: 'merchant', pages: ['pages/home/index'] }],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#b8322a',
+    navigationBarTitleText: 'Gift cards',
+    navigationBarTextStyle: 'white',
+  },
+  tabBar: {
+    color: '#666666',
+    selectedColor: '#b8322a',
+    list: [
+      { pagePath: 'pages/index/index', text: 'My cards' },
+      { pagePath: 'pages/shop/index', text: 'Shop' },
+    ],
+  },
+})

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: 'My gift cards', enablePullDownRefresh: true })

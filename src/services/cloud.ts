@@ -1,0 +1,63 @@
+import Taro from '@tarojs/taro'
+
+/** A cloud function answered `{errcode != 0, errmsg}`, or could not be reached. */
+export class CloudCallError extends Error {
+  constructor(
+    readonly fn: string,
+    readonly action: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
+    super(`${fn}.${action}: ${errmsg} (errcode ${errcode})`)
+    this.name = 'CloudCallError'
+  }
+}
+
+/** Sends one call to a cloud function and resolves with the function's raw JSON result. */
+export type Transport = (name: string, data: Record<string, unknown>) => Promise<unknown>
+
+const weappTransport: Transport = async (name, data) => {
+  const res = await Taro.cloud.callFunction({ name, data })
+  return res.result
+}
+
+let transport: Transport | undefined
+
+/**
+ * Picks the transport once at start-up. On weapp it is `wx.cloud.callFunction`. The H5 build, where
+ * Taro.cloud is only a stub, uses the local stack's preview bridge; the TARO_ENV check is replaced at
+ * build time, so the bridge is dropped from the weapp bundle entirely.
+ */
+export function initCloud(): void {
+  if (process.env.TARO_ENV === 'h5') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    transport = require('./h5-bridge').h5Transport as Transport
+    return
+  }
+  Taro.cloud.init({ env: process.env.TARO_APP_CLOUD_ENV || undefined, traceUser: true })
+  transport = weappTransport
+}
+
+interface CloudReply {
+  errcode?: unknown
+  errmsg?: unknown
+}
+
+/** Calls `name` with `{action, ...fields}`; resolves with the success body or throws CloudCallError. */
+export async function callFunction<T>(name: string, action: string, fields: Record<string, unknown> = {}): Promise<T> {
+  if (!transport) initCloud()
+  let raw: unknown
+  try {
+    raw = await transport!(name, { ...fields, action })
+  } catch (err) {
+    throw new CloudCallError(name, action, -1, `could not reach the cloud function: ${(err as Error).message ?? String(err)}`)
+  }
+  const reply = (raw ?? {}) as CloudReply
+  if (typeof reply.errcode !== 'number') {
+    throw new CloudCallError(name, action, -1, 'the cloud function returned no errcode')
+  }
+  if (reply.errcode !== 0) {
+    throw new CloudCallError(name, action, reply.errcode, String(reply.errmsg ?? 'unknown error'))
+  }
+  return raw as T
+}

@@ -1,0 +1,22 @@
+// H5 preview only (imported behind TARO_ENV === 'h5'): cloud calls go to the local stack's preview
+// server, which forwards them to the local cloud as the person chosen in the switcher. The weapp build
+// never contains this file.
+import type { Transport } from './cloud'
+
+/** localStorage key the preview's person switcher writes. */
+export const PREVIEW_USER_KEY = 'preview.user'
+
+export const h5Transport: Transport = async (name, data) => {
+  const user = window.localStorage.getItem(PREVIEW_USER_KEY) ?? ''
+  const res = await fetch(`/__preview/fn/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-preview-user': user },
+    body: JSON.stringify(data),
+  })
+  const text = await res.text()
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new Error(`preview bridge answered HTTP ${res.status}: ${text.slice(0, 200)}`)
+  }
+}

@@ -1,0 +1,53 @@
+// Shapes of the cloud functions' answers, as ../shared/functions-api.md fixes them. Money is integer fen.
+
+export type UserCardStatus =
+  | 'NORMAL'
+  | 'CONSUMED'
+  | 'EXPIRE'
+  | 'GIFTING'
+  | 'GIFT_TIMEOUT'
+  | 'DELETE'
+  | 'UNAVAILABLE'
+
+export interface Card {
+  cardId: string
+  code: string
+  title: string
+  /** fen */
+  balance: number
+  status: UserCardStatus
+  /** Unix seconds */
+  beginTime: number
+  endTime: number
+  backgroundPicUrl?: string
+}
+
+export interface Entry {
+  entryId: string
+  kind: string
+  amount: number
+  balanceAfter: number
+  orderId?: string
+  description?: string
+  createdAt: number
+}
+
+export interface WhoAmI {
+  openid: string
+  appid: string
+  unionid?: string
+}
+
+export interface ShopItem {
+  cardId: string
+  title: string
+  /** fen */
+  price: number
+  backgroundPicUrl?: string
+}
+
+export interface MerchantOverview {
+  cards: number
+  shelves: number
+  orders: number
+}

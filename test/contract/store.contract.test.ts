@@ -1,0 +1,179 @@
+// The store port's contract, held against its production adapter running on the local cloud database.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { change, DuplicateIdError, MAX_QUERY_LIMIT, where, type Store } from '../../server/store/port'
+import { localDatabase, memoryStore, storeOver } from '../helpers/store'
+
+interface Item {
+  _id: string
+  n: number
+  tag?: string
+  nested?: { a?: number; b?: number }
+}
+
+const C = 'user_cards'
+let store: Store
+
+beforeEach(async () => {
+  store = await memoryStore()
+})
+
+describe('documents', () => {
+  test('insert then get returns the document; a missing one is null', async () => {
+    await store.insert<Item>(C, { _id: 'a', n: 1 })
+    expect(await store.get<Item>(C, 'a')).toEqual({ _id: 'a', n: 1 })
+    expect(await store.get(C, 'nope')).toBeNull()
+  })
+
+  test('insert of an existing _id fails with DuplicateIdError and keeps the first', async () => {
+    await store.insert<Item>(C, { _id: 'a', n: 1 })
+    await expect(store.insert<Item>(C, { _id: 'a', n: 2 })).rejects.toBeInstanceOf(DuplicateIdError)
+    expect((await store.get<Item>(C, 'a'))?.n).toBe(1)
+  })
+
+  test('set replaces the whole document; update merges nested fields', async () => {
+    await store.set<Item>(C, { _id: 'a', n: 1, tag: 'x', nested: { a: 1, b: 2 } })
+    await store.set<Item>(C, { _id: 'a', n: 5 })
+    expect(await store.get(C, 'a')).toEqual({ _id: 'a', n: 5 })
+    await store.update(C, 'a', { nested: { a: 9 } })
+    await store.update(C, 'a', { nested: { b: 3 } })
+    expect(await store.get(C, 'a')).toEqual({ _id: 'a', n: 5, nested: { a: 9, b: 3 } })
+  })
+
+  test('update of a missing document reports false and creates nothing', async () => {
+    expect(await store.update(C, 'ghost', { n: 1 })).toBe(false)
+    expect(await store.get(C, 'ghost')).toBeNull()
+  })
+
+  test('inc and unset', async () => {
+    await store.insert<Item>(C, { _id: 'a', n: 10, tag: 't' })
+    await store.update(C, 'a', { n: change.inc(-3), tag: change.unset() })
+    expect(await store.get(C, 'a')).toEqual({ _id: 'a', n: 7 })
+  })
+
+  test('remove', async () => {
+    await store.insert<Item>(C, { _id: 'a', n: 1 })
+    expect(await store.remove(C, 'a')).toBe(true)
+    expect(await store.remove(C, 'a')).toBe(false)
+  })
+
+  test('a collection that was never created is refused, as the cloud database does', async () => {
+    const db = await localDatabase(null, [])
+    await expect(storeOver(db).get('nowhere', 'x')).rejects.toThrow(/DATABASE_COLLECTION_NOT_EXIST/)
+  })
+})
+
+describe('queries', () => {
+  beforeEach(async () => {
+    for (let i = 0; i < 30; i++) await store.insert<Item>(C, { _id: `d${String(i).padStart(2, '0')}`, n: i, tag: i % 2 ? 'odd' : 'even' })
+  })
+
+  test('conditions, order, skip and limit', async () => {
+    const docs = await store.find<Item>(C, { n: where.gte(10), tag: 'odd' }, { orderBy: { field: 'n', direction: 'desc' }, skip: 1, limit: 3 })
+    expect(docs.map((d) => d.n)).toEqual([27, 25, 23])
+    expect(await store.count(C, { n: where.lt(5) })).toBe(5)
+    expect(await store.count(C, { n: where.in([1, 2, 99]) })).toBe(2)
+    expect(await store.count(C, { tag: where.neq('odd') })).toBe(15)
+  })
+
+  test('a query names at most 1000 records', async () => {
+    await expect(store.find(C, {}, { limit: MAX_QUERY_LIMIT + 1 })).rejects.toThrow(/limit must be an integer from 1 to 1000/)
+  })
+})
+
+describe('server-side limits of the local cloud database', () => {
+  test('100 records when no limit is named, never more than 1000', async () => {
+    const db = await localDatabase()
+    for (let i = 0; i < 1200; i++) await db.collection(C).add({ data: { n: i } })
+    expect((await db.collection(C).get()).data).toHaveLength(100)
+    expect((await db.collection(C).limit(5000).get()).data).toHaveLength(1000)
+  })
+
+  test('where() is refused inside a transaction', async () => {
+    const db = await localDatabase()
+    await expect(db.runTransaction(async (tx) => (tx.collection(C) as unknown as { where(): unknown }).where())).rejects.toThrow(/only doc\(\) and add\(\)/)
+  })
+})
+
+describe('atomicity', () => {
+  test('200 concurrent conditional debits on one balance of 100 succeed exactly 100 times', async () => {
+    await store.insert<Item>(C, { _id: 'card', n: 100 })
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => store.updateIf(C, 'card', { n: where.gte(1) }, { n: change.inc(-1) })),
+    )
+    expect(results.filter(Boolean)).toHaveLength(100)
+    expect((await store.get<Item>(C, 'card'))?.n).toBe(0)
+  })
+
+  test('updateIf does nothing when the filter no longer matches', async () => {
+    await store.insert<Item>(C, { _id: 'x', n: 1, tag: 'CREATED' })
+    expect(await store.updateIf(C, 'x', { tag: 'CREATED' }, { tag: 'PAID' })).toBe(true)
+    expect(await store.updateIf(C, 'x', { tag: 'CREATED' }, { tag: 'PAID' })).toBe(false)
+  })
+
+  test('a transaction that throws leaves nothing behind', async () => {
+    await store.insert<Item>(C, { _id: 'a', n: 1 })
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.update(C, 'a', { n: 2 })
+        await tx.insert<Item>(C, { _id: 'b', n: 1 })
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    expect((await store.get<Item>(C, 'a'))?.n).toBe(1)
+    expect(await store.get(C, 'b')).toBeNull()
+  })
+
+  test('a transaction sees its own writes', async () => {
+    const seen = await store.transaction(async (tx) => {
+      await tx.insert<Item>(C, { _id: 'a', n: 1 })
+      await tx.update(C, 'a', { n: change.inc(4) })
+      return tx.get<Item>(C, 'a')
+    })
+    expect(seen?.n).toBe(5)
+    expect((await store.get<Item>(C, 'a'))?.n).toBe(5)
+  })
+
+  test('concurrent read-modify-write transactions never lose an update (conflicts are retried)', async () => {
+    await store.insert<Item>(C, { _id: 'ctr', n: 0 })
+    const bump = () =>
+      store.transaction(async (tx) => {
+        const cur = await tx.get<Item>(C, 'ctr')
+        await tx.set<Item>(C, { _id: 'ctr', n: cur!.n + 1 })
+      })
+    // Two at a time: each pair conflicts once and the loser retries within the database's retry budget.
+    for (let i = 0; i < 10; i++) await Promise.all([bump(), bump()])
+    expect((await store.get<Item>(C, 'ctr'))?.n).toBe(20)
+  })
+
+  test('a transaction that keeps conflicting fails rather than writing over a newer value', async () => {
+    await store.insert<Item>(C, { _id: 'hot', n: 0 })
+    let attempts = 0
+    await expect(
+      store.transaction(async (tx) => {
+        attempts++
+        const cur = await tx.get<Item>(C, 'hot')
+        await store.update(C, 'hot', { n: change.inc(100) }) // someone else writes meanwhile, every time
+        await tx.set<Item>(C, { _id: 'hot', n: cur!.n + 1 })
+      }),
+    ).rejects.toThrow(/transaction conflict/)
+    expect(attempts).toBe(4)
+    expect((await store.get<Item>(C, 'hot'))?.n).toBe(400)
+  })
+})
+
+test('data survives reopening the database from its files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'))
+  try {
+    const db1 = await localDatabase(dir)
+    const s1 = storeOver(db1)
+    await s1.insert<Item>(C, { _id: 'p', n: 1 })
+    await s1.update(C, 'p', { n: change.inc(41) })
+    await db1.close()
+    const s2 = storeOver(await localDatabase(dir))
+    expect(await s2.get<Item>(C, 'p')).toEqual({ _id: 'p', n: 42 })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

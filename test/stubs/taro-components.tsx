@@ -1,0 +1,26 @@
+// DOM stand-ins for @tarojs/components in component tests: each renders the plain element a person
+// would see, with Taro's onClick/onInput props mapped to the DOM's.
+import { createElement, type ReactNode } from 'react'
+
+type Props = { children?: ReactNode; className?: string; id?: string; onClick?: () => void; [k: string]: unknown }
+
+function tag(name: string, element: string) {
+  const C = ({ children, className, id, onClick, ...rest }: Props) =>
+    createElement(element, { className, id, onClick, 'data-taro': name, ...pickData(rest) }, children)
+  C.displayName = name
+  return C
+}
+
+function pickData(rest: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('data-') || k === 'disabled' || k === 'src' || k === 'value'))
+}
+
+export const View = tag('View', 'div')
+export const Text = tag('Text', 'span')
+export const Button = tag('Button', 'button')
+export const Image = tag('Image', 'img')
+export const ScrollView = tag('ScrollView', 'div')
+export const Input = ({ value, onInput, placeholder }: { value?: string; placeholder?: string; onInput?: (e: { detail: { value: string } }) => void }) =>
+  createElement('input', { value, placeholder, onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }) })
+export const Textarea = ({ value, onInput, placeholder }: { value?: string; placeholder?: string; onInput?: (e: { detail: { value: string } }) => void }) =>
+  createElement('textarea', { value, placeholder, onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }) })
