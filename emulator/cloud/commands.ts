@@ -1,7 +1,14 @@
 // db.command operators and how they apply. Faithful to the cloud database's semantics where the product
 // relies on them: plain nested objects in update() merge field by field; `set` replaces the document.
 
+import { deserialize, serialize } from 'node:v8'
+
 export const CMD = Symbol.for('wxemu.db.command')
+
+/** A deep copy of stored data (plain objects, arrays, dates), independent of the caller's realm. */
+export function clone<T>(v: T): T {
+  return deserialize(serialize(v)) as T
+}
 
 export interface Cmd {
   readonly [CMD]: true
@@ -81,7 +88,7 @@ function removePath(doc: Record<string, unknown>, path: string[]): void {
 
 /** Applies an update() body to a copy of `doc`, as the cloud database does. */
 export function applyUpdate(doc: Record<string, unknown>, data: Record<string, unknown>): Record<string, unknown> {
-  const next = structuredClone(doc)
+  const next = clone(doc)
   const walk = (prefix: string[], obj: Record<string, unknown>) => {
     for (const [key, v] of Object.entries(obj)) {
       if (key === '_id') throw new Error('update: _id cannot be changed')
@@ -99,7 +106,7 @@ export function applyUpdate(doc: Record<string, unknown>, data: Record<string, u
       } else if (isPlainObject(v) && Object.keys(v).length > 0) {
         walk(path, v)
       } else {
-        setPath(next, path, structuredClone(v))
+        setPath(next, path, clone(v))
       }
     }
   }

@@ -9,7 +9,7 @@ import Datastore from '@seald-io/nedb'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { applyUpdate, assertStorable, command, toStoreQuery } from './commands'
+import { applyUpdate, assertStorable, clone, command, toStoreQuery } from './commands'
 
 type Doc = Record<string, unknown> & { _id: string }
 
@@ -152,7 +152,7 @@ class LocalDoc {
     const ds = this.db.store(this.coll)
     return this.db.serialize(async () => {
       const exists = await ds.findOneAsync({ _id: this.id })
-      const doc = { ...structuredClone(data), _id: this.id }
+      const doc = { ...clone(data), _id: this.id }
       if (exists) {
         await ds.updateAsync({ _id: this.id }, doc, {})
         return { _id: this.id, stats: { updated: 1, created: 0 } }
@@ -202,7 +202,7 @@ class LocalCollection {
       if (await ds.findOneAsync({ _id: id })) {
         throw new DbError(-502001, `collection.add:fail duplicate key: _id ${id} already exists`)
       }
-      await ds.insertAsync({ ...structuredClone(data), _id: id })
+      await ds.insertAsync({ ...clone(data), _id: id })
       return { _id: id }
     })
   }
@@ -275,7 +275,7 @@ export class LocalTransaction {
   private async read(coll: string, id: string): Promise<Doc | null> {
     const key = keyOf(coll, id)
     const written = this.writes.get(key)
-    if (written) return written.doc ? structuredClone(written.doc) : null
+    if (written) return written.doc ? clone(written.doc) : null
     const doc = await this.db.store(coll).findOneAsync({ _id: id })
     if (!this.reads.has(key)) this.reads.set(key, { coll, id, snapshot: canonical(doc ?? null) })
     return doc ?? null
@@ -297,7 +297,7 @@ export class LocalTransaction {
             if ('_id' in data) throw new DbError(-502001, 'document.set:fail data may not contain _id')
             assertStorable(data, 'transaction.set')
             const existed = (await this.read(coll, id)) !== null
-            this.writes.set(key, { coll, id, doc: { ...structuredClone(data), _id: id } })
+            this.writes.set(key, { coll, id, doc: { ...clone(data), _id: id } })
             return { _id: id, stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 } }
           },
           update: async ({ data }: { data: Record<string, unknown> }) => {
@@ -317,7 +317,7 @@ export class LocalTransaction {
         assertStorable(data, 'transaction.add')
         const id = data._id === undefined ? newId() : checkId(data._id, 'transaction.add')
         if (await this.read(coll, id)) throw new DbError(-502001, `collection.add:fail duplicate key: _id ${id} already exists`)
-        this.writes.set(keyOf(coll, id), { coll, id, doc: { ...structuredClone(data), _id: id } })
+        this.writes.set(keyOf(coll, id), { coll, id, doc: { ...clone(data), _id: id } })
         return { _id: id }
       },
       where: () => {
