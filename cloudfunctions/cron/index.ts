@@ -1,9 +1,11 @@
-// cron: timer-triggered upkeep. Each run records what it did, so a missed or failing timer shows.
-import { runUpkeep } from '../../server/domain/upkeep'
+// cron: timer-triggered upkeep (config.json: every 5 minutes).
+import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
 import { instanceStore } from '../../server/platform/store'
+import { instanceWechat } from '../../server/platform/wechat'
 
 export async function main(event: unknown): Promise<Record<string, unknown>> {
   const store = await instanceStore()
   const trigger = (event as { TriggerName?: string } | null)?.TriggerName ?? 'manual'
-  return { errcode: 0, ...(await runUpkeep(store, trigger)) }
+  const wx = instanceWechat(store)
+  return { errcode: 0, ...(await runUpkeep(store, trigger, { credentials: refreshCredentials(wx) })) }
 }

@@ -1,10 +1,19 @@
-// Receives WeChat's pushes: verifies them, stores each event before acknowledging it, and answers
-// what the platform expects. (Safe-mode decryption and typed event handling build on this.)
-import { createHash } from 'node:crypto'
+// Receives WeChat's pushes at the Service Account's server URL.
+// - `signature` (token, timestamp, nonce) is checked in every mode; in compat and safe mode, an
+//   encrypted body also needs a valid msg_signature and decrypts with the appid check. A timestamp
+//   more than 5 minutes off is refused (replays).
+// - WX_PUSH_MODE says what we accept: plain takes only plaintext bodies, safe only encrypted ones,
+//   compat either (WeChat's compatible mode sends both forms).
+// - The event is stored (keyed by its dedup key) before it is acknowledged; a repeat is acknowledged
+//   again without being stored twice. Processing happens from the stored record, so a crash after the
+//   store loses nothing.
+// - The reply is what stops WeChat's retries: `<xml>ok</xml>` for gift-card events, `success`
+//   otherwise, in plaintext (WeChat accepts an unencrypted acknowledgement in every mode).
 import type { ServerConfig } from '../config'
 import { Collections } from '../store/collections'
 import { DuplicateIdError, type Store } from '../store/port'
-import { signaturesMatch, urlSignature } from '../wechat/push-signature'
+import { ackFor, dedupKey, EventParseError, MAX_EVENT_BYTES, parseEvent, parseXmlFields, type PushedEvent } from '../wechat/events'
+import { PushCrypto, PushRejected } from '../wechat/push-crypto'
 
 export interface PushRequest {
   method: string
@@ -18,23 +27,65 @@ export interface PushReply {
   contentType?: string
 }
 
-/** Bodies larger than this are refused before parsing. */
-export const MAX_PUSH_BYTES = 64 * 1024
+export interface StoredEvent {
+  _id: string
+  event: PushedEvent
+  receivedAt: number
+  processed: boolean
+  attempts: number
+}
 
-export async function receivePush(store: Store, config: ServerConfig, req: PushRequest): Promise<PushReply> {
-  const { signature, timestamp, nonce, echostr } = req.query
-  if (!config.pushToken) return { status: 500, body: 'WX_PUSH_TOKEN is not configured' }
-  if (!timestamp || !nonce || !signaturesMatch(urlSignature(config.pushToken, timestamp, nonce), signature)) {
-    return { status: 401, body: 'signature check failed' }
+export interface ReceiveOptions {
+  now?: () => number
+}
+
+function cryptoFor(config: ServerConfig, opts: ReceiveOptions): PushCrypto {
+  if (!config.pushToken) throw new PushRejected('WX_PUSH_TOKEN is not configured')
+  return new PushCrypto({
+    token: config.pushToken,
+    encodingAesKey: config.pushAesKey || undefined,
+    appid: config.saAppid,
+    now: opts.now ? () => Math.floor(opts.now!() / 1000) : undefined,
+  })
+}
+
+/** Verifies and opens a push; returns the plaintext event XML. */
+export function openPush(config: ServerConfig, req: PushRequest, opts: ReceiveOptions = {}): string {
+  const crypto = cryptoFor(config, opts)
+  crypto.verifyUrl(req.query)
+  if (Buffer.byteLength(req.body) > MAX_EVENT_BYTES) throw new PushRejected(`body over ${MAX_EVENT_BYTES} bytes`)
+  const envelope = parseXmlFields(req.body)
+  const encrypted = typeof envelope.Encrypt === 'string' && envelope.Encrypt !== ''
+  if (config.pushMode === 'safe' && !encrypted) throw new PushRejected('safe mode: the body is not encrypted')
+  if (config.pushMode === 'plain' && encrypted) throw new PushRejected('plain mode: an encrypted body was not expected (check WX_PUSH_MODE)')
+  if (!encrypted) return req.body
+  crypto.verifyMsg(req.query, envelope.Encrypt!)
+  return crypto.decrypt(envelope.Encrypt!)
+}
+
+export async function receivePush(store: Store, config: ServerConfig, req: PushRequest, opts: ReceiveOptions = {}): Promise<PushReply> {
+  if (req.method === 'GET') {
+    try {
+      cryptoFor(config, opts).verifyUrl(req.query)
+    } catch (err) {
+      return { status: 401, body: `rejected: ${(err as Error).message}` }
+    }
+    return { status: 200, body: req.query.echostr ?? '' }
   }
-  if (req.method === 'GET') return { status: 200, body: echostr ?? '' }
   if (req.method !== 'POST') return { status: 405, body: 'method not allowed' }
-  if (Buffer.byteLength(req.body) > MAX_PUSH_BYTES) return { status: 413, body: 'push too large' }
-  const id = createHash('sha1').update(req.body).digest('hex')
+  let event: PushedEvent
   try {
-    await store.insert(Collections.events, { _id: id, raw: req.body, receivedAt: Date.now(), processed: false })
+    event = parseEvent(openPush(config, req, opts))
+  } catch (err) {
+    if (err instanceof PushRejected) return { status: 401, body: `rejected: ${err.message}` }
+    if (err instanceof EventParseError) return { status: 400, body: `rejected: ${err.message}` }
+    throw err
+  }
+  const key = dedupKey(event)
+  try {
+    await store.insert<StoredEvent>(Collections.events, { _id: key, event, receivedAt: (opts.now ?? Date.now)(), processed: false, attempts: 0 })
   } catch (err) {
     if (!(err instanceof DuplicateIdError)) throw err
   }
-  return { status: 200, body: 'success' }
+  return { status: 200, body: ackFor(event), contentType: event.Event.startsWith('giftcard_') ? 'text/xml; charset=utf-8' : undefined }
 }

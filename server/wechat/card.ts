@@ -1,0 +1,218 @@
+// card/*: create, update, get, batchget, delete, modifystock, qrcode/create, testwhitelist/set,
+// user/getcardlist. Request bodies are the documents' JSON.
+import { CODE_TYPES, COLORS, DATE_TYPES, Rules } from './rules'
+import type { WxTransport } from './transport'
+
+export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'] as const
+export type CardType = (typeof CARD_TYPES)[number]
+
+export interface DateInfo {
+  type: (typeof DATE_TYPES)[number]
+  begin_timestamp?: number
+  end_timestamp?: number
+  fixed_term?: number
+  fixed_begin_term?: number
+}
+
+export interface BaseInfo {
+  logo_url: string
+  brand_name: string
+  code_type: (typeof CODE_TYPES)[number]
+  title: string
+  color: string
+  notice: string
+  description: string
+  date_info: DateInfo
+  sku: { quantity: number }
+  service_phone?: string
+  get_limit?: number
+  use_limit?: number
+  use_custom_code?: boolean
+  get_custom_code_mode?: 'GET_CUSTOM_CODE_MODE_DEPOSIT'
+  bind_openid?: boolean
+  can_share?: boolean
+  can_give_friend?: boolean
+  location_id_list?: number[]
+  use_all_locations?: boolean
+  center_title?: string
+  center_sub_title?: string
+  center_url?: string
+  center_app_brand_user_name?: string
+  center_app_brand_pass?: string
+  custom_url_name?: string
+  custom_url?: string
+  custom_url_sub_title?: string
+  custom_app_brand_user_name?: string
+  custom_app_brand_pass?: string
+  promotion_url_name?: string
+  promotion_url?: string
+  promotion_app_brand_user_name?: string
+  promotion_app_brand_pass?: string
+  need_push_on_view?: boolean
+  /** gift cards */
+  giftcard_info?: { price: number }
+  max_give_friend_times?: number
+  [field: string]: unknown
+}
+
+export interface CustomField {
+  name?: string
+  name_type?: string
+  url?: string
+  app_brand_user_name?: string
+  app_brand_pass?: string
+}
+
+export interface CardBody {
+  base_info: BaseInfo
+  advanced_info?: Record<string, unknown>
+  sub_card_type?: 'GIFT_CARD' | string
+  background_pic_url?: string
+  supply_balance?: boolean
+  supply_bonus?: boolean
+  init_balance?: number
+  auto_activate?: boolean
+  prerogative?: string
+  custom_field1?: CustomField
+  custom_field2?: CustomField
+  custom_field3?: CustomField
+  custom_cell1?: { name: string; tips?: string; url?: string }
+  [field: string]: unknown
+}
+
+export interface CardCreateRequest {
+  card: { card_type: CardType } & { [body: string]: CardBody | string }
+}
+
+/** The body key of each card type: GENERAL_CARD → general_card. */
+export const bodyKey = (type: CardType) => type.toLowerCase()
+
+/** Checks a card/create body against the documented rules (all card types, gift-card specifics). */
+export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('card/create')): void {
+  const card = req?.card
+  if (!card || typeof card !== 'object') r.fail('card', 'is required')
+  r.oneOf('card.card_type', card.card_type, CARD_TYPES)
+  const key = bodyKey(card.card_type)
+  const body = card[key] as CardBody | undefined
+  if (!body || typeof body !== 'object') r.fail(`card.${key}`, `is required for card_type ${card.card_type}`)
+  const b = body.base_info
+  if (!b || typeof b !== 'object') r.fail(`card.${key}.base_info`, 'is required')
+  const f = (name: string) => `card.${key}.base_info.${name}`
+  // Gift cards and friend coupons show a 12-character notice; the other types 16.
+  const noticeMax = card.card_type === 'GENERAL_CARD' ? 12 : 16
+  r.chinese(f('title'), b.title, 9, true)
+  r.chinese(f('brand_name'), b.brand_name, 12, true)
+  r.chinese(f('notice'), b.notice, noticeMax, true)
+  r.chinese(f('description'), b.description, 1000, true)
+  r.chinese(f('custom_url_name'), b.custom_url_name, 5)
+  r.chinese(f('promotion_url_name'), b.promotion_url_name, 5)
+  r.chinese(f('custom_url_sub_title'), b.custom_url_sub_title, 6)
+  r.chinese(f('center_title'), b.center_title, 6)
+  if (typeof b.logo_url !== 'string' || !/^https?:\/\//.test(b.logo_url)) r.fail(f('logo_url'), 'must be an http(s) URL uploaded to WeChat’s CDN')
+  r.oneOf(f('color'), b.color, COLORS)
+  r.oneOf(f('code_type'), b.code_type, CODE_TYPES)
+  const d = b.date_info
+  if (!d || typeof d !== 'object') r.fail(f('date_info'), 'is required')
+  r.oneOf(f('date_info.type'), d.type, DATE_TYPES)
+  if (d.type === 'DATE_TYPE_FIX_TIME_RANGE') {
+    r.timestamp(f('date_info.begin_timestamp'), d.begin_timestamp, true)
+    r.timestamp(f('date_info.end_timestamp'), d.end_timestamp, true)
+    if (d.end_timestamp! <= d.begin_timestamp!) r.fail(f('date_info.end_timestamp'), 'must be after begin_timestamp')
+  } else if (d.type === 'DATE_TYPE_FIX_TERM') {
+    r.int(f('date_info.fixed_term'), d.fixed_term, 0, 36500)
+    r.int(f('date_info.fixed_begin_term'), d.fixed_begin_term, 0, 36500, false)
+  }
+  if (!b.sku || typeof b.sku !== 'object') r.fail(f('sku'), 'is required')
+  r.int(f('sku.quantity'), b.sku.quantity, 0, 100_000_000)
+  r.int(f('get_limit'), b.get_limit, 0, 100_000_000, false)
+  if (card.card_type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
+    if (!b.giftcard_info || typeof b.giftcard_info !== 'object') r.fail(f('giftcard_info'), 'is required for a gift card')
+    r.int(f('giftcard_info.price'), b.giftcard_info.price, 1, 100_000_000)
+    r.int(f('max_give_friend_times'), b.max_give_friend_times, 0, 100)
+    r.int(`card.${key}.init_balance`, body.init_balance, 0, 100_000_000, false)
+    // "Developers can only fill in supply_balance and custom_field1..3 at most" three of them.
+    const used = [body.supply_balance === true, !!body.custom_field1, !!body.custom_field2, !!body.custom_field3].filter(Boolean).length
+    if (used > 3) r.fail(`card.${key}.supply_balance`, 'and custom_field1..3 together may use at most three slots')
+  }
+  for (const n of [1, 2, 3] as const) r.chinese(`card.${key}.custom_cell${n}.name`, (body[`custom_cell${n}`] as { name?: string } | undefined)?.name, 5)
+}
+
+export interface QrCodeCard {
+  card_id: string
+  code?: string
+  openid?: string
+  is_unique_code?: boolean
+  outer_str?: string
+}
+
+export type QrCodeRequest =
+  | { action_name: 'QR_CARD'; expire_seconds?: number; action_info: { card: QrCodeCard } }
+  | { action_name: 'QR_MULTIPLE_CARD'; expire_seconds?: number; action_info: { multiple_card: { card_list: QrCodeCard[] } } }
+
+export class CardApi {
+  constructor(private readonly t: WxTransport) {}
+
+  async create(req: CardCreateRequest) {
+    checkCardCreate(req)
+    return this.t.call<{ card_id: string }>('card/create', { body: req })
+  }
+
+  async update(req: { card_id: string; [type: string]: unknown }) {
+    const r: Rules = new Rules('card/update')
+    if (!req.card_id) r.fail('card_id', 'is required')
+    for (const [k, v] of Object.entries(req)) {
+      const bi = (v as { base_info?: Partial<BaseInfo> } | undefined)?.base_info
+      if (!bi) continue
+      r.chinese(`${k}.base_info.title`, bi.title, 9)
+      r.chinese(`${k}.base_info.notice`, bi.notice, k === 'general_card' ? 12 : 16)
+      r.chinese(`${k}.base_info.description`, bi.description, 1000)
+      if (bi.color !== undefined) r.oneOf(`${k}.base_info.color`, bi.color, COLORS)
+      r.timestamp(`${k}.base_info.date_info.end_timestamp`, bi.date_info?.end_timestamp)
+    }
+    return this.t.call<{ send_check: boolean }>('card/update', { body: req })
+  }
+
+  async get(cardId: string) {
+    return this.t.call<{ card: Record<string, unknown> }>('card/get', { body: { card_id: cardId }, idempotent: true })
+  }
+
+  async batchGet(req: { offset: number; count: number; status_list?: string[] }) {
+    const r: Rules = new Rules('card/batchget')
+    r.int('offset', req.offset, 0, Number.MAX_SAFE_INTEGER)
+    r.int('count', req.count, 1, 50)
+    return this.t.call<{ card_id_list: string[]; total_num: number }>('card/batchget', { body: req, idempotent: true })
+  }
+
+  async delete(cardId: string) {
+    return this.t.call('card/delete', { body: { card_id: cardId }, idempotent: true })
+  }
+
+  async modifyStock(req: { card_id: string; increase_stock_value?: number; reduce_stock_value?: number }) {
+    const r: Rules = new Rules('card/modifystock')
+    r.int('increase_stock_value', req.increase_stock_value, 1, 100_000_000, false)
+    r.int('reduce_stock_value', req.reduce_stock_value, 1, 100_000_000, false)
+    if (!req.increase_stock_value === !req.reduce_stock_value) r.fail('increase_stock_value', 'or reduce_stock_value: give exactly one')
+    return this.t.call('card/modifystock', { body: req })
+  }
+
+  async qrcodeCreate(req: QrCodeRequest) {
+    const r: Rules = new Rules('card/qrcode/create')
+    r.int('expire_seconds', req.expire_seconds, 60, 1800, false)
+    if (req.action_name === 'QR_MULTIPLE_CARD') r.count('action_info.multiple_card.card_list', req.action_info?.multiple_card?.card_list, 1, 5)
+    else if (req.action_name !== 'QR_CARD') r.fail('action_name', 'must be QR_CARD or QR_MULTIPLE_CARD')
+    return this.t.call<{ ticket: string; expire_seconds?: number; url: string; show_qrcode_url: string }>('card/qrcode/create', { body: req })
+  }
+
+  async testWhitelistSet(req: { openid?: string[]; username?: string[] }) {
+    const r: Rules = new Rules('card/testwhitelist/set')
+    const n = (req.openid?.length ?? 0) + (req.username?.length ?? 0)
+    if (n === 0 || n > 10) r.fail('openid', `and username together must hold 1 to 10 entries, got ${n}`)
+    return this.t.call('card/testwhitelist/set', { body: req, idempotent: true })
+  }
+
+  async userGetCardList(openid: string, cardId?: string) {
+    return this.t.call<{ card_list: { code: string; card_id: string }[]; has_share_card: boolean }>('card/user/getcardlist', {
+      body: cardId ? { openid, card_id: cardId } : { openid }, idempotent: true,
+    })
+  }
+}

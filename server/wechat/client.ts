@@ -1,0 +1,61 @@
+// Everything the functions say to WeChat: one client per Service Account, its API families sharing one
+// transport whose access_token (and the wx_card api_ticket) live in the cloud database.
+import type { Store } from '../store/port'
+import { BasicsApi } from './basics'
+import { CardApi } from './card'
+import { CardPayApi } from './card-pay'
+import { CodeApi } from './code'
+import { SharedCredential, type CredentialOptions } from './credentials'
+import { DatacubeApi } from './datacube'
+import { GiftCardOrderApi } from './giftcard-order'
+import { GiftCardPageApi } from './giftcard-page'
+import { GiftCardPayApi } from './giftcard-pay'
+import { InvoiceApi } from './invoice'
+import { MemberCardApi } from './member-card'
+import { PayGiftCardApi } from './paygiftcard'
+import { WxTransport, type RetryPolicy } from './transport'
+
+export interface WechatClientOptions {
+  store: Store
+  appid: string
+  secret: string
+  apiBase: string
+  fetch?: typeof fetch
+  retry?: Partial<RetryPolicy>
+  credentials?: CredentialOptions
+  sleep?: (ms: number) => Promise<void>
+}
+
+export function createWechatClient(o: WechatClientOptions) {
+  const common = { apiBase: o.apiBase, fetch: o.fetch, retry: o.retry, sleep: o.sleep }
+  const tokenFetcher = new BasicsApi(new WxTransport(common))
+  const accessToken = new SharedCredential(o.store, `access_token:${o.appid}`, async () => {
+    const r = await tokenFetcher.token(o.appid, o.secret)
+    return { value: r.access_token, expiresIn: r.expires_in }
+  }, o.credentials)
+  const t = new WxTransport({ ...common, tokens: accessToken })
+  const basics = new BasicsApi(t)
+  const cardTicket = new SharedCredential(o.store, `wx_card_ticket:${o.appid}`, async () => {
+    const r = await basics.cardTicket()
+    return { value: r.ticket, expiresIn: r.expires_in }
+  }, o.credentials)
+  return {
+    appid: o.appid,
+    accessToken,
+    cardTicket,
+    transport: t,
+    basics,
+    card: new CardApi(t),
+    code: new CodeApi(t),
+    memberCard: new MemberCardApi(t),
+    giftCardPage: new GiftCardPageApi(t),
+    giftCardPay: new GiftCardPayApi(t),
+    giftCardOrder: new GiftCardOrderApi(t),
+    invoice: new InvoiceApi(t),
+    payGiftCard: new PayGiftCardApi(t),
+    cardPay: new CardPayApi(t),
+    datacube: new DatacubeApi(t),
+  }
+}
+
+export type WechatClient = ReturnType<typeof createWechatClient>

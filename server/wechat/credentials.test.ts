@@ -1,0 +1,81 @@
+import { memoryStore } from '../../test/helpers/store'
+import { Collections } from '../store/collections'
+import type { Store } from '../store/port'
+import { SharedCredential, type CredentialDoc } from './credentials'
+
+let store: Store
+let now: number
+let fetches: number
+const upstream = async () => {
+  fetches++
+  // The upstream takes a moment, so that callers really overlap.
+  await new Promise((r) => setTimeout(r, 20))
+  return { value: `token-${fetches}`, expiresIn: 7200 }
+}
+const instance = () => new SharedCredential(store, 'access_token:wx1', upstream, { now: () => now, pollMs: 5 })
+
+beforeEach(async () => {
+  store = await memoryStore()
+  now = 1_700_000_000_000
+  fetches = 0
+})
+
+test('1000 concurrent callers across 4 instances → exactly one upstream fetch per expiry', async () => {
+  const instances = [instance(), instance(), instance(), instance()]
+  const got = await Promise.all(Array.from({ length: 1000 }, (_, i) => instances[i % 4]!.get()))
+  expect(fetches).toBe(1)
+  expect(new Set(got)).toEqual(new Set(['token-1']))
+
+  now += 7200_000 // expired
+  const again = await Promise.all(Array.from({ length: 1000 }, (_, i) => instances[i % 4]!.get()))
+  expect(fetches).toBe(2)
+  expect(new Set(again)).toEqual(new Set(['token-2']))
+})
+
+test('refreshed ahead of expiry; meanwhile others keep using the still-valid value', async () => {
+  const a = instance()
+  expect(await a.get()).toBe('token-1')
+  now += 7200_000 - 5 * 60_000 // inside the 10-minute refresh-ahead window, not expired
+  const [x, y] = await Promise.all([a.get(), instance().get()])
+  expect(fetches).toBe(2)
+  expect([x, y].every((v) => v === 'token-1' || v === 'token-2')).toBe(true)
+  expect(await instance().get()).toBe('token-2')
+})
+
+test('a 40001 seen after another instance refreshed does not wipe the new token', async () => {
+  const a = instance()
+  const b = instance()
+  const old = await a.get()
+  // Instance b refreshes (say its call failed first and it won the refresh).
+  expect(await b.invalidate(old)).toBe(true)
+  const fresh = await b.get()
+  expect(fresh).toBe('token-2')
+  // Instance a now reports the old token as invalid: compare-and-expire leaves the new one alone.
+  expect(await a.invalidate(old)).toBe(false)
+  expect(await a.get()).toBe('token-2')
+  expect(fetches).toBe(2)
+})
+
+test('a failed fetch releases the lease and the next caller fetches', async () => {
+  let fail = true
+  const flaky = new SharedCredential(store, 'ticket', async () => {
+    fetches++
+    if (fail) throw new Error('upstream down')
+    return { value: 'ticket-ok', expiresIn: 7200 }
+  }, { now: () => now })
+  await expect(flaky.get()).rejects.toThrow('upstream down')
+  const doc = await store.get<CredentialDoc>(Collections.credentials, 'ticket')
+  expect(doc?.leaseUntil).toBe(0)
+  fail = false
+  expect(await flaky.get()).toBe('ticket-ok')
+})
+
+test('a lease held by a crashed instance expires and someone else refreshes', async () => {
+  await store.insert<CredentialDoc>(Collections.credentials, { _id: 'access_token:wx1', value: '', expiresAt: 0, fetchedAt: 0, leaseOwner: 'dead', leaseUntil: now + 15_000 })
+  const a = instance()
+  const pending = a.get()
+  await new Promise((r) => setTimeout(r, 30))
+  expect(fetches).toBe(0)
+  now += 16_000
+  expect(await pending).toBe('token-1')
+})

@@ -1,0 +1,154 @@
+import { checkCardCreate, type CardCreateRequest } from './card'
+import { WxRuleError } from './errors'
+import { checkPage, type GiftCardPage } from './giftcard-page'
+import { Rules } from './rules'
+import { createWechatClient } from './client'
+import { memoryStore } from '../../test/helpers/store'
+
+// gift-card-api.en.txt §6.3, the document's example (the request the merchant CLI also takes).
+export const GIFT_CARD_EXAMPLE: CardCreateRequest = {
+  card: {
+    card_type: 'GENERAL_CARD',
+    general_card: {
+      sub_card_type: 'GIFT_CARD',
+      background_pic_url: 'https://mmbiz.qlogo.cn/mmbiz/',
+      base_info: {
+        max_give_friend_times: 1,
+        giftcard_info: { price: 1 },
+        logo_url: 'https://mmbiz.qlogo.cn/mmbiz/p98FjXy8LaeMq67mEpDmkj05EtiaVcGOibVaVux3Agib1ibcHFkCoic7HuQWFawx9XGCNWIO085drjdxTib2nBHlYGAA/0?wx_fmt=gif',
+        brand_name: '微信咖啡厅', code_type: 'CODE_TYPE_QRCODE', title: '心意卡', color: 'Color020', notice: '使用时向服务员出示',
+        service_phone: '020-88888888', description: '不可与其他优惠同享',
+        date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1472724261 },
+        sku: { quantity: 50000000 }, get_limit: 0, use_custom_code: false, can_give_friend: true, location_id_list: [213059884],
+        center_title: '顶部居中按钮', center_sub_title: '按钮下方的wording', center_url: 'www.qq.com',
+        center_app_brand_user_name: 'gh_86a091e50ad4@app', center_app_brand_pass: 'pages/index/index',
+        custom_url_name: '新品推荐', custom_url: 'https://www.starbucks.com.cn/',
+        custom_app_brand_user_name: 'gh_86a091e50ad4@app', custom_app_brand_pass: 'pages/index/index', need_push_on_view: true,
+      },
+      supply_balance: true, prerogative: '礼品卡享受更多优惠', auto_activate: true, init_balance: 10000,
+      custom_field1: { name: '优惠券', url: '' }, custom_field2: { name: '兑换券', url: '' },
+    },
+  },
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v))
+const fieldOf = (fn: () => void) => {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(WxRuleError)
+    return (err as WxRuleError).field
+  }
+  return 'accepted'
+}
+const base = (req: CardCreateRequest) => (req.card.general_card as { base_info: Record<string, unknown> }).base_info
+
+test('the document’s gift card example passes', () => {
+  expect(fieldOf(() => checkCardCreate(clone(GIFT_CARD_EXAMPLE)))).toBe('accepted')
+})
+
+test.each([
+  ['title', '一二三四五六七八九十', 'card.general_card.base_info.title'],
+  ['brand_name', '一二三四五六七八九十一二三', 'card.general_card.base_info.brand_name'],
+  ['notice', '一二三四五六七八九十一二三', 'card.general_card.base_info.notice'],
+  ['description', '字'.repeat(1001), 'card.general_card.base_info.description'],
+  ['custom_url_name', '一二三四五六', 'card.general_card.base_info.custom_url_name'],
+  ['color', 'Color011', 'card.general_card.base_info.color'],
+  ['color', 'Color110', 'card.general_card.base_info.color'],
+  ['code_type', 'CODE_TYPE_MAGIC', 'card.general_card.base_info.code_type'],
+])('%s = %s is refused naming %s', (field, value, named) => {
+  const req = clone(GIFT_CARD_EXAMPLE)
+  base(req)[field] = value
+  expect(fieldOf(() => checkCardCreate(req))).toBe(named)
+})
+
+test('a 9-character title and 27 ASCII characters pass; 28 ASCII do not', () => {
+  const req = clone(GIFT_CARD_EXAMPLE)
+  base(req).title = '一二三四五六七八九'
+  expect(fieldOf(() => checkCardCreate(req))).toBe('accepted')
+  base(req).title = 'x'.repeat(27)
+  expect(fieldOf(() => checkCardCreate(req))).toBe('accepted')
+  base(req).title = 'x'.repeat(28)
+  expect(fieldOf(() => checkCardCreate(req))).toBe('card.general_card.base_info.title')
+})
+
+test('timestamps must be before 2038-01-19 and end after begin', () => {
+  const req = clone(GIFT_CARD_EXAMPLE)
+  ;(base(req).date_info as Record<string, number>).end_timestamp = 2147483648
+  expect(fieldOf(() => checkCardCreate(req))).toBe('card.general_card.base_info.date_info.end_timestamp')
+  ;(base(req).date_info as Record<string, number>).end_timestamp = 1397577600
+  expect(fieldOf(() => checkCardCreate(req))).toBe('card.general_card.base_info.date_info.end_timestamp')
+})
+
+test('supply_balance and custom_field1..3 may use at most three slots; a price is required', () => {
+  const req = clone(GIFT_CARD_EXAMPLE)
+  ;(req.card.general_card as Record<string, unknown>).custom_field3 = { name: '积分', url: '' }
+  expect(fieldOf(() => checkCardCreate(req))).toBe('card.general_card.supply_balance')
+  const noPrice = clone(GIFT_CARD_EXAMPLE)
+  delete base(noPrice).giftcard_info
+  expect(fieldOf(() => checkCardCreate(noPrice))).toBe('card.general_card.base_info.giftcard_info')
+})
+
+test('the card body must match card_type', () => {
+  const req = clone(GIFT_CARD_EXAMPLE) as unknown as { card: Record<string, unknown> }
+  req.card.card_type = 'CASH'
+  expect(fieldOf(() => checkCardCreate(req as unknown as CardCreateRequest))).toBe('card.cash')
+})
+
+test('shelf rules: category_index on every theme when categories exist', () => {
+  const page: GiftCardPage = {
+    page_title: '礼品卡', banner_pic_url: 'http://x/banner', category_list: [{ title: '节日' }, { title: '生日' }],
+    theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', item_list: [{ card_id: 'p1' }], pic_item_list: [{ background_pic_url: 'http://x/f' }], category_index: 0 }],
+  }
+  expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('accepted')
+  delete page.theme_list[0]!.category_index
+  expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('page.theme_list[0].category_index')
+  page.theme_list[0]!.category_index = 2
+  expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('page.theme_list[0].category_index')
+})
+
+describe('limits checked by the client before sending', () => {
+  const sent: string[] = []
+  const fetchFn = (async (url: URL) => {
+    sent.push(new URL(url).pathname)
+    return new Response(JSON.stringify({ errcode: 0, access_token: 'T', expires_in: 7200 }))
+  }) as unknown as typeof fetch
+  let wx: ReturnType<typeof createWechatClient>
+  beforeAll(async () => {
+    wx = createWechatClient({ store: await memoryStore(), appid: 'wx1', secret: 's', apiBase: 'https://wx.test', fetch: fetchFn })
+  })
+  beforeEach(() => (sent.length = 0))
+
+  const refused = async (p: Promise<unknown>, field: string) => {
+    await expect(p).rejects.toMatchObject({ name: 'WxRuleError', field })
+    expect(sent.filter((s) => s !== '/cgi-bin/token')).toEqual([])
+  }
+
+  test('order batchget: window ≤ 31 days, count ≤ 100', async () => {
+    await refused(wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472400000 + 31 * 86400 + 1, sort_type: 'ASC', offset: 0, count: 2 }), 'begin_time..end_time')
+    await refused(wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'ASC', offset: 0, count: 101 }), 'count')
+    await refused(wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'UP' as 'ASC', offset: 0, count: 2 }), 'sort_type')
+    await wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'ASC', offset: 0, count: 2 })
+    expect(sent).toContain('/card/giftcard/order/batchget')
+  })
+
+  test('data cube: YYYY-MM-DD, ≤ 62 days', async () => {
+    await refused(wx.datacube.cardBizuinInfo({ begin_date: '2015/06/15', end_date: '2015-06-30', cond_source: 0 }), 'begin_date')
+    await refused(wx.datacube.cardBizuinInfo({ begin_date: '2015-02-30', end_date: '2015-03-30', cond_source: 0 }), 'begin_date')
+    await refused(wx.datacube.cardCardInfo({ begin_date: '2015-01-01', end_date: '2015-03-04', cond_source: 1 }), 'begin_date..end_date')
+    await wx.datacube.cardBizuinInfo({ begin_date: '2015-01-01', end_date: '2015-03-03', cond_source: 0 })
+  })
+
+  test('QR codes: ≤ 5 cards, expire_seconds 60–1800; whitelist ≤ 10', async () => {
+    const six = Array.from({ length: 6 }, (_, i) => ({ card_id: `p${i}` }))
+    await refused(wx.card.qrcodeCreate({ action_name: 'QR_MULTIPLE_CARD', action_info: { multiple_card: { card_list: six } } }), 'action_info.multiple_card.card_list')
+    await refused(wx.card.qrcodeCreate({ action_name: 'QR_CARD', expire_seconds: 59, action_info: { card: { card_id: 'p' } } }), 'expire_seconds')
+    await refused(wx.card.qrcodeCreate({ action_name: 'QR_CARD', expire_seconds: 1801, action_info: { card: { card_id: 'p' } } }), 'expire_seconds')
+    await refused(wx.card.testWhitelistSet({ openid: Array.from({ length: 11 }, (_, i) => `o${i}`) }), 'openid')
+  })
+
+  test('updateuser: record_balance ≤ 14 Chinese characters, integer balance', async () => {
+    await refused(wx.memberCard.generalCardUpdateUser({ code: '1', card_id: 'p', balance: 100, record_balance: '一'.repeat(15) }), 'record_balance')
+    await refused(wx.memberCard.generalCardUpdateUser({ code: '1', card_id: 'p', balance: 1.5 }), 'balance')
+  })
+})

@@ -1,0 +1,91 @@
+// The wxpush function behind HTTP access, in each push mode: verified, stored once, acknowledged as
+// WeChat expects; everything else refused with the reason.
+import { createHash } from 'node:crypto'
+import type { LocalCloud } from '../../emulator/cloud/local-cloud'
+import { PushCrypto } from '../../server/wechat/push-crypto'
+import { stackEnv, startTestCloud } from '../helpers/cloud'
+
+const TOKEN = stackEnv.WX_PUSH_TOKEN!
+const crypto = new PushCrypto({ token: TOKEN, encodingAesKey: stackEnv.WX_PUSH_AES_KEY!, appid: stackEnv.WX_SA_APPID! })
+const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
+
+const event = (name: string, extra: string) =>
+  `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSA1]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${name}]]></Event>${extra}</xml>`
+const GET_CARD = event('user_get_card', '<CardId><![CDATA[p1]]></CardId><UserCardCode><![CDATA[111]]></UserCardCode><IsGiveByFriend>0</IsGiveByFriend>')
+const PAY_DONE = event('giftcard_pay_done', '<PageId><![CDATA[pg]]></PageId><OrderId><![CDATA[O1]]></OrderId>')
+
+function query(ts = Math.floor(Date.now() / 1000), nonce = 'n1', encrypt?: string) {
+  const q = new URLSearchParams({ signature: sha1([TOKEN, String(ts), nonce]), timestamp: String(ts), nonce, openid: 'oSA1' })
+  if (encrypt) {
+    q.set('encrypt_type', 'aes')
+    q.set('msg_signature', sha1([TOKEN, String(ts), nonce, encrypt]))
+  }
+  return q
+}
+
+function encrypted(xml: string) {
+  const enc = crypto.encrypt(xml)
+  return { body: `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`, q: query(undefined, 'n1', enc) }
+}
+
+async function post(cloud: LocalCloud, q: URLSearchParams, body: string) {
+  const res = await fetch(`${cloud.url}/wxpush?${q}`, { method: 'POST', body })
+  return { status: res.status, text: await res.text() }
+}
+
+describe.each(['safe', 'compat'] as const)('%s mode', (mode) => {
+  let cloud: LocalCloud
+  beforeAll(async () => {
+    cloud = await startTestCloud({ WX_PUSH_MODE: mode })
+  })
+  afterAll(() => cloud.stop())
+
+  test('an encrypted user_get_card is stored once and acknowledged with success', async () => {
+    const { body, q } = encrypted(GET_CARD)
+    expect(await post(cloud, q, body)).toEqual({ status: 200, text: 'success' })
+    expect(await post(cloud, q, body)).toEqual({ status: 200, text: 'success' })
+    const stored = (await cloud.db.collection('events').where({ 'event.Event': 'user_get_card' }).get()).data
+    expect(stored).toHaveLength(1)
+    expect(stored[0]).toMatchObject({ processed: false, event: { CardId: 'p1', UserCardCode: '111', FromUserName: 'oSA1' } })
+  })
+
+  test('gift-card events are answered <xml>ok</xml>', async () => {
+    const { body, q } = encrypted(PAY_DONE)
+    expect(await post(cloud, q, body)).toEqual({ status: 200, text: '<xml>ok</xml>' })
+  })
+
+  test('a wrong msg_signature, a tampered body or a stale timestamp is refused with the reason', async () => {
+    const { body, q } = encrypted(GET_CARD)
+    const badSig = new URLSearchParams(q)
+    badSig.set('msg_signature', '0'.repeat(40))
+    expect(await post(cloud, badSig, body)).toEqual({ status: 401, text: 'rejected: msg_signature does not match' })
+    const enc = /CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(body)![1]!
+    const flipped = enc.slice(0, 10) + (enc[10] === 'A' ? 'B' : 'A') + enc.slice(11)
+    // Re-signed tampering (only possible with the token) garbles the plaintext: refused as a crypto
+    // failure or as malformed XML, and never stored.
+    const before = (await cloud.db.collection('events').count()).total
+    const r = await post(cloud, query(undefined, 'n1', flipped), body.replace(enc, flipped))
+    expect(r.status === 400 || r.status === 401).toBe(true)
+    expect(r.text).toMatch(/^rejected: /)
+    expect((await cloud.db.collection('events').count()).total).toBe(before)
+    // Tampering without the token fails the msg_signature check.
+    expect(await post(cloud, q, body.replace(enc, flipped))).toEqual({ status: 401, text: 'rejected: msg_signature does not match' })
+    const stale = Math.floor(Date.now() / 1000) - 3600
+    expect((await post(cloud, query(stale, 'n1', enc), body)).text).toMatch(/rejected: timestamp is 3600 s from now/)
+  })
+})
+
+describe('plain and safe-only rules', () => {
+  test('safe mode refuses a plaintext body; plain mode takes it', async () => {
+    const safe = await startTestCloud({ WX_PUSH_MODE: 'safe' })
+    expect(await post(safe, query(), GET_CARD)).toEqual({ status: 401, text: 'rejected: safe mode: the body is not encrypted' })
+    await safe.stop()
+    const plain = await startTestCloud({ WX_PUSH_MODE: 'plain' })
+    expect(await post(plain, query(), GET_CARD)).toEqual({ status: 200, text: 'success' })
+    const badSig = query()
+    badSig.set('signature', 'f'.repeat(40))
+    expect(await post(plain, badSig, GET_CARD)).toEqual({ status: 401, text: 'rejected: signature does not match' })
+    expect(await post(plain, query(), '<xml><nope>')).toMatchObject({ status: 400 })
+    await plain.stop()
+  })
+})
