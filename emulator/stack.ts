@@ -29,6 +29,14 @@ export interface Stack {
   stop(): Promise<void>
 }
 
+function int(env: Record<string, string>, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const v = Number(raw)
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer, got ${raw}`)
+  return v
+}
+
 function port(env: Record<string, string>, name: string, fallback: number): number {
   const v = Number(env[name] ?? fallback)
   if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`${name} must be a port number, got ${env[name]}`)
@@ -46,6 +54,21 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     saAppid: env.WX_SA_APPID!,
     saSecret: env.WX_SA_SECRET!,
     mpAppid: env.WX_MP_APPID!,
+    ghId: env.WX_SA_GHID || 'gh_5e2b8d1c4a7f',
+    reviewSeconds: int(env, 'WXEMU_REVIEW_SECONDS', 0),
+    quotas: { token: int(env, 'WXEMU_TOKEN_QUOTA', 2000), ticket: int(env, 'WXEMU_TICKET_QUOTA', 100) },
+    cardExtWindowSeconds: int(env, 'WXEMU_CARDEXT_WINDOW', 300),
+    push: {
+      url: env.PUSH_URL || undefined,
+      token: env.WX_PUSH_TOKEN!,
+      aesKey: env.WX_PUSH_AES_KEY!,
+      mode: (env.WX_PUSH_MODE || 'safe') as 'plain' | 'compat' | 'safe',
+      timeoutMs: int(env, 'WXEMU_PUSH_TIMEOUT_MS', 5000),
+      ordinaryRetries: 3,
+      giftcardAttempts: 30,
+      // WeChat spreads 30 attempts over 24 hours; tests shorten the interval.
+      giftcardIntervalMs: int(env, 'WXEMU_PUSH_RETRY_MS', 48 * 60 * 1000),
+    },
   })
   // The functions get these as their environment variables; WX_API_BASE points them at the emulator.
   env.WX_API_BASE ||= wechat.url
@@ -57,6 +80,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     port: port(env, 'CLOUD_PORT', 9602),
     timers: opts.timers ?? true,
     env,
+    cloudPay: wechat.cloudPay,
+  })
+  wechat.connectCloud({
+    pushUrl: `${cloud.url}/wxpush`,
+    callFunction: (name, event) => cloud.runtime.invoke(name, event, { source: 'wx_pay' }),
   })
   for (const name of DEMO_PEOPLE) wechat.users.ensure(name)
 

@@ -1,70 +1,183 @@
-// The WeChat platform emulator (local-stack.md "WeChat platform emulator"). This file holds the server
-// and its control endpoints; the card platform's API families plug in as they are built.
+// The WeChat platform emulator (local-stack.md "WeChat platform emulator"): api.weixin.qq.com for every
+// endpoint the product calls, the client side of WeChat under /__emu/client, the hosted gift-card
+// shelf, control endpoints, and event pushes to the Service Account's server URL.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readJson, sendJson, serve, type Route } from '../http'
+import { handleApi, type Endpoint } from './api'
+import { basicsApi } from './api-basics'
+import { cardApi } from './api-card'
+import { codeApi } from './api-code'
+import { giftCardApi } from './api-giftcard'
+import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi } from './api-more'
+import { acceptGift, addCard, bag, ClientError, deleteCard, gift, giftcardAccept, giftcardBuy, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
+import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
 
-export interface WechatEmulatorOptions {
+export interface WechatEmulatorOptions extends Omit<PlatformOptions, 'push'> {
   port: number
   dataDir: string | null
-  saAppid: string
-  saSecret: string
-  mpAppid: string
+  push: Omit<PlatformOptions['push'], 'url'> & { url?: string }
+}
+
+export interface CloudConnection {
+  /** where pushes go, unless PUSH_URL named another */
+  pushUrl: string
+  /** invokes a cloud function (Cloud Pay's payment callback) */
+  callFunction: (name: string, event: Record<string, unknown>) => Promise<unknown>
+}
+
+export class Users {
+  constructor(private readonly p: Platform) {}
+
+  ensure(name: string): EmuUser {
+    if (typeof name !== 'string' || !USER_NAME.test(name)) {
+      throw new HttpError(400, 'name must be 1-32 characters: a lowercase letter, then letters, digits, _ or -')
+    }
+    let user = this.p.s.users[name]
+    if (!user) {
+      user = identityOf(name, this.p.o)
+      this.p.s.users[name] = user
+      this.p.touch()
+    }
+    return user
+  }
+
+  get(name: string): EmuUser | undefined {
+    return this.p.s.users[name]
+  }
+
+  all(): EmuUser[] {
+    return Object.values(this.p.s.users)
+  }
 }
 
 export interface WechatEmulator {
   url: string
   port: number
   users: Users
+  platform: Platform
+  connectCloud(c: CloudConnection): void
+  cloudPay: { unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>> }
   stop(): Promise<void>
 }
 
-export class Users {
-  constructor(private readonly state: StateFile, private readonly apps: { saAppid: string; mpAppid: string }) {}
+const ENDPOINTS: Record<string, Endpoint> = { ...basicsApi, ...cardApi, ...codeApi, ...giftCardApi, ...invoiceApi, ...payGiftCardApi, ...cardPayApi, ...datacubeApi }
 
-  ensure(name: string): EmuUser {
-    if (typeof name !== 'string' || !USER_NAME.test(name)) {
-      throw new HttpError(400, 'name must be 1-32 characters: a lowercase letter, then letters, digits, _ or -')
-    }
-    let user = this.state.state.users[name]
-    if (!user) {
-      user = identityOf(name, this.apps)
-      this.state.state.users[name] = user
-      this.state.touch()
-    }
-    return user
-  }
-
-  get(name: string): EmuUser | undefined {
-    return this.state.state.users[name]
-  }
-
-  all(): EmuUser[] {
-    return Object.values(this.state.state.users)
-  }
+export function emulatedPaths(): string[] {
+  return Object.keys(ENDPOINTS)
 }
 
 export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<WechatEmulator> {
-  const state = StateFile.load(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : null)
-  const users = new Users(state, opts)
+  const file = StateFile.load(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : null)
+  const p = new Platform(file, { ...opts, push: { ...opts.push, url: opts.push.url ?? '' } })
+  const users = new Users(p)
+  let cloud: CloudConnection | undefined
+
+  const client = (fn: (b: Record<string, unknown>) => unknown) => async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      sendJson(res, 200, await fn(await readJson(req)))
+    } catch (err) {
+      if (err instanceof ClientError) return sendJson(res, 400, { errMsg: err.errMsg, ...(err.errcode ? { errcode: err.errcode } : {}) })
+      if (err instanceof HttpError) throw err
+      const wx = err as { errcode?: number; errmsg?: string }
+      if (typeof wx.errcode === 'number') return sendJson(res, 400, { errMsg: wx.errmsg, errcode: wx.errcode })
+      throw err
+    }
+  }
+
   const routes: Route[] = [
+    { method: 'POST', pattern: /^\/__emu\/users$/, handler: async (req, res) => sendJson(res, 200, users.ensure((await readJson(req)).name as string)) },
+    { method: 'GET', pattern: /^\/__emu\/users$/, handler: (_q, res) => sendJson(res, 200, { users: users.all() }) },
+    { method: 'GET', pattern: /^\/__emu\/bag\/([^/]+)$/, handler: (_q, res, _u, [name]) => client(() => bag(p, name!))(_q, res) },
+    { method: 'POST', pattern: /^\/__emu\/client\/addCard$/, handler: client((b) => addCard(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/client\/openCard$/, handler: client((b) => openCard(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/client\/gift$/, handler: client((b) => gift(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/client\/acceptGift$/, handler: client((b) => acceptGift(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/client\/deleteCard$/, handler: client((b) => deleteCard(p, b)) },
     {
       method: 'POST',
-      pattern: /^\/__emu\/users$/,
-      handler: async (req, res) => sendJson(res, 200, users.ensure((await readJson(req)).name as string)),
+      pattern: /^\/__emu\/client\/requestPayment$/,
+      handler: client((b) => {
+        if (!cloud) throw new ClientError('requestPayment:fail no local cloud is connected to receive the payment callback')
+        return requestPayment(p, b, cloud.callFunction)
+      }),
     },
-    { method: 'GET', pattern: /^\/__emu\/users$/, handler: (_req, res) => sendJson(res, 200, { users: users.all() }) },
+    { method: 'POST', pattern: /^\/__emu\/giftcard\/buy$/, handler: client((b) => giftcardBuy(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/giftcard\/accept$/, handler: client((b) => giftcardAccept(p, b)) },
+    {
+      method: 'GET',
+      pattern: /^\/__emu\/pushes$/,
+      handler: (_q, res, url) => {
+        const status = url.searchParams.get('status')
+        const pushes = p.s.pushes.filter((x) => !status || x.status === status)
+        sendJson(res, 200, { pushes: pushes.map((x) => ({ id: x.id, event: x.event, status: x.status, attempts: x.attempts.length, lastReply: x.attempts.at(-1)?.reply ?? null, log: x.attempts, xml: x.xml })) })
+      },
+    },
+    { method: 'GET', pattern: /^\/__emu\/stats$/, handler: (_q, res) => sendJson(res, 200, p.stats) },
+    {
+      method: 'POST',
+      pattern: /^\/__emu\/clock$/,
+      handler: async (req, res) => {
+        const secs = (await readJson(req)).advanceSeconds
+        if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 0) throw new HttpError(400, 'advanceSeconds must be a non-negative integer')
+        p.advance(secs)
+        sendJson(res, 200, { now: p.now(), offset: p.s.clockOffset })
+      },
+    },
+    { method: 'GET', pattern: /^\/__emu\/clock$/, handler: (_q, res) => sendJson(res, 200, { now: p.now(), offset: p.s.clockOffset }) },
+    {
+      method: 'POST',
+      pattern: /^\/__emu\/faults$/,
+      handler: async (req, res) => {
+        const b = await readJson(req)
+        const path = typeof b.path === 'string' ? b.path.replace(/^\/+/, '') : ''
+        if (!ENDPOINTS[path]) throw new HttpError(400, `path must be an emulated API path such as card/code/get; got ${String(b.path)}`)
+        const times = b.times === undefined ? 1 : b.times
+        if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw new HttpError(400, 'times must be a positive integer')
+        const f: Fault = { path, times }
+        if (b.errcode !== undefined) {
+          if (typeof b.errcode !== 'number' || !Number.isInteger(b.errcode)) throw new HttpError(400, 'errcode must be an integer')
+          f.errcode = b.errcode
+        }
+        if (b.delayMs !== undefined) {
+          if (typeof b.delayMs !== 'number' || b.delayMs < 0 || b.delayMs > 120000) throw new HttpError(400, 'delayMs must be 0 to 120000')
+          f.delayMs = b.delayMs
+        }
+        if (b.dropReply !== undefined) f.dropReply = b.dropReply === true
+        if (f.errcode === undefined && f.delayMs === undefined && !f.dropReply) throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
+        p.faults.push(f)
+        sendJson(res, 200, { faults: p.faults })
+      },
+    },
+    { method: 'GET', pattern: /^\/__emu\/faults$/, handler: (_q, res) => sendJson(res, 200, { faults: p.faults.filter((f) => f.times > 0) }) },
+    {
+      method: 'DELETE',
+      pattern: /^\/__emu\/faults$/,
+      handler: (_q, res) => {
+        p.faults = []
+        sendJson(res, 200, { faults: [] })
+      },
+    },
   ]
-  const server = serve(routes)
+  const server = serve(routes, (req, res, url) => handleApi(p, ENDPOINTS, req, res, url))
   const port = await listen(server, opts.port)
+  p.start()
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     users,
+    platform: p,
+    connectCloud(c) {
+      cloud = c
+      if (!opts.push.url) p.o.push.url = c.pushUrl
+    },
+    cloudPay: { unifiedOrder: async (req, caller) => unifiedOrder(p, req, caller) },
     async stop() {
+      p.stop()
       await close(server)
-      state.flush()
+      file.flush()
     },
   }
 }

@@ -10,13 +10,105 @@ export interface EmuUser {
   unionid: string
 }
 
+export type CardStatus = 'CARD_STATUS_NOT_VERIFY' | 'CARD_STATUS_VERIFY_OK' | 'CARD_STATUS_VERIFY_FAIL' | 'CARD_STATUS_DELETE' | 'CARD_STATUS_DISPATCH'
+export type CodeStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
+
+export interface EmuCard {
+  card_id: string
+  card_type: string
+  /** the body as created/updated (card.<type>) */
+  body: Record<string, unknown>
+  status: CardStatus
+  createdAt: number
+  reviewAt: number
+  quantity: number
+  totalQuantity: number
+  /** friend coupons bought with coins */
+  isFriendCoupon: boolean
+}
+
+export interface EmuCode {
+  card_id: string
+  code: string
+  status: CodeStatus
+  /** Service Account openid of the holder */
+  openid: string
+  /** fen */
+  balance: number
+  bonus: number
+  outerStr?: string
+  receivedAt: number
+  gifting?: { to: string; since: number }
+  mark?: { openid: string; until: number }
+  backgroundPicUrl?: string
+  recordBalance?: string
+  orderId?: string
+}
+
+export interface EmuOrder {
+  order_id: string
+  page_id: string
+  trans_id: string
+  create_time: number
+  pay_finish_time: number
+  total_price: number
+  open_id: string
+  accepter_openid: string
+  outer_str: string
+  is_chat_room: boolean
+  status: 'PAID' | 'SENDING' | 'ACCEPTED' | 'RETURNED' | 'REFUND'
+  card_list: { card_id: string; price: number; code: string; default_gifting_msg: string; background_pic_url: string; outer_img_id: string; accepter_openid: string }[]
+}
+
+export interface EmuPush {
+  id: number
+  event: string
+  xml: string
+  /** the reply that counts as delivered */
+  expect: 'giftcard' | 'ordinary'
+  attempts: { at: number; status: string; reply: string }[]
+  status: 'pending' | 'delivered' | 'failed'
+  nextAt: number
+  /** deadline: 24 h for gift-card events */
+  giveUpAt: number
+}
+
 export interface EmuState {
-  version: 1
+  version: 2
   users: Record<string, EmuUser>
+  /** seconds added to the real clock by /__emu/clock */
+  clockOffset: number
+  tokens: Record<string, { appid: string; expiresAt: number; replacedAt?: number; stable?: boolean }>
+  tickets: Record<string, { expiresAt: number }>
+  quota: Record<string, { day: string; token: number; ticket: number }>
+  cards: Record<string, EmuCard>
+  /** key: card_id|code */
+  codes: Record<string, EmuCode>
+  nonces: Record<string, number>
+  whitelist: { openid: string[]; username: string[] }
+  pages: Record<string, Record<string, unknown> & { maintain?: boolean }>
+  maintainAll: boolean
+  payWhitelist: Record<string, string>
+  submch: Record<string, string>
+  wxa: Record<string, string>
+  orders: Record<string, EmuOrder>
+  invoice: { paymch?: Record<string, unknown>; authField?: Record<string, unknown>; authData: Record<string, Record<string, unknown>> }
+  payGiftRules: Record<string, Record<string, unknown>>
+  coins: { activated: boolean; free: number; pay: number; orders: Record<string, Record<string, unknown>> }
+  /** card_id → date → counters */
+  cube: Record<string, Record<string, { view: number; receive: number; verify: number; given: number; expire: number }>>
+  pushes: EmuPush[]
+  /** Cloud Pay prepay orders */
+  prepay: Record<string, { outTradeNo: string; totalFee: number; functionName: string; envId: string; subMchId: string; body: string; openid?: string; paid: boolean; transactionId?: string }>
+  seq: number
 }
 
 export function emptyState(): EmuState {
-  return { version: 1, users: {} }
+  return {
+    version: 2, users: {}, clockOffset: 0, tokens: {}, tickets: {}, quota: {}, cards: {}, codes: {}, nonces: {},
+    whitelist: { openid: [], username: [] }, pages: {}, maintainAll: false, payWhitelist: {}, submch: {}, wxa: {}, orders: {},
+    invoice: { authData: {} }, payGiftRules: {}, coins: { activated: false, free: 0, pay: 0, orders: {} }, cube: {}, pushes: [], prepay: {}, seq: 0,
+  }
 }
 
 export class StateFile {
@@ -26,9 +118,9 @@ export class StateFile {
 
   static load(file: string | null): StateFile {
     if (file && existsSync(file)) {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as EmuState
-      if (parsed.version !== 1) throw new Error(`${file}: unknown emulator state version ${String(parsed.version)}`)
-      return new StateFile(file, { ...emptyState(), ...parsed })
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<EmuState>
+      if (parsed.version !== 2) throw new Error(`${file}: emulator state version ${String(parsed.version)} is not 2; start with --fresh`)
+      return new StateFile(file, { ...emptyState(), ...parsed } as EmuState)
     }
     return new StateFile(file, emptyState())
   }

@@ -4,32 +4,10 @@ import { checkPage, type GiftCardPage } from './giftcard-page'
 import { Rules } from './rules'
 import { createWechatClient } from './client'
 import { memoryStore } from '../../test/helpers/store'
+import giftCardExample from '../../test/fixtures/giftcard-create.example.json'
 
-// gift-card-api.en.txt §6.3, the document's example (the request the merchant CLI also takes).
-export const GIFT_CARD_EXAMPLE: CardCreateRequest = {
-  card: {
-    card_type: 'GENERAL_CARD',
-    general_card: {
-      sub_card_type: 'GIFT_CARD',
-      background_pic_url: 'https://mmbiz.qlogo.cn/mmbiz/',
-      base_info: {
-        max_give_friend_times: 1,
-        giftcard_info: { price: 1 },
-        logo_url: 'https://mmbiz.qlogo.cn/mmbiz/p98FjXy8LaeMq67mEpDmkj05EtiaVcGOibVaVux3Agib1ibcHFkCoic7HuQWFawx9XGCNWIO085drjdxTib2nBHlYGAA/0?wx_fmt=gif',
-        brand_name: '微信咖啡厅', code_type: 'CODE_TYPE_QRCODE', title: '心意卡', color: 'Color020', notice: '使用时向服务员出示',
-        service_phone: '020-88888888', description: '不可与其他优惠同享',
-        date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1472724261 },
-        sku: { quantity: 50000000 }, get_limit: 0, use_custom_code: false, can_give_friend: true, location_id_list: [213059884],
-        center_title: '顶部居中按钮', center_sub_title: '按钮下方的wording', center_url: 'www.qq.com',
-        center_app_brand_user_name: 'gh_86a091e50ad4@app', center_app_brand_pass: 'pages/index/index',
-        custom_url_name: '新品推荐', custom_url: 'https://www.starbucks.com.cn/',
-        custom_app_brand_user_name: 'gh_86a091e50ad4@app', custom_app_brand_pass: 'pages/index/index', need_push_on_view: true,
-      },
-      supply_balance: true, prerogative: '礼品卡享受更多优惠', auto_activate: true, init_balance: 10000,
-      custom_field1: { name: '优惠券', url: '' }, custom_field2: { name: '兑换券', url: '' },
-    },
-  },
-}
+// gift-card-api.en.txt §6.3, the document's example (the file the merchant CLI also takes).
+const GIFT_CARD_EXAMPLE = giftCardExample as CardCreateRequest
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v))
 const fieldOf = (fn: () => void) => {

@@ -1,0 +1,179 @@
+// card/*: create (all card types, review, friend coupons), update, get, batchget, delete,
+// modifystock, qrcode/create, testwhitelist/set, user/getcardlist.
+import { randomBytes } from 'node:crypto'
+import { list, num, obj, str, type Body, type Endpoint } from './api'
+import { WxError, type Platform } from './platform'
+import type { EmuCard } from './state'
+
+export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON']
+const COLORS = new Set(['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color090', 'Color100'])
+const MAX_TS = 2147483647
+
+/** "n Chinese characters", typed string(3n) in the documents: UTF-8 bytes. */
+function tooLong(v: unknown, chinese: number): boolean {
+  return typeof v === 'string' && Buffer.byteLength(v) > chinese * 3
+}
+
+export function cardOf(p: Platform, cardId: string): EmuCard {
+  const c = p.s.cards[cardId]
+  if (!c || c.status === 'CARD_STATUS_DELETE') throw new WxError(40073, 'invalid card id')
+  return c
+}
+
+export function baseInfo(card: EmuCard): Body {
+  return (card.body.base_info ?? {}) as Body
+}
+
+function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean } {
+  const bi = obj(body, 'base_info')
+  for (const k of ['logo_url', 'brand_name', 'code_type', 'title', 'color', 'notice', 'description']) str(bi, k)
+  const date = obj(bi, 'date_info')
+  const sku = obj(bi, 'sku')
+  num(sku, 'quantity')
+  const isFriendCoupon = bi.share_friends === true
+  const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
+  for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
+  if (!COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color must be Color010 to Color100')
+  const type = str(date, 'type')
+  if (type === 'DATE_TYPE_FIX_TIME_RANGE') {
+    const b = num(date, 'begin_timestamp')
+    const e = num(date, 'end_timestamp')
+    if (b > MAX_TS || e > MAX_TS) throw new WxError(40097, 'invalid args: timestamps must be before 2038-01-19')
+    if (e <= b) throw new WxError(40097, 'invalid args: end_timestamp must be after begin_timestamp')
+    if (isFriendCoupon && e - b > 90 * 86400) throw new WxError(40079, 'invalid time: a friend coupon is valid for at most 90 days')
+  } else if (type === 'DATE_TYPE_FIX_TERM') {
+    num(date, 'fixed_term')
+    if (isFriendCoupon) throw new WxError(40079, 'invalid time: friend coupons support DATE_TYPE_FIX_TIME_RANGE only')
+  } else if (type !== 'DATE_TYPE_PERMANENT') {
+    throw new WxError(40097, 'invalid args: date_info.type')
+  }
+  if (isFriendCoupon) {
+    if (cardType !== 'CASH' && cardType !== 'GIFT') throw new WxError(40097, 'invalid args: friend coupons are CASH or GIFT')
+    if (list(bi, 'location_id_list', false).length === 0) throw new WxError(41025, 'miss location_list: a friend coupon needs at least one poi_id')
+  }
+  if (cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
+    const price = num(obj(bi, 'giftcard_info'), 'price')
+    if (!Number.isInteger(price) || price <= 0) throw new WxError(40097, 'invalid args: giftcard_info.price must be positive fen')
+    const slots = [body.supply_balance === true, !!body.custom_field1, !!body.custom_field2, !!body.custom_field3].filter(Boolean).length
+    if (slots > 3) throw new WxError(40097, 'invalid args: supply_balance and custom_field1..3 exceed three slots')
+  }
+  return { isFriendCoupon }
+}
+
+function newCardId(): string {
+  return `p${randomBytes(20).toString('base64url').slice(0, 27)}`
+}
+
+function cardView(card: EmuCard): Body {
+  const base = { ...baseInfo(card), id: card.card_id, status: card.status, sku: { quantity: card.quantity, total_quantity: card.totalQuantity } }
+  return { card_type: card.card_type, [card.card_type.toLowerCase()]: { ...card.body, base_info: base } }
+}
+
+export const cardApi: Record<string, Endpoint> = {
+  'card/create': {
+    method: 'POST',
+    handler: (p, b) => {
+      const card = obj(b, 'card')
+      const type = str(card, 'card_type')
+      if (!CARD_TYPES.includes(type)) throw new WxError(40097, `invalid args: card_type ${type}`)
+      const body = obj(card, type.toLowerCase())
+      const { isFriendCoupon } = validateCreate(type, body)
+      const cardId = newCardId()
+      const quantity = isFriendCoupon ? 0 : num(obj(obj(body, 'base_info'), 'sku'), 'quantity')
+      const now = p.now()
+      p.s.cards[cardId] = {
+        card_id: cardId, card_type: type, body: JSON.parse(JSON.stringify(body)) as Body,
+        status: 'CARD_STATUS_NOT_VERIFY', createdAt: now, reviewAt: now + p.o.reviewSeconds,
+        quantity, totalQuantity: quantity, isFriendCoupon,
+      }
+      p.touch()
+      p.tick()
+      return { card_id: cardId }
+    },
+  },
+  'card/get': { method: 'POST', handler: (p, b) => ({ card: cardView(cardOf(p, str(b, 'card_id'))) }) },
+  'card/batchget': {
+    method: 'POST',
+    handler: (p, b) => {
+      const offset = num(b, 'offset')
+      const count = num(b, 'count')
+      if (count < 1 || count > 50) throw new WxError(40097, 'invalid args: count must be 1 to 50')
+      const statuses = list(b, 'status_list', false) as string[]
+      const ids = Object.values(p.s.cards).filter((c) => (statuses.length ? statuses.includes(c.status) : c.status !== 'CARD_STATUS_DELETE')).map((c) => c.card_id)
+      return { card_id_list: ids.slice(offset, offset + count), total_num: ids.length }
+    },
+  },
+  'card/update': {
+    method: 'POST',
+    handler: (p, b) => {
+      const card = cardOf(p, str(b, 'card_id'))
+      const patch = obj(b, card.card_type.toLowerCase())
+      const bi = (patch.base_info ?? {}) as Body
+      if (tooLong(bi.title, 9)) throw new WxError(40097, 'invalid args: title exceeds 9 Chinese characters')
+      if (bi.color !== undefined && !COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color')
+      card.body = { ...card.body, ...patch, base_info: { ...baseInfo(card), ...bi } }
+      p.touch()
+      return { send_check: false }
+    },
+  },
+  'card/delete': {
+    method: 'POST',
+    handler: (p, b) => {
+      cardOf(p, str(b, 'card_id')).status = 'CARD_STATUS_DELETE'
+      p.touch()
+      return {}
+    },
+  },
+  'card/modifystock': {
+    method: 'POST',
+    handler: (p, b) => {
+      const card = cardOf(p, str(b, 'card_id'))
+      const inc = num(b, 'increase_stock_value', false)
+      const dec = num(b, 'reduce_stock_value', false)
+      if (card.isFriendCoupon && inc > 0) throw new WxError(40097, 'invalid args: a friend coupon’s stock is bought with coins (card/pay/confirm)')
+      if (dec > card.quantity) throw new WxError(40097, `invalid args: reduce_stock_value ${dec} exceeds the stock ${card.quantity}`)
+      card.quantity += inc - dec
+      card.totalQuantity += inc
+      p.touch()
+      return {}
+    },
+  },
+  'card/qrcode/create': {
+    method: 'POST',
+    handler: (p, b) => {
+      const action = str(b, 'action_name')
+      const info = obj(b, 'action_info')
+      const expire = b.expire_seconds === undefined ? undefined : num(b, 'expire_seconds')
+      if (expire !== undefined && (expire < 60 || expire > 1800)) throw new WxError(40097, 'invalid args: expire_seconds must be 60 to 1800')
+      let cards: Body[]
+      if (action === 'QR_CARD') cards = [obj(info, 'card')]
+      else if (action === 'QR_MULTIPLE_CARD') {
+        cards = list(obj(info, 'multiple_card'), 'card_list') as Body[]
+        if (cards.length < 1 || cards.length > 5) throw new WxError(40053, 'invalid action_info: 1 to 5 cards in a multi-card QR code')
+      } else throw new WxError(40053, 'invalid action_info: action_name must be QR_CARD or QR_MULTIPLE_CARD')
+      for (const c of cards) cardOf(p, str(c, 'card_id'))
+      const ticket = randomBytes(24).toString('base64')
+      return { ticket, expire_seconds: expire ?? 365 * 86400, url: `http://weixin.qq.com/q/${randomBytes(12).toString('base64url')}`, show_qrcode_url: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}` }
+    },
+  },
+  'card/testwhitelist/set': {
+    method: 'POST',
+    handler: (p, b) => {
+      const openid = list(b, 'openid', false) as string[]
+      const username = list(b, 'username', false) as string[]
+      if (openid.length + username.length > 10) throw new WxError(40097, 'invalid args: at most 10 whitelist entries')
+      p.s.whitelist = { openid, username }
+      p.touch()
+      return {}
+    },
+  },
+  'card/user/getcardlist': {
+    method: 'POST',
+    handler: (p, b) => {
+      const openid = str(b, 'openid')
+      const cardId = str(b, 'card_id', false)
+      const codes = Object.values(p.s.codes).filter((c) => c.openid === openid && c.status === 'NORMAL' && (!cardId || c.card_id === cardId))
+      return { card_list: codes.map((c) => ({ code: c.code, card_id: c.card_id })), has_share_card: codes.some((c) => p.s.cards[c.card_id]?.isFriendCoupon) }
+    },
+  },
+}

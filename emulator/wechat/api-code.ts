@@ -1,0 +1,138 @@
+// card/code/* and the balance/member endpoints: get (check_consume), consume (with openid for friend
+// coupons), decrypt, mark (5-minute hold), update, unavailable, generalcard/updateuser,
+// membercard/userinfo/get.
+import { num, str, type Endpoint } from './api'
+import { baseInfo, cardOf } from './api-card'
+import { MARK_SECONDS, WxError, type Platform } from './platform'
+import type { EmuCode } from './state'
+
+/** The errcode WeChat gives for a code that cannot be consumed, by its status. */
+function refuseUnusable(c: EmuCode): void {
+  if (c.status === 'CONSUMED') throw new WxError(40099, 'invalid code, this code has consumed')
+  if (c.status === 'EXPIRE') throw new WxError(40079, 'invalid time: the code has expired')
+  if (c.status !== 'NORMAL') throw new WxError(40127, `invalid user-card status: ${c.status} (deleted, unavailable or gifted)`)
+}
+
+function checkValidity(p: Platform, c: EmuCode): void {
+  const date = baseInfo(cardOf(p, c.card_id)).date_info as { type?: string; begin_timestamp?: number; end_timestamp?: number } | undefined
+  if (date?.type === 'DATE_TYPE_FIX_TIME_RANGE') {
+    if ((date.begin_timestamp ?? 0) > p.now()) throw new WxError(40079, 'invalid time: the card is not valid yet')
+    if ((date.end_timestamp ?? Infinity) < p.now()) throw new WxError(40079, 'invalid time: the code has expired')
+  }
+}
+
+function timesOf(p: Platform, c: EmuCode): { begin_time: number; end_time: number } {
+  const date = baseInfo(cardOf(p, c.card_id)).date_info as { type?: string; begin_timestamp?: number; end_timestamp?: number; fixed_term?: number; fixed_begin_term?: number } | undefined
+  if (date?.type === 'DATE_TYPE_FIX_TIME_RANGE') return { begin_time: date.begin_timestamp ?? 0, end_time: date.end_timestamp ?? 0 }
+  if (date?.type === 'DATE_TYPE_FIX_TERM') {
+    const begin = c.receivedAt + (date.fixed_begin_term ?? 0) * 86400
+    return { begin_time: begin, end_time: begin + (date.fixed_term ?? 0) * 86400 }
+  }
+  return { begin_time: c.receivedAt, end_time: 0 }
+}
+
+export const codeApi: Record<string, Endpoint> = {
+  'card/code/get': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
+      if (b.check_consume === true) refuseUnusable(c)
+      return { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
+    },
+  },
+  'card/code/consume': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
+      const card = cardOf(p, c.card_id)
+      refuseUnusable(c)
+      checkValidity(p, c)
+      const openid = str(b, 'openid', false)
+      if (card.isFriendCoupon) {
+        // Online consume of a friend coupon names the user and needs their mark first.
+        if (!openid) throw new WxError(40097, 'invalid args: consuming a friend coupon needs openid')
+        if (!c.mark || c.mark.openid !== openid || c.mark.until <= p.now()) throw new WxError(40146, 'the code is not marked by this openid; call card/code/mark first')
+      }
+      if (openid && openid !== c.openid && !card.isFriendCoupon) throw new WxError(40097, 'invalid args: openid does not hold this code')
+      c.status = 'CONSUMED'
+      delete c.mark
+      p.touch()
+      p.cube(c.card_id, 'verify')
+      p.push('user_consume_card', { CardId: c.card_id, UserCardCode: c.code, ConsumeSource: 'FROM_API', LocationName: '', StaffOpenId: '', VerifyCode: '', RemarkAmount: '', OuterStr: c.outerStr ?? '' }, c.openid)
+      return { card: { card_id: c.card_id }, openid: c.openid }
+    },
+  },
+  'card/code/decrypt': {
+    method: 'POST',
+    handler: (p, b) => ({ code: p.decryptCode(str(b, 'encrypt_code')) }),
+  },
+  'card/code/mark': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id'))
+      const openid = str(b, 'openid')
+      const now = p.now()
+      const held = c.mark && c.mark.until > now ? c.mark : undefined
+      if (b.is_mark === true) {
+        refuseUnusable(c)
+        if (held && held.openid !== openid) throw new WxError(40146, 'invalid mark: the code is marked by another openid')
+        c.mark = { openid, until: now + MARK_SECONDS }
+      } else {
+        if (held && held.openid !== openid) throw new WxError(40416, 'invalid unmark: openid differs from the one that marked')
+        delete c.mark
+      }
+      p.touch()
+      return {}
+    },
+  },
+  'card/code/update': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
+      const card = cardOf(p, c.card_id)
+      if (baseInfo(card).use_custom_code !== true) throw new WxError(40097, 'invalid args: only custom-code cards may change their code')
+      const next = str(b, 'new_code')
+      if (p.code(c.card_id, next)) throw new WxError(40097, 'invalid args: new_code is already in use')
+      delete p.s.codes[`${c.card_id}|${c.code}`]
+      p.putCode({ ...c, code: next })
+      return {}
+    },
+  },
+  'card/code/unavailable': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
+      if (c.status !== 'NORMAL' && c.status !== 'GIFTING') throw new WxError(40127, `invalid user-card status: ${c.status}`)
+      c.status = 'UNAVAILABLE'
+      p.touch()
+      return {}
+    },
+  },
+  'card/generalcard/updateuser': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id'))
+      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE') throw new WxError(40127, `invalid user-card status: ${c.status}`)
+      if (b.balance !== undefined) {
+        const bal = num(b, 'balance')
+        if (!Number.isInteger(bal) || bal < 0) throw new WxError(40097, 'invalid args: balance must be non-negative fen')
+        c.balance = bal
+      }
+      if (b.bonus !== undefined) c.bonus = num(b, 'bonus')
+      const rec = str(b, 'record_balance', false)
+      if (Buffer.byteLength(rec) > 42) throw new WxError(40097, 'invalid args: record_balance exceeds 14 Chinese characters')
+      if (rec) c.recordBalance = rec
+      const pic = str(b, 'background_pic_url', false)
+      if (pic) c.backgroundPicUrl = pic
+      p.touch()
+      return { result_bonus: c.bonus, result_balance: c.balance, openid: c.openid }
+    },
+  },
+  'card/membercard/userinfo/get': {
+    method: 'POST',
+    handler: (p, b) => {
+      const c = p.findCode(str(b, 'code'), str(b, 'card_id'))
+      return { openid: c.openid, nickname: '', membership_number: c.code, bonus: c.bonus, balance: c.balance, sex: 'MALE', user_info: { common_field_list: [], custom_field_list: [] }, user_card_status: c.status, has_active: true }
+    },
+  },
+}

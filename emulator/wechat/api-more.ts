@@ -1,0 +1,217 @@
+// Invoices, pay-then-member rules (72001–72004), friend-coupon coins, data cube (61500/61501).
+import { randomBytes } from 'node:crypto'
+import { list, num, obj, str, type Body, type Endpoint } from './api'
+import { cardOf } from './api-card'
+import { WxError } from './platform'
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+export const invoiceApi: Record<string, Endpoint> = {
+  'card/invoice/setbizattr': {
+    method: 'POST',
+    handler: (p, b, q) => {
+      switch (q.get('action')) {
+        case 'set_pay_mch': {
+          const info = obj(b, 'paymch_info')
+          str(info, 'mchid')
+          str(info, 's_pappid')
+          p.s.invoice.paymch = info
+          p.touch()
+          return {}
+        }
+        case 'get_pay_mch':
+          return { paymch_info: p.s.invoice.paymch ?? {} }
+        case 'set_auth_field':
+          p.s.invoice.authField = obj(b, 'auth_field')
+          p.touch()
+          return {}
+        case 'get_auth_field':
+          return { ...(p.s.invoice.authField ?? { user_field: {}, biz_field: {} }) }
+        default:
+          throw new WxError(40097, 'invalid args: action must be set_pay_mch, get_pay_mch, set_auth_field or get_auth_field')
+      }
+    },
+  },
+  'card/invoice/getauthdata': {
+    method: 'POST',
+    handler: (p, b) => {
+      str(b, 's_pappid')
+      const data = p.s.invoice.authData[str(b, 'order_id')]
+      if (!data) throw new WxError(72038, 'the order has no invoice authorization')
+      return data
+    },
+  },
+}
+
+export const payGiftCardApi: Record<string, Endpoint> = {
+  'card/paygiftcard/add': {
+    method: 'POST',
+    handler: (p, b) => {
+      const rule = obj(b, 'rule_info')
+      if (str(rule, 'type') !== 'RULE_TYPE_PAY_MEMBER_CARD') throw new WxError(40097, 'invalid args: type')
+      const base = obj(rule, 'base_info')
+      const mchids = list(base, 'mchid_list') as string[]
+      const member = obj(rule, 'member_rule', false)
+      if (member.card_id !== undefined) {
+        const card = p.s.cards[str(member, 'card_id')]
+        if (!card) throw new WxError(72002, 'the card does not belong to the calling appid')
+        if (card.card_type !== 'MEMBER_CARD') throw new WxError(72003, 'only member cards can be given after payment')
+      }
+      for (const m of mchids) {
+        if (!(m in p.s.payWhitelist) && !(m in p.s.submch)) throw new WxError(72001, `mchid ${m} does not belong to the card’s subject`)
+        if (Object.values(p.s.payGiftRules).some((r) => ((r.base_info as Body).mchid_list as string[]).includes(m))) throw new WxError(72004, `mchid ${m} is already used by another rule; delete it first`)
+      }
+      const ruleId = randomBytes(8).toString('hex')
+      p.s.payGiftRules[ruleId] = { ...rule, rule_id: ruleId, effective: num(base, 'end_time') > p.now() }
+      p.touch()
+      return { rule_id: ruleId, succ_mchid_list: mchids, fail_mchid_list: [] }
+    },
+  },
+  'card/paygiftcard/delete': {
+    method: 'POST',
+    handler: (p, b) => {
+      const id = str(b, 'rule_id')
+      if (!p.s.payGiftRules[id]) throw new WxError(40097, 'invalid args: rule_id')
+      delete p.s.payGiftRules[id]
+      p.touch()
+      return {}
+    },
+  },
+  'card/paygiftcard/getbyid': {
+    method: 'POST',
+    handler: (p, b) => {
+      const rule = p.s.payGiftRules[str(b, 'rule_id')]
+      if (!rule) throw new WxError(40097, 'invalid args: rule_id')
+      return { rule_info: rule }
+    },
+  },
+  'card/paygiftcard/batchget': {
+    method: 'POST',
+    handler: (p, b) => {
+      const all = Object.values(p.s.payGiftRules).filter((r) => b.effective === undefined || r.effective === b.effective)
+      const offset = num(b, 'offset')
+      return { rule_list: all.slice(offset, offset + num(b, 'count')), total_count: all.length }
+    },
+  },
+}
+
+export const cardPayApi: Record<string, Endpoint> = {
+  'card/pay/activate': {
+    method: 'GET',
+    handler: (p) => {
+      if (!p.s.coins.activated) {
+        p.s.coins.activated = true
+        p.s.coins.free += 200
+        p.touch()
+      }
+      return { reward: 200 }
+    },
+  },
+  'card/pay/getcoinsinfo': {
+    method: 'GET',
+    handler: (p) => ({ free_coin: p.s.coins.free, pay_coin: p.s.coins.pay, total_coin: p.s.coins.free + p.s.coins.pay }),
+  },
+  'card/pay/getpayprice': {
+    method: 'POST',
+    handler: (p, b) => {
+      const card = cardOf(p, str(b, 'card_id'))
+      if (!card.isFriendCoupon) throw new WxError(40097, 'invalid args: only friend coupons are bought with coins')
+      const quantity = num(b, 'quantity')
+      // 0.1 coin a coupon; a price order lives 60 seconds.
+      const price = quantity / 10
+      const orderId = randomBytes(24).toString('base64url')
+      p.s.coins.orders[orderId] = { order_id: orderId, card_id: card.card_id, quantity, price, expires: p.now() + 60, status: 'ORDER_STATUS_WAITING', order_type: 'ORDER_TYPE_SYS_ADD', create_time: p.now() }
+      p.touch()
+      return { order_id: orderId, price: String(price), free_coin: String(Math.min(price, p.s.coins.free)), pay_coin: String(Math.max(0, price - p.s.coins.free)) }
+    },
+  },
+  'card/pay/confirm': {
+    method: 'POST',
+    handler: (p, b) => {
+      const order = p.s.coins.orders[str(b, 'order_id')]
+      if (!order || order.card_id !== str(b, 'card_id') || order.quantity !== num(b, 'quantity')) throw new WxError(40097, 'invalid args: no such price order for this card and quantity')
+      if ((order.expires as number) < p.now()) throw new WxError(40097, 'invalid args: the price order has expired (60 s)')
+      const price = order.price as number
+      if (p.s.coins.free + p.s.coins.pay < price) throw new WxError(40097, 'invalid args: not enough coins')
+      const fromFree = Math.min(price, p.s.coins.free)
+      p.s.coins.free -= fromFree
+      p.s.coins.pay -= price - fromFree
+      order.status = 'ORDER_STATUS_SUCC'
+      const card = cardOf(p, order.card_id as string)
+      card.quantity += order.quantity as number
+      card.totalQuantity += order.quantity as number
+      p.touch()
+      return {}
+    },
+  },
+  'card/pay/recharge': {
+    method: 'POST',
+    handler: (p, b) => {
+      const coins = num(b, 'coin_count')
+      const orderId = randomBytes(12).toString('hex')
+      // Paying the QR code is outside the emulator; the recharge is credited at once.
+      p.s.coins.pay += coins
+      p.s.coins.orders[orderId] = { order_id: orderId, status: 'ORDER_STATUS_SUCC', order_type: 'ORDER_TYPE_WXPAY', pay_coin: coins, create_time: p.now() }
+      p.touch()
+      return { order_id: orderId, qrcode_url: `weixin://wxpay/bizpayurl?pr=${orderId}` }
+    },
+  },
+  'card/pay/getorder': {
+    method: 'POST',
+    handler: (p, b) => {
+      const o = p.s.coins.orders[str(b, 'order_id')]
+      if (!o) throw new WxError(40097, 'invalid args: order_id')
+      return { order_info: o }
+    },
+  },
+  'card/pay/getorderlist': {
+    method: 'POST',
+    handler: (p, b) => {
+      const all = Object.values(p.s.coins.orders)
+      const offset = num(b, 'offset')
+      return { order_list: all.slice(offset, offset + num(b, 'count')), total_num: all.length }
+    },
+  },
+}
+
+function dateRange(b: Body): { begin: string; end: string } {
+  const begin = str(b, 'begin_date')
+  const end = str(b, 'end_date')
+  if (!DATE.test(begin) || !DATE.test(end) || Number.isNaN(Date.parse(begin)) || Number.isNaN(Date.parse(end))) throw new WxError(61500, 'date format error')
+  const days = (Date.parse(end) - Date.parse(begin)) / 86400000 + 1
+  if (days < 1 || days > 62) throw new WxError(61501, 'date range error')
+  return { begin, end }
+}
+
+export const datacubeApi: Record<string, Endpoint> = {
+  'datacube/getcardbizuininfo': {
+    method: 'POST',
+    handler: (p, b) => {
+      const { begin, end } = dateRange(b)
+      const byDay: Record<string, { view: number; receive: number; verify: number; given: number; expire: number }> = {}
+      for (const days of Object.values(p.s.cube)) {
+        for (const [day, c] of Object.entries(days)) {
+          if (day < begin || day > end) continue
+          const t = (byDay[day] ??= { view: 0, receive: 0, verify: 0, given: 0, expire: 0 })
+          for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += c[k]
+        }
+      }
+      return { list: Object.entries(byDay).sort().map(([ref_date, c]) => ({ ref_date, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })) }
+    },
+  },
+  'datacube/getcardcardinfo': {
+    method: 'POST',
+    handler: (p, b) => {
+      const { begin, end } = dateRange(b)
+      const only = str(b, 'card_id', false)
+      const out: Body[] = []
+      for (const [cardId, days] of Object.entries(p.s.cube)) {
+        if (only && cardId !== only) continue
+        for (const [day, c] of Object.entries(days)) {
+          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, card_type: p.s.cards[cardId]?.card_type === 'GENERAL_CARD' ? 0 : 1, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })
+        }
+      }
+      return { list: out }
+    },
+  },
+}

@@ -1,0 +1,319 @@
+// The client side of WeChat: what wx.addCard, wx.openCard, friend gifting, deleting a card,
+// wx.requestPayment (Cloud Pay) and the hosted gift-card shelf do on the platform.
+//
+// addCard checks each cardExt as WeChat does: a JSON string; signature = SHA1 of the sorted api_ticket
+// (a live wx_card ticket of this Service Account), timestamp, card_id, code, openid, nonce_str; the
+// timestamp whole seconds and within cardExtWindowSeconds of wall-clock time (the signer's clock,
+// not the emulated one); a nonce_str never used before; bind_openid cards only for that openid;
+// custom-code cards need a code, others must not name one; get_limit, stock and review status
+// (whitelisted people may take cards still under review). A batch is all-or-nothing.
+import { createHash, randomBytes } from 'node:crypto'
+import type { Body } from './api'
+import { baseInfo } from './api-card'
+import { sha1Sorted } from './crypto'
+import { WxError, type Platform } from './platform'
+import type { EmuCode, EmuOrder, EmuUser } from './state'
+
+/** A refusal as the Mini Program API reports it (fail callback). */
+export class ClientError extends Error {
+  constructor(readonly errMsg: string, readonly errcode?: number) {
+    super(errMsg)
+  }
+}
+
+function asList(b: Body, k: string): Body[] {
+  const v = b[k]
+  if (!Array.isArray(v) || v.length === 0) throw new ClientError(`${k} must be a non-empty list`)
+  return v as Body[]
+}
+
+function user(p: Platform, name: unknown): EmuUser {
+  try {
+    return p.userByName(String(name ?? ''))
+  } catch (err) {
+    throw new ClientError((err as WxError).errmsg)
+  }
+}
+
+export function addCard(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const items = asList(b, 'cardList')
+  const wallNow = Math.floor(Date.now() / 1000)
+  const tickets = p.liveTickets()
+  const seenNonces = new Set<string>()
+  const stockNeeded: Record<string, number> = {}
+  const plan: { cardId: string; cardExt: string; code?: string; outerStr: string }[] = []
+  for (const item of items) {
+    const cardId = String(item.cardId ?? '')
+    const card = p.s.cards[cardId]
+    if (!card || card.status === 'CARD_STATUS_DELETE') throw new ClientError(`addCard:fail invalid card_id ${cardId}`, 40073)
+    const bi = baseInfo(card)
+    const whitelisted = p.s.whitelist.openid.includes(u.saOpenid) || p.s.whitelist.username.includes(u.name)
+    if (card.status !== 'CARD_STATUS_VERIFY_OK' && !(card.status === 'CARD_STATUS_NOT_VERIFY' && whitelisted)) {
+      throw new ClientError(`addCard:fail card ${cardId} is ${card.status === 'CARD_STATUS_NOT_VERIFY' ? 'still under review' : 'not available'}`)
+    }
+    if (typeof item.cardExt !== 'string') throw new ClientError('addCard:fail cardExt must be a JSON string')
+    let ext: Record<string, unknown>
+    try {
+      ext = JSON.parse(item.cardExt) as Record<string, unknown>
+    } catch {
+      throw new ClientError('addCard:fail cardExt is not valid JSON')
+    }
+    const ts = String(ext.timestamp ?? '')
+    if (!/^\d{1,10}$/.test(ts)) throw new ClientError('addCard:fail timestamp must be whole seconds')
+    if (Math.abs(wallNow - Number(ts)) > p.o.cardExtWindowSeconds) throw new ClientError('addCard:fail timestamp expired')
+    const nonce = ext.nonce_str === undefined ? '' : String(ext.nonce_str)
+    if (nonce.length > 32) throw new ClientError('addCard:fail nonce_str longer than 32 characters')
+    if (nonce && (p.s.nonces[nonce] !== undefined || seenNonces.has(nonce))) throw new ClientError('addCard:fail nonce_str has been used')
+    const code = ext.code === undefined || ext.code === '' ? undefined : String(ext.code)
+    const openid = ext.openid === undefined || ext.openid === '' ? undefined : String(ext.openid)
+    const signed = [ts, cardId, code, openid, nonce].filter((v): v is string => !!v)
+    const signature = String(ext.signature ?? '')
+    if (!tickets.some((t) => sha1Sorted(t, ...signed) === signature)) throw new ClientError('addCard:fail invalid signature')
+    if (bi.bind_openid === true && !openid) throw new ClientError('addCard:fail this card is bound to a user: openid is required')
+    if (openid && openid !== u.saOpenid) throw new ClientError('addCard:fail the card is bound to another openid')
+    if (bi.use_custom_code === true) {
+      if (!code) throw new ClientError('addCard:fail a custom-code card needs a code in cardExt')
+      if (p.code(cardId, code)) throw new ClientError('addCard:fail the code has been taken')
+    } else if (code) {
+      throw new ClientError('addCard:fail code is only for custom-code cards')
+    }
+    const limit = Number(bi.get_limit ?? 0)
+    const held = Object.values(p.s.codes).filter((c) => c.card_id === cardId && c.openid === u.saOpenid && c.status !== 'DELETE').length
+    const inBatch = plan.filter((x) => x.cardId === cardId).length
+    if (limit > 0 && held + inBatch >= limit) throw new ClientError(`addCard:fail get_limit ${limit} reached`)
+    stockNeeded[cardId] = (stockNeeded[cardId] ?? 0) + 1
+    if (card.quantity < stockNeeded[cardId]!) throw new ClientError('addCard:fail the card is out of stock')
+    if (nonce) seenNonces.add(nonce)
+    plan.push({ cardId, cardExt: item.cardExt, code, outerStr: String(ext.outer_str ?? '') })
+  }
+  const now = p.now()
+  for (const n of seenNonces) p.s.nonces[n] = wallNow
+  for (const [n, t] of Object.entries(p.s.nonces)) if (wallNow - t > 86400) delete p.s.nonces[n]
+  const out: Body[] = []
+  for (const x of plan) {
+    const card = p.s.cards[x.cardId]!
+    card.quantity--
+    const code = x.code ?? p.newCode()
+    p.putCode({ card_id: x.cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr: x.outerStr, receivedAt: now })
+    p.cube(x.cardId, 'receive')
+    p.push('user_get_card', { CardId: x.cardId, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: x.outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
+    out.push({ cardId: x.cardId, cardExt: x.cardExt, code: p.encryptCode(code), isSuccess: true })
+  }
+  return { errMsg: 'addCard:ok', cardList: out }
+}
+
+function heldCode(p: Platform, u: EmuUser, cardId: string, code: string, verb: string): EmuCode {
+  const c = p.code(cardId, code)
+  if (!c || c.openid !== u.saOpenid || c.status === 'DELETE') throw new ClientError(`${verb}:fail ${u.name} holds no card ${cardId} with code ${code}`)
+  return c
+}
+
+export function openCard(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  for (const item of asList(b, 'cardList')) {
+    const c = heldCode(p, u, String(item.cardId), String(item.code), 'openCard')
+    p.cube(c.card_id, 'view')
+    if (baseInfo(p.s.cards[c.card_id]!).need_push_on_view === true) {
+      p.push('user_view_card', { CardId: c.card_id, UserCardCode: c.code, OuterStr: c.outerStr ?? '' }, u.saOpenid)
+    }
+  }
+  return { errMsg: 'openCard:ok' }
+}
+
+/** Completes a gift: the friend gets the card (a new code unless the code is custom), the old code is retired. */
+function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuCode {
+  const card = p.s.cards[c.card_id]!
+  const custom = baseInfo(card).use_custom_code === true
+  const oldCode = c.code
+  const next: EmuCode = { ...c, status: 'NORMAL', openid: to.saOpenid, receivedAt: p.now(), gifting: undefined, mark: undefined }
+  if (custom) {
+    p.putCode(next)
+  } else {
+    c.status = 'DELETE'
+    delete c.gifting
+    next.code = p.newCode()
+    p.putCode(next)
+  }
+  p.cube(c.card_id, 'given')
+  p.push('user_gifting_card', { CardId: c.card_id, UserCardCode: oldCode, IsReturnBack: '0', FriendUserName: to.saOpenid, IsChatRoom: '0' }, from.saOpenid)
+  p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '1', UserCardCode: next.code, FriendUserName: from.saOpenid, OuterId: '0', OldUserCardCode: oldCode, OuterStr: '', IsRestoreMemberCard: '0', UnionId: to.unionid }, to.saOpenid)
+  return next
+}
+
+export function gift(p: Platform, b: Body): Body {
+  const from = user(p, b.from)
+  const to = user(p, b.to)
+  if (from.name === to.name) throw new ClientError('gift:fail cannot gift a card to yourself')
+  const c = heldCode(p, from, String(b.cardId), String(b.code), 'gift')
+  if (c.status !== 'NORMAL') throw new ClientError(`gift:fail the card is ${c.status}`)
+  if (baseInfo(p.s.cards[c.card_id]!).can_give_friend === false) throw new ClientError('gift:fail this card cannot be given to friends')
+  if (b.accept === false) {
+    // Sent, not yet accepted: GIFTING until the friend accepts or 24 hours pass.
+    c.status = 'GIFTING'
+    c.gifting = { to: to.saOpenid, since: p.now() }
+    p.touch()
+    return { status: 'GIFTING', cardId: c.card_id, code: c.code }
+  }
+  const next = completeGift(p, c, from, to)
+  return { status: 'ACCEPTED', cardId: next.card_id, code: next.code, oldCode: String(b.code) }
+}
+
+export function acceptGift(p: Platform, b: Body): Body {
+  const to = user(p, b.user)
+  const c = p.code(String(b.cardId), String(b.code))
+  if (!c || c.status !== 'GIFTING' || c.gifting?.to !== to.saOpenid) throw new ClientError('acceptGift:fail no gift of that card is waiting for this user')
+  const from = p.userBySaOpenid(c.openid)!
+  const next = completeGift(p, c, from, to)
+  return { status: 'ACCEPTED', cardId: next.card_id, code: next.code }
+}
+
+export function deleteCard(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const c = heldCode(p, u, String(b.cardId), String(b.code), 'deleteCard')
+  c.status = 'DELETE'
+  p.touch()
+  p.push('user_del_card', { CardId: c.card_id, UserCardCode: c.code }, u.saOpenid)
+  return { errMsg: 'deleteCard:ok' }
+}
+
+export function bag(p: Platform, name: string): Body {
+  const u = user(p, name)
+  return {
+    user: u.name,
+    saOpenid: u.saOpenid,
+    cards: p.bagOf(u).filter((c) => c.status !== 'DELETE').map((c) => ({
+      cardId: c.card_id, code: c.code, status: c.status, balance: c.balance, bonus: c.bonus,
+      title: String(baseInfo(p.s.cards[c.card_id]!).title ?? ''), recordBalance: c.recordBalance ?? '', backgroundPicUrl: c.backgroundPicUrl ?? '',
+    })),
+  }
+}
+
+// ---------- Cloud Pay ----------
+
+export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: { openid?: string; fn: string }): Record<string, unknown> {
+  const need = (k: string) => {
+    const v = req[k]
+    if (v === undefined || v === null || v === '') throw new WxError(-1, `cloudPay.unifiedOrder:fail ${k} is required`)
+    return v
+  }
+  const outTradeNo = String(need('outTradeNo'))
+  if (!/^[A-Za-z0-9_\-|*]{1,32}$/.test(outTradeNo)) throw new WxError(-1, 'cloudPay.unifiedOrder:fail outTradeNo must be 1-32 characters of letters, digits, _-|*')
+  const totalFee = Number(need('totalFee'))
+  if (!Number.isInteger(totalFee) || totalFee <= 0) throw new WxError(-1, 'cloudPay.unifiedOrder:fail totalFee must be a positive integer (fen)')
+  for (const k of ['body', 'spbillCreateIp', 'subMchId', 'envId', 'functionName']) need(k)
+  const existing = Object.entries(p.s.prepay).find(([, v]) => v.outTradeNo === outTradeNo)
+  if (existing?.[1].paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: 'the order is already paid' }
+  const prepayId = existing?.[0] ?? `wx${randomBytes(14).toString('hex')}`
+  p.s.prepay[prepayId] = { outTradeNo, totalFee, functionName: String(req.functionName), envId: String(req.envId), subMchId: String(req.subMchId), body: String(req.body), openid: payer.openid, paid: false }
+  p.touch()
+  const timeStamp = String(Math.floor(Date.now() / 1000))
+  const nonceStr = randomBytes(16).toString('hex')
+  const pkg = `prepay_id=${prepayId}`
+  const paySign = createHash('md5').update(`appId=${p.o.mpAppid}&nonceStr=${nonceStr}&package=${pkg}&signType=MD5&timeStamp=${timeStamp}`).digest('hex').toUpperCase()
+  return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: req.subMchId, prepayId, tradeType: 'JSAPI', payment: { appId: p.o.mpAppid, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign } }
+}
+
+export async function requestPayment(p: Platform, b: Body, callFunction: (name: string, event: Body) => Promise<unknown>): Promise<Body> {
+  const u = user(p, b.user)
+  const payment = (b.payment ?? {}) as Body
+  const prepayId = /^prepay_id=(.+)$/.exec(String(payment.package ?? ''))?.[1]
+  const order = prepayId ? p.s.prepay[prepayId] : undefined
+  if (!order) throw new ClientError('requestPayment:fail invalid package (no such prepay_id)')
+  if (order.openid && order.openid !== u.mpOpenid) throw new ClientError('requestPayment:fail the order was made for another user')
+  if (order.paid) throw new ClientError('requestPayment:fail the order is already paid')
+  order.paid = true
+  order.transactionId = `42000${Date.now()}${randomBytes(4).readUInt32BE(0)}`.slice(0, 28)
+  p.touch()
+  const event: Body = {
+    returnCode: 'SUCCESS', resultCode: 'SUCCESS', appid: p.o.mpAppid, subAppid: p.o.mpAppid, mchId: '1800000001', subMchId: order.subMchId,
+    outTradeNo: order.outTradeNo, transactionId: order.transactionId, totalFee: order.totalFee, cashFee: order.totalFee, feeType: 'CNY',
+    tradeType: 'JSAPI', bankType: 'OTHERS', timeEnd: new Date(p.now() * 1000).toISOString().replace(/\D/g, '').slice(0, 14), nonceStr: randomBytes(8).toString('hex'),
+    openid: u.mpOpenid, subOpenid: u.mpOpenid, isSubscribe: 'N', subIsSubscribe: 'N', userInfo: { appId: p.o.mpAppid, openId: u.mpOpenid },
+  }
+  // Cloud Pay calls the callback function until it answers errcode 0 (a few quick attempts here).
+  let acknowledged = false
+  let lastReply: unknown
+  for (let i = 0; i < 3 && !acknowledged; i++) {
+    try {
+      lastReply = await callFunction(order.functionName, event)
+      acknowledged = (lastReply as { errcode?: number } | null)?.errcode === 0
+    } catch (err) {
+      lastReply = { error: (err as Error).message }
+    }
+  }
+  return { errMsg: 'requestPayment:ok', transactionId: order.transactionId, outTradeNo: order.outTradeNo, callbackAcknowledged: acknowledged, callbackReply: lastReply }
+}
+
+// ---------- hosted gift-card shelf ----------
+
+export function giftcardBuy(p: Platform, b: Body): Body {
+  const buyer = user(p, b.user)
+  const pageId = String(b.pageId ?? '')
+  const page = p.s.pages[pageId]
+  if (!page) throw new ClientError('buy:fail no such shelf (pageId)')
+  if (page.maintain || p.s.maintainAll) throw new ClientError('buy:fail the shelf is under maintenance')
+  const onShelf = new Set(((page.theme_list ?? []) as Body[]).flatMap((t) => ((t.item_list ?? []) as Body[]).map((i) => String(i.card_id))))
+  const items = asList(b, 'items')
+  const forSelf = b.forSelf === true
+  const now = p.now()
+  const orderId = randomBytes(14).toString('base64url').slice(0, 18)
+  const cards: EmuOrder['card_list'] = []
+  for (const it of items) {
+    const cardId = String(it.cardId ?? '')
+    const card = p.s.cards[cardId]
+    if (!card || !onShelf.has(cardId)) throw new ClientError(`buy:fail card ${cardId} is not on this shelf`)
+    if (card.status !== 'CARD_STATUS_VERIFY_OK') throw new ClientError(`buy:fail card ${cardId} is not approved`)
+    if (card.quantity < 1) throw new ClientError(`buy:fail card ${cardId} is out of stock`)
+  }
+  for (const it of items) {
+    const card = p.s.cards[String(it.cardId)]!
+    card.quantity--
+    const code = p.newCode()
+    const price = Number((baseInfo(card).giftcard_info as Body | undefined)?.price ?? 0)
+    p.putCode({ card_id: card.card_id, code, status: forSelf ? 'NORMAL' : 'GIFTING', openid: buyer.saOpenid, balance: Number(card.body.init_balance ?? price), bonus: 0, receivedAt: now, orderId, outerStr: String(b.outerStr ?? '') })
+    cards.push({ card_id: card.card_id, price, code, default_gifting_msg: String(it.message ?? ''), background_pic_url: String(it.backgroundPicUrl ?? ''), outer_img_id: String(it.outerImgId ?? ''), accepter_openid: forSelf ? buyer.saOpenid : '' })
+  }
+  const order: EmuOrder = {
+    order_id: orderId, page_id: pageId, trans_id: `4200000${Date.now()}`.slice(0, 28), create_time: now, pay_finish_time: now,
+    total_price: cards.reduce((s, c) => s + c.price, 0), open_id: buyer.saOpenid, accepter_openid: forSelf ? buyer.saOpenid : '',
+    outer_str: String(b.outerStr ?? ''), is_chat_room: b.toChatRoom === true, status: forSelf ? 'ACCEPTED' : 'SENDING', card_list: cards,
+  }
+  p.s.orders[orderId] = order
+  p.touch()
+  p.push('giftcard_pay_done', { PageId: pageId, OrderId: orderId }, buyer.saOpenid)
+  if (forSelf) {
+    for (const c of cards) {
+      p.cube(c.card_id, 'receive')
+      p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '0', UserCardCode: c.code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: order.outer_str, IsRestoreMemberCard: '0', UnionId: buyer.unionid }, buyer.saOpenid)
+    }
+  } else {
+    p.push('giftcard_send_to_friend', { PageId: pageId, OrderId: orderId, IsChatRoom: String(order.is_chat_room), IsReturnBack: 'false' }, buyer.saOpenid)
+  }
+  return { order: { ...order } }
+}
+
+export function giftcardAccept(p: Platform, b: Body): Body {
+  const to = user(p, b.user)
+  const order = p.s.orders[String(b.orderId ?? '')]
+  if (!order || order.status !== 'SENDING') throw new ClientError('accept:fail no gift-card order is waiting to be accepted')
+  if (to.saOpenid === order.open_id) throw new ClientError('accept:fail the buyer cannot accept their own gift')
+  order.status = 'ACCEPTED'
+  order.accepter_openid = to.saOpenid
+  for (const item of order.card_list) {
+    item.accepter_openid = to.saOpenid
+    const c = p.code(item.card_id, item.code)
+    if (c) {
+      c.status = 'NORMAL'
+      c.openid = to.saOpenid
+      c.receivedAt = p.now()
+    }
+  }
+  p.touch()
+  p.push('giftcard_user_accept', { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: String(order.is_chat_room) }, to.saOpenid)
+  for (const item of order.card_list) {
+    p.cube(item.card_id, 'receive')
+    p.push('user_get_card', { CardId: item.card_id, IsGiveByFriend: '1', UserCardCode: item.code, FriendUserName: order.open_id, OuterId: '0', OldUserCardCode: '', OuterStr: order.outer_str, IsRestoreMemberCard: '0', UnionId: to.unionid }, to.saOpenid)
+  }
+  return { order: { ...order } }
+}

@@ -1,0 +1,364 @@
+// The emulated card platform's core: clock, credentials and quotas, codes, scheduled work (reviews,
+// 24-hour gift and order timeouts), faults, statistics and event pushes. API families (api-*.ts) and
+// the client side (client.ts) act on it.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { sha1Sorted, wxDecrypt, wxEncrypt } from './crypto'
+import type { EmuCode, EmuPush, EmuState, EmuUser, StateFile } from './state'
+
+/** An error as WeChat's API returns it. */
+export class WxError extends Error {
+  constructor(readonly errcode: number, readonly errmsg: string) {
+    super(errmsg)
+  }
+}
+
+export interface PushSettings {
+  url: string
+  token: string
+  aesKey: string
+  mode: 'plain' | 'compat' | 'safe'
+  /** ordinary events: the reply deadline (WeChat: 5 s) */
+  timeoutMs: number
+  /** ordinary events: retries after the first attempt (WeChat: 3) */
+  ordinaryRetries: number
+  /** gift-card events: attempts within giftcardWindowMs (WeChat: 30 in 24 h) */
+  giftcardAttempts: number
+  giftcardIntervalMs: number
+}
+
+export interface PlatformOptions {
+  saAppid: string
+  saSecret: string
+  mpAppid: string
+  /** the Service Account's original id, ToUserName of every push */
+  ghId: string
+  push: PushSettings
+  /** seconds a new card waits for review (0: passes at once) */
+  reviewSeconds: number
+  quotas: { token: number; ticket: number }
+  /** seconds either side of now a cardExt timestamp may be */
+  cardExtWindowSeconds: number
+}
+
+export interface Fault {
+  path: string
+  errcode?: number
+  delayMs?: number
+  dropReply?: boolean
+  times: number
+}
+
+export const TOKEN_TTL = 7200
+/** After a new token is fetched, the previous one keeps working this long (WeChat: 5 minutes). */
+export const TOKEN_OVERLAP = 300
+export const GIFT_TIMEOUT_SECONDS = 24 * 3600
+export const MARK_SECONDS = 300
+
+const codeKey = (cardId: string, code: string) => `${cardId}|${code}`
+
+export class Platform {
+  readonly stats = { calls: {} as Record<string, number>, tokenFetches: 0, ticketFetches: 0 }
+  faults: Fault[] = []
+  private readonly codeKeyBytes: Buffer
+  private delivering = new Set<number>()
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(readonly file: StateFile, readonly o: PlatformOptions) {
+    // The key that makes encrypt_code opaque; derived from the secret so codes survive restarts.
+    this.codeKeyBytes = createHash('sha256').update(`encrypt_code\0${o.saSecret}`).digest()
+  }
+
+  get s(): EmuState {
+    return this.file.state
+  }
+
+  touch(): void {
+    this.file.touch()
+  }
+
+  /** Emulated seconds. */
+  now(): number {
+    return Math.floor(Date.now() / 1000) + this.s.clockOffset
+  }
+
+  advance(seconds: number): void {
+    this.s.clockOffset += seconds
+    this.touch()
+    this.tick()
+  }
+
+  nextId(prefix = ''): string {
+    this.s.seq++
+    this.touch()
+    return `${prefix}${this.s.seq}`
+  }
+
+  // ---------- people ----------
+
+  userByName(name: string): EmuUser {
+    const u = this.s.users[name]
+    if (!u) throw new WxError(40003, `invalid user ${name} (create it with POST /__emu/users)`)
+    return u
+  }
+
+  userBySaOpenid(openid: string): EmuUser | undefined {
+    return Object.values(this.s.users).find((u) => u.saOpenid === openid)
+  }
+
+  // ---------- credentials ----------
+
+  private quotaFor(kind: 'token' | 'ticket'): void {
+    const day = new Date(this.now() * 1000).toISOString().slice(0, 10)
+    const q = (this.s.quota[this.o.saAppid] ??= { day, token: 0, ticket: 0 })
+    if (q.day !== day) Object.assign(q, { day, token: 0, ticket: 0 })
+    if (q[kind] >= this.o.quotas[kind]) throw new WxError(45009, `reach max api daily quota limit (${kind}: ${this.o.quotas[kind]} a day)`)
+    q[kind]++
+  }
+
+  issueToken(appid: string, secret: string, opts: { stable?: boolean; force?: boolean } = {}): { access_token: string; expires_in: number } {
+    if (appid !== this.o.saAppid) throw new WxError(40013, 'invalid appid')
+    if (secret !== this.o.saSecret) throw new WxError(40125, 'invalid appsecret')
+    const now = this.now()
+    if (opts.stable && !opts.force) {
+      const live = Object.entries(this.s.tokens).find(([, t]) => t.stable && t.expiresAt > now && t.replacedAt === undefined)
+      if (live) return { access_token: live[0], expires_in: live[1].expiresAt - now }
+    }
+    this.quotaFor('token')
+    this.stats.tokenFetches++
+    for (const t of Object.values(this.s.tokens)) if (t.replacedAt === undefined) t.replacedAt = now
+    const token = randomBytes(48).toString('base64url')
+    this.s.tokens[token] = { appid, expiresAt: now + TOKEN_TTL, stable: opts.stable }
+    for (const [k, t] of Object.entries(this.s.tokens)) if (t.expiresAt < now - 86400) delete this.s.tokens[k]
+    this.touch()
+    return { access_token: token, expires_in: TOKEN_TTL }
+  }
+
+  checkToken(token: string | null): void {
+    if (!token) throw new WxError(41001, 'access_token missing')
+    const t = this.s.tokens[token]
+    const now = this.now()
+    if (!t) throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
+    if (t.expiresAt <= now) throw new WxError(42001, 'access_token expired')
+    if (t.replacedAt !== undefined && now - t.replacedAt > TOKEN_OVERLAP) throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
+  }
+
+  issueTicket(): { ticket: string; expires_in: number } {
+    this.quotaFor('ticket')
+    this.stats.ticketFetches++
+    const ticket = randomBytes(32).toString('base64url')
+    this.s.tickets[ticket] = { expiresAt: this.now() + TOKEN_TTL }
+    this.touch()
+    return { ticket, expires_in: TOKEN_TTL }
+  }
+
+  /** The wx_card tickets that currently sign card_ext (the newest and any not yet expired). */
+  liveTickets(): string[] {
+    const now = this.now()
+    return Object.entries(this.s.tickets).filter(([, t]) => t.expiresAt > now).map(([k]) => k)
+  }
+
+  // ---------- codes ----------
+
+  code(cardId: string, code: string): EmuCode | undefined {
+    return this.s.codes[codeKey(cardId, code)]
+  }
+
+  /** A code by its value alone (card_id is optional in several code APIs). */
+  findCode(code: string, cardId?: string): EmuCode {
+    const c = cardId ? this.code(cardId, code) : Object.values(this.s.codes).find((x) => x.code === code)
+    if (!c) throw new WxError(40056, 'invalid serial code')
+    return c
+  }
+
+  putCode(c: EmuCode): void {
+    this.s.codes[codeKey(c.card_id, c.code)] = c
+    this.touch()
+  }
+
+  newCode(): string {
+    for (;;) {
+      const code = String(100000000000 + (randomBytes(6).readUIntBE(0, 6) % 900000000000))
+      if (!Object.values(this.s.codes).some((c) => c.code === code)) return code
+    }
+  }
+
+  /** WeChat's encrypt_code: opaque, base64 (so it contains + / =), reversible only by card/code/decrypt. */
+  encryptCode(code: string): string {
+    const iv = randomBytes(16)
+    const c = createCipheriv('aes-256-cbc', this.codeKeyBytes, iv)
+    return Buffer.concat([iv, c.update(code, 'utf8'), c.final()]).toString('base64')
+  }
+
+  decryptCode(enc: string): string {
+    try {
+      const buf = Buffer.from(enc, 'base64')
+      if (buf.length < 32 || buf.toString('base64') !== enc) throw new Error('not base64')
+      const d = createDecipheriv('aes-256-cbc', this.codeKeyBytes, buf.subarray(0, 16))
+      return Buffer.concat([d.update(buf.subarray(16)), d.final()]).toString('utf8')
+    } catch {
+      throw new WxError(40075, 'invalid encrypt code')
+    }
+  }
+
+  bagOf(user: EmuUser): EmuCode[] {
+    return Object.values(this.s.codes).filter((c) => c.openid === user.saOpenid)
+  }
+
+  cube(cardId: string, counter: 'view' | 'receive' | 'verify' | 'given' | 'expire'): void {
+    const day = new Date((this.now() + 8 * 3600) * 1000).toISOString().slice(0, 10)
+    const byDay = (this.s.cube[cardId] ??= {})
+    const c = (byDay[day] ??= { view: 0, receive: 0, verify: 0, given: 0, expire: 0 })
+    c[counter]++
+    this.touch()
+  }
+
+  // ---------- scheduled work ----------
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 200)
+    this.timer.unref()
+    this.tick()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+  }
+
+  /** Runs everything that is due on the emulated clock, and push retries that are due in real time. */
+  tick(): void {
+    const now = this.now()
+    for (const card of Object.values(this.s.cards)) {
+      if (card.status === 'CARD_STATUS_NOT_VERIFY' && card.reviewAt <= now) {
+        card.status = 'CARD_STATUS_VERIFY_OK'
+        this.touch()
+        this.push('card_pass_check', { CardId: card.card_id, RefuseReason: '' })
+      }
+    }
+    for (const c of Object.values(this.s.codes)) {
+      if (c.status === 'GIFTING' && c.gifting && now - c.gifting.since >= GIFT_TIMEOUT_SECONDS) {
+        // Unaccepted for 24 hours: the card returns to the giver.
+        const to = c.gifting.to
+        c.status = 'NORMAL'
+        delete c.gifting
+        this.touch()
+        this.push('user_gifting_card', { CardId: c.card_id, UserCardCode: c.code, IsReturnBack: '1', FriendUserName: to, IsChatRoom: '0' }, c.openid)
+      }
+      if (c.mark && c.mark.until <= now) {
+        delete c.mark
+        this.touch()
+      }
+      const card = this.s.cards[c.card_id]
+      const end = (card?.body.base_info as { date_info?: { type?: string; end_timestamp?: number } } | undefined)?.date_info
+      if (c.status === 'NORMAL' && end?.type === 'DATE_TYPE_FIX_TIME_RANGE' && end.end_timestamp && end.end_timestamp < now) {
+        c.status = 'EXPIRE'
+        this.cube(c.card_id, 'expire')
+        this.touch()
+      }
+    }
+    for (const order of Object.values(this.s.orders)) {
+      if (order.status === 'SENDING' && now - order.pay_finish_time >= GIFT_TIMEOUT_SECONDS) {
+        order.status = 'RETURNED'
+        for (const item of order.card_list) {
+          const c = this.code(item.card_id, item.code)
+          if (c) {
+            c.status = 'NORMAL'
+            c.openid = order.open_id
+          }
+        }
+        this.touch()
+        this.push('giftcard_send_to_friend', { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: String(order.is_chat_room), IsReturnBack: 'true' }, order.open_id)
+      }
+    }
+    const realNow = Date.now()
+    for (const p of this.s.pushes) if (p.status === 'pending' && p.nextAt <= realNow && !this.delivering.has(p.id)) void this.deliver(p)
+  }
+
+  // ---------- pushes ----------
+
+  /**
+   * Queues an event push from `from` (a Service Account openid; system events such as review results
+   * come from the platform itself) and starts delivering it.
+   */
+  push(event: string, fields: Record<string, string>, from = this.o.ghId): EmuPush {
+    const xmlFields: Record<string, string | number> = { ToUserName: this.o.ghId, FromUserName: from, CreateTime: this.now(), MsgType: 'event', Event: event, ...fields }
+    const xml = `<xml>${Object.entries(xmlFields).map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`)).join('')}</xml>`
+    const giftcard = event.startsWith('giftcard_')
+    const p: EmuPush = {
+      id: this.s.pushes.length + 1, event, xml, expect: giftcard ? 'giftcard' : 'ordinary', attempts: [], status: 'pending',
+      nextAt: Date.now(), giveUpAt: Date.now() + 24 * 3600 * 1000,
+    }
+    this.s.pushes.push(p)
+    this.touch()
+    void this.deliver(p)
+    return p
+  }
+
+  private envelope(xml: string): { query: URLSearchParams; body: string } {
+    const { token, aesKey, mode } = this.o.push
+    // The transport timestamp is wall-clock time, as the receiver checks it against its own clock;
+    // the event's CreateTime is on the emulated clock.
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const nonce = String(randomBytes(4).readUInt32BE(0))
+    const query = new URLSearchParams({ signature: sha1Sorted(token, timestamp, nonce), timestamp, nonce })
+    if (mode === 'plain') return { query, body: xml }
+    const encrypt = wxEncrypt(aesKey, this.o.saAppid, xml)
+    query.set('encrypt_type', 'aes')
+    query.set('msg_signature', sha1Sorted(token, timestamp, nonce, encrypt))
+    const body = mode === 'safe' ? `<xml><ToUserName><![CDATA[${this.o.ghId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` : xml.replace('</xml>', `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`)
+    return { query, body }
+  }
+
+  /** Whether the reply acknowledges the push (plaintext, or an encrypted envelope in compat/safe mode). */
+  private acknowledged(p: EmuPush, status: number, reply: string): boolean {
+    if (status !== 200) return false
+    let text = reply.trim()
+    const enc = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(text)?.[1]
+    if (enc && this.o.push.mode !== 'plain') {
+      const opened = wxDecrypt(this.o.push.aesKey, this.o.saAppid, enc)
+      if (opened === null) return false
+      text = opened.trim()
+    }
+    return p.expect === 'giftcard' ? text === '<xml>ok</xml>' : text === '' || text === 'success'
+  }
+
+  private async deliver(p: EmuPush): Promise<void> {
+    if (this.delivering.has(p.id) || p.status !== 'pending') return
+    this.delivering.add(p.id)
+    try {
+      const { query, body } = this.envelope(p.xml)
+      let status = 0
+      let reply = ''
+      try {
+        const res = await fetch(`${this.o.push.url}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' }, signal: AbortSignal.timeout(this.o.push.timeoutMs) })
+        status = res.status
+        reply = await res.text()
+      } catch (err) {
+        reply = `no reply: ${(err as Error).message}`
+      }
+      const ok = this.acknowledged(p, status, reply)
+      p.attempts.push({ at: this.now(), status: status ? String(status) : 'timeout', reply: reply.slice(0, 200) })
+      if (ok) p.status = 'delivered'
+      else if (p.expect === 'ordinary') {
+        // Ordinary events: retried at once after each failure, three times in all.
+        if (p.attempts.length > this.o.push.ordinaryRetries) p.status = 'failed'
+        else p.nextAt = Date.now()
+      } else if (p.attempts.length >= this.o.push.giftcardAttempts || Date.now() + this.o.push.giftcardIntervalMs > p.giveUpAt) {
+        p.status = 'failed'
+      } else {
+        p.nextAt = Date.now() + this.o.push.giftcardIntervalMs
+      }
+      this.touch()
+    } finally {
+      this.delivering.delete(p.id)
+    }
+    if (p.status === 'pending' && p.nextAt <= Date.now()) void this.deliver(p)
+  }
+
+  /** Resolves when no push is pending (or after `ms`). */
+  async settle(ms = 5000): Promise<void> {
+    const until = Date.now() + ms
+    while (Date.now() < until && this.s.pushes.some((p) => p.status === 'pending' && p.nextAt <= Date.now() + 50)) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+}
