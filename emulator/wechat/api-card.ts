@@ -34,6 +34,10 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
   const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
   for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
   if (!COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color must be Color010 to Color100')
+  if (isFriendCoupon) {
+    if (cardType !== 'CASH' && cardType !== 'GIFT') throw new WxError(40097, 'invalid args: friend coupons are CASH or GIFT')
+    if (list(bi, 'location_id_list', false).length === 0) throw new WxError(41025, 'miss location_list: a friend coupon needs at least one poi_id')
+  }
   const type = str(date, 'type')
   if (type === 'DATE_TYPE_FIX_TIME_RANGE') {
     const b = num(date, 'begin_timestamp')
@@ -46,10 +50,6 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
     if (isFriendCoupon) throw new WxError(40079, 'invalid time: friend coupons support DATE_TYPE_FIX_TIME_RANGE only')
   } else if (type !== 'DATE_TYPE_PERMANENT') {
     throw new WxError(40097, 'invalid args: date_info.type')
-  }
-  if (isFriendCoupon) {
-    if (cardType !== 'CASH' && cardType !== 'GIFT') throw new WxError(40097, 'invalid args: friend coupons are CASH or GIFT')
-    if (list(bi, 'location_id_list', false).length === 0) throw new WxError(41025, 'miss location_list: a friend coupon needs at least one poi_id')
   }
   if (cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     const price = num(obj(bi, 'giftcard_info'), 'price')

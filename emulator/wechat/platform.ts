@@ -182,19 +182,24 @@ export class Platform {
     }
   }
 
-  /** WeChat's encrypt_code: opaque, base64 (so it contains + / =), reversible only by card/code/decrypt. */
+  /**
+   * WeChat's encrypt_code: opaque, base64 (so it contains + / =), reversible only by card/code/decrypt.
+   * Authenticated (AES-GCM), so any altered character is refused with 40075 as WeChat does.
+   */
   encryptCode(code: string): string {
-    const iv = randomBytes(16)
-    const c = createCipheriv('aes-256-cbc', this.codeKeyBytes, iv)
-    return Buffer.concat([iv, c.update(code, 'utf8'), c.final()]).toString('base64')
+    const iv = randomBytes(12)
+    const c = createCipheriv('aes-256-gcm', this.codeKeyBytes, iv)
+    const body = Buffer.concat([c.update(code, 'utf8'), c.final()])
+    return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')
   }
 
   decryptCode(enc: string): string {
     try {
       const buf = Buffer.from(enc, 'base64')
-      if (buf.length < 32 || buf.toString('base64') !== enc) throw new Error('not base64')
-      const d = createDecipheriv('aes-256-cbc', this.codeKeyBytes, buf.subarray(0, 16))
-      return Buffer.concat([d.update(buf.subarray(16)), d.final()]).toString('utf8')
+      if (buf.length < 29 || buf.toString('base64') !== enc) throw new Error('not base64')
+      const d = createDecipheriv('aes-256-gcm', this.codeKeyBytes, buf.subarray(0, 12))
+      d.setAuthTag(buf.subarray(12, 28))
+      return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8')
     } catch {
       throw new WxError(40075, 'invalid encrypt code')
     }
