@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { startLocalCloud, type LocalCloud } from './cloud/local-cloud'
 import { loadStackEnv } from './env'
 import { startPreview } from './h5/preview'
+import { seedDemoMerchant } from './seed'
 import { startWechatEmulator, type WechatEmulator } from './wechat/emulator'
 
 export const ROOT = resolve(__dirname, '..')
@@ -19,6 +20,8 @@ export interface StackOptions {
   inMemory?: boolean
   preview?: boolean
   timers?: boolean
+  /** create the demo merchant on first start (default true) */
+  seed?: boolean
 }
 
 export interface Stack {
@@ -87,6 +90,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     callFunction: (name, event) => cloud.runtime.invoke(name, event, { source: 'wx_pay' }),
   })
   for (const name of DEMO_PEOPLE) wechat.users.ensure(name)
+  const admin = (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
+  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin)
 
   const preview =
     opts.preview === false

@@ -11,6 +11,10 @@ export interface ServerConfig {
   pushAesKey: string
   pushMode: 'plain' | 'compat' | 'safe'
   merchantAdminOpenids: string[]
+  /** Cloud Pay sub-merchant number (WX_PAY_SUBMCH_ID) */
+  paySubMchId: string
+  /** consume a card spent to zero with card/code/consume (CONSUME_ON_ZERO=1) */
+  consumeOnZero: boolean
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -33,5 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pushAesKey: env.WX_PUSH_AES_KEY ?? '',
     pushMode: mode,
     merchantAdminOpenids: (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    paySubMchId: env.WX_PAY_SUBMCH_ID ?? '',
+    consumeOnZero: env.CONSUME_ON_ZERO === '1' || env.CONSUME_ON_ZERO === 'true',
   }
 }

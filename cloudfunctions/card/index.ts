@@ -1,12 +1,19 @@
-// card: the consumer's cards. Thin: validate input, call server/domain.
+// card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
+import { adoptByUnionid, decryptForCaller, recordAdded, signCardExt } from '../../server/domain/card-bag'
 import { listOnSale } from '../../server/domain/gift-cards'
 import { historyOf } from '../../server/domain/ledger'
+import { reverse, spend } from '../../server/domain/spending'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
+import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
-import { optInt, str } from '../../server/validate'
+import { syncOptions } from '../../server/platform/settings'
+import { arr, asInput, int, optInt, optStr, str } from '../../server/validate'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
+const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }
+/** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
+const MAX_SPEND_FEN = 100_000_000
 
 export const main = createHandler('card', {
   async whoami(_input, ctx) {
@@ -14,7 +21,9 @@ export const main = createHandler('card', {
     return { openid, appid: ctx.caller.appid ?? '', ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
   },
   async listMine(_input, ctx) {
-    return { cards: await listCardsOf(ctx.store, requireOpenid(ctx)) }
+    const mpOpenid = requireOpenid(ctx)
+    await adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid })
+    return { cards: await listCardsOf(ctx.store, mpOpenid) }
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
@@ -27,5 +36,31 @@ export const main = createHandler('card', {
   },
   async shop(_input, ctx) {
     return { items: await listOnSale(ctx.store) }
+  },
+  async signCardExt(input, ctx) {
+    return signCardExt(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, str(input, 'orderId', ORDER_ID))
+  },
+  async recordAdded(input, ctx) {
+    const list = arr(input, 'cardList', { min: 1, max: 10 }).map((raw, i) => {
+      const item = asInput(raw, `cardList[${i}]`)
+      if (typeof item.isSuccess !== 'boolean') throw invalid(`cardList[${i}].isSuccess`, 'must be true or false')
+      return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess }
+    })
+    return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
+  },
+  async decryptCode(input, ctx) {
+    return { card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'encryptCode', { max: 512 })) }
+  },
+  async spend(input, ctx) {
+    return spend(ctx.store, ctx.wx(), requireOpenid(ctx), {
+      cardId: str(input, 'cardId', CARD_ID),
+      code: str(input, 'code', CODE),
+      amount: int(input, 'amount', { min: 1, max: MAX_SPEND_FEN }),
+      orderId: str(input, 'orderId', ORDER_ID),
+      description: optStr(input, 'description', { max: 100 }),
+    }, syncOptions())
+  },
+  async reverse(input, ctx) {
+    return reverse(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'orderId', ORDER_ID), syncOptions())
   },
 })

@@ -1,10 +1,55 @@
-// merchant: merchant operations, for openids in MERCHANT_ADMIN_OPENIDS only.
-import { assertMerchantAdmin, overview } from '../../server/domain/merchant'
-import { createHandler } from '../../server/platform/handler'
+// merchant: merchant operations for openids in MERCHANT_ADMIN_OPENIDS. The same actions serve the
+// `npm run merchant` CLI and the merchant pages of the Mini Program.
+import * as m from '../../server/domain/merchant'
+import { createHandler, type Action } from '../../server/platform/handler'
+import { asInput, int, optInt, optStr, str } from '../../server/validate'
+import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
+import type { GiftCardPage } from '../../server/wechat/giftcard-page'
+
+const PAGE_ID = { max: 128 }
+const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }
+
+/** WeChat's reply without its own errcode/errmsg (ours wrap it). */
+async function wxResult(p: Promise<object>): Promise<Record<string, unknown>> {
+  const { errcode, errmsg, ...rest } = (await p) as Record<string, unknown>
+  void errcode
+  void errmsg
+  return rest
+}
+
+/** Every merchant action checks the caller first. */
+function admin(run: Action): Action {
+  return async (input, ctx) => {
+    m.assertMerchantAdmin(ctx.caller.openid)
+    return run(input, ctx)
+  }
+}
 
 export const main = createHandler('merchant', {
-  async overview(_input, ctx) {
-    assertMerchantAdmin(ctx.caller.openid)
-    return overview(ctx.store)
-  },
+  overview: admin(async (_i, ctx) => m.overview(ctx.store)),
+  cardCreate: admin(async (i, ctx) => m.createGiftCard(ctx.store, ctx.wx(), { card: asInput(i.card, 'card') } as unknown as CardCreateRequest)),
+  cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', { max: 64 })))),
+  cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string }))),
+  cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),
+  cardStock: admin(async (i, ctx) => {
+    const delta = int(i, 'delta', { min: -100_000_000, max: 100_000_000 })
+    return wxResult(ctx.wx().card.modifyStock({ card_id: str(i, 'cardId', { max: 64 }), ...(delta >= 0 ? { increase_stock_value: delta } : { reduce_stock_value: -delta }) }))
+  }),
+  whitelistSet: admin(async (i, ctx) => wxResult(ctx.wx().card.testWhitelistSet(asInput(i.whitelist, 'whitelist') as { openid?: string[]; username?: string[] }))),
+  qrcodeCreate: admin(async (i, ctx) => wxResult(ctx.wx().card.qrcodeCreate(asInput(i.qrcode, 'qrcode') as unknown as QrCodeRequest))),
+  shelfCreate: admin(async (i, ctx) => m.createShelf(ctx.store, ctx.wx(), asInput(i.page, 'page') as unknown as GiftCardPage, optStr(i, 'outerStr', { max: 64 }))),
+  shelfGet: admin(async (i, ctx) => m.getShelf(ctx.wx(), str(i, 'pageId', PAGE_ID))),
+  shelfUpdate: admin(async (i, ctx) => m.updateShelf(ctx.store, ctx.wx(), asInput(i.page, 'page') as unknown as GiftCardPage & { page_id: string })),
+  shelfList: admin(async (_i, ctx) => m.listShelves(ctx.store, ctx.wx())),
+  shelfTakedown: admin(async (i, ctx) => m.takedownShelf(ctx.store, ctx.wx(), i.all === true ? { all: true } : { pageId: str(i, 'pageId', PAGE_ID) }, i.maintain !== false)),
+  shelfLink: admin(async (i) => ({ link: m.shelfLink(str(i, 'pageId', PAGE_ID), optStr(i, 'outerStr', { max: 64 })) })),
+  orderList: admin(async (i, ctx) => m.listShelfOrders(ctx.store, optInt(i, 'offset', { min: 0 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
+  orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, str(i, 'orderId', ORDER_ID))),
+  orderRefund: admin(async (i, ctx) => m.refundShelfOrder(ctx.store, ctx.wx(), str(i, 'orderId', ORDER_ID))),
+  orderReconcile: admin(async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 }))),
+  invoiceSet: admin(async (i, ctx) => m.setInvoice(ctx.wx(), { paymch: i.paymch as { mchid: string; s_pappid: string } | undefined, authField: i.authField as object | undefined })),
+  invoiceGet: admin(async (_i, ctx) => m.getInvoice(ctx.wx())),
+  payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'mchid', { max: 20 })))),
+  submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) }))),
+  wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) }))),
 })

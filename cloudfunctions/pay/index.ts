@@ -1,10 +1,45 @@
-// pay: gift-card purchase orders.
-import { orderOf } from '../../server/domain/orders'
+// pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
+import { loadConfig } from '../../server/config'
+import { createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/orders'
+import { AppError, ErrCode } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
-import { str } from '../../server/validate'
+import { instanceStore } from '../../server/platform/store'
+import { callerIdentity, cloudPayUnifiedOrder, currentEnvId } from '../../server/platform/wx-cloud'
+import { optInt, optStr, str } from '../../server/validate'
 
-export const main = createHandler('pay', {
+const actions = createHandler('pay', {
+  async createOrder(input, ctx) {
+    const mpOpenid = requireOpenid(ctx)
+    const subMchId = loadConfig().paySubMchId
+    if (!subMchId) throw new AppError(ErrCode.INTERNAL, 'the function is not configured: WX_PAY_SUBMCH_ID is not set')
+    const gateway = {
+      unifiedOrder: (o: { body: string; outTradeNo: string; totalFee: number }) =>
+        cloudPayUnifiedOrder({ ...o, spbillCreateIp: '127.0.0.1', subMchId, envId: currentEnvId(), functionName: 'pay' }),
+    }
+    return createOrder(ctx.store, gateway, mpOpenid, {
+      cardId: str(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      quantity: optInt(input, 'quantity', { min: 1, max: MAX_QUANTITY }) ?? 1,
+      backgroundPicUrl: optStr(input, 'backgroundPicUrl', { max: 512, pattern: /^https?:\/\// }),
+      message: optStr(input, 'message', { max: 100 }),
+    })
+  },
   async getOrder(input, ctx) {
     return { order: await orderOf(ctx.store, requireOpenid(ctx), str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ })) }
   },
 })
+
+export async function main(event: unknown): Promise<Record<string, unknown>> {
+  if (isPaymentNotice(event)) {
+    // Cloud Pay invokes the callback server-side, with no Mini Program caller; a client sending a
+    // payment-shaped event is refused, and the notice must match our order anyway.
+    if (callerIdentity().openid) return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
+    try {
+      return await onPaymentNotice(await instanceStore(), event)
+    } catch (err) {
+      const e = err as AppError
+      console.error(JSON.stringify({ level: 'error', fn: 'pay', notice: event.outTradeNo, error: e.message }))
+      return { errcode: e.errcode ?? ErrCode.INTERNAL, errmsg: e.message }
+    }
+  }
+  return actions(event)
+}

@@ -1,19 +1,30 @@
 // wxpush: the Service Account's server URL, reached through HTTP access. GET answers WeChat's URL
-// check; POST receives event pushes.
-import { receivePush } from '../../server/domain/push-receiver'
+// check; POST receives pushes: verified, stored, then processed within a budget (the rest by the cron),
+// and acknowledged the way WeChat expects.
 import { loadConfig } from '../../server/config'
+import { processEvent } from '../../server/domain/event-processing'
+import { receivePush } from '../../server/domain/push-receiver'
 import { httpBody, isHttpEvent, reply, type HttpResponse } from '../../server/platform/http-access'
+import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
+import { instanceWechat } from '../../server/platform/wechat'
+
+/** WeChat waits 5 s for an ordinary event's reply; processing gets most of that, never all of it. */
+const PROCESS_BUDGET_MS = 3000
 
 export async function main(event: unknown): Promise<HttpResponse> {
   if (!isHttpEvent(event)) return reply(400, 'wxpush is reached through HTTP access only')
   try {
     const store = await instanceStore()
-    const res = await receivePush(store, loadConfig(), {
-      method: event.httpMethod.toUpperCase(),
-      query: event.queryStringParameters ?? {},
-      body: httpBody(event),
-    })
+    const res = await receivePush(store, loadConfig(), { method: event.httpMethod.toUpperCase(), query: event.queryStringParameters ?? {}, body: httpBody(event) })
+    if (res.stored) {
+      const work = processEvent(store, instanceWechat(store), res.stored, syncOptions()).catch((err) => {
+        console.warn(JSON.stringify({ level: 'warn', fn: 'wxpush', event: res.stored!.event.Event, deferred: (err as Error).message }))
+      })
+      let budget: NodeJS.Timeout | undefined
+      await Promise.race([work, new Promise((r) => (budget = setTimeout(r, PROCESS_BUDGET_MS)))])
+      clearTimeout(budget)
+    }
     return reply(res.status, res.body, res.contentType)
   } catch (err) {
     console.error(JSON.stringify({ level: 'error', fn: 'wxpush', error: (err as Error)?.stack ?? String(err) }))

@@ -1,18 +1,27 @@
-// The merchant's gift-card definitions as the shop shows them.
+// The merchant's gift-card definitions (created by merchant operations), as the shop shows them and as
+// issuing a card needs them (price, initial balance, validity).
+import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
 
 export interface GiftCardDoc extends StoredDoc {
-  /** WeChat card_id; also the _id. */
+  /** WeChat card_id; also the _id */
   cardId: string
   title: string
   /** giftcard_info.price, fen */
   price: number
-  /** init_balance, fen */
+  /** init_balance, fen (the price when absent) */
   initBalance: number
   backgroundPicUrl?: string
+  /** faces the buyer may choose (from the shelf's pic_item_list) */
+  faces: string[]
+  defaultMessage: string
   onSale: boolean
+  reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
+  beginTime: number
+  endTime: number
   createdAt: number
+  updatedAt: number
 }
 
 export interface ShopItem {
@@ -20,12 +29,17 @@ export interface ShopItem {
   title: string
   price: number
   backgroundPicUrl?: string
+  faces: string[]
+  defaultMessage: string
 }
 
 export async function listOnSale(store: Store): Promise<ShopItem[]> {
-  const docs = await store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, {
-    orderBy: { field: 'price', direction: 'asc' },
-    limit: 100,
-  })
-  return docs.map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
+  const docs = await store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 })
+  return docs.map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
+}
+
+export async function giftCardDef(store: Store, cardId: string): Promise<GiftCardDoc> {
+  const d = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
+  if (!d) throw new AppError(ErrCode.NOT_FOUND, `no gift card ${cardId}`)
+  return d
 }

@@ -1,9 +1,13 @@
-// The balance ledger: every change to a card's balance is one entry. (Writers arrive with the spending
-// path; this module owns the entry shape and reading.)
+// The balance ledger. Every change to a card's balance is one entry with its own idempotency key
+// (its _id), written in the same transaction that moves the balance, so a card's balance always equals
+// the sum of its entries, and a retried change is applied once.
+import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import type { Store, StoredDoc } from '../store/port'
+import type { Store, StoredDoc, TxStore } from '../store/port'
+import { withConflictRetry } from './retry'
+import type { UserCardDoc } from './user-cards'
 
-export type EntryKind = 'issue' | 'spend' | 'reversal' | 'refund' | 'adjust'
+export type EntryKind = 'issue' | 'spend' | 'reversal' | 'refund' | 'adjust' | 'transfer_in' | 'transfer_out'
 
 export interface LedgerEntryDoc extends StoredDoc {
   /** userCardId of the card */
@@ -12,6 +16,8 @@ export interface LedgerEntryDoc extends StoredDoc {
   /** signed fen: credits positive, debits negative */
   amount: number
   balanceAfter: number
+  /** the card's version after this entry */
+  version: number
   orderId?: string
   description?: string
   createdAt: number
@@ -29,20 +35,92 @@ export interface EntryView {
 
 export function toEntryView(e: LedgerEntryDoc): EntryView {
   return {
-    entryId: e._id,
-    kind: e.kind,
-    amount: e.amount,
-    balanceAfter: e.balanceAfter,
-    ...(e.orderId ? { orderId: e.orderId } : {}),
-    ...(e.description ? { description: e.description } : {}),
-    createdAt: e.createdAt,
+    entryId: e._id, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter,
+    ...(e.orderId ? { orderId: e.orderId } : {}), ...(e.description ? { description: e.description } : {}), createdAt: e.createdAt,
   }
 }
 
 export async function historyOf(store: Store, card: string, offset = 0, limit = 20): Promise<{ entries: EntryView[]; total: number }> {
   const [docs, total] = await Promise.all([
-    store.find<LedgerEntryDoc>(Collections.ledger, { card }, { orderBy: { field: 'createdAt', direction: 'desc' }, skip: offset, limit }),
+    store.find<LedgerEntryDoc>(Collections.ledger, { card }, { orderBy: { field: 'version', direction: 'desc' }, skip: offset, limit }),
     store.count(Collections.ledger, { card }),
   ])
   return { entries: docs.map(toEntryView), total }
+}
+
+export interface Posting {
+  card: string
+  kind: EntryKind
+  /** signed fen, or computed from the card as read inside the transaction (e.g. a refund of all of it) */
+  amount: number | ((card: UserCardDoc) => number)
+  /** the idempotency key */
+  entryId: string
+  orderId?: string
+  description?: string
+  /** checks the card inside the transaction; throw to refuse */
+  guard?: (card: UserCardDoc) => void
+  /** other fields to set on the card in the same transaction */
+  cardPatch?: (card: UserCardDoc) => Partial<UserCardDoc>
+  /** what a replay under the same key must match, or it is refused */
+  sameAs?: (earlier: LedgerEntryDoc) => boolean
+}
+
+export interface Posted {
+  entry: LedgerEntryDoc
+  /** true when the key had been posted before (nothing changed now) */
+  replay: boolean
+}
+
+async function postIn(tx: TxStore, p: Posting, now: number): Promise<Posted> {
+  const earlier = await tx.get<LedgerEntryDoc>(Collections.ledger, p.entryId)
+  if (earlier) {
+    if (p.sameAs && !p.sameAs(earlier)) throw new AppError(ErrCode.CONFLICT, `${p.entryId} was already used with different details`)
+    return { entry: earlier, replay: true }
+  }
+  const card = await tx.get<UserCardDoc>(Collections.userCards, p.card)
+  if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${p.card}`)
+  p.guard?.(card)
+  const amount = typeof p.amount === 'function' ? p.amount(card) : p.amount
+  const balanceAfter = card.balance + amount
+  if (balanceAfter < 0) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${-amount} fen needed`)
+  const version = card.version + 1
+  await tx.update(Collections.userCards, card._id, { ...(p.cardPatch?.(card) ?? {}), balance: balanceAfter, version, dirty: true, updatedAt: now })
+  const entry: LedgerEntryDoc = {
+    _id: p.entryId, card: p.card, kind: p.kind, amount, balanceAfter, version, createdAt: now,
+    ...(p.orderId ? { orderId: p.orderId } : {}), ...(p.description ? { description: p.description } : {}),
+  }
+  await tx.insert(Collections.ledger, entry)
+  return { entry, replay: false }
+}
+
+/** Posts one entry atomically with its balance change; a replay of the key returns the first result. */
+export function post(store: Store, p: Posting): Promise<Posted> {
+  return withConflictRetry(() => store.transaction((tx) => postIn(tx, p, Date.now())))
+}
+
+/** Moves a whole balance from one card to another (gifting: the friend's new code), once. */
+export function transfer(store: Store, from: string, to: string, key: string): Promise<{ amount: number }> {
+  return withConflictRetry(() =>
+    store.transaction(async (tx) => {
+      const src = await tx.get<UserCardDoc>(Collections.userCards, from)
+      const outId = `transfer_out:${key}`
+      const done = await tx.get<LedgerEntryDoc>(Collections.ledger, outId)
+      if (done) return { amount: -done.amount }
+      const amount = src?.balance ?? 0
+      const now = Date.now()
+      if (src) await postIn(tx, { card: from, kind: 'transfer_out', amount: -amount, entryId: outId, description: 'gifted to a friend' }, now)
+      await postIn(tx, { card: to, kind: 'transfer_in', amount, entryId: `transfer_in:${key}`, description: 'received as a gift', cardPatch: () => ({ funded: true }) }, now)
+      return { amount }
+    }),
+  )
+}
+
+/** Sum of a card's entries (the invariant: equals its balance). */
+export async function ledgerSum(store: Store, card: string): Promise<number> {
+  let sum = 0
+  for (let skip = 0; ; skip += 1000) {
+    const page = await store.find<LedgerEntryDoc>(Collections.ledger, { card }, { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 })
+    for (const e of page) sum += e.amount
+    if (page.length < 1000) return sum
+  }
 }

@@ -25,6 +25,8 @@ export interface PushReply {
   status: number
   body: string
   contentType?: string
+  /** the stored event, when one was received */
+  stored?: StoredEvent
 }
 
 export interface StoredEvent {
@@ -81,11 +83,13 @@ export async function receivePush(store: Store, config: ServerConfig, req: PushR
     if (err instanceof EventParseError) return { status: 400, body: `rejected: ${err.message}` }
     throw err
   }
-  const key = dedupKey(event)
+  const stored: StoredEvent = { _id: dedupKey(event), event, receivedAt: (opts.now ?? Date.now)(), processed: false, attempts: 0 }
+  let fresh = true
   try {
-    await store.insert<StoredEvent>(Collections.events, { _id: key, event, receivedAt: (opts.now ?? Date.now)(), processed: false, attempts: 0 })
+    await store.insert<StoredEvent>(Collections.events, stored)
   } catch (err) {
     if (!(err instanceof DuplicateIdError)) throw err
+    fresh = false
   }
-  return { status: 200, body: ackFor(event), contentType: event.Event.startsWith('giftcard_') ? 'text/xml; charset=utf-8' : undefined }
+  return { status: 200, body: ackFor(event), contentType: event.Event.startsWith('giftcard_') ? 'text/xml; charset=utf-8' : undefined, ...(fresh ? { stored } : {}) }
 }

@@ -1,5 +1,7 @@
-// One gift card in one person's card bag, keyed by WeChat's (card_id, code). The Mini Program openid
-// (mpOpenid) and the Service Account openid (saOpenid) of the holder are joined on that key.
+// One gift card in one person's card bag, keyed by WeChat's (card_id, code). The record is created by
+// whichever arrives first: the Mini Program's recordAdded (mpOpenid) or the user_get_card push
+// (saOpenid); the other completes it. The balance lives here with a version: every change bumps
+// `version`, and WeChat has been told up to `syncedVersion`.
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
@@ -12,17 +14,29 @@ export interface UserCardDoc extends StoredDoc {
   mpOpenid?: string
   saOpenid?: string
   unionid?: string
+  /** the purchase it came from (Mini Program order or hosted-shelf order) */
+  orderId?: string
   title: string
   /** fen */
   balance: number
+  /** bumped by every balance change */
+  version: number
+  /** the version WeChat shows (card/generalcard/updateuser) */
+  syncedVersion: number
+  /** the first ledger entry (issue or transfer_in) is written */
+  funded: boolean
   status: UserCardStatus
   beginTime: number
   endTime: number
   backgroundPicUrl?: string
+  /** when our status was last confirmed with card/code/get (ms) */
+  checkedAt: number
+  syncLeaseUntil: number
+  /** set by every balance change, cleared once WeChat shows that version (the sync queue) */
+  dirty: boolean
   updatedAt: number
 }
 
-/** The card as the Mini Program sees it (functions-api.md `Card`). */
 export interface CardView {
   cardId: string
   code: string
@@ -36,35 +50,31 @@ export interface CardView {
 
 export const userCardId = (cardId: string, code: string) => `${cardId}:${code}`
 
-export function toCardView(doc: UserCardDoc): CardView {
-  const view: CardView = {
-    cardId: doc.cardId,
-    code: doc.code,
-    title: doc.title,
-    balance: doc.balance,
-    status: doc.status,
-    beginTime: doc.beginTime,
-    endTime: doc.endTime,
+export function newUserCard(cardId: string, code: string, fields: Partial<UserCardDoc>): UserCardDoc {
+  return {
+    _id: userCardId(cardId, code), cardId, code, title: '', balance: 0, version: 0, syncedVersion: 0, funded: false,
+    status: 'NORMAL', beginTime: 0, endTime: 0, checkedAt: 0, syncLeaseUntil: 0, dirty: false, updatedAt: Date.now(), ...fields,
   }
+}
+
+export function toCardView(doc: UserCardDoc): CardView {
+  const view: CardView = { cardId: doc.cardId, code: doc.code, title: doc.title, balance: doc.balance, status: doc.status, beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
   return view
 }
 
-/** A person holds at most this many cards in view; the list pages by the query limit of the database. */
 const LIST_LIMIT = 1000
 
+/** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
-  const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, {
-    orderBy: { field: 'updatedAt', direction: 'desc' },
-    limit: LIST_LIMIT,
-  })
-  return docs.map(toCardView)
+  const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
+  return docs.filter((d) => d.status !== 'DELETE').map(toCardView)
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */
 export async function cardOf(store: Store, mpOpenid: string, cardId: string, code: string): Promise<UserCardDoc> {
   const doc = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
-  if (!doc) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code`)
+  if (!doc || (doc.status === 'DELETE' && doc.mpOpenid !== mpOpenid)) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code`)
   if (doc.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
   return doc
 }

@@ -3,6 +3,9 @@
 // event is ignored.
 import { AppError, ErrCode } from '../errors'
 import type { Store } from '../store/port'
+import type { WechatClient } from '../wechat/client'
+import { WxApiError, WxRuleError, WxTransportError } from '../wechat/errors'
+import { instanceWechat } from './wechat'
 import { asInput, type Input } from '../validate'
 import { instanceStore } from './store'
 import { callerIdentity, type CallerIdentity } from './wx-cloud'
@@ -10,6 +13,8 @@ import { callerIdentity, type CallerIdentity } from './wx-cloud'
 export interface ActionContext {
   caller: CallerIdentity
   store: Store
+  /** the Service Account client of this instance (created on first use) */
+  wx: () => WechatClient
 }
 
 export type Action = (input: Input, ctx: ActionContext) => Promise<Record<string, unknown>>
@@ -35,7 +40,8 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
       action = input.action
       const run = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined
       if (!run) throw new AppError(ErrCode.UNKNOWN_ACTION, `unknown action ${action} for ${fn}; known: ${Object.keys(actions).join(', ')}`)
-      const ctx: ActionContext = { caller: callerIdentity(), store: await instanceStore() }
+      const store = await instanceStore()
+      const ctx: ActionContext = { caller: callerIdentity(), store, wx: () => instanceWechat(store) }
       const result = await run(input, ctx)
       return { errcode: 0, ...result }
     } catch (err) {
@@ -44,6 +50,11 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
           console.warn(JSON.stringify({ level: 'warn', fn, action, refused: err.message, caller: safeCaller() }))
         }
         return { errcode: err.errcode, errmsg: err.message, ...err.extra }
+      }
+      if (err instanceof WxRuleError) return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: err.message }
+      if (err instanceof WxApiError || err instanceof WxTransportError) {
+        console.warn(JSON.stringify({ level: 'warn', fn, action, wechat: err.message }))
+        return { errcode: ErrCode.UPSTREAM, errmsg: `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
       }
       console.error(JSON.stringify({ level: 'error', fn, action, error: (err as Error)?.stack ?? String(err) }))
       return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }

@@ -33,3 +33,15 @@ export function cloudDatabase(): cloud.Database {
   ensureInit()
   return cloud.database()
 }
+
+/** Cloud Pay's unifiedOrder (the function must be deployed with Cloud Pay enabled). */
+export function cloudPayUnifiedOrder(req: cloud.CloudPayUnifiedOrder): Promise<Record<string, unknown>> {
+  ensureInit()
+  return cloud.cloudPay.unifiedOrder(req)
+}
+
+/** The Cloud Development environment id the function runs in. */
+export function currentEnvId(): string {
+  ensureInit()
+  return cloud.getWXContext().ENV ?? ''
+}

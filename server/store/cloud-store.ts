@@ -6,6 +6,7 @@ import {
   DEFAULT_QUERY_LIMIT,
   DuplicateIdError,
   MAX_QUERY_LIMIT,
+  TransactionConflictError,
   isCondition,
   isFieldOp,
   type Filter,
@@ -159,7 +160,12 @@ export class CloudStore implements Store {
     return res.total
   }
 
-  transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
-    return this.db.runTransaction((tx) => fn(new TxAdapter(this.db, tx)))
+  async transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
+    try {
+      return await this.db.runTransaction((tx) => fn(new TxAdapter(this.db, tx)))
+    } catch (err) {
+      if (/conflict/i.test(String((err as Error)?.message ?? ''))) throw new TransactionConflictError(String((err as Error).message))
+      throw err
+    }
   }
 }

@@ -5,12 +5,21 @@ export const Collections = {
   /** Gift-card definitions the merchant created (card_id, title, price, on sale). */
   giftCards: 'gift_cards',
   shelves: 'shelves',
+  /** Mini Program purchases (Cloud Pay) */
   orders: 'orders',
+  /** Orders bought on the WeChat-hosted shelf (card/giftcard/order/get) */
+  shelfOrders: 'shelf_orders',
   ledger: 'ledger',
   /** Pushed events, stored before they are acknowledged. */
   events: 'events',
   /** access_token and api_ticket shared by every function instance, with their refresh leases. */
   credentials: 'credentials',
+  /** saOpenid → mpOpenid (and unionid), learned from joins. */
+  identities: 'identities',
+  /** unionid → mpOpenid, from Mini Program callers' cloud context. */
+  mpUnion: 'mp_union',
+  /** The cards each paid order entitles its buyer to add to the card bag. */
+  entitlements: 'entitlements',
   /** The last outcome of each timer-driven upkeep run. */
   upkeepRuns: 'upkeep_runs',
 } as const

@@ -64,6 +64,14 @@ export class DuplicateIdError extends Error {
   }
 }
 
+/** A transaction lost to concurrent writers after the database's own retries; callers may run it again. */
+export class TransactionConflictError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TransactionConflictError'
+  }
+}
+
 /** Document operations allowed inside a transaction: the cloud database runs transactions on doc()/add() only. */
 export interface TxStore {
   get<T extends StoredDoc>(collection: string, id: string): Promise<T | null>

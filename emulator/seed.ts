@@ -1,0 +1,71 @@
+// The demo merchant, created on first start through the product's own code: the `merchant` function,
+// called as the first admin in MERCHANT_ADMIN_OPENIDS, creates two gift cards (100 and 500 yuan) and a
+// shelf with both. Never by writing emulator state.
+import type { LocalCloud } from './cloud/local-cloud'
+
+const FACES = ['https://mmbiz.qpic.cn/mmbiz/demo-face-red/0', 'https://mmbiz.qpic.cn/mmbiz/demo-face-gold/0']
+
+function giftCard(title: string, fen: number, mpUsername: string) {
+  const now = Math.floor(Date.now() / 1000)
+  return {
+    card_type: 'GENERAL_CARD',
+    general_card: {
+      sub_card_type: 'GIFT_CARD',
+      background_pic_url: FACES[0],
+      base_info: {
+        logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+        brand_name: '示例咖啡',
+        code_type: 'CODE_TYPE_QRCODE',
+        title,
+        color: 'Color010',
+        notice: '使用时出示礼品卡',
+        description: '可在小程序内在线消费，余额以卡包显示为准',
+        date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 86400, end_timestamp: now + 3 * 365 * 86400 },
+        sku: { quantity: 100000 },
+        get_limit: 0,
+        use_custom_code: false,
+        can_give_friend: true,
+        max_give_friend_times: 1,
+        giftcard_info: { price: fen },
+        center_title: '去使用',
+        center_app_brand_user_name: mpUsername,
+        center_app_brand_pass: 'pages/card/index',
+        custom_url_name: '余额明细',
+        custom_app_brand_user_name: mpUsername,
+        custom_app_brand_pass: 'pages/card/index',
+        need_push_on_view: true,
+      },
+      supply_balance: true,
+      init_balance: fen,
+      auto_activate: true,
+    },
+  }
+}
+
+export async function seedDemoMerchant(cloud: LocalCloud, admin: string): Promise<'seeded' | 'present'> {
+  const call = async (data: Record<string, unknown>) => {
+    const r = (await cloud.runtime.invoke('merchant', data, { openid: admin, source: 'wx_client' })) as Record<string, unknown>
+    if (r.errcode !== 0) throw new Error(`seeding the demo merchant: merchant.${String(data.action)} failed: ${String(r.errmsg)}`)
+    return r
+  }
+  if (((await call({ action: 'overview' })).cards as number) > 0) return 'present'
+  const mp = 'gh_demo_miniprogram@app'
+  const c100 = (await call({ action: 'cardCreate', card: giftCard('100元礼品卡', 10000, mp) })).cardId as string
+  const c500 = (await call({ action: 'cardCreate', card: giftCard('500元礼品卡', 50000, mp) })).cardId as string
+  await call({
+    action: 'shelfCreate',
+    outerStr: 'demo',
+    page: {
+      page_title: '礼品卡商城',
+      banner_pic_url: 'https://mmbiz.qpic.cn/mmbiz/demo-banner/0',
+      support_multi: true,
+      theme_list: [{
+        theme_pic_url: 'https://mmbiz.qpic.cn/mmbiz/demo-theme/0',
+        title: '送给重要的人',
+        item_list: [{ card_id: c100, title: '100元' }, { card_id: c500, title: '500元' }],
+        pic_item_list: FACES.map((url) => ({ background_pic_url: url, default_gifting_msg: '祝你天天开心' })),
+      }],
+    },
+  })
+  return 'seeded'
+}

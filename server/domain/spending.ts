@@ -1,0 +1,84 @@
+// Spending a gift card online, and reversing a spend. Never overspends (the debit is a transaction on
+// the card, retried on conflict), idempotent on orderId, and refused for cards that are not the
+// caller's, not NORMAL (confirmed with card/code/get check_consume when our record is stale), not yet
+// valid or expired.
+import { AppError, ErrCode } from '../errors'
+import { Collections } from '../store/collections'
+import type { Store } from '../store/port'
+import type { WechatClient } from '../wechat/client'
+import { WxApiError } from '../wechat/errors'
+import { post, type LedgerEntryDoc } from './ledger'
+import { syncCard, type SyncOptions } from './balance-sync'
+import { cardOf, type UserCardDoc, type UserCardStatus } from './user-cards'
+
+/** How long our view of a code's status is trusted before asking WeChat again. */
+export const STATUS_STALE_MS = 10 * 60_000
+
+const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE' }
+
+async function confirmStatus(store: Store, wx: WechatClient, card: UserCardDoc): Promise<UserCardStatus> {
+  if (Date.now() - card.checkedAt < STATUS_STALE_MS) return card.status
+  try {
+    const res = await wx.code.get({ card_id: card.cardId, code: card.code, check_consume: true })
+    await store.update(Collections.userCards, card._id, { status: res.user_card_status, checkedAt: Date.now() })
+    return res.user_card_status
+  } catch (err) {
+    const status = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
+    if (!status) throw err
+    await store.update(Collections.userCards, card._id, { status, checkedAt: Date.now() })
+    return status
+  }
+}
+
+function assertSpendable(card: UserCardDoc, nowSec: number): void {
+  if (card.status !== 'NORMAL') throw new AppError(ErrCode.CONFLICT, `the card cannot be spent: it is ${card.status}`)
+  if (card.beginTime && nowSec < card.beginTime) throw new AppError(ErrCode.CONFLICT, 'the card is not valid yet')
+  if (card.endTime && nowSec > card.endTime) throw new AppError(ErrCode.CONFLICT, 'the card has expired')
+}
+
+export interface SpendInput {
+  cardId: string
+  code: string
+  amount: number
+  orderId: string
+  description?: string
+}
+
+export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}) {
+  const card = await cardOf(store, mpOpenid, input.cardId, input.code)
+  const replay = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${input.orderId}`)
+  if (!replay) {
+    const status = await confirmStatus(store, wx, card)
+    assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
+  }
+  const { entry } = await post(store, {
+    card: card._id,
+    kind: 'spend',
+    amount: -input.amount,
+    entryId: `spend:${input.orderId}`,
+    orderId: input.orderId,
+    description: input.description,
+    sameAs: (e) => e.card === card._id && e.amount === -input.amount,
+    guard: (c) => {
+      if (c.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
+      assertSpendable(c, Math.floor(Date.now() / 1000))
+    },
+  })
+  await syncCard(store, wx, card._id, sync)
+  return { balance: entry.balanceAfter, entryId: entry._id }
+}
+
+export async function reverse(store: Store, wx: WechatClient, mpOpenid: string, orderId: string, sync: SyncOptions = {}) {
+  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${orderId}`)
+  if (!spent) throw new AppError(ErrCode.NOT_FOUND, `no spend for order ${orderId}`)
+  const card = await store.get<UserCardDoc>(Collections.userCards, spent.card)
+  if (!card || card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} was not paid with your card`)
+  const { entry } = await post(store, {
+    card: spent.card, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${orderId}`, orderId, description: `reversal of ${orderId}`,
+    guard: (c) => {
+      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}; the spend cannot be credited back to it`)
+    },
+  })
+  await syncCard(store, wx, spent.card, sync)
+  return { balance: entry.balanceAfter }
+}

@@ -1,0 +1,50 @@
+// A whole local stack (emulator + local cloud + seeded demo merchant) for journey tests, with helpers
+// that act as a person does: through the functions, as the Mini Program would, and through WeChat's
+// client side in the emulator.
+import { startStack, type Stack } from '../../emulator/stack'
+
+export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export async function startJourneyStack(env: Record<string, string> = {}): Promise<Stack> {
+  return startStack({ inMemory: true, preview: false, timers: false, env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '50', ...env } })
+}
+
+export function person(stack: Stack, name: string) {
+  const u = stack.wechat.users.get(name)!
+  const fn = async (fnName: string, data: Json): Promise<Json> => {
+    const res = await fetch(`${stack.cloud.url}/fn/${fnName}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
+      body: JSON.stringify(data),
+    })
+    return (await res.json()) as Json
+  }
+  const emu = async (path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
+    const res = await fetch(`${stack.wechat.url}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })
+    return { status: res.status, json: (await res.json()) as Json }
+  }
+  return {
+    ...u,
+    fn,
+    emu,
+    bag: async () => (await emu(`/__emu/bag/${name}`)).json.cards as Json[],
+    /** shop → createOrder → requestPayment → signCardExt → wx.addCard → recordAdded */
+    async buyAndAdd(cardId: string): Promise<{ orderId: string; card: Json }> {
+      const order = await fn('pay', { action: 'createOrder', cardId })
+      if (order.errcode !== 0) throw new Error(`createOrder: ${order.errmsg}`)
+      const paid = await emu('/__emu/client/requestPayment', { user: name, payment: order.payment })
+      if (paid.status !== 200 || !paid.json.callbackAcknowledged) throw new Error(`requestPayment: ${JSON.stringify(paid.json)}`)
+      const signed = await fn('card', { action: 'signCardExt', orderId: order.orderId })
+      if (signed.errcode !== 0) throw new Error(`signCardExt: ${signed.errmsg}`)
+      const added = await emu('/__emu/client/addCard', { user: name, cardList: signed.cardList })
+      if (added.status !== 200) throw new Error(`addCard: ${JSON.stringify(added.json)}`)
+      const recorded = await fn('card', { action: 'recordAdded', cardList: added.json.cardList })
+      if (recorded.errcode !== 0) throw new Error(`recordAdded: ${recorded.errmsg}`)
+      return { orderId: order.orderId, card: recorded.cards[0] }
+    },
+  }
+}
+
+export async function settle(stack: Stack): Promise<void> {
+  await stack.wechat.platform.settle()
+}
