@@ -46,7 +46,9 @@ describe.each(['safe', 'compat'] as const)('%s mode', (mode) => {
     expect(await post(cloud, q, body)).toEqual({ status: 200, text: 'success' })
     const stored = (await cloud.db.collection('events').where({ 'event.Event': 'user_get_card' }).get()).data
     expect(stored).toHaveLength(1)
-    expect(stored[0]).toMatchObject({ processed: false, event: { CardId: 'p1', UserCardCode: '111', FromUserName: 'oSA1' } })
+    // Stored, then processed at once: the card is on record with its Service Account holder.
+    expect(stored[0]).toMatchObject({ processed: true, event: { CardId: 'p1', UserCardCode: '111', FromUserName: 'oSA1' } })
+    expect((await cloud.db.collection('user_cards').doc('p1:111').get()).data).toMatchObject({ saOpenid: 'oSA1', status: 'NORMAL' })
   })
 
   test('gift-card events are answered <xml>ok</xml>', async () => {
