@@ -15,6 +15,8 @@ export interface ServerConfig {
   paySubMchId: string
   /** consume a card spent to zero with card/code/consume (CONSUME_ON_ZERO=1) */
   consumeOnZero: boolean
+  /** per-request timeout for WeChat's API (WX_API_TIMEOUT_MS, default 5000) */
+  apiTimeoutMs: number
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -39,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     merchantAdminOpenids: (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     paySubMchId: env.WX_PAY_SUBMCH_ID ?? '',
     consumeOnZero: env.CONSUME_ON_ZERO === '1' || env.CONSUME_ON_ZERO === 'true',
+    apiTimeoutMs: Number(env.WX_API_TIMEOUT_MS) > 0 ? Number(env.WX_API_TIMEOUT_MS) : 5000,
   }
 }

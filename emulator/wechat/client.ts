@@ -121,6 +121,11 @@ export function openCard(p: Platform, b: Body): Body {
   return { errMsg: 'openCard:ok' }
 }
 
+/** WeChat tells the merchant when a card is sent to a friend (user_gifting_card, IsReturnBack 0). */
+function pushGifting(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): void {
+  p.push('user_gifting_card', { CardId: c.card_id, UserCardCode: c.code, IsReturnBack: '0', FriendUserName: to.saOpenid, IsChatRoom: '0' }, from.saOpenid)
+}
+
 /** Completes a gift: the friend gets the card (a new code unless the code is custom), the old code is retired. */
 function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuCode {
   const card = p.s.cards[c.card_id]!
@@ -136,7 +141,6 @@ function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuC
     p.putCode(next)
   }
   p.cube(c.card_id, 'given')
-  p.push('user_gifting_card', { CardId: c.card_id, UserCardCode: oldCode, IsReturnBack: '0', FriendUserName: to.saOpenid, IsChatRoom: '0' }, from.saOpenid)
   p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '1', UserCardCode: next.code, FriendUserName: from.saOpenid, OuterId: '0', OldUserCardCode: oldCode, OuterStr: '', IsRestoreMemberCard: '0', UnionId: to.unionid }, to.saOpenid)
   return next
 }
@@ -153,8 +157,10 @@ export function gift(p: Platform, b: Body): Body {
     c.status = 'GIFTING'
     c.gifting = { to: to.saOpenid, since: p.now() }
     p.touch()
+    pushGifting(p, c, from, to)
     return { status: 'GIFTING', cardId: c.card_id, code: c.code }
   }
+  pushGifting(p, c, from, to)
   const next = completeGift(p, c, from, to)
   return { status: 'ACCEPTED', cardId: next.card_id, code: next.code, oldCode: String(b.code) }
 }

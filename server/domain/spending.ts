@@ -23,10 +23,12 @@ async function confirmStatus(store: Store, wx: WechatClient, card: UserCardDoc):
     await store.update(Collections.userCards, card._id, { status: res.user_card_status, checkedAt: Date.now() })
     return res.user_card_status
   } catch (err) {
-    const status = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
-    if (!status) throw err
-    await store.update(Collections.userCards, card._id, { status, checkedAt: Date.now() })
-    return status
+    const guess = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
+    if (!guess) throw err
+    // check_consume refused it; 40127 covers several states, so read the exact one.
+    const exact = await wx.code.get({ card_id: card.cardId, code: card.code }).then((r) => r.user_card_status, () => guess)
+    await store.update(Collections.userCards, card._id, { status: exact, checkedAt: Date.now() })
+    return exact
   }
 }
 

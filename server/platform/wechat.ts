@@ -8,7 +8,7 @@ let client: WechatClient | undefined
 export function instanceWechat(store: Store): WechatClient {
   if (!client) {
     const c = loadConfig()
-    client = createWechatClient({ store, appid: c.saAppid, secret: c.saSecret, apiBase: c.apiBase })
+    client = createWechatClient({ store, appid: c.saAppid, secret: c.saSecret, apiBase: c.apiBase, timeoutMs: c.apiTimeoutMs })
   }
   return client
 }

@@ -24,10 +24,11 @@ export interface WechatClientOptions {
   retry?: Partial<RetryPolicy>
   credentials?: CredentialOptions
   sleep?: (ms: number) => Promise<void>
+  timeoutMs?: number
 }
 
 export function createWechatClient(o: WechatClientOptions) {
-  const common = { apiBase: o.apiBase, fetch: o.fetch, retry: o.retry, sleep: o.sleep }
+  const common = { apiBase: o.apiBase, fetch: o.fetch, retry: o.retry, sleep: o.sleep, timeoutMs: o.timeoutMs }
   const tokenFetcher = new BasicsApi(new WxTransport(common))
   const accessToken = new SharedCredential(o.store, `access_token:${o.appid}`, async () => {
     const r = await tokenFetcher.token(o.appid, o.secret)

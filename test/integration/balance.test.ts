@@ -1,0 +1,95 @@
+// Gift-card money on the local stack: never overspent, idempotent, the ledger always equal to the
+// balance, and WeChat's card bag brought into agreement whatever happens to updateuser.
+import type { Stack } from '../../emulator/stack'
+import { ledgerSum, post } from '../../server/domain/ledger'
+import { userCardId, type UserCardDoc } from '../../server/domain/user-cards'
+import { until } from '../helpers/emulator'
+import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { storeOver } from '../helpers/store'
+
+let stack: Stack
+let card100: string
+
+beforeAll(async () => {
+  stack = await startJourneyStack({ WX_API_TIMEOUT_MS: '300' })
+  card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+})
+afterAll(() => stack.stop())
+
+const store = () => storeOver(stack.cloud.db)
+const cron = () => fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' }).then((r) => r.json() as Promise<Json>)
+const bagBalance = async (name: string, code: string) => (await person(stack, name).bag()).find((c) => c.code === code)?.balance
+
+test('200 concurrent 1-yuan spends on one 100-yuan card: exactly 100 succeed, balance 0, ledger consistent, WeChat 0', async () => {
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `C200-${i}` })))
+  const ok = results.filter((r) => r.errcode === 0)
+  expect(ok).toHaveLength(100)
+  expect(results.filter((r) => r.errcode !== 0).every((r) => /insufficient balance/.test(r.errmsg))).toBe(true)
+  expect(new Set(ok.map((r) => r.balance)).size).toBe(100) // each success saw its own exact balance
+  const id = userCardId(card.cardId, card.code)
+  expect((await store().get<UserCardDoc>('user_cards', id))!.balance).toBe(0)
+  expect(await ledgerSum(store(), id)).toBe(0)
+  await cron()
+  await settle(stack)
+  expect(await bagBalance('alice', card.code)).toBe(0)
+})
+
+test('the same orderId retried 50 times concurrently debits once', async () => {
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  const results = await Promise.all(Array.from({ length: 50 }, () => alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1234, orderId: 'SAME-ORDER' })))
+  expect(results.every((r) => r.errcode === 0 && r.balance === 10000 - 1234)).toBe(true)
+  expect(new Set(results.map((r) => r.entryId))).toEqual(new Set(['spend:SAME-ORDER']))
+  expect(await ledgerSum(store(), userCardId(card.cardId, card.code))).toBe(10000 - 1234)
+})
+
+test('errcode -1, timeouts and dropped replies on updateuser end with WeChat in agreement after the cron', async () => {
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  await settle(stack)
+  const fault = (f: Json) => alice.emu('/__emu/faults', { path: 'card/generalcard/updateuser', ...f })
+  const spend = (n: number, amount: number) => alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount, orderId: `FAULT-${n}` })
+
+  await fault({ errcode: -1, times: 8 })
+  expect((await spend(1, 1000)).balance).toBe(9000) // our books change; WeChat's update failed and is queued
+  await fault({ delayMs: 1000, times: 8 })
+  expect((await spend(2, 1000)).balance).toBe(8000)
+  await fault({ dropReply: true, times: 8 })
+  expect((await spend(3, 1000)).balance).toBe(7000)
+  expect((await store().get<UserCardDoc>('user_cards', userCardId(card.cardId, card.code)))!.dirty).toBe(true)
+  await alice.emu('/__emu/faults', undefined).catch(() => undefined)
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  const run = await cron()
+  expect(run.tasks.balances.ok).toBe(true)
+  expect(await bagBalance('alice', card.code)).toBe(7000)
+  expect((await store().get<UserCardDoc>('user_cards', userCardId(card.cardId, card.code)))!.dirty).toBe(false)
+})
+
+test('a crash between our commit and the WeChat update loses nothing', async () => {
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  await settle(stack)
+  const id = userCardId(card.cardId, card.code)
+  // The function committed the spend and died before telling WeChat.
+  await post(store(), { card: id, kind: 'spend', amount: -2500, entryId: 'spend:CRASHED', orderId: 'CRASHED' })
+  expect(await bagBalance('alice', card.code)).toBe(10000)
+  await cron()
+  await until(async () => (await bagBalance('alice', card.code)) === 7500, 'WeChat to agree')
+  expect(await ledgerSum(store(), id)).toBe(7500)
+})
+
+test('refused: not yours, not NORMAL, bad amounts', async () => {
+  const alice = person(stack, 'alice')
+  const bob = person(stack, 'bob')
+  const { card } = await alice.buyAndAdd(card100)
+  expect((await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'X1' })).errcode).toBe(1004)
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 0, orderId: 'X2' })).errmsg).toBe('amount must be at least 1')
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1.5, orderId: 'X3' })).errmsg).toBe('amount must be an integer')
+  await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: card.cardId, code: card.code, accept: false })
+  await settle(stack)
+  const r = await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'X4' })
+  expect(r).toMatchObject({ errcode: 1006 })
+  expect(r.errmsg).toMatch(/GIFTING/)
+})
