@@ -28,6 +28,8 @@ module.exports = {
     {
       ...common,
       displayName: 'node',
+      // Integration tests run whole stacks and real retries: seconds, not milliseconds.
+      testTimeout: 30000,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration}/**/*.test.ts'],
     },

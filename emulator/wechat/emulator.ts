@@ -133,7 +133,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       handler: async (req, res) => {
         const b = await readJson(req)
         const path = typeof b.path === 'string' ? b.path.replace(/^\/+/, '') : ''
-        if (!ENDPOINTS[path]) throw new HttpError(400, `path must be an emulated API path such as card/code/get; got ${String(b.path)}`)
+        const isPush = path === 'push' || path.startsWith('push:')
+        if (!ENDPOINTS[path] && !isPush) throw new HttpError(400, `path must be an emulated API path such as card/code/get, or push / push:<event>; got ${String(b.path)}`)
         const times = b.times === undefined ? 1 : b.times
         if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw new HttpError(400, 'times must be a positive integer')
         const f: Fault = { path, times }
@@ -146,7 +147,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
           f.delayMs = b.delayMs
         }
         if (b.dropReply !== undefined) f.dropReply = b.dropReply === true
-        if (f.errcode === undefined && f.delayMs === undefined && !f.dropReply) throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
+        if (isPush) f.dropReply = true
+        else if (f.errcode === undefined && f.delayMs === undefined && !f.dropReply) throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
         p.faults.push(f)
         sendJson(res, 200, { faults: p.faults })
       },

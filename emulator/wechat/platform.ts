@@ -333,7 +333,12 @@ export class Platform {
       const { query, body } = this.envelope(p.xml)
       let status = 0
       let reply = ''
-      try {
+      // A fault on `push` or `push:<event>` loses this delivery before it reaches the server.
+      const fault = this.faults.find((f) => (f.path === 'push' || f.path === `push:${p.event}`) && f.times > 0)
+      if (fault) {
+        fault.times--
+        reply = 'dropped by an injected fault'
+      } else try {
         const res = await fetch(`${this.o.push.url}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' }, signal: AbortSignal.timeout(this.o.push.timeoutMs) })
         status = res.status
         reply = await res.text()
