@@ -23,13 +23,13 @@ const common = {
 }
 
 module.exports = {
+  // Integration tests run whole stacks and real retries: seconds, not milliseconds.
+  testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
   projects: [
     {
       ...common,
       displayName: 'node',
-      // Integration tests run whole stacks and real retries: seconds, not milliseconds.
-      testTimeout: 30000,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration}/**/*.test.ts'],
     },

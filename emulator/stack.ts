@@ -100,6 +100,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           port: port(env, 'H5_PORT', 10086),
           h5Dir: join(ROOT, 'dist', 'h5'),
           cloudUrl: cloud.url,
+          wechatUrl: wechat.url,
           people: () => DEMO_PEOPLE.map((n) => wechat.users.get(n)!),
         })
 

@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/shop/index', 'pages/card/index', 'pages/checkout/index'],
+  pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index'],
   subPackages: [{ root: 'merchant', pages: ['pages/home/index'] }],
   window: {
     backgroundTextStyle: 'dark',
@@ -13,6 +13,7 @@ export default defineAppConfig({
     list: [
       { pagePath: 'pages/index/index', text: 'My cards' },
       { pagePath: 'pages/shop/index', text: 'Shop' },
+      { pagePath: 'pages/checkout/index', text: 'Checkout' },
     ],
   },
 })

@@ -4,6 +4,7 @@ import { listOnSale } from '../../server/domain/gift-cards'
 import { historyOf } from '../../server/domain/ledger'
 import { reverse, spend } from '../../server/domain/spending'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
+import { loadConfig } from '../../server/config'
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
@@ -18,7 +19,8 @@ const MAX_SPEND_FEN = 100_000_000
 export const main = createHandler('card', {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
-    return { openid, appid: ctx.caller.appid ?? '', ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
+    const merchant = loadConfig().merchantAdminOpenids.includes(openid)
+    return { openid, appid: ctx.caller.appid ?? '', merchant, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
   },
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)

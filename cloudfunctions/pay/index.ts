@@ -1,26 +1,35 @@
 // pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
 import { loadConfig } from '../../server/config'
-import { createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/orders'
+import { createCheckoutPayment, createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf, type PaymentGateway } from '../../server/domain/orders'
 import { AppError, ErrCode } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { instanceStore } from '../../server/platform/store'
 import { callerIdentity, cloudPayUnifiedOrder, currentEnvId } from '../../server/platform/wx-cloud'
-import { optInt, optStr, str } from '../../server/validate'
+import { int, optInt, optStr, str } from '../../server/validate'
+
+/** Cloud Pay, calling back into this function. */
+function gateway(): PaymentGateway {
+  const subMchId = loadConfig().paySubMchId
+  if (!subMchId) throw new AppError(ErrCode.INTERNAL, 'the function is not configured: WX_PAY_SUBMCH_ID is not set')
+  return {
+    unifiedOrder: (o) => cloudPayUnifiedOrder({ ...o, spbillCreateIp: '127.0.0.1', subMchId, envId: currentEnvId(), functionName: 'pay' }),
+  }
+}
 
 const actions = createHandler('pay', {
   async createOrder(input, ctx) {
     const mpOpenid = requireOpenid(ctx)
-    const subMchId = loadConfig().paySubMchId
-    if (!subMchId) throw new AppError(ErrCode.INTERNAL, 'the function is not configured: WX_PAY_SUBMCH_ID is not set')
-    const gateway = {
-      unifiedOrder: (o: { body: string; outTradeNo: string; totalFee: number }) =>
-        cloudPayUnifiedOrder({ ...o, spbillCreateIp: '127.0.0.1', subMchId, envId: currentEnvId(), functionName: 'pay' }),
-    }
-    return createOrder(ctx.store, gateway, mpOpenid, {
+    return createOrder(ctx.store, gateway(), mpOpenid, {
       cardId: str(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
       quantity: optInt(input, 'quantity', { min: 1, max: MAX_QUANTITY }) ?? 1,
       backgroundPicUrl: optStr(input, 'backgroundPicUrl', { max: 512, pattern: /^https?:\/\// }),
       message: optStr(input, 'message', { max: 100 }),
+    })
+  },
+  async createCheckout(input, ctx) {
+    return createCheckoutPayment(ctx.store, gateway(), requireOpenid(ctx), {
+      checkoutId: str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }),
+      amount: int(input, 'amount', { min: 1, max: 100_000_000 }),
     })
   },
   async getOrder(input, ctx) {

@@ -14,6 +14,8 @@ export interface PreviewOptions {
   port: number
   h5Dir: string
   cloudUrl: string
+  /** the WeChat emulator, which plays WeChat's client side (addCard, openCard, requestPayment) */
+  wechatUrl: string
   /** The demo people, in switcher order; the first is the default. */
   people: () => PreviewPerson[]
 }
@@ -39,6 +41,12 @@ export async function startPreview(opts: PreviewOptions) {
     if (!existsSync(file)) throw new HttpError(503, 'dist/h5 is not built: run npm run build:h5')
     return readFileSync(file, 'utf8').replace('</body>', '<script src="/__preview/switcher.js"></script></body>')
   }
+  const personOf = (wanted: string | string[] | undefined): PreviewPerson => {
+    const people = opts.people()
+    const person = typeof wanted === 'string' && wanted ? people.find((p) => p.name === wanted) : people[0]
+    if (!person) throw new HttpError(400, `unknown preview person ${String(wanted)}`)
+    return person
+  }
   const server = serve(
     [
       { method: 'GET', pattern: /^\/__preview\/switcher\.js$/, handler: (_q, res) => send(res, 200, SWITCHER, TYPES['.js']) },
@@ -49,12 +57,19 @@ export async function startPreview(opts: PreviewOptions) {
       },
       {
         method: 'POST',
+        pattern: /^\/__preview\/wx\/(addCard|openCard|requestPayment)$/,
+        handler: async (req, res, _url, [api]) => {
+          const person = personOf(req.headers['x-preview-user'])
+          const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>
+          const upstream = await fetch(`${opts.wechatUrl}/__emu/client/${api}`, { method: 'POST', body: JSON.stringify({ ...body, user: person.name }) })
+          send(res, upstream.status, await upstream.text(), 'application/json; charset=utf-8')
+        },
+      },
+      {
+        method: 'POST',
         pattern: /^\/__preview\/fn\/([a-z][a-z0-9_-]*)$/i,
         handler: async (req, res, _url, [name]) => {
-          const people = opts.people()
-          const wanted = req.headers['x-preview-user']
-          const person = typeof wanted === 'string' && wanted ? people.find((p) => p.name === wanted) : people[0]
-          if (!person) throw new HttpError(400, `unknown preview person ${String(wanted)}`)
+          const person = personOf(req.headers['x-preview-user'])
           const headers: Record<string, string> = { 'content-type': 'application/json', 'x-wx-openid': person.mpOpenid }
           if (person.unionid) headers['x-wx-unionid'] = person.unionid
           const upstream = await fetch(`${opts.cloudUrl}/fn/${name}`, { method: 'POST', headers, body: await readBody(req) })

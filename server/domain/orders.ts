@@ -10,7 +10,8 @@ import { giftCardDef } from './gift-cards'
 export type OrderStatus = 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED'
 
 export interface OrderDoc extends StoredDoc {
-  kind: 'mp'
+  /** mp: gift cards bought in the Mini Program; checkout: the Cloud Pay leg of a shop checkout */
+  kind: 'mp' | 'checkout'
   mpOpenid: string
   cardId: string
   quantity: number
@@ -77,6 +78,23 @@ export function isPaymentNotice(e: unknown): e is PaymentNotice {
   return typeof e === 'object' && e !== null && 'outTradeNo' in e && 'returnCode' in e && !('action' in e)
 }
 
+/**
+ * The Cloud Pay leg of a checkout whose gift-card balance was short: the rest of the total. The
+ * client pays it, and reverses its gift-card leg if this payment does not go through.
+ */
+export async function createCheckoutPayment(store: Store, pay: PaymentGateway, mpOpenid: string, input: { checkoutId: string; amount: number }) {
+  const orderId = `CO${input.checkoutId}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '').slice(0, 32)
+  const existing = await store.get<OrderDoc>(Collections.orders, orderId)
+  if (existing && (existing.mpOpenid !== mpOpenid || existing.totalFee !== input.amount)) throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} already has a different payment`)
+  if (existing?.status === 'PAID') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is already paid`)
+  if (!existing) {
+    await store.insert<OrderDoc>(Collections.orders, { _id: orderId, kind: 'checkout', mpOpenid, cardId: '', quantity: 1, totalFee: input.amount, status: 'CREATED', createdAt: Date.now() })
+  }
+  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: input.amount })
+  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}`)
+  return { orderId, payment: res.payment as Record<string, unknown> }
+}
+
 /** The Cloud Pay callback: PAID exactly once, then entitlements issued (both steps idempotent). */
 export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{ errcode: 0; errmsg: string }> {
   if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return { errcode: 0, errmsg: 'not a successful payment; nothing to do' }
@@ -85,7 +103,7 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{
   if (n.totalFee !== order.totalFee) throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match order total ${order.totalFee}`)
   await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: Date.now() })
   const now = await store.get<OrderDoc>(Collections.orders, order._id)
-  if (now?.status === 'PAID') {
+  if (now?.status === 'PAID' && order.kind === 'mp') {
     for (let i = 0; i < order.quantity; i++) {
       try {
         await store.insert<EntitlementDoc>(Collections.entitlements, { _id: `${order._id}:${i}`, orderId: order._id, mpOpenid: order.mpOpenid, cardId: order.cardId, status: 'READY' })
@@ -100,7 +118,7 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{
 
 export async function orderOf(store: Store, mpOpenid: string, orderId: string): Promise<OrderView> {
   const doc = await store.get<OrderDoc>(Collections.orders, orderId)
-  if (!doc || doc.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
+  if (!doc) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (doc.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   const ents = await store.find<EntitlementDoc>(Collections.entitlements, { orderId }, { limit: MAX_QUANTITY })
   return { orderId: doc._id, status: doc.status, totalFee: doc.totalFee, cards: ents.map((e) => ({ cardId: e.cardId, added: e.status === 'ADDED', ...(e.code ? { code: e.code } : {}) })) }

@@ -1,15 +1,47 @@
-// Typed calls to the cloud functions, one per action of ../shared/functions-api.md.
+// Typed calls to the cloud functions, one per action of docs/functions-api.md.
 import { callFunction } from './cloud'
+import type { AddedCard, CardToAdd, Payment } from './wx'
 import type { Card, Entry, MerchantOverview, ShopItem, WhoAmI } from './types'
 
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
   listMine: () => callFunction<{ cards: Card[] }>('card', 'listMine'),
-  detail: (cardId: string, code: string) =>
-    callFunction<{ card: Card; history: Entry[] }>('card', 'detail', { cardId, code }),
+  detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[] }>('card', 'detail', { cardId, code }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),
+  signCardExt: (orderId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'signCardExt', { orderId }),
+  recordAdded: (cardList: AddedCard[]) =>
+    callFunction<{ cards: Card[] }>('card', 'recordAdded', { cardList: cardList.map((c) => ({ cardId: c.cardId, code: c.code, isSuccess: c.isSuccess })) }),
+  decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
+  spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
+    callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
+  reverse: (orderId: string) => callFunction<{ balance: number }>('card', 'reverse', { orderId }),
+}
+
+export interface OrderView {
+  orderId: string
+  status: 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED'
+  totalFee: number
+  cards: { cardId: string; code?: string; added: boolean }[]
+}
+
+export const payApi = {
+  createOrder: (input: { cardId: string; quantity?: number; backgroundPicUrl?: string; message?: string }) =>
+    callFunction<{ orderId: string; payment: Payment }>('pay', 'createOrder', input),
+  getOrder: (orderId: string) => callFunction<{ order: OrderView }>('pay', 'getOrder', { orderId }),
+  createCheckout: (input: { checkoutId: string; amount: number }) => callFunction<{ orderId: string; payment: Payment }>('pay', 'createCheckout', input),
+}
+
+export interface ShelfOrderRow {
+  orderId: string
+  state: string
+  totalPrice: number
+  cards: { cardId: string; code: string; price: number }[]
 }
 
 export const merchantApi = {
   overview: () => callFunction<MerchantOverview>('merchant', 'overview'),
+  cards: () => callFunction<{ cards: { cardId: string; title: string; price: number; onSale: boolean; reviewStatus: string }[] }>('merchant', 'cardList'),
+  shelves: () => callFunction<{ shelves: { pageId: string; title: string; link: string; maintain: boolean }[] }>('merchant', 'shelfList'),
+  orders: () => callFunction<{ orders: ShelfOrderRow[]; total: number }>('merchant', 'orderList'),
+  refund: (orderId: string) => callFunction<{ state: string }>('merchant', 'orderRefund', { orderId }),
 }

@@ -20,3 +20,16 @@ export const h5Transport: Transport = async (name, data) => {
     throw new Error(`preview bridge answered HTTP ${res.status}: ${text.slice(0, 200)}`)
   }
 }
+
+/** WeChat's client side (addCard, openCard, requestPayment), played by the emulator for this person. */
+export async function h5Wx(api: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const user = window.localStorage.getItem(PREVIEW_USER_KEY) ?? ''
+  const res = await fetch(`/__preview/wx/${encodeURIComponent(api)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-preview-user': user },
+    body: JSON.stringify(body),
+  })
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>
+  if (!res.ok) throw new Error(String(json.errMsg ?? json.error ?? `${api}:fail HTTP ${res.status}`))
+  return json
+}

@@ -36,6 +36,8 @@ export interface WhoAmI {
   openid: string
   appid: string
   unionid?: string
+  /** the caller may open the merchant pages */
+  merchant: boolean
 }
 
 export interface ShopItem {
@@ -44,6 +46,10 @@ export interface ShopItem {
   /** fen */
   price: number
   backgroundPicUrl?: string
+  /** card faces the buyer may choose */
+  faces: string[]
+  /** the shelf's default blessing */
+  defaultMessage: string
 }
 
 export interface MerchantOverview {

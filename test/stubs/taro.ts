@@ -5,6 +5,9 @@ type CloudHandler = (data: Record<string, unknown>) => unknown | Promise<unknown
 
 export const cloudHandlers = new Map<string, CloudHandler>()
 export const navigations: string[] = []
+/** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
+export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void } = {}
+const shown: (() => void)[] = []
 let routerParams: Record<string, string> = {}
 let pullDown: (() => void) | undefined
 
@@ -19,6 +22,10 @@ export function triggerPullDownRefresh() {
 export function resetTaroStub() {
   cloudHandlers.clear()
   navigations.length = 0
+  shown.length = 0
+  delete wxHandlers.addCard
+  delete wxHandlers.openCard
+  delete wxHandlers.requestPayment
   routerParams = {}
   pullDown = undefined
 }
@@ -35,6 +42,32 @@ const Taro = {
   navigateTo: async ({ url }: { url: string }) => {
     navigations.push(url)
     return { errMsg: 'navigateTo:ok' }
+  },
+  switchTab: async ({ url }: { url: string }) => {
+    navigations.push(url)
+    return { errMsg: 'switchTab:ok' }
+  },
+  useDidShow: (fn: () => void) => {
+    shown.push(fn)
+  },
+  addCard: ({ cardList, success, fail }: { cardList: unknown[]; success: (r: unknown) => void; fail: (e: { errMsg: string }) => void }) => {
+    try {
+      success({ cardList: wxHandlers.addCard!(cardList), errMsg: 'addCard:ok' })
+    } catch (err) {
+      fail({ errMsg: `addCard:fail ${(err as Error).message}` })
+    }
+  },
+  openCard: ({ cardList, success, fail }: { cardList: unknown[]; success: () => void; fail: (e: { errMsg: string }) => void }) => {
+    try {
+      wxHandlers.openCard!(cardList)
+      success()
+    } catch (err) {
+      fail({ errMsg: `openCard:fail ${(err as Error).message}` })
+    }
+  },
+  requestPayment: async (payment: unknown) => {
+    wxHandlers.requestPayment!(payment)
+    return { errMsg: 'requestPayment:ok' }
   },
   usePullDownRefresh: (fn: () => void) => {
     pullDown = fn

@@ -1,18 +1,49 @@
-import { render, screen } from '@testing-library/react'
-import { cloudHandlers, resetTaroStub } from '../../../test/stubs/taro'
+import { fireEvent, render, screen } from '@testing-library/react'
+import { cloudHandlers, resetTaroStub, wxHandlers } from '../../../test/stubs/taro'
 import Checkout from './index'
 
 beforeEach(resetTaroStub)
 
-test('offers only active cards to pay with', async () => {
-  cloudHandlers.set('card', () => ({
-    errcode: 0,
-    cards: [
-      { cardId: 'a', code: '1', title: 'Active one', balance: 5000, status: 'NORMAL', beginTime: 0, endTime: 0 },
-      { cardId: 'b', code: '2', title: 'Gifted one', balance: 9000, status: 'GIFTING', beginTime: 0, endTime: 0 },
-    ],
-  }))
+const card = (balance: number, status = 'NORMAL', code = '1') => ({ cardId: 'a', code, title: `Card ${code}`, balance, status, beginTime: 0, endTime: 0 })
+
+test('offers only active cards; pays 30.00 from a 100.00 card and shows 70.00', async () => {
+  const spends: Record<string, unknown>[] = []
+  cloudHandlers.set('card', (d) => {
+    if (d.action === 'spend') {
+      spends.push(d)
+      return { errcode: 0, balance: 7000, entryId: 'e' }
+    }
+    return { errcode: 0, cards: [card(10000), card(9000, 'GIFTING', '2')] }
+  })
   render(<Checkout />)
-  expect(await screen.findByText('Active one')).toBeTruthy()
-  expect(screen.queryByText('Gifted one')).toBeNull()
+  expect(await screen.findByText('Card 1')).toBeTruthy()
+  expect(screen.queryByText('Card 2')).toBeNull()
+  expect(screen.getByText('¥30.00', { selector: '#total' })).toBeTruthy()
+  fireEvent.click(screen.getByText('Card 1'))
+  fireEvent.click(screen.getByText('Pay ¥30.00'))
+  expect(await screen.findByText(/Paid. New balance ¥70.00/)).toBeTruthy()
+  expect(spends).toEqual([expect.objectContaining({ cardId: 'a', code: '1', amount: 3000, orderId: expect.stringMatching(/^CK/) })])
+})
+
+test('a short balance pays the rest with WeChat Pay; if that fails the gift-card leg is reversed', async () => {
+  const calls: string[] = []
+  cloudHandlers.set('card', (d) => {
+    calls.push(`card.${d.action}:${String(d.amount ?? d.orderId ?? '')}`)
+    if (d.action === 'spend') return { errcode: 0, balance: 0, entryId: 'e' }
+    if (d.action === 'reverse') return { errcode: 0, balance: 1000 }
+    return { errcode: 0, cards: [card(1000)] }
+  })
+  cloudHandlers.set('pay', (d) => {
+    calls.push(`pay.${d.action}:${String(d.amount)}`)
+    return { errcode: 0, orderId: 'CO1', payment: {} }
+  })
+  wxHandlers.requestPayment = () => {
+    throw new Error('requestPayment:fail cancel')
+  }
+  render(<Checkout />)
+  fireEvent.click(await screen.findByText('Card 1'))
+  expect(screen.getByText(/remaining ¥20.00 is paid with WeChat Pay/)).toBeTruthy()
+  fireEvent.click(screen.getByText('Pay ¥30.00'))
+  expect(await screen.findByText(/was returned to your gift card/)).toBeTruthy()
+  expect(calls.slice(1)).toEqual(['card.spend:1000', 'pay.createCheckout:2000', expect.stringMatching(/^card.reverse:CK.*-gc$/)])
 })

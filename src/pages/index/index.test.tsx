@@ -8,7 +8,7 @@ const card: Card = { cardId: 'pGift100', code: '123456789012', title: '100 yuan 
 beforeEach(() => {
   resetTaroStub()
   cloudHandlers.set('card', (data) => {
-    if (data.action === 'whoami') return { errcode: 0, openid: 'oAlice', appid: 'wxmp' }
+    if (data.action === 'whoami') return { errcode: 0, openid: 'oAlice', appid: 'wxmp', merchant: false }
     return { errcode: 0, cards: [] }
   })
 })

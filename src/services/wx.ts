@@ -1,0 +1,55 @@
+// WeChat's client APIs the product needs: the card bag and payment. On weapp they are wx's own
+// (Taro.addCard is not promisified there, so it is wrapped); the H5 preview sends them to the local
+// stack, where the emulator plays WeChat's part for the person chosen in the switcher.
+import Taro from '@tarojs/taro'
+
+export interface CardToAdd {
+  cardId: string
+  cardExt: string
+}
+
+export interface AddedCard {
+  cardId: string
+  cardExt: string
+  /** encrypted: decrypt on the server (card.recordAdded) */
+  code: string
+  isSuccess: boolean
+}
+
+export type Payment = Record<string, unknown>
+
+function h5(api: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./h5-bridge') as typeof import('./h5-bridge')).h5Wx(api, body)
+}
+
+export async function addCard(cardList: CardToAdd[]): Promise<AddedCard[]> {
+  if (process.env.TARO_ENV === 'h5') return (await h5('addCard', { cardList })).cardList as AddedCard[]
+  return new Promise((resolve, reject) => {
+    Taro.addCard({
+      cardList,
+      success: (res) => resolve(res.cardList as unknown as AddedCard[]),
+      fail: (err) => reject(new Error(err.errMsg)),
+    })
+  })
+}
+
+/** Opens cards in the card bag; `code` is the real (decrypted) code. */
+export async function openCard(cardList: { cardId: string; code: string }[]): Promise<void> {
+  if (process.env.TARO_ENV === 'h5') {
+    await h5('openCard', { cardList })
+    return
+  }
+  await new Promise<void>((resolve, reject) => {
+    Taro.openCard({ cardList, success: () => resolve(), fail: (err) => reject(new Error(err.errMsg)) })
+  })
+}
+
+/** Pays with the `payment` object the server got from Cloud Pay. */
+export async function requestPayment(payment: Payment): Promise<void> {
+  if (process.env.TARO_ENV === 'h5') {
+    await h5('requestPayment', { payment })
+    return
+  }
+  await Taro.requestPayment(payment as unknown as Parameters<typeof Taro.requestPayment>[0])
+}
