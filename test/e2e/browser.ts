@@ -18,6 +18,9 @@ export async function startE2eStack(): Promise<Stack> {
   return startStack({ inMemory: true, timers: false, env: { WXEMU_PORT: '0', CLOUD_PORT: '0', H5_PORT: '0' } })
 }
 
+// Taro's H5 router keeps tab pages in the DOM, hidden: match visible elements only
+// (`.filter({ visible: true })`).
+
 /** A page the size of a phone, as the Mini Program is used. */
 export async function phonePage(browser: Browser): Promise<Page> {
   return browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
