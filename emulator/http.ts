@@ -78,6 +78,10 @@ export function serve(routes: Route[], fallback?: Handler): Server {
 }
 
 export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  // Keep idle connections longer than any client does (fetch drops them after about 4 s), so that a
+  // client never reuses a socket the server is closing at that instant (ECONNRESET).
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port))

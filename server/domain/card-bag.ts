@@ -46,7 +46,8 @@ async function claimForCaller(store: Store, caller: Caller, cardId: string, code
     store.transaction(async (tx) => {
       const cur = await tx.get<UserCardDoc>(Collections.userCards, id)
       if (!cur) {
-        const doc = newUserCard(cardId, code, { ...fields, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) })
+        // Just added to the card bag, so NORMAL as of now: no need to ask WeChat before the first spend.
+        const doc = newUserCard(cardId, code, { ...fields, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}), checkedAt: Date.now() })
         await tx.insert(Collections.userCards, doc)
         return doc
       }

@@ -24,7 +24,9 @@ async function upsertHolder(store: Store, cardId: string, code: string, holder: 
     store.transaction(async (tx) => {
       const cur = await tx.get<UserCardDoc>(Collections.userCards, id)
       if (!cur) {
+        // user_get_card says the code is NORMAL in this person's bag as of now.
         const doc = newUserCard(cardId, code, {
+          checkedAt: Date.now(),
           saOpenid: holder.saOpenid,
           ...(holder.unionid ? { unionid: holder.unionid } : {}),
           ...(holder.mpOpenid ? { mpOpenid: holder.mpOpenid } : {}),

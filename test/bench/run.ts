@@ -1,0 +1,180 @@
+// `npm run bench`: figures for the WeChat client and the money path, each beside a bare baseline on
+// the same input, on a local stack in this process (in-memory data). Prints a report; exits 0.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { XMLParser } from 'fast-xml-parser'
+import { startStack, type Stack } from '../../emulator/stack'
+import { buildCardExt, cardSignString } from '../../server/wechat/card-ext'
+import { BasicsApi } from '../../server/wechat/basics'
+import { createWechatClient } from '../../server/wechat/client'
+import { parseEvent } from '../../server/wechat/events'
+import { PushCrypto } from '../../server/wechat/push-crypto'
+import { WxTransport } from '../../server/wechat/transport'
+import { memoryStore, storeOver } from '../helpers/store'
+import { person, type Json } from '../helpers/stack'
+import { fmt, opsPerSecond, summary } from './stats'
+
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
+
+async function tokenSingleFlight(stack: Stack) {
+  console.log('\nToken single flight (1000 concurrent callers, 4 instances sharing one store, against the emulator)')
+  const stats = async () => ((await (await fetch(`${stack.wechat.url}/__emu/stats`)).json()) as { tokenFetches: number }).tokenFetches
+  const store = await memoryStore()
+  const before = await stats()
+  const instances = [1, 2, 3, 4].map(() => createWechatClient({ store, appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url }))
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: 1000 }, (_, i) => instances[i % 4]!.accessToken.get()))
+  const ours = (await stats()) - before
+  line('shared credential: upstream fetches', `${ours} (${fmt(performance.now() - t0)} ms for all 1000)`)
+  // Bare baseline: every caller fetches for itself, as a client without a shared cache does.
+  const bare = new BasicsApi(new WxTransport({ apiBase: stack.wechat.url }))
+  const b0 = await stats()
+  await Promise.all(Array.from({ length: 1000 }, () => bare.token(stack.env.WX_SA_APPID!, stack.env.WX_SA_SECRET!)))
+  line('bare (each caller fetches): upstream fetches', String((await stats()) - b0))
+}
+
+function cardExtSigning() {
+  console.log('\ncard_ext signing (one card, fresh nonce and timestamp each time)')
+  const ticket = randomBytes(32).toString('base64url')
+  const ours = opsPerSecond(() => void buildCardExt({ apiTicket: ticket, cardId: 'pGiftCardBench0000000000000', outerStr: 'bench' }))
+  const input = cardSignString({ apiTicket: ticket, cardId: 'pGiftCardBench0000000000000', timestamp: '1795000000', nonceStr: 'n'.repeat(32) })
+  const bare = opsPerSecond(() => void createHash('sha1').update(input).digest('hex'))
+  line('buildCardExt (nonce, sort, SHA1, JSON) per second', fmt(ours, 0))
+  line('bare SHA1 of the same sorted string per second', fmt(bare, 0))
+  line('ratio bare / ours', fmt(bare / ours, 2))
+}
+
+function pushPipeline(stack: Stack) {
+  console.log('\nSafe-mode pushes: verify msg_signature + decrypt + parse, per second')
+  const token = stack.env.WX_PUSH_TOKEN!
+  const key = stack.env.WX_PUSH_AES_KEY!
+  const appid = stack.env.WX_SA_APPID!
+  const crypto = new PushCrypto({ token, encodingAesKey: key, appid, maxSkewSeconds: 10 ** 9 })
+  const xml = `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSA]]></FromUserName><CreateTime>1795000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_get_card]]></Event><CardId><![CDATA[pCard]]></CardId><IsGiveByFriend>0</IsGiveByFriend><UserCardCode><![CDATA[123456789012]]></UserCardCode><OuterStr><![CDATA[bench]]></OuterStr></xml>`
+  const encrypt = crypto.encrypt(xml)
+  const q = { timestamp: '1795000000', nonce: '12345', msg_signature: createHash('sha1').update([token, '1795000000', '12345', encrypt].sort().join('')).digest('hex') }
+  const ours = opsPerSecond(() => {
+    crypto.verifyMsg(q, encrypt)
+    parseEvent(crypto.decrypt(encrypt))
+  })
+  const k = Buffer.from(`${key}=`, 'base64')
+  const parser = new XMLParser()
+  const bare = opsPerSecond(() => {
+    createHash('sha1').update([token, '1795000000', '12345', encrypt].sort().join('')).digest('hex')
+    const d = createDecipheriv('aes-256-cbc', k, k.subarray(0, 16))
+    const plain = Buffer.concat([d.update(Buffer.from(encrypt, 'base64')), d.final()])
+    parser.parse(plain.subarray(20).toString())
+  })
+  void createCipheriv
+  line('ours (checks, appid, PKCS#7, typed event) per second', fmt(ours, 0))
+  line('bare SHA1 + AES-256-CBC + XML parse per second', fmt(bare, 0))
+  line('ratio bare / ours', fmt(bare / ours, 2))
+}
+
+async function buyMany(stack: Stack, name: string, cardId: string, n: number, parallel = 8): Promise<Json[]> {
+  const p = person(stack, name)
+  const out: Json[] = []
+  for (let i = 0; i < n; i += parallel) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, () => p.buyAndAdd(cardId).then((r) => r.card)))))
+  }
+  return out
+}
+
+async function listMineLatency(stack: Stack, card100: string) {
+  console.log('\ncard.listMine for a person with 50 cards (HTTP to the local cloud, 300 sequential calls)')
+  await buyMany(stack, 'carol', card100, 50)
+  const carol = person(stack, 'carol')
+  const ms: number[] = []
+  for (let i = 0; i < 300; i++) {
+    const t0 = performance.now()
+    const r = await carol.fn('card', { action: 'listMine' })
+    ms.push(performance.now() - t0)
+    if (r.cards.length !== 50) throw new Error(`listMine returned ${r.cards.length} cards`)
+  }
+  const s = summary(ms)
+  line('p50 / p95 / max (ms)', `${fmt(s.p50, 2)} / ${fmt(s.p95, 2)} / ${fmt(s.max, 2)}`)
+  const bare = summary(await (async () => {
+    const out: number[] = []
+    for (let i = 0; i < 300; i++) {
+      const t0 = performance.now()
+      await carol.fn('card', { action: 'whoami' })
+      out.push(performance.now() - t0)
+    }
+    return out
+  })())
+  line('baseline card.whoami, no data (p50 / p95 ms)', `${fmt(bare.p50, 2)} / ${fmt(bare.p95, 2)}`)
+}
+
+async function spending(stack: Stack, card100: string) {
+  console.log('\nSpends (card.spend over HTTP; each also brings WeChat up to date)')
+  const alice = person(stack, 'alice')
+  const store = storeOver(stack.cloud.db)
+  // 1 card × 1000 concurrent 1-fen spends.
+  const [hot] = await buyMany(stack, 'alice', card100, 1)
+  const lat: number[] = []
+  const t0 = performance.now()
+  const results = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
+    const s = performance.now()
+    const r = await alice.fn('card', { action: 'spend', cardId: hot!.cardId, code: hot!.code, amount: 1, orderId: `HOT-${i}` })
+    lat.push(performance.now() - s)
+    return r
+  }))
+  const wall = performance.now() - t0
+  const okCount = results.filter((r) => r.errcode === 0).length
+  let s = summary(lat)
+  line('1 card × 1000 concurrent: succeeded', `${okCount} / 1000`)
+  line('1 card × 1000 concurrent: spends per second', fmt((okCount / wall) * 1000, 0))
+  line('1 card × 1000 concurrent: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
+  // Time until WeChat agrees: the card bag shows our balance (the cron is not needed when nothing failed).
+  const ours = (await store.get<{ balance: number }>('user_cards', `${hot!.cardId}:${hot!.code}`))!.balance
+  const a0 = performance.now()
+  for (;;) {
+    const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: { code: string; balance: number }[] }).cards
+    if (bag.find((c) => c.code === hot!.code)?.balance === ours) break
+    if (performance.now() - a0 > 30000) throw new Error('WeChat did not agree within 30 s')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0))
+
+  // 1000 cards × 1 spend each.
+  console.log('  (buying 1000 cards for the next figure…)')
+  const cards = await buyMany(stack, 'bob', card100, 1000, 16)
+  const bob = person(stack, 'bob')
+  const lat2: number[] = []
+  const t1 = performance.now()
+  const r2 = await Promise.all(cards.map(async (c, i) => {
+    const st = performance.now()
+    const r = await bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `WIDE-${i}` })
+    lat2.push(performance.now() - st)
+    return r
+  }))
+  const wall2 = performance.now() - t1
+  s = summary(lat2)
+  line('1000 cards × 1 spend: succeeded', `${r2.filter((r) => r.errcode === 0).length} / 1000`)
+  line('1000 cards × 1 spend: spends per second', fmt((1000 / wall2) * 1000, 0))
+  line('1000 cards × 1 spend: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
+}
+
+async function main() {
+  const t0 = Date.now()
+  const stack = await startStack({
+    inMemory: true, preview: false, timers: false,
+    env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000' },
+  })
+  try {
+    console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, in-memory data`)
+    const card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    await tokenSingleFlight(stack)
+    cardExtSigning()
+    pushPipeline(stack)
+    await listMineLatency(stack, card100)
+    await spending(stack, card100)
+  } finally {
+    await stack.stop()
+  }
+  console.log(`\nbench done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
