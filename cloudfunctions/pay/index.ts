@@ -39,9 +39,13 @@ const actions = createHandler('pay', {
 
 export async function main(event: unknown): Promise<Record<string, unknown>> {
   if (isPaymentNotice(event)) {
-    // Cloud Pay invokes the callback server-side, with no Mini Program caller; a client sending a
-    // payment-shaped event is refused, and the notice must match our order anyway.
-    if (callerIdentity().openid) return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
+    // Cloud Pay invokes the callback itself; a payment-shaped event sent by the Mini Program (SOURCE
+    // wx_client or wx_devtools) is refused, and a notice must match our order's total anyway.
+    const source = callerIdentity().source ?? ''
+    if (/^wx_(client|devtools)/.test(source)) {
+      console.warn(JSON.stringify({ level: 'warn', fn: 'pay', refused: 'payment notice from a client', source }))
+      return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
+    }
     try {
       return await onPaymentNotice(await instanceStore(), event)
     } catch (err) {

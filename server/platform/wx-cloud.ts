@@ -16,6 +16,8 @@ export interface CallerIdentity {
   openid?: string
   appid?: string
   unionid?: string
+  /** what invoked the function: wx_client (the Mini Program), wx_devtools, wx_http, a trigger, Cloud Pay… */
+  source?: string
 }
 
 /** The caller as the cloud context states it. Never taken from the event. */
@@ -26,6 +28,7 @@ export function callerIdentity(): CallerIdentity {
     openid: ctx.OPENID || undefined,
     appid: ctx.APPID || undefined,
     unionid: ctx.UNIONID || undefined,
+    source: ctx.SOURCE || undefined,
   }
 }
 

@@ -1,6 +1,6 @@
 // `npm run bench`: figures for the WeChat client and the money path, each beside a bare baseline on
 // the same input, on a local stack in this process (in-memory data). Prints a report; exits 0.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { XMLParser } from 'fast-xml-parser'
 import { startStack, type Stack } from '../../emulator/stack'
 import { buildCardExt, cardSignString } from '../../server/wechat/card-ext'
@@ -64,7 +64,6 @@ function pushPipeline(stack: Stack) {
     const plain = Buffer.concat([d.update(Buffer.from(encrypt, 'base64')), d.final()])
     parser.parse(plain.subarray(20).toString())
   })
-  void createCipheriv
   line('ours (checks, appid, PKCS#7, typed event) per second', fmt(ours, 0))
   line('bare SHA1 + AES-256-CBC + XML parse per second', fmt(bare, 0))
   line('ratio bare / ours', fmt(bare / ours, 2))
@@ -125,7 +124,7 @@ async function spending(stack: Stack, card100: string) {
   line('1 card × 1000 concurrent: spends per second', fmt((okCount / wall) * 1000, 0))
   line('1 card × 1000 concurrent: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
   // Time until WeChat agrees: the card bag shows our balance (the cron is not needed when nothing failed).
-  const ours = (await store.get<{ balance: number }>('user_cards', `${hot!.cardId}:${hot!.code}`))!.balance
+  const ours = (await store.get<{ _id: string; balance: number }>('user_cards', `${hot!.cardId}:${hot!.code}`))!.balance
   const a0 = performance.now()
   for (;;) {
     const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: { code: string; balance: number }[] }).cards

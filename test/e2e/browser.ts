@@ -2,6 +2,7 @@
 // on free ports with in-memory data, started and stopped by each e2e file.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { ROOT, startStack, type Stack } from '../../emulator/stack'
 
@@ -30,4 +31,19 @@ export async function phonePage(browser: Browser): Promise<Page> {
 export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/** Registers a stack and a browser for the calling e2e file, started before its tests and stopped after. */
+export function e2eSuite(): { stack: () => Stack; browser: () => Browser } {
+  let stack: Stack | undefined
+  let browser: Browser | undefined
+  before(async () => {
+    stack = await startE2eStack()
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await stack?.stop()
+  })
+  return { stack: () => stack!, browser: () => browser! }
 }

@@ -1,29 +1,17 @@
 // The H5 preview as a person uses it: the app loads, the switcher changes who is acting, and each
 // person sees their own Mini Program openid as card.whoami reports it.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import type { Browser } from 'playwright-core'
-import type { Stack } from '../../emulator/stack'
-import { launchBrowser, phonePage, snap, startE2eStack } from './browser'
+import { test } from 'node:test'
+import { e2eSuite, phonePage, snap } from './browser'
 
-let stack: Stack
-let browser: Browser
-
-before(async () => {
-  stack = await startE2eStack()
-  browser = await launchBrowser()
-})
-after(async () => {
-  await browser?.close()
-  await stack?.stop()
-})
+const suite = e2eSuite()
 
 test('switching between alice and bob shows each one’s own openid from card.whoami', async () => {
-  const alice = stack.wechat.users.get('alice')!
-  const bob = stack.wechat.users.get('bob')!
+  const alice = suite.stack().wechat.users.get('alice')!
+  const bob = suite.stack().wechat.users.get('bob')!
   assert.notEqual(alice.mpOpenid, bob.mpOpenid)
-  const page = await phonePage(browser)
-  await page.goto(stack.preview!.url)
+  const page = await phonePage(suite.browser())
+  await page.goto(suite.stack().preview!.url)
   await page.getByText(`Signed in as ${alice.mpOpenid}`).waitFor({ timeout: 15000 })
   assert.ok(await page.getByText('No gift cards yet').isVisible())
   await snap(page, 'preview-1-alice')

@@ -66,3 +66,12 @@ test('alice gifts the card to bob: bob sees it with its balance, alice no longer
   expect(await bob.bag()).toEqual([expect.objectContaining({ code: g.json.code, balance: 10000 })])
   expect((await alice.fn('card', { action: 'spend', cardId: card!.cardId, code: card!.code, amount: 100, orderId: 'AFTER-GIFT' })).errcode).not.toBe(0)
 })
+
+test('a payment notice sent by a client is refused; the order stays unpaid', async () => {
+  const carol = person(stack, 'carol')
+  const order = await carol.fn('pay', { action: 'createOrder', cardId: card100 })
+  const forged = await carol.fn('pay', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: order.orderId, totalFee: 10000, transactionId: 'x' })
+  expect(forged.errcode).toBe(1004)
+  expect((await carol.fn('pay', { action: 'getOrder', orderId: order.orderId })).order.status).toBe('CREATED')
+  expect((await carol.fn('card', { action: 'signCardExt', orderId: order.orderId })).errcode).toBe(1006)
+})
