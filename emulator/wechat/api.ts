@@ -68,9 +68,7 @@ export async function handleApi(p: Platform, endpoints: Record<string, Endpoint>
   }
   let reply: Body
   try {
-    if (ep.method !== req.method && !(ep.method === 'POST' && req.method === 'GET' && ep.auth === false)) {
-      throw new WxError(43002, `require ${ep.method} method`)
-    }
+    if (ep.method !== req.method) throw new WxError(ep.method === 'POST' ? 43002 : 43001, `require ${ep.method} method`)
     if (ep.auth !== false) p.checkToken(url.searchParams.get('access_token'))
     const text = req.method === 'POST' ? await readBody(req) : ''
     let body: Body = {}

@@ -19,8 +19,12 @@ export interface AddedCard {
 export type Payment = Record<string, unknown>
 
 function h5(api: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./h5-bridge') as typeof import('./h5-bridge')).h5Wx(api, body)
+  // The require must sit inside the build-time constant branch, or webpack bundles the bridge into weapp.
+  if (process.env.TARO_ENV === 'h5') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./h5-bridge') as typeof import('./h5-bridge')).h5Wx(api, body)
+  }
+  return Promise.reject(new Error(`${api}: the preview bridge exists only in the H5 build`))
 }
 
 export async function addCard(cardList: CardToAdd[]): Promise<AddedCard[]> {
