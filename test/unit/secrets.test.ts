@@ -37,3 +37,27 @@ test('no TARO_APP_* setting (inlined into bundles) carries a secret', () => {
     if (k.startsWith('TARO_APP_')) expect(secrets).not.toContain(v)
   }
 })
+
+test('no access_token or api_ticket the platform issues appears in a client build', async () => {
+  const { startEmu, startReceiver, token, ticket } = await import('../helpers/emulator')
+  const rx = await startReceiver()
+  const emu = await startEmu(rx)
+  try {
+    const tok = await token(emu)
+    const tk = await ticket(emu, tok)
+    expect(tok.length).toBeGreaterThan(20)
+    expect(tk.length).toBeGreaterThan(20)
+    for (const dir of clientBuilds) {
+      for (const f of filesUnder(dir)) {
+        const text = readFileSync(f, 'latin1')
+        if (text.includes(tok) || text.includes(tk)) throw new Error(`a credential appears in ${f}`)
+      }
+    }
+    // And nothing in the client asks for one: tickets and tokens never leave the server.
+    const client = clientBuilds.flatMap(filesUnder).map((f) => readFileSync(f, 'latin1')).join('\n')
+    expect(client).not.toMatch(/getticket|cgi-bin\/token|api_ticket/)
+  } finally {
+    await emu.stop()
+    await rx.close()
+  }
+})
