@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   'card get': { action: 'cardGet', flags: { 'card-id': 'card_id' }, required: ['card-id'], input: (f) => ({ cardId: f['card-id'] }) },
   'card update': { action: 'cardUpdate', flags: { ...FILE }, required: ['file'], input: (_f, file) => ({ update: file() }) },
   'card list': { action: 'cardList', flags: {}, required: [], input: () => ({}) },
+  'card adjust': { action: 'cardAdjust', flags: { 'card-id': 'card_id', code: 'code', amount: 'fen, + credits / - debits', key: 'idempotency key', reason: 'shown in the card bag (≤ 14 characters)' }, required: ['card-id', 'code', 'amount', 'key', 'reason'], input: (f) => ({ cardId: f['card-id'], code: f.code, amount: intFlag(f, 'amount'), key: f.key, reason: f.reason }) },
   'card stock': { action: 'cardStock', flags: { 'card-id': 'card_id', delta: 'stock change, + or -' }, required: ['card-id', 'delta'], input: (f) => ({ cardId: f['card-id'], delta: intFlag(f, 'delta') }) },
   'shelf create': { action: 'shelfCreate', flags: { ...FILE, 'outer-str': 'channel for the printed link' }, required: ['file'], input: (f, file) => ({ page: unwrap(file(), 'page'), ...(f['outer-str'] ? { outerStr: f['outer-str'] } : {}) }) },
   'shelf get': { action: 'shelfGet', flags: { 'page-id': 'page_id' }, required: ['page-id'], input: (f) => ({ pageId: f['page-id'] }) },

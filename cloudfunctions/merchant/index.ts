@@ -2,6 +2,7 @@
 // `npm run merchant` CLI and the merchant pages of the Mini Program.
 import * as m from '../../server/domain/merchant'
 import { createHandler, type Action } from '../../server/platform/handler'
+import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str } from '../../server/validate'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
@@ -47,6 +48,15 @@ export const main = createHandler('merchant', {
   orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, str(i, 'orderId', ORDER_ID))),
   orderRefund: admin(async (i, ctx) => m.refundShelfOrder(ctx.store, ctx.wx(), str(i, 'orderId', ORDER_ID))),
   orderReconcile: admin(async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 }))),
+  cardAdjust: admin(async (i, ctx) =>
+    m.adjustBalance(ctx.store, ctx.wx(), {
+      cardId: str(i, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      code: str(i, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      amount: int(i, 'amount', { min: -100_000_000, max: 100_000_000 }),
+      key: str(i, 'key', { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }),
+      reason: str(i, 'reason', { max: 14 }),
+    }, syncOptions()),
+  ),
   invoiceSet: admin(async (i, ctx) => m.setInvoice(ctx.wx(), { paymch: i.paymch as { mchid: string; s_pappid: string } | undefined, authField: i.authField as object | undefined })),
   invoiceGet: admin(async (_i, ctx) => m.getInvoice(ctx.wx())),
   payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'mchid', { max: 20 })))),

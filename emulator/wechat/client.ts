@@ -323,3 +323,16 @@ export function giftcardAccept(p: Platform, b: Body): Body {
   }
   return { order: { ...order } }
 }
+
+/** The buyer authorizes an invoice for a hosted-shelf order: the data getauthdata returns, and user_authorize_invoice. */
+export function authorizeInvoice(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const order = p.s.orders[String(b.orderId ?? '')]
+  if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid)) throw new ClientError('authorizeInvoice:fail no such order of this user')
+  if (!p.s.invoice.paymch) throw new ClientError('authorizeInvoice:fail the merchant has not set its invoice platform (set_pay_mch)')
+  const title = String(b.title ?? u.name)
+  p.s.invoice.authData[order.order_id] = { invoice_status: 'auth success', auth_time: p.now(), user_auth_info: { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? '') } } }
+  p.touch()
+  p.push('user_authorize_invoice', { SuccOrderId: order.order_id, FailOrderId: '', AppId: String((p.s.invoice.paymch as Body).s_pappid ?? ''), Source: 'web' }, u.saOpenid)
+  return { errMsg: 'authorizeInvoice:ok' }
+}

@@ -10,7 +10,7 @@ import { cardApi } from './api-card'
 import { codeApi } from './api-code'
 import { giftCardApi } from './api-giftcard'
 import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi } from './api-more'
-import { acceptGift, addCard, bag, ClientError, deleteCard, gift, giftcardAccept, giftcardBuy, openCard, requestPayment, unifiedOrder } from './client'
+import { acceptGift, addCard, authorizeInvoice, bag, ClientError, deleteCard, gift, giftcardAccept, giftcardBuy, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
@@ -96,6 +96,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     { method: 'POST', pattern: /^\/__emu\/client\/gift$/, handler: client((b) => gift(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/acceptGift$/, handler: client((b) => acceptGift(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/deleteCard$/, handler: client((b) => deleteCard(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/client\/authorizeInvoice$/, handler: client((b) => authorizeInvoice(p, b)) },
     {
       method: 'POST',
       pattern: /^\/__emu\/client\/requestPayment$/,

@@ -11,6 +11,7 @@ import type { GiftCardOrder } from '../wechat/giftcard-order'
 import type { GiftCardPage } from '../wechat/giftcard-page'
 import type { AuthField } from '../wechat/invoice'
 import type { GiftCardDoc } from './gift-cards'
+import { syncCard, type SyncOptions } from './balance-sync'
 import { post } from './ledger'
 import { userCardId, type UserCardDoc } from './user-cards'
 
@@ -247,4 +248,23 @@ export async function onInvoiceAuthorized(store: Store, wx: WechatClient, orderI
   void errmsg
   if (await store.get(Collections.shelfOrders, orderId)) await setShelfOrderState(store, orderId, 'INVOICE_AUTHORIZED', { invoice: rest })
   return rest
+}
+
+// ---------- adjustments ----------
+
+/**
+ * A merchant's correction of a card's balance (goodwill credit, a fix): one ledger entry under the
+ * merchant's own idempotency key, then WeChat is brought up to date.
+ */
+export async function adjustBalance(store: Store, wx: WechatClient, input: { cardId: string; code: string; amount: number; key: string; reason: string }, sync: SyncOptions = {}) {
+  const id = userCardId(input.cardId, input.code)
+  const { entry } = await post(store, {
+    card: id, kind: 'adjust', amount: input.amount, entryId: `adjust:${input.key}`, description: input.reason,
+    sameAs: (e) => e.card === id && e.amount === input.amount,
+    guard: (c) => {
+      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}`)
+    },
+  })
+  await syncCard(store, wx, id, sync)
+  return { balance: entry.balanceAfter, entryId: entry._id }
 }

@@ -93,3 +93,18 @@ test('refused: not yours, not NORMAL, bad amounts', async () => {
   expect(r).toMatchObject({ errcode: 1006 })
   expect(r.errmsg).toMatch(/GIFTING/)
 })
+
+test('CONSUME_ON_ZERO: a card spent to zero is consumed in WeChat', async () => {
+  const s2 = await startJourneyStack({ CONSUME_ON_ZERO: '1' })
+  try {
+    const alice = person(s2, 'alice')
+    const c100 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    const { card } = await alice.buyAndAdd(c100)
+    expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000, orderId: 'ALL' })).balance).toBe(0)
+    await s2.wechat.platform.settle()
+    expect((await alice.bag()).find((c) => c.code === card.code)).toMatchObject({ balance: 0, status: 'CONSUMED' })
+    expect((await alice.fn('card', { action: 'listMine' })).cards[0]).toMatchObject({ status: 'CONSUMED' })
+  } finally {
+    await s2.stop()
+  }
+})

@@ -99,3 +99,30 @@ test('invoices: pay merchant and auth fields set and read back', async () => {
   const set = await merchant({ action: 'invoiceSet', paymch: { mchid: '1234567', s_pappid: 'wxabcd1234efgh5678' }, authField: { user_field: { show_title: 1, show_phone: 1 }, biz_field: { show_title: 1, show_tax_no: 1 } } })
   expect(set).toMatchObject({ errcode: 0, paymch: { mchid: '1234567' }, authField: { user_field: { show_title: 1 } } })
 })
+
+test('user_authorize_invoice: the authorization is fetched with getauthdata and kept on the order', async () => {
+  const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
+  const bob = person(stack, 'bob')
+  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const orderId = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], forSelf: true })).json.order.order_id as string
+  await settle(stack)
+  expect((await bob.emu('/__emu/client/authorizeInvoice', { user: 'bob', orderId, title: '示例公司' })).status).toBe(200)
+  await settle(stack)
+  const o = await merchant({ action: 'orderGet', orderId })
+  expect(o.state).toBe('INVOICE_AUTHORIZED')
+  expect(o.invoice).toMatchObject({ invoice_status: 'auth success', user_auth_info: { user_field: { title: '示例公司' } } })
+})
+
+test('a merchant adjustment is one ledger entry, once per key, and reaches the card bag', async () => {
+  const bob = person(stack, 'bob')
+  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const { card } = await bob.buyAndAdd(card100)
+  const adjust = { action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'GOODWILL-1', reason: '补偿5元' }
+  expect((await merchant(adjust)).balance).toBe(10500)
+  expect((await merchant(adjust)).balance).toBe(10500)
+  expect((await merchant({ ...adjust, amount: 600 })).errcode).toBe(1006)
+  await settle(stack)
+  expect((await bob.bag()).find((c) => c.code === card.code)?.balance).toBe(10500)
+  const detail = await bob.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })
+  expect(detail.history[0]).toMatchObject({ kind: 'adjust', amount: 500, balanceAfter: 10500, description: '补偿5元' })
+})
