@@ -2,8 +2,8 @@
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import example from '../fixtures/giftcard-create.example.json'
 import { api, http, signExt, startEmu, startReceiver, ticket, token, until, type Receiver } from '../helpers/emulator'
+import type { Json } from '../helpers/stack'
 
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let rx: Receiver
 let emu: WechatEmulator

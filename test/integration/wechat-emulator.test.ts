@@ -7,6 +7,7 @@ import { createWechatClient, type WechatClient } from '../../server/wechat/clien
 import { WxApiError } from '../../server/wechat/errors'
 import example from '../fixtures/giftcard-create.example.json'
 import { until } from '../helpers/emulator'
+import type { Json } from '../helpers/stack'
 import { memoryStore } from '../helpers/store'
 
 let stack: Stack
@@ -22,7 +23,7 @@ function card(): CardCreateRequest {
 
 const emu = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(`${stack.wechat.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: res.status, json: (await res.json()) as Record<string, any> } // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: res.status, json: (await res.json()) as Json }
 }
 
 beforeAll(async () => {
