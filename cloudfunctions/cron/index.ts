@@ -1,6 +1,7 @@
 // cron: timer-triggered upkeep (config.json: every 5 minutes): credentials ahead of expiry, balances
 // WeChat has not confirmed, events not yet processed, and hosted-shelf orders a push may have missed.
 import { syncDirty } from '../../server/domain/balance-sync'
+import { expireCheckouts } from '../../server/domain/checkout'
 import { processPending } from '../../server/domain/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
@@ -23,6 +24,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       events: () => processPending(store, wx, syncOptions()),
       balances: () => syncDirty(store, wx, syncOptions()),
       shelfOrders: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60),
+      checkouts: () => expireCheckouts(store, wx, syncOptions()),
     })),
   }
 }

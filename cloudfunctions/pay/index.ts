@@ -1,8 +1,10 @@
 // pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
 import { loadConfig } from '../../server/config'
-import { createCheckoutPayment, createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf, type PaymentGateway } from '../../server/domain/orders'
+import { cancelCheckout, startCheckout } from '../../server/domain/checkout'
+import { createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf, type PaymentGateway } from '../../server/domain/orders'
 import { AppError, ErrCode } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
+import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { callerIdentity, cloudPayUnifiedOrder, currentEnvId } from '../../server/platform/wx-cloud'
 import { int, optInt, optStr, str } from '../../server/validate'
@@ -26,11 +28,17 @@ const actions = createHandler('pay', {
       message: optStr(input, 'message', { max: 100 }),
     })
   },
-  async createCheckout(input, ctx) {
-    return createCheckoutPayment(ctx.store, gateway(), requireOpenid(ctx), {
+  async startCheckout(input, ctx) {
+    return startCheckout(ctx.store, ctx.wx(), gateway(), requireOpenid(ctx), {
       checkoutId: str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }),
-      amount: int(input, 'amount', { min: 1, max: 100_000_000 }),
-    })
+      cardId: str(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      code: str(input, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      total: int(input, 'total', { min: 1, max: 100_000_000 }),
+      description: optStr(input, 'description', { max: 100 }),
+    }, syncOptions())
+  },
+  async cancelCheckout(input, ctx) {
+    return cancelCheckout(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }), syncOptions())
   },
   async getOrder(input, ctx) {
     return { order: await orderOf(ctx.store, requireOpenid(ctx), str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ })) }

@@ -7,7 +7,7 @@ import { Collections } from '../store/collections'
 import { DuplicateIdError, type Store, type StoredDoc } from '../store/port'
 import { giftCardDef } from './gift-cards'
 
-export type OrderStatus = 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED'
+export type OrderStatus = 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
 
 export interface OrderDoc extends StoredDoc {
   /** mp: gift cards bought in the Mini Program; checkout: the Cloud Pay leg of a shop checkout */
@@ -23,6 +23,10 @@ export interface OrderDoc extends StoredDoc {
   transactionId?: string
   createdAt: number
   paidAt?: number
+  /** checkout: the gift-card leg spent for it (reversed if this payment does not complete) */
+  cardLeg?: { cardId: string; code: string; amount: number; orderId: string }
+  /** checkout: unpaid after this (ms), the cron cancels it and reverses the gift-card leg */
+  expiresAt?: number
 }
 
 export interface EntitlementDoc extends StoredDoc {
@@ -78,29 +82,18 @@ export function isPaymentNotice(e: unknown): e is PaymentNotice {
   return typeof e === 'object' && e !== null && 'outTradeNo' in e && 'returnCode' in e && !('action' in e)
 }
 
-/**
- * The Cloud Pay leg of a checkout whose gift-card balance was short: the rest of the total. The
- * client pays it, and reverses its gift-card leg if this payment does not go through.
- */
-export async function createCheckoutPayment(store: Store, pay: PaymentGateway, mpOpenid: string, input: { checkoutId: string; amount: number }) {
-  const orderId = `CO${input.checkoutId}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '').slice(0, 32)
-  const existing = await store.get<OrderDoc>(Collections.orders, orderId)
-  if (existing && (existing.mpOpenid !== mpOpenid || existing.totalFee !== input.amount)) throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} already has a different payment`)
-  if (existing?.status === 'PAID') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is already paid`)
-  if (!existing) {
-    await store.insert<OrderDoc>(Collections.orders, { _id: orderId, kind: 'checkout', mpOpenid, cardId: '', quantity: 1, totalFee: input.amount, status: 'CREATED', createdAt: Date.now() })
-  }
-  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: input.amount })
-  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}`)
-  return { orderId, payment: res.payment as Record<string, unknown> }
-}
-
 /** The Cloud Pay callback: PAID exactly once, then entitlements issued (both steps idempotent). */
 export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{ errcode: 0; errmsg: string }> {
   if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return { errcode: 0, errmsg: 'not a successful payment; nothing to do' }
   const order = n.outTradeNo ? await store.get<OrderDoc>(Collections.orders, n.outTradeNo) : null
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `payment for unknown order ${String(n.outTradeNo)}`)
   if (n.totalFee !== order.totalFee) throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match order total ${order.totalFee}`)
+  if (order.status === 'CANCELLED') {
+    // Paid after the checkout was cancelled and its gift-card leg reversed: the money must go back.
+    await store.updateIf(Collections.orders, order._id, { status: 'CANCELLED' }, { status: 'REFUND_NEEDED', transactionId: n.transactionId ?? '', paidAt: Date.now() })
+    console.error(JSON.stringify({ level: 'error', msg: 'payment arrived for a cancelled checkout; refund it', order: order._id, transactionId: n.transactionId }))
+    return { errcode: 0, errmsg: 'OK' }
+  }
   await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: Date.now() })
   const now = await store.get<OrderDoc>(Collections.orders, order._id)
   if (now?.status === 'PAID' && order.kind === 'mp') {

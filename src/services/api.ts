@@ -28,7 +28,9 @@ export const payApi = {
   createOrder: (input: { cardId: string; quantity?: number; backgroundPicUrl?: string; message?: string }) =>
     callFunction<{ orderId: string; payment: Payment }>('pay', 'createOrder', input),
   getOrder: (orderId: string) => callFunction<{ order: OrderView }>('pay', 'getOrder', { orderId }),
-  createCheckout: (input: { checkoutId: string; amount: number }) => callFunction<{ orderId: string; payment: Payment }>('pay', 'createCheckout', input),
+  startCheckout: (input: { checkoutId: string; cardId: string; code: string; total: number; description?: string }) =>
+    callFunction<{ orderId: string; payment: Payment; balance: number; rest: number }>('pay', 'startCheckout', input),
+  cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
 }
 
 export interface ShelfOrderRow {

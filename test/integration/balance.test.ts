@@ -108,3 +108,49 @@ test('CONSUME_ON_ZERO: a card spent to zero is consumed in WeChat', async () => 
     await s2.stop()
   }
 })
+
+describe('checkout with a short balance: both legs, or the gift-card leg reversed', () => {
+  let s2: Stack
+  beforeAll(async () => {
+    s2 = await startJourneyStack({ CHECKOUT_EXPIRY_S: '1' })
+  })
+  afterAll(() => s2.stop())
+
+  async function shortCard() {
+    const alice = person(s2, 'alice')
+    const c100 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    const { card } = await alice.buyAndAdd(c100)
+    await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `PRE-${card.code}` })
+    return { alice, card } // 10.00 left
+  }
+
+  test('paid: the card pays 10.00, WeChat Pay 20.00, the order is PAID', async () => {
+    const { alice, card } = await shortCard()
+    const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: `OK${card.code}`, cardId: card.cardId, code: card.code, total: 3000 })
+    expect(started).toMatchObject({ errcode: 0, balance: 0, rest: 2000 })
+    const paid = await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: started.payment })
+    expect(paid.json.callbackAcknowledged).toBe(true)
+    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({ status: 'PAID', totalFee: 2000 })
+  })
+
+  test('cancelled: the card is credited back once', async () => {
+    const { alice, card } = await shortCard()
+    const id = `NO${card.code}`
+    await alice.fn('pay', { action: 'startCheckout', checkoutId: id, cardId: card.cardId, code: card.code, total: 3000 })
+    expect((await alice.fn('pay', { action: 'cancelCheckout', checkoutId: id })).balance).toBe(1000)
+    expect((await alice.fn('pay', { action: 'cancelCheckout', checkoutId: id })).balance).toBe(1000)
+    await s2.wechat.platform.settle()
+    expect((await alice.bag()).find((c) => c.code === card.code)?.balance).toBe(1000)
+  })
+
+  test('abandoned: the cron reverses the leg once the checkout expires; a late payment is flagged for refund', async () => {
+    const { alice, card } = await shortCard()
+    const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: `AB${card.code}`, cardId: card.cardId, code: card.code, total: 3000 })
+    await new Promise((r) => setTimeout(r, 1100))
+    const run = (await (await fetch(`${s2.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
+    expect(run.tasks.checkouts).toMatchObject({ ok: true, cancelled: 1 })
+    expect((await alice.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card.balance).toBe(1000)
+    await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: started.payment })
+    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order.status).toBe('REFUND_NEEDED')
+  })
+})

@@ -25,25 +25,35 @@ test('offers only active cards; pays 30.00 from a 100.00 card and shows 70.00', 
   expect(spends).toEqual([expect.objectContaining({ cardId: 'a', code: '1', amount: 3000, orderId: expect.stringMatching(/^CK/) })])
 })
 
-test('a short balance pays the rest with WeChat Pay; if that fails the gift-card leg is reversed', async () => {
+test('a short balance pays the rest with WeChat Pay; if that fails the checkout is cancelled and the card credited back', async () => {
   const calls: string[] = []
-  cloudHandlers.set('card', (d) => {
-    calls.push(`card.${d.action}:${String(d.amount ?? d.orderId ?? '')}`)
-    if (d.action === 'spend') return { errcode: 0, balance: 0, entryId: 'e' }
-    if (d.action === 'reverse') return { errcode: 0, balance: 1000 }
-    return { errcode: 0, cards: [card(1000)] }
-  })
+  cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(1000)] }))
   cloudHandlers.set('pay', (d) => {
-    calls.push(`pay.${d.action}:${String(d.amount)}`)
-    return { errcode: 0, orderId: 'CO1', payment: {} }
+    calls.push(`pay.${d.action}`)
+    if (d.action === 'startCheckout') {
+      expect(d).toMatchObject({ cardId: 'a', code: '1', total: 3000 })
+      return { errcode: 0, orderId: 'CO1', payment: {}, balance: 0, rest: 2000 }
+    }
+    return { errcode: 0, status: 'CANCELLED', balance: 1000 }
   })
   wxHandlers.requestPayment = () => {
+    calls.push('wx.requestPayment')
     throw new Error('requestPayment:fail cancel')
   }
   render(<Checkout />)
   fireEvent.click(await screen.findByText('Card 1'))
   expect(screen.getByText(/remaining ¥20.00 is paid with WeChat Pay/)).toBeTruthy()
   fireEvent.click(screen.getByText('Pay ¥30.00'))
-  expect(await screen.findByText(/was returned to your gift card/)).toBeTruthy()
-  expect(calls.slice(1)).toEqual(['card.spend:1000', 'pay.createCheckout:2000', expect.stringMatching(/^card.reverse:CK.*-gc$/)])
+  expect(await screen.findByText(/Your gift card balance is ¥10.00 again/)).toBeTruthy()
+  expect(calls).toEqual(['pay.startCheckout', 'wx.requestPayment', 'pay.cancelCheckout'])
+})
+
+test('a short balance and a completed payment: both legs shown', async () => {
+  cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(1000)] }))
+  cloudHandlers.set('pay', () => ({ errcode: 0, orderId: 'CO1', payment: {}, balance: 0, rest: 2000 }))
+  wxHandlers.requestPayment = () => undefined
+  render(<Checkout />)
+  fireEvent.click(await screen.findByText('Card 1'))
+  fireEvent.click(screen.getByText('Pay ¥30.00'))
+  expect(await screen.findByText(/Paid. New balance ¥0.00, ¥20.00 with WeChat Pay/)).toBeTruthy()
 })

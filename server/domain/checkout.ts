@@ -1,0 +1,93 @@
+// Paying a shop order with a gift card whose balance is short: the card pays what it holds and Cloud
+// Pay the rest. Both legs succeed, or the gift-card leg is reversed — by the server, not the client:
+// the checkout is recorded (with an expiry) before the card is debited, so a cancelled payment, a
+// closed Mini Program or a crash all end with the card credited back (cancelCheckout, or the cron
+// once the checkout expires). A payment that still arrives afterwards is flagged REFUND_NEEDED.
+import { AppError, ErrCode } from '../errors'
+import { Collections } from '../store/collections'
+import { DuplicateIdError, where, type Store } from '../store/port'
+import type { WechatClient } from '../wechat/client'
+import type { SyncOptions } from './balance-sync'
+import type { LedgerEntryDoc } from './ledger'
+import type { OrderDoc, PaymentGateway } from './orders'
+import { reverse, spend } from './spending'
+import { cardOf } from './user-cards'
+
+/** How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S). */
+export function checkoutExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.CHECKOUT_EXPIRY_S)
+  return (Number.isInteger(s) && s > 0 ? s : 30 * 60) * 1000
+}
+
+const orderIdOf = (checkoutId: string) => `CO${checkoutId}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '').slice(0, 32)
+
+export interface CheckoutInput {
+  checkoutId: string
+  cardId: string
+  code: string
+  /** the shop order's total, fen */
+  total: number
+  description?: string
+}
+
+export async function startCheckout(store: Store, wx: WechatClient, pay: PaymentGateway, mpOpenid: string, input: CheckoutInput, sync: SyncOptions = {}) {
+  const card = await cardOf(store, mpOpenid, input.cardId, input.code)
+  const orderId = orderIdOf(input.checkoutId)
+  const legOrderId = `${input.checkoutId}-gc`
+  const existing = await store.get<OrderDoc>(Collections.orders, orderId)
+  let leg = existing?.cardLeg
+  if (existing) {
+    if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
+    if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
+  } else {
+    const fromCard = Math.min(card.balance, input.total)
+    if (fromCard >= input.total) throw new AppError(ErrCode.INVALID_ARGUMENT, 'the card covers the whole total: use card.spend')
+    leg = { cardId: input.cardId, code: input.code, amount: fromCard, orderId: legOrderId }
+    try {
+      await store.insert<OrderDoc>(Collections.orders, {
+        _id: orderId, kind: 'checkout', mpOpenid, cardId: input.cardId, quantity: 1, totalFee: input.total - fromCard, status: 'CREATED',
+        createdAt: Date.now(), expiresAt: Date.now() + checkoutExpiryMs(), cardLeg: leg,
+      })
+    } catch (err) {
+      if (!(err instanceof DuplicateIdError)) throw err
+      return startCheckout(store, wx, pay, mpOpenid, input, sync)
+    }
+  }
+  const spent = leg!.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg!.cardId, code: leg!.code, amount: leg!.amount, orderId: leg!.orderId, description: input.description }, sync) : { balance: card.balance }
+  const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee })
+  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) {
+    await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
+    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}; the gift card was credited back`)
+  }
+  return { orderId, payment: res.payment as Record<string, unknown>, balance: spent.balance, rest: order.totalFee }
+}
+
+async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
+  if (!order.cardLeg || !(await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${order.cardLeg.orderId}`))) return undefined
+  return (await reverse(store, wx, order.mpOpenid, order.cardLeg.orderId, sync)).balance
+}
+
+/** The customer cancelled (or WeChat Pay failed): the checkout is cancelled and the card credited back once. */
+export async function cancelCheckout(store: Store, wx: WechatClient, mpOpenid: string, checkoutId: string, sync: SyncOptions = {}) {
+  const orderId = orderIdOf(checkoutId)
+  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  if (!order || order.kind !== 'checkout') throw new AppError(ErrCode.NOT_FOUND, `no checkout ${checkoutId}`)
+  if (order.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `checkout ${checkoutId} is not yours`)
+  if (order.status === 'PAID') throw new AppError(ErrCode.CONFLICT, `checkout ${checkoutId} is already paid`)
+  await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'CANCELLED' })
+  const balance = await reverseLeg(store, wx, order, sync)
+  return { status: 'CANCELLED', ...(balance === undefined ? {} : { balance }) }
+}
+
+/** The cron: checkouts unpaid past their expiry are cancelled and their gift-card legs reversed. */
+export async function expireCheckouts(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
+  const due = await store.find<OrderDoc>(Collections.orders, { kind: 'checkout', status: 'CREATED', expiresAt: where.lt(Date.now()) }, { limit: 200 })
+  let cancelled = 0
+  for (const order of due) {
+    if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'CANCELLED' }))) continue
+    await reverseLeg(store, wx, order, sync)
+    cancelled++
+  }
+  return { cancelled }
+}
