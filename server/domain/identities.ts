@@ -41,5 +41,7 @@ export async function mpOpenidOf(store: Store, saOpenid: string, unionid?: strin
 /** Remembers the Mini Program caller's unionid (from the cloud context) so pushes can be joined by it. */
 export async function learnMpUnion(store: Store, mpOpenid: string, unionid: string | undefined): Promise<void> {
   if (!unionid) return
+  // Read first: this runs on every card.listMine, which should not write when nothing changed.
+  if ((await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid === mpOpenid) return
   await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
 }
