@@ -74,8 +74,12 @@ export async function cancelCheckout(store: Store, wx: WechatClient, mpOpenid: s
   const order = await store.get<OrderDoc>(Collections.orders, orderId)
   if (!order || order.kind !== 'checkout') throw new AppError(ErrCode.NOT_FOUND, `no checkout ${checkoutId}`)
   if (order.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `checkout ${checkoutId} is not yours`)
-  if (order.status === 'PAID') throw new AppError(ErrCode.CONFLICT, `checkout ${checkoutId} is already paid`)
-  await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'CANCELLED' })
+  // Reverse only if the checkout is cancelled now: the payment callback may have marked it PAID between
+  // the read above and this transition, and then the gift-card leg stands.
+  if (!(await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'CANCELLED' }))) {
+    const status = (await store.get<OrderDoc>(Collections.orders, orderId))?.status
+    if (status !== 'CANCELLED' && status !== 'REFUND_NEEDED') throw new AppError(ErrCode.CONFLICT, `checkout ${checkoutId} is ${status}`)
+  }
   const balance = await reverseLeg(store, wx, order, sync)
   return { status: 'CANCELLED', ...(balance === undefined ? {} : { balance }) }
 }

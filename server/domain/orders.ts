@@ -88,13 +88,16 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{
   const order = n.outTradeNo ? await store.get<OrderDoc>(Collections.orders, n.outTradeNo) : null
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `payment for unknown order ${String(n.outTradeNo)}`)
   if (n.totalFee !== order.totalFee) throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match order total ${order.totalFee}`)
-  if (order.status === 'CANCELLED') {
-    // Paid after the checkout was cancelled and its gift-card leg reversed: the money must go back.
-    await store.updateIf(Collections.orders, order._id, { status: 'CANCELLED' }, { status: 'REFUND_NEEDED', transactionId: n.transactionId ?? '', paidAt: Date.now() })
-    console.error(JSON.stringify({ level: 'error', msg: 'payment arrived for a cancelled checkout; refund it', order: order._id, transactionId: n.transactionId }))
-    return { errcode: 0, errmsg: 'OK' }
+  const paid = { transactionId: n.transactionId ?? '', paidAt: Date.now() }
+  // Decide on the outcome of the atomic transition, not on the status read above: a checkout may be
+  // cancelled (its gift-card leg reversed) between that read and this update.
+  if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'PAID', ...paid }))) {
+    if (await store.updateIf(Collections.orders, order._id, { status: 'CANCELLED' }, { status: 'REFUND_NEEDED', ...paid })) {
+      // Paid after the checkout was cancelled and its gift-card leg reversed: the money must go back.
+      console.error(JSON.stringify({ level: 'error', msg: 'payment arrived for a cancelled checkout; refund it', order: order._id, transactionId: n.transactionId }))
+      return { errcode: 0, errmsg: 'OK' }
+    }
   }
-  await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: Date.now() })
   const now = await store.get<OrderDoc>(Collections.orders, order._id)
   if (now?.status === 'PAID' && order.kind === 'mp') {
     for (let i = 0; i < order.quantity; i++) {
