@@ -84,7 +84,10 @@ async function postIn(tx: TxStore, p: Posting, now: number): Promise<Posted> {
   const balanceAfter = card.balance + amount
   if (balanceAfter < 0) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${-amount} fen needed`)
   const version = card.version + 1
-  await tx.update(Collections.userCards, card._id, { ...(p.cardPatch?.(card) ?? {}), balance: balanceAfter, version, dirty: true, updatedAt: now })
+  const patch = p.cardPatch?.(card) ?? {}
+  // Dirty (WeChat has yet to be told) unless the patch says WeChat already shows this version.
+  const dirty = (patch.syncedVersion ?? card.syncedVersion) < version
+  await tx.update(Collections.userCards, card._id, { ...patch, balance: balanceAfter, version, dirty, updatedAt: now })
   const entry: LedgerEntryDoc = {
     _id: p.entryId, card: p.card, kind: p.kind, amount, balanceAfter, version, createdAt: now,
     ...(p.orderId ? { orderId: p.orderId } : {}), ...(p.description ? { description: p.description } : {}),

@@ -13,7 +13,7 @@ import type { AuthField } from '../wechat/invoice'
 import type { GiftCardDoc } from './gift-cards'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { post } from './ledger'
-import { userCardId, type UserCardDoc } from './user-cards'
+import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
 
 /** Only openids listed in MERCHANT_ADMIN_OPENIDS may run merchant operations. */
 export function assertMerchantAdmin(openid: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -155,14 +155,14 @@ async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ reco
     const id = userCardId(c.card_id, c.code)
     const def = await store.get<GiftCardDoc>(Collections.giftCards, c.card_id)
     const holder = c.accepter_openid || order.accepter_openid || ''
-    await store.insert<UserCardDoc>(Collections.userCards, {
-      _id: id, cardId: c.card_id, code: c.code, ...(holder ? { saOpenid: holder } : {}), orderId: order.order_id, title: def?.title ?? '', balance: 0, version: 0, syncedVersion: 0,
-      funded: false, status: holder ? 'NORMAL' : 'GIFTING', beginTime: def?.beginTime ?? 0, endTime: def?.endTime ?? 0,
-      ...(c.background_pic_url ? { backgroundPicUrl: c.background_pic_url } : {}), checkedAt: 0, syncLeaseUntil: 0, dirty: false, updatedAt: now,
-    }).catch((err) => {
+    await store.insert<UserCardDoc>(Collections.userCards, newUserCard(c.card_id, c.code, {
+      ...(holder ? { saOpenid: holder } : {}), orderId: order.order_id, title: def?.title ?? '', status: holder ? 'NORMAL' : 'GIFTING',
+      beginTime: def?.beginTime ?? 0, endTime: def?.endTime ?? 0, ...(c.background_pic_url ? { backgroundPicUrl: c.background_pic_url } : {}),
+    })).catch((err) => {
       if (!(err instanceof DuplicateIdError)) throw err
     })
-    await post(store, { card: id, kind: 'issue', amount: def?.initBalance ?? c.price, entryId: `issue:${id}`, orderId: order.order_id, description: 'bought on the shelf', cardPatch: () => ({ funded: true, syncedVersion: 1 }) })
+    // WeChat already shows the shelf card's balance: recorded as synced.
+    await post(store, { card: id, kind: 'issue', amount: def?.initBalance ?? c.price, entryId: `issue:${id}`, orderId: order.order_id, description: 'bought on the shelf', cardPatch: (cur) => ({ funded: true, syncedVersion: cur.version + 1 }) })
   }
   return { recorded: true }
 }
@@ -220,7 +220,6 @@ export async function refundShelfOrder(store: Store, wx: WechatClient, orderId: 
       card: id, kind: 'refund', amount: (cur) => -cur.balance, entryId: `refund:${id}`, orderId, description: 'order refunded',
       cardPatch: (cur) => ({ status: 'DELETE', syncedVersion: cur.version + 1 }),
     })
-    await store.update(Collections.userCards, id, { dirty: false })
   }
   await setShelfOrderState(store, orderId, 'REFUNDED')
   return { orderId, state: 'REFUNDED' }

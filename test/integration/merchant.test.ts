@@ -126,3 +126,17 @@ test('a merchant adjustment is one ledger entry, once per key, and reaches the c
   const detail = await bob.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })
   expect(detail.history[0]).toMatchObject({ kind: 'adjust', amount: 500, balanceAfter: 10500, description: '补偿5元' })
 })
+
+test('cards recorded from a shelf order (here sent to a friend, so no user_get_card yet) are funded and not left in the sync queue', async () => {
+  const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
+  const bob = person(stack, 'bob')
+  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const order = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], toChatRoom: false })).json.order
+  await settle(stack)
+  const id = `${card100}:${order.card_list[0].code}`
+  const doc = (await stack.cloud.db.collection('user_cards').doc(id).get()).data
+  expect(doc).toMatchObject({ status: 'GIFTING', balance: 10000, funded: true, dirty: false, version: 1, syncedVersion: 1 })
+  // Refunded: zero, DELETE, and still nothing for the sync queue.
+  await merchant({ action: 'orderRefund', orderId: order.order_id })
+  expect((await stack.cloud.db.collection('user_cards').doc(id).get()).data).toMatchObject({ status: 'DELETE', balance: 0, dirty: false })
+})
