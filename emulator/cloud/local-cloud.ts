@@ -1,6 +1,6 @@
 // The local cloud (local-stack.md "Local cloud"): runs the bundled functions with a WX context, serves
 // HTTP access for wxpush, fires timer triggers from each config.json.
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
 import { parseCron, type CronSchedule } from './cron'
@@ -35,7 +35,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const db = await LocalDatabase.open(opts.dataDir ? join(opts.dataDir, 'clouddb') : null)
   const runtime = new CloudRuntime({ functionsDir: opts.functionsDir, db, appid: opts.mpAppid, cloudPay: opts.cloudPay, env: opts.env })
 
-  const invokeHttp = async (name: string, res: Parameters<Parameters<typeof serve>[0][number]['handler']>[1], call: () => Promise<unknown>) => {
+  const invokeHttp = async (name: string, res: ServerResponse, call: () => Promise<unknown>) => {
     try {
       sendJson(res, 200, await call())
     } catch (err) {
@@ -47,7 +47,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
   }
 
-  const httpAccess = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL) => {
+  const httpAccess = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v
     const event = {

@@ -23,6 +23,19 @@ export interface Caller {
   unionid?: string
 }
 
+/** card/code/decrypt, with WeChat's 40075 (not an encrypt_code) reported as a bad `field`. */
+async function decryptCode(wx: WechatClient, encrypted: string, field: string): Promise<string> {
+  try {
+    return (await wx.code.decrypt(encrypted)).code
+  } catch (err) {
+    if (err instanceof WxApiError && err.errcode === 40075) throw new AppError(ErrCode.INVALID_ARGUMENT, `${field} is not a valid encrypted code`)
+    throw err
+  }
+}
+
+/** The card was funded meanwhile (e.g. by a friend's transfer): no issue entry for it. */
+class AlreadyFunded extends Error {}
+
 export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string) {
   const order = await store.get<OrderDoc>(Collections.orders, orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
@@ -69,11 +82,11 @@ export async function ensureFunded(store: Store, wx: WechatClient, id: string, s
   await post(store, {
     card: id, kind: 'issue', amount: def.initBalance, entryId: `issue:${id}`, orderId: card.orderId, description: 'card issued',
     guard: (c) => {
-      if (c.funded) throw new AppError(ErrCode.CONFLICT, 'already funded')
+      if (c.funded) throw new AlreadyFunded()
     },
     cardPatch: () => ({ funded: true }),
   }).catch((err) => {
-    if (!(err instanceof AppError && err.message === 'already funded')) throw err
+    if (!(err instanceof AlreadyFunded)) throw err
   })
   await syncCard(store, wx, id, sync)
 }
@@ -82,13 +95,7 @@ export async function recordAdded(store: Store, wx: WechatClient, caller: Caller
   await learnMpUnion(store, caller.mpOpenid, caller.unionid)
   const out: CardView[] = []
   for (const item of list.filter((x) => x.isSuccess)) {
-    let code: string
-    try {
-      code = (await wx.code.decrypt(item.code)).code
-    } catch (err) {
-      if (err instanceof WxApiError && err.errcode === 40075) throw new AppError(ErrCode.INVALID_ARGUMENT, `cardList code for ${item.cardId} is not a valid encrypted code`)
-      throw err
-    }
+    const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
     const id = userCardId(item.cardId, code)
     const existing = await store.get<UserCardDoc>(Collections.userCards, id)
     if (existing?.mpOpenid === caller.mpOpenid) {
@@ -122,13 +129,7 @@ export async function recordAdded(store: Store, wx: WechatClient, caller: Caller
  * only if it is the caller's.
  */
 export async function decryptForCaller(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, encryptCode: string): Promise<CardView> {
-  let code: string
-  try {
-    code = (await wx.code.decrypt(encryptCode)).code
-  } catch (err) {
-    if (err instanceof WxApiError && err.errcode === 40075) throw new AppError(ErrCode.INVALID_ARGUMENT, 'encryptCode is not valid (decode the jump URL exactly once)')
-    throw err
-  }
+  const code = await decryptCode(wx, encryptCode, 'encryptCode (decode the jump URL exactly once)')
   const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
   if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code is known yet`)
   if (card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
