@@ -76,11 +76,23 @@ declare module 'wx-server-sdk' {
     functionName: string
   }
 
+  export interface CloudPayRefund {
+    outTradeNo: string
+    outRefundNo: string
+    totalFee: number
+    refundFee: number
+    subMchId: string
+    envId: string
+    functionName: string
+    refundDesc?: string
+  }
+
   export const DYNAMIC_CURRENT_ENV: symbol
   export function init(opts?: { env?: string | symbol }): void
   export function getWXContext(): WXContext
   export function database(): Database
   export const cloudPay: {
     unifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<string, unknown>>
+    refund(req: CloudPayRefund): Promise<Record<string, unknown>>
   }
 }

@@ -1,8 +1,8 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { adoptByUnionid, decryptForCaller, recordAdded, signCardExt } from '../../server/domain/card-bag'
+import { adoptByUnionid, decryptForCaller, pendingOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
 import { listOnSale } from '../../server/domain/gift-cards'
 import { historyOf } from '../../server/domain/ledger'
-import { reverse, spend } from '../../server/domain/spending'
+import { spend } from '../../server/domain/spending'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
 import { loadConfig } from '../../server/config'
 import { invalid } from '../../server/errors'
@@ -25,7 +25,8 @@ export const main = createHandler('card', {
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
     await adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid })
-    return { cards: await listCardsOf(ctx.store, mpOpenid) }
+    const [cards, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
+    return { cards, pending }
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
@@ -46,7 +47,7 @@ export const main = createHandler('card', {
     const list = arr(input, 'cardList', { min: 1, max: 10 }).map((raw, i) => {
       const item = asInput(raw, `cardList[${i}]`)
       if (typeof item.isSuccess !== 'boolean') throw invalid(`cardList[${i}].isSuccess`, 'must be true or false')
-      return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess }
+      return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess, cardExt: optStr(item, 'cardExt', { max: 2048 }) }
     })
     return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
   },
@@ -61,8 +62,5 @@ export const main = createHandler('card', {
       orderId: str(input, 'orderId', ORDER_ID),
       description: optStr(input, 'description', { max: 100 }),
     }, syncOptions())
-  },
-  async reverse(input, ctx) {
-    return reverse(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'orderId', ORDER_ID), syncOptions())
   },
 })

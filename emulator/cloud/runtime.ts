@@ -40,6 +40,7 @@ export interface RuntimeOptions {
 
 export interface CloudPayProvider {
   unifiedOrder(req: Record<string, unknown>, caller: InvocationIdentity & { fn: string }): Promise<Record<string, unknown>>
+  refund(req: Record<string, unknown>, caller: InvocationIdentity & { fn: string }): Promise<Record<string, unknown>>
 }
 
 interface Invocation extends InvocationIdentity {
@@ -104,6 +105,12 @@ export class CloudRuntime {
           if (!provider) throw new InvocationError(-1, 'cloudPay.unifiedOrder:fail Cloud Pay is not connected in this local stack')
           const inv = this.context.getStore()
           return provider.unifiedOrder(req, { fn: inv?.fn ?? '', openid: inv?.openid, unionid: inv?.unionid, source: inv?.source ?? '' })
+        },
+        refund: async (req: Record<string, unknown>) => {
+          const provider = this.options.cloudPay
+          if (!provider) throw new InvocationError(-1, 'cloudPay.refund:fail Cloud Pay is not connected in this local stack')
+          const inv = this.context.getStore()
+          return provider.refund(req, { fn: inv?.fn ?? '', openid: inv?.openid, unionid: inv?.unionid, source: inv?.source ?? '' })
         },
       },
     }

@@ -136,6 +136,7 @@ function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuC
     p.putCode(next)
   } else {
     c.status = 'DELETE'
+    c.giftedAway = true
     delete c.gifting
     next.code = p.newCode()
     p.putCode(next)
@@ -218,6 +219,31 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   const pkg = `prepay_id=${prepayId}`
   const paySign = createHash('md5').update(`appId=${p.o.mpAppid}&nonceStr=${nonceStr}&package=${pkg}&signType=MD5&timeStamp=${timeStamp}`).digest('hex').toUpperCase()
   return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: req.subMchId, prepayId, tradeType: 'JSAPI', payment: { appId: p.o.mpAppid, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign } }
+}
+
+/**
+ * Cloud Pay refund: the paid order's money goes back, at most its total over all refunds. Idempotent on
+ * outRefundNo, as WeChat Pay is: a repeated refund number answers the first refund again.
+ */
+export function cloudPayRefund(p: Platform, req: Record<string, unknown>): Record<string, unknown> {
+  const outTradeNo = String(req.outTradeNo ?? '')
+  const outRefundNo = String(req.outRefundNo ?? '')
+  const refundFee = Number(req.refundFee)
+  if (!/^[A-Za-z0-9_\-|*@]{1,64}$/.test(outRefundNo)) throw new WxError(-1, 'cloudPay.refund:fail outRefundNo must be 1-64 characters of letters, digits, _-|*@')
+  const order = Object.values(p.s.prepay).find((v) => v.outTradeNo === outTradeNo)
+  if (!order || !order.paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no paid order with that outTradeNo' }
+  const refunds = (order.refunds ??= {})
+  const earlier = refunds[outRefundNo]
+  if (earlier !== undefined) {
+    if (earlier !== refundFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'PARAM_ERROR', errCodeDes: 'outRefundNo was used with another refundFee' }
+  } else {
+    if (Number(req.totalFee) !== order.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'PARAM_ERROR', errCodeDes: 'totalFee does not match the order' }
+    const done = Object.values(refunds).reduce((a, b) => a + b, 0)
+    if (!Number.isInteger(refundFee) || refundFee <= 0 || done + refundFee > order.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'INVALID_REQUEST', errCodeDes: 'refundFee exceeds what is left to refund' }
+    refunds[outRefundNo] = refundFee
+    p.touch()
+  }
+  return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', outTradeNo, outRefundNo, refundId: `50000${outRefundNo}`.slice(0, 32), refundFee, totalFee: order.totalFee }
 }
 
 export async function requestPayment(p: Platform, b: Body, callFunction: (name: string, event: Body) => Promise<unknown>): Promise<Body> {

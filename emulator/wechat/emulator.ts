@@ -10,7 +10,7 @@ import { cardApi } from './api-card'
 import { codeApi } from './api-code'
 import { giftCardApi } from './api-giftcard'
 import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi } from './api-more'
-import { acceptGift, addCard, authorizeInvoice, bag, ClientError, deleteCard, gift, giftcardAccept, giftcardBuy, openCard, requestPayment, unifiedOrder } from './client'
+import { acceptGift, addCard, authorizeInvoice, bag, ClientError, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
@@ -59,7 +59,10 @@ export interface WechatEmulator {
   users: Users
   platform: Platform
   connectCloud(c: CloudConnection): void
-  cloudPay: { unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>> }
+  cloudPay: {
+    unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
+    refund(req: Record<string, unknown>): Promise<Record<string, unknown>>
+  }
   stop(): Promise<void>
 }
 
@@ -115,6 +118,18 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         const pushes = p.s.pushes.filter((x) => !status || x.status === status)
         sendJson(res, 200, { pushes: pushes.map((x) => ({ id: x.id, event: x.event, status: x.status, attempts: x.attempts.length, lastReply: x.attempts.at(-1)?.reply ?? null, log: x.attempts, xml: x.xml })) })
       },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/__emu\/payments$/,
+      // Cloud Pay as the merchant's WeChat Pay account sees it: every order with what was paid and refunded.
+      handler: (_q, res) =>
+        sendJson(res, 200, {
+          payments: Object.values(p.s.prepay).map((o) => ({
+            outTradeNo: o.outTradeNo, totalFee: o.totalFee, paid: o.paid, transactionId: o.transactionId ?? null,
+            refunded: Object.values(o.refunds ?? {}).reduce((a, b) => a + b, 0), refunds: o.refunds ?? {},
+          })),
+        }),
     },
     { method: 'GET', pattern: /^\/__emu\/stats$/, handler: (_q, res) => sendJson(res, 200, p.stats) },
     {
@@ -176,7 +191,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       cloud = c
       if (!opts.push.url) p.o.push.url = c.pushUrl
     },
-    cloudPay: { unifiedOrder: async (req, caller) => unifiedOrder(p, req, caller) },
+    cloudPay: { unifiedOrder: async (req, caller) => unifiedOrder(p, req, caller), refund: async (req) => cloudPayRefund(p, req) },
     async stop() {
       p.stop()
       await close(server)

@@ -166,7 +166,8 @@ export class Platform {
   /** A code by its value alone (card_id is optional in several code APIs). */
   findCode(code: string, cardId?: string): EmuCode {
     const c = cardId ? this.code(cardId, code) : Object.values(this.s.codes).find((x) => x.code === code)
-    if (!c) throw new WxError(40056, 'invalid serial code')
+    // card-api-guide: code未被添加或被转赠领取的情况则统一报错:invalid serial code
+    if (!c || c.giftedAway) throw new WxError(40056, 'invalid serial code')
     return c
   }
 

@@ -3,6 +3,7 @@
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
+import { cardsOnLiveShelves, notSaleableReason } from './sales'
 
 export interface GiftCardDoc extends StoredDoc {
   /** WeChat card_id; also the _id */
@@ -33,9 +34,13 @@ export interface ShopItem {
   defaultMessage: string
 }
 
-export async function listOnSale(store: Store): Promise<ShopItem[]> {
-  const docs = await store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 })
-  return docs.map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
+/** The shop: cards on a live shelf and valid long enough to sell (sales.ts). */
+export async function listOnSale(store: Store, nowMs = Date.now()): Promise<ShopItem[]> {
+  const [docs, live] = await Promise.all([
+    store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 }),
+    cardsOnLiveShelves(store),
+  ])
+  return docs.filter((d) => !notSaleableReason(d, live, nowMs)).map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
 }
 
 export async function giftCardDef(store: Store, cardId: string): Promise<GiftCardDoc> {

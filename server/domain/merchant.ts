@@ -4,7 +4,7 @@
 import { loadConfig } from '../config'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import { DuplicateIdError, type Store, type StoredDoc } from '../store/port'
+import { DuplicateIdError, where, type Store, type StoredDoc } from '../store/port'
 import type { CardBody, CardCreateRequest } from '../wechat/card'
 import type { WechatClient } from '../wechat/client'
 import type { GiftCardOrder } from '../wechat/giftcard-order'
@@ -14,6 +14,8 @@ import type { GiftCardDoc } from './gift-cards'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { post } from './ledger'
 import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
+import { mpOpenidOf } from './identities'
+import { WxApiError } from '../wechat/errors'
 
 /** Only openids listed in MERCHANT_ADMIN_OPENIDS may run merchant operations. */
 export function assertMerchantAdmin(openid: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -25,8 +27,12 @@ export function assertMerchantAdmin(openid: string | undefined, env: NodeJS.Proc
 }
 
 export async function overview(store: Store) {
-  const [cards, shelves, orders] = await Promise.all([store.count(Collections.giftCards, {}), store.count(Collections.shelves, {}), store.count(Collections.shelfOrders, {})])
-  return { cards, shelves, orders }
+  // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.
+  const [cards, shelves, shelfOrders, mpOrders] = await Promise.all([
+    store.count(Collections.giftCards, {}), store.count(Collections.shelves, {}), store.count(Collections.shelfOrders, {}),
+    store.count(Collections.orders, { status: where.in(['PAID', 'ISSUED', 'REFUNDED', 'REFUND_NEEDED']) }),
+  ])
+  return { cards, shelves, orders: shelfOrders + mpOrders }
 }
 
 // ---------- gift cards ----------
@@ -206,23 +212,62 @@ export async function getShelfOrder(store: Store, orderId: string) {
   return { order: o.order, state: o.state, invoice: o.invoice ?? null, cards: cards.filter(Boolean).map((c) => ({ cardId: c!.cardId, code: c!.code, status: c!.status, balance: c!.balance })) }
 }
 
-/** order/refund: the cards leave the ledger (a refund entry to zero) and every view (DELETE). */
-export async function refundShelfOrder(store: Store, wx: WechatClient, orderId: string) {
+/** WeChat removes a refunded order's cards from the card bag: true when none of them is there any more. */
+async function cardsGoneFromWechat(wx: WechatClient, order: GiftCardOrder): Promise<boolean> {
+  for (const c of order.card_list) {
+    try {
+      const res = await wx.code.get({ card_id: c.card_id, code: c.code })
+      if (res.user_card_status !== 'DELETE' && res.user_card_status !== 'UNAVAILABLE') return false
+    } catch (err) {
+      if (!(err instanceof WxApiError && err.errcode === 40056)) throw err
+    }
+  }
+  return true
+}
+
+/**
+ * order/refund: the cards leave the ledger (a refund entry to zero) and every view. Safe to retry
+ * after a lost reply: WeChat is asked first whether the order's cards are already gone (the document
+ * gives a second refund of one order no errcode to recognise it by).
+ */
+export async function refundShelfOrder(store: Store, wx: WechatClient, orderId: string, reason = 'order refunded') {
   const o = await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
   if (!o) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
-  if (o.state !== 'REFUNDED') await wx.giftCardOrder.refund(orderId)
+  if (o.state !== 'REFUNDED' && !(await cardsGoneFromWechat(wx, o.order))) {
+    try {
+      await wx.giftCardOrder.refund(orderId)
+    } catch (err) {
+      // A retry whose first attempt did reach WeChat: the cards are gone, so the refund happened.
+      if (!(await cardsGoneFromWechat(wx, o.order))) throw err
+    }
+  }
   for (const c of o.order.card_list) {
     const id = userCardId(c.card_id, c.code)
     if (!(await store.get(Collections.userCards, id))) continue
     // WeChat removes the refunded cards itself, so nothing is left to sync: the entry zeroes the
     // balance and the card leaves every view.
     await post(store, {
-      card: id, kind: 'refund', amount: (cur) => -cur.balance, entryId: `refund:${id}`, orderId, description: 'order refunded',
+      card: id, kind: 'refund', amount: (cur) => -cur.balance, entryId: `refund:${id}`, orderId, description: reason,
       cardPatch: (cur) => ({ status: 'DELETE', syncedVersion: cur.version + 1 }),
     })
   }
-  await setShelfOrderState(store, orderId, 'REFUNDED')
+  await setShelfOrderState(store, orderId, 'REFUNDED', { refundReason: reason })
   return { orderId, state: 'REFUNDED' }
+}
+
+/**
+ * A hosted-shelf gift changed hands: accepted (each card's accepter_openid holds it now) or returned
+ * after 24 hours unclaimed (back to the buyer). order/get says who holds each card.
+ */
+export async function settleShelfGift(store: Store, wx: WechatClient, orderId: string, returned: boolean) {
+  const { order } = await wx.giftCardOrder.get(orderId)
+  for (const c of order.card_list) {
+    const holder = returned ? order.open_id : c.accepter_openid || order.accepter_openid || ''
+    if (!holder) continue
+    const mpOpenid = await mpOpenidOf(store, holder)
+    await store.update(Collections.userCards, userCardId(c.card_id, c.code), { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() })
+  }
+  await setShelfOrderState(store, orderId, returned ? 'RETURNED' : 'ACCEPTED', { order })
 }
 
 // ---------- invoices ----------

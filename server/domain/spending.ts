@@ -1,4 +1,4 @@
-// Spending a gift card online, and reversing a spend. Never overspends (the debit is a transaction on
+// Spending a gift card online, and crediting a cancelled checkout's leg back. Never overspends (the debit is a transaction on
 // the card, retried on conflict), idempotent on orderId, and refused for cards that are not the
 // caller's, not NORMAL (confirmed with card/code/get check_consume when our record is stale), not yet
 // valid or expired.
@@ -70,15 +70,18 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   return { balance: entry.balanceAfter, entryId: entry._id }
 }
 
-export async function reverse(store: Store, wx: WechatClient, mpOpenid: string, orderId: string, sync: SyncOptions = {}) {
-  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${orderId}`)
-  if (!spent) throw new AppError(ErrCode.NOT_FOUND, `no spend for order ${orderId}`)
-  const card = await store.get<UserCardDoc>(Collections.userCards, spent.card)
-  if (!card || card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} was not paid with your card`)
+/**
+ * Credits a checkout's gift-card leg back, once (entry `reversal:<leg orderId>`). Not a consumer
+ * action: only the server calls it, when a checkout is cancelled before its WeChat Pay leg is paid or
+ * expires unpaid (checkout.ts).
+ */
+export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: string, sync: SyncOptions = {}) {
+  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
+  if (!spent) return undefined
   const { entry } = await post(store, {
-    card: spent.card, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${orderId}`, orderId, description: `reversal of ${orderId}`,
+    card: spent.card, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${legOrderId}`, orderId: legOrderId, description: 'checkout cancelled',
     guard: (c) => {
-      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}; the spend cannot be credited back to it`)
+      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE' || c.status === 'GIFTED') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}; the spend cannot be credited back to it`)
     },
   })
   await syncCard(store, wx, spent.card, sync)

@@ -6,7 +6,7 @@ import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError, WxRuleError, WxTransportError } from '../wechat/errors'
 import { instanceWechat } from './wechat'
-import { asInput, type Input } from '../validate'
+import { asInput, assertNoProtoKeys, type Input } from '../validate'
 import { instanceStore } from './store'
 import { callerIdentity, type CallerIdentity } from './wx-cloud'
 
@@ -36,6 +36,7 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
     let action = '?'
     try {
       const input = asInput(event)
+      assertNoProtoKeys(input)
       if (typeof input.action !== 'string') throw new AppError(ErrCode.INVALID_ARGUMENT, 'action must be a string')
       action = input.action
       const run = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined

@@ -43,6 +43,12 @@ export function cloudPayUnifiedOrder(req: cloud.CloudPayUnifiedOrder): Promise<R
   return cloud.cloudPay.unifiedOrder(req)
 }
 
+/** Cloud Pay's refund (idempotent on outRefundNo). */
+export function cloudPayRefund(req: cloud.CloudPayRefund): Promise<Record<string, unknown>> {
+  ensureInit()
+  return cloud.cloudPay.refund(req)
+}
+
 /** The Cloud Development environment id the function runs in. */
 export function currentEnvId(): string {
   ensureInit()

@@ -8,6 +8,19 @@ export type UserCardStatus =
   | 'GIFT_TIMEOUT'
   | 'DELETE'
   | 'UNAVAILABLE'
+  | 'GIFTED'
+
+/** A paid order whose cards are not in the card bag yet (card.listMine's `pending`). */
+export interface PendingOrder {
+  orderId: string
+  cardId: string
+  title: string
+  /** fen, one card */
+  price: number
+  /** cards of the order still to add */
+  count: number
+  backgroundPicUrl?: string
+}
 
 export interface Card {
   cardId: string

@@ -53,7 +53,7 @@ describe('the function contract', () => {
   })
 
   test('an empty card list for a new person', async () => {
-    expect((await callFn(cloud, 'card', { action: 'listMine' }, 'oNew')).json).toEqual({ errcode: 0, cards: [] })
+    expect((await callFn(cloud, 'card', { action: 'listMine' }, 'oNew')).json).toEqual({ errcode: 0, cards: [], pending: [] })
   })
 
   test('a function that does not exist is a 404 with the platform error', async () => {

@@ -14,7 +14,11 @@ const event = (name: string, extra: string) =>
 const GET_CARD = event('user_get_card', '<CardId><![CDATA[p1]]></CardId><UserCardCode><![CDATA[111]]></UserCardCode><IsGiveByFriend>0</IsGiveByFriend>')
 const PAY_DONE = event('giftcard_pay_done', '<PageId><![CDATA[pg]]></PageId><OrderId><![CDATA[O1]]></OrderId>')
 
-function query(ts = Math.floor(Date.now() / 1000), nonce = 'n1', encrypt?: string) {
+let nonceSeq = 0
+/** Each delivery its own nonce, as WeChat signs them (a (timestamp, nonce) pair is accepted for one body only). */
+const freshNonce = () => `n${++nonceSeq}`
+
+function query(ts = Math.floor(Date.now() / 1000), nonce = freshNonce(), encrypt?: string) {
   const q = new URLSearchParams({ signature: sha1([TOKEN, String(ts), nonce]), timestamp: String(ts), nonce, openid: 'oSA1' })
   if (encrypt) {
     q.set('encrypt_type', 'aes')
@@ -25,7 +29,7 @@ function query(ts = Math.floor(Date.now() / 1000), nonce = 'n1', encrypt?: strin
 
 function encrypted(xml: string) {
   const enc = crypto.encrypt(xml)
-  return { body: `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`, q: query(undefined, 'n1', enc) }
+  return { body: `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`, q: query(undefined, freshNonce(), enc) }
 }
 
 async function post(cloud: LocalCloud, q: URLSearchParams, body: string) {

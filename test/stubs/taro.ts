@@ -6,7 +6,7 @@ type CloudHandler = (data: Record<string, unknown>) => unknown | Promise<unknown
 export const cloudHandlers = new Map<string, CloudHandler>()
 export const navigations: string[] = []
 /** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
-export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void } = {}
+export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
 const shown: (() => void)[] = []
 let routerParams: Record<string, string> = {}
 let pullDown: (() => void) | undefined
@@ -66,7 +66,7 @@ const Taro = {
     }
   },
   requestPayment: async (payment: unknown) => {
-    wxHandlers.requestPayment!(payment)
+    await wxHandlers.requestPayment!(payment)
     return { errMsg: 'requestPayment:ok' }
   },
   usePullDownRefresh: (fn: () => void) => {

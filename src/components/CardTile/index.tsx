@@ -10,6 +10,7 @@ const STATUS_LABEL: Record<Card['status'], string> = {
   GIFT_TIMEOUT: 'Gift returned',
   DELETE: 'Deleted',
   UNAVAILABLE: 'Unavailable',
+  GIFTED: '已赠送',
 }
 
 export function CardTile({ card, onOpen }: { card: Card; onOpen?: (card: Card) => void }) {

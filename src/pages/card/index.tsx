@@ -17,6 +17,7 @@ const NOT_SPENDABLE: Record<string, string> = {
   DELETE: 'This card was removed from the card bag.',
   UNAVAILABLE: 'This card is no longer available.',
   GIFT_TIMEOUT: 'The gift was not accepted and returned.',
+  GIFTED: '这张卡已赠送给好友。',
 }
 
 /** Validity dates as merchants set them: Beijing time (UTC+8), whatever the phone's zone. */

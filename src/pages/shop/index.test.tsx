@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, navigations, resetTaroStub, wxHandlers } from '../../../test/stubs/taro'
 import Shop from './index'
 
@@ -44,7 +44,7 @@ test('choose a face and a message, buy: order, pay, sign, add to the card bag, r
   expect((screen.getByPlaceholderText('Write a blessing') as HTMLTextAreaElement).value).toBe('Happy birthday')
   fireEvent.click(screen.getByText('Buy for ¥100.00'))
   expect(await screen.findByText(/Added to your card bag: 100 yuan card ¥100.00/)).toBeTruthy()
-  expect(created).toEqual({ action: 'createOrder', cardId: 'p100', backgroundPicUrl: 'https://x/gold', message: 'Happy birthday' })
+  expect(created).toEqual({ action: 'createOrder', requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/), cardId: 'p100', backgroundPicUrl: 'https://x/gold', message: 'Happy birthday' })
   expect(calls).toEqual(['card.shop', 'pay.createOrder', 'wx.requestPayment', 'pay.getOrder', 'card.signCardExt', 'wx.addCard', 'card.recordAdded'])
   fireEvent.click(screen.getByText('See my cards'))
   expect(navigations).toEqual(['/pages/index/index'])
@@ -63,6 +63,36 @@ test('a refused payment is shown and nothing is added', async () => {
   fireEvent.click(await screen.findByText('500 yuan card'))
   fireEvent.click(screen.getByText('Buy for ¥500.00'))
   expect(await screen.findByText(/requestPayment:fail cancel/)).toBeTruthy()
+})
+
+test('a double tap on Buy makes one order; a retry after a cancelled payment reuses its requestId', async () => {
+  cloudHandlers.set('card', () => ({ errcode: 0, items }))
+  const orders: unknown[] = []
+  let release: () => void = () => undefined
+  cloudHandlers.set('pay', (d) => {
+    if (d.action !== 'createOrder') return { errcode: 0, order: { orderId: 'O1', status: 'CREATED', totalFee: 50000, cards: [] } }
+    orders.push(d.requestId)
+    return { errcode: 0, orderId: 'O1', status: 'CREATED', payment: { package: 'prepay_id=1' } }
+  })
+  let payments = 0
+  wxHandlers.requestPayment = () =>
+    new Promise<void>((_, reject) => {
+      payments++
+      release = () => reject(new Error('requestPayment:fail cancel'))
+    })
+  render(<Shop />)
+  fireEvent.click(await screen.findByText('500 yuan card'))
+  const buy = screen.getByText('Buy for ¥500.00')
+  // Two taps before React re-renders the button as disabled.
+  fireEvent.click(buy)
+  fireEvent.click(buy)
+  await waitFor(() => expect(payments).toBe(1))
+  release()
+  expect(await screen.findByText(/requestPayment:fail cancel/)).toBeTruthy()
+  expect(orders).toHaveLength(1)
+  fireEvent.click(screen.getByText('Buy for ¥500.00'))
+  await waitFor(() => expect(orders).toHaveLength(2))
+  expect(orders[1]).toBe(orders[0])
 })
 
 test('empty shelf and unreachable cloud', async () => {

@@ -1,8 +1,8 @@
 import { Button, Image, Text, Textarea, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { AsyncState } from '../../components/AsyncState'
 import { useCloudData } from '../../hooks/useCloudData'
-import { buyGiftCard, type PurchaseStep } from '../../flows/purchase'
+import { buyGiftCard, newRequestId, type PurchaseStep } from '../../flows/purchase'
 import { cardApi } from '../../services/api'
 import { openTab } from '../../services/page'
 import type { Card, ShopItem } from '../../services/types'
@@ -24,8 +24,15 @@ export default function Shop() {
   const [face, setFace] = useState<string | undefined>()
   const [message, setMessage] = useState('')
   const [buying, setBuying] = useState<Buying>({ state: 'idle' })
+  // One purchase, one requestId: kept across a retry after an error (the server answers the same order),
+  // renewed when the choice changes or a purchase completes. The ref blocks a second tap at once; the
+  // disabled state only shows it.
+  const requestId = useRef(newRequestId())
+  const inFlight = useRef(false)
 
   const choose = (item: ShopItem) => {
+    if (inFlight.current) return
+    if (item.cardId !== chosen?.cardId) requestId.current = newRequestId()
     setChosen(item)
     setFace(item.faces[0])
     setMessage(item.defaultMessage)
@@ -33,12 +40,16 @@ export default function Shop() {
   }
 
   const buy = async () => {
-    if (!chosen) return
+    if (!chosen || inFlight.current) return
+    inFlight.current = true
     try {
-      const cards = await buyGiftCard({ cardId: chosen.cardId, backgroundPicUrl: face, message: message || undefined }, (step) => setBuying({ state: 'busy', step }))
+      const cards = await buyGiftCard({ requestId: requestId.current, cardId: chosen.cardId, backgroundPicUrl: face, message: message || undefined }, (step) => setBuying({ state: 'busy', step }))
+      requestId.current = newRequestId()
       setBuying({ state: 'done', cards })
     } catch (err) {
       setBuying({ state: 'error', message: (err as Error).message })
+    } finally {
+      inFlight.current = false
     }
   }
 

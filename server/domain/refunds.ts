@@ -1,0 +1,85 @@
+// Refunds of Mini Program payments, each a conditional transition that is safe to run again after a
+// lost reply or a crash at any point:
+// - a merchant refunds an mp order: READY entitlements → REFUNDED (never addable again), every added
+//   card → a refund entry zeroing its balance and status UNAVAILABLE (card/code/unavailable in
+//   WeChat), then one Cloud Pay refund of what was left, under a refund number derived from the order
+//   (WeChat Pay answers a repeated out_refund_no with the first result), then ISSUED → REFUNDED.
+// - a payment that arrived for a cancelled checkout (REFUND_NEEDED) is refunded whole by the cron.
+import { AppError, ErrCode } from '../errors'
+import { Collections } from '../store/collections'
+import type { Store } from '../store/port'
+import type { WechatClient } from '../wechat/client'
+import { WxApiError } from '../wechat/errors'
+import { post } from './ledger'
+import { maskCode } from './mask'
+import { entitlementsOf, type PaymentGateway } from './orders'
+import type { EntitlementDoc, OrderDoc } from './order-types'
+import { userCardId, type UserCardDoc } from './user-cards'
+
+export const refundNumberOf = (orderId: string) => `RF${orderId}`
+
+async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number): Promise<void> {
+  const res = await pay.refund({ outTradeNo: order._id, outRefundNo: refundNumberOf(order._id), totalFee: order.totalFee, refundFee })
+  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS') {
+    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${String(res.errCodeDes ?? res.returnMsg ?? res.errCode ?? 'unknown')}`)
+  }
+}
+
+/** Makes a code unusable in WeChat; "already not usable" (40127) and "no such code" (40056) count as done. */
+export async function makeUnavailable(wx: WechatClient, cardId: string, code: string, reason: string): Promise<void> {
+  try {
+    await wx.code.unavailable({ card_id: cardId, code, reason })
+  } catch (err) {
+    if (err instanceof WxApiError && (err.errcode === 40127 || err.errcode === 40056)) return
+    console.warn(JSON.stringify({ level: 'warn', msg: 'card/code/unavailable failed', card: cardId, code: maskCode(code), error: (err as Error).message }))
+    throw err
+  }
+}
+
+/** What one entitlement gives back: its price if never added, else the unspent part of its card (in proportion to price/value). */
+async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc, ent: EntitlementDoc, reason: string): Promise<number> {
+  const price = order.unitPrice ?? order.totalFee / order.quantity
+  if (ent.status === 'READY') await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: Date.now() })
+  const now = (await store.get<EntitlementDoc>(Collections.entitlements, ent._id))!
+  if (now.status === 'REFUNDED') return price
+  // ADDED: the card leaves the ledger (balance to zero) and every view, in one transaction.
+  const id = userCardId(now.cardId, now.code!)
+  const { entry } = await post(store, {
+    card: id, kind: 'refund', amount: (c: UserCardDoc) => -c.balance, entryId: `refund:${id}`, orderId: order._id, description: reason,
+    cardPatch: (c) => ({ status: 'UNAVAILABLE', syncedVersion: c.version + 1 }),
+  })
+  await makeUnavailable(wx, now.cardId, now.code!, reason)
+  return Math.min(price, Math.round((-entry.amount * price) / (now.value || price)))
+}
+
+export async function refundMpOrder(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string) {
+  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no Mini Program order ${orderId}`)
+  if (order.status === 'REFUNDED') return { orderId, state: 'REFUNDED', refundFee: order.refundFee ?? 0 }
+  if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
+  const ents = await entitlementsOf(store, orderId, order.quantity)
+  const parts = await Promise.all(ents.map((e) => refundEntitlement(store, wx, order, e, reason)))
+  const refundFee = parts.reduce((a, b) => a + b, 0)
+  if (refundFee > 0) await cloudPayRefund(pay, order, refundFee)
+  await store.updateIf(Collections.orders, orderId, { status: 'ISSUED' }, { status: 'REFUNDED', refundFee, refundedAt: Date.now(), refundReason: reason })
+  return { orderId, state: 'REFUNDED', refundFee }
+}
+
+/** The cron: payments that arrived for cancelled checkouts go back whole. */
+export async function refundLatePayments(store: Store, pay: PaymentGateway): Promise<{ refunded: number; failed: number }> {
+  const due = await store.find<OrderDoc>(Collections.orders, { status: 'REFUND_NEEDED' }, { limit: 50 })
+  let refunded = 0
+  let failed = 0
+  await Promise.all(
+    due.map(async (o) => {
+      try {
+        await cloudPayRefund(pay, o, o.totalFee)
+        if (await store.updateIf(Collections.orders, o._id, { status: 'REFUND_NEEDED' }, { status: 'REFUNDED', refundFee: o.totalFee, refundedAt: Date.now(), refundReason: 'paid after the checkout was cancelled' })) refunded++
+      } catch (err) {
+        failed++
+        console.warn(JSON.stringify({ level: 'warn', msg: 'late payment refund failed; the next run retries', order: o._id, error: (err as Error).message }))
+      }
+    }),
+  )
+  return { refunded, failed }
+}
