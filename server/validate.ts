@@ -30,6 +30,8 @@ export function str(input: Input, field: string, opts: { min?: number; max?: num
   const max = opts.max ?? 256
   if (v.length > max) throw invalid(field, `must be at most ${max} characters`)
   if (opts.pattern && !opts.pattern.test(v)) throw invalid(field, `has an invalid format`)
+  // An id used as a key must never name a prototype (`__proto__` matches most id patterns).
+  if (PROTO_KEYS.has(v)) throw invalid(field, 'is not an allowed value')
   return v
 }
 
