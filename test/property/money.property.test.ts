@@ -1,0 +1,236 @@
+// The guard that stays (issue 10): random interleavings of people, pushes and faults on a whole local
+// stack — buy (with double taps), pay, add (push first or call first, or never), lose pushes (WeChat
+// retries them: duplicates), gift through the card bag, spend, checkout and cancel, refund, cron, and
+// a restart of the stack over its data on disk — then, once everything has settled, money adds up:
+//   money paid − money refunded = value issued + value refunded from cards + value of paid cards not yet added
+//   every card: balance = the sum of its ledger ≥ 0, and WeChat shows the same balance
+//   no refunded order has a usable card; every consumed entitlement funded exactly one card
+//   every checkout: paid and its leg stands, or not paid (or refunded) and its leg is credited back.
+// CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { startStack, type Stack } from '../../emulator/stack'
+import { nextRequestId, person, type Json } from '../helpers/stack'
+
+const RUNS = Number(process.env.PROPERTY_RUNS) || 12
+const MAX_ACTIONS = Number(process.env.PROPERTY_ACTIONS) || 18
+const PEOPLE = ['alice', 'bob'] as const
+
+type Action =
+  | { t: 'buy'; who: number; taps: 1 | 2; pay: boolean }
+  | { t: 'pay'; order: number }
+  | { t: 'add'; order: number; pushFirst: boolean }
+  | { t: 'losePushes'; event: 'user_get_card' | 'user_gifting_card'; times: number }
+  | { t: 'gift'; card: number }
+  | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
+  | { t: 'checkout'; card: number; extra: number; then: 'pay' | 'cancel' | 'abandon' }
+  | { t: 'refund'; order: number }
+  | { t: 'cron' }
+  | { t: 'restart' }
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('buy' as const), who: fc.nat(1), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('pay' as const), order: fc.nat(20) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('add' as const), order: fc.nat(20), pushFirst: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('losePushes' as const), event: fc.constantFrom('user_get_card' as const, 'user_gifting_card' as const), times: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('gift' as const), card: fc.nat(20) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('spend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), retries: fc.constantFrom(1 as const, 2 as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('checkout' as const), card: fc.nat(20), extra: fc.integer({ min: 1, max: 5000 }), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('cron' as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
+)
+
+interface World {
+  stack: Stack
+  dataDir: string
+  cardId: string
+  orders: { orderId: string; who: string; payment?: Json }[]
+}
+
+async function boot(dataDir: string): Promise<Stack> {
+  return startStack({ preview: false, timers: false, env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '20', CARD_RECONCILE_AGE_S: '0', CHECKOUT_EXPIRY_S: '1' } })
+}
+
+const cron = async (s: Stack) => fetch(`${s.cloud.url}/__cloud/trigger/cron`, { method: 'POST' }).then((r) => r.json())
+const emu = async (s: Stack, path: string, body?: unknown) => {
+  const res = await fetch(`${s.wechat.url}${path}`, body === undefined ? {} : { method: body === null ? 'DELETE' : 'POST', ...(body === null ? {} : { body: JSON.stringify(body) }) })
+  return (await res.json()) as Json
+}
+
+/** Funded cards in our records that a person holds (what a person could pick in My cards). */
+async function liveCards(s: Stack): Promise<Json[]> {
+  const r = await s.cloud.db.collection('user_cards').where({ funded: true }).limit(1000).get()
+  return (r.data as Json[]).filter((c) => c.mpOpenid && c.status === 'NORMAL').sort((a, b) => String(a._id).localeCompare(String(b._id)))
+}
+
+async function run(w: World, a: Action): Promise<void> {
+  const s = w.stack
+  const pick = <T>(xs: T[], i: number) => (xs.length ? xs[i % xs.length] : undefined)
+  switch (a.t) {
+    case 'buy': {
+      const who = PEOPLE[a.who]!
+      const requestId = nextRequestId()
+      const replies = await Promise.all(Array.from({ length: a.taps }, () => person(s, who).fn('pay', { action: 'createOrder', cardId: w.cardId, requestId })))
+      expect(new Set(replies.map((r) => r.orderId)).size).toBe(1)
+      const r = replies[0]!
+      if (r.errcode !== 0) return
+      w.orders.push({ orderId: r.orderId, who, payment: r.payment })
+      if (a.pay) await emu(s, '/__emu/client/requestPayment', { user: who, payment: r.payment })
+      return
+    }
+    case 'pay': {
+      const o = pick(w.orders, a.order)
+      if (o?.payment) await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })
+      return
+    }
+    case 'add': {
+      const o = pick(w.orders, a.order)
+      if (!o) return
+      const p = person(s, o.who)
+      const signed = await p.fn('card', { action: 'signCardExt', orderId: o.orderId })
+      if (signed.errcode !== 0) return
+      const added = await p.emu('/__emu/client/addCard', { user: o.who, cardList: signed.cardList })
+      if (added.status !== 200) return
+      if (a.pushFirst) await s.wechat.platform.settle()
+      await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList })
+      return
+    }
+    case 'losePushes':
+      await emu(s, '/__emu/faults', { path: `push:${a.event}`, times: a.times })
+      return
+    case 'gift': {
+      const c = pick(await liveCards(s), a.card)
+      if (!c) return
+      const from = PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+      if (!from) return
+      await emu(s, '/__emu/client/gift', { from, to: from === 'alice' ? 'bob' : 'alice', cardId: c.cardId, code: c.code })
+      return
+    }
+    case 'spend': {
+      const c = pick(await liveCards(s), a.card)
+      const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+      if (!c || !who) return
+      const body = { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId: `S${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}` }
+      const replies = await Promise.all(Array.from({ length: a.retries }, () => person(s, who).fn('card', body)))
+      if (replies[0]!.errcode === 0) expect(replies.every((r) => r.errcode === 0 && r.balance === replies[0]!.balance)).toBe(true)
+      return
+    }
+    case 'checkout': {
+      const c = pick(await liveCards(s), a.card)
+      const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+      if (!c || !who || c.balance <= 0) return
+      const checkoutId = `C${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+      const started = await person(s, who).fn('pay', { action: 'startCheckout', checkoutId, cardId: c.cardId, code: c.code, total: c.balance + a.extra })
+      if (started.errcode !== 0) return
+      if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
+      if (a.then === 'cancel') {
+        await person(s, who).fn('pay', { action: 'cancelCheckout', checkoutId })
+        // …and sometimes the payment still lands afterwards.
+        if (a.extra % 2) await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
+      }
+      return
+    }
+    case 'refund': {
+      const o = pick(w.orders, a.order)
+      if (o) await person(s, 'carol').fn('merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退款' })
+      return
+    }
+    case 'cron':
+      await cron(s)
+      return
+    case 'restart':
+      await s.stop()
+      w.stack = await boot(w.dataDir)
+      return
+  }
+}
+
+async function settleAll(s: Stack): Promise<void> {
+  await emu(s, '/__emu/faults', null)
+  await s.wechat.platform.settle()
+  await new Promise((r) => setTimeout(r, 1100)) // past CHECKOUT_EXPIRY_S
+  for (let i = 0; i < 2; i++) {
+    await cron(s)
+    await s.wechat.platform.settle()
+  }
+}
+
+async function all(s: Stack, collection: string): Promise<Json[]> {
+  return (await s.cloud.db.collection(collection).limit(1000).get()).data as Json[]
+}
+
+async function checkInvariants(s: Stack): Promise<void> {
+  const [cards, ledger, ents, orders] = await Promise.all([all(s, 'user_cards'), all(s, 'ledger'), all(s, 'entitlements'), all(s, 'orders')])
+  const pays = (await emu(s, '/__emu/payments')).payments as Json[]
+  const sumBy = (xs: Json[], f: (x: Json) => number) => xs.reduce((a, x) => a + f(x), 0)
+  // Every card: balance = its ledger ≥ 0, and WeChat agrees where the code is still in a bag.
+  const codes = s.wechat.platform.s.codes
+  for (const c of cards) {
+    expect(c.balance).toBeGreaterThanOrEqual(0)
+    expect(sumBy(ledger.filter((e) => e.card === c._id), (e) => e.amount)).toBe(c.balance)
+    const inBag = Object.values(codes).find((x) => x.card_id === c.cardId && x.code === c.code)
+    if (c.funded && inBag && (inBag.status === 'NORMAL' || inBag.status === 'GIFTING') && c.status !== 'GIFTED') expect({ code: c.code, balance: inBag.balance }).toEqual({ code: c.code, balance: c.balance })
+  }
+  // Money: what people paid for cards, less refunds, is the value issued, less value refunded, plus cards not yet added.
+  const mp = pays.filter((p) => String(p.outTradeNo).startsWith('GC') && p.paid)
+  const mpOrderIds = new Set(orders.filter((o) => o.kind === 'mp').map((o) => o._id))
+  const issued = sumBy(ledger.filter((e) => e.kind === 'issue' && mpOrderIds.has(e.orderId)), (e) => e.amount)
+  const refundedFromCards = sumBy(ledger.filter((e) => e.kind === 'refund' && mpOrderIds.has(e.orderId)), (e) => e.amount)
+  const ready = sumBy(ents.filter((e) => e.status === 'READY'), (e) => e.value)
+  expect(sumBy(mp, (p) => p.totalFee - p.refunded)).toBe(issued + refundedFromCards + ready)
+  // Each consumed entitlement funded exactly one card, with exactly one issue entry.
+  for (const e of ents.filter((x) => x.status === 'ADDED')) {
+    expect(cards.filter((c) => c.entitlementId === e._id)).toHaveLength(1)
+    expect(ledger.filter((l) => l._id === `issue:${e.cardId}:${e.code}`)).toHaveLength(1)
+  }
+  expect(ledger.filter((l) => l.kind === 'issue' && mpOrderIds.has(l.orderId))).toHaveLength(ents.filter((x) => x.status === 'ADDED').length)
+  // A refunded order has no usable card.
+  for (const o of orders.filter((x) => x.kind === 'mp' && x.status === 'REFUNDED')) {
+    for (const e of ents.filter((x) => x.orderId === o._id && x.status === 'ADDED')) {
+      const c = cards.find((x) => x.entitlementId === e._id)!
+      expect(c.balance).toBe(0)
+      expect(['UNAVAILABLE', 'GIFTED', 'DELETE']).toContain(c.status)
+    }
+  }
+  // Checkouts: paid and the leg stands, or the leg is credited back and any payment refunded.
+  for (const o of orders.filter((x) => x.kind === 'checkout')) {
+    const leg = sumBy(ledger.filter((e) => e.orderId === o.cardLeg.orderId), (e) => e.amount)
+    const pay = pays.find((p) => p.outTradeNo === o._id)
+    if (o.status === 'PAID') {
+      expect(leg).toBe(-o.cardLeg.amount)
+      expect(pay).toMatchObject({ paid: true, refunded: 0 })
+    } else {
+      expect(['CANCELLED', 'REFUNDED']).toContain(o.status)
+      expect(leg).toBe(0)
+      if (pay?.paid) expect(pay.refunded).toBe(pay.totalFee)
+    }
+  }
+}
+
+let runs = 0
+let actions = 0
+
+test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(action, { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), async (plan) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
+      const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [] }
+      try {
+        w.cardId = ((await person(w.stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+        for (const a of plan) await run(w, a)
+        await settleAll(w.stack)
+        await checkInvariants(w.stack)
+        runs++
+        actions += plan.length
+      } finally {
+        await w.stack.stop()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    }),
+    { numRuns: RUNS, endOnFailure: true, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
+  )
+  console.log(`property: ${runs} runs, ${actions} actions, all invariants held`)
+}, 30 * 60_000)
