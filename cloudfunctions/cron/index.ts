@@ -16,6 +16,7 @@ import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
 import { callerIdentity } from '../../server/platform/wx-cloud'
+import { log } from '../../server/log'
 
 /** How far back each run reconciles shelf orders (covers a missed push with room to spare). */
 const RECONCILE_LOOKBACK_S = 2 * 86400
@@ -28,7 +29,7 @@ export function refusedCaller(caller: { openid?: string; source?: string }): boo
 export async function main(event: unknown): Promise<Record<string, unknown>> {
   const caller = callerIdentity()
   if (refusedCaller(caller)) {
-    console.warn(JSON.stringify({ level: 'warn', fn: 'cron', refused: 'called by a Mini Program user', source: caller.source ?? '' }))
+    log('warn', { fn: 'cron', refused: 'called by a Mini Program user', source: caller.source ?? '' })
     return { errcode: ErrCode.FORBIDDEN, errmsg: 'cron runs on its timer trigger only' }
   }
   const store = await instanceStore()

@@ -8,6 +8,7 @@ import { instanceStore } from '../../server/platform/store'
 import { cloudPayGateway as gateway } from '../../server/platform/cloud-pay'
 import { callerIdentity } from '../../server/platform/wx-cloud'
 import { int, optInt, optStr, str } from '../../server/validate'
+import { log } from '../../server/log'
 
 const REQUEST_ID = { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 
@@ -47,14 +48,14 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     // wx_client or wx_devtools) is refused, and a notice must match our order's total anyway.
     const source = callerIdentity().source ?? ''
     if (/^wx_(client|devtools)/.test(source)) {
-      console.warn(JSON.stringify({ level: 'warn', fn: 'pay', refused: 'payment notice from a client', source }))
+      log('warn', { fn: 'pay', refused: 'payment notice from a client', source })
       return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
     }
     try {
       return await onPaymentNotice(await instanceStore(), event)
     } catch (err) {
       const e = err as AppError
-      console.error(JSON.stringify({ level: 'error', fn: 'pay', notice: event.outTradeNo, error: e.message }))
+      log('error', { fn: 'pay', notice: event.outTradeNo, error: e.message })
       return { errcode: e.errcode ?? ErrCode.INTERNAL, errmsg: e.message }
     }
   }

@@ -10,6 +10,7 @@ import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { formatFen } from './money'
 import type { UserCardDoc } from './user-cards'
+import { log } from '../log'
 
 export const SYNC_LEASE_MS = 30_000
 
@@ -72,7 +73,7 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
         }
       }
     } catch (err) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message }))
+      log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
       return 'failed'
     } finally {
       await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, { syncLeaseUntil: 0 })

@@ -13,9 +13,9 @@ import { WxApiError } from '../wechat/errors'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { redeemEntitlement, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
-import { maskCode } from './mask'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
+import { log } from '../log'
 
 export interface Caller {
   mpOpenid: string
@@ -74,7 +74,7 @@ export async function voidExtraCard(store: Store, wx: WechatClient, cardId: stri
     await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
   }
   await wx.code.unavailable({ card_id: cardId, code, reason: '重复领取' }).catch((err) => {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'could not void an extra card', card: cardId, code: maskCode(code), error: (err as Error).message }))
+    log('warn', { msg: 'could not void an extra card', card: cardId, code, error: (err as Error).message })
   })
 }
 

@@ -15,6 +15,7 @@ import { DuplicateIdError, type Store } from '../store/port'
 import { assertSaleable } from './sales'
 import { giftCardDef } from './gift-cards'
 import type { EntitlementDoc, OrderDoc } from './order-types'
+import { log } from '../log'
 
 export type { EntitlementDoc, OrderDoc, OrderStatus } from './order-types'
 
@@ -116,7 +117,7 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{
   if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'PAID', ...paid }))) {
     if (await store.updateIf(Collections.orders, order._id, { status: 'CANCELLED' }, { status: 'REFUND_NEEDED', ...paid })) {
       // Paid after the checkout was cancelled and its gift-card leg credited back: the cron refunds it.
-      console.warn(JSON.stringify({ level: 'warn', msg: 'payment arrived for a cancelled checkout; the cron refunds it', order: order._id }))
+      log('warn', { msg: 'payment arrived for a cancelled checkout; the cron refunds it', order: order._id })
       return { errcode: 0, errmsg: 'OK' }
     }
   }

@@ -9,8 +9,8 @@ import { where, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { mpOpenidOf } from './identities'
-import { maskCode } from './mask'
 import type { UserCardDoc, UserCardStatus } from './user-cards'
+import { log } from '../log'
 
 /** Cards not confirmed for this long are read back (CARD_RECONCILE_AGE_S, default 300 s: one cron period). */
 export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -46,7 +46,7 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc):
   const changed = Object.entries(patch).some(([k, v]) => (card as unknown as Record<string, unknown>)[k] !== v)
   // Conditional on the status we read, so an event applied meanwhile is not overwritten.
   await store.updateIf(Collections.userCards, card._id, { status: card.status }, { ...(changed ? patch : {}), checkedAt })
-  if (changed) console.info(JSON.stringify({ level: 'info', msg: 'card reconciled with WeChat', card: card.cardId, code: maskCode(card.code), from: card.status, to: patch.status }))
+  if (changed) log('info', { msg: 'card reconciled with WeChat', card: card.cardId, code: card.code, from: card.status, to: patch.status })
   return changed ? 'changed' : 'same'
 }
 
@@ -63,7 +63,7 @@ export async function reconcileCards(store: Store, wx: WechatClient, ageMs = rec
       out.checked++
     } catch (err) {
       out.failed++
-      console.warn(JSON.stringify({ level: 'warn', msg: 'card reconciliation failed', card: card.cardId, code: maskCode(card.code), error: (err as Error).message }))
+      log('warn', { msg: 'card reconciliation failed', card: card.cardId, code: card.code, error: (err as Error).message })
     }
   })
   return out

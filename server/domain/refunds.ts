@@ -11,10 +11,10 @@ import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { post } from './ledger'
-import { maskCode } from './mask'
 import { entitlementsOf, type PaymentGateway } from './orders'
 import type { EntitlementDoc, OrderDoc } from './order-types'
 import { userCardId, type UserCardDoc } from './user-cards'
+import { log } from '../log'
 
 export const refundNumberOf = (orderId: string) => `RF${orderId}`
 
@@ -31,7 +31,7 @@ export async function makeUnavailable(wx: WechatClient, cardId: string, code: st
     await wx.code.unavailable({ card_id: cardId, code, reason })
   } catch (err) {
     if (err instanceof WxApiError && (err.errcode === 40127 || err.errcode === 40056)) return
-    console.warn(JSON.stringify({ level: 'warn', msg: 'card/code/unavailable failed', card: cardId, code: maskCode(code), error: (err as Error).message }))
+    log('warn', { msg: 'card/code/unavailable failed', card: cardId, code, error: (err as Error).message })
     throw err
   }
 }
@@ -77,7 +77,7 @@ export async function refundLatePayments(store: Store, pay: PaymentGateway): Pro
         if (await store.updateIf(Collections.orders, o._id, { status: 'REFUND_NEEDED' }, { status: 'REFUNDED', refundFee: o.totalFee, refundedAt: Date.now(), refundReason: 'paid after the checkout was cancelled' })) refunded++
       } catch (err) {
         failed++
-        console.warn(JSON.stringify({ level: 'warn', msg: 'late payment refund failed; the next run retries', order: o._id, error: (err as Error).message }))
+        log('warn', { msg: 'late payment refund failed; the next run retries', order: o._id, error: (err as Error).message })
       }
     }),
   )

@@ -9,6 +9,7 @@ import { instanceWechat } from './wechat'
 import { asInput, assertNoProtoKeys, type Input } from '../validate'
 import { instanceStore } from './store'
 import { callerIdentity, type CallerIdentity } from './wx-cloud'
+import { log } from '../log'
 
 export interface ActionContext {
   caller: CallerIdentity
@@ -48,16 +49,16 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
     } catch (err) {
       if (err instanceof AppError) {
         if (err.errcode === ErrCode.FORBIDDEN || err.errcode === ErrCode.UNAUTHENTICATED) {
-          console.warn(JSON.stringify({ level: 'warn', fn, action, refused: err.message, caller: safeCaller() }))
+          log('warn', { fn, action, refused: err.message, caller: safeCaller() })
         }
         return { errcode: err.errcode, errmsg: err.message, ...err.extra }
       }
       if (err instanceof WxRuleError) return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: err.message }
       if (err instanceof WxApiError || err instanceof WxTransportError) {
-        console.warn(JSON.stringify({ level: 'warn', fn, action, wechat: err.message }))
+        log('warn', { fn, action, wechat: err.message })
         return { errcode: ErrCode.UPSTREAM, errmsg: `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
       }
-      console.error(JSON.stringify({ level: 'error', fn, action, error: (err as Error)?.stack ?? String(err) }))
+      log('error', { fn, action, error: (err as Error)?.stack ?? String(err) })
       return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }
     }
   }
