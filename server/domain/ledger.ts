@@ -112,7 +112,7 @@ export function transfer(store: Store, from: string, to: string, key: string): P
       const amount = src?.balance ?? 0
       const now = Date.now()
       // The giver's code is gone from WeChat (a gift received), so nothing is left to sync for it.
-      if (src) await postIn(tx, { card: from, kind: 'transfer_out', amount: -amount, entryId: outId, description: 'gifted to a friend', cardPatch: (c) => ({ status: 'GIFTED', syncedVersion: c.version + 1 }) }, now)
+      if (src) await postIn(tx, { card: from, kind: 'transfer_out', amount: -amount, entryId: outId, description: 'gifted to a friend', cardPatch: (c) => ({ status: 'GIFTED', giftedTo: to, syncedVersion: c.version + 1 }) }, now)
       await postIn(tx, { card: to, kind: 'transfer_in', amount, entryId: `transfer_in:${key}`, description: 'received as a gift', cardPatch: () => ({ funded: true }) }, now)
       return { amount }
     }),

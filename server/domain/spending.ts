@@ -78,12 +78,31 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
 export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: string, sync: SyncOptions = {}) {
   const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
   if (!spent) return undefined
-  const { entry } = await post(store, {
-    card: spent.card, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${legOrderId}`, orderId: legOrderId, description: 'checkout cancelled',
-    guard: (c) => {
-      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE' || c.status === 'GIFTED') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}; the spend cannot be credited back to it`)
-    },
-  })
-  await syncCard(store, wx, spent.card, sync)
-  return { balance: entry.balanceAfter }
+  // The value goes back to where the card's value went: a card given away meanwhile passes it to the
+  // friend's code (giftedTo, set in the same transaction as the transfer). A card that is deleted or
+  // unavailable still takes it: the ledger keeps the value, where the merchant can see it, rather than lose it.
+  let target = spent.card
+  for (let hop = 0; ; hop++) {
+    try {
+      const { entry } = await post(store, {
+        card: target, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${legOrderId}`, orderId: legOrderId, description: 'checkout cancelled',
+        guard: (c) => {
+          if (c.giftedTo && hop < MAX_GIFT_HOPS) throw new MovedOn(c.giftedTo)
+        },
+      })
+      await syncCard(store, wx, entry.card, sync)
+      return { balance: entry.balanceAfter }
+    } catch (err) {
+      if (!(err instanceof MovedOn)) throw err
+      target = err.to
+    }
+  }
+}
+
+const MAX_GIFT_HOPS = 20
+
+class MovedOn extends Error {
+  constructor(readonly to: string) {
+    super(`the card's value moved to ${to}`)
+  }
 }

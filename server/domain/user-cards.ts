@@ -24,6 +24,8 @@ export interface UserCardDoc extends StoredDoc {
   entitlementId?: string
   /** the buyer's blessing */
   message?: string
+  /** GIFTED: the friend's card that took this card's value */
+  giftedTo?: string
   title: string
   /** fen */
   balance: number
