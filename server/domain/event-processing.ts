@@ -6,7 +6,7 @@ import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import type { SyncOptions } from './balance-sync'
 import { applyCardEvent } from './card-events'
-import { onInvoiceAuthorized, recordShelfOrder, setShelfOrderState } from './merchant'
+import { onInvoiceAuthorized, onShelfOrderAccepted, recordShelfOrder, setShelfOrderState } from './merchant'
 import type { StoredEvent } from './push-receiver'
 
 export const MAX_EVENT_ATTEMPTS = 20
@@ -25,6 +25,7 @@ export async function processEvent(store: Store, wx: WechatClient, stored: Store
           break
         case 'giftcard_user_accept':
           await recordShelfOrder(store, wx, ev.OrderId ?? '')
+          await onShelfOrderAccepted(store, wx, ev.OrderId ?? '')
           await setShelfOrderState(store, ev.OrderId ?? '', 'ACCEPTED')
           break
         case 'user_authorize_invoice':

@@ -94,8 +94,10 @@ export async function createShelf(store: Store, wx: WechatClient, page: GiftCard
 export async function updateShelf(store: Store, wx: WechatClient, page: GiftCardPage & { page_id: string }) {
   const cur = await store.get<ShelfDoc>(Collections.shelves, page.page_id)
   if (!cur) throw new AppError(ErrCode.NOT_FOUND, `no shelf ${page.page_id}`)
-  await wx.giftCardPage.update(page)
+  // page/update takes the whole shelf (gift-card-api §7.4 marks address, cells… required), so the
+  // merchant's change is applied to the shelf we hold and all of it is sent.
   const next = { ...cur.page, ...page }
+  await wx.giftCardPage.update(next)
   await store.update(Collections.shelves, page.page_id, { page: next, updatedAt: Date.now() })
   await putOnSale(store, next)
   return { pageId: page.page_id, link: shelfLink(page.page_id) }
@@ -167,6 +169,19 @@ async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ reco
   return { recorded: true }
 }
 
+/**
+ * giftcard_user_accept (§10.3): the friend has accepted. WeChat pushes no user_get_card for it, so the
+ * accepter is read from card/giftcard/order/get (accepter_openid) and each card still waiting for its
+ * holder gets it.
+ */
+export async function onShelfOrderAccepted(store: Store, wx: WechatClient, orderId: string) {
+  const { order } = await wx.giftCardOrder.get(orderId)
+  for (const c of order.card_list) {
+    const holder = c.accepter_openid || order.accepter_openid
+    if (holder) await store.updateIf(Collections.userCards, userCardId(c.card_id, c.code), { status: 'GIFTING' }, { saOpenid: holder, status: 'NORMAL', updatedAt: Date.now() })
+  }
+}
+
 export async function setShelfOrderState(store: Store, orderId: string, state: string, extra: Record<string, unknown> = {}) {
   await store.update(Collections.shelfOrders, orderId, { state, ...extra, updatedAt: Date.now() })
 }
@@ -235,7 +250,7 @@ export async function setInvoice(wx: WechatClient, input: { paymch?: { mchid: st
 
 export async function getInvoice(wx: WechatClient) {
   const [pay, auth] = await Promise.all([wx.invoice.getPayMch(), wx.invoice.getAuthField()])
-  return { paymch: pay.paymch_info, authField: { user_field: auth.user_field, biz_field: auth.biz_field } }
+  return { paymch: pay.paymch_info, authField: { user_field: auth.auth_field?.user_field, biz_field: auth.auth_field?.biz_field } }
 }
 
 /** user_authorize_invoice: fetch what the buyer authorized and keep it on the order. */

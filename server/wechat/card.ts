@@ -1,6 +1,6 @@
 // card/*: create, update, get, batchget, delete, modifystock, qrcode/create, testwhitelist/set,
 // user/getcardlist. Request bodies are the documents' JSON.
-import { CODE_TYPES, COLORS, DATE_TYPES, Rules } from './rules'
+import { CODE_TYPES, COLORS, DATE_TYPES, GIFT_CARD_CODE_TYPES, Rules } from './rules'
 import type { WxTransport } from './transport'
 
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'] as const
@@ -128,7 +128,13 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
   if (card.card_type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     if (!b.giftcard_info || typeof b.giftcard_info !== 'object') r.fail(f('giftcard_info'), 'is required for a gift card')
     r.int(f('giftcard_info.price'), b.giftcard_info.price, 1, 100_000_000)
+    // §6.3 base_info: "max_give_friend_times Maximum number of times a gift card can be given yes".
     r.int(f('max_give_friend_times'), b.max_give_friend_times, 0, 100)
+    // §6.3 base_info: "get_limit For a maximum number of receipts per person, you must fill in 0. no":
+    // optional, and when given it must be 0 (a gift card is bought, not claimed per person).
+    if (b.get_limit !== undefined && b.get_limit !== 0) r.fail(f('get_limit'), 'must be 0 for a gift card ("you must fill in 0")')
+    // §6.3 lists five code types for gift cards; CODE_TYPE_NONE belongs to friend coupons only.
+    r.oneOf(f('code_type'), b.code_type, GIFT_CARD_CODE_TYPES)
     r.int(`card.${key}.init_balance`, body.init_balance, 0, 100_000_000, false)
     // "Developers can only fill in supply_balance and custom_field1..3 at most" three of them.
     const used = [body.supply_balance === true, !!body.custom_field1, !!body.custom_field2, !!body.custom_field3].filter(Boolean).length
