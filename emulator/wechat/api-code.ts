@@ -1,7 +1,7 @@
 // card/code/* and the balance/member endpoints: get (check_consume), consume (with openid for friend
 // coupons), decrypt, mark (5-minute hold), update, unavailable, generalcard/updateuser,
 // membercard/userinfo/get.
-import { num, str, type Endpoint } from './api'
+import { num, str, type Body, type Endpoint } from './api'
 import { baseInfo, cardOf } from './api-card'
 import { MARK_SECONDS, WxError, type Platform } from './platform'
 import type { EmuCode } from './state'
@@ -37,7 +37,18 @@ export const codeApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
       if (b.check_consume === true) refuseUnusable(c)
-      return { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
+      const reply: Body = { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
+      const card = cardOf(p, c.card_id)
+      if (card.card_type === 'GENERAL_CARD' && card.body.sub_card_type === 'GIFT_CARD') {
+        // §11.4: a gift card's code also answers card.balance, card.code, card.card_number ("if not
+        // set, is the same as the code"), order_id and background_pic_url (the face chosen at purchase
+        // or set by updateuser, else the card's own).
+        Object.assign(reply.card as Body, { balance: c.balance, code: c.code, card_number: c.code })
+        if (card.body.supply_bonus === true) (reply.card as Body).bonus = c.bonus
+        reply.order_id = c.orderId ?? ''
+        reply.background_pic_url = c.backgroundPicUrl ?? String(card.body.background_pic_url ?? '')
+      }
+      return reply
     },
   },
   'card/code/consume': {
@@ -122,6 +133,11 @@ export const codeApi: Record<string, Endpoint> = {
       const rec = str(b, 'record_balance', false)
       if (Buffer.byteLength(rec) > 42) throw new WxError(40097, 'invalid args: record_balance exceeds 14 Chinese characters')
       if (rec) c.recordBalance = rec
+      // §11.2: custom_field_value1..3 are "limited to 4 characters and 12 bytes".
+      for (const k of ['custom_field_value1', 'custom_field_value2', 'custom_field_value3']) {
+        const v = str(b, k, false)
+        if ([...v].length > 4 || Buffer.byteLength(v) > 12) throw new WxError(40097, `invalid args: ${k} exceeds 4 characters and 12 bytes`)
+      }
       const pic = str(b, 'background_pic_url', false)
       if (pic) c.backgroundPicUrl = pic
       p.touch()

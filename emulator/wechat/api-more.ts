@@ -21,12 +21,18 @@ export const invoiceApi: Record<string, Endpoint> = {
         }
         case 'get_pay_mch':
           return { paymch_info: p.s.invoice.paymch ?? {} }
-        case 'set_auth_field':
-          p.s.invoice.authField = obj(b, 'auth_field')
+        case 'set_auth_field': {
+          // §12.2.2.3: auth_field holds user_field and biz_field, both marked "yes".
+          const field = obj(b, 'auth_field')
+          obj(field, 'user_field')
+          obj(field, 'biz_field')
+          p.s.invoice.authField = field
           p.touch()
           return {}
+        }
         case 'get_auth_field':
-          return { ...(p.s.invoice.authField ?? { user_field: {}, biz_field: {} }) }
+          // §12.2.2.3: `{"errcode": 0, "errmsg": "ok", "auth_field": {"user_field": …, "biz_field": …}}`.
+          return { auth_field: p.s.invoice.authField ?? { user_field: {}, biz_field: {} } }
         default:
           throw new WxError(40097, 'invalid args: action must be set_pay_mch, get_pay_mch, set_auth_field or get_auth_field')
       }
