@@ -15,6 +15,18 @@ export const cardApi = {
   spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
   reverse: (orderId: string) => callFunction<{ balance: number }>('card', 'reverse', { orderId }),
+  /** The hosted-shelf order a shelf cell opened (order_id and openid from the jump). */
+  shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
+}
+
+export interface ShelfOrderView {
+  orderId: string
+  state: string
+  /** fen */
+  totalPrice: number
+  createTime: number
+  isChatRoom: boolean
+  cards: { cardId: string; code: string; price: number; title: string; balance: number; status: string }[]
 }
 
 export interface OrderView {
