@@ -28,11 +28,13 @@ export function baseInfo(card: EmuCard): Body {
 
 function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean } {
   const bi = obj(body, 'base_info')
-  for (const k of ['logo_url', 'brand_name', 'code_type', 'title', 'color', 'notice', 'description']) str(bi, k)
+  // friend-coupons.zh.txt: share_friends is an Advanced_info field ("是否支持分享给朋友使用").
+  const isFriendCoupon = (body.advanced_info as Body | undefined)?.share_friends === true
+  // Friend coupons: the title is composed by WeChat, stock bought with coins; friend-coupons.zh.txt's
+  // creation example has no title, notice or sku.
+  for (const k of ['logo_url', 'brand_name', 'code_type', 'color', 'description', ...(isFriendCoupon ? [] : ['title', 'notice'])]) str(bi, k)
   const date = obj(bi, 'date_info')
-  const sku = obj(bi, 'sku')
-  num(sku, 'quantity')
-  const isFriendCoupon = bi.share_friends === true
+  if (!isFriendCoupon) num(obj(bi, 'sku'), 'quantity')
   const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
   for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
   if (!COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color must be Color010 to Color100')

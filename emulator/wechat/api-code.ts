@@ -48,6 +48,12 @@ export const codeApi: Record<string, Endpoint> = {
         reply.order_id = c.orderId ?? ''
         reply.background_pic_url = c.backgroundPicUrl ?? String(card.body.background_pic_url ?? '')
       }
+      if (card.isFriendCoupon) {
+        // friend-coupons.zh.txt: mark_openid "当前占用此卡券的顾客的openid", use_count "当前占用这个卡券的人已经使用该card_id的次数".
+        const mark = c.mark && c.mark.until > p.now() ? c.mark.openid : ''
+        reply.mark_openid = mark
+        reply.use_count = mark ? Object.values(p.s.codes).filter((x) => x.card_id === c.card_id && x.status === 'CONSUMED' && x.consumedBy === mark).length : 0
+      }
       return reply
     },
   },
@@ -59,13 +65,14 @@ export const codeApi: Record<string, Endpoint> = {
       refuseUnusable(c)
       checkValidity(p, c)
       const openid = str(b, 'openid', false)
-      if (card.isFriendCoupon) {
-        // Online consume of a friend coupon names the user and needs their mark first.
-        if (!openid) throw new WxError(40097, 'invalid args: consuming a friend coupon needs openid')
-        if (!c.mark || c.mark.openid !== openid || c.mark.until <= p.now()) throw new WxError(40146, 'the code is not marked by this openid; call card/code/mark first')
+      // friend-coupons.zh.txt: 线下核销 takes the code alone ({"code": "12312313"}); 线上核销 "须传入当前使用
+      // 该卡券顾客的openid", and the code must be marked by that openid first (card/code/mark).
+      if (card.isFriendCoupon && openid && (!c.mark || c.mark.openid !== openid || c.mark.until <= p.now())) {
+        throw new WxError(40146, 'the code is not marked by this openid; call card/code/mark first')
       }
       if (openid && openid !== c.openid && !card.isFriendCoupon) throw new WxError(40097, 'invalid args: openid does not hold this code')
       c.status = 'CONSUMED'
+      if (openid) c.consumedBy = openid
       delete c.mark
       p.touch()
       p.cube(c.card_id, 'verify')

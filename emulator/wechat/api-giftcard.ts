@@ -125,7 +125,9 @@ export const giftCardApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const sub = str(b, 'sub_mch_id')
       if (!(sub in p.s.payWhitelist)) throw new WxError(40097, 'invalid args: sub_mch_id is not on the gift-card pay whitelist')
-      p.s.submch[sub] = str(b, 'wxa_appid')
+      const appid = str(b, 'wxa_appid')
+      if (!/^wx[0-9a-f]{16}$/.test(appid)) throw new WxError(40013, 'invalid appid')
+      p.s.submch[sub] = appid
       p.touch()
       return {}
     },
@@ -135,7 +137,10 @@ export const giftCardApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const page = str(b, 'page_id')
       if (!p.s.pages[page]) throw new WxError(40097, 'invalid args: page_id')
-      p.s.wxa[page] = str(b, 'wxa_appid')
+      const appid = str(b, 'wxa_appid')
+      // An appid is wx and 16 hex digits; anything else names no Mini Program (WeChat: 40013 invalid appid).
+      if (!/^wx[0-9a-f]{16}$/.test(appid)) throw new WxError(40013, 'invalid appid')
+      p.s.wxa[page] = appid
       p.touch()
       return {}
     },

@@ -358,7 +358,14 @@ export function authorizeInvoice(p: Platform, b: Body): Body {
   if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid)) throw new ClientError('authorizeInvoice:fail no such order of this user')
   if (!p.s.invoice.paymch) throw new ClientError('authorizeInvoice:fail the merchant has not set its invoice platform (set_pay_mch)')
   const title = String(b.title ?? u.name)
-  p.s.invoice.authData[order.order_id] = { invoice_status: 'auth success', auth_time: p.now(), user_auth_info: { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? '') } } }
+  // §12.2.2.5: a personal title fills user_field, a unit title (biz: true) biz_field; each carries the
+  // merchant's custom fields (set_auth_field's custom_field keys) with what the buyer wrote (custom).
+  const given = (b.custom ?? {}) as Record<string, unknown>
+  const fieldsOf = (side: 'user_field' | 'biz_field') => (((p.s.invoice.authField?.[side] as Body | undefined)?.custom_field ?? []) as Body[]).map((f) => ({ key: String(f.key), value: String(given[String(f.key)] ?? '') }))
+  const info = b.biz === true
+    ? { biz_field: { title, tax_no: String(b.taxNo ?? ''), addr: String(b.addr ?? ''), phone: String(b.phone ?? ''), bank_type: String(b.bankType ?? ''), bank_no: String(b.bankNo ?? ''), custom_field: fieldsOf('biz_field') } }
+    : { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? ''), custom_field: fieldsOf('user_field') } }
+  p.s.invoice.authData[order.order_id] = { invoice_status: 'auth success', auth_time: p.now(), user_auth_info: info }
   p.touch()
   // §12.2.2.4: "AppId — AppId for Service Account to receive event push" (not the invoice platform's s_pappid).
   p.push('user_authorize_invoice', { SuccOrderId: order.order_id, FailOrderId: '', AppId: p.o.saAppid, Source: 'web' }, u.saOpenid)

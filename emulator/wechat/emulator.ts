@@ -71,6 +71,11 @@ export function emulatedPaths(): string[] {
   return Object.keys(ENDPOINTS)
 }
 
+/** The HTTP method of each emulated API path. */
+export function emulatedMethods(): Record<string, 'GET' | 'POST'> {
+  return Object.fromEntries(Object.entries(ENDPOINTS).map(([path, ep]) => [path, ep.method]))
+}
+
 export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<WechatEmulator> {
   const file = StateFile.load(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : null)
   const p = new Platform(file, { ...opts, push: { ...opts.push, url: opts.push.url ?? '' } })

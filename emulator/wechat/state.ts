@@ -40,6 +40,8 @@ export interface EmuCode {
   receivedAt: number
   gifting?: { to: string; since: number }
   mark?: { openid: string; until: number }
+  /** the openid that consumed a friend coupon online */
+  consumedBy?: string
   backgroundPicUrl?: string
   recordBalance?: string
   orderId?: string

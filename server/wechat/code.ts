@@ -17,6 +17,9 @@ export interface CodeGetReply {
   card: { card_id: string; begin_time: number; end_time: number; balance?: number; bonus?: number; code?: string; card_number?: string }
   order_id?: string
   background_pic_url?: string
+  /** friend coupons (friend-coupons.zh.txt): who holds the mark, and how often they used this card_id */
+  mark_openid?: string
+  use_count?: number
 }
 
 export class CodeApi {

@@ -101,7 +101,8 @@ describe('cards', () => {
   test('documented rules are enforced: malformed JSON 47001, friend coupons 41025/40079, multi-card QR', async () => {
     const res = await fetch(`${emu.url}/card/create?access_token=${tok}`, { method: 'POST', body: '{"card":' })
     expect(((await res.json()) as Json).errcode).toBe(47001)
-    const friend = { card: { card_type: 'CASH', cash: { reduce_cost: 100, base_info: { ...giftCard().card.general_card.base_info, share_friends: true, location_id_list: [] } } } }
+    // friend-coupons.zh.txt: share_friends is an advanced_info field.
+    const friend = { card: { card_type: 'CASH', cash: { reduce_cost: 100, advanced_info: { share_friends: true }, base_info: { ...giftCard().card.general_card.base_info, location_id_list: [] } } } }
     expect((await api(emu, 'card/create', friend, tok)).errcode).toBe(41025)
     friend.card.cash.base_info.location_id_list = [1]
     friend.card.cash.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1700000000, end_timestamp: 1700000000 + 91 * 86400 }
