@@ -92,10 +92,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   })
   for (const name of DEMO_PEOPLE) wechat.users.ensure(name)
   const admin = (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
-  // The shelf's refund and invoice cells open the Mini Program's order page (here its H5 build).
-  const orderPageUrl = `http://127.0.0.1:${port(env, 'H5_PORT', 10086)}/#/pages/order/index`
-  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, { orderPageUrl })
-
   const preview =
     opts.preview === false
       ? undefined
@@ -106,6 +102,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           wechatUrl: wechat.url,
           people: () => DEMO_PEOPLE.map((n) => wechat.users.get(n)!),
         })
+  // The shelf's refund and invoice cells open the Mini Program's order page (here its H5 build).
+  const orderPageUrl = `${preview?.url ?? `http://127.0.0.1:${port(env, 'H5_PORT', 10086)}`}/#/pages/order/index`
+  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, { orderPageUrl })
 
   return {
     env,
