@@ -11,6 +11,10 @@ export class HttpError extends Error {
 }
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return readBytes(req, limit).then((b) => b.toString('utf8'))
+}
+
+export function readBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -23,7 +27,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(c)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }

@@ -42,7 +42,7 @@ function giftCard(title: string, fen: number, mpUsername: string) {
   }
 }
 
-export async function seedDemoMerchant(cloud: LocalCloud, admin: string): Promise<'seeded' | 'present'> {
+export async function seedDemoMerchant(cloud: LocalCloud, admin: string, o: { orderPageUrl: string }): Promise<'seeded' | 'present'> {
   const call = async (data: Record<string, unknown>) => {
     const r = (await cloud.runtime.invoke('merchant', data, { openid: admin, source: 'wx_client' })) as Record<string, unknown>
     if (r.errcode !== 0) throw new Error(`seeding the demo merchant: merchant.${String(data.action)} failed: ${String(r.errmsg)}`)
@@ -59,12 +59,22 @@ export async function seedDemoMerchant(cloud: LocalCloud, admin: string): Promis
       page_title: '礼品卡商城',
       banner_pic_url: 'https://mmbiz.qpic.cn/mmbiz/demo-banner/0',
       support_multi: true,
+      // §7.2: buying for oneself is off unless the shelf says true; the demo shop offers it.
+      support_buy_for_self: true,
       theme_list: [{
         theme_pic_url: 'https://mmbiz.qpic.cn/mmbiz/demo-theme/0',
         title: '送给重要的人',
+        title_color: '#B8322A',
         item_list: [{ card_id: c100, title: '100元' }, { card_id: c500, title: '500元' }],
         pic_item_list: FACES.map((url) => ({ background_pic_url: url, default_gifting_msg: '祝你天天开心' })),
       }],
+      // Required by §7.2, and §12.2 makes refund and invoice entries a legal duty: both cells open the
+      // order page, to which WeChat appends order_id and openid (§14.2).
+      address: '广州市海珠区示例路1号',
+      service_phone: '020-12345678',
+      biz_description: '退款：点击「申请退款」，在订单页联系客服，未使用的礼品卡原路退回。发票：点击「申请发票」，按订单开具电子发票。',
+      cell_1: { title: '申请退款', url: o.orderPageUrl },
+      cell_2: { title: '申请发票', url: o.orderPageUrl },
     },
   })
   return 'seeded'

@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index'],
+  pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index', 'pages/order/index'],
   subPackages: [{ root: 'merchant', pages: ['pages/home/index'] }],
   window: {
     backgroundTextStyle: 'dark',

@@ -2,6 +2,7 @@
 import { adoptByUnionid, decryptForCaller, pendingOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
 import { listOnSale } from '../../server/domain/gift-cards'
 import { historyOf } from '../../server/domain/ledger'
+import { shelfOrderForCaller } from '../../server/domain/order-view'
 import { spend } from '../../server/domain/spending'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
 import { loadConfig } from '../../server/config'
@@ -36,6 +37,12 @@ export const main = createHandler('card', {
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
     return historyOf(ctx.store, card._id, optInt(input, 'offset', { min: 0 }) ?? 0, optInt(input, 'limit', { min: 1, max: 100 }) ?? 20)
+  },
+  /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
+  async shelfOrder(input, ctx) {
+    const mpOpenid = requireOpenid(ctx)
+    const order = await shelfOrderForCaller(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }, str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }), optStr(input, 'openid', { max: 64 }))
+    return { order }
   },
   async shop(_input, ctx) {
     return { items: await listOnSale(ctx.store) }

@@ -74,7 +74,13 @@ export const main = createHandler('merchant', {
   ),
   invoiceSet: admin(async (i, ctx) => m.setInvoice(ctx.wx(), { paymch: i.paymch as { mchid: string; s_pappid: string } | undefined, authField: i.authField as object | undefined })),
   invoiceGet: admin(async (_i, ctx) => m.getInvoice(ctx.wx())),
-  payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'mchid', { max: 20 })))),
+  // gift-card-api §8.1.1 sends sub_mch_id (the sub-merchant number).
+  payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'subMchId', { max: 20 })))),
+  // Pictures must be on WeChat's CDN before a card or shelf names them (gift-card-api §6.1).
+  imageUpload: admin(async (i, ctx) => {
+    const bytes = Buffer.from(str(i, 'imageBase64', { max: 1_400_000, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
+    return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, 'filename', { max: 64 }) ?? 'image'))
+  }),
   submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) }))),
   wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) }))),
 })

@@ -42,6 +42,8 @@ export interface EmuCode {
   /** the code was given to a friend, who received it under a new code: WeChat no longer knows it */
   giftedAway?: boolean
   mark?: { openid: string; until: number }
+  /** the openid that consumed a friend coupon online */
+  consumedBy?: string
   backgroundPicUrl?: string
   recordBalance?: string
   orderId?: string

@@ -100,8 +100,10 @@ export async function createShelf(store: Store, wx: WechatClient, page: GiftCard
 export async function updateShelf(store: Store, wx: WechatClient, page: GiftCardPage & { page_id: string }) {
   const cur = await store.get<ShelfDoc>(Collections.shelves, page.page_id)
   if (!cur) throw new AppError(ErrCode.NOT_FOUND, `no shelf ${page.page_id}`)
-  await wx.giftCardPage.update(page)
+  // page/update takes the whole shelf (gift-card-api §7.4 marks address, cells… required), so the
+  // merchant's change is applied to the shelf we hold and all of it is sent.
   const next = { ...cur.page, ...page }
+  await wx.giftCardPage.update(next)
   await store.update(Collections.shelves, page.page_id, { page: next, updatedAt: Date.now() })
   await putOnSale(store, next)
   return { pageId: page.page_id, link: shelfLink(page.page_id) }
@@ -173,6 +175,11 @@ async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ reco
   return { recorded: true }
 }
 
+/**
+ * giftcard_user_accept (§10.3): the friend has accepted. WeChat pushes no user_get_card for it, so the
+ * accepter is read from card/giftcard/order/get (accepter_openid) and each card still waiting for its
+ * holder gets it.
+ */
 export async function setShelfOrderState(store: Store, orderId: string, state: string, extra: Record<string, unknown> = {}) {
   await store.update(Collections.shelfOrders, orderId, { state, ...extra, updatedAt: Date.now() })
 }
@@ -265,7 +272,9 @@ export async function settleShelfGift(store: Store, wx: WechatClient, orderId: s
     const holder = returned ? order.open_id : c.accepter_openid || order.accepter_openid || ''
     if (!holder) continue
     const mpOpenid = await mpOpenidOf(store, holder)
-    await store.update(Collections.userCards, userCardId(c.card_id, c.code), { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() })
+    // Only from GIFTING, the state a card is in while it is being sent: a card since spent, refunded or
+    // removed keeps that state whatever order the events come in.
+    await store.updateIf(Collections.userCards, userCardId(c.card_id, c.code), { status: 'GIFTING' }, { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() })
   }
   await setShelfOrderState(store, orderId, returned ? 'RETURNED' : 'ACCEPTED', { order })
 }
@@ -280,7 +289,7 @@ export async function setInvoice(wx: WechatClient, input: { paymch?: { mchid: st
 
 export async function getInvoice(wx: WechatClient) {
   const [pay, auth] = await Promise.all([wx.invoice.getPayMch(), wx.invoice.getAuthField()])
-  return { paymch: pay.paymch_info, authField: { user_field: auth.user_field, biz_field: auth.biz_field } }
+  return { paymch: pay.paymch_info, authField: { user_field: auth.auth_field?.user_field, biz_field: auth.auth_field?.biz_field } }
 }
 
 /** user_authorize_invoice: fetch what the buyer authorized and keep it on the order. */

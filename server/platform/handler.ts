@@ -4,6 +4,7 @@
 import { AppError, ErrCode } from '../errors'
 import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
+import { merchantAdvice } from '../wechat/advice'
 import { WxApiError, WxRuleError, WxTransportError } from '../wechat/errors'
 import { instanceWechat } from './wechat'
 import { asInput, assertNoProtoKeys, type Input } from '../validate'
@@ -56,7 +57,10 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
       if (err instanceof WxRuleError) return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: err.message }
       if (err instanceof WxApiError || err instanceof WxTransportError) {
         log('warn', { fn, action, wechat: err.message })
-        return { errcode: ErrCode.UPSTREAM, errmsg: `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
+        // A retired API (45103), a missing permission or an IP off the whitelist (40164) is something
+        // only the merchant can fix: the message says what to do instead of WeChat's bare errmsg.
+        const advice = err instanceof WxApiError ? merchantAdvice(err.errcode, err.endpoint, err.errmsg) : undefined
+        return { errcode: ErrCode.UPSTREAM, errmsg: advice ?? `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
       }
       log('error', { fn, action, error: (err as Error)?.stack ?? String(err) })
       return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }

@@ -14,6 +14,18 @@ export const cardApi = {
   decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
   spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
+  /** The hosted-shelf order a shelf cell opened (order_id and openid from the jump). */
+  shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
+}
+
+export interface ShelfOrderView {
+  orderId: string
+  state: string
+  /** fen */
+  totalPrice: number
+  createTime: number
+  isChatRoom: boolean
+  cards: { cardId: string; code: string; price: number; title: string; balance: number; status: string }[]
 }
 
 export interface OrderView {
@@ -32,11 +44,13 @@ export const payApi = {
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
 }
 
+/** merchant.orderList's rows: every channel's orders, newest first. */
 export interface ShelfOrderRow {
   orderId: string
+  channel: 'mp' | 'checkout' | 'shelf'
   state: string
   totalPrice: number
-  cards: { cardId: string; code: string; price: number }[]
+  cards: { cardId: string; code?: string; price: number }[]
 }
 
 export const merchantApi = {

@@ -2,9 +2,17 @@
 import Taro, { useRouter } from '@tarojs/taro'
 import { useRef } from 'react'
 
-/** The current page's query parameters, decoded once by the framework. */
+/**
+ * The current page's query parameters, decoded once by the framework. In the H5 build (hash router) a
+ * link made by appending a query to the page's URL — as WeChat does to a shelf cell's url,
+ * `…/?order_id=…&openid=…#/pages/order/index` — carries it before the hash, so those are read too.
+ */
 export function usePageQuery(): Record<string, string | undefined> {
-  return useRouter().params
+  const params = useRouter().params
+  if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined' && window.location.search) {
+    return { ...Object.fromEntries(new URLSearchParams(window.location.search)), ...params }
+  }
+  return params
 }
 
 /** Runs `refresh` on pull-down and closes the spinner when it settles. */

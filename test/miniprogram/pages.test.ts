@@ -51,3 +51,21 @@ test('the merchant subpackage page refuses a non-admin', async () => {
   const page = await mp.renderPage('merchant/pages/home/index')
   await until(() => page.dom.textContent!.includes('MERCHANT_ADMIN_OPENIDS'), 'the refusal')
 })
+
+test('pages/order, opened by a shelf cell with order_id and openid (gift-card-api §14.2), shows the caller’s order', async () => {
+  const sa = 'oAliceServiceAccountOpenid01'
+  await cloud.db.createCollection('shelf_orders').catch(() => undefined)
+  await cloud.db.createCollection('identities').catch(() => undefined)
+  await cloud.db.collection('identities').add({ data: { _id: sa, mpOpenid: ALICE, updatedAt: 1 } })
+  await cloud.db.collection('shelf_orders').add({
+    data: {
+      _id: 'Z2y2rY4UxUZYitvVGA', state: 'ACCEPTED', recordedAt: 1, updatedAt: 1,
+      order: { order_id: 'Z2y2rY4UxUZYitvVGA', page_id: 'pg', trans_id: '4200', create_time: 1, pay_finish_time: 1, total_price: 10000, open_id: sa, accepter_openid: sa, card_list: [{ card_id: 'pGift100', price: 10000, code: '800000000001' }] },
+    },
+  })
+  const page = await mp.renderPage('pages/order/index', { order_id: 'Z2y2rY4UxUZYitvVGA', openid: sa })
+  await until(() => page.dom.textContent!.includes('订单 Z2y2rY4UxUZYitvVGA'), 'the order')
+  expect(page.dom.textContent).toContain('已领取')
+  expect(page.dom.textContent).toContain('卡号 800000000001 · 面值 ¥100.00 · 余额 ¥100.00')
+  expect(mp.calls.at(-1)).toEqual({ name: 'card', data: { action: 'shelfOrder', orderId: 'Z2y2rY4UxUZYitvVGA', openid: sa } })
+})

@@ -12,7 +12,7 @@ test('admins see cards, shelves and orders with their cards, and can refund', as
       case 'overview': return { errcode: 0, cards: 2, shelves: 1, orders: 1 }
       case 'cardList': return { errcode: 0, cards: [{ cardId: 'p100', title: '100 yuan card', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
       case 'shelfList': return { errcode: 0, shelves: [{ pageId: 'pg', title: 'Gift shop', link: 'https://mp.weixin.qq.com/bizmall/giftcard?page_id=pg', maintain: false }] }
-      case 'orderList': return { errcode: 0, total: 1, orders: [{ orderId: 'O1', state, totalPrice: 10000, cards: [{ cardId: 'p100', code: '123', price: 10000 }] }] }
+      case 'orderList': return { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state, totalPrice: 10000, cards: [{ cardId: 'p100', code: '123', price: 10000 }] }] }
       case 'orderRefund':
         refunded.push(d.orderId)
         state = 'REFUNDED'

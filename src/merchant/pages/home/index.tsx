@@ -2,7 +2,7 @@ import { Button, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useCloudData } from '../../../hooks/useCloudData'
-import { merchantApi } from '../../../services/api'
+import { merchantApi, type ShelfOrderRow } from '../../../services/api'
 import { formatYuan } from '../../../utils/money'
 
 async function loadMerchant() {
@@ -11,6 +11,9 @@ async function loadMerchant() {
   return { overview, cards: cards.cards, shelves: shelves.shelves, orders: orders.orders }
 }
 
+
+/** Where an order was paid: the Mini Program, a shop checkout, or WeChat's hosted shelf. */
+const CHANNEL_LABEL: Record<ShelfOrderRow['channel'], string> = { mp: '小程序', checkout: '收银', shelf: '货架' }
 export default function MerchantHome() {
   const [data, reload] = useCloudData(loadMerchant)
   const [notice, setNotice] = useState('')
@@ -55,15 +58,15 @@ export default function MerchantHome() {
                 <View className='row'>
                   <Text>{o.orderId}</Text>
                   <Text>
-                    ¥{formatYuan(o.totalPrice)} · {o.state}
+                    {CHANNEL_LABEL[o.channel]} · ¥{formatYuan(o.totalPrice)} · {o.state}
                   </Text>
                 </View>
-                {o.cards.map((c) => (
-                  <View className='muted' key={c.code}>
-                    {c.cardId} #{c.code} ¥{formatYuan(c.price)}
+                {o.cards.map((c, i) => (
+                  <View className='muted' key={`${c.cardId}:${c.code ?? i}`}>
+                    {c.cardId} {c.code ? `#${c.code}` : ''} ¥{formatYuan(c.price)}
                   </View>
                 ))}
-                {o.state !== 'REFUNDED' && (
+                {o.state !== 'REFUNDED' && o.channel !== 'checkout' && (
                   <Button className='btn' onClick={() => void refund(o.orderId)}>
                     Refund
                   </Button>
