@@ -8,7 +8,7 @@ import { processPending } from '../../server/domain/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant'
 import { prunePushNonces } from '../../server/domain/push-receiver'
 import { reconcileCards } from '../../server/domain/reconcile'
-import { refundLatePayments } from '../../server/domain/refunds'
+import { refundLatePayments, refundStrandedValue } from '../../server/domain/refunds'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
 import { ErrCode } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
@@ -46,6 +46,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       shelfOrders: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60),
       checkouts: () => expireCheckouts(store, wx, syncOptions()),
       latePayments: () => refundLatePayments(store, cloudPayGateway()),
+      strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
       pushNonces: () => prunePushNonces(store),
     })),
   }

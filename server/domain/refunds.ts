@@ -6,8 +6,9 @@
 //   (WeChat Pay answers a repeated out_refund_no with the first result), then ISSUED → REFUNDED.
 // - a payment that arrived for a cancelled checkout (REFUND_NEEDED) is refunded whole by the cron.
 import { AppError, ErrCode } from '../errors'
+import { createHash } from 'node:crypto'
 import { Collections } from '../store/collections'
-import type { Store } from '../store/port'
+import { where, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { post } from './ledger'
@@ -82,4 +83,35 @@ export async function refundLatePayments(store: Store, pay: PaymentGateway): Pro
     }),
   )
   return { refunded, failed }
+}
+
+/**
+ * The cron: value that reached a card after its order was refunded (a checkout leg credited back once
+ * the checkout was cancelled, after the merchant's refund had zeroed the card) goes back to the buyer
+ * through Cloud Pay too, so a refunded order never holds value. Each such amount is its own refund,
+ * keyed by the card's version when it was found, so a retry repeats the same refund number.
+ */
+export async function refundStrandedValue(store: Store, pay: PaymentGateway): Promise<{ refunded: number }> {
+  const cards = await store.find<UserCardDoc>(Collections.userCards, { status: 'UNAVAILABLE', balance: where.gt(0) }, { limit: 100 })
+  let refunded = 0
+  for (const card of cards) {
+    const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
+    if (!order || order.kind !== 'mp' || order.status !== 'REFUNDED') continue
+    const key = `${card._id}:v${card.version}`
+    const { entry } = await post(store, {
+      card: card._id, kind: 'refund', amount: (c) => -c.balance, entryId: `refund:${key}`, orderId: order._id, description: 'refunded after the order refund',
+      guard: (c) => {
+        if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
+      },
+      cardPatch: (c) => ({ syncedVersion: c.version + 1 }),
+    }).catch((err) => (err instanceof AppError && err.errcode === ErrCode.CONFLICT ? { entry: undefined } : Promise.reject(err)))
+    if (!entry) continue
+    const price = order.unitPrice ?? order.totalFee / order.quantity
+    const fee = Math.round((-entry.amount * price) / (order.unitValue || price))
+    const outRefundNo = `RF${createHash('sha256').update(key).digest('hex').slice(0, 30)}`
+    const res = await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee: fee })
+    if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS') throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}`)
+    refunded++
+  }
+  return { refunded }
 }
