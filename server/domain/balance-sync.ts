@@ -52,7 +52,7 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
       for (;;) {
         const cur = await store.get<UserCardDoc>(Collections.userCards, id)
         if (!cur || cur.syncedVersion >= cur.version) break
-        if (cur.status === 'DELETE' || cur.status === 'UNAVAILABLE') {
+        if (cur.status === 'DELETE' || cur.status === 'UNAVAILABLE' || cur.status === 'GIFTED') {
           // WeChat no longer shows this code; nothing to tell it.
           await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false })
           continue
