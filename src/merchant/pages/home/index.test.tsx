@@ -26,7 +26,7 @@ test('admins see cards, shelves and orders with their cards, and can refund', as
   fireEvent.click(screen.getByText('Refund'))
   expect(await screen.findByText('Order O1 refunded')).toBeTruthy()
   expect(refunded).toEqual(['O1'])
-  expect(await screen.findByText('¥100.00 · REFUNDED')).toBeTruthy()
+  expect(await screen.findByText('货架 · ¥100.00 · REFUNDED')).toBeTruthy()
 })
 
 test('everyone else sees the refusal', async () => {
