@@ -17,6 +17,11 @@ export interface GiftCardDoc extends StoredDoc {
   /** faces the buyer may choose (from the shelf's pic_item_list) */
   faces: string[]
   defaultMessage: string
+  brandName?: string
+  /** base_info.notice: how to use it, as the card bag shows it */
+  notice?: string
+  description?: string
+  servicePhone?: string
   onSale: boolean
   reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
   beginTime: number

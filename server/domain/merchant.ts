@@ -49,6 +49,9 @@ export async function createGiftCard(store: Store, wx: WechatClient, req: CardCr
       _id: card_id, cardId: card_id, title: bi.title, price, initBalance: body.init_balance ?? price,
       ...(body.background_pic_url ? { backgroundPicUrl: body.background_pic_url } : {}),
       faces: [], defaultMessage: '', onSale: false, reviewStatus: 'PENDING',
+      // What the card detail page shows a holder: the card's own notes and service phone.
+      ...(bi.brand_name ? { brandName: bi.brand_name } : {}), ...(bi.notice ? { notice: bi.notice } : {}),
+      ...(bi.description ? { description: bi.description } : {}), ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
       beginTime: fixed ? bi.date_info.begin_timestamp ?? 0 : 0, endTime: fixed ? bi.date_info.end_timestamp ?? 0 : 0, createdAt: now, updatedAt: now,
     })
   }

@@ -30,7 +30,34 @@ export function resetTaroStub() {
   pullDown = undefined
 }
 
+/** Taro's event bus, which NutUI's imperative Toast and Dialog use to reach their mounted instance. */
+const listeners = new Map<string, ((...args: unknown[]) => void)[]>()
+export const eventCenter = {
+  on: (name: string, fn: (...args: unknown[]) => void) => void listeners.set(name, [...(listeners.get(name) ?? []), fn]),
+  off: (name: string) => void listeners.delete(name),
+  trigger: (name: string, ...args: unknown[]) => (listeners.get(name) ?? []).forEach((fn) => fn(...args)),
+}
+export const getEnv = () => 'WEB'
+export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB' }
+export const getCurrentInstance = () => ({ router: { path: '/test', params: routerParams } })
+const systemInfo = () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, pixelRatio: 2, statusBarHeight: 20 })
+export const pxTransform = (px: number) => `${px}px`
+export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
+
 const Taro = {
+  getEnv,
+  ENV_TYPE,
+  eventCenter,
+  getCurrentInstance,
+  getSystemInfoSync: systemInfo,
+  getWindowInfo: systemInfo,
+  getDeviceInfo: systemInfo,
+  pxTransform,
+  nextTick,
+  createSelectorQuery: () => {
+    const q = { select: () => q, selectAll: () => q, boundingClientRect: () => q, exec: (cb?: (r: unknown[]) => void) => cb?.([]) }
+    return q
+  },
   cloud: {
     init: () => undefined,
     callFunction: async ({ name, data }: { name: string; data: Record<string, unknown> }) => {
