@@ -5,6 +5,9 @@ type CloudHandler = (data: Record<string, unknown>) => unknown | Promise<unknown
 
 export const cloudHandlers = new Map<string, CloudHandler>()
 export const navigations: string[] = []
+/** What the page's onShareAppMessage answers, once the page registered one. */
+export let shareHandler: (() => unknown) | undefined
+export const clipboard: string[] = []
 /** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
 export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
 const shown: (() => void)[] = []
@@ -28,6 +31,8 @@ export function resetTaroStub() {
   delete wxHandlers.requestPayment
   routerParams = {}
   pullDown = undefined
+  shareHandler = undefined
+  clipboard.length = 0
 }
 
 /** Taro's event bus, which NutUI's imperative Toast and Dialog use to reach their mounted instance. */
@@ -69,6 +74,22 @@ const Taro = {
   navigateTo: async ({ url }: { url: string }) => {
     navigations.push(url)
     return { errMsg: 'navigateTo:ok' }
+  },
+  redirectTo: async ({ url }: { url: string }) => {
+    navigations.push(url)
+    return { errMsg: 'redirectTo:ok' }
+  },
+  navigateBack: async () => {
+    navigations.push('back')
+    return { errMsg: 'navigateBack:ok' }
+  },
+  getCurrentPages: () => [{}],
+  useShareAppMessage: (fn: () => unknown) => {
+    shareHandler = fn
+  },
+  setClipboardData: async ({ data }: { data: string }) => {
+    clipboard.push(data)
+    return { errMsg: 'setClipboardData:ok' }
   },
   switchTab: async ({ url }: { url: string }) => {
     navigations.push(url)
