@@ -40,6 +40,7 @@ module.exports = {
       displayName: 'component',
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
+      setupFilesAfterEnv: ['<rootDir>/test/stubs/setup-component.ts'],
       moduleNameMapper: {
         '^@tarojs/components$': '<rootDir>/test/stubs/taro-components.tsx',
         '^@tarojs/taro$': '<rootDir>/test/stubs/taro.ts',

@@ -26,6 +26,17 @@ export default function Checkout() {
   const [chosen, setChosen] = useState<Card | undefined>()
   const [paying, setPaying] = useState<Paying>({ state: 'idle' })
   const inFlight = useRef(false)
+  // One confirmation pays once: the dialog may report a confirm more than once (tap and click in H5).
+  const confirming = useRef(false)
+  const askToConfirm = () => {
+    confirming.current = true
+    setPaying({ state: 'confirm' })
+  }
+  const confirmed = () => {
+    if (!confirming.current) return
+    confirming.current = false
+    void pay()
+  }
   const lines = MENU.filter((i) => (qty[i.id] ?? 0) > 0)
   const total = lines.reduce((s, i) => s + i.price * qty[i.id]!, 0)
   const split = chosen ? splitPayment(chosen.balance, total) : undefined
@@ -102,7 +113,7 @@ export default function Checkout() {
                 <Text>{t.checkout.wechatCovers}</Text>
                 <Text id='split-wechat'>{yuan(split.wechat)}</Text>
               </View>
-              <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy' || total === 0} onClick={() => setPaying({ state: 'confirm' })}>
+              <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy' || total === 0} onClick={askToConfirm}>
                 {paying.state === 'error' ? t.checkout.retryPay : t.checkout.pay(yuan(total))}
               </Button>
               {total === 0 && <View className='muted center'>{t.checkout.emptyOrder}</View>}
@@ -121,8 +132,11 @@ export default function Checkout() {
         content={split ? t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '') : ''}
         confirmText={t.common.confirm}
         cancelText={t.common.cancel}
-        onConfirm={() => void pay()}
-        onCancel={() => setPaying({ state: 'idle' })}
+        onConfirm={confirmed}
+        onCancel={() => {
+          confirming.current = false
+          setPaying({ state: 'idle' })
+        }}
       />
     </PageShell>
   )

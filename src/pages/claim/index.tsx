@@ -45,14 +45,16 @@ export default function ClaimPage() {
           const done = claiming.state === 'done' || (gift.status === 'CLAIMED' && gift.claimedByMe)
           return (
             <View className='envelope' id='envelope'>
-              <View className='envelope-seal'>
-                <IconGift size={28} color='#b8322a' />
-              </View>
-              <Text className='envelope-title' id='gift-from'>
-                {t.claim.from(gift.from)}
-              </Text>
-              <View className='blessing-text' id='gift-message'>
-                「{gift.message}」
+              <View className='envelope-top'>
+                <View className='envelope-seal'>
+                  <IconGift size={28} color='#b8322a' />
+                </View>
+                <Text className='envelope-title' id='gift-from'>
+                  {t.claim.from(gift.from)}
+                </Text>
+                <View className='envelope-blessing' id='gift-message'>
+                  「{gift.message}」
+                </View>
               </View>
               <CardFace face={gift.face} title={gift.title} amount={yuan(gift.amount)} />
               {done ? (

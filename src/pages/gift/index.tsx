@@ -30,16 +30,18 @@ export default function GiftPage() {
       <AsyncState value={data} onRetry={reload}>
         {({ gift }) => (
           <View className='envelope' id='envelope'>
-            <View className='envelope-head'>
-              <Text className='envelope-title'>{t.gift.envelope(gift.from)}</Text>
-              <Tag type={GIFT_TAG[gift.status]} id='gift-status'>
-                {t.giftStatus[gift.status]}
-              </Tag>
+            <View className='envelope-top'>
+              <View className='envelope-head'>
+                <Text className='envelope-title'>{t.gift.envelope(gift.from)}</Text>
+                <Tag type={GIFT_TAG[gift.status]} id='gift-status'>
+                  {t.giftStatus[gift.status]}
+                </Tag>
+              </View>
+              <View className='envelope-blessing' id='gift-message'>
+                「{gift.message}」
+              </View>
             </View>
             <CardFace face={gift.face} title={gift.title} amount={yuan(gift.amount)} />
-            <View className='blessing-text' id='gift-message'>
-              「{gift.message}」
-            </View>
             {gift.status === 'PENDING' && gift.mine && (
               <View>
                 <Button className='btn-block' type='primary' openType='share' id='share' onClick={() => process.env.TARO_ENV === 'h5' && void copyText(link).then(() => showToast(t.gift.linkLabel, 'success'))}>

@@ -124,15 +124,15 @@ export default function Index() {
                   {showInvalid && invalid.map((card) => <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c))} />)}
                 </View>
               )}
-              {d.merchant && (
-                <Button className='btn-block' fill='outline' onClick={() => void openPage('/merchant/pages/home/index')}>
-                  {t.home.merchant}
-                </Button>
-              )}
             </View>
           )
         }}
       </AsyncState>
+      {home.state === 'ready' && home.data.merchant && (
+        <Button className='btn-block' fill='outline' onClick={() => void openPage('/merchant/pages/home/index')}>
+          {t.home.merchant}
+        </Button>
+      )}
     </PageShell>
   )
 }

@@ -60,7 +60,8 @@ export default function Shop() {
   const buy = async () => {
     if (!chosen || inFlight.current) return
     inFlight.current = true
-    const input = { requestId: requestId.current, cardId: chosen.cardId, backgroundPicUrl: face, message: blessing || undefined }
+    // A blessing travels with a gift; a card bought for oneself carries none.
+    const input = { requestId: requestId.current, cardId: chosen.cardId, backgroundPicUrl: face, message: forFriend ? blessing || undefined : undefined }
     const onStep = (step: PurchaseStep) => setBuying({ state: 'busy', step })
     try {
       if (forFriend) {
@@ -122,9 +123,11 @@ export default function Shop() {
                 <View />
               </Section>
             )}
-            <Section title={t.shop.blessing}>
-              <TextArea className='blessing' value={blessing} maxLength={MAX_MESSAGE} showCount placeholder={t.shop.blessingPlaceholder} onChange={(v) => setMessage(v)} />
-            </Section>
+            {forFriend && (
+              <Section title={t.shop.blessing}>
+                <TextArea className='blessing' value={blessing} maxLength={MAX_MESSAGE} showCount placeholder={t.shop.blessingPlaceholder} onChange={(v) => setMessage(v)} />
+              </Section>
+            )}
             {forFriend && (
               <Section title={t.shop.signature}>
                 <Input className='input' value={from} maxlength={12} placeholder={t.shop.signaturePlaceholder} onInput={(e) => setFrom(e.detail.value)} />
