@@ -2,7 +2,7 @@
 // called as the first admin in MERCHANT_ADMIN_OPENIDS, creates two gift cards (100 and 500 yuan) and a
 // shelf with both. Never by writing emulator state.
 import type { LocalCloud } from './cloud/local-cloud'
-import { DEMO_FACES, demoFaceUrl } from './wechat/cdn'
+import { DEMO_FACES, demoFaceUrl } from './wechat/demo-faces'
 
 function giftCard(title: string, fen: number, mpUsername: string, FACES: string[]) {
   const now = Math.floor(Date.now() / 1000)
@@ -43,11 +43,11 @@ function giftCard(title: string, fen: number, mpUsername: string, FACES: string[
 }
 
 /**
- * `cdn` is the emulated WeChat CDN (the emulator's URL): the demo faces are served there, so the URLs
+ * `o.cdn` is the emulated WeChat CDN (the emulator's URL): the demo faces are served there, so the URLs
  * the card bag shows load in a browser too.
  */
-export async function seedDemoMerchant(cloud: LocalCloud, admin: string, cdn: string): Promise<'seeded' | 'present'> {
-  const FACES = DEMO_FACES.map((n) => demoFaceUrl(cdn, n))
+export async function seedDemoMerchant(cloud: LocalCloud, admin: string, o: { cdn: string }): Promise<'seeded' | 'present'> {
+  const FACES = DEMO_FACES.map((n) => demoFaceUrl(o.cdn, n))
   const call = async (data: Record<string, unknown>) => {
     const r = (await cloud.runtime.invoke('merchant', data, { openid: admin, source: 'wx_client' })) as Record<string, unknown>
     if (r.errcode !== 0) throw new Error(`seeding the demo merchant: merchant.${String(data.action)} failed: ${String(r.errmsg)}`)

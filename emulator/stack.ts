@@ -91,7 +91,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   })
   for (const name of DEMO_PEOPLE) wechat.users.ensure(name)
   const admin = (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
-  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, wechat.url)
+  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, { cdn: wechat.url })
 
   const preview =
     opts.preview === false

@@ -45,6 +45,11 @@ afterAll(() => Promise.all([stack.stop(), quick.stop()]))
 test('alice gives a paid card with her face and blessing; bob sees sender, blessing and face, claims it into his card bag; alice sees CLAIMED', async () => {
   const { p: alice, orderId } = await buyPaid(stack, 'alice')
   const face = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.cardId === card100)!.faces[1]
+  // The demo faces load from the emulated WeChat CDN, as a browser would fetch them.
+  const img = await fetch(face)
+  expect([img.status, img.headers.get('content-type')]).toEqual([200, 'image/jpeg'])
+  expect([...new Uint8Array(await img.arrayBuffer()).slice(0, 3)]).toEqual([0xff, 0xd8, 0xff])
+  expect((await fetch(`${stack.wechat.url}/mmbiz_jpg/no-such-face/0`)).status).toBe(404)
   const sent = await alice.fn('gift', { action: 'send', orderId, message: '生日快乐！', face, from: '爱丽丝' })
   expect(sent).toMatchObject({ errcode: 0, giftId: expect.stringMatching(/^GF[0-9a-f]{24}$/), share: { title: '爱丽丝送你一张100元礼品卡', path: `/pages/claim/index?giftId=${sent.giftId}`, imageUrl: face } })
   // The given card is no longer alice's to add, nor listed as waiting for her card bag.

@@ -31,4 +31,3 @@ export { default as IconRefresh } from '@nutui/icons-react-taro/dist/es/icons/Re
 export { default as IconPhone } from '@nutui/icons-react-taro/dist/es/icons/Phone.js'
 export { default as IconSuccess } from '@nutui/icons-react-taro/dist/es/icons/Success.js'
 export { default as IconScan } from '@nutui/icons-react-taro/dist/es/icons/Scan.js'
-export { default as IconShare } from '@nutui/icons-react-taro/dist/es/icons/Share.js'

@@ -3,7 +3,7 @@ import { AsyncState } from '../../components/AsyncState'
 import { CardFace } from '../../components/CardFace'
 import { useToast } from '../../components/Notice'
 import { PageShell } from '../../components/PageShell'
-import { Button, IconShare, Tag } from '../../components/ui'
+import { Button, Tag } from '../../components/ui'
 import { useCloudData } from '../../hooks/useCloudData'
 import { giftApi } from '../../services/api'
 import { copyText, openTab, usePageQuery, usePageShow, useShare } from '../../services/page'
@@ -45,7 +45,7 @@ export default function GiftPage() {
             {gift.status === 'PENDING' && gift.mine && (
               <View>
                 <Button className='btn-block' type='primary' openType='share' id='share' onClick={() => process.env.TARO_ENV === 'h5' && void copyText(link).then(() => showToast(t.gift.linkLabel, 'success'))}>
-                  <IconShare size={14} /> {t.gift.share}
+                  {t.gift.share}
                 </Button>
                 <View className='muted center'>{t.gift.shareHint}</View>
                 {process.env.TARO_ENV === 'h5' && (

@@ -1,4 +1,4 @@
-// The emulated WeChat image CDN (mmbiz.qpic.cn's stand-in) for the demo card faces that ship with the
+// The demo card faces on the emulated WeChat image CDN (mmbiz.qpic.cn's stand-in) that ship with the
 // project (emulator/assets/faces/, drawn by scripts/make-art.ts): `GET /mmbiz_jpg/<name>/0` serves
 // <name>.jpg, so a face URL has the shape of a real one and loads in the browser, the H5 preview and
 // the emulated card bag alike. Self-contained: one route added to the emulator's list.
@@ -14,7 +14,7 @@ export const DEMO_FACES = ['demo-face-red', 'demo-face-gold', 'demo-face-blue'] 
 /** The CDN URL of a demo face on the emulator at `base`. */
 export const demoFaceUrl = (base: string, name: string) => `${base}/mmbiz_jpg/${name}/0`
 
-export const cdnRoute: Route = {
+export const demoFacesRoute: Route = {
   method: 'GET',
   pattern: /^\/mmbiz_jpg\/([a-z0-9-]{1,64})\/0$/,
   handler: (_req, res, _url, [name]) => {
