@@ -64,6 +64,8 @@ export interface GiftView {
   mine: boolean
   /** the caller claimed it */
   claimedByMe: boolean
+  /** gift.get only: the card is in the claimer's card bag (false: claimed, add sheet not completed) */
+  added?: boolean
 }
 
 /** Gift ids are random (the link is the only thing a friend has): GF + 24 hex digits. */
@@ -144,7 +146,13 @@ async function giftOf(store: Store, giftId: string): Promise<GiftDoc> {
 export async function getGift(store: Store, caller: string, giftId: string, nowMs = Date.now()): Promise<{ gift: GiftView }> {
   let g = await giftOf(store, giftId)
   if (g.status === 'PENDING' && g.expiresAt <= nowMs) g = (await returnGift(store, g._id, nowMs)) ?? (await giftOf(store, giftId))
-  return { gift: toGiftView(g, caller, nowMs) }
+  const view = toGiftView(g, caller, nowMs)
+  // The claimer (or the giver) may see whether the card reached the card bag; a claim page opened by
+  // anyone else learns nothing more.
+  if (g.status === 'CLAIMED' && (view.claimedByMe || view.mine)) {
+    view.added = (await store.get<EntitlementDoc>(Collections.entitlements, g.entitlementId))?.status === 'ADDED'
+  }
+  return { gift: view }
 }
 
 /**

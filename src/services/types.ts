@@ -66,6 +66,8 @@ export interface Gift {
   returnedAt?: number
   mine: boolean
   claimedByMe: boolean
+  /** claimed, and the card is in the claimer's card bag (gift.get, for the claimer and the giver) */
+  added?: boolean
 }
 
 export interface Share {

@@ -87,6 +87,7 @@ test('a second claim by the same friend before adding answers a freshly signed c
   const before = (await funded(stack, 'bob')).length
   const [a, b] = await Promise.all([bob.fn('gift', { action: 'claim', giftId }), bob.fn('gift', { action: 'claim', giftId })])
   expect([a.errcode, b.errcode]).toEqual([0, 0])
+  expect((await bob.fn('gift', { action: 'get', giftId })).gift).toMatchObject({ status: 'CLAIMED', claimedByMe: true, added: false })
   const outer = (r: Json) => JSON.parse(r.cardList[0].cardExt).outer_str
   expect(outer(a)).toBe(outer(b))
   const added = await bob.emu('/__emu/client/addCard', { user: 'bob', cardList: [...a.cardList, ...b.cardList] })
@@ -95,6 +96,9 @@ test('a second claim by the same friend before adding answers a freshly signed c
   expect(results.map((r) => r.errcode).sort()).toEqual([0, 1006])
   await settle(stack)
   expect((await funded(stack, 'bob')).filter((c) => c.balance === 10000)).toHaveLength(before + 1)
+  expect((await bob.fn('gift', { action: 'get', giftId })).gift.added).toBe(true)
+  // A stranger holding the link learns nothing about the card bag.
+  expect((await person(stack, 'carol').fn('gift', { action: 'get', giftId })).gift.added).toBeUndefined()
 })
 
 test('two friends claim at once: exactly one wins', async () => {

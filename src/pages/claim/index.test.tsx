@@ -65,3 +65,17 @@ test('an unknown gift link', async () => {
   render(<ClaimPage />)
   expect(await screen.findByText('没有找到这份礼物')).toBeTruthy()
 })
+
+test('claimed but the add sheet was closed: 放入卡包 claims again and adds the card', async () => {
+  let added = false
+  cloudHandlers.set('gift', (d) => (d.action === 'get' ? { errcode: 0, gift: gift({ status: 'CLAIMED', claimedByMe: true, added }) } : { errcode: 0, giftId: 'GF1', cardList: [{ cardId: 'p', cardExt: '{}' }] }))
+  cloudHandlers.set('card', () => {
+    added = true
+    return { errcode: 0, cards: [] }
+  })
+  wxHandlers.addCard = (list) => list.map(() => ({ cardId: 'p', cardExt: '{}', code: 'ENC', isSuccess: true }))
+  render(<ClaimPage />)
+  fireEvent.click(await screen.findByText('放入卡包'))
+  expect(await screen.findByText(/已领取，礼品卡已放入你的卡包/)).toBeTruthy()
+  expect(added).toBe(true)
+})

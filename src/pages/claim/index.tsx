@@ -42,7 +42,9 @@ export default function ClaimPage() {
     <PageShell title={t.claim.title} className='claim-page'>
       <AsyncState value={data} onRetry={reload}>
         {({ gift }) => {
-          const done = claiming.state === 'done' || (gift.status === 'CLAIMED' && gift.claimedByMe)
+          const done = claiming.state === 'done' || (gift.status === 'CLAIMED' && gift.claimedByMe && gift.added !== false)
+          // Claimed, but the add sheet was closed: claiming again signs the card for the card bag anew.
+          const canClaim = gift.status === 'PENDING' || (gift.status === 'CLAIMED' && gift.claimedByMe)
           return (
             <View className='envelope' id='envelope'>
               <View className='envelope-top'>
@@ -73,9 +75,9 @@ export default function ClaimPage() {
                     {t.gift.title}
                   </Button>
                 </View>
-              ) : gift.status === 'PENDING' ? (
+              ) : canClaim ? (
                 <Button className='btn-block' type='primary' id='claim' loading={claiming.state === 'busy'} disabled={claiming.state === 'busy'} onClick={() => void claim()}>
-                  {claiming.state === 'busy' ? t.claim.claiming : t.claim.claim}
+                  {claiming.state === 'busy' ? t.claim.claiming : gift.status === 'CLAIMED' ? t.home.addToBag : t.claim.claim}
                 </Button>
               ) : (
                 <View className='note center' id='not-claimable'>
