@@ -82,7 +82,8 @@ async function putOnSale(store: Store, page: GiftCardPage): Promise<void> {
     const faces = (theme.pic_item_list ?? []).map((p) => p.background_pic_url)
     const message = theme.pic_item_list?.find((p) => p.default_gifting_msg)?.default_gifting_msg ?? ''
     for (const item of theme.item_list ?? []) {
-      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
+      // The theme's title is what the shop groups the card under (送给重要的人, 生日快乐, …).
+      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(theme.title ? { theme: theme.title } : {}), ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
     }
   }
 }

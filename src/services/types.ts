@@ -104,6 +104,8 @@ export interface ShopItem {
   faces: string[]
   /** the shelf's default blessing */
   defaultMessage: string
+  /** the shelf theme it is sold under */
+  theme?: string
 }
 
 export interface MerchantOverview {

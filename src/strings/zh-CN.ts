@@ -50,6 +50,7 @@ export const zhCN = {
     empty: '暂时没有在售的礼品卡',
     forFriend: '送给好友',
     forMe: '给自己买',
+    chooseTheme: '选择主题',
     chooseAmount: '选择面额',
     chooseFace: '选择卡面',
     quantity: '数量',

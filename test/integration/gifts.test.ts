@@ -44,7 +44,9 @@ afterAll(() => Promise.all([stack.stop(), quick.stop()]))
 
 test('alice gives a paid card with her face and blessing; bob sees sender, blessing and face, claims it into his card bag; alice sees CLAIMED', async () => {
   const { p: alice, orderId } = await buyPaid(stack, 'alice')
-  const face = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.cardId === card100)!.faces[1]
+  const item = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.cardId === card100)!
+  expect(item.theme).toBe('送给重要的人')
+  const face = item.faces[1] as string
   // The demo faces load from the emulated WeChat CDN, as a browser would fetch them.
   const img = await fetch(face)
   expect([img.status, img.headers.get('content-type')]).toEqual([200, 'image/jpeg'])

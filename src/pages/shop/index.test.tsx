@@ -133,3 +133,14 @@ test('empty shelf and unreachable cloud', async () => {
   render(<Shop />)
   expect(await screen.findByText('网络不太稳定，请稍后再试')).toBeTruthy()
 })
+
+test('a shelf with several themes: choosing a theme shows its cards', async () => {
+  cloudHandlers.set('card', () => ({ errcode: 0, items: [{ ...items[0], theme: '生日快乐' }, { ...items[1], theme: '感谢有你' }] }))
+  render(<Shop />)
+  expect(await screen.findByText('选择主题')).toBeTruthy()
+  expect(screen.getByText('¥100.00', { selector: '.chip-price' })).toBeTruthy()
+  expect(screen.queryByText('¥500.00', { selector: '.chip-price' })).toBeNull()
+  fireEvent.click(screen.getByText('感谢有你'))
+  expect(screen.getByText('¥500.00', { selector: '.chip-price' })).toBeTruthy()
+  expect(screen.queryByText('¥100.00', { selector: '.chip-price' })).toBeNull()
+})

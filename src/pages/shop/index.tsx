@@ -14,6 +14,14 @@ import type { Card, ShopItem } from '../../services/types'
 import { t } from '../../strings'
 import { yuan } from '../../utils/money'
 
+/** The shelf's themes in shelf order; cards without one are under an unnamed theme. */
+const themesOf = (items: ShopItem[]) => [...new Set(items.map((i) => i.theme ?? ''))].filter(Boolean)
+const inTheme = (items: ShopItem[], theme: string | undefined) => {
+  const names = themesOf(items)
+  const current = theme ?? names[0]
+  return names.length > 1 && current ? items.filter((i) => i.theme === current) : items
+}
+
 type Buying = { state: 'idle' } | { state: 'busy'; step: PurchaseStep } | { state: 'done'; cards: Card[] } | { state: 'error'; message: string }
 
 const MAX_MESSAGE = 100
@@ -21,6 +29,7 @@ const MAX_MESSAGE = 100
 export default function Shop() {
   const [shop, reload] = useCloudData(() => cardApi.shop())
   const [forFriend, setForFriend] = useState(true)
+  const [theme, setTheme] = useState<string | undefined>()
   const [chosen, setChosen] = useState<ShopItem | undefined>()
   const [face, setFace] = useState<string | undefined>()
   const [quantity, setQuantity] = useState(1)
@@ -99,9 +108,20 @@ export default function Shop() {
               </View>
             </View>
             {chosen && <CardFace face={face} title={chosen.title} amount={yuan(chosen.price)} />}
+            {themesOf(d.items).length > 1 && (
+              <Section title={t.shop.chooseTheme}>
+                <View className='chips' id='themes'>
+                  {themesOf(d.items).map((name) => (
+                    <View className={`chip chip-theme ${(theme ?? themesOf(d.items)[0]) === name ? 'chip-on' : ''}`} key={name} onClick={() => setTheme(name)}>
+                      <Text className='chip-title'>{name}</Text>
+                    </View>
+                  ))}
+                </View>
+              </Section>
+            )}
             <Section title={t.shop.chooseAmount}>
               <View className='chips'>
-                {d.items.map((item) => (
+                {inTheme(d.items, theme).map((item) => (
                   <View className={`chip ${chosen?.cardId === item.cardId ? 'chip-on' : ''}`} key={item.cardId} onClick={() => choose(item)} data-card={item.cardId}>
                     <Text className='chip-title'>{item.title}</Text>
                     <Text className='chip-price'>{yuan(item.price)}</Text>
