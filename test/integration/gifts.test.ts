@@ -175,3 +175,13 @@ describe('24 hours unclaimed (GIFT_EXPIRY_S=1 on this stack)', () => {
     expect((await person(quick, 'bob').fn('gift', { action: 'listReceived' })).gifts).toEqual([])
   })
 })
+
+test('a gift whose order the merchant refunds can no longer be claimed, and the giver is refunded in full', async () => {
+  const { p: alice, orderId } = await buyPaid(stack, 'alice')
+  const { giftId } = await alice.fn('gift', { action: 'send', orderId })
+  const refund = await person(stack, 'carol').fn('merchant', { action: 'orderRefund', orderId })
+  expect(refund.errcode).toBe(0)
+  expect(await person(stack, 'bob').fn('gift', { action: 'claim', giftId })).toMatchObject({ errcode: 1006, reason: 'GIFT_UNAVAILABLE' })
+  const payments = (await (await fetch(`${stack.wechat.url}/__emu/payments`)).json()).payments as Json[]
+  expect(payments.find((x) => x.outTradeNo === orderId)).toMatchObject({ paid: true, totalFee: 10000, refunded: 10000 })
+})
