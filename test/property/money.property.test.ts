@@ -28,7 +28,7 @@ type Action =
   | { t: 'add'; order: number; pushFirst: boolean }
   | { t: 'losePushes'; event: 'user_get_card' | 'user_gifting_card'; times: number }
   | { t: 'gift'; card: number }
-  | { t: 'giftSend'; order: number }
+  | { t: 'giftSend'; order: number; fresh: boolean; who: number }
   | { t: 'giftClaim'; gift: number; by: number; rival: boolean; add: boolean }
   | { t: 'giftWait' }
   | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
@@ -43,7 +43,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('add' as const), order: fc.nat(20), pushFirst: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('losePushes' as const), event: fc.constantFrom('user_get_card' as const, 'user_gifting_card' as const), times: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('gift' as const), card: fc.nat(20) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('giftSend' as const), order: fc.nat(20) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('giftSend' as const), order: fc.nat(20), fresh: fc.boolean(), who: fc.nat(1) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('giftClaim' as const), gift: fc.nat(20), by: fc.nat(2), rival: fc.boolean(), add: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('giftWait' as const) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('spend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), retries: fc.constantFrom(1 as const, 2 as const) }) },
@@ -121,7 +121,14 @@ async function run(w: World, a: Action): Promise<void> {
       return
     }
     case 'giftSend': {
-      const o = pick(w.orders, a.order)
+      // Buy for a friend (a fresh paid order), or give a card of an order bought earlier.
+      if (a.fresh) {
+        const who = PEOPLE[a.who]!
+        const r = await person(s, who).fn('pay', { action: 'createOrder', cardId: w.cardId, requestId: nextRequestId() })
+        if (r.errcode !== 0) return
+        w.orders.push({ orderId: r.orderId, who, payment: r.payment })
+      }
+      const o = a.fresh ? w.orders[w.orders.length - 1] : pick(w.orders, a.order)
       if (!o) return
       // Buy-for-a-friend pays, then wraps: an unpaid order is paid first (a repeat payment is refused).
       if (o.payment) await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })
@@ -133,7 +140,8 @@ async function run(w: World, a: Action): Promise<void> {
       return
     }
     case 'giftClaim': {
-      const giftId = pick(w.gifts, a.gift)
+      // The newest gift half the time (a friend opens the link soon), else any earlier one.
+      const giftId = a.gift % 2 ? w.gifts[w.gifts.length - 1] : pick(w.gifts, a.gift)
       if (!giftId) return
       // carol as well as alice and bob: the giver may try her own gift, a rival may claim at the same time.
       const names = [...PEOPLE, 'carol'] as const
