@@ -104,7 +104,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         })
   // The shelf's refund and invoice cells open the Mini Program's order page (here its H5 build).
   const orderPageUrl = `${preview?.url ?? `http://127.0.0.1:${port(env, 'H5_PORT', 10086)}`}/#/pages/order/index`
-  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, { orderPageUrl })
+  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, { cdn: wechat.url, orderPageUrl })
 
   return {
     env,

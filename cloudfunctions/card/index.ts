@@ -1,6 +1,8 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
 import { adoptByUnionid, decryptForCaller, pendingOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
-import { listOnSale } from '../../server/domain/gift-cards'
+import { listOnSale, type GiftCardDoc } from '../../server/domain/gift-cards'
+import { returnExpiredGifts } from '../../server/domain/gifts'
+import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledger'
 import { shelfOrderForCaller } from '../../server/domain/order-view'
 import { spend } from '../../server/domain/spending'
@@ -17,6 +19,15 @@ const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }
 /** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
 const MAX_SPEND_FEN = 100_000_000
 
+/** What the card detail page shows besides the balance: the card's own notes and service phone. */
+function cardInfo(def: GiftCardDoc | null) {
+  if (!def) return {}
+  return {
+    ...(def.brandName ? { brandName: def.brandName } : {}), ...(def.notice ? { notice: def.notice } : {}),
+    ...(def.description ? { description: def.description } : {}), ...(def.servicePhone ? { servicePhone: def.servicePhone } : {}),
+  }
+}
+
 export const main = createHandler('card', {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
@@ -26,13 +37,15 @@ export const main = createHandler('card', {
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
     await adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid })
+    // Gifts of the caller's that waited too long come back before their cards are listed.
+    await returnExpiredGifts(ctx.store, Date.now(), mpOpenid)
     const [cards, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
     return { cards, pending }
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
-    const { entries } = await historyOf(ctx.store, card._id)
-    return { card: toCardView(card), history: entries }
+    const [{ entries, total }, def] = await Promise.all([historyOf(ctx.store, card._id), ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId)])
+    return { card: toCardView(card), history: entries, total, info: cardInfo(def) }
   },
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))

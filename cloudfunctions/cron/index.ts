@@ -1,9 +1,10 @@
 // cron: timer-triggered upkeep (config.json: every 5 minutes): credentials ahead of expiry, events not
 // yet processed, balances WeChat has not confirmed, cards whose status WeChat has not confirmed
-// recently, hosted-shelf orders a push may have missed, abandoned checkouts, and payments that arrived
+// recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
 // for cancelled checkouts (refunded). Only the timer (or the console) may run it.
 import { syncDirty } from '../../server/domain/balance-sync'
 import { expireCheckouts } from '../../server/domain/checkout'
+import { returnExpiredGifts } from '../../server/domain/gifts'
 import { processPending } from '../../server/domain/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant'
 import { prunePushNonces } from '../../server/domain/push-receiver'
@@ -48,6 +49,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       latePayments: () => refundLatePayments(store, cloudPayGateway()),
       strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
       pushNonces: () => prunePushNonces(store),
+      gifts: () => returnExpiredGifts(store),
     })),
   }
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readJson, sendJson, serve, type Route } from '../http'
 import { handleApi, type Endpoint } from './api'
+import { demoFacesRoute } from './demo-faces'
 import { basicsApi } from './api-basics'
 import { cardApi } from './api-card'
 import { codeApi } from './api-code'
@@ -99,6 +100,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
   }
 
   const routes: Route[] = [
+    demoFacesRoute,
     { method: 'POST', pattern: /^\/__emu\/users$/, handler: async (req, res) => sendJson(res, 200, users.ensure((await readJson(req)).name as string)) },
     { method: 'GET', pattern: /^\/__emu\/users$/, handler: (_q, res) => sendJson(res, 200, { users: users.all() }) },
     { method: 'GET', pattern: /^\/__emu\/bag\/([^/]+)$/, handler: (_q, res, _u, [name]) => client(() => bag(p, name!))(_q, res) },

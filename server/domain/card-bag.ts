@@ -37,8 +37,9 @@ export async function signCardExt(store: Store, wx: WechatClient, caller: Caller
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
-  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter((e) => e.status === 'READY')
-  if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag`)
+  // A card given to a friend (giftId) is theirs to add once claimed, or the sender's again once returned.
+  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid)
+  if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
   // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
   // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
   const apiTicket = await wx.cardTicket.get()
@@ -120,12 +121,13 @@ export async function recordAdded(store: Store, wx: WechatClient, caller: Caller
 
 /** Paid cards of the caller's that are not in the card bag yet (a cancelled add sheet, a closed page). */
 export async function pendingOf(store: Store, mpOpenid: string) {
-  const ready = await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid, status: 'READY' }, { limit: 100 })
+  const ready = (await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid, status: 'READY' }, { limit: 100 })).filter((e) => !e.giftId)
   const byOrder = new Map<string, EntitlementDoc[]>()
   for (const e of ready) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e])
   const orders = await Promise.all([...byOrder.keys()].map((id) => store.get<OrderDoc>(Collections.orders, id)))
   return orders
-    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED')
+    // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
+    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
     .map((o) => ({ orderId: o._id, cardId: o.cardId, title: o.title ?? '', price: o.unitPrice ?? o.totalFee, count: byOrder.get(o._id)!.length, ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}) }))
 }
 

@@ -9,6 +9,7 @@ import type { Store } from '../store/port'
 import { withConflictRetry } from './retry'
 import { giftCardDef } from './gift-cards'
 import type { LedgerEntryDoc } from './ledger'
+import type { GiftDoc } from './gifts'
 import type { EntitlementDoc, OrderDoc } from './order-types'
 import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
 
@@ -34,24 +35,36 @@ export async function redeemEntitlement(store: Store, entId: string, cardId: str
   if (!first || first.cardId !== cardId) return { outcome: 'void' }
   // Read once outside the transaction: the definition and the order do not change what a card is worth.
   const [def, order] = await Promise.all([giftCardDef(store, cardId), store.get<OrderDoc>(Collections.orders, first.orderId)])
+  // A given card shows the face and blessing the giver chose for the gift, and who sent it.
+  const gift = first.giftId ? await store.get<GiftDoc>(Collections.gifts, first.giftId) : null
+  const face = gift?.face ?? order?.backgroundPicUrl ?? def.backgroundPicUrl
+  const message = gift ? gift.message : order?.message
   return withConflictRetry(() =>
     store.transaction(async (tx): Promise<Redeemed> => {
       const [ent, cur] = await Promise.all([tx.get<EntitlementDoc>(Collections.entitlements, entId), tx.get<UserCardDoc>(Collections.userCards, id)])
       if (!ent) return { outcome: 'void' }
       if (ent.status === 'ADDED') return ent.code === code && cur ? { outcome: 'funded', card: cur, fresh: false } : { outcome: 'spent' }
       if (ent.status !== 'READY') return { outcome: 'void' }
+      if (ent.giftId) {
+        // Given to a friend: nobody may add it while the gift waits, and once claimed only the claimer
+        // (a cardExt the giver signed before giving it carries no value).
+        const g = await tx.get<GiftDoc>(Collections.gifts, ent.giftId)
+        if (!g || g.status !== 'CLAIMED' || g.claimerMpOpenid !== ent.mpOpenid) return { outcome: 'void' }
+        if (holder.mpOpenid && holder.mpOpenid !== ent.mpOpenid) return { outcome: 'void' }
+      }
       if (cur?.funded) return { outcome: 'code-funded', card: cur }
       const now = Date.now()
       const base = cur ?? newUserCard(cardId, code, {
         title: def.title, beginTime: def.beginTime, endTime: def.endTime,
-        ...((order?.backgroundPicUrl ?? def.backgroundPicUrl) ? { backgroundPicUrl: order?.backgroundPicUrl ?? def.backgroundPicUrl } : {}),
-        ...(order?.message ? { message: order.message } : {}),
+        ...(face ? { backgroundPicUrl: face } : {}),
+        ...(message ? { message } : {}),
+        ...(gift ? { giftFrom: gift.from, giftId: gift._id } : {}),
       })
       const version = base.version + 1
       const card: UserCardDoc = {
         ...base,
         // The buyer is whoever paid, unless the Mini Program or an earlier join already named the holder.
-        mpOpenid: base.mpOpenid || holder.mpOpenid || ent.mpOpenid,
+        mpOpenid: ent.giftId ? ent.mpOpenid : base.mpOpenid || holder.mpOpenid || ent.mpOpenid,
         ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}),
         ...(holder.unionid && !base.unionid ? { unionid: holder.unionid } : {}),
         orderId: ent.orderId, entitlementId: ent._id, balance: base.balance + ent.value, version, funded: true,

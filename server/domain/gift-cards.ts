@@ -17,6 +17,13 @@ export interface GiftCardDoc extends StoredDoc {
   /** faces the buyer may choose (from the shelf's pic_item_list) */
   faces: string[]
   defaultMessage: string
+  /** the shelf theme it is sold under */
+  theme?: string
+  brandName?: string
+  /** base_info.notice: how to use it, as the card bag shows it */
+  notice?: string
+  description?: string
+  servicePhone?: string
   onSale: boolean
   reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
   beginTime: number
@@ -32,6 +39,7 @@ export interface ShopItem {
   backgroundPicUrl?: string
   faces: string[]
   defaultMessage: string
+  theme?: string
 }
 
 /** The shop: cards on a live shelf and valid long enough to sell (sales.ts). */
@@ -40,7 +48,7 @@ export async function listOnSale(store: Store, nowMs = Date.now()): Promise<Shop
     store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 }),
     cardsOnLiveShelves(store),
   ])
-  return docs.filter((d) => !notSaleableReason(d, live, nowMs)).map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
+  return docs.filter((d) => !notSaleableReason(d, live, nowMs)).map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.theme ? { theme: d.theme } : {}), ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
 }
 
 export async function giftCardDef(store: Store, cardId: string): Promise<GiftCardDoc> {

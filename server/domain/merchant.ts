@@ -49,6 +49,9 @@ export async function createGiftCard(store: Store, wx: WechatClient, req: CardCr
       _id: card_id, cardId: card_id, title: bi.title, price, initBalance: body.init_balance ?? price,
       ...(body.background_pic_url ? { backgroundPicUrl: body.background_pic_url } : {}),
       faces: [], defaultMessage: '', onSale: false, reviewStatus: 'PENDING',
+      // What the card detail page shows a holder: the card's own notes and service phone.
+      ...(bi.brand_name ? { brandName: bi.brand_name } : {}), ...(bi.notice ? { notice: bi.notice } : {}),
+      ...(bi.description ? { description: bi.description } : {}), ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
       beginTime: fixed ? bi.date_info.begin_timestamp ?? 0 : 0, endTime: fixed ? bi.date_info.end_timestamp ?? 0 : 0, createdAt: now, updatedAt: now,
     })
   }
@@ -79,7 +82,8 @@ async function putOnSale(store: Store, page: GiftCardPage): Promise<void> {
     const faces = (theme.pic_item_list ?? []).map((p) => p.background_pic_url)
     const message = theme.pic_item_list?.find((p) => p.default_gifting_msg)?.default_gifting_msg ?? ''
     for (const item of theme.item_list ?? []) {
-      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
+      // The theme's title is what the shop groups the card under (送给重要的人, 生日快乐, …).
+      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(theme.title ? { theme: theme.title } : {}), ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
     }
   }
 }

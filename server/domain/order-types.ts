@@ -48,6 +48,8 @@ export interface EntitlementDoc extends StoredDoc {
   /** fen: the balance the card is issued with when added */
   value: number
   code?: string
+  /** the gift holding this entitlement (gifts.ts); '' or absent when it is not given */
+  giftId?: string
   createdAt?: number
   addedAt?: number
   refundedAt?: number

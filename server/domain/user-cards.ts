@@ -26,6 +26,9 @@ export interface UserCardDoc extends StoredDoc {
   message?: string
   /** GIFTED: the friend's card that took this card's value */
   giftedTo?: string
+  /** received as a gift (gifts.ts): its id and the name the giver signed with */
+  giftId?: string
+  giftFrom?: string
   title: string
   /** fen */
   balance: number
@@ -56,6 +59,10 @@ export interface CardView {
   beginTime: number
   endTime: number
   backgroundPicUrl?: string
+  /** the blessing that came with the card */
+  message?: string
+  /** the giver's name, for a card received as a gift */
+  giftFrom?: string
 }
 
 export const userCardId = (cardId: string, code: string) => `${cardId}:${code}`
@@ -75,6 +82,8 @@ export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, no
 export function toCardView(doc: UserCardDoc): CardView {
   const view: CardView = { cardId: doc.cardId, code: doc.code, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
+  if (doc.message) view.message = doc.message
+  if (doc.giftFrom) view.giftFrom = doc.giftFrom
   return view
 }
 

@@ -3,11 +3,11 @@
 // The page names each purchase with a requestId, so a double tap or a retry after an error is the same
 // order and never a second charge; a paid card whose add sheet was cancelled stays "pending" in My
 // cards, where addPaidCards puts it into the card bag later.
-import { cardApi, payApi } from '../services/api'
-import type { Card } from '../services/types'
+import { cardApi, giftApi, payApi } from '../services/api'
+import type { Card, Gift, Share } from '../services/types'
 import { addCard, requestPayment } from '../services/wx'
 
-export type PurchaseStep = 'ordering' | 'paying' | 'issuing' | 'adding' | 'recording'
+export type PurchaseStep = 'ordering' | 'paying' | 'issuing' | 'adding' | 'recording' | 'gifting'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -25,9 +25,19 @@ export async function addPaidCards(orderId: string, onStep: (s: PurchaseStep) =>
   return (await cardApi.recordAdded(added)).cards
 }
 
-export async function buyGiftCard(input: { requestId: string; cardId: string; backgroundPicUrl?: string; message?: string }, onStep: (s: PurchaseStep) => void): Promise<Card[]> {
+export interface PurchaseInput {
+  requestId: string
+  cardId: string
+  quantity?: number
+  backgroundPicUrl?: string
+  message?: string
+}
+
+/** order → Cloud Pay → until the callback has issued the cards; answers the paid order's id. */
+export async function payForCards(input: PurchaseInput, onStep: (s: PurchaseStep) => void): Promise<string> {
   onStep('ordering')
-  const { orderId, payment } = await payApi.createOrder(input)
+  const { quantity, ...rest } = input
+  const { orderId, payment } = await payApi.createOrder(quantity && quantity > 1 ? { ...rest, quantity } : rest)
   // No payment in the answer: this purchase was paid already (a retry after the payment went through).
   if (payment) {
     onStep('paying')
@@ -37,9 +47,21 @@ export async function buyGiftCard(input: { requestId: string; cardId: string; ba
   // Cloud Pay calls our callback, which issues the cards; it usually has by the time we ask.
   for (let i = 0; ; i++) {
     const { order } = await payApi.getOrder(orderId)
-    if (order.status === 'ISSUED') break
+    if (order.status === 'ISSUED') return orderId
     if (i >= 20) throw new Error('payment-pending')
     await sleep(300)
   }
-  return addPaidCards(orderId, onStep)
+}
+
+export async function buyGiftCard(input: PurchaseInput, onStep: (s: PurchaseStep) => void): Promise<Card[]> {
+  return addPaidCards(await payForCards(input, onStep), onStep)
+}
+
+/** Buys a card for a friend and wraps it as a gift to share into a chat (gift.send). */
+export async function buyAsGift(input: PurchaseInput & { from?: string }, onStep: (s: PurchaseStep) => void): Promise<{ gift: Gift; share: Share }> {
+  const { from, ...purchase } = input
+  const orderId = await payForCards({ ...purchase, quantity: 1 }, onStep)
+  onStep('gifting')
+  const sent = await giftApi.send({ orderId, ...(input.message ? { message: input.message } : {}), ...(input.backgroundPicUrl ? { face: input.backgroundPicUrl } : {}), ...(from ? { from } : {}) })
+  return { gift: sent.gift, share: sent.share }
 }

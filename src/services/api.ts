@@ -1,12 +1,13 @@
 // Typed calls to the cloud functions, one per action of docs/functions-api.md.
 import { callFunction } from './cloud'
 import type { AddedCard, CardToAdd, Payment } from './wx'
-import type { Card, Entry, MerchantOverview, PendingOrder, ShopItem, WhoAmI } from './types'
+import type { Card, CardInfo, Entry, Gift, MerchantOverview, PendingOrder, Share, ShopItem, WhoAmI } from './types'
 
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
   listMine: () => callFunction<{ cards: Card[]; pending: PendingOrder[] }>('card', 'listMine'),
-  detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[] }>('card', 'detail', { cardId, code }),
+  detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
+  history: (cardId: string, code: string, offset: number, limit = 20) => callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),
   signCardExt: (orderId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'signCardExt', { orderId }),
   recordAdded: (cardList: AddedCard[]) =>
@@ -42,6 +43,14 @@ export const payApi = {
   startCheckout: (input: { checkoutId: string; cardId: string; code: string; total: number; description?: string }) =>
     callFunction<{ orderId: string; payment: Payment; balance: number; rest: number }>('pay', 'startCheckout', input),
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
+}
+
+export const giftApi = {
+  send: (input: { orderId: string; message?: string; face?: string; from?: string }) => callFunction<{ giftId: string; gift: Gift; share: Share }>('gift', 'send', input),
+  get: (giftId: string) => callFunction<{ gift: Gift; share?: Share }>('gift', 'get', { giftId }),
+  claim: (giftId: string) => callFunction<{ giftId: string; cardList: CardToAdd[] }>('gift', 'claim', { giftId }),
+  listSent: () => callFunction<{ gifts: Gift[] }>('gift', 'listSent'),
+  listReceived: () => callFunction<{ gifts: Gift[] }>('gift', 'listReceived'),
 }
 
 /** merchant.orderList's rows: every channel's orders, newest first. */

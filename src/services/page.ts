@@ -30,6 +30,30 @@ export function openTab(url: string): Promise<unknown> {
   return Taro.switchTab({ url })
 }
 
+/** Replaces this page (after a purchase, the gift envelope replaces nothing the user wants back). */
+export function redirectTo(url: string): Promise<unknown> {
+  return Taro.redirectTo({ url })
+}
+
+export function hasPreviousPage(): boolean {
+  return Taro.getCurrentPages().length > 1
+}
+
+/** Back to the previous page, or home when this page was opened directly (a shared link). */
+export function goBack(): Promise<unknown> {
+  return hasPreviousPage() ? Taro.navigateBack() : Taro.switchTab({ url: '/pages/index/index' })
+}
+
+/** What a chat shows when this page is shared: onShareAppMessage. */
+export function useShare(share: () => { title: string; path: string; imageUrl?: string } | undefined): void {
+  Taro.useShareAppMessage(() => share() ?? { title: '礼品卡', path: '/pages/index/index' })
+}
+
+/** Copies text (the claim link in the H5 preview, where there is no chat to share into). */
+export function copyText(data: string): Promise<unknown> {
+  return Taro.setClipboardData({ data })
+}
+
 /**
  * Runs `load` each time the page is shown again (tab switches, coming back from another page). The
  * first show comes with opening the page, which loads its data already.

@@ -33,6 +33,47 @@ export interface Card {
   beginTime: number
   endTime: number
   backgroundPicUrl?: string
+  /** the blessing the card came with */
+  message?: string
+  /** the giver's name, for a card received as a gift */
+  giftFrom?: string
+}
+
+/** What card.detail adds from the card's definition. */
+export interface CardInfo {
+  brandName?: string
+  notice?: string
+  description?: string
+  servicePhone?: string
+}
+
+export type GiftStatus = 'PENDING' | 'CLAIMED' | 'RETURNED'
+
+/** A gift as gift.get and the lists show it (docs/functions-api.md, gift). */
+export interface Gift {
+  giftId: string
+  status: GiftStatus
+  from: string
+  message: string
+  face?: string
+  title: string
+  /** fen */
+  amount: number
+  cardId: string
+  createdAt: number
+  expiresAt: number
+  claimedAt?: number
+  returnedAt?: number
+  mine: boolean
+  claimedByMe: boolean
+  /** claimed, and the card is in the claimer's card bag (gift.get, for the claimer and the giver) */
+  added?: boolean
+}
+
+export interface Share {
+  title: string
+  path: string
+  imageUrl?: string
 }
 
 export interface Entry {
@@ -63,6 +104,8 @@ export interface ShopItem {
   faces: string[]
   /** the shelf's default blessing */
   defaultMessage: string
+  /** the shelf theme it is sold under */
+  theme?: string
 }
 
 export interface MerchantOverview {

@@ -1,33 +1,27 @@
 // The shelf's after-sales cell in the H5 preview: bob buys on the demo shelf, taps 申请退款 on the order
 // page in WeChat, and WeChat opens the cell's url with order_id and openid added (gift-card-api §7.2
 // note 3, §14.2). The Mini Program's order page shows that order.
-import assert from 'node:assert/strict'
-import { test } from 'node:test'
-import { e2eSuite, phonePage, snap } from './browser'
+import { expect, test } from '@playwright/test'
+import { e2eStack, listMine, openAs, snap, visible } from './browser'
 
-const suite = e2eSuite()
+const stack = e2eStack()
 
-test('the refund cell’s jump with order_id and openid opens bob’s order in the Mini Program', async () => {
-  const stack = suite.stack()
-  const bob = stack.wechat.users.get('bob')!
+test('the refund cell’s jump with order_id and openid opens bob’s order in the Mini Program', async ({ page }) => {
+  const s = stack()
   // bob has opened the Mini Program before (his unionid is known), as any buyer who taps the cell has.
-  await fetch(`${stack.cloud.url}/fn/card`, { method: 'POST', headers: { 'x-wx-openid': bob.mpOpenid, 'x-wx-unionid': bob.unionid }, body: JSON.stringify({ action: 'listMine' }) })
-  const [pageId] = Object.keys(stack.wechat.platform.s.pages)
-  const card100 = Object.values(stack.wechat.platform.s.cards).find((c) => (c.body.base_info as { title?: string }).title === '100元礼品卡')!.card_id
-  const buy = await fetch(`${stack.wechat.url}/__emu/giftcard/buy`, { method: 'POST', body: JSON.stringify({ user: 'bob', pageId, items: [{ cardId: card100 }], forSelf: true }) })
+  await listMine(s, 'bob')
+  const [pageId] = Object.keys(s.wechat.platform.s.pages)
+  const card100 = Object.values(s.wechat.platform.s.cards).find((c) => (c.body.base_info as { title?: string }).title === '100元礼品卡')!.card_id
+  const buy = await fetch(`${s.wechat.url}/__emu/giftcard/buy`, { method: 'POST', body: JSON.stringify({ user: 'bob', pageId, items: [{ cardId: card100 }], forSelf: true }) })
   const orderId = ((await buy.json()) as { order: { order_id: string } }).order.order_id
-  await stack.wechat.platform.settle()
-  const cell = (await (await fetch(`${stack.wechat.url}/__emu/giftcard/cell`, { method: 'POST', body: JSON.stringify({ user: 'bob', orderId, cell: 1 }) })).json()) as { url: string; title: string }
-  assert.equal(cell.title, '申请退款')
-  assert.equal(new URL(cell.url).searchParams.get('order_id'), orderId)
+  await s.wechat.platform.settle()
+  const cell = (await (await fetch(`${s.wechat.url}/__emu/giftcard/cell`, { method: 'POST', body: JSON.stringify({ user: 'bob', orderId, cell: 1 }) })).json()) as { url: string; title: string }
+  expect(cell.title).toBe('申请退款')
+  expect(new URL(cell.url).searchParams.get('order_id')).toBe(orderId)
 
-  const page = await phonePage(suite.browser())
-  await page.goto(stack.preview!.url)
-  await page.locator('#preview-switcher button[data-user="bob"]').click()
-  await page.locator('#preview-switcher button[data-user="bob"][style*="font-weight:bold"]').waitFor()
+  await openAs(page, s, 'bob', '/pages/index/index')
   await page.goto(cell.url)
-  await page.getByText(`订单 ${orderId}`).filter({ visible: true }).waitFor({ timeout: 15000 })
-  assert.ok(await page.getByText('¥100.00').filter({ visible: true }).first().isVisible())
-  await snap(page, 'order-cell-bob')
-  await page.close()
+  await expect(visible(page, `订单 ${orderId}`)).toBeVisible({ timeout: 15_000 })
+  await expect(visible(page, '¥100.00')).toBeVisible()
+  await snap(page, '40-order-cell-bob')
 })

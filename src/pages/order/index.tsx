@@ -21,14 +21,20 @@ const STATE_LABEL: Record<string, string> = {
  */
 export default function OrderDetail() {
   const q = usePageQuery()
-  const [order, reload] = useCloudData(async () => {
-    if (!q.order_id) throw new Error('链接中缺少订单号（order_id）')
-    return (await cardApi.shelfOrder(q.order_id, q.openid)).order
-  })
+  const [order, reload] = useCloudData(async () => (q.order_id ? (await cardApi.shelfOrder(q.order_id, q.openid)).order : undefined))
+  if (!q.order_id) {
+    return (
+      <View className='page'>
+        <View className='note' id='order-missing'>
+          链接中缺少订单号，请从订单页重新打开
+        </View>
+      </View>
+    )
+  }
   return (
     <View className='page'>
       <AsyncState value={order} onRetry={reload}>
-        {(o) => (
+        {(o) => o && (
           <View>
             <View className='header'>订单 {o.orderId}</View>
             <View className='row'>
