@@ -11,8 +11,8 @@
 //   otherwise, in plaintext (WeChat accepts an unencrypted acknowledgement in every mode).
 import type { ServerConfig } from '../config'
 import { Collections } from '../store/collections'
-import { createHash } from 'node:crypto'
-import { DuplicateIdError, where, type Store } from '../store/port'
+import { DuplicateIdError, type Store } from '../store/port'
+import { checkReplay } from './push-nonces'
 import { ackFor, dedupKey, EventParseError, MAX_EVENT_BYTES, parseEvent, parseXmlFields, type PushedEvent } from '../wechat/events'
 import { PushCrypto, PushRejected } from '../wechat/push-crypto'
 
@@ -66,33 +66,6 @@ export function openPush(config: ServerConfig, req: PushRequest, opts: ReceiveOp
   if (!encrypted) return req.body
   crypto.verifyMsg(req.query, envelope.Encrypt!)
   return crypto.decrypt(envelope.Encrypt!)
-}
-
-export interface PushNonceDoc {
-  /** `<timestamp>:<nonce>` of the signed query */
-  _id: string
-  bodyHash: string
-  at: number
-}
-
-async function checkReplay(store: Store, req: PushRequest, now: number): Promise<string | undefined> {
-  const bodyHash = createHash('sha256').update(req.body).digest('hex')
-  const _id = `${req.query.timestamp ?? ''}:${req.query.nonce ?? ''}`
-  try {
-    await store.insert<PushNonceDoc>(Collections.pushNonces, { _id, bodyHash, at: now })
-    return undefined
-  } catch (err) {
-    if (!(err instanceof DuplicateIdError)) throw err
-  }
-  const seen = await store.get<PushNonceDoc>(Collections.pushNonces, _id)
-  return seen?.bodyHash === bodyHash ? undefined : 'timestamp and nonce were already used for another body'
-}
-
-/** The cron: signatures older than the 5-minute window can no longer be replayed, so their records go. */
-export async function prunePushNonces(store: Store, now = Date.now()): Promise<{ pruned: number }> {
-  const old = await store.find<PushNonceDoc>(Collections.pushNonces, { at: where.lt(now - 3600_000) }, { limit: 500 })
-  await Promise.all(old.map((d) => store.remove(Collections.pushNonces, d._id)))
-  return { pruned: old.length }
 }
 
 export async function receivePush(store: Store, config: ServerConfig, req: PushRequest, opts: ReceiveOptions = {}): Promise<PushReply> {
