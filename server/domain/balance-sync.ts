@@ -57,7 +57,11 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
           await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false })
           continue
         }
-        const res = await wx.memberCard.generalCardUpdateUser({ card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)) })
+        // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
+        const res = await wx.memberCard.generalCardUpdateUser({
+          card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)),
+          ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
+        })
         if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
         // Clear `dirty` only if nothing changed meanwhile; otherwise record progress and go round.
         if (!(await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false }))) {

@@ -73,3 +73,18 @@ test('a payment notice sent by a client is refused; the order stays unpaid', asy
   expect((await carol.fn('pay', { action: 'getOrder', orderId: order.orderId })).order.status).toBe('CREATED')
   expect((await carol.fn('card', { action: 'signCardExt', orderId: order.orderId })).errcode).toBe(1006)
 })
+
+test('the face chosen at purchase is the one the card bag shows (updateuser background_pic_url)', async () => {
+  const bob = person(stack, 'bob')
+  const shop = (await bob.fn('card', { action: 'shop' })).items as Json[]
+  const item = shop.find((i) => i.cardId === card100)!
+  const face = item.faces[item.faces.length - 1] as string
+  const order = await bob.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId(), backgroundPicUrl: face })
+  expect((await bob.emu('/__emu/client/requestPayment', { user: 'bob', payment: order.payment })).status).toBe(200)
+  const signed = await bob.fn('card', { action: 'signCardExt', orderId: order.orderId })
+  const added = await bob.emu('/__emu/client/addCard', { user: 'bob', cardList: signed.cardList })
+  const rec = await bob.fn('card', { action: 'recordAdded', cardList: added.json.cardList })
+  await settle(stack)
+  expect(rec.cards[0].backgroundPicUrl).toBe(face)
+  expect((await bob.bag()).find((c) => c.code === rec.cards[0].code)).toMatchObject({ backgroundPicUrl: face, balance: 10000 })
+})
