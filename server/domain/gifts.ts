@@ -13,6 +13,7 @@
 // entitlement, retried on conflict, so a double claim, two friends claiming at once, or a claim racing
 // the return: exactly one wins, and the gift id is the idempotency key of each.
 import { randomBytes } from 'node:crypto'
+import type { Gift, GiftStatus } from '../../contract/gift'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
@@ -21,7 +22,7 @@ import type { WechatClient } from '../wechat/client'
 import { entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { withConflictRetry } from './retry'
 
-export type GiftStatus = 'PENDING' | 'CLAIMED' | 'RETURNED'
+export type { GiftStatus }
 
 export interface GiftDoc {
   _id: string
@@ -46,27 +47,8 @@ export interface GiftDoc {
   returnedAt?: number
 }
 
-/** What the claim page and the lists show; never the other person's openid. */
-export interface GiftView {
-  giftId: string
-  status: GiftStatus
-  from: string
-  message: string
-  face?: string
-  title: string
-  amount: number
-  cardId: string
-  createdAt: number
-  expiresAt: number
-  claimedAt?: number
-  returnedAt?: number
-  /** the caller sent it */
-  mine: boolean
-  /** the caller claimed it */
-  claimedByMe: boolean
-  /** gift.get only: the card is in the claimer's card bag (false: claimed, add sheet not completed) */
-  added?: boolean
-}
+/** What the claim page and the lists show (contract/gift.ts). */
+export type GiftView = Gift
 
 /** Gift ids are random (the link is the only thing a friend has): GF + 24 hex digits. */
 export const GIFT_ID = /^GF[0-9a-f]{24}$/

@@ -3,6 +3,7 @@
 // buyer or to the friend who accepted it, and to nobody else: the openid in the URL is only checked
 // against the order, never trusted as the caller (anyone can type a URL), so the caller is the Mini
 // Program openid of the cloud context, joined to the order's Service Account openids.
+import type { ShelfOrderView } from '../../contract/shelf-order'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
@@ -10,15 +11,8 @@ import { mpOpenidOf } from './identities'
 import type { ShelfOrderDoc } from './merchant'
 import { userCardId, type UserCardDoc } from './user-cards'
 
-export interface OrderView {
-  orderId: string
-  state: string
-  /** fen */
-  totalPrice: number
-  createTime: number
-  isChatRoom: boolean
-  cards: { cardId: string; code: string; price: number; title: string; balance: number; status: string }[]
-}
+/** card.shelfOrder's answer (contract/shelf-order.ts). */
+export type OrderView = ShelfOrderView
 
 export async function shelfOrderForCaller(store: Store, caller: { mpOpenid: string; unionid?: string }, orderId: string, jumpOpenid?: string): Promise<OrderView> {
   const doc = await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)

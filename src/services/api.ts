@@ -1,4 +1,5 @@
 // Typed calls to the cloud functions, one per action of docs/functions-api.md.
+import type { ShelfOrderView } from '../../contract/shelf-order'
 import { callFunction } from './cloud'
 import type { AddedCard, CardToAdd, Payment } from './wx'
 import type { Card, CardInfo, Entry, Gift, MerchantOverview, PendingOrder, Share, ShopItem, WhoAmI } from './types'
@@ -19,15 +20,7 @@ export const cardApi = {
   shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
 }
 
-export interface ShelfOrderView {
-  orderId: string
-  state: string
-  /** fen */
-  totalPrice: number
-  createTime: number
-  isChatRoom: boolean
-  cards: { cardId: string; code: string; price: number; title: string; balance: number; status: string }[]
-}
+export type { ShelfOrderView } from '../../contract/shelf-order'
 
 export interface OrderView {
   orderId: string

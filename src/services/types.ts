@@ -47,28 +47,7 @@ export interface CardInfo {
   servicePhone?: string
 }
 
-export type GiftStatus = 'PENDING' | 'CLAIMED' | 'RETURNED'
-
-/** A gift as gift.get and the lists show it (docs/functions-api.md, gift). */
-export interface Gift {
-  giftId: string
-  status: GiftStatus
-  from: string
-  message: string
-  face?: string
-  title: string
-  /** fen */
-  amount: number
-  cardId: string
-  createdAt: number
-  expiresAt: number
-  claimedAt?: number
-  returnedAt?: number
-  mine: boolean
-  claimedByMe: boolean
-  /** claimed, and the card is in the claimer's card bag (gift.get, for the claimer and the giver) */
-  added?: boolean
-}
+export type { Gift, GiftStatus } from '../../contract/gift'
 
 export interface Share {
   title: string
