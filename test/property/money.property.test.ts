@@ -304,7 +304,9 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
       const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [] }
       try {
-        w.cardId = ((await person(w.stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+        const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
+        if (shop.errcode !== 0) throw new Error(`card.shop failed at start: ${JSON.stringify(shop)}`)
+        w.cardId = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
         for (let i = 0; i < plan.length; i++) {
           const [a, raceNext] = plan[i]!
           const next = plan[i + 1]?.[0]
