@@ -8,7 +8,7 @@ import { Collections } from '../store/collections'
 import { DuplicateIdError, where, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import type { SyncOptions } from './balance-sync'
-import type { OrderDoc, PaymentGateway } from './orders'
+import { cloudPayRefusal, type OrderDoc, type PaymentGateway } from './orders'
 import { creditBackLeg, spend } from './spending'
 import { cardOf } from './user-cards'
 
@@ -61,9 +61,10 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
   }
   const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee })
-  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) {
+  const refused = cloudPayRefusal(res, true)
+  if (refused) {
     await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
-    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}; the gift card was credited back`)
+    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${refused}; the gift card was credited back`)
   }
   return { orderId, payment: res.payment as Record<string, unknown>, balance: spent.balance, rest: order.totalFee }
 }

@@ -79,11 +79,16 @@ export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: s
   return { orderId, status: order.status, payment }
 }
 
+/** Why Cloud Pay refused a request, or undefined when it succeeded (and, for a payment, gave one). */
+export function cloudPayRefusal(res: Record<string, unknown>, needsPayment = false): string | undefined {
+  if (res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && (!needsPayment || res.payment)) return undefined
+  return String(res.errCodeDes ?? res.returnMsg ?? res.errCode ?? 'unknown')
+}
+
 async function prepay(store: Store, pay: PaymentGateway, order: OrderDoc): Promise<Record<string, unknown>> {
   const res = await pay.unifiedOrder({ body: `${order.title ?? '礼品卡'} x${order.quantity}`.slice(0, 120), outTradeNo: order._id, totalFee: order.totalFee })
-  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) {
-    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the order: ${String(res.errCodeDes ?? res.returnMsg ?? res.errCode ?? 'unknown')}`)
-  }
+  const refused = cloudPayRefusal(res, true)
+  if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the order: ${refused}`)
   const payment = res.payment as Record<string, unknown>
   await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { payment })
   return payment

@@ -8,22 +8,26 @@
 import { AppError, ErrCode } from '../errors'
 import { createHash } from 'node:crypto'
 import { Collections } from '../store/collections'
-import { where, type Store } from '../store/port'
+import { change, where, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { post } from './ledger'
-import { entitlementsOf, type PaymentGateway } from './orders'
+import { cloudPayRefusal, entitlementsOf, type PaymentGateway } from './orders'
 import type { EntitlementDoc, OrderDoc } from './order-types'
 import { userCardId, type UserCardDoc } from './user-cards'
 import { log } from '../log'
 
 export const refundNumberOf = (orderId: string) => `RF${orderId}`
 
-async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number): Promise<void> {
-  const res = await pay.refund({ outTradeNo: order._id, outRefundNo: refundNumberOf(order._id), totalFee: order.totalFee, refundFee })
-  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS') {
-    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${String(res.errCodeDes ?? res.returnMsg ?? res.errCode ?? 'unknown')}`)
-  }
+async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number, outRefundNo = refundNumberOf(order._id)): Promise<void> {
+  const refused = cloudPayRefusal(await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee }))
+  if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${refused}`)
+}
+
+/** The money that buys `value` fen of card balance on this order (the card may be issued with more than its price). */
+function moneyFor(order: OrderDoc, value: number): number {
+  const price = order.unitPrice ?? order.totalFee / order.quantity
+  return Math.min(price, Math.round((value * price) / (order.unitValue || price)))
 }
 
 /** Makes a code unusable in WeChat; "already not usable" (40127) and "no such code" (40056) count as done. */
@@ -39,10 +43,9 @@ export async function makeUnavailable(wx: WechatClient, cardId: string, code: st
 
 /** What one entitlement gives back: its price if never added, else the unspent part of its card (in proportion to price/value). */
 async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc, ent: EntitlementDoc, reason: string): Promise<number> {
-  const price = order.unitPrice ?? order.totalFee / order.quantity
   if (ent.status === 'READY') await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: Date.now() })
   const now = (await store.get<EntitlementDoc>(Collections.entitlements, ent._id))!
-  if (now.status === 'REFUNDED') return price
+  if (now.status === 'REFUNDED') return moneyFor(order, now.value)
   // ADDED: the card leaves the ledger (balance to zero) and every view, in one transaction.
   const id = userCardId(now.cardId, now.code!)
   const { entry } = await post(store, {
@@ -50,7 +53,7 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
     cardPatch: (c) => ({ status: 'UNAVAILABLE', syncedVersion: c.version + 1 }),
   })
   await makeUnavailable(wx, now.cardId, now.code!, reason)
-  return Math.min(price, Math.round((-entry.amount * price) / (now.value || price)))
+  return moneyFor(order, -entry.amount)
 }
 
 export async function refundMpOrder(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string) {
@@ -88,29 +91,35 @@ export async function refundLatePayments(store: Store, pay: PaymentGateway): Pro
 /**
  * The cron: value that reached a card after its order was refunded (a checkout leg credited back once
  * the checkout was cancelled, after the merchant's refund had zeroed the card) goes back to the buyer
- * through Cloud Pay too, so a refunded order never holds value. Each such amount is its own refund,
- * keyed by the card's version when it was found, so a retry repeats the same refund number.
+ * through Cloud Pay too, so a refunded order never holds value. The refund entry and a pending refund
+ * on the card are written in one transaction, keyed by the card's version when it was found; the Cloud
+ * Pay refund under that key follows, and the pending mark is cleared only once it succeeded, so a failed
+ * or lost refund is sent again (same refund number) by the next run.
  */
 export async function refundStrandedValue(store: Store, pay: PaymentGateway): Promise<{ refunded: number }> {
-  const cards = await store.find<UserCardDoc>(Collections.userCards, { status: 'UNAVAILABLE', balance: where.gt(0) }, { limit: 100 })
+  const [stranded, pending] = await Promise.all([
+    store.find<UserCardDoc>(Collections.userCards, { status: 'UNAVAILABLE', balance: where.gt(0) }, { limit: 100 }),
+    store.find<UserCardDoc>(Collections.userCards, { refundPending: true }, { limit: 100 }),
+  ])
   let refunded = 0
-  for (const card of cards) {
+  for (const card of [...pending, ...stranded]) {
     const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
     if (!order || order.kind !== 'mp' || order.status !== 'REFUNDED') continue
-    const key = `${card._id}:v${card.version}`
-    const { entry } = await post(store, {
-      card: card._id, kind: 'refund', amount: (c) => -c.balance, entryId: `refund:${key}`, orderId: order._id, description: 'refunded after the order refund',
-      guard: (c) => {
-        if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
-      },
-      cardPatch: (c) => ({ syncedVersion: c.version + 1 }),
-    }).catch((err) => (err instanceof AppError && err.errcode === ErrCode.CONFLICT ? { entry: undefined } : Promise.reject(err)))
-    if (!entry) continue
-    const price = order.unitPrice ?? order.totalFee / order.quantity
-    const fee = Math.round((-entry.amount * price) / (order.unitValue || price))
-    const outRefundNo = `RF${createHash('sha256').update(key).digest('hex').slice(0, 30)}`
-    const res = await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee: fee })
-    if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS') throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}`)
+    let due = card.refundPending ? card.pendingRefund : undefined
+    if (!due) {
+      const key = `${card._id}:v${card.version}`
+      const posted = await post(store, {
+        card: card._id, kind: 'refund', amount: (c) => -c.balance, entryId: `refund:${key}`, orderId: order._id, description: 'refunded after the order refund',
+        guard: (c) => {
+          if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
+        },
+        cardPatch: (c) => ({ syncedVersion: c.version + 1, refundPending: true, pendingRefund: { key, fee: moneyFor(order, c.balance) } }),
+      }).catch((err) => (err instanceof AppError && err.errcode === ErrCode.CONFLICT ? undefined : Promise.reject(err)))
+      if (!posted) continue
+      due = { key, fee: moneyFor(order, -posted.entry.amount) }
+    }
+    await cloudPayRefund(pay, order, due.fee, `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`)
+    await store.update(Collections.userCards, card._id, { refundPending: false, pendingRefund: change.unset() })
     refunded++
   }
   return { refunded }

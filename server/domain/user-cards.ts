@@ -24,6 +24,9 @@ export interface UserCardDoc extends StoredDoc {
   entitlementId?: string
   /** the buyer's blessing */
   message?: string
+  /** a Cloud Pay refund of value that reached the card after its order was refunded, not yet confirmed (refunds.ts) */
+  refundPending?: boolean
+  pendingRefund?: { key: string; fee: number }
   /** GIFTED: the friend's card that took this card's value */
   giftedTo?: string
   /** received as a gift (gifts.ts): its id and the name the giver signed with */
