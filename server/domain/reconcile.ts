@@ -14,8 +14,8 @@ import { log } from '../log'
 
 /** Cards not confirmed for this long are read back (CARD_RECONCILE_AGE_S, default 300 s: one cron period). */
 export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
-  const s = Number(env.CARD_RECONCILE_AGE_S)
-  return (Number.isFinite(s) && s >= 0 && env.CARD_RECONCILE_AGE_S !== '' && env.CARD_RECONCILE_AGE_S !== undefined ? s : 300) * 1000
+  const s = env.CARD_RECONCILE_AGE_S ? Number(env.CARD_RECONCILE_AGE_S) : NaN
+  return (Number.isFinite(s) && s >= 0 ? s : 300) * 1000
 }
 
 export const RECONCILE_BATCH = 200
