@@ -1,12 +1,16 @@
-// merchant: merchant operations for openids in MERCHANT_ADMIN_OPENIDS. The same actions serve the
-// `npm run merchant` CLI and the merchant pages of the Mini Program.
+// merchant: merchant operations for the merchant's admins (MERCHANT_ADMIN_OPENIDS and those granted
+// by merchant.staffSet) and, for the counter actions, its staff. The same actions serve the
+// `npm run merchant` CLI and the merchant pages of the Mini Program. Every action that changes something
+// writes one audit entry (server/domain/audit.ts).
 import * as m from '../../server/domain/merchant'
 import { listOrders, refundOrder, type Channel } from '../../server/domain/merchant-orders'
 import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { createHandler, type Action } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
-import { asInput, int, optInt, optStr, str } from '../../server/validate'
+import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
+import { listAudit, recordAudit } from '../../server/domain/audit'
+import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 
@@ -25,35 +29,55 @@ async function wxResult(p: Promise<object>): Promise<Record<string, unknown>> {
   return rest
 }
 
-/** Every merchant action checks the caller first. */
-function admin(run: Action): Action {
+/** What an audit entry says an action acted on (and why), from its input and result. */
+type AuditOf = (input: Input, result: Record<string, unknown>) => { target: string; reason?: string }
+
+/**
+ * Every merchant action checks the caller's role first; an action that changes something names its
+ * audit target and is logged after it succeeded.
+ */
+function allow(roles: readonly MerchantRole[], run: Action, audit?: AuditOf): Action {
   return async (input, ctx) => {
-    m.assertMerchantAdmin(ctx.caller.openid)
-    return run(input, ctx)
+    const action = String(input.action)
+    await requireRole(ctx.store, ctx.caller.openid, roles, `merchant.${action}`)
+    const result = await run(input, ctx)
+    if (audit) await recordAudit(ctx.store, { openid: ctx.caller.openid!, action, ...audit(input, result) })
+    return result
   }
 }
+const ADMIN = ['admin'] as const
+const admin = (run: Action, audit?: AuditOf) => allow(ADMIN, run, audit)
+/** Counter actions: staff may call these (and only these). */
+export const counter = (run: Action, audit?: AuditOf) => allow(['admin', 'staff'], run, audit)
+
+/** Audit target: one input field (already validated by the action). */
+const field = (name: string, reasonField?: string): AuditOf => (i) => ({
+  target: String(i[name] ?? ''),
+  ...(reasonField && typeof i[reasonField] === 'string' ? { reason: i[reasonField] as string } : {}),
+})
+const fixed = (target: string): AuditOf => () => ({ target })
 
 export const main = createHandler('merchant', {
   overview: admin(async (_i, ctx) => m.overview(ctx.store)),
-  cardCreate: admin(async (i, ctx) => m.createGiftCard(ctx.store, ctx.wx(), { card: asInput(i.card, 'card') } as unknown as CardCreateRequest)),
+  cardCreate: admin(async (i, ctx) => m.createGiftCard(ctx.store, ctx.wx(), { card: asInput(i.card, 'card') } as unknown as CardCreateRequest), (_i, r) => ({ target: String(r.cardId) })),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', CARD_ID)))),
-  cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string }))),
+  cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string })), (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
   cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),
   cardStock: admin(async (i, ctx) => {
     const delta = int(i, 'delta', { min: -100_000_000, max: 100_000_000 })
     return wxResult(ctx.wx().card.modifyStock({ card_id: str(i, 'cardId', CARD_ID), ...(delta >= 0 ? { increase_stock_value: delta } : { reduce_stock_value: -delta }) }))
-  }),
-  whitelistSet: admin(async (i, ctx) => wxResult(ctx.wx().card.testWhitelistSet(asInput(i.whitelist, 'whitelist') as { openid?: string[]; username?: string[] }))),
-  qrcodeCreate: admin(async (i, ctx) => wxResult(ctx.wx().card.qrcodeCreate(asInput(i.qrcode, 'qrcode') as unknown as QrCodeRequest))),
-  shelfCreate: admin(async (i, ctx) => m.createShelf(ctx.store, ctx.wx(), asInput(i.page, 'page') as unknown as GiftCardPage, optStr(i, 'outerStr', { max: 64 }))),
+  }, (i) => ({ target: String(i.cardId), reason: `stock ${String(i.delta)}` })),
+  whitelistSet: admin(async (i, ctx) => wxResult(ctx.wx().card.testWhitelistSet(asInput(i.whitelist, 'whitelist') as { openid?: string[]; username?: string[] })), fixed('testwhitelist')),
+  qrcodeCreate: admin(async (i, ctx) => wxResult(ctx.wx().card.qrcodeCreate(asInput(i.qrcode, 'qrcode') as unknown as QrCodeRequest)), (_i, r) => ({ target: String(r.ticket ?? 'qrcode') })),
+  shelfCreate: admin(async (i, ctx) => m.createShelf(ctx.store, ctx.wx(), asInput(i.page, 'page') as unknown as GiftCardPage, optStr(i, 'outerStr', { max: 64 })), (_i, r) => ({ target: String(r.pageId) })),
   shelfGet: admin(async (i, ctx) => m.getShelf(ctx.wx(), str(i, 'pageId', PAGE_ID))),
   shelfUpdate: admin(async (i, ctx) => {
     const page = asInput(i.page, 'page')
     str(page, 'page_id', PAGE_ID)
     return m.updateShelf(ctx.store, ctx.wx(), page as unknown as GiftCardPage & { page_id: string })
-  }),
+  }, (i) => ({ target: String(asInput(i.page, 'page').page_id) })),
   shelfList: admin(async (_i, ctx) => m.listShelves(ctx.store, ctx.wx())),
-  shelfTakedown: admin(async (i, ctx) => m.takedownShelf(ctx.store, ctx.wx(), i.all === true ? { all: true } : { pageId: str(i, 'pageId', PAGE_ID) }, i.maintain !== false)),
+  shelfTakedown: admin(async (i, ctx) => m.takedownShelf(ctx.store, ctx.wx(), i.all === true ? { all: true } : { pageId: str(i, 'pageId', PAGE_ID) }, i.maintain !== false), (i) => ({ target: i.all === true ? 'all' : String(i.pageId) })),
   shelfLink: admin(async (i) => ({ link: m.shelfLink(str(i, 'pageId', PAGE_ID), optStr(i, 'outerStr', { max: 64 })) })),
   orderList: admin(async (i, ctx) => {
     const channel = optStr(i, 'channel', { max: 8 })
@@ -61,8 +85,8 @@ export const main = createHandler('merchant', {
     return listOrders(ctx.store, { channel: channel as Channel | undefined, offset: optInt(i, 'offset', { min: 0, max: 10_000 }) ?? 0, limit: optInt(i, 'limit', { min: 1, max: 100 }) ?? 20 })
   }),
   orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, str(i, 'orderId', ORDER_ID))),
-  orderRefund: admin(async (i, ctx) => refundOrder(ctx.store, ctx.wx(), cloudPayGateway, str(i, 'orderId', ORDER_ID), optStr(i, 'reason', { max: 64 }) ?? '商户退款')),
-  orderReconcile: admin(async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 }))),
+  orderRefund: admin(async (i, ctx) => refundOrder(ctx.store, ctx.wx(), cloudPayGateway, str(i, 'orderId', ORDER_ID), optStr(i, 'reason', { max: 64 }) ?? '商户退款'), field('orderId', 'reason')),
+  orderReconcile: admin(async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 })), (i) => ({ target: `${String(i.beginTime)}-${String(i.endTime)}` })),
   cardAdjust: admin(async (i, ctx) =>
     m.adjustBalance(ctx.store, ctx.wx(), {
       cardId: str(i, 'cardId', CARD_ID),
@@ -71,16 +95,27 @@ export const main = createHandler('merchant', {
       key: str(i, 'key', { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }),
       reason: str(i, 'reason', { max: 14 }),
     }, syncOptions()),
+    (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: `${String(i.amount)} fen: ${String(i.reason)}` }),
   ),
-  invoiceSet: admin(async (i, ctx) => m.setInvoice(ctx.wx(), { paymch: i.paymch as { mchid: string; s_pappid: string } | undefined, authField: i.authField as object | undefined })),
+  invoiceSet: admin(async (i, ctx) => m.setInvoice(ctx.wx(), { paymch: i.paymch as { mchid: string; s_pappid: string } | undefined, authField: i.authField as object | undefined }), fixed('invoice')),
   invoiceGet: admin(async (_i, ctx) => m.getInvoice(ctx.wx())),
   // gift-card-api §8.1.1 sends sub_mch_id (the sub-merchant number).
-  payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'subMchId', { max: 20 })))),
+  payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'subMchId', { max: 20 }))), field('subMchId')),
   // Pictures must be on WeChat's CDN before a card or shelf names them (gift-card-api §6.1).
   imageUpload: admin(async (i, ctx) => {
     const bytes = Buffer.from(str(i, 'imageBase64', { max: 1_400_000, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
     return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, 'filename', { max: 64 }) ?? 'image'))
-  }),
-  submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) }))),
-  wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) }))),
+  }, (_i, r) => ({ target: String(r.url) })),
+  submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) })), field('subMchId')),
+  wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) })), field('pageId')),
+  // ---------- roles and the audit log ----------
+  /** Anyone may ask: the merchant pages use it to show a plain "no access" page to consumers. */
+  whoami: async (_i, ctx) => ({ role: await roleOf(ctx.store, ctx.caller.openid) }),
+  staffList: admin(async (_i, ctx) => listStaff(ctx.store)),
+  staffSet: admin(async (i, ctx) => {
+    const openid = str(i, 'openid', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ })
+    if (i.role !== null && !(MERCHANT_ROLES as readonly unknown[]).includes(i.role)) throw invalid('role', `must be one of ${MERCHANT_ROLES.join(', ')} or null`)
+    return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
+  }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),
+  auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
 })

@@ -1,7 +1,6 @@
 // Merchant operations (gift-card-api.en.txt): gift cards, shelves, payment access, orders bought on
 // the hosted shelf, refunds, invoices. One code path behind the `merchant` function, its CLI and the
-// merchant pages. Only openids in MERCHANT_ADMIN_OPENIDS may call it.
-import { loadConfig } from '../config'
+// merchant pages. Who may call what is decided in staff.ts (roles) and the function's action table.
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import { DuplicateIdError, where, type Store, type StoredDoc } from '../store/port'
@@ -16,15 +15,6 @@ import { post } from './ledger'
 import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
 import { mpOpenidOf } from './identities'
 import { WxApiError } from '../wechat/errors'
-
-/** Only openids listed in MERCHANT_ADMIN_OPENIDS may run merchant operations. */
-export function assertMerchantAdmin(openid: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const admins = loadConfig(env).merchantAdminOpenids
-  if (!openid || !admins.includes(openid)) {
-    throw new AppError(ErrCode.FORBIDDEN, 'merchant operations are allowed only for openids in MERCHANT_ADMIN_OPENIDS')
-  }
-  return openid
-}
 
 export async function overview(store: Store) {
   // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.

@@ -26,6 +26,10 @@ export const Collections = {
   pushNonces: 'push_nonces',
   /** The last outcome of each timer-driven upkeep run. */
   upkeepRuns: 'upkeep_runs',
+  /** Merchant roles granted in the console: openid → admin | staff (configured admins need no record). */
+  staff: 'staff',
+  /** One entry per merchant action that changed something: who, what, when, why. */
+  auditLog: 'audit_log',
 } as const
 
 export type CollectionName = (typeof Collections)[keyof typeof Collections]

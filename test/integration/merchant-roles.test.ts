@@ -1,0 +1,66 @@
+// Merchant roles and the audit log on a whole local stack: owners from MERCHANT_ADMIN_OPENIDS, admins and
+// staff granted in the console, consumers refused, and one audit entry per change.
+import type { Stack } from '../../emulator/stack'
+import { person, startJourneyStack, type Json } from '../helpers/stack'
+
+let stack: Stack
+const carol = () => person(stack, 'carol')
+const merchant = (data: Json) => carol().fn('merchant', data)
+
+beforeAll(async () => {
+  stack = await startJourneyStack()
+})
+afterAll(() => stack.stop())
+
+test('whoami tells owners, granted members and consumers apart', async () => {
+  expect(await merchant({ action: 'whoami' })).toMatchObject({ errcode: 0, role: 'admin' })
+  expect(await person(stack, 'alice').fn('merchant', { action: 'whoami' })).toMatchObject({ errcode: 0, role: null })
+})
+
+test('an admin grants staff; staff are refused admin actions; removal takes the role away', async () => {
+  const bob = person(stack, 'bob')
+  const bobOpenid = person(stack, 'bob').mpOpenid
+  expect((await bob.fn('merchant', { action: 'overview' })).errcode).toBe(1004)
+  expect(await merchant({ action: 'staffSet', openid: bobOpenid, role: 'staff' })).toMatchObject({ errcode: 0, role: 'staff', changed: true })
+  expect(await merchant({ action: 'staffSet', openid: bobOpenid, role: 'staff' })).toMatchObject({ errcode: 0, changed: false })
+  expect(await bob.fn('merchant', { action: 'whoami' })).toMatchObject({ role: 'staff' })
+  for (const action of ['overview', 'orderList', 'staffSet', 'auditList', 'orderRefund']) {
+    expect((await bob.fn('merchant', { action })).errcode).toBe(1004)
+  }
+  const listed = (await merchant({ action: 'staffList' })).staff as Json[]
+  expect(listed.find((s) => s.openid === bobOpenid)).toMatchObject({ role: 'staff', owner: false })
+  expect(listed.some((s) => s.owner === true && s.role === 'admin')).toBe(true)
+
+  // A granted admin may run admin actions, and then loses them on removal.
+  expect((await merchant({ action: 'staffSet', openid: bobOpenid, role: 'admin' })).errcode).toBe(0)
+  expect((await bob.fn('merchant', { action: 'overview' })).errcode).toBe(0)
+  expect((await merchant({ action: 'staffSet', openid: bobOpenid, role: null })).errcode).toBe(0)
+  expect((await bob.fn('merchant', { action: 'overview' })).errcode).toBe(1004)
+})
+
+test('staffSet refuses a bad role, a bad openid, and changing an owner', async () => {
+  const carolOpenid = person(stack, 'carol').mpOpenid
+  expect((await merchant({ action: 'staffSet', openid: 'oX', role: 'boss' })).errmsg).toMatch(/^role /)
+  expect((await merchant({ action: 'staffSet', openid: 'a b', role: 'staff' })).errcode).toBe(1001)
+  const owner = await merchant({ action: 'staffSet', openid: carolOpenid, role: null })
+  expect(owner.errcode).toBe(1001)
+  expect(owner.errmsg).toMatch(/^openid /)
+  expect((await merchant({ action: 'whoami' })).role).toBe('admin')
+})
+
+test('each change writes one audit entry with who, what and why; reads write none', async () => {
+  const carolOpenid = person(stack, 'carol').mpOpenid
+  const before = (await merchant({ action: 'auditList', limit: 100 })).total as number
+  await merchant({ action: 'overview' })
+  await merchant({ action: 'orderList' })
+  const aliceOpenid = person(stack, 'alice').mpOpenid
+  expect((await merchant({ action: 'staffSet', openid: aliceOpenid, role: 'staff' })).errcode).toBe(0)
+  // A refused change writes nothing.
+  expect((await merchant({ action: 'staffSet', openid: aliceOpenid, role: 'boss' })).errcode).toBe(1001)
+  const after = await merchant({ action: 'auditList', limit: 100 })
+  expect(after.total).toBe(before + 1)
+  const [latest] = after.entries as Json[]
+  expect(latest).toMatchObject({ openid: carolOpenid, action: 'staffSet', target: aliceOpenid, reason: 'role staff' })
+  expect(typeof latest!.at).toBe('number')
+  expect((await merchant({ action: 'auditList', limit: 101 })).errcode).toBe(1001)
+})
