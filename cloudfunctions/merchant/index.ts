@@ -10,7 +10,7 @@ import { createHandler, type Action } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/audit'
-import { dashboard, freezeCard, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/console'
+import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/console'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
@@ -117,7 +117,7 @@ export const main = createHandler('merchant', {
   imageUpload: admin(async (i, ctx) => {
     const content = i.contentBase64 !== undefined ? 'contentBase64' : 'imageBase64'
     const bytes = Buffer.from(str(i, content, { max: 1_400_000, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
-    return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, i.name !== undefined ? 'name' : 'filename', { max: 64, pattern: /^[^/\\\u0000-\u001f]+$/ }) ?? 'image'))
+    return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, i.name !== undefined ? 'name' : 'filename', { max: 64, pattern: /^[A-Za-z0-9._-]+$/ }) ?? 'image'))
   }, (_i, r) => ({ target: String(r.url) })),
   submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) })), field('subMchId')),
   wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) })), field('pageId')),
@@ -136,5 +136,6 @@ export const main = createHandler('merchant', {
   orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))),
   cardLookup: admin(async (i, ctx) => lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))),
   cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
+  ledgerList: admin(async (i, ctx) => ledgerSince(ctx.store, int(i, 'since', { min: 0 }), optInt(i, 'offset', { min: 0, max: 1_000_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 1000 }) ?? 100)),
   cardOffSale: admin(async (i, ctx) => takeOffSale(ctx.store, str(i, 'cardId', CARD_ID)), field('cardId')),
 })

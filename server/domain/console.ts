@@ -213,3 +213,13 @@ export async function takeOffSale(store: Store, cardId: string) {
   await store.update(Collections.giftCards, cardId, { onSale: false, updatedAt: Date.now() })
   return { cardId, onSale: false }
 }
+
+/** Ledger entries since `sinceMs`, oldest first (finance's export), a page at a time. */
+export async function ledgerSince(store: Store, sinceMs: number, offset: number, limit: number) {
+  const filter = { createdAt: where.gte(sinceMs) }
+  const [docs, total] = await Promise.all([
+    store.find<LedgerEntryDoc>(Collections.ledger, filter, { orderBy: { field: 'createdAt', direction: 'asc' }, skip: offset, limit }),
+    store.count(Collections.ledger, filter),
+  ])
+  return { entries: docs.map((e) => ({ entryId: e._id, card: e.card, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, orderId: e.orderId ?? '', description: e.description ?? '', createdAt: e.createdAt })), total }
+}
