@@ -292,6 +292,8 @@ export const zhCN = {
     searchPlaceholder: '订单号、卡号或买家',
     search: '搜索',
     allStates: '全部状态',
+    /** the order-state filter's chips: ISSUED (cards issued) and PAID (paid, cards not yet issued, or a shelf order) read apart */
+    stateFilter: { ISSUED: '已发卡', PAID: '已支付', ACCEPTED: '已领取', REFUNDED: '已退款' } as Record<string, string>,
     allChannels: '全部渠道',
     since: '开始日期',
     until: '结束日期',

@@ -62,6 +62,7 @@ test('carol runs the business from the console; bob as staff sees only staff thi
   await fill(page, 'phone', '020-12345678')
   await snap(page, '63-console-shelf-form')
   await tap(page, '提交审核')
+  await expect(visible(page, '货架已创建')).toBeVisible()
   await expect(visible(page, '中秋专场')).toBeVisible()
   await snap(page, '64-console-shelves')
 

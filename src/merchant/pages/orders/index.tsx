@@ -14,7 +14,7 @@ import { consoleApi, type Channel, type OrderDetail, type OrderFilter, type Orde
 import { Gate } from '../../components/Gate'
 import { Entries } from '../circulation/entries'
 
-const STATES = ['PAID', 'ISSUED', 'ACCEPTED', 'REFUNDED']
+const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDED']
 const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
 const buyerOf = (o: OrderRow) => (o.buyer ? `…${o.buyer.slice(-6)}` : '—')
 
@@ -119,7 +119,7 @@ function OrdersView() {
       </View>
       <View className='chips' id='state-filter'>
         <View className={`chip${!filter.state ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: undefined })}>{t.console.allStates}</View>
-        {STATES.map((s) => <View key={s} className={`chip${filter.state === s ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: s })}>{t.merchant.orderState[s]}</View>)}
+        {STATES.map((s) => <View key={s} className={`chip${filter.state === s ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: s })}>{t.console.stateFilter[s]}</View>)}
       </View>
       <View className='chips' id='channel-filter'>
         <View className={`chip${!filter.channel ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: undefined })}>{t.console.allChannels}</View>

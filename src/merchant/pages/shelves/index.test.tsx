@@ -39,6 +39,7 @@ test('a shelf is created from chosen cards, previewed, shared and taken down', a
   type('address', '广州市海珠区示例路1号')
   type('phone', '020-12345678')
   fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('货架已创建')).toBeTruthy()
   expect(await screen.findByText('中秋专场')).toBeTruthy()
   const page = sent[0]!.page as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(page.page_title).toBe('中秋专场')

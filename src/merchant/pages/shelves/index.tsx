@@ -42,9 +42,8 @@ function pageOf(f: ShelfForm, cards: GiftCardRow[]) {
   }
 }
 
-function Editor({ initial, cards, onDone }: { initial: ShelfForm; cards: GiftCardRow[]; onDone: () => Promise<void> }) {
+function Editor({ initial, cards, onDone, showToast }: { initial: ShelfForm; cards: GiftCardRow[]; onDone: () => Promise<void>; showToast: (s: string, i?: 'success' | 'fail') => void }) {
   const [f, setF] = useState(initial)
-  const [toast, showToast] = useToast()
   const [busy, setBusy] = useState(false)
   const req = (v: string) => (v.trim() ? undefined : t.console.errors.required)
   const invalid = !f.title.trim() || !f.theme.trim() || f.cards.length === 0 || !f.address.trim() || !f.phone.trim() || !/^https?:\/\//.test(f.cellUrl)
@@ -64,7 +63,6 @@ function Editor({ initial, cards, onDone }: { initial: ShelfForm; cards: GiftCar
   }
   return (
     <Section title={f.pageId ? t.console.edit : t.console.newShelf}>
-      {toast}
       <View id='shelf-form'>
         <Field id='shelfTitle' label={t.console.shelfTitle} value={f.title} onInput={(v) => setF({ ...f, title: v })} error={req(f.title)} />
         <Field id='theme' label={t.console.themeTitle} value={f.theme} onInput={(v) => setF({ ...f, theme: v })} error={req(f.theme)} />
@@ -137,7 +135,7 @@ function ShelvesView() {
         {(d) => (
           <View>
             {editing ? (
-              <Editor key={editing.pageId ?? 'new'} initial={editing} cards={d.cards} onDone={async () => { setEditing(undefined); await reload() }} />
+              <Editor key={editing.pageId ?? 'new'} initial={editing} cards={d.cards} showToast={showToast} onDone={async () => { setEditing(undefined); await reload() }} />
             ) : (
               <Button className='btn-block' type='primary' onClick={() => setEditing(blank(d.cellUrl))}>{t.console.newShelf}</Button>
             )}
