@@ -80,6 +80,13 @@ test('creating an expired or underpriced card warns and asks first', async () =>
   expect((await person(stack, 'carol').fn('merchant', { action: 'overview' })).cards).toBe(before)
 })
 
+test('the README’s example card is valid today: created without a warning', async () => {
+  const r = await cli(['card', 'create', '--file=docs/examples/giftcard-100.json'])
+  expect(r.err).toBe('')
+  expect(r.code).toBe(0)
+  expect(JSON.parse(r.out).cardId).toMatch(/^p/)
+})
+
 test('exports: orders and ledger CSV with a header row; redemptions header only when none exist', async () => {
   const { orderId } = await person(stack, 'alice').buyAndAdd(card100)
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)

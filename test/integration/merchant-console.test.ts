@@ -111,3 +111,12 @@ test('a card taken off sale leaves the shop', async () => {
   expect(shop.items.map((i: Json) => i.cardId)).not.toContain(card100)
   expect((await merchant({ action: 'cardOffSale', cardId: 'nope' })).errcode).toBe(1005)
 })
+
+test('card.whoami shows the way into the console to granted staff too, and no longer once removed', async () => {
+  const bob = person(stack, 'bob')
+  expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(false)
+  expect((await merchant({ action: 'staffSet', openid: bob.mpOpenid, role: 'staff' })).errcode).toBe(0)
+  expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(true)
+  expect((await merchant({ action: 'staffSet', openid: bob.mpOpenid, role: null })).errcode).toBe(0)
+  expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(false)
+})
