@@ -201,7 +201,15 @@ export async function freezeCard(store: Store, wx: WechatClient, cardId: string,
   if (!doc) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with code ${code}`)
   if (doc.status === 'UNAVAILABLE') return { cardId, code, status: 'UNAVAILABLE', changed: false }
   if (!FREEZABLE.includes(doc.status)) throw new AppError(ErrCode.CONFLICT, `the card is ${doc.status}`)
-  await wx.code.unavailable({ card_id: cardId, code, reason })
+  try {
+    await wx.code.unavailable({ card_id: cardId, code, reason })
+  } catch (err) {
+    // A second freeze racing this one, or a retry after a lost reply: WeChat refuses a code it already
+    // made unavailable (40127), so ask it what the code is now and go on if it is frozen there.
+    if (!(err instanceof WxApiError)) throw err
+    const now = await wx.code.get({ card_id: cardId, code }).catch(() => undefined)
+    if ((now as { user_card_status?: string } | undefined)?.user_card_status !== 'UNAVAILABLE') throw err
+  }
   const changed = await store.updateIf(Collections.userCards, id, { status: where.in(FREEZABLE) }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
   return { cardId, code, status: 'UNAVAILABLE', changed }
 }

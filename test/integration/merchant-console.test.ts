@@ -90,6 +90,9 @@ test('a card looked up by code shows our ledger beside WeChat; freezing makes it
   expect(again.cards[0]).toMatchObject({ status: 'UNAVAILABLE', balance: 10000, wechat: { status: 'UNAVAILABLE' } })
   // A frozen card cannot be spent.
   expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'FROZEN-1' })).errcode).toBe(1006)
+  // …nor adjusted: its balance stays as it was.
+  expect((await merchant({ action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'frozen-adj', reason: '补偿' })).errcode).toBe(1006)
+  expect((await merchant({ action: 'cardLookup', code: card.code })).cards[0].balance).toBe(10000)
   const audit = await merchant({ action: 'auditList', limit: 3 })
   expect(audit.entries.filter((e: Json) => e.action === 'cardFreeze')).toHaveLength(2)
 })
@@ -119,4 +122,23 @@ test('card.whoami shows the way into the console to granted staff too, and no lo
   expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(true)
   expect((await merchant({ action: 'staffSet', openid: bob.mpOpenid, role: null })).errcode).toBe(0)
   expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(false)
+})
+
+test('two freezes at once and a spend racing them: the card ends UNAVAILABLE, changed once, the ledger sums to the balance', async () => {
+  const alice = person(stack, 'alice')
+  // card100 was taken off sale above: the 500-yuan card.
+  const card500 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 50000)!.cardId
+  const { card } = await alice.buyAndAdd(card500)
+  const [a, b, spent] = await Promise.all([
+    merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),
+    merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),
+    alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1000, orderId: 'RACE-FREEZE-1' }),
+  ])
+  expect([a.errcode, b.errcode]).toEqual([0, 0])
+  expect([a.changed, b.changed].filter(Boolean).length).toBeLessThanOrEqual(1)
+  expect([0, 1006]).toContain(spent.errcode)
+  const after = (await merchant({ action: 'cardLookup', code: card.code })).cards[0]
+  expect(after.status).toBe('UNAVAILABLE')
+  expect(after.balance).toBe(spent.errcode === 0 ? 49000 : 50000)
+  expect(after.entries.reduce((s: number, e: Json) => s + e.amount, 0)).toBe(after.balance)
 })
