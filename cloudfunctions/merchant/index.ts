@@ -3,13 +3,14 @@
 // `npm run merchant` CLI and the merchant pages of the Mini Program. Every action that changes something
 // writes one audit entry (server/domain/audit.ts).
 import * as m from '../../server/domain/merchant'
-import { listOrders, refundOrder, type Channel } from '../../server/domain/merchant-orders'
+import { refundOrder, type Channel } from '../../server/domain/merchant-orders'
 import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { createHandler, type Action } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/audit'
+import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/console'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
@@ -57,6 +58,19 @@ const field = (name: string, reasonField?: string): AuditOf => (i) => ({
 })
 const fixed = (target: string): AuditOf => () => ({ target })
 
+/** merchant.orderList's input: channel, search text (order number, card code, buyer), state, time range (ms), page. */
+function orderQuery(i: Input, ctx: { store: Parameters<typeof searchOrders>[0] }) {
+  const channel = optStr(i, 'channel', { max: 8 })
+  if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`)
+  const state = optStr(i, 'state', { max: 16, pattern: /^[A-Z_]+$/ })
+  const q = optStr(i, 'q', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ })
+  return searchOrders(ctx.store, {
+    channel: channel as Channel | undefined, ...(q ? { q } : {}), ...(state ? { state } : {}),
+    since: optInt(i, 'since', { min: 0 }), until: optInt(i, 'until', { min: 0 }),
+    offset: optInt(i, 'offset', { min: 0, max: 10_000 }) ?? 0, limit: optInt(i, 'limit', { min: 1, max: 100 }) ?? 20,
+  })
+}
+
 export const main = createHandler('merchant', {
   overview: admin(async (_i, ctx) => m.overview(ctx.store)),
   cardCreate: admin(async (i, ctx) => m.createGiftCard(ctx.store, ctx.wx(), { card: asInput(i.card, 'card') } as unknown as CardCreateRequest), (_i, r) => ({ target: String(r.cardId) })),
@@ -79,11 +93,8 @@ export const main = createHandler('merchant', {
   shelfList: admin(async (_i, ctx) => m.listShelves(ctx.store, ctx.wx())),
   shelfTakedown: admin(async (i, ctx) => m.takedownShelf(ctx.store, ctx.wx(), i.all === true ? { all: true } : { pageId: str(i, 'pageId', PAGE_ID) }, i.maintain !== false), (i) => ({ target: i.all === true ? 'all' : String(i.pageId) })),
   shelfLink: admin(async (i) => ({ link: m.shelfLink(str(i, 'pageId', PAGE_ID), optStr(i, 'outerStr', { max: 64 })) })),
-  orderList: admin(async (i, ctx) => {
-    const channel = optStr(i, 'channel', { max: 8 })
-    if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`)
-    return listOrders(ctx.store, { channel: channel as Channel | undefined, offset: optInt(i, 'offset', { min: 0, max: 10_000 }) ?? 0, limit: optInt(i, 'limit', { min: 1, max: 100 }) ?? 20 })
-  }),
+  // Filters (q, state, since, until) added by the console (#15); without them, the plain newest-first list.
+  orderList: admin(async (i, ctx) => orderQuery(i, ctx)),
   orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, str(i, 'orderId', ORDER_ID))),
   orderRefund: admin(async (i, ctx) => refundOrder(ctx.store, ctx.wx(), cloudPayGateway, str(i, 'orderId', ORDER_ID), optStr(i, 'reason', { max: 64 }) ?? '商户退款'), field('orderId', 'reason')),
   orderReconcile: admin(async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 })), (i) => ({ target: `${String(i.beginTime)}-${String(i.endTime)}` })),
@@ -102,9 +113,11 @@ export const main = createHandler('merchant', {
   // gift-card-api §8.1.1 sends sub_mch_id (the sub-merchant number).
   payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'subMchId', { max: 20 }))), field('subMchId')),
   // Pictures must be on WeChat's CDN before a card or shelf names them (gift-card-api §6.1).
+  // `{name, contentBase64}` (the console's names) or `{filename?, imageBase64}` (the first ones): one upload.
   imageUpload: admin(async (i, ctx) => {
-    const bytes = Buffer.from(str(i, 'imageBase64', { max: 1_400_000, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
-    return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, 'filename', { max: 64 }) ?? 'image'))
+    const content = i.contentBase64 !== undefined ? 'contentBase64' : 'imageBase64'
+    const bytes = Buffer.from(str(i, content, { max: 1_400_000, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
+    return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, i.name !== undefined ? 'name' : 'filename', { max: 64, pattern: /^[A-Za-z0-9._-]+$/ }) ?? 'image'))
   }, (_i, r) => ({ target: String(r.url) })),
   submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) })), field('subMchId')),
   wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) })), field('pageId')),
@@ -118,4 +131,11 @@ export const main = createHandler('merchant', {
     return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
   }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),
   auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
+  // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
+  dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), int(i, 'days', { min: 1, max: 366 }))),
+  orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))),
+  cardLookup: admin(async (i, ctx) => lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))),
+  cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
+  ledgerList: admin(async (i, ctx) => ledgerSince(ctx.store, int(i, 'since', { min: 0 }), optInt(i, 'offset', { min: 0, max: 1_000_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 1000 }) ?? 100)),
+  cardOffSale: admin(async (i, ctx) => takeOffSale(ctx.store, str(i, 'cardId', CARD_ID)), field('cardId')),
 })

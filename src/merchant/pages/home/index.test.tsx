@@ -1,36 +1,59 @@
 import { fireEvent, render, screen } from '@testing-library/react'
-import { cloudHandlers, resetTaroStub } from '../../../../test/stubs/taro'
+import { cloudHandlers, navigations, resetTaroStub } from '../../../../test/stubs/taro'
 import MerchantHome from './index'
 
 beforeEach(resetTaroStub)
 
-test('admins see cards, shelves and orders in Chinese, and can refund', async () => {
-  const refunded: unknown[] = []
-  let state = 'PAY_DONE'
-  cloudHandlers.set('merchant', (d) => {
-    switch (d.action) {
-      case 'overview': return { errcode: 0, cards: 2, shelves: 1, orders: 1 }
-      case 'cardList': return { errcode: 0, cards: [{ cardId: 'p100', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
-      case 'shelfList': return { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: 'https://mp.weixin.qq.com/bizmall/giftcard?page_id=pg', maintain: false }] }
-      case 'orderList': return { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state, totalPrice: 10000, cards: [{ cardId: 'p100', code: '123', price: 10000 }] }] }
-      case 'orderRefund':
-        refunded.push(d.orderId)
-        state = 'REFUNDED'
-        return { errcode: 0, state: 'REFUNDED' }
-      default: return { errcode: 1002, errmsg: 'unknown' }
-    }
-  })
-  render(<MerchantHome />)
-  expect(await screen.findByText('礼品卡 2 种 · 货架 1 个 · 订单 1 笔')).toBeTruthy()
-  expect(screen.getByText('¥100.00 · 在售 · 已通过')).toBeTruthy()
-  fireEvent.click(screen.getByText('退款'))
-  expect(await screen.findByText('已退款')).toBeTruthy()
-  expect(refunded).toEqual(['O1'])
+const dashboard = (days: number) => ({
+  errcode: 0, days, sales: [{ date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 }, { date: '2026-11-27', channel: 'shelf', amount: 50000, orders: 2 }],
+  redeemed: 2500, liability: 57500, liveCards: 3, claimed: 4, members: 1, cube: true,
 })
 
-test('a person who is not an admin reads a sentence, not MERCHANT_ADMIN_OPENIDS', async () => {
-  cloudHandlers.set('merchant', () => ({ errcode: 1004, errmsg: 'only MERCHANT_ADMIN_OPENIDS may do this' }))
+test('an admin sees the dashboard in yuan, bars by channel, and the console menu', async () => {
+  const asked: number[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'dashboard') {
+      asked.push(d.days as number)
+      return dashboard(d.days as number)
+    }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<MerchantHome />)
+  expect(await screen.findByText('¥600.00')).toBeTruthy()
+  expect(screen.getByText('3 笔')).toBeTruthy()
+  expect(screen.getByText('¥25.00')).toBeTruthy()
+  expect(screen.getByText('¥575.00')).toBeTruthy()
+  expect(screen.getByText('3 张卡仍可使用')).toBeTruthy()
+  expect(screen.getByText('¥100.00 · 1 笔')).toBeTruthy()
+  expect(screen.getByText('¥500.00 · 2 笔')).toBeTruthy()
+  expect(document.querySelectorAll('.bar-fill').length).toBeGreaterThanOrEqual(3)
+  fireEvent.click(screen.getByText('近 30 天'))
+  expect(await screen.findByText('¥600.00')).toBeTruthy()
+  expect(asked).toEqual([7, 30])
+  fireEvent.click(screen.getByText('订单'))
+  expect(navigations).toEqual(['/merchant/pages/orders/index'])
+})
+
+test('staff see the counter note and no admin menu or figures', async () => {
+  cloudHandlers.set('merchant', (d) => (d.action === 'whoami' ? { errcode: 0, role: 'staff' } : { errcode: 1004, errmsg: 'admins only' }))
+  render(<MerchantHome />)
+  expect(await screen.findByText(/你是店员/)).toBeTruthy()
+  expect(screen.queryByText('经营概况')).toBeNull()
+  expect(screen.queryByText('订单')).toBeNull()
+})
+
+test('a consumer gets a plain no-access page with a way back, never the setting’s name', async () => {
+  cloudHandlers.set('merchant', () => ({ errcode: 0, role: null }))
   render(<MerchantHome />)
   expect(await screen.findByText('你没有商户管理权限')).toBeTruthy()
+  expect(screen.getByText('返回首页')).toBeTruthy()
   expect(document.body.textContent).not.toContain('MERCHANT_ADMIN_OPENIDS')
+})
+
+test('the WeChat data cube missing is said in words', async () => {
+  cloudHandlers.set('merchant', (d) => (d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { ...dashboard(7), cube: false, sales: [] }))
+  render(<MerchantHome />)
+  expect(await screen.findByText('微信数据暂时无法获取，领卡数和会员数未计入')).toBeTruthy()
+  expect(screen.getByText('这段时间还没有销售')).toBeTruthy()
 })

@@ -1,79 +1,106 @@
 import { Text, View } from '@tarojs/components'
+import { useCallback, useEffect, useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
-import { useToast } from '../../../components/Notice'
-import { PageShell, Section } from '../../../components/PageShell'
-import { Button, Tag } from '../../../components/ui'
-import { useCloudData } from '../../../hooks/useCloudData'
-import { merchantApi } from '../../../services/api'
+import { Section } from '../../../components/PageShell'
+import { Tag } from '../../../components/ui'
+import type { CloudData } from '../../../hooks/useCloudData'
 import { userMessage } from '../../../services/errors'
+import { openPage, usePullDownRefresh } from '../../../services/page'
 import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
+import { consoleApi, type Channel, type Dashboard } from '../../api'
+import { Bars } from '../../components/Bars'
+import { Gate } from '../../components/Gate'
 
-async function loadMerchant() {
-  const overview = await merchantApi.overview()
-  const [cards, shelves, orders] = await Promise.all([merchantApi.cards(), merchantApi.shelves(), merchantApi.orders()])
-  return { overview, cards: cards.cards, shelves: shelves.shelves, orders: orders.orders }
+const MENU = [
+  ['cards', '/merchant/pages/cards/index'],
+  ['shelves', '/merchant/pages/shelves/index'],
+  ['orders', '/merchant/pages/orders/index'],
+  ['circulation', '/merchant/pages/circulation/index'],
+  ['staff', '/merchant/pages/staff/index'],
+  ['audit', '/merchant/pages/audit/index'],
+] as const
+const RANGES = [1, 7, 30]
+const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
+
+function DashboardView() {
+  const [days, setDays] = useState(7)
+  const [data, setData] = useState<CloudData<Dashboard>>({ state: 'loading' })
+  const load = useCallback(async (d: number) => {
+    setDays(d)
+    setData({ state: 'loading' })
+    try {
+      setData({ state: 'ready', data: await consoleApi.dashboard(d) })
+    } catch (err) {
+      setData({ state: 'error', message: userMessage(err) })
+    }
+  }, [])
+  useEffect(() => {
+    void load(7)
+  }, [load])
+  usePullDownRefresh(() => load(days))
+  return (
+    <View>
+      <View className='chips' id='range'>
+        {RANGES.map((d) => (
+          <View key={d} className={`chip${d === days ? ' chip-on' : ''}`} onClick={() => void load(d)}>
+            {t.console.range[d]}
+          </View>
+        ))}
+      </View>
+      <AsyncState value={data} onRetry={() => void load(days)}>
+        {(d) => {
+          const total = d.sales.reduce((s, r) => s + r.amount, 0)
+          const orders = d.sales.reduce((s, r) => s + r.orders, 0)
+          const byChannel = CHANNELS.map((c) => ({ c, amount: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.amount, 0), n: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.orders, 0) }))
+          const dates = [...new Set(d.sales.map((r) => r.date))]
+          return (
+            <View id='dashboard'>
+              <View className='stats'>
+                <View className='stat' id='stat-sales'><Text className='stat-label'>{t.console.sales}</Text><Text className='stat-value'>{yuan(total)}</Text><Text className='muted'>{t.console.orderCount(orders)}</Text></View>
+                <View className='stat' id='stat-redeemed'><Text className='stat-label'>{t.console.redeemed}</Text><Text className='stat-value'>{yuan(d.redeemed)}</Text></View>
+                <View className='stat' id='stat-liability'><Text className='stat-label'>{t.console.liability}</Text><Text className='stat-value'>{yuan(d.liability)}</Text><Text className='muted'>{t.console.liabilityHint(d.liveCards)}</Text></View>
+                <View className='stat' id='stat-claimed'><Text className='stat-label'>{t.console.claimed}</Text><Text className='stat-value'>{d.claimed}</Text></View>
+                <View className='stat' id='stat-members'><Text className='stat-label'>{t.console.members}</Text><Text className='stat-value'>{d.members}</Text></View>
+              </View>
+              {!d.cube && <View className='muted'>{t.console.cubeMissing}</View>}
+              <Section title={t.console.salesByChannel}>
+                {total === 0 && orders === 0 ? <View className='muted'>{t.console.noSales}</View> : <Bars rows={byChannel.map((b) => ({ label: t.merchant.channel[b.c] ?? b.c, value: b.amount, note: t.console.orderCount(b.n) }))} />}
+              </Section>
+              {dates.length > 1 && (
+                <Section title={t.console.sales}>
+                  <Bars rows={dates.map((date) => ({ label: date.slice(5), value: d.sales.filter((r) => r.date === date).reduce((s, r) => s + r.amount, 0) }))} />
+                </Section>
+              )}
+            </View>
+          )
+        }}
+      </AsyncState>
+    </View>
+  )
 }
 
 export default function MerchantHome() {
-  const [data, reload] = useCloudData(loadMerchant)
-  const [toast, showToast] = useToast()
-  const refund = async (orderId: string) => {
-    try {
-      await merchantApi.refund(orderId)
-      showToast(t.merchant.refunded(orderId), 'success')
-      await reload()
-    } catch (err) {
-      showToast(userMessage(err), 'fail')
-    }
-  }
   return (
-    <PageShell title={t.merchant.title}>
-      {toast}
-      <AsyncState value={data} onRetry={reload}>
-        {(d) => (
-          <View>
-            <View className='muted'>{t.merchant.overview(d.overview.cards, d.overview.shelves, d.overview.orders)}</View>
-            <Section title={t.merchant.cards}>
-              {d.cards.map((c) => (
-                <View className='row' key={c.cardId}>
-                  <Text>{c.title}</Text>
-                  <Text>
-                    {yuan(c.price)} · {c.onSale ? t.merchant.onSale : t.merchant.offSale} · {t.merchant.review[c.reviewStatus] ?? c.reviewStatus}
-                  </Text>
-                </View>
-              ))}
-            </Section>
-            <Section title={t.merchant.shelves}>
-              {d.shelves.map((s) => (
-                <View className='card-tile plain' key={s.pageId}>
-                  <View>{s.title || s.pageId}</View>
-                  <View className='muted'>{s.maintain ? t.merchant.takenDown : s.link}</View>
-                </View>
-              ))}
-            </Section>
-            <Section title={t.merchant.orders}>
-              {d.orders.map((o) => (
-                <View className='card-tile plain' key={o.orderId}>
-                  <View className='row'>
-                    <Text className='small'>{o.orderId}</Text>
-                    <Tag type={o.state === 'REFUNDED' ? 'default' : 'success'}>{t.merchant.orderState[o.state] ?? o.state}</Tag>
-                  </View>
-                  <View className='row'>
-                    <Text className='muted'>{t.merchant.channel[o.channel] ?? o.channel} · {o.cards.length} 张</Text>
-                    <Text>{yuan(o.totalPrice)}</Text>
-                  </View>
-                  {o.state !== 'REFUNDED' && o.channel !== 'checkout' && (
-                    <Button size='small' fill='outline' onClick={() => void refund(o.orderId)}>
-                      {t.merchant.refund}
-                    </Button>
-                  )}
-                </View>
-              ))}
-            </Section>
+    <Gate title={t.merchant.title} allow={['admin', 'staff']}>
+      {(role) =>
+        role === 'staff' ? (
+          <View className='note' id='staff-home'>
+            <Tag type='primary'>{t.console.roleName.staff}</Tag> {t.console.staffHome}
           </View>
-        )}
-      </AsyncState>
-    </PageShell>
+        ) : (
+          <View>
+            <View className='menu' id='console-menu'>
+              {MENU.map(([key, url]) => (
+                <View key={key} className='menu-item' onClick={() => void openPage(url)}>
+                  {t.console.menu[key]}
+                </View>
+              ))}
+            </View>
+            <DashboardView />
+          </View>
+        )
+      }
+    </Gate>
   )
 }

@@ -1,0 +1,122 @@
+// The merchant function's actions the console pages call (docs/functions-api.md, merchant). Amounts are fen.
+import { callFunction } from '../services/cloud'
+
+export type Role = 'admin' | 'staff' | null
+export type Channel = 'mp' | 'checkout' | 'shelf'
+
+export interface Dashboard {
+  days: number
+  sales: { date: string; channel: Channel; amount: number; orders: number }[]
+  redeemed: number
+  liability: number
+  liveCards: number
+  claimed: number
+  members: number
+  cube: boolean
+}
+
+export interface GiftCardRow {
+  cardId: string
+  title: string
+  price: number
+  initBalance?: number
+  onSale: boolean
+  reviewStatus: string
+  backgroundPicUrl?: string
+  endTime?: number
+}
+
+export interface ShelfRow {
+  pageId: string
+  title: string
+  link: string
+  maintain: boolean
+}
+
+export interface OrderRow {
+  orderId: string
+  channel: Channel
+  state: string
+  totalPrice: number
+  buyer: string
+  cards: { cardId: string; code?: string; price: number }[]
+  refundFee?: number
+  at: number
+}
+
+export interface Entry {
+  entryId: string
+  kind: string
+  amount: number
+  balanceAfter: number
+  orderId?: string
+  description?: string
+  createdAt: number
+}
+
+export interface OrderDetail {
+  order: OrderRow & { refundReason?: string }
+  cards: { cardId: string; code: string; title: string; status: string; balance: number; entries: Entry[] }[]
+}
+
+export interface CirculatingCard {
+  cardId: string
+  code: string
+  title: string
+  status: string
+  balance: number
+  holder: string
+  orderId: string
+  synced: boolean
+  endTime: number
+  entries: Entry[]
+  total: number
+  wechat: { status?: string; canConsume?: boolean; error?: number | string }
+}
+
+export interface OrderFilter {
+  q?: string
+  state?: string
+  channel?: Channel
+  since?: number
+  until?: number
+}
+
+export interface AuditEntry {
+  at: number
+  openid: string
+  action: string
+  target: string
+  reason?: string
+}
+
+const m = <T>(action: string, fields: Record<string, unknown> = {}) => callFunction<T>('merchant', action, fields)
+
+export const consoleApi = {
+  whoami: () => m<{ role: Role }>('whoami'),
+  dashboard: (days: number) => m<Dashboard>('dashboard', { days }),
+  cards: () => m<{ cards: GiftCardRow[] }>('cardList'),
+  cardCreate: (card: unknown) => m<{ cardId: string }>('cardCreate', { card }),
+  cardUpdate: (update: Record<string, unknown>) => m<Record<string, unknown>>('cardUpdate', { update }),
+  cardStock: (cardId: string, delta: number) => m<Record<string, unknown>>('cardStock', { cardId, delta }),
+  cardOffSale: (cardId: string) => m<{ onSale: boolean }>('cardOffSale', { cardId }),
+  qrcode: (cardId: string) => m<{ url: string; show_qrcode_url?: string }>('qrcodeCreate', { qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } } }),
+  imageUpload: (name: string, contentBase64: string) => m<{ url: string }>('imageUpload', { name, contentBase64 }),
+  shelves: () => m<{ shelves: ShelfRow[] }>('shelfList'),
+  shelfGet: (pageId: string) => m<{ page: Record<string, unknown>; link: string }>('shelfGet', { pageId }),
+  shelfCreate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfCreate', { page }),
+  shelfUpdate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfUpdate', { page }),
+  shelfTakedown: (pageId: string, maintain: boolean) => m<{ maintain: boolean }>('shelfTakedown', { pageId, maintain }),
+  orders: (f: OrderFilter, offset = 0) => m<{ orders: OrderRow[]; total: number }>('orderList', { ...f, offset, limit: 20 }),
+  orderDetail: (orderId: string) => m<OrderDetail>('orderDetail', { orderId }),
+  refund: (orderId: string, reason: string) => m<{ state: string }>('orderRefund', { orderId, reason }),
+  lookup: (code: string) => m<{ cards: CirculatingCard[] }>('cardLookup', { code }),
+  freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
+  adjust: (cardId: string, code: string, amount: number, reason: string, key: string) => m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
+  staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),
+  staffSet: (openid: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { openid, role }),
+  audit: (offset = 0) => m<{ entries: AuditEntry[]; total: number }>('auditList', { offset, limit: 20 }),
+}
+
+/** An idempotency key for one merchant action the page starts (kept across retries of that action). */
+export const newKey = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`

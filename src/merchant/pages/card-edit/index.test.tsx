@@ -1,0 +1,56 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import { cloudHandlers, resetTaroStub, setRouterParams } from '../../../../test/stubs/taro'
+import CardEditPage from './index'
+
+beforeEach(resetTaroStub)
+
+const type = (label: string, value: string) => fireEvent.change(document.querySelector(`#field-${label} input`)!, { target: { value } })
+
+test('the form checks fields as the merchant types, previews the card, and refuses to send with errors', async () => {
+  const created: unknown[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardCreate') created.push(d.card)
+    return { errcode: 0, cardId: 'pNEW' }
+  })
+  render(<CardEditPage />)
+  await screen.findByText('卡面预览')
+  type('title', '一张名字特别特别长的礼品卡')
+  expect(screen.getByText('最多 9 个汉字')).toBeTruthy()
+  type('title', '中秋礼品卡')
+  expect(screen.queryByText('最多 9 个汉字')).toBeNull()
+  type('balance', '200')
+  type('price', '1.999')
+  expect(screen.getByText('请填写金额，最多两位小数，例如 100.00')).toBeTruthy()
+  type('price', '2')
+  expect(screen.getByText('售价远低于面值，请确认没有少填一位')).toBeTruthy()
+  type('price', '200')
+  type('endDate', '2020-01-01')
+  expect(screen.getByText('截止日期已过，这张卡一创建就过期了')).toBeTruthy()
+  type('endDate', '2030-02-30')
+  expect(screen.getByText('请按 2027-12-31 的格式填写日期')).toBeTruthy()
+  type('endDate', '2030-12-31')
+  type('brandName', '示例咖啡')
+  expect(document.querySelector('#card-preview')!.textContent).toBe('示例咖啡 · 中秋礼品卡¥200.00')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('请先修改标红的内容')).toBeTruthy()
+  // No pictures uploaded, no description: nothing is sent.
+  expect(screen.getAllByText('请上传图片')).toHaveLength(2)
+  expect(created).toEqual([])
+})
+
+test('editing an existing card sends only the changed texts through card/update', async () => {
+  setRouterParams({ cardId: 'pA' })
+  const updates: unknown[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    updates.push(d.update)
+    return { errcode: 0 }
+  })
+  render(<CardEditPage />)
+  await screen.findByText('使用提醒')
+  type('notice', '请向店员出示')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('已保存')).toBeTruthy()
+  expect(updates).toEqual([{ card_id: 'pA', general_card: { base_info: { notice: '请向店员出示' } } }])
+})

@@ -1,0 +1,164 @@
+import { Image, Text, Textarea, View } from '@tarojs/components'
+import { useMemo, useRef, useState } from 'react'
+import { checkGiftCardForm, giftCardBody, parseYuan, utf8Bytes, type FieldError, type GiftCardForm } from '../../giftcard-form'
+import { useToast } from '../../../components/Notice'
+import { Section } from '../../../components/PageShell'
+import { Button } from '../../../components/ui'
+import { userMessage } from '../../../services/errors'
+import { goBack, usePageQuery } from '../../../services/page'
+import { t } from '../../../strings'
+import { yuan } from '../../../utils/money'
+import { consoleApi } from '../../api'
+import { Field } from '../../components/Field'
+import { Gate } from '../../components/Gate'
+import { pickImage } from '../../../services/image'
+
+const inYears = (y: number) => new Date(Date.now() + 8 * 3600_000 + y * 365 * 86400_000).toISOString().slice(0, 10)
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+
+export const EMPTY_FORM = (): GiftCardForm => ({
+  title: '', brandName: '', price: '', balance: '', beginDate: today(), endDate: inYears(3), quantity: '1000',
+  notice: '使用时出示礼品卡', description: '', servicePhone: '', logoUrl: '', faceUrl: '',
+})
+
+function say(e: FieldError | undefined): string | undefined {
+  if (!e) return undefined
+  const m = t.console.errors
+  return e.kind === 'tooLong' ? m.tooLong(e.max) : m[e.kind]
+}
+
+function Upload({ label, url, onUrl, id, error }: { label: string; url: string; onUrl: (u: string) => void; id: string; error?: string }) {
+  const [busy, setBusy] = useState(false)
+  const [toast, showToast] = useToast()
+  const upload = async () => {
+    const img = await pickImage()
+    if (!img) return
+    setBusy(true)
+    try {
+      onUrl((await consoleApi.imageUpload(img.name, img.contentBase64)).url)
+    } catch (err) {
+      showToast(userMessage(err), 'fail')
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className={`field${error ? ' field-error' : ''}`} id={`field-${id}`}>
+      {toast}
+      <Text className='field-label'>{label}</Text>
+      <View className='row'>
+        {url ? <Image className='thumb' src={url} mode='aspectFill' /> : null}
+        <Button size='small' fill='outline' disabled={busy} onClick={() => void upload()}>{busy ? t.console.uploading : url ? t.console.uploaded : t.console.upload}</Button>
+      </View>
+      {error && <Text className='error field-msg'>{error}</Text>}
+    </View>
+  )
+}
+
+/** What the card bag will show: the face, title and balance over it. */
+function Preview({ f }: { f: GiftCardForm }) {
+  const balance = parseYuan(f.balance)
+  return (
+    <View className='card-face card-face-small' id='card-preview'>
+      {f.faceUrl ? <Image className='card-face-img' src={f.faceUrl} mode='aspectFill' /> : null}
+      <View className='card-face-title'>{f.brandName || t.console.fields.brandName} · {f.title || t.console.fields.title}</View>
+      <View className='card-face-amount'>{balance !== undefined && balance > 0 ? yuan(balance) : '¥0.00'}</View>
+    </View>
+  )
+}
+
+function CreateForm() {
+  const [f, setF] = useState<GiftCardForm>(EMPTY_FORM)
+  const [touched, setTouched] = useState<Set<keyof GiftCardForm>>(new Set())
+  const [busy, setBusy] = useState(false)
+  const [toast, showToast] = useToast()
+  const sent = useRef(false)
+  const { errors, warnings } = useMemo(() => checkGiftCardForm(f), [f])
+  const set = (k: keyof GiftCardForm) => (v: string) => {
+    setF((cur) => ({ ...cur, [k]: v }))
+    setTouched((cur) => new Set(cur).add(k))
+  }
+  // An error shows once the field was typed in, or once the merchant tried to submit.
+  const err = (k: keyof GiftCardForm) => (touched.has(k) ? say(errors[k]) : undefined)
+  const submit = async () => {
+    setTouched(new Set(Object.keys(f) as (keyof GiftCardForm)[]))
+    if (Object.keys(errors).length > 0) {
+      showToast(t.console.fixErrors, 'fail')
+      return
+    }
+    if (sent.current) return
+    sent.current = true
+    setBusy(true)
+    try {
+      await consoleApi.cardCreate(giftCardBody(f))
+      showToast(t.console.created, 'success')
+      setTimeout(() => void goBack(), 800)
+    } catch (e) {
+      sent.current = false
+      showToast(userMessage(e), 'fail')
+    } finally {
+      setBusy(false)
+    }
+  }
+  const fl = t.console.fields
+  return (
+    <View id='card-form'>
+      {toast}
+      <Section title={t.console.preview}>
+        <Preview f={f} />
+      </Section>
+      <Section>
+        <Field id='title' label={fl.title} value={f.title} onInput={set('title')} error={err('title')} />
+        <Field id='brandName' label={fl.brandName} value={f.brandName} onInput={set('brandName')} error={err('brandName')} />
+        <Field id='price' label={fl.price} value={f.price} onInput={set('price')} error={err('price')} warning={touched.has('price') ? say(warnings.price) : undefined} placeholder={t.console.placeholders.yuan} type='digit' />
+        <Field id='balance' label={fl.balance} value={f.balance} onInput={set('balance')} error={err('balance')} placeholder={t.console.placeholders.yuan} type='digit' />
+        <Field id='beginDate' label={fl.beginDate} value={f.beginDate} onInput={set('beginDate')} error={err('beginDate')} placeholder={t.console.placeholders.date} />
+        <Field id='endDate' label={fl.endDate} value={f.endDate} onInput={set('endDate')} error={err('endDate')} placeholder={t.console.placeholders.date} />
+        <Field id='quantity' label={fl.quantity} value={f.quantity} onInput={set('quantity')} error={err('quantity')} type='digit' />
+        <Field id='notice' label={fl.notice} value={f.notice} onInput={set('notice')} error={err('notice')} />
+        <Field id='servicePhone' label={fl.servicePhone} value={f.servicePhone} onInput={set('servicePhone')} error={err('servicePhone')} />
+        <View className={`field${err('description') ? ' field-error' : ''}`} id='field-description'>
+          <Text className='field-label'>{fl.description}</Text>
+          <Textarea className='input textarea' value={f.description} onInput={(e) => set('description')(e.detail.value)} />
+          {err('description') && <Text className='error field-msg'>{err('description')}</Text>}
+        </View>
+        <Upload id='logoUrl' label={fl.logo} url={f.logoUrl} onUrl={set('logoUrl')} error={err('logoUrl')} />
+        <Upload id='faceUrl' label={fl.face} url={f.faceUrl} onUrl={set('faceUrl')} error={err('faceUrl')} />
+      </Section>
+      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>{busy ? t.console.saving : t.console.save}</Button>
+    </View>
+  )
+}
+
+/** Editing a card WeChat already holds: the texts it allows to change (card/update), then a fresh review. */
+function EditForm({ cardId }: { cardId: string }) {
+  const [notice, setNotice] = useState('')
+  const [description, setDescription] = useState('')
+  const [phone, setPhone] = useState('')
+  const [toast, showToast] = useToast()
+  const noticeErr = utf8Bytes(notice) > 36 ? t.console.errors.tooLong(12) : undefined
+  const save = async () => {
+    try {
+      await consoleApi.cardUpdate({ card_id: cardId, general_card: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) } } })
+      showToast(t.console.updated, 'success')
+    } catch (e) {
+      showToast(userMessage(e), 'fail')
+    }
+  }
+  return (
+    <View id='card-edit'>
+      {toast}
+      <Section>
+        <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} />
+        <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />
+        <Field id='servicePhone' label={t.console.fields.servicePhone} value={phone} onInput={setPhone} />
+      </Section>
+      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description || phone)} onClick={() => void save()}>{t.console.save}</Button>
+    </View>
+  )
+}
+
+export default function CardEditPage() {
+  const { cardId } = usePageQuery()
+  return <Gate title={cardId ? t.console.editCard : t.console.newCard}>{() => (cardId ? <EditForm cardId={cardId} /> : <CreateForm />)}</Gate>
+}

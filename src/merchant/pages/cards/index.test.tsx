@@ -1,0 +1,39 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import { cloudHandlers, navigations, resetTaroStub } from '../../../../test/stubs/taro'
+import CardsPage from './index'
+
+beforeEach(resetTaroStub)
+
+test('cards with review state in words; stock, take off sale and a delivery QR code', async () => {
+  const calls: Record<string, unknown>[] = []
+  let onSale = true
+  cloudHandlers.set('merchant', (d) => {
+    calls.push(d)
+    switch (d.action) {
+      case 'whoami': return { errcode: 0, role: 'admin' }
+      case 'cardList': return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, initBalance: 10000, onSale, reviewStatus: 'APPROVED', endTime: 1900000000 }, { cardId: 'pB', title: '新卡', price: 5000, onSale: false, reviewStatus: 'PENDING' }] }
+      case 'cardOffSale': onSale = false; return { errcode: 0, onSale: false }
+      case 'cardStock': return { errcode: 0 }
+      case 'qrcodeCreate': return { errcode: 0, url: 'http://weixin.qq.com/q/abc', ticket: 't' }
+      default: return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+  render(<CardsPage />)
+  expect(await screen.findByText('100元礼品卡')).toBeTruthy()
+  expect(screen.getByText('已通过')).toBeTruthy()
+  expect(screen.getByText('审核中')).toBeTruthy()
+  expect(screen.getByText(/有效期至 2030-03-18/)).toBeTruthy()
+  expect(document.body.textContent).not.toMatch(/APPROVED|PENDING/)
+  fireEvent.click(screen.getAllByText('停售')[0]!)
+  expect(await screen.findByText('已停售')).toBeTruthy()
+  expect(calls.find((c) => c.action === 'cardOffSale')).toEqual({ action: 'cardOffSale', cardId: 'pA' })
+  fireEvent.change(screen.getAllByPlaceholderText('库存变化（正数增加，负数减少）')[0]!, { target: { value: '-20' } })
+  fireEvent.click(screen.getAllByText('库存')[0]!)
+  expect(await screen.findByText('库存已更新')).toBeTruthy()
+  expect(calls.find((c) => c.action === 'cardStock')).toEqual({ action: 'cardStock', cardId: 'pA', delta: -20 })
+  fireEvent.click(screen.getAllByText('投放二维码')[0]!)
+  expect(await screen.findByText('顾客用微信扫码即可领取')).toBeTruthy()
+  expect(document.querySelectorAll('#delivery-qr .code-dark').length).toBeGreaterThan(50)
+  fireEvent.click(screen.getByText('新建礼品卡'))
+  expect(navigations).toEqual(['/merchant/pages/card-edit/index'])
+})

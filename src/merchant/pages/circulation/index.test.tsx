@@ -1,0 +1,50 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import { cloudHandlers, resetTaroStub } from '../../../../test/stubs/taro'
+import CirculationPage from './index'
+
+beforeEach(resetTaroStub)
+
+test('a card by code: our ledger beside WeChat; adjust in yuan with a reason under one key; freeze after a confirmation', async () => {
+  const sent: Record<string, unknown>[] = []
+  let status = 'NORMAL'
+  let balance = 10000
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardLookup') return { errcode: 0, cards: [{ cardId: 'pA', code: '800000000001', title: '100元礼品卡', status, balance, holder: 'oAliceOpenid000001', orderId: 'MP1', synced: true, endTime: 0, total: 1, entries: [{ entryId: 'e', kind: 'issue', amount: 10000, balanceAfter: 10000, createdAt: 1 }], wechat: status === 'NORMAL' ? { status: 'NORMAL' } : { status: 'UNAVAILABLE' } }] }
+    sent.push(d)
+    if (d.action === 'cardAdjust') {
+      balance += d.amount as number
+      return { errcode: 0, balance }
+    }
+    status = 'UNAVAILABLE'
+    return { errcode: 0, status }
+  })
+  render(<CirculationPage />)
+  fireEvent.change(await screen.findByPlaceholderText('输入卡号'), { target: { value: '800000000001' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('我们的记录')).toBeTruthy()
+  expect(screen.getByText('微信卡包')).toBeTruthy()
+  expect(screen.getAllByText('可使用')).toHaveLength(2)
+  expect(screen.getByText('已同步到微信')).toBeTruthy()
+  fireEvent.change(screen.getByPlaceholderText('调整金额（元，负数为扣减）'), { target: { value: '-12.5' } })
+  fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '补偿' } })
+  fireEvent.click(screen.getByText('调整余额'))
+  expect(await screen.findByText('已调整，当前余额 ¥87.50')).toBeTruthy()
+  expect(sent[0]).toMatchObject({ action: 'cardAdjust', cardId: 'pA', code: '800000000001', amount: -1250, reason: '补偿', key: expect.stringMatching(/^adj-/) })
+
+  fireEvent.click(screen.getByText('冻结'))
+  expect(await screen.findByText('冻结后这张卡在微信卡包和小程序中都不能再使用，余额保留。')).toBeTruthy()
+  fireEvent.change(document.querySelector('.nut-dialog textarea')!, { target: { value: '挂失' } })
+  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
+  expect(await screen.findByText('已冻结')).toBeTruthy()
+  expect(sent[1]).toEqual({ action: 'cardFreeze', cardId: 'pA', code: '800000000001', reason: '挂失' })
+  expect(await screen.findAllByText('已失效')).toHaveLength(2)
+})
+
+test('an unknown code is said in words', async () => {
+  cloudHandlers.set('merchant', (d) => (d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { errcode: 1005, errmsg: 'no card with code 1' }))
+  render(<CirculationPage />)
+  fireEvent.change(await screen.findByPlaceholderText('输入卡号'), { target: { value: '1' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
+})

@@ -1,0 +1,153 @@
+import { Input, Text, View } from '@tarojs/components'
+import { useCallback, useEffect, useState } from 'react'
+import { dateToSec } from '../../giftcard-form'
+import { AsyncState } from '../../../components/AsyncState'
+import { useToast } from '../../../components/Notice'
+import { Section } from '../../../components/PageShell'
+import { Button, Dialog, Tag, TextArea } from '../../../components/ui'
+import type { CloudData } from '../../../hooks/useCloudData'
+import { userMessage } from '../../../services/errors'
+import { t } from '../../../strings'
+import { yuan } from '../../../utils/money'
+import { beijingDateTime } from '../../../utils/time'
+import { consoleApi, type Channel, type OrderDetail, type OrderFilter, type OrderRow } from '../../api'
+import { Gate } from '../../components/Gate'
+import { Entries } from '../circulation/entries'
+
+const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDED']
+const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
+const buyerOf = (o: OrderRow) => (o.buyer ? `…${o.buyer.slice(-6)}` : '—')
+
+function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
+  const [d, setD] = useState<CloudData<OrderDetail>>({ state: 'loading' })
+  const [asking, setAsking] = useState(false)
+  const [reason, setReason] = useState('')
+  const [toast, showToast] = useToast()
+  const load = useCallback(async () => {
+    try {
+      setD({ state: 'ready', data: await consoleApi.orderDetail(orderId) })
+    } catch (err) {
+      setD({ state: 'error', message: userMessage(err) })
+    }
+  }, [orderId])
+  useEffect(() => void load(), [load])
+  const refund = async () => {
+    if (!reason.trim()) {
+      showToast(t.console.refundReasonMissing, 'fail')
+      return
+    }
+    setAsking(false)
+    try {
+      await consoleApi.refund(orderId, reason.trim())
+      showToast(t.console.refunded, 'success')
+      await load()
+      onRefunded()
+    } catch (err) {
+      showToast(userMessage(err), 'fail')
+    }
+  }
+  return (
+    <View className='order-detail' id='order-detail'>
+      {toast}
+      <AsyncState value={d} onRetry={load}>
+        {({ order, cards }) => (
+          <View>
+            <View className='muted'>{t.console.buyer} {order.buyer || '—'} · {t.console.time} {beijingDateTime(order.at)}</View>
+            {order.refundReason && <View className='muted'>{t.console.refundReasonShown(order.refundReason)}</View>}
+            <View className='section-title small'>{t.console.cardsOfOrder}</View>
+            {cards.map((c) => (
+              <View key={`${c.cardId}:${c.code}`} className='card-tile plain'>
+                <View className='row'><Text>{c.title} · {c.code}</Text><Text>{yuan(c.balance)} · {t.status[c.status] ?? c.status}</Text></View>
+                <Entries entries={c.entries} />
+              </View>
+            ))}
+            {order.state !== 'REFUNDED' && order.channel !== 'checkout' && (
+              <Button size='small' type='danger' fill='outline' onClick={() => setAsking(true)}>{t.console.refund}</Button>
+            )}
+            {order.channel === 'checkout' && <View className='muted'>{t.console.checkoutNoRefund}</View>}
+            <Dialog
+              visible={asking}
+              title={t.console.refundTitle}
+              content={
+                <View id='refund-dialog'>
+                  <View className='note'>{t.console.refundText(yuan(order.totalPrice))}</View>
+                  <TextArea className='input textarea' value={reason} placeholder={t.console.refundReason} maxLength={64} onChange={(v: string) => setReason(v)} />
+                </View>
+              }
+              confirmText={t.console.refund}
+              cancelText={t.common.cancel}
+              onConfirm={() => void refund()}
+              onCancel={() => setAsking(false)}
+            />
+          </View>
+        )}
+      </AsyncState>
+    </View>
+  )
+}
+
+function OrdersView() {
+  const [q, setQ] = useState('')
+  const [since, setSince] = useState('')
+  const [until, setUntil] = useState('')
+  const [filter, setFilter] = useState<OrderFilter>({})
+  const [data, setData] = useState<CloudData<{ orders: OrderRow[]; total: number }>>({ state: 'loading' })
+  const [open, setOpen] = useState<string>()
+  const load = useCallback(async (f: OrderFilter) => {
+    setFilter(f)
+    try {
+      setData({ state: 'ready', data: await consoleApi.orders(f) })
+    } catch (err) {
+      setData({ state: 'error', message: userMessage(err) })
+    }
+  }, [])
+  useEffect(() => void load({}), [load])
+  const search = () => {
+    const s = dateToSec(since)
+    const u = dateToSec(until, true)
+    void load({ ...filter, q: q.trim() || undefined, since: s === undefined ? undefined : s * 1000, until: u === undefined ? undefined : (u + 1) * 1000 })
+  }
+  return (
+    <View>
+      <View className='row'>
+        <Input className='input grow' id='order-search' value={q} placeholder={t.console.searchPlaceholder} onInput={(e) => setQ(e.detail.value)} />
+        <Button size='small' type='primary' onClick={search}>{t.console.search}</Button>
+      </View>
+      <View className='row'>
+        <Input className='input grow' value={since} placeholder={t.console.since} onInput={(e) => setSince(e.detail.value)} />
+        <Input className='input grow' value={until} placeholder={t.console.until} onInput={(e) => setUntil(e.detail.value)} />
+      </View>
+      <View className='chips' id='state-filter'>
+        <View className={`chip${!filter.state ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: undefined })}>{t.console.allStates}</View>
+        {STATES.map((s) => <View key={s} className={`chip${filter.state === s ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: s })}>{t.console.stateFilter[s]}</View>)}
+      </View>
+      <View className='chips' id='channel-filter'>
+        <View className={`chip${!filter.channel ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: undefined })}>{t.console.allChannels}</View>
+        {CHANNELS.map((c) => <View key={c} className={`chip${filter.channel === c ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: c })}>{t.merchant.channel[c]}</View>)}
+      </View>
+      <AsyncState value={data} onRetry={() => void load(filter)} isEmpty={(d) => d.orders.length === 0} empty={t.console.noOrders}>
+        {(d) => (
+          <Section title={`${t.merchant.orders} · ${t.console.orderCount(d.total)}`}>
+            {d.orders.map((o) => (
+              <View key={o.orderId} className='card-tile plain order-row' data-order={o.orderId}>
+                <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
+                  <Text className='small'>{t.console.orderNo(o.orderId)}</Text>
+                  <Tag type={o.state === 'REFUNDED' ? 'default' : 'success'}>{t.merchant.orderState[o.state] ?? o.state}</Tag>
+                </View>
+                <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
+                  <Text className='muted'>{t.merchant.channel[o.channel]} · {t.console.cardCount(o.cards.length)} · {beijingDateTime(o.at)} · {t.console.buyer} {buyerOf(o)}</Text>
+                  <Text>{yuan(o.totalPrice)}</Text>
+                </View>
+                {open === o.orderId && <Detail orderId={o.orderId} onRefunded={() => void load(filter)} />}
+              </View>
+            ))}
+          </Section>
+        )}
+      </AsyncState>
+    </View>
+  )
+}
+
+export default function OrdersPage() {
+  return <Gate title={t.console.menu.orders}>{() => <OrdersView />}</Gate>
+}

@@ -1,0 +1,110 @@
+// The merchant CLI (scripts/merchant/cli.ts) against a whole local stack: help for every command,
+// --flag=value, completion, yuan amounts, refusals told apart from connection problems, warnings before
+// an expired or underpriced card, CSV exports with a header row, and the generic call.
+import type { Stack } from '../../emulator/stack'
+import { httpCaller } from '../../scripts/merchant/call'
+import { buildCli } from '../../scripts/merchant/cli'
+import { person, startJourneyStack, type Json } from '../helpers/stack'
+
+let stack: Stack
+let card100: string
+
+beforeAll(async () => {
+  stack = await startJourneyStack()
+  const shop = await person(stack, 'alice').fn('card', { action: 'shop' })
+  card100 = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+})
+afterAll(() => stack.stop())
+
+async function cli(args: string[], opts: { url?: string; confirm?: boolean } = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await buildCli(args, { out: (s) => out.push(s), err: (s) => err.push(s), confirm: async () => opts.confirm ?? false }, () => httpCaller(opts.url ?? stack.cloud.url, person(stack, 'carol').mpOpenid)).run()
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+test('help for the program, a group (its subcommands) and a subcommand (its flags)', async () => {
+  const top = await cli(['--help'])
+  expect(top.code).toBe(0)
+  for (const c of ['card', 'shelf', 'order', 'export <what>', 'call <action>', 'completion']) expect(top.out).toContain(`npm run merchant -- ${c}`)
+  const group = await cli(['card'])
+  expect(group.code).toBe(2)
+  expect(group.err).toContain('npm run merchant -- card adjust')
+  expect(group.err).toContain('name a subcommand')
+  const sub = await cli(['card', 'adjust', '--help'])
+  expect(sub.out).toMatch(/--amount +yuan, e\.g\. 12\.50/)
+  const missing = await cli(['card', 'adjust', '--card-id=p'])
+  expect(missing.code).toBe(2)
+  expect(missing.err).toContain('Missing required arguments: code, amount, key, reason')
+})
+
+test('completion lists commands and subcommands', async () => {
+  expect((await cli(['--get-yargs-completions', ''])).out.split('\n')).toEqual(expect.arrayContaining(['card', 'shelf', 'order', 'export', 'call']))
+  expect((await cli(['--get-yargs-completions', 'order', ''])).out.split('\n')).toEqual(expect.arrayContaining(['list', 'get', 'refund', 'reconcile']))
+  expect((await cli(['completion'])).out).toContain('complete -o')
+})
+
+test('--flag=value, amounts in yuan both ways, --json in fen', async () => {
+  const { card } = await person(stack, 'alice').buyAndAdd(card100)
+  const r = await cli(['card', 'adjust', `--card-id=${card.cardId}`, `--code=${card.code}`, '--amount=-12.50', '--key=cli-1', '--reason=补差'])
+  expect(r.code).toBe(0)
+  expect(JSON.parse(r.out)).toMatchObject({ balance: '87.50' })
+  const j = await cli(['card', 'lookup', '--code', card.code, '--json'])
+  expect(JSON.parse(j.out).cards[0].balance).toBe(8750)
+  const bad = await cli(['card', 'adjust', `--card-id=${card.cardId}`, `--code=${card.code}`, '--amount=1.234', '--key=cli-2', '--reason=x'])
+  expect(bad.code).toBe(2)
+  expect(bad.err).toContain('--amount must be an amount in yuan')
+})
+
+test('a refusal says errcode and errmsg; an unreachable cloud says so', async () => {
+  const refused = await cli(['order', 'get', '--order-id=NOPE'])
+  expect(refused.code).toBe(1)
+  expect(refused.err).toMatch(/^refused by the merchant function: errcode 1005: /)
+  const down = await cli(['overview'], { url: 'http://127.0.0.1:1' })
+  expect(down.code).toBe(3)
+  expect(down.err).toContain('cannot reach the local cloud at http://127.0.0.1:1')
+})
+
+test('creating an expired or underpriced card warns and asks first', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'card.json')
+  writeFileSync(file, JSON.stringify({ card: { card_type: 'GENERAL_CARD', general_card: { sub_card_type: 'GIFT_CARD', init_balance: 10000, base_info: { giftcard_info: { price: 1 }, date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1472724261 } } } } }))
+  const before = (await person(stack, 'carol').fn('merchant', { action: 'overview' })).cards
+  const r = await cli(['card', 'create', `--file=${file}`])
+  expect(r.code).toBe(1)
+  expect(r.err).toContain('created already expired')
+  expect(r.err).toContain('less than half of init_balance')
+  expect(r.err).toContain('not created')
+  expect((await person(stack, 'carol').fn('merchant', { action: 'overview' })).cards).toBe(before)
+})
+
+test('the README’s example card is valid today: created without a warning', async () => {
+  const r = await cli(['card', 'create', '--file=docs/examples/giftcard-100.json'])
+  expect(r.err).toBe('')
+  expect(r.code).toBe(0)
+  expect(JSON.parse(r.out).cardId).toMatch(/^p/)
+})
+
+test('exports: orders and ledger CSV with a header row; redemptions header only when none exist', async () => {
+  const { orderId } = await person(stack, 'alice').buyAndAdd(card100)
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  const orders = (await cli(['export', 'orders', `--since=${today}`])).out.split('\n')
+  expect(orders[0]).toBe('order_id,channel,state,paid_yuan,refunded_yuan,buyer,cards,card_codes,time')
+  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},mp,ISSUED,100\\.00,,`))
+  const ledger = (await cli(['export', 'ledger', '--since', today])).out.split('\n')
+  expect(ledger[0]).toBe('entry_id,card,kind,amount_yuan,balance_after_yuan,order_id,description,time')
+  expect(ledger.some((l) => l.includes(`,issue,100.00,100.00,${orderId},`))).toBe(true)
+  expect((await cli(['export', 'redemptions', `--since=${today}`])).out).toBe('time,openid,target,reason')
+  expect((await cli(['export', 'orders', '--since=yesterday'])).code).toBe(2)
+  expect((await cli(['export', 'refunds', `--since=${today}`])).code).toBe(2)
+})
+
+test('call reaches any merchant action with a JSON input', async () => {
+  const r = await cli(['call', 'whoami', '--json'])
+  expect(JSON.parse(r.out)).toMatchObject({ errcode: 0, role: 'admin' })
+  const d = await cli(['call', 'dashboard', '--data={"days":1}'])
+  expect(JSON.parse(d.out)).toMatchObject({ days: 1 })
+  expect((await cli(['call', 'dashboard', '--data={days'])).code).toBe(2)
+})

@@ -1,0 +1,144 @@
+// The merchant console's actions on a whole local stack: the dashboard from our ledger and WeChat's
+// data cube, order search and detail, a card looked up by code beside WeChat's view, freezing, taking a
+// card off sale, and the image upload under both names.
+import type { Stack } from '../../emulator/stack'
+import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
+
+let stack: Stack
+let card100: string
+const carol = () => person(stack, 'carol')
+const merchant = (data: Json) => carol().fn('merchant', data)
+// The smallest PNG: 1×1, one transparent pixel.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
+
+beforeAll(async () => {
+  stack = await startJourneyStack()
+  const shop = await person(stack, 'alice').fn('card', { action: 'shop' })
+  card100 = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+})
+afterAll(() => stack.stop())
+
+test('the dashboard shows a purchase, a spend, the outstanding balance and the claims WeChat counted', async () => {
+  const empty = await merchant({ action: 'dashboard', days: 7 })
+  expect(empty).toMatchObject({ errcode: 0, sales: [], redeemed: 0, liability: 0, claimed: 0, members: 0, cube: true })
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 2500, orderId: 'DASH-1' })).errcode).toBe(0)
+  await settle(stack)
+  const d = await merchant({ action: 'dashboard', days: 1 })
+  expect(d.sales).toEqual([{ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), channel: 'mp', amount: 10000, orders: 1 }])
+  expect(d.redeemed).toBe(2500)
+  expect(d.liability).toBe(7500)
+  expect(d.claimed).toBe(1)
+  expect(d.members).toBe(0)
+})
+
+test('dashboard days is checked', async () => {
+  for (const days of [0, 367, 'x', undefined]) {
+    const r = await merchant({ action: 'dashboard', days })
+    expect(r.errcode).toBe(1001)
+    expect(r.errmsg).toMatch(/^days /)
+  }
+  expect((await person(stack, 'alice').fn('merchant', { action: 'dashboard', days: 7 })).errcode).toBe(1004)
+})
+
+test('orders are found by order number, card code or buyer, filtered by state, channel and time; detail has the cards and their ledger', async () => {
+  const alice = person(stack, 'alice')
+  const { orderId, card } = await alice.buyAndAdd(card100)
+  const byOrder = await merchant({ action: 'orderList', q: orderId })
+  expect(byOrder.orders.map((o: Json) => o.orderId)).toEqual([orderId])
+  const byCode = await merchant({ action: 'orderList', q: card.code })
+  expect(byCode.orders.map((o: Json) => o.orderId)).toEqual([orderId])
+  const byBuyer = await merchant({ action: 'orderList', q: alice.mpOpenid })
+  expect(byBuyer.orders.map((o: Json) => o.orderId)).toContain(orderId)
+  expect((await merchant({ action: 'orderList', q: orderId, state: 'REFUNDED' })).orders).toEqual([])
+  expect((await merchant({ action: 'orderList', q: orderId, channel: 'shelf' })).orders).toEqual([])
+  expect((await merchant({ action: 'orderList', q: orderId, since: Date.now() + 60_000 })).orders).toEqual([])
+  expect((await merchant({ action: 'orderList', q: 'a b' })).errcode).toBe(1001)
+
+  const detail = await merchant({ action: 'orderDetail', orderId })
+  expect(detail.order).toMatchObject({ orderId, channel: 'mp', totalPrice: 10000, buyer: alice.mpOpenid })
+  expect(detail.cards).toHaveLength(1)
+  expect(detail.cards[0]).toMatchObject({ code: card.code, balance: 10000 })
+  expect(detail.cards[0].entries.map((e: Json) => e.kind)).toEqual(['issue'])
+  expect((await merchant({ action: 'orderDetail', orderId: 'NOPE' })).errcode).toBe(1005)
+
+  // Refunded with a reason: the reason shows in the detail and in the audit log.
+  expect((await merchant({ action: 'orderRefund', orderId, reason: '顾客申请退款' })).errcode).toBe(0)
+  const after = await merchant({ action: 'orderDetail', orderId })
+  expect(after.order).toMatchObject({ state: 'REFUNDED', refundReason: '顾客申请退款' })
+  expect(after.cards[0].entries.map((e: Json) => e.kind)).toEqual(['refund', 'issue'])
+  const audit = await merchant({ action: 'auditList', limit: 5 })
+  expect(audit.entries[0]).toMatchObject({ action: 'orderRefund', target: orderId, reason: '顾客申请退款' })
+})
+
+test('a card looked up by code shows our ledger beside WeChat; freezing makes it unusable in both, once', async () => {
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  await settle(stack)
+  const found = await merchant({ action: 'cardLookup', code: card.code })
+  expect(found.cards).toHaveLength(1)
+  expect(found.cards[0]).toMatchObject({ cardId: card.cardId, code: card.code, balance: 10000, status: 'NORMAL', holder: alice.mpOpenid, synced: true, wechat: { status: 'NORMAL' } })
+  expect(found.cards[0].entries[0]).toMatchObject({ kind: 'issue', amount: 10000 })
+  expect((await merchant({ action: 'cardLookup', code: '000000000000' })).errcode).toBe(1005)
+
+  expect((await merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code })).errmsg).toMatch(/^reason /)
+  const frozen = await merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' })
+  expect(frozen).toMatchObject({ errcode: 0, status: 'UNAVAILABLE', changed: true })
+  expect((await merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' })).changed).toBe(false)
+  const again = await merchant({ action: 'cardLookup', code: card.code })
+  expect(again.cards[0]).toMatchObject({ status: 'UNAVAILABLE', balance: 10000, wechat: { status: 'UNAVAILABLE' } })
+  // A frozen card cannot be spent.
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'FROZEN-1' })).errcode).toBe(1006)
+  // …nor adjusted: its balance stays as it was.
+  expect((await merchant({ action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'frozen-adj', reason: '补偿' })).errcode).toBe(1006)
+  expect((await merchant({ action: 'cardLookup', code: card.code })).cards[0].balance).toBe(10000)
+  const audit = await merchant({ action: 'auditList', limit: 3 })
+  expect(audit.entries.filter((e: Json) => e.action === 'cardFreeze')).toHaveLength(2)
+})
+
+test('imageUpload takes {name, contentBase64} and the first {filename, imageBase64}; anything else is refused by field', async () => {
+  const a = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: PNG })
+  expect(a).toMatchObject({ errcode: 0, url: expect.stringMatching(/^http/) })
+  expect((await fetch(a.url)).status).toBe(200)
+  expect(await merchant({ action: 'imageUpload', filename: 'face.png', imageBase64: PNG })).toMatchObject({ errcode: 0, url: expect.stringMatching(/^http/) })
+  const bad = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: 'not base64!' })
+  expect(bad.errcode).toBe(1001)
+  expect(bad.errmsg).toMatch(/^contentBase64 /)
+  expect((await merchant({ action: 'imageUpload', name: '../x.png', contentBase64: PNG })).errmsg).toMatch(/^name /)
+})
+
+test('a card taken off sale leaves the shop', async () => {
+  expect((await merchant({ action: 'cardOffSale', cardId: card100 })).errcode).toBe(0)
+  const shop = await person(stack, 'bob').fn('card', { action: 'shop' })
+  expect(shop.items.map((i: Json) => i.cardId)).not.toContain(card100)
+  expect((await merchant({ action: 'cardOffSale', cardId: 'nope' })).errcode).toBe(1005)
+})
+
+test('card.whoami shows the way into the console to granted staff too, and no longer once removed', async () => {
+  const bob = person(stack, 'bob')
+  expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(false)
+  expect((await merchant({ action: 'staffSet', openid: bob.mpOpenid, role: 'staff' })).errcode).toBe(0)
+  expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(true)
+  expect((await merchant({ action: 'staffSet', openid: bob.mpOpenid, role: null })).errcode).toBe(0)
+  expect((await bob.fn('card', { action: 'whoami' })).merchant).toBe(false)
+})
+
+test('two freezes at once and a spend racing them: the card ends UNAVAILABLE, changed once, the ledger sums to the balance', async () => {
+  const alice = person(stack, 'alice')
+  // card100 was taken off sale above: the 500-yuan card.
+  const card500 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 50000)!.cardId
+  const { card } = await alice.buyAndAdd(card500)
+  const [a, b, spent] = await Promise.all([
+    merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),
+    merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),
+    alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1000, orderId: 'RACE-FREEZE-1' }),
+  ])
+  expect([a.errcode, b.errcode]).toEqual([0, 0])
+  expect([a.changed, b.changed].filter(Boolean).length).toBeLessThanOrEqual(1)
+  expect([0, 1006]).toContain(spent.errcode)
+  const after = (await merchant({ action: 'cardLookup', code: card.code })).cards[0]
+  expect(after.status).toBe('UNAVAILABLE')
+  expect(after.balance).toBe(spent.errcode === 0 ? 49000 : 50000)
+  expect(after.entries.reduce((s: number, e: Json) => s + e.amount, 0)).toBe(after.balance)
+})
