@@ -9,7 +9,7 @@ import { where, change } from '../../server/store/port'
 import { MemberCardApi } from '../../server/wechat/member-card'
 import { CodeApi } from '../../server/wechat/code'
 import { WxTransport } from '../../server/wechat/transport'
-import { person, type Json } from '../helpers/stack'
+import { nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 import { fmt, summary } from './stats'
 
@@ -52,7 +52,7 @@ function ok(r: Json, what: string): Json {
 
 async function buyOrder(stack: Stack, name: string, cardId: string, quantity: number) {
   const p = person(stack, name)
-  const order = ok(await p.fn('pay', { action: 'createOrder', cardId, quantity, requestId: `bench-${name}-${Date.now()}-${Math.random()}` }), 'createOrder')
+  const order = ok(await p.fn('pay', { action: 'createOrder', cardId, quantity, requestId: nextRequestId() }), 'createOrder')
   const paid = await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })
   if (!paid.json.callbackAcknowledged) throw new Error(`requestPayment: ${JSON.stringify(paid.json)}`)
   const signed = ok(await p.fn('card', { action: 'signCardExt', orderId: order.orderId }), 'signCardExt')
