@@ -68,7 +68,7 @@ export async function redeemEntitlement(store: Store, entId: string, cardId: str
         ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}),
         ...(holder.unionid && !base.unionid ? { unionid: holder.unionid } : {}),
         orderId: ent.orderId, entitlementId: ent._id, balance: base.balance + ent.value, version, funded: true,
-        dirty: base.syncedVersion < version, checkedAt: now, updatedAt: now,
+        dirty: base.syncedVersion < version, checkedAt: now, updatedAt: now, lastEntry: { kind: 'issue', amount: ent.value },
       }
       const { _id, ...patch } = card
       if (cur) await tx.update(Collections.userCards, _id, patch)
