@@ -69,12 +69,15 @@ export async function insertPending(store: Store, entry: Omit<LedgerEntryDoc, 'p
 export type DebitRefusal = 'insufficient' | 'changed'
 
 /**
- * Step 2: the debit and the hold in one conditional update. `expect` holds what the caller checked
- * on the card it read (owner, status); the balance and the hold are checked by the database.
+ * Step 2: the debit and the hold in one conditional update. With `expect.version` (the card as the
+ * caller read and checked it) the update applies only if nothing changed since, so the balance after it
+ * is known without reading again; without it, the database checks owner, status and balance itself
+ * (the path a busy card takes).
  */
-export async function debit(store: Store, entry: LedgerEntryDoc, expect: { mpOpenid?: string }): Promise<boolean> {
+export async function debit(store: Store, entry: LedgerEntryDoc, expect: { mpOpenid?: string; version?: number }): Promise<boolean> {
   const amount = -entry.amount
   return store.updateIf(Collections.userCards, entry.card, {
+    ...(expect.version !== undefined ? { version: expect.version } : {}),
     ...(expect.mpOpenid ? { mpOpenid: expect.mpOpenid } : {}),
     status: 'NORMAL', balance: where.gte(amount), [holdField(entry._id)]: where.neq(true),
   }, {
@@ -91,10 +94,14 @@ function hasHold(card: UserCardDoc | null, entryId: string): boolean {
  * Step 3, as the entry's lease holder: settle the entry, then take the hold off the card. With the
  * card's sync lease, WeChat is told while the entry settles and the hold comes off with the sync's
  * last write; without it (someone else is syncing and picks our change up), one write of its own.
+ * `after` is the card just after the debit when the debit was conditional on the version read (no
+ * read needed); otherwise the card is read, and the balance is the one seen just after the debit.
  */
-async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lease: Lease, sync: SyncOptions): Promise<LedgerEntryDoc> {
-  const syncLease = await takeSyncLease(store, entry.card, sync.now ?? Date.now)
-  const card = await store.get<UserCardDoc>(Collections.userCards, entry.card)
+async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lease: Lease, sync: SyncOptions, after?: UserCardDoc): Promise<LedgerEntryDoc> {
+  const [syncLease, card] = await Promise.all([
+    takeSyncLease(store, entry.card, sync.now ?? Date.now),
+    after ?? store.get<UserCardDoc>(Collections.userCards, entry.card),
+  ])
   if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${entry.card}`)
   const settled: LedgerEntryDoc = { ...entry, balanceAfter: card.balance, version: card.version }
   delete settled.pending
@@ -113,6 +120,7 @@ async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lea
     await store.update(Collections.userCards, entry.card, unhold)
     return settled
   }
+  // The sync's last write checks the version, so a card assumed from the debit is safe to start from.
   const gate = settling.catch(() => false)
   await syncUnderLease(store, wx, card, syncLease, sync, unhold, gate)
   await settling

@@ -10,8 +10,8 @@ import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { post, type LedgerEntryDoc } from './ledger'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, insertPending, newLease, resolveAbandoned, settleEntry, voidPending } from './spend-entries'
-import { cardOf, type UserCardDoc, type UserCardStatus } from './user-cards'
+import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending } from './spend-entries'
+import { cardOf, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 
 /** How long our view of a code's status is trusted before asking WeChat again. */
 export const STATUS_STALE_MS = 10 * 60_000
@@ -49,16 +49,23 @@ export interface SpendInput {
 }
 
 export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}): Promise<{ balance: number; entryId: string }> {
-  // The caller's card (its owner checked here; its status and dates below, once the orderId is known fresh).
-  const card = await cardOf(store, mpOpenid, input.cardId, input.code)
   const entryId = `spend:${input.orderId}`
+  const id = userCardId(input.cardId, input.code)
   for (let again = 0; ; again++) {
     let lease = newLease()
     let entry: LedgerEntryDoc = {
-      _id: entryId, card: card._id, kind: 'spend', amount: -input.amount, balanceAfter: 0, version: 0, createdAt: Date.now(),
+      _id: entryId, card: id, kind: 'spend', amount: -input.amount, balanceAfter: 0, version: 0, createdAt: Date.now(),
       orderId: input.orderId, ...(input.description ? { description: input.description } : {}),
     }
-    if (await insertPending(store, entry, lease)) {
+    // The card (its owner checked) and the pending entry, in one round trip.
+    const [read, inserted] = await Promise.allSettled([cardOf(store, mpOpenid, input.cardId, input.code), insertPending(store, entry, lease)])
+    if (read.status === 'rejected') {
+      if (inserted.status === 'fulfilled' && inserted.value) await voidPending(store, entry, lease)
+      throw read.reason
+    }
+    if (inserted.status === 'rejected') throw inserted.reason
+    const card = read.value
+    if (inserted.value) {
       faults.at?.('inserted')
     } else {
       // The orderId was used before: the same spend repeated (a double tap, a retry), or another one.
@@ -78,33 +85,48 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
         return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId }
       }
     }
-    await debitOrRefuse(store, wx, mpOpenid, card, entry, lease)
+    const after = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease)
     faults.at?.('debited')
-    return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId }
+    return { balance: (await settleEntry(store, wx, entry, lease, sync, after)).balanceAfter, entryId }
   }
 }
 
 /**
- * Step 2 with its checks: the card must be spendable, then the one conditional debit; a refusal is
- * explained from the card as it now is. Whatever refuses the spend removes its pending entry — except
- * a debit whose answer was lost, which stays pending for the next call or the cron to resolve.
+ * Step 2 with its checks: the card must be spendable, then the one conditional debit — first on the
+ * card exactly as read (then the card after it is known: returned), and when the card moved on
+ * meanwhile, conditional on owner, status and balance alone. A refusal is explained from the card as
+ * it now is. Whatever refuses the spend removes its pending entry — except a debit whose answer was
+ * lost, which stays pending for the next call or the cron to resolve.
  */
-async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, card: UserCardDoc, entry: LedgerEntryDoc, lease: ReturnType<typeof newLease>): Promise<void> {
+async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, card: UserCardDoc, entry: LedgerEntryDoc, lease: ReturnType<typeof newLease>): Promise<UserCardDoc | undefined> {
   let inFlight = false
   try {
     const status = await confirmStatus(store, wx, card)
     assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
+    const amount = -entry.amount
+    if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
+    if (status === card.status) {
+      inFlight = true
+      const exact = await debit(store, entry, { version: card.version })
+      inFlight = false
+      if (exact) {
+        return {
+          ...card, balance: card.balance - amount, version: card.version + 1, dirty: true,
+          lastEntry: { kind: entry.kind, amount: entry.amount }, holds: { ...card.holds, [holdKey(entry._id)]: true },
+        }
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       inFlight = true
       const applied = await debit(store, entry, { mpOpenid })
       inFlight = false
-      if (applied) return
+      if (applied) return undefined
       const now = await store.get<UserCardDoc>(Collections.userCards, card._id)
       if (!now) throw new AppError(ErrCode.NOT_FOUND, `no card ${card.cardId} with that code`)
       if (now.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
-      if (hasHold(now, entry._id)) return
+      if (hasHold(now, entry._id)) return undefined
       assertSpendable(now, Math.floor(Date.now() / 1000))
-      if (now.balance < -entry.amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${now.balance} fen, ${-entry.amount} fen needed`)
+      if (now.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${now.balance} fen, ${amount} fen needed`)
       if (attempt >= MAX_DEBIT_ATTEMPTS) throw busy(entry._id)
     }
   } catch (err) {
