@@ -117,11 +117,12 @@ async function syncUnderLeaseFrom(store: Store, wx: WechatClient, card: UserCard
 }
 
 /** A card changed: tell WeChat, unless someone else is (whoever holds the lease picks the change up). */
-export async function syncCard(store: Store, wx: WechatClient, id: string, opts: SyncOptions = {}): Promise<SyncOutcome> {
+export async function syncCard(store: Store, wx: WechatClient, id: string, opts: SyncOptions = {}, known?: UserCardDoc): Promise<SyncOutcome> {
   const now = opts.now ?? Date.now
   const leaseUntil = await takeSyncLease(store, id, now)
   if (leaseUntil === undefined) return 'busy'
-  const card = await store.get<UserCardDoc>(Collections.userCards, id)
+  // A card the caller has just written needs no read: its last write checks the version anyway.
+  const card = known ?? (await store.get<UserCardDoc>(Collections.userCards, id))
   if (!card) return 'synced'
   if (card.syncedVersion >= card.version && card.dirty === false) {
     await release(store, id, leaseUntil, {})
