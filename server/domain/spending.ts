@@ -105,7 +105,10 @@ async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, c
     assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
     const amount = -entry.amount
     if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
-    if (status === card.status) {
+    // A card with spends in flight or a sync running is busy: the version will have moved on, so go
+    // straight to the debit the database checks itself.
+    const busyCard = card.syncLeaseUntil > Date.now() || Object.keys(card.holds ?? {}).length > 0
+    if (status === card.status && !busyCard) {
       inFlight = true
       const exact = await debit(store, entry, { version: card.version })
       inFlight = false

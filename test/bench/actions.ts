@@ -27,9 +27,14 @@ async function counted(stack: Stack, fn: () => Promise<unknown>): Promise<Counts
   const c = counters(stack)
   const db0 = c.db()
   const wx0 = c.wx()
+  const calls0 = { ...stack.wechat.platform.stats.calls }
   const t0 = performance.now()
   await fn()
-  return { db: c.db() - db0, wx: c.wx() - wx0, ms: performance.now() - t0 }
+  const out = { db: c.db() - db0, wx: c.wx() - wx0, ms: performance.now() - t0 }
+  if (process.env.BENCH_DEBUG && out.wx > 2) {
+    console.log(Object.entries(stack.wechat.platform.stats.calls).filter(([k, v]) => v !== (calls0[k] ?? 0)).map(([k, v]) => `${k} +${v - (calls0[k] ?? 0)}`).join(', '))
+  }
+  return out
 }
 
 function setLatency(stack: Stack, dbMs: number, wxMs: number) {
