@@ -254,21 +254,28 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(db / targets.length)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)
     return good
   }
-  const bareBurst = async (label: string, ids: string[], tag: string) => {
+  /** The same burst's essential work, bare: a conditional debit and an entry each, and (tellWechat) an updateuser each. */
+  const bareBurst = async (ids: string[], tag: string, tellWechat: boolean) => {
     const t0 = performance.now()
     const db0 = stack.cloud.stats.dbCalls
+    const wx0 = counters(stack).wx()
     const res = await Promise.all(ids.map(async (id, i) => {
       if (!(await b.store.updateIf('user_cards', id, { balance: where.gte(1) }, { balance: change.inc(-1) }))) return false
       await b.store.insert('ledger', { _id: `${tag}-${i}-${Date.now()}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() })
+      if (tellWechat) {
+        const [cardId, code] = id.split(':') as [string, string]
+        await b.memberCard.generalCardUpdateUser({ card_id: cardId, code, balance: 0 })
+      }
       return true
     }))
     const wall = performance.now() - t0
-    line(`  bare baseline (conditional debit + entry insert, no WeChat): per second`, `${fmt((res.filter(Boolean).length / wall) * 1000, 0)} (${stack.cloud.stats.dbCalls - db0} db calls)`)
+    const what = tellWechat ? 'conditional debit + entry insert + updateuser each' : 'conditional debit + entry insert each'
+    line(`  bare baseline (${what}): per second`, `${fmt((res.filter(Boolean).length / wall) * 1000, 0)} (${stack.cloud.stats.dbCalls - db0} db calls, ${counters(stack).wx() - wx0} WeChat calls)`)
   }
 
   const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
   const good = await burst(`1 card × ${n} concurrent`, Array.from({ length: n }, () => hot), 'HOT')
-  await bareBurst('hot', Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`), 'BAREHOT')
+  await bareBurst(Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`), 'BAREHOT', false)
   setLatency(stack, 0, 0)
   const after = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
   const entries = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
@@ -283,6 +290,6 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0, 0))
   setLatency(stack, lat.db, lat.wx)
   await burst(`${n} cards × 1 spend`, wide, 'WIDE')
-  await bareBurst('wide', wide.map((c) => `${c.cardId}:${c.code}`), 'BAREWIDE')
+  await bareBurst(wide.map((c) => `${c.cardId}:${c.code}`), 'BAREWIDE', true)
   setLatency(stack, 0, 0)
 }
