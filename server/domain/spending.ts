@@ -48,9 +48,23 @@ export interface SpendInput {
   description?: string
 }
 
+/** Spends of each card this instance is running now: a second one means a hot card (see debitOrRefuse). */
+const spendsInFlight = new Map<string, number>()
+
 export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}): Promise<{ balance: number; entryId: string }> {
-  const entryId = `spend:${input.orderId}`
   const id = userCardId(input.cardId, input.code)
+  spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
+  try {
+    return await spendOnce(store, wx, mpOpenid, input, sync, id)
+  } finally {
+    const left = (spendsInFlight.get(id) ?? 1) - 1
+    if (left > 0) spendsInFlight.set(id, left)
+    else spendsInFlight.delete(id)
+  }
+}
+
+async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string }> {
+  const entryId = `spend:${input.orderId}`
   for (let again = 0; ; again++) {
     let lease = newLease()
     let entry: LedgerEntryDoc = {
@@ -105,9 +119,9 @@ async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, c
     assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
     const amount = -entry.amount
     if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
-    // A card with spends in flight or a sync running is busy: the version will have moved on, so go
-    // straight to the debit the database checks itself.
-    const busyCard = card.syncLeaseUntil > Date.now() || Object.keys(card.holds ?? {}).length > 0
+    // A card with spends in flight (seen on it, or running in this instance) or a sync running is busy:
+    // its version will have moved on, so go straight to the debit the database checks itself.
+    const busyCard = card.syncLeaseUntil > Date.now() || Object.keys(card.holds ?? {}).length > 0 || (spendsInFlight.get(card._id) ?? 0) > 1
     if (status === card.status && !busyCard) {
       inFlight = true
       const exact = await debit(store, entry, { version: card.version })
