@@ -2,6 +2,7 @@
 // tests and benchmarks start their own with their own ports and data.
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { INDEXES } from '../server/store/indexes'
 import { startLocalCloud, type LocalCloud } from './cloud/local-cloud'
 import { loadStackEnv } from './env'
 import { startPreview } from './h5/preview'
@@ -61,6 +62,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     reviewSeconds: int(env, 'WXEMU_REVIEW_SECONDS', 0),
     quotas: { token: int(env, 'WXEMU_TOKEN_QUOTA', 2000), ticket: int(env, 'WXEMU_TICKET_QUOTA', 100) },
     cardExtWindowSeconds: int(env, 'WXEMU_CARDEXT_WINDOW', 300),
+    latencyMs: int(env, 'WXEMU_LATENCY_MS', 0),
     retiredApis: (env.WXEMU_RETIRED_APIS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     push: {
       url: env.PUSH_URL || undefined,
@@ -86,6 +88,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     env,
     cloudPay: wechat.cloudPay,
   })
+  // The indexes the product declares, as a merchant creates them in the console.
+  await cloud.db.declareIndexes(INDEXES)
   wechat.connectCloud({
     pushUrl: `${cloud.url}/wxpush`,
     callFunction: (name, event) => cloud.runtime.invoke(name, event, { source: 'wx_pay' }),

@@ -9,6 +9,8 @@ export const ErrCode = {
   CONFLICT: 1006,
   UPSTREAM: 1502,
   INTERNAL: 1500,
+  /** the card (or entry) is changing too fast or its last change is still settling: try again shortly */
+  BUSY: 1503,
 } as const
 
 export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]

@@ -1,5 +1,5 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { adoptByUnionid, decryptForCaller, pendingOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
+import { adoptByUnionid, decryptForCaller, pendingOf, readyEntitlementsOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
 import { listOnSale, type GiftCardDoc } from '../../server/domain/gift-cards'
 import { returnExpiredGifts } from '../../server/domain/gifts'
 import { Collections } from '../../server/store/collections'
@@ -37,11 +37,20 @@ export const main = createHandler('card', {
   },
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
-    await adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid })
-    // Gifts of the caller's that waited too long come back before their cards are listed.
-    await returnExpiredGifts(ctx.store, Date.now(), mpOpenid)
-    const [cards, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
-    return { cards, pending }
+    // One round trip in the usual case: the cards, the paid cards not added yet, and cards reached
+    // through the unionid (adopted) are read at once. Only a caller with a gift waiting on one of their
+    // cards has gifts read (the expired ones come back); the list is read again only if anything changed.
+    const [adopted, ready, cards] = await Promise.all([
+      adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }),
+      readyEntitlementsOf(ctx.store, mpOpenid),
+      listCardsOf(ctx.store, mpOpenid),
+    ])
+    const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(ctx.store, Date.now(), mpOpenid) : { returned: 0 }
+    if (adopted || returned) {
+      const [again, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
+      return { cards: again, pending }
+    }
+    return { cards, pending: await pendingOf(ctx.store, mpOpenid, ready) }
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))

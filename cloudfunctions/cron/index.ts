@@ -1,5 +1,5 @@
 // cron: timer-triggered upkeep (config.json: every 5 minutes): credentials ahead of expiry, events not
-// yet processed, balances WeChat has not confirmed, cards whose status WeChat has not confirmed
+// yet processed, spends left pending by a crash (settled or voided), balances WeChat has not confirmed, cards whose status WeChat has not confirmed
 // recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
 // for cancelled checkouts (refunded). Only the timer (or the console) may run it.
 import { syncDirty } from '../../server/domain/balance-sync'
@@ -9,6 +9,7 @@ import { processPending } from '../../server/domain/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant'
 import { prunePushNonces } from '../../server/domain/push-nonces'
 import { reconcileCards } from '../../server/domain/reconcile'
+import { settleAbandonedSpends } from '../../server/domain/spend-entries'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/refunds'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
 import { ErrCode } from '../../server/errors'
@@ -42,6 +43,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     ...(await runUpkeep(store, trigger, {
       credentials: refreshCredentials(wx),
       events: () => processPending(store, wx, syncOptions()),
+      pendingSpends: () => settleAbandonedSpends(store, wx, syncOptions()),
       balances: () => syncDirty(store, wx, syncOptions()),
       cards: () => reconcileCards(store, wx),
       shelfOrders: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60),

@@ -57,6 +57,8 @@ function checkId(id: unknown, where: string): string {
 export class LocalDatabase {
   readonly command = command
   private readonly stores = new Map<string, Datastore<Doc>>()
+  /** Indexes as created in the console: applied to each collection when it exists. */
+  private readonly indexes = new Map<string, string[][]>()
   private writeTail: Promise<unknown> = Promise.resolve()
 
   /** `dir` null keeps everything in memory (tests). */
@@ -75,7 +77,24 @@ export class LocalDatabase {
     const ds = new Datastore<Doc>(this.dir ? { filename: join(this.dir, `${name}.db`) } : { inMemoryOnly: true })
     await ds.loadDatabaseAsync()
     this.stores.set(name, ds)
+    await this.applyIndexes(name, ds)
     return ds
+  }
+
+  /**
+   * The indexes a merchant creates in the console (collection → fields of each index). The embedded
+   * store indexes the leading field of each; created now for existing collections, later for new ones.
+   */
+  async declareIndexes(decl: Record<string, string[][]>): Promise<void> {
+    for (const [name, list] of Object.entries(decl)) {
+      this.indexes.set(name, list)
+      const ds = this.stores.get(name)
+      if (ds) await this.applyIndexes(name, ds)
+    }
+  }
+
+  private async applyIndexes(name: string, ds: Datastore<Doc>): Promise<void> {
+    for (const fields of this.indexes.get(name) ?? []) if (fields[0]) await ds.ensureIndexAsync({ fieldName: fields[0] })
   }
 
   async createCollection(name: string): Promise<{ errMsg: string }> {

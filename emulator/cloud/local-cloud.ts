@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
 import { parseCron, type CronSchedule } from './cron'
 import { LocalDatabase } from './database'
+import { meteredDatabase, type CloudStats, type DbLatency } from './metered'
 import { CloudRuntime, InvocationError, type CloudPayProvider } from './runtime'
 
 export interface LocalCloudOptions {
@@ -22,7 +23,12 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   runtime: CloudRuntime
+  /** the bare database (tests, seeding); the functions see it through meteredDatabase */
   db: LocalDatabase
+  /** what GET /__cloud/stats answers */
+  stats: CloudStats
+  /** CLOUD_DB_LATENCY_MS, changeable while running (benchmarks set up fast and measure slow) */
+  latency: DbLatency
   url: string
   port: number
   stop(): Promise<void>
@@ -33,7 +39,13 @@ const UNIONID_HEADER = 'x-wx-unionid'
 
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const db = await LocalDatabase.open(opts.dataDir ? join(opts.dataDir, 'clouddb') : null)
-  const runtime = new CloudRuntime({ functionsDir: opts.functionsDir, db, appid: opts.mpAppid, cloudPay: opts.cloudPay, env: opts.env })
+  const stats: CloudStats = { dbCalls: 0, invocations: 0, transactions: 0, conflicts: 0 }
+  const latency: DbLatency = { ms: Number(opts.env.CLOUD_DB_LATENCY_MS || 0) }
+  if (!Number.isFinite(latency.ms) || latency.ms < 0) throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
+  const runtime = new CloudRuntime({
+    functionsDir: opts.functionsDir, db: meteredDatabase(db, stats, latency), appid: opts.mpAppid, cloudPay: opts.cloudPay, env: opts.env,
+    onInvoke: () => void stats.invocations++,
+  })
 
   const invokeHttp = async (name: string, res: ServerResponse, call: () => Promise<unknown>) => {
     try {
@@ -106,6 +118,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         await invokeHttp(name!, res, () => runtime.invoke(name!, timerEvent(trigger?.name ?? 'manual'), { source: 'wx_trigger' }))
       },
     },
+    { method: 'GET', pattern: /^\/__cloud\/stats$/, handler: (_req, res) => sendJson(res, 200, stats) },
     {
       method: 'GET',
       pattern: /^\/__cloud\/functions$/,
@@ -117,6 +130,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   return {
     runtime,
     db,
+    stats,
+    latency,
     port,
     url: `http://127.0.0.1:${port}`,
     async stop() {

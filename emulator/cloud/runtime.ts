@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   cloudPay?: CloudPayProvider
   /** The functions' environment variables (in production each function's own, set in the console). */
   env: Record<string, string>
+  /** Told of every invocation (the local cloud's counters). */
+  onInvoke?: (name: string) => void
 }
 
 export interface CloudPayProvider {
@@ -157,6 +159,7 @@ export class CloudRuntime {
 
   async invoke(name: string, event: unknown, identity: InvocationIdentity, instance?: { main: Main; config: FunctionConfig }): Promise<unknown> {
     const inst = instance ?? this.instance(name)
+    this.options.onInvoke?.(name)
     const inv: Invocation = { ...identity, fn: name, requestId: `local-${++requestSeq}` }
     const ctx = { request_id: inv.requestId, function_name: name, environ: '', memory_limit_in_mb: 256, time_limit_in_ms: inst.config.timeout * 1000 }
     let timer: NodeJS.Timeout | undefined

@@ -63,6 +63,7 @@ export async function handleApi(p: Platform, endpoints: Record<string, Endpoint>
   const path = url.pathname.replace(/^\/+/, '').replace(/\/+$/, '')
   const ep = endpoints[path]
   p.stats.calls[path] = (p.stats.calls[path] ?? 0) + 1
+  if (p.o.latencyMs) await new Promise((r) => setTimeout(r, p.o.latencyMs))
   if (!ep) return sendJson(res, 404, { errcode: 40066, errmsg: `invalid url: /${path} is not an API this emulator serves` })
   const fault = p.faults.find((f) => f.path.replace(/^\/+/, '') === path && f.times > 0)
   if (fault) {

@@ -39,6 +39,8 @@ export interface PlatformOptions {
   quotas: { token: number; ticket: number }
   /** seconds either side of now a cardExt timestamp may be */
   cardExtWindowSeconds: number
+  /** WXEMU_LATENCY_MS: delay of every API call, as a round trip to WeChat takes (benchmarks) */
+  latencyMs?: number
   /**
    * APIs WeChat has retired, answered with errcode 45103 "This API has been unsupported": an API path
    * (card/pay/activate), or card/create:<card_type> for a card type that can no longer be created

@@ -4,8 +4,9 @@
 // balance while a sync runs is picked up by that sync's next round. Anything not confirmed stays
 // `dirty` and the cron retries it; updateuser answers result_balance, the balance WeChat now shows,
 // which must equal what we sent.
+import pLimit from 'p-limit'
 import { Collections } from '../store/collections'
-import { where, type Store } from '../store/port'
+import { where, type Patch, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { formatFen } from './money'
@@ -13,6 +14,10 @@ import type { UserCardDoc } from './user-cards'
 import { log } from '../log'
 
 export const SYNC_LEASE_MS = 30_000
+/** Cards the cron brings up to date at once. */
+export const SYNC_CONCURRENCY = 16
+/** Rounds one sync makes while the balance keeps changing under it, before leaving the rest to the next. */
+const MAX_ROUNDS = 10
 
 export interface SyncOptions {
   /** consume a card spent to zero with card/code/consume (merchant policy, CONSUME_ON_ZERO) */
@@ -23,7 +28,7 @@ export interface SyncOptions {
 export type SyncOutcome = 'synced' | 'busy' | 'failed'
 
 /** The line WeChat shows in the balance history (≤ 14 Chinese characters). */
-function recordLine(card: UserCardDoc, last: { kind: string; amount: number } | undefined): string {
+function recordLine(card: UserCardDoc, last: UserCardDoc['lastEntry']): string {
   if (!last) return `余额${formatFen(card.balance)}元`
   const yuan = formatFen(Math.abs(last.amount))
   switch (last.kind) {
@@ -36,61 +41,104 @@ function recordLine(card: UserCardDoc, last: { kind: string; amount: number } | 
   }
 }
 
-async function lastEntry(store: Store, card: string) {
-  const [e] = await store.find<{ _id: string; kind: string; amount: number }>(Collections.ledger, { card }, { orderBy: { field: 'version', direction: 'desc' }, limit: 1 })
-  return e
+/** Takes the card's sync lease; the lease's end is its owner's token. */
+export async function takeSyncLease(store: Store, id: string, now: () => number): Promise<number | undefined> {
+  const leaseUntil = now() + SYNC_LEASE_MS
+  return (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: where.lt(now()) }, { syncLeaseUntil: leaseUntil })) ? leaseUntil : undefined
 }
 
-export async function syncCard(store: Store, wx: WechatClient, id: string, opts: SyncOptions = {}): Promise<SyncOutcome> {
-  const now = opts.now ?? Date.now
-  for (let round = 0; round < 5; round++) {
-    const card = await store.get<UserCardDoc>(Collections.userCards, id)
-    if (!card || card.syncedVersion >= card.version) return 'synced'
-    const leaseUntil = now() + SYNC_LEASE_MS
-    if (!(await store.updateIf(Collections.userCards, id, { syncLeaseUntil: where.lt(now()) }, { syncLeaseUntil: leaseUntil }))) return 'busy'
-    try {
-      for (;;) {
-        const cur = await store.get<UserCardDoc>(Collections.userCards, id)
-        if (!cur || cur.syncedVersion >= cur.version) break
-        if (cur.status === 'DELETE' || cur.status === 'UNAVAILABLE' || cur.status === 'GIFTED') {
-          // WeChat no longer shows this code; nothing to tell it.
-          await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false })
-          continue
-        }
+/**
+ * Sends the card's balance to WeChat under a lease already taken, starting from `card` as read under
+ * it, until WeChat shows the latest version; releases the lease in its last write. `extra` is patched
+ * onto the card with that last write (a settled spend's hold comes off there, saving a round trip).
+ */
+export async function syncUnderLease(store: Store, wx: WechatClient, card: UserCardDoc, leaseUntil: number, opts: SyncOptions = {}, extra: Patch = {}, gate?: Promise<boolean>): Promise<SyncOutcome> {
+  const id = card._id
+  let cur: UserCardDoc | null = card
+  let pendingExtra = extra
+  // `extra` goes on only once `gate` says so (a spend's hold comes off only after its entry settled).
+  const gated = async () => {
+    if (gate && !(await gate)) pendingExtra = {}
+  }
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (!cur) {
+        await gated()
+        return 'synced'
+      }
+      const gone = cur.status === 'DELETE' || cur.status === 'UNAVAILABLE' || cur.status === 'GIFTED'
+      let consumed = false
+      if (cur.syncedVersion < cur.version && !gone) {
         // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
         const res = await wx.memberCard.generalCardUpdateUser({
-          card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)),
+          card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, cur.lastEntry),
           ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
         })
         if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
-        // Clear `dirty` only if nothing changed meanwhile; otherwise record progress and go round.
-        if (!(await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false }))) {
-          await store.updateIf(Collections.userCards, id, { syncedVersion: where.lt(cur.version) }, { syncedVersion: cur.version })
-        }
         if (opts.consumeOnZero && cur.balance === 0 && cur.status === 'NORMAL') {
           try {
             await wx.code.consume({ card_id: cur.cardId, code: cur.code })
           } catch (err) {
             if (!(err instanceof WxApiError && err.errcode === 40099)) throw err
           }
-          await store.update(Collections.userCards, id, { status: 'CONSUMED' })
+          consumed = true
         }
       }
-    } catch (err) {
-      log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
-      return 'failed'
-    } finally {
-      await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, { syncLeaseUntil: 0 })
+      await gated()
+      const also: Patch = { ...(consumed ? { status: 'CONSUMED' } : {}), ...pendingExtra }
+      // Done when nothing changed meanwhile: one write records the version, clears `dirty` and releases
+      // the lease. Otherwise keep the lease, read again and go round (the change is ours to send).
+      if (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil, version: cur.version }, { syncedVersion: cur.version, dirty: false, syncLeaseUntil: 0, ...also })) return 'synced'
+      if (Object.keys(also).length) await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, also)
+      pendingExtra = {}
+      cur = await store.get<UserCardDoc>(Collections.userCards, id)
     }
-    // A change that landed while we released the lease is ours to send: go round again.
+    await gated()
+    await release(store, id, leaseUntil, pendingExtra)
+    return 'busy'
+  } catch (err) {
+    log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
+    await gated()
+    await release(store, id, leaseUntil, pendingExtra).catch(() => undefined)
+    return 'failed'
   }
-  return 'busy'
+}
+
+function release(store: Store, id: string, leaseUntil: number, extra: Patch) {
+  return store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, { syncLeaseUntil: 0, ...extra })
+}
+
+/** The cron's sync of a card it has just read: lease, then send (no second read unless it moved on). */
+async function syncUnderLeaseFrom(store: Store, wx: WechatClient, card: UserCardDoc, opts: SyncOptions): Promise<SyncOutcome> {
+  const leaseUntil = await takeSyncLease(store, card._id, opts.now ?? Date.now)
+  if (leaseUntil === undefined) return 'busy'
+  // Read before the lease: any change since bumped the version, so the last write's check catches it.
+  return syncUnderLease(store, wx, card, leaseUntil, opts)
+}
+
+/** A card changed: tell WeChat, unless someone else is (whoever holds the lease picks the change up). */
+export async function syncCard(store: Store, wx: WechatClient, id: string, opts: SyncOptions = {}, known?: UserCardDoc): Promise<SyncOutcome> {
+  const now = opts.now ?? Date.now
+  const leaseUntil = await takeSyncLease(store, id, now)
+  if (leaseUntil === undefined) return 'busy'
+  // A card the caller has just written needs no read: its last write checks the version anyway.
+  const card = known ?? (await store.get<UserCardDoc>(Collections.userCards, id))
+  if (!card) return 'synced'
+  if (card.syncedVersion >= card.version && card.dirty === false) {
+    await release(store, id, leaseUntil, {})
+    return 'synced'
+  }
+  return syncUnderLease(store, wx, card, leaseUntil, opts)
 }
 
 /** The cron's retry: every card still dirty, a page at a time. */
 export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}): Promise<{ synced: number; failed: number; busy: number }> {
   const out = { synced: 0, failed: 0, busy: 0 }
   const dirty = await store.find<UserCardDoc>(Collections.userCards, { dirty: true }, { limit: 500 })
-  for (const card of dirty) out[await syncCard(store, wx, card._id, opts)]++
+  // A few at a time: WeChat's per-call latency, not our CPU, is what bounds the run.
+  const limit = pLimit(SYNC_CONCURRENCY)
+  await Promise.all(dirty.map((card) => limit(async () => {
+    out[await syncUnderLeaseFrom(store, wx, card, opts)]++
+  })))
   return out
 }

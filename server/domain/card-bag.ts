@@ -11,7 +11,7 @@ import { buildCardExt } from '../wechat/card-ext'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { redeemEntitlement, type Holder } from './entitlements'
+import { redeemEntitlement, sharedReads, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
@@ -79,10 +79,15 @@ export async function voidExtraCard(store: Store, wx: WechatClient, cardId: stri
   })
 }
 
-async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions): Promise<CardView> {
+async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions, shared: ReturnType<typeof sharedReads>): Promise<CardView> {
   const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
   const id = userCardId(item.cardId, code)
-  const existing = await store.get<UserCardDoc>(Collections.userCards, id)
+  const hint = entitlementHint(item.cardExt)
+  // The card and (without the cardExt) the caller's READY entitlements for it, in one round trip.
+  const [existing, found] = await Promise.all([
+    store.get<UserCardDoc>(Collections.userCards, id),
+    hint ? null : store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' }, { limit: 100 }),
+  ])
   if (existing?.mpOpenid && existing.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)
   if (existing?.funded) {
     if (existing.saOpenid) await learnIdentity(store, existing.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
@@ -90,38 +95,46 @@ async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: A
   }
   const holder: Holder = { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
   // The entitlement the cardExt was signed for; without the cardExt, any READY one of the caller's for this card.
-  const hint = entitlementHint(item.cardExt)
-  const candidates = hint
-    ? [hint]
-    : (await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' }, { limit: 100 })).map((e) => e._id)
+  const candidates = hint ? [hint] : found!.map((e) => e._id)
   for (const entId of candidates) {
-    const ent = await store.get<EntitlementDoc>(Collections.entitlements, entId)
-    if (!ent || ent.mpOpenid !== caller.mpOpenid) continue
-    const r = await redeemEntitlement(store, entId, item.cardId, code, holder)
+    const r = await redeemEntitlement(store, entId, item.cardId, code, holder, { onlyHolders: true }, shared)
+    if (r.outcome === 'not-yours') continue
     if (r.outcome === 'funded') {
-      if (r.card.saOpenid) await learnIdentity(store, r.card.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
-      await syncCard(store, wx, id, sync)
-      return toCardView((await store.get<UserCardDoc>(Collections.userCards, id)) ?? r.card)
+      await Promise.all([
+        r.card.saOpenid ? learnIdentity(store, r.card.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid }) : undefined,
+        syncCard(store, wx, id, sync, r.fresh ? r.card : undefined),
+      ])
+      return toCardView(r.card)
     }
     if (r.outcome === 'code-funded') return toCardView(r.card)
     if (hint) {
       // The cardExt's entitlement is consumed by another code, or its order was refunded.
       await voidExtraCard(store, wx, item.cardId, code, holder)
-      throw new AppError(ErrCode.CONFLICT, r.outcome === 'spent' ? `the card for ${entId} is already in the card bag; this extra copy was voided` : `order ${ent.orderId} was refunded; the card was voided`)
+      throw new AppError(ErrCode.CONFLICT, r.outcome === 'spent' ? `the card for ${entId} is already in the card bag; this extra copy was voided` : `the order of ${entId} was refunded; the card was voided`)
     }
   }
   throw new AppError(ErrCode.FORBIDDEN, `no paid order of yours entitles you to card ${item.cardId}`)
 }
 
 export async function recordAdded(store: Store, wx: WechatClient, caller: Caller, list: AddedItem[], sync: SyncOptions = {}): Promise<{ cards: CardView[] }> {
-  await learnMpUnion(store, caller.mpOpenid, caller.unionid)
-  const cards = await Promise.all(list.filter((x) => x.isSuccess).map((item) => recordOne(store, wx, caller, item, sync)))
+  // The cards of one request at once (at most 10), sharing one read of their order and definition.
+  const shared = sharedReads(store)
+  const [, cards] = await Promise.all([
+    learnMpUnion(store, caller.mpOpenid, caller.unionid),
+    Promise.all(list.filter((x) => x.isSuccess).map((item) => recordOne(store, wx, caller, item, sync, shared))),
+  ])
   return { cards }
 }
 
+/** The caller's READY entitlements, given ones (giftId) included. */
+export function readyEntitlementsOf(store: Store, mpOpenid: string): Promise<EntitlementDoc[]> {
+  return store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid, status: 'READY' }, { limit: 100 })
+}
+
 /** Paid cards of the caller's that are not in the card bag yet (a cancelled add sheet, a closed page). */
-export async function pendingOf(store: Store, mpOpenid: string) {
-  const ready = (await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid, status: 'READY' }, { limit: 100 })).filter((e) => !e.giftId)
+export async function pendingOf(store: Store, mpOpenid: string, readyAll?: EntitlementDoc[]) {
+  const ready = (readyAll ?? (await readyEntitlementsOf(store, mpOpenid))).filter((e) => !e.giftId)
+  if (ready.length === 0) return []
   const byOrder = new Map<string, EntitlementDoc[]>()
   for (const e of ready) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e])
   const orders = await Promise.all([...byOrder.keys()].map((id) => store.get<OrderDoc>(Collections.orders, id)))
@@ -151,8 +164,10 @@ export async function decryptForCaller(store: Store, wx: WechatClient, mpOpenid:
  */
 export async function adoptByUnionid(store: Store, caller: Caller): Promise<number> {
   if (!caller.unionid) return 0
-  await learnMpUnion(store, caller.mpOpenid, caller.unionid)
-  const candidates = await store.find<UserCardDoc>(Collections.userCards, { unionid: caller.unionid }, { limit: 200 })
+  const [, candidates] = await Promise.all([
+    learnMpUnion(store, caller.mpOpenid, caller.unionid),
+    store.find<UserCardDoc>(Collections.userCards, { unionid: caller.unionid }, { limit: 200 }),
+  ])
   let adopted = 0
   for (const c of candidates) {
     if (c.mpOpenid) continue

@@ -123,7 +123,7 @@ async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'us
         const card = await upsertHolder(store, cardId, code, holder)
         if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
       }
-      await syncCard(store, wx, r.card._id, sync)
+      await syncCard(store, wx, r.card._id, sync, r.fresh ? r.card : undefined)
       return
     }
     // Signed by us, but its entitlement is consumed by another code or refunded: a card with no value.

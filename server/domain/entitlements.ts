@@ -7,7 +7,7 @@
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
 import { withConflictRetry } from './retry'
-import { giftCardDef } from './gift-cards'
+import { giftCardDef, type GiftCardDoc } from './gift-cards'
 import type { LedgerEntryDoc } from './ledger'
 import type { GiftDoc } from './gifts'
 import type { EntitlementDoc, OrderDoc } from './order-types'
@@ -28,13 +28,35 @@ export type Redeemed =
   | { outcome: 'void' }
   /** the code is already funded by something else; the entitlement stays READY */
   | { outcome: 'code-funded'; card: UserCardDoc }
+  /** (onlyHolders) the entitlement is another person's */
+  | { outcome: 'not-yours' }
 
-export async function redeemEntitlement(store: Store, entId: string, cardId: string, code: string, holder: Holder): Promise<Redeemed> {
+/** Reads several redemptions of one request share (the definition, the order), each made once. */
+export function sharedReads(store: Store) {
+  const defs = new Map<string, Promise<GiftCardDoc>>()
+  const orders = new Map<string, Promise<OrderDoc | null>>()
+  const once = <T>(m: Map<string, Promise<T>>, k: string, load: () => Promise<T>) => {
+    let p = m.get(k)
+    if (!p) m.set(k, (p = load()))
+    return p
+  }
+  return {
+    def: (cardId: string) => once(defs, cardId, () => giftCardDef(store, cardId)),
+    order: (orderId: string) => once(orders, orderId, () => store.get<OrderDoc>(Collections.orders, orderId)),
+  }
+}
+
+export async function redeemEntitlement(
+  store: Store, entId: string, cardId: string, code: string, holder: Holder,
+  opts: { onlyHolders?: boolean } = {}, shared = sharedReads(store),
+): Promise<Redeemed> {
   const id = userCardId(cardId, code)
-  const first = await store.get<EntitlementDoc>(Collections.entitlements, entId)
+  // Read once outside the transaction: the definition and the order do not change what a card is worth
+  // (one read each for all the cards of one request, through `shared`).
+  const [first, def] = await Promise.all([store.get<EntitlementDoc>(Collections.entitlements, entId), shared.def(cardId)])
   if (!first || first.cardId !== cardId) return { outcome: 'void' }
-  // Read once outside the transaction: the definition and the order do not change what a card is worth.
-  const [def, order] = await Promise.all([giftCardDef(store, cardId), store.get<OrderDoc>(Collections.orders, first.orderId)])
+  if (holder.mpOpenid && opts.onlyHolders && first.mpOpenid !== holder.mpOpenid) return { outcome: 'not-yours' }
+  const order = await shared.order(first.orderId)
   // A given card shows the face and blessing the giver chose for the gift, and who sent it.
   const gift = first.giftId ? await store.get<GiftDoc>(Collections.gifts, first.giftId) : null
   const face = gift?.face ?? order?.backgroundPicUrl ?? def.backgroundPicUrl
@@ -68,7 +90,7 @@ export async function redeemEntitlement(store: Store, entId: string, cardId: str
         ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}),
         ...(holder.unionid && !base.unionid ? { unionid: holder.unionid } : {}),
         orderId: ent.orderId, entitlementId: ent._id, balance: base.balance + ent.value, version, funded: true,
-        dirty: base.syncedVersion < version, checkedAt: now, updatedAt: now,
+        dirty: base.syncedVersion < version, checkedAt: now, updatedAt: now, lastEntry: { kind: 'issue', amount: ent.value },
       }
       const { _id, ...patch } = card
       if (cur) await tx.update(Collections.userCards, _id, patch)

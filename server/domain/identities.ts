@@ -31,17 +31,30 @@ function strip(o: { mpOpenid?: string; unionid?: string }) {
 
 /** The Mini Program openid of a Service Account openid, through an earlier join or the unionid. */
 export async function mpOpenidOf(store: Store, saOpenid: string, unionid?: string): Promise<string | undefined> {
-  const known = await store.get<IdentityDoc>(Collections.identities, saOpenid)
+  // Both reads at once when the push names the unionid.
+  const [known, byUnion] = await Promise.all([
+    store.get<IdentityDoc>(Collections.identities, saOpenid),
+    unionid ? store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid) : null,
+  ])
   if (known?.mpOpenid) return known.mpOpenid
+  if (byUnion) return byUnion.mpOpenid
   const u = unionid || known?.unionid
-  if (!u) return undefined
+  if (!u || u === unionid) return undefined
   return (await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, u))?.mpOpenid
 }
 
 /** Remembers the Mini Program caller's unionid (from the cloud context) so pushes can be joined by it. */
 export async function learnMpUnion(store: Store, mpOpenid: string, unionid: string | undefined): Promise<void> {
   if (!unionid) return
-  // Read first: this runs on every card.listMine, which should not write when nothing changed.
-  if ((await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid === mpOpenid) return
-  await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
+  // Runs on every card.listMine: an instance that recorded this pair already does nothing, and one that
+  // has not reads first, so that nothing is written when nothing changed.
+  if (knownMpUnion.get(unionid) === mpOpenid) return
+  if ((await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid !== mpOpenid) {
+    await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
+  }
+  if (knownMpUnion.size > 10_000) knownMpUnion.clear()
+  knownMpUnion.set(unionid, mpOpenid)
 }
+
+/** unionid → mpOpenid pairs this instance has seen stored (a unionid names one person for good). */
+const knownMpUnion = new Map<string, string>()

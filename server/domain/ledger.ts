@@ -3,7 +3,7 @@
 // the sum of its entries, and a retried change is applied once.
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import type { Store, StoredDoc, TxStore } from '../store/port'
+import { where, type Store, type StoredDoc, type TxStore } from '../store/port'
 import { withConflictRetry } from './retry'
 import type { UserCardDoc } from './user-cards'
 
@@ -21,7 +21,18 @@ export interface LedgerEntryDoc extends StoredDoc {
   orderId?: string
   description?: string
   createdAt: number
+  /**
+   * A spend written first, before its debit (spend-entries.ts): not part of the card's balance until
+   * settled, when these fields go. Readers of the ledger skip pending entries.
+   */
+  pending?: true
+  /** who may move the pending entry on, and until when (ms) */
+  leaseOwner?: string
+  leaseUntil?: number
 }
+
+/** Settled entries only: a pending spend is not (yet) part of any balance. */
+export const SETTLED = { pending: where.neq(true) }
 
 export interface EntryView {
   entryId: string
@@ -42,8 +53,8 @@ export function toEntryView(e: LedgerEntryDoc): EntryView {
 
 export async function historyOf(store: Store, card: string, offset = 0, limit = 20): Promise<{ entries: EntryView[]; total: number }> {
   const [docs, total] = await Promise.all([
-    store.find<LedgerEntryDoc>(Collections.ledger, { card }, { orderBy: { field: 'version', direction: 'desc' }, skip: offset, limit }),
-    store.count(Collections.ledger, { card }),
+    store.find<LedgerEntryDoc>(Collections.ledger, { card, ...SETTLED }, { orderBy: { field: 'version', direction: 'desc' }, skip: offset, limit }),
+    store.count(Collections.ledger, { card, ...SETTLED }),
   ])
   return { entries: docs.map(toEntryView), total }
 }
@@ -87,7 +98,7 @@ async function postIn(tx: TxStore, p: Posting, now: number): Promise<Posted> {
   const patch = p.cardPatch?.(card) ?? {}
   // Dirty (WeChat has yet to be told) unless the patch says WeChat already shows this version.
   const dirty = (patch.syncedVersion ?? card.syncedVersion) < version
-  await tx.update(Collections.userCards, card._id, { ...patch, balance: balanceAfter, version, dirty, updatedAt: now })
+  await tx.update(Collections.userCards, card._id, { ...patch, balance: balanceAfter, version, dirty, updatedAt: now, lastEntry: { kind: p.kind, amount } })
   const entry: LedgerEntryDoc = {
     _id: p.entryId, card: p.card, kind: p.kind, amount, balanceAfter, version, createdAt: now,
     ...(p.orderId ? { orderId: p.orderId } : {}), ...(p.description ? { description: p.description } : {}),
@@ -123,7 +134,7 @@ export function transfer(store: Store, from: string, to: string, key: string): P
 export async function ledgerSum(store: Store, card: string): Promise<number> {
   let sum = 0
   for (let skip = 0; ; skip += 1000) {
-    const page = await store.find<LedgerEntryDoc>(Collections.ledger, { card }, { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 })
+    const page = await store.find<LedgerEntryDoc>(Collections.ledger, { card, ...SETTLED }, { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 })
     for (const e of page) sum += e.amount
     if (page.length < 1000) return sum
   }

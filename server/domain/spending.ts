@@ -1,7 +1,8 @@
-// Spending a gift card online, and crediting a cancelled checkout's leg back. Never overspends (the debit is a transaction on
-// the card, retried on conflict), idempotent on orderId, and refused for cards that are not the
-// caller's, not NORMAL (confirmed with card/code/get check_consume when our record is stale), not yet
-// valid or expired.
+// Spending a gift card online, and crediting a cancelled checkout's leg back. Never overspends (one
+// atomic conditional debit, its ledger entry written first as pending: spend-entries.ts), idempotent on
+// orderId, and refused for cards that are not the caller's, not NORMAL (confirmed with card/code/get
+// check_consume when our record is stale), not yet valid or expired; BUSY (1503) when the card keeps
+// changing under it, instead of retrying without end.
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
@@ -9,7 +10,8 @@ import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { post, type LedgerEntryDoc } from './ledger'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { cardOf, type UserCardDoc, type UserCardStatus } from './user-cards'
+import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending } from './spend-entries'
+import { cardOf, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 
 /** How long our view of a code's status is trusted before asking WeChat again. */
 export const STATUS_STALE_MS = 10 * 60_000
@@ -46,28 +48,108 @@ export interface SpendInput {
   description?: string
 }
 
-export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}) {
-  const card = await cardOf(store, mpOpenid, input.cardId, input.code)
-  const replay = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${input.orderId}`)
-  if (!replay) {
+/** Spends of each card this instance is running now: a second one means a hot card (see debitOrRefuse). */
+const spendsInFlight = new Map<string, number>()
+
+export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}): Promise<{ balance: number; entryId: string }> {
+  const id = userCardId(input.cardId, input.code)
+  spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
+  try {
+    return await spendOnce(store, wx, mpOpenid, input, sync, id)
+  } finally {
+    const left = (spendsInFlight.get(id) ?? 1) - 1
+    if (left > 0) spendsInFlight.set(id, left)
+    else spendsInFlight.delete(id)
+  }
+}
+
+async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string }> {
+  const entryId = `spend:${input.orderId}`
+  for (let again = 0; ; again++) {
+    let lease = newLease()
+    let entry: LedgerEntryDoc = {
+      _id: entryId, card: id, kind: 'spend', amount: -input.amount, balanceAfter: 0, version: 0, createdAt: Date.now(),
+      orderId: input.orderId, ...(input.description ? { description: input.description } : {}),
+    }
+    // The card (its owner checked) and the pending entry, in one round trip.
+    const [read, inserted] = await Promise.allSettled([cardOf(store, mpOpenid, input.cardId, input.code), insertPending(store, entry, lease)])
+    if (read.status === 'rejected') {
+      if (inserted.status === 'fulfilled' && inserted.value) await voidPending(store, entry, lease)
+      throw read.reason
+    }
+    if (inserted.status === 'rejected') throw inserted.reason
+    const card = read.value
+    if (inserted.value) {
+      faults.at?.('inserted')
+    } else {
+      // The orderId was used before: the same spend repeated (a double tap, a retry), or another one.
+      const claimed = await claimOrWait(store, entryId)
+      if (!claimed.entry) {
+        // Refused and removed meanwhile: this call is a fresh attempt.
+        if (again < 2) continue
+        throw busy(entryId)
+      }
+      const earlier = claimed.entry
+      if (earlier.card !== card._id || earlier.amount !== -input.amount) throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
+      if (!earlier.pending) return { balance: earlier.balanceAfter, entryId }
+      // Pending, and ours now (its first owner is gone): did that owner's debit happen?
+      entry = earlier
+      lease = claimed.lease!
+      if (hasHold(await store.get<UserCardDoc>(Collections.userCards, card._id), entryId)) {
+        return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId }
+      }
+    }
+    const after = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease)
+    faults.at?.('debited')
+    return { balance: (await settleEntry(store, wx, entry, lease, sync, after)).balanceAfter, entryId }
+  }
+}
+
+/**
+ * Step 2 with its checks: the card must be spendable, then the one conditional debit — first on the
+ * card exactly as read (then the card after it is known: returned), and when the card moved on
+ * meanwhile, conditional on owner, status and balance alone. A refusal is explained from the card as
+ * it now is. Whatever refuses the spend removes its pending entry — except a debit whose answer was
+ * lost, which stays pending for the next call or the cron to resolve.
+ */
+async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, card: UserCardDoc, entry: LedgerEntryDoc, lease: ReturnType<typeof newLease>): Promise<UserCardDoc | undefined> {
+  let inFlight = false
+  try {
     const status = await confirmStatus(store, wx, card)
     assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
+    const amount = -entry.amount
+    if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
+    // A card with spends in flight (seen on it, or running in this instance) or a sync running is busy:
+    // its version will have moved on, so go straight to the debit the database checks itself.
+    const busyCard = card.syncLeaseUntil > Date.now() || Object.keys(card.holds ?? {}).length > 0 || (spendsInFlight.get(card._id) ?? 0) > 1
+    if (status === card.status && !busyCard) {
+      inFlight = true
+      const exact = await debit(store, entry, { version: card.version })
+      inFlight = false
+      if (exact) {
+        return {
+          ...card, balance: card.balance - amount, version: card.version + 1, dirty: true,
+          lastEntry: { kind: entry.kind, amount: entry.amount }, holds: { ...card.holds, [holdKey(entry._id)]: true },
+        }
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      inFlight = true
+      const applied = await debit(store, entry, { mpOpenid })
+      inFlight = false
+      if (applied) return undefined
+      const now = await store.get<UserCardDoc>(Collections.userCards, card._id)
+      if (!now) throw new AppError(ErrCode.NOT_FOUND, `no card ${card.cardId} with that code`)
+      if (now.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
+      if (hasHold(now, entry._id)) return undefined
+      assertSpendable(now, Math.floor(Date.now() / 1000))
+      if (now.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${now.balance} fen, ${amount} fen needed`)
+      if (attempt >= MAX_DEBIT_ATTEMPTS) throw busy(entry._id)
+    }
+  } catch (err) {
+    if (!inFlight) await voidPending(store, entry, lease)
+    throw err
   }
-  const { entry } = await post(store, {
-    card: card._id,
-    kind: 'spend',
-    amount: -input.amount,
-    entryId: `spend:${input.orderId}`,
-    orderId: input.orderId,
-    description: input.description,
-    sameAs: (e) => e.card === card._id && e.amount === -input.amount,
-    guard: (c) => {
-      if (c.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
-      assertSpendable(c, Math.floor(Date.now() / 1000))
-    },
-  })
-  await syncCard(store, wx, card._id, sync)
-  return { balance: entry.balanceAfter, entryId: entry._id }
 }
 
 /**
@@ -76,7 +158,12 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
  * expires unpaid (checkout.ts).
  */
 export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: string, sync: SyncOptions = {}) {
-  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
+  let spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
+  if (spent?.pending) {
+    // The leg's spend never finished: settle or void it first (busy while its own call still runs).
+    if ((await resolveAbandoned(store, wx, spent._id, sync)) === 'busy') throw busy(spent._id)
+    spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
+  }
   if (!spent) return undefined
   // The value goes back to where the card's value went: a card given away meanwhile passes it to the
   // friend's code (giftedTo, set in the same transaction as the transfer). A card that is deleted or

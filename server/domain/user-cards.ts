@@ -51,6 +51,13 @@ export interface UserCardDoc extends StoredDoc {
   /** set by every balance change, cleared once WeChat shows that version (the sync queue) */
   dirty: boolean
   updatedAt: number
+  /** the latest balance change, for the line WeChat shows with the balance (no ledger query per sync) */
+  lastEntry?: { kind: string; amount: number }
+  /**
+   * Spends debited whose ledger entry is not settled yet, by hold key (spend-entries.ts): the debit and
+   * its hold are one atomic update, so whether a pending spend took the money can always be read here.
+   */
+  holds?: Record<string, true>
 }
 
 export interface CardView {

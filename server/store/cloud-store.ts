@@ -60,6 +60,12 @@ function isNotFound(err: unknown): boolean {
   return /does not exist|not exist|DOCUMENT_NOT_EXIST/i.test(String((err as Error)?.message ?? err))
 }
 
+/** The database's answer for a collection that has not been created (errCode -502005). */
+export function isCollectionMissing(err: unknown): boolean {
+  const e = err as { errCode?: number; message?: string } | undefined
+  return e?.errCode === -502005 || /collection not exist|COLLECTION_NOT_EXIST|Table not exist/i.test(String(e?.message ?? err))
+}
+
 function isDuplicate(err: unknown): boolean {
   return /duplicate|already exists|E11000/i.test(String((err as Error)?.message ?? err))
 }
@@ -102,70 +108,107 @@ class TxAdapter implements TxStore {
 }
 
 export class CloudStore implements Store {
-  constructor(private readonly db: Database) {}
+  private creating: Promise<void> | undefined
 
-  async get<T extends StoredDoc>(collection: string, id: string): Promise<T | null> {
-    // A where() read answers an empty list for a missing document on every SDK version, where
-    // doc().get() rejects; both reach the same record.
-    const res = await this.db.collection(collection).where({ _id: id }).limit(1).get()
-    return (res.data[0] ?? null) as T | null
-  }
+  /**
+   * `collections`: created on the first "collection does not exist" answer (then the call runs once
+   * more), rather than on every instance's first call: a deployed environment has them all already.
+   */
+  constructor(private readonly db: Database, private readonly collections: readonly string[] = []) {}
 
-  async insert<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+  private async ensured<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      await this.db.collection(collection).add({ data: { ...withoutId(doc), _id: doc._id } })
+      return await fn()
     } catch (err) {
-      if (isDuplicate(err)) throw new DuplicateIdError(collection, doc._id)
-      throw err
+      if (!this.collections.length || !isCollectionMissing(err)) throw err
+      this.creating ??= Promise.all(this.collections.map((name) => this.db.createCollection(name).catch((e: unknown) => {
+        if (!/exist/i.test(String((e as Error)?.message ?? e))) throw e
+      }))).then(() => undefined).finally(() => (this.creating = undefined))
+      await this.creating
+      return fn()
     }
   }
 
-  async set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
-    await this.db.collection(collection).doc(doc._id).set({ data: withoutId(doc) })
+  get<T extends StoredDoc>(collection: string, id: string): Promise<T | null> {
+    return this.ensured(async () => {
+      // A where() read answers an empty list for a missing document on every SDK version, where
+      // doc().get() rejects; both reach the same record.
+      const res = await this.db.collection(collection).where({ _id: id }).limit(1).get()
+      return (res.data[0] ?? null) as T | null
+    })
   }
 
-  async update(collection: string, id: string, patch: Patch): Promise<boolean> {
-    const res = await this.db.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) })
-    return res.stats.updated > 0
+  insert<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    return this.ensured(async () => {
+      try {
+        await this.db.collection(collection).add({ data: { ...withoutId(doc), _id: doc._id } })
+      } catch (err) {
+        if (isDuplicate(err)) throw new DuplicateIdError(collection, doc._id)
+        throw err
+      }
+    })
   }
 
-  async updateIf(collection: string, id: string, filter: Filter, patch: Patch): Promise<boolean> {
-    // A where() update with the _id in the filter is atomic for that one document.
-    const res = await this.db
-      .collection(collection)
-      .where(toQuery(this.db, { ...filter, _id: id }))
-      .update({ data: toUpdate(this.db, patch) })
-    return res.stats.updated > 0
+  set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    return this.ensured(async () => {
+      await this.db.collection(collection).doc(doc._id).set({ data: withoutId(doc) })
+    })
   }
 
-  async remove(collection: string, id: string): Promise<boolean> {
-    const res = await this.db.collection(collection).doc(id).remove()
-    return res.stats.removed > 0
+  update(collection: string, id: string, patch: Patch): Promise<boolean> {
+    return this.ensured(async () => {
+      const res = await this.db.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) })
+      return res.stats.updated > 0
+    })
   }
 
-  async find<T extends StoredDoc>(collection: string, filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    const limit = options.limit ?? DEFAULT_QUERY_LIMIT
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
-      throw new RangeError(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${limit}`)
-    }
-    let q = this.db.collection(collection).where(toQuery(this.db, filter))
-    if (options.orderBy) q = q.orderBy(options.orderBy.field, options.orderBy.direction)
-    if (options.skip) q = q.skip(options.skip)
-    const res = await q.limit(limit).get()
-    return res.data as T[]
+  updateIf(collection: string, id: string, filter: Filter, patch: Patch): Promise<boolean> {
+    return this.ensured(async () => {
+      // A where() update with the _id in the filter is atomic for that one document.
+      const res = await this.db
+        .collection(collection)
+        .where(toQuery(this.db, { ...filter, _id: id }))
+        .update({ data: toUpdate(this.db, patch) })
+      return res.stats.updated > 0
+    })
   }
 
-  async count(collection: string, filter: Filter): Promise<number> {
-    const res = await this.db.collection(collection).where(toQuery(this.db, filter)).count()
-    return res.total
+  remove(collection: string, id: string): Promise<boolean> {
+    return this.ensured(async () => {
+      const res = await this.db.collection(collection).doc(id).remove()
+      return res.stats.removed > 0
+    })
   }
 
-  async transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
-    try {
-      return await this.db.runTransaction((tx) => fn(new TxAdapter(this.db, tx)))
-    } catch (err) {
-      if (/conflict/i.test(String((err as Error)?.message ?? ''))) throw new TransactionConflictError(String((err as Error).message))
-      throw err
-    }
+  find<T extends StoredDoc>(collection: string, filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    return this.ensured(async () => {
+      const limit = options.limit ?? DEFAULT_QUERY_LIMIT
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+        throw new RangeError(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${limit}`)
+      }
+      let q = this.db.collection(collection).where(toQuery(this.db, filter))
+      if (options.orderBy) q = q.orderBy(options.orderBy.field, options.orderBy.direction)
+      if (options.skip) q = q.skip(options.skip)
+      const res = await q.limit(limit).get()
+      return res.data as T[]
+    })
+  }
+
+  count(collection: string, filter: Filter): Promise<number> {
+    return this.ensured(async () => {
+      const res = await this.db.collection(collection).where(toQuery(this.db, filter)).count()
+      return res.total
+    })
+  }
+
+  transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
+    return this.ensured(async () => {
+      try {
+        return await this.db.runTransaction((tx) => fn(new TxAdapter(this.db, tx)))
+      } catch (err) {
+        if (/conflict/i.test(String((err as Error)?.message ?? ''))) throw new TransactionConflictError(String((err as Error).message))
+        throw err
+      }
+    })
   }
 }

@@ -79,3 +79,29 @@ test('a lease held by a crashed instance expires and someone else refreshes', as
   now += 16_000
   expect(await pending).toBe('token-1')
 })
+
+test('an instance reads the database only on a miss, after the refresh-ahead point, or after WeChat refused the value', async () => {
+  let reads = 0
+  const counted: Store = Object.assign(Object.create(Object.getPrototypeOf(store)) as Store, store, {
+    get: (c: string, id: string) => {
+      if (c === Collections.credentials) reads++
+      return store.get(c, id)
+    },
+  })
+  const a = new SharedCredential(counted, 'access_token:wx1', upstream, { now: () => now, pollMs: 5 })
+  expect(await a.get()).toBe('token-1')
+  const afterFirst = reads
+  for (let i = 0; i < 50; i++) expect(await a.get()).toBe('token-1')
+  expect(reads).toBe(afterFirst) // kept in the instance
+  // WeChat refused it (40001): the next get goes to the database and fetches anew.
+  expect(await a.invalidate('token-1')).toBe(true)
+  expect(await a.get()).toBe('token-2')
+  expect(reads).toBeGreaterThan(afterFirst)
+  const afterRefusal = reads
+  expect(await a.get()).toBe('token-2')
+  expect(reads).toBe(afterRefusal)
+  // Past the refresh-ahead point the database is read again (another instance may have refreshed).
+  now += 7200_000 - 5 * 60_000
+  await a.get()
+  expect(reads).toBeGreaterThan(afterRefusal)
+})

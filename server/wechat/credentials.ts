@@ -4,7 +4,9 @@
 // - A value is refreshed ahead of expiry (refreshAheadMs), by one caller at a time across instances:
 //   the refresher takes a lease in the database with a conditional update, then re-checks (another
 //   instance may have just refreshed) before fetching.
-// - Within one instance, concurrent callers share one in-flight refresh.
+// - Within one instance, concurrent callers share one in-flight refresh, and the value is kept in memory
+//   until its refresh-ahead point: the database is read only on a miss, after that point, or after
+//   WeChat refused the value (invalidate).
 // - While someone else holds the lease, callers keep using the current value if it has not expired yet,
 //   and otherwise wait for the new one.
 // - invalidate(v) expires the stored value only if it is still v: a 40001 seen after another instance
@@ -43,6 +45,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export class SharedCredential {
   private inflight: Promise<string> | undefined
+  /** The value this instance last read or fetched: used without a database read until its refresh-ahead point. */
+  private cached: CredentialDoc | undefined
   private readonly owner = randomBytes(8).toString('hex')
   private readonly refreshAheadMs: number
   private readonly leaseMs: number
@@ -69,6 +73,7 @@ export class SharedCredential {
 
   /** A valid value, refreshing it first if it is missing, expired or about to expire. */
   async get(): Promise<string> {
+    if (this.cached && this.fresh(this.cached)) return this.cached.value
     const doc = await this.read()
     if (doc && this.fresh(doc)) return doc.value
     this.inflight ??= this.refresh().finally(() => (this.inflight = undefined))
@@ -77,6 +82,7 @@ export class SharedCredential {
 
   /** Fetches a new value now, whatever the stored one (the cron's ahead-of-expiry refresh uses get()). */
   async forceRefresh(): Promise<string> {
+    this.cached = undefined
     const doc = await this.read()
     if (doc) await this.store.updateIf(Collections.credentials, this.id, { value: doc.value }, { expiresAt: 0 })
     return this.get()
@@ -84,6 +90,7 @@ export class SharedCredential {
 
   /** Expires the stored value if it is still `failed`; true when it did. */
   async invalidate(failed: string): Promise<boolean> {
+    if (this.cached?.value === failed) this.cached = undefined
     return this.store.updateIf(Collections.credentials, this.id, { value: failed, expiresAt: where.gt(0) }, { expiresAt: 0 })
   }
 
@@ -92,8 +99,10 @@ export class SharedCredential {
     return (await this.read())?.expiresAt ?? 0
   }
 
-  private read(): Promise<CredentialDoc | null> {
-    return this.store.get<CredentialDoc>(Collections.credentials, this.id)
+  private async read(): Promise<CredentialDoc | null> {
+    const doc = await this.store.get<CredentialDoc>(Collections.credentials, this.id)
+    if (doc && this.fresh(doc)) this.cached = doc
+    return doc
   }
 
   private fresh(doc: CredentialDoc): boolean {
@@ -129,9 +138,9 @@ export class SharedCredential {
           if (again && this.fresh(again)) return again.value
           const got = await this.fetchUpstream()
           const now = this.now()
-          await this.store.updateIf(Collections.credentials, this.id, { leaseOwner: this.owner }, {
-            value: got.value, expiresAt: now + got.expiresIn * 1000, fetchedAt: now, leaseUntil: 0,
-          })
+          const stored = { value: got.value, expiresAt: now + got.expiresIn * 1000, fetchedAt: now, leaseUntil: 0 }
+          await this.store.updateIf(Collections.credentials, this.id, { leaseOwner: this.owner }, stored)
+          this.cached = { ...stored, _id: this.id, leaseOwner: this.owner }
           return got.value
         } finally {
           // Release the lease if this refresh still holds it (not after the successful write above).

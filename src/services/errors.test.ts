@@ -9,6 +9,7 @@ test.each([
   [new CloudCallError('card', 'detail', 1004, 'card pLc is not yours'), '这不是你的卡或订单'],
   [new CloudCallError('merchant', 'overview', 1004, 'only MERCHANT_ADMIN_OPENIDS'), '你没有商户管理权限'],
   [new CloudCallError('card', 'spend', 1006, 'insufficient balance: 100 < 200'), '礼品卡余额不足'],
+  [new CloudCallError('card', 'spend', 1503, 'spend:O1: the card is busy, try again'), '这张卡正忙，请稍后再试'],
   [new CloudCallError('card', 'listMine', 1500, 'internal error in card.listMine'), '服务开小差了，请稍后再试'],
   [new CloudCallError('card', 'listMine', -1, 'could not reach the cloud function: network down'), '网络不太稳定，请稍后再试'],
   [new Error('requestPayment:fail cancel'), '你取消了支付'],

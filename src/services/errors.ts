@@ -12,6 +12,7 @@ const byErrcode: Record<number, string> = {
   1006: t.errors.conflict,
   1500: t.errors.server,
   1502: t.errors.wechat,
+  1503: t.errors.busy,
 }
 
 /** The sentence to show for `err`; logs the details. */

@@ -178,6 +178,7 @@ export const zhCN = {
     notFound: '没有找到相关内容',
     conflict: '状态已变化，请刷新后再试',
     insufficient: '礼品卡余额不足',
+    busy: '这张卡正忙，请稍后再试',
     payCancelled: '你取消了支付',
     payFailed: '支付没有完成，请重试',
     paymentPending: '支付结果确认中，请稍后在「我的卡」查看',

@@ -1,17 +1,22 @@
 // `npm run bench`: figures for the WeChat client and the money path, each beside a bare baseline on
-// the same input, on a local stack in this process (in-memory data). Prints a report; exits 0.
+// the same input, on a local stack in this process (on-disk data, CLOUD_DB_LATENCY_MS / WXEMU_LATENCY_MS
+// injected for the action figures: 15 and 50 unless set). Prints a report; exits 0.
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { XMLParser } from 'fast-xml-parser'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startStack, type Stack } from '../../emulator/stack'
+import { bursts, perAction } from './actions'
 import { buildCardExt, cardSignString } from '../../server/wechat/card-ext'
 import { BasicsApi } from '../../server/wechat/basics'
 import { createWechatClient } from '../../server/wechat/client'
 import { parseEvent } from '../../server/wechat/events'
 import { PushCrypto } from '../../server/wechat/push-crypto'
 import { WxTransport } from '../../server/wechat/transport'
-import { memoryStore, storeOver } from '../helpers/store'
+import { memoryStore } from '../helpers/store'
 import { person, type Json } from '../helpers/stack'
-import { fmt, opsPerSecond, summary } from './stats'
+import { fmt, opsPerSecond } from './stats'
 
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
 
@@ -69,106 +74,27 @@ function pushPipeline(stack: Stack) {
   line('ratio bare / ours', fmt(bare / ours, 2))
 }
 
-async function buyMany(stack: Stack, name: string, cardId: string, n: number, parallel = 8): Promise<Json[]> {
-  const p = person(stack, name)
-  const out: Json[] = []
-  for (let i = 0; i < n; i += parallel) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, () => p.buyAndAdd(cardId).then((r) => r.card)))))
-  }
-  return out
-}
-
-async function listMineLatency(stack: Stack, card100: string) {
-  console.log('\ncard.listMine for a person with 50 cards (HTTP to the local cloud, 300 sequential calls)')
-  await buyMany(stack, 'carol', card100, 50)
-  const carol = person(stack, 'carol')
-  const ms: number[] = []
-  for (let i = 0; i < 300; i++) {
-    const t0 = performance.now()
-    const r = await carol.fn('card', { action: 'listMine' })
-    ms.push(performance.now() - t0)
-    if (r.cards.length !== 50) throw new Error(`listMine returned ${r.cards.length} cards`)
-  }
-  const s = summary(ms)
-  line('p50 / p95 / max (ms)', `${fmt(s.p50, 2)} / ${fmt(s.p95, 2)} / ${fmt(s.max, 2)}`)
-  const bare = summary(await (async () => {
-    const out: number[] = []
-    for (let i = 0; i < 300; i++) {
-      const t0 = performance.now()
-      await carol.fn('card', { action: 'whoami' })
-      out.push(performance.now() - t0)
-    }
-    return out
-  })())
-  line('baseline card.whoami, no data (p50 / p95 ms)', `${fmt(bare.p50, 2)} / ${fmt(bare.p95, 2)}`)
-}
-
-async function spending(stack: Stack, card100: string) {
-  console.log('\nSpends (card.spend over HTTP; each also brings WeChat up to date)')
-  const alice = person(stack, 'alice')
-  const store = storeOver(stack.cloud.db)
-  // 1 card × 1000 concurrent 1-fen spends.
-  const [hot] = await buyMany(stack, 'alice', card100, 1)
-  const lat: number[] = []
-  const t0 = performance.now()
-  const results = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
-    const s = performance.now()
-    const r = await alice.fn('card', { action: 'spend', cardId: hot!.cardId, code: hot!.code, amount: 1, orderId: `HOT-${i}` })
-    lat.push(performance.now() - s)
-    return r
-  }))
-  const wall = performance.now() - t0
-  const okCount = results.filter((r) => r.errcode === 0).length
-  let s = summary(lat)
-  line('1 card × 1000 concurrent: succeeded', `${okCount} / 1000`)
-  line('1 card × 1000 concurrent: spends per second', fmt((okCount / wall) * 1000, 0))
-  line('1 card × 1000 concurrent: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
-  // Time until WeChat agrees: the card bag shows our balance (the cron is not needed when nothing failed).
-  const ours = (await store.get<{ _id: string; balance: number }>('user_cards', `${hot!.cardId}:${hot!.code}`))!.balance
-  const a0 = performance.now()
-  for (;;) {
-    const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: { code: string; balance: number }[] }).cards
-    if (bag.find((c) => c.code === hot!.code)?.balance === ours) break
-    if (performance.now() - a0 > 30000) throw new Error('WeChat did not agree within 30 s')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0))
-
-  // 1000 cards × 1 spend each.
-  console.log('  (buying 1000 cards for the next figure…)')
-  const cards = await buyMany(stack, 'bob', card100, 1000, 16)
-  const bob = person(stack, 'bob')
-  const lat2: number[] = []
-  const t1 = performance.now()
-  const r2 = await Promise.all(cards.map(async (c, i) => {
-    const st = performance.now()
-    const r = await bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `WIDE-${i}` })
-    lat2.push(performance.now() - st)
-    return r
-  }))
-  const wall2 = performance.now() - t1
-  s = summary(lat2)
-  line('1000 cards × 1 spend: succeeded', `${r2.filter((r) => r.errcode === 0).length} / 1000`)
-  line('1000 cards × 1 spend: spends per second', fmt((1000 / wall2) * 1000, 0))
-  line('1000 cards × 1 spend: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
-}
-
 async function main() {
   const t0 = Date.now()
+  // The on-disk store, as `npm start` runs it, in a directory of its own.
+  const dataDir = mkdtempSync(join(tmpdir(), 'wx-bench-'))
+  const lat = { db: Number(process.env.CLOUD_DB_LATENCY_MS ?? 15), wx: Number(process.env.WXEMU_LATENCY_MS ?? 50) }
   const stack = await startStack({
-    inMemory: true, preview: false, timers: false,
-    env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000' },
+    preview: false, timers: false, fresh: true,
+    env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', WXEMU_PUSH_RETRY_MS: '50', CLOUD_DB_LATENCY_MS: '0', WXEMU_LATENCY_MS: '0' },
   })
   try {
-    console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, in-memory data`)
+    console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)
     const card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    // The action figures first: the token figure below leaves the emulator holding 1000 tokens.
+    await perAction(stack, card100, lat)
+    await bursts(stack, card100, lat)
     await tokenSingleFlight(stack)
     cardExtSigning()
     pushPipeline(stack)
-    await listMineLatency(stack, card100)
-    await spending(stack, card100)
   } finally {
     await stack.stop()
+    rmSync(dataDir, { recursive: true, force: true })
   }
   console.log(`\nbench done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { change, DuplicateIdError, MAX_QUERY_LIMIT, where, type Store } from '../../server/store/port'
+import type { Database } from 'wx-server-sdk'
+import { CloudStore } from '../../server/store/cloud-store'
 import { localDatabase, memoryStore, storeOver } from '../helpers/store'
 
 interface Item {
@@ -176,4 +178,36 @@ test('data survives reopening the database from its files', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+// Issue 17: what the one-step debit relies on (spend-entries.ts).
+describe('conditional updates on nested fields', () => {
+  test('neq matches a missing field; a dotted path sets, matches and unsets one nested field', async () => {
+    await store.insert<Item>(C, { _id: 'h', n: 5 })
+    const debit = () => store.updateIf(C, 'h', { n: where.gte(2), 'holds.k1': where.neq(true) }, { n: change.inc(-2), 'holds.k1': true })
+    expect(await debit()).toBe(true)
+    expect(await debit()).toBe(false) // the hold makes the same debit apply once
+    expect(await store.get(C, 'h')).toEqual({ _id: 'h', n: 3, holds: { k1: true } })
+    expect(await store.updateIf(C, 'h', { 'holds.k2': where.neq(true) }, { 'holds.k2': true })).toBe(true)
+    await store.update(C, 'h', { 'holds.k1': change.unset() })
+    expect(await store.get(C, 'h')).toEqual({ _id: 'h', n: 3, holds: { k2: true } })
+    expect(await store.find<Item>(C, { tag: where.neq('x') })).toHaveLength(1)
+  })
+
+  test('100 concurrent conditional increments never overdraw', async () => {
+    await store.insert<Item>(C, { _id: 'hot', n: 60 })
+    const ok = await Promise.all(Array.from({ length: 100 }, () => store.updateIf(C, 'hot', { n: where.gte(1) }, { n: change.inc(-1) })))
+    expect(ok.filter(Boolean)).toHaveLength(60)
+    expect((await store.get<Item>(C, 'hot'))?.n).toBe(0)
+  })
+})
+
+test('a collection that does not exist is created on its first "does not exist" answer, then the call runs', async () => {
+  const db = await localDatabase(null, [])
+  const s = new CloudStore(db as unknown as Database, ['user_cards', 'ledger'])
+  await s.insert<Item>('ledger', { _id: 'x', n: 1 })
+  expect(await s.get<Item>('ledger', 'x')).toEqual({ _id: 'x', n: 1 })
+  expect(await s.find('user_cards', {})).toEqual([])
+  // Without the list, the answer is the database's own.
+  await expect(new CloudStore(db as unknown as Database).get('other', 'x')).rejects.toThrow(/not exist/)
 })

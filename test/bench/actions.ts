@@ -1,0 +1,295 @@
+// Round trips per action under production-like latency, counted by the local cloud (GET /__cloud/stats)
+// and the WeChat emulator (GET /__emu/stats), with the bursts on one hot card and on many cards. Each
+// timed figure stands beside a bare baseline doing the same essential work over the same metered
+// database and emulator, interleaved with ours in the same run.
+import type { Database } from 'wx-server-sdk'
+import type { Stack } from '../../emulator/stack'
+import { CloudStore } from '../../server/store/cloud-store'
+import { where, change } from '../../server/store/port'
+import { MemberCardApi } from '../../server/wechat/member-card'
+import { CodeApi } from '../../server/wechat/code'
+import { WxTransport } from '../../server/wechat/transport'
+import { nextRequestId, person, type Json } from '../helpers/stack'
+import { storeOver } from '../helpers/store'
+import { fmt, summary } from './stats'
+
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
+
+interface Counts { db: number; wx: number; ms: number }
+
+function counters(stack: Stack) {
+  const wx = () => Object.values(stack.wechat.platform.stats.calls).reduce((a, b) => a + b, 0)
+  return { db: () => stack.cloud.stats.dbCalls, wx }
+}
+
+/** Runs `fn` and returns the database and WeChat calls it made and its wall time. */
+async function counted(stack: Stack, fn: () => Promise<unknown>): Promise<Counts> {
+  const c = counters(stack)
+  const db0 = c.db()
+  const wx0 = c.wx()
+  const calls0 = { ...stack.wechat.platform.stats.calls }
+  const t0 = performance.now()
+  await fn()
+  const out = { db: c.db() - db0, wx: c.wx() - wx0, ms: performance.now() - t0 }
+  if (process.env.BENCH_DEBUG && out.wx > 2) {
+    console.log(Object.entries(stack.wechat.platform.stats.calls).filter(([k, v]) => v !== (calls0[k] ?? 0)).map(([k, v]) => `${k} +${v - (calls0[k] ?? 0)}`).join(', '))
+  }
+  return out
+}
+
+function setLatency(stack: Stack, dbMs: number, wxMs: number) {
+  stack.cloud.latency.ms = dbMs
+  stack.wechat.platform.o.latencyMs = wxMs
+}
+
+/** A bare client over the same metered database and emulator: fixed token, no domain logic. */
+async function bare(stack: Stack) {
+  const store = new CloudStore(stack.cloud.runtime.db as unknown as Database)
+  const token = ((await (await fetch(`${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stack.env.WX_SA_APPID}&secret=${stack.env.WX_SA_SECRET}`)).json()) as { access_token: string }).access_token
+  const t = new WxTransport({ apiBase: stack.wechat.url, tokens: { get: async () => token, invalidate: async () => false } })
+  return { store, memberCard: new MemberCardApi(t), code: new CodeApi(t) }
+}
+
+function ok(r: Json, what: string): Json {
+  if (r.errcode !== 0) throw new Error(`${what}: ${r.errcode} ${r.errmsg}`)
+  return r
+}
+
+async function buyOrder(stack: Stack, name: string, cardId: string, quantity: number) {
+  const p = person(stack, name)
+  const order = ok(await p.fn('pay', { action: 'createOrder', cardId, quantity, requestId: nextRequestId() }), 'createOrder')
+  const paid = await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })
+  if (!paid.json.callbackAcknowledged) throw new Error(`requestPayment: ${JSON.stringify(paid.json)}`)
+  const signed = ok(await p.fn('card', { action: 'signCardExt', orderId: order.orderId }), 'signCardExt')
+  return { p, orderId: order.orderId as string, cardList: signed.cardList as Json[] }
+}
+
+async function dropPushes(stack: Stack, times: number) {
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'POST', body: JSON.stringify({ path: 'push:user_get_card', times }) })
+}
+async function clearFaults(stack: Stack) {
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+}
+
+interface Row { action: string; runs: Counts[]; target: string; baseline?: Counts[]; baselineWhat?: string }
+
+function range(xs: number[], digits = 0): string {
+  const lo = Math.min(...xs)
+  const hi = Math.max(...xs)
+  return lo === hi ? fmt(lo, digits) : `${fmt(lo, digits)}–${fmt(hi, digits)}`
+}
+
+function printTable(rows: Row[]) {
+  console.log('\n  | action | database calls | WeChat calls | measured ms | target | bare baseline ms (same run, interleaved) |')
+  console.log('  | --- | --- | --- | --- | --- | --- |')
+  for (const r of rows) {
+    const base = r.baseline ? `${range(r.baseline.map((b) => b.ms))} (${r.baselineWhat}; ${range(r.baseline.map((b) => b.db))} db + ${range(r.baseline.map((b) => b.wx))} WeChat)` : '—'
+    console.log(`  | ${r.action} | ${range(r.runs.map((x) => x.db))} | ${range(r.runs.map((x) => x.wx))} | ${range(r.runs.map((x) => x.ms))} | ${r.target} | ${base} |`)
+  }
+}
+
+export async function perAction(stack: Stack, card100: string, lat: { db: number; wx: number }) {
+  console.log(`\nRound trips per action (latency ${lat.db} ms per database call, ${lat.wx} ms per WeChat call; on-disk store)`)
+  const rows: Row[] = []
+  setLatency(stack, 0, 0)
+  const alice = person(stack, 'alice')
+  const cards: Json[] = []
+  for (let i = 0; i < 3; i++) cards.push((await alice.buyAndAdd(card100)).card)
+  await stack.wechat.platform.settle()
+  const b = await bare(stack)
+  setLatency(stack, lat.db, lat.wx)
+
+  // card.spend, interleaved with the bare minimum: read the card, debit it conditionally, write the
+  // ledger entry, tell WeChat the new balance.
+  {
+    const runs: Counts[] = []
+    const base: Counts[] = []
+    const baseCard = `${cards[2]!.cardId}:${cards[2]!.code}`
+    for (let i = 0; i < 5; i++) {
+      runs.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'spend', cardId: cards[0]!.cardId, code: cards[0]!.code, amount: 1, orderId: `ROW-${i}` }), 'spend')))
+      base.push(await counted(stack, async () => {
+        const c = (await b.store.get<{ _id: string; balance: number; cardId: string; code: string }>('user_cards', baseCard))!
+        if (!(await b.store.updateIf('user_cards', baseCard, { balance: where.gte(1) }, { balance: change.inc(-1) }))) throw new Error('bare debit refused')
+        await b.store.insert('ledger', { _id: `bare-row-${i}-${Date.now()}`, card: baseCard, kind: 'adjust', amount: 0, balanceAfter: c.balance, version: 0, createdAt: Date.now() })
+        await b.memberCard.generalCardUpdateUser({ card_id: c.cardId, code: c.code, balance: c.balance - 1 })
+      }))
+    }
+    // The bare debits above changed a card behind the ledger's back: put it back as it was.
+    setLatency(stack, 0, 0)
+    await storeOver(stack.cloud.db).update('user_cards', baseCard, { balance: change.inc(5) })
+    setLatency(stack, lat.db, lat.wx)
+    rows.push({ action: 'card.spend', runs, target: '≤ 6 db + 1 WeChat', baseline: base, baselineWhat: 'get + conditional debit + ledger insert + updateuser' })
+  }
+
+  // card.listMine (3 cards), beside one query of the caller's cards.
+  {
+    const runs: Counts[] = []
+    const base: Counts[] = []
+    for (let i = 0; i < 5; i++) {
+      runs.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
+      base.push(await counted(stack, () => b.store.find('user_cards', { mpOpenid: alice.mpOpenid }, { limit: 1000 })))
+    }
+    rows.push({ action: 'card.listMine', runs, target: '1 db', baseline: base, baselineWhat: 'one query' })
+  }
+
+  // card.recordAdded of 10 cards (the user_get_card pushes held back so only recordAdded runs),
+  // beside 10 decrypts and 10 single-write fundings in parallel.
+  {
+    const runs: Counts[] = []
+    const base: Counts[] = []
+    for (let i = 0; i < 2; i++) {
+      setLatency(stack, 0, 0)
+      const { p, cardList } = await buyOrder(stack, 'bob', card100, 10)
+      await dropPushes(stack, 40)
+      const added = await p.emu('/__emu/client/addCard', { user: 'bob', cardList })
+      await stack.wechat.platform.settle()
+      await clearFaults(stack)
+      setLatency(stack, lat.db, lat.wx)
+      runs.push(await counted(stack, async () => {
+        const r = ok(await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList }), 'recordAdded')
+        if (r.cards.length !== 10) throw new Error(`recordAdded returned ${r.cards.length} cards`)
+      }))
+      base.push(await counted(stack, () => Promise.all((added.json.cardList as Json[]).map(async (c, k) => {
+        await b.code.decrypt(c.code as string)
+        await b.store.insert('ledger', { _id: `bare-add-${i}-${k}-${Date.now()}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() })
+      }))))
+    }
+    rows.push({ action: 'card.recordAdded, 10 cards', runs, target: '< 1000 ms', baseline: base, baselineWhat: '10 × (decrypt, then one write) in parallel' })
+  }
+
+  // The first user_get_card push of a card bought in the Mini Program (recordAdded not called).
+  {
+    const runs: Counts[] = []
+    for (let i = 0; i < 3; i++) {
+      setLatency(stack, 0, 0)
+      const { p, cardList } = await buyOrder(stack, 'carol', card100, 1)
+      setLatency(stack, lat.db, lat.wx)
+      runs.push(await counted(stack, async () => {
+        await p.emu('/__emu/client/addCard', { user: 'carol', cardList })
+        await stack.wechat.platform.settle()
+      }))
+      // addCard itself is a client call, not an API call: only the push's work is counted.
+    }
+    rows.push({ action: 'wxpush user_get_card, first', runs, target: '≤ 8 db' })
+  }
+
+  // cron with 100 cards whose balance WeChat has not confirmed (updateuser failing while they were spent).
+  {
+    setLatency(stack, 0, 0)
+    const dave = person(stack, 'alice')
+    const many: Json[] = []
+    for (let i = 0; i < 10; i++) {
+      const { cardList } = await buyOrder(stack, 'alice', card100, 10)
+      const added = await dave.emu('/__emu/client/addCard', { user: 'alice', cardList })
+      const r = ok(await dave.fn('card', { action: 'recordAdded', cardList: added.json.cardList }), 'recordAdded')
+      many.push(...(r.cards as Json[]))
+    }
+    await stack.wechat.platform.settle()
+    // One cron run first so that only the balances are left for the measured one.
+    ok((await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json, 'cron')
+    await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'POST', body: JSON.stringify({ path: 'card/generalcard/updateuser', errcode: -1, times: 100000 }) })
+    await Promise.all(many.map((c, i) => dave.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `CRON-${i}` })))
+    await clearFaults(stack)
+    const dirty = await storeOver(stack.cloud.db).count('user_cards', { dirty: true })
+    setLatency(stack, lat.db, lat.wx)
+    const run = await counted(stack, async () => ok((await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json, 'cron'))
+    setLatency(stack, 0, 0)
+    const left = await storeOver(stack.cloud.db).count('user_cards', { dirty: true })
+    setLatency(stack, lat.db, lat.wx)
+    rows.push({ action: `cron, ${dirty} cards to sync (${left} left dirty after)`, runs: [run], target: '< 10,000 ms' })
+  }
+
+  // The first call of a new function instance, beside the next call of the same instance.
+  {
+    const runs: Counts[] = []
+    const base: Counts[] = []
+    for (let i = 0; i < 3; i++) {
+      stack.cloud.runtime.reload()
+      runs.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
+      base.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
+    }
+    rows.push({ action: 'card.listMine, first call of a new instance', runs, target: '≤ 1 extra round trip', baseline: base, baselineWhat: 'the same call, warm instance' })
+  }
+  printTable(rows)
+}
+
+/** 100 concurrent spends on one card, and 100 cards × 1 spend, each beside the bare primitive. */
+export async function bursts(stack: Stack, card100: string, lat: { db: number; wx: number }, n = 100) {
+  console.log(`\nBursts (card.spend over HTTP, latency ${lat.db} ms per database call and ${lat.wx} ms per WeChat call, on-disk store)`)
+  setLatency(stack, 0, 0)
+  const erin = person(stack, 'bob')
+  const hot = (await erin.buyAndAdd(card100)).card
+  const bareHot = (await erin.buyAndAdd(card100)).card
+  const wide: Json[] = []
+  for (let i = 0; i < n / 10; i++) {
+    const { cardList } = await buyOrder(stack, 'bob', card100, 10)
+    const added = await erin.emu('/__emu/client/addCard', { user: 'bob', cardList })
+    wide.push(...(ok(await erin.fn('card', { action: 'recordAdded', cardList: added.json.cardList }), 'recordAdded').cards as Json[]))
+  }
+  await stack.wechat.platform.settle()
+  const b = await bare(stack)
+  const raw = storeOver(stack.cloud.db)
+  setLatency(stack, lat.db, lat.wx)
+
+  const burst = async (label: string, targets: Json[], tag: string) => {
+    const s0 = { ...stack.cloud.stats }
+    const wx0 = counters(stack).wx()
+    const lat2: number[] = []
+    const t0 = performance.now()
+    const results = await Promise.all(targets.map(async (c, i) => {
+      const s = performance.now()
+      const r = await erin.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}` })
+      lat2.push(performance.now() - s)
+      return r
+    }))
+    const wall = performance.now() - t0
+    const good = results.filter((r) => r.errcode === 0).length
+    const errs = new Map<string, number>()
+    for (const r of results) if (r.errcode !== 0) errs.set(String(r.errcode), (errs.get(String(r.errcode)) ?? 0) + 1)
+    const s = summary(lat2)
+    const db = stack.cloud.stats.dbCalls - s0.dbCalls
+    line(`${label}: succeeded`, `${good} / ${targets.length}${errs.size ? ` (refused: ${[...errs].map(([k, v]) => `${v}× errcode ${k}`).join(', ')})` : ''}`)
+    line(`${label}: spends per second`, fmt((good / wall) * 1000, 0))
+    line(`${label}: latency p50 / p95 / max (ms)`, `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.max, 0)}`)
+    line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(db / targets.length)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)
+    return good
+  }
+  /** The same burst's essential work, bare: a conditional debit and an entry each, and (tellWechat) an updateuser each. */
+  const bareBurst = async (ids: string[], tag: string, tellWechat: boolean) => {
+    const t0 = performance.now()
+    const db0 = stack.cloud.stats.dbCalls
+    const wx0 = counters(stack).wx()
+    const res = await Promise.all(ids.map(async (id, i) => {
+      if (!(await b.store.updateIf('user_cards', id, { balance: where.gte(1) }, { balance: change.inc(-1) }))) return false
+      await b.store.insert('ledger', { _id: `${tag}-${i}-${Date.now()}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() })
+      if (tellWechat) {
+        const [cardId, code] = id.split(':') as [string, string]
+        await b.memberCard.generalCardUpdateUser({ card_id: cardId, code, balance: 0 })
+      }
+      return true
+    }))
+    const wall = performance.now() - t0
+    const what = tellWechat ? 'conditional debit + entry insert + updateuser each' : 'conditional debit + entry insert each'
+    line(`  bare baseline (${what}): per second`, `${fmt((res.filter(Boolean).length / wall) * 1000, 0)} (${stack.cloud.stats.dbCalls - db0} db calls, ${counters(stack).wx() - wx0} WeChat calls)`)
+  }
+
+  const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
+  const good = await burst(`1 card × ${n} concurrent`, Array.from({ length: n }, () => hot), 'HOT')
+  await bareBurst(Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`), 'BAREHOT', false)
+  setLatency(stack, 0, 0)
+  const after = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
+  const entries = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
+  line(`1 card × ${n}: balance moved by / successes / spend entries`, `${before - after} / ${good} / ${entries}${before - after === good && entries === good ? ' (all correct)' : ' (MISMATCH)'}`)
+  const a0 = performance.now()
+  for (;;) {
+    const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/bob`)).json()) as { cards: { code: string; balance: number }[] }).cards
+    if (bag.find((c) => c.code === hot.code)?.balance === after) break
+    if (performance.now() - a0 > 30000) { line('WeChat agrees with our balance', 'NOT within 30 s'); break }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0, 0))
+  setLatency(stack, lat.db, lat.wx)
+  await burst(`${n} cards × 1 spend`, wide, 'WIDE')
+  await bareBurst(wide.map((c) => `${c.cardId}:${c.code}`), 'BAREWIDE', true)
+  setLatency(stack, 0, 0)
+}
