@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Body } from './api'
 import { baseInfo } from './api-card'
+import { COUPON_CARD_TYPES } from './card-type-rules'
 import { sha1Sorted } from './crypto'
 import { WxError, type Platform } from './platform'
 import type { EmuCode, EmuOrder, EmuUser } from './state'
@@ -78,7 +79,8 @@ export function addCard(p: Platform, b: Body): Body {
     } else if (code) {
       throw new ClientError('addCard:fail code is only for custom-code cards')
     }
-    const limit = Number(bi.get_limit ?? 0)
+    // "get_limit … 每人可领券的数量限制,不填写默认为50" (card-api-guide; gift cards fill in 0, no limit).
+    const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
     const held = Object.values(p.s.codes).filter((c) => c.card_id === cardId && c.openid === u.saOpenid && c.status !== 'DELETE').length
     const inBatch = plan.filter((x) => x.cardId === cardId).length
     if (limit > 0 && held + inBatch >= limit) throw new ClientError(`addCard:fail get_limit ${limit} reached`)
