@@ -168,6 +168,9 @@ export const cardApi: Record<string, Endpoint> = {
       } else throw new WxError(40053, 'invalid action_info: action_name must be QR_CARD or QR_MULTIPLE_CARD')
       for (const c of cards) cardOf(p, str(c, 'card_id'))
       const ticket = randomBytes(24).toString('base64')
+      // "不填默认为365天有效"; is_unique_code: "领取后不可再次扫描".
+      p.s.qrcodes[ticket] = { cards: cards.map((c) => ({ ...c })), expiresAt: p.now() + (expire ?? 365 * 86400), unique: cards.some((c) => c.is_unique_code === true), used: false }
+      p.touch()
       return { ticket, expire_seconds: expire ?? 365 * 86400, url: `http://weixin.qq.com/q/${randomBytes(12).toString('base64url')}`, show_qrcode_url: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}` }
     },
   },

@@ -26,6 +26,9 @@ export function checkCouponType(cardType: string, body: Body, friend: boolean): 
   const date = (bi.date_info ?? {}) as Body
   const adv = (body.advanced_info ?? {}) as Body
   if (COUPON_CARD_TYPES.has(cardType) && !COUPON_COLORS.has(String(bi.color))) bad('color is not in the colour table')
+  // "quantity | 是 | int | 100000 | 卡券库存的数量,上限为100000000。"
+  const quantity = (bi.sku as Body | undefined)?.quantity
+  if (quantity !== undefined && (!whole(quantity) || quantity < 0 || quantity > 100_000_000)) bad('quantity must be 0 to 100000000')
   // "fixed_term … 不支持填写0"
   if (date.type === 'DATE_TYPE_FIX_TERM' && (!whole(date.fixed_term) || date.fixed_term < 1)) bad('fixed_term must be at least 1 day')
   // "use_limit … 每人可核销的数量限制"

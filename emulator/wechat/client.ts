@@ -105,6 +105,47 @@ export function addCard(p: Platform, b: Body): Body {
   return { errMsg: 'addCard:ok', cardList: out }
 }
 
+/**
+ * A person scans a card QR code (card/qrcode/create) and the cards go into their bag, as WeChat's
+ * scanner does: review status (or the test whitelist), a bound openid, get_limit (default 50 for the
+ * guide's coupon types), stock, and outer_str / outer_id handed back in user_get_card.
+ */
+export function scanCardQr(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const ticket = String(b.ticket ?? '')
+  const qr = p.s.qrcodes[ticket]
+  if (!qr) throw new ClientError('scanQRCode:fail not a card QR code')
+  if (qr.expiresAt < p.now()) throw new ClientError('scanQRCode:fail the QR code has expired')
+  if (qr.unique && qr.used) throw new ClientError('scanQRCode:fail the QR code has been used')
+  const whitelisted = p.s.whitelist.openid.includes(u.saOpenid) || p.s.whitelist.username.includes(u.name)
+  for (const c of qr.cards) {
+    const card = p.s.cards[String(c.card_id)]
+    if (!card || card.status === 'CARD_STATUS_DELETE') throw new ClientError(`scanQRCode:fail invalid card_id ${String(c.card_id)}`, 40073)
+    if (card.status !== 'CARD_STATUS_VERIFY_OK' && !(card.status === 'CARD_STATUS_NOT_VERIFY' && whitelisted)) throw new ClientError('scanQRCode:fail the card is not available')
+    if (c.openid && c.openid !== u.saOpenid) throw new ClientError('scanQRCode:fail the card is bound to another openid')
+    const bi = baseInfo(card)
+    const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
+    const held = Object.values(p.s.codes).filter((x) => x.card_id === card.card_id && x.openid === u.saOpenid && x.status !== 'DELETE').length
+    if (limit > 0 && held >= limit) throw new ClientError(`scanQRCode:fail get_limit ${limit} reached`)
+    if (card.quantity < 1) throw new ClientError('scanQRCode:fail the card is out of stock')
+    if (c.code && p.code(card.card_id, String(c.code))) throw new ClientError('scanQRCode:fail the code has been taken')
+  }
+  qr.used = true
+  const now = p.now()
+  const cards: Body[] = []
+  for (const c of qr.cards) {
+    const card = p.s.cards[String(c.card_id)]!
+    card.quantity--
+    const code = c.code ? String(c.code) : p.newCode()
+    const outerStr = String(c.outer_str ?? '')
+    p.putCode({ card_id: card.card_id, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr, receivedAt: now })
+    p.cube(card.card_id, 'receive')
+    p.push('user_get_card', { CardId: card.card_id, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: String(c.outer_id ?? 0), OldUserCardCode: '', OuterStr: outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
+    cards.push({ cardId: card.card_id, code })
+  }
+  return { errMsg: 'scanQRCode:ok', cards }
+}
+
 function heldCode(p: Platform, u: EmuUser, cardId: string, code: string, verb: string): EmuCode {
   const c = p.code(cardId, code)
   if (!c || c.openid !== u.saOpenid || c.status === 'DELETE') throw new ClientError(`${verb}:fail ${u.name} holds no card ${cardId} with code ${code}`)
