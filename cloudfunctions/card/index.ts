@@ -6,6 +6,7 @@ import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledger'
 import { shelfOrderForCaller } from '../../server/domain/order-view'
 import { spend } from '../../server/domain/spending'
+import { claimCoupon, listClaimables } from '../../server/domain/coupons'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
 import { loadConfig } from '../../server/config'
 import { invalid } from '../../server/errors'
@@ -70,6 +71,14 @@ export const main = createHandler('card', {
       return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess, cardExt: optStr(item, 'cardExt', { max: 2048 }) }
     })
     return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
+  },
+  // ---------- #14 coupons: the claim page ----------
+  async claimables(_input, ctx) {
+    requireOpenid(ctx)
+    return listClaimables(ctx.store)
+  },
+  async claim(input, ctx) {
+    return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
   },
   async decryptCode(input, ctx) {
     return { card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'encryptCode', { max: 512 })) }

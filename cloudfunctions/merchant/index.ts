@@ -12,6 +12,8 @@ import { asInput, int, optInt, optStr, str, type Input } from '../../server/vali
 import { listAudit, recordAudit } from '../../server/domain/audit'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
+import { setClaimable } from '../../server/domain/coupons'
+import { redeem, redeemCheck } from '../../server/domain/redemption'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
@@ -117,5 +119,20 @@ export const main = createHandler('merchant', {
     if (i.role !== null && !(MERCHANT_ROLES as readonly unknown[]).includes(i.role)) throw invalid('role', `must be one of ${MERCHANT_ROLES.join(', ')} or null`)
     return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
   }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),
+  // ---------- #14 coupons ----------
+  claimableSet: admin(async (i, ctx) => {
+    if (typeof i.claimable !== 'boolean') throw invalid('claimable', 'must be true or false')
+    return setClaimable(ctx.store, str(i, 'cardId', CARD_ID), i.claimable, optStr(i, 'channel', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
+  }, (i) => ({ target: String(i.cardId), reason: `claimable ${String(i.claimable)}${typeof i.channel === 'string' ? ` via ${i.channel}` : ''}` })),
+  // Counter redemption (核销): staff and admins. The audit entry says who (the caller), where (location)
+  // and when (its time), and what was redeemed.
+  redeemCheck: counter(async (i, ctx) => ({ check: await redeemCheck(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID)) })),
+  redeem: counter(async (i, ctx) => {
+    optStr(i, 'location', { max: 32 })
+    return redeem(ctx.store, ctx.wx(), ctx.caller.openid!, {
+      code: str(i, 'code', CODE), cardId: optStr(i, 'cardId', CARD_ID), amount: optInt(i, 'amount', { min: 1, max: 100_000_000 }),
+      key: str(i, 'key', { min: 8, max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }),
+    }, syncOptions())
+  }, (i, r) => ({ target: `${String(r.cardId)}:${String(r.code)}`, reason: `${String(r.type)}${r.amount !== undefined ? ` ${String(r.amount)} fen` : ''}${typeof i.location === 'string' ? ` @ ${i.location}` : ''} key ${String(i.key)}` })),
   auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
 })
