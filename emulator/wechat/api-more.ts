@@ -6,6 +6,8 @@ import { coinTenthsPerCoupon } from './card-type-rules'
 import { WxError, type Platform } from './platform'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+/** getcardcardinfo: "card_type … 0:折扣券,1:代金券,2:礼品券,3:优惠券,4:团购券". */
+const CUBE_CARD_TYPE: Record<string, number> = { DISCOUNT: 0, CASH: 1, GIFT: 2, GENERAL_COUPON: 3, GROUPON: 4 }
 
 export const invoiceApi: Record<string, Endpoint> = {
   'card/invoice/setbizattr': {
@@ -269,7 +271,7 @@ export const datacubeApi: Record<string, Endpoint> = {
       for (const [cardId, days] of Object.entries(p.s.cube)) {
         if (only && cardId !== only) continue
         for (const [day, c] of Object.entries(days)) {
-          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, card_type: p.s.cards[cardId]?.card_type === 'GENERAL_CARD' ? 0 : 1, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })
+          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, card_type: CUBE_CARD_TYPE[p.s.cards[cardId]?.card_type ?? ''] ?? 0, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })
         }
       }
       return { list: out }

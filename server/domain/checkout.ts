@@ -11,7 +11,7 @@ import type { SyncOptions } from './balance-sync'
 import { cloudPayRefusal, type OrderDoc, type PaymentGateway } from './orders'
 import { creditBackLeg, spend } from './spending'
 import { cardOf } from './user-cards'
-import { holdCoupon, quoteCoupon, releaseCoupon, type CouponUse } from './coupon-checkout'
+import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from './coupon-checkout'
 
 /** How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S). */
 export function checkoutExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -65,6 +65,7 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     // The coupon is held for this order before any money moves; held elsewhere or used, the checkout ends here.
     try {
       await holdCoupon(store, mpOpenid, held.coupon, orderId, held.coupon.discount)
+      await markForOnlineUse(store, wx, held.coupon, orderId)
     } catch (err) {
       await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync).catch(() => undefined)
       throw err

@@ -26,6 +26,8 @@ export interface CouponHoldDoc extends StoredDoc {
   orderId: string
   status: 'HELD' | 'CONSUMED' | 'RELEASED'
   discount: number
+  /** a friend coupon used online: the Service Account openid it is marked for (card/code/mark) */
+  markOpenid?: string
   updatedAt: number
 }
 
@@ -65,6 +67,27 @@ export async function holdCoupon(store: Store, mpOpenid: string, use: CouponUse,
   throw new AppError(ErrCode.CONFLICT, 'the coupon is being used by another checkout')
 }
 
+/**
+ * Friend coupons used online must be marked for the person using them before they are consumed
+ * ("开发者在帮助消费者核销卡券之前,必须帮助先将此code…与一个openid绑定(即mark住),才能进一步调用核销接口"),
+ * with that person's Service Account openid. The mark lapses after 5 minutes ("5分钟后自动解除"), so it
+ * is taken again right before the consume. Not a friend coupon: nothing to do.
+ */
+export async function markForOnlineUse(store: Store, wx: WechatClient, use: CouponUse, holder: string): Promise<void> {
+  const id = userCardId(use.cardId, use.code)
+  const card = await store.get<UserCardDoc>(Collections.userCards, id)
+  if (!card?.terms?.friend) return
+  const sa = card.saOpenid ?? (await store.find<{ _id: string; mpOpenid?: string }>(Collections.identities, { mpOpenid: card.mpOpenid }, { limit: 1 }))[0]?._id
+  if (!sa) throw new AppError(ErrCode.CONFLICT, 'the friend coupon is not confirmed by WeChat yet; try again shortly')
+  try {
+    await wx.code.mark({ code: use.code, card_id: use.cardId, openid: sa, is_mark: true })
+  } catch (err) {
+    if (err instanceof WxApiError && err.errcode === 40146) throw new AppError(ErrCode.CONFLICT, 'a friend is using this coupon right now')
+    throw err
+  }
+  await store.updateIf(Collections.couponHolds, id, { status: 'HELD', orderId: holder }, { markOpenid: sa })
+}
+
 /** Releases the order's hold, if it still holds the coupon. */
 export async function releaseCoupon(store: Store, order: OrderDoc): Promise<void> {
   if (!order.coupon) return
@@ -92,7 +115,13 @@ export async function consumeHeld(store: Store, wx: WechatClient, use: CouponUse
     return false
   }
   try {
-    await wx.code.consume({ code: use.code, card_id: use.cardId })
+    if (hold.markOpenid) {
+      // 线上核销: marked for the person, consumed with their openid (the mark may have lapsed meanwhile).
+      await wx.code.mark({ code: use.code, card_id: use.cardId, openid: hold.markOpenid, is_mark: true })
+      await wx.code.consume({ code: use.code, card_id: use.cardId, openid: hold.markOpenid })
+    } else {
+      await wx.code.consume({ code: use.code, card_id: use.cardId })
+    }
   } catch (err) {
     if (!(err instanceof WxApiError && err.errcode === 40099)) {
       log('warn', { msg: 'coupon consume failed; it is tried again', holder, error: (err as Error).message })

@@ -38,6 +38,8 @@ export const Collections = {
   couponHolds: 'coupon_holds',
   /** #14: counter redemptions, one per key. */
   redemptions: 'redemptions',
+  /** #14: friend-coupon stock price quotes: QUOTED → CONFIRMING → CONFIRMED (coins.ts). */
+  coinQuotes: 'coin_quotes',
 } as const
 
 export type CollectionName = (typeof Collections)[keyof typeof Collections]

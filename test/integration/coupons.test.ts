@@ -227,3 +227,71 @@ describe('redemption at the counter', () => {
     expect((await person(stack, 'alice').fn('merchant', { action: 'redeemCheck', code: '999999999999' })).errcode).toBe(1005)
   })
 })
+
+describe('friend coupons and the data cube', () => {
+  /** friend-coupons.zh.txt's shape: share_friends, no sku, a store, pictures with text, can_share false. */
+  function friendCoupon(): Json {
+    const now = Math.floor(Date.now() / 1000)
+    return {
+      card_type: 'CASH',
+      cash: {
+        reduce_cost: 1000,
+        base_info: {
+          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '微信餐厅', code_type: 'CODE_TYPE_QRCODE', color: 'Color010', description: '全场通用',
+          date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 30 * 86400 }, location_id_list: [272981040], can_share: false, can_give_friend: false,
+        },
+        advanced_info: { share_friends: true, consume_share_self_num: 1, text_image_list: [{ image_url: 'https://mmbiz.qpic.cn/mmbiz/p/0', text: '招牌菜' }] },
+      },
+    }
+  }
+
+  test('bought with coins (priced once, confirmed once), marked and consumed online, consumed offline with the code alone; the cube counts the day', async () => {
+    const created = await merchant({ action: 'cardCreate', card: friendCoupon() })
+    expect(created).toMatchObject({ errcode: 0 })
+    const cardId = created.cardId as string
+    expect(await merchant({ action: 'coinsActivate' })).toMatchObject({ errcode: 0, reward: 200 })
+    const price = await merchant({ action: 'coinsPrice', cardId, quantity: 10 })
+    expect(price).toMatchObject({ errcode: 0, price: '2' })
+    const confirm = { action: 'coinsConfirm', cardId, orderId: price.orderId, quantity: 10 }
+    const [a, b] = await Promise.all([merchant(confirm), merchant(confirm)])
+    // A double tap: both answer the one confirmation; the stock is added once and the coins charged once.
+    expect([a, b]).toEqual([expect.objectContaining({ errcode: 0, status: 'CONFIRMED' }), expect.objectContaining({ errcode: 0, status: 'CONFIRMED' })])
+    expect(await merchant(confirm)).toMatchObject({ errcode: 0, status: 'CONFIRMED' })
+    expect(stack.wechat.platform.s.cards[cardId]!.quantity).toBe(10)
+    expect(await merchant({ action: 'coins' })).toMatchObject({ errcode: 0, totalCoin: 198 })
+    expect((await merchant({ action: 'coinsConfirm', cardId, orderId: price.orderId, quantity: 11 })).errcode).toBe(1006)
+    expect((await merchant({ action: 'claimableSet', cardId, claimable: true })).errcode).toBe(1001)
+    const recharge = await merchant({ action: 'coinsRecharge', coinCount: 50 })
+    expect(recharge.qrcodeUrl).toMatch(/^weixin:\/\/wxpay\//)
+    expect((await merchant({ action: 'coinsOrder', orderId: recharge.orderId })).order).toMatchObject({ status: 'ORDER_STATUS_WAITING' })
+    expect(((await merchant({ action: 'coinsOrders' })).orders as Json[]).length).toBeGreaterThan(0)
+
+    // bob scans the coupon's QR code in the shop; it shows in his cards as a friend coupon named by WeChat.
+    const qr = await merchant({ action: 'qrcodeCreate', qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } } })
+    const bob = person(stack, 'bob')
+    for (let i = 0; i < 2; i++) expect((await bob.emu('/__emu/client/scanCardQr', { user: 'bob', ticket: qr.ticket })).status).toBe(200)
+    await settle(stack)
+    const mine = ((await bob.fn('card', { action: 'listMine' })).cards as Json[]).filter((c) => c.cardId === cardId)
+    expect(mine).toHaveLength(2)
+    expect(mine[0]).toMatchObject({ type: 'CASH', title: '10元代金券', terms: { reduceCost: 1000, friend: true } })
+    // Online: marked for bob's Service Account openid, then consumed with it after payment.
+    const started = await bob.fn('pay', { action: 'startCheckout', checkoutId: 'FRIEND-1', coupon: { cardId, code: mine[0]!.code }, total: 5000 })
+    expect(started).toMatchObject({ errcode: 0, discount: 1000, rest: 4000 })
+    const code = stack.wechat.platform.code(cardId, mine[0]!.code as string)!
+    expect(code.mark?.openid).toBe(bob.saOpenid)
+    await pay('bob', started.payment)
+    await settle(stack)
+    expect(stack.wechat.platform.code(cardId, mine[0]!.code as string)).toMatchObject({ status: 'CONSUMED', consumedBy: bob.saOpenid })
+    // Offline: the counter consumes the other with the code alone.
+    expect(await merchant({ action: 'redeem', code: mine[1]!.code, key: 'friend-offline-1' })).toMatchObject({ errcode: 0, status: 'DONE' })
+    expect(wxStatus(cardId, mine[1]!.code as string)).toBe('CONSUMED')
+
+    // The dashboard's figures come from the data cube: today's claims and redemptions of this card.
+    const stats = await merchant({ action: 'cardStats', cardId })
+    const today = (stats.cards as Json[]).find((c) => c.cardId === cardId)
+    expect(today).toMatchObject({ claims: 2, redemptions: 2 })
+    expect(((stats.days as Json[]).at(-1) as Json).claims).toBeGreaterThanOrEqual(2)
+    expect((await merchant({ action: 'cardStats', beginDate: '2026-01-01', endDate: '2026-03-31' })).errcode).toBe(1001)
+    expect((await merchant({ action: 'cardStats', beginDate: '2026/01/01', endDate: '2026-01-02' })).errcode).toBe(1001)
+  })
+})
