@@ -7,6 +7,7 @@ import { historyOf } from '../../server/domain/ledger'
 import { shelfOrderForCaller } from '../../server/domain/order-view'
 import { spend } from '../../server/domain/spending'
 import { claimCoupon, listClaimables } from '../../server/domain/coupons'
+import { roleOf } from '../../server/domain/staff'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
 import { loadConfig } from '../../server/config'
 import { invalid } from '../../server/errors'
@@ -33,7 +34,9 @@ export const main = createHandler('card', {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
     const merchant = loadConfig().merchantAdminOpenids.includes(openid)
-    return { openid, appid: ctx.caller.appid ?? '', merchant, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
+    // #14: staff (granted in the console) see the redemption page; admins see it too.
+    const role = await roleOf(ctx.store, openid)
+    return { openid, appid: ctx.caller.appid ?? '', merchant, role, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
   },
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)

@@ -222,7 +222,7 @@ async function run(w: World, a: Action): Promise<void> {
       const added = await p.emu('/__emu/client/addCard', { user: who, cardList: claimed.cardList })
       if (added.status !== 200) return
       if (a.pushFirst) await s.wechat.platform.settle()
-      await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList })
+      if ((await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).errcode === 0) couponCounts.claimed++
       return
     }
     case 'couponCheckout': {
@@ -243,6 +243,7 @@ async function run(w: World, a: Action): Promise<void> {
       const started = ok[0]
       if (!started) return
       expect(started.discount).toBe(500)
+      couponCounts.checkouts++
       if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       if (a.then === 'cancel') {
         await person(s, who).fn('pay', { action: 'cancelCheckout', checkoutId: started.orderId === replies[0]!.orderId ? checkoutId : `${checkoutId}R` })
@@ -255,7 +256,10 @@ async function run(w: World, a: Action): Promise<void> {
       if (!c) return
       const key = `KR${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
       const replies = await Promise.all(Array.from({ length: a.taps }, () => person(s, 'carol').fn('merchant', { action: 'redeem', code: c.code, key })))
-      if (replies[0]!.errcode === 0) expect(replies.every((r) => r.errcode === 0)).toBe(true)
+      if (replies[0]!.errcode === 0) {
+        expect(replies.every((r) => r.errcode === 0)).toBe(true)
+        couponCounts.redeemed++
+      }
       return
     }
   }
@@ -387,6 +391,8 @@ let runs = 0
 let actions = 0
 let giftsSent = 0
 let giftClaims = 0
+/** coupon actions that reached their end: claimed into a bag, a checkout started with one, a counter redemption */
+const couponCounts = { claimed: 0, checkouts: 0, redeemed: 0 }
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
@@ -424,5 +430,5 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
     }),
     { numRuns: PLAN ? 1 : RUNS, endOnFailure: true, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
   )
-  console.log(`property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered), all invariants held`)
+  console.log(`property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed), all invariants held`)
 }, 30 * 60_000)
