@@ -213,6 +213,7 @@ export const zhCN = {
     unusable: (why: string) => `不可核销：${why}`,
     amountLabel: '扣减金额（元）',
     amountInvalid: '请输入正确的金额',
+    amountPlaceholder: '输入金额',
     confirm: '确认核销',
     confirmTitle: '确认核销',
     confirmCoupon: (title: string) => `核销「${title}」，核销后不可撤销`,

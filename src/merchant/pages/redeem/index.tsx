@@ -121,7 +121,7 @@ export default function RedeemPage() {
           {shown.usable && shown.type === 'GIFT_CARD' && (
             <View className='row'>
               <Text>{t.redeem.amountLabel}</Text>
-              <Input className='input' id='amount-input' type='digit' value={amount} onInput={(e) => setAmount(e.detail.value)} />
+              <Input className='input' id='amount-input' type='digit' value={amount} placeholder={t.redeem.amountPlaceholder} onInput={(e) => setAmount(e.detail.value)} />
             </View>
           )}
           {shown.usable && (
