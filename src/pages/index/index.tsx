@@ -69,9 +69,14 @@ export default function Index() {
         isEmpty={(d) => d.cards.length === 0 && d.pending.length === 0}
         empty={t.home.empty}
         emptyAction={
-          <Button className='btn-block' type='primary' onClick={() => void openTab('/pages/shop/index')}>
-            {t.common.goShop}
-          </Button>
+          <View>
+            <Button className='btn-block' type='primary' onClick={() => void openTab('/pages/shop/index')}>
+              {t.common.goShop}
+            </Button>
+            <Button className='btn-block' fill='outline' id='link-coupons-empty' onClick={() => void openPage('/pages/coupons/index')}>
+              {t.coupon.claimLink}
+            </Button>
+          </View>
         }
       >
         {(d) => {
