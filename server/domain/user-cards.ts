@@ -49,8 +49,6 @@ export interface UserCardDoc extends StoredDoc {
   /** #14: a coupon (CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON) and what it offers; absent for gift cards */
   couponType?: string
   terms?: CouponTerms
-  /** #14: the checkout holding this coupon (coupon-checkout.ts), until it is paid or cancelled */
-  heldBy?: string
   /** when our status was last confirmed with card/code/get (ms) */
   checkedAt: number
   syncLeaseUntil: number
