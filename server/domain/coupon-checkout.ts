@@ -60,11 +60,15 @@ export async function holdCoupon(store: Store, mpOpenid: string, use: CouponUse,
   } catch (err) {
     if (!(err instanceof DuplicateIdError)) throw err
   }
-  const cur = (await store.get<CouponHoldDoc>(Collections.couponHolds, id))!
-  if (cur.status === 'HELD' && cur.orderId === orderId) return
-  if (cur.status === 'CONSUMED') throw new AppError(ErrCode.CONFLICT, 'the coupon has been used')
-  if (cur.status === 'RELEASED' && (await store.updateIf(Collections.couponHolds, id, { status: 'RELEASED', orderId: cur.orderId }, { status: 'HELD', orderId, mpOpenid, discount, updatedAt: Date.now() }))) return
-  throw new AppError(ErrCode.CONFLICT, 'the coupon is being used by another checkout')
+  for (let attempt = 0; ; attempt++) {
+    const cur = (await store.get<CouponHoldDoc>(Collections.couponHolds, id))!
+    // The same holder again (a retry, a double tap): already held, or already used by this very holder.
+    if ((cur.status === 'HELD' || cur.status === 'CONSUMED') && cur.orderId === orderId) return
+    if (cur.status === 'CONSUMED') throw new AppError(ErrCode.CONFLICT, 'the coupon has been used')
+    if (cur.status === 'RELEASED' && (await store.updateIf(Collections.couponHolds, id, { status: 'RELEASED', orderId: cur.orderId }, { status: 'HELD', orderId, mpOpenid, discount, updatedAt: Date.now() }))) return
+    // Lost the compare-and-set: read once more, the winner may be this same holder (the other tap).
+    if (cur.status !== 'RELEASED' || attempt > 0) throw new AppError(ErrCode.CONFLICT, 'the coupon is being used by another checkout')
+  }
 }
 
 /**

@@ -112,7 +112,11 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
     if (rec.status === 'DONE') return view(rec)
   } else {
     const check = await redeemCheck(store, wx, input.code, input.cardId)
-    if (!check.usable) throw new AppError(ErrCode.CONFLICT, `the code cannot be redeemed: ${check.reason}`, { check })
+    if (!check.usable) {
+      // A double tap: the other tap may have redeemed it under this key between our two reads.
+      if (await store.get<RedemptionDoc>(Collections.redemptions, input.key)) return redeem(store, wx, byOpenid, input, sync)
+      throw new AppError(ErrCode.CONFLICT, `the code cannot be redeemed: ${check.reason}`, { check })
+    }
     if (check.type === 'GIFT_CARD') {
       if (input.amount === undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is required for a gift card (fen to debit)')
     } else if (input.amount !== undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is only for gift and member cards')

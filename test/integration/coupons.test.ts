@@ -205,6 +205,11 @@ describe('redemption at the counter', () => {
     const staff = (data: Json) => person(stack, 'alice').fn('merchant', data)
     expect(await staff({ action: 'redeemCheck', code: c.code })).toMatchObject({ check: { usable: false, reason: '正在线上使用中' } })
     expect((await staff({ action: 'redeem', code: c.code, key: 'redeem-held-1' })).errcode).toBe(1006)
+    // Released by the cancel, then a double tap at the counter (found by the property test): one redemption, both taps answered.
+    await person(stack, 'bob').fn('pay', { action: 'cancelCheckout', checkoutId: 'CPN-HELD-1' })
+    const taps = await Promise.all([1, 2, 3].map(() => staff({ action: 'redeem', code: c.code, key: 'redeem-held-2' })))
+    expect(taps.map((r) => [r.errcode, r.status])).toEqual([[0, 'DONE'], [0, 'DONE'], [0, 'DONE']])
+    expect(wxStatus(cardId, c.code)).toBe('CONSUMED')
   })
 
   test('a gift card is debited the amount the cashier enters, once per key, never below zero', async () => {
