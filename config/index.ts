@@ -1,4 +1,9 @@
+import { join } from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+
+// contract/ (types and pure rules shared with the server, e.g. contract/card-rules.ts) lies outside
+// sourceRoot: compile it as the pages are, so pages may import its functions and not only its types.
+const SHARED = [join(__dirname, '..', 'contract')]
 
 // One config for both targets: `taro build --type weapp` → dist/weapp (the Mini Program DevTools opens,
 // see project.config.json) and `--type h5` → dist/h5 (the H5 preview served by the local stack).
@@ -25,6 +30,7 @@ export default defineConfig<'webpack5'>(() => {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
       },
+      compile: { include: SHARED },
       // Keep weapp output readable in DevTools; size is checked by `npm run size`.
       optimizeMainPackage: { enable: true },
     },
@@ -32,6 +38,7 @@ export default defineConfig<'webpack5'>(() => {
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },
+      compile: { include: SHARED },
       postcss: {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false },

@@ -6,8 +6,9 @@ import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledger'
 import { shelfOrderForCaller } from '../../server/domain/order-view'
 import { spend } from '../../server/domain/spending'
-import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
+import { claimCoupon, listClaimables } from '../../server/domain/coupons'
 import { roleOf } from '../../server/domain/staff'
+import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
@@ -31,9 +32,10 @@ function cardInfo(def: GiftCardDoc | null) {
 export const main = createHandler('card', {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
-    // Owners, and admins or counter staff granted in the console (#15): they see the way into it.
-    const merchant = (await roleOf(ctx.store, openid)) !== null
-    return { openid, appid: ctx.caller.appid ?? '', merchant, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
+    // Owners, and admins or counter staff granted in the console: `merchant` opens the way into it,
+    // `role` tells the home page whether to offer the console or only the redemption page.
+    const role = await roleOf(ctx.store, openid)
+    return { openid, appid: ctx.caller.appid ?? '', merchant: role !== null, role, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
   },
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
@@ -80,6 +82,14 @@ export const main = createHandler('card', {
       return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess, cardExt: optStr(item, 'cardExt', { max: 2048 }) }
     })
     return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
+  },
+  // ---------- #14 coupons: the claim page ----------
+  async claimables(_input, ctx) {
+    requireOpenid(ctx)
+    return listClaimables(ctx.store)
+  },
+  async claim(input, ctx) {
+    return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
   },
   async decryptCode(input, ctx) {
     return { card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'encryptCode', { max: 512 })) }

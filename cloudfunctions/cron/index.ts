@@ -4,6 +4,7 @@
 // for cancelled checkouts (refunded). Only the timer (or the console) may run it.
 import { syncDirty } from '../../server/domain/balance-sync'
 import { expireCheckouts } from '../../server/domain/checkout'
+import { finishPaidCoupons } from '../../server/domain/coupon-checkout'
 import { returnExpiredGifts } from '../../server/domain/gifts'
 import { processPending } from '../../server/domain/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant'
@@ -52,6 +53,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
       pushNonces: () => prunePushNonces(store),
       gifts: () => returnExpiredGifts(store),
+      coupons: () => finishPaidCoupons(store, wx),
     })),
   }
 }

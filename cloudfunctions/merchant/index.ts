@@ -13,6 +13,10 @@ import { listAudit, recordAudit } from '../../server/domain/audit'
 import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/console'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
+import { setClaimable } from '../../server/domain/coupons'
+import { redeem, redeemCheck } from '../../server/domain/redemption'
+import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coins'
+import { cardStats } from '../../server/domain/card-stats'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
@@ -130,6 +134,31 @@ export const main = createHandler('merchant', {
     if (i.role !== null && !(MERCHANT_ROLES as readonly unknown[]).includes(i.role)) throw invalid('role', `must be one of ${MERCHANT_ROLES.join(', ')} or null`)
     return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
   }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),
+  // ---------- #14 coupons ----------
+  claimableSet: admin(async (i, ctx) => {
+    if (typeof i.claimable !== 'boolean') throw invalid('claimable', 'must be true or false')
+    return setClaimable(ctx.store, str(i, 'cardId', CARD_ID), i.claimable, optStr(i, 'channel', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
+  }, (i) => ({ target: String(i.cardId), reason: `claimable ${String(i.claimable)}${typeof i.channel === 'string' ? ` via ${i.channel}` : ''}` })),
+  // Counter redemption (核销): staff and admins. The audit entry says who (the caller), where (location)
+  // and when (its time), and what was redeemed.
+  redeemCheck: counter(async (i, ctx) => ({ check: await redeemCheck(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID)) })),
+  redeem: counter(async (i, ctx) => {
+    optStr(i, 'location', { max: 32 })
+    return redeem(ctx.store, ctx.wx(), ctx.caller.openid!, {
+      code: str(i, 'code', CODE), cardId: optStr(i, 'cardId', CARD_ID), amount: optInt(i, 'amount', { min: 1, max: 100_000_000 }),
+      key: str(i, 'key', { min: 8, max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }),
+    }, syncOptions())
+  }, (i, r) => ({ target: `${String(r.cardId)}:${String(r.code)}`, reason: `${String(r.type)}${r.amount !== undefined ? ` ${String(r.amount)} fen` : ''}${typeof i.location === 'string' ? ` @ ${i.location}` : ''} key ${String(i.key)}` })),
+  // Friend coupons' coin account (friend-coupons.zh.txt 配置库存、充值券点).
+  coins: admin(async (_i, ctx) => coinAccount(ctx.wx())),
+  coinsActivate: admin(async (_i, ctx) => activateCoins(ctx.wx()), fixed('coins')),
+  coinsPrice: admin(async (i, ctx) => priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, str(i, 'cardId', CARD_ID), int(i, 'quantity', { min: 1, max: 100_000 })), (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` })),
+  coinsConfirm: admin(async (i, ctx) => confirmStock(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }), int(i, 'quantity', { min: 1, max: 100_000 })), (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` })),
+  coinsRecharge: admin(async (i, ctx) => rechargeCoins(ctx.wx(), int(i, 'coinCount', { min: 1, max: 100_000_000 })), (_i, r) => ({ target: String(r.orderId), reason: 'recharge' })),
+  coinsOrders: admin(async (i, ctx) => coinOrders(ctx.wx(), optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'count', { min: 1, max: 50 }) ?? 20)),
+  coinsOrder: admin(async (i, ctx) => coinOrder(ctx.wx(), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }))),
+  // The data cube: the days' claims and redemptions for the dashboard (≤ 62 days, YYYY-MM-DD).
+  cardStats: admin(async (i, ctx) => cardStats(ctx.wx(), { beginDate: optStr(i, 'beginDate', { max: 10 }), endDate: optStr(i, 'endDate', { max: 10 }), cardId: optStr(i, 'cardId', CARD_ID) })),
   auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
   // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
   dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), int(i, 'days', { min: 1, max: 366 }))),

@@ -7,10 +7,17 @@ import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { cloudPayGateway as gateway } from '../../server/platform/cloud-pay'
 import { callerIdentity } from '../../server/platform/wx-cloud'
-import { int, optInt, optStr, str } from '../../server/validate'
+import { asInput, int, optInt, optStr, str } from '../../server/validate'
+import { instanceWechat } from '../../server/platform/wechat'
 import { log } from '../../server/log'
 
 const REQUEST_ID = { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
+
+/** startCheckout's `coupon: {cardId, code}` (#14). */
+function couponOf(raw: unknown) {
+  const c = asInput(raw, 'coupon')
+  return { cardId: str(c, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }), code: str(c, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }) }
+}
 
 const actions = createHandler('pay', {
   async createOrder(input, ctx) {
@@ -28,8 +35,9 @@ const actions = createHandler('pay', {
   async startCheckout(input, ctx) {
     return startCheckout(ctx.store, ctx.wx(), gateway(), requireOpenid(ctx), {
       checkoutId: str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }),
-      cardId: str(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
-      code: str(input, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      cardId: optStr(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      code: optStr(input, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      coupon: input.coupon === undefined ? undefined : couponOf(input.coupon),
       total: int(input, 'total', { min: 1, max: 100_000_000 }),
       description: optStr(input, 'description', { max: 100 }),
     }, syncOptions())
@@ -52,7 +60,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
     }
     try {
-      return await onPaymentNotice(await instanceStore(), event)
+      const store = await instanceStore()
+      return await onPaymentNotice(store, event, instanceWechat(store))
     } catch (err) {
       const e = err as AppError
       log('error', { fn: 'pay', notice: event.outTradeNo, error: e.message })

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { list, num, obj, str, type Body, type Endpoint } from './api'
 import { WxError, type Platform } from './platform'
+import { checkCouponType, COUPON_CARD_TYPES, COUPON_COLORS, friendTitle } from './card-type-rules'
 import type { EmuCard } from './state'
 
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON']
@@ -37,7 +38,7 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
   if (!isFriendCoupon) num(obj(bi, 'sku'), 'quantity')
   const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
   for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
-  if (!COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color must be Color010 to Color100')
+  if (!(COUPON_CARD_TYPES.has(cardType) ? COUPON_COLORS : COLORS).has(String(bi.color))) throw new WxError(40097, 'invalid args: color is not one of the documented colours')
   if (isFriendCoupon) {
     if (cardType !== 'CASH' && cardType !== 'GIFT') throw new WxError(40097, 'invalid args: friend coupons are CASH or GIFT')
     if (list(bi, 'location_id_list', false).length === 0) throw new WxError(41025, 'miss location_list: a friend coupon needs at least one poi_id')
@@ -56,6 +57,7 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
     throw new WxError(40097, 'invalid args: date_info.type')
   }
   if (!CODE_TYPES.includes(String(bi.code_type))) throw new WxError(40097, 'invalid args: code_type')
+  checkCouponType(cardType, body, isFriendCoupon)
   if (cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     const price = num(obj(bi, 'giftcard_info'), 'price')
     if (!Number.isInteger(price) || price <= 0) throw new WxError(40097, 'invalid args: giftcard_info.price must be positive fen')
@@ -91,8 +93,11 @@ export const cardApi: Record<string, Endpoint> = {
       const cardId = newCardId()
       const quantity = isFriendCoupon ? 0 : num(obj(obj(body, 'base_info'), 'sku'), 'quantity')
       const now = p.now()
+      const stored = JSON.parse(JSON.stringify(body)) as Body
+      // "限制共享券代金券类型标题传入,统一命名为xxx元代金券": WeChat names a friend coupon itself.
+      if (isFriendCoupon) stored.base_info = { ...(stored.base_info as Body), title: friendTitle(type, body) }
       p.s.cards[cardId] = {
-        card_id: cardId, card_type: type, body: JSON.parse(JSON.stringify(body)) as Body,
+        card_id: cardId, card_type: type, body: stored,
         status: 'CARD_STATUS_NOT_VERIFY', createdAt: now, reviewAt: now + p.o.reviewSeconds,
         quantity, totalQuantity: quantity, isFriendCoupon,
       }
@@ -163,6 +168,9 @@ export const cardApi: Record<string, Endpoint> = {
       } else throw new WxError(40053, 'invalid action_info: action_name must be QR_CARD or QR_MULTIPLE_CARD')
       for (const c of cards) cardOf(p, str(c, 'card_id'))
       const ticket = randomBytes(24).toString('base64')
+      // "不填默认为365天有效"; is_unique_code: "领取后不可再次扫描".
+      p.s.qrcodes[ticket] = { cards: cards.map((c) => ({ ...c })), expiresAt: p.now() + (expire ?? 365 * 86400), unique: cards.some((c) => c.is_unique_code === true), used: false }
+      p.touch()
       return { ticket, expire_seconds: expire ?? 365 * 86400, url: `http://weixin.qq.com/q/${randomBytes(12).toString('base64url')}`, show_qrcode_url: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}` }
     },
   },
@@ -182,7 +190,9 @@ export const cardApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const openid = str(b, 'openid')
       const cardId = str(b, 'card_id', false)
-      const codes = Object.values(p.s.codes).filter((c) => c.openid === openid && c.status === 'NORMAL' && (!cardId || c.card_id === cardId))
+      // "用于获取用户卡包里的,属于该appid下所有可用卡券,包括正常状态和异常状态。" A code given away or
+      // deleted from the bag is no longer the user's.
+      const codes = Object.values(p.s.codes).filter((c) => c.openid === openid && c.status !== 'DELETE' && !c.giftedAway && (!cardId || c.card_id === cardId))
       return { card_list: codes.map((c) => ({ code: c.code, card_id: c.card_id })), has_share_card: codes.some((c) => p.s.cards[c.card_id]?.isFriendCoupon) }
     },
   },

@@ -67,8 +67,9 @@ export const codeApi: Record<string, Endpoint> = {
       const openid = str(b, 'openid', false)
       // friend-coupons.zh.txt: 线下核销 takes the code alone ({"code": "12312313"}); 线上核销 "须传入当前使用
       // 该卡券顾客的openid", and the code must be marked by that openid first (card/code/mark).
+      // 40003 "Invalid opened,缺少openid: 核销时用户的卡券未处于展示(mark)状态,朋友的券规定,券必须处于展示(mark)状态时,才允许被核销".
       if (card.isFriendCoupon && openid && (!c.mark || c.mark.openid !== openid || c.mark.until <= p.now())) {
-        throw new WxError(40146, 'the code is not marked by this openid; call card/code/mark first')
+        throw new WxError(40003, 'invalid openid: the code is not marked by this openid; call card/code/mark first')
       }
       if (openid && openid !== c.openid && !card.isFriendCoupon) throw new WxError(40097, 'invalid args: openid does not hold this code')
       c.status = 'CONSUMED'
@@ -91,7 +92,8 @@ export const codeApi: Record<string, Endpoint> = {
       const openid = str(b, 'openid')
       const now = p.now()
       const held = c.mark && c.mark.until > now ? c.mark : undefined
-      if (b.is_mark === true) {
+      // "is_mark不填默认为true。"
+      if (b.is_mark === undefined || b.is_mark === true) {
         refuseUnusable(c)
         if (held && held.openid !== openid) throw new WxError(40146, 'invalid mark: the code is marked by another openid')
         c.mark = { openid, until: now + MARK_SECONDS }

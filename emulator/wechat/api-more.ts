@@ -2,9 +2,12 @@
 import { randomBytes } from 'node:crypto'
 import { list, num, obj, str, type Body, type Endpoint } from './api'
 import { cardOf } from './api-card'
-import { WxError } from './platform'
+import { coinTenthsPerCoupon } from './card-type-rules'
+import { WxError, type Platform } from './platform'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+/** getcardcardinfo: "card_type … 0:折扣券,1:代金券,2:礼品券,3:优惠券,4:团购券". */
+const CUBE_CARD_TYPE: Record<string, number> = { DISCOUNT: 0, CASH: 1, GIFT: 2, GENERAL_COUPON: 3, GROUPON: 4 }
 
 export const invoiceApi: Record<string, Endpoint> = {
   'card/invoice/setbizattr': {
@@ -103,6 +106,19 @@ export const payGiftCardApi: Record<string, Endpoint> = {
   },
 }
 
+/** Coins are kept as numbers of coins; sums are done in tenths (the smallest price is 0.2) so they stay exact. */
+const tenths = (coins: number) => Math.round(coins * 10)
+const coins = (t: number) => t / 10
+
+/** "券点流水详情事件推送: 当券点发生变动时,微信服务器会将本次变动的类型、券点数额以及时间等信息推送给开发者服务器。" */
+function pushCoinChange(p: Platform, o: Body): void {
+  p.push('card_pay_order', {
+    OrderId: String(o.order_id), Status: String(o.status), CreateOrderTime: String(o.create_time ?? 0), PayFinishTime: String(o.pay_finish_time ?? 0),
+    Desc: String(o.desc ?? ''), FreeCoinCount: String(o.free_coin_count ?? '0'), PayCoinCount: String(o.pay_coin_count ?? '0'),
+    RefundFreeCoinCount: '0', RefundPayCoinCount: '0', OrderType: String(o.order_type), Memo: '', ReceiptInfo: '',
+  })
+}
+
 export const cardPayApi: Record<string, Endpoint> = {
   'card/pay/activate': {
     method: 'GET',
@@ -110,14 +126,19 @@ export const cardPayApi: Record<string, Endpoint> = {
       if (!p.s.coins.activated) {
         p.s.coins.activated = true
         p.s.coins.free += 200
+        const id = randomBytes(12).toString('hex')
+        // "微信卡券对每一个新开通券点账户的商户奖励200个券点" — an ORDER_TYPE_SYS_ADD (平台赠送) entry.
+        const o = { order_id: id, status: 'ORDER_STATUS_FINANCE_SUCC', order_type: 'ORDER_TYPE_SYS_ADD', create_time: p.now(), pay_finish_time: p.now(), desc: '平台赠送', free_coin_count: '200', pay_coin_count: '0' }
+        p.s.coins.orders[id] = o
         p.touch()
+        pushCoinChange(p, o)
       }
       return { reward: 200 }
     },
   },
   'card/pay/getcoinsinfo': {
     method: 'GET',
-    handler: (p) => ({ free_coin: p.s.coins.free, pay_coin: p.s.coins.pay, total_coin: p.s.coins.free + p.s.coins.pay }),
+    handler: (p) => ({ free_coin: p.s.coins.free, pay_coin: p.s.coins.pay, total_coin: coins(tenths(p.s.coins.free) + tenths(p.s.coins.pay)) }),
   },
   'card/pay/getpayprice': {
     method: 'POST',
@@ -125,45 +146,53 @@ export const cardPayApi: Record<string, Endpoint> = {
       const card = cardOf(p, str(b, 'card_id'))
       if (!card.isFriendCoupon) throw new WxError(40097, 'invalid args: only friend coupons are bought with coins')
       const quantity = num(b, 'quantity')
-      // 0.1 coin a coupon; a price order lives 60 seconds.
-      const price = quantity / 10
+      if (!Number.isInteger(quantity) || quantity < 1) throw new WxError(40097, 'invalid args: quantity must be a positive integer')
+      // "1)无门槛类型,保持0.2券点/张; 2)指定品类可用/不可用门槛,0.4券点/张; 3)满减/买xx可用门槛,0.6券点/张"
+      const price = quantity * coinTenthsPerCoupon(card.body)
+      const fromFree = Math.min(price, tenths(p.s.coins.free))
       const orderId = randomBytes(24).toString('base64url')
-      p.s.coins.orders[orderId] = { order_id: orderId, card_id: card.card_id, quantity, price, expires: p.now() + 60, status: 'ORDER_STATUS_WAITING', order_type: 'ORDER_TYPE_SYS_ADD', create_time: p.now() }
+      // "仅对当前订单有效且仅可以使用一次,60s内可用于兑换库存。"
+      p.s.coins.orders[orderId] = { order_id: orderId, card_id: card.card_id, quantity, priceTenths: price, expires: p.now() + 60, status: 'ORDER_STATUS_WAITING', order_type: 'ORDER_TYPE_REDUCE', create_time: p.now() }
       p.touch()
-      return { order_id: orderId, price: String(price), free_coin: String(Math.min(price, p.s.coins.free)), pay_coin: String(Math.max(0, price - p.s.coins.free)) }
+      return { order_id: orderId, price: String(coins(price)), free_coin: String(coins(fromFree)), pay_coin: String(coins(price - fromFree)) }
     },
   },
   'card/pay/confirm': {
     method: 'POST',
     handler: (p, b) => {
       const order = p.s.coins.orders[str(b, 'order_id')]
-      if (!order || order.card_id !== str(b, 'card_id') || order.quantity !== num(b, 'quantity')) throw new WxError(40097, 'invalid args: no such price order for this card and quantity')
+      if (!order || order.order_type !== 'ORDER_TYPE_REDUCE' || order.card_id !== str(b, 'card_id') || order.quantity !== num(b, 'quantity')) throw new WxError(40097, 'invalid args: no such price order for this card and quantity')
+      // "order_id … 仅可以使用一次": a second confirm adds nothing and charges nothing.
+      if (order.status !== 'ORDER_STATUS_WAITING') throw new WxError(40097, 'invalid args: the price order has already been used')
       if ((order.expires as number) < p.now()) throw new WxError(40097, 'invalid args: the price order has expired (60 s)')
-      const price = order.price as number
-      if (p.s.coins.free + p.s.coins.pay < price) throw new WxError(40097, 'invalid args: not enough coins')
-      const fromFree = Math.min(price, p.s.coins.free)
-      p.s.coins.free -= fromFree
-      p.s.coins.pay -= price - fromFree
-      order.status = 'ORDER_STATUS_SUCC'
-      Object.assign(order, { pay_finish_time: p.now(), free_coin_count: String(fromFree), pay_coin_count: String(price - fromFree), desc: '兑换库存' })
+      const price = order.priceTenths as number
+      const free = tenths(p.s.coins.free)
+      const paid = tenths(p.s.coins.pay)
+      if (free + paid < price) throw new WxError(40097, 'invalid args: not enough coins')
+      const fromFree = Math.min(price, free)
+      p.s.coins.free = coins(free - fromFree)
+      p.s.coins.pay = coins(paid - (price - fromFree))
+      Object.assign(order, { status: 'ORDER_STATUS_QUANTITY_SUCC', pay_finish_time: p.now(), free_coin_count: String(coins(fromFree)), pay_coin_count: String(coins(price - fromFree)), desc: '券点兑换库存' })
       const card = cardOf(p, order.card_id as string)
       card.quantity += order.quantity as number
       card.totalQuantity += order.quantity as number
       p.touch()
+      pushCoinChange(p, order)
       return {}
     },
   },
   'card/pay/recharge': {
     method: 'POST',
     handler: (p, b) => {
-      const coins = num(b, 'coin_count')
+      const count = num(b, 'coin_count')
+      if (!Number.isInteger(count) || count < 1) throw new WxError(40097, 'invalid args: coin_count must be a positive integer')
       const orderId = randomBytes(12).toString('hex')
-      // Paying the QR code is outside the emulator; the recharge is credited at once.
-      p.s.coins.pay += coins
-      p.s.coins.orders[orderId] = { order_id: orderId, status: 'ORDER_STATUS_SUCC', order_type: 'ORDER_TYPE_WXPAY', create_time: p.now(), pay_finish_time: p.now(), desc: '微信支付充值', free_coin_count: '0', pay_coin_count: String(coins) }
+      // The order waits for the merchant to pay the QR code (the emulator's /__emu/coins/pay, or
+      // scanning it as a person does); the coins arrive then.
+      p.s.coins.orders[orderId] = { order_id: orderId, status: 'ORDER_STATUS_WAITING', order_type: 'ORDER_TYPE_WXPAY', create_time: p.now(), desc: '微信支付充值', free_coin_count: '0', pay_coin_count: String(count) }
       p.touch()
       const qrcodeUrl = `weixin://wxpay/bizpayurl?pr=${orderId}`
-      // qrcode_buffer is the QR code picture, base64; the emulator has no QR encoder, so it carries the
+      // qrcode_buffer is the QR code picture's bytes; the emulator has no QR encoder, so it carries the
       // URL's bytes instead (the field is there, as documented; nothing scans it here).
       return { order_id: orderId, qrcode_url: qrcodeUrl, qrcode_buffer: Buffer.from(qrcodeUrl).toString('base64') }
     },
@@ -179,11 +208,24 @@ export const cardPayApi: Record<string, Endpoint> = {
   'card/pay/getorderlist': {
     method: 'POST',
     handler: (p, b) => {
-      const all = Object.values(p.s.coins.orders)
+      const all = Object.values(p.s.coins.orders).filter((o) => !b.order_type || o.order_type === b.order_type)
       const offset = num(b, 'offset')
       return { order_list: all.slice(offset, offset + num(b, 'count')).map(coinOrderView), total_num: all.length }
     },
   },
+}
+
+/** Pays a recharge order's QR code (what the merchant does with WeChat Pay): the coins are credited once. */
+export function payRecharge(p: Platform, orderId: string): Body {
+  const o = p.s.coins.orders[orderId]
+  if (!o || o.order_type !== 'ORDER_TYPE_WXPAY') throw new WxError(40097, 'invalid args: no such recharge order')
+  if (o.status === 'ORDER_STATUS_WAITING') {
+    p.s.coins.pay = coins(tenths(p.s.coins.pay) + tenths(Number(o.pay_coin_count)))
+    Object.assign(o, { status: 'ORDER_STATUS_FINANCE_SUCC', pay_finish_time: p.now() })
+    p.touch()
+    pushCoinChange(p, o)
+  }
+  return coinOrderView(o)
 }
 
 /** A coin order as friend-coupons.zh.txt's getorder shows it (counts as strings, as its example does). */
@@ -229,7 +271,7 @@ export const datacubeApi: Record<string, Endpoint> = {
       for (const [cardId, days] of Object.entries(p.s.cube)) {
         if (only && cardId !== only) continue
         for (const [day, c] of Object.entries(days)) {
-          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, card_type: p.s.cards[cardId]?.card_type === 'GENERAL_CARD' ? 0 : 1, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })
+          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, card_type: CUBE_CARD_TYPE[p.s.cards[cardId]?.card_type ?? ''] ?? 0, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })
         }
       }
       return { list: out }

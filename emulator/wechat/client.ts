@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Body } from './api'
 import { baseInfo } from './api-card'
+import { COUPON_CARD_TYPES } from './card-type-rules'
 import { sha1Sorted } from './crypto'
 import { WxError, type Platform } from './platform'
 import type { EmuCode, EmuOrder, EmuUser } from './state'
@@ -78,7 +79,8 @@ export function addCard(p: Platform, b: Body): Body {
     } else if (code) {
       throw new ClientError('addCard:fail code is only for custom-code cards')
     }
-    const limit = Number(bi.get_limit ?? 0)
+    // "get_limit … 每人可领券的数量限制,不填写默认为50" (card-api-guide; gift cards fill in 0, no limit).
+    const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
     const held = Object.values(p.s.codes).filter((c) => c.card_id === cardId && c.openid === u.saOpenid && c.status !== 'DELETE').length
     const inBatch = plan.filter((x) => x.cardId === cardId).length
     if (limit > 0 && held + inBatch >= limit) throw new ClientError(`addCard:fail get_limit ${limit} reached`)
@@ -101,6 +103,47 @@ export function addCard(p: Platform, b: Body): Body {
     out.push({ cardId: x.cardId, cardExt: x.cardExt, code: p.encryptCode(code), isSuccess: true })
   }
   return { errMsg: 'addCard:ok', cardList: out }
+}
+
+/**
+ * A person scans a card QR code (card/qrcode/create) and the cards go into their bag, as WeChat's
+ * scanner does: review status (or the test whitelist), a bound openid, get_limit (default 50 for the
+ * guide's coupon types), stock, and outer_str / outer_id handed back in user_get_card.
+ */
+export function scanCardQr(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const ticket = String(b.ticket ?? '')
+  const qr = p.s.qrcodes[ticket]
+  if (!qr) throw new ClientError('scanQRCode:fail not a card QR code')
+  if (qr.expiresAt < p.now()) throw new ClientError('scanQRCode:fail the QR code has expired')
+  if (qr.unique && qr.used) throw new ClientError('scanQRCode:fail the QR code has been used')
+  const whitelisted = p.s.whitelist.openid.includes(u.saOpenid) || p.s.whitelist.username.includes(u.name)
+  for (const c of qr.cards) {
+    const card = p.s.cards[String(c.card_id)]
+    if (!card || card.status === 'CARD_STATUS_DELETE') throw new ClientError(`scanQRCode:fail invalid card_id ${String(c.card_id)}`, 40073)
+    if (card.status !== 'CARD_STATUS_VERIFY_OK' && !(card.status === 'CARD_STATUS_NOT_VERIFY' && whitelisted)) throw new ClientError('scanQRCode:fail the card is not available')
+    if (c.openid && c.openid !== u.saOpenid) throw new ClientError('scanQRCode:fail the card is bound to another openid')
+    const bi = baseInfo(card)
+    const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
+    const held = Object.values(p.s.codes).filter((x) => x.card_id === card.card_id && x.openid === u.saOpenid && x.status !== 'DELETE').length
+    if (limit > 0 && held >= limit) throw new ClientError(`scanQRCode:fail get_limit ${limit} reached`)
+    if (card.quantity < 1) throw new ClientError('scanQRCode:fail the card is out of stock')
+    if (c.code && p.code(card.card_id, String(c.code))) throw new ClientError('scanQRCode:fail the code has been taken')
+  }
+  qr.used = true
+  const now = p.now()
+  const cards: Body[] = []
+  for (const c of qr.cards) {
+    const card = p.s.cards[String(c.card_id)]!
+    card.quantity--
+    const code = c.code ? String(c.code) : p.newCode()
+    const outerStr = String(c.outer_str ?? '')
+    p.putCode({ card_id: card.card_id, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr, receivedAt: now })
+    p.cube(card.card_id, 'receive')
+    p.push('user_get_card', { CardId: card.card_id, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: String(c.outer_id ?? 0), OldUserCardCode: '', OuterStr: outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
+    cards.push({ cardId: card.card_id, code })
+  }
+  return { errMsg: 'scanQRCode:ok', cards }
 }
 
 function heldCode(p: Platform, u: EmuUser, cardId: string, code: string, verb: string): EmuCode {

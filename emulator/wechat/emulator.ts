@@ -11,9 +11,9 @@ import { cardApi } from './api-card'
 import { codeApi } from './api-code'
 import { giftCardApi } from './api-giftcard'
 import { mediaApi } from './api-media'
-import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi } from './api-more'
+import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi, payRecharge } from './api-more'
 import { Cdn, CDN_PATH } from './cdn'
-import { acceptGift, addCard, authorizeInvoice, bag, ClientError, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
+import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
@@ -106,6 +106,9 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     { method: 'GET', pattern: /^\/__emu\/bag\/([^/]+)$/, handler: (_q, res, _u, [name]) => client(() => bag(p, name!))(_q, res) },
     { method: 'POST', pattern: /^\/__emu\/client\/addCard$/, handler: client((b) => addCard(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/openCard$/, handler: client((b) => openCard(p, b)) },
+    // #14: a person scans a card QR code into their bag; the merchant pays a coin recharge's QR code.
+    { method: 'POST', pattern: /^\/__emu\/client\/scanCardQr$/, handler: client((b) => scanCardQr(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/coins\/pay$/, handler: client((b) => payRecharge(p, String(b.orderId ?? ''))) },
     { method: 'POST', pattern: /^\/__emu\/client\/gift$/, handler: client((b) => gift(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/acceptGift$/, handler: client((b) => acceptGift(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/deleteCard$/, handler: client((b) => deleteCard(p, b)) },

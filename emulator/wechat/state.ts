@@ -99,6 +99,8 @@ export interface EmuState {
   invoice: { paymch?: Record<string, unknown>; authField?: Record<string, unknown>; authData: Record<string, Record<string, unknown>> }
   payGiftRules: Record<string, Record<string, unknown>>
   coins: { activated: boolean; free: number; pay: number; orders: Record<string, Record<string, unknown>> }
+  /** card QR codes (card/qrcode/create) by ticket: what a person who scans one receives */
+  qrcodes: Record<string, { cards: Record<string, unknown>[]; expiresAt: number; unique: boolean; used: boolean }>
   /** card_id → date → counters */
   cube: Record<string, Record<string, { view: number; receive: number; verify: number; given: number; expire: number }>>
   pushes: EmuPush[]
@@ -115,7 +117,7 @@ function dict<T>(from: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, from)
 }
 
-const MAPS = ['users', 'tokens', 'tickets', 'quota', 'cards', 'codes', 'nonces', 'pages', 'payWhitelist', 'submch', 'wxa', 'orders', 'payGiftRules', 'cube', 'prepay'] as const
+const MAPS = ['users', 'tokens', 'tickets', 'quota', 'cards', 'codes', 'nonces', 'pages', 'payWhitelist', 'submch', 'wxa', 'orders', 'payGiftRules', 'cube', 'prepay', 'qrcodes'] as const
 
 function withDicts(s: EmuState): EmuState {
   for (const k of MAPS) (s as unknown as Record<string, unknown>)[k] = dict(s[k] as Record<string, unknown>)
@@ -128,7 +130,7 @@ export function emptyState(): EmuState {
   return withDicts({
     version: 2, users: {}, clockOffset: 0, tokens: {}, tickets: {}, quota: {}, cards: {}, codes: {}, nonces: {},
     whitelist: { openid: [], username: [] }, pages: {}, maintainAll: false, payWhitelist: {}, submch: {}, wxa: {}, orders: {},
-    invoice: { authData: {} }, payGiftRules: {}, coins: { activated: false, free: 0, pay: 0, orders: {} }, cube: {}, pushes: [], prepay: {}, seq: 0,
+    invoice: { authData: {} }, payGiftRules: {}, coins: { activated: false, free: 0, pay: 0, orders: {} }, qrcodes: {}, cube: {}, pushes: [], prepay: {}, seq: 0,
   })
 }
 

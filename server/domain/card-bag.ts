@@ -15,6 +15,7 @@ import { redeemEntitlement, sharedReads, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
+import { couponDefOf, recordCouponAdded } from './coupons'
 import { log } from '../log'
 
 export interface Caller {
@@ -81,6 +82,9 @@ export async function voidExtraCard(store: Store, wx: WechatClient, cardId: stri
 
 async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions, shared: ReturnType<typeof sharedReads>): Promise<CardView> {
   const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
+  // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
+  const coupon = await couponDefOf(store, item.cardId)
+  if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
   const id = userCardId(item.cardId, code)
   const hint = entitlementHint(item.cardExt)
   // The card and (without the cardExt) the caller's READY entitlements for it, in one round trip.

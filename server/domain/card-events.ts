@@ -23,10 +23,13 @@ import { maskCode } from './mask'
 import { ENTITLEMENT_ID } from './orders'
 import { withConflictRetry } from './retry'
 import { newUserCard, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
+import { couponCardFields, couponDefOf } from './coupons'
 
 async function upsertHolder(store: Store, cardId: string, code: string, holder: Holder & { saOpenid: string }, copyFrom?: UserCardDoc): Promise<UserCardDoc> {
   const id = userCardId(cardId, code)
   const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
+  // A coupon (#14) arriving by push (a QR scan, a claim whose wx.addCard answer is still on its way).
+  const coupon = def ? null : await couponDefOf(store, cardId)
   return withConflictRetry(() =>
     store.transaction(async (tx) => {
       const cur = await tx.get<UserCardDoc>(Collections.userCards, id)
@@ -43,6 +46,7 @@ async function upsertHolder(store: Store, cardId: string, code: string, holder: 
           ...(copyFrom?.orderId ? { orderId: copyFrom.orderId } : {}),
           ...(copyFrom?.message ? { message: copyFrom.message } : {}),
           ...((copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl) ? { backgroundPicUrl: copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl } : {}),
+          ...(coupon && !copyFrom ? couponCardFields(coupon) : copyFrom?.couponType ? { couponType: copyFrom.couponType, terms: copyFrom.terms } : {}),
         })
         await tx.insert(Collections.userCards, doc)
         return doc

@@ -11,6 +11,7 @@ import type { SyncOptions } from './balance-sync'
 import { cloudPayRefusal, type OrderDoc, type PaymentGateway } from './orders'
 import { creditBackLeg, spend } from './spending'
 import { cardOf } from './user-cards'
+import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from './coupon-checkout'
 
 /** How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S). */
 export function checkoutExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -22,15 +23,19 @@ const orderIdOf = (checkoutId: string) => `CO${checkoutId}`.toUpperCase().replac
 
 export interface CheckoutInput {
   checkoutId: string
-  cardId: string
-  code: string
+  /** the gift card paying part of it (optional when a coupon is given) */
+  cardId?: string
+  code?: string
+  /** #14: a coupon of the caller's taking money off the total (coupon-checkout.ts) */
+  coupon?: CouponUse
   /** the shop order's total, fen */
   total: number
   description?: string
 }
 
 export async function startCheckout(store: Store, wx: WechatClient, pay: PaymentGateway, mpOpenid: string, input: CheckoutInput, sync: SyncOptions = {}) {
-  const card = await cardOf(store, mpOpenid, input.cardId, input.code)
+  const card = input.cardId && input.code ? await cardOf(store, mpOpenid, input.cardId, input.code) : undefined
+  if (!card && !input.coupon) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId and code, or coupon, are required')
   const orderId = orderIdOf(input.checkoutId)
   const legOrderId = `${input.checkoutId}-gc`
   const existing = await store.get<OrderDoc>(Collections.orders, orderId)
@@ -39,25 +44,40 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
     if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
   } else {
-    const fromCard = Math.min(card.balance, input.total)
-    if (fromCard >= input.total) throw new AppError(ErrCode.INVALID_ARGUMENT, 'the card covers the whole total: use card.spend')
-    leg = { cardId: input.cardId, code: input.code, amount: fromCard, orderId: legOrderId }
+    const discount = input.coupon ? (await quoteCoupon(store, mpOpenid, input.coupon, input.total)).discount : 0
+    const due = input.total - discount
+    const fromCard = card ? Math.min(card.balance, due) : 0
+    if (card && fromCard >= due) throw new AppError(ErrCode.INVALID_ARGUMENT, 'the card covers the whole total: use card.spend')
+    leg = card ? { cardId: card.cardId, code: card.code, amount: fromCard, orderId: legOrderId } : undefined
     try {
       await store.insert<OrderDoc>(Collections.orders, {
-        _id: orderId, kind: 'checkout', mpOpenid, cardId: input.cardId, quantity: 1, totalFee: input.total - fromCard, status: 'CREATED',
-        createdAt: Date.now(), expiresAt: Date.now() + checkoutExpiryMs(), cardLeg: leg,
+        _id: orderId, kind: 'checkout', mpOpenid, cardId: card?.cardId ?? input.coupon!.cardId, quantity: 1, totalFee: due - fromCard, status: 'CREATED',
+        createdAt: Date.now(), expiresAt: Date.now() + checkoutExpiryMs(), ...(leg ? { cardLeg: leg } : {}),
+        ...(input.coupon ? { coupon: { cardId: input.coupon.cardId, code: input.coupon.code, discount }, total: input.total } : {}),
       })
     } catch (err) {
       if (!(err instanceof DuplicateIdError)) throw err
       return startCheckout(store, wx, pay, mpOpenid, input, sync)
     }
   }
-  const spent = leg!.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg!.cardId, code: leg!.code, amount: leg!.amount, orderId: leg!.orderId, description: input.description }, sync) : { balance: card.balance }
+  const held = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  if (held.coupon) {
+    // The coupon is held for this order before any money moves; held elsewhere or used, the checkout ends here.
+    try {
+      await holdCoupon(store, mpOpenid, held.coupon, orderId, held.coupon.discount)
+      await markForOnlineUse(store, wx, held.coupon, orderId)
+    } catch (err) {
+      await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync).catch(() => undefined)
+      throw err
+    }
+  }
+  const spent = leg && leg.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description }, sync) : { balance: card?.balance }
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
   if (order.status !== 'CREATED') {
     // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
     // debit existed, so credit it back here (once: the reversal has its own key).
     await reverseLeg(store, wx, order, sync)
+    await releaseCoupon(store, order)
     throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
   }
   const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee })
@@ -66,7 +86,7 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
     throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${refused}; the gift card was credited back`)
   }
-  return { orderId, payment: res.payment as Record<string, unknown>, balance: spent.balance, rest: order.totalFee }
+  return { orderId, payment: res.payment as Record<string, unknown>, ...(spent.balance === undefined ? {} : { balance: spent.balance }), rest: order.totalFee, discount: order.coupon?.discount ?? 0 }
 }
 
 async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
@@ -87,6 +107,7 @@ export async function cancelCheckout(store: Store, wx: WechatClient, mpOpenid: s
     if (status !== 'CANCELLED' && status !== 'REFUND_NEEDED') throw new AppError(ErrCode.CONFLICT, `checkout ${checkoutId} is ${status}`)
   }
   const balance = await reverseLeg(store, wx, order, sync)
+  await releaseCoupon(store, order)
   return { status: 'CANCELLED', ...(balance === undefined ? {} : { balance }) }
 }
 
@@ -97,6 +118,7 @@ export async function expireCheckouts(store: Store, wx: WechatClient, sync: Sync
   for (const order of due) {
     if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'CANCELLED' }))) continue
     await reverseLeg(store, wx, order, sync)
+    await releaseCoupon(store, order)
     cancelled++
   }
   return { cancelled }

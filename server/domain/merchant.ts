@@ -15,6 +15,7 @@ import { post } from './ledger'
 import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
 import { mpOpenidOf } from './identities'
 import { WxApiError } from '../wechat/errors'
+import { recordCouponDef } from './coupons'
 
 export async function overview(store: Store) {
   // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.
@@ -29,6 +30,7 @@ export async function overview(store: Store) {
 
 export async function createGiftCard(store: Store, wx: WechatClient, req: CardCreateRequest) {
   const { card_id } = await wx.card.create(req)
+  await recordCouponDef(store, wx, req, card_id)
   const body = req.card[req.card.card_type.toLowerCase()] as CardBody
   if (req.card.card_type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     const bi = body.base_info

@@ -32,6 +32,10 @@ export interface OrderDoc extends StoredDoc {
   refundReason?: string
   /** checkout: the gift-card leg spent for it (credited back if this payment does not complete) */
   cardLeg?: { cardId: string; code: string; amount: number; orderId: string }
+  /** checkout (#14): the coupon taking `discount` fen off `total`; consumed once the payment succeeds */
+  coupon?: { cardId: string; code: string; discount: number }
+  /** checkout with a coupon: the shop order's total before the discount, fen */
+  total?: number
   /** checkout: unpaid after this (ms), the cron cancels it and credits the gift-card leg back */
   expiresAt?: number
 }

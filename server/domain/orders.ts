@@ -16,13 +16,18 @@ import { assertSaleable } from './sales'
 import { giftCardDef } from './gift-cards'
 import type { EntitlementDoc, OrderDoc } from './order-types'
 import { log } from '../log'
+import type { WechatClient } from '../wechat/client'
+import { consumeCoupon } from './coupon-checkout'
 
 export type { EntitlementDoc, OrderDoc, OrderStatus } from './order-types'
 
 export interface OrderView {
   orderId: string
   status: OrderDoc['status']
+  /** fen to pay through Cloud Pay: after a coupon's discount (and a gift card's part) */
   totalFee: number
+  /** #14: fen a coupon took off (0 without one) */
+  discount: number
   cards: { cardId: string; code?: string; added: boolean }[]
 }
 
@@ -111,7 +116,7 @@ export const entitlementId = (orderId: string, n: number) => `${orderId}:${n}`
 export const ENTITLEMENT_ID = /^GC[0-9A-F]{30}:\d{1,2}$/
 
 /** The Cloud Pay callback: PAID exactly once, then entitlements issued (both steps idempotent). */
-export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{ errcode: 0; errmsg: string }> {
+export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: WechatClient): Promise<{ errcode: 0; errmsg: string }> {
   if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return { errcode: 0, errmsg: 'not a successful payment; nothing to do' }
   const order = n.outTradeNo ? await store.get<OrderDoc>(Collections.orders, n.outTradeNo) : null
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `payment for unknown order ${String(n.outTradeNo)}`)
@@ -128,6 +133,8 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{
   }
   const now = await store.get<OrderDoc>(Collections.orders, order._id)
   if (now?.status === 'PAID' && order.kind === 'mp') await issueEntitlements(store, now)
+  // A checkout's coupon is consumed now that the payment succeeded (the cron finishes it if this fails).
+  if (now?.status === 'PAID' && now.coupon && wx) await consumeCoupon(store, wx, now)
   return { errcode: 0, errmsg: 'OK' }
 }
 
@@ -156,5 +163,5 @@ export async function orderOf(store: Store, mpOpenid: string, orderId: string): 
   if (!doc) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (doc.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   const ents = doc.kind === 'mp' ? await entitlementsOf(store, orderId, doc.quantity) : []
-  return { orderId: doc._id, status: doc.status, totalFee: doc.totalFee, cards: ents.map((e) => ({ cardId: e.cardId, added: e.status === 'ADDED', ...(e.code ? { code: e.code } : {}) })) }
+  return { orderId: doc._id, status: doc.status, totalFee: doc.totalFee, discount: doc.coupon?.discount ?? 0, cards: ents.map((e) => ({ cardId: e.cardId, added: e.status === 'ADDED', ...(e.code ? { code: e.code } : {}) })) }
 }

@@ -2,6 +2,7 @@
 // whichever arrives first: the Mini Program's recordAdded (mpOpenid) or the user_get_card push
 // (saOpenid); the other completes it. The balance lives here with a version: every change bumps
 // `version`, and WeChat has been told up to `syncedVersion`.
+import type { CouponTerms } from '../../contract/card-rules'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
@@ -45,6 +46,9 @@ export interface UserCardDoc extends StoredDoc {
   beginTime: number
   endTime: number
   backgroundPicUrl?: string
+  /** #14: a coupon (CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON) and what it offers; absent for gift cards */
+  couponType?: string
+  terms?: CouponTerms
   /** when our status was last confirmed with card/code/get (ms) */
   checkedAt: number
   syncLeaseUntil: number
@@ -60,9 +64,16 @@ export interface UserCardDoc extends StoredDoc {
   holds?: Record<string, true>
 }
 
+/** The types card.listMine shows (docs/functions-api.md). */
+export type CardViewType = 'GIFT_CARD' | 'MEMBER_CARD' | 'CASH' | 'DISCOUNT' | 'GIFT' | 'GROUPON' | 'GENERAL_COUPON'
+
 export interface CardView {
   cardId: string
   code: string
+  /** what kind of card it is */
+  type: CardViewType
+  /** what it offers: leastCost/reduceCost, discount, gift, dealDetail, defaultDetail, or balance */
+  terms: CouponTerms
   title: string
   balance: number
   status: UserCardStatus
@@ -90,7 +101,9 @@ export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, no
 }
 
 export function toCardView(doc: UserCardDoc): CardView {
-  const view: CardView = { cardId: doc.cardId, code: doc.code, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
+  const type = (doc.couponType ?? 'GIFT_CARD') as CardViewType
+  const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
+  const view: CardView = { cardId: doc.cardId, code: doc.code, type, terms, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
   if (doc.message) view.message = doc.message
   if (doc.giftFrom) view.giftFrom = doc.giftFrom
@@ -102,7 +115,7 @@ const LIST_LIMIT = 1000
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
   const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter((d) => d.status !== 'DELETE' && (d.funded || d.balance !== 0)).map(toCardView)
+  return docs.filter((d) => d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)).map(toCardView)
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */

@@ -30,6 +30,16 @@ export const Collections = {
   staff: 'staff',
   /** One entry per merchant action that changed something: who, what, when, why. */
   auditLog: 'audit_log',
+  /** #14: coupons the merchant created (type, terms, claimable, channel, get_limit). */
+  coupons: 'coupons',
+  /** #14: one claim of a coupon per (person, requestId): SIGNED → ADDED. */
+  couponClaims: 'coupon_claims',
+  /** #14: coupons held for a checkout until its payment settles: HELD → CONSUMED | RELEASED. */
+  couponHolds: 'coupon_holds',
+  /** #14: counter redemptions, one per key. */
+  redemptions: 'redemptions',
+  /** #14: friend-coupon stock price quotes: QUOTED → CONFIRMING → CONFIRMED (coins.ts). */
+  coinQuotes: 'coin_quotes',
 } as const
 
 export type CollectionName = (typeof Collections)[keyof typeof Collections]

@@ -1,5 +1,6 @@
 // card/*: create, update, get, batchget, delete, modifystock, qrcode/create, testwhitelist/set,
 // user/getcardlist. Request bodies are the documents' JSON.
+import { COUPON_TYPES, cardTypeProblems } from '../../contract/card-rules'
 import { CODE_TYPES, COLORS, DATE_TYPES, GIFT_CARD_CODE_TYPES, Rules } from './rules'
 import type { WxTransport } from './transport'
 
@@ -114,7 +115,9 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
   r.chinese(f('custom_url_sub_title'), b.custom_url_sub_title, 6)
   r.chinese(f('center_title'), b.center_title, 6)
   if (typeof b.logo_url !== 'string' || !/^https?:\/\//.test(b.logo_url)) r.fail(f('logo_url'), 'must be an http(s) URL uploaded to WeChat’s CDN')
-  r.oneOf(f('color'), b.color, COLORS)
+  // The coupon types take the guide's colour table (contract/card-rules.ts checks it below).
+  if (!(COUPON_TYPES as readonly string[]).includes(card.card_type)) r.oneOf(f('color'), b.color, COLORS)
+  else if (typeof b.color !== 'string') r.fail(f('color'), 'is required')
   r.oneOf(f('code_type'), b.code_type, CODE_TYPES)
   const d = b.date_info
   if (!d || typeof d !== 'object') r.fail(f('date_info'), 'is required')
@@ -148,6 +151,9 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
     if (used > 3) r.fail(`card.${key}.supply_balance`, 'and custom_field1..3 together may use at most three slots')
   }
   for (const n of [1, 2, 3] as const) r.chinese(`card.${key}.custom_cell${n}.name`, (body[`custom_cell${n}`] as { name?: string } | undefined)?.name, 5)
+  // The per-type rules of card-api-guide.zh.txt and friend-coupons.zh.txt (shared with the console's forms).
+  const problem = cardTypeProblems(req)[0]
+  if (problem) r.fail(problem.field, problem.rule)
 }
 
 export interface QrCodeCard {

@@ -13,6 +13,8 @@ export interface CheckoutResult {
   paidByCard: number
   /** paid with WeChat Pay, fen */
   paidByWeChatPay: number
+  /** taken off by a coupon, fen */
+  discount?: number
 }
 
 /** How a total splits between the card and WeChat Pay. */
@@ -44,5 +46,21 @@ export async function payWithGiftCard(card: Card, checkoutId: string, total: num
     const cancelled = await payApi.cancelCheckout(checkoutId)
     throw new CheckoutCancelled(err, cancelled.balance)
   }
-  return { balance: started.balance, paidByCard: total - started.rest, paidByWeChatPay: started.rest }
+  return { balance: started.balance ?? card.balance, paidByCard: total - started.rest, paidByWeChatPay: started.rest }
+}
+
+/**
+ * Paying with a coupon (CASH or DISCOUNT; #14), and a gift card for part of the rest if one is chosen.
+ * The server holds the coupon for this checkout and consumes it only once WeChat Pay succeeds; a
+ * cancelled payment cancels the checkout here, which releases the coupon (and credits the card back).
+ */
+export async function payWithCoupon(coupon: Card, card: Card | undefined, checkoutId: string, total: number, description: string): Promise<CheckoutResult> {
+  const started = await payApi.startCheckout({ checkoutId, coupon: { cardId: coupon.cardId, code: coupon.code }, ...(card ? { cardId: card.cardId, code: card.code } : {}), total, description })
+  try {
+    await requestPayment(started.payment)
+  } catch (err) {
+    const cancelled = await payApi.cancelCheckout(checkoutId)
+    throw new CheckoutCancelled(err, cancelled.balance)
+  }
+  return { balance: started.balance ?? card?.balance ?? 0, paidByCard: total - started.discount - started.rest, paidByWeChatPay: started.rest, discount: started.discount }
 }

@@ -2,7 +2,7 @@
 import type { ShelfOrderView } from '../../contract/shelf-order'
 import { callFunction } from './cloud'
 import type { AddedCard, CardToAdd, Payment } from './wx'
-import type { Card, CardInfo, Entry, Gift, MerchantOverview, PendingOrder, Share, ShopItem, WhoAmI } from './types'
+import type { Card, CardInfo, Claimable, Entry, Gift, MerchantOverview, PendingOrder, RedeemCheck, Share, ShopItem, WhoAmI } from './types'
 
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
@@ -17,6 +17,9 @@ export const cardApi = {
   spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
   /** The hosted-shelf order a shelf cell opened (order_id and openid from the jump). */
+  /** #14: free coupons offered on the claim page, and claiming one (signed for the caller). */
+  claimables: () => callFunction<{ items: Claimable[] }>('card', 'claimables'),
+  claim: (cardId: string, requestId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'claim', { cardId, requestId }),
   shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
 }
 
@@ -26,6 +29,8 @@ export interface OrderView {
   orderId: string
   status: 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
   totalFee: number
+  /** fen a coupon took off */
+  discount?: number
   cards: { cardId: string; code?: string; added: boolean }[]
 }
 
@@ -33,8 +38,8 @@ export const payApi = {
   createOrder: (input: { requestId: string; cardId: string; quantity?: number; backgroundPicUrl?: string; message?: string }) =>
     callFunction<{ orderId: string; status: OrderView['status']; payment?: Payment }>('pay', 'createOrder', input),
   getOrder: (orderId: string) => callFunction<{ order: OrderView }>('pay', 'getOrder', { orderId }),
-  startCheckout: (input: { checkoutId: string; cardId: string; code: string; total: number; description?: string }) =>
-    callFunction<{ orderId: string; payment: Payment; balance: number; rest: number }>('pay', 'startCheckout', input),
+  startCheckout: (input: { checkoutId: string; cardId?: string; code?: string; coupon?: { cardId: string; code: string }; total: number; description?: string }) =>
+    callFunction<{ orderId: string; payment: Payment; balance?: number; rest: number; discount: number }>('pay', 'startCheckout', input),
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
 }
 
@@ -61,4 +66,8 @@ export const merchantApi = {
   shelves: () => callFunction<{ shelves: { pageId: string; title: string; link: string; maintain: boolean }[] }>('merchant', 'shelfList'),
   orders: () => callFunction<{ orders: ShelfOrderRow[]; total: number }>('merchant', 'orderList'),
   refund: (orderId: string) => callFunction<{ state: string }>('merchant', 'orderRefund', { orderId }),
+  /** #14 counter redemption (staff and admins). */
+  redeemCheck: (code: string) => callFunction<{ check: RedeemCheck }>('merchant', 'redeemCheck', { code }),
+  redeem: (input: { code: string; cardId?: string; amount?: number; key: string }) =>
+    callFunction<{ status: string; type: string; balance?: number }>('merchant', 'redeem', input),
 }

@@ -22,9 +22,18 @@ export interface PendingOrder {
   backgroundPicUrl?: string
 }
 
+export type { CouponTerms } from '../../contract/card-rules'
+
+/** What kind of card (card.listMine `type`). */
+export type CardType = 'GIFT_CARD' | 'MEMBER_CARD' | 'CASH' | 'DISCOUNT' | 'GIFT' | 'GROUPON' | 'GENERAL_COUPON'
+
 export interface Card {
   cardId: string
   code: string
+  /** GIFT_CARD, MEMBER_CARD or a coupon's type */
+  type?: CardType
+  /** what it offers (a coupon's reduceCost/leastCost, discount, gift…; a gift card's balance) */
+  terms?: import('../../contract/card-rules').CouponTerms
   title: string
   /** fen */
   balance: number
@@ -71,6 +80,35 @@ export interface WhoAmI {
   unionid?: string
   /** the caller may open the merchant pages */
   merchant: boolean
+  /** #14: the caller's merchant role (staff may open the redemption page) */
+  role?: 'admin' | 'staff' | null
+}
+
+/** A free coupon offered on the claim page (card.claimables). */
+export interface Claimable {
+  cardId: string
+  type: CardType
+  title: string
+  terms: import('../../contract/card-rules').CouponTerms
+  getLimit: number
+  beginTime?: number
+  endTime?: number
+  fixedTerm?: number
+}
+
+/** merchant.redeemCheck's answer. */
+export interface RedeemCheck {
+  cardId: string
+  code: string
+  type: CardType
+  title: string
+  terms: import('../../contract/card-rules').CouponTerms
+  status: UserCardStatus
+  usable: boolean
+  reason?: string
+  balance?: number
+  beginTime: number
+  endTime: number
 }
 
 export interface ShopItem {

@@ -57,3 +57,13 @@ export async function requestPayment(payment: Payment): Promise<void> {
   }
   await Taro.requestPayment(payment as unknown as Parameters<typeof Taro.requestPayment>[0])
 }
+
+/**
+ * Scans a code with the camera (wx.scanCode): what staff do at the counter. The H5 preview has no
+ * camera; it fails there and the page takes the code typed in.
+ */
+export async function scanCode(): Promise<string> {
+  if (process.env.TARO_ENV === 'h5') throw new Error('scanCode:fail no camera in the preview')
+  const res = await Taro.scanCode({ onlyFromCamera: false, scanType: ['qrCode', 'barCode'] })
+  return res.result
+}

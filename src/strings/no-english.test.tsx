@@ -13,6 +13,8 @@ import GiftsPage from '../pages/gifts/index'
 import Index from '../pages/index/index'
 import OrderDetail from '../pages/order/index'
 import Shop from '../pages/shop/index'
+import CouponsPage from '../pages/coupons/index'
+import RedeemPage from '../merchant/pages/redeem/index'
 import { zhCN } from './zh-CN'
 
 /** An English word: two or more lower-case letters (ids and order numbers are upper-case). */
@@ -27,12 +29,14 @@ const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
     d.action === 'whoami' ? { errcode: 0, openid: 'oAliceOpenid', appid: 'wx', merchant: true }
     : d.action === 'shop' ? { errcode: 0, items: [{ cardId: 'pGIFT', title: '100元礼品卡', price: 10000, faces: ['http://cdn/f'], defaultMessage: '祝你开心' }] }
     : d.action === 'shelfOrder' ? { errcode: 0, order: { orderId: 'O1', state: 'PAID', totalPrice: 10000, createTime: 0, isChatRoom: false, cards: [{ cardId: 'p', code: '800000000001', price: 10000, title: '100元礼品卡', balance: 10000, status: 'NORMAL' }] } }
+    : d.action === 'claimables' ? { errcode: 0, items: [{ cardId: 'pCASH', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, getLimit: 50, fixedTerm: 30 }, { cardId: 'pDISC', type: 'DISCOUNT', title: '8.5折券', terms: { discount: 15 }, getLimit: 1, endTime: 1795536000 }] }
     : d.action === 'detail' ? { errcode: 0, card, history: [{ entryId: 'e', kind: 'spend', amount: -100, balanceAfter: 9900, orderId: 'CK1', description: 'card issued', createdAt: 1 }], total: 1, info: { notice: '使用时出示' } }
-    : { errcode: 0, cards: [card, { ...card, code: '2', status: 'GIFTED' }], pending: [{ orderId: 'GC1', cardId: 'pGIFT', title: '100元礼品卡', price: 10000, count: 1 }] },
+    : { errcode: 0, cards: [card, { ...card, code: '2', status: 'GIFTED' }, { ...card, cardId: 'pCASH', code: '3', type: 'CASH', terms: { leastCost: 10000, reduceCost: 1000 }, title: '满100减10', balance: 0 }, { ...card, cardId: 'pGIFTC', code: '4', type: 'GIFT', terms: { gift: '音乐木盒一个' }, title: '兑换券', balance: 0, status: 'CONSUMED' }], pending: [{ orderId: 'GC1', cardId: 'pGIFT', title: '100元礼品卡', price: 10000, count: 1 }] },
   gift: (d) => (d.action === 'get' ? { errcode: 0, gift } : { errcode: 0, gifts: [gift, { ...gift, giftId: 'GF2', status: 'RETURNED', mine: true }] }),
   merchant: (d) =>
     d.action === 'overview' ? { errcode: 0, cards: 1, shelves: 1, orders: 1 }
     : d.action === 'cardList' ? { errcode: 0, cards: [{ cardId: 'p', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+    : d.action === 'redeemCheck' ? { errcode: 0, check: { cardId: 'pCASH', code: '3', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, status: 'CONSUMED', usable: false, reason: 'state CONSUMED', beginTime: 0, endTime: 1795536000 } }
     : d.action === 'shelfList' ? { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: '', maintain: true }] }
     : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, cards: [] }] },
   pay: () => ({ errcode: 0 }),
@@ -48,6 +52,8 @@ const PAGES: [string, ComponentType, Record<string, string>][] = [
   ['gifts', GiftsPage, {}],
   ['merchant', MerchantHome, {}],
   ['order', OrderDetail, { order_id: 'O1' }],
+  ['coupons', CouponsPage, {}],
+  ['redeem', RedeemPage, {}],
 ]
 
 const REFUSALS: [string, unknown][] = [

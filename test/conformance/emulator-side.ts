@@ -65,7 +65,11 @@ export async function buildWorld(emu: WechatEmulator): Promise<World> {
   const base = { ...gift.card.general_card.base_info }
   for (const k of ['giftcard_info', 'max_give_friend_times']) delete base[k]
   w.member = await create({ card: { card_type: 'MEMBER_CARD', member_card: { base_info: base, prerogative: '会员特权', supply_bonus: true, supply_balance: false } } })
-  w.friend = await create({ card: { card_type: 'CASH', cash: { reduce_cost: 100, least_cost: 1000, advanced_info: { share_friends: true }, base_info: { ...base, location_id_list: [1], date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 80 * 86400 } } } } })
+  // A friend coupon as friend-coupons.zh.txt shapes one: no sku (stock is bought with coins), can_share and
+  // can_give_friend false, at least one store and one picture with text.
+  const friendBase = { ...base, can_share: false, can_give_friend: false, location_id_list: [1], date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 80 * 86400 } }
+  delete friendBase.sku
+  w.friend = await create({ card: { card_type: 'CASH', cash: { reduce_cost: 100, least_cost: 1000, advanced_info: { share_friends: true, text_image_list: [{ image_url: 'http://mmbiz.qpic.cn/p', text: '图文' }] }, base_info: friendBase } } })
   emu.users.ensure('alice')
   emu.users.ensure('bob')
   w.alice = emu.users.get('alice')!.saOpenid

@@ -13,7 +13,7 @@ describe('identity comes from the cloud context', () => {
   test('card.whoami answers each caller their own openid and the Mini Program appid', async () => {
     const a = await callFn(cloud, 'card', { action: 'whoami' }, 'oAliceOpenid000000000000000a')
     const b = await callFn(cloud, 'card', { action: 'whoami' }, 'oBobOpenid00000000000000000b')
-    expect(a.json).toEqual({ errcode: 0, openid: 'oAliceOpenid000000000000000a', appid: stackEnv.WX_MP_APPID, merchant: false })
+    expect(a.json).toEqual({ errcode: 0, openid: 'oAliceOpenid000000000000000a', appid: stackEnv.WX_MP_APPID, merchant: false, role: null })
     expect(b.json.openid).toBe('oBobOpenid00000000000000000b')
   })
 

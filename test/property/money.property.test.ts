@@ -8,6 +8,9 @@
 //   every card: balance = the sum of its ledger ≥ 0, and WeChat shows the same balance
 //   no refunded order has a usable card; every consumed entitlement funded exactly one card
 //   every checkout: paid and its leg stands, or not paid (or refunded) and its leg is credited back.
+//   (#14) coupons — claimed, used at checkout (double taps, rivals, cancels, late payments), redeemed at
+//   the counter: each code is used at most once (one paid checkout or one counter redemption), WeChat
+//   shows it consumed exactly when it was used, and a paid checkout paid the total less the discount.
 //   every gift: claimed by one person, who alone holds (or funded) its card; or returned, its card the
 //   giver's again; never both, and at most one live gift per paid card.
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
@@ -39,6 +42,9 @@ type Action =
   | { t: 'refund'; order: number }
   | { t: 'cron' }
   | { t: 'restart' }
+  | { t: 'couponClaim'; who: number; pushFirst: boolean }
+  | { t: 'couponCheckout'; coupon: number; withCard: boolean; taps: 1 | 2; rival: boolean; then: 'pay' | 'cancel' | 'abandon' }
+  | { t: 'couponRedeem'; coupon: number; taps: 1 | 2 }
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('buy' as const), who: fc.nat(1), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
@@ -55,6 +61,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cron' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('couponClaim' as const), who: fc.nat(1), pushFirst: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('couponCheckout' as const), coupon: fc.nat(20), withCard: fc.boolean(), taps: fc.constantFrom(1 as const, 2 as const), rival: fc.boolean(), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('couponRedeem' as const), coupon: fc.nat(20), taps: fc.constantFrom(1 as const, 2 as const) }) },
 )
 
 interface World {
@@ -63,6 +72,14 @@ interface World {
   cardId: string
   orders: { orderId: string; who: string; payment?: Json }[]
   gifts: string[]
+  /** a free CASH coupon (减 ¥5, no threshold) offered on the claim page */
+  couponId: string
+}
+
+/** The coupons people hold in our records, NORMAL (what they could pick at checkout). */
+async function liveCoupons(s: Stack): Promise<Json[]> {
+  const r = await s.cloud.db.collection('user_cards').where({ couponType: 'CASH' }).limit(1000).get()
+  return (r.data as Json[]).filter((c) => c.mpOpenid && c.status === 'NORMAL').sort((a, b) => String(a._id).localeCompare(String(b._id)))
 }
 
 async function boot(dataDir: string): Promise<Stack> {
@@ -219,6 +236,54 @@ async function run(w: World, a: Action): Promise<void> {
       await s.stop()
       w.stack = await boot(w.dataDir)
       return
+    case 'couponClaim': {
+      const who = PEOPLE[a.who]!
+      const p = person(s, who)
+      const claimed = await p.fn('card', { action: 'claim', cardId: w.couponId, requestId: nextRequestId() })
+      if (claimed.errcode !== 0) return
+      const added = await p.emu('/__emu/client/addCard', { user: who, cardList: claimed.cardList })
+      if (added.status !== 200) return
+      if (a.pushFirst) await s.wechat.platform.settle()
+      if ((await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).errcode === 0) couponCounts.claimed++
+      return
+    }
+    case 'couponCheckout': {
+      const c = pick(await liveCoupons(s), a.coupon)
+      const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+      if (!c || !who) return
+      const card = a.withCard ? (await liveCards(s)).find((x) => x.mpOpenid === c.mpOpenid && x.balance > 0) : undefined
+      const checkoutId = `K${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+      const total = 500 + (card?.balance ?? 0) + 1 + (a.coupon % 7) * 100
+      const body = { action: 'startCheckout', checkoutId, coupon: { cardId: c.cardId, code: c.code }, total, ...(card ? { cardId: card.cardId, code: card.code } : {}) }
+      // A double tap is the same checkout; a rival checkout with the same coupon at the same time.
+      const replies = await Promise.all([
+        ...Array.from({ length: a.taps }, () => person(s, who).fn('pay', body)),
+        ...(a.rival ? [person(s, who).fn('pay', { ...body, checkoutId: `${checkoutId}R` })] : []),
+      ])
+      const ok = replies.filter((r) => r.errcode === 0)
+      expect(new Set(ok.map((r) => r.orderId)).size).toBeLessThanOrEqual(1)
+      const started = ok[0]
+      if (!started) return
+      expect(started.discount).toBe(500)
+      couponCounts.checkouts++
+      if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
+      if (a.then === 'cancel') {
+        await person(s, who).fn('pay', { action: 'cancelCheckout', checkoutId: started.orderId === replies[0]!.orderId ? checkoutId : `${checkoutId}R` })
+        if (a.coupon % 2) await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
+      }
+      return
+    }
+    case 'couponRedeem': {
+      const c = pick(await liveCoupons(s), a.coupon)
+      if (!c) return
+      const key = `KR${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+      const replies = await Promise.all(Array.from({ length: a.taps }, () => person(s, 'carol').fn('merchant', { action: 'redeem', code: c.code, key })))
+      if (replies[0]!.errcode === 0) {
+        expect(replies.filter((r) => r.errcode !== 0)).toEqual([])
+        couponCounts.redeemed++
+      }
+      return
+    }
   }
 }
 
@@ -300,10 +365,12 @@ async function checkInvariants(s: Stack): Promise<void> {
   for (const e of ents) expect(gifts.filter((g) => g.entitlementId === e._id && g.status === 'CLAIMED').length).toBeLessThanOrEqual(1)
   // Checkouts: paid and the leg stands, or the leg is credited back and any payment refunded.
   for (const o of orders.filter((x) => x.kind === 'checkout')) {
-    const leg = sumBy(ledger.filter((e) => e.orderId === o.cardLeg.orderId), (e) => e.amount)
+    const leg = o.cardLeg ? sumBy(ledger.filter((e) => e.orderId === o.cardLeg.orderId), (e) => e.amount) : 0
     const pay = pays.find((p) => p.outTradeNo === o._id)
     if (o.status === 'PAID') {
-      expect(leg + o.cardLeg.amount).toBe(0)
+      expect(leg + (o.cardLeg?.amount ?? 0)).toBe(0)
+      // A coupon's discount came off what was paid: total = discount + gift-card leg + Cloud Pay.
+      if (o.coupon) expect(o.coupon.discount + (o.cardLeg?.amount ?? 0) + pay!.totalFee).toBe(o.total)
       expect(pay).toMatchObject({ paid: true, refunded: 0 })
     } else {
       expect(['CANCELLED', 'REFUNDED']).toContain(o.status)
@@ -311,12 +378,45 @@ async function checkInvariants(s: Stack): Promise<void> {
       if (pay?.paid) expect(pay.refunded).toBe(pay.totalFee)
     }
   }
+  // Coupons: each code used at most once (a paid checkout or a counter redemption), and WeChat shows it
+  // consumed exactly when it was used; a hold that is not consumed belongs to no paid checkout.
+  const [holds, redemptions] = await Promise.all([all(s, 'coupon_holds').catch(() => [] as Json[]), all(s, 'redemptions').catch(() => [] as Json[])])
+  for (const c of cards.filter((x) => x.couponType)) {
+    const paidCheckouts = orders.filter((o) => o.kind === 'checkout' && o.coupon?.code === c.code && o.coupon?.cardId === c.cardId && o.status === 'PAID')
+    const redeemed = redemptions.filter((r) => r.code === c.code && r.cardId === c.cardId && r.status === 'DONE')
+    const uses = paidCheckouts.length + redeemed.length
+    expect(uses).toBeLessThanOrEqual(1)
+    const wxCode = Object.values(codes).find((x) => x.card_id === c.cardId && x.code === c.code)
+    expect({ code: c.code, consumed: wxCode?.status === 'CONSUMED' }).toEqual({ code: c.code, consumed: uses === 1 })
+    const hold = holds.find((h) => h._id === c._id)
+    if (hold?.status === 'CONSUMED') expect(uses).toBe(1)
+  }
+}
+
+/** carol creates a free 减 ¥5 CASH coupon and offers it on the claim page. */
+async function makeCoupon(s: Stack): Promise<string> {
+  const carol = person(s, 'carol')
+  const created = await carol.fn('merchant', {
+    action: 'cardCreate',
+    card: {
+      card_type: 'CASH',
+      cash: {
+        reduce_cost: 500, least_cost: 0,
+        base_info: { logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '微信餐厅', code_type: 'CODE_TYPE_QRCODE', title: '5元代金券', color: 'Color010', notice: '出示使用', description: '全场通用', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }, sku: { quantity: 1000 } },
+      },
+    },
+  })
+  if (created.errcode !== 0) throw new Error(`coupon cardCreate failed: ${JSON.stringify(created)}`)
+  await carol.fn('merchant', { action: 'claimableSet', cardId: created.cardId, claimable: true })
+  return created.cardId as string
 }
 
 let runs = 0
 let actions = 0
 let giftsSent = 0
 let giftClaims = 0
+/** coupon actions that reached their end: claimed into a bag, a checkout started with one, a counter redemption */
+const couponCounts = { claimed: 0, checkouts: 0, redeemed: 0 }
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
@@ -326,11 +426,12 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
     // Each step is an action and whether it runs at the same time as the next one (a race).
     fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), async (plan) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
-      const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [] }
+      const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [], couponId: '' }
       try {
         const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
         if (shop.errcode !== 0) throw new Error(`card.shop failed at start: ${JSON.stringify(shop)}`)
         w.cardId = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+        w.couponId = await makeCoupon(w.stack)
         for (let i = 0; i < plan.length; i++) {
           const [a, raceNext] = plan[i]!
           const next = plan[i + 1]?.[0]
@@ -353,5 +454,5 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
     }),
     { numRuns: PLAN ? 1 : RUNS, endOnFailure: true, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
   )
-  console.log(`property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered), all invariants held`)
+  console.log(`property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed), all invariants held`)
 }, 30 * 60_000)

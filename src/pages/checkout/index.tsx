@@ -5,7 +5,9 @@ import { CardTile } from '../../components/CardTile'
 import { PageShell, Section } from '../../components/PageShell'
 import { Button, Dialog, IconSuccess, InputNumber } from '../../components/ui'
 import { MENU } from '../../config/menu'
-import { CheckoutCancelled, newCheckoutId, payWithGiftCard, splitPayment, type CheckoutResult } from '../../flows/checkout'
+import { couponDiscount } from '../../../contract/card-rules'
+import { CheckoutCancelled, newCheckoutId, payWithCoupon, payWithGiftCard, splitPayment, type CheckoutResult } from '../../flows/checkout'
+import { checkoutCoupons, couponLines, isCoupon, shortYuan } from '../../utils/coupon'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
 import { userMessage } from '../../services/errors'
@@ -24,6 +26,7 @@ export default function Checkout() {
   usePullDownRefresh(reload)
   const [qty, setQty] = useState<Record<string, number>>(INITIAL)
   const [chosen, setChosen] = useState<Card | undefined>()
+  const [coupon, setCoupon] = useState<Card | undefined>()
   const [paying, setPaying] = useState<Paying>({ state: 'idle' })
   const inFlight = useRef(false)
   // One confirmation pays once: the dialog may report a confirm more than once (tap and click in H5).
@@ -39,16 +42,24 @@ export default function Checkout() {
   }
   const lines = MENU.filter((i) => (qty[i.id] ?? 0) > 0)
   const total = lines.reduce((s, i) => s + i.price * qty[i.id]!, 0)
-  const split = chosen ? splitPayment(chosen.balance, total) : undefined
+  // A coupon comes off first (减 ¥10 满 ¥100, 8.5 折); the gift card pays what it can of the rest.
+  const quote = coupon ? couponDiscount(coupon.type!, coupon.terms ?? {}, total) : undefined
+  const discount = quote && 'discount' in quote ? quote.discount : 0
+  const couponRefused = quote && 'refused' in quote
+  const due = total - discount
+  const split = chosen ? splitPayment(chosen.balance, due) : coupon ? { card: 0, wechat: due } : undefined
+  // With a coupon the rest goes through WeChat Pay: a card that covers all of it needs no coupon.
+  const cardCoversRest = !!coupon && !!chosen && chosen.balance >= due
 
   const pay = async () => {
-    if (!chosen || inFlight.current || total === 0) return
+    if ((!chosen && !coupon) || inFlight.current || total === 0 || couponRefused || cardCoversRest) return
     inFlight.current = true
     setPaying({ state: 'busy' })
     // Each attempt is its own checkout: a cancelled one is closed (its card leg credited back), and
     // trying again starts afresh on the same page.
     try {
-      const result = await payWithGiftCard(chosen, newCheckoutId(), total, lines.map((i) => `${i.name}×${qty[i.id]}`).join('、'))
+      const description = lines.map((i) => `${i.name}×${qty[i.id]}`).join('、')
+      const result = coupon ? await payWithCoupon(coupon, chosen, newCheckoutId(), total, description) : await payWithGiftCard(chosen!, newCheckoutId(), total, description)
       setPaying({ state: 'done', result })
       void reload()
     } catch (err) {
@@ -62,6 +73,7 @@ export default function Checkout() {
   const again = () => {
     setPaying({ state: 'idle' })
     setChosen(undefined)
+    setCoupon(undefined)
     setQty(INITIAL)
   }
 
@@ -88,7 +100,8 @@ export default function Checkout() {
         <View className='paid' id='paid'>
           <IconSuccess size={40} color='#1a7f37' />
           <View className='paid-title'>{t.checkout.paid}</View>
-          <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>
+          {!!paying.result.discount && <View id='paid-discount'>{t.coupon.couponOff(yuan(paying.result.discount))}</View>}
+          {(chosen || !coupon) && <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>}
           {paying.result.paidByWeChatPay > 0 && <View className='muted'>{t.checkout.paidByWeChat(yuan(paying.result.paidByWeChatPay))}</View>}
           <Button className='btn-block' type='primary' onClick={again}>
             {t.checkout.again}
@@ -96,15 +109,35 @@ export default function Checkout() {
         </View>
       ) : (
         <Section title={t.checkout.chooseCard} id='cards'>
+          {mine.state === 'ready' && checkoutCoupons(mine.data.cards).length > 0 && (
+            <View id='coupons'>
+              <View className='muted'>{t.coupon.chooseCoupon}</View>
+              {checkoutCoupons(mine.data.cards).map((c) => {
+                const q = couponDiscount(c.type!, c.terms ?? {}, total)
+                return (
+                  <View key={`${c.cardId}:${c.code}`}>
+                    <CardTile card={c} selected={coupon?.code === c.code} onOpen={() => paying.state !== 'busy' && setCoupon(coupon?.code === c.code ? undefined : c)} />
+                    {'refused' in q && c.terms?.leastCost ? <View className='muted small'>{t.coupon.notApplicable(shortYuan(c.terms.leastCost))}</View> : null}
+                  </View>
+                )
+              })}
+            </View>
+          )}
           <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some((c) => c.status === 'NORMAL')} empty={t.checkout.noCard}>
             {(d) =>
               d.cards
-                .filter((c) => c.status === 'NORMAL')
-                .map((c) => <CardTile key={`${c.cardId}:${c.code}`} card={c} selected={chosen?.code === c.code} onOpen={() => paying.state !== 'busy' && setChosen(c)} />)
+                .filter((c) => c.status === 'NORMAL' && !isCoupon(c.type))
+                .map((c) => <CardTile key={`${c.cardId}:${c.code}`} card={c} selected={chosen?.code === c.code} onOpen={() => paying.state !== 'busy' && setChosen(chosen?.code === c.code && coupon ? undefined : c)} />)
             }
           </AsyncState>
-          {chosen && split && (
+          {(chosen || coupon) && split && (
             <View className='split' id='split'>
+              {coupon && (
+                <View className='row'>
+                  <Text>{t.coupon.couponLabel}</Text>
+                  <Text id='split-discount'>{couponRefused ? couponLines(coupon.type, coupon.terms).condition : `-${yuan(discount)}`}</Text>
+                </View>
+              )}
               <View className='row'>
                 <Text>{t.checkout.cardCovers}</Text>
                 <Text id='split-card'>{yuan(split.card)}</Text>
@@ -113,8 +146,9 @@ export default function Checkout() {
                 <Text>{t.checkout.wechatCovers}</Text>
                 <Text id='split-wechat'>{yuan(split.wechat)}</Text>
               </View>
-              <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy' || total === 0} onClick={askToConfirm}>
-                {paying.state === 'error' ? t.checkout.retryPay : t.checkout.pay(yuan(total))}
+              {cardCoversRest && <View className='muted center'>{t.coupon.cardCoversRest}</View>}
+              <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy' || total === 0 || !!couponRefused || cardCoversRest} onClick={askToConfirm}>
+                {paying.state === 'error' ? t.checkout.retryPay : t.checkout.pay(yuan(due))}
               </Button>
               {total === 0 && <View className='muted center'>{t.checkout.emptyOrder}</View>}
             </View>
@@ -129,7 +163,7 @@ export default function Checkout() {
       <Dialog
         visible={paying.state === 'confirm'}
         title={t.checkout.confirmTitle}
-        content={split ? t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '') : ''}
+        content={split ? (coupon ? t.coupon.confirmCoupon(yuan(discount), split.card ? yuan(split.card) : '', yuan(split.wechat)) : t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '')) : ''}
         confirmText={t.common.confirm}
         cancelText={t.common.cancel}
         onConfirm={confirmed}

@@ -14,10 +14,11 @@ import { openPage, openTab, usePageShow, usePullDownRefresh } from '../../servic
 import type { Card, PendingOrder } from '../../services/types'
 import { t } from '../../strings'
 import { yuan } from '../../utils/money'
+import { isCoupon } from '../../utils/coupon'
 
 async function loadHome() {
   const [me, mine] = await Promise.all([cardApi.whoami(), cardApi.listMine()])
-  return { merchant: me.merchant, cards: mine.cards, pending: mine.pending ?? [] }
+  return { merchant: me.merchant, role: me.role ?? null, cards: mine.cards, pending: mine.pending ?? [] }
 }
 
 const cardUrl = (c: Card) => `/pages/card/index?cardId=${encodeURIComponent(c.cardId)}&code=${encodeURIComponent(c.code)}`
@@ -68,9 +69,14 @@ export default function Index() {
         isEmpty={(d) => d.cards.length === 0 && d.pending.length === 0}
         empty={t.home.empty}
         emptyAction={
-          <Button className='btn-block' type='primary' onClick={() => void openTab('/pages/shop/index')}>
-            {t.common.goShop}
-          </Button>
+          <View>
+            <Button className='btn-block' type='primary' onClick={() => void openTab('/pages/shop/index')}>
+              {t.common.goShop}
+            </Button>
+            <Button className='btn-block' fill='outline' id='link-coupons-empty' onClick={() => void openPage('/pages/coupons/index')}>
+              {t.coupon.claimLink}
+            </Button>
+          </View>
         }
       >
         {(d) => {
@@ -80,7 +86,7 @@ export default function Index() {
               <View className='summary' id='summary'>
                 <Text className='summary-label'>{t.home.totalBalance}</Text>
                 <Text className='summary-amount' id='total-balance'>
-                  {yuan(usable.reduce((s, c) => s + c.balance, 0))}
+                  {yuan(usable.filter((c) => !isCoupon(c.type)).reduce((s, c) => s + c.balance, 0))}
                 </Text>
                 <Text className='summary-sub'>{t.home.usableCount(usable.length)}</Text>
               </View>
@@ -90,6 +96,9 @@ export default function Index() {
                 </View>
                 <View className='quick-link' id='link-received' onClick={() => void openPage('/pages/gifts/index?tab=received')}>
                   <IconGift size={16} /> <Text>{t.home.giftsReceived}</Text>
+                </View>
+                <View className='quick-link' id='link-coupons' onClick={() => void openPage('/pages/coupons/index')}>
+                  <IconGift size={16} /> <Text>{t.coupon.claimLink}</Text>
                 </View>
               </View>
               {d.pending.length > 0 && (
@@ -128,6 +137,11 @@ export default function Index() {
           )
         }}
       </AsyncState>
+      {home.state === 'ready' && (home.data.role === 'staff' || home.data.role === 'admin') && (
+        <Button className='btn-block' fill='outline' id='link-redeem' onClick={() => void openPage('/merchant/pages/redeem/index')}>
+          {t.redeem.link}
+        </Button>
+      )}
       {home.state === 'ready' && home.data.merchant && (
         <Button className='btn-block' fill='outline' onClick={() => void openPage('/merchant/pages/home/index')}>
           {t.home.merchant}

@@ -19,6 +19,7 @@ const MENU = [
   ['circulation', '/merchant/pages/circulation/index'],
   ['staff', '/merchant/pages/staff/index'],
   ['audit', '/merchant/pages/audit/index'],
+  ['redeem', '/merchant/pages/redeem/index'],
 ] as const
 const RANGES = [1, 7, 30]
 const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
@@ -87,6 +88,9 @@ export default function MerchantHome() {
         role === 'staff' ? (
           <View className='note' id='staff-home'>
             <Tag type='primary'>{t.console.roleName.staff}</Tag> {t.console.staffHome}
+            <View className='menu-item' id='staff-redeem' onClick={() => void openPage('/merchant/pages/redeem/index')}>
+              {t.console.menu.redeem}
+            </View>
           </View>
         ) : (
           <View>

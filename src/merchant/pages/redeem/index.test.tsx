@@ -1,0 +1,46 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import { cloudHandlers, resetTaroStub } from '../../../../test/stubs/taro'
+import RedeemPage, { fenOf } from './index'
+
+beforeEach(resetTaroStub)
+
+const check = (over: Record<string, unknown> = {}) => ({ cardId: 'pGIFT', code: '800000000001', type: 'GIFT_CARD', title: '100元礼品卡', terms: { balance: 10000 }, balance: 10000, status: 'NORMAL', usable: true, beginTime: 0, endTime: 0, ...over })
+
+test('yuan typed by the cashier become whole fen', () => {
+  expect([fenOf('12.5'), fenOf('30'), fenOf('0.01'), fenOf('0'), fenOf('1.234'), fenOf('abc'), fenOf('-3')]).toEqual([1250, 3000, 1, undefined, undefined, undefined, undefined])
+})
+
+test('a gift card: check, type the amount, confirm once; a double tap redeems once under one key', async () => {
+  const redeems: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'redeemCheck') return { errcode: 0, check: check() }
+    redeems.push(d)
+    return { errcode: 0, status: 'DONE', type: 'GIFT_CARD', balance: 7000 }
+  })
+  render(<RedeemPage />)
+  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '800000000001' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('可以核销')).toBeTruthy()
+  expect(screen.getByText('¥100.00')).toBeTruthy()
+  fireEvent.click(screen.getByText('确认核销'))
+  expect(await screen.findByText('请输入正确的金额')).toBeTruthy()
+  fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '30' } })
+  fireEvent.click(screen.getByText('确认核销'))
+  expect(await screen.findByText('从「100元礼品卡」扣减 ¥30.00，扣减后不可撤销')).toBeTruthy()
+  fireEvent.click(screen.getByText('确定'))
+  fireEvent.click(screen.getByText('确定'))
+  expect(await screen.findByText('核销成功，余额 ¥70.00')).toBeTruthy()
+  expect(redeems).toHaveLength(1)
+  expect(redeems[0]).toMatchObject({ code: '800000000001', cardId: 'pGIFT', amount: 3000 })
+  expect(String(redeems[0]!.key)).toMatch(/^RD/)
+})
+
+test('a used coupon says why it cannot be redeemed, in words', async () => {
+  cloudHandlers.set('merchant', () => ({ errcode: 0, check: check({ type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, status: 'CONSUMED', usable: false, reason: 'x' }) }))
+  render(<RedeemPage />)
+  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '3' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('不可核销：已使用')).toBeTruthy()
+  expect(screen.getByText('减 ¥10')).toBeTruthy()
+  expect(screen.queryByText('确认核销')).toBeNull()
+})

@@ -1,0 +1,150 @@
+import { Input, Text, View } from '@tarojs/components'
+import { useRef, useState } from 'react'
+import { CardFace } from '../../../components/CardFace'
+import { useToast } from '../../../components/Notice'
+import { PageShell, Section } from '../../../components/PageShell'
+import { Button, Dialog, Tag } from '../../../components/ui'
+import { newRequestId } from '../../../flows/purchase'
+import { merchantApi } from '../../../services/api'
+import { userMessage } from '../../../services/errors'
+import type { RedeemCheck } from '../../../services/types'
+import { scanCode } from '../../../services/wx'
+import { t } from '../../../strings'
+import { couponLines, dateOf, isCoupon } from '../../../utils/coupon'
+import { yuan } from '../../../utils/money'
+
+/** "12.5" yuan → 1250 fen, or undefined when it is not a positive amount with at most two decimals. */
+export function fenOf(text: string): number | undefined {
+  const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim())
+  if (!m) return undefined
+  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
+  return fen > 0 ? fen : undefined
+}
+
+/** Why a code cannot be redeemed, in words: its status (已使用, 已过期 …) or the server's reason. */
+function whyNot(c: RedeemCheck): string {
+  if (c.status === 'CONSUMED' && isCoupon(c.type)) return t.coupon.used
+  if (c.status !== 'NORMAL') return t.status[c.status] ?? t.redeem.unavailable
+  return c.reason ?? t.redeem.unavailable
+}
+
+type Step = { s: 'idle' } | { s: 'checked'; check: RedeemCheck; key: string } | { s: 'confirm'; check: RedeemCheck; key: string; amount?: number } | { s: 'busy' } | { s: 'done'; text: string }
+
+/**
+ * 门店核销 (staff and admins): scan the code a customer shows (wx.scanCode) or type it, see what it is
+ * and whether it can be used (merchant.redeemCheck), then confirm: a coupon is consumed, a gift card
+ * debited the amount typed in (merchant.redeem, once per key: a double tap redeems once).
+ */
+export default function RedeemPage() {
+  const [code, setCode] = useState('')
+  const [amount, setAmount] = useState('')
+  const [step, setStep] = useState<Step>({ s: 'idle' })
+  const [toast, showToast] = useToast()
+  const inFlight = useRef(false)
+
+  const check = async (c = code) => {
+    if (!c.trim() || inFlight.current) return
+    inFlight.current = true
+    try {
+      const { check: got } = await merchantApi.redeemCheck(c.trim())
+      setStep({ s: 'checked', check: got, key: `RD${newRequestId()}` })
+    } catch (err) {
+      setStep({ s: 'idle' })
+      showToast(userMessage(err), 'fail')
+    } finally {
+      inFlight.current = false
+    }
+  }
+  const scan = async () => {
+    try {
+      const c = await scanCode()
+      setCode(c)
+      await check(c)
+    } catch {
+      showToast(t.redeem.scanFailed, 'fail')
+    }
+  }
+  const askConfirm = () => {
+    if (step.s !== 'checked') return
+    const fen = step.check.type === 'GIFT_CARD' ? fenOf(amount) : undefined
+    if (step.check.type === 'GIFT_CARD' && fen === undefined) return showToast(t.redeem.amountInvalid, 'fail')
+    setStep({ s: 'confirm', check: step.check, key: step.key, amount: fen })
+  }
+  const redeem = async () => {
+    if (step.s !== 'confirm' || inFlight.current) return
+    inFlight.current = true
+    const { check: c, key, amount: fen } = step
+    setStep({ s: 'busy' })
+    try {
+      const r = await merchantApi.redeem({ code: c.code, cardId: c.cardId, key, ...(fen ? { amount: fen } : {}) })
+      setStep({ s: 'done', text: r.balance !== undefined ? t.redeem.doneBalance(yuan(r.balance)) : t.redeem.done })
+      setCode('')
+      setAmount('')
+    } catch (err) {
+      // The same key again: a retry after an error can never redeem twice.
+      setStep({ s: 'checked', check: c, key })
+      showToast(userMessage(err), 'fail')
+    } finally {
+      inFlight.current = false
+    }
+  }
+
+  const shown = step.s === 'checked' || step.s === 'confirm' ? step.check : undefined
+  const lines = shown && shown.type !== 'GIFT_CARD' ? couponLines(shown.type, shown.terms) : undefined
+  return (
+    <PageShell title={t.redeem.title}>
+      {toast}
+      <Section title={t.redeem.codeLabel} id='redeem-code'>
+        <View className='row'>
+          <Input className='input' id='code-input' value={code} placeholder={t.redeem.codePlaceholder} onInput={(e) => setCode(e.detail.value)} onConfirm={() => void check()} />
+        </View>
+        <View className='row-actions'>
+          <Button size='small' fill='outline' onClick={() => void scan()}>
+            {t.redeem.scan}
+          </Button>
+          <Button size='small' type='primary' id='check-button' onClick={() => void check()}>
+            {t.redeem.check}
+          </Button>
+        </View>
+      </Section>
+      {shown && (
+        <Section title={t.coupon.types[shown.type] ?? shown.type} id='redeem-check'>
+          <CardFace title={shown.title} amount={lines ? lines.main : yuan(shown.balance ?? 0)}>
+            <View className='card-face-from coupon-terms'>{[lines?.condition, shown.endTime ? t.coupon.validUntil(dateOf(shown.endTime)) : undefined].filter(Boolean).join(' · ')}</View>
+          </CardFace>
+          <View className='row'>
+            <Text>{t.redeem.status}</Text>
+            <Tag type={shown.usable ? 'success' : 'default'} id='redeem-usable'>
+              {shown.usable ? t.redeem.usable : t.redeem.unusable(whyNot(shown))}
+            </Tag>
+          </View>
+          {shown.usable && shown.type === 'GIFT_CARD' && (
+            <View className='row'>
+              <Text>{t.redeem.amountLabel}</Text>
+              <Input className='input' id='amount-input' type='digit' value={amount} placeholder={t.redeem.amountPlaceholder} onInput={(e) => setAmount(e.detail.value)} />
+            </View>
+          )}
+          {shown.usable && (
+            <Button className='btn-block' type='primary' id='redeem-button' onClick={askConfirm}>
+              {t.redeem.confirm}
+            </Button>
+          )}
+        </Section>
+      )}
+      {step.s === 'done' && (
+        <View className='paid' id='redeem-done'>
+          {step.text}
+        </View>
+      )}
+      <Dialog
+        visible={step.s === 'confirm'}
+        title={t.redeem.confirmTitle}
+        content={step.s === 'confirm' ? (step.amount ? t.redeem.confirmDebit(step.check.title, yuan(step.amount)) : t.redeem.confirmCoupon(step.check.title)) : ''}
+        confirmText={t.common.confirm}
+        cancelText={t.common.cancel}
+        onConfirm={() => void redeem()}
+        onCancel={() => step.s === 'confirm' && setStep({ s: 'checked', check: step.check, key: step.key })}
+      />
+    </PageShell>
+  )
+}
