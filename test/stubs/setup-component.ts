@@ -1,5 +1,5 @@
 // Component tests share two cores with builds and other engineers' runs: give findBy*/waitFor more than
-// testing-library's default second before a slow render counts as a failure.
+// testing-library's default second before a slow render counts as a failure (a shop render took over 5 s at a load average of 20).
 import { configure } from '@testing-library/react'
 
-configure({ asyncUtilTimeout: 5000 })
+configure({ asyncUtilTimeout: 15000 })
