@@ -84,6 +84,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     timers: opts.timers ?? true,
     env,
     cloudPay: wechat.cloudPay,
+    prewarm: true,
   })
   wechat.connectCloud({
     pushUrl: `${cloud.url}/wxpush`,

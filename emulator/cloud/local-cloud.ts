@@ -1,11 +1,16 @@
-// The local cloud (local-stack.md "Local cloud"): runs the bundled functions with a WX context, serves
-// HTTP access for wxpush, fires timer triggers from each config.json.
+// The local cloud (local-stack.md "Local cloud"): runs the bundled functions in function instances with
+// a WX context, serves the CloudBase API their real wx-server-sdk calls (POST /admin), HTTP access for
+// wxpush, and fires timer triggers from each config.json.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
+import { adminDatabase } from './admin-sdk'
+import { cloudbaseApi } from './cloudbase-api'
 import { parseCron, type CronSchedule } from './cron'
-import { LocalDatabase } from './database'
+import { DatabaseService } from './db/database-service'
+import { DocStore } from './db/doc-store'
 import { CloudRuntime, InvocationError, type CloudPayProvider } from './runtime'
+import type { WxDatabase } from '../../server/platform/wx-server-sdk'
 
 export interface LocalCloudOptions {
   functionsDir: string
@@ -18,13 +23,25 @@ export interface LocalCloudOptions {
   cloudPay?: CloudPayProvider
   /** Environment variables every function sees. */
   env: Record<string, string>
+  /** Round-trip delay of every database call, ms (CLOUD_DB_LATENCY_MS; default 0). */
+  dbLatencyMs?: number
+  /** Warm instances per function at most (CLOUD_MAX_INSTANCES; default 8). */
+  maxInstances?: number
+  /** The Cloud Development environment id the functions see (default local-env). */
+  envId?: string
+  /** Start one instance of each function right away (the stack and function tests do). */
+  prewarm?: boolean
 }
 
 export interface LocalCloud {
   runtime: CloudRuntime
-  db: LocalDatabase
+  /** The real wx-server-sdk's database, talking to this cloud (what a function's cloud.database() is). */
+  db: WxDatabase
+  /** The database service itself (its store and transaction counters), for benchmarks and tests. */
+  dbService: DatabaseService
   url: string
   port: number
+  stats(): { dbCalls: number; invocations: number }
   stop(): Promise<void>
 }
 
@@ -32,8 +49,18 @@ const OPENID_HEADER = 'x-wx-openid'
 const UNIONID_HEADER = 'x-wx-unionid'
 
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
-  const db = await LocalDatabase.open(opts.dataDir ? join(opts.dataDir, 'clouddb') : null)
-  const runtime = new CloudRuntime({ functionsDir: opts.functionsDir, db, appid: opts.mpAppid, cloudPay: opts.cloudPay, env: opts.env })
+  const store = DocStore.open(opts.dataDir ? join(opts.dataDir, 'clouddb', 'cloud.sqlite') : null, { sync: opts.env.CLOUD_DB_SYNC === 'full' ? 'full' : 'normal' })
+  const dbService = new DatabaseService(store)
+  let apiUrl = ''
+  const runtime = new CloudRuntime({
+    functionsDir: opts.functionsDir,
+    appid: opts.mpAppid,
+    envId: opts.envId ?? 'local-env',
+    apiUrl: () => apiUrl,
+    env: opts.env,
+    maxInstances: opts.maxInstances ?? (Number(opts.env.CLOUD_MAX_INSTANCES) || 8),
+  })
+  const api = cloudbaseApi({ db: dbService, runtime, cloudPay: opts.cloudPay, latencyMs: opts.dbLatencyMs ?? (Number(opts.env.CLOUD_DB_LATENCY_MS) || 0) })
 
   const invokeHttp = async (name: string, res: ServerResponse, call: () => Promise<unknown>) => {
     try {
@@ -76,6 +103,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   }
 
   const server: Server = serve([
+    { method: 'POST', pattern: /^\/admin$/, handler: (req, res) => api.handle(req, res) },
+    {
+      method: 'GET',
+      pattern: /^\/__cloud\/stats$/,
+      handler: (_req, res) => sendJson(res, 200, { dbCalls: api.stats.dbCalls, invocations: runtime.invocations }),
+    },
     {
       method: 'POST',
       pattern: /^\/fn\/([^/]+)$/,
@@ -113,16 +146,21 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     },
   ])
   const port = await listen(server, opts.port)
+  apiUrl = `http://127.0.0.1:${port}/admin`
+  if (opts.prewarm) await runtime.prewarm()
   const stopTimers = opts.timers ? startTimers(runtime) : () => undefined
   return {
     runtime,
-    db,
+    db: adminDatabase(apiUrl),
+    dbService,
     port,
     url: `http://127.0.0.1:${port}`,
+    stats: () => ({ dbCalls: api.stats.dbCalls, invocations: runtime.invocations }),
     async stop() {
       stopTimers()
+      await runtime.close()
       await close(server)
-      await db.close()
+      store.close()
     },
   }
 }

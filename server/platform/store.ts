@@ -5,6 +5,7 @@ import { CloudStore } from '../store/cloud-store'
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
 import { cloudDatabase } from './wx-cloud'
+import type { WxSdkError } from './wx-server-sdk'
 
 let ready: Promise<Store> | undefined
 
@@ -14,7 +15,8 @@ async function open(): Promise<Store> {
     try {
       await db.createCollection(name)
     } catch (err) {
-      if (!/exist/i.test(String((err as Error)?.message ?? err))) throw err
+      // The service refuses a second createCollection; that refusal is the expected answer here.
+      if (!/DATABASE_COLLECTION_ALREADY_EXIST/.test(String((err as WxSdkError)?.errMsg ?? ''))) throw err
     }
   }
   return new CloudStore(db)
