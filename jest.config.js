@@ -32,7 +32,7 @@ module.exports = {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration,crash}/**/*.test.ts'],
     },
     {
       ...common,
