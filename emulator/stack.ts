@@ -77,7 +77,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   env.WX_API_BASE ||= wechat.url
 
   const cloud = await startLocalCloud({
-    functionsDir: join(ROOT, 'dist', 'cloudfunctions'),
+    functionsDir: env.FUNCTIONS_DIR ? resolve(ROOT, env.FUNCTIONS_DIR) : join(ROOT, 'dist', 'cloudfunctions'),
     dataDir,
     mpAppid: env.WX_MP_APPID!,
     port: port(env, 'CLOUD_PORT', 9602),

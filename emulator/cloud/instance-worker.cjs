@@ -8,7 +8,17 @@ const { parentPort, workerData } = require('node:worker_threads')
 const Module = require('node:module')
 
 process.setSourceMapsEnabled(true)
-if (workerData.fallbackModules) Module.globalPaths.push(workerData.fallbackModules)
+// Cloud Development installs wx-server-sdk from the function's package.json; here a function folder
+// without node_modules gets the local stack's copy of the same pinned version.
+const resolveFilename = Module._resolveFilename
+Module._resolveFilename = function (request, parent, isMain, options) {
+  try {
+    return resolveFilename.call(this, request, parent, isMain, options)
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND' || !/^wx-server-sdk(\/|$)/.test(request)) throw err
+    return resolveFilename.call(this, request, parent, isMain, { paths: [workerData.fallbackModules] })
+  }
+}
 
 let main
 try {

@@ -47,6 +47,11 @@ exports.main = async (event) => {
   }
 }`,
   },
+  slowcount: {
+    index: `let calls = 0
+const born = Math.random()
+exports.main = async () => { calls++; await new Promise((r) => setTimeout(r, 300)); return { calls, born } }`,
+  },
   crash: {
     index: `exports.main = async () => { throw new Error('on purpose') }`,
   },

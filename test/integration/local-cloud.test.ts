@@ -108,3 +108,26 @@ describe('function instances', () => {
     expect(cloud.runtime.instanceCount('card')).toBeGreaterThanOrEqual(1)
   })
 })
+
+describe('the HTTP server never falls over on a request', () => {
+  test('a malformed percent-escape is a 400, and the server keeps answering', async () => {
+    const bad = await fetch(`${cloud.url}/fn/%E0%A4%A`, { method: 'POST', body: '{}' })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toMatch(/malformed/)
+    expect((await callFn(cloud, 'card', { action: 'whoami' }, 'oStill')).json.openid).toBe('oStill')
+  })
+
+  test('a body over the limit is answered 413, not a dropped connection', async () => {
+    const res = await fetch(`${cloud.url}/fn/card`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'whoami', pad: 'x'.repeat(2 * 1024 * 1024) }) })
+    expect(res.status).toBe(413)
+    expect((await callFn(cloud, 'card', { action: 'whoami' }, 'oStill')).json.openid).toBe('oStill')
+  })
+
+  test('GET /__cloud/stats counts invocations and database calls', async () => {
+    const before = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number; invocations: number }
+    await callFn(cloud, 'card', { action: 'listMine' }, 'oStats')
+    const after = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number; invocations: number }
+    expect(after.invocations).toBe(before.invocations + 1)
+    expect(after.dbCalls).toBeGreaterThan(before.dbCalls)
+  })
+})
