@@ -61,6 +61,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     reviewSeconds: int(env, 'WXEMU_REVIEW_SECONDS', 0),
     quotas: { token: int(env, 'WXEMU_TOKEN_QUOTA', 2000), ticket: int(env, 'WXEMU_TICKET_QUOTA', 100) },
     cardExtWindowSeconds: int(env, 'WXEMU_CARDEXT_WINDOW', 300),
+    latencyMs: int(env, 'WXEMU_LATENCY_MS', 0),
     push: {
       url: env.PUSH_URL || undefined,
       token: env.WX_PUSH_TOKEN!,
@@ -84,6 +85,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     timers: opts.timers ?? true,
     env,
     cloudPay: wechat.cloudPay,
+    dbLatencyMs: int(env, 'CLOUD_DB_LATENCY_MS', 0),
+    maxInstances: int(env, 'CLOUD_MAX_INSTANCES', 8) || 8,
     prewarm: true,
   })
   wechat.connectCloud({

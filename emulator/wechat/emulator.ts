@@ -19,6 +19,8 @@ export interface WechatEmulatorOptions extends Omit<PlatformOptions, 'push'> {
   port: number
   dataDir: string | null
   push: Omit<PlatformOptions['push'], 'url'> & { url?: string }
+  /** Added to every API call, ms (WXEMU_LATENCY_MS): api.weixin.qq.com is a network away in production. */
+  latencyMs?: number
 }
 
 export interface CloudConnection {
@@ -164,7 +166,11 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       },
     },
   ]
-  const server = serve(routes, (req, res, url) => handleApi(p, ENDPOINTS, req, res, url))
+  const latency = opts.latencyMs ?? 0
+  const server = serve(routes, async (req, res, url) => {
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency))
+    return handleApi(p, ENDPOINTS, req, res, url)
+  })
   const port = await listen(server, opts.port)
   p.start()
   return {

@@ -1,6 +1,10 @@
 // `npm run bench`: figures for the WeChat client and the money path, each beside a bare baseline on
-// the same input, on a local stack in this process (in-memory data). Prints a report; exits 0.
+// the same input, on a local stack in this process with its database on disk (a fresh temporary
+// DATA_DIR), the functions using the real wx-server-sdk. Prints a report; exits 0.
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { startStack, type Stack } from '../../emulator/stack'
 import { buildCardExt, cardSignString } from '../../server/wechat/card-ext'
@@ -9,8 +13,9 @@ import { createWechatClient } from '../../server/wechat/client'
 import { parseEvent } from '../../server/wechat/events'
 import { PushCrypto } from '../../server/wechat/push-crypto'
 import { WxTransport } from '../../server/wechat/transport'
-import { memoryStore, storeOver } from '../helpers/store'
+import { databaseCloud, storeOver } from '../helpers/store'
 import { person, type Json } from '../helpers/stack'
+import { roundTripsPerSecond, storeTransactionsPerSecond } from './cloud-db'
 import { fmt, opsPerSecond, summary } from './stats'
 
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
@@ -18,7 +23,8 @@ const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)
 async function tokenSingleFlight(stack: Stack) {
   console.log('\nToken single flight (1000 concurrent callers, 4 instances sharing one store, against the emulator)')
   const stats = async () => ((await (await fetch(`${stack.wechat.url}/__emu/stats`)).json()) as { tokenFetches: number }).tokenFetches
-  const store = await memoryStore()
+  const scratch = await databaseCloud()
+  const store = storeOver(scratch.db)
   const before = await stats()
   const instances = [1, 2, 3, 4].map(() => createWechatClient({ store, appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url }))
   const t0 = performance.now()
@@ -30,6 +36,7 @@ async function tokenSingleFlight(stack: Stack) {
   const b0 = await stats()
   await Promise.all(Array.from({ length: 1000 }, () => bare.token(stack.env.WX_SA_APPID!, stack.env.WX_SA_SECRET!)))
   line('bare (each caller fetches): upstream fetches', String((await stats()) - b0))
+  await scratch.stop()
 }
 
 function cardExtSigning() {
@@ -103,13 +110,29 @@ async function listMineLatency(stack: Stack, card100: string) {
   line('baseline card.whoami, no data (p50 / p95 ms)', `${fmt(bare.p50, 2)} / ${fmt(bare.p95, 2)}`)
 }
 
-async function spending(stack: Stack, card100: string) {
+async function cloudStats(stack: Stack): Promise<{ dbCalls: number; invocations: number }> {
+  return (await (await fetch(`${stack.cloud.url}/__cloud/stats`)).json()) as { dbCalls: number; invocations: number }
+}
+
+async function databaseFloors(stack: Stack): Promise<number> {
+  console.log('\nThe local cloud database (on disk; the real wx-server-sdk over the CloudBase API)')
+  const threads = Number(stack.env.CLOUD_MAX_INSTANCES) || 8
+  const floor = await roundTripsPerSecond(stack.cloud.db, `${stack.cloud.url}/admin`, 'upkeep_runs', threads)
+  line(`floor: database round trips per second (${threads} threads × 4 callers, real SDK)`, fmt(floor, 0))
+  const tx = await storeTransactionsPerSecond()
+  line('store alone: transactions per second (read, write, insert, commit)', fmt(tx, 0))
+  return floor
+}
+
+async function spending(stack: Stack, card100: string, floor: number) {
   console.log('\nSpends (card.spend over HTTP; each also brings WeChat up to date)')
   const alice = person(stack, 'alice')
   const store = storeOver(stack.cloud.db)
+  const tx = stack.cloud.dbService.tx
   // 1 card × 1000 concurrent 1-fen spends.
   const [hot] = await buyMany(stack, 'alice', card100, 1)
   const lat: number[] = []
+  const attempts0 = tx.committed + tx.conflicts
   const t0 = performance.now()
   const results = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
     const s = performance.now()
@@ -121,6 +144,8 @@ async function spending(stack: Stack, card100: string) {
   const okCount = results.filter((r) => r.errcode === 0).length
   let s = summary(lat)
   line('1 card × 1000 concurrent: succeeded', `${okCount} / 1000`)
+  line('1 card × 1000 concurrent: timed out (-504003)', String(results.filter((r) => r.errcode === -504003).length))
+  line('1 card × 1000 concurrent: commits attempted (committed + conflicts)', String(tx.committed + tx.conflicts - attempts0))
   line('1 card × 1000 concurrent: spends per second', fmt((okCount / wall) * 1000, 0))
   line('1 card × 1000 concurrent: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
   // Time until WeChat agrees: the card bag shows our balance (the cron is not needed when nothing failed).
@@ -139,6 +164,7 @@ async function spending(stack: Stack, card100: string) {
   const cards = await buyMany(stack, 'bob', card100, 1000, 16)
   const bob = person(stack, 'bob')
   const lat2: number[] = []
+  const s1 = await cloudStats(stack)
   const t1 = performance.now()
   const r2 = await Promise.all(cards.map(async (c, i) => {
     const st = performance.now()
@@ -147,28 +173,38 @@ async function spending(stack: Stack, card100: string) {
     return r
   }))
   const wall2 = performance.now() - t1
+  const perSpend = ((await cloudStats(stack)).dbCalls - s1.dbCalls) / 1000
   s = summary(lat2)
+  const rate = (1000 / wall2) * 1000
+  const allowed = floor / perSpend
   line('1000 cards × 1 spend: succeeded', `${r2.filter((r) => r.errcode === 0).length} / 1000`)
-  line('1000 cards × 1 spend: spends per second', fmt((1000 / wall2) * 1000, 0))
+  line('1000 cards × 1 spend: spends per second', fmt(rate, 0))
+  line('1000 cards × 1 spend: database round trips per spend', fmt(perSpend, 1))
+  line('floor allows (round trips per second / round trips per spend)', `${fmt(allowed, 0)} spends/s`)
+  line('1000 cards × 1 spend: share of what the floor allows', `${fmt((rate / allowed) * 100, 0)} % (target ≥ 50 %)`)
   line('1000 cards × 1 spend: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
 }
 
 async function main() {
   const t0 = Date.now()
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'))
+  const latency = process.env.CLOUD_DB_LATENCY_MS ?? '2'
   const stack = await startStack({
-    inMemory: true, preview: false, timers: false,
-    env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000' },
+    preview: false, timers: false,
+    env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', DATA_DIR: dataDir, CLOUD_DB_LATENCY_MS: latency },
   })
   try {
-    console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, in-memory data`)
+    console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, data on disk in ${dataDir}, CLOUD_DB_LATENCY_MS=${latency}, up to ${stack.env.CLOUD_MAX_INSTANCES || 8} instances a function`)
     const card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
     await tokenSingleFlight(stack)
     cardExtSigning()
     pushPipeline(stack)
     await listMineLatency(stack, card100)
-    await spending(stack, card100)
+    const floor = await databaseFloors(stack)
+    await spending(stack, card100, floor)
   } finally {
     await stack.stop()
+    rmSync(dataDir, { recursive: true, force: true })
   }
   console.log(`\nbench done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }

@@ -20,6 +20,9 @@ function newId(): string {
   return randomBytes(16).toString('hex')
 }
 
+/** Who is calling: the invocation's API token the SDK sends ('' from the host process). */
+const ownerOf = (p: Params): string => (typeof p.wxCloudApiToken === 'string' ? p.wxCloudApiToken : '')
+
 function checkId(id: unknown): string {
   if ((typeof id !== 'string' && typeof id !== 'number') || String(id).length === 0 || String(id).length > 128) {
     throw new DbError('INVALID_PARAM', '_id must be a non-empty string of at most 128 characters')
@@ -70,7 +73,7 @@ export class DatabaseService {
     } else if (!tx && (action === 'database.modifyDocument' || action === 'database.removeDocument')) {
       const id = idOf(criteriaOf(p))
       if (id !== undefined && this.store.hasCollection(String(p.collectionName))) {
-        const release = await this.tx.settle(String(p.collectionName), id)
+        const release = await this.tx.settle(String(p.collectionName), id, ownerOf(p))
         try {
           return this.run(action, p)
         } finally {
@@ -98,7 +101,7 @@ export class DatabaseService {
       case 'database.calculateDocument': return this.count(p)
       case 'database.modifyDocument': return this.modify(p)
       case 'database.removeDocument': return this.remove(p)
-      case 'database.startTransaction': return { transactionId: this.tx.start().id }
+      case 'database.startTransaction': return { transactionId: this.tx.start(ownerOf(p)).id }
       case 'database.commitTransaction': this.tx.commit(p.transactionId); return {}
       case 'database.abortTransaction': this.tx.abort(p.transactionId); return {}
       default: throw new DbError('INVALID_PARAM', `action ${action} is not supported by the local cloud`)

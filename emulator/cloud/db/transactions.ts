@@ -17,7 +17,7 @@ import { DbError } from './errors'
 /** Transactions left open longer than this are dropped (a function that died mid-transaction). */
 const MAX_OPEN_MS = 60_000
 /** How long a transaction waits for an older one holding the same document before going ahead anyway. */
-const LOCK_WAIT_MS = 1_000
+const LOCK_WAIT_MS = 5_000
 
 const keyOf = (coll: string, id: string) => `${coll}\u0000${id}`
 
@@ -28,7 +28,11 @@ export class Transaction {
   private endNow!: () => void
   readonly ended = new Promise<void>((resolve) => (this.endNow = resolve))
 
-  constructor(readonly id: string, public startSeq: number, private readonly store: DocStore) {}
+  /**
+   * @param owner who opened it (the invocation's API token; '' for the host): a caller never waits for
+   *   its own transaction, which would only stall it
+   */
+  constructor(readonly id: string, public startSeq: number, private readonly store: DocStore, readonly owner = '') {}
 
   /** @internal */
   finish(): void {
@@ -53,15 +57,15 @@ export class Transaction {
 export class Transactions {
   private readonly open = new Map<string, Transaction>()
   /** open transactions (and writes waiting their turn) by each document they touched */
-  private readonly holders = new Map<string, Set<{ ended: Promise<void> }>>()
+  private readonly holders = new Map<string, Set<{ ended: Promise<void>; owner: string }>>()
   committed = 0
   conflicts = 0
 
   constructor(private readonly store: DocStore) {}
 
-  start(): Transaction {
+  start(owner = ''): Transaction {
     this.sweep()
-    const tx = new Transaction(randomBytes(12).toString('hex'), this.store.sequence, this.store)
+    const tx = new Transaction(randomBytes(12).toString('hex'), this.store.sequence, this.store, owner)
     this.open.set(tx.id, tx)
     this.pin()
     return tx
@@ -77,7 +81,7 @@ export class Transactions {
   async touch(tx: Transaction, coll: string, id: string): Promise<void> {
     const key = keyOf(coll, id)
     if (tx.touched.has(key)) return
-    const older = [...(this.holders.get(key) ?? [])].filter((t) => t !== tx)
+    const older = [...(this.holders.get(key) ?? [])].filter((t) => t !== tx && t.owner !== tx.owner)
     if (older.length) {
       let timer: NodeJS.Timeout | undefined
       await Promise.race([Promise.all(older.map((t) => t.ended)), new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
@@ -103,12 +107,12 @@ export class Transactions {
    * touched the document (at most LOCK_WAIT_MS) instead of landing under them and dooming them all, and
    * transactions arriving meanwhile wait for it. Call the returned function once the write is done.
    */
-  async settle(coll: string, id: string): Promise<() => void> {
+  async settle(coll: string, id: string, owner = ''): Promise<() => void> {
     const key = keyOf(coll, id)
-    const earlier = [...(this.holders.get(key) ?? [])]
+    const earlier = [...(this.holders.get(key) ?? [])].filter((h) => h.owner !== owner)
     if (earlier.length === 0) return () => undefined
     let done!: () => void
-    const me = { ended: new Promise<void>((r) => (done = r)) }
+    const me = { ended: new Promise<void>((r) => (done = r)), owner }
     this.holders.get(key)!.add(me)
     let timer: NodeJS.Timeout | undefined
     await Promise.race([Promise.all(earlier.map((t) => t.ended)), new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
