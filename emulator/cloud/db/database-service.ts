@@ -54,6 +54,16 @@ function assertStorable(v: unknown, path = ''): void {
   }
 }
 
+/** A top-level `field: value` (or `{$eq: value}`) of a string, number or boolean, which an index answers. */
+function indexableEquality(criteria: Record<string, unknown>): { field: string; value: string | number | boolean } | undefined {
+  for (const [field, v] of Object.entries(criteria)) {
+    if (field.startsWith('$')) continue
+    const value = isPlainObject(v) && Object.keys(v).length === 1 && '$eq' in v ? v.$eq : v
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { field, value }
+  }
+  return undefined
+}
+
 export class DatabaseService {
   readonly tx: Transactions
 
@@ -164,6 +174,16 @@ export class DatabaseService {
     }
     const test = matcher(criteria)
     const out: Doc[] = []
+    const eq = indexableEquality(criteria)
+    if (eq) {
+      // Candidates from the field's index, in insertion order like a scan, then the full criteria.
+      const ids = this.store.lookup(coll, eq.field, eq.value)
+      const docs = [...ids].map((id) => this.store.get(coll, id)!).filter(test)
+      const order = new Map<Doc, number>()
+      let i = 0
+      if (docs.length > 1) for (const d of this.store.docs(coll)) if (ids.has(d._id)) order.set(d, i++)
+      return docs.sort((a, b) => order.get(a)! - order.get(b)!)
+    }
     for (const d of this.store.docs(coll)) if (test(d)) out.push(d)
     return out
   }

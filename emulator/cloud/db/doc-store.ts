@@ -41,6 +41,39 @@ export interface DocStoreOptions {
 
 const keyOf = (coll: string, id: string) => `${coll}\u0000${id}`
 
+/** An indexable value's key (type-tagged, so 1 and '1' differ); undefined for anything else. */
+function valueKey(v: unknown): string | undefined {
+  const t = typeof v
+  return t === 'string' || t === 'number' || t === 'boolean' ? `${t[0]}${String(v)}` : undefined
+}
+
+/** Documents whose path crosses an array match in ways an equality index cannot tell: always candidates. */
+const ANY = '\u0000any'
+
+/** The index key of the document's value at `path`: ANY when an array is on the way. */
+function fieldValue(doc: Doc, path: string): string | undefined {
+  let cur: unknown = doc
+  for (const k of path.split('.')) {
+    if (Array.isArray(cur)) return ANY
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined
+  }
+  return Array.isArray(cur) ? ANY : valueKey(cur)
+}
+
+function indexAdd(byField: Map<string, Set<string>>, k: string | undefined, id: string): void {
+  if (k === undefined) return
+  let ids = byField.get(k)
+  if (!ids) byField.set(k, (ids = new Set()))
+  ids.add(id)
+}
+
+function indexRemove(byField: Map<string, Set<string>>, k: string | undefined, id: string): void {
+  if (k === undefined) return
+  const ids = byField.get(k)
+  ids?.delete(id)
+  if (ids?.size === 0) byField.delete(k)
+}
+
 export class DocStore {
   private seq = 0
   private readonly colls = new Map<string, Map<string, Entry>>()
@@ -51,6 +84,8 @@ export class DocStore {
   private readonly history = new Map<string, { doc: Doc | undefined; ver: number }[]>()
   /** the oldest snapshot an open transaction reads (undefined: none open) */
   private pinned: number | undefined
+  /** equality indexes: collection → field path → value key → ids */
+  private readonly eq = new Map<string, Map<string, Map<string, Set<string>>>>()
   private readonly stmt: {
     upsert: Database.Statement
     remove: Database.Statement
@@ -85,6 +120,31 @@ export class DocStore {
     for (const r of sql.prepare('SELECT coll, id, body FROM docs ORDER BY rowid').iterate() as Iterable<{ coll: string; id: string; body: string }>) {
       this.colls.get(r.coll)?.set(r.id, { doc: parseEjson(r.body) as Doc, ver: 0 })
     }
+    for (const [coll, specs] of this.indexes) for (const spec of specs) for (const field of Object.keys(spec.keys)) this.buildIndex(coll, field)
+  }
+
+  /** The ids of documents whose `field` equals `value` (a string, number or boolean), from its index. */
+  lookup(coll: string, field: string, value: string | number | boolean): Set<string> {
+    let byField = this.eq.get(coll)?.get(field)
+    if (!byField) {
+      // First equality query on this field: index it, as a merchant adds an index in the console, and
+      // keep the index across restarts.
+      this.addIndex(coll, { name: `${field}_1`, keys: { [field]: 1 }, unique: false })
+      byField = this.buildIndex(coll, field)
+    }
+    const exact = byField.get(valueKey(value)!)
+    const any = byField.get(ANY)
+    if (!any) return exact ?? new Set()
+    return new Set([...(exact ?? []), ...any])
+  }
+
+  private buildIndex(coll: string, field: string): Map<string, Set<string>> {
+    const byField = new Map<string, Set<string>>()
+    let perColl = this.eq.get(coll)
+    if (!perColl) this.eq.set(coll, (perColl = new Map()))
+    perColl.set(field, byField)
+    for (const [id, e] of this.colls.get(coll) ?? []) indexAdd(byField, fieldValue(e.doc, field), id)
+    return byField
   }
 
   /** `file` null keeps the database in memory (tests); the same code runs either way. */
@@ -179,6 +239,14 @@ export class DocStore {
     const seq = ++this.seq
     for (const w of writes) {
       const m = this.colls.get(w.coll)!
+      const indexes = this.eq.get(w.coll)
+      if (indexes) {
+        const old = m.get(w.id)?.doc
+        for (const [field, byField] of indexes) {
+          if (old) indexRemove(byField, fieldValue(old, field), w.id)
+          if (w.doc) indexAdd(byField, fieldValue(w.doc, field), w.id)
+        }
+      }
       if (this.pinned !== undefined) {
         const key = keyOf(w.coll, w.id)
         const past = this.history.get(key) ?? []
