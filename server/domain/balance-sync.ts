@@ -12,6 +12,8 @@ import { formatFen } from './money'
 import type { UserCardDoc } from './user-cards'
 
 export const SYNC_LEASE_MS = 30_000
+/** How long one holder of the lease keeps bringing WeChat up to date before letting go. */
+export const SYNC_CHASE_MS = 3_000
 
 export interface SyncOptions {
   /** consume a card spent to zero with card/code/consume (merchant policy, CONSUME_ON_ZERO) */
@@ -42,13 +44,16 @@ async function lastEntry(store: Store, card: string) {
 
 export async function syncCard(store: Store, wx: WechatClient, id: string, opts: SyncOptions = {}): Promise<SyncOutcome> {
   const now = opts.now ?? Date.now
-  for (let round = 0; round < 5; round++) {
+  // Chasing a card that is being spent continuously would never end (and outlive the function's
+  // timeout, leaving the lease held): after SYNC_CHASE_MS the next spend's sync or the cron takes over.
+  const chaseUntil = Date.now() + SYNC_CHASE_MS
+  for (let round = 0; round < 5 && Date.now() < chaseUntil; round++) {
     const card = await store.get<UserCardDoc>(Collections.userCards, id)
     if (!card || card.syncedVersion >= card.version) return 'synced'
     const leaseUntil = now() + SYNC_LEASE_MS
     if (!(await store.updateIf(Collections.userCards, id, { syncLeaseUntil: where.lt(now()) }, { syncLeaseUntil: leaseUntil }))) return 'busy'
     try {
-      for (;;) {
+      while (Date.now() < chaseUntil) {
         const cur = await store.get<UserCardDoc>(Collections.userCards, id)
         if (!cur || cur.syncedVersion >= cur.version) break
         if (cur.status === 'DELETE' || cur.status === 'UNAVAILABLE') {

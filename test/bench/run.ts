@@ -117,8 +117,13 @@ async function cloudStats(stack: Stack): Promise<{ dbCalls: number; invocations:
 async function databaseFloors(stack: Stack): Promise<number> {
   console.log('\nThe local cloud database (on disk; the real wx-server-sdk over the CloudBase API)')
   const threads = Number(stack.env.CLOUD_MAX_INSTANCES) || 8
-  const floor = await roundTripsPerSecond(stack.cloud.db, `${stack.cloud.url}/admin`, 'upkeep_runs', threads)
-  line(`floor: database round trips per second (${threads} threads × 4 callers, real SDK)`, fmt(floor, 0))
+  const fromThreads = await roundTripsPerSecond(stack.cloud.db, `${stack.cloud.url}/admin`, 'upkeep_runs', threads)
+  const fromHost = await roundTripsPerSecond(stack.cloud.db, `${stack.cloud.url}/admin`, 'upkeep_runs', 1, 32)
+  line(`round trips per second, ${threads} threads × 4 callers (as instances)`, fmt(fromThreads, 0))
+  line('round trips per second, 1 thread × 32 callers', fmt(fromHost, 0))
+  // The floor is the better of the two: the burst is held to the most the local cloud has shown.
+  const floor = Math.max(fromThreads, fromHost)
+  line('floor: database round trips per second (real SDK, CloudBase API)', fmt(floor, 0))
   const tx = await storeTransactionsPerSecond()
   line('store alone: transactions per second (read, write, insert, commit)', fmt(tx, 0))
   return floor
@@ -154,10 +159,13 @@ async function spending(stack: Stack, card100: string, floor: number) {
   for (;;) {
     const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: { code: string; balance: number }[] }).cards
     if (bag.find((c) => c.code === hot!.code)?.balance === ours) break
-    if (performance.now() - a0 > 30000) throw new Error('WeChat did not agree within 30 s')
+    if (performance.now() - a0 > 30000) {
+      line('time from the end of the burst until WeChat agrees (ms)', 'NOT within 30 s')
+      break
+    }
     await new Promise((r) => setTimeout(r, 5))
   }
-  line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0))
+  if (performance.now() - a0 <= 30000) line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0))
 
   // 1000 cards × 1 spend each.
   console.log('  (buying 1000 cards for the next figure…)')
