@@ -17,6 +17,8 @@ const common = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],
+  // NutUI and its icons ship ES modules: compile them like our own sources.
+  transformIgnorePatterns: ['/node_modules/(?!(@nutui|@swc/helpers|uqr)/)'],
   // Bundles in dist/cloudfunctions are loaded by the local cloud runtime with Node's own loader; their
   // package.json copies would only collide with the sources' in jest's module map.
   modulePathIgnorePatterns: ['<rootDir>/dist/cloudfunctions/'],
@@ -32,13 +34,14 @@ module.exports = {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration,crash}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration,property,conformance,crash}/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'component',
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
+      setupFilesAfterEnv: ['<rootDir>/test/stubs/setup-component.ts'],
       moduleNameMapper: {
         '^@tarojs/components$': '<rootDir>/test/stubs/taro-components.tsx',
         '^@tarojs/taro$': '<rootDir>/test/stubs/taro.ts',

@@ -6,7 +6,11 @@ export default defineConfig<'webpack5'>(() => {
   const config: UserConfigExport<'webpack5'> = {
     projectName: 'wx-giftcard',
     date: '2026-11-24',
-    designWidth: 750,
+    // Our styles are drawn on a 750-wide design; NutUI's on a 375-wide one (its documented setting).
+    designWidth(input?: string | number | { file?: string }) {
+      const file = typeof input === 'object' ? input.file : undefined
+      return file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750
+    },
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
     outputRoot: `dist/${process.env.TARO_ENV}`,

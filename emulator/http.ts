@@ -11,6 +11,10 @@ export class HttpError extends Error {
 }
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return readBytes(req, limit).then((b) => b.toString('utf8'))
+}
+
+export function readBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -25,18 +29,31 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(c)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
 
-export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+/** Keys that would reach an object's prototype when a body is merged into state: refused outright. */
+export const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (PROTO_KEYS.has(key)) throw new HttpError(400, `body has a forbidden key ${key}`)
+  return value
+}
+
+/**
+ * The JSON object body. The local stack's own endpoints refuse prototype keys; a cloud function's event
+ * passes them through (`passProtoKeys`), as Cloud Development does, for the function to refuse.
+ */
+export async function readJson(req: IncomingMessage, opts: { passProtoKeys?: boolean } = {}): Promise<Record<string, unknown>> {
   const text = await readBody(req)
   if (!text.trim()) return {}
   let v: unknown
   try {
-    v = JSON.parse(text)
-  } catch {
+    v = opts.passProtoKeys ? JSON.parse(text) : JSON.parse(text, refuseProtoKeys)
+  } catch (err) {
+    if (err instanceof HttpError) throw err
     throw new HttpError(400, 'body is not valid JSON')
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpError(400, 'body must be a JSON object')

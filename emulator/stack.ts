@@ -62,6 +62,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     quotas: { token: int(env, 'WXEMU_TOKEN_QUOTA', 2000), ticket: int(env, 'WXEMU_TICKET_QUOTA', 100) },
     cardExtWindowSeconds: int(env, 'WXEMU_CARDEXT_WINDOW', 300),
     latencyMs: int(env, 'WXEMU_LATENCY_MS', 0),
+    retiredApis: (env.WXEMU_RETIRED_APIS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     push: {
       url: env.PUSH_URL || undefined,
       token: env.WX_PUSH_TOKEN!,
@@ -95,8 +96,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   })
   for (const name of DEMO_PEOPLE) wechat.users.ensure(name)
   const admin = (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
-  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin)
-
   const preview =
     opts.preview === false
       ? undefined
@@ -107,6 +106,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           wechatUrl: wechat.url,
           people: () => DEMO_PEOPLE.map((n) => wechat.users.get(n)!),
         })
+  // The shelf's refund and invoice cells open the Mini Program's order page (here its H5 build).
+  const orderPageUrl = `${preview?.url ?? `http://127.0.0.1:${port(env, 'H5_PORT', 10086)}`}/#/pages/order/index`
+  if (opts.seed !== false && admin) await seedDemoMerchant(cloud, admin, { cdn: wechat.url, orderPageUrl })
 
   return {
     env,

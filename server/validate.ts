@@ -8,12 +8,30 @@ export function asInput(v: unknown, what = 'event'): Input {
   return v as Input
 }
 
-export function str(input: Input, field: string, opts: { max?: number; pattern?: RegExp } = {}): string {
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Refuses an input with a key that could reach an object's prototype when merged or spread (anywhere
+ * in it, to a bounded depth): no such key is ever meaningful to a function.
+ */
+export function assertNoProtoKeys(v: unknown, path = 'event', depth = 0): void {
+  if (typeof v !== 'object' || v === null) return
+  if (depth > 20) throw invalid(path, 'is nested too deeply')
+  for (const [k, child] of Object.entries(v)) {
+    if (PROTO_KEYS.has(k)) throw invalid(`${path}.${k}`, 'is not an allowed key')
+    assertNoProtoKeys(child, `${path}.${k}`, depth + 1)
+  }
+}
+
+export function str(input: Input, field: string, opts: { min?: number; max?: number; pattern?: RegExp } = {}): string {
   const v = input[field]
   if (typeof v !== 'string' || v.length === 0) throw invalid(field, 'must be a non-empty string')
+  if (opts.min !== undefined && v.length < opts.min) throw invalid(field, `must be at least ${opts.min} characters`)
   const max = opts.max ?? 256
   if (v.length > max) throw invalid(field, `must be at most ${max} characters`)
   if (opts.pattern && !opts.pattern.test(v)) throw invalid(field, `has an invalid format`)
+  // An id used as a key must never name a prototype (`__proto__` matches most id patterns).
+  if (PROTO_KEYS.has(v)) throw invalid(field, 'is not an allowed value')
   return v
 }
 

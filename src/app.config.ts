@@ -1,19 +1,22 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index'],
+  pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index', 'pages/order/index', 'pages/gift/index', 'pages/claim/index', 'pages/gifts/index'],
   subPackages: [{ root: 'merchant', pages: ['pages/home/index'] }],
   window: {
     backgroundTextStyle: 'dark',
+    backgroundColor: '#f5f3f0',
     navigationBarBackgroundColor: '#b8322a',
-    navigationBarTitleText: 'Gift cards',
+    navigationBarTitleText: '礼品卡',
     navigationBarTextStyle: 'white',
   },
   tabBar: {
-    color: '#666666',
+    color: '#8a8a8a',
     selectedColor: '#b8322a',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
     list: [
-      { pagePath: 'pages/index/index', text: 'My cards' },
-      { pagePath: 'pages/shop/index', text: 'Shop' },
-      { pagePath: 'pages/checkout/index', text: 'Checkout' },
+      { pagePath: 'pages/index/index', text: '我的卡', iconPath: 'assets/tab/cards.png', selectedIconPath: 'assets/tab/cards-on.png' },
+      { pagePath: 'pages/shop/index', text: '选购', iconPath: 'assets/tab/gift.png', selectedIconPath: 'assets/tab/gift-on.png' },
+      { pagePath: 'pages/checkout/index', text: '买单', iconPath: 'assets/tab/pay.png', selectedIconPath: 'assets/tab/pay-on.png' },
     ],
   },
 })

@@ -1,8 +1,11 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { adoptByUnionid, decryptForCaller, recordAdded, signCardExt } from '../../server/domain/card-bag'
-import { listOnSale } from '../../server/domain/gift-cards'
+import { adoptByUnionid, decryptForCaller, pendingOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
+import { listOnSale, type GiftCardDoc } from '../../server/domain/gift-cards'
+import { returnExpiredGifts } from '../../server/domain/gifts'
+import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledger'
-import { reverse, spend } from '../../server/domain/spending'
+import { shelfOrderForCaller } from '../../server/domain/order-view'
+import { spend } from '../../server/domain/spending'
 import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
 import { loadConfig } from '../../server/config'
 import { invalid } from '../../server/errors'
@@ -16,6 +19,15 @@ const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }
 /** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
 const MAX_SPEND_FEN = 100_000_000
 
+/** What the card detail page shows besides the balance: the card's own notes and service phone. */
+function cardInfo(def: GiftCardDoc | null) {
+  if (!def) return {}
+  return {
+    ...(def.brandName ? { brandName: def.brandName } : {}), ...(def.notice ? { notice: def.notice } : {}),
+    ...(def.description ? { description: def.description } : {}), ...(def.servicePhone ? { servicePhone: def.servicePhone } : {}),
+  }
+}
+
 export const main = createHandler('card', {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
@@ -25,16 +37,25 @@ export const main = createHandler('card', {
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
     await adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid })
-    return { cards: await listCardsOf(ctx.store, mpOpenid) }
+    // Gifts of the caller's that waited too long come back before their cards are listed.
+    await returnExpiredGifts(ctx.store, Date.now(), mpOpenid)
+    const [cards, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
+    return { cards, pending }
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
-    const { entries } = await historyOf(ctx.store, card._id)
-    return { card: toCardView(card), history: entries }
+    const [{ entries, total }, def] = await Promise.all([historyOf(ctx.store, card._id), ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId)])
+    return { card: toCardView(card), history: entries, total, info: cardInfo(def) }
   },
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
     return historyOf(ctx.store, card._id, optInt(input, 'offset', { min: 0 }) ?? 0, optInt(input, 'limit', { min: 1, max: 100 }) ?? 20)
+  },
+  /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
+  async shelfOrder(input, ctx) {
+    const mpOpenid = requireOpenid(ctx)
+    const order = await shelfOrderForCaller(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }, str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }), optStr(input, 'openid', { max: 64 }))
+    return { order }
   },
   async shop(_input, ctx) {
     return { items: await listOnSale(ctx.store) }
@@ -46,7 +67,7 @@ export const main = createHandler('card', {
     const list = arr(input, 'cardList', { min: 1, max: 10 }).map((raw, i) => {
       const item = asInput(raw, `cardList[${i}]`)
       if (typeof item.isSuccess !== 'boolean') throw invalid(`cardList[${i}].isSuccess`, 'must be true or false')
-      return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess }
+      return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess, cardExt: optStr(item, 'cardExt', { max: 2048 }) }
     })
     return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
   },
@@ -61,8 +82,5 @@ export const main = createHandler('card', {
       orderId: str(input, 'orderId', ORDER_ID),
       description: optStr(input, 'description', { max: 100 }),
     }, syncOptions())
-  },
-  async reverse(input, ctx) {
-    return reverse(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'orderId', ORDER_ID), syncOptions())
   },
 })

@@ -1,18 +1,38 @@
-// cron: timer-triggered upkeep (config.json: every 5 minutes): credentials ahead of expiry, balances
-// WeChat has not confirmed, events not yet processed, and hosted-shelf orders a push may have missed.
+// cron: timer-triggered upkeep (config.json: every 5 minutes): credentials ahead of expiry, events not
+// yet processed, balances WeChat has not confirmed, cards whose status WeChat has not confirmed
+// recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
+// for cancelled checkouts (refunded). Only the timer (or the console) may run it.
 import { syncDirty } from '../../server/domain/balance-sync'
 import { expireCheckouts } from '../../server/domain/checkout'
+import { returnExpiredGifts } from '../../server/domain/gifts'
 import { processPending } from '../../server/domain/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant'
+import { prunePushNonces } from '../../server/domain/push-nonces'
+import { reconcileCards } from '../../server/domain/reconcile'
+import { refundLatePayments, refundStrandedValue } from '../../server/domain/refunds'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
+import { ErrCode } from '../../server/errors'
+import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
+import { callerIdentity } from '../../server/platform/wx-cloud'
+import { log } from '../../server/log'
 
 /** How far back each run reconciles shelf orders (covers a missed push with room to spare). */
 const RECONCILE_LOOKBACK_S = 2 * 86400
 
+/** A Mini Program user (an OPENID, or SOURCE wx_client / wx_devtools) may not run upkeep. */
+export function refusedCaller(caller: { openid?: string; source?: string }): boolean {
+  return !!caller.openid || /^wx_(client|devtools)/.test(caller.source ?? '')
+}
+
 export async function main(event: unknown): Promise<Record<string, unknown>> {
+  const caller = callerIdentity()
+  if (refusedCaller(caller)) {
+    log('warn', { fn: 'cron', refused: 'called by a Mini Program user', source: caller.source ?? '' })
+    return { errcode: ErrCode.FORBIDDEN, errmsg: 'cron runs on its timer trigger only' }
+  }
   const store = await instanceStore()
   const trigger = (event as { TriggerName?: string } | null)?.TriggerName ?? 'manual'
   const wx = instanceWechat(store)
@@ -23,8 +43,13 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       credentials: refreshCredentials(wx),
       events: () => processPending(store, wx, syncOptions()),
       balances: () => syncDirty(store, wx, syncOptions()),
+      cards: () => reconcileCards(store, wx),
       shelfOrders: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60),
       checkouts: () => expireCheckouts(store, wx, syncOptions()),
+      latePayments: () => refundLatePayments(store, cloudPayGateway()),
+      strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
+      pushNonces: () => prunePushNonces(store),
+      gifts: () => returnExpiredGifts(store),
     })),
   }
 }

@@ -1,27 +1,24 @@
 // pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
-import { loadConfig } from '../../server/config'
 import { cancelCheckout, startCheckout } from '../../server/domain/checkout'
-import { createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf, type PaymentGateway } from '../../server/domain/orders'
+import { createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/orders'
 import { AppError, ErrCode } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
-import { callerIdentity, cloudPayUnifiedOrder, currentEnvId } from '../../server/platform/wx-cloud'
+import { cloudPayGateway as gateway } from '../../server/platform/cloud-pay'
+import { callerIdentity } from '../../server/platform/wx-cloud'
 import { int, optInt, optStr, str } from '../../server/validate'
+import { log } from '../../server/log'
 
-/** Cloud Pay, calling back into this function. */
-function gateway(): PaymentGateway {
-  const subMchId = loadConfig().paySubMchId
-  if (!subMchId) throw new AppError(ErrCode.INTERNAL, 'the function is not configured: WX_PAY_SUBMCH_ID is not set')
-  return {
-    unifiedOrder: (o) => cloudPayUnifiedOrder({ ...o, spbillCreateIp: '127.0.0.1', subMchId, envId: currentEnvId(), functionName: 'pay' }),
-  }
-}
+const REQUEST_ID = { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 
 const actions = createHandler('pay', {
   async createOrder(input, ctx) {
     const mpOpenid = requireOpenid(ctx)
     return createOrder(ctx.store, gateway(), mpOpenid, {
+      // One purchase as the page sees it: a double tap, a retry or a reload with the same requestId is
+      // the same order and the same payment.
+      requestId: str(input, 'requestId', REQUEST_ID),
       cardId: str(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
       quantity: optInt(input, 'quantity', { min: 1, max: MAX_QUANTITY }) ?? 1,
       backgroundPicUrl: optStr(input, 'backgroundPicUrl', { max: 512, pattern: /^https?:\/\// }),
@@ -51,14 +48,14 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     // wx_client or wx_devtools) is refused, and a notice must match our order's total anyway.
     const source = callerIdentity().source ?? ''
     if (/^wx_(client|devtools)/.test(source)) {
-      console.warn(JSON.stringify({ level: 'warn', fn: 'pay', refused: 'payment notice from a client', source }))
+      log('warn', { fn: 'pay', refused: 'payment notice from a client', source })
       return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
     }
     try {
       return await onPaymentNotice(await instanceStore(), event)
     } catch (err) {
       const e = err as AppError
-      console.error(JSON.stringify({ level: 'error', fn: 'pay', notice: event.outTradeNo, error: e.message }))
+      log('error', { fn: 'pay', notice: event.outTradeNo, error: e.message })
       return { errcode: e.errcode ?? ErrCode.INTERNAL, errmsg: e.message }
     }
   }

@@ -8,6 +8,7 @@ import { httpBody, isHttpEvent, reply, type HttpResponse } from '../../server/pl
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
+import { log } from '../../server/log'
 
 /** WeChat waits 5 s for an ordinary event's reply; processing gets most of that, never all of it. */
 const PROCESS_BUDGET_MS = 3000
@@ -19,7 +20,7 @@ export async function main(event: unknown): Promise<HttpResponse> {
     const res = await receivePush(store, loadConfig(), { method: event.httpMethod.toUpperCase(), query: event.queryStringParameters ?? {}, body: httpBody(event) })
     if (res.stored) {
       const work = processEvent(store, instanceWechat(store), res.stored, syncOptions()).catch((err) => {
-        console.warn(JSON.stringify({ level: 'warn', fn: 'wxpush', event: res.stored!.event.Event, deferred: (err as Error).message }))
+        log('warn', { fn: 'wxpush', event: res.stored!.event.Event, deferred: (err as Error).message })
       })
       let budget: NodeJS.Timeout | undefined
       await Promise.race([work, new Promise((r) => (budget = setTimeout(r, PROCESS_BUDGET_MS)))])
@@ -27,7 +28,7 @@ export async function main(event: unknown): Promise<HttpResponse> {
     }
     return reply(res.status, res.body, res.contentType)
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', fn: 'wxpush', error: (err as Error)?.stack ?? String(err) }))
+    log('error', { fn: 'wxpush', error: (err as Error)?.stack ?? String(err) })
     // Anything but the right reply makes WeChat push again later, which is what we want after a fault.
     return reply(500, 'internal error')
   }

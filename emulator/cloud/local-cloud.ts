@@ -113,7 +113,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       method: 'POST',
       pattern: /^\/fn\/([^/]+)$/,
       handler: async (req, res, _url, [name]) => {
-        const event = await readJson(req)
+        const event = await readJson(req, { passProtoKeys: true })
         const openid = req.headers[OPENID_HEADER]
         const unionid = req.headers[UNIONID_HEADER]
         if (openid !== undefined && (typeof openid !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(openid))) {

@@ -11,7 +11,7 @@
     var bar = document.createElement('div')
     bar.id = 'preview-switcher'
     bar.setAttribute('style', 'position:fixed;right:8px;bottom:60px;z-index:99999;background:#222;color:#fff;padding:6px 8px;border-radius:8px;font:12px sans-serif;opacity:.92')
-    bar.appendChild(document.createTextNode('Acting as: '))
+    bar.appendChild(document.createTextNode('预览身份：'))
     users.forEach(function (u) {
       var b = document.createElement('button')
       b.textContent = u.name

@@ -8,6 +8,8 @@ import type { EmuCard } from './state'
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON']
 const COLORS = new Set(['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color090', 'Color100'])
 const MAX_TS = 2147483647
+/** gift-card-api §6.3's five, and CODE_TYPE_NONE from friend-coupons.zh.txt (无code类型). */
+const CODE_TYPES = ['CODE_TYPE_TEXT', 'CODE_TYPE_BARCODE', 'CODE_TYPE_QRCODE', 'CODE_TYPE_ONLY_QRCODE', 'CODE_TYPE_ONLY_BARCODE', 'CODE_TYPE_NONE']
 
 /** "n Chinese characters", typed string(3n) in the documents: UTF-8 bytes. */
 function tooLong(v: unknown, chinese: number): boolean {
@@ -26,11 +28,13 @@ export function baseInfo(card: EmuCard): Body {
 
 function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean } {
   const bi = obj(body, 'base_info')
-  for (const k of ['logo_url', 'brand_name', 'code_type', 'title', 'color', 'notice', 'description']) str(bi, k)
+  // friend-coupons.zh.txt: share_friends is an Advanced_info field ("是否支持分享给朋友使用").
+  const isFriendCoupon = (body.advanced_info as Body | undefined)?.share_friends === true
+  // Friend coupons: the title is composed by WeChat, stock bought with coins; friend-coupons.zh.txt's
+  // creation example has no title, notice or sku.
+  for (const k of ['logo_url', 'brand_name', 'code_type', 'color', 'description', ...(isFriendCoupon ? [] : ['title', 'notice'])]) str(bi, k)
   const date = obj(bi, 'date_info')
-  const sku = obj(bi, 'sku')
-  num(sku, 'quantity')
-  const isFriendCoupon = bi.share_friends === true
+  if (!isFriendCoupon) num(obj(bi, 'sku'), 'quantity')
   const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
   for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
   if (!COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color must be Color010 to Color100')
@@ -51,9 +55,15 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
   } else if (type !== 'DATE_TYPE_PERMANENT') {
     throw new WxError(40097, 'invalid args: date_info.type')
   }
+  if (!CODE_TYPES.includes(String(bi.code_type))) throw new WxError(40097, 'invalid args: code_type')
   if (cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     const price = num(obj(bi, 'giftcard_info'), 'price')
     if (!Number.isInteger(price) || price <= 0) throw new WxError(40097, 'invalid args: giftcard_info.price must be positive fen')
+    // §6.3 base_info: "max_give_friend_times … yes"; "get_limit … you must fill in 0"; five code types.
+    const times = num(bi, 'max_give_friend_times')
+    if (!Number.isInteger(times) || times < 0) throw new WxError(40097, 'invalid args: max_give_friend_times must be a non-negative integer')
+    if (bi.get_limit !== undefined && num(bi, 'get_limit') !== 0) throw new WxError(40097, 'invalid args: get_limit must be 0 for a gift card')
+    if (bi.code_type === 'CODE_TYPE_NONE') throw new WxError(40097, 'invalid args: code_type CODE_TYPE_NONE is not for gift cards')
     const slots = [body.supply_balance === true, !!body.custom_field1, !!body.custom_field2, !!body.custom_field3].filter(Boolean).length
     if (slots > 3) throw new WxError(40097, 'invalid args: supply_balance and custom_field1..3 exceed three slots')
   }

@@ -1,7 +1,7 @@
 // card/code/* and the balance/member endpoints: get (check_consume), consume (with openid for friend
 // coupons), decrypt, mark (5-minute hold), update, unavailable, generalcard/updateuser,
 // membercard/userinfo/get.
-import { num, str, type Endpoint } from './api'
+import { num, str, type Body, type Endpoint } from './api'
 import { baseInfo, cardOf } from './api-card'
 import { MARK_SECONDS, WxError, type Platform } from './platform'
 import type { EmuCode } from './state'
@@ -37,7 +37,24 @@ export const codeApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
       if (b.check_consume === true) refuseUnusable(c)
-      return { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
+      const reply: Body = { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
+      const card = cardOf(p, c.card_id)
+      if (card.card_type === 'GENERAL_CARD' && card.body.sub_card_type === 'GIFT_CARD') {
+        // §11.4: a gift card's code also answers card.balance, card.code, card.card_number ("if not
+        // set, is the same as the code"), order_id and background_pic_url (the face chosen at purchase
+        // or set by updateuser, else the card's own).
+        Object.assign(reply.card as Body, { balance: c.balance, code: c.code, card_number: c.code })
+        if (card.body.supply_bonus === true) (reply.card as Body).bonus = c.bonus
+        reply.order_id = c.orderId ?? ''
+        reply.background_pic_url = c.backgroundPicUrl ?? String(card.body.background_pic_url ?? '')
+      }
+      if (card.isFriendCoupon) {
+        // friend-coupons.zh.txt: mark_openid "当前占用此卡券的顾客的openid", use_count "当前占用这个卡券的人已经使用该card_id的次数".
+        const mark = c.mark && c.mark.until > p.now() ? c.mark.openid : ''
+        reply.mark_openid = mark
+        reply.use_count = mark ? Object.values(p.s.codes).filter((x) => x.card_id === c.card_id && x.status === 'CONSUMED' && x.consumedBy === mark).length : 0
+      }
+      return reply
     },
   },
   'card/code/consume': {
@@ -48,13 +65,14 @@ export const codeApi: Record<string, Endpoint> = {
       refuseUnusable(c)
       checkValidity(p, c)
       const openid = str(b, 'openid', false)
-      if (card.isFriendCoupon) {
-        // Online consume of a friend coupon names the user and needs their mark first.
-        if (!openid) throw new WxError(40097, 'invalid args: consuming a friend coupon needs openid')
-        if (!c.mark || c.mark.openid !== openid || c.mark.until <= p.now()) throw new WxError(40146, 'the code is not marked by this openid; call card/code/mark first')
+      // friend-coupons.zh.txt: 线下核销 takes the code alone ({"code": "12312313"}); 线上核销 "须传入当前使用
+      // 该卡券顾客的openid", and the code must be marked by that openid first (card/code/mark).
+      if (card.isFriendCoupon && openid && (!c.mark || c.mark.openid !== openid || c.mark.until <= p.now())) {
+        throw new WxError(40146, 'the code is not marked by this openid; call card/code/mark first')
       }
       if (openid && openid !== c.openid && !card.isFriendCoupon) throw new WxError(40097, 'invalid args: openid does not hold this code')
       c.status = 'CONSUMED'
+      if (openid) c.consumedBy = openid
       delete c.mark
       p.touch()
       p.cube(c.card_id, 'verify')
@@ -122,6 +140,11 @@ export const codeApi: Record<string, Endpoint> = {
       const rec = str(b, 'record_balance', false)
       if (Buffer.byteLength(rec) > 42) throw new WxError(40097, 'invalid args: record_balance exceeds 14 Chinese characters')
       if (rec) c.recordBalance = rec
+      // §11.2: custom_field_value1..3 are "limited to 4 characters and 12 bytes".
+      for (const k of ['custom_field_value1', 'custom_field_value2', 'custom_field_value3']) {
+        const v = str(b, k, false)
+        if ([...v].length > 4 || Buffer.byteLength(v) > 12) throw new WxError(40097, `invalid args: ${k} exceeds 4 characters and 12 bytes`)
+      }
       const pic = str(b, 'background_pic_url', false)
       if (pic) c.backgroundPicUrl = pic
       p.touch()

@@ -5,33 +5,59 @@ import { cardOf } from './api-card'
 import { WxError, type Platform } from './platform'
 import type { EmuOrder } from './state'
 
+/**
+ * gift-card-api §7.2 (page/add) and §7.4 (page/update) mark the same fields required: banner_pic_url,
+ * theme_list, address, service_phone, biz_description, cell_1 and cell_2 (title and url), and in each
+ * theme theme_pic_url, title, title_color, item_list, pic_item_list (each face its background_pic_url
+ * and default_gifting_msg), category_index when categories exist; page/add also page_title. WeChat
+ * checks the whole shelf on update too, so both answer 47001 for a missing field. (item_list's
+ * pic_url/desc are left out by the document's own example: WeChat takes them from the card.)
+ */
 function checkPage(p: Platform, page: Body, forUpdate: boolean): void {
-  if (!forUpdate || page.theme_list !== undefined) {
-    const themes = list(page, 'theme_list') as Body[]
-    if (themes.length === 0) throw new WxError(40097, 'invalid args: theme_list is empty')
-    const cats = (page.category_list as unknown[] | undefined)?.length ?? 0
-    for (const t of themes) {
-      str(t, 'theme_pic_url')
-      str(t, 'title')
-      for (const it of list(t, 'item_list') as Body[]) cardOf(p, str(it, 'card_id'))
-      if ((list(t, 'pic_item_list') as Body[]).length === 0) throw new WxError(40097, 'invalid args: pic_item_list is empty')
-      if (cats > 0) {
-        const idx = num(t, 'category_index')
-        if (idx < 0 || idx >= cats) throw new WxError(40097, 'invalid args: category_index out of range')
-      }
-    }
+  if (!forUpdate) str(page, 'page_title')
+  str(page, 'banner_pic_url')
+  for (const k of ['address', 'service_phone', 'biz_description']) str(page, k)
+  for (const k of ['cell_1', 'cell_2']) {
+    const cell = obj(page, k)
+    str(cell, 'title')
+    str(cell, 'url')
   }
-  if (!forUpdate) {
-    str(page, 'page_title')
-    str(page, 'banner_pic_url')
+  const themes = list(page, 'theme_list') as Body[]
+  if (themes.length === 0) throw new WxError(40097, 'invalid args: theme_list is empty')
+  const cats = (page.category_list as unknown[] | undefined)?.length ?? 0
+  for (const t of themes) {
+    str(t, 'theme_pic_url')
+    str(t, 'title')
+    str(t, 'title_color')
+    for (const it of list(t, 'item_list') as Body[]) cardOf(p, str(it, 'card_id'))
+    const faces = list(t, 'pic_item_list') as Body[]
+    if (faces.length === 0) throw new WxError(40097, 'invalid args: pic_item_list is empty')
+    for (const f of faces) {
+      str(f, 'background_pic_url')
+      str(f, 'default_gifting_msg')
+    }
+    if (cats > 0) {
+      const idx = num(t, 'category_index')
+      if (idx < 0 || idx >= cats) throw new WxError(40097, 'invalid args: category_index out of range')
+    }
   }
 }
 
+/** §7.6's control_info: the merchant's and the system's control of every shelf under the AppID. */
+function controlInfo(p: Platform): Body {
+  const biz = (down: boolean) => (down ? 'E_PAGE_CONTROL_BIZ' : 'E_PAGE_CONTROL_NORMAL')
+  return {
+    biz_control_type: biz(p.s.maintainAll),
+    system_biz_control_type: 'E_PAGE_CONTROL_NORMAL',
+    list: Object.entries(p.s.pages).map(([pageId, page]) => ({ page_id: pageId, page_control_type: biz(page.maintain === true), system_page_control_type: 'E_PAGE_CONTROL_NORMAL' })),
+  }
+}
+
+/** An order as §9.1 shows it, with "IsChatRoom" (CamelCase, as the document writes it). */
 function orderView(o: EmuOrder): Body {
   const { status, is_chat_room, ...rest } = o
   void status
-  void is_chat_room
-  return rest
+  return { ...rest, IsChatRoom: is_chat_room }
 }
 
 export const giftCardApi: Record<string, Endpoint> = {
@@ -80,16 +106,18 @@ export const giftCardApi: Record<string, Endpoint> = {
         page.maintain = b.maintain
       }
       p.touch()
-      return {}
+      return { control_info: controlInfo(p) }
     },
   },
   'card/giftcard/pay/whitelist/add': {
     method: 'POST',
     handler: (p, b) => {
-      const mchid = str(b, 'mchid')
-      p.s.payWhitelist[mchid] = 'PENDING'
+      // §8.1.1: `"sub_mch_id": "1900015421"//微信支付子商户号`.
+      const sub = str(b, 'sub_mch_id')
+      if (!/^\d+$/.test(sub)) throw new WxError(40097, 'invalid args: sub_mch_id must be a merchant number')
+      p.s.payWhitelist[sub] = 'PENDING'
       p.touch()
-      return { url: `https://pay.weixin.qq.com/index.php/public/giftcard/confirm?mchid=${mchid}&appid=${p.o.saAppid}` }
+      return { url: `https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0&sub_mch_id=${sub}` }
     },
   },
   'card/giftcard/pay/submch/bind': {
@@ -97,7 +125,9 @@ export const giftCardApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const sub = str(b, 'sub_mch_id')
       if (!(sub in p.s.payWhitelist)) throw new WxError(40097, 'invalid args: sub_mch_id is not on the gift-card pay whitelist')
-      p.s.submch[sub] = str(b, 'wxa_appid')
+      const appid = str(b, 'wxa_appid')
+      if (!/^wx[0-9a-f]{16}$/.test(appid)) throw new WxError(40013, 'invalid appid')
+      p.s.submch[sub] = appid
       p.touch()
       return {}
     },
@@ -107,7 +137,10 @@ export const giftCardApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const page = str(b, 'page_id')
       if (!p.s.pages[page]) throw new WxError(40097, 'invalid args: page_id')
-      p.s.wxa[page] = str(b, 'wxa_appid')
+      const appid = str(b, 'wxa_appid')
+      // An appid is wx and 16 hex digits; anything else names no Mini Program (WeChat: 40013 invalid appid).
+      if (!/^wx[0-9a-f]{16}$/.test(appid)) throw new WxError(40013, 'invalid appid')
+      p.s.wxa[page] = appid
       p.touch()
       return {}
     },
@@ -141,7 +174,10 @@ export const giftCardApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const o = p.s.orders[str(b, 'order_id')]
       if (!o) throw new WxError(40097, 'invalid args: order_id')
-      if (o.status === 'REFUND') throw new WxError(40097, 'invalid args: the order is already refunded')
+      // §12.2.1 documents no errcode for refunding an order twice; the reading taken is that the
+      // refund is a state (the order is refunded, its cards gone), so a repeat changes nothing and
+      // answers ok, as WeChat's other set-state APIs do.
+      if (o.status === 'REFUND') return {}
       o.status = 'REFUND'
       // The cards leave the bag.
       for (const item of o.card_list) {

@@ -21,12 +21,18 @@ export const invoiceApi: Record<string, Endpoint> = {
         }
         case 'get_pay_mch':
           return { paymch_info: p.s.invoice.paymch ?? {} }
-        case 'set_auth_field':
-          p.s.invoice.authField = obj(b, 'auth_field')
+        case 'set_auth_field': {
+          // §12.2.2.3: auth_field holds user_field and biz_field, both marked "yes".
+          const field = obj(b, 'auth_field')
+          obj(field, 'user_field')
+          obj(field, 'biz_field')
+          p.s.invoice.authField = field
           p.touch()
           return {}
+        }
         case 'get_auth_field':
-          return { ...(p.s.invoice.authField ?? { user_field: {}, biz_field: {} }) }
+          // §12.2.2.3: `{"errcode": 0, "errmsg": "ok", "auth_field": {"user_field": …, "biz_field": …}}`.
+          return { auth_field: p.s.invoice.authField ?? { user_field: {}, biz_field: {} } }
         default:
           throw new WxError(40097, 'invalid args: action must be set_pay_mch, get_pay_mch, set_auth_field or get_auth_field')
       }
@@ -62,7 +68,9 @@ export const payGiftCardApi: Record<string, Endpoint> = {
         if (Object.values(p.s.payGiftRules).some((r) => ((r.base_info as Body).mchid_list as string[]).includes(m))) throw new WxError(72004, `mchid ${m} is already used by another rule; delete it first`)
       }
       const ruleId = randomBytes(8).toString('hex')
-      p.s.payGiftRules[ruleId] = { ...rule, rule_id: ruleId, effective: num(base, 'end_time') > p.now() }
+      // member-card-management §8.4.2: a rule reads back with base_info.status, create_time, update_time.
+      const stamped = { ...base, status: 'RULE_STATUS_OK', create_time: p.now(), update_time: p.now() }
+      p.s.payGiftRules[ruleId] = { ...rule, base_info: stamped, rule_id: ruleId, effective: num(base, 'end_time') > p.now() }
       p.touch()
       return { rule_id: ruleId, succ_mchid_list: mchids, fail_mchid_list: [] }
     },
@@ -137,6 +145,7 @@ export const cardPayApi: Record<string, Endpoint> = {
       p.s.coins.free -= fromFree
       p.s.coins.pay -= price - fromFree
       order.status = 'ORDER_STATUS_SUCC'
+      Object.assign(order, { pay_finish_time: p.now(), free_coin_count: String(fromFree), pay_coin_count: String(price - fromFree), desc: '兑换库存' })
       const card = cardOf(p, order.card_id as string)
       card.quantity += order.quantity as number
       card.totalQuantity += order.quantity as number
@@ -151,9 +160,12 @@ export const cardPayApi: Record<string, Endpoint> = {
       const orderId = randomBytes(12).toString('hex')
       // Paying the QR code is outside the emulator; the recharge is credited at once.
       p.s.coins.pay += coins
-      p.s.coins.orders[orderId] = { order_id: orderId, status: 'ORDER_STATUS_SUCC', order_type: 'ORDER_TYPE_WXPAY', pay_coin: coins, create_time: p.now() }
+      p.s.coins.orders[orderId] = { order_id: orderId, status: 'ORDER_STATUS_SUCC', order_type: 'ORDER_TYPE_WXPAY', create_time: p.now(), pay_finish_time: p.now(), desc: '微信支付充值', free_coin_count: '0', pay_coin_count: String(coins) }
       p.touch()
-      return { order_id: orderId, qrcode_url: `weixin://wxpay/bizpayurl?pr=${orderId}` }
+      const qrcodeUrl = `weixin://wxpay/bizpayurl?pr=${orderId}`
+      // qrcode_buffer is the QR code picture, base64; the emulator has no QR encoder, so it carries the
+      // URL's bytes instead (the field is there, as documented; nothing scans it here).
+      return { order_id: orderId, qrcode_url: qrcodeUrl, qrcode_buffer: Buffer.from(qrcodeUrl).toString('base64') }
     },
   },
   'card/pay/getorder': {
@@ -161,7 +173,7 @@ export const cardPayApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const o = p.s.coins.orders[str(b, 'order_id')]
       if (!o) throw new WxError(40097, 'invalid args: order_id')
-      return { order_info: o }
+      return { order_info: coinOrderView(o) }
     },
   },
   'card/pay/getorderlist': {
@@ -169,9 +181,18 @@ export const cardPayApi: Record<string, Endpoint> = {
     handler: (p, b) => {
       const all = Object.values(p.s.coins.orders)
       const offset = num(b, 'offset')
-      return { order_list: all.slice(offset, offset + num(b, 'count')), total_num: all.length }
+      return { order_list: all.slice(offset, offset + num(b, 'count')).map(coinOrderView), total_num: all.length }
     },
   },
+}
+
+/** A coin order as friend-coupons.zh.txt's getorder shows it (counts as strings, as its example does). */
+function coinOrderView(o: Body): Body {
+  return {
+    order_id: o.order_id, status: o.status, create_time: o.create_time, pay_finish_time: o.pay_finish_time ?? 0, desc: o.desc ?? '',
+    free_coin_count: o.free_coin_count ?? '0', pay_coin_count: o.pay_coin_count ?? '0', refund_free_coin_count: '0', refund_pay_coin_count: '0',
+    openid: o.openid ?? '', order_type: o.order_type,
+  }
 }
 
 function dateRange(b: Body): { begin: string; end: string } {

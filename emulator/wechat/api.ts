@@ -1,7 +1,8 @@
 // The api.weixin.qq.com surface: route table, token check, faults, stats. Each family registers its
 // endpoints in api-*.ts; handlers throw WxError for WeChat's errcodes.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readBody, sendJson } from '../http'
+import { readBytes, sendJson } from '../http'
+import { parseMultipart } from './cdn'
 import { WxError, type Platform } from './platform'
 
 export type Body = Record<string, unknown>
@@ -11,6 +12,8 @@ export interface Endpoint {
   method: 'GET' | 'POST'
   /** false for the credential endpoints themselves */
   auth?: boolean
+  /** the body is multipart/form-data (media uploads): the handler gets its parts by field name */
+  multipart?: boolean
   handler: ApiHandler
 }
 
@@ -70,8 +73,10 @@ export async function handleApi(p: Platform, endpoints: Record<string, Endpoint>
   try {
     if (ep.method !== req.method) throw new WxError(ep.method === 'POST' ? 43002 : 43001, `require ${ep.method} method`)
     if (ep.auth !== false) p.checkToken(url.searchParams.get('access_token'))
-    const text = req.method === 'POST' ? await readBody(req) : ''
+    const raw = req.method === 'POST' ? await readBytes(req, ep.multipart ? 2 * 1024 * 1024 : undefined) : Buffer.alloc(0)
+    const text = ep.multipart ? '' : raw.toString('utf8')
     let body: Body = {}
+    if (ep.multipart) body = Object.fromEntries(parseMultipart(raw, String(req.headers['content-type'] ?? '')))
     if (text.trim()) {
       try {
         body = JSON.parse(text) as Body
@@ -80,6 +85,7 @@ export async function handleApi(p: Platform, endpoints: Record<string, Endpoint>
       }
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WxError(47001, 'data format error: the body must be a JSON object')
     }
+    if (p.isRetired(path, body)) throw new WxError(45103, 'This API has been unsupported')
     if (fault?.errcode !== undefined) throw new WxError(fault.errcode, fault.errcode === -1 ? 'system error' : `injected fault ${fault.errcode}`)
     reply = { errcode: 0, errmsg: 'ok', ...(await ep.handler(p, body, url.searchParams)) }
   } catch (err) {

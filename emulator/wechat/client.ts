@@ -136,6 +136,7 @@ function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuC
     p.putCode(next)
   } else {
     c.status = 'DELETE'
+    c.giftedAway = true
     delete c.gifting
     next.code = p.newCode()
     p.putCode(next)
@@ -220,6 +221,31 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: req.subMchId, prepayId, tradeType: 'JSAPI', payment: { appId: p.o.mpAppid, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign } }
 }
 
+/**
+ * Cloud Pay refund: the paid order's money goes back, at most its total over all refunds. Idempotent on
+ * outRefundNo, as WeChat Pay is: a repeated refund number answers the first refund again.
+ */
+export function cloudPayRefund(p: Platform, req: Record<string, unknown>): Record<string, unknown> {
+  const outTradeNo = String(req.outTradeNo ?? '')
+  const outRefundNo = String(req.outRefundNo ?? '')
+  const refundFee = Number(req.refundFee)
+  if (!/^[A-Za-z0-9_\-|*@]{1,64}$/.test(outRefundNo)) throw new WxError(-1, 'cloudPay.refund:fail outRefundNo must be 1-64 characters of letters, digits, _-|*@')
+  const order = Object.values(p.s.prepay).find((v) => v.outTradeNo === outTradeNo)
+  if (!order || !order.paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no paid order with that outTradeNo' }
+  const refunds = (order.refunds ??= {})
+  const earlier = refunds[outRefundNo]
+  if (earlier !== undefined) {
+    if (earlier !== refundFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'PARAM_ERROR', errCodeDes: 'outRefundNo was used with another refundFee' }
+  } else {
+    if (Number(req.totalFee) !== order.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'PARAM_ERROR', errCodeDes: 'totalFee does not match the order' }
+    const done = Object.values(refunds).reduce((a, b) => a + b, 0)
+    if (!Number.isInteger(refundFee) || refundFee <= 0 || done + refundFee > order.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'INVALID_REQUEST', errCodeDes: 'refundFee exceeds what is left to refund' }
+    refunds[outRefundNo] = refundFee
+    p.touch()
+  }
+  return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', outTradeNo, outRefundNo, refundId: `50000${outRefundNo}`.slice(0, 32), refundFee, totalFee: order.totalFee }
+}
+
 export async function requestPayment(p: Platform, b: Body, callFunction: (name: string, event: Body) => Promise<unknown>): Promise<Body> {
   const u = user(p, b.user)
   const payment = (b.payment ?? {}) as Body
@@ -262,6 +288,8 @@ export function giftcardBuy(p: Platform, b: Body): Body {
   const onShelf = new Set(((page.theme_list ?? []) as Body[]).flatMap((t) => ((t.item_list ?? []) as Body[]).map((i) => String(i.card_id))))
   const items = asList(b, 'items')
   const forSelf = b.forSelf === true
+  // §7.2: "support_buy_for_self … if filled in true support, default to false".
+  if (forSelf && page.support_buy_for_self !== true) throw new ClientError('buy:fail this shelf does not support buying for yourself (support_buy_for_self is not true)')
   const now = p.now()
   const orderId = randomBytes(14).toString('base64url').slice(0, 18)
   const cards: EmuOrder['card_list'] = []
@@ -277,7 +305,9 @@ export function giftcardBuy(p: Platform, b: Body): Body {
     card.quantity--
     const code = p.newCode()
     const price = Number((baseInfo(card).giftcard_info as Body | undefined)?.price ?? 0)
-    p.putCode({ card_id: card.card_id, code, status: forSelf ? 'NORMAL' : 'GIFTING', openid: buyer.saOpenid, balance: Number(card.body.init_balance ?? price), bonus: 0, receivedAt: now, orderId, outerStr: String(b.outerStr ?? '') })
+    // The face the buyer chose is the card's background (§9.1 "Background chart chosen by the user").
+    const face = typeof it.backgroundPicUrl === 'string' && it.backgroundPicUrl ? { backgroundPicUrl: it.backgroundPicUrl } : {}
+    p.putCode({ card_id: card.card_id, code, status: forSelf ? 'NORMAL' : 'GIFTING', openid: buyer.saOpenid, balance: Number(card.body.init_balance ?? price), bonus: 0, receivedAt: now, orderId, outerStr: String(b.outerStr ?? ''), ...face })
     cards.push({ card_id: card.card_id, price, code, default_gifting_msg: String(it.message ?? ''), background_pic_url: String(it.backgroundPicUrl ?? ''), outer_img_id: String(it.outerImgId ?? ''), accepter_openid: forSelf ? buyer.saOpenid : '' })
   }
   const order: EmuOrder = {
@@ -316,12 +346,35 @@ export function giftcardAccept(p: Platform, b: Body): Body {
     }
   }
   p.touch()
+  // §10.3 describes giftcard_user_accept as the event of a friend accepting: the document pushes no
+  // user_get_card here (the merchant reads the accepter from card/giftcard/order/get).
   p.push('giftcard_user_accept', { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: String(order.is_chat_room) }, to.saOpenid)
-  for (const item of order.card_list) {
-    p.cube(item.card_id, 'receive')
-    p.push('user_get_card', { CardId: item.card_id, IsGiveByFriend: '1', UserCardCode: item.code, FriendUserName: order.open_id, OuterId: '0', OldUserCardCode: '', OuterStr: order.outer_str, IsRestoreMemberCard: '0', UnionId: to.unionid }, to.saOpenid)
-  }
+  for (const item of order.card_list) p.cube(item.card_id, 'receive')
   return { order: { ...order } }
+}
+
+/**
+ * The shelf's cell jump protocol (gift-card-api §7.2 note 3, §14.2): "the jump brings in order_id and
+ * openid in the GET parameter" — https://mp.weixin.qq.com becomes
+ * https://mp.weixin.qq.com/?order_id=Z2y2rY4UxUZYitvVGA&openid=oAAAAAKe1ri5AAaAiB50-Ak6Vs1w. The
+ * parameters join the url's query (before any #fragment); openid is the user's Service Account openid.
+ */
+export function cellJumpUrl(cellUrl: string, orderId: string, openid: string): string {
+  const u = new URL(cellUrl)
+  u.searchParams.set('order_id', orderId)
+  u.searchParams.set('openid', openid)
+  return u.toString()
+}
+
+export function giftcardCellJump(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const order = p.s.orders[String(b.orderId ?? '')]
+  if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid)) throw new ClientError('cell:fail no such order of this user')
+  const cell = b.cell === 2 ? 'cell_2' : 'cell_1'
+  const page = p.s.pages[order.page_id]
+  const url = (page?.[cell] as Body | undefined)?.url
+  if (typeof url !== 'string') throw new ClientError(`cell:fail the shelf has no ${cell}`)
+  return { url: cellJumpUrl(url, order.order_id, u.saOpenid), title: String((page![cell] as Body).title ?? '') }
 }
 
 /** The buyer authorizes an invoice for a hosted-shelf order: the data getauthdata returns, and user_authorize_invoice. */
@@ -331,8 +384,16 @@ export function authorizeInvoice(p: Platform, b: Body): Body {
   if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid)) throw new ClientError('authorizeInvoice:fail no such order of this user')
   if (!p.s.invoice.paymch) throw new ClientError('authorizeInvoice:fail the merchant has not set its invoice platform (set_pay_mch)')
   const title = String(b.title ?? u.name)
-  p.s.invoice.authData[order.order_id] = { invoice_status: 'auth success', auth_time: p.now(), user_auth_info: { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? '') } } }
+  // §12.2.2.5: a personal title fills user_field, a unit title (biz: true) biz_field; each carries the
+  // merchant's custom fields (set_auth_field's custom_field keys) with what the buyer wrote (custom).
+  const given = (b.custom ?? {}) as Record<string, unknown>
+  const fieldsOf = (side: 'user_field' | 'biz_field') => (((p.s.invoice.authField?.[side] as Body | undefined)?.custom_field ?? []) as Body[]).map((f) => ({ key: String(f.key), value: String(given[String(f.key)] ?? '') }))
+  const info = b.biz === true
+    ? { biz_field: { title, tax_no: String(b.taxNo ?? ''), addr: String(b.addr ?? ''), phone: String(b.phone ?? ''), bank_type: String(b.bankType ?? ''), bank_no: String(b.bankNo ?? ''), custom_field: fieldsOf('biz_field') } }
+    : { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? ''), custom_field: fieldsOf('user_field') } }
+  p.s.invoice.authData[order.order_id] = { invoice_status: 'auth success', auth_time: p.now(), user_auth_info: info }
   p.touch()
-  p.push('user_authorize_invoice', { SuccOrderId: order.order_id, FailOrderId: '', AppId: String((p.s.invoice.paymch as Body).s_pappid ?? ''), Source: 'web' }, u.saOpenid)
+  // §12.2.2.4: "AppId — AppId for Service Account to receive event push" (not the invoice platform's s_pappid).
+  p.push('user_authorize_invoice', { SuccOrderId: order.order_id, FailOrderId: '', AppId: p.o.saAppid, Source: 'web' }, u.saOpenid)
   return { errMsg: 'authorizeInvoice:ok' }
 }

@@ -5,12 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readJson, sendJson, serve, type Route } from '../http'
 import { handleApi, type Endpoint } from './api'
+import { demoFacesRoute } from './demo-faces'
 import { basicsApi } from './api-basics'
 import { cardApi } from './api-card'
 import { codeApi } from './api-code'
 import { giftCardApi } from './api-giftcard'
+import { mediaApi } from './api-media'
 import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi } from './api-more'
-import { acceptGift, addCard, authorizeInvoice, bag, ClientError, deleteCard, gift, giftcardAccept, giftcardBuy, openCard, requestPayment, unifiedOrder } from './client'
+import { Cdn, CDN_PATH } from './cdn'
+import { acceptGift, addCard, authorizeInvoice, bag, ClientError, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
@@ -61,19 +64,28 @@ export interface WechatEmulator {
   users: Users
   platform: Platform
   connectCloud(c: CloudConnection): void
-  cloudPay: { unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>> }
+  cloudPay: {
+    unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
+    refund(req: Record<string, unknown>): Promise<Record<string, unknown>>
+  }
   stop(): Promise<void>
 }
 
-const ENDPOINTS: Record<string, Endpoint> = { ...basicsApi, ...cardApi, ...codeApi, ...giftCardApi, ...invoiceApi, ...payGiftCardApi, ...cardPayApi, ...datacubeApi }
+const ENDPOINTS: Record<string, Endpoint> = { ...basicsApi, ...mediaApi, ...cardApi, ...codeApi, ...giftCardApi, ...invoiceApi, ...payGiftCardApi, ...cardPayApi, ...datacubeApi }
 
 export function emulatedPaths(): string[] {
   return Object.keys(ENDPOINTS)
 }
 
+/** The HTTP method of each emulated API path. */
+export function emulatedMethods(): Record<string, 'GET' | 'POST'> {
+  return Object.fromEntries(Object.entries(ENDPOINTS).map(([path, ep]) => [path, ep.method]))
+}
+
 export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<WechatEmulator> {
   const file = StateFile.load(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : null)
   const p = new Platform(file, { ...opts, push: { ...opts.push, url: opts.push.url ?? '' } })
+  p.cdn = new Cdn(opts.dataDir ? join(opts.dataDir, 'wxemu', 'cdn') : null)
   const users = new Users(p)
   let cloud: CloudConnection | undefined
 
@@ -90,6 +102,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
   }
 
   const routes: Route[] = [
+    demoFacesRoute,
     { method: 'POST', pattern: /^\/__emu\/users$/, handler: async (req, res) => sendJson(res, 200, users.ensure((await readJson(req)).name as string)) },
     { method: 'GET', pattern: /^\/__emu\/users$/, handler: (_q, res) => sendJson(res, 200, { users: users.all() }) },
     { method: 'GET', pattern: /^\/__emu\/bag\/([^/]+)$/, handler: (_q, res, _u, [name]) => client(() => bag(p, name!))(_q, res) },
@@ -109,6 +122,31 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     },
     { method: 'POST', pattern: /^\/__emu\/giftcard\/buy$/, handler: client((b) => giftcardBuy(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/giftcard\/accept$/, handler: client((b) => giftcardAccept(p, b)) },
+    // The buyer taps a shelf cell (refund, invoice) on the order page: the URL WeChat opens (§14.2).
+    { method: 'POST', pattern: /^\/__emu\/giftcard\/cell$/, handler: client((b) => giftcardCellJump(p, b)) },
+    {
+      method: 'GET',
+      pattern: CDN_PATH,
+      handler: (_q, res, _u, [hash, ext]) => {
+        const bytes = p.cdn.get(`${hash}.${ext}`)
+        if (!bytes) throw new HttpError(404, 'no such picture on the emulated CDN')
+        res.writeHead(200, { 'content-type': ext === 'png' ? 'image/png' : 'image/jpeg', 'content-length': bytes.length, 'cache-control': 'public, max-age=31536000' })
+        res.end(bytes)
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/__emu\/retired$/,
+      handler: async (req, res) => {
+        const apis = (await readJson(req)).apis
+        if (!Array.isArray(apis) || !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || /^card\/create:[A-Z_]+$/.test(a)))) {
+          throw new HttpError(400, 'apis must list emulated API paths (card/pay/activate) or card/create:<card_type>')
+        }
+        p.retired = new Set(apis as string[])
+        sendJson(res, 200, { apis: [...p.retired] })
+      },
+    },
+    { method: 'GET', pattern: /^\/__emu\/retired$/, handler: (_q, res) => sendJson(res, 200, { apis: [...p.retired] }) },
     {
       method: 'GET',
       pattern: /^\/__emu\/pushes$/,
@@ -117,6 +155,18 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         const pushes = p.s.pushes.filter((x) => !status || x.status === status)
         sendJson(res, 200, { pushes: pushes.map((x) => ({ id: x.id, event: x.event, status: x.status, attempts: x.attempts.length, lastReply: x.attempts.at(-1)?.reply ?? null, log: x.attempts, xml: x.xml })) })
       },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/__emu\/payments$/,
+      // Cloud Pay as the merchant's WeChat Pay account sees it: every order with what was paid and refunded.
+      handler: (_q, res) =>
+        sendJson(res, 200, {
+          payments: Object.values(p.s.prepay).map((o) => ({
+            outTradeNo: o.outTradeNo, totalFee: o.totalFee, paid: o.paid, transactionId: o.transactionId ?? null,
+            refunded: Object.values(o.refunds ?? {}).reduce((a, b) => a + b, 0), refunds: o.refunds ?? {},
+          })),
+        }),
     },
     { method: 'GET', pattern: /^\/__emu\/stats$/, handler: (_q, res) => sendJson(res, 200, p.stats) },
     {
@@ -172,6 +222,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     return handleApi(p, ENDPOINTS, req, res, url)
   })
   const port = await listen(server, opts.port)
+  p.cdn.baseUrl = `http://127.0.0.1:${port}`
   p.start()
   return {
     url: `http://127.0.0.1:${port}`,
@@ -182,7 +233,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       cloud = c
       if (!opts.push.url) p.o.push.url = c.pushUrl
     },
-    cloudPay: { unifiedOrder: async (req, caller) => unifiedOrder(p, req, caller) },
+    cloudPay: { unifiedOrder: async (req, caller) => unifiedOrder(p, req, caller), refund: async (req) => cloudPayRefund(p, req) },
     async stop() {
       p.stop()
       await close(server)

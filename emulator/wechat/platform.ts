@@ -2,6 +2,7 @@
 // 24-hour gift and order timeouts), faults, statistics and event pushes. API families (api-*.ts) and
 // the client side (client.ts) act on it.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { Cdn } from './cdn'
 import { sha1Sorted, wxDecrypt, wxEncrypt } from './crypto'
 import type { EmuCode, EmuPush, EmuState, EmuUser, StateFile } from './state'
 
@@ -38,6 +39,12 @@ export interface PlatformOptions {
   quotas: { token: number; ticket: number }
   /** seconds either side of now a cardExt timestamp may be */
   cardExtWindowSeconds: number
+  /**
+   * APIs WeChat has retired, answered with errcode 45103 "This API has been unsupported": an API path
+   * (card/pay/activate), or card/create:<card_type> for a card type that can no longer be created
+   * (since 2021 new ordinary coupons cannot be).
+   */
+  retiredApis?: string[]
 }
 
 export interface Fault {
@@ -57,6 +64,9 @@ export const MARK_SECONDS = 300
 const codeKey = (cardId: string, code: string) => `${cardId}|${code}`
 
 export class Platform {
+  /** the emulated image CDN behind cgi-bin/media/uploadimg */
+  cdn: Cdn = new Cdn(null)
+  retired: Set<string>
   readonly stats = { calls: {} as Record<string, number>, tokenFetches: 0, ticketFetches: 0 }
   faults: Fault[] = []
   private readonly codeKeyBytes: Buffer
@@ -66,6 +76,14 @@ export class Platform {
   constructor(readonly file: StateFile, readonly o: PlatformOptions) {
     // The key that makes encrypt_code opaque; derived from the secret so codes survive restarts.
     this.codeKeyBytes = createHash('sha256').update(`encrypt_code\0${o.saSecret}`).digest()
+    this.retired = new Set(o.retiredApis ?? [])
+  }
+
+  /** Whether WeChat answers this call with 45103 (see PlatformOptions.retiredApis). */
+  isRetired(path: string, body: Record<string, unknown>): boolean {
+    if (this.retired.has(path)) return true
+    const type = (body.card as { card_type?: unknown } | undefined)?.card_type
+    return path === 'card/create' && typeof type === 'string' && this.retired.has(`card/create:${type}`)
   }
 
   get s(): EmuState {
@@ -142,9 +160,17 @@ export class Platform {
     if (t.replacedAt !== undefined && now - t.replacedAt > TOKEN_OVERLAP) throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
   }
 
+  /**
+   * The wx_card api_ticket: "valid for 7200 s, and repeated requests remain unchanged within 7200 s"
+   * (card-getting-started §5, gift-card-api §5.2). A request while a ticket lives answers that ticket
+   * with its remaining lifetime; every request still counts against the daily quota.
+   */
   issueTicket(): { ticket: string; expires_in: number } {
     this.quotaFor('ticket')
     this.stats.ticketFetches++
+    const now = this.now()
+    const live = Object.entries(this.s.tickets).filter(([, t]) => t.expiresAt > now).sort((a, b) => b[1].expiresAt - a[1].expiresAt)[0]
+    if (live) return { ticket: live[0], expires_in: live[1].expiresAt - now }
     const ticket = randomBytes(32).toString('base64url')
     this.s.tickets[ticket] = { expiresAt: this.now() + TOKEN_TTL }
     this.touch()
@@ -166,7 +192,8 @@ export class Platform {
   /** A code by its value alone (card_id is optional in several code APIs). */
   findCode(code: string, cardId?: string): EmuCode {
     const c = cardId ? this.code(cardId, code) : Object.values(this.s.codes).find((x) => x.code === code)
-    if (!c) throw new WxError(40056, 'invalid serial code')
+    // card-api-guide: code未被添加或被转赠领取的情况则统一报错:invalid serial code
+    if (!c || c.giftedAway) throw new WxError(40056, 'invalid serial code')
     return c
   }
 

@@ -39,7 +39,11 @@ export interface EmuCode {
   outerStr?: string
   receivedAt: number
   gifting?: { to: string; since: number }
+  /** the code was given to a friend, who received it under a new code: WeChat no longer knows it */
+  giftedAway?: boolean
   mark?: { openid: string; until: number }
+  /** the openid that consumed a friend coupon online */
+  consumedBy?: string
   backgroundPicUrl?: string
   recordBalance?: string
   orderId?: string
@@ -99,16 +103,33 @@ export interface EmuState {
   cube: Record<string, Record<string, { view: number; receive: number; verify: number; given: number; expire: number }>>
   pushes: EmuPush[]
   /** Cloud Pay prepay orders */
-  prepay: Record<string, { outTradeNo: string; totalFee: number; functionName: string; envId: string; subMchId: string; body: string; openid?: string; paid: boolean; transactionId?: string }>
+  prepay: Record<string, { outTradeNo: string; totalFee: number; functionName: string; envId: string; subMchId: string; body: string; openid?: string; paid: boolean; transactionId?: string; refunds?: Record<string, number> }>
   seq: number
 }
 
+/**
+ * A map keyed by ids from requests (card_id, code, order_id…) has no prototype, so an id such as
+ * `__proto__` is an ordinary missing key, never Object.prototype.
+ */
+function dict<T>(from: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, from)
+}
+
+const MAPS = ['users', 'tokens', 'tickets', 'quota', 'cards', 'codes', 'nonces', 'pages', 'payWhitelist', 'submch', 'wxa', 'orders', 'payGiftRules', 'cube', 'prepay'] as const
+
+function withDicts(s: EmuState): EmuState {
+  for (const k of MAPS) (s as unknown as Record<string, unknown>)[k] = dict(s[k] as Record<string, unknown>)
+  s.invoice.authData = dict(s.invoice.authData)
+  s.coins.orders = dict(s.coins.orders)
+  return s
+}
+
 export function emptyState(): EmuState {
-  return {
+  return withDicts({
     version: 2, users: {}, clockOffset: 0, tokens: {}, tickets: {}, quota: {}, cards: {}, codes: {}, nonces: {},
     whitelist: { openid: [], username: [] }, pages: {}, maintainAll: false, payWhitelist: {}, submch: {}, wxa: {}, orders: {},
     invoice: { authData: {} }, payGiftRules: {}, coins: { activated: false, free: 0, pay: 0, orders: {} }, cube: {}, pushes: [], prepay: {}, seq: 0,
-  }
+  })
 }
 
 export class StateFile {
@@ -120,7 +141,7 @@ export class StateFile {
     if (file && existsSync(file)) {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<EmuState>
       if (parsed.version !== 2) throw new Error(`${file}: emulator state version ${String(parsed.version)} is not 2; start with --fresh`)
-      return new StateFile(file, { ...emptyState(), ...parsed } as EmuState)
+      return new StateFile(file, withDicts({ ...emptyState(), ...parsed } as EmuState))
     }
     return new StateFile(file, emptyState())
   }

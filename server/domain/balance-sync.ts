@@ -10,6 +10,7 @@ import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { formatFen } from './money'
 import type { UserCardDoc } from './user-cards'
+import { log } from '../log'
 
 export const SYNC_LEASE_MS = 30_000
 /** How long one holder of the lease keeps bringing WeChat up to date before letting go. */
@@ -56,12 +57,16 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
       while (Date.now() < chaseUntil) {
         const cur = await store.get<UserCardDoc>(Collections.userCards, id)
         if (!cur || cur.syncedVersion >= cur.version) break
-        if (cur.status === 'DELETE' || cur.status === 'UNAVAILABLE') {
+        if (cur.status === 'DELETE' || cur.status === 'UNAVAILABLE' || cur.status === 'GIFTED') {
           // WeChat no longer shows this code; nothing to tell it.
           await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false })
           continue
         }
-        const res = await wx.memberCard.generalCardUpdateUser({ card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)) })
+        // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
+        const res = await wx.memberCard.generalCardUpdateUser({
+          card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)),
+          ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
+        })
         if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
         // Clear `dirty` only if nothing changed meanwhile; otherwise record progress and go round.
         if (!(await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false }))) {
@@ -77,7 +82,7 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
         }
       }
     } catch (err) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message }))
+      log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
       return 'failed'
     } finally {
       await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, { syncLeaseUntil: 0 })

@@ -1,22 +1,21 @@
 // Getting cards into WeChat's card bag and knowing whose they are.
-// - signCardExt signs only the cards a caller's paid order entitles them to (and not yet added).
-// - recordAdded decrypts the codes wx.addCard returned, claims one entitlement per code, and records
-//   (mpOpenid, card_id, code); the user_get_card push records (saOpenid, card_id, code): together they
-//   join the two openids (card-events.ts).
-// - Each new card is funded once: its first ledger entry (issue) and its balance in WeChat.
+// - signCardExt signs only the cards a caller's paid order entitles them to (READY entitlements), each
+//   cardExt carrying its entitlement id as outer_str.
+// - recordAdded decrypts the codes wx.addCard returned and redeems the entitlement each was signed for
+//   (entitlements.ts); the user_get_card push does the same from its OuterStr, whichever comes first.
+//   Together they join the two openids: (mpOpenid, card_id, code) and (saOpenid, card_id, code).
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import type { Store } from '../store/port'
+import { DuplicateIdError, type Store } from '../store/port'
 import { buildCardExt } from '../wechat/card-ext'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { giftCardDef, type GiftCardDoc } from './gift-cards'
+import { redeemEntitlement, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
-import { post } from './ledger'
-import type { EntitlementDoc, OrderDoc } from './orders'
-import { withConflictRetry } from './retry'
+import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
+import { log } from '../log'
 
 export interface Caller {
   mpOpenid: string
@@ -33,94 +32,103 @@ async function decryptCode(wx: WechatClient, encrypted: string, field: string): 
   }
 }
 
-/** The card was funded meanwhile (e.g. by a friend's transfer): no issue entry for it. */
-class AlreadyFunded extends Error {}
-
 export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string) {
   const order = await store.get<OrderDoc>(Collections.orders, orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
-  const ready = await store.find<EntitlementDoc>(Collections.entitlements, { orderId, status: 'READY' }, { limit: 10 })
-  if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag`)
+  // A card given to a friend (giftId) is theirs to add once claimed, or the sender's again once returned.
+  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid)
+  if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
   // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
+  // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
   const apiTicket = await wx.cardTicket.get()
-  return { cardList: ready.map((e) => ({ cardId: e.cardId, cardExt: buildCardExt({ apiTicket, cardId: e.cardId, outerStr: orderId }).cardExt })) }
+  return { cardList: ready.map((e) => ({ cardId: e.cardId, cardExt: buildCardExt({ apiTicket, cardId: e.cardId, outerStr: e._id }).cardExt })) }
 }
 
-function cardFields(def: GiftCardDoc, order?: OrderDoc): Partial<UserCardDoc> {
-  return { title: def.title, beginTime: def.beginTime, endTime: def.endTime, backgroundPicUrl: order?.backgroundPicUrl ?? def.backgroundPicUrl }
-}
-
-/** Creates the card record or completes it with the Mini Program side; refuses a card that is someone else's. */
-async function claimForCaller(store: Store, caller: Caller, cardId: string, code: string, fields: Partial<UserCardDoc>): Promise<UserCardDoc> {
-  const id = userCardId(cardId, code)
-  return withConflictRetry(() =>
-    store.transaction(async (tx) => {
-      const cur = await tx.get<UserCardDoc>(Collections.userCards, id)
-      if (!cur) {
-        // Just added to the card bag, so NORMAL as of now: no need to ask WeChat before the first spend.
-        const doc = newUserCard(cardId, code, { ...fields, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}), checkedAt: Date.now() })
-        await tx.insert(Collections.userCards, doc)
-        return doc
-      }
-      if (cur.mpOpenid && cur.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} with that code belongs to someone else`)
-      const patch: Partial<UserCardDoc> = { mpOpenid: caller.mpOpenid, updatedAt: Date.now() }
-      for (const [k, v] of Object.entries(fields)) if (v !== undefined && !(cur as unknown as Record<string, unknown>)[k]) (patch as Record<string, unknown>)[k] = v
-      await tx.update(Collections.userCards, id, patch)
-      return { ...cur, ...patch }
-    }),
-  )
-}
-
-/** The card's first ledger entry and its balance in WeChat, once, for a card bought new. */
-export async function ensureFunded(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}): Promise<void> {
-  const card = await store.get<UserCardDoc>(Collections.userCards, id)
-  if (!card || card.funded || card.status === 'DELETE') return
-  const def = await store.get<GiftCardDoc>(Collections.giftCards, card.cardId)
-  if (!def) return
-  await post(store, {
-    card: id, kind: 'issue', amount: def.initBalance, entryId: `issue:${id}`, orderId: card.orderId, description: 'card issued',
-    guard: (c) => {
-      if (c.funded) throw new AlreadyFunded()
-    },
-    cardPatch: () => ({ funded: true }),
-  }).catch((err) => {
-    if (!(err instanceof AlreadyFunded)) throw err
-  })
-  await syncCard(store, wx, id, sync)
-}
-
-export async function recordAdded(store: Store, wx: WechatClient, caller: Caller, list: { cardId: string; code: string; isSuccess: boolean }[], sync: SyncOptions = {}): Promise<{ cards: CardView[] }> {
-  await learnMpUnion(store, caller.mpOpenid, caller.unionid)
-  const out: CardView[] = []
-  for (const item of list.filter((x) => x.isSuccess)) {
-    const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
-    const id = userCardId(item.cardId, code)
-    const existing = await store.get<UserCardDoc>(Collections.userCards, id)
-    if (existing?.mpOpenid === caller.mpOpenid) {
-      out.push(toCardView(existing))
-      continue
-    }
-    if (existing?.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)
-    // The code must be one the caller was entitled to add: claim one READY entitlement for this card.
-    const ready = await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' }, { limit: 10 })
-    let claimed: EntitlementDoc | undefined
-    for (const e of ready) {
-      if (await store.updateIf(Collections.entitlements, e._id, { status: 'READY' }, { status: 'ADDED', code })) {
-        claimed = e
-        break
-      }
-    }
-    if (!claimed) throw new AppError(ErrCode.FORBIDDEN, `no paid order of yours entitles you to card ${item.cardId}`)
-    const def = await giftCardDef(store, item.cardId)
-    const order = await store.get<OrderDoc>(Collections.orders, claimed.orderId)
-    const card = await claimForCaller(store, caller, item.cardId, code, { ...cardFields(def, order ?? undefined), orderId: claimed.orderId })
-    if (card.saOpenid) await learnIdentity(store, card.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
-    await ensureFunded(store, wx, id, sync)
-    out.push(toCardView((await store.get<UserCardDoc>(Collections.userCards, id))!))
+/** The entitlement a cardExt was signed for, if the client handed the cardExt back as wx.addCard returned it. */
+function entitlementHint(cardExt: string | undefined): string | undefined {
+  if (!cardExt) return undefined
+  try {
+    const outer = (JSON.parse(cardExt) as { outer_str?: unknown }).outer_str
+    return typeof outer === 'string' && ENTITLEMENT_ID.test(outer) ? outer : undefined
+  } catch {
+    return undefined
   }
-  return { cards: out }
+}
+
+export interface AddedItem {
+  cardId: string
+  /** the encrypted code wx.addCard returned */
+  code: string
+  isSuccess: boolean
+  cardExt?: string
+}
+
+/** A card added for an entitlement that another card already consumed: worthless, so WeChat is told to void it. */
+export async function voidExtraCard(store: Store, wx: WechatClient, cardId: string, code: string, holder: Holder): Promise<void> {
+  const id = userCardId(cardId, code)
+  try {
+    await store.insert(Collections.userCards, newUserCard(cardId, code, { ...holder, status: 'UNAVAILABLE', checkedAt: Date.now() }))
+  } catch (err) {
+    if (!(err instanceof DuplicateIdError)) throw err
+    await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
+  }
+  await wx.code.unavailable({ card_id: cardId, code, reason: '重复领取' }).catch((err) => {
+    log('warn', { msg: 'could not void an extra card', card: cardId, code, error: (err as Error).message })
+  })
+}
+
+async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions): Promise<CardView> {
+  const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
+  const id = userCardId(item.cardId, code)
+  const existing = await store.get<UserCardDoc>(Collections.userCards, id)
+  if (existing?.mpOpenid && existing.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)
+  if (existing?.funded) {
+    if (existing.saOpenid) await learnIdentity(store, existing.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+    return toCardView(existing)
+  }
+  const holder: Holder = { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+  // The entitlement the cardExt was signed for; without the cardExt, any READY one of the caller's for this card.
+  const hint = entitlementHint(item.cardExt)
+  const candidates = hint
+    ? [hint]
+    : (await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' }, { limit: 100 })).map((e) => e._id)
+  for (const entId of candidates) {
+    const ent = await store.get<EntitlementDoc>(Collections.entitlements, entId)
+    if (!ent || ent.mpOpenid !== caller.mpOpenid) continue
+    const r = await redeemEntitlement(store, entId, item.cardId, code, holder)
+    if (r.outcome === 'funded') {
+      if (r.card.saOpenid) await learnIdentity(store, r.card.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+      await syncCard(store, wx, id, sync)
+      return toCardView((await store.get<UserCardDoc>(Collections.userCards, id)) ?? r.card)
+    }
+    if (r.outcome === 'code-funded') return toCardView(r.card)
+    if (hint) {
+      // The cardExt's entitlement is consumed by another code, or its order was refunded.
+      await voidExtraCard(store, wx, item.cardId, code, holder)
+      throw new AppError(ErrCode.CONFLICT, r.outcome === 'spent' ? `the card for ${entId} is already in the card bag; this extra copy was voided` : `order ${ent.orderId} was refunded; the card was voided`)
+    }
+  }
+  throw new AppError(ErrCode.FORBIDDEN, `no paid order of yours entitles you to card ${item.cardId}`)
+}
+
+export async function recordAdded(store: Store, wx: WechatClient, caller: Caller, list: AddedItem[], sync: SyncOptions = {}): Promise<{ cards: CardView[] }> {
+  await learnMpUnion(store, caller.mpOpenid, caller.unionid)
+  const cards = await Promise.all(list.filter((x) => x.isSuccess).map((item) => recordOne(store, wx, caller, item, sync)))
+  return { cards }
+}
+
+/** Paid cards of the caller's that are not in the card bag yet (a cancelled add sheet, a closed page). */
+export async function pendingOf(store: Store, mpOpenid: string) {
+  const ready = (await store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid, status: 'READY' }, { limit: 100 })).filter((e) => !e.giftId)
+  const byOrder = new Map<string, EntitlementDoc[]>()
+  for (const e of ready) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e])
+  const orders = await Promise.all([...byOrder.keys()].map((id) => store.get<OrderDoc>(Collections.orders, id)))
+  return orders
+    // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
+    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
+    .map((o) => ({ orderId: o._id, cardId: o.cardId, title: o.title ?? '', price: o.unitPrice ?? o.totalFee, count: byOrder.get(o._id)!.length, ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}) }))
 }
 
 /**

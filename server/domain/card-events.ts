@@ -1,23 +1,30 @@
 // What WeChat's card events do to our records. Each handler is idempotent and order-independent:
-// - user_get_card: records (saOpenid, card_id, code) and joins it to the Mini Program openid, by an
-//   earlier join or by unionid; from a friend (IsGiveByFriend=1) the balance moves from the old code to
-//   the friend's code and the old code is retired (DELETE is final: no later event revives it).
+// - user_get_card: a card added for a Mini Program purchase carries its entitlement as OuterStr and is
+//   funded from it (entitlements.ts), exactly once, whether this push or recordAdded comes first; any
+//   other card is recorded with its holder and no value. From a friend (IsGiveByFriend=1) the balance
+//   moves from the old code to the friend's code — only once WeChat confirms the old code left its
+//   holder as a gift — and the old code becomes GIFTED.
 // - user_gifting_card: GIFTING while a gift is pending; back to NORMAL when it returns (IsReturnBack=1).
 // - user_del_card → DELETE; user_consume_card → CONSUMED; card_pass_check / card_not_pass_check →
 //   the definition's review status.
+// Final states (DELETE, GIFTED) are never left because of a late or reordered event.
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
+import { WxApiError } from '../wechat/errors'
 import type { CardEvent, CardEventOf } from '../wechat/events'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { ensureFunded } from './card-bag'
+import { voidExtraCard } from './card-bag'
+import { redeemEntitlement, type Holder } from './entitlements'
 import type { GiftCardDoc } from './gift-cards'
 import { learnIdentity, mpOpenidOf } from './identities'
 import { transfer } from './ledger'
+import { maskCode } from './mask'
+import { ENTITLEMENT_ID } from './orders'
 import { withConflictRetry } from './retry'
 import { newUserCard, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 
-async function upsertHolder(store: Store, cardId: string, code: string, holder: { saOpenid: string; unionid?: string; mpOpenid?: string }, copyFrom?: UserCardDoc): Promise<UserCardDoc> {
+async function upsertHolder(store: Store, cardId: string, code: string, holder: Holder & { saOpenid: string }, copyFrom?: UserCardDoc): Promise<UserCardDoc> {
   const id = userCardId(cardId, code)
   const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
   return withConflictRetry(() =>
@@ -34,6 +41,7 @@ async function upsertHolder(store: Store, cardId: string, code: string, holder: 
           beginTime: copyFrom?.beginTime ?? def?.beginTime ?? 0,
           endTime: copyFrom?.endTime ?? def?.endTime ?? 0,
           ...(copyFrom?.orderId ? { orderId: copyFrom.orderId } : {}),
+          ...(copyFrom?.message ? { message: copyFrom.message } : {}),
           ...((copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl) ? { backgroundPicUrl: copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl } : {}),
         })
         await tx.insert(Collections.userCards, doc)
@@ -48,10 +56,52 @@ async function upsertHolder(store: Store, cardId: string, code: string, holder: 
   )
 }
 
-async function setStatus(store: Store, id: string, status: UserCardStatus, unlessIn: UserCardStatus[] = ['DELETE']): Promise<void> {
+async function setStatus(store: Store, id: string, status: UserCardStatus, onlyFrom?: UserCardStatus[]): Promise<void> {
   const cur = await store.get<UserCardDoc>(Collections.userCards, id)
-  if (!cur || unlessIn.includes(cur.status)) return
-  await store.updateIf(Collections.userCards, id, { status: cur.status }, { status, updatedAt: Date.now() })
+  if (!cur || cur.status === status) return
+  if (onlyFrom ? !onlyFrom.includes(cur.status) : cur.status === 'DELETE' || cur.status === 'GIFTED') return
+  await store.updateIf(Collections.userCards, id, { status: cur.status }, { status, checkedAt: Date.now(), updatedAt: Date.now() })
+}
+
+/**
+ * Did the old code really leave its holder as a gift to this person? Our record says so (GIFTING,
+ * GIFTED), or WeChat does: a received gift's old code answers 40056 "invalid serial code"
+ * (card-api-guide: 被转赠领取的情况则统一报错), and a custom code now belongs to the friend.
+ */
+async function giftConfirmed(wx: WechatClient, old: UserCardDoc, friendSaOpenid: string, newCode: string): Promise<boolean> {
+  if (old.status === 'GIFTING' || old.status === 'GIFTED') return true
+  try {
+    const res = await wx.code.get({ card_id: old.cardId, code: old.code })
+    if (old.code === newCode) return res.openid === friendSaOpenid
+    return res.user_card_status === 'GIFTING'
+  } catch (err) {
+    if (err instanceof WxApiError && err.errcode === 40056) return true
+    throw err
+  }
+}
+
+class GiftNotConfirmed extends Error {}
+
+async function onGiftReceived(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, holder: Holder & { saOpenid: string }, sync: SyncOptions): Promise<void> {
+  const cardId = ev.CardId ?? ''
+  const code = ev.UserCardCode ?? ''
+  const oldId = userCardId(cardId, ev.OldUserCardCode!)
+  const old = await store.get<UserCardDoc>(Collections.userCards, oldId)
+  if (old && !(await giftConfirmed(wx, old, holder.saOpenid, code))) {
+    // Kept unprocessed (and retried by the cron) rather than moving value on an unconfirmed claim.
+    throw new GiftNotConfirmed(`gift of ${cardId} ${maskCode(old.code)} is not confirmed by WeChat`)
+  }
+  const card = await upsertHolder(store, cardId, code, holder, old ?? undefined)
+  if (card.mpOpenid) await learnIdentity(store, holder.saOpenid, { mpOpenid: card.mpOpenid, unionid: holder.unionid })
+  if (!old) return
+  if (oldId !== card._id) {
+    // The friend's new code takes the balance; the giver's code is GIFTED (final).
+    await transfer(store, oldId, card._id, card._id)
+    await syncCard(store, wx, card._id, sync)
+  } else {
+    // A custom code moves as it is: same record, new holder (the giver's mapping no longer applies).
+    await store.update(Collections.userCards, card._id, { saOpenid: holder.saOpenid, mpOpenid: holder.mpOpenid ?? '', unionid: holder.unionid ?? '', status: 'NORMAL', checkedAt: Date.now() })
+  }
 }
 
 async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<void> {
@@ -60,22 +110,27 @@ async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'us
   const saOpenid = ev.FromUserName
   const unionid = ev.UnionId || undefined
   const mpOpenid = await mpOpenidOf(store, saOpenid, unionid)
-  const fromFriend = ev.IsGiveByFriend === 1 && !!ev.OldUserCardCode
-  const oldId = fromFriend ? userCardId(cardId, ev.OldUserCardCode!) : undefined
-  const old = oldId ? await store.get<UserCardDoc>(Collections.userCards, oldId) : null
-  const card = await upsertHolder(store, cardId, code, { saOpenid, unionid, mpOpenid }, old ?? undefined)
-  if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
-  if (fromFriend && oldId !== card._id) {
-    // The friend's new code takes the balance; the giver's code is retired.
-    await transfer(store, oldId!, card._id, card._id)
-    await store.update(Collections.userCards, oldId!, { status: 'DELETE', updatedAt: Date.now() })
-    await syncCard(store, wx, card._id, sync)
-  } else if (fromFriend) {
-    // A custom code moves as it is: same record, new holder (the giver's mapping no longer applies).
-    await store.update(Collections.userCards, card._id, { saOpenid, ...(mpOpenid ? { mpOpenid } : { mpOpenid: '' }), status: 'NORMAL' })
-  } else {
-    await ensureFunded(store, wx, card._id, sync)
+  const holder = { saOpenid, ...(unionid ? { unionid } : {}), ...(mpOpenid ? { mpOpenid } : {}) }
+  if (ev.IsGiveByFriend === 1 && ev.OldUserCardCode) return onGiftReceived(store, wx, ev, holder, sync)
+  const outer = ev.OuterStr ?? ''
+  if (ENTITLEMENT_ID.test(outer)) {
+    const r = await redeemEntitlement(store, outer, cardId, code, holder)
+    if (r.outcome === 'funded') {
+      // Funded by recordAdded first: this push completes the record with the Service Account side, and
+      // the two openids are joined on the code. (Funded by this push, the Mini Program side is only the
+      // buyer's as the entitlement says, which is no proof of who holds it: no join then.)
+      if (!r.fresh) {
+        const card = await upsertHolder(store, cardId, code, holder)
+        if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
+      }
+      await syncCard(store, wx, r.card._id, sync)
+      return
+    }
+    // Signed by us, but its entitlement is consumed by another code or refunded: a card with no value.
+    if (r.outcome === 'spent' || r.outcome === 'void') return voidExtraCard(store, wx, cardId, code, holder)
   }
+  const card = await upsertHolder(store, cardId, code, holder)
+  if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
 }
 
 /** Applies one card event; safe to call again for the same event. */
@@ -85,12 +140,12 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
       return onUserGetCard(store, wx, ev, sync)
     case 'user_gifting_card': {
       const id = userCardId(ev.CardId ?? '', ev.UserCardCode ?? '')
-      return setStatus(store, id, ev.IsReturnBack === 1 ? 'NORMAL' : 'GIFTING', ['DELETE'])
+      return ev.IsReturnBack === 1 ? setStatus(store, id, 'NORMAL', ['GIFTING']) : setStatus(store, id, 'GIFTING', ['NORMAL'])
     }
     case 'user_del_card':
-      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', [])
+      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT', 'CONSUMED', 'EXPIRE', 'UNAVAILABLE'])
     case 'user_consume_card':
-      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'CONSUMED', ['DELETE'])
+      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'CONSUMED')
     case 'card_pass_check':
     case 'card_not_pass_check':
       await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: ev.Event === 'card_pass_check' ? 'APPROVED' : 'REJECTED', updatedAt: Date.now() })

@@ -8,9 +8,8 @@ import { Collections } from '../store/collections'
 import { DuplicateIdError, where, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import type { SyncOptions } from './balance-sync'
-import type { LedgerEntryDoc } from './ledger'
-import type { OrderDoc, PaymentGateway } from './orders'
-import { reverse, spend } from './spending'
+import { cloudPayRefusal, type OrderDoc, type PaymentGateway } from './orders'
+import { creditBackLeg, spend } from './spending'
 import { cardOf } from './user-cards'
 
 /** How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S). */
@@ -55,17 +54,24 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
   }
   const spent = leg!.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg!.cardId, code: leg!.code, amount: leg!.amount, orderId: leg!.orderId, description: input.description }, sync) : { balance: card.balance }
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  if (order.status !== 'CREATED') {
+    // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
+    // debit existed, so credit it back here (once: the reversal has its own key).
+    await reverseLeg(store, wx, order, sync)
+    throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
+  }
   const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee })
-  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) {
+  const refused = cloudPayRefusal(res, true)
+  if (refused) {
     await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
-    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${String(res.errCodeDes ?? res.returnMsg ?? 'unknown')}; the gift card was credited back`)
+    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${refused}; the gift card was credited back`)
   }
   return { orderId, payment: res.payment as Record<string, unknown>, balance: spent.balance, rest: order.totalFee }
 }
 
 async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
-  if (!order.cardLeg || !(await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${order.cardLeg.orderId}`))) return undefined
-  return (await reverse(store, wx, order.mpOpenid, order.cardLeg.orderId, sync)).balance
+  if (!order.cardLeg) return undefined
+  return (await creditBackLeg(store, wx, order.cardLeg.orderId, sync))?.balance
 }
 
 /** The customer cancelled (or WeChat Pay failed): the checkout is cancelled and the card credited back once. */

@@ -6,7 +6,7 @@ import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import type { SyncOptions } from './balance-sync'
 import { applyCardEvent } from './card-events'
-import { onInvoiceAuthorized, recordShelfOrder, setShelfOrderState } from './merchant'
+import { onInvoiceAuthorized, recordShelfOrder, setShelfOrderState, settleShelfGift } from './merchant'
 import type { StoredEvent } from './push-receiver'
 
 export const MAX_EVENT_ATTEMPTS = 20
@@ -21,11 +21,12 @@ export async function processEvent(store: Store, wx: WechatClient, stored: Store
           break
         case 'giftcard_send_to_friend':
           await recordShelfOrder(store, wx, ev.OrderId ?? '')
-          await setShelfOrderState(store, ev.OrderId ?? '', ev.IsReturnBack ? 'RETURNED' : 'SENDING', { isChatRoom: !!ev.IsChatRoom })
+          if (ev.IsReturnBack) await settleShelfGift(store, wx, ev.OrderId ?? '', true)
+          else await setShelfOrderState(store, ev.OrderId ?? '', 'SENDING', { isChatRoom: !!ev.IsChatRoom })
           break
         case 'giftcard_user_accept':
           await recordShelfOrder(store, wx, ev.OrderId ?? '')
-          await setShelfOrderState(store, ev.OrderId ?? '', 'ACCEPTED')
+          await settleShelfGift(store, wx, ev.OrderId ?? '', false)
           break
         case 'user_authorize_invoice':
           if (ev.SuccOrderId) await onInvoiceAuthorized(store, wx, ev.SuccOrderId)

@@ -3,6 +3,7 @@
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
+import { cardsOnLiveShelves, notSaleableReason } from './sales'
 
 export interface GiftCardDoc extends StoredDoc {
   /** WeChat card_id; also the _id */
@@ -16,6 +17,13 @@ export interface GiftCardDoc extends StoredDoc {
   /** faces the buyer may choose (from the shelf's pic_item_list) */
   faces: string[]
   defaultMessage: string
+  /** the shelf theme it is sold under */
+  theme?: string
+  brandName?: string
+  /** base_info.notice: how to use it, as the card bag shows it */
+  notice?: string
+  description?: string
+  servicePhone?: string
   onSale: boolean
   reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
   beginTime: number
@@ -31,11 +39,16 @@ export interface ShopItem {
   backgroundPicUrl?: string
   faces: string[]
   defaultMessage: string
+  theme?: string
 }
 
-export async function listOnSale(store: Store): Promise<ShopItem[]> {
-  const docs = await store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 })
-  return docs.map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
+/** The shop: cards on a live shelf and valid long enough to sell (sales.ts). */
+export async function listOnSale(store: Store, nowMs = Date.now()): Promise<ShopItem[]> {
+  const [docs, live] = await Promise.all([
+    store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 }),
+    cardsOnLiveShelves(store),
+  ])
+  return docs.filter((d) => !notSaleableReason(d, live, nowMs)).map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.theme ? { theme: d.theme } : {}), ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
 }
 
 export async function giftCardDef(store: Store, cardId: string): Promise<GiftCardDoc> {

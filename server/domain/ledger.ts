@@ -101,7 +101,7 @@ export function post(store: Store, p: Posting): Promise<Posted> {
   return withConflictRetry(() => store.transaction((tx) => postIn(tx, p, Date.now())))
 }
 
-/** Moves a whole balance from one card to another (gifting: the friend's new code), once. */
+/** Moves a whole balance from one card to another (gifting: the friend's new code), once; the old card becomes GIFTED. */
 export function transfer(store: Store, from: string, to: string, key: string): Promise<{ amount: number }> {
   return withConflictRetry(() =>
     store.transaction(async (tx) => {
@@ -111,7 +111,8 @@ export function transfer(store: Store, from: string, to: string, key: string): P
       if (done) return { amount: -done.amount }
       const amount = src?.balance ?? 0
       const now = Date.now()
-      if (src) await postIn(tx, { card: from, kind: 'transfer_out', amount: -amount, entryId: outId, description: 'gifted to a friend' }, now)
+      // The giver's code is gone from WeChat (a gift received), so nothing is left to sync for it.
+      if (src) await postIn(tx, { card: from, kind: 'transfer_out', amount: -amount, entryId: outId, description: 'gifted to a friend', cardPatch: (c) => ({ status: 'GIFTED', giftedTo: to, syncedVersion: c.version + 1 }) }, now)
       await postIn(tx, { card: to, kind: 'transfer_in', amount, entryId: `transfer_in:${key}`, description: 'received as a gift', cardPatch: () => ({ funded: true }) }, now)
       return { amount }
     }),

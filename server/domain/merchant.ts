@@ -4,7 +4,7 @@
 import { loadConfig } from '../config'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import { DuplicateIdError, type Store, type StoredDoc } from '../store/port'
+import { DuplicateIdError, where, type Store, type StoredDoc } from '../store/port'
 import type { CardBody, CardCreateRequest } from '../wechat/card'
 import type { WechatClient } from '../wechat/client'
 import type { GiftCardOrder } from '../wechat/giftcard-order'
@@ -14,6 +14,8 @@ import type { GiftCardDoc } from './gift-cards'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { post } from './ledger'
 import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
+import { mpOpenidOf } from './identities'
+import { WxApiError } from '../wechat/errors'
 
 /** Only openids listed in MERCHANT_ADMIN_OPENIDS may run merchant operations. */
 export function assertMerchantAdmin(openid: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -25,8 +27,12 @@ export function assertMerchantAdmin(openid: string | undefined, env: NodeJS.Proc
 }
 
 export async function overview(store: Store) {
-  const [cards, shelves, orders] = await Promise.all([store.count(Collections.giftCards, {}), store.count(Collections.shelves, {}), store.count(Collections.shelfOrders, {})])
-  return { cards, shelves, orders }
+  // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.
+  const [cards, shelves, shelfOrders, mpOrders] = await Promise.all([
+    store.count(Collections.giftCards, {}), store.count(Collections.shelves, {}), store.count(Collections.shelfOrders, {}),
+    store.count(Collections.orders, { status: where.in(['PAID', 'ISSUED', 'REFUNDED', 'REFUND_NEEDED']) }),
+  ])
+  return { cards, shelves, orders: shelfOrders + mpOrders }
 }
 
 // ---------- gift cards ----------
@@ -43,6 +49,9 @@ export async function createGiftCard(store: Store, wx: WechatClient, req: CardCr
       _id: card_id, cardId: card_id, title: bi.title, price, initBalance: body.init_balance ?? price,
       ...(body.background_pic_url ? { backgroundPicUrl: body.background_pic_url } : {}),
       faces: [], defaultMessage: '', onSale: false, reviewStatus: 'PENDING',
+      // What the card detail page shows a holder: the card's own notes and service phone.
+      ...(bi.brand_name ? { brandName: bi.brand_name } : {}), ...(bi.notice ? { notice: bi.notice } : {}),
+      ...(bi.description ? { description: bi.description } : {}), ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
       beginTime: fixed ? bi.date_info.begin_timestamp ?? 0 : 0, endTime: fixed ? bi.date_info.end_timestamp ?? 0 : 0, createdAt: now, updatedAt: now,
     })
   }
@@ -73,7 +82,8 @@ async function putOnSale(store: Store, page: GiftCardPage): Promise<void> {
     const faces = (theme.pic_item_list ?? []).map((p) => p.background_pic_url)
     const message = theme.pic_item_list?.find((p) => p.default_gifting_msg)?.default_gifting_msg ?? ''
     for (const item of theme.item_list ?? []) {
-      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
+      // The theme's title is what the shop groups the card under (送给重要的人, 生日快乐, …).
+      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(theme.title ? { theme: theme.title } : {}), ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
     }
   }
 }
@@ -94,8 +104,10 @@ export async function createShelf(store: Store, wx: WechatClient, page: GiftCard
 export async function updateShelf(store: Store, wx: WechatClient, page: GiftCardPage & { page_id: string }) {
   const cur = await store.get<ShelfDoc>(Collections.shelves, page.page_id)
   if (!cur) throw new AppError(ErrCode.NOT_FOUND, `no shelf ${page.page_id}`)
-  await wx.giftCardPage.update(page)
+  // page/update takes the whole shelf (gift-card-api §7.4 marks address, cells… required), so the
+  // merchant's change is applied to the shelf we hold and all of it is sent.
   const next = { ...cur.page, ...page }
+  await wx.giftCardPage.update(next)
   await store.update(Collections.shelves, page.page_id, { page: next, updatedAt: Date.now() })
   await putOnSale(store, next)
   return { pageId: page.page_id, link: shelfLink(page.page_id) }
@@ -167,6 +179,11 @@ async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ reco
   return { recorded: true }
 }
 
+/**
+ * giftcard_user_accept (§10.3): the friend has accepted. WeChat pushes no user_get_card for it, so the
+ * accepter is read from card/giftcard/order/get (accepter_openid) and each card still waiting for its
+ * holder gets it.
+ */
 export async function setShelfOrderState(store: Store, orderId: string, state: string, extra: Record<string, unknown> = {}) {
   await store.update(Collections.shelfOrders, orderId, { state, ...extra, updatedAt: Date.now() })
 }
@@ -206,23 +223,64 @@ export async function getShelfOrder(store: Store, orderId: string) {
   return { order: o.order, state: o.state, invoice: o.invoice ?? null, cards: cards.filter(Boolean).map((c) => ({ cardId: c!.cardId, code: c!.code, status: c!.status, balance: c!.balance })) }
 }
 
-/** order/refund: the cards leave the ledger (a refund entry to zero) and every view (DELETE). */
-export async function refundShelfOrder(store: Store, wx: WechatClient, orderId: string) {
+/** WeChat removes a refunded order's cards from the card bag: true when none of them is there any more. */
+async function cardsGoneFromWechat(wx: WechatClient, order: GiftCardOrder): Promise<boolean> {
+  for (const c of order.card_list) {
+    try {
+      const res = await wx.code.get({ card_id: c.card_id, code: c.code })
+      if (res.user_card_status !== 'DELETE' && res.user_card_status !== 'UNAVAILABLE') return false
+    } catch (err) {
+      if (!(err instanceof WxApiError && err.errcode === 40056)) throw err
+    }
+  }
+  return true
+}
+
+/**
+ * order/refund: the cards leave the ledger (a refund entry to zero) and every view. Safe to retry
+ * after a lost reply: WeChat is asked first whether the order's cards are already gone (the document
+ * gives a second refund of one order no errcode to recognise it by).
+ */
+export async function refundShelfOrder(store: Store, wx: WechatClient, orderId: string, reason = 'order refunded') {
   const o = await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
   if (!o) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
-  if (o.state !== 'REFUNDED') await wx.giftCardOrder.refund(orderId)
+  if (o.state !== 'REFUNDED' && !(await cardsGoneFromWechat(wx, o.order))) {
+    try {
+      await wx.giftCardOrder.refund(orderId)
+    } catch (err) {
+      // A retry whose first attempt did reach WeChat: the cards are gone, so the refund happened.
+      if (!(await cardsGoneFromWechat(wx, o.order))) throw err
+    }
+  }
   for (const c of o.order.card_list) {
     const id = userCardId(c.card_id, c.code)
     if (!(await store.get(Collections.userCards, id))) continue
     // WeChat removes the refunded cards itself, so nothing is left to sync: the entry zeroes the
     // balance and the card leaves every view.
     await post(store, {
-      card: id, kind: 'refund', amount: (cur) => -cur.balance, entryId: `refund:${id}`, orderId, description: 'order refunded',
+      card: id, kind: 'refund', amount: (cur) => -cur.balance, entryId: `refund:${id}`, orderId, description: reason,
       cardPatch: (cur) => ({ status: 'DELETE', syncedVersion: cur.version + 1 }),
     })
   }
-  await setShelfOrderState(store, orderId, 'REFUNDED')
+  await setShelfOrderState(store, orderId, 'REFUNDED', { refundReason: reason })
   return { orderId, state: 'REFUNDED' }
+}
+
+/**
+ * A hosted-shelf gift changed hands: accepted (each card's accepter_openid holds it now) or returned
+ * after 24 hours unclaimed (back to the buyer). order/get says who holds each card.
+ */
+export async function settleShelfGift(store: Store, wx: WechatClient, orderId: string, returned: boolean) {
+  const { order } = await wx.giftCardOrder.get(orderId)
+  for (const c of order.card_list) {
+    const holder = returned ? order.open_id : c.accepter_openid || order.accepter_openid || ''
+    if (!holder) continue
+    const mpOpenid = await mpOpenidOf(store, holder)
+    // Only from GIFTING, the state a card is in while it is being sent: a card since spent, refunded or
+    // removed keeps that state whatever order the events come in.
+    await store.updateIf(Collections.userCards, userCardId(c.card_id, c.code), { status: 'GIFTING' }, { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() })
+  }
+  await setShelfOrderState(store, orderId, returned ? 'RETURNED' : 'ACCEPTED', { order })
 }
 
 // ---------- invoices ----------
@@ -235,7 +293,7 @@ export async function setInvoice(wx: WechatClient, input: { paymch?: { mchid: st
 
 export async function getInvoice(wx: WechatClient) {
   const [pay, auth] = await Promise.all([wx.invoice.getPayMch(), wx.invoice.getAuthField()])
-  return { paymch: pay.paymch_info, authField: { user_field: auth.user_field, biz_field: auth.biz_field } }
+  return { paymch: pay.paymch_info, authField: { user_field: auth.auth_field?.user_field, biz_field: auth.auth_field?.biz_field } }
 }
 
 /** user_authorize_invoice: fetch what the buyer authorized and keep it on the order. */

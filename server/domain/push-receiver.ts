@@ -1,9 +1,9 @@
 // Receives WeChat's pushes at the Service Account's server URL.
 // - `signature` (token, timestamp, nonce) is checked in every mode; in compat and safe mode, an
 //   encrypted body also needs a valid msg_signature and decrypts with the appid check. A timestamp
-//   more than 5 minutes off is refused (replays).
-// - WX_PUSH_MODE says what we accept: plain takes only plaintext bodies, safe only encrypted ones,
-//   compat either (WeChat's compatible mode sends both forms).
+//   more than 5 minutes off is refused, and a (timestamp, nonce) pair is accepted for one body only.
+// - WX_PUSH_MODE says what we accept: plain takes only plaintext bodies; safe and compat read only the
+//   encrypted part (compat mode's plaintext copy is not signed by msg_signature, so it is never trusted).
 // - The event is stored (keyed by its dedup key) before it is acknowledged; a repeat is acknowledged
 //   again without being stored twice. Processing happens from the stored record, so a crash after the
 //   store loses nothing.
@@ -12,6 +12,7 @@
 import type { ServerConfig } from '../config'
 import { Collections } from '../store/collections'
 import { DuplicateIdError, type Store } from '../store/port'
+import { checkReplay } from './push-nonces'
 import { ackFor, dedupKey, EventParseError, MAX_EVENT_BYTES, parseEvent, parseXmlFields, type PushedEvent } from '../wechat/events'
 import { PushCrypto, PushRejected } from '../wechat/push-crypto'
 
@@ -58,7 +59,9 @@ export function openPush(config: ServerConfig, req: PushRequest, opts: ReceiveOp
   if (Buffer.byteLength(req.body) > MAX_EVENT_BYTES) throw new PushRejected(`body over ${MAX_EVENT_BYTES} bytes`)
   const envelope = parseXmlFields(req.body)
   const encrypted = typeof envelope.Encrypt === 'string' && envelope.Encrypt !== ''
-  if (config.pushMode === 'safe' && !encrypted) throw new PushRejected('safe mode: the body is not encrypted')
+  // Compat mode sends the event twice in one body, in plaintext and encrypted; only the encrypted
+  // part is covered by msg_signature, so it is the only part read. A plaintext-only body is refused.
+  if (config.pushMode !== 'plain' && !encrypted) throw new PushRejected(`${config.pushMode} mode: the body is not encrypted`)
   if (config.pushMode === 'plain' && encrypted) throw new PushRejected('plain mode: an encrypted body was not expected (check WX_PUSH_MODE)')
   if (!encrypted) return req.body
   crypto.verifyMsg(req.query, envelope.Encrypt!)
@@ -83,6 +86,10 @@ export async function receivePush(store: Store, config: ServerConfig, req: PushR
     if (err instanceof EventParseError) return { status: 400, body: `rejected: ${err.message}` }
     throw err
   }
+  // Each signed (timestamp, nonce) is accepted once: a second body under a signature seen before is a
+  // replay. The same body again (WeChat repeating a delivery) is acknowledged as a repeat below.
+  const replay = await checkReplay(store, req, (opts.now ?? Date.now)())
+  if (replay) return { status: 401, body: `rejected: ${replay}` }
   const stored: StoredEvent = { _id: dedupKey(event), event, receivedAt: (opts.now ?? Date.now)(), processed: false, attempts: 0 }
   let fresh = true
   try {

@@ -1,4 +1,4 @@
-// Spending a gift card online, and reversing a spend. Never overspends (the debit is a transaction on
+// Spending a gift card online, and crediting a cancelled checkout's leg back. Never overspends (the debit is a transaction on
 // the card, retried on conflict), idempotent on orderId, and refused for cards that are not the
 // caller's, not NORMAL (confirmed with card/code/get check_consume when our record is stale), not yet
 // valid or expired.
@@ -70,17 +70,39 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   return { balance: entry.balanceAfter, entryId: entry._id }
 }
 
-export async function reverse(store: Store, wx: WechatClient, mpOpenid: string, orderId: string, sync: SyncOptions = {}) {
-  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${orderId}`)
-  if (!spent) throw new AppError(ErrCode.NOT_FOUND, `no spend for order ${orderId}`)
-  const card = await store.get<UserCardDoc>(Collections.userCards, spent.card)
-  if (!card || card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} was not paid with your card`)
-  const { entry } = await post(store, {
-    card: spent.card, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${orderId}`, orderId, description: `reversal of ${orderId}`,
-    guard: (c) => {
-      if (c.status === 'DELETE' || c.status === 'UNAVAILABLE') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}; the spend cannot be credited back to it`)
-    },
-  })
-  await syncCard(store, wx, spent.card, sync)
-  return { balance: entry.balanceAfter }
+/**
+ * Credits a checkout's gift-card leg back, once (entry `reversal:<leg orderId>`). Not a consumer
+ * action: only the server calls it, when a checkout is cancelled before its WeChat Pay leg is paid or
+ * expires unpaid (checkout.ts).
+ */
+export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: string, sync: SyncOptions = {}) {
+  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
+  if (!spent) return undefined
+  // The value goes back to where the card's value went: a card given away meanwhile passes it to the
+  // friend's code (giftedTo, set in the same transaction as the transfer). A card that is deleted or
+  // unavailable still takes it: the ledger keeps the value, where the merchant can see it, rather than lose it.
+  let target = spent.card
+  for (let hop = 0; ; hop++) {
+    try {
+      const { entry } = await post(store, {
+        card: target, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${legOrderId}`, orderId: legOrderId, description: 'checkout cancelled',
+        guard: (c) => {
+          if (c.giftedTo && hop < MAX_GIFT_HOPS) throw new MovedOn(c.giftedTo)
+        },
+      })
+      await syncCard(store, wx, entry.card, sync)
+      return { balance: entry.balanceAfter }
+    } catch (err) {
+      if (!(err instanceof MovedOn)) throw err
+      target = err.to
+    }
+  }
+}
+
+const MAX_GIFT_HOPS = 20
+
+class MovedOn extends Error {
+  constructor(readonly to: string) {
+    super(`the card's value moved to ${to}`)
+  }
 }

@@ -6,7 +6,11 @@ import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
 
-export type UserCardStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
+/**
+ * WeChat's user_card_status values, plus GIFTED: the code was given to a friend and received (WeChat
+ * then answers card/code/get with 40056 "invalid serial code"); its value moves to the friend's code.
+ */
+export type UserCardStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE' | 'GIFTED'
 
 export interface UserCardDoc extends StoredDoc {
   cardId: string
@@ -16,6 +20,18 @@ export interface UserCardDoc extends StoredDoc {
   unionid?: string
   /** the purchase it came from (Mini Program order or hosted-shelf order) */
   orderId?: string
+  /** the Mini Program entitlement that funded it */
+  entitlementId?: string
+  /** the buyer's blessing */
+  message?: string
+  /** a Cloud Pay refund of value that reached the card after its order was refunded, not yet confirmed (refunds.ts) */
+  refundPending?: boolean
+  pendingRefund?: { key: string; fee: number }
+  /** GIFTED: the friend's card that took this card's value */
+  giftedTo?: string
+  /** received as a gift (gifts.ts): its id and the name the giver signed with */
+  giftId?: string
+  giftFrom?: string
   title: string
   /** fen */
   balance: number
@@ -46,6 +62,10 @@ export interface CardView {
   beginTime: number
   endTime: number
   backgroundPicUrl?: string
+  /** the blessing that came with the card */
+  message?: string
+  /** the giver's name, for a card received as a gift */
+  giftFrom?: string
 }
 
 export const userCardId = (cardId: string, code: string) => `${cardId}:${code}`
@@ -57,9 +77,16 @@ export function newUserCard(cardId: string, code: string, fields: Partial<UserCa
   }
 }
 
+/** The status a person should see: a NORMAL card past its end date is expired, whatever WeChat was last told. */
+export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, nowSec = Math.floor(Date.now() / 1000)): UserCardStatus {
+  return doc.status === 'NORMAL' && doc.endTime && doc.endTime < nowSec ? 'EXPIRE' : doc.status
+}
+
 export function toCardView(doc: UserCardDoc): CardView {
-  const view: CardView = { cardId: doc.cardId, code: doc.code, title: doc.title, balance: doc.balance, status: doc.status, beginTime: doc.beginTime, endTime: doc.endTime }
+  const view: CardView = { cardId: doc.cardId, code: doc.code, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
+  if (doc.message) view.message = doc.message
+  if (doc.giftFrom) view.giftFrom = doc.giftFrom
   return view
 }
 
@@ -68,7 +95,7 @@ const LIST_LIMIT = 1000
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
   const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter((d) => d.status !== 'DELETE').map(toCardView)
+  return docs.filter((d) => d.status !== 'DELETE' && (d.funded || d.balance !== 0)).map(toCardView)
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */

@@ -4,11 +4,13 @@
 import { AppError, ErrCode } from '../errors'
 import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
+import { merchantAdvice } from '../wechat/advice'
 import { WxApiError, WxRuleError, WxTransportError } from '../wechat/errors'
 import { instanceWechat } from './wechat'
-import { asInput, type Input } from '../validate'
+import { asInput, assertNoProtoKeys, type Input } from '../validate'
 import { instanceStore } from './store'
 import { callerIdentity, type CallerIdentity } from './wx-cloud'
+import { log } from '../log'
 
 export interface ActionContext {
   caller: CallerIdentity
@@ -36,6 +38,7 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
     let action = '?'
     try {
       const input = asInput(event)
+      assertNoProtoKeys(input)
       if (typeof input.action !== 'string') throw new AppError(ErrCode.INVALID_ARGUMENT, 'action must be a string')
       action = input.action
       const run = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined
@@ -47,16 +50,19 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
     } catch (err) {
       if (err instanceof AppError) {
         if (err.errcode === ErrCode.FORBIDDEN || err.errcode === ErrCode.UNAUTHENTICATED) {
-          console.warn(JSON.stringify({ level: 'warn', fn, action, refused: err.message, caller: safeCaller() }))
+          log('warn', { fn, action, refused: err.message, caller: safeCaller() })
         }
         return { errcode: err.errcode, errmsg: err.message, ...err.extra }
       }
       if (err instanceof WxRuleError) return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: err.message }
       if (err instanceof WxApiError || err instanceof WxTransportError) {
-        console.warn(JSON.stringify({ level: 'warn', fn, action, wechat: err.message }))
-        return { errcode: ErrCode.UPSTREAM, errmsg: `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
+        log('warn', { fn, action, wechat: err.message })
+        // A retired API (45103), a missing permission or an IP off the whitelist (40164) is something
+        // only the merchant can fix: the message says what to do instead of WeChat's bare errmsg.
+        const advice = err instanceof WxApiError ? merchantAdvice(err.errcode, err.endpoint, err.errmsg) : undefined
+        return { errcode: ErrCode.UPSTREAM, errmsg: advice ?? `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
       }
-      console.error(JSON.stringify({ level: 'error', fn, action, error: (err as Error)?.stack ?? String(err) }))
+      log('error', { fn, action, error: (err as Error)?.stack ?? String(err) })
       return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }
     }
   }

@@ -45,6 +45,12 @@ export function cloudPayUnifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<
   return cloud.cloudPay.unifiedOrder(req)
 }
 
+/** Cloud Pay's refund (idempotent on outRefundNo). */
+export function cloudPayRefund(req: cloud.CloudPayRefund): Promise<Record<string, unknown>> {
+  ensureInit()
+  return cloud.cloudPay.refund(req)
+}
+
 /** The Cloud Development environment id the function runs in. */
 export function currentEnvId(): string {
   ensureInit()

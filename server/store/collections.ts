@@ -20,6 +20,10 @@ export const Collections = {
   mpUnion: 'mp_union',
   /** The cards each paid order entitles its buyer to add to the card bag. */
   entitlements: 'entitlements',
+  /** Paid cards given to a friend through a chat (gift function): PENDING → CLAIMED | RETURNED. */
+  gifts: 'gifts',
+  /** (timestamp, nonce) of every push accepted, so that a signature is never accepted for another body. */
+  pushNonces: 'push_nonces',
   /** The last outcome of each timer-driven upkeep run. */
   upkeepRuns: 'upkeep_runs',
 } as const

@@ -24,7 +24,8 @@ export class CardPayApi {
 
   async confirm(req: { card_id: string; order_id: string; quantity: number }) {
     new Rules('card/pay/confirm').int('quantity', req.quantity, 1, 100_000)
-    return this.t.call('card/pay/confirm', { body: req })
+    // As getpayprice: the document's example sends quantity as a string ("quantity": "1").
+    return this.t.call('card/pay/confirm', { body: { card_id: req.card_id, order_id: req.order_id, quantity: String(req.quantity) } })
   }
 
   async recharge(coinCount: number) {
@@ -42,6 +43,8 @@ export class CardPayApi {
     r.int('count', req.count, 1, 50)
     r.timestamp('begin_time', req.begin_time)
     r.timestamp('end_time', req.end_time)
-    return this.t.call<{ order_list: unknown[]; total_num: number }>('card/pay/getorderlist', { body: req, idempotent: true })
+    // The document's example sends the times as strings ("begin_time": "1440420538").
+    const body = { ...req, ...(req.begin_time !== undefined ? { begin_time: String(req.begin_time) } : {}), ...(req.end_time !== undefined ? { end_time: String(req.end_time) } : {}) }
+    return this.t.call<{ order_list: unknown[]; total_num: number }>('card/pay/getorderlist', { body, idempotent: true })
   }
 }

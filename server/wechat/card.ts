@@ -1,6 +1,6 @@
 // card/*: create, update, get, batchget, delete, modifystock, qrcode/create, testwhitelist/set,
 // user/getcardlist. Request bodies are the documents' JSON.
-import { CODE_TYPES, COLORS, DATE_TYPES, Rules } from './rules'
+import { CODE_TYPES, COLORS, DATE_TYPES, GIFT_CARD_CODE_TYPES, Rules } from './rules'
 import type { WxTransport } from './transport'
 
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'] as const
@@ -98,11 +98,16 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
   const b = body.base_info
   if (!b || typeof b !== 'object') r.fail(`card.${key}.base_info`, 'is required')
   const f = (name: string) => `card.${key}.base_info.${name}`
+  // Friend coupons: advanced_info.share_friends (friend-coupons.zh.txt lists share_friends among the
+  // Advanced_info fields and its example puts it there). WeChat composes their title from the
+  // thresholds ("标题自动拼为满xx减xx"), stock is bought with coins, and the document's own creation
+  // example has neither title, notice nor sku: those three are required of every other card only.
+  const friend = (body.advanced_info as { share_friends?: unknown } | undefined)?.share_friends === true
   // Gift cards and friend coupons show a 12-character notice; the other types 16.
-  const noticeMax = card.card_type === 'GENERAL_CARD' ? 12 : 16
-  r.chinese(f('title'), b.title, 9, true)
+  const noticeMax = card.card_type === 'GENERAL_CARD' || friend ? 12 : 16
+  r.chinese(f('title'), b.title, 9, !friend)
   r.chinese(f('brand_name'), b.brand_name, 12, true)
-  r.chinese(f('notice'), b.notice, noticeMax, true)
+  r.chinese(f('notice'), b.notice, noticeMax, !friend)
   r.chinese(f('description'), b.description, 1000, true)
   r.chinese(f('custom_url_name'), b.custom_url_name, 5)
   r.chinese(f('promotion_url_name'), b.promotion_url_name, 5)
@@ -122,13 +127,21 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
     r.int(f('date_info.fixed_term'), d.fixed_term, 0, 36500)
     r.int(f('date_info.fixed_begin_term'), d.fixed_begin_term, 0, 36500, false)
   }
-  if (!b.sku || typeof b.sku !== 'object') r.fail(f('sku'), 'is required')
-  r.int(f('sku.quantity'), b.sku.quantity, 0, 100_000_000)
+  if (!friend || b.sku !== undefined) {
+    if (!b.sku || typeof b.sku !== 'object') r.fail(f('sku'), 'is required')
+    r.int(f('sku.quantity'), b.sku.quantity, 0, 100_000_000)
+  }
   r.int(f('get_limit'), b.get_limit, 0, 100_000_000, false)
   if (card.card_type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     if (!b.giftcard_info || typeof b.giftcard_info !== 'object') r.fail(f('giftcard_info'), 'is required for a gift card')
     r.int(f('giftcard_info.price'), b.giftcard_info.price, 1, 100_000_000)
+    // §6.3 base_info: "max_give_friend_times Maximum number of times a gift card can be given yes".
     r.int(f('max_give_friend_times'), b.max_give_friend_times, 0, 100)
+    // §6.3 base_info: "get_limit For a maximum number of receipts per person, you must fill in 0. no":
+    // optional, and when given it must be 0 (a gift card is bought, not claimed per person).
+    if (b.get_limit !== undefined && b.get_limit !== 0) r.fail(f('get_limit'), 'must be 0 for a gift card ("you must fill in 0")')
+    // §6.3 lists five code types for gift cards; CODE_TYPE_NONE belongs to friend coupons only.
+    r.oneOf(f('code_type'), b.code_type, GIFT_CARD_CODE_TYPES)
     r.int(`card.${key}.init_balance`, body.init_balance, 0, 100_000_000, false)
     // "Developers can only fill in supply_balance and custom_field1..3 at most" three of them.
     const used = [body.supply_balance === true, !!body.custom_field1, !!body.custom_field2, !!body.custom_field3].filter(Boolean).length

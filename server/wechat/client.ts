@@ -11,6 +11,7 @@ import { GiftCardOrderApi } from './giftcard-order'
 import { GiftCardPageApi } from './giftcard-page'
 import { GiftCardPayApi } from './giftcard-pay'
 import { InvoiceApi } from './invoice'
+import { MediaApi } from './media'
 import { MemberCardApi } from './member-card'
 import { PayGiftCardApi } from './paygiftcard'
 import { WxTransport, type RetryPolicy } from './transport'
@@ -56,6 +57,7 @@ export function createWechatClient(o: WechatClientOptions) {
     payGiftCard: new PayGiftCardApi(t),
     cardPay: new CardPayApi(t),
     datacube: new DatacubeApi(t),
+    media: new MediaApi(t),
   }
 }
 

@@ -4,11 +4,22 @@ import type { WxTransport } from './transport'
 
 export type UserCardStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
 
+/**
+ * gift-card-api §11.4: besides the status, a gift card's code answers its balance, its code and the
+ * card number shown on its face (card.balance, card.code, card.card_number), the order it was bought
+ * in (order_id) and its face (background_pic_url): what reconciliation needs. Cards that are not gift
+ * cards may leave the gift-card fields out.
+ */
 export interface CodeGetReply {
   openid: string
   can_consume: boolean
   user_card_status: UserCardStatus
-  card: { card_id: string; begin_time: number; end_time: number }
+  card: { card_id: string; begin_time: number; end_time: number; balance?: number; bonus?: number; code?: string; card_number?: string }
+  order_id?: string
+  background_pic_url?: string
+  /** friend coupons (friend-coupons.zh.txt): who holds the mark, and how often they used this card_id */
+  mark_openid?: string
+  use_count?: number
 }
 
 export class CodeApi {

@@ -24,6 +24,8 @@ export interface GiftCardOrder {
   accepter_openid?: string
   card_list: GiftCardOrderCard[]
   outer_str?: string
+  /** gift-card-api §9.1: "IsChatRoom": true — whether the order's cards were sent to a group (CamelCase as in the document) */
+  IsChatRoom?: boolean
   [field: string]: unknown
 }
 

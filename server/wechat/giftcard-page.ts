@@ -30,32 +30,68 @@ export interface GiftCardPage {
   [field: string]: unknown
 }
 
-/** The documented rules of a shelf: themes with items and faces; category_index on every theme when categories exist. */
+export type PageControlType = 'E_PAGE_CONTROL_NORMAL' | 'E_PAGE_CONTROL_BIZ' | 'E_PAGE_CONTROL_SYSTEM' | string
+
+/** gift-card-api §7.6: what card/giftcard/maintain/set answers, the control state of every shelf. */
+export interface MaintainReply {
+  control_info: {
+    /** the merchant's control of all shelves under the AppID */
+    biz_control_type: PageControlType
+    /** the system's control of all shelves under the AppID */
+    system_biz_control_type: PageControlType
+    list: { page_id: string; page_control_type: PageControlType; system_page_control_type: PageControlType }[]
+  }
+}
+
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0
+
+/**
+ * The documented rules of a shelf (gift-card-api §7.2 page/add, §7.4 page/update; both tables mark
+ * the same fields "yes"): page_title, banner_pic_url, theme_list, address, service_phone,
+ * biz_description, cell_1 and cell_2 (each a title and a url: "Merchant custom links to carry out
+ * refunds, invoices, etc." — §12.2 makes a refund and an invoice entry a legal duty); each theme its
+ * theme_pic_url, title, title_color, items and faces; each face its background_pic_url and
+ * default_gifting_msg; category_index on every theme when categories exist.
+ *
+ * Not enforced: item_list's pic_url and desc are marked "yes" too, but the document's own example
+ * leaves them out and item title says "not filled in, default card name": WeChat fills them from the
+ * card, so the reading taken is that only card_id is required. page_title is absent from the §7.4
+ * table, so an update may leave it out.
+ */
 export function checkPage(page: GiftCardPage, r: Rules, needId = false): void {
   if (!page || typeof page !== 'object') r.fail('page', 'is required')
   if (needId && !page.page_id) r.fail('page.page_id', 'is required')
   if (!needId || page.page_title !== undefined) r.chinese('page.page_title', page.page_title, 9, true)
-  if (!needId && (typeof page.banner_pic_url !== 'string' || !page.banner_pic_url)) r.fail('page.banner_pic_url', 'is required')
-  if (!needId || page.theme_list !== undefined) {
-    r.count('page.theme_list', page.theme_list, 1, 100)
-    const cats = page.category_list?.length ?? 0
-    page.theme_list.forEach((t, i) => {
-      const f = (n: string) => `page.theme_list[${i}].${n}`
-      if (typeof t.theme_pic_url !== 'string' || !t.theme_pic_url) r.fail(f('theme_pic_url'), 'is required')
-      r.chinese(f('title'), t.title, 15, true)
-      r.count(f('item_list'), t.item_list, 1, 100)
-      t.item_list.forEach((it, j) => {
-        if (typeof it.card_id !== 'string' || !it.card_id) r.fail(f(`item_list[${j}].card_id`), 'is required')
-      })
-      r.count(f('pic_item_list'), t.pic_item_list, 1, 100)
-      t.pic_item_list.forEach((p, j) => {
-        if (typeof p.background_pic_url !== 'string' || !p.background_pic_url) r.fail(f(`pic_item_list[${j}].background_pic_url`), 'is required')
-      })
-      if (cats > 0) r.int(f('category_index'), t.category_index, 0, cats - 1)
-    })
-    const banners = page.theme_list.filter((t) => t.is_banner).length
-    if (banners > 1) r.fail('page.theme_list', 'may mark at most one theme is_banner')
+  if (!nonEmpty(page.banner_pic_url)) r.fail('page.banner_pic_url', 'is required')
+  for (const k of ['address', 'service_phone', 'biz_description'] as const) {
+    if (!nonEmpty(page[k])) r.fail(`page.${k}`, 'is required')
   }
+  for (const k of ['cell_1', 'cell_2'] as const) {
+    const cell = page[k]
+    if (!cell || typeof cell !== 'object') r.fail(`page.${k}`, 'is required (a title and a url, e.g. refunds and invoices)')
+    if (!nonEmpty(cell.title)) r.fail(`page.${k}.title`, 'is required')
+    if (!nonEmpty(cell.url) || !/^https?:\/\//.test(cell.url)) r.fail(`page.${k}.url`, 'must be an http(s) URL')
+  }
+  r.count('page.theme_list', page.theme_list, 1, 100)
+  const cats = page.category_list?.length ?? 0
+  page.theme_list.forEach((t, i) => {
+    const f = (n: string) => `page.theme_list[${i}].${n}`
+    if (!nonEmpty(t.theme_pic_url)) r.fail(f('theme_pic_url'), 'is required')
+    r.chinese(f('title'), t.title, 15, true)
+    if (!nonEmpty(t.title_color)) r.fail(f('title_color'), 'is required (a color value such as #FB966E)')
+    r.count(f('item_list'), t.item_list, 1, 100)
+    t.item_list.forEach((it, j) => {
+      if (!nonEmpty(it.card_id)) r.fail(f(`item_list[${j}].card_id`), 'is required')
+    })
+    r.count(f('pic_item_list'), t.pic_item_list, 1, 100)
+    t.pic_item_list.forEach((p, j) => {
+      if (!nonEmpty(p.background_pic_url)) r.fail(f(`pic_item_list[${j}].background_pic_url`), 'is required')
+      if (!nonEmpty(p.default_gifting_msg)) r.fail(f(`pic_item_list[${j}].default_gifting_msg`), 'is required')
+    })
+    if (cats > 0) r.int(f('category_index'), t.category_index, 0, cats - 1)
+  })
+  const banners = page.theme_list.filter((t) => t.is_banner).length
+  if (banners > 1) r.fail('page.theme_list', 'may mark at most one theme is_banner')
 }
 
 export class GiftCardPageApi {
@@ -70,6 +106,7 @@ export class GiftCardPageApi {
     return this.t.call<{ page: GiftCardPage }>('card/giftcard/page/get', { body: { page_id: pageId }, idempotent: true })
   }
 
+  /** Sends the whole shelf: §7.4 marks the same fields required as page/add. */
   async update(page: GiftCardPage & { page_id: string }) {
     checkPage(page, new Rules('card/giftcard/page/update'), true)
     return this.t.call('card/giftcard/page/update', { body: { page }, idempotent: true })
@@ -84,6 +121,6 @@ export class GiftCardPageApi {
     const r: Rules = new Rules('card/giftcard/maintain/set')
     if (!('all' in req) && !('page_id' in req && req.page_id)) r.fail('page_id', 'is required unless all is true')
     if (typeof req.maintain !== 'boolean') r.fail('maintain', 'must be true or false')
-    return this.t.call('card/giftcard/maintain/set', { body: req, idempotent: true })
+    return this.t.call<MaintainReply>('card/giftcard/maintain/set', { body: req, idempotent: true })
   }
 }

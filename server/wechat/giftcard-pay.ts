@@ -2,18 +2,25 @@
 import { Rules } from './rules'
 import type { WxTransport } from './transport'
 
+/** A WeChat Pay merchant number: digits. */
+const MCH_NUMBER = /^\d{6,20}$/
+
 export class GiftCardPayApi {
   constructor(private readonly t: WxTransport) {}
 
-  /** Returns the URL the merchant opens to confirm the gift-card payment feature. */
-  async whitelistAdd(mchid: string) {
-    if (!/^\d{6,20}$/.test(mchid ?? '')) new Rules('card/giftcard/pay/whitelist/add').fail('mchid', 'must be a merchant number (digits)')
-    return this.t.call<{ url: string }>('card/giftcard/pay/whitelist/add', { body: { mchid }, idempotent: true })
+  /**
+   * Returns the URL the merchant opens to confirm the gift-card payment feature.
+   * gift-card-api §8.1.1: `"sub_mch_id": "1900015421"//微信支付子商户号` — the field is sub_mch_id (the
+   * sub-merchant number), not mchid.
+   */
+  async whitelistAdd(subMchId: string) {
+    if (!MCH_NUMBER.test(subMchId ?? '')) new Rules('card/giftcard/pay/whitelist/add').fail('sub_mch_id', 'must be a merchant number (digits)')
+    return this.t.call<{ url: string }>('card/giftcard/pay/whitelist/add', { body: { sub_mch_id: subMchId }, idempotent: true })
   }
 
   async submchBind(req: { sub_mch_id: string; wxa_appid: string }) {
     const r: Rules = new Rules('card/giftcard/pay/submch/bind')
-    if (!/^\d{6,20}$/.test(req.sub_mch_id ?? '')) r.fail('sub_mch_id', 'must be a merchant number (digits)')
+    if (!MCH_NUMBER.test(req.sub_mch_id ?? '')) r.fail('sub_mch_id', 'must be a merchant number (digits)')
     if (!/^wx[0-9a-f]{16}$/.test(req.wxa_appid ?? '')) r.fail('wxa_appid', 'must be a Mini Program appid')
     return this.t.call('card/giftcard/pay/submch/bind', { body: req, idempotent: true })
   }

@@ -27,8 +27,13 @@ export class InvoiceApi {
     return this.t.call('card/invoice/setbizattr', { query: { action: 'set_auth_field' }, body: { auth_field: fields }, idempotent: true })
   }
 
+  /**
+   * gift-card-api §12.2.2.3: the reply nests the fields, `{"errcode": 0, "errmsg": "ok", "auth_field":
+   * { "user_field": {…}, "biz_field ": {…} } }` (the document's example has a stray space in "biz_field ";
+   * the field table names it biz_field, which is what WeChat sends).
+   */
   async getAuthField() {
-    return this.t.call<{ user_field: AuthField['user_field']; biz_field: AuthField['biz_field'] }>('card/invoice/setbizattr', { query: { action: 'get_auth_field' }, body: {}, idempotent: true })
+    return this.t.call<{ auth_field: AuthField }>('card/invoice/setbizattr', { query: { action: 'get_auth_field' }, body: {}, idempotent: true })
   }
 
   async getAuthData(req: { s_pappid: string; order_id: string }) {

@@ -30,7 +30,9 @@ export class MemberCardApi {
     r.int('bonus', req.bonus, 0, 100_000_000_000, false)
     r.chinese('record_balance', req.record_balance, 14)
     r.chinese('record_bonus', req.record_bonus, 14)
-    for (const n of [1, 2, 3] as const) r.chinese(`custom_field_value${n}`, req[`custom_field_value${n}`], 4)
+    // §11.2: custom_field_value1..3 are "limited to 4 characters and 12 bytes" (the document's own
+    // example, "xxxxx", breaks it: the conformance fixture pins that).
+    for (const n of [1, 2, 3] as const) r.charsAndBytes(`custom_field_value${n}`, req[`custom_field_value${n}`], 4, 12)
     return this.t.call<{ result_bonus: number; result_balance: number; openid: string }>('card/generalcard/updateuser', { body: req, idempotent: true })
   }
 

@@ -76,7 +76,9 @@ test('the card body must match card_type', () => {
 test('shelf rules: category_index on every theme when categories exist', () => {
   const page: GiftCardPage = {
     page_title: '礼品卡', banner_pic_url: 'http://x/banner', category_list: [{ title: '节日' }, { title: '生日' }],
-    theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', item_list: [{ card_id: 'p1' }], pic_item_list: [{ background_pic_url: 'http://x/f' }], category_index: 0 }],
+    theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: 'p1' }], pic_item_list: [{ background_pic_url: 'http://x/f', default_gifting_msg: '祝福语1' }], category_index: 0 }],
+    address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
+    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
   }
   expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('accepted')
   delete page.theme_list[0]!.category_index

@@ -30,6 +30,15 @@ export class Rules {
     if (utf8Bytes(value) > max * 3) this.fail(field, `must be at most ${max} Chinese characters (${max * 3} UTF-8 bytes), got ${utf8Bytes(value)} bytes`)
   }
 
+  /** "limited to 4 characters and 12 bytes" (gift-card-api §11.2): both limits at once. */
+  charsAndBytes(field: string, value: unknown, chars: number, bytes: number): void {
+    if (value === undefined || value === null) return
+    if (typeof value !== 'string') this.fail(field, 'must be a string')
+    const n = [...value].length
+    if (n > chars) this.fail(field, `must be at most ${chars} characters, got ${n}`)
+    if (utf8Bytes(value) > bytes) this.fail(field, `must be at most ${bytes} UTF-8 bytes, got ${utf8Bytes(value)}`)
+  }
+
   timestamp(field: string, value: unknown, required = false): void {
     if (value === undefined) {
       if (required) this.fail(field, 'is required')
@@ -82,5 +91,8 @@ export class Rules {
 }
 
 export const COLORS = ['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color090', 'Color100'] as const
-export const CODE_TYPES = ['CODE_TYPE_TEXT', 'CODE_TYPE_BARCODE', 'CODE_TYPE_QRCODE', 'CODE_TYPE_ONLY_QRCODE', 'CODE_TYPE_ONLY_BARCODE', 'CODE_TYPE_NONE'] as const
+/** gift-card-api §6.3's list for gift cards. */
+export const GIFT_CARD_CODE_TYPES = ['CODE_TYPE_TEXT', 'CODE_TYPE_BARCODE', 'CODE_TYPE_QRCODE', 'CODE_TYPE_ONLY_QRCODE', 'CODE_TYPE_ONLY_BARCODE'] as const
+/** friend-coupons.zh.txt adds CODE_TYPE_NONE (无code类型, online self-consume only). */
+export const CODE_TYPES = [...GIFT_CARD_CODE_TYPES, 'CODE_TYPE_NONE'] as const
 export const DATE_TYPES = ['DATE_TYPE_FIX_TIME_RANGE', 'DATE_TYPE_FIX_TERM', 'DATE_TYPE_PERMANENT'] as const

@@ -36,6 +36,8 @@ export interface CallSpec {
   method?: 'GET' | 'POST'
   query?: Record<string, string | number | undefined>
   body?: unknown
+  /** a multipart/form-data body instead of JSON (media uploads) */
+  form?: FormData
   /** add access_token (default true) */
   auth?: boolean
   /** safe to send twice (default: GET and reads) */
@@ -108,14 +110,15 @@ export class WxTransport {
     const url = new URL(`${this.opts.apiBase.replace(/\/+$/, '')}/${endpoint}`)
     if (token) url.searchParams.set('access_token', token)
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
-    const method = spec.method ?? (spec.body === undefined ? 'GET' : 'POST')
+    const method = spec.method ?? (spec.body === undefined && spec.form === undefined ? 'GET' : 'POST')
     let res: Response
     try {
       res = await this.doFetch(url, {
         method,
+        // A form sets its own content-type with the multipart boundary.
         headers: spec.body === undefined ? {} : { 'content-type': 'application/json' },
         // WeChat reads UTF-8 JSON; non-ASCII stays literal, as its own examples do.
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
       })
     } catch (err) {

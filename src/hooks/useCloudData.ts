@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
+import { userMessage } from '../services/errors'
 
 export type CloudData<T> =
   | { state: 'loading' }
+  /** `message` is what a person reads (services/errors.ts); the details went to the log */
   | { state: 'error'; message: string }
   | { state: 'ready'; data: T }
 
@@ -12,7 +14,7 @@ export function useCloudData<T>(load: () => Promise<T>): [CloudData<T>, () => Pr
     try {
       setValue({ state: 'ready', data: await load() })
     } catch (err) {
-      setValue({ state: 'error', message: (err as Error).message })
+      setValue({ state: 'error', message: userMessage(err) })
     }
     // `load` is expected to be stable for the page's life.
     // eslint-disable-next-line react-hooks/exhaustive-deps

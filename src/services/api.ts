@@ -1,43 +1,58 @@
 // Typed calls to the cloud functions, one per action of docs/functions-api.md.
+import type { ShelfOrderView } from '../../contract/shelf-order'
 import { callFunction } from './cloud'
 import type { AddedCard, CardToAdd, Payment } from './wx'
-import type { Card, Entry, MerchantOverview, ShopItem, WhoAmI } from './types'
+import type { Card, CardInfo, Entry, Gift, MerchantOverview, PendingOrder, Share, ShopItem, WhoAmI } from './types'
 
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
-  listMine: () => callFunction<{ cards: Card[] }>('card', 'listMine'),
-  detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[] }>('card', 'detail', { cardId, code }),
+  listMine: () => callFunction<{ cards: Card[]; pending: PendingOrder[] }>('card', 'listMine'),
+  detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
+  history: (cardId: string, code: string, offset: number, limit = 20) => callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),
   signCardExt: (orderId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'signCardExt', { orderId }),
   recordAdded: (cardList: AddedCard[]) =>
-    callFunction<{ cards: Card[] }>('card', 'recordAdded', { cardList: cardList.map((c) => ({ cardId: c.cardId, code: c.code, isSuccess: c.isSuccess })) }),
+    callFunction<{ cards: Card[] }>('card', 'recordAdded', { cardList: cardList.map((c) => ({ cardId: c.cardId, code: c.code, isSuccess: c.isSuccess, ...(c.cardExt ? { cardExt: c.cardExt } : {}) })) }),
   decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
   spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
-  reverse: (orderId: string) => callFunction<{ balance: number }>('card', 'reverse', { orderId }),
+  /** The hosted-shelf order a shelf cell opened (order_id and openid from the jump). */
+  shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
 }
+
+export type { ShelfOrderView } from '../../contract/shelf-order'
 
 export interface OrderView {
   orderId: string
-  status: 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED'
+  status: 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
   totalFee: number
   cards: { cardId: string; code?: string; added: boolean }[]
 }
 
 export const payApi = {
-  createOrder: (input: { cardId: string; quantity?: number; backgroundPicUrl?: string; message?: string }) =>
-    callFunction<{ orderId: string; payment: Payment }>('pay', 'createOrder', input),
+  createOrder: (input: { requestId: string; cardId: string; quantity?: number; backgroundPicUrl?: string; message?: string }) =>
+    callFunction<{ orderId: string; status: OrderView['status']; payment?: Payment }>('pay', 'createOrder', input),
   getOrder: (orderId: string) => callFunction<{ order: OrderView }>('pay', 'getOrder', { orderId }),
   startCheckout: (input: { checkoutId: string; cardId: string; code: string; total: number; description?: string }) =>
     callFunction<{ orderId: string; payment: Payment; balance: number; rest: number }>('pay', 'startCheckout', input),
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
 }
 
+export const giftApi = {
+  send: (input: { orderId: string; message?: string; face?: string; from?: string }) => callFunction<{ giftId: string; gift: Gift; share: Share }>('gift', 'send', input),
+  get: (giftId: string) => callFunction<{ gift: Gift; share?: Share }>('gift', 'get', { giftId }),
+  claim: (giftId: string) => callFunction<{ giftId: string; cardList: CardToAdd[] }>('gift', 'claim', { giftId }),
+  listSent: () => callFunction<{ gifts: Gift[] }>('gift', 'listSent'),
+  listReceived: () => callFunction<{ gifts: Gift[] }>('gift', 'listReceived'),
+}
+
+/** merchant.orderList's rows: every channel's orders, newest first. */
 export interface ShelfOrderRow {
   orderId: string
+  channel: 'mp' | 'checkout' | 'shelf'
   state: string
   totalPrice: number
-  cards: { cardId: string; code: string; price: number }[]
+  cards: { cardId: string; code?: string; price: number }[]
 }
 
 export const merchantApi = {

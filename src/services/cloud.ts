@@ -7,6 +7,8 @@ export class CloudCallError extends Error {
     readonly action: string,
     readonly errcode: number,
     readonly errmsg: string,
+    /** why a refusal happened, for the page to put in words (e.g. GIFT_TAKEN) */
+    readonly reason?: string,
   ) {
     super(`${fn}.${action}: ${errmsg} (errcode ${errcode})`)
     this.name = 'CloudCallError'
@@ -41,6 +43,7 @@ export function initCloud(): void {
 interface CloudReply {
   errcode?: unknown
   errmsg?: unknown
+  reason?: unknown
 }
 
 /** Calls `name` with `{action, ...fields}`; resolves with the success body or throws CloudCallError. */
@@ -57,7 +60,7 @@ export async function callFunction<T>(name: string, action: string, fields: Reco
     throw new CloudCallError(name, action, -1, 'the cloud function returned no errcode')
   }
   if (reply.errcode !== 0) {
-    throw new CloudCallError(name, action, reply.errcode, String(reply.errmsg ?? 'unknown error'))
+    throw new CloudCallError(name, action, reply.errcode, String(reply.errmsg ?? 'unknown error'), typeof reply.reason === 'string' ? reply.reason : undefined)
   }
   return raw as T
 }

@@ -8,6 +8,19 @@ export type UserCardStatus =
   | 'GIFT_TIMEOUT'
   | 'DELETE'
   | 'UNAVAILABLE'
+  | 'GIFTED'
+
+/** A paid order whose cards are not in the card bag yet (card.listMine's `pending`). */
+export interface PendingOrder {
+  orderId: string
+  cardId: string
+  title: string
+  /** fen, one card */
+  price: number
+  /** cards of the order still to add */
+  count: number
+  backgroundPicUrl?: string
+}
 
 export interface Card {
   cardId: string
@@ -20,6 +33,26 @@ export interface Card {
   beginTime: number
   endTime: number
   backgroundPicUrl?: string
+  /** the blessing the card came with */
+  message?: string
+  /** the giver's name, for a card received as a gift */
+  giftFrom?: string
+}
+
+/** What card.detail adds from the card's definition. */
+export interface CardInfo {
+  brandName?: string
+  notice?: string
+  description?: string
+  servicePhone?: string
+}
+
+export type { Gift, GiftStatus } from '../../contract/gift'
+
+export interface Share {
+  title: string
+  path: string
+  imageUrl?: string
 }
 
 export interface Entry {
@@ -50,6 +83,8 @@ export interface ShopItem {
   faces: string[]
   /** the shelf's default blessing */
   defaultMessage: string
+  /** the shelf theme it is sold under */
+  theme?: string
 }
 
 export interface MerchantOverview {

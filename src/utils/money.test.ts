@@ -1,4 +1,4 @@
-import { formatYuan } from './money'
+import { formatYuan, yuan } from './money'
 
 test('fen to yuan, exactly', () => {
   expect(formatYuan(10000)).toBe('100.00')
@@ -11,4 +11,9 @@ test('fen to yuan, exactly', () => {
 test('refuses non-integers rather than rounding money', () => {
   expect(() => formatYuan(10.5)).toThrow(RangeError)
   expect(() => formatYuan(Number.NaN)).toThrow(RangeError)
+})
+
+test('prices read as ¥12.34', () => {
+  expect(yuan(1234)).toBe('¥12.34')
+  expect(yuan(-3050)).toBe('-¥30.50')
 })

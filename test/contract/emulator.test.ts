@@ -25,6 +25,19 @@ async function createCard(base: Json = {}, body: Json = {}): Promise<string> {
   return r.card_id as string
 }
 
+/** A shelf with every field §7.2 marks required; buying for oneself on, as the purchases below do it. */
+function shelf(cardId: string, page: Json = {}): Json {
+  return {
+    page: {
+      page_title: '礼品卡', banner_pic_url: 'http://x/b', support_buy_for_self: true,
+      theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: cardId }], pic_item_list: [{ background_pic_url: 'http://x/f', default_gifting_msg: '祝福语1' }] }],
+      address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
+      cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
+      ...page,
+    },
+  }
+}
+
 const addCard = (user: string, cardId: string, cardExt: string) => http(emu, 'POST', '/__emu/client/addCard', { user, cardList: [{ cardId, cardExt }] })
 
 beforeEach(async () => {
@@ -88,7 +101,8 @@ describe('cards', () => {
   test('documented rules are enforced: malformed JSON 47001, friend coupons 41025/40079, multi-card QR', async () => {
     const res = await fetch(`${emu.url}/card/create?access_token=${tok}`, { method: 'POST', body: '{"card":' })
     expect(((await res.json()) as Json).errcode).toBe(47001)
-    const friend = { card: { card_type: 'CASH', cash: { reduce_cost: 100, base_info: { ...giftCard().card.general_card.base_info, share_friends: true, location_id_list: [] } } } }
+    // friend-coupons.zh.txt: share_friends is an advanced_info field.
+    const friend = { card: { card_type: 'CASH', cash: { reduce_cost: 100, advanced_info: { share_friends: true }, base_info: { ...giftCard().card.general_card.base_info, location_id_list: [] } } } }
     expect((await api(emu, 'card/create', friend, tok)).errcode).toBe(41025)
     friend.card.cash.base_info.location_id_list = [1]
     friend.card.cash.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1700000000, end_timestamp: 1700000000 + 91 * 86400 }
@@ -160,7 +174,8 @@ describe('addCard checks each cardExt as WeChat does', () => {
     expect((await addCard('alice', custom, signExt(tk, custom, { code: 'GIFT-0001' }))).status).toBe(200)
     expect((await addCard('bob', custom, signExt(tk, custom, { code: 'GIFT-0001' }))).json.errMsg).toMatch(/code has been taken/)
 
-    const limited = await createCard({ get_limit: 1, sku: { quantity: 2 } })
+    // A gift card must have get_limit 0 (gift-card-api §6.3), so the per-person limit is shown on a general card.
+    const limited = await createCard({ get_limit: 1, sku: { quantity: 2 } }, { sub_card_type: undefined })
     expect((await addCard('alice', limited, signExt(tk, limited))).status).toBe(200)
     expect((await addCard('alice', limited, signExt(tk, limited))).json.errMsg).toMatch(/get_limit 1 reached/)
     expect((await addCard('bob', limited, signExt(tk, limited))).status).toBe(200)
@@ -252,7 +267,7 @@ describe('pushes', () => {
     let calls = 0
     rx.reply = (xml) => ({ status: 200, body: xml.includes('giftcard_') && ++calls >= 3 ? '<xml>ok</xml>' : 'success' })
     const id = await createCard()
-    const page = await api(emu, 'card/giftcard/page/add', { page: { page_title: '礼品卡', banner_pic_url: 'http://x/b', theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', item_list: [{ card_id: id }], pic_item_list: [{ background_pic_url: 'http://x/f' }] }] } }, tok)
+    const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
     const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://x/f', message: '生日快乐' }], forSelf: true })
     expect(buy.status).toBe(200)
     await until(async () => ((await http(emu, 'GET', '/__emu/pushes?status=delivered')).json.pushes as Json[]).some((p) => p.event === 'giftcard_pay_done'), 'gift-card push delivered')
@@ -273,7 +288,7 @@ describe('pushes', () => {
 describe('hosted shelf, orders and refunds', () => {
   test('a purchase is an order as order/get shows it; batchget pages; a refund takes the card out of the bag', async () => {
     const id = await createCard()
-    const page = await api(emu, 'card/giftcard/page/add', { page: { page_title: '礼品卡', banner_pic_url: 'http://x/b', theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', item_list: [{ card_id: id }], pic_item_list: [{ background_pic_url: 'http://x/f' }] }] } }, tok)
+    const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
     expect(String(page.page_id)).toMatch(/[+/=]|^[A-Za-z0-9]+$/)
     const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://x/f', message: '生日快乐' }], forSelf: true, outerStr: 'menu' })
     const orderId = (buy.json.order as Json).order_id as string
@@ -284,7 +299,7 @@ describe('hosted shelf, orders and refunds', () => {
     const now = Math.floor(Date.now() / 1000)
     const list = await api(emu, 'card/giftcard/order/batchget', { begin_time: now - 86400, end_time: now + 60, sort_type: 'ASC', offset: 0, count: 100 }, tok)
     expect(list).toMatchObject({ total_count: 1 })
-    expect((await api(emu, 'card/giftcard/order/batchget', { begin_time: now - 40 * 86400, end_time: now, sort_type: 'ASC', offset: 0, count: 1 }, tok)).errcode).not.toBe(0)
+    expect((await api(emu, 'card/giftcard/order/batchget', { begin_time: now - 40 * 86400, end_time: now, sort_type: 'ASC', offset: 0, count: 1 }, tok)).errcode).toBe(40097)
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toHaveLength(1)
     expect((await api(emu, 'card/giftcard/order/refund', { order_id: orderId }, tok)).errcode).toBe(0)
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([])
@@ -292,7 +307,7 @@ describe('hosted shelf, orders and refunds', () => {
 
   test('sent to a friend: unaccepted for 24 hours, the cards return to the buyer', async () => {
     const id = await createCard()
-    const page = await api(emu, 'card/giftcard/page/add', { page: { page_title: '礼品卡', banner_pic_url: 'http://x/b', theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', item_list: [{ card_id: id }], pic_item_list: [{ background_pic_url: 'http://x/f' }] }] } }, tok)
+    const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
     await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id }], toChatRoom: false })
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([expect.objectContaining({ status: 'GIFTING' })])
     await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 24 * 3600 })
@@ -336,7 +351,7 @@ describe('faults, data cube and pay-then-member rules', () => {
     const member = { card: { card_type: 'MEMBER_CARD', member_card: { ...giftCard().card.general_card, sub_card_type: undefined } } }
     const mid = (await api(emu, 'card/create', member, tok)).card_id as string
     expect((await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).errcode).toBe(72001)
-    await api(emu, 'card/giftcard/pay/whitelist/add', { mchid: '1900000109' }, tok)
+    await api(emu, 'card/giftcard/pay/whitelist/add', { sub_mch_id: '1900000109' }, tok)
     expect((await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).errcode).toBe(0)
     expect((await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).errcode).toBe(72004)
   })

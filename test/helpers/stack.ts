@@ -9,6 +9,10 @@ export async function startJourneyStack(env: Record<string, string> = {}): Promi
   return startStack({ inMemory: true, preview: false, timers: false, env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '50', ...env } })
 }
 
+let requestSeq = 0
+/** A fresh requestId for one purchase (pay.createOrder). */
+export const nextRequestId = () => `req-${process.pid}-${Date.now().toString(36)}-${++requestSeq}`
+
 export function person(stack: Stack, name: string) {
   const u = stack.wechat.users.get(name)!
   const fn = async (fnName: string, data: Json): Promise<Json> => {
@@ -29,8 +33,8 @@ export function person(stack: Stack, name: string) {
     emu,
     bag: async () => (await emu(`/__emu/bag/${name}`)).json.cards as Json[],
     /** shop → createOrder → requestPayment → signCardExt → wx.addCard → recordAdded */
-    async buyAndAdd(cardId: string): Promise<{ orderId: string; card: Json }> {
-      const order = await fn('pay', { action: 'createOrder', cardId })
+    async buyAndAdd(cardId: string, requestId = nextRequestId()): Promise<{ orderId: string; card: Json }> {
+      const order = await fn('pay', { action: 'createOrder', cardId, requestId })
       if (order.errcode !== 0) throw new Error(`createOrder: ${order.errmsg}`)
       const paid = await emu('/__emu/client/requestPayment', { user: name, payment: order.payment })
       if (paid.status !== 200 || !paid.json.callbackAcknowledged) throw new Error(`requestPayment: ${JSON.stringify(paid.json)}`)

@@ -7,6 +7,7 @@ import { applyCardEvent } from '../../server/domain/card-events'
 import { listCardsOf, userCardId, type UserCardDoc } from '../../server/domain/user-cards'
 import { ledgerSum } from '../../server/domain/ledger'
 import { buildCardExt } from '../../server/wechat/card-ext'
+import { entitlementId, orderIdFor } from '../../server/domain/orders'
 import { createWechatClient, type WechatClient } from '../../server/wechat/client'
 import { parseEvent, type CardEvent } from '../../server/wechat/events'
 import type { Store } from '../../server/store/port'
@@ -20,14 +21,19 @@ let store: Store
 let wx: WechatClient
 let cardId: string
 
-async function entitle(mpOpenid: string, orderId: string) {
-  await store.insert('orders', { _id: orderId, kind: 'mp', mpOpenid, cardId, quantity: 1, totalFee: 10000, status: 'ISSUED', createdAt: Date.now() })
-  await store.insert('entitlements', { _id: `${orderId}:0`, orderId, mpOpenid, cardId, status: 'READY' })
+/** A paid order of one card for `mpOpenid` (as the payment callback leaves it); returns its entitlement id. */
+async function entitle(mpOpenid: string, requestId: string): Promise<string> {
+  const orderId = orderIdFor(mpOpenid, requestId)
+  await store.insert('orders', { _id: orderId, kind: 'mp', mpOpenid, cardId, unitPrice: 10000, unitValue: 10000, quantity: 1, totalFee: 10000, status: 'ISSUED', createdAt: Date.now() })
+  await store.insert('entitlements', { _id: entitlementId(orderId, 0), orderId, mpOpenid, cardId, status: 'READY', value: 10000 })
+  return entitlementId(orderId, 0)
 }
 
-/** wx.addCard as `user` does it; returns the encrypted code and the user_get_card push it caused. */
-async function addCard(user: string): Promise<{ encrypted: string; event: CardEvent }> {
-  const ext = buildCardExt({ apiTicket: await wx.cardTicket.get(), cardId })
+let lastEntitlement = ''
+
+/** wx.addCard as `user` does it, with the cardExt signed for the last entitlement; returns the encrypted code and the user_get_card push it caused. */
+async function addCard(user: string, outerStr = lastEntitlement): Promise<{ encrypted: string; event: CardEvent }> {
+  const ext = buildCardExt({ apiTicket: await wx.cardTicket.get(), cardId, outerStr })
   const res = await fetch(`${emu.url}/__emu/client/addCard`, { method: 'POST', body: JSON.stringify({ user, cardList: [{ cardId, cardExt: ext.cardExt }] }) })
   const encrypted = ((await res.json()) as { cardList: { code: string }[] }).cardList[0]!.code
   const code = (await wx.code.decrypt(encrypted)).code
@@ -55,7 +61,7 @@ const alice = () => emu.users.get('alice')!
 const bob = () => emu.users.get('bob')!
 
 test.each(['callback first', 'event first'])('%s: one card, both openids, funded once', async (order) => {
-  await entitle(alice().mpOpenid, 'O1')
+  lastEntitlement = await entitle(alice().mpOpenid, 'request-1')
   const { encrypted, event } = await addCard('alice')
   const record = () => recordAdded(store, wx, { mpOpenid: alice().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])
   if (order === 'callback first') {
@@ -73,7 +79,7 @@ test.each(['callback first', 'event first'])('%s: one card, both openids, funded
 })
 
 test('duplicate pushes change nothing the second time', async () => {
-  await entitle(alice().mpOpenid, 'O1')
+  lastEntitlement = await entitle(alice().mpOpenid, 'request-1')
   const { encrypted, event } = await addCard('alice')
   await recordAdded(store, wx, { mpOpenid: alice().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])
   await applyCardEvent(store, wx, event)
@@ -85,19 +91,19 @@ test('duplicate pushes change nothing the second time', async () => {
 })
 
 test('a forged card_id/code from another person is refused and changes nothing', async () => {
-  await entitle(alice().mpOpenid, 'O1')
-  await entitle(bob().mpOpenid, 'O2')
+  lastEntitlement = await entitle(alice().mpOpenid, 'request-1')
+  await entitle(bob().mpOpenid, 'request-2')
   const { encrypted } = await addCard('alice')
   await recordAdded(store, wx, { mpOpenid: alice().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])
   await expect(recordAdded(store, wx, { mpOpenid: bob().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])).rejects.toMatchObject({ errcode: 1004 })
   expect(await listCardsOf(store, bob().mpOpenid)).toEqual([])
   expect(await listCardsOf(store, alice().mpOpenid)).toHaveLength(1)
   // Without an entitlement, a valid code of one's own cannot be recorded either.
-  await expect(recordAdded(store, wx, { mpOpenid: 'oNobody' }, [{ cardId, code: encrypted.replace(/.$/, 'A'), isSuccess: true }])).rejects.toMatchObject({ errcode: expect.any(Number) })
+  await expect(recordAdded(store, wx, { mpOpenid: 'oNobody' }, [{ cardId, code: `${encrypted.slice(0, -1)}${encrypted.endsWith('A') ? 'B' : 'A'}`, isSuccess: true }])).rejects.toMatchObject({ errcode: 1001, message: expect.stringMatching(/is not a valid encrypted code/) })
 })
 
 test('gifting: the balance moves to the friend’s new code, the old code is retired; unionid maps it to the friend', async () => {
-  await entitle(alice().mpOpenid, 'O1')
+  lastEntitlement = await entitle(alice().mpOpenid, 'request-1')
   const { encrypted, event } = await addCard('alice')
   await recordAdded(store, wx, { mpOpenid: alice().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])
   await applyCardEvent(store, wx, event)
@@ -110,8 +116,9 @@ test('gifting: the balance moves to the friend’s new code, the old code is ret
   await applyCardEvent(store, wx, friendEvent)
   await applyCardEvent(store, wx, event)
   await applyCardEvent(store, wx, friendEvent)
-  expect(await listCardsOf(store, alice().mpOpenid)).toEqual([])
-  expect(await store.get<UserCardDoc>('user_cards', userCardId(cardId, oldCode))).toMatchObject({ status: 'DELETE', balance: 0 })
+  // Alice sees the card as given (GIFTED, 0.00), never as deleted.
+  expect(await listCardsOf(store, alice().mpOpenid)).toEqual([expect.objectContaining({ code: oldCode, status: 'GIFTED', balance: 0 })])
+  expect(await store.get<UserCardDoc>('user_cards', userCardId(cardId, oldCode))).toMatchObject({ status: 'GIFTED', balance: 0 })
   const fresh = (await store.get<UserCardDoc>('user_cards', userCardId(cardId, newCode)))!
   expect(fresh).toMatchObject({ saOpenid: bob().saOpenid, unionid: bob().unionid, balance: 10000, status: 'NORMAL' })
   expect(fresh.mpOpenid).toBeUndefined()

@@ -33,7 +33,10 @@ test('the CLI creates the document’s example card and a shelf, and prints the 
   const page = {
     page: {
       page_title: '心意卡', banner_pic_url: 'https://mmbiz.qpic.cn/banner', category_list: [{ title: '生日' }],
-      theme_list: [{ theme_pic_url: 'https://mmbiz.qpic.cn/t', title: '生日快乐', category_index: 0, item_list: [{ card_id: created.json.cardId, title: '心意卡' }], pic_item_list: [{ background_pic_url: 'https://mmbiz.qpic.cn/f', default_gifting_msg: '生日快乐' }] }],
+      theme_list: [{ theme_pic_url: 'https://mmbiz.qpic.cn/t', title: '生日快乐', title_color: '#FB966E', category_index: 0, item_list: [{ card_id: created.json.cardId, title: '心意卡' }], pic_item_list: [{ background_pic_url: 'https://mmbiz.qpic.cn/f', default_gifting_msg: '生日快乐' }] }],
+      // gift-card-api §7.2 marks these "yes": the refund and invoice entries a shelf must offer.
+      address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
+      cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
     },
   }
   writeFileSync(join(dir, 'page.json'), JSON.stringify(page))
@@ -139,4 +142,73 @@ test('cards recorded from a shelf order (here sent to a friend, so no user_get_c
   // Refunded: zero, DELETE, and still nothing for the sync queue.
   await merchant({ action: 'orderRefund', orderId: order.order_id })
   expect((await stack.cloud.db.collection('user_cards').doc(id).get()).data).toMatchObject({ status: 'DELETE', balance: 0, dirty: false })
+})
+
+test('the demo shelf carries what §7.2 requires, its refund and invoice cells open the order page; the jump shows the order to its buyer only', async () => {
+  const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
+  const { page } = await merchant({ action: 'shelfGet', pageId: shelf!.pageId })
+  expect(page).toMatchObject({ support_buy_for_self: true, address: expect.any(String), service_phone: expect.any(String), biz_description: expect.stringContaining('退款') })
+  expect(page.cell_1).toEqual({ title: '申请退款', url: expect.stringMatching(/\/#\/pages\/order\/index$/) })
+  expect(page.cell_2).toEqual({ title: '申请发票', url: page.cell_1.url })
+  expect(page.theme_list[0].title_color).toMatch(/^#/)
+
+  const bob = person(stack, 'bob')
+  await bob.fn('card', { action: 'listMine' }) // the Mini Program learns bob's unionid, as on any first visit
+  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const orderId = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], forSelf: true })).json.order.order_id as string
+  await settle(stack)
+  // §14.2: "the jump brings in order_id and openid in the GET parameter"
+  const jump = new URL((await bob.emu('/__emu/giftcard/cell', { user: 'bob', orderId, cell: 1 })).json.url as string)
+  expect(jump.searchParams.get('order_id')).toBe(orderId)
+  expect(jump.searchParams.get('openid')).toBe(bob.saOpenid)
+  expect(jump.hash).toBe('#/pages/order/index')
+  const shown = await bob.fn('card', { action: 'shelfOrder', orderId: jump.searchParams.get('order_id'), openid: jump.searchParams.get('openid') })
+  expect(shown).toMatchObject({ errcode: 0, order: { orderId, state: 'ACCEPTED', totalPrice: 10000, cards: [expect.objectContaining({ cardId: card100, price: 10000, balance: 10000 })] } })
+  // Someone else with the same link sees nothing: the caller is checked, not the openid in the URL.
+  expect((await person(stack, 'alice').fn('card', { action: 'shelfOrder', orderId, openid: bob.saOpenid })).errcode).toBe(1005)
+})
+
+test('a shelf order a friend accepts: no user_get_card comes (§10.3), the card still reaches its new holder', async () => {
+  const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
+  const bob = person(stack, 'bob')
+  const alice = person(stack, 'alice')
+  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const order = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], toChatRoom: true })).json.order
+  await settle(stack)
+  expect((await bob.emu('/__emu/giftcard/accept', { user: 'alice', orderId: order.order_id })).status).toBe(200)
+  await settle(stack)
+  const id = `${card100}:${order.card_list[0].code}`
+  expect((await stack.cloud.db.collection('user_cards').doc(id).get()).data).toMatchObject({ status: 'NORMAL', saOpenid: alice.saOpenid })
+  expect((await merchant({ action: 'orderGet', orderId: order.order_id })).state).toBe('ACCEPTED')
+})
+
+test('pay whitelist sends sub_mch_id (§8.1.1) from the CLI', async () => {
+  const r = await cli('pay', 'whitelist', '--sub-mch-id', '1900015421')
+  expect(r.json).toMatchObject({ errcode: 0, url: expect.stringMatching(/^https:\/\/pay\.weixin\.qq\.com\//) })
+  expect(stack.wechat.platform.s.payWhitelist).toHaveProperty('1900015421')
+})
+
+describe('refusals only the merchant can fix are turned into what to do', () => {
+  afterEach(async () => {
+    await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+    await fetch(`${stack.wechat.url}/__emu/retired`, { method: 'POST', body: JSON.stringify({ apis: [] }) })
+  })
+
+  test('45103: a retired API', async () => {
+    await fetch(`${stack.wechat.url}/__emu/retired`, { method: 'POST', body: JSON.stringify({ apis: ['card/giftcard/page/batchget'] }) })
+    const r = await merchant({ action: 'shelfList' })
+    expect(r).toMatchObject({ errcode: 1502, wxErrcode: 45103 })
+    expect(r.errmsg).toMatch(/微信已停止提供接口 card\/giftcard\/page\/batchget（errcode 45103）/)
+    expect(r.errmsg).toMatch(/请改用/)
+  })
+
+  test.each([
+    [40164, /IP 白名单.*添加云函数的出口 IP/],
+    [48001, /没有调用 card\/giftcard\/page\/batchget 的权限.*开通卡券功能和礼品卡权限/],
+  ])('%s', async (errcode, advice) => {
+    await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'POST', body: JSON.stringify({ path: 'card/giftcard/page/batchget', errcode, times: 1 }) })
+    const r = await merchant({ action: 'shelfList' })
+    expect(r).toMatchObject({ errcode: 1502, wxErrcode: errcode })
+    expect(r.errmsg).toMatch(advice)
+  })
 })

@@ -5,8 +5,11 @@ type CloudHandler = (data: Record<string, unknown>) => unknown | Promise<unknown
 
 export const cloudHandlers = new Map<string, CloudHandler>()
 export const navigations: string[] = []
+/** What the page's onShareAppMessage answers, once the page registered one. */
+export let shareHandler: (() => unknown) | undefined
+export const clipboard: string[] = []
 /** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
-export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void } = {}
+export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
 const shown: (() => void)[] = []
 let routerParams: Record<string, string> = {}
 let pullDown: (() => void) | undefined
@@ -28,9 +31,38 @@ export function resetTaroStub() {
   delete wxHandlers.requestPayment
   routerParams = {}
   pullDown = undefined
+  shareHandler = undefined
+  clipboard.length = 0
 }
 
+/** Taro's event bus, which NutUI's imperative Toast and Dialog use to reach their mounted instance. */
+const listeners = new Map<string, ((...args: unknown[]) => void)[]>()
+export const eventCenter = {
+  on: (name: string, fn: (...args: unknown[]) => void) => void listeners.set(name, [...(listeners.get(name) ?? []), fn]),
+  off: (name: string) => void listeners.delete(name),
+  trigger: (name: string, ...args: unknown[]) => (listeners.get(name) ?? []).forEach((fn) => fn(...args)),
+}
+export const getEnv = () => 'WEB'
+export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB' }
+export const getCurrentInstance = () => ({ router: { path: '/test', params: routerParams } })
+const systemInfo = () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, pixelRatio: 2, statusBarHeight: 20 })
+export const pxTransform = (px: number) => `${px}px`
+export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
+
 const Taro = {
+  getEnv,
+  ENV_TYPE,
+  eventCenter,
+  getCurrentInstance,
+  getSystemInfoSync: systemInfo,
+  getWindowInfo: systemInfo,
+  getDeviceInfo: systemInfo,
+  pxTransform,
+  nextTick,
+  createSelectorQuery: () => {
+    const q = { select: () => q, selectAll: () => q, boundingClientRect: () => q, exec: (cb?: (r: unknown[]) => void) => cb?.([]) }
+    return q
+  },
   cloud: {
     init: () => undefined,
     callFunction: async ({ name, data }: { name: string; data: Record<string, unknown> }) => {
@@ -42,6 +74,22 @@ const Taro = {
   navigateTo: async ({ url }: { url: string }) => {
     navigations.push(url)
     return { errMsg: 'navigateTo:ok' }
+  },
+  redirectTo: async ({ url }: { url: string }) => {
+    navigations.push(url)
+    return { errMsg: 'redirectTo:ok' }
+  },
+  navigateBack: async () => {
+    navigations.push('back')
+    return { errMsg: 'navigateBack:ok' }
+  },
+  getCurrentPages: () => [{}],
+  useShareAppMessage: (fn: () => unknown) => {
+    shareHandler = fn
+  },
+  setClipboardData: async ({ data }: { data: string }) => {
+    clipboard.push(data)
+    return { errMsg: 'setClipboardData:ok' }
   },
   switchTab: async ({ url }: { url: string }) => {
     navigations.push(url)
@@ -66,7 +114,7 @@ const Taro = {
     }
   },
   requestPayment: async (payment: unknown) => {
-    wxHandlers.requestPayment!(payment)
+    await wxHandlers.requestPayment!(payment)
     return { errMsg: 'requestPayment:ok' }
   },
   usePullDownRefresh: (fn: () => void) => {

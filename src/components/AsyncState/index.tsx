@@ -1,6 +1,11 @@
-import { Button, Text, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import type { ReactNode } from 'react'
 import type { CloudData } from '../../hooks/useCloudData'
+import { t } from '../../strings'
+import { Button, Empty, IconGift, Skeleton } from '../ui'
+
+// NutUI's default empty-state pictures live on JD's CDN, which a phone may not reach: our own icon instead.
+const PICTURE = <IconGift size={56} color='#d9c9bd' />
 
 interface Props<T> {
   value: CloudData<T>
@@ -8,22 +13,37 @@ interface Props<T> {
   /** Whether a loaded value counts as empty. */
   isEmpty?: (data: T) => boolean
   empty?: ReactNode
+  /** a line under the empty state, e.g. where to go next */
+  emptyAction?: ReactNode
   children: (data: T) => ReactNode
 }
 
-/** The loading, error and empty states every page shares, around the page's own content. */
-export function AsyncState<T>({ value, onRetry, isEmpty, empty, children }: Props<T>) {
-  if (value.state === 'loading') return <View className='muted'>Loading…</View>
+/** The loading (skeleton), error (with retry) and empty states every page shares, around the page's own content. */
+export function AsyncState<T>({ value, onRetry, isEmpty, empty, emptyAction, children }: Props<T>) {
+  if (value.state === 'loading') {
+    return (
+      <View className='state-loading' aria-label={t.common.loading}>
+        <Skeleton rows={3} animated />
+      </View>
+    )
+  }
   if (value.state === 'error') {
     return (
-      <View>
-        <Text className='error'>{value.message}</Text>
-        <Button className='btn' onClick={onRetry}>
-          Retry
+      <View className='state-error'>
+        <Empty status='error' image={PICTURE} title={t.common.loadFailed} description={value.message} />
+        <Button className='btn-block' type='primary' onClick={onRetry}>
+          {t.common.retry}
         </Button>
       </View>
     )
   }
-  if (isEmpty?.(value.data)) return <View className='muted'>{empty}</View>
+  if (isEmpty?.(value.data)) {
+    return (
+      <View className='state-empty' id='empty'>
+        <Empty status='empty' image={PICTURE} description={empty} />
+        {emptyAction}
+      </View>
+    )
+  }
   return <>{children(value.data)}</>
 }

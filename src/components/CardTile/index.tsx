@@ -1,23 +1,23 @@
-import { Text, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import type { Card } from '../../services/types'
-import { formatYuan } from '../../utils/money'
+import { t } from '../../strings'
+import { yuan } from '../../utils/money'
+import { CardFace } from '../CardFace'
+import { Tag } from '../ui'
 
-const STATUS_LABEL: Record<Card['status'], string> = {
-  NORMAL: 'Active',
-  CONSUMED: 'Used up',
-  EXPIRE: 'Expired',
-  GIFTING: 'Being gifted',
-  GIFT_TIMEOUT: 'Gift returned',
-  DELETE: 'Deleted',
-  UNAVAILABLE: 'Unavailable',
-}
-
-export function CardTile({ card, onOpen }: { card: Card; onOpen?: (card: Card) => void }) {
+/** A card in a list: its face, title, balance and status (已赠送, never "deleted", for a card given away). */
+export function CardTile({ card, onOpen, selected }: { card: Card; onOpen?: (card: Card) => void; selected?: boolean }) {
+  const usable = card.status === 'NORMAL'
   return (
-    <View className='card-tile' onClick={() => onOpen?.(card)}>
-      <View className='card-title'>{card.title}</View>
-      <Text className='balance'>¥{formatYuan(card.balance)}</Text>
-      <View className='muted'>{STATUS_LABEL[card.status]}</View>
+    <View className={`card-tile ${selected ? 'selected-tile' : ''} ${usable ? '' : 'card-tile-off'}`} onClick={() => onOpen?.(card)} data-code={card.code}>
+      <CardFace
+        face={card.backgroundPicUrl}
+        title={card.title}
+        amount={yuan(card.balance)}
+        badge={<Tag type={usable ? 'success' : 'default'} className='card-status'>{t.status[card.status] ?? t.status.UNAVAILABLE}</Tag>}
+      >
+        {card.giftFrom && <View className='card-face-from'>{t.home.fromFriend(card.giftFrom)}</View>}
+      </CardFace>
     </View>
   )
 }

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: 'Gift card' })
+export default definePageConfig({ navigationBarTitleText: '卡片详情', enablePullDownRefresh: true })

@@ -4,43 +4,69 @@ import CardDetail from './index'
 
 beforeEach(resetTaroStub)
 
-const card = (status = 'NORMAL') => ({ cardId: 'pGift', code: '42', title: 'Gift', balance: 7000, status, beginTime: 1764000000, endTime: 1795536000 })
+const card = (status = 'NORMAL') => ({ cardId: 'pGift', code: '800000000042', title: '100元礼品卡', balance: 7000, status, beginTime: 1764000000, endTime: 1795536000, backgroundPicUrl: 'http://cdn/gold', message: '生日快乐', giftFrom: '爱丽丝' })
 const history = [
-  { entryId: 'spend:1', kind: 'spend', amount: -3000, balanceAfter: 7000, createdAt: 2 },
-  { entryId: 'issue:1', kind: 'issue', amount: 10000, balanceAfter: 10000, createdAt: 1 },
+  { entryId: 'spend:1', kind: 'spend', amount: -3000, balanceAfter: 7000, orderId: 'CK123', description: '拿铁×1', createdAt: Date.UTC(2026, 10, 27, 2, 5) },
+  { entryId: 'issue:1', kind: 'issue', amount: 10000, balanceAfter: 10000, orderId: 'GC9', description: 'card issued', createdAt: Date.UTC(2026, 10, 26, 16, 30) },
 ]
+const info = { notice: '使用时出示礼品卡', description: '可在门店使用', servicePhone: '400-820-8820' }
 
-test('shows the card named in the page query: balance, validity, history; opens it in the card bag', async () => {
-  setRouterParams({ cardId: 'pGift', code: '42' })
+test('face, balance, validity in Beijing time, the code as barcode and QR, notes, phone, history with time and order number', async () => {
+  setRouterParams({ cardId: 'pGift', code: '800000000042' })
   const seen: unknown[] = []
   cloudHandlers.set('card', (data) => {
     seen.push(data)
-    return { errcode: 0, card: card(), history }
+    return { errcode: 0, card: card(), history, total: 2, info }
   })
   const opened: unknown[] = []
   wxHandlers.openCard = (list) => void opened.push(...list)
   render(<CardDetail />)
-  expect(await screen.findByText('¥70.00')).toBeTruthy()
-  expect(screen.getByText('2025-11-25 – 2026-11-25')).toBeTruthy()
-  expect(screen.getByText('-30.00 → ¥70.00')).toBeTruthy()
-  expect(screen.getByText('Card issued')).toBeTruthy()
-  expect(seen).toEqual([{ action: 'detail', cardId: 'pGift', code: '42' }])
-  fireEvent.click(screen.getByText('Open in card bag'))
-  expect(opened).toEqual([{ cardId: 'pGift', code: '42' }])
+  expect(await screen.findByText('¥70.00', { selector: '#balance' })).toBeTruthy()
+  expect(document.querySelector('img')!.getAttribute('src')).toBe('http://cdn/gold')
+  expect(screen.getByText('2025-11-25 至 2026-11-25')).toBeTruthy()
+  expect(screen.getByText('8000 0000 0042', { selector: '#card-number' })).toBeTruthy()
+  expect(document.querySelectorAll('.barcode .code-dark').length).toBeGreaterThan(20)
+  expect(document.querySelectorAll('.qrcode .qr-row').length).toBeGreaterThan(20)
+  expect(screen.getByText(/爱丽丝 的祝福/)).toBeTruthy()
+  expect(screen.getByText('使用时出示礼品卡')).toBeTruthy()
+  expect(screen.getByText('400-820-8820')).toBeTruthy()
+  expect(screen.getByText('消费')).toBeTruthy()
+  expect(screen.getByText('2026-11-27 10:05')).toBeTruthy()
+  expect(screen.getByText('2026-11-27 00:30')).toBeTruthy()
+  expect(screen.getByText('礼品卡开卡')).toBeTruthy()
+  expect(screen.getByText('订单号 CK123')).toBeTruthy()
+  expect(seen).toEqual([{ action: 'detail', cardId: 'pGift', code: '800000000042' }])
+  fireEvent.click(screen.getByText('在微信卡包中查看'))
+  expect(opened).toEqual([{ cardId: 'pGift', code: '800000000042' }])
+})
+
+test('history is paged: 加载更多 asks card.history from where the page ends', async () => {
+  setRouterParams({ cardId: 'pGift', code: '800000000042' })
+  const seen: Record<string, unknown>[] = []
+  cloudHandlers.set('card', (d) => {
+    seen.push(d)
+    if (d.action === 'history') return { errcode: 0, total: 3, entries: [{ entryId: 'adjust:1', kind: 'adjust', amount: 100, balanceAfter: 100, createdAt: 0 }] }
+    return { errcode: 0, card: card(), history, total: 3, info: {} }
+  })
+  render(<CardDetail />)
+  fireEvent.click(await screen.findByText('加载更多'))
+  expect(await screen.findByText('余额调整')).toBeTruthy()
+  expect(seen.at(-1)).toEqual({ action: 'history', cardId: 'pGift', code: '800000000042', offset: 2, limit: 20 })
+  expect(screen.getByText('没有更多了')).toBeTruthy()
 })
 
 test.each([
-  ['GIFTING', /being gifted/],
-  ['CONSUMED', /used up/],
-  ['EXPIRE', /expired/],
-  ['DELETE', /removed from the card bag/],
-])('a %s card is shown as such, with spending disabled', async (status, text) => {
+  ['GIFTING', '这张卡正在赠送给好友，暂不能使用'],
+  ['CONSUMED', '这张卡的余额已用完'],
+  ['EXPIRE', '这张卡已过期'],
+  ['GIFTED', '这张卡已赠送给好友'],
+])('a %s card says so and shows no code to a cashier', async (status, text) => {
   setRouterParams({ cardId: 'pGift', code: '42' })
   cloudHandlers.set('card', () => ({ errcode: 0, card: card(status), history }))
   render(<CardDetail />)
   expect(await screen.findByText(text)).toBeTruthy()
-  expect(screen.getByText(/Spending is disabled/)).toBeTruthy()
-  expect(screen.queryByText('Open in card bag')).toBeNull()
+  expect(document.querySelector('.barcode')).toBeNull()
+  expect(screen.queryByText('在微信卡包中查看')).toBeNull()
 })
 
 test('the jump protocol: encrypt_code is decoded once and decrypted by the server, then the card shown', async () => {
@@ -52,14 +78,15 @@ test('the jump protocol: encrypt_code is decoded once and decrypted by the serve
     return data.action === 'decryptCode' ? { errcode: 0, card: card() } : { errcode: 0, card: card(), history }
   })
   render(<CardDetail />)
-  expect(await screen.findByText('¥70.00')).toBeTruthy()
+  expect(await screen.findByText('¥70.00', { selector: '#balance' })).toBeTruthy()
   expect(seen[0]).toEqual({ action: 'decryptCode', cardId: 'pGift', encryptCode: encrypted })
-  expect(seen[1]).toEqual({ action: 'detail', cardId: 'pGift', code: '42' })
+  expect(seen[1]).toEqual({ action: 'detail', cardId: 'pGift', code: '800000000042' })
 })
 
-test('another person’s card shows the refusal', async () => {
+test('another person’s card: a sentence, not "card.detail … is not yours (errcode 1004)"', async () => {
   setRouterParams({ cardId: 'pGift', code: '42' })
   cloudHandlers.set('card', () => ({ errcode: 1004, errmsg: 'card pGift is not yours' }))
   render(<CardDetail />)
-  expect(await screen.findByText(/card pGift is not yours/)).toBeTruthy()
+  expect(await screen.findByText('这不是你的卡或订单')).toBeTruthy()
+  expect(document.body.textContent).not.toMatch(/not yours|1004/)
 })

@@ -1,79 +1,174 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../components/AsyncState'
-import { CardTile } from '../../components/CardTile'
+import { CardFace } from '../../components/CardFace'
+import { CodeView, groupCode } from '../../components/CodeView'
+import { useToast } from '../../components/Notice'
+import { PageShell, Section } from '../../components/PageShell'
+import { Button, IconPhone, IconRefresh, Tag } from '../../components/ui'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
-import { usePageQuery } from '../../services/page'
-import type { Card, Entry } from '../../services/types'
+import { userMessage } from '../../services/errors'
+import { usePageQuery, usePageShow, usePullDownRefresh } from '../../services/page'
+import type { Card, CardInfo, Entry } from '../../services/types'
 import { openCard } from '../../services/wx'
-import { formatYuan } from '../../utils/money'
+import { t } from '../../strings'
+import { yuan } from '../../utils/money'
+import { beijingDate, beijingDateTime, beijingTime } from '../../utils/time'
 
-const KIND_LABEL: Record<string, string> = { issue: 'Card issued', spend: 'Spent', reversal: 'Refunded to card', refund: 'Order refunded', adjust: 'Adjusted', transfer_in: 'Received as a gift', transfer_out: 'Gifted' }
-const NOT_SPENDABLE: Record<string, string> = {
-  GIFTING: 'This card is being gifted to a friend.',
-  CONSUMED: 'This card has been used up.',
-  EXPIRE: 'This card has expired.',
-  DELETE: 'This card was removed from the card bag.',
-  UNAVAILABLE: 'This card is no longer available.',
-  GIFT_TIMEOUT: 'The gift was not accepted and returned.',
+const PAGE = 20
+
+interface Detail {
+  card: Card
+  history: Entry[]
+  total: number
+  info: CardInfo
+  /** when the card and its code were last fetched (ms) */
+  at: number
 }
-
-/** Validity dates as merchants set them: Beijing time (UTC+8), whatever the phone's zone. */
-const day = (s: number) => (s ? new Date((s + 8 * 3600) * 1000).toISOString().slice(0, 10) : '—')
 
 /**
  * Opened from My cards (cardId, code) or by WeChat from the card's custom cell with the jump protocol
  * (card_id, encrypt_code, openid, outer_str): encrypt_code arrives URL-encoded and is decoded exactly
  * once here (base64 has no %, so a second decode would change nothing, but a missing one would).
  */
-async function loadCard(q: Record<string, string | undefined>): Promise<{ card: Card; history: Entry[] }> {
+async function loadCard(q: Record<string, string | undefined>): Promise<Detail> {
+  let cardId = q.cardId ?? ''
+  let code = q.code ?? ''
   if (q.encrypt_code && q.card_id) {
     const { card } = await cardApi.decryptCode(q.card_id, decodeURIComponent(q.encrypt_code))
-    return cardApi.detail(card.cardId, card.code)
+    cardId = card.cardId
+    code = card.code
   }
-  return cardApi.detail(q.cardId ?? '', q.code ?? '')
+  const d = await cardApi.detail(cardId, code)
+  return { card: d.card, history: d.history, total: d.total ?? d.history.length, info: d.info ?? {}, at: Date.now() }
 }
+
+const describe = (e: Entry) => (e.description && t.card.descriptions[e.description]) ?? e.description ?? ''
 
 export default function CardDetail() {
   const query = usePageQuery()
   const [detail, reload] = useCloudData(() => loadCard(query))
-  const [openError, setOpenError] = useState('')
+  // The code is shown to a cashier: fetched again each time the page is shown, so it is never stale.
+  usePageShow(() => void reload())
+  usePullDownRefresh(reload)
+  const [toast, showToast] = useToast()
+  const [more, setMore] = useState<Entry[]>([])
+  const [loadingMore, setLoadingMore] = useState(false)
+
+  const loadMore = async (d: Detail) => {
+    setLoadingMore(true)
+    try {
+      const page = await cardApi.history(d.card.cardId, d.card.code, d.history.length + more.length, PAGE)
+      setMore([...more, ...page.entries])
+    } catch (err) {
+      showToast(userMessage(err), 'fail')
+    } finally {
+      setLoadingMore(false)
+    }
+  }
+
   return (
-    <View className='page'>
-      <AsyncState value={detail} onRetry={reload}>
-        {(d) => (
-          <View>
-            <CardTile card={d.card} />
-            <View className='row'>
-              <Text>Valid</Text>
-              <Text>
-                {day(d.card.beginTime)} – {day(d.card.endTime)}
-              </Text>
-            </View>
-            {d.card.status === 'NORMAL' ? (
-              <Button className='btn primary' onClick={() => openCard([{ cardId: d.card.cardId, code: d.card.code }]).catch((e: Error) => setOpenError(e.message))}>
-                Open in card bag
-              </Button>
-            ) : (
-              <View className='note' id='not-spendable'>
-                {NOT_SPENDABLE[d.card.status] ?? d.card.status} Spending is disabled.
-              </View>
-            )}
-            {openError && <Text className='error'>{openError}</Text>}
-            <View className='card-title'>History</View>
-            {d.history.map((e) => (
-              <View className='row' key={e.entryId}>
-                <Text>{KIND_LABEL[e.kind] ?? e.kind}</Text>
-                <Text>
-                  {e.amount > 0 ? '+' : ''}
-                  {formatYuan(e.amount)} → ¥{formatYuan(e.balanceAfter)}
+    <PageShell title={t.card.title}>
+      {toast}
+      <AsyncState value={detail} onRetry={() => void reload().then(() => setMore([]))}>
+        {(d) => {
+          const usable = d.card.status === 'NORMAL'
+          const history = [...d.history, ...more]
+          return (
+            <View>
+              <CardFace face={d.card.backgroundPicUrl} title={d.card.title} badge={<Tag type={usable ? 'success' : 'default'}>{t.status[d.card.status] ?? t.status.UNAVAILABLE}</Tag>}>
+                {d.card.giftFrom && <View className='card-face-from'>{t.home.fromFriend(d.card.giftFrom)}</View>}
+              </CardFace>
+              <View className='balance-box'>
+                <Text className='muted'>{t.card.balance}</Text>
+                <Text className='balance' id='balance'>
+                  {yuan(d.card.balance)}
                 </Text>
               </View>
-            ))}
-          </View>
-        )}
+              <View className='kv'>
+                <View className='row'>
+                  <Text className='muted'>{t.card.validity}</Text>
+                  <Text>
+                    {beijingDate(d.card.beginTime)} 至 {beijingDate(d.card.endTime)}
+                  </Text>
+                </View>
+                <View className='row'>
+                  <Text className='muted'>{t.card.cardNumber}</Text>
+                  <Text id='card-number'>{groupCode(d.card.code)}</Text>
+                </View>
+              </View>
+              {d.card.message && (
+                <View className='blessing-text' id='card-message'>
+                  {d.card.giftFrom ? `${t.card.blessingFrom(d.card.giftFrom)}：` : ''}「{d.card.message}」
+                </View>
+              )}
+              {usable ? (
+                <Section
+                  title={t.card.showToCashier}
+                  id='cashier'
+                  extra={
+                    <View className='refresh' onClick={() => void reload()}>
+                      <IconRefresh size={12} /> <Text id='refreshed-at'>{t.card.refreshed(beijingTime(d.at))}</Text>
+                    </View>
+                  }
+                >
+                  <CodeView code={d.card.code} />
+                  <View className='muted center'>{t.card.codeHint}</View>
+                  <Button className='btn-block' type='primary' onClick={() => openCard([{ cardId: d.card.cardId, code: d.card.code }]).catch((e: unknown) => showToast(userMessage(e), 'fail'))}>
+                    {t.card.openInBag}
+                  </Button>
+                </Section>
+              ) : (
+                <View className='note center' id='not-spendable'>
+                  {t.card.notSpendable[d.card.status] ?? t.status.UNAVAILABLE}
+                </View>
+              )}
+              {(d.info.notice || d.info.description || d.info.servicePhone) && (
+                <Section title={t.card.notes} id='notes'>
+                  {d.info.notice && <View className='note'>{d.info.notice}</View>}
+                  {d.info.description && <View className='muted'>{d.info.description}</View>}
+                  {d.info.servicePhone && (
+                    <View className='row'>
+                      <Text className='muted'>
+                        <IconPhone size={12} /> {t.card.servicePhone}
+                      </Text>
+                      <Text>{d.info.servicePhone}</Text>
+                    </View>
+                  )}
+                </Section>
+              )}
+              <Section title={t.card.history} id='history'>
+                {history.length === 0 && <View className='muted'>{t.card.noHistory}</View>}
+                {history.map((e) => (
+                  <View className='entry' key={e.entryId}>
+                    <View className='row'>
+                      <Text>{t.card.kinds[e.kind] ?? e.kind}</Text>
+                      <Text className={e.amount > 0 ? 'ok' : ''}>
+                        {e.amount > 0 ? '+' : ''}
+                        {yuan(e.amount)}
+                      </Text>
+                    </View>
+                    <View className='row muted'>
+                      <Text>{beijingDateTime(e.createdAt)}</Text>
+                      <Text>余额 {yuan(e.balanceAfter)}</Text>
+                    </View>
+                    {describe(e) && <View className='muted'>{describe(e)}</View>}
+                    {e.orderId && <View className='muted small'>{t.card.orderNo(e.orderId)}</View>}
+                  </View>
+                ))}
+                {history.length < d.total ? (
+                  <Button className='btn-block' size='small' fill='outline' loading={loadingMore} onClick={() => void loadMore(d)}>
+                    {t.common.more}
+                  </Button>
+                ) : (
+                  history.length > 0 && <View className='muted center small'>{t.common.noMore}</View>
+                )}
+              </Section>
+            </View>
+          )
+        }}
       </AsyncState>
-    </View>
+    </PageShell>
   )
 }

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: 'Checkout' })
+export default definePageConfig({ navigationBarTitleText: '买单', enablePullDownRefresh: true })

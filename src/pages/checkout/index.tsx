@@ -1,85 +1,143 @@
-import { Button, Text, View } from '@tarojs/components'
-import { useMemo, useState } from 'react'
+import { Text, View } from '@tarojs/components'
+import { useRef, useState } from 'react'
 import { AsyncState } from '../../components/AsyncState'
 import { CardTile } from '../../components/CardTile'
-import { payWithGiftCard, type CheckoutResult } from '../../flows/checkout'
+import { PageShell, Section } from '../../components/PageShell'
+import { Button, Dialog, IconSuccess, InputNumber } from '../../components/ui'
+import { MENU } from '../../config/menu'
+import { CheckoutCancelled, newCheckoutId, payWithGiftCard, splitPayment, type CheckoutResult } from '../../flows/checkout'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
-import { usePageShow } from '../../services/page'
+import { userMessage } from '../../services/errors'
+import { usePageShow, usePullDownRefresh } from '../../services/page'
 import type { Card } from '../../services/types'
-import { formatYuan } from '../../utils/money'
+import { t } from '../../strings'
+import { yuan } from '../../utils/money'
 
-/** The demo order from the merchant's shop in the Mini Program. */
-const DEMO_ORDER = [
-  { name: 'Latte', price: 2800 },
-  { name: 'Croissant', price: 200 },
-]
+type Paying = { state: 'idle' } | { state: 'confirm' } | { state: 'busy' } | { state: 'done'; result: CheckoutResult } | { state: 'error'; message: string }
 
-type Paying = { state: 'idle' } | { state: 'busy' } | { state: 'done'; result: CheckoutResult } | { state: 'error'; message: string }
+const INITIAL: Record<string, number> = { latte: 1, croissant: 1 }
 
 export default function Checkout() {
   const [mine, reload] = useCloudData(() => cardApi.listMine())
   usePageShow(() => void reload())
+  usePullDownRefresh(reload)
+  const [qty, setQty] = useState<Record<string, number>>(INITIAL)
   const [chosen, setChosen] = useState<Card | undefined>()
   const [paying, setPaying] = useState<Paying>({ state: 'idle' })
-  const total = DEMO_ORDER.reduce((s, i) => s + i.price, 0)
-  // One id per visit: a retried tap pays the same checkout once.
-  const checkoutId = useMemo(() => `CK${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`, [])
+  const inFlight = useRef(false)
+  // One confirmation pays once: the dialog may report a confirm more than once (tap and click in H5).
+  const confirming = useRef(false)
+  const askToConfirm = () => {
+    confirming.current = true
+    setPaying({ state: 'confirm' })
+  }
+  const confirmed = () => {
+    if (!confirming.current) return
+    confirming.current = false
+    void pay()
+  }
+  const lines = MENU.filter((i) => (qty[i.id] ?? 0) > 0)
+  const total = lines.reduce((s, i) => s + i.price * qty[i.id]!, 0)
+  const split = chosen ? splitPayment(chosen.balance, total) : undefined
 
   const pay = async () => {
-    if (!chosen) return
+    if (!chosen || inFlight.current || total === 0) return
+    inFlight.current = true
     setPaying({ state: 'busy' })
+    // Each attempt is its own checkout: a cancelled one is closed (its card leg credited back), and
+    // trying again starts afresh on the same page.
     try {
-      setPaying({ state: 'done', result: await payWithGiftCard(chosen, checkoutId, total, DEMO_ORDER.map((i) => i.name).join(', ')) })
+      const result = await payWithGiftCard(chosen, newCheckoutId(), total, lines.map((i) => `${i.name}×${qty[i.id]}`).join('、'))
+      setPaying({ state: 'done', result })
       void reload()
     } catch (err) {
-      setPaying({ state: 'error', message: (err as Error).message })
+      const message = err instanceof CheckoutCancelled ? (err.balance === undefined ? userMessage(err.cause) : t.checkout.cancelledBack(yuan(err.balance))) : userMessage(err)
+      setPaying({ state: 'error', message })
+    } finally {
+      inFlight.current = false
     }
   }
 
+  const again = () => {
+    setPaying({ state: 'idle' })
+    setChosen(undefined)
+    setQty(INITIAL)
+  }
+
   return (
-    <View className='page'>
-      <View className='header'>Checkout</View>
-      <View className='card-tile'>
-        {DEMO_ORDER.map((i) => (
-          <View className='row' key={i.name}>
-            <Text>{i.name}</Text>
-            <Text>¥{formatYuan(i.price)}</Text>
+    <PageShell title={t.checkout.title}>
+      <Section title={t.checkout.order} id='order'>
+        {MENU.map((i) => (
+          <View className='row menu-row' key={i.id} data-item={i.id}>
+            <View>
+              <View>{i.name}</View>
+              <Text className='muted'>{yuan(i.price)}</Text>
+            </View>
+            <InputNumber value={qty[i.id] ?? 0} min={0} max={20} onChange={(v) => setQty({ ...qty, [i.id]: Number(v) })} disabled={paying.state === 'busy' || paying.state === 'done'} />
           </View>
         ))}
-        <View className='row card-title'>
-          <Text>Total</Text>
-          <Text id='total'>¥{formatYuan(total)}</Text>
+        <View className='row total-row'>
+          <Text>{t.checkout.total}</Text>
+          <Text className='total' id='total'>
+            {yuan(total)}
+          </Text>
         </View>
-      </View>
-      <View className='card-title'>Pay with a gift card</View>
-      <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some((c) => c.status === 'NORMAL')} empty='You have no active gift card to pay with.'>
-        {(d) =>
-          d.cards
-            .filter((c) => c.status === 'NORMAL')
-            .map((c) => (
-              <View key={`${c.cardId}:${c.code}`} className={chosen?.code === c.code ? 'selected-tile' : ''}>
-                <CardTile card={c} onOpen={() => setChosen(c)} />
-              </View>
-            ))
-        }
-      </AsyncState>
-      {chosen && paying.state !== 'done' && (
-        <View>
-          {chosen.balance < total && <View className='note'>The card covers ¥{formatYuan(chosen.balance)}; the remaining ¥{formatYuan(total - chosen.balance)} is paid with WeChat Pay.</View>}
-          <Button className='btn primary' disabled={paying.state === 'busy'} onClick={() => void pay()}>
-            Pay ¥{formatYuan(total)}
+      </Section>
+      {paying.state === 'done' ? (
+        <View className='paid' id='paid'>
+          <IconSuccess size={40} color='#1a7f37' />
+          <View className='paid-title'>{t.checkout.paid}</View>
+          <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>
+          {paying.result.paidByWeChatPay > 0 && <View className='muted'>{t.checkout.paidByWeChat(yuan(paying.result.paidByWeChatPay))}</View>}
+          <Button className='btn-block' type='primary' onClick={again}>
+            {t.checkout.again}
           </Button>
         </View>
+      ) : (
+        <Section title={t.checkout.chooseCard} id='cards'>
+          <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some((c) => c.status === 'NORMAL')} empty={t.checkout.noCard}>
+            {(d) =>
+              d.cards
+                .filter((c) => c.status === 'NORMAL')
+                .map((c) => <CardTile key={`${c.cardId}:${c.code}`} card={c} selected={chosen?.code === c.code} onOpen={() => paying.state !== 'busy' && setChosen(c)} />)
+            }
+          </AsyncState>
+          {chosen && split && (
+            <View className='split' id='split'>
+              <View className='row'>
+                <Text>{t.checkout.cardCovers}</Text>
+                <Text id='split-card'>{yuan(split.card)}</Text>
+              </View>
+              <View className='row'>
+                <Text>{t.checkout.wechatCovers}</Text>
+                <Text id='split-wechat'>{yuan(split.wechat)}</Text>
+              </View>
+              <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy' || total === 0} onClick={askToConfirm}>
+                {paying.state === 'error' ? t.checkout.retryPay : t.checkout.pay(yuan(total))}
+              </Button>
+              {total === 0 && <View className='muted center'>{t.checkout.emptyOrder}</View>}
+            </View>
+          )}
+          {paying.state === 'error' && (
+            <View className='error center' id='pay-error'>
+              {paying.message}
+            </View>
+          )}
+        </Section>
       )}
-      {paying.state === 'busy' && <View className='note'>Paying…</View>}
-      {paying.state === 'error' && <Text className='error'>{paying.message}</Text>}
-      {paying.state === 'done' && (
-        <View className='note ok' id='paid'>
-          Paid. New balance ¥{formatYuan(paying.result.balance)}
-          {paying.result.paidByWeChatPay > 0 ? `, ¥${formatYuan(paying.result.paidByWeChatPay)} with WeChat Pay` : ''}
-        </View>
-      )}
-    </View>
+      <Dialog
+        visible={paying.state === 'confirm'}
+        title={t.checkout.confirmTitle}
+        content={split ? t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '') : ''}
+        confirmText={t.common.confirm}
+        cancelText={t.common.cancel}
+        onConfirm={confirmed}
+        onCancel={() => {
+          confirming.current = false
+          setPaying({ state: 'idle' })
+        }}
+      />
+    </PageShell>
   )
 }

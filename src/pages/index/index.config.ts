@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: 'My gift cards', enablePullDownRefresh: true })
+export default definePageConfig({ navigationBarTitleText: '我的礼品卡', enablePullDownRefresh: true })

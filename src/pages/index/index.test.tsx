@@ -1,53 +1,87 @@
 import { act, fireEvent, render, screen } from '@testing-library/react'
-import { cloudHandlers, navigations, resetTaroStub, triggerPullDownRefresh } from '../../../test/stubs/taro'
+import { cloudHandlers, navigations, resetTaroStub, triggerPullDownRefresh, wxHandlers } from '../../../test/stubs/taro'
 import type { Card } from '../../services/types'
 import Index from './index'
 
-const card: Card = { cardId: 'pGift100', code: '123456789012', title: '100 yuan gift card', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0 }
+const card = (over: Partial<Card> = {}): Card => ({ cardId: 'pGift100', code: '123456789012', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0, backgroundPicUrl: 'http://cdn/red', ...over })
 
-beforeEach(() => {
-  resetTaroStub()
+function serve(cards: Card[], pending: unknown[] = [], merchant = false) {
   cloudHandlers.set('card', (data) => {
-    if (data.action === 'whoami') return { errcode: 0, openid: 'oAlice', appid: 'wxmp', merchant: false }
-    return { errcode: 0, cards: [] }
+    if (data.action === 'whoami') return { errcode: 0, openid: 'oAlice', appid: 'wxmp', merchant }
+    return { errcode: 0, cards, pending }
   })
-})
+}
 
-test('shows loading first, then the empty state and who is signed in', async () => {
+beforeEach(resetTaroStub)
+
+test('loading first, then the empty state in Chinese with a way to the shop; no openid on the page', async () => {
+  serve([])
   render(<Index />)
-  expect(screen.getByText('Loading…')).toBeTruthy()
-  expect(await screen.findByText(/No gift cards yet/)).toBeTruthy()
-  expect(screen.getByText('Signed in as oAlice')).toBeTruthy()
+  expect(document.querySelector('.state-loading')).toBeTruthy()
+  expect(await screen.findByText('还没有礼品卡')).toBeTruthy()
+  expect(document.body.textContent).not.toContain('oAlice')
+  fireEvent.click(screen.getByText('去选购'))
+  expect(navigations).toEqual(['/pages/shop/index'])
 })
 
-test('lists the caller’s cards with the balance in yuan and opens one on tap', async () => {
-  cloudHandlers.set('card', (data) => (data.action === 'whoami' ? { errcode: 0, openid: 'oAlice', appid: 'x' } : { errcode: 0, cards: [card] }))
+test('total balance of usable cards; usable first; used-up, expired and given cards folded under 已失效', async () => {
+  serve([card({ code: '1', balance: 3000 }), card({ code: '2', status: 'GIFTED', balance: 0 }), card({ code: '3', balance: 7000 }), card({ code: '4', status: 'EXPIRE', balance: 500 })])
   render(<Index />)
-  expect(await screen.findByText('¥100.00')).toBeTruthy()
-  expect(screen.getByText('Active')).toBeTruthy()
-  fireEvent.click(screen.getByText('100 yuan gift card'))
-  expect(navigations).toEqual(['/pages/card/index?cardId=pGift100&code=123456789012'])
+  expect(await screen.findByText('¥100.00', { selector: '#total-balance' })).toBeTruthy()
+  expect(screen.getByText('2 张可用')).toBeTruthy()
+  const usable = Array.from(document.querySelectorAll('#usable-cards [data-code]')).map((e) => e.getAttribute('data-code'))
+  expect(usable).toEqual(['3', '1'])
+  expect(screen.queryByText('已赠送')).toBeNull()
+  fireEvent.click(screen.getByText('已失效（2）'))
+  expect(screen.getByText('已赠送')).toBeTruthy()
+  expect(screen.getByText('已过期')).toBeTruthy()
+  fireEvent.click(screen.getByText('¥70.00'))
+  expect(navigations).toEqual(['/pages/card/index?cardId=pGift100&code=3'])
 })
 
-test('shows the function’s error and retries on request', async () => {
+test('a paid card not in the card bag: 放入卡包 signs, adds and records it', async () => {
+  const calls: string[] = []
+  let pending = [{ orderId: 'GC1', cardId: 'pGift100', title: '100元礼品卡', price: 10000, count: 1 }]
+  cloudHandlers.set('card', (d) => {
+    calls.push(String(d.action))
+    if (d.action === 'whoami') return { errcode: 0, openid: 'o', appid: 'x', merchant: false }
+    if (d.action === 'signCardExt') return { errcode: 0, cardList: [{ cardId: 'pGift100', cardExt: '{}' }] }
+    if (d.action === 'recordAdded') {
+      pending = []
+      return { errcode: 0, cards: [card()] }
+    }
+    return { errcode: 0, cards: pending.length ? [] : [card()], pending }
+  })
+  wxHandlers.addCard = (list) => list.map(() => ({ cardId: 'pGift100', cardExt: '{}', code: 'ENC', isSuccess: true }))
+  render(<Index />)
+  expect(await screen.findByText('已付款 ¥100.00 · 1 张待放入卡包')).toBeTruthy()
+  fireEvent.click(screen.getByText('放入卡包'))
+  expect(await screen.findByText('已放入卡包')).toBeTruthy()
+  expect(calls).toEqual(expect.arrayContaining(['signCardExt', 'recordAdded']))
+})
+
+test('a failed load says so in words, without the errcode, and retries', async () => {
   let calls = 0
   cloudHandlers.set('card', (data) => {
-    if (data.action === 'whoami') return { errcode: 0, openid: 'oAlice', appid: 'x' }
+    if (data.action === 'whoami') return { errcode: 0, openid: 'oAlice', appid: 'x', merchant: false }
     calls++
-    return calls === 1 ? { errcode: 1500, errmsg: 'internal error in card.listMine' } : { errcode: 0, cards: [card] }
+    return calls === 1 ? { errcode: 1500, errmsg: 'internal error in card.listMine' } : { errcode: 0, cards: [card()] }
   })
   render(<Index />)
-  expect(await screen.findByText(/internal error in card.listMine/)).toBeTruthy()
-  fireEvent.click(screen.getByText('Retry'))
-  expect(await screen.findByText('¥100.00')).toBeTruthy()
+  expect(await screen.findByText('服务开小差了，请稍后再试')).toBeTruthy()
+  expect(document.body.textContent).not.toMatch(/1500|card\.listMine|errcode/)
+  fireEvent.click(screen.getByText('重新加载'))
+  expect(await screen.findByText('¥100.00', { selector: '#total-balance' })).toBeTruthy()
 })
 
-test('pull to refresh loads again', async () => {
+test('pull to refresh loads again; a merchant admin sees 商户管理', async () => {
   let cards: Card[] = []
-  cloudHandlers.set('card', (data) => (data.action === 'whoami' ? { errcode: 0, openid: 'oAlice', appid: 'x' } : { errcode: 0, cards }))
+  cloudHandlers.set('card', (data) => (data.action === 'whoami' ? { errcode: 0, openid: 'oAlice', appid: 'x', merchant: true } : { errcode: 0, cards }))
   render(<Index />)
-  await screen.findByText(/No gift cards yet/)
-  cards = [card]
+  await screen.findByText('还没有礼品卡')
+  cards = [card()]
   await act(async () => triggerPullDownRefresh())
-  expect(await screen.findByText('¥100.00')).toBeTruthy()
+  expect(await screen.findByText('¥100.00', { selector: '#total-balance' })).toBeTruthy()
+  fireEvent.click(screen.getByText('商户管理'))
+  expect(navigations).toEqual(['/merchant/pages/home/index'])
 })

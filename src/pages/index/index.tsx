@@ -1,39 +1,138 @@
-import { Button, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
+import { useRef, useState } from 'react'
 import { AsyncState } from '../../components/AsyncState'
+import { CardFace } from '../../components/CardFace'
 import { CardTile } from '../../components/CardTile'
+import { useToast } from '../../components/Notice'
+import { PageShell, Section } from '../../components/PageShell'
+import { Button, IconGift, IconRight } from '../../components/ui'
+import { addPaidCards } from '../../flows/purchase'
 import { useCloudData } from '../../hooks/useCloudData'
-import { cardApi } from '../../services/api'
-import { openPage, usePageShow, usePullDownRefresh } from '../../services/page'
+import { cardApi, giftApi } from '../../services/api'
+import { userMessage } from '../../services/errors'
+import { openPage, openTab, usePageShow, usePullDownRefresh } from '../../services/page'
+import type { Card, PendingOrder } from '../../services/types'
+import { t } from '../../strings'
+import { yuan } from '../../utils/money'
 
 async function loadHome() {
   const [me, mine] = await Promise.all([cardApi.whoami(), cardApi.listMine()])
-  return { openid: me.openid, merchant: me.merchant, cards: mine.cards }
+  return { merchant: me.merchant, cards: mine.cards, pending: mine.pending ?? [] }
 }
 
-const cardUrl = (cardId: string, code: string) => `/pages/card/index?cardId=${encodeURIComponent(cardId)}&code=${encodeURIComponent(code)}`
+const cardUrl = (c: Card) => `/pages/card/index?cardId=${encodeURIComponent(c.cardId)}&code=${encodeURIComponent(c.code)}`
+
+/** Usable cards first (most money first); used-up, expired and given cards fold under 已失效. */
+export function splitCards(cards: Card[]): { usable: Card[]; invalid: Card[] } {
+  const usable = cards.filter((c) => c.status === 'NORMAL').sort((a, b) => b.balance - a.balance)
+  return { usable, invalid: cards.filter((c) => c.status !== 'NORMAL') }
+}
 
 export default function Index() {
   const [home, reload] = useCloudData(loadHome)
   usePullDownRefresh(reload)
   usePageShow(() => void reload())
+  const [toast, showToast] = useToast()
+  const [showInvalid, setShowInvalid] = useState(false)
+  const [busy, setBusy] = useState<string | undefined>()
+  const inFlight = useRef(false)
+
+  // Paid cards in nobody's card bag (a cancelled add sheet, a gift that came back): add or give them.
+  const act = async (p: PendingOrder, what: 'add' | 'give') => {
+    if (inFlight.current) return
+    inFlight.current = true
+    setBusy(p.orderId)
+    try {
+      if (what === 'add') {
+        await addPaidCards(p.orderId)
+        showToast(t.home.added, 'success')
+        await reload()
+      } else {
+        const { giftId } = await giftApi.send({ orderId: p.orderId })
+        await openPage(`/pages/gift/index?giftId=${giftId}`)
+      }
+    } catch (err) {
+      showToast(userMessage(err), 'fail')
+    } finally {
+      inFlight.current = false
+      setBusy(undefined)
+    }
+  }
+
   return (
-    <View className='page'>
-      <View className='header'>My gift cards</View>
-      <AsyncState value={home} onRetry={reload} isEmpty={(d) => d.cards.length === 0} empty={<View id='empty'>No gift cards yet. Buy one in the shop.</View>}>
-        {(d) => d.cards.map((card) => <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c.cardId, c.code))} />)}
+    <PageShell title={t.home.title}>
+      {toast}
+      <AsyncState
+        value={home}
+        onRetry={reload}
+        isEmpty={(d) => d.cards.length === 0 && d.pending.length === 0}
+        empty={t.home.empty}
+        emptyAction={
+          <Button className='btn-block' type='primary' onClick={() => void openTab('/pages/shop/index')}>
+            {t.common.goShop}
+          </Button>
+        }
+      >
+        {(d) => {
+          const { usable, invalid } = splitCards(d.cards)
+          return (
+            <View>
+              <View className='summary' id='summary'>
+                <Text className='summary-label'>{t.home.totalBalance}</Text>
+                <Text className='summary-amount' id='total-balance'>
+                  {yuan(usable.reduce((s, c) => s + c.balance, 0))}
+                </Text>
+                <Text className='summary-sub'>{t.home.usableCount(usable.length)}</Text>
+              </View>
+              <View className='quick-links'>
+                <View className='quick-link' id='link-sent' onClick={() => void openPage('/pages/gifts/index?tab=sent')}>
+                  <IconGift size={16} /> <Text>{t.home.giftsSent}</Text>
+                </View>
+                <View className='quick-link' id='link-received' onClick={() => void openPage('/pages/gifts/index?tab=received')}>
+                  <IconGift size={16} /> <Text>{t.home.giftsReceived}</Text>
+                </View>
+              </View>
+              {d.pending.length > 0 && (
+                <Section title={t.home.pendingTitle} id='pending'>
+                  {d.pending.map((p) => (
+                    <View className='card-tile pending' key={p.orderId} id={`pending-${p.orderId}`}>
+                      <CardFace face={p.backgroundPicUrl} title={p.title} amount={yuan(p.price)} small />
+                      <View className='muted'>{t.home.pendingLine(yuan(p.price), p.count)}</View>
+                      <View className='row-actions'>
+                        <Button size='small' fill='outline' type='primary' disabled={busy === p.orderId} onClick={() => void act(p, 'give')}>
+                          {t.home.giveAway}
+                        </Button>
+                        <Button size='small' type='primary' loading={busy === p.orderId} disabled={busy === p.orderId} onClick={() => void act(p, 'add')}>
+                          {t.home.addToBag}
+                        </Button>
+                      </View>
+                    </View>
+                  ))}
+                </Section>
+              )}
+              <View id='usable-cards'>
+                {usable.map((card) => (
+                  <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c))} />
+                ))}
+              </View>
+              {invalid.length > 0 && (
+                <View className='fold' id='invalid-cards'>
+                  <View className='fold-head' onClick={() => setShowInvalid(!showInvalid)}>
+                    <Text>{showInvalid ? t.home.hideInvalid : t.home.invalid(invalid.length)}</Text>
+                    <IconRight size={12} />
+                  </View>
+                  {showInvalid && invalid.map((card) => <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c))} />)}
+                </View>
+              )}
+            </View>
+          )
+        }}
       </AsyncState>
-      {home.state === 'ready' && (
-        <View>
-          <View className='muted' id='whoami'>
-            Signed in as {home.data.openid}
-          </View>
-          {home.data.merchant && (
-            <Button className='btn' onClick={() => void openPage('/merchant/pages/home/index')}>
-              Merchant
-            </Button>
-          )}
-        </View>
+      {home.state === 'ready' && home.data.merchant && (
+        <Button className='btn-block' fill='outline' onClick={() => void openPage('/merchant/pages/home/index')}>
+          {t.home.merchant}
+        </Button>
       )}
-    </View>
+    </PageShell>
   )
 }

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: 'Gift card shop' })
+export default definePageConfig({ navigationBarTitleText: '选购礼品卡' })

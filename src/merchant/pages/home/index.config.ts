@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: 'Merchant' })
+export default definePageConfig({ navigationBarTitleText: '商户管理' })

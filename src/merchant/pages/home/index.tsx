@@ -1,9 +1,13 @@
-import { Button, Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { Text, View } from '@tarojs/components'
 import { AsyncState } from '../../../components/AsyncState'
+import { useToast } from '../../../components/Notice'
+import { PageShell, Section } from '../../../components/PageShell'
+import { Button, Tag } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { merchantApi } from '../../../services/api'
-import { formatYuan } from '../../../utils/money'
+import { userMessage } from '../../../services/errors'
+import { t } from '../../../strings'
+import { yuan } from '../../../utils/money'
 
 async function loadMerchant() {
   const overview = await merchantApi.overview()
@@ -13,66 +17,63 @@ async function loadMerchant() {
 
 export default function MerchantHome() {
   const [data, reload] = useCloudData(loadMerchant)
-  const [notice, setNotice] = useState('')
+  const [toast, showToast] = useToast()
   const refund = async (orderId: string) => {
     try {
       await merchantApi.refund(orderId)
-      setNotice(`Order ${orderId} refunded`)
+      showToast(t.merchant.refunded(orderId), 'success')
       await reload()
     } catch (err) {
-      setNotice((err as Error).message)
+      showToast(userMessage(err), 'fail')
     }
   }
   return (
-    <View className='page'>
-      <View className='header'>Merchant</View>
-      {notice && <View className='note'>{notice}</View>}
+    <PageShell title={t.merchant.title}>
+      {toast}
       <AsyncState value={data} onRetry={reload}>
         {(d) => (
           <View>
-            <View className='muted'>
-              Gift cards: {d.overview.cards} · Shelves: {d.overview.shelves} · Orders: {d.overview.orders}
-            </View>
-            <View className='card-title'>Gift cards</View>
-            {d.cards.map((c) => (
-              <View className='row' key={c.cardId}>
-                <Text>{c.title}</Text>
-                <Text>
-                  ¥{formatYuan(c.price)} · {c.onSale ? 'on sale' : 'not on a shelf'} · {c.reviewStatus}
-                </Text>
-              </View>
-            ))}
-            <View className='card-title'>Shelves</View>
-            {d.shelves.map((s) => (
-              <View className='card-tile' key={s.pageId}>
-                <View>{s.title || s.pageId}</View>
-                <View className='muted'>{s.maintain ? 'taken down' : s.link}</View>
-              </View>
-            ))}
-            <View className='card-title'>Orders</View>
-            {d.orders.map((o) => (
-              <View className='card-tile' key={o.orderId}>
-                <View className='row'>
-                  <Text>{o.orderId}</Text>
+            <View className='muted'>{t.merchant.overview(d.overview.cards, d.overview.shelves, d.overview.orders)}</View>
+            <Section title={t.merchant.cards}>
+              {d.cards.map((c) => (
+                <View className='row' key={c.cardId}>
+                  <Text>{c.title}</Text>
                   <Text>
-                    ¥{formatYuan(o.totalPrice)} · {o.state}
+                    {yuan(c.price)} · {c.onSale ? t.merchant.onSale : t.merchant.offSale} · {t.merchant.review[c.reviewStatus] ?? c.reviewStatus}
                   </Text>
                 </View>
-                {o.cards.map((c) => (
-                  <View className='muted' key={c.code}>
-                    {c.cardId} #{c.code} ¥{formatYuan(c.price)}
+              ))}
+            </Section>
+            <Section title={t.merchant.shelves}>
+              {d.shelves.map((s) => (
+                <View className='card-tile plain' key={s.pageId}>
+                  <View>{s.title || s.pageId}</View>
+                  <View className='muted'>{s.maintain ? t.merchant.takenDown : s.link}</View>
+                </View>
+              ))}
+            </Section>
+            <Section title={t.merchant.orders}>
+              {d.orders.map((o) => (
+                <View className='card-tile plain' key={o.orderId}>
+                  <View className='row'>
+                    <Text className='small'>{o.orderId}</Text>
+                    <Tag type={o.state === 'REFUNDED' ? 'default' : 'success'}>{t.merchant.orderState[o.state] ?? o.state}</Tag>
                   </View>
-                ))}
-                {o.state !== 'REFUNDED' && (
-                  <Button className='btn' onClick={() => void refund(o.orderId)}>
-                    Refund
-                  </Button>
-                )}
-              </View>
-            ))}
+                  <View className='row'>
+                    <Text className='muted'>{t.merchant.channel[o.channel] ?? o.channel} · {o.cards.length} 张</Text>
+                    <Text>{yuan(o.totalPrice)}</Text>
+                  </View>
+                  {o.state !== 'REFUNDED' && o.channel !== 'checkout' && (
+                    <Button size='small' fill='outline' onClick={() => void refund(o.orderId)}>
+                      {t.merchant.refund}
+                    </Button>
+                  )}
+                </View>
+              ))}
+            </Section>
           </View>
         )}
       </AsyncState>
-    </View>
+    </PageShell>
   )
 }

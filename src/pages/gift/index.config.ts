@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '送出礼物', enableShareAppMessage: true })

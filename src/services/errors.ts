@@ -1,0 +1,36 @@
+// What a person reads when something goes wrong: a sentence in their language, never an errcode, a
+// function name or an openid. The raw error goes to the log (console.warn, which WeChat's real-time log
+// and DevTools keep) for whoever supports them.
+import { t } from '../strings'
+import { CloudCallError } from './cloud'
+
+const byErrcode: Record<number, string> = {
+  1001: t.errors.invalid,
+  1003: t.errors.notSignedIn,
+  1004: t.errors.forbidden,
+  1005: t.errors.notFound,
+  1006: t.errors.conflict,
+  1500: t.errors.server,
+  1502: t.errors.wechat,
+}
+
+/** The sentence to show for `err`; logs the details. */
+export function userMessage(err: unknown): string {
+  const e = err as Error & Partial<CloudCallError>
+  console.warn('[error]', e instanceof CloudCallError ? { fn: e.fn, action: e.action, errcode: e.errcode, errmsg: e.errmsg, reason: e.reason } : String(e?.message ?? e))
+  if (e instanceof CloudCallError) {
+    if (e.reason && t.errors.reasons[e.reason]) return t.errors.reasons[e.reason]!
+    if (e.errcode === 1006 && /insufficient/i.test(e.errmsg)) return t.errors.insufficient
+    if (e.errcode === 1004 && e.fn === 'merchant') return t.errors.notMerchant
+    if (e.errcode === -1) return t.errors.network
+    return byErrcode[e.errcode] ?? t.errors.server
+  }
+  const msg = String(e?.message ?? '')
+  if (/^requestPayment:fail.*cancel/i.test(msg)) return t.errors.payCancelled
+  if (/^requestPayment:fail/i.test(msg)) return t.errors.payFailed
+  if (/^addCard:fail.*cancel/i.test(msg)) return t.errors.addCancelled
+  if (/^addCard:fail/i.test(msg)) return t.errors.addFailed
+  if (/^openCard:fail/i.test(msg)) return t.errors.openCardFailed
+  if (msg === 'payment-pending') return t.errors.paymentPending
+  return t.errors.server
+}

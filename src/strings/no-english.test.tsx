@@ -1,0 +1,119 @@
+// Every page, in each state a person can meet (loaded, empty, refused, unreachable), shows Chinese
+// only: no English word and no errcode, function name or openid reaches the screen, whatever English the
+// functions put in errmsg. Identifiers a person may need (order numbers) are upper-case and allowed.
+import { act, fireEvent, render } from '@testing-library/react'
+import type { ComponentType } from 'react'
+import { cloudHandlers, resetTaroStub, setRouterParams, wxHandlers } from '../../test/stubs/taro'
+import MerchantHome from '../merchant/pages/home/index'
+import CardDetail from '../pages/card/index'
+import Checkout from '../pages/checkout/index'
+import ClaimPage from '../pages/claim/index'
+import GiftPage from '../pages/gift/index'
+import GiftsPage from '../pages/gifts/index'
+import Index from '../pages/index/index'
+import OrderDetail from '../pages/order/index'
+import Shop from '../pages/shop/index'
+import { zhCN } from './zh-CN'
+
+/** An English word: two or more lower-case letters (ids and order numbers are upper-case). */
+const ENGLISH = /[a-z]{2,}/
+const ERRCODE = /errcode|\b1[05]0\d\b/
+
+const card = { cardId: 'pGIFT', code: '800000000001', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 1764000000, endTime: 1795536000, backgroundPicUrl: 'http://cdn/f' }
+const gift = { giftId: 'GF1', status: 'PENDING', from: '爱丽丝', message: '生日快乐', title: '100元礼品卡', amount: 10000, cardId: 'p', createdAt: 0, expiresAt: 1, mine: false, claimedByMe: false }
+
+const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
+  card: (d) =>
+    d.action === 'whoami' ? { errcode: 0, openid: 'oAliceOpenid', appid: 'wx', merchant: true }
+    : d.action === 'shop' ? { errcode: 0, items: [{ cardId: 'pGIFT', title: '100元礼品卡', price: 10000, faces: ['http://cdn/f'], defaultMessage: '祝你开心' }] }
+    : d.action === 'shelfOrder' ? { errcode: 0, order: { orderId: 'O1', state: 'PAID', totalPrice: 10000, createTime: 0, isChatRoom: false, cards: [{ cardId: 'p', code: '800000000001', price: 10000, title: '100元礼品卡', balance: 10000, status: 'NORMAL' }] } }
+    : d.action === 'detail' ? { errcode: 0, card, history: [{ entryId: 'e', kind: 'spend', amount: -100, balanceAfter: 9900, orderId: 'CK1', description: 'card issued', createdAt: 1 }], total: 1, info: { notice: '使用时出示' } }
+    : { errcode: 0, cards: [card, { ...card, code: '2', status: 'GIFTED' }], pending: [{ orderId: 'GC1', cardId: 'pGIFT', title: '100元礼品卡', price: 10000, count: 1 }] },
+  gift: (d) => (d.action === 'get' ? { errcode: 0, gift } : { errcode: 0, gifts: [gift, { ...gift, giftId: 'GF2', status: 'RETURNED', mine: true }] }),
+  merchant: (d) =>
+    d.action === 'overview' ? { errcode: 0, cards: 1, shelves: 1, orders: 1 }
+    : d.action === 'cardList' ? { errcode: 0, cards: [{ cardId: 'p', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+    : d.action === 'shelfList' ? { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: '', maintain: true }] }
+    : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, cards: [] }] },
+  pay: () => ({ errcode: 0 }),
+}
+
+const PAGES: [string, ComponentType, Record<string, string>][] = [
+  ['index', Index, {}],
+  ['shop', Shop, {}],
+  ['card', CardDetail, { cardId: 'pGIFT', code: '800000000001' }],
+  ['checkout', Checkout, {}],
+  ['gift', GiftPage, { giftId: 'GF1' }],
+  ['claim', ClaimPage, { giftId: 'GF1' }],
+  ['gifts', GiftsPage, {}],
+  ['merchant', MerchantHome, {}],
+  ['order', OrderDetail, { order_id: 'O1' }],
+]
+
+const REFUSALS: [string, unknown][] = [
+  ['loaded', undefined],
+  ['forbidden', { errcode: 1004, errmsg: 'card.detail: card pLc is not yours; MERCHANT_ADMIN_OPENIDS' }],
+  ['conflict', { errcode: 1006, errmsg: 'insufficient balance' }],
+  ['internal', { errcode: 1500, errmsg: 'internal error in card.listMine' }],
+  ['wechat', { errcode: 1502, errmsg: 'WeChat: invalid appid', wxErrcode: 40013 }],
+  ['unreachable', new Error('network down')],
+]
+
+async function settle() {
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 30))
+  })
+}
+
+function assertChinese(where: string) {
+  const text = document.body.textContent ?? ''
+  const english = ENGLISH.exec(text)
+  if (english) throw new Error(`${where}: English on the page: “…${text.slice(Math.max(0, english.index - 20), english.index + 30)}…”`)
+  expect(text).not.toMatch(ERRCODE)
+  expect(text).not.toContain('oAliceOpenid')
+}
+
+beforeEach(() => {
+  resetTaroStub()
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined)
+})
+afterEach(() => jest.restoreAllMocks())
+
+describe.each(PAGES)('page %s', (name, Page, query) => {
+  test.each(REFUSALS)('%s: Chinese only, no errcode', async (what, answer) => {
+    setRouterParams(query)
+    for (const [fn, handler] of Object.entries(ok)) {
+      cloudHandlers.set(fn, (d) => {
+        if (answer === undefined) return handler(d)
+        if (answer instanceof Error) throw answer
+        return answer
+      })
+    }
+    wxHandlers.addCard = () => {
+      throw new Error('cancel')
+    }
+    wxHandlers.requestPayment = () => {
+      throw new Error('requestPayment:fail cancel')
+    }
+    render(<Page />)
+    await settle()
+    assertChinese(`${name}/${what}`)
+    // Tap every button once (claims, purchases, retries…) and look again.
+    for (const b of Array.from(document.querySelectorAll('button'))) {
+      fireEvent.click(b)
+      await settle()
+    }
+    assertChinese(`${name}/${what} after taps`)
+  })
+})
+
+test('every string is Chinese (the strings module itself holds no English sentence)', () => {
+  const texts: string[] = []
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') texts.push(v)
+    else if (typeof v === 'function') texts.push(String((v as (...a: unknown[]) => unknown)('X', 'X', 'X')))
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk)
+  }
+  walk(zhCN)
+  expect(texts.filter((s) => ENGLISH.test(s))).toEqual([])
+})
