@@ -1,7 +1,7 @@
 // The one file that loads wx-server-sdk. Everything else in server/ sees the cloud through the narrow
 // functions exported here. The bundle requires the real package unchanged, in the deployed function and
 // in the local cloud alike (whose CloudBase API the SDK reaches through TCB_CONTEXT_CNFG).
-import type { CloudPayUnifiedOrder, WxDatabase, WxServerSdk } from './wx-server-sdk'
+import type { CloudPayRefund, CloudPayUnifiedOrder, WxDatabase, WxServerSdk } from './wx-server-sdk'
 
 // The package ships no type declarations; wx-server-sdk.ts types the part used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,7 +46,7 @@ export function cloudPayUnifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<
 }
 
 /** Cloud Pay's refund (idempotent on outRefundNo). */
-export function cloudPayRefund(req: cloud.CloudPayRefund): Promise<Record<string, unknown>> {
+export function cloudPayRefund(req: CloudPayRefund): Promise<Record<string, unknown>> {
   ensureInit()
   return cloud.cloudPay.refund(req)
 }

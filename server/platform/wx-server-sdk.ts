@@ -86,6 +86,23 @@ export interface CloudPayUnifiedOrder {
   functionName: string
 }
 
+export interface CloudPayRefund {
+  outTradeNo: string
+  outRefundNo: string
+  totalFee: number
+  refundFee: number
+  subMchId: string
+  envId: string
+  functionName: string
+  refundDesc?: string
+}
+
+export interface CloudPayQueryOrder {
+  subMchId: string
+  outTradeNo?: string
+  transactionId?: string
+}
+
 export interface WxInitOptions {
   env?: string | symbol
   /** the CloudBase API's URL (otherwise from TCB_CONTEXT_CNFG or the region's endpoint) */
@@ -105,6 +122,8 @@ export interface WxServerSdk {
   callFunction(opts: { name: string; data?: unknown }): Promise<{ result: unknown; requestID?: string; errMsg: string }>
   cloudPay: {
     unifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<string, unknown>>
+    refund(req: CloudPayRefund): Promise<Record<string, unknown>>
+    queryOrder(req: CloudPayQueryOrder): Promise<Record<string, unknown>>
   }
   /** A separately configured SDK instance (the local stack's host process uses one per cloud). */
   createNewInstance(opts: WxInitOptions): WxServerSdk
