@@ -27,8 +27,8 @@ export interface FunctionConfig {
 
 export interface CloudPayProvider {
   unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
-  refund?(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
-  queryOrder?(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
+  refund(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
+  queryOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
 }
 
 export interface RuntimeOptions {

@@ -106,3 +106,30 @@ test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the
   expect(bad.errCode).toBe(-501007)
   expect(bad.errMsg).toMatch(/totalFee must be a positive integer/)
 })
+
+test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through the real SDK', async () => {
+  const order = { body: 'gift card', outTradeNo: 'CONF0002', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', totalFee: 500, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const made = (await call('pay', { order }, 'oPayer')).json
+  const query = (q: Json) => call('pay', { api: 'queryOrder', order: { subMchId: '1900000109', ...q } }, 'oPayer').then((r) => r.json)
+  expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', tradeState: 'NOTPAY', totalFee: 500, errMsg: 'cloudPay.queryOrder:ok' })
+  // WeChat Pay's err_code does not survive the SDK (it sets errCode 0 on every answer): err_code_des does.
+  expect((await query({ outTradeNo: 'NO-SUCH' })).ok).toMatchObject({ resultCode: 'FAIL', errCode: 0, errCodeDes: 'no order with that number' })
+  // Unpaid: nothing to refund.
+  const refund = { outTradeNo: 'CONF0002', outRefundNo: 'CONF0002-R1', totalFee: 500, refundFee: 200, subMchId: '1900000109', envId: 'merchant-env-1a2b', functionName: 'pay' }
+  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ resultCode: 'FAIL', errCodeDes: 'no paid order with that outTradeNo' })
+  // Paid in WeChat's client: the query says SUCCESS with the transaction id; a refund, then REFUND.
+  // The payment callback goes to the function the order names: this drop-in `pay` (it does not acknowledge).
+  emu.connectCloud({ pushUrl: receiver.url, callFunction: async (name, event) => (await callFn(cloud, name, event)).json })
+  const payer = emu.users.ensure('payer')
+  emu.platform.s.prepay[/prepay_id=(.+)$/.exec(made.ok.payment.package)![1]!]!.openid = payer.mpOpenid
+  const paid = await fetch(`${emu.url}/__emu/client/requestPayment`, { method: 'POST', body: JSON.stringify({ user: 'payer', payment: made.ok.payment }) })
+  expect(paid.status).toBe(200)
+  const after = (await query({ outTradeNo: 'CONF0002' })).ok
+  expect(after).toMatchObject({ tradeState: 'SUCCESS', totalFee: 500 })
+  expect((await query({ transactionId: after.transactionId })).ok).toMatchObject({ tradeState: 'SUCCESS', outTradeNo: 'CONF0002' })
+  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', refundFee: 200, errMsg: 'cloudPay.refund:ok' })
+  expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ tradeState: 'REFUND' })
+  const bad = (await call('pay', { api: 'queryOrder', order: { outTradeNo: 'CONF0002' } }, 'oPayer')).json
+  expect(bad.errCode).toBe(-501007)
+  expect(bad.errMsg).toMatch(/subMchId is required/)
+})

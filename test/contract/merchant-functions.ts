@@ -41,7 +41,7 @@ exports.main = async (event) => { started++; if (event.spin) { for (;;) {} } ret
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
 exports.main = async (event) => {
   try {
-    return { ok: await cloud.cloudPay.unifiedOrder(event.order) }
+    return { ok: await cloud.cloudPay[event.api || 'unifiedOrder'](event.order) }
   } catch (e) {
     return { errCode: e.errCode, errMsg: e.errMsg }
   }
