@@ -79,7 +79,8 @@ export interface Route {
 
 /** A server answering `routes` (first match wins); errors become JSON `{error}` with their status. */
 export function serve(routes: Route[], fallback?: Handler): Server {
-  const server = createServer((req, res) => {
+  // Stalled requests are looked for every second (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     const fail = (err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500
       if (status === 500) console.error(err)
@@ -114,8 +115,9 @@ export function serve(routes: Route[], fallback?: Handler): Server {
   })
   // A client that stalls mid-request is cut off instead of holding a socket forever.
   server.requestTimeout = 120_000
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n')
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`)
     else socket.destroy()
   })
   return server

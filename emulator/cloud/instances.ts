@@ -25,6 +25,8 @@ export class FunctionInstance {
   private pending: Pending | undefined
   private dead = false
   invocations = 0
+  /** the API tokens of the invocations it served lately (its background work may still use them) */
+  readonly tokens: string[] = []
 
   constructor(file: string, env: Record<string, string>, fallbackModules: string, private readonly onExit: (inst: FunctionInstance) => void) {
     this.worker = new Worker(join(__dirname, 'instance-worker.cjs'), {
@@ -69,6 +71,10 @@ export class FunctionInstance {
   invoke(event: unknown, context: Record<string, unknown>, env: Record<string, string>, timeoutMs: number, timeoutS: number): Promise<string> {
     if (this.pending) throw new Error('an instance serves one invocation at a time')
     this.invocations++
+    if (env.WX_API_TOKEN) {
+      this.tokens.push(env.WX_API_TOKEN)
+      if (this.tokens.length > 64) this.tokens.shift()
+    }
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new InvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`))

@@ -59,6 +59,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     apiUrl: () => apiUrl,
     env: opts.env,
     maxInstances: opts.maxInstances ?? (Number(opts.env.CLOUD_MAX_INSTANCES) || 8),
+    onInstanceEnd: (tokens) => dbService.tx.abandon(tokens),
   })
   const api = cloudbaseApi({ db: dbService, runtime, cloudPay: opts.cloudPay, latencyMs: opts.dbLatencyMs ?? (Number(opts.env.CLOUD_DB_LATENCY_MS) || 0) })
 

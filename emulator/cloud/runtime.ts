@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   env: Record<string, string>
   /** Instances per function at most (Cloud Development scales out further; threads cost memory here). */
   maxInstances: number
+  /** Told the API tokens an instance used when it ends (timeout, crash, reload): its open transactions can never finish. */
+  onInstanceEnd?: (tokens: string[]) => void
 }
 
 /** Who is calling, as the CloudBase API learns it from the WX_API_TOKEN the SDK sends. */
@@ -108,7 +110,14 @@ export class CloudRuntime {
       const file = this.fileOf(name)
       const env = this.instanceEnv(name)
       const fallback = join(__dirname, '..', '..', 'node_modules')
-      const pool = new InstancePool((onExit) => new FunctionInstance(file, env, fallback, onExit), this.options.maxInstances)
+      const pool = new InstancePool(
+        (onExit) =>
+          new FunctionInstance(file, env, fallback, (dead) => {
+            onExit(dead)
+            this.options.onInstanceEnd?.(dead.tokens)
+          }),
+        this.options.maxInstances,
+      )
       entry = { pool, config: this.config(name) }
       this.pools.set(name, entry)
     }

@@ -5,10 +5,14 @@
 // someone else after the transaction started. A transaction that commits therefore saw a consistent
 // snapshot; the SDK's runTransaction retries that one error at commit.
 //
-// Scheduling, not semantics: a transaction about to touch a document that other open transactions have
-// touched waits for them to end (first come, first served; at most LOCK_WAIT_MS, which also breaks any
-// cycle), and if nothing it has read so far has changed it then moves its snapshot forward. That is indistinguishable from having started later, and
-// it spares a hot document (one card, a thousand spends) from a storm of doomed attempts.
+// Scheduling, not semantics: a transaction about to touch a document that OLDER open transactions (or
+// writes waiting their turn) have touched waits for them to end (at most LOCK_WAIT_MS), and if nothing it
+// has read so far has changed it then moves its snapshot forward. That is indistinguishable from having
+// started later, and it spares a hot document (one card, a thousand spends) from a storm of doomed
+// attempts. Only the younger ever waits for the older ("wait-die"), so two transactions that touch the
+// same two documents in opposite orders never wait for each other: the older goes ahead, the younger
+// conflicts at commit and is retried. (Waiting both ways stalled both for LOCK_WAIT_MS each time, long
+// enough under load to run functions past their timeout.)
 import { randomBytes } from 'node:crypto'
 import type { DocStore, Write } from './doc-store'
 import type { Doc } from './ejson'
@@ -21,7 +25,18 @@ const LOCK_WAIT_MS = 5_000
 
 const keyOf = (coll: string, id: string) => `${coll}\u0000${id}`
 
-export class Transaction {
+/** Arrival order of transactions and waiting writes: lower is older. */
+let arrivals = 0
+
+interface Holder {
+  ended: Promise<void>
+  owner: string
+  /** arrival order: only younger holders wait for older ones */
+  age: number
+}
+
+export class Transaction implements Holder {
+  readonly age = ++arrivals
   readonly touched = new Set<string>()
   readonly writes = new Map<string, Write>()
   readonly openedAt = Date.now()
@@ -57,7 +72,7 @@ export class Transaction {
 export class Transactions {
   private readonly open = new Map<string, Transaction>()
   /** open transactions (and writes waiting their turn) by each document they touched */
-  private readonly holders = new Map<string, Set<{ ended: Promise<void>; owner: string }>>()
+  private readonly holders = new Map<string, Set<Holder>>()
   committed = 0
   conflicts = 0
 
@@ -81,7 +96,7 @@ export class Transactions {
   async touch(tx: Transaction, coll: string, id: string): Promise<void> {
     const key = keyOf(coll, id)
     if (tx.touched.has(key)) return
-    const older = [...(this.holders.get(key) ?? [])].filter((t) => t !== tx && t.owner !== tx.owner)
+    const older = [...(this.holders.get(key) ?? [])].filter((t) => t !== tx && t.owner !== tx.owner && t.age < tx.age)
     if (older.length) {
       let timer: NodeJS.Timeout | undefined
       await Promise.race([Promise.all(older.map((t) => t.ended)), new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
@@ -112,7 +127,7 @@ export class Transactions {
     const earlier = [...(this.holders.get(key) ?? [])].filter((h) => h.owner !== owner)
     if (earlier.length === 0) return () => undefined
     let done!: () => void
-    const me = { ended: new Promise<void>((r) => (done = r)), owner }
+    const me: Holder = { ended: new Promise<void>((r) => (done = r)), owner, age: ++arrivals }
     this.holders.get(key)!.add(me)
     let timer: NodeJS.Timeout | undefined
     await Promise.race([Promise.all(earlier.map((t) => t.ended)), new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
@@ -141,6 +156,23 @@ export class Transactions {
 
   abort(id: unknown): void {
     this.end(this.get(id))
+  }
+
+  /**
+   * Ends the open transactions of callers that can no longer finish them (a function instance that was
+   * terminated): what they hold is free at once, instead of making others wait until the sweep.
+   */
+  abandon(owners: Iterable<string>): number {
+    const gone = new Set(owners)
+    gone.delete('')
+    let n = 0
+    for (const tx of [...this.open.values()]) {
+      if (gone.has(tx.owner)) {
+        this.end(tx)
+        n++
+      }
+    }
+    return n
   }
 
   private end(tx: Transaction): void {
