@@ -3,6 +3,11 @@
 import { Query, find, update as applyOperators } from 'mingo'
 import { DbError } from './errors'
 import { isPlainObject, type Doc } from './ejson'
+import { deserialize, serialize } from 'node:v8'
+
+// Node's structured clone by its own module: the global structuredClone is missing where the local cloud
+// runs inside a jsdom test environment (the Mini Program page tests).
+const clone = <T>(v: T): T => deserialize(serialize(v)) as T
 
 type Criteria = Record<string, unknown>
 
@@ -49,7 +54,7 @@ export function select(docs: Doc[], criteria: Criteria, spec: FindSpec): Doc[] {
 export function applyUpdate(cur: Doc, data: Record<string, unknown>, merge: boolean): Doc {
   if (!merge) {
     if ('_id' in data && data._id !== cur._id) throw new DbError('DATABASE_REQUEST_FAILED', 'the _id of a document cannot be changed')
-    return { ...structuredClone(data), _id: cur._id }
+    return { ...clone(data), _id: cur._id }
   }
   const modifier: Record<string, Record<string, unknown>> = {}
   for (const [k, v] of Object.entries(data)) {
@@ -61,7 +66,7 @@ export function applyUpdate(cur: Doc, data: Record<string, unknown>, merge: bool
       throw new DbError('DATABASE_REQUEST_FAILED', 'the _id of a document cannot be changed')
     }
   }
-  const next = structuredClone(cur)
+  const next = clone(cur)
   let changed: string[]
   try {
     changed = applyOperators(next, modifier as never)
