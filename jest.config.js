@@ -25,15 +25,16 @@ const common = {
 }
 
 module.exports = {
-  // Integration tests run whole stacks and real retries: seconds, not milliseconds.
-  testTimeout: 30000,
+  // Integration tests run whole stacks, real retries and the real wx-server-sdk's HTTP round trips to
+  // the local cloud (a few ms each, many per call): seconds, not milliseconds.
+  testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
   projects: [
     {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration,property,conformance}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration,property,conformance,crash}/**/*.test.ts'],
     },
     {
       ...common,

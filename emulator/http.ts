@@ -21,8 +21,10 @@ export function readBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise
     req.on('data', (c: Buffer) => {
       size += c.length
       if (size > limit) {
+        // Stop buffering but keep reading (and discarding), so the 413 reaches the client.
         reject(new HttpError(413, `request body over ${limit} bytes`))
-        req.destroy()
+        req.removeAllListeners('data')
+        req.resume()
         return
       }
       chunks.push(c)
@@ -77,21 +79,48 @@ export interface Route {
 
 /** A server answering `routes` (first match wins); errors become JSON `{error}` with their status. */
 export function serve(routes: Route[], fallback?: Handler): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local')
-    const route = routes.find((r) => (r.method === '*' || r.method === req.method) && r.pattern.test(url.pathname))
-    const run = route
-      ? route.handler(req, res, url, (url.pathname.match(route.pattern) ?? []).slice(1).map(decodeURIComponent))
-      : fallback
-        ? fallback(req, res, url, [])
-        : sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` })
-    Promise.resolve(run).catch((err: unknown) => {
+  // Stalled requests are looked for every second (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+    const fail = (err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500
       if (status === 500) console.error(err)
+      // After a refused body the rest of it is not worth reading: close the connection.
+      if (status === 413) res.setHeader('connection', 'close')
       if (!res.headersSent) sendJson(res, status, { error: (err as Error)?.message ?? String(err) })
       else res.end()
-    })
+    }
+    // Nothing a request carries may throw out of this callback: that would end the process.
+    let run: Promise<void> | void
+    try {
+      const url = new URL(req.url ?? '/', 'http://local')
+      const route = routes.find((r) => (r.method === '*' || r.method === req.method) && r.pattern.test(url.pathname))
+      let params: string[] = []
+      if (route) {
+        try {
+          params = (url.pathname.match(route.pattern) ?? []).slice(1).map(decodeURIComponent)
+        } catch {
+          throw new HttpError(400, 'malformed percent-escape in the URL')
+        }
+      }
+      run = route
+        ? route.handler(req, res, url, params)
+        : fallback
+          ? fallback(req, res, url, [])
+          : sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` })
+    } catch (err) {
+      fail(err instanceof TypeError ? new HttpError(400, 'malformed URL') : err)
+      return
+    }
+    Promise.resolve(run).catch(fail)
   })
+  // A client that stalls mid-request is cut off instead of holding a socket forever.
+  server.requestTimeout = 120_000
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`)
+    else socket.destroy()
+  })
+  return server
 }
 
 export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {

@@ -80,16 +80,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   env.WX_API_BASE ||= wechat.url
 
   const cloud = await startLocalCloud({
-    functionsDir: join(ROOT, 'dist', 'cloudfunctions'),
+    functionsDir: env.FUNCTIONS_DIR ? resolve(ROOT, env.FUNCTIONS_DIR) : join(ROOT, 'dist', 'cloudfunctions'),
     dataDir,
     mpAppid: env.WX_MP_APPID!,
     port: port(env, 'CLOUD_PORT', 9602),
     timers: opts.timers ?? true,
     env,
     cloudPay: wechat.cloudPay,
+    dbLatencyMs: int(env, 'CLOUD_DB_LATENCY_MS', 0),
+    maxInstances: int(env, 'CLOUD_MAX_INSTANCES', 8) || 8,
+    prewarm: true,
   })
   // The indexes the product declares, as a merchant creates them in the console.
-  await cloud.db.declareIndexes(INDEXES)
+  cloud.declareIndexes(INDEXES)
   wechat.connectCloud({
     pushUrl: `${cloud.url}/wxpush`,
     callFunction: (name, event) => cloud.runtime.invoke(name, event, { source: 'wx_pay' }),

@@ -1,13 +1,28 @@
 // Bundles each cloudfunctions/<name>/index.ts with everything it imports from server/ into
-// dist/cloudfunctions/<name>/{index.js,package.json,config.json}. wx-server-sdk stays external: the
-// deployed function installs it from package.json, the local cloud runtime provides its own.
+// dist/cloudfunctions/<name>/: app.js (minified, with app.js.map), index.js (the runtime check below),
+// package.json and config.json. wx-server-sdk stays external and is required unchanged: the deployed
+// function installs it from package.json, the local cloud resolves the same pinned version.
 import { build } from 'esbuild'
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(__dirname, '..')
 const src = join(root, 'cloudfunctions')
 const out = join(root, 'dist', 'cloudfunctions')
+
+/** The Cloud Development runtime the functions need (README "Deploy the functions"). */
+const RUNTIME = { name: 'Nodejs18.15', major: 18 }
+
+// index.js is written for any Node.js (ES5, no syntax newer than the oldest runtime parses), so that on
+// an older runtime the function refuses to start with this message instead of a SyntaxError or, later,
+// "fetch is not defined" in the middle of a payment.
+const entry = `'use strict';
+var major = Number(process.versions.node.split('.')[0]);
+if (major < ${RUNTIME.major} || typeof fetch !== 'function') {
+  throw new Error('This function needs the Cloud Development runtime ${RUNTIME.name} or newer (it uses the global fetch of Node.js ${RUNTIME.major}); this instance runs Node.js ' + process.versions.node + '. Create the function with runtime ${RUNTIME.name}.');
+}
+module.exports = require('./app.js');
+`
 
 async function buildFunctions(): Promise<string[]> {
   const names = readdirSync(src).filter((n) => statSync(join(src, n)).isDirectory())
@@ -18,17 +33,21 @@ async function buildFunctions(): Promise<string[]> {
       mkdirSync(dir, { recursive: true })
       await build({
         entryPoints: [join(src, name, 'index.ts')],
-        outfile: join(dir, 'index.js'),
+        outfile: join(dir, 'app.js'),
         bundle: true,
         platform: 'node',
-        // Cloud Development runs Node.js 16 and newer.
-        target: 'node16',
+        target: `node${RUNTIME.major}`,
         format: 'cjs',
         external: ['wx-server-sdk'],
-        sourcemap: false,
+        minify: true,
+        // Stack traces name the TypeScript sources (the local cloud enables source maps; in the cloud,
+        // NODE_OPTIONS=--enable-source-maps does).
+        sourcemap: true,
+        sourcesContent: false,
         legalComments: 'none',
         logLevel: 'warning',
       })
+      writeFileSync(join(dir, 'index.js'), entry)
       copyFileSync(join(src, name, 'package.json'), join(dir, 'package.json'))
       copyFileSync(join(src, name, 'config.json'), join(dir, 'config.json'))
     }),

@@ -1,12 +1,16 @@
-// The local cloud (local-stack.md "Local cloud"): runs the bundled functions with a WX context, serves
-// HTTP access for wxpush, fires timer triggers from each config.json.
+// The local cloud (local-stack.md "Local cloud"): runs the bundled functions in function instances with
+// a WX context, serves the CloudBase API their real wx-server-sdk calls (POST /admin), HTTP access for
+// wxpush, and fires timer triggers from each config.json.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
+import { adminDatabase } from './admin-sdk'
+import { cloudbaseApi } from './cloudbase-api'
 import { parseCron, type CronSchedule } from './cron'
-import { LocalDatabase } from './database'
-import { meteredDatabase, type CloudStats, type DbLatency } from './metered'
+import { DatabaseService } from './db/database-service'
+import { DocStore } from './db/doc-store'
 import { CloudRuntime, InvocationError, type CloudPayProvider } from './runtime'
+import type { WxDatabase } from '../../server/platform/wx-server-sdk'
 
 export interface LocalCloudOptions {
   functionsDir: string
@@ -19,33 +23,78 @@ export interface LocalCloudOptions {
   cloudPay?: CloudPayProvider
   /** Environment variables every function sees. */
   env: Record<string, string>
+  /** Round-trip delay of every database call, ms (CLOUD_DB_LATENCY_MS; default 0). */
+  dbLatencyMs?: number
+  /** Warm instances per function at most (CLOUD_MAX_INSTANCES; default 8). */
+  maxInstances?: number
+  /** The Cloud Development environment id the functions see (default local-env). */
+  envId?: string
+  /** Start one instance of each function right away (the stack and function tests do). */
+  prewarm?: boolean
 }
 
 export interface LocalCloud {
   runtime: CloudRuntime
-  /** the bare database (tests, seeding); the functions see it through meteredDatabase */
-  db: LocalDatabase
-  /** what GET /__cloud/stats answers */
-  stats: CloudStats
-  /** CLOUD_DB_LATENCY_MS, changeable while running (benchmarks set up fast and measure slow) */
-  latency: DbLatency
+  /** The real wx-server-sdk's database, talking to this cloud (what a function's cloud.database() is). */
+  db: WxDatabase
+  /** The database service itself (its store and transaction counters), for benchmarks and tests. */
+  dbService: DatabaseService
   url: string
   port: number
+  /** What GET /__cloud/stats answers, read live. */
+  stats: CloudStats
+  /** CLOUD_DB_LATENCY_MS, changeable while running (benchmarks set up fast and measure slow). */
+  latency: { ms: number }
+  /** Creates the declared indexes (collection → fields of each), as a merchant does in the console. */
+  declareIndexes(decl: Record<string, string[][]>): void
   stop(): Promise<void>
+}
+
+export interface CloudStats {
+  /** database round trips (CloudBase API database actions) */
+  readonly dbCalls: number
+  /** function invocations */
+  readonly invocations: number
+  /** transactions started (each attempt, including the SDK's own retries) */
+  readonly transactions: number
+  /** transaction commits refused because another writer got there first */
+  readonly conflicts: number
 }
 
 const OPENID_HEADER = 'x-wx-openid'
 const UNIONID_HEADER = 'x-wx-unionid'
 
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
-  const db = await LocalDatabase.open(opts.dataDir ? join(opts.dataDir, 'clouddb') : null)
-  const stats: CloudStats = { dbCalls: 0, invocations: 0, transactions: 0, conflicts: 0 }
-  const latency: DbLatency = { ms: Number(opts.env.CLOUD_DB_LATENCY_MS || 0) }
-  if (!Number.isFinite(latency.ms) || latency.ms < 0) throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
+  const store = DocStore.open(opts.dataDir ? join(opts.dataDir, 'clouddb', 'cloud.sqlite') : null, { sync: opts.env.CLOUD_DB_SYNC === 'full' ? 'full' : 'normal' })
+  const dbService = new DatabaseService(store)
+  let apiUrl = ''
   const runtime = new CloudRuntime({
-    functionsDir: opts.functionsDir, db: meteredDatabase(db, stats, latency), appid: opts.mpAppid, cloudPay: opts.cloudPay, env: opts.env,
-    onInvoke: () => void stats.invocations++,
+    functionsDir: opts.functionsDir,
+    appid: opts.mpAppid,
+    envId: opts.envId ?? 'local-env',
+    apiUrl: () => apiUrl,
+    env: opts.env,
+    maxInstances: opts.maxInstances ?? (Number(opts.env.CLOUD_MAX_INSTANCES) || 8),
+    onInstanceEnd: (tokens) => dbService.tx.abandon(tokens),
   })
+  const latency = { ms: opts.dbLatencyMs ?? Number(opts.env.CLOUD_DB_LATENCY_MS || 0) }
+  if (!Number.isFinite(latency.ms) || latency.ms < 0) throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
+  const api = cloudbaseApi({ db: dbService, runtime, cloudPay: opts.cloudPay, latency })
+  // Getters: a spread ({...stats}) or JSON takes a snapshot of the live counters.
+  const stats: CloudStats = {
+    get dbCalls() {
+      return api.stats.dbCalls
+    },
+    get invocations() {
+      return runtime.invocations
+    },
+    get transactions() {
+      return dbService.tx.started
+    },
+    get conflicts() {
+      return dbService.tx.conflicts
+    },
+  }
 
   const invokeHttp = async (name: string, res: ServerResponse, call: () => Promise<unknown>) => {
     try {
@@ -88,6 +137,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   }
 
   const server: Server = serve([
+    { method: 'POST', pattern: /^\/admin$/, handler: (req, res) => api.handle(req, res) },
+    {
+      method: 'GET',
+      pattern: /^\/__cloud\/stats$/,
+      handler: (_req, res) => sendJson(res, 200, { ...stats }),
+    },
     {
       method: 'POST',
       pattern: /^\/fn\/([^/]+)$/,
@@ -118,7 +173,6 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         await invokeHttp(name!, res, () => runtime.invoke(name!, timerEvent(trigger?.name ?? 'manual'), { source: 'wx_trigger' }))
       },
     },
-    { method: 'GET', pattern: /^\/__cloud\/stats$/, handler: (_req, res) => sendJson(res, 200, stats) },
     {
       method: 'GET',
       pattern: /^\/__cloud\/functions$/,
@@ -126,18 +180,25 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     },
   ])
   const port = await listen(server, opts.port)
+  apiUrl = `http://127.0.0.1:${port}/admin`
+  if (opts.prewarm) await runtime.prewarm()
   const stopTimers = opts.timers ? startTimers(runtime) : () => undefined
   return {
     runtime,
-    db,
-    stats,
-    latency,
+    db: adminDatabase(apiUrl),
+    dbService,
     port,
     url: `http://127.0.0.1:${port}`,
+    stats,
+    latency,
+    declareIndexes(decl) {
+      for (const [coll, list] of Object.entries(decl)) for (const fields of list) store.declareIndex(coll, fields)
+    },
     async stop() {
       stopTimers()
+      await runtime.close()
       await close(server)
-      await db.close()
+      store.close()
     },
   }
 }

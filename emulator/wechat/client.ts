@@ -289,6 +289,28 @@ export function cloudPayRefund(p: Platform, req: Record<string, unknown>): Recor
   return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', outTradeNo, outRefundNo, refundId: `50000${outRefundNo}`.slice(0, 32), refundFee, totalFee: order.totalFee }
 }
 
+/**
+ * Cloud Pay queryOrder: the order's state as WeChat Pay reports it — NOTPAY until paid, SUCCESS once
+ * paid, REFUND once any of it was refunded. By transactionId (preferred, as the document says) or
+ * outTradeNo; an unknown order answers resultCode FAIL with ORDERNOTEXIST.
+ */
+export function cloudPayQueryOrder(p: Platform, req: Record<string, unknown>): Record<string, unknown> {
+  const transactionId = req.transactionId === undefined || req.transactionId === '' ? undefined : String(req.transactionId)
+  const outTradeNo = req.outTradeNo === undefined || req.outTradeNo === '' ? undefined : String(req.outTradeNo)
+  if (!transactionId && !outTradeNo) throw new WxError(-1, 'cloudPay.queryOrder:fail transactionId or outTradeNo is required')
+  if (req.subMchId === undefined || req.subMchId === '') throw new WxError(-1, 'cloudPay.queryOrder:fail subMchId is required')
+  const order = Object.values(p.s.prepay).find((v) => (transactionId ? v.transactionId === transactionId : v.outTradeNo === outTradeNo))
+  if (!order) return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no order with that number' }
+  const refunded = Object.values(order.refunds ?? {}).reduce((a, b) => a + b, 0)
+  const tradeState = !order.paid ? 'NOTPAY' : refunded > 0 ? 'REFUND' : 'SUCCESS'
+  return {
+    returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: order.subMchId, tradeType: 'JSAPI', tradeState,
+    tradeStateDesc: { NOTPAY: '订单未支付', SUCCESS: '支付成功', REFUND: '转入退款' }[tradeState],
+    outTradeNo: order.outTradeNo, totalFee: order.totalFee, feeType: 'CNY',
+    ...(order.paid ? { transactionId: order.transactionId, cashFee: order.totalFee, ...(order.openid ? { subOpenid: order.openid } : {}) } : {}),
+  }
+}
+
 export async function requestPayment(p: Platform, b: Body, callFunction: (name: string, event: Body) => Promise<unknown>): Promise<Body> {
   const u = user(p, b.user)
   const payment = (b.payment ?? {}) as Body

@@ -13,7 +13,7 @@ import { giftCardApi } from './api-giftcard'
 import { mediaApi } from './api-media'
 import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi, payRecharge } from './api-more'
 import { Cdn, CDN_PATH } from './cdn'
-import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
+import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
@@ -22,6 +22,8 @@ export interface WechatEmulatorOptions extends Omit<PlatformOptions, 'push'> {
   port: number
   dataDir: string | null
   push: Omit<PlatformOptions['push'], 'url'> & { url?: string }
+  /** Added to every API call, ms (WXEMU_LATENCY_MS): api.weixin.qq.com is a network away in production. */
+  latencyMs?: number
 }
 
 export interface CloudConnection {
@@ -65,6 +67,7 @@ export interface WechatEmulator {
   cloudPay: {
     unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
     refund(req: Record<string, unknown>): Promise<Record<string, unknown>>
+    queryOrder(req: Record<string, unknown>): Promise<Record<string, unknown>>
   }
   stop(): Promise<void>
 }
@@ -217,7 +220,12 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       },
     },
   ]
-  const server = serve(routes, (req, res, url) => handleApi(p, ENDPOINTS, req, res, url))
+  const latency = opts.latencyMs ?? 0
+  const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve())
+  const server = serve(routes, async (req, res, url) => {
+    await delay(latency)
+    return handleApi(p, ENDPOINTS, req, res, url)
+  })
   const port = await listen(server, opts.port)
   p.cdn.baseUrl = `http://127.0.0.1:${port}`
   p.start()
@@ -230,7 +238,12 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       cloud = c
       if (!opts.push.url) p.o.push.url = c.pushUrl
     },
-    cloudPay: { unifiedOrder: async (req, caller) => unifiedOrder(p, req, caller), refund: async (req) => cloudPayRefund(p, req) },
+    // Cloud Pay is WeChat Pay's API: the same WXEMU_LATENCY_MS round trip as every other API call.
+    cloudPay: {
+      unifiedOrder: async (req, caller) => (await delay(latency), unifiedOrder(p, req, caller)),
+      refund: async (req) => (await delay(latency), cloudPayRefund(p, req)),
+      queryOrder: async (req) => (await delay(latency), cloudPayQueryOrder(p, req)),
+    },
     async stop() {
       p.stop()
       await close(server)

@@ -1,7 +1,11 @@
-// The one file that imports wx-server-sdk. Everything else in server/ sees the cloud through the
-// narrow functions exported here, so it runs unchanged in the deployed function and in the local
-// cloud runtime (which provides its own wx-server-sdk module to the bundles it loads).
-import cloud from 'wx-server-sdk'
+// The one file that loads wx-server-sdk. Everything else in server/ sees the cloud through the narrow
+// functions exported here. The bundle requires the real package unchanged, in the deployed function and
+// in the local cloud alike (whose CloudBase API the SDK reaches through TCB_CONTEXT_CNFG).
+import type { CloudPayRefund, CloudPayUnifiedOrder, WxDatabase, WxServerSdk } from './wx-server-sdk'
+
+// The package ships no type declarations; wx-server-sdk.ts types the part used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cloud = require('wx-server-sdk') as WxServerSdk
 
 let initialised = false
 
@@ -20,31 +24,29 @@ export interface CallerIdentity {
   source?: string
 }
 
-/** The caller as the cloud context states it. Never taken from the event. */
+/** getWXContext() turns all-digit values into numbers; identities are strings. */
+const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v))
+
+/** The caller as the cloud context states it (read at call time from this invocation's environment). Never taken from the event. */
 export function callerIdentity(): CallerIdentity {
   ensureInit()
   const ctx = cloud.getWXContext()
-  return {
-    openid: ctx.OPENID || undefined,
-    appid: ctx.APPID || undefined,
-    unionid: ctx.UNIONID || undefined,
-    source: ctx.SOURCE || undefined,
-  }
+  return { openid: str(ctx.OPENID), appid: str(ctx.APPID), unionid: str(ctx.UNIONID), source: str(ctx.SOURCE) }
 }
 
-export function cloudDatabase(): cloud.Database {
+export function cloudDatabase(): WxDatabase {
   ensureInit()
   return cloud.database()
 }
 
 /** Cloud Pay's unifiedOrder (the function must be deployed with Cloud Pay enabled). */
-export function cloudPayUnifiedOrder(req: cloud.CloudPayUnifiedOrder): Promise<Record<string, unknown>> {
+export function cloudPayUnifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<string, unknown>> {
   ensureInit()
   return cloud.cloudPay.unifiedOrder(req)
 }
 
 /** Cloud Pay's refund (idempotent on outRefundNo). */
-export function cloudPayRefund(req: cloud.CloudPayRefund): Promise<Record<string, unknown>> {
+export function cloudPayRefund(req: CloudPayRefund): Promise<Record<string, unknown>> {
   ensureInit()
   return cloud.cloudPay.refund(req)
 }
@@ -52,5 +54,5 @@ export function cloudPayRefund(req: cloud.CloudPayRefund): Promise<Record<string
 /** The Cloud Development environment id the function runs in. */
 export function currentEnvId(): string {
   ensureInit()
-  return cloud.getWXContext().ENV ?? ''
+  return str(cloud.getWXContext().ENV) ?? ''
 }

@@ -1,7 +1,7 @@
 // The production adapter of the store port: the Cloud Development database, reached through the
-// `Database` object wx-server-sdk hands out. The local cloud runtime serves the same API over an
-// embedded store, so this code is exactly what runs in tests and in `npm start`.
-import type { Database, DbCommand, Transaction } from 'wx-server-sdk'
+// `Database` object wx-server-sdk hands out. The local cloud serves the same CloudBase protocol to the
+// same SDK, so this code is exactly what runs in tests and in `npm start`.
+import type { DbCommand, WxDatabase as Database, WxSdkError, WxTransaction as Transaction } from '../platform/wx-server-sdk'
 import {
   DEFAULT_QUERY_LIMIT,
   DuplicateIdError,
@@ -21,6 +21,8 @@ function toQuery(db: Database, filter: Filter): Record<string, unknown> {
   const _ = db.command
   const out: Record<string, unknown> = {}
   for (const [field, v] of Object.entries(filter)) {
+    // The SDK drops undefined keys from where(): a filter on an unset variable would match everything.
+    if (v === undefined) throw new TypeError(`filter field ${field} is undefined`)
     if (!isCondition(v)) {
       out[field] = v
       continue
@@ -55,19 +57,31 @@ function withoutId(doc: StoredDoc): Record<string, unknown> {
   return rest
 }
 
-/** `doc(id).get()` rejects for a missing document; this is how that rejection reads. */
+/** `doc(id).get()` rejects for a missing document with the SDK's own words (errCode -1). */
 function isNotFound(err: unknown): boolean {
-  return /does not exist|not exist|DOCUMENT_NOT_EXIST/i.test(String((err as Error)?.message ?? err))
+  return /^document\.get:fail document with _id .* does not exist$/.test(String((err as WxSdkError)?.errMsg ?? ''))
 }
 
-/** The database's answer for a collection that has not been created (errCode -502005). */
+/** The service's answer for a collection that has not been created (DATABASE_COLLECTION_NOT_EXIST, -502005). */
 export function isCollectionMissing(err: unknown): boolean {
-  const e = err as { errCode?: number; message?: string } | undefined
-  return e?.errCode === -502005 || /collection not exist|COLLECTION_NOT_EXIST|Table not exist/i.test(String(e?.message ?? err))
+  const e = err as WxSdkError | undefined
+  return e?.errCode === -502005 || /DATABASE_COLLECTION_NOT_EXIST/.test(String(e?.errMsg ?? ''))
 }
 
+/** createCollection's refusal of a collection that is there already. */
+function isCollectionExisting(err: unknown): boolean {
+  return /DATABASE_COLLECTION_ALREADY_EXIST/.test(String((err as WxSdkError)?.errMsg ?? ''))
+}
+
+/** A duplicate _id is the service's DATABASE_REQUEST_FAILED (-502001) carrying MongoDB's E11000. */
 function isDuplicate(err: unknown): boolean {
-  return /duplicate|already exists|E11000/i.test(String((err as Error)?.message ?? err))
+  const e = err as WxSdkError
+  return e?.errCode === -502001 && /E11000 duplicate key/.test(String(e.errMsg ?? ''))
+}
+
+/** runTransaction rejects, once its retries are spent, with the service's plain error object. */
+function isConflict(err: unknown): boolean {
+  return (err as WxSdkError)?.code === 'DATABASE_TRANSACTION_CONFLICT'
 }
 
 class TxAdapter implements TxStore {
@@ -122,7 +136,7 @@ export class CloudStore implements Store {
     } catch (err) {
       if (!this.collections.length || !isCollectionMissing(err)) throw err
       this.creating ??= Promise.all(this.collections.map((name) => this.db.createCollection(name).catch((e: unknown) => {
-        if (!/exist/i.test(String((e as Error)?.message ?? e))) throw e
+        if (!isCollectionExisting(e)) throw e
       }))).then(() => undefined).finally(() => (this.creating = undefined))
       await this.creating
       return fn()
@@ -206,7 +220,7 @@ export class CloudStore implements Store {
       try {
         return await this.db.runTransaction((tx) => fn(new TxAdapter(this.db, tx)))
       } catch (err) {
-        if (/conflict/i.test(String((err as Error)?.message ?? ''))) throw new TransactionConflictError(String((err as Error).message))
+        if (isConflict(err)) throw new TransactionConflictError(`transaction conflict: ${String((err as WxSdkError).message)}`)
         throw err
       }
     })

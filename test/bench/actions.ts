@@ -2,7 +2,6 @@
 // and the WeChat emulator (GET /__emu/stats), with the bursts on one hot card and on many cards. Each
 // timed figure stands beside a bare baseline doing the same essential work over the same metered
 // database and emulator, interleaved with ours in the same run.
-import type { Database } from 'wx-server-sdk'
 import type { Stack } from '../../emulator/stack'
 import { CloudStore } from '../../server/store/cloud-store'
 import { where, change } from '../../server/store/port'
@@ -42,9 +41,9 @@ function setLatency(stack: Stack, dbMs: number, wxMs: number) {
   stack.wechat.platform.o.latencyMs = wxMs
 }
 
-/** A bare client over the same metered database and emulator: fixed token, no domain logic. */
+/** A bare client over the same database (real SDK, CloudBase API, same latency) and emulator: fixed token, no domain logic. */
 async function bare(stack: Stack) {
-  const store = new CloudStore(stack.cloud.runtime.db as unknown as Database)
+  const store = new CloudStore(stack.cloud.db)
   const token = ((await (await fetch(`${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stack.env.WX_SA_APPID}&secret=${stack.env.WX_SA_SECRET}`)).json()) as { access_token: string }).access_token
   const t = new WxTransport({ apiBase: stack.wechat.url, tokens: { get: async () => token, invalidate: async () => false } })
   return { store, memberCard: new MemberCardApi(t), code: new CodeApi(t) }
@@ -204,7 +203,7 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
     const runs: Counts[] = []
     const base: Counts[] = []
     for (let i = 0; i < 3; i++) {
-      stack.cloud.runtime.reload()
+      await stack.cloud.runtime.reload()
       runs.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
       base.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
     }

@@ -110,8 +110,12 @@ export function installMiniProgram(cloud: LocalCloud, caller: { openid: string }
   }
 }
 
-/** Waits until `probe` holds, re-rendering meanwhile. */
-export async function until(probe: () => boolean, what: string, ms = 3000): Promise<void> {
+/**
+ * Waits until `probe` holds, re-rendering meanwhile. A page's cloud call is a function invocation whose
+ * real wx-server-sdk makes several HTTP round trips to the local cloud (a transaction for a gift that
+ * returns): seconds on a loaded machine, so the wait is generous; a page that never renders still fails.
+ */
+export async function until(probe: () => boolean, what: string, ms = 15_000): Promise<void> {
   const t0 = Date.now()
   while (!probe()) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`)

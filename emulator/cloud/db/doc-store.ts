@@ -1,0 +1,283 @@
+// The bytes of the local cloud database: SQLite through better-sqlite3, one row per document holding its
+// canonical EJSON, in WAL mode. A commit is one SQLite transaction, so a database transaction's writes
+// reach the file all together or not at all whatever moment the process dies at (SQLite documents WAL
+// commits as atomic and durable against an application crash; `CLOUD_DB_SYNC=full` adds an fsync per
+// commit for power loss as well). Collections and indexes are rows too, so they survive restarts.
+//
+// Every document is also held parsed in memory, with the sequence number of the commit that last wrote
+// it: queries run against memory, and optimistic transactions compare those numbers at commit. While a
+// transaction is open, the versions it may still need are kept too, so that it reads the database as it
+// was when it started (snapshot reads). The numbers are per process (open transactions do not survive a
+// restart, so they never need to).
+// better-sqlite3 is synchronous: a commit's check and write cannot interleave with another's, so no queue.
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { parseEjson, toEjson, type Doc } from './ejson'
+
+export interface Write {
+  coll: string
+  id: string
+  /** null removes the document */
+  doc: Doc | null
+}
+
+interface Entry {
+  doc: Doc
+  /** sequence number of the commit that last wrote it */
+  ver: number
+}
+
+export interface IndexSpec {
+  name: string
+  keys: Record<string, 1 | -1>
+  unique: boolean
+}
+
+export interface DocStoreOptions {
+  /** 'normal' (default): durable against a killed process; 'full': also against power loss. */
+  sync?: 'normal' | 'full'
+}
+
+const keyOf = (coll: string, id: string) => `${coll}\u0000${id}`
+
+/** An indexable value's key (type-tagged, so 1 and '1' differ); undefined for anything else. */
+function valueKey(v: unknown): string | undefined {
+  const t = typeof v
+  return t === 'string' || t === 'number' || t === 'boolean' ? `${t[0]}${String(v)}` : undefined
+}
+
+/** Documents whose path crosses an array match in ways an equality index cannot tell: always candidates. */
+const ANY = '\u0000any'
+
+/** The index key of the document's value at `path`: ANY when an array is on the way. */
+function fieldValue(doc: Doc, path: string): string | undefined {
+  let cur: unknown = doc
+  for (const k of path.split('.')) {
+    if (Array.isArray(cur)) return ANY
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined
+  }
+  return Array.isArray(cur) ? ANY : valueKey(cur)
+}
+
+function indexAdd(byField: Map<string, Set<string>>, k: string | undefined, id: string): void {
+  if (k === undefined) return
+  let ids = byField.get(k)
+  if (!ids) byField.set(k, (ids = new Set()))
+  ids.add(id)
+}
+
+function indexRemove(byField: Map<string, Set<string>>, k: string | undefined, id: string): void {
+  if (k === undefined) return
+  const ids = byField.get(k)
+  ids?.delete(id)
+  if (ids?.size === 0) byField.delete(k)
+}
+
+export class DocStore {
+  private seq = 0
+  private readonly colls = new Map<string, Map<string, Entry>>()
+  private readonly indexes = new Map<string, IndexSpec[]>()
+  /** when each removed document was removed, for transactions that read it before */
+  private readonly removedAt = new Map<string, number>()
+  /** earlier versions of documents, oldest first, while an open transaction may read them */
+  private readonly history = new Map<string, { doc: Doc | undefined; ver: number }[]>()
+  /** the oldest snapshot an open transaction reads (undefined: none open) */
+  private pinned: number | undefined
+  /** equality indexes: collection → field path → value key → ids */
+  private readonly eq = new Map<string, Map<string, Map<string, Set<string>>>>()
+  private readonly stmt: {
+    upsert: Database.Statement
+    remove: Database.Statement
+    addColl: Database.Statement
+    addIndex: Database.Statement
+  }
+  private readonly commitTx: (writes: Write[]) => void
+
+  private constructor(private readonly sql: Database.Database) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS indexes (coll TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (coll, name));
+      CREATE TABLE IF NOT EXISTS docs (coll TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (coll, id));
+    `)
+    this.stmt = {
+      // ON CONFLICT keeps the row (and its rowid), so documents keep their insertion order.
+      upsert: sql.prepare('INSERT INTO docs (coll, id, body) VALUES (?, ?, ?) ON CONFLICT (coll, id) DO UPDATE SET body = excluded.body'),
+      remove: sql.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
+      addColl: sql.prepare('INSERT INTO collections (name, created_at) VALUES (?, ?)'),
+      addIndex: sql.prepare('INSERT OR REPLACE INTO indexes (coll, name, spec) VALUES (?, ?, ?)'),
+    }
+    this.commitTx = sql.transaction((writes: Write[]) => {
+      for (const w of writes) {
+        if (w.doc) this.stmt.upsert.run(w.coll, w.id, toEjson(w.doc))
+        else this.stmt.remove.run(w.coll, w.id)
+      }
+    })
+    for (const { name } of sql.prepare('SELECT name FROM collections ORDER BY rowid').all() as { name: string }[]) this.colls.set(name, new Map())
+    for (const r of sql.prepare('SELECT coll, spec FROM indexes').all() as { coll: string; spec: string }[]) {
+      this.indexes.set(r.coll, [...(this.indexes.get(r.coll) ?? []), JSON.parse(r.spec) as IndexSpec])
+    }
+    for (const r of sql.prepare('SELECT coll, id, body FROM docs ORDER BY rowid').iterate() as Iterable<{ coll: string; id: string; body: string }>) {
+      this.colls.get(r.coll)?.set(r.id, { doc: parseEjson(r.body) as Doc, ver: 0 })
+    }
+    for (const [coll, specs] of this.indexes) for (const spec of specs) for (const field of Object.keys(spec.keys)) this.buildIndex(coll, field)
+  }
+
+  /** The ids of documents whose `field` equals `value` (a string, number or boolean), from its index. */
+  lookup(coll: string, field: string, value: string | number | boolean): Set<string> {
+    let byField = this.eq.get(coll)?.get(field)
+    if (!byField) {
+      // First equality query on this field: index it, as a merchant adds an index in the console, and
+      // keep the index across restarts.
+      this.addIndex(coll, { name: `${field}_1`, keys: { [field]: 1 }, unique: false })
+      byField = this.buildIndex(coll, field)
+    }
+    const exact = byField.get(valueKey(value)!)
+    const any = byField.get(ANY)
+    if (!any) return exact ?? new Set()
+    return new Set([...(exact ?? []), ...any])
+  }
+
+  private buildIndex(coll: string, field: string): Map<string, Set<string>> {
+    const byField = new Map<string, Set<string>>()
+    let perColl = this.eq.get(coll)
+    if (!perColl) this.eq.set(coll, (perColl = new Map()))
+    perColl.set(field, byField)
+    for (const [id, e] of this.colls.get(coll) ?? []) indexAdd(byField, fieldValue(e.doc, field), id)
+    return byField
+  }
+
+  /** `file` null keeps the database in memory (tests); the same code runs either way. */
+  static open(file: string | null, opts: DocStoreOptions = {}): DocStore {
+    if (file) mkdirSync(dirname(file), { recursive: true })
+    const sql = new Database(file ?? ':memory:')
+    if (file) {
+      sql.pragma('journal_mode = WAL')
+      sql.pragma(`synchronous = ${opts.sync === 'full' ? 'FULL' : 'NORMAL'}`)
+    }
+    return new DocStore(sql)
+  }
+
+  /** The sequence number of the last commit. */
+  get sequence(): number {
+    return this.seq
+  }
+
+  hasCollection(name: string): boolean {
+    return this.colls.has(name)
+  }
+
+  collectionNames(): string[] {
+    return [...this.colls.keys()]
+  }
+
+  createCollection(name: string): void {
+    this.stmt.addColl.run(name, Date.now())
+    this.colls.set(name, new Map())
+  }
+
+  addIndex(coll: string, spec: IndexSpec): void {
+    this.stmt.addIndex.run(coll, spec.name, JSON.stringify(spec))
+    this.indexes.set(coll, [...(this.indexes.get(coll) ?? []).filter((i) => i.name !== spec.name), spec])
+  }
+
+  /**
+   * An index declared ahead of any query (server/store/indexes.ts, as a merchant creates it in the
+   * console): kept across restarts and built now, each of its fields answering equality lookups.
+   */
+  declareIndex(coll: string, fields: string[]): void {
+    this.addIndex(coll, { name: fields.map((f) => `${f}_1`).join('_'), keys: Object.fromEntries(fields.map((f) => [f, 1 as const])), unique: false })
+    for (const field of fields) if (!this.eq.get(coll)?.has(field)) this.buildIndex(coll, field)
+  }
+
+  indexesOf(coll: string): IndexSpec[] {
+    return this.indexes.get(coll) ?? []
+  }
+
+  /** The stored document; callers must not mutate it (clone first). */
+  get(coll: string, id: string): Doc | undefined {
+    return this.colls.get(coll)?.get(id)?.doc
+  }
+
+  /** The sequence number of the commit that last wrote or removed the document (0: not since start). */
+  version(coll: string, id: string): number {
+    return this.colls.get(coll)?.get(id)?.ver ?? this.removedAt.get(keyOf(coll, id)) ?? 0
+  }
+
+  /** The document as it was after commit `seq` (a transaction's snapshot). */
+  getAt(coll: string, id: string, seq: number): Doc | undefined {
+    if (this.version(coll, id) <= seq) return this.get(coll, id)
+    const past = this.history.get(keyOf(coll, id)) ?? []
+    for (let i = past.length - 1; i >= 0; i--) if (past[i]!.ver <= seq) return past[i]!.doc
+    return past[0]?.doc
+  }
+
+  /** Keeps what a transaction reading at `oldest` (the oldest open one; undefined: none) still needs. */
+  pin(oldest: number | undefined): void {
+    this.pinned = oldest
+    if (oldest === undefined) {
+      this.history.clear()
+      return
+    }
+    for (const [k, past] of this.history) {
+      // Versions older than the newest one at or before `oldest` can no longer be read.
+      let keep = 0
+      for (let i = past.length - 1; i >= 0; i--) if (past[i]!.ver <= oldest) { keep = i; break }
+      if (keep > 0) past.splice(0, keep)
+      const [c, d] = k.split('\u0000') as [string, string]
+      if (past.length && this.version(c, d) <= oldest) this.history.delete(k)
+    }
+  }
+
+  /** Every document of the collection in insertion order; callers must not mutate them. */
+  docs(coll: string): IterableIterator<Doc> {
+    const m = this.colls.get(coll)
+    return (function* () {
+      if (m) for (const e of m.values()) yield e.doc
+    })()
+  }
+
+  count(coll: string): number {
+    return this.colls.get(coll)?.size ?? 0
+  }
+
+  /** Writes all of `writes` in one SQLite transaction, then makes them visible; returns the commit's number. */
+  commit(writes: Write[]): number {
+    if (writes.length === 0) return this.seq
+    this.commitTx(writes)
+    const seq = ++this.seq
+    for (const w of writes) {
+      const m = this.colls.get(w.coll)!
+      const indexes = this.eq.get(w.coll)
+      if (indexes) {
+        const old = m.get(w.id)?.doc
+        for (const [field, byField] of indexes) {
+          if (old) indexRemove(byField, fieldValue(old, field), w.id)
+          if (w.doc) indexAdd(byField, fieldValue(w.doc, field), w.id)
+        }
+      }
+      if (this.pinned !== undefined) {
+        const key = keyOf(w.coll, w.id)
+        const past = this.history.get(key) ?? []
+        past.push({ doc: m.get(w.id)?.doc, ver: this.version(w.coll, w.id) })
+        this.history.set(key, past)
+      }
+      if (w.doc) {
+        m.set(w.id, { doc: w.doc, ver: seq })
+        this.removedAt.delete(keyOf(w.coll, w.id))
+      } else if (m.delete(w.id)) {
+        this.removedAt.set(keyOf(w.coll, w.id), seq)
+      }
+    }
+    return seq
+  }
+
+  /** Forgets removals older than `seq` (no open transaction started before it). */
+  forgetRemovalsBefore(seq: number): void {
+    for (const [k, at] of this.removedAt) if (at <= seq) this.removedAt.delete(k)
+  }
+
+  close(): void {
+    if (this.sql.open) this.sql.close()
+  }
+}

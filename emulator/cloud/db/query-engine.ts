@@ -1,0 +1,77 @@
+// Queries, sorts, projections and update operators are evaluated by mingo, a maintained implementation
+// of MongoDB's query language; this module only adapts the shapes the CloudBase protocol sends.
+import { Query, find, update as applyOperators } from 'mingo'
+import { DbError } from './errors'
+import { isPlainObject, type Doc } from './ejson'
+import { deserialize, serialize } from 'node:v8'
+
+// Node's structured clone by its own module: the global structuredClone is missing where the local cloud
+// runs inside a jsdom test environment (the Mini Program page tests).
+const clone = <T>(v: T): T => deserialize(serialize(v)) as T
+
+type Criteria = Record<string, unknown>
+
+export function matcher(criteria: Criteria): (doc: Doc) => boolean {
+  try {
+    const q = new Query(criteria)
+    return (doc) => q.test(doc)
+  } catch (err) {
+    throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
+  }
+}
+
+/** The `_id` a query names by plain equality, when it does: such queries skip the scan. */
+export function idOf(criteria: Criteria): string | undefined {
+  const id = criteria._id
+  if (typeof id === 'string') return id
+  if (isPlainObject(id) && Object.keys(id).length === 1 && typeof id.$eq === 'string') return id.$eq
+  return undefined
+}
+
+export interface FindSpec {
+  order?: Record<string, 1 | -1>
+  offset?: number
+  limit: number
+  projection?: Record<string, unknown>
+}
+
+export function select(docs: Doc[], criteria: Criteria, spec: FindSpec): Doc[] {
+  try {
+    let cursor = find(docs, criteria, spec.projection && Object.keys(spec.projection).length ? spec.projection : undefined)
+    if (spec.order && Object.keys(spec.order).length) cursor = cursor.sort(spec.order)
+    if (spec.offset) cursor = cursor.skip(spec.offset)
+    return cursor.limit(spec.limit).all() as Doc[]
+  } catch (err) {
+    throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
+  }
+}
+
+/**
+ * An update as the service applies it: `merge` (update()) takes operators ($set, $inc, $unset, $push…);
+ * otherwise (set()) the data replaces the document. Returns the new document, or the same object when
+ * nothing changed (the service counts only documents it modified).
+ */
+export function applyUpdate(cur: Doc, data: Record<string, unknown>, merge: boolean): Doc {
+  if (!merge) {
+    if ('_id' in data && data._id !== cur._id) throw new DbError('DATABASE_REQUEST_FAILED', 'the _id of a document cannot be changed')
+    return { ...clone(data), _id: cur._id }
+  }
+  const modifier: Record<string, Record<string, unknown>> = {}
+  for (const [k, v] of Object.entries(data)) {
+    if (k.startsWith('$')) modifier[k] = v as Record<string, unknown>
+    else (modifier.$set ??= {})[k] = v
+  }
+  for (const fields of Object.values(modifier)) {
+    if (isPlainObject(fields) && Object.keys(fields).some((f) => f === '_id' || f.startsWith('_id.'))) {
+      throw new DbError('DATABASE_REQUEST_FAILED', 'the _id of a document cannot be changed')
+    }
+  }
+  const next = clone(cur)
+  let changed: string[]
+  try {
+    changed = applyOperators(next, modifier as never)
+  } catch (err) {
+    throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
+  }
+  return changed.length ? next : cur
+}

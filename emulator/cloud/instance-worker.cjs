@@ -1,0 +1,43 @@
+// One Cloud Development function instance: a worker thread with its own process.env, which loads the
+// function's index.js as Cloud Development does (plain require, strict mode as written, wx-server-sdk
+// from the function's node_modules or else the local stack's) and runs one invocation at a time.
+// Before each invocation the runtime's WX_* and TCB_* variables of that invocation replace the previous
+// one's, which is how the real SDK's getWXContext() learns who is calling.
+'use strict'
+const { parentPort, workerData } = require('node:worker_threads')
+const Module = require('node:module')
+
+process.setSourceMapsEnabled(true)
+// Cloud Development installs wx-server-sdk from the function's package.json; here a function folder
+// without node_modules gets the local stack's copy of the same pinned version.
+const resolveFilename = Module._resolveFilename
+Module._resolveFilename = function (request, parent, isMain, options) {
+  try {
+    return resolveFilename.call(this, request, parent, isMain, options)
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND' || !/^wx-server-sdk(\/|$)/.test(request)) throw err
+    return resolveFilename.call(this, request, parent, isMain, { paths: [workerData.fallbackModules] })
+  }
+}
+
+let main
+try {
+  main = require(workerData.file).main
+  if (typeof main !== 'function') throw new Error(`${workerData.file} exports no main function`)
+  parentPort.postMessage({ type: 'ready' })
+} catch (err) {
+  parentPort.postMessage({ type: 'loadError', message: (err && err.stack) || String(err) })
+}
+
+let invocationKeys = []
+parentPort.on('message', async (msg) => {
+  for (const k of invocationKeys) delete process.env[k]
+  Object.assign(process.env, msg.env)
+  invocationKeys = Object.keys(msg.env)
+  try {
+    const result = await main(msg.event, msg.context)
+    parentPort.postMessage({ type: 'result', id: msg.id, json: JSON.stringify(result === undefined ? null : result) })
+  } catch (err) {
+    parentPort.postMessage({ type: 'error', id: msg.id, message: (err && err.stack) || String(err) })
+  }
+})

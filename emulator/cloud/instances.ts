@@ -1,0 +1,152 @@
+// Function instances as Cloud Development runs them: each a worker thread (instance-worker.cjs) with
+// its own environment, serving one invocation at a time and keeping its module state between them; a
+// pool of warm instances per function, grown on demand up to a limit; an invocation that runs past the
+// function's timeout ends its instance, not just the reply.
+import { Worker } from 'node:worker_threads'
+import { join } from 'node:path'
+
+/** Errors an invocation can end with, in the shape the Mini Program's callFunction reports. */
+export class InvocationError extends Error {
+  constructor(readonly errCode: number, readonly errMsg: string) {
+    super(errMsg)
+  }
+}
+
+interface Pending {
+  resolve: (json: string) => void
+  reject: (err: Error) => void
+}
+
+let invocationSeq = 0
+
+export class FunctionInstance {
+  private readonly worker: Worker
+  readonly ready: Promise<void>
+  private pending: Pending | undefined
+  private dead = false
+  invocations = 0
+  /** the API tokens of the invocations it served lately (its background work may still use them) */
+  readonly tokens: string[] = []
+
+  constructor(file: string, env: Record<string, string>, fallbackModules: string, private readonly onExit: (inst: FunctionInstance) => void) {
+    this.worker = new Worker(join(__dirname, 'instance-worker.cjs'), {
+      workerData: { file, fallbackModules },
+      env,
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    })
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (m: { type: string; message?: string }) => {
+        if (m.type === 'ready') resolve()
+        else reject(new InvocationError(-504002, `functions execute fail: the function failed to load: ${m.message}`))
+      })
+    })
+    this.ready.catch(() => this.kill())
+    this.worker.on('message', (m: { type: string; id?: number; json?: string; message?: string }) => {
+      if (m.type === 'result' || m.type === 'error') {
+        const p = this.pending
+        this.pending = undefined
+        if (m.type === 'result') p?.resolve(m.json!)
+        else p?.reject(new InvocationError(-504002, `functions execute fail: ${m.message}`))
+      }
+    })
+    this.worker.on('error', (err) => this.fail(new InvocationError(-504002, `functions execute fail: ${err.stack ?? err.message}`)))
+    this.worker.on('exit', () => this.fail(new InvocationError(-504002, 'functions execute fail: the instance exited')))
+  }
+
+  get alive(): boolean {
+    return !this.dead
+  }
+
+  private fail(err: Error): void {
+    const p = this.pending
+    this.pending = undefined
+    p?.reject(err)
+    if (!this.dead) {
+      this.dead = true
+      this.onExit(this)
+    }
+  }
+
+  /** Runs one invocation; the result as JSON text. */
+  invoke(event: unknown, context: Record<string, unknown>, env: Record<string, string>, timeoutMs: number, timeoutS: number): Promise<string> {
+    if (this.pending) throw new Error('an instance serves one invocation at a time')
+    this.invocations++
+    if (env.WX_API_TOKEN) {
+      this.tokens.push(env.WX_API_TOKEN)
+      if (this.tokens.length > 64) this.tokens.shift()
+    }
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(new InvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`))
+        void this.worker.terminate()
+      }, timeoutMs)
+      this.pending = {
+        resolve: (json) => { clearTimeout(timer); resolve(json) },
+        reject: (err) => { clearTimeout(timer); reject(err) },
+      }
+      this.worker.postMessage({ id: ++invocationSeq, event, context, env })
+    })
+  }
+
+  /** Ends the instance; its exit takes it out of its pool. */
+  kill(): Promise<void> {
+    return this.worker.terminate().then(() => undefined)
+  }
+}
+
+/** Warm instances of one function. */
+export class InstancePool {
+  private readonly idle: FunctionInstance[] = []
+  private readonly all = new Set<FunctionInstance>()
+  private readonly waiting: ((inst: FunctionInstance) => void)[] = []
+
+  constructor(private readonly spawn: (onExit: (i: FunctionInstance) => void) => FunctionInstance, private readonly max: number) {}
+
+  get size(): number {
+    return this.all.size
+  }
+
+  async acquire(): Promise<FunctionInstance> {
+    for (;;) {
+      const warm = this.idle.pop()
+      if (warm?.alive) return warm
+      if (!warm) break
+    }
+    if (this.all.size < this.max) {
+      const inst = this.spawn((dead) => this.forget(dead))
+      this.all.add(inst)
+      await inst.ready
+      return inst
+    }
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  /** Starts one instance ahead of the first invocation (Cloud Development's provisioned concurrency). */
+  warm(): Promise<void> {
+    if (this.all.size > 0) return Promise.resolve()
+    return this.acquire().then((inst) => this.release(inst), () => undefined)
+  }
+
+  release(inst: FunctionInstance): void {
+    if (!inst.alive) return
+    const next = this.waiting.shift()
+    if (next) next(inst)
+    else this.idle.push(inst)
+  }
+
+  private forget(inst: FunctionInstance): void {
+    this.all.delete(inst)
+    const i = this.idle.indexOf(inst)
+    if (i >= 0) this.idle.splice(i, 1)
+    // Someone waiting for an instance gets a new one in place of the dead one.
+    const next = this.waiting.shift()
+    if (next) this.acquire().then(next, () => this.waiting.unshift(next))
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.all]
+    this.all.clear()
+    this.idle.length = 0
+    await Promise.all(all.map((i) => i.kill()))
+  }
+}

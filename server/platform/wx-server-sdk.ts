@@ -1,0 +1,139 @@
+// The part of wx-server-sdk 3.0.x this project uses, typed. The package ships no declarations (its
+// package.json names an index.d.ts it does not contain), so this facade states the shapes its source
+// returns: errors carry errCode/errMsg, a transaction that keeps conflicting rejects with the service's
+// plain `{code: 'DATABASE_TRANSACTION_CONFLICT', message}`. Types only: the one import of the package
+// itself is in wx-cloud.ts.
+
+export interface WXContext {
+  OPENID?: string
+  APPID?: string
+  UNIONID?: string
+  ENV?: string
+  SOURCE?: string
+}
+
+/** An operator made by `db.command` (`_.inc(1)`, `_.gte(5)`); opaque to callers. */
+export interface DbCommand {
+  readonly _internalType?: unknown
+}
+
+export interface DbCommands {
+  eq(v: unknown): DbCommand
+  neq(v: unknown): DbCommand
+  gt(v: unknown): DbCommand
+  gte(v: unknown): DbCommand
+  lt(v: unknown): DbCommand
+  lte(v: unknown): DbCommand
+  in(v: unknown[]): DbCommand
+  nin(v: unknown[]): DbCommand
+  inc(n: number): DbCommand
+  remove(): DbCommand
+}
+
+export type DbData = Record<string, unknown>
+
+export interface DocRef {
+  get(): Promise<{ data: DbData; errMsg: string }>
+  set(opts: { data: DbData }): Promise<{ _id: string; stats: { updated: number; created: number }; errMsg: string }>
+  update(opts: { data: DbData }): Promise<{ stats: { updated: number }; errMsg: string }>
+  remove(): Promise<{ stats: { removed: number }; errMsg: string }>
+}
+
+export interface DbQuery {
+  where(q: DbData): DbQuery
+  orderBy(field: string, order: 'asc' | 'desc'): DbQuery
+  skip(n: number): DbQuery
+  limit(n: number): DbQuery
+  field(projection: Record<string, boolean | number>): DbQuery
+  get(): Promise<{ data: DbData[]; errMsg: string }>
+  count(): Promise<{ total: number; errMsg: string }>
+  update(opts: { data: DbData; multi?: boolean }): Promise<{ stats: { updated: number }; errMsg: string }>
+  remove(opts?: { multi?: boolean }): Promise<{ stats: { removed: number }; errMsg: string }>
+}
+
+export interface CollectionRef extends DbQuery {
+  doc(id: string): DocRef
+  add(opts: { data: DbData }): Promise<{ _id: string; errMsg: string }>
+}
+
+export interface TxCollectionRef {
+  doc(id: string): DocRef
+  add(opts: { data: DbData }): Promise<{ _id: string; errMsg: string }>
+}
+
+export interface WxTransaction {
+  collection(name: string): TxCollectionRef
+  commit(): Promise<unknown>
+  rollback(reason?: unknown): Promise<unknown>
+}
+
+export interface WxDatabase {
+  command: DbCommands
+  serverDate(opts?: { offset?: number }): unknown
+  collection(name: string): CollectionRef
+  runTransaction<T>(fn: (tx: WxTransaction) => Promise<T>, retries?: number): Promise<T>
+  startTransaction(): Promise<WxTransaction>
+  createCollection(name: string): Promise<{ errMsg: string }>
+}
+
+export interface CloudPayUnifiedOrder {
+  body: string
+  outTradeNo: string
+  spbillCreateIp: string
+  subMchId: string
+  totalFee: number
+  envId: string
+  functionName: string
+}
+
+export interface CloudPayRefund {
+  outTradeNo: string
+  outRefundNo: string
+  totalFee: number
+  refundFee: number
+  subMchId: string
+  envId: string
+  functionName: string
+  refundDesc?: string
+}
+
+export interface CloudPayQueryOrder {
+  subMchId: string
+  outTradeNo?: string
+  transactionId?: string
+}
+
+export interface WxInitOptions {
+  env?: string | symbol
+  /** the CloudBase API's URL (otherwise from TCB_CONTEXT_CNFG or the region's endpoint) */
+  serviceUrl?: string
+  secretId?: string
+  secretKey?: string
+  timeout?: number
+  throwOnNotFound?: boolean
+}
+
+export interface WxServerSdk {
+  readonly version: string
+  readonly DYNAMIC_CURRENT_ENV: symbol
+  init(opts?: WxInitOptions): void
+  getWXContext(): WXContext
+  database(opts?: { env?: string; throwOnNotFound?: boolean }): WxDatabase
+  callFunction(opts: { name: string; data?: unknown }): Promise<{ result: unknown; requestID?: string; errMsg: string }>
+  cloudPay: {
+    unifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<string, unknown>>
+    refund(req: CloudPayRefund): Promise<Record<string, unknown>>
+    queryOrder(req: CloudPayQueryOrder): Promise<Record<string, unknown>>
+  }
+  /** A separately configured SDK instance (the local stack's host process uses one per cloud). */
+  createNewInstance(opts: WxInitOptions): WxServerSdk
+}
+
+/** An error the SDK raised for a failed call: `errCode` is the service's numeric code. */
+export interface WxSdkError {
+  errCode?: number
+  errMsg?: string
+  /** the service's own code, on the plain objects runTransaction rejects with */
+  code?: string
+  message?: string
+}

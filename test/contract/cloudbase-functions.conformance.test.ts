@@ -1,0 +1,135 @@
+// Conformance: functions written for Cloud Development (plain JavaScript against wx-server-sdk, dropped
+// into a functions directory) run unchanged in the local cloud, as Cloud Development runs them: their
+// own environment per invocation, one invocation at a time per instance, module state kept by an
+// instance, strict mode as written, a timeout that ends the instance, callFunction and cloudPay.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startLocalCloud, type LocalCloud } from '../../emulator/cloud/local-cloud'
+import type { WechatEmulator } from '../../emulator/wechat/emulator'
+import { callFn, stackEnv } from '../helpers/cloud'
+import { startEmu, startReceiver, type Receiver } from '../helpers/emulator'
+import { merchantFunctionsDir } from './merchant-functions'
+
+let dir: string
+let cloud: LocalCloud
+let emu: WechatEmulator
+let receiver: Receiver
+
+beforeAll(async () => {
+  dir = merchantFunctionsDir()
+  receiver = await startReceiver()
+  emu = await startEmu(receiver)
+  cloud = await startLocalCloud({ functionsDir: dir, dataDir: null, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env: { MY_SETTING: 'on' }, cloudPay: emu.cloudPay, envId: 'merchant-env-1a2b' })
+})
+afterAll(async () => {
+  await cloud.stop()
+  await emu.stop()
+  await receiver.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+const call = async (name: string, event: Json, openid?: string): Promise<{ status: number; json: Json }> => {
+  const r = await callFn(cloud, name, event, openid)
+  return { status: r.status, json: r.json as Json }
+}
+
+test('getWXContext() answers each invocation its own caller, even when calls overlap', async () => {
+  const res = await Promise.all(['oA', 'oB', 'oC', 'oD'].map((o) => call('echo', { n: o }, o)))
+  for (const [i, o] of ['oA', 'oB', 'oC', 'oD'].entries()) {
+    expect(res[i]!.json.wx).toEqual({ OPENID: o, APPID: stackEnv.WX_MP_APPID, ENV: 'merchant-env-1a2b', SOURCE: 'wx_client' })
+    expect(res[i]!.json.envOpenid).toBe(o)
+    expect(res[i]!.json.event).toEqual({ n: o, userInfo: { appId: stackEnv.WX_MP_APPID, openId: o } })
+  }
+  const timer = await fetch(`${cloud.url}/__cloud/trigger/echo`, { method: 'POST' })
+  expect(((await timer.json()) as Json).wx).toEqual({ ENV: 'merchant-env-1a2b', SOURCE: 'wx_trigger' })
+})
+
+test('an instance keeps its module state between invocations', async () => {
+  const a = (await call('counter', {})).json
+  const b = (await call('counter', {})).json
+  expect(b).toEqual({ calls: a.calls + 1, born: a.born })
+})
+
+test('an instance serves one invocation at a time: overlapping calls get instances of their own', async () => {
+  const res = await Promise.all([1, 2, 3].map(() => call('slowcount', {})))
+  expect(res.map((r) => r.json.calls)).toEqual([1, 1, 1])
+  expect(new Set(res.map((r) => r.json.born)).size).toBe(3)
+})
+
+test('strict mode is as written: a sloppy file stays sloppy, a strict one strict', async () => {
+  expect((await call('sloppy', {})).json).toEqual({ value: 42, strict: false })
+  expect((await call('strict', {})).json).toEqual({ threw: true })
+})
+
+test('a timeout answers -504003 and ends the instance: the next call starts a fresh one', async () => {
+  expect((await call('spin', {})).json).toEqual({ started: 1 })
+  const r = await call('spin', { spin: true })
+  expect(r.status).toBe(502)
+  expect(r.json.errcode).toBe(-504003)
+  // The spinning instance is gone (its module state with it); a new one starts counting again.
+  expect((await call('spin', {})).json).toEqual({ started: 1 })
+})
+
+test('a function that throws answers 502 with -504002; a missing one 404 with -501000', async () => {
+  const crash = await call('crash', {})
+  expect(crash.status).toBe(502)
+  expect(crash.json.errcode).toBe(-504002)
+  expect(String(crash.json.errmsg)).toContain('on purpose')
+  const missing = await call('nothing-here', {})
+  expect(missing.status).toBe(404)
+  expect(missing.json.errcode).toBe(-501000)
+})
+
+test('a function folder added while the cloud runs is found when it is first invoked', async () => {
+  mkdirSync(join(dir, 'latecomer'))
+  writeFileSync(join(dir, 'latecomer', 'index.js'), 'exports.main = async () => ({ setting: process.env.MY_SETTING })')
+  expect((await call('latecomer', {})).json).toEqual({ setting: 'on' })
+})
+
+test('callFunction from a function reaches the other function with the caller’s identity', async () => {
+  const r = await call('caller', { target: 'echo' }, 'oCaller')
+  expect(r.json.errMsg).toBe('callFunction:ok')
+  expect(r.json.result.event).toEqual({ from: 'caller' })
+  expect(r.json.result.wx).toMatchObject({ OPENID: 'oCaller', SOURCE: 'wx_server' })
+  const stats = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as Json
+  expect(stats.invocations).toBeGreaterThanOrEqual(2)
+})
+
+test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the SDK’s -501007', async () => {
+  const order = { body: 'gift card', outTradeNo: 'CONF0001', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', totalFee: 100, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const ok = (await call('pay', { order }, 'oPayer')).json
+  expect(ok.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', errCode: 0, errMsg: 'cloudPay.unifiedOrder:ok' })
+  expect(ok.ok.payment.package).toMatch(/^prepay_id=wx[0-9a-f]{28}$/)
+  expect(Object.keys(ok.ok.payment).sort()).toEqual(['appId', 'nonceStr', 'package', 'paySign', 'signType', 'timeStamp'])
+  const bad = (await call('pay', { order: { ...order, totalFee: 0 } }, 'oPayer')).json
+  expect(bad.errCode).toBe(-501007)
+  expect(bad.errMsg).toMatch(/totalFee must be a positive integer/)
+})
+
+test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through the real SDK', async () => {
+  const order = { body: 'gift card', outTradeNo: 'CONF0002', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', totalFee: 500, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const made = (await call('pay', { order }, 'oPayer')).json
+  const query = (q: Json) => call('pay', { api: 'queryOrder', order: { subMchId: '1900000109', ...q } }, 'oPayer').then((r) => r.json)
+  expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', tradeState: 'NOTPAY', totalFee: 500, errMsg: 'cloudPay.queryOrder:ok' })
+  // WeChat Pay's err_code does not survive the SDK (it sets errCode 0 on every answer): err_code_des does.
+  expect((await query({ outTradeNo: 'NO-SUCH' })).ok).toMatchObject({ resultCode: 'FAIL', errCode: 0, errCodeDes: 'no order with that number' })
+  // Unpaid: nothing to refund.
+  const refund = { outTradeNo: 'CONF0002', outRefundNo: 'CONF0002-R1', totalFee: 500, refundFee: 200, subMchId: '1900000109', envId: 'merchant-env-1a2b', functionName: 'pay' }
+  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ resultCode: 'FAIL', errCodeDes: 'no paid order with that outTradeNo' })
+  // Paid in WeChat's client: the query says SUCCESS with the transaction id; a refund, then REFUND.
+  // The payment callback goes to the function the order names: this drop-in `pay` (it does not acknowledge).
+  emu.connectCloud({ pushUrl: receiver.url, callFunction: async (name, event) => (await callFn(cloud, name, event)).json })
+  const payer = emu.users.ensure('payer')
+  emu.platform.s.prepay[/prepay_id=(.+)$/.exec(made.ok.payment.package)![1]!]!.openid = payer.mpOpenid
+  const paid = await fetch(`${emu.url}/__emu/client/requestPayment`, { method: 'POST', body: JSON.stringify({ user: 'payer', payment: made.ok.payment }) })
+  expect(paid.status).toBe(200)
+  const after = (await query({ outTradeNo: 'CONF0002' })).ok
+  expect(after).toMatchObject({ tradeState: 'SUCCESS', totalFee: 500 })
+  expect((await query({ transactionId: after.transactionId })).ok).toMatchObject({ tradeState: 'SUCCESS', outTradeNo: 'CONF0002' })
+  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', refundFee: 200, errMsg: 'cloudPay.refund:ok' })
+  expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ tradeState: 'REFUND' })
+  const bad = (await call('pay', { api: 'queryOrder', order: { outTradeNo: 'CONF0002' } }, 'oPayer')).json
+  expect(bad.errCode).toBe(-501007)
+  expect(bad.errMsg).toMatch(/subMchId is required/)
+})
