@@ -212,7 +212,38 @@ test('every database call is counted in /__cloud/stats', async () => {
   await db.collection(C).where({ a: 1 }).get()
   await db.collection(C).where({ a: 1 }).count()
   const after = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number; invocations: number }
-  expect(after).toEqual({ dbCalls: before + 2, invocations: 0 })
+  expect(after).toEqual({ dbCalls: before + 2, invocations: 0, transactions: 0, conflicts: 0 })
+})
+
+test('/__cloud/stats counts every transaction attempt and each commit lost to a conflict', async () => {
+  type Counters = { transactions: number; conflicts: number }
+  const stats = async () => (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as Counters
+  await db.collection(C).add({ data: { _id: 'hot', n: 0 } })
+  const before = await stats()
+  let attempts = 0
+  const err = await db
+    .runTransaction(async (tx) => {
+      attempts++
+      const cur = await tx.collection(C).doc('hot').get()
+      await db.collection(C).doc('hot').update({ data: { n: db.command.inc(100) } }) // someone else writes meanwhile, every time
+      await tx.collection(C).doc('hot').set({ data: { n: (cur.data.n as number) + 1 } })
+    })
+    .catch((e: unknown) => e)
+  expect(err).toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' })
+  const after = await stats()
+  expect(attempts).toBe(4)
+  expect({ transactions: after.transactions - before.transactions, conflicts: after.conflicts - before.conflicts }).toEqual({ transactions: 4, conflicts: 4 })
+})
+
+test('declared indexes are created by the local cloud, kept, and answer queries like a scan', async () => {
+  await db.collection(C).add({ data: { _id: 'a', kind: 'x', at: 1 } })
+  cloud.declareIndexes({ [C]: [['kind', 'at']] })
+  expect(cloud.dbService.store.indexesOf(C)).toContainEqual({ name: 'kind_1_at_1', keys: { kind: 1, at: 1 }, unique: false })
+  await db.collection(C).add({ data: { _id: 'b', kind: 'x', at: 2 } })
+  await db.collection(C).add({ data: { _id: 'c', kind: 'y', at: 3 } })
+  await db.collection(C).doc('a').update({ data: { kind: 'y' } })
+  expect((await db.collection(C).where({ kind: 'x' }).get()).data.map((d) => d._id)).toEqual(['b'])
+  expect((await db.collection(C).where({ kind: 'y' }).orderBy('at', 'asc').get()).data.map((d) => d._id)).toEqual(['a', 'c'])
 })
 
 test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {
@@ -220,4 +251,9 @@ test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {
   const t0 = Date.now()
   for (let i = 0; i < 3; i++) await slow.db.collection(C).where({ a: i }).get()
   expect(Date.now() - t0).toBeGreaterThanOrEqual(3 * 40 - 5)
+  // Changeable while running (a benchmark sets up fast and measures slow).
+  slow.latency.ms = 150
+  const t1 = Date.now()
+  for (let i = 0; i < 3; i++) await slow.db.collection(C).where({ a: i }).get()
+  expect(Date.now() - t1).toBeGreaterThanOrEqual(3 * 150 - 5)
 })
