@@ -39,6 +39,7 @@ export function SalesChart({ figures }: { figures: Figures }) {
             height: HEIGHT * pixelRatio,
             pixelRatio,
             animation: false,
+            dataLabel: false,
             background: '#FFFFFF',
             color: figures.series.map((s) => COLOURS[s.channel]),
             padding: [12, 12, 4, 4],
