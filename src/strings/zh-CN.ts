@@ -266,6 +266,7 @@ export const zhCN = {
     range: { 1: '今天', 7: '近 7 天', 30: '近 30 天' } as Record<number, string>,
     sales: '销售额',
     salesByChannel: '各渠道销售额',
+    salesByDay: '每日销售额（按渠道）',
     noSales: '这段时间还没有销售',
     redeemed: '已核销金额',
     liability: '未使用余额',
@@ -407,6 +408,8 @@ export const zhCN = {
       redeem: '核销',
     } as Record<string, string>,
     by: (who: string) => `操作人 ${who}`,
+    /** An audit entry for an action this version of the console has no name for (never its English id). */
+    otherAction: '其他操作',
   },
 }
 
