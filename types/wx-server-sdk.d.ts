@@ -23,6 +23,9 @@ declare module 'wx-server-sdk' {
     lte(v: unknown): DbCommand
     in(v: unknown[]): DbCommand
     nin(v: unknown[]): DbCommand
+    /** Cross-field alternatives: `where(_.or([{a: 1}, {b: _.gt(2)}]))`. */
+    or(conditions: Record<string, unknown>[]): DbCommand
+    and(conditions: Record<string, unknown>[]): DbCommand
     inc(n: number): DbCommand
     remove(): DbCommand
   }
@@ -35,7 +38,7 @@ declare module 'wx-server-sdk' {
   }
 
   export interface Query {
-    where(q: Record<string, unknown>): Query
+    where(q: Record<string, unknown> | DbCommand): Query
     orderBy(field: string, order: 'asc' | 'desc'): Query
     skip(n: number): Query
     limit(n: number): Query

@@ -20,6 +20,11 @@ function cmd(name: string, value?: unknown): Cmd {
   return { [CMD]: true, __cmd: name, value }
 }
 
+function logical(name: 'or' | 'and', conditions: Record<string, unknown>[]): Cmd {
+  if (!Array.isArray(conditions) || conditions.length === 0) throw new TypeError(`_.${name} takes a non-empty array of conditions`)
+  return cmd(name, conditions)
+}
+
 export function isCmd(v: unknown): v is Cmd {
   return typeof v === 'object' && v !== null && (v as Cmd)[CMD] === true
 }
@@ -33,6 +38,9 @@ export const command = {
   lte: (v: unknown) => cmd('lte', v),
   in: (v: unknown[]) => cmd('in', v),
   nin: (v: unknown[]) => cmd('nin', v),
+  /** Cross-field logic, as a whole where() argument: `where(_.or([{a: 1}, {b: _.gt(2)}]))`. */
+  or: (conditions: Record<string, unknown>[]) => logical('or', conditions),
+  and: (conditions: Record<string, unknown>[]) => logical('and', conditions),
   inc: (n: number) => {
     if (typeof n !== 'number' || !Number.isFinite(n)) throw new TypeError('_.inc takes a finite number')
     return cmd('inc', n)
@@ -46,6 +54,10 @@ const QUERY_OPS: Record<string, string> = {
 
 /** A where() condition in the cloud form → the embedded store's query. */
 export function toStoreQuery(where: Record<string, unknown>): Record<string, unknown> {
+  if (isCmd(where)) {
+    if (where.__cmd !== 'or' && where.__cmd !== 'and') throw new Error(`where: operator ${where.__cmd} cannot stand for a whole condition`)
+    return { [`$${where.__cmd}`]: (where.value as Record<string, unknown>[]).map(toStoreQuery) }
+  }
   const out: Record<string, unknown> = {}
   for (const [field, v] of Object.entries(where)) {
     if (isCmd(v)) {

@@ -110,12 +110,15 @@ export function toCardView(doc: UserCardDoc): CardView {
   return view
 }
 
-const LIST_LIMIT = 1000
+export const LIST_LIMIT = 1000
+
+/** A card the bag shows: not deleted, and funded (or holding value). */
+export const shownInBag = (d: UserCardDoc) => d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)
 
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
   const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter((d) => d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)).map(toCardView)
+  return docs.filter(shownInBag).map(toCardView)
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */
