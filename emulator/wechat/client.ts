@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Body } from './api'
 import { baseInfo } from './api-card'
+import { restoreMemberCard } from './api-member'
 import { sha1Sorted } from './crypto'
 import { WxError, type Platform } from './platform'
 import type { EmuCode, EmuOrder, EmuUser } from './state'
@@ -93,6 +94,12 @@ export function addCard(p: Platform, b: Body): Body {
   const out: Body[] = []
   for (const x of plan) {
     const card = p.s.cards[x.cardId]!
+    // A member card deleted earlier comes back under its old code (IsRestoreMemberCard=1).
+    const restored = x.code ? undefined : restoreMemberCard(p, u, x.cardId)
+    if (restored) {
+      out.push({ cardId: x.cardId, cardExt: x.cardExt, code: p.encryptCode(restored.code), isSuccess: true })
+      continue
+    }
     card.quantity--
     const code = x.code ?? p.newCode()
     p.putCode({ card_id: x.cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr: x.outerStr, receivedAt: now })
