@@ -12,6 +12,7 @@ import { reconcileCards } from '../../server/domain/reconcile'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/refunds'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
 import { ErrCode } from '../../server/errors'
+import { creditPaidRecharges } from '../../server/domain/member-recharge'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
@@ -50,6 +51,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
       pushNonces: () => prunePushNonces(store),
       gifts: () => returnExpiredGifts(store),
+      // Member-card recharges paid but not yet credited (#13).
+      memberRecharges: () => creditPaidRecharges(store, wx, syncOptions()),
     })),
   }
 }

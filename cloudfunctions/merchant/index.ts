@@ -13,6 +13,7 @@ import { listAudit, recordAudit } from '../../server/domain/audit'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
+import { memberActions } from './member-actions'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -118,4 +119,6 @@ export const main = createHandler('merchant', {
     return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
   }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),
   auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
+  // ---------- member cards (#13): member-actions.ts ----------
+  ...memberActions(admin),
 })

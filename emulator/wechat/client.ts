@@ -199,6 +199,10 @@ export function bag(p: Platform, name: string): Body {
     cards: p.bagOf(u).filter((c) => c.status !== 'DELETE').map((c) => ({
       cardId: c.card_id, code: c.code, status: c.status, balance: c.balance, bonus: c.bonus,
       title: String(baseInfo(p.s.cards[c.card_id]!).title ?? ''), recordBalance: c.recordBalance ?? '', backgroundPicUrl: c.backgroundPicUrl ?? '',
+      // a member card shows its activation, the last points line and the level (custom_field_value1)
+      ...(p.s.cards[c.card_id]?.card_type === 'MEMBER_CARD'
+        ? { activated: !!c.activated, membershipNumber: c.membershipNumber ?? '', recordBonus: c.recordBonus ?? '', customFieldValue1: c.customFieldValues?.custom_field_value1 ?? '' }
+        : {}),
     })),
   }
 }

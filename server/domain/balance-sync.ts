@@ -11,6 +11,7 @@ import { WxApiError } from '../wechat/errors'
 import { formatFen } from './money'
 import type { UserCardDoc } from './user-cards'
 import { log } from '../log'
+import { pushMemberValues } from './member-sync'
 
 export const SYNC_LEASE_MS = 30_000
 
@@ -57,17 +58,22 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
           await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false })
           continue
         }
-        // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
-        const res = await wx.memberCard.generalCardUpdateUser({
-          card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)),
-          ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
-        })
-        if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
+        if (cur.member) {
+          // A member card: points and stored value together (member-sync.ts).
+          await pushMemberValues(store, wx, cur)
+        } else {
+          // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
+          const res = await wx.memberCard.generalCardUpdateUser({
+            card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, await lastEntry(store, id)),
+            ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
+          })
+          if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
+        }
         // Clear `dirty` only if nothing changed meanwhile; otherwise record progress and go round.
         if (!(await store.updateIf(Collections.userCards, id, { version: cur.version }, { syncedVersion: cur.version, dirty: false }))) {
           await store.updateIf(Collections.userCards, id, { syncedVersion: where.lt(cur.version) }, { syncedVersion: cur.version })
         }
-        if (opts.consumeOnZero && cur.balance === 0 && cur.status === 'NORMAL') {
+        if (opts.consumeOnZero && !cur.member && cur.balance === 0 && cur.status === 'NORMAL') {
           try {
             await wx.code.consume({ card_id: cur.cardId, code: cur.code })
           } catch (err) {

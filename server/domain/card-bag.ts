@@ -16,6 +16,8 @@ import { learnIdentity, learnMpUnion } from './identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
 import { log } from '../log'
+import { memberCardDef } from './member-cards'
+import { upsertMemberCard } from './members'
 
 export interface Caller {
   mpOpenid: string
@@ -81,6 +83,9 @@ export async function voidExtraCard(store: Store, wx: WechatClient, cardId: stri
 
 async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions): Promise<CardView> {
   const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
+  // A member card (member.join) is free: recorded without an entitlement (members.ts); one WeChat
+  // hands back after it was deleted is the same card restored.
+  if (await memberCardDef(store, item.cardId)) return toCardView(await upsertMemberCard(store, item.cardId, code, { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }, true))
   const id = userCardId(item.cardId, code)
   const existing = await store.get<UserCardDoc>(Collections.userCards, id)
   if (existing?.mpOpenid && existing.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)

@@ -16,6 +16,7 @@ import { assertSaleable } from './sales'
 import { giftCardDef } from './gift-cards'
 import type { EntitlementDoc, OrderDoc } from './order-types'
 import { log } from '../log'
+import { earnForCheckout } from './members'
 
 export type { EntitlementDoc, OrderDoc, OrderStatus } from './order-types'
 
@@ -128,6 +129,8 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice): Promise<{
   }
   const now = await store.get<OrderDoc>(Collections.orders, order._id)
   if (now?.status === 'PAID' && order.kind === 'mp') await issueEntitlements(store, now)
+  // A checkout paid with a member card's stored value earns points on its whole total (members.ts).
+  if (now?.status === 'PAID' && order.kind === 'checkout') await earnForCheckout(store, now)
   return { errcode: 0, errmsg: 'OK' }
 }
 

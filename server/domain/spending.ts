@@ -10,6 +10,7 @@ import { WxApiError } from '../wechat/errors'
 import { post, type LedgerEntryDoc } from './ledger'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { cardOf, type UserCardDoc, type UserCardStatus } from './user-cards'
+import { earnForSpend } from './members'
 
 /** How long our view of a code's status is trusted before asking WeChat again. */
 export const STATUS_STALE_MS = 10 * 60_000
@@ -44,6 +45,8 @@ export interface SpendInput {
   amount: number
   orderId: string
   description?: string
+  /** a member card earns points for the spend (default); a checkout's card leg earns them once the checkout is paid */
+  points?: boolean
 }
 
 export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}) {
@@ -66,6 +69,7 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
       assertSpendable(c, Math.floor(Date.now() / 1000))
     },
   })
+  if (card.member && input.points !== false) await earnForSpend(store, card, input.amount, input.orderId)
   await syncCard(store, wx, card._id, sync)
   return { balance: entry.balanceAfter, entryId: entry._id }
 }

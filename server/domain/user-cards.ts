@@ -51,6 +51,10 @@ export interface UserCardDoc extends StoredDoc {
   /** set by every balance change, cleared once WeChat shows that version (the sync queue) */
   dirty: boolean
   updatedAt: number
+  /** a member card (#13): its stored value is `balance` (ledger.ts), its points `bonus` (member-points.ts) */
+  member?: boolean
+  /** member points; every change bumps `version` as a balance change does */
+  bonus?: number
 }
 
 export interface CardView {
@@ -95,7 +99,8 @@ const LIST_LIMIT = 1000
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
   const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter((d) => d.status !== 'DELETE' && (d.funded || d.balance !== 0)).map(toCardView)
+  // Member cards have their own page (member.mine): they are not gift cards.
+  return docs.filter((d) => !d.member && d.status !== 'DELETE' && (d.funded || d.balance !== 0)).map(toCardView)
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */
