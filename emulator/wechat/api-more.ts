@@ -1,6 +1,6 @@
-// Invoices, pay-then-member rules (72001–72004), friend-coupon coins, data cube (61500/61501).
+// Invoices, friend-coupon coins, data cube (61500/61501). Pay-then-member rules live in api-member.ts.
 import { randomBytes } from 'node:crypto'
-import { list, num, obj, str, type Body, type Endpoint } from './api'
+import { num, obj, str, type Body, type Endpoint } from './api'
 import { cardOf } from './api-card'
 import { WxError } from './platform'
 
