@@ -1,6 +1,10 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index', 'pages/order/index', 'pages/gift/index', 'pages/claim/index', 'pages/gifts/index'],
-  subPackages: [{ root: 'merchant', pages: ['pages/home/index'] }],
+  subPackages: [
+    { root: 'merchant', pages: ['pages/home/index'] },
+    // member cards (#13)
+    { root: 'member', pages: ['pages/index/index', 'pages/activate/index', 'pages/recharge/index'] },
+  ],
   window: {
     backgroundTextStyle: 'dark',
     backgroundColor: '#f5f3f0',

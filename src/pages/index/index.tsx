@@ -91,6 +91,9 @@ export default function Index() {
                 <View className='quick-link' id='link-received' onClick={() => void openPage('/pages/gifts/index?tab=received')}>
                   <IconGift size={16} /> <Text>{t.home.giftsReceived}</Text>
                 </View>
+                <View className='quick-link' id='link-member' onClick={() => void openPage('/member/pages/index/index')}>
+                  <IconGift size={16} /> <Text>{t.member.entry}</Text>
+                </View>
               </View>
               {d.pending.length > 0 && (
                 <Section title={t.home.pendingTitle} id='pending'>
