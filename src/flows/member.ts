@@ -1,6 +1,7 @@
 // Member cards: join (member.join → wx.addCard → card.recordAdded), check the activation form, and
 // recharge (member.recharge → wx.requestPayment → wait until the stored value is credited).
 import { cardApi, memberApi } from '../services/api'
+import type { Card } from '../services/types'
 import { addCard, requestPayment } from '../services/wx'
 import { newRequestId } from './purchase'
 
@@ -53,4 +54,16 @@ export async function recharge(card: { cardId: string; code: string }, amount: n
     await new Promise((ok) => setTimeout(ok, 500))
   }
   return 'pending'
+}
+
+/**
+ * Member cards whose stored value can pay at checkout (activated, with a balance), in the shape the
+ * checkout's card list takes: stored value is spent like a gift card's balance (card.spend /
+ * pay.startCheckout), and earns points by the card's rule.
+ */
+export async function payableMemberCards(): Promise<Card[]> {
+  const { members } = await memberApi.mine()
+  return members
+    .filter((m) => m.activated && m.supplyBalance && m.balance > 0 && m.status === 'NORMAL')
+    .map((m) => ({ cardId: m.cardId, code: m.code, title: m.level ? `${m.title} · ${m.level}` : m.title, balance: m.balance, status: 'NORMAL', beginTime: 0, endTime: 0, ...(m.backgroundPicUrl ? { backgroundPicUrl: m.backgroundPicUrl } : {}) }))
 }

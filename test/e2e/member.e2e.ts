@@ -1,6 +1,7 @@
 // Member cards in the browser (#13): carol offers a member card; alice joins it from 会员卡, activates it
 // in our activation page (a wrong phone is named first), sees her level, points and stored value, and
-// recharges ¥200 with WeChat Pay; WeChat's card bag shows the same points and balance.
+// recharges ¥200 with WeChat Pay, pays ¥40 at 买单 with it and earns 40 points; WeChat's card bag shows the
+// same points and balance.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
@@ -58,9 +59,19 @@ test('join, activate, see the member card, recharge ¥200', async ({ page }) => 
   await expect(visibleCss(page, '#recharge-balance')).toHaveText('¥200.00')
   await snap(page, '65-member-recharged')
 
+  // 买单 with the member card's stored value: the default order (拿铁 + 可颂) is ¥40.00, and ¥40 earns 40 points.
+  await openAs(page, stack(), 'alice', '/pages/checkout/index')
+  await expect(visibleCss(page, '#total')).toHaveText('¥40.00')
+  await visibleCss(page, '#cards .card-tile').click()
+  await expect(visibleCss(page, '#split-card')).toHaveText('¥40.00')
+  await tap(page, '确认支付 ¥40.00')
+  await tap(page, '确定')
+  await expect(visible(page, '支付成功')).toBeVisible({ timeout: 20_000 })
+  await snap(page, '66-member-checkout')
+
   await stack().wechat.platform.settle()
   const [card] = (await bag(stack(), 'alice')) as Json[]
-  expect(card).toMatchObject({ balance: 20000, bonus: 50, activated: true })
+  expect(card).toMatchObject({ balance: 16000, bonus: 90, activated: true })
   // Member cards are not gift cards: My cards does not list them.
   expect((await fn('alice', 'card', { action: 'listMine' })).cards).toEqual([])
 })
