@@ -14,6 +14,7 @@ import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type Merchant
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
+import { createMemberCard } from '../../server/domain/member-cards'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -60,7 +61,11 @@ const fixed = (target: string): AuditOf => () => ({ target })
 
 export const main = createHandler('merchant', {
   overview: admin(async (_i, ctx) => m.overview(ctx.store)),
-  cardCreate: admin(async (i, ctx) => m.createGiftCard(ctx.store, ctx.wx(), { card: asInput(i.card, 'card') } as unknown as CardCreateRequest), (_i, r) => ({ target: String(r.cardId) })),
+  // A member card is remembered as one (member-cards.ts), never as an untitled gift card.
+  cardCreate: admin(async (i, ctx) => {
+    const card = asInput(i.card, 'card') as unknown as CardCreateRequest['card']
+    return card.card_type === 'MEMBER_CARD' ? createMemberCard(ctx.store, ctx.wx(), { card }) : m.createGiftCard(ctx.store, ctx.wx(), { card })
+  }, (_i, r) => ({ target: String(r.cardId) })),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', CARD_ID)))),
   cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string })), (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
   cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),

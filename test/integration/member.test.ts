@@ -52,6 +52,12 @@ test('carol creates a member card with points, stored value and levels; the docu
   expect((await person(stack, 'alice').fn('merchant', { action: 'memberCardCreate', ...fixture })).errcode).toBe(1004)
   const audit = await merchant({ action: 'auditList' })
   expect(audit.entries.map((e: Json) => e.action)).toEqual(expect.arrayContaining(['memberCardCreate', 'memberCardUpdate']))
+  // A member card created through the generic cardCreate is remembered as a member card too, not as a gift card.
+  const generic = await merchant({ action: 'cardCreate', card: fixture.card })
+  expect((await merchant({ action: 'memberCardList' })).cards.map((c: Json) => c.cardId)).toEqual(expect.arrayContaining([cardId, generic.cardId]))
+  expect((await merchant({ action: 'cardList' })).cards.map((c: Json) => c.cardId)).not.toContain(generic.cardId)
+  await merchant({ action: 'memberCardUpdate', cardId: generic.cardId, offered: false })
+  expect((await person(stack, 'alice').fn('member', { action: 'offered' })).cards.map((c: Json) => c.cardId)).toEqual([cardId])
 })
 
 test('alice joins: the member card is in her bag, not among her gift cards, and not activated yet', async () => {
