@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Stack } from '../../emulator/stack'
-import { ROOT } from '../helpers/cloud'
+import { ROOT, stackEnv } from '../helpers/cloud'
 import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
@@ -185,4 +185,32 @@ test('a member card deleted and taken again comes back with its points and balan
   await settle(stack)
   expect((await alice.fn('member', { action: 'mine' })).members).toEqual([expect.objectContaining({ code, bonus: 1000, balance: 15000, activated: true })])
   expect((await alice.bag()).find((c) => c.code === code)).toMatchObject({ bonus: 1000, balance: 15000 })
+})
+
+test('WeChat’s own activation form (wx_activate): bob fills it in WeChat; submit_membercard_user_info brings his phone, activation and points here', async () => {
+  const body = { ...fixture.card.member_card, wx_activate: true }
+  delete body.activate_app_brand_user_name
+  delete body.activate_app_brand_pass
+  const created = await merchant({ action: 'memberCardCreate', card: { card_type: 'MEMBER_CARD', member_card: body }, levels: fixture.levels })
+  expect(created.errcode).toBe(0)
+  expect((await merchant({ action: 'memberFormSet', cardId: created.cardId, form: { required_form: { common_field_id_list: ['USER_FORM_INFO_FLAG_MOBILE', 'USER_FORM_INFO_FLAG_NAME'] } } })).errcode).toBe(0)
+  const card = await joinAndAdd('bob', created.cardId)
+  const bob = person(stack, 'bob')
+  const filled = await bob.emu('/__emu/client/memberForm', { user: 'bob', cardId: created.cardId, code: card.code, fields: { USER_FORM_INFO_FLAG_MOBILE: '13900139000', USER_FORM_INFO_FLAG_NAME: '鲍勃' } })
+  expect(filled.json).toEqual({ activated: true })
+  await settle(stack)
+  const found = await merchant({ action: 'memberFind', phone: '13900139000' })
+  expect(found.member).toMatchObject({ cardId: created.cardId, code: card.code, name: '鲍勃', activated: true, bonus: 50, wechat: { hasActive: true, bonus: 50 } })
+  expect((await bob.bag()).find((c) => c.code === card.code)).toMatchObject({ bonus: 50, activated: true })
+})
+
+test('update_member_card: points changed in WeChat behind our back are set back to ours (we are the book of record)', async () => {
+  const alice = person(stack, 'alice')
+  const before = (await alice.bag()).find((c) => c.code === code)!
+  // Someone sets the points with the Service Account's token directly (not through the product).
+  const tok = (await (await fetch(`${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stackEnv.WX_SA_APPID}&secret=${stackEnv.WX_SA_SECRET}`)).json()) as Json
+  const res = (await (await fetch(`${stack.wechat.url}/card/membercard/updateuser?access_token=${tok.access_token}`, { method: 'POST', body: JSON.stringify({ card_id: cardId, code, bonus: 99999 }) })).json()) as Json
+  expect(res.result_bonus).toBe(99999)
+  await settle(stack)
+  expect((await alice.bag()).find((c) => c.code === code)).toMatchObject({ bonus: before.bonus, balance: before.balance })
 })
