@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Stack } from '../../emulator/stack'
 import { ROOT, stackEnv } from '../helpers/cloud'
+import { until } from '../helpers/emulator'
 import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
@@ -199,6 +200,7 @@ test('WeChat’s own activation form (wx_activate): bob fills it in WeChat; subm
   const filled = await bob.emu('/__emu/client/memberForm', { user: 'bob', cardId: created.cardId, code: card.code, fields: { USER_FORM_INFO_FLAG_MOBILE: '13900139000', USER_FORM_INFO_FLAG_NAME: '鲍勃' } })
   expect(filled.json).toEqual({ activated: true })
   await settle(stack)
+  await until(async () => (await merchant({ action: 'memberFind', phone: '13900139000' })).errcode === 0, 'the form’s values here', 10_000)
   const found = await merchant({ action: 'memberFind', phone: '13900139000' })
   expect(found.member).toMatchObject({ cardId: created.cardId, code: card.code, name: '鲍勃', activated: true, bonus: 50, wechat: { hasActive: true, bonus: 50 } })
   expect((await bob.bag()).find((c) => c.code === card.code)).toMatchObject({ bonus: 50, activated: true })
@@ -211,6 +213,8 @@ test('update_member_card: points changed in WeChat behind our back are set back 
   const tok = (await (await fetch(`${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stackEnv.WX_SA_APPID}&secret=${stackEnv.WX_SA_SECRET}`)).json()) as Json
   const res = (await (await fetch(`${stack.wechat.url}/card/membercard/updateuser?access_token=${tok.access_token}`, { method: 'POST', body: JSON.stringify({ card_id: cardId, code, bonus: 99999 }) })).json()) as Json
   expect(res.result_bonus).toBe(99999)
+  // The push is acknowledged first and processed right after: wait for it (at most 10 s).
   await settle(stack)
+  await until(async () => (await alice.bag()).find((c) => c.code === code)?.bonus === before.bonus, 'our points back in WeChat', 10_000)
   expect((await alice.bag()).find((c) => c.code === code)).toMatchObject({ bonus: before.bonus, balance: before.balance })
 })
