@@ -17,6 +17,8 @@ import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } fr
 import { LIST_LIMIT, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
 import { couponDefOf, recordCouponAdded } from './coupons'
 import { log } from '../log'
+import { memberCardDef } from './member-cards'
+import { upsertMemberCard } from './members'
 
 export interface Caller {
   mpOpenid: string
@@ -85,6 +87,9 @@ async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: A
   // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
   const coupon = await couponDefOf(store, item.cardId)
   if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
+  // A member card (member.join) is free: recorded without an entitlement (members.ts); one WeChat
+  // hands back after it was deleted is the same card restored.
+  if (await memberCardDef(store, item.cardId)) return toCardView(await upsertMemberCard(store, item.cardId, code, { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }, true))
   const id = userCardId(item.cardId, code)
   const hint = entitlementHint(item.cardExt)
   // The card and (without the cardExt) the caller's READY entitlements for it, in one round trip.

@@ -62,6 +62,10 @@ export interface UserCardDoc extends StoredDoc {
    * its hold are one atomic update, so whether a pending spend took the money can always be read here.
    */
   holds?: Record<string, true>
+  /** a member card (#13): its stored value is `balance` (ledger.ts), its points `bonus` (member-points.ts) */
+  member?: boolean
+  /** member points; every change bumps `version` as a balance change does */
+  bonus?: number
 }
 
 /** The types card.listMine shows (docs/functions-api.md). */
@@ -101,7 +105,7 @@ export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, no
 }
 
 export function toCardView(doc: UserCardDoc): CardView {
-  const type = (doc.couponType ?? 'GIFT_CARD') as CardViewType
+  const type = (doc.member ? 'MEMBER_CARD' : (doc.couponType ?? 'GIFT_CARD')) as CardViewType
   const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
   const view: CardView = { cardId: doc.cardId, code: doc.code, type, terms, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
@@ -113,7 +117,8 @@ export function toCardView(doc: UserCardDoc): CardView {
 export const LIST_LIMIT = 1000
 
 /** A card the bag shows: not deleted, and funded (or holding value). */
-export const shownInBag = (d: UserCardDoc) => d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)
+// Member cards have their own page (member.mine): they are not listed with gift cards and coupons.
+export const shownInBag = (d: UserCardDoc) => !d.member && d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)
 
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {

@@ -13,6 +13,9 @@ import ConsoleNoAccess from '../merchant/pages/noaccess/index'
 import ConsoleOrders from '../merchant/pages/orders/index'
 import ConsoleShelves from '../merchant/pages/shelves/index'
 import ConsoleStaff from '../merchant/pages/staff/index'
+import MemberActivate from '../member/pages/activate/index'
+import MemberHome from '../member/pages/index/index'
+import MemberRecharge from '../member/pages/recharge/index'
 import CardDetail from '../pages/card/index'
 import Checkout from '../pages/checkout/index'
 import ClaimPage from '../pages/claim/index'
@@ -37,6 +40,7 @@ const STAFF_OPENID = 'oStaffOpenid0000000000000001'
 const CARD_ID = 'pGiftCardId00000000000000001'
 
 const card = { cardId: 'pGIFT', code: '800000000001', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 1764000000, endTime: 1795536000, backgroundPicUrl: 'http://cdn/f' }
+const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '8000000000001', activated: true, bonus: 50, balance: 100, level: '银卡', status: 'NORMAL', prerogative: '会员九五折', supplyBonus: true, supplyBalance: true, activationFields: ['phone', 'name', 'birthday'] }
 const gift = { giftId: 'GF1', status: 'PENDING', from: '爱丽丝', message: '生日快乐', title: '100元礼品卡', amount: 10000, cardId: 'p', createdAt: 0, expiresAt: 1, mine: false, claimedByMe: false }
 
 const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
@@ -60,6 +64,12 @@ const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
     : d.action === 'cardLookup' ? { errcode: 0, cards: [] }
     : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, buyer: STAFF_OPENID, at: 1764000000000, cards: [{ cardId: CARD_ID, code: '800000000001', price: 10000 }] }] },
   pay: () => ({ errcode: 0 }),
+  member: (d) =>
+    d.action === 'mine' ? { errcode: 0, members: [member] }
+    : d.action === 'offered' ? { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡', brandName: '星河咖啡', prerogative: '会员九五折', supplyBonus: true, supplyBalance: true, levels: [], activationFields: ['phone'] }] }
+    : d.action === 'history' ? { errcode: 0, points: [{ entryId: 'earn:1', kind: 'earn', amount: 50, bonusAfter: 50, createdAt: 1 }], balance: [{ entryId: 'recharge:1', kind: 'recharge', amount: 100, balanceAfter: 100, createdAt: 1 }] }
+    : d.action === 'recharge' ? { errcode: 0, orderId: 'MR1', status: 'CREATED', payment: {} }
+    : { errcode: 0, membershipNumber: '8000000000001', cardList: [] },
 }
 
 const PAGES: [string, ComponentType, Record<string, string>][] = [
@@ -82,6 +92,9 @@ const PAGES: [string, ComponentType, Record<string, string>][] = [
   ['console staff', ConsoleStaff, {}],
   ['console audit', ConsoleAudit, {}],
   ['console noaccess', ConsoleNoAccess, {}],
+  ['member', MemberHome, {}],
+  ['member-activate', MemberActivate, { cardId: 'pMEMBER', code: '812345678901' }],
+  ['member-recharge', MemberRecharge, { cardId: 'pMEMBER', code: '812345678901' }],
 ]
 
 const REFUSALS: [string, unknown][] = [
