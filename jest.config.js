@@ -18,7 +18,7 @@ const common = {
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],
   // NutUI and its icons ship ES modules: compile them like our own sources.
-  transformIgnorePatterns: ['/node_modules/(?!(@nutui|@swc/helpers|uqr)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nutui|@swc/helpers|uqr|@qiun/ucharts)/)'],
   // Bundles in dist/cloudfunctions are loaded by the local cloud runtime with Node's own loader; their
   // package.json copies would only collide with the sources' in jest's module map.
   modulePathIgnorePatterns: ['<rootDir>/dist/cloudfunctions/'],

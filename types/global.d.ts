@@ -23,3 +23,10 @@ declare module 'jsbarcode/bin/barcodes/CODE128/index.js' {
     encode(): { data: string; text: string }
   }
 }
+
+/** uCharts ships plain JS (ESM default export); only the constructor is used (src/merchant/components/SalesChart). */
+declare module '@qiun/ucharts' {
+  export default class uCharts {
+    constructor(opts: Record<string, unknown>)
+  }
+}

@@ -1,5 +1,5 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { adoptByUnionid, decryptForCaller, pendingOf, readyEntitlementsOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
+import { bagOf, decryptForCaller, pendingOf, readyEntitlementsOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
 import { listOnSale, type GiftCardDoc } from '../../server/domain/gift-cards'
 import { returnExpiredGifts } from '../../server/domain/gifts'
 import { Collections } from '../../server/store/collections'
@@ -39,16 +39,16 @@ export const main = createHandler('card', {
   },
   async listMine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
-    // One round trip in the usual case: the cards, the paid cards not added yet, and cards reached
-    // through the unionid (adopted) are read at once. Only a caller with a gift waiting on one of their
-    // cards has gifts read (the expired ones come back); the list is read again only if anything changed.
-    const [adopted, ready, cards] = await Promise.all([
-      adoptByUnionid(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }),
+    // Two queries at once in the usual case: the caller's cards together with cards reached through the
+    // unionid (adopted on the way), and the paid cards not added yet (another collection). Only a caller
+    // with a gift waiting on one of their cards has gifts read (the expired ones come back); the list is
+    // read again only if that changed it.
+    const [{ cards }, ready] = await Promise.all([
+      bagOf(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }),
       readyEntitlementsOf(ctx.store, mpOpenid),
-      listCardsOf(ctx.store, mpOpenid),
     ])
     const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(ctx.store, Date.now(), mpOpenid) : { returned: 0 }
-    if (adopted || returned) {
+    if (returned) {
       const [again, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
       return { cards: again, pending }
     }

@@ -14,6 +14,7 @@ import { settleAbandonedSpends } from '../../server/domain/spend-entries'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/refunds'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep'
 import { ErrCode } from '../../server/errors'
+import { creditPaidRecharges } from '../../server/domain/member-recharge'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
@@ -54,6 +55,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       pushNonces: () => prunePushNonces(store),
       gifts: () => returnExpiredGifts(store),
       coupons: () => finishPaidCoupons(store, wx),
+      // Member-card recharges paid but not yet credited (#13).
+      memberRecharges: () => creditPaidRecharges(store, wx, syncOptions()),
     })),
   }
 }

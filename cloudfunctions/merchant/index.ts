@@ -18,6 +18,8 @@ import { redeem, redeemCheck } from '../../server/domain/redemption'
 import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coins'
 import { cardStats } from '../../server/domain/card-stats'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
+import { memberActions } from './member-actions'
+import { createMemberCard } from '../../server/domain/member-cards'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -77,7 +79,11 @@ function orderQuery(i: Input, ctx: { store: Parameters<typeof searchOrders>[0] }
 
 export const main = createHandler('merchant', {
   overview: admin(async (_i, ctx) => m.overview(ctx.store)),
-  cardCreate: admin(async (i, ctx) => m.createGiftCard(ctx.store, ctx.wx(), { card: asInput(i.card, 'card') } as unknown as CardCreateRequest), (_i, r) => ({ target: String(r.cardId) })),
+  // A member card is remembered as one (member-cards.ts), never as an untitled gift card.
+  cardCreate: admin(async (i, ctx) => {
+    const card = asInput(i.card, 'card') as unknown as CardCreateRequest['card']
+    return card.card_type === 'MEMBER_CARD' ? createMemberCard(ctx.store, ctx.wx(), { card }) : m.createGiftCard(ctx.store, ctx.wx(), { card })
+  }, (_i, r) => ({ target: String(r.cardId) })),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', CARD_ID)))),
   cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string })), (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
   cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),
@@ -167,4 +173,6 @@ export const main = createHandler('merchant', {
   cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
   ledgerList: admin(async (i, ctx) => ledgerSince(ctx.store, int(i, 'since', { min: 0 }), optInt(i, 'offset', { min: 0, max: 1_000_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 1000 }) ?? 100)),
   cardOffSale: admin(async (i, ctx) => takeOffSale(ctx.store, str(i, 'cardId', CARD_ID)), field('cardId')),
+  // ---------- member cards (#13): member-actions.ts ----------
+  ...memberActions(admin),
 })

@@ -5,6 +5,7 @@ import { list, num, obj, str, type Body, type Endpoint } from './api'
 import { WxError, type Platform } from './platform'
 import { checkCouponType, COUPON_CARD_TYPES, COUPON_COLORS, friendTitle } from './card-type-rules'
 import type { EmuCard } from './state'
+import { checkMemberCreate, checkMemberUpdate } from './api-member'
 
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON']
 const COLORS = new Set(['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color090', 'Color100'])
@@ -90,6 +91,7 @@ export const cardApi: Record<string, Endpoint> = {
       if (!CARD_TYPES.includes(type)) throw new WxError(40097, `invalid args: card_type ${type}`)
       const body = obj(card, type.toLowerCase())
       const { isFriendCoupon } = validateCreate(type, body)
+      if (type === 'MEMBER_CARD') checkMemberCreate(body)
       const cardId = newCardId()
       const quantity = isFriendCoupon ? 0 : num(obj(obj(body, 'base_info'), 'sku'), 'quantity')
       const now = p.now()
@@ -126,6 +128,7 @@ export const cardApi: Record<string, Endpoint> = {
       const bi = (patch.base_info ?? {}) as Body
       if (tooLong(bi.title, 9)) throw new WxError(40097, 'invalid args: title exceeds 9 Chinese characters')
       if (bi.color !== undefined && !COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color')
+      if (card.card_type === 'MEMBER_CARD') checkMemberUpdate(card, patch)
       card.body = { ...card.body, ...patch, base_info: { ...baseInfo(card), ...bi } }
       p.touch()
       return { send_check: false }

@@ -153,11 +153,4 @@ export const codeApi: Record<string, Endpoint> = {
       return { result_bonus: c.bonus, result_balance: c.balance, openid: c.openid }
     },
   },
-  'card/membercard/userinfo/get': {
-    method: 'POST',
-    handler: (p, b) => {
-      const c = p.findCode(str(b, 'code'), str(b, 'card_id'))
-      return { openid: c.openid, nickname: '', membership_number: c.code, bonus: c.bonus, balance: c.balance, sex: 'MALE', user_info: { common_field_list: [], custom_field_list: [] }, user_card_status: c.status, has_active: true }
-    },
-  },
 }

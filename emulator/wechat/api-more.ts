@@ -1,6 +1,6 @@
-// Invoices, pay-then-member rules (72001–72004), friend-coupon coins, data cube (61500/61501).
+// Invoices, friend-coupon coins, data cube (61500/61501). Pay-then-member rules live in api-member.ts.
 import { randomBytes } from 'node:crypto'
-import { list, num, obj, str, type Body, type Endpoint } from './api'
+import { num, obj, str, type Body, type Endpoint } from './api'
 import { cardOf } from './api-card'
 import { coinTenthsPerCoupon } from './card-type-rules'
 import { WxError, type Platform } from './platform'
@@ -48,60 +48,6 @@ export const invoiceApi: Record<string, Endpoint> = {
       const data = p.s.invoice.authData[str(b, 'order_id')]
       if (!data) throw new WxError(72038, 'the order has no invoice authorization')
       return data
-    },
-  },
-}
-
-export const payGiftCardApi: Record<string, Endpoint> = {
-  'card/paygiftcard/add': {
-    method: 'POST',
-    handler: (p, b) => {
-      const rule = obj(b, 'rule_info')
-      if (str(rule, 'type') !== 'RULE_TYPE_PAY_MEMBER_CARD') throw new WxError(40097, 'invalid args: type')
-      const base = obj(rule, 'base_info')
-      const mchids = list(base, 'mchid_list') as string[]
-      const member = obj(rule, 'member_rule', false)
-      if (member.card_id !== undefined) {
-        const card = p.s.cards[str(member, 'card_id')]
-        if (!card) throw new WxError(72002, 'the card does not belong to the calling appid')
-        if (card.card_type !== 'MEMBER_CARD') throw new WxError(72003, 'only member cards can be given after payment')
-      }
-      for (const m of mchids) {
-        if (!(m in p.s.payWhitelist) && !(m in p.s.submch)) throw new WxError(72001, `mchid ${m} does not belong to the card’s subject`)
-        if (Object.values(p.s.payGiftRules).some((r) => ((r.base_info as Body).mchid_list as string[]).includes(m))) throw new WxError(72004, `mchid ${m} is already used by another rule; delete it first`)
-      }
-      const ruleId = randomBytes(8).toString('hex')
-      // member-card-management §8.4.2: a rule reads back with base_info.status, create_time, update_time.
-      const stamped = { ...base, status: 'RULE_STATUS_OK', create_time: p.now(), update_time: p.now() }
-      p.s.payGiftRules[ruleId] = { ...rule, base_info: stamped, rule_id: ruleId, effective: num(base, 'end_time') > p.now() }
-      p.touch()
-      return { rule_id: ruleId, succ_mchid_list: mchids, fail_mchid_list: [] }
-    },
-  },
-  'card/paygiftcard/delete': {
-    method: 'POST',
-    handler: (p, b) => {
-      const id = str(b, 'rule_id')
-      if (!p.s.payGiftRules[id]) throw new WxError(40097, 'invalid args: rule_id')
-      delete p.s.payGiftRules[id]
-      p.touch()
-      return {}
-    },
-  },
-  'card/paygiftcard/getbyid': {
-    method: 'POST',
-    handler: (p, b) => {
-      const rule = p.s.payGiftRules[str(b, 'rule_id')]
-      if (!rule) throw new WxError(40097, 'invalid args: rule_id')
-      return { rule_info: rule }
-    },
-  },
-  'card/paygiftcard/batchget': {
-    method: 'POST',
-    handler: (p, b) => {
-      const all = Object.values(p.s.payGiftRules).filter((r) => b.effective === undefined || r.effective === b.effective)
-      const offset = num(b, 'offset')
-      return { rule_list: all.slice(offset, offset + num(b, 'count')), total_count: all.length }
     },
   },
 }

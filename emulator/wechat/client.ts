@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Body } from './api'
 import { baseInfo } from './api-card'
 import { COUPON_CARD_TYPES } from './card-type-rules'
+import { restoreMemberCard } from './api-member'
 import { sha1Sorted } from './crypto'
 import { WxError, type Platform } from './platform'
 import type { EmuCode, EmuOrder, EmuUser } from './state'
@@ -95,6 +96,12 @@ export function addCard(p: Platform, b: Body): Body {
   const out: Body[] = []
   for (const x of plan) {
     const card = p.s.cards[x.cardId]!
+    // A member card deleted earlier comes back under its old code (IsRestoreMemberCard=1).
+    const restored = x.code ? undefined : restoreMemberCard(p, u, x.cardId)
+    if (restored) {
+      out.push({ cardId: x.cardId, cardExt: x.cardExt, code: p.encryptCode(restored.code), isSuccess: true })
+      continue
+    }
     card.quantity--
     const code = x.code ?? p.newCode()
     p.putCode({ card_id: x.cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr: x.outerStr, receivedAt: now })
@@ -235,6 +242,10 @@ export function bag(p: Platform, name: string): Body {
     cards: p.bagOf(u).filter((c) => c.status !== 'DELETE').map((c) => ({
       cardId: c.card_id, code: c.code, status: c.status, balance: c.balance, bonus: c.bonus,
       title: String(baseInfo(p.s.cards[c.card_id]!).title ?? ''), recordBalance: c.recordBalance ?? '', backgroundPicUrl: c.backgroundPicUrl ?? '',
+      // a member card shows its activation, the last points line and the level (custom_field_value1)
+      ...(p.s.cards[c.card_id]?.card_type === 'MEMBER_CARD'
+        ? { activated: !!c.activated, membershipNumber: c.membershipNumber ?? '', recordBonus: c.recordBonus ?? '', customFieldValue1: c.customFieldValues?.custom_field_value1 ?? '' }
+        : {}),
     })),
   }
 }

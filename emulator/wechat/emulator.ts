@@ -11,7 +11,8 @@ import { cardApi } from './api-card'
 import { codeApi } from './api-code'
 import { giftCardApi } from './api-giftcard'
 import { mediaApi } from './api-media'
-import { cardPayApi, datacubeApi, invoiceApi, payGiftCardApi, payRecharge } from './api-more'
+import { cardPayApi, datacubeApi, invoiceApi, payRecharge } from './api-more'
+import { memberCardApi, payGiftCardApi, payWithWechatPay, submitMemberForm } from './api-member'
 import { Cdn, CDN_PATH } from './cdn'
 import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
@@ -72,7 +73,7 @@ export interface WechatEmulator {
   stop(): Promise<void>
 }
 
-const ENDPOINTS: Record<string, Endpoint> = { ...basicsApi, ...mediaApi, ...cardApi, ...codeApi, ...giftCardApi, ...invoiceApi, ...payGiftCardApi, ...cardPayApi, ...datacubeApi }
+const ENDPOINTS: Record<string, Endpoint> = { ...basicsApi, ...mediaApi, ...cardApi, ...codeApi, ...giftCardApi, ...invoiceApi, ...payGiftCardApi, ...cardPayApi, ...datacubeApi, ...memberCardApi }
 
 export function emulatedPaths(): string[] {
   return Object.keys(ENDPOINTS)
@@ -116,6 +117,9 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     { method: 'POST', pattern: /^\/__emu\/client\/acceptGift$/, handler: client((b) => acceptGift(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/deleteCard$/, handler: client((b) => deleteCard(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/authorizeInvoice$/, handler: client((b) => authorizeInvoice(p, b)) },
+    // Member cards (#13): a WeChat Pay payment (pay-then-member rules) and the one-click activation form.
+    { method: 'POST', pattern: /^\/__emu\/client\/wxpay$/, handler: client((b) => payWithWechatPay(p, p.userByName(String(b.user ?? '')), String(b.mchid ?? ''), Number(b.fee))) },
+    { method: 'POST', pattern: /^\/__emu\/client\/memberForm$/, handler: client((b) => submitMemberForm(p, p.userByName(String(b.user ?? '')), String(b.cardId ?? ''), String(b.code ?? ''), (b.fields ?? {}) as Record<string, string>)) },
     {
       method: 'POST',
       pattern: /^\/__emu\/client\/requestPayment$/,

@@ -47,6 +47,12 @@ export interface EmuCode {
   backgroundPicUrl?: string
   recordBalance?: string
   orderId?: string
+  /** member cards (member-card-management §8.1): activated, with the membership number and the form values */
+  activated?: boolean
+  membershipNumber?: string
+  userInfo?: { common_field_list: { name: string; value: string }[]; custom_field_list: { name: string; value: string }[] }
+  recordBonus?: string
+  customFieldValues?: Record<string, string>
 }
 
 export interface EmuOrder {

@@ -12,6 +12,7 @@ import { WxApiError } from '../wechat/errors'
 import { formatFen } from './money'
 import type { UserCardDoc } from './user-cards'
 import { log } from '../log'
+import { pushMemberValues } from './member-sync'
 
 export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
@@ -69,13 +70,19 @@ export async function syncUnderLease(store: Store, wx: WechatClient, card: UserC
       const gone = cur.status === 'DELETE' || cur.status === 'UNAVAILABLE' || cur.status === 'GIFTED'
       let consumed = false
       if (cur.syncedVersion < cur.version && !gone) {
-        // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
-        const res = await wx.memberCard.generalCardUpdateUser({
-          card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, cur.lastEntry),
-          ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
-        })
-        if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
-        if (opts.consumeOnZero && cur.balance === 0 && cur.status === 'NORMAL') {
+        if (cur.member) {
+          // A member card (#13): points and stored value together, full values (member-sync.ts).
+          await pushMemberValues(store, wx, cur)
+        } else {
+          // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
+          const res = await wx.memberCard.generalCardUpdateUser({
+            card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, cur.lastEntry),
+            ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
+          })
+          if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
+        }
+        // A member card spent to zero stays: it still holds points and membership.
+        if (opts.consumeOnZero && !cur.member && cur.balance === 0 && cur.status === 'NORMAL') {
           try {
             await wx.code.consume({ card_id: cur.cardId, code: cur.code })
           } catch (err) {

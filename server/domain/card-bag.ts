@@ -6,7 +6,7 @@
 //   Together they join the two openids: (mpOpenid, card_id, code) and (saOpenid, card_id, code).
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import { DuplicateIdError, type Store } from '../store/port'
+import { DuplicateIdError, anyOf, type Store } from '../store/port'
 import { buildCardExt } from '../wechat/card-ext'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
@@ -14,9 +14,11 @@ import { syncCard, type SyncOptions } from './balance-sync'
 import { redeemEntitlement, sharedReads, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
-import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
+import { LIST_LIMIT, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
 import { couponDefOf, recordCouponAdded } from './coupons'
 import { log } from '../log'
+import { memberCardDef } from './member-cards'
+import { upsertMemberCard } from './members'
 
 export interface Caller {
   mpOpenid: string
@@ -85,6 +87,9 @@ async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: A
   // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
   const coupon = await couponDefOf(store, item.cardId)
   if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
+  // A member card (member.join) is free: recorded without an entitlement (members.ts); one WeChat
+  // hands back after it was deleted is the same card restored.
+  if (await memberCardDef(store, item.cardId)) return toCardView(await upsertMemberCard(store, item.cardId, code, { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }, true))
   const id = userCardId(item.cardId, code)
   const hint = entitlementHint(item.cardExt)
   // The card and (without the cardExt) the caller's READY entitlements for it, in one round trip.
@@ -172,13 +177,32 @@ export async function adoptByUnionid(store: Store, caller: Caller): Promise<numb
     learnMpUnion(store, caller.mpOpenid, caller.unionid),
     store.find<UserCardDoc>(Collections.userCards, { unionid: caller.unionid }, { limit: 200 }),
   ])
-  let adopted = 0
-  for (const c of candidates) {
-    if (c.mpOpenid) continue
-    if (await store.updateIf(Collections.userCards, c._id, { unionid: caller.unionid, updatedAt: c.updatedAt }, { mpOpenid: caller.mpOpenid, updatedAt: Date.now() })) {
-      adopted++
-      if (c.saOpenid) await learnIdentity(store, c.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
-    }
-  }
-  return adopted
+  return (await adopt(store, caller, candidates)).length
+}
+
+/** Maps to the caller the cards of `docs` known only by their unionid; returns those it mapped, as they now are. */
+async function adopt(store: Store, caller: Caller, docs: UserCardDoc[]): Promise<UserCardDoc[]> {
+  const orphans = caller.unionid ? docs.filter((c) => !c.mpOpenid && c.unionid === caller.unionid) : []
+  const adopted = await Promise.all(orphans.map(async (c): Promise<UserCardDoc | null> => {
+    const now = Date.now()
+    if (!(await store.updateIf(Collections.userCards, c._id, { unionid: caller.unionid, updatedAt: c.updatedAt }, { mpOpenid: caller.mpOpenid, updatedAt: now }))) return null
+    if (c.saOpenid) await learnIdentity(store, c.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+    return { ...c, mpOpenid: caller.mpOpenid, updatedAt: now }
+  }))
+  return adopted.filter((c): c is UserCardDoc => c !== null)
+}
+
+/**
+ * The caller's card bag: their cards and, adopted on the way, cards reached through their unionid alone
+ * — one query for both (`anyOf`), no second read after an adoption. Newest change first.
+ */
+export async function bagOf(store: Store, caller: Caller): Promise<{ cards: CardView[]; adopted: number }> {
+  const mine = { mpOpenid: caller.mpOpenid }
+  const [, docs] = await Promise.all([
+    learnMpUnion(store, caller.mpOpenid, caller.unionid),
+    store.find<UserCardDoc>(Collections.userCards, caller.unionid ? anyOf(mine, { unionid: caller.unionid }) : mine, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT }),
+  ])
+  const adopted = await adopt(store, caller, docs)
+  const cards = [...adopted, ...docs.filter((d) => d.mpOpenid === caller.mpOpenid)].sort((a, b) => b.updatedAt - a.updatedAt)
+  return { cards: cards.filter(shownInBag).map(toCardView), adopted: adopted.length }
 }

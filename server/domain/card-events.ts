@@ -22,6 +22,8 @@ import { transfer } from './ledger'
 import { maskCode } from './mask'
 import { ENTITLEMENT_ID } from './orders'
 import { withConflictRetry } from './retry'
+import { memberCardDef } from './member-cards'
+import { onMemberCardUpdated, onMemberFormSubmitted, upsertMemberCard } from './members'
 import { newUserCard, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 import { couponCardFields, couponDefOf } from './coupons'
 
@@ -115,6 +117,12 @@ async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'us
   const unionid = ev.UnionId || undefined
   const mpOpenid = await mpOpenidOf(store, saOpenid, unionid)
   const holder = { saOpenid, ...(unionid ? { unionid } : {}), ...(mpOpenid ? { mpOpenid } : {}) }
+  if (await memberCardDef(store, cardId)) {
+    // A member card (joined, delivered after a WeChat Pay payment, or restored: IsRestoreMemberCard=1).
+    const card = await upsertMemberCard(store, cardId, code, holder, ev.IsRestoreMemberCard === 1)
+    if (card.dirty) await syncCard(store, wx, card._id, sync)
+    return
+  }
   if (ev.IsGiveByFriend === 1 && ev.OldUserCardCode) return onGiftReceived(store, wx, ev, holder, sync)
   const outer = ev.OuterStr ?? ''
   if (ENTITLEMENT_ID.test(outer)) {
@@ -150,6 +158,10 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
       return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT', 'CONSUMED', 'EXPIRE', 'UNAVAILABLE'])
     case 'user_consume_card':
       return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'CONSUMED')
+    case 'submit_membercard_user_info':
+      return onMemberFormSubmitted(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
+    case 'update_member_card':
+      return onMemberCardUpdated(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
     case 'card_pass_check':
     case 'card_not_pass_check':
       await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: ev.Event === 'card_pass_check' ? 'APPROVED' : 'REJECTED', updatedAt: Date.now() })

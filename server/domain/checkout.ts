@@ -71,7 +71,7 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
       throw err
     }
   }
-  const spent = leg && leg.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description }, sync) : { balance: card?.balance }
+  const spent = leg && leg.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description, points: false }, sync) : { balance: card?.balance }
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
   if (order.status !== 'CREATED') {
     // Cancelled (or expired) while the leg was being debited: its reversal may have run before the

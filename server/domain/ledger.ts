@@ -7,7 +7,8 @@ import { where, type Store, type StoredDoc, type TxStore } from '../store/port'
 import { withConflictRetry } from './retry'
 import type { UserCardDoc } from './user-cards'
 
-export type EntryKind = 'issue' | 'spend' | 'reversal' | 'refund' | 'adjust' | 'transfer_in' | 'transfer_out'
+/** recharge: a member card's stored value bought with Cloud Pay (member-recharge.ts) */
+export type EntryKind = 'issue' | 'spend' | 'reversal' | 'refund' | 'adjust' | 'transfer_in' | 'transfer_out' | 'recharge'
 
 export interface LedgerEntryDoc extends StoredDoc {
   /** userCardId of the card */
@@ -82,7 +83,8 @@ export interface Posted {
   replay: boolean
 }
 
-async function postIn(tx: TxStore, p: Posting, now: number): Promise<Posted> {
+/** One posting inside a caller's transaction (a member adjustment moves points and balance together). */
+export async function postIn(tx: TxStore, p: Posting, now: number): Promise<Posted> {
   const earlier = await tx.get<LedgerEntryDoc>(Collections.ledger, p.entryId)
   if (earlier) {
     if (p.sameAs && !p.sameAs(earlier)) throw new AppError(ErrCode.CONFLICT, `${p.entryId} was already used with different details`)

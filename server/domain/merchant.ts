@@ -190,8 +190,13 @@ export async function reconcileShelfOrders(store: Store, wx: WechatClient, begin
     const end = Math.min(endTime, begin + RECONCILE_WINDOW_DAYS * 86400)
     for (let offset = 0; ; offset += 100) {
       const page = await wx.giftCardOrder.batchGet({ begin_time: begin, end_time: end, sort_type: 'ASC', offset, count: 100 })
+      seen += page.order_list.length
+      // One query tells which orders of the page are recorded already, instead of one insert attempt
+      // each on every run; recordFetched's insert still decides, should a push record one meanwhile.
+      const ids = page.order_list.map((o) => o.order_id)
+      const known = ids.length ? new Set((await store.find<ShelfOrderDoc>(Collections.shelfOrders, { _id: where.in(ids) }, { limit: 100 })).map((d) => d._id)) : new Set<string>()
       for (const order of page.order_list) {
-        seen++
+        if (known.has(order.order_id)) continue
         if ((await recordFetched(store, order)).recorded) recorded++
       }
       if (offset + 100 >= page.total_count) break

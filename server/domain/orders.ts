@@ -18,6 +18,7 @@ import type { EntitlementDoc, OrderDoc } from './order-types'
 import { log } from '../log'
 import type { WechatClient } from '../wechat/client'
 import { consumeCoupon } from './coupon-checkout'
+import { earnForCheckout } from './members'
 
 export type { EntitlementDoc, OrderDoc, OrderStatus } from './order-types'
 
@@ -135,6 +136,8 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: Wecha
   if (now?.status === 'PAID' && order.kind === 'mp') await issueEntitlements(store, now)
   // A checkout's coupon is consumed now that the payment succeeded (the cron finishes it if this fails).
   if (now?.status === 'PAID' && now.coupon && wx) await consumeCoupon(store, wx, now)
+  // A checkout paid with a member card's stored value earns points on its whole total (members.ts).
+  if (now?.status === 'PAID' && order.kind === 'checkout') await earnForCheckout(store, now)
   return { errcode: 0, errmsg: 'OK' }
 }
 

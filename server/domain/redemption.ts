@@ -1,7 +1,8 @@
 // Redemption at the counter (核销): staff scan a code, see what it is and whether it can be used
 // (card/code/get with check_consume), and redeem it — a coupon is consumed with card/code/consume
 // ("消耗code接口是核销卡券的唯一接口"), a gift card is debited the amount the cashier entered through the
-// ledger (the same debit path as online spending, synced to WeChat). Once per key: a double tap or a
+// ledger (the same debit path as online spending, synced to WeChat), and so is a member card's stored
+// value (#13), which also earns points by the card's rule (members.ts). Once per key: a double tap or a
 // retry answers the first result. Who, where and when are in the audit log (merchant.redeem's wrapper)
 // and on the redemption record.
 import { AppError, ErrCode } from '../errors'
@@ -17,6 +18,8 @@ import { post } from './ledger'
 import { userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 import type { GiftCardDoc } from './gift-cards'
 import type { CouponTerms } from '../../contract/card-rules'
+import { memberCardDef } from './member-cards'
+import { earnForSpend, type MemberDoc } from './members'
 
 const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
 
@@ -32,8 +35,10 @@ export interface RedeemCheck {
   usable: boolean
   /** why not, when it cannot */
   reason?: string
-  /** gift cards: the balance, fen */
+  /** gift and member cards: the balance (stored value), fen */
   balance?: number
+  /** member cards: the points held now */
+  bonus?: number
   beginTime: number
   endTime: number
 }
@@ -70,6 +75,17 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
     if (!reason && hold?.status === 'HELD') reason = '正在线上使用中'
     if (!reason && hold?.status === 'CONSUMED') reason = `状态为 CONSUMED`
     return { ...base, type: coupon.type, title: coupon.title, terms: coupon.terms, usable: !reason, ...(reason ? { reason } : {}) }
+  }
+  const memberDef = await memberCardDef(store, id)
+  if (memberDef) {
+    // A member card's stored value is debited like a gift card's; it must be activated and hold value.
+    const [card, member] = await Promise.all([store.get<UserCardDoc>(Collections.userCards, userCardId(id, code)), store.get<MemberDoc>(Collections.members, userCardId(id, code))])
+    const balance = card?.balance ?? 0
+    if (!reason && !card) reason = '尚未登记'
+    if (!reason && !member?.activated) reason = '会员卡尚未激活'
+    if (!reason && !memberDef.supplyBalance) reason = '这张会员卡没有储值功能'
+    if (!reason && balance <= 0) reason = '余额为零'
+    return { ...base, type: 'MEMBER_CARD', title: memberDef.title, terms: { balance }, balance, bonus: card?.bonus ?? 0, usable: !reason, ...(reason ? { reason } : {}) }
   }
   const giftDef = await store.get<GiftCardDoc>(Collections.giftCards, id)
   if (giftDef) {
@@ -117,8 +133,8 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
       if (await store.get<RedemptionDoc>(Collections.redemptions, input.key)) return redeem(store, wx, byOpenid, input, sync)
       throw new AppError(ErrCode.CONFLICT, `the code cannot be redeemed: ${check.reason}`, { check })
     }
-    if (check.type === 'GIFT_CARD') {
-      if (input.amount === undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is required for a gift card (fen to debit)')
+    if (check.type === 'GIFT_CARD' || check.type === 'MEMBER_CARD') {
+      if (input.amount === undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is required for a gift or member card (fen to debit)')
     } else if (input.amount !== undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is only for gift and member cards')
     rec = { _id: input.key, cardId: check.cardId, code: input.code, type: check.type, ...(input.amount !== undefined ? { amount: input.amount } : {}), by: byOpenid, status: 'PENDING', at: Date.now() }
     try {
@@ -130,7 +146,7 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
   }
   const holder = `R:${input.key}`
   let balance: number | undefined
-  if (rec.type === 'GIFT_CARD') {
+  if (rec.type === 'GIFT_CARD' || rec.type === 'MEMBER_CARD') {
     const id = userCardId(rec.cardId, rec.code)
     const { entry } = await post(store, {
       card: id, kind: 'spend', amount: -rec.amount!, entryId: `redeem:${input.key}`, orderId: holder, description: '门店核销',
@@ -140,6 +156,11 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
       },
     })
     balance = entry.balanceAfter
+    if (rec.type === 'MEMBER_CARD') {
+      // Points by the card's rule, once per redemption (keyed by its holder, like the debit).
+      const card = await store.get<UserCardDoc>(Collections.userCards, id)
+      if (card) await earnForSpend(store, card, rec.amount!, holder)
+    }
     await syncCard(store, wx, id, sync)
   } else {
     // The same hold as online use: a coupon held by a checkout cannot be redeemed here at the same time.

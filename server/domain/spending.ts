@@ -12,6 +12,7 @@ import { post, type LedgerEntryDoc } from './ledger'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending } from './spend-entries'
 import { cardOf, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
+import { earnForSpend } from './members'
 
 /** How long our view of a code's status is trusted before asking WeChat again. */
 export const STATUS_STALE_MS = 10 * 60_000
@@ -46,6 +47,8 @@ export interface SpendInput {
   amount: number
   orderId: string
   description?: string
+  /** a member card earns points for the spend (default); a checkout's card leg earns them once the checkout is paid */
+  points?: boolean
 }
 
 /** Spends of each card this instance is running now: a second one means a hot card (see debitOrRefuse). */
@@ -55,7 +58,11 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   const id = userCardId(input.cardId, input.code)
   spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
   try {
-    return await spendOnce(store, wx, mpOpenid, input, sync, id)
+    const { card, ...spent } = await spendOnce(store, wx, mpOpenid, input, sync, id)
+    // A member card's spend earns points by its rule (members.ts), once per orderId: a repeated call
+    // earns what an earlier one may not have got to. Then WeChat is shown the new points.
+    if (card.member && input.points !== false && (await earnForSpend(store, card, input.amount, input.orderId)) > 0) await syncCard(store, wx, card._id, sync)
+    return spent
   } finally {
     const left = (spendsInFlight.get(id) ?? 1) - 1
     if (left > 0) spendsInFlight.set(id, left)
@@ -63,7 +70,7 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   }
 }
 
-async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string }> {
+async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string; card: UserCardDoc }> {
   const entryId = `spend:${input.orderId}`
   for (let again = 0; ; again++) {
     let lease = newLease()
@@ -91,17 +98,17 @@ async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input
       }
       const earlier = claimed.entry
       if (earlier.card !== card._id || earlier.amount !== -input.amount) throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
-      if (!earlier.pending) return { balance: earlier.balanceAfter, entryId }
+      if (!earlier.pending) return { balance: earlier.balanceAfter, entryId, card }
       // Pending, and ours now (its first owner is gone): did that owner's debit happen?
       entry = earlier
       lease = claimed.lease!
       if (hasHold(await store.get<UserCardDoc>(Collections.userCards, card._id), entryId)) {
-        return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId }
+        return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId, card }
       }
     }
     const after = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease)
     faults.at?.('debited')
-    return { balance: (await settleEntry(store, wx, entry, lease, sync, after)).balanceAfter, entryId }
+    return { balance: (await settleEntry(store, wx, entry, lease, sync, after)).balanceAfter, entryId, card }
   }
 }
 

@@ -62,6 +62,10 @@ export interface UserCardDoc extends StoredDoc {
    * its hold are one atomic update, so whether a pending spend took the money can always be read here.
    */
   holds?: Record<string, true>
+  /** a member card (#13): its stored value is `balance` (ledger.ts), its points `bonus` (member-points.ts) */
+  member?: boolean
+  /** member points; every change bumps `version` as a balance change does */
+  bonus?: number
 }
 
 /** The types card.listMine shows (docs/functions-api.md). */
@@ -101,7 +105,7 @@ export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, no
 }
 
 export function toCardView(doc: UserCardDoc): CardView {
-  const type = (doc.couponType ?? 'GIFT_CARD') as CardViewType
+  const type = (doc.member ? 'MEMBER_CARD' : (doc.couponType ?? 'GIFT_CARD')) as CardViewType
   const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
   const view: CardView = { cardId: doc.cardId, code: doc.code, type, terms, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
@@ -110,12 +114,16 @@ export function toCardView(doc: UserCardDoc): CardView {
   return view
 }
 
-const LIST_LIMIT = 1000
+export const LIST_LIMIT = 1000
+
+/** A card the bag shows: not deleted, and funded (or holding value). */
+// Member cards have their own page (member.mine): they are not listed with gift cards and coupons.
+export const shownInBag = (d: UserCardDoc) => !d.member && d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)
 
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
   const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter((d) => d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)).map(toCardView)
+  return docs.filter(shownInBag).map(toCardView)
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */

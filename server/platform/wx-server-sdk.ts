@@ -26,6 +26,9 @@ export interface DbCommands {
   lte(v: unknown): DbCommand
   in(v: unknown[]): DbCommand
   nin(v: unknown[]): DbCommand
+  /** a whole where() argument: any of the queries (logical commands as the real SDK's `_.or` / `_.and`) */
+  or(queries: DbData[]): DbCommand
+  and(queries: DbData[]): DbCommand
   inc(n: number): DbCommand
   remove(): DbCommand
 }
@@ -40,7 +43,7 @@ export interface DocRef {
 }
 
 export interface DbQuery {
-  where(q: DbData): DbQuery
+  where(q: DbData | DbCommand): DbQuery
   orderBy(field: string, order: 'asc' | 'desc'): DbQuery
   skip(n: number): DbQuery
   limit(n: number): DbQuery

@@ -3,6 +3,7 @@
 // same SDK, so this code is exactly what runs in tests and in `npm start`.
 import type { DbCommand, WxDatabase as Database, WxSdkError, WxTransaction as Transaction } from '../platform/wx-server-sdk'
 import {
+  ANY_OF,
   DEFAULT_QUERY_LIMIT,
   DuplicateIdError,
   MAX_QUERY_LIMIT,
@@ -17,7 +18,15 @@ import {
   type TxStore,
 } from './port'
 
-function toQuery(db: Database, filter: Filter): Record<string, unknown> {
+/** A port filter as a where() argument: plain fields, or `_.or` of the alternatives (`_.and` with the rest). */
+function toQuery(db: Database, filter: Filter): Record<string, unknown> | DbCommand {
+  const { [ANY_OF]: alternatives, ...fields } = filter
+  if (alternatives === undefined) return toFieldQuery(db, fields)
+  const either = db.command.or((alternatives as Filter[]).map((f) => toQuery(db, f) as Record<string, unknown>))
+  return Object.keys(fields).length ? db.command.and([toFieldQuery(db, fields), either as unknown as Record<string, unknown>]) : either
+}
+
+function toFieldQuery(db: Database, filter: Filter): Record<string, unknown> {
   const _ = db.command
   const out: Record<string, unknown> = {}
   for (const [field, v] of Object.entries(filter)) {

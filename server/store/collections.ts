@@ -40,6 +40,14 @@ export const Collections = {
   redemptions: 'redemptions',
   /** #14: friend-coupon stock price quotes: QUOTED → CONFIRMING → CONFIRMED (coins.ts). */
   coinQuotes: 'coin_quotes',
+  /** Member cards the merchant offers (#13): card_id, title, points and stored-value rules, levels. */
+  memberCards: 'member_cards',
+  /** One member: (card_id, code) with membership number, activation and the activation form's values. */
+  members: 'members',
+  /** Points ledger: one entry per change of a member card's points, keyed by its idempotency key. */
+  pointsLedger: 'points_ledger',
+  /** Stored-value recharges of member cards bought with Cloud Pay: CREATED → PAID → CREDITED. */
+  memberOrders: 'member_orders',
 } as const
 
 export type CollectionName = (typeof Collections)[keyof typeof Collections]

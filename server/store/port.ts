@@ -19,6 +19,18 @@ export interface FieldOp {
 }
 
 export type Filter = Record<string, unknown>
+
+/**
+ * The key under which a filter holds alternatives (`anyOf`): a document matches when it matches any
+ * of them (and the filter's other fields). Stored field names never start with `$`, so it is unambiguous.
+ */
+export const ANY_OF = '$anyOf'
+
+/** A filter matching documents that match any of `filters`: one query where there would be several. */
+export function anyOf(...filters: Filter[]): Filter {
+  if (filters.length === 0) throw new RangeError('anyOf needs at least one filter')
+  return { [ANY_OF]: filters }
+}
 export type Patch = Record<string, unknown>
 
 export const where = {

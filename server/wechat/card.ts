@@ -1,6 +1,7 @@
 // card/*: create, update, get, batchget, delete, modifystock, qrcode/create, testwhitelist/set,
 // user/getcardlist. Request bodies are the documents' JSON.
 import { COUPON_TYPES, cardTypeProblems } from '../../contract/card-rules'
+import { checkMemberCreate, checkMemberUpdate } from './member-card-rules'
 import { CODE_TYPES, COLORS, DATE_TYPES, GIFT_CARD_CODE_TYPES, Rules } from './rules'
 import type { WxTransport } from './transport'
 
@@ -150,6 +151,7 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
     const used = [body.supply_balance === true, !!body.custom_field1, !!body.custom_field2, !!body.custom_field3].filter(Boolean).length
     if (used > 3) r.fail(`card.${key}.supply_balance`, 'and custom_field1..3 together may use at most three slots')
   }
+  if (card.card_type === 'MEMBER_CARD') checkMemberCreate(body as Record<string, unknown>, r)
   for (const n of [1, 2, 3] as const) r.chinese(`card.${key}.custom_cell${n}.name`, (body[`custom_cell${n}`] as { name?: string } | undefined)?.name, 5)
   // The per-type rules of card-api-guide.zh.txt and friend-coupons.zh.txt (shared with the console's forms).
   const problem = cardTypeProblems(req)[0]
@@ -179,6 +181,8 @@ export class CardApi {
   async update(req: { card_id: string; [type: string]: unknown }) {
     const r: Rules = new Rules('card/update')
     if (!req.card_id) r.fail('card_id', 'is required')
+    // A member card's own fields and what card/update may change of them (member-card-management §8.2, §8.3).
+    if (req.member_card !== undefined) checkMemberUpdate(req.member_card as Record<string, unknown>, undefined, r)
     for (const [k, v] of Object.entries(req)) {
       const bi = (v as { base_info?: Partial<BaseInfo> } | undefined)?.base_info
       if (!bi) continue

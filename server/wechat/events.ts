@@ -146,6 +146,8 @@ export function dedupKey(ev: PushedEvent): string {
   }
   const parts = [ev.FromUserName, String(ev.CreateTime), ev.Event, g('CardId'), g('UserCardCode'), g('OrderId'), g('PageId')]
   if (!ev.known) parts.push(createHash('sha1').update(JSON.stringify(ev.fields)).digest('hex'))
+  // Two changes of one member card's points or balance within a second are two events, not a repeat.
+  if (ev.Event === 'update_member_card') parts.push(g('ModifyBonus'), g('ModifyBalance'))
   return createHash('sha1').update(parts.join('\u0000')).digest('hex')
 }
 

@@ -71,3 +71,18 @@ export const merchantApi = {
   redeem: (input: { code: string; cardId?: string; amount?: number; key: string }) =>
     callFunction<{ status: string; type: string; balance?: number }>('merchant', 'redeem', input),
 }
+
+// ---------- member cards (#13) ----------
+export type { MemberCardView, OfferedMemberCard, PointsEntryView, RechargeStatus } from '../../contract/member'
+
+export const memberApi = {
+  offered: () => callFunction<{ cards: import('../../contract/member').OfferedMemberCard[] }>('member', 'offered'),
+  mine: () => callFunction<{ members: import('../../contract/member').MemberCardView[] }>('member', 'mine'),
+  join: (cardId: string) => callFunction<{ cardList: CardToAdd[] }>('member', 'join', { cardId }),
+  activate: (input: { cardId: string; code: string; phone: string; name?: string; birthday?: string }) => callFunction<{ membershipNumber: string }>('member', 'activate', input),
+  recharge: (input: { cardId: string; code: string; amount: number; requestId: string }) =>
+    callFunction<{ orderId: string; status: import('../../contract/member').RechargeStatus; payment?: Payment }>('member', 'recharge', input),
+  getRecharge: (orderId: string) => callFunction<{ recharge: { orderId: string; status: import('../../contract/member').RechargeStatus; amount: number } }>('member', 'getRecharge', { orderId }),
+  history: (cardId: string, code: string) =>
+    callFunction<{ points: import('../../contract/member').PointsEntryView[]; balance: Entry[] }>('member', 'history', { cardId, code }),
+}

@@ -107,6 +107,8 @@ export interface RedeemCheck {
   usable: boolean
   reason?: string
   balance?: number
+  /** member cards (#13): points held */
+  bonus?: number
   beginTime: number
   endTime: number
 }

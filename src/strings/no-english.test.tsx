@@ -4,7 +4,18 @@
 import { act, fireEvent, render } from '@testing-library/react'
 import type { ComponentType } from 'react'
 import { cloudHandlers, resetTaroStub, setRouterParams, wxHandlers } from '../../test/stubs/taro'
+import ConsoleAudit from '../merchant/pages/audit/index'
+import ConsoleCardEdit from '../merchant/pages/card-edit/index'
+import ConsoleCards from '../merchant/pages/cards/index'
+import ConsoleCirculation from '../merchant/pages/circulation/index'
 import MerchantHome from '../merchant/pages/home/index'
+import ConsoleNoAccess from '../merchant/pages/noaccess/index'
+import ConsoleOrders from '../merchant/pages/orders/index'
+import ConsoleShelves from '../merchant/pages/shelves/index'
+import ConsoleStaff from '../merchant/pages/staff/index'
+import MemberActivate from '../member/pages/activate/index'
+import MemberHome from '../member/pages/index/index'
+import MemberRecharge from '../member/pages/recharge/index'
 import CardDetail from '../pages/card/index'
 import Checkout from '../pages/checkout/index'
 import ClaimPage from '../pages/claim/index'
@@ -20,8 +31,16 @@ import { zhCN } from './zh-CN'
 /** An English word: two or more lower-case letters (ids and order numbers are upper-case). */
 const ENGLISH = /[a-z]{2,}/
 const ERRCODE = /errcode|\b1[05]0\d\b/
+/**
+ * Data, not words, that the merchant console shows on purpose: openids (staff list, audit log, buyers) and
+ * card ids in WeChat's format ('o' or 'p' and 27 more id characters). Everything else must be Chinese.
+ */
+const CONSOLE_DATA = /(?<![A-Za-z0-9_-])[op][A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])/g
+const STAFF_OPENID = 'oStaffOpenid0000000000000001'
+const CARD_ID = 'pGiftCardId00000000000000001'
 
 const card = { cardId: 'pGIFT', code: '800000000001', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 1764000000, endTime: 1795536000, backgroundPicUrl: 'http://cdn/f' }
+const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '8000000000001', activated: true, bonus: 50, balance: 100, level: '银卡', status: 'NORMAL', prerogative: '会员九五折', supplyBonus: true, supplyBalance: true, activationFields: ['phone', 'name', 'birthday'] }
 const gift = { giftId: 'GF1', status: 'PENDING', from: '爱丽丝', message: '生日快乐', title: '100元礼品卡', amount: 10000, cardId: 'p', createdAt: 0, expiresAt: 1, mine: false, claimedByMe: false }
 
 const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
@@ -34,12 +53,23 @@ const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
     : { errcode: 0, cards: [card, { ...card, code: '2', status: 'GIFTED' }, { ...card, cardId: 'pCASH', code: '3', type: 'CASH', terms: { leastCost: 10000, reduceCost: 1000 }, title: '满100减10', balance: 0 }, { ...card, cardId: 'pGIFTC', code: '4', type: 'GIFT', terms: { gift: '音乐木盒一个' }, title: '兑换券', balance: 0, status: 'CONSUMED' }], pending: [{ orderId: 'GC1', cardId: 'pGIFT', title: '100元礼品卡', price: 10000, count: 1 }] },
   gift: (d) => (d.action === 'get' ? { errcode: 0, gift } : { errcode: 0, gifts: [gift, { ...gift, giftId: 'GF2', status: 'RETURNED', mine: true }] }),
   merchant: (d) =>
-    d.action === 'overview' ? { errcode: 0, cards: 1, shelves: 1, orders: 1 }
-    : d.action === 'cardList' ? { errcode: 0, cards: [{ cardId: 'p', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+    d.action === 'whoami' ? { errcode: 0, role: 'admin' }
+    : d.action === 'overview' ? { errcode: 0, cards: 1, shelves: 1, orders: 1 }
+    : d.action === 'dashboard' ? { errcode: 0, days: 7, sales: [{ date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 }, { date: '2026-11-27', channel: 'shelf', amount: 5000, orders: 1 }, { date: '2026-11-27', channel: 'checkout', amount: 3000, orders: 1 }], redeemed: 100, liability: 9900, liveCards: 1, claimed: 1, members: 1, cube: false }
+    : d.action === 'cardList' ? { errcode: 0, cards: [{ cardId: CARD_ID, title: '100元礼品卡', price: 10000, initBalance: 10000, onSale: true, reviewStatus: 'APPROVED', endTime: 1795536000 }, { cardId: CARD_ID, title: '50元礼品卡', price: 5000, onSale: false, reviewStatus: 'NOT_APPROVED' }] }
     : d.action === 'redeemCheck' ? { errcode: 0, check: { cardId: 'pCASH', code: '3', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, status: 'CONSUMED', usable: false, reason: 'state CONSUMED', beginTime: 0, endTime: 1795536000 } }
     : d.action === 'shelfList' ? { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: '', maintain: true }] }
-    : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, cards: [] }] },
+    : d.action === 'staffList' ? { errcode: 0, staff: [{ openid: STAFF_OPENID, role: 'staff', owner: false, grantedAt: 1764000000000 }] }
+    : d.action === 'auditList' ? { errcode: 0, total: 1, entries: [{ at: 1764000000000, openid: STAFF_OPENID, action: 'orderRefund', target: 'O1', reason: '顾客要求' }, { at: 1764000000000, openid: STAFF_OPENID, action: 'someFutureAction', target: CARD_ID }] }
+    : d.action === 'cardLookup' ? { errcode: 0, cards: [] }
+    : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, buyer: STAFF_OPENID, at: 1764000000000, cards: [{ cardId: CARD_ID, code: '800000000001', price: 10000 }] }] },
   pay: () => ({ errcode: 0 }),
+  member: (d) =>
+    d.action === 'mine' ? { errcode: 0, members: [member] }
+    : d.action === 'offered' ? { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡', brandName: '星河咖啡', prerogative: '会员九五折', supplyBonus: true, supplyBalance: true, levels: [], activationFields: ['phone'] }] }
+    : d.action === 'history' ? { errcode: 0, points: [{ entryId: 'earn:1', kind: 'earn', amount: 50, bonusAfter: 50, createdAt: 1 }], balance: [{ entryId: 'recharge:1', kind: 'recharge', amount: 100, balanceAfter: 100, createdAt: 1 }] }
+    : d.action === 'recharge' ? { errcode: 0, orderId: 'MR1', status: 'CREATED', payment: {} }
+    : { errcode: 0, membershipNumber: '8000000000001', cardList: [] },
 }
 
 const PAGES: [string, ComponentType, Record<string, string>][] = [
@@ -54,6 +84,17 @@ const PAGES: [string, ComponentType, Record<string, string>][] = [
   ['order', OrderDetail, { order_id: 'O1' }],
   ['coupons', CouponsPage, {}],
   ['redeem', RedeemPage, {}],
+  ['console cards', ConsoleCards, {}],
+  ['console card-edit', ConsoleCardEdit, {}],
+  ['console shelves', ConsoleShelves, {}],
+  ['console orders', ConsoleOrders, {}],
+  ['console circulation', ConsoleCirculation, { code: '800000000001' }],
+  ['console staff', ConsoleStaff, {}],
+  ['console audit', ConsoleAudit, {}],
+  ['console noaccess', ConsoleNoAccess, {}],
+  ['member', MemberHome, {}],
+  ['member-activate', MemberActivate, { cardId: 'pMEMBER', code: '812345678901' }],
+  ['member-recharge', MemberRecharge, { cardId: 'pMEMBER', code: '812345678901' }],
 ]
 
 const REFUSALS: [string, unknown][] = [
@@ -71,8 +112,16 @@ async function settle() {
   })
 }
 
+/** The page's text a node at a time (an id is then a whole token, not glued to the date before it). */
+function textNodes() {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+  const parts: string[] = []
+  while (walker.nextNode()) parts.push(walker.currentNode.textContent ?? '')
+  return parts.join('\n')
+}
+
 function assertChinese(where: string) {
-  const text = document.body.textContent ?? ''
+  const text = where.startsWith('console') ? textNodes().replace(CONSOLE_DATA, '') : (document.body.textContent ?? '')
   const english = ENGLISH.exec(text)
   if (english) throw new Error(`${where}: English on the page: “…${text.slice(Math.max(0, english.index - 20), english.index + 30)}…”`)
   expect(text).not.toMatch(ERRCODE)

@@ -37,6 +37,10 @@ export const READINGS: Record<string, Reading> = {
     client: 'refused: card.member_card.base_info.title', emulator: 47001,
     why: '§8.5.1 shows only "the following fields to add" to a member card\'s creation JSON (pay_info.swipe_card), not a whole card: alone it lacks every required base_info field',
   },
+  'member-card-management.en.txt:184': {
+    client: 'refused: member_card.activate_msg_operation.url_cell.url',
+    why: '§8.3\'s example fills both card_id_list and url, and its note says "if the developer fills in the card_id_list, and then fills in the url field, the card_id_list content will be invalid": WeChat takes it (the emulator answers 0) but silently drops the card ids, so the client follows the recommendation (url xor card ids) and refuses the mix before a merchant believes coupons were set',
+  },
   'card-api-guide.zh.txt:72': { client: 'refused: card.groupon.base_info.title', emulator: 47001, why: ELIDED },
   'card-api-guide.zh.txt:93': { client: 'refused: card.cash.base_info.title', emulator: 47001, why: ELIDED },
   'card-api-guide.zh.txt:116': { client: 'refused: card.discount.base_info.title', emulator: 47001, why: ELIDED },

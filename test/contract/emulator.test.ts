@@ -348,11 +348,14 @@ describe('faults, data cube and pay-then-member rules', () => {
     const id = await createCard()
     const rule = (card_id: string, mchid: string) => ({ rule_info: { type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: [mchid], begin_time: 1700000000, end_time: 2000000000 }, member_rule: { card_id, least_cost: 1, max_cost: 100 } } })
     expect((await api(emu, 'card/paygiftcard/add', rule(id, '1900000109'), tok)).errcode).toBe(72003)
-    const member = { card: { card_type: 'MEMBER_CARD', member_card: { ...giftCard().card.general_card, sub_card_type: undefined } } }
+    const member = { card: { card_type: 'MEMBER_CARD', member_card: { ...giftCard().card.general_card, sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false } } }
     const mid = (await api(emu, 'card/create', member, tok)).card_id as string
-    expect((await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).errcode).toBe(72001)
+    // §8.4.1: each mchid succeeds or fails on its own, in fail_mchid_list (72001 another subject, 72004 taken).
+    expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({ errcode: 0, rule_id: 0, succ_mchid_list: [], fail_mchid_list: [{ mchid: '1900000109', errcode: 72001 }] })
     await api(emu, 'card/giftcard/pay/whitelist/add', { sub_mch_id: '1900000109' }, tok)
-    expect((await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).errcode).toBe(0)
-    expect((await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).errcode).toBe(72004)
+    const first = await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)
+    expect(first).toMatchObject({ errcode: 0, succ_mchid_list: ['1900000109'], fail_mchid_list: [] })
+    expect(Number.isInteger(first.rule_id)).toBe(true)
+    expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({ errcode: 0, fail_mchid_list: [{ mchid: '1900000109', errcode: 72004, occupy_rule_id: first.rule_id }] })
   })
 })

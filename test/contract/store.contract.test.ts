@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { change, DuplicateIdError, MAX_QUERY_LIMIT, where, type Store } from '../../server/store/port'
+import { anyOf, change, DuplicateIdError, MAX_QUERY_LIMIT, where, type Store } from '../../server/store/port'
 import { CloudStore } from '../../server/store/cloud-store'
 import { databaseCloud, localDatabase, memoryStore, storeOver } from '../helpers/store'
 
@@ -76,6 +76,20 @@ describe('queries', () => {
     expect(await store.count(C, { n: where.lt(5) })).toBe(5)
     expect(await store.count(C, { n: where.in([1, 2, 99]) })).toBe(2)
     expect(await store.count(C, { tag: where.neq('odd') })).toBe(15)
+  })
+
+  test('anyOf: a document matching any alternative (and the other fields), in one query with order and limit', async () => {
+    const docs = await store.find<Item>(C, anyOf({ n: where.lt(3) }, { n: where.gte(27), tag: 'odd' }, { _id: 'd10' }), { orderBy: { field: 'n', direction: 'asc' }, limit: 100 })
+    expect(docs.map((d) => d.n)).toEqual([0, 1, 2, 10, 27, 29])
+    expect(await store.count(C, { ...anyOf({ n: where.lt(6) }, { n: where.gt(25) }), tag: 'even' })).toBe(5) // 0 2 4 26 28
+    expect(await store.find<Item>(C, anyOf({ tag: 'none' }, { n: 99 }))).toEqual([])
+    expect(() => anyOf()).toThrow(RangeError)
+  })
+
+  test('anyOf in a conditional update', async () => {
+    expect(await store.updateIf(C, 'd05', anyOf({ tag: 'even' }, { n: 5 }), { tag: 'five' })).toBe(true)
+    expect(await store.updateIf(C, 'd06', anyOf({ tag: 'odd' }, { n: 5 }), { tag: 'six' })).toBe(false)
+    expect((await store.get<Item>(C, 'd06'))?.tag).toBe('even')
   })
 
   test('a query names at most 1000 records', async () => {

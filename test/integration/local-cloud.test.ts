@@ -99,7 +99,7 @@ describe('HTTP access and timers', () => {
     const res = (await (await fetch(`${cloud.url}/__cloud/functions`)).json()) as { functions: { name: string; timeout: number; triggers: unknown[] }[] }
     const cron = res.functions.find((f) => f.name === 'cron')!
     expect(cron.triggers).toEqual([{ name: 'upkeep', type: 'timer', config: '0 */5 * * * * *' }])
-    expect(res.functions.map((f) => f.name).sort()).toEqual(['card', 'cron', 'gift', 'merchant', 'pay', 'wxpush'])
+    expect(res.functions.map((f) => f.name).sort()).toEqual(['card', 'cron', 'gift', 'member', 'merchant', 'pay', 'wxpush'])
   })
 })
 

@@ -85,3 +85,15 @@ test('a consumer reaches the no-access page; counter staff see only the staff no
   await until(() => text(orders).includes('此页面仅限管理员使用'), 'the admin-only note')
   expect(text(orders)).not.toContain('全部渠道')
 })
+
+test('the dashboard with a sale: the chart has no canvas here, so the same figures show as text', async () => {
+  as(OWNER)
+  const now = Date.now()
+  await cloud.db.createCollection('orders').catch(() => undefined)
+  await cloud.db.collection('orders').add({ data: { _id: 'GCMP0001', kind: 'mp', status: 'ISSUED', totalFee: 20000, cardId: 'pGift100', mpOpenid: 'oAliceBuyer00000000000001', createdAt: now, paidAt: now, updatedAt: now } })
+  const page = await mp.renderPage('merchant/pages/home/index')
+  await until(() => text(page).includes('每日销售额（按渠道）'), 'the sales by day', 10000)
+  await until(() => text(page).includes('小程序 ¥200.00'), 'the figures of the chart')
+  expect(text(page)).toContain('¥200.00 · 1 笔')
+  expect(page.dom.querySelector('.sales-chart')?.getAttribute('data-drawn')).not.toBe('drawn')
+})

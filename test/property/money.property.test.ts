@@ -13,6 +13,11 @@
 //   shows it consumed exactly when it was used, and a paid checkout paid the total less the discount.
 //   every gift: claimed by one person, who alone holds (or funded) its card; or returned, its card the
 //   giver's again; never both, and at most one live gift per paid card.
+// Member cards (#13) join the same runs: people join and activate, recharge stored value with Cloud Pay
+// (double taps, payments repeated), spend it and check out with it (the spend/checkout actions pick
+// member cards too), and carol adjusts points and balance (keys reused); then
+//   money paid for recharges = the stored value credited (one recharge entry per paid order, none unpaid)
+//   every member card: points = the sum of its points ledger ≥ 0, and WeChat shows the same points.
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,6 +25,8 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { startStack, type Stack } from '../../emulator/stack'
 import { debit, insertPending } from '../../server/domain/spend-entries'
+import { readFileSync } from 'node:fs'
+import { ROOT } from '../helpers/cloud'
 import { nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 
@@ -45,6 +52,11 @@ type Action =
   | { t: 'couponClaim'; who: number; pushFirst: boolean }
   | { t: 'couponCheckout'; coupon: number; withCard: boolean; taps: 1 | 2; rival: boolean; then: 'pay' | 'cancel' | 'abandon' }
   | { t: 'couponRedeem'; coupon: number; taps: 1 | 2 }
+  | { t: 'memberJoin'; who: number; activate: boolean }
+  | { t: 'recharge'; who: number; amount: number; taps: 1 | 2; pay: boolean }
+  | { t: 'rechargePay'; n: number }
+  | { t: 'memberAdjust'; who: number; bonus: number; balance: number; key: number }
+  | { t: 'memberUse'; who: number; amount: number; taps: 1 | 2; counter: boolean }
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('buy' as const), who: fc.nat(1), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
@@ -64,6 +76,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('couponClaim' as const), who: fc.nat(1), pushFirst: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('couponCheckout' as const), coupon: fc.nat(20), withCard: fc.boolean(), taps: fc.constantFrom(1 as const, 2 as const), rival: fc.boolean(), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('couponRedeem' as const), coupon: fc.nat(20), taps: fc.constantFrom(1 as const, 2 as const) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('memberJoin' as const), who: fc.nat(1), activate: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('recharge' as const), who: fc.nat(1), amount: fc.integer({ min: 1, max: 30000 }), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('rechargePay' as const), n: fc.nat(20) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('memberUse' as const), who: fc.nat(1), amount: fc.integer({ min: 1, max: 12000 }), taps: fc.constantFrom(1 as const, 2 as const), counter: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('memberAdjust' as const), who: fc.nat(1), bonus: fc.integer({ min: -300, max: 300 }), balance: fc.integer({ min: -3000, max: 3000 }), key: fc.nat(3) }) },
 )
 
 interface World {
@@ -74,12 +91,21 @@ interface World {
   gifts: string[]
   /** a free CASH coupon (减 ¥5, no threshold) offered on the claim page */
   couponId: string
+  memberCardId: string
+  recharges: { orderId: string; who: string; payment: Json }[]
 }
 
 /** The coupons people hold in our records, NORMAL (what they could pick at checkout). */
 async function liveCoupons(s: Stack): Promise<Json[]> {
   const r = await s.cloud.db.collection('user_cards').where({ couponType: 'CASH' }).limit(1000).get()
   return (r.data as Json[]).filter((c) => c.mpOpenid && c.status === 'NORMAL').sort((a, b) => String(a._id).localeCompare(String(b._id)))
+}
+
+const MEMBER_CARD = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-card-create.json'), 'utf8')) as Json
+
+/** A person's member card in our records, if they hold one. */
+async function memberCardOf(s: Stack, who: string): Promise<Json | undefined> {
+  return ((await person(s, who).fn('member', { action: 'mine' })).members as Json[] | undefined)?.[0]
 }
 
 async function boot(dataDir: string): Promise<Stack> {
@@ -96,6 +122,15 @@ const emu = async (s: Stack, path: string, body?: unknown) => {
 async function liveCards(s: Stack): Promise<Json[]> {
   const r = await s.cloud.db.collection('user_cards').where({ funded: true }).limit(1000).get()
   return (r.data as Json[]).filter((c) => c.mpOpenid && c.status === 'NORMAL').sort((a, b) => String(a._id).localeCompare(String(b._id)))
+}
+
+/** member.join → wx.addCard → card.recordAdded (a refused join — already a member — does nothing). */
+async function joinMember(s: Stack, w: World, who: string): Promise<void> {
+  const p = person(s, who)
+  const joined = await p.fn('member', { action: 'join', cardId: w.memberCardId })
+  if (joined.errcode !== 0) return
+  const added = await p.emu('/__emu/client/addCard', { user: who, cardList: joined.cardList })
+  if (added.status === 200) await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList })
 }
 
 async function run(w: World, a: Action): Promise<void> {
@@ -134,7 +169,8 @@ async function run(w: World, a: Action): Promise<void> {
       await emu(s, '/__emu/faults', { path: `push:${a.event}`, times: a.times })
       return
     case 'gift': {
-      const c = pick(await liveCards(s), a.card)
+      // Member cards cannot be given (can_give_friend false).
+      const c = pick((await liveCards(s)).filter((x) => !x.member), a.card)
       if (!c) return
       const from = PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!from) return
@@ -284,6 +320,56 @@ async function run(w: World, a: Action): Promise<void> {
       }
       return
     }
+    case 'memberJoin': {
+      const who = PEOPLE[a.who]!
+      await joinMember(s, w, who)
+      const m = await memberCardOf(s, who)
+      if (a.activate && m) await person(s, who).fn('member', { action: 'activate', cardId: m.cardId, code: m.code, phone: `1380013800${a.who}`, name: '测试', birthday: '1990-01-01' })
+      return
+    }
+    case 'recharge': {
+      const who = PEOPLE[a.who]!
+      // The recharge page is reached from the member card: join first if need be.
+      const m = (await memberCardOf(s, who)) ?? (await joinMember(s, w, who), await memberCardOf(s, who))
+      if (!m) return
+      // The recharge page sends a member who has not activated to the activation page first.
+      if (!m.activated) await person(s, who).fn('member', { action: 'activate', cardId: m.cardId, code: m.code, phone: `1390013900${a.who}`, name: '测试', birthday: '1991-02-03' })
+      const req = { action: 'recharge', cardId: m.cardId, code: m.code, amount: a.amount, requestId: nextRequestId() }
+      const replies = await Promise.all(Array.from({ length: a.taps }, () => person(s, who).fn('member', req)))
+      expect(new Set(replies.map((r) => r.orderId)).size).toBe(1)
+      const r = replies[0]!
+      if (process.env.PROPERTY_DEBUG) console.log('recharge', JSON.stringify(r))
+      if (r.errcode !== 0) return
+      w.recharges.push({ orderId: r.orderId, who, payment: r.payment })
+      if (a.pay) await emu(s, '/__emu/client/requestPayment', { user: who, payment: r.payment })
+      return
+    }
+    case 'rechargePay': {
+      // A recharge paid (again): a repeated payment is refused by Cloud Pay, a repeated callback credits once.
+      const o = pick(w.recharges, a.n)
+      if (o) await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })
+      return
+    }
+    case 'memberUse': {
+      // A member card's stored value spent online (card.spend) or at the counter (merchant.redeem), double taps included.
+      const who = PEOPLE[a.who]!
+      const m = await memberCardOf(s, who)
+      if (!m) return
+      const key = `MU${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+      const body = a.counter ? { action: 'redeem', code: m.code, cardId: m.cardId, amount: a.amount, key } : { action: 'spend', cardId: m.cardId, code: m.code, amount: a.amount, orderId: key }
+      const replies = await Promise.all(Array.from({ length: a.taps }, () => (a.counter ? person(s, 'carol').fn('merchant', body) : person(s, who).fn('card', body))))
+      const ok = replies.filter((r) => r.errcode === 0)
+      expect(new Set(ok.map((r) => r.balance)).size).toBeLessThanOrEqual(1)
+      if (ok.length) memberUses++
+      return
+    }
+    case 'memberAdjust': {
+      const m = await memberCardOf(s, PEOPLE[a.who]!)
+      if (!m) return
+      // Keys are reused on purpose: the same key with other amounts is refused, never applied twice.
+      await person(s, 'carol').fn('merchant', { action: 'memberAdjust', cardId: m.cardId, code: m.code, key: `k${a.who}-${a.key}`, reason: '测试调整', ...(a.bonus ? { bonusDelta: a.bonus } : {}), ...(a.balance ? { balanceDelta: a.balance } : {}) })
+      return
+    }
   }
 }
 
@@ -314,7 +400,10 @@ async function all(s: Stack, collection: string): Promise<Json[]> {
 }
 
 async function checkInvariants(s: Stack): Promise<void> {
-  const [cards, ledger, ents, orders, gifts] = await Promise.all([all(s, 'user_cards'), all(s, 'ledger'), all(s, 'entitlements'), all(s, 'orders'), all(s, 'gifts').catch(() => [] as Json[])])
+  const [cards, ledger, ents, orders, gifts, points, recharges] = await Promise.all([
+    all(s, 'user_cards'), all(s, 'ledger'), all(s, 'entitlements'), all(s, 'orders'), all(s, 'gifts').catch(() => [] as Json[]),
+    all(s, 'points_ledger').catch(() => [] as Json[]), all(s, 'member_orders').catch(() => [] as Json[]),
+  ])
   const pays = (await emu(s, '/__emu/payments')).payments as Json[]
   const sumBy = (xs: Json[], f: (x: Json) => number) => xs.reduce((a, x) => a + f(x), 0)
   // Every card: balance = its ledger ≥ 0, and WeChat agrees where the code is still in a bag.
@@ -326,6 +415,26 @@ async function checkInvariants(s: Stack): Promise<void> {
     expect(sumBy(ledger.filter((e) => e.card === c._id), (e) => e.amount)).toBe(c.balance)
     const inBag = Object.values(codes).find((x) => x.card_id === c.cardId && x.code === c.code)
     if (c.funded && inBag && (inBag.status === 'NORMAL' || inBag.status === 'GIFTING') && c.status !== 'GIFTED') expect({ code: c.code, balance: inBag.balance }).toEqual({ code: c.code, balance: c.balance, ...(inBag.balance === c.balance ? {} : { ours: c, runs: await all(s, 'upkeep_runs'), now: Date.now() }) })
+  }
+  // Member cards: points = their ledger ≥ 0, and WeChat shows the same points (and, above, balance).
+  for (const c of cards.filter((x) => x.member)) {
+    expect(c.bonus).toBeGreaterThanOrEqual(0)
+    expect(sumBy(points.filter((e) => e.card === c._id), (e) => e.amount)).toBe(c.bonus)
+    const inBag = Object.values(codes).find((x) => x.card_id === c.cardId && x.code === c.code)
+    if (inBag && inBag.status === 'NORMAL' && c.status === 'NORMAL') expect({ code: c.code, bonus: inBag.bonus, balance: inBag.balance }).toEqual({ code: c.code, bonus: c.bonus, balance: c.balance })
+  }
+  // Recharges: every paid one credited exactly once with its amount; nothing credited unpaid.
+  const rechargePays = pays.filter((p) => String(p.outTradeNo).startsWith('MR') && p.paid)
+  expect(sumBy(rechargePays, (p) => p.totalFee)).toBe(sumBy(ledger.filter((e) => e.kind === 'recharge'), (e) => e.amount))
+  membersSeen += cards.filter((x) => x.member).length
+  rechargesCredited += recharges.filter((o) => o.status === 'CREDITED').length
+  pointsEntries += points.length
+  // Points earned only for money that was spent: a settled spend (online or at the counter) or a paid checkout, each once.
+  const spentOrders = new Set([...ledger.filter((e) => e.kind === 'spend').map((e) => String(e.orderId)), ...orders.filter((o) => o.kind === 'checkout' && o.status === 'PAID').map((o) => String(o._id))])
+  for (const e of points.filter((x) => x.kind === 'earn')) expect({ earn: e._id, spent: spentOrders.has(String(e.orderId)) }).toEqual({ earn: e._id, spent: true })
+  for (const o of recharges) {
+    const paid = rechargePays.some((p) => p.outTradeNo === o._id)
+    expect({ order: o._id, status: o.status, entries: ledger.filter((e) => e._id === `recharge:${o._id}`).length }).toEqual({ order: o._id, status: paid ? 'CREDITED' : 'CREATED', entries: paid ? 1 : 0 })
   }
   // Money: what people paid for cards, less refunds, is the value issued, less value refunded, plus cards not yet added.
   const mp = pays.filter((p) => String(p.outTradeNo).startsWith('GC') && p.paid)
@@ -417,6 +526,10 @@ let giftsSent = 0
 let giftClaims = 0
 /** coupon actions that reached their end: claimed into a bag, a checkout started with one, a counter redemption */
 const couponCounts = { claimed: 0, checkouts: 0, redeemed: 0 }
+let membersSeen = 0
+let rechargesCredited = 0
+let pointsEntries = 0
+let memberUses = 0
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
@@ -426,12 +539,15 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
     // Each step is an action and whether it runs at the same time as the next one (a race).
     fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), async (plan) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
-      const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [], couponId: '' }
+      const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [], couponId: '', memberCardId: '', recharges: [] }
       try {
         const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
         if (shop.errcode !== 0) throw new Error(`card.shop failed at start: ${JSON.stringify(shop)}`)
         w.cardId = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
         w.couponId = await makeCoupon(w.stack)
+        const member = await person(w.stack, 'carol').fn('merchant', { action: 'memberCardCreate', ...MEMBER_CARD })
+        if (member.errcode !== 0) throw new Error(`merchant.memberCardCreate failed at start: ${JSON.stringify(member)}`)
+        w.memberCardId = member.cardId
         for (let i = 0; i < plan.length; i++) {
           const [a, raceNext] = plan[i]!
           const next = plan[i + 1]?.[0]
@@ -454,5 +570,8 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
     }),
     { numRuns: PLAN ? 1 : RUNS, endOnFailure: true, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
   )
-  console.log(`property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed), all invariants held`)
+  console.log(
+    `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
+      `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries), all invariants held`,
+  )
 }, 30 * 60_000)

@@ -71,6 +71,10 @@ const Taro = {
       return { result: await h(data), errMsg: 'cloud.callFunction:ok' }
     },
   },
+  // The photo picker: a person who cancels it (the tests that upload images drive the merchant function).
+  chooseImage: async () => {
+    throw new Error('chooseImage:fail cancel')
+  },
   navigateTo: async ({ url }: { url: string }) => {
     navigations.push(url)
     return { errMsg: 'navigateTo:ok' }

@@ -14,6 +14,7 @@ import { userMessage } from '../../services/errors'
 import { usePageShow, usePullDownRefresh } from '../../services/page'
 import type { Card } from '../../services/types'
 import { t } from '../../strings'
+import { payableMemberCards } from '../../flows/member'
 import { yuan } from '../../utils/money'
 
 type Paying = { state: 'idle' } | { state: 'confirm' } | { state: 'busy' } | { state: 'done'; result: CheckoutResult } | { state: 'error'; message: string }
@@ -21,7 +22,11 @@ type Paying = { state: 'idle' } | { state: 'confirm' } | { state: 'busy' } | { s
 const INITIAL: Record<string, number> = { latte: 1, croissant: 1 }
 
 export default function Checkout() {
-  const [mine, reload] = useCloudData(() => cardApi.listMine())
+  const [mine, reload] = useCloudData(async () => {
+    // Member cards' stored value pays like a gift card (#13); without the member function, gift cards only.
+    const [gift, members] = await Promise.all([cardApi.listMine(), payableMemberCards().catch(() => [])])
+    return { ...gift, cards: [...gift.cards, ...members] }
+  })
   usePageShow(() => void reload())
   usePullDownRefresh(reload)
   const [qty, setQty] = useState<Record<string, number>>(INITIAL)

@@ -100,6 +100,9 @@ export default function Index() {
                 <View className='quick-link' id='link-coupons' onClick={() => void openPage('/pages/coupons/index')}>
                   <IconGift size={16} /> <Text>{t.coupon.claimLink}</Text>
                 </View>
+                <View className='quick-link' id='link-member' onClick={() => void openPage('/member/pages/index/index')}>
+                  <IconGift size={16} /> <Text>{t.member.entry}</Text>
+                </View>
               </View>
               {d.pending.length > 0 && (
                 <Section title={t.home.pendingTitle} id='pending'>

@@ -21,7 +21,7 @@ function AuditView() {
             {entries.map((e, i) => (
               <View key={`${e.at}-${i}`} className='card-tile plain audit-row' data-action={e.action}>
                 <View className='row'>
-                  <Text>{t.console.actions[e.action] ?? e.action}</Text>
+                  <Text>{t.console.actions[e.action] ?? t.console.otherAction}</Text>
                   <Text className='muted'>{beijingDateTime(e.at)}</Text>
                 </View>
                 <View className='muted'>{e.target}{e.reason ? ` · ${e.reason}` : ''}</View>

@@ -1,5 +1,6 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, navigations, resetTaroStub } from '../../../../test/stubs/taro'
+import { salesChart } from '../../sales-chart'
 import MerchantHome from './index'
 
 beforeEach(resetTaroStub)
@@ -9,7 +10,7 @@ const dashboard = (days: number) => ({
   redeemed: 2500, liability: 57500, liveCards: 3, claimed: 4, members: 1, cube: true,
 })
 
-test('an admin sees the dashboard in yuan, bars by channel, and the console menu', async () => {
+test('an admin sees the dashboard in yuan, figures by channel and by day, and the console menu', async () => {
   const asked: number[] = []
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
@@ -27,7 +28,10 @@ test('an admin sees the dashboard in yuan, bars by channel, and the console menu
   expect(screen.getByText('3 张卡仍可使用')).toBeTruthy()
   expect(screen.getByText('¥100.00 · 1 笔')).toBeTruthy()
   expect(screen.getByText('¥500.00 · 2 笔')).toBeTruthy()
-  expect(document.querySelectorAll('.bar-fill').length).toBeGreaterThanOrEqual(3)
+  // Sales by day per channel: the text rendering of the chart's figures (no canvas in this renderer).
+  const days = Array.from(document.querySelectorAll('.sales-day')).map((el) => el.textContent)
+  expect(days).toEqual(['11-26小程序 ¥100.00¥100.00', '11-27货架 ¥500.00¥500.00'])
+  await waitFor(() => expect(document.querySelector('.sales-chart')?.getAttribute('data-drawn')).toBe('none'))
   fireEvent.click(screen.getByText('近 30 天'))
   expect(await screen.findByText('¥600.00')).toBeTruthy()
   expect(asked).toEqual([7, 30])
@@ -56,4 +60,21 @@ test('the WeChat data cube missing is said in words', async () => {
   render(<MerchantHome />)
   expect(await screen.findByText('微信数据暂时无法获取，领卡数和会员数未计入')).toBeTruthy()
   expect(screen.getByText('这段时间还没有销售')).toBeTruthy()
+})
+
+test('the chart is given sales by day per channel in fen, oldest day first, the same figures as its text', () => {
+  const figures = salesChart([
+    { date: '2026-11-27', channel: 'shelf', amount: 50000, orders: 2 },
+    { date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 },
+    { date: '2026-11-27', channel: 'mp', amount: 2000, orders: 1 },
+    { date: '2026-11-27', channel: 'checkout', amount: 0, orders: 0 },
+  ])
+  expect(figures).toEqual({
+    categories: ['11-26', '11-27'],
+    series: [
+      { channel: 'mp', data: [10000, 2000] },
+      { channel: 'shelf', data: [0, 50000] },
+    ],
+    totals: [10000, 52000],
+  })
 })

@@ -8,9 +8,10 @@ import { userMessage } from '../../../services/errors'
 import { openPage, usePullDownRefresh } from '../../../services/page'
 import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
-import { consoleApi, type Channel, type Dashboard } from '../../api'
-import { Bars } from '../../components/Bars'
+import { consoleApi, type Dashboard } from '../../api'
+import { SalesChart } from '../../components/SalesChart'
 import { Gate } from '../../components/Gate'
+import { CHANNELS, salesChart } from '../../sales-chart'
 
 const MENU = [
   ['cards', '/merchant/pages/cards/index'],
@@ -22,7 +23,6 @@ const MENU = [
   ['redeem', '/merchant/pages/redeem/index'],
 ] as const
 const RANGES = [1, 7, 30]
-const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
 
 function DashboardView() {
   const [days, setDays] = useState(7)
@@ -54,7 +54,6 @@ function DashboardView() {
           const total = d.sales.reduce((s, r) => s + r.amount, 0)
           const orders = d.sales.reduce((s, r) => s + r.orders, 0)
           const byChannel = CHANNELS.map((c) => ({ c, amount: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.amount, 0), n: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.orders, 0) }))
-          const dates = [...new Set(d.sales.map((r) => r.date))]
           return (
             <View id='dashboard'>
               <View className='stats'>
@@ -66,11 +65,22 @@ function DashboardView() {
               </View>
               {!d.cube && <View className='muted'>{t.console.cubeMissing}</View>}
               <Section title={t.console.salesByChannel}>
-                {total === 0 && orders === 0 ? <View className='muted'>{t.console.noSales}</View> : <Bars rows={byChannel.map((b) => ({ label: t.merchant.channel[b.c] ?? b.c, value: b.amount, note: t.console.orderCount(b.n) }))} />}
+                {total === 0 && orders === 0 ? (
+                  <View className='muted'>{t.console.noSales}</View>
+                ) : (
+                  <View className='channel-figures' id='channel-figures'>
+                    {byChannel.map((b) => (
+                      <View className='channel-row' key={b.c}>
+                        <Text className='channel-label'>{t.merchant.channel[b.c] ?? b.c}</Text>
+                        <Text className='channel-value'>{`${yuan(b.amount)} · ${t.console.orderCount(b.n)}`}</Text>
+                      </View>
+                    ))}
+                  </View>
+                )}
               </Section>
-              {dates.length > 1 && (
-                <Section title={t.console.sales}>
-                  <Bars rows={dates.map((date) => ({ label: date.slice(5), value: d.sales.filter((r) => r.date === date).reduce((s, r) => s + r.amount, 0) }))} />
+              {total > 0 && (
+                <Section title={t.console.salesByDay}>
+                  <SalesChart figures={salesChart(d.sales)} />
                 </Section>
               )}
             </View>

@@ -28,6 +28,9 @@ function whyNot(c: RedeemCheck): string {
   return c.reason ?? t.redeem.unavailable
 }
 
+/** Gift cards and member cards (#13) are debited an amount of their stored value; coupons are consumed whole. */
+const debitsValue = (type: string) => type === 'GIFT_CARD' || type === 'MEMBER_CARD'
+
 type Step = { s: 'idle' } | { s: 'checked'; check: RedeemCheck; key: string } | { s: 'confirm'; check: RedeemCheck; key: string; amount?: number } | { s: 'busy' } | { s: 'done'; text: string }
 
 /**
@@ -66,8 +69,8 @@ export default function RedeemPage() {
   }
   const askConfirm = () => {
     if (step.s !== 'checked') return
-    const fen = step.check.type === 'GIFT_CARD' ? fenOf(amount) : undefined
-    if (step.check.type === 'GIFT_CARD' && fen === undefined) return showToast(t.redeem.amountInvalid, 'fail')
+    const fen = debitsValue(step.check.type) ? fenOf(amount) : undefined
+    if (debitsValue(step.check.type) && fen === undefined) return showToast(t.redeem.amountInvalid, 'fail')
     setStep({ s: 'confirm', check: step.check, key: step.key, amount: fen })
   }
   const redeem = async () => {
@@ -90,7 +93,7 @@ export default function RedeemPage() {
   }
 
   const shown = step.s === 'checked' || step.s === 'confirm' ? step.check : undefined
-  const lines = shown && shown.type !== 'GIFT_CARD' ? couponLines(shown.type, shown.terms) : undefined
+  const lines = shown && !debitsValue(shown.type) ? couponLines(shown.type, shown.terms) : undefined
   return (
     <PageShell title={t.redeem.title}>
       {toast}
@@ -118,7 +121,13 @@ export default function RedeemPage() {
               {shown.usable ? t.redeem.usable : t.redeem.unusable(whyNot(shown))}
             </Tag>
           </View>
-          {shown.usable && shown.type === 'GIFT_CARD' && (
+          {shown.type === 'MEMBER_CARD' && shown.bonus !== undefined && (
+            <View className='row' id='redeem-bonus'>
+              <Text>{t.member.points}</Text>
+              <Text>{shown.bonus}</Text>
+            </View>
+          )}
+          {shown.usable && debitsValue(shown.type) && (
             <View className='row'>
               <Text>{t.redeem.amountLabel}</Text>
               <Input className='input' id='amount-input' type='digit' value={amount} placeholder={t.redeem.amountPlaceholder} onInput={(e) => setAmount(e.detail.value)} />

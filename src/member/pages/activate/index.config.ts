@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '激活会员卡' })

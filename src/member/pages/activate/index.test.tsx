@@ -1,0 +1,40 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { cloudHandlers, navigations, resetTaroStub, setRouterParams } from '../../../../test/stubs/taro'
+import { checkActivationForm } from '../../../flows/member'
+import ActivatePage from './index'
+
+beforeEach(resetTaroStub)
+
+const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '', activated: false, bonus: 0, balance: 0, level: '', status: 'NORMAL', prerogative: '', supplyBonus: true, supplyBalance: true, activationFields: ['phone', 'name', 'birthday'] }
+
+test('the form rules: 11-digit phone, a name without digits, a real past birthday', () => {
+  const today = new Date('2026-11-27T00:00:00Z')
+  expect(checkActivationForm({ phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' }, ['phone', 'name', 'birthday'], today)).toEqual([])
+  expect(checkActivationForm({ phone: '1380013800', name: '', birthday: '' }, ['phone', 'name', 'birthday'], today)).toEqual(['phone', 'name', 'birthday'])
+  expect(checkActivationForm({ phone: '13800138000', name: '', birthday: '1990-02-30' }, ['phone'], today)).toEqual(['birthday'])
+  expect(checkActivationForm({ phone: '13800138000', name: 'a1', birthday: '2030-01-01' }, ['phone'], today)).toEqual(['name', 'birthday'])
+  expect(checkActivationForm({ phone: '13800138000', name: '', birthday: '' }, ['phone'], today)).toEqual([])
+})
+
+test('invalid fields are named in Chinese and nothing is sent; valid ones activate and return to the member card', async () => {
+  setRouterParams({ cardId: 'pMEMBER', code: '812345678901' })
+  const sent: Record<string, unknown>[] = []
+  cloudHandlers.set('member', (d) => {
+    if (d.action === 'mine') return { errcode: 0, members: [member] }
+    sent.push(d)
+    return { errcode: 0, membershipNumber: '8000000000123' }
+  })
+  render(<ActivatePage />)
+  const inputs = await screen.findAllByRole('textbox')
+  fireEvent.change(inputs[0]!, { target: { value: '12345' } })
+  fireEvent.click(screen.getByText('提交并激活'))
+  expect(await screen.findByText('请输入正确的 11 位手机号')).toBeTruthy()
+  expect(screen.getByText('请输入 1–20 个字的姓名（不含数字）')).toBeTruthy()
+  expect(sent).toEqual([])
+  fireEvent.change(inputs[0]!, { target: { value: '13800138000' } })
+  fireEvent.change(inputs[1]!, { target: { value: '李爱丽' } })
+  fireEvent.change(inputs[2]!, { target: { value: '1990-05-20' } })
+  fireEvent.click(screen.getByText('提交并激活'))
+  await waitFor(() => expect(navigations).toEqual(['/member/pages/index/index']))
+  expect(sent).toEqual([{ action: 'activate', cardId: 'pMEMBER', code: '812345678901', phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' }])
+})

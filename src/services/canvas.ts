@@ -1,0 +1,48 @@
+// A 2d canvas for a chart library to draw on. weapp hands out a `type="2d"` canvas only through a
+// selector query (`fields({node})`); the H5 preview renders Taro's Canvas as a DOM <canvas>. Either way
+// null when there is none (miniprogram-simulate, jsdom, a base library without canvas 2d): callers then
+// show their figures as text only.
+import Taro from '@tarojs/taro'
+
+export interface Canvas2d {
+  node: { width: number; height: number }
+  context: unknown
+  /** CSS pixels. */
+  width: number
+  pixelRatio: number
+}
+
+interface Node {
+  width: number
+  height: number
+  getContext?: (kind: '2d') => unknown
+}
+
+function ratio(): number {
+  try {
+    return Taro.getWindowInfo?.().pixelRatio || 1
+  } catch {
+    return 1
+  }
+}
+
+function h5(id: string): Canvas2d | null {
+  const el = typeof document === 'undefined' ? null : (document.querySelector(`#${id} canvas, canvas#${id}`) as (HTMLCanvasElement & Node) | null)
+  const context = el?.getContext?.('2d')
+  const width = el?.getBoundingClientRect().width ?? 0
+  return el && context && width > 0 ? { node: el, context, width, pixelRatio: ratio() } : null
+}
+
+export function findCanvas2d(id: string): Promise<Canvas2d | null> {
+  if (process.env.TARO_ENV === 'h5') return Promise.resolve(h5(id))
+  return new Promise<Canvas2d | null>((resolve) => {
+    Taro.createSelectorQuery()
+      .select(`#${id}`)
+      .fields({ node: true, size: true }, () => undefined)
+      .exec((res: ({ node?: Node; width?: number } | null)[] | undefined) => {
+        const hit = res?.[0]
+        const context = hit?.node?.getContext?.('2d')
+        resolve(hit?.node && context && hit.width ? { node: hit.node, context, width: hit.width, pixelRatio: ratio() } : null)
+      })
+  }).catch(() => null)
+}
