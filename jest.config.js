@@ -25,6 +25,10 @@ const common = {
 }
 
 module.exports = {
+  // Whole stacks with worker-thread function instances run in this process; one left running after the
+  // last suite kept jest alive (seen once at the end of a full run). Exit when the run is done; the
+  // results are already reported.
+  forceExit: true,
   // Integration tests run whole stacks, real retries and the real wx-server-sdk's HTTP round trips to
   // the local cloud (a few ms each, many per call): seconds, not milliseconds.
   testTimeout: 120000,
