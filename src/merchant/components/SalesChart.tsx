@@ -23,9 +23,17 @@ export function SalesChart({ figures }: { figures: Figures }) {
   const key = JSON.stringify(figures)
   useEffect(() => {
     let live = true
-    const timer = setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    // The canvas appears a moment after the first render (H5 renders Taro's Canvas as a web component
+    // whose <canvas> comes later; on a busy phone or test machine, much later): look again for up to
+    // about 3 s before settling for the text figures alone.
+    const attempt = (left: number) => {
       void findCanvas2d(id).then((canvas) => {
         if (!live) return
+        if (!canvas && left > 0) {
+          timer = setTimeout(() => attempt(left - 1), 150)
+          return
+        }
         if (!canvas) return setDrawn({ state: 'none' })
         const { node, context, width, pixelRatio } = canvas
         node.width = width * pixelRatio
@@ -55,7 +63,8 @@ export function SalesChart({ figures }: { figures: Figures }) {
           setDrawn({ state: 'none' })
         }
       })
-    }, 0)
+    }
+    timer = setTimeout(() => attempt(20), 0)
     return () => {
       live = false
       clearTimeout(timer)
