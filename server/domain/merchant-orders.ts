@@ -10,19 +10,8 @@ import type { PaymentGateway } from './orders'
 import type { OrderDoc } from './order-types'
 import { refundMpOrder } from './refunds'
 
-export type Channel = 'mp' | 'checkout' | 'shelf'
-
-export interface OrderRow {
-  orderId: string
-  channel: Channel
-  state: string
-  /** fen paid */
-  totalPrice: number
-  buyer: string
-  cards: { cardId: string; code?: string; price: number }[]
-  refundFee?: number
-  at: number
-}
+import type { Channel, OrderRow } from '../../contract/merchant-orders'
+export type { Channel, OrderRow }
 
 function mpRow(o: OrderDoc): OrderRow {
   return {

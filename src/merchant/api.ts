@@ -2,7 +2,8 @@
 import { callFunction } from '../services/cloud'
 
 export type Role = 'admin' | 'staff' | null
-export type Channel = 'mp' | 'checkout' | 'shelf'
+import type { Channel, OrderRow } from '../../contract/merchant-orders'
+export type { Channel, OrderRow }
 
 export interface Dashboard {
   days: number
@@ -31,17 +32,6 @@ export interface ShelfRow {
   title: string
   link: string
   maintain: boolean
-}
-
-export interface OrderRow {
-  orderId: string
-  channel: Channel
-  state: string
-  totalPrice: number
-  buyer: string
-  cards: { cardId: string; code?: string; price: number }[]
-  refundFee?: number
-  at: number
 }
 
 export interface Entry {
