@@ -233,8 +233,8 @@ export class CloudStore implements Store {
    */
   getWith<T extends StoredDoc, K extends string>(collection: string, id: string, beside: Record<K, BesideFind>): Promise<WithFound<T, K> | null> {
     const names = Object.keys(beside) as K[]
-    if (names.some((n) => n === 'doc' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(n))) throw new RangeError(`getWith: find names must be plain field names other than doc, got ${names.join(', ')}`)
     return this.ensured(async () => {
+      if (names.some((n) => n === 'doc' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(n))) throw new RangeError(`getWith: find names must be plain field names other than doc, got ${names.join(', ')}`)
       const $ = this.db.command.aggregate
       let agg = this.db.collection(collection).aggregate().match({ _id: id }).replaceRoot({ newRoot: { doc: '$$ROOT' } })
       for (const name of names) {

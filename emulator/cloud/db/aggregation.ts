@@ -109,8 +109,8 @@ export function aggregate(source: AggregateSource, coll: string, stages: Stage[]
   try {
     out = new Aggregator(narrowLookups(stages, source), { collectionResolver }).run(input)
   } catch (err) {
-    // MongoDB's own refusal of a malformed stage or expression, passed through as a failed request.
-    throw new DbError('DATABASE_REQUEST_FAILED', (err as Error).message)
+    // A malformed stage or operator, answered as the local cloud answers one in a query (query-engine.ts).
+    throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
   }
   return out.map((d) => {
     if (calculateObjectSize(d) > MAX_RESULT_DOC_BYTES) throw new DbError('DATABASE_REQUEST_FAILED', `an aggregation result document is over ${MAX_RESULT_DOC_BYTES} bytes (BSONObjectTooLarge)`)
