@@ -344,6 +344,19 @@ test('declared indexes are created by the local cloud, kept, and answer queries 
   expect((await db.collection(C).where({ kind: 'y' }).orderBy('at', 'asc').get()).data.map((d) => d._id)).toEqual(['a', 'c'])
 })
 
+test('a top-level $or of indexed equalities is answered from the union of the indexes, as a scan would answer it', async () => {
+  cloud.declareIndexes({ [C]: [['kind'], ['owner']] })
+  const _ = db.command
+  for (const [i, d] of [{ kind: 'x', owner: 'p' }, { kind: 'y', owner: 'q' }, { kind: 'z', owner: 'p' }, { kind: 'x', owner: 'r' }, { kind: 'w', owner: 's' }].entries()) await db.collection(C).add({ data: { _id: `o${i}`, ...d, at: i } })
+  await db.collection(C).doc('o1').update({ data: { owner: 'p' } })
+  await db.collection(C).doc('o3').update({ data: { kind: 'v' } })
+  const ids = async (q: object) => (await db.collection(C).where(q).get()).data.map((d) => d._id)
+  expect(await ids(_.or([{ kind: 'x' }, { owner: 'p' }]))).toEqual(['o0', 'o1', 'o2'])
+  expect(await ids(_.or([{ kind: 'v', owner: 'r' }, { _id: 'o4' }]))).toEqual(['o3', 'o4'])
+  // An alternative no index answers: every document is a candidate, the answer the same.
+  expect(await ids(_.or([{ kind: 'x' }, { at: _.gte(4) }]))).toEqual(['o0', 'o4'])
+})
+
 test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {
   const slow = await databaseCloud(null, [C], { CLOUD_DB_LATENCY_MS: '40' })
   const t0 = Date.now()
