@@ -1,14 +1,13 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { bagOf, decryptForCaller, pendingOf, readyEntitlementsOf, recordAdded, signCardExt } from '../../server/domain/card-bag'
+import { decryptForCaller, listBag, recordAdded, signCardExt } from '../../server/domain/card-bag'
 import { listOnSale, type GiftCardDoc } from '../../server/domain/gift-cards'
-import { returnExpiredGifts } from '../../server/domain/gifts'
 import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledger'
 import { shelfOrderForCaller } from '../../server/domain/order-view'
 import { spend } from '../../server/domain/spending'
 import { claimCoupon, listClaimables } from '../../server/domain/coupons'
 import { roleOf } from '../../server/domain/staff'
-import { cardOf, listCardsOf, toCardView } from '../../server/domain/user-cards'
+import { cardOf, toCardView } from '../../server/domain/user-cards'
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
@@ -38,21 +37,8 @@ export const main = createHandler('card', {
     return { openid, appid: ctx.caller.appid ?? '', merchant: role !== null, role, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
   },
   async listMine(_input, ctx) {
-    const mpOpenid = requireOpenid(ctx)
-    // Two queries at once in the usual case: the caller's cards together with cards reached through the
-    // unionid (adopted on the way), and the paid cards not added yet (another collection). Only a caller
-    // with a gift waiting on one of their cards has gifts read (the expired ones come back); the list is
-    // read again only if that changed it.
-    const [{ cards }, ready] = await Promise.all([
-      bagOf(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }),
-      readyEntitlementsOf(ctx.store, mpOpenid),
-    ])
-    const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(ctx.store, Date.now(), mpOpenid) : { returned: 0 }
-    if (returned) {
-      const [again, pending] = await Promise.all([listCardsOf(ctx.store, mpOpenid), pendingOf(ctx.store, mpOpenid)])
-      return { cards: again, pending }
-    }
-    return { cards, pending: await pendingOf(ctx.store, mpOpenid, ready) }
+    // One database round trip for a returning caller (card-bag.ts listBag).
+    return listBag(ctx.store, { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid })
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))

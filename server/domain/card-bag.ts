@@ -6,7 +6,7 @@
 //   Together they join the two openids: (mpOpenid, card_id, code) and (saOpenid, card_id, code).
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import { DuplicateIdError, anyOf, type Store } from '../store/port'
+import { DuplicateIdError, anyOf, type Store, type StoredDoc } from '../store/port'
 import { buildCardExt } from '../wechat/card-ext'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
@@ -14,7 +14,8 @@ import { syncCard, type SyncOptions } from './balance-sync'
 import { redeemEntitlement, sharedReads, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
-import { LIST_LIMIT, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
+import { LIST_LIMIT, listCardsOf, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
+import { returnExpiredGifts } from './gifts'
 import { couponDefOf, recordCouponAdded } from './coupons'
 import { log } from '../log'
 import { memberCardDef } from './member-cards'
@@ -135,22 +136,44 @@ export async function recordAdded(store: Store, wx: WechatClient, caller: Caller
   return { cards }
 }
 
+/** At most this many READY entitlements are read for the pending list: more than any one buyer holds. */
+const READY_LIMIT = 100
+
+const readyFilter = (mpOpenid: string) => ({ mpOpenid, status: 'READY' })
+
 /** The caller's READY entitlements, given ones (giftId) included. */
 export function readyEntitlementsOf(store: Store, mpOpenid: string): Promise<EntitlementDoc[]> {
-  return store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid, status: 'READY' }, { limit: 100 })
+  return store.find<EntitlementDoc>(Collections.entitlements, readyFilter(mpOpenid), { limit: READY_LIMIT })
+}
+
+/** One line of card.listMine's `pending`: the cards of one paid order not in the card bag yet. */
+export interface PendingOrder {
+  orderId: string
+  cardId: string
+  title: string
+  price: number
+  count: number
+  backgroundPicUrl?: string
+}
+
+/** The pending list from the caller's READY entitlements and their orders (`orders` by _id; null: gone). */
+function pendingFrom(mpOpenid: string, readyAll: EntitlementDoc[], orders: Map<string, OrderDoc | null>): PendingOrder[] {
+  const byOrder = new Map<string, number>()
+  for (const e of readyAll) if (!e.giftId) byOrder.set(e.orderId, (byOrder.get(e.orderId) ?? 0) + 1)
+  return [...byOrder.keys()]
+    .map((id) => orders.get(id))
+    // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
+    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
+    .map((o) => ({ orderId: o._id, cardId: o.cardId, title: o.title ?? '', price: o.unitPrice ?? o.totalFee, count: byOrder.get(o._id)!, ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}) }))
 }
 
 /** Paid cards of the caller's that are not in the card bag yet (a cancelled add sheet, a closed page). */
-export async function pendingOf(store: Store, mpOpenid: string, readyAll?: EntitlementDoc[]) {
+export async function pendingOf(store: Store, mpOpenid: string, readyAll?: EntitlementDoc[]): Promise<PendingOrder[]> {
   const ready = (readyAll ?? (await readyEntitlementsOf(store, mpOpenid))).filter((e) => !e.giftId)
   if (ready.length === 0) return []
-  const byOrder = new Map<string, EntitlementDoc[]>()
-  for (const e of ready) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e])
-  const orders = await Promise.all([...byOrder.keys()].map((id) => store.get<OrderDoc>(Collections.orders, id)))
-  return orders
-    // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
-    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
-    .map((o) => ({ orderId: o._id, cardId: o.cardId, title: o.title ?? '', price: o.unitPrice ?? o.totalFee, count: byOrder.get(o._id)!.length, ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}) }))
+  const ids = [...new Set(ready.map((e) => e.orderId))]
+  const orders = await Promise.all(ids.map((id) => store.get<OrderDoc>(Collections.orders, id)))
+  return pendingFrom(mpOpenid, ready, new Map(ids.map((id, i) => [id, orders[i] ?? null])))
 }
 
 /**
@@ -192,17 +215,72 @@ async function adopt(store: Store, caller: Caller, docs: UserCardDoc[]): Promise
   return adopted.filter((c): c is UserCardDoc => c !== null)
 }
 
+/** The caller's cards and the cards reached through their unionid alone, in one query (`anyOf`). */
+const bagFilter = (caller: Caller) => (caller.unionid ? anyOf({ mpOpenid: caller.mpOpenid }, { unionid: caller.unionid }) : { mpOpenid: caller.mpOpenid })
+const BAG_ORDER = { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT } as const
+
+type MpUnionDoc = StoredDoc & { mpOpenid: string }
+
+/** What card.listMine reads: card documents (adoption candidates included), READY entitlements, their orders. */
+interface BagReads {
+  docs: UserCardDoc[]
+  ready: EntitlementDoc[]
+  /** the orders of `ready` by _id, when they were read with them */
+  orders?: Map<string, OrderDoc | null>
+}
+
 /**
- * The caller's card bag: their cards and, adopted on the way, cards reached through their unionid alone
- * — one query for both (`anyOf`), no second read after an adoption. Newest change first.
+ * Everything card.listMine shows in one round trip: the bag query and the READY entitlements with their
+ * orders, as one aggregate rooted at the caller's unionid → mpOpenid mapping (mp_union, a document every
+ * returning caller with a unionid has: learnMpUnion writes it on their first call). The finds do not
+ * depend on the mapping's content, only on its existence; what it holds tells whether it needs writing.
+ * Null when it is not stored yet.
  */
-export async function bagOf(store: Store, caller: Caller): Promise<{ cards: CardView[]; adopted: number }> {
-  const mine = { mpOpenid: caller.mpOpenid }
-  const [, docs] = await Promise.all([
-    learnMpUnion(store, caller.mpOpenid, caller.unionid),
-    store.find<UserCardDoc>(Collections.userCards, caller.unionid ? anyOf(mine, { unionid: caller.unionid }) : mine, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT }),
-  ])
+async function readBagAtMapping(store: Store, caller: Caller & { unionid: string }): Promise<(BagReads & { mappedTo: string }) | null> {
+  const r = await store.getWith<MpUnionDoc, 'cards' | 'ready'>(Collections.mpUnion, caller.unionid, {
+    cards: { collection: Collections.userCards, filter: bagFilter(caller), options: BAG_ORDER },
+    ready: { collection: Collections.entitlements, filter: readyFilter(caller.mpOpenid), options: { limit: READY_LIMIT }, join: { field: 'orderId', collection: Collections.orders, as: 'order' } },
+  })
+  if (!r) return null
+  const ready = r.found.ready as (EntitlementDoc & { order: OrderDoc | null })[]
+  return { mappedTo: r.doc.mpOpenid, docs: r.found.cards as UserCardDoc[], ready, orders: new Map(ready.map((e) => [e.orderId, e.order])) }
+}
+
+/**
+ * The reads of card.listMine, in as few round trips as the caller allows:
+ * - a returning caller with a unionid (the steady state): 1, the aggregate above;
+ * - a caller whose mapping is not stored yet (their first call): the aggregate finds no root, the
+ *   mapping is written, the aggregate runs again: 3 (the separate reads would be 4: mapping read and
+ *   write, bag, entitlements, and the orders on top);
+ * - a caller without a unionid (no Open Platform binding): no mapping to root at, so the bag and the
+ *   entitlements as two queries at once, and pendingOf reads the orders if any are pending.
+ */
+async function readBag(store: Store, caller: Caller): Promise<BagReads> {
+  const { unionid, mpOpenid } = caller
+  if (unionid) {
+    const first = await readBagAtMapping(store, { ...caller, unionid })
+    await learnMpUnion(store, mpOpenid, unionid, first?.mappedTo ?? null)
+    const reads = first ?? (await readBagAtMapping(store, { ...caller, unionid }))
+    if (reads) return reads
+  }
+  const [docs, ready] = await Promise.all([store.find<UserCardDoc>(Collections.userCards, bagFilter(caller), BAG_ORDER), readyEntitlementsOf(store, mpOpenid)])
+  return { docs, ready }
+}
+
+/**
+ * card.listMine: the caller's card bag (newest change first; cards reached through their unionid alone
+ * are adopted on the way, each by a conditional write) and the paid cards not added yet. Only a caller
+ * with a gift waiting on one of their cards has gifts read (the expired ones come back); the lists are
+ * read again only if that changed them.
+ */
+export async function listBag(store: Store, caller: Caller): Promise<{ cards: CardView[]; pending: PendingOrder[] }> {
+  const { docs, ready, orders } = await readBag(store, caller)
   const adopted = await adopt(store, caller, docs)
   const cards = [...adopted, ...docs.filter((d) => d.mpOpenid === caller.mpOpenid)].sort((a, b) => b.updatedAt - a.updatedAt)
-  return { cards: cards.filter(shownInBag).map(toCardView), adopted: adopted.length }
+  const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(store, Date.now(), caller.mpOpenid) : { returned: 0 }
+  if (returned) {
+    const [again, pending] = await Promise.all([listCardsOf(store, caller.mpOpenid), pendingOf(store, caller.mpOpenid)])
+    return { cards: again, pending }
+  }
+  return { cards: cards.filter(shownInBag).map(toCardView), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready) }
 }

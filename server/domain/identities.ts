@@ -43,15 +43,19 @@ export async function mpOpenidOf(store: Store, saOpenid: string, unionid?: strin
   return (await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, u))?.mpOpenid
 }
 
-/** Remembers the Mini Program caller's unionid (from the cloud context) so pushes can be joined by it. */
-export async function learnMpUnion(store: Store, mpOpenid: string, unionid: string | undefined): Promise<void> {
+/**
+ * Remembers the Mini Program caller's unionid (from the cloud context) so pushes can be joined by it.
+ * `stored`: what the mapping holds, when the caller has just read it (null: no mapping yet), so that it
+ * is not read again.
+ */
+export async function learnMpUnion(store: Store, mpOpenid: string, unionid: string | undefined, stored?: string | null): Promise<void> {
   if (!unionid) return
-  // Runs on every card.listMine: an instance that recorded this pair already does nothing, and one that
-  // has not reads first, so that nothing is written when nothing changed.
-  if (knownMpUnion.get(unionid) === mpOpenid) return
-  if ((await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid !== mpOpenid) {
-    await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
-  }
+  // An instance that recorded this pair already does nothing, and one that has not reads first (unless
+  // the caller just did, and then that read is what counts), so that nothing is written when nothing
+  // changed.
+  if (stored === undefined && knownMpUnion.get(unionid) === mpOpenid) return
+  const current = stored !== undefined ? stored : (await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid
+  if (current !== mpOpenid) await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
   if (knownMpUnion.size > 10_000) knownMpUnion.clear()
   knownMpUnion.set(unionid, mpOpenid)
 }

@@ -31,6 +31,38 @@ export interface DbCommands {
   and(queries: DbData[]): DbCommand
   inc(n: number): DbCommand
   remove(): DbCommand
+  /** aggregation expressions; `pipeline()` builds a $lookup's sub-pipeline (`.done()` gives its stages) */
+  aggregate: { pipeline(): WxPipeline }
+}
+
+/** A $lookup stage: by equal fields, or by a sub-pipeline on the joined collection. */
+export interface WxLookup {
+  from: string
+  localField?: string
+  foreignField?: string
+  let?: DbData
+  pipeline?: DbData[]
+  as: string
+}
+
+/** The stages of an aggregation the project uses (the SDK has more). */
+interface WxStages<Self> {
+  match(q: DbData | DbCommand): Self
+  sort(spec: Record<string, 1 | -1>): Self
+  skip(n: number): Self
+  limit(n: number): Self
+  lookup(spec: WxLookup): Self
+  replaceRoot(spec: { newRoot: unknown }): Self
+}
+
+export interface WxPipeline extends WxStages<WxPipeline> {
+  /** the stages as MongoDB stage objects, for WxLookup.pipeline */
+  done(): DbData[]
+}
+
+/** `collection.aggregate()`: one database.aggregateDocuments request on end(). */
+export interface WxAggregate extends WxStages<WxAggregate> {
+  end(): Promise<{ list: DbData[]; errMsg: string }>
 }
 
 export type DbData = Record<string, unknown>
@@ -57,6 +89,7 @@ export interface DbQuery {
 export interface CollectionRef extends DbQuery {
   doc(id: string): DocRef
   add(opts: { data: DbData }): Promise<{ _id: string; errMsg: string }>
+  aggregate(): WxAggregate
 }
 
 export interface TxCollectionRef {

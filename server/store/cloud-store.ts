@@ -10,12 +10,14 @@ import {
   TransactionConflictError,
   isCondition,
   isFieldOp,
+  type BesideFind,
   type Filter,
   type FindOptions,
   type Patch,
   type Store,
   type StoredDoc,
   type TxStore,
+  type WithFound,
 } from './port'
 
 /** A port filter as a where() argument: plain fields, or `_.or` of the alternatives (`_.and` with the rest). */
@@ -64,6 +66,15 @@ function withoutId(doc: StoredDoc): Record<string, unknown> {
   const { _id, ...rest } = doc as StoredDoc & Record<string, unknown>
   void _id
   return rest
+}
+
+/** A find's limit: DEFAULT_QUERY_LIMIT when none is named, and never more than the service answers. */
+function limitOf(options: FindOptions): number {
+  const limit = options.limit ?? DEFAULT_QUERY_LIMIT
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${limit}`)
+  }
+  return limit
 }
 
 /** `doc(id).get()` rejects for a missing document with the SDK's own words (errCode -1). */
@@ -205,15 +216,45 @@ export class CloudStore implements Store {
 
   find<T extends StoredDoc>(collection: string, filter: Filter, options: FindOptions = {}): Promise<T[]> {
     return this.ensured(async () => {
-      const limit = options.limit ?? DEFAULT_QUERY_LIMIT
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUERY_LIMIT) {
-        throw new RangeError(`limit must be an integer from 1 to ${MAX_QUERY_LIMIT}, got ${limit}`)
-      }
+      const limit = limitOf(options)
       let q = this.db.collection(collection).where(toQuery(this.db, filter))
       if (options.orderBy) q = q.orderBy(options.orderBy.field, options.orderBy.direction)
       if (options.skip) q = q.skip(options.skip)
       const res = await q.limit(limit).get()
       return res.data as T[]
+    })
+  }
+
+  /**
+   * One `aggregate()` request: $match on the _id, the document moved under `doc` ($replaceRoot, so that
+   * no name of `beside` can meet one of its fields), then one $lookup per find with the find as its
+   * sub-pipeline ($match, $sort, $skip, $limit, and a $lookup by _id for a join). The sub-pipelines use
+   * no variables of the root: MongoDB runs such an uncorrelated $lookup once, on the filter's indexes.
+   */
+  getWith<T extends StoredDoc, K extends string>(collection: string, id: string, beside: Record<K, BesideFind>): Promise<WithFound<T, K> | null> {
+    const names = Object.keys(beside) as K[]
+    return this.ensured(async () => {
+      if (names.some((n) => n === 'doc' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(n))) throw new RangeError(`getWith: find names must be plain field names other than doc, got ${names.join(', ')}`)
+      const $ = this.db.command.aggregate
+      let agg = this.db.collection(collection).aggregate().match({ _id: id }).replaceRoot({ newRoot: { doc: '$$ROOT' } })
+      for (const name of names) {
+        const f: BesideFind = beside[name]
+        let sub = $.pipeline().match(toQuery(this.db, f.filter))
+        if (f.options?.orderBy) sub = sub.sort({ [f.options.orderBy.field]: f.options.orderBy.direction === 'asc' ? 1 : -1 })
+        if (f.options?.skip) sub = sub.skip(f.options.skip)
+        sub = sub.limit(limitOf(f.options ?? {}))
+        if (f.join) sub = sub.lookup({ from: f.join.collection, localField: f.join.field, foreignField: '_id', as: f.join.as })
+        agg = agg.lookup({ from: f.collection, pipeline: sub.done(), as: name })
+      }
+      const root = (await agg.end()).list[0]
+      if (!root) return null
+      const found = {} as Record<K, StoredDoc[]>
+      for (const name of names) {
+        const join = beside[name].join
+        const docs = root[name] as Record<string, unknown>[]
+        found[name] = (join ? docs.map((d) => ({ ...d, [join.as]: (d[join.as] as unknown[])[0] ?? null })) : docs) as unknown as StoredDoc[]
+      }
+      return { doc: root.doc as T, found }
     })
   }
 

@@ -68,6 +68,24 @@ export interface FindOptions {
   limit?: number
 }
 
+/** A find run beside a document in one round trip (`Store.getWith`). */
+export interface BesideFind {
+  collection: string
+  filter: Filter
+  options?: FindOptions
+  /**
+   * Gives each found document, under `as` (not one of its own fields), the document of `collection`
+   * whose _id its `field` holds, or null when there is none.
+   */
+  join?: { field: string; collection: string; as: string }
+}
+
+/** What `getWith` answers: the document, and each find's results under its name. */
+export interface WithFound<T extends StoredDoc, K extends string> {
+  doc: T
+  found: Record<K, StoredDoc[]>
+}
+
 /** Raised by `insert` when a document with that _id exists. */
 export class DuplicateIdError extends Error {
   constructor(readonly collection: string, readonly id: string) {
@@ -103,6 +121,12 @@ export interface Store extends TxStore {
   updateIf(collection: string, id: string, filter: Filter, patch: Patch): Promise<boolean>
   find<T extends StoredDoc>(collection: string, filter: Filter, options?: FindOptions): Promise<T[]>
   count(collection: string, filter: Filter): Promise<number>
+  /**
+   * The document `id` of `collection` and, in the same round trip, what each of `beside`'s finds answers
+   * (as `find` would, joins attached); null when the document does not exist, and then nothing else is
+   * read. For a read path that must cost one round trip: rooted at a document the caller knows exists.
+   */
+  getWith<T extends StoredDoc, K extends string>(collection: string, id: string, beside: Record<K, BesideFind>): Promise<WithFound<T, K> | null>
   /** Runs `fn` atomically; retried by the database on a write conflict, so `fn` must be re-runnable. */
   transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R>
 }

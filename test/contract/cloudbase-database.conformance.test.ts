@@ -207,6 +207,104 @@ describe('transactions', () => {
   })
 })
 
+describe('aggregation (collection.aggregate()…end(): database.aggregateDocuments)', () => {
+  const agg = (name: string) => db.collection(name).aggregate()
+  const $ = () => db.command.aggregate.pipeline()
+  /** Stages of the SDK's Aggregate the product does not use (so the facade does not type them). */
+  type Raw = { match(q: object): Raw; group(g: object): Raw; sort(s: object): Raw; addFields(f: object): Raw; geoNear(g: object): Raw; end(): Promise<{ list: unknown[]; errMsg: string }> }
+  const raw = (name: string) => db.collection(name).aggregate() as unknown as Raw
+
+  beforeEach(async () => {
+    await db.collection('other').add({ data: { _id: 'root', owner: 'm1' } })
+    const cards = [
+      { _id: 'c1', owner: 'm1', at: 1, orderId: 'o1' },
+      { _id: 'c2', owner: 'x', union: 'u1', at: 4, orderId: 'o2' },
+      { _id: 'c3', owner: 'm1', at: 3, orderId: 'o9' },
+      { _id: 'c4', owner: 'y', at: 2, orderId: 'o1' },
+      { _id: 'c5', owner: 'm1', at: 5, orderId: 'o2', nested: { k: 1 } },
+    ]
+    for (const c of cards) await db.collection(C).add({ data: c })
+    await db.collection('other').add({ data: { _id: 'o1', title: 'one', paidAt: new Date('2026-01-02T03:04:05.000Z') } })
+    await db.collection('other').add({ data: { _id: 'o2', title: 'two' } })
+  })
+
+  test('match, sort, limit, project and group run on the service and come back as documents', async () => {
+    const page = await agg(C).match({ owner: 'm1' }).sort({ at: -1 }).limit(2).end()
+    expect(page).toEqual({ list: [{ _id: 'c5', owner: 'm1', at: 5, orderId: 'o2', nested: { k: 1 } }, { _id: 'c3', owner: 'm1', at: 3, orderId: 'o9' }], errMsg: 'collection.aggregate:ok' })
+    const _ = db.command
+    const grouped = await raw(C).match({ at: _.gte(2) }).group({ _id: '$owner', n: { $sum: 1 } }).sort({ _id: 1 }).end()
+    expect(grouped.list).toEqual([{ _id: 'm1', n: 2 }, { _id: 'x', n: 1 }, { _id: 'y', n: 1 }])
+  })
+
+  test('$lookup with a sub-pipeline built by db.command.aggregate.pipeline(): commands, order, limit and a nested join by _id', async () => {
+    const _ = db.command
+    const res = await agg('other')
+      .match({ _id: 'root' })
+      .replaceRoot({ newRoot: { doc: '$$ROOT' } })
+      .lookup({
+        from: C,
+        pipeline: $().match(_.or([{ owner: 'm1' }, { union: 'u1' }])).sort({ at: -1 }).limit(3)
+          .lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).done(),
+        as: 'mine',
+      })
+      .end()
+    expect(res.list).toHaveLength(1)
+    const [root] = res.list as { doc: unknown; mine: { _id: string; order: { _id: string; title: string; paidAt?: Date }[] }[] }[]
+    expect(root!.doc).toEqual({ _id: 'root', owner: 'm1' })
+    expect(root!.mine.map((c) => [c._id, c.order.map((o) => o.title)])).toEqual([['c5', ['two']], ['c2', ['two']], ['c3', []]])
+    // Values keep their types across the wire (EJSON), inside joined documents too.
+    const withDate = await agg(C).match({ _id: 'c1' }).lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).end()
+    expect((withDate.list[0] as { order: { paidAt: Date }[] }).order[0]!.paidAt).toEqual(new Date('2026-01-02T03:04:05.000Z'))
+  })
+
+  test('$lookup with let: variables of the input document reach the sub-pipeline through $expr', async () => {
+    const res = await agg('other')
+      .match({ _id: 'o1' })
+      .lookup({ from: C, let: { oid: '$_id' }, pipeline: $().match((db.command as unknown as { expr(e: object): object }).expr({ $eq: ['$orderId', '$$oid'] })).sort({ at: 1 }).done(), as: 'cards' })
+      .end()
+    expect((res.list[0] as { cards: { _id: string }[] }).cards.map((c) => c._id)).toEqual(['c1', 'c4'])
+  })
+
+  test('no document at the root: an empty list, nothing joined', async () => {
+    const res = await agg('other').match({ _id: 'nobody' }).lookup({ from: C, pipeline: $().match({ owner: 'm1' }).done(), as: 'mine' }).end()
+    expect(res).toEqual({ list: [], errMsg: 'collection.aggregate:ok' })
+  })
+
+  test('a $lookup from a collection that does not exist joins nothing; aggregating one is DATABASE_COLLECTION_NOT_EXIST (-502005)', async () => {
+    const res = await agg(C).match({ _id: 'c1' }).lookup({ from: 'nowhere', localField: 'orderId', foreignField: '_id', as: 'order' }).end()
+    expect((res.list[0] as { order: unknown[] }).order).toEqual([])
+    await expect(agg('nowhere').match({ a: 1 }).end()).rejects.toMatchObject({ errCode: -502005 })
+  })
+
+  test('the pipeline never changes stored documents (a dotted $addFields works on a copy)', async () => {
+    const res = await raw(C).match({ _id: 'c5' }).addFields({ 'nested.k': 99, extra: true }).end()
+    expect(res.list).toEqual([{ _id: 'c5', owner: 'm1', at: 5, orderId: 'o2', nested: { k: 99 }, extra: true }])
+    expect((await db.collection(C).doc('c5').get()).data).toEqual({ _id: 'c5', owner: 'm1', at: 5, orderId: 'o2', nested: { k: 1 } })
+  })
+
+  test('a sub-pipeline opening with an indexed $match answers as a scan does, in insertion order, updates seen', async () => {
+    cloud.declareIndexes({ [C]: [['owner']] })
+    await db.collection(C).doc('c3').update({ data: { owner: 'z' } })
+    await db.collection(C).add({ data: { _id: 'c6', owner: 'm1', at: 0 } })
+    const res = await agg('other').match({ _id: 'root' }).lookup({ from: C, pipeline: $().match({ owner: 'm1' }).done(), as: 'mine' }).end()
+    expect((res.list[0] as { mine: { _id: string }[] }).mine.map((c) => c._id)).toEqual(['c1', 'c5', 'c6'])
+  })
+
+  test('a malformed stage is refused: DATABASE_INVALID_OPERRATOR (-502002); a stage the local cloud cannot run: INVALID_PARAM (-501007)', async () => {
+    await expect(raw(C).group({ _id: '$owner', n: { $nosuch: 1 } }).end()).rejects.toMatchObject({ errCode: -502002 })
+    await expect(raw(C).geoNear({ near: { longitude: 113, latitude: 23 }, distanceField: 'd', spherical: true }).end()).rejects.toMatchObject({ errCode: -501007 })
+  })
+
+  test('one aggregate is one database call, however many collections it joins', async () => {
+    const before = ((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls
+    await agg('other').match({ _id: 'root' })
+      .lookup({ from: C, pipeline: $().match({ owner: 'm1' }).lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).done(), as: 'a' })
+      .lookup({ from: 'other', pipeline: $().match({ title: 'one' }).done(), as: 'b' })
+      .end()
+    expect(((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls).toBe(before + 1)
+  })
+})
+
 test('every database call is counted in /__cloud/stats', async () => {
   const before = ((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls
   await db.collection(C).where({ a: 1 }).get()
@@ -244,6 +342,19 @@ test('declared indexes are created by the local cloud, kept, and answer queries 
   await db.collection(C).doc('a').update({ data: { kind: 'y' } })
   expect((await db.collection(C).where({ kind: 'x' }).get()).data.map((d) => d._id)).toEqual(['b'])
   expect((await db.collection(C).where({ kind: 'y' }).orderBy('at', 'asc').get()).data.map((d) => d._id)).toEqual(['a', 'c'])
+})
+
+test('a top-level $or of indexed equalities is answered from the union of the indexes, as a scan would answer it', async () => {
+  cloud.declareIndexes({ [C]: [['kind'], ['owner']] })
+  const _ = db.command
+  for (const [i, d] of [{ kind: 'x', owner: 'p' }, { kind: 'y', owner: 'q' }, { kind: 'z', owner: 'p' }, { kind: 'x', owner: 'r' }, { kind: 'w', owner: 's' }].entries()) await db.collection(C).add({ data: { _id: `o${i}`, ...d, at: i } })
+  await db.collection(C).doc('o1').update({ data: { owner: 'p' } })
+  await db.collection(C).doc('o3').update({ data: { kind: 'v' } })
+  const ids = async (q: object) => (await db.collection(C).where(q).get()).data.map((d) => d._id)
+  expect(await ids(_.or([{ kind: 'x' }, { owner: 'p' }]))).toEqual(['o0', 'o1', 'o2'])
+  expect(await ids(_.or([{ kind: 'v', owner: 'r' }, { _id: 'o4' }]))).toEqual(['o3', 'o4'])
+  // An alternative no index answers: every document is a candidate, the answer the same.
+  expect(await ids(_.or([{ kind: 'x' }, { at: _.gte(4) }]))).toEqual(['o0', 'o4'])
 })
 
 test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {

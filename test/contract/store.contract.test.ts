@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { anyOf, change, DuplicateIdError, MAX_QUERY_LIMIT, where, type Store } from '../../server/store/port'
+import { anyOf, change, DuplicateIdError, MAX_QUERY_LIMIT, where, type BesideFind, type Store } from '../../server/store/port'
 import { CloudStore } from '../../server/store/cloud-store'
 import { databaseCloud, localDatabase, memoryStore, storeOver } from '../helpers/store'
 
@@ -94,6 +94,57 @@ describe('queries', () => {
 
   test('a query names at most 1000 records', async () => {
     await expect(store.find(C, {}, { limit: MAX_QUERY_LIMIT + 1 })).rejects.toThrow(/limit must be an integer from 1 to 1000/)
+  })
+})
+
+describe('getWith: a document and finds beside it, in one round trip', () => {
+  beforeEach(async () => {
+    for (let i = 0; i < 30; i++) await store.insert<Item>(C, { _id: `d${String(i).padStart(2, '0')}`, n: i, tag: i % 2 ? 'odd' : 'even' })
+    await store.insert('ledger', { _id: 'root', owner: 'me' })
+    await store.insert('ledger', { _id: 'ref3', label: 'three' })
+    await store.insert('ledger', { _id: 'ref4', label: 'four' })
+  })
+
+  test('each find answers exactly what find answers (filters, anyOf, order, skip, limit, the default limit)', async () => {
+    const finds: Record<'odd' | 'either' | 'all' | 'none', BesideFind> = {
+      odd: { collection: C, filter: { n: where.gte(10), tag: 'odd' }, options: { orderBy: { field: 'n', direction: 'desc' as const }, skip: 1, limit: 3 } },
+      either: { collection: C, filter: anyOf({ n: where.lt(3) }, { n: where.gte(27), tag: 'odd' }, { _id: 'd10' }), options: { orderBy: { field: 'n', direction: 'asc' as const }, limit: 100 } },
+      all: { collection: C, filter: {} },
+      none: { collection: C, filter: { tag: 'none' } },
+    }
+    const r = await store.getWith<{ _id: string; owner: string }, keyof typeof finds>('ledger', 'root', finds)
+    expect(r!.doc).toEqual({ _id: 'root', owner: 'me' })
+    for (const [name, f] of Object.entries(finds)) expect([name, r!.found[name as keyof typeof finds]]).toEqual([name, await store.find(f.collection, f.filter, f.options)])
+    expect(r!.found.odd.map((d) => (d as Item).n)).toEqual([27, 25, 23])
+    expect(r!.found.all).toHaveLength(30)
+  })
+
+  test('a join gives each found document the document its field names, or null', async () => {
+    await store.update(C, 'd03', { ref: 'ref3' })
+    await store.update(C, 'd04', { ref: 'ref4' })
+    await store.update(C, 'd05', { ref: 'gone' })
+    const r = await store.getWith('ledger', 'root', { refs: { collection: C, filter: { n: where.in([3, 4, 5]) }, join: { field: 'ref', collection: 'ledger', as: 'target' } } })
+    expect(r!.found.refs).toEqual([
+      { _id: 'd03', n: 3, tag: 'odd', ref: 'ref3', target: { _id: 'ref3', label: 'three' } },
+      { _id: 'd04', n: 4, tag: 'even', ref: 'ref4', target: { _id: 'ref4', label: 'four' } },
+      { _id: 'd05', n: 5, tag: 'odd', ref: 'gone', target: null },
+    ])
+  })
+
+  test('a missing document: null, and nothing else is answered', async () => {
+    expect(await store.getWith('ledger', 'nobody', { all: { collection: C, filter: {} } })).toBeNull()
+  })
+
+  test('one database call, and the limits and names of find hold', async () => {
+    const cloud = await databaseCloud(null, [C, 'ledger'])
+    const s = storeOver(cloud.db)
+    await s.insert('ledger', { _id: 'root' })
+    const calls = async () => ((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls
+    const before = await calls()
+    await s.getWith('ledger', 'root', { a: { collection: C, filter: {} }, b: { collection: 'ledger', filter: { _id: 'root' }, join: { field: '_id', collection: C, as: 'x' } } })
+    expect((await calls()) - before).toBe(1)
+    await expect(s.getWith('ledger', 'root', { a: { collection: C, filter: {}, options: { limit: MAX_QUERY_LIMIT + 1 } } })).rejects.toThrow(/limit must be an integer from 1 to 1000/)
+    await expect(s.getWith('ledger', 'root', { doc: { collection: C, filter: {} } })).rejects.toThrow(RangeError)
   })
 })
 

@@ -1,8 +1,10 @@
 // The database actions of the CloudBase API (`database.*`), with the service's semantics: Extended JSON
 // in and out, MongoDB query and update operators, `db.serverDate()`, at most 1000 records a query and
 // 100 when none is named, upsert/merge/multi, collections that must exist, the real error codes, and
-// transactions on single documents (doc() and add()) only.
+// transactions on single documents (doc() and add()) only. Aggregation (`database.aggregateDocuments`)
+// is in aggregation.ts.
 import { randomBytes } from 'node:crypto'
+import { aggregate, stagesOf, type AggregateSource } from './aggregation'
 import type { DocStore, Write } from './doc-store'
 import { parseEjson, resolveServerDates, toEjson, isPlainObject, type Doc } from './ejson'
 import { DbError, duplicateKey, notExist } from './errors'
@@ -64,7 +66,7 @@ function indexableEquality(criteria: Record<string, unknown>): { field: string; 
   return undefined
 }
 
-export class DatabaseService {
+export class DatabaseService implements AggregateSource {
   readonly tx: Transactions
 
   constructor(readonly store: DocStore) {
@@ -109,6 +111,7 @@ export class DatabaseService {
       case 'database.insertDocument': return this.insert(p)
       case 'database.getDocument': return this.get(p)
       case 'database.calculateDocument': return this.count(p)
+      case 'database.aggregateDocuments': return this.aggregate(p)
       case 'database.modifyDocument': return this.modify(p)
       case 'database.removeDocument': return this.remove(p)
       case 'database.startTransaction': return { transactionId: this.tx.start(ownerOf(p)).id }
@@ -167,25 +170,46 @@ export class DatabaseService {
 
   /** The documents a query names, in insertion order (a lookup when it names one _id). */
   private matching(coll: string, criteria: Record<string, unknown>): Doc[] {
+    return this.candidates(coll, criteria).filter(matcher(criteria))
+  }
+
+  /**
+   * The documents of `coll` that may match `criteria`, in insertion order, not yet tested against it:
+   * the one its _id names, those an equality index gives (for a top-level field, or for every
+   * alternative of a top-level `$or`, as MongoDB's planner unions index scans), or else all.
+   */
+  candidates(coll: string, criteria: Record<string, unknown> = {}): Doc[] {
     const id = idOf(criteria)
     if (id !== undefined) {
       const d = this.store.get(coll, id)
-      return d && matcher(criteria)(d) ? [d] : []
+      return d ? [d] : []
     }
-    const test = matcher(criteria)
-    const out: Doc[] = []
+    const ids = this.indexedIds(coll, criteria)
+    if (!ids) return [...this.store.docs(coll)]
+    const docs = [...ids].flatMap((i) => this.store.get(coll, i) ?? [])
+    if (docs.length < 2) return docs
+    // In insertion order, like a scan.
+    const order = new Map<string, number>()
+    let i = 0
+    for (const d of this.store.docs(coll)) if (ids.has(d._id)) order.set(d._id, i++)
+    return docs.sort((a, b) => order.get(a._id)! - order.get(b._id)!)
+  }
+
+  /** The ids an index gives for `criteria` (a superset of its matches), or undefined when none helps. */
+  private indexedIds(coll: string, criteria: Record<string, unknown>): Set<string> | undefined {
+    const id = idOf(criteria)
+    if (id !== undefined) return new Set(this.store.get(coll, id) ? [id] : [])
     const eq = indexableEquality(criteria)
-    if (eq) {
-      // Candidates from the field's index, in insertion order like a scan, then the full criteria.
-      const ids = this.store.lookup(coll, eq.field, eq.value)
-      const docs = [...ids].map((id) => this.store.get(coll, id)!).filter(test)
-      const order = new Map<Doc, number>()
-      let i = 0
-      if (docs.length > 1) for (const d of this.store.docs(coll)) if (ids.has(d._id)) order.set(d, i++)
-      return docs.sort((a, b) => order.get(a)! - order.get(b)!)
+    if (eq) return this.store.lookup(coll, eq.field, eq.value)
+    const alternatives = criteria.$or
+    if (!Array.isArray(alternatives) || alternatives.length === 0) return undefined
+    const union = new Set<string>()
+    for (const alt of alternatives) {
+      const ids = isPlainObject(alt) ? this.indexedIds(coll, alt) : undefined
+      if (!ids) return undefined
+      for (const x of ids) union.add(x)
     }
-    for (const d of this.store.docs(coll)) if (test(d)) out.push(d)
-    return out
+    return union
   }
 
   private get(p: Params): Data {
@@ -205,6 +229,15 @@ export class DatabaseService {
       docs = select(this.matching(coll, criteria), {}, { order, offset, limit, projection })
     }
     return { list: docs.map(toEjson), offset, limit }
+  }
+
+  /** `collection.aggregate()…end()` (aggregation.ts). */
+  private aggregate(p: Params): Data {
+    return { list: aggregate(this, this.coll(p), stagesOf(p.stages)) }
+  }
+
+  hasCollection(name: string): boolean {
+    return this.store.hasCollection(name)
   }
 
   private count(p: Params): Data {
