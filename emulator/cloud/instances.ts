@@ -124,10 +124,19 @@ export class InstancePool {
     return new Promise((resolve) => this.waiting.push(resolve))
   }
 
-  /** Starts one instance ahead of the first invocation (Cloud Development's provisioned concurrency). */
-  warm(): Promise<void> {
-    if (this.all.size > 0) return Promise.resolve()
-    return this.acquire().then((inst) => this.release(inst), () => undefined)
+  /**
+   * Starts instances ahead of invocations until `count` are up (Cloud Development's provisioned
+   * concurrency), at most the pool's limit; they wait idle for the first invocations.
+   */
+  async warm(count = 1): Promise<void> {
+    const want = Math.min(count, this.max) - this.all.size
+    if (want <= 0) return
+    const started = await Promise.all(Array.from({ length: want }, () => {
+      const inst = this.spawn((dead) => this.forget(dead))
+      this.all.add(inst)
+      return inst.ready.then(() => inst, () => undefined)
+    }))
+    for (const inst of started) if (inst) this.release(inst)
   }
 
   release(inst: FunctionInstance): void {

@@ -129,6 +129,11 @@ export class CloudRuntime {
     await Promise.all(this.functionNames().map((name) => this.poolOf(name).pool.warm()))
   }
 
+  /** Provisioned concurrency: `count` warm instances of the function (at most CLOUD_MAX_INSTANCES). */
+  async provision(name: string, count: number): Promise<void> {
+    await this.poolOf(name).pool.warm(count)
+  }
+
   /** Warm instances of a function right now. */
   instanceCount(name: string): number {
     return this.pools.get(name)?.pool.size ?? 0

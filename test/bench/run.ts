@@ -20,6 +20,9 @@ import { person, type Json } from '../helpers/stack'
 import { roundTripsPerSecond, storeTransactionsPerSecond } from './cloud-db'
 import { fmt, opsPerSecond, summary } from './stats'
 
+/** Instances a function may have in the bench (CLOUD_MAX_INSTANCES overrides): see bursts(). */
+const BENCH_INSTANCES = '32'
+
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
 
 async function tokenSingleFlight(stack: Stack) {
@@ -106,6 +109,17 @@ async function databaseFloors(stack: Stack): Promise<number> {
   return floor
 }
 
+/** The answers that were not successes, counted by errcode and message. */
+function refusals(results: Json[]): string {
+  const by = new Map<string, number>()
+  for (const r of results) {
+    if (r.errcode === 0) continue
+    const key = `errcode ${String(r.errcode)} ${String(r.errmsg ?? '').slice(0, 80)}`
+    by.set(key, (by.get(key) ?? 0) + 1)
+  }
+  return by.size ? ` (refused: ${[...by].map(([k, v]) => `${v}× ${k}`).join('; ')})` : ''
+}
+
 async function spending(stack: Stack, card100: string, floor: number) {
   console.log('\nSpends (card.spend over HTTP; each also brings WeChat up to date)')
   const alice = person(stack, 'alice')
@@ -125,7 +139,7 @@ async function spending(stack: Stack, card100: string, floor: number) {
   const wall = performance.now() - t0
   const okCount = results.filter((r) => r.errcode === 0).length
   let s = summary(lat)
-  line('1 card × 1000 concurrent: succeeded', `${okCount} / 1000`)
+  line('1 card × 1000 concurrent: succeeded', `${okCount} / 1000${refusals(results)}`)
   line('1 card × 1000 concurrent: timed out (-504003)', String(results.filter((r) => r.errcode === -504003).length))
   line('1 card × 1000 concurrent: commits attempted (committed + conflicts)', String(tx.committed + tx.conflicts - attempts0))
   line('1 card × 1000 concurrent: spends per second', fmt((okCount / wall) * 1000, 0))
@@ -162,7 +176,7 @@ async function spending(stack: Stack, card100: string, floor: number) {
   s = summary(lat2)
   const rate = (1000 / wall2) * 1000
   const allowed = floor / perSpend
-  line('1000 cards × 1 spend: succeeded', `${r2.filter((r) => r.errcode === 0).length} / 1000`)
+  line('1000 cards × 1 spend: succeeded', `${r2.filter((r) => r.errcode === 0).length} / 1000${refusals(r2)}`)
   line('1000 cards × 1 spend: spends per second', fmt(rate, 0))
   line('1000 cards × 1 spend: database round trips per spend', fmt(perSpend, 1))
   line('floor allows (round trips per second / round trips per spend)', `${fmt(allowed, 0)} spends/s`)
@@ -177,7 +191,7 @@ async function main() {
   const lat = { db: Number(process.env.CLOUD_DB_LATENCY_MS ?? 15), wx: Number(process.env.WXEMU_LATENCY_MS ?? 50) }
   const stack = await startStack({
     preview: false, timers: false, fresh: true,
-    env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', WXEMU_PUSH_RETRY_MS: '50', CLOUD_DB_LATENCY_MS: '0', WXEMU_LATENCY_MS: '0' },
+    env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', WXEMU_PUSH_RETRY_MS: '50', CLOUD_DB_LATENCY_MS: '0', WXEMU_LATENCY_MS: '0', CLOUD_MAX_INSTANCES: process.env.CLOUD_MAX_INSTANCES ?? BENCH_INSTANCES },
   })
   try {
     console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)

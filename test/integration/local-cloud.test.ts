@@ -109,6 +109,19 @@ describe('function instances', () => {
     expect((await Promise.all(calls)).map((r) => r.json.openid)).toEqual(['o1', 'o2', 'o3', 'o4', 'o5', 'o6'])
     expect(cloud.runtime.instanceCount('card')).toBeGreaterThanOrEqual(1)
   })
+
+  test('provisioned concurrency starts warm instances up to the limit, and they serve invocations', async () => {
+    await cloud.runtime.provision('gift', 3)
+    expect(cloud.runtime.instanceCount('gift')).toBe(3)
+    // Asking again for fewer, or as many, starts nothing more.
+    await cloud.runtime.provision('gift', 2)
+    expect(cloud.runtime.instanceCount('gift')).toBe(3)
+    await cloud.runtime.provision('gift', 1000)
+    expect(cloud.runtime.instanceCount('gift')).toBe(cloud.runtime.options.maxInstances)
+    const res = await callFn(cloud, 'gift', { action: 'listSent' }, 'oProvisioned')
+    expect(res.json.errcode).toBe(0)
+    expect(cloud.runtime.instanceCount('gift')).toBe(cloud.runtime.options.maxInstances)
+  })
 })
 
 describe('the HTTP server never falls over on a request', () => {
