@@ -4,6 +4,7 @@
 // the emulator and delivered here, signed and encrypted as WeChat does, whenever the test wants.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Stack } from '../../emulator/stack'
+import { dedupKey, parseEvent } from '../../server/wechat/events'
 import { PushCrypto } from '../../server/wechat/push-crypto'
 import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
@@ -128,6 +129,24 @@ test('stopped after the issue entry: the next push for the code finishes the fun
   expect((await deliver(xml)).status).toBe(200)
   await expectFundedOnce('alice', entId, code)
   expect((await p.fn('card', { action: 'listMine' })).cards.filter((c: Json) => c.code === code)).toEqual([expect.objectContaining({ balance: 10000 })])
+})
+
+test('stopped after the issue entry with its event stored: the cron finishes the funding once', async () => {
+  const { entId, xml, code } = await addHeld('carol')
+  const id = `${card100}:${code}`
+  const ent = (await db().get<Json & { _id: string }>('entitlements', entId))!
+  // As wxpush leaves it when its instance dies inside fundFresh: the event stored, not processed.
+  const event = parseEvent(xml)
+  await db().insert('events', { _id: dedupKey(event), event, receivedAt: Date.now(), processed: false, attempts: 0 })
+  expect(await db().updateIf('entitlements', entId, { status: 'READY' }, { status: 'ADDED', code, addedAt: Date.now() })).toBe(true)
+  await db().insert('ledger', { _id: `issue:${id}`, card: id, kind: 'issue', amount: ent.value, balanceAfter: ent.value, version: 1, orderId: ent.orderId, entitlementId: entId, description: 'card issued', createdAt: Date.now() })
+  const run = (await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
+  expect(run.tasks.events.ok).toBe(true)
+  await expectFundedOnce('carol', entId, code)
+  expect(await db().count('events', { processed: false })).toBe(0)
+  // WeChat's own delivery arriving late is a repeat of that event: nothing more.
+  expect((await deliver(xml)).status).toBe(200)
+  await expectFundedOnce('carol', entId, code)
 })
 
 test('a code another entitlement claimed first: this entitlement goes back to READY and funds nothing', async () => {
