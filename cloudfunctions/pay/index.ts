@@ -30,6 +30,7 @@ const actions = createHandler('pay', {
       quantity: optInt(input, 'quantity', { min: 1, max: MAX_QUANTITY }) ?? 1,
       backgroundPicUrl: optStr(input, 'backgroundPicUrl', { max: 512, pattern: /^https?:\/\// }),
       message: optStr(input, 'message', { max: 100 }),
+      unionid: ctx.caller.unionid,
     })
   },
   async startCheckout(input, ctx) {

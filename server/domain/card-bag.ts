@@ -11,7 +11,7 @@ import { buildCardExt } from '../wechat/card-ext'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { redeemEntitlement, sharedReads, type Holder } from './entitlements'
+import { codeClaimed, redeemEntitlement, sharedReads, type Holder } from './entitlements'
 import { learnIdentity, learnMpUnion } from './identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { LIST_LIMIT, listCardsOf, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
@@ -117,6 +117,8 @@ async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: A
       return toCardView(r.card)
     }
     if (r.outcome === 'code-funded') return toCardView(r.card)
+    // #17: another entitlement's funding of this code is under way (entitlements.ts): not an extra card.
+    if (r.outcome === 'code-claimed') throw codeClaimed(item.cardId)
     if (hint) {
       // The cardExt's entitlement is consumed by another code, or its order was refunded.
       await voidExtraCard(store, wx, item.cardId, code, holder)

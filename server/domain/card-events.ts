@@ -1,6 +1,7 @@
 // What WeChat's card events do to our records. Each handler is idempotent and order-independent:
 // - user_get_card: a card added for a Mini Program purchase carries its entitlement as OuterStr and is
-//   funded from it (entitlements.ts), exactly once, whether this push or recordAdded comes first; any
+//   funded from it (entitlements.ts), exactly once, whether this push or recordAdded comes first (the
+//   first push of a card nobody recorded yet by fundFresh's three claims, the rest transactionally); any
 //   other card is recorded with its holder and no value. From a friend (IsGiveByFriend=1) the balance
 //   moves from the old code to the friend's code — only once WeChat confirms the old code left its
 //   holder as a gift — and the old code becomes GIFTED.
@@ -13,14 +14,14 @@ import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import type { CardEvent, CardEventOf } from '../wechat/events'
-import { syncCard, type SyncOptions } from './balance-sync'
+import { SYNC_LEASE_MS, syncCard, syncUnderLease, type SyncOptions } from './balance-sync'
 import { voidExtraCard } from './card-bag'
-import { redeemEntitlement, type Holder } from './entitlements'
+import { fundableFresh, fundFresh, redeemEntitlement, type Holder } from './entitlements'
 import type { GiftCardDoc } from './gift-cards'
 import { learnIdentity, mpOpenidOf } from './identities'
 import { transfer } from './ledger'
 import { maskCode } from './mask'
-import { ENTITLEMENT_ID } from './orders'
+import { ENTITLEMENT_ID, type EntitlementDoc } from './orders'
 import { withConflictRetry } from './retry'
 import { memberCardDef } from './member-cards'
 import { onMemberCardUpdated, onMemberFormSubmitted, upsertMemberCard } from './members'
@@ -110,11 +111,34 @@ async function onGiftReceived(store: Store, wx: WechatClient, ev: CardEventOf<'u
   }
 }
 
+/**
+ * The first push of a card bought in the Mini Program (#17): funded by fundFresh's three claims, the
+ * entitlement the only read, and WeChat told under the sync lease the card was inserted with. False
+ * when that path does not apply or lost a claim; then the general path below decides (and finishes
+ * what fundFresh started, if anything).
+ */
+async function fundFirst(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<boolean> {
+  const cardId = ev.CardId ?? ''
+  const saOpenid = ev.FromUserName
+  const unionid = ev.UnionId || undefined
+  const ent = await store.get<EntitlementDoc>(Collections.entitlements, ev.OuterStr ?? '')
+  if (!fundableFresh(ent, cardId)) return false
+  // A push naming the buyer's unionid (from the cloud context of the purchase) is the buyer's: no
+  // identity lookup. Otherwise the holder is whoever an earlier join names, else the buyer.
+  const mpOpenid = unionid && ent.unionid === unionid ? ent.mpOpenid : ((await mpOpenidOf(store, saOpenid, unionid)) ?? ent.mpOpenid)
+  const leaseUntil = (sync.now ?? Date.now)() + SYNC_LEASE_MS
+  const card = await fundFresh(store, ent, ev.UserCardCode ?? '', { saOpenid, mpOpenid, ...(unionid ? { unionid } : {}) }, leaseUntil)
+  if (!card) return false
+  await syncUnderLease(store, wx, card, leaseUntil, sync)
+  return true
+}
+
 async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<void> {
   const cardId = ev.CardId ?? ''
   const code = ev.UserCardCode ?? ''
   const saOpenid = ev.FromUserName
   const unionid = ev.UnionId || undefined
+  if (ev.IsGiveByFriend !== 1 && ENTITLEMENT_ID.test(ev.OuterStr ?? '') && (await fundFirst(store, wx, ev, sync))) return
   const mpOpenid = await mpOpenidOf(store, saOpenid, unionid)
   const holder = { saOpenid, ...(unionid ? { unionid } : {}), ...(mpOpenid ? { mpOpenid } : {}) }
   if (await memberCardDef(store, cardId)) {

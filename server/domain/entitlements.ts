@@ -1,16 +1,31 @@
 // Turning a paid entitlement into a funded card, exactly once. Whichever proves first that a card was
 // added for the entitlement — the Mini Program's recordAdded (the code wx.addCard returned) or WeChat's
-// user_get_card push (its OuterStr is the entitlement id we signed into the cardExt) — consumes it:
-// in ONE transaction the entitlement goes READY → ADDED with the code, the card record gets its
-// balance, and the issue entry is written. Without a READY entitlement nothing is funded, so a
-// second card added with a copy of the cardExt, a replayed push or a forged one carries no value.
+// user_get_card push (its OuterStr is the entitlement id we signed into the cardExt) — consumes it.
+// Two ways, each exclusive at every step, so they may race in any order:
+//
+// - redeemEntitlement: in ONE transaction the entitlement goes READY → ADDED with the code, the card
+//   record gets its balance, and the issue entry is written.
+// - fundFresh (#17, the first push of a card whose entitlement carries what the card is issued with):
+//   three single-document writes, no transaction, each one a claim nobody else can make twice:
+//     1. the entitlement READY → ADDED with the code (a compare-and-set: claims the entitlement),
+//     2. the issue entry `issue:<card>` inserted, naming the entitlement (claims the code),
+//     3. the card inserted funded, with its balance-sync lease already taken (the card appears last,
+//        fully backed, so nothing can spend it before its entry exists).
+//   A crash or a lost race between steps leaves the entitlement ADDED with this code and the card not
+//   funded from it. Whoever comes next for this code — the push's stored event run again by the cron,
+//   or recordAdded — finds that in redeemEntitlement's transaction and finishes the funding there; if
+//   the code turned out to be another entitlement's, it puts this entitlement back to READY instead.
+//
+// Without a READY entitlement nothing is funded, so a second card added with a copy of the cardExt, a
+// replayed push or a forged one carries no value.
+import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
-import type { Store } from '../store/port'
+import { DuplicateIdError, change, type Store } from '../store/port'
 import { withConflictRetry } from './retry'
 import { giftCardDef, type GiftCardDoc } from './gift-cards'
 import type { LedgerEntryDoc } from './ledger'
 import type { GiftDoc } from './gifts'
-import type { EntitlementDoc, OrderDoc } from './order-types'
+import type { CardIssue, EntitlementDoc, OrderDoc } from './order-types'
 import { newUserCard, userCardId, type UserCardDoc } from './user-cards'
 
 export interface Holder {
@@ -30,6 +45,66 @@ export type Redeemed =
   | { outcome: 'code-funded'; card: UserCardDoc }
   /** (onlyHolders) the entitlement is another person's */
   | { outcome: 'not-yours' }
+  /** another entitlement's funding of this code is under way (fundFresh); this one stays READY */
+  | { outcome: 'code-claimed' }
+
+const issueEntryId = (cardDocId: string) => `issue:${cardDocId}`
+
+/** Test seam: a fault injected between two steps of fundFresh (null in production). */
+export type FreshStep = 'claimed' | 'entered'
+export const freshFaults: { at: ((step: FreshStep) => void) | null } = { at: null }
+
+/** fundFresh applies to an entitlement that is READY, not given, and carries the card as sold. */
+export function fundableFresh(ent: EntitlementDoc | null, cardId: string): ent is EntitlementDoc & { issue: CardIssue } {
+  return !!ent && ent.cardId === cardId && ent.status === 'READY' && !ent.giftId && !!ent.issue
+}
+
+/**
+ * The first push's funding of a card not recorded yet, in three claims (see the top of this file).
+ * `holder.mpOpenid` is the Mini Program openid the card is for. Returns the funded card, which holds
+ * its sync lease until `leaseUntil`, or undefined when any claim was lost: then redeemEntitlement
+ * decides, and finishes what this started if it is the entitlement's code.
+ */
+export async function fundFresh(
+  store: Store, ent: EntitlementDoc & { issue: CardIssue }, code: string,
+  holder: Holder & { mpOpenid: string }, leaseUntil: number,
+): Promise<UserCardDoc | undefined> {
+  const id = userCardId(ent.cardId, code)
+  const now = Date.now()
+  const claimed = await store.updateIf(Collections.entitlements, ent._id,
+    // Still READY, not given meanwhile, still the same person's (a gift's claim changes both).
+    { status: 'READY', cardId: ent.cardId, giftId: '', mpOpenid: ent.mpOpenid },
+    { status: 'ADDED', code, addedAt: now })
+  if (!claimed) return undefined
+  freshFaults.at?.('claimed')
+  try {
+    await store.insert<LedgerEntryDoc>(Collections.ledger, {
+      _id: issueEntryId(id), card: id, kind: 'issue', amount: ent.value, balanceAfter: ent.value, version: 1,
+      orderId: ent.orderId, entitlementId: ent._id, description: 'card issued', createdAt: now,
+    })
+    freshFaults.at?.('entered')
+    const card = newUserCard(ent.cardId, code, {
+      ...issuedFields(ent.issue),
+      mpOpenid: holder.mpOpenid, ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}), ...(holder.unionid ? { unionid: holder.unionid } : {}),
+      orderId: ent.orderId, entitlementId: ent._id, balance: ent.value, version: 1, funded: true, dirty: true,
+      checkedAt: now, updatedAt: now, lastEntry: { kind: 'issue', amount: ent.value }, syncLeaseUntil: leaseUntil,
+    })
+    await store.insert<UserCardDoc>(Collections.userCards, card)
+    return card
+  } catch (err) {
+    // The code is claimed already (another entitlement's entry, or a card recorded meanwhile).
+    if (err instanceof DuplicateIdError) return undefined
+    throw err
+  }
+}
+
+function issuedFields(issue: CardIssue): Partial<UserCardDoc> {
+  return {
+    title: issue.title, beginTime: issue.beginTime, endTime: issue.endTime,
+    ...(issue.backgroundPicUrl ? { backgroundPicUrl: issue.backgroundPicUrl } : {}),
+    ...(issue.message ? { message: issue.message } : {}),
+  }
+}
 
 /** Reads several redemptions of one request share (the definition, the order), each made once. */
 export function sharedReads(store: Store) {
@@ -52,21 +127,36 @@ export async function redeemEntitlement(
 ): Promise<Redeemed> {
   const id = userCardId(cardId, code)
   // Read once outside the transaction: the definition and the order do not change what a card is worth
-  // (one read each for all the cards of one request, through `shared`).
-  const [first, def] = await Promise.all([store.get<EntitlementDoc>(Collections.entitlements, entId), shared.def(cardId)])
+  // (one read each for all the cards of one request, through `shared`). An entitlement carrying the
+  // card as sold (`issue`) needs neither.
+  const first = await store.get<EntitlementDoc>(Collections.entitlements, entId)
   if (!first || first.cardId !== cardId) return { outcome: 'void' }
   if (holder.mpOpenid && opts.onlyHolders && first.mpOpenid !== holder.mpOpenid) return { outcome: 'not-yours' }
-  const order = await shared.order(first.orderId)
-  // A given card shows the face and blessing the giver chose for the gift, and who sent it.
-  const gift = first.giftId ? await store.get<GiftDoc>(Collections.gifts, first.giftId) : null
-  const face = gift?.face ?? order?.backgroundPicUrl ?? def.backgroundPicUrl
-  const message = gift ? gift.message : order?.message
-  return withConflictRetry(() =>
-    store.transaction(async (tx): Promise<Redeemed> => {
+  const [def, order, gift] = await Promise.all([
+    first.issue ? null : shared.def(cardId),
+    first.issue ? null : shared.order(first.orderId),
+    // A given card shows the face and blessing the giver chose for the gift, and who sent it.
+    first.giftId ? store.get<GiftDoc>(Collections.gifts, first.giftId) : null,
+  ])
+  const sold: CardIssue = first.issue ?? { title: def!.title, beginTime: def!.beginTime, endTime: def!.endTime, backgroundPicUrl: order?.backgroundPicUrl ?? def!.backgroundPicUrl, message: order?.message }
+  const face = gift?.face ?? sold.backgroundPicUrl
+  const message = gift ? gift.message : sold.message
+  const attempt = () => store.transaction(async (tx): Promise<Redeemed> => {
       const [ent, cur] = await Promise.all([tx.get<EntitlementDoc>(Collections.entitlements, entId), tx.get<UserCardDoc>(Collections.userCards, id)])
       if (!ent) return { outcome: 'void' }
-      if (ent.status === 'ADDED') return ent.code === code && cur ? { outcome: 'funded', card: cur, fresh: false } : { outcome: 'spent' }
-      if (ent.status !== 'READY') return { outcome: 'void' }
+      let entry: LedgerEntryDoc | null = null
+      if (ent.status === 'ADDED') {
+        if (ent.code !== code) return { outcome: 'spent' }
+        if (cur?.funded && (cur.entitlementId ?? ent._id) === ent._id) return { outcome: 'funded', card: cur, fresh: false }
+        // Claimed for this code by fundFresh, which has not finished (or stopped): finish it here,
+        // unless the code is another entitlement's after all — then this one goes back to READY.
+        entry = await tx.get<LedgerEntryDoc>(Collections.ledger, issueEntryId(id))
+        if (cur?.funded || (entry && entry.entitlementId !== ent._id)) {
+          await tx.update(Collections.entitlements, ent._id, { status: 'READY', code: change.unset(), addedAt: change.unset() })
+          if (entry?.entitlementId === ent._id) await tx.remove(Collections.ledger, entry._id)
+          return cur?.funded ? { outcome: 'code-funded', card: cur } : { outcome: 'code-claimed' }
+        }
+      } else if (ent.status !== 'READY') return { outcome: 'void' }
       if (ent.giftId) {
         // Given to a friend: nobody may add it while the gift waits, and once claimed only the claimer
         // (a cardExt the giver signed before giving it carries no value).
@@ -77,7 +167,7 @@ export async function redeemEntitlement(
       if (cur?.funded) return { outcome: 'code-funded', card: cur }
       const now = Date.now()
       const base = cur ?? newUserCard(cardId, code, {
-        title: def.title, beginTime: def.beginTime, endTime: def.endTime,
+        title: sold.title, beginTime: sold.beginTime, endTime: sold.endTime,
         ...(face ? { backgroundPicUrl: face } : {}),
         ...(message ? { message } : {}),
         ...(gift ? { giftFrom: gift.from, giftId: gift._id } : {}),
@@ -95,9 +185,27 @@ export async function redeemEntitlement(
       const { _id, ...patch } = card
       if (cur) await tx.update(Collections.userCards, _id, patch)
       else await tx.insert(Collections.userCards, card)
-      await tx.insert<LedgerEntryDoc>(Collections.ledger, { _id: `issue:${id}`, card: id, kind: 'issue', amount: ent.value, balanceAfter: card.balance, version, orderId: ent.orderId, description: 'card issued', createdAt: now })
-      await tx.update(Collections.entitlements, ent._id, { status: 'ADDED', code, addedAt: now })
+      const issued: LedgerEntryDoc = { _id: issueEntryId(id), card: id, kind: 'issue', amount: ent.value, balanceAfter: card.balance, version, orderId: ent.orderId, entitlementId: ent._id, description: 'card issued', createdAt: entry?.createdAt ?? now }
+      if (ent.status === 'READY') {
+        await tx.insert<LedgerEntryDoc>(Collections.ledger, issued)
+        await tx.update(Collections.entitlements, ent._id, { status: 'ADDED', code, addedAt: now })
+      } else {
+        // Finishing fundFresh: its entry (if it got that far) said version 1 of a card it expected to be new.
+        await tx.set<LedgerEntryDoc>(Collections.ledger, issued)
+      }
       return { outcome: 'funded', card, fresh: true }
-    }),
-  )
+    })
+  try {
+    return await withConflictRetry(attempt)
+  } catch (err) {
+    // The issue entry of this code exists with no funded card: another entitlement's fundFresh holds the
+    // code. Nothing was written (the transaction failed as a whole); this entitlement stays READY.
+    if (err instanceof DuplicateIdError && err.collection === Collections.ledger) return { outcome: 'code-claimed' }
+    throw err
+  }
+}
+
+/** What a caller tells the person when another entitlement's funding holds the code. */
+export function codeClaimed(cardId: string): AppError {
+  return new AppError(ErrCode.BUSY, `card ${cardId} with that code is being issued; try again`)
 }

@@ -20,6 +20,8 @@ export interface LedgerEntryDoc extends StoredDoc {
   /** the card's version after this entry */
   version: number
   orderId?: string
+  /** an issue entry: the entitlement that funded the card (the code's claim, see entitlements.ts) */
+  entitlementId?: string
   description?: string
   createdAt: number
   /**

@@ -38,6 +38,23 @@ export interface OrderDoc extends StoredDoc {
   total?: number
   /** checkout: unpaid after this (ms), the cron cancels it and credits the gift-card leg back */
   expiresAt?: number
+  /** mp (#17): what each card is issued with, as sold; copied onto the entitlements when paid */
+  issue?: CardIssue
+  /** mp (#17): the buyer's unionid from the cloud context of createOrder, when WeChat gave one */
+  unionid?: string
+}
+
+/**
+ * What a card bought in the Mini Program is issued with (#17): the definition's title and dates and
+ * the face and blessing the buyer chose, as they stood when it was sold. An entitlement carries it so
+ * that a user_get_card push funds the card without reading the order and the definition.
+ */
+export interface CardIssue {
+  title: string
+  beginTime: number
+  endTime: number
+  backgroundPicUrl?: string
+  message?: string
 }
 
 /**
@@ -54,6 +71,10 @@ export interface EntitlementDoc extends StoredDoc {
   code?: string
   /** the gift holding this entitlement (gifts.ts); '' or absent when it is not given */
   giftId?: string
+  /** #17: the card as sold (from the order); absent on entitlements issued before, funded from reads */
+  issue?: CardIssue
+  /** #17: the buyer's unionid (from the order), when known: a push naming it is the buyer's */
+  unionid?: string
   createdAt?: number
   addedAt?: number
   refundedAt?: number

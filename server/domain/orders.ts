@@ -51,6 +51,8 @@ export interface CreateOrderInput {
   quantity: number
   backgroundPicUrl?: string
   message?: string
+  /** the buyer's unionid, from the cloud context (never from the client) */
+  unionid?: string
 }
 
 export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: string, input: CreateOrderInput, nowMs = Date.now()) {
@@ -66,6 +68,12 @@ export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: s
       _id: orderId, kind: 'mp', mpOpenid, requestId: input.requestId, cardId: def.cardId, title: def.title, unitPrice: def.price, unitValue: def.initBalance, quantity: input.quantity,
       totalFee: def.price * input.quantity, status: 'CREATED', createdAt: nowMs,
       ...(input.backgroundPicUrl ? { backgroundPicUrl: input.backgroundPicUrl } : {}), ...(input.message ? { message: input.message } : {}),
+      issue: {
+        title: def.title, beginTime: def.beginTime, endTime: def.endTime,
+        ...((input.backgroundPicUrl ?? def.backgroundPicUrl) ? { backgroundPicUrl: input.backgroundPicUrl ?? def.backgroundPicUrl } : {}),
+        ...(input.message ? { message: input.message } : {}),
+      },
+      ...(input.unionid ? { unionid: input.unionid } : {}),
     }
     try {
       await store.insert(Collections.orders, fresh)
@@ -147,6 +155,8 @@ async function issueEntitlements(store: Store, order: OrderDoc): Promise<void> {
       try {
         await store.insert<EntitlementDoc>(Collections.entitlements, {
           _id: entitlementId(order._id, i), orderId: order._id, mpOpenid: order.mpOpenid, cardId: order.cardId, status: 'READY', value: order.unitValue ?? order.totalFee / order.quantity, createdAt: Date.now(),
+          // What funding needs, so that the user_get_card push reads nothing else (entitlements.ts).
+          giftId: '', ...(order.issue ? { issue: order.issue } : {}), ...(order.unionid ? { unionid: order.unionid } : {}),
         })
       } catch (err) {
         if (!(err instanceof DuplicateIdError)) throw err

@@ -2,7 +2,8 @@
 // stack — buy (with double taps), pay, add (push first or call first, or never), lose pushes (WeChat
 // retries them: duplicates), gift through the card bag, give a paid card through a chat (gift.send),
 // claim it (sometimes two people at once, sometimes the giver), let it return (GIFT_EXPIRY_S), spend,
-// checkout and cancel, spends that crash mid-way (issue 17), refund, cron, and a restart of the stack over its data on disk — some of them
+// checkout and cancel, spends that crash mid-way (issue 17), refund, cron, a restart of the stack over its data on disk,
+// user_get_card pushes delivered again, twice at once, as repeats or as new events (issue 17) — some of them
 // racing in pairs — then, once everything has settled, money adds up:
 //   money paid − money refunded = value issued + value refunded from cards + value of paid cards not yet added
 //   every card: balance = the sum of its ledger ≥ 0, and WeChat shows the same balance
@@ -19,6 +20,7 @@
 //   money paid for recharges = the stored value credited (one recharge entry per paid order, none unpaid)
 //   every member card: points = the sum of its points ledger ≥ 0, and WeChat shows the same points.
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +31,7 @@ import { readFileSync } from 'node:fs'
 import { ROOT } from '../helpers/cloud'
 import { nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
+import { PushCrypto } from '../../server/wechat/push-crypto'
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 12
 const MAX_ACTIONS = Number(process.env.PROPERTY_ACTIONS) || 18
@@ -57,6 +60,9 @@ type Action =
   | { t: 'rechargePay'; n: number }
   | { t: 'memberAdjust'; who: number; bonus: number; balance: number; key: number }
   | { t: 'memberUse'; who: number; amount: number; taps: 1 | 2; counter: boolean }
+  // #17: a user_get_card push delivered again — as it was (a repeat), or as another event (CreateTime
+  // moved on), which is processed again — twice at once, beside whatever else is running.
+  | { t: 'redeliver'; push: number; shifted: boolean }
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('buy' as const), who: fc.nat(1), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
@@ -81,6 +87,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rechargePay' as const), n: fc.nat(20) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('memberUse' as const), who: fc.nat(1), amount: fc.integer({ min: 1, max: 12000 }), taps: fc.constantFrom(1 as const, 2 as const), counter: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('memberAdjust' as const), who: fc.nat(1), bonus: fc.integer({ min: -300, max: 300 }), balance: fc.integer({ min: -3000, max: 3000 }), key: fc.nat(3) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('redeliver' as const), push: fc.nat(20), shifted: fc.boolean() }) },
 )
 
 interface World {
@@ -168,6 +175,14 @@ async function run(w: World, a: Action): Promise<void> {
     case 'losePushes':
       await emu(s, '/__emu/faults', { path: `push:${a.event}`, times: a.times })
       return
+    case 'redeliver': {
+      const pushes = ((await emu(s, '/__emu/pushes')).pushes as Json[]).filter((x) => x.event === 'user_get_card')
+      const xml = pick(pushes, a.push)?.xml as string | undefined
+      if (!xml) return
+      const body = a.shifted ? xml.replace(/<CreateTime>(\d+)<\/CreateTime>/, (_, t: string) => `<CreateTime>${Number(t) + 1}</CreateTime>`) : xml
+      await Promise.all([deliverPush(s, body), deliverPush(s, body)])
+      return
+    }
     case 'gift': {
       // Member cards cannot be given (can_give_friend false).
       const c = pick((await liveCards(s)).filter((x) => !x.member), a.card)
@@ -371,6 +386,17 @@ async function run(w: World, a: Action): Promise<void> {
       return
     }
   }
+}
+
+/** Delivers an event's XML to wxpush as WeChat does in safe mode (fresh timestamp and nonce, encrypted). */
+async function deliverPush(s: Stack, xml: string): Promise<void> {
+  const token = s.env.WX_PUSH_TOKEN!
+  const enc = new PushCrypto({ token, encodingAesKey: s.env.WX_PUSH_AES_KEY!, appid: s.env.WX_SA_APPID! }).encrypt(xml)
+  const ts = String(Math.floor(Date.now() / 1000))
+  const nonce = String(randomBytes(4).readUInt32BE(0))
+  const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
+  const q = new URLSearchParams({ signature: sha1([token, ts, nonce]), timestamp: ts, nonce, encrypt_type: 'aes', msg_signature: sha1([token, ts, nonce, enc]) })
+  await fetch(`${s.cloud.url}/wxpush?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` })
 }
 
 /** Waits until no push is pending, every stored event is processed and no balance sync holds a card (≤ 20 s). */
