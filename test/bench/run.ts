@@ -20,8 +20,13 @@ import { person, type Json } from '../helpers/stack'
 import { roundTripsPerSecond, storeTransactionsPerSecond } from './cloud-db'
 import { fmt, opsPerSecond, summary } from './stats'
 
-/** Instances a function may have in the bench (CLOUD_MAX_INSTANCES overrides): see bursts(). */
-const BENCH_INSTANCES = '32'
+/**
+ * Instances a function may have in the bench (CLOUD_MAX_INSTANCES overrides; see bursts()). On this
+ * 2-core machine 16 gave the most spends a second (100 on one card, four bursts in a row: 8 → 48–57/s,
+ * 16 → 51–68/s, 32 → 42–60/s): every instance is a thread with its own copy of the SDK to compile and
+ * collect, which production spreads over machines and this machine cannot.
+ */
+const BENCH_INSTANCES = '16'
 
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
 

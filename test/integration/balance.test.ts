@@ -1,8 +1,10 @@
 // Gift-card money on the local stack: never overspent, idempotent, the ledger always equal to the
 // balance, and WeChat's card bag brought into agreement whatever happens to updateuser.
 import type { Stack } from '../../emulator/stack'
+import { syncUnderLease, takeSyncLease } from '../../server/domain/balance-sync'
 import { ledgerSum, post } from '../../server/domain/ledger'
 import { userCardId, type UserCardDoc } from '../../server/domain/user-cards'
+import { createWechatClient } from '../../server/wechat/client'
 import { until } from '../helpers/emulator'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
@@ -43,6 +45,41 @@ test('200 concurrent 1-yuan spends on one 100-yuan card: exactly 100 succeed, ba
   await cron()
   await settle(stack)
   expect(await bagBalance('alice', card.code)).toBe(0)
+})
+
+test('a sync keeps sending while the balance keeps changing under it, and ends with WeChat in step', async () => {
+  // The spends that find the sync lease taken leave their change to its holder, so the holder must not
+  // stop while changes keep coming (it once stopped after 10 rounds, ~1 s under production latency, and
+  // the card bag showed an old balance until the cron's next run).
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  await settle(stack)
+  const id = userCardId(card.cardId, card.code)
+  const wx = createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+  stack.wechat.platform.o.latencyMs = 50
+  try {
+    // 1-fen spends posted for 2 s, while one sync holds the lease from the first.
+    await post(store(), { card: id, kind: 'spend', amount: -1, entryId: 'spend:SYNC-first' })
+    const changes = (async () => {
+      const end = Date.now() + 2000
+      for (let i = 0; Date.now() < end; i++) {
+        await post(store(), { card: id, kind: 'spend', amount: -1, entryId: `spend:SYNC-${i}` })
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    })()
+    const leaseUntil = (await takeSyncLease(store(), id, Date.now))!
+    expect(leaseUntil).toBeGreaterThan(Date.now())
+    const outcome = await syncUnderLease(store(), wx, (await store().get<UserCardDoc>('user_cards', id))!, leaseUntil)
+    await changes
+    expect(outcome).toBe('synced')
+  } finally {
+    stack.wechat.platform.o.latencyMs = 0
+  }
+  const doc = (await store().get<UserCardDoc>('user_cards', id))!
+  expect(doc.balance).toBeLessThan(10000 - 20)
+  expect(doc.syncedVersion).toBe(doc.version)
+  expect(doc.dirty).toBe(false)
+  expect(await bagBalance('alice', card.code)).toBe(doc.balance)
 })
 
 test('the same orderId retried 50 times concurrently debits once', async () => {
