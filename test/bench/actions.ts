@@ -95,11 +95,6 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
   const cards: Json[] = []
   for (let i = 0; i < 3; i++) cards.push((await alice.buyAndAdd(card100)).card)
   await stack.wechat.platform.settle()
-  // Cloud Development scales a function out to 1000 concurrent instances; the local cloud to
-  // CLOUD_MAX_INSTANCES. They are started before the clock runs (provisioned concurrency), so the burst
-  // measures spends, not thread start-up.
-  await stack.cloud.runtime.provision('card', stack.cloud.runtime.options.maxInstances)
-  line('card instances, warm before the bursts (provisioned)', String(stack.cloud.runtime.instanceCount('card')))
   const b = await bare(stack)
   setLatency(stack, lat.db, lat.wx)
 
