@@ -4,6 +4,7 @@
 // - recordAdded decrypts the codes wx.addCard returned and redeems the entitlement each was signed for
 //   (entitlements.ts); the user_get_card push does the same from its OuterStr, whichever comes first.
 //   Together they join the two openids: (mpOpenid, card_id, code) and (saOpenid, card_id, code).
+import type { PendingOrder } from '../../contract/pending-order'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import { DuplicateIdError, anyOf, type Store, type StoredDoc } from '../store/port'
@@ -148,15 +149,6 @@ export function readyEntitlementsOf(store: Store, mpOpenid: string): Promise<Ent
   return store.find<EntitlementDoc>(Collections.entitlements, readyFilter(mpOpenid), { limit: READY_LIMIT })
 }
 
-/** One line of card.listMine's `pending`: the cards of one paid order not in the card bag yet. */
-export interface PendingOrder {
-  orderId: string
-  cardId: string
-  title: string
-  price: number
-  count: number
-  backgroundPicUrl?: string
-}
 
 /** The pending list from the caller's READY entitlements and their orders (`orders` by _id; null: gone). */
 function pendingFrom(mpOpenid: string, readyAll: EntitlementDoc[], orders: Map<string, OrderDoc | null>): PendingOrder[] {

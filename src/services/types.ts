@@ -10,17 +10,7 @@ export type UserCardStatus =
   | 'UNAVAILABLE'
   | 'GIFTED'
 
-/** A paid order whose cards are not in the card bag yet (card.listMine's `pending`). */
-export interface PendingOrder {
-  orderId: string
-  cardId: string
-  title: string
-  /** fen, one card */
-  price: number
-  /** cards of the order still to add */
-  count: number
-  backgroundPicUrl?: string
-}
+export type { PendingOrder } from '../../contract/pending-order'
 
 export type { CouponTerms } from '../../contract/card-rules'
 
