@@ -3,6 +3,7 @@
 // activation, the activation form's values). Join → wx.addCard → recordAdded (or the user_get_card push,
 // whichever comes first) → activate in our page → points and stored value.
 import { createHash } from 'node:crypto'
+import type { MemberCardView } from '../../contract/member'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
@@ -36,24 +37,8 @@ export interface MemberDoc extends StoredDoc {
   updatedAt: number
 }
 
-export interface MemberView {
-  cardId: string
-  code: string
-  title: string
-  membershipNumber: string
-  activated: boolean
-  /** points */
-  bonus: number
-  /** stored value, fen */
-  balance: number
-  level: string
-  status: UserCardDoc['status']
-  prerogative: string
-  supplyBonus: boolean
-  supplyBalance: boolean
-  activationFields: MemberCardDoc['activationFields']
-  backgroundPicUrl?: string
-}
+/** member.mine's card (contract/member.ts), its status as our records know it. */
+export type MemberView = MemberCardView & { status: UserCardDoc['status'] }
 
 /** A membership number for (card, code): deterministic, so a retried activation sends the same one (≤ 20 characters). */
 export function membershipNumberFor(cardId: string, code: string): string {

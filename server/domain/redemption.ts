@@ -17,31 +17,13 @@ import { couponDefOf } from './coupons'
 import { post } from './ledger'
 import { userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 import type { GiftCardDoc } from './gift-cards'
-import type { CouponTerms } from '../../contract/card-rules'
+import type { RedeemCheck } from '../../contract/card-view'
+export type { RedeemCheck }
 import { memberCardDef } from './member-cards'
 import { earnForSpend, type MemberDoc } from './members'
 
 const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
 
-export interface RedeemCheck {
-  cardId: string
-  code: string
-  /** GIFT_CARD, MEMBER_CARD, or the coupon's type */
-  type: string
-  title: string
-  terms: CouponTerms
-  status: UserCardStatus
-  /** it can be redeemed now */
-  usable: boolean
-  /** why not, when it cannot */
-  reason?: string
-  /** gift and member cards: the balance (stored value), fen */
-  balance?: number
-  /** member cards: the points held now */
-  bonus?: number
-  beginTime: number
-  endTime: number
-}
 
 async function codeStatus(wx: WechatClient, code: string, cardId?: string): Promise<CodeGetReply & { status: UserCardStatus }> {
   try {

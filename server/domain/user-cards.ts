@@ -3,15 +3,12 @@
 // (saOpenid); the other completes it. The balance lives here with a version: every change bumps
 // `version`, and WeChat has been told up to `syncedVersion`.
 import type { CouponTerms } from '../../contract/card-rules'
+import type { CardType, UserCardStatus } from '../../contract/card-view'
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
 
-/**
- * WeChat's user_card_status values, plus GIFTED: the code was given to a friend and received (WeChat
- * then answers card/code/get with 40056 "invalid serial code"); its value moves to the friend's code.
- */
-export type UserCardStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE' | 'GIFTED'
+export type { UserCardStatus }
 
 export interface UserCardDoc extends StoredDoc {
   cardId: string
@@ -69,7 +66,7 @@ export interface UserCardDoc extends StoredDoc {
 }
 
 /** The types card.listMine shows (docs/functions-api.md). */
-export type CardViewType = 'GIFT_CARD' | 'MEMBER_CARD' | 'CASH' | 'DISCOUNT' | 'GIFT' | 'GROUPON' | 'GENERAL_COUPON'
+export type CardViewType = CardType
 
 export interface CardView {
   cardId: string

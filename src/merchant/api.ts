@@ -4,6 +4,9 @@ import { callFunction } from '../services/cloud'
 export type Role = 'admin' | 'staff' | null
 import type { Channel, OrderRow } from '../../contract/merchant-orders'
 export type { Channel, OrderRow }
+// A ledger line as card.history shows it to the consumer: the console shows the same lines.
+import type { Entry } from '../services/types'
+export type { Entry }
 
 export interface Dashboard {
   days: number
@@ -34,15 +37,6 @@ export interface ShelfRow {
   maintain: boolean
 }
 
-export interface Entry {
-  entryId: string
-  kind: string
-  amount: number
-  balanceAfter: number
-  orderId?: string
-  description?: string
-  createdAt: number
-}
 
 export interface OrderDetail {
   order: OrderRow & { refundReason?: string }

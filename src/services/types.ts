@@ -1,22 +1,14 @@
 // Shapes of the cloud functions' answers, as ../shared/functions-api.md fixes them. Money is integer fen.
 
-export type UserCardStatus =
-  | 'NORMAL'
-  | 'CONSUMED'
-  | 'EXPIRE'
-  | 'GIFTING'
-  | 'GIFT_TIMEOUT'
-  | 'DELETE'
-  | 'UNAVAILABLE'
-  | 'GIFTED'
+import type { CardType, UserCardStatus } from '../../contract/card-view'
+
+export type { CardType, RedeemCheck, UserCardStatus } from '../../contract/card-view'
 
 export type { PendingOrder } from '../../contract/pending-order'
 
 export type { CouponTerms } from '../../contract/card-rules'
 
 /** What kind of card (card.listMine `type`). */
-export type CardType = 'GIFT_CARD' | 'MEMBER_CARD' | 'CASH' | 'DISCOUNT' | 'GIFT' | 'GROUPON' | 'GENERAL_COUPON'
-
 export interface Card {
   cardId: string
   code: string
@@ -86,22 +78,6 @@ export interface Claimable {
   fixedTerm?: number
 }
 
-/** merchant.redeemCheck's answer. */
-export interface RedeemCheck {
-  cardId: string
-  code: string
-  type: CardType
-  title: string
-  terms: import('../../contract/card-rules').CouponTerms
-  status: UserCardStatus
-  usable: boolean
-  reason?: string
-  balance?: number
-  /** member cards (#13): points held */
-  bonus?: number
-  beginTime: number
-  endTime: number
-}
 
 export interface ShopItem {
   cardId: string
