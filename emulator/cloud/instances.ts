@@ -116,8 +116,7 @@ export class InstancePool {
       if (!warm) break
     }
     if (this.all.size < this.max) {
-      const inst = this.spawn((dead) => this.forget(dead))
-      this.all.add(inst)
+      const inst = this.start()
       await inst.ready
       return inst
     }
@@ -132,11 +131,17 @@ export class InstancePool {
     const want = Math.min(count, this.max) - this.all.size
     if (want <= 0) return
     const started = await Promise.all(Array.from({ length: want }, () => {
-      const inst = this.spawn((dead) => this.forget(dead))
-      this.all.add(inst)
+      const inst = this.start()
       return inst.ready.then(() => inst, () => undefined)
     }))
     for (const inst of started) if (inst) this.release(inst)
+  }
+
+  /** A new instance of the pool; its exit takes it out again. */
+  private start(): FunctionInstance {
+    const inst = this.spawn((dead) => this.forget(dead))
+    this.all.add(inst)
+    return inst
   }
 
   release(inst: FunctionInstance): void {
