@@ -10,7 +10,7 @@ import { CodeApi } from '../../server/wechat/code'
 import { WxTransport } from '../../server/wechat/transport'
 import { nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
-import { fmt, summary } from './stats'
+import { fmt, refusals, summary } from './stats'
 
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
 
@@ -248,11 +248,9 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     }))
     const wall = performance.now() - t0
     const good = results.filter((r) => r.errcode === 0).length
-    const errs = new Map<string, number>()
-    for (const r of results) if (r.errcode !== 0) errs.set(String(r.errcode), (errs.get(String(r.errcode)) ?? 0) + 1)
     const s = summary(lat2)
     const db = stack.cloud.stats.dbCalls - s0.dbCalls
-    line(`${label}: succeeded`, `${good} / ${targets.length}${errs.size ? ` (refused: ${[...errs].map(([k, v]) => `${v}× errcode ${k}`).join(', ')})` : ''}`)
+    line(`${label}: succeeded`, `${good} / ${targets.length}${refusals(results)}`)
     line(`${label}: spends per second`, fmt((good / wall) * 1000, 0))
     line(`${label}: latency p50 / p95 / max (ms)`, `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.max, 0)}`)
     line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(db / targets.length)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)

@@ -18,7 +18,7 @@ import { WxTransport } from '../../server/wechat/transport'
 import { databaseCloud, storeOver } from '../helpers/store'
 import { person, type Json } from '../helpers/stack'
 import { roundTripsPerSecond, storeTransactionsPerSecond } from './cloud-db'
-import { fmt, opsPerSecond, summary } from './stats'
+import { fmt, opsPerSecond, refusals, summary } from './stats'
 
 /**
  * Instances a function may have in the bench (CLOUD_MAX_INSTANCES overrides; see bursts()). On this
@@ -112,18 +112,6 @@ async function databaseFloors(stack: Stack): Promise<{ floor: number; fromThread
   const tx = await storeTransactionsPerSecond()
   line('store alone: transactions per second (read, write, insert, commit)', fmt(tx, 0))
   return { floor, fromThreads }
-}
-
-/** The answers that were not successes, counted by errcode (with the first message of each). */
-function refusals(results: Json[]): string {
-  const by = new Map<string, { n: number; first: string }>()
-  for (const r of results) {
-    if (r.errcode === 0) continue
-    const seen = by.get(String(r.errcode)) ?? { n: 0, first: String(r.errmsg ?? '').slice(0, 80) }
-    seen.n++
-    by.set(String(r.errcode), seen)
-  }
-  return by.size ? ` (refused: ${[...by].map(([code, { n, first }]) => `${n}× errcode ${code}, e.g. "${first}"`).join('; ')})` : ''
 }
 
 async function spending(stack: Stack, card100: string, { floor, fromThreads }: { floor: number; fromThreads: number }) {

@@ -22,3 +22,15 @@ export function opsPerSecond(fn: () => void, ms = 1000): number {
 }
 
 export const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+/** The answers that were not successes, counted by errcode (with the first message of each). */
+export function refusals(results: { errcode?: unknown; errmsg?: unknown }[]): string {
+  const by = new Map<string, { n: number; first: string }>()
+  for (const r of results) {
+    if (r.errcode === 0) continue
+    const seen = by.get(String(r.errcode)) ?? { n: 0, first: String(r.errmsg ?? '').slice(0, 80) }
+    seen.n++
+    by.set(String(r.errcode), seen)
+  }
+  return by.size ? ` (refused: ${[...by].map(([code, { n, first }]) => `${n}× errcode ${code}, e.g. "${first}"`).join('; ')})` : ''
+}
