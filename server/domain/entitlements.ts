@@ -22,7 +22,7 @@ import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import { DuplicateIdError, change, type Store } from '../store/port'
 import { withConflictRetry } from './retry'
-import { giftCardDef, type GiftCardDoc } from './gift-cards'
+import { cardAsSold, giftCardDef, type GiftCardDoc } from './gift-cards'
 import type { LedgerEntryDoc } from './ledger'
 import type { GiftDoc } from './gifts'
 import type { CardIssue, EntitlementDoc, OrderDoc } from './order-types'
@@ -49,6 +49,12 @@ export type Redeemed =
   | { outcome: 'code-claimed' }
 
 const issueEntryId = (cardDocId: string) => `issue:${cardDocId}`
+
+/** The card's issue entry: the entitlement's value, which makes the card's first balance. */
+const issueEntry = (cardDocId: string, ent: EntitlementDoc, balanceAfter: number, version: number, createdAt: number): LedgerEntryDoc => ({
+  _id: issueEntryId(cardDocId), card: cardDocId, kind: 'issue', amount: ent.value, balanceAfter, version,
+  orderId: ent.orderId, entitlementId: ent._id, description: 'card issued', createdAt,
+})
 
 /** Test seam: a fault injected between two steps of fundFresh (null in production). */
 export type FreshStep = 'claimed' | 'entered'
@@ -78,10 +84,7 @@ export async function fundFresh(
   if (!claimed) return undefined
   freshFaults.at?.('claimed')
   try {
-    await store.insert<LedgerEntryDoc>(Collections.ledger, {
-      _id: issueEntryId(id), card: id, kind: 'issue', amount: ent.value, balanceAfter: ent.value, version: 1,
-      orderId: ent.orderId, entitlementId: ent._id, description: 'card issued', createdAt: now,
-    })
+    await store.insert<LedgerEntryDoc>(Collections.ledger, issueEntry(id, ent, ent.value, 1, now))
     freshFaults.at?.('entered')
     const card = newUserCard(ent.cardId, code, {
       ...issuedFields(ent.issue),
@@ -138,7 +141,7 @@ export async function redeemEntitlement(
     // A given card shows the face and blessing the giver chose for the gift, and who sent it.
     first.giftId ? store.get<GiftDoc>(Collections.gifts, first.giftId) : null,
   ])
-  const sold: CardIssue = first.issue ?? { title: def!.title, beginTime: def!.beginTime, endTime: def!.endTime, backgroundPicUrl: order?.backgroundPicUrl ?? def!.backgroundPicUrl, message: order?.message }
+  const sold: CardIssue = first.issue ?? cardAsSold(def!, order ?? {})
   const face = gift?.face ?? sold.backgroundPicUrl
   const message = gift ? gift.message : sold.message
   const attempt = () => store.transaction(async (tx): Promise<Redeemed> => {
@@ -185,7 +188,7 @@ export async function redeemEntitlement(
       const { _id, ...patch } = card
       if (cur) await tx.update(Collections.userCards, _id, patch)
       else await tx.insert(Collections.userCards, card)
-      const issued: LedgerEntryDoc = { _id: issueEntryId(id), card: id, kind: 'issue', amount: ent.value, balanceAfter: card.balance, version, orderId: ent.orderId, entitlementId: ent._id, description: 'card issued', createdAt: entry?.createdAt ?? now }
+      const issued = issueEntry(id, ent, card.balance, version, entry?.createdAt ?? now)
       if (ent.status === 'READY') {
         await tx.insert<LedgerEntryDoc>(Collections.ledger, issued)
         await tx.update(Collections.entitlements, ent._id, { status: 'ADDED', code, addedAt: now })

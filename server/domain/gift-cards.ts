@@ -3,6 +3,7 @@
 import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import type { Store, StoredDoc } from '../store/port'
+import type { CardIssue } from './order-types'
 import { cardsOnLiveShelves, notSaleableReason } from './sales'
 
 export interface GiftCardDoc extends StoredDoc {
@@ -55,4 +56,14 @@ export async function giftCardDef(store: Store, cardId: string): Promise<GiftCar
   const d = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
   if (!d) throw new AppError(ErrCode.NOT_FOUND, `no gift card ${cardId}`)
   return d
+}
+
+/** The card as sold: the definition's title and dates, with the face and blessing the buyer chose (or the definition's face). */
+export function cardAsSold(def: GiftCardDoc, chosen: { backgroundPicUrl?: string; message?: string }): CardIssue {
+  const face = chosen.backgroundPicUrl ?? def.backgroundPicUrl
+  return {
+    title: def.title, beginTime: def.beginTime, endTime: def.endTime,
+    ...(face ? { backgroundPicUrl: face } : {}),
+    ...(chosen.message ? { message: chosen.message } : {}),
+  }
 }

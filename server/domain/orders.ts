@@ -13,7 +13,7 @@ import { AppError, ErrCode } from '../errors'
 import { Collections } from '../store/collections'
 import { DuplicateIdError, type Store } from '../store/port'
 import { assertSaleable } from './sales'
-import { giftCardDef } from './gift-cards'
+import { cardAsSold, giftCardDef } from './gift-cards'
 import type { EntitlementDoc, OrderDoc } from './order-types'
 import { log } from '../log'
 import type { WechatClient } from '../wechat/client'
@@ -68,11 +68,7 @@ export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: s
       _id: orderId, kind: 'mp', mpOpenid, requestId: input.requestId, cardId: def.cardId, title: def.title, unitPrice: def.price, unitValue: def.initBalance, quantity: input.quantity,
       totalFee: def.price * input.quantity, status: 'CREATED', createdAt: nowMs,
       ...(input.backgroundPicUrl ? { backgroundPicUrl: input.backgroundPicUrl } : {}), ...(input.message ? { message: input.message } : {}),
-      issue: {
-        title: def.title, beginTime: def.beginTime, endTime: def.endTime,
-        ...((input.backgroundPicUrl ?? def.backgroundPicUrl) ? { backgroundPicUrl: input.backgroundPicUrl ?? def.backgroundPicUrl } : {}),
-        ...(input.message ? { message: input.message } : {}),
-      },
+      issue: cardAsSold(def, input),
       ...(input.unionid ? { unionid: input.unionid } : {}),
     }
     try {
