@@ -10,7 +10,7 @@ import type { WechatClient } from '../wechat/client'
 import { WxApiError } from '../wechat/errors'
 import { post, type LedgerEntryDoc } from './ledger'
 import { syncCard, type SyncOptions } from './balance-sync'
-import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending } from './spend-entries'
+import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending, type DebitLease } from './spend-entries'
 import { cardOf, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
 import { earnForSpend } from './members'
 
@@ -106,20 +106,21 @@ async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input
         return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId, card }
       }
     }
-    const after = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease)
+    const debited = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease, sync.now ?? Date.now)
     faults.at?.('debited')
-    return { balance: (await settleEntry(store, wx, entry, lease, sync, after)).balanceAfter, entryId, card }
+    return { balance: (await settleEntry(store, wx, entry, lease, sync, debited.after, debited.lease)).balanceAfter, entryId, card }
   }
 }
 
 /**
  * Step 2 with its checks: the card must be spendable, then the one conditional debit — first on the
- * card exactly as read (then the card after it is known: returned), and when the card moved on
- * meanwhile, conditional on owner, status and balance alone. A refusal is explained from the card as
- * it now is. Whatever refuses the spend removes its pending entry — except a debit whose answer was
- * lost, which stays pending for the next call or the cron to resolve.
+ * card exactly as read, taking its free sync lease with it (then the card after it is known: returned,
+ * and this call syncs it); on a card busy with another sync, conditional on that sync still running
+ * (it sends this change too); and otherwise conditional on owner, status and balance alone. A refusal
+ * is explained from the card as it now is. Whatever refuses the spend removes its pending entry —
+ * except a debit whose answer was lost, which stays pending for the next call or the cron to resolve.
  */
-async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, card: UserCardDoc, entry: LedgerEntryDoc, lease: ReturnType<typeof newLease>): Promise<UserCardDoc | undefined> {
+async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, card: UserCardDoc, entry: LedgerEntryDoc, lease: ReturnType<typeof newLease>, now: () => number): Promise<{ after?: UserCardDoc; lease: DebitLease }> {
   let inFlight = false
   try {
     const status = await confirmStatus(store, wx, card)
@@ -128,29 +129,43 @@ async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, c
     if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
     // A card with spends in flight (seen on it, or running in this instance) or a sync running is busy:
     // its version will have moved on, so go straight to the debit the database checks itself.
-    const busyCard = card.syncLeaseUntil > Date.now() || Object.keys(card.holds ?? {}).length > 0 || (spendsInFlight.get(card._id) ?? 0) > 1
-    if (status === card.status && !busyCard) {
+    const syncing = card.syncLeaseUntil >= now()
+    const busyCard = syncing || Object.keys(card.holds ?? {}).length > 0 || (spendsInFlight.get(card._id) ?? 0) > 1
+    const tryExact = status === card.status && !busyCard
+    if (tryExact) {
+      // The sync lease ends with the entry's own lease: whoever finishes a crashed call's entry (once
+      // its lease has run out) finds the card's sync lease free as well, and tells WeChat at once.
+      const taken = lease.until
       inFlight = true
-      const exact = await debit(store, entry, { version: card.version })
+      const exact = await debit(store, entry, { version: card.version, takeLease: { until: taken, now: now() } })
       inFlight = false
       if (exact) {
-        return {
-          ...card, balance: card.balance - amount, version: card.version + 1, dirty: true,
+        const after: UserCardDoc = {
+          ...card, balance: card.balance - amount, version: card.version + 1, dirty: true, syncLeaseUntil: taken,
           lastEntry: { kind: entry.kind, amount: entry.amount }, holds: { ...card.holds, [holdKey(entry._id)]: true },
         }
+        return { after, lease: { taken } }
       }
+    }
+    if (syncing || tryExact) {
+      // Another spend is syncing this card (a hot card), or most likely took it from under the exact
+      // debit just refused: debit only while a sync is running.
+      inFlight = true
+      const applied = await debit(store, entry, { mpOpenid, leaseHeldAt: now() })
+      inFlight = false
+      if (applied) return { lease: 'held' }
     }
     for (let attempt = 1; ; attempt++) {
       inFlight = true
       const applied = await debit(store, entry, { mpOpenid })
       inFlight = false
-      if (applied) return undefined
-      const now = await store.get<UserCardDoc>(Collections.userCards, card._id)
-      if (!now) throw new AppError(ErrCode.NOT_FOUND, `no card ${card.cardId} with that code`)
-      if (now.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
-      if (hasHold(now, entry._id)) return undefined
-      assertSpendable(now, Math.floor(Date.now() / 1000))
-      if (now.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${now.balance} fen, ${amount} fen needed`)
+      if (applied) return { lease: 'unknown' }
+      const current = await store.get<UserCardDoc>(Collections.userCards, card._id)
+      if (!current) throw new AppError(ErrCode.NOT_FOUND, `no card ${card.cardId} with that code`)
+      if (current.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
+      if (hasHold(current, entry._id)) return { lease: 'unknown' }
+      assertSpendable(current, Math.floor(Date.now() / 1000))
+      if (current.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${current.balance} fen, ${amount} fen needed`)
       if (attempt >= MAX_DEBIT_ATTEMPTS) throw busy(entry._id)
     }
   } catch (err) {

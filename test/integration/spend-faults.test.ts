@@ -49,9 +49,14 @@ async function crashAfter(step: Step, mpOpenid: string, card: Json, orderId: str
   faults.at = null
 }
 
-/** What 30 s later looks like: the crashed call's lease has run out. */
+/**
+ * What 30 s later looks like: the crashed call's lease has run out, and with it the card's sync lease
+ * if its debit took that (the two end together).
+ */
 async function leaseRunsOut(s: Store, entryId: string) {
+  const pending = await s.get<LedgerEntryDoc>(Collections.ledger, entryId)
   await s.update(Collections.ledger, entryId, { leaseUntil: Date.now() - 1 })
+  await s.updateIf(Collections.userCards, pending!.card, { syncLeaseUntil: pending!.leaseUntil }, { syncLeaseUntil: Date.now() - 1 })
 }
 
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
