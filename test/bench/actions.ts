@@ -212,6 +212,9 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
   printTable(rows)
 }
 
+/** The bench's bare function (test/bench/bare-function), installed beside the built ones by run.ts. */
+export const BARE_FUNCTION = 'benchspend'
+
 /** 100 concurrent spends on one card, and 100 cards × 1 spend, each beside the bare primitive. */
 export async function bursts(stack: Stack, card100: string, lat: { db: number; wx: number }, n = 100) {
   console.log(`\nBursts (card.spend over HTTP, latency ${lat.db} ms per database call and ${lat.wx} ms per WeChat call, on-disk store)`)
@@ -230,12 +233,13 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   // CLOUD_MAX_INSTANCES. They are started before the clock runs (provisioned concurrency), so the burst
   // measures spends, not thread start-up.
   await stack.cloud.runtime.provision('card', stack.cloud.runtime.options.maxInstances)
+  await stack.cloud.runtime.provision(BARE_FUNCTION, stack.cloud.runtime.options.maxInstances)
   line('card instances, warm before the bursts (provisioned)', String(stack.cloud.runtime.instanceCount('card')))
   const b = await bare(stack)
   const raw = storeOver(stack.cloud.db)
   setLatency(stack, lat.db, lat.wx)
 
-  const burst = async (label: string, targets: Json[], tag: string) => {
+  const burst = async (label: string, targets: Json[], tag: string, quiet = false) => {
     const s0 = { ...stack.cloud.stats }
     const wx0 = counters(stack).wx()
     const lat2: number[] = []
@@ -250,11 +254,28 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     const good = results.filter((r) => r.errcode === 0).length
     const s = summary(lat2)
     const db = stack.cloud.stats.dbCalls - s0.dbCalls
+    if (quiet) return { good, rate: (good / wall) * 1000, perSpend: db / targets.length }
     line(`${label}: succeeded`, `${good} / ${targets.length}${refusals(results)}`)
     line(`${label}: spends per second`, fmt((good / wall) * 1000, 0))
     line(`${label}: latency p50 / p95 / max (ms)`, `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.max, 0)}`)
     line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(db / targets.length)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)
-    return good
+    return { good, rate: (good / wall) * 1000, perSpend: db / targets.length }
+  }
+  /**
+   * The same burst on another card through the bare function, in as many instances warmed alike:
+   * `calls` database round trips an invocation (a conditional debit, then an entry, and so on), nothing
+   * else — what this machine allows a function doing that much.
+   */
+  const bareFunctionBurst = async (card: Json, calls: number, tag: string, what?: string) => {
+    const id = `${card.cardId}:${card.code}`
+    const db0 = stack.cloud.stats.dbCalls
+    const t0 = performance.now()
+    const res = await Promise.all(Array.from({ length: n }, (_, i) => erin.fn(BARE_FUNCTION, { card: id, calls, tag: `${tag}-${i}` })))
+    const wall = performance.now() - t0
+    const done = res.filter((r) => r.debited === Math.ceil(calls / 2)).length
+    const rate = (done / wall) * 1000
+    if (what) line(`  bare function, ${calls} db calls (${what}): per second`, `${fmt(rate, 0)} (${done} / ${n} done, ${stack.cloud.stats.dbCalls - db0} db calls)`)
+    return rate
   }
   /** The same burst's essential work, bare: a conditional debit and an entry each, and (tellWechat) an updateuser each. */
   const bareBurst = async (ids: string[], tag: string, tellWechat: boolean) => {
@@ -275,9 +296,20 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     line(`  bare baseline (${what}): per second`, `${fmt((res.filter(Boolean).length / wall) * 1000, 0)} (${stack.cloud.stats.dbCalls - db0} db calls, ${counters(stack).wx() - wx0} WeChat calls)`)
   }
 
+  // One unmeasured round of the spend burst and of the bare function first: the instances have then
+  // compiled the code they run, as instances serving traffic have, and the comparison below is fair.
+  const warm = await burst('warm-up', Array.from({ length: n }, () => hot), 'HOTWARM', true)
+  const shaped = Math.round(warm.perSpend)
+  await bareFunctionBurst(bareHot, shaped, 'BAREFNWARM')
   const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
-  const good = await burst(`1 card × ${n} concurrent`, Array.from({ length: n }, () => hot), 'HOT')
+  const { good, rate } = await burst(`1 card × ${n} concurrent`, Array.from({ length: n }, () => hot), 'HOT')
   await bareBurst(Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`), 'BAREHOT', false)
+  // The bare baseline above runs in this process on one SDK client; card.spend runs in instances, each a
+  // thread with its own SDK serving one invocation at a time. These run the bare work there too.
+  const minimal = await bareFunctionBurst(bareHot, 2, 'BAREFN2', 'a conditional debit + an entry, same instances')
+  const alike = await bareFunctionBurst(bareHot, shaped, `BAREFN${shaped}`, 'as many as card.spend makes, same instances')
+  line(`1 card × ${n}: card.spend against the bare function making as many calls`, `${fmt((rate / alike) * 100, 0)} %`)
+  line(`1 card × ${n}: the target (200/s) against the 2-call bare function`, `${fmt(200 / minimal, 1)} × what it does`)
   setLatency(stack, 0, 0)
   const after = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
   const entries = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })

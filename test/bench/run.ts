@@ -3,12 +3,12 @@
 // functions using the real wx-server-sdk against the local cloud's CloudBase API; CLOUD_DB_LATENCY_MS /
 // WXEMU_LATENCY_MS injected for the action figures: 15 and 50 unless set). Prints a report; exits 0.
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { startStack, type Stack } from '../../emulator/stack'
-import { bursts, perAction } from './actions'
+import { BARE_FUNCTION, bursts, perAction } from './actions'
 import { buildCardExt, cardSignString } from '../../server/wechat/card-ext'
 import { BasicsApi } from '../../server/wechat/basics'
 import { createWechatClient } from '../../server/wechat/client'
@@ -181,14 +181,27 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   line('1000 cards × 1 spend: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
 }
 
+/**
+ * The functions the bench's cloud runs: the built ones (linked), and beside them the bare function
+ * (test/bench/bare-function) the bursts are measured against in the same instances.
+ */
+function benchFunctions(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wx-bench-functions-'))
+  const built = join(__dirname, '..', '..', 'dist', 'cloudfunctions')
+  cpSync(join(__dirname, 'bare-function'), join(dir, BARE_FUNCTION), { recursive: true })
+  for (const name of readdirSync(built)) symlinkSync(join(built, name), join(dir, name), 'dir')
+  return dir
+}
+
 async function main() {
   const t0 = Date.now()
   // The on-disk store, as `npm start` runs it, in a directory of its own.
   const dataDir = mkdtempSync(join(tmpdir(), 'wx-bench-'))
+  const functionsDir = benchFunctions()
   const lat = { db: Number(process.env.CLOUD_DB_LATENCY_MS ?? 15), wx: Number(process.env.WXEMU_LATENCY_MS ?? 50) }
   const stack = await startStack({
     preview: false, timers: false, fresh: true,
-    env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', WXEMU_PUSH_RETRY_MS: '50', CLOUD_DB_LATENCY_MS: '0', WXEMU_LATENCY_MS: '0', CLOUD_MAX_INSTANCES: process.env.CLOUD_MAX_INSTANCES ?? BENCH_INSTANCES },
+    env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', WXEMU_PUSH_RETRY_MS: '50', CLOUD_DB_LATENCY_MS: '0', WXEMU_LATENCY_MS: '0', FUNCTIONS_DIR: functionsDir, CLOUD_MAX_INSTANCES: process.env.CLOUD_MAX_INSTANCES ?? BENCH_INSTANCES },
   })
   try {
     console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)
@@ -205,6 +218,7 @@ async function main() {
   } finally {
     await stack.stop()
     rmSync(dataDir, { recursive: true, force: true })
+    rmSync(functionsDir, { recursive: true, force: true })
   }
   console.log(`\nbench done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
