@@ -9,6 +9,7 @@ import { DuplicateIdError, type Store, type StoredDoc } from '../store/port'
 import type { CardBody, CardCreateRequest } from '../wechat/card'
 import { buildCardExt } from '../wechat/card-ext'
 import type { WechatClient } from '../wechat/client'
+import { overLimit, takeClaimSlot } from './coupon-claim-slots'
 import { learnIdentity } from './identities'
 import { withConflictRetry } from './retry'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from './user-cards'
@@ -38,6 +39,8 @@ export interface ClaimDoc extends StoredDoc {
   channel: string
   status: 'SIGNED' | 'ADDED'
   code?: string
+  /** the get_limit slot it holds (coupon-claim-slots.ts); none for a card without a limit or a claim from before slots */
+  slot?: number
   createdAt: number
 }
 
@@ -111,7 +114,8 @@ const claimId = (mpOpenid: string, requestId: string) => `${mpOpenid}:${requestI
 
 /**
  * Signs a claimable coupon for the caller: one claim per requestId (a double tap or retry answers a
- * fresh signature for the same claim), at most get_limit claims per person, and only while WeChat
+ * fresh signature for the same claim), at most get_limit claims per person — held by a slot taken
+ * atomically (coupon-claim-slots.ts), even when many claims arrive at once — and only while WeChat
  * shows stock. WeChat enforces get_limit and stock again when the card is added.
  */
 export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, requestId: string) {
@@ -121,12 +125,15 @@ export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: stri
   let claim = await store.get<ClaimDoc>(Collections.couponClaims, id)
   if (claim && claim.cardId !== cardId) throw new AppError(ErrCode.CONFLICT, `requestId ${requestId} was already used for another card`)
   if (!claim) {
+    // The early count refuses without asking WeChat (and counts claims from before slots); the slot,
+    // taken only once stock is confirmed (a refusal for stock takes none), is what holds the limit.
     const held = await store.count(Collections.couponClaims, { mpOpenid, cardId })
-    if (def.getLimit > 0 && held >= def.getLimit) throw new AppError(ErrCode.CONFLICT, `get_limit: at most ${def.getLimit} of this coupon per person`)
+    if (def.getLimit > 0 && held >= def.getLimit) throw overLimit(def.getLimit)
     const got = await wx.card.get(cardId)
     const quantity = Number(((got.card?.[def.type.toLowerCase()] as { base_info?: { sku?: { quantity?: number } } } | undefined)?.base_info?.sku?.quantity) ?? 0)
     if (quantity < 1) throw new AppError(ErrCode.CONFLICT, `cardId ${cardId} is out of stock`)
-    claim = { _id: id, mpOpenid, cardId, requestId, channel: def.channel, status: 'SIGNED', createdAt: Date.now() }
+    const slot = def.getLimit > 0 ? await takeClaimSlot(store, cardId, mpOpenid, requestId, def.getLimit) : undefined
+    claim = { _id: id, mpOpenid, cardId, requestId, channel: def.channel, status: 'SIGNED', ...(slot !== undefined ? { slot } : {}), createdAt: Date.now() }
     try {
       await store.insert(Collections.couponClaims, claim)
     } catch (err) {

@@ -32,6 +32,11 @@ export interface LedgerEntryDoc extends StoredDoc {
   /** who may move the pending entry on, and until when (ms) */
   leaseOwner?: string
   leaseUntil?: number
+  /**
+   * A spend that earns no member points when it settles (a checkout's card leg: the checkout earns them
+   * once paid). Kept on the entry because whoever settles it — the caller, its retry, the cron — earns them.
+   */
+  points?: false
 }
 
 /** Settled entries only: a pending spend is not (yet) part of any balance. */

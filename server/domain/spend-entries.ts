@@ -22,6 +22,11 @@
 // the lease outlives a function's timeout, so two processes never act for one entry at once; the hold
 // makes the debit itself idempotent besides.
 //
+// A member card's spend earns its points (members.ts earnForSpend, once per orderId) in step 3, just
+// before the entry settles, by whoever settles it: the caller, a retry of it, or the cron when the
+// caller died after its debit. Earning before settling means a settled entry always has its points: a
+// crash between the two leaves the entry pending, and the next settler's earn is a replay of the same key.
+//
 // Under concurrency the debit is an increment, so `balanceAfter` is exact when nothing else changed
 // the card between the debit and the read that follows it (the version tells), and otherwise the
 // balance as read just after: the card's balance is always the sum of its settled entries.
@@ -33,6 +38,7 @@ import { DuplicateIdError, change, where, type Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
 import { syncUnderLease, takeSyncLease, type SyncOptions } from './balance-sync'
 import type { LedgerEntryDoc } from './ledger'
+import { earnForSpend } from './members'
 import type { UserCardDoc } from './user-cards'
 
 /** Longer than any function's timeout (card 20 s): a lease that ran out has no live owner. */
@@ -117,15 +123,18 @@ function hasHold(card: UserCardDoc | null, entryId: string): boolean {
 export type DebitLease = { taken: number } | 'held' | 'unknown'
 
 /**
- * Step 3, as the entry's lease holder: settle the entry, then take the hold off the card. With the
- * card's sync lease, WeChat is told while the entry settles and the hold comes off with the sync's
- * last write; without it (someone else is syncing and picks our change up), one write of its own.
- * `after` is the card just after the debit when the debit was conditional on the version read (no
- * read needed); otherwise the card is read, and the balance is the one seen just after the debit.
- * `debitLease` says whether the debit took the sync lease or found it held; only when it is unknown
- * is the lease tried for here.
+ * Step 3, as the entry's lease holder: a member card's points first (see the top), then settle the
+ * entry, then take the hold off the card. With the card's sync lease, WeChat is told (balance and
+ * points) while the entry settles and the hold comes off with the sync's last write; without it
+ * (someone else is syncing and picks our change up), one write of its own. `read` is the card as the
+ * settler read it (whose member flag decides the points); `after` is the card just after the debit when
+ * the debit was conditional on the version read (no read needed); otherwise, or when points moved the
+ * card on, the card is read, and the balance is the one seen just after the debit. `debitLease` says
+ * whether the debit took the sync lease or found it held; only when it is unknown is the lease tried
+ * for here.
  */
-async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lease: Lease, sync: SyncOptions, after?: UserCardDoc, debitLease: DebitLease = 'unknown'): Promise<LedgerEntryDoc> {
+async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lease: Lease, sync: SyncOptions, read: UserCardDoc, after?: UserCardDoc, debitLease: DebitLease = 'unknown'): Promise<LedgerEntryDoc> {
+  if (read.member && entry.points !== false && entry.orderId && (await earnForSpend(store, read, -entry.amount, entry.orderId)) > 0) after = undefined
   const [syncLease, card] = await Promise.all([
     debitLease === 'unknown' ? takeSyncLease(store, entry.card, sync.now ?? Date.now) : debitLease === 'held' ? undefined : debitLease.taken,
     after ?? store.get<UserCardDoc>(Collections.userCards, entry.card),
@@ -203,8 +212,8 @@ export async function resolveAbandoned(store: Store, wx: WechatClient, entryId: 
   if (entry === undefined) return 'busy'
   if (!entry || !lease) return 'settled'
   const card = await store.get<UserCardDoc>(Collections.userCards, entry.card)
-  if (hasHold(card, entryId)) {
-    await settle(store, wx, entry, lease, sync)
+  if (card && hasHold(card, entryId)) {
+    await settle(store, wx, entry, lease, sync, card)
     return 'settled'
   }
   await voidPending(store, entry, lease)

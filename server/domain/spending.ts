@@ -12,7 +12,6 @@ import { post, type LedgerEntryDoc } from './ledger'
 import { syncCard, type SyncOptions } from './balance-sync'
 import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending, type DebitLease } from './spend-entries'
 import { cardOf, userCardId, type UserCardDoc, type UserCardStatus } from './user-cards'
-import { earnForSpend } from './members'
 
 /** How long our view of a code's status is trusted before asking WeChat again. */
 export const STATUS_STALE_MS = 10 * 60_000
@@ -58,11 +57,8 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   const id = userCardId(input.cardId, input.code)
   spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
   try {
-    const { card, ...spent } = await spendOnce(store, wx, mpOpenid, input, sync, id)
-    // A member card's spend earns points by its rule (members.ts), once per orderId: a repeated call
-    // earns what an earlier one may not have got to. Then WeChat is shown the new points.
-    if (card.member && input.points !== false && (await earnForSpend(store, card, input.amount, input.orderId)) > 0) await syncCard(store, wx, card._id, sync)
-    return spent
+    // A member card's points are earned where the entry settles (spend-entries.ts), by whoever settles it.
+    return await spendOnce(store, wx, mpOpenid, input, sync, id)
   } finally {
     const left = (spendsInFlight.get(id) ?? 1) - 1
     if (left > 0) spendsInFlight.set(id, left)
@@ -70,13 +66,13 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   }
 }
 
-async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string; card: UserCardDoc }> {
+async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string }> {
   const entryId = `spend:${input.orderId}`
   for (let again = 0; ; again++) {
     let lease = newLease()
     let entry: LedgerEntryDoc = {
       _id: entryId, card: id, kind: 'spend', amount: -input.amount, balanceAfter: 0, version: 0, createdAt: Date.now(),
-      orderId: input.orderId, ...(input.description ? { description: input.description } : {}),
+      orderId: input.orderId, ...(input.description ? { description: input.description } : {}), ...(input.points === false ? { points: false as const } : {}),
     }
     // The card (its owner checked) and the pending entry, in one round trip.
     const [read, inserted] = await Promise.allSettled([cardOf(store, mpOpenid, input.cardId, input.code), insertPending(store, entry, lease)])
@@ -98,17 +94,17 @@ async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input
       }
       const earlier = claimed.entry
       if (earlier.card !== card._id || earlier.amount !== -input.amount) throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
-      if (!earlier.pending) return { balance: earlier.balanceAfter, entryId, card }
+      if (!earlier.pending) return { balance: earlier.balanceAfter, entryId }
       // Pending, and ours now (its first owner is gone): did that owner's debit happen?
       entry = earlier
       lease = claimed.lease!
       if (hasHold(await store.get<UserCardDoc>(Collections.userCards, card._id), entryId)) {
-        return { balance: (await settleEntry(store, wx, entry, lease, sync)).balanceAfter, entryId, card }
+        return { balance: (await settleEntry(store, wx, entry, lease, sync, card)).balanceAfter, entryId }
       }
     }
     const debited = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease, sync.now ?? Date.now)
     faults.at?.('debited')
-    return { balance: (await settleEntry(store, wx, entry, lease, sync, debited.after, debited.lease)).balanceAfter, entryId, card }
+    return { balance: (await settleEntry(store, wx, entry, lease, sync, card, debited.after, debited.lease)).balanceAfter, entryId }
   }
 }
 

@@ -48,6 +48,8 @@ export const Collections = {
   pointsLedger: 'points_ledger',
   /** Stored-value recharges of member cards bought with Cloud Pay: CREATED → PAID → CREDITED. */
   memberOrders: 'member_orders',
+  /** followups-18: one per coupon claim of a person, `claim:<cardId>:<openid>:<n>` for n < get_limit (coupon-claim-slots.ts). */
+  couponClaimSlots: 'coupon_claim_slots',
 } as const
 
 export type CollectionName = (typeof Collections)[keyof typeof Collections]

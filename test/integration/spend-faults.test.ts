@@ -13,6 +13,7 @@ import { Collections } from '../../server/store/collections'
 import type { Store } from '../../server/store/port'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { leaseRunsOut } from '../helpers/spend-leases'
 import { storeOver } from '../helpers/store'
 
 let stack: Stack
@@ -49,15 +50,6 @@ async function crashAfter(step: Step, mpOpenid: string, card: Json, orderId: str
   faults.at = null
 }
 
-/**
- * What 30 s later looks like: the crashed call's lease has run out, and with it the card's sync lease
- * if its debit took that (the two end together).
- */
-async function leaseRunsOut(s: Store, entryId: string) {
-  const pending = await s.get<LedgerEntryDoc>(Collections.ledger, entryId)
-  await s.update(Collections.ledger, entryId, { leaseUntil: Date.now() - 1 })
-  await s.updateIf(Collections.userCards, pending!.card, { syncLeaseUntil: pending!.leaseUntil }, { syncLeaseUntil: Date.now() - 1 })
-}
 
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
 const entry = (id: string) => store().get<LedgerEntryDoc>(Collections.ledger, id)

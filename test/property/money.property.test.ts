@@ -27,6 +27,8 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { startStack, type Stack } from '../../emulator/stack'
 import { debit, insertPending } from '../../server/domain/spend-entries'
+import { pointsForSpend } from '../../server/domain/member-cards'
+import type { BonusRule } from '../../server/wechat/member-card-rules'
 import { readFileSync } from 'node:fs'
 import { ROOT } from '../helpers/cloud'
 import { nextRequestId, person, type Json } from '../helpers/stack'
@@ -47,7 +49,7 @@ type Action =
   | { t: 'giftClaim'; gift: number; by: number; rival: boolean; add: boolean }
   | { t: 'giftWait' }
   | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
-  | { t: 'crashedSpend'; card: number; amount: number; after: 'inserted' | 'debited'; retry: boolean }
+  | { t: 'crashedSpend'; card: number; amount: number; after: 'inserted' | 'debited'; retry: boolean; leg: boolean }
   | { t: 'checkout'; card: number; extra: number; then: 'pay' | 'cancel' | 'abandon' }
   | { t: 'refund'; order: number }
   | { t: 'cron' }
@@ -74,7 +76,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('giftClaim' as const), gift: fc.nat(20), by: fc.nat(2), rival: fc.boolean(), add: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('giftWait' as const) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('spend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), retries: fc.constantFrom(1 as const, 2 as const) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('crashedSpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), after: fc.constantFrom('inserted' as const, 'debited' as const), retry: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('crashedSpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), after: fc.constantFrom('inserted' as const, 'debited' as const), retry: fc.boolean(), leg: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('checkout' as const), card: fc.nat(20), extra: fc.integer({ min: 1, max: 5000 }), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cron' as const) }) },
@@ -245,15 +247,22 @@ async function run(w: World, a: Action): Promise<void> {
     case 'crashedSpend': {
       // What a card.spend that died mid-way leaves (issue 17): its pending entry, and with 'debited' the
       // debit and its hold too, its lease run out; then maybe the same call again. The cron or the
-      // retry must settle or void it: no money lost or made.
+      // retry must settle or void it: no money lost or made. A member card's spend earns its points
+      // where it settles (whoever settles it), except a checkout's card leg (`leg`: points: false).
       const c = pick(await liveCards(s), a.card)
       const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!c || !who) return
-      const orderId = `X${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+      const orderId = `X${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${a.leg ? '-gc' : ''}`
       const raw = storeOver(s.cloud.db)
-      const entry = { _id: `spend:${orderId}`, card: c._id as string, kind: 'spend' as const, amount: -a.amount, balanceAfter: 0, version: 0, createdAt: Date.now(), orderId }
-      await insertPending(raw, entry, { owner: 'crashed', until: Date.now() - 1 })
-      if (a.after === 'debited') await debit(raw, { ...entry, pending: true }, { mpOpenid: c.mpOpenid })
+      const entry = { _id: `spend:${orderId}`, card: c._id as string, kind: 'spend' as const, amount: -a.amount, balanceAfter: 0, version: 0, createdAt: Date.now(), orderId, ...(a.leg ? { points: false as const } : {}) }
+      const ranOut = Date.now() - 1
+      await insertPending(raw, entry, { owner: 'crashed', until: ranOut })
+      if (a.after === 'debited') {
+        // As the crashed call's debit did: with the card's sync lease when that was free (ending with the
+        // entry's lease, so run out as well), otherwise alone.
+        const pendingEntry = { ...entry, pending: true as const }
+        if (!(await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid, takeLease: { until: ranOut, now: Date.now() } }))) await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid })
+      }
       if (a.retry) {
         const r = await person(s, who).fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId })
         if (r.errcode === 0) expect((await raw.get<Json & { _id: string }>('ledger', `spend:${orderId}`))?.pending).toBeUndefined()
@@ -458,6 +467,18 @@ async function checkInvariants(s: Stack): Promise<void> {
   // Points earned only for money that was spent: a settled spend (online or at the counter) or a paid checkout, each once.
   const spentOrders = new Set([...ledger.filter((e) => e.kind === 'spend').map((e) => String(e.orderId)), ...orders.filter((o) => o.kind === 'checkout' && o.status === 'PAID').map((o) => String(o._id))])
   for (const e of points.filter((x) => x.kind === 'earn')) expect({ earn: e._id, spent: spentOrders.has(String(e.orderId)) }).toEqual({ earn: e._id, spent: true })
+  // (followups-18) …and every settled member-card spend of a member activated before it began earned its
+  // points, once, whoever settled it (the call, a retry, the cron after a crash); a checkout's card leg
+  // (points: false on the entry) none — the checkout earns them once paid.
+  const members = await all(s, 'members').catch(() => [] as Json[])
+  const rule = (MEMBER_CARD.card as Json).member_card.bonus_rule as BonusRule
+  for (const e of ledger.filter((x) => String(x._id).startsWith('spend:') && cards.some((c) => c._id === x.card && c.member))) {
+    const earned = sumBy(points.filter((p) => p._id === `earn:${e.orderId}`), (p) => p.amount)
+    const m = members.find((x) => x._id === e.card)
+    memberSpendsChecked++
+    if (e.points === false) expect({ spend: e._id, earned }).toEqual({ spend: e._id, earned: 0 })
+    else if (m?.activated && m.activatedAt < e.createdAt) expect({ spend: e._id, earned }).toEqual({ spend: e._id, earned: pointsForSpend(rule, -e.amount) })
+  }
   for (const o of recharges) {
     const paid = rechargePays.some((p) => p.outTradeNo === o._id)
     expect({ order: o._id, status: o.status, entries: ledger.filter((e) => e._id === `recharge:${o._id}`).length }).toEqual({ order: o._id, status: paid ? 'CREDITED' : 'CREATED', entries: paid ? 1 : 0 })
@@ -556,6 +577,7 @@ let membersSeen = 0
 let rechargesCredited = 0
 let pointsEntries = 0
 let memberUses = 0
+let memberSpendsChecked = 0
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
@@ -598,6 +620,6 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
   )
   console.log(
     `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
-      `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries), all invariants held`,
+      `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked), all invariants held`,
   )
 }, 30 * 60_000)
