@@ -25,4 +25,5 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt']],
   [Collections.shelfOrders]: [['recordedAt']],
   [Collections.pushNonces]: [['at']],
+  [Collections.couponClaimSlots]: [['cardId', 'mpOpenid', 'requestId']], // card.claim: a person's slots, and the one a requestId took
 }

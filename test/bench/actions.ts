@@ -302,6 +302,7 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   const shaped = Math.round(warm.perSpend)
   await bareFunctionBurst(bareHot, shaped, 'BAREFNWARM')
   const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
+  const entriesBefore = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
   const { good, rate } = await burst(`1 card × ${n} concurrent`, Array.from({ length: n }, () => hot), 'HOT')
   await bareBurst(Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`), 'BAREHOT', false)
   // The bare baseline above runs in this process on one SDK client; card.spend runs in instances, each a
@@ -312,7 +313,7 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   line(`1 card × ${n}: the target (200/s) against the 2-call bare function`, `${fmt(200 / minimal, 1)} × what it does`)
   setLatency(stack, 0, 0)
   const after = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
-  const entries = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
+  const entries = (await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })) - entriesBefore
   line(`1 card × ${n}: balance moved by / successes / spend entries`, `${before - after} / ${good} / ${entries}${before - after === good && entries === good ? ' (all correct)' : ' (MISMATCH)'}`)
   const a0 = performance.now()
   for (;;) {
