@@ -59,6 +59,8 @@ export interface CloudStats {
   readonly transactions: number
   /** transaction commits refused because another writer got there first */
   readonly conflicts: number
+  /** queries no declared index answers, "collection: fields" → times run (DatabaseService.uncovered) */
+  readonly unindexedQueries: Record<string, number>
 }
 
 const OPENID_HEADER = 'x-wx-openid'
@@ -93,6 +95,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     },
     get conflicts() {
       return dbService.tx.conflicts
+    },
+    get unindexedQueries() {
+      return Object.fromEntries(dbService.uncovered)
     },
   }
 

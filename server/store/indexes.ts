@@ -11,10 +11,14 @@ export const INDEXES: Record<string, string[][]> = {
     ['dirty'], // cron: balances WeChat has not confirmed
     ['status', 'checkedAt'], // cron: status reconciliation
     ['refundPending'],
+    ['code'], // merchant: a member or a card found by its code
+    ['member', 'cardId', 'updatedAt'], // merchant.memberList
+    ['orderId'], // refunds: the cards of an order
   ],
   [Collections.ledger]: [
     ['card', 'version'], // history, ledger sums
     ['pending', 'leaseUntil'], // cron: spends a crash left pending
+    ['createdAt'], // merchant: the ledger since a time (export, dashboard)
   ],
   [Collections.entitlements]: [
     ['mpOpenid', 'status', 'cardId'], // paid cards not added yet; recordAdded without a cardExt
@@ -25,5 +29,15 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt']],
   [Collections.shelfOrders]: [['recordedAt']],
   [Collections.pushNonces]: [['at']],
+  [Collections.couponClaims]: [['mpOpenid', 'cardId', 'status']], // card.claim: a person's claims of a coupon
+  [Collections.couponHolds]: [['status']], // cron: coupons held for checkouts
+  [Collections.members]: [['phone', 'cardId']], // merchant.memberFind by phone
+  [Collections.pointsLedger]: [['card', 'orderId']], // a member card's points
+  [Collections.memberOrders]: [['status', 'paidAt']], // cron: paid recharges not yet credited
+  // The merchant's own definitions are few, but the listings filter them too.
+  [Collections.giftCards]: [['onSale']],
+  [Collections.coupons]: [['claimable']],
+  [Collections.memberCards]: [['offered']],
+  [Collections.shelves]: [['maintain']],
   [Collections.couponClaimSlots]: [['cardId', 'mpOpenid', 'requestId']], // card.claim: a person's slots, and the one a requestId took
 }

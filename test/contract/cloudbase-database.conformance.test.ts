@@ -357,6 +357,22 @@ test('a top-level $or of indexed equalities is answered from the union of the in
   expect(await ids(_.or([{ kind: 'x' }, { at: _.gte(4) }]))).toEqual(['o0', 'o4'])
 })
 
+test('/__cloud/stats names every query no declared index leads with one of its fields (what scans a whole collection in production)', async () => {
+  cloud.declareIndexes({ [C]: [['kind', 'at']] })
+  const _ = db.command
+  await db.collection(C).add({ data: { _id: 'a', kind: 'x', at: 1, owner: 'p' } })
+  await db.collection(C).where({ kind: 'x' }).get() // the index's first field
+  await db.collection(C).where({ kind: _.in(['x', 'y']), at: _.gte(0) }).count()
+  await db.collection(C).where({ _id: 'a', owner: 'p' }).get() // by _id
+  await db.collection(C).get() // a listing, no filter
+  await db.collection(C).where({ at: 1 }).get() // the index's second field alone: no use
+  await db.collection(C).where({ owner: 'p', at: 1 }).update({ data: { n: 1 } })
+  await db.collection(C).where(_.or([{ kind: 'x' }, { owner: 'q' }])).get() // one alternative unanswered
+  await db.collection('other').where({ kind: 'x' }).remove() // declared on another collection only
+  const stats = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { unindexedQueries: Record<string, number> }
+  expect(stats.unindexedQueries).toEqual({ [`${C}: at`]: 1, [`${C}: at, owner`]: 1, [`${C}: owner`]: 1, 'other: kind': 1 })
+})
+
 test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {
   const slow = await databaseCloud(null, [C], { CLOUD_DB_LATENCY_MS: '40' })
   const t0 = Date.now()

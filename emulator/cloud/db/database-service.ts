@@ -66,8 +66,26 @@ function indexableEquality(criteria: Record<string, unknown>): { field: string; 
   return undefined
 }
 
+/**
+ * The fields a query filters on at the top level, for each way it can match (each alternative of a
+ * top-level `$or` is one way): what an index must lead with to answer it.
+ */
+function filterFields(criteria: Record<string, unknown>): string[][] {
+  const own = Object.keys(criteria).filter((k) => !k.startsWith('$'))
+  const alternatives = Array.isArray(criteria.$or) ? criteria.$or.filter(isPlainObject) : []
+  if (!alternatives.length) return [own]
+  return alternatives.map((alt) => [...own, ...Object.keys(alt).filter((k) => !k.startsWith('$'))])
+}
+
 export class DatabaseService implements AggregateSource {
   readonly tx: Transactions
+  /**
+   * Queries the product ran that no declared index answers (server/store/indexes.ts): "collection:
+   * fields" → how many times. In production such a query scans the whole collection; here the local
+   * cloud indexes the field on first use, so only this record shows it. Queries by `_id`, and listings
+   * with no filter at all, need none.
+   */
+  readonly uncovered = new Map<string, number>()
 
   constructor(readonly store: DocStore) {
     this.tx = new Transactions(store)
@@ -184,6 +202,7 @@ export class DatabaseService implements AggregateSource {
       const d = this.store.get(coll, id)
       return d ? [d] : []
     }
+    this.noteCoverage(coll, criteria)
     const ids = this.indexedIds(coll, criteria)
     if (!ids) return [...this.store.docs(coll)]
     const docs = [...ids].flatMap((i) => this.store.get(coll, i) ?? [])
@@ -193,6 +212,16 @@ export class DatabaseService implements AggregateSource {
     let i = 0
     for (const d of this.store.docs(coll)) if (ids.has(d._id)) order.set(d._id, i++)
     return docs.sort((a, b) => order.get(a._id)! - order.get(b._id)!)
+  }
+
+  /** Records a query no declared index leads with one of its fields (see `uncovered`). */
+  private noteCoverage(coll: string, criteria: Record<string, unknown>): void {
+    const declared = this.store.declaredIndexes(coll)
+    for (const fields of filterFields(criteria)) {
+      if (!fields.length || fields.includes('_id') || declared.some((index) => fields.includes(index[0]!))) continue
+      const shape = `${coll}: ${[...fields].sort().join(', ')}`
+      this.uncovered.set(shape, (this.uncovered.get(shape) ?? 0) + 1)
+    }
   }
 
   /** The ids an index gives for `criteria` (a superset of its matches), or undefined when none helps. */

@@ -78,6 +78,7 @@ export class DocStore {
   private seq = 0
   private readonly colls = new Map<string, Map<string, Entry>>()
   private readonly indexes = new Map<string, IndexSpec[]>()
+  private readonly declared = new Map<string, string[][]>()
   /** when each removed document was removed, for transactions that read it before */
   private readonly removedAt = new Map<string, number>()
   /** earlier versions of documents, oldest first, while an open transaction may read them */
@@ -186,12 +187,18 @@ export class DocStore {
    * console): kept across restarts and built now, each of its fields answering equality lookups.
    */
   declareIndex(coll: string, fields: string[]): void {
+    this.declared.set(coll, [...(this.declared.get(coll) ?? []), fields])
     this.addIndex(coll, { name: fields.map((f) => `${f}_1`).join('_'), keys: Object.fromEntries(fields.map((f) => [f, 1 as const])), unique: false })
     for (const field of fields) if (!this.eq.get(coll)?.has(field)) this.buildIndex(coll, field)
   }
 
   indexesOf(coll: string): IndexSpec[] {
     return this.indexes.get(coll) ?? []
+  }
+
+  /** The indexes declared for `coll` since the store opened (fields of each), not those a query added. */
+  declaredIndexes(coll: string): string[][] {
+    return this.declared.get(coll) ?? []
   }
 
   /** The stored document; callers must not mutate it (clone first). */
