@@ -205,7 +205,7 @@ async function main() {
   })
   try {
     console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)
-    const card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    const card100 = await person(stack, 'alice').shopCardId(10000)
     // The action figures first: the token figure below leaves the emulator holding 1000 tokens.
     await perAction(stack, card100, lat)
     await bursts(stack, card100, lat)

@@ -32,6 +32,12 @@ export function person(stack: Stack, name: string) {
     fn,
     emu,
     bag: async () => (await emu(`/__emu/bag/${name}`)).json.cards as Json[],
+    /** The card_id of the gift card on sale at `price` fen (the demo shelf has ¥50, ¥100, …). */
+    async shopCardId(price: number): Promise<string> {
+      const item = ((await fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === price)
+      if (!item) throw new Error(`no gift card on sale at ${price} fen`)
+      return item.cardId as string
+    },
     /** shop → createOrder → requestPayment → signCardExt → wx.addCard → recordAdded */
     async buyAndAdd(cardId: string, requestId = nextRequestId()): Promise<{ orderId: string; card: Json }> {
       const order = await fn('pay', { action: 'createOrder', cardId, requestId })

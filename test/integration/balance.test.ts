@@ -14,7 +14,7 @@ let card100: string
 
 beforeAll(async () => {
   stack = await startJourneyStack({ WX_API_TIMEOUT_MS: '300' })
-  card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'alice').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 
@@ -144,7 +144,7 @@ test('CONSUME_ON_ZERO: a card spent to zero is consumed in WeChat', async () => 
   const s2 = await startJourneyStack({ CONSUME_ON_ZERO: '1' })
   try {
     const alice = person(s2, 'alice')
-    const c100 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    const c100 = await alice.shopCardId(10000)
     const { card } = await alice.buyAndAdd(c100)
     expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000, orderId: 'ALL' })).balance).toBe(0)
     await s2.wechat.platform.settle()
@@ -164,7 +164,7 @@ describe('checkout with a short balance: both legs, or the gift-card leg reverse
 
   async function shortCard() {
     const alice = person(s2, 'alice')
-    const c100 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    const c100 = await alice.shopCardId(10000)
     const { card } = await alice.buyAndAdd(c100)
     await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `PRE-${card.code}` })
     return { alice, card } // 10.00 left

@@ -6,7 +6,7 @@ import { cancelCheckout } from '../../server/domain/checkout'
 import { onPaymentNotice, type OrderDoc } from '../../server/domain/orders'
 import type { Store } from '../../server/store/port'
 import { createWechatClient } from '../../server/wechat/client'
-import { person, startJourneyStack, type Json } from '../helpers/stack'
+import { person, startJourneyStack } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 
 let stack: Stack
@@ -37,7 +37,7 @@ function racing(store: Store, interject: (id: string) => Promise<void>): Store {
 
 async function shortCheckout(id: string) {
   const alice = person(stack, 'alice')
-  const c100 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const c100 = await alice.shopCardId(10000)
   const { card } = await alice.buyAndAdd(c100)
   await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `PRE-${id}` })
   const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: id, cardId: card.cardId, code: card.code, total: 3000 })

@@ -149,8 +149,7 @@ describe('a coupon at checkout', () => {
   test('with a gift card: the coupon comes off first, the card pays what it holds, Cloud Pay the rest', async () => {
     const c = await aliceCoupon()
     const alice = person(stack, 'alice')
-    const shop = (await alice.fn('card', { action: 'shop' })).items as Json[]
-    const { card } = await alice.buyAndAdd(shop.find((i) => i.price === 10000)!.cardId as string)
+    const { card } = await alice.buyAndAdd(await alice.shopCardId(10000))
     const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-GC-1', cardId: card.cardId, code: card.code, coupon: { cardId: c.cardId, code: c.code }, total: 30000 })
     expect(started).toMatchObject({ errcode: 0, discount: 1000, balance: 0, rest: 19000 })
     await pay('alice', started.payment)
@@ -214,8 +213,7 @@ describe('redemption at the counter', () => {
 
   test('a gift card is debited the amount the cashier enters, once per key, never below zero', async () => {
     const bob = person(stack, 'bob')
-    const shop = (await bob.fn('card', { action: 'shop' })).items as Json[]
-    const { card } = await bob.buyAndAdd(shop.find((i) => i.price === 10000)!.cardId as string)
+    const { card } = await bob.buyAndAdd(await bob.shopCardId(10000))
     const staff = (data: Json) => person(stack, 'alice').fn('merchant', data)
     expect(await staff({ action: 'redeemCheck', code: card.code })).toMatchObject({ check: { type: 'GIFT_CARD', balance: 10000, usable: true } })
     expect((await staff({ action: 'redeem', code: card.code, key: 'redeem-gc-noamount' })).errcode).toBe(1001)

@@ -37,7 +37,7 @@ const funded = async (s: Stack, name: string) => ((await person(s, name).fn('car
 
 beforeAll(async () => {
   ;[stack, quick] = await Promise.all([startJourneyStack(), startJourneyStack({ GIFT_EXPIRY_S: '1' })])
-  const hundred = async (s: Stack) => ((await person(s, 'carol').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId as string
+  const hundred = (s: Stack) => person(s, 'carol').shopCardId(10000)
   ;[card100, quick100] = await Promise.all([hundred(stack), hundred(quick)])
 })
 afterAll(() => Promise.all([stack.stop(), quick.stop()]))

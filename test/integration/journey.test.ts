@@ -7,8 +7,7 @@ let card100: string
 
 beforeAll(async () => {
   stack = await startJourneyStack()
-  const shop = await person(stack, 'alice').fn('card', { action: 'shop' })
-  card100 = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'alice').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 

@@ -15,7 +15,7 @@ let store: CloudStore
 beforeAll(async () => {
   stack = await startJourneyStack()
   store = new CloudStore(stack.cloud.db)
-  card100 = ((await person(stack, 'carol').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'carol').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 

@@ -4,15 +4,14 @@
 import type { Stack } from '../../emulator/stack'
 import { httpCaller } from '../../scripts/merchant/call'
 import { buildCli } from '../../scripts/merchant/cli'
-import { person, startJourneyStack, type Json } from '../helpers/stack'
+import { person, startJourneyStack } from '../helpers/stack'
 
 let stack: Stack
 let card100: string
 
 beforeAll(async () => {
   stack = await startJourneyStack()
-  const shop = await person(stack, 'alice').fn('card', { action: 'shop' })
-  card100 = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'alice').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 

@@ -13,8 +13,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwA
 
 beforeAll(async () => {
   stack = await startJourneyStack()
-  const shop = await person(stack, 'alice').fn('card', { action: 'shop' })
-  card100 = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'alice').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 
@@ -127,7 +126,7 @@ test('card.whoami shows the way into the console to granted staff too, and no lo
 test('two freezes at once and a spend racing them: the card ends UNAVAILABLE, changed once, the ledger sums to the balance', async () => {
   const alice = person(stack, 'alice')
   // card100 was taken off sale above: the 500-yuan card.
-  const card500 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 50000)!.cardId
+  const card500 = await alice.shopCardId(50000)
   const { card } = await alice.buyAndAdd(card500)
   const [a, b, spent] = await Promise.all([
     merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),

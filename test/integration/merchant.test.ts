@@ -62,7 +62,7 @@ test('the CLI creates the document’s example card and a shelf, and prints the 
 test('a hosted-shelf purchase by bob appears in the order list with its cards; a refund takes it out of his bag and views', async () => {
   const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
   const bob = person(stack, 'bob')
-  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const card100 = await bob.shopCardId(10000)
   const buy = await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100, backgroundPicUrl: 'https://mmbiz.qpic.cn/mmbiz/demo-face-red/0', message: '给自己' }], forSelf: true })
   expect(buy.status).toBe(200)
   const orderId = buy.json.order.order_id as string
@@ -82,7 +82,7 @@ test('a hosted-shelf purchase by bob appears in the order list with its cards; a
 test('pushes dropped by /__emu/faults: the cron still records every order, exactly once', async () => {
   const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
   const bob = person(stack, 'bob')
-  const card500 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 50000)!.cardId
+  const card500 = await bob.shopCardId(50000)
   await bob.emu('/__emu/faults', { path: 'push:giftcard_pay_done', times: 1000 })
   const ids: string[] = []
   for (let i = 0; i < 3; i++) ids.push((await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card500 }], forSelf: true })).json.order.order_id)
@@ -113,7 +113,7 @@ test('invoices: pay merchant and auth fields set and read back', async () => {
 test('user_authorize_invoice: the authorization is fetched with getauthdata and kept on the order', async () => {
   const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
   const bob = person(stack, 'bob')
-  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const card100 = await bob.shopCardId(10000)
   const orderId = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], forSelf: true })).json.order.order_id as string
   await settle(stack)
   expect((await bob.emu('/__emu/client/authorizeInvoice', { user: 'bob', orderId, title: '示例公司' })).status).toBe(200)
@@ -125,7 +125,7 @@ test('user_authorize_invoice: the authorization is fetched with getauthdata and 
 
 test('a merchant adjustment is one ledger entry, once per key, and reaches the card bag', async () => {
   const bob = person(stack, 'bob')
-  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const card100 = await bob.shopCardId(10000)
   const { card } = await bob.buyAndAdd(card100)
   const adjust = { action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'GOODWILL-1', reason: '补偿5元' }
   expect((await merchant(adjust)).balance).toBe(10500)
@@ -140,7 +140,7 @@ test('a merchant adjustment is one ledger entry, once per key, and reaches the c
 test('cards recorded from a shelf order (here sent to a friend, so no user_get_card yet) are funded and not left in the sync queue', async () => {
   const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
   const bob = person(stack, 'bob')
-  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const card100 = await bob.shopCardId(10000)
   const order = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], toChatRoom: false })).json.order
   await settle(stack)
   const id = `${card100}:${order.card_list[0].code}`
@@ -161,7 +161,7 @@ test('the demo shelf carries what §7.2 requires, its refund and invoice cells o
 
   const bob = person(stack, 'bob')
   await bob.fn('card', { action: 'listMine' }) // the Mini Program learns bob's unionid, as on any first visit
-  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const card100 = await bob.shopCardId(10000)
   const orderId = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], forSelf: true })).json.order.order_id as string
   await settle(stack)
   // §14.2: "the jump brings in order_id and openid in the GET parameter"
@@ -179,7 +179,7 @@ test('a shelf order a friend accepts: no user_get_card comes (§10.3), the card 
   const [shelf] = (await merchant({ action: 'shelfList' })).shelves as Json[]
   const bob = person(stack, 'bob')
   const alice = person(stack, 'alice')
-  const card100 = ((await bob.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  const card100 = await bob.shopCardId(10000)
   const order = (await bob.emu('/__emu/giftcard/buy', { user: 'bob', pageId: shelf!.pageId, items: [{ cardId: card100 }], toChatRoom: true })).json.order
   await settle(stack)
   expect((await bob.emu('/__emu/giftcard/accept', { user: 'alice', orderId: order.order_id })).status).toBe(200)

@@ -29,7 +29,7 @@ async function buyPaid(name: string, requestId = nextRequestId()) {
 beforeAll(async () => {
   stack = await startJourneyStack({ CARD_RECONCILE_AGE_S: '0' })
   const carol = person(stack, 'carol')
-  card100 = ((await carol.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await carol.shopCardId(10000)
   pageId = (await carol.fn('merchant', { action: 'shelfList' })).shelves[0].pageId
 })
 afterAll(() => stack.stop())
@@ -121,7 +121,7 @@ test('#6 compat mode: a plaintext-only body is refused; a signature is good for 
   const plain = await startJourneyStack({ WX_PUSH_MODE: 'plain' })
   try {
     const alice = person(plain, 'alice')
-    const c100 = ((await alice.fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+    const c100 = await alice.shopCardId(10000)
     const { card } = await alice.buyAndAdd(c100)
     await plain.wechat.platform.settle()
     const token = stackEnv.WX_PUSH_TOKEN!

@@ -14,7 +14,7 @@ let card100: string
 
 beforeAll(async () => {
   stack = await startJourneyStack()
-  card100 = ((await person(stack, 'carol').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'carol').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 

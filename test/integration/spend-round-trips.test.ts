@@ -16,7 +16,7 @@ let card100: string
 
 beforeAll(async () => {
   stack = await startJourneyStack()
-  card100 = ((await person(stack, 'alice').fn('card', { action: 'shop' })).items as Json[]).find((i) => i.price === 10000)!.cardId
+  card100 = await person(stack, 'alice').shopCardId(10000)
 })
 afterAll(() => stack.stop())
 
