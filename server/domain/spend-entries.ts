@@ -102,9 +102,7 @@ export interface DebitExpect {
  */
 export async function debit(store: Store, entry: LedgerEntryDoc, expect: DebitExpect): Promise<boolean> {
   const amount = -entry.amount
-  const lease = expect.takeLease
-    ? { when: { syncLeaseUntil: where.lt(expect.takeLease.now) }, set: { syncLeaseUntil: expect.takeLease.until } }
-    : expect.leaseHeldAt !== undefined ? { when: { syncLeaseUntil: where.gte(expect.leaseHeldAt) }, set: {} } : { when: {}, set: {} }
+  const lease = leaseTerms(expect)
   return store.updateIf(Collections.userCards, entry.card, {
     ...(expect.version !== undefined ? { version: expect.version } : {}),
     ...(expect.mpOpenid ? { mpOpenid: expect.mpOpenid } : {}),
@@ -113,6 +111,13 @@ export async function debit(store: Store, entry: LedgerEntryDoc, expect: DebitEx
     balance: change.inc(-amount), version: change.inc(1), dirty: true, updatedAt: Date.now(),
     lastEntry: { kind: entry.kind, amount: entry.amount }, [holdField(entry._id)]: true, ...lease.set,
   })
+}
+
+/** The debit's condition on the card's sync lease, and what it writes to it (see debit). */
+function leaseTerms(expect: DebitExpect): { when: Record<string, unknown>; set: Record<string, number> } {
+  if (expect.takeLease) return { when: { syncLeaseUntil: where.lt(expect.takeLease.now) }, set: { syncLeaseUntil: expect.takeLease.until } }
+  if (expect.leaseHeldAt !== undefined) return { when: { syncLeaseUntil: where.gte(expect.leaseHeldAt) }, set: {} }
+  return { when: {}, set: {} }
 }
 
 function hasHold(card: UserCardDoc | null, entryId: string): boolean {
