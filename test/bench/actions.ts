@@ -254,12 +254,13 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     const good = results.filter((r) => r.errcode === 0).length
     const s = summary(lat2)
     const db = stack.cloud.stats.dbCalls - s0.dbCalls
-    if (quiet) return { good, rate: (good / wall) * 1000, perSpend: db / targets.length }
+    const out = { good, rate: (good / wall) * 1000, perSpend: db / targets.length }
+    if (quiet) return out
     line(`${label}: succeeded`, `${good} / ${targets.length}${refusals(results)}`)
-    line(`${label}: spends per second`, fmt((good / wall) * 1000, 0))
+    line(`${label}: spends per second`, fmt(out.rate, 0))
     line(`${label}: latency p50 / p95 / max (ms)`, `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.max, 0)}`)
-    line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(db / targets.length)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)
-    return { good, rate: (good / wall) * 1000, perSpend: db / targets.length }
+    line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(out.perSpend)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)
+    return out
   }
   /**
    * The same burst on another card through the bare function, in as many instances warmed alike:
