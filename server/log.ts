@@ -2,7 +2,7 @@
 // shows one), so a log line never carries a whole one: fields named `code` keep their last 4
 // characters, and any run of 10 or more digits elsewhere (a code inside an id or an error message)
 // is masked the same way.
-import { maskCode } from './domain/mask'
+import { maskCode } from './mask'
 
 type Level = 'info' | 'warn' | 'error'
 

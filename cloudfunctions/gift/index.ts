@@ -1,6 +1,6 @@
 // gift: giving a paid card to a friend through a chat. Thin: read the caller from the context,
 // validate input, call server/domain/gifts.
-import { claimGift, getGift, GIFT_ID, listReceived, listSent, sendGift } from '../../server/domain/gifts'
+import { claimGift, getGift, GIFT_ID, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { optStr, str } from '../../server/validate'
 

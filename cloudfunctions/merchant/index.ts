@@ -1,25 +1,25 @@
 // merchant: merchant operations for the merchant's admins (MERCHANT_ADMIN_OPENIDS and those granted
 // by merchant.staffSet) and, for the counter actions, its staff. The same actions serve the
 // `npm run merchant` CLI and the merchant pages of the Mini Program. Every action that changes something
-// writes one audit entry (server/domain/audit.ts).
-import * as m from '../../server/domain/merchant'
-import { refundOrder, type Channel } from '../../server/domain/merchant-orders'
+// writes one audit entry (server/domain/merchant/audit.ts).
+import * as m from '../../server/domain/merchant/operations'
+import { refundOrder, type Channel } from '../../server/domain/merchant/orders'
 import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { createHandler, type Action } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
-import { listAudit, recordAudit } from '../../server/domain/audit'
-import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/console'
-import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/staff'
+import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
+import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
+import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
-import { setClaimable } from '../../server/domain/coupons'
-import { redeem, redeemCheck } from '../../server/domain/redemption'
-import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coins'
-import { cardStats } from '../../server/domain/card-stats'
+import { setClaimable } from '../../server/domain/coupons/coupons'
+import { redeem, redeemCheck } from '../../server/domain/money/redemption'
+import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
+import { cardStats } from '../../server/domain/merchant/card-stats'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
-import { createMemberCard } from '../../server/domain/member-cards'
+import { createMemberCard } from '../../server/domain/catalog/member-cards'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }

@@ -1,7 +1,7 @@
 // merchant: the member-card actions (#13), all for admins, every changing one audited. Kept beside
 // index.ts so that the action table only spreads them in.
-import { createMemberCard, listMemberCards, updateMemberCard, type ActivationField, type MemberLevel } from '../../server/domain/member-cards'
-import { adjustMember, findMember, listMembers, setLevel } from '../../server/domain/members'
+import { createMemberCard, listMemberCards, updateMemberCard, type ActivationField, type MemberLevel } from '../../server/domain/catalog/member-cards'
+import { adjustMember, findMember, listMembers, setLevel } from '../../server/domain/members/members'
 import { invalid } from '../../server/errors'
 import type { Action } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'

@@ -1,6 +1,7 @@
 // pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
-import { cancelCheckout, startCheckout } from '../../server/domain/checkout'
-import { createOrder, isPaymentNotice, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/orders'
+import { cancelCheckout, startCheckout } from '../../server/domain/money/checkout'
+import { createOrder, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/giftcards/orders'
+import { isPaymentNotice } from '../../server/platform/payment-gateway'
 import { AppError, ErrCode } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'

@@ -2,8 +2,8 @@
 // check; POST receives pushes: verified, stored, then processed within a budget (the rest by the cron),
 // and acknowledged the way WeChat expects.
 import { loadConfig } from '../../server/config'
-import { processEvent } from '../../server/domain/event-processing'
-import { receivePush } from '../../server/domain/push-receiver'
+import { processEvent } from '../../server/domain/events/event-processing'
+import { receivePush } from '../../server/domain/events/push-receiver'
 import { httpBody, isHttpEvent, reply, type HttpResponse } from '../../server/platform/http-access'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'

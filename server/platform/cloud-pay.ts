@@ -1,7 +1,7 @@
 // Cloud Pay as the domain's PaymentGateway. Payment and refund results call back into the `pay`
 // function; the sub-merchant comes from WX_PAY_SUBMCH_ID.
 import { loadConfig } from '../config'
-import type { PaymentGateway } from '../domain/orders'
+import type { PaymentGateway } from './payment-gateway'
 import { AppError, ErrCode } from '../errors'
 import { cloudPayRefund, cloudPayUnifiedOrder, currentEnvId } from './wx-cloud'
 

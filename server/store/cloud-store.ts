@@ -2,23 +2,7 @@
 // `Database` object wx-server-sdk hands out. The local cloud serves the same CloudBase protocol to the
 // same SDK, so this code is exactly what runs in tests and in `npm start`.
 import type { DbCommand, WxDatabase as Database, WxSdkError, WxTransaction as Transaction } from '../platform/wx-server-sdk'
-import {
-  ANY_OF,
-  DEFAULT_QUERY_LIMIT,
-  DuplicateIdError,
-  MAX_QUERY_LIMIT,
-  TransactionConflictError,
-  isCondition,
-  isFieldOp,
-  type BesideFind,
-  type Filter,
-  type FindOptions,
-  type Patch,
-  type Store,
-  type StoredDoc,
-  type TxStore,
-  type WithFound,
-} from './port'
+import { ANY_OF, DEFAULT_QUERY_LIMIT, DuplicateIdError, MAX_QUERY_LIMIT, TransactionConflictError, isCondition, isFieldOp, type BesideFind, type Filter, type FindOptions, type Patch, type Store, type StoredDoc, type TxStore, type WithFound } from './port'
 
 /** A port filter as a where() argument: plain fields, or `_.or` of the alternatives (`_.and` with the rest). */
 function toQuery(db: Database, filter: Filter): Record<string, unknown> | DbCommand {

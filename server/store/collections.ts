@@ -48,7 +48,7 @@ export const Collections = {
   pointsLedger: 'points_ledger',
   /** Stored-value recharges of member cards bought with Cloud Pay: CREATED → PAID → CREDITED. */
   memberOrders: 'member_orders',
-  /** followups-18: one per coupon claim of a person, `claim:<cardId>:<openid>:<n>` for n < get_limit (coupon-claim-slots.ts). */
+  /** followups-18: one per coupon claim of a person, `claim:<cardId>:<openid>:<n>` for n < get_limit (coupons/claim-slots.ts). */
   couponClaimSlots: 'coupon_claim_slots',
 } as const
 

@@ -1,12 +1,11 @@
 // H5 preview only (imported behind TARO_ENV === 'h5'): cloud calls go to the local stack's preview
 // server, which forwards them to the local cloud as the person chosen in the switcher. The weapp build
 // never contains this file.
-import type { Transport } from './cloud'
 
 /** localStorage key the preview's person switcher writes. */
 export const PREVIEW_USER_KEY = 'preview.user'
 
-export const h5Transport: Transport = async (name, data) => {
+export const h5Transport = async (name: string, data: Record<string, unknown>): Promise<unknown> => {
   const user = window.localStorage.getItem(PREVIEW_USER_KEY) ?? ''
   const res = await fetch(`/__preview/fn/${encodeURIComponent(name)}`, {
     method: 'POST',

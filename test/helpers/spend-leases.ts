@@ -1,7 +1,7 @@
 // What 30 s after a crashed spend looks like, for the fault tests: the crashed call's entry lease has
 // run out, and with it the card's sync lease when its debit took that (the two end together:
 // spend-entries.ts), so whoever finishes the entry finds both free.
-import type { LedgerEntryDoc } from '../../server/domain/ledger'
+import type { LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { Collections } from '../../server/store/collections'
 import type { Store } from '../../server/store/port'
 

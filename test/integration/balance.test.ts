@@ -1,9 +1,9 @@
 // Gift-card money on the local stack: never overspent, idempotent, the ledger always equal to the
 // balance, and WeChat's card bag brought into agreement whatever happens to updateuser.
 import type { Stack } from '../../emulator/stack'
-import { syncUnderLease, takeSyncLease } from '../../server/domain/balance-sync'
-import { ledgerSum, post } from '../../server/domain/ledger'
-import { userCardId, type UserCardDoc } from '../../server/domain/user-cards'
+import { syncUnderLease, takeSyncLease } from '../../server/domain/sync/balance-sync'
+import { ledgerSum, post } from '../../server/domain/ledgers/ledger'
+import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { createWechatClient } from '../../server/wechat/client'
 import { until } from '../helpers/emulator'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'

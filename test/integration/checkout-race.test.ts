@@ -2,8 +2,8 @@
 // never the status read before it. The store is wrapped so that the competing write lands exactly
 // between the domain's read and its conditional update.
 import type { Stack } from '../../emulator/stack'
-import { cancelCheckout } from '../../server/domain/checkout'
-import { onPaymentNotice, type OrderDoc } from '../../server/domain/orders'
+import { cancelCheckout } from '../../server/domain/money/checkout'
+import { onPaymentNotice, type OrderDoc } from '../../server/domain/giftcards/orders'
 import type { Store } from '../../server/store/port'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, startJourneyStack } from '../helpers/stack'

@@ -3,8 +3,8 @@
 // `claim:<cardId>:<openid>:<n>` (n < get_limit) by an insert the database refuses twice — and the
 // rest are refused with the limit's errcode; a replay of a claim that succeeded still answers that claim.
 import type { Stack } from '../../emulator/stack'
-import type { ClaimDoc } from '../../server/domain/coupons'
-import { claimSlotId, takeClaimSlot, type ClaimSlotDoc } from '../../server/domain/coupon-claim-slots'
+import type { ClaimDoc } from '../../server/domain/coupons/coupons'
+import { claimSlotId, takeClaimSlot, type ClaimSlotDoc } from '../../server/domain/coupons/claim-slots'
 import { Collections } from '../../server/store/collections'
 import { person, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'

@@ -2,12 +2,12 @@
 // order: the emulator's pushes are captured here and applied by hand, so "event first" and
 // "callback first" can both be tested.
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
-import { recordAdded, adoptByUnionid } from '../../server/domain/card-bag'
-import { applyCardEvent } from '../../server/domain/card-events'
-import { listCardsOf, userCardId, type UserCardDoc } from '../../server/domain/user-cards'
-import { ledgerSum } from '../../server/domain/ledger'
+import { recordAdded, adoptByUnionid } from '../../server/domain/giftcards/card-bag'
+import { applyCardEvent } from '../../server/domain/events/card-events'
+import { listCardsOf, userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
+import { ledgerSum } from '../../server/domain/ledgers/ledger'
 import { buildCardExt } from '../../server/wechat/card-ext'
-import { entitlementId, orderIdFor } from '../../server/domain/orders'
+import { entitlementId, orderIdFor } from '../../server/domain/giftcards/orders'
 import { createWechatClient, type WechatClient } from '../../server/wechat/client'
 import { parseEvent, type CardEvent } from '../../server/wechat/events'
 import type { Store } from '../../server/store/port'

@@ -3,7 +3,7 @@
 // more than the separate reads it replaced in the other cases (a new caller, a gift waiting, a card to
 // adopt, a caller without a unionid), and the same answer as those separate reads.
 import type { Stack } from '../../emulator/stack'
-import { newUserCard } from '../../server/domain/user-cards'
+import { newUserCard } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import { CloudStore } from '../../server/store/cloud-store'
 import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'

@@ -4,9 +4,9 @@
 // that sync sends the change (no attempt of its own to take the lease); and whatever the interleaving,
 // the money is exact and WeChat ends in step.
 import type { Stack } from '../../emulator/stack'
-import type { LedgerEntryDoc } from '../../server/domain/ledger'
-import { debit } from '../../server/domain/spend-entries'
-import { userCardId, type UserCardDoc } from '../../server/domain/user-cards'
+import type { LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
+import { debit } from '../../server/domain/money/spend-entries'
+import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import { storeOver } from '../helpers/store'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'

@@ -1,0 +1,132 @@
+// One gift card in one person's card bag, keyed by WeChat's (card_id, code). The record is created by
+// whichever arrives first: the Mini Program's recordAdded (mpOpenid) or the user_get_card push
+// (saOpenid); the other completes it. The balance lives here with a version: every change bumps
+// `version`, and WeChat has been told up to `syncedVersion`.
+import type { CouponTerms } from '../../../contract/card-rules'
+import type { CardType, UserCardStatus } from '../../../contract/card-view'
+import { AppError, ErrCode } from '../../errors'
+import { Collections } from '../../store/collections'
+import type { Store, StoredDoc } from '../../store/port'
+
+export type { UserCardStatus }
+
+export interface UserCardDoc extends StoredDoc {
+  cardId: string
+  code: string
+  mpOpenid?: string
+  saOpenid?: string
+  unionid?: string
+  /** the purchase it came from (Mini Program order or hosted-shelf order) */
+  orderId?: string
+  /** the Mini Program entitlement that funded it */
+  entitlementId?: string
+  /** the buyer's blessing */
+  message?: string
+  /** a Cloud Pay refund of value that reached the card after its order was refunded, not yet confirmed (refunds.ts) */
+  refundPending?: boolean
+  pendingRefund?: { key: string; fee: number }
+  /** GIFTED: the friend's card that took this card's value */
+  giftedTo?: string
+  /** received as a gift (gifts.ts): its id and the name the giver signed with */
+  giftId?: string
+  giftFrom?: string
+  title: string
+  /** fen */
+  balance: number
+  /** bumped by every balance change */
+  version: number
+  /** the version WeChat shows (card/generalcard/updateuser) */
+  syncedVersion: number
+  /** the first ledger entry (issue or transfer_in) is written */
+  funded: boolean
+  status: UserCardStatus
+  beginTime: number
+  endTime: number
+  backgroundPicUrl?: string
+  /** #14: a coupon (CASH, DISCOUNT, GIFT, GROUPON, GENERAL_COUPON) and what it offers; absent for gift cards */
+  couponType?: string
+  terms?: CouponTerms
+  /** when our status was last confirmed with card/code/get (ms) */
+  checkedAt: number
+  syncLeaseUntil: number
+  /** set by every balance change, cleared once WeChat shows that version (the sync queue) */
+  dirty: boolean
+  updatedAt: number
+  /** the latest balance change, for the line WeChat shows with the balance (no ledger query per sync) */
+  lastEntry?: { kind: string; amount: number }
+  /**
+   * Spends debited whose ledger entry is not settled yet, by hold key (spend-entries.ts): the debit and
+   * its hold are one atomic update, so whether a pending spend took the money can always be read here.
+   */
+  holds?: Record<string, true>
+  /** a member card (#13): its stored value is `balance` (ledger.ts), its points `bonus` (member-points.ts) */
+  member?: boolean
+  /** member points; every change bumps `version` as a balance change does */
+  bonus?: number
+}
+
+/** The types card.listMine shows (docs/functions-api.md). */
+export type CardViewType = CardType
+
+export interface CardView {
+  cardId: string
+  code: string
+  /** what kind of card it is */
+  type: CardViewType
+  /** what it offers: leastCost/reduceCost, discount, gift, dealDetail, defaultDetail, or balance */
+  terms: CouponTerms
+  title: string
+  balance: number
+  status: UserCardStatus
+  beginTime: number
+  endTime: number
+  backgroundPicUrl?: string
+  /** the blessing that came with the card */
+  message?: string
+  /** the giver's name, for a card received as a gift */
+  giftFrom?: string
+}
+
+export const userCardId = (cardId: string, code: string) => `${cardId}:${code}`
+
+export function newUserCard(cardId: string, code: string, fields: Partial<UserCardDoc>): UserCardDoc {
+  return {
+    _id: userCardId(cardId, code), cardId, code, title: '', balance: 0, version: 0, syncedVersion: 0, funded: false,
+    status: 'NORMAL', beginTime: 0, endTime: 0, checkedAt: 0, syncLeaseUntil: 0, dirty: false, updatedAt: Date.now(), ...fields,
+  }
+}
+
+/** The status a person should see: a NORMAL card past its end date is expired, whatever WeChat was last told. */
+export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, nowSec = Math.floor(Date.now() / 1000)): UserCardStatus {
+  return doc.status === 'NORMAL' && doc.endTime && doc.endTime < nowSec ? 'EXPIRE' : doc.status
+}
+
+export function toCardView(doc: UserCardDoc): CardView {
+  const type = (doc.member ? 'MEMBER_CARD' : (doc.couponType ?? 'GIFT_CARD')) as CardViewType
+  const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
+  const view: CardView = { cardId: doc.cardId, code: doc.code, type, terms, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
+  if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
+  if (doc.message) view.message = doc.message
+  if (doc.giftFrom) view.giftFrom = doc.giftFrom
+  return view
+}
+
+export const LIST_LIMIT = 1000
+
+/** A card the bag shows: not deleted, and funded (or holding value). */
+// Member cards have their own page (member.mine): they are not listed with gift cards and coupons.
+export const shownInBag = (d: UserCardDoc) => !d.member && d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)
+
+/** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
+export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
+  const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
+  return docs.filter(shownInBag).map(toCardView)
+}
+
+/** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */
+export async function cardOf(store: Store, mpOpenid: string, cardId: string, code: string): Promise<UserCardDoc> {
+  const doc = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
+  if (!doc || (doc.status === 'DELETE' && doc.mpOpenid !== mpOpenid)) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code`)
+  if (doc.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
+  return doc
+}

@@ -1,0 +1,85 @@
+// The friend-coupon coin account (friend-coupons.zh.txt 配置库存、充值券点): activate it, read it, price
+// a stock order and confirm it once within 60 seconds, recharge by WeChat Pay QR code, list orders.
+// A price quote is kept as a state machine so that a double tap or a retry never buys stock twice:
+//
+//   QUOTED ──confirm (compare-and-set)──▶ CONFIRMING ──WeChat confirmed──▶ CONFIRMED
+//
+// "order_id … 仅对当前订单有效且仅可以使用一次,60s内可用于兑换库存": a CONFIRMING quote found again (a
+// crash or lost reply between the two steps) is settled by asking WeChat for the order's status.
+import { AppError, ErrCode } from '../../errors'
+import { Collections } from '../../store/collections'
+import type { Store, StoredDoc } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import { WxApiError } from '../../wechat/errors'
+import { couponDefOf } from './coupons'
+
+/** "上一步获得的order_id须在60s内使用" */
+export const QUOTE_TTL_MS = 60_000
+
+export interface CoinQuoteDoc extends StoredDoc {
+  cardId: string
+  quantity: number
+  /** coins, as WeChat's string ("0.2") */
+  price: string
+  status: 'QUOTED' | 'CONFIRMING' | 'CONFIRMED'
+  expiresAt: number
+  by: string
+  createdAt: number
+}
+
+export async function coinAccount(wx: WechatClient) {
+  const r = await wx.cardPay.getCoinsInfo()
+  return { freeCoin: r.free_coin, payCoin: r.pay_coin, totalCoin: r.total_coin }
+}
+
+export async function activateCoins(wx: WechatClient) {
+  const r = await wx.cardPay.activate()
+  return { reward: r.reward, ...(await coinAccount(wx)) }
+}
+
+export async function priceStock(store: Store, wx: WechatClient, by: string, cardId: string, quantity: number) {
+  const def = await couponDefOf(store, cardId)
+  if (!def?.friend) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId must be a friend coupon: only their stock is bought with coins')
+  const r = await wx.cardPay.getPayPrice({ card_id: cardId, quantity })
+  const now = Date.now()
+  await store.insert<CoinQuoteDoc>(Collections.coinQuotes, { _id: r.order_id, cardId, quantity, price: r.price, status: 'QUOTED', expiresAt: now + QUOTE_TTL_MS, by, createdAt: now })
+  return { orderId: r.order_id, price: r.price, freeCoin: r.free_coin, payCoin: r.pay_coin, expiresAt: now + QUOTE_TTL_MS }
+}
+
+export async function confirmStock(store: Store, wx: WechatClient, cardId: string, orderId: string, quantity: number) {
+  const q = await store.get<CoinQuoteDoc>(Collections.coinQuotes, orderId)
+  if (!q) throw new AppError(ErrCode.NOT_FOUND, `orderId ${orderId} is not a price quote of ours`)
+  if (q.cardId !== cardId || q.quantity !== quantity) throw new AppError(ErrCode.CONFLICT, 'cardId and quantity must be those the price was quoted for')
+  if (q.status === 'CONFIRMED') return { orderId, cardId, quantity, price: q.price, status: 'CONFIRMED' as const }
+  if (q.status === 'QUOTED') {
+    if (q.expiresAt < Date.now()) throw new AppError(ErrCode.CONFLICT, 'the price quote has expired (60 s): price it again')
+    if (!(await store.updateIf(Collections.coinQuotes, orderId, { status: 'QUOTED' }, { status: 'CONFIRMING' }))) return confirmStock(store, wx, cardId, orderId, quantity)
+  }
+  try {
+    await wx.cardPay.confirm({ card_id: cardId, order_id: orderId, quantity })
+  } catch (err) {
+    // A repeat after a lost reply: WeChat refuses the second use; its order says whether the first landed.
+    if (!(err instanceof WxApiError)) throw err
+    const info = await wx.cardPay.getOrder(orderId).catch(() => undefined)
+    if (info?.order_info?.status !== 'ORDER_STATUS_QUANTITY_SUCC') {
+      await store.updateIf(Collections.coinQuotes, orderId, { status: 'CONFIRMING' }, { status: 'QUOTED' })
+      throw err
+    }
+  }
+  await store.updateIf(Collections.coinQuotes, orderId, { status: 'CONFIRMING' }, { status: 'CONFIRMED' })
+  return { orderId, cardId, quantity, price: q.price, status: 'CONFIRMED' as const }
+}
+
+export async function rechargeCoins(wx: WechatClient, coinCount: number) {
+  const r = await wx.cardPay.recharge(coinCount)
+  return { orderId: r.order_id, qrcodeUrl: r.qrcode_url }
+}
+
+export async function coinOrders(wx: WechatClient, offset: number, count: number) {
+  const r = await wx.cardPay.getOrderList({ offset, count })
+  return { orders: r.order_list, total: r.total_num }
+}
+
+export async function coinOrder(wx: WechatClient, orderId: string) {
+  return { order: (await wx.cardPay.getOrder(orderId)).order_info }
+}

@@ -1,0 +1,198 @@
+// What WeChat's card events do to our records. Each handler is idempotent and order-independent:
+// - user_get_card: a card added for a Mini Program purchase carries its entitlement as OuterStr and is
+//   funded from it (entitlements.ts), exactly once, whether this push or recordAdded comes first (the
+//   first push of a card nobody recorded yet by fundFresh's three claims, the rest transactionally); any
+//   other card is recorded with its holder and no value. From a friend (IsGiveByFriend=1) the balance
+//   moves from the old code to the friend's code — only once WeChat confirms the old code left its
+//   holder as a gift — and the old code becomes GIFTED.
+// - user_gifting_card: GIFTING while a gift is pending; back to NORMAL when it returns (IsReturnBack=1).
+// - user_del_card → DELETE; user_consume_card → CONSUMED; card_pass_check / card_not_pass_check →
+//   the definition's review status.
+// Final states (DELETE, GIFTED) are never left because of a late or reordered event.
+import { Collections } from '../../store/collections'
+import type { Store } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import { WxApiError } from '../../wechat/errors'
+import type { CardEvent, CardEventOf } from '../../wechat/events'
+import { SYNC_LEASE_MS, syncCard, syncUnderLease } from '../sync/balance-sync'
+import { type SyncOptions } from '../../platform/settings'
+import { voidExtraCard } from '../giftcards/card-bag'
+import { fundableFresh, fundFresh, redeemEntitlement } from '../giftcards/entitlements'
+import { type Holder } from '../cards/identities'
+import type { GiftCardDoc } from '../catalog/gift-cards'
+import { learnIdentity, mpOpenidOf } from '../cards/identities'
+import { transfer } from '../ledgers/ledger'
+import { maskCode } from '../../mask'
+import { ENTITLEMENT_ID, type EntitlementDoc } from '../giftcards/orders'
+import { withConflictRetry } from '../../store/retry'
+import { memberCardDef } from '../catalog/member-cards'
+import { onMemberCardUpdated, onMemberFormSubmitted, upsertMemberCard } from '../members/members'
+import { newUserCard, userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
+import { couponCardFields, couponDefOf } from '../coupons/coupons'
+
+async function upsertHolder(store: Store, cardId: string, code: string, holder: Holder & { saOpenid: string }, copyFrom?: UserCardDoc): Promise<UserCardDoc> {
+  const id = userCardId(cardId, code)
+  const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
+  // A coupon (#14) arriving by push (a QR scan, a claim whose wx.addCard answer is still on its way).
+  const coupon = def ? null : await couponDefOf(store, cardId)
+  return withConflictRetry(() =>
+    store.transaction(async (tx) => {
+      const cur = await tx.get<UserCardDoc>(Collections.userCards, id)
+      if (!cur) {
+        // user_get_card says the code is NORMAL in this person's bag as of now.
+        const doc = newUserCard(cardId, code, {
+          checkedAt: Date.now(),
+          saOpenid: holder.saOpenid,
+          ...(holder.unionid ? { unionid: holder.unionid } : {}),
+          ...(holder.mpOpenid ? { mpOpenid: holder.mpOpenid } : {}),
+          title: copyFrom?.title ?? def?.title ?? '',
+          beginTime: copyFrom?.beginTime ?? def?.beginTime ?? 0,
+          endTime: copyFrom?.endTime ?? def?.endTime ?? 0,
+          ...(copyFrom?.orderId ? { orderId: copyFrom.orderId } : {}),
+          ...(copyFrom?.message ? { message: copyFrom.message } : {}),
+          ...((copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl) ? { backgroundPicUrl: copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl } : {}),
+          ...(coupon && !copyFrom ? couponCardFields(coupon) : copyFrom?.couponType ? { couponType: copyFrom.couponType, terms: copyFrom.terms } : {}),
+        })
+        await tx.insert(Collections.userCards, doc)
+        return doc
+      }
+      const patch: Partial<UserCardDoc> = { saOpenid: holder.saOpenid, updatedAt: Date.now() }
+      if (holder.unionid && !cur.unionid) patch.unionid = holder.unionid
+      if (holder.mpOpenid && !cur.mpOpenid) patch.mpOpenid = holder.mpOpenid
+      await tx.update(Collections.userCards, id, patch)
+      return { ...cur, ...patch }
+    }),
+  )
+}
+
+async function setStatus(store: Store, id: string, status: UserCardStatus, onlyFrom?: UserCardStatus[]): Promise<void> {
+  const cur = await store.get<UserCardDoc>(Collections.userCards, id)
+  if (!cur || cur.status === status) return
+  if (onlyFrom ? !onlyFrom.includes(cur.status) : cur.status === 'DELETE' || cur.status === 'GIFTED') return
+  await store.updateIf(Collections.userCards, id, { status: cur.status }, { status, checkedAt: Date.now(), updatedAt: Date.now() })
+}
+
+/**
+ * Did the old code really leave its holder as a gift to this person? Our record says so (GIFTING,
+ * GIFTED), or WeChat does: a received gift's old code answers 40056 "invalid serial code"
+ * (card-api-guide: 被转赠领取的情况则统一报错), and a custom code now belongs to the friend.
+ */
+async function giftConfirmed(wx: WechatClient, old: UserCardDoc, friendSaOpenid: string, newCode: string): Promise<boolean> {
+  if (old.status === 'GIFTING' || old.status === 'GIFTED') return true
+  try {
+    const res = await wx.code.get({ card_id: old.cardId, code: old.code })
+    if (old.code === newCode) return res.openid === friendSaOpenid
+    return res.user_card_status === 'GIFTING'
+  } catch (err) {
+    if (err instanceof WxApiError && err.errcode === 40056) return true
+    throw err
+  }
+}
+
+class GiftNotConfirmed extends Error {}
+
+async function onGiftReceived(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, holder: Holder & { saOpenid: string }, sync: SyncOptions): Promise<void> {
+  const cardId = ev.CardId ?? ''
+  const code = ev.UserCardCode ?? ''
+  const oldId = userCardId(cardId, ev.OldUserCardCode!)
+  const old = await store.get<UserCardDoc>(Collections.userCards, oldId)
+  if (old && !(await giftConfirmed(wx, old, holder.saOpenid, code))) {
+    // Kept unprocessed (and retried by the cron) rather than moving value on an unconfirmed claim.
+    throw new GiftNotConfirmed(`gift of ${cardId} ${maskCode(old.code)} is not confirmed by WeChat`)
+  }
+  const card = await upsertHolder(store, cardId, code, holder, old ?? undefined)
+  if (card.mpOpenid) await learnIdentity(store, holder.saOpenid, { mpOpenid: card.mpOpenid, unionid: holder.unionid })
+  if (!old) return
+  if (oldId !== card._id) {
+    // The friend's new code takes the balance; the giver's code is GIFTED (final).
+    await transfer(store, oldId, card._id, card._id)
+    await syncCard(store, wx, card._id, sync)
+  } else {
+    // A custom code moves as it is: same record, new holder (the giver's mapping no longer applies).
+    await store.update(Collections.userCards, card._id, { saOpenid: holder.saOpenid, mpOpenid: holder.mpOpenid ?? '', unionid: holder.unionid ?? '', status: 'NORMAL', checkedAt: Date.now() })
+  }
+}
+
+/**
+ * The first push of a card bought in the Mini Program (#17): funded by fundFresh's three claims, the
+ * entitlement the only read, and WeChat told under the sync lease the card was inserted with. False
+ * when that path does not apply or lost a claim; then the general path below decides (and finishes
+ * what fundFresh started, if anything).
+ */
+async function fundFirst(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<boolean> {
+  const cardId = ev.CardId ?? ''
+  const saOpenid = ev.FromUserName
+  const unionid = ev.UnionId || undefined
+  const ent = await store.get<EntitlementDoc>(Collections.entitlements, ev.OuterStr ?? '')
+  if (!fundableFresh(ent, cardId)) return false
+  // A push naming the buyer's unionid (from the cloud context of the purchase) is the buyer's: no
+  // identity lookup. Otherwise the holder is whoever an earlier join names, else the buyer.
+  const mpOpenid = unionid && ent.unionid === unionid ? ent.mpOpenid : ((await mpOpenidOf(store, saOpenid, unionid)) ?? ent.mpOpenid)
+  const leaseUntil = (sync.now ?? Date.now)() + SYNC_LEASE_MS
+  const card = await fundFresh(store, ent, ev.UserCardCode ?? '', { saOpenid, mpOpenid, ...(unionid ? { unionid } : {}) }, leaseUntil)
+  if (!card) return false
+  await syncUnderLease(store, wx, card, leaseUntil, sync)
+  return true
+}
+
+async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<void> {
+  const cardId = ev.CardId ?? ''
+  const code = ev.UserCardCode ?? ''
+  const saOpenid = ev.FromUserName
+  const unionid = ev.UnionId || undefined
+  if (ev.IsGiveByFriend !== 1 && ENTITLEMENT_ID.test(ev.OuterStr ?? '') && (await fundFirst(store, wx, ev, sync))) return
+  const mpOpenid = await mpOpenidOf(store, saOpenid, unionid)
+  const holder = { saOpenid, ...(unionid ? { unionid } : {}), ...(mpOpenid ? { mpOpenid } : {}) }
+  if (await memberCardDef(store, cardId)) {
+    // A member card (joined, delivered after a WeChat Pay payment, or restored: IsRestoreMemberCard=1).
+    const card = await upsertMemberCard(store, cardId, code, holder, ev.IsRestoreMemberCard === 1)
+    if (card.dirty) await syncCard(store, wx, card._id, sync)
+    return
+  }
+  if (ev.IsGiveByFriend === 1 && ev.OldUserCardCode) return onGiftReceived(store, wx, ev, holder, sync)
+  const outer = ev.OuterStr ?? ''
+  if (ENTITLEMENT_ID.test(outer)) {
+    const r = await redeemEntitlement(store, outer, cardId, code, holder)
+    if (r.outcome === 'funded') {
+      // Funded by recordAdded first: this push completes the record with the Service Account side, and
+      // the two openids are joined on the code. (Funded by this push, the Mini Program side is only the
+      // buyer's as the entitlement says, which is no proof of who holds it: no join then.)
+      if (!r.fresh) {
+        const card = await upsertHolder(store, cardId, code, holder)
+        if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
+      }
+      await syncCard(store, wx, r.card._id, sync, r.fresh ? r.card : undefined)
+      return
+    }
+    // Signed by us, but its entitlement is consumed by another code or refunded: a card with no value.
+    if (r.outcome === 'spent' || r.outcome === 'void') return voidExtraCard(store, wx, cardId, code, holder)
+  }
+  const card = await upsertHolder(store, cardId, code, holder)
+  if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
+}
+
+/** Applies one card event; safe to call again for the same event. */
+export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEvent, sync: SyncOptions = {}): Promise<void> {
+  switch (ev.Event) {
+    case 'user_get_card':
+      return onUserGetCard(store, wx, ev, sync)
+    case 'user_gifting_card': {
+      const id = userCardId(ev.CardId ?? '', ev.UserCardCode ?? '')
+      return ev.IsReturnBack === 1 ? setStatus(store, id, 'NORMAL', ['GIFTING']) : setStatus(store, id, 'GIFTING', ['NORMAL'])
+    }
+    case 'user_del_card':
+      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT', 'CONSUMED', 'EXPIRE', 'UNAVAILABLE'])
+    case 'user_consume_card':
+      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'CONSUMED')
+    case 'submit_membercard_user_info':
+      return onMemberFormSubmitted(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
+    case 'update_member_card':
+      return onMemberCardUpdated(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
+    case 'card_pass_check':
+    case 'card_not_pass_check':
+      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: ev.Event === 'card_pass_check' ? 'APPROVED' : 'REJECTED', updatedAt: Date.now() })
+      return
+    default:
+      return
+  }
+}

@@ -1,0 +1,282 @@
+// Getting cards into WeChat's card bag and knowing whose they are.
+// - signCardExt signs only the cards a caller's paid order entitles them to (READY entitlements), each
+//   cardExt carrying its entitlement id as outer_str.
+// - recordAdded decrypts the codes wx.addCard returned and redeems the entitlement each was signed for
+//   (entitlements.ts); the user_get_card push does the same from its OuterStr, whichever comes first.
+//   Together they join the two openids: (mpOpenid, card_id, code) and (saOpenid, card_id, code).
+import type { PendingOrder } from '../../../contract/pending-order'
+import { AppError, ErrCode } from '../../errors'
+import { Collections } from '../../store/collections'
+import { DuplicateIdError, anyOf, type Store, type StoredDoc } from '../../store/port'
+import { buildCardExt } from '../../wechat/card-ext'
+import type { WechatClient } from '../../wechat/client'
+import { WxApiError } from '../../wechat/errors'
+import { syncCard } from '../sync/balance-sync'
+import { type SyncOptions } from '../../platform/settings'
+import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
+import { type Holder } from '../cards/identities'
+import { learnIdentity, learnMpUnion } from '../cards/identities'
+import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
+import { LIST_LIMIT, listCardsOf, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
+import { returnExpiredGifts } from './gifts'
+import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
+import { log } from '../../log'
+import { memberCardDef } from '../catalog/member-cards'
+import { upsertMemberCard } from '../members/members'
+
+export interface Caller {
+  mpOpenid: string
+  unionid?: string
+}
+
+/** card/code/decrypt, with WeChat's 40075 (not an encrypt_code) reported as a bad `field`. */
+async function decryptCode(wx: WechatClient, encrypted: string, field: string): Promise<string> {
+  try {
+    return (await wx.code.decrypt(encrypted)).code
+  } catch (err) {
+    if (err instanceof WxApiError && err.errcode === 40075) throw new AppError(ErrCode.INVALID_ARGUMENT, `${field} is not a valid encrypted code`)
+    throw err
+  }
+}
+
+export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string) {
+  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
+  if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
+  if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
+  // A card given to a friend (giftId) is theirs to add once claimed, or the sender's again once returned.
+  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid)
+  if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
+  // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
+  // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
+  const apiTicket = await wx.cardTicket.get()
+  return { cardList: ready.map((e) => ({ cardId: e.cardId, cardExt: buildCardExt({ apiTicket, cardId: e.cardId, outerStr: e._id }).cardExt })) }
+}
+
+/** The entitlement a cardExt was signed for, if the client handed the cardExt back as wx.addCard returned it. */
+function entitlementHint(cardExt: string | undefined): string | undefined {
+  if (!cardExt) return undefined
+  try {
+    const outer = (JSON.parse(cardExt) as { outer_str?: unknown }).outer_str
+    return typeof outer === 'string' && ENTITLEMENT_ID.test(outer) ? outer : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export interface AddedItem {
+  cardId: string
+  /** the encrypted code wx.addCard returned */
+  code: string
+  isSuccess: boolean
+  cardExt?: string
+}
+
+/** A card added for an entitlement that another card already consumed: worthless, so WeChat is told to void it. */
+export async function voidExtraCard(store: Store, wx: WechatClient, cardId: string, code: string, holder: Holder): Promise<void> {
+  const id = userCardId(cardId, code)
+  try {
+    await store.insert(Collections.userCards, newUserCard(cardId, code, { ...holder, status: 'UNAVAILABLE', checkedAt: Date.now() }))
+  } catch (err) {
+    if (!(err instanceof DuplicateIdError)) throw err
+    await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
+  }
+  await wx.code.unavailable({ card_id: cardId, code, reason: '重复领取' }).catch((err) => {
+    log('warn', { msg: 'could not void an extra card', card: cardId, code, error: (err as Error).message })
+  })
+}
+
+async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions, shared: ReturnType<typeof sharedReads>): Promise<CardView> {
+  const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
+  // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
+  const coupon = await couponDefOf(store, item.cardId)
+  if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
+  // A member card (member.join) is free: recorded without an entitlement (members.ts); one WeChat
+  // hands back after it was deleted is the same card restored.
+  if (await memberCardDef(store, item.cardId)) return toCardView(await upsertMemberCard(store, item.cardId, code, { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }, true))
+  const id = userCardId(item.cardId, code)
+  const hint = entitlementHint(item.cardExt)
+  // The card and (without the cardExt) the caller's READY entitlements for it, in one round trip.
+  const [existing, found] = await Promise.all([
+    store.get<UserCardDoc>(Collections.userCards, id),
+    hint ? null : store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' }, { limit: 100 }),
+  ])
+  if (existing?.mpOpenid && existing.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)
+  if (existing?.funded) {
+    if (existing.saOpenid) await learnIdentity(store, existing.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+    return toCardView(existing)
+  }
+  const holder: Holder = { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+  // The entitlement the cardExt was signed for; without the cardExt, any READY one of the caller's for this card.
+  const candidates = hint ? [hint] : found!.map((e) => e._id)
+  for (const entId of candidates) {
+    const r = await redeemEntitlement(store, entId, item.cardId, code, holder, { onlyHolders: true }, shared)
+    if (r.outcome === 'not-yours') continue
+    if (r.outcome === 'funded') {
+      await Promise.all([
+        r.card.saOpenid ? learnIdentity(store, r.card.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid }) : undefined,
+        syncCard(store, wx, id, sync, r.fresh ? r.card : undefined),
+      ])
+      return toCardView(r.card)
+    }
+    if (r.outcome === 'code-funded') return toCardView(r.card)
+    // #17: another entitlement's funding of this code is under way (entitlements.ts): not an extra card.
+    if (r.outcome === 'code-claimed') throw codeClaimed(item.cardId)
+    if (hint) {
+      // The cardExt's entitlement is consumed by another code, or its order was refunded.
+      await voidExtraCard(store, wx, item.cardId, code, holder)
+      throw new AppError(ErrCode.CONFLICT, r.outcome === 'spent' ? `the card for ${entId} is already in the card bag; this extra copy was voided` : `the order of ${entId} was refunded; the card was voided`)
+    }
+  }
+  throw new AppError(ErrCode.FORBIDDEN, `no paid order of yours entitles you to card ${item.cardId}`)
+}
+
+export async function recordAdded(store: Store, wx: WechatClient, caller: Caller, list: AddedItem[], sync: SyncOptions = {}): Promise<{ cards: CardView[] }> {
+  // The cards of one request at once (at most 10), sharing one read of their order and definition.
+  const shared = sharedReads(store)
+  const [, cards] = await Promise.all([
+    learnMpUnion(store, caller.mpOpenid, caller.unionid),
+    Promise.all(list.filter((x) => x.isSuccess).map((item) => recordOne(store, wx, caller, item, sync, shared))),
+  ])
+  return { cards }
+}
+
+/** At most this many READY entitlements are read for the pending list: more than any one buyer holds. */
+const READY_LIMIT = 100
+
+const readyFilter = (mpOpenid: string) => ({ mpOpenid, status: 'READY' })
+
+/** The caller's READY entitlements, given ones (giftId) included. */
+export function readyEntitlementsOf(store: Store, mpOpenid: string): Promise<EntitlementDoc[]> {
+  return store.find<EntitlementDoc>(Collections.entitlements, readyFilter(mpOpenid), { limit: READY_LIMIT })
+}
+
+
+/** The pending list from the caller's READY entitlements and their orders (`orders` by _id; null: gone). */
+function pendingFrom(mpOpenid: string, readyAll: EntitlementDoc[], orders: Map<string, OrderDoc | null>): PendingOrder[] {
+  const byOrder = new Map<string, number>()
+  for (const e of readyAll) if (!e.giftId) byOrder.set(e.orderId, (byOrder.get(e.orderId) ?? 0) + 1)
+  return [...byOrder.keys()]
+    .map((id) => orders.get(id))
+    // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
+    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
+    .map((o) => ({ orderId: o._id, cardId: o.cardId, title: o.title ?? '', price: o.unitPrice ?? o.totalFee, count: byOrder.get(o._id)!, ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}) }))
+}
+
+/** Paid cards of the caller's that are not in the card bag yet (a cancelled add sheet, a closed page). */
+export async function pendingOf(store: Store, mpOpenid: string, readyAll?: EntitlementDoc[]): Promise<PendingOrder[]> {
+  const ready = (readyAll ?? (await readyEntitlementsOf(store, mpOpenid))).filter((e) => !e.giftId)
+  if (ready.length === 0) return []
+  const ids = [...new Set(ready.map((e) => e.orderId))]
+  const orders = await Promise.all(ids.map((id) => store.get<OrderDoc>(Collections.orders, id)))
+  return pendingFrom(mpOpenid, ready, new Map(ids.map((id, i) => [id, orders[i] ?? null])))
+}
+
+/**
+ * The jump protocol: WeChat opens the Mini Program from the card's custom cell with encrypt_code,
+ * card_id and openid in the query. The page decodes the query once; this decrypts and shows the card
+ * only if it is the caller's.
+ */
+export async function decryptForCaller(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, encryptCode: string): Promise<CardView> {
+  const code = await decryptCode(wx, encryptCode, 'encryptCode (decode the jump URL exactly once)')
+  const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
+  if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code is known yet`)
+  if (card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
+  return toCardView(card)
+}
+
+/**
+ * A card that reached someone through WeChat alone (a friend's gift, a shelf purchase) is known by its
+ * saOpenid and unionid; when that person opens the Mini Program, the unionid from their cloud context
+ * maps it to them.
+ */
+export async function adoptByUnionid(store: Store, caller: Caller): Promise<number> {
+  if (!caller.unionid) return 0
+  const [, candidates] = await Promise.all([
+    learnMpUnion(store, caller.mpOpenid, caller.unionid),
+    store.find<UserCardDoc>(Collections.userCards, { unionid: caller.unionid }, { limit: 200 }),
+  ])
+  return (await adopt(store, caller, candidates)).length
+}
+
+/** Maps to the caller the cards of `docs` known only by their unionid; returns those it mapped, as they now are. */
+async function adopt(store: Store, caller: Caller, docs: UserCardDoc[]): Promise<UserCardDoc[]> {
+  const orphans = caller.unionid ? docs.filter((c) => !c.mpOpenid && c.unionid === caller.unionid) : []
+  const adopted = await Promise.all(orphans.map(async (c): Promise<UserCardDoc | null> => {
+    const now = Date.now()
+    if (!(await store.updateIf(Collections.userCards, c._id, { unionid: caller.unionid, updatedAt: c.updatedAt }, { mpOpenid: caller.mpOpenid, updatedAt: now }))) return null
+    if (c.saOpenid) await learnIdentity(store, c.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+    return { ...c, mpOpenid: caller.mpOpenid, updatedAt: now }
+  }))
+  return adopted.filter((c): c is UserCardDoc => c !== null)
+}
+
+/** The caller's cards and the cards reached through their unionid alone, in one query (`anyOf`). */
+const bagFilter = (caller: Caller) => (caller.unionid ? anyOf({ mpOpenid: caller.mpOpenid }, { unionid: caller.unionid }) : { mpOpenid: caller.mpOpenid })
+const BAG_ORDER = { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT } as const
+
+type MpUnionDoc = StoredDoc & { mpOpenid: string }
+
+/** What card.listMine reads: card documents (adoption candidates included), READY entitlements, their orders. */
+interface BagReads {
+  docs: UserCardDoc[]
+  ready: EntitlementDoc[]
+  /** the orders of `ready` by _id, when they were read with them */
+  orders?: Map<string, OrderDoc | null>
+}
+
+/**
+ * Everything card.listMine shows in one round trip: the bag query and the READY entitlements with their
+ * orders, as one aggregate rooted at the caller's unionid → mpOpenid mapping (mp_union, a document every
+ * returning caller with a unionid has: learnMpUnion writes it on their first call). The finds do not
+ * depend on the mapping's content, only on its existence; what it holds tells whether it needs writing.
+ * Null when it is not stored yet.
+ */
+async function readBagAtMapping(store: Store, caller: Caller & { unionid: string }): Promise<(BagReads & { mappedTo: string }) | null> {
+  const r = await store.getWith<MpUnionDoc, 'cards' | 'ready'>(Collections.mpUnion, caller.unionid, {
+    cards: { collection: Collections.userCards, filter: bagFilter(caller), options: BAG_ORDER },
+    ready: { collection: Collections.entitlements, filter: readyFilter(caller.mpOpenid), options: { limit: READY_LIMIT }, join: { field: 'orderId', collection: Collections.orders, as: 'order' } },
+  })
+  if (!r) return null
+  const ready = r.found.ready as (EntitlementDoc & { order: OrderDoc | null })[]
+  return { mappedTo: r.doc.mpOpenid, docs: r.found.cards as UserCardDoc[], ready, orders: new Map(ready.map((e) => [e.orderId, e.order])) }
+}
+
+/**
+ * The reads of card.listMine, in as few round trips as the caller allows:
+ * - a returning caller with a unionid (the steady state): 1, the aggregate above;
+ * - a caller whose mapping is not stored yet (their first call): the aggregate finds no root, the
+ *   mapping is written, the aggregate runs again: 3 (the separate reads would be 4: mapping read and
+ *   write, bag, entitlements, and the orders on top);
+ * - a caller without a unionid (no Open Platform binding): no mapping to root at, so the bag and the
+ *   entitlements as two queries at once, and pendingOf reads the orders if any are pending.
+ */
+async function readBag(store: Store, caller: Caller): Promise<BagReads> {
+  const { unionid, mpOpenid } = caller
+  if (unionid) {
+    const first = await readBagAtMapping(store, { ...caller, unionid })
+    await learnMpUnion(store, mpOpenid, unionid, first?.mappedTo ?? null)
+    const reads = first ?? (await readBagAtMapping(store, { ...caller, unionid }))
+    if (reads) return reads
+  }
+  const [docs, ready] = await Promise.all([store.find<UserCardDoc>(Collections.userCards, bagFilter(caller), BAG_ORDER), readyEntitlementsOf(store, mpOpenid)])
+  return { docs, ready }
+}
+
+/**
+ * card.listMine: the caller's card bag (newest change first; cards reached through their unionid alone
+ * are adopted on the way, each by a conditional write) and the paid cards not added yet. Only a caller
+ * with a gift waiting on one of their cards has gifts read (the expired ones come back); the lists are
+ * read again only if that changed them.
+ */
+export async function listBag(store: Store, caller: Caller): Promise<{ cards: CardView[]; pending: PendingOrder[] }> {
+  const { docs, ready, orders } = await readBag(store, caller)
+  const adopted = await adopt(store, caller, docs)
+  const cards = [...adopted, ...docs.filter((d) => d.mpOpenid === caller.mpOpenid)].sort((a, b) => b.updatedAt - a.updatedAt)
+  const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(store, Date.now(), caller.mpOpenid) : { returned: 0 }
+  if (returned) {
+    const [again, pending] = await Promise.all([listCardsOf(store, caller.mpOpenid), pendingOf(store, caller.mpOpenid)])
+    return { cards: again, pending }
+  }
+  return { cards: cards.filter(shownInBag).map(toCardView), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready) }
+}

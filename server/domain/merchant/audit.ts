@@ -1,0 +1,47 @@
+// The merchant audit log: every merchant action that changes something writes one entry (who, what,
+// on what, why, when), which admins read with `merchant.auditList`. Entries are never edited.
+import { randomBytes } from 'node:crypto'
+import { Collections } from '../../store/collections'
+import type { Store, StoredDoc } from '../../store/port'
+import { log } from '../../log'
+
+export interface AuditEntry {
+  /** ms since the epoch */
+  at: number
+  /** the caller's Mini Program openid */
+  openid: string
+  /** the merchant action, e.g. `orderRefund` */
+  action: string
+  /** what it acted on: a card id, `cardId:code`, an order id, a page id, an openid … */
+  target: string
+  reason?: string
+}
+
+interface AuditDoc extends AuditEntry, StoredDoc {}
+
+/** Ids sort by time (ms, zero-padded) and never collide (random tail). */
+function auditId(at: number): string {
+  return `${String(at).padStart(15, '0')}-${randomBytes(6).toString('hex')}`
+}
+
+/**
+ * Written after the action succeeded. A failed write is logged, not thrown: the action already
+ * happened, and an error reply would invite a retry of it.
+ */
+export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): Promise<void> {
+  const at = Date.now()
+  const doc: AuditDoc = { _id: auditId(at), at, openid: entry.openid, action: entry.action, target: entry.target, ...(entry.reason ? { reason: entry.reason } : {}) }
+  try {
+    await store.insert(Collections.auditLog, doc)
+  } catch (err) {
+    log('error', { audit: 'write failed', action: entry.action, target: entry.target, error: String(err) })
+  }
+}
+
+export async function listAudit(store: Store, offset = 0, limit = 20): Promise<{ entries: AuditEntry[]; total: number }> {
+  const [docs, total] = await Promise.all([
+    store.find<AuditDoc>(Collections.auditLog, {}, { orderBy: { field: 'at', direction: 'desc' }, skip: offset, limit }),
+    store.count(Collections.auditLog, {}),
+  ])
+  return { entries: docs.map(({ _id, ...e }) => (void _id, e)), total }
+}

@@ -1,0 +1,233 @@
+// The merchant console's reads and its two card actions beyond the ledger: the dashboard (sales by
+// day and channel, value redeemed, outstanding balance, cards claimed, members joined), order search
+// and detail across channels, looking a card up by its code beside WeChat's own view of it, freezing a
+// card (card/code/unavailable) and taking a gift card off sale.
+import { AppError, ErrCode } from '../../errors'
+import { Collections } from '../../store/collections'
+import { where, type Store } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import { WxApiError, WxRuleError, WxTransportError } from '../../wechat/errors'
+import type { GiftCardDoc } from '../catalog/gift-cards'
+import { historyOf, type LedgerEntryDoc } from '../ledgers/ledger'
+import { listOrders, type Channel, type OrderRow } from './orders'
+import type { OrderDoc } from '../cards/order-types'
+import type { ShelfOrderDoc } from '../cards/order-types'
+import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
+
+/** The merchant's calendar day (China Standard Time, UTC+8, no daylight saving) of a time in ms. */
+export function dayOf(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
+}
+
+/** Every document of a query, a page at a time (the cloud database answers at most 1000 a query). */
+async function all<T extends { _id: string }>(store: Store, collection: string, filter: Record<string, unknown>): Promise<T[]> {
+  const out: T[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const page = await store.find<T>(collection, filter as never, { orderBy: { field: '_id', direction: 'asc' }, skip, limit: 1000 })
+    out.push(...page)
+    if (page.length < 1000) return out
+  }
+}
+
+export interface SalesRow {
+  date: string
+  channel: Channel
+  /** fen paid and kept (refunds deducted) */
+  amount: number
+  orders: number
+}
+
+/** Sales since `sinceMs`: Mini Program purchases and checkout payments (by payment time) and hosted-shelf orders. */
+async function salesSince(store: Store, sinceMs: number): Promise<SalesRow[]> {
+  const [mine, shelf] = await Promise.all([
+    all<OrderDoc>(store, Collections.orders, { status: where.in(['PAID', 'ISSUED', 'REFUNDED', 'REFUND_NEEDED']) }),
+    all<ShelfOrderDoc>(store, Collections.shelfOrders, {}),
+  ])
+  const rows = new Map<string, SalesRow>()
+  const add = (at: number, channel: Channel, amount: number) => {
+    if (at < sinceMs) return
+    const date = dayOf(at)
+    const row = rows.get(`${date}|${channel}`) ?? { date, channel, amount: 0, orders: 0 }
+    row.amount += amount
+    row.orders++
+    rows.set(`${date}|${channel}`, row)
+  }
+  for (const o of mine) {
+    const kept = o.status === 'REFUNDED' ? o.totalFee - (o.refundFee ?? o.totalFee) : o.status === 'REFUND_NEEDED' ? 0 : o.totalFee
+    add(o.paidAt ?? o.createdAt, o.kind, kept)
+  }
+  for (const o of shelf) add(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
+  return [...rows.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
+}
+
+/** Value spent from cards since `sinceMs` (spends less the reversals of spends), fen. */
+async function redeemedSince(store: Store, sinceMs: number): Promise<number> {
+  const entries = await all<LedgerEntryDoc>(store, Collections.ledger, { kind: where.in(['spend', 'reversal']), createdAt: where.gte(sinceMs) })
+  return -entries.reduce((s, e) => s + e.amount, 0)
+}
+
+/** What the merchant owes holders: the balance of every card that can still be spent or is on its way to someone. */
+async function liability(store: Store): Promise<{ liability: number; liveCards: number }> {
+  const cards = await all<UserCardDoc>(store, Collections.userCards, { status: where.in(['NORMAL', 'GIFTING', 'GIFT_TIMEOUT']) })
+  const live = cards.filter((c) => effectiveStatus(c) !== 'EXPIRE')
+  return { liability: live.reduce((s, c) => s + c.balance, 0), liveCards: live.length }
+}
+
+/**
+ * Cards claimed and members joined, from WeChat's data cube (datacube/getcardcardinfo, receive_cnt):
+ * member cards are the cube's cards whose card/get says MEMBER_CARD. `cube: false` when WeChat did not
+ * answer (the dashboard still shows our own figures).
+ */
+async function fromCube(wx: WechatClient, days: number, nowMs: number): Promise<{ claimed: number; members: number; cube: boolean }> {
+  const q = { begin_date: dayOf(nowMs - (days - 1) * 86400_000), end_date: dayOf(nowMs), cond_source: 1 as const }
+  try {
+    const { list } = await wx.datacube.cardCardInfo(q)
+    const types = new Map<string, string>()
+    let claimed = 0
+    let members = 0
+    for (const row of list) {
+      const cardId = String(row.card_id ?? '')
+      const n = Number(row.receive_cnt ?? 0) || 0
+      if (!types.has(cardId)) {
+        const got = await wx.card.get(cardId).catch(() => undefined)
+        types.set(cardId, String((got as { card?: { card_type?: string } } | undefined)?.card?.card_type ?? ''))
+      }
+      if (types.get(cardId) === 'MEMBER_CARD') members += n
+      else claimed += n
+    }
+    return { claimed, members, cube: true }
+  } catch (err) {
+    if (err instanceof WxApiError || err instanceof WxRuleError || err instanceof WxTransportError) return { claimed: 0, members: 0, cube: false }
+    throw err
+  }
+}
+
+export async function dashboard(store: Store, wx: WechatClient, days: number, nowMs = Date.now()) {
+  // Day boundaries are the merchant's (UTC+8): "today" starts at its local midnight.
+  const since = Date.parse(`${dayOf(nowMs - (days - 1) * 86400_000)}T00:00:00+08:00`)
+  const [sales, redeemed, owed, cube] = await Promise.all([salesSince(store, since), redeemedSince(store, since), liability(store), fromCube(wx, Math.min(days, 62), nowMs)])
+  return { days, since, sales, redeemed, liability: owed.liability, liveCards: owed.liveCards, claimed: cube.claimed, members: cube.members, cube: cube.cube }
+}
+
+// ---------- orders ----------
+
+export interface OrderQuery {
+  channel?: Channel
+  /** order number, card code or buyer openid (exact, or a prefix of the order number) */
+  q?: string
+  state?: string
+  /** ms, inclusive / exclusive */
+  since?: number
+  until?: number
+  offset: number
+  limit: number
+}
+
+const SEARCH_WINDOW = 1000
+
+/** Orders matching a search, newest first; filters apply to the newest 1000 orders of each channel. */
+export async function searchOrders(store: Store, query: OrderQuery) {
+  const filtered = query.q !== undefined || query.state !== undefined || query.since !== undefined || query.until !== undefined
+  if (!filtered) return listOrders(store, query)
+  const { orders } = await listOrders(store, { channel: query.channel, offset: 0, limit: SEARCH_WINDOW })
+  let codeOrders: Set<string> | undefined
+  if (query.q) {
+    const cards = await store.find<UserCardDoc>(Collections.userCards, { code: query.q }, { limit: 100 })
+    codeOrders = new Set(cards.map((c) => c.orderId ?? '').filter(Boolean))
+  }
+  const match = (o: OrderRow) =>
+    (!query.q || o.orderId.startsWith(query.q) || o.buyer === query.q || o.cards.some((c) => c.code === query.q) || codeOrders!.has(o.orderId)) &&
+    (!query.state || o.state === query.state) && (query.since === undefined || o.at >= query.since) && (query.until === undefined || o.at < query.until)
+  const hits = orders.filter(match)
+  return { orders: hits.slice(query.offset, query.offset + query.limit), total: hits.length }
+}
+
+/** One order of any channel: its row, and each of its cards with status, balance and ledger. */
+export async function orderDetail(store: Store, orderId: string) {
+  const mine = await store.get<OrderDoc>(Collections.orders, orderId)
+  const shelf = mine ? undefined : await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
+  if (!mine && !shelf) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
+  const { orders } = await searchOrders(store, { channel: mine ? mine.kind : 'shelf', q: orderId, offset: 0, limit: 1 })
+  const row: OrderRow = orders[0] ?? { orderId, channel: mine ? mine.kind : 'shelf', state: mine?.status ?? shelf!.state, totalPrice: mine?.totalFee ?? shelf!.order.total_price, buyer: mine?.mpOpenid ?? shelf!.order.open_id, cards: [], at: mine?.createdAt ?? shelf!.recordedAt }
+  const ids = new Set<string>()
+  if (shelf) for (const c of shelf.order.card_list) ids.add(userCardId(c.card_id, c.code))
+  if (mine?.cardLeg) ids.add(userCardId(mine.cardLeg.cardId, mine.cardLeg.code))
+  for (const c of await store.find<UserCardDoc>(Collections.userCards, { orderId }, { limit: 100 })) ids.add(c._id)
+  const cards = []
+  for (const id of ids) {
+    const c = await store.get<UserCardDoc>(Collections.userCards, id)
+    if (!c) continue
+    cards.push({ cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, entries: (await historyOf(store, id, 0, 50)).entries })
+  }
+  return { order: { ...row, ...(mine?.refundReason ? { refundReason: mine.refundReason } : {}), ...(shelf && (shelf as { refundReason?: string }).refundReason ? { refundReason: (shelf as { refundReason?: string }).refundReason } : {}) }, cards }
+}
+
+// ---------- cards in circulation ----------
+
+/** Every card with this code (a code is unique within one card_id), our ledger beside WeChat's card/code/get. */
+export async function lookupCode(store: Store, wx: WechatClient, code: string, cardId?: string) {
+  const docs = await store.find<UserCardDoc>(Collections.userCards, cardId ? { code, cardId } : { code }, { limit: 20 })
+  if (docs.length === 0) throw new AppError(ErrCode.NOT_FOUND, `no card with code ${code}`)
+  const cards = []
+  for (const c of docs) {
+    let wechat: Record<string, unknown>
+    try {
+      const got = (await wx.code.get({ card_id: c.cardId, code: c.code })) as unknown as Record<string, unknown>
+      wechat = { status: got.user_card_status, canConsume: got.can_consume, openid: (got as { openid?: string }).openid }
+    } catch (err) {
+      // 40056: WeChat no longer knows the code (given away to a friend, or removed).
+      if (!(err instanceof WxApiError || err instanceof WxTransportError)) throw err
+      wechat = err instanceof WxApiError ? { error: err.errcode, errmsg: err.errmsg } : { error: 'unreachable' }
+    }
+    const { entries, total } = await historyOf(store, c._id, 0, 50)
+    cards.push({
+      cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, holder: c.mpOpenid ?? c.saOpenid ?? '',
+      orderId: c.orderId ?? '', synced: c.syncedVersion >= c.version, endTime: c.endTime, entries, total, wechat,
+    })
+  }
+  return { cards }
+}
+
+const FREEZABLE = ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT', 'EXPIRE', 'CONSUMED']
+
+/**
+ * Freezes a card: WeChat first (card/code/unavailable, safe to repeat), then ours by compare-and-set
+ * from a status that can still be spent or moved, so a card refunded or given away meanwhile keeps
+ * that state. The balance stays in the ledger: a frozen card is unusable, not emptied.
+ */
+export async function freezeCard(store: Store, wx: WechatClient, cardId: string, code: string, reason: string) {
+  const id = userCardId(cardId, code)
+  const doc = await store.get<UserCardDoc>(Collections.userCards, id)
+  if (!doc) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with code ${code}`)
+  if (doc.status === 'UNAVAILABLE') return { cardId, code, status: 'UNAVAILABLE', changed: false }
+  if (!FREEZABLE.includes(doc.status)) throw new AppError(ErrCode.CONFLICT, `the card is ${doc.status}`)
+  try {
+    await wx.code.unavailable({ card_id: cardId, code, reason })
+  } catch (err) {
+    // A second freeze racing this one, or a retry after a lost reply: WeChat refuses a code it already
+    // made unavailable (40127), so ask it what the code is now and go on if it is frozen there.
+    if (!(err instanceof WxApiError)) throw err
+    const now = await wx.code.get({ card_id: cardId, code }).catch(() => undefined)
+    if ((now as { user_card_status?: string } | undefined)?.user_card_status !== 'UNAVAILABLE') throw err
+  }
+  const changed = await store.updateIf(Collections.userCards, id, { status: where.in(FREEZABLE) }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
+  return { cardId, code, status: 'UNAVAILABLE', changed }
+}
+
+/** Takes a gift card off sale in the Mini Program shop (a shelf update puts it back on). */
+export async function takeOffSale(store: Store, cardId: string) {
+  const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
+  if (!def) throw new AppError(ErrCode.NOT_FOUND, `no gift card ${cardId}`)
+  await store.update(Collections.giftCards, cardId, { onSale: false, updatedAt: Date.now() })
+  return { cardId, onSale: false }
+}
+
+/** Ledger entries since `sinceMs`, oldest first (finance's export), a page at a time. */
+export async function ledgerSince(store: Store, sinceMs: number, offset: number, limit: number) {
+  const filter = { createdAt: where.gte(sinceMs) }
+  const [docs, total] = await Promise.all([
+    store.find<LedgerEntryDoc>(Collections.ledger, filter, { orderBy: { field: 'createdAt', direction: 'asc' }, skip: offset, limit }),
+    store.count(Collections.ledger, filter),
+  ])
+  return { entries: docs.map((e) => ({ entryId: e._id, card: e.card, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, orderId: e.orderId ?? '', description: e.description ?? '', createdAt: e.createdAt })), total }
+}

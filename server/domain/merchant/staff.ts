@@ -1,0 +1,68 @@
+// Merchant roles. Admins run the whole business; staff (counter cashiers) may only check and redeem
+// codes. The openids in MERCHANT_ADMIN_OPENIDS are the owners: always admins, never removable from the
+// console (so a merchant cannot lock themself out); everyone else gets a role from an admin through
+// `merchant.staffSet`, kept in the `staff` collection.
+import { loadConfig } from '../../config'
+import { AppError, ErrCode, invalid } from '../../errors'
+import { Collections } from '../../store/collections'
+import type { Store, StoredDoc } from '../../store/port'
+
+export const MERCHANT_ROLES = ['admin', 'staff'] as const
+export type MerchantRole = (typeof MERCHANT_ROLES)[number]
+
+export interface StaffDoc extends StoredDoc {
+  /** the member's Mini Program openid */
+  _id: string
+  role: MerchantRole
+  /** the admin who granted it, and when (ms) */
+  grantedBy: string
+  grantedAt: number
+}
+
+function configuredAdmins(env: NodeJS.ProcessEnv): string[] {
+  return loadConfig(env).merchantAdminOpenids
+}
+
+/** The caller's merchant role, or null for a consumer. */
+export async function roleOf(store: Store, openid: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<MerchantRole | null> {
+  if (!openid) return null
+  if (configuredAdmins(env).includes(openid)) return 'admin'
+  const doc = await store.get<StaffDoc>(Collections.staff, openid)
+  return doc && (MERCHANT_ROLES as readonly string[]).includes(doc.role) ? doc.role : null
+}
+
+/** Refuses (1004) a caller whose role is not among `allowed`; answers the caller's role. */
+export async function requireRole(store: Store, openid: string | undefined, allowed: readonly MerchantRole[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<MerchantRole> {
+  const role = await roleOf(store, openid, env)
+  if (role && allowed.includes(role)) return role
+  throw new AppError(
+    ErrCode.FORBIDDEN,
+    role
+      ? `${what} is for ${allowed.join(' or ')}; this caller is ${role}`
+      : `${what} is only for the merchant's ${allowed.join(' or ')} (owners in MERCHANT_ADMIN_OPENIDS, others granted by merchant.staffSet)`,
+    { role },
+  )
+}
+
+/** Grants, changes or (role null) removes a member's role. Configured admins cannot be changed here. */
+export async function setStaff(store: Store, by: string, openid: string, role: MerchantRole | null, env: NodeJS.ProcessEnv = process.env) {
+  if (configuredAdmins(env).includes(openid)) throw invalid('openid', 'is an owner from MERCHANT_ADMIN_OPENIDS; change that setting instead')
+  if (role === null) {
+    const removed = await store.remove(Collections.staff, openid)
+    return { openid, role: null, changed: removed }
+  }
+  const before = await store.get<StaffDoc>(Collections.staff, openid)
+  if (before?.role === role) return { openid, role, changed: false }
+  await store.set<StaffDoc>(Collections.staff, { _id: openid, role, grantedBy: by, grantedAt: Date.now() })
+  return { openid, role, changed: true }
+}
+
+export async function listStaff(store: Store, env: NodeJS.ProcessEnv = process.env) {
+  const granted = await store.find<StaffDoc>(Collections.staff, {}, { orderBy: { field: 'grantedAt', direction: 'asc' }, limit: 1000 })
+  return {
+    staff: [
+      ...configuredAdmins(env).map((openid) => ({ openid, role: 'admin' as MerchantRole, owner: true })),
+      ...granted.map((d) => ({ openid: d._id, role: d.role, owner: false, grantedBy: d.grantedBy, grantedAt: d.grantedAt })),
+    ],
+  }
+}

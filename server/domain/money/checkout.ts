@@ -1,0 +1,126 @@
+// Paying a shop order with a gift card whose balance is short: the card pays what it holds and Cloud
+// Pay the rest. Both legs succeed, or the gift-card leg is reversed — by the server, not the client:
+// the checkout is recorded (with an expiry) before the card is debited, so a cancelled payment, a
+// closed Mini Program or a crash all end with the card credited back (cancelCheckout, or the cron
+// once the checkout expires). A payment that still arrives afterwards is flagged REFUND_NEEDED.
+import { AppError, ErrCode } from '../../errors'
+import { Collections } from '../../store/collections'
+import { DuplicateIdError, where, type Store } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import type { SyncOptions } from '../../platform/settings'
+import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
+import { type OrderDoc } from '../giftcards/orders'
+import { creditBackLeg, spend } from './spending'
+import { cardOf } from '../cards/user-cards'
+import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from '../coupons/coupon-checkout'
+
+/** How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S). */
+export function checkoutExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.CHECKOUT_EXPIRY_S)
+  return (Number.isInteger(s) && s > 0 ? s : 30 * 60) * 1000
+}
+
+const orderIdOf = (checkoutId: string) => `CO${checkoutId}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '').slice(0, 32)
+
+export interface CheckoutInput {
+  checkoutId: string
+  /** the gift card paying part of it (optional when a coupon is given) */
+  cardId?: string
+  code?: string
+  /** #14: a coupon of the caller's taking money off the total (coupon-checkout.ts) */
+  coupon?: CouponUse
+  /** the shop order's total, fen */
+  total: number
+  description?: string
+}
+
+export async function startCheckout(store: Store, wx: WechatClient, pay: PaymentGateway, mpOpenid: string, input: CheckoutInput, sync: SyncOptions = {}) {
+  const card = input.cardId && input.code ? await cardOf(store, mpOpenid, input.cardId, input.code) : undefined
+  if (!card && !input.coupon) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId and code, or coupon, are required')
+  const orderId = orderIdOf(input.checkoutId)
+  const legOrderId = `${input.checkoutId}-gc`
+  const existing = await store.get<OrderDoc>(Collections.orders, orderId)
+  let leg = existing?.cardLeg
+  if (existing) {
+    if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
+    if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
+  } else {
+    const discount = input.coupon ? (await quoteCoupon(store, mpOpenid, input.coupon, input.total)).discount : 0
+    const due = input.total - discount
+    const fromCard = card ? Math.min(card.balance, due) : 0
+    if (card && fromCard >= due) throw new AppError(ErrCode.INVALID_ARGUMENT, 'the card covers the whole total: use card.spend')
+    leg = card ? { cardId: card.cardId, code: card.code, amount: fromCard, orderId: legOrderId } : undefined
+    try {
+      await store.insert<OrderDoc>(Collections.orders, {
+        _id: orderId, kind: 'checkout', mpOpenid, cardId: card?.cardId ?? input.coupon!.cardId, quantity: 1, totalFee: due - fromCard, status: 'CREATED',
+        createdAt: Date.now(), expiresAt: Date.now() + checkoutExpiryMs(), ...(leg ? { cardLeg: leg } : {}),
+        ...(input.coupon ? { coupon: { cardId: input.coupon.cardId, code: input.coupon.code, discount }, total: input.total } : {}),
+      })
+    } catch (err) {
+      if (!(err instanceof DuplicateIdError)) throw err
+      return startCheckout(store, wx, pay, mpOpenid, input, sync)
+    }
+  }
+  const held = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  if (held.coupon) {
+    // The coupon is held for this order before any money moves; held elsewhere or used, the checkout ends here.
+    try {
+      await holdCoupon(store, mpOpenid, held.coupon, orderId, held.coupon.discount)
+      await markForOnlineUse(store, wx, held.coupon, orderId)
+    } catch (err) {
+      await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync).catch(() => undefined)
+      throw err
+    }
+  }
+  const spent = leg && leg.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description, points: false }, sync) : { balance: card?.balance }
+  const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  if (order.status !== 'CREATED') {
+    // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
+    // debit existed, so credit it back here (once: the reversal has its own key).
+    await reverseLeg(store, wx, order, sync)
+    await releaseCoupon(store, order)
+    throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
+  }
+  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee })
+  const refused = cloudPayRefusal(res, true)
+  if (refused) {
+    await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
+    throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${refused}; the gift card was credited back`)
+  }
+  return { orderId, payment: res.payment as Record<string, unknown>, ...(spent.balance === undefined ? {} : { balance: spent.balance }), rest: order.totalFee, discount: order.coupon?.discount ?? 0 }
+}
+
+async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
+  if (!order.cardLeg) return undefined
+  return (await creditBackLeg(store, wx, order.cardLeg.orderId, sync))?.balance
+}
+
+/** The customer cancelled (or WeChat Pay failed): the checkout is cancelled and the card credited back once. */
+export async function cancelCheckout(store: Store, wx: WechatClient, mpOpenid: string, checkoutId: string, sync: SyncOptions = {}) {
+  const orderId = orderIdOf(checkoutId)
+  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  if (!order || order.kind !== 'checkout') throw new AppError(ErrCode.NOT_FOUND, `no checkout ${checkoutId}`)
+  if (order.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `checkout ${checkoutId} is not yours`)
+  // Reverse only if the checkout is cancelled now: the payment callback may have marked it PAID between
+  // the read above and this transition, and then the gift-card leg stands.
+  if (!(await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'CANCELLED' }))) {
+    const status = (await store.get<OrderDoc>(Collections.orders, orderId))?.status
+    if (status !== 'CANCELLED' && status !== 'REFUND_NEEDED') throw new AppError(ErrCode.CONFLICT, `checkout ${checkoutId} is ${status}`)
+  }
+  const balance = await reverseLeg(store, wx, order, sync)
+  await releaseCoupon(store, order)
+  return { status: 'CANCELLED', ...(balance === undefined ? {} : { balance }) }
+}
+
+/** The cron: checkouts unpaid past their expiry are cancelled and their gift-card legs reversed. */
+export async function expireCheckouts(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
+  const due = await store.find<OrderDoc>(Collections.orders, { kind: 'checkout', status: 'CREATED', expiresAt: where.lt(Date.now()) }, { limit: 200 })
+  let cancelled = 0
+  for (const order of due) {
+    if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'CANCELLED' }))) continue
+    await reverseLeg(store, wx, order, sync)
+    await releaseCoupon(store, order)
+    cancelled++
+  }
+  return { cancelled }
+}

@@ -1,0 +1,160 @@
+// Redemption at the counter (核销): staff scan a code, see what it is and whether it can be used
+// (card/code/get with check_consume), and redeem it — a coupon is consumed with card/code/consume
+// ("消耗code接口是核销卡券的唯一接口"), a gift card is debited the amount the cashier entered through the
+// ledger (the same debit path as online spending, synced to WeChat), and so is a member card's stored
+// value (#13), which also earns points by the card's rule (members.ts). Once per key: a double tap or a
+// retry answers the first result. Who, where and when are in the audit log (merchant.redeem's wrapper)
+// and on the redemption record.
+import { AppError, ErrCode } from '../../errors'
+import { Collections } from '../../store/collections'
+import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import type { CodeGetReply } from '../../wechat/code'
+import { WxApiError } from '../../wechat/errors'
+import { syncCard } from '../sync/balance-sync'
+import { type SyncOptions } from '../../platform/settings'
+import { consumeHeld, holdCoupon, type CouponHoldDoc } from '../coupons/coupon-checkout'
+import { couponDefOf } from '../coupons/coupons'
+import { post } from '../ledgers/ledger'
+import { userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
+import type { GiftCardDoc } from '../catalog/gift-cards'
+import type { RedeemCheck } from '../../../contract/card-view'
+export type { RedeemCheck }
+import { memberCardDef } from '../catalog/member-cards'
+import { earnForSpend } from '../members/members'
+import { type MemberDoc } from '../cards/member-records'
+
+const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
+
+
+async function codeStatus(wx: WechatClient, code: string, cardId?: string): Promise<CodeGetReply & { status: UserCardStatus }> {
+  try {
+    const r = await wx.code.get({ code, ...(cardId ? { card_id: cardId } : {}), check_consume: true })
+    return { ...r, status: r.user_card_status }
+  } catch (err) {
+    if (err instanceof WxApiError && (err.errcode === 40056 || /invalid serial code/.test(err.errmsg))) throw new AppError(ErrCode.NOT_FOUND, 'code: no card has this code (invalid serial code)')
+    const guess = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
+    if (!guess) throw err
+    // check_consume refused it: read the exact state without it.
+    const r = await wx.code.get({ code, ...(cardId ? { card_id: cardId } : {}) }).catch(() => undefined)
+    if (!r) throw new AppError(ErrCode.CONFLICT, `the code cannot be used: ${guess}`)
+    return { ...r, status: r.user_card_status }
+  }
+}
+
+/** What the code is and whether it can be redeemed now. */
+export async function redeemCheck(store: Store, wx: WechatClient, code: string, cardId?: string): Promise<RedeemCheck> {
+  const got = await codeStatus(wx, code, cardId)
+  const id = got.card.card_id
+  const begin = got.card.begin_time ?? 0
+  const end = got.card.end_time ?? 0
+  const nowSec = Math.floor(Date.now() / 1000)
+  const base = { cardId: id, code, status: got.status, beginTime: begin, endTime: end }
+  let reason: string | undefined = got.status !== 'NORMAL' || got.can_consume === false ? `状态为 ${got.status}` : undefined
+  if (!reason && begin && nowSec < begin) reason = '尚未生效'
+  if (!reason && end && nowSec > end) reason = '已过期'
+  const coupon = await couponDefOf(store, id)
+  if (coupon) {
+    const hold = await store.get<CouponHoldDoc>(Collections.couponHolds, userCardId(id, code))
+    if (!reason && hold?.status === 'HELD') reason = '正在线上使用中'
+    if (!reason && hold?.status === 'CONSUMED') reason = `状态为 CONSUMED`
+    return { ...base, type: coupon.type, title: coupon.title, terms: coupon.terms, usable: !reason, ...(reason ? { reason } : {}) }
+  }
+  const memberDef = await memberCardDef(store, id)
+  if (memberDef) {
+    // A member card's stored value is debited like a gift card's; it must be activated and hold value.
+    const [card, member] = await Promise.all([store.get<UserCardDoc>(Collections.userCards, userCardId(id, code)), store.get<MemberDoc>(Collections.members, userCardId(id, code))])
+    const balance = card?.balance ?? 0
+    if (!reason && !card) reason = '尚未登记'
+    if (!reason && !member?.activated) reason = '会员卡尚未激活'
+    if (!reason && !memberDef.supplyBalance) reason = '这张会员卡没有储值功能'
+    if (!reason && balance <= 0) reason = '余额为零'
+    return { ...base, type: 'MEMBER_CARD', title: memberDef.title, terms: { balance }, balance, bonus: card?.bonus ?? 0, usable: !reason, ...(reason ? { reason } : {}) }
+  }
+  const giftDef = await store.get<GiftCardDoc>(Collections.giftCards, id)
+  if (giftDef) {
+    const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(id, code))
+    const balance = card?.balance ?? 0
+    if (!reason && !card) reason = '尚未登记'
+    if (!reason && balance <= 0) reason = '余额为零'
+    return { ...base, type: 'GIFT_CARD', title: giftDef.title, terms: { balance }, balance, usable: !reason, ...(reason ? { reason } : {}) }
+  }
+  throw new AppError(ErrCode.NOT_FOUND, `code: card ${id} is not one this merchant redeems`)
+}
+
+export interface RedemptionDoc extends StoredDoc {
+  cardId: string
+  code: string
+  type: string
+  /** gift cards: fen debited */
+  amount?: number
+  /** the staff member's openid */
+  by: string
+  status: 'PENDING' | 'DONE'
+  at: number
+  balance?: number
+}
+
+export interface RedeemInput {
+  code: string
+  cardId?: string
+  /** gift and member cards: fen to debit */
+  amount?: number
+  key: string
+}
+
+/** Redeems once per key; see the file comment. */
+export async function redeem(store: Store, wx: WechatClient, byOpenid: string, input: RedeemInput, sync: SyncOptions = {}) {
+  let rec = await store.get<RedemptionDoc>(Collections.redemptions, input.key)
+  if (rec) {
+    const same = rec.code === input.code && (!input.cardId || rec.cardId === input.cardId) && (rec.amount ?? undefined) === input.amount
+    if (!same) throw new AppError(ErrCode.CONFLICT, `key ${input.key} was already used for another redemption`)
+    if (rec.status === 'DONE') return view(rec)
+  } else {
+    const check = await redeemCheck(store, wx, input.code, input.cardId)
+    if (!check.usable) {
+      // A double tap: the other tap may have redeemed it under this key between our two reads.
+      if (await store.get<RedemptionDoc>(Collections.redemptions, input.key)) return redeem(store, wx, byOpenid, input, sync)
+      throw new AppError(ErrCode.CONFLICT, `the code cannot be redeemed: ${check.reason}`, { check })
+    }
+    if (check.type === 'GIFT_CARD' || check.type === 'MEMBER_CARD') {
+      if (input.amount === undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is required for a gift or member card (fen to debit)')
+    } else if (input.amount !== undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is only for gift and member cards')
+    rec = { _id: input.key, cardId: check.cardId, code: input.code, type: check.type, ...(input.amount !== undefined ? { amount: input.amount } : {}), by: byOpenid, status: 'PENDING', at: Date.now() }
+    try {
+      await store.insert(Collections.redemptions, rec)
+    } catch (err) {
+      if (!(err instanceof DuplicateIdError)) throw err
+      return redeem(store, wx, byOpenid, input, sync)
+    }
+  }
+  const holder = `R:${input.key}`
+  let balance: number | undefined
+  if (rec.type === 'GIFT_CARD' || rec.type === 'MEMBER_CARD') {
+    const id = userCardId(rec.cardId, rec.code)
+    const { entry } = await post(store, {
+      card: id, kind: 'spend', amount: -rec.amount!, entryId: `redeem:${input.key}`, orderId: holder, description: '门店核销',
+      sameAs: (e) => e.card === id && e.amount === -rec!.amount!,
+      guard: (c) => {
+        if (c.status !== 'NORMAL') throw new AppError(ErrCode.CONFLICT, `the card cannot be used: it is ${c.status}`)
+      },
+    })
+    balance = entry.balanceAfter
+    if (rec.type === 'MEMBER_CARD') {
+      // Points by the card's rule, once per redemption (keyed by its holder, like the debit).
+      const card = await store.get<UserCardDoc>(Collections.userCards, id)
+      if (card) await earnForSpend(store, card, rec.amount!, holder)
+    }
+    await syncCard(store, wx, id, sync)
+  } else {
+    // The same hold as online use: a coupon held by a checkout cannot be redeemed here at the same time.
+    await holdCoupon(store, '', { cardId: rec.cardId, code: rec.code }, holder, 0)
+    if (!(await consumeHeld(store, wx, { cardId: rec.cardId, code: rec.code }, holder))) throw new AppError(ErrCode.UPSTREAM, 'WeChat did not consume the code; try again with the same key')
+  }
+  await store.updateIf(Collections.redemptions, input.key, { status: 'PENDING' }, { status: 'DONE', ...(balance !== undefined ? { balance } : {}) })
+  return view({ ...rec, status: 'DONE', ...(balance !== undefined ? { balance } : {}) })
+}
+
+function view(r: RedemptionDoc) {
+  return { key: r._id, cardId: r.cardId, code: r.code, type: r.type, status: r.status, at: r.at, by: r.by, ...(r.amount !== undefined ? { amount: r.amount } : {}), ...(r.balance !== undefined ? { balance: r.balance } : {}) }
+}

@@ -1,0 +1,127 @@
+// Refunds of Mini Program payments, each a conditional transition that is safe to run again after a
+// lost reply or a crash at any point:
+// - a merchant refunds an mp order: READY entitlements → REFUNDED (never addable again), every added
+//   card → a refund entry zeroing its balance and status UNAVAILABLE (card/code/unavailable in
+//   WeChat), then one Cloud Pay refund of what was left, under a refund number derived from the order
+//   (WeChat Pay answers a repeated out_refund_no with the first result), then ISSUED → REFUNDED.
+// - a payment that arrived for a cancelled checkout (REFUND_NEEDED) is refunded whole by the cron.
+import { AppError, ErrCode } from '../../errors'
+import { createHash } from 'node:crypto'
+import { Collections } from '../../store/collections'
+import { change, where, type Store } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import { WxApiError } from '../../wechat/errors'
+import { post } from '../ledgers/ledger'
+import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
+import { entitlementsOf } from '../giftcards/orders'
+import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
+import { userCardId, type UserCardDoc } from '../cards/user-cards'
+import { log } from '../../log'
+
+export const refundNumberOf = (orderId: string) => `RF${orderId}`
+
+async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number, outRefundNo = refundNumberOf(order._id)): Promise<void> {
+  const refused = cloudPayRefusal(await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee }))
+  if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${refused}`)
+}
+
+/** The money that buys `value` fen of card balance on this order (the card may be issued with more than its price). */
+function moneyFor(order: OrderDoc, value: number): number {
+  const price = order.unitPrice ?? order.totalFee / order.quantity
+  return Math.min(price, Math.round((value * price) / (order.unitValue || price)))
+}
+
+/** Makes a code unusable in WeChat; "already not usable" (40127) and "no such code" (40056) count as done. */
+export async function makeUnavailable(wx: WechatClient, cardId: string, code: string, reason: string): Promise<void> {
+  try {
+    await wx.code.unavailable({ card_id: cardId, code, reason })
+  } catch (err) {
+    if (err instanceof WxApiError && (err.errcode === 40127 || err.errcode === 40056)) return
+    log('warn', { msg: 'card/code/unavailable failed', card: cardId, code, error: (err as Error).message })
+    throw err
+  }
+}
+
+/** What one entitlement gives back: its price if never added, else the unspent part of its card (in proportion to price/value). */
+async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc, ent: EntitlementDoc, reason: string): Promise<number> {
+  if (ent.status === 'READY') await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: Date.now() })
+  const now = (await store.get<EntitlementDoc>(Collections.entitlements, ent._id))!
+  if (now.status === 'REFUNDED') return moneyFor(order, now.value)
+  // ADDED: the card leaves the ledger (balance to zero) and every view, in one transaction.
+  const id = userCardId(now.cardId, now.code!)
+  const { entry } = await post(store, {
+    card: id, kind: 'refund', amount: (c: UserCardDoc) => -c.balance, entryId: `refund:${id}`, orderId: order._id, description: reason,
+    cardPatch: (c) => ({ status: 'UNAVAILABLE', syncedVersion: c.version + 1 }),
+  })
+  await makeUnavailable(wx, now.cardId, now.code!, reason)
+  return moneyFor(order, -entry.amount)
+}
+
+export async function refundMpOrder(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string) {
+  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no Mini Program order ${orderId}`)
+  if (order.status === 'REFUNDED') return { orderId, state: 'REFUNDED', refundFee: order.refundFee ?? 0 }
+  if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
+  const ents = await entitlementsOf(store, orderId, order.quantity)
+  const parts = await Promise.all(ents.map((e) => refundEntitlement(store, wx, order, e, reason)))
+  const refundFee = parts.reduce((a, b) => a + b, 0)
+  if (refundFee > 0) await cloudPayRefund(pay, order, refundFee)
+  await store.updateIf(Collections.orders, orderId, { status: 'ISSUED' }, { status: 'REFUNDED', refundFee, refundedAt: Date.now(), refundReason: reason })
+  return { orderId, state: 'REFUNDED', refundFee }
+}
+
+/** The cron: payments that arrived for cancelled checkouts go back whole. */
+export async function refundLatePayments(store: Store, pay: PaymentGateway): Promise<{ refunded: number; failed: number }> {
+  const due = await store.find<OrderDoc>(Collections.orders, { status: 'REFUND_NEEDED' }, { limit: 50 })
+  let refunded = 0
+  let failed = 0
+  await Promise.all(
+    due.map(async (o) => {
+      try {
+        await cloudPayRefund(pay, o, o.totalFee)
+        if (await store.updateIf(Collections.orders, o._id, { status: 'REFUND_NEEDED' }, { status: 'REFUNDED', refundFee: o.totalFee, refundedAt: Date.now(), refundReason: 'paid after the checkout was cancelled' })) refunded++
+      } catch (err) {
+        failed++
+        log('warn', { msg: 'late payment refund failed; the next run retries', order: o._id, error: (err as Error).message })
+      }
+    }),
+  )
+  return { refunded, failed }
+}
+
+/**
+ * The cron: value that reached a card after its order was refunded (a checkout leg credited back once
+ * the checkout was cancelled, after the merchant's refund had zeroed the card) goes back to the buyer
+ * through Cloud Pay too, so a refunded order never holds value. The refund entry and a pending refund
+ * on the card are written in one transaction, keyed by the card's version when it was found; the Cloud
+ * Pay refund under that key follows, and the pending mark is cleared only once it succeeded, so a failed
+ * or lost refund is sent again (same refund number) by the next run.
+ */
+export async function refundStrandedValue(store: Store, pay: PaymentGateway): Promise<{ refunded: number }> {
+  const [stranded, pending] = await Promise.all([
+    store.find<UserCardDoc>(Collections.userCards, { status: 'UNAVAILABLE', balance: where.gt(0) }, { limit: 100 }),
+    store.find<UserCardDoc>(Collections.userCards, { refundPending: true }, { limit: 100 }),
+  ])
+  let refunded = 0
+  for (const card of [...pending, ...stranded]) {
+    const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
+    if (!order || order.kind !== 'mp' || order.status !== 'REFUNDED') continue
+    let due = card.refundPending ? card.pendingRefund : undefined
+    if (!due) {
+      const key = `${card._id}:v${card.version}`
+      const posted = await post(store, {
+        card: card._id, kind: 'refund', amount: (c) => -c.balance, entryId: `refund:${key}`, orderId: order._id, description: 'refunded after the order refund',
+        guard: (c) => {
+          if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
+        },
+        cardPatch: (c) => ({ syncedVersion: c.version + 1, refundPending: true, pendingRefund: { key, fee: moneyFor(order, c.balance) } }),
+      }).catch((err) => (err instanceof AppError && err.errcode === ErrCode.CONFLICT ? undefined : Promise.reject(err)))
+      if (!posted) continue
+      due = { key, fee: moneyFor(order, -posted.entry.amount) }
+    }
+    await cloudPayRefund(pay, order, due.fee, `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`)
+    await store.update(Collections.userCards, card._id, { refundPending: false, pendingRefund: change.unset() })
+    refunded++
+  }
+  return { refunded }
+}

@@ -1,0 +1,70 @@
+// The cron's reconciliation with WeChat, for what no push told us: every live card whose status has
+// not been confirmed recently is read back with card/code/get. A code given away through the card bag
+// answers 40056 "invalid serial code" (card-api-guide: 被转赠领取的情况则统一报错) and becomes GIFTED
+// here — no longer spendable by the giver; its value waits on it until WeChat names the friend's code
+// (user_get_card with OldUserCardCode), when it moves there (card-events.ts). A custom code that now
+// belongs to someone else changes holder. Any other status is taken as WeChat states it.
+import { Collections } from '../../store/collections'
+import { where, type Store } from '../../store/port'
+import type { WechatClient } from '../../wechat/client'
+import { WxApiError } from '../../wechat/errors'
+import { mpOpenidOf } from '../cards/identities'
+import type { UserCardDoc, UserCardStatus } from '../cards/user-cards'
+import { log } from '../../log'
+
+/** Cards not confirmed for this long are read back (CARD_RECONCILE_AGE_S, default 300 s: one cron period). */
+export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = env.CARD_RECONCILE_AGE_S ? Number(env.CARD_RECONCILE_AGE_S) : NaN
+  return (Number.isFinite(s) && s >= 0 ? s : 300) * 1000
+}
+
+export const RECONCILE_BATCH = 200
+const CONCURRENCY = 8
+
+/** Runs fn over items, at most `limit` at a time. */
+export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!)
+  }))
+}
+
+async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc): Promise<'changed' | 'same'> {
+  const checkedAt = Date.now()
+  let patch: Partial<UserCardDoc>
+  try {
+    const res = await wx.code.get({ card_id: card.cardId, code: card.code })
+    patch = { status: res.user_card_status as UserCardStatus }
+    if (card.saOpenid && res.openid && res.openid !== card.saOpenid) {
+      // A custom code that moved to a friend whose push we never saw.
+      patch = { ...patch, saOpenid: res.openid, mpOpenid: (await mpOpenidOf(store, res.openid)) ?? '', unionid: '' }
+    }
+  } catch (err) {
+    if (!(err instanceof WxApiError && err.errcode === 40056)) throw err
+    patch = { status: 'GIFTED' }
+  }
+  const changed = Object.entries(patch).some(([k, v]) => (card as unknown as Record<string, unknown>)[k] !== v)
+  // Conditional on the status we read, so an event applied meanwhile is not overwritten.
+  await store.updateIf(Collections.userCards, card._id, { status: card.status }, { ...(changed ? patch : {}), checkedAt })
+  if (changed) log('info', { msg: 'card reconciled with WeChat', card: card.cardId, code: card.code, from: card.status, to: patch.status })
+  return changed ? 'changed' : 'same'
+}
+
+export async function reconcileCards(store: Store, wx: WechatClient, ageMs = reconcileAgeMs()) {
+  const due = await store.find<UserCardDoc>(
+    Collections.userCards,
+    { status: where.in(['NORMAL', 'GIFTING']), checkedAt: where.lte(Date.now() - ageMs) },
+    { orderBy: { field: 'checkedAt', direction: 'asc' }, limit: RECONCILE_BATCH },
+  )
+  const out = { checked: 0, changed: 0, failed: 0 }
+  await forEachLimited(due, CONCURRENCY, async (card) => {
+    try {
+      if ((await reconcileCard(store, wx, card)) === 'changed') out.changed++
+      out.checked++
+    } catch (err) {
+      out.failed++
+      log('warn', { msg: 'card reconciliation failed', card: card.cardId, code: card.code, error: (err as Error).message })
+    }
+  })
+  return out
+}
