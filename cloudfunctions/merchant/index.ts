@@ -27,6 +27,8 @@ const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const PAGE_ID = { max: 128, pattern: /^[A-Za-z0-9_+/=-]+$/ }
 const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }
 const CHANNELS = ['mp', 'checkout', 'shelf'] as const
+/** A Mini Program openid: 28 characters of URL-safe base64, as every openid WeChat hands out is (a typo or "1" is refused, not granted a role). */
+const OPENID = { max: 28, pattern: /^[A-Za-z0-9_-]{28}$/ }
 
 /** WeChat's reply without its own errcode/errmsg (ours wrap it). */
 async function wxResult(p: Promise<object>): Promise<Record<string, unknown>> {
@@ -48,7 +50,8 @@ function allow(roles: readonly MerchantRole[], run: Action, audit?: AuditOf): Ac
     const action = String(input.action)
     await requireRole(ctx.store, ctx.caller.openid, roles, `merchant.${action}`)
     const result = await run(input, ctx)
-    if (audit) await recordAudit(ctx.store, { openid: ctx.caller.openid!, action, ...audit(input, result) })
+    // An action that answers `changed: false` (a role set to what it was) changed nothing: no entry.
+    if (audit && result.changed !== false) await recordAudit(ctx.store, { openid: ctx.caller.openid!, action, ...audit(input, result) })
     return result
   }
 }
@@ -136,7 +139,7 @@ export const main = createHandler('merchant', {
   whoami: async (_i, ctx) => ({ role: await roleOf(ctx.store, ctx.caller.openid) }),
   staffList: admin(async (_i, ctx) => listStaff(ctx.store)),
   staffSet: admin(async (i, ctx) => {
-    const openid = str(i, 'openid', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ })
+    const openid = str(i, 'openid', OPENID)
     if (i.role !== null && !(MERCHANT_ROLES as readonly unknown[]).includes(i.role)) throw invalid('role', `must be one of ${MERCHANT_ROLES.join(', ')} or null`)
     return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
   }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),

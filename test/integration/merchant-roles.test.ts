@@ -40,8 +40,14 @@ test('an admin grants staff; staff are refused admin actions; removal takes the 
 
 test('staffSet refuses a bad role, a bad openid, and changing an owner', async () => {
   const carolOpenid = person(stack, 'carol').mpOpenid
-  expect((await merchant({ action: 'staffSet', openid: 'oX', role: 'boss' })).errmsg).toMatch(/^role /)
+  expect((await merchant({ action: 'staffSet', openid: person(stack, 'bob').mpOpenid, role: 'boss' })).errmsg).toMatch(/^role /)
   expect((await merchant({ action: 'staffSet', openid: 'a b', role: 'staff' })).errcode).toBe(1001)
+  // Issue 25 §6: "1" (or any string that is not an openid's 28 URL-safe characters) is not granted a role.
+  for (const openid of ['1', 'oX', `${person(stack, 'bob').mpOpenid}x`, 'o'.repeat(27) + '!']) {
+    const refused = await merchant({ action: 'staffSet', openid, role: 'staff' })
+    expect(refused.errcode).toBe(1001)
+    expect(refused.errmsg).toMatch(/^openid /)
+  }
   const owner = await merchant({ action: 'staffSet', openid: carolOpenid, role: null })
   expect(owner.errcode).toBe(1001)
   expect(owner.errmsg).toMatch(/^openid /)
@@ -55,8 +61,9 @@ test('each change writes one audit entry with who, what and why; reads write non
   await merchant({ action: 'orderList' })
   const aliceOpenid = person(stack, 'alice').mpOpenid
   expect((await merchant({ action: 'staffSet', openid: aliceOpenid, role: 'staff' })).errcode).toBe(0)
-  // A refused change writes nothing.
+  // A refused change writes nothing, and neither does one that changes nothing (issue 25 §6).
   expect((await merchant({ action: 'staffSet', openid: aliceOpenid, role: 'boss' })).errcode).toBe(1001)
+  expect(await merchant({ action: 'staffSet', openid: aliceOpenid, role: 'staff' })).toMatchObject({ errcode: 0, changed: false })
   const after = await merchant({ action: 'auditList', limit: 100 })
   expect(after.total).toBe(before + 1)
   const [latest] = after.entries as Json[]
