@@ -39,6 +39,14 @@ export function optStr(input: Input, field: string, opts: { max?: number; patter
   return input[field] === undefined ? undefined : str(input, field, opts)
 }
 
+/** An optional true/false flag: absent is false. */
+export function optBool(input: Input, field: string): boolean {
+  const v = input[field]
+  if (v === undefined) return false
+  if (typeof v !== 'boolean') throw invalid(field, 'must be true or false')
+  return v
+}
+
 export function int(input: Input, field: string, opts: { min?: number; max?: number } = {}): number {
   const v = input[field]
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalid(field, 'must be an integer')

@@ -11,7 +11,7 @@ import { cardOf, toCardView } from '../../server/domain/cards/user-cards'
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
-import { arr, asInput, int, optInt, optStr, str } from '../../server/validate'
+import { arr, asInput, int, optBool, optInt, optStr, str } from '../../server/validate'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -59,7 +59,7 @@ export const main = createHandler('card', {
     return { items: await listOnSale(ctx.store) }
   },
   async signCardExt(input, ctx) {
-    return signCardExt(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, str(input, 'orderId', ORDER_ID))
+    return signCardExt(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, str(input, 'orderId', ORDER_ID), optBool(input, 'renewTicket'))
   },
   async recordAdded(input, ctx) {
     const list = arr(input, 'cardList', { min: 1, max: 10 }).map((raw, i) => {
@@ -75,7 +75,7 @@ export const main = createHandler('card', {
     return listClaimables(ctx.store)
   },
   async claim(input, ctx) {
-    return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
+    return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }), optBool(input, 'renewTicket'))
   },
   async decryptCode(input, ctx) {
     return { card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'encryptCode', { max: 512 })) }

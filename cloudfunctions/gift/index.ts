@@ -2,7 +2,7 @@
 // validate input, call server/domain/gifts.
 import { claimGift, getGift, GIFT_ID, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
-import { optStr, str } from '../../server/validate'
+import { optBool, optStr, str } from '../../server/validate'
 
 const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const GIFT = { max: 26, pattern: GIFT_ID }
@@ -27,7 +27,7 @@ export const main = createHandler('gift', {
     return { gift, ...(gift.mine && gift.status === 'PENDING' ? { share: shareOf(gift) } : {}) }
   },
   async claim(input, ctx) {
-    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'giftId', GIFT))
+    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'giftId', GIFT), Date.now(), optBool(input, 'renewTicket'))
   },
   async listSent(_input, ctx) {
     return listSent(ctx.store, requireOpenid(ctx))

@@ -14,7 +14,7 @@ import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
 import { callerIdentity } from '../../server/platform/wx-cloud'
-import { int, optStr, str } from '../../server/validate'
+import { int, optBool, optStr, str } from '../../server/validate'
 import { log } from '../../server/log'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -27,7 +27,7 @@ const actions = createHandler('member', {
     return offered(ctx.store)
   },
   async join(input, ctx) {
-    return join(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID))
+    return join(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), optBool(input, 'renewTicket'))
   },
   async activate(input, ctx) {
     const phone = str(input, 'phone', { max: 11 })

@@ -6,6 +6,18 @@
 // fixed_begintimestamp and outer_str are carried but not signed.
 import { createHash, randomBytes } from 'node:crypto'
 
+/**
+ * WeChat can drop a wx_card ticket before the expires_in it gave; every card_ext signed with it is then
+ * refused ("invalid signature") until it is fetched again. After an add that failed, the Mini Program asks
+ * for its next signature with renewTicket, and the ticket is fetched anew first — at most once a minute for
+ * all callers, however many ask (SharedCredential.renew), which keeps within getticket's daily quota.
+ */
+export const TICKET_RENEW_MIN_AGE_MS = 60_000
+
+export function signingTicket(ticket: { get(): Promise<string>; renew(minAgeMs: number): Promise<string> }, renewTicket: boolean): Promise<string> {
+  return renewTicket ? ticket.renew(TICKET_RENEW_MIN_AGE_MS) : ticket.get()
+}
+
 export interface CardSignInput {
   apiTicket: string
   cardId: string

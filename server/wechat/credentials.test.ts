@@ -105,3 +105,33 @@ test('an instance reads the database only on a miss, after the refresh-ahead poi
   await a.get()
   expect(reads).toBeGreaterThan(afterRefusal)
 })
+
+describe('renew: a value the platform expired early (issue 25 §2)', () => {
+  test('100 concurrent renewals across instances fetch once; more within the minute fetch nothing', async () => {
+    const instances = [instance(), instance(), instance()]
+    expect(await instances[0]!.get()).toBe('token-1')
+    now += 5 * 60_000 // the ticket is 5 minutes old: WeChat dropped it, our record says it lives
+    const renewed = await Promise.all(Array.from({ length: 100 }, (_, i) => instances[i % 3]!.renew(60_000)))
+    expect(fetches).toBe(2)
+    expect(new Set(renewed)).toEqual(new Set(['token-2']))
+    now += 30_000
+    expect(await instance().renew(60_000)).toBe('token-2')
+    expect(fetches).toBe(2)
+  })
+
+  test('a renewal a minute after the last fetch fetches again', async () => {
+    const a = instance()
+    await a.get()
+    now += 60_000
+    expect(await a.renew(60_000)).toBe('token-2')
+    expect(await a.fetchedAt()).toBe(now)
+    now += 60_000
+    expect(await instance().renew(60_000)).toBe('token-3')
+    expect(fetches).toBe(3)
+  })
+
+  test('with nothing stored, renew fetches the first value', async () => {
+    expect(await instance().renew(60_000)).toBe('token-1')
+    expect(fetches).toBe(1)
+  })
+})

@@ -88,6 +88,27 @@ export class SharedCredential {
     return this.get()
   }
 
+  /**
+   * Fetches a new value unless one was fetched in the last `minAgeMs` (by any instance), for a value the
+   * platform may have expired before its stated lifetime (WeChat's wx_card ticket: every card_ext signed with
+   * it is then refused with "invalid signature" until it is fetched again). The condition on the value and its
+   * fetch time makes concurrent renewals expire it once; the lease in get() makes one fetch.
+   */
+  async renew(minAgeMs: number): Promise<string> {
+    this.cached = undefined
+    const doc = await this.read()
+    if (doc && doc.value !== '' && this.now() - doc.fetchedAt >= minAgeMs) {
+      await this.store.updateIf(Collections.credentials, this.id, { value: doc.value, fetchedAt: doc.fetchedAt }, { expiresAt: 0 })
+    }
+    this.cached = undefined
+    return this.get()
+  }
+
+  /** When the stored value was fetched from upstream (ms), or 0. */
+  async fetchedAt(): Promise<number> {
+    return (await this.read())?.fetchedAt ?? 0
+  }
+
   /** Expires the stored value if it is still `failed`; true when it did. */
   async invalidate(failed: string): Promise<boolean> {
     if (this.cached?.value === failed) this.cached = undefined

@@ -1,8 +1,11 @@
 // Typed calls to the cloud functions, one per action of docs/functions-api.md.
 import type { ShelfOrderView } from '../../contract/shelf-order'
 import { callFunction } from './cloud'
-import type { AddedCard, CardToAdd, Payment } from './wx'
+import { takeAddFailed, type AddedCard, type CardToAdd, type Payment } from './wx'
 import type { Card, CardInfo, Claimable, Entry, Gift, MerchantOverview, PendingOrder, RedeemCheck, Share, ShopItem, WhoAmI } from './types'
+
+/** The flag a signing action carries after an add that failed, so the server signs with a fresh ticket. */
+const renew = (): { renewTicket?: true } => (takeAddFailed() ? { renewTicket: true } : {})
 
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
@@ -10,7 +13,7 @@ export const cardApi = {
   detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
   history: (cardId: string, code: string, offset: number, limit = 20) => callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),
-  signCardExt: (orderId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'signCardExt', { orderId }),
+  signCardExt: (orderId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'signCardExt', { orderId, ...renew() }),
   recordAdded: (cardList: AddedCard[]) =>
     callFunction<{ cards: Card[] }>('card', 'recordAdded', { cardList: cardList.map((c) => ({ cardId: c.cardId, code: c.code, isSuccess: c.isSuccess, ...(c.cardExt ? { cardExt: c.cardExt } : {}) })) }),
   decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
@@ -19,7 +22,7 @@ export const cardApi = {
   /** The hosted-shelf order a shelf cell opened (order_id and openid from the jump). */
   /** #14: free coupons offered on the claim page, and claiming one (signed for the caller). */
   claimables: () => callFunction<{ items: Claimable[] }>('card', 'claimables'),
-  claim: (cardId: string, requestId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'claim', { cardId, requestId }),
+  claim: (cardId: string, requestId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'claim', { cardId, requestId, ...renew() }),
   shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
 }
 
@@ -46,7 +49,7 @@ export const payApi = {
 export const giftApi = {
   send: (input: { orderId: string; message?: string; face?: string; from?: string }) => callFunction<{ giftId: string; gift: Gift; share: Share }>('gift', 'send', input),
   get: (giftId: string) => callFunction<{ gift: Gift; share?: Share }>('gift', 'get', { giftId }),
-  claim: (giftId: string) => callFunction<{ giftId: string; cardList: CardToAdd[] }>('gift', 'claim', { giftId }),
+  claim: (giftId: string) => callFunction<{ giftId: string; cardList: CardToAdd[] }>('gift', 'claim', { giftId, ...renew() }),
   listSent: () => callFunction<{ gifts: Gift[] }>('gift', 'listSent'),
   listReceived: () => callFunction<{ gifts: Gift[] }>('gift', 'listReceived'),
 }
@@ -78,7 +81,7 @@ export type { MemberCardView, OfferedMemberCard, PointsEntryView, RechargeStatus
 export const memberApi = {
   offered: () => callFunction<{ cards: import('../../contract/member').OfferedMemberCard[] }>('member', 'offered'),
   mine: () => callFunction<{ members: import('../../contract/member').MemberCardView[] }>('member', 'mine'),
-  join: (cardId: string) => callFunction<{ cardList: CardToAdd[] }>('member', 'join', { cardId }),
+  join: (cardId: string) => callFunction<{ cardList: CardToAdd[] }>('member', 'join', { cardId, ...renew() }),
   activate: (input: { cardId: string; code: string; phone: string; name?: string; birthday?: string }) => callFunction<{ membershipNumber: string }>('member', 'activate', input),
   recharge: (input: { cardId: string; code: string; amount: number; requestId: string }) =>
     callFunction<{ orderId: string; status: import('../../contract/member').RechargeStatus; payment?: Payment }>('member', 'recharge', input),

@@ -27,15 +27,34 @@ function h5(api: string, body: Record<string, unknown>): Promise<Record<string, 
   return Promise.reject(new Error(`${api}: the preview bridge exists only in the H5 build`))
 }
 
+/**
+ * Set when wx.addCard failed for a reason other than the person's own cancel (WeChat may have dropped the
+ * wx_card ticket the cardExt was signed with): the next signature the Mini Program asks for carries
+ * renewTicket, and the server fetches the ticket anew first (server/wechat/card-ext.ts signingTicket).
+ */
+let addFailedSinceSigning = false
+
+/** Whether the last add failed since the last signature asked for, and forget it (services/api.ts asks). */
+export function takeAddFailed(): boolean {
+  const failed = addFailedSinceSigning
+  addFailedSinceSigning = false
+  return failed
+}
+
 export async function addCard(cardList: CardToAdd[]): Promise<AddedCard[]> {
-  if (process.env.TARO_ENV === 'h5') return (await h5('addCard', { cardList })).cardList as AddedCard[]
-  return new Promise((resolve, reject) => {
-    Taro.addCard({
-      cardList,
-      success: (res) => resolve(res.cardList as unknown as AddedCard[]),
-      fail: (err) => reject(new Error(err.errMsg)),
+  try {
+    if (process.env.TARO_ENV === 'h5') return (await h5('addCard', { cardList })).cardList as AddedCard[]
+    return await new Promise<AddedCard[]>((resolve, reject) => {
+      Taro.addCard({
+        cardList,
+        success: (res) => resolve(res.cardList as unknown as AddedCard[]),
+        fail: (err) => reject(new Error(err.errMsg)),
+      })
     })
-  })
+  } catch (err) {
+    if (!/cancel/i.test((err as Error).message)) addFailedSinceSigning = true
+    throw err
+  }
 }
 
 /** Opens cards in the card bag; `code` is the real (decrypted) code. */

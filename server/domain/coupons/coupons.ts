@@ -7,7 +7,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
 import type { CardBody, CardCreateRequest } from '../../wechat/card'
-import { buildCardExt } from '../../wechat/card-ext'
+import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { overLimit, takeClaimSlot } from './claim-slots'
 import { learnIdentity } from '../cards/identities'
@@ -118,7 +118,7 @@ const claimId = (mpOpenid: string, requestId: string) => `${mpOpenid}:${requestI
  * atomically (coupons/claim-slots.ts), even when many claims arrive at once — and only while WeChat
  * shows stock. WeChat enforces get_limit and stock again when the card is added.
  */
-export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, requestId: string) {
+export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, requestId: string, renewTicket = false) {
   const def = await couponDefOf(store, cardId)
   if (!def || !def.claimable) throw new AppError(ErrCode.NOT_FOUND, `cardId ${cardId} is not offered for claiming`)
   const id = claimId(mpOpenid, requestId)
@@ -141,7 +141,7 @@ export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: stri
       claim = (await store.get<ClaimDoc>(Collections.couponClaims, id))!
     }
   }
-  const apiTicket = await wx.cardTicket.get()
+  const apiTicket = await signingTicket(wx.cardTicket, renewTicket)
   // outer_str names the channel; WeChat hands it back in user_get_card (OuterStr), and the data cube counts by card.
   return { cardList: [{ cardId, cardExt: buildCardExt({ apiTicket, cardId, outerStr: claim.channel }).cardExt }] }
 }

@@ -8,7 +8,7 @@ import type { PendingOrder } from '../../../contract/pending-order'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, anyOf, type Store, type StoredDoc } from '../../store/port'
-import { buildCardExt } from '../../wechat/card-ext'
+import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { syncCard } from '../sync/balance-sync'
@@ -39,7 +39,7 @@ async function decryptCode(wx: WechatClient, encrypted: string, field: string): 
   }
 }
 
-export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string) {
+export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string, renewTicket = false) {
   const order = await store.get<OrderDoc>(Collections.orders, orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
@@ -49,7 +49,7 @@ export async function signCardExt(store: Store, wx: WechatClient, caller: Caller
   if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
   // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
   // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
-  const apiTicket = await wx.cardTicket.get()
+  const apiTicket = await signingTicket(wx.cardTicket, renewTicket)
   return { cardList: ready.map((e) => ({ cardId: e.cardId, cardExt: buildCardExt({ apiTicket, cardId: e.cardId, outerStr: e._id }).cardExt })) }
 }
 

@@ -17,7 +17,7 @@ import type { Gift, GiftStatus } from '../../../contract/gift'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
-import { buildCardExt } from '../../wechat/card-ext'
+import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { withConflictRetry } from '../../store/retry'
@@ -170,7 +170,7 @@ export async function returnExpiredGifts(store: Store, nowMs = Date.now(), sende
  * caller's, in one transaction; then a cardExt is signed for it. The same claimer asking again (the add
  * sheet was cancelled) gets a freshly signed cardExt while the card is not in their bag yet.
  */
-export async function claimGift(store: Store, wx: WechatClient, claimer: string, giftId: string, nowMs = Date.now()) {
+export async function claimGift(store: Store, wx: WechatClient, claimer: string, giftId: string, nowMs = Date.now(), renewTicket = false) {
   const before = await giftOf(store, giftId)
   if (before.senderMpOpenid === claimer) throw refuse(ErrCode.FORBIDDEN, 'GIFT_OWN', `gift ${giftId} is your own: share it with a friend`)
   if (before.status === 'PENDING' && before.expiresAt <= nowMs) await returnGift(store, giftId, nowMs)
@@ -204,7 +204,7 @@ export async function claimGift(store: Store, wx: WechatClient, claimer: string,
     const [errcode, message] = text[outcome.reason]!
     throw refuse(errcode as (typeof ErrCode)[keyof typeof ErrCode], outcome.reason, message)
   }
-  const apiTicket = await wx.cardTicket.get()
+  const apiTicket = await signingTicket(wx.cardTicket, renewTicket)
   return { giftId, cardList: [{ cardId: outcome.cardId, cardExt: buildCardExt({ apiTicket, cardId: outcome.cardId, outerStr: outcome.entId }).cardExt }] }
 }
 

@@ -5,7 +5,7 @@
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
-import { buildCardExt } from '../../wechat/card-ext'
+import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { syncCard } from '../sync/balance-sync'
@@ -20,12 +20,12 @@ import { cardOf, newUserCard, userCardId, type UserCardDoc } from '../cards/user
 // ---------- joining ----------
 
 /** member.join: a cardExt for wx.addCard, signed for the caller (outer_str "member" marks the channel). */
-export async function join(store: Store, wx: WechatClient, mpOpenid: string, cardId: string) {
+export async function join(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, renewTicket = false) {
   const def = await memberCardDef(store, cardId)
   if (!def || !def.offered) throw new AppError(ErrCode.NOT_FOUND, `no member card ${cardId} is offered`)
   const held = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid, cardId, member: true }, { limit: 10 })
   if (held.some((c) => c.status === 'NORMAL')) throw new AppError(ErrCode.CONFLICT, 'you are already a member of this card')
-  const apiTicket = await wx.cardTicket.get()
+  const apiTicket = await signingTicket(wx.cardTicket, renewTicket)
   return { cardList: [{ cardId, cardExt: buildCardExt({ apiTicket, cardId, outerStr: 'member' }).cardExt }] }
 }
 

@@ -2,6 +2,7 @@
 // outcome is stored so operators can see when upkeep last succeeded.
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
+import { TICKET_RENEW_MIN_AGE_MS } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 
 export type UpkeepTask = () => Promise<Record<string, unknown>>
@@ -23,11 +24,15 @@ export async function runUpkeep(store: Store, trigger: string, tasks: Record<str
 /**
  * Keeps access_token and the wx_card api_ticket fresh ahead of expiry, so that callers never wait on a
  * refresh. get() refreshes whatever is within its refresh-ahead window (longer than the timer period).
+ * A ticket older than the token is renewed with it: WeChat can drop a ticket before its stated expiry, and
+ * a dropped ticket otherwise lived on in our records until our own estimate ran out (issue 25 §2).
  */
-export function refreshCredentials(wx: WechatClient): UpkeepTask {
+export function refreshCredentials(wx: Pick<WechatClient, 'accessToken' | 'cardTicket'>): UpkeepTask {
   return async () => {
     await wx.accessToken.get()
-    await wx.cardTicket.get()
+    const [tokenFetchedAt, ticketFetchedAt] = await Promise.all([wx.accessToken.fetchedAt(), wx.cardTicket.fetchedAt()])
+    if (ticketFetchedAt < tokenFetchedAt) await wx.cardTicket.renew(TICKET_RENEW_MIN_AGE_MS)
+    else await wx.cardTicket.get()
     return { accessTokenExpiresAt: await wx.accessToken.expiresAt(), cardTicketExpiresAt: await wx.cardTicket.expiresAt() }
   }
 }

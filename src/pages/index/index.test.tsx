@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, navigations, resetTaroStub, triggerPullDownRefresh, wxHandlers } from '../../../test/stubs/taro'
 import type { Card } from '../../services/types'
 import Index from './index'
@@ -58,6 +58,41 @@ test('a paid card not in the card bag: 放入卡包 signs, adds and records it',
   fireEvent.click(screen.getByText('放入卡包'))
   expect(await screen.findByText('已放入卡包')).toBeTruthy()
   expect(calls).toEqual(expect.arrayContaining(['signCardExt', 'recordAdded']))
+})
+
+test('after an add WeChat refused, the next 放入卡包 asks for a fresh ticket; after a cancel it does not (issue 25 §2)', async () => {
+  const signs: unknown[] = []
+  let pending = [{ orderId: 'GC1', cardId: 'pGift100', title: '100元礼品卡', price: 10000, count: 1 }]
+  cloudHandlers.set('card', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, openid: 'o', appid: 'x', merchant: false }
+    if (d.action === 'signCardExt') {
+      signs.push(d.renewTicket)
+      return { errcode: 0, cardList: [{ cardId: 'pGift100', cardExt: '{}' }] }
+    }
+    if (d.action === 'recordAdded') {
+      pending = []
+      return { errcode: 0, cards: [card()] }
+    }
+    return { errcode: 0, cards: pending.length ? [] : [card()], pending }
+  })
+  const answers = ['cancel', 'invalid signature', 'ok']
+  wxHandlers.addCard = (list) => {
+    const a = answers.shift()
+    if (a !== 'ok') throw new Error(a)
+    return list.map(() => ({ cardId: 'pGift100', cardExt: '{}', code: 'ENC', isSuccess: true }))
+  }
+  render(<Index />)
+  expect(await screen.findByText('已付款 ¥100.00 · 1 张待放入卡包')).toBeTruthy()
+  // Each tap once the page takes taps again (it ignores them while an add is under way).
+  for (let tap = 1; tap <= 3; tap++) {
+    await waitFor(() => {
+      if (signs.length < tap) fireEvent.click(screen.getByText('放入卡包'))
+      expect(signs).toHaveLength(tap)
+    })
+  }
+  expect(await screen.findByText('已放入卡包')).toBeTruthy()
+  // 1st sign: fresh; 2nd (after a cancel): fresh; 3rd (after "invalid signature"): renewTicket.
+  expect(signs).toEqual([undefined, undefined, true])
 })
 
 test('a failed load says so in words, without the errcode, and retries', async () => {
