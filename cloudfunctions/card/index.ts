@@ -7,7 +7,7 @@ import { shelfOrderForCaller } from '../../server/domain/giftcards/order-view'
 import { spend } from '../../server/domain/money/spending'
 import { claimCoupon, listClaimables } from '../../server/domain/coupons/coupons'
 import { roleOf } from '../../server/domain/merchant/staff'
-import { cardOf, toCardView } from '../../server/domain/cards/user-cards'
+import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
@@ -28,6 +28,12 @@ function cardInfo(def: GiftCardDoc | null) {
   }
 }
 
+/** History lines of checkouts not finished yet are held (冻结), not spent: `held: true` (issue 25 §7). */
+function withHolds<E extends { orderId?: string }>(entries: E[], card: UserCardDoc): (E & { held?: true })[] {
+  const held = new Set(activeHolds(card, Date.now()).map((h) => h.orderId))
+  return entries.map((e) => (e.orderId && held.has(e.orderId) ? { ...e, held: true as const } : e))
+}
+
 export const main = createHandler('card', {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
@@ -43,11 +49,12 @@ export const main = createHandler('card', {
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
     const [{ entries, total }, def] = await Promise.all([historyOf(ctx.store, card._id), ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId)])
-    return { card: toCardView(card), history: entries, total, info: cardInfo(def) }
+    return { card: toCardView(card), history: withHolds(entries, card), total, info: cardInfo(def) }
   },
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
-    return historyOf(ctx.store, card._id, optInt(input, 'offset', { min: 0 }) ?? 0, optInt(input, 'limit', { min: 1, max: 100 }) ?? 20)
+    const page = await historyOf(ctx.store, card._id, optInt(input, 'offset', { min: 0 }) ?? 0, optInt(input, 'limit', { min: 1, max: 100 }) ?? 20)
+    return { ...page, entries: withHolds(page.entries, card) }
   },
   /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
   async shelfOrder(input, ctx) {

@@ -1,5 +1,5 @@
 // pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
-import { cancelCheckout, startCheckout } from '../../server/domain/money/checkout'
+import { cancelCheckout, checkoutStatus, startCheckout } from '../../server/domain/money/checkout'
 import { createOrder, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/giftcards/orders'
 import { isPaymentNotice } from '../../server/platform/payment-gateway'
 import { AppError, ErrCode } from '../../server/errors'
@@ -43,6 +43,10 @@ const actions = createHandler('pay', {
       total: int(input, 'total', { min: 1, max: 100_000_000 }),
       description: optStr(input, 'description', { max: 100 }),
     }, syncOptions())
+  },
+  /** Where a checkout stands, for a page reloaded during the WeChat Pay sheet (issue 25 §7). */
+  async checkoutStatus(input, ctx) {
+    return checkoutStatus(ctx.store, requireOpenid(ctx), str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }))
   },
   async cancelCheckout(input, ctx) {
     return cancelCheckout(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }), syncOptions())

@@ -5,13 +5,25 @@ import type { PaymentGateway } from './payment-gateway'
 import { AppError, ErrCode } from '../errors'
 import { cloudPayRefund, cloudPayUnifiedOrder, currentEnvId } from './wx-cloud'
 
+/**
+ * WeChat Pay's time format (CloudPay.unifiedOrder timeStart/timeExpire, as WeChat Pay v2's time_start /
+ * time_expire): yyyyMMddHHmmss in Beijing time (GMT+8), e.g. 20091227091010.
+ */
+export function payTime(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().replace(/[-T:]/g, '').slice(0, 14)
+}
+
+/** WeChat Pay v2 asks for time_expire at least a minute after the order is placed ("最短失效时间间隔大于1分钟"). */
+const MIN_PAY_WINDOW_MS = 60_000
+
 /** `functionName`: the function Cloud Pay calls back (pay; member for recharges). */
 export function cloudPayGateway(functionName = 'pay'): PaymentGateway {
   const subMchId = loadConfig().paySubMchId
   if (!subMchId) throw new AppError(ErrCode.INTERNAL, 'the function is not configured: WX_PAY_SUBMCH_ID is not set')
   const common = () => ({ subMchId, envId: currentEnvId(), functionName })
   return {
-    unifiedOrder: (o) => cloudPayUnifiedOrder({ ...o, ...common(), spbillCreateIp: '127.0.0.1' }),
+    unifiedOrder: ({ timeExpire, ...o }) =>
+      cloudPayUnifiedOrder({ ...o, ...common(), spbillCreateIp: '127.0.0.1', ...(timeExpire ? { timeExpire: payTime(Math.max(timeExpire, Date.now() + MIN_PAY_WINDOW_MS)) } : {}) }),
     refund: (r) => cloudPayRefund({ ...r, ...common() }),
   }
 }

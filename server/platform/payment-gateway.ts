@@ -3,7 +3,8 @@
 // imports the domain.
 
 export interface PaymentGateway {
-  unifiedOrder(req: { body: string; outTradeNo: string; totalFee: number }): Promise<Record<string, unknown>>
+  /** `timeExpire` (ms): after it the order cannot be paid (WeChat Pay's time_expire) */
+  unifiedOrder(req: { body: string; outTradeNo: string; totalFee: number; timeExpire?: number }): Promise<Record<string, unknown>>
   /** Cloud Pay refund; idempotent on outRefundNo (WeChat Pay answers a repeated refund number with the first result). */
   refund(req: { outTradeNo: string; outRefundNo: string; totalFee: number; refundFee: number }): Promise<Record<string, unknown>>
 }

@@ -120,6 +120,8 @@ export interface CloudPayUnifiedOrder {
   totalFee: number
   envId: string
   functionName: string
+  /** yyyyMMddHHmmss, Beijing time (WeChat Pay's time_expire) */
+  timeExpire?: string
 }
 
 export interface CloudPayRefund {

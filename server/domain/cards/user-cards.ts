@@ -6,7 +6,7 @@ import type { CouponTerms } from '../../../contract/card-rules'
 import type { CardType, UserCardStatus } from '../../../contract/card-view'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import type { Store, StoredDoc } from '../../store/port'
+import { change, type Store, type StoredDoc } from '../../store/port'
 
 export type { UserCardStatus }
 
@@ -59,6 +59,12 @@ export interface UserCardDoc extends StoredDoc {
    * its hold are one atomic update, so whether a pending spend took the money can always be read here.
    */
   holds?: Record<string, true>
+  /**
+   * Gift-card legs of unfinished checkouts (money/checkout.ts), by leg key: debited, but not final until the
+   * checkout is paid (the money stays spent) or ends unpaid (it is credited back). Shown to the person as held
+   * (冻结) until `until`, the checkout's expiry; a mark a crash left behind hides itself then.
+   */
+  checkoutHolds?: Record<string, CheckoutHold>
   /** a member card (#13): its stored value is `balance` (ledger.ts), its points `bonus` (member-points.ts) */
   member?: boolean
   /** member points; every change bumps `version` as a balance change does */
@@ -85,9 +91,40 @@ export interface CardView {
   message?: string
   /** the giver's name, for a card received as a gift */
   giftFrom?: string
+  /** fen held by unfinished checkouts (absent when none): spent from `balance`, not final yet */
+  held?: number
+  /** ms: when the last of those checkouts expires (credited back then unless paid) */
+  heldUntil?: number
+}
+
+export interface CheckoutHold {
+  /** fen debited for the checkout */
+  amount: number
+  /** ms: the checkout's expiry, when the WeChat Pay order can no longer be paid */
+  until: number
+  /** the leg's orderId (its spend entry is `spend:<orderId>`) */
+  orderId: string
 }
 
 export const userCardId = (cardId: string, code: string) => `${cardId}:${code}`
+
+/** The field key of a leg's hold: its orderId's letters, digits, _ and - (never a dot, which would nest). */
+const checkoutHoldKey = (legOrderId: string) => legOrderId.replace(/[^A-Za-z0-9_-]/g, '')
+
+/** Marks a checkout leg's debit as held on its card (one write). */
+export async function markCheckoutHold(store: Store, card: string, hold: CheckoutHold): Promise<void> {
+  await store.update(Collections.userCards, card, { [`checkoutHolds.${checkoutHoldKey(hold.orderId)}`]: hold })
+}
+
+/** The leg is final (paid) or credited back (cancelled, expired): no longer held. Safe to repeat. */
+export async function releaseCheckoutHold(store: Store, card: string, legOrderId: string): Promise<void> {
+  await store.update(Collections.userCards, card, { [`checkoutHolds.${checkoutHoldKey(legOrderId)}`]: change.unset() })
+}
+
+/** The holds still in force at `nowMs`. */
+export function activeHolds(doc: Pick<UserCardDoc, 'checkoutHolds'>, nowMs: number): CheckoutHold[] {
+  return Object.values(doc.checkoutHolds ?? {}).filter((h) => h.until > nowMs)
+}
 
 export function newUserCard(cardId: string, code: string, fields: Partial<UserCardDoc>): UserCardDoc {
   return {
@@ -101,13 +138,18 @@ export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, no
   return doc.status === 'NORMAL' && doc.endTime && doc.endTime < nowSec ? 'EXPIRE' : doc.status
 }
 
-export function toCardView(doc: UserCardDoc): CardView {
+export function toCardView(doc: UserCardDoc, nowMs = Date.now()): CardView {
   const type = (doc.member ? 'MEMBER_CARD' : (doc.couponType ?? 'GIFT_CARD')) as CardViewType
   const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
   const view: CardView = { cardId: doc.cardId, code: doc.code, type, terms, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
   if (doc.message) view.message = doc.message
   if (doc.giftFrom) view.giftFrom = doc.giftFrom
+  const holds = activeHolds(doc, nowMs)
+  if (holds.length) {
+    view.held = holds.reduce((sum, h) => sum + h.amount, 0)
+    view.heldUntil = Math.max(...holds.map((h) => h.until))
+  }
   return view
 }
 
@@ -120,7 +162,7 @@ export const shownInBag = (d: UserCardDoc) => !d.member && d.status !== 'DELETE'
 /** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
 export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
   const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter(shownInBag).map(toCardView)
+  return docs.filter(shownInBag).map((d) => toCardView(d))
 }
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */

@@ -278,5 +278,5 @@ export async function listBag(store: Store, caller: Caller): Promise<{ cards: Ca
     const [again, pending] = await Promise.all([listCardsOf(store, caller.mpOpenid), pendingOf(store, caller.mpOpenid)])
     return { cards: again, pending }
   }
-  return { cards: cards.filter(shownInBag).map(toCardView), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready) }
+  return { cards: cards.filter(shownInBag).map((d) => toCardView(d)), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready) }
 }

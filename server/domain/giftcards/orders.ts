@@ -19,6 +19,7 @@ import { log } from '../../log'
 import type { WechatClient } from '../../wechat/client'
 import { consumeCoupon } from '../coupons/coupon-checkout'
 import { earnForCheckout } from '../members/members'
+import { releaseCheckoutHold, userCardId } from '../cards/user-cards'
 
 export type { EntitlementDoc, OrderDoc, OrderStatus } from '../cards/order-types'
 
@@ -118,6 +119,8 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: Wecha
   if (now?.status === 'PAID' && now.coupon && wx) await consumeCoupon(store, wx, now)
   // A checkout paid with a member card's stored value earns points on its whole total (members.ts).
   if (now?.status === 'PAID' && order.kind === 'checkout') await earnForCheckout(store, now)
+  // Its gift-card leg is final now: no longer shown as held (user-cards.ts checkoutHolds).
+  if (now?.status === 'PAID' && now.cardLeg) await releaseCheckoutHold(store, userCardId(now.cardLeg.cardId, now.cardLeg.code), now.cardLeg.orderId)
   return { errcode: 0, errmsg: 'OK' }
 }
 

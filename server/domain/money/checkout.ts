@@ -11,13 +11,17 @@ import type { SyncOptions } from '../../platform/settings'
 import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
 import { type OrderDoc } from '../giftcards/orders'
 import { creditBackLeg, spend } from './spending'
-import { cardOf } from '../cards/user-cards'
+import { cardOf, markCheckoutHold, releaseCheckoutHold, userCardId } from '../cards/user-cards'
 import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from '../coupons/coupon-checkout'
 
-/** How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S). */
+/**
+ * How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S, default 15 minutes). The WeChat Pay
+ * order carries the same end as its time_expire, so it cannot be paid after the gift-card leg is credited
+ * back; a payment that raced the expiry still arrives as REFUND_NEEDED and is refunded.
+ */
 export function checkoutExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
   const s = Number(env.CHECKOUT_EXPIRY_S)
-  return (Number.isInteger(s) && s > 0 ? s : 30 * 60) * 1000
+  return (Number.isInteger(s) && s > 0 ? s : 15 * 60) * 1000
 }
 
 const orderIdOf = (checkoutId: string) => `CO${checkoutId}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '').slice(0, 32)
@@ -73,6 +77,9 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     }
   }
   const spent = leg && leg.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description, points: false }, sync) : { balance: card?.balance }
+  // The leg's money is held, not spent, until the checkout ends (shown as 冻结 in My cards). Marked after the
+  // debit and before the status is read again, so a cancel that raced it is seen below and the mark undone.
+  if (leg && leg.amount > 0) await markCheckoutHold(store, userCardId(leg.cardId, leg.code), { amount: leg.amount, until: held.expiresAt ?? 0, orderId: leg.orderId })
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
   if (order.status !== 'CREATED') {
     // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
@@ -81,18 +88,43 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     await releaseCoupon(store, order)
     throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
   }
-  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee })
+  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee, timeExpire: order.expiresAt })
   const refused = cloudPayRefusal(res, true)
   if (refused) {
     await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
     throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${refused}; the gift card was credited back`)
   }
-  return { orderId, payment: res.payment as Record<string, unknown>, ...(spent.balance === undefined ? {} : { balance: spent.balance }), rest: order.totalFee, discount: order.coupon?.discount ?? 0 }
+  const payment = res.payment as Record<string, unknown>
+  // Kept so that a page reloaded during the WeChat Pay sheet can present the same payment again (checkoutStatus).
+  await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { payment })
+  return { orderId, payment, ...(spent.balance === undefined ? {} : { balance: spent.balance }), rest: order.totalFee, discount: order.coupon?.discount ?? 0 }
+}
+
+export type CheckoutStatus = 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'
+
+/**
+ * pay.checkoutStatus: where a checkout stands, for a page reloaded during the WeChat Pay sheet. While it can
+ * still be paid (CREATED, before its expiry) it answers the payment to present again; `held` is the gift-card
+ * leg's fen still held for it (0 once the checkout ended).
+ */
+export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId: string, nowMs = Date.now()) {
+  const order = await store.get<OrderDoc>(Collections.orders, orderIdOf(checkoutId))
+  if (!order || order.kind !== 'checkout') throw new AppError(ErrCode.NOT_FOUND, `no checkout ${checkoutId}`)
+  if (order.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `checkout ${checkoutId} is not yours`)
+  const status = order.status as CheckoutStatus
+  const open = status === 'CREATED' && (order.expiresAt ?? 0) > nowMs
+  return {
+    status, expiresAt: order.expiresAt ?? 0, held: status === 'CREATED' ? (order.cardLeg?.amount ?? 0) : 0,
+    rest: order.totalFee, ...(order.coupon ? { discount: order.coupon.discount } : {}), ...(order.total !== undefined ? { total: order.total } : {}),
+    ...(open && order.payment ? { payment: order.payment } : {}),
+  }
 }
 
 async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
   if (!order.cardLeg) return undefined
-  return (await creditBackLeg(store, wx, order.cardLeg.orderId, sync))?.balance
+  const balance = (await creditBackLeg(store, wx, order.cardLeg.orderId, sync))?.balance
+  await releaseCheckoutHold(store, userCardId(order.cardLeg.cardId, order.cardLeg.code), order.cardLeg.orderId)
+  return balance
 }
 
 /** The customer cancelled (or WeChat Pay failed): the checkout is cancelled and the card credited back once. */
