@@ -45,7 +45,8 @@ export function nodeReferences(code: string, offset = { line: 0, column: 0 }): N
       if (object.type !== 'Identifier' || !GLOBAL_OBJECTS.includes(object.name) || !key || !NODE_GLOBALS.includes(key)) return
       if (isFree(path, object.name) && !underTypeof(path)) at(path.node, `${object.name}.${key}`)
     },
-    'CallExpression|NewExpression'(path: NodePath<t.CallExpression | t.NewExpression>) {
+    'CallExpression|NewExpression'(path) {
+      if (!path.isCallExpression() && !path.isNewExpression()) return
       const { callee, arguments: args } = path.node
       if (callee.type !== 'Identifier' || !isFree(path, callee.name)) return
       if (callee.name === 'require') {

@@ -31,6 +31,8 @@ export interface MiniProgramRuntime {
   pageStack: Instance[]
   /** Errors thrown where nobody could catch them: in a timer's callback or a rejected promise nobody handled. */
   uncaught: Error[]
+  /** What the program printed, by level; WeChat's console shows it, the test reads it. */
+  logs: { level: string; text: string }[]
   /** Timer callbacks still scheduled; cleared by dispose(). */
   pendingTimers(): number
   dispose(): void
@@ -39,7 +41,7 @@ export interface MiniProgramRuntime {
 /** Applies a setData patch whose keys may be paths ("a.b[2].c"), as WeChat's setData does. */
 function applyPatch(target: Record<string, unknown>, patch: Record<string, unknown>): void {
   for (const [path, value] of Object.entries(patch)) {
-    const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.')
+    const keys = path.match(/[^.[\]]+/g) ?? [path]
     let at: Record<string, unknown> = target
     for (const k of keys.slice(0, -1)) {
       if (typeof at[k] !== 'object' || at[k] === null) at[k] = /^\d+$/.test(k) ? [] : {}
@@ -102,6 +104,17 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
     if (!loading) throw new Error(`${kind}() called outside a page or component script`)
     registered.set(loading, options)
   }
+  const logs: MiniProgramRuntime['logs'] = []
+  const show = (v: unknown): string => {
+    if (typeof v === 'string') return v
+    if (typeof v === 'object' && v !== null && 'message' in v) return String(v.message)
+    try {
+      return JSON.stringify(v) ?? String(v)
+    } catch {
+      return String(v)
+    }
+  }
+  const console = Object.fromEntries(['log', 'info', 'debug', 'warn', 'error'].map((level) => [level, (...args: unknown[]) => void logs.push({ level, text: args.map(show).join(' ') })]))
   const sandbox: Record<string, unknown> = {
     wx,
     console,
@@ -136,8 +149,11 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
     return module
   }
 
+  // A rejection nobody handles is reported on Node's own process object. Under jest a test module's
+  // `process` is a copy whose events never fire, so listen on the one this realm's code really runs in.
+  const host = vm.runInThisContext('process') as NodeJS.Process
   const onRejection = (reason: unknown) => uncaught.push(asError(reason))
-  process.on('unhandledRejection', onRejection)
+  host.on('unhandledRejection', onRejection)
 
   const load = (path: string) => {
     loading = path
@@ -157,18 +173,25 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
       const options = registered.get(path)
       if (!options) throw new Error(`${path}.js registered no Page or Component`)
       const data = structuredClone((options.data ?? {}) as Record<string, unknown>)
-      const inst = { ...options, ...((options.methods ?? {}) as Options), route, __route__: route, data } as Instance
-      inst.setData = (patch, cb) => {
-        applyPatch(inst.data, patch)
-        if (cb) timerApi.setTimeout(cb, 0)
+      const inst: Instance = {
+        ...options,
+        ...((options.methods ?? {}) as Options),
+        route,
+        __route__: route,
+        data,
+        setData(patch, cb) {
+          applyPatch(data, patch)
+          if (cb) timerApi.setTimeout(cb, 0)
+        },
       }
       return inst
     },
     pageStack,
     uncaught,
+    logs,
     pendingTimers: () => timers.size,
     dispose() {
-      process.off('unhandledRejection', onRejection)
+      host.off('unhandledRejection', onRejection)
       for (const t of timers) clearTimeout(t)
       timers.clear()
     },

@@ -71,6 +71,8 @@ export function stubWx(cloud: LocalCloud, caller: { openid: string }): WxStub {
     setStorageSync: syncApi('setStorageSync', (key, value) => void storage.set(String(key), value)),
     nextTick: syncApi('nextTick', (cb) => void Promise.resolve().then(cb as () => void)),
     cloud: {
+      // "其值等价于 Symbol.for('DYNAMIC_CURRENT_ENV')" (wxcloud reference-sdk-api/constant, DYNAMIC_CURRENT_ENV).
+      DYNAMIC_CURRENT_ENV: Symbol.for('DYNAMIC_CURRENT_ENV'),
       init: syncApi('cloud.init', () => undefined),
       callFunction: asyncApi('cloud.callFunction', async ({ name, data }) => {
         const result = await cloud.runtime.invoke(String(name), data, { openid: caller.openid, source: 'wx_client' })
