@@ -22,7 +22,8 @@ function inlined(files: Record<string, string>, shell?: string): string | undefi
   try {
     const parsed = dotenvParse(dir, 'TARO_APP_', 'production')
     const userConfig = (config as (merge: unknown, env: { command: string; mode: string }) => { env?: Record<string, string> })(undefined, { command: 'build', mode: 'production' })
-    return patchEnv(userConfig as Parameters<typeof patchEnv>[0], parsed)[KEY]
+    const env: Record<string, string> = patchEnv(userConfig as Parameters<typeof patchEnv>[0], parsed)
+    return env[KEY]
   } finally {
     if (before === undefined) delete process.env[KEY]
     else process.env[KEY] = before
