@@ -166,9 +166,10 @@ describe('no Node global in dist/weapp', () => {
     expect(finds('typeof process !== "undefined" && process.env.X')).toEqual(['process'])
     expect(finds('globalThis.process.env; self["Buffer"]')).toEqual(['globalThis.process', 'self.Buffer'])
     expect(finds('require("fs"); require("node:path"); require("./common")')).toEqual(["require('fs')", "require('node:path')"])
-    expect(finds('new Function("return process.env")(); Function("a", "return a")')).toEqual(['process'])
-    // Not references to Node: text, property names, local bindings, typeof, a bound require.
+    // Not references to Node: text (also text handed to Function or eval, which WeChat never runs),
+    // property names, local bindings, typeof, a bound require.
     expect(finds('"process.env.X"; `Buffer ${1}`; /* global.x */ // __dirname')).toEqual([])
+    expect(finds('new Function("return process.env"); eval("Buffer")')).toEqual([])
     expect(finds('a.process.env; ({ process: 1, global: 2 }); x.Buffer')).toEqual([])
     expect(finds('function f(process) { return process.env } var global = {}; global.x; let Buffer = 1; Buffer++')).toEqual([])
     expect(finds('typeof process; typeof Buffer === "function"; typeof globalThis.process')).toEqual([])
@@ -194,6 +195,14 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
     const absent = Object.keys(kinds).filter((n) => kinds[n] === 'undefined')
     expect(absent).toEqual(['process', 'global', 'window', 'document', 'Buffer', 'fetch', '__dirname', '__filename', 'setImmediate', 'XMLHttpRequest'])
     expect(() => startMiniProgramRuntime(bundle({ 'app.js': 'process.env.X' }), noWx)).toThrow('process is not defined')
+  })
+
+  test('no code from strings, but for the new Function("return this") WeChat allows', () => {
+    const dir = bundle({ 'app.js': 'var g = new Function("return this")(); App({ global: g === globalThis, fn: (function () {}) instanceof Function, proto: Object.getPrototypeOf(function () {}) === Function.prototype })' })
+    expect(startMiniProgramRuntime(dir, noWx).app()).toMatchObject({ global: true, fn: true, proto: true })
+    for (const code of ['eval("1 + 1")', 'new Function("a", "return a")', 'Function("return 1")()', '(function () {}).constructor("return 1")()']) {
+      expect(() => startMiniProgramRuntime(bundle({ 'app.js': code }), noWx)).toThrow(/EvalError|not supported|Code generation from strings disallowed/)
+    }
   })
 
   test('require takes the bundle’s own files by relative path, runs each once, and knows no Node module', () => {

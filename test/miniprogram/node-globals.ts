@@ -3,9 +3,11 @@
 // read off the global object (`globalThis.process`), or `require` of a Node built-in module. It reads
 // the parsed program with its scopes, so it is neither fooled nor over-broad: text inside strings,
 // template text, comments, property names (`a.process`, `{ process: 1 }`) and local variables or
-// parameters that happen to be called `process` are not references to Node; code that does run from a
-// string (`Function('…')`, `eval('…')`) is parsed and checked as well. `typeof process` is allowed: it
-// never throws and is how portable code asks whether it is in Node.
+// parameters that happen to be called `process` are not references to Node. A string handed to
+// `Function` or `eval` is text too: WeChat never runs code from strings ("不支持使用 eval 执行 JS 代码；不支持
+// 使用 new Function 创建函数", developers.weixin.qq.com/miniprogram/dev/framework/runtime/js-support.md),
+// and the launch test's runtime refuses it the same way. `typeof process` is allowed: it never throws
+// and is how portable code asks whether it is in Node.
 import { builtinModules } from 'node:module'
 import { parse } from '@babel/parser'
 import traverse, { type NodePath } from '@babel/traverse'
@@ -29,11 +31,10 @@ const staticString = (node: t.Node | undefined): string | undefined => {
   return undefined
 }
 
-export function nodeReferences(code: string, offset = { line: 0, column: 0 }): NodeReference[] {
+export function nodeReferences(code: string): NodeReference[] {
   const found: NodeReference[] = []
-  const at = (node: t.Node, what: string) =>
-    found.push({ what, line: offset.line + (node.loc?.start.line ?? 0), column: (node.loc?.start.line === 1 ? offset.column : 0) + (node.loc?.start.column ?? 0) })
-  const ast = parse(code, { sourceType: 'script', allowReturnOutsideFunction: true, errorRecovery: false })
+  const at = (node: t.Node, what: string) => found.push({ what, line: node.loc?.start.line ?? 0, column: node.loc?.start.column ?? 0 })
+  const ast = parse(code, { sourceType: 'script', errorRecovery: false })
   traverse(ast, {
     ReferencedIdentifier(path) {
       const { name } = path.node as t.Identifier
@@ -45,19 +46,11 @@ export function nodeReferences(code: string, offset = { line: 0, column: 0 }): N
       if (object.type !== 'Identifier' || !GLOBAL_OBJECTS.includes(object.name) || !key || !NODE_GLOBALS.includes(key)) return
       if (isFree(path, object.name) && !underTypeof(path)) at(path.node, `${object.name}.${key}`)
     },
-    'CallExpression|NewExpression'(path) {
-      if (!path.isCallExpression() && !path.isNewExpression()) return
+    CallExpression(path) {
       const { callee, arguments: args } = path.node
-      if (callee.type !== 'Identifier' || !isFree(path, callee.name)) return
-      if (callee.name === 'require') {
-        const id = staticString(args[0])
-        if (id !== undefined && BUILTINS.has(id)) at(path.node, `require('${id}')`)
-      } else if (callee.name === 'Function' || callee.name === 'eval') {
-        // Code in a string runs too: check it as the body it becomes.
-        const body = staticString(args.at(-1))
-        const loc = args.at(-1)?.loc?.start
-        if (body !== undefined) found.push(...nodeReferences(body, { line: offset.line + (loc?.line ?? 1) - 1, column: loc?.column ?? 0 }))
-      }
+      if (callee.type !== 'Identifier' || callee.name !== 'require' || !isFree(path, 'require')) return
+      const id = staticString(args[0])
+      if (id !== undefined && BUILTINS.has(id)) at(path.node, `require('${id}')`)
     },
   })
   return found

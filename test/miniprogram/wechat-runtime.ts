@@ -128,7 +128,23 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
     getApp: () => app,
     getCurrentPages: () => [...pageStack],
   }
-  const context = vm.createContext(sandbox, { name: 'WeChat logic layer', codeGeneration: { strings: true, wasm: false } })
+  // "基于安全考虑，小程序中不支持动态执行 JS 代码，即：不支持使用 eval 执行 JS 代码；不支持使用 new Function 创建
+  // 函数（new Function('return this') 除外）" (developers.weixin.qq.com/miniprogram/dev/framework/runtime/
+  // js-support.md, "运行限制"). So code from strings is refused (EvalError), and `Function` is WeChat's: it
+  // makes the one function it allows and refuses every other, yet still answers for every function
+  // (`instanceof Function`, `Function.prototype`).
+  const context = vm.createContext(sandbox, { name: 'WeChat logic layer', codeGeneration: { strings: false, wasm: false } })
+  new vm.Script(`(function () {
+    var Intrinsic = Function
+    var returnThis = function () { return this }
+    var WeChatFunction = function Function() {
+      if (arguments.length === 1 && arguments[0] === 'return this') return returnThis
+      throw new EvalError('new Function is not supported in WeChat Mini Programs (only new Function("return this"))')
+    }
+    WeChatFunction.prototype = Intrinsic.prototype
+    Object.defineProperty(WeChatFunction, Symbol.hasInstance, { value: function (v) { return typeof v === 'function' } })
+    Object.defineProperty(globalThis, 'Function', { value: WeChatFunction, writable: true, configurable: true, enumerable: false })
+  })()`).runInContext(context)
 
   // WeChat's require: paths are relative to the requiring file, `.js` may be left off, each file runs
   // once per app and then answers from its cache; there is no package lookup and no built-in module.
