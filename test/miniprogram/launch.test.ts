@@ -187,21 +187,28 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
     return dir
   }
   const noWx = {}
+  const started: MiniProgramRuntime[] = []
+  const start = (dir: string): MiniProgramRuntime => {
+    const runtime = startMiniProgramRuntime(dir, noWx)
+    started.push(runtime)
+    return runtime
+  }
+  afterEach(() => started.splice(0).forEach((r) => r.dispose()))
 
   test('WeChat’s globals are there; process, global, window, document, Buffer, fetch, __dirname are not', () => {
     const names = ['wx', 'App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages', 'require', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'console', 'process', 'global', 'window', 'document', 'Buffer', 'fetch', '__dirname', '__filename', 'setImmediate', 'XMLHttpRequest']
     const dir = bundle({ 'app.js': `App({ kinds: { ${names.map((n) => `${n}: typeof ${n}`).join(', ')} } })` })
-    const kinds = startMiniProgramRuntime(dir, noWx).app()!.kinds as Record<string, string>
+    const kinds = start(dir).app()!.kinds as Record<string, string>
     const absent = Object.keys(kinds).filter((n) => kinds[n] === 'undefined')
     expect(absent).toEqual(['process', 'global', 'window', 'document', 'Buffer', 'fetch', '__dirname', '__filename', 'setImmediate', 'XMLHttpRequest'])
-    expect(() => startMiniProgramRuntime(bundle({ 'app.js': 'process.env.X' }), noWx)).toThrow('process is not defined')
+    expect(() => start(bundle({ 'app.js': 'process.env.X' }))).toThrow('process is not defined')
   })
 
   test('no code from strings, but for the new Function("return this") WeChat allows', () => {
     const dir = bundle({ 'app.js': 'var g = new Function("return this")(); App({ global: g === globalThis, fn: (function () {}) instanceof Function, proto: Object.getPrototypeOf(function () {}) === Function.prototype })' })
-    expect(startMiniProgramRuntime(dir, noWx).app()).toMatchObject({ global: true, fn: true, proto: true })
+    expect(start(dir).app()).toMatchObject({ global: true, fn: true, proto: true })
     for (const code of ['eval("1 + 1")', 'new Function("a", "return a")', 'Function("return 1")()', '(function () {}).constructor("return 1")()']) {
-      expect(() => startMiniProgramRuntime(bundle({ 'app.js': code }), noWx)).toThrow(/EvalError|not supported|Code generation from strings disallowed/)
+      expect(() => start(bundle({ 'app.js': code }))).toThrow(/EvalError|not supported|Code generation from strings disallowed/)
     }
   })
 
@@ -211,12 +218,12 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
       'lib/count.js': 'module.exports = { n: (typeof counted === "undefined" ? 1 : 2) }; var counted = true',
       'pages/p.js': 'var c = require("../lib/count"); Page({ n: c.n })',
     })
-    const runtime = startMiniProgramRuntime(dir, noWx)
+    const runtime = start(dir)
     expect(runtime.app()).toMatchObject({ same: true, n: 1 })
     runtime.load('pages/p')
     expect(runtime.registered('pages/p')).toMatchObject({ n: 1 })
-    expect(() => startMiniProgramRuntime(bundle({ 'app.js': 'require("fs")' }), noWx)).toThrow('module "fs" is not defined')
-    expect(() => startMiniProgramRuntime(bundle({ 'app.js': 'require("./missing")' }), noWx)).toThrow('module "missing.js" is not defined')
+    expect(() => start(bundle({ 'app.js': 'require("fs")' }))).toThrow('module "fs" is not defined')
+    expect(() => start(bundle({ 'app.js': 'require("./missing")' }))).toThrow('module "missing.js" is not defined')
   })
 
   test('an exception in a timer and a rejection nobody handles are caught as uncaught', async () => {
@@ -226,7 +233,7 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
     const host = vm.runInThisContext('process') as NodeJS.Process
     const jestListeners = host.listeners('unhandledRejection')
     host.removeAllListeners('unhandledRejection')
-    const runtime = startMiniProgramRuntime(dir, noWx)
+    const runtime = start(dir)
     try {
       ;(runtime.app()!.onLaunch as () => void)()
       for (let i = 0; i < 3 && runtime.uncaught.length < 2; i++) await new Promise((r) => setTimeout(r, 0))

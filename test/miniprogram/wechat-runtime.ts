@@ -33,8 +33,7 @@ export interface MiniProgramRuntime {
   uncaught: Error[]
   /** What the program printed, by level; WeChat's console shows it, the test reads it. */
   logs: { level: string; text: string }[]
-  /** Timer callbacks still scheduled; cleared by dispose(). */
-  pendingTimers(): number
+  /** Stops listening for rejections and clears the timers still scheduled. */
   dispose(): void
 }
 
@@ -179,7 +178,17 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
       loading = undefined
     }
   }
-  load('app')
+  const dispose = () => {
+    host.off('unhandledRejection', onRejection)
+    for (const t of timers) clearTimeout(t)
+    timers.clear()
+  }
+  try {
+    load('app')
+  } catch (e) {
+    dispose()
+    throw e
+  }
 
   return {
     load,
@@ -205,11 +214,6 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
     pageStack,
     uncaught,
     logs,
-    pendingTimers: () => timers.size,
-    dispose() {
-      host.off('unhandledRejection', onRejection)
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-    },
+    dispose,
   }
 }
