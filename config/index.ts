@@ -12,8 +12,11 @@ export default defineConfig<'webpack5'>(() => {
     projectName: 'wx-giftcard',
     date: '2026-11-24',
     // Our styles are drawn on a 750-wide design; NutUI's on a 375-wide one (its documented setting).
+    // Taro copies this function into dist/weapp/app.js as source text, without the helpers the config's
+    // compiler adds: `typeof input === 'object'` became `_type_of(input)`, a name that exists nowhere in
+    // the bundle. Ask only about the primitives, which compile to plain `typeof`.
     designWidth(input?: string | number | { file?: string }) {
-      const file = typeof input === 'object' ? input.file : undefined
+      const file = typeof input === 'string' || typeof input === 'number' ? undefined : input?.file
       return file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750
     },
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
@@ -24,7 +27,13 @@ export default defineConfig<'webpack5'>(() => {
     compiler: 'webpack5',
     cache: { enable: false },
     // Only TARO_APP_* variables are inlined into bundles; secrets never are (see test/secrets.test.ts).
-    env: {},
+    // Taro inlines a TARO_APP_* variable only when an env file names it (docs.taro.zone/docs/env-mode-config:
+    // .env, .env.local, .env.[mode], .env.[mode].local); one set only in the shell was left in the bundle as
+    // `process.env.TARO_APP_CLOUD_ENV`, a ReferenceError in WeChat, which has no `process`. Taro has
+    // loaded those files into process.env before it reads this config (a value set in the shell wins over
+    // a file's), so defining the variable from process.env inlines it whichever way it was given, and as
+    // '' when it was given neither way (src/services/cloud.ts then leaves the choice to WeChat).
+    env: { TARO_APP_CLOUD_ENV: JSON.stringify(process.env.TARO_APP_CLOUD_ENV ?? '') },
     mini: {
       postcss: {
         pxtransform: { enable: true, config: {} },
