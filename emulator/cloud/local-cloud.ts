@@ -64,7 +64,7 @@ export interface CloudStats {
   readonly invocations: number
   /** transactions started (each attempt, including the SDK's own retries) */
   readonly transactions: number
-  /** transaction commits refused because another writer got there first */
+  /** transactions ended by DATABASE_TRANSACTION_CONFLICT (at a write or at commit) */
   readonly conflicts: number
   /** queries no declared index answers, "collection: fields" → times run (DatabaseService.uncovered) */
   readonly unindexedQueries: Record<string, number>
