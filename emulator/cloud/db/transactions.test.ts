@@ -3,7 +3,7 @@
 // fails at once; an ordinary update waits for the lock; the commit writes the snapshot atomically.
 import { DocStore } from './doc-store'
 import { DbError } from './errors'
-import { Transactions } from './transactions'
+import { Transactions, type Transaction } from './transactions'
 
 function setup() {
   const store = DocStore.open(null)
@@ -17,12 +17,17 @@ const within = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => '
 
 const CONFLICT = expect.objectContaining({ code: 'DATABASE_TRANSACTION_CONFLICT' })
 
+/** A transaction's write as the database service makes it: the lock first, then the buffered write. */
+function write(txs: Transactions, tx: Transaction, id: string, n: number) {
+  txs.lock(tx, 'c', id)
+  tx.write('c', id, { _id: id, n })
+}
+
 test('another transaction’s write to a locked document fails at once, and that transaction is over', () => {
   const { store, txs } = setup()
   const first = txs.start('instance-1')
   const second = txs.start('instance-2')
-  txs.lock(first, 'c', 'A')
-  first.write('c', 'A', { _id: 'A', n: 1 })
+  write(txs, first, 'A', 1)
   expect(() => txs.lock(second, 'c', 'A')).toThrow(CONFLICT)
   expect(() => txs.get(second.id)).toThrow(DbError)
   txs.commit(first.id)
@@ -34,14 +39,12 @@ test('reads return the snapshot without waiting or conflicting, even of a locked
   const { store, txs } = setup()
   const writer = txs.start('instance-1')
   const reader = txs.start('instance-2')
-  txs.lock(writer, 'c', 'A')
-  writer.write('c', 'A', { _id: 'A', n: 5 })
+  write(txs, writer, 'A', 5)
   expect(reader.read('c', 'A')).toEqual({ _id: 'A', n: 0 })
   txs.commit(writer.id)
   // Still its snapshot after the other commit; writing another document commits (snapshot isolation).
   expect(reader.read('c', 'A')).toEqual({ _id: 'A', n: 0 })
-  txs.lock(reader, 'c', 'B')
-  reader.write('c', 'B', { _id: 'B', n: 1 })
+  write(txs, reader, 'B', 1)
   txs.commit(reader.id)
   expect([store.get('c', 'A'), store.get('c', 'B')]).toEqual([{ _id: 'A', n: 5 }, { _id: 'B', n: 1 }])
 })
@@ -68,8 +71,7 @@ test('an ordinary update of a locked document waits until the transaction ends',
 test('a terminated instance’s transactions are abandoned: their locks are free at once and their commit is refused', async () => {
   const { store, txs } = setup()
   const dead = txs.start('token-of-a-killed-instance')
-  txs.lock(dead, 'c', 'A')
-  dead.write('c', 'A', { _id: 'A', n: 99 })
+  write(txs, dead, 'A', 99)
   const update = txs.settle('c', 'A')
   expect(await within(update, 200)).toBe('waiting')
   expect(txs.abandon(['token-of-a-killed-instance', ''])).toBe(1)
