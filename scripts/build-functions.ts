@@ -2,9 +2,16 @@
 // dist/cloudfunctions/<name>/: app.js (minified, with app.js.map), index.js (the runtime check below),
 // package.json and config.json. wx-server-sdk stays external and is required unchanged: the deployed
 // function installs it from package.json, the local cloud resolves the same pinned version.
+//
+// config.json is generated from cloudbaserc.json, the one source of truth, with only what WeChat
+// documents for it: `permissions` (none: the functions call the Service Account's API over HTTPS, not
+// cloud.openapi) and `triggers`. It exists for a merchant who uploads from WeChat DevTools instead of
+// `npm run deploy`: DevTools' "upload triggers" reads the cron's timer from it. Timeouts, memory and
+// variables are not config.json's to carry; `npm run deploy` (or the console) sets them.
 import { build } from 'esbuild'
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { readCloudbaserc } from './deploy/cloudbaserc'
 
 const root = join(__dirname, '..')
 const src = join(root, 'cloudfunctions')
@@ -26,6 +33,9 @@ module.exports = require('./app.js');
 
 async function buildFunctions(): Promise<string[]> {
   const names = readdirSync(src).filter((n) => statSync(join(src, n)).isDirectory())
+  const rc = readCloudbaserc()
+  const undeclared = names.filter((n) => !rc.functions.some((f) => f.name === n))
+  if (undeclared.length) throw new Error(`declare ${undeclared.join(', ')} in cloudbaserc.json (runtime, timeout, memory, variables) before building`)
   rmSync(out, { recursive: true, force: true })
   await Promise.all(
     names.map(async (name) => {
@@ -49,7 +59,8 @@ async function buildFunctions(): Promise<string[]> {
       })
       writeFileSync(join(dir, 'index.js'), entry)
       copyFileSync(join(src, name, 'package.json'), join(dir, 'package.json'))
-      copyFileSync(join(src, name, 'config.json'), join(dir, 'config.json'))
+      const { triggers } = rc.functions.find((f) => f.name === name)!
+      writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ permissions: { openapi: [] }, triggers }, null, 2)}\n`)
     }),
   )
   return names

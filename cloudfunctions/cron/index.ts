@@ -1,4 +1,4 @@
-// cron: timer-triggered upkeep (config.json: every 5 minutes): credentials ahead of expiry, events not
+// cron: timer-triggered upkeep (cloudbaserc.json: every 5 minutes): credentials ahead of expiry, events not
 // yet processed, spends left pending by a crash (settled or voided), balances WeChat has not confirmed, cards whose status WeChat has not confirmed
 // recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
 // for cancelled checkouts (refunded). Only the timer (or the console) may run it.

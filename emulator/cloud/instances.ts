@@ -28,14 +28,15 @@ export class FunctionInstance {
   /** the API tokens of the invocations it served lately (its background work may still use them) */
   readonly tokens: string[] = []
 
-  constructor(file: string, env: Record<string, string>, fallbackModules: string, private readonly onExit: (inst: FunctionInstance) => void) {
+  /** @param memoryMb the function's memory: the instance's heap limit, as the platform's memory limit */
+  constructor(file: string, env: Record<string, string>, fallbackModules: string, memoryMb: number, private readonly onExit: (inst: FunctionInstance) => void) {
     this.worker = new Worker(join(__dirname, 'instance-worker.cjs'), {
       workerData: { file, fallbackModules },
       env,
       // Plain Node.js, as Cloud Development runs a function: not the flags of the process hosting the
       // local stack (under tsx that is a TypeScript loader, which doubled an instance's cold start).
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
     })
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: { type: string; message?: string }) => {

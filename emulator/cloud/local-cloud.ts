@@ -1,6 +1,7 @@
 // The local cloud (local-stack.md "Local cloud"): runs the bundled functions in function instances with
-// a WX context, serves the CloudBase API their real wx-server-sdk calls (POST /admin), HTTP access for
-// wxpush, and fires timer triggers from each config.json.
+// a WX context, serves the CloudBase API their real wx-server-sdk calls (POST /admin), the HTTP access
+// routes and timer triggers cloudbaserc.json declares (each function's timeout and memory too), and
+// the management API manager-node sets up a database with (POST /__tcb, tcb-api.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
@@ -10,6 +11,8 @@ import { parseCron, type CronSchedule } from './cron'
 import { DatabaseService } from './db/database-service'
 import { DocStore } from './db/doc-store'
 import { CloudRuntime, InvocationError, type CloudPayProvider } from './runtime'
+import { tcbApi } from './tcb-api'
+import { CLOUDBASERC, readCloudbaserc, routeFunction } from '../../scripts/deploy/cloudbaserc'
 import type { WxDatabase } from '../../server/platform/wx-server-sdk'
 
 export interface LocalCloudOptions {
@@ -31,6 +34,8 @@ export interface LocalCloudOptions {
   envId?: string
   /** Start one instance of each function right away (the stack and function tests do). */
   prewarm?: boolean
+  /** The deployment's cloudbaserc.json (default: the repository's; null: none, every function gets the platform's defaults). */
+  deployConfig?: string | null
 }
 
 export interface LocalCloud {
@@ -45,6 +50,8 @@ export interface LocalCloud {
   stats: CloudStats
   /** CLOUD_DB_LATENCY_MS, changeable while running (benchmarks set up fast and measure slow). */
   latency: { ms: number }
+  /** Requests the management API (POST /__tcb) received, refused ones included. */
+  readonly managementCalls: number
   /** Creates the declared indexes (collection → fields of each), as a merchant does in the console. */
   declareIndexes(decl: Record<string, string[][]>): void
   stop(): Promise<void>
@@ -57,7 +64,7 @@ export interface CloudStats {
   readonly invocations: number
   /** transactions started (each attempt, including the SDK's own retries) */
   readonly transactions: number
-  /** transaction commits refused because another writer got there first */
+  /** transactions ended by DATABASE_TRANSACTION_CONFLICT (at a write or at commit) */
   readonly conflicts: number
   /** queries no declared index answers, "collection: fields" → times run (DatabaseService.uncovered) */
   readonly unindexedQueries: Record<string, number>
@@ -69,11 +76,14 @@ const UNIONID_HEADER = 'x-wx-unionid'
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const store = DocStore.open(opts.dataDir ? join(opts.dataDir, 'clouddb', 'cloud.sqlite') : null, { sync: opts.env.CLOUD_DB_SYNC === 'full' ? 'full' : 'normal' })
   const dbService = new DatabaseService(store)
+  const deployConfig = opts.deployConfig === null ? undefined : readCloudbaserc(opts.deployConfig ?? CLOUDBASERC)
+  const envId = opts.envId ?? 'local-env'
   let apiUrl = ''
   const runtime = new CloudRuntime({
     functionsDir: opts.functionsDir,
     appid: opts.mpAppid,
-    envId: opts.envId ?? 'local-env',
+    envId,
+    deployConfig,
     apiUrl: () => apiUrl,
     env: opts.env,
     maxInstances: opts.maxInstances ?? (Number(opts.env.CLOUD_MAX_INSTANCES) || 8),
@@ -82,6 +92,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const latency = { ms: opts.dbLatencyMs ?? Number(opts.env.CLOUD_DB_LATENCY_MS || 0) }
   if (!Number.isFinite(latency.ms) || latency.ms < 0) throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
   const api = cloudbaseApi({ db: dbService, runtime, cloudPay: opts.cloudPay, latency })
+  const management = tcbApi({ store, envId, region: 'ap-shanghai' })
   // Getters: a spread ({...stats}) or JSON takes a snapshot of the live counters.
   const stats: CloudStats = {
     get dbCalls() {
@@ -113,7 +124,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
   }
 
-  const httpAccess = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const httpAccess = (fn: string) => async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v
     const event = {
@@ -126,7 +137,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
     let out: unknown
     try {
-      out = await runtime.invoke('wxpush', event, { source: 'wx_http' })
+      out = await runtime.invoke(fn, event, { source: 'wx_http' })
     } catch (err) {
       if (err instanceof InvocationError) return send(res, 502, err.errMsg)
       throw err
@@ -169,7 +180,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         )
       },
     },
-    { method: '*', pattern: /^\/wxpush\/?$/, handler: httpAccess },
+    { method: 'POST', pattern: /^\/__tcb$/, handler: (req, res) => management.handle(req, res) },
+    // HTTP access: each route of cloudbaserc.json's gateway to its function.
+    ...(deployConfig?.routes ?? []).map((r) => ({ method: '*', pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?$`), handler: httpAccess(routeFunction(r)) })),
     {
       method: 'POST',
       pattern: /^\/__cloud\/trigger\/([^/]+)$/,
@@ -196,6 +209,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     url: `http://127.0.0.1:${port}`,
     stats,
     latency,
+    get managementCalls() {
+      return management.calls
+    },
     declareIndexes(decl) {
       for (const [coll, list] of Object.entries(decl)) for (const fields of list) store.declareIndex(coll, fields)
     },

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { runSettings, type CloudbaseRc } from '../../scripts/deploy/cloudbaserc'
 import { FunctionInstance, InstancePool, InvocationError } from './instances'
 
 export { InvocationError }
@@ -18,9 +19,16 @@ export interface InvocationIdentity {
   source: string
 }
 
+/**
+ * How the platform runs a function. Timeout, memory and triggers come from cloudbaserc.json (the
+ * deployment's one source of truth, scripts/deploy/cloudbaserc.ts); a function it does not declare runs
+ * with the platform's defaults (3 s, 256 MB) and the triggers of its config.json. config.json is read
+ * only for what WeChat documents it for: `permissions` and `triggers`.
+ */
 export interface FunctionConfig {
   /** Seconds; Cloud Development's default is 3. */
   timeout: number
+  memorySize: number
   triggers: { name: string; type: string; config: string }[]
   permissions?: { openapi?: string[] }
 }
@@ -38,6 +46,8 @@ export interface RuntimeOptions {
   envId: string
   /** The CloudBase API the functions' SDK calls (this local cloud's /admin). */
   apiUrl: () => string
+  /** The deployment's cloudbaserc.json, read (timeout, memory and triggers of the functions it declares). */
+  deployConfig?: CloudbaseRc
   /** The functions' environment variables (in production each function's own, set in the console). */
   env: Record<string, string>
   /** Instances per function at most (Cloud Development scales out further; threads cost memory here). */
@@ -77,8 +87,9 @@ export class CloudRuntime {
   config(name: string): FunctionConfig {
     const cfg = join(this.options.functionsDir, name, 'config.json')
     this.fileOf(name)
-    const raw = (existsSync(cfg) ? JSON.parse(readFileSync(cfg, 'utf8')) : {}) as Partial<FunctionConfig>
-    return { timeout: raw.timeout ?? 3, triggers: raw.triggers ?? [], permissions: raw.permissions }
+    const raw = (existsSync(cfg) ? JSON.parse(readFileSync(cfg, 'utf8')) : {}) as Pick<Partial<FunctionConfig>, 'triggers' | 'permissions'>
+    const run = runSettings(this.options.deployConfig, name)
+    return { timeout: run.timeout, memorySize: run.memorySize, triggers: run.declared ? run.triggers : (raw.triggers ?? []), permissions: raw.permissions }
   }
 
   /** The caller behind an API token an instance's SDK sent (undefined: an admin call from the host). */
@@ -109,16 +120,17 @@ export class CloudRuntime {
     if (!entry) {
       const file = this.fileOf(name)
       const env = this.instanceEnv(name)
+      const config = this.config(name)
       const fallback = join(__dirname, '..', '..', 'node_modules')
       const pool = new InstancePool(
         (onExit) =>
-          new FunctionInstance(file, env, fallback, (dead) => {
+          new FunctionInstance(file, env, fallback, config.memorySize, (dead) => {
             onExit(dead)
             this.options.onInstanceEnd?.(dead.tokens)
           }),
         this.options.maxInstances,
       )
-      entry = { pool, config: this.config(name) }
+      entry = { pool, config }
       this.pools.set(name, entry)
     }
     return entry
@@ -161,7 +173,7 @@ export class CloudRuntime {
       request_id: requestId,
       function_name: name,
       function_version: '$LATEST',
-      memory_limit_in_mb: 256,
+      memory_limit_in_mb: config.memorySize,
       time_limit_in_ms: config.timeout * 1000,
       namespace: this.options.envId,
     }

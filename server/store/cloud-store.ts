@@ -88,6 +88,28 @@ function isConflict(err: unknown): boolean {
   return (err as WxSdkError)?.code === 'DATABASE_TRANSACTION_CONFLICT'
 }
 
+/**
+ * A transaction's write to a document another open transaction has written fails at once (WeChat's
+ * Cloud Development guide, 数据库 → 事务, "快照隔离": 其他事务的写入会直接失败). The service says
+ * DATABASE_TRANSACTION_CONFLICT, but wx-server-sdk's error table has no such code, so a document
+ * operation rejects with -501001 and the service's message, which runTransaction does not retry (it
+ * retries `code === 'DATABASE_TRANSACTION_CONFLICT'`, @cloudbase/database transaction/index.js).
+ */
+function isWriteConflict(err: unknown): boolean {
+  const e = err as WxSdkError | undefined
+  return e?.errCode === -501001 && /Transaction is conflict/.test(String(e.errMsg ?? ''))
+}
+
+/** Rethrows a write conflict in the service's own shape, so that runTransaction starts another attempt. */
+async function asTransactionWrite<T>(op: Promise<T>): Promise<T> {
+  try {
+    return await op
+  } catch (err) {
+    if (isWriteConflict(err)) throw { code: 'DATABASE_TRANSACTION_CONFLICT', message: String((err as WxSdkError).errMsg) }
+    throw err
+  }
+}
+
 class TxAdapter implements TxStore {
   constructor(private readonly db: Database, private readonly tx: Transaction) {}
 
@@ -103,7 +125,7 @@ class TxAdapter implements TxStore {
 
   async insert<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
     try {
-      await this.tx.collection(collection).add({ data: { ...withoutId(doc), _id: doc._id } })
+      await asTransactionWrite(this.tx.collection(collection).add({ data: { ...withoutId(doc), _id: doc._id } }))
     } catch (err) {
       if (isDuplicate(err)) throw new DuplicateIdError(collection, doc._id)
       throw err
@@ -111,16 +133,16 @@ class TxAdapter implements TxStore {
   }
 
   async set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
-    await this.tx.collection(collection).doc(doc._id).set({ data: withoutId(doc) })
+    await asTransactionWrite(this.tx.collection(collection).doc(doc._id).set({ data: withoutId(doc) }))
   }
 
   async update(collection: string, id: string, patch: Patch): Promise<boolean> {
-    const res = await this.tx.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) })
+    const res = await asTransactionWrite(this.tx.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) }))
     return res.stats.updated > 0
   }
 
   async remove(collection: string, id: string): Promise<boolean> {
-    const res = await this.tx.collection(collection).doc(id).remove()
+    const res = await asTransactionWrite(this.tx.collection(collection).doc(id).remove())
     return res.stats.removed > 0
   }
 }

@@ -3,6 +3,8 @@
 // are what the SDK's own source produces from the service's replies (errCode from its TCB_ERR_CODE
 // table, errMsg prefixed with the API name).
 import type { WxDatabase } from '../../server/platform/wx-server-sdk'
+import { CloudStore } from '../../server/store/cloud-store'
+import { TransactionConflictError } from '../../server/store/port'
 import { databaseCloud } from '../helpers/store'
 import type { LocalCloud } from '../../emulator/cloud/local-cloud'
 
@@ -151,31 +153,64 @@ describe('transactions', () => {
     expect((await db.collection(C).where({ _id: 'never' }).get()).data).toEqual([])
   })
 
-  test('a conflict at commit is retried by runTransaction, and the retry sees the newer value', async () => {
-    await db.collection(C).add({ data: { _id: 'ctr', n: 0 } })
-    let attempts = 0
-    await db.runTransaction(async (tx) => {
-      attempts++
-      const cur = (await tx.collection(C).doc('ctr').get()).data.n as number
-      if (attempts === 1) await db.collection(C).doc('ctr').update({ data: { n: db.command.inc(10) } })
-      await tx.collection(C).doc('ctr').update({ data: { n: cur + 1 } })
-    })
-    expect(attempts).toBe(2)
-    expect((await db.collection(C).doc('ctr').get()).data.n).toBe(11)
-  })
-
-  test('after its retries runTransaction rejects with DATABASE_TRANSACTION_CONFLICT, having written nothing', async () => {
-    await db.collection(C).add({ data: { _id: 'hot', n: 0 } })
+  // WeChat's guide, 数据库 → 事务, "快照隔离": another transaction's write to a locked object fails at once;
+  // a write to a document committed after the snapshot conflicts too (snapshot isolation). The SDK
+  // reports it from the operation as -501001 (its error table has no DATABASE_TRANSACTION_CONFLICT), and
+  // runTransaction, which retries only that code, does not start another attempt.
+  test('a write to a document another transaction holds fails at once: -501001 with the service’s conflict, not retried by runTransaction', async () => {
+    await db.collection(C).add({ data: { _id: 'held', n: 0 } })
+    const holder = await db.startTransaction()
+    await holder.collection(C).doc('held').update({ data: { n: 1 } })
     let attempts = 0
     const err = await db
       .runTransaction(async (tx) => {
         attempts++
-        await tx.collection(C).doc('hot').get()
-        await db.collection(C).doc('hot').update({ data: { n: db.command.inc(1) } })
-        await tx.collection(C).doc('hot').update({ data: { n: -1 } })
+        expect((await tx.collection(C).doc('held').get()).data.n).toBe(0) // reads never wait: the snapshot
+        await tx.collection(C).doc('held').update({ data: { n: 2 } })
       })
       .catch((e: unknown) => e)
-    expect(err).toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' })
+    expect(attempts).toBe(1)
+    expect(err).toMatchObject({ errCode: -501001, errMsg: 'document.update:fail -501001 resource system error. Transaction is conflict, maybe resource things/held is being modified by another transaction' })
+    await holder.commit()
+    expect((await db.collection(C).doc('held').get()).data.n).toBe(1)
+  })
+
+  test('a write to a document committed after the snapshot conflicts: the first writer wins', async () => {
+    await db.collection(C).add({ data: { _id: 'ctr', n: 0 } })
+    const tx = await db.startTransaction()
+    await tx.collection(C).doc('ctr').get()
+    await db.collection(C).doc('ctr').update({ data: { n: db.command.inc(10) } })
+    await expect(tx.collection(C).doc('ctr').update({ data: { n: 1 } })).rejects.toMatchObject({ errCode: -501001, errMsg: expect.stringContaining('Transaction is conflict') })
+    expect((await db.collection(C).doc('ctr').get()).data.n).toBe(10)
+  })
+
+  test('the product’s store turns a write conflict into another attempt, which sees the newer value', async () => {
+    const store = new CloudStore(db)
+    await db.collection(C).add({ data: { _id: 'ctr2', n: 0 } })
+    let attempts = 0
+    await store.transaction(async (tx) => {
+      attempts++
+      const cur = (await tx.get<{ _id: string; n: number }>(C, 'ctr2'))!.n
+      if (attempts === 1) await db.collection(C).doc('ctr2').update({ data: { n: db.command.inc(10) } })
+      await tx.update(C, 'ctr2', { n: cur + 1 })
+    })
+    expect(attempts).toBe(2)
+    expect((await db.collection(C).doc('ctr2').get()).data.n).toBe(11)
+  })
+
+  test('after runTransaction’s retries the store rejects with TransactionConflictError, having written nothing', async () => {
+    const store = new CloudStore(db)
+    await db.collection(C).add({ data: { _id: 'hot', n: 0 } })
+    let attempts = 0
+    const err = await store
+      .transaction(async (tx) => {
+        attempts++
+        await tx.get(C, 'hot')
+        await db.collection(C).doc('hot').update({ data: { n: db.command.inc(1) } })
+        await tx.update(C, 'hot', { n: -1 })
+      })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TransactionConflictError)
     expect(attempts).toBe(4)
     expect((await db.collection(C).doc('hot').get()).data.n).toBe(4)
   })
@@ -314,21 +349,22 @@ test('every database call is counted in /__cloud/stats', async () => {
   expect(after).toEqual({ dbCalls: before + 2, invocations: 0, transactions: 0, conflicts: 0, unindexedQueries: { [`${C}: a`]: 2 } })
 })
 
-test('/__cloud/stats counts every transaction attempt and each commit lost to a conflict', async () => {
+test('/__cloud/stats counts every transaction attempt and each one lost to a conflict', async () => {
   type Counters = { transactions: number; conflicts: number }
   const stats = async () => (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as Counters
+  const store = new CloudStore(db)
   await db.collection(C).add({ data: { _id: 'hot', n: 0 } })
   const before = await stats()
   let attempts = 0
-  const err = await db
-    .runTransaction(async (tx) => {
+  const err = await store
+    .transaction(async (tx) => {
       attempts++
-      const cur = await tx.collection(C).doc('hot').get()
+      const cur = await tx.get<{ _id: string; n: number }>(C, 'hot')
       await db.collection(C).doc('hot').update({ data: { n: db.command.inc(100) } }) // someone else writes meanwhile, every time
-      await tx.collection(C).doc('hot').set({ data: { n: (cur.data.n as number) + 1 } })
+      await tx.set(C, { _id: 'hot', n: cur!.n + 1 })
     })
     .catch((e: unknown) => e)
-  expect(err).toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' })
+  expect(err).toBeInstanceOf(TransactionConflictError)
   const after = await stats()
   expect(attempts).toBe(4)
   expect({ transactions: after.transactions - before.transactions, conflicts: after.conflicts - before.conflicts }).toEqual({ transactions: 4, conflicts: 4 })

@@ -16,10 +16,11 @@ let emu: WechatEmulator
 let receiver: Receiver
 
 beforeAll(async () => {
-  dir = merchantFunctionsDir()
+  const fns = merchantFunctionsDir()
+  dir = fns.dir
   receiver = await startReceiver()
   emu = await startEmu(receiver)
-  cloud = await startLocalCloud({ functionsDir: dir, dataDir: null, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env: { MY_SETTING: 'on' }, cloudPay: emu.cloudPay, envId: 'merchant-env-1a2b' })
+  cloud = await startLocalCloud({ functionsDir: dir, dataDir: null, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env: { MY_SETTING: 'on' }, cloudPay: emu.cloudPay, envId: 'merchant-env-1a2b', deployConfig: fns.deployConfig })
 })
 afterAll(async () => {
   await cloud.stop()
@@ -62,13 +63,33 @@ test('strict mode is as written: a sloppy file stays sloppy, a strict one strict
   expect((await call('strict', {})).json).toEqual({ threw: true })
 })
 
-test('a timeout answers -504003 and ends the instance: the next call starts a fresh one', async () => {
+// SCF ends an invocation past its timeout with "Invoking task timed out after N seconds" (its result
+// {"errorCode":-1,"errorMessage":"Invoking task timed out after 3 seconds","statusCode":433}), which a
+// Mini Program's or another function's callFunction reports as errCode -504003 with that errMsg
+// (reported verbatim e.g. in github.com/Mint-green/UnlearnableWord/issues/10 and
+// github.com/RayWangQvQ/BiliBiliTool/issues/573).
+test('a function runs at most its cloudbaserc.json timeout: -504003 "Invoking task timed out after 1 seconds", then the next call is served', async () => {
   expect((await call('spin', {})).json).toEqual({ started: 1 })
+  const t0 = performance.now()
   const r = await call('spin', { spin: true })
+  expect(performance.now() - t0).toBeLessThan(2500)
   expect(r.status).toBe(502)
-  expect(r.json.errcode).toBe(-504003)
-  // The spinning instance is gone (its module state with it); a new one starts counting again.
+  expect(r.json).toEqual({ errcode: -504003, errmsg: 'cloud.callFunction:fail spin: Invoking task timed out after 1 seconds' })
+  // The spinning instance is gone (its module state with it); a new one serves the next call.
   expect((await call('spin', {})).json).toEqual({ started: 1 })
+})
+
+// Inside a function, wx-server-sdk 3.0.4 knows no -504003: its error table (index.js, "云函数") has
+// FUNCTIONS_REQUEST_FAIL -504001 and FUNCTIONS_EXECUTE_FAIL -504002, and the service's message rides along.
+test('callFunction from another function surfaces the timeout as wx-server-sdk reports it: -504002 with the timeout message', async () => {
+  const r = (await call('caller', { target: 'spin', data: { spin: true } }, 'oCaller')).json
+  expect(r.errCode).toBe(-504002)
+  expect(r.errMsg).toMatch(/^callFunction:fail -504002 functions execute fail\. requestID [0-9a-f-]+, Invoking task timed out after 1 seconds$/)
+})
+
+test('a function cloudbaserc.json does not declare runs with the platform defaults: 3 s, 256 MB', async () => {
+  expect((await call('limits', {})).json).toEqual({ timeLimitMs: 3000, memoryMb: 256 })
+  expect((await call('echo', {})).json.requestId).toEqual(expect.any(String))
 })
 
 test('a function that throws answers 502 with -504002; a missing one 404 with -501000', async () => {

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const FUNCTIONS: Record<string, { index: string; config?: object }> = {
+/** Each function's timeout in the directory's cloudbaserc.json (5 s unless given); `undeclared` ones are not in it. */
+const FUNCTIONS: Record<string, { index: string; timeout?: number; undeclared?: true }> = {
   echo: {
     index: `const cloud = require('wx-server-sdk')
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
@@ -27,14 +28,18 @@ exports.main = async () => { try { undeclaredName2 = 1; return { threw: false } 
     index: `const cloud = require('wx-server-sdk')
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
 exports.main = async (event) => {
-  const res = await cloud.callFunction({ name: event.target || 'echo', data: { from: 'caller' } })
-  return { result: res.result, errMsg: res.errMsg }
+  try {
+    const res = await cloud.callFunction({ name: event.target || 'echo', data: event.data || { from: 'caller' } })
+    return { result: res.result, errMsg: res.errMsg }
+  } catch (e) {
+    return { errCode: e.errCode, errMsg: e.errMsg }
+  }
 }`,
   },
   spin: {
     index: `let started = 0
 exports.main = async (event) => { started++; if (event.spin) { for (;;) {} } return { started } }`,
-    config: { timeout: 1 },
+    timeout: 1,
   },
   pay: {
     index: `const cloud = require('wx-server-sdk')
@@ -55,16 +60,25 @@ exports.main = async () => { calls++; await new Promise((r) => setTimeout(r, 300
   crash: {
     index: `exports.main = async () => { throw new Error('on purpose') }`,
   },
+  limits: {
+    // Deployed from DevTools or the console without a cloudbaserc.json entry: the platform's defaults.
+    index: `exports.main = async (event, context) => ({ timeLimitMs: context.time_limit_in_ms, memoryMb: context.memory_limit_in_mb })`,
+    undeclared: true,
+  },
 }
 
-/** A fresh functions directory holding the functions above. */
-export function merchantFunctionsDir(): string {
+/** A fresh functions directory holding the functions above, with the merchant's cloudbaserc.json beside them. */
+export function merchantFunctionsDir(): { dir: string; deployConfig: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fns-'))
   for (const [name, f] of Object.entries(FUNCTIONS)) {
     mkdirSync(join(dir, name))
     writeFileSync(join(dir, name, 'index.js'), f.index)
-    writeFileSync(join(dir, name, 'config.json'), JSON.stringify(f.config ?? { timeout: 5 }))
     writeFileSync(join(dir, name, 'package.json'), JSON.stringify({ name, main: 'index.js', dependencies: { 'wx-server-sdk': '3.0.4' } }))
   }
-  return dir
+  const functions = Object.entries(FUNCTIONS)
+    .filter(([, f]) => !f.undeclared)
+    .map(([name, f]) => ({ name, runtime: 'Nodejs18.15', timeout: f.timeout ?? 5, memorySize: 256 }))
+  const deployConfig = join(dir, 'cloudbaserc.json')
+  writeFileSync(deployConfig, JSON.stringify({ version: '2.0', envId: '{{env.TCB_ENV_ID}}', functionRoot: '.', functions }))
+  return { dir, deployConfig }
 }

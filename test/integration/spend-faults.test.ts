@@ -2,8 +2,7 @@
 // the card), then the settle. A crash between any two steps loses and mints nothing: the next call
 // with the same orderId, or the cron, finishes or voids it. Crashes are injected into the domain code
 // run in this process, against the local stack's database and the WeChat emulator.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readCloudbaserc, runSettings } from '../../scripts/deploy/cloudbaserc'
 import type { Stack } from '../../emulator/stack'
 import { ledgerSum, type LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { spend } from '../../server/domain/money/spending'
@@ -160,7 +159,7 @@ test('a refused spend (insufficient balance, not yours) leaves no entry behind',
 
 test('the lease of a pending entry outlives every function that spends (so a lease that ran out has no live owner)', () => {
   for (const fn of ['card', 'pay', 'cron']) {
-    const timeoutS = (JSON.parse(readFileSync(join(__dirname, '../../cloudfunctions', fn, 'config.json'), 'utf8')) as { timeout: number }).timeout
+    const timeoutS = runSettings(readCloudbaserc(), fn).timeout
     expect({ fn, outlives: SPEND_LEASE_MS > timeoutS * 1000 || fn === 'cron' }).toEqual({ fn, outlives: true })
   }
 })

@@ -94,22 +94,16 @@ export class DatabaseService implements AggregateSource {
   /** Runs one action; the reply's `data` or a DbError. */
   async handle(action: string, p: Params): Promise<Data> {
     const tx = this.txOf(p)
-    // A transaction's document operation first takes its turn on that document (transactions.ts).
-    if (tx && action !== 'database.commitTransaction' && action !== 'database.abortTransaction') {
+    const writes = action === 'database.insertDocument' || action === 'database.modifyDocument' || action === 'database.removeDocument'
+    // A transaction's write first takes the document's transaction lock, or conflicts; an ordinary
+    // update of a document waits while a transaction holds its lock (transactions.ts).
+    if (tx && writes) {
       const coll = this.coll(p)
-      const criteria = action === 'database.insertDocument' ? undefined : criteriaOf(p)
-      const ids = criteria ? [this.txDocId(p, criteria)] : this.insertIds(p)
-      for (const id of ids) await this.tx.touch(tx, coll, id)
-    } else if (!tx && (action === 'database.modifyDocument' || action === 'database.removeDocument')) {
+      const ids = action === 'database.insertDocument' ? this.insertIds(p) : [this.txDocId(p, criteriaOf(p))]
+      for (const id of ids) this.tx.lock(tx, coll, id)
+    } else if (!tx && action !== 'database.insertDocument' && writes) {
       const id = idOf(criteriaOf(p))
-      if (id !== undefined && this.store.hasCollection(String(p.collectionName))) {
-        const release = await this.tx.settle(String(p.collectionName), id, ownerOf(p))
-        try {
-          return this.run(action, p)
-        } finally {
-          release()
-        }
-      }
+      if (id !== undefined && this.store.hasCollection(String(p.collectionName))) await this.tx.settle(String(p.collectionName), id)
     }
     return this.run(action, p)
   }

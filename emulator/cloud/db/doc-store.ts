@@ -184,11 +184,12 @@ export class DocStore {
 
   /**
    * An index declared ahead of any query (server/store/indexes.ts, as a merchant creates it in the
-   * console): kept across restarts and built now, each of its fields answering equality lookups.
+   * console or `npm run deploy` through the management API; named as MongoDB names it by default): kept
+   * across restarts and built now, each of its fields answering equality lookups.
    */
-  declareIndex(coll: string, fields: string[]): void {
+  declareIndex(coll: string, fields: string[], name = fields.map((f) => `${f}_1`).join('_')): void {
     this.declared.set(coll, [...(this.declared.get(coll) ?? []), fields])
-    this.addIndex(coll, { name: fields.map((f) => `${f}_1`).join('_'), keys: Object.fromEntries(fields.map((f) => [f, 1 as const])), unique: false })
+    this.addIndex(coll, { name, keys: Object.fromEntries(fields.map((f) => [f, 1 as const])), unique: false })
     for (const field of fields) if (!this.eq.get(coll)?.has(field)) this.buildIndex(coll, field)
   }
 

@@ -1,18 +1,20 @@
-// Optimistic transactions as the CloudBase database runs them (startTransaction / commitTransaction /
-// abortTransaction, with document operations carrying the transactionId): reads see the database as it
-// was when the transaction started, then the transaction's own writes; writes are buffered, and the commit fails with
-// DATABASE_TRANSACTION_CONFLICT when any document the transaction read or wrote was committed by
-// someone else after the transaction started. A transaction that commits therefore saw a consistent
-// snapshot; the SDK's runTransaction retries that one error at commit.
-//
-// Scheduling, not semantics: a transaction about to touch a document that OLDER open transactions (or
-// writes waiting their turn) have touched waits for them to end (at most LOCK_WAIT_MS), and if nothing it
-// has read so far has changed it then moves its snapshot forward. That is indistinguishable from having
-// started later, and it spares a hot document (one card, a thousand spends) from a storm of doomed
-// attempts. Only the younger ever waits for the older ("wait-die"), so two transactions that touch the
-// same two documents in opposite orders never wait for each other: the older goes ahead, the younger
-// conflicts at commit and is retried. (Waiting both ways stalled both for LOCK_WAIT_MS each time, long
-// enough under load to run functions past their timeout.)
+// Transactions as the CloudBase database runs them (startTransaction / commitTransaction /
+// abortTransaction, with document operations carrying the transactionId), in the words of WeChat's
+// Cloud Development guide, 数据库 → 事务 (developers.weixin.qq.com/minigame/dev/wxcloud/guide/database/
+// transaction), "快照隔离" (snapshot isolation):
+//   1. during a transaction, reads return the object's snapshot, not the live data;
+//   2. a write changes the snapshot (later reads in the transaction see it) and puts a transaction lock
+//      on the object;
+//   3. while an object holds a transaction lock, other transactions' writes to it fail at once, and
+//      ordinary (non-transactional) updates block until the lock is released or times out;
+//   4. at commit the transaction's snapshot is written atomically.
+// So: reads never wait and never conflict; a transaction's write to a document another open
+// transaction has written fails at once with DATABASE_TRANSACTION_CONFLICT, and so does its write to
+// a document committed by anyone after its snapshot was taken (snapshot isolation: the first writer
+// wins, MongoDB's WriteConflict, which the service runs on). The failed transaction is over (its locks
+// are released): wx-server-sdk's runTransaction (@cloudbase/database transaction/index.js) starts a new
+// attempt on DATABASE_TRANSACTION_CONFLICT wherever it is raised, in an operation or at commit, up to
+// its `times` (default 3 retries), and never rolls the failed attempt back itself.
 import { randomBytes } from 'node:crypto'
 import type { DocStore, Write } from './doc-store'
 import type { Doc } from './ejson'
@@ -20,62 +22,51 @@ import { DbError } from './errors'
 
 /** Transactions left open longer than this are dropped (a function that died mid-transaction). */
 const MAX_OPEN_MS = 60_000
-/** How long a transaction waits for an older one holding the same document before going ahead anyway. */
+/** How long an ordinary update waits for a transaction lock before going ahead ("…或者超时"). */
 const LOCK_WAIT_MS = 5_000
 
 const keyOf = (coll: string, id: string) => `${coll}\u0000${id}`
 
-/** Arrival order of transactions and waiting writes: lower is older. */
-let arrivals = 0
+const conflict = (coll: string, id: string) =>
+  new DbError('DATABASE_TRANSACTION_CONFLICT', `Transaction is conflict, maybe resource ${coll}/${id} is being modified by another transaction`)
 
-interface Holder {
-  ended: Promise<void>
-  owner: string
-  /** arrival order: only younger holders wait for older ones */
-  age: number
-}
-
-export class Transaction implements Holder {
-  readonly age = ++arrivals
-  readonly touched = new Set<string>()
+export class Transaction {
+  /** the documents it wrote: its transaction locks */
+  readonly locked = new Set<string>()
   readonly writes = new Map<string, Write>()
   readonly openedAt = Date.now()
   private endNow!: () => void
   readonly ended = new Promise<void>((resolve) => (this.endNow = resolve))
 
-  /**
-   * @param owner who opened it (the invocation's API token; '' for the host): a caller never waits for
-   *   its own transaction, which would only stall it
-   */
-  constructor(readonly id: string, public startSeq: number, private readonly store: DocStore, readonly owner = '') {}
+  /** @param owner who opened it (the invocation's API token; '' for the host) */
+  constructor(readonly id: string, readonly startSeq: number, private readonly store: DocStore, readonly owner = '') {}
 
   /** @internal */
   finish(): void {
     this.endNow()
   }
 
+  /** The document as this transaction sees it: its own write, else its snapshot. */
   read(coll: string, id: string): Doc | undefined {
-    const key = keyOf(coll, id)
-    const w = this.writes.get(key)
+    const w = this.writes.get(keyOf(coll, id))
     if (w) return w.doc ?? undefined
-    this.touched.add(key)
     return this.store.getAt(coll, id, this.startSeq)
   }
 
+  /** Buffers a write; Transactions.lock must have granted the document first. */
   write(coll: string, id: string, doc: Doc | null): void {
-    const key = keyOf(coll, id)
-    this.touched.add(key)
-    this.writes.set(key, { coll, id, doc })
+    this.writes.set(keyOf(coll, id), { coll, id, doc })
   }
 }
 
 export class Transactions {
   private readonly open = new Map<string, Transaction>()
-  /** open transactions (and writes waiting their turn) by each document they touched */
-  private readonly holders = new Map<string, Set<Holder>>()
+  /** document → the open transaction holding its lock */
+  private readonly locks = new Map<string, Transaction>()
   /** transactions started (each attempt: the SDK's runTransaction starts one per retry) */
   started = 0
   committed = 0
+  /** transactions ended by DATABASE_TRANSACTION_CONFLICT (at a write or at commit) */
   conflicts = 0
 
   constructor(private readonly store: DocStore) {}
@@ -95,62 +86,45 @@ export class Transactions {
     return tx
   }
 
-  /** Call before a transaction touches coll/id: waits behind older holders, then may refresh its snapshot. */
-  async touch(tx: Transaction, coll: string, id: string): Promise<void> {
+  /**
+   * Call before a transaction writes coll/id (insert, update, set, remove): takes the document's
+   * transaction lock, or ends the transaction with DATABASE_TRANSACTION_CONFLICT when another open
+   * transaction holds it (rule 3) or someone committed the document after this snapshot.
+   */
+  lock(tx: Transaction, coll: string, id: string): void {
     const key = keyOf(coll, id)
-    if (tx.touched.has(key)) return
-    const older = [...(this.holders.get(key) ?? [])].filter((t) => t !== tx && t.owner !== tx.owner && t.age < tx.age)
-    if (older.length) {
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([Promise.all(older.map((t) => t.ended)), new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
-      clearTimeout(timer)
-      if (!this.open.has(tx.id)) throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${tx.id} ended while waiting`)
-      const unchanged = [...tx.touched].every((k) => {
-        const [c, d] = k.split('\u0000') as [string, string]
-        return this.store.version(c, d) <= tx.startSeq
-      })
-      if (unchanged) {
-        tx.startSeq = this.store.sequence
-        this.pin()
-      }
+    if (tx.locked.has(key)) return
+    const holder = this.locks.get(key)
+    if ((holder && holder !== tx) || this.store.version(coll, id) > tx.startSeq) {
+      this.conflicts++
+      this.end(tx)
+      throw conflict(coll, id)
     }
-    tx.touched.add(key)
-    let set = this.holders.get(key)
-    if (!set) this.holders.set(key, (set = new Set()))
-    set.add(tx)
+    this.locks.set(key, tx)
+    tx.locked.add(key)
   }
 
   /**
-   * Call before a write outside any transaction to coll/id: it waits for the open transactions that
-   * touched the document (at most LOCK_WAIT_MS) instead of landing under them and dooming them all, and
-   * transactions arriving meanwhile wait for it. Call the returned function once the write is done.
+   * Call before an ordinary (non-transactional) write to coll/id: it waits while an open transaction
+   * holds the document's lock (rule 3), at most LOCK_WAIT_MS, and then goes ahead; the transaction, if
+   * still open, then conflicts at commit.
    */
-  async settle(coll: string, id: string, owner = ''): Promise<() => void> {
-    const key = keyOf(coll, id)
-    const earlier = [...(this.holders.get(key) ?? [])].filter((h) => h.owner !== owner)
-    if (earlier.length === 0) return () => undefined
-    let done!: () => void
-    const me: Holder = { ended: new Promise<void>((r) => (done = r)), owner, age: ++arrivals }
-    this.holders.get(key)!.add(me)
+  async settle(coll: string, id: string): Promise<void> {
+    const holder = this.locks.get(keyOf(coll, id))
+    if (!holder) return
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([Promise.all(earlier.map((t) => t.ended)), new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
+    await Promise.race([holder.ended, new Promise((r) => (timer = setTimeout(r, LOCK_WAIT_MS)))])
     clearTimeout(timer)
-    return () => {
-      const set = this.holders.get(key)
-      set?.delete(me)
-      if (set?.size === 0) this.holders.delete(key)
-      done()
-    }
   }
 
   commit(id: unknown): void {
     const tx = this.get(id)
     this.end(tx)
-    for (const key of tx.touched) {
-      const [coll, docId] = key.split('\u0000') as [string, string]
-      if (this.store.version(coll, docId) > tx.startSeq) {
+    // Only an ordinary update that waited out LOCK_WAIT_MS can have written under a lock.
+    for (const w of tx.writes.values()) {
+      if (this.store.version(w.coll, w.id) > tx.startSeq) {
         this.conflicts++
-        throw new DbError('DATABASE_TRANSACTION_CONFLICT', `Transaction is conflict, maybe resource ${coll}/${docId} is being modified by another transaction`)
+        throw conflict(w.coll, w.id)
       }
     }
     this.store.commit([...tx.writes.values()])
@@ -163,7 +137,7 @@ export class Transactions {
 
   /**
    * Ends the open transactions of callers that can no longer finish them (a function instance that was
-   * terminated): what they hold is free at once, instead of making others wait until the sweep.
+   * terminated): their locks are free at once, instead of blocking updates until the sweep.
    */
   abandon(owners: Iterable<string>): number {
     const gone = new Set(owners)
@@ -180,11 +154,7 @@ export class Transactions {
 
   private end(tx: Transaction): void {
     this.open.delete(tx.id)
-    for (const key of tx.touched) {
-      const set = this.holders.get(key)
-      set?.delete(tx)
-      if (set?.size === 0) this.holders.delete(key)
-    }
+    for (const key of tx.locked) if (this.locks.get(key) === tx) this.locks.delete(key)
     tx.finish()
     this.pin()
   }

@@ -1,0 +1,134 @@
+// The part of Tencent Cloud's management API (service tcb, version 2018-06-08, API 3.0) that
+// @cloudbase/manager-node's database service calls, so that `npm run deploy` can set up the local
+// cloud's database exactly as it sets up a real environment. manager-node sends every tcb request to
+// TCB_BASE_URL when it is set (lib/utils/cloud-api-request.js, `baseUrl`): point it at POST /__tcb.
+//
+// API 3.0 shape: a JSON body, the action in X-TC-Action, a TC3-HMAC-SHA256 Authorization header; the
+// answer is HTTP 200 with {Response: {…, RequestId}} or {Response: {Error: {Code, Message}, RequestId}}.
+// The signature is not checked (the local cloud has no secret to check it with), its presence is.
+// Actions served: DescribeEnvInfo (manager-node's environment lookup), ListTables, DescribeTable,
+// CreateTable, UpdateTable (CreateIndexes). Anything else is InvalidAction: function deployment goes to
+// the scf service, which has no endpoint override, and is not emulated.
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readJson, sendJson } from '../http'
+import type { DocStore } from './db/doc-store'
+
+const VERSION = '2018-06-08'
+/** The database instance id DescribeEnvInfo reports; manager-node passes it back as MongoConnector.DatabaseName. */
+const DB_INSTANCE = 'tnt-localcloud'
+
+class ApiError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+type Params = Record<string, unknown>
+
+export interface TcbApi {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>
+  /** requests received (any action, refused ones included) */
+  readonly calls: number
+}
+
+export function tcbApi(opts: { store: DocStore; envId: string; region: string }): TcbApi {
+  const { store, envId } = opts
+  let calls = 0
+
+  const checkEnv = (p: Params) => {
+    if (p.EnvId !== envId) throw new ApiError('ResourceNotFound', `environment ${String(p.EnvId)} does not exist (this local cloud is ${envId})`)
+  }
+  const tableName = (p: Params): string => {
+    checkEnv(p)
+    const name = p.TableName
+    if (typeof name !== 'string' || !name) throw new ApiError('InvalidParameter', 'TableName is required')
+    return name
+  }
+  const mustExist = (name: string) => {
+    if (!store.hasCollection(name)) throw new ApiError('ResourceNotFound', `table ${name} does not exist`)
+  }
+
+  const actions: Record<string, (p: Params) => Params> = {
+    DescribeEnvInfo: (p) => {
+      checkEnv(p)
+      return {
+        EnvInfo: {
+          EnvBaseInfo: {
+            EnvId: envId,
+            Alias: envId,
+            Status: 'NORMAL',
+            Region: opts.region,
+            Databases: [{ InstanceId: DB_INSTANCE, Region: opts.region, Status: 'RUNNING' }],
+            Functions: [{ Namespace: envId, Region: opts.region }],
+            Storages: [],
+          },
+        },
+      }
+    },
+    ListTables: (p) => {
+      checkEnv(p)
+      const all = store.collectionNames().sort()
+      const offset = Number(p.MgoOffset ?? 0)
+      const limit = Number(p.MgoLimit ?? 100)
+      const page = all.slice(offset, offset + limit)
+      return {
+        Tables: page.length ? page.map((TableName) => ({ TableName, Count: store.count(TableName), Size: 0, IndexCount: store.indexesOf(TableName).length + 1, IndexSize: 0 })) : null,
+        Pager: { Offset: offset, Limit: limit, Total: all.length },
+      }
+    },
+    DescribeTable: (p) => {
+      const name = tableName(p)
+      mustExist(name)
+      const indexes = [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true }, ...store.indexesOf(name).map((i) => ({
+        Name: i.name,
+        Keys: Object.entries(i.keys).map(([Name, d]) => ({ Name, Direction: String(d) })),
+        Unique: i.unique,
+      }))]
+      return { Indexes: indexes.map((i) => ({ ...i, Size: 0, Accesses: { Ops: 0, Since: new Date(0).toISOString() } })), IndexNum: indexes.length }
+    },
+    CreateTable: (p) => {
+      const name = tableName(p)
+      if (store.hasCollection(name)) throw new ApiError('ResourceInUse', `table ${name} already exists`)
+      store.createCollection(name)
+      return {}
+    },
+    UpdateTable: (p) => {
+      const name = tableName(p)
+      mustExist(name)
+      if (Array.isArray(p.DropIndexes) && p.DropIndexes.length) throw new ApiError('UnsupportedOperation', 'the local cloud does not drop indexes')
+      for (const raw of (p.CreateIndexes ?? []) as Params[]) {
+        const schema = raw.MgoKeySchema as { MgoIndexKeys?: { Name?: string; Direction?: string }[]; MgoIsUnique?: boolean } | undefined
+        const keys = schema?.MgoIndexKeys ?? []
+        if (typeof raw.IndexName !== 'string' || keys.length === 0) throw new ApiError('InvalidParameter', 'CreateIndexes[] needs IndexName and MgoKeySchema.MgoIndexKeys')
+        if (schema?.MgoIsUnique) throw new ApiError('UnsupportedOperation', 'the local cloud does not enforce unique indexes')
+        if (keys.some((k) => typeof k.Name !== 'string' || k.Direction !== '1')) throw new ApiError('UnsupportedOperation', 'the local cloud builds ascending ("1") indexes only')
+        store.declareIndex(name, keys.map((k) => k.Name!), raw.IndexName)
+      }
+      return {}
+    },
+  }
+
+  return {
+    get calls() {
+      return calls
+    },
+    async handle(req, res) {
+      calls++
+      const RequestId = randomUUID()
+      try {
+        const action = String(req.headers['x-tc-action'] ?? '')
+        if (!/^TC3-HMAC-SHA256 Credential=\S+\/tcb\/tc3_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/.test(String(req.headers.authorization ?? ''))) {
+          throw new ApiError('AuthFailure.SignatureFailure', 'a TC3-HMAC-SHA256 Authorization header for service tcb is required')
+        }
+        if (req.headers['x-tc-version'] !== VERSION) throw new ApiError('InvalidParameter', `X-TC-Version must be ${VERSION}`)
+        const run = actions[action]
+        if (!run) throw new ApiError('InvalidAction', `${action || 'no action'} is not served by the local cloud (served: ${Object.keys(actions).join(', ')})`)
+        sendJson(res, 200, { Response: { ...run(await readJson(req)), RequestId } })
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err
+        sendJson(res, 200, { Response: { Error: { Code: err.code, Message: err.message }, RequestId } })
+      }
+    },
+  }
+}
