@@ -3,12 +3,13 @@
 // go through, the checkout is cancelled and the card credited back (by us now, or by the server's
 // cron when the checkout expires, should this page never get the chance). A retry is a new checkout.
 import { cardApi, payApi } from '../services/api'
+import { forgetOpenCheckout, openCheckout, rememberOpenCheckout } from '../services/storage'
 import type { Card } from '../services/types'
-import { requestPayment } from '../services/wx'
+import { requestPayment, type Payment } from '../services/wx'
 
 export interface CheckoutResult {
-  /** the card's balance afterwards, fen */
-  balance: number
+  /** the card's balance afterwards, fen (unknown for a checkout resumed after a reload) */
+  balance?: number
   /** paid with the gift card, fen */
   paidByCard: number
   /** paid with WeChat Pay, fen */
@@ -40,13 +41,62 @@ export async function payWithGiftCard(card: Card, checkoutId: string, total: num
     return { balance: r.balance, paidByCard: total, paidByWeChatPay: 0 }
   }
   const started = await payApi.startCheckout({ checkoutId, cardId: card.cardId, code: card.code, total, description })
+  await presentPayment(checkoutId, started.payment)
+  return { balance: started.balance ?? card.balance, paidByCard: total - started.rest, paidByWeChatPay: started.rest }
+}
+
+/**
+ * The WeChat Pay sheet for a started checkout. While it is open the checkout is remembered, so a page that
+ * went away (closed, reloaded) finds it again (openCheckoutState); a payment that did not complete cancels
+ * the checkout, which credits the card back.
+ */
+async function presentPayment(checkoutId: string, payment: Payment): Promise<void> {
+  rememberOpenCheckout(checkoutId)
   try {
-    await requestPayment(started.payment)
+    await requestPayment(payment)
   } catch (err) {
     const cancelled = await payApi.cancelCheckout(checkoutId)
+    forgetOpenCheckout()
     throw new CheckoutCancelled(err, cancelled.balance)
   }
-  return { balance: started.balance ?? card.balance, paidByCard: total - started.rest, paidByWeChatPay: started.rest }
+  forgetOpenCheckout()
+}
+
+/** A checkout the page left with the WeChat Pay sheet open, as it stands now (issue 25 §7). */
+export interface OpenCheckout {
+  checkoutId: string
+  status: 'CREATED' | 'PAID'
+  /** fen of the gift card held for it */
+  held: number
+  /** fen left for WeChat Pay */
+  rest: number
+  discount?: number
+  expiresAt: number
+  /** present while it can still be paid */
+  payment?: Payment
+}
+
+/** The remembered open checkout, if it still waits for its payment or was paid meanwhile; forgotten otherwise. */
+export async function openCheckoutState(): Promise<OpenCheckout | undefined> {
+  const checkoutId = openCheckout()
+  if (!checkoutId) return undefined
+  const s = await payApi.checkoutStatus(checkoutId)
+  if (s.status === 'CREATED' && s.payment) return { checkoutId, status: 'CREATED', held: s.held, rest: s.rest, expiresAt: s.expiresAt, payment: s.payment, ...(s.discount ? { discount: s.discount } : {}) }
+  forgetOpenCheckout()
+  return s.status === 'PAID' ? { checkoutId, status: 'PAID', held: 0, rest: s.rest, expiresAt: s.expiresAt, ...(s.discount ? { discount: s.discount } : {}) } : undefined
+}
+
+/** 继续支付: present the same payment again. */
+export async function resumeCheckout(open: OpenCheckout): Promise<void> {
+  if (!open.payment) throw new Error('the checkout can no longer be paid')
+  await presentPayment(open.checkoutId, open.payment)
+}
+
+/** 取消: the checkout is cancelled and the card credited back; answers the card's balance when known. */
+export async function abandonCheckout(checkoutId: string): Promise<number | undefined> {
+  const cancelled = await payApi.cancelCheckout(checkoutId)
+  forgetOpenCheckout()
+  return cancelled.balance
 }
 
 /**
@@ -56,11 +106,6 @@ export async function payWithGiftCard(card: Card, checkoutId: string, total: num
  */
 export async function payWithCoupon(coupon: Card, card: Card | undefined, checkoutId: string, total: number, description: string): Promise<CheckoutResult> {
   const started = await payApi.startCheckout({ checkoutId, coupon: { cardId: coupon.cardId, code: coupon.code }, ...(card ? { cardId: card.cardId, code: card.code } : {}), total, description })
-  try {
-    await requestPayment(started.payment)
-  } catch (err) {
-    const cancelled = await payApi.cancelCheckout(checkoutId)
-    throw new CheckoutCancelled(err, cancelled.balance)
-  }
+  await presentPayment(checkoutId, started.payment)
   return { balance: started.balance ?? card?.balance ?? 0, paidByCard: total - started.discount - started.rest, paidByWeChatPay: started.rest, discount: started.discount }
 }

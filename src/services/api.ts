@@ -44,6 +44,9 @@ export const payApi = {
   startCheckout: (input: { checkoutId: string; cardId?: string; code?: string; coupon?: { cardId: string; code: string }; total: number; description?: string }) =>
     callFunction<{ orderId: string; payment: Payment; balance?: number; rest: number; discount: number }>('pay', 'startCheckout', input),
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
+  /** Where a checkout stands (a page reloaded during the WeChat Pay sheet): the payment again while it can be paid. */
+  checkoutStatus: (checkoutId: string) =>
+    callFunction<{ status: 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'; held: number; expiresAt: number; rest: number; discount?: number; total?: number; payment?: Payment }>('pay', 'checkoutStatus', { checkoutId }),
 }
 
 export const giftApi = {

@@ -28,6 +28,10 @@ export interface Card {
   message?: string
   /** the giver's name, for a card received as a gift */
   giftFrom?: string
+  /** fen held by unfinished checkouts (冻结): taken from `balance`, final once paid, back if not */
+  held?: number
+  /** ms: when the last of those checkouts expires */
+  heldUntil?: number
 }
 
 /** What card.detail adds from the card's definition. */
@@ -54,6 +58,8 @@ export interface Entry {
   orderId?: string
   description?: string
   createdAt: number
+  /** a spend that is an unfinished checkout's leg: held (冻结), not final */
+  held?: boolean
 }
 
 export interface WhoAmI {

@@ -106,6 +106,9 @@ export const zhCN = {
   card: {
     title: '卡片详情',
     balance: '余额',
+    /** value an unfinished checkout holds (issue 25 §7) */
+    held: (amount: string) => `冻结 ${amount}（支付中）`,
+    heldEntry: '消费（支付中，已冻结）',
     validity: '有效期',
     cardNumber: '卡号',
     showToCashier: '向收银员出示',
@@ -150,6 +153,12 @@ export const zhCN = {
     cancelledBack: (balance: string) => `微信支付未完成，礼品卡已退回，余额 ${balance}`,
     again: '再来一单',
     emptyOrder: '请至少选择一件商品',
+    openTitle: '有一笔支付尚未完成',
+    openText: (held: string, rest: string) => `礼品卡已冻结 ${held}，还需微信支付 ${rest}`,
+    openUntil: (time: string) => `${time} 前未支付将自动取消，冻结金额退回礼品卡`,
+    resume: '继续支付',
+    abandon: '取消支付',
+    openCancelled: '已取消支付，冻结金额已退回礼品卡',
   },
   merchant: {
     title: '商户管理',

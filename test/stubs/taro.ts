@@ -11,6 +11,8 @@ export const clipboard: string[] = []
 /** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
 export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
 const shown: (() => void)[] = []
+/** wx storage (getStorageSync / setStorageSync), emptied by resetTaroStub */
+export const storage = new Map<string, unknown>()
 let routerParams: Record<string, string> = {}
 let pullDown: (() => void) | undefined
 
@@ -26,6 +28,7 @@ export function resetTaroStub() {
   cloudHandlers.clear()
   navigations.length = 0
   shown.length = 0
+  storage.clear()
   delete wxHandlers.addCard
   delete wxHandlers.openCard
   delete wxHandlers.requestPayment
@@ -121,6 +124,9 @@ const Taro = {
     await wxHandlers.requestPayment!(payment)
     return { errMsg: 'requestPayment:ok' }
   },
+  getStorageSync: (key: string) => storage.get(key) ?? '',
+  setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
+  removeStorageSync: (key: string) => void storage.delete(key),
   usePullDownRefresh: (fn: () => void) => {
     pullDown = fn
   },

@@ -22,3 +22,9 @@ test('a card received as a gift names its giver', () => {
   render(<CardTile card={{ ...base, giftFrom: '爱丽丝' }} />)
   expect(screen.getByText('来自 爱丽丝 的礼物')).toBeTruthy()
 })
+
+test('value an unfinished checkout holds reads as 冻结 beside the balance left (issue 25 §7)', () => {
+  render(<CardTile card={{ ...base, balance: 0, held: 4700 }} />)
+  expect(screen.getByText('¥0.00')).toBeTruthy()
+  expect(screen.getByText('冻结 ¥47.00（支付中）')).toBeTruthy()
+})

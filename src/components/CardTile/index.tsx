@@ -23,6 +23,7 @@ export function CardTile({ card, onOpen, selected }: { card: Card; onOpen?: (car
         badge={<Tag type={usable ? 'success' : 'default'} className='card-status'>{coupon && card.status === 'CONSUMED' ? t.coupon.used : (t.status[card.status] ?? t.status.UNAVAILABLE)}</Tag>}
       >
         {card.giftFrom && <View className='card-face-from'>{t.home.fromFriend(card.giftFrom)}</View>}
+        {!!card.held && <View className='card-face-from card-held'>{t.card.held(yuan(card.held))}</View>}
         {lines && (
           <View className='card-face-from coupon-terms'>
             {[lines.condition, card.terms?.friend ? t.coupon.friend : undefined, card.endTime ? t.coupon.validUntil(dateOf(card.endTime)) : undefined].filter(Boolean).join(' · ')}

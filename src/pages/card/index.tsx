@@ -85,6 +85,11 @@ export default function CardDetail() {
                 <Text className='balance' id='balance'>
                   {yuan(d.card.balance)}
                 </Text>
+                {!!d.card.held && (
+                  <Text className='muted small' id='held'>
+                    {t.card.held(yuan(d.card.held))}
+                  </Text>
+                )}
               </View>
               <View className='kv'>
                 <View className='row'>
@@ -143,7 +148,7 @@ export default function CardDetail() {
                 {history.map((e) => (
                   <View className='entry' key={e.entryId}>
                     <View className='row'>
-                      <Text>{t.card.kinds[e.kind] ?? e.kind}</Text>
+                      <Text>{e.held ? t.card.heldEntry : (t.card.kinds[e.kind] ?? e.kind)}</Text>
                       <Text className={e.amount > 0 ? 'ok' : ''}>
                         {e.amount > 0 ? '+' : ''}
                         {yuan(e.amount)}

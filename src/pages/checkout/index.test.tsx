@@ -1,5 +1,5 @@
-import { fireEvent, render, screen } from '@testing-library/react'
-import { cloudHandlers, resetTaroStub, wxHandlers } from '../../../test/stubs/taro'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { cloudHandlers, resetTaroStub, storage, wxHandlers } from '../../../test/stubs/taro'
 import Checkout from './index'
 
 beforeEach(resetTaroStub)
@@ -74,4 +74,72 @@ test('no usable card: the empty state says so', async () => {
   cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(0, 'CONSUMED')] }))
   render(<Checkout />)
   expect(await screen.findByText('没有可用的礼品卡')).toBeTruthy()
+})
+
+describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
+  const payment = { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'MD5', paySign: 'S' }
+  function serveOpen(status: 'CREATED' | 'PAID' | 'CANCELLED') {
+    const calls: Record<string, unknown>[] = []
+    cloudHandlers.set('card', () => ({ errcode: 0, cards: [{ ...card(0), held: 4700 }] }))
+    cloudHandlers.set('pay', (d) => {
+      calls.push(d)
+      if (d.action === 'checkoutStatus') return { errcode: 0, status, held: status === 'CREATED' ? 4700 : 0, rest: 5300, expiresAt: Date.now() + 600_000, ...(status === 'CREATED' ? { payment } : {}) }
+      if (d.action === 'cancelCheckout') return { errcode: 0, status: 'CANCELLED', balance: 4700 }
+      return { errcode: 1001, errmsg: `unexpected ${String(d.action)}` }
+    })
+    return calls
+  }
+
+  test('a pay that was under way when the page went away is remembered; the reloaded page offers 继续支付, which presents the same payment', async () => {
+    storage.set('openCheckout', 'CKleft1')
+    const calls = serveOpen('CREATED')
+    const presented: unknown[] = []
+    wxHandlers.requestPayment = (p) => void presented.push(p)
+    render(<Checkout />)
+    expect(await screen.findByText('有一笔支付尚未完成')).toBeTruthy()
+    expect(screen.getByText('礼品卡已冻结 ¥47.00，还需微信支付 ¥53.00')).toBeTruthy()
+    fireEvent.click(screen.getByText('继续支付'))
+    expect(await screen.findByText('支付成功')).toBeTruthy()
+    expect(presented).toEqual([payment])
+    expect(calls.map((c) => c.action)).toEqual(['checkoutStatus'])
+    expect(storage.has('openCheckout')).toBe(false)
+  })
+
+  test('取消支付 cancels it: the held value is back on the card and the page forgets it', async () => {
+    storage.set('openCheckout', 'CKleft2')
+    const calls = serveOpen('CREATED')
+    render(<Checkout />)
+    fireEvent.click(await screen.findByText('取消支付'))
+    expect(await screen.findByText('微信支付未完成，礼品卡已退回，余额 ¥47.00')).toBeTruthy()
+    expect(calls.map((c) => [c.action, c.checkoutId])).toEqual([['checkoutStatus', 'CKleft2'], ['cancelCheckout', 'CKleft2']])
+    expect(storage.has('openCheckout')).toBe(false)
+  })
+
+  test('paid while the page was away: it says so; one that ended unpaid is forgotten and the page is as new', async () => {
+    storage.set('openCheckout', 'CKleft3')
+    serveOpen('PAID')
+    const { unmount } = render(<Checkout />)
+    expect(await screen.findByText('支付成功')).toBeTruthy()
+    unmount()
+    storage.set('openCheckout', 'CKleft4')
+    serveOpen('CANCELLED')
+    render(<Checkout />)
+    expect(await screen.findByText('选择礼品卡支付')).toBeTruthy()
+    await waitFor(() => expect(storage.has('openCheckout')).toBe(false))
+    expect(screen.queryByText('有一笔支付尚未完成')).toBeNull()
+  })
+
+  test('a new checkout is remembered while its WeChat Pay sheet is open', async () => {
+    let seen: unknown
+    cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(1000)] }))
+    cloudHandlers.set('pay', (d) => (d.action === 'startCheckout' ? { errcode: 0, orderId: 'CO1', payment, balance: 0, rest: 3000, discount: 0 } : { errcode: 0 }))
+    wxHandlers.requestPayment = () => void (seen = storage.get('openCheckout'))
+    render(<Checkout />)
+    await choose('礼品卡1')
+    fireEvent.click(screen.getByText('确认支付 ¥40.00'))
+    fireEvent.click(screen.getByText('确定'))
+    expect(await screen.findByText('支付成功')).toBeTruthy()
+    expect(seen).toMatch(/^CK/)
+    expect(storage.has('openCheckout')).toBe(false)
+  })
 })

@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { AsyncState } from '../../components/AsyncState'
 import { CardTile } from '../../components/CardTile'
 import { PageShell, Section } from '../../components/PageShell'
 import { Button, Dialog, IconSuccess, InputNumber } from '../../components/ui'
 import { MENU } from '../../config/menu'
 import { couponDiscount } from '../../../contract/card-rules'
-import { CheckoutCancelled, newCheckoutId, payWithCoupon, payWithGiftCard, splitPayment, type CheckoutResult } from '../../flows/checkout'
+import { abandonCheckout, CheckoutCancelled, newCheckoutId, openCheckoutState, payWithCoupon, payWithGiftCard, resumeCheckout, splitPayment, type CheckoutResult, type OpenCheckout } from '../../flows/checkout'
 import { checkoutCoupons, couponLines, isCoupon, shortYuan } from '../../utils/coupon'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
@@ -33,6 +33,15 @@ export default function Checkout() {
   const [chosen, setChosen] = useState<Card | undefined>()
   const [coupon, setCoupon] = useState<Card | undefined>()
   const [paying, setPaying] = useState<Paying>({ state: 'idle' })
+  // A checkout this page left with the WeChat Pay sheet open (closed or reloaded meanwhile): paid while
+  // away, or waiting, with 继续支付 and 取消 (issue 25 §7).
+  const [open, setOpen] = useState<OpenCheckout | undefined>()
+  useEffect(() => {
+    openCheckoutState().then((o) => {
+      if (o?.status === 'PAID') setPaying({ state: 'done', result: { paidByCard: o.held, paidByWeChatPay: o.rest, ...(o.discount ? { discount: o.discount } : {}) } })
+      else setOpen(o)
+    }, () => undefined)
+  }, [])
   const inFlight = useRef(false)
   // One confirmation pays once: the dialog may report a confirm more than once (tap and click in H5).
   const confirming = useRef(false)
@@ -75,6 +84,39 @@ export default function Checkout() {
     }
   }
 
+  const resume = async () => {
+    if (!open || inFlight.current) return
+    inFlight.current = true
+    setPaying({ state: 'busy' })
+    try {
+      await resumeCheckout(open)
+      setPaying({ state: 'done', result: { paidByCard: open.held, paidByWeChatPay: open.rest, ...(open.discount ? { discount: open.discount } : {}) } })
+      setOpen(undefined)
+      void reload()
+    } catch (err) {
+      setOpen(undefined)
+      setPaying({ state: 'error', message: err instanceof CheckoutCancelled ? (err.balance === undefined ? userMessage(err.cause) : t.checkout.cancelledBack(yuan(err.balance))) : userMessage(err) })
+    } finally {
+      inFlight.current = false
+    }
+  }
+
+  const abandon = async () => {
+    if (!open || inFlight.current) return
+    inFlight.current = true
+    setPaying({ state: 'busy' })
+    try {
+      const balance = await abandonCheckout(open.checkoutId)
+      setOpen(undefined)
+      setPaying({ state: 'error', message: balance === undefined ? t.checkout.openCancelled : t.checkout.cancelledBack(yuan(balance)) })
+      void reload()
+    } catch (err) {
+      setPaying({ state: 'error', message: userMessage(err) })
+    } finally {
+      inFlight.current = false
+    }
+  }
+
   const again = () => {
     setPaying({ state: 'idle' })
     setChosen(undefined)
@@ -106,12 +148,23 @@ export default function Checkout() {
           <IconSuccess size={40} color='#1a7f37' />
           <View className='paid-title'>{t.checkout.paid}</View>
           {!!paying.result.discount && <View id='paid-discount'>{t.coupon.couponOff(yuan(paying.result.discount))}</View>}
-          {(chosen || !coupon) && <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>}
+          {(chosen || !coupon) && paying.result.balance !== undefined && <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>}
           {paying.result.paidByWeChatPay > 0 && <View className='muted'>{t.checkout.paidByWeChat(yuan(paying.result.paidByWeChatPay))}</View>}
           <Button className='btn-block' type='primary' onClick={again}>
             {t.checkout.again}
           </Button>
         </View>
+      ) : open ? (
+        <Section title={t.checkout.openTitle} id='open-checkout'>
+          <View>{t.checkout.openText(yuan(open.held), yuan(open.rest))}</View>
+          <View className='muted'>{t.checkout.openUntil(new Date(open.expiresAt).toTimeString().slice(0, 5))}</View>
+          <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy'} onClick={() => void resume()}>
+            {t.checkout.resume}
+          </Button>
+          <Button className='btn-block' disabled={paying.state === 'busy'} onClick={() => void abandon()}>
+            {t.checkout.abandon}
+          </Button>
+        </Section>
       ) : (
         <Section title={t.checkout.chooseCard} id='cards'>
           {mine.state === 'ready' && checkoutCoupons(mine.data.cards).length > 0 && (
