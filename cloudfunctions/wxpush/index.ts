@@ -9,11 +9,16 @@ import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
 import { log } from '../../server/log'
+import { answerPing, isPing, type PingReply } from '../../server/platform/ping'
+import { callerIdentity } from '../../server/platform/wx-cloud'
 
 /** WeChat waits 5 s for an ordinary event's reply; processing gets most of that, never all of it. */
 const PROCESS_BUDGET_MS = 3000
 
-export async function main(event: unknown): Promise<HttpResponse> {
+export async function main(event: unknown): Promise<HttpResponse | PingReply> {
+  // merchant.selfCheck asks which variables this function lacks (server/platform/ping.ts); HTTP
+  // access never carries an action, so a push cannot reach this.
+  if (isPing(event)) return answerPing('wxpush', callerIdentity())
   if (!isHttpEvent(event)) return reply(400, 'wxpush is reached through HTTP access only')
   try {
     const store = await instanceStore()
