@@ -46,6 +46,17 @@ describe('a stack in use', () => {
     expect(byName(checks).indexes.detail).toBe(`${Object.values(INDEXES).flat().length} 个`)
   })
 
+  test('the token check fetches a stable token, which leaves the access_token the functions share alone', async () => {
+    const stats = async () => (await person(stack, 'carol').emu('/__emu/stats')).json as Json
+    const before = await stats()
+    expect((await doctor(stack, 'carol')).code).toBe(0)
+    expect((await stats()).tokenFetches).toBe(before.tokenFetches)
+    // An hour on (past WeChat's 5-minute overlap for a replaced token), the functions' token still works.
+    await person(stack, 'carol').emu('/__emu/clock', { advanceSeconds: 3600 })
+    expect((await person(stack, 'carol').fn('merchant', { action: 'cardGet', cardId: (await person(stack, 'alice').shopCardId(10000)) })).errcode).toBe(0)
+    expect((await stats()).tokenFetches).toBe(before.tokenFetches)
+  })
+
   test('selfCheck is for owners only: 1004 for a consumer and for an admin granted in the console', async () => {
     expect((await person(stack, 'alice').fn('merchant', { action: 'selfCheck' })).errcode).toBe(1004)
     const granted = await person(stack, 'carol').fn('merchant', { action: 'staffSet', openid: person(stack, 'bob').mpOpenid, role: 'admin' })

@@ -141,7 +141,7 @@ function subMchCheck(d: SelfCheckDeps): Check {
   if (/^\d{8,12}$/.test(id)) return { name: 'subMchId', label, ok: true }
   return {
     name: 'subMchId', label, ok: false, detail: id ? '不是商户号（应为 8 至 12 位数字）' : '未设置',
-    advice: `WX_PAY_SUBMCH_ID ${id ? '不是微信支付商户号' : '未设置'}。请在微信开发者工具 →「云开发」→「设置」→「其他设置」→「微信支付配置」中绑定商户号并在微信支付商户平台确认授权，再把该商户号填入 pay、member、merchant、cron 的 WX_PAY_SUBMCH_ID（见 ${DEPLOY_DOC}「微信支付」）。`,
+    advice: `WX_PAY_SUBMCH_ID ${id ? '不是微信支付商户号' : '未设置'}。请在云开发控制台 →「设置」→「全局设置」中添加微信支付商户号，由商户号超级管理员在「微信支付商家助手」小程序确认授权给「小程序云开发」，并在微信支付商户平台「我的授权产品」中确认 JSAPI 与 API 退款权限；再把该商户号填入 pay、member、merchant、cron 的 WX_PAY_SUBMCH_ID（见 ${DEPLOY_DOC}「微信支付」）。`,
   }
 }
 
