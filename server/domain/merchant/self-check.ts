@@ -52,10 +52,14 @@ export const CRON_WINDOW_MS = 10 * 60_000
 const DEPLOY_DOC = 'docs/deploy.md'
 const MP_BASIC = '微信公众平台 →「设置与开发」→「基本配置」'
 
+const CRON_LABEL = '定时任务 cron 最近 10 分钟内运行过'
+const PUSH_LABEL = '收到并验证过微信推送（服务器配置）'
+const envLabel = (fn: FunctionName) => `云函数 ${fn} 的环境变量`
+
 const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 
 async function envCheck(d: SelfCheckDeps, fn: FunctionName): Promise<Check> {
-  const label = `云函数 ${fn} 的环境变量`
+  const label = envLabel(fn)
   const r = fn === d.self ? { missing: missingSettings(fn, d.env) } : await d.ping(fn)
   if ('error' in r) {
     return { name: `env:${fn}`, label, ok: false, advice: `无法调用云函数 ${fn}（${r.error}）。请确认它已部署（npm run deploy）且能正常运行，在云开发控制台 → 云函数 → ${fn} → 日志中查看原因。` }
@@ -107,7 +111,7 @@ interface UpkeepRun extends StoredDoc {
 }
 
 async function cronCheck(d: SelfCheckDeps, now: number): Promise<Check> {
-  const label = '定时任务 cron 最近 10 分钟内运行过'
+  const label = CRON_LABEL
   const last = await d.store.get<UpkeepRun>(Collections.upkeepRuns, 'last')
   if (last && now - last.finishedAt <= CRON_WINDOW_MS) return { name: 'cron', label, ok: true, detail: `上次 ${beijing(last.finishedAt)}（北京时间）` }
   return {
@@ -123,7 +127,7 @@ interface EventRecord extends StoredDoc {
 }
 
 async function pushCheck(d: SelfCheckDeps): Promise<Check> {
-  const label = '收到并验证过微信推送（服务器配置）'
+  const label = PUSH_LABEL
   // Two queries on the declared (processed, receivedAt) index rather than one on receivedAt alone.
   const newest = async (processed: boolean) =>
     (await d.store.find<EventRecord>(Collections.events, { processed }, { orderBy: { field: 'receivedAt', direction: 'desc' }, limit: 1 }))[0]
@@ -155,12 +159,12 @@ export async function selfCheck(d: SelfCheckDeps): Promise<{ checks: Check[] }> 
       return { name, label, ok: false, advice: `检查未能完成：${(err as Error)?.message ?? String(err)}` }
     }
   }
-  const envs = await Promise.all(FUNCTION_NAMES.map((fn) => guarded(`env:${fn}`, `云函数 ${fn} 的环境变量`, () => envCheck(d, fn))))
+  const envs = await Promise.all(FUNCTION_NAMES.map((fn) => guarded(`env:${fn}`, envLabel(fn), () => envCheck(d, fn))))
   const [token, ticket, cron, push] = await Promise.all([
     accessTokenCheck(d),
     cardTicketCheck(d),
-    guarded('cron', '定时任务 cron', () => cronCheck(d, now)),
-    guarded('push', '微信推送', () => pushCheck(d)),
+    guarded('cron', CRON_LABEL, () => cronCheck(d, now)),
+    guarded('push', PUSH_LABEL, () => pushCheck(d)),
   ])
-  return { checks: [...envs, token!, ticket!, subMchCheck(d), cron!, push!] }
+  return { checks: [...envs, token, ticket, subMchCheck(d), cron, push] }
 }
