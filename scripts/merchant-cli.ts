@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises'
 import { loadStackEnv } from '../emulator/env'
 import { httpCaller } from './merchant/call'
 import { buildCli, UsageError } from './merchant/cli'
+import { localIndexes } from './merchant/doctor'
 
 const env = loadStackEnv(join(__dirname, '..'))
 const io = {
@@ -18,12 +19,13 @@ const io = {
     return /^y(es)?$/i.test(answer.trim())
   },
 }
+const cloudUrl = (a: Record<string, unknown>) => (a.url as string | undefined) ?? `http://127.0.0.1:${env.CLOUD_PORT || 9602}`
 const cli = buildCli(process.argv.slice(2), io, (a) => {
-  const url = (a.url as string | undefined) ?? `http://127.0.0.1:${env.CLOUD_PORT || 9602}`
+  const url = cloudUrl(a)
   const openid = (a.openid as string | undefined) ?? (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
   if (!openid) throw new UsageError('no admin openid: set MERCHANT_ADMIN_OPENIDS or pass --openid')
   return httpCaller(url, openid)
-})
+}, (a) => localIndexes(cloudUrl(a)))
 cli.run().then((code) => process.exit(code), (err) => {
   console.error((err as Error).stack)
   process.exit(1)

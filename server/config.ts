@@ -19,6 +19,14 @@ export interface ServerConfig {
   apiTimeoutMs: number
 }
 
+const PUSH_MODES: readonly string[] = ['plain', 'compat', 'safe']
+const isPushMode = (m: string): m is ServerConfig['pushMode'] => PUSH_MODES.includes(m)
+
+/** MERCHANT_ADMIN_OPENIDS: the owners, readable even when the function lacks its other settings. */
+export function ownerOpenids(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+}
+
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name]
   if (!v) throw new AppError(ErrCode.INTERNAL, `the function is not configured: environment variable ${name} is not set`)
@@ -27,7 +35,7 @@ function need(env: NodeJS.ProcessEnv, name: string): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const mode = env.WX_PUSH_MODE ?? 'safe'
-  if (mode !== 'plain' && mode !== 'compat' && mode !== 'safe') {
+  if (!isPushMode(mode)) {
     throw new AppError(ErrCode.INTERNAL, `WX_PUSH_MODE must be plain, compat or safe, got ${mode}`)
   }
   return {
@@ -38,9 +46,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pushToken: env.WX_PUSH_TOKEN ?? '',
     pushAesKey: env.WX_PUSH_AES_KEY ?? '',
     pushMode: mode,
-    merchantAdminOpenids: (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    merchantAdminOpenids: ownerOpenids(env),
     paySubMchId: env.WX_PAY_SUBMCH_ID ?? '',
     consumeOnZero: env.CONSUME_ON_ZERO === '1' || env.CONSUME_ON_ZERO === 'true',
     apiTimeoutMs: Number(env.WX_API_TIMEOUT_MS) > 0 ? Number(env.WX_API_TIMEOUT_MS) : 5000,
   }
+}
+
+/** The seven cloud functions (cloudfunctions/): each sees only its own environment variables. */
+export const FUNCTION_NAMES = ['card', 'pay', 'gift', 'member', 'merchant', 'cron', 'wxpush'] as const
+export type FunctionName = (typeof FUNCTION_NAMES)[number]
+
+/** Every function calls the Service Account's API (loadConfig needs both). */
+const EVERY_FUNCTION = ['WX_SA_APPID', 'WX_SA_SECRET']
+/** Functions that decide merchant roles (card.whoami opens the console, merchant checks every action). */
+const ROLES = ['MERCHANT_ADMIN_OPENIDS']
+/** Functions that call Cloud Pay (cloudPayGateway): orders, recharges, refunds, the cron's late refunds. */
+const PAY = ['WX_PAY_SUBMCH_ID']
+
+/**
+ * The variables a function cannot work without, by what it does; optional ones (timeouts, expiries,
+ * CONSUME_ON_ZERO, WX_MP_APPID) have defaults. wxpush needs the push Token always and the
+ * EncodingAESKey unless WX_PUSH_MODE is plain.
+ */
+export function requiredSettings(fn: FunctionName, env: NodeJS.ProcessEnv = process.env): string[] {
+  switch (fn) {
+    case 'card':
+      return [...EVERY_FUNCTION, ...ROLES]
+    case 'merchant':
+      return [...EVERY_FUNCTION, ...ROLES, ...PAY]
+    case 'pay':
+    case 'member':
+    case 'cron':
+      return [...EVERY_FUNCTION, ...PAY]
+    case 'gift':
+      return EVERY_FUNCTION
+    case 'wxpush':
+      return [...EVERY_FUNCTION, 'WX_PUSH_TOKEN', ...(env.WX_PUSH_MODE === 'plain' ? [] : ['WX_PUSH_AES_KEY'])]
+  }
+}
+
+/** The required variables `fn` lacks in `env` (names only: values never leave the function). */
+export function missingSettings(fn: FunctionName, env: NodeJS.ProcessEnv = process.env): string[] {
+  const missing = requiredSettings(fn, env).filter((name) => !env[name])
+  // As loadConfig reads it: absent means safe; anything else must be one of the three.
+  const mode = env.WX_PUSH_MODE
+  if (mode !== undefined && !isPushMode(mode)) missing.push('WX_PUSH_MODE')
+  return missing
 }

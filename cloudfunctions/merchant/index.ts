@@ -11,7 +11,9 @@ import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
 import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
-import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
+import { listStaff, MERCHANT_ROLES, requireOwner, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
+import { selfCheck } from '../../server/domain/merchant/self-check'
+import { pingFunction } from '../../server/platform/ping'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import { setClaimable } from '../../server/domain/coupons/coupons'
 import { redeem, redeemCheck } from '../../server/domain/money/redemption'
@@ -176,6 +178,11 @@ export const main = createHandler('merchant', {
   cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
   ledgerList: admin(async (i, ctx) => ledgerSince(ctx.store, int(i, 'since', { min: 0 }), optInt(i, 'offset', { min: 0, max: 1_000_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 1000 }) ?? 100)),
   cardOffSale: admin(async (i, ctx) => takeOffSale(ctx.store, str(i, 'cardId', CARD_ID)), field('cardId')),
+  // ---------- the environment's self-check (#23): owners only, since it names what is misconfigured ----------
+  selfCheck: async (_i, ctx) => {
+    requireOwner(ctx.caller.openid, 'merchant.selfCheck')
+    return selfCheck({ store: ctx.store, wx: ctx.wx, env: process.env, self: 'merchant', ping: pingFunction })
+  },
   // ---------- member cards (#13): member-actions.ts ----------
   ...memberActions(admin),
 })

@@ -9,6 +9,8 @@ import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
 import { log } from '../../server/log'
+import { answerPing, isPing, type PingReply } from '../../server/platform/ping'
+import { callerIdentity } from '../../server/platform/wx-cloud'
 
 /**
  * WeChat waits 5 s for an ordinary event's reply (reference README "Events"), and that 5 s also pays
@@ -19,8 +21,11 @@ import { log } from '../../server/log'
  */
 const REPLY_WITHIN_MS = 2000
 
-export async function main(event: unknown): Promise<HttpResponse> {
+export async function main(event: unknown): Promise<HttpResponse | PingReply> {
   const started = performance.now()
+  // merchant.selfCheck asks which variables this function lacks (server/platform/ping.ts); HTTP
+  // access never carries an action, so a push cannot reach this.
+  if (isPing(event)) return answerPing('wxpush', callerIdentity())
   if (!isHttpEvent(event)) return reply(400, 'wxpush is reached through HTTP access only')
   try {
     const store = await instanceStore()

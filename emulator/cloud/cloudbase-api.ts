@@ -89,7 +89,10 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
     }
     try {
       stats.invocations++
-      const result = await opts.runtime.invoke(String(p.function_name ?? ''), event, { openid: caller?.openid, unionid: caller?.unionid, source: 'wx_server' })
+      // getWXContext 使用说明: SOURCE follows the chain, a function called from a function gets the
+      // caller's SOURCE with ",scf" added ("B 内获得的 SOURCE 为 wx_client,scf"); "scf" alone when unknown.
+      const source = caller?.source ? `${caller.source},scf` : 'scf'
+      const result = await opts.runtime.invoke(String(p.function_name ?? ''), event, { openid: caller?.openid, unionid: caller?.unionid, source })
       return { requestId, data: { response_data: JSON.stringify(result) } }
     } catch (err) {
       if (!(err instanceof InvocationError)) throw err

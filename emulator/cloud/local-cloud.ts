@@ -192,6 +192,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       },
     },
     {
+      // What the console's 数据库 → 索引管理 shows, for `npm run merchant -- doctor` (the functions cannot list indexes).
+      method: 'GET',
+      pattern: /^\/__cloud\/indexes$/,
+      handler: (_req, res) => sendJson(res, 200, { indexes: store.indexFields() }),
+    },
+    {
       method: 'GET',
       pattern: /^\/__cloud\/functions$/,
       handler: (_req, res) => sendJson(res, 200, { functions: runtime.functionNames().map((name) => ({ name, ...runtime.config(name) })) }),

@@ -15,7 +15,7 @@ export interface InvocationIdentity {
   /** Mini Program openid of the caller (absent for timers and HTTP access). */
   openid?: string
   unionid?: string
-  /** wx_client, wx_http (HTTP access), wx_trigger (timer), wx_pay, wx_server (another function) … */
+  /** wx_client, wx_http (HTTP access), wx_trigger (timer), wx_pay; a function called by another gets its caller's with ",scf" added */
   source: string
 }
 

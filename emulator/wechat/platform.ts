@@ -143,9 +143,15 @@ export class Platform {
       const live = Object.entries(this.s.tokens).find(([, t]) => t.stable && t.expiresAt > now && t.replacedAt === undefined)
       if (live) return { access_token: live[0], expires_in: live[1].expiresAt - now }
     }
-    this.quotaFor('token')
-    this.stats.tokenFetches++
-    for (const t of Object.values(this.s.tokens)) if (t.replacedAt === undefined) t.replacedAt = now
+    // getStableAccessToken (注意事项): "与 getAccessToken 获取的调用凭证完全隔离，互不影响", with its own
+    // limits (1 万次每分钟, 50 万次每天): a fetch of one kind retires only that kind's earlier token, and
+    // only cgi-bin/token counts against the 2000-a-day quota.
+    const stable = opts.stable === true
+    if (!stable) {
+      this.quotaFor('token')
+      this.stats.tokenFetches++
+    }
+    for (const t of Object.values(this.s.tokens)) if (t.replacedAt === undefined && (t.stable === true) === stable) t.replacedAt = now
     const token = randomBytes(48).toString('base64url')
     this.s.tokens[token] = { appid, expiresAt: now + TOKEN_TTL, stable: opts.stable }
     for (const [k, t] of Object.entries(this.s.tokens)) if (t.expiresAt < now - 86400) delete this.s.tokens[k]

@@ -9,6 +9,8 @@ import { giftCardBodyWarnings, parseYuan } from '../../src/merchant/giftcard-for
 import { formatYuan } from '../../src/utils/money'
 import { CallError, ConnectionError, type Caller } from './call'
 import { exportCsv, EXPORTS, type ExportKind } from './export'
+import { formatChecklist, indexCheck, type IndexLister } from './doctor'
+import type { Check } from '../../server/domain/merchant/self-check'
 
 export interface Io {
   out: (s: string) => void
@@ -126,10 +128,11 @@ function addOptions(y: Argv, spec: Spec): Argv {
 }
 
 /**
- * Builds the parser. `call(action, input)` reaches the merchant function; everything the command does
- * ends in the returned promise (exit code: 0 done, 1 refused by the function, 2 usage, 3 connection).
+ * Builds the parser. `call(action, input)` reaches the merchant function; `indexes` lists the
+ * database's indexes for the doctor; everything the command does ends in the returned promise (exit
+ * code: 0 done, 1 refused by the function or a failed check, 2 usage, 3 connection).
  */
-export function buildCli(argv: string[], io: Io, connect: (a: Args) => Caller) {
+export function buildCli(argv: string[], io: Io, connect: (a: Args) => Caller, indexes?: (a: Args) => IndexLister) {
   let code = 0
   const run = (spec: Spec) => async (a: Args) => {
     const caller = connect(a)
@@ -164,6 +167,13 @@ export function buildCli(argv: string[], io: Io, connect: (a: Args) => Caller) {
       s.positional('what', { choices: [...EXPORTS], describe: 'orders, ledger or redemptions' }).option('since', { describe: 'YYYY-MM-DD (Beijing time)', type: 'string', demandOption: true, requiresArg: true }),
     async (a: Args) => {
       io.out(await exportCsv(connect(a), a.what as ExportKind, dateFlag(a.since, 'since')))
+    })
+    .command('doctor', 'check the running environment (merchant.selfCheck and every declared index): a Chinese checklist, exit code 1 when one fails', (s) => s,
+    async (a: Args) => {
+      const reply = await connect(a)('selfCheck', {})
+      const checks = [...(reply.checks as Check[]), ...(indexes ? [await indexCheck(indexes(a))] : [])]
+      io.out(a.json ? JSON.stringify({ checks }, null, 2) : formatChecklist(checks))
+      if (checks.some((c) => !c.ok)) code = 1
     })
     .command('call <action>', 'call any merchant action with a JSON input (e.g. actions added by other features)', (s) =>
       s.positional('action', { type: 'string', describe: 'the merchant action, e.g. redeemCheck' }).option('data', { describe: 'the input as JSON, e.g. \'{"code":"123"}\'', type: 'string', requiresArg: true }),

@@ -1,6 +1,7 @@
 // The shape every cloud function shares: `{action, ...fields}` in, `{errcode: 0, ...result}` or
 // `{errcode, errmsg}` out. Identity comes from the cloud context only; a `userInfo` or `openid` in the
 // event is ignored.
+import type { FunctionName } from '../config'
 import { AppError, ErrCode } from '../errors'
 import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
@@ -11,6 +12,7 @@ import { asInput, assertNoProtoKeys, type Input } from '../validate'
 import { instanceStore } from './store'
 import { callerIdentity, type CallerIdentity } from './wx-cloud'
 import { log } from '../log'
+import { answerPing, PING } from './ping'
 
 export interface ActionContext {
   caller: CallerIdentity
@@ -33,7 +35,7 @@ export function requireOpenid(ctx: ActionContext): string {
   return ctx.caller.openid
 }
 
-export function createHandler(fn: string, actions: Record<string, Action>) {
+export function createHandler(fn: FunctionName, actions: Record<string, Action>) {
   return async function main(event: unknown): Promise<Reply> {
     let action = '?'
     try {
@@ -41,6 +43,7 @@ export function createHandler(fn: string, actions: Record<string, Action>) {
       assertNoProtoKeys(input)
       if (typeof input.action !== 'string') throw new AppError(ErrCode.INVALID_ARGUMENT, 'action must be a string')
       action = input.action
+      if (action === PING) return { ...answerPing(fn, callerIdentity()) }
       const run = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined
       if (!run) throw new AppError(ErrCode.UNKNOWN_ACTION, `unknown action ${action} for ${fn}; known: ${Object.keys(actions).join(', ')}`)
       const store = await instanceStore()

@@ -56,3 +56,13 @@ export function currentEnvId(): string {
   ensureInit()
   return str(cloud.getWXContext().ENV) ?? ''
 }
+
+/**
+ * Calls another function of this environment (cloud.callFunction). The callee sees this invocation's
+ * caller with `,scf` added to its SOURCE (getWXContext, 使用说明: "小程序调用云函数 A，再在云函数 A 内调用云函数 B
+ * … B 内获得的 SOURCE 为 wx_client,scf"). Rejects as the SDK does when the function is missing or fails.
+ */
+export async function callCloudFunction(name: string, data: Record<string, unknown>): Promise<unknown> {
+  ensureInit()
+  return (await cloud.callFunction({ name, data })).result
+}

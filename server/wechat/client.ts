@@ -45,6 +45,11 @@ export function createWechatClient(o: WechatClientOptions) {
     appid: o.appid,
     accessToken,
     cardTicket,
+    /**
+     * A cgi-bin/stable_token fetch with this client's appid and secret: proves both, and the IP
+     * whitelist, now, without replacing the access_token every instance shares (merchant.selfCheck).
+     */
+    probeToken: () => tokenFetcher.stableToken(o.appid, o.secret),
     transport: t,
     basics,
     card: new CardApi(t),

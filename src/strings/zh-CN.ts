@@ -43,6 +43,8 @@ export const zhCN = {
     giftsSent: '我送出的',
     giftsReceived: '我收到的',
     merchant: '商户管理',
+    userId: '我的用户编号',
+    userIdHint: '开通商户管理或店员权限时，把这串编号发给商户负责人（长按可复制）。',
     fromFriend: (name: string) => `来自 ${name} 的礼物`,
   },
   shop: {

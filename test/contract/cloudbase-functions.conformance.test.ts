@@ -112,7 +112,8 @@ test('callFunction from a function reaches the other function with the caller’
   const r = await call('caller', { target: 'echo' }, 'oCaller')
   expect(r.json.errMsg).toBe('callFunction:ok')
   expect(r.json.result.event).toEqual({ from: 'caller' })
-  expect(r.json.result.wx).toMatchObject({ OPENID: 'oCaller', SOURCE: 'wx_server' })
+  // getWXContext 使用说明: the callee's SOURCE is the chain, "wx_client,scf".
+  expect(r.json.result.wx).toMatchObject({ OPENID: 'oCaller', SOURCE: 'wx_client,scf' })
   const stats = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as Json
   expect(stats.invocations).toBeGreaterThanOrEqual(2)
 })

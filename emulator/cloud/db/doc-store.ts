@@ -197,6 +197,11 @@ export class DocStore {
     return this.indexes.get(coll) ?? []
   }
 
+  /** Every collection's indexes as the console's 索引管理 lists them: the fields of each, in order. */
+  indexFields(): Record<string, string[][]> {
+    return Object.fromEntries([...this.indexes].map(([coll, specs]) => [coll, specs.map((s) => Object.keys(s.keys))]))
+  }
+
   /** The indexes declared for `coll` since the store opened (fields of each), not those a query added. */
   declaredIndexes(coll: string): string[][] {
     return this.declared.get(coll) ?? []

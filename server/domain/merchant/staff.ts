@@ -2,7 +2,7 @@
 // codes. The openids in MERCHANT_ADMIN_OPENIDS are the owners: always admins, never removable from the
 // console (so a merchant cannot lock themself out); everyone else gets a role from an admin through
 // `merchant.staffSet`, kept in the `staff` collection.
-import { loadConfig } from '../../config'
+import { loadConfig, ownerOpenids } from '../../config'
 import { AppError, ErrCode, invalid } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
@@ -21,6 +21,15 @@ export interface StaffDoc extends StoredDoc {
 
 function configuredAdmins(env: NodeJS.ProcessEnv): string[] {
   return loadConfig(env).merchantAdminOpenids
+}
+
+/**
+ * Refuses (1004) anyone but an owner (MERCHANT_ADMIN_OPENIDS). Read without loadConfig, so that an
+ * owner still gets in to a function missing its other settings (merchant.selfCheck says which).
+ */
+export function requireOwner(openid: string | undefined, what: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (openid && ownerOpenids(env).includes(openid)) return openid
+  throw new AppError(ErrCode.FORBIDDEN, `${what} is only for the merchant's owners (MERCHANT_ADMIN_OPENIDS)`)
 }
 
 /** The caller's merchant role, or null for a consumer. */

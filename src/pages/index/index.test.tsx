@@ -24,6 +24,16 @@ test('loading first, then the empty state in Chinese with a way to the shop; no 
   expect(navigations).toEqual(['/pages/shop/index'])
 })
 
+test('我的用户编号: hidden until asked for, then the caller’s openid with what it is for', async () => {
+  serve([])
+  render(<Index />)
+  fireEvent.click(await screen.findByText('我的用户编号'))
+  expect(document.querySelector('#user-id-value')?.textContent).toBe('oAlice')
+  expect(screen.getByText(/把这串编号发给商户负责人/)).toBeTruthy()
+  fireEvent.click(screen.getByText('我的用户编号'))
+  expect(document.body.textContent).not.toContain('oAlice')
+})
+
 test('total balance of usable cards; usable first; used-up, expired and given cards folded under 已失效', async () => {
   serve([card({ code: '1', balance: 3000 }), card({ code: '2', status: 'GIFTED', balance: 0 }), card({ code: '3', balance: 7000 }), card({ code: '4', status: 'EXPIRE', balance: 500 })])
   render(<Index />)

@@ -18,7 +18,7 @@ import { isCoupon } from '../../utils/coupon'
 
 async function loadHome() {
   const [me, mine] = await Promise.all([cardApi.whoami(), cardApi.listMine()])
-  return { merchant: me.merchant, role: me.role ?? null, cards: mine.cards, pending: mine.pending ?? [] }
+  return { openid: me.openid, merchant: me.merchant, role: me.role ?? null, cards: mine.cards, pending: mine.pending ?? [] }
 }
 
 const cardUrl = (c: Card) => `/pages/card/index?cardId=${encodeURIComponent(c.cardId)}&code=${encodeURIComponent(c.code)}`
@@ -35,6 +35,7 @@ export default function Index() {
   usePageShow(() => void reload())
   const [toast, showToast] = useToast()
   const [showInvalid, setShowInvalid] = useState(false)
+  const [showUserId, setShowUserId] = useState(false)
   const [busy, setBusy] = useState<string | undefined>()
   const inFlight = useRef(false)
 
@@ -149,6 +150,21 @@ export default function Index() {
         <Button className='btn-block' fill='outline' onClick={() => void openPage('/merchant/pages/home/index')}>
           {t.home.merchant}
         </Button>
+      )}
+      {/* The merchant's owner (MERCHANT_ADMIN_OPENIDS) and staff are named by this id (docs/deploy.md
+          "第一位管理员"); shown only when asked for, selectable so that a long press copies it. */}
+      {home.state === 'ready' && (
+        <View className='fold' id='user-id'>
+          <View className='fold-head' id='link-user-id' onClick={() => setShowUserId(!showUserId)}>
+            <Text>{t.home.userId}</Text>
+          </View>
+          {showUserId && (
+            <View className='note'>
+              <Text selectable userSelect id='user-id-value'>{home.data.openid}</Text>
+              <View>{t.home.userIdHint}</View>
+            </View>
+          )}
+        </View>
       )}
     </PageShell>
   )
