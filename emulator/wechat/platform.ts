@@ -264,6 +264,14 @@ export class Platform {
   // ---------- scheduled work ----------
 
   start(): void {
+    // Pushes still queued when the emulator last stopped (or was killed) are retried from now at this
+    // run's retry setting; their attempts so far and their 24-hour deadline count as they were.
+    const realNow = Date.now()
+    for (const i of this.index.pendingPushes) {
+      const p = this.s.pushes[Number(i)]!
+      const soonest = realNow + (p.expect === 'giftcard' ? this.o.push.giftcardIntervalMs : 0)
+      if (p.nextAt > soonest) p.nextAt = soonest
+    }
     this.timer = setInterval(() => this.tick(), 200)
     this.timer.unref()
     this.tick()

@@ -47,6 +47,8 @@ export class StateStore {
   private readonly listeners: ChangeListener[] = []
   private readonly put: Database.Statement<[string, string, string]>
   private readonly del: Database.Statement<[string, string]>
+  /** rows written (upserted or deleted) since the store opened: each change costs the records it touched */
+  written = 0
   private batching = 0
   private scheduled = false
   private closed = false
@@ -152,6 +154,7 @@ export class StateStore {
         else this.put.run(coll, key, this.serialize(coll, v))
       }
     })()
+    this.written += changes.length
     for (const [coll, key, v] of changes) for (const l of this.listeners) l(coll, key, v)
   }
 
