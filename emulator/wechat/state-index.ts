@@ -82,6 +82,11 @@ export class StateIndex {
 
   private code(key: string, c: EmuCode | undefined): void {
     const old = this.codes.get(key)
+    if (old && c && old.card === c.card_id && old.code === c.code && old.openid === c.openid && old.normal === (c.status === 'NORMAL')) {
+      // Most changes (a balance, a mark) move nothing in the lookups.
+      this.flag(this.watchedCodes, key, (c.status === 'GIFTING' && !!c.gifting) || !!c.mark)
+      return
+    }
     if (old) {
       const same = this.byValue.get(old.code)?.filter((k) => k !== key) ?? []
       if (same.length) this.byValue.set(old.code, same)
