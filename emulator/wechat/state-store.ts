@@ -92,7 +92,7 @@ export class StateStore {
       renameSync(legacyJson, `${legacyJson}.migrated`)
       return store
     }
-    db.pragma(`user_version = ${SCHEMA}`)
+    if (version !== SCHEMA) db.pragma(`user_version = ${SCHEMA}`)
     return new StateStore(db, StateStore.load(db))
   }
 
