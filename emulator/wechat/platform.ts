@@ -396,7 +396,9 @@ export class Platform {
     if (this.delivering.has(p.id) || p.status !== 'pending') return
     this.delivering.add(p.id)
     try {
-      // What led to the push (and the push itself) is on disk before it can reach the server.
+      // What led to the push (and the push itself) is on disk before it can reach the server: written
+      // once the turn that queued it has ended (not in its middle, where objects just put may still change).
+      await Promise.resolve()
       this.file.flush()
       const { query, body } = this.envelope(p.xml)
       let status = 0
