@@ -2,7 +2,7 @@
 // pushes to a server that is down and is killed with SIGKILL; an emulator started again on the same
 // data directory, with the server up, delivers exactly what the retry policy still owes: each gift-card
 // event once, as its second attempt (WeChat retries those for 24 hours), and not the ordinary event,
-// which had used up its three retries before the kill.
+// which had used up its three retries before the kill. A code it wrote is there too.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -78,4 +78,6 @@ test('pushes queued when the emulator was killed are delivered after it restarts
   ])
   // The log kept its ids and the attempts made before the kill.
   expect(log().map((x) => [x.id, x.attempts[0]])).toEqual(before.map((x) => [x.id, x.attempts[0]]))
+  // And a code the killed emulator wrote is there as it was last changed.
+  expect(emu.platform.code('pKilledCard', '530000000001')).toMatchObject({ status: 'NORMAL', openid: 'oBuyer', balance: 4200 })
 })
