@@ -101,3 +101,15 @@ test('the state.json of an older data directory is moved in on first start, then
   const b = open(legacy).state
   expect([b.seq, b.codes['pCard|100000000001'], b.pushes.length]).toEqual([7, code(1), 1])
 })
+
+test('a map cannot be replaced whole (its entries are the records): the attempt throws and changes nothing', () => {
+  const a = open()
+  a.state.codes['pCard|100000000001'] = code(1)
+  expect(() => {
+    a.state.codes = {}
+  }).toThrow(/codes is kept entry by entry/)
+  expect(() => {
+    a.state.coins = { activated: false, free: 0, pay: 0, orders: {} }
+  }).toThrow(/coins is kept entry by entry/)
+  expect(a.state.codes['pCard|100000000001']).toEqual(code(1))
+})

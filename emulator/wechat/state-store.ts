@@ -238,7 +238,8 @@ export class StateStore {
       },
       set: (t, prop, v) => {
         if (typeof prop !== 'string') return Reflect.set(t, prop, v)
-        if (this.colls.has(prop)) throw new Error(`the emulator's ${prop} are kept entry by entry: change their entries, not the whole map`)
+        const holdsMap = this.colls.has(prop) || Object.values(NESTED).some((n) => n.parent === prop)
+        if (holdsMap) throw new Error(`the emulator's ${prop} is kept entry by entry: change its entries, not the whole of it`)
         t[prop] = this.unwrap(v)
         this.note('meta', prop)
         return true
