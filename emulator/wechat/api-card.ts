@@ -195,7 +195,7 @@ export const cardApi: Record<string, Endpoint> = {
       const cardId = str(b, 'card_id', false)
       // "用于获取用户卡包里的,属于该appid下所有可用卡券,包括正常状态和异常状态。" A code given away or
       // deleted from the bag is no longer the user's.
-      const codes = Object.values(p.s.codes).filter((c) => c.openid === openid && c.status !== 'DELETE' && !c.giftedAway && (!cardId || c.card_id === cardId))
+      const codes = p.codesHeldBy(openid).filter((c) => c.status !== 'DELETE' && !c.giftedAway && (!cardId || c.card_id === cardId))
       return { card_list: codes.map((c) => ({ code: c.code, card_id: c.card_id })), has_share_card: codes.some((c) => p.s.cards[c.card_id]?.isFriendCoupon) }
     },
   },

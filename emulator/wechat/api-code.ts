@@ -52,7 +52,7 @@ export const codeApi: Record<string, Endpoint> = {
         // friend-coupons.zh.txt: mark_openid "当前占用此卡券的顾客的openid", use_count "当前占用这个卡券的人已经使用该card_id的次数".
         const mark = c.mark && c.mark.until > p.now() ? c.mark.openid : ''
         reply.mark_openid = mark
-        reply.use_count = mark ? Object.values(p.s.codes).filter((x) => x.card_id === c.card_id && x.status === 'CONSUMED' && x.consumedBy === mark).length : 0
+        reply.use_count = mark ? p.codesOfCard(c.card_id).filter((x) => x.status === 'CONSUMED' && x.consumedBy === mark).length : 0
       }
       return reply
     },

@@ -376,7 +376,7 @@ export function payWithWechatPay(p: Platform, u: EmuUser, mchid: string, fee: nu
   const cardId = rule.member_rule.card_id
   const card = p.s.cards[cardId]
   if (!card || card.status === 'CARD_STATUS_DELETE') return { transactionId, memberCard: null }
-  if (Object.values(p.s.codes).some((c) => c.card_id === cardId && c.openid === u.saOpenid)) return { transactionId, memberCard: null, alreadyMember: true }
+  if (p.bagOf(u).some((c) => c.card_id === cardId)) return { transactionId, memberCard: null, alreadyMember: true }
   if (card.quantity < 1) return { transactionId, memberCard: null, outOfStock: true }
   card.quantity--
   const code = p.newCode()
@@ -414,7 +414,7 @@ export function submitMemberForm(p: Platform, u: EmuUser, cardId: string, code: 
 export function restoreMemberCard(p: Platform, u: EmuUser, cardId: string): EmuCode | undefined {
   const card = p.s.cards[cardId]
   if (card?.card_type !== 'MEMBER_CARD') return undefined
-  const old = Object.values(p.s.codes).find((c) => c.card_id === cardId && c.openid === u.saOpenid && c.status === 'DELETE')
+  const old = p.bagOf(u).find((c) => c.card_id === cardId && c.status === 'DELETE')
   if (!old) return undefined
   old.status = 'NORMAL'
   p.touch()

@@ -82,7 +82,7 @@ export function addCard(p: Platform, b: Body): Body {
     }
     // "get_limit … 每人可领券的数量限制,不填写默认为50" (card-api-guide; gift cards fill in 0, no limit).
     const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
-    const held = Object.values(p.s.codes).filter((c) => c.card_id === cardId && c.openid === u.saOpenid && c.status !== 'DELETE').length
+    const held = p.bagOf(u).filter((c) => c.card_id === cardId && c.status !== 'DELETE').length
     const inBatch = plan.filter((x) => x.cardId === cardId).length
     if (limit > 0 && held + inBatch >= limit) throw new ClientError(`addCard:fail get_limit ${limit} reached`)
     stockNeeded[cardId] = (stockNeeded[cardId] ?? 0) + 1
@@ -132,7 +132,7 @@ export function scanCardQr(p: Platform, b: Body): Body {
     if (c.openid && c.openid !== u.saOpenid) throw new ClientError('scanQRCode:fail the card is bound to another openid')
     const bi = baseInfo(card)
     const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
-    const held = Object.values(p.s.codes).filter((x) => x.card_id === card.card_id && x.openid === u.saOpenid && x.status !== 'DELETE').length
+    const held = p.bagOf(u).filter((x) => x.card_id === card.card_id && x.status !== 'DELETE').length
     if (limit > 0 && held >= limit) throw new ClientError(`scanQRCode:fail get_limit ${limit} reached`)
     if (card.quantity < 1) throw new ClientError('scanQRCode:fail the card is out of stock')
     if (c.code && p.code(card.card_id, String(c.code))) throw new ClientError('scanQRCode:fail the code has been taken')

@@ -3,7 +3,7 @@
 // shelf, control endpoints, and event pushes to the Service Account's server URL.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
-import { close, HttpError, listen, readJson, sendJson, serve, type Route } from '../http'
+import { close, HttpError, listen, readJson, sendJson, serve, type Handler, type Route } from '../http'
 import { handleApi, type Endpoint } from './api'
 import { demoFacesRoute } from './demo-faces'
 import { basicsApi } from './api-basics'
@@ -17,7 +17,8 @@ import { Cdn, CDN_PATH } from './cdn'
 import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { Platform, type Fault, type PlatformOptions } from './platform'
-import { StateFile, type EmuUser } from './state'
+import type { EmuUser } from './state'
+import { StateStore } from './state-store'
 
 export interface WechatEmulatorOptions extends Omit<PlatformOptions, 'push'> {
   port: number
@@ -85,7 +86,8 @@ export function emulatedMethods(): Record<string, 'GET' | 'POST'> {
 }
 
 export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<WechatEmulator> {
-  const file = StateFile.load(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : null)
+  // One SQLite file (state-store.ts); a data directory from before it had state.json, moved in on first start.
+  const file = StateStore.open(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.sqlite') : null, opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : undefined)
   const p = new Platform(file, { ...opts, push: { ...opts.push, url: opts.push.url ?? '' } })
   p.cdn = new Cdn(opts.dataDir ? join(opts.dataDir, 'wxemu', 'cdn') : null)
   const users = new Users(p)
@@ -226,10 +228,22 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
   ]
   const latency = opts.latencyMs ?? 0
   const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve())
-  const server = serve(routes, async (req, res, url) => {
-    await delay(latency)
-    return handleApi(p, ENDPOINTS, req, res, url)
-  })
+  // Every reply leaves after the state it reports is on disk, so a reply the caller saw survives a kill -9.
+  const durable = (h: Handler): Handler => (req, res, url, params) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+    res.end = ((...args: unknown[]) => {
+      file.flush()
+      return end(...args)
+    }) as ServerResponse['end']
+    return h(req, res, url, params)
+  }
+  const server = serve(
+    routes.map((r) => ({ ...r, handler: durable(r.handler) })),
+    durable(async (req, res, url) => {
+      await delay(latency)
+      return handleApi(p, ENDPOINTS, req, res, url)
+    }),
+  )
   const port = await listen(server, opts.port)
   p.cdn.baseUrl = `http://127.0.0.1:${port}`
   p.start()
@@ -251,7 +265,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     async stop() {
       p.stop()
       await close(server)
-      file.flush()
+      file.close()
     },
   }
 }

@@ -1,7 +1,5 @@
-// The WeChat emulator's state, one JSON document persisted under the data directory. Writes are
-// coalesced and flushed atomically (temp file + rename), and on stop.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+// The shape of the WeChat emulator's state. It is held in memory and kept record by record in SQLite
+// (state-store.ts); state-index.ts answers the lookups that would otherwise scan every code.
 
 export interface EmuUser {
   name: string
@@ -119,13 +117,14 @@ export interface EmuState {
  * A map keyed by ids from requests (card_id, code, order_id…) has no prototype, so an id such as
  * `__proto__` is an ordinary missing key, never Object.prototype.
  */
-function dict<T>(from: Record<string, T> = {}): Record<string, T> {
+export function dict<T>(from: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, from)
 }
 
-const MAPS = ['users', 'tokens', 'tickets', 'quota', 'cards', 'codes', 'nonces', 'pages', 'payWhitelist', 'submch', 'wxa', 'orders', 'payGiftRules', 'cube', 'prepay', 'qrcodes'] as const
+/** The state's maps, each kept as one collection of records (state-store.ts). */
+export const MAPS = ['users', 'tokens', 'tickets', 'quota', 'cards', 'codes', 'nonces', 'pages', 'payWhitelist', 'submch', 'wxa', 'orders', 'payGiftRules', 'cube', 'prepay', 'qrcodes'] as const
 
-function withDicts(s: EmuState): EmuState {
+export function withDicts(s: EmuState): EmuState {
   for (const k of MAPS) (s as unknown as Record<string, unknown>)[k] = dict(s[k] as Record<string, unknown>)
   s.invoice.authData = dict(s.invoice.authData)
   s.coins.orders = dict(s.coins.orders)
@@ -138,35 +137,4 @@ export function emptyState(): EmuState {
     whitelist: { openid: [], username: [] }, pages: {}, maintainAll: false, payWhitelist: {}, submch: {}, wxa: {}, orders: {},
     invoice: { authData: {} }, payGiftRules: {}, coins: { activated: false, free: 0, pay: 0, orders: {} }, qrcodes: {}, cube: {}, pushes: [], prepay: {}, seq: 0,
   })
-}
-
-export class StateFile {
-  private timer: NodeJS.Timeout | undefined
-
-  constructor(readonly file: string | null, readonly state: EmuState) {}
-
-  static load(file: string | null): StateFile {
-    if (file && existsSync(file)) {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<EmuState>
-      if (parsed.version !== 2) throw new Error(`${file}: emulator state version ${String(parsed.version)} is not 2; start with --fresh`)
-      return new StateFile(file, withDicts({ ...emptyState(), ...parsed } as EmuState))
-    }
-    return new StateFile(file, emptyState())
-  }
-
-  /** Marks the state changed; it reaches disk within 100 ms or on flush(). */
-  touch(): void {
-    if (!this.file || this.timer) return
-    this.timer = setTimeout(() => this.flush(), 100)
-  }
-
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
-    if (!this.file) return
-    mkdirSync(dirname(this.file), { recursive: true })
-    const tmp = `${this.file}.tmp`
-    writeFileSync(tmp, JSON.stringify(this.state))
-    renameSync(tmp, this.file)
-  }
 }
