@@ -17,6 +17,7 @@ import { setClaimable } from '../../server/domain/coupons'
 import { redeem, redeemCheck } from '../../server/domain/redemption'
 import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coins'
 import { cardStats } from '../../server/domain/card-stats'
+import { reviewSubmitted } from '../../server/domain/card-events'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
 import { createMemberCard } from '../../server/domain/member-cards'
@@ -85,7 +86,13 @@ export const main = createHandler('merchant', {
     return card.card_type === 'MEMBER_CARD' ? createMemberCard(ctx.store, ctx.wx(), { card }) : m.createGiftCard(ctx.store, ctx.wx(), { card })
   }, (_i, r) => ({ target: String(r.cardId) })),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', CARD_ID)))),
-  cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string })), (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
+  // An edit WeChat sends back to review (send_check true) clears a refusal: the card is 审核中 again.
+  cardUpdate: admin(async (i, ctx) => {
+    const update = asInput(i.update, 'update') as { card_id: string }
+    const r = await wxResult(ctx.wx().card.update(update))
+    if (r.send_check === true) await reviewSubmitted(ctx.store, update.card_id)
+    return r
+  }, (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
   cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),
   cardStock: admin(async (i, ctx) => {
     const delta = int(i, 'delta', { min: -100_000_000, max: 100_000_000 })

@@ -143,6 +143,21 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       },
     },
     {
+      // WeChat's reviewer refuses a card under review: it pushes card_not_pass_check with the reason.
+      method: 'POST',
+      pattern: /^\/__emu\/review\/reject$/,
+      handler: async (req, res) => {
+        const b = await readJson(req)
+        if (typeof b.cardId !== 'string' || typeof b.reason !== 'string' || b.reason === '') throw new HttpError(400, 'cardId and reason (the RefuseReason pushed) are required')
+        try {
+          p.rejectReview(b.cardId, b.reason)
+        } catch (err) {
+          throw new HttpError(409, (err as Error).message)
+        }
+        sendJson(res, 200, { cardId: b.cardId, status: p.s.cards[b.cardId]!.status })
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/__emu\/retired$/,
       handler: async (req, res) => {
@@ -152,6 +167,18 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         }
         p.retired = new Set(apis as string[])
         sendJson(res, 200, { apis: [...p.retired] })
+      },
+    },
+    {
+      // Merchant numbers whose subject (主体) differs from the Service Account's: pay-then-member rules
+      // answer 72001 for them (member-card-management line 315).
+      method: 'POST',
+      pattern: /^\/__emu\/mchids\/foreign$/,
+      handler: async (req, res) => {
+        const mchids = (await readJson(req)).mchids
+        if (!Array.isArray(mchids) || !mchids.every((m) => typeof m === 'string' && /^\d+$/.test(m))) throw new HttpError(400, 'mchids must list merchant numbers')
+        p.foreignMchids = new Set(mchids as string[])
+        sendJson(res, 200, { mchids: [...p.foreignMchids] })
       },
     },
     { method: 'GET', pattern: /^\/__emu\/retired$/, handler: (_q, res) => sendJson(res, 200, { apis: [...p.retired] }) },

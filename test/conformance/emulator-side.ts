@@ -205,7 +205,7 @@ export async function cannedProbe(w: World, endpoint: string, exampleId: string)
 /** The emulator's reply to an upload of a small PNG (cgi-bin/media/uploadimg takes a form, not JSON). */
 export async function uploadProbe(w: World): Promise<J> {
   const form = new FormData()
-  form.append('buffer', new Blob([PNG], { type: 'image/png' }), 'logo.png')
+  form.append('media', new Blob([PNG], { type: 'image/png' }), 'logo.png')
   const res = await fetch(`${w.emu.url}/cgi-bin/media/uploadimg?access_token=${await w.token()}`, { method: 'POST', body: form })
   return (await res.json()) as J
 }

@@ -351,8 +351,10 @@ describe('faults, data cube and pay-then-member rules', () => {
     const member = { card: { card_type: 'MEMBER_CARD', member_card: { ...giftCard().card.general_card, sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false } } }
     const mid = (await api(emu, 'card/create', member, tok)).card_id as string
     // §8.4.1: each mchid succeeds or fails on its own, in fail_mchid_list (72001 another subject, 72004 taken).
+    // member-card-management line 315: 72001 when the card's and the mchid's subjects differ (not the pay whitelist).
+    emu.platform.foreignMchids = new Set(['1900000109'])
     expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({ errcode: 0, rule_id: 0, succ_mchid_list: [], fail_mchid_list: [{ mchid: '1900000109', errcode: 72001 }] })
-    await api(emu, 'card/giftcard/pay/whitelist/add', { sub_mch_id: '1900000109' }, tok)
+    emu.platform.foreignMchids = new Set()
     const first = await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)
     expect(first).toMatchObject({ errcode: 0, succ_mchid_list: ['1900000109'], fail_mchid_list: [] })
     expect(Number.isInteger(first.rule_id)).toBe(true)
