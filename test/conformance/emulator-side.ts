@@ -190,6 +190,7 @@ export async function cannedProbe(w: World, endpoint: string, exampleId: string)
       gift.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 86400 }
       return gift
     }
+    case 'card/update': return { card_id: w.gift, general_card: { base_info: { notice: '使用时出示礼品卡' } } }
     case 'card/giftcard/page/add': return { page: w.page }
     case 'card/giftcard/wxa/set': return { wxa_appid: 'wx8638fbedaf138a87', page_id: w.pageId }
     case 'card/giftcard/page/update': return { page: { ...w.page, page_id: w.pageId } }
