@@ -45,7 +45,10 @@ function validateCreate(cardType: string, body: Body, cdnBase: string): { isFrie
   for (const k of ['logo_url', 'brand_name', 'code_type', 'color', 'description', ...(isFriendCoupon ? [] : ['title', 'notice'])]) str(bi, k)
   const date = obj(bi, 'date_info')
   if (!isFriendCoupon) num(obj(bi, 'sku'), 'quantity')
-  const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
+  // description: gift-card-api line 358 "up to 1000 Chinese characters" and friend-coupons.zh.txt line 358
+  // "上限为1000个汉字" for their cards; card-api-guide.zh.txt line 756 "string(3072) … 字数上限为1024个汉字" for the rest.
+  const descriptionMax = cardType === 'GENERAL_CARD' || isFriendCoupon ? 1000 : 1024
+  const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', descriptionMax], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
   for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
   if (!(COUPON_CARD_TYPES.has(cardType) ? COUPON_COLORS : COLORS).has(String(bi.color))) throw new WxError(40097, 'invalid args: color is not one of the documented colours')
   if (isFriendCoupon) {

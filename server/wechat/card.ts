@@ -127,7 +127,9 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
   r.chinese(f('title'), b.title, 9, !friend)
   r.chinese(f('brand_name'), b.brand_name, 12, true)
   r.chinese(f('notice'), b.notice, noticeMax, !friend)
-  r.chinese(f('description'), b.description, 1000, true)
+  // description: gift-card-api line 358 "up to 1000 Chinese characters", friend-coupons.zh.txt line 358
+  // "上限为1000个汉字"; card-api-guide.zh.txt line 756 "string(3072) … 字数上限为1024个汉字" for the other types.
+  r.chinese(f('description'), b.description, card.card_type === 'GENERAL_CARD' || friend ? 1000 : 1024, true)
   r.chinese(f('custom_url_name'), b.custom_url_name, 5)
   r.chinese(f('promotion_url_name'), b.promotion_url_name, 5)
   r.chinese(f('custom_url_sub_title'), b.custom_url_sub_title, 6)
@@ -211,7 +213,7 @@ export class CardApi {
       if (!bi) continue
       r.chinese(`${k}.base_info.title`, bi.title, 9)
       r.chinese(`${k}.base_info.notice`, bi.notice, k === 'general_card' ? 12 : 16)
-      r.chinese(`${k}.base_info.description`, bi.description, 1000)
+      r.chinese(`${k}.base_info.description`, bi.description, k === 'general_card' ? 1000 : 1024)
       if (bi.color !== undefined) r.oneOf(`${k}.base_info.color`, bi.color, COLORS)
       r.timestamp(`${k}.base_info.date_info.end_timestamp`, bi.date_info?.end_timestamp)
       r.picture(`${k}.base_info.logo_url`, bi.logo_url, false)

@@ -122,7 +122,7 @@ test('pictures on the CDN, jump links beside a Mini Program, fixed_term 0 for gi
   const member = gift() as unknown as { card: Record<string, unknown> }
   const body = { ...(member.card.general_card as Record<string, unknown>), sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false }
   member.card = { card_type: 'MEMBER_CARD', member_card: body }
-  const bi = (body as { base_info: Record<string, unknown> }).base_info
+  const bi = (body as unknown as { base_info: Record<string, unknown> }).base_info
   delete bi.giftcard_info
   delete bi.max_give_friend_times
   bi.date_info = { type: 'DATE_TYPE_FIX_TERM', fixed_term: 0, fixed_begin_term: 0 }

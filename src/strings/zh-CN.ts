@@ -164,6 +164,7 @@ export const zhCN = {
     reviewRefused: (reason: string) => `审核未通过：${reason || '微信未说明原因'}`,
     resubmit: '修改并重新提交审核',
     resubmitHint: '按审核意见修改后保存，卡券将重新提交微信审核。',
+    resubmitted: '已保存，卡券已重新提交审核',
     takenDown: '已下架',
     refund: '退款',
     refunded: (id: string) => `订单 ${id} 已退款`,

@@ -4,7 +4,7 @@
 // by field). An example passes when the outcome is the default — sent unchanged, every field declared
 // and answered, errcode 0 — or the reading pinned for it in readings.ts. `npm run conformance` runs
 // this file alone and prints the table; `npm test` runs it with the rest.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import { createWechatClient } from '../../server/wechat/client'
@@ -16,13 +16,15 @@ import { extractAll, loadCorpus, REFERENCE_DIR, referenceAvailable, type CorpusE
 import { DEFECT_READINGS, READINGS, type Reading } from './readings'
 import { buildWorld, callEmulator, cannedProbe, missingFields, served, substitute, uploadProbe, type World } from './emulator-side'
 import { xmlFields } from './extract'
-import { productUses, renderTable, type Outcome } from './table'
+import { RULES, type DocRule, type RuleOutcome } from './rule-table'
+import { productUses, renderRuleTable, renderTable, type Outcome } from './table'
 
 type J = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const corpus = loadCorpus()
 const TABLE_FILE = join(__dirname, '..', '..', 'test-results', 'conformance.txt')
 const outcomes = new Map<string, Outcome>()
+const ruleOutcomes = new Map<string, RuleOutcome>()
 const BASE_FIELDS = ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Event']
 
 let rx: Receiver
@@ -54,7 +56,7 @@ afterAll(async () => {
   await emu?.stop()
   await rx?.close()
   // Printed here, and kept in test-results/ so `npm run conformance` can show it after jest's summary.
-  const table = renderTable(corpus, outcomes)
+  const table = `${renderTable(corpus, outcomes)}\n\n${renderRuleTable(ruleOutcomes)}`
   mkdirSync(dirname(TABLE_FILE), { recursive: true })
   writeFileSync(TABLE_FILE, `${table}\n`)
   process.stdout.write(`\n${table}\n`)
@@ -188,4 +190,42 @@ test('the table counts what the product uses', () => {
   // #14's coin account lists coin orders (merchant.coinsOrders); the jsapi ticket is for web pages, which the product has none of.
   expect(productUses('card/pay/getorderlist')).toBe(true)
   expect(productUses('cgi-bin/ticket/getticket?type=jsapi')).toBe(false)
+})
+
+/** The client's verdict on a rule's body: 'sent', or 'refused: <field>'. */
+async function ruleClient(rule: DocRule, body: J): Promise<string> {
+  return clientVerdict(stubClient, rule.endpoint, JSON.parse(JSON.stringify(body)) as J)
+}
+
+describe('the rule table: every limit, errcode and transition the documents state, run on both sides', () => {
+  test('it holds at least 60 rules, from all five documents', () => {
+    expect(Object.keys(RULES).length).toBeGreaterThanOrEqual(60)
+    expect(new Set(Object.values(RULES).map((r) => r.doc)).size).toBe(5)
+  })
+
+  if (referenceAvailable()) {
+    test('each quote stands on the line it names', () => {
+      const squash = (s: string) => s.replace(/\s+/g, '')
+      const wrong = Object.entries(RULES).filter(([, r]) => {
+        const line = squash(readFileSync(join(REFERENCE_DIR, r.doc), 'utf8').split('\n')[r.line - 1] ?? '')
+        return !r.quote.split('…').every((part) => line.includes(squash(part)))
+      })
+      expect(wrong.map(([name, r]) => `${name}: ${r.doc}:${r.line}`)).toEqual([])
+    })
+  }
+
+  test.each(Object.entries(RULES))('%s', async (name, rule) => {
+    let emulator: unknown
+    let client: string | undefined
+    if (rule.run) emulator = await rule.run(world)
+    else {
+      const body = await rule.body!(world)
+      if (rule.client !== undefined) client = await ruleClient(rule, body)
+      emulator = (await callEmulator(world, rule.endpoint, body)).errcode
+    }
+    const wantClient = rule.client === undefined ? undefined : rule.client === 'sent' ? 'sent' : `refused: ${rule.client}`
+    const pass = JSON.stringify(emulator) === JSON.stringify(rule.want) && client === wantClient
+    ruleOutcomes.set(name, { name, rule, emulator, ...(client !== undefined ? { client } : {}), pass })
+    expect({ emulator, client }).toEqual({ emulator: rule.want, client: wantClient })
+  })
 })

@@ -123,7 +123,7 @@ test('6. friend-coupons.zh.txt lines 772-790: getorderlist keeps begin_time/end_
   expect(await list({})).toEqual([])
 })
 
-test('7. friend-coupons.zh.txt lines 1754-1757: "_user" counts people, "_cnt" times; card_type only for the five numbered types', async () => {
+test('7. friend-coupons.zh.txt lines 1754-1758: "_user" counts people, "_cnt" times; card_type only for the five numbered types', async () => {
   const gift = await created(giftCard())
   await approve()
   const friendCash = asTakenToday(example('friend-coupons.zh.txt:220'))

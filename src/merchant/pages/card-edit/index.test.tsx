@@ -71,6 +71,6 @@ test('a card WeChat refused (card_not_pass_check) shows 审核未通过 with the
   expect(await screen.findByText('审核未通过：使用说明含有违规内容')).toBeTruthy()
   type('description', '持卡到店消费，余额可多次使用')
   fireEvent.click(screen.getByText('提交审核'))
-  expect(await screen.findByText('审核中')).toBeTruthy()
+  expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
   expect(updates).toEqual([{ card_id: 'pR', general_card: { base_info: { description: '持卡到店消费，余额可多次使用' } } }])
 })

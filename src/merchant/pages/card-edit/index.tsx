@@ -144,7 +144,7 @@ function EditForm({ cardId }: { cardId: string }) {
   const save = async () => {
     try {
       const r = await consoleApi.cardUpdate({ card_id: cardId, general_card: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) } } })
-      showToast(r.send_check === true ? t.merchant.review.PENDING : t.console.updated, 'success')
+      showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
     } catch (e) {
       showToast(userMessage(e), 'fail')
     }
