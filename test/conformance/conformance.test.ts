@@ -14,7 +14,7 @@ import { memoryStore } from '../helpers/store'
 import { clientVerdict, CLIENT_CALLS, REPLY_KEYS, undeclaredReplyFields } from './client-side'
 import { extractAll, loadCorpus, REFERENCE_DIR, referenceAvailable, type CorpusExample } from './corpus'
 import { DEFECT_READINGS, READINGS, type Reading } from './readings'
-import { buildWorld, callEmulator, cannedProbe, missingFields, served, substitute, uploadProbe, type World } from './emulator-side'
+import { asDocumented, buildWorld, callEmulator, cannedProbe, replyDiff, served, substitute, uploadProbe, type World } from './emulator-side'
 import { xmlFields } from './extract'
 import { RULES, type DocRule, type RuleOutcome } from './rule-table'
 import { productUses, renderRuleTable, renderTable, type Outcome } from './table'
@@ -118,10 +118,10 @@ async function responseOutcome(ex: CorpusExample): Promise<Outcome> {
     const probe = probeFor(ex)
     const canned = await cannedProbe(world, ex.endpoint, ex.id)
     const useCanned = canned && (!probe || (READINGS[probe.id]?.emulator ?? 0) !== 0 || ex.id === 'gift-card-api.en.txt:2237')
-    const body = useCanned ? canned : probe ? await substitute(world, ex.endpoint, probe.json as J, ex.doc) : {}
+    const body = asDocumented(world, ex.endpoint, useCanned ? canned : probe ? await substitute(world, ex.endpoint, probe.json as J, ex.doc) : {}, doc)
     const reply = ex.endpoint === 'cgi-bin/media/uploadimg' ? await uploadProbe(world) : await callEmulator(world, ex.endpoint, body)
     out.emulator = reply.errcode as number
-    out.emulatorMissing = reply.errcode === 0 ? missingFields(doc, reply) : []
+    out.emulatorDiff = reply.errcode === 0 ? replyDiff(doc, reply) : []
   }
   return out
 }
@@ -140,7 +140,7 @@ function eventOutcome(ex: CorpusExample): Outcome {
   const pushed = pushes.get(ex.event!) ?? []
   if (pushed.length) {
     // The field set of the emulator's push that covers the most of the example's.
-    out.emulatorMissing = pushed.map((p) => fields.filter((f) => !(f in p))).sort((a, b) => a.length - b.length)[0]
+    out.emulatorDiff = pushed.map((p) => fields.filter((f) => !(f in p))).sort((a, b) => a.length - b.length)[0]
     out.emulator = 0
   }
   return out
@@ -154,7 +154,7 @@ function expected(ex: CorpusExample, got: Outcome): Omit<Outcome, 'id' | 'endpoi
   if (got.emulator !== undefined) want.emulator = pin.emulator ?? 0
   if (got.verbatim !== undefined) want.verbatim = 47001
   if (got.clientMissing !== undefined) want.clientMissing = pin.clientMissing ?? []
-  if (got.emulatorMissing !== undefined) want.emulatorMissing = pin.emulatorMissing ?? []
+  if (got.emulatorDiff !== undefined) want.emulatorDiff = pin.emulatorDiff ?? []
   return want
 }
 

@@ -10,7 +10,7 @@ export interface Reading {
   emulator?: number
   /** documented reply fields the client's type leaves undeclared, or the emulator's reply lacks */
   clientMissing?: string[]
-  emulatorMissing?: string[]
+  emulatorDiff?: string[]
   why: string
 }
 
@@ -63,6 +63,10 @@ export const READINGS: Record<string, Reading> = {
   'friend-coupons.zh.txt:1640': {
     client: 'refused: end_date', emulator: 47001,
     why: 'the comment `//请开发者按示例格式填写日期,否则会报错dateformaterror"end_date": "2015-06-30",` runs on into the end_date member on the same line; a JSON parser that drops the comment drops end_date with it, and a request without end_date is refused. (The example without the comment is friend-coupons.zh.txt:1712, which passes.)',
+  },
+  'member-card-management.en.txt:161': {
+    emulatorDiff: ['value: send_check true→false'],
+    why: '§8.2\'s reply shows "send_check":true ("Whether this update requires arraignment"), friend-coupons.zh.txt line 1614 "true为修改字段后重新提审,该卡券的状态变为审核中": whether an edit goes back to review depends on the card and the fields changed, which the documents do not list. The emulator sends back to review only a card whose review failed (card_not_pass_check); an edit of an approved card answers false. The field and its type match',
   },
   'friend-coupons.zh.txt:1770': {
     why: 'written {"errcode":"date format error"}: the message stands where the code should be; it is read as errcode 61500 "date format error", which the emulator answers for a date not written YYYY-MM-DD (test/contract/emulator.test.ts)',

@@ -16,7 +16,7 @@ export interface Outcome {
   emulator?: number
   verbatim?: number
   clientMissing?: string[]
-  emulatorMissing?: string[]
+  emulatorDiff?: string[]
   invalid?: string
   pass?: boolean
   pinned?: boolean
