@@ -218,7 +218,7 @@ export function asDocumented(w: World, endpoint: string, body: J, doc: J): J {
     const c = w.emu.platform.code(String(body.card_id ?? w.gift), body.code)
     if (c) c.status = doc.user_card_status as typeof c.status
     // A reply of errcode 0 for a deleted or unavailable code can only come from a query without
-    // check_consume (friend-coupons.zh.txt line 1184 "当check_consume为false时返回数据"; with it, lines
+    // check_consume (friend-coupons.zh.txt line 1183 "当check_consume为false时返回数据"; with it, lines
     // 1176-1180 answer 40127).
     if (['DELETE', 'UNAVAILABLE', 'CONSUMED', 'EXPIRE'].includes(doc.user_card_status as string)) return { ...body, check_consume: false }
   }

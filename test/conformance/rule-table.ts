@@ -38,7 +38,8 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
 const now = (w: World) => w.emu.platform.now()
 const han = (n: number) => '卡'.repeat(n)
 
-function giftCard(w: World, edit: (body: J) => void): J {
+/** The gift-card fixture (gift-card-api §6.3's example), valid for a year from now, with one change. */
+export function giftCard(w: World, edit: (body: J) => void = () => undefined): J {
   const c = clone(giftCardExample) as J
   c.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now(w) - 3600, end_timestamp: now(w) + 365 * 86400 }
   edit(c.card.general_card)

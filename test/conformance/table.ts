@@ -92,7 +92,7 @@ export function renderTable(corpus: Corpus, outcomes: Map<string, Outcome>): str
   const sep = `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`
   const unplaced = corpus.examples.filter((e) => !e.endpoint && e.kind !== 'event').length
   return [
-    `Conformance to the reference documents: ${corpus.examples.length} examples (${corpus.examples.filter((e) => e.parse === 'repaired').length} repaired, ${corpus.examples.filter((e) => e.parse === 'invalid').length} not JSON), ${passed}/${total} checked examples passing${unplaced ? `, ${unplaced} without an API` : ''}`,
+    `Conformance to the reference documents: ${corpus.examples.length} examples (${corpus.examples.filter((e) => e.parse === 'repaired').length} repaired, ${corpus.examples.filter((e) => e.parse === 'invalid').length} not JSON), ${passed}/${total} checked examples passing${unplaced ? `, ${unplaced} without an API` : ''} (requests sent with the documents' own values, only ids that must exist substituted; replies and events compared field by field, by JSON type at every depth and by value where the document gives one)`,
     `documents: ${Object.entries(SHORT).map(([d, a]) => `${a} = ${d}`).join(', ')}`,
     line(rows[0]!), sep, ...rows.slice(1).map(line),
   ].join('\n')
