@@ -16,6 +16,7 @@ import { memberCardApi, payGiftCardApi, payWithWechatPay, submitMemberForm } fro
 import { Cdn, CDN_PATH } from './cdn'
 import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
+import { RETIRED_PRESET, retiredApisFrom } from './retired'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import { StateFile, type EmuUser } from './state'
 
@@ -162,10 +163,10 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       pattern: /^\/__emu\/retired$/,
       handler: async (req, res) => {
         const apis = (await readJson(req)).apis
-        if (!Array.isArray(apis) || !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || /^card\/create:[A-Z_]+$/.test(a)))) {
-          throw new HttpError(400, 'apis must list emulated API paths (card/pay/activate) or card/create:<card_type>')
+        if (!Array.isArray(apis) || !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || a === RETIRED_PRESET || /^card\/create:[A-Z_]+$/.test(a)))) {
+          throw new HttpError(400, `apis must list emulated API paths (card/pay/activate), card/create:<card_type> or ${RETIRED_PRESET}`)
         }
-        p.retired = new Set(apis as string[])
+        p.retired = new Set(retiredApisFrom((apis as string[]).join(',')))
         sendJson(res, 200, { apis: [...p.retired] })
       },
     },
