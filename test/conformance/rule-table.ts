@@ -78,6 +78,15 @@ function codeIn(w: World, cardId: string, status: 'NORMAL' | 'GIFTING' | 'DELETE
 }
 
 const errcode = async (w: World, endpoint: string, body: unknown) => (await callEmulator(w, endpoint, body)).errcode as number
+/** Another person's openid (friend-coupons.zh.txt's example openid). */
+const OTHER = 'obLatjjwDolFjRRd3doGIdwNqRXw'
+
+/** A code of the friend coupon that alice has marked (card/code/mark). */
+async function markedByAlice(w: World): Promise<string> {
+  const code = w.freshCode(w.friend)
+  await callEmulator(w, 'card/code/mark', { card_id: w.friend, code, openid: w.alice, is_mark: true })
+  return code
+}
 
 function memberRule(w: World, mchids: string[], cardId = w.member): J {
   return { rule_info: { type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: mchids, begin_time: now(w) - 60, end_time: now(w) + 86400 }, member_rule: { card_id: cardId, least_cost: 1, max_cost: 100000 } } }
@@ -156,29 +165,20 @@ export const RULES: Record<string, DocRule> = {
   'online consume needs the mark (40003)': { doc: F, line: 1440, quote: '40003Invalid opened,缺少openid核销时用户的卡券未处于展示(mark)状态', kind: 'errcode', endpoint: 'card/code/consume', body: (w) => ({ card_id: w.friend, code: w.freshCode(w.friend), openid: w.alice }), want: 40003 },
   'mark held by another openid (40146)': {
     doc: F, line: 1338, quote: '用openid_a mark后,用openid_b mark会报错40146', kind: 'errcode', endpoint: 'card/code/mark',
-    run: async (w) => {
-      const code = w.freshCode(w.friend)
-      await callEmulator(w, 'card/code/mark', { card_id: w.friend, code, openid: w.alice, is_mark: true })
-      return errcode(w, 'card/code/mark', { card_id: w.friend, code, openid: 'obLatjjwDolFjRRd3doGIdwNqRXw', is_mark: true })
-    },
+    run: async (w) => errcode(w, 'card/code/mark', { card_id: w.friend, code: await markedByAlice(w), openid: OTHER, is_mark: true }),
     want: 40146,
   },
   'unmark by another openid (40416)': {
     doc: F, line: 1340, quote: '要求传入的openid和mark时一致,否则报错40416', kind: 'errcode', endpoint: 'card/code/mark',
-    run: async (w) => {
-      const code = w.freshCode(w.friend)
-      await callEmulator(w, 'card/code/mark', { card_id: w.friend, code, openid: w.alice, is_mark: true })
-      return errcode(w, 'card/code/mark', { card_id: w.friend, code, openid: 'obLatjjwDolFjRRd3doGIdwNqRXw', is_mark: false })
-    },
+    run: async (w) => errcode(w, 'card/code/mark', { card_id: w.friend, code: await markedByAlice(w), openid: OTHER, is_mark: false }),
     want: 40416,
   },
   'a mark lapses after 5 minutes': {
     doc: F, line: 1342, quote: '不调用接口解除mark的话,5分钟后自动解除', kind: 'transition', endpoint: 'card/code/mark',
     run: async (w) => {
-      const code = w.freshCode(w.friend)
-      await callEmulator(w, 'card/code/mark', { card_id: w.friend, code, openid: w.alice, is_mark: true })
+      const code = await markedByAlice(w)
       await fetch(`${w.emu.url}/__emu/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 301 }) })
-      return errcode(w, 'card/code/mark', { card_id: w.friend, code, openid: 'obLatjjwDolFjRRd3doGIdwNqRXw', is_mark: true })
+      return errcode(w, 'card/code/mark', { card_id: w.friend, code, openid: OTHER, is_mark: true })
     },
     want: 0,
   },

@@ -3,21 +3,17 @@
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import giftCardExample from '../fixtures/giftcard-create.example.json'
 import { asTakenToday, example } from '../helpers/examples'
-import { api, http, startEmu, startReceiver, token, until, type Receiver } from '../helpers/emulator'
+import { api, emulatorPerTest, http, token, until, type Receiver } from '../helpers/emulator'
 
 type J = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
+// Cards wait an hour for review here, so that a review can be refused before it passes.
+const per = emulatorPerTest({ reviewSeconds: 3600 })
 let rx: Receiver
 let emu: WechatEmulator
 let tok: string
-beforeEach(async () => {
-  rx = await startReceiver()
-  emu = await startEmu(rx, { reviewSeconds: 3600 })
-  tok = await token(emu)
-})
-afterEach(async () => {
-  await emu.stop()
-  await rx.close()
+beforeEach(() => {
+  ;[rx, emu, tok] = [per.rx(), per.emu(), per.token()]
 })
 
 const now = () => emu.platform.now()
