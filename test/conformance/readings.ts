@@ -46,7 +46,7 @@ export const READINGS: Record<string, Reading> = {
   },
   'card-getting-started.en.txt:83': { client: 'refused: card.groupon.base_info.custom_url', emulator: 40097, why: WEB_LINKS },
   'friend-coupons.zh.txt:220': { client: 'refused: card.cash.base_info.center_url', emulator: 40097, why: WEB_LINKS },
-  'friend-coupons.zh.txt:1489': { client: 'refused: cash.base_info.custom_url', emulator: 40097, why: `card/update: ${WEB_LINKS}` },
+  'friend-coupons.zh.txt:1489': { emulator: 40097, why: `card/update: ${WEB_LINKS}. The client sends an update as written: a url may stand beside the Mini Program the card already has, which only WeChat knows` },
   'card-api-guide.zh.txt:661': {
     client: 'refused: card.groupon.base_info.logo_url', emulator: 40141,
     why: 'the appendix example writes its pictures as "http://mmbiz./mmbiz/iaLb7g/0": the host is elided (line 750 gives "http://mmbiz./" as the field\'s example too), so read literally the logo is not on the CDN and friend-coupons.zh.txt line 450 "40141图片url错误须使用将图片上传至CDN后获得的url" refuses it. It also sets web jump links (see the readings of card-getting-started.en.txt:83). With the host mmbiz.qpic.cn and a Mini Program beside the links it passes (test/contract/card-rules.test.ts)',
