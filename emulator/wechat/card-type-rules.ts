@@ -18,7 +18,7 @@ export function needCdn(field: string, url: unknown, base: string): void {
  * reading taken for every card type: a url is kept only beside its Mini Program (the *_app_brand_user_name
  * field, the url being the fallback for clients without Mini Programs); a web link alone is refused.
  */
-export const JUMP_FIELDS = [['center_url', 'center_app_brand_user_name'], ['custom_url', 'custom_app_brand_user_name'], ['promotion_url', 'promotion_app_brand_user_name']] as const
+const JUMP_FIELDS = [['center_url', 'center_app_brand_user_name'], ['custom_url', 'custom_app_brand_user_name'], ['promotion_url', 'promotion_app_brand_user_name']] as const
 
 export function checkJumps(bi: Body): void {
   for (const [url, app] of JUMP_FIELDS) {

@@ -1,9 +1,15 @@
-// Every JSON example and event XML of the five reference documents (test/conformance/examples.json),
-// run against the product's client (its rules and the reply fields its types declare) and against the
-// emulator (the example sent as written, ids replaced by live ones; replies and pushes compared field
-// by field). An example passes when the outcome is the default — sent unchanged, every field declared
-// and answered, errcode 0 — or the reading pinned for it in readings.ts. `npm run conformance` runs
-// this file alone and prints the table; `npm test` runs it with the rest.
+// The conformance run, three parts, each printed by `npm run conformance` (test-results/conformance.txt):
+// - every JSON example and event XML of the five reference documents (test/conformance/examples.json),
+//   run against the product's client (its rules and the reply fields its types declare) and against the
+//   emulator: requests sent with the document's own values (only ids that must exist replaced), replies
+//   compared field by field by JSON type and, where the document gives one, by value, the world first put
+//   in the state the example shows; the documents' events pushed by the emulator, parsed by the product
+//   (server/wechat/events.ts) and compared with the document's. An example passes when the outcome is the
+//   default — sent unchanged, every field declared and answered alike, errcode 0 — or the reading pinned
+//   for it in readings.ts;
+// - every event the emulator pushes, read whole by the product;
+// - the rule table (rule-table.ts): the documents' limits, errcodes and transitions, each quoting its line,
+//   on the emulator and, where it checks before sending, on the client.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { WechatEmulator } from '../../emulator/wechat/emulator'

@@ -4,7 +4,6 @@
 // answers, or the value a transition leaves) and, where the product's client checks it before sending,
 // against the client (the field it names). Bodies start from the documents' own examples or the world's
 // valid cards and change the one thing the rule is about.
-import { CLIENT_CALLS } from './client-side'
 import { callEmulator, type World } from './emulator-side'
 import giftCardExample from '../fixtures/giftcard-create.example.json'
 import { asTakenToday, example } from '../helpers/examples'
@@ -333,9 +332,6 @@ export const RULES: Record<string, DocRule> = {
     want: 40079,
   },
 }
-
-/** What the client does with a rule's body (the verdict clientVerdict gives an example). */
-export const clientChecks = (endpoint: string) => !!CLIENT_CALLS[endpoint]
 
 export interface RuleOutcome {
   name: string
