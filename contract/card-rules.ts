@@ -87,8 +87,14 @@ export function cardTypeProblems(req: unknown): CardRuleProblem[] {
     fail(b('color'), `must be one of ${GUIDE_COLORS.join(', ')}`, 'color | 是 | string(16) | Color010 | 券颜色。按色彩规范标注填写Color010-Color100。')
   }
   const date = isObj(bi.date_info) ? bi.date_info : undefined
-  if (date?.type === 'DATE_TYPE_FIX_TERM' && date.fixed_term !== undefined && (!isInt(date.fixed_term) || date.fixed_term < 1)) {
-    fail(b('date_info.fixed_term'), 'must be a whole number of days, at least 1', 'fixed_term | 是 | int | 15 | type为DATE_TYPE_FIX_TERM时专用,表示自领取后多少天内有效,不支持填写0。')
+  // fixed_term 0: the two documents disagree, each about its own card types. card-api-guide.zh.txt line
+  // 763 (the coupon types, and the base_info member cards share): "fixed_term … 表示自领取后多少天内有效,
+  // 不支持填写0"; gift-card-api line 363 (GENERAL_CARD with sub_card_type GIFT_CARD): "Complete 0 as valid
+  // on the day of receipt". So a gift card takes 0 and every other type needs at least 1.
+  const giftCard = type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD'
+  if (date?.type === 'DATE_TYPE_FIX_TERM' && date.fixed_term !== undefined && (!isInt(date.fixed_term) || date.fixed_term < (giftCard ? 0 : 1))) {
+    if (giftCard) fail(b('date_info.fixed_term'), 'must be a whole number of days, 0 meaning the day of receipt', 'fixed_term Used when the type is DATE_TYPE_FIX_TERM, indicating how many days after collection. (In units of days) Complete 0 as valid on the day of receipt.')
+    else fail(b('date_info.fixed_term'), 'must be a whole number of days, at least 1', 'fixed_term | 是 | int | 15 | type为DATE_TYPE_FIX_TERM时专用,表示自领取后多少天内有效,不支持填写0。')
   }
   if (bi.use_limit !== undefined && (!isInt(bi.use_limit) || bi.use_limit < 1 || bi.use_limit > 100_000_000)) {
     fail(b('use_limit'), 'must be a whole number from 1', 'use_limit | 否 | int | 100 | 每人可核销的数量限制,不填写默认为50。')

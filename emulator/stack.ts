@@ -8,6 +8,7 @@ import { loadStackEnv } from './env'
 import { startPreview } from './h5/preview'
 import { seedDemoMerchant } from './seed'
 import { startWechatEmulator, type WechatEmulator } from './wechat/emulator'
+import { retiredApisFrom } from './wechat/retired'
 
 export const ROOT = resolve(__dirname, '..')
 export const DEMO_PEOPLE = ['alice', 'bob', 'carol'] as const
@@ -65,7 +66,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     quotas: { token: int(env, 'WXEMU_TOKEN_QUOTA', 2000), ticket: int(env, 'WXEMU_TICKET_QUOTA', 100) },
     cardExtWindowSeconds: int(env, 'WXEMU_CARDEXT_WINDOW', 300),
     latencyMs: int(env, 'WXEMU_LATENCY_MS', 0),
-    retiredApis: (env.WXEMU_RETIRED_APIS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    retiredApis: retiredApisFrom(env.WXEMU_RETIRED_APIS),
     push: {
       url: env.PUSH_URL || undefined,
       token: env.WX_PUSH_TOKEN!,

@@ -1,13 +1,16 @@
 // `npm start`: builds what the stack runs (H5 preview and function bundles), starts the local stack,
-// prints its URLs and stops cleanly on Ctrl-C or SIGTERM. Flags: --fresh (empty data), --no-build.
+// prints its URLs and stops cleanly on Ctrl-C or SIGTERM. Flags: --fresh (empty data), --no-build,
+// --retired (WeChat as most accounts meet it since 2021: new ordinary coupons and the friend-coupon coin
+// purchase answer 45103; see emulator/wechat/retired.ts).
 import { execFileSync } from 'node:child_process'
 import { ROOT, startStack } from './stack'
+import { RETIRED_PRESET } from './wechat/retired'
 
 async function main() {
   const args = new Set(process.argv.slice(2))
   for (const a of args) {
-    if (!['--fresh', '--no-build'].includes(a)) {
-      console.error(`unknown flag ${a}; use --fresh (start from empty data) or --no-build`)
+    if (!['--fresh', '--no-build', '--retired'].includes(a)) {
+      console.error(`unknown flag ${a}; use --fresh (start from empty data), --no-build or --retired (what WeChat retired answers 45103)`)
       process.exit(2)
     }
   }
@@ -16,7 +19,9 @@ async function main() {
     execFileSync('npm', ['run', '--silent', 'build:h5'], { cwd: ROOT, stdio: 'inherit' })
     execFileSync('npm', ['run', '--silent', 'build:functions'], { cwd: ROOT, stdio: 'inherit' })
   }
-  const stack = await startStack({ fresh: args.has('--fresh') })
+  // --retired adds the preset to whatever WXEMU_RETIRED_APIS already names.
+  const retired: Record<string, string> = args.has('--retired') ? { WXEMU_RETIRED_APIS: [process.env.WXEMU_RETIRED_APIS, RETIRED_PRESET].filter(Boolean).join(',') } : {}
+  const stack = await startStack({ fresh: args.has('--fresh'), env: retired })
   console.log(
     [
       '',
@@ -25,6 +30,7 @@ async function main() {
       `  local cloud       ${stack.cloud.url}    (POST /fn/:name with X-WX-OPENID)`,
       `  WeChat emulator   ${stack.wechat.url}    (control endpoints under /__emu/)`,
       `  data              ${stack.env.DATA_DIR || '.data'}`,
+      ...(args.has('--retired') ? [`  retired (45103)   ${[...stack.wechat.platform.retired].join(', ')}`] : []),
       'Ctrl-C stops it.',
     ].join('\n'),
   )

@@ -19,6 +19,8 @@ import { setClaimable } from '../../server/domain/coupons/coupons'
 import { redeem, redeemCheck } from '../../server/domain/money/redemption'
 import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
 import { cardStats } from '../../server/domain/merchant/card-stats'
+import { reviewSubmitted } from '../../server/domain/events/card-events'
+import { ORDINARY_COUPON_TYPES, RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
 import { createMemberCard } from '../../server/domain/catalog/member-cards'
@@ -62,6 +64,9 @@ const admin = (run: Action, audit?: AuditOf) => allow(ADMIN, run, audit)
 /** Counter actions: staff may call these (and only these). */
 export const counter = (run: Action, audit?: AuditOf) => allow(['admin', 'staff'], run, audit)
 
+/** A 券点 purchase's answer, with the notice that WeChat sells coins only to accounts that kept the permission. */
+const withNotice = <T extends object>(r: T): T & { notice: string } => ({ ...r, notice: RETIRED_COUPONS_NOTICE })
+
 /** Audit target: one input field (already validated by the action). */
 const field = (name: string, reasonField?: string): AuditOf => (i) => ({
   target: String(i[name] ?? ''),
@@ -85,12 +90,21 @@ function orderQuery(i: Input, ctx: { store: Parameters<typeof searchOrders>[0] }
 export const main = createHandler('merchant', {
   overview: admin(async (_i, ctx) => m.overview(ctx.store)),
   // A member card is remembered as one (member-cards.ts), never as an untitled gift card.
+  // An ordinary coupon's creation answers with the notice that WeChat creates them only for accounts
+  // that kept the permission (server/wechat/advice.ts); a refusal (45103) says the same.
   cardCreate: admin(async (i, ctx) => {
     const card = asInput(i.card, 'card') as unknown as CardCreateRequest['card']
-    return card.card_type === 'MEMBER_CARD' ? createMemberCard(ctx.store, ctx.wx(), { card }) : m.createGiftCard(ctx.store, ctx.wx(), { card })
+    const created = card.card_type === 'MEMBER_CARD' ? await createMemberCard(ctx.store, ctx.wx(), { card }) : await m.createGiftCard(ctx.store, ctx.wx(), { card })
+    return ORDINARY_COUPON_TYPES.has(card.card_type) ? { ...created, notice: RETIRED_COUPONS_NOTICE } : created
   }, (_i, r) => ({ target: String(r.cardId) })),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', CARD_ID)))),
-  cardUpdate: admin(async (i, ctx) => wxResult(ctx.wx().card.update(asInput(i.update, 'update') as { card_id: string })), (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
+  // An edit WeChat sends back to review (send_check true) clears a refusal: the card is 审核中 again.
+  cardUpdate: admin(async (i, ctx) => {
+    const update = asInput(i.update, 'update') as { card_id: string }
+    const r = await wxResult(ctx.wx().card.update(update))
+    if (r.send_check === true) await reviewSubmitted(ctx.store, update.card_id)
+    return r
+  }, (i) => ({ target: String(asInput(i.update, 'update').card_id ?? '') })),
   cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),
   cardStock: admin(async (i, ctx) => {
     const delta = int(i, 'delta', { min: -100_000_000, max: 100_000_000 })
@@ -162,10 +176,10 @@ export const main = createHandler('merchant', {
   }, (i, r) => ({ target: `${String(r.cardId)}:${String(r.code)}`, reason: `${String(r.type)}${r.amount !== undefined ? ` ${String(r.amount)} fen` : ''}${typeof i.location === 'string' ? ` @ ${i.location}` : ''} key ${String(i.key)}` })),
   // Friend coupons' coin account (friend-coupons.zh.txt 配置库存、充值券点).
   coins: admin(async (_i, ctx) => coinAccount(ctx.wx())),
-  coinsActivate: admin(async (_i, ctx) => activateCoins(ctx.wx()), fixed('coins')),
-  coinsPrice: admin(async (i, ctx) => priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, str(i, 'cardId', CARD_ID), int(i, 'quantity', { min: 1, max: 100_000 })), (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` })),
-  coinsConfirm: admin(async (i, ctx) => confirmStock(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }), int(i, 'quantity', { min: 1, max: 100_000 })), (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` })),
-  coinsRecharge: admin(async (i, ctx) => rechargeCoins(ctx.wx(), int(i, 'coinCount', { min: 1, max: 100_000_000 })), (_i, r) => ({ target: String(r.orderId), reason: 'recharge' })),
+  coinsActivate: admin(async (_i, ctx) => withNotice(await activateCoins(ctx.wx())), fixed('coins')),
+  coinsPrice: admin(async (i, ctx) => withNotice(await priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, str(i, 'cardId', CARD_ID), int(i, 'quantity', { min: 1, max: 100_000 }))), (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` })),
+  coinsConfirm: admin(async (i, ctx) => withNotice(await confirmStock(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }), int(i, 'quantity', { min: 1, max: 100_000 }))), (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` })),
+  coinsRecharge: admin(async (i, ctx) => withNotice(await rechargeCoins(ctx.wx(), int(i, 'coinCount', { min: 1, max: 100_000_000 }))), (_i, r) => ({ target: String(r.orderId), reason: 'recharge' })),
   coinsOrders: admin(async (i, ctx) => coinOrders(ctx.wx(), optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'count', { min: 1, max: 50 }) ?? 20)),
   coinsOrder: admin(async (i, ctx) => coinOrder(ctx.wx(), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }))),
   // The data cube: the days' claims and redemptions for the dashboard (≤ 62 days, YYYY-MM-DD).

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { list, num, obj, str, type Body, type Endpoint } from './api'
 import { WxError, type Platform } from './platform'
-import { checkCouponType, COUPON_CARD_TYPES, COUPON_COLORS, friendTitle } from './card-type-rules'
+import { checkCouponType, checkJumps, COUPON_CARD_TYPES, COUPON_COLORS, friendTitle, needCdn } from './card-type-rules'
 import type { EmuCard } from './state'
 import { checkMemberCreate, checkMemberUpdate } from './api-member'
 
@@ -28,7 +28,15 @@ export function baseInfo(card: EmuCard): Body {
   return (card.body.base_info ?? {}) as Body
 }
 
-function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean } {
+/** The pictures of a card body that must come from the CDN: the logo and the card face. */
+function checkPictures(body: Body, cdnBase: string): void {
+  const bi = (body.base_info ?? {}) as Body
+  if (bi.logo_url !== undefined) needCdn('logo_url', bi.logo_url, cdnBase)
+  // gift-card-api line 206: "upload the user's gift card logo and background image … to the WeChat CDN first".
+  if (body.background_pic_url !== undefined) needCdn('background_pic_url', body.background_pic_url, cdnBase)
+}
+
+function validateCreate(cardType: string, body: Body, cdnBase: string): { isFriendCoupon: boolean } {
   const bi = obj(body, 'base_info')
   // friend-coupons.zh.txt: share_friends is an Advanced_info field ("是否支持分享给朋友使用").
   const isFriendCoupon = (body.advanced_info as Body | undefined)?.share_friends === true
@@ -37,7 +45,10 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
   for (const k of ['logo_url', 'brand_name', 'code_type', 'color', 'description', ...(isFriendCoupon ? [] : ['title', 'notice'])]) str(bi, k)
   const date = obj(bi, 'date_info')
   if (!isFriendCoupon) num(obj(bi, 'sku'), 'quantity')
-  const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', 1000], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
+  // description: gift-card-api line 358 "up to 1000 Chinese characters" and friend-coupons.zh.txt line 358
+  // "上限为1000个汉字" for their cards; card-api-guide.zh.txt line 756 "string(3072) … 字数上限为1024个汉字" for the rest.
+  const descriptionMax = cardType === 'GENERAL_CARD' || isFriendCoupon ? 1000 : 1024
+  const limits: [string, number][] = [['title', 9], ['brand_name', 12], ['notice', cardType === 'GENERAL_CARD' || isFriendCoupon ? 12 : 16], ['description', descriptionMax], ['custom_url_name', 5], ['custom_url_sub_title', 6], ['promotion_url_name', 5]]
   for (const [k, n] of limits) if (tooLong(bi[k], n)) throw new WxError(40097, `invalid args: ${k} exceeds ${n} Chinese characters`)
   if (!(COUPON_CARD_TYPES.has(cardType) ? COUPON_COLORS : COLORS).has(String(bi.color))) throw new WxError(40097, 'invalid args: color is not one of the documented colours')
   if (isFriendCoupon) {
@@ -59,6 +70,8 @@ function validateCreate(cardType: string, body: Body): { isFriendCoupon: boolean
   }
   if (!CODE_TYPES.includes(String(bi.code_type))) throw new WxError(40097, 'invalid args: code_type')
   checkCouponType(cardType, body, isFriendCoupon)
+  checkPictures(body, cdnBase)
+  checkJumps(bi)
   if (cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     const price = num(obj(bi, 'giftcard_info'), 'price')
     if (!Number.isInteger(price) || price <= 0) throw new WxError(40097, 'invalid args: giftcard_info.price must be positive fen')
@@ -90,7 +103,7 @@ export const cardApi: Record<string, Endpoint> = {
       const type = str(card, 'card_type')
       if (!CARD_TYPES.includes(type)) throw new WxError(40097, `invalid args: card_type ${type}`)
       const body = obj(card, type.toLowerCase())
-      const { isFriendCoupon } = validateCreate(type, body)
+      const { isFriendCoupon } = validateCreate(type, body, p.cdn.baseUrl)
       if (type === 'MEMBER_CARD') checkMemberCreate(body)
       const cardId = newCardId()
       const quantity = isFriendCoupon ? 0 : num(obj(obj(body, 'base_info'), 'sku'), 'quantity')
@@ -129,9 +142,18 @@ export const cardApi: Record<string, Endpoint> = {
       if (tooLong(bi.title, 9)) throw new WxError(40097, 'invalid args: title exceeds 9 Chinese characters')
       if (bi.color !== undefined && !COLORS.has(String(bi.color))) throw new WxError(40097, 'invalid args: color')
       if (card.card_type === 'MEMBER_CARD') checkMemberUpdate(card, patch)
+      checkPictures(patch, p.cdn.baseUrl)
+      checkJumps({ ...baseInfo(card), ...bi })
       card.body = { ...card.body, ...patch, base_info: { ...baseInfo(card), ...bi } }
+      // friend-coupons.zh.txt line 1614: "send_check是否提交审核,false为修改后不会重新提审,true为修改字段后重新提审,
+      // 该卡券的状态变为审核中。" A card that failed review (card_not_pass_check) goes back to review when edited.
+      const resubmit = card.status === 'CARD_STATUS_VERIFY_FAIL'
+      if (resubmit) {
+        card.status = 'CARD_STATUS_NOT_VERIFY'
+        card.reviewAt = p.now() + p.o.reviewSeconds
+      }
       p.touch()
-      return { send_check: false }
+      return { send_check: resubmit }
     },
   },
   'card/delete': {

@@ -6,10 +6,17 @@ import { baseInfo, cardOf } from './api-card'
 import { MARK_SECONDS, WxError, type Platform } from './platform'
 import type { EmuCode } from './state'
 
-/** The errcode WeChat gives for a code that cannot be consumed, by its status. */
+/**
+ * The errcode WeChat gives for a code that cannot be consumed, by its status (friend-coupons.zh.txt's
+ * table, lines 1443-1446): "40078该Code已经被删除或者转赠中", "40079卡券过期", "40099Code已经被核销",
+ * "40127该Code已经被删除、置为失效或者转赠成功". A code being given (GIFTING, 转赠中) is 40078; deleted or
+ * made unavailable is 40127 (the table names 删除 under both; the check_consume example's hint, line
+ * 1180 "the card was given to user, but may be deleted or set unavailable", gives 40127 to it).
+ */
 function refuseUnusable(c: EmuCode): void {
   if (c.status === 'CONSUMED') throw new WxError(40099, 'invalid code, this code has consumed')
   if (c.status === 'EXPIRE') throw new WxError(40079, 'invalid time: the code has expired')
+  if (c.status === 'GIFTING') throw new WxError(40078, 'invalid card status: the code is being given to a friend')
   if (c.status !== 'NORMAL') throw new WxError(40127, `invalid user-card status: ${c.status} (deleted, unavailable or gifted)`)
 }
 
@@ -26,6 +33,8 @@ function timesOf(p: Platform, c: EmuCode): { begin_time: number; end_time: numbe
   if (date?.type === 'DATE_TYPE_FIX_TIME_RANGE') return { begin_time: date.begin_timestamp ?? 0, end_time: date.end_timestamp ?? 0 }
   if (date?.type === 'DATE_TYPE_FIX_TERM') {
     const begin = c.receivedAt + (date.fixed_begin_term ?? 0) * 86400
+    // gift-card-api line 363: "Complete 0 as valid on the day of receipt": until 23:59:59 Beijing time.
+    if (date.fixed_term === 0) return { begin_time: begin, end_time: begin - ((begin + 8 * 3600) % 86400) + 86399 }
     return { begin_time: begin, end_time: begin + (date.fixed_term ?? 0) * 86400 }
   }
   return { begin_time: c.receivedAt, end_time: 0 }
@@ -36,7 +45,11 @@ export const codeApi: Record<string, Endpoint> = {
     method: 'POST',
     handler: (p, b) => {
       const c = p.findCode(str(b, 'code'), str(b, 'card_id', false) || undefined)
-      if (b.check_consume === true) refuseUnusable(c)
+      // check_consume: card-api-guide.zh.txt's example with check_consume true (lines 366-377, "异常状态")
+      // answers a GIFTING code with errcode 0 and "can_consume": false; friend-coupons.zh.txt's (lines
+      // 1176-1181, "卡券状态异常") answers 40127 for a deleted or unavailable one. A code in gifting is
+      // not refused by the query, only by consume (40078).
+      if (b.check_consume === true && c.status !== 'GIFTING') refuseUnusable(c)
       const reply: Body = { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
       const card = cardOf(p, c.card_id)
       if (card.card_type === 'GENERAL_CARD' && card.body.sub_card_type === 'GIFT_CARD') {
@@ -76,7 +89,7 @@ export const codeApi: Record<string, Endpoint> = {
       if (openid) c.consumedBy = openid
       delete c.mark
       p.touch()
-      p.cube(c.card_id, 'verify')
+      p.cube(c.card_id, 'verify', openid || c.openid)
       p.push('user_consume_card', { CardId: c.card_id, UserCardCode: c.code, ConsumeSource: 'FROM_API', LocationName: '', StaffOpenId: '', VerifyCode: '', RemarkAmount: '', OuterStr: c.outerStr ?? '' }, c.openid)
       return { card: { card_id: c.card_id }, openid: c.openid }
     },

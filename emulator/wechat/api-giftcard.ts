@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { list, num, obj, str, type Body, type Endpoint } from './api'
 import { cardOf } from './api-card'
+import { needCdn } from './card-type-rules'
 import { WxError, type Platform } from './platform'
 import type { EmuOrder } from './state'
 
@@ -10,12 +11,19 @@ import type { EmuOrder } from './state'
  * theme_list, address, service_phone, biz_description, cell_1 and cell_2 (title and url), and in each
  * theme theme_pic_url, title, title_color, item_list, pic_item_list (each face its background_pic_url
  * and default_gifting_msg), category_index when categories exist; page/add also page_title. WeChat
- * checks the whole shelf on update too, so both answer 47001 for a missing field. (item_list's
- * pic_url/desc are left out by the document's own example: WeChat takes them from the card.)
+ * checks the whole shelf on update too, so both answer 47001 for a missing field. Every picture must
+ * be on the CDN (banner_pic_url line 569, theme_pic_url 583, background_pic_url 601: "must be uploaded
+ * to the CDN first"): 40141 otherwise.
+ *
+ * item_list (lines 596-599): "title Trade name, not filled in, default card name yes", "pic_url Product
+ * thumbnail … yes", "desc Product Description yes"; the §7.2 example (lines 449-456) sends card_id and
+ * title only, and title's own row says it may be left out. The reading: WeChat takes what the example
+ * sends, so only card_id is required; title, pic_url and desc are checked when given (non-empty text,
+ * pic_url on the CDN).
  */
 function checkPage(p: Platform, page: Body, forUpdate: boolean): void {
   if (!forUpdate) str(page, 'page_title')
-  str(page, 'banner_pic_url')
+  needCdn('banner_pic_url', str(page, 'banner_pic_url'), p.cdn.baseUrl)
   for (const k of ['address', 'service_phone', 'biz_description']) str(page, k)
   for (const k of ['cell_1', 'cell_2']) {
     const cell = obj(page, k)
@@ -26,14 +34,18 @@ function checkPage(p: Platform, page: Body, forUpdate: boolean): void {
   if (themes.length === 0) throw new WxError(40097, 'invalid args: theme_list is empty')
   const cats = (page.category_list as unknown[] | undefined)?.length ?? 0
   for (const t of themes) {
-    str(t, 'theme_pic_url')
+    needCdn('theme_pic_url', str(t, 'theme_pic_url'), p.cdn.baseUrl)
     str(t, 'title')
     str(t, 'title_color')
-    for (const it of list(t, 'item_list') as Body[]) cardOf(p, str(it, 'card_id'))
+    for (const it of list(t, 'item_list') as Body[]) {
+      cardOf(p, str(it, 'card_id'))
+      for (const k of ['title', 'desc']) if (it[k] !== undefined && (typeof it[k] !== 'string' || it[k] === '')) throw new WxError(47001, `data format error: item_list ${k} must be non-empty text`)
+      if (it.pic_url !== undefined) needCdn('item_list.pic_url', it.pic_url, p.cdn.baseUrl)
+    }
     const faces = list(t, 'pic_item_list') as Body[]
     if (faces.length === 0) throw new WxError(40097, 'invalid args: pic_item_list is empty')
     for (const f of faces) {
-      str(f, 'background_pic_url')
+      needCdn('pic_item_list.background_pic_url', str(f, 'background_pic_url'), p.cdn.baseUrl)
       str(f, 'default_gifting_msg')
     }
     if (cats > 0) {
@@ -124,7 +136,10 @@ export const giftCardApi: Record<string, Endpoint> = {
     method: 'POST',
     handler: (p, b) => {
       const sub = str(b, 'sub_mch_id')
-      if (!(sub in p.s.payWhitelist)) throw new WxError(40097, 'invalid args: sub_mch_id is not on the gift-card pay whitelist')
+      // §8.2 note 2 (line 1109): "The merchant number must be the merchant number applied for Service
+      // Account, otherwise the error is reported" — applied for through §8.1.1 whitelist/add. The
+      // document names no errcode, so the emulator answers WeChat's generic 40097 (invalid args).
+      if (!(sub in p.s.payWhitelist)) throw new WxError(40097, 'invalid args: sub_mch_id was not applied for by this Service Account (card/giftcard/pay/whitelist/add)')
       const appid = str(b, 'wxa_appid')
       if (!/^wx[0-9a-f]{16}$/.test(appid)) throw new WxError(40013, 'invalid appid')
       p.s.submch[sub] = appid

@@ -7,6 +7,7 @@
 // field, as WeChat does for other argument errors.
 import { list, num, obj, str, type Body, type Endpoint } from './api'
 import { baseInfo, cardOf } from './api-card'
+import { profileSex } from './identity'
 import { WxError, type Platform } from './platform'
 import type { EmuCard, EmuCode, EmuUser } from './state'
 
@@ -212,9 +213,12 @@ export const memberCardApi: Record<string, Endpoint> = {
       const { code: c } = memberCode(p, b)
       const u = Object.values(p.s.users).find((x) => x.saOpenid === c.openid)
       const info = c.userInfo ?? { common_field_list: [], custom_field_list: [] }
-      const sex = info.common_field_list.find((f) => f.name === 'USER_FORM_INFO_FLAG_SEX')?.value ?? ''
+      // §8.1's example (lines 26-31) answers every member a nickname, a membership_number and a sex: the
+      // gender the member gave in the activation form, else their WeChat profile's; the number the
+      // merchant activated the card with, else (one-click activation, where WeChat numbers the card) its code.
+      const sex = info.common_field_list.find((f) => f.name === 'USER_FORM_INFO_FLAG_SEX')?.value || (u ? profileSex(u.name) : 'MALE')
       return {
-        openid: c.openid, nickname: u?.name ?? '', membership_number: c.membershipNumber ?? '', bonus: c.bonus, balance: c.balance, sex,
+        openid: c.openid, nickname: u?.name ?? '', membership_number: c.membershipNumber || c.code, bonus: c.bonus, balance: c.balance, sex,
         user_info: info, user_card_status: c.status, has_active: !!c.activated,
       }
     },
@@ -298,12 +302,16 @@ export const payGiftCardApi: Record<string, Endpoint> = {
       if (!Number.isInteger(least) || least < 0) throw bad('member_rule.least_cost', 'must be non-negative fen')
       if (!Number.isInteger(max) || max < least) throw bad('member_rule.max_cost', 'must be fen not below least_cost')
       if (member.jump_url !== undefined && (member.app_brand_id !== undefined)) throw bad('member_rule.app_brand_id', 'and jump_url are alternatives: give one')
-      // Each mchid succeeds or fails on its own (fail_mchid_list): 72001 another subject, 72004 taken by a rule.
+      // Each mchid succeeds or fails on its own (fail_mchid_list). member-card-management line 315: "The
+      // ticket AppID primary of the card_id set by this rule must be consistent with the Primary of current
+      // mch_id, otherwise error 72001" — a subject (主体) question, not the gift-card pay whitelist's: the
+      // emulator knows a mchid of another subject only when told (POST /__emu/mchids/foreign). 72004: line
+      // 319 "mchid has not been set by other AppID before, otherwise the error is reported 72004".
       const succ: string[] = []
       const fail: Body[] = []
       for (const m of mchids) {
         const taken = rules(p).find((r) => r.base_info.mchid_list.includes(m))
-        if (!(m in p.s.payWhitelist) && !(m in p.s.submch)) fail.push({ mchid: m, errcode: 72001, errmsg: 'the mchid and the card belong to different subjects', occupy_rule_id: 0, occupy_appid: '' })
+        if (p.foreignMchids.has(m)) fail.push({ mchid: m, errcode: 72001, errmsg: 'the mchid and the card belong to different subjects', occupy_rule_id: 0, occupy_appid: '' })
         else if (taken) fail.push({ mchid: m, errcode: 72004, errmsg: 'the mchid is used by another rule', occupy_rule_id: taken.rule_id, occupy_appid: p.o.saAppid })
         else succ.push(m)
       }
@@ -381,7 +389,7 @@ export function payWithWechatPay(p: Platform, u: EmuUser, mchid: string, fee: nu
   card.quantity--
   const code = p.newCode()
   p.putCode({ card_id: cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: 0, bonus: 0, outerStr: '', receivedAt: now })
-  p.cube(cardId, 'receive')
+  p.cube(cardId, 'receive', u.saOpenid)
   p.push('user_get_card', { CardId: cardId, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: '', IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
   return { transactionId, memberCard: { cardId, code, ruleId: rule.rule_id } }
 }

@@ -4,6 +4,7 @@ import { num, obj, str, type Body, type Endpoint } from './api'
 import { cardOf } from './api-card'
 import { coinTenthsPerCoupon } from './card-type-rules'
 import { WxError, type Platform } from './platform'
+import type { CubeCounter, EmuState } from './state'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 /** getcardcardinfo: "card_type … 0:折扣券,1:代金券,2:礼品券,3:优惠券,4:团购券". */
@@ -153,9 +154,24 @@ export const cardPayApi: Record<string, Endpoint> = {
   },
   'card/pay/getorderlist': {
     method: 'POST',
+    // friend-coupons.zh.txt lines 772-790: begin_time "默认1周前", end_time "默认为当前时间" (timestamps,
+    // sent as strings in the example), order_type, nor_filter.status "不要拉取的订单状态", sort_info
+    // (SORT_BY_TIME; SORT_ASC 升序, SORT_DESC 降序), offset "默认为0", count.
     handler: (p, b) => {
-      const all = Object.values(p.s.coins.orders).filter((o) => !b.order_type || o.order_type === b.order_type)
-      const offset = num(b, 'offset')
+      const now = p.now()
+      const begin = b.begin_time === undefined ? now - 7 * 86400 : num(b, 'begin_time')
+      const end = b.end_time === undefined ? now : num(b, 'end_time')
+      if (end < begin) throw new WxError(40097, 'invalid args: end_time is before begin_time')
+      const notStatus = (obj(b, 'nor_filter', false).status as string | undefined) ?? ''
+      const sort = obj(b, 'sort_info', false)
+      if (sort.sort_key !== undefined && sort.sort_key !== 'SORT_BY_TIME') throw new WxError(40097, 'invalid args: sort_info.sort_key must be SORT_BY_TIME')
+      if (sort.sort_type !== undefined && sort.sort_type !== 'SORT_ASC' && sort.sort_type !== 'SORT_DESC') throw new WxError(40097, 'invalid args: sort_info.sort_type must be SORT_ASC or SORT_DESC')
+      const all = Object.values(p.s.coins.orders)
+        .filter((o) => !b.order_type || o.order_type === b.order_type)
+        .filter((o) => o.status !== notStatus)
+        .filter((o) => Number(o.create_time) >= begin && Number(o.create_time) <= end)
+        .sort((x, y) => (Number(x.create_time) - Number(y.create_time)) * (sort.sort_type === 'SORT_DESC' ? -1 : 1))
+      const offset = num(b, 'offset', false)
       return { order_list: all.slice(offset, offset + num(b, 'count')).map(coinOrderView), total_num: all.length }
     },
   },
@@ -192,20 +208,29 @@ function dateRange(b: Body): { begin: string; end: string } {
   return { begin, end }
 }
 
+/** One cube row's counters: "xxx_cnt" times and "xxx_user" distinct people (friend-coupons.zh.txt lines 1755-1764). */
+type CubeDay = EmuState['cube'][string][string]
+const COUNTERS: CubeCounter[] = ['view', 'receive', 'verify', 'given', 'expire']
+
+function cubeRow(days: CubeDay[]): Body {
+  const row: Body = {}
+  for (const k of COUNTERS) {
+    row[`${k}_cnt`] = days.reduce((n, d) => n + d[k], 0)
+    row[`${k}_user`] = new Set(days.flatMap((d) => d.users?.[k] ?? [])).size
+  }
+  return row
+}
+
 export const datacubeApi: Record<string, Endpoint> = {
   'datacube/getcardbizuininfo': {
     method: 'POST',
     handler: (p, b) => {
       const { begin, end } = dateRange(b)
-      const byDay: Record<string, { view: number; receive: number; verify: number; given: number; expire: number }> = {}
+      const byDay: Record<string, CubeDay[]> = {}
       for (const days of Object.values(p.s.cube)) {
-        for (const [day, c] of Object.entries(days)) {
-          if (day < begin || day > end) continue
-          const t = (byDay[day] ??= { view: 0, receive: 0, verify: 0, given: 0, expire: 0 })
-          for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += c[k]
-        }
+        for (const [day, c] of Object.entries(days)) if (day >= begin && day <= end) (byDay[day] ??= []).push(c)
       }
-      return { list: Object.entries(byDay).sort().map(([ref_date, c]) => ({ ref_date, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })) }
+      return { list: Object.entries(byDay).sort().map(([ref_date, days]) => ({ ref_date, ...cubeRow(days) })) }
     },
   },
   'datacube/getcardcardinfo': {
@@ -216,8 +241,12 @@ export const datacubeApi: Record<string, Endpoint> = {
       const out: Body[] = []
       for (const [cardId, days] of Object.entries(p.s.cube)) {
         if (only && cardId !== only) continue
+        // "card_type … 0:折扣券,1:代金券,2:礼品券,3:优惠券,4:团购券" (line 1754): the table numbers the five
+        // coupon types only; a gift card or member card has no number there, so its row carries none
+        // (rather than passing for 0, 折扣券).
+        const type = CUBE_CARD_TYPE[p.s.cards[cardId]?.card_type ?? '']
         for (const [day, c] of Object.entries(days)) {
-          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, card_type: CUBE_CARD_TYPE[p.s.cards[cardId]?.card_type ?? ''] ?? 0, view_cnt: c.view, view_user: c.view, receive_cnt: c.receive, receive_user: c.receive, verify_cnt: c.verify, verify_user: c.verify, given_cnt: c.given, given_user: c.given, expire_cnt: c.expire, expire_user: c.expire })
+          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, ...(type === undefined ? {} : { card_type: type }), ...cubeRow([c]) })
         }
       }
       return { list: out }

@@ -3,7 +3,30 @@
 // to the same examples). Throws WeChat's errcodes: 40097 invalid args, 41025 no location list,
 // 40079 a validity the document forbids.
 import type { Body } from './api'
+import { IMAGE_URL_ERRCODE, onCdn } from './cdn'
 import { WxError } from './platform'
+
+/** A picture field must hold a URL from cgi-bin/media/uploadimg (see onCdn); 40141 otherwise. */
+export function needCdn(field: string, url: unknown, base: string): void {
+  if (!onCdn(url, base)) throw new WxError(IMAGE_URL_ERRCODE, `invalid image url: ${field} must be uploaded to the CDN first (cgi-bin/media/uploadimg)`)
+}
+
+/**
+ * The jump fields WeChat no longer takes as web links: card-api-guide.zh.txt lines 777, 781, 786
+ * ("注意:微信卡券不再支持配置网页链接跳转,请选择小程序替代"). gift-card-api line 377 still lists
+ * "center_url Link to the middle entrance" and §14 (line 2282) jumps to a Mini Program through it, so the
+ * reading taken for every card type: a url is kept only beside its Mini Program (the *_app_brand_user_name
+ * field, the url being the fallback for clients without Mini Programs); a web link alone is refused.
+ */
+const JUMP_FIELDS = [['center_url', 'center_app_brand_user_name'], ['custom_url', 'custom_app_brand_user_name'], ['promotion_url', 'promotion_app_brand_user_name']] as const
+
+export function checkJumps(bi: Body): void {
+  for (const [url, app] of JUMP_FIELDS) {
+    if (typeof bi[url] === 'string' && bi[url] !== '' && (typeof bi[app] !== 'string' || bi[app] === '')) {
+      bad(`${url} is a web link; 微信卡券不再支持配置网页链接跳转,请选择小程序替代 (give ${app})`)
+    }
+  }
+}
 
 /** The guide's colour table, and Color100 from its field row ("Color010-Color100"). */
 export const COUPON_COLORS = new Set(['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color081', 'Color082', 'Color090', 'Color0100', 'Color0101', 'Color0102', 'Color100'])
@@ -29,8 +52,12 @@ export function checkCouponType(cardType: string, body: Body, friend: boolean): 
   // "quantity | 是 | int | 100000 | 卡券库存的数量,上限为100000000。"
   const quantity = (bi.sku as Body | undefined)?.quantity
   if (quantity !== undefined && (!whole(quantity) || quantity < 0 || quantity > 100_000_000)) bad('quantity must be 0 to 100000000')
-  // "fixed_term … 不支持填写0"
-  if (date.type === 'DATE_TYPE_FIX_TERM' && (!whole(date.fixed_term) || date.fixed_term < 1)) bad('fixed_term must be at least 1 day')
+  // The documents disagree on fixed_term 0. card-api-guide.zh.txt line 763 (every coupon type, and the
+  // base_info member cards share): "fixed_term … 表示自领取后多少天内有效,不支持填写0". gift-card-api
+  // line 363 (§6.3, GENERAL_CARD with sub_card_type GIFT_CARD): "Complete 0 as valid on the day of
+  // receipt". Each document speaks for its own card types, so a gift card takes 0, the others need 1.
+  const giftCard = cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD'
+  if (date.type === 'DATE_TYPE_FIX_TERM' && (!whole(date.fixed_term) || date.fixed_term < (giftCard ? 0 : 1))) bad(giftCard ? 'fixed_term must be 0 (the day of receipt) or more days' : 'fixed_term must be at least 1 day (不支持填写0)')
   // "use_limit … 每人可核销的数量限制"
   if (bi.use_limit !== undefined && (!whole(bi.use_limit) || bi.use_limit < 1)) bad('use_limit must be a positive integer')
   // "填入该字段后,quantity字段须为0"

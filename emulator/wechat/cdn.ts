@@ -16,6 +16,29 @@ export function sniffImage(bytes: Buffer): ImageType | undefined {
   return undefined
 }
 
+/** WeChat's image CDN hosts (the documents' examples: mmbiz.qpic.cn, mmbiz.qlogo.cn). */
+const WECHAT_CDN_HOST = /^mmbiz\.(qpic|qlogo)\.cn$/
+
+/**
+ * Whether a picture URL is on WeChat's CDN (or this emulator's stand-in for it, `base`). gift-card-api
+ * line 350: "the logo must be uploaded to the CDN first, otherwise the error is reported";
+ * friend-coupons.zh.txt line 450: "40141图片url错误须使用将图片上传至CDN后获得的url".
+ */
+export function onCdn(url: unknown, base: string): boolean {
+  if (typeof url !== 'string') return false
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false
+  return WECHAT_CDN_HOST.test(u.hostname) || (base !== '' && u.origin === new URL(base).origin)
+}
+
+/** 40141 for a picture that is not on the CDN (friend-coupons.zh.txt line 450). */
+export const IMAGE_URL_ERRCODE = 40141
+
 export class Cdn {
   private readonly images = new Map<string, Buffer>()
   /** the emulator's own base URL, known once it listens */

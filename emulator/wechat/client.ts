@@ -105,7 +105,7 @@ export function addCard(p: Platform, b: Body): Body {
     card.quantity--
     const code = x.code ?? p.newCode()
     p.putCode({ card_id: x.cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr: x.outerStr, receivedAt: now })
-    p.cube(x.cardId, 'receive')
+    p.cube(x.cardId, 'receive', u.saOpenid)
     p.push('user_get_card', { CardId: x.cardId, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: x.outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
     out.push({ cardId: x.cardId, cardExt: x.cardExt, code: p.encryptCode(code), isSuccess: true })
   }
@@ -146,7 +146,7 @@ export function scanCardQr(p: Platform, b: Body): Body {
     const code = c.code ? String(c.code) : p.newCode()
     const outerStr = String(c.outer_str ?? '')
     p.putCode({ card_id: card.card_id, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr, receivedAt: now })
-    p.cube(card.card_id, 'receive')
+    p.cube(card.card_id, 'receive', u.saOpenid)
     p.push('user_get_card', { CardId: card.card_id, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: String(c.outer_id ?? 0), OldUserCardCode: '', OuterStr: outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
     cards.push({ cardId: card.card_id, code })
   }
@@ -163,7 +163,7 @@ export function openCard(p: Platform, b: Body): Body {
   const u = user(p, b.user)
   for (const item of asList(b, 'cardList')) {
     const c = heldCode(p, u, String(item.cardId), String(item.code), 'openCard')
-    p.cube(c.card_id, 'view')
+    p.cube(c.card_id, 'view', u.saOpenid)
     if (baseInfo(p.s.cards[c.card_id]!).need_push_on_view === true) {
       p.push('user_view_card', { CardId: c.card_id, UserCardCode: c.code, OuterStr: c.outerStr ?? '' }, u.saOpenid)
     }
@@ -191,7 +191,7 @@ function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuC
     next.code = p.newCode()
     p.putCode(next)
   }
-  p.cube(c.card_id, 'given')
+  p.cube(c.card_id, 'given', from.saOpenid)
   p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '1', UserCardCode: next.code, FriendUserName: from.saOpenid, OuterId: '0', OldUserCardCode: oldCode, OuterStr: '', IsRestoreMemberCard: '0', UnionId: to.unionid }, to.saOpenid)
   return next
 }
@@ -396,7 +396,7 @@ export function giftcardBuy(p: Platform, b: Body): Body {
   p.push('giftcard_pay_done', { PageId: pageId, OrderId: orderId }, buyer.saOpenid)
   if (forSelf) {
     for (const c of cards) {
-      p.cube(c.card_id, 'receive')
+      p.cube(c.card_id, 'receive', buyer.saOpenid)
       p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '0', UserCardCode: c.code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: order.outer_str, IsRestoreMemberCard: '0', UnionId: buyer.unionid }, buyer.saOpenid)
     }
   } else {
@@ -425,7 +425,7 @@ export function giftcardAccept(p: Platform, b: Body): Body {
   // §10.3 describes giftcard_user_accept as the event of a friend accepting: the document pushes no
   // user_get_card here (the merchant reads the accepter from card/giftcard/order/get).
   p.push('giftcard_user_accept', { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: String(order.is_chat_room) }, to.saOpenid)
-  for (const item of order.card_list) p.cube(item.card_id, 'receive')
+  for (const item of order.card_list) p.cube(item.card_id, 'receive', to.saOpenid)
   return { order: { ...order } }
 }
 

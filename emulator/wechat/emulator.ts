@@ -16,6 +16,7 @@ import { memberCardApi, payGiftCardApi, payWithWechatPay, submitMemberForm } fro
 import { Cdn, CDN_PATH } from './cdn'
 import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
+import { RETIRED_PRESET, retiredApisFrom } from './retired'
 import { Platform, type Fault, type PlatformOptions } from './platform'
 import type { EmuUser } from './state'
 import { StateStore } from './state-store'
@@ -145,15 +146,42 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       },
     },
     {
+      // WeChat's reviewer refuses a card under review: it pushes card_not_pass_check with the reason.
+      method: 'POST',
+      pattern: /^\/__emu\/review\/reject$/,
+      handler: async (req, res) => {
+        const b = await readJson(req)
+        if (typeof b.cardId !== 'string' || typeof b.reason !== 'string' || b.reason === '') throw new HttpError(400, 'cardId and reason (the RefuseReason pushed) are required')
+        try {
+          p.rejectReview(b.cardId, b.reason)
+        } catch (err) {
+          throw new HttpError(409, (err as Error).message)
+        }
+        sendJson(res, 200, { cardId: b.cardId, status: p.s.cards[b.cardId]!.status })
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/__emu\/retired$/,
       handler: async (req, res) => {
         const apis = (await readJson(req)).apis
-        if (!Array.isArray(apis) || !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || /^card\/create:[A-Z_]+$/.test(a)))) {
-          throw new HttpError(400, 'apis must list emulated API paths (card/pay/activate) or card/create:<card_type>')
+        if (!Array.isArray(apis) || !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || a === RETIRED_PRESET || /^card\/create:[A-Z_]+$/.test(a)))) {
+          throw new HttpError(400, `apis must list emulated API paths (card/pay/activate), card/create:<card_type> or ${RETIRED_PRESET}`)
         }
-        p.retired = new Set(apis as string[])
+        p.retired = new Set(retiredApisFrom((apis as string[]).join(',')))
         sendJson(res, 200, { apis: [...p.retired] })
+      },
+    },
+    {
+      // Merchant numbers whose subject (主体) differs from the Service Account's: pay-then-member rules
+      // answer 72001 for them (member-card-management line 315).
+      method: 'POST',
+      pattern: /^\/__emu\/mchids\/foreign$/,
+      handler: async (req, res) => {
+        const mchids = (await readJson(req)).mchids
+        if (!Array.isArray(mchids) || !mchids.every((m) => typeof m === 'string' && /^\d+$/.test(m))) throw new HttpError(400, 'mchids must list merchant numbers')
+        p.foreignMchids = new Set(mchids as string[])
+        sendJson(res, 200, { mchids: [...p.foreignMchids] })
       },
     },
     { method: 'GET', pattern: /^\/__emu\/retired$/, handler: (_q, res) => sendJson(res, 200, { apis: [...p.retired] }) },

@@ -20,4 +20,12 @@ export function identityOf(name: string, apps: { saAppid: string; mpAppid: strin
   }
 }
 
+/**
+ * The gender on a person's WeChat profile, which card/membercard/userinfo/get answers as "sex" ("sex |
+ * User gender", member-card-management line 53; the example's "sex": "MALE", line 30): stable per name.
+ */
+export function profileSex(name: string): 'MALE' | 'FEMALE' {
+  return createHash('sha256').update(`sex\0${name}`).digest()[0]! % 2 === 0 ? 'MALE' : 'FEMALE'
+}
+
 export const USER_NAME = /^[a-z][a-z0-9_-]{0,31}$/

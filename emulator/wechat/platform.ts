@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { Cdn } from './cdn'
 import { sha1Sorted, wxDecrypt, wxEncrypt } from './crypto'
-import type { EmuCode, EmuPush, EmuState, EmuUser } from './state'
+import type { CubeCounter, EmuCode, EmuPush, EmuState, EmuUser } from './state'
 import { StateIndex } from './state-index'
 import type { StateStore } from './state-store'
 
@@ -71,6 +71,8 @@ export class Platform {
   /** the emulated image CDN behind cgi-bin/media/uploadimg */
   cdn: Cdn = new Cdn(null)
   retired: Set<string>
+  /** WeChat Pay merchant numbers of another subject (主体) than the Service Account: 72001 in pay-then-member rules */
+  foreignMchids = new Set<string>()
   readonly stats = { calls: {} as Record<string, number>, tokenFetches: 0, ticketFetches: 0 }
   faults: Fault[] = []
   private readonly codeKeyBytes: Buffer
@@ -259,12 +261,33 @@ export class Platform {
     return this.index.keysOfCard(cardId).map((k) => this.s.codes[k]!).filter((c) => c.card_id === cardId)
   }
 
-  cube(cardId: string, counter: 'view' | 'receive' | 'verify' | 'given' | 'expire'): void {
+  /**
+   * Counts one event of the data cube for a card on today's (Beijing) date, and who it was: the cube
+   * answers "view_cnt浏览次数 / view_user浏览人数" and so on (friend-coupons.zh.txt lines 1755-1764), times
+   * and distinct people apart.
+   */
+  cube(cardId: string, counter: CubeCounter, openid: string): void {
     const day = new Date((this.now() + 8 * 3600) * 1000).toISOString().slice(0, 10)
     const byDay = (this.s.cube[cardId] ??= {})
     const c = (byDay[day] ??= { view: 0, receive: 0, verify: 0, given: 0, expire: 0 })
     c[counter]++
+    const users = (c.users ??= {})
+    const who = (users[counter] ??= [])
+    if (!who.includes(openid)) who.push(openid)
     this.touch()
+  }
+
+  /**
+   * WeChat's reviewer refuses a card: it leaves review (CARD_STATUS_VERIFY_FAIL) and the Service Account
+   * gets card_not_pass_check with the reason (RefuseReason, the field card_pass_check carries empty).
+   * A card not under review cannot be refused; editing it (card/update) sends it back to review.
+   */
+  rejectReview(cardId: string, reason: string): void {
+    const card = this.s.cards[cardId]
+    if (!card || card.status !== 'CARD_STATUS_NOT_VERIFY') throw new WxError(40097, `invalid args: card ${cardId} is not under review`)
+    card.status = 'CARD_STATUS_VERIFY_FAIL'
+    this.touch()
+    this.push('card_not_pass_check', { CardId: card.card_id, RefuseReason: reason })
   }
 
   // ---------- scheduled work ----------
@@ -322,7 +345,7 @@ export class Platform {
       for (const c of this.codesOfCard(card.card_id)) {
         if (c.status !== 'NORMAL') continue
         c.status = 'EXPIRE'
-        this.cube(c.card_id, 'expire')
+        this.cube(c.card_id, 'expire', c.openid)
         this.touch()
       }
     }

@@ -8,6 +8,7 @@ export interface EmuUser {
   unionid: string
 }
 
+export type CubeCounter = 'view' | 'receive' | 'verify' | 'given' | 'expire'
 export type CardStatus = 'CARD_STATUS_NOT_VERIFY' | 'CARD_STATUS_VERIFY_OK' | 'CARD_STATUS_VERIFY_FAIL' | 'CARD_STATUS_DELETE' | 'CARD_STATUS_DISPATCH'
 export type CodeStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
 
@@ -106,7 +107,8 @@ export interface EmuState {
   /** card QR codes (card/qrcode/create) by ticket: what a person who scans one receives */
   qrcodes: Record<string, { cards: Record<string, unknown>[]; expiresAt: number; unique: boolean; used: boolean }>
   /** card_id → date → counters */
-  cube: Record<string, Record<string, { view: number; receive: number; verify: number; given: number; expire: number }>>
+  /** the data cube by card and date: times per counter, and (users) the distinct openids per counter */
+  cube: Record<string, Record<string, Record<CubeCounter, number> & { users?: Partial<Record<CubeCounter, string[]>> }>>
   pushes: EmuPush[]
   /** Cloud Pay prepay orders */
   prepay: Record<string, { outTradeNo: string; totalFee: number; functionName: string; envId: string; subMchId: string; body: string; openid?: string; paid: boolean; transactionId?: string; refunds?: Record<string, number> }>

@@ -5,6 +5,7 @@
 // admin openid: X-WX-OPENID exists only there, so it cannot reach a deployed function (see README).
 import { readFileSync } from 'node:fs'
 import yargs, { type Argv } from 'yargs'
+import { ORDINARY_COUPON_TYPES, RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
 import { giftCardBodyWarnings, parseYuan } from '../../src/merchant/giftcard-form'
 import { formatYuan } from '../../src/utils/money'
 import { CallError, ConnectionError, type Caller } from './call'
@@ -138,6 +139,9 @@ export function buildCli(argv: string[], io: Io, connect: (a: Args) => Caller, i
     const caller = connect(a)
     const input = await spec.input(a)
     if (spec.action === 'cardCreate') {
+      // An ordinary coupon: WeChat creates it only for accounts that kept the permission (45103 otherwise).
+      const type = (input.card as { card_type?: unknown } | undefined)?.card_type
+      if (typeof type === 'string' && ORDINARY_COUPON_TYPES.has(type)) io.err(`注意：${RETIRED_COUPONS_NOTICE}`)
       const warnings = giftCardBodyWarnings(input.card)
       for (const w of warnings) io.err(w === 'expired' ? 'warning: the card’s end_timestamp is in the past: it would be created already expired' : 'warning: giftcard_info.price is less than half of init_balance: check for a missing digit')
       if (warnings.length && a.yes !== true && !(await io.confirm('create it anyway?'))) {

@@ -5,7 +5,7 @@ import type { FunctionName } from '../config'
 import { AppError, ErrCode } from '../errors'
 import type { Store } from '../store/port'
 import type { WechatClient } from '../wechat/client'
-import { merchantAdvice } from '../wechat/advice'
+import { merchantAdvice, WECHAT_ADVICE } from '../wechat/advice'
 import { WxApiError, WxRuleError, WxTransportError } from '../wechat/errors'
 import { instanceWechat } from './wechat'
 import { asInput, assertNoProtoKeys, type Input } from '../validate'
@@ -63,7 +63,8 @@ export function createHandler(fn: FunctionName, actions: Record<string, Action>)
         // A retired API (45103), a missing permission or an IP off the whitelist (40164) is something
         // only the merchant can fix: the message says what to do instead of WeChat's bare errmsg.
         const advice = err instanceof WxApiError ? merchantAdvice(err.errcode, err.endpoint, err.errmsg) : undefined
-        return { errcode: ErrCode.UPSTREAM, errmsg: advice ?? `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}) }
+        // reason WECHAT_ADVICE: the errmsg is the merchant's own sentence, to be shown as it is.
+        return { errcode: ErrCode.UPSTREAM, errmsg: advice ?? `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}), ...(advice ? { reason: WECHAT_ADVICE } : {}) }
       }
       log('error', { fn, action, error: (err as Error)?.stack ?? String(err) })
       return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }

@@ -1,7 +1,10 @@
-import { merchantAdvice } from './advice'
+import { merchantAdvice, RETIRED_COUPONS_NOTICE } from './advice'
 
-test('45103 names the retired API and says to stop relying on it', () => {
-  expect(merchantAdvice(45103, 'card/create')).toMatch(/^微信已停止提供接口 card\/create（errcode 45103）.*停用依赖该接口的功能/)
+test('45103 names the refused API, says it in the console notice’s words, and says to stop relying on it', () => {
+  const advice = merchantAdvice(45103, 'card/create')!
+  expect(advice).toMatch(/^微信拒绝了接口 card\/create（errcode 45103）：/)
+  expect(advice).toContain(RETIRED_COUPONS_NOTICE)
+  expect(advice).toMatch(/礼品卡和会员卡不受影响。.*停用依赖该接口的功能。$/)
 })
 
 test('40164 names the IP WeChat saw and where to whitelist it', () => {

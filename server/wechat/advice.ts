@@ -2,20 +2,31 @@
 // retired, the account lacks the permission, or the server's IP is not on the whitelist. The message is
 // shown as is in the merchant pages and the CLI, so it is Chinese and names the action to take.
 //
-// - 45103 "This API has been unsupported": since 2021 WeChat has stopped some card APIs (new ordinary
-//   coupons cannot be created); nothing on our side can bring them back.
+// - 45103 "This API has been unsupported": since 2021 WeChat creates new ordinary coupons (and sells the
+//   friend-coupon coins) only for accounts that still hold the permission (emulator/wechat/retired.ts cites
+//   what is known of it); nothing on our side can bring them back. The refusal is shown in the same words
+//   the console's notice uses before a merchant tries (RETIRED_COUPONS_NOTICE).
 // - 48001 api unauthorized, 48004 api forbidden, 50001/50002 user unauthorized/limited: the Service
 //   Account has not been granted the card (or gift-card) permission, or it has been suspended.
 // - 40164 "invalid ip …, not in whitelist": the egress IP of the cloud functions must be added to the
 //   Service Account's IP whitelist.
 export const RETIRED_API = 45103
+
+/** The card types WeChat stopped creating for most accounts (card-api-guide.zh.txt's five; friend coupons are CASH/GIFT). */
+export const ORDINARY_COUPON_TYPES: ReadonlySet<string> = new Set(['CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'])
+
+/** What the merchant reads where they create an ordinary coupon or buy 券点, and in a 45103 refusal. */
+export const RETIRED_COUPONS_NOTICE = '自 2021 年起，微信只为仍保有该权限的账号创建新的普通优惠券（代金券、折扣券、兑换券、团购券、优惠券和朋友的券），券点的开通、充值和兑换库存也只对这些账号开放；其他账号调用时微信会拒绝（errcode 45103）。礼品卡和会员卡不受影响。'
 export const IP_NOT_WHITELISTED = 40164
 export const PERMISSION_ERRCODES: ReadonlySet<number> = new Set([48001, 48004, 50001, 50002])
+
+/** The reason a function gives with a refusal whose errmsg is merchantAdvice's sentence (shown as it is). */
+export const WECHAT_ADVICE = 'WECHAT_ADVICE'
 
 /** The message for the merchant, or undefined when the errcode needs no action from them. */
 export function merchantAdvice(errcode: number, endpoint: string, errmsg = ''): string | undefined {
   if (errcode === RETIRED_API) {
-    return `微信已停止提供接口 ${endpoint}（errcode 45103）。该功能无法再通过接口使用：自 2021 年起微信不再支持新建普通优惠券等部分卡券接口，请改用礼品卡或在公众平台后台操作，并停用依赖该接口的功能。`
+    return `微信拒绝了接口 ${endpoint}（errcode 45103）：${RETIRED_COUPONS_NOTICE}请改用礼品卡或会员卡，或在公众平台后台确认账号是否仍有该权限，并停用依赖该接口的功能。`
   }
   if (errcode === IP_NOT_WHITELISTED) {
     const ip = /invalid ip ([0-9a-f.:]+)/i.exec(errmsg)?.[1]

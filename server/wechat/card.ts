@@ -89,6 +89,23 @@ export interface CardCreateRequest {
 /** The body key of each card type: GENERAL_CARD → general_card. */
 export const bodyKey = (type: CardType) => type.toLowerCase()
 
+/**
+ * The jump fields WeChat no longer takes as web links: card-api-guide.zh.txt lines 777, 781, 786
+ * "注意:微信卡券不再支持配置网页链接跳转,请选择小程序替代". gift-card-api line 377 still lists "center_url Link
+ * to the middle entrance" and §14 (line 2282) jumps to the Mini Program through it: the reading taken for
+ * every card type is that a url stands only beside its Mini Program (the *_app_brand_user_name field; the
+ * url is the fallback for clients without Mini Programs); a web link alone is refused.
+ */
+const JUMP_FIELDS = [['center_url', 'center_app_brand_user_name'], ['custom_url', 'custom_app_brand_user_name'], ['promotion_url', 'promotion_app_brand_user_name']] as const
+
+export function checkJumps(b: Partial<BaseInfo>, f: (name: string) => string, r: Rules): void {
+  for (const [url, app] of JUMP_FIELDS) {
+    if (typeof b[url] === 'string' && b[url] !== '' && !(typeof b[app] === 'string' && b[app] !== '')) {
+      r.fail(f(url), `is a web link: 微信卡券不再支持配置网页链接跳转,请选择小程序替代 (give ${app} and its path)`)
+    }
+  }
+}
+
 /** Checks a card/create body against the documented rules (all card types, gift-card specifics). */
 export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('card/create')): void {
   const card = req?.card
@@ -110,12 +127,17 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
   r.chinese(f('title'), b.title, 9, !friend)
   r.chinese(f('brand_name'), b.brand_name, 12, true)
   r.chinese(f('notice'), b.notice, noticeMax, !friend)
-  r.chinese(f('description'), b.description, 1000, true)
+  // description: gift-card-api line 358 "up to 1000 Chinese characters", friend-coupons.zh.txt line 358
+  // "上限为1000个汉字"; card-api-guide.zh.txt line 756 "string(3072) … 字数上限为1024个汉字" for the other types.
+  r.chinese(f('description'), b.description, card.card_type === 'GENERAL_CARD' || friend ? 1000 : 1024, true)
   r.chinese(f('custom_url_name'), b.custom_url_name, 5)
   r.chinese(f('promotion_url_name'), b.promotion_url_name, 5)
   r.chinese(f('custom_url_sub_title'), b.custom_url_sub_title, 6)
   r.chinese(f('center_title'), b.center_title, 6)
-  if (typeof b.logo_url !== 'string' || !/^https?:\/\//.test(b.logo_url)) r.fail(f('logo_url'), 'must be an http(s) URL uploaded to WeChat’s CDN')
+  // gift-card-api line 350 "the logo must be uploaded to the CDN first"; line 206 the same of background_pic_url.
+  r.picture(f('logo_url'), b.logo_url)
+  r.picture(`card.${key}.background_pic_url`, body.background_pic_url, false)
+  checkJumps(b, f, r)
   // The coupon types take the guide's colour table (contract/card-rules.ts checks it below).
   if (!(COUPON_TYPES as readonly string[]).includes(card.card_type)) r.oneOf(f('color'), b.color, COLORS)
   else if (typeof b.color !== 'string') r.fail(f('color'), 'is required')
@@ -128,6 +150,9 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
     r.timestamp(f('date_info.end_timestamp'), d.end_timestamp, true)
     if (d.end_timestamp! <= d.begin_timestamp!) r.fail(f('date_info.end_timestamp'), 'must be after begin_timestamp')
   } else if (d.type === 'DATE_TYPE_FIX_TERM') {
+    // fixed_term 0: gift-card-api line 363 (gift cards) "Complete 0 as valid on the day of receipt";
+    // card-api-guide.zh.txt line 763 (the other types) "不支持填写0". contract/card-rules.ts holds the
+    // per-type minimum; here only the range common to both.
     r.int(f('date_info.fixed_term'), d.fixed_term, 0, 36500)
     r.int(f('date_info.fixed_begin_term'), d.fixed_begin_term, 0, 36500, false)
   }
@@ -174,12 +199,12 @@ export class CardApi {
   constructor(private readonly t: WxTransport) {}
 
   async create(req: CardCreateRequest) {
-    checkCardCreate(req)
+    checkCardCreate(req, new Rules('card/create', this.t.apiOrigin))
     return this.t.call<{ card_id: string }>('card/create', { body: req })
   }
 
   async update(req: { card_id: string; [type: string]: unknown }) {
-    const r: Rules = new Rules('card/update')
+    const r: Rules = new Rules('card/update', this.t.apiOrigin)
     if (!req.card_id) r.fail('card_id', 'is required')
     // A member card's own fields and what card/update may change of them (member-card-management §8.2, §8.3).
     if (req.member_card !== undefined) checkMemberUpdate(req.member_card as Record<string, unknown>, undefined, r)
@@ -188,9 +213,16 @@ export class CardApi {
       if (!bi) continue
       r.chinese(`${k}.base_info.title`, bi.title, 9)
       r.chinese(`${k}.base_info.notice`, bi.notice, k === 'general_card' ? 12 : 16)
-      r.chinese(`${k}.base_info.description`, bi.description, 1000)
+      r.chinese(`${k}.base_info.description`, bi.description, k === 'general_card' ? 1000 : 1024)
       if (bi.color !== undefined) r.oneOf(`${k}.base_info.color`, bi.color, COLORS)
       r.timestamp(`${k}.base_info.date_info.end_timestamp`, bi.date_info?.end_timestamp)
+      r.picture(`${k}.base_info.logo_url`, bi.logo_url, false)
+      // Jump links are not checked here: a url may stand beside the Mini Program the card already has,
+      // which only WeChat knows (it answers 40097 for a web link alone).
+    }
+    for (const [k, v] of Object.entries(req)) {
+      const body = v as { background_pic_url?: unknown } | undefined
+      if (body && typeof body === 'object') r.picture(`${k}.background_pic_url`, body.background_pic_url, false)
     }
     return this.t.call<{ send_check: boolean }>('card/update', { body: req })
   }

@@ -6,7 +6,7 @@ export interface GiftCardTheme {
   theme_pic_url: string
   title: string
   title_color?: string
-  item_list: { card_id: string; title?: string }[]
+  item_list: { card_id: string; title?: string; pic_url?: string; desc?: string }[]
   pic_item_list: { background_pic_url: string; outer_img_id?: string; default_gifting_msg?: string }[]
   category_index?: number
   is_banner?: boolean
@@ -53,16 +53,20 @@ const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length 
  * theme_pic_url, title, title_color, items and faces; each face its background_pic_url and
  * default_gifting_msg; category_index on every theme when categories exist.
  *
- * Not enforced: item_list's pic_url and desc are marked "yes" too, but the document's own example
- * leaves them out and item title says "not filled in, default card name": WeChat fills them from the
- * card, so the reading taken is that only card_id is required. page_title is absent from the §7.4
- * table, so an update may leave it out.
+ * Every picture must be on WeChat's CDN: banner_pic_url (line 569), theme_pic_url (583) and
+ * background_pic_url (601) "must be uploaded to the CDN first".
+ *
+ * item_list (lines 596-599): "title Trade name, not filled in, default card name yes", "pic_url Product
+ * thumbnail … yes", "desc Product Description yes"; the §7.2 example (lines 449-456) sends card_id and
+ * title only, and title's own row says it may be left out. The reading: WeChat takes what its example
+ * sends, so only card_id is required, and title, pic_url and desc are checked when given (non-empty
+ * text; pic_url on the CDN). page_title is absent from the §7.4 table, so an update may leave it out.
  */
 export function checkPage(page: GiftCardPage, r: Rules, needId = false): void {
   if (!page || typeof page !== 'object') r.fail('page', 'is required')
   if (needId && !page.page_id) r.fail('page.page_id', 'is required')
   if (!needId || page.page_title !== undefined) r.chinese('page.page_title', page.page_title, 9, true)
-  if (!nonEmpty(page.banner_pic_url)) r.fail('page.banner_pic_url', 'is required')
+  r.picture('page.banner_pic_url', page.banner_pic_url)
   for (const k of ['address', 'service_phone', 'biz_description'] as const) {
     if (!nonEmpty(page[k])) r.fail(`page.${k}`, 'is required')
   }
@@ -76,16 +80,18 @@ export function checkPage(page: GiftCardPage, r: Rules, needId = false): void {
   const cats = page.category_list?.length ?? 0
   page.theme_list.forEach((t, i) => {
     const f = (n: string) => `page.theme_list[${i}].${n}`
-    if (!nonEmpty(t.theme_pic_url)) r.fail(f('theme_pic_url'), 'is required')
+    r.picture(f('theme_pic_url'), t.theme_pic_url)
     r.chinese(f('title'), t.title, 15, true)
     if (!nonEmpty(t.title_color)) r.fail(f('title_color'), 'is required (a color value such as #FB966E)')
     r.count(f('item_list'), t.item_list, 1, 100)
     t.item_list.forEach((it, j) => {
       if (!nonEmpty(it.card_id)) r.fail(f(`item_list[${j}].card_id`), 'is required')
+      for (const k of ['title', 'desc'] as const) if (it[k] !== undefined && !nonEmpty(it[k])) r.fail(f(`item_list[${j}].${k}`), 'must be non-empty text when given')
+      r.picture(f(`item_list[${j}].pic_url`), it.pic_url, false)
     })
     r.count(f('pic_item_list'), t.pic_item_list, 1, 100)
     t.pic_item_list.forEach((p, j) => {
-      if (!nonEmpty(p.background_pic_url)) r.fail(f(`pic_item_list[${j}].background_pic_url`), 'is required')
+      r.picture(f(`pic_item_list[${j}].background_pic_url`), p.background_pic_url)
       if (!nonEmpty(p.default_gifting_msg)) r.fail(f(`pic_item_list[${j}].default_gifting_msg`), 'is required')
     })
     if (cats > 0) r.int(f('category_index'), t.category_index, 0, cats - 1)
@@ -98,7 +104,7 @@ export class GiftCardPageApi {
   constructor(private readonly t: WxTransport) {}
 
   async add(page: GiftCardPage) {
-    checkPage(page, new Rules('card/giftcard/page/add'))
+    checkPage(page, new Rules('card/giftcard/page/add', this.t.apiOrigin))
     return this.t.call<{ page_id: string }>('card/giftcard/page/add', { body: { page } })
   }
 
@@ -108,7 +114,7 @@ export class GiftCardPageApi {
 
   /** Sends the whole shelf: §7.4 marks the same fields required as page/add. */
   async update(page: GiftCardPage & { page_id: string }) {
-    checkPage(page, new Rules('card/giftcard/page/update'), true)
+    checkPage(page, new Rules('card/giftcard/page/update', this.t.apiOrigin), true)
     return this.t.call('card/giftcard/page/update', { body: { page }, idempotent: true })
   }
 

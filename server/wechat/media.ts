@@ -2,7 +2,8 @@
 // CDN first (gift-card-api §6.1 "upload … to the WeChat CDN first, and after obtaining the url, the
 // logo_url field and the background_pic_url field"; card-getting-started step 2 "Upload Image
 // Material Interface … Buffer: The picture you choose"). The picture is sent as multipart form data
-// in the field `buffer`; the reply is `{"url": "http://mmbiz.qpic.cn/…"}`.
+// in the field `media` (WeChat's material API names the upload field so; the documents call the
+// parameter "buffer"); the reply is `{"url": "http://mmbiz.qpic.cn/…"}`.
 //
 // The documents give no format or size; the wider platform accepts jpg/png up to 1 MB (errcode
 // 40005 invalid file type, 40009 invalid image size), so the client refuses those before sending.
@@ -26,11 +27,11 @@ export class MediaApi {
   async uploadImg(bytes: Uint8Array, filename = 'image') {
     const r = new Rules('cgi-bin/media/uploadimg')
     const type = imageType(bytes)
-    if (!type) r.fail('buffer', 'must be a JPEG or PNG picture')
-    if (bytes.length > UPLOADIMG_MAX_BYTES) r.fail('buffer', `must be at most 1 MB, got ${bytes.length} bytes`)
+    if (!type) r.fail('media', 'must be a JPEG or PNG picture')
+    if (bytes.length > UPLOADIMG_MAX_BYTES) r.fail('media', `must be at most 1 MB, got ${bytes.length} bytes`)
     const form = new FormData()
     const name = /\.(jpe?g|png)$/i.test(filename) ? filename : `${filename}.${type}`
-    form.append('buffer', new Blob([Uint8Array.from(bytes)], { type: type === 'png' ? 'image/png' : 'image/jpeg' }), name)
+    form.append('media', new Blob([Uint8Array.from(bytes)], { type: type === 'png' ? 'image/png' : 'image/jpeg' }), name)
     // Not idempotent: a second upload after a lost reply only stores the picture twice, which is
     // harmless, but the caller decides whether to retry.
     return this.t.call<{ url: string }>('cgi-bin/media/uploadimg', { form, idempotent: false })

@@ -75,8 +75,8 @@ test('the card body must match card_type', () => {
 
 test('shelf rules: category_index on every theme when categories exist', () => {
   const page: GiftCardPage = {
-    page_title: '礼品卡', banner_pic_url: 'http://x/banner', category_list: [{ title: '节日' }, { title: '生日' }],
-    theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: 'p1' }], pic_item_list: [{ background_pic_url: 'http://x/f', default_gifting_msg: '祝福语1' }], category_index: 0 }],
+    page_title: '礼品卡', banner_pic_url: 'http://mmbiz.qpic.cn/banner', category_list: [{ title: '节日' }, { title: '生日' }],
+    theme_list: [{ theme_pic_url: 'http://mmbiz.qpic.cn/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: 'p1' }], pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }], category_index: 0 }],
     address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
     cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
   }
@@ -85,6 +85,48 @@ test('shelf rules: category_index on every theme when categories exist', () => {
   expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('page.theme_list[0].category_index')
   page.theme_list[0]!.category_index = 2
   expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('page.theme_list[0].category_index')
+  page.theme_list[0]!.category_index = 0
+  // line 601: "background_pic_url The card surface picture, must first upload the picture to the CDN"
+  page.theme_list[0]!.pic_item_list[0]!.background_pic_url = 'http://example.com/face.jpg'
+  expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('page.theme_list[0].pic_item_list[0].background_pic_url')
+  // …unless it is on the CDN of the WeChat the client speaks to (the local stack's emulator serves one).
+  page.theme_list[0]!.pic_item_list[0]!.background_pic_url = 'http://127.0.0.1:9999/__emu/cdn/x.jpg'
+  expect(fieldOf(() => checkPage(page, new Rules('page/add', 'http://127.0.0.1:9999')))).toBe('accepted')
+  // lines 596-599: item title/pic_url/desc are checked when given (the §7.2 example sends card_id and title only).
+  page.theme_list[0]!.item_list[0] = { card_id: 'p1', title: '焦糖拿铁', pic_url: 'http://example.com/p.jpg' }
+  expect(fieldOf(() => checkPage(page, new Rules('page/add', 'http://127.0.0.1:9999')))).toBe('page.theme_list[0].item_list[0].pic_url')
+  page.theme_list[0]!.item_list[0] = { card_id: 'p1', title: '焦糖拿铁', desc: '' }
+  expect(fieldOf(() => checkPage(page, new Rules('page/add', 'http://127.0.0.1:9999')))).toBe('page.theme_list[0].item_list[0].desc')
+})
+
+test('pictures on the CDN, jump links beside a Mini Program, fixed_term 0 for gift cards only', () => {
+  const gift = () => clone(GIFT_CARD_EXAMPLE) as unknown as CardCreateRequest & { card: { general_card: { base_info: Record<string, unknown>; background_pic_url?: string } } }
+  // gift-card-api line 350: "the logo must be uploaded to the CDN first, otherwise the error is reported"
+  const logo = gift()
+  logo.card.general_card.base_info.logo_url = 'http://example.com/logo.png'
+  expect(fieldOf(() => checkCardCreate(logo))).toBe('card.general_card.base_info.logo_url')
+  const face = gift()
+  face.card.general_card.background_pic_url = 'https://example.com/face.jpg'
+  expect(fieldOf(() => checkCardCreate(face))).toBe('card.general_card.background_pic_url')
+  // card-api-guide.zh.txt line 777: "center_url … 注意:微信卡券不再支持配置网页链接跳转,请选择小程序替代"
+  const web = gift()
+  delete web.card.general_card.base_info.center_app_brand_user_name
+  expect(fieldOf(() => checkCardCreate(web))).toBe('card.general_card.base_info.center_url')
+  web.card.general_card.base_info.center_app_brand_user_name = 'gh_86a091e50ad4@app'
+  expect(fieldOf(() => checkCardCreate(web))).toBe('accepted')
+  // gift-card-api line 363: "Complete 0 as valid on the day of receipt" (a gift card) …
+  const today = gift()
+  today.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TERM', fixed_term: 0, fixed_begin_term: 0 }
+  expect(fieldOf(() => checkCardCreate(today))).toBe('accepted')
+  // … card-api-guide.zh.txt line 763: "不支持填写0" (every other type, member cards included).
+  const member = gift() as unknown as { card: Record<string, unknown> }
+  const body = { ...(member.card.general_card as Record<string, unknown>), sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false }
+  member.card = { card_type: 'MEMBER_CARD', member_card: body }
+  const bi = (body as unknown as { base_info: Record<string, unknown> }).base_info
+  delete bi.giftcard_info
+  delete bi.max_give_friend_times
+  bi.date_info = { type: 'DATE_TYPE_FIX_TERM', fixed_term: 0, fixed_begin_term: 0 }
+  expect(fieldOf(() => checkCardCreate(member as unknown as CardCreateRequest))).toBe('card.member_card.base_info.date_info.fixed_term')
 })
 
 describe('limits checked by the client before sending', () => {

@@ -13,8 +13,39 @@ export function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8')
 }
 
+/** WeChat's image CDN hosts: the documents' examples' mmbiz.qpic.cn and mmbiz.qlogo.cn. */
+const WECHAT_CDN_HOST = /^mmbiz\.(qpic|qlogo)\.cn$/
+
+/**
+ * Whether a picture URL is on WeChat's CDN, i.e. came from cgi-bin/media/uploadimg. gift-card-api line
+ * 350: "the logo must be uploaded to the CDN first, otherwise the error is reported"; friend-coupons.zh.txt
+ * line 450: "40141图片url错误须使用将图片上传至CDN后获得的url". `apiOrigin` is the platform the client speaks
+ * to: the local stack's emulated WeChat serves its own CDN there.
+ */
+export function onWechatCdn(url: unknown, apiOrigin?: string): boolean {
+  if (typeof url !== 'string') return false
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false
+  return WECHAT_CDN_HOST.test(u.hostname) || (!!apiOrigin && u.origin === apiOrigin)
+}
+
 export class Rules {
-  constructor(private readonly endpoint: string) {}
+  /** @param apiOrigin the WeChat the client speaks to, whose CDN pictures are accepted besides mmbiz.qpic.cn */
+  constructor(private readonly endpoint: string, private readonly apiOrigin?: string) {}
+
+  /** A picture field: a URL on WeChat's CDN (see onWechatCdn). */
+  picture(field: string, value: unknown, required = true): void {
+    if (value === undefined || value === null || value === '') {
+      if (required) this.fail(field, 'is required')
+      return
+    }
+    if (!onWechatCdn(value, this.apiOrigin)) this.fail(field, 'must be a picture uploaded to WeChat’s CDN first (cgi-bin/media/uploadimg; errcode 40141 otherwise)')
+  }
 
   fail(field: string, rule: string): never {
     throw new WxRuleError(this.endpoint, field, rule)

@@ -62,6 +62,11 @@ export class WxTransport {
     this.random = opts.random ?? Math.random
   }
 
+  /** The origin of the WeChat API this transport speaks to (the local stack's emulator also serves the CDN there). */
+  get apiOrigin(): string {
+    return new URL(this.opts.apiBase).origin
+  }
+
   /** Calls `endpoint` (e.g. "card/code/get") and resolves with WeChat's JSON when errcode is 0 or absent. */
   async call<T extends object>(endpoint: string, spec: CallSpec = {}): Promise<T & WxReply> {
     const auth = spec.auth ?? true

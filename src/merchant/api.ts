@@ -26,6 +26,8 @@ export interface GiftCardRow {
   initBalance?: number
   onSale: boolean
   reviewStatus: string
+  /** WeChat's reason when the review refused the card (card_not_pass_check) */
+  reviewReason?: string
   backgroundPicUrl?: string
   endTime?: number
 }

@@ -12,6 +12,9 @@ test.each([
   [new CloudCallError('card', 'spend', 1503, 'spend:O1: the card is busy, try again'), '这张卡正忙，请稍后再试'],
   [new CloudCallError('card', 'listMine', 1500, 'internal error in card.listMine'), '服务开小差了，请稍后再试'],
   [new CloudCallError('card', 'listMine', -1, 'could not reach the cloud function: network down'), '网络不太稳定，请稍后再试'],
+  // A refusal only the merchant can fix: the function's sentence (server/wechat/advice.ts) as it is.
+  [new CloudCallError('merchant', 'cardCreate', 1502, '微信拒绝了接口 card/create（errcode 45103）：自 2021 年起……', 'WECHAT_ADVICE'), '微信拒绝了接口 card/create（errcode 45103）：自 2021 年起……'],
+  [new CloudCallError('merchant', 'cardCreate', 1502, 'WeChat: card/create: errcode 40097: invalid args'), '微信暂时无法处理，请稍后再试'],
   [new Error('requestPayment:fail cancel'), '你取消了支付'],
   [new Error('requestPayment:fail system error'), '支付没有完成，请重试'],
   [new Error('addCard:fail cancel'), '你取消了放入卡包，可稍后在「我的卡」继续'],

@@ -20,6 +20,9 @@ export function userMessage(err: unknown): string {
   const e = err as Error & Partial<CloudCallError>
   console.warn('[error]', e instanceof CloudCallError ? { fn: e.fn, action: e.action, errcode: e.errcode, errmsg: e.errmsg, reason: e.reason } : String(e?.message ?? e))
   if (e instanceof CloudCallError) {
+    // WeChat refused for a reason only the merchant can fix (45103 retired, permissions, IP whitelist):
+    // the function's errmsg is already the sentence to show (server/wechat/advice.ts).
+    if (e.reason === 'WECHAT_ADVICE' && e.errmsg) return e.errmsg
     if (e.reason && t.errors.reasons[e.reason]) return t.errors.reasons[e.reason]!
     if (e.errcode === 1006 && /insufficient/i.test(e.errmsg)) return t.errors.insufficient
     if (e.errcode === 1004 && e.fn === 'merchant') return t.errors.notMerchant

@@ -170,7 +170,12 @@ export const zhCN = {
     orders: '订单',
     onSale: '在售',
     offSale: '未上架',
-    review: { PENDING: '审核中', APPROVED: '已通过', REJECTED: '未通过' } as Record<string, string>,
+    review: { PENDING: '审核中', APPROVED: '已通过', REJECTED: '审核未通过' } as Record<string, string>,
+    /** card_not_pass_check: WeChat's reason, and what to do about it */
+    reviewRefused: (reason: string) => `审核未通过：${reason || '微信未说明原因'}`,
+    resubmit: '修改并重新提交审核',
+    resubmitHint: '按审核意见修改后保存，卡券将重新提交微信审核。',
+    resubmitted: '已保存，卡券已重新提交审核',
     takenDown: '已下架',
     refund: '退款',
     refunded: (id: string) => `订单 ${id} 已退款`,

@@ -15,6 +15,8 @@ export interface World {
   friend: string
   pageId: string
   orderId: string
+  /** an order sent to a group chat (IsChatRoom true), still unaccepted */
+  chatRoomOrderId: string
   ruleId: string
   coinOrderId: string
   alice: string
@@ -93,6 +95,8 @@ export async function buildWorld(emu: WechatEmulator): Promise<World> {
   }
   w.orderId = await buy()
   w.bizOrderId = await buy()
+  const chat = await fetch(`${emu.url}/__emu/giftcard/buy`, { method: 'POST', body: JSON.stringify({ user: 'bob', pageId: w.pageId, items: [{ cardId: w.gift }], toChatRoom: true }) })
+  w.chatRoomOrderId = ((await chat.json()) as J).order.order_id as string
   await callEmulator(w, 'card/invoice/setbizattr?action=set_pay_mch', { paymch_info: { mchid: '1900015421', s_pappid: 'wxabcd' } })
   await callEmulator(w, 'card/invoice/setbizattr?action=set_auth_field', { auth_field: { user_field: { show_title: 1, custom_field: [{ key: 'field1' }] }, biz_field: { show_title: 1, show_tax_no: 1, custom_field: [{ key: 'field2' }] } } })
   const authorize = (orderId: string, extra: J) => fetch(`${emu.url}/__emu/client/authorizeInvoice`, { method: 'POST', body: JSON.stringify({ user: 'alice', orderId, ...extra }) })
@@ -108,6 +112,8 @@ export async function buildWorld(emu: WechatEmulator): Promise<World> {
   w.ruleId = await w.freshRule()
   await callEmulator(w, 'card/pay/activate', undefined)
   w.coinOrderId = (await callEmulator(w, 'card/pay/recharge', { coin_count: 100 })).order_id as string
+  // paid, as friend-coupons.zh.txt's getorder example shows it ("status": "ORDER_STATUS_FINANCE_SUCC")
+  await fetch(`${emu.url}/__emu/coins/pay`, { method: 'POST', body: JSON.stringify({ orderId: w.coinOrderId }) })
   tok = await token()
   return w
 }
@@ -124,8 +130,9 @@ function cardFor(w: World, endpoint: string, ex: J, doc: string): string {
 /**
  * The example with its ids replaced by the world's: card_id (the card the example is about), code (a
  * fresh code of it, marked first when the example consumes with openid as friend coupons must be),
- * page_id, order_id, rule_id (a fresh rule), openid, encrypt_code, mchid_list (a newly whitelisted
- * sub-merchant), s_pappid. wxa_appid is kept: its format is the example's to get right.
+ * page_id, order_id, rule_id (a fresh rule), openid, encrypt_code: ids that must exist in the world.
+ * Every other value is the document's own (mchid_list, s_pappid, wxa_appid, quantities, dates): what
+ * the emulator answers to them is what the run records.
  */
 export async function substitute(w: World, endpoint: string, example: J, doc: string): Promise<J> {
   const ex = clone(example)
@@ -142,8 +149,6 @@ export async function substitute(w: World, endpoint: string, example: J, doc: st
     if ('order_id' in o) o.order_id = endpoint.startsWith('card/pay/') ? w.coinOrderId : w.orderId
     if ('rule_id' in o) o.rule_id = await w.freshRule()
     if ('encrypt_code' in o) o.encrypt_code = w.emu.platform.encryptCode(w.freshCode(cardId))
-    if ('mchid_list' in o) o.mchid_list = [await w.freshMch()]
-    if ('s_pappid' in o) o.s_pappid = 'wxabcd'
     if ('openid' in o && typeof o.openid === 'string') o.openid = w.alice
     return o
   }
@@ -160,19 +165,65 @@ export async function substitute(w: World, endpoint: string, example: J, doc: st
   return ex
 }
 
-/** Documented fields (to depth 3, arrays by their first element) that `got` lacks. */
-export function missingFields(doc: unknown, got: unknown, prefix = '', depth = 0): string[] {
-  if (depth > 2 || !doc || typeof doc !== 'object') return []
-  if (Array.isArray(doc)) return Array.isArray(got) && got.length ? missingFields(doc[0], got[0], `${prefix}[]`, depth + 1) : []
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null'
+const kindOf = (v: unknown): Kind => (v === null ? 'null' : Array.isArray(v) ? 'array' : (typeof v as Kind))
+
+/**
+ * A value the document gives as a rule rather than as sample data: a boolean (can_consume, send_check)
+ * or a name from an enumeration (user_card_status "NORMAL", "ORDER_STATUS_FINANCE_SUCC",
+ * "RULE_TYPE_PAY_MEMBER_CARD"). Ids, times, amounts and texts are the example's own data.
+ */
+const givenValue = (v: unknown) => typeof v === 'boolean' || (typeof v === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v))
+
+/**
+ * How a reply differs from the document's example of it, field by field at every depth: `missing: f`
+ * (a documented field absent), `type: f doc→got` (present with another JSON type), `value: f doc→got`
+ * (a value the document gives — see givenValue — differs). Every element of a list is held to the
+ * document's element at the same place, or its first; list contents are the world's, so values are
+ * compared outside lists only.
+ */
+export function replyDiff(doc: unknown, got: unknown, prefix = '', inList = false): string[] {
   const out: string[] = []
-  for (const [k, v] of Object.entries(doc as J)) {
-    const key = k.trim()
-    if (key === 'errcode' || key === 'errmsg') continue
-    const g = got && typeof got === 'object' ? (got as J)[key] : undefined
-    if (g === undefined) out.push(`${prefix}${key}`)
-    else out.push(...missingFields(v, g, `${prefix}${key}.`, depth + 1))
+  if (Array.isArray(doc)) {
+    if (!Array.isArray(got)) return [`type: ${prefix || '.'} array→${kindOf(got)}`]
+    if (doc.length === 0) return out
+    got.forEach((g, i) => out.push(...replyDiff(doc[i] ?? doc[0], g, `${prefix}[]`, true)))
+    return [...new Set(out)]
   }
+  if (doc && typeof doc === 'object') {
+    if (!got || typeof got !== 'object' || Array.isArray(got)) return [`type: ${prefix || '.'} object→${kindOf(got)}`]
+    for (const [k, v] of Object.entries(doc as J)) {
+      const key = k.trim()
+      if (key === 'errcode' || key === 'errmsg') continue
+      const g = (got as J)[key]
+      const path = prefix ? `${prefix}.${key}` : key
+      if (g === undefined) out.push(`missing: ${path}`)
+      else out.push(...replyDiff(v, g, path, inList))
+    }
+    return out
+  }
+  if (kindOf(doc) !== kindOf(got)) return [`type: ${prefix} ${kindOf(doc)}→${kindOf(got)}`]
+  if (!inList && givenValue(doc) && doc !== got) return [`value: ${prefix} ${String(doc)}→${String(got)}`]
   return out
+}
+
+/**
+ * Puts the world in the state a reply example shows before the probe is sent: a code/get example of a
+ * code in another state ("异常状态": GIFTING, DELETE) gets a code in that state; an order example sent to
+ * a group chat ("IsChatRoom": true) is asked about the world's group order. The values compared are
+ * then the document's own.
+ */
+export function asDocumented(w: World, endpoint: string, body: J, doc: J): J {
+  if (endpoint === 'card/code/get' && typeof doc.user_card_status === 'string' && typeof body.code === 'string') {
+    const c = w.emu.platform.code(String(body.card_id ?? w.gift), body.code)
+    if (c) c.status = doc.user_card_status as typeof c.status
+    // A reply of errcode 0 for a deleted or unavailable code can only come from a query without
+    // check_consume (friend-coupons.zh.txt line 1183 "当check_consume为false时返回数据"; with it, lines
+    // 1176-1180 answer 40127).
+    if (['DELETE', 'UNAVAILABLE', 'CONSUMED', 'EXPIRE'].includes(doc.user_card_status as string)) return { ...body, check_consume: false }
+  }
+  if (endpoint === 'card/giftcard/order/get' && (doc.order as J | undefined)?.IsChatRoom === true) return { ...body, order_id: w.chatRoomOrderId }
+  return body
 }
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1a1e8d40000000049454e44ae426082', 'hex')
@@ -190,6 +241,7 @@ export async function cannedProbe(w: World, endpoint: string, exampleId: string)
       gift.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 86400 }
       return gift
     }
+    case 'card/update': return { card_id: w.gift, general_card: { base_info: { notice: '使用时出示礼品卡' } } }
     case 'card/giftcard/page/add': return { page: w.page }
     case 'card/giftcard/wxa/set': return { wxa_appid: 'wx8638fbedaf138a87', page_id: w.pageId }
     case 'card/giftcard/page/update': return { page: { ...w.page, page_id: w.pageId } }
@@ -205,7 +257,7 @@ export async function cannedProbe(w: World, endpoint: string, exampleId: string)
 /** The emulator's reply to an upload of a small PNG (cgi-bin/media/uploadimg takes a form, not JSON). */
 export async function uploadProbe(w: World): Promise<J> {
   const form = new FormData()
-  form.append('buffer', new Blob([PNG], { type: 'image/png' }), 'logo.png')
+  form.append('media', new Blob([PNG], { type: 'image/png' }), 'logo.png')
   const res = await fetch(`${w.emu.url}/cgi-bin/media/uploadimg?access_token=${await w.token()}`, { method: 'POST', body: form })
   return (await res.json()) as J
 }

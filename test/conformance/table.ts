@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { EVENT_FIELDS } from '../../server/wechat/events'
 import { CLIENT_CALLS } from './client-side'
 import type { Corpus } from './corpus'
+import type { RuleOutcome } from './rule-table'
 import { served as emulatorServes } from './emulator-side'
 
 export interface Outcome {
@@ -15,7 +16,7 @@ export interface Outcome {
   emulator?: number
   verbatim?: number
   clientMissing?: string[]
-  emulatorMissing?: string[]
+  emulatorDiff?: string[]
   invalid?: string
   pass?: boolean
   pinned?: boolean
@@ -91,8 +92,30 @@ export function renderTable(corpus: Corpus, outcomes: Map<string, Outcome>): str
   const sep = `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`
   const unplaced = corpus.examples.filter((e) => !e.endpoint && e.kind !== 'event').length
   return [
-    `Conformance to the reference documents: ${corpus.examples.length} examples (${corpus.examples.filter((e) => e.parse === 'repaired').length} repaired, ${corpus.examples.filter((e) => e.parse === 'invalid').length} not JSON), ${passed}/${total} checked examples passing${unplaced ? `, ${unplaced} without an API` : ''}`,
+    `Conformance to the reference documents: ${corpus.examples.length} examples (${corpus.examples.filter((e) => e.parse === 'repaired').length} repaired, ${corpus.examples.filter((e) => e.parse === 'invalid').length} not JSON), ${passed}/${total} checked examples passing${unplaced ? `, ${unplaced} without an API` : ''} (requests sent with the documents' own values, only ids that must exist substituted; replies and events compared field by field, by JSON type at every depth and by value where the document gives one)`,
     `documents: ${Object.entries(SHORT).map(([d, a]) => `${a} = ${d}`).join(', ')}`,
+    line(rows[0]!), sep, ...rows.slice(1).map(line),
+  ].join('\n')
+}
+
+const show = (v: unknown) => (v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v))
+
+/** The rule table: each rule, where the document states it, what the emulator and the client did. */
+export function renderRuleTable(outcomes: Map<string, RuleOutcome>): string {
+  const rows: string[][] = [['rule', 'document:line', 'kind', 'API', 'emulator (want)', 'client', 'pass', 'the document’s words']]
+  for (const o of outcomes.values()) {
+    const r = o.rule
+    const quote = r.quote.length > 48 ? `${r.quote.slice(0, 47)}…` : r.quote
+    rows.push([o.name, `${SHORT[r.doc] ?? r.doc}:${r.line}`, r.kind, r.endpoint, `${show(o.emulator)} (${show(r.want)})`, o.client ?? '–', o.pass ? 'yes' : 'NO', quote])
+  }
+  const width = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)))
+  const line = (r: string[]) => `| ${r.map((c, i) => c + ' '.repeat(width[i]! - [...c].length)).join(' | ')} |`
+  const sep = `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`
+  const passed = [...outcomes.values()].filter((o) => o.pass).length
+  const byKind = (k: string) => [...outcomes.values()].filter((o) => o.rule.kind === k).length
+  const clientRules = [...outcomes.values()].filter((o) => o.client !== undefined).length
+  return [
+    `Rules the documents state: ${passed}/${outcomes.size} passing (${byKind('limit')} limits, ${byKind('errcode')} errcodes, ${byKind('transition')} transitions; ${clientRules} also checked by the client before sending)`,
     line(rows[0]!), sep, ...rows.slice(1).map(line),
   ].join('\n')
 }

@@ -6,17 +6,15 @@ import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import { cardTypeProblems, couponDiscount, friendCouponTitle, termsOf } from '../../contract/card-rules'
 import { checkCardCreate, type CardCreateRequest } from '../../server/wechat/card'
 import { WxRuleError } from '../../server/wechat/errors'
-import { loadCorpus } from '../conformance/corpus'
+import { asTakenToday, example } from '../helpers/examples'
 import { api, startEmu, startReceiver, token, type Receiver } from '../helpers/emulator'
 
 type J = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const corpus = loadCorpus()
-const example = (id: string): J => JSON.parse(JSON.stringify(corpus.examples.find((e) => e.id === id)!.json)) as J
 /** card-api-guide.zh.txt's complete 团购券 example (《卡券创建接口POST报文示例》). */
-const GROUPON = () => example('card-api-guide.zh.txt:661')
+const GROUPON = () => asTakenToday(example('card-api-guide.zh.txt:661'))
 /** friend-coupons.zh.txt's complete 代金券 example. */
-const FRIEND_CASH = () => example('friend-coupons.zh.txt:220')
+const FRIEND_CASH = () => asTakenToday(example('friend-coupons.zh.txt:220'))
 
 /** The guide's base_info under another type, with that type's own field ("base_info … 所有卡券类型通用"). */
 function ofType(type: string, fields: J): J {
@@ -97,6 +95,9 @@ const CASES: Record<string, Case> = {
   'GENERAL_COUPON without default_detail': { quote: 'default_detail | 是 | string(3072) | 音乐木盒。 | 优惠券专用,填写优惠详情。', req: typed('GENERAL_COUPON', (b) => delete b.default_detail), field: 'card.general_coupon.default_detail', errcode: 47001 },
   'a colour outside the guide’s table': { quote: 'Color010 | #63b359 … Color0102 | #5E6671', req: typed('CASH', (b) => (b.base_info.color = 'Color011')), field: 'card.cash.base_info.color', errcode: 40097 },
   'fixed_term 0': { quote: 'fixed_term | 是 | int | 15 | type为DATE_TYPE_FIX_TERM时专用,表示自领取后多少天内有效,不支持填写0。', req: typed('CASH', (b) => (b.base_info.date_info = { type: 'DATE_TYPE_FIX_TERM', fixed_term: 0, fixed_begin_term: 0 })), field: 'card.cash.base_info.date_info.fixed_term', errcode: 40097 },
+  'a logo not on the CDN': { quote: '40141图片url错误须使用将图片上传至CDN后获得的url', req: friend((c) => (c.card.cash.base_info.logo_url = 'http://example.com/logo.png')), field: 'card.cash.base_info.logo_url', errcode: 40141 },
+  'a web center_url without a Mini Program': { quote: 'center_url | 否 | string(128) | www.qq.com | … 注意:微信卡券不再支持配置网页链接跳转,请选择小程序替代', req: typed('CASH', (b) => delete b.base_info.center_app_brand_user_name), field: 'card.cash.base_info.center_url', errcode: 40097 },
+  'a web custom_url without a Mini Program': { quote: 'custom_url | 否 | string(128) | www.qq.com | 自定义跳转的URL。注意:微信卡券不再支持配置网页链接跳转,请选择小程序替代', req: typed('GIFT', (b) => delete b.base_info.custom_app_brand_user_name), field: 'card.gift.base_info.custom_url', errcode: 40097 },
   'use_limit 0': { quote: 'use_limit | 否 | int | 100 | 每人可核销的数量限制,不填写默认为50。', req: typed('CASH', (b) => (b.base_info.use_limit = 0)), field: 'card.cash.base_info.use_limit', errcode: 40097 },
   'deposit-code mode with stock': { quote: '预存code模式的卡券须设置quantity为0,导入code后方可增加库存;', req: typed('GIFT', (b) => Object.assign(b.base_info, { use_custom_code: true, get_custom_code_mode: 'GET_CUSTOM_CODE_MODE_DEPOSIT' })), field: 'card.gift.base_info.sku.quantity', errcode: 40097 },
   'quantity above 100000000': { quote: 'quantity | 是 | int | 100000 | 卡券库存的数量,上限为100000000。', req: typed('CASH', (b) => (b.base_info.sku.quantity = 100_000_001)), field: 'card.cash.base_info.sku.quantity', errcode: 40097 },

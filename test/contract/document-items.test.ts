@@ -274,9 +274,9 @@ describe('cgi-bin/media/uploadimg: pictures on the (emulated) CDN first', () => 
   })
 
   test('not a JPEG or PNG: the client refuses before sending; the emulator answers 40005; no picture: 41005', async () => {
-    expect(await ruleField(wx.media.uploadImg(Buffer.from('GIF89a....'), 'x.gif'))).toBe('buffer')
+    expect(await ruleField(wx.media.uploadImg(Buffer.from('GIF89a....'), 'x.gif'))).toBe('media')
     const form = new FormData()
-    form.append('buffer', new Blob([Buffer.from('not a picture')]), 'x.txt')
+    form.append('media', new Blob([Buffer.from('not a picture')]), 'x.txt')
     const bad = await fetch(`${emu.url}/cgi-bin/media/uploadimg?access_token=${tok}`, { method: 'POST', body: form })
     expect(((await bad.json()) as Json).errcode).toBe(40005)
     const none = await fetch(`${emu.url}/cgi-bin/media/uploadimg?access_token=${tok}`, { method: 'POST', body: new FormData() })

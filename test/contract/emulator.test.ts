@@ -29,8 +29,8 @@ async function createCard(base: Json = {}, body: Json = {}): Promise<string> {
 function shelf(cardId: string, page: Json = {}): Json {
   return {
     page: {
-      page_title: '礼品卡', banner_pic_url: 'http://x/b', support_buy_for_self: true,
-      theme_list: [{ theme_pic_url: 'http://x/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: cardId }], pic_item_list: [{ background_pic_url: 'http://x/f', default_gifting_msg: '祝福语1' }] }],
+      page_title: '礼品卡', banner_pic_url: 'http://mmbiz.qpic.cn/b', support_buy_for_self: true,
+      theme_list: [{ theme_pic_url: 'http://mmbiz.qpic.cn/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: cardId }], pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }] }],
       address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
       cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
       ...page,
@@ -268,7 +268,7 @@ describe('pushes', () => {
     rx.reply = (xml) => ({ status: 200, body: xml.includes('giftcard_') && ++calls >= 3 ? '<xml>ok</xml>' : 'success' })
     const id = await createCard()
     const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
-    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://x/f', message: '生日快乐' }], forSelf: true })
+    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '生日快乐' }], forSelf: true })
     expect(buy.status).toBe(200)
     await until(async () => ((await http(emu, 'GET', '/__emu/pushes?status=delivered')).json.pushes as Json[]).some((p) => p.event === 'giftcard_pay_done'), 'gift-card push delivered')
     const p = ((await http(emu, 'GET', '/__emu/pushes')).json.pushes as Json[]).find((x) => x.event === 'giftcard_pay_done')!
@@ -290,12 +290,12 @@ describe('hosted shelf, orders and refunds', () => {
     const id = await createCard()
     const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
     expect(String(page.page_id)).toMatch(/[+/=]|^[A-Za-z0-9]+$/)
-    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://x/f', message: '生日快乐' }], forSelf: true, outerStr: 'menu' })
+    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '生日快乐' }], forSelf: true, outerStr: 'menu' })
     const orderId = (buy.json.order as Json).order_id as string
     const order = (await api(emu, 'card/giftcard/order/get', { order_id: orderId }, tok)).order as Json
     expect(order).toMatchObject({ order_id: orderId, page_id: page.page_id, total_price: 1, open_id: emu.users.get('bob')!.saOpenid, outer_str: 'menu' })
     expect(order.trans_id).toMatch(/^\d+$/)
-    expect(order.card_list[0]).toMatchObject({ card_id: id, price: 1, default_gifting_msg: '生日快乐', background_pic_url: 'http://x/f' })
+    expect(order.card_list[0]).toMatchObject({ card_id: id, price: 1, default_gifting_msg: '生日快乐', background_pic_url: 'http://mmbiz.qpic.cn/f' })
     const now = Math.floor(Date.now() / 1000)
     const list = await api(emu, 'card/giftcard/order/batchget', { begin_time: now - 86400, end_time: now + 60, sort_type: 'ASC', offset: 0, count: 100 }, tok)
     expect(list).toMatchObject({ total_count: 1 })
@@ -351,8 +351,10 @@ describe('faults, data cube and pay-then-member rules', () => {
     const member = { card: { card_type: 'MEMBER_CARD', member_card: { ...giftCard().card.general_card, sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false } } }
     const mid = (await api(emu, 'card/create', member, tok)).card_id as string
     // §8.4.1: each mchid succeeds or fails on its own, in fail_mchid_list (72001 another subject, 72004 taken).
+    // member-card-management line 315: 72001 when the card's and the mchid's subjects differ (not the pay whitelist).
+    emu.platform.foreignMchids = new Set(['1900000109'])
     expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({ errcode: 0, rule_id: 0, succ_mchid_list: [], fail_mchid_list: [{ mchid: '1900000109', errcode: 72001 }] })
-    await api(emu, 'card/giftcard/pay/whitelist/add', { sub_mch_id: '1900000109' }, tok)
+    emu.platform.foreignMchids = new Set()
     const first = await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)
     expect(first).toMatchObject({ errcode: 0, succ_mchid_list: ['1900000109'], fail_mchid_list: [] })
     expect(Number.isInteger(first.rule_id)).toBe(true)

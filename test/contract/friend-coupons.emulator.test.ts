@@ -1,13 +1,11 @@
 // The WeChat emulator's friend coupons, coins, marks, QR delivery and card lists, held to the words of
 // friend-coupons.zh.txt and card-api-guide.zh.txt (each test quotes the line it checks), through raw HTTP.
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
-import { loadCorpus } from '../conformance/corpus'
+import { asTakenToday, example } from '../helpers/examples'
 import { api, http, startEmu, startReceiver, token, until, type Receiver } from '../helpers/emulator'
 
 type J = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const corpus = loadCorpus()
-const example = (id: string): J => JSON.parse(JSON.stringify(corpus.examples.find((e) => e.id === id)!.json)) as J
 
 let rx: Receiver
 let emu: WechatEmulator
@@ -26,7 +24,7 @@ const get = async (path: string) => (await http(emu, 'GET', `/${path}?access_tok
 
 /** friend-coupons.zh.txt's 代金券 example, valid from now, with its use_condition replaced. */
 async function friendCoupon(useCondition?: J): Promise<string> {
-  const c = example('friend-coupons.zh.txt:220')
+  const c = asTakenToday(example('friend-coupons.zh.txt:220'))
   const now = Math.floor(Date.now() / 1000)
   c.card.cash.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 30 * 86400 }
   if (useCondition) c.card.cash.advanced_info.use_condition = useCondition
@@ -127,7 +125,7 @@ describe('marks and consume', () => {
 
 describe('delivery and the card bag', () => {
   test('QR delivery: a scan puts the card in the bag, user_get_card carries outer_str; get_limit "不填写默认为50"', async () => {
-    const c = example('card-api-guide.zh.txt:661')
+    const c = asTakenToday(example('card-api-guide.zh.txt:661'))
     c.card.groupon.base_info.date_info = { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }
     delete c.card.groupon.base_info.get_limit
     const cardId = (await api(emu, 'card/create', c, tok)).card_id as string
@@ -141,7 +139,7 @@ describe('delivery and the card bag', () => {
   })
 
   test('"用于获取用户卡包里的,属于该appid下所有可用卡券,包括正常状态和异常状态。"', async () => {
-    const c = example('card-api-guide.zh.txt:661')
+    const c = asTakenToday(example('card-api-guide.zh.txt:661'))
     c.card.groupon.base_info.date_info = { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }
     const cardId = (await api(emu, 'card/create', c, tok)).card_id as string
     const used = await held(cardId)

@@ -145,11 +145,13 @@ describe('the emulator (member-card-management)', () => {
     expect((await api(emu, 'card/update', { card_id: id, member_card: { modify_msg_operation: { url_cell: { card_id_list: ids } } } }, tok)).errcode).toBe(40097)
   })
 
-  test('§8.1: userinfo/get answers the document’s fields; before activation has_active is false, no invented sex or number', async () => {
+  test('§8.1: userinfo/get answers the document’s fields, a number and a sex included; before activation has_active is false', async () => {
     const id = await create()
     const code = await held(id)
     const before = await api(emu, 'card/membercard/userinfo/get', { card_id: id, code }, tok)
-    expect(before).toMatchObject({ errcode: 0, openid: expect.any(String), nickname: 'alice', membership_number: '', bonus: 0, sex: '', user_card_status: 'NORMAL', has_active: false, user_info: { common_field_list: [], custom_field_list: [] } })
+    // lines 28 and 30: "membership_number": "316510891298", "sex": "MALE" — never empty: the card's code
+    // numbers it until the merchant activates it with its own number; the sex is the WeChat profile's.
+    expect(before).toMatchObject({ errcode: 0, openid: expect.any(String), nickname: 'alice', membership_number: code, bonus: 0, sex: expect.stringMatching(/^(MALE|FEMALE)$/), user_card_status: 'NORMAL', has_active: false, user_info: { common_field_list: [], custom_field_list: [] } })
     expect(await api(emu, 'card/membercard/activate', { card_id: id, code, membership_number: '316510891298' }, tok)).toMatchObject({ errcode: 0 })
     // The same activation again is answered as before; another number is refused.
     expect((await api(emu, 'card/membercard/activate', { card_id: id, code, membership_number: '316510891298' }, tok)).errcode).toBe(0)

@@ -88,3 +88,20 @@ export async function until(probe: () => boolean | Promise<boolean>, what: strin
     await new Promise((r) => setTimeout(r, 10))
   }
 }
+
+/** A fresh push receiver and emulator for each test of the calling file, with a token. */
+export function emulatorPerTest(o: Partial<WechatEmulatorOptions> = {}): { emu: () => WechatEmulator; rx: () => Receiver; token: () => string; refreshToken: () => Promise<string> } {
+  let rx: Receiver
+  let emu: WechatEmulator
+  let tok = ''
+  beforeEach(async () => {
+    rx = await startReceiver()
+    emu = await startEmu(rx, o)
+    tok = await token(emu)
+  })
+  afterEach(async () => {
+    await emu.stop()
+    await rx.close()
+  })
+  return { emu: () => emu, rx: () => rx, token: () => tok, refreshToken: async () => (tok = await token(emu)) }
+}

@@ -1,9 +1,13 @@
 // The merchant CLI (scripts/merchant/cli.ts) against a whole local stack: help for every command,
 // --flag=value, completion, yuan amounts, refusals told apart from connection problems, warnings before
 // an expired or underpriced card, CSV exports with a header row, and the generic call.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Stack } from '../../emulator/stack'
 import { httpCaller } from '../../scripts/merchant/call'
 import { buildCli } from '../../scripts/merchant/cli'
+import { RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
 import { person, startJourneyStack } from '../helpers/stack'
 
 let stack: Stack
@@ -65,9 +69,6 @@ test('a refusal says errcode and errmsg; an unreachable cloud says so', async ()
 })
 
 test('creating an expired or underpriced card warns and asks first', async () => {
-  const { writeFileSync, mkdtempSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  const { tmpdir } = await import('node:os')
   const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'card.json')
   writeFileSync(file, JSON.stringify({ card: { card_type: 'GENERAL_CARD', general_card: { sub_card_type: 'GIFT_CARD', init_balance: 10000, base_info: { giftcard_info: { price: 1 }, date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1472724261 } } } } }))
   const before = (await person(stack, 'carol').fn('merchant', { action: 'overview' })).cards
@@ -106,4 +107,13 @@ test('call reaches any merchant action with a JSON input', async () => {
   const d = await cli(['call', 'dashboard', '--data={"days":1}'])
   expect(JSON.parse(d.out)).toMatchObject({ days: 1 })
   expect((await cli(['call', 'dashboard', '--data={days'])).code).toBe(2)
+})
+
+test('card create of an ordinary coupon prints the notice that WeChat creates them only for accounts that kept the permission', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coupon-'))
+  const base = { logo_url: 'https://mmbiz.qpic.cn/mmbiz/logo/0', brand_name: '示例咖啡', code_type: 'CODE_TYPE_QRCODE', title: '满100减10', color: 'Color010', notice: '结账时出示', description: '不可与其他优惠同享', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }, sku: { quantity: 100 } }
+  writeFileSync(join(dir, 'cash.json'), JSON.stringify({ card: { card_type: 'CASH', cash: { least_cost: 10000, reduce_cost: 1000, base_info: base } } }))
+  const r = await cli(['card', 'create', '--file', join(dir, 'cash.json')])
+  expect(r.err).toContain(`注意：${RETIRED_COUPONS_NOTICE}`)
+  expect(r.code).toBe(0)
 })

@@ -26,6 +26,8 @@ export interface GiftCardDoc extends StoredDoc {
   servicePhone?: string
   onSale: boolean
   reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
+  /** WeChat's RefuseReason from card_not_pass_check, while the card stays REJECTED */
+  reviewReason?: string
   beginTime: number
   endTime: number
   createdAt: number

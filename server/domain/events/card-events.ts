@@ -9,6 +9,9 @@
 // - user_del_card → DELETE; user_consume_card → CONSUMED; card_pass_check / card_not_pass_check →
 //   the definition's review status.
 // Final states (DELETE, GIFTED) are never left because of a late or reordered event.
+// A rejected card keeps WeChat's RefuseReason (reviewReason) until the merchant edits it: card/update
+// answers send_check true ("修改字段后重新提审,该卡券的状态变为审核中", friend-coupons.zh.txt line 1614)
+// and reviewSubmitted puts it back to PENDING.
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
@@ -189,10 +192,19 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
     case 'update_member_card':
       return onMemberCardUpdated(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
     case 'card_pass_check':
+      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: 'APPROVED', reviewReason: '', updatedAt: Date.now() })
+      return
     case 'card_not_pass_check':
-      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: ev.Event === 'card_pass_check' ? 'APPROVED' : 'REJECTED', updatedAt: Date.now() })
+      // RefuseReason is what the merchant must fix before resubmitting (card/update sends it back to review).
+      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: 'REJECTED', reviewReason: ev.RefuseReason ?? '', updatedAt: Date.now() })
       return
     default:
       return
   }
+}
+
+/** card/update answered send_check true: the card is under review again (its old refusal no longer stands). */
+export async function reviewSubmitted(store: Store, cardId: string): Promise<void> {
+  const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
+  if (def) await store.update(Collections.giftCards, cardId, { reviewStatus: 'PENDING', reviewReason: '', updatedAt: Date.now() })
 }

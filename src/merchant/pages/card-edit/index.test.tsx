@@ -44,13 +44,33 @@ test('editing an existing card sends only the changed texts through card/update'
   const updates: unknown[] = []
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList') return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
     updates.push(d.update)
     return { errcode: 0 }
   })
   render(<CardEditPage />)
   await screen.findByText('使用提醒')
+  expect(document.querySelector('#review-refused')).toBeNull()
   type('notice', '请向店员出示')
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('已保存')).toBeTruthy()
   expect(updates).toEqual([{ card_id: 'pA', general_card: { base_info: { notice: '请向店员出示' } } }])
+})
+
+test('a card WeChat refused (card_not_pass_check) shows 审核未通过 with the reason; saving the fix resubmits it', async () => {
+  setRouterParams({ cardId: 'pR' })
+  const updates: unknown[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList') return { errcode: 0, cards: [{ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '使用说明含有违规内容' }] }
+    updates.push(d.update)
+    // friend-coupons.zh.txt line 1614: "true为修改字段后重新提审,该卡券的状态变为审核中"
+    return { errcode: 0, send_check: true }
+  })
+  render(<CardEditPage />)
+  expect(await screen.findByText('审核未通过：使用说明含有违规内容')).toBeTruthy()
+  type('description', '持卡到店消费，余额可多次使用')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
+  expect(updates).toEqual([{ card_id: 'pR', general_card: { base_info: { description: '持卡到店消费，余额可多次使用' } } }])
 })

@@ -8,6 +8,7 @@ import { userMessage } from '../../../services/errors'
 import { goBack, usePageQuery } from '../../../services/page'
 import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
+import { useCloudData } from '../../../hooks/useCloudData'
 import { consoleApi } from '../../api'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
@@ -132,6 +133,9 @@ function CreateForm() {
 
 /** Editing a card WeChat already holds: the texts it allows to change (card/update), then a fresh review. */
 function EditForm({ cardId }: { cardId: string }) {
+  // A card WeChat's review refused (card_not_pass_check) shows the reason above the fields to fix.
+  const [cards] = useCloudData(consoleApi.cards)
+  const refused = cards.state === 'ready' ? cards.data.cards.find((c) => c.cardId === cardId && c.reviewStatus === 'REJECTED') : undefined
   const [notice, setNotice] = useState('')
   const [description, setDescription] = useState('')
   const [phone, setPhone] = useState('')
@@ -139,8 +143,8 @@ function EditForm({ cardId }: { cardId: string }) {
   const noticeErr = utf8Bytes(notice) > 36 ? t.console.errors.tooLong(12) : undefined
   const save = async () => {
     try {
-      await consoleApi.cardUpdate({ card_id: cardId, general_card: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) } } })
-      showToast(t.console.updated, 'success')
+      const r = await consoleApi.cardUpdate({ card_id: cardId, general_card: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) } } })
+      showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
     } catch (e) {
       showToast(userMessage(e), 'fail')
     }
@@ -148,6 +152,12 @@ function EditForm({ cardId }: { cardId: string }) {
   return (
     <View id='card-edit'>
       {toast}
+      {refused && (
+        <View className='review-refused' id='review-refused'>
+          <Text className='error'>{t.merchant.reviewRefused(refused.reviewReason ?? '')}</Text>
+          <Text className='muted'>{t.merchant.resubmitHint}</Text>
+        </View>
+      )}
       <Section>
         <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} />
         <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />

@@ -37,3 +37,18 @@ test('cards with review state in words; stock, take off sale and a delivery QR c
   fireEvent.click(screen.getByText('新建礼品卡'))
   expect(navigations).toEqual(['/merchant/pages/card-edit/index'])
 })
+
+test('a card WeChat’s review refused shows 审核未通过 with the reason and leads to editing it', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    switch (d.action) {
+      case 'whoami': return { errcode: 0, role: 'admin' }
+      case 'cardList': return { errcode: 0, cards: [{ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '卡券标题含有违规内容' }] }
+      default: return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+  render(<CardsPage />)
+  expect(await screen.findByText('审核未通过：卡券标题含有违规内容')).toBeTruthy()
+  expect(screen.getByText('审核未通过')).toBeTruthy()
+  fireEvent.click(screen.getByText('修改并重新提交审核'))
+  expect(navigations).toEqual(['/merchant/pages/card-edit/index?cardId=pR'])
+})

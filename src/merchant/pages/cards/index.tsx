@@ -42,6 +42,12 @@ function CardRow({ c, onChanged, toast }: { c: GiftCardRow; onChanged: () => Pro
         <Tag type={c.reviewStatus === 'APPROVED' ? 'success' : c.reviewStatus === 'REJECTED' ? 'danger' : 'warning'}>{t.merchant.review[c.reviewStatus] ?? t.merchant.review.PENDING}</Tag>
         <Tag type={c.onSale ? 'primary' : 'default'}>{c.onSale ? t.merchant.onSale : t.merchant.offSale}</Tag>
       </View>
+      {c.reviewStatus === 'REJECTED' && (
+        <View className='row review-refused'>
+          <Text className='error'>{t.merchant.reviewRefused(c.reviewReason ?? '')}</Text>
+          <Button size='small' type='primary' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>{t.merchant.resubmit}</Button>
+        </View>
+      )}
       <View className='row'>
         <Input className='input input-small' type='text' value={stock} placeholder={t.console.stockDelta} onInput={(e) => setStock(e.detail.value)} />
         <Button size='small' fill='outline' disabled={!/^-?\d{1,9}$/.test(stock) || Number(stock) === 0} onClick={() => void act(() => consoleApi.cardStock(c.cardId, Number(stock)), t.console.stockChanged)}>
