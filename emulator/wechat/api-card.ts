@@ -2,10 +2,11 @@
 // modifystock, qrcode/create, testwhitelist/set, user/getcardlist.
 import { randomBytes } from 'node:crypto'
 import { list, num, obj, str, type Body, type Endpoint } from './api'
-import { WxError, type Platform } from './platform'
+import { WxError } from './platform'
 import { checkCouponType, checkJumps, COUPON_CARD_TYPES, COUPON_COLORS, friendTitle, needCdn } from './card-type-rules'
 import type { EmuCard } from './state'
 import { checkMemberCreate, checkMemberUpdate } from './api-member'
+import { baseInfo, cardOf } from './cards'
 
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON']
 const COLORS = new Set(['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color090', 'Color100'])
@@ -16,16 +17,6 @@ const CODE_TYPES = ['CODE_TYPE_TEXT', 'CODE_TYPE_BARCODE', 'CODE_TYPE_QRCODE', '
 /** "n Chinese characters", typed string(3n) in the documents: UTF-8 bytes. */
 function tooLong(v: unknown, chinese: number): boolean {
   return typeof v === 'string' && Buffer.byteLength(v) > chinese * 3
-}
-
-export function cardOf(p: Platform, cardId: string): EmuCard {
-  const c = p.s.cards[cardId]
-  if (!c || c.status === 'CARD_STATUS_DELETE') throw new WxError(40073, 'invalid card id')
-  return c
-}
-
-export function baseInfo(card: EmuCard): Body {
-  return (card.body.base_info ?? {}) as Body
 }
 
 /** The pictures of a card body that must come from the CDN: the logo and the card face. */

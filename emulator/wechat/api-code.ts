@@ -2,7 +2,7 @@
 // coupons), decrypt, mark (5-minute hold), update, unavailable, generalcard/updateuser,
 // membercard/userinfo/get.
 import { num, str, type Body, type Endpoint } from './api'
-import { baseInfo, cardOf } from './api-card'
+import { baseInfo, cardOf } from './cards'
 import { MARK_SECONDS, WxError, type Platform } from './platform'
 import type { EmuCode } from './state'
 

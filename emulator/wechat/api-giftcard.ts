@@ -1,7 +1,7 @@
 // Gift cards (gift-card-api §7–§12): shelves, maintenance, payment access, orders, refunds.
 import { randomBytes } from 'node:crypto'
 import { list, num, obj, str, type Body, type Endpoint } from './api'
-import { cardOf } from './api-card'
+import { cardOf } from './cards'
 import { needCdn } from './card-type-rules'
 import { WxError, type Platform } from './platform'
 import type { EmuOrder } from './state'

@@ -6,7 +6,7 @@
 // Where the documents say nothing of an errcode, the emulator answers 40097 (invalid args) naming the
 // field, as WeChat does for other argument errors.
 import { list, num, obj, str, type Body, type Endpoint } from './api'
-import { baseInfo, cardOf } from './api-card'
+import { baseInfo, cardOf } from './cards'
 import { profileSex } from './identity'
 import { WxError, type Platform } from './platform'
 import type { EmuCard, EmuCode, EmuUser } from './state'

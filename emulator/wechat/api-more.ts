@@ -1,7 +1,7 @@
 // Invoices, friend-coupon coins, data cube (61500/61501). Pay-then-member rules live in api-member.ts.
 import { randomBytes } from 'node:crypto'
 import { num, obj, str, type Body, type Endpoint } from './api'
-import { cardOf } from './api-card'
+import { cardOf } from './cards'
 import { coinTenthsPerCoupon } from './card-type-rules'
 import { WxError, type Platform } from './platform'
 import type { CubeCounter, EmuState } from './state'

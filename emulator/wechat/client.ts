@@ -9,7 +9,7 @@
 // (whitelisted people may take cards still under review). A batch is all-or-nothing.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Body } from './api'
-import { baseInfo } from './api-card'
+import { baseInfo } from './cards'
 import { COUPON_CARD_TYPES } from './card-type-rules'
 import { restoreMemberCard } from './api-member'
 import { sha1Sorted } from './crypto'
