@@ -13,7 +13,7 @@ import { change, where, type Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { post } from '../ledgers/ledger'
-import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
+import { cloudPayRefusal, refundStateOf, type PaymentGateway } from '../../platform/payment-gateway'
 import { entitlementsOf } from '../giftcards/orders'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { userCardId, type UserCardDoc } from '../cards/user-cards'
@@ -117,8 +117,8 @@ export async function refundLatePayments(store: Store, pay: PaymentGateway): Pro
  * the checkout was cancelled, after the merchant's refund had zeroed the card) goes back to the buyer
  * through Cloud Pay too, so a refunded order never holds value. The refund entry and a pending refund
  * on the card are written in one transaction, keyed by the card's version when it was found; the Cloud
- * Pay refund under that key follows, and the pending mark is cleared only once it succeeded, so a failed
- * or lost refund is sent again (same refund number) by the next run.
+ * Pay refund under that key follows, and the pending mark is cleared only once WeChat Pay reports it
+ * SUCCESS, so a failed or lost refund is sent again (same refund number) by the next run.
  */
 export async function refundStrandedValue(store: Store, pay: PaymentGateway): Promise<{ refunded: number }> {
   const [stranded, pending] = await Promise.all([
@@ -142,9 +142,25 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
       if (!posted) continue
       due = { key, fee: moneyFor(order, -posted.entry.amount) }
     }
-    await cloudPayRefund(pay, order, due.fee, `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`)
+    if (!(await strandedRefundDone(pay, order, due))) continue
     await store.update(Collections.userCards, card._id, { refundPending: false, pendingRefund: change.unset() })
     refunded++
   }
   return { refunded }
+}
+
+/**
+ * Whether WeChat Pay reports a stranded-value refund SUCCESS, (re)sending it first when it has none under
+ * the number or failed it — the same number and fee ("一笔退款失败后重新提交…请使用原商户退款单号"): no
+ * merchant decision is needed to pay back value that reached a refunded order's card. Until then the
+ * card's refund stays pending and the next run asks again.
+ */
+async function strandedRefundDone(pay: PaymentGateway, order: OrderDoc, due: { key: string; fee: number }): Promise<boolean> {
+  const no = `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`
+  let state = refundStateOf(await pay.queryRefund(no))
+  if (state === 'UNKNOWN' || state === 'REFUNDCLOSE' || state === 'CHANGE') {
+    await cloudPayRefund(pay, order, due.fee, no)
+    state = refundStateOf(await pay.queryRefund(no))
+  }
+  return state === 'SUCCESS'
 }
