@@ -58,9 +58,10 @@ export function cloudPayQueryRefund(req: CloudPayQueryRefund): Promise<Record<st
 }
 
 /**
- * The Cloud Development environment id the function runs in: the context's ENV, which a timer-triggered
- * invocation can leave empty (issue 23), else the function's own environment — TCB_ENV, or SCF_NAMESPACE
- * (a function's SCF namespace is its environment id).
+ * The Cloud Development environment id the function runs in: the context's ENV, else the function's own
+ * environment — TCB_ENV, or SCF_NAMESPACE (a function's SCF namespace is its environment id). wx-server-sdk's
+ * getWXContext() fills ENV from those two only while WX_CONTEXT_KEYS is set, and answers an empty context
+ * without it, as a timer-triggered invocation can (issue 23): Cloud Pay's envId must never be empty.
  */
 export function currentEnvId(env: NodeJS.ProcessEnv = process.env): string {
   ensureInit()
