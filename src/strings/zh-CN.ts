@@ -244,6 +244,7 @@ export const zhCN = {
     addFailed: '放入卡包没有成功，请稍后在「我的卡」继续',
     openCardFailed: '暂时无法打开卡包',
     reasons: {
+      REFUND_FAILED: '微信支付未能完成这笔退款，请查看订单中的原因和处理建议后重试',
       GIFT_OWN: '这是你送出的礼物，发给好友领取吧',
       GIFT_NOT_FOUND: '没有找到这份礼物',
       GIFT_TAKEN: '这份礼物已被其他人领取',

@@ -70,7 +70,7 @@ test('a refund WeChat Pay fails is REFUND_FAILED with its reason; the retry uses
   await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 4000, orderId: `RFD-${card.code}` })
   expect((await emu('/__emu/faults', { path: 'cloudPay.refund', refundStatus: 'REFUNDCLOSE' })).status).toBe(200)
   const failed = await carol({ action: 'orderRefund', orderId })
-  expect(failed).toMatchObject({ errcode: 1502, refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE' })
+  expect(failed).toMatchObject({ errcode: 1502, reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE' })
   expect(await row(orderId)).toMatchObject({ state: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE', refundFee: 6000 })
   expect(await payment(orderId)).toMatchObject({ refunded: 0, refunds: { [`RF${orderId}`]: { refundFee: 6000, status: 'REFUNDCLOSE' } } })
   // The cron leaves a failed refund to the merchant.

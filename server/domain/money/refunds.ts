@@ -73,7 +73,7 @@ export async function refundThrough(store: Store, pay: PaymentGateway, collectio
   const now = doc.status === 'REFUND_FAILED' ? await retryRefund(store, collection, doc) : doc
   const status = (now.status === 'REFUNDING' ? await pursueRefund(store, pay, collection, now) : now.status) as RefundStatus
   const after = (await store.get<Refundable>(collection, doc._id))!
-  if (status === 'REFUND_FAILED') throw new AppError(ErrCode.UPSTREAM, `WeChat Pay failed the refund ${after.refundNo}: ${after.refundError?.message ?? 'unknown'}`, { refundStatus: 'REFUND_FAILED', refundError: after.refundError?.code ?? 'FAIL' })
+  if (status === 'REFUND_FAILED') throw new AppError(ErrCode.UPSTREAM, `WeChat Pay failed the refund ${after.refundNo}: ${after.refundError?.message ?? 'unknown'}`, { reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: after.refundError?.code ?? 'FAIL' })
   return { orderId: doc._id, status, refundFee: after.refundFee ?? 0, refundNo: after.refundNo ?? '' }
 }
 
