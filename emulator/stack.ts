@@ -66,6 +66,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     quotas: { token: int(env, 'WXEMU_TOKEN_QUOTA', 2000), ticket: int(env, 'WXEMU_TICKET_QUOTA', 100) },
     cardExtWindowSeconds: int(env, 'WXEMU_CARDEXT_WINDOW', 300),
     latencyMs: int(env, 'WXEMU_LATENCY_MS', 0),
+    refundDelaySeconds: int(env, 'WXEMU_REFUND_DELAY_S', 0),
     retiredApis: retiredApisFrom(env.WXEMU_RETIRED_APIS),
     push: {
       url: env.PUSH_URL || undefined,

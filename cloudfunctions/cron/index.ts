@@ -1,7 +1,7 @@
 // cron: timer-triggered upkeep (cloudbaserc.json: every 5 minutes): credentials ahead of expiry, events not
 // yet processed, spends left pending by a crash (settled or voided), balances WeChat has not confirmed, cards whose status WeChat has not confirmed
 // recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
-// for cancelled checkouts (refunded). Only the timer (or the console) may run it.
+// for cancelled checkouts (refunded), and refunds WeChat Pay has not yet reported (queryRefund). Only the timer (or the console) may run it.
 import { syncDirty } from '../../server/domain/sync/balance-sync'
 import { expireCheckouts } from '../../server/domain/money/checkout'
 import { finishPaidCoupons } from '../../server/domain/coupons/coupon-checkout'
@@ -12,6 +12,7 @@ import { prunePushNonces } from '../../server/domain/events/push-nonces'
 import { reconcileCards } from '../../server/domain/upkeep/reconcile'
 import { settleAbandonedSpends } from '../../server/domain/money/spend-entries'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/money/refunds'
+import { pollRefunds, refundCallbackOf } from '../../server/domain/money/refund-states'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep/runner'
 import { ErrCode } from '../../server/errors'
 import { creditPaidRecharges } from '../../server/domain/money/member-recharge'
@@ -55,6 +56,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       checkouts: () => expireCheckouts(store, wx, syncOptions()),
       latePayments: () => refundLatePayments(store, cloudPayGateway()),
       strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
+      // Refunds asked for and not yet reported SUCCESS or failed by WeChat Pay (issue 23).
+      refunds: () => pollRefunds(store, (collection) => cloudPayGateway(refundCallbackOf(collection))),
       pushNonces: () => prunePushNonces(store),
       gifts: () => returnExpiredGifts(store),
       coupons: () => finishPaidCoupons(store, wx),

@@ -1,21 +1,21 @@
 // member: the consumer's member cards (#13): join, activate, see, recharge with Cloud Pay; and Cloud
-// Pay's callback for recharges. Thin: the caller from the context, input validated, logic in server/domain.
+// Pay's callbacks for recharges (payment and refund). Thin: the caller from the context, input validated, logic in server/domain.
 import { adoptByUnionid } from '../../server/domain/giftcards/card-bag'
 import { activate, checkBirthday, join, mine, offered, PHONE } from '../../server/domain/members/members'
 import { pointsHistory } from '../../server/domain/ledgers/member-points'
 import { historyOf } from '../../server/domain/ledgers/ledger'
 import { MAX_RECHARGE_FEN, onRechargeNotice, rechargeOf, startRecharge } from '../../server/domain/money/member-recharge'
-import { isPaymentNotice } from '../../server/platform/payment-gateway'
+import { isPaymentNotice, isRefundNotice } from '../../server/platform/payment-gateway'
+import { answerCloudPay } from '../../server/platform/cloud-pay-callback'
+import { onRefundNotice, refundCallbackOf } from '../../server/domain/money/refund-states'
 import { cardOf } from '../../server/domain/cards/user-cards'
-import { AppError, ErrCode, invalid } from '../../server/errors'
+import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
-import { callerIdentity } from '../../server/platform/wx-cloud'
 import { int, optBool, optStr, str } from '../../server/validate'
-import { log } from '../../server/log'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -65,21 +65,10 @@ const actions = createHandler('member', {
 })
 
 export async function main(event: unknown): Promise<Record<string, unknown>> {
-  if (isPaymentNotice(event)) {
-    // Cloud Pay invokes the callback itself; a payment-shaped event from a Mini Program is refused.
-    const source = callerIdentity().source ?? ''
-    if (/^wx_(client|devtools)/.test(source)) {
-      log('warn', { fn: 'member', refused: 'payment notice from a client', source })
-      return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
-    }
-    try {
-      const store = await instanceStore()
-      return await onRechargeNotice(store, instanceWechat(store), event, syncOptions())
-    } catch (err) {
-      const e = err as AppError
-      log('error', { fn: 'member', notice: event.outTradeNo, error: e.message })
-      return { errcode: e.errcode ?? ErrCode.INTERNAL, errmsg: e.message }
-    }
-  }
+  if (isRefundNotice(event)) return answerCloudPay('member', event, async () => onRefundNotice(await instanceStore(), (c) => cloudPayGateway(refundCallbackOf(c)), event))
+  if (isPaymentNotice(event)) return answerCloudPay('member', event, async () => {
+    const store = await instanceStore()
+    return onRechargeNotice(store, instanceWechat(store), event, syncOptions())
+  })
   return actions(event)
 }

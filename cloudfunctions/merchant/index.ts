@@ -125,7 +125,7 @@ export const main = createHandler('merchant', {
   // Filters (q, state, since, until) added by the console (#15); without them, the plain newest-first list.
   orderList: admin(async (i, ctx) => orderQuery(i, ctx)),
   orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, str(i, 'orderId', ORDER_ID))),
-  orderRefund: admin(async (i, ctx) => refundOrder(ctx.store, ctx.wx(), cloudPayGateway, str(i, 'orderId', ORDER_ID), optStr(i, 'reason', { max: 64 }) ?? '商户退款'), field('orderId', 'reason')),
+  orderRefund: admin(async (i, ctx) => refundOrder(ctx.store, ctx.wx(), cloudPayGateway, str(i, 'orderId', ORDER_ID), optStr(i, 'reason', { max: 64 }) ?? '商户退款', syncOptions()), field('orderId', 'reason')),
   orderReconcile: admin(async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 })), (i) => ({ target: `${String(i.beginTime)}-${String(i.endTime)}` })),
   cardAdjust: admin(async (i, ctx) =>
     m.adjustBalance(ctx.store, ctx.wx(), {

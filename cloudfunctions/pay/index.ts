@@ -1,16 +1,15 @@
-// pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment callback.
+// pay: gift cards bought in the Mini Program with Cloud Pay, and Cloud Pay's payment and refund callbacks.
 import { cancelCheckout, checkoutStatus, startCheckout } from '../../server/domain/money/checkout'
 import { createOrder, MAX_QUANTITY, onPaymentNotice, orderOf } from '../../server/domain/giftcards/orders'
-import { isPaymentNotice } from '../../server/platform/payment-gateway'
-import { AppError, ErrCode } from '../../server/errors'
+import { isPaymentNotice, isRefundNotice } from '../../server/platform/payment-gateway'
+import { answerCloudPay } from '../../server/platform/cloud-pay-callback'
+import { onRefundNotice, refundCallbackOf } from '../../server/domain/money/refund-states'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { cloudPayGateway as gateway } from '../../server/platform/cloud-pay'
-import { callerIdentity } from '../../server/platform/wx-cloud'
 import { asInput, int, optInt, optStr, str } from '../../server/validate'
 import { instanceWechat } from '../../server/platform/wechat'
-import { log } from '../../server/log'
 
 const REQUEST_ID = { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 
@@ -57,22 +56,11 @@ const actions = createHandler('pay', {
 })
 
 export async function main(event: unknown): Promise<Record<string, unknown>> {
-  if (isPaymentNotice(event)) {
-    // Cloud Pay invokes the callback itself; a payment-shaped event sent by the Mini Program (SOURCE
-    // wx_client or wx_devtools) is refused, and a notice must match our order's total anyway.
-    const source = callerIdentity().source ?? ''
-    if (/^wx_(client|devtools)/.test(source)) {
-      log('warn', { fn: 'pay', refused: 'payment notice from a client', source })
-      return { errcode: ErrCode.FORBIDDEN, errmsg: 'payment notices come from Cloud Pay, not from a client' }
-    }
-    try {
-      const store = await instanceStore()
-      return await onPaymentNotice(store, event, instanceWechat(store))
-    } catch (err) {
-      const e = err as AppError
-      log('error', { fn: 'pay', notice: event.outTradeNo, error: e.message })
-      return { errcode: e.errcode ?? ErrCode.INTERNAL, errmsg: e.message }
-    }
-  }
+  if (isRefundNotice(event)) return answerCloudPay('pay', event, async () => onRefundNotice(await instanceStore(), (c) => gateway(refundCallbackOf(c)), event))
+  if (isPaymentNotice(event)) return answerCloudPay('pay', event, async () => {
+    // A notice must match our order's total anyway.
+    const store = await instanceStore()
+    return onPaymentNotice(store, event, instanceWechat(store))
+  })
   return actions(event)
 }

@@ -105,7 +105,7 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
     const api = parts.apiName?.toString() ?? ''
     const provider = opts.cloudPay
     const fail = (code: string, message: string) => sendJson(res, 200, { code, message, requestId: randomUUID() })
-    const call = provider?.[api as 'unifiedOrder' | 'refund' | 'queryOrder']
+    const call = provider?.[api as 'unifiedOrder' | 'refund' | 'queryOrder' | 'queryRefund']
     if (!provider || typeof call !== 'function') return fail('INVALID_PARAM', `cloudPay.${api} is not provided by this local stack`)
     let req: Record<string, unknown>
     try {

@@ -37,6 +37,7 @@ export interface CloudPayProvider {
   unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
   refund(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
   queryOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
+  queryRefund(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
 }
 
 export interface RuntimeOptions {

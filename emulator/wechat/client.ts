@@ -13,6 +13,7 @@ import { baseInfo } from './cards'
 import { COUPON_CARD_TYPES } from './card-type-rules'
 import { restoreMemberCard } from './api-member'
 import { sha1Sorted } from './crypto'
+import { needNonce } from './cloud-pay-refunds'
 import { WxError, type Platform } from './platform'
 import type { EmuCode, EmuOrder, EmuUser } from './state'
 
@@ -263,6 +264,7 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   const totalFee = Number(need('totalFee'))
   if (!Number.isInteger(totalFee) || totalFee <= 0) throw new WxError(-1, 'cloudPay.unifiedOrder:fail totalFee must be a positive integer (fen)')
   for (const k of ['body', 'spbillCreateIp', 'subMchId', 'envId', 'functionName']) need(k)
+  needNonce(req, 'unifiedOrder')
   const existing = Object.entries(p.s.prepay).find(([, v]) => v.outTradeNo === outTradeNo)
   if (existing?.[1].paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: 'the order is already paid' }
   const prepayId = existing?.[0] ?? `wx${randomBytes(14).toString('hex')}`
@@ -273,31 +275,6 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   const pkg = `prepay_id=${prepayId}`
   const paySign = createHash('md5').update(`appId=${p.o.mpAppid}&nonceStr=${nonceStr}&package=${pkg}&signType=MD5&timeStamp=${timeStamp}`).digest('hex').toUpperCase()
   return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: req.subMchId, prepayId, tradeType: 'JSAPI', payment: { appId: p.o.mpAppid, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign } }
-}
-
-/**
- * Cloud Pay refund: the paid order's money goes back, at most its total over all refunds. Idempotent on
- * outRefundNo, as WeChat Pay is: a repeated refund number answers the first refund again.
- */
-export function cloudPayRefund(p: Platform, req: Record<string, unknown>): Record<string, unknown> {
-  const outTradeNo = String(req.outTradeNo ?? '')
-  const outRefundNo = String(req.outRefundNo ?? '')
-  const refundFee = Number(req.refundFee)
-  if (!/^[A-Za-z0-9_\-|*@]{1,64}$/.test(outRefundNo)) throw new WxError(-1, 'cloudPay.refund:fail outRefundNo must be 1-64 characters of letters, digits, _-|*@')
-  const order = Object.values(p.s.prepay).find((v) => v.outTradeNo === outTradeNo)
-  if (!order || !order.paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no paid order with that outTradeNo' }
-  const refunds = (order.refunds ??= {})
-  const earlier = refunds[outRefundNo]
-  if (earlier !== undefined) {
-    if (earlier !== refundFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'PARAM_ERROR', errCodeDes: 'outRefundNo was used with another refundFee' }
-  } else {
-    if (Number(req.totalFee) !== order.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'PARAM_ERROR', errCodeDes: 'totalFee does not match the order' }
-    const done = Object.values(refunds).reduce((a, b) => a + b, 0)
-    if (!Number.isInteger(refundFee) || refundFee <= 0 || done + refundFee > order.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'INVALID_REQUEST', errCodeDes: 'refundFee exceeds what is left to refund' }
-    refunds[outRefundNo] = refundFee
-    p.touch()
-  }
-  return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', outTradeNo, outRefundNo, refundId: `50000${outRefundNo}`.slice(0, 32), refundFee, totalFee: order.totalFee }
 }
 
 /**
@@ -312,8 +289,8 @@ export function cloudPayQueryOrder(p: Platform, req: Record<string, unknown>): R
   if (req.subMchId === undefined || req.subMchId === '') throw new WxError(-1, 'cloudPay.queryOrder:fail subMchId is required')
   const order = Object.values(p.s.prepay).find((v) => (transactionId ? v.transactionId === transactionId : v.outTradeNo === outTradeNo))
   if (!order) return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no order with that number' }
-  const refunded = Object.values(order.refunds ?? {}).reduce((a, b) => a + b, 0)
-  const tradeState = !order.paid ? 'NOTPAY' : refunded > 0 ? 'REFUND' : 'SUCCESS'
+  const refunding = Object.values(order.refunds ?? {}).some((r) => r.status === 'PROCESSING' || r.status === 'SUCCESS')
+  const tradeState = !order.paid ? 'NOTPAY' : refunding ? 'REFUND' : 'SUCCESS'
   return {
     returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: order.subMchId, tradeType: 'JSAPI', tradeState,
     tradeStateDesc: { NOTPAY: '订单未支付', SUCCESS: '支付成功', REFUND: '转入退款' }[tradeState],

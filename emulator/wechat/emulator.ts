@@ -14,10 +14,11 @@ import { mediaApi } from './api-media'
 import { cardPayApi, datacubeApi, invoiceApi, payRecharge } from './api-more'
 import { memberCardApi, payGiftCardApi, payWithWechatPay, submitMemberForm } from './api-member'
 import { Cdn, CDN_PATH } from './cdn'
-import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, cloudPayRefund, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
+import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
 import { identityOf, USER_NAME } from './identity'
 import { RETIRED_PRESET, retiredApisFrom } from './retired'
 import { Platform, type Fault, type PlatformOptions } from './platform'
+import { cloudPayQueryRefund, cloudPayRefund, REFUND_FAULT_PATH, refundFault, refundsOf, settleDueRefunds } from './cloud-pay-refunds'
 import type { EmuUser } from './state'
 import { StateStore } from './state-store'
 
@@ -71,6 +72,7 @@ export interface WechatEmulator {
     unifiedOrder(req: Record<string, unknown>, caller: { openid?: string; fn: string }): Promise<Record<string, unknown>>
     refund(req: Record<string, unknown>): Promise<Record<string, unknown>>
     queryOrder(req: Record<string, unknown>): Promise<Record<string, unknown>>
+    queryRefund(req: Record<string, unknown>): Promise<Record<string, unknown>>
   }
   stop(): Promise<void>
 }
@@ -202,7 +204,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         sendJson(res, 200, {
           payments: Object.values(p.s.prepay).map((o) => ({
             outTradeNo: o.outTradeNo, totalFee: o.totalFee, paid: o.paid, transactionId: o.transactionId ?? null,
-            refunded: Object.values(o.refunds ?? {}).reduce((a, b) => a + b, 0), refunds: o.refunds ?? {},
+            // refunded: fen WeChat Pay reports refunded (SUCCESS); refunds: each refund number's fee and refund_status
+            ...refundsOf(o),
           })),
         }),
     },
@@ -225,7 +228,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         const b = await readJson(req)
         const path = typeof b.path === 'string' ? b.path.replace(/^\/+/, '') : ''
         const isPush = path === 'push' || path.startsWith('push:')
-        if (!ENDPOINTS[path] && !isPush) throw new HttpError(400, `path must be an emulated API path such as card/code/get, or push / push:<event>; got ${String(b.path)}`)
+        const isRefund = path === REFUND_FAULT_PATH
+        if (!ENDPOINTS[path] && !isPush && !isRefund) throw new HttpError(400, `path must be an emulated API path such as card/code/get, push / push:<event>, or ${REFUND_FAULT_PATH}; got ${String(b.path)}`)
         const times = b.times === undefined ? 1 : b.times
         if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw new HttpError(400, 'times must be a positive integer')
         const f: Fault = { path, times }
@@ -238,8 +242,10 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
           f.delayMs = b.delayMs
         }
         if (b.dropReply !== undefined) f.dropReply = b.dropReply === true
+        const refundProblem = isRefund ? refundFault(b, f) : undefined
+        if (refundProblem) throw new HttpError(400, refundProblem)
         if (isPush) f.dropReply = true
-        else if (f.errcode === undefined && f.delayMs === undefined && !f.dropReply) throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
+        else if (!isRefund && f.errcode === undefined && f.delayMs === undefined && !f.dropReply) throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
         p.faults.push(f)
         sendJson(res, 200, { faults: p.faults })
       },
@@ -272,6 +278,16 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       return handleApi(p, ENDPOINTS, req, res, url)
     }),
   )
+  // A refund's result goes to its callback function after the reply that accepted it, until answered errcode 0 (a few quick attempts here).
+  const notifyRefund = (functionName: string, event: Record<string, unknown>) => {
+    setImmediate(async () => {
+      for (let i = 0; i < 3; i++) {
+        const reply = await cloud?.callFunction(functionName, event).catch(() => undefined)
+        if ((reply as { errcode?: number } | undefined)?.errcode === 0 || !cloud) return
+      }
+    })
+  }
+  p.settleRefunds = () => settleDueRefunds(p, notifyRefund)
   const port = await listen(server, opts.port)
   p.cdn.baseUrl = `http://127.0.0.1:${port}`
   p.start()
@@ -287,8 +303,9 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     // Cloud Pay is WeChat Pay's API: the same WXEMU_LATENCY_MS round trip as every other API call.
     cloudPay: {
       unifiedOrder: async (req, caller) => (await delay(latency), unifiedOrder(p, req, caller)),
-      refund: async (req) => (await delay(latency), cloudPayRefund(p, req)),
+      refund: async (req) => (await delay(latency), cloudPayRefund(p, req, notifyRefund)),
       queryOrder: async (req) => (await delay(latency), cloudPayQueryOrder(p, req)),
+      queryRefund: async (req) => (await delay(latency), cloudPayQueryRefund(p, req, notifyRefund)),
     },
     async stop() {
       p.stop()

@@ -49,6 +49,8 @@ export interface PlatformOptions {
    * (since 2021 new ordinary coupons cannot be).
    */
   retiredApis?: string[]
+  /** WXEMU_REFUND_DELAY_S: emulated seconds a Cloud Pay refund stays PROCESSING before it settles (default 0) */
+  refundDelaySeconds?: number
 }
 
 export interface Fault {
@@ -57,6 +59,10 @@ export interface Fault {
   delayMs?: number
   dropReply?: boolean
   times: number
+  /** path cloudPay.refund (cloud-pay-refunds.ts): how the next refund settles, after how long, and whether its result is delivered */
+  refundStatus?: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'
+  settleAfterS?: number
+  notify?: boolean
 }
 
 export const TOKEN_TTL = 7200
@@ -77,6 +83,8 @@ export class Platform {
   faults: Fault[] = []
   private readonly codeKeyBytes: Buffer
   private delivering = new Set<number>()
+  /** Cloud Pay refunds due on the emulated clock settle on each tick (set by emulator.ts, which delivers their results). */
+  settleRefunds?: () => void
   private timer: NodeJS.Timeout | undefined
   /** lookups that would otherwise scan every code, order or push */
   readonly index: StateIndex
@@ -315,6 +323,7 @@ export class Platform {
    * looks only at what can be due (state-index.ts), so a tick costs the same at 1,000 or 1,000,000 codes.
    */
   tick(): void {
+    this.settleRefunds?.()
     const now = this.now()
     for (const card of Object.values(this.s.cards)) {
       if (card.status === 'CARD_STATUS_NOT_VERIFY' && card.reviewAt <= now) {

@@ -82,6 +82,35 @@ export interface EmuPush {
   giveUpAt: number
 }
 
+/** A Cloud Pay refund (cloud-pay-refunds.ts): PROCESSING until settleAt (emulated seconds), then its outcome. */
+export interface EmuRefund {
+  refundFee: number
+  refundId: string
+  functionName: string
+  envId: string
+  status: 'PROCESSING' | 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'
+  outcome: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'
+  settleAt: number
+  /** whether the result is delivered to functionName */
+  notify: boolean
+  requestedAt: number
+  successTime?: string
+}
+
+export interface EmuPrepay {
+  outTradeNo: string
+  totalFee: number
+  functionName: string
+  envId: string
+  subMchId: string
+  body: string
+  openid?: string
+  paid: boolean
+  transactionId?: string
+  /** by out_refund_no */
+  refunds?: Record<string, EmuRefund>
+}
+
 export interface EmuState {
   version: 2
   users: Record<string, EmuUser>
@@ -111,7 +140,7 @@ export interface EmuState {
   cube: Record<string, Record<string, Record<CubeCounter, number> & { users?: Partial<Record<CubeCounter, string[]>> }>>
   pushes: EmuPush[]
   /** Cloud Pay prepay orders */
-  prepay: Record<string, { outTradeNo: string; totalFee: number; functionName: string; envId: string; subMchId: string; body: string; openid?: string; paid: boolean; transactionId?: string; refunds?: Record<string, number> }>
+  prepay: Record<string, EmuPrepay>
   seq: number
 }
 

@@ -1,7 +1,7 @@
 // The one file that loads wx-server-sdk. Everything else in server/ sees the cloud through the narrow
 // functions exported here. The bundle requires the real package unchanged, in the deployed function and
 // in the local cloud alike (whose CloudBase API the SDK reaches through TCB_CONTEXT_CNFG).
-import type { CloudPayRefund, CloudPayUnifiedOrder, WxDatabase, WxServerSdk } from './wx-server-sdk'
+import type { CloudPayQueryRefund, CloudPayRefund, CloudPayUnifiedOrder, WxDatabase, WxServerSdk } from './wx-server-sdk'
 
 // The package ships no type declarations; wx-server-sdk.ts types the part used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,10 +51,21 @@ export function cloudPayRefund(req: CloudPayRefund): Promise<Record<string, unkn
   return cloud.cloudPay.refund(req)
 }
 
-/** The Cloud Development environment id the function runs in. */
-export function currentEnvId(): string {
+/** Cloud Pay's queryRefund: a refund's state as WeChat Pay reports it. */
+export function cloudPayQueryRefund(req: CloudPayQueryRefund): Promise<Record<string, unknown>> {
   ensureInit()
-  return str(cloud.getWXContext().ENV) ?? ''
+  return cloud.cloudPay.queryRefund(req)
+}
+
+/**
+ * The Cloud Development environment id the function runs in: the context's ENV, else the function's own
+ * environment — TCB_ENV, or SCF_NAMESPACE (a function's SCF namespace is its environment id). wx-server-sdk's
+ * getWXContext() fills ENV from those two only while WX_CONTEXT_KEYS is set, and answers an empty context
+ * without it, as a timer-triggered invocation can (issue 23): Cloud Pay's envId must never be empty.
+ */
+export function currentEnvId(env: NodeJS.ProcessEnv = process.env): string {
+  ensureInit()
+  return str(cloud.getWXContext().ENV) ?? str(env.TCB_ENV) ?? str(env.SCF_NAMESPACE) ?? ''
 }
 
 /**

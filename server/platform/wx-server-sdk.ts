@@ -112,11 +112,15 @@ export interface WxDatabase {
   createCollection(name: string): Promise<{ errMsg: string }>
 }
 
+// Cloud Pay's requests as its documents list them (CloudPay.unifiedOrder / CloudPay.refund /
+// CloudPay.queryRefund, 参数说明): sub_mch_id and nonce_str ("随机字符串，不长于32位") are 必填 on each;
+// the SDK turns these camelCase names into the snake_case fields.
 export interface CloudPayUnifiedOrder {
   body: string
   outTradeNo: string
   spbillCreateIp: string
   subMchId: string
+  nonceStr: string
   totalFee: number
   envId: string
   functionName: string
@@ -130,9 +134,18 @@ export interface CloudPayRefund {
   totalFee: number
   refundFee: number
   subMchId: string
+  nonceStr: string
+  /** CloudPay.refund: "结果通知回调云函数名 / 环境", where the refund result is delivered */
   envId: string
   functionName: string
   refundDesc?: string
+}
+
+export interface CloudPayQueryRefund {
+  subMchId: string
+  nonceStr: string
+  /** one of refund_id, out_refund_no, transaction_id, out_trade_no ("四选一"); we always ask by out_refund_no */
+  outRefundNo: string
 }
 
 export interface CloudPayQueryOrder {
@@ -162,6 +175,7 @@ export interface WxServerSdk {
     unifiedOrder(req: CloudPayUnifiedOrder): Promise<Record<string, unknown>>
     refund(req: CloudPayRefund): Promise<Record<string, unknown>>
     queryOrder(req: CloudPayQueryOrder): Promise<Record<string, unknown>>
+    queryRefund(req: CloudPayQueryRefund): Promise<Record<string, unknown>>
   }
   /** A separately configured SDK instance (the local stack's host process uses one per cloud). */
   createNewInstance(opts: WxInitOptions): WxServerSdk

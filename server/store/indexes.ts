@@ -26,14 +26,14 @@ export const INDEXES: Record<string, string[][]> = {
   ],
   [Collections.events]: [['processed', 'receivedAt']],
   [Collections.gifts]: [['senderMpOpenid', 'createdAt'], ['claimerMpOpenid', 'claimedAt'], ['orderId', 'status'], ['status', 'expiresAt']],
-  [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt']],
+  [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt'], ['status', 'refundCheckedAt']], // cron: refunds to ask WeChat Pay about
   [Collections.shelfOrders]: [['recordedAt']],
   [Collections.pushNonces]: [['at']],
   [Collections.couponClaims]: [['mpOpenid', 'cardId', 'status']], // card.claim: a person's claims of a coupon
   [Collections.couponHolds]: [['status']], // cron: coupons held for checkouts
   [Collections.members]: [['phone', 'cardId']], // merchant.memberFind by phone
   [Collections.pointsLedger]: [['card', 'orderId']], // a member card's points
-  [Collections.memberOrders]: [['status', 'paidAt']], // cron: paid recharges not yet credited
+  [Collections.memberOrders]: [['status', 'paidAt'], ['status', 'refundCheckedAt']], // cron: paid recharges not yet credited; refunds to ask about
   // The merchant's own definitions are few, but the listings filter them too.
   [Collections.giftCards]: [['onSale']],
   [Collections.coupons]: [['claimable']],

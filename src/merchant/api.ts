@@ -95,7 +95,7 @@ export const consoleApi = {
   shelfTakedown: (pageId: string, maintain: boolean) => m<{ maintain: boolean }>('shelfTakedown', { pageId, maintain }),
   orders: (f: OrderFilter, offset = 0) => m<{ orders: OrderRow[]; total: number }>('orderList', { ...f, offset, limit: 20 }),
   orderDetail: (orderId: string) => m<OrderDetail>('orderDetail', { orderId }),
-  refund: (orderId: string, reason: string) => m<{ state: string }>('orderRefund', { orderId, reason }),
+  refund: (orderId: string, reason: string) => m<{ status: 'REFUNDING' | 'REFUNDED'; refundFee?: number; refundNo?: string }>('orderRefund', { orderId, reason }),
   lookup: (code: string) => m<{ cards: CirculatingCard[] }>('cardLookup', { code }),
   freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) => m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),

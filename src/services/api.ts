@@ -30,7 +30,7 @@ export type { ShelfOrderView } from '../../contract/shelf-order'
 
 export interface OrderView {
   orderId: string
-  status: 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
+  status: 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
   totalFee: number
   /** fen a coupon took off */
   discount?: number
@@ -71,7 +71,7 @@ export const merchantApi = {
   cards: () => callFunction<{ cards: { cardId: string; title: string; price: number; onSale: boolean; reviewStatus: string }[] }>('merchant', 'cardList'),
   shelves: () => callFunction<{ shelves: { pageId: string; title: string; link: string; maintain: boolean }[] }>('merchant', 'shelfList'),
   orders: () => callFunction<{ orders: ShelfOrderRow[]; total: number }>('merchant', 'orderList'),
-  refund: (orderId: string) => callFunction<{ state: string }>('merchant', 'orderRefund', { orderId }),
+  refund: (orderId: string) => callFunction<{ status: 'REFUNDING' | 'REFUNDED' }>('merchant', 'orderRefund', { orderId }),
   /** #14 counter redemption (staff and admins). */
   redeemCheck: (code: string) => callFunction<{ check: RedeemCheck }>('merchant', 'redeemCheck', { code }),
   redeem: (input: { code: string; cardId?: string; amount?: number; key: string }) =>

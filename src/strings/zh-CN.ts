@@ -179,7 +179,7 @@ export const zhCN = {
     takenDown: '已下架',
     refund: '退款',
     refunded: (id: string) => `订单 ${id} 已退款`,
-    orderState: { PAY_DONE: '已支付', PAID: '已支付', ISSUED: '已支付', ACCEPTED: '已领取', SENDING: '赠送中', RETURNED: '已退回', REFUNDED: '已退款', REFUND_NEEDED: '待退款', CREATED: '待支付' } as Record<string, string>,
+    orderState: { PAY_DONE: '已支付', PAID: '已支付', ISSUED: '已支付', ACCEPTED: '已领取', SENDING: '赠送中', RETURNED: '已退回', REFUNDING: '退款中', REFUND_FAILED: '退款失败', REFUNDED: '已退款', REFUND_NEEDED: '待退款', CREATED: '待支付' } as Record<string, string>,
     /** where an order was paid: the Mini Program, a shop checkout, or WeChat's hosted shelf */
     channel: { mp: '小程序', checkout: '收银', shelf: '货架' } as Record<string, string>,
   },
@@ -260,6 +260,7 @@ export const zhCN = {
     addFailed: '放入卡包没有成功，请稍后在「我的卡」继续',
     openCardFailed: '暂时无法打开卡包',
     reasons: {
+      REFUND_FAILED: '微信支付未能完成这笔退款，请查看订单中的原因和处理建议后重试',
       GIFT_OWN: '这是你送出的礼物，发给好友领取吧',
       GIFT_NOT_FOUND: '没有找到这份礼物',
       GIFT_TAKEN: '这份礼物已被其他人领取',
@@ -369,7 +370,7 @@ export const zhCN = {
     search: '搜索',
     allStates: '全部状态',
     /** the order-state filter's chips: ISSUED (cards issued) and PAID (paid, cards not yet issued, or a shelf order) read apart */
-    stateFilter: { ISSUED: '已发卡', PAID: '已支付', ACCEPTED: '已领取', REFUNDED: '已退款' } as Record<string, string>,
+    stateFilter: { ISSUED: '已发卡', PAID: '已支付', ACCEPTED: '已领取', REFUNDING: '退款中', REFUND_FAILED: '退款失败', REFUNDED: '已退款' } as Record<string, string>,
     allChannels: '全部渠道',
     since: '开始日期',
     until: '结束日期',
@@ -386,6 +387,20 @@ export const zhCN = {
     refundReasonMissing: '请填写退款原因',
     refunded: '已退款',
     refundReasonShown: (r: string) => `退款原因：${r}`,
+    /** issue 23: a refund is what WeChat Pay reports, not what it accepted */
+    refundStatus: { REFUNDING: '退款中', REFUNDED: '已退款', REFUND_FAILED: '退款失败' } as Record<string, string>,
+    refundSubmitted: '已提交退款，微信支付处理中',
+    refundingNote: '微信支付正在处理这笔退款，结果出来后自动更新（零钱约 20 分钟，银行卡可能需要数个工作日）。',
+    refundFailedTitle: '退款失败',
+    /** advice by the reason WeChat Pay gave (refund_status or the refused request's err_code) */
+    refundAdvice: {
+      REFUNDCLOSE: '微信支付关闭了这笔退款，多为商户可用余额不足：请到微信支付商户平台充值后点「重试」。',
+      NOTENOUGH: '商户余额不足：请到微信支付商户平台充值后点「重试」。',
+      CHANGE: '退款异常：买家的收款账户不可用（如银行卡已注销）。请到微信支付商户平台「交易中心 → 退款管理」处理，或联系买家后点「重试」。',
+    } as Record<string, string>,
+    refundAdviceOther: '微信支付未能完成这笔退款：请到微信支付商户平台查看原因，处理后点「重试」。',
+    refundRetry: '重试',
+    refundRetryNote: '重试沿用原退款单号和金额，不会重复退款。',
     checkoutNoRefund: '收银订单在结账取消时自动退款',
     // circulation
     codePlaceholder: '输入卡号',

@@ -119,7 +119,7 @@ test('callFunction from a function reaches the other function with the caller’
 })
 
 test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the SDK’s -501007', async () => {
-  const order = { body: 'gift card', outTradeNo: 'CONF0001', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', totalFee: 100, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const order = { body: 'gift card', outTradeNo: 'CONF0001', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', totalFee: 100, envId: 'merchant-env-1a2b', functionName: 'pay' }
   const ok = (await call('pay', { order }, 'oPayer')).json
   expect(ok.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', errCode: 0, errMsg: 'cloudPay.unifiedOrder:ok' })
   expect(ok.ok.payment.package).toMatch(/^prepay_id=wx[0-9a-f]{28}$/)
@@ -127,17 +127,20 @@ test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the
   const bad = (await call('pay', { order: { ...order, totalFee: 0 } }, 'oPayer')).json
   expect(bad.errCode).toBe(-501007)
   expect(bad.errMsg).toMatch(/totalFee must be a positive integer/)
+  // nonce_str is 必填 ("随机字符串，不长于32位", CloudPay.unifiedOrder 参数说明).
+  const { nonceStr: _omitted, ...noNonce } = order
+  expect((await call('pay', { order: { ...noNonce, outTradeNo: 'CONF0001B' } }, 'oPayer')).json.errMsg).toMatch(/nonceStr is required/)
 })
 
 test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through the real SDK', async () => {
-  const order = { body: 'gift card', outTradeNo: 'CONF0002', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', totalFee: 500, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const order = { body: 'gift card', outTradeNo: 'CONF0002', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', nonceStr: 'n0002', totalFee: 500, envId: 'merchant-env-1a2b', functionName: 'pay' }
   const made = (await call('pay', { order }, 'oPayer')).json
   const query = (q: Json) => call('pay', { api: 'queryOrder', order: { subMchId: '1900000109', ...q } }, 'oPayer').then((r) => r.json)
   expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', tradeState: 'NOTPAY', totalFee: 500, errMsg: 'cloudPay.queryOrder:ok' })
   // WeChat Pay's err_code does not survive the SDK (it sets errCode 0 on every answer): err_code_des does.
   expect((await query({ outTradeNo: 'NO-SUCH' })).ok).toMatchObject({ resultCode: 'FAIL', errCode: 0, errCodeDes: 'no order with that number' })
   // Unpaid: nothing to refund.
-  const refund = { outTradeNo: 'CONF0002', outRefundNo: 'CONF0002-R1', totalFee: 500, refundFee: 200, subMchId: '1900000109', envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const refund = { outTradeNo: 'CONF0002', outRefundNo: 'CONF0002-R1', totalFee: 500, refundFee: 200, subMchId: '1900000109', nonceStr: 'n0002r', envId: 'merchant-env-1a2b', functionName: 'pay' }
   expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ resultCode: 'FAIL', errCodeDes: 'no paid order with that outTradeNo' })
   // Paid in WeChat's client: the query says SUCCESS with the transaction id; a refund, then REFUND.
   // The payment callback goes to the function the order names: this drop-in `pay` (it does not acknowledge).
@@ -151,6 +154,10 @@ test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through 
   expect((await query({ transactionId: after.transactionId })).ok).toMatchObject({ tradeState: 'SUCCESS', outTradeNo: 'CONF0002' })
   expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', refundFee: 200, errMsg: 'cloudPay.refund:ok' })
   expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ tradeState: 'REFUND' })
+  // queryRefund by out_refund_no: refund_status_$n reaches the function as the SDK converts it (refundStatus_0).
+  const queryRefund = (q: Json) => call('pay', { api: 'queryRefund', order: { subMchId: '1900000109', nonceStr: 'n0002q', ...q } }, 'oPayer').then((r) => r.json)
+  expect((await queryRefund({ outRefundNo: 'CONF0002-R1' })).ok).toMatchObject({ resultCode: 'SUCCESS', refundCount: 1, outRefundNo_0: 'CONF0002-R1', refundFee_0: 200, refundStatus_0: 'SUCCESS', errMsg: 'cloudPay.queryRefund:ok' })
+  expect((await queryRefund({ outRefundNo: 'CONF0002-R9' })).ok).toMatchObject({ resultCode: 'FAIL', errCodeDes: '退款订单查询失败' })
   const bad = (await call('pay', { api: 'queryOrder', order: { outTradeNo: 'CONF0002' } }, 'oPayer')).json
   expect(bad.errCode).toBe(-501007)
   expect(bad.errMsg).toMatch(/subMchId is required/)

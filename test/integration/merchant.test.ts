@@ -73,7 +73,7 @@ test('a hosted-shelf purchase by bob appears in the order list with its cards; a
   expect((await bob.fn('card', { action: 'listMine' })).cards).toEqual(expect.arrayContaining([expect.objectContaining({ code, balance: 10000 })]))
   expect((await merchant({ action: 'orderGet', orderId })).cards).toEqual([expect.objectContaining({ code, status: 'NORMAL', balance: 10000 })])
 
-  expect((await merchant({ action: 'orderRefund', orderId })).state).toBe('REFUNDED')
+  expect((await merchant({ action: 'orderRefund', orderId })).status).toBe('REFUNDED')
   expect((await bob.bag()).map((c) => c.code)).not.toContain(code)
   expect(((await bob.fn('card', { action: 'listMine' })).cards as Json[]).map((c) => c.code)).not.toContain(code)
   expect((await merchant({ action: 'orderGet', orderId })).cards).toEqual([expect.objectContaining({ code, status: 'DELETE', balance: 0 })])

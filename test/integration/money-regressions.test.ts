@@ -183,8 +183,8 @@ test('#10 the merchant sees Mini Program sales and refunds one: the card is unus
   expect(list.orders.find((o: Json) => o.orderId === orderId)).toMatchObject({ channel: 'mp', state: 'ISSUED', totalPrice: 10000 })
   expect((await carol.fn('merchant', { action: 'overview' })).orders).toBeGreaterThan(0)
   const refund = await carol.fn('merchant', { action: 'orderRefund', orderId, reason: '顾客申请' })
-  expect(refund).toMatchObject({ errcode: 0, state: 'REFUNDED', refundFee: 7500, channel: 'mp' })
-  expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, state: 'REFUNDED', refundFee: 7500 })
+  expect(refund).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 7500, channel: 'mp' })
+  expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 7500 })
   expect((await payments()).find((x) => x.outTradeNo === orderId)).toMatchObject({ refunded: 7500 })
   await settle(stack)
   expect((await bob.bag()).find((c) => c.code === card.code)).toMatchObject({ status: 'UNAVAILABLE' })
@@ -224,8 +224,8 @@ test('#12 a shelf refund whose reply was lost completes on retry; an accepted sh
   await emuPost('/__emu/faults', { path: 'card/giftcard/order/refund', dropReply: true, times: 1 })
   // WeChat refunds and the reply is lost; the client's retry meets "already refunded", asks WeChat,
   // finds the cards gone and completes. A later retry by the merchant changes nothing.
-  expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, state: 'REFUNDED', channel: 'shelf' })
-  expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, state: 'REFUNDED', channel: 'shelf' })
+  expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', channel: 'shelf' })
+  expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', channel: 'shelf' })
   expect(((await (await fetch(`${stack.wechat.url}/__emu/stats`)).json()) as Json).calls['card/giftcard/order/refund']).toBeGreaterThanOrEqual(1)
   expect((await stack.cloud.db.collection('user_cards').doc(`${card100}:${code}`).get()).data).toMatchObject({ balance: 0, status: 'DELETE' })
 })

@@ -14,6 +14,12 @@
 //   shows it consumed exactly when it was used, and a paid checkout paid the total less the discount.
 //   every gift: claimed by one person, who alone holds (or funded) its card; or returned, its card the
 //   giver's again; never both, and at most one live gift per paid card.
+// Refunds (issue 23) are what WeChat Pay reports: some are delayed (settled only once the emulated clock
+// passes them, their result callback sometimes lost), some failed (REFUNDCLOSE / CHANGE) and retried by
+// the merchant under the same refund number; member recharges are refunded too. Once everything has
+// settled (the clock past every delay, the cron, each failed refund retried once): every refund asked
+// for is REFUNDED, WeChat Pay paid out exactly its fee under its one refund number, and the card side
+// moved exactly once — so the money equations below hold with refunds as WeChat Pay reports them.
 // Member cards (#13) join the same runs: people join and activate, recharge stored value with Cloud Pay
 // (double taps, payments repeated), spend it and check out with it (the spend/checkout actions pick
 // member cards too), and carol adjusts points and balance (keys reused); then
@@ -52,6 +58,10 @@ type Action =
   | { t: 'crashedSpend'; card: number; amount: number; after: 'inserted' | 'debited'; retry: boolean; leg: boolean }
   | { t: 'checkout'; card: number; extra: number; then: 'pay' | 'cancel' | 'abandon' }
   | { t: 'refund'; order: number }
+  // issue 23: how the next refund settles (fails, waits, loses its callback), time passing, a recharge refunded
+  | { t: 'refundFault'; status: 'SUCCESS' | 'REFUNDCLOSE' | 'CHANGE'; delayed: boolean; notify: boolean }
+  | { t: 'clock'; seconds: number }
+  | { t: 'refundRecharge'; n: number }
   | { t: 'cron' }
   | { t: 'restart' }
   | { t: 'couponClaim'; who: number; pushFirst: boolean }
@@ -78,7 +88,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('spend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), retries: fc.constantFrom(1 as const, 2 as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('crashedSpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), after: fc.constantFrom('inserted' as const, 'debited' as const), retry: fc.boolean(), leg: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('checkout' as const), card: fc.nat(20), extra: fc.integer({ min: 1, max: 5000 }), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('refundFault' as const), status: fc.constantFrom('SUCCESS' as const, 'REFUNDCLOSE' as const, 'CHANGE' as const), delayed: fc.boolean(), notify: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('clock' as const), seconds: fc.constantFrom(60, 130) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('refundRecharge' as const), n: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cron' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('couponClaim' as const), who: fc.nat(1), pushFirst: fc.boolean() }) },
@@ -284,8 +297,20 @@ async function run(w: World, a: Action): Promise<void> {
       return
     }
     case 'refund': {
+      // A first refund, a repeat while WeChat Pay processes it, or the retry of one it failed.
       const o = pick(w.orders, a.order)
       if (o) await person(s, 'carol').fn('merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退款' })
+      return
+    }
+    case 'refundFault':
+      await emu(s, '/__emu/faults', { path: 'cloudPay.refund', refundStatus: a.status, settleAfterS: a.delayed ? 120 : 0, notify: a.notify })
+      return
+    case 'clock':
+      await emu(s, '/__emu/clock', { advanceSeconds: a.seconds })
+      return
+    case 'refundRecharge': {
+      const o = pick(w.recharges, a.n)
+      if (o) await person(s, 'carol').fn('merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退储值' })
       return
     }
     case 'cron':
@@ -423,11 +448,20 @@ async function settleAll(s: Stack): Promise<void> {
   await emu(s, '/__emu/faults', null)
   await quiesce(s)
   await new Promise((r) => setTimeout(r, 1100)) // past CHECKOUT_EXPIRY_S
-  for (let i = 0; i < 2; i++) {
+  const runCron = async () => {
     if (process.env.PROPERTY_DEBUG) console.log(JSON.stringify(await cron(s)))
     else await cron(s)
     await quiesce(s)
   }
+  for (let i = 0; i < 2; i++) await runCron()
+  // issue 23: the clock past every delayed refund, the cron reads their results; the merchant retries
+  // each refund WeChat Pay failed once (no fault armed now: it succeeds), and the cron settles the rest.
+  await emu(s, '/__emu/clock', { advanceSeconds: 200 })
+  await runCron()
+  const failed = [...(await all(s, 'orders')), ...(await all(s, 'member_orders').catch(() => [] as Json[]))].filter((o) => o.status === 'REFUND_FAILED')
+  refundsRetried += failed.length
+  for (const o of failed) expect(await person(s, 'carol').fn('merchant', { action: 'orderRefund', orderId: o._id })).toMatchObject({ errcode: 0, status: 'REFUNDED', refundNo: `RF${o._id}` })
+  await runCron()
 }
 
 /**
@@ -468,7 +502,9 @@ async function checkInvariants(s: Stack): Promise<void> {
   }
   // Recharges: every paid one credited exactly once with its amount; nothing credited unpaid.
   const rechargePays = pays.filter((p) => String(p.outTradeNo).startsWith('MR') && p.paid)
-  expect(sumBy(rechargePays, (p) => p.totalFee)).toBe(sumBy(ledger.filter((e) => e.kind === 'recharge'), (e) => e.amount))
+  const rechargeIds = new Set(recharges.map((o) => o._id))
+  // …less what was refunded (issue 23): paid − refunded = credited − refunded from the cards.
+  expect(sumBy(rechargePays, (p) => p.totalFee - p.refunded)).toBe(sumBy(ledger.filter((e) => e.kind === 'recharge' || (e.kind === 'refund' && rechargeIds.has(e.orderId))), (e) => e.amount))
   membersSeen += cards.filter((x) => x.member).length
   rechargesCredited += recharges.filter((o) => o.status === 'CREDITED').length
   pointsEntries += points.length
@@ -489,8 +525,20 @@ async function checkInvariants(s: Stack): Promise<void> {
   }
   for (const o of recharges) {
     const paid = rechargePays.some((p) => p.outTradeNo === o._id)
-    expect({ order: o._id, status: o.status, entries: ledger.filter((e) => e._id === `recharge:${o._id}`).length }).toEqual({ order: o._id, status: paid ? 'CREDITED' : 'CREATED', entries: paid ? 1 : 0 })
+    const refunded = o.status === 'REFUNDED'
+    expect({ order: o._id, status: refunded ? 'CREDITED' : o.status, entries: ledger.filter((e) => e._id === `recharge:${o._id}`).length, refunds: ledger.filter((e) => e._id === `refund:${o._id}`).length })
+      .toEqual({ order: o._id, status: paid ? 'CREDITED' : 'CREATED', entries: paid ? 1 : 0, refunds: refunded ? 1 : 0 })
   }
+  // Refunds (issue 23): every one asked for ended REFUNDED (delays passed, failures retried), and WeChat Pay
+  // paid out exactly its fee, once, under its one refund number RF<orderId>, SUCCESS.
+  for (const o of [...orders, ...recharges].filter((x) => x.refundNo)) {
+    const pay = pays.find((p) => p.outTradeNo === o._id)
+    const mine = Object.entries((pay?.refunds ?? {}) as Record<string, Json>).filter(([no]) => no === o.refundNo)
+    expect({ order: o._id, status: o.status, paidOut: mine.map(([, r]) => [r.refundFee, r.status]) }).toEqual({ order: o._id, status: 'REFUNDED', paidOut: o.refundFee > 0 ? [[o.refundFee, 'SUCCESS']] : [] })
+    refundsChecked++
+  }
+  expect(cards.filter((c) => c.refundPending)).toEqual([])
+  expect(pays.flatMap((p) => Object.values((p.refunds ?? {}) as Record<string, Json>)).filter((r) => r.status !== 'SUCCESS')).toEqual([])
   // Money: what people paid for cards, less refunds, is the value issued, less value refunded, plus cards not yet added.
   const mp = pays.filter((p) => String(p.outTradeNo).startsWith('GC') && p.paid)
   const mpOrderIds = new Set(orders.filter((o) => o.kind === 'mp').map((o) => o._id))
@@ -505,7 +553,7 @@ async function checkInvariants(s: Stack): Promise<void> {
   }
   expect(ledger.filter((l) => l.kind === 'issue' && mpOrderIds.has(l.orderId))).toHaveLength(ents.filter((x) => x.status === 'ADDED').length)
   // A refunded order has no usable card.
-  for (const o of orders.filter((x) => x.kind === 'mp' && x.status === 'REFUNDED')) {
+  for (const o of orders.filter((x) => x.kind === 'mp' && ['REFUNDING', 'REFUND_FAILED', 'REFUNDED'].includes(x.status))) {
     for (const e of ents.filter((x) => x.orderId === o._id && x.status === 'ADDED')) {
       const c = cards.find((x) => x.entitlementId === e._id)!
       const usable = c.balance !== 0 || !['UNAVAILABLE', 'GIFTED', 'DELETE'].includes(c.status)
@@ -586,49 +634,85 @@ let rechargesCredited = 0
 let pointsEntries = 0
 let memberUses = 0
 let memberSpendsChecked = 0
+let refundsChecked = 0
+let refundsRetried = 0
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
 
+/** Runs one plan on a fresh stack (each step an action and whether it races the next), settles it, checks every invariant. */
+async function runPlan(plan: [Action, boolean][]): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
+  const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [], couponId: '', memberCardId: '', recharges: [] }
+  try {
+    const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
+    if (shop.errcode !== 0) throw new Error(`card.shop failed at start: ${JSON.stringify(shop)}`)
+    w.cardId = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
+    w.couponId = await makeCoupon(w.stack)
+    const member = await person(w.stack, 'carol').fn('merchant', { action: 'memberCardCreate', ...MEMBER_CARD })
+    if (member.errcode !== 0) throw new Error(`merchant.memberCardCreate failed at start: ${JSON.stringify(member)}`)
+    w.memberCardId = member.cardId
+    for (let i = 0; i < plan.length; i++) {
+      const [a, raceNext] = plan[i]!
+      const next = plan[i + 1]?.[0]
+      // Two actions racing; a restart never races (it replaces the stack under the other action).
+      if (raceNext && next && a.t !== 'restart' && next.t !== 'restart') {
+        await Promise.all([run(w, a), run(w, next)])
+        i++
+      } else {
+        await run(w, a)
+      }
+    }
+    await settleAll(w.stack)
+    expectIndexed(w.stack)
+    await checkInvariants(w.stack)
+    runs++
+    actions += plan.length
+  } finally {
+    await w.stack.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
 test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
   await fc.assert(
     // Each step is an action and whether it runs at the same time as the next one (a race).
-    fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), async (plan) => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
-      const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [], couponId: '', memberCardId: '', recharges: [] }
-      try {
-        const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
-        if (shop.errcode !== 0) throw new Error(`card.shop failed at start: ${JSON.stringify(shop)}`)
-        w.cardId = (shop.items as Json[]).find((i) => i.price === 10000)!.cardId
-        w.couponId = await makeCoupon(w.stack)
-        const member = await person(w.stack, 'carol').fn('merchant', { action: 'memberCardCreate', ...MEMBER_CARD })
-        if (member.errcode !== 0) throw new Error(`merchant.memberCardCreate failed at start: ${JSON.stringify(member)}`)
-        w.memberCardId = member.cardId
-        for (let i = 0; i < plan.length; i++) {
-          const [a, raceNext] = plan[i]!
-          const next = plan[i + 1]?.[0]
-          // Two actions racing; a restart never races (it replaces the stack under the other action).
-          if (raceNext && next && a.t !== 'restart' && next.t !== 'restart') {
-            await Promise.all([run(w, a), run(w, next)])
-            i++
-          } else {
-            await run(w, a)
-          }
-        }
-        await settleAll(w.stack)
-        expectIndexed(w.stack)
-        await checkInvariants(w.stack)
-        runs++
-        actions += plan.length
-      } finally {
-        await w.stack.stop()
-        rmSync(dataDir, { recursive: true, force: true })
-      }
-    }),
+    fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), runPlan),
     { numRuns: PLAN ? 1 : RUNS, endOnFailure: true, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
   )
   console.log(
     `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
-      `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked), all invariants held`,
+      `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
+      `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried), all invariants held`,
   )
 }, 30 * 60_000)
+
+// issue 23: one run that certainly meets every refund outcome — failed at once (REFUNDCLOSE) and retried,
+// delayed with its callback lost (only the cron can tell), delayed then failed late (CHANGE, through the
+// callback) and retried, a member recharge refunded after a delay — with the same invariants at the end.
+test('money adds up through delayed, failed and retried refunds and a recharge refund', async () => {
+  const before = refundsChecked
+  const step = (a: Action): [Action, boolean] => [a, false]
+  await runPlan([
+    step({ t: 'buy', who: 0, taps: 1, pay: true }),
+    step({ t: 'buy', who: 1, taps: 1, pay: true }),
+    step({ t: 'add', order: 0, pushFirst: false }),
+    step({ t: 'buy', who: 0, taps: 2, pay: true }),
+    step({ t: 'refundFault', status: 'REFUNDCLOSE', delayed: false, notify: true }),
+    step({ t: 'refund', order: 0 }),
+    step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: false }),
+    step({ t: 'refund', order: 1 }),
+    step({ t: 'refund', order: 0 }),
+    step({ t: 'refundFault', status: 'CHANGE', delayed: true, notify: true }),
+    step({ t: 'refund', order: 2 }),
+    step({ t: 'clock', seconds: 130 }),
+    step({ t: 'cron' }),
+    step({ t: 'recharge', who: 0, amount: 5000, taps: 1, pay: true }),
+    step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: true }),
+    step({ t: 'refundRecharge', n: 0 }),
+    step({ t: 'clock', seconds: 130 }),
+    step({ t: 'refund', order: 2 }),
+  ])
+  // Three orders and the recharge, each ending REFUNDED with WeChat Pay's SUCCESS for exactly its fee.
+  expect(refundsChecked - before).toBe(4)
+}, 5 * 60_000)

@@ -4,7 +4,10 @@ import type { StoredDoc } from '../../store/port'
 import type { GiftCardOrder } from '../../wechat/giftcard-order'
 import type { CardIssue } from '../catalog/gift-cards'
 
-export type OrderStatus = 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
+export type OrderStatus = 'CREATED' | 'PAID' | 'ISSUED' | 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED' | 'CANCELLED' | 'REFUND_NEEDED'
+
+/** The statuses of an order that was paid: a sale (money/refund-states.ts moves the last four). */
+export const PAID_STATUSES: OrderStatus[] = ['PAID', 'ISSUED', 'REFUNDING', 'REFUND_FAILED', 'REFUNDED', 'REFUND_NEEDED']
 
 export interface OrderDoc extends StoredDoc {
   /** mp: gift cards bought in the Mini Program; checkout: the Cloud Pay leg of a shop checkout */
@@ -29,7 +32,7 @@ export interface OrderDoc extends StoredDoc {
   transactionId?: string
   createdAt: number
   paidAt?: number
-  /** fen given back through Cloud Pay, once REFUNDED */
+  /** fen given back through Cloud Pay (fixed when the refund is asked for; money/refund-states.ts has the rest of the refund's fields) */
   refundFee?: number
   refundedAt?: number
   refundReason?: string

@@ -11,7 +11,7 @@ import type { GiftCardDoc } from '../catalog/gift-cards'
 import { historyOf, type LedgerEntryDoc } from '../ledgers/ledger'
 import { listOrders, type Channel, type OrderRow } from './orders'
 import type { OrderDoc } from '../cards/order-types'
-import type { ShelfOrderDoc } from '../cards/order-types'
+import { PAID_STATUSES, type ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
 
 /** The merchant's calendar day (China Standard Time, UTC+8, no daylight saving) of a time in ms. */
@@ -40,7 +40,7 @@ export interface SalesRow {
 /** Sales since `sinceMs`: Mini Program purchases and checkout payments (by payment time) and hosted-shelf orders. */
 async function salesSince(store: Store, sinceMs: number): Promise<SalesRow[]> {
   const [mine, shelf] = await Promise.all([
-    all<OrderDoc>(store, Collections.orders, { status: where.in(['PAID', 'ISSUED', 'REFUNDED', 'REFUND_NEEDED']) }),
+    all<OrderDoc>(store, Collections.orders, { status: where.in(PAID_STATUSES) }),
     all<ShelfOrderDoc>(store, Collections.shelfOrders, {}),
   ])
   const rows = new Map<string, SalesRow>()
@@ -53,7 +53,8 @@ async function salesSince(store: Store, sinceMs: number): Promise<SalesRow[]> {
     rows.set(`${date}|${channel}`, row)
   }
   for (const o of mine) {
-    const kept = o.status === 'REFUNDED' ? o.totalFee - (o.refundFee ?? o.totalFee) : o.status === 'REFUND_NEEDED' ? 0 : o.totalFee
+    // A refund deducts its fee from the moment it is asked for (REFUNDING or REFUND_FAILED: owed to the buyer).
+    const kept = o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0)
     add(o.paidAt ?? o.createdAt, o.kind, kept)
   }
   for (const o of shelf) add(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)

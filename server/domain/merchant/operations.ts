@@ -11,7 +11,7 @@ import type { GiftCardPage } from '../../wechat/giftcard-page'
 import type { AuthField } from '../../wechat/invoice'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import type { ShelfDoc } from '../catalog/shelves'
-import type { ShelfOrderDoc } from '../cards/order-types'
+import { PAID_STATUSES, type ShelfOrderDoc } from '../cards/order-types'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { post } from '../ledgers/ledger'
@@ -24,7 +24,7 @@ export async function overview(store: Store) {
   // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.
   const [cards, shelves, shelfOrders, mpOrders] = await Promise.all([
     store.count(Collections.giftCards, {}), store.count(Collections.shelves, {}), store.count(Collections.shelfOrders, {}),
-    store.count(Collections.orders, { status: where.in(['PAID', 'ISSUED', 'REFUNDED', 'REFUND_NEEDED']) }),
+    store.count(Collections.orders, { status: where.in(PAID_STATUSES) }),
   ])
   return { cards, shelves, orders: shelfOrders + mpOrders }
 }

@@ -2,6 +2,7 @@
 // orders.ts):
 //
 //   CREATED ──paid (callback)──▶ PAID ──credited to the card (ledger `recharge:<orderId>`)──▶ CREDITED
+//   CREDITED ──merchant refund (recharge-refunds.ts)──▶ REFUNDING ──▶ REFUNDED / REFUND_FAILED (refund-states.ts)
 //
 // The order id is derived from (member, requestId): a double tap, a retry or a reload with the same
 // requestId is the same order and the same payment. Every transition is a compare-and-set on the state it
@@ -21,7 +22,7 @@ import { cloudPayRefusal, type PaymentGateway, type PaymentNotice } from '../../
 import { cardOf } from '../cards/user-cards'
 import { log } from '../../log'
 
-export type RechargeStatus = 'CREATED' | 'PAID' | 'CREDITED'
+export type RechargeStatus = 'CREATED' | 'PAID' | 'CREDITED' | 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED'
 
 export interface RechargeDoc extends StoredDoc {
   mpOpenid: string
@@ -36,6 +37,8 @@ export interface RechargeDoc extends StoredDoc {
   createdAt: number
   paidAt?: number
   creditedAt?: number
+  /** fen given back (fixed when the refund is asked for; refund-states.ts has the rest of the refund's fields) */
+  refundFee?: number
 }
 
 /** One recharge is at most ¥50,000 (a stored-value card is not a bank account). */

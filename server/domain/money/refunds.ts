@@ -1,9 +1,10 @@
-// Refunds of Mini Program payments, each a conditional transition that is safe to run again after a
-// lost reply or a crash at any point:
+// Refunds of Mini Program payments (the states they pass through: refund-states.ts), each step a
+// conditional transition that is safe to run again after a lost reply or a crash at any point:
 // - a merchant refunds an mp order: READY entitlements → REFUNDED (never addable again), every added
-//   card → a refund entry zeroing its balance and status UNAVAILABLE (card/code/unavailable in
-//   WeChat), then one Cloud Pay refund of what was left, under a refund number derived from the order
-//   (WeChat Pay answers a repeated out_refund_no with the first result), then ISSUED → REFUNDED.
+//   card → a refund entry zeroing its balance and status UNAVAILABLE (card/code/unavailable in WeChat);
+//   that card side fixes the fee (what was left), then ISSUED → REFUNDING and one Cloud Pay refund under
+//   the refund number RF<orderId>, REFUNDED once WeChat Pay says SUCCESS. A refund WeChat Pay failed
+//   (REFUND_FAILED) is retried by the same call: same number, same fee, the card side untouched.
 // - a payment that arrived for a cancelled checkout (REFUND_NEEDED) is refunded whole by the cron.
 import { AppError, ErrCode } from '../../errors'
 import { createHash } from 'node:crypto'
@@ -12,15 +13,14 @@ import { change, where, type Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { post } from '../ledgers/ledger'
-import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
+import { cloudPayRefusal, refundStateOf, type PaymentGateway } from '../../platform/payment-gateway'
 import { entitlementsOf } from '../giftcards/orders'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { userCardId, type UserCardDoc } from '../cards/user-cards'
+import { pursueRefund, retryRefund, startRefund, type Refundable, type RefundStatus } from './refund-states'
 import { log } from '../../log'
 
-export const refundNumberOf = (orderId: string) => `RF${orderId}`
-
-async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number, outRefundNo = refundNumberOf(order._id)): Promise<void> {
+async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number, outRefundNo: string): Promise<void> {
   const refused = cloudPayRefusal(await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee }))
   if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the refund of ${order._id}: ${refused}`)
 }
@@ -57,36 +57,59 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
   return moneyFor(order, -entry.amount)
 }
 
-export async function refundMpOrder(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string) {
-  const order = await store.get<OrderDoc>(Collections.orders, orderId)
-  if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no Mini Program order ${orderId}`)
-  if (order.status === 'REFUNDED') return { orderId, state: 'REFUNDED', refundFee: order.refundFee ?? 0 }
-  if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
-  const ents = await entitlementsOf(store, orderId, order.quantity)
-  const parts = await Promise.all(ents.map((e) => refundEntitlement(store, wx, order, e, reason)))
-  const refundFee = parts.reduce((a, b) => a + b, 0)
-  if (refundFee > 0) await cloudPayRefund(pay, order, refundFee)
-  await store.updateIf(Collections.orders, orderId, { status: 'ISSUED' }, { status: 'REFUNDED', refundFee, refundedAt: Date.now(), refundReason: reason })
-  return { orderId, state: 'REFUNDED', refundFee }
+/** What a refund call answers: REFUNDING until WeChat Pay reports SUCCESS; a failure is an error saying why. */
+export interface RefundAnswer {
+  orderId: string
+  status: 'REFUNDING' | 'REFUNDED'
+  refundFee: number
+  refundNo: string
 }
 
-/** The cron: payments that arrived for cancelled checkouts go back whole. */
-export async function refundLatePayments(store: Store, pay: PaymentGateway): Promise<{ refunded: number; failed: number }> {
+/**
+ * Starts (or retries) the refund of an order whose card side has moved, and takes it as far as WeChat Pay
+ * allows now. A refund WeChat Pay failed, now or earlier, is 1502 with the reason (the console shows advice).
+ */
+export async function refundThrough(store: Store, pay: PaymentGateway, collection: string, doc: Refundable): Promise<RefundAnswer> {
+  const now = doc.status === 'REFUND_FAILED' ? await retryRefund(store, collection, doc) : doc
+  const status = (now.status === 'REFUNDING' ? await pursueRefund(store, pay, collection, now) : now.status) as RefundStatus
+  const after = (await store.get<Refundable>(collection, doc._id))!
+  if (status === 'REFUND_FAILED') throw new AppError(ErrCode.UPSTREAM, `WeChat Pay failed the refund ${after.refundNo}: ${after.refundError?.message ?? 'unknown'}`, { reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: after.refundError?.code ?? 'FAIL' })
+  return { orderId: doc._id, status, refundFee: after.refundFee ?? 0, refundNo: after.refundNo ?? '' }
+}
+
+export async function refundMpOrder(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string): Promise<RefundAnswer> {
+  const found = await store.get<OrderDoc & Refundable>(Collections.orders, orderId)
+  if (!found || found.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no Mini Program order ${orderId}`)
+  let order = found
+  if (order.status === 'ISSUED') {
+    // The card side first (each step once, so a second call computes the same fee), then the order.
+    const ents = await entitlementsOf(store, orderId, order.quantity)
+    const parts = await Promise.all(ents.map((e) => refundEntitlement(store, wx, found, e, reason)))
+    order = await startRefund<OrderDoc & Refundable>(store, Collections.orders, orderId, 'ISSUED', parts.reduce((a, b) => a + b, 0), reason)
+  }
+  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status)) throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
+  return refundThrough(store, pay, Collections.orders, order)
+}
+
+/** The cron: payments that arrived for cancelled checkouts go back whole (REFUND_NEEDED → REFUNDING; pollRefunds follows them). */
+export async function refundLatePayments(store: Store, pay: PaymentGateway): Promise<{ refunded: number; refunding: number; failed: number }> {
   const due = await store.find<OrderDoc>(Collections.orders, { status: 'REFUND_NEEDED' }, { limit: 50 })
-  let refunded = 0
-  let failed = 0
+  const out = { refunded: 0, refunding: 0, failed: 0 }
   await Promise.all(
     due.map(async (o) => {
       try {
-        await cloudPayRefund(pay, o, o.totalFee)
-        if (await store.updateIf(Collections.orders, o._id, { status: 'REFUND_NEEDED' }, { status: 'REFUNDED', refundFee: o.totalFee, refundedAt: Date.now(), refundReason: 'paid after the checkout was cancelled' })) refunded++
+        const started = await startRefund(store, Collections.orders, o._id, 'REFUND_NEEDED', o.totalFee, 'paid after the checkout was cancelled')
+        const status = await pursueRefund(store, pay, Collections.orders, started)
+        if (status === 'REFUNDED') out.refunded++
+        else if (status === 'REFUNDING') out.refunding++
+        else out.failed++
       } catch (err) {
-        failed++
+        out.failed++
         log('warn', { msg: 'late payment refund failed; the next run retries', order: o._id, error: (err as Error).message })
       }
     }),
   )
-  return { refunded, failed }
+  return out
 }
 
 /**
@@ -94,8 +117,8 @@ export async function refundLatePayments(store: Store, pay: PaymentGateway): Pro
  * the checkout was cancelled, after the merchant's refund had zeroed the card) goes back to the buyer
  * through Cloud Pay too, so a refunded order never holds value. The refund entry and a pending refund
  * on the card are written in one transaction, keyed by the card's version when it was found; the Cloud
- * Pay refund under that key follows, and the pending mark is cleared only once it succeeded, so a failed
- * or lost refund is sent again (same refund number) by the next run.
+ * Pay refund under that key follows, and the pending mark is cleared only once WeChat Pay reports it
+ * SUCCESS, so a failed or lost refund is sent again (same refund number) by the next run.
  */
 export async function refundStrandedValue(store: Store, pay: PaymentGateway): Promise<{ refunded: number }> {
   const [stranded, pending] = await Promise.all([
@@ -105,7 +128,7 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
   let refunded = 0
   for (const card of [...pending, ...stranded]) {
     const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
-    if (!order || order.kind !== 'mp' || order.status !== 'REFUNDED') continue
+    if (!order || order.kind !== 'mp' || !['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status)) continue
     let due = card.refundPending ? card.pendingRefund : undefined
     if (!due) {
       const key = `${card._id}:v${card.version}`
@@ -119,9 +142,25 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
       if (!posted) continue
       due = { key, fee: moneyFor(order, -posted.entry.amount) }
     }
-    await cloudPayRefund(pay, order, due.fee, `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`)
+    if (!(await strandedRefundDone(pay, order, due))) continue
     await store.update(Collections.userCards, card._id, { refundPending: false, pendingRefund: change.unset() })
     refunded++
   }
   return { refunded }
+}
+
+/**
+ * Whether WeChat Pay reports a stranded-value refund SUCCESS, (re)sending it first when it has none under
+ * the number or failed it — the same number and fee ("一笔退款失败后重新提交…请使用原商户退款单号"): no
+ * merchant decision is needed to pay back value that reached a refunded order's card. Until then the
+ * card's refund stays pending and the next run asks again.
+ */
+async function strandedRefundDone(pay: PaymentGateway, order: OrderDoc, due: { key: string; fee: number }): Promise<boolean> {
+  const no = `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`
+  let state = refundStateOf(await pay.queryRefund(no))
+  if (state === 'UNKNOWN' || state === 'REFUNDCLOSE' || state === 'CHANGE') {
+    await cloudPayRefund(pay, order, due.fee, no)
+    state = refundStateOf(await pay.queryRefund(no))
+  }
+  return state === 'SUCCESS'
 }

@@ -4,24 +4,36 @@ import OrdersPage from './index'
 
 beforeEach(resetTaroStub)
 
+type Call = Record<string, unknown>
+
+/** The merchant function as the orders page meets it: an admin, and the page's three actions answered. */
+function answerAsMerchant(a: { list: (d: Call) => Call; detail: () => Call; refund: (d: Call) => Call }) {
+  cloudHandlers.set('merchant', (d) => {
+    switch (d.action) {
+      case 'whoami': return { errcode: 0, role: 'admin' }
+      case 'orderList': return a.list(d)
+      case 'orderDetail': return a.detail()
+      case 'orderRefund': return a.refund(d)
+      default: return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+}
+
 test('orders are searched and filtered; the detail shows cards and ledgers; a refund needs a confirmation and a reason', async () => {
   const lists: Record<string, unknown>[] = []
   const refunds: Record<string, unknown>[] = []
   let state = 'ISSUED'
-  cloudHandlers.set('merchant', (d) => {
-    switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'orderList':
-        lists.push(d)
-        return { errcode: 0, total: 1, orders: [{ orderId: 'MP123', channel: 'mp', state, totalPrice: 20000, buyer: 'oAliceOpenid000001', cards: [{ cardId: 'pA', price: 20000 }], at: 1764200000000 }] }
-      case 'orderDetail':
-        return { errcode: 0, order: { orderId: 'MP123', channel: 'mp', state, totalPrice: 20000, buyer: 'oAliceOpenid000001', cards: [], at: 1764200000000, ...(state === 'REFUNDED' ? { refundReason: '顾客买错面额' } : {}) }, cards: [{ cardId: 'pA', code: '800000000001', title: '中秋礼品卡', status: state === 'REFUNDED' ? 'UNAVAILABLE' : 'NORMAL', balance: state === 'REFUNDED' ? 0 : 20000, entries: [{ entryId: 'e1', kind: 'issue', amount: 20000, balanceAfter: 20000, createdAt: 1764200000000 }] }] }
-      case 'orderRefund':
-        refunds.push(d)
-        state = 'REFUNDED'
-        return { errcode: 0, state: 'REFUNDED' }
-      default: return { errcode: 1002, errmsg: 'unknown' }
-    }
+  answerAsMerchant({
+    list: (d) => {
+      lists.push(d)
+      return { errcode: 0, total: 1, orders: [{ orderId: 'MP123', channel: 'mp', state, totalPrice: 20000, buyer: 'oAliceOpenid000001', cards: [{ cardId: 'pA', price: 20000 }], at: 1764200000000 }] }
+    },
+    detail: () => ({ errcode: 0, order: { orderId: 'MP123', channel: 'mp', state, totalPrice: 20000, buyer: 'oAliceOpenid000001', cards: [], at: 1764200000000, ...(state === 'REFUNDED' ? { refundReason: '顾客买错面额' } : {}) }, cards: [{ cardId: 'pA', code: '800000000001', title: '中秋礼品卡', status: state === 'REFUNDED' ? 'UNAVAILABLE' : 'NORMAL', balance: state === 'REFUNDED' ? 0 : 20000, entries: [{ entryId: 'e1', kind: 'issue', amount: 20000, balanceAfter: 20000, createdAt: 1764200000000 }] }] }),
+    refund: (d) => {
+      refunds.push(d)
+      state = 'REFUNDED'
+      return { errcode: 0, orderId: 'MP123', status: 'REFUNDED', refundFee: 20000, refundNo: 'RFMP123', channel: 'mp' }
+    },
   })
   render(<OrdersPage />)
   expect(await screen.findByText('订单号 MP123')).toBeTruthy()
@@ -49,4 +61,32 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
   fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
   expect(await screen.findByText('退款原因：顾客买错面额')).toBeTruthy()
   expect(refunds).toEqual([{ action: 'orderRefund', orderId: 'MP123', reason: '顾客买错面额' }])
+})
+
+test('a refund WeChat Pay is still processing shows 退款中; one it failed shows 退款失败 with advice and 重试, which asks again and shows the result', async () => {
+  let refundStatus: 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED' = 'REFUND_FAILED'
+  const refunds: Record<string, unknown>[] = []
+  const row = () => ({ orderId: 'MP777', channel: 'mp', state: refundStatus, refundStatus, refundFee: 6000, ...(refundStatus === 'REFUND_FAILED' ? { refundError: 'REFUNDCLOSE' } : {}), totalPrice: 10000, buyer: 'oBobOpenid0000001', cards: [], at: 1764200000000 })
+  answerAsMerchant({
+    list: () => ({ errcode: 0, total: 1, orders: [row()] }),
+    detail: () => ({ errcode: 0, order: { ...row(), refundReason: '顾客申请' }, cards: [] }),
+    refund: (d) => {
+      refunds.push(d)
+      refundStatus = 'REFUNDING'
+      return { errcode: 0, orderId: 'MP777', status: 'REFUNDING', refundFee: 6000, refundNo: 'RFMP777', channel: 'mp' }
+    },
+  })
+  render(<OrdersPage />)
+  expect(await screen.findByText('订单号 MP777')).toBeTruthy()
+  expect(screen.getAllByText('退款失败').length).toBeGreaterThan(0)
+  fireEvent.click(screen.getByText('订单号 MP777'))
+  expect(await screen.findByText(/退款失败：微信支付关闭了这笔退款，多为商户可用余额不足：请到微信支付商户平台充值后点「重试」。/)).toBeTruthy()
+  expect(screen.getByText('重试沿用原退款单号和金额，不会重复退款。')).toBeTruthy()
+  // No second refund of another amount is offered while one is on record: only the retry.
+  expect(screen.queryByText('退款')).toBeNull()
+  fireEvent.click(screen.getByText('重试'))
+  expect(await screen.findByText('已提交退款，微信支付处理中')).toBeTruthy()
+  expect(refunds).toEqual([{ action: 'orderRefund', orderId: 'MP777', reason: '顾客申请' }])
+  expect(await screen.findByText(/退款中 · 微信支付正在处理这笔退款/)).toBeTruthy()
+  expect(screen.queryByText('重试')).toBeNull()
 })

@@ -14,9 +14,12 @@ import { consoleApi, type Channel, type OrderDetail, type OrderFilter, type Orde
 import { Gate } from '../../components/Gate'
 import { Entries } from '../circulation/entries'
 
-const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDED']
+const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDING', 'REFUND_FAILED', 'REFUNDED']
 const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
 const buyerOf = (o: OrderRow) => (o.buyer ? `…${o.buyer.slice(-6)}` : '—')
+/** The tag of a row: its refund as WeChat Pay reports it once one was asked for, else its state. */
+const stateOf = (o: OrderRow) => (o.refundStatus ? t.console.refundStatus[o.refundStatus] : t.merchant.orderState[o.state] ?? o.state)
+const tagOf = (o: OrderRow) => (o.refundStatus === 'REFUND_FAILED' ? 'danger' : o.refundStatus === 'REFUNDING' ? 'warning' : o.refundStatus || o.state === 'REFUNDED' ? 'default' : 'success')
 
 function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
   const [d, setD] = useState<CloudData<OrderDetail>>({ state: 'loading' })
@@ -31,20 +34,24 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
     }
   }, [orderId])
   useEffect(() => void load(), [load])
+  /** Asks for the refund, or retries one WeChat Pay failed (the server keeps its refund number and fee). */
+  const send = async (why: string) => {
+    try {
+      const r = await consoleApi.refund(orderId, why)
+      showToast(r.status === 'REFUNDED' ? t.console.refunded : t.console.refundSubmitted, 'success')
+    } catch (err) {
+      showToast(userMessage(err), 'fail')
+    }
+    await load()
+    onRefunded()
+  }
   const refund = async () => {
     if (!reason.trim()) {
       showToast(t.console.refundReasonMissing, 'fail')
       return
     }
     setAsking(false)
-    try {
-      await consoleApi.refund(orderId, reason.trim())
-      showToast(t.console.refunded, 'success')
-      await load()
-      onRefunded()
-    } catch (err) {
-      showToast(userMessage(err), 'fail')
-    }
+    await send(reason.trim())
   }
   return (
     <View className='order-detail' id='order-detail'>
@@ -61,10 +68,18 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
                 <Entries entries={c.entries} />
               </View>
             ))}
-            {order.state !== 'REFUNDED' && order.channel !== 'checkout' && (
+            {order.refundStatus === 'REFUNDING' && <View className='note' id='refund-status'>{t.console.refundStatus.REFUNDING} · {t.console.refundingNote}</View>}
+            {order.refundStatus === 'REFUND_FAILED' && (
+              <View className='note' id='refund-status'>
+                <View>{t.console.refundFailedTitle}：{(order.refundError && t.console.refundAdvice[order.refundError]) ?? t.console.refundAdviceOther}</View>
+                <View className='muted'>{t.console.refundRetryNote}</View>
+                <Button size='small' type='danger' onClick={() => void send(order.refundReason ?? t.console.refundRetry)}>{t.console.refundRetry}</Button>
+              </View>
+            )}
+            {!order.refundStatus && order.state !== 'REFUNDED' && order.channel !== 'checkout' && (
               <Button size='small' type='danger' fill='outline' onClick={() => setAsking(true)}>{t.console.refund}</Button>
             )}
-            {order.channel === 'checkout' && <View className='muted'>{t.console.checkoutNoRefund}</View>}
+            {order.channel === 'checkout' && !order.refundStatus && <View className='muted'>{t.console.checkoutNoRefund}</View>}
             <Dialog
               visible={asking}
               title={t.console.refundTitle}
@@ -132,7 +147,7 @@ function OrdersView() {
               <View key={o.orderId} className='card-tile plain order-row' data-order={o.orderId}>
                 <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
                   <Text className='small'>{t.console.orderNo(o.orderId)}</Text>
-                  <Tag type={o.state === 'REFUNDED' ? 'default' : 'success'}>{t.merchant.orderState[o.state] ?? o.state}</Tag>
+                  <Tag type={tagOf(o)}>{stateOf(o)}</Tag>
                 </View>
                 <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
                   <Text className='muted'>{t.merchant.channel[o.channel]} · {t.console.cardCount(o.cards.length)} · {beijingDateTime(o.at)} · {t.console.buyer} {buyerOf(o)}</Text>
