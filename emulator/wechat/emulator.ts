@@ -147,6 +147,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         res.end(bytes)
       },
     },
+    // WeChat drops its live wx_card tickets early: card_ext signed with them is refused until a new one is fetched.
+    { method: 'POST', pattern: /^\/__emu\/tickets\/drop$/, handler: (_q, res) => sendJson(res, 200, { dropped: p.dropTickets() }) },
     {
       // WeChat's reviewer refuses a card under review: it pushes card_not_pass_check with the reason.
       method: 'POST',

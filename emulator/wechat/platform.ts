@@ -200,6 +200,18 @@ export class Platform {
     return { ticket, expires_in: TOKEN_TTL }
   }
 
+  /**
+   * WeChat drops the live wx_card tickets before their stated expiry (it happens: issue 25 §2): card_ext
+   * signed with them is refused from now on, and the next getticket issues a new one. Answers how many.
+   */
+  dropTickets(): number {
+    const now = this.now()
+    const live = Object.entries(this.s.tickets).filter(([, t]) => t.expiresAt > now)
+    for (const [k] of live) this.s.tickets[k] = { expiresAt: now }
+    this.touch()
+    return live.length
+  }
+
   /** The wx_card tickets that currently sign card_ext (the newest and any not yet expired). */
   liveTickets(): string[] {
     const now = this.now()
