@@ -6,7 +6,8 @@ import * as m from '../../server/domain/merchant/operations'
 import { refundOrder, type Channel } from '../../server/domain/merchant/orders'
 import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
-import { createHandler, type Action } from '../../server/platform/handler'
+import { createHandler, type Action, type ActionContext } from '../../server/platform/handler'
+import { paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
@@ -65,16 +66,15 @@ const field = (name: string, reasonField?: string): AuditOf => (i) => ({
 const fixed = (target: string): AuditOf => () => ({ target })
 
 /** merchant.orderList's input: channel, search text (order number, card code, buyer), state, time range (ms), page. */
-function orderQuery(i: Input, ctx: { store: Parameters<typeof searchOrders>[0] }) {
+function orderQuery(i: Input, ctx: ActionContext) {
   const channel = optStr(i, 'channel', { max: 8 })
   if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`)
   const state = optStr(i, 'state', { max: 16, pattern: /^[A-Z_]+$/ })
   const q = optStr(i, 'q', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ })
-  return searchOrders(ctx.store, {
-    channel: channel as Channel | undefined, ...(q ? { q } : {}), ...(state ? { state } : {}),
-    since: optInt(i, 'since', { min: 0 }), until: optInt(i, 'until', { min: 0 }),
-    offset: optInt(i, 'offset', { min: 0, max: 10_000 }) ?? 0, limit: optInt(i, 'limit', { min: 1, max: 100 }) ?? 20,
-  })
+  // A search by q looks through a window of the newest orders and pages it by offset only.
+  if (q !== undefined && i.cursor !== undefined) throw invalid('cursor', 'is not taken with q (a search answers by offset)')
+  const filter = { channel: channel as Channel | undefined, ...(state ? { state } : {}), since: optInt(i, 'since', { min: 0 }), until: optInt(i, 'until', { min: 0 }) }
+  return paged(i, ctx, 'orderList', filter, { defaultLimit: 20, offsetMax: 10_000 }, (page) => searchOrders(ctx.store, { ...filter, ...(q ? { q } : {}) }, page))
 }
 
 export const main = createHandler('merchant', {
@@ -165,13 +165,16 @@ export const main = createHandler('merchant', {
   coinsOrder: admin(async (i, ctx) => coinOrder(ctx.wx(), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }))),
   // The data cube: the days' claims and redemptions for the dashboard (≤ 62 days, YYYY-MM-DD).
   cardStats: admin(async (i, ctx) => cardStats(ctx.wx(), { beginDate: optStr(i, 'beginDate', { max: 10 }), endDate: optStr(i, 'endDate', { max: 10 }), cardId: optStr(i, 'cardId', CARD_ID) })),
-  auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
+  auditList: admin(async (i, ctx) => paged(i, ctx, 'auditList', {}, { defaultLimit: 20, offsetMax: 100_000 }, (page) => listAudit(ctx.store, page))),
   // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
   dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), int(i, 'days', { min: 1, max: 366 }))),
   orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))),
   cardLookup: admin(async (i, ctx) => lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))),
   cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
-  ledgerList: admin(async (i, ctx) => ledgerSince(ctx.store, int(i, 'since', { min: 0 }), optInt(i, 'offset', { min: 0, max: 1_000_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 1000 }) ?? 100)),
+  ledgerList: admin(async (i, ctx) => {
+    const since = int(i, 'since', { min: 0 })
+    return paged(i, ctx, 'ledgerList', { since }, { defaultLimit: 100, offsetMax: 1_000_000 }, (page) => ledgerSince(ctx.store, since, page))
+  }),
   cardOffSale: admin(async (i, ctx) => takeOffSale(ctx.store, str(i, 'cardId', CARD_ID)), field('cardId')),
   // ---------- member cards (#13): member-actions.ts ----------
   ...memberActions(admin),

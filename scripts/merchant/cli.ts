@@ -163,7 +163,9 @@ export function buildCli(argv: string[], io: Io, connect: (a: Args) => Caller) {
     .command('export <what>', 'CSV for finance: orders, ledger entries or redemptions since a date', (s) =>
       s.positional('what', { choices: [...EXPORTS], describe: 'orders, ledger or redemptions' }).option('since', { describe: 'YYYY-MM-DD (Beijing time)', type: 'string', demandOption: true, requiresArg: true }),
     async (a: Args) => {
-      io.out(await exportCsv(connect(a), a.what as ExportKind, dateFlag(a.since, 'since')))
+      // The CSV goes to stdout a page at a time; how many rows it holds goes to stderr, apart from the data.
+      const rows = await exportCsv(connect(a), a.what as ExportKind, dateFlag(a.since, 'since'), io.out)
+      io.err(`${String(a.what)}: wrote ${rows} rows (besides the header)`)
     })
     .command('call <action>', 'call any merchant action with a JSON input (e.g. actions added by other features)', (s) =>
       s.positional('action', { type: 'string', describe: 'the merchant action, e.g. redeemCheck' }).option('data', { describe: 'the input as JSON, e.g. \'{"code":"123"}\'', type: 'string', requiresArg: true }),

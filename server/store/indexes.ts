@@ -39,5 +39,6 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.coupons]: [['claimable']],
   [Collections.memberCards]: [['offered']],
   [Collections.shelves]: [['maintain']],
+  [Collections.auditLog]: [['at']], // merchant.auditList, a page after a cursor
   [Collections.couponClaimSlots]: [['cardId', 'mpOpenid', 'requestId']], // card.claim: a person's slots, and the one a requestId took
 }
