@@ -7,11 +7,11 @@ import { refundOrder, type Channel } from '../../server/domain/merchant/orders'
 import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { createHandler, type Action, type ActionContext } from '../../server/platform/handler'
-import { paged } from './paged'
+import { firstPageCursor, paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
-import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
+import { cardHistory, dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import { setClaimable } from '../../server/domain/coupons/coupons'
@@ -169,7 +169,16 @@ export const main = createHandler('merchant', {
   // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
   dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), int(i, 'days', { min: 1, max: 366 }))),
   orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))),
-  cardLookup: admin(async (i, ctx) => lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))),
+  cardLookup: admin(async (i, ctx) => {
+    const { cards } = await lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))
+    // Each card's ledger beyond its newest 50 entries: cardHistory with this cursor.
+    return { cards: cards.map(({ next, ...c }) => ({ ...c, ...firstPageCursor(ctx, 'cardHistory', { cardId: c.cardId, code: c.code }, next) })) }
+  }),
+  cardHistory: admin(async (i, ctx) => {
+    const cardId = str(i, 'cardId', CARD_ID)
+    const code = str(i, 'code', CODE)
+    return paged(i, ctx, 'cardHistory', { cardId, code }, { defaultLimit: 50 }, (page) => cardHistory(ctx.store, cardId, code, page))
+  }),
   cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
   ledgerList: admin(async (i, ctx) => {
     const since = int(i, 'since', { min: 0 })

@@ -11,3 +11,8 @@ export async function paged<R extends { next?: PageKey }>(i: Input, ctx: ActionC
   const { next, ...rest } = await run(pageRequest(i, scope, opts))
   return { ...rest, ...nextCursor(next, scope) }
 }
+
+/** The `nextCursor` of a list's first page read inside another action (a card's history in cardLookup). */
+export function firstPageCursor(ctx: ActionContext, list: string, filters: Record<string, unknown>, next: PageKey | undefined): { nextCursor?: string } {
+  return nextCursor(next, listScope(`merchant.${list}`, ctx.caller.openid, filters))
+}

@@ -55,6 +55,8 @@ export interface CirculatingCard {
   endTime: number
   entries: Entry[]
   total: number
+  /** the ledger goes on beyond `entries`: consoleApi.cardHistory with this */
+  nextCursor?: string
   wechat: { status?: string; canConsume?: boolean; error?: number | string }
 }
 
@@ -96,6 +98,7 @@ export const consoleApi = {
   orderDetail: (orderId: string) => m<OrderDetail>('orderDetail', { orderId }),
   refund: (orderId: string, reason: string) => m<{ state: string }>('orderRefund', { orderId, reason }),
   lookup: (code: string) => m<{ cards: CirculatingCard[] }>('cardLookup', { code }),
+  cardHistory: (cardId: string, code: string, cursor: string) => m<{ entries: Entry[]; total: number; nextCursor?: string }>('cardHistory', { cardId, code, cursor }),
   freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) => m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
   staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),

@@ -127,6 +127,26 @@ test('the ledger, the audit log and a card history page by cursor to their end',
   expect(await unindexed()).toEqual({})
 }, 240_000)
 
+test('a card with 170 entries: the consumer’s history and the console’s card ledger reach every entry once', async () => {
+  const alice = person(stack, 'alice')
+  const card = (await alice.fn('card', { action: 'listMine' })).cards[1]
+  const id = `${card.cardId}:${card.code}`
+  // Adjustments after its issue entry, as cardAdjust writes them (version by version).
+  const store = storeOver(stack.cloud.db)
+  for (let v = 2; v <= 170; v += 10) {
+    await Promise.all(Array.from({ length: 10 }, (_, k) => v + k).filter((n) => n <= 170).map((n) => store.insert('ledger', { _id: `adjust:${id}:${n}`, card: id, kind: 'adjust', amount: 0, balanceAfter: card.balance, version: n, description: '校准', createdAt: Date.now() })))
+  }
+  const mine = await pageAll(alice.fn.bind(null, 'card'), { action: 'history', cardId: card.cardId, code: card.code, limit: 100 }, (r) => r.entries)
+  expect(mine.sizes).toEqual([100, 70])
+  expect(new Set(mine.rows.map((e) => e.entryId)).size).toBe(170)
+  expect(mine.last.total).toBe(170)
+  const looked = (await merchant({ action: 'cardLookup', code: card.code })).cards[0]
+  expect(looked.entries).toHaveLength(50)
+  const rest = await pageAll((d) => merchant(d), { action: 'cardHistory', cardId: card.cardId, code: card.code, cursor: looked.nextCursor }, (r) => r.entries)
+  expect([...looked.entries, ...rest.rows].map((e: Json) => e.entryId)).toEqual(mine.rows.map((e) => e.entryId))
+  expect((await merchant({ action: 'cardHistory', cardId: card.cardId, code: 'nosuchcode' })).errcode).toBe(1005)
+}, 120_000)
+
 test('a cursor altered, expired, of another list or filter, or of another caller is 1001 naming cursor', async () => {
   const alice = person(stack, 'alice')
   const { nextCursor } = await alice.fn('card', { action: 'listMine' })

@@ -175,10 +175,10 @@ export async function lookupCode(store: Store, wx: WechatClient, code: string, c
       if (!(err instanceof WxApiError || err instanceof WxTransportError)) throw err
       wechat = err instanceof WxApiError ? { error: err.errcode, errmsg: err.errmsg } : { error: 'unreachable' }
     }
-    const { entries, total } = await historyOf(store, c._id, { limit: 50 })
+    const { entries, total, next } = await historyOf(store, c._id, { limit: 50 })
     cards.push({
       cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, holder: c.mpOpenid ?? c.saOpenid ?? '',
-      orderId: c.orderId ?? '', synced: c.syncedVersion >= c.version, endTime: c.endTime, entries, total, wechat,
+      orderId: c.orderId ?? '', synced: c.syncedVersion >= c.version, endTime: c.endTime, entries, total, wechat, ...(next ? { next } : {}),
     })
   }
   return { cards }
@@ -208,6 +208,13 @@ export async function freezeCard(store: Store, wx: WechatClient, cardId: string,
   }
   const changed = await store.updateIf(Collections.userCards, id, { status: where.in(FREEZABLE) }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
   return { cardId, code, status: 'UNAVAILABLE', changed }
+}
+
+/** A card's ledger, newest first, a page at a time (the console's circulation page, after cardLookup's first 50). */
+export async function cardHistory(store: Store, cardId: string, code: string, page: PageRequest) {
+  const id = userCardId(cardId, code)
+  if (!(await store.get<UserCardDoc>(Collections.userCards, id))) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with code ${code}`)
+  return historyOf(store, id, page)
 }
 
 /** Takes a gift card off sale in the Mini Program shop (a shelf update puts it back on). */
