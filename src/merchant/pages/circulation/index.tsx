@@ -1,5 +1,5 @@
 import { Input, Text, View } from '@tarojs/components'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { parseYuan, utf8Bytes } from '../../giftcard-form'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
@@ -45,6 +45,9 @@ function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Prom
   }
   // The ledger beyond its newest 50 entries, by the lookup's nextCursor.
   const more = useMore((cursor) => consoleApi.cardHistory(c.cardId, c.code, cursor).then((r) => ({ rows: r.entries, nextCursor: r.nextCursor })))
+  // A lookup again (after an adjustment) starts the ledger from its newest entries.
+  const { reset } = more
+  useEffect(reset, [c, reset])
   const live = c.status !== 'UNAVAILABLE' && c.status !== 'DELETE'
   return (
     <View className='card-tile plain' data-code={c.code}>
