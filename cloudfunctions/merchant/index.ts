@@ -14,7 +14,7 @@ import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
 import { cardHistory, dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
 import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
-import { setClaimable } from '../../server/domain/coupons/coupons'
+import { listClaims, setClaimable } from '../../server/domain/coupons/coupons'
 import { redeem, redeemCheck } from '../../server/domain/money/redemption'
 import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
 import { cardStats } from '../../server/domain/merchant/card-stats'
@@ -145,6 +145,10 @@ export const main = createHandler('merchant', {
     if (typeof i.claimable !== 'boolean') throw invalid('claimable', 'must be true or false')
     return setClaimable(ctx.store, str(i, 'cardId', CARD_ID), i.claimable, optStr(i, 'channel', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
   }, (i) => ({ target: String(i.cardId), reason: `claimable ${String(i.claimable)}${typeof i.channel === 'string' ? ` via ${i.channel}` : ''}` })),
+  claimList: admin(async (i, ctx) => {
+    const cardId = optStr(i, 'cardId', CARD_ID)
+    return paged(i, ctx, 'claimList', { cardId }, { defaultLimit: 20 }, (page) => listClaims(ctx.store, cardId, page))
+  }),
   // Counter redemption (核销): staff and admins. The audit entry says who (the caller), where (location)
   // and when (its time), and what was redeemed.
   redeemCheck: counter(async (i, ctx) => ({ check: await redeemCheck(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID)) })),

@@ -29,7 +29,11 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt']],
   [Collections.shelfOrders]: [['recordedAt']],
   [Collections.pushNonces]: [['at']],
-  [Collections.couponClaims]: [['mpOpenid', 'cardId', 'status']], // card.claim: a person's claims of a coupon
+  [Collections.couponClaims]: [
+    ['mpOpenid', 'cardId', 'status'], // card.claim: a person's claims of a coupon
+    ['cardId', 'createdAt'], // merchant.claimList of one coupon
+    ['createdAt'], // merchant.claimList, a page after a cursor
+  ],
   [Collections.couponHolds]: [['status']], // cron: coupons held for checkouts
   [Collections.members]: [['phone', 'cardId']], // merchant.memberFind by phone
   [Collections.pointsLedger]: [['card', 'orderId']], // a member card's points

@@ -147,6 +147,23 @@ test('a card with 170 entries: the consumer’s history and the console’s card
   expect((await merchant({ action: 'cardHistory', cardId: card.cardId, code: 'nosuchcode' })).errcode).toBe(1005)
 }, 120_000)
 
+test('coupon claims: 150 claims of one coupon reached once, newest first; the claims of all coupons count them too', async () => {
+  const store = storeOver(stack.cloud.db)
+  const at = Date.now()
+  for (let i = 0; i < 150; i += 25) {
+    await Promise.all(Array.from({ length: 25 }, (_, k) => i + k).map((n) => store.insert('coupon_claims', { _id: `claim-${n}`, mpOpenid: `oClaimer${String(n).padStart(20, '0')}`, cardId: 'pScaleCoupon', requestId: `req-${n}`, channel: 'mp_claim', status: 'SIGNED', createdAt: at - Math.floor(n / 10) * 1000 })))
+  }
+  const one = await pageAll((d) => merchant(d), { action: 'claimList', cardId: 'pScaleCoupon', limit: 100 }, (r) => r.claims)
+  expect(one.sizes).toEqual([100, 50])
+  expect(new Set(one.rows.map((c) => c.claimId)).size).toBe(150)
+  const times = one.rows.map((c) => c.createdAt as number)
+  expect(times.slice(1).every((t, i) => t <= times[i]!)).toBe(true)
+  const all = await pageAll((d) => merchant(d), { action: 'claimList', limit: 100 }, (r) => r.claims)
+  expect(all.rows.length).toBe(all.last.total)
+  expect(all.rows.length).toBeGreaterThanOrEqual(150)
+  expect(await unindexed()).toEqual({})
+}, 120_000)
+
 test('a cursor altered, expired, of another list or filter, or of another caller is 1001 naming cursor', async () => {
   const alice = person(stack, 'alice')
   const { nextCursor } = await alice.fn('card', { action: 'listMine' })
