@@ -16,7 +16,7 @@ import { listStaff, MERCHANT_ROLES, requireRole, roleOf, setStaff, type Merchant
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
 import { listClaims, setClaimable } from '../../server/domain/coupons/coupons'
 import { redeem, redeemCheck } from '../../server/domain/money/redemption'
-import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
+import { activateCoins, coinAccount, coinOrder, coinOrders, coinPageOf, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
 import { cardStats } from '../../server/domain/merchant/card-stats'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
@@ -165,7 +165,15 @@ export const main = createHandler('merchant', {
   coinsPrice: admin(async (i, ctx) => priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, str(i, 'cardId', CARD_ID), int(i, 'quantity', { min: 1, max: 100_000 })), (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` })),
   coinsConfirm: admin(async (i, ctx) => confirmStock(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }), int(i, 'quantity', { min: 1, max: 100_000 })), (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` })),
   coinsRecharge: admin(async (i, ctx) => rechargeCoins(ctx.wx(), int(i, 'coinCount', { min: 1, max: 100_000_000 })), (_i, r) => ({ target: String(r.orderId), reason: 'recharge' })),
-  coinsOrders: admin(async (i, ctx) => coinOrders(ctx.wx(), optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'count', { min: 1, max: 50 }) ?? 20)),
+  // WeChat pages coin orders by offset and count (≤ 50): a cursor carries both, in the first page's window.
+  coinsOrders: admin(async (i, ctx) => {
+    const count = optInt(i, 'count', { min: 1, max: 50 }) ?? 20
+    const sinceMs = optInt(i, 'since', { min: 0 })
+    const untilMs = optInt(i, 'until', { min: 1 })
+    const sec = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / 1000))
+    return paged(i, ctx, 'coinsOrders', { since: sinceMs, until: untilMs }, { defaultLimit: count, offsetMax: 100_000 }, (page) =>
+      coinOrders(ctx.wx(), page.after ? { ...coinPageOf(page.after), count } : { offset: page.skip ?? 0, count, since: sec(sinceMs), until: sec(untilMs) }))
+  }),
   coinsOrder: admin(async (i, ctx) => coinOrder(ctx.wx(), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }))),
   // The data cube: the days' claims and redemptions for the dashboard (≤ 62 days, YYYY-MM-DD).
   cardStats: admin(async (i, ctx) => cardStats(ctx.wx(), { beginDate: optStr(i, 'beginDate', { max: 10 }), endDate: optStr(i, 'endDate', { max: 10 }), cardId: optStr(i, 'cardId', CARD_ID) })),

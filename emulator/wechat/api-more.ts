@@ -154,7 +154,16 @@ export const cardPayApi: Record<string, Endpoint> = {
   'card/pay/getorderlist': {
     method: 'POST',
     handler: (p, b) => {
-      const all = Object.values(p.s.coins.orders).filter((o) => !b.order_type || o.order_type === b.order_type)
+      // friend-coupons.zh.txt 查询券点流水详情接口: begin_time "默认1周前", end_time "默认为当前时间" (the example
+      // sends them as strings); sort_info SORT_BY_TIME with SORT_DESC or SORT_ASC.
+      const begin = b.begin_time === undefined ? p.now() - 7 * 86400 : Number(b.begin_time)
+      const end = b.end_time === undefined ? p.now() : Number(b.end_time)
+      const all = Object.values(p.s.coins.orders).filter((o) => (!b.order_type || o.order_type === b.order_type) && (o.create_time as number) >= begin && (o.create_time as number) <= end)
+      const sortType = (b.sort_info as Body | undefined)?.sort_type
+      if (sortType === 'SORT_DESC' || sortType === 'SORT_ASC') {
+        const sign = sortType === 'SORT_DESC' ? -1 : 1
+        all.sort((x, y) => sign * ((x.create_time as number) - (y.create_time as number)) || String(x.order_id).localeCompare(String(y.order_id)))
+      }
       const offset = num(b, 'offset')
       return { order_list: all.slice(offset, offset + num(b, 'count')).map(coinOrderView), total_num: all.length }
     },

@@ -189,3 +189,22 @@ test('a cursor altered, expired, of another list or filter, or of another caller
   expect(await refused(carol, { fn: 'merchant', action: 'orderList', channel: 'mp', cursor: mp.nextCursor, offset: 5 })).toMatch(/offset/)
   expect((await merchant({ action: 'orderList', limit: 101 })).errmsg).toMatch(/^limit /)
 })
+
+test('coin orders, paged by WeChat\'s offset in the first page\'s window: each once, none created meanwhile', async () => {
+  expect((await merchant({ action: 'coinsActivate' })).errcode).toBe(0)
+  for (let i = 0; i < 4; i++) expect((await merchant({ action: 'coinsRecharge', coinCount: 10 + i })).errcode).toBe(0)
+  // WeChat's times are whole seconds: the list's window ends before the orders created while it is paged
+  // (WeChat's clock moved on by a minute), and `until` puts its end after the five above.
+  const { now } = (await person(stack, 'carol').emu('/__emu/clock', { advanceSeconds: 60 })).json
+  const until = (now - 30) * 1000
+  let created = 0
+  const { rows, sizes, last } = await pageAll((d) => merchant(d), { action: 'coinsOrders', count: 2, until }, (r) => r.orders, async () => {
+    created += (await merchant({ action: 'coinsRecharge', coinCount: 99 })).errcode === 0 ? 1 : 0
+  })
+  expect(sizes).toEqual([2, 2, 1])
+  expect(last.total).toBe(5)
+  expect(new Set(rows.map((o) => o.order_id)).size).toBe(5)
+  expect(rows.some((o) => o.pay_coin_count === '99')).toBe(false)
+  expect(created).toBe(2)
+  expect((await merchant({ action: 'coinsOrders', count: 50, until: (now + 30) * 1000 })).orders).toHaveLength(7)
+})
