@@ -1,5 +1,6 @@
 // Settings come from the cloud function's environment variables (set in the Cloud Development console in
 // production, from .env locally). Secrets are read here and nowhere else, and never leave the server.
+import { createHmac } from 'node:crypto'
 import { AppError, ErrCode } from './errors'
 
 export interface ServerConfig {
@@ -17,6 +18,19 @@ export interface ServerConfig {
   consumeOnZero: boolean
   /** per-request timeout for WeChat's API (WX_API_TIMEOUT_MS, default 5000) */
   apiTimeoutMs: number
+  /** the key list cursors are signed with (cursor.ts): derived from WX_SA_SECRET under its own label */
+  cursorKey: Buffer
+}
+
+/**
+ * A key of its own for list cursors, derived from the Service Account's AppSecret (the one secret every
+ * function has) with HMAC-SHA256 under a label, so that a cursor's signature reveals nothing usable
+ * elsewhere and no new variable must be set. Resetting the AppSecret invalidates the cursors then open
+ * (their lists start again from the first page); WX_PUSH_TOKEN is not used: it is not secret from WeChat's
+ * side and is shared with the push configuration page.
+ */
+function cursorKeyOf(saSecret: string): Buffer {
+  return createHmac('sha256', saSecret).update('gift-card list cursor v1').digest()
 }
 
 const PUSH_MODES: readonly string[] = ['plain', 'compat', 'safe']
@@ -38,9 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!isPushMode(mode)) {
     throw new AppError(ErrCode.INTERNAL, `WX_PUSH_MODE must be plain, compat or safe, got ${mode}`)
   }
+  const saSecret = need(env, 'WX_SA_SECRET')
   return {
     saAppid: need(env, 'WX_SA_APPID'),
-    saSecret: need(env, 'WX_SA_SECRET'),
+    saSecret,
     mpAppid: env.WX_MP_APPID ?? '',
     apiBase: (env.WX_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),
     pushToken: env.WX_PUSH_TOKEN ?? '',
@@ -50,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     paySubMchId: env.WX_PAY_SUBMCH_ID ?? '',
     consumeOnZero: env.CONSUME_ON_ZERO === '1' || env.CONSUME_ON_ZERO === 'true',
     apiTimeoutMs: Number(env.WX_API_TIMEOUT_MS) > 0 ? Number(env.WX_API_TIMEOUT_MS) : 5000,
+    cursorKey: cursorKeyOf(saSecret),
   }
 }
 

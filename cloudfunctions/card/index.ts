@@ -1,5 +1,7 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { decryptForCaller, listBag, recordAdded, signCardExt } from '../../server/domain/giftcards/card-bag'
+import { bagPage, decryptForCaller, listBag, recordAdded, signCardExt } from '../../server/domain/giftcards/card-bag'
+import { listScope, nextCursor, pageRequest } from '../../server/platform/cursor'
+import { MAX_PAGE } from '../../server/store/pages'
 import { listOnSale, type GiftCardDoc } from '../../server/domain/catalog/gift-cards'
 import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledgers/ledger'
@@ -11,7 +13,7 @@ import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
-import { arr, asInput, int, optBool, optInt, optStr, str } from '../../server/validate'
+import { arr, asInput, int, optBool, optStr, str } from '../../server/validate'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -42,9 +44,14 @@ export const main = createHandler('card', {
     const role = await roleOf(ctx.store, openid)
     return { openid, appid: ctx.caller.appid ?? '', merchant: role !== null, role, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
   },
-  async listMine(_input, ctx) {
-    // One database round trip for a returning caller (card-bag.ts listBag).
-    return listBag(ctx.store, { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid })
+  async listMine(input, ctx) {
+    const caller = { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }
+    const scope = listScope('card.listMine', caller.mpOpenid)
+    const page = pageRequest(input, scope, { defaultLimit: MAX_PAGE })
+    // The first page: one database round trip for a returning caller (card-bag.ts listBag), with the
+    // pending orders; the next ones by the cursor, cards alone.
+    const { next, ...bag } = page.after ? await bagPage(ctx.store, caller, page) : await listBag(ctx.store, caller, page.limit)
+    return { ...bag, ...nextCursor(next, scope) }
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
@@ -53,8 +60,9 @@ export const main = createHandler('card', {
   },
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
-    const page = await historyOf(ctx.store, card._id, optInt(input, 'offset', { min: 0 }) ?? 0, optInt(input, 'limit', { min: 1, max: 100 }) ?? 20)
-    return { ...page, entries: withHolds(page.entries, card) }
+    const scope = listScope('card.history', ctx.caller.openid, { card: card._id })
+    const { next, ...history } = await historyOf(ctx.store, card._id, pageRequest(input, scope, { defaultLimit: 20, offsetMax: Number.MAX_SAFE_INTEGER }))
+    return { ...history, entries: withHolds(history.entries, card), ...nextCursor(next, scope) }
   },
   /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
   async shelfOrder(input, ctx) {

@@ -6,18 +6,19 @@ import * as m from '../../server/domain/merchant/operations'
 import { refundOrder, type Channel } from '../../server/domain/merchant/orders'
 import { invalid } from '../../server/errors'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
-import { createHandler, type Action } from '../../server/platform/handler'
+import { createHandler, type Action, type ActionContext } from '../../server/platform/handler'
+import { firstPageCursor, paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
-import { dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
+import { cardHistory, dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
 import { listStaff, MERCHANT_ROLES, requireOwner, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
 import { selfCheck } from '../../server/domain/merchant/self-check'
 import { pingFunction } from '../../server/platform/ping'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
-import { setClaimable } from '../../server/domain/coupons/coupons'
+import { listClaims, setClaimable } from '../../server/domain/coupons/coupons'
 import { redeem, redeemCheck } from '../../server/domain/money/redemption'
-import { activateCoins, coinAccount, coinOrder, coinOrders, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
+import { activateCoins, coinAccount, coinOrder, coinOrders, coinPageOf, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
 import { cardStats } from '../../server/domain/merchant/card-stats'
 import { reviewSubmitted } from '../../server/domain/events/card-events'
 import { ORDINARY_COUPON_TYPES, RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
@@ -75,16 +76,15 @@ const field = (name: string, reasonField?: string): AuditOf => (i) => ({
 const fixed = (target: string): AuditOf => () => ({ target })
 
 /** merchant.orderList's input: channel, search text (order number, card code, buyer), state, time range (ms), page. */
-function orderQuery(i: Input, ctx: { store: Parameters<typeof searchOrders>[0] }) {
+function orderQuery(i: Input, ctx: ActionContext) {
   const channel = optStr(i, 'channel', { max: 8 })
   if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`)
   const state = optStr(i, 'state', { max: 16, pattern: /^[A-Z_]+$/ })
   const q = optStr(i, 'q', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ })
-  return searchOrders(ctx.store, {
-    channel: channel as Channel | undefined, ...(q ? { q } : {}), ...(state ? { state } : {}),
-    since: optInt(i, 'since', { min: 0 }), until: optInt(i, 'until', { min: 0 }),
-    offset: optInt(i, 'offset', { min: 0, max: 10_000 }) ?? 0, limit: optInt(i, 'limit', { min: 1, max: 100 }) ?? 20,
-  })
+  // A search by q looks through a window of the newest orders and pages it by offset only.
+  if (q !== undefined && i.cursor !== undefined) throw invalid('cursor', 'is not taken with q (a search answers by offset)')
+  const filter = { channel: channel as Channel | undefined, ...(state ? { state } : {}), since: optInt(i, 'since', { min: 0 }), until: optInt(i, 'until', { min: 0 }) }
+  return paged(i, ctx, 'orderList', filter, { defaultLimit: 20, offsetMax: 10_000 }, (page) => searchOrders(ctx.store, { ...filter, ...(q ? { q } : {}) }, page))
 }
 
 export const main = createHandler('merchant', {
@@ -164,6 +164,10 @@ export const main = createHandler('merchant', {
     if (typeof i.claimable !== 'boolean') throw invalid('claimable', 'must be true or false')
     return setClaimable(ctx.store, str(i, 'cardId', CARD_ID), i.claimable, optStr(i, 'channel', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))
   }, (i) => ({ target: String(i.cardId), reason: `claimable ${String(i.claimable)}${typeof i.channel === 'string' ? ` via ${i.channel}` : ''}` })),
+  claimList: admin(async (i, ctx) => {
+    const cardId = optStr(i, 'cardId', CARD_ID)
+    return paged(i, ctx, 'claimList', { cardId }, { defaultLimit: 20 }, (page) => listClaims(ctx.store, cardId, page))
+  }),
   // Counter redemption (核销): staff and admins. The audit entry says who (the caller), where (location)
   // and when (its time), and what was redeemed.
   redeemCheck: counter(async (i, ctx) => ({ check: await redeemCheck(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID)) })),
@@ -180,17 +184,37 @@ export const main = createHandler('merchant', {
   coinsPrice: admin(async (i, ctx) => withNotice(await priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, str(i, 'cardId', CARD_ID), int(i, 'quantity', { min: 1, max: 100_000 }))), (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` })),
   coinsConfirm: admin(async (i, ctx) => withNotice(await confirmStock(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }), int(i, 'quantity', { min: 1, max: 100_000 }))), (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` })),
   coinsRecharge: admin(async (i, ctx) => withNotice(await rechargeCoins(ctx.wx(), int(i, 'coinCount', { min: 1, max: 100_000_000 }))), (_i, r) => ({ target: String(r.orderId), reason: 'recharge' })),
-  coinsOrders: admin(async (i, ctx) => coinOrders(ctx.wx(), optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'count', { min: 1, max: 50 }) ?? 20)),
+  // WeChat pages coin orders by offset and count (≤ 50): a cursor carries both, in the first page's window.
+  coinsOrders: admin(async (i, ctx) => {
+    const count = optInt(i, 'count', { min: 1, max: 50 }) ?? 20
+    const sinceMs = optInt(i, 'since', { min: 0 })
+    const untilMs = optInt(i, 'until', { min: 1 })
+    const sec = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / 1000))
+    return paged(i, ctx, 'coinsOrders', { since: sinceMs, until: untilMs }, { defaultLimit: count, offsetMax: 100_000 }, (page) =>
+      coinOrders(ctx.wx(), page.after ? { ...coinPageOf(page.after), count } : { offset: page.skip ?? 0, count, since: sec(sinceMs), until: sec(untilMs) }))
+  }),
   coinsOrder: admin(async (i, ctx) => coinOrder(ctx.wx(), str(i, 'orderId', { max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ }))),
   // The data cube: the days' claims and redemptions for the dashboard (≤ 62 days, YYYY-MM-DD).
   cardStats: admin(async (i, ctx) => cardStats(ctx.wx(), { beginDate: optStr(i, 'beginDate', { max: 10 }), endDate: optStr(i, 'endDate', { max: 10 }), cardId: optStr(i, 'cardId', CARD_ID) })),
-  auditList: admin(async (i, ctx) => listAudit(ctx.store, optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
+  auditList: admin(async (i, ctx) => paged(i, ctx, 'auditList', {}, { defaultLimit: 20, offsetMax: 100_000 }, (page) => listAudit(ctx.store, page))),
   // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
   dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), int(i, 'days', { min: 1, max: 366 }))),
   orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))),
-  cardLookup: admin(async (i, ctx) => lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))),
+  cardLookup: admin(async (i, ctx) => {
+    const { cards } = await lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))
+    // Each card's ledger beyond its newest 50 entries: cardHistory with this cursor.
+    return { cards: cards.map(({ next, ...c }) => ({ ...c, ...firstPageCursor(ctx, 'cardHistory', { cardId: c.cardId, code: c.code }, next) })) }
+  }),
+  cardHistory: admin(async (i, ctx) => {
+    const cardId = str(i, 'cardId', CARD_ID)
+    const code = str(i, 'code', CODE)
+    return paged(i, ctx, 'cardHistory', { cardId, code }, { defaultLimit: 50 }, (page) => cardHistory(ctx.store, cardId, code, page))
+  }),
   cardFreeze: admin(async (i, ctx) => freezeCard(ctx.store, ctx.wx(), str(i, 'cardId', CARD_ID), str(i, 'code', CODE), str(i, 'reason', { max: 64 })), (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: String(i.reason) })),
-  ledgerList: admin(async (i, ctx) => ledgerSince(ctx.store, int(i, 'since', { min: 0 }), optInt(i, 'offset', { min: 0, max: 1_000_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 1000 }) ?? 100)),
+  ledgerList: admin(async (i, ctx) => {
+    const since = int(i, 'since', { min: 0 })
+    return paged(i, ctx, 'ledgerList', { since }, { defaultLimit: 100, offsetMax: 1_000_000 }, (page) => ledgerSince(ctx.store, since, page))
+  }),
   cardOffSale: admin(async (i, ctx) => takeOffSale(ctx.store, str(i, 'cardId', CARD_ID)), field('cardId')),
   // ---------- the environment's self-check (#23): owners only, since it names what is misconfigured ----------
   selfCheck: async (_i, ctx) => {

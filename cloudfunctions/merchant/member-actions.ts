@@ -4,6 +4,7 @@ import { createMemberCard, listMemberCards, updateMemberCard, type ActivationFie
 import { adjustMember, findMember, listMembers, setLevel } from '../../server/domain/members/members'
 import { invalid } from '../../server/errors'
 import type { Action } from '../../server/platform/handler'
+import { paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, optInt, optStr, str, type Input } from '../../server/validate'
 import type { CardCreateRequest } from '../../server/wechat/card'
@@ -62,7 +63,10 @@ export function memberActions(admin: Wrap): Record<string, Action> {
       if (!phone === !code) throw invalid('phone', 'or code: give exactly one')
       return findMember(ctx.store, ctx.wx(), { phone, code, cardId: optStr(i, 'cardId', CARD_ID) })
     }),
-    memberList: admin(async (i, ctx) => listMembers(ctx.store, optStr(i, 'cardId', CARD_ID), optInt(i, 'offset', { min: 0, max: 100_000 }) ?? 0, optInt(i, 'limit', { min: 1, max: 100 }) ?? 20)),
+    memberList: admin(async (i, ctx) => {
+      const cardId = optStr(i, 'cardId', CARD_ID)
+      return paged(i, ctx, 'memberList', { cardId }, { defaultLimit: 20, offsetMax: 100_000 }, (page) => listMembers(ctx.store, cardId, page))
+    }),
     memberAdjust: admin(async (i, ctx) =>
       adjustMember(ctx.store, ctx.wx(), {
         cardId: str(i, 'cardId', CARD_ID), code: str(i, 'code', CODE),

@@ -159,8 +159,16 @@ export const cardPayApi: Record<string, Endpoint> = {
     // (SORT_BY_TIME; SORT_ASC 升序, SORT_DESC 降序), offset "默认为0", count.
     handler: (p, b) => {
       const now = p.now()
-      const begin = b.begin_time === undefined ? now - 7 * 86400 : num(b, 'begin_time')
-      const end = b.end_time === undefined ? now : num(b, 'end_time')
+      // friend-coupons.zh.txt 查询券点流水详情接口: begin_time "默认1周前", end_time "默认为当前时间"; its example
+      // sends them as strings of digits, so those are taken as numbers too.
+      const timeOf = (k: string): number | undefined => {
+        if (b[k] === undefined) return undefined
+        const n = Number(b[k])
+        if (!Number.isInteger(n) || n < 0) throw new WxError(40097, `invalid args: ${k} must be a Unix time in seconds`)
+        return n
+      }
+      const begin = timeOf('begin_time') ?? now - 7 * 86400
+      const end = timeOf('end_time') ?? now
       if (end < begin) throw new WxError(40097, 'invalid args: end_time is before begin_time')
       const notStatus = (obj(b, 'nor_filter', false).status as string | undefined) ?? ''
       const sort = obj(b, 'sort_info', false)
@@ -170,7 +178,8 @@ export const cardPayApi: Record<string, Endpoint> = {
         .filter((o) => !b.order_type || o.order_type === b.order_type)
         .filter((o) => o.status !== notStatus)
         .filter((o) => Number(o.create_time) >= begin && Number(o.create_time) <= end)
-        .sort((x, y) => (Number(x.create_time) - Number(y.create_time)) * (sort.sort_type === 'SORT_DESC' ? -1 : 1))
+        // ties by order_id, so that paging by offset over one window is stable
+        .sort((x, y) => (Number(x.create_time) - Number(y.create_time)) * (sort.sort_type === 'SORT_DESC' ? -1 : 1) || String(x.order_id).localeCompare(String(y.order_id)))
       const offset = num(b, 'offset', false)
       return { order_list: all.slice(offset, offset + num(b, 'count')).map(coinOrderView), total_num: all.length }
     },

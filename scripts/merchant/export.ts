@@ -25,38 +25,52 @@ const line = (fields: unknown[]) => fields.map(csvField).join(',')
 const iso = (ms: number) => new Date(ms).toISOString()
 type Row = Record<string, unknown>
 
-export async function exportCsv(call: Caller, what: ExportKind, sinceMs: number): Promise<string> {
-  const lines: string[] = []
+/** Every page of a list action, by its cursor, until its answer carries no `nextCursor`. */
+async function* pages(call: Caller, action: string, input: Row): AsyncGenerator<Row> {
+  let cursor: string | undefined
+  do {
+    const r = await call(action, { ...input, limit: 100, ...(cursor ? { cursor } : {}) })
+    yield r
+    cursor = r.nextCursor as string | undefined
+  } while (cursor)
+}
+
+/**
+ * Writes the CSV of `what` since `sinceMs` to `write`, header first, then a page of rows at a time as
+ * each page arrives (whatever the size, nothing is held but the page); answers how many rows it wrote
+ * (the header not counted). Redemptions come from the newest-first audit log and are written oldest first,
+ * so they are gathered before writing.
+ */
+export async function exportCsv(call: Caller, what: ExportKind, sinceMs: number, write: (lines: string) => void): Promise<number> {
+  let rows = 0
+  const put = (lines: string[]) => {
+    if (!lines.length) return
+    write(lines.join('\n'))
+    rows += lines.length
+  }
   if (what === 'orders') {
-    lines.push(line(['order_id', 'channel', 'state', 'paid_yuan', 'refunded_yuan', 'buyer', 'cards', 'card_codes', 'time']))
-    for (let offset = 0; ; offset += 100) {
-      const r = await call('orderList', { since: sinceMs, offset, limit: 100 })
-      const orders = r.orders as Row[]
-      for (const o of orders) {
+    write(line(['order_id', 'channel', 'state', 'paid_yuan', 'refunded_yuan', 'buyer', 'cards', 'card_codes', 'time']))
+    for await (const r of pages(call, 'orderList', { since: sinceMs })) {
+      put((r.orders as Row[]).map((o) => {
         const cards = o.cards as Row[]
-        lines.push(line([o.orderId, o.channel, o.state, formatYuan(o.totalPrice as number), o.refundFee !== undefined ? formatYuan(o.refundFee as number) : '', o.buyer, cards.length, cards.map((c) => c.code ?? '').filter(Boolean).join(' '), iso(o.at as number)]))
-      }
-      if (orders.length < 100) break
+        return line([o.orderId, o.channel, o.state, formatYuan(o.totalPrice as number), o.refundFee !== undefined ? formatYuan(o.refundFee as number) : '', o.buyer, cards.length, cards.map((c) => c.code ?? '').filter(Boolean).join(' '), iso(o.at as number)])
+      }))
     }
   } else if (what === 'ledger') {
-    lines.push(line(['entry_id', 'card', 'kind', 'amount_yuan', 'balance_after_yuan', 'order_id', 'description', 'time']))
-    for (let offset = 0; ; offset += 1000) {
-      const r = await call('ledgerList', { since: sinceMs, offset, limit: 1000 })
-      const entries = r.entries as Row[]
-      for (const e of entries) lines.push(line([e.entryId, e.card, e.kind, formatYuan(e.amount as number), formatYuan(e.balanceAfter as number), e.orderId, e.description, iso(e.createdAt as number)]))
-      if (entries.length < 1000) break
+    write(line(['entry_id', 'card', 'kind', 'amount_yuan', 'balance_after_yuan', 'order_id', 'description', 'time']))
+    for await (const r of pages(call, 'ledgerList', { since: sinceMs })) {
+      put((r.entries as Row[]).map((e) => line([e.entryId, e.card, e.kind, formatYuan(e.amount as number), formatYuan(e.balanceAfter as number), e.orderId, e.description, iso(e.createdAt as number)])))
     }
   } else {
-    lines.push(line(['time', 'openid', 'target', 'reason']))
+    write(line(['time', 'openid', 'target', 'reason']))
     // The audit log is newest first: read until the entries are older than --since.
-    const rows: string[] = []
-    for (let offset = 0; ; offset += 100) {
-      const r = await call('auditList', { offset, limit: 100 })
+    const found: string[] = []
+    for await (const r of pages(call, 'auditList', {})) {
       const entries = r.entries as Row[]
-      for (const e of entries) if ((e.at as number) >= sinceMs && e.action === 'redeem') rows.push(line([iso(e.at as number), e.openid, e.target, e.reason ?? '']))
-      if (entries.length < 100 || (entries.at(-1)!.at as number) < sinceMs) break
+      for (const e of entries) if ((e.at as number) >= sinceMs && e.action === 'redeem') found.push(line([iso(e.at as number), e.openid, e.target, e.reason ?? '']))
+      if (entries.length && (entries.at(-1)!.at as number) < sinceMs) break
     }
-    lines.push(...rows.reverse())
+    put(found.reverse())
   }
-  return lines.join('\n')
+  return rows
 }

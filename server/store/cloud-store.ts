@@ -2,7 +2,7 @@
 // `Database` object wx-server-sdk hands out. The local cloud serves the same CloudBase protocol to the
 // same SDK, so this code is exactly what runs in tests and in `npm start`.
 import type { DbCommand, WxDatabase as Database, WxSdkError, WxTransaction as Transaction } from '../platform/wx-server-sdk'
-import { ANY_OF, DEFAULT_QUERY_LIMIT, DuplicateIdError, MAX_QUERY_LIMIT, TransactionConflictError, isCondition, isFieldOp, type BesideFind, type Filter, type FindOptions, type Patch, type Store, type StoredDoc, type TxStore, type WithFound } from './port'
+import { ANY_OF, DEFAULT_QUERY_LIMIT, DuplicateIdError, MAX_QUERY_LIMIT, TransactionConflictError, isCondition, isFieldOp, type BesideFind, type Filter, type FindOptions, type Patch, sortKeys, type Store, type StoredDoc, type TxStore, type WithFound } from './port'
 
 /** A port filter as a where() argument: plain fields, or `_.or` of the alternatives (`_.and` with the rest). */
 function toQuery(db: Database, filter: Filter): Record<string, unknown> | DbCommand {
@@ -224,7 +224,7 @@ export class CloudStore implements Store {
     return this.ensured(async () => {
       const limit = limitOf(options)
       let q = this.db.collection(collection).where(toQuery(this.db, filter))
-      if (options.orderBy) q = q.orderBy(options.orderBy.field, options.orderBy.direction)
+      for (const key of sortKeys(options.orderBy)) q = q.orderBy(key.field, key.direction)
       if (options.skip) q = q.skip(options.skip)
       const res = await q.limit(limit).get()
       return res.data as T[]
@@ -246,7 +246,8 @@ export class CloudStore implements Store {
       for (const name of names) {
         const f: BesideFind = beside[name]
         let sub = $.pipeline().match(toQuery(this.db, f.filter))
-        if (f.options?.orderBy) sub = sub.sort({ [f.options.orderBy.field]: f.options.orderBy.direction === 'asc' ? 1 : -1 })
+        const keys = sortKeys(f.options?.orderBy)
+        if (keys.length) sub = sub.sort(Object.fromEntries(keys.map((k) => [k.field, k.direction === 'asc' ? 1 : -1])))
         if (f.options?.skip) sub = sub.skip(f.options.skip)
         sub = sub.limit(limitOf(f.options ?? {}))
         if (f.join) sub = sub.lookup({ from: f.join.collection, localField: f.join.field, foreignField: '_id', as: f.join.as })

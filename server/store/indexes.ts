@@ -29,7 +29,11 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt'], ['status', 'refundCheckedAt']], // cron: refunds to ask WeChat Pay about
   [Collections.shelfOrders]: [['recordedAt']],
   [Collections.pushNonces]: [['at']],
-  [Collections.couponClaims]: [['mpOpenid', 'cardId', 'status']], // card.claim: a person's claims of a coupon
+  [Collections.couponClaims]: [
+    ['mpOpenid', 'cardId', 'status'], // card.claim: a person's claims of a coupon
+    ['cardId', 'createdAt'], // merchant.claimList of one coupon
+    ['createdAt'], // merchant.claimList, a page after a cursor
+  ],
   [Collections.couponHolds]: [['status']], // cron: coupons held for checkouts
   [Collections.members]: [['phone', 'cardId']], // merchant.memberFind by phone
   [Collections.pointsLedger]: [['card', 'orderId']], // a member card's points
@@ -39,5 +43,6 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.coupons]: [['claimable']],
   [Collections.memberCards]: [['offered']],
   [Collections.shelves]: [['maintain']],
+  [Collections.auditLog]: [['at']], // merchant.auditList, a page after a cursor
   [Collections.couponClaimSlots]: [['cardId', 'mpOpenid', 'requestId']], // card.claim: a person's slots, and the one a requestId took
 }

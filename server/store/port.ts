@@ -48,6 +48,12 @@ export const change = {
   unset: (): FieldOp => ({ op: 'unset' }),
 }
 
+/** The sort keys of a find, as a list. */
+export function sortKeys(orderBy: FindOptions['orderBy']): readonly SortKey[] {
+  if (!orderBy) return []
+  return 'field' in orderBy ? [orderBy as SortKey] : (orderBy as readonly SortKey[])
+}
+
 export function isCondition(v: unknown): v is Condition {
   return typeof v === 'object' && v !== null && 'op' in v && 'value' in v && Object.keys(v).length === 2
 }
@@ -61,8 +67,15 @@ export const MAX_QUERY_LIMIT = 1000
 /** …and this many when the query names no limit. */
 export const DEFAULT_QUERY_LIMIT = 100
 
+/** One sort key of a find. */
+export interface SortKey {
+  field: string
+  direction: 'asc' | 'desc'
+}
+
 export interface FindOptions {
-  orderBy?: { field: string; direction: 'asc' | 'desc' }
+  /** one key, or several (the first decides, the next breaks its ties: a keyset page sorts by time, then _id) */
+  orderBy?: SortKey | readonly SortKey[]
   skip?: number
   /** 1..MAX_QUERY_LIMIT; DEFAULT_QUERY_LIMIT when absent. */
   limit?: number

@@ -57,6 +57,8 @@ export interface CirculatingCard {
   endTime: number
   entries: Entry[]
   total: number
+  /** the ledger goes on beyond `entries`: consoleApi.cardHistory with this */
+  nextCursor?: string
   wechat: { status?: string; canConsume?: boolean; error?: number | string }
 }
 
@@ -93,15 +95,17 @@ export const consoleApi = {
   shelfCreate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfCreate', { page }),
   shelfUpdate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfUpdate', { page }),
   shelfTakedown: (pageId: string, maintain: boolean) => m<{ maintain: boolean }>('shelfTakedown', { pageId, maintain }),
-  orders: (f: OrderFilter, offset = 0) => m<{ orders: OrderRow[]; total: number }>('orderList', { ...f, offset, limit: 20 }),
+  /** A page of the orders matching `f`: the first, or the one `cursor` (a nextCursor) names. */
+  orders: (f: OrderFilter, cursor?: string) => m<{ orders: OrderRow[]; total: number; nextCursor?: string }>('orderList', { ...f, limit: 20, ...(cursor ? { cursor } : {}) }),
   orderDetail: (orderId: string) => m<OrderDetail>('orderDetail', { orderId }),
   refund: (orderId: string, reason: string) => m<{ status: 'REFUNDING' | 'REFUNDED'; refundFee?: number; refundNo?: string }>('orderRefund', { orderId, reason }),
   lookup: (code: string) => m<{ cards: CirculatingCard[] }>('cardLookup', { code }),
+  cardHistory: (cardId: string, code: string, cursor: string) => m<{ entries: Entry[]; total: number; nextCursor?: string }>('cardHistory', { cardId, code, cursor }),
   freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) => m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
   staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),
   staffSet: (openid: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { openid, role }),
-  audit: (offset = 0) => m<{ entries: AuditEntry[]; total: number }>('auditList', { offset, limit: 20 }),
+  audit: (cursor?: string) => m<{ entries: AuditEntry[]; total: number; nextCursor?: string }>('auditList', { limit: 20, ...(cursor ? { cursor } : {}) }),
 }
 
 /** An idempotency key for one merchant action the page starts (kept across retries of that action). */

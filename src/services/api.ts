@@ -9,7 +9,8 @@ const renew = (): { renewTicket?: true } => (takeAddFailed() ? { renewTicket: tr
 
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
-  listMine: () => callFunction<{ cards: Card[]; pending: PendingOrder[] }>('card', 'listMine'),
+  /** The first page (with `pending`), or with `cursor` the page after it (cards alone). */
+  listMine: (cursor?: string) => callFunction<{ cards: Card[]; pending?: PendingOrder[]; nextCursor?: string }>('card', 'listMine', cursor ? { cursor } : {}),
   detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
   history: (cardId: string, code: string, offset: number, limit = 20) => callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),

@@ -406,8 +406,12 @@ test('/__cloud/stats names every query no declared index leads with one of its f
   await db.collection(C).where({ owner: 'p', at: 1 }).update({ data: { n: 1 } })
   await db.collection(C).where(_.or([{ kind: 'x' }, { owner: 'q' }])).get() // one alternative unanswered
   await db.collection('other').where({ kind: 'x' }).remove() // declared on another collection only
+  // A filter beside alternatives (_.and, as a keyset page sends it): each way counts all its fields.
+  const afterKey = _.or([{ at: _.lt(5) }, { at: 5, _id: _.lt('b') }]) as unknown as Record<string, unknown>
+  await db.collection(C).where(_.and([{ kind: 'x' }, afterKey])).get()
+  await db.collection(C).where(_.and([{ n: 1 }, afterKey])).get()
   const stats = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { unindexedQueries: Record<string, number> }
-  expect(stats.unindexedQueries).toEqual({ [`${C}: at`]: 1, [`${C}: at, owner`]: 1, [`${C}: owner`]: 1, 'other: kind': 1 })
+  expect(stats.unindexedQueries).toEqual({ [`${C}: at`]: 1, [`${C}: at, owner`]: 1, [`${C}: owner`]: 1, 'other: kind': 1, [`${C}: at, n`]: 1 })
 })
 
 test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {

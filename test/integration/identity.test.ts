@@ -2,9 +2,9 @@
 // order: the emulator's pushes are captured here and applied by hand, so "event first" and
 // "callback first" can both be tested.
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
-import { recordAdded, adoptByUnionid } from '../../server/domain/giftcards/card-bag'
+import { adoptByUnionid, bagPage, recordAdded } from '../../server/domain/giftcards/card-bag'
 import { applyCardEvent } from '../../server/domain/events/card-events'
-import { listCardsOf, userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
+import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { ledgerSum } from '../../server/domain/ledgers/ledger'
 import { buildCardExt } from '../../server/wechat/card-ext'
 import { entitlementId, orderIdFor } from '../../server/domain/giftcards/orders'
@@ -14,6 +14,9 @@ import type { Store } from '../../server/store/port'
 import example from '../fixtures/giftcard-create.example.json'
 import { startEmu, startReceiver, until, type Receiver } from '../helpers/emulator'
 import { memoryStore } from '../helpers/store'
+
+/** The bag of a caller known by openid alone: its first page (100 cards, more than these tests make). */
+const listCardsOf = async (store: Store, mpOpenid: string) => (await bagPage(store, { mpOpenid }, { limit: 100 })).cards
 
 let rx: Receiver
 let emu: WechatEmulator

@@ -21,7 +21,7 @@ test('a purchase whose add failed on a dropped ticket succeeds on the next try, 
   // The cached ticket is two minutes old (renewals are allowed once a minute), and then WeChat drops it.
   const store = storeOver(stack.cloud.db)
   const ticketId = `wx_card_ticket:${stack.env.WX_SA_APPID}`
-  const cached = (await store.get<{ fetchedAt: number }>('credentials', ticketId))!
+  const cached = (await store.get<{ _id: string; fetchedAt: number }>('credentials', ticketId))!
   await store.update('credentials', ticketId, { fetchedAt: cached.fetchedAt - 120_000 })
   expect((await alice.emu('/__emu/tickets/drop', {})).json.dropped).toBe(1)
   const stale = await alice.fn('card', { action: 'signCardExt', orderId: order.orderId })

@@ -67,14 +67,17 @@ function indexableEquality(criteria: Record<string, unknown>): { field: string; 
 }
 
 /**
- * The fields a query filters on at the top level, for each way it can match (each alternative of a
- * top-level `$or` is one way): what an index must lead with to answer it.
+ * The fields a query filters on, for each way it can match (each alternative of an `$or` is one way;
+ * the members of an `$and` all hold, so their fields add up, as the SDK's `_.and([fields, _.or(…)])`
+ * sends a filter beside its alternatives): what an index must lead with to answer it.
  */
 function filterFields(criteria: Record<string, unknown>): string[][] {
-  const own = Object.keys(criteria).filter((k) => !k.startsWith('$'))
+  let ways: string[][] = [Object.keys(criteria).filter((k) => !k.startsWith('$'))]
+  const times = (more: string[][]) => (ways = ways.flatMap((w) => more.map((m) => [...w, ...m])))
+  for (const member of Array.isArray(criteria.$and) ? criteria.$and.filter(isPlainObject) : []) times(filterFields(member))
   const alternatives = Array.isArray(criteria.$or) ? criteria.$or.filter(isPlainObject) : []
-  if (!alternatives.length) return [own]
-  return alternatives.map((alt) => [...own, ...Object.keys(alt).filter((k) => !k.startsWith('$'))])
+  if (alternatives.length) times(alternatives.flatMap(filterFields))
+  return ways
 }
 
 export class DatabaseService implements AggregateSource {

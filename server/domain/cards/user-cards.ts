@@ -153,17 +153,9 @@ export function toCardView(doc: UserCardDoc, nowMs = Date.now()): CardView {
   return view
 }
 
-export const LIST_LIMIT = 1000
-
 /** A card the bag shows: not deleted, and funded (or holding value). */
 // Member cards have their own page (member.mine): they are not listed with gift cards and coupons.
 export const shownInBag = (d: UserCardDoc) => !d.member && d.status !== 'DELETE' && (d.funded || d.balance !== 0 || !!d.couponType)
-
-/** The caller's cards: those mapped to their Mini Program openid and still in their bag. */
-export async function listCardsOf(store: Store, mpOpenid: string): Promise<CardView[]> {
-  const docs = await store.find<UserCardDoc>(Collections.userCards, { mpOpenid }, { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT })
-  return docs.filter(shownInBag).map((d) => toCardView(d))
-}
 
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */
 export async function cardOf(store: Store, mpOpenid: string, cardId: string, code: string): Promise<UserCardDoc> {

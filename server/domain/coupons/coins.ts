@@ -75,9 +75,33 @@ export async function rechargeCoins(wx: WechatClient, coinCount: number) {
   return { orderId: r.order_id, qrcodeUrl: r.qrcode_url }
 }
 
-export async function coinOrders(wx: WechatClient, offset: number, count: number) {
-  const r = await wx.cardPay.getOrderList({ offset, count })
-  return { orders: r.order_list, total: r.total_num }
+/** The coin orders' window (s): what the first page saw, kept by its cursor. */
+export interface CoinWindow {
+  begin: number
+  end: number
+}
+
+/**
+ * Coin orders as WeChat lists them (card/pay/getorderlist), newest first (SORT_BY_TIME, SORT_DESC), in a
+ * window of creation times fixed by the first page: from `since` (WeChat's own default: a week before)
+ * to `until` or the second before the first page's (times are whole seconds: an order of this very
+ * second could still be joined by another). WeChat pages by offset; within a fixed window an order
+ * created meanwhile is outside it, so the offsets of the next pages still name the same orders. `next`
+ * carries the window and the next offset while orders remain (store/pages.ts's key: `at` the window's
+ * end, `id` "begin:offset").
+ */
+export async function coinOrders(wx: WechatClient, page: { offset: number; count: number; window?: CoinWindow; since?: number; until?: number }, nowSec = Math.floor(Date.now() / 1000)) {
+  const end = page.window?.end ?? (page.until ?? nowSec) - 1
+  const begin = page.window?.begin ?? page.since ?? end - 7 * 86400
+  const r = await wx.cardPay.getOrderList({ offset: page.offset, count: page.count, sort_info: { sort_key: 'SORT_BY_TIME', sort_type: 'SORT_DESC' }, begin_time: begin, end_time: end })
+  const after = page.offset + r.order_list.length
+  return { orders: r.order_list, total: r.total_num, ...(r.order_list.length && after < r.total_num ? { next: { at: end, id: `${begin}:${after}` } } : {}) }
+}
+
+/** The window and offset a coin-order cursor's key carries (coinOrders' `next`). */
+export function coinPageOf(key: { at: number; id: string }): { window: CoinWindow; offset: number } {
+  const [begin, offset] = key.id.split(':').map(Number)
+  return { window: { begin: begin!, end: key.at }, offset: offset! }
 }
 
 export async function coinOrder(wx: WechatClient, orderId: string) {

@@ -6,6 +6,7 @@ import { COUPON_TYPES, DEFAULT_GET_LIMIT, isFriendCoupon, termsOf, type CouponTe
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
+import { findPage, type PageRequest } from '../../store/pages'
 import type { CardBody, CardCreateRequest } from '../../wechat/card'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
@@ -42,6 +43,17 @@ export interface ClaimDoc extends StoredDoc {
   /** the get_limit slot it holds (coupons/claim-slots.ts); none for a card without a limit or a claim from before slots */
   slot?: number
   createdAt: number
+}
+
+/** The merchant's list of claims (merchant.claimList), newest first, of one coupon or all, a page at a time. */
+export async function listClaims(store: Store, cardId: string | undefined, page: PageRequest) {
+  const filter = cardId ? { cardId } : {}
+  const [{ docs, next }, total] = await Promise.all([
+    findPage<ClaimDoc>(store, Collections.couponClaims, filter, { field: 'createdAt', direction: 'desc' }, page),
+    store.count(Collections.couponClaims, filter),
+  ])
+  const claims = docs.map((c) => ({ claimId: c._id, cardId: c.cardId, openid: c.mpOpenid, channel: c.channel, status: c.status, ...(c.code ? { code: c.code } : {}), createdAt: c.createdAt }))
+  return { claims, total, ...(next ? { next } : {}) }
 }
 
 export const DEFAULT_CHANNEL = 'mp_claim'

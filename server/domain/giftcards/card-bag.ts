@@ -8,6 +8,7 @@ import type { PendingOrder } from '../../../contract/pending-order'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, anyOf, type Store, type StoredDoc } from '../../store/port'
+import { MAX_PAGE, findPage, keyOf, sortOf, type KeysetOrder, type PageKey, type PageRequest } from '../../store/pages'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
@@ -17,7 +18,7 @@ import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
 import { type Holder } from '../cards/identities'
 import { learnIdentity, learnMpUnion } from '../cards/identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
-import { LIST_LIMIT, listCardsOf, newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
+import { newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
 import { returnExpiredGifts } from './gifts'
 import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
 import { log } from '../../log'
@@ -213,7 +214,10 @@ async function adopt(store: Store, caller: Caller, docs: UserCardDoc[]): Promise
 
 /** The caller's cards and the cards reached through their unionid alone, in one query (`anyOf`). */
 const bagFilter = (caller: Caller) => (caller.unionid ? anyOf({ mpOpenid: caller.mpOpenid }, { unionid: caller.unionid }) : { mpOpenid: caller.mpOpenid })
-const BAG_ORDER = { orderBy: { field: 'updatedAt', direction: 'desc' }, limit: LIST_LIMIT } as const
+/** The bag's order, newest change first (ties by _id), and its pages (store/pages.ts). */
+const BAG_ORDER: KeysetOrder = { field: 'updatedAt', direction: 'desc' }
+/** The first page's query: one row beyond the page tells whether another follows. */
+const bagFirst = (limit: number) => ({ orderBy: sortOf(BAG_ORDER), limit: limit + 1 })
 
 type MpUnionDoc = StoredDoc & { mpOpenid: string }
 
@@ -232,9 +236,9 @@ interface BagReads {
  * depend on the mapping's content, only on its existence; what it holds tells whether it needs writing.
  * Null when it is not stored yet.
  */
-async function readBagAtMapping(store: Store, caller: Caller & { unionid: string }): Promise<(BagReads & { mappedTo: string }) | null> {
+async function readBagAtMapping(store: Store, caller: Caller & { unionid: string }, limit: number): Promise<(BagReads & { mappedTo: string }) | null> {
   const r = await store.getWith<MpUnionDoc, 'cards' | 'ready'>(Collections.mpUnion, caller.unionid, {
-    cards: { collection: Collections.userCards, filter: bagFilter(caller), options: BAG_ORDER },
+    cards: { collection: Collections.userCards, filter: bagFilter(caller), options: bagFirst(limit) },
     ready: { collection: Collections.entitlements, filter: readyFilter(caller.mpOpenid), options: { limit: READY_LIMIT }, join: { field: 'orderId', collection: Collections.orders, as: 'order' } },
   })
   if (!r) return null
@@ -251,15 +255,15 @@ async function readBagAtMapping(store: Store, caller: Caller & { unionid: string
  * - a caller without a unionid (no Open Platform binding): no mapping to root at, so the bag and the
  *   entitlements as two queries at once, and pendingOf reads the orders if any are pending.
  */
-async function readBag(store: Store, caller: Caller): Promise<BagReads> {
+async function readBag(store: Store, caller: Caller, limit: number): Promise<BagReads> {
   const { unionid, mpOpenid } = caller
   if (unionid) {
-    const first = await readBagAtMapping(store, { ...caller, unionid })
+    const first = await readBagAtMapping(store, { ...caller, unionid }, limit)
     await learnMpUnion(store, mpOpenid, unionid, first?.mappedTo ?? null)
-    const reads = first ?? (await readBagAtMapping(store, { ...caller, unionid }))
+    const reads = first ?? (await readBagAtMapping(store, { ...caller, unionid }, limit))
     if (reads) return reads
   }
-  const [docs, ready] = await Promise.all([store.find<UserCardDoc>(Collections.userCards, bagFilter(caller), BAG_ORDER), readyEntitlementsOf(store, mpOpenid)])
+  const [docs, ready] = await Promise.all([store.find<UserCardDoc>(Collections.userCards, bagFilter(caller), bagFirst(limit)), readyEntitlementsOf(store, mpOpenid)])
   return { docs, ready }
 }
 
@@ -269,14 +273,27 @@ async function readBag(store: Store, caller: Caller): Promise<BagReads> {
  * with a gift waiting on one of their cards has gifts read (the expired ones come back); the lists are
  * read again only if that changed them.
  */
-export async function listBag(store: Store, caller: Caller): Promise<{ cards: CardView[]; pending: PendingOrder[] }> {
-  const { docs, ready, orders } = await readBag(store, caller)
-  const adopted = await adopt(store, caller, docs)
-  const cards = [...adopted, ...docs.filter((d) => d.mpOpenid === caller.mpOpenid)].sort((a, b) => b.updatedAt - a.updatedAt)
+export async function listBag(store: Store, caller: Caller, limit = MAX_PAGE): Promise<{ cards: CardView[]; pending: PendingOrder[]; next?: PageKey }> {
+  const { docs: read, ready, orders } = await readBag(store, caller, limit)
+  const docs = read.slice(0, limit)
+  const next = read.length > limit ? keyOf(BAG_ORDER, docs[docs.length - 1]!) : undefined
   const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(store, Date.now(), caller.mpOpenid) : { returned: 0 }
   if (returned) {
-    const [again, pending] = await Promise.all([listCardsOf(store, caller.mpOpenid), pendingOf(store, caller.mpOpenid)])
-    return { cards: again, pending }
+    const [again, pending] = await Promise.all([bagPage(store, caller, { limit }), pendingOf(store, caller.mpOpenid)])
+    return { ...again, pending }
   }
-  return { cards: cards.filter(shownInBag).map((d) => toCardView(d)), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready) }
+  return { cards: await shownOf(store, caller, docs), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready), ...(next ? { next } : {}) }
+}
+
+/** What the bag shows of a page of card documents: the caller's, and those adopted on the way, newest change first. */
+async function shownOf(store: Store, caller: Caller, docs: UserCardDoc[]): Promise<CardView[]> {
+  const adopted = await adopt(store, caller, docs)
+  const cards = [...adopted, ...docs.filter((d) => d.mpOpenid === caller.mpOpenid)].sort((a, b) => b.updatedAt - a.updatedAt)
+  return cards.filter(shownInBag).map((d) => toCardView(d))
+}
+
+/** A page of the bag by a cursor (card.listMine after its first page): the cards alone, pending orders are on the first. */
+export async function bagPage(store: Store, caller: Caller, page: PageRequest): Promise<{ cards: CardView[]; next?: PageKey }> {
+  const { docs, next } = await findPage<UserCardDoc>(store, Collections.userCards, bagFilter(caller), BAG_ORDER, page)
+  return { cards: await shownOf(store, caller, docs), ...(next ? { next } : {}) }
 }

@@ -5,6 +5,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { where, type Store, type StoredDoc, type TxStore } from '../../store/port'
 import { withConflictRetry } from '../../store/retry'
+import { findPage, type PageKey, type PageRequest } from '../../store/pages'
 import type { UserCardDoc } from '../cards/user-cards'
 
 /** recharge: a member card's stored value bought with Cloud Pay (member-recharge.ts) */
@@ -59,12 +60,13 @@ export function toEntryView(e: LedgerEntryDoc): EntryView {
   }
 }
 
-export async function historyOf(store: Store, card: string, offset = 0, limit = 20): Promise<{ entries: EntryView[]; total: number }> {
-  const [docs, total] = await Promise.all([
-    store.find<LedgerEntryDoc>(Collections.ledger, { card, ...SETTLED }, { orderBy: { field: 'version', direction: 'desc' }, skip: offset, limit }),
+/** A card's settled entries, newest first (by version: one card's versions are its own total order), a page at a time. */
+export async function historyOf(store: Store, card: string, page: PageRequest = { limit: 20 }): Promise<{ entries: EntryView[]; total: number; next?: PageKey }> {
+  const [{ docs, next }, total] = await Promise.all([
+    findPage<LedgerEntryDoc>(store, Collections.ledger, { card, ...SETTLED }, { field: 'version', direction: 'desc' }, page),
     store.count(Collections.ledger, { card, ...SETTLED }),
   ])
-  return { entries: docs.map(toEntryView), total }
+  return { entries: docs.map(toEntryView), total, ...(next ? { next } : {}) }
 }
 
 export interface Posting {

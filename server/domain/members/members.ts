@@ -5,6 +5,7 @@
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
+import { findPage, type PageRequest } from '../../store/pages'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
@@ -180,17 +181,18 @@ export async function findMember(store: Store, wx: WechatClient, by: { phone?: s
   }
 }
 
-export async function listMembers(store: Store, cardId: string | undefined, offset: number, limit: number) {
+/** Members newest change first, a page at a time. */
+export async function listMembers(store: Store, cardId: string | undefined, page: PageRequest) {
   const filter = { member: true, ...(cardId ? { cardId } : {}) }
-  const [cards, total] = await Promise.all([
-    store.find<UserCardDoc>(Collections.userCards, filter, { orderBy: { field: 'updatedAt', direction: 'desc' }, skip: offset, limit }),
+  const [{ docs: cards, next }, total] = await Promise.all([
+    findPage<UserCardDoc>(store, Collections.userCards, filter, { field: 'updatedAt', direction: 'desc' }, page),
     store.count(Collections.userCards, filter),
   ])
   const members = await Promise.all(cards.map(async (c) => {
     const [def, m] = await Promise.all([memberCardDef(store, c.cardId), store.get<MemberDoc>(Collections.members, c._id)])
     return { ...toMemberView(def, c, m), ...(m?.phone ? { phone: m.phone } : {}) }
   }))
-  return { members, total }
+  return { members, total, ...(next ? { next } : {}) }
 }
 
 export interface AdjustInput {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
+import { findPage, type PageKey, type PageRequest } from '../../store/pages'
 import { log } from '../../log'
 
 export interface AuditEntry {
@@ -38,10 +39,11 @@ export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): 
   }
 }
 
-export async function listAudit(store: Store, offset = 0, limit = 20): Promise<{ entries: AuditEntry[]; total: number }> {
-  const [docs, total] = await Promise.all([
-    store.find<AuditDoc>(Collections.auditLog, {}, { orderBy: { field: 'at', direction: 'desc' }, skip: offset, limit }),
+/** The log newest first, a page at a time. */
+export async function listAudit(store: Store, page: PageRequest = { limit: 20 }): Promise<{ entries: AuditEntry[]; total: number; next?: PageKey }> {
+  const [{ docs, next }, total] = await Promise.all([
+    findPage<AuditDoc>(store, Collections.auditLog, {}, { field: 'at', direction: 'desc' }, page),
     store.count(Collections.auditLog, {}),
   ])
-  return { entries: docs.map(({ _id, ...e }) => (void _id, e)), total }
+  return { entries: docs.map(({ _id, ...e }) => (void _id, e)), total, ...(next ? { next } : {}) }
 }

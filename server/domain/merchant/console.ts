@@ -9,7 +9,8 @@ import type { WechatClient } from '../../wechat/client'
 import { WxApiError, WxRuleError, WxTransportError } from '../../wechat/errors'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import { historyOf, type LedgerEntryDoc } from '../ledgers/ledger'
-import { listOrders, type Channel, type OrderRow } from './orders'
+import { listOrders, walkOrders, type Channel, type OrderFilter, type OrderRow } from './orders'
+import { findPage, type PageRequest } from '../../store/pages'
 import type { OrderDoc } from '../cards/order-types'
 import { PAID_STATUSES, type ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
@@ -112,35 +113,30 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
 
 // ---------- orders ----------
 
-export interface OrderQuery {
-  channel?: Channel
+export interface OrderQuery extends OrderFilter {
   /** order number, card code or buyer openid (exact, or a prefix of the order number) */
   q?: string
-  state?: string
-  /** ms, inclusive / exclusive */
-  since?: number
-  until?: number
-  offset: number
-  limit: number
 }
 
+/** How many of the newest matching orders a search by `q` looks through. */
 const SEARCH_WINDOW = 1000
 
-/** Orders matching a search, newest first; filters apply to the newest 1000 orders of each channel. */
-export async function searchOrders(store: Store, query: OrderQuery) {
-  const filtered = query.q !== undefined || query.state !== undefined || query.since !== undefined || query.until !== undefined
-  if (!filtered) return listOrders(store, query)
-  const { orders } = await listOrders(store, { channel: query.channel, offset: 0, limit: SEARCH_WINDOW })
-  let codeOrders: Set<string> | undefined
-  if (query.q) {
-    const cards = await store.find<UserCardDoc>(Collections.userCards, { code: query.q }, { limit: 100 })
-    codeOrders = new Set(cards.map((c) => c.orderId ?? '').filter(Boolean))
-  }
-  const match = (o: OrderRow) =>
-    (!query.q || o.orderId.startsWith(query.q) || o.buyer === query.q || o.cards.some((c) => c.code === query.q) || codeOrders!.has(o.orderId)) &&
-    (!query.state || o.state === query.state) && (query.since === undefined || o.at >= query.since) && (query.until === undefined || o.at < query.until)
-  const hits = orders.filter(match)
-  return { orders: hits.slice(query.offset, query.offset + query.limit), total: hits.length }
+/**
+ * Orders matching a query, newest first, a page at a time (listOrders: channel, state and time range are
+ * the database's filter, so every match is reached by paging). A search by `q` matches order number
+ * prefixes, buyers and card codes in the newest SEARCH_WINDOW orders the other filters leave, and answers
+ * one page by `offset`.
+ */
+export async function searchOrders(store: Store, query: OrderQuery, page: PageRequest) {
+  const { q, ...filter } = query
+  if (q === undefined) return listOrders(store, filter, page)
+  const { rows } = await walkOrders(store, filter, SEARCH_WINDOW)
+  const cards = await store.find<UserCardDoc>(Collections.userCards, { code: q }, { limit: 100 })
+  const codeOrders = new Set(cards.map((c) => c.orderId ?? '').filter(Boolean))
+  const match = (o: OrderRow) => o.orderId.startsWith(q) || o.buyer === q || o.cards.some((c) => c.code === q) || codeOrders.has(o.orderId)
+  const hits = rows.map((r) => r.row).filter(match)
+  const from = page.skip ?? 0
+  return { orders: hits.slice(from, from + page.limit), total: hits.length }
 }
 
 /** One order of any channel: its row, and each of its cards with status, balance and ledger. */
@@ -148,7 +144,7 @@ export async function orderDetail(store: Store, orderId: string) {
   const mine = await store.get<OrderDoc>(Collections.orders, orderId)
   const shelf = mine ? undefined : await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
   if (!mine && !shelf) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
-  const { orders } = await searchOrders(store, { channel: mine ? mine.kind : 'shelf', q: orderId, offset: 0, limit: 1 })
+  const { orders } = await searchOrders(store, { channel: mine ? mine.kind : 'shelf', q: orderId }, { limit: 1 })
   const row: OrderRow = orders[0] ?? { orderId, channel: mine ? mine.kind : 'shelf', state: mine?.status ?? shelf!.state, totalPrice: mine?.totalFee ?? shelf!.order.total_price, buyer: mine?.mpOpenid ?? shelf!.order.open_id, cards: [], at: mine?.createdAt ?? shelf!.recordedAt }
   const ids = new Set<string>()
   if (shelf) for (const c of shelf.order.card_list) ids.add(userCardId(c.card_id, c.code))
@@ -158,7 +154,7 @@ export async function orderDetail(store: Store, orderId: string) {
   for (const id of ids) {
     const c = await store.get<UserCardDoc>(Collections.userCards, id)
     if (!c) continue
-    cards.push({ cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, entries: (await historyOf(store, id, 0, 50)).entries })
+    cards.push({ cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, entries: (await historyOf(store, id, { limit: 50 })).entries })
   }
   return { order: { ...row, ...(mine?.refundReason ? { refundReason: mine.refundReason } : {}), ...(shelf && (shelf as { refundReason?: string }).refundReason ? { refundReason: (shelf as { refundReason?: string }).refundReason } : {}) }, cards }
 }
@@ -180,10 +176,10 @@ export async function lookupCode(store: Store, wx: WechatClient, code: string, c
       if (!(err instanceof WxApiError || err instanceof WxTransportError)) throw err
       wechat = err instanceof WxApiError ? { error: err.errcode, errmsg: err.errmsg } : { error: 'unreachable' }
     }
-    const { entries, total } = await historyOf(store, c._id, 0, 50)
+    const { entries, total, next } = await historyOf(store, c._id, { limit: 50 })
     cards.push({
       cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, holder: c.mpOpenid ?? c.saOpenid ?? '',
-      orderId: c.orderId ?? '', synced: c.syncedVersion >= c.version, endTime: c.endTime, entries, total, wechat,
+      orderId: c.orderId ?? '', synced: c.syncedVersion >= c.version, endTime: c.endTime, entries, total, wechat, ...(next ? { next } : {}),
     })
   }
   return { cards }
@@ -215,6 +211,13 @@ export async function freezeCard(store: Store, wx: WechatClient, cardId: string,
   return { cardId, code, status: 'UNAVAILABLE', changed }
 }
 
+/** A card's ledger, newest first, a page at a time (the console's circulation page, after cardLookup's first 50). */
+export async function cardHistory(store: Store, cardId: string, code: string, page: PageRequest) {
+  const id = userCardId(cardId, code)
+  if (!(await store.get<UserCardDoc>(Collections.userCards, id))) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with code ${code}`)
+  return historyOf(store, id, page)
+}
+
 /** Takes a gift card off sale in the Mini Program shop (a shelf update puts it back on). */
 export async function takeOffSale(store: Store, cardId: string) {
   const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
@@ -223,12 +226,12 @@ export async function takeOffSale(store: Store, cardId: string) {
   return { cardId, onSale: false }
 }
 
-/** Ledger entries since `sinceMs`, oldest first (finance's export), a page at a time. */
-export async function ledgerSince(store: Store, sinceMs: number, offset: number, limit: number) {
+/** Ledger entries since `sinceMs`, oldest first (finance's export), a page at a time; `total` counts them all. */
+export async function ledgerSince(store: Store, sinceMs: number, page: PageRequest) {
   const filter = { createdAt: where.gte(sinceMs) }
-  const [docs, total] = await Promise.all([
-    store.find<LedgerEntryDoc>(Collections.ledger, filter, { orderBy: { field: 'createdAt', direction: 'asc' }, skip: offset, limit }),
+  const [{ docs, next }, total] = await Promise.all([
+    findPage<LedgerEntryDoc>(store, Collections.ledger, filter, { field: 'createdAt', direction: 'asc' }, page),
     store.count(Collections.ledger, filter),
   ])
-  return { entries: docs.map((e) => ({ entryId: e._id, card: e.card, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, orderId: e.orderId ?? '', description: e.description ?? '', createdAt: e.createdAt })), total }
+  return { entries: docs.map((e) => ({ entryId: e._id, card: e.card, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, orderId: e.orderId ?? '', description: e.description ?? '', createdAt: e.createdAt })), total, ...(next ? { next } : {}) }
 }

@@ -3,7 +3,8 @@
 // refund action for any of them and for member recharges (`MR…`).
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { where, type Store } from '../../store/port'
+import { anyOf, where, type Filter, type Store } from '../../store/port'
+import { findPage, type KeysetOrder, type PageKey, type PageRequest } from '../../store/pages'
 import type { WechatClient } from '../../wechat/client'
 import { refundShelfOrder } from './operations'
 import { PAID_STATUSES, type ShelfOrderDoc } from '../cards/order-types'
@@ -37,20 +38,95 @@ function shelfRow(o: ShelfOrderDoc): OrderRow {
   }
 }
 
-/** Orders of one channel or all, newest first; unpaid Mini Program orders are not sales and are left out. */
-export async function listOrders(store: Store, opts: { channel?: Channel; offset: number; limit: number }) {
-  const want = (c: Channel) => !opts.channel || opts.channel === c
-  const take = opts.offset + opts.limit
-  const paid = { status: where.in(PAID_STATUSES) }
+/** The filters of the order list the database applies (a search by `q` is console.ts's). */
+export interface OrderFilter {
+  channel?: Channel
+  state?: string
+  /** ms: from (inclusive), until (exclusive), on when the order was made */
+  since?: number
+  until?: number
+}
+
+const PAID: string[] = PAID_STATUSES
+// Newest first by when the order was made (Mini Program and checkout orders) or recorded (shelf orders),
+// ties by _id: a stable total order across both collections, so one cursor key serves both.
+const MINE_ORDER: KeysetOrder = { field: 'createdAt', direction: 'desc' }
+const SHELF_ORDER: KeysetOrder = { field: 'recordedAt', direction: 'desc' }
+
+/** `field` within [since, until): the until bound one level down, so that a cursor's bound can sit beside it. */
+function inRange(field: string, since?: number, until?: number): Filter {
+  return { ...(since !== undefined ? { [field]: where.gte(since) } : {}), ...(until !== undefined ? anyOf({ [field]: where.lt(until) }) : {}) }
+}
+
+/** What each collection is asked, or null when the filter rules it out. */
+function sourcesOf(f: OrderFilter): { mine: Filter | null; shelf: Filter | null } {
+  const want = (c: Channel) => !f.channel || f.channel === c
   const kinds = (['mp', 'checkout'] as const).filter(want)
-  const [mine, shelf, mineTotal, shelfTotal] = await Promise.all([
-    kinds.length ? store.find<OrderDoc>(Collections.orders, { ...paid, kind: where.in([...kinds]) }, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: Math.min(take, 1000) }) : [],
-    want('shelf') ? store.find<ShelfOrderDoc>(Collections.shelfOrders, {}, { orderBy: { field: 'recordedAt', direction: 'desc' }, limit: Math.min(take, 1000) }) : [],
-    kinds.length ? store.count(Collections.orders, { ...paid, kind: where.in([...kinds]) }) : 0,
-    want('shelf') ? store.count(Collections.shelfOrders, {}) : 0,
+  const statuses = f.state === undefined ? PAID : PAID.filter((s) => s === f.state)
+  return {
+    // Unpaid Mini Program orders are not sales and are left out.
+    mine: kinds.length && statuses.length ? { status: where.in(statuses), kind: where.in([...kinds]), ...inRange('createdAt', f.since, f.until) } : null,
+    shelf: want('shelf') ? { ...(f.state !== undefined ? { state: f.state } : {}), ...inRange('recordedAt', f.since, f.until) } : null,
+  }
+}
+
+interface Keyed {
+  key: PageKey
+  row: OrderRow
+}
+
+const newestFirst = (a: Keyed, b: Keyed) => b.key.at - a.key.at || (a.key.id < b.key.id ? 1 : a.key.id > b.key.id ? -1 : 0)
+
+/**
+ * Up to `limit` orders after `after` across both collections: each is asked for `limit` rows past the
+ * key (one query each, at once), the two merged in the shared order; more remain if either had more or
+ * the merge holds more than the page.
+ */
+async function ordersAfter(store: Store, f: OrderFilter, limit: number, after?: PageKey): Promise<{ rows: Keyed[]; next?: PageKey }> {
+  const { mine, shelf } = sourcesOf(f)
+  const [m, s] = await Promise.all([
+    mine ? findPage<OrderDoc>(store, Collections.orders, mine, MINE_ORDER, { limit, after }) : { docs: [] as OrderDoc[] },
+    shelf ? findPage<ShelfOrderDoc>(store, Collections.shelfOrders, shelf, SHELF_ORDER, { limit, after }) : { docs: [] as ShelfOrderDoc[] },
   ])
-  const rows = [...mine.map(mpRow), ...shelf.map(shelfRow)].sort((a, b) => b.at - a.at)
-  return { orders: rows.slice(opts.offset, take), total: mineTotal + shelfTotal }
+  const merged = [
+    ...m.docs.map((o) => ({ key: { at: o.createdAt, id: o._id }, row: mpRow(o) })),
+    ...s.docs.map((o) => ({ key: { at: o.recordedAt, id: o._id }, row: shelfRow(o) })),
+  ].sort(newestFirst)
+  const rows = merged.slice(0, limit)
+  const more = merged.length > limit || ('next' in m && !!m.next) || ('next' in s && !!s.next)
+  return { rows, ...(more && rows.length ? { next: rows[rows.length - 1]!.key } : {}) }
+}
+
+/** The largest slice one walk step reads (a query answers at most 1000 rows, one beyond the slice included). */
+const WALK_STEP = 999
+
+/** The first `n` orders after `after`, read a slice at a time (an old `offset`, or a search's window). */
+export async function walkOrders(store: Store, f: OrderFilter, n: number, after?: PageKey): Promise<{ rows: Keyed[]; next?: PageKey }> {
+  const rows: Keyed[] = []
+  let at = after
+  while (rows.length < n) {
+    const slice = await ordersAfter(store, f, Math.min(WALK_STEP, n - rows.length), at)
+    rows.push(...slice.rows)
+    at = slice.next
+    if (!at) break
+  }
+  return { rows, ...(at ? { next: at } : {}) }
+}
+
+/**
+ * One page of the orders of one channel or all, newest first: after the cursor's key, or (the offset the
+ * list documented before cursors) after walking `skip` rows; `total` counts every match.
+ */
+export async function listOrders(store: Store, f: OrderFilter, page: PageRequest) {
+  const { mine, shelf } = sourcesOf(f)
+  const start = !page.after && page.skip ? (await walkOrders(store, f, page.skip)).next : page.after
+  const skippedAll = !page.after && !!page.skip && !start
+  const [got, mineTotal, shelfTotal] = await Promise.all([
+    skippedAll ? { rows: [] } : ordersAfter(store, f, page.limit, start),
+    mine ? store.count(Collections.orders, mine) : 0,
+    shelf ? store.count(Collections.shelfOrders, shelf) : 0,
+  ])
+  return { orders: got.rows.map((r) => r.row), total: mineTotal + shelfTotal, ...('next' in got && got.next ? { next: got.next } : {}) }
 }
 
 /**

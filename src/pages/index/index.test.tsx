@@ -130,3 +130,21 @@ test('pull to refresh loads again; a merchant admin sees 商户管理', async ()
   fireEvent.click(screen.getByText('商户管理'))
   expect(navigations).toEqual(['/merchant/pages/home/index'])
 })
+
+test('a bag of more cards than a page: 加载更多 fetches the rest by nextCursor, and a refresh starts again from the first page', async () => {
+  const asked: unknown[] = []
+  cloudHandlers.set('card', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, openid: 'o', appid: 'x', merchant: false }
+    asked.push(d.cursor)
+    return d.cursor === undefined ? { errcode: 0, cards: [card({ code: '1', balance: 3000 })], pending: [], nextCursor: 'b1.sig' } : { errcode: 0, cards: [card({ code: '2', balance: 7000 })] }
+  })
+  render(<Index />)
+  expect(await screen.findByText('¥30.00', { selector: '#total-balance' })).toBeTruthy()
+  fireEvent.click(screen.getByText('加载更多'))
+  expect(await screen.findByText('¥100.00', { selector: '#total-balance' })).toBeTruthy()
+  expect(screen.queryByText('加载更多')).toBeNull()
+  expect(asked).toEqual([undefined, 'b1.sig'])
+  await act(async () => triggerPullDownRefresh())
+  expect(await screen.findByText('¥30.00', { selector: '#total-balance' })).toBeTruthy()
+  expect(screen.getByText('加载更多')).toBeTruthy()
+})

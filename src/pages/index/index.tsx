@@ -8,6 +8,7 @@ import { PageShell, Section } from '../../components/PageShell'
 import { Button, IconGift, IconRight } from '../../components/ui'
 import { addPaidCards } from '../../flows/purchase'
 import { useCloudData } from '../../hooks/useCloudData'
+import { useMore } from '../../hooks/useMore'
 import { cardApi, giftApi } from '../../services/api'
 import { userMessage } from '../../services/errors'
 import { openPage, openTab, usePageShow, usePullDownRefresh } from '../../services/page'
@@ -18,7 +19,7 @@ import { isCoupon } from '../../utils/coupon'
 
 async function loadHome() {
   const [me, mine] = await Promise.all([cardApi.whoami(), cardApi.listMine()])
-  return { openid: me.openid, merchant: me.merchant, role: me.role ?? null, cards: mine.cards, pending: mine.pending ?? [] }
+  return { openid: me.openid, merchant: me.merchant, role: me.role ?? null, cards: mine.cards, pending: mine.pending ?? [], nextCursor: mine.nextCursor }
 }
 
 const cardUrl = (c: Card) => `/pages/card/index?cardId=${encodeURIComponent(c.cardId)}&code=${encodeURIComponent(c.code)}`
@@ -30,7 +31,10 @@ export function splitCards(cards: Card[]): { usable: Card[]; invalid: Card[] } {
 }
 
 export default function Index() {
-  const [home, reload] = useCloudData(loadHome)
+  const [home, load] = useCloudData(loadHome)
+  // A bag of more cards than a page (a company buying for its staff): the rest by nextCursor, 加载更多.
+  const more = useMore((cursor) => cardApi.listMine(cursor).then((r) => ({ rows: r.cards, nextCursor: r.nextCursor })))
+  const reload = () => load().then(more.reset)
   usePullDownRefresh(reload)
   usePageShow(() => void reload())
   const [toast, showToast] = useToast()
@@ -81,7 +85,7 @@ export default function Index() {
         }
       >
         {(d) => {
-          const { usable, invalid } = splitCards(d.cards)
+          const { usable, invalid } = splitCards([...d.cards, ...more.rows])
           return (
             <View>
               <View className='summary' id='summary'>
@@ -136,6 +140,12 @@ export default function Index() {
                   </View>
                   {showInvalid && invalid.map((card) => <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c))} />)}
                 </View>
+              )}
+              {more.failed && <View className='muted center small'>{more.failed}</View>}
+              {more.cursor(d.nextCursor) && (
+                <Button className='btn-block' size='small' fill='outline' id='cards-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>
+                  {t.common.more}
+                </Button>
               )}
             </View>
           )

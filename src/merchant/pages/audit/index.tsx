@@ -1,21 +1,21 @@
 import { Text, View } from '@tarojs/components'
-import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
+import { useMore } from '../../../hooks/useMore'
 import { t } from '../../../strings'
 import { beijingDateTime } from '../../../utils/time'
-import { consoleApi, type AuditEntry } from '../../api'
+import { consoleApi } from '../../api'
 import { Gate } from '../../components/Gate'
 
 function AuditView() {
-  const [data, reload] = useCloudData(() => consoleApi.audit(0))
-  const [more, setMore] = useState<AuditEntry[]>([])
+  const [data, reload] = useCloudData(() => consoleApi.audit())
+  const more = useMore((cursor) => consoleApi.audit(cursor).then((r) => ({ rows: r.entries, nextCursor: r.nextCursor })))
   return (
-    <AsyncState value={data} onRetry={reload} isEmpty={(d) => d.entries.length === 0} empty={t.console.noAudit}>
+    <AsyncState value={data} onRetry={() => reload().then(more.reset)} isEmpty={(d) => d.entries.length === 0} empty={t.console.noAudit}>
       {(d) => {
-        const entries = [...d.entries, ...more]
+        const entries = [...d.entries, ...more.rows]
         return (
           <Section title={t.console.menu.audit}>
             {entries.map((e, i) => (
@@ -28,7 +28,8 @@ function AuditView() {
                 <View className='muted'>{t.console.by(`…${e.openid.slice(-6)}`)}</View>
               </View>
             ))}
-            {entries.length < d.total && <Button size='small' fill='outline' onClick={() => void consoleApi.audit(entries.length).then((r) => setMore([...more, ...r.entries]))}>{t.common.more}</Button>}
+            {more.failed && <View className='muted'>{more.failed}</View>}
+            {more.cursor(d.nextCursor) && <Button size='small' fill='outline' id='audit-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>{t.common.more}</Button>}
           </Section>
         )
       }}

@@ -48,3 +48,25 @@ test('an unknown code is said in words', async () => {
   fireEvent.click(screen.getByText('查询'))
   expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
 })
+
+test('a card\'s ledger beyond its newest entries: 加载更多 by the lookup\'s nextCursor, from the newest again after a lookup', async () => {
+  const asked: Record<string, unknown>[] = []
+  const entry = (id: string, amount: number) => ({ entryId: id, kind: 'adjust', amount, balanceAfter: 10000, createdAt: 1 })
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    asked.push(d)
+    if (d.action === 'cardLookup') return { errcode: 0, cards: [{ cardId: 'pA', code: '800000000001', title: '100元礼品卡', status: 'NORMAL', balance: 10000, holder: 'o', orderId: 'MP1', synced: true, endTime: 0, total: 2, entries: [entry('e2', 200)], nextCursor: 'h1.sig', wechat: { status: 'NORMAL' } }] }
+    return { errcode: 0, total: 2, entries: [entry('e1', 100)] }
+  })
+  render(<CirculationPage />)
+  fireEvent.change(await screen.findByPlaceholderText('输入卡号'), { target: { value: '800000000001' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('+¥2.00 → ¥100.00')).toBeTruthy()
+  fireEvent.click(screen.getByText('加载更多'))
+  expect(await screen.findByText('+¥1.00 → ¥100.00')).toBeTruthy()
+  expect(asked.at(-1)).toEqual({ action: 'cardHistory', cardId: 'pA', code: '800000000001', cursor: 'h1.sig' })
+  expect(screen.queryByText('加载更多')).toBeNull()
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('加载更多')).toBeTruthy()
+  expect(screen.queryByText('+¥1.00 → ¥100.00')).toBeNull()
+})

@@ -1,5 +1,5 @@
 import { Input, Text, View } from '@tarojs/components'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { parseYuan, utf8Bytes } from '../../giftcard-form'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
@@ -10,6 +10,7 @@ import { yuan } from '../../../utils/money'
 import { consoleApi, newKey, type CirculatingCard } from '../../api'
 import { Gate } from '../../components/Gate'
 import { Entries } from './entries'
+import { useMore } from '../../../hooks/useMore'
 
 function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
   const [freezing, setFreezing] = useState(false)
@@ -42,6 +43,11 @@ function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Prom
       toast(userMessage(err), 'fail')
     }
   }
+  // The ledger beyond its newest 50 entries, by the lookup's nextCursor.
+  const more = useMore((cursor) => consoleApi.cardHistory(c.cardId, c.code, cursor).then((r) => ({ rows: r.entries, nextCursor: r.nextCursor })))
+  // A lookup again (after an adjustment) starts the ledger from its newest entries.
+  const { reset } = more
+  useEffect(reset, [c, reset])
   const live = c.status !== 'UNAVAILABLE' && c.status !== 'DELETE'
   return (
     <View className='card-tile plain' data-code={c.code}>
@@ -59,7 +65,9 @@ function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Prom
           {c.wechat.status ? <Tag type='primary'>{t.status[c.wechat.status] ?? c.wechat.status}</Tag> : <View className='muted'>{t.console.wechatMissing}</View>}
         </View>
       </View>
-      <Entries entries={c.entries} />
+      <Entries entries={[...c.entries, ...more.rows]} />
+      {more.failed && <View className='muted'>{more.failed}</View>}
+      {more.cursor(c.nextCursor) && <Button size='small' fill='outline' id='entries-more' loading={more.loading} onClick={() => void more.more(c.nextCursor)}>{t.common.more}</Button>}
       {live && (
         <View>
           <Input className='input' value={amount} placeholder={t.console.adjustAmount} onInput={(e) => setAmount(e.detail.value)} />

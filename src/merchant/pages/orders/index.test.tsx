@@ -45,7 +45,7 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
   fireEvent.click(screen.getByText('已退款'))
   fireEvent.click(screen.getByText('货架'))
   await screen.findByText('订单号 MP123')
-  expect(lists.at(-1)).toEqual({ action: 'orderList', q: '800000000001', since: Date.parse('2026-11-01T00:00:00+08:00'), state: 'REFUNDED', channel: 'shelf', offset: 0, limit: 20 })
+  expect(lists.at(-1)).toEqual({ action: 'orderList', q: '800000000001', since: Date.parse('2026-11-01T00:00:00+08:00'), state: 'REFUNDED', channel: 'shelf', limit: 20 })
 
   fireEvent.click(screen.getByText('订单号 MP123'))
   expect(await screen.findByText('中秋礼品卡 · 800000000001')).toBeTruthy()
@@ -89,4 +89,23 @@ test('a refund WeChat Pay is still processing shows 退款中; one it failed sho
   expect(refunds).toEqual([{ action: 'orderRefund', orderId: 'MP777', reason: '顾客申请' }])
   expect(await screen.findByText(/退款中 · 微信支付正在处理这笔退款/)).toBeTruthy()
   expect(screen.queryByText('重试')).toBeNull()
+})
+
+test('more orders on request by the list\'s nextCursor, for the filter shown, until the list ends', async () => {
+  const lists: Record<string, unknown>[] = []
+  const row = (orderId: string) => ({ orderId, channel: 'mp', state: 'ISSUED', totalPrice: 10000, buyer: 'oAliceOpenid000001', cards: [], at: 1764200000000 })
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    lists.push(d)
+    return d.cursor === undefined ? { errcode: 0, total: 2, orders: [row('MP1')], nextCursor: 'k1.sig' } : { errcode: 0, total: 2, orders: [row('MP2')] }
+  })
+  render(<OrdersPage />)
+  expect(await screen.findByText('订单号 MP1')).toBeTruthy()
+  fireEvent.click(screen.getByText('已发卡'))
+  await screen.findByText('订单号 MP1')
+  fireEvent.click(screen.getByText('加载更多'))
+  expect(await screen.findByText('订单号 MP2')).toBeTruthy()
+  expect(screen.getByText('订单号 MP1')).toBeTruthy()
+  expect(lists.at(-1)).toEqual({ action: 'orderList', state: 'ISSUED', limit: 20, cursor: 'k1.sig' })
+  expect(screen.queryByText('加载更多')).toBeNull()
 })

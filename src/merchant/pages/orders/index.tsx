@@ -6,6 +6,7 @@ import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button, Dialog, Tag, TextArea } from '../../../components/ui'
 import type { CloudData } from '../../../hooks/useCloudData'
+import { useMore } from '../../../hooks/useMore'
 import { userMessage } from '../../../services/errors'
 import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
@@ -106,16 +107,20 @@ function OrdersView() {
   const [since, setSince] = useState('')
   const [until, setUntil] = useState('')
   const [filter, setFilter] = useState<OrderFilter>({})
-  const [data, setData] = useState<CloudData<{ orders: OrderRow[]; total: number }>>({ state: 'loading' })
+  const [data, setData] = useState<CloudData<{ orders: OrderRow[]; total: number; nextCursor?: string }>>({ state: 'loading' })
   const [open, setOpen] = useState<string>()
+  // The pages after the first, by nextCursor, for the filter shown (a search by order number has one page).
+  const more = useMore((cursor) => consoleApi.orders(filter, cursor).then((r) => ({ rows: r.orders, nextCursor: r.nextCursor })))
+  const { reset } = more
   const load = useCallback(async (f: OrderFilter) => {
     setFilter(f)
+    reset()
     try {
       setData({ state: 'ready', data: await consoleApi.orders(f) })
     } catch (err) {
       setData({ state: 'error', message: userMessage(err) })
     }
-  }, [])
+  }, [reset])
   useEffect(() => void load({}), [load])
   const search = () => {
     const s = dateToSec(since)
@@ -143,7 +148,7 @@ function OrdersView() {
       <AsyncState value={data} onRetry={() => void load(filter)} isEmpty={(d) => d.orders.length === 0} empty={t.console.noOrders}>
         {(d) => (
           <Section title={`${t.merchant.orders} · ${t.console.orderCount(d.total)}`}>
-            {d.orders.map((o) => (
+            {[...d.orders, ...more.rows].map((o) => (
               <View key={o.orderId} className='card-tile plain order-row' data-order={o.orderId}>
                 <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
                   <Text className='small'>{t.console.orderNo(o.orderId)}</Text>
@@ -156,6 +161,8 @@ function OrdersView() {
                 {open === o.orderId && <Detail orderId={o.orderId} onRefunded={() => void load(filter)} />}
               </View>
             ))}
+            {more.failed && <View className='muted'>{more.failed}</View>}
+            {more.cursor(d.nextCursor) && <Button size='small' fill='outline' id='orders-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>{t.common.more}</Button>}
           </Section>
         )}
       </AsyncState>
