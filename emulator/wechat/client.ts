@@ -264,11 +264,18 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   const totalFee = Number(need('totalFee'))
   if (!Number.isInteger(totalFee) || totalFee <= 0) throw new WxError(-1, 'cloudPay.unifiedOrder:fail totalFee must be a positive integer (fen)')
   for (const k of ['body', 'spbillCreateIp', 'subMchId', 'envId', 'functionName']) need(k)
+  // timeExpire: yyyyMMddHHmmss, Beijing time (WeChat Pay's time_expire, "订单失效时间"); past it the order cannot be paid.
+  let timeExpire: number | undefined
+  if (req.timeExpire !== undefined) {
+    const t = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(String(req.timeExpire))
+    if (!t) throw new WxError(-1, 'cloudPay.unifiedOrder:fail timeExpire must be yyyyMMddHHmmss')
+    timeExpire = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]! - 8, +t[5]!, +t[6]!) / 1000
+  }
   needNonce(req, 'unifiedOrder')
   const existing = Object.entries(p.s.prepay).find(([, v]) => v.outTradeNo === outTradeNo)
   if (existing?.[1].paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: 'the order is already paid' }
   const prepayId = existing?.[0] ?? `wx${randomBytes(14).toString('hex')}`
-  p.s.prepay[prepayId] = { outTradeNo, totalFee, functionName: String(req.functionName), envId: String(req.envId), subMchId: String(req.subMchId), body: String(req.body), openid: payer.openid, paid: false }
+  p.s.prepay[prepayId] = { outTradeNo, totalFee, functionName: String(req.functionName), envId: String(req.envId), subMchId: String(req.subMchId), body: String(req.body), openid: payer.openid, paid: false, ...(timeExpire ? { timeExpire } : {}) }
   p.touch()
   const timeStamp = String(Math.floor(Date.now() / 1000))
   const nonceStr = randomBytes(16).toString('hex')
@@ -307,6 +314,7 @@ export async function requestPayment(p: Platform, b: Body, callFunction: (name: 
   if (!order) throw new ClientError('requestPayment:fail invalid package (no such prepay_id)')
   if (order.openid && order.openid !== u.mpOpenid) throw new ClientError('requestPayment:fail the order was made for another user')
   if (order.paid) throw new ClientError('requestPayment:fail the order is already paid')
+  if (order.timeExpire !== undefined && p.now() > order.timeExpire) throw new ClientError('requestPayment:fail the order has expired (its timeExpire has passed)')
   order.paid = true
   order.transactionId = `42000${Date.now()}${randomBytes(4).readUInt32BE(0)}`.slice(0, 28)
   p.touch()

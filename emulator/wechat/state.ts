@@ -107,6 +107,8 @@ export interface EmuPrepay {
   openid?: string
   paid: boolean
   transactionId?: string
+  /** Unix seconds after which it cannot be paid (unifiedOrder's timeExpire) */
+  timeExpire?: number
   /** by out_refund_no */
   refunds?: Record<string, EmuRefund>
 }

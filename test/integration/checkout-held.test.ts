@@ -72,3 +72,17 @@ test('checkoutStatus is the caller’s own: another person is refused, an unknow
   expect(bad.errmsg).toMatch(/^checkoutId /)
   await alice.fn('pay', { action: 'cancelCheckout', checkoutId })
 })
+
+test('the WeChat Pay order carries the checkout’s end as its timeExpire: past it WeChat Pay refuses the payment', async () => {
+  const { alice, card } = await cardWith(1000)
+  const checkoutId = `HX${card.code}`
+  const started = await alice.fn('pay', { action: 'startCheckout', checkoutId, cardId: card.cardId, code: card.code, total: 3000 })
+  const prepay = Object.values(stack.wechat.platform.s.prepay).find((o) => o.outTradeNo === started.orderId)!
+  const status = await alice.fn('pay', { action: 'checkoutStatus', checkoutId })
+  expect(prepay.timeExpire).toBe(Math.floor(status.expiresAt / 1000))
+  await alice.emu('/__emu/clock', { advanceSeconds: Math.ceil((status.expiresAt - Date.now()) / 1000) + 5 })
+  const late = await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: started.payment })
+  expect(late.status).not.toBe(200)
+  expect(JSON.stringify(late.json)).toMatch(/expired/)
+  expect((await alice.fn('pay', { action: 'cancelCheckout', checkoutId })).balance).toBe(1000)
+})
