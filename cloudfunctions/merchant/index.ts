@@ -12,7 +12,7 @@ import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
 import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
 import { cardHistory, dashboard, freezeCard, ledgerSince, lookupCode, orderDetail, searchOrders, takeOffSale } from '../../server/domain/merchant/console'
-import { listStaff, MERCHANT_ROLES, requireOwner, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
+import { isOwner, listStaff, MERCHANT_ROLES, requireOwner, requireRole, roleOf, setStaff, type MerchantRole } from '../../server/domain/merchant/staff'
 import { selfCheck } from '../../server/domain/merchant/self-check'
 import { pingFunction } from '../../server/platform/ping'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
@@ -152,7 +152,7 @@ export const main = createHandler('merchant', {
   wxaSet: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.wxaSet({ wxa_appid: str(i, 'wxaAppid', { max: 32 }), page_id: str(i, 'pageId', PAGE_ID) })), field('pageId')),
   // ---------- roles and the audit log ----------
   /** Anyone may ask: the merchant pages use it to show a plain "no access" page to consumers. */
-  whoami: async (_i, ctx) => ({ role: await roleOf(ctx.store, ctx.caller.openid) }),
+  whoami: async (_i, ctx) => ({ role: await roleOf(ctx.store, ctx.caller.openid), owner: isOwner(ctx.caller.openid) }),
   staffList: admin(async (_i, ctx) => listStaff(ctx.store)),
   staffSet: admin(async (i, ctx) => {
     const openid = str(i, 'openid', OPENID)

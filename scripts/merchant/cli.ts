@@ -168,10 +168,14 @@ export function buildCli(argv: string[], io: Io, connect: (a: Args) => Caller, i
   for (const [name, spec] of Object.entries(SINGLE)) y = y.command(name, spec.describe, (s) => addOptions(s, spec), run(spec))
   y = y
     .command('export <what>', 'CSV for finance: orders, ledger entries or redemptions since a date', (s) =>
-      s.positional('what', { choices: [...EXPORTS], describe: 'orders, ledger or redemptions' }).option('since', { describe: 'YYYY-MM-DD (Beijing time)', type: 'string', demandOption: true, requiresArg: true }),
+      s.positional('what', { choices: [...EXPORTS], describe: 'orders, ledger or redemptions' }).option('since', { describe: 'YYYY-MM-DD (Beijing time)', type: 'string', demandOption: true, requiresArg: true })
+        .option('full-codes', { describe: 'card codes whole, not masked to their last 4 (owners only)', type: 'boolean', default: false }),
     async (a: Args) => {
+      const call = connect(a)
+      // Whole codes only for an owner (MERCHANT_ADMIN_OPENIDS): merchant.whoami says whether the caller is one.
+      if (a['full-codes'] && (await call('whoami', {})).owner !== true) throw new Error('--full-codes is for the owners in MERCHANT_ADMIN_OPENIDS')
       // The CSV goes to stdout a page at a time; how many rows it holds goes to stderr, apart from the data.
-      const rows = await exportCsv(connect(a), a.what as ExportKind, dateFlag(a.since, 'since'), io.out)
+      const rows = await exportCsv(call, a.what as ExportKind, dateFlag(a.since, 'since'), io.out, { fullCodes: a['full-codes'] === true })
       io.err(`${String(a.what)}: wrote ${rows} rows (besides the header)`)
     })
     .command('doctor', 'check the running environment (merchant.selfCheck and every declared index): a Chinese checklist, exit code 1 when one fails', (s) => s,

@@ -117,3 +117,26 @@ test('card create of an ordinary coupon prints the notice that WeChat creates th
   expect(r.err).toContain(`注意：${RETIRED_COUPONS_NOTICE}`)
   expect(r.code).toBe(0)
 })
+
+test('exports mask card codes to their last 4 unless an owner asks for --full-codes (issue 25 §3)', async () => {
+  const { orderId, card } = await person(stack, 'alice').buyAndAdd(card100)
+  const code = String(card.code)
+  const masked = `${'*'.repeat(code.length - 4)}${code.slice(-4)}`
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  const ledger = (await cli(['export', 'ledger', '--since', today])).out
+  expect(ledger).not.toContain(code)
+  expect(ledger).toContain(`${card.cardId}:${masked}`)
+  const orders = (await cli(['export', 'orders', '--since', today])).out
+  expect(orders).toContain(`${orderId},`)
+  expect(orders).not.toContain(code)
+  const full = await cli(['export', 'ledger', '--since', today, '--full-codes'])
+  expect(full.code).toBe(0)
+  expect(full.out).toContain(`${card.cardId}:${code}`)
+  // Owners are those of MERCHANT_ADMIN_OPENIDS: an admin granted in the console is not one.
+  const carol = person(stack, 'carol')
+  const bob = person(stack, 'bob')
+  expect(await carol.fn('merchant', { action: 'whoami' })).toMatchObject({ role: 'admin', owner: true })
+  await carol.fn('merchant', { action: 'staffSet', openid: bob.mpOpenid, role: 'admin' })
+  expect(await bob.fn('merchant', { action: 'whoami' })).toMatchObject({ role: 'admin', owner: false })
+  await carol.fn('merchant', { action: 'staffSet', openid: bob.mpOpenid, role: null })
+})

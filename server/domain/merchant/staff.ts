@@ -27,8 +27,13 @@ function configuredAdmins(env: NodeJS.ProcessEnv): string[] {
  * Refuses (1004) anyone but an owner (MERCHANT_ADMIN_OPENIDS). Read without loadConfig, so that an
  * owner still gets in to a function missing its other settings (merchant.selfCheck says which).
  */
+/** Whether the caller is an owner (MERCHANT_ADMIN_OPENIDS). */
+export function isOwner(openid: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!openid && ownerOpenids(env).includes(openid)
+}
+
 export function requireOwner(openid: string | undefined, what: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (openid && ownerOpenids(env).includes(openid)) return openid
+  if (openid && isOwner(openid, env)) return openid
   throw new AppError(ErrCode.FORBIDDEN, `${what} is only for the merchant's owners (MERCHANT_ADMIN_OPENIDS)`)
 }
 
