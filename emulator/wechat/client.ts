@@ -269,7 +269,9 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   if (req.timeExpire !== undefined) {
     const t = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(String(req.timeExpire))
     if (!t) throw new WxError(-1, 'cloudPay.unifiedOrder:fail timeExpire must be yyyyMMddHHmmss')
-    timeExpire = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]! - 8, +t[5]!, +t[6]!) / 1000
+    // The functions read the wall clock, this emulator its own (tests move it ahead): the order gets the window
+    // the caller gave it from now on the emulated clock, which is the same thing when the two clocks agree.
+    timeExpire = p.now() + (Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]! - 8, +t[5]!, +t[6]!) / 1000 - Math.floor(Date.now() / 1000))
   }
   needNonce(req, 'unifiedOrder')
   const existing = Object.entries(p.s.prepay).find(([, v]) => v.outTradeNo === outTradeNo)
