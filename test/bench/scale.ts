@@ -43,8 +43,10 @@ async function sized(documents: number, emu: WechatEmulator): Promise<Sized> {
   const store = storeOver(cloud.db)
   const wx = createWechatClient({ store, appid: emu.platform.o.saAppid, secret: emu.platform.o.saSecret, apiBase: emu.url })
   const t0 = performance.now()
-  // About 45% orders, 50% ledger entries, the rest live cards and members, over the 90 days before today.
-  const written = await seedHistory(store, { orders: Math.round(documents * 0.45), entries: Math.round(documents * 0.5), days: 90, nowMs: NOW })
+  // 45% orders (a fifth of them shelf orders), 5% cards, a member per 20 orders, the rest ledger entries, over the 90 days before today.
+  const orders = Math.round(documents * 0.45)
+  const cards = Math.round(documents * 0.05)
+  const written = await seedHistory(store, { orders, cards, entries: documents - orders - cards - Math.floor(orders / 20), days: 90, nowMs: NOW })
   for (let run = 0; (await rollUpDays(store, NOW)).sealed.length > 0 && run < 20; run++);
   console.error(`  seeded ${written} documents and caught the rollups up in ${fmt((performance.now() - t0) / 1000)} s`)
   return { cloud, store, wx, documents: written }

@@ -17,6 +17,8 @@ export interface HistorySize {
   orders: number
   /** ledger entries (spends, reversals, recharges) */
   entries: number
+  /** live and spent cards (default: min(500, entries)) */
+  cards?: number
   /** spread over this many days before the day of nowMs (today gets nothing) */
   days: number
   nowMs: number
@@ -53,13 +55,14 @@ export async function seedHistory(store: Store, size: HistorySize): Promise<numb
     })
   }
   const entries: LedgerEntryDoc[] = []
+  const cardCount = size.cards ?? Math.min(500, size.entries)
   const cards: UserCardDoc[] = []
   for (let i = 0; i < size.entries; i++) {
     const kind = i % 10 === 9 ? 'reversal' : i % 10 === 8 ? 'recharge' : 'spend'
     const amount = kind === 'spend' ? -(100 + (i % 13) * 10) : kind === 'reversal' ? 100 : 5000
-    entries.push({ _id: `${tag}-entry-${i}`, card: `${tag}-card-${i % 500}`, kind, amount, balanceAfter: 0, version: i, createdAt: pastTime(i, size) })
+    entries.push({ _id: `${tag}-entry-${i}`, card: `${tag}-card-${i % cardCount}`, kind, amount, balanceAfter: 0, version: i, createdAt: pastTime(i, size) })
   }
-  for (let i = 0; i < Math.min(500, size.entries); i++) {
+  for (let i = 0; i < cardCount; i++) {
     cards.push({ _id: `${tag}-card-${i}`, cardId: 'pCARD', code: `${tag}${i}`, mpOpenid: `buyer-${i % 97}`, status: i % 10 === 0 ? 'USED' : 'NORMAL', balance: 1000 + i, version: 0, endTime: i % 20 === 1 ? Math.floor(size.nowMs / 1000) - 60 : 0, updatedAt: size.nowMs - DAY_MS } as unknown as UserCardDoc)
   }
   const members: MemberDoc[] = []
