@@ -1,13 +1,14 @@
 // cron: timer-triggered upkeep (cloudbaserc.json: every 5 minutes): credentials ahead of expiry, events not
 // yet processed, spends left pending by a crash (settled or voided), balances WeChat has not confirmed, cards whose status WeChat has not confirmed
 // recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
-// for cancelled checkouts (refunded), and refunds WeChat Pay has not yet reported (queryRefund). Only the timer (or the console) may run it.
+// for cancelled checkouts (refunded), and refunds WeChat Pay has not yet reported (queryRefund), and the dashboard's rollups (sealed days, drift repaired). Only the timer (or the console) may run it.
 import { syncDirty } from '../../server/domain/sync/balance-sync'
 import { expireCheckouts } from '../../server/domain/money/checkout'
 import { finishPaidCoupons } from '../../server/domain/coupons/coupon-checkout'
 import { returnExpiredGifts } from '../../server/domain/giftcards/gifts'
 import { processPending } from '../../server/domain/events/event-processing'
 import { reconcileShelfOrders } from '../../server/domain/merchant/operations'
+import { rollUpDays } from '../../server/domain/merchant/rollups'
 import { prunePushNonces } from '../../server/domain/events/push-nonces'
 import { reconcileCards } from '../../server/domain/upkeep/reconcile'
 import { settleAbandonedSpends } from '../../server/domain/money/spend-entries'
@@ -63,6 +64,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       coupons: () => finishPaidCoupons(store, wx),
       // Member-card recharges paid but not yet credited (#13).
       memberRecharges: () => creditPaidRecharges(store, wx, syncOptions()),
+      // The dashboard's days sealed from the ledgers and orders, the last days recomputed and drift reported (issue 26).
+      rollups: () => rollUpDays(store),
     })),
   }
 }

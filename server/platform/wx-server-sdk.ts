@@ -53,6 +53,7 @@ interface WxStages<Self> {
   limit(n: number): Self
   lookup(spec: WxLookup): Self
   replaceRoot(spec: { newRoot: unknown }): Self
+  group(spec: DbData): Self
 }
 
 export interface WxPipeline extends WxStages<WxPipeline> {

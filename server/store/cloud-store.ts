@@ -272,6 +272,16 @@ export class CloudStore implements Store {
     })
   }
 
+  /** One `aggregate()` request: $match on the filter, then one $group adding up `field` and counting. */
+  sum(collection: string, filter: Filter, field: string): Promise<{ total: number; count: number }> {
+    return this.ensured(async () => {
+      if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(field)) throw new RangeError(`sum: a plain field name, got ${field}`)
+      const res = await this.db.collection(collection).aggregate().match(toQuery(this.db, filter)).group({ _id: null, total: { $sum: `$${field}` }, count: { $sum: 1 } }).end()
+      const row = res.list[0] as { total?: number; count?: number } | undefined
+      return { total: row?.total ?? 0, count: row?.count ?? 0 }
+    })
+  }
+
   transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R> {
     return this.ensured(async () => {
       try {

@@ -50,6 +50,10 @@ export const Collections = {
   memberOrders: 'member_orders',
   /** followups-18: one per coupon claim of a person, `claim:<cardId>:<openid>:<n>` for n < get_limit (coupons/claim-slots.ts). */
   couponClaimSlots: 'coupon_claim_slots',
+  /** issue 26: the dashboard's figures of one sealed Beijing day, _id YYYY-MM-DD (merchant/rollups.ts). */
+  rollupDays: 'rollup_days',
+  /** issue 26: the rollups' cursors: the last day sealed, refunds folded in up to a time. */
+  rollupState: 'rollup_state',
 } as const
 
 export type CollectionName = (typeof Collections)[keyof typeof Collections]

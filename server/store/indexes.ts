@@ -14,11 +14,13 @@ export const INDEXES: Record<string, string[][]> = {
     ['code'], // merchant: a member or a card found by its code
     ['member', 'cardId', 'updatedAt'], // merchant.memberList
     ['orderId'], // refunds: the cards of an order
+    ['status', 'endTime'], // dashboard: the outstanding balance of live cards (one sum)
   ],
   [Collections.ledger]: [
     ['card', 'version'], // history, ledger sums
     ['pending', 'leaseUntil'], // cron: spends a crash left pending
-    ['createdAt'], // merchant: the ledger since a time (export, dashboard)
+    ['createdAt'], // merchant: the ledger since a time (export)
+    ['kind', 'createdAt'], // rollups: a day's spends, reversals and recharges
   ],
   [Collections.entitlements]: [
     ['mpOpenid', 'status', 'cardId'], // paid cards not added yet; recordAdded without a cardExt
@@ -26,8 +28,8 @@ export const INDEXES: Record<string, string[][]> = {
   ],
   [Collections.events]: [['processed', 'receivedAt']],
   [Collections.gifts]: [['senderMpOpenid', 'createdAt'], ['claimerMpOpenid', 'claimedAt'], ['orderId', 'status'], ['status', 'expiresAt']],
-  [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt'], ['status', 'refundCheckedAt']], // cron: refunds to ask WeChat Pay about
-  [Collections.shelfOrders]: [['recordedAt']],
+  [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt'], ['status', 'refundCheckedAt'], ['status', 'paidAt'], ['refundRequestedAt']], // cron: refunds to ask WeChat Pay about; rollups: a day's sales and refunds
+  [Collections.shelfOrders]: [['recordedAt'], ['state', 'updatedAt']], // rollups: shelf orders refunded since a time
   [Collections.pushNonces]: [['at']],
   [Collections.couponClaims]: [
     ['mpOpenid', 'cardId', 'status'], // card.claim: a person's claims of a coupon
@@ -35,14 +37,15 @@ export const INDEXES: Record<string, string[][]> = {
     ['createdAt'], // merchant.claimList, a page after a cursor
   ],
   [Collections.couponHolds]: [['status']], // cron: coupons held for checkouts
-  [Collections.members]: [['phone', 'cardId']], // merchant.memberFind by phone
+  [Collections.members]: [['phone', 'cardId'], ['createdAt']], // merchant.memberFind by phone; rollups: a day's new members
   [Collections.pointsLedger]: [['card', 'orderId']], // a member card's points
-  [Collections.memberOrders]: [['status', 'paidAt'], ['status', 'refundCheckedAt']], // cron: paid recharges not yet credited; refunds to ask about
+  [Collections.memberOrders]: [['status', 'paidAt'], ['status', 'refundCheckedAt'], ['refundRequestedAt']], // cron: paid recharges not yet credited; refunds to ask about; rollups: a day's refunds
   // The merchant's own definitions are few, but the listings filter them too.
   [Collections.giftCards]: [['onSale']],
   [Collections.coupons]: [['claimable']],
   [Collections.memberCards]: [['offered']],
   [Collections.shelves]: [['maintain']],
   [Collections.auditLog]: [['at']], // merchant.auditList, a page after a cursor
+  // rollups: the sealed days of a window are found by _id (the date), the cursor by _id.
   [Collections.couponClaimSlots]: [['cardId', 'mpOpenid', 'requestId']], // card.claim: a person's slots, and the one a requestId took
 }

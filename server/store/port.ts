@@ -135,6 +135,11 @@ export interface Store extends TxStore {
   find<T extends StoredDoc>(collection: string, filter: Filter, options?: FindOptions): Promise<T[]>
   count(collection: string, filter: Filter): Promise<number>
   /**
+   * The documents matching `filter`: how many, and the total of their numeric `field` (0 where absent),
+   * in one round trip whatever their number (the database adds them up; a find would page through them).
+   */
+  sum(collection: string, filter: Filter, field: string): Promise<{ total: number; count: number }>
+  /**
    * The document `id` of `collection` and, in the same round trip, what each of `beside`'s finds answers
    * (as `find` would, joins attached); null when the document does not exist, and then nothing else is
    * read. For a read path that must cost one round trip: rooted at a document the caller knows exists.

@@ -92,6 +92,13 @@ describe('queries', () => {
     expect((await store.get<Item>(C, 'd06'))?.tag).toBe('even')
   })
 
+  test('sum: how many match and the total of a field, in one round trip, 0 where nothing matches', async () => {
+    expect(await store.sum(C, { tag: 'odd', n: where.lt(10) }, 'n')).toEqual({ total: 1 + 3 + 5 + 7 + 9, count: 5 })
+    expect(await store.sum(C, anyOf({ n: where.lt(2) }, { n: 29 }), 'n')).toEqual({ total: 30, count: 3 })
+    expect(await store.sum(C, { tag: 'none' }, 'n')).toEqual({ total: 0, count: 0 })
+    await expect(store.sum(C, {}, '$n')).rejects.toThrow(RangeError)
+  })
+
   test('a query names at most 1000 records', async () => {
     await expect(store.find(C, {}, { limit: MAX_QUERY_LIMIT + 1 })).rejects.toThrow(/limit must be an integer from 1 to 1000/)
   })

@@ -26,6 +26,8 @@
 //   money paid for recharges = the stored value credited (one recharge entry per paid order, none unpaid)
 //   every member card: points = the sum of its points ledger ≥ 0, and WeChat shows the same points.
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
+import { PAID_STATUSES } from '../../server/domain/cards/order-types'
+import { dayOf } from '../../server/domain/merchant/rollups'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -603,6 +605,26 @@ async function checkInvariants(s: Stack): Promise<void> {
     const hold = holds.find((h) => h._id === c._id)
     if (hold?.status === 'CONSUMED') expect(uses).toBe(1)
   }
+  // Issue 26: the dashboard, read from its rollups through the crashes and restarts above, equals the
+  // figures recomputed from the orders and the ledger.
+  const dash = await person(s, 'carol').fn('merchant', { action: 'dashboard', days: 366 })
+  const sales = new Map<string, { date: string; channel: string; amount: number; orders: number }>()
+  const sale = (at: number, channel: string, amount: number) => {
+    const row = sales.get(`${dayOf(at)}|${channel}`) ?? { date: dayOf(at), channel, amount: 0, orders: 0 }
+    row.amount += amount
+    row.orders++
+    sales.set(`${row.date}|${channel}`, row)
+  }
+  for (const o of orders.filter((x) => (PAID_STATUSES as string[]).includes(x.status))) sale(o.paidAt, o.kind, o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0))
+  for (const o of await all(s, 'shelf_orders').catch(() => [] as Json[])) sale(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
+  const live = cards.filter((c) => ['GIFTING', 'GIFT_TIMEOUT'].includes(c.status) || (c.status === 'NORMAL' && !(c.endTime && c.endTime < Date.now() / 1000)))
+  expect({ sales: dash.sales, redeemed: dash.redeemed, recharged: dash.recharged, liability: dash.liability, liveCards: dash.liveCards }).toEqual({
+    sales: [...sales.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel)),
+    redeemed: 0 - sumBy(ledger.filter((e) => e.kind === 'spend' || e.kind === 'reversal'), (e) => e.amount),
+    recharged: sumBy(ledger.filter((e) => e.kind === 'recharge'), (e) => e.amount),
+    liability: sumBy(live, (c) => c.balance),
+    liveCards: live.length,
+  })
 }
 
 /** carol creates a free 减 ¥5 CASH coupon and offers it on the claim page. */

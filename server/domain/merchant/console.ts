@@ -4,31 +4,16 @@
 // card (card/code/unavailable) and taking a gift card off sale.
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { where, type Store } from '../../store/port'
+import { anyOf, where, type Store } from '../../store/port'
+import { dayOf, dayStart, daysSince } from './rollups'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError, WxRuleError, WxTransportError } from '../../wechat/errors'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import { historyOf, type LedgerEntryDoc } from '../ledgers/ledger'
 import { listOrders, walkOrders, type Channel, type OrderFilter, type OrderRow } from './orders'
 import { findPage, type PageRequest } from '../../store/pages'
-import type { OrderDoc } from '../cards/order-types'
-import { PAID_STATUSES, type ShelfOrderDoc } from '../cards/order-types'
+import type { OrderDoc, ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
-
-/** The merchant's calendar day (China Standard Time, UTC+8, no daylight saving) of a time in ms. */
-export function dayOf(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
-/** Every document of a query, a page at a time (the cloud database answers at most 1000 a query). */
-async function all<T extends { _id: string }>(store: Store, collection: string, filter: Record<string, unknown>): Promise<T[]> {
-  const out: T[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const page = await store.find<T>(collection, filter as never, { orderBy: { field: '_id', direction: 'asc' }, skip, limit: 1000 })
-    out.push(...page)
-    if (page.length < 1000) return out
-  }
-}
 
 export interface SalesRow {
   date: string
@@ -38,41 +23,15 @@ export interface SalesRow {
   orders: number
 }
 
-/** Sales since `sinceMs`: Mini Program purchases and checkout payments (by payment time) and hosted-shelf orders. */
-async function salesSince(store: Store, sinceMs: number): Promise<SalesRow[]> {
-  const [mine, shelf] = await Promise.all([
-    all<OrderDoc>(store, Collections.orders, { status: where.in(PAID_STATUSES) }),
-    all<ShelfOrderDoc>(store, Collections.shelfOrders, {}),
-  ])
-  const rows = new Map<string, SalesRow>()
-  const add = (at: number, channel: Channel, amount: number) => {
-    if (at < sinceMs) return
-    const date = dayOf(at)
-    const row = rows.get(`${date}|${channel}`) ?? { date, channel, amount: 0, orders: 0 }
-    row.amount += amount
-    row.orders++
-    rows.set(`${date}|${channel}`, row)
-  }
-  for (const o of mine) {
-    // A refund deducts its fee from the moment it is asked for (REFUNDING or REFUND_FAILED: owed to the buyer).
-    const kept = o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0)
-    add(o.paidAt ?? o.createdAt, o.kind, kept)
-  }
-  for (const o of shelf) add(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
-  return [...rows.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
-}
-
-/** Value spent from cards since `sinceMs` (spends less the reversals of spends), fen. */
-async function redeemedSince(store: Store, sinceMs: number): Promise<number> {
-  const entries = await all<LedgerEntryDoc>(store, Collections.ledger, { kind: where.in(['spend', 'reversal']), createdAt: where.gte(sinceMs) })
-  return -entries.reduce((s, e) => s + e.amount, 0)
-}
-
-/** What the merchant owes holders: the balance of every card that can still be spent or is on its way to someone. */
-async function liability(store: Store): Promise<{ liability: number; liveCards: number }> {
-  const cards = await all<UserCardDoc>(store, Collections.userCards, { status: where.in(['NORMAL', 'GIFTING', 'GIFT_TIMEOUT']) })
-  const live = cards.filter((c) => effectiveStatus(c) !== 'EXPIRE')
-  return { liability: live.reduce((s, c) => s + c.balance, 0), liveCards: live.length }
+/**
+ * What the merchant owes holders: the balance of every card that can still be spent or is on its way to
+ * someone (effectiveStatus: a NORMAL card past its end time is EXPIRE), added up by the database in one call.
+ */
+async function liability(store: Store, nowMs: number): Promise<{ liability: number; liveCards: number }> {
+  const nowSec = Math.floor(nowMs / 1000)
+  const live = anyOf({ status: where.in(['GIFTING', 'GIFT_TIMEOUT']) }, { status: 'NORMAL', endTime: where.gte(nowSec) }, { status: 'NORMAL', endTime: where.in([0, null]) })
+  const { total, count } = await store.sum(Collections.userCards, live, 'balance')
+  return { liability: total, liveCards: count }
 }
 
 /**
@@ -106,9 +65,15 @@ async function fromCube(wx: WechatClient, days: number, nowMs: number): Promise<
 
 export async function dashboard(store: Store, wx: WechatClient, days: number, nowMs = Date.now()) {
   // Day boundaries are the merchant's (UTC+8): "today" starts at its local midnight.
-  const since = Date.parse(`${dayOf(nowMs - (days - 1) * 86400_000)}T00:00:00+08:00`)
-  const [sales, redeemed, owed, cube] = await Promise.all([salesSince(store, since), redeemedSince(store, since), liability(store), fromCube(wx, Math.min(days, 62), nowMs)])
-  return { days, since, sales, redeemed, liability: owed.liability, liveCards: owed.liveCards, claimed: cube.claimed, members: cube.members, cube: cube.cube }
+  const since = dayStart(dayOf(nowMs - (days - 1) * 86400_000))
+  // The days' figures from the rollups (merchant/rollups.ts): calls in proportion to the days, not the history.
+  const [daily, owed, cube] = await Promise.all([daysSince(store, since, nowMs), liability(store, nowMs), fromCube(wx, Math.min(days, 62), nowMs)])
+  const sales: SalesRow[] = daily.flatMap((d) => (Object.entries(d.sales) as [Channel, { amount: number; orders: number }][]).filter(([, f]) => f.orders > 0).map(([channel, f]) => ({ date: d.date, channel, ...f }))).sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
+  const total = (f: 'redeemed' | 'refunded' | 'recharged' | 'newMembers') => daily.reduce((s, d) => s + d[f], 0)
+  return {
+    days, since, sales, redeemed: total('redeemed'), liability: owed.liability, liveCards: owed.liveCards, claimed: cube.claimed, members: cube.members, cube: cube.cube,
+    refunded: total('refunded'), recharged: total('recharged'), newMembers: total('newMembers'),
+  }
 }
 
 // ---------- orders ----------
