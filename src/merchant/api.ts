@@ -123,7 +123,7 @@ export const consoleApi = {
   claimableSet: (cardId: string, claimable: boolean) => m<{ cardId: string; claimable: boolean }>('claimableSet', { cardId, claimable }),
   coins: () => m<CoinAccount>('coins'),
   coinsActivate: () => m<CoinAccount & { reward: number; notice: string }>('coinsActivate'),
-  coinsPrice: (cardId: string, quantity: number) => m<{ orderId: string; price: number; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', { cardId, quantity }),
+  coinsPrice: (cardId: string, quantity: number) => m<{ orderId: string; price: string; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', { cardId, quantity }),
   coinsConfirm: (cardId: string, orderId: string, quantity: number) => m<{ orderId: string; quantity: number; status: string; notice: string }>('coinsConfirm', { cardId, orderId, quantity }),
   coinsRecharge: (coinCount: number) => m<{ orderId: string; qrcodeUrl: string; notice: string }>('coinsRecharge', { coinCount }),
   audit: (offset = 0) => m<{ entries: AuditEntry[]; total: number }>('auditList', { offset, limit: 20 }),

@@ -279,7 +279,7 @@ export const zhCN = {
     adminOnly: '此页面仅限管理员使用',
     staffHome: '你是店员，可以在门店核销顾客的礼品卡和优惠券。',
     roleName: { admin: '管理员', staff: '店员' } as Record<string, string>,
-    menu: { dashboard: '经营概况', cards: '礼品卡', coupons: '新建优惠券', coins: '朋友的券 · 券点', shelves: '货架', orders: '订单', circulation: '卡片查询', staff: '员工', audit: '操作记录', redeem: '门店核销' },
+    menu: { dashboard: '经营概况', cards: '礼品卡', coupons: '优惠券', coins: '朋友的券 · 券点', shelves: '货架', orders: '订单', circulation: '卡片查询', staff: '员工', audit: '操作记录', redeem: '门店核销' },
     range: { 1: '今天', 7: '近 7 天', 30: '近 30 天' } as Record<number, string>,
     sales: '销售额',
     salesByChannel: '各渠道销售额',
@@ -376,6 +376,11 @@ export const zhCN = {
       qrcode: '生成领取二维码',
       updated: '已保存',
       buyStock: '用券点兑换库存',
+      requiredHint: '带 * 的为必填项',
+      list: '优惠券',
+      noCoupons: '还没有优惠券',
+      inClaimCenter: '在领券中心',
+      notInClaimCenter: '未放入领券中心',
     },
     // friend coupons' coins (券点)
     coins: {

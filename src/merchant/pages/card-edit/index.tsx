@@ -11,8 +11,8 @@ import { yuan } from '../../../utils/money'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { consoleApi } from '../../api'
 import { Field } from '../../components/Field'
+import { Upload } from '../../components/Upload'
 import { Gate } from '../../components/Gate'
-import { pickImage } from '../../../services/image'
 
 const inYears = (y: number) => new Date(Date.now() + 8 * 3600_000 + y * 365 * 86400_000).toISOString().slice(0, 10)
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -26,34 +26,6 @@ function say(e: FieldError | undefined): string | undefined {
   if (!e) return undefined
   const m = t.console.errors
   return e.kind === 'tooLong' ? m.tooLong(e.max) : m[e.kind]
-}
-
-function Upload({ label, url, onUrl, id, error }: { label: string; url: string; onUrl: (u: string) => void; id: string; error?: string }) {
-  const [busy, setBusy] = useState(false)
-  const [toast, showToast] = useToast()
-  const upload = async () => {
-    const img = await pickImage()
-    if (!img) return
-    setBusy(true)
-    try {
-      onUrl((await consoleApi.imageUpload(img.name, img.contentBase64)).url)
-    } catch (err) {
-      showToast(userMessage(err), 'fail')
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <View className={`field${error ? ' field-error' : ''}`} id={`field-${id}`}>
-      {toast}
-      <Text className='field-label'>{label}</Text>
-      <View className='row'>
-        {url ? <Image className='thumb' src={url} mode='aspectFill' /> : null}
-        <Button size='small' fill='outline' disabled={busy} onClick={() => void upload()}>{busy ? t.console.uploading : url ? t.console.uploaded : t.console.upload}</Button>
-      </View>
-      {error && <Text className='error field-msg'>{error}</Text>}
-    </View>
-  )
 }
 
 /** What the card bag will show: the face, title and balance over it. */
