@@ -121,6 +121,7 @@ export const consoleApi = {
   couponCreate: (card: unknown) => m<{ cardId: string; notice?: string }>('cardCreate', { card }),
   coupons: () => m<{ coupons: CouponRow[] }>('couponList'),
   claimableSet: (cardId: string, claimable: boolean) => m<{ cardId: string; claimable: boolean }>('claimableSet', { cardId, claimable }),
+  memberCardCreate: (input: { card: unknown; levels: { name: string; minBonus: number }[]; activationFields: string[] }) => m<{ cardId: string }>('memberCardCreate', input),
   coins: () => m<CoinAccount>('coins'),
   coinsActivate: () => m<CoinAccount & { reward: number; notice: string }>('coinsActivate'),
   coinsPrice: (cardId: string, quantity: number) => m<{ orderId: string; price: string; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', { cardId, quantity }),

@@ -10,6 +10,7 @@ import ConsoleCards from '../merchant/pages/cards/index'
 import ConsoleCoins from '../merchant/pages/coins/index'
 import ConsoleCouponEdit from '../merchant/pages/coupon-edit/index'
 import ConsoleCoupons from '../merchant/pages/coupons/index'
+import ConsoleMemberCardEdit from '../merchant/pages/member-card-edit/index'
 import ConsoleCirculation from '../merchant/pages/circulation/index'
 import MerchantHome from '../merchant/pages/home/index'
 import ConsoleNoAccess from '../merchant/pages/noaccess/index'
@@ -99,6 +100,7 @@ const PAGES: [string, ComponentType, Record<string, string>][] = [
   ['console coupon-edit', ConsoleCouponEdit, {}],
   ['console coupon-edit (edit)', ConsoleCouponEdit, { cardId: 'pCASH', type: 'CASH' }],
   ['console coins', ConsoleCoins, { cardId: 'pFRIEND' }],
+  ['console member-card-edit', ConsoleMemberCardEdit, {}],
   ['console orders', ConsoleOrders, {}],
   ['console circulation', ConsoleCirculation, { code: '800000000001' }],
   ['console staff', ConsoleStaff, {}],

@@ -279,7 +279,7 @@ export const zhCN = {
     adminOnly: '此页面仅限管理员使用',
     staffHome: '你是店员，可以在门店核销顾客的礼品卡和优惠券。',
     roleName: { admin: '管理员', staff: '店员' } as Record<string, string>,
-    menu: { dashboard: '经营概况', cards: '礼品卡', coupons: '优惠券', coins: '朋友的券 · 券点', shelves: '货架', orders: '订单', circulation: '卡片查询', staff: '员工', audit: '操作记录', redeem: '门店核销' },
+    menu: { dashboard: '经营概况', cards: '礼品卡', coupons: '优惠券', memberCard: '新建会员卡', coins: '朋友的券 · 券点', shelves: '货架', orders: '订单', circulation: '卡片查询', staff: '员工', audit: '操作记录', redeem: '门店核销' },
     range: { 1: '今天', 7: '近 7 天', 30: '近 30 天' } as Record<number, string>,
     sales: '销售额',
     salesByChannel: '各渠道销售额',
@@ -381,6 +381,29 @@ export const zhCN = {
       noCoupons: '还没有优惠券',
       inClaimCenter: '在领券中心',
       notInClaimCenter: '未放入领券中心',
+    },
+    // member cards: levels, points, stored value
+    memberCard: {
+      title: '新建会员卡',
+      fields: {
+        title: '会员卡名称', brandName: '商户名称', logoUrl: '商户标志', notice: '使用提醒', description: '使用说明', prerogative: '会员权益',
+        costMoney: '每消费（元）', increaseBonus: '得积分', initBonus: '开卡送积分',
+      } as Record<string, string>,
+      supplyBonus: '积分',
+      supplyBalance: '储值',
+      on: '开启',
+      off: '关闭',
+      levels: '会员等级（积分达到即升级）',
+      levelName: '等级名称',
+      levelBonus: '所需积分',
+      addLevel: '添加等级',
+      removeLevel: '删除',
+      errors: {
+        levelName: '等级名称最多 4 个字',
+        levelBonus: '所需积分须为 0 到 1 亿之间的整数',
+        bonusRule: '积分规则须为整数，消费金额至少 0.01 元',
+      },
+      created: '会员卡已提交，等待微信审核',
     },
     // friend coupons' coins (券点)
     coins: {

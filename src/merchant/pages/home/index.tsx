@@ -17,6 +17,7 @@ const MENU = [
   ['cards', '/merchant/pages/cards/index'],
   ['coupons', '/merchant/pages/coupons/index'],
   ['coins', '/merchant/pages/coins/index'],
+  ['memberCard', '/merchant/pages/member-card-edit/index'],
   ['shelves', '/merchant/pages/shelves/index'],
   ['orders', '/merchant/pages/orders/index'],
   ['circulation', '/merchant/pages/circulation/index'],
