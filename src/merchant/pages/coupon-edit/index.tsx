@@ -1,5 +1,5 @@
-import { Text, Textarea, View } from '@tarojs/components'
-import { useMemo, useRef, useState } from 'react'
+import { Text, View } from '@tarojs/components'
+import { useMemo, useState } from 'react'
 import { COUPON_TYPES, type CouponType } from '../../../../contract/card-rules'
 import { RETIRED_COUPONS_NOTICE } from '../../../../contract/coupon-notice'
 import { useToast } from '../../../components/Notice'
@@ -12,8 +12,9 @@ import { consoleApi } from '../../api'
 import { checkCouponForm, couponBody, couponFields, emptyCouponForm, requiredCouponFields, type CouponField, type CouponFieldError, type CouponForm } from '../../coupon-form'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
-import { QrView } from '../../components/QrView'
+import { DeliveryQr } from '../../components/QrView'
 import { Upload } from '../../components/Upload'
+import { useSubmitOnce } from '../../components/useSubmitOnce'
 
 /** The notice WeChat's retirement of ordinary coupons calls for, where a merchant creates one or buys 券点. */
 export function RetiredNotice({ text = RETIRED_COUPONS_NOTICE }: { text?: string }) {
@@ -41,7 +42,6 @@ const DIGITS = new Set<CouponField>(['reduceCost', 'leastCost', 'discount', 'gif
 function Created({ cardId, friend, notice }: { cardId: string; friend: boolean; notice?: string }) {
   const [toast, showToast] = useToast()
   const [claimable, setClaimable] = useState(false)
-  const [qr, setQr] = useState<string>()
   const offer = async () => {
     try {
       const r = await consoleApi.claimableSet(cardId, !claimable)
@@ -59,14 +59,8 @@ function Created({ cardId, friend, notice }: { cardId: string; friend: boolean; 
       <View className='note'>{t.console.coupon.afterCreate}</View>
       <View className='row-actions'>
         {friend ? <Text className='muted'>{t.console.coupon.friendNoClaim}</Text> : <Button size='small' type='primary' onClick={() => void offer()}>{claimable ? t.console.coupon.claimableOff : t.console.coupon.claimable}</Button>}
-        <Button size='small' fill='outline' onClick={() => void consoleApi.qrcode(cardId).then((r) => setQr(r.url), (err) => showToast(userMessage(err), 'fail'))}>{t.console.coupon.qrcode}</Button>
       </View>
-      {qr && (
-        <View className='center'>
-          <QrView text={qr} />
-          <Text className='muted'>{t.console.qrcodeHint}</Text>
-        </View>
-      )}
+      <DeliveryQr cardId={cardId} label={t.console.coupon.qrcode} toast={showToast} />
     </View>
   )
 }
@@ -74,10 +68,9 @@ function Created({ cardId, friend, notice }: { cardId: string; friend: boolean; 
 function CreateForm({ initialType }: { initialType: CouponType }) {
   const [f, setF] = useState<CouponForm>(() => emptyCouponForm(initialType))
   const [touched, setTouched] = useState<Set<CouponField>>(new Set())
-  const [busy, setBusy] = useState(false)
   const [created, setCreated] = useState<{ cardId: string; notice?: string }>()
   const [toast, showToast] = useToast()
-  const sent = useRef(false)
+  const [busy, send] = useSubmitOnce(showToast)
   const friend = f.friend && (f.type === 'CASH' || f.type === 'GIFT')
   const errors = useMemo(() => checkCouponForm(f), [f])
   const fields = couponFields(f.type, friend)
@@ -90,22 +83,7 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
   const err = (k: CouponField) => (touched.has(k) ? say(errors[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(fields))
-    if (fields.some((k) => errors[k])) {
-      showToast(t.console.fixErrors, 'fail')
-      return
-    }
-    if (sent.current) return
-    sent.current = true
-    setBusy(true)
-    try {
-      setCreated(await consoleApi.couponCreate(couponBody(f)))
-    } catch (e) {
-      sent.current = false
-      // A 45103 refusal arrives as the function's own sentence (services/errors.ts: WECHAT_ADVICE).
-      showToast(userMessage(e), 'fail')
-    } finally {
-      setBusy(false)
-    }
+    await send(fields.some((k) => errors[k]), () => consoleApi.couponCreate(couponBody(f)), setCreated)
   }
   if (created) return <Created cardId={created.cardId} friend={friend} notice={created.notice} />
   const fl = t.console.coupon.fields
@@ -131,11 +109,7 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
           k === 'logoUrl' ? (
             <Upload key={k} id={k} label={fl[k]!} url={f.logoUrl} onUrl={set('logoUrl')} error={err(k)} required />
           ) : TEXTAREAS.has(k) ? (
-            <View key={k} className={`field${err(k) ? ' field-error' : ''}`} id={`field-${k}`}>
-              <Text className='field-label'>{fl[k]}{required.has(k) ? <Text className='required-mark'> *</Text> : null}</Text>
-              <Textarea className='input textarea' value={f[k]} onInput={(e) => set(k)(e.detail.value)} />
-              {err(k) && <Text className='error field-msg'>{err(k)}</Text>}
-            </View>
+            <Field key={k} id={k} label={fl[k]!} value={f[k]} onInput={set(k)} error={err(k)} required={required.has(k)} multiline />
           ) : (
             <Field key={k} id={k} label={fl[k]!} value={f[k]} onInput={set(k)} error={err(k)} required={required.has(k)} type={DIGITS.has(k) ? 'digit' : 'text'} placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined} />
           ),

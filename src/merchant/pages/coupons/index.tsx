@@ -1,5 +1,4 @@
-import { Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { View } from '@tarojs/components'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
@@ -12,11 +11,10 @@ import { couponLines, dateOf } from '../../../utils/coupon'
 import type { CardType } from '../../../services/types'
 import { consoleApi, type CouponRow } from '../../api'
 import { Gate } from '../../components/Gate'
-import { QrView } from '../../components/QrView'
+import { DeliveryQr } from '../../components/QrView'
 
 /** One coupon: what it offers, whether it is in the 领券中心 (put it in or take it out), its QR code. */
 function CouponItem({ c, onChanged, toast }: { c: CouponRow; onChanged: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
-  const [qr, setQr] = useState<string>()
   const lines = couponLines(c.type as CardType, c.terms)
   const toggle = async () => {
     try {
@@ -40,15 +38,9 @@ function CouponItem({ c, onChanged, toast }: { c: CouponRow; onChanged: () => Pr
       <View className='row-actions'>
         {!c.friend && <Button size='small' fill='outline' onClick={() => void toggle()}>{c.claimable ? t.console.coupon.claimableOff : t.console.coupon.claimable}</Button>}
         {c.friend && <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/coins/index?cardId=${c.cardId}`)}>{t.console.coupon.buyStock}</Button>}
-        <Button size='small' fill='outline' onClick={() => void consoleApi.qrcode(c.cardId).then((r) => setQr(r.url), (err) => toast(userMessage(err), 'fail'))}>{t.console.coupon.qrcode}</Button>
         <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/coupon-edit/index?cardId=${c.cardId}&type=${c.type}`)}>{t.console.edit}</Button>
       </View>
-      {qr && (
-        <View className='center'>
-          <QrView text={qr} />
-          <Text className='muted'>{t.console.qrcodeHint}</Text>
-        </View>
-      )}
+      <DeliveryQr cardId={c.cardId} label={t.console.coupon.qrcode} toast={toast} />
     </View>
   )
 }

@@ -1,15 +1,15 @@
-import { Input, Text, Textarea, View } from '@tarojs/components'
-import { useMemo, useRef, useState } from 'react'
+import { Input, Text, View } from '@tarojs/components'
+import { useMemo, useState } from 'react'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
-import { userMessage } from '../../../services/errors'
 import { goBack } from '../../../services/page'
 import { t } from '../../../strings'
 import { consoleApi } from '../../api'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
 import { Upload } from '../../components/Upload'
+import { useSubmitOnce } from '../../components/useSubmitOnce'
 import { checkMemberCardForm, emptyMemberCardForm, MEMBER_REQUIRED, memberCardInput, memberFormHasErrors, type MemberCardForm, type MemberField, type MemberFormError } from '../../member-card-form'
 
 function say(e: MemberFormError | undefined): string | undefined {
@@ -32,9 +32,8 @@ function Toggle({ id, label, on, onChange }: { id: string; label: string; on: bo
 function MemberCardFormView() {
   const [f, setF] = useState<MemberCardForm>(emptyMemberCardForm)
   const [touched, setTouched] = useState<Set<string>>(new Set())
-  const [busy, setBusy] = useState(false)
   const [toast, showToast] = useToast()
-  const sent = useRef(false)
+  const [busy, send] = useSubmitOnce(showToast)
   const check = useMemo(() => checkMemberCardForm(f), [f])
   const touch = (k: string) => setTouched((cur) => new Set(cur).add(k))
   const set = (k: MemberField) => (v: string) => {
@@ -48,23 +47,10 @@ function MemberCardFormView() {
   const err = (k: MemberField) => (touched.has(k) || touched.has('*') ? say(check.fields[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(['*']))
-    if (memberFormHasErrors(check)) {
-      showToast(t.console.fixErrors, 'fail')
-      return
-    }
-    if (sent.current) return
-    sent.current = true
-    setBusy(true)
-    try {
-      await consoleApi.memberCardCreate(memberCardInput(f))
+    await send(memberFormHasErrors(check), () => consoleApi.memberCardCreate(memberCardInput(f)), () => {
       showToast(t.console.memberCard.created, 'success')
       setTimeout(() => void goBack(), 800)
-    } catch (e) {
-      sent.current = false
-      showToast(userMessage(e), 'fail')
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const fl = t.console.memberCard.fields
   const req = (k: MemberField) => MEMBER_REQUIRED.includes(k)
@@ -78,11 +64,7 @@ function MemberCardFormView() {
         <Upload id='logoUrl' label={fl.logoUrl!} url={f.logoUrl} onUrl={set('logoUrl')} error={err('logoUrl')} required />
         {text('prerogative')}
         {text('notice')}
-        <View className={`field${err('description') ? ' field-error' : ''}`} id='field-description'>
-          <Text className='field-label'>{fl.description}<Text className='required-mark'> *</Text></Text>
-          <Textarea className='input textarea' value={f.description} onInput={(e) => set('description')(e.detail.value)} />
-          {err('description') && <Text className='error field-msg'>{err('description')}</Text>}
-        </View>
+        <Field id='description' label={fl.description!} value={f.description} onInput={set('description')} error={err('description')} required multiline />
       </Section>
       <Section>
         <Toggle id='supply-bonus' label={t.console.memberCard.supplyBonus} on={f.supplyBonus} onChange={(v) => setF((cur) => ({ ...cur, supplyBonus: v }))} />
