@@ -279,7 +279,7 @@ export const zhCN = {
     adminOnly: '此页面仅限管理员使用',
     staffHome: '你是店员，可以在门店核销顾客的礼品卡和优惠券。',
     roleName: { admin: '管理员', staff: '店员' } as Record<string, string>,
-    menu: { dashboard: '经营概况', cards: '礼品卡', coupons: '优惠券', memberCard: '新建会员卡', coins: '朋友的券 · 券点', shelves: '货架', orders: '订单', circulation: '卡片查询', staff: '员工', audit: '操作记录', redeem: '门店核销' },
+    menu: { dashboard: '经营概况', cards: '礼品卡', coupons: '优惠券', memberCard: '新建会员卡', payGift: '买单送会员卡', coins: '朋友的券 · 券点', shelves: '货架', orders: '订单', circulation: '卡片查询', staff: '员工', audit: '操作记录', redeem: '门店核销' },
     range: { 1: '今天', 7: '近 7 天', 30: '近 30 天' } as Record<number, string>,
     sales: '销售额',
     salesByChannel: '各渠道销售额',
@@ -404,6 +404,29 @@ export const zhCN = {
         bonusRule: '积分规则须为整数，消费金额至少 0.01 元',
       },
       created: '会员卡已提交，等待微信审核',
+    },
+    // pay-then-member rules (买单送会员卡)
+    payGift: {
+      title: '买单送会员卡',
+      hint: '顾客用微信支付买单，金额在范围内即可领取会员卡',
+      fields: { cardId: '送出的会员卡', mchids: '微信支付商户号（多个用逗号分隔，最多 10 个）', leastCost: '最低金额（元）', maxCost: '最高金额（元）', beginDate: '开始日期', endDate: '结束日期' } as Record<string, string>,
+      rules: {
+        cardId: '请选择一张会员卡',
+        mchids: '请填写 1 到 10 个商户号，只含数字',
+        leastCost: '金额须为整分，不超过 100 万元',
+        maxCost: '最高金额不能低于最低金额',
+        beginDate: '请填写开始日期',
+        endDate: '结束日期须晚于开始日期',
+      } as Record<string, string>,
+      noMemberCards: '还没有会员卡，请先新建一张',
+      add: '添加规则',
+      added: (id: number) => `规则已添加（编号 ${id}）`,
+      failed: (n: number) => `${n} 个商户号未能加入`,
+      remove: '删除这条规则',
+      removed: '规则已删除',
+      list: '生效中的规则',
+      none: '暂无生效中的规则',
+      range: (least: string, max: string) => `买单 ${least} 至 ${max}`,
     },
     // friend coupons' coins (券点)
     coins: {
