@@ -8,6 +8,7 @@ import { COUPON_TYPES } from '../../contract/card-rules'
 import { RETIRED_COUPONS_NOTICE } from '../../contract/coupon-notice'
 import { checkCouponForm, couponBody, emptyCouponForm, type CouponForm } from '../../src/merchant/coupon-form'
 import { checkMemberCardForm, emptyMemberCardForm, memberCardInput, memberFormHasErrors } from '../../src/merchant/member-card-form'
+import { checkPayGiftForm, payGiftRule } from '../../src/merchant/pay-gift-form'
 import { person, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
@@ -73,4 +74,22 @@ test('the member-card form’s input creates a member card with its levels', asy
   const long = { ...f, levels: [{ name: '钻石至尊会员', minBonus: '0' }] }
   expect(checkMemberCardForm(long).levels[0]).toEqual({ name: { kind: 'levelName' } })
   expect((await merchant({ action: 'memberCardCreate', ...memberCardInput(long) })).errcode).toBe(1001)
+})
+
+test('the 买单送会员卡 form’s rule is added by payGiftRuleAdd, listed and deleted; one it refuses as typed, the function refuses', async () => {
+  const f = { ...emptyMemberCardForm(), title: '买单会员卡', brandName: '星河咖啡', logoUrl: LOGO, prerogative: '买单即会员', description: '储值不可提现' }
+  const { cardId } = await merchant({ action: 'memberCardCreate', ...memberCardInput(f) })
+  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10)
+  const form = { cardId: cardId as string, mchids: '1900000109', leastCost: '10', maxCost: '1000', beginDate: day(0), endDate: day(30) }
+  expect(checkPayGiftForm(form)).toEqual({})
+  const added = await merchant({ action: 'payGiftRuleAdd', rule: payGiftRule(form) })
+  expect(added).toMatchObject({ errcode: 0, succMchidList: ['1900000109'], failMchidList: [] })
+  const listed = (await merchant({ action: 'payGiftRuleList', effective: true })).rules as Json[]
+  expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ member_rule: expect.objectContaining({ card_id: cardId, least_cost: 1000, max_cost: 100000 }) })]))
+  expect((await merchant({ action: 'payGiftRuleDelete', ruleId: added.ruleId })).errcode).toBe(0)
+  const below = { ...form, maxCost: '5' }
+  expect(checkPayGiftForm(below)).toEqual({ maxCost: { kind: 'rule', field: 'maxCost' } })
+  const refused = await merchant({ action: 'payGiftRuleAdd', rule: payGiftRule(below) })
+  expect(refused.errcode).toBe(1001)
+  expect(refused.errmsg).toMatch(/max_cost/)
 })
