@@ -48,6 +48,24 @@ export function isFriendCoupon(body: unknown): boolean {
   return isObj(body) && isObj(body.advanced_info) && body.advanced_info.share_friends === true
 }
 
+/**
+ * The base_info texts' limits in Chinese characters (3 UTF-8 bytes each), and which are required.
+ * Gift cards and friend coupons show a 12-character notice, the other types 16; description:
+ * gift-card-api line 358 "up to 1000 Chinese characters", friend-coupons.zh.txt line 358 "上限为1000个汉字",
+ * card-api-guide.zh.txt line 756 "string(3072) … 字数上限为1024个汉字" for the other types. Friend coupons:
+ * WeChat composes their title ("标题自动拼为满xx减xx") and the document's own creation example has
+ * neither title nor notice, so those two are required of every other card only.
+ */
+export function baseInfoLimits(cardType: string, friend: boolean) {
+  const short = cardType === 'GENERAL_CARD' || friend
+  return {
+    title: { max: 9, required: !friend },
+    brand_name: { max: 12, required: true },
+    notice: { max: short ? 12 : 16, required: !friend },
+    description: { max: short ? 1000 : 1024, required: true },
+  } as const
+}
+
 /** least_cost may stand in the body or, as the guide says it moved, in advanced_info.use_condition. */
 export function leastCostOf(body: Json): number | undefined {
   const top = body.least_cost

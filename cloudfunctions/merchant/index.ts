@@ -16,7 +16,7 @@ import { isOwner, listStaff, MERCHANT_ROLES, requireOwner, requireRole, roleOf, 
 import { selfCheck } from '../../server/domain/merchant/self-check'
 import { pingFunction } from '../../server/platform/ping'
 import type { CardCreateRequest, QrCodeRequest } from '../../server/wechat/card'
-import { listClaims, setClaimable } from '../../server/domain/coupons/coupons'
+import { listClaims, listCoupons, setClaimable } from '../../server/domain/coupons/coupons'
 import { redeem, redeemCheck } from '../../server/domain/money/redemption'
 import { activateCoins, coinAccount, coinOrder, coinOrders, coinPageOf, confirmStock, priceStock, rechargeCoins } from '../../server/domain/coupons/coins'
 import { cardStats } from '../../server/domain/merchant/card-stats'
@@ -160,6 +160,7 @@ export const main = createHandler('merchant', {
     return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
   }, (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` })),
   // ---------- #14 coupons ----------
+  couponList: admin(async (_i, ctx) => listCoupons(ctx.store)),
   claimableSet: admin(async (i, ctx) => {
     if (typeof i.claimable !== 'boolean') throw invalid('claimable', 'must be true or false')
     return setClaimable(ctx.store, str(i, 'cardId', CARD_ID), i.claimable, optStr(i, 'channel', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }))

@@ -10,13 +10,15 @@
 //   Account has not been granted the card (or gift-card) permission, or it has been suspended.
 // - 40164 "invalid ip …, not in whitelist": the egress IP of the cloud functions must be added to the
 //   Service Account's IP whitelist.
+import { RETIRED_COUPONS_NOTICE } from '../../contract/coupon-notice'
+
+/** The coupon notice lives in contract/ so the console shows it before a merchant tries. */
+export { RETIRED_COUPONS_NOTICE }
 export const RETIRED_API = 45103
 
 /** The card types WeChat stopped creating for most accounts (card-api-guide.zh.txt's five; friend coupons are CASH/GIFT). */
 export const ORDINARY_COUPON_TYPES: ReadonlySet<string> = new Set(['CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'])
 
-/** What the merchant reads where they create an ordinary coupon or buy 券点, and in a 45103 refusal. */
-export const RETIRED_COUPONS_NOTICE = '自 2021 年起，微信只为仍保有该权限的账号创建新的普通优惠券（代金券、折扣券、兑换券、团购券、优惠券和朋友的券），券点的开通、充值和兑换库存也只对这些账号开放；其他账号调用时微信会拒绝（errcode 45103）。礼品卡和会员卡不受影响。'
 export const IP_NOT_WHITELISTED = 40164
 export const PERMISSION_ERRCODES: ReadonlySet<number> = new Set([48001, 48004, 50001, 50002])
 

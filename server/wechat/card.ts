@@ -1,6 +1,6 @@
 // card/*: create, update, get, batchget, delete, modifystock, qrcode/create, testwhitelist/set,
 // user/getcardlist. Request bodies are the documents' JSON.
-import { COUPON_TYPES, cardTypeProblems } from '../../contract/card-rules'
+import { baseInfoLimits, COUPON_TYPES, cardTypeProblems } from '../../contract/card-rules'
 import { checkMemberCreate, checkMemberUpdate } from './member-card-rules'
 import { CODE_TYPES, COLORS, DATE_TYPES, GIFT_CARD_CODE_TYPES, Rules } from './rules'
 import type { WxTransport } from './transport'
@@ -122,14 +122,9 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
   // thresholds ("标题自动拼为满xx减xx"), stock is bought with coins, and the document's own creation
   // example has neither title, notice nor sku: those three are required of every other card only.
   const friend = (body.advanced_info as { share_friends?: unknown } | undefined)?.share_friends === true
-  // Gift cards and friend coupons show a 12-character notice; the other types 16.
-  const noticeMax = card.card_type === 'GENERAL_CARD' || friend ? 12 : 16
-  r.chinese(f('title'), b.title, 9, !friend)
-  r.chinese(f('brand_name'), b.brand_name, 12, true)
-  r.chinese(f('notice'), b.notice, noticeMax, !friend)
-  // description: gift-card-api line 358 "up to 1000 Chinese characters", friend-coupons.zh.txt line 358
-  // "上限为1000个汉字"; card-api-guide.zh.txt line 756 "string(3072) … 字数上限为1024个汉字" for the other types.
-  r.chinese(f('description'), b.description, card.card_type === 'GENERAL_CARD' || friend ? 1000 : 1024, true)
+  // Lengths and which texts are required: contract/card-rules.ts (the console's forms check the same).
+  const limits = baseInfoLimits(card.card_type, friend)
+  for (const k of ['title', 'brand_name', 'notice', 'description'] as const) r.chinese(f(k), b[k], limits[k].max, limits[k].required)
   r.chinese(f('custom_url_name'), b.custom_url_name, 5)
   r.chinese(f('promotion_url_name'), b.promotion_url_name, 5)
   r.chinese(f('custom_url_sub_title'), b.custom_url_sub_title, 6)

@@ -1,6 +1,7 @@
 // The member-card rules of member-card-management.en.txt, checked before WeChat is called: the
 // member fields of card/create and card/update (§8.2), follow recommendations (§8.3). Pure functions,
 // so the merchant console's forms can run them too.
+import { bonusRuleProblems } from '../../contract/member-levels'
 import { Rules } from './rules'
 
 /** §8.2: custom_field name_type values. */
@@ -65,13 +66,9 @@ function customField(r: Rules, field: string, v: unknown): void {
 }
 
 function bonusRule(r: Rules, v: unknown): void {
-  if (v === undefined) return
-  if (typeof v !== 'object' || v === null) r.fail('bonus_rule', 'must be an object')
-  for (const [k, n] of Object.entries(v as Body)) r.int(`bonus_rule.${k}`, n, 0, 100_000_000)
-  const b = v as BonusRule
-  // A rule that earns points per money unit needs both halves.
-  if ((b.cost_money_unit === undefined) !== (b.increase_bonus === undefined)) r.fail('bonus_rule.increase_bonus', 'and cost_money_unit go together')
-  if (b.cost_money_unit === 0) r.fail('bonus_rule.cost_money_unit', 'must be at least 1 fen')
+  // The rules are the console's too (contract/member-levels.ts); the first problem is the refusal.
+  const [p] = bonusRuleProblems(v)
+  if (p) r.fail(p.field, p.rule)
 }
 
 /** §8.3: at most 10 card ids; a url (or Mini Program) instead of card ids, never both (the url would win). */

@@ -1,6 +1,7 @@
 // card/paygiftcard/{add,delete,getbyid,batchget}: pay-then-member rules (member-card-management §8.4),
 // in the document's shapes: app_brand_id / app_brand_pass, at most 10 mchid a call, integer rule_id,
 // per-mchid failures in fail_mchid_list.
+import { MAX_MCHIDS_PER_RULE, payGiftRuleProblems } from '../../contract/pay-gift-rule'
 import { Rules } from './rules'
 import type { WxTransport } from './transport'
 
@@ -23,28 +24,12 @@ export interface FailMchid {
   occupy_appid?: string
 }
 
-/** §8.4.1 note 6: "A single set of only 10 mchid". */
-export const MAX_MCHIDS_PER_RULE = 10
+export { MAX_MCHIDS_PER_RULE }
 
+/** The rule's checks live in contract/pay-gift-rule.ts (the console's form runs them too); the first problem is the refusal. */
 export function checkPayGiftRule(rule: PayGiftCardRule, r: Rules = new Rules('card/paygiftcard/add')): void {
-  if (!rule || typeof rule !== 'object') r.fail('rule_info', 'is required')
-  r.oneOf('rule_info.type', rule.type, ['RULE_TYPE_PAY_MEMBER_CARD'])
-  if (!rule.base_info || typeof rule.base_info !== 'object') r.fail('rule_info.base_info', 'is required')
-  r.count('rule_info.base_info.mchid_list', rule.base_info.mchid_list, 1, MAX_MCHIDS_PER_RULE)
-  for (const m of rule.base_info.mchid_list) if (typeof m !== 'string' || !/^\d{1,20}$/.test(m)) r.fail('rule_info.base_info.mchid_list', 'holds merchant numbers (digits)')
-  r.timestamp('rule_info.base_info.begin_time', rule.base_info.begin_time, true)
-  r.timestamp('rule_info.base_info.end_time', rule.base_info.end_time, true)
-  if (rule.base_info.end_time <= rule.base_info.begin_time) r.fail('rule_info.base_info.end_time', 'must be after begin_time')
-  const m = rule.member_rule
-  // "Member_rule … is currently set to be filled in when you pay as a member": card_id, least_cost, max_cost are yes.
-  if (!m || typeof m !== 'object') r.fail('rule_info.member_rule', 'is required for RULE_TYPE_PAY_MEMBER_CARD')
-  if (typeof m.card_id !== 'string' || !m.card_id) r.fail('rule_info.member_rule.card_id', 'is required')
-  r.int('rule_info.member_rule.least_cost', m.least_cost, 0, 100_000_000)
-  r.int('rule_info.member_rule.max_cost', m.max_cost, 0, 100_000_000)
-  if (m.max_cost < m.least_cost) r.fail('rule_info.member_rule.max_cost', 'must not be below least_cost')
-  if (m.jump_url !== undefined && m.app_brand_id !== undefined) r.fail('rule_info.member_rule.app_brand_id', 'and jump_url are alternatives: give one')
-  if (m.app_brand_pass !== undefined && m.app_brand_id === undefined) r.fail('rule_info.member_rule.app_brand_pass', 'needs app_brand_id')
-  if ('app_brand_user_name' in (m as object)) r.fail('rule_info.member_rule.app_brand_user_name', 'is not a field of this API: use app_brand_id')
+  const [p] = payGiftRuleProblems(rule)
+  if (p) r.fail(p.field, p.rule)
 }
 
 const ruleId = (r: Rules, id: number) => r.int('rule_id', id, 1, Number.MAX_SAFE_INTEGER)

@@ -6,6 +6,7 @@ import type { Channel, OrderRow } from '../../contract/merchant-orders'
 export type { Channel, OrderRow }
 // A ledger line as card.history shows it to the consumer: the console shows the same lines.
 import type { Entry } from '../services/types'
+import type { CouponTerms } from '../../contract/card-rules'
 export type { Entry }
 
 export interface Dashboard {
@@ -78,6 +79,22 @@ export interface AuditEntry {
   reason?: string
 }
 
+export interface CouponRow {
+  cardId: string
+  type: string
+  title: string
+  terms: CouponTerms
+  friend: boolean
+  claimable: boolean
+  endTime: number
+}
+
+export interface CoinAccount {
+  freeCoin: number
+  payCoin: number
+  totalCoin: number
+}
+
 const m = <T>(action: string, fields: Record<string, unknown> = {}) => callFunction<T>('merchant', action, fields)
 
 export const consoleApi = {
@@ -105,6 +122,19 @@ export const consoleApi = {
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) => m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
   staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),
   staffSet: (openid: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { openid, role }),
+  couponCreate: (card: unknown) => m<{ cardId: string; notice?: string }>('cardCreate', { card }),
+  coupons: () => m<{ coupons: CouponRow[] }>('couponList'),
+  claimableSet: (cardId: string, claimable: boolean) => m<{ cardId: string; claimable: boolean }>('claimableSet', { cardId, claimable }),
+  memberCardCreate: (input: { card: unknown; levels: { name: string; minBonus: number }[]; activationFields: string[] }) => m<{ cardId: string }>('memberCardCreate', input),
+  memberCards: () => m<{ cards: { cardId: string; title: string }[] }>('memberCardList'),
+  payGiftRules: () => m<{ rules: { base_info: { mchid_list: string[]; begin_time: number; end_time: number }; member_rule: { card_id: string; least_cost: number; max_cost: number } }[]; total: number }>('payGiftRuleList', { effective: true }),
+  payGiftRuleAdd: (rule: unknown) => m<{ ruleId: number; succMchidList: string[]; failMchidList: { mchid: string }[] }>('payGiftRuleAdd', { rule }),
+  payGiftRuleDelete: (ruleId: number) => m<{ ruleId: number }>('payGiftRuleDelete', { ruleId }),
+  coins: () => m<CoinAccount>('coins'),
+  coinsActivate: () => m<CoinAccount & { reward: number; notice: string }>('coinsActivate'),
+  coinsPrice: (cardId: string, quantity: number) => m<{ orderId: string; price: string; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', { cardId, quantity }),
+  coinsConfirm: (cardId: string, orderId: string, quantity: number) => m<{ orderId: string; quantity: number; status: string; notice: string }>('coinsConfirm', { cardId, orderId, quantity }),
+  coinsRecharge: (coinCount: number) => m<{ orderId: string; qrcodeUrl: string; notice: string }>('coinsRecharge', { coinCount }),
   audit: (cursor?: string) => m<{ entries: AuditEntry[]; total: number; nextCursor?: string }>('auditList', { limit: 20, ...(cursor ? { cursor } : {}) }),
 }
 

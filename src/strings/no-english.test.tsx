@@ -7,6 +7,11 @@ import { cloudHandlers, resetTaroStub, setRouterParams, wxHandlers } from '../..
 import ConsoleAudit from '../merchant/pages/audit/index'
 import ConsoleCardEdit from '../merchant/pages/card-edit/index'
 import ConsoleCards from '../merchant/pages/cards/index'
+import ConsoleCoins from '../merchant/pages/coins/index'
+import ConsoleCouponEdit from '../merchant/pages/coupon-edit/index'
+import ConsoleCoupons from '../merchant/pages/coupons/index'
+import ConsoleMemberCardEdit from '../merchant/pages/member-card-edit/index'
+import ConsolePayGift from '../merchant/pages/pay-gift/index'
 import ConsoleCirculation from '../merchant/pages/circulation/index'
 import MerchantHome from '../merchant/pages/home/index'
 import ConsoleNoAccess from '../merchant/pages/noaccess/index'
@@ -62,6 +67,14 @@ const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
     : d.action === 'staffList' ? { errcode: 0, staff: [{ openid: STAFF_OPENID, role: 'staff', owner: false, grantedAt: 1764000000000 }] }
     : d.action === 'auditList' ? { errcode: 0, total: 1, entries: [{ at: 1764000000000, openid: STAFF_OPENID, action: 'orderRefund', target: 'O1', reason: '顾客要求' }, { at: 1764000000000, openid: STAFF_OPENID, action: 'someFutureAction', target: CARD_ID }] }
     : d.action === 'cardLookup' ? { errcode: 0, cards: [] }
+    : d.action === 'couponList' ? { errcode: 0, coupons: [{ cardId: 'pCASH', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, friend: false, claimable: true, endTime: 1795536000 }, { cardId: 'pFRIEND', type: 'GIFT', title: '咖啡1杯', terms: { gift: '咖啡1杯', friend: true }, friend: true, claimable: false, endTime: 0 }] }
+    : d.action === 'memberCardList' ? { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡' }] }
+    : d.action === 'payGiftRuleList' ? { errcode: 0, total: 1, rules: [{ type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: ['1900000109'], begin_time: 1764000000, end_time: 1795536000 }, member_rule: { card_id: 'pMEMBER', least_cost: 1, max_cost: 50000 } }] }
+    : d.action === 'payGiftRuleAdd' ? { errcode: 0, ruleId: 42, succMchidList: ['1900000109'], failMchidList: [] }
+    : d.action === 'coins' ? { errcode: 0, freeCoin: 200, payCoin: 0, totalCoin: 200 }
+    : d.action === 'coinsActivate' ? { errcode: 0, reward: 200, freeCoin: 200, payCoin: 0, totalCoin: 200 }
+    : d.action === 'coinsPrice' ? { errcode: 0, orderId: 'Q1', price: '20', freeCoin: '20', payCoin: '0', expiresAt: 0 }
+    : d.action === 'coinsRecharge' ? { errcode: 0, orderId: 'R1', qrcodeUrl: 'weixin://wxpay/bizpayurl?pr=abc' }
     : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, buyer: STAFF_OPENID, at: 1764000000000, cards: [{ cardId: CARD_ID, code: '800000000001', price: 10000 }] }] },
   pay: () => ({ errcode: 0 }),
   member: (d) =>
@@ -87,6 +100,12 @@ const PAGES: [string, ComponentType, Record<string, string>][] = [
   ['console cards', ConsoleCards, {}],
   ['console card-edit', ConsoleCardEdit, {}],
   ['console shelves', ConsoleShelves, {}],
+  ['console coupons', ConsoleCoupons, {}],
+  ['console coupon-edit', ConsoleCouponEdit, {}],
+  ['console coupon-edit (edit)', ConsoleCouponEdit, { cardId: 'pCASH', type: 'CASH' }],
+  ['console coins', ConsoleCoins, { cardId: 'pFRIEND' }],
+  ['console member-card-edit', ConsoleMemberCardEdit, {}],
+  ['console pay-gift', ConsolePayGift, {}],
   ['console orders', ConsoleOrders, {}],
   ['console circulation', ConsoleCirculation, { code: '800000000001' }],
   ['console staff', ConsoleStaff, {}],

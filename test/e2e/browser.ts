@@ -52,6 +52,14 @@ export async function tap(page: Page, text: string | RegExp): Promise<void> {
 export const visible = (page: Page, text: string | RegExp) => page.getByText(text).filter({ visible: true }).first()
 export const visibleCss = (page: Page, css: string) => page.locator(css).filter({ visible: true }).first()
 
+/** Uploads `file` through a console picture field (its button opens the browser's file chooser). */
+export async function uploadPicture(page: Page, field: string, file: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser')
+  await visibleCss(page, `#field-${field} taro-button-core`).click()
+  await (await chooser).setFiles(file)
+  await expect(visibleCss(page, `#field-${field} img`)).toBeVisible({ timeout: 15_000 })
+}
+
 /** A person's cards as card.listMine shows them, and their card bag as WeChat shows it. */
 export async function listMine(stack: Stack, name: string): Promise<Json> {
   const u = stack.wechat.users.get(name)!

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { ROOT } from '../../emulator/stack'
 import { person } from '../helpers/stack'
-import { e2eStack, openAs, snap, tap, visible, visibleCss } from './browser'
+import { e2eStack, openAs, snap, tap, uploadPicture, visible, visibleCss } from './browser'
 
 const stack = e2eStack()
 const FACE = join(ROOT, 'emulator', 'assets', 'faces', 'demo-face-blue.jpg')
@@ -14,12 +14,7 @@ async function fill(page: Page, field: string, value: string) {
   await visibleCss(page, `#field-${field} input`).fill(value)
 }
 
-async function upload(page: Page, field: string) {
-  const chooser = page.waitForEvent('filechooser')
-  await visibleCss(page, `#field-${field} taro-button-core`).click()
-  await (await chooser).setFiles(FACE)
-  await expect(visibleCss(page, `#field-${field} img`)).toBeVisible({ timeout: 15_000 })
-}
+const upload = (page: Page, field: string) => uploadPicture(page, field, FACE)
 
 test('carol runs the business from the console; bob as staff sees only staff things', async ({ page }) => {
   // A gift card, typed in yuan, checked as she types, with an uploaded logo and face.

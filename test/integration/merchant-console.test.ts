@@ -97,7 +97,8 @@ test('a card looked up by code shows our ledger beside WeChat; freezing makes it
   expect((await merchant({ action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'frozen-adj', reason: '补偿' })).errcode).toBe(1006)
   expect((await merchant({ action: 'cardLookup', code: card.code })).cards[0].balance).toBe(10000)
   const audit = await merchant({ action: 'auditList', limit: 3 })
-  expect(audit.entries.filter((e: Json) => e.action === 'cardFreeze')).toHaveLength(2)
+  // The second freeze changed nothing (changed: false), so it wrote no audit entry (issue 25 §6).
+  expect(audit.entries.filter((e: Json) => e.action === 'cardFreeze')).toHaveLength(1)
 })
 
 test('imageUpload takes {name, contentBase64} and the first {filename, imageBase64}; anything else is refused by field', async () => {

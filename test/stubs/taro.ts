@@ -9,7 +9,7 @@ export const navigations: string[] = []
 export let shareHandler: (() => unknown) | undefined
 export const clipboard: string[] = []
 /** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
-export const wxHandlers: { addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
+export const wxHandlers: { chooseImage?: () => { tempFilePaths: string[] }; addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
 const shown: (() => void)[] = []
 /** wx storage (getStorageSync / setStorageSync), emptied by resetTaroStub */
 export const storage = new Map<string, unknown>()
@@ -30,6 +30,7 @@ export function resetTaroStub() {
   shown.length = 0
   storage.clear()
   delete wxHandlers.addCard
+  delete wxHandlers.chooseImage
   delete wxHandlers.openCard
   delete wxHandlers.requestPayment
   routerParams = {}
@@ -75,9 +76,12 @@ const Taro = {
     },
   },
   // The photo picker: a person who cancels it (the tests that upload images drive the merchant function).
+  // A test that uploads sets wxHandlers.chooseImage to the picture the person picks.
   chooseImage: async () => {
+    if (wxHandlers.chooseImage) return wxHandlers.chooseImage()
     throw new Error('chooseImage:fail cancel')
   },
+  getFileSystemManager: () => ({ readFileSync: () => 'iVBORw0KGgo=' }),
   navigateTo: async ({ url }: { url: string }) => {
     navigations.push(url)
     return { errMsg: 'navigateTo:ok' }

@@ -2,6 +2,7 @@
 // WeChat with the document's fields, and remembered here with what the product needs — points rule
 // (bonus_rule), stored value, levels, the activation fields — so that updates are checked against the
 // card as it stands (supply_* false→true only, dates extended only) before WeChat sees them.
+import { levelProblems } from '../../../contract/member-levels'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
@@ -48,14 +49,9 @@ export interface MemberCardInput {
 }
 
 function checkLevels(levels: MemberLevel[]): MemberLevel[] {
-  const r = new Rules('levels')
-  if (!Array.isArray(levels) || levels.length > 10) r.fail('levels', 'must be a list of at most 10 levels')
-  levels.forEach((l, i) => {
-    // custom_field_value1 is "limited to 4 characters and 12 bytes".
-    r.charsAndBytes(`levels[${i}].name`, l?.name, 4, 12)
-    if (!l.name) r.fail(`levels[${i}].name`, 'is required')
-    r.int(`levels[${i}].minBonus`, l.minBonus, 0, 100_000_000)
-  })
+  // The rules are the console's too (contract/member-levels.ts); the first problem is the refusal.
+  const [p] = levelProblems(levels)
+  if (p) new Rules('levels').fail(p.field, p.rule)
   return [...levels].sort((a, b) => a.minBonus - b.minBonus).map((l) => ({ name: l.name, minBonus: l.minBonus }))
 }
 

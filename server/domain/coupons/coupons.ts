@@ -112,6 +112,12 @@ export async function setClaimable(store: Store, cardId: string, claimable: bool
   return { cardId, claimable, channel: channel ?? def.channel }
 }
 
+/** The coupons this merchant created, newest first, for the console (merchant.couponList). */
+export async function listCoupons(store: Store) {
+  const defs = await store.find<CouponDoc>(Collections.coupons, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 })
+  return { coupons: defs.map(({ cardId, type, title, terms, friend, claimable, date }) => ({ cardId, type, title, terms, friend, claimable, endTime: date.end })) }
+}
+
 export async function listClaimables(store: Store) {
   const nowSec = Math.floor(Date.now() / 1000)
   const defs = await store.find<CouponDoc>(Collections.coupons, { claimable: true }, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 100 })

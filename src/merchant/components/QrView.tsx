@@ -1,5 +1,9 @@
-import { View } from '@tarojs/components'
-import { useMemo } from 'react'
+import { Text, View } from '@tarojs/components'
+import { useMemo, useState } from 'react'
+import { Button } from '../../components/ui'
+import { userMessage } from '../../services/errors'
+import { t } from '../../strings'
+import { consoleApi } from '../api'
 import { qrRows } from '../../components/CodeView/codes'
 
 /** A QR code for `text` (e.g. the card's delivery URL from card/qrcode/create), drawn with views. */
@@ -14,6 +18,22 @@ export function QrView({ text }: { text: string }) {
           ))}
         </View>
       ))}
+    </View>
+  )
+}
+
+/** QR delivery: a button that asks card/qrcode/create (merchant.qrcodeCreate) for the card, then its code. */
+export function DeliveryQr({ cardId, label, toast }: { cardId: string; label: string; toast: (s: string, i?: 'success' | 'fail') => void }) {
+  const [qr, setQr] = useState<string>()
+  return (
+    <View>
+      <Button size='small' fill='outline' onClick={() => void consoleApi.qrcode(cardId).then((r) => setQr(r.url), (err) => toast(userMessage(err), 'fail'))}>{label}</Button>
+      {qr && (
+        <View className='center'>
+          <QrView text={qr} />
+          <Text className='muted'>{t.console.qrcodeHint}</Text>
+        </View>
+      )}
     </View>
   )
 }

@@ -1,5 +1,5 @@
-import { Image, Text, Textarea, View } from '@tarojs/components'
-import { useMemo, useRef, useState } from 'react'
+import { Image, Text, View } from '@tarojs/components'
+import { useMemo, useState } from 'react'
 import { checkGiftCardForm, giftCardBody, parseYuan, utf8Bytes, type FieldError, type GiftCardForm } from '../../giftcard-form'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
@@ -11,8 +11,9 @@ import { yuan } from '../../../utils/money'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { consoleApi } from '../../api'
 import { Field } from '../../components/Field'
+import { Upload } from '../../components/Upload'
+import { useSubmitOnce } from '../../components/useSubmitOnce'
 import { Gate } from '../../components/Gate'
-import { pickImage } from '../../../services/image'
 
 const inYears = (y: number) => new Date(Date.now() + 8 * 3600_000 + y * 365 * 86400_000).toISOString().slice(0, 10)
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -26,34 +27,6 @@ function say(e: FieldError | undefined): string | undefined {
   if (!e) return undefined
   const m = t.console.errors
   return e.kind === 'tooLong' ? m.tooLong(e.max) : m[e.kind]
-}
-
-function Upload({ label, url, onUrl, id, error }: { label: string; url: string; onUrl: (u: string) => void; id: string; error?: string }) {
-  const [busy, setBusy] = useState(false)
-  const [toast, showToast] = useToast()
-  const upload = async () => {
-    const img = await pickImage()
-    if (!img) return
-    setBusy(true)
-    try {
-      onUrl((await consoleApi.imageUpload(img.name, img.contentBase64)).url)
-    } catch (err) {
-      showToast(userMessage(err), 'fail')
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <View className={`field${error ? ' field-error' : ''}`} id={`field-${id}`}>
-      {toast}
-      <Text className='field-label'>{label}</Text>
-      <View className='row'>
-        {url ? <Image className='thumb' src={url} mode='aspectFill' /> : null}
-        <Button size='small' fill='outline' disabled={busy} onClick={() => void upload()}>{busy ? t.console.uploading : url ? t.console.uploaded : t.console.upload}</Button>
-      </View>
-      {error && <Text className='error field-msg'>{error}</Text>}
-    </View>
-  )
 }
 
 /** What the card bag will show: the face, title and balance over it. */
@@ -71,9 +44,8 @@ function Preview({ f }: { f: GiftCardForm }) {
 function CreateForm() {
   const [f, setF] = useState<GiftCardForm>(EMPTY_FORM)
   const [touched, setTouched] = useState<Set<keyof GiftCardForm>>(new Set())
-  const [busy, setBusy] = useState(false)
   const [toast, showToast] = useToast()
-  const sent = useRef(false)
+  const [busy, send] = useSubmitOnce(showToast)
   const { errors, warnings } = useMemo(() => checkGiftCardForm(f), [f])
   const set = (k: keyof GiftCardForm) => (v: string) => {
     setF((cur) => ({ ...cur, [k]: v }))
@@ -83,23 +55,10 @@ function CreateForm() {
   const err = (k: keyof GiftCardForm) => (touched.has(k) ? say(errors[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(Object.keys(f) as (keyof GiftCardForm)[]))
-    if (Object.keys(errors).length > 0) {
-      showToast(t.console.fixErrors, 'fail')
-      return
-    }
-    if (sent.current) return
-    sent.current = true
-    setBusy(true)
-    try {
-      await consoleApi.cardCreate(giftCardBody(f))
+    await send(Object.keys(errors).length > 0, () => consoleApi.cardCreate(giftCardBody(f)), () => {
       showToast(t.console.created, 'success')
       setTimeout(() => void goBack(), 800)
-    } catch (e) {
-      sent.current = false
-      showToast(userMessage(e), 'fail')
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const fl = t.console.fields
   return (
@@ -118,11 +77,7 @@ function CreateForm() {
         <Field id='quantity' label={fl.quantity} value={f.quantity} onInput={set('quantity')} error={err('quantity')} type='digit' />
         <Field id='notice' label={fl.notice} value={f.notice} onInput={set('notice')} error={err('notice')} />
         <Field id='servicePhone' label={fl.servicePhone} value={f.servicePhone} onInput={set('servicePhone')} error={err('servicePhone')} />
-        <View className={`field${err('description') ? ' field-error' : ''}`} id='field-description'>
-          <Text className='field-label'>{fl.description}</Text>
-          <Textarea className='input textarea' value={f.description} onInput={(e) => set('description')(e.detail.value)} />
-          {err('description') && <Text className='error field-msg'>{err('description')}</Text>}
-        </View>
+        <Field id='description' label={fl.description} value={f.description} onInput={set('description')} error={err('description')} multiline />
         <Upload id='logoUrl' label={fl.logo} url={f.logoUrl} onUrl={set('logoUrl')} error={err('logoUrl')} />
         <Upload id='faceUrl' label={fl.face} url={f.faceUrl} onUrl={set('faceUrl')} error={err('faceUrl')} />
       </Section>

@@ -12,10 +12,9 @@ import { yuan } from '../../../utils/money'
 import { beijingDate } from '../../../utils/time'
 import { consoleApi, type GiftCardRow } from '../../api'
 import { Gate } from '../../components/Gate'
-import { QrView } from '../../components/QrView'
+import { DeliveryQr } from '../../components/QrView'
 
 function CardRow({ c, onChanged, toast }: { c: GiftCardRow; onChanged: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
-  const [qr, setQr] = useState<string>()
   const [stock, setStock] = useState('')
   const act = async (run: () => Promise<unknown>, done: string) => {
     try {
@@ -57,14 +56,8 @@ function CardRow({ c, onChanged, toast }: { c: GiftCardRow; onChanged: () => Pro
       <View className='row-actions'>
         <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>{t.console.edit}</Button>
         {c.onSale && <Button size='small' fill='outline' onClick={() => void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)}>{t.console.offSale}</Button>}
-        <Button size='small' fill='outline' onClick={() => void consoleApi.qrcode(c.cardId).then((r) => setQr(r.url), (err) => toast(userMessage(err), 'fail'))}>{t.console.qrcode}</Button>
       </View>
-      {qr && (
-        <View className='center'>
-          <QrView text={qr} />
-          <Text className='muted'>{t.console.qrcodeHint}</Text>
-        </View>
-      )}
+      <DeliveryQr cardId={c.cardId} label={t.console.qrcode} toast={toast} />
     </View>
   )
 }

@@ -15,6 +15,10 @@ import { CHANNELS, salesChart } from '../../sales-chart'
 
 const MENU = [
   ['cards', '/merchant/pages/cards/index'],
+  ['coupons', '/merchant/pages/coupons/index'],
+  ['coins', '/merchant/pages/coins/index'],
+  ['memberCard', '/merchant/pages/member-card-edit/index'],
+  ['payGift', '/merchant/pages/pay-gift/index'],
   ['shelves', '/merchant/pages/shelves/index'],
   ['orders', '/merchant/pages/orders/index'],
   ['circulation', '/merchant/pages/circulation/index'],

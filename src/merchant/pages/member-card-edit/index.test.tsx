@@ -1,0 +1,47 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import { cloudHandlers, resetTaroStub, wxHandlers } from '../../../../test/stubs/taro'
+import MemberCardEditPage from './index'
+
+beforeEach(resetTaroStub)
+
+const type = (field: string, value: string) => fireEvent.change(document.querySelector(`#field-${field} input, #field-${field} textarea`)!, { target: { value } })
+const typeLevel = (i: number, nth: 0 | 1, value: string) => fireEvent.change(document.querySelectorAll(`#level-${i} input`)[nth]!, { target: { value } })
+
+test('a member card with points, stored value and levels: each checked as typed, then sent to memberCardCreate', async () => {
+  const calls: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    calls.push(d)
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'imageUpload') return { errcode: 0, url: 'https://mmbiz.qpic.cn/logo' }
+    return { errcode: 0, cardId: 'pMEMBER' }
+  })
+  render(<MemberCardEditPage />)
+  await screen.findByText('会员等级（积分达到即升级）')
+  expect(document.querySelector('#field-prerogative .field-label')!.textContent).toBe('会员权益 *')
+  // contract/member-levels.ts: a level name shows in custom_field1, at most 4 characters.
+  fireEvent.click(screen.getByText('添加等级'))
+  typeLevel(1, 0, '钻石至尊会员')
+  expect(screen.getByText('等级名称最多 4 个字')).toBeTruthy()
+  typeLevel(1, 0, '金卡')
+  expect(screen.queryByText('等级名称最多 4 个字')).toBeNull()
+  typeLevel(1, 1, '1000')
+  // bonus_rule.cost_money_unit must be at least 1 fen.
+  type('costMoney', '0')
+  expect(screen.getByText('积分规则须为整数，消费金额至少 0.01 元')).toBeTruthy()
+  type('costMoney', '1')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('请先修改标红的内容')).toBeTruthy()
+  expect(calls.filter((c) => c.action === 'memberCardCreate')).toEqual([])
+  type('title', '星河会员卡')
+  type('brandName', '星河咖啡')
+  type('prerogative', '会员九五折')
+  type('description', '储值不可提现')
+  wxHandlers.chooseImage = () => ({ tempFilePaths: ['wxfile://tmp/logo.png'] })
+  fireEvent.click(screen.getByText('上传图片'))
+  await screen.findByText('已上传')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('会员卡已提交，等待微信审核')).toBeTruthy()
+  const sent = calls.find((c) => c.action === 'memberCardCreate') as { card: { member_card: Record<string, unknown> }; levels: unknown }
+  expect(sent.levels).toEqual([{ name: '普通', minBonus: 0 }, { name: '金卡', minBonus: 1000 }])
+  expect(sent.card.member_card).toMatchObject({ supply_bonus: true, supply_balance: true, prerogative: '会员九五折', bonus_rule: { cost_money_unit: 100, increase_bonus: 1, init_increase_bonus: 0 }, custom_field1: { name_type: 'FIELD_NAME_TYPE_LEVEL' } })
+})

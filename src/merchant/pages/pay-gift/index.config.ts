@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '买单送会员卡' })
