@@ -28,7 +28,12 @@ export const WECHAT_ADVICE = 'WECHAT_ADVICE'
 /** The message for the merchant, or undefined when the errcode needs no action from them. */
 export function merchantAdvice(errcode: number, endpoint: string, errmsg = ''): string | undefined {
   if (errcode === RETIRED_API) {
-    return `微信拒绝了接口 ${endpoint}（errcode 45103）：${RETIRED_COUPONS_NOTICE}请改用礼品卡或会员卡，或在公众平台后台确认账号是否仍有该权限，并停用依赖该接口的功能。`
+    // The coupon notice only where it is the reason (creating a coupon, the 券点 APIs); any other API WeChat
+    // stopped is named as such.
+    if (/^card\/(create|pay\/)/.test(endpoint)) {
+      return `微信拒绝了接口 ${endpoint}（errcode 45103）：${RETIRED_COUPONS_NOTICE}请改用礼品卡或会员卡，或在公众平台后台确认账号是否仍有该权限，并停用依赖该接口的功能。`
+    }
+    return `微信已停止提供接口 ${endpoint}（errcode 45103）。该功能无法再通过接口使用：请改用礼品卡或在公众平台后台操作，并停用依赖该接口的功能。`
   }
   if (errcode === IP_NOT_WHITELISTED) {
     const ip = /invalid ip ([0-9a-f.:]+)/i.exec(errmsg)?.[1]
