@@ -6,6 +6,8 @@
 import type { LocalCloud } from '../../emulator/cloud/local-cloud'
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import { dashboard } from '../../server/domain/merchant/console'
+import { listOrders, walkOrders } from '../../server/domain/merchant/orders'
+import type { PageKey } from '../../server/store/pages'
 import { rollUpDays } from '../../server/domain/merchant/rollups'
 import { INDEXES } from '../../server/store/indexes'
 import type { CloudStore } from '../../server/store/cloud-store'
@@ -24,6 +26,8 @@ interface Sized {
   store: CloudStore
   wx: WechatClient
   documents: number
+  /** where the order list's page 400 rows in starts (the key a cursor carries) */
+  deepKey?: PageKey
 }
 
 /** The actions measured, by row; each runs once to warm (a WeChat token, the SDK) and is measured on its second run. */
@@ -31,6 +35,9 @@ const ACTIONS: Record<string, (s: Sized) => Promise<unknown>> = {
   'merchant.dashboard, 7 days': (s) => dashboard(s.store, s.wx, 7, NOW),
   'merchant.dashboard, 366 days': (s) => dashboard(s.store, s.wx, 366, NOW),
   'cron rollups (nothing new to seal: repair of 2 days)': (s) => rollUpDays(s.store, NOW),
+  // issue 26: lists page by a cursor; a page costs the same wherever it starts (its total is a count).
+  'merchant.orderList, first page of 20': (s) => listOrders(s.store, {}, { limit: 20 }),
+  'merchant.orderList, a page of 20 by cursor 400 rows in': (s) => listOrders(s.store, {}, { limit: 20, after: s.deepKey }),
 }
 
 async function dbCalls(cloud: LocalCloud): Promise<number> {
@@ -49,7 +56,8 @@ async function sized(documents: number, emu: WechatEmulator): Promise<Sized> {
   const written = await seedHistory(store, { orders, cards, entries: documents - orders - cards - Math.floor(orders / 20), days: 90, nowMs: NOW })
   for (let run = 0; (await rollUpDays(store, NOW)).sealed.length > 0 && run < 20; run++);
   console.error(`  seeded ${written} documents and caught the rollups up in ${fmt((performance.now() - t0) / 1000)} s`)
-  return { cloud, store, wx, documents: written }
+  const deepKey = (await walkOrders(store, {}, 400)).next
+  return { cloud, store, wx, documents: written, ...(deepKey ? { deepKey } : {}) }
 }
 
 async function measure(s: Sized, action: (s: Sized) => Promise<unknown>): Promise<{ calls: number; ms: number }> {
