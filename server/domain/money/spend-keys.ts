@@ -79,7 +79,7 @@ export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: str
   return { balance: reply, entryId }
 }
 
-async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, id: string, k: string, busyHere: boolean): Promise<number> {
+export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, id: string, k: string, busyHere: boolean): Promise<number> {
   let seen = known.get(id)
   for (let attempt = 1; ; attempt++) {
     const now = Date.now()
@@ -136,10 +136,19 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   if (!card) return 0
   const keys = Object.entries(card.spendKeys ?? {})
   const open = keys.filter(([, key]) => !key.s).sort(([, x], [, y]) => x.t - y.t)
-  for (const [, key] of open) {
+  // A key whose update did not know the version has no balance after it: walk back from the balance
+  // as read (exact when only these spends moved the card since; as today, the balance is always the
+  // sum of the settled entries whatever balanceAfter says).
+  const after = new Map<string, number>()
+  let running = card.balance
+  for (const [k, key] of [...keys].sort(([, x], [, y]) => y.t - x.t)) {
+    after.set(k, key.b ?? running)
+    running = (key.b ?? running) + key.a
+  }
+  for (const [k, key] of open) {
     if (card.member && key.p !== false) await earnForSpend(store, card, key.a, key.o)
     const entry: LedgerEntryDoc = {
-      _id: `spend:${key.o}`, card: id, kind: 'spend', amount: -key.a, balanceAfter: key.b ?? card.balance, version: card.version, createdAt: key.t,
+      _id: `spend:${key.o}`, card: id, kind: 'spend', amount: -key.a, balanceAfter: after.get(k) ?? card.balance, version: card.version, createdAt: key.t,
       orderId: key.o, ...(key.d ? { description: key.d } : {}), ...(key.p === false ? { points: false as const } : {}),
     }
     try {
