@@ -169,3 +169,14 @@ test.each<SettleStep>(['entry', 'marked'])('the settler stopped after its %s wri
   expect((await card(id))!.balance).toBe(8000)
   expect(await bagBalance(c.code as string)).toBe(8000)
 })
+
+test('an orderId already spent by the 5-call path or on another card: the settler credits the second debit back', async () => {
+  const { alice, c, id } = await freshCard()
+  const first = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 400, orderId: 'OC-DUP-1' })
+  expect(first).toMatchObject({ errcode: 0, balance: 9600 })
+  await requestPath(alice.mpOpenid, c, 'OC-DUP-1', 400)
+  await settleCard(store(), wx(), id)
+  expect((await card(id))!.balance).toBe(9600)
+  expect(await ledgerSum(store(), id)).toBe(9600)
+  expect((await card(id))!.spendKeys?.[spendKey('OC-DUP-1')]).toMatchObject({ s: true, x: true })
+})

@@ -115,6 +115,8 @@ export interface SpendKeyRecord {
   p?: false
   /** settled: the ledger entry is written */
   s?: true
+  /** the orderId had its entry already (another card or the 5-call path): this debit was credited back */
+  x?: true
 }
 
 export interface CheckoutHold {

@@ -139,6 +139,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   // A key whose update did not know the version has no balance after it: walk back from the balance
   // as read (exact when only these spends moved the card since; as today, the balance is always the
   // sum of the settled entries whatever balanceAfter says).
+  const duplicates: [string, SpendKey][] = []
   const after = new Map<string, number>()
   let running = card.balance
   for (const [k, key] of [...keys].sort(([, x], [, y]) => y.t - x.t)) {
@@ -155,6 +156,10 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       await store.insert(Collections.ledger, entry)
     } catch (err) {
       if (!(err instanceof DuplicateIdError)) throw err
+      // Ours from an earlier run of this settler, or the orderId's entry from elsewhere (another card,
+      // the 5-call path): then this debit is the orderId's second, and goes back with the mark below.
+      const earlier = await store.get<LedgerEntryDoc>(Collections.ledger, entry._id)
+      if (earlier && (earlier.card !== id || earlier.createdAt !== key.t)) duplicates.push([k, key])
     }
     keyFaults.at?.('entry')
   }
@@ -163,6 +168,13 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   for (const [k] of open) patch[`spendKeys.${k}.s`] = true
   for (const [k, key] of keys) if (key.s && key.t < cutoff) patch[`spendKeys.${k}`] = change.unset()
   if (open.length) patch.openKeys = change.inc(-open.length)
+  if (duplicates.length) {
+    // Credited back in the write that settles their keys (conditional on them still open: once).
+    patch.balance = change.inc(duplicates.reduce((sum, [, key]) => sum + key.a, 0))
+    patch.version = change.inc(1)
+    patch.dirty = true
+    for (const [k] of duplicates) patch[`spendKeys.${k}.x`] = true
+  }
   // Conditional on the keys still open: two settlers of one card (a hot card's spends each settle it)
   // count each key down once; the one refused leaves what it did not mark to the next settler.
   const stillOpen = Object.fromEntries(open.map(([k]) => [`spendKeys.${k}.s`, where.neq(true)]))
