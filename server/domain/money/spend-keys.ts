@@ -109,7 +109,7 @@ export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string
     const earlier = card.spendKeys?.[k]
     if (earlier) {
       if (earlier.o !== input.orderId || earlier.a !== input.amount) throw new AppError(ErrCode.CONFLICT, `spend:${input.orderId} was already used with different details`)
-      return applied ? card.balance : (earlier.b ?? card.balance)
+      return balancesAfter(card).get(k) ?? card.balance
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
     // Refused: explain it from the card as it now is. A stale status is confirmed with WeChat first
@@ -127,6 +127,24 @@ export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string
 }
 
 /**
+ * Each key's balance just after its spend. A key whose update did not know the version has none
+ * recorded: walk back from the balance as read through the later spends' keys (exact when only spends
+ * moved the card since). The reply, a repeat's answer and the ledger entry all take it from here, so
+ * they agree; whatever balanceAfter says, the balance is always the sum of the settled entries.
+ */
+export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>): Map<string, number> {
+  const after = new Map<string, number>()
+  let running = card.balance
+  const newestFirst = Object.entries(card.spendKeys ?? {}).sort(([ka, x], [kb, y]) => y.t - x.t || (kb < ka ? -1 : 1))
+  for (const [k, key] of newestFirst) {
+    const b = key.b ?? running
+    after.set(k, b)
+    running = b + (key.x ? 0 : key.a)
+  }
+  return after
+}
+
+/**
  * The settler: the card's unsettled keys become ledger entries (`spend:<orderId>`, once by its id),
  * then one write marks them settled and removes the keys settled and older than KEY_WINDOW_MS, then the
  * card's sync tells WeChat. Safe to run again at any point: an entry already written is skipped.
@@ -136,16 +154,8 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   if (!card) return 0
   const keys = Object.entries(card.spendKeys ?? {})
   const open = keys.filter(([, key]) => !key.s).sort(([, x], [, y]) => x.t - y.t)
-  // A key whose update did not know the version has no balance after it: walk back from the balance
-  // as read (exact when only these spends moved the card since; as today, the balance is always the
-  // sum of the settled entries whatever balanceAfter says).
   const duplicates: [string, SpendKey][] = []
-  const after = new Map<string, number>()
-  let running = card.balance
-  for (const [k, key] of [...keys].sort(([, x], [, y]) => y.t - x.t)) {
-    after.set(k, key.b ?? running)
-    running = (key.b ?? running) + key.a
-  }
+  const after = balancesAfter(card)
   for (const [k, key] of open) {
     if (card.member && key.p !== false) await earnForSpend(store, card, key.a, key.o)
     const entry: LedgerEntryDoc = {
