@@ -14,6 +14,7 @@ export const INDEXES: Record<string, string[][]> = {
     ['code'], // merchant: a member or a card found by its code
     ['member', 'cardId', 'updatedAt'], // merchant.memberList
     ['orderId'], // refunds: the cards of an order
+    ['openKeys'], // cron: one-call spends whose keys a crash left unsettled (money/spend-keys.ts)
   ],
   [Collections.ledger]: [
     ['card', 'version'], // history, ledger sums
