@@ -296,6 +296,7 @@ async function run(w: World, a: Action): Promise<void> {
       else expect(again.errcode).toBe(1001)
       const entries = (await all(s, 'ledger')).filter((e) => e._id === `spend:${orderId}`)
       expect(entries).toHaveLength(1)
+      keySpends[again.errcode === 0 ? 'answered' : 'refused']++
       return
     }
     case 'crashedSpend': {
@@ -680,6 +681,8 @@ let memberUses = 0
 let memberSpendsChecked = 0
 let refundsChecked = 0
 let refundsRetried = 0
+/** one-call spends repeated across the key window: answered the same (inside it) or refused (1001, past it) */
+const keySpends = { answered: 0, refused: 0 }
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
@@ -727,7 +730,7 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
   console.log(
     `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
       `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
-      `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried), all invariants held`,
+      `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
   )
 }, 30 * 60_000)
 
