@@ -75,8 +75,36 @@ export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: str
   const k = spendKey(input.orderId)
   const entryId = `spend:${input.orderId}`
   const reply = await takeMoney(store, wx, mpOpenid, input, id, k, busyHere)
-  await settleCard(store, wx, id, sync).catch(() => undefined)
+  await settleSoon(store, wx, id, sync)
   return { balance: reply, entryId }
+}
+
+/** Cards this instance is settling now; `again` when another spend's key arrived meanwhile. */
+const settling = new Map<string, { again: boolean }>()
+
+/**
+ * The settler for the card once the reply is known: one at a time per card in an instance (a hot card's
+ * spends would otherwise each read and write its keys), going round while spends keep arriving. A spend
+ * that finds it running leaves its key to it. A failure is the cron's (the key stays open).
+ */
+async function settleSoon(store: Store, wx: WechatClient, id: string, sync: SyncOptions): Promise<void> {
+  const running = settling.get(id)
+  if (running) {
+    running.again = true
+    return
+  }
+  const me = { again: true }
+  settling.set(id, me)
+  try {
+    while (me.again) {
+      me.again = false
+      await settleCard(store, wx, id, sync)
+    }
+  } catch {
+    // left open: the card's next spend or the cron settles it
+  } finally {
+    settling.delete(id)
+  }
 }
 
 export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, id: string, k: string, busyHere: boolean): Promise<number> {
