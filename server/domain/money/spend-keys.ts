@@ -188,7 +188,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     if (card.member && key.p !== false) await earnForSpend(store, card, key.a, key.o)
     const entry: LedgerEntryDoc = {
       _id: `spend:${key.o}`, card: id, kind: 'spend', amount: -key.a, balanceAfter: after.get(k) ?? card.balance, version: card.version, createdAt: key.t,
-      orderId: key.o, ...(key.d ? { description: key.d } : {}), ...(key.p === false ? { points: false as const } : {}),
+      orderId: key.o, ...(key.d ? { description: key.d } : {}), ...(key.p === false ? { points: false as const } : {}), viaKey: true,
     }
     try {
       await store.insert(Collections.ledger, entry)
@@ -197,7 +197,9 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       // Ours from an earlier run of this settler, or the orderId's entry from elsewhere (another card,
       // the 5-call path): then this debit is the orderId's second, and goes back with the mark below.
       const earlier = await store.get<LedgerEntryDoc>(Collections.ledger, entry._id)
-      if (earlier && (earlier.card !== id || earlier.createdAt !== key.t)) duplicates.push([k, key])
+      // (A key is the only one of its orderId on its card while it exists, and none can follow it:
+      // orderedAt refuses an orderId by then. So an entry of this card written from a key is ours.)
+      if (earlier && (earlier.card !== id || !earlier.viaKey)) duplicates.push([k, key])
     }
     keyFaults.at?.('entry')
   }
