@@ -763,3 +763,24 @@ test('money adds up through delayed, failed and retried refunds and a recharge r
   // Three orders and the recharge, each ending REFUNDED with WeChat Pay's SUCCESS for exactly its fee.
   expect(refundsChecked - before).toBe(4)
 }, 5 * 60_000)
+
+// issue 27: one run that certainly meets every one-call spend case — the settler never run, stopped after
+// its entry, stopped after its mark, or finished — each repeated inside the window, past the orderId's
+// age, and past the key window, racing card.spends and a checkout on the same card; then the invariants.
+test('money adds up through one-call spends repeated across the key window and settler crashes', async () => {
+  const before = keySpends.answered + keySpends.refused
+  const step = (a: Action, race = false): [Action, boolean] => [a, race]
+  const crashes = ['none', 'request', 'entry', 'marked'] as const
+  const shifts = [1, 13, 25] as const
+  await runPlan([
+    step({ t: 'buy', who: 0, taps: 1, pay: true }),
+    step({ t: 'add', order: 0, pushFirst: false }),
+    ...crashes.flatMap((crash, i) => shifts.map((shiftH, j) => step({ t: 'keySpend', card: 0, amount: 100 + i * 10 + j, shiftH, crash }, (i + j) % 3 === 0))),
+    step({ t: 'spend', card: 0, amount: 250, retries: 2 }, true),
+    step({ t: 'checkout', card: 0, extra: 100, then: 'cancel' }),
+    step({ t: 'keySpend', card: 0, amount: 1, shiftH: 25, crash: 'request' }),
+  ])
+  expect(keySpends.answered + keySpends.refused - before).toBeGreaterThanOrEqual(12)
+  expect(keySpends.answered).toBeGreaterThan(0)
+  expect(keySpends.refused).toBeGreaterThan(0)
+}, 10 * 60_000)
