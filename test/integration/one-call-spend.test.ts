@@ -180,3 +180,25 @@ test('an orderId already spent by the 5-call path or on another card: the settle
   expect(await ledgerSum(store(), id)).toBe(9600)
   expect((await card(id))!.spendKeys?.[spendKey('OC-DUP-1')]).toMatchObject({ s: true, x: true })
 })
+
+const cron = () => fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' }).then((r) => r.json() as Promise<Json>)
+
+test('the sync stopped: WeChat failing, or a sync that died holding the lease; the money exact, the cron brings WeChat in step', async () => {
+  const { alice, c, id } = await freshCard()
+  await alice.emu('/__emu/faults', { path: 'card/generalcard/updateuser', errcode: -1, times: 8 })
+  const r = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1200, orderId: 'OC-SY-1', orderedAt: Date.now() })
+  expect(r).toMatchObject({ errcode: 0, balance: 8800 })
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  expect(await card(id)).toMatchObject({ balance: 8800, dirty: true, openKeys: 0, syncLeaseUntil: 0 })
+  expect(await entry('spend:OC-SY-1')).toMatchObject({ amount: -1200 })
+  // A sync that died right after taking the lease (its one write): the lease runs out, then the cron sends.
+  await requestPath(alice.mpOpenid, c, 'OC-SY-2', 800)
+  await store().update(Collections.userCards, id, { syncLeaseUntil: Date.now() + 30_000 })
+  await settleCard(store(), wx(), id)
+  expect(await card(id)).toMatchObject({ balance: 8000, dirty: true, openKeys: 0 })
+  await store().update(Collections.userCards, id, { syncLeaseUntil: Date.now() - 1 })
+  expect((await cron()).tasks.balances.ok).toBe(true)
+  expect(await card(id)).toMatchObject({ balance: 8000, dirty: false })
+  expect(await bagBalance(c.code as string)).toBe(8000)
+  expect(await ledgerSum(store(), id)).toBe(8000)
+})
