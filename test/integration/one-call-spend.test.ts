@@ -57,7 +57,7 @@ async function freshCard() {
 /** The request path alone (the money taken, the reply known), with its database calls. */
 async function requestPath(mpOpenid: string, c: Json, orderId: string, amount: number, busyHere = false) {
   const counted = counting(store())
-  const balance = await takeMoney(counted.store, wx(), mpOpenid, { cardId: c.cardId as string, code: c.code as string, amount, orderId, orderedAt: Date.now() }, userCardId(c.cardId as string, c.code as string), spendKey(orderId), busyHere)
+  const { balance } = await takeMoney(counted.store, wx(), mpOpenid, { cardId: c.cardId as string, code: c.code as string, amount, orderId, orderedAt: Date.now() }, userCardId(c.cardId as string, c.code as string), spendKey(orderId), busyHere)
   return { balance, calls: counted.calls() }
 }
 

@@ -277,7 +277,7 @@ async function run(w: World, a: Action): Promise<void> {
       let first: Json
       if (a.crash === 'none') first = await person(s, who).fn('card', { action: 'spend', ...input })
       else {
-        first = await takeMoney(raw, wx, c.mpOpenid as string, input, c._id as string, spendKey(orderId), false).then((balance) => ({ errcode: 0, balance }), (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }))
+        first = await takeMoney(raw, wx, c.mpOpenid as string, input, c._id as string, spendKey(orderId), false).then((t) => ({ errcode: 0, balance: t.balance }), (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }))
         if (a.crash !== 'request') {
           keyFaults.at = (step) => {
             if (step === a.crash) throw new Error(`settler stopped after ${step}`)

@@ -55,15 +55,18 @@ export interface OneCallInput {
 }
 
 /** The cards this instance knows (version and balance as it last saw them): a quiet card's spend is one call. */
-const known = new Map<string, { version: number; balance: number }>()
+const known = new Map<string, { version: number; balance: number; member: boolean; sinceRead: number }>()
 /** Cards seen changing under this instance lately (ms until): their spends skip the version condition. */
 const hotUntil = new Map<string, number>()
 const KNOWN_MAX = 10_000
 const HOT_MS = 5_000
 
-function remember(card: { _id: string; version: number; balance: number }) {
+/** Spends an instance makes on a card without reading it before its settler reads it (removing old keys). */
+const SPENDS_BETWEEN_READS = 64
+
+function remember(card: { _id: string; version: number; balance: number; member?: boolean }, sinceRead = 0) {
   if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value as string)
-  known.set(card._id, { version: card.version, balance: card.balance })
+  known.set(card._id, { version: card.version, balance: card.balance, member: card.member === true, sinceRead })
 }
 
 export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, sync: SyncOptions, busyHere: boolean): Promise<{ balance: number; entryId: string }> {
@@ -74,9 +77,40 @@ export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: str
   const id = userCardId(input.cardId, input.code)
   const k = spendKey(input.orderId)
   const entryId = `spend:${input.orderId}`
-  const reply = await takeMoney(store, wx, mpOpenid, input, id, k, busyHere)
-  await settleSoon(store, wx, id, sync)
-  return { balance: reply, entryId }
+  const taken = await takeMoney(store, wx, mpOpenid, input, id, k, busyHere)
+  // A member card's points need the card; and now and then the settler reads the card to remove old keys.
+  const full = taken.read ? taken.read.member : (known.get(id)?.member ?? true) || (known.get(id)?.sinceRead ?? SPENDS_BETWEEN_READS) >= SPENDS_BETWEEN_READS
+  if (full) await settleSoon(store, wx, id, sync)
+  else await settleOwn(store, wx, id, k, { ...taken.key, b: taken.balance }, taken.version, sync)
+  return { balance: taken.balance, entryId }
+}
+
+/**
+ * The settler of this spend's own key, without reading the card: its entry (the balance after is the
+ * reply's), the key marked settled (conditional on it still open: once), then the card's sync. A card
+ * whose entry is not ours (the orderId used elsewhere) is left to the full settler, which credits it back.
+ */
+async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, key: SpendKey, version: number, sync: SyncOptions): Promise<void> {
+  try {
+    await store.insert<LedgerEntryDoc>(Collections.ledger, entryOf(id, key, key.b ?? 0, version))
+  } catch (err) {
+    if (!(err instanceof DuplicateIdError)) return
+    const earlier = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${key.o}`).catch(() => null)
+    if (!earlier || earlier.card !== id || !earlier.viaKey) return settleSoon(store, wx, id, sync)
+  }
+  try {
+    await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.s`]: where.neq(true) }, { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1) })
+    await syncCard(store, wx, id, sync)
+  } catch {
+    // the key stays open: the card's next full settle or the cron
+  }
+}
+
+function entryOf(id: string, key: SpendKey, balanceAfter: number, version: number): LedgerEntryDoc {
+  return {
+    _id: `spend:${key.o}`, card: id, kind: 'spend', amount: -key.a, balanceAfter, version, createdAt: key.t,
+    orderId: key.o, ...(key.d ? { description: key.d } : {}), ...(key.p === false ? { points: false as const } : {}), viaKey: true,
+  }
 }
 
 /** Cards this instance is settling now; `again` when another spend's key arrived meanwhile. */
@@ -107,7 +141,16 @@ async function settleSoon(store: Store, wx: WechatClient, id: string, sync: Sync
   }
 }
 
-export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, id: string, k: string, busyHere: boolean): Promise<number> {
+/** The money taken: the reply's balance, the key as written, and the card when it was read (else null). */
+export interface Taken {
+  balance: number
+  /** the card's version just after (or as read): orders the entry in card.history */
+  version: number
+  key: SpendKey
+  read: UserCardDoc | null
+}
+
+export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, id: string, k: string, busyHere: boolean): Promise<Taken> {
   let seen = known.get(id)
   for (let attempt = 1; ; attempt++) {
     const now = Date.now()
@@ -126,8 +169,8 @@ export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string
       lastEntry: { kind: 'spend', amount: -input.amount }, [`spendKeys.${k}`]: key,
     } satisfies Patch)
     if (applied && exact) {
-      remember({ _id: id, version: exact.version + 1, balance: exact.balance - input.amount })
-      return exact.balance - input.amount
+      remember({ _id: id, version: exact.version + 1, balance: exact.balance - input.amount, member: exact.member }, exact.sinceRead + 1)
+      return { balance: exact.balance - input.amount, version: exact.version + 1, key, read: null }
     }
     // Applied without the version (the balance after is the one read just after), or refused: read.
     const card = await store.get<UserCardDoc>(Collections.userCards, id)
@@ -137,7 +180,7 @@ export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string
     const earlier = card.spendKeys?.[k]
     if (earlier) {
       if (earlier.o !== input.orderId || earlier.a !== input.amount) throw new AppError(ErrCode.CONFLICT, `spend:${input.orderId} was already used with different details`)
-      return balancesAfter(card).get(k) ?? card.balance
+      return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
     // Refused: explain it from the card as it now is. A stale status is confirmed with WeChat first
@@ -186,10 +229,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   const after = balancesAfter(card)
   for (const [k, key] of open) {
     if (card.member && key.p !== false) await earnForSpend(store, card, key.a, key.o)
-    const entry: LedgerEntryDoc = {
-      _id: `spend:${key.o}`, card: id, kind: 'spend', amount: -key.a, balanceAfter: after.get(k) ?? card.balance, version: card.version, createdAt: key.t,
-      orderId: key.o, ...(key.d ? { description: key.d } : {}), ...(key.p === false ? { points: false as const } : {}), viaKey: true,
-    }
+    const entry = entryOf(id, key, after.get(k) ?? card.balance, card.version)
     try {
       await store.insert(Collections.ledger, entry)
     } catch (err) {
