@@ -207,6 +207,11 @@ async function main() {
   try {
     console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)
     const card100 = await person(stack, 'alice').shopCardId(10000)
+    if (process.env.BENCH_ONLY === 'one-call') {
+      // Only issue 27's figures, on BENCH_WIDE cards (default 100) bought for them.
+      await oneCallBursts(stack, card100, lat, await buyMany(stack, 'bob', card100, Number(process.env.BENCH_WIDE) || 100, 16))
+      return
+    }
     // The action figures first: the token figure below leaves the emulator holding 1000 tokens.
     await perAction(stack, card100, lat)
     await bursts(stack, card100, lat)
