@@ -102,6 +102,8 @@ export const main = createHandler('card', {
       amount: int(input, 'amount', { min: 1, max: MAX_SPEND_FEN }),
       orderId: str(input, 'orderId', ORDER_ID),
       description: optStr(input, 'description', { max: 100 }),
+      // Present: the one-call spend (docs/functions-api.md); the window is checked there.
+      orderedAt: optInt(input, 'orderedAt', { min: 0 }),
     }, syncOptions())
   },
 })

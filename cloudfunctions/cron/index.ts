@@ -12,6 +12,7 @@ import { rollUpDays } from '../../server/domain/merchant/rollups'
 import { prunePushNonces } from '../../server/domain/events/push-nonces'
 import { reconcileCards } from '../../server/domain/upkeep/reconcile'
 import { settleAbandonedSpends } from '../../server/domain/money/spend-entries'
+import { settleOpenKeys } from '../../server/domain/money/spend-keys'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/money/refunds'
 import { pollRefunds, refundCallbackOf } from '../../server/domain/money/refund-states'
 import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep/runner'
@@ -50,7 +51,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     ...(await runUpkeep(store, trigger, {
       credentials: refreshCredentials(wx),
       events: () => processPending(store, wx, syncOptions()),
-      pendingSpends: () => settleAbandonedSpends(store, wx, syncOptions()),
+      // The one-call spends' keys a crash left unsettled, then the 5-call path's pending entries.
+      pendingSpends: async () => ({ ...(await settleAbandonedSpends(store, wx, syncOptions())), keys: await settleOpenKeys(store, wx, syncOptions()) }),
       balances: () => syncDirty(store, wx, syncOptions()),
       cards: () => reconcileCards(store, wx),
       shelfOrders: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60),

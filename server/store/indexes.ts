@@ -15,6 +15,7 @@ export const INDEXES: Record<string, string[][]> = {
     ['member', 'cardId', 'updatedAt'], // merchant.memberList
     ['orderId'], // refunds: the cards of an order
     ['status', 'endTime'], // dashboard: the outstanding balance of live cards (one sum)
+    ['openKeys'], // cron: one-call spends whose keys a crash left unsettled (money/spend-keys.ts)
   ],
   [Collections.ledger]: [
     ['card', 'version'], // history, ledger sums

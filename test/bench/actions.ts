@@ -2,6 +2,7 @@
 // and the WeChat emulator (GET /__emu/stats), with the bursts on one hot card and on many cards. Each
 // timed figure stands beside a bare baseline doing the same essential work over the same metered
 // database and emulator, interleaved with ours in the same run.
+import { readFileSync } from 'node:fs'
 import type { Stack } from '../../emulator/stack'
 import { CloudStore } from '../../server/store/cloud-store'
 import { where, change } from '../../server/store/port'
@@ -327,5 +328,65 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   setLatency(stack, lat.db, lat.wx)
   await burst(`${n} cards × 1 spend`, wide, 'WIDE')
   await bareBurst(wide.map((c) => `${c.cardId}:${c.code}`), 'BAREWIDE', true)
+  setLatency(stack, 0, 0)
+}
+
+/** This process's CPU time in ms from /proc (the instances are its threads): utime + stime, in clock ticks of 10 ms. */
+function cpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/**
+ * Issue 27: the one-call spend (card.spend with orderedAt) beside the bare 2-call function (a conditional
+ * debit + an entry) in the same instances, interleaved in one run: the hot card × 100 and × 1000, and
+ * `wide` cards × 1. Prints the rate of each, their ratio, the database calls and CPU per spend.
+ */
+export async function oneCallBursts(stack: Stack, card100: string, lat: { db: number; wx: number }, wide: Json[]) {
+  console.log(`\nOne-call spend (issue 27) beside the bare 2-call function, same instances, latency ${lat.db} ms per database call and ${lat.wx} ms per WeChat call`)
+  setLatency(stack, 0, 0)
+  const bob = person(stack, 'bob')
+  const hot = (await bob.buyAndAdd(card100)).card
+  const bareHot = (await bob.buyAndAdd(card100)).card
+  await stack.wechat.platform.settle()
+  await stack.cloud.runtime.provision('card', stack.cloud.runtime.options.maxInstances)
+  await stack.cloud.runtime.provision(BARE_FUNCTION, stack.cloud.runtime.options.maxInstances)
+  const raw = storeOver(stack.cloud.db)
+  setLatency(stack, lat.db, lat.wx)
+  const timed = async (spends: () => Promise<Json[]>, ok: (r: Json) => boolean) => {
+    const db0 = stack.cloud.stats.dbCalls
+    const c0 = cpuMs()
+    const t0 = performance.now()
+    const res = await spends()
+    const wall = performance.now() - t0
+    const good = res.filter(ok).length
+    return { good, n: res.length, rate: (good / wall) * 1000, db: (stack.cloud.stats.dbCalls - db0) / res.length, cpu: (cpuMs() - c0) / res.length }
+  }
+  const ours = (targets: Json[], tag: string) => timed(() => Promise.all(targets.map((c, i) => bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}`, orderedAt: Date.now() }))), (r) => r.errcode === 0)
+  const bareFn = (targets: Json[], tag: string) => timed(() => Promise.all(targets.map((c, i) => bob.fn(BARE_FUNCTION, { card: `${c.cardId}:${c.code}`, calls: 2, tag: `${tag}-${i}-${Date.now()}` }))), (r) => r.debited === 1)
+  const show = (label: string, o: Awaited<ReturnType<typeof timed>>, b: Awaited<ReturnType<typeof timed>>) => {
+    line(`${label}: one-call card.spend succeeded, per second`, `${o.good} / ${o.n}, ${fmt(o.rate, 0)}/s`)
+    line(`${label}: bare 2-call function, per second`, `${b.good} / ${b.n}, ${fmt(b.rate, 0)}/s`)
+    line(`${label}: ratio one-call / bare`, `${fmt(o.rate / b.rate, 2)} ×`)
+    line(`${label}: db calls a spend (incl. settler + sync), one-call / bare`, `${fmt(o.db, 1)} / ${fmt(b.db, 1)}`)
+    line(`${label}: CPU ms a spend (/proc, whole process), one-call / bare`, `${fmt(o.cpu, 1)} / ${fmt(b.cpu, 1)}`)
+  }
+  // Warm both in every instance first, unmeasured.
+  await ours(Array.from({ length: 100 }, () => hot), 'OCWARM')
+  await bareFn(Array.from({ length: 100 }, () => bareHot), 'OCBWARM')
+  for (const n of [100, 1000]) {
+    const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
+    const entries0 = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
+    const o = await ours(Array.from({ length: n }, () => hot), `OCHOT${n}`)
+    const b = await bareFn(Array.from({ length: n }, () => bareHot), `OCBHOT${n}`)
+    show(`1 card × ${n}`, o, b)
+    const after = (await raw.get<{ _id: string; balance: number; openKeys?: number }>('user_cards', `${hot.cardId}:${hot.code}`))!
+    const entries = (await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })) - entries0
+    line(`1 card × ${n}: balance moved by / successes / open keys`, `${before - after.balance} / ${o.good} / ${after.openKeys ?? 0}${before - after.balance === o.good ? ' (exact)' : ' (MISMATCH)'}, ${entries} ledger entries when the burst ended`)
+  }
+  const o = await ours(wide, 'OCWIDE')
+  const b = await bareFn(wide, 'OCBWIDE')
+  show(`${wide.length} cards × 1`, o, b)
   setLatency(stack, 0, 0)
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { startStack, type Stack } from '../../emulator/stack'
-import { BARE_FUNCTION, bursts, perAction } from './actions'
+import { BARE_FUNCTION, bursts, oneCallBursts, perAction } from './actions'
 import { buildCardExt, cardSignString } from '../../server/wechat/card-ext'
 import { BasicsApi } from '../../server/wechat/basics'
 import { createWechatClient } from '../../server/wechat/client'
@@ -179,6 +179,7 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   // together are the floor measured with as many threads, which the better floor above does not bind.
   line('  the same against the instances\' floor (threads as instances)', `${fmt((rate / (fromThreads / perSpend)) * 100, 0)} % (${fmt(fromThreads / perSpend, 0)} spends/s)`)
   line('1000 cards × 1 spend: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
+  return cards
 }
 
 /**
@@ -206,6 +207,11 @@ async function main() {
   try {
     console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)
     const card100 = await person(stack, 'alice').shopCardId(10000)
+    if (process.env.BENCH_ONLY === 'one-call') {
+      // Only issue 27's figures, on BENCH_WIDE cards (default 100) bought for them.
+      await oneCallBursts(stack, card100, lat, await buyMany(stack, 'bob', card100, Number(process.env.BENCH_WIDE) || 100, 16))
+      return
+    }
     // The action figures first: the token figure below leaves the emulator holding 1000 tokens.
     await perAction(stack, card100, lat)
     await bursts(stack, card100, lat)
@@ -214,7 +220,9 @@ async function main() {
     pushPipeline(stack)
     // issue 11's figures on the same stack: the database floor (real SDK, CloudBase API), the store
     // alone, and the bursts held against that floor.
-    await spending(stack, card100, await databaseFloors(stack))
+    const wide = await spending(stack, card100, await databaseFloors(stack))
+    // issue 27: the one-call spend beside the bare 2-call function, on the same 1000 cards.
+    await oneCallBursts(stack, card100, lat, wide)
   } finally {
     await stack.stop()
     rmSync(dataDir, { recursive: true, force: true })

@@ -35,6 +35,8 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { startStack, type Stack } from '../../emulator/stack'
 import { debit, insertPending } from '../../server/domain/money/spend-entries'
+import { ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
+import { createWechatClient } from '../../server/wechat/client'
 import { pointsForSpend } from '../../server/domain/catalog/member-cards'
 import type { BonusRule } from '../../server/wechat/member-card-rules'
 import { readFileSync } from 'node:fs'
@@ -57,6 +59,7 @@ type Action =
   | { t: 'giftClaim'; gift: number; by: number; rival: boolean; add: boolean }
   | { t: 'giftWait' }
   | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
+  | { t: 'keySpend'; card: number; amount: number; shiftH: 1 | 13 | 25; crash: 'none' | 'request' | 'entry' | 'marked' }
   | { t: 'crashedSpend'; card: number; amount: number; after: 'inserted' | 'debited'; retry: boolean; leg: boolean }
   | { t: 'checkout'; card: number; extra: number; then: 'pay' | 'cancel' | 'abandon' }
   | { t: 'refund'; order: number }
@@ -88,6 +91,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('giftClaim' as const), gift: fc.nat(20), by: fc.nat(2), rival: fc.boolean(), add: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('giftWait' as const) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('spend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), retries: fc.constantFrom(1 as const, 2 as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('keySpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), shiftH: fc.constantFrom(1 as const, 13 as const, 25 as const), crash: fc.constantFrom('none' as const, 'request' as const, 'entry' as const, 'marked' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('crashedSpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), after: fc.constantFrom('inserted' as const, 'debited' as const), retry: fc.boolean(), leg: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('checkout' as const), card: fc.nat(20), extra: fc.integer({ min: 1, max: 5000 }), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
@@ -253,9 +257,48 @@ async function run(w: World, a: Action): Promise<void> {
       const c = pick(await liveCards(s), a.card)
       const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!c || !who) return
-      const body = { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId: `S${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}` }
+      // The one-call path (issue 27): the orderId carries the time it was made.
+      const body = { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId: `S${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, orderedAt: Date.now() }
       const replies = await Promise.all(Array.from({ length: a.retries }, () => person(s, who).fn('card', body)))
       if (replies[0]!.errcode === 0) expect(replies.every((r) => r.errcode === 0 && r.balance === replies[0]!.balance)).toBe(true)
+      return
+    }
+    case 'keySpend': {
+      // A one-call spend (issue 27) whose settler may die after any write (or never run: the request
+      // path alone), then time passes for it — its key and its orderId's time shifted back by shiftH
+      // hours, the settler run — and the same spend repeated: within ORDER_AGE_MS the same answer, past
+      // it refused (1001) whether or not the key is still there; never a second debit.
+      const c = pick(await liveCards(s), a.card)
+      const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+      if (!c || !who) return
+      const orderId = `K${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+      const orderedAt = Date.now()
+      const raw = storeOver(s.cloud.db)
+      const wx = createWechatClient({ store: raw, appid: s.env.WX_SA_APPID!, secret: s.env.WX_SA_SECRET!, apiBase: s.wechat.url })
+      const input = { cardId: c.cardId as string, code: c.code as string, amount: a.amount, orderId, orderedAt }
+      let first: Json
+      if (a.crash === 'none') first = await person(s, who).fn('card', { action: 'spend', ...input })
+      else {
+        first = await takeMoney(raw, wx, c.mpOpenid as string, input, c._id as string, spendKey(orderId), false).then((t) => ({ errcode: 0, balance: t.balance }), (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }))
+        if (a.crash !== 'request') {
+          keyFaults.at = (step) => {
+            if (step === a.crash) throw new Error(`settler stopped after ${step}`)
+          }
+          await settleCard(raw, wx, c._id as string).catch(() => undefined)
+          keyFaults.at = null
+        }
+      }
+      if (first.errcode !== 0) return
+      const shift = a.shiftH * 3600_000
+      const k = spendKey(orderId)
+      await raw.updateIf('user_cards', c._id as string, { [`spendKeys.${k}.on`]: true }, { [`spendKeys.${k}.t`]: orderedAt - shift })
+      await settleCard(raw, wx, c._id as string)
+      const again = await person(s, who).fn('card', { action: 'spend', ...input, orderedAt: orderedAt - shift })
+      if (shift < ORDER_AGE_MS) expect(again).toMatchObject({ errcode: 0 })
+      else expect(again.errcode).toBe(1001)
+      const entries = (await all(s, 'ledger')).filter((e) => e._id === `spend:${orderId}`)
+      expect(entries).toHaveLength(1)
+      keySpends[again.errcode === 0 ? 'answered' : 'refused']++
       return
     }
     case 'crashedSpend': {
@@ -407,7 +450,7 @@ async function run(w: World, a: Action): Promise<void> {
       const m = await memberCardOf(s, who)
       if (!m) return
       const key = `MU${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-      const body = a.counter ? { action: 'redeem', code: m.code, cardId: m.cardId, amount: a.amount, key } : { action: 'spend', cardId: m.cardId, code: m.code, amount: a.amount, orderId: key }
+      const body = a.counter ? { action: 'redeem', code: m.code, cardId: m.cardId, amount: a.amount, key } : { action: 'spend', cardId: m.cardId, code: m.code, amount: a.amount, orderId: key, orderedAt: Date.now() }
       const replies = await Promise.all(Array.from({ length: a.taps }, () => (a.counter ? person(s, 'carol').fn('merchant', body) : person(s, who).fn('card', body))))
       const ok = replies.filter((r) => r.errcode === 0)
       expect(new Set(ok.map((r) => r.balance)).size).toBeLessThanOrEqual(1)
@@ -489,6 +532,8 @@ async function checkInvariants(s: Stack): Promise<void> {
   const codes = s.wechat.platform.s.codes
   // Every spend a crash left pending was settled or voided by the cron or a retried call.
   expect(ledger.filter((e) => e.pending)).toEqual([])
+  // …and every one-call spend's key was settled (its entry written) by the call, the cron or a repeat.
+  expect(cards.filter((c) => (c.openKeys ?? 0) !== 0).map((c) => ({ card: c._id, openKeys: c.openKeys, keys: c.spendKeys }))).toEqual([])
   for (const c of cards) {
     expect(c.balance).toBeGreaterThanOrEqual(0)
     expect(sumBy(ledger.filter((e) => e.card === c._id), (e) => e.amount)).toBe(c.balance)
@@ -658,6 +703,8 @@ let memberUses = 0
 let memberSpendsChecked = 0
 let refundsChecked = 0
 let refundsRetried = 0
+/** one-call spends repeated across the key window: answered the same (inside it) or refused (1001, past it) */
+const keySpends = { answered: 0, refused: 0 }
 
 // PROPERTY_PLAN='[[{"t":"buy",…},false],…]' replays one plan (a counterexample fast-check printed) instead.
 const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROPERTY_PLAN) as [Action, boolean][]) : undefined
@@ -705,7 +752,7 @@ test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
   console.log(
     `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
       `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
-      `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried), all invariants held`,
+      `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
   )
 }, 30 * 60_000)
 
@@ -738,3 +785,24 @@ test('money adds up through delayed, failed and retried refunds and a recharge r
   // Three orders and the recharge, each ending REFUNDED with WeChat Pay's SUCCESS for exactly its fee.
   expect(refundsChecked - before).toBe(4)
 }, 5 * 60_000)
+
+// issue 27: one run that certainly meets every one-call spend case — the settler never run, stopped after
+// its entry, stopped after its mark, or finished — each repeated inside the window, past the orderId's
+// age, and past the key window, racing card.spends and a checkout on the same card; then the invariants.
+test('money adds up through one-call spends repeated across the key window and settler crashes', async () => {
+  const before = keySpends.answered + keySpends.refused
+  const step = (a: Action, race = false): [Action, boolean] => [a, race]
+  const crashes = ['none', 'request', 'entry', 'marked'] as const
+  const shifts = [1, 13, 25] as const
+  await runPlan([
+    step({ t: 'buy', who: 0, taps: 1, pay: true }),
+    step({ t: 'add', order: 0, pushFirst: false }),
+    ...crashes.flatMap((crash, i) => shifts.map((shiftH, j) => step({ t: 'keySpend', card: 0, amount: 100 + i * 10 + j, shiftH, crash }, (i + j) % 3 === 0))),
+    step({ t: 'spend', card: 0, amount: 250, retries: 2 }, true),
+    step({ t: 'checkout', card: 0, extra: 100, then: 'cancel' }),
+    step({ t: 'keySpend', card: 0, amount: 1, shiftH: 25, crash: 'request' }),
+  ])
+  expect(keySpends.answered + keySpends.refused - before).toBeGreaterThanOrEqual(12)
+  expect(keySpends.answered).toBeGreaterThan(0)
+  expect(keySpends.refused).toBeGreaterThan(0)
+}, 10 * 60_000)

@@ -59,6 +59,9 @@ export interface UserCardDoc extends StoredDoc {
    * its hold are one atomic update, so whether a pending spend took the money can always be read here.
    */
   holds?: Record<string, true>
+  /** the one-call spend's keys by spendKey(orderId) (money/spend-keys.ts), and how many are not settled yet */
+  spendKeys?: Record<string, SpendKeyRecord>
+  openKeys?: number
   /**
    * Gift-card legs of unfinished checkouts (money/checkout.ts), by leg key: debited, but not final until the
    * checkout is paid (the money stays spent) or ends unpaid (it is credited back). Shown to the person as held
@@ -95,6 +98,25 @@ export interface CardView {
   held?: number
   /** ms: when the last of those checkouts expires (credited back then unless paid) */
   heldUntil?: number
+}
+
+/** One spend's key on its card (see money/spend-keys.ts; short names: a hot card carries a day of them). */
+export interface SpendKeyRecord {
+  /** always true: the spend's condition is that it is not (the key is absent) */
+  on: true
+  /** orderId, amount (fen), ms when the money moved */
+  o: string
+  a: number
+  t: number
+  /** the balance just after, when the spend knew it (conditional on the version) */
+  b?: number
+  d?: string
+  /** false: earns no member points (a checkout's card leg) */
+  p?: false
+  /** settled: the ledger entry is written */
+  s?: true
+  /** the orderId had its entry already (another card or the 5-call path): this debit was credited back */
+  x?: true
 }
 
 export interface CheckoutHold {

@@ -38,6 +38,8 @@ export interface LedgerEntryDoc extends StoredDoc {
    * once paid). Kept on the entry because whoever settles it — the caller, its retry, the cron — earns them.
    */
   points?: false
+  /** written by the one-call spend's settler from the card's key (money/spend-keys.ts) */
+  viaKey?: true
 }
 
 /** Settled entries only: a pending spend is not (yet) part of any balance. */

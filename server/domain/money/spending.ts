@@ -7,39 +7,15 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
-import { WxApiError } from '../../wechat/errors'
 import { post, type LedgerEntryDoc } from '../ledgers/ledger'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending, type DebitLease } from './spend-entries'
-import { cardOf, userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
+import { cardOf, userCardId, type UserCardDoc } from '../cards/user-cards'
+import { assertSpendable, confirmStatus } from './card-checks'
+import { oneCallSpend } from './spend-keys'
 
-/** How long our view of a code's status is trusted before asking WeChat again. */
-export const STATUS_STALE_MS = 10 * 60_000
-
-const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE' }
-
-async function confirmStatus(store: Store, wx: WechatClient, card: UserCardDoc): Promise<UserCardStatus> {
-  if (Date.now() - card.checkedAt < STATUS_STALE_MS) return card.status
-  try {
-    const res = await wx.code.get({ card_id: card.cardId, code: card.code, check_consume: true })
-    await store.update(Collections.userCards, card._id, { status: res.user_card_status, checkedAt: Date.now() })
-    return res.user_card_status
-  } catch (err) {
-    const guess = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
-    if (!guess) throw err
-    // check_consume refused it; 40127 covers several states, so read the exact one.
-    const exact = await wx.code.get({ card_id: card.cardId, code: card.code }).then((r) => r.user_card_status, () => guess)
-    await store.update(Collections.userCards, card._id, { status: exact, checkedAt: Date.now() })
-    return exact
-  }
-}
-
-function assertSpendable(card: UserCardDoc, nowSec: number): void {
-  if (card.status !== 'NORMAL') throw new AppError(ErrCode.CONFLICT, `the card cannot be spent: it is ${card.status}`)
-  if (card.beginTime && nowSec < card.beginTime) throw new AppError(ErrCode.CONFLICT, 'the card is not valid yet')
-  if (card.endTime && nowSec > card.endTime) throw new AppError(ErrCode.CONFLICT, 'the card has expired')
-}
+export { STATUS_STALE_MS } from './card-checks'
 
 export interface SpendInput {
   cardId: string
@@ -49,6 +25,11 @@ export interface SpendInput {
   description?: string
   /** a member card earns points for the spend (default); a checkout's card leg earns them once the checkout is paid */
   points?: boolean
+  /**
+   * When the client made the orderId (ms). Present: the one-call spend (spend-keys.ts), which refuses an
+   * orderId made outside its key window. Absent: the 5-call spend below (pending entry first).
+   */
+  orderedAt?: number
 }
 
 /** Spends of each card this instance is running now: a second one means a hot card (see debitOrRefuse). */
@@ -59,6 +40,7 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
   try {
     // A member card's points are earned where the entry settles (spend-entries.ts), by whoever settles it.
+    if (input.orderedAt !== undefined) return await oneCallSpend(store, wx, mpOpenid, { ...input, orderedAt: input.orderedAt }, sync, (spendsInFlight.get(id) ?? 0) > 1)
     return await spendOnce(store, wx, mpOpenid, input, sync, id)
   } finally {
     const left = (spendsInFlight.get(id) ?? 1) - 1
