@@ -13,7 +13,7 @@ import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
-import { arr, asInput, int, optBool, optStr, str } from '../../server/validate'
+import { arr, asInput, int, optBool, optInt, optStr, str } from '../../server/validate'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
