@@ -14,8 +14,8 @@ import { reconcileCards } from '../../server/domain/upkeep/reconcile'
 import { settleAbandonedSpends } from '../../server/domain/money/spend-entries'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/money/refunds'
 import { pollRefunds, refundCallbackOf } from '../../server/domain/money/refund-states'
-import { fanOut, groupsOf, refreshCredentials, runGroup, type UpkeepEntry } from '../../server/domain/upkeep/runner'
-import { budgetOf, UPKEEP_TASK_BUDGET_MS } from '../../server/domain/upkeep/slices'
+import { fanOut, groupsOf, refreshCredentials, runGroup, upkeepBudgetMs, type UpkeepEntry } from '../../server/domain/upkeep/runner'
+import { budgetOf } from '../../server/domain/upkeep/slices'
 import { ErrCode } from '../../server/errors'
 import { creditPaidRecharges } from '../../server/domain/money/member-recharge'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
@@ -73,7 +73,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     if (typeof group !== 'string' || !groupsOf(tasks).includes(group)) {
       return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: `group: one of ${groupsOf(tasks).join(', ')}` }
     }
-    return { errcode: 0, group, tasks: await runGroup(store, tasks, group, budgetOf(UPKEEP_TASK_BUDGET_MS)) }
+    return { errcode: 0, group, tasks: await runGroup(store, tasks, group, budgetOf(upkeepBudgetMs())) }
   }
   const trigger = (event as { TriggerName?: string } | null)?.TriggerName ?? 'manual'
   return { errcode: 0, ...(await fanOut(store, trigger, tasks, (g) => callCloudFunction(CRON_FUNCTION, { group: g }))) }

@@ -3,7 +3,7 @@
 // Processing is idempotent, so doing it twice is harmless.
 import { Collections } from '../../store/collections'
 import { where, type Store } from '../../store/port'
-import { budgetOf, sweep, UPKEEP_TASK_BUDGET_MS, type Budget } from '../upkeep/slices'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../upkeep/slices'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { applyCardEvent } from './card-events'
@@ -45,7 +45,7 @@ export async function processEvent(store: Store, wx: WechatClient, stored: Store
 
 /** Events read per slice, and the cards (or orders) worked at once; one card's events go in order. */
 export const EVENT_SLICE = 200
-const EVENT_CONCURRENCY = 16
+const EVENT_CONCURRENCY = 32
 
 /**
  * The cards (or shelf order) an event is about: events sharing one are applied one after another in the
@@ -63,7 +63,7 @@ function subjectsOf(stored: StoredEvent): string[] {
  * The cron's sweep: events stored but not processed yet, oldest first, in slices from the stored cursor
  * until the budget is spent (upkeep/slices.ts); an event that failed MAX_EVENT_ATTEMPTS times is left.
  */
-export async function processPending(store: Store, wx: WechatClient, sync: SyncOptions = {}, budget: Budget = budgetOf(UPKEEP_TASK_BUDGET_MS)) {
+export async function processPending(store: Store, wx: WechatClient, sync: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   let done = 0
   let failed = 0
   const run = await sweep<StoredEvent>(store, budget, {

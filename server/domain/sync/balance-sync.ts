@@ -13,11 +13,11 @@ import { formatFen } from '../../../contract/money'
 import type { UserCardDoc } from '../cards/user-cards'
 import { log } from '../../log'
 import { pushMemberValues } from './member-sync'
-import { budgetOf, sweep, UPKEEP_TASK_BUDGET_MS, type Budget } from '../upkeep/slices'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../upkeep/slices'
 
 export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
-export const SYNC_CONCURRENCY = 16
+export const SYNC_CONCURRENCY = 32
 /**
  * How long one sync keeps going round while the balance keeps changing under it, before leaving the
  * rest to the next change or the cron. A time, not a count of rounds: the spends that found the lease
@@ -149,7 +149,7 @@ export const SYNC_SLICE = 200
  * The cron's retry: every card still dirty, in slices by _id from the stored cursor until the budget is
  * spent (upkeep/slices.ts), so a backlog after a WeChat outage drains across runs (docs/capacity.md).
  */
-export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}, budget: Budget = budgetOf(UPKEEP_TASK_BUDGET_MS)) {
+export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   const out = { synced: 0, failed: 0, busy: 0 }
   const run = await sweep<UserCardDoc>(store, budget, {
     task: 'balances', collection: Collections.userCards, filter: () => ({ dirty: true }), field: '_id',

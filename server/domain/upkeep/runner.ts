@@ -7,7 +7,17 @@ import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
 import { TICKET_RENEW_MIN_AGE_MS } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
-import { loadProgress, saveProgress, shareOf, type Budget } from './slices'
+import { DEFAULT_TASK_BUDGET_MS, loadProgress, saveProgress, shareOf, type Budget } from './slices'
+
+/**
+ * Each cron task group's time in one run (UPKEEP_TASK_BUDGET_MS, default 40 s): well under the cron
+ * function's 60 s timeout (cloudbaserc.json), leaving room for the calls in flight when it is spent (a
+ * WeChat call gives up after WX_API_TIMEOUT_MS) and for recording the outcome.
+ */
+export function upkeepBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = env.UPKEEP_TASK_BUDGET_MS ? Number(env.UPKEEP_TASK_BUDGET_MS) : NaN
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_TASK_BUDGET_MS
+}
 
 export type UpkeepTask = (budget: Budget) => Promise<Record<string, unknown>>
 

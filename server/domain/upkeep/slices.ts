@@ -7,17 +7,8 @@ import pLimit from 'p-limit'
 import { Collections } from '../../store/collections'
 import { anyOf, where, type Filter, type StoredDoc, type Store } from '../../store/port'
 
-/**
- * Each cron task's time (UPKEEP_TASK_BUDGET_MS, default 40 s): well under the cron function's 60 s timeout
- * (cloudbaserc.json), leaving room for the calls in flight when it is spent (a WeChat call gives up after
- * WX_API_TIMEOUT_MS) and for recording the outcome.
- */
-export const UPKEEP_TASK_BUDGET_MS = positiveMs(process.env.UPKEEP_TASK_BUDGET_MS) ?? 40_000
-
-function positiveMs(raw: string | undefined): number | undefined {
-  const n = raw ? Number(raw) : NaN
-  return Number.isFinite(n) && n > 0 ? n : undefined
-}
+/** A task's time when its caller names none (the cron passes upkeepBudgetMs(), runner.ts). */
+export const DEFAULT_TASK_BUDGET_MS = 40_000
 
 /** A task's share of its invocation: a deadline on a clock (injectable, so tests pass time without sleeping). */
 export interface Budget {
