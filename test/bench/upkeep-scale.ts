@@ -13,7 +13,7 @@ import { processPending } from '../../server/domain/events/event-processing'
 import type { StoredEvent } from '../../server/domain/events/push-receiver'
 import { syncDirty } from '../../server/domain/sync/balance-sync'
 import { reconcileCards } from '../../server/domain/upkeep/reconcile'
-import { budgetOf } from '../../server/domain/upkeep/slices'
+import { budgetOf } from '../../server/store/sweep'
 import { Collections } from '../../server/store/collections'
 import { INDEXES } from '../../server/store/indexes'
 import { createWechatClient } from '../../server/wechat/client'
@@ -75,11 +75,16 @@ async function main() {
     cloud.latency.ms = LAT.db
     const measure = async (name: string, run: () => Promise<Record<string, unknown>>, itemsOf: (r: Record<string, unknown>) => number) => {
       const dbBefore = cloud.stats.dbCalls
+      const cpu = process.cpuUsage()
       const start = Date.now()
       const r = await run()
       const s = (Date.now() - start) / 1000
       const items = itemsOf(r)
-      console.log(`${name.padEnd(10)} ${JSON.stringify(r)}  ${items} in ${s.toFixed(1)} s = ${(items / s).toFixed(0)}/s; db calls ${cloud.stats.dbCalls - dbBefore}`)
+      // CPU of this one process (client, emulator and database together): what bounds the rate when the
+      // machine is busy, rather than the latencies.
+      const used = process.cpuUsage(cpu)
+      const cpuMs = (used.user + used.system) / 1000
+      console.log(`${name.padEnd(10)} ${JSON.stringify(r)}  ${items} in ${s.toFixed(1)} s = ${(items / s).toFixed(0)}/s; db calls ${cloud.stats.dbCalls - dbBefore}; CPU ${(cpuMs / items).toFixed(1)} ms an item (${(cpuMs / 1000 / s * 100).toFixed(0)} % of a core)`)
     }
     await measure('cards', () => reconcileCards(store, wx, budgetOf(BUDGET_MS), 0), (r) => Number(r.checked) + Number(r.failed))
     await measure('balances', () => syncDirty(store, wx, {}, budgetOf(BUDGET_MS)), (r) => Number(r.synced) + Number(r.failed) + Number(r.busy))

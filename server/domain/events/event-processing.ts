@@ -3,7 +3,7 @@
 // Processing is idempotent, so doing it twice is harmless.
 import { Collections } from '../../store/collections'
 import { where, type Store } from '../../store/port'
-import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../upkeep/slices'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { applyCardEvent } from './card-events'
@@ -61,7 +61,7 @@ function subjectsOf(stored: StoredEvent): string[] {
 
 /**
  * The cron's sweep: events stored but not processed yet, oldest first, in slices from the stored cursor
- * until the budget is spent (upkeep/slices.ts); an event that failed MAX_EVENT_ATTEMPTS times is left.
+ * until the budget is spent (server/store/sweep.ts); an event that failed MAX_EVENT_ATTEMPTS times is left.
  */
 export async function processPending(store: Store, wx: WechatClient, sync: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   let done = 0

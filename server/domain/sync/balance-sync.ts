@@ -13,7 +13,7 @@ import { formatFen } from '../../../contract/money'
 import type { UserCardDoc } from '../cards/user-cards'
 import { log } from '../../log'
 import { pushMemberValues } from './member-sync'
-import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../upkeep/slices'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 
 export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
@@ -147,7 +147,7 @@ export const SYNC_SLICE = 200
 
 /**
  * The cron's retry: every card still dirty, in slices by _id from the stored cursor until the budget is
- * spent (upkeep/slices.ts), so a backlog after a WeChat outage drains across runs (docs/capacity.md).
+ * spent (server/store/sweep.ts), so a backlog after a WeChat outage drains across runs (docs/capacity.md).
  */
 export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   const out = { synced: 0, failed: 0, busy: 0 }

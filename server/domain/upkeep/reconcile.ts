@@ -11,7 +11,7 @@ import { WxApiError } from '../../wechat/errors'
 import { mpOpenidOf } from '../cards/identities'
 import type { UserCardDoc, UserCardStatus } from '../cards/user-cards'
 import { log } from '../../log'
-import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from './slices'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 
 /** Cards not confirmed for this long are read back (CARD_RECONCILE_AGE_S, default 300 s: one cron period). */
 export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -46,7 +46,7 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc):
 
 /**
  * Reads back every live card not confirmed for `ageMs`, oldest confirmation first, in slices from the stored
- * cursor until the budget is spent (upkeep/slices.ts): at 1,000,000 cards a pass takes under a day
+ * cursor until the budget is spent (server/store/sweep.ts): at 1,000,000 cards a pass takes under a day
  * (docs/capacity.md).
  */
 export async function reconcileCards(store: Store, wx: WechatClient, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS), ageMs = reconcileAgeMs()) {

@@ -6,7 +6,7 @@ import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
 import { SharedCredential } from '../../wechat/credentials'
 import { fanOut, refreshCredentials, runGroup, type UpkeepEntry } from './runner'
-import { budgetOf, loadProgress, sweep, workThrough } from './slices'
+import { budgetOf, loadProgress, sweep, workThrough } from '../../store/sweep'
 
 let store: Store
 let now: number

@@ -1,13 +1,13 @@
-// How a cron task works through a collection of any size inside one invocation: in bounded slices read
+// How a cron task (server/domain/upkeep/runner.ts) works through a collection of any size inside one invocation: in bounded slices read
 // by a keyset cursor (the sort field, then _id), each slice's items worked at bounded parallelism, the
 // cursor stored after every slice, and no new item started once the task's time budget is spent. A run
 // cut short therefore loses at most the items in flight, and the next run continues where it stopped;
 // a pass that reaches the end starts again from the beginning (failed items are retried then).
 import pLimit from 'p-limit'
-import { Collections } from '../../store/collections'
-import { anyOf, where, type Filter, type StoredDoc, type Store } from '../../store/port'
+import { Collections } from './collections'
+import { anyOf, where, type Filter, type StoredDoc, type Store } from './port'
 
-/** A task's time when its caller names none (the cron passes upkeepBudgetMs(), runner.ts). */
+/** A task's time when its caller names none (the cron passes upkeepBudgetMs(), server/domain/upkeep/runner.ts). */
 export const DEFAULT_TASK_BUDGET_MS = 40_000
 
 /** A task's share of its invocation: a deadline on a clock (injectable, so tests pass time without sleeping). */
@@ -84,7 +84,7 @@ function groupsOf(keys: string[][]): number[][] {
   return [...out.values()]
 }
 
-/** A task's stored progress (upkeep_runs, _id `task:<name>`). */
+/** A task's stored progress (upkeep_runs, _id `task:<name>`; upkeep owns the collection, the sweeps below the runner write their cursors). */
 export interface TaskProgress extends StoredDoc {
   cursor: Keyset | null
   /** Passes completed (the cursor came back to the beginning). */
