@@ -22,12 +22,6 @@ export function budgetOf(ms: number, now: () => number = Date.now): Budget {
   return { deadline, now, spent: () => now() >= deadline }
 }
 
-/** A budget ending at the earlier of `outer`'s deadline and `ms` from now, on outer's clock. */
-export function shareOf(outer: Budget, ms: number): Budget {
-  const deadline = Math.min(outer.deadline, outer.now() + ms)
-  return { deadline, now: outer.now, spent: () => outer.now() >= deadline }
-}
-
 /** Where a pass stands: after the item with this sort value and _id (null: at the beginning). */
 export interface Keyset {
   at: number | string

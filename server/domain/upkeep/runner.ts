@@ -7,7 +7,7 @@ import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
 import { TICKET_RENEW_MIN_AGE_MS } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
-import { DEFAULT_TASK_BUDGET_MS, loadProgress, saveProgress, shareOf, type Budget } from '../../store/sweep'
+import { DEFAULT_TASK_BUDGET_MS, loadProgress, saveProgress, type Budget } from '../../store/sweep'
 
 /**
  * Each cron task group's time in one run (UPKEEP_TASK_BUDGET_MS, default 40 s): well under the cron
@@ -44,7 +44,7 @@ export async function runGroup(store: Store, tasks: Record<string, UpkeepEntry>,
     }
     let result: Record<string, unknown>
     try {
-      result = { ok: true, ...(await tasks[name]!.run(shareOf(budget, budget.deadline - budget.now()))) }
+      result = { ok: true, ...(await tasks[name]!.run(budget)) }
     } catch (err) {
       result = { ok: false, error: (err as Error)?.message ?? String(err) }
     }
