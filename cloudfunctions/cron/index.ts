@@ -1,7 +1,8 @@
 // cron: timer-triggered upkeep (cloudbaserc.json: every 5 minutes): credentials ahead of expiry, events not
 // yet processed, spends left pending by a crash (settled or voided), balances WeChat has not confirmed, cards whose status WeChat has not confirmed
 // recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
-// for cancelled checkouts (refunded), and refunds WeChat Pay has not yet reported (queryRefund), and the dashboard's rollups (sealed days, drift repaired). Only the timer (or the console) may run it.
+// for cancelled checkouts (refunded), refunds WeChat Pay has not yet reported (queryRefund), and the dashboard's rollups (sealed days, drift repaired). Only the timer (or the console) may run it.
+// The timer's invocation fans out into one invocation per task group (server/domain/upkeep/runner.ts).
 import { syncDirty } from '../../server/domain/sync/balance-sync'
 import { expireCheckouts } from '../../server/domain/money/checkout'
 import { finishPaidCoupons } from '../../server/domain/coupons/coupon-checkout'
@@ -15,16 +16,20 @@ import { settleAbandonedSpends } from '../../server/domain/money/spend-entries'
 import { settleOpenKeys } from '../../server/domain/money/spend-keys'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/money/refunds'
 import { pollRefunds, refundCallbackOf } from '../../server/domain/money/refund-states'
-import { refreshCredentials, runUpkeep } from '../../server/domain/upkeep/runner'
+import { fanOut, groupsOf, refreshCredentials, runGroup, upkeepBudgetMs, type UpkeepEntry } from '../../server/domain/upkeep/runner'
+import { budgetOf } from '../../server/store/sweep'
 import { ErrCode } from '../../server/errors'
 import { creditPaidRecharges } from '../../server/domain/money/member-recharge'
 import { cloudPayGateway } from '../../server/platform/cloud-pay'
 import { syncOptions } from '../../server/platform/settings'
 import { instanceStore } from '../../server/platform/store'
 import { instanceWechat } from '../../server/platform/wechat'
-import { callerIdentity } from '../../server/platform/wx-cloud'
+import { callCloudFunction, callerIdentity } from '../../server/platform/wx-cloud'
 import { answerPing, isPing } from '../../server/platform/ping'
 import { log } from '../../server/log'
+
+/** This function's name: the timer's run invokes it once per task group. */
+const CRON_FUNCTION = 'cron'
 
 /** How far back each run reconciles shelf orders (covers a missed push with room to spare). */
 const RECONCILE_LOOKBACK_S = 2 * 86400
@@ -43,31 +48,38 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     return { errcode: ErrCode.FORBIDDEN, errmsg: 'cron runs on its timer trigger only' }
   }
   const store = await instanceStore()
-  const trigger = (event as { TriggerName?: string } | null)?.TriggerName ?? 'manual'
   const wx = instanceWechat(store)
   const now = Math.floor(Date.now() / 1000)
-  return {
-    errcode: 0,
-    ...(await runUpkeep(store, trigger, {
-      credentials: refreshCredentials(wx),
-      events: () => processPending(store, wx, syncOptions()),
-      // The one-call spends' keys a crash left unsettled, then the 5-call path's pending entries.
-      pendingSpends: async () => ({ ...(await settleAbandonedSpends(store, wx, syncOptions())), keys: await settleOpenKeys(store, wx, syncOptions()) }),
-      balances: () => syncDirty(store, wx, syncOptions()),
-      cards: () => reconcileCards(store, wx),
-      shelfOrders: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60),
-      checkouts: () => expireCheckouts(store, wx, syncOptions()),
-      latePayments: () => refundLatePayments(store, cloudPayGateway()),
-      strandedValue: () => refundStrandedValue(store, cloudPayGateway()),
-      // Refunds asked for and not yet reported SUCCESS or failed by WeChat Pay (issue 23).
-      refunds: () => pollRefunds(store, (collection) => cloudPayGateway(refundCallbackOf(collection))),
-      pushNonces: () => prunePushNonces(store),
-      gifts: () => returnExpiredGifts(store),
-      coupons: () => finishPaidCoupons(store, wx),
-      // Member-card recharges paid but not yet credited (#13).
-      memberRecharges: () => creditPaidRecharges(store, wx, syncOptions()),
-      // The dashboard's days sealed from the ledgers and orders, the last days recomputed and drift reported (issue 26).
-      rollups: () => rollUpDays(store),
-    })),
+  // One line per task: its name, the group (invocation) it runs in, and what it does.
+  const tasks: Record<string, UpkeepEntry> = {
+    credentials: { group: 'upkeep', run: refreshCredentials(wx) },
+    events: { group: 'events', run: (budget) => processPending(store, wx, syncOptions(), budget) },
+    // The one-call spends' keys a crash left unsettled, then the 5-call path's pending entries.
+    pendingSpends: { group: 'upkeep', run: async () => ({ ...(await settleAbandonedSpends(store, wx, syncOptions())), keys: await settleOpenKeys(store, wx, syncOptions()) }) },
+    balances: { group: 'balances', run: (budget) => syncDirty(store, wx, syncOptions(), budget) },
+    cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget) },
+    shelfOrders: { group: 'upkeep', run: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60) },
+    checkouts: { group: 'upkeep', run: () => expireCheckouts(store, wx, syncOptions()) },
+    latePayments: { group: 'upkeep', run: () => refundLatePayments(store, cloudPayGateway()) },
+    strandedValue: { group: 'upkeep', run: () => refundStrandedValue(store, cloudPayGateway()) },
+    // Refunds asked for and not yet reported SUCCESS or failed by WeChat Pay (issue 23).
+    refunds: { group: 'upkeep', run: () => pollRefunds(store, (collection) => cloudPayGateway(refundCallbackOf(collection))) },
+    pushNonces: { group: 'upkeep', run: () => prunePushNonces(store) },
+    gifts: { group: 'upkeep', run: () => returnExpiredGifts(store) },
+    coupons: { group: 'upkeep', run: () => finishPaidCoupons(store, wx) },
+    // Member-card recharges paid but not yet credited (#13).
+    memberRecharges: { group: 'upkeep', run: () => creditPaidRecharges(store, wx, syncOptions()) },
+    // The dashboard's days sealed from the ledgers and orders, the last days recomputed and drift reported (issue 26).
+    rollups: { group: 'upkeep', run: () => rollUpDays(store) },
   }
+  const group = (event as { group?: unknown } | null)?.group
+  if (group !== undefined) {
+    // One group's invocation, started by the timer's run below.
+    if (typeof group !== 'string' || !groupsOf(tasks).includes(group)) {
+      return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: `group: one of ${groupsOf(tasks).join(', ')}` }
+    }
+    return { errcode: 0, group, tasks: await runGroup(store, tasks, group, budgetOf(upkeepBudgetMs())) }
+  }
+  const trigger = (event as { TriggerName?: string } | null)?.TriggerName ?? 'manual'
+  return { errcode: 0, ...(await fanOut(store, trigger, tasks, (g) => callCloudFunction(CRON_FUNCTION, { group: g }))) }
 }

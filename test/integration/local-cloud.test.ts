@@ -95,6 +95,19 @@ describe('HTTP access and timers', () => {
     expect(last.data.trigger).toBe('upkeep')
   })
 
+  test('the timer run fans out one cron invocation per task group; each task records its outcome; an unknown group is 1001', async () => {
+    const before = cloud.stats.invocations
+    const run = (await (await fetch(`${cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as { tasks: Record<string, { ok: boolean }> }
+    // The timer's invocation and one per group: cards, balances, events, upkeep (docs/capacity.md).
+    expect(cloud.stats.invocations - before).toBe(5)
+    expect(Object.keys(run.tasks)).toEqual(expect.arrayContaining(['cards', 'balances', 'events', 'credentials', 'refunds']))
+    expect(run.tasks.cards).toMatchObject({ ok: true, passEnded: true })
+    const progress = await cloud.db.collection('upkeep_runs').doc('task:events').get()
+    expect(progress.data).toMatchObject({ cursor: null, result: { ok: true } })
+    const bad = await cloud.runtime.invoke('cron', { group: 'everything' }, { source: 'wx_trigger' })
+    expect(bad).toEqual({ errcode: 1001, errmsg: expect.stringMatching(/^group: one of /) })
+  })
+
   test('each function lists its config (timeout, triggers)', async () => {
     const res = (await (await fetch(`${cloud.url}/__cloud/functions`)).json()) as { functions: { name: string; timeout: number; triggers: unknown[] }[] }
     const cron = res.functions.find((f) => f.name === 'cron')!

@@ -2,7 +2,8 @@
 // within a time budget; anything unprocessed (a crash, a slow WeChat) is picked up by the cron.
 // Processing is idempotent, so doing it twice is harmless.
 import { Collections } from '../../store/collections'
-import type { Store } from '../../store/port'
+import { where, type Store } from '../../store/port'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { applyCardEvent } from './card-events'
@@ -42,19 +43,41 @@ export async function processEvent(store: Store, wx: WechatClient, stored: Store
   }
 }
 
-/** The cron's sweep: events stored but not processed yet (oldest first). */
-export async function processPending(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
-  const pending = await store.find<StoredEvent>(Collections.events, { processed: false }, { orderBy: { field: 'receivedAt', direction: 'asc' }, limit: 200 })
+/** Events read per slice, and the cards (or orders) worked at once; one card's events go in order. */
+export const EVENT_SLICE = 200
+const EVENT_CONCURRENCY = 32
+
+/**
+ * The cards (or shelf order) an event is about: events sharing one are applied one after another in the
+ * order received. A gift's receipt names the giver's code too (OldUserCardCode), so it joins both.
+ */
+function subjectsOf(stored: StoredEvent): string[] {
+  // Each event type carries some of these fields; the union type names them per type.
+  const ev = stored.event as { UserCardCode?: string; OldUserCardCode?: string; CardId?: string; OrderId?: string }
+  const codes = [ev.UserCardCode, ev.OldUserCardCode].filter((c): c is string => !!c).map((c) => `code:${ev.CardId ?? ''}:${c}`)
+  if (ev.OrderId) codes.push(`order:${ev.OrderId}`)
+  return codes.length ? codes : [`event:${stored._id}`]
+}
+
+/**
+ * The cron's sweep: events stored but not processed yet, oldest first, in slices from the stored cursor
+ * until the budget is spent (server/store/sweep.ts); an event that failed MAX_EVENT_ATTEMPTS times is left.
+ */
+export async function processPending(store: Store, wx: WechatClient, sync: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   let done = 0
   let failed = 0
-  for (const ev of pending) {
-    if (ev.attempts >= MAX_EVENT_ATTEMPTS) continue
-    try {
-      await processEvent(store, wx, ev, sync)
-      done++
-    } catch {
-      failed++
-    }
-  }
-  return { done, failed, pending: pending.length }
+  const run = await sweep<StoredEvent>(store, budget, {
+    task: 'events', collection: Collections.events, field: 'receivedAt',
+    filter: () => ({ processed: false, attempts: where.lt(MAX_EVENT_ATTEMPTS) }),
+    sliceSize: EVENT_SLICE, concurrency: EVENT_CONCURRENCY, keysOf: subjectsOf,
+    work: async (ev) => {
+      try {
+        await processEvent(store, wx, ev, sync)
+        done++
+      } catch {
+        failed++
+      }
+    },
+  })
+  return { done, failed, ...run }
 }

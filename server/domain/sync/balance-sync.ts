@@ -4,7 +4,6 @@
 // balance while a sync runs is picked up by that sync's next round. Anything not confirmed stays
 // `dirty` and the cron retries it; updateuser answers result_balance, the balance WeChat now shows,
 // which must equal what we sent.
-import pLimit from 'p-limit'
 import { Collections } from '../../store/collections'
 import { where, type Patch, type Store } from '../../store/port'
 import type { SyncOptions } from '../../platform/settings'
@@ -14,10 +13,11 @@ import { formatFen } from '../../../contract/money'
 import type { UserCardDoc } from '../cards/user-cards'
 import { log } from '../../log'
 import { pushMemberValues } from './member-sync'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 
 export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
-export const SYNC_CONCURRENCY = 16
+export const SYNC_CONCURRENCY = 32
 /**
  * How long one sync keeps going round while the balance keeps changing under it, before leaving the
  * rest to the next change or the cron. A time, not a count of rounds: the spends that found the lease
@@ -142,14 +142,21 @@ export async function syncCard(store: Store, wx: WechatClient, id: string, opts:
   return syncUnderLease(store, wx, card, leaseUntil, opts)
 }
 
-/** The cron's retry: every card still dirty, a page at a time. */
-export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}): Promise<{ synced: number; failed: number; busy: number }> {
+/** Cards a cron slice reads at a time (one query), and the syncs in flight at once. */
+export const SYNC_SLICE = 200
+
+/**
+ * The cron's retry: every card still dirty, in slices by _id from the stored cursor until the budget is
+ * spent (server/store/sweep.ts), so a backlog after a WeChat outage drains across runs (docs/capacity.md).
+ */
+export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   const out = { synced: 0, failed: 0, busy: 0 }
-  const dirty = await store.find<UserCardDoc>(Collections.userCards, { dirty: true }, { limit: 500 })
-  // A few at a time: WeChat's per-call latency, not our CPU, is what bounds the run.
-  const limit = pLimit(SYNC_CONCURRENCY)
-  await Promise.all(dirty.map((card) => limit(async () => {
-    out[await syncUnderLeaseFrom(store, wx, card, opts)]++
-  })))
-  return out
+  const run = await sweep<UserCardDoc>(store, budget, {
+    task: 'balances', collection: Collections.userCards, filter: () => ({ dirty: true }), field: '_id',
+    sliceSize: SYNC_SLICE,
+    // A few at a time: WeChat's per-call latency, not our CPU, is what bounds the run.
+    concurrency: SYNC_CONCURRENCY,
+    work: async (card) => { out[await syncUnderLeaseFrom(store, wx, card, opts)]++ },
+  })
+  return { ...out, ...run }
 }

@@ -11,6 +11,7 @@ import { WxApiError } from '../../wechat/errors'
 import { mpOpenidOf } from '../cards/identities'
 import type { UserCardDoc, UserCardStatus } from '../cards/user-cards'
 import { log } from '../../log'
+import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 
 /** Cards not confirmed for this long are read back (CARD_RECONCILE_AGE_S, default 300 s: one cron period). */
 export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -18,16 +19,9 @@ export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
   return (Number.isFinite(s) && s >= 0 ? s : 300) * 1000
 }
 
-export const RECONCILE_BATCH = 200
-const CONCURRENCY = 8
-
-/** Runs fn over items, at most `limit` at a time. */
-export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!)
-  }))
-}
+/** Cards read per slice (one query), and read back from WeChat at once (card/code/get has no batch form). */
+export const RECONCILE_SLICE = 200
+const CONCURRENCY = 16
 
 async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc): Promise<'changed' | 'same'> {
   const checkedAt = Date.now()
@@ -50,21 +44,27 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc):
   return changed ? 'changed' : 'same'
 }
 
-export async function reconcileCards(store: Store, wx: WechatClient, ageMs = reconcileAgeMs()) {
-  const due = await store.find<UserCardDoc>(
-    Collections.userCards,
-    { status: where.in(['NORMAL', 'GIFTING']), checkedAt: where.lte(Date.now() - ageMs) },
-    { orderBy: { field: 'checkedAt', direction: 'asc' }, limit: RECONCILE_BATCH },
-  )
+/**
+ * Reads back every live card not confirmed for `ageMs`, oldest confirmation first, in slices from the stored
+ * cursor until the budget is spent (server/store/sweep.ts): at 1,000,000 cards a pass takes under a day
+ * (docs/capacity.md).
+ */
+export async function reconcileCards(store: Store, wx: WechatClient, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS), ageMs = reconcileAgeMs()) {
   const out = { checked: 0, changed: 0, failed: 0 }
-  await forEachLimited(due, CONCURRENCY, async (card) => {
-    try {
-      if ((await reconcileCard(store, wx, card)) === 'changed') out.changed++
-      out.checked++
-    } catch (err) {
-      out.failed++
-      log('warn', { msg: 'card reconciliation failed', card: card.cardId, code: card.code, error: (err as Error).message })
-    }
+  const dueBefore = budget.now() - ageMs
+  const run = await sweep<UserCardDoc>(store, budget, {
+    task: 'cards', collection: Collections.userCards, field: 'checkedAt',
+    filter: () => ({ status: where.in(['NORMAL', 'GIFTING']), checkedAt: where.lte(dueBefore) }),
+    sliceSize: RECONCILE_SLICE, concurrency: CONCURRENCY,
+    work: async (card) => {
+      try {
+        if ((await reconcileCard(store, wx, card)) === 'changed') out.changed++
+        out.checked++
+      } catch (err) {
+        out.failed++
+        log('warn', { msg: 'card reconciliation failed', card: card.cardId, code: card.code, error: (err as Error).message })
+      }
+    },
   })
-  return out
+  return { ...out, ...run }
 }
