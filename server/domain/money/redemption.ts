@@ -89,7 +89,7 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
  * the last 4 of the staff member's 用户编号, enough for colleagues to tell who, no whole openid shown —
  * and when it began.
  */
-async function counterRedemption(store: Store, hold: CouponHoldDoc | undefined): Promise<{ by: string; at: number } | undefined> {
+async function counterRedemption(store: Store, hold: CouponHoldDoc | null | undefined): Promise<{ by: string; at: number } | undefined> {
   if (!hold || hold.status === 'RELEASED' || !hold.orderId.startsWith('R:')) return undefined
   const rec = await store.get<RedemptionDoc>(Collections.redemptions, hold.orderId.slice(2))
   return rec ? { by: rec.by.slice(-4), at: rec.at } : undefined
