@@ -1,6 +1,7 @@
 // Minimal HTTP plumbing shared by the local stack's servers (no framework: a few routes each).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { jsonDepth } from './cloud/event-limits'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
@@ -46,9 +47,10 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
  * The JSON object body. The local stack's own endpoints refuse prototype keys; a cloud function's event
  * passes them through (`passProtoKeys`), as Cloud Development does, for the function to refuse.
  */
-export async function readJson(req: IncomingMessage, opts: { passProtoKeys?: boolean } = {}): Promise<Record<string, unknown>> {
-  const text = await readBody(req)
+export async function readJson(req: IncomingMessage, opts: { passProtoKeys?: boolean; limit?: number; maxDepth?: number } = {}): Promise<Record<string, unknown>> {
+  const text = await readBody(req, opts.limit)
   if (!text.trim()) return {}
+  if (opts.maxDepth !== undefined && jsonDepth(text) > opts.maxDepth) throw new HttpError(400, `body nested deeper than ${opts.maxDepth} levels`)
   let v: unknown
   try {
     v = opts.passProtoKeys ? JSON.parse(text) : JSON.parse(text, refuseProtoKeys)

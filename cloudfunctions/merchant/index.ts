@@ -22,6 +22,7 @@ import { activateCoins, coinAccount, coinOrder, coinOrders, coinPageOf, confirmS
 import { cardStats } from '../../server/domain/merchant/card-stats'
 import { reviewSubmitted } from '../../server/domain/events/card-events'
 import { ORDINARY_COUPON_TYPES, RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
+import { UPLOADIMG_MAX_BYTES } from '../../server/wechat/media'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
 import { createMemberCard } from '../../server/domain/catalog/member-cards'
@@ -143,9 +144,12 @@ export const main = createHandler('merchant', {
   payWhitelistAdd: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.whitelistAdd(str(i, 'subMchId', { max: 20 }))), field('subMchId')),
   // Pictures must be on WeChat's CDN before a card or shelf names them (gift-card-api §6.1).
   // `{name, contentBase64}` (the console's names) or `{filename?, imageBase64}` (the first ones): one upload.
+  // The limit is the picture's: 1 MB of bytes (UPLOADIMG_MAX_BYTES), checked decoded here so the merchant
+  // reads it in the picture's terms; its base64 (4/3 as long) only has to fit the call (6 MB).
   imageUpload: admin(async (i, ctx) => {
     const content = i.contentBase64 !== undefined ? 'contentBase64' : 'imageBase64'
-    const bytes = Buffer.from(str(i, content, { max: 1_400_000, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
+    const bytes = Buffer.from(str(i, content, { max: 6 * 1024 * 1024, pattern: /^[A-Za-z0-9+/]+=*$/ }), 'base64')
+    if (bytes.length > UPLOADIMG_MAX_BYTES) throw invalid(content, `must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${bytes.length} bytes`)
     return wxResult(ctx.wx().media.uploadImg(bytes, optStr(i, i.name !== undefined ? 'name' : 'filename', { max: 64, pattern: /^[A-Za-z0-9._-]+$/ }) ?? 'image'))
   }, (_i, r) => ({ target: String(r.url) })),
   submchBind: admin(async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: str(i, 'subMchId', { max: 20 }), wxa_appid: str(i, 'wxaAppid', { max: 32 }) })), field('subMchId')),

@@ -88,7 +88,15 @@ export class FunctionInstance {
         resolve: (json) => { clearTimeout(timer); resolve(json) },
         reject: (err) => { clearTimeout(timer); reject(err) },
       }
-      this.worker.postMessage({ id: ++invocationSeq, event, context, env })
+      try {
+        this.worker.postMessage({ id: ++invocationSeq, event, context, env })
+      } catch (err) {
+        // The event could not be copied to the instance (e.g. nested past the stack): this invocation
+        // fails, and the instance, which never received it, is free again at once — not after the timeout.
+        this.pending = undefined
+        clearTimeout(timer)
+        reject(new InvocationError(-504002, `functions execute fail: the event could not be passed to the function: ${(err as Error).message}`))
+      }
     })
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
 import { adminDatabase } from './admin-sdk'
 import { cloudbaseApi } from './cloudbase-api'
+import { CALL_FUNCTION_MAX_BYTES, MAX_EVENT_DEPTH, TOO_DEEP, TOO_LARGE } from './event-limits'
 import { parseCron, type CronSchedule } from './cron'
 import { DatabaseService } from './db/database-service'
 import { DocStore } from './db/doc-store'
@@ -163,7 +164,15 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       method: 'POST',
       pattern: /^\/fn\/([^/]+)$/,
       handler: async (req, res, _url, [name]) => {
-        const event = await readJson(req, { passProtoKeys: true })
+        let event: Record<string, unknown>
+        try {
+          event = await readJson(req, { passProtoKeys: true, limit: CALL_FUNCTION_MAX_BYTES, maxDepth: MAX_EVENT_DEPTH })
+        } catch (err) {
+          // Over the size or nesting limit: refused before any instance sees it, in the functions' words.
+          if (!(err instanceof HttpError) || (err.status !== 413 && !/nested deeper/.test(err.message))) throw err
+          if (err.status === 413) res.setHeader('connection', 'close')
+          return sendJson(res, 200, { errcode: 1001, errmsg: err.status === 413 ? TOO_LARGE : TOO_DEEP })
+        }
         const openid = req.headers[OPENID_HEADER]
         const unionid = req.headers[UNIONID_HEADER]
         if (openid !== undefined && (typeof openid !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(openid))) {

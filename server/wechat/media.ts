@@ -5,8 +5,9 @@
 // in the field `media` (WeChat's material API names the upload field so; the documents call the
 // parameter "buffer"); the reply is `{"url": "http://mmbiz.qpic.cn/…"}`.
 //
-// The documents give no format or size; the wider platform accepts jpg/png up to 1 MB (errcode
-// 40005 invalid file type, 40009 invalid image size), so the client refuses those before sending.
+// Size: "上传的图片限制文件大小限制1MB,支持JPG 格式" (friend-coupons.zh.txt, 上传图片接口, line 184);
+// the wider platform takes PNG too and answers 40005 (invalid file type) and 40009 (invalid image
+// size), so the client refuses those before sending.
 import { Rules } from './rules'
 import type { WxTransport } from './transport'
 

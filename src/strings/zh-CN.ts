@@ -240,6 +240,8 @@ export const zhCN = {
     scanFailed: '没有扫到券码，请手动输入',
     unavailable: '已失效',
     status: '状态',
+    /** another redemption took the coupon first (two staff at once, or redeemed earlier) */
+    redeemedBy: (tail: string, when: string) => `已被核销：用户编号尾号 ${tail} 的店员于 ${when} 核销`,
   },
   errors: {
     network: '网络不太稳定，请稍后再试',
@@ -269,6 +271,7 @@ export const zhCN = {
       GIFT_UNAVAILABLE: '这份礼物已失效',
       ORDER_NOT_PAID: '订单还没有付款',
       NOTHING_TO_GIVE: '这笔订单的卡已放入卡包或已送出',
+      ALREADY_REDEEMED: '这张券已被核销',
     } as Record<string, string>,
   },
   /** The merchant console (merchant subpackage, #15). */

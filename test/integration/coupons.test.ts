@@ -195,6 +195,22 @@ describe('redemption at the counter', () => {
     expect((await staff({ action: 'overview' })).errcode).toBe(1004)
   })
 
+  test('two staff redeeming one coupon at once: the other reads that it was redeemed, by whom and when', async () => {
+    const alice = person(stack, 'alice')
+    await merchant({ action: 'staffSet', openid: alice.mpOpenid, role: 'staff' })
+    const cardId = await createCoupon('GIFT', { gift: '可兑换咖啡一杯' }, { title: '兑换咖啡' })
+    const qr = await merchant({ action: 'qrcodeCreate', qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'race' } } } })
+    const code = ((await person(stack, 'bob').emu('/__emu/client/scanCardQr', { user: 'bob', ticket: qr.ticket })).json.cards as Json[])[0]!.code as string
+    const [a, b] = await Promise.all([alice.fn('merchant', { action: 'redeem', code, key: 'race-alice-1' }), merchant({ action: 'redeem', code, key: 'race-carol-1' })])
+    const [won, lost] = a.errcode === 0 ? [a, b] : [b, a]
+    expect(won).toMatchObject({ errcode: 0, status: 'DONE' })
+    // Not "being used by another checkout": what happened, for the page to say 已被核销 (who, when).
+    const winner = won === a ? alice.mpOpenid : person(stack, 'carol').mpOpenid
+    expect(lost).toMatchObject({ errcode: 1006, reason: 'ALREADY_REDEEMED', check: { usable: false, redeemed: { by: winner.slice(-4), at: won.at } } })
+    expect(lost.errmsg).toMatch(/already redeemed/)
+    expect(await merchant({ action: 'redeemCheck', code })).toMatchObject({ check: { usable: false, redeemed: { by: winner.slice(-4), at: won.at } } })
+  })
+
   test('a coupon held by an online checkout cannot be redeemed at the counter meanwhile', async () => {
     const cardId = await createCoupon('CASH', { least_cost: 0, reduce_cost: 500 }, { title: '5元代金券' })
     await merchant({ action: 'claimableSet', cardId, claimable: true })

@@ -112,6 +112,14 @@ test('imageUpload takes {name, contentBase64} and the first {filename, imageBase
   expect((await merchant({ action: 'imageUpload', name: '../x.png', contentBase64: PNG })).errmsg).toMatch(/^name /)
 })
 
+test('imageUpload takes a picture up to WeChat\'s 1 MB as base64, and refuses a bigger one by its bytes', async () => {
+  // A 900 KB PNG is 1.2 MB as base64: the body must fit it, the limit is on the picture's bytes.
+  const png = (size: number) => Buffer.concat([Buffer.from(PNG, 'base64'), Buffer.alloc(size - Buffer.from(PNG, 'base64').length)]).toString('base64')
+  expect(await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: png(900 * 1024) })).toMatchObject({ errcode: 0, url: expect.stringMatching(/^http/) })
+  const big = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: png(1024 * 1024 + 1) })
+  expect(big).toEqual({ errcode: 1001, errmsg: `contentBase64 must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${1024 * 1024 + 1} bytes` })
+})
+
 test('a card taken off sale leaves the shop', async () => {
   expect((await merchant({ action: 'cardOffSale', cardId: card100 })).errcode).toBe(0)
   const shop = await person(stack, 'bob').fn('card', { action: 'shop' })

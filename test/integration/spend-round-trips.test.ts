@@ -108,3 +108,24 @@ test('20 concurrent spends on one card: every one exact, WeChat in step after, f
   // Measured 5.65–6.05 a spend; 6.5 before the lease rode on the debit (each spend a separate attempt at it).
   expect(db / 20).toBeLessThan(6.4)
 })
+
+test('a code WeChat refuses for good (given away: 40056) stops being retried by the cron, and the card records why', async () => {
+  const { c, id } = await freshCard()
+  // alice gives the card to bob in WeChat's card bag; both pushes lost, so our record still says alice's
+  // code is NORMAL, with a change to send (its balance moved).
+  const given = await person(stack, 'alice').emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: c.cardId, code: c.code })
+  expect(given.json.status).toBe('ACCEPTED')
+  await settle(stack)
+  const cur = (await card(id))!
+  await store().update(Collections.userCards, id, { status: 'NORMAL', mpOpenid: cur.mpOpenid, version: cur.version + 1, dirty: true, syncLeaseUntil: 0 })
+  const updates = () => stack.wechat.platform.stats.calls['card/generalcard/updateuser'] ?? 0
+  const cron = async () => (await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
+  const before = updates()
+  expect((await cron()).errcode ?? 0).toBe(0)
+  expect(updates() - before).toBe(1)
+  // A code given away is "invalid serial code" (40056: card-api-guide "code未被添加或被转赠领取的情况则统一报错"): not ours any more.
+  expect(await card(id)).toMatchObject({ dirty: false, syncRefused: { errcode: 40056, version: cur.version + 1 } })
+  await cron()
+  await cron()
+  expect(updates() - before).toBe(1)
+})

@@ -51,6 +51,9 @@ export interface UserCardDoc extends StoredDoc {
   syncLeaseUntil: number
   /** set by every balance change, cleared once WeChat shows that version (the sync queue) */
   dirty: boolean
+  /** WeChat refused the sync for good (the code is no longer ours, balance-sync.ts): why, and which
+   *  version was refused; the cron stops retrying until the balance changes again */
+  syncRefused?: { errcode: number; errmsg: string; version: number; at: number }
   updatedAt: number
   /** the latest balance change, for the line WeChat shows with the balance (no ledger query per sync) */
   lastEntry?: { kind: string; amount: number }

@@ -56,9 +56,11 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
   const coupon = await couponDefOf(store, id)
   if (coupon) {
     const hold = await store.get<CouponHoldDoc>(Collections.couponHolds, userCardId(id, code))
+    const redeemed = await counterRedemption(store, hold)
+    if (redeemed) reason = '已被核销'
     if (!reason && hold?.status === 'HELD') reason = '正在线上使用中'
     if (!reason && hold?.status === 'CONSUMED') reason = `状态为 CONSUMED`
-    return { ...base, type: coupon.type, title: coupon.title, terms: coupon.terms, usable: !reason, ...(reason ? { reason } : {}) }
+    return { ...base, type: coupon.type, title: coupon.title, terms: coupon.terms, usable: !reason, ...(reason ? { reason } : {}), ...(redeemed ? { redeemed } : {}) }
   }
   const memberDef = await memberCardDef(store, id)
   if (memberDef) {
@@ -80,6 +82,22 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
     return { ...base, type: 'GIFT_CARD', title: giftDef.title, terms: { balance }, balance, usable: !reason, ...(reason ? { reason } : {}) }
   }
   throw new AppError(ErrCode.NOT_FOUND, `code: card ${id} is not one this merchant redeems`)
+}
+
+/**
+ * The counter redemption holding or having consumed a coupon (its hold's holder is `R:<key>`): by whom —
+ * the last 4 of the staff member's 用户编号, enough for colleagues to tell who, no whole openid shown —
+ * and when it began.
+ */
+async function counterRedemption(store: Store, hold: CouponHoldDoc | null | undefined): Promise<{ by: string; at: number } | undefined> {
+  if (!hold || hold.status === 'RELEASED' || !hold.orderId.startsWith('R:')) return undefined
+  const rec = await store.get<RedemptionDoc>(Collections.redemptions, hold.orderId.slice(2))
+  return rec ? { by: rec.by.slice(-4), at: rec.at } : undefined
+}
+
+/** The refusal when another redemption took the coupon first: what happened, not a checkout's words. */
+function alreadyRedeemed(check: RedeemCheck & { redeemed: { by: string; at: number } }): AppError {
+  return new AppError(ErrCode.CONFLICT, `the code was already redeemed at the counter by …${check.redeemed.by} at ${new Date(check.redeemed.at).toISOString()}`, { reason: 'ALREADY_REDEEMED', check })
 }
 
 export interface RedemptionDoc extends StoredDoc {
@@ -115,6 +133,7 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
     if (!check.usable) {
       // A double tap: the other tap may have redeemed it under this key between our two reads.
       if (await store.get<RedemptionDoc>(Collections.redemptions, input.key)) return redeem(store, wx, byOpenid, input, sync)
+      if (check.redeemed) throw alreadyRedeemed({ ...check, redeemed: check.redeemed })
       throw new AppError(ErrCode.CONFLICT, `the code cannot be redeemed: ${check.reason}`, { check })
     }
     if (check.type === 'GIFT_CARD' || check.type === 'MEMBER_CARD') {
@@ -148,7 +167,14 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
     await syncCard(store, wx, id, sync)
   } else {
     // The same hold as online use: a coupon held by a checkout cannot be redeemed here at the same time.
-    await holdCoupon(store, '', { cardId: rec.cardId, code: rec.code }, holder, 0)
+    try {
+      await holdCoupon(store, '', { cardId: rec.cardId, code: rec.code }, holder, 0)
+    } catch (err) {
+      // Two staff at once: both passed the check, the other's redemption holds the coupon now.
+      if (!(err instanceof AppError) || err.errcode !== ErrCode.CONFLICT) throw err
+      const check = await redeemCheck(store, wx, rec.code, rec.cardId)
+      throw check.redeemed ? alreadyRedeemed({ ...check, redeemed: check.redeemed }) : err
+    }
     if (!(await consumeHeld(store, wx, { cardId: rec.cardId, code: rec.code }, holder))) throw new AppError(ErrCode.UPSTREAM, 'WeChat did not consume the code; try again with the same key')
   }
   await store.updateIf(Collections.redemptions, input.key, { status: 'PENDING' }, { status: 'DONE', ...(balance !== undefined ? { balance } : {}) })

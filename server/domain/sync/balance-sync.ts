@@ -31,6 +31,15 @@ const MAX_ROUNDS = 200
 
 export type SyncOutcome = 'synced' | 'busy' | 'failed'
 
+/**
+ * updateuser's answers that mean the code is no longer ours, whatever we retry: 40056 invalid serial code
+ * ("code未被添加或被转赠领取的情况则统一报错", card-api-guide.zh.txt: a code given away and accepted) and
+ * 40127 "该Code已经被删除、置为失效或者转赠成功" (friend-coupons.zh.txt, the code API's 错误码 table). Not
+ * 40078 "已经被删除或者转赠中": a gift being given comes back to the giver if not accepted, so it is retried.
+ * Retrying these forever only re-sent the same refused call on every cron run (issue 25).
+ */
+const REFUSED_FOR_GOOD = new Set([40056, 40127])
+
 /** The line WeChat shows in the balance history (≤ 14 Chinese characters). */
 function recordLine(card: UserCardDoc, last: UserCardDoc['lastEntry']): string {
   if (!last) return `余额${formatFen(card.balance)}元`
@@ -108,8 +117,14 @@ export async function syncUnderLease(store: Store, wx: WechatClient, card: UserC
     await release(store, id, leaseUntil, pendingExtra)
     return 'busy'
   } catch (err) {
-    log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
     await gated()
+    if (err instanceof WxApiError && REFUSED_FOR_GOOD.has(err.errcode) && cur) {
+      // Off the retry queue, with why: the next balance change (a new version) tries once more.
+      const syncRefused = { errcode: err.errcode, errmsg: err.errmsg, version: cur.version, at: Date.now() }
+      log('error', { msg: 'WeChat refuses this code for good; the balance sync stops retrying it', card: id, wxErrcode: err.errcode, error: err.message })
+      if (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil, version: cur.version }, { dirty: false, syncRefused, syncLeaseUntil: 0, ...pendingExtra })) return 'failed'
+    }
+    log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
     await release(store, id, leaseUntil, pendingExtra).catch(() => undefined)
     return 'failed'
   }

@@ -44,3 +44,23 @@ test('a used coupon says why it cannot be redeemed, in words', async () => {
   expect(screen.getByText('减 ¥10')).toBeTruthy()
   expect(screen.queryByText('确认核销')).toBeNull()
 })
+
+test('two cashiers at once: the one who lost reads 已被核销, by whom and when, not a checkout\'s words', async () => {
+  const at = Date.UTC(2026, 11, 6, 2, 3)
+  let redeemed = false
+  cloudHandlers.set('merchant', (d) => {
+    const coupon = check({ type: 'GIFT', title: '兑换咖啡', terms: { gift: '咖啡一杯' } })
+    if (d.action === 'redeemCheck') return { errcode: 0, check: redeemed ? { ...coupon, status: 'CONSUMED', usable: false, reason: '已被核销', redeemed: { by: 'ab12', at } } : coupon }
+    redeemed = true
+    return { errcode: 1006, errmsg: 'the code was already redeemed at the counter', reason: 'ALREADY_REDEEMED' }
+  })
+  render(<RedeemPage />)
+  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '800000000001' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('可以核销')).toBeTruthy()
+  fireEvent.click(screen.getByText('确认核销'))
+  fireEvent.click(await screen.findByText('确定'))
+  const said = '已被核销：用户编号尾号 ab12 的店员于 2026-12-06 10:03 核销'
+  expect(await screen.findByText(`不可核销：${said}`)).toBeTruthy()
+  expect(screen.getAllByText(said).length).toBeGreaterThan(0)
+})

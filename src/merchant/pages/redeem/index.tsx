@@ -6,12 +6,14 @@ import { PageShell, Section } from '../../../components/PageShell'
 import { Button, Dialog, Tag } from '../../../components/ui'
 import { newRequestId } from '../../../flows/purchase'
 import { merchantApi } from '../../../services/api'
+import { CloudCallError } from '../../../services/cloud'
 import { userMessage } from '../../../services/errors'
 import type { RedeemCheck } from '../../../services/types'
 import { scanCode } from '../../../services/wx'
 import { t } from '../../../strings'
 import { couponLines, dateOf, isCoupon } from '../../../utils/coupon'
 import { yuan } from '../../../utils/money'
+import { beijingDateTime } from '../../../utils/time'
 
 /** "12.5" yuan → 1250 fen, or undefined when it is not a positive amount with at most two decimals. */
 export function fenOf(text: string): number | undefined {
@@ -23,6 +25,7 @@ export function fenOf(text: string): number | undefined {
 
 /** Why a code cannot be redeemed, in words: its status (已使用, 已过期 …) or the server's reason. */
 function whyNot(c: RedeemCheck): string {
+  if (c.redeemed) return t.redeem.redeemedBy(c.redeemed.by, beijingDateTime(c.redeemed.at))
   if (c.status === 'CONSUMED' && isCoupon(c.type)) return t.coupon.used
   if (c.status !== 'NORMAL') return t.status[c.status] ?? t.redeem.unavailable
   return c.reason ?? t.redeem.unavailable
@@ -84,6 +87,13 @@ export default function RedeemPage() {
       setCode('')
       setAmount('')
     } catch (err) {
+      if (err instanceof CloudCallError && err.reason === 'ALREADY_REDEEMED') {
+        // Another cashier was first: show the code as it is now, and who redeemed it when.
+        const now = await merchantApi.redeemCheck(c.code).then((r) => r.check, () => c)
+        setStep({ s: 'checked', check: now, key })
+        showToast(now.redeemed ? whyNot(now) : userMessage(err), 'fail')
+        return
+      }
       // The same key again: a retry after an error can never redeem twice.
       setStep({ s: 'checked', check: c, key })
       showToast(userMessage(err), 'fail')
