@@ -20,7 +20,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       // Pages reach Taro and wx only through src/services/.
-      'no-restricted-imports': ['error', { paths: [{ name: '@tarojs/taro', message: 'use src/services/ (the only module that touches Taro/wx APIs)' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@tarojs/taro', message: 'use src/services/ (the only module that touches Taro/wx APIs)' }] },
+      ],
     },
   },
   {
@@ -31,7 +34,19 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'cloudfunctions/**/*.ts'],
     rules: {
       // wx-server-sdk is imported by server/platform/wx-cloud.ts alone; nothing server-side imports the emulator.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/emulator/**'], message: 'production code never imports the emulator' }], paths: [{ name: 'wx-server-sdk', allowTypeImports: true, message: 'only server/platform/wx-cloud.ts imports wx-server-sdk (types may be imported anywhere)' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/emulator/**'], message: 'production code never imports the emulator' }],
+          paths: [
+            {
+              name: 'wx-server-sdk',
+              allowTypeImports: true,
+              message: 'only server/platform/wx-cloud.ts imports wx-server-sdk (types may be imported anywhere)',
+            },
+          ],
+        },
+      ],
     },
   },
   {

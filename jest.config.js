@@ -38,7 +38,10 @@ module.exports = {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts', '<rootDir>/test/{unit,contract,integration,property,conformance,crash}/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts',
+        '<rootDir>/test/{unit,contract,integration,property,conformance,crash}/**/*.test.ts',
+      ],
     },
     {
       ...common,

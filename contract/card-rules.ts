@@ -12,7 +12,23 @@ export const COUPON_TYPES = ['CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COU
 export type CouponType = (typeof COUPON_TYPES)[number]
 
 /** The guide's colour table (Color010 … Color0102), and Color100 from its own field row "按色彩规范标注填写Color010-Color100". */
-export const GUIDE_COLORS = ['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color081', 'Color082', 'Color090', 'Color0100', 'Color0101', 'Color0102', 'Color100'] as const
+export const GUIDE_COLORS = [
+  'Color010',
+  'Color020',
+  'Color030',
+  'Color040',
+  'Color050',
+  'Color060',
+  'Color070',
+  'Color080',
+  'Color081',
+  'Color082',
+  'Color090',
+  'Color0100',
+  'Color0101',
+  'Color0102',
+  'Color100',
+] as const
 
 /** "get_limit … 每人可领券的数量限制,不填写默认为50。" */
 export const DEFAULT_GET_LIMIT = 50
@@ -69,7 +85,8 @@ export function baseInfoLimits(cardType: string, friend: boolean) {
 /** least_cost may stand in the body or, as the guide says it moved, in advanced_info.use_condition. */
 export function leastCostOf(body: Json): number | undefined {
   const top = body.least_cost
-  const cond = isObj(body.advanced_info) && isObj(body.advanced_info.use_condition) ? body.advanced_info.use_condition.least_cost : undefined
+  const cond =
+    isObj(body.advanced_info) && isObj(body.advanced_info.use_condition) ? body.advanced_info.use_condition.least_cost : undefined
   const v = top ?? cond
   return isInt(v) ? v : undefined
 }
@@ -101,8 +118,16 @@ export function cardTypeProblems(req: unknown): CardRuleProblem[] {
   }
   const friend = isFriendCoupon(body)
 
-  if ((COUPON_TYPES as readonly string[]).includes(type) && bi.color !== undefined && !(GUIDE_COLORS as readonly unknown[]).includes(bi.color)) {
-    fail(b('color'), `must be one of ${GUIDE_COLORS.join(', ')}`, 'color | 是 | string(16) | Color010 | 券颜色。按色彩规范标注填写Color010-Color100。')
+  if (
+    (COUPON_TYPES as readonly string[]).includes(type) &&
+    bi.color !== undefined &&
+    !(GUIDE_COLORS as readonly unknown[]).includes(bi.color)
+  ) {
+    fail(
+      b('color'),
+      `must be one of ${GUIDE_COLORS.join(', ')}`,
+      'color | 是 | string(16) | Color010 | 券颜色。按色彩规范标注填写Color010-Color100。',
+    )
   }
   const date = isObj(bi.date_info) ? bi.date_info : undefined
   // fixed_term 0: the two documents disagree, each about its own card types. card-api-guide.zh.txt line
@@ -110,17 +135,34 @@ export function cardTypeProblems(req: unknown): CardRuleProblem[] {
   // 不支持填写0"; gift-card-api line 363 (GENERAL_CARD with sub_card_type GIFT_CARD): "Complete 0 as valid
   // on the day of receipt". So a gift card takes 0 and every other type needs at least 1.
   const giftCard = type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD'
-  if (date?.type === 'DATE_TYPE_FIX_TERM' && date.fixed_term !== undefined && (!isInt(date.fixed_term) || date.fixed_term < (giftCard ? 0 : 1))) {
-    if (giftCard) fail(b('date_info.fixed_term'), 'must be a whole number of days, 0 meaning the day of receipt', 'fixed_term Used when the type is DATE_TYPE_FIX_TERM, indicating how many days after collection. (In units of days) Complete 0 as valid on the day of receipt.')
-    else fail(b('date_info.fixed_term'), 'must be a whole number of days, at least 1', 'fixed_term | 是 | int | 15 | type为DATE_TYPE_FIX_TERM时专用,表示自领取后多少天内有效,不支持填写0。')
+  if (
+    date?.type === 'DATE_TYPE_FIX_TERM' &&
+    date.fixed_term !== undefined &&
+    (!isInt(date.fixed_term) || date.fixed_term < (giftCard ? 0 : 1))
+  ) {
+    if (giftCard)
+      fail(
+        b('date_info.fixed_term'),
+        'must be a whole number of days, 0 meaning the day of receipt',
+        'fixed_term Used when the type is DATE_TYPE_FIX_TERM, indicating how many days after collection. (In units of days) Complete 0 as valid on the day of receipt.',
+      )
+    else
+      fail(
+        b('date_info.fixed_term'),
+        'must be a whole number of days, at least 1',
+        'fixed_term | 是 | int | 15 | type为DATE_TYPE_FIX_TERM时专用,表示自领取后多少天内有效,不支持填写0。',
+      )
   }
   if (bi.use_limit !== undefined && (!isInt(bi.use_limit) || bi.use_limit < 1 || bi.use_limit > 100_000_000)) {
     fail(b('use_limit'), 'must be a whole number from 1', 'use_limit | 否 | int | 100 | 每人可核销的数量限制,不填写默认为50。')
   }
   if (bi.get_custom_code_mode !== undefined) {
-    const quote = 'get_custom_code_mode … 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存code模式卡券, 须导入超过库存数目的自定义code后方可投放, 填入该字段后,quantity字段须为0'
-    if (bi.get_custom_code_mode !== 'GET_CUSTOM_CODE_MODE_DEPOSIT') fail(b('get_custom_code_mode'), 'must be GET_CUSTOM_CODE_MODE_DEPOSIT', quote)
-    else if (!isObj(bi.sku) || bi.sku.quantity !== 0) fail(b('sku.quantity'), 'must be 0 in deposit-code mode', '预存code模式的卡券须设置quantity为0,导入code后方可增加库存')
+    const quote =
+      'get_custom_code_mode … 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存code模式卡券, 须导入超过库存数目的自定义code后方可投放, 填入该字段后,quantity字段须为0'
+    if (bi.get_custom_code_mode !== 'GET_CUSTOM_CODE_MODE_DEPOSIT')
+      fail(b('get_custom_code_mode'), 'must be GET_CUSTOM_CODE_MODE_DEPOSIT', quote)
+    else if (!isObj(bi.sku) || bi.sku.quantity !== 0)
+      fail(b('sku.quantity'), 'must be 0 in deposit-code mode', '预存code模式的卡券须设置quantity为0,导入code后方可增加库存')
   }
 
   switch (type) {
@@ -128,24 +170,39 @@ export function cardTypeProblems(req: unknown): CardRuleProblem[] {
       text(p('deal_detail'), body.deal_detail, 3072, true, 'deal_detail | 是 | string( 3072 ) | 双人套餐… | 团购券专用,团购详情。')
       break
     case 'CASH': {
-      const quote = friend ? 'reduce_cost代金券专用,表示减免金额(单位为分),不可填0。' : 'reduce_cost | 是 | int | 10000 | 代金券专用,表示减免金额。(单位为分)'
+      const quote = friend
+        ? 'reduce_cost代金券专用,表示减免金额(单位为分),不可填0。'
+        : 'reduce_cost | 是 | int | 10000 | 代金券专用,表示减免金额。(单位为分)'
       if (body.reduce_cost === undefined) fail(p('reduce_cost'), 'is required', quote)
-      else if (!isInt(body.reduce_cost) || body.reduce_cost < (friend ? 1 : 0) || body.reduce_cost > 100_000_000) fail(p('reduce_cost'), friend ? 'must be whole fen, not 0' : 'must be whole fen', quote)
-      const least = body.least_cost ?? (isObj(body.advanced_info) && isObj(body.advanced_info.use_condition) ? body.advanced_info.use_condition.least_cost : undefined)
+      else if (!isInt(body.reduce_cost) || body.reduce_cost < (friend ? 1 : 0) || body.reduce_cost > 100_000_000)
+        fail(p('reduce_cost'), friend ? 'must be whole fen, not 0' : 'must be whole fen', quote)
+      const least =
+        body.least_cost ??
+        (isObj(body.advanced_info) && isObj(body.advanced_info.use_condition) ? body.advanced_info.use_condition.least_cost : undefined)
       if (least !== undefined && (!isInt(least) || least < 0 || least > 100_000_000)) {
-        fail(body.least_cost !== undefined ? p('least_cost') : p('advanced_info.use_condition.least_cost'), 'must be whole fen (0 when there is no threshold)', 'least_cost | 是 | int | 10000 | 代金券专用,表示起用金额(单位为分),如果无起用门槛则填0。注意:该字段移动到advanced_info内了 。')
+        fail(
+          body.least_cost !== undefined ? p('least_cost') : p('advanced_info.use_condition.least_cost'),
+          'must be whole fen (0 when there is no threshold)',
+          'least_cost | 是 | int | 10000 | 代金券专用,表示起用金额(单位为分),如果无起用门槛则填0。注意:该字段移动到advanced_info内了 。',
+        )
       }
       break
     }
     case 'DISCOUNT':
-      if (!isInt(body.discount) || body.discount < 1 || body.discount > 99) fail(p('discount'), 'must be a whole percentage off from 1 to 99', 'discount | 是 | int | 30 | 折扣券专用,表示打折额度(百分比)。填30就是七折。')
+      if (!isInt(body.discount) || body.discount < 1 || body.discount > 99)
+        fail(
+          p('discount'),
+          'must be a whole percentage off from 1 to 99',
+          'discount | 是 | int | 30 | 折扣券专用,表示打折额度(百分比)。填30就是七折。',
+        )
       break
     case 'GIFT':
       if (friend) {
         // V1.1: "礼品券更名为兑换券,限制标题传入,统一命名为:洗手液(商品名)+1(数量)+瓶(数量单位),对应gift_name,gift_num,和gift_unit字段"
         const naming = '统一命名为:洗手液(商品名)+1(数量)+瓶(数量单位),对应gift_name,gift_num,和gift_unit字段'
         text(p('gift_name'), body.gift_name, 18, true, `gift_name兑换券兑换商品名字,限6个汉字 (${naming})`)
-        if (!isInt(body.gift_num) || body.gift_num < 1 || body.gift_num > 999) fail(p('gift_num'), 'must be a whole number of at most three digits', `gift_num兑换券兑换商品数目,限三位数字 (${naming})`)
+        if (!isInt(body.gift_num) || body.gift_num < 1 || body.gift_num > 999)
+          fail(p('gift_num'), 'must be a whole number of at most three digits', `gift_num兑换券兑换商品数目,限三位数字 (${naming})`)
         text(p('gift_unit'), body.gift_unit, 6, true, `gift_unit兑换券兑换商品的数量单位,限两个汉字 (${naming})`)
         text(p('gift'), body.gift, 3072, false, 'gift兑换券类型时显示的礼品详情')
       } else {
@@ -153,39 +210,78 @@ export function cardTypeProblems(req: unknown): CardRuleProblem[] {
       }
       break
     case 'GENERAL_COUPON':
-      text(p('default_detail'), body.default_detail, 3072, true, 'default_detail | 是 | string(3072) | 音乐木盒。 | 优惠券专用,填写优惠详情。')
+      text(
+        p('default_detail'),
+        body.default_detail,
+        3072,
+        true,
+        'default_detail | 是 | string(3072) | 音乐木盒。 | 优惠券专用,填写优惠详情。',
+      )
       break
   }
 
   if (friend) {
-    if (type !== 'CASH' && type !== 'GIFT') fail('card.card_type', 'must be CASH or GIFT for a friend coupon', 'card_type卡券类型,现仅支持代金券类型和兑换券类型,填写CASH或者GIFT')
+    if (type !== 'CASH' && type !== 'GIFT')
+      fail(
+        'card.card_type',
+        'must be CASH or GIFT for a friend coupon',
+        'card_type卡券类型,现仅支持代金券类型和兑换券类型,填写CASH或者GIFT',
+      )
     if (bi.use_custom_code === true) fail(b('use_custom_code'), 'must not be true for a friend coupon', '4、暂不支持商家自定义Code码;')
     const locations = bi.location_id_list
-    if (!Array.isArray(locations) || locations.length === 0) fail(b('location_id_list'), 'must name at least one store', 'location_id_list门店位置ID,…朋友的券须至少传入一个可用poi_id,否则报错')
+    if (!Array.isArray(locations) || locations.length === 0)
+      fail(b('location_id_list'), 'must name at least one store', 'location_id_list门店位置ID,…朋友的券须至少传入一个可用poi_id,否则报错')
     for (const k of ['can_share', 'can_give_friend'] as const) {
-      if (bi[k] !== false) fail(b(k), 'must be false for a friend coupon', `${k}…与share_friends字段互斥,若创建朋友共享券此处应填入false,不可为空`)
+      if (bi[k] !== false)
+        fail(b(k), 'must be false for a friend coupon', `${k}…与share_friends字段互斥,若创建朋友共享券此处应填入false,不可为空`)
     }
-    if (date && date.type !== 'DATE_TYPE_FIX_TIME_RANGE') fail(b('date_info.type'), 'must be DATE_TYPE_FIX_TIME_RANGE', 'date_info使用日期,有效期的信息,仅支持DATE_TYPE_FIX_TIME_RANGE')
-    else if (date && isInt(date.begin_timestamp) && isInt(date.end_timestamp) && date.end_timestamp - date.begin_timestamp > FRIEND_MAX_DAYS * 86400) {
-      fail(b('date_info.end_timestamp'), `must be at most ${FRIEND_MAX_DAYS} days after begin_timestamp`, '40079有效期错误须将有效期设置为90天以内')
+    if (date && date.type !== 'DATE_TYPE_FIX_TIME_RANGE')
+      fail(b('date_info.type'), 'must be DATE_TYPE_FIX_TIME_RANGE', 'date_info使用日期,有效期的信息,仅支持DATE_TYPE_FIX_TIME_RANGE')
+    else if (
+      date &&
+      isInt(date.begin_timestamp) &&
+      isInt(date.end_timestamp) &&
+      date.end_timestamp - date.begin_timestamp > FRIEND_MAX_DAYS * 86400
+    ) {
+      fail(
+        b('date_info.end_timestamp'),
+        `must be at most ${FRIEND_MAX_DAYS} days after begin_timestamp`,
+        '40079有效期错误须将有效期设置为90天以内',
+      )
     }
     if (isObj(bi.sku) && bi.sku.quantity !== undefined && bi.sku.quantity !== 0) {
-      fail(b('sku.quantity'), 'must be absent or 0: stock is bought with coins', '朋友的券库存机制与普通券不同,开发者须先创建卡券后,到MP(商户后台)用券点充值库存,不支持在创建的时候填入库存。')
+      fail(
+        b('sku.quantity'),
+        'must be absent or 0: stock is bought with coins',
+        '朋友的券库存机制与普通券不同,开发者须先创建卡券后,到MP(商户后台)用券点充值库存,不支持在创建的时候填入库存。',
+      )
     }
     const adv = isObj(body.advanced_info) ? body.advanced_info : {}
     if (!Array.isArray(adv.text_image_list) || adv.text_image_list.length === 0) {
-      fail(p('advanced_info.text_image_list'), 'must hold at least one picture with text', 'text_image_list图文列表,显示在详情内页,优惠券券开发者须至少传入一组图文列表')
+      fail(
+        p('advanced_info.text_image_list'),
+        'must hold at least one picture with text',
+        'text_image_list图文列表,显示在详情内页,优惠券券开发者须至少传入一组图文列表',
+      )
     }
     const selfNum = adv.consume_share_self_num
     const list = adv.consume_share_card_list
     const selfQuote = 'consume_share_self_num核销后送券的数量,可设置核销后送本卡券的数量,限制传入1张,与consume_share_card_list字段互斥'
-    if (selfNum !== undefined && (!isInt(selfNum) || selfNum < 0 || selfNum > 1)) fail(p('advanced_info.consume_share_self_num'), 'must be 0 or 1', selfQuote)
+    if (selfNum !== undefined && (!isInt(selfNum) || selfNum < 0 || selfNum > 1))
+      fail(p('advanced_info.consume_share_self_num'), 'must be 0 or 1', selfQuote)
     if (list !== undefined) {
-      if (!Array.isArray(list) || list.length > 1) fail(p('advanced_info.consume_share_card_list'), 'must hold at most one card', 'card_id核销后赠送的其他卡券card_id,目前仅支持填入一个共享券card_id,此处必须填入共享券')
+      if (!Array.isArray(list) || list.length > 1)
+        fail(
+          p('advanced_info.consume_share_card_list'),
+          'must hold at most one card',
+          'card_id核销后赠送的其他卡券card_id,目前仅支持填入一个共享券card_id,此处必须填入共享券',
+        )
       else if (list.length === 1) {
-        if (isInt(selfNum) && selfNum > 0) fail(p('advanced_info.consume_share_self_num'), 'must not be given with consume_share_card_list', selfQuote)
+        if (isInt(selfNum) && selfNum > 0)
+          fail(p('advanced_info.consume_share_self_num'), 'must not be given with consume_share_card_list', selfQuote)
         const item = list[0]
-        if (!isObj(item) || typeof item.card_id !== 'string' || item.num !== 1) fail(p('advanced_info.consume_share_card_list[0]'), 'needs a card_id and num 1', 'num核销后赠送的该card_id数目,目前仅支持填1')
+        if (!isObj(item) || typeof item.card_id !== 'string' || item.num !== 1)
+          fail(p('advanced_info.consume_share_card_list[0]'), 'needs a card_id and num 1', 'num核销后赠送的该card_id数目,目前仅支持填1')
       }
     }
   }

@@ -23,12 +23,14 @@ const MAX = 100_000_000
 const isWhole = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX
 
 export function levelProblems(levels: unknown): MemberRuleProblem[] {
-  if (!Array.isArray(levels) || levels.length > MAX_LEVELS) return [{ field: 'levels', rule: `must be a list of at most ${MAX_LEVELS} levels` }]
+  if (!Array.isArray(levels) || levels.length > MAX_LEVELS)
+    return [{ field: 'levels', rule: `must be a list of at most ${MAX_LEVELS} levels` }]
   const out: MemberRuleProblem[] = []
   levels.forEach((l: Partial<MemberLevelInput> | null, i) => {
     const name = l?.name
     if (typeof name !== 'string' || !name) out.push({ field: `levels[${i}].name`, rule: 'is required' })
-    else if ([...name].length > LEVEL_NAME_CHARS || utf8Length(name) > LEVEL_NAME_CHARS * 3) out.push({ field: `levels[${i}].name`, rule: `must be at most ${LEVEL_NAME_CHARS} characters (${LEVEL_NAME_CHARS * 3} UTF-8 bytes)` })
+    else if ([...name].length > LEVEL_NAME_CHARS || utf8Length(name) > LEVEL_NAME_CHARS * 3)
+      out.push({ field: `levels[${i}].name`, rule: `must be at most ${LEVEL_NAME_CHARS} characters (${LEVEL_NAME_CHARS * 3} UTF-8 bytes)` })
     if (!isWhole(l?.minBonus, 0)) out.push({ field: `levels[${i}].minBonus`, rule: `must be an integer from 0 to ${MAX}` })
   })
   return out
@@ -40,8 +42,10 @@ export function bonusRuleProblems(rule: unknown): MemberRuleProblem[] {
   if (typeof rule !== 'object' || rule === null) return [{ field: 'bonus_rule', rule: 'must be an object' }]
   const out: MemberRuleProblem[] = []
   const b = rule as Record<string, unknown>
-  for (const [k, n] of Object.entries(b)) if (!isWhole(n, 0)) out.push({ field: `bonus_rule.${k}`, rule: `must be an integer from 0 to ${MAX}` })
-  if ((b.cost_money_unit === undefined) !== (b.increase_bonus === undefined)) out.push({ field: 'bonus_rule.increase_bonus', rule: 'and cost_money_unit go together' })
+  for (const [k, n] of Object.entries(b))
+    if (!isWhole(n, 0)) out.push({ field: `bonus_rule.${k}`, rule: `must be an integer from 0 to ${MAX}` })
+  if ((b.cost_money_unit === undefined) !== (b.increase_bonus === undefined))
+    out.push({ field: 'bonus_rule.increase_bonus', rule: 'and cost_money_unit go together' })
   if (b.cost_money_unit === 0) out.push({ field: 'bonus_rule.cost_money_unit', rule: 'must be at least 1 fen' })
   return out
 }

@@ -26,10 +26,13 @@ export function payGiftRuleProblems(rule: unknown): PayGiftRuleProblem[] {
   if (!b) fail('base_info', 'is required')
   else {
     const list = b.mchid_list
-    if (!Array.isArray(list) || list.length < 1 || list.length > MAX_MCHIDS_PER_RULE) fail('base_info.mchid_list', `must hold 1 to ${MAX_MCHIDS_PER_RULE} entries`)
-    else if (list.some((m) => typeof m !== 'string' || !/^\d{1,20}$/.test(m))) fail('base_info.mchid_list', 'holds merchant numbers (digits)')
+    if (!Array.isArray(list) || list.length < 1 || list.length > MAX_MCHIDS_PER_RULE)
+      fail('base_info.mchid_list', `must hold 1 to ${MAX_MCHIDS_PER_RULE} entries`)
+    else if (list.some((m) => typeof m !== 'string' || !/^\d{1,20}$/.test(m)))
+      fail('base_info.mchid_list', 'holds merchant numbers (digits)')
     for (const k of ['begin_time', 'end_time'] as const) {
-      if (!isInt(b[k]) || (b[k] as number) < 0 || (b[k] as number) > MAX_TIMESTAMP) fail(`base_info.${k}`, 'must be a whole number of seconds before 2038-01-19')
+      if (!isInt(b[k]) || (b[k] as number) < 0 || (b[k] as number) > MAX_TIMESTAMP)
+        fail(`base_info.${k}`, 'must be a whole number of seconds before 2038-01-19')
     }
     if (isInt(b.begin_time) && isInt(b.end_time) && b.end_time <= b.begin_time) fail('base_info.end_time', 'must be after begin_time')
   }
@@ -38,9 +41,12 @@ export function payGiftRuleProblems(rule: unknown): PayGiftRuleProblem[] {
   if (!m) fail('member_rule', 'is required for RULE_TYPE_PAY_MEMBER_CARD')
   else {
     if (typeof m.card_id !== 'string' || !m.card_id) fail('member_rule.card_id', 'is required')
-    for (const k of ['least_cost', 'max_cost'] as const) if (!isInt(m[k]) || (m[k] as number) < 0 || (m[k] as number) > MAX_FEN) fail(`member_rule.${k}`, `must be whole fen from 0 to ${MAX_FEN}`)
+    for (const k of ['least_cost', 'max_cost'] as const)
+      if (!isInt(m[k]) || (m[k] as number) < 0 || (m[k] as number) > MAX_FEN)
+        fail(`member_rule.${k}`, `must be whole fen from 0 to ${MAX_FEN}`)
     if (isInt(m.least_cost) && isInt(m.max_cost) && m.max_cost < m.least_cost) fail('member_rule.max_cost', 'must not be below least_cost')
-    if (m.jump_url !== undefined && m.app_brand_id !== undefined) fail('member_rule.app_brand_id', 'and jump_url are alternatives: give one')
+    if (m.jump_url !== undefined && m.app_brand_id !== undefined)
+      fail('member_rule.app_brand_id', 'and jump_url are alternatives: give one')
     if (m.app_brand_pass !== undefined && m.app_brand_id === undefined) fail('member_rule.app_brand_pass', 'needs app_brand_id')
     if ('app_brand_user_name' in m) fail('member_rule.app_brand_user_name', 'is not a field of this API: use app_brand_id')
   }

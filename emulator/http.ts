@@ -6,7 +6,10 @@ import { jsonDepth } from './cloud/event-limits'
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -47,10 +50,14 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
  * The JSON object body. The local stack's own endpoints refuse prototype keys; a cloud function's event
  * passes them through (`passProtoKeys`), as Cloud Development does, for the function to refuse.
  */
-export async function readJson(req: IncomingMessage, opts: { passProtoKeys?: boolean; limit?: number; maxDepth?: number } = {}): Promise<Record<string, unknown>> {
+export async function readJson(
+  req: IncomingMessage,
+  opts: { passProtoKeys?: boolean; limit?: number; maxDepth?: number } = {},
+): Promise<Record<string, unknown>> {
   const text = await readBody(req, opts.limit)
   if (!text.trim()) return {}
-  if (opts.maxDepth !== undefined && jsonDepth(text) > opts.maxDepth) throw new HttpError(400, `body nested deeper than ${opts.maxDepth} levels`)
+  if (opts.maxDepth !== undefined && jsonDepth(text) > opts.maxDepth)
+    throw new HttpError(400, `body nested deeper than ${opts.maxDepth} levels`)
   let v: unknown
   try {
     v = opts.passProtoKeys ? JSON.parse(text) : JSON.parse(text, refuseProtoKeys)

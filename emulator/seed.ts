@@ -47,7 +47,11 @@ function giftCard(title: string, fen: number, mpUsername: string, FACES: string[
  * the card bag shows load in a browser too. `o.orderPageUrl` is where the shelf's refund and invoice
  * cells lead (the Mini Program's order page).
  */
-export async function seedDemoMerchant(cloud: LocalCloud, admin: string, o: { cdn: string; orderPageUrl: string }): Promise<'seeded' | 'present'> {
+export async function seedDemoMerchant(
+  cloud: LocalCloud,
+  admin: string,
+  o: { cdn: string; orderPageUrl: string },
+): Promise<'seeded' | 'present'> {
   const FACES = DEMO_FACES.map((n) => demoFaceUrl(o.cdn, n))
   const call = async (data: Record<string, unknown>) => {
     const r = (await cloud.runtime.invoke('merchant', data, { openid: admin, source: 'wx_client' })) as Record<string, unknown>
@@ -67,13 +71,18 @@ export async function seedDemoMerchant(cloud: LocalCloud, admin: string, o: { cd
       support_multi: true,
       // §7.2: buying for oneself is off unless the shelf says true; the demo shop offers it.
       support_buy_for_self: true,
-      theme_list: [{
-        theme_pic_url: 'https://mmbiz.qpic.cn/mmbiz/demo-theme/0',
-        title: '送给重要的人',
-        title_color: '#B8322A',
-        item_list: [{ card_id: c100, title: '100元' }, { card_id: c500, title: '500元' }],
-        pic_item_list: FACES.map((url) => ({ background_pic_url: url, default_gifting_msg: '愿你被这个世界温柔以待，天天开心' })),
-      }],
+      theme_list: [
+        {
+          theme_pic_url: 'https://mmbiz.qpic.cn/mmbiz/demo-theme/0',
+          title: '送给重要的人',
+          title_color: '#B8322A',
+          item_list: [
+            { card_id: c100, title: '100元' },
+            { card_id: c500, title: '500元' },
+          ],
+          pic_item_list: FACES.map((url) => ({ background_pic_url: url, default_gifting_msg: '愿你被这个世界温柔以待，天天开心' })),
+        },
+      ],
       // Required by §7.2, and §12.2 makes refund and invoice entries a legal duty: both cells open the
       // order page, to which WeChat appends order_id and openid (§14.2).
       address: '广州市海珠区示例路1号',

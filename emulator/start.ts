@@ -20,7 +20,9 @@ async function main() {
     execFileSync('npm', ['run', '--silent', 'build:functions'], { cwd: ROOT, stdio: 'inherit' })
   }
   // --retired adds the preset to whatever WXEMU_RETIRED_APIS already names.
-  const retired: Record<string, string> = args.has('--retired') ? { WXEMU_RETIRED_APIS: [process.env.WXEMU_RETIRED_APIS, RETIRED_PRESET].filter(Boolean).join(',') } : {}
+  const retired: Record<string, string> = args.has('--retired')
+    ? { WXEMU_RETIRED_APIS: [process.env.WXEMU_RETIRED_APIS, RETIRED_PRESET].filter(Boolean).join(',') }
+    : {}
   const stack = await startStack({ fresh: args.has('--fresh'), env: retired })
   console.log(
     [

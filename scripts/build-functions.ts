@@ -35,7 +35,8 @@ async function buildFunctions(): Promise<string[]> {
   const names = readdirSync(src).filter((n) => statSync(join(src, n)).isDirectory())
   const rc = readCloudbaserc()
   const undeclared = names.filter((n) => !rc.functions.some((f) => f.name === n))
-  if (undeclared.length) throw new Error(`declare ${undeclared.join(', ')} in cloudbaserc.json (runtime, timeout, memory, variables) before building`)
+  if (undeclared.length)
+    throw new Error(`declare ${undeclared.join(', ')} in cloudbaserc.json (runtime, timeout, memory, variables) before building`)
   rmSync(out, { recursive: true, force: true })
   await Promise.all(
     names.map(async (name) => {

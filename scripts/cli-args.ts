@@ -11,7 +11,12 @@ export function parseFlags(argv: string[], allowed: Record<string, string>): Rec
     }
     if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`)
     const name = a.slice(2)
-    if (!(name in allowed)) throw new UsageError(`unknown flag --${name}; known: ${Object.keys(allowed).map((k) => `--${k}`).join(', ')}`)
+    if (!(name in allowed))
+      throw new UsageError(
+        `unknown flag --${name}; known: ${Object.keys(allowed)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      )
     const v = argv[++i]
     if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`)
     out[name] = v

@@ -6,4 +6,6 @@ import { EXAMPLES_FILE, extractAll, REFERENCE_DIR } from '../test/conformance/co
 
 const corpus = extractAll(REFERENCE_DIR)
 writeFileSync(EXAMPLES_FILE, `${JSON.stringify(corpus, null, 1)}\n`)
-console.log(`${corpus.examples.length} examples, ${Object.keys(corpus.endpoints).length} APIs, ${Object.keys(corpus.events).length} events from ${REFERENCE_DIR} → ${EXAMPLES_FILE}`)
+console.log(
+  `${corpus.examples.length} examples, ${Object.keys(corpus.endpoints).length} APIs, ${Object.keys(corpus.events).length} events from ${REFERENCE_DIR} → ${EXAMPLES_FILE}`,
+)

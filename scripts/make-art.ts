@@ -12,10 +12,16 @@ const root = join(__dirname, '..')
 function nutIcon(name: string, color: string): string {
   const src = readFileSync(join(root, 'node_modules/@nutui/icons-react-taro/dist/es/icons', `${name}.js`), 'utf8')
   const b64 = /svg64: "data:image\/svg\+xml;base64,([^"]+)"/.exec(src)![1]!
-  return Buffer.from(b64, 'base64').toString('utf8').replace(/fill="#[0-9a-fA-F]{3,6}"/g, `fill="${color}"`)
+  return Buffer.from(b64, 'base64')
+    .toString('utf8')
+    .replace(/fill="#[0-9a-fA-F]{3,6}"/g, `fill="${color}"`)
 }
 
-const TABS: [file: string, icon: string][] = [['cards', 'Wallet'], ['gift', 'Gift'], ['pay', 'Scan']]
+const TABS: [file: string, icon: string][] = [
+  ['cards', 'Wallet'],
+  ['gift', 'Gift'],
+  ['pay', 'Scan'],
+]
 
 /** Card faces at 1.58:1 (WeChat's card proportions), drawn as SVG: festive red, gold, and ink blue. */
 const FACES: Record<string, string> = {
@@ -25,7 +31,11 @@ const FACES: Record<string, string> = {
 }
 
 function face(c1: string, c2: string, accent: string, glyph: string, line: string): string {
-  const rings = Array.from({ length: 6 }, (_, i) => `<circle cx="820" cy="120" r="${80 + i * 70}" fill="none" stroke="${accent}" stroke-opacity="${0.28 - i * 0.04}" stroke-width="3"/>`).join('')
+  const rings = Array.from(
+    { length: 6 },
+    (_, i) =>
+      `<circle cx="820" cy="120" r="${80 + i * 70}" fill="none" stroke="${accent}" stroke-opacity="${0.28 - i * 0.04}" stroke-width="3"/>`,
+  ).join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="948" height="600" viewBox="0 0 948 600">
     <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${c1}"/><stop offset="1" stop-color="${c2}"/></linearGradient></defs>
     <rect width="948" height="600" fill="url(#g)"/>${rings}
@@ -36,14 +46,22 @@ function face(c1: string, c2: string, accent: string, glyph: string, line: strin
 }
 
 async function main() {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  })
   const page = await browser.newPage({ deviceScaleFactor: 1 })
   const tabDir = join(root, 'src/assets/tab')
   mkdirSync(tabDir, { recursive: true })
   for (const [file, icon] of TABS) {
-    for (const [suffix, color] of [['', '#8a8a8a'], ['-on', '#b8322a']] as const) {
+    for (const [suffix, color] of [
+      ['', '#8a8a8a'],
+      ['-on', '#b8322a'],
+    ] as const) {
       await page.setViewportSize({ width: 81, height: 81 })
-      await page.setContent(`<html><body style="margin:0;background:transparent"><div style="width:81px;height:81px;display:flex;align-items:center;justify-content:center">${nutIcon(icon, color).replace('<svg ', '<svg width="60" height="60" ')}</div></body></html>`)
+      await page.setContent(
+        `<html><body style="margin:0;background:transparent"><div style="width:81px;height:81px;display:flex;align-items:center;justify-content:center">${nutIcon(icon, color).replace('<svg ', '<svg width="60" height="60" ')}</div></body></html>`,
+      )
       await page.screenshot({ path: join(tabDir, `${file}${suffix}.png`), omitBackground: true })
     }
   }

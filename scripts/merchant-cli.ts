@@ -20,13 +20,21 @@ const io = {
   },
 }
 const cloudUrl = (a: Record<string, unknown>) => (a.url as string | undefined) ?? `http://127.0.0.1:${env.CLOUD_PORT || 9602}`
-const cli = buildCli(process.argv.slice(2), io, (a) => {
-  const url = cloudUrl(a)
-  const openid = (a.openid as string | undefined) ?? (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
-  if (!openid) throw new UsageError('no admin openid: set MERCHANT_ADMIN_OPENIDS or pass --openid')
-  return httpCaller(url, openid)
-}, (a) => localIndexes(cloudUrl(a)))
-cli.run().then((code) => process.exit(code), (err) => {
-  console.error((err as Error).stack)
-  process.exit(1)
-})
+const cli = buildCli(
+  process.argv.slice(2),
+  io,
+  (a) => {
+    const url = cloudUrl(a)
+    const openid = (a.openid as string | undefined) ?? (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',')[0]?.trim()
+    if (!openid) throw new UsageError('no admin openid: set MERCHANT_ADMIN_OPENIDS or pass --openid')
+    return httpCaller(url, openid)
+  },
+  (a) => localIndexes(cloudUrl(a)),
+)
+cli.run().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error((err as Error).stack)
+    process.exit(1)
+  },
+)

@@ -28,15 +28,28 @@ async function main(): Promise<void> {
     return
   }
   const env = loadStackEnv(join(__dirname, '..'))
-  const people = (flags.person ?? '').split(',').filter(Boolean).map((p) => {
-    const [name, n] = p.split(':')
-    if (!name || !USER_NAME.test(name)) throw new UsageError(`--person: ${p} is not NAME:N`)
-    return { name, mpOpenid: identityOf(name, { saAppid: env.WX_SA_APPID!, mpAppid: env.WX_MP_APPID! }).mpOpenid, cards: count(n, 'person') }
-  })
+  const people = (flags.person ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((p) => {
+      const [name, n] = p.split(':')
+      if (!name || !USER_NAME.test(name)) throw new UsageError(`--person: ${p} is not NAME:N`)
+      return {
+        name,
+        mpOpenid: identityOf(name, { saAppid: env.WX_SA_APPID!, mpAppid: env.WX_MP_APPID! }).mpOpenid,
+        cards: count(n, 'person'),
+      }
+    })
   const url = `http://127.0.0.1:${env.CLOUD_PORT || 9602}/admin`
   const started = Date.now()
-  const seeded = await seedScale(new CloudStore(adminDatabase(url)), { orders: count(flags.orders, 'orders'), cards: count(flags.cards, 'cards'), people })
-  console.log(`added ${seeded.orders} orders, ${seeded.cards} cards (${people.map((p) => `${p.name} ${p.cards}`).join(', ') || 'no named person'}), ${seeded.entries} ledger entries to ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  const seeded = await seedScale(new CloudStore(adminDatabase(url)), {
+    orders: count(flags.orders, 'orders'),
+    cards: count(flags.cards, 'cards'),
+    people,
+  })
+  console.log(
+    `added ${seeded.orders} orders, ${seeded.cards} cards (${people.map((p) => `${p.name} ${p.cards}`).join(', ') || 'no named person'}), ${seeded.entries} ledger entries to ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
 }
 
 main().catch((err: unknown) => {

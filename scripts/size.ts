@@ -28,13 +28,17 @@ function main(): number {
     console.error('size: build first (npm run build)')
     return 1
   }
-  const app = JSON.parse(readFileSync(join(weapp, 'app.json'), 'utf8')) as { subPackages?: { root: string }[]; subpackages?: { root: string }[] }
+  const app = JSON.parse(readFileSync(join(weapp, 'app.json'), 'utf8')) as {
+    subPackages?: { root: string }[]
+    subpackages?: { root: string }[]
+  }
   const subRoots = (app.subPackages ?? app.subpackages ?? []).map((s) => join(weapp, s.root))
   const rows: { what: string; kb: number; budget: number; note?: string }[] = []
   // Sizes that DevTools does not upload (its own config, license notes) are not counted.
   const notUploaded = (p: string) => subRoots.includes(p) || p.endsWith('.LICENSE.txt') || p === join(weapp, 'project.config.json')
   rows.push({ what: 'weapp main package', kb: sizeOf(weapp, notUploaded) / KB, budget: BUDGET.mainKB })
-  for (const sub of subRoots) rows.push({ what: `weapp subpackage ${relative(weapp, sub)}/`, kb: sizeOf(sub) / KB, budget: BUDGET.subpackageKB })
+  for (const sub of subRoots)
+    rows.push({ what: `weapp subpackage ${relative(weapp, sub)}/`, kb: sizeOf(sub) / KB, budget: BUDGET.subpackageKB })
   const isMap = (p: string) => p.endsWith('.map')
   for (const fn of readdirSync(functions).sort()) {
     const dir = join(functions, fn)

@@ -10,11 +10,26 @@ import { parseFlags, readStdin, requireFlags, usage, UsageError } from './cli-ar
 
 const COMMANDS = {
   'card-sign': {
-    flags: { 'api-ticket': 'the wx_card api_ticket', 'card-id': 'card_id', code: 'code (custom-code cards)', openid: 'openid (bind_openid cards)', timestamp: 'Unix seconds (default now)', 'nonce-str': 'nonce_str (default random)' },
+    flags: {
+      'api-ticket': 'the wx_card api_ticket',
+      'card-id': 'card_id',
+      code: 'code (custom-code cards)',
+      openid: 'openid (bind_openid cards)',
+      timestamp: 'Unix seconds (default now)',
+      'nonce-str': 'nonce_str (default random)',
+    },
     required: ['api-ticket', 'card-id'],
   },
   'push-decrypt': {
-    flags: { token: 'the server Token', 'aes-key': 'EncodingAESKey (43 characters)', appid: 'the Service Account appid', timestamp: 'timestamp query parameter', nonce: 'nonce query parameter', 'msg-signature': 'msg_signature query parameter', 'max-skew': 'seconds a timestamp may be off (default: no check)' },
+    flags: {
+      token: 'the server Token',
+      'aes-key': 'EncodingAESKey (43 characters)',
+      appid: 'the Service Account appid',
+      timestamp: 'timestamp query parameter',
+      nonce: 'nonce query parameter',
+      'msg-signature': 'msg_signature query parameter',
+      'max-skew': 'seconds a timestamp may be off (default: no check)',
+    },
     required: ['token', 'aes-key', 'appid', 'timestamp', 'nonce', 'msg-signature'],
   },
   'push-verify': {
@@ -26,7 +41,11 @@ const COMMANDS = {
 type Command = keyof typeof COMMANDS
 
 function help(): string {
-  return ['usage: npm run wx -- <command> [flags]   (--help on any command)', '', ...Object.entries(COMMANDS).map(([c, d]) => usage(c, d.flags, [...d.required]))].join('\n\n')
+  return [
+    'usage: npm run wx -- <command> [flags]   (--help on any command)',
+    '',
+    ...Object.entries(COMMANDS).map(([c, d]) => usage(c, d.flags, [...d.required])),
+  ].join('\n\n')
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -47,8 +66,22 @@ async function run(argv: string[]): Promise<number> {
   if (cmd === 'card-sign') {
     const ts = f.timestamp === undefined ? undefined : Number(f.timestamp)
     if (ts !== undefined && (!Number.isInteger(ts) || ts <= 0)) throw new UsageError('--timestamp must be whole seconds')
-    const ext = buildCardExt({ apiTicket: f['api-ticket']!, cardId: f['card-id']!, code: f.code, openid: f.openid, timestamp: ts, nonceStr: f['nonce-str'] })
-    const sorted = cardSignString({ apiTicket: f['api-ticket']!, cardId: f['card-id']!, code: f.code, openid: f.openid, timestamp: ext.timestamp, nonceStr: ext.nonceStr })
+    const ext = buildCardExt({
+      apiTicket: f['api-ticket']!,
+      cardId: f['card-id']!,
+      code: f.code,
+      openid: f.openid,
+      timestamp: ts,
+      nonceStr: f['nonce-str'],
+    })
+    const sorted = cardSignString({
+      apiTicket: f['api-ticket']!,
+      cardId: f['card-id']!,
+      code: f.code,
+      openid: f.openid,
+      timestamp: ext.timestamp,
+      nonceStr: ext.nonceStr,
+    })
     console.log(`sorted:    ${sorted}`)
     console.log(`signature: ${ext.signature}`)
     console.log(`cardExt:   ${ext.cardExt}`)

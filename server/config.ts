@@ -38,7 +38,10 @@ const isPushMode = (m: string): m is ServerConfig['pushMode'] => PUSH_MODES.incl
 
 /** MERCHANT_ADMIN_OPENIDS: the owners, readable even when the function lacks its other settings. */
 export function ownerOpenids(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.MERCHANT_ADMIN_OPENIDS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  return (env.MERCHANT_ADMIN_OPENIDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {

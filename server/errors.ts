@@ -17,7 +17,11 @@ export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]
 
 /** An error a caller is meant to see: an errcode and a message naming the field or rule. */
 export class AppError extends Error {
-  constructor(readonly errcode: ErrCodeValue, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly errcode: ErrCodeValue,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message)
     this.name = 'AppError'
   }

@@ -1,7 +1,36 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/shop/index', 'pages/checkout/index', 'pages/card/index', 'pages/order/index', 'pages/gift/index', 'pages/claim/index', 'pages/gifts/index', 'pages/coupons/index'],
+  pages: [
+    'pages/index/index',
+    'pages/shop/index',
+    'pages/checkout/index',
+    'pages/card/index',
+    'pages/order/index',
+    'pages/gift/index',
+    'pages/claim/index',
+    'pages/gifts/index',
+    'pages/coupons/index',
+  ],
   subPackages: [
-    { root: 'merchant', pages: ['pages/home/index', 'pages/noaccess/index', 'pages/cards/index', 'pages/card-edit/index', 'pages/shelves/index', 'pages/orders/index', 'pages/circulation/index', 'pages/staff/index', 'pages/audit/index', 'pages/redeem/index', 'pages/coupons/index', 'pages/coupon-edit/index', 'pages/coins/index', 'pages/member-card-edit/index', 'pages/pay-gift/index'] },
+    {
+      root: 'merchant',
+      pages: [
+        'pages/home/index',
+        'pages/noaccess/index',
+        'pages/cards/index',
+        'pages/card-edit/index',
+        'pages/shelves/index',
+        'pages/orders/index',
+        'pages/circulation/index',
+        'pages/staff/index',
+        'pages/audit/index',
+        'pages/redeem/index',
+        'pages/coupons/index',
+        'pages/coupon-edit/index',
+        'pages/coins/index',
+        'pages/member-card-edit/index',
+        'pages/pay-gift/index',
+      ],
+    },
     // member cards (#13)
     { root: 'member', pages: ['pages/index/index', 'pages/activate/index', 'pages/recharge/index'] },
   ],

@@ -11,7 +11,14 @@ declare namespace NodeJS {
 /** One icon of @nutui/icons-react-taro, imported by its own module so that only the icons used are bundled. */
 declare module '@nutui/icons-react-taro/dist/es/icons/*.js' {
   import type { FunctionComponent } from 'react'
-  const Icon: FunctionComponent<{ size?: string | number; color?: string; width?: string | number; height?: string | number; className?: string; onClick?: () => void }>
+  const Icon: FunctionComponent<{
+    size?: string | number
+    color?: string
+    width?: string | number
+    height?: string | number
+    className?: string
+    onClick?: () => void
+  }>
   export default Icon
 }
 

@@ -25,8 +25,10 @@ const MAX_SPEND_FEN = 100_000_000
 function cardInfo(def: GiftCardDoc | null) {
   if (!def) return {}
   return {
-    ...(def.brandName ? { brandName: def.brandName } : {}), ...(def.notice ? { notice: def.notice } : {}),
-    ...(def.description ? { description: def.description } : {}), ...(def.servicePhone ? { servicePhone: def.servicePhone } : {}),
+    ...(def.brandName ? { brandName: def.brandName } : {}),
+    ...(def.notice ? { notice: def.notice } : {}),
+    ...(def.description ? { description: def.description } : {}),
+    ...(def.servicePhone ? { servicePhone: def.servicePhone } : {}),
   }
 }
 
@@ -42,7 +44,13 @@ export const main = createHandler('card', {
     // Owners, and admins or counter staff granted in the console: `merchant` opens the way into it,
     // `role` tells the home page whether to offer the console or only the redemption page.
     const role = await roleOf(ctx.store, openid)
-    return { openid, appid: ctx.caller.appid ?? '', merchant: role !== null, role, ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}) }
+    return {
+      openid,
+      appid: ctx.caller.appid ?? '',
+      merchant: role !== null,
+      role,
+      ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
+    }
   },
   async listMine(input, ctx) {
     const caller = { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }
@@ -55,32 +63,55 @@ export const main = createHandler('card', {
   },
   async detail(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
-    const [{ entries, total }, def] = await Promise.all([historyOf(ctx.store, card._id), ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId)])
+    const [{ entries, total }, def] = await Promise.all([
+      historyOf(ctx.store, card._id),
+      ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId),
+    ])
     return { card: toCardView(card), history: withHolds(entries, card), total, info: cardInfo(def) }
   },
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
     const scope = listScope('card.history', ctx.caller.openid, { card: card._id })
-    const { next, ...history } = await historyOf(ctx.store, card._id, pageRequest(input, scope, { defaultLimit: 20, offsetMax: Number.MAX_SAFE_INTEGER }))
+    const { next, ...history } = await historyOf(
+      ctx.store,
+      card._id,
+      pageRequest(input, scope, { defaultLimit: 20, offsetMax: Number.MAX_SAFE_INTEGER }),
+    )
     return { ...history, entries: withHolds(history.entries, card), ...nextCursor(next, scope) }
   },
   /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
   async shelfOrder(input, ctx) {
     const mpOpenid = requireOpenid(ctx)
-    const order = await shelfOrderForCaller(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }, str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }), optStr(input, 'openid', { max: 64 }))
+    const order = await shelfOrderForCaller(
+      ctx.store,
+      { mpOpenid, unionid: ctx.caller.unionid },
+      str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }),
+      optStr(input, 'openid', { max: 64 }),
+    )
     return { order }
   },
   async shop(_input, ctx) {
     return { items: await listOnSale(ctx.store) }
   },
   async signCardExt(input, ctx) {
-    return signCardExt(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, str(input, 'orderId', ORDER_ID), optBool(input, 'renewTicket'))
+    return signCardExt(
+      ctx.store,
+      ctx.wx(),
+      { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid },
+      str(input, 'orderId', ORDER_ID),
+      optBool(input, 'renewTicket'),
+    )
   },
   async recordAdded(input, ctx) {
     const list = arr(input, 'cardList', { min: 1, max: 10 }).map((raw, i) => {
       const item = asInput(raw, `cardList[${i}]`)
       if (typeof item.isSuccess !== 'boolean') throw invalid(`cardList[${i}].isSuccess`, 'must be true or false')
-      return { cardId: str(item, 'cardId', CARD_ID), code: str(item, 'code', { max: 512 }), isSuccess: item.isSuccess, cardExt: optStr(item, 'cardExt', { max: 2048 }) }
+      return {
+        cardId: str(item, 'cardId', CARD_ID),
+        code: str(item, 'code', { max: 512 }),
+        isSuccess: item.isSuccess,
+        cardExt: optStr(item, 'cardExt', { max: 2048 }),
+      }
     })
     return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
   },
@@ -90,20 +121,41 @@ export const main = createHandler('card', {
     return listClaimables(ctx.store)
   },
   async claim(input, ctx) {
-    return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }), optBool(input, 'renewTicket'))
+    return claimCoupon(
+      ctx.store,
+      ctx.wx(),
+      requireOpenid(ctx),
+      str(input, 'cardId', CARD_ID),
+      str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+      optBool(input, 'renewTicket'),
+    )
   },
   async decryptCode(input, ctx) {
-    return { card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'encryptCode', { max: 512 })) }
+    return {
+      card: await decryptForCaller(
+        ctx.store,
+        ctx.wx(),
+        requireOpenid(ctx),
+        str(input, 'cardId', CARD_ID),
+        str(input, 'encryptCode', { max: 512 }),
+      ),
+    }
   },
   async spend(input, ctx) {
-    return spend(ctx.store, ctx.wx(), requireOpenid(ctx), {
-      cardId: str(input, 'cardId', CARD_ID),
-      code: str(input, 'code', CODE),
-      amount: int(input, 'amount', { min: 1, max: MAX_SPEND_FEN }),
-      orderId: str(input, 'orderId', ORDER_ID),
-      description: optStr(input, 'description', { max: 100 }),
-      // Present: the one-call spend (docs/functions-api.md); the window is checked there.
-      orderedAt: optInt(input, 'orderedAt', { min: 0 }),
-    }, syncOptions())
+    return spend(
+      ctx.store,
+      ctx.wx(),
+      requireOpenid(ctx),
+      {
+        cardId: str(input, 'cardId', CARD_ID),
+        code: str(input, 'code', CODE),
+        amount: int(input, 'amount', { min: 1, max: MAX_SPEND_FEN }),
+        orderId: str(input, 'orderId', ORDER_ID),
+        description: optStr(input, 'description', { max: 100 }),
+        // Present: the one-call spend (docs/functions-api.md); the window is checked there.
+        orderedAt: optInt(input, 'orderedAt', { min: 0 }),
+      },
+      syncOptions(),
+    )
   },
 })

@@ -55,7 +55,13 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     credentials: { group: 'upkeep', run: refreshCredentials(wx) },
     events: { group: 'events', run: (budget) => processPending(store, wx, syncOptions(), budget) },
     // The one-call spends' keys a crash left unsettled, then the 5-call path's pending entries.
-    pendingSpends: { group: 'upkeep', run: async () => ({ ...(await settleAbandonedSpends(store, wx, syncOptions())), keys: await settleOpenKeys(store, wx, syncOptions()) }) },
+    pendingSpends: {
+      group: 'upkeep',
+      run: async () => ({
+        ...(await settleAbandonedSpends(store, wx, syncOptions())),
+        keys: await settleOpenKeys(store, wx, syncOptions()),
+      }),
+    },
     balances: { group: 'balances', run: (budget) => syncDirty(store, wx, syncOptions(), budget) },
     cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget) },
     shelfOrders: { group: 'upkeep', run: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60) },

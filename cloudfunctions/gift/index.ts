@@ -9,7 +9,11 @@ const GIFT = { max: 26, pattern: GIFT_ID }
 
 /** The share card a chat shows: WeChat cuts the title at about 30 characters. */
 function shareOf(gift: { giftId: string; from: string; title: string; face?: string }) {
-  return { title: `${gift.from}送你一张${gift.title}`.slice(0, 30), path: `/pages/claim/index?giftId=${gift.giftId}`, ...(gift.face ? { imageUrl: gift.face } : {}) }
+  return {
+    title: `${gift.from}送你一张${gift.title}`.slice(0, 30),
+    path: `/pages/claim/index?giftId=${gift.giftId}`,
+    ...(gift.face ? { imageUrl: gift.face } : {}),
+  }
 }
 
 export const main = createHandler('gift', {

@@ -36,7 +36,19 @@ const actions = createHandler('member', {
     if (name !== undefined && (name.length === 0 || /[\d<>]/.test(name))) throw invalid('name', 'must be 1 to 20 characters, no digits')
     const birthday = optStr(input, 'birthday', { max: 10 })
     if (birthday !== undefined && !checkBirthday(birthday)) throw invalid('birthday', 'must be a real past date as YYYY-MM-DD')
-    return activate(ctx.store, ctx.wx(), requireOpenid(ctx), { cardId: str(input, 'cardId', CARD_ID), code: str(input, 'code', CODE), phone, ...(name ? { name } : {}), ...(birthday ? { birthday } : {}) }, syncOptions())
+    return activate(
+      ctx.store,
+      ctx.wx(),
+      requireOpenid(ctx),
+      {
+        cardId: str(input, 'cardId', CARD_ID),
+        code: str(input, 'code', CODE),
+        phone,
+        ...(name ? { name } : {}),
+        ...(birthday ? { birthday } : {}),
+      },
+      syncOptions(),
+    )
   },
   async mine(_input, ctx) {
     const mpOpenid = requireOpenid(ctx)
@@ -65,10 +77,14 @@ const actions = createHandler('member', {
 })
 
 export async function main(event: unknown): Promise<Record<string, unknown>> {
-  if (isRefundNotice(event)) return answerCloudPay('member', event, async () => onRefundNotice(await instanceStore(), (c) => cloudPayGateway(refundCallbackOf(c)), event))
-  if (isPaymentNotice(event)) return answerCloudPay('member', event, async () => {
-    const store = await instanceStore()
-    return onRechargeNotice(store, instanceWechat(store), event, syncOptions())
-  })
+  if (isRefundNotice(event))
+    return answerCloudPay('member', event, async () =>
+      onRefundNotice(await instanceStore(), (c) => cloudPayGateway(refundCallbackOf(c)), event),
+    )
+  if (isPaymentNotice(event))
+    return answerCloudPay('member', event, async () => {
+      const store = await instanceStore()
+      return onRechargeNotice(store, instanceWechat(store), event, syncOptions())
+    })
   return actions(event)
 }

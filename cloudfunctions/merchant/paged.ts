@@ -6,13 +6,25 @@ import type { ActionContext } from '../../server/platform/handler'
 import type { PageKey, PageRequest } from '../../server/store/pages'
 import type { Input } from '../../server/validate'
 
-export async function paged<R extends { next?: PageKey }>(i: Input, ctx: ActionContext, list: string, filters: Record<string, unknown>, opts: { defaultLimit: number; offsetMax?: number }, run: (page: PageRequest) => Promise<R>): Promise<Omit<R, 'next'> & { nextCursor?: string }> {
+export async function paged<R extends { next?: PageKey }>(
+  i: Input,
+  ctx: ActionContext,
+  list: string,
+  filters: Record<string, unknown>,
+  opts: { defaultLimit: number; offsetMax?: number },
+  run: (page: PageRequest) => Promise<R>,
+): Promise<Omit<R, 'next'> & { nextCursor?: string }> {
   const scope = listScope(`merchant.${list}`, ctx.caller.openid, filters)
   const { next, ...rest } = await run(pageRequest(i, scope, opts))
   return { ...rest, ...nextCursor(next, scope) }
 }
 
 /** The `nextCursor` of a list's first page read inside another action (a card's history in cardLookup). */
-export function firstPageCursor(ctx: ActionContext, list: string, filters: Record<string, unknown>, next: PageKey | undefined): { nextCursor?: string } {
+export function firstPageCursor(
+  ctx: ActionContext,
+  list: string,
+  filters: Record<string, unknown>,
+  next: PageKey | undefined,
+): { nextCursor?: string } {
   return nextCursor(next, listScope(`merchant.${list}`, ctx.caller.openid, filters))
 }

@@ -16,7 +16,10 @@ const REQUEST_ID = { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 /** startCheckout's `coupon: {cardId, code}` (#14). */
 function couponOf(raw: unknown) {
   const c = asInput(raw, 'coupon')
-  return { cardId: str(c, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }), code: str(c, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }) }
+  return {
+    cardId: str(c, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+    code: str(c, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+  }
 }
 
 const actions = createHandler('pay', {
@@ -34,21 +37,34 @@ const actions = createHandler('pay', {
     })
   },
   async startCheckout(input, ctx) {
-    return startCheckout(ctx.store, ctx.wx(), gateway(), requireOpenid(ctx), {
-      checkoutId: str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }),
-      cardId: optStr(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
-      code: optStr(input, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
-      coupon: input.coupon === undefined ? undefined : couponOf(input.coupon),
-      total: int(input, 'total', { min: 1, max: 100_000_000 }),
-      description: optStr(input, 'description', { max: 100 }),
-    }, syncOptions())
+    return startCheckout(
+      ctx.store,
+      ctx.wx(),
+      gateway(),
+      requireOpenid(ctx),
+      {
+        checkoutId: str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }),
+        cardId: optStr(input, 'cardId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+        code: optStr(input, 'code', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
+        coupon: input.coupon === undefined ? undefined : couponOf(input.coupon),
+        total: int(input, 'total', { min: 1, max: 100_000_000 }),
+        description: optStr(input, 'description', { max: 100 }),
+      },
+      syncOptions(),
+    )
   },
   /** Where a checkout stands, for a page reloaded during the WeChat Pay sheet (issue 25 §7). */
   async checkoutStatus(input, ctx) {
     return checkoutStatus(ctx.store, requireOpenid(ctx), str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }))
   },
   async cancelCheckout(input, ctx) {
-    return cancelCheckout(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }), syncOptions())
+    return cancelCheckout(
+      ctx.store,
+      ctx.wx(),
+      requireOpenid(ctx),
+      str(input, 'checkoutId', { max: 28, pattern: /^[A-Za-z0-9_-]+$/ }),
+      syncOptions(),
+    )
   },
   async getOrder(input, ctx) {
     return { order: await orderOf(ctx.store, requireOpenid(ctx), str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ })) }
@@ -56,11 +72,13 @@ const actions = createHandler('pay', {
 })
 
 export async function main(event: unknown): Promise<Record<string, unknown>> {
-  if (isRefundNotice(event)) return answerCloudPay('pay', event, async () => onRefundNotice(await instanceStore(), (c) => gateway(refundCallbackOf(c)), event))
-  if (isPaymentNotice(event)) return answerCloudPay('pay', event, async () => {
-    // A notice must match our order's total anyway.
-    const store = await instanceStore()
-    return onPaymentNotice(store, event, instanceWechat(store))
-  })
+  if (isRefundNotice(event))
+    return answerCloudPay('pay', event, async () => onRefundNotice(await instanceStore(), (c) => gateway(refundCallbackOf(c)), event))
+  if (isPaymentNotice(event))
+    return answerCloudPay('pay', event, async () => {
+      // A notice must match our order's total anyway.
+      const store = await instanceStore()
+      return onPaymentNotice(store, event, instanceWechat(store))
+    })
   return actions(event)
 }

@@ -29,7 +29,11 @@ export async function main(event: unknown): Promise<HttpResponse | PingReply> {
   if (!isHttpEvent(event)) return reply(400, 'wxpush is reached through HTTP access only')
   try {
     const store = await instanceStore()
-    const res = await receivePush(store, loadConfig(), { method: event.httpMethod.toUpperCase(), query: event.queryStringParameters ?? {}, body: httpBody(event) })
+    const res = await receivePush(store, loadConfig(), {
+      method: event.httpMethod.toUpperCase(),
+      query: event.queryStringParameters ?? {},
+      body: httpBody(event),
+    })
     if (res.stored) {
       const work = processEvent(store, instanceWechat(store), res.stored, syncOptions()).catch((err) => {
         log('warn', { fn: 'wxpush', event: res.stored!.event.Event, deferred: (err as Error).message })

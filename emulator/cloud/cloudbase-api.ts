@@ -52,7 +52,8 @@ function convertKeys(v: unknown, to: 'camel' | 'snake'): unknown {
   if (typeof v !== 'object' || v === null) return v
   const out: Record<string, unknown> = {}
   for (const [k, x] of Object.entries(v)) {
-    const key = to === 'camel' ? k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+    const key =
+      to === 'camel' ? k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
     out[key] = convertKeys(x, to)
   }
   return out
@@ -92,7 +93,11 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
       // getWXContext 使用说明: SOURCE follows the chain, a function called from a function gets the
       // caller's SOURCE with ",scf" added ("B 内获得的 SOURCE 为 wx_client,scf"); "scf" alone when unknown.
       const source = caller?.source ? `${caller.source},scf` : 'scf'
-      const result = await opts.runtime.invoke(String(p.function_name ?? ''), event, { openid: caller?.openid, unionid: caller?.unionid, source })
+      const result = await opts.runtime.invoke(String(p.function_name ?? ''), event, {
+        openid: caller?.openid,
+        unionid: caller?.unionid,
+        source,
+      })
       return { requestId, data: { response_data: JSON.stringify(result) } }
     } catch (err) {
       if (!(err instanceof InvocationError)) throw err
@@ -135,7 +140,11 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
       }
       const fields = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.toString('utf8')]))
       if (fields.action === 'wx.wxPayApi') return cloudPay(parts, res, fields)
-      return sendJson(res, 200, { code: 'INVALID_PARAM', message: `${fields.action ?? 'this action'} is not provided by this local stack`, requestId: randomUUID() })
+      return sendJson(res, 200, {
+        code: 'INVALID_PARAM',
+        message: `${fields.action ?? 'this action'} is not provided by this local stack`,
+        requestId: randomUUID(),
+      })
     }
     let p: Record<string, unknown>
     try {
@@ -143,7 +152,8 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
     } catch {
       throw new HttpError(400, 'body is not valid JSON')
     }
-    if (typeof p !== 'object' || p === null || typeof p.action !== 'string') throw new HttpError(400, 'body must be a JSON object with an action')
+    if (typeof p !== 'object' || p === null || typeof p.action !== 'string')
+      throw new HttpError(400, 'body must be a JSON object with an action')
     const action = p.action
     if (action.startsWith('database.')) return sendJson(res, 200, await database(action, p))
     if (action === 'functions.invokeFunction') return sendJson(res, 200, await invokeFunction(p))

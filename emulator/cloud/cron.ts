@@ -49,7 +49,8 @@ function parseField(expr: string, f: (typeof FIELDS)[number]): Set<number> | nul
 
 export function parseCron(source: string): CronSchedule {
   const parts = source.trim().split(/\s+/)
-  if (parts.length !== 7) throw new Error(`a timer trigger needs 7 cron fields (second minute hour day month weekday year), got ${parts.length}: "${source}"`)
+  if (parts.length !== 7)
+    throw new Error(`a timer trigger needs 7 cron fields (second minute hour day month weekday year), got ${parts.length}: "${source}"`)
   const sets = parts.map((p, i) => parseField(p, FIELDS[i]!))
   if (sets[3] && sets[5]) throw new Error(`cron: day-of-month and day-of-week may not both be set: "${source}"`)
   return {

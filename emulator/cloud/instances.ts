@@ -7,7 +7,10 @@ import { join } from 'node:path'
 
 /** Errors an invocation can end with, in the shape the Mini Program's callFunction reports. */
 export class InvocationError extends Error {
-  constructor(readonly errCode: number, readonly errMsg: string) {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+  ) {
     super(errMsg)
   }
 }
@@ -29,7 +32,13 @@ export class FunctionInstance {
   readonly tokens: string[] = []
 
   /** @param memoryMb the function's memory: the instance's heap limit, as the platform's memory limit */
-  constructor(file: string, env: Record<string, string>, fallbackModules: string, memoryMb: number, private readonly onExit: (inst: FunctionInstance) => void) {
+  constructor(
+    file: string,
+    env: Record<string, string>,
+    fallbackModules: string,
+    memoryMb: number,
+    private readonly onExit: (inst: FunctionInstance) => void,
+  ) {
     this.worker = new Worker(join(__dirname, 'instance-worker.cjs'), {
       workerData: { file, fallbackModules },
       env,
@@ -72,7 +81,13 @@ export class FunctionInstance {
   }
 
   /** Runs one invocation; the result as JSON text. */
-  invoke(event: unknown, context: Record<string, unknown>, env: Record<string, string>, timeoutMs: number, timeoutS: number): Promise<string> {
+  invoke(
+    event: unknown,
+    context: Record<string, unknown>,
+    env: Record<string, string>,
+    timeoutMs: number,
+    timeoutS: number,
+  ): Promise<string> {
     if (this.pending) throw new Error('an instance serves one invocation at a time')
     this.invocations++
     if (env.WX_API_TOKEN) {
@@ -85,8 +100,14 @@ export class FunctionInstance {
         void this.worker.terminate()
       }, timeoutMs)
       this.pending = {
-        resolve: (json) => { clearTimeout(timer); resolve(json) },
-        reject: (err) => { clearTimeout(timer); reject(err) },
+        resolve: (json) => {
+          clearTimeout(timer)
+          resolve(json)
+        },
+        reject: (err) => {
+          clearTimeout(timer)
+          reject(err)
+        },
       }
       try {
         this.worker.postMessage({ id: ++invocationSeq, event, context, env })
@@ -95,7 +116,9 @@ export class FunctionInstance {
         // fails, and the instance, which never received it, is free again at once — not after the timeout.
         this.pending = undefined
         clearTimeout(timer)
-        reject(new InvocationError(-504002, `functions execute fail: the event could not be passed to the function: ${(err as Error).message}`))
+        reject(
+          new InvocationError(-504002, `functions execute fail: the event could not be passed to the function: ${(err as Error).message}`),
+        )
       }
     })
   }
@@ -112,7 +135,10 @@ export class InstancePool {
   private readonly all = new Set<FunctionInstance>()
   private readonly waiting: ((inst: FunctionInstance) => void)[] = []
 
-  constructor(private readonly spawn: (onExit: (i: FunctionInstance) => void) => FunctionInstance, private readonly max: number) {}
+  constructor(
+    private readonly spawn: (onExit: (i: FunctionInstance) => void) => FunctionInstance,
+    private readonly max: number,
+  ) {}
 
   get size(): number {
     return this.all.size
@@ -139,10 +165,15 @@ export class InstancePool {
   async warm(count = 1): Promise<void> {
     const want = Math.min(count, this.max) - this.all.size
     if (want <= 0) return
-    const started = await Promise.all(Array.from({ length: want }, () => {
-      const inst = this.start()
-      return inst.ready.then(() => inst, () => undefined)
-    }))
+    const started = await Promise.all(
+      Array.from({ length: want }, () => {
+        const inst = this.start()
+        return inst.ready.then(
+          () => inst,
+          () => undefined,
+        )
+      }),
+    )
     for (const inst of started) if (inst) this.release(inst)
   }
 

@@ -75,7 +75,9 @@ const OPENID_HEADER = 'x-wx-openid'
 const UNIONID_HEADER = 'x-wx-unionid'
 
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
-  const store = DocStore.open(opts.dataDir ? join(opts.dataDir, 'clouddb', 'cloud.sqlite') : null, { sync: opts.env.CLOUD_DB_SYNC === 'full' ? 'full' : 'normal' })
+  const store = DocStore.open(opts.dataDir ? join(opts.dataDir, 'clouddb', 'cloud.sqlite') : null, {
+    sync: opts.env.CLOUD_DB_SYNC === 'full' ? 'full' : 'normal',
+  })
   const dbService = new DatabaseService(store)
   const deployConfig = opts.deployConfig === null ? undefined : readCloudbaserc(opts.deployConfig ?? CLOUDBASERC)
   const envId = opts.envId ?? 'local-env'
@@ -91,7 +93,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     onInstanceEnd: (tokens) => dbService.tx.abandon(tokens),
   })
   const latency = { ms: opts.dbLatencyMs ?? Number(opts.env.CLOUD_DB_LATENCY_MS || 0) }
-  if (!Number.isFinite(latency.ms) || latency.ms < 0) throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
+  if (!Number.isFinite(latency.ms) || latency.ms < 0)
+    throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
   const api = cloudbaseApi({ db: dbService, runtime, cloudPay: opts.cloudPay, latency })
   const management = tcbApi({ store, envId, region: 'ap-shanghai' })
   // Getters: a spread ({...stats}) or JSON takes a snapshot of the live counters.
@@ -118,7 +121,10 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       sendJson(res, 200, await call())
     } catch (err) {
       if (err instanceof InvocationError) {
-        sendJson(res, err.errCode === -501000 ? 404 : 502, { errcode: err.errCode, errmsg: `cloud.callFunction:fail ${name}: ${err.errMsg}` })
+        sendJson(res, err.errCode === -501000 ? 404 : 502, {
+          errcode: err.errCode,
+          errmsg: `cloud.callFunction:fail ${name}: ${err.errMsg}`,
+        })
         return
       }
       throw err
@@ -191,7 +197,11 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     },
     { method: 'POST', pattern: /^\/__tcb$/, handler: (req, res) => management.handle(req, res) },
     // HTTP access: each route of cloudbaserc.json's gateway to its function.
-    ...(deployConfig?.routes ?? []).map((r) => ({ method: '*', pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?$`), handler: httpAccess(routeFunction(r)) })),
+    ...(deployConfig?.routes ?? []).map((r) => ({
+      method: '*',
+      pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?$`),
+      handler: httpAccess(routeFunction(r)),
+    })),
     {
       method: 'POST',
       pattern: /^\/__cloud\/trigger\/([^/]+)$/,

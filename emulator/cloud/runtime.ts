@@ -90,7 +90,12 @@ export class CloudRuntime {
     this.fileOf(name)
     const raw = (existsSync(cfg) ? JSON.parse(readFileSync(cfg, 'utf8')) : {}) as Pick<Partial<FunctionConfig>, 'triggers' | 'permissions'>
     const run = runSettings(this.options.deployConfig, name)
-    return { timeout: run.timeout, memorySize: run.memorySize, triggers: run.declared ? run.triggers : (raw.triggers ?? []), permissions: raw.permissions }
+    return {
+      timeout: run.timeout,
+      memorySize: run.memorySize,
+      triggers: run.declared ? run.triggers : (raw.triggers ?? []),
+      permissions: raw.permissions,
+    }
   }
 
   /** The caller behind an API token an instance's SDK sent (undefined: an admin call from the host). */
@@ -168,7 +173,9 @@ export class CloudRuntime {
       wx.TRIGGER_SRC = 'timer'
       wx.WX_TRIGGER_API_TOKEN_V0 = token
     }
-    wx.WX_CONTEXT_KEYS = Object.keys(wx).filter((k) => k.startsWith('WX_')).join(',')
+    wx.WX_CONTEXT_KEYS = Object.keys(wx)
+      .filter((k) => k.startsWith('WX_'))
+      .join(',')
     const requestId = randomBytes(16).toString('hex')
     const context = {
       request_id: requestId,

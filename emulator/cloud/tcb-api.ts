@@ -19,7 +19,10 @@ const VERSION = '2018-06-08'
 const DB_INSTANCE = 'tnt-localcloud'
 
 class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -37,7 +40,8 @@ export function tcbApi(opts: { store: DocStore; envId: string; region: string })
   let calls = 0
 
   const checkEnv = (p: Params) => {
-    if (p.EnvId !== envId) throw new ApiError('ResourceNotFound', `environment ${String(p.EnvId)} does not exist (this local cloud is ${envId})`)
+    if (p.EnvId !== envId)
+      throw new ApiError('ResourceNotFound', `environment ${String(p.EnvId)} does not exist (this local cloud is ${envId})`)
   }
   const tableName = (p: Params): string => {
     checkEnv(p)
@@ -73,19 +77,33 @@ export function tcbApi(opts: { store: DocStore; envId: string; region: string })
       const limit = Number(p.MgoLimit ?? 100)
       const page = all.slice(offset, offset + limit)
       return {
-        Tables: page.length ? page.map((TableName) => ({ TableName, Count: store.count(TableName), Size: 0, IndexCount: store.indexesOf(TableName).length + 1, IndexSize: 0 })) : null,
+        Tables: page.length
+          ? page.map((TableName) => ({
+              TableName,
+              Count: store.count(TableName),
+              Size: 0,
+              IndexCount: store.indexesOf(TableName).length + 1,
+              IndexSize: 0,
+            }))
+          : null,
         Pager: { Offset: offset, Limit: limit, Total: all.length },
       }
     },
     DescribeTable: (p) => {
       const name = tableName(p)
       mustExist(name)
-      const indexes = [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true }, ...store.indexesOf(name).map((i) => ({
-        Name: i.name,
-        Keys: Object.entries(i.keys).map(([Name, d]) => ({ Name, Direction: String(d) })),
-        Unique: i.unique,
-      }))]
-      return { Indexes: indexes.map((i) => ({ ...i, Size: 0, Accesses: { Ops: 0, Since: new Date(0).toISOString() } })), IndexNum: indexes.length }
+      const indexes = [
+        { Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true },
+        ...store.indexesOf(name).map((i) => ({
+          Name: i.name,
+          Keys: Object.entries(i.keys).map(([Name, d]) => ({ Name, Direction: String(d) })),
+          Unique: i.unique,
+        })),
+      ]
+      return {
+        Indexes: indexes.map((i) => ({ ...i, Size: 0, Accesses: { Ops: 0, Since: new Date(0).toISOString() } })),
+        IndexNum: indexes.length,
+      }
     },
     CreateTable: (p) => {
       const name = tableName(p)
@@ -96,14 +114,21 @@ export function tcbApi(opts: { store: DocStore; envId: string; region: string })
     UpdateTable: (p) => {
       const name = tableName(p)
       mustExist(name)
-      if (Array.isArray(p.DropIndexes) && p.DropIndexes.length) throw new ApiError('UnsupportedOperation', 'the local cloud does not drop indexes')
+      if (Array.isArray(p.DropIndexes) && p.DropIndexes.length)
+        throw new ApiError('UnsupportedOperation', 'the local cloud does not drop indexes')
       for (const raw of (p.CreateIndexes ?? []) as Params[]) {
         const schema = raw.MgoKeySchema as { MgoIndexKeys?: { Name?: string; Direction?: string }[]; MgoIsUnique?: boolean } | undefined
         const keys = schema?.MgoIndexKeys ?? []
-        if (typeof raw.IndexName !== 'string' || keys.length === 0) throw new ApiError('InvalidParameter', 'CreateIndexes[] needs IndexName and MgoKeySchema.MgoIndexKeys')
+        if (typeof raw.IndexName !== 'string' || keys.length === 0)
+          throw new ApiError('InvalidParameter', 'CreateIndexes[] needs IndexName and MgoKeySchema.MgoIndexKeys')
         if (schema?.MgoIsUnique) throw new ApiError('UnsupportedOperation', 'the local cloud does not enforce unique indexes')
-        if (keys.some((k) => typeof k.Name !== 'string' || k.Direction !== '1')) throw new ApiError('UnsupportedOperation', 'the local cloud builds ascending ("1") indexes only')
-        store.declareIndex(name, keys.map((k) => k.Name!), raw.IndexName)
+        if (keys.some((k) => typeof k.Name !== 'string' || k.Direction !== '1'))
+          throw new ApiError('UnsupportedOperation', 'the local cloud builds ascending ("1") indexes only')
+        store.declareIndex(
+          name,
+          keys.map((k) => k.Name!),
+          raw.IndexName,
+        )
       }
       return {}
     },
@@ -118,12 +143,20 @@ export function tcbApi(opts: { store: DocStore; envId: string; region: string })
       const RequestId = randomUUID()
       try {
         const action = String(req.headers['x-tc-action'] ?? '')
-        if (!/^TC3-HMAC-SHA256 Credential=\S+\/tcb\/tc3_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/.test(String(req.headers.authorization ?? ''))) {
+        if (
+          !/^TC3-HMAC-SHA256 Credential=\S+\/tcb\/tc3_request, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/.test(
+            String(req.headers.authorization ?? ''),
+          )
+        ) {
           throw new ApiError('AuthFailure.SignatureFailure', 'a TC3-HMAC-SHA256 Authorization header for service tcb is required')
         }
         if (req.headers['x-tc-version'] !== VERSION) throw new ApiError('InvalidParameter', `X-TC-Version must be ${VERSION}`)
         const run = actions[action]
-        if (!run) throw new ApiError('InvalidAction', `${action || 'no action'} is not served by the local cloud (served: ${Object.keys(actions).join(', ')})`)
+        if (!run)
+          throw new ApiError(
+            'InvalidAction',
+            `${action || 'no action'} is not served by the local cloud (served: ${Object.keys(actions).join(', ')})`,
+          )
         sendJson(res, 200, { Response: { ...run(await readJson(req)), RequestId } })
       } catch (err) {
         if (!(err instanceof ApiError)) throw err

@@ -61,7 +61,10 @@ export async function startPreview(opts: PreviewOptions) {
         handler: async (req, res, _url, [api]) => {
           const person = personOf(req.headers['x-preview-user'])
           const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>
-          const upstream = await fetch(`${opts.wechatUrl}/__emu/client/${api}`, { method: 'POST', body: JSON.stringify({ ...body, user: person.name }) })
+          const upstream = await fetch(`${opts.wechatUrl}/__emu/client/${api}`, {
+            method: 'POST',
+            body: JSON.stringify({ ...body, user: person.name }),
+          })
           send(res, upstream.status, await upstream.text(), 'application/json; charset=utf-8')
         },
       },

@@ -29,7 +29,8 @@ function checkValidity(p: Platform, c: EmuCode): void {
 }
 
 function timesOf(p: Platform, c: EmuCode): { begin_time: number; end_time: number } {
-  const date = baseInfo(cardOf(p, c.card_id)).date_info as { type?: string; begin_timestamp?: number; end_timestamp?: number; fixed_term?: number; fixed_begin_term?: number } | undefined
+  const date = baseInfo(cardOf(p, c.card_id)).date_info as
+    { type?: string; begin_timestamp?: number; end_timestamp?: number; fixed_term?: number; fixed_begin_term?: number } | undefined
   if (date?.type === 'DATE_TYPE_FIX_TIME_RANGE') return { begin_time: date.begin_timestamp ?? 0, end_time: date.end_timestamp ?? 0 }
   if (date?.type === 'DATE_TYPE_FIX_TERM') {
     const begin = c.receivedAt + (date.fixed_begin_term ?? 0) * 86400
@@ -50,7 +51,12 @@ export const codeApi: Record<string, Endpoint> = {
       // 1176-1181, "卡券状态异常") answers 40127 for a deleted or unavailable one. A code in gifting is
       // not refused by the query, only by consume (40078).
       if (b.check_consume === true && c.status !== 'GIFTING') refuseUnusable(c)
-      const reply: Body = { openid: c.openid, can_consume: c.status === 'NORMAL', user_card_status: c.status, card: { card_id: c.card_id, ...timesOf(p, c) } }
+      const reply: Body = {
+        openid: c.openid,
+        can_consume: c.status === 'NORMAL',
+        user_card_status: c.status,
+        card: { card_id: c.card_id, ...timesOf(p, c) },
+      }
       const card = cardOf(p, c.card_id)
       if (card.card_type === 'GENERAL_CARD' && card.body.sub_card_type === 'GIFT_CARD') {
         // §11.4: a gift card's code also answers card.balance, card.code, card.card_number ("if not
@@ -90,7 +96,20 @@ export const codeApi: Record<string, Endpoint> = {
       delete c.mark
       p.touch()
       p.cube(c.card_id, 'verify', openid || c.openid)
-      p.push('user_consume_card', { CardId: c.card_id, UserCardCode: c.code, ConsumeSource: 'FROM_API', LocationName: '', StaffOpenId: '', VerifyCode: '', RemarkAmount: '', OuterStr: c.outerStr ?? '' }, c.openid)
+      p.push(
+        'user_consume_card',
+        {
+          CardId: c.card_id,
+          UserCardCode: c.code,
+          ConsumeSource: 'FROM_API',
+          LocationName: '',
+          StaffOpenId: '',
+          VerifyCode: '',
+          RemarkAmount: '',
+          OuterStr: c.outerStr ?? '',
+        },
+        c.openid,
+      )
       return { card: { card_id: c.card_id }, openid: c.openid }
     },
   },

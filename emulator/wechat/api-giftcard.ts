@@ -39,7 +39,9 @@ function checkPage(p: Platform, page: Body, forUpdate: boolean): void {
     str(t, 'title_color')
     for (const it of list(t, 'item_list') as Body[]) {
       cardOf(p, str(it, 'card_id'))
-      for (const k of ['title', 'desc']) if (it[k] !== undefined && (typeof it[k] !== 'string' || it[k] === '')) throw new WxError(47001, `data format error: item_list ${k} must be non-empty text`)
+      for (const k of ['title', 'desc'])
+        if (it[k] !== undefined && (typeof it[k] !== 'string' || it[k] === ''))
+          throw new WxError(47001, `data format error: item_list ${k} must be non-empty text`)
       if (it.pic_url !== undefined) needCdn('item_list.pic_url', it.pic_url, p.cdn.baseUrl)
     }
     const faces = list(t, 'pic_item_list') as Body[]
@@ -61,7 +63,11 @@ function controlInfo(p: Platform): Body {
   return {
     biz_control_type: biz(p.s.maintainAll),
     system_biz_control_type: 'E_PAGE_CONTROL_NORMAL',
-    list: Object.entries(p.s.pages).map(([pageId, page]) => ({ page_id: pageId, page_control_type: biz(page.maintain === true), system_page_control_type: 'E_PAGE_CONTROL_NORMAL' })),
+    list: Object.entries(p.s.pages).map(([pageId, page]) => ({
+      page_id: pageId,
+      page_control_type: biz(page.maintain === true),
+      system_page_control_type: 'E_PAGE_CONTROL_NORMAL',
+    })),
   }
 }
 
@@ -139,7 +145,8 @@ export const giftCardApi: Record<string, Endpoint> = {
       // §8.2 note 2 (line 1109): "The merchant number must be the merchant number applied for Service
       // Account, otherwise the error is reported" — applied for through §8.1.1 whitelist/add. The
       // document names no errcode, so the emulator answers WeChat's generic 40097 (invalid args).
-      if (!(sub in p.s.payWhitelist)) throw new WxError(40097, 'invalid args: sub_mch_id was not applied for by this Service Account (card/giftcard/pay/whitelist/add)')
+      if (!(sub in p.s.payWhitelist))
+        throw new WxError(40097, 'invalid args: sub_mch_id was not applied for by this Service Account (card/giftcard/pay/whitelist/add)')
       const appid = str(b, 'wxa_appid')
       if (!/^wx[0-9a-f]{16}$/.test(appid)) throw new WxError(40013, 'invalid appid')
       p.s.submch[sub] = appid
@@ -180,7 +187,10 @@ export const giftCardApi: Record<string, Endpoint> = {
       const sort = str(b, 'sort_type', false) || 'ASC'
       const all = Object.values(p.s.orders)
         .filter((o) => o.create_time >= begin && o.create_time <= end)
-        .sort((x, y) => (sort === 'DESC' ? y.create_time - x.create_time : x.create_time - y.create_time) || x.order_id.localeCompare(y.order_id))
+        .sort(
+          (x, y) =>
+            (sort === 'DESC' ? y.create_time - x.create_time : x.create_time - y.create_time) || x.order_id.localeCompare(y.order_id),
+        )
       return { total_count: all.length, order_list: all.slice(offset, offset + count).map(orderView) }
     },
   },

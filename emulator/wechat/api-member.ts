@@ -13,24 +13,85 @@ import type { EmuCard, EmuCode, EmuUser } from './state'
 
 const MAX_TS = 2147483647
 /** §8.2: custom_field name_type values. */
-export const NAME_TYPES = ['FIELD_NAME_TYPE_LEVEL', 'FIELD_NAME_TYPE_COUPON', 'FIELD_NAME_TYPE_STAMP', 'FIELD_NAME_TYPE_DISCOUNT', 'FIELD_NAME_TYPE_ACHIEVEMEN', 'FIELD_NAME_TYPE_MILEAGE']
+export const NAME_TYPES = [
+  'FIELD_NAME_TYPE_LEVEL',
+  'FIELD_NAME_TYPE_COUPON',
+  'FIELD_NAME_TYPE_STAMP',
+  'FIELD_NAME_TYPE_DISCOUNT',
+  'FIELD_NAME_TYPE_ACHIEVEMEN',
+  'FIELD_NAME_TYPE_MILEAGE',
+]
 /** §8.2 "Support for modifying fields": the base_info fields card/update accepts for a member card. */
 const UPDATABLE_BASE = new Set([
-  'title', 'logo_url', 'notice', 'description', 'service_phone', 'color', 'location_id_list', 'use_all_locations', 'center_title', 'center_sub_title', 'center_url',
-  'custom_url_name', 'custom_url', 'custom_url_sub_title', 'promotion_url_name', 'promotion_url', 'promotion_url_sub_title', 'code_type', 'pay_info', 'get_limit',
-  'can_share', 'can_give_friend', 'date_info',
+  'title',
+  'logo_url',
+  'notice',
+  'description',
+  'service_phone',
+  'color',
+  'location_id_list',
+  'use_all_locations',
+  'center_title',
+  'center_sub_title',
+  'center_url',
+  'custom_url_name',
+  'custom_url',
+  'custom_url_sub_title',
+  'promotion_url_name',
+  'promotion_url',
+  'promotion_url_sub_title',
+  'code_type',
+  'pay_info',
+  'get_limit',
+  'can_share',
+  'can_give_friend',
+  'date_info',
   // the Mini Program variants of the jump fields (card-api-guide)
-  'center_app_brand_user_name', 'center_app_brand_pass', 'custom_app_brand_user_name', 'custom_app_brand_pass', 'promotion_app_brand_user_name', 'promotion_app_brand_pass',
+  'center_app_brand_user_name',
+  'center_app_brand_pass',
+  'custom_app_brand_user_name',
+  'custom_app_brand_pass',
+  'promotion_app_brand_user_name',
+  'promotion_app_brand_pass',
 ])
 /** §8.2 "Changes to the membership card exclusive field", plus the §8.3 follow recommendations. */
 const UPDATABLE_MEMBER = new Set([
-  'base_info', 'background_pic_url', 'supply_bonus', 'bonus_cleared', 'bonus_rules', 'bonus_url', 'balance_url', 'supply_balance', 'balance_rules', 'prerogative',
-  'wx_activate', 'auto_activate', 'activate_url', 'custom_field1', 'custom_field2', 'custom_field3', 'custom_cell1', 'bonus_rule', 'discount',
-  'activate_msg_operation', 'modify_msg_operation', 'activate_app_brand_user_name', 'activate_app_brand_pass',
+  'base_info',
+  'background_pic_url',
+  'supply_bonus',
+  'bonus_cleared',
+  'bonus_rules',
+  'bonus_url',
+  'balance_url',
+  'supply_balance',
+  'balance_rules',
+  'prerogative',
+  'wx_activate',
+  'auto_activate',
+  'activate_url',
+  'custom_field1',
+  'custom_field2',
+  'custom_field3',
+  'custom_cell1',
+  'bonus_rule',
+  'discount',
+  'activate_msg_operation',
+  'modify_msg_operation',
+  'activate_app_brand_user_name',
+  'activate_app_brand_pass',
 ])
 const FORM_FLAGS = new Set([
-  'USER_FORM_INFO_FLAG_MOBILE', 'USER_FORM_INFO_FLAG_SEX', 'USER_FORM_INFO_FLAG_NAME', 'USER_FORM_INFO_FLAG_BIRTHDAY', 'USER_FORM_INFO_FLAG_IDCARD', 'USER_FORM_INFO_FLAG_EMAIL',
-  'USER_FORM_INFO_FLAG_LOCATION', 'USER_FORM_INFO_FLAG_EDUCATION_BACKGRO', 'USER_FORM_INFO_FLAG_INDUSTRY', 'USER_FORM_INFO_FLAG_INCOME', 'USER_FORM_INFO_FLAG_HABIT',
+  'USER_FORM_INFO_FLAG_MOBILE',
+  'USER_FORM_INFO_FLAG_SEX',
+  'USER_FORM_INFO_FLAG_NAME',
+  'USER_FORM_INFO_FLAG_BIRTHDAY',
+  'USER_FORM_INFO_FLAG_IDCARD',
+  'USER_FORM_INFO_FLAG_EMAIL',
+  'USER_FORM_INFO_FLAG_LOCATION',
+  'USER_FORM_INFO_FLAG_EDUCATION_BACKGRO',
+  'USER_FORM_INFO_FLAG_INDUSTRY',
+  'USER_FORM_INFO_FLAG_INCOME',
+  'USER_FORM_INFO_FLAG_HABIT',
 ])
 
 const bad = (field: string, why: string) => new WxError(40097, `invalid args: ${field} ${why}`)
@@ -51,7 +112,8 @@ function checkCustomField(field: string, v: unknown): void {
   if (v === undefined) return
   if (typeof v !== 'object' || v === null) throw bad(field, 'must be an object')
   const f = v as Body
-  if (f.name_type !== undefined && !NAME_TYPES.includes(String(f.name_type))) throw bad(`${field}.name_type`, `must be one of ${NAME_TYPES.join(', ')}`)
+  if (f.name_type !== undefined && !NAME_TYPES.includes(String(f.name_type)))
+    throw bad(`${field}.name_type`, `must be one of ${NAME_TYPES.join(', ')}`)
   if (f.name_type === undefined && typeof f.name !== 'string') throw bad(field, 'needs name_type or name')
 }
 
@@ -70,7 +132,8 @@ function checkMsgOperation(field: string, v: unknown): void {
   if (!cell || typeof cell !== 'object') throw bad(`${field}.url_cell`, 'is required')
   const ids = cell.card_id_list
   if (ids !== undefined && (!Array.isArray(ids) || ids.length > 10)) throw bad(`${field}.url_cell.card_id_list`, 'holds up to 10 card_id')
-  if (cell.end_time !== undefined && (!Number.isInteger(cell.end_time) || (cell.end_time as number) > MAX_TS)) throw bad(`${field}.url_cell.end_time`, 'must be a timestamp before 2038-01-19')
+  if (cell.end_time !== undefined && (!Number.isInteger(cell.end_time) || (cell.end_time as number) > MAX_TS))
+    throw bad(`${field}.url_cell.end_time`, 'must be a timestamp before 2038-01-19')
   if (!ids && !cell.url && !cell.app_brand_id) throw bad(`${field}.url_cell`, 'needs card_id_list, url or app_brand_id')
 }
 
@@ -81,13 +144,15 @@ export function checkMemberFields(body: Body): void {
   checkBonusRule(body.bonus_rule)
   checkMsgOperation('activate_msg_operation', body.activate_msg_operation)
   checkMsgOperation('modify_msg_operation', body.modify_msg_operation)
-  if (body.discount !== undefined && (!Number.isInteger(body.discount) || (body.discount as number) < 0 || (body.discount as number) > 100)) throw bad('discount', 'must be an integer 0 to 100')
+  if (body.discount !== undefined && (!Number.isInteger(body.discount) || (body.discount as number) < 0 || (body.discount as number) > 100))
+    throw bad('discount', 'must be an integer 0 to 100')
 }
 
 /** card/create for MEMBER_CARD: the member fields a card needs (card-api-guide 会员卡字段). */
 export function checkMemberCreate(body: Body): void {
   if (typeof body.prerogative !== 'string' || !body.prerogative) throw new WxError(47001, 'data format error: prerogative is required')
-  for (const k of ['supply_bonus', 'supply_balance']) if (typeof body[k] !== 'boolean') throw new WxError(47001, `data format error: ${k} is required (true or false)`)
+  for (const k of ['supply_bonus', 'supply_balance'])
+    if (typeof body[k] !== 'boolean') throw new WxError(47001, `data format error: ${k} is required (true or false)`)
   checkMemberFields(body)
 }
 
@@ -102,10 +167,13 @@ export function checkMemberUpdate(card: EmuCard, patch: Body): void {
   if (bi.date_info !== undefined) {
     const d = bi.date_info as Body
     const cur = (baseInfo(card).date_info ?? {}) as Body
-    if (d.type !== undefined && d.type !== 'DATE_TYPE_FIX_TIME_RANGE' && d.type !== 1) throw bad('base_info.date_info.type', 'only the fixed range (type 1) can be changed')
+    if (d.type !== undefined && d.type !== 'DATE_TYPE_FIX_TIME_RANGE' && d.type !== 1)
+      throw bad('base_info.date_info.type', 'only the fixed range (type 1) can be changed')
     if (cur.type !== 'DATE_TYPE_FIX_TIME_RANGE') throw bad('base_info.date_info', 'only a card with a fixed range can change its dates')
-    if (d.end_timestamp !== undefined && num(d, 'end_timestamp') < num(cur, 'end_timestamp')) throw bad('base_info.date_info.end_timestamp', 'can only be extended')
-    if (d.begin_timestamp !== undefined && num(d, 'begin_timestamp') > num(cur, 'begin_timestamp')) throw bad('base_info.date_info.begin_timestamp', 'can only be moved earlier (the range only grows)')
+    if (d.end_timestamp !== undefined && num(d, 'end_timestamp') < num(cur, 'end_timestamp'))
+      throw bad('base_info.date_info.end_timestamp', 'can only be extended')
+    if (d.begin_timestamp !== undefined && num(d, 'begin_timestamp') > num(cur, 'begin_timestamp'))
+      throw bad('base_info.date_info.begin_timestamp', 'can only be moved earlier (the range only grows)')
   }
   checkMemberFields({ ...card.body, ...patch })
 }
@@ -218,8 +286,15 @@ export const memberCardApi: Record<string, Endpoint> = {
       // merchant activated the card with, else (one-click activation, where WeChat numbers the card) its code.
       const sex = info.common_field_list.find((f) => f.name === 'USER_FORM_INFO_FLAG_SEX')?.value || (u ? profileSex(u.name) : 'MALE')
       return {
-        openid: c.openid, nickname: u?.name ?? '', membership_number: c.membershipNumber || c.code, bonus: c.bonus, balance: c.balance, sex,
-        user_info: info, user_card_status: c.status, has_active: !!c.activated,
+        openid: c.openid,
+        nickname: u?.name ?? '',
+        membership_number: c.membershipNumber || c.code,
+        bonus: c.bonus,
+        balance: c.balance,
+        sex,
+        user_info: info,
+        user_card_status: c.status,
+        has_active: !!c.activated,
       }
     },
   },
@@ -248,7 +323,11 @@ export const memberCardApi: Record<string, Endpoint> = {
       if (pic) c.backgroundPicUrl = pic
       p.touch()
       if (bonusDelta !== 0 || balanceDelta !== 0) {
-        p.push('update_member_card', { CardId: c.card_id, UserCardCode: c.code, ModifyBonus: String(bonusDelta), ModifyBalance: String(balanceDelta) }, c.openid)
+        p.push(
+          'update_member_card',
+          { CardId: c.card_id, UserCardCode: c.code, ModifyBonus: String(bonusDelta), ModifyBalance: String(balanceDelta) },
+          c.openid,
+        )
       }
       return { result_bonus: c.bonus, result_balance: c.balance, openid: c.openid }
     },
@@ -301,7 +380,8 @@ export const payGiftCardApi: Record<string, Endpoint> = {
       const max = num(member, 'max_cost')
       if (!Number.isInteger(least) || least < 0) throw bad('member_rule.least_cost', 'must be non-negative fen')
       if (!Number.isInteger(max) || max < least) throw bad('member_rule.max_cost', 'must be fen not below least_cost')
-      if (member.jump_url !== undefined && (member.app_brand_id !== undefined)) throw bad('member_rule.app_brand_id', 'and jump_url are alternatives: give one')
+      if (member.jump_url !== undefined && member.app_brand_id !== undefined)
+        throw bad('member_rule.app_brand_id', 'and jump_url are alternatives: give one')
       // Each mchid succeeds or fails on its own (fail_mchid_list). member-card-management line 315: "The
       // ticket AppID primary of the card_id set by this rule must be consistent with the Primary of current
       // mch_id, otherwise error 72001" — a subject (主体) question, not the gift-card pay whitelist's: the
@@ -311,8 +391,22 @@ export const payGiftCardApi: Record<string, Endpoint> = {
       const fail: Body[] = []
       for (const m of mchids) {
         const taken = rules(p).find((r) => r.base_info.mchid_list.includes(m))
-        if (p.foreignMchids.has(m)) fail.push({ mchid: m, errcode: 72001, errmsg: 'the mchid and the card belong to different subjects', occupy_rule_id: 0, occupy_appid: '' })
-        else if (taken) fail.push({ mchid: m, errcode: 72004, errmsg: 'the mchid is used by another rule', occupy_rule_id: taken.rule_id, occupy_appid: p.o.saAppid })
+        if (p.foreignMchids.has(m))
+          fail.push({
+            mchid: m,
+            errcode: 72001,
+            errmsg: 'the mchid and the card belong to different subjects',
+            occupy_rule_id: 0,
+            occupy_appid: '',
+          })
+        else if (taken)
+          fail.push({
+            mchid: m,
+            errcode: 72004,
+            errmsg: 'the mchid is used by another rule',
+            occupy_rule_id: taken.rule_id,
+            occupy_appid: p.o.saAppid,
+          })
         else succ.push(m)
       }
       if (succ.length === 0) return { rule_id: 0, succ_mchid_list: [], fail_mchid_list: fail }
@@ -320,10 +414,13 @@ export const payGiftCardApi: Record<string, Endpoint> = {
       const ruleId = 1_000_000 + p.s.seq
       const now = p.now()
       const stored: PayRule = {
-        rule_id: ruleId, type: 'RULE_TYPE_PAY_MEMBER_CARD',
+        rule_id: ruleId,
+        type: 'RULE_TYPE_PAY_MEMBER_CARD',
         base_info: { mchid_list: succ, begin_time: begin, end_time: end, status: 'RULE_STATUS_OK', create_time: now, update_time: now },
         member_rule: {
-          card_id: cardId, least_cost: least, max_cost: max,
+          card_id: cardId,
+          least_cost: least,
+          max_cost: max,
           ...(member.jump_url !== undefined ? { jump_url: str(member, 'jump_url') } : {}),
           ...(member.app_brand_id !== undefined ? { app_brand_id: str(member, 'app_brand_id') } : {}),
           ...(member.app_brand_pass !== undefined ? { app_brand_pass: str(member, 'app_brand_pass') } : {}),
@@ -379,7 +476,14 @@ export function payWithWechatPay(p: Platform, u: EmuUser, mchid: string, fee: nu
   if (!Number.isInteger(fee) || fee <= 0) throw bad('fee', 'must be positive fen')
   const now = p.now()
   const transactionId = `42${String(now)}${String(++p.s.seq).padStart(8, '0')}`
-  const rule = rules(p).find((r) => r.base_info.mchid_list.includes(mchid) && r.base_info.begin_time <= now && now < r.base_info.end_time && fee >= r.member_rule.least_cost && fee <= r.member_rule.max_cost)
+  const rule = rules(p).find(
+    (r) =>
+      r.base_info.mchid_list.includes(mchid) &&
+      r.base_info.begin_time <= now &&
+      now < r.base_info.end_time &&
+      fee >= r.member_rule.least_cost &&
+      fee <= r.member_rule.max_cost,
+  )
   if (!rule) return { transactionId, memberCard: null }
   const cardId = rule.member_rule.card_id
   const card = p.s.cards[cardId]
@@ -390,7 +494,21 @@ export function payWithWechatPay(p: Platform, u: EmuUser, mchid: string, fee: nu
   const code = p.newCode()
   p.putCode({ card_id: cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: 0, bonus: 0, outerStr: '', receivedAt: now })
   p.cube(cardId, 'receive', u.saOpenid)
-  p.push('user_get_card', { CardId: cardId, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: '', IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
+  p.push(
+    'user_get_card',
+    {
+      CardId: cardId,
+      IsGiveByFriend: '0',
+      UserCardCode: code,
+      FriendUserName: '',
+      OuterId: '0',
+      OldUserCardCode: '',
+      OuterStr: '',
+      IsRestoreMemberCard: '0',
+      UnionId: u.unionid,
+    },
+    u.saOpenid,
+  )
   return { transactionId, memberCard: { cardId, code, ruleId: rule.rule_id } }
 }
 
@@ -403,7 +521,8 @@ export function submitMemberForm(p: Platform, u: EmuUser, cardId: string, code: 
   const c = p.code(cardId, code)
   if (!c || c.openid !== u.saOpenid || c.status !== 'NORMAL') throw new WxError(40056, 'invalid serial code')
   const form = (card.body.activate_form ?? {}) as { required_form?: { common_field_id_list?: string[] } }
-  for (const flag of form.required_form?.common_field_id_list ?? []) if (!fields[flag]) throw bad(flag, 'is required by the card’s activation form')
+  for (const flag of form.required_form?.common_field_id_list ?? [])
+    if (!fields[flag]) throw bad(flag, 'is required by the card’s activation form')
   for (const flag of Object.keys(fields)) if (!FORM_FLAGS.has(flag)) throw bad(flag, 'is not a form field')
   c.userInfo = { common_field_list: Object.entries(fields).map(([name, value]) => ({ name, value: String(value) })), custom_field_list: [] }
   if (card.body.wx_activate === true) {
@@ -426,6 +545,20 @@ export function restoreMemberCard(p: Platform, u: EmuUser, cardId: string): EmuC
   if (!old) return undefined
   old.status = 'NORMAL'
   p.touch()
-  p.push('user_get_card', { CardId: cardId, IsGiveByFriend: '0', UserCardCode: old.code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: '', IsRestoreMemberCard: '1', UnionId: u.unionid }, u.saOpenid)
+  p.push(
+    'user_get_card',
+    {
+      CardId: cardId,
+      IsGiveByFriend: '0',
+      UserCardCode: old.code,
+      FriendUserName: '',
+      OuterId: '0',
+      OldUserCardCode: '',
+      OuterStr: '',
+      IsRestoreMemberCard: '1',
+      UnionId: u.unionid,
+    },
+    u.saOpenid,
+  )
   return old
 }

@@ -60,9 +60,18 @@ const coins = (t: number) => t / 10
 /** "券点流水详情事件推送: 当券点发生变动时,微信服务器会将本次变动的类型、券点数额以及时间等信息推送给开发者服务器。" */
 function pushCoinChange(p: Platform, o: Body): void {
   p.push('card_pay_order', {
-    OrderId: String(o.order_id), Status: String(o.status), CreateOrderTime: String(o.create_time ?? 0), PayFinishTime: String(o.pay_finish_time ?? 0),
-    Desc: String(o.desc ?? ''), FreeCoinCount: String(o.free_coin_count ?? '0'), PayCoinCount: String(o.pay_coin_count ?? '0'),
-    RefundFreeCoinCount: '0', RefundPayCoinCount: '0', OrderType: String(o.order_type), Memo: '', ReceiptInfo: '',
+    OrderId: String(o.order_id),
+    Status: String(o.status),
+    CreateOrderTime: String(o.create_time ?? 0),
+    PayFinishTime: String(o.pay_finish_time ?? 0),
+    Desc: String(o.desc ?? ''),
+    FreeCoinCount: String(o.free_coin_count ?? '0'),
+    PayCoinCount: String(o.pay_coin_count ?? '0'),
+    RefundFreeCoinCount: '0',
+    RefundPayCoinCount: '0',
+    OrderType: String(o.order_type),
+    Memo: '',
+    ReceiptInfo: '',
   })
 }
 
@@ -75,7 +84,16 @@ export const cardPayApi: Record<string, Endpoint> = {
         p.s.coins.free += 200
         const id = randomBytes(12).toString('hex')
         // "微信卡券对每一个新开通券点账户的商户奖励200个券点" — an ORDER_TYPE_SYS_ADD (平台赠送) entry.
-        const o = { order_id: id, status: 'ORDER_STATUS_FINANCE_SUCC', order_type: 'ORDER_TYPE_SYS_ADD', create_time: p.now(), pay_finish_time: p.now(), desc: '平台赠送', free_coin_count: '200', pay_coin_count: '0' }
+        const o = {
+          order_id: id,
+          status: 'ORDER_STATUS_FINANCE_SUCC',
+          order_type: 'ORDER_TYPE_SYS_ADD',
+          create_time: p.now(),
+          pay_finish_time: p.now(),
+          desc: '平台赠送',
+          free_coin_count: '200',
+          pay_coin_count: '0',
+        }
         p.s.coins.orders[id] = o
         p.touch()
         pushCoinChange(p, o)
@@ -85,7 +103,11 @@ export const cardPayApi: Record<string, Endpoint> = {
   },
   'card/pay/getcoinsinfo': {
     method: 'GET',
-    handler: (p) => ({ free_coin: p.s.coins.free, pay_coin: p.s.coins.pay, total_coin: coins(tenths(p.s.coins.free) + tenths(p.s.coins.pay)) }),
+    handler: (p) => ({
+      free_coin: p.s.coins.free,
+      pay_coin: p.s.coins.pay,
+      total_coin: coins(tenths(p.s.coins.free) + tenths(p.s.coins.pay)),
+    }),
   },
   'card/pay/getpayprice': {
     method: 'POST',
@@ -99,16 +121,36 @@ export const cardPayApi: Record<string, Endpoint> = {
       const fromFree = Math.min(price, tenths(p.s.coins.free))
       const orderId = randomBytes(24).toString('base64url')
       // "仅对当前订单有效且仅可以使用一次,60s内可用于兑换库存。"
-      p.s.coins.orders[orderId] = { order_id: orderId, card_id: card.card_id, quantity, priceTenths: price, expires: p.now() + 60, status: 'ORDER_STATUS_WAITING', order_type: 'ORDER_TYPE_REDUCE', create_time: p.now() }
+      p.s.coins.orders[orderId] = {
+        order_id: orderId,
+        card_id: card.card_id,
+        quantity,
+        priceTenths: price,
+        expires: p.now() + 60,
+        status: 'ORDER_STATUS_WAITING',
+        order_type: 'ORDER_TYPE_REDUCE',
+        create_time: p.now(),
+      }
       p.touch()
-      return { order_id: orderId, price: String(coins(price)), free_coin: String(coins(fromFree)), pay_coin: String(coins(price - fromFree)) }
+      return {
+        order_id: orderId,
+        price: String(coins(price)),
+        free_coin: String(coins(fromFree)),
+        pay_coin: String(coins(price - fromFree)),
+      }
     },
   },
   'card/pay/confirm': {
     method: 'POST',
     handler: (p, b) => {
       const order = p.s.coins.orders[str(b, 'order_id')]
-      if (!order || order.order_type !== 'ORDER_TYPE_REDUCE' || order.card_id !== str(b, 'card_id') || order.quantity !== num(b, 'quantity')) throw new WxError(40097, 'invalid args: no such price order for this card and quantity')
+      if (
+        !order ||
+        order.order_type !== 'ORDER_TYPE_REDUCE' ||
+        order.card_id !== str(b, 'card_id') ||
+        order.quantity !== num(b, 'quantity')
+      )
+        throw new WxError(40097, 'invalid args: no such price order for this card and quantity')
       // "order_id … 仅可以使用一次": a second confirm adds nothing and charges nothing.
       if (order.status !== 'ORDER_STATUS_WAITING') throw new WxError(40097, 'invalid args: the price order has already been used')
       if ((order.expires as number) < p.now()) throw new WxError(40097, 'invalid args: the price order has expired (60 s)')
@@ -119,7 +161,13 @@ export const cardPayApi: Record<string, Endpoint> = {
       const fromFree = Math.min(price, free)
       p.s.coins.free = coins(free - fromFree)
       p.s.coins.pay = coins(paid - (price - fromFree))
-      Object.assign(order, { status: 'ORDER_STATUS_QUANTITY_SUCC', pay_finish_time: p.now(), free_coin_count: String(coins(fromFree)), pay_coin_count: String(coins(price - fromFree)), desc: '券点兑换库存' })
+      Object.assign(order, {
+        status: 'ORDER_STATUS_QUANTITY_SUCC',
+        pay_finish_time: p.now(),
+        free_coin_count: String(coins(fromFree)),
+        pay_coin_count: String(coins(price - fromFree)),
+        desc: '券点兑换库存',
+      })
       const card = cardOf(p, order.card_id as string)
       card.quantity += order.quantity as number
       card.totalQuantity += order.quantity as number
@@ -136,7 +184,15 @@ export const cardPayApi: Record<string, Endpoint> = {
       const orderId = randomBytes(12).toString('hex')
       // The order waits for the merchant to pay the QR code (the emulator's /__emu/coins/pay, or
       // scanning it as a person does); the coins arrive then.
-      p.s.coins.orders[orderId] = { order_id: orderId, status: 'ORDER_STATUS_WAITING', order_type: 'ORDER_TYPE_WXPAY', create_time: p.now(), desc: '微信支付充值', free_coin_count: '0', pay_coin_count: String(count) }
+      p.s.coins.orders[orderId] = {
+        order_id: orderId,
+        status: 'ORDER_STATUS_WAITING',
+        order_type: 'ORDER_TYPE_WXPAY',
+        create_time: p.now(),
+        desc: '微信支付充值',
+        free_coin_count: '0',
+        pay_coin_count: String(count),
+      }
       p.touch()
       const qrcodeUrl = `weixin://wxpay/bizpayurl?pr=${orderId}`
       // qrcode_buffer is the QR code picture's bytes; the emulator has no QR encoder, so it carries the
@@ -172,14 +228,20 @@ export const cardPayApi: Record<string, Endpoint> = {
       if (end < begin) throw new WxError(40097, 'invalid args: end_time is before begin_time')
       const notStatus = (obj(b, 'nor_filter', false).status as string | undefined) ?? ''
       const sort = obj(b, 'sort_info', false)
-      if (sort.sort_key !== undefined && sort.sort_key !== 'SORT_BY_TIME') throw new WxError(40097, 'invalid args: sort_info.sort_key must be SORT_BY_TIME')
-      if (sort.sort_type !== undefined && sort.sort_type !== 'SORT_ASC' && sort.sort_type !== 'SORT_DESC') throw new WxError(40097, 'invalid args: sort_info.sort_type must be SORT_ASC or SORT_DESC')
+      if (sort.sort_key !== undefined && sort.sort_key !== 'SORT_BY_TIME')
+        throw new WxError(40097, 'invalid args: sort_info.sort_key must be SORT_BY_TIME')
+      if (sort.sort_type !== undefined && sort.sort_type !== 'SORT_ASC' && sort.sort_type !== 'SORT_DESC')
+        throw new WxError(40097, 'invalid args: sort_info.sort_type must be SORT_ASC or SORT_DESC')
       const all = Object.values(p.s.coins.orders)
         .filter((o) => !b.order_type || o.order_type === b.order_type)
         .filter((o) => o.status !== notStatus)
         .filter((o) => Number(o.create_time) >= begin && Number(o.create_time) <= end)
         // ties by order_id, so that paging by offset over one window is stable
-        .sort((x, y) => (Number(x.create_time) - Number(y.create_time)) * (sort.sort_type === 'SORT_DESC' ? -1 : 1) || String(x.order_id).localeCompare(String(y.order_id)))
+        .sort(
+          (x, y) =>
+            (Number(x.create_time) - Number(y.create_time)) * (sort.sort_type === 'SORT_DESC' ? -1 : 1) ||
+            String(x.order_id).localeCompare(String(y.order_id)),
+        )
       const offset = num(b, 'offset', false)
       return { order_list: all.slice(offset, offset + num(b, 'count')).map(coinOrderView), total_num: all.length }
     },
@@ -202,16 +264,25 @@ export function payRecharge(p: Platform, orderId: string): Body {
 /** A coin order as friend-coupons.zh.txt's getorder shows it (counts as strings, as its example does). */
 function coinOrderView(o: Body): Body {
   return {
-    order_id: o.order_id, status: o.status, create_time: o.create_time, pay_finish_time: o.pay_finish_time ?? 0, desc: o.desc ?? '',
-    free_coin_count: o.free_coin_count ?? '0', pay_coin_count: o.pay_coin_count ?? '0', refund_free_coin_count: '0', refund_pay_coin_count: '0',
-    openid: o.openid ?? '', order_type: o.order_type,
+    order_id: o.order_id,
+    status: o.status,
+    create_time: o.create_time,
+    pay_finish_time: o.pay_finish_time ?? 0,
+    desc: o.desc ?? '',
+    free_coin_count: o.free_coin_count ?? '0',
+    pay_coin_count: o.pay_coin_count ?? '0',
+    refund_free_coin_count: '0',
+    refund_pay_coin_count: '0',
+    openid: o.openid ?? '',
+    order_type: o.order_type,
   }
 }
 
 function dateRange(b: Body): { begin: string; end: string } {
   const begin = str(b, 'begin_date')
   const end = str(b, 'end_date')
-  if (!DATE.test(begin) || !DATE.test(end) || Number.isNaN(Date.parse(begin)) || Number.isNaN(Date.parse(end))) throw new WxError(61500, 'date format error')
+  if (!DATE.test(begin) || !DATE.test(end) || Number.isNaN(Date.parse(begin)) || Number.isNaN(Date.parse(end)))
+    throw new WxError(61500, 'date format error')
   const days = (Date.parse(end) - Date.parse(begin)) / 86400000 + 1
   if (days < 1 || days > 62) throw new WxError(61501, 'date range error')
   return { begin, end }
@@ -239,7 +310,11 @@ export const datacubeApi: Record<string, Endpoint> = {
       for (const days of Object.values(p.s.cube)) {
         for (const [day, c] of Object.entries(days)) if (day >= begin && day <= end) (byDay[day] ??= []).push(c)
       }
-      return { list: Object.entries(byDay).sort().map(([ref_date, days]) => ({ ref_date, ...cubeRow(days) })) }
+      return {
+        list: Object.entries(byDay)
+          .sort()
+          .map(([ref_date, days]) => ({ ref_date, ...cubeRow(days) })),
+      }
     },
   },
   'datacube/getcardcardinfo': {
@@ -255,7 +330,8 @@ export const datacubeApi: Record<string, Endpoint> = {
         // (rather than passing for 0, 折扣券).
         const type = CUBE_CARD_TYPE[p.s.cards[cardId]?.card_type ?? '']
         for (const [day, c] of Object.entries(days)) {
-          if (day >= begin && day <= end) out.push({ ref_date: day, card_id: cardId, ...(type === undefined ? {} : { card_type: type }), ...cubeRow([c]) })
+          if (day >= begin && day <= end)
+            out.push({ ref_date: day, card_id: cardId, ...(type === undefined ? {} : { card_type: type }), ...cubeRow([c]) })
         }
       }
       return { list: out }

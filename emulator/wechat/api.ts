@@ -59,7 +59,13 @@ export function list(b: Body, k: string, required = true): unknown[] {
   return v
 }
 
-export async function handleApi(p: Platform, endpoints: Record<string, Endpoint>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleApi(
+  p: Platform,
+  endpoints: Record<string, Endpoint>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const path = url.pathname.replace(/^\/+/, '').replace(/\/+$/, '')
   const ep = endpoints[path]
   p.stats.calls[path] = (p.stats.calls[path] ?? 0) + 1
@@ -84,10 +90,12 @@ export async function handleApi(p: Platform, endpoints: Record<string, Endpoint>
       } catch {
         throw new WxError(47001, 'data format error: the body is not JSON')
       }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WxError(47001, 'data format error: the body must be a JSON object')
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new WxError(47001, 'data format error: the body must be a JSON object')
     }
     if (p.isRetired(path, body)) throw new WxError(45103, 'This API has been unsupported')
-    if (fault?.errcode !== undefined) throw new WxError(fault.errcode, fault.errcode === -1 ? 'system error' : `injected fault ${fault.errcode}`)
+    if (fault?.errcode !== undefined)
+      throw new WxError(fault.errcode, fault.errcode === -1 ? 'system error' : `injected fault ${fault.errcode}`)
     reply = { errcode: 0, errmsg: 'ok', ...(await ep.handler(p, body, url.searchParams)) }
   } catch (err) {
     if (!(err instanceof WxError)) throw err

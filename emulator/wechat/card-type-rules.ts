@@ -8,7 +8,8 @@ import { WxError } from './platform'
 
 /** A picture field must hold a URL from cgi-bin/media/uploadimg (see onCdn); 40141 otherwise. */
 export function needCdn(field: string, url: unknown, base: string): void {
-  if (!onCdn(url, base)) throw new WxError(IMAGE_URL_ERRCODE, `invalid image url: ${field} must be uploaded to the CDN first (cgi-bin/media/uploadimg)`)
+  if (!onCdn(url, base))
+    throw new WxError(IMAGE_URL_ERRCODE, `invalid image url: ${field} must be uploaded to the CDN first (cgi-bin/media/uploadimg)`)
 }
 
 /**
@@ -18,7 +19,11 @@ export function needCdn(field: string, url: unknown, base: string): void {
  * reading taken for every card type: a url is kept only beside its Mini Program (the *_app_brand_user_name
  * field, the url being the fallback for clients without Mini Programs); a web link alone is refused.
  */
-const JUMP_FIELDS = [['center_url', 'center_app_brand_user_name'], ['custom_url', 'custom_app_brand_user_name'], ['promotion_url', 'promotion_app_brand_user_name']] as const
+const JUMP_FIELDS = [
+  ['center_url', 'center_app_brand_user_name'],
+  ['custom_url', 'custom_app_brand_user_name'],
+  ['promotion_url', 'promotion_app_brand_user_name'],
+] as const
 
 export function checkJumps(bi: Body): void {
   for (const [url, app] of JUMP_FIELDS) {
@@ -29,7 +34,23 @@ export function checkJumps(bi: Body): void {
 }
 
 /** The guide's colour table, and Color100 from its field row ("Color010-Color100"). */
-export const COUPON_COLORS = new Set(['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color081', 'Color082', 'Color090', 'Color0100', 'Color0101', 'Color0102', 'Color100'])
+export const COUPON_COLORS = new Set([
+  'Color010',
+  'Color020',
+  'Color030',
+  'Color040',
+  'Color050',
+  'Color060',
+  'Color070',
+  'Color080',
+  'Color081',
+  'Color082',
+  'Color090',
+  'Color0100',
+  'Color0101',
+  'Color0102',
+  'Color100',
+])
 export const COUPON_CARD_TYPES = new Set(['CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'])
 
 const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
@@ -57,7 +78,8 @@ export function checkCouponType(cardType: string, body: Body, friend: boolean): 
   // line 363 (§6.3, GENERAL_CARD with sub_card_type GIFT_CARD): "Complete 0 as valid on the day of
   // receipt". Each document speaks for its own card types, so a gift card takes 0, the others need 1.
   const giftCard = cardType === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD'
-  if (date.type === 'DATE_TYPE_FIX_TERM' && (!whole(date.fixed_term) || date.fixed_term < (giftCard ? 0 : 1))) bad(giftCard ? 'fixed_term must be 0 (the day of receipt) or more days' : 'fixed_term must be at least 1 day (不支持填写0)')
+  if (date.type === 'DATE_TYPE_FIX_TERM' && (!whole(date.fixed_term) || date.fixed_term < (giftCard ? 0 : 1)))
+    bad(giftCard ? 'fixed_term must be 0 (the day of receipt) or more days' : 'fixed_term must be at least 1 day (不支持填写0)')
   // "use_limit … 每人可核销的数量限制"
   if (bi.use_limit !== undefined && (!whole(bi.use_limit) || bi.use_limit < 1)) bad('use_limit must be a positive integer')
   // "填入该字段后,quantity字段须为0"
@@ -96,14 +118,16 @@ export function checkCouponType(cardType: string, body: Body, friend: boolean): 
   if (bi.use_custom_code === true) bad('friend coupons do not support custom codes')
   if (bi.can_share !== false || bi.can_give_friend !== false) bad('can_share and can_give_friend must be false for a friend coupon')
   if (((bi.sku as Body | undefined)?.quantity ?? 0) !== 0) bad('a friend coupon’s stock is bought with coins, not given at creation')
-  if (!Array.isArray(adv.text_image_list) || adv.text_image_list.length === 0) bad('text_image_list needs at least one entry for a friend coupon')
+  if (!Array.isArray(adv.text_image_list) || adv.text_image_list.length === 0)
+    bad('text_image_list needs at least one entry for a friend coupon')
   const selfNum = adv.consume_share_self_num
   if (selfNum !== undefined && (!whole(selfNum) || selfNum < 0 || selfNum > 1)) bad('consume_share_self_num must be 0 or 1')
   const list = adv.consume_share_card_list
   if (list !== undefined) {
     if (!Array.isArray(list) || list.length > 1) bad('consume_share_card_list holds at most one card')
     const items = list as Body[]
-    if (items.length === 1 && whole(selfNum) && selfNum > 0) bad('consume_share_self_num and consume_share_card_list are mutually exclusive')
+    if (items.length === 1 && whole(selfNum) && selfNum > 0)
+      bad('consume_share_self_num and consume_share_card_list are mutually exclusive')
     if (items.length === 1 && (typeof items[0]!.card_id !== 'string' || items[0]!.num !== 1)) bad('consume_share_card_list num must be 1')
   }
 }

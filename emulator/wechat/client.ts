@@ -19,7 +19,10 @@ import type { EmuCode, EmuOrder, EmuUser } from './state'
 
 /** A refusal as the Mini Program API reports it (fail callback). */
 export class ClientError extends Error {
-  constructor(readonly errMsg: string, readonly errcode?: number) {
+  constructor(
+    readonly errMsg: string,
+    readonly errcode?: number,
+  ) {
     super(errMsg)
   }
 }
@@ -53,7 +56,9 @@ export function addCard(p: Platform, b: Body): Body {
     const bi = baseInfo(card)
     const whitelisted = p.s.whitelist.openid.includes(u.saOpenid) || p.s.whitelist.username.includes(u.name)
     if (card.status !== 'CARD_STATUS_VERIFY_OK' && !(card.status === 'CARD_STATUS_NOT_VERIFY' && whitelisted)) {
-      throw new ClientError(`addCard:fail card ${cardId} is ${card.status === 'CARD_STATUS_NOT_VERIFY' ? 'still under review' : 'not available'}`)
+      throw new ClientError(
+        `addCard:fail card ${cardId} is ${card.status === 'CARD_STATUS_NOT_VERIFY' ? 'still under review' : 'not available'}`,
+      )
     }
     if (typeof item.cardExt !== 'string') throw new ClientError('addCard:fail cardExt must be a JSON string')
     let ext: Record<string, unknown>
@@ -105,9 +110,32 @@ export function addCard(p: Platform, b: Body): Body {
     }
     card.quantity--
     const code = x.code ?? p.newCode()
-    p.putCode({ card_id: x.cardId, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr: x.outerStr, receivedAt: now })
+    p.putCode({
+      card_id: x.cardId,
+      code,
+      status: 'NORMAL',
+      openid: u.saOpenid,
+      balance: Number(card.body.init_balance ?? 0),
+      bonus: 0,
+      outerStr: x.outerStr,
+      receivedAt: now,
+    })
     p.cube(x.cardId, 'receive', u.saOpenid)
-    p.push('user_get_card', { CardId: x.cardId, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: x.outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
+    p.push(
+      'user_get_card',
+      {
+        CardId: x.cardId,
+        IsGiveByFriend: '0',
+        UserCardCode: code,
+        FriendUserName: '',
+        OuterId: '0',
+        OldUserCardCode: '',
+        OuterStr: x.outerStr,
+        IsRestoreMemberCard: '0',
+        UnionId: u.unionid,
+      },
+      u.saOpenid,
+    )
     out.push({ cardId: x.cardId, cardExt: x.cardExt, code: p.encryptCode(code), isSuccess: true })
   }
   return { errMsg: 'addCard:ok', cardList: out }
@@ -129,7 +157,8 @@ export function scanCardQr(p: Platform, b: Body): Body {
   for (const c of qr.cards) {
     const card = p.s.cards[String(c.card_id)]
     if (!card || card.status === 'CARD_STATUS_DELETE') throw new ClientError(`scanQRCode:fail invalid card_id ${String(c.card_id)}`, 40073)
-    if (card.status !== 'CARD_STATUS_VERIFY_OK' && !(card.status === 'CARD_STATUS_NOT_VERIFY' && whitelisted)) throw new ClientError('scanQRCode:fail the card is not available')
+    if (card.status !== 'CARD_STATUS_VERIFY_OK' && !(card.status === 'CARD_STATUS_NOT_VERIFY' && whitelisted))
+      throw new ClientError('scanQRCode:fail the card is not available')
     if (c.openid && c.openid !== u.saOpenid) throw new ClientError('scanQRCode:fail the card is bound to another openid')
     const bi = baseInfo(card)
     const limit = Number(bi.get_limit ?? (COUPON_CARD_TYPES.has(card.card_type) ? 50 : 0))
@@ -146,9 +175,32 @@ export function scanCardQr(p: Platform, b: Body): Body {
     card.quantity--
     const code = c.code ? String(c.code) : p.newCode()
     const outerStr = String(c.outer_str ?? '')
-    p.putCode({ card_id: card.card_id, code, status: 'NORMAL', openid: u.saOpenid, balance: Number(card.body.init_balance ?? 0), bonus: 0, outerStr, receivedAt: now })
+    p.putCode({
+      card_id: card.card_id,
+      code,
+      status: 'NORMAL',
+      openid: u.saOpenid,
+      balance: Number(card.body.init_balance ?? 0),
+      bonus: 0,
+      outerStr,
+      receivedAt: now,
+    })
     p.cube(card.card_id, 'receive', u.saOpenid)
-    p.push('user_get_card', { CardId: card.card_id, IsGiveByFriend: '0', UserCardCode: code, FriendUserName: '', OuterId: String(c.outer_id ?? 0), OldUserCardCode: '', OuterStr: outerStr, IsRestoreMemberCard: '0', UnionId: u.unionid }, u.saOpenid)
+    p.push(
+      'user_get_card',
+      {
+        CardId: card.card_id,
+        IsGiveByFriend: '0',
+        UserCardCode: code,
+        FriendUserName: '',
+        OuterId: String(c.outer_id ?? 0),
+        OldUserCardCode: '',
+        OuterStr: outerStr,
+        IsRestoreMemberCard: '0',
+        UnionId: u.unionid,
+      },
+      u.saOpenid,
+    )
     cards.push({ cardId: card.card_id, code })
   }
   return { errMsg: 'scanQRCode:ok', cards }
@@ -156,7 +208,8 @@ export function scanCardQr(p: Platform, b: Body): Body {
 
 function heldCode(p: Platform, u: EmuUser, cardId: string, code: string, verb: string): EmuCode {
   const c = p.code(cardId, code)
-  if (!c || c.openid !== u.saOpenid || c.status === 'DELETE') throw new ClientError(`${verb}:fail ${u.name} holds no card ${cardId} with code ${code}`)
+  if (!c || c.openid !== u.saOpenid || c.status === 'DELETE')
+    throw new ClientError(`${verb}:fail ${u.name} holds no card ${cardId} with code ${code}`)
   return c
 }
 
@@ -174,7 +227,11 @@ export function openCard(p: Platform, b: Body): Body {
 
 /** WeChat tells the merchant when a card is sent to a friend (user_gifting_card, IsReturnBack 0). */
 function pushGifting(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): void {
-  p.push('user_gifting_card', { CardId: c.card_id, UserCardCode: c.code, IsReturnBack: '0', FriendUserName: to.saOpenid, IsChatRoom: '0' }, from.saOpenid)
+  p.push(
+    'user_gifting_card',
+    { CardId: c.card_id, UserCardCode: c.code, IsReturnBack: '0', FriendUserName: to.saOpenid, IsChatRoom: '0' },
+    from.saOpenid,
+  )
 }
 
 /** Completes a gift: the friend gets the card (a new code unless the code is custom), the old code is retired. */
@@ -193,7 +250,21 @@ function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuC
     p.putCode(next)
   }
   p.cube(c.card_id, 'given', from.saOpenid)
-  p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '1', UserCardCode: next.code, FriendUserName: from.saOpenid, OuterId: '0', OldUserCardCode: oldCode, OuterStr: '', IsRestoreMemberCard: '0', UnionId: to.unionid }, to.saOpenid)
+  p.push(
+    'user_get_card',
+    {
+      CardId: c.card_id,
+      IsGiveByFriend: '1',
+      UserCardCode: next.code,
+      FriendUserName: from.saOpenid,
+      OuterId: '0',
+      OldUserCardCode: oldCode,
+      OuterStr: '',
+      IsRestoreMemberCard: '0',
+      UnionId: to.unionid,
+    },
+    to.saOpenid,
+  )
   return next
 }
 
@@ -220,7 +291,8 @@ export function gift(p: Platform, b: Body): Body {
 export function acceptGift(p: Platform, b: Body): Body {
   const to = user(p, b.user)
   const c = p.code(String(b.cardId), String(b.code))
-  if (!c || c.status !== 'GIFTING' || c.gifting?.to !== to.saOpenid) throw new ClientError('acceptGift:fail no gift of that card is waiting for this user')
+  if (!c || c.status !== 'GIFTING' || c.gifting?.to !== to.saOpenid)
+    throw new ClientError('acceptGift:fail no gift of that card is waiting for this user')
   const from = p.userBySaOpenid(c.openid)!
   const next = completeGift(p, c, from, to)
   return { status: 'ACCEPTED', cardId: next.card_id, code: next.code }
@@ -240,14 +312,28 @@ export function bag(p: Platform, name: string): Body {
   return {
     user: u.name,
     saOpenid: u.saOpenid,
-    cards: p.bagOf(u).filter((c) => c.status !== 'DELETE').map((c) => ({
-      cardId: c.card_id, code: c.code, status: c.status, balance: c.balance, bonus: c.bonus,
-      title: String(baseInfo(p.s.cards[c.card_id]!).title ?? ''), recordBalance: c.recordBalance ?? '', backgroundPicUrl: c.backgroundPicUrl ?? '',
-      // a member card shows its activation, the last points line and the level (custom_field_value1)
-      ...(p.s.cards[c.card_id]?.card_type === 'MEMBER_CARD'
-        ? { activated: !!c.activated, membershipNumber: c.membershipNumber ?? '', recordBonus: c.recordBonus ?? '', customFieldValue1: c.customFieldValues?.custom_field_value1 ?? '' }
-        : {}),
-    })),
+    cards: p
+      .bagOf(u)
+      .filter((c) => c.status !== 'DELETE')
+      .map((c) => ({
+        cardId: c.card_id,
+        code: c.code,
+        status: c.status,
+        balance: c.balance,
+        bonus: c.bonus,
+        title: String(baseInfo(p.s.cards[c.card_id]!).title ?? ''),
+        recordBalance: c.recordBalance ?? '',
+        backgroundPicUrl: c.backgroundPicUrl ?? '',
+        // a member card shows its activation, the last points line and the level (custom_field_value1)
+        ...(p.s.cards[c.card_id]?.card_type === 'MEMBER_CARD'
+          ? {
+              activated: !!c.activated,
+              membershipNumber: c.membershipNumber ?? '',
+              recordBonus: c.recordBonus ?? '',
+              customFieldValue1: c.customFieldValues?.custom_field_value1 ?? '',
+            }
+          : {}),
+      })),
   }
 }
 
@@ -260,9 +346,11 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
     return v
   }
   const outTradeNo = String(need('outTradeNo'))
-  if (!/^[A-Za-z0-9_\-|*]{1,32}$/.test(outTradeNo)) throw new WxError(-1, 'cloudPay.unifiedOrder:fail outTradeNo must be 1-32 characters of letters, digits, _-|*')
+  if (!/^[A-Za-z0-9_\-|*]{1,32}$/.test(outTradeNo))
+    throw new WxError(-1, 'cloudPay.unifiedOrder:fail outTradeNo must be 1-32 characters of letters, digits, _-|*')
   const totalFee = Number(need('totalFee'))
-  if (!Number.isInteger(totalFee) || totalFee <= 0) throw new WxError(-1, 'cloudPay.unifiedOrder:fail totalFee must be a positive integer (fen)')
+  if (!Number.isInteger(totalFee) || totalFee <= 0)
+    throw new WxError(-1, 'cloudPay.unifiedOrder:fail totalFee must be a positive integer (fen)')
   for (const k of ['body', 'spbillCreateIp', 'subMchId', 'envId', 'functionName']) need(k)
   // timeExpire: yyyyMMddHHmmss, Beijing time (WeChat Pay's time_expire, "订单失效时间"); past it the order cannot be paid.
   let timeExpire: number | undefined
@@ -275,15 +363,37 @@ export function unifiedOrder(p: Platform, req: Record<string, unknown>, payer: {
   }
   needNonce(req, 'unifiedOrder')
   const existing = Object.entries(p.s.prepay).find(([, v]) => v.outTradeNo === outTradeNo)
-  if (existing?.[1].paid) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: 'the order is already paid' }
+  if (existing?.[1].paid)
+    return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: 'the order is already paid' }
   const prepayId = existing?.[0] ?? `wx${randomBytes(14).toString('hex')}`
-  p.s.prepay[prepayId] = { outTradeNo, totalFee, functionName: String(req.functionName), envId: String(req.envId), subMchId: String(req.subMchId), body: String(req.body), openid: payer.openid, paid: false, ...(timeExpire ? { timeExpire } : {}) }
+  p.s.prepay[prepayId] = {
+    outTradeNo,
+    totalFee,
+    functionName: String(req.functionName),
+    envId: String(req.envId),
+    subMchId: String(req.subMchId),
+    body: String(req.body),
+    openid: payer.openid,
+    paid: false,
+    ...(timeExpire ? { timeExpire } : {}),
+  }
   p.touch()
   const timeStamp = String(Math.floor(Date.now() / 1000))
   const nonceStr = randomBytes(16).toString('hex')
   const pkg = `prepay_id=${prepayId}`
-  const paySign = createHash('md5').update(`appId=${p.o.mpAppid}&nonceStr=${nonceStr}&package=${pkg}&signType=MD5&timeStamp=${timeStamp}`).digest('hex').toUpperCase()
-  return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: req.subMchId, prepayId, tradeType: 'JSAPI', payment: { appId: p.o.mpAppid, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign } }
+  const paySign = createHash('md5')
+    .update(`appId=${p.o.mpAppid}&nonceStr=${nonceStr}&package=${pkg}&signType=MD5&timeStamp=${timeStamp}`)
+    .digest('hex')
+    .toUpperCase()
+  return {
+    returnCode: 'SUCCESS',
+    returnMsg: 'OK',
+    resultCode: 'SUCCESS',
+    subMchId: req.subMchId,
+    prepayId,
+    tradeType: 'JSAPI',
+    payment: { appId: p.o.mpAppid, timeStamp, nonceStr, package: pkg, signType: 'MD5', paySign },
+  }
 }
 
 /**
@@ -297,14 +407,24 @@ export function cloudPayQueryOrder(p: Platform, req: Record<string, unknown>): R
   if (!transactionId && !outTradeNo) throw new WxError(-1, 'cloudPay.queryOrder:fail transactionId or outTradeNo is required')
   if (req.subMchId === undefined || req.subMchId === '') throw new WxError(-1, 'cloudPay.queryOrder:fail subMchId is required')
   const order = Object.values(p.s.prepay).find((v) => (transactionId ? v.transactionId === transactionId : v.outTradeNo === outTradeNo))
-  if (!order) return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no order with that number' }
+  if (!order)
+    return { returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: 'no order with that number' }
   const refunding = Object.values(order.refunds ?? {}).some((r) => r.status === 'PROCESSING' || r.status === 'SUCCESS')
   const tradeState = !order.paid ? 'NOTPAY' : refunding ? 'REFUND' : 'SUCCESS'
   return {
-    returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', subMchId: order.subMchId, tradeType: 'JSAPI', tradeState,
+    returnCode: 'SUCCESS',
+    returnMsg: 'OK',
+    resultCode: 'SUCCESS',
+    subMchId: order.subMchId,
+    tradeType: 'JSAPI',
+    tradeState,
     tradeStateDesc: { NOTPAY: '订单未支付', SUCCESS: '支付成功', REFUND: '转入退款' }[tradeState],
-    outTradeNo: order.outTradeNo, totalFee: order.totalFee, feeType: 'CNY',
-    ...(order.paid ? { transactionId: order.transactionId, cashFee: order.totalFee, ...(order.openid ? { subOpenid: order.openid } : {}) } : {}),
+    outTradeNo: order.outTradeNo,
+    totalFee: order.totalFee,
+    feeType: 'CNY',
+    ...(order.paid
+      ? { transactionId: order.transactionId, cashFee: order.totalFee, ...(order.openid ? { subOpenid: order.openid } : {}) }
+      : {}),
   }
 }
 
@@ -316,15 +436,32 @@ export async function requestPayment(p: Platform, b: Body, callFunction: (name: 
   if (!order) throw new ClientError('requestPayment:fail invalid package (no such prepay_id)')
   if (order.openid && order.openid !== u.mpOpenid) throw new ClientError('requestPayment:fail the order was made for another user')
   if (order.paid) throw new ClientError('requestPayment:fail the order is already paid')
-  if (order.timeExpire !== undefined && p.now() > order.timeExpire) throw new ClientError('requestPayment:fail the order has expired (its timeExpire has passed)')
+  if (order.timeExpire !== undefined && p.now() > order.timeExpire)
+    throw new ClientError('requestPayment:fail the order has expired (its timeExpire has passed)')
   order.paid = true
   order.transactionId = `42000${Date.now()}${randomBytes(4).readUInt32BE(0)}`.slice(0, 28)
   p.touch()
   const event: Body = {
-    returnCode: 'SUCCESS', resultCode: 'SUCCESS', appid: p.o.mpAppid, subAppid: p.o.mpAppid, mchId: '1800000001', subMchId: order.subMchId,
-    outTradeNo: order.outTradeNo, transactionId: order.transactionId, totalFee: order.totalFee, cashFee: order.totalFee, feeType: 'CNY',
-    tradeType: 'JSAPI', bankType: 'OTHERS', timeEnd: new Date(p.now() * 1000).toISOString().replace(/\D/g, '').slice(0, 14), nonceStr: randomBytes(8).toString('hex'),
-    openid: u.mpOpenid, subOpenid: u.mpOpenid, isSubscribe: 'N', subIsSubscribe: 'N', userInfo: { appId: p.o.mpAppid, openId: u.mpOpenid },
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    appid: p.o.mpAppid,
+    subAppid: p.o.mpAppid,
+    mchId: '1800000001',
+    subMchId: order.subMchId,
+    outTradeNo: order.outTradeNo,
+    transactionId: order.transactionId,
+    totalFee: order.totalFee,
+    cashFee: order.totalFee,
+    feeType: 'CNY',
+    tradeType: 'JSAPI',
+    bankType: 'OTHERS',
+    timeEnd: new Date(p.now() * 1000).toISOString().replace(/\D/g, '').slice(0, 14),
+    nonceStr: randomBytes(8).toString('hex'),
+    openid: u.mpOpenid,
+    subOpenid: u.mpOpenid,
+    isSubscribe: 'N',
+    subIsSubscribe: 'N',
+    userInfo: { appId: p.o.mpAppid, openId: u.mpOpenid },
   }
   // Cloud Pay calls the callback function until it answers errcode 0 (a few quick attempts here).
   let acknowledged = false
@@ -337,7 +474,13 @@ export async function requestPayment(p: Platform, b: Body, callFunction: (name: 
       lastReply = { error: (err as Error).message }
     }
   }
-  return { errMsg: 'requestPayment:ok', transactionId: order.transactionId, outTradeNo: order.outTradeNo, callbackAcknowledged: acknowledged, callbackReply: lastReply }
+  return {
+    errMsg: 'requestPayment:ok',
+    transactionId: order.transactionId,
+    outTradeNo: order.outTradeNo,
+    callbackAcknowledged: acknowledged,
+    callbackReply: lastReply,
+  }
 }
 
 // ---------- hosted gift-card shelf ----------
@@ -352,7 +495,8 @@ export function giftcardBuy(p: Platform, b: Body): Body {
   const items = asList(b, 'items')
   const forSelf = b.forSelf === true
   // §7.2: "support_buy_for_self … if filled in true support, default to false".
-  if (forSelf && page.support_buy_for_self !== true) throw new ClientError('buy:fail this shelf does not support buying for yourself (support_buy_for_self is not true)')
+  if (forSelf && page.support_buy_for_self !== true)
+    throw new ClientError('buy:fail this shelf does not support buying for yourself (support_buy_for_self is not true)')
   const now = p.now()
   const orderId = randomBytes(14).toString('base64url').slice(0, 18)
   const cards: EmuOrder['card_list'] = []
@@ -370,13 +514,41 @@ export function giftcardBuy(p: Platform, b: Body): Body {
     const price = Number((baseInfo(card).giftcard_info as Body | undefined)?.price ?? 0)
     // The face the buyer chose is the card's background (§9.1 "Background chart chosen by the user").
     const face = typeof it.backgroundPicUrl === 'string' && it.backgroundPicUrl ? { backgroundPicUrl: it.backgroundPicUrl } : {}
-    p.putCode({ card_id: card.card_id, code, status: forSelf ? 'NORMAL' : 'GIFTING', openid: buyer.saOpenid, balance: Number(card.body.init_balance ?? price), bonus: 0, receivedAt: now, orderId, outerStr: String(b.outerStr ?? ''), ...face })
-    cards.push({ card_id: card.card_id, price, code, default_gifting_msg: String(it.message ?? ''), background_pic_url: String(it.backgroundPicUrl ?? ''), outer_img_id: String(it.outerImgId ?? ''), accepter_openid: forSelf ? buyer.saOpenid : '' })
+    p.putCode({
+      card_id: card.card_id,
+      code,
+      status: forSelf ? 'NORMAL' : 'GIFTING',
+      openid: buyer.saOpenid,
+      balance: Number(card.body.init_balance ?? price),
+      bonus: 0,
+      receivedAt: now,
+      orderId,
+      outerStr: String(b.outerStr ?? ''),
+      ...face,
+    })
+    cards.push({
+      card_id: card.card_id,
+      price,
+      code,
+      default_gifting_msg: String(it.message ?? ''),
+      background_pic_url: String(it.backgroundPicUrl ?? ''),
+      outer_img_id: String(it.outerImgId ?? ''),
+      accepter_openid: forSelf ? buyer.saOpenid : '',
+    })
   }
   const order: EmuOrder = {
-    order_id: orderId, page_id: pageId, trans_id: `4200000${Date.now()}`.slice(0, 28), create_time: now, pay_finish_time: now,
-    total_price: cards.reduce((s, c) => s + c.price, 0), open_id: buyer.saOpenid, accepter_openid: forSelf ? buyer.saOpenid : '',
-    outer_str: String(b.outerStr ?? ''), is_chat_room: b.toChatRoom === true, status: forSelf ? 'ACCEPTED' : 'SENDING', card_list: cards,
+    order_id: orderId,
+    page_id: pageId,
+    trans_id: `4200000${Date.now()}`.slice(0, 28),
+    create_time: now,
+    pay_finish_time: now,
+    total_price: cards.reduce((s, c) => s + c.price, 0),
+    open_id: buyer.saOpenid,
+    accepter_openid: forSelf ? buyer.saOpenid : '',
+    outer_str: String(b.outerStr ?? ''),
+    is_chat_room: b.toChatRoom === true,
+    status: forSelf ? 'ACCEPTED' : 'SENDING',
+    card_list: cards,
   }
   p.s.orders[orderId] = order
   p.touch()
@@ -384,10 +556,28 @@ export function giftcardBuy(p: Platform, b: Body): Body {
   if (forSelf) {
     for (const c of cards) {
       p.cube(c.card_id, 'receive', buyer.saOpenid)
-      p.push('user_get_card', { CardId: c.card_id, IsGiveByFriend: '0', UserCardCode: c.code, FriendUserName: '', OuterId: '0', OldUserCardCode: '', OuterStr: order.outer_str, IsRestoreMemberCard: '0', UnionId: buyer.unionid }, buyer.saOpenid)
+      p.push(
+        'user_get_card',
+        {
+          CardId: c.card_id,
+          IsGiveByFriend: '0',
+          UserCardCode: c.code,
+          FriendUserName: '',
+          OuterId: '0',
+          OldUserCardCode: '',
+          OuterStr: order.outer_str,
+          IsRestoreMemberCard: '0',
+          UnionId: buyer.unionid,
+        },
+        buyer.saOpenid,
+      )
     }
   } else {
-    p.push('giftcard_send_to_friend', { PageId: pageId, OrderId: orderId, IsChatRoom: String(order.is_chat_room), IsReturnBack: 'false' }, buyer.saOpenid)
+    p.push(
+      'giftcard_send_to_friend',
+      { PageId: pageId, OrderId: orderId, IsChatRoom: String(order.is_chat_room), IsReturnBack: 'false' },
+      buyer.saOpenid,
+    )
   }
   return { order: { ...order } }
 }
@@ -432,7 +622,8 @@ export function cellJumpUrl(cellUrl: string, orderId: string, openid: string): s
 export function giftcardCellJump(p: Platform, b: Body): Body {
   const u = user(p, b.user)
   const order = p.s.orders[String(b.orderId ?? '')]
-  if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid)) throw new ClientError('cell:fail no such order of this user')
+  if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid))
+    throw new ClientError('cell:fail no such order of this user')
   const cell = b.cell === 2 ? 'cell_2' : 'cell_1'
   const page = p.s.pages[order.page_id]
   const url = (page?.[cell] as Body | undefined)?.url
@@ -444,16 +635,32 @@ export function giftcardCellJump(p: Platform, b: Body): Body {
 export function authorizeInvoice(p: Platform, b: Body): Body {
   const u = user(p, b.user)
   const order = p.s.orders[String(b.orderId ?? '')]
-  if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid)) throw new ClientError('authorizeInvoice:fail no such order of this user')
+  if (!order || (order.open_id !== u.saOpenid && order.accepter_openid !== u.saOpenid))
+    throw new ClientError('authorizeInvoice:fail no such order of this user')
   if (!p.s.invoice.paymch) throw new ClientError('authorizeInvoice:fail the merchant has not set its invoice platform (set_pay_mch)')
   const title = String(b.title ?? u.name)
   // §12.2.2.5: a personal title fills user_field, a unit title (biz: true) biz_field; each carries the
   // merchant's custom fields (set_auth_field's custom_field keys) with what the buyer wrote (custom).
   const given = (b.custom ?? {}) as Record<string, unknown>
-  const fieldsOf = (side: 'user_field' | 'biz_field') => (((p.s.invoice.authField?.[side] as Body | undefined)?.custom_field ?? []) as Body[]).map((f) => ({ key: String(f.key), value: String(given[String(f.key)] ?? '') }))
-  const info = b.biz === true
-    ? { biz_field: { title, tax_no: String(b.taxNo ?? ''), addr: String(b.addr ?? ''), phone: String(b.phone ?? ''), bank_type: String(b.bankType ?? ''), bank_no: String(b.bankNo ?? ''), custom_field: fieldsOf('biz_field') } }
-    : { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? ''), custom_field: fieldsOf('user_field') } }
+  const fieldsOf = (side: 'user_field' | 'biz_field') =>
+    (((p.s.invoice.authField?.[side] as Body | undefined)?.custom_field ?? []) as Body[]).map((f) => ({
+      key: String(f.key),
+      value: String(given[String(f.key)] ?? ''),
+    }))
+  const info =
+    b.biz === true
+      ? {
+          biz_field: {
+            title,
+            tax_no: String(b.taxNo ?? ''),
+            addr: String(b.addr ?? ''),
+            phone: String(b.phone ?? ''),
+            bank_type: String(b.bankType ?? ''),
+            bank_no: String(b.bankNo ?? ''),
+            custom_field: fieldsOf('biz_field'),
+          },
+        }
+      : { user_field: { title, phone: String(b.phone ?? ''), email: String(b.email ?? ''), custom_field: fieldsOf('user_field') } }
   p.s.invoice.authData[order.order_id] = { invoice_status: 'auth success', auth_time: p.now(), user_auth_info: info }
   p.touch()
   // §12.2.2.4: "AppId — AppId for Service Account to receive event push" (not the invoice platform's s_pappid).

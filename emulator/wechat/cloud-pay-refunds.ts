@@ -24,7 +24,13 @@ const FINAL_FAILURES = new Set(['REFUNDCLOSE', 'CHANGE'])
 type Notify = (functionName: string, event: Record<string, unknown>) => void
 
 const ok = (extra: Record<string, unknown>) => ({ returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', ...extra })
-const refusal = (errCode: string, errCodeDes: string) => ({ returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'FAIL', errCode, errCodeDes })
+const refusal = (errCode: string, errCodeDes: string) => ({
+  returnCode: 'SUCCESS',
+  returnMsg: 'OK',
+  resultCode: 'FAIL',
+  errCode,
+  errCodeDes,
+})
 
 function need(req: Record<string, unknown>, api: string, k: string): string {
   const v = req[k]
@@ -56,7 +62,8 @@ export function cloudPayRefund(p: Platform, req: Record<string, unknown>, notify
   const outTradeNo = String(req.outTradeNo ?? '')
   const outRefundNo = need(req, 'refund', 'outRefundNo')
   const refundFee = Number(req.refundFee)
-  if (!/^[A-Za-z0-9_\-|*@]{1,64}$/.test(outRefundNo)) throw new WxError(-1, 'cloudPay.refund:fail outRefundNo must be 1-64 characters of letters, digits, _-|*@')
+  if (!/^[A-Za-z0-9_\-|*@]{1,64}$/.test(outRefundNo))
+    throw new WxError(-1, 'cloudPay.refund:fail outRefundNo must be 1-64 characters of letters, digits, _-|*@')
   const order = Object.values(p.s.prepay).find((v) => v.outTradeNo === outTradeNo)
   if (!order || !order.paid) return refusal('ORDERNOTEXIST', 'no paid order with that outTradeNo')
   const refunds = (order.refunds ??= {})
@@ -71,16 +78,39 @@ export function cloudPayRefund(p: Platform, req: Record<string, unknown>, notify
     }
   } else {
     if (Number(req.totalFee) !== order.totalFee) return refusal('PARAM_ERROR', 'totalFee does not match the order')
-    const taken = Object.values(refunds).filter((r) => !FINAL_FAILURES.has(r.status)).reduce((a, r) => a + r.refundFee, 0)
-    if (!Number.isInteger(refundFee) || refundFee <= 0 || taken + refundFee > order.totalFee) return refusal('INVALID_REQUEST', 'refundFee exceeds what is left to refund')
-    const r: EmuRefund = { refundFee, refundId: `50000${randomBytes(12).toString('hex')}`.slice(0, 32), functionName: String(req.functionName), envId: String(req.envId), status: 'PROCESSING', outcome: 'SUCCESS', settleAt: 0, notify: true, requestedAt: 0 }
+    const taken = Object.values(refunds)
+      .filter((r) => !FINAL_FAILURES.has(r.status))
+      .reduce((a, r) => a + r.refundFee, 0)
+    if (!Number.isInteger(refundFee) || refundFee <= 0 || taken + refundFee > order.totalFee)
+      return refusal('INVALID_REQUEST', 'refundFee exceeds what is left to refund')
+    const r: EmuRefund = {
+      refundFee,
+      refundId: `50000${randomBytes(12).toString('hex')}`.slice(0, 32),
+      functionName: String(req.functionName),
+      envId: String(req.envId),
+      status: 'PROCESSING',
+      outcome: 'SUCCESS',
+      settleAt: 0,
+      notify: true,
+      requestedAt: 0,
+    }
     begin(p, r)
     refunds[outRefundNo] = r
     p.touch()
   }
   settleDueRefunds(p, notify)
   const r = refunds[outRefundNo]!
-  return ok({ subMchId: order.subMchId, nonceStr: randomBytes(8).toString('hex'), transactionId: order.transactionId, outTradeNo, outRefundNo, refundId: r.refundId, refundFee, totalFee: order.totalFee, cashFee: order.totalFee })
+  return ok({
+    subMchId: order.subMchId,
+    nonceStr: randomBytes(8).toString('hex'),
+    transactionId: order.transactionId,
+    outTradeNo,
+    outRefundNo,
+    refundId: r.refundId,
+    refundFee,
+    totalFee: order.totalFee,
+    cashFee: order.totalFee,
+  })
 }
 
 export function cloudPayQueryRefund(p: Platform, req: Record<string, unknown>, notify: Notify): Record<string, unknown> {
@@ -88,13 +118,20 @@ export function cloudPayQueryRefund(p: Platform, req: Record<string, unknown>, n
   needNonce(req, 'queryRefund')
   const by = (k: string) => (req[k] === undefined || req[k] === '' ? undefined : String(req[k]))
   const [refundId, outRefundNo, transactionId, outTradeNo] = ['refundId', 'outRefundNo', 'transactionId', 'outTradeNo'].map(by)
-  if (!refundId && !outRefundNo && !transactionId && !outTradeNo) throw new WxError(-1, 'cloudPay.queryRefund:fail one of refundId, outRefundNo, transactionId, outTradeNo is required')
+  if (!refundId && !outRefundNo && !transactionId && !outTradeNo)
+    throw new WxError(-1, 'cloudPay.queryRefund:fail one of refundId, outRefundNo, transactionId, outTradeNo is required')
   settleDueRefunds(p, notify)
   // "如果同时存在优先级为：refund_id>out_refund_no>transaction_id>out_trade_no"
   let found: { order: EmuPrepay; list: [string, EmuRefund][] } | undefined
   for (const order of Object.values(p.s.prepay)) {
     const all = Object.entries(order.refunds ?? {})
-    const list = refundId ? all.filter(([, r]) => r.refundId === refundId) : outRefundNo ? all.filter(([no]) => no === outRefundNo) : (transactionId ? order.transactionId === transactionId : order.outTradeNo === outTradeNo) ? all : []
+    const list = refundId
+      ? all.filter(([, r]) => r.refundId === refundId)
+      : outRefundNo
+        ? all.filter(([no]) => no === outRefundNo)
+        : (transactionId ? order.transactionId === transactionId : order.outTradeNo === outTradeNo)
+          ? all
+          : []
     if (list.length) found = { order, list }
   }
   if (!found) return refusal('REFUNDNOTEXIST', '退款订单查询失败')
@@ -102,11 +139,24 @@ export function cloudPayQueryRefund(p: Platform, req: Record<string, unknown>, n
   const rows: Record<string, unknown> = {}
   list.forEach(([no, r], n) => {
     Object.assign(rows, {
-      [`outRefundNo_${n}`]: no, [`refundId_${n}`]: r.refundId, [`refundFee_${n}`]: r.refundFee, [`refundStatus_${n}`]: r.status,
-      [`refundRecvAccout_${n}`]: '支付用户零钱', ...(r.successTime ? { [`refundSuccessTime_${n}`]: r.successTime } : {}),
+      [`outRefundNo_${n}`]: no,
+      [`refundId_${n}`]: r.refundId,
+      [`refundFee_${n}`]: r.refundFee,
+      [`refundStatus_${n}`]: r.status,
+      [`refundRecvAccout_${n}`]: '支付用户零钱',
+      ...(r.successTime ? { [`refundSuccessTime_${n}`]: r.successTime } : {}),
     })
   })
-  return ok({ subMchId: order.subMchId, nonceStr: randomBytes(8).toString('hex'), transactionId: order.transactionId, outTradeNo: order.outTradeNo, totalFee: order.totalFee, cashFee: order.totalFee, refundCount: list.length, ...rows })
+  return ok({
+    subMchId: order.subMchId,
+    nonceStr: randomBytes(8).toString('hex'),
+    transactionId: order.transactionId,
+    outTradeNo: order.outTradeNo,
+    totalFee: order.totalFee,
+    cashFee: order.totalFee,
+    refundCount: list.length,
+    ...rows,
+  })
 }
 
 const beijingTime = (s: number) => new Date((s + 8 * 3600) * 1000).toISOString().replace('T', ' ').slice(0, 19)
@@ -122,10 +172,25 @@ export function settleDueRefunds(p: Platform, notify: Notify): void {
       p.touch()
       if (!r.notify) continue
       notify(r.functionName, {
-        returnCode: 'SUCCESS', appid: p.o.mpAppid, mchId: '1800000001', subAppid: p.o.mpAppid, subMchId: order.subMchId, nonceStr: randomBytes(8).toString('hex'),
-        transactionId: order.transactionId, outTradeNo: order.outTradeNo, refundId: r.refundId, outRefundNo: no, totalFee: order.totalFee, refundFee: r.refundFee,
-        settlementTotalFee: order.totalFee, settlementRefundFee: r.refundFee, refundStatus: r.status, refundRecvAccout: '支付用户零钱',
-        refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS', refundRequestSource: 'API', ...(r.successTime ? { successTime: r.successTime } : {}),
+        returnCode: 'SUCCESS',
+        appid: p.o.mpAppid,
+        mchId: '1800000001',
+        subAppid: p.o.mpAppid,
+        subMchId: order.subMchId,
+        nonceStr: randomBytes(8).toString('hex'),
+        transactionId: order.transactionId,
+        outTradeNo: order.outTradeNo,
+        refundId: r.refundId,
+        outRefundNo: no,
+        totalFee: order.totalFee,
+        refundFee: r.refundFee,
+        settlementTotalFee: order.totalFee,
+        settlementRefundFee: r.refundFee,
+        refundStatus: r.status,
+        refundRecvAccout: '支付用户零钱',
+        refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS',
+        refundRequestSource: 'API',
+        ...(r.successTime ? { successTime: r.successTime } : {}),
       })
     }
   }
@@ -134,20 +199,28 @@ export function settleDueRefunds(p: Platform, notify: Notify): void {
 /** Fen refunded (SUCCESS) of an order, and its refunds as WeChat Pay shows them. */
 export function refundsOf(o: EmuPrepay) {
   const refunds = Object.fromEntries(Object.entries(o.refunds ?? {}).map(([no, r]) => [no, { refundFee: r.refundFee, status: r.status }]))
-  return { refunded: Object.values(o.refunds ?? {}).filter((r) => r.status === 'SUCCESS').reduce((a, r) => a + r.refundFee, 0), refunds }
+  return {
+    refunded: Object.values(o.refunds ?? {})
+      .filter((r) => r.status === 'SUCCESS')
+      .reduce((a, r) => a + r.refundFee, 0),
+    refunds,
+  }
 }
 
 /** Validates a refund fault posted on /__emu/faults (HttpError text comes back to the caller). */
 export function refundFault(b: Record<string, unknown>, f: Fault): string | undefined {
   if (b.refundStatus !== undefined) {
-    if (b.refundStatus !== 'SUCCESS' && b.refundStatus !== 'REFUNDCLOSE' && b.refundStatus !== 'CHANGE') return 'refundStatus must be SUCCESS, REFUNDCLOSE or CHANGE'
+    if (b.refundStatus !== 'SUCCESS' && b.refundStatus !== 'REFUNDCLOSE' && b.refundStatus !== 'CHANGE')
+      return 'refundStatus must be SUCCESS, REFUNDCLOSE or CHANGE'
     f.refundStatus = b.refundStatus
   }
   if (b.settleAfterS !== undefined) {
-    if (typeof b.settleAfterS !== 'number' || !Number.isInteger(b.settleAfterS) || b.settleAfterS < 0) return 'settleAfterS must be a non-negative integer'
+    if (typeof b.settleAfterS !== 'number' || !Number.isInteger(b.settleAfterS) || b.settleAfterS < 0)
+      return 'settleAfterS must be a non-negative integer'
     f.settleAfterS = b.settleAfterS
   }
   if (b.notify !== undefined) f.notify = b.notify === true
-  if (f.refundStatus === undefined && f.settleAfterS === undefined && f.notify === undefined) return 'a cloudPay.refund fault needs refundStatus, settleAfterS or notify'
+  if (f.refundStatus === undefined && f.settleAfterS === undefined && f.notify === undefined)
+    return 'a cloudPay.refund fault needs refundStatus, settleAfterS or notify'
   return undefined
 }

@@ -21,7 +21,12 @@ export const demoFacesRoute: Route = {
     const file = join(FACES_DIR, `${name}.jpg`)
     if (!existsSync(file)) return send(res, 404, 'not found', 'text/plain; charset=utf-8')
     const body = readFileSync(file)
-    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length, 'cache-control': 'public, max-age=86400', 'access-control-allow-origin': '*' })
+    res.writeHead(200, {
+      'content-type': 'image/jpeg',
+      'content-length': body.length,
+      'cache-control': 'public, max-age=86400',
+      'access-control-allow-origin': '*',
+    })
     res.end(body)
   },
 }

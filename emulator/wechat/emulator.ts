@@ -14,7 +14,23 @@ import { mediaApi } from './api-media'
 import { cardPayApi, datacubeApi, invoiceApi, payRecharge } from './api-more'
 import { memberCardApi, payGiftCardApi, payWithWechatPay, submitMemberForm } from './api-member'
 import { Cdn, CDN_PATH } from './cdn'
-import { acceptGift, addCard, scanCardQr, authorizeInvoice, bag, ClientError, cloudPayQueryOrder, deleteCard, gift, giftcardAccept, giftcardBuy, giftcardCellJump, openCard, requestPayment, unifiedOrder } from './client'
+import {
+  acceptGift,
+  addCard,
+  scanCardQr,
+  authorizeInvoice,
+  bag,
+  ClientError,
+  cloudPayQueryOrder,
+  deleteCard,
+  gift,
+  giftcardAccept,
+  giftcardBuy,
+  giftcardCellJump,
+  openCard,
+  requestPayment,
+  unifiedOrder,
+} from './client'
 import { identityOf, USER_NAME } from './identity'
 import { RETIRED_PRESET, retiredApisFrom } from './retired'
 import { Platform, type Fault, type PlatformOptions } from './platform'
@@ -77,7 +93,18 @@ export interface WechatEmulator {
   stop(): Promise<void>
 }
 
-const ENDPOINTS: Record<string, Endpoint> = { ...basicsApi, ...mediaApi, ...cardApi, ...codeApi, ...giftCardApi, ...invoiceApi, ...payGiftCardApi, ...cardPayApi, ...datacubeApi, ...memberCardApi }
+const ENDPOINTS: Record<string, Endpoint> = {
+  ...basicsApi,
+  ...mediaApi,
+  ...cardApi,
+  ...codeApi,
+  ...giftCardApi,
+  ...invoiceApi,
+  ...payGiftCardApi,
+  ...cardPayApi,
+  ...datacubeApi,
+  ...memberCardApi,
+}
 
 export function emulatedPaths(): string[] {
   return Object.keys(ENDPOINTS)
@@ -90,7 +117,10 @@ export function emulatedMethods(): Record<string, 'GET' | 'POST'> {
 
 export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<WechatEmulator> {
   // One SQLite file (state-store.ts); a data directory from before it had state.json, moved in on first start.
-  const file = StateStore.open(opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.sqlite') : null, opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : undefined)
+  const file = StateStore.open(
+    opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.sqlite') : null,
+    opts.dataDir ? join(opts.dataDir, 'wxemu', 'state.json') : undefined,
+  )
   const p = new Platform(file, { ...opts, push: { ...opts.push, url: opts.push.url ?? '' } })
   p.cdn = new Cdn(opts.dataDir ? join(opts.dataDir, 'wxemu', 'cdn') : null)
   const users = new Users(p)
@@ -110,7 +140,11 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
 
   const routes: Route[] = [
     demoFacesRoute,
-    { method: 'POST', pattern: /^\/__emu\/users$/, handler: async (req, res) => sendJson(res, 200, users.ensure((await readJson(req)).name as string)) },
+    {
+      method: 'POST',
+      pattern: /^\/__emu\/users$/,
+      handler: async (req, res) => sendJson(res, 200, users.ensure((await readJson(req)).name as string)),
+    },
     { method: 'GET', pattern: /^\/__emu\/users$/, handler: (_q, res) => sendJson(res, 200, { users: users.all() }) },
     { method: 'GET', pattern: /^\/__emu\/bag\/([^/]+)$/, handler: (_q, res, _u, [name]) => client(() => bag(p, name!))(_q, res) },
     { method: 'POST', pattern: /^\/__emu\/client\/addCard$/, handler: client((b) => addCard(p, b)) },
@@ -123,8 +157,24 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     { method: 'POST', pattern: /^\/__emu\/client\/deleteCard$/, handler: client((b) => deleteCard(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/authorizeInvoice$/, handler: client((b) => authorizeInvoice(p, b)) },
     // Member cards (#13): a WeChat Pay payment (pay-then-member rules) and the one-click activation form.
-    { method: 'POST', pattern: /^\/__emu\/client\/wxpay$/, handler: client((b) => payWithWechatPay(p, p.userByName(String(b.user ?? '')), String(b.mchid ?? ''), Number(b.fee))) },
-    { method: 'POST', pattern: /^\/__emu\/client\/memberForm$/, handler: client((b) => submitMemberForm(p, p.userByName(String(b.user ?? '')), String(b.cardId ?? ''), String(b.code ?? ''), (b.fields ?? {}) as Record<string, string>)) },
+    {
+      method: 'POST',
+      pattern: /^\/__emu\/client\/wxpay$/,
+      handler: client((b) => payWithWechatPay(p, p.userByName(String(b.user ?? '')), String(b.mchid ?? ''), Number(b.fee))),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/__emu\/client\/memberForm$/,
+      handler: client((b) =>
+        submitMemberForm(
+          p,
+          p.userByName(String(b.user ?? '')),
+          String(b.cardId ?? ''),
+          String(b.code ?? ''),
+          (b.fields ?? {}) as Record<string, string>,
+        ),
+      ),
+    },
     {
       method: 'POST',
       pattern: /^\/__emu\/client\/requestPayment$/,
@@ -143,7 +193,11 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       handler: (_q, res, _u, [hash, ext]) => {
         const bytes = p.cdn.get(`${hash}.${ext}`)
         if (!bytes) throw new HttpError(404, 'no such picture on the emulated CDN')
-        res.writeHead(200, { 'content-type': ext === 'png' ? 'image/png' : 'image/jpeg', 'content-length': bytes.length, 'cache-control': 'public, max-age=31536000' })
+        res.writeHead(200, {
+          'content-type': ext === 'png' ? 'image/png' : 'image/jpeg',
+          'content-length': bytes.length,
+          'cache-control': 'public, max-age=31536000',
+        })
         res.end(bytes)
       },
     },
@@ -155,7 +209,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       pattern: /^\/__emu\/review\/reject$/,
       handler: async (req, res) => {
         const b = await readJson(req)
-        if (typeof b.cardId !== 'string' || typeof b.reason !== 'string' || b.reason === '') throw new HttpError(400, 'cardId and reason (the RefuseReason pushed) are required')
+        if (typeof b.cardId !== 'string' || typeof b.reason !== 'string' || b.reason === '')
+          throw new HttpError(400, 'cardId and reason (the RefuseReason pushed) are required')
         try {
           p.rejectReview(b.cardId, b.reason)
         } catch (err) {
@@ -169,7 +224,10 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       pattern: /^\/__emu\/retired$/,
       handler: async (req, res) => {
         const apis = (await readJson(req)).apis
-        if (!Array.isArray(apis) || !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || a === RETIRED_PRESET || /^card\/create:[A-Z_]+$/.test(a)))) {
+        if (
+          !Array.isArray(apis) ||
+          !apis.every((a) => typeof a === 'string' && (ENDPOINTS[a] || a === RETIRED_PRESET || /^card\/create:[A-Z_]+$/.test(a)))
+        ) {
           throw new HttpError(400, `apis must list emulated API paths (card/pay/activate), card/create:<card_type> or ${RETIRED_PRESET}`)
         }
         p.retired = new Set(retiredApisFrom((apis as string[]).join(',')))
@@ -183,7 +241,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       pattern: /^\/__emu\/mchids\/foreign$/,
       handler: async (req, res) => {
         const mchids = (await readJson(req)).mchids
-        if (!Array.isArray(mchids) || !mchids.every((m) => typeof m === 'string' && /^\d+$/.test(m))) throw new HttpError(400, 'mchids must list merchant numbers')
+        if (!Array.isArray(mchids) || !mchids.every((m) => typeof m === 'string' && /^\d+$/.test(m)))
+          throw new HttpError(400, 'mchids must list merchant numbers')
         p.foreignMchids = new Set(mchids as string[])
         sendJson(res, 200, { mchids: [...p.foreignMchids] })
       },
@@ -195,7 +254,17 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       handler: (_q, res, url) => {
         const status = url.searchParams.get('status')
         const pushes = p.s.pushes.filter((x) => !status || x.status === status)
-        sendJson(res, 200, { pushes: pushes.map((x) => ({ id: x.id, event: x.event, status: x.status, attempts: x.attempts.length, lastReply: x.attempts.at(-1)?.reply ?? null, log: x.attempts, xml: x.xml })) })
+        sendJson(res, 200, {
+          pushes: pushes.map((x) => ({
+            id: x.id,
+            event: x.event,
+            status: x.status,
+            attempts: x.attempts.length,
+            lastReply: x.attempts.at(-1)?.reply ?? null,
+            log: x.attempts,
+            xml: x.xml,
+          })),
+        })
       },
     },
     {
@@ -205,7 +274,10 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       handler: (_q, res) =>
         sendJson(res, 200, {
           payments: Object.values(p.s.prepay).map((o) => ({
-            outTradeNo: o.outTradeNo, totalFee: o.totalFee, paid: o.paid, transactionId: o.transactionId ?? null,
+            outTradeNo: o.outTradeNo,
+            totalFee: o.totalFee,
+            paid: o.paid,
+            transactionId: o.transactionId ?? null,
             // refunded: fen WeChat Pay reports refunded (SUCCESS); refunds: each refund number's fee and refund_status
             ...refundsOf(o),
           })),
@@ -217,7 +289,8 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
       pattern: /^\/__emu\/clock$/,
       handler: async (req, res) => {
         const secs = (await readJson(req)).advanceSeconds
-        if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 0) throw new HttpError(400, 'advanceSeconds must be a non-negative integer')
+        if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 0)
+          throw new HttpError(400, 'advanceSeconds must be a non-negative integer')
         p.advance(secs)
         sendJson(res, 200, { now: p.now(), offset: p.s.clockOffset })
       },
@@ -231,7 +304,11 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         const path = typeof b.path === 'string' ? b.path.replace(/^\/+/, '') : ''
         const isPush = path === 'push' || path.startsWith('push:')
         const isRefund = path === REFUND_FAULT_PATH
-        if (!ENDPOINTS[path] && !isPush && !isRefund) throw new HttpError(400, `path must be an emulated API path such as card/code/get, push / push:<event>, or ${REFUND_FAULT_PATH}; got ${String(b.path)}`)
+        if (!ENDPOINTS[path] && !isPush && !isRefund)
+          throw new HttpError(
+            400,
+            `path must be an emulated API path such as card/code/get, push / push:<event>, or ${REFUND_FAULT_PATH}; got ${String(b.path)}`,
+          )
         const times = b.times === undefined ? 1 : b.times
         if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw new HttpError(400, 'times must be a positive integer')
         const f: Fault = { path, times }
@@ -247,12 +324,17 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
         const refundProblem = isRefund ? refundFault(b, f) : undefined
         if (refundProblem) throw new HttpError(400, refundProblem)
         if (isPush) f.dropReply = true
-        else if (!isRefund && f.errcode === undefined && f.delayMs === undefined && !f.dropReply) throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
+        else if (!isRefund && f.errcode === undefined && f.delayMs === undefined && !f.dropReply)
+          throw new HttpError(400, 'a fault needs errcode, delayMs or dropReply')
         p.faults.push(f)
         sendJson(res, 200, { faults: p.faults })
       },
     },
-    { method: 'GET', pattern: /^\/__emu\/faults$/, handler: (_q, res) => sendJson(res, 200, { faults: p.faults.filter((f) => f.times > 0) }) },
+    {
+      method: 'GET',
+      pattern: /^\/__emu\/faults$/,
+      handler: (_q, res) => sendJson(res, 200, { faults: p.faults.filter((f) => f.times > 0) }),
+    },
     {
       method: 'DELETE',
       pattern: /^\/__emu\/faults$/,
@@ -265,14 +347,16 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
   const latency = opts.latencyMs ?? 0
   const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve())
   // Every reply leaves after the state it reports is on disk, so a reply the caller saw survives a kill -9.
-  const durable = (h: Handler): Handler => (req, res, url, params) => {
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
-    res.end = ((...args: unknown[]) => {
-      file.flush()
-      return end(...args)
-    }) as ServerResponse['end']
-    return h(req, res, url, params)
-  }
+  const durable =
+    (h: Handler): Handler =>
+    (req, res, url, params) => {
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+      res.end = ((...args: unknown[]) => {
+        file.flush()
+        return end(...args)
+      }) as ServerResponse['end']
+      return h(req, res, url, params)
+    }
   const server = serve(
     routes.map((r) => ({ ...r, handler: durable(r.handler) })),
     durable(async (req, res, url) => {

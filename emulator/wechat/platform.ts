@@ -10,7 +10,10 @@ import type { StateStore } from './state-store'
 
 /** An error as WeChat's API returns it. */
 export class WxError extends Error {
-  constructor(readonly errcode: number, readonly errmsg: string) {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
     super(errmsg)
   }
 }
@@ -89,7 +92,10 @@ export class Platform {
   /** lookups that would otherwise scan every code, order or push */
   readonly index: StateIndex
 
-  constructor(readonly file: StateStore, readonly o: PlatformOptions) {
+  constructor(
+    readonly file: StateStore,
+    readonly o: PlatformOptions,
+  ) {
     this.index = new StateIndex(file)
     // The key that makes encrypt_code opaque; derived from the secret so codes survive restarts.
     this.codeKeyBytes = createHash('sha256').update(`encrypt_code\0${o.saSecret}`).digest()
@@ -150,7 +156,11 @@ export class Platform {
     q[kind]++
   }
 
-  issueToken(appid: string, secret: string, opts: { stable?: boolean; force?: boolean } = {}): { access_token: string; expires_in: number } {
+  issueToken(
+    appid: string,
+    secret: string,
+    opts: { stable?: boolean; force?: boolean } = {},
+  ): { access_token: string; expires_in: number } {
     if (appid !== this.o.saAppid) throw new WxError(40013, 'invalid appid')
     if (secret !== this.o.saSecret) throw new WxError(40125, 'invalid appsecret')
     const now = this.now()
@@ -180,7 +190,8 @@ export class Platform {
     const now = this.now()
     if (!t) throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
     if (t.expiresAt <= now) throw new WxError(42001, 'access_token expired')
-    if (t.replacedAt !== undefined && now - t.replacedAt > TOKEN_OVERLAP) throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
+    if (t.replacedAt !== undefined && now - t.replacedAt > TOKEN_OVERLAP)
+      throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
   }
 
   /**
@@ -192,7 +203,9 @@ export class Platform {
     this.quotaFor('ticket')
     this.stats.ticketFetches++
     const now = this.now()
-    const live = Object.entries(this.s.tickets).filter(([, t]) => t.expiresAt > now).sort((a, b) => b[1].expiresAt - a[1].expiresAt)[0]
+    const live = Object.entries(this.s.tickets)
+      .filter(([, t]) => t.expiresAt > now)
+      .sort((a, b) => b[1].expiresAt - a[1].expiresAt)[0]
     if (live) return { ticket: live[0], expires_in: live[1].expiresAt - now }
     const ticket = randomBytes(32).toString('base64url')
     this.s.tickets[ticket] = { expiresAt: this.now() + TOKEN_TTL }
@@ -215,7 +228,9 @@ export class Platform {
   /** The wx_card tickets that currently sign card_ext (the newest and any not yet expired). */
   liveTickets(): string[] {
     const now = this.now()
-    return Object.entries(this.s.tickets).filter(([, t]) => t.expiresAt > now).map(([k]) => k)
+    return Object.entries(this.s.tickets)
+      .filter(([, t]) => t.expiresAt > now)
+      .map(([k]) => k)
   }
 
   // ---------- codes ----------
@@ -226,7 +241,12 @@ export class Platform {
 
   /** A code by its value alone (card_id is optional in several code APIs). */
   findCode(code: string, cardId?: string): EmuCode {
-    const c = cardId ? this.code(cardId, code) : this.index.keysOfCode(code).map((k) => this.s.codes[k]).find((x) => x?.code === code)
+    const c = cardId
+      ? this.code(cardId, code)
+      : this.index
+          .keysOfCode(code)
+          .map((k) => this.s.codes[k])
+          .find((x) => x?.code === code)
     // card-api-guide: code未被添加或被转赠领取的情况则统一报错:invalid serial code
     if (!c || c.giftedAway) throw new WxError(40056, 'invalid serial code')
     return c
@@ -273,12 +293,18 @@ export class Platform {
 
   /** The codes a Service Account openid holds (any status), in the order they were added. */
   codesHeldBy(openid: string): EmuCode[] {
-    return this.index.keysHeldBy(openid).map((k) => this.s.codes[k]!).filter((c) => c.openid === openid)
+    return this.index
+      .keysHeldBy(openid)
+      .map((k) => this.s.codes[k]!)
+      .filter((c) => c.openid === openid)
   }
 
   /** The codes of one card (any status, any holder), in the order they were added. */
   codesOfCard(cardId: string): EmuCode[] {
-    return this.index.keysOfCard(cardId).map((k) => this.s.codes[k]!).filter((c) => c.card_id === cardId)
+    return this.index
+      .keysOfCard(cardId)
+      .map((k) => this.s.codes[k]!)
+      .filter((c) => c.card_id === cardId)
   }
 
   /**
@@ -353,7 +379,11 @@ export class Platform {
         c.status = 'NORMAL'
         delete c.gifting
         this.touch()
-        this.push('user_gifting_card', { CardId: c.card_id, UserCardCode: c.code, IsReturnBack: '1', FriendUserName: to, IsChatRoom: '0' }, c.openid)
+        this.push(
+          'user_gifting_card',
+          { CardId: c.card_id, UserCardCode: c.code, IsReturnBack: '1', FriendUserName: to, IsChatRoom: '0' },
+          c.openid,
+        )
       }
       if (c.mark && c.mark.until <= now) {
         delete c.mark
@@ -362,7 +392,13 @@ export class Platform {
     }
     for (const card of Object.values(this.s.cards)) {
       const end = (card.body.base_info as { date_info?: { type?: string; end_timestamp?: number } } | undefined)?.date_info
-      if (end?.type !== 'DATE_TYPE_FIX_TIME_RANGE' || !end.end_timestamp || end.end_timestamp >= now || !this.index.normalCount(card.card_id)) continue
+      if (
+        end?.type !== 'DATE_TYPE_FIX_TIME_RANGE' ||
+        !end.end_timestamp ||
+        end.end_timestamp >= now ||
+        !this.index.normalCount(card.card_id)
+      )
+        continue
       for (const c of this.codesOfCard(card.card_id)) {
         if (c.status !== 'NORMAL') continue
         c.status = 'EXPIRE'
@@ -382,7 +418,11 @@ export class Platform {
           }
         }
         this.touch()
-        this.push('giftcard_send_to_friend', { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: String(order.is_chat_room), IsReturnBack: 'true' }, order.open_id)
+        this.push(
+          'giftcard_send_to_friend',
+          { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: String(order.is_chat_room), IsReturnBack: 'true' },
+          order.open_id,
+        )
       }
     }
     const realNow = Date.now()
@@ -399,12 +439,27 @@ export class Platform {
    * come from the platform itself) and starts delivering it.
    */
   push(event: string, fields: Record<string, string>, from = this.o.ghId): EmuPush {
-    const xmlFields: Record<string, string | number> = { ToUserName: this.o.ghId, FromUserName: from, CreateTime: this.now(), MsgType: 'event', Event: event, ...fields }
-    const xml = `<xml>${Object.entries(xmlFields).map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`)).join('')}</xml>`
+    const xmlFields: Record<string, string | number> = {
+      ToUserName: this.o.ghId,
+      FromUserName: from,
+      CreateTime: this.now(),
+      MsgType: 'event',
+      Event: event,
+      ...fields,
+    }
+    const xml = `<xml>${Object.entries(xmlFields)
+      .map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`))
+      .join('')}</xml>`
     const giftcard = event.startsWith('giftcard_')
     const p: EmuPush = {
-      id: this.s.pushes.length + 1, event, xml, expect: giftcard ? 'giftcard' : 'ordinary', attempts: [], status: 'pending',
-      nextAt: Date.now(), giveUpAt: Date.now() + 24 * 3600 * 1000,
+      id: this.s.pushes.length + 1,
+      event,
+      xml,
+      expect: giftcard ? 'giftcard' : 'ordinary',
+      attempts: [],
+      status: 'pending',
+      nextAt: Date.now(),
+      giveUpAt: Date.now() + 24 * 3600 * 1000,
     }
     this.s.pushes.push(p)
     this.touch()
@@ -425,7 +480,10 @@ export class Platform {
     const encrypt = wxEncrypt(aesKey, this.o.saAppid, xml)
     query.set('encrypt_type', 'aes')
     query.set('msg_signature', sha1Sorted(token, timestamp, nonce, encrypt))
-    const body = mode === 'safe' ? `<xml><ToUserName><![CDATA[${this.o.ghId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` : xml.replace('</xml>', `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`)
+    const body =
+      mode === 'safe'
+        ? `<xml><ToUserName><![CDATA[${this.o.ghId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`
+        : xml.replace('</xml>', `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`)
     return { query, body }
   }
 
@@ -458,13 +516,19 @@ export class Platform {
       if (fault) {
         fault.times--
         reply = 'dropped by an injected fault'
-      } else try {
-        const res = await fetch(`${this.o.push.url}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' }, signal: AbortSignal.timeout(this.o.push.timeoutMs) })
-        status = res.status
-        reply = await res.text()
-      } catch (err) {
-        reply = `no reply: ${(err as Error).message}`
-      }
+      } else
+        try {
+          const res = await fetch(`${this.o.push.url}?${query}`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'text/xml' },
+            signal: AbortSignal.timeout(this.o.push.timeoutMs),
+          })
+          status = res.status
+          reply = await res.text()
+        } catch (err) {
+          reply = `no reply: ${(err as Error).message}`
+        }
       const ok = this.acknowledged(p, status, reply)
       p.attempts.push({ at: this.now(), status: status ? String(status) : 'timeout', reply: reply.slice(0, 200) })
       if (ok) p.status = 'delivered'
@@ -487,7 +551,11 @@ export class Platform {
   /** Resolves when no push is pending (or after `ms`). */
   async settle(ms = 5000): Promise<void> {
     const until = Date.now() + ms
-    const due = () => [...this.index.pendingPushes].some((i) => { const p = this.s.pushes[Number(i)]; return p?.status === 'pending' && p.nextAt <= Date.now() + 50 })
+    const due = () =>
+      [...this.index.pendingPushes].some((i) => {
+        const p = this.s.pushes[Number(i)]
+        return p?.status === 'pending' && p.nextAt <= Date.now() + 50
+      })
     while (Date.now() < until && due()) {
       await new Promise((r) => setTimeout(r, 20))
     }

@@ -22,6 +22,9 @@ export const RETIRED_2021: readonly string[] = [...COUPON_CREATION, ...COIN_PURC
 
 /** WXEMU_RETIRED_APIS: comma-separated API paths or card/create:<type>, and the preset's name. */
 export function retiredApisFrom(setting: string | undefined): string[] {
-  const names = (setting ?? '').split(',').map((a) => a.trim()).filter(Boolean)
+  const names = (setting ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
   return [...new Set(names.flatMap((n) => (n === RETIRED_PRESET ? RETIRED_2021 : [n])))]
 }

@@ -18,7 +18,16 @@ const open = (legacy?: string) => {
 /** The end of the current turn, when noted records are written. */
 const turn = () => new Promise<void>((r) => setImmediate(r))
 
-const code = (n: number, o: Partial<EmuCode> = {}): EmuCode => ({ card_id: 'pCard', code: String(100000000000 + n), status: 'NORMAL', openid: 'oAlice', balance: 10000, bonus: 0, receivedAt: 1, ...o })
+const code = (n: number, o: Partial<EmuCode> = {}): EmuCode => ({
+  card_id: 'pCard',
+  code: String(100000000000 + n),
+  status: 'NORMAL',
+  openid: 'oAlice',
+  balance: 10000,
+  bonus: 0,
+  receivedAt: 1,
+  ...o,
+})
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'wxemu-state-'))
@@ -69,7 +78,16 @@ test('settings, nested maps and the push log are kept too, and maps iterate in t
   a.state.coins.orders['o1'] = { order_id: 'o1' }
   a.state.invoice.authData['ord'] = { invoice_status: 'auth success' }
   for (const k of ['zeta', 'alpha', 'mid']) a.state.users[k] = { name: k, mpOpenid: `m${k}`, saOpenid: `s${k}`, unionid: `u${k}` }
-  const push: EmuPush = { id: 1, event: 'giftcard_pay_done', xml: '<xml/>', expect: 'giftcard', attempts: [], status: 'pending', nextAt: 1, giveUpAt: 2 }
+  const push: EmuPush = {
+    id: 1,
+    event: 'giftcard_pay_done',
+    xml: '<xml/>',
+    expect: 'giftcard',
+    attempts: [],
+    status: 'pending',
+    nextAt: 1,
+    giveUpAt: 2,
+  }
   a.state.pushes.push(push)
   await turn()
   a.state.pushes[0]!.attempts.push({ at: 1, status: 'timeout', reply: 'no reply' })
@@ -92,7 +110,12 @@ test('a key such as __proto__ is an ordinary record', async () => {
 
 test('the state.json of an older data directory is moved in on first start, then renamed', () => {
   const legacy = join(dir, 'state.json')
-  const old = { ...emptyState(), seq: 7, codes: { 'pCard|100000000001': code(1) }, pushes: [{ id: 1, event: 'x', xml: '', expect: 'ordinary', attempts: [], status: 'failed', nextAt: 0, giveUpAt: 0 }] }
+  const old = {
+    ...emptyState(),
+    seq: 7,
+    codes: { 'pCard|100000000001': code(1) },
+    pushes: [{ id: 1, event: 'x', xml: '', expect: 'ordinary', attempts: [], status: 'failed', nextAt: 0, giveUpAt: 0 }],
+  }
   writeFileSync(legacy, JSON.stringify(old))
   const a = open(legacy)
   expect(a.state.codes['pCard|100000000001']).toEqual(code(1))

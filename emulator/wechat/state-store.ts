@@ -53,15 +53,21 @@ export class StateStore {
   private scheduled = false
   private closed = false
 
-  private constructor(private readonly db: Database.Database, raw: EmuState) {
-    this.put = db.prepare('INSERT INTO records (coll, key, value) VALUES (?, ?, ?) ON CONFLICT (coll, key) DO UPDATE SET value = excluded.value')
+  private constructor(
+    private readonly db: Database.Database,
+    raw: EmuState,
+  ) {
+    this.put = db.prepare(
+      'INSERT INTO records (coll, key, value) VALUES (?, ?, ?) ON CONFLICT (coll, key) DO UPDATE SET value = excluded.value',
+    )
     this.del = db.prepare('DELETE FROM records WHERE coll = ? AND key = ?')
     const root = raw as unknown as Obj
     this.colls.set('meta', root)
     for (const k of MAPS) this.colls.set(k, root[k] as Obj)
     this.colls.set('pushes', root.pushes as Obj)
     for (const [coll, n] of Object.entries(NESTED)) this.colls.set(coll, (root[n.parent] as Obj)[n.field] as Obj)
-    for (const [coll, target] of this.colls) if (coll !== 'meta') this.containerProxies.set(target, new Proxy(target, this.containerHandler(coll, Array.isArray(target))))
+    for (const [coll, target] of this.colls)
+      if (coll !== 'meta') this.containerProxies.set(target, new Proxy(target, this.containerHandler(coll, Array.isArray(target))))
     this.state = new Proxy(root, this.rootHandler()) as unknown as EmuState
   }
 
@@ -81,10 +87,12 @@ export class StateStore {
     db.pragma('cache_size = -65536')
     db.exec('CREATE TABLE IF NOT EXISTS records (coll TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (coll, key))')
     const version = db.pragma('user_version', { simple: true }) as number
-    if (version > SCHEMA) throw new Error(`${file}: emulator state schema ${version} is newer than this code's ${SCHEMA}; start with --fresh`)
+    if (version > SCHEMA)
+      throw new Error(`${file}: emulator state schema ${version} is newer than this code's ${SCHEMA}; start with --fresh`)
     if (version === 0 && legacyJson && existsSync(legacyJson)) {
       const parsed = JSON.parse(readFileSync(legacyJson, 'utf8')) as Partial<EmuState>
-      if (parsed.version !== 2) throw new Error(`${legacyJson}: emulator state version ${String(parsed.version)} is not 2; start with --fresh`)
+      if (parsed.version !== 2)
+        throw new Error(`${legacyJson}: emulator state version ${String(parsed.version)} is not 2; start with --fresh`)
       const store = new StateStore(db, withDicts({ ...emptyState(), ...parsed } as EmuState))
       store.noteAll()
       store.flush()
@@ -100,7 +108,9 @@ export class StateStore {
   private static load(db: Database.Database): EmuState {
     const raw = emptyState()
     const root = raw as unknown as Obj
-    const rows = db.prepare('SELECT coll, key, value FROM records ORDER BY rowid').raw().iterate() as IterableIterator<[string, string, string]>
+    const rows = db.prepare('SELECT coll, key, value FROM records ORDER BY rowid').raw().iterate() as IterableIterator<
+      [string, string, string]
+    >
     for (const [coll, key, value] of rows) {
       const v = JSON.parse(value) as unknown
       const nested = NESTED[coll]
@@ -119,7 +129,8 @@ export class StateStore {
   /** Listens to changes (state-index.ts keeps its lookups current this way); told of every record now. */
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener)
-    for (const [coll, c] of this.colls) if (coll !== 'meta') for (const key of Object.keys(c)) if (c[key] !== undefined) listener(coll, key, c[key])
+    for (const [coll, c] of this.colls)
+      if (coll !== 'meta') for (const key of Object.keys(c)) if (c[key] !== undefined) listener(coll, key, c[key])
   }
 
   /** Notes a change; it is written at the end of this turn or at the next flush(), whichever comes first. */

@@ -9,7 +9,8 @@ export interface EmuUser {
 }
 
 export type CubeCounter = 'view' | 'receive' | 'verify' | 'given' | 'expire'
-export type CardStatus = 'CARD_STATUS_NOT_VERIFY' | 'CARD_STATUS_VERIFY_OK' | 'CARD_STATUS_VERIFY_FAIL' | 'CARD_STATUS_DELETE' | 'CARD_STATUS_DISPATCH'
+export type CardStatus =
+  'CARD_STATUS_NOT_VERIFY' | 'CARD_STATUS_VERIFY_OK' | 'CARD_STATUS_VERIFY_FAIL' | 'CARD_STATUS_DELETE' | 'CARD_STATUS_DISPATCH'
 export type CodeStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
 
 export interface EmuCard {
@@ -66,7 +67,15 @@ export interface EmuOrder {
   outer_str: string
   is_chat_room: boolean
   status: 'PAID' | 'SENDING' | 'ACCEPTED' | 'RETURNED' | 'REFUND'
-  card_list: { card_id: string; price: number; code: string; default_gifting_msg: string; background_pic_url: string; outer_img_id: string; accepter_openid: string }[]
+  card_list: {
+    card_id: string
+    price: number
+    code: string
+    default_gifting_msg: string
+    background_pic_url: string
+    outer_img_id: string
+    accepter_openid: string
+  }[]
 }
 
 export interface EmuPush {
@@ -155,7 +164,24 @@ export function dict<T>(from: Record<string, T> = {}): Record<string, T> {
 }
 
 /** The state's maps, each kept as one collection of records (state-store.ts). */
-export const MAPS = ['users', 'tokens', 'tickets', 'quota', 'cards', 'codes', 'nonces', 'pages', 'payWhitelist', 'submch', 'wxa', 'orders', 'payGiftRules', 'cube', 'prepay', 'qrcodes'] as const
+export const MAPS = [
+  'users',
+  'tokens',
+  'tickets',
+  'quota',
+  'cards',
+  'codes',
+  'nonces',
+  'pages',
+  'payWhitelist',
+  'submch',
+  'wxa',
+  'orders',
+  'payGiftRules',
+  'cube',
+  'prepay',
+  'qrcodes',
+] as const
 
 export function withDicts(s: EmuState): EmuState {
   for (const k of MAPS) (s as unknown as Record<string, unknown>)[k] = dict(s[k] as Record<string, unknown>)
@@ -166,8 +192,29 @@ export function withDicts(s: EmuState): EmuState {
 
 export function emptyState(): EmuState {
   return withDicts({
-    version: 2, users: {}, clockOffset: 0, tokens: {}, tickets: {}, quota: {}, cards: {}, codes: {}, nonces: {},
-    whitelist: { openid: [], username: [] }, pages: {}, maintainAll: false, payWhitelist: {}, submch: {}, wxa: {}, orders: {},
-    invoice: { authData: {} }, payGiftRules: {}, coins: { activated: false, free: 0, pay: 0, orders: {} }, qrcodes: {}, cube: {}, pushes: [], prepay: {}, seq: 0,
+    version: 2,
+    users: {},
+    clockOffset: 0,
+    tokens: {},
+    tickets: {},
+    quota: {},
+    cards: {},
+    codes: {},
+    nonces: {},
+    whitelist: { openid: [], username: [] },
+    pages: {},
+    maintainAll: false,
+    payWhitelist: {},
+    submch: {},
+    wxa: {},
+    orders: {},
+    invoice: { authData: {} },
+    payGiftRules: {},
+    coins: { activated: false, free: 0, pay: 0, orders: {} },
+    qrcodes: {},
+    cube: {},
+    pushes: [],
+    prepay: {},
+    seq: 0,
   })
 }

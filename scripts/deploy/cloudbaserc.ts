@@ -79,14 +79,17 @@ function readFunction(file: string, raw: Json, i: number): FunctionDecl {
     fail(file, `${name}.timeout must be whole seconds in ${TIMEOUT_RANGE.join('-')}`)
   }
   const memorySize = raw.memorySize ?? DEFAULT_MEMORY_MB
-  if (typeof memorySize !== 'number' || !MEMORY_SIZES.includes(memorySize)) fail(file, `${name}.memorySize must be one of ${MEMORY_SIZES.join(', ')}`)
+  if (typeof memorySize !== 'number' || !MEMORY_SIZES.includes(memorySize))
+    fail(file, `${name}.memorySize must be one of ${MEMORY_SIZES.join(', ')}`)
   const vars = (raw.envVariables ?? {}) as Json
   for (const [k, v] of Object.entries(vars)) {
     // A literal value would be a value stored in the repository: only templates are allowed.
-    if (typeof v !== 'string' || TEMPLATE.exec(v)?.[1] !== k) fail(file, `${name}.envVariables.${k} must be "{{env.${k}}}" (values come from the environment at deploy time)`)
+    if (typeof v !== 'string' || TEMPLATE.exec(v)?.[1] !== k)
+      fail(file, `${name}.envVariables.${k} must be "{{env.${k}}}" (values come from the environment at deploy time)`)
   }
   const triggers = ((raw.triggers ?? []) as Json[]).map((t, j) => {
-    if (t.type !== 'timer' || typeof t.name !== 'string' || typeof t.config !== 'string') fail(file, `${name}.triggers[${j}] must be {name, type: "timer", config}`)
+    if (t.type !== 'timer' || typeof t.name !== 'string' || typeof t.config !== 'string')
+      fail(file, `${name}.triggers[${j}] must be {name, type: "timer", config}`)
     parseCron(t.config) // throws with the reason
     return { name: t.name, type: 'timer' as const, config: t.config }
   })
@@ -126,7 +129,10 @@ export function readCloudbaserc(file = CLOUDBASERC): CloudbaseRc {
 export const routeFunction = (r: RouteDecl): string => r.target.slice('function:'.length)
 
 /** How the platform runs a function: its declaration, or the platform's defaults when it has none. */
-export function runSettings(rc: CloudbaseRc | undefined, name: string): { timeout: number; memorySize: number; triggers: TimerTrigger[]; declared: boolean } {
+export function runSettings(
+  rc: CloudbaseRc | undefined,
+  name: string,
+): { timeout: number; memorySize: number; triggers: TimerTrigger[]; declared: boolean } {
   const f = rc?.functions.find((d) => d.name === name)
   return f
     ? { timeout: f.timeout, memorySize: f.memorySize, triggers: f.triggers, declared: true }

@@ -6,10 +6,18 @@ import type { DeployPlan, PlannedIndex } from './plan'
 
 /** The part of manager-node's DatabaseService used here (types/database/index.d.ts). */
 export interface DatabaseApi {
-  listCollections(options?: { MgoLimit?: number; MgoOffset?: number }): Promise<{ Collections: { CollectionName: string }[]; Pager: { Total: number } }>
+  listCollections(options?: {
+    MgoLimit?: number
+    MgoOffset?: number
+  }): Promise<{ Collections: { CollectionName: string }[]; Pager: { Total: number } }>
   createCollection(name: string): Promise<unknown>
   describeCollection(name: string): Promise<{ Indexes?: { Name: string; Keys: { Name?: string; Direction?: string }[] }[] }>
-  updateCollection(name: string, info: { CreateIndexes: { IndexName: string; MgoKeySchema: { MgoIndexKeys: { Name: string; Direction: string }[]; MgoIsUnique: boolean } }[] }): Promise<unknown>
+  updateCollection(
+    name: string,
+    info: {
+      CreateIndexes: { IndexName: string; MgoKeySchema: { MgoIndexKeys: { Name: string; Direction: string }[]; MgoIsUnique: boolean } }[]
+    },
+  ): Promise<unknown>
 }
 
 export interface DatabaseChanges {
@@ -31,7 +39,11 @@ async function existingCollections(db: DatabaseApi): Promise<Set<string>> {
 
 const signature = (fields: string[]) => fields.join('\u0000')
 
-export async function setupDatabase(db: DatabaseApi, plan: Pick<DeployPlan, 'collections' | 'indexes'>, log: (line: string) => void = () => undefined): Promise<DatabaseChanges> {
+export async function setupDatabase(
+  db: DatabaseApi,
+  plan: Pick<DeployPlan, 'collections' | 'indexes'>,
+  log: (line: string) => void = () => undefined,
+): Promise<DatabaseChanges> {
   const changes: DatabaseChanges = { createdCollections: [], createdIndexes: [] }
   const have = await existingCollections(db)
   for (const name of plan.collections) {

@@ -19,7 +19,10 @@ async function main(): Promise<number> {
   const args = await yargs(hideBin(process.argv))
     .scriptName('npm run deploy --')
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; no network, no credentials' })
-    .option('only', { choices: ['functions', 'database'] as const, describe: 'deploy only the functions (with triggers and routes) or only the database' })
+    .option('only', {
+      choices: ['functions', 'database'] as const,
+      describe: 'deploy only the functions (with triggers and routes) or only the database',
+    })
     .option('config', { type: 'string', default: CLOUDBASERC, describe: 'the CloudBase CLI project file' })
     .strict()
     .help()
@@ -51,7 +54,9 @@ async function main(): Promise<number> {
   if (args.only !== 'functions') {
     console.log(`\nsetting up the database of ${plan.envId}`)
     const changes = await setupDatabase(app.database, plan, log)
-    console.log(`database: ${changes.createdCollections.length} collections and ${changes.createdIndexes.length} indexes created, the rest already there`)
+    console.log(
+      `database: ${changes.createdCollections.length} collections and ${changes.createdIndexes.length} indexes created, the rest already there`,
+    )
   }
   return 0
 }

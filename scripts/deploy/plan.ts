@@ -10,7 +10,15 @@ import { resolveEnvId, routeFunction, templateName, type CloudbaseRc, type Timer
  * Variables a function may go without: the code has a default for each (server/config.ts,
  * server/domain/{checkout,gifts,sales,reconcile}.ts). Every other declared variable must be set.
  */
-export const OPTIONAL_VARIABLES = new Set(['CONSUME_ON_ZERO', 'WX_API_TIMEOUT_MS', 'CHECKOUT_EXPIRY_S', 'GIFT_EXPIRY_S', 'SALE_MIN_VALID_DAYS', 'CARD_RECONCILE_AGE_S', 'UPKEEP_TASK_BUDGET_MS'])
+export const OPTIONAL_VARIABLES = new Set([
+  'CONSUME_ON_ZERO',
+  'WX_API_TIMEOUT_MS',
+  'CHECKOUT_EXPIRY_S',
+  'GIFT_EXPIRY_S',
+  'SALE_MIN_VALID_DAYS',
+  'CARD_RECONCILE_AGE_S',
+  'UPKEEP_TASK_BUDGET_MS',
+])
 
 /** manager-node's credentials from the environment (lib/constant.js ENV_NAME). */
 export const CREDENTIAL_VARIABLES = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY'] as const

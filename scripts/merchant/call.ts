@@ -4,7 +4,11 @@
 export type Caller = (action: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>
 
 export class CallError extends Error {
-  constructor(readonly errcode: number, readonly errmsg: string, readonly wxErrcode?: number) {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+    readonly wxErrcode?: number,
+  ) {
     super(`errcode ${errcode}: ${errmsg}`)
   }
 }
@@ -15,7 +19,11 @@ export function httpCaller(url: string, openid: string): Caller {
   return async (action, input) => {
     let res: Response
     try {
-      res = await fetch(`${url}/fn/merchant`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': openid }, body: JSON.stringify({ ...input, action }) })
+      res = await fetch(`${url}/fn/merchant`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+        body: JSON.stringify({ ...input, action }),
+      })
     } catch (err) {
       const c = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause
       const cause = c?.code ?? c?.errors?.[0]?.code ?? (err as Error).message
@@ -26,10 +34,14 @@ export function httpCaller(url: string, openid: string): Caller {
     try {
       body = JSON.parse(text) as Record<string, unknown>
     } catch {
-      throw new ConnectionError(`${url} answered HTTP ${res.status} with something that is not the merchant function's JSON: is --url the local cloud?`)
+      throw new ConnectionError(
+        `${url} answered HTTP ${res.status} with something that is not the merchant function's JSON: is --url the local cloud?`,
+      )
     }
-    if (typeof body.errcode !== 'number') throw new ConnectionError(`${url} answered HTTP ${res.status} without an errcode: is --url the local cloud?`)
-    if (body.errcode !== 0) throw new CallError(body.errcode, String(body.errmsg ?? ''), typeof body.wxErrcode === 'number' ? body.wxErrcode : undefined)
+    if (typeof body.errcode !== 'number')
+      throw new ConnectionError(`${url} answered HTTP ${res.status} without an errcode: is --url the local cloud?`)
+    if (body.errcode !== 0)
+      throw new CallError(body.errcode, String(body.errmsg ?? ''), typeof body.wxErrcode === 'number' ? body.wxErrcode : undefined)
     return body
   }
 }

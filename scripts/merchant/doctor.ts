@@ -35,15 +35,22 @@ export async function indexCheck(list: IndexLister): Promise<Check> {
   const total = Object.values(INDEXES).reduce((n, l) => n + l.length, 0)
   if (missing.length === 0) return { name: 'indexes', label: LABEL, ok: true, detail: `${total} 个` }
   return {
-    name: 'indexes', label: LABEL, ok: false, detail: `缺少 ${missing.length} 个：${missing.join('；')}`,
-    advice: '请运行 npm run deploy（会补建缺少的集合与索引，已有的不变），或在云开发控制台 →「数据库」→ 集合 →「索引管理」中按上面的字段顺序（均为升序、非唯一）逐个添加。',
+    name: 'indexes',
+    label: LABEL,
+    ok: false,
+    detail: `缺少 ${missing.length} 个：${missing.join('；')}`,
+    advice:
+      '请运行 npm run deploy（会补建缺少的集合与索引，已有的不变），或在云开发控制台 →「数据库」→ 集合 →「索引管理」中按上面的字段顺序（均为升序、非唯一）逐个添加。',
   }
 }
 
 /** The checklist for people: ✔/✘, the label, what was found, and the fix under each failure. */
 export function formatChecklist(checks: Check[]): string {
   const failed = checks.filter((c) => !c.ok).length
-  const lines = [failed === 0 ? `自检通过：${checks.length} 项全部正常。` : `自检：${checks.length - failed} 项正常，${failed} 项需要处理。`, '']
+  const lines = [
+    failed === 0 ? `自检通过：${checks.length} 项全部正常。` : `自检：${checks.length - failed} 项正常，${failed} 项需要处理。`,
+    '',
+  ]
   for (const c of checks) {
     lines.push(`${c.ok ? '✔' : '✘'} ${c.label} [${c.name}]${c.detail ? `：${c.detail}` : ''}`)
     if (!c.ok && c.advice) lines.push(`    修复：${c.advice}`)

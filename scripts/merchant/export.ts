@@ -57,13 +57,22 @@ async function* pages(call: Caller, action: string, input: Row): AsyncGenerator<
  * (the header not counted). Redemptions come from the newest-first audit log and are written oldest first,
  * so they are gathered before writing.
  */
-export async function exportCsv(call: Caller, what: ExportKind, sinceMs: number, write: (lines: string) => void, opts: ExportOptions = {}): Promise<number> {
+export async function exportCsv(
+  call: Caller,
+  what: ExportKind,
+  sinceMs: number,
+  write: (lines: string) => void,
+  opts: ExportOptions = {},
+): Promise<number> {
   const code = (c: unknown) => (opts.fullCodes ? String(c ?? '') : maskCode(String(c ?? '')))
   const cardKey = (k: unknown) => (opts.fullCodes ? String(k ?? '') : maskCardKey(k))
   // Some entry ids carry their card's code (an issue entry is issue:<cardId>:<code>): masked alike.
   const entryIdOf = (e: Row) => {
     const id = String(e.entryId ?? '')
-    const c = String(e.card ?? '').split(':').pop() ?? ''
+    const c =
+      String(e.card ?? '')
+        .split(':')
+        .pop() ?? ''
     return opts.fullCodes || !c ? id : id.split(c).join(maskCode(c))
   }
   let rows = 0
@@ -75,15 +84,44 @@ export async function exportCsv(call: Caller, what: ExportKind, sinceMs: number,
   if (what === 'orders') {
     write(line(['order_id', 'channel', 'state', 'paid_yuan', 'refunded_yuan', 'buyer', 'cards', 'card_codes', 'time']))
     for await (const r of pages(call, 'orderList', { since: sinceMs })) {
-      put((r.orders as Row[]).map((o) => {
-        const cards = o.cards as Row[]
-        return line([o.orderId, o.channel, o.state, formatYuan(o.totalPrice as number), o.refundFee !== undefined ? formatYuan(o.refundFee as number) : '', o.buyer, cards.length, cards.map((c) => c.code ?? '').filter(Boolean).map(code).join(' '), iso(o.at as number)])
-      }))
+      put(
+        (r.orders as Row[]).map((o) => {
+          const cards = o.cards as Row[]
+          return line([
+            o.orderId,
+            o.channel,
+            o.state,
+            formatYuan(o.totalPrice as number),
+            o.refundFee !== undefined ? formatYuan(o.refundFee as number) : '',
+            o.buyer,
+            cards.length,
+            cards
+              .map((c) => c.code ?? '')
+              .filter(Boolean)
+              .map(code)
+              .join(' '),
+            iso(o.at as number),
+          ])
+        }),
+      )
     }
   } else if (what === 'ledger') {
     write(line(['entry_id', 'card', 'kind', 'amount_yuan', 'balance_after_yuan', 'order_id', 'description', 'time']))
     for await (const r of pages(call, 'ledgerList', { since: sinceMs })) {
-      put((r.entries as Row[]).map((e) => line([entryIdOf(e), cardKey(e.card), e.kind, formatYuan(e.amount as number), formatYuan(e.balanceAfter as number), e.orderId, e.description, iso(e.createdAt as number)])))
+      put(
+        (r.entries as Row[]).map((e) =>
+          line([
+            entryIdOf(e),
+            cardKey(e.card),
+            e.kind,
+            formatYuan(e.amount as number),
+            formatYuan(e.balanceAfter as number),
+            e.orderId,
+            e.description,
+            iso(e.createdAt as number),
+          ]),
+        ),
+      )
     }
   } else {
     write(line(['time', 'openid', 'target', 'reason']))
@@ -91,7 +129,9 @@ export async function exportCsv(call: Caller, what: ExportKind, sinceMs: number,
     const found: string[] = []
     for await (const r of pages(call, 'auditList', {})) {
       const entries = r.entries as Row[]
-      for (const e of entries) if ((e.at as number) >= sinceMs && e.action === 'redeem') found.push(line([iso(e.at as number), e.openid, cardKey(e.target), e.reason ?? '']))
+      for (const e of entries)
+        if ((e.at as number) >= sinceMs && e.action === 'redeem')
+          found.push(line([iso(e.at as number), e.openid, cardKey(e.target), e.reason ?? '']))
       if (entries.length && (entries.at(-1)!.at as number) < sinceMs) break
     }
     put(found.reverse())

@@ -35,9 +35,19 @@ async function insertAll(store: Store, collection: string, docs: StoredDoc[]): P
 }
 
 /** The gift card the seeded orders are for: one on sale in the store, or a stand-in with the same shape. */
-async function cardOnSale(store: Store): Promise<Pick<GiftCardDoc, 'cardId' | 'title' | 'price' | 'initBalance' | 'endTime' | 'backgroundPicUrl'>> {
+async function cardOnSale(
+  store: Store,
+): Promise<Pick<GiftCardDoc, 'cardId' | 'title' | 'price' | 'initBalance' | 'endTime' | 'backgroundPicUrl'>> {
   const [def] = await store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { limit: 1 })
-  return def ?? { cardId: 'pScaleGiftCard000000000000000', title: '礼品卡 ¥100', price: 10000, initBalance: 10000, endTime: Math.floor(Date.now() / 1000) + 365 * 86400 }
+  return (
+    def ?? {
+      cardId: 'pScaleGiftCard000000000000000',
+      title: '礼品卡 ¥100',
+      price: 10000,
+      initBalance: 10000,
+      endTime: Math.floor(Date.now() / 1000) + 365 * 86400,
+    }
+  )
 }
 
 /** A pool of buyers (openid-shaped: 'o' and 27 URL-safe characters). */
@@ -56,20 +66,52 @@ export async function seedScale(store: Store, plan: ScalePlan): Promise<Seeded> 
     const t = at()
     const code = `${tag}${String(cards.length).padStart(8, '0')}`
     const card = newUserCard(def.cardId, code, {
-      mpOpenid: holder, title: def.title, balance: def.initBalance, version: 1, syncedVersion: 1, funded: true, status: 'NORMAL',
-      beginTime: Math.floor(t / 1000), endTime: def.endTime, checkedAt: t, updatedAt: t, lastEntry: { kind: 'issue', amount: def.initBalance },
-      ...(orderId ? { orderId } : {}), ...(def.backgroundPicUrl ? { backgroundPicUrl: def.backgroundPicUrl } : {}),
+      mpOpenid: holder,
+      title: def.title,
+      balance: def.initBalance,
+      version: 1,
+      syncedVersion: 1,
+      funded: true,
+      status: 'NORMAL',
+      beginTime: Math.floor(t / 1000),
+      endTime: def.endTime,
+      checkedAt: t,
+      updatedAt: t,
+      lastEntry: { kind: 'issue', amount: def.initBalance },
+      ...(orderId ? { orderId } : {}),
+      ...(def.backgroundPicUrl ? { backgroundPicUrl: def.backgroundPicUrl } : {}),
     })
     cards.push(card)
-    entries.push({ _id: `issue:${def.cardId}:${code}`, card: card._id, kind: 'issue', amount: def.initBalance, balanceAfter: def.initBalance, version: 1, ...(orderId ? { orderId } : {}), createdAt: t })
+    entries.push({
+      _id: `issue:${def.cardId}:${code}`,
+      card: card._id,
+      kind: 'issue',
+      amount: def.initBalance,
+      balanceAfter: def.initBalance,
+      version: 1,
+      ...(orderId ? { orderId } : {}),
+      createdAt: t,
+    })
   }
   for (let i = 0; i < (plan.orders ?? 0); i++) {
     const t = at()
     const orderId = `GCSCALE${tag.toUpperCase()}${String(i).padStart(8, '0')}`
     const mpOpenid = buyer(tag, i)
     orders.push({
-      _id: orderId, kind: 'mp', mpOpenid, requestId: `scale-${tag}-${i}`, cardId: def.cardId, title: def.title, unitPrice: def.price, unitValue: def.initBalance,
-      quantity: 1, totalFee: def.price, status: 'ISSUED', transactionId: `42000${tag}${String(i).padStart(10, '0')}`, createdAt: t - 5_000, paidAt: t,
+      _id: orderId,
+      kind: 'mp',
+      mpOpenid,
+      requestId: `scale-${tag}-${i}`,
+      cardId: def.cardId,
+      title: def.title,
+      unitPrice: def.price,
+      unitValue: def.initBalance,
+      quantity: 1,
+      totalFee: def.price,
+      status: 'ISSUED',
+      transactionId: `42000${tag}${String(i).padStart(10, '0')}`,
+      createdAt: t - 5_000,
+      paidAt: t,
     })
     issue(mpOpenid, orderId)
   }

@@ -6,7 +6,11 @@ import { AppError, ErrCode } from '../errors'
 import { log } from '../log'
 import { callerIdentity } from './wx-cloud'
 
-export async function answerCloudPay(fn: string, notice: { outTradeNo?: string; outRefundNo?: string }, handle: () => Promise<{ errcode: number; errmsg: string }>): Promise<Record<string, unknown>> {
+export async function answerCloudPay(
+  fn: string,
+  notice: { outTradeNo?: string; outRefundNo?: string },
+  handle: () => Promise<{ errcode: number; errmsg: string }>,
+): Promise<Record<string, unknown>> {
   const source = callerIdentity().source ?? ''
   if (/^wx_(client|devtools)/.test(source)) {
     log('warn', { fn, refused: 'payment notice from a client', source })

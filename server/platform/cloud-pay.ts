@@ -33,7 +33,12 @@ export function cloudPayGateway(functionName = 'pay'): PaymentGateway {
   const callback = () => ({ subMchId, nonceStr: nonceStr(), envId: currentEnvId(), functionName })
   return {
     unifiedOrder: ({ timeExpire, ...o }) =>
-      cloudPayUnifiedOrder({ ...o, ...callback(), spbillCreateIp: '127.0.0.1', ...(timeExpire ? { timeExpire: payTime(Math.max(timeExpire, Date.now() + MIN_PAY_WINDOW_MS)) } : {}) }),
+      cloudPayUnifiedOrder({
+        ...o,
+        ...callback(),
+        spbillCreateIp: '127.0.0.1',
+        ...(timeExpire ? { timeExpire: payTime(Math.max(timeExpire, Date.now() + MIN_PAY_WINDOW_MS)) } : {}),
+      }),
     refund: (r) => cloudPayRefund({ ...r, ...callback() }),
     queryRefund: (outRefundNo) => cloudPayQueryRefund({ subMchId, nonceStr: nonceStr(), outRefundNo }),
   }

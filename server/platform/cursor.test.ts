@@ -23,7 +23,10 @@ function refusal(fn: () => unknown): string {
 test('a cursor opens to the key it sealed, for its list and caller, until it expires', () => {
   expect(openCursor(cursor, scope, now + CURSOR_TTL_MS - 1, key)).toEqual({ at: 1_763_999_000_000, id: 'GC0001' })
   // Filters left undefined are no part of the list: the same list as without them.
-  expect(openCursor(cursor, listScope('merchant.orderList', 'oCarol', { channel: 'mp' }), now, key)).toEqual({ at: 1_763_999_000_000, id: 'GC0001' })
+  expect(openCursor(cursor, listScope('merchant.orderList', 'oCarol', { channel: 'mp' }), now, key)).toEqual({
+    at: 1_763_999_000_000,
+    id: 'GC0001',
+  })
 })
 
 test('altered, foreign, expired or signed with another key: 1001 naming cursor', () => {
@@ -32,8 +35,12 @@ test('altered, foreign, expired or signed with another key: 1001 naming cursor',
   expect(refusal(() => openCursor(`${flip(body, 5)}.${sig}`, scope, now, key))).toMatch(/^cursor was altered/)
   expect(refusal(() => openCursor(`${body}.${flip(sig, 5)}`, scope, now, key))).toMatch(/^cursor was altered/)
   expect(refusal(() => openCursor(body, scope, now, key))).toMatch(/^cursor is not a cursor/)
-  expect(refusal(() => openCursor(cursor, listScope('merchant.orderList', 'oBob', { channel: 'mp' }), now, key))).toMatch(/^cursor .*another caller/)
-  expect(refusal(() => openCursor(cursor, listScope('merchant.orderList', 'oCarol', { channel: 'shelf' }), now, key))).toMatch(/^cursor belongs to another list/)
+  expect(refusal(() => openCursor(cursor, listScope('merchant.orderList', 'oBob', { channel: 'mp' }), now, key))).toMatch(
+    /^cursor .*another caller/,
+  )
+  expect(refusal(() => openCursor(cursor, listScope('merchant.orderList', 'oCarol', { channel: 'shelf' }), now, key))).toMatch(
+    /^cursor belongs to another list/,
+  )
   expect(refusal(() => openCursor(cursor, listScope('merchant.auditList', 'oCarol'), now, key))).toMatch(/^cursor belongs to another list/)
   expect(refusal(() => openCursor(cursor, scope, now + CURSOR_TTL_MS, key))).toMatch(/^cursor has expired/)
   expect(refusal(() => openCursor(cursor, scope, now, randomBytes(32)))).toMatch(/^cursor was altered/)

@@ -22,7 +22,9 @@ export interface ListScope {
 
 /** The scope of `list` (e.g. `merchant.orderList`) with these filters, for this caller. */
 export function listScope(list: string, caller: string | undefined, filters: Record<string, unknown> = {}): ListScope {
-  const shown = Object.entries(filters).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))
+  const shown = Object.entries(filters)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
   return { list: shown.length ? `${list}?${JSON.stringify(shown)}` : list, caller: caller ?? '' }
 }
 

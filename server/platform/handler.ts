@@ -31,7 +31,8 @@ export interface Reply {
 
 /** Actions that need a Mini Program caller get it here, or are refused. */
 export function requireOpenid(ctx: ActionContext): string {
-  if (!ctx.caller.openid) throw new AppError(ErrCode.UNAUTHENTICATED, 'this action needs a Mini Program caller (no OPENID in the cloud context)')
+  if (!ctx.caller.openid)
+    throw new AppError(ErrCode.UNAUTHENTICATED, 'this action needs a Mini Program caller (no OPENID in the cloud context)')
   return ctx.caller.openid
 }
 
@@ -64,7 +65,12 @@ export function createHandler(fn: FunctionName, actions: Record<string, Action>)
         // only the merchant can fix: the message says what to do instead of WeChat's bare errmsg.
         const advice = err instanceof WxApiError ? merchantAdvice(err.errcode, err.endpoint, err.errmsg) : undefined
         // reason WECHAT_ADVICE: the errmsg is the merchant's own sentence, to be shown as it is.
-        return { errcode: ErrCode.UPSTREAM, errmsg: advice ?? `WeChat: ${err.message}`, ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}), ...(advice ? { reason: WECHAT_ADVICE } : {}) }
+        return {
+          errcode: ErrCode.UPSTREAM,
+          errmsg: advice ?? `WeChat: ${err.message}`,
+          ...(err instanceof WxApiError ? { wxErrcode: err.errcode } : {}),
+          ...(advice ? { reason: WECHAT_ADVICE } : {}),
+        }
       }
       log('error', { fn, action, error: (err as Error)?.stack ?? String(err) })
       return { errcode: ErrCode.INTERNAL, errmsg: `internal error in ${fn}.${action}` }

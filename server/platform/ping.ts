@@ -25,7 +25,8 @@ const calledByFunction = (source: string | undefined) => (source ?? '').split(',
 
 /** The answer of function `fn` to a ping from `caller`. */
 export function answerPing(fn: FunctionName, caller: CallerIdentity, env: NodeJS.ProcessEnv = process.env): PingReply {
-  if (!calledByFunction(caller.source)) return { errcode: ErrCode.FORBIDDEN, errmsg: `${fn}.ping answers only another function of its environment` }
+  if (!calledByFunction(caller.source))
+    return { errcode: ErrCode.FORBIDDEN, errmsg: `${fn}.ping answers only another function of its environment` }
   return { errcode: 0, fn, missing: missingSettings(fn, env) }
 }
 

@@ -10,4 +10,3 @@ export interface SyncOptions {
   consumeOnZero?: boolean
   now?: () => number
 }
-

@@ -2,7 +2,24 @@
 // `Database` object wx-server-sdk hands out. The local cloud serves the same CloudBase protocol to the
 // same SDK, so this code is exactly what runs in tests and in `npm start`.
 import type { DbCommand, WxDatabase as Database, WxSdkError, WxTransaction as Transaction } from '../platform/wx-server-sdk'
-import { ANY_OF, DEFAULT_QUERY_LIMIT, DuplicateIdError, MAX_QUERY_LIMIT, TransactionConflictError, isCondition, isFieldOp, type BesideFind, type Filter, type FindOptions, type Patch, sortKeys, type Store, type StoredDoc, type TxStore, type WithFound } from './port'
+import {
+  ANY_OF,
+  DEFAULT_QUERY_LIMIT,
+  DuplicateIdError,
+  MAX_QUERY_LIMIT,
+  TransactionConflictError,
+  isCondition,
+  isFieldOp,
+  type BesideFind,
+  type Filter,
+  type FindOptions,
+  type Patch,
+  sortKeys,
+  type Store,
+  type StoredDoc,
+  type TxStore,
+  type WithFound,
+} from './port'
 
 /** A port filter as a where() argument: plain fields, or `_.or` of the alternatives (`_.and` with the rest). */
 function toQuery(db: Database, filter: Filter): Record<string, unknown> | DbCommand {
@@ -23,13 +40,27 @@ function toFieldQuery(db: Database, filter: Filter): Record<string, unknown> {
       continue
     }
     switch (v.op) {
-      case 'eq': out[field] = _.eq(v.value); break
-      case 'neq': out[field] = _.neq(v.value); break
-      case 'gt': out[field] = _.gt(v.value); break
-      case 'gte': out[field] = _.gte(v.value); break
-      case 'lt': out[field] = _.lt(v.value); break
-      case 'lte': out[field] = _.lte(v.value); break
-      case 'in': out[field] = _.in(v.value as unknown[]); break
+      case 'eq':
+        out[field] = _.eq(v.value)
+        break
+      case 'neq':
+        out[field] = _.neq(v.value)
+        break
+      case 'gt':
+        out[field] = _.gt(v.value)
+        break
+      case 'gte':
+        out[field] = _.gte(v.value)
+        break
+      case 'lt':
+        out[field] = _.lt(v.value)
+        break
+      case 'lte':
+        out[field] = _.lte(v.value)
+        break
+      case 'in':
+        out[field] = _.in(v.value as unknown[])
+        break
     }
   }
   return out
@@ -111,7 +142,10 @@ async function asTransactionWrite<T>(op: Promise<T>): Promise<T> {
 }
 
 class TxAdapter implements TxStore {
-  constructor(private readonly db: Database, private readonly tx: Transaction) {}
+  constructor(
+    private readonly db: Database,
+    private readonly tx: Transaction,
+  ) {}
 
   async get<T extends StoredDoc>(collection: string, id: string): Promise<T | null> {
     try {
@@ -133,11 +167,21 @@ class TxAdapter implements TxStore {
   }
 
   async set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
-    await asTransactionWrite(this.tx.collection(collection).doc(doc._id).set({ data: withoutId(doc) }))
+    await asTransactionWrite(
+      this.tx
+        .collection(collection)
+        .doc(doc._id)
+        .set({ data: withoutId(doc) }),
+    )
   }
 
   async update(collection: string, id: string, patch: Patch): Promise<boolean> {
-    const res = await asTransactionWrite(this.tx.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) }))
+    const res = await asTransactionWrite(
+      this.tx
+        .collection(collection)
+        .doc(id)
+        .update({ data: toUpdate(this.db, patch) }),
+    )
     return res.stats.updated > 0
   }
 
@@ -154,16 +198,25 @@ export class CloudStore implements Store {
    * `collections`: created on the first "collection does not exist" answer (then the call runs once
    * more), rather than on every instance's first call: a deployed environment has them all already.
    */
-  constructor(private readonly db: Database, private readonly collections: readonly string[] = []) {}
+  constructor(
+    private readonly db: Database,
+    private readonly collections: readonly string[] = [],
+  ) {}
 
   private async ensured<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn()
     } catch (err) {
       if (!this.collections.length || !isCollectionMissing(err)) throw err
-      this.creating ??= Promise.all(this.collections.map((name) => this.db.createCollection(name).catch((e: unknown) => {
-        if (!isCollectionExisting(e)) throw e
-      }))).then(() => undefined).finally(() => (this.creating = undefined))
+      this.creating ??= Promise.all(
+        this.collections.map((name) =>
+          this.db.createCollection(name).catch((e: unknown) => {
+            if (!isCollectionExisting(e)) throw e
+          }),
+        ),
+      )
+        .then(() => undefined)
+        .finally(() => (this.creating = undefined))
       await this.creating
       return fn()
     }
@@ -191,13 +244,19 @@ export class CloudStore implements Store {
 
   set<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
     return this.ensured(async () => {
-      await this.db.collection(collection).doc(doc._id).set({ data: withoutId(doc) })
+      await this.db
+        .collection(collection)
+        .doc(doc._id)
+        .set({ data: withoutId(doc) })
     })
   }
 
   update(collection: string, id: string, patch: Patch): Promise<boolean> {
     return this.ensured(async () => {
-      const res = await this.db.collection(collection).doc(id).update({ data: toUpdate(this.db, patch) })
+      const res = await this.db
+        .collection(collection)
+        .doc(id)
+        .update({ data: toUpdate(this.db, patch) })
       return res.stats.updated > 0
     })
   }
@@ -237,12 +296,21 @@ export class CloudStore implements Store {
    * sub-pipeline ($match, $sort, $skip, $limit, and a $lookup by _id for a join). The sub-pipelines use
    * no variables of the root: MongoDB runs such an uncorrelated $lookup once, on the filter's indexes.
    */
-  getWith<T extends StoredDoc, K extends string>(collection: string, id: string, beside: Record<K, BesideFind>): Promise<WithFound<T, K> | null> {
+  getWith<T extends StoredDoc, K extends string>(
+    collection: string,
+    id: string,
+    beside: Record<K, BesideFind>,
+  ): Promise<WithFound<T, K> | null> {
     const names = Object.keys(beside) as K[]
     return this.ensured(async () => {
-      if (names.some((n) => n === 'doc' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(n))) throw new RangeError(`getWith: find names must be plain field names other than doc, got ${names.join(', ')}`)
+      if (names.some((n) => n === 'doc' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(n)))
+        throw new RangeError(`getWith: find names must be plain field names other than doc, got ${names.join(', ')}`)
       const $ = this.db.command.aggregate
-      let agg = this.db.collection(collection).aggregate().match({ _id: id }).replaceRoot({ newRoot: { doc: '$$ROOT' } })
+      let agg = this.db
+        .collection(collection)
+        .aggregate()
+        .match({ _id: id })
+        .replaceRoot({ newRoot: { doc: '$$ROOT' } })
       for (const name of names) {
         const f: BesideFind = beside[name]
         let sub = $.pipeline().match(toQuery(this.db, f.filter))
@@ -276,7 +344,12 @@ export class CloudStore implements Store {
   sum(collection: string, filter: Filter, field: string): Promise<{ total: number; count: number }> {
     return this.ensured(async () => {
       if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(field)) throw new RangeError(`sum: a plain field name, got ${field}`)
-      const res = await this.db.collection(collection).aggregate().match(toQuery(this.db, filter)).group({ _id: null, total: { $sum: `$${field}` }, count: { $sum: 1 } }).end()
+      const res = await this.db
+        .collection(collection)
+        .aggregate()
+        .match(toQuery(this.db, filter))
+        .group({ _id: null, total: { $sum: `$${field}` }, count: { $sum: 1 } })
+        .end()
       const row = res.list[0] as { total?: number; count?: number } | undefined
       return { total: row?.total ?? 0, count: row?.count ?? 0 }
     })

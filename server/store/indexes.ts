@@ -28,8 +28,19 @@ export const INDEXES: Record<string, string[][]> = {
     ['orderId'],
   ],
   [Collections.events]: [['processed', 'receivedAt']],
-  [Collections.gifts]: [['senderMpOpenid', 'createdAt'], ['claimerMpOpenid', 'claimedAt'], ['orderId', 'status'], ['status', 'expiresAt']],
-  [Collections.orders]: [['status', 'kind', 'createdAt'], ['kind', 'status', 'expiresAt'], ['status', 'refundCheckedAt'], ['status', 'paidAt'], ['refundRequestedAt']], // cron: refunds to ask WeChat Pay about; rollups: a day's sales and refunds
+  [Collections.gifts]: [
+    ['senderMpOpenid', 'createdAt'],
+    ['claimerMpOpenid', 'claimedAt'],
+    ['orderId', 'status'],
+    ['status', 'expiresAt'],
+  ],
+  [Collections.orders]: [
+    ['status', 'kind', 'createdAt'],
+    ['kind', 'status', 'expiresAt'],
+    ['status', 'refundCheckedAt'],
+    ['status', 'paidAt'],
+    ['refundRequestedAt'],
+  ], // cron: refunds to ask WeChat Pay about; rollups: a day's sales and refunds
   [Collections.shelfOrders]: [['recordedAt'], ['state', 'updatedAt']], // rollups: shelf orders refunded since a time
   [Collections.pushNonces]: [['at']],
   [Collections.couponClaims]: [

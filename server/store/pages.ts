@@ -47,12 +47,16 @@ export function both(a: Filter, b: Filter): Filter {
   const { [ANY_OF]: bAlternatives, ...bFields } = b
   if (bAlternatives === undefined) return { ...a, ...bFields }
   const { [ANY_OF]: aAlternatives, ...aFields } = a
-  if (aAlternatives === undefined) return { ...aFields, [ANY_OF]: Object.keys(bFields).length ? [{ ...bFields, [ANY_OF]: bAlternatives }] : bAlternatives }
+  if (aAlternatives === undefined)
+    return { ...aFields, [ANY_OF]: Object.keys(bFields).length ? [{ ...bFields, [ANY_OF]: bAlternatives }] : bAlternatives }
   return { ...aFields, [ANY_OF]: (aAlternatives as Filter[]).map((alt) => ({ ...alt, ...bFields, [ANY_OF]: bAlternatives })) }
 }
 
 export function sortOf(order: KeysetOrder): SortKey[] {
-  return [{ field: order.field, direction: order.direction }, { field: '_id', direction: order.direction }]
+  return [
+    { field: order.field, direction: order.direction },
+    { field: '_id', direction: order.direction },
+  ]
 }
 
 export function keyOf<T extends StoredDoc>(order: KeysetOrder, doc: T): PageKey {
@@ -66,11 +70,22 @@ export function keyOf<T extends StoredDoc>(order: KeysetOrder, doc: T): PageKey 
  * `offset` parameters that were documented before cursors keep working). One query: a row beyond the page
  * is read to know whether another page follows.
  */
-export async function findPage<T extends StoredDoc>(store: Store, collection: string, filter: Filter, order: KeysetOrder, opts: PageRequest): Promise<Page<T>> {
+export async function findPage<T extends StoredDoc>(
+  store: Store,
+  collection: string,
+  filter: Filter,
+  order: KeysetOrder,
+  opts: PageRequest,
+): Promise<Page<T>> {
   // The row beyond the page must fit in one query's answer.
-  if (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit >= MAX_QUERY_LIMIT) throw new RangeError(`a page is 1 to ${MAX_QUERY_LIMIT - 1} rows, got ${opts.limit}`)
+  if (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit >= MAX_QUERY_LIMIT)
+    throw new RangeError(`a page is 1 to ${MAX_QUERY_LIMIT - 1} rows, got ${opts.limit}`)
   const where = opts.after ? both(filter, afterKey(order, opts.after)) : filter
-  const found = await store.find<T>(collection, where, { orderBy: sortOf(order), limit: opts.limit + 1, ...(!opts.after && opts.skip ? { skip: opts.skip } : {}) })
+  const found = await store.find<T>(collection, where, {
+    orderBy: sortOf(order),
+    limit: opts.limit + 1,
+    ...(!opts.after && opts.skip ? { skip: opts.skip } : {}),
+  })
   const docs = found.slice(0, opts.limit)
   return { docs, ...(found.length > opts.limit ? { next: keyOf(order, docs[docs.length - 1]!) } : {}) }
 }

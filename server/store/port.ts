@@ -101,7 +101,10 @@ export interface WithFound<T extends StoredDoc, K extends string> {
 
 /** Raised by `insert` when a document with that _id exists. */
 export class DuplicateIdError extends Error {
-  constructor(readonly collection: string, readonly id: string) {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
     super(`${collection}: a document with _id ${id} already exists`)
     this.name = 'DuplicateIdError'
   }
@@ -144,7 +147,11 @@ export interface Store extends TxStore {
    * (as `find` would, joins attached); null when the document does not exist, and then nothing else is
    * read. For a read path that must cost one round trip: rooted at a document the caller knows exists.
    */
-  getWith<T extends StoredDoc, K extends string>(collection: string, id: string, beside: Record<K, BesideFind>): Promise<WithFound<T, K> | null>
+  getWith<T extends StoredDoc, K extends string>(
+    collection: string,
+    id: string,
+    beside: Record<K, BesideFind>,
+  ): Promise<WithFound<T, K> | null>
   /** Runs `fn` atomically; retried by the database on a write conflict, so `fn` must be re-runnable. */
   transaction<R>(fn: (tx: TxStore) => Promise<R>): Promise<R>
 }

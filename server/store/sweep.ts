@@ -49,15 +49,19 @@ export async function workThrough<T>(
   const groups = groupsOf(items.map((item, i) => opts.keysOf?.(item) ?? [`#${i}`]))
   let firstSkipped = items.length
   const limit = pLimit(opts.concurrency)
-  await Promise.all(groups.map((indexes) => limit(async () => {
-    for (const i of indexes) {
-      if (opts.budget.spent()) {
-        firstSkipped = Math.min(firstSkipped, i)
-        return
-      }
-      await fn(items[i]!)
-    }
-  })))
+  await Promise.all(
+    groups.map((indexes) =>
+      limit(async () => {
+        for (const i of indexes) {
+          if (opts.budget.spent()) {
+            firstSkipped = Math.min(firstSkipped, i)
+            return
+          }
+          await fn(items[i]!)
+        }
+      }),
+    ),
+  )
   return firstSkipped
 }
 
@@ -91,7 +95,14 @@ export interface TaskProgress extends StoredDoc {
 export const progressId = (task: string) => `task:${task}`
 
 export async function loadProgress(store: Store, task: string): Promise<TaskProgress> {
-  return (await store.get<TaskProgress>(Collections.upkeepRuns, progressId(task))) ?? { _id: progressId(task), cursor: null, passes: 0, updatedAt: 0 }
+  return (
+    (await store.get<TaskProgress>(Collections.upkeepRuns, progressId(task))) ?? {
+      _id: progressId(task),
+      cursor: null,
+      passes: 0,
+      updatedAt: 0,
+    }
+  )
 }
 
 /** Stores part of a task's progress, creating its record the first time. */
@@ -119,14 +130,22 @@ export interface SlicedSweep<T extends StoredDoc> {
  * Runs a sweep until its budget is spent or its pass ends, storing the cursor after each slice. Answers
  * how many slices and items it worked and whether the pass ended (false: the next run continues).
  */
-export async function sweep<T extends StoredDoc>(store: Store, budget: Budget, s: SlicedSweep<T>): Promise<{ slices: number; items: number; passEnded: boolean }> {
+export async function sweep<T extends StoredDoc>(
+  store: Store,
+  budget: Budget,
+  s: SlicedSweep<T>,
+): Promise<{ slices: number; items: number; passEnded: boolean }> {
   const progress = await loadProgress(store, s.task)
   let cursor = progress.cursor
   let passes = progress.passes
   const out = { slices: 0, items: 0, passEnded: false }
   const keyOf = (d: T): Keyset => ({ at: (d as unknown as Record<string, number | string>)[s.field] ?? d._id, id: d._id })
   while (!budget.spent()) {
-    const items = await store.find<T>(s.collection, { ...s.filter(), ...after(s.field, cursor) }, { orderBy: { field: s.field, direction: 'asc' }, limit: s.sliceSize })
+    const items = await store.find<T>(
+      s.collection,
+      { ...s.filter(), ...after(s.field, cursor) },
+      { orderBy: { field: s.field, direction: 'asc' }, limit: s.sliceSize },
+    )
     const stop = await workThrough(items, { concurrency: s.concurrency, budget, keysOf: s.keysOf }, s.work)
     out.slices++
     out.items += stop

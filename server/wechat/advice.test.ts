@@ -8,11 +8,15 @@ test('45103 names the refused API, says it in the console notice’s words, and 
 })
 
 test('40164 names the IP WeChat saw and where to whitelist it', () => {
-  expect(merchantAdvice(40164, 'card/get', 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist rid: 1')).toMatch(/服务器 IP 203\.0\.113\.7 不在公众号的 IP 白名单中.*「IP 白名单」/)
+  expect(merchantAdvice(40164, 'card/get', 'invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist rid: 1')).toMatch(
+    /服务器 IP 203\.0\.113\.7 不在公众号的 IP 白名单中.*「IP 白名单」/,
+  )
 })
 
 test.each([48001, 48004, 50001, 50002])('permission errcode %s asks for the card permission', (code) => {
-  expect(merchantAdvice(code, 'card/giftcard/order/refund')).toMatch(new RegExp(`没有调用 card/giftcard/order/refund 的权限（errcode ${code}）.*礼品卡权限`))
+  expect(merchantAdvice(code, 'card/giftcard/order/refund')).toMatch(
+    new RegExp(`没有调用 card/giftcard/order/refund 的权限（errcode ${code}）.*礼品卡权限`),
+  )
 })
 
 test('an errcode a retry or a fix of the request solves has no advice', () => {

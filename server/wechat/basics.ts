@@ -16,13 +16,19 @@ export class BasicsApi {
 
   /** GET cgi-bin/token (2000 calls a day): the Service Account's access_token. */
   async token(appid: string, secret: string) {
-    return this.t.call<TokenReply>('cgi-bin/token', { method: 'GET', auth: false, query: { grant_type: 'client_credential', appid, secret } })
+    return this.t.call<TokenReply>('cgi-bin/token', {
+      method: 'GET',
+      auth: false,
+      query: { grant_type: 'client_credential', appid, secret },
+    })
   }
 
   /** POST cgi-bin/stable_token: a token that an ordinary fetch does not invalidate. */
   async stableToken(appid: string, secret: string, forceRefresh = false) {
     return this.t.call<TokenReply>('cgi-bin/stable_token', {
-      method: 'POST', auth: false, idempotent: !forceRefresh,
+      method: 'POST',
+      auth: false,
+      idempotent: !forceRefresh,
       body: { grant_type: 'client_credential', appid, secret, force_refresh: forceRefresh },
     })
   }

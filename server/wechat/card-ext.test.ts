@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto'
 import { buildCardExt, cardSignString, cardSignature } from './card-ext'
 
 // card-api-guide.zh.txt, 签名说明: its worked example.
-const GUIDE = { apiTicket: 'ojZ8YtyVyr30HheH3CM73y7h4jJE', cardId: 'pjZ8Yt1XGILfi-FUsewpnnolGgZk', code: '1434008071', timestamp: '1404896688', nonceStr: '123' }
+const GUIDE = {
+  apiTicket: 'ojZ8YtyVyr30HheH3CM73y7h4jJE',
+  cardId: 'pjZ8Yt1XGILfi-FUsewpnnolGgZk',
+  code: '1434008071',
+  timestamp: '1404896688',
+  nonceStr: '123',
+}
 
 test('reproduces the guide’s example signature and sorted string', () => {
   expect(cardSignString(GUIDE)).toBe('12314048966881434008071ojZ8YtyVyr30HheH3CM73y7h4jJEpjZ8Yt1XGILfi-FUsewpnnolGgZk')
@@ -24,9 +30,24 @@ test('absent code/openid are left out of the signature, openid is included when 
 })
 
 test('cardExt is a JSON string whose timestamp and nonce_str are the signed ones', () => {
-  const ext = buildCardExt({ apiTicket: GUIDE.apiTicket, cardId: GUIDE.cardId, code: GUIDE.code, timestamp: 1404896688, nonceStr: '123', outerStr: 'shelf', fixedBeginTimestamp: 1404896688 })
+  const ext = buildCardExt({
+    apiTicket: GUIDE.apiTicket,
+    cardId: GUIDE.cardId,
+    code: GUIDE.code,
+    timestamp: 1404896688,
+    nonceStr: '123',
+    outerStr: 'shelf',
+    fixedBeginTimestamp: 1404896688,
+  })
   const parsed = JSON.parse(ext.cardExt)
-  expect(parsed).toEqual({ code: GUIDE.code, timestamp: '1404896688', nonce_str: '123', fixed_begintimestamp: 1404896688, outer_str: 'shelf', signature: 'f137ab68b7f8112d20ee528ab6074564e2796250' })
+  expect(parsed).toEqual({
+    code: GUIDE.code,
+    timestamp: '1404896688',
+    nonce_str: '123',
+    fixed_begintimestamp: 1404896688,
+    outer_str: 'shelf',
+    signature: 'f137ab68b7f8112d20ee528ab6074564e2796250',
+  })
 })
 
 test('each add gets a fresh 32-character nonce and a whole-second timestamp', () => {

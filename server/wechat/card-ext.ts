@@ -14,7 +14,10 @@ import { createHash, randomBytes } from 'node:crypto'
  */
 export const TICKET_RENEW_MIN_AGE_MS = 60_000
 
-export function signingTicket(ticket: { get(): Promise<string>; renew(minAgeMs: number): Promise<string> }, renewTicket: boolean): Promise<string> {
+export function signingTicket(
+  ticket: { get(): Promise<string>; renew(minAgeMs: number): Promise<string> },
+  renewTicket: boolean,
+): Promise<string> {
   return renewTicket ? ticket.renew(TICKET_RENEW_MIN_AGE_MS) : ticket.get()
 }
 
@@ -29,7 +32,9 @@ export interface CardSignInput {
 
 /** The sorted concatenation that is hashed (exposed for the CLI, which prints it). */
 export function cardSignString(p: CardSignInput): string {
-  const parts = [p.apiTicket, p.timestamp, p.cardId, p.code, p.openid, p.nonceStr].filter((v): v is string => typeof v === 'string' && v !== '')
+  const parts = [p.apiTicket, p.timestamp, p.cardId, p.code, p.openid, p.nonceStr].filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  )
   return parts.sort().join('')
 }
 
@@ -69,14 +74,22 @@ export function newNonce(length = 32): string {
 }
 
 export function buildCardExt(input: CardExtInput): CardExt {
-  if (!input.apiTicket) throw new Error('card_ext: api_ticket is required (the wx_card ticket of the Service Account that created the card)')
+  if (!input.apiTicket)
+    throw new Error('card_ext: api_ticket is required (the wx_card ticket of the Service Account that created the card)')
   if (!input.cardId) throw new Error('card_ext: card_id is required')
   const ts = input.timestamp ?? Math.floor(Date.now() / 1000)
   if (!Number.isInteger(ts) || ts <= 0) throw new Error('card_ext: timestamp must be whole seconds')
   const nonceStr = input.nonceStr ?? newNonce()
   if (nonceStr.length === 0 || nonceStr.length > 32) throw new Error('card_ext: nonce_str must be 1 to 32 characters')
   const timestamp = String(ts)
-  const signature = cardSignature({ apiTicket: input.apiTicket, cardId: input.cardId, timestamp, nonceStr, code: input.code, openid: input.openid })
+  const signature = cardSignature({
+    apiTicket: input.apiTicket,
+    cardId: input.cardId,
+    timestamp,
+    nonceStr,
+    code: input.code,
+    openid: input.openid,
+  })
   const ext: Record<string, string | number> = {}
   if (input.code) ext.code = input.code
   if (input.openid) ext.openid = input.openid

@@ -96,7 +96,11 @@ export const bodyKey = (type: CardType) => type.toLowerCase()
  * every card type is that a url stands only beside its Mini Program (the *_app_brand_user_name field; the
  * url is the fallback for clients without Mini Programs); a web link alone is refused.
  */
-const JUMP_FIELDS = [['center_url', 'center_app_brand_user_name'], ['custom_url', 'custom_app_brand_user_name'], ['promotion_url', 'promotion_app_brand_user_name']] as const
+const JUMP_FIELDS = [
+  ['center_url', 'center_app_brand_user_name'],
+  ['custom_url', 'custom_app_brand_user_name'],
+  ['promotion_url', 'promotion_app_brand_user_name'],
+] as const
 
 export function checkJumps(b: Partial<BaseInfo>, f: (name: string) => string, r: Rules): void {
   for (const [url, app] of JUMP_FIELDS) {
@@ -172,7 +176,8 @@ export function checkCardCreate(req: CardCreateRequest, r: Rules = new Rules('ca
     if (used > 3) r.fail(`card.${key}.supply_balance`, 'and custom_field1..3 together may use at most three slots')
   }
   if (card.card_type === 'MEMBER_CARD') checkMemberCreate(body as Record<string, unknown>, r)
-  for (const n of [1, 2, 3] as const) r.chinese(`card.${key}.custom_cell${n}.name`, (body[`custom_cell${n}`] as { name?: string } | undefined)?.name, 5)
+  for (const n of [1, 2, 3] as const)
+    r.chinese(`card.${key}.custom_cell${n}.name`, (body[`custom_cell${n}`] as { name?: string } | undefined)?.name, 5)
   // The per-type rules of card-api-guide.zh.txt and friend-coupons.zh.txt (shared with the console's forms).
   const problem = cardTypeProblems(req)[0]
   if (problem) r.fail(problem.field, problem.rule)
@@ -248,9 +253,12 @@ export class CardApi {
   async qrcodeCreate(req: QrCodeRequest) {
     const r: Rules = new Rules('card/qrcode/create')
     r.int('expire_seconds', req.expire_seconds, 60, 1800, false)
-    if (req.action_name === 'QR_MULTIPLE_CARD') r.count('action_info.multiple_card.card_list', req.action_info?.multiple_card?.card_list, 1, 5)
+    if (req.action_name === 'QR_MULTIPLE_CARD')
+      r.count('action_info.multiple_card.card_list', req.action_info?.multiple_card?.card_list, 1, 5)
     else if (req.action_name !== 'QR_CARD') r.fail('action_name', 'must be QR_CARD or QR_MULTIPLE_CARD')
-    return this.t.call<{ ticket: string; expire_seconds?: number; url: string; show_qrcode_url: string }>('card/qrcode/create', { body: req })
+    return this.t.call<{ ticket: string; expire_seconds?: number; url: string; show_qrcode_url: string }>('card/qrcode/create', {
+      body: req,
+    })
   }
 
   async testWhitelistSet(req: { openid?: string[]; username?: string[] }) {
@@ -262,7 +270,8 @@ export class CardApi {
 
   async userGetCardList(openid: string, cardId?: string) {
     return this.t.call<{ card_list: { code: string; card_id: string }[]; has_share_card: boolean }>('card/user/getcardlist', {
-      body: cardId ? { openid, card_id: cardId } : { openid }, idempotent: true,
+      body: cardId ? { openid, card_id: cardId } : { openid },
+      idempotent: true,
     })
   }
 }

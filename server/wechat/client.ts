@@ -31,16 +31,26 @@ export interface WechatClientOptions {
 export function createWechatClient(o: WechatClientOptions) {
   const common = { apiBase: o.apiBase, fetch: o.fetch, retry: o.retry, sleep: o.sleep, timeoutMs: o.timeoutMs }
   const tokenFetcher = new BasicsApi(new WxTransport(common))
-  const accessToken = new SharedCredential(o.store, `access_token:${o.appid}`, async () => {
-    const r = await tokenFetcher.token(o.appid, o.secret)
-    return { value: r.access_token, expiresIn: r.expires_in }
-  }, o.credentials)
+  const accessToken = new SharedCredential(
+    o.store,
+    `access_token:${o.appid}`,
+    async () => {
+      const r = await tokenFetcher.token(o.appid, o.secret)
+      return { value: r.access_token, expiresIn: r.expires_in }
+    },
+    o.credentials,
+  )
   const t = new WxTransport({ ...common, tokens: accessToken })
   const basics = new BasicsApi(t)
-  const cardTicket = new SharedCredential(o.store, `wx_card_ticket:${o.appid}`, async () => {
-    const r = await basics.cardTicket()
-    return { value: r.ticket, expiresIn: r.expires_in }
-  }, o.credentials)
+  const cardTicket = new SharedCredential(
+    o.store,
+    `wx_card_ticket:${o.appid}`,
+    async () => {
+      const r = await basics.cardTicket()
+      return { value: r.ticket, expiresIn: r.expires_in }
+    },
+    o.credentials,
+  )
   return {
     appid: o.appid,
     accessToken,

@@ -58,11 +58,16 @@ test('a 40001 seen after another instance refreshed does not wipe the new token'
 
 test('a failed fetch releases the lease and the next caller fetches', async () => {
   let fail = true
-  const flaky = new SharedCredential(store, 'ticket', async () => {
-    fetches++
-    if (fail) throw new Error('upstream down')
-    return { value: 'ticket-ok', expiresIn: 7200 }
-  }, { now: () => now })
+  const flaky = new SharedCredential(
+    store,
+    'ticket',
+    async () => {
+      fetches++
+      if (fail) throw new Error('upstream down')
+      return { value: 'ticket-ok', expiresIn: 7200 }
+    },
+    { now: () => now },
+  )
   await expect(flaky.get()).rejects.toThrow('upstream down')
   const doc = await store.get<CredentialDoc>(Collections.credentials, 'ticket')
   expect(doc?.leaseUntil).toBe(0)
@@ -71,7 +76,14 @@ test('a failed fetch releases the lease and the next caller fetches', async () =
 })
 
 test('a lease held by a crashed instance expires and someone else refreshes', async () => {
-  await store.insert<CredentialDoc>(Collections.credentials, { _id: 'access_token:wx1', value: '', expiresAt: 0, fetchedAt: 0, leaseOwner: 'dead', leaseUntil: now + 15_000 })
+  await store.insert<CredentialDoc>(Collections.credentials, {
+    _id: 'access_token:wx1',
+    value: '',
+    expiresAt: 0,
+    fetchedAt: 0,
+    leaseOwner: 'dead',
+    leaseUntil: now + 15_000,
+  })
   const a = instance()
   const pending = a.get()
   await new Promise((r) => setTimeout(r, 30))

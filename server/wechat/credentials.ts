@@ -138,13 +138,23 @@ export class SharedCredential {
     const now = this.now()
     try {
       await this.store.insert<CredentialDoc>(Collections.credentials, {
-        _id: this.id, value: '', expiresAt: 0, fetchedAt: 0, leaseOwner: this.owner, leaseUntil: now + this.leaseMs,
+        _id: this.id,
+        value: '',
+        expiresAt: 0,
+        fetchedAt: 0,
+        leaseOwner: this.owner,
+        leaseUntil: now + this.leaseMs,
       })
       return true
     } catch (err) {
       if (!(err instanceof DuplicateIdError)) throw err
     }
-    return this.store.updateIf(Collections.credentials, this.id, { leaseUntil: where.lt(now) }, { leaseOwner: this.owner, leaseUntil: now + this.leaseMs })
+    return this.store.updateIf(
+      Collections.credentials,
+      this.id,
+      { leaseUntil: where.lt(now) },
+      { leaseOwner: this.owner, leaseUntil: now + this.leaseMs },
+    )
   }
 
   private async refresh(): Promise<string> {

@@ -2,14 +2,22 @@
 // a request refused before it was sent (it broke a documented rule) is a WxRuleError naming the field.
 
 export class WxApiError extends Error {
-  constructor(readonly endpoint: string, readonly errcode: number, readonly errmsg: string) {
+  constructor(
+    readonly endpoint: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
     super(`${endpoint}: errcode ${errcode}: ${errmsg}`)
     this.name = 'WxApiError'
   }
 }
 
 export class WxRuleError extends Error {
-  constructor(readonly endpoint: string, readonly field: string, readonly rule: string) {
+  constructor(
+    readonly endpoint: string,
+    readonly field: string,
+    readonly rule: string,
+  ) {
     super(`${endpoint}: ${field} ${rule}`)
     this.name = 'WxRuleError'
   }
@@ -17,7 +25,11 @@ export class WxRuleError extends Error {
 
 /** The network failed or WeChat answered something that is not its JSON. */
 export class WxTransportError extends Error {
-  constructor(readonly endpoint: string, message: string, readonly retriable: boolean) {
+  constructor(
+    readonly endpoint: string,
+    message: string,
+    readonly retriable: boolean,
+  ) {
     super(`${endpoint}: ${message}`)
     this.name = 'WxTransportError'
   }

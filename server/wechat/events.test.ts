@@ -29,8 +29,14 @@ const INVOICE = `<xml> <ToUserName> <![CDATA[gh_fc0a06a20993]]> </ToUserName> <F
 test('giftcard_pay_done as documented, answered <xml>ok</xml>', () => {
   const ev = parseEvent(PAY_DONE)
   expect(ev).toEqual({
-    ToUserName: 'gh_3fcea188bf78', FromUserName: 'obLatjgoYejavUtHsWwrX-2GtFJE', CreateTime: 1472631550, MsgType: 'event',
-    Event: 'giftcard_pay_done', known: true, PageId: 'OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=', OrderId: 'Z2y2rY74ksZX1ceuGA',
+    ToUserName: 'gh_3fcea188bf78',
+    FromUserName: 'obLatjgoYejavUtHsWwrX-2GtFJE',
+    CreateTime: 1472631550,
+    MsgType: 'event',
+    Event: 'giftcard_pay_done',
+    known: true,
+    PageId: 'OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=',
+    OrderId: 'Z2y2rY74ksZX1ceuGA',
   })
   expect(ackFor(ev)).toBe('<xml>ok</xml>')
 })
@@ -42,18 +48,40 @@ test('giftcard_send_to_friend booleans', () => {
 
 test('user_get_card with whitespace around CDATA, answered success', () => {
   const ev = parseEvent(USER_GET_CARD)
-  expect(ev).toMatchObject({ Event: 'user_get_card', CardId: 'pZI8Fjwsy5fVPRBeD78J4RmqVvBc', UserCardCode: '226009850808', IsGiveByFriend: 0, FriendUserName: '', FromUserName: 'oZI8Fj040-be6rlDohc6gkoPOQTQ' })
+  expect(ev).toMatchObject({
+    Event: 'user_get_card',
+    CardId: 'pZI8Fjwsy5fVPRBeD78J4RmqVvBc',
+    UserCardCode: '226009850808',
+    IsGiveByFriend: 0,
+    FriendUserName: '',
+    FromUserName: 'oZI8Fj040-be6rlDohc6gkoPOQTQ',
+  })
   expect(ackFor(ev)).toBe('success')
 })
 
 test('user_gifting_card and user_authorize_invoice', () => {
-  expect(parseEvent(GIFTING)).toMatchObject({ Event: 'user_gifting_card', FriendUserName: 'obLatjlNerkb62HtSdQUx66C4NTU', IsReturnBack: 0, IsChatRoom: 0 })
+  expect(parseEvent(GIFTING)).toMatchObject({
+    Event: 'user_gifting_card',
+    FriendUserName: 'obLatjlNerkb62HtSdQUx66C4NTU',
+    IsReturnBack: 0,
+    IsChatRoom: 0,
+  })
   expect(parseEvent(INVOICE)).toMatchObject({ Event: 'user_authorize_invoice', SuccOrderId: '1202933957956', FailOrderId: '' })
 })
 
 test('an unknown event is kept with all its fields', () => {
-  const ev = parseEvent('<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>brand_new_event</Event><Foo>bar</Foo></xml>')
-  expect(ev).toEqual({ ToUserName: 'gh', FromUserName: 'o1', CreateTime: 1, MsgType: 'event', Event: 'brand_new_event', known: false, fields: { Foo: 'bar' } })
+  const ev = parseEvent(
+    '<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>brand_new_event</Event><Foo>bar</Foo></xml>',
+  )
+  expect(ev).toEqual({
+    ToUserName: 'gh',
+    FromUserName: 'o1',
+    CreateTime: 1,
+    MsgType: 'event',
+    Event: 'brand_new_event',
+    known: false,
+    fields: { Foo: 'bar' },
+  })
 })
 
 test('one batch addCard: same FromUserName and CreateTime, different codes → different keys; a repeat → same key', () => {
@@ -69,6 +97,8 @@ test('entity declarations, oversize and malformed bodies are refused', () => {
   expect(() => parseEvent(xxe)).toThrow(/DOCTYPE or ENTITY/)
   expect(() => parseEvent(`<xml><A>${'x'.repeat(70000)}</A></xml>`)).toThrow(/over 65536 bytes/)
   expect(() => parseEvent('<xml><ToUserName>gh</ToUserName>')).toThrow(EventParseError)
-  expect(() => parseEvent('<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><MsgType>event</MsgType></xml>')).toThrow(/CreateTime is missing/)
+  expect(() => parseEvent('<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><MsgType>event</MsgType></xml>')).toThrow(
+    /CreateTime is missing/,
+  )
   expect(() => parseEvent(USER_GET_CARD.replace('<IsGiveByFriend>0', '<IsGiveByFriend>x'))).toThrow(/IsGiveByFriend must be an integer/)
 })

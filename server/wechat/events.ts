@@ -21,10 +21,30 @@ const B: B = 'b'
 
 /** The fields each card event carries (beyond ToUserName, FromUserName, CreateTime, MsgType, Event). */
 export const EVENT_FIELDS = {
-  user_get_card: { CardId: S, IsGiveByFriend: I, UserCardCode: S, FriendUserName: S, OuterId: I, OldUserCardCode: S, OuterStr: S, IsRestoreMemberCard: I, UnionId: S, IsRecommendByFriend: I },
+  user_get_card: {
+    CardId: S,
+    IsGiveByFriend: I,
+    UserCardCode: S,
+    FriendUserName: S,
+    OuterId: I,
+    OldUserCardCode: S,
+    OuterStr: S,
+    IsRestoreMemberCard: I,
+    UnionId: S,
+    IsRecommendByFriend: I,
+  },
   user_gifting_card: { CardId: S, UserCardCode: S, IsReturnBack: I, FriendUserName: S, IsChatRoom: I },
   user_del_card: { CardId: S, UserCardCode: S },
-  user_consume_card: { CardId: S, UserCardCode: S, ConsumeSource: S, LocationName: S, StaffOpenId: S, VerifyCode: S, RemarkAmount: S, OuterStr: S },
+  user_consume_card: {
+    CardId: S,
+    UserCardCode: S,
+    ConsumeSource: S,
+    LocationName: S,
+    StaffOpenId: S,
+    VerifyCode: S,
+    RemarkAmount: S,
+    OuterStr: S,
+  },
   user_pay_from_pay_cell: { CardId: S, UserCardCode: S, TransId: S, LocationId: S, Fee: I, OriginalFee: I },
   user_view_card: { CardId: S, UserCardCode: S, OuterStr: S },
   user_enter_session_from_card: { CardId: S, UserCardCode: S },
@@ -32,7 +52,20 @@ export const EVENT_FIELDS = {
   card_not_pass_check: { CardId: S, RefuseReason: S },
   update_member_card: { CardId: S, UserCardCode: S, ModifyBonus: I, ModifyBalance: I },
   card_sku_remind: { CardId: S, Detail: S },
-  card_pay_order: { OrderId: S, Status: S, CreateOrderTime: I, PayFinishTime: I, Desc: S, FreeCoinCount: S, PayCoinCount: S, RefundFreeCoinCount: S, RefundPayCoinCount: S, OrderType: S, Memo: S, ReceiptInfo: S },
+  card_pay_order: {
+    OrderId: S,
+    Status: S,
+    CreateOrderTime: I,
+    PayFinishTime: I,
+    Desc: S,
+    FreeCoinCount: S,
+    PayCoinCount: S,
+    RefundFreeCoinCount: S,
+    RefundPayCoinCount: S,
+    OrderType: S,
+    Memo: S,
+    ReceiptInfo: S,
+  },
   submit_membercard_user_info: { CardId: S, UserCardCode: S },
   giftcard_pay_done: { PageId: S, OrderId: S },
   giftcard_send_to_friend: { PageId: S, OrderId: S, IsChatRoom: B, IsReturnBack: B },
@@ -125,7 +158,12 @@ export function parseEvent(xml: string): PushedEvent {
     if (f[need] === undefined || f[need] === '') throw new EventParseError(`${need} is missing`)
   }
   if (!/^\d{1,10}$/.test(f.CreateTime!)) throw new EventParseError('CreateTime must be whole seconds')
-  const base: EventBase = { ToUserName: f.ToUserName!, FromUserName: f.FromUserName!, CreateTime: Number(f.CreateTime), MsgType: f.MsgType! }
+  const base: EventBase = {
+    ToUserName: f.ToUserName!,
+    FromUserName: f.FromUserName!,
+    CreateTime: Number(f.CreateTime),
+    MsgType: f.MsgType!,
+  }
   const name = f.Event ?? ''
   if (f.MsgType === 'event' && Object.prototype.hasOwnProperty.call(EVENT_FIELDS, name)) {
     const spec = EVENT_FIELDS[name as CardEventName] as Record<string, FieldKind>

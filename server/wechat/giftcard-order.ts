@@ -46,7 +46,10 @@ export class GiftCardOrderApi {
     r.oneOf('sort_type', req.sort_type, ['ASC', 'DESC'])
     r.int('offset', req.offset, 0, Number.MAX_SAFE_INTEGER)
     r.int('count', req.count, 1, BATCHGET_MAX_COUNT)
-    return this.t.call<{ total_count: number; order_list: GiftCardOrder[] }>('card/giftcard/order/batchget', { body: req, idempotent: true })
+    return this.t.call<{ total_count: number; order_list: GiftCardOrder[] }>('card/giftcard/order/batchget', {
+      body: req,
+      idempotent: true,
+    })
   }
 
   async refund(orderId: string) {

@@ -86,7 +86,8 @@ export function checkPage(page: GiftCardPage, r: Rules, needId = false): void {
     r.count(f('item_list'), t.item_list, 1, 100)
     t.item_list.forEach((it, j) => {
       if (!nonEmpty(it.card_id)) r.fail(f(`item_list[${j}].card_id`), 'is required')
-      for (const k of ['title', 'desc'] as const) if (it[k] !== undefined && !nonEmpty(it[k])) r.fail(f(`item_list[${j}].${k}`), 'must be non-empty text when given')
+      for (const k of ['title', 'desc'] as const)
+        if (it[k] !== undefined && !nonEmpty(it[k])) r.fail(f(`item_list[${j}].${k}`), 'must be non-empty text when given')
       r.picture(f(`item_list[${j}].pic_url`), it.pic_url, false)
     })
     r.count(f('pic_item_list'), t.pic_item_list, 1, 100)

@@ -14,7 +14,8 @@ export class GiftCardPayApi {
    * sub-merchant number), not mchid.
    */
   async whitelistAdd(subMchId: string) {
-    if (!MCH_NUMBER.test(subMchId ?? '')) new Rules('card/giftcard/pay/whitelist/add').fail('sub_mch_id', 'must be a merchant number (digits)')
+    if (!MCH_NUMBER.test(subMchId ?? ''))
+      new Rules('card/giftcard/pay/whitelist/add').fail('sub_mch_id', 'must be a merchant number (digits)')
     return this.t.call<{ url: string }>('card/giftcard/pay/whitelist/add', { body: { sub_mch_id: subMchId }, idempotent: true })
   }
 

@@ -3,8 +3,28 @@ import { Rules } from './rules'
 import type { WxTransport } from './transport'
 
 export interface AuthField {
-  user_field?: { show_title?: number; show_phone?: number; show_email?: number; require_phone?: number; require_email?: number; custom_field?: { key: string; is_require?: number }[] }
-  biz_field?: { show_title?: number; show_tax_no?: number; show_addr?: number; show_phone?: number; show_bank_type?: number; show_bank_no?: number; require_tax_no?: number; require_addr?: number; require_phone?: number; require_bank_type?: number; require_bank_no?: number; custom_field?: { key: string; is_require?: number }[] }
+  user_field?: {
+    show_title?: number
+    show_phone?: number
+    show_email?: number
+    require_phone?: number
+    require_email?: number
+    custom_field?: { key: string; is_require?: number }[]
+  }
+  biz_field?: {
+    show_title?: number
+    show_tax_no?: number
+    show_addr?: number
+    show_phone?: number
+    show_bank_type?: number
+    show_bank_no?: number
+    require_tax_no?: number
+    require_addr?: number
+    require_phone?: number
+    require_bank_type?: number
+    require_bank_no?: number
+    custom_field?: { key: string; is_require?: number }[]
+  }
 }
 
 export class InvoiceApi {
@@ -18,7 +38,11 @@ export class InvoiceApi {
   }
 
   async getPayMch() {
-    return this.t.call<{ paymch_info: { mchid: string; s_pappid: string } }>('card/invoice/setbizattr', { query: { action: 'get_pay_mch' }, body: {}, idempotent: true })
+    return this.t.call<{ paymch_info: { mchid: string; s_pappid: string } }>('card/invoice/setbizattr', {
+      query: { action: 'get_pay_mch' },
+      body: {},
+      idempotent: true,
+    })
   }
 
   async setAuthField(fields: AuthField) {
@@ -33,13 +57,20 @@ export class InvoiceApi {
    * the field table names it biz_field, which is what WeChat sends).
    */
   async getAuthField() {
-    return this.t.call<{ auth_field: AuthField }>('card/invoice/setbizattr', { query: { action: 'get_auth_field' }, body: {}, idempotent: true })
+    return this.t.call<{ auth_field: AuthField }>('card/invoice/setbizattr', {
+      query: { action: 'get_auth_field' },
+      body: {},
+      idempotent: true,
+    })
   }
 
   async getAuthData(req: { s_pappid: string; order_id: string }) {
     const r: Rules = new Rules('card/invoice/getauthdata')
     if (!req.s_pappid) r.fail('s_pappid', 'is required')
     if (!req.order_id) r.fail('order_id', 'is required')
-    return this.t.call<{ invoice_status: string; auth_time: number; user_auth_info: Record<string, unknown> }>('card/invoice/getauthdata', { body: req, idempotent: true })
+    return this.t.call<{ invoice_status: string; auth_time: number; user_auth_info: Record<string, unknown> }>('card/invoice/getauthdata', {
+      body: req,
+      idempotent: true,
+    })
   }
 }

@@ -5,27 +5,88 @@ import { bonusRuleProblems } from '../../contract/member-levels'
 import { Rules } from './rules'
 
 /** §8.2: custom_field name_type values. */
-export const NAME_TYPES = ['FIELD_NAME_TYPE_LEVEL', 'FIELD_NAME_TYPE_COUPON', 'FIELD_NAME_TYPE_STAMP', 'FIELD_NAME_TYPE_DISCOUNT', 'FIELD_NAME_TYPE_ACHIEVEMEN', 'FIELD_NAME_TYPE_MILEAGE'] as const
+export const NAME_TYPES = [
+  'FIELD_NAME_TYPE_LEVEL',
+  'FIELD_NAME_TYPE_COUPON',
+  'FIELD_NAME_TYPE_STAMP',
+  'FIELD_NAME_TYPE_DISCOUNT',
+  'FIELD_NAME_TYPE_ACHIEVEMEN',
+  'FIELD_NAME_TYPE_MILEAGE',
+] as const
 
 /** The activation form's fields (card/membercard/activateuserform/set common_field_id_list). */
 export const FORM_FLAGS = [
-  'USER_FORM_INFO_FLAG_MOBILE', 'USER_FORM_INFO_FLAG_SEX', 'USER_FORM_INFO_FLAG_NAME', 'USER_FORM_INFO_FLAG_BIRTHDAY', 'USER_FORM_INFO_FLAG_IDCARD', 'USER_FORM_INFO_FLAG_EMAIL',
-  'USER_FORM_INFO_FLAG_LOCATION', 'USER_FORM_INFO_FLAG_EDUCATION_BACKGRO', 'USER_FORM_INFO_FLAG_INDUSTRY', 'USER_FORM_INFO_FLAG_INCOME', 'USER_FORM_INFO_FLAG_HABIT',
+  'USER_FORM_INFO_FLAG_MOBILE',
+  'USER_FORM_INFO_FLAG_SEX',
+  'USER_FORM_INFO_FLAG_NAME',
+  'USER_FORM_INFO_FLAG_BIRTHDAY',
+  'USER_FORM_INFO_FLAG_IDCARD',
+  'USER_FORM_INFO_FLAG_EMAIL',
+  'USER_FORM_INFO_FLAG_LOCATION',
+  'USER_FORM_INFO_FLAG_EDUCATION_BACKGRO',
+  'USER_FORM_INFO_FLAG_INDUSTRY',
+  'USER_FORM_INFO_FLAG_INCOME',
+  'USER_FORM_INFO_FLAG_HABIT',
 ] as const
 
 /** §8.2 "Support for modifying fields" (base_info) for a member card. */
 export const UPDATABLE_BASE_FIELDS = [
-  'title', 'logo_url', 'notice', 'description', 'service_phone', 'color', 'location_id_list', 'use_all_locations', 'center_title', 'center_sub_title', 'center_url',
-  'custom_url_name', 'custom_url', 'custom_url_sub_title', 'promotion_url_name', 'promotion_url', 'promotion_url_sub_title', 'code_type', 'pay_info', 'get_limit',
-  'can_share', 'can_give_friend', 'date_info',
-  'center_app_brand_user_name', 'center_app_brand_pass', 'custom_app_brand_user_name', 'custom_app_brand_pass', 'promotion_app_brand_user_name', 'promotion_app_brand_pass',
+  'title',
+  'logo_url',
+  'notice',
+  'description',
+  'service_phone',
+  'color',
+  'location_id_list',
+  'use_all_locations',
+  'center_title',
+  'center_sub_title',
+  'center_url',
+  'custom_url_name',
+  'custom_url',
+  'custom_url_sub_title',
+  'promotion_url_name',
+  'promotion_url',
+  'promotion_url_sub_title',
+  'code_type',
+  'pay_info',
+  'get_limit',
+  'can_share',
+  'can_give_friend',
+  'date_info',
+  'center_app_brand_user_name',
+  'center_app_brand_pass',
+  'custom_app_brand_user_name',
+  'custom_app_brand_pass',
+  'promotion_app_brand_user_name',
+  'promotion_app_brand_pass',
 ] as const
 
 /** §8.2 "Changes to the membership card exclusive field" and §8.3's two recommendation cells. */
 export const UPDATABLE_MEMBER_FIELDS = [
-  'base_info', 'background_pic_url', 'supply_bonus', 'bonus_cleared', 'bonus_rules', 'bonus_url', 'balance_url', 'supply_balance', 'balance_rules', 'prerogative',
-  'wx_activate', 'auto_activate', 'activate_url', 'custom_field1', 'custom_field2', 'custom_field3', 'custom_cell1', 'bonus_rule', 'discount',
-  'activate_msg_operation', 'modify_msg_operation', 'activate_app_brand_user_name', 'activate_app_brand_pass',
+  'base_info',
+  'background_pic_url',
+  'supply_bonus',
+  'bonus_cleared',
+  'bonus_rules',
+  'bonus_url',
+  'balance_url',
+  'supply_balance',
+  'balance_rules',
+  'prerogative',
+  'wx_activate',
+  'auto_activate',
+  'activate_url',
+  'custom_field1',
+  'custom_field2',
+  'custom_field3',
+  'custom_cell1',
+  'bonus_rule',
+  'discount',
+  'activate_msg_operation',
+  'modify_msg_operation',
+  'activate_app_brand_user_name',
+  'activate_app_brand_pass',
 ] as const
 
 export interface MemberCustomField {
@@ -62,7 +123,8 @@ function customField(r: Rules, field: string, v: unknown): void {
   const f = v as MemberCustomField
   if (f.name_type !== undefined) r.oneOf(`${field}.name_type`, f.name_type, NAME_TYPES)
   else r.chinese(`${field}.name`, f.name, 5, true)
-  if (f.url !== undefined && (typeof f.url !== 'string' || f.url.length > 128)) r.fail(`${field}.url`, 'must be a link of at most 128 characters')
+  if (f.url !== undefined && (typeof f.url !== 'string' || f.url.length > 128))
+    r.fail(`${field}.url`, 'must be a link of at most 128 characters')
 }
 
 function bonusRule(r: Rules, v: unknown): void {
@@ -78,7 +140,8 @@ function msgOperation(r: Rules, field: string, v: unknown): void {
   if (!cell || typeof cell !== 'object') r.fail(`${field}.url_cell`, 'is required')
   if (cell.card_id_list !== undefined) r.count(`${field}.url_cell.card_id_list`, cell.card_id_list, 1, 10)
   const hasLink = !!cell.url || !!cell.app_brand_id
-  if (cell.card_id_list && hasLink) r.fail(`${field}.url_cell.url`, 'and card_id_list are mutually exclusive (WeChat would ignore card_id_list)')
+  if (cell.card_id_list && hasLink)
+    r.fail(`${field}.url_cell.url`, 'and card_id_list are mutually exclusive (WeChat would ignore card_id_list)')
   if (!cell.card_id_list && !hasLink) r.fail(`${field}.url_cell`, 'needs card_id_list, url or app_brand_id')
   r.timestamp(`${field}.url_cell.end_time`, cell.end_time)
 }
@@ -86,15 +149,18 @@ function msgOperation(r: Rules, field: string, v: unknown): void {
 /** Rules of a member card's own fields (create and update alike). `at` names the body, e.g. card.member_card. */
 export function checkMemberFields(body: Body, at: string, r: Rules): void {
   if (body.wx_activate === true && body.activate_url) r.fail(`${at}.wx_activate`, 'is mutually exclusive with activate_url')
-  if (body.wx_activate === true && body.auto_activate === true) r.fail(`${at}.auto_activate`, 'and wx_activate are alternatives: choose one way to activate')
-  if (body.activate_url !== undefined && (typeof body.activate_url !== 'string' || body.activate_url.length > 128)) r.fail(`${at}.activate_url`, 'must be a link of at most 128 characters')
+  if (body.wx_activate === true && body.auto_activate === true)
+    r.fail(`${at}.auto_activate`, 'and wx_activate are alternatives: choose one way to activate')
+  if (body.activate_url !== undefined && (typeof body.activate_url !== 'string' || body.activate_url.length > 128))
+    r.fail(`${at}.activate_url`, 'must be a link of at most 128 characters')
   for (const n of [1, 2, 3]) customField(r, `${at}.custom_field${n}`, body[`custom_field${n}`])
   bonusRule(r, body.bonus_rule)
   msgOperation(r, `${at}.activate_msg_operation`, body.activate_msg_operation)
   msgOperation(r, `${at}.modify_msg_operation`, body.modify_msg_operation)
   if (body.discount !== undefined) r.int(`${at}.discount`, body.discount, 0, 100)
   const swipe = ((body.base_info as Body | undefined)?.pay_info as { swipe_card?: { is_swipe_card?: unknown } } | undefined)?.swipe_card
-  if (swipe !== undefined && typeof swipe.is_swipe_card !== 'boolean') r.fail(`${at}.base_info.pay_info.swipe_card.is_swipe_card`, 'must be true or false')
+  if (swipe !== undefined && typeof swipe.is_swipe_card !== 'boolean')
+    r.fail(`${at}.base_info.pay_info.swipe_card.is_swipe_card`, 'must be true or false')
 }
 
 /** card/create with card_type MEMBER_CARD. */
@@ -120,9 +186,11 @@ export interface MemberCardNow {
  */
 export function checkMemberUpdate(patch: Body, now?: MemberCardNow, r: Rules = new Rules('card/update')): void {
   const at = 'member_card'
-  for (const k of Object.keys(patch)) if (!(UPDATABLE_MEMBER_FIELDS as readonly string[]).includes(k)) r.fail(`${at}.${k}`, 'cannot be changed with card/update')
+  for (const k of Object.keys(patch))
+    if (!(UPDATABLE_MEMBER_FIELDS as readonly string[]).includes(k)) r.fail(`${at}.${k}`, 'cannot be changed with card/update')
   const bi = (patch.base_info ?? {}) as Body
-  for (const k of Object.keys(bi)) if (!(UPDATABLE_BASE_FIELDS as readonly string[]).includes(k)) r.fail(`${at}.base_info.${k}`, 'cannot be changed with card/update')
+  for (const k of Object.keys(bi))
+    if (!(UPDATABLE_BASE_FIELDS as readonly string[]).includes(k)) r.fail(`${at}.base_info.${k}`, 'cannot be changed with card/update')
   r.chinese(`${at}.base_info.title`, bi.title, 9)
   r.chinese(`${at}.base_info.notice`, bi.notice, 16)
   for (const k of ['supply_bonus', 'supply_balance'] as const) {
@@ -132,13 +200,17 @@ export function checkMemberUpdate(patch: Body, now?: MemberCardNow, r: Rules = n
   const d = bi.date_info as MemberCardNow['date_info'] | undefined
   if (d !== undefined) {
     // "only supports changing the timestamp of type 1, does not support filling in 2"
-    if (d.type !== undefined && d.type !== 'DATE_TYPE_FIX_TIME_RANGE') r.fail(`${at}.base_info.date_info.type`, 'only DATE_TYPE_FIX_TIME_RANGE (type 1) can be changed')
+    if (d.type !== undefined && d.type !== 'DATE_TYPE_FIX_TIME_RANGE')
+      r.fail(`${at}.base_info.date_info.type`, 'only DATE_TYPE_FIX_TIME_RANGE (type 1) can be changed')
     r.timestamp(`${at}.base_info.date_info.begin_timestamp`, d.begin_timestamp)
     r.timestamp(`${at}.base_info.date_info.end_timestamp`, d.end_timestamp)
     const cur = now?.date_info
-    if (cur && cur.type !== 'DATE_TYPE_FIX_TIME_RANGE') r.fail(`${at}.base_info.date_info`, 'only a card with a fixed range can change its dates')
-    if (cur?.end_timestamp !== undefined && d.end_timestamp !== undefined && d.end_timestamp < cur.end_timestamp) r.fail(`${at}.base_info.date_info.end_timestamp`, 'can only be extended ("The end time only supports a later extension")')
-    if (cur?.begin_timestamp !== undefined && d.begin_timestamp !== undefined && d.begin_timestamp > cur.begin_timestamp) r.fail(`${at}.base_info.date_info.begin_timestamp`, 'can only move earlier (the range only grows)')
+    if (cur && cur.type !== 'DATE_TYPE_FIX_TIME_RANGE')
+      r.fail(`${at}.base_info.date_info`, 'only a card with a fixed range can change its dates')
+    if (cur?.end_timestamp !== undefined && d.end_timestamp !== undefined && d.end_timestamp < cur.end_timestamp)
+      r.fail(`${at}.base_info.date_info.end_timestamp`, 'can only be extended ("The end time only supports a later extension")')
+    if (cur?.begin_timestamp !== undefined && d.begin_timestamp !== undefined && d.begin_timestamp > cur.begin_timestamp)
+      r.fail(`${at}.base_info.date_info.begin_timestamp`, 'can only move earlier (the range only grows)')
   }
   checkMemberFields(patch, at, r)
 }

@@ -48,7 +48,13 @@ export interface MemberUpdateUserRequest {
   custom_field_value1?: string
   custom_field_value2?: string
   custom_field_value3?: string
-  notify_optional?: { is_notify_bonus?: boolean; is_notify_balance?: boolean; is_notify_custom_field1?: boolean; is_notify_custom_field2?: boolean; is_notify_custom_field3?: boolean }
+  notify_optional?: {
+    is_notify_bonus?: boolean
+    is_notify_balance?: boolean
+    is_notify_custom_field1?: boolean
+    is_notify_custom_field2?: boolean
+    is_notify_custom_field3?: boolean
+  }
 }
 
 export interface FormField {
@@ -94,7 +100,10 @@ export class MemberCardApi {
     // §11.2: custom_field_value1..3 are "limited to 4 characters and 12 bytes" (the document's own
     // example, "xxxxx", breaks it: the conformance fixture pins that).
     fieldValues(r, req as unknown as Record<string, unknown>, 'custom_field_value')
-    return this.t.call<{ result_bonus: number; result_balance: number; openid: string }>('card/generalcard/updateuser', { body: req, idempotent: true })
+    return this.t.call<{ result_bonus: number; result_balance: number; openid: string }>('card/generalcard/updateuser', {
+      body: req,
+      idempotent: true,
+    })
   }
 
   /** card/membercard/userinfo/get (§8.1): the member's activation data, points and balance. */
@@ -142,8 +151,12 @@ export class MemberCardApi {
     r.chinese('record_bonus', req.record_bonus, 14)
     r.chinese('record_balance', req.record_balance, 14)
     const raw = req as unknown as Record<string, unknown>
-    if ('add_bonus' in raw || 'add_balance' in raw) r.fail('add_bonus', 'is not used: send the full bonus and balance (a retried add would count twice)')
+    if ('add_bonus' in raw || 'add_balance' in raw)
+      r.fail('add_bonus', 'is not used: send the full bonus and balance (a retried add would count twice)')
     fieldValues(r, raw, 'custom_field_value')
-    return this.t.call<{ result_bonus: number; result_balance: number; openid: string }>('card/membercard/updateuser', { body: req, idempotent: true })
+    return this.t.call<{ result_bonus: number; result_balance: number; openid: string }>('card/membercard/updateuser', {
+      body: req,
+      idempotent: true,
+    })
   }
 }

@@ -39,7 +39,9 @@ export class PayGiftCardApi {
 
   async add(rule: PayGiftCardRule) {
     checkPayGiftRule(rule)
-    return this.t.call<{ rule_id: number; fail_mchid_list?: FailMchid[]; succ_mchid_list?: string[] }>('card/paygiftcard/add', { body: { rule_info: rule } })
+    return this.t.call<{ rule_id: number; fail_mchid_list?: FailMchid[]; succ_mchid_list?: string[] }>('card/paygiftcard/add', {
+      body: { rule_info: rule },
+    })
   }
 
   async delete(id: number) {
@@ -59,6 +61,9 @@ export class PayGiftCardApi {
     if (typeof req.effective !== 'boolean') r.fail('effective', 'must be true or false')
     r.int('offset', req.offset, 0, Number.MAX_SAFE_INTEGER)
     r.int('count', req.count, 1, 100)
-    return this.t.call<{ rule_list: StoredPayGiftCardRule[]; total_count: number }>('card/paygiftcard/batchget', { body: req, idempotent: true })
+    return this.t.call<{ rule_list: StoredPayGiftCardRule[]; total_count: number }>('card/paygiftcard/batchget', {
+      body: req,
+      idempotent: true,
+    })
   }
 }

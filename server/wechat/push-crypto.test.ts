@@ -37,13 +37,21 @@ test('the ciphertext has the documented layout (checked with a separate decrypti
 
 test('msg_signature verification and the encrypted reply', () => {
   const encrypt = crypto.encrypt(XML)
-  const sig = createHash('sha1').update(['tok', String(NOW), 'n1', encrypt].sort().join('')).digest('hex')
+  const sig = createHash('sha1')
+    .update(['tok', String(NOW), 'n1', encrypt].sort().join(''))
+    .digest('hex')
   expect(() => crypto.verifyMsg({ msg_signature: sig, timestamp: String(NOW), nonce: 'n1' }, encrypt)).not.toThrow()
-  expect(rejection(() => crypto.verifyMsg({ msg_signature: sig, timestamp: String(NOW), nonce: 'n2' }, encrypt))).toMatch(/msg_signature does not match/)
+  expect(rejection(() => crypto.verifyMsg({ msg_signature: sig, timestamp: String(NOW), nonce: 'n2' }, encrypt))).toMatch(
+    /msg_signature does not match/,
+  )
   const reply = crypto.encryptedReply('<xml>ok</xml>', String(NOW), 'n9')
   const enc = /<Encrypt><!\[CDATA\[(.*?)\]\]>/.exec(reply)![1]!
   expect(crypto.decrypt(enc)).toBe('<xml>ok</xml>')
-  expect(reply).toContain(createHash('sha1').update(['tok', String(NOW), 'n9', enc].sort().join('')).digest('hex'))
+  expect(reply).toContain(
+    createHash('sha1')
+      .update(['tok', String(NOW), 'n9', enc].sort().join(''))
+      .digest('hex'),
+  )
 })
 
 test('tampered, truncated and foreign-appid messages are refused with the reason', () => {
@@ -54,7 +62,9 @@ test('tampered, truncated and foreign-appid messages are refused with the reason
   expect(rejection(() => crypto.decrypt(enc.slice(0, 40)))).toMatch(/not a whole number of AES blocks|not base64/)
   const foreign = new PushCrypto({ token: 'tok', encodingAesKey: KEY, appid: 'wxOTHER0000000000', now: () => NOW }).encrypt(XML)
   expect(rejection(() => crypto.decrypt(foreign))).toMatch(/appid "wxOTHER0000000000", not ours/)
-  const otherKey = new PushCrypto({ token: 'tok', encodingAesKey: 'B'.repeat(43), appid: 'wx5e2b8d1c4a7f3690', now: () => NOW }).encrypt(XML)
+  const otherKey = new PushCrypto({ token: 'tok', encodingAesKey: 'B'.repeat(43), appid: 'wx5e2b8d1c4a7f3690', now: () => NOW }).encrypt(
+    XML,
+  )
   expect(rejection(() => crypto.decrypt(otherKey))).toMatch(/padding|length|appid/)
   expect(rejection(() => crypto.decrypt('%%%'))).toMatch(/not base64/)
 })
@@ -67,9 +77,13 @@ test('timestamps outside the skew window are refused', () => {
 })
 
 test('the URL check in plaintext mode', () => {
-  const sig = createHash('sha1').update(['tok', String(NOW), 'n'].sort().join('')).digest('hex')
+  const sig = createHash('sha1')
+    .update(['tok', String(NOW), 'n'].sort().join(''))
+    .digest('hex')
   expect(() => crypto.verifyUrl({ signature: sig, timestamp: String(NOW), nonce: 'n' })).not.toThrow()
-  expect(rejection(() => crypto.verifyUrl({ signature: sig.toUpperCase().replace(/^./, 'Z'), timestamp: String(NOW), nonce: 'n' }))).toMatch(/signature does not match/)
+  expect(
+    rejection(() => crypto.verifyUrl({ signature: sig.toUpperCase().replace(/^./, 'Z'), timestamp: String(NOW), nonce: 'n' })),
+  ).toMatch(/signature does not match/)
 })
 
 test('a malformed EncodingAESKey is refused', () => {

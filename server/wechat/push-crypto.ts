@@ -71,7 +71,8 @@ export class PushCrypto {
     this.checkTimestamp(q.timestamp)
     if (!q.nonce) throw new PushRejected('nonce is missing')
     if (!q.msg_signature) throw new PushRejected('msg_signature is missing')
-    if (!signaturesMatch(msgSignature(this.o.token, q.timestamp!, q.nonce, encrypt), q.msg_signature)) throw new PushRejected('msg_signature does not match')
+    if (!signaturesMatch(msgSignature(this.o.token, q.timestamp!, q.nonce, encrypt), q.msg_signature))
+      throw new PushRejected('msg_signature does not match')
   }
 
   encrypt(message: string, random16: Buffer = randomBytes(16)): string {
@@ -89,7 +90,8 @@ export class PushCrypto {
   decrypt(encrypt: string): string {
     if (!encrypt || !/^[A-Za-z0-9+/]+={0,2}$/.test(encrypt)) throw new PushRejected('Encrypt is not base64')
     const data = Buffer.from(encrypt, 'base64')
-    if (data.length === 0 || data.length % 16 !== 0) throw new PushRejected(`ciphertext length ${data.length} is not a whole number of AES blocks (truncated?)`)
+    if (data.length === 0 || data.length % 16 !== 0)
+      throw new PushRejected(`ciphertext length ${data.length} is not a whole number of AES blocks (truncated?)`)
     const { key, iv } = this.cipherKey()
     let plain: Buffer
     try {

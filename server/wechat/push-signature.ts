@@ -4,7 +4,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 
 export function sha1OfSorted(parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex')
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex')
 }
 
 export function urlSignature(token: string, timestamp: string, nonce: string): string {

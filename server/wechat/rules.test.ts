@@ -75,10 +75,24 @@ test('the card body must match card_type', () => {
 
 test('shelf rules: category_index on every theme when categories exist', () => {
   const page: GiftCardPage = {
-    page_title: '礼品卡', banner_pic_url: 'http://mmbiz.qpic.cn/banner', category_list: [{ title: '节日' }, { title: '生日' }],
-    theme_list: [{ theme_pic_url: 'http://mmbiz.qpic.cn/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: 'p1' }], pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }], category_index: 0 }],
-    address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
-    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
+    page_title: '礼品卡',
+    banner_pic_url: 'http://mmbiz.qpic.cn/banner',
+    category_list: [{ title: '节日' }, { title: '生日' }],
+    theme_list: [
+      {
+        theme_pic_url: 'http://mmbiz.qpic.cn/t',
+        title: '主题',
+        title_color: '#FB966E',
+        item_list: [{ card_id: 'p1' }],
+        pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }],
+        category_index: 0,
+      },
+    ],
+    address: '广州市海珠区222号',
+    service_phone: '020-12345678',
+    biz_description: '退款指引',
+    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' },
+    cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
   }
   expect(fieldOf(() => checkPage(page, new Rules('page/add')))).toBe('accepted')
   delete page.theme_list[0]!.category_index
@@ -100,7 +114,10 @@ test('shelf rules: category_index on every theme when categories exist', () => {
 })
 
 test('pictures on the CDN, jump links beside a Mini Program, fixed_term 0 for gift cards only', () => {
-  const gift = () => clone(GIFT_CARD_EXAMPLE) as unknown as CardCreateRequest & { card: { general_card: { base_info: Record<string, unknown>; background_pic_url?: string } } }
+  const gift = () =>
+    clone(GIFT_CARD_EXAMPLE) as unknown as CardCreateRequest & {
+      card: { general_card: { base_info: Record<string, unknown>; background_pic_url?: string } }
+    }
   // gift-card-api line 350: "the logo must be uploaded to the CDN first, otherwise the error is reported"
   const logo = gift()
   logo.card.general_card.base_info.logo_url = 'http://example.com/logo.png'
@@ -120,7 +137,13 @@ test('pictures on the CDN, jump links beside a Mini Program, fixed_term 0 for gi
   expect(fieldOf(() => checkCardCreate(today))).toBe('accepted')
   // … card-api-guide.zh.txt line 763: "不支持填写0" (every other type, member cards included).
   const member = gift() as unknown as { card: Record<string, unknown> }
-  const body = { ...(member.card.general_card as Record<string, unknown>), sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false }
+  const body = {
+    ...(member.card.general_card as Record<string, unknown>),
+    sub_card_type: undefined,
+    prerogative: '会员特权',
+    supply_bonus: false,
+    supply_balance: false,
+  }
   member.card = { card_type: 'MEMBER_CARD', member_card: body }
   const bi = (body as unknown as { base_info: Record<string, unknown> }).base_info
   delete bi.giftcard_info
@@ -147,9 +170,18 @@ describe('limits checked by the client before sending', () => {
   }
 
   test('order batchget: window ≤ 31 days, count ≤ 100', async () => {
-    await refused(wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472400000 + 31 * 86400 + 1, sort_type: 'ASC', offset: 0, count: 2 }), 'begin_time..end_time')
-    await refused(wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'ASC', offset: 0, count: 101 }), 'count')
-    await refused(wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'UP' as 'ASC', offset: 0, count: 2 }), 'sort_type')
+    await refused(
+      wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472400000 + 31 * 86400 + 1, sort_type: 'ASC', offset: 0, count: 2 }),
+      'begin_time..end_time',
+    )
+    await refused(
+      wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'ASC', offset: 0, count: 101 }),
+      'count',
+    )
+    await refused(
+      wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'UP' as 'ASC', offset: 0, count: 2 }),
+      'sort_type',
+    )
     await wx.giftCardOrder.batchGet({ begin_time: 1472400000, end_time: 1472716604, sort_type: 'ASC', offset: 0, count: 2 })
     expect(sent).toContain('/card/giftcard/order/batchget')
   })
@@ -163,14 +195,26 @@ describe('limits checked by the client before sending', () => {
 
   test('QR codes: ≤ 5 cards, expire_seconds 60–1800; whitelist ≤ 10', async () => {
     const six = Array.from({ length: 6 }, (_, i) => ({ card_id: `p${i}` }))
-    await refused(wx.card.qrcodeCreate({ action_name: 'QR_MULTIPLE_CARD', action_info: { multiple_card: { card_list: six } } }), 'action_info.multiple_card.card_list')
-    await refused(wx.card.qrcodeCreate({ action_name: 'QR_CARD', expire_seconds: 59, action_info: { card: { card_id: 'p' } } }), 'expire_seconds')
-    await refused(wx.card.qrcodeCreate({ action_name: 'QR_CARD', expire_seconds: 1801, action_info: { card: { card_id: 'p' } } }), 'expire_seconds')
+    await refused(
+      wx.card.qrcodeCreate({ action_name: 'QR_MULTIPLE_CARD', action_info: { multiple_card: { card_list: six } } }),
+      'action_info.multiple_card.card_list',
+    )
+    await refused(
+      wx.card.qrcodeCreate({ action_name: 'QR_CARD', expire_seconds: 59, action_info: { card: { card_id: 'p' } } }),
+      'expire_seconds',
+    )
+    await refused(
+      wx.card.qrcodeCreate({ action_name: 'QR_CARD', expire_seconds: 1801, action_info: { card: { card_id: 'p' } } }),
+      'expire_seconds',
+    )
     await refused(wx.card.testWhitelistSet({ openid: Array.from({ length: 11 }, (_, i) => `o${i}`) }), 'openid')
   })
 
   test('updateuser: record_balance ≤ 14 Chinese characters, integer balance', async () => {
-    await refused(wx.memberCard.generalCardUpdateUser({ code: '1', card_id: 'p', balance: 100, record_balance: '一'.repeat(15) }), 'record_balance')
+    await refused(
+      wx.memberCard.generalCardUpdateUser({ code: '1', card_id: 'p', balance: 100, record_balance: '一'.repeat(15) }),
+      'record_balance',
+    )
     await refused(wx.memberCard.generalCardUpdateUser({ code: '1', card_id: 'p', balance: 1.5 }), 'balance')
   })
 })

@@ -36,7 +36,10 @@ export function onWechatCdn(url: unknown, apiOrigin?: string): boolean {
 
 export class Rules {
   /** @param apiOrigin the WeChat the client speaks to, whose CDN pictures are accepted besides mmbiz.qpic.cn */
-  constructor(private readonly endpoint: string, private readonly apiOrigin?: string) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly apiOrigin?: string,
+  ) {}
 
   /** A picture field: a URL on WeChat's CDN (see onWechatCdn). */
   picture(field: string, value: unknown, required = true): void {
@@ -44,7 +47,8 @@ export class Rules {
       if (required) this.fail(field, 'is required')
       return
     }
-    if (!onWechatCdn(value, this.apiOrigin)) this.fail(field, 'must be a picture uploaded to WeChat’s CDN first (cgi-bin/media/uploadimg; errcode 40141 otherwise)')
+    if (!onWechatCdn(value, this.apiOrigin))
+      this.fail(field, 'must be a picture uploaded to WeChat’s CDN first (cgi-bin/media/uploadimg; errcode 40141 otherwise)')
   }
 
   fail(field: string, rule: string): never {
@@ -58,7 +62,8 @@ export class Rules {
     }
     if (typeof value !== 'string') this.fail(field, 'must be a string')
     if (required && value.length === 0) this.fail(field, 'must not be empty')
-    if (utf8Bytes(value) > max * 3) this.fail(field, `must be at most ${max} Chinese characters (${max * 3} UTF-8 bytes), got ${utf8Bytes(value)} bytes`)
+    if (utf8Bytes(value) > max * 3)
+      this.fail(field, `must be at most ${max} Chinese characters (${max * 3} UTF-8 bytes), got ${utf8Bytes(value)} bytes`)
   }
 
   /** "limited to 4 characters and 12 bytes" (gift-card-api §11.2): both limits at once. */
@@ -121,9 +126,26 @@ export class Rules {
   }
 }
 
-export const COLORS = ['Color010', 'Color020', 'Color030', 'Color040', 'Color050', 'Color060', 'Color070', 'Color080', 'Color090', 'Color100'] as const
+export const COLORS = [
+  'Color010',
+  'Color020',
+  'Color030',
+  'Color040',
+  'Color050',
+  'Color060',
+  'Color070',
+  'Color080',
+  'Color090',
+  'Color100',
+] as const
 /** gift-card-api §6.3's list for gift cards. */
-export const GIFT_CARD_CODE_TYPES = ['CODE_TYPE_TEXT', 'CODE_TYPE_BARCODE', 'CODE_TYPE_QRCODE', 'CODE_TYPE_ONLY_QRCODE', 'CODE_TYPE_ONLY_BARCODE'] as const
+export const GIFT_CARD_CODE_TYPES = [
+  'CODE_TYPE_TEXT',
+  'CODE_TYPE_BARCODE',
+  'CODE_TYPE_QRCODE',
+  'CODE_TYPE_ONLY_QRCODE',
+  'CODE_TYPE_ONLY_BARCODE',
+] as const
 /** friend-coupons.zh.txt adds CODE_TYPE_NONE (无code类型, online self-consume only). */
 export const CODE_TYPES = [...GIFT_CARD_CODE_TYPES, 'CODE_TYPE_NONE'] as const
 export const DATE_TYPES = ['DATE_TYPE_FIX_TIME_RANGE', 'DATE_TYPE_FIX_TERM', 'DATE_TYPE_PERMANENT'] as const

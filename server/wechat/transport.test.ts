@@ -30,7 +30,14 @@ function tokens(values: string[]) {
 }
 
 const sleeps: number[] = []
-const opts = (fetchFn: typeof fetch, src?: TokenSource) => new WxTransport({ apiBase: 'https://wx.test/', fetch: fetchFn, tokens: src, sleep: async (ms) => void sleeps.push(ms), random: () => 0.999 })
+const opts = (fetchFn: typeof fetch, src?: TokenSource) =>
+  new WxTransport({
+    apiBase: 'https://wx.test/',
+    fetch: fetchFn,
+    tokens: src,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.999,
+  })
 
 beforeEach(() => (sleeps.length = 0))
 
@@ -46,7 +53,9 @@ test('adds the access_token and query, sends JSON, returns the reply', async () 
 
 test('a non-zero errcode becomes a WxApiError with errcode, errmsg and endpoint', async () => {
   const { fetchFn } = fakeWeChat([{ json: { errcode: 40056, errmsg: 'invalid serial code' } }])
-  const err = await opts(fetchFn, tokens(['T1']).src).call('card/code/get', { body: {} }).catch((e) => e)
+  const err = await opts(fetchFn, tokens(['T1']).src)
+    .call('card/code/get', { body: {} })
+    .catch((e) => e)
   expect(err).toBeInstanceOf(WxApiError)
   expect(err).toMatchObject({ endpoint: 'card/code/get', errcode: 40056, errmsg: 'invalid serial code' })
 })
@@ -88,6 +97,11 @@ test('network errors are retried for idempotent calls only', async () => {
 })
 
 test('an answer that is not JSON is a transport error naming the endpoint', async () => {
-  const { fetchFn } = fakeWeChat([{ status: 502, text: '<html>bad gateway</html>' }, { status: 502, text: 'x' }, { status: 502, text: 'x' }, { status: 502, text: 'x' }])
+  const { fetchFn } = fakeWeChat([
+    { status: 502, text: '<html>bad gateway</html>' },
+    { status: 502, text: 'x' },
+    { status: 502, text: 'x' },
+    { status: 502, text: 'x' },
+  ])
   await expect(opts(fetchFn, tokens(['T']).src).call('card/get', { body: {}, idempotent: true })).rejects.toThrow(/card\/get: HTTP 502/)
 })

@@ -136,7 +136,11 @@ export class WxTransport {
     try {
       return JSON.parse(text) as T & WxReply
     } catch {
-      throw new WxTransportError(endpoint, `HTTP ${res.status} with a reply that is not JSON: ${text.slice(0, 120)}`, res.status >= 500 || text === '')
+      throw new WxTransportError(
+        endpoint,
+        `HTTP ${res.status} with a reply that is not JSON: ${text.slice(0, 120)}`,
+        res.status >= 500 || text === '',
+      )
     }
   }
 }

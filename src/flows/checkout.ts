@@ -26,7 +26,10 @@ export function splitPayment(balance: number, total: number): { card: number; we
 
 /** WeChat Pay did not complete; the card's leg was credited back (its balance now, when known). */
 export class CheckoutCancelled extends Error {
-  constructor(override readonly cause: unknown, readonly balance?: number) {
+  constructor(
+    override readonly cause: unknown,
+    readonly balance?: number,
+  ) {
     super('checkout-cancelled')
     this.name = 'CheckoutCancelled'
   }
@@ -81,9 +84,20 @@ export async function openCheckoutState(): Promise<OpenCheckout | undefined> {
   const checkoutId = openCheckout()
   if (!checkoutId) return undefined
   const s = await payApi.checkoutStatus(checkoutId)
-  if (s.status === 'CREATED' && s.payment) return { checkoutId, status: 'CREATED', held: s.held, rest: s.rest, expiresAt: s.expiresAt, payment: s.payment, ...(s.discount ? { discount: s.discount } : {}) }
+  if (s.status === 'CREATED' && s.payment)
+    return {
+      checkoutId,
+      status: 'CREATED',
+      held: s.held,
+      rest: s.rest,
+      expiresAt: s.expiresAt,
+      payment: s.payment,
+      ...(s.discount ? { discount: s.discount } : {}),
+    }
   forgetOpenCheckout()
-  return s.status === 'PAID' ? { checkoutId, status: 'PAID', held: 0, rest: s.rest, expiresAt: s.expiresAt, ...(s.discount ? { discount: s.discount } : {}) } : undefined
+  return s.status === 'PAID'
+    ? { checkoutId, status: 'PAID', held: 0, rest: s.rest, expiresAt: s.expiresAt, ...(s.discount ? { discount: s.discount } : {}) }
+    : undefined
 }
 
 /** 继续支付: present the same payment again. */
@@ -104,8 +118,25 @@ export async function abandonCheckout(checkoutId: string): Promise<number | unde
  * The server holds the coupon for this checkout and consumes it only once WeChat Pay succeeds; a
  * cancelled payment cancels the checkout here, which releases the coupon (and credits the card back).
  */
-export async function payWithCoupon(coupon: Card, card: Card | undefined, checkoutId: string, total: number, description: string): Promise<CheckoutResult> {
-  const started = await payApi.startCheckout({ checkoutId, coupon: { cardId: coupon.cardId, code: coupon.code }, ...(card ? { cardId: card.cardId, code: card.code } : {}), total, description })
+export async function payWithCoupon(
+  coupon: Card,
+  card: Card | undefined,
+  checkoutId: string,
+  total: number,
+  description: string,
+): Promise<CheckoutResult> {
+  const started = await payApi.startCheckout({
+    checkoutId,
+    coupon: { cardId: coupon.cardId, code: coupon.code },
+    ...(card ? { cardId: card.cardId, code: card.code } : {}),
+    total,
+    description,
+  })
   await presentPayment(checkoutId, started.payment)
-  return { balance: started.balance ?? card?.balance ?? 0, paidByCard: total - started.discount - started.rest, paidByWeChatPay: started.rest, discount: started.discount }
+  return {
+    balance: started.balance ?? card?.balance ?? 0,
+    paidByCard: total - started.discount - started.rest,
+    paidByWeChatPay: started.rest,
+    discount: started.discount,
+  }
 }

@@ -32,7 +32,8 @@ export function checkActivationForm(f: ActivationForm, asks: string[], today = n
   const b = f.birthday.trim()
   if (asks.includes('birthday') || b) {
     const t = /^\d{4}-\d{2}-\d{2}$/.test(b) ? Date.parse(`${b}T00:00:00Z`) : NaN
-    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== b || t > today.getTime() || Number(b.slice(0, 4)) < 1900) problems.push('birthday')
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== b || t > today.getTime() || Number(b.slice(0, 4)) < 1900)
+      problems.push('birthday')
   }
   return problems
 }
@@ -40,7 +41,12 @@ export function checkActivationForm(f: ActivationForm, asks: string[], today = n
 export type RechargeStep = 'ordering' | 'paying' | 'crediting'
 
 /** Recharges `amount` fen; resolves once the stored value is credited (or the wait runs out: 'pending'). */
-export async function recharge(card: { cardId: string; code: string }, amount: number, onStep: (s: RechargeStep) => void, requestId = newRequestId()): Promise<'credited' | 'pending'> {
+export async function recharge(
+  card: { cardId: string; code: string },
+  amount: number,
+  onStep: (s: RechargeStep) => void,
+  requestId = newRequestId(),
+): Promise<'credited' | 'pending'> {
   onStep('ordering')
   const order = await memberApi.recharge({ cardId: card.cardId, code: card.code, amount, requestId })
   if (order.status === 'CREATED' && order.payment) {
@@ -65,5 +71,14 @@ export async function payableMemberCards(): Promise<Card[]> {
   const { members } = await memberApi.mine()
   return members
     .filter((m) => m.activated && m.supplyBalance && m.balance > 0 && m.status === 'NORMAL')
-    .map((m) => ({ cardId: m.cardId, code: m.code, title: m.level ? `${m.title} · ${m.level}` : m.title, balance: m.balance, status: 'NORMAL', beginTime: 0, endTime: 0, ...(m.backgroundPicUrl ? { backgroundPicUrl: m.backgroundPicUrl } : {}) }))
+    .map((m) => ({
+      cardId: m.cardId,
+      code: m.code,
+      title: m.level ? `${m.title} · ${m.level}` : m.title,
+      balance: m.balance,
+      status: 'NORMAL',
+      beginTime: 0,
+      endTime: 0,
+      ...(m.backgroundPicUrl ? { backgroundPicUrl: m.backgroundPicUrl } : {}),
+    }))
 }

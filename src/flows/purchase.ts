@@ -58,10 +58,18 @@ export async function buyGiftCard(input: PurchaseInput, onStep: (s: PurchaseStep
 }
 
 /** Buys a card for a friend and wraps it as a gift to share into a chat (gift.send). */
-export async function buyAsGift(input: PurchaseInput & { from?: string }, onStep: (s: PurchaseStep) => void): Promise<{ gift: Gift; share: Share }> {
+export async function buyAsGift(
+  input: PurchaseInput & { from?: string },
+  onStep: (s: PurchaseStep) => void,
+): Promise<{ gift: Gift; share: Share }> {
   const { from, ...purchase } = input
   const orderId = await payForCards({ ...purchase, quantity: 1 }, onStep)
   onStep('gifting')
-  const sent = await giftApi.send({ orderId, ...(input.message ? { message: input.message } : {}), ...(input.backgroundPicUrl ? { face: input.backgroundPicUrl } : {}), ...(from ? { from } : {}) })
+  const sent = await giftApi.send({
+    orderId,
+    ...(input.message ? { message: input.message } : {}),
+    ...(input.backgroundPicUrl ? { face: input.backgroundPicUrl } : {}),
+    ...(from ? { from } : {}),
+  })
   return { gift: sent.gift, share: sent.share }
 }

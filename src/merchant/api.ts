@@ -40,7 +40,6 @@ export interface ShelfRow {
   maintain: boolean
 }
 
-
 export interface OrderDetail {
   order: OrderRow & { refundReason?: string }
   cards: { cardId: string; code: string; title: string; status: string; balance: number; entries: Entry[] }[]
@@ -105,7 +104,10 @@ export const consoleApi = {
   cardUpdate: (update: Record<string, unknown>) => m<Record<string, unknown>>('cardUpdate', { update }),
   cardStock: (cardId: string, delta: number) => m<Record<string, unknown>>('cardStock', { cardId, delta }),
   cardOffSale: (cardId: string) => m<{ onSale: boolean }>('cardOffSale', { cardId }),
-  qrcode: (cardId: string) => m<{ url: string; show_qrcode_url?: string }>('qrcodeCreate', { qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } } }),
+  qrcode: (cardId: string) =>
+    m<{ url: string; show_qrcode_url?: string }>('qrcodeCreate', {
+      qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } },
+    }),
   imageUpload: (name: string, contentBase64: string) => m<{ url: string }>('imageUpload', { name, contentBase64 }),
   shelves: () => m<{ shelves: ShelfRow[] }>('shelfList'),
   shelfGet: (pageId: string) => m<{ page: Record<string, unknown>; link: string }>('shelfGet', { pageId }),
@@ -113,29 +115,48 @@ export const consoleApi = {
   shelfUpdate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfUpdate', { page }),
   shelfTakedown: (pageId: string, maintain: boolean) => m<{ maintain: boolean }>('shelfTakedown', { pageId, maintain }),
   /** A page of the orders matching `f`: the first, or the one `cursor` (a nextCursor) names. */
-  orders: (f: OrderFilter, cursor?: string) => m<{ orders: OrderRow[]; total: number; nextCursor?: string }>('orderList', { ...f, limit: 20, ...(cursor ? { cursor } : {}) }),
+  orders: (f: OrderFilter, cursor?: string) =>
+    m<{ orders: OrderRow[]; total: number; nextCursor?: string }>('orderList', { ...f, limit: 20, ...(cursor ? { cursor } : {}) }),
   orderDetail: (orderId: string) => m<OrderDetail>('orderDetail', { orderId }),
-  refund: (orderId: string, reason: string) => m<{ status: 'REFUNDING' | 'REFUNDED'; refundFee?: number; refundNo?: string }>('orderRefund', { orderId, reason }),
+  refund: (orderId: string, reason: string) =>
+    m<{ status: 'REFUNDING' | 'REFUNDED'; refundFee?: number; refundNo?: string }>('orderRefund', { orderId, reason }),
   lookup: (code: string) => m<{ cards: CirculatingCard[] }>('cardLookup', { code }),
-  cardHistory: (cardId: string, code: string, cursor: string) => m<{ entries: Entry[]; total: number; nextCursor?: string }>('cardHistory', { cardId, code, cursor }),
+  cardHistory: (cardId: string, code: string, cursor: string) =>
+    m<{ entries: Entry[]; total: number; nextCursor?: string }>('cardHistory', { cardId, code, cursor }),
   freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
-  adjust: (cardId: string, code: string, amount: number, reason: string, key: string) => m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
+  adjust: (cardId: string, code: string, amount: number, reason: string, key: string) =>
+    m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
   staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),
   staffSet: (openid: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { openid, role }),
   couponCreate: (card: unknown) => m<{ cardId: string; notice?: string }>('cardCreate', { card }),
   coupons: () => m<{ coupons: CouponRow[] }>('couponList'),
   claimableSet: (cardId: string, claimable: boolean) => m<{ cardId: string; claimable: boolean }>('claimableSet', { cardId, claimable }),
-  memberCardCreate: (input: { card: unknown; levels: { name: string; minBonus: number }[]; activationFields: string[] }) => m<{ cardId: string }>('memberCardCreate', input),
+  memberCardCreate: (input: { card: unknown; levels: { name: string; minBonus: number }[]; activationFields: string[] }) =>
+    m<{ cardId: string }>('memberCardCreate', input),
   memberCards: () => m<{ cards: { cardId: string; title: string }[] }>('memberCardList'),
-  payGiftRules: () => m<{ rules: { base_info: { mchid_list: string[]; begin_time: number; end_time: number }; member_rule: { card_id: string; least_cost: number; max_cost: number } }[]; total: number }>('payGiftRuleList', { effective: true }),
-  payGiftRuleAdd: (rule: unknown) => m<{ ruleId: number; succMchidList: string[]; failMchidList: { mchid: string }[] }>('payGiftRuleAdd', { rule }),
+  payGiftRules: () =>
+    m<{
+      rules: {
+        base_info: { mchid_list: string[]; begin_time: number; end_time: number }
+        member_rule: { card_id: string; least_cost: number; max_cost: number }
+      }[]
+      total: number
+    }>('payGiftRuleList', { effective: true }),
+  payGiftRuleAdd: (rule: unknown) =>
+    m<{ ruleId: number; succMchidList: string[]; failMchidList: { mchid: string }[] }>('payGiftRuleAdd', { rule }),
   payGiftRuleDelete: (ruleId: number) => m<{ ruleId: number }>('payGiftRuleDelete', { ruleId }),
   coins: () => m<CoinAccount>('coins'),
   coinsActivate: () => m<CoinAccount & { reward: number; notice: string }>('coinsActivate'),
-  coinsPrice: (cardId: string, quantity: number) => m<{ orderId: string; price: string; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', { cardId, quantity }),
-  coinsConfirm: (cardId: string, orderId: string, quantity: number) => m<{ orderId: string; quantity: number; status: string; notice: string }>('coinsConfirm', { cardId, orderId, quantity }),
+  coinsPrice: (cardId: string, quantity: number) =>
+    m<{ orderId: string; price: string; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', {
+      cardId,
+      quantity,
+    }),
+  coinsConfirm: (cardId: string, orderId: string, quantity: number) =>
+    m<{ orderId: string; quantity: number; status: string; notice: string }>('coinsConfirm', { cardId, orderId, quantity }),
   coinsRecharge: (coinCount: number) => m<{ orderId: string; qrcodeUrl: string; notice: string }>('coinsRecharge', { coinCount }),
-  audit: (cursor?: string) => m<{ entries: AuditEntry[]; total: number; nextCursor?: string }>('auditList', { limit: 20, ...(cursor ? { cursor } : {}) }),
+  audit: (cursor?: string) =>
+    m<{ entries: AuditEntry[]; total: number; nextCursor?: string }>('auditList', { limit: 20, ...(cursor ? { cursor } : {}) }),
 }
 
 /** An idempotency key for one merchant action the page starts (kept across retries of that action). */

@@ -64,7 +64,10 @@ const tooLong = (s: string, max: number) => utf8Bytes(s) > max * 3
 export const CHEAP_RATIO = 0.5
 
 /** Errors that stop the form; `warnings` only ask the merchant to look again. */
-export function checkGiftCardForm(f: GiftCardForm, nowSec = Math.floor(Date.now() / 1000)): { errors: Partial<Record<keyof GiftCardForm, FieldError>>; warnings: Partial<Record<keyof GiftCardForm, FieldError>> } {
+export function checkGiftCardForm(
+  f: GiftCardForm,
+  nowSec = Math.floor(Date.now() / 1000),
+): { errors: Partial<Record<keyof GiftCardForm, FieldError>>; warnings: Partial<Record<keyof GiftCardForm, FieldError>> } {
   const errors: Partial<Record<keyof GiftCardForm, FieldError>> = {}
   const warnings: Partial<Record<keyof GiftCardForm, FieldError>> = {}
   const text = (k: keyof GiftCardForm, max: number, required: boolean) => {
@@ -104,18 +107,43 @@ export function checkGiftCardForm(f: GiftCardForm, nowSec = Math.floor(Date.now(
 export function giftCardBody(f: GiftCardForm, mpUsername?: string) {
   const price = parseYuan(f.price)!
   const balance = parseYuan(f.balance)!
-  const link = mpUsername ? { center_title: '去使用', center_app_brand_user_name: mpUsername, center_app_brand_pass: 'pages/card/index', custom_url_name: '余额明细', custom_app_brand_user_name: mpUsername, custom_app_brand_pass: 'pages/card/index' } : {}
+  const link = mpUsername
+    ? {
+        center_title: '去使用',
+        center_app_brand_user_name: mpUsername,
+        center_app_brand_pass: 'pages/card/index',
+        custom_url_name: '余额明细',
+        custom_app_brand_user_name: mpUsername,
+        custom_app_brand_pass: 'pages/card/index',
+      }
+    : {}
   return {
     card_type: 'GENERAL_CARD',
     general_card: {
       sub_card_type: 'GIFT_CARD',
       background_pic_url: f.faceUrl,
       base_info: {
-        logo_url: f.logoUrl, brand_name: f.brandName.trim(), code_type: 'CODE_TYPE_QRCODE', title: f.title.trim(), color: 'Color010',
-        notice: f.notice.trim(), description: f.description.trim(), ...(f.servicePhone ? { service_phone: f.servicePhone } : {}),
-        date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: dateToSec(f.beginDate)!, end_timestamp: dateToSec(f.endDate, true)! },
-        sku: { quantity: Number(f.quantity) }, get_limit: 0, use_custom_code: false, can_give_friend: true, max_give_friend_times: 1,
-        giftcard_info: { price }, need_push_on_view: true, ...link,
+        logo_url: f.logoUrl,
+        brand_name: f.brandName.trim(),
+        code_type: 'CODE_TYPE_QRCODE',
+        title: f.title.trim(),
+        color: 'Color010',
+        notice: f.notice.trim(),
+        description: f.description.trim(),
+        ...(f.servicePhone ? { service_phone: f.servicePhone } : {}),
+        date_info: {
+          type: 'DATE_TYPE_FIX_TIME_RANGE',
+          begin_timestamp: dateToSec(f.beginDate)!,
+          end_timestamp: dateToSec(f.endDate, true)!,
+        },
+        sku: { quantity: Number(f.quantity) },
+        get_limit: 0,
+        use_custom_code: false,
+        can_give_friend: true,
+        max_give_friend_times: 1,
+        giftcard_info: { price },
+        need_push_on_view: true,
+        ...link,
       },
       supply_balance: true,
       init_balance: balance,
@@ -130,7 +158,10 @@ export function giftCardBody(f: GiftCardForm, mpUsername?: string) {
  */
 export function giftCardBodyWarnings(card: unknown, nowSec = Math.floor(Date.now() / 1000)): ('expired' | 'cheap')[] {
   const c = (card ?? {}) as Record<string, Record<string, unknown>>
-  const body = (c.general_card ?? {}) as { base_info?: { date_info?: { type?: string; end_timestamp?: number }; giftcard_info?: { price?: number } }; init_balance?: number }
+  const body = (c.general_card ?? {}) as {
+    base_info?: { date_info?: { type?: string; end_timestamp?: number }; giftcard_info?: { price?: number } }
+    init_balance?: number
+  }
   const out: ('expired' | 'cheap')[] = []
   const d = body.base_info?.date_info
   if (d?.type === 'DATE_TYPE_FIX_TIME_RANGE' && typeof d.end_timestamp === 'number' && d.end_timestamp < nowSec) out.push('expired')

@@ -23,8 +23,17 @@ export interface MemberCardForm {
   levels: { name: string; minBonus: string }[]
 }
 
-export type MemberField = 'title' | 'brandName' | 'logoUrl' | 'notice' | 'description' | 'prerogative' | 'costMoney' | 'increaseBonus' | 'initBonus'
-export type MemberFormError = { kind: 'required' } | { kind: 'tooLong'; max: number } | { kind: 'image' } | { kind: 'yuan' } | { kind: 'number' } | { kind: 'levelName' } | { kind: 'levelBonus' } | { kind: 'bonusRule' }
+export type MemberField =
+  'title' | 'brandName' | 'logoUrl' | 'notice' | 'description' | 'prerogative' | 'costMoney' | 'increaseBonus' | 'initBonus'
+export type MemberFormError =
+  | { kind: 'required' }
+  | { kind: 'tooLong'; max: number }
+  | { kind: 'image' }
+  | { kind: 'yuan' }
+  | { kind: 'number' }
+  | { kind: 'levelName' }
+  | { kind: 'levelBonus' }
+  | { kind: 'bonusRule' }
 
 export const MEMBER_REQUIRED: MemberField[] = ['title', 'brandName', 'logoUrl', 'notice', 'description', 'prerogative']
 
@@ -32,8 +41,17 @@ const whole = (s: string) => (/^\d{1,9}$/.test(s.trim()) ? Number(s) : undefined
 
 export function emptyMemberCardForm(): MemberCardForm {
   return {
-    title: '', brandName: '', logoUrl: '', notice: '使用时向服务员出示此卡', description: '', prerogative: '',
-    supplyBonus: true, costMoney: '1', increaseBonus: '1', initBonus: '0', supplyBalance: true,
+    title: '',
+    brandName: '',
+    logoUrl: '',
+    notice: '使用时向服务员出示此卡',
+    description: '',
+    prerogative: '',
+    supplyBonus: true,
+    costMoney: '1',
+    increaseBonus: '1',
+    initBonus: '0',
+    supplyBalance: true,
     levels: [{ name: '普通', minBonus: '0' }],
   }
 }
@@ -44,23 +62,40 @@ function bonusRuleOf(f: MemberCardForm): Record<string, number> | undefined {
   const cost = parseYuan(f.costMoney)
   const inc = whole(f.increaseBonus)
   const init = whole(f.initBonus)
-  return { ...(cost !== undefined ? { cost_money_unit: cost } : {}), ...(inc !== undefined ? { increase_bonus: inc } : {}), ...(init !== undefined ? { init_increase_bonus: init } : {}) }
+  return {
+    ...(cost !== undefined ? { cost_money_unit: cost } : {}),
+    ...(inc !== undefined ? { increase_bonus: inc } : {}),
+    ...(init !== undefined ? { init_increase_bonus: init } : {}),
+  }
 }
 
 const levelsOf = (f: MemberCardForm) => f.levels.map((l) => ({ name: l.name.trim(), minBonus: whole(l.minBonus) ?? -1 }))
 
-export function checkMemberCardForm(f: MemberCardForm): { fields: Partial<Record<MemberField, MemberFormError>>; levels: ({ name?: MemberFormError; minBonus?: MemberFormError } | undefined)[] } {
+export function checkMemberCardForm(f: MemberCardForm): {
+  fields: Partial<Record<MemberField, MemberFormError>>
+  levels: ({ name?: MemberFormError; minBonus?: MemberFormError } | undefined)[]
+} {
   const fields: Partial<Record<MemberField, MemberFormError>> = {}
   for (const k of MEMBER_REQUIRED) if (k !== 'logoUrl' && !f[k].trim()) fields[k] = { kind: 'required' }
   const limits = baseInfoLimits('MEMBER_CARD', false)
-  const texts: [MemberField, number][] = [['title', limits.title.max], ['brandName', limits.brand_name.max], ['notice', limits.notice.max], ['description', limits.description.max], ['prerogative', 1000]]
+  const texts: [MemberField, number][] = [
+    ['title', limits.title.max],
+    ['brandName', limits.brand_name.max],
+    ['notice', limits.notice.max],
+    ['description', limits.description.max],
+    ['prerogative', 1000],
+  ]
   for (const [k, max] of texts) if (!fields[k] && utf8Bytes(f[k].trim()) > max * 3) fields[k] = { kind: 'tooLong', max }
   if (!/^https?:\/\//.test(f.logoUrl)) fields.logoUrl = { kind: 'image' }
   if (f.supplyBonus) {
     if (parseYuan(f.costMoney) === undefined) fields.costMoney = { kind: 'yuan' }
     if (whole(f.increaseBonus) === undefined) fields.increaseBonus = { kind: 'number' }
     if (whole(f.initBonus) === undefined) fields.initBonus = { kind: 'number' }
-    const byField: Record<string, MemberField> = { 'bonus_rule.cost_money_unit': 'costMoney', 'bonus_rule.increase_bonus': 'increaseBonus', 'bonus_rule.init_increase_bonus': 'initBonus' }
+    const byField: Record<string, MemberField> = {
+      'bonus_rule.cost_money_unit': 'costMoney',
+      'bonus_rule.increase_bonus': 'increaseBonus',
+      'bonus_rule.init_increase_bonus': 'initBonus',
+    }
     for (const p of bonusRuleProblems(bonusRuleOf(f))) {
       const k = byField[p.field]
       if (k && !fields[k]) fields[k] = { kind: 'bonusRule' }
@@ -71,7 +106,10 @@ export function checkMemberCardForm(f: MemberCardForm): { fields: Partial<Record
     const m = /^levels\[(\d+)\]\.(name|minBonus)$/.exec(p.field)
     if (!m) continue
     const i = Number(m[1])
-    levels[i] = { ...levels[i], [m[2]!]: m[2] === 'name' ? (f.levels[i]!.name.trim() ? { kind: 'levelName' } : { kind: 'required' }) : { kind: 'levelBonus' } }
+    levels[i] = {
+      ...levels[i],
+      [m[2]!]: m[2] === 'name' ? (f.levels[i]!.name.trim() ? { kind: 'levelName' } : { kind: 'required' }) : { kind: 'levelBonus' },
+    }
   }
   return { fields, levels }
 }
@@ -87,13 +125,26 @@ export function memberCardInput(f: MemberCardForm, mpUsername?: string) {
       card_type: 'MEMBER_CARD',
       member_card: {
         base_info: {
-          logo_url: f.logoUrl, brand_name: f.brandName.trim(), code_type: 'CODE_TYPE_QRCODE', title: f.title.trim(), color: 'Color010',
-          notice: f.notice.trim(), description: f.description.trim(), date_info: { type: 'DATE_TYPE_PERMANENT' }, sku: { quantity: 100000 },
-          get_limit: 1, use_custom_code: false, can_give_friend: false,
+          logo_url: f.logoUrl,
+          brand_name: f.brandName.trim(),
+          code_type: 'CODE_TYPE_QRCODE',
+          title: f.title.trim(),
+          color: 'Color010',
+          notice: f.notice.trim(),
+          description: f.description.trim(),
+          date_info: { type: 'DATE_TYPE_PERMANENT' },
+          sku: { quantity: 100000 },
+          get_limit: 1,
+          use_custom_code: false,
+          can_give_friend: false,
         },
-        supply_bonus: f.supplyBonus, supply_balance: f.supplyBalance, prerogative: f.prerogative.trim(),
+        supply_bonus: f.supplyBonus,
+        supply_balance: f.supplyBalance,
+        prerogative: f.prerogative.trim(),
         ...(rule ? { bonus_rule: rule } : {}),
-        ...(mpUsername ? { activate_app_brand_user_name: mpUsername, activate_app_brand_pass: 'member/pages/activate/index' } : { auto_activate: true }),
+        ...(mpUsername
+          ? { activate_app_brand_user_name: mpUsername, activate_app_brand_pass: 'member/pages/activate/index' }
+          : { auto_activate: true }),
         // The level shows in the card bag's first custom field (the merchant function asks for it with levels).
         ...(levels.length ? { custom_field1: { name_type: 'FIELD_NAME_TYPE_LEVEL' } } : {}),
       },

@@ -18,14 +18,22 @@ export type PayGiftField = keyof PayGiftForm
 export type PayGiftError = { kind: 'required' } | { kind: 'yuan' } | { kind: 'date' } | { kind: 'rule'; field: PayGiftField }
 
 const FIELD_OF: Record<string, PayGiftField> = {
-  'rule_info.base_info.mchid_list': 'mchids', 'rule_info.base_info.begin_time': 'beginDate', 'rule_info.base_info.end_time': 'endDate',
-  'rule_info.member_rule.card_id': 'cardId', 'rule_info.member_rule.least_cost': 'leastCost', 'rule_info.member_rule.max_cost': 'maxCost',
+  'rule_info.base_info.mchid_list': 'mchids',
+  'rule_info.base_info.begin_time': 'beginDate',
+  'rule_info.base_info.end_time': 'endDate',
+  'rule_info.member_rule.card_id': 'cardId',
+  'rule_info.member_rule.least_cost': 'leastCost',
+  'rule_info.member_rule.max_cost': 'maxCost',
 }
 
 export function payGiftRule(f: PayGiftForm) {
   return {
     type: 'RULE_TYPE_PAY_MEMBER_CARD' as const,
-    base_info: { mchid_list: f.mchids.split(/[\s,，]+/).filter(Boolean), begin_time: dateToSec(f.beginDate) ?? -1, end_time: dateToSec(f.endDate, true) ?? -1 },
+    base_info: {
+      mchid_list: f.mchids.split(/[\s,，]+/).filter(Boolean),
+      begin_time: dateToSec(f.beginDate) ?? -1,
+      end_time: dateToSec(f.endDate, true) ?? -1,
+    },
     member_rule: { card_id: f.cardId, least_cost: parseYuan(f.leastCost) ?? -1, max_cost: parseYuan(f.maxCost) ?? -1 },
   }
 }

@@ -10,13 +10,23 @@ const renew = (): { renewTicket?: true } => (takeAddFailed() ? { renewTicket: tr
 export const cardApi = {
   whoami: () => callFunction<WhoAmI>('card', 'whoami'),
   /** The first page (with `pending`), or with `cursor` the page after it (cards alone). */
-  listMine: (cursor?: string) => callFunction<{ cards: Card[]; pending?: PendingOrder[]; nextCursor?: string }>('card', 'listMine', cursor ? { cursor } : {}),
-  detail: (cardId: string, code: string) => callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
-  history: (cardId: string, code: string, offset: number, limit = 20) => callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
+  listMine: (cursor?: string) =>
+    callFunction<{ cards: Card[]; pending?: PendingOrder[]; nextCursor?: string }>('card', 'listMine', cursor ? { cursor } : {}),
+  detail: (cardId: string, code: string) =>
+    callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
+  history: (cardId: string, code: string, offset: number, limit = 20) =>
+    callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),
   signCardExt: (orderId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'signCardExt', { orderId, ...renew() }),
   recordAdded: (cardList: AddedCard[]) =>
-    callFunction<{ cards: Card[] }>('card', 'recordAdded', { cardList: cardList.map((c) => ({ cardId: c.cardId, code: c.code, isSuccess: c.isSuccess, ...(c.cardExt ? { cardExt: c.cardExt } : {}) })) }),
+    callFunction<{ cards: Card[] }>('card', 'recordAdded', {
+      cardList: cardList.map((c) => ({
+        cardId: c.cardId,
+        code: c.code,
+        isSuccess: c.isSuccess,
+        ...(c.cardExt ? { cardExt: c.cardExt } : {}),
+      })),
+    }),
   decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
   spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
@@ -24,7 +34,8 @@ export const cardApi = {
   /** #14: free coupons offered on the claim page, and claiming one (signed for the caller). */
   claimables: () => callFunction<{ items: Claimable[] }>('card', 'claimables'),
   claim: (cardId: string, requestId: string) => callFunction<{ cardList: CardToAdd[] }>('card', 'claim', { cardId, requestId, ...renew() }),
-  shelfOrder: (orderId: string, openid?: string) => callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
+  shelfOrder: (orderId: string, openid?: string) =>
+    callFunction<{ order: ShelfOrderView }>('card', 'shelfOrder', { orderId, ...(openid ? { openid } : {}) }),
 }
 
 export type { ShelfOrderView } from '../../contract/shelf-order'
@@ -42,16 +53,32 @@ export const payApi = {
   createOrder: (input: { requestId: string; cardId: string; quantity?: number; backgroundPicUrl?: string; message?: string }) =>
     callFunction<{ orderId: string; status: OrderView['status']; payment?: Payment }>('pay', 'createOrder', input),
   getOrder: (orderId: string) => callFunction<{ order: OrderView }>('pay', 'getOrder', { orderId }),
-  startCheckout: (input: { checkoutId: string; cardId?: string; code?: string; coupon?: { cardId: string; code: string }; total: number; description?: string }) =>
+  startCheckout: (input: {
+    checkoutId: string
+    cardId?: string
+    code?: string
+    coupon?: { cardId: string; code: string }
+    total: number
+    description?: string
+  }) =>
     callFunction<{ orderId: string; payment: Payment; balance?: number; rest: number; discount: number }>('pay', 'startCheckout', input),
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
   /** Where a checkout stands (a page reloaded during the WeChat Pay sheet): the payment again while it can be paid. */
   checkoutStatus: (checkoutId: string) =>
-    callFunction<{ status: 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'; held: number; expiresAt: number; rest: number; discount?: number; total?: number; payment?: Payment }>('pay', 'checkoutStatus', { checkoutId }),
+    callFunction<{
+      status: 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'
+      held: number
+      expiresAt: number
+      rest: number
+      discount?: number
+      total?: number
+      payment?: Payment
+    }>('pay', 'checkoutStatus', { checkoutId }),
 }
 
 export const giftApi = {
-  send: (input: { orderId: string; message?: string; face?: string; from?: string }) => callFunction<{ giftId: string; gift: Gift; share: Share }>('gift', 'send', input),
+  send: (input: { orderId: string; message?: string; face?: string; from?: string }) =>
+    callFunction<{ giftId: string; gift: Gift; share: Share }>('gift', 'send', input),
   get: (giftId: string) => callFunction<{ gift: Gift; share?: Share }>('gift', 'get', { giftId }),
   claim: (giftId: string) => callFunction<{ giftId: string; cardList: CardToAdd[] }>('gift', 'claim', { giftId, ...renew() }),
   listSent: () => callFunction<{ gifts: Gift[] }>('gift', 'listSent'),
@@ -69,7 +96,11 @@ export interface ShelfOrderRow {
 
 export const merchantApi = {
   overview: () => callFunction<MerchantOverview>('merchant', 'overview'),
-  cards: () => callFunction<{ cards: { cardId: string; title: string; price: number; onSale: boolean; reviewStatus: string }[] }>('merchant', 'cardList'),
+  cards: () =>
+    callFunction<{ cards: { cardId: string; title: string; price: number; onSale: boolean; reviewStatus: string }[] }>(
+      'merchant',
+      'cardList',
+    ),
   shelves: () => callFunction<{ shelves: { pageId: string; title: string; link: string; maintain: boolean }[] }>('merchant', 'shelfList'),
   orders: () => callFunction<{ orders: ShelfOrderRow[]; total: number }>('merchant', 'orderList'),
   refund: (orderId: string) => callFunction<{ status: 'REFUNDING' | 'REFUNDED' }>('merchant', 'orderRefund', { orderId }),
@@ -86,10 +117,20 @@ export const memberApi = {
   offered: () => callFunction<{ cards: import('../../contract/member').OfferedMemberCard[] }>('member', 'offered'),
   mine: () => callFunction<{ members: import('../../contract/member').MemberCardView[] }>('member', 'mine'),
   join: (cardId: string) => callFunction<{ cardList: CardToAdd[] }>('member', 'join', { cardId, ...renew() }),
-  activate: (input: { cardId: string; code: string; phone: string; name?: string; birthday?: string }) => callFunction<{ membershipNumber: string }>('member', 'activate', input),
+  activate: (input: { cardId: string; code: string; phone: string; name?: string; birthday?: string }) =>
+    callFunction<{ membershipNumber: string }>('member', 'activate', input),
   recharge: (input: { cardId: string; code: string; amount: number; requestId: string }) =>
-    callFunction<{ orderId: string; status: import('../../contract/member').RechargeStatus; payment?: Payment }>('member', 'recharge', input),
-  getRecharge: (orderId: string) => callFunction<{ recharge: { orderId: string; status: import('../../contract/member').RechargeStatus; amount: number } }>('member', 'getRecharge', { orderId }),
+    callFunction<{ orderId: string; status: import('../../contract/member').RechargeStatus; payment?: Payment }>(
+      'member',
+      'recharge',
+      input,
+    ),
+  getRecharge: (orderId: string) =>
+    callFunction<{ recharge: { orderId: string; status: import('../../contract/member').RechargeStatus; amount: number } }>(
+      'member',
+      'getRecharge',
+      { orderId },
+    ),
   history: (cardId: string, code: string) =>
     callFunction<{ points: import('../../contract/member').PointsEntryView[]; balance: Entry[] }>('member', 'history', { cardId, code }),
 }

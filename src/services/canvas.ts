@@ -27,7 +27,8 @@ function ratio(): number {
 }
 
 function h5(id: string): Canvas2d | null {
-  const el = typeof document === 'undefined' ? null : (document.querySelector(`#${id} canvas, canvas#${id}`) as (HTMLCanvasElement & Node) | null)
+  const el =
+    typeof document === 'undefined' ? null : (document.querySelector(`#${id} canvas, canvas#${id}`) as (HTMLCanvasElement & Node) | null)
   const context = el?.getContext?.('2d')
   const width = el?.getBoundingClientRect().width ?? 0
   return el && context && width > 0 ? { node: el, context, width, pixelRatio: ratio() } : null

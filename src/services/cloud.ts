@@ -65,7 +65,13 @@ export async function callFunction<T>(name: string, action: string, fields: Reco
     throw new CloudCallError(name, action, -1, 'the cloud function returned no errcode')
   }
   if (reply.errcode !== 0) {
-    throw new CloudCallError(name, action, reply.errcode, String(reply.errmsg ?? 'unknown error'), typeof reply.reason === 'string' ? reply.reason : undefined)
+    throw new CloudCallError(
+      name,
+      action,
+      reply.errcode,
+      String(reply.errmsg ?? 'unknown error'),
+      typeof reply.reason === 'string' ? reply.reason : undefined,
+    )
   }
   return raw as T
 }

@@ -13,7 +13,10 @@ test.each([
   [new CloudCallError('card', 'listMine', 1500, 'internal error in card.listMine'), '服务开小差了，请稍后再试'],
   [new CloudCallError('card', 'listMine', -1, 'could not reach the cloud function: network down'), '网络不太稳定，请稍后再试'],
   // A refusal only the merchant can fix: the function's sentence (server/wechat/advice.ts) as it is.
-  [new CloudCallError('merchant', 'cardCreate', 1502, '微信拒绝了接口 card/create（errcode 45103）：自 2021 年起……', 'WECHAT_ADVICE'), '微信拒绝了接口 card/create（errcode 45103）：自 2021 年起……'],
+  [
+    new CloudCallError('merchant', 'cardCreate', 1502, '微信拒绝了接口 card/create（errcode 45103）：自 2021 年起……', 'WECHAT_ADVICE'),
+    '微信拒绝了接口 card/create（errcode 45103）：自 2021 年起……',
+  ],
   [new CloudCallError('merchant', 'cardCreate', 1502, 'WeChat: card/create: errcode 40097: invalid args'), '微信暂时无法处理，请稍后再试'],
   [new Error('requestPayment:fail cancel'), '你取消了支付'],
   [new Error('requestPayment:fail system error'), '支付没有完成，请重试'],
@@ -26,5 +29,8 @@ test.each([
 test('the errcode and the function go to the log, not to the person', () => {
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)
   userMessage(new CloudCallError('card', 'detail', 1004, 'card pLc is not yours'))
-  expect(warn).toHaveBeenCalledWith('[error]', expect.objectContaining({ fn: 'card', action: 'detail', errcode: 1004, errmsg: 'card pLc is not yours' }))
+  expect(warn).toHaveBeenCalledWith(
+    '[error]',
+    expect.objectContaining({ fn: 'card', action: 'detail', errcode: 1004, errmsg: 'card pLc is not yours' }),
+  )
 })

@@ -18,7 +18,12 @@ const byErrcode: Record<number, string> = {
 /** The sentence to show for `err`; logs the details. */
 export function userMessage(err: unknown): string {
   const e = err as Error & Partial<CloudCallError>
-  console.warn('[error]', e instanceof CloudCallError ? { fn: e.fn, action: e.action, errcode: e.errcode, errmsg: e.errmsg, reason: e.reason } : String(e?.message ?? e))
+  console.warn(
+    '[error]',
+    e instanceof CloudCallError
+      ? { fn: e.fn, action: e.action, errcode: e.errcode, errmsg: e.errmsg, reason: e.reason }
+      : String(e?.message ?? e),
+  )
   if (e instanceof CloudCallError) {
     // WeChat refused for a reason only the merchant can fix (45103 retired, permissions, IP whitelist):
     // the function's errmsg is already the sentence to show (server/wechat/advice.ts).

@@ -84,7 +84,6 @@ export interface Claimable {
   fixedTerm?: number
 }
 
-
 export interface ShopItem {
   cardId: string
   title: string

@@ -44,45 +44,288 @@ const CONSOLE_DATA = /(?<![A-Za-z0-9_-])[op][A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])/g
 const STAFF_OPENID = 'oStaffOpenid0000000000000001'
 const CARD_ID = 'pGiftCardId00000000000000001'
 
-const card = { cardId: 'pGIFT', code: '800000000001', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 1764000000, endTime: 1795536000, backgroundPicUrl: 'http://cdn/f' }
-const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '8000000000001', activated: true, bonus: 50, balance: 100, level: '银卡', status: 'NORMAL', prerogative: '会员九五折', supplyBonus: true, supplyBalance: true, activationFields: ['phone', 'name', 'birthday'] }
-const gift = { giftId: 'GF1', status: 'PENDING', from: '爱丽丝', message: '生日快乐', title: '100元礼品卡', amount: 10000, cardId: 'p', createdAt: 0, expiresAt: 1, mine: false, claimedByMe: false }
+const card = {
+  cardId: 'pGIFT',
+  code: '800000000001',
+  title: '100元礼品卡',
+  balance: 10000,
+  status: 'NORMAL',
+  beginTime: 1764000000,
+  endTime: 1795536000,
+  backgroundPicUrl: 'http://cdn/f',
+}
+const member = {
+  cardId: 'pMEMBER',
+  code: '812345678901',
+  title: '星河会员卡',
+  membershipNumber: '8000000000001',
+  activated: true,
+  bonus: 50,
+  balance: 100,
+  level: '银卡',
+  status: 'NORMAL',
+  prerogative: '会员九五折',
+  supplyBonus: true,
+  supplyBalance: true,
+  activationFields: ['phone', 'name', 'birthday'],
+}
+const gift = {
+  giftId: 'GF1',
+  status: 'PENDING',
+  from: '爱丽丝',
+  message: '生日快乐',
+  title: '100元礼品卡',
+  amount: 10000,
+  cardId: 'p',
+  createdAt: 0,
+  expiresAt: 1,
+  mine: false,
+  claimedByMe: false,
+}
 
 const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
   card: (d) =>
-    d.action === 'whoami' ? { errcode: 0, openid: 'oAliceOpenid', appid: 'wx', merchant: true }
-    : d.action === 'shop' ? { errcode: 0, items: [{ cardId: 'pGIFT', title: '100元礼品卡', price: 10000, faces: ['http://cdn/f'], defaultMessage: '祝你开心' }] }
-    : d.action === 'shelfOrder' ? { errcode: 0, order: { orderId: 'O1', state: 'PAID', totalPrice: 10000, createTime: 0, isChatRoom: false, cards: [{ cardId: 'p', code: '800000000001', price: 10000, title: '100元礼品卡', balance: 10000, status: 'NORMAL' }] } }
-    : d.action === 'claimables' ? { errcode: 0, items: [{ cardId: 'pCASH', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, getLimit: 50, fixedTerm: 30 }, { cardId: 'pDISC', type: 'DISCOUNT', title: '8.5折券', terms: { discount: 15 }, getLimit: 1, endTime: 1795536000 }] }
-    : d.action === 'detail' ? { errcode: 0, card, history: [{ entryId: 'e', kind: 'spend', amount: -100, balanceAfter: 9900, orderId: 'CK1', description: 'card issued', createdAt: 1 }], total: 1, info: { notice: '使用时出示' } }
-    : { errcode: 0, cards: [card, { ...card, code: '2', status: 'GIFTED' }, { ...card, cardId: 'pCASH', code: '3', type: 'CASH', terms: { leastCost: 10000, reduceCost: 1000 }, title: '满100减10', balance: 0 }, { ...card, cardId: 'pGIFTC', code: '4', type: 'GIFT', terms: { gift: '音乐木盒一个' }, title: '兑换券', balance: 0, status: 'CONSUMED' }], pending: [{ orderId: 'GC1', cardId: 'pGIFT', title: '100元礼品卡', price: 10000, count: 1 }] },
-  gift: (d) => (d.action === 'get' ? { errcode: 0, gift } : { errcode: 0, gifts: [gift, { ...gift, giftId: 'GF2', status: 'RETURNED', mine: true }] }),
+    d.action === 'whoami'
+      ? { errcode: 0, openid: 'oAliceOpenid', appid: 'wx', merchant: true }
+      : d.action === 'shop'
+        ? {
+            errcode: 0,
+            items: [{ cardId: 'pGIFT', title: '100元礼品卡', price: 10000, faces: ['http://cdn/f'], defaultMessage: '祝你开心' }],
+          }
+        : d.action === 'shelfOrder'
+          ? {
+              errcode: 0,
+              order: {
+                orderId: 'O1',
+                state: 'PAID',
+                totalPrice: 10000,
+                createTime: 0,
+                isChatRoom: false,
+                cards: [{ cardId: 'p', code: '800000000001', price: 10000, title: '100元礼品卡', balance: 10000, status: 'NORMAL' }],
+              },
+            }
+          : d.action === 'claimables'
+            ? {
+                errcode: 0,
+                items: [
+                  {
+                    cardId: 'pCASH',
+                    type: 'CASH',
+                    title: '满100减10',
+                    terms: { leastCost: 10000, reduceCost: 1000 },
+                    getLimit: 50,
+                    fixedTerm: 30,
+                  },
+                  { cardId: 'pDISC', type: 'DISCOUNT', title: '8.5折券', terms: { discount: 15 }, getLimit: 1, endTime: 1795536000 },
+                ],
+              }
+            : d.action === 'detail'
+              ? {
+                  errcode: 0,
+                  card,
+                  history: [
+                    {
+                      entryId: 'e',
+                      kind: 'spend',
+                      amount: -100,
+                      balanceAfter: 9900,
+                      orderId: 'CK1',
+                      description: 'card issued',
+                      createdAt: 1,
+                    },
+                  ],
+                  total: 1,
+                  info: { notice: '使用时出示' },
+                }
+              : {
+                  errcode: 0,
+                  cards: [
+                    card,
+                    { ...card, code: '2', status: 'GIFTED' },
+                    {
+                      ...card,
+                      cardId: 'pCASH',
+                      code: '3',
+                      type: 'CASH',
+                      terms: { leastCost: 10000, reduceCost: 1000 },
+                      title: '满100减10',
+                      balance: 0,
+                    },
+                    {
+                      ...card,
+                      cardId: 'pGIFTC',
+                      code: '4',
+                      type: 'GIFT',
+                      terms: { gift: '音乐木盒一个' },
+                      title: '兑换券',
+                      balance: 0,
+                      status: 'CONSUMED',
+                    },
+                  ],
+                  pending: [{ orderId: 'GC1', cardId: 'pGIFT', title: '100元礼品卡', price: 10000, count: 1 }],
+                },
+  gift: (d) =>
+    d.action === 'get' ? { errcode: 0, gift } : { errcode: 0, gifts: [gift, { ...gift, giftId: 'GF2', status: 'RETURNED', mine: true }] },
   merchant: (d) =>
-    d.action === 'whoami' ? { errcode: 0, role: 'admin' }
-    : d.action === 'overview' ? { errcode: 0, cards: 1, shelves: 1, orders: 1 }
-    : d.action === 'dashboard' ? { errcode: 0, days: 7, sales: [{ date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 }, { date: '2026-11-27', channel: 'shelf', amount: 5000, orders: 1 }, { date: '2026-11-27', channel: 'checkout', amount: 3000, orders: 1 }], redeemed: 100, liability: 9900, liveCards: 1, claimed: 1, members: 1, cube: false }
-    : d.action === 'cardList' ? { errcode: 0, cards: [{ cardId: CARD_ID, title: '100元礼品卡', price: 10000, initBalance: 10000, onSale: true, reviewStatus: 'APPROVED', endTime: 1795536000 }, { cardId: CARD_ID, title: '50元礼品卡', price: 5000, onSale: false, reviewStatus: 'NOT_APPROVED' }] }
-    : d.action === 'redeemCheck' ? { errcode: 0, check: { cardId: 'pCASH', code: '3', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, status: 'CONSUMED', usable: false, reason: 'state CONSUMED', beginTime: 0, endTime: 1795536000 } }
-    : d.action === 'shelfList' ? { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: '', maintain: true }] }
-    : d.action === 'staffList' ? { errcode: 0, staff: [{ openid: STAFF_OPENID, role: 'staff', owner: false, grantedAt: 1764000000000 }] }
-    : d.action === 'auditList' ? { errcode: 0, total: 1, entries: [{ at: 1764000000000, openid: STAFF_OPENID, action: 'orderRefund', target: 'O1', reason: '顾客要求' }, { at: 1764000000000, openid: STAFF_OPENID, action: 'someFutureAction', target: CARD_ID }] }
-    : d.action === 'cardLookup' ? { errcode: 0, cards: [] }
-    : d.action === 'couponList' ? { errcode: 0, coupons: [{ cardId: 'pCASH', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, friend: false, claimable: true, endTime: 1795536000 }, { cardId: 'pFRIEND', type: 'GIFT', title: '咖啡1杯', terms: { gift: '咖啡1杯', friend: true }, friend: true, claimable: false, endTime: 0 }] }
-    : d.action === 'memberCardList' ? { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡' }] }
-    : d.action === 'payGiftRuleList' ? { errcode: 0, total: 1, rules: [{ type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: ['1900000109'], begin_time: 1764000000, end_time: 1795536000 }, member_rule: { card_id: 'pMEMBER', least_cost: 1, max_cost: 50000 } }] }
-    : d.action === 'payGiftRuleAdd' ? { errcode: 0, ruleId: 42, succMchidList: ['1900000109'], failMchidList: [] }
-    : d.action === 'coins' ? { errcode: 0, freeCoin: 200, payCoin: 0, totalCoin: 200 }
-    : d.action === 'coinsActivate' ? { errcode: 0, reward: 200, freeCoin: 200, payCoin: 0, totalCoin: 200 }
-    : d.action === 'coinsPrice' ? { errcode: 0, orderId: 'Q1', price: '20', freeCoin: '20', payCoin: '0', expiresAt: 0 }
-    : d.action === 'coinsRecharge' ? { errcode: 0, orderId: 'R1', qrcodeUrl: 'weixin://wxpay/bizpayurl?pr=abc' }
-    : { errcode: 0, total: 1, orders: [{ orderId: 'O1', channel: 'shelf', state: 'PAY_DONE', totalPrice: 10000, buyer: STAFF_OPENID, at: 1764000000000, cards: [{ cardId: CARD_ID, code: '800000000001', price: 10000 }] }] },
+    d.action === 'whoami'
+      ? { errcode: 0, role: 'admin' }
+      : d.action === 'overview'
+        ? { errcode: 0, cards: 1, shelves: 1, orders: 1 }
+        : d.action === 'dashboard'
+          ? {
+              errcode: 0,
+              days: 7,
+              sales: [
+                { date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 },
+                { date: '2026-11-27', channel: 'shelf', amount: 5000, orders: 1 },
+                { date: '2026-11-27', channel: 'checkout', amount: 3000, orders: 1 },
+              ],
+              redeemed: 100,
+              liability: 9900,
+              liveCards: 1,
+              claimed: 1,
+              members: 1,
+              cube: false,
+            }
+          : d.action === 'cardList'
+            ? {
+                errcode: 0,
+                cards: [
+                  {
+                    cardId: CARD_ID,
+                    title: '100元礼品卡',
+                    price: 10000,
+                    initBalance: 10000,
+                    onSale: true,
+                    reviewStatus: 'APPROVED',
+                    endTime: 1795536000,
+                  },
+                  { cardId: CARD_ID, title: '50元礼品卡', price: 5000, onSale: false, reviewStatus: 'NOT_APPROVED' },
+                ],
+              }
+            : d.action === 'redeemCheck'
+              ? {
+                  errcode: 0,
+                  check: {
+                    cardId: 'pCASH',
+                    code: '3',
+                    type: 'CASH',
+                    title: '满100减10',
+                    terms: { leastCost: 10000, reduceCost: 1000 },
+                    status: 'CONSUMED',
+                    usable: false,
+                    reason: 'state CONSUMED',
+                    beginTime: 0,
+                    endTime: 1795536000,
+                  },
+                }
+              : d.action === 'shelfList'
+                ? { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: '', maintain: true }] }
+                : d.action === 'staffList'
+                  ? { errcode: 0, staff: [{ openid: STAFF_OPENID, role: 'staff', owner: false, grantedAt: 1764000000000 }] }
+                  : d.action === 'auditList'
+                    ? {
+                        errcode: 0,
+                        total: 1,
+                        entries: [
+                          { at: 1764000000000, openid: STAFF_OPENID, action: 'orderRefund', target: 'O1', reason: '顾客要求' },
+                          { at: 1764000000000, openid: STAFF_OPENID, action: 'someFutureAction', target: CARD_ID },
+                        ],
+                      }
+                    : d.action === 'cardLookup'
+                      ? { errcode: 0, cards: [] }
+                      : d.action === 'couponList'
+                        ? {
+                            errcode: 0,
+                            coupons: [
+                              {
+                                cardId: 'pCASH',
+                                type: 'CASH',
+                                title: '满100减10',
+                                terms: { leastCost: 10000, reduceCost: 1000 },
+                                friend: false,
+                                claimable: true,
+                                endTime: 1795536000,
+                              },
+                              {
+                                cardId: 'pFRIEND',
+                                type: 'GIFT',
+                                title: '咖啡1杯',
+                                terms: { gift: '咖啡1杯', friend: true },
+                                friend: true,
+                                claimable: false,
+                                endTime: 0,
+                              },
+                            ],
+                          }
+                        : d.action === 'memberCardList'
+                          ? { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡' }] }
+                          : d.action === 'payGiftRuleList'
+                            ? {
+                                errcode: 0,
+                                total: 1,
+                                rules: [
+                                  {
+                                    type: 'RULE_TYPE_PAY_MEMBER_CARD',
+                                    base_info: { mchid_list: ['1900000109'], begin_time: 1764000000, end_time: 1795536000 },
+                                    member_rule: { card_id: 'pMEMBER', least_cost: 1, max_cost: 50000 },
+                                  },
+                                ],
+                              }
+                            : d.action === 'payGiftRuleAdd'
+                              ? { errcode: 0, ruleId: 42, succMchidList: ['1900000109'], failMchidList: [] }
+                              : d.action === 'coins'
+                                ? { errcode: 0, freeCoin: 200, payCoin: 0, totalCoin: 200 }
+                                : d.action === 'coinsActivate'
+                                  ? { errcode: 0, reward: 200, freeCoin: 200, payCoin: 0, totalCoin: 200 }
+                                  : d.action === 'coinsPrice'
+                                    ? { errcode: 0, orderId: 'Q1', price: '20', freeCoin: '20', payCoin: '0', expiresAt: 0 }
+                                    : d.action === 'coinsRecharge'
+                                      ? { errcode: 0, orderId: 'R1', qrcodeUrl: 'weixin://wxpay/bizpayurl?pr=abc' }
+                                      : {
+                                          errcode: 0,
+                                          total: 1,
+                                          orders: [
+                                            {
+                                              orderId: 'O1',
+                                              channel: 'shelf',
+                                              state: 'PAY_DONE',
+                                              totalPrice: 10000,
+                                              buyer: STAFF_OPENID,
+                                              at: 1764000000000,
+                                              cards: [{ cardId: CARD_ID, code: '800000000001', price: 10000 }],
+                                            },
+                                          ],
+                                        },
   pay: () => ({ errcode: 0 }),
   member: (d) =>
-    d.action === 'mine' ? { errcode: 0, members: [member] }
-    : d.action === 'offered' ? { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡', brandName: '星河咖啡', prerogative: '会员九五折', supplyBonus: true, supplyBalance: true, levels: [], activationFields: ['phone'] }] }
-    : d.action === 'history' ? { errcode: 0, points: [{ entryId: 'earn:1', kind: 'earn', amount: 50, bonusAfter: 50, createdAt: 1 }], balance: [{ entryId: 'recharge:1', kind: 'recharge', amount: 100, balanceAfter: 100, createdAt: 1 }] }
-    : d.action === 'recharge' ? { errcode: 0, orderId: 'MR1', status: 'CREATED', payment: {} }
-    : { errcode: 0, membershipNumber: '8000000000001', cardList: [] },
+    d.action === 'mine'
+      ? { errcode: 0, members: [member] }
+      : d.action === 'offered'
+        ? {
+            errcode: 0,
+            cards: [
+              {
+                cardId: 'pMEMBER',
+                title: '星河会员卡',
+                brandName: '星河咖啡',
+                prerogative: '会员九五折',
+                supplyBonus: true,
+                supplyBalance: true,
+                levels: [],
+                activationFields: ['phone'],
+              },
+            ],
+          }
+        : d.action === 'history'
+          ? {
+              errcode: 0,
+              points: [{ entryId: 'earn:1', kind: 'earn', amount: 50, bonusAfter: 50, createdAt: 1 }],
+              balance: [{ entryId: 'recharge:1', kind: 'recharge', amount: 100, balanceAfter: 100, createdAt: 1 }],
+            }
+          : d.action === 'recharge'
+            ? { errcode: 0, orderId: 'MR1', status: 'CREATED', payment: {} }
+            : { errcode: 0, membershipNumber: '8000000000001', cardList: [] },
 }
 
 const PAGES: [string, ComponentType, Record<string, string>][] = [

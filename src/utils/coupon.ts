@@ -15,7 +15,10 @@ export const isCoupon = (type: CardType | undefined): boolean => !!type && type 
 export function couponLines(type: CardType | undefined, terms: CouponTerms = {}): { main: string; condition?: string } {
   switch (type) {
     case 'CASH':
-      return { main: t.coupon.cashOff(shortYuan(terms.reduceCost ?? 0)), condition: terms.leastCost ? t.coupon.cashLeast(shortYuan(terms.leastCost)) : t.coupon.noThreshold }
+      return {
+        main: t.coupon.cashOff(shortYuan(terms.reduceCost ?? 0)),
+        condition: terms.leastCost ? t.coupon.cashLeast(shortYuan(terms.leastCost)) : t.coupon.noThreshold,
+      }
     case 'DISCOUNT': {
       // discount is the percentage off ("填30就是七折"): 15 → 8.5 折.
       const tenths = 100 - (terms.discount ?? 0)

@@ -5,7 +5,13 @@ const pad = (n: number) => String(n).padStart(2, '0')
 
 function parts(ms: number) {
   const d = new Date(ms + BEIJING_MS)
-  return { y: d.getUTCFullYear(), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), h: pad(d.getUTCHours()), min: pad(d.getUTCMinutes()) }
+  return {
+    y: d.getUTCFullYear(),
+    m: pad(d.getUTCMonth() + 1),
+    d: pad(d.getUTCDate()),
+    h: pad(d.getUTCHours()),
+    min: pad(d.getUTCMinutes()),
+  }
 }
 
 /** Unix seconds → 2026-11-27; 0 (no date set) → — */

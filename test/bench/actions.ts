@@ -15,7 +15,11 @@ import { fmt, refusals, summary } from './stats'
 
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`)
 
-interface Counts { db: number; wx: number; ms: number }
+interface Counts {
+  db: number
+  wx: number
+  ms: number
+}
 
 function counters(stack: Stack) {
   const wx = () => Object.values(stack.wechat.platform.stats.calls).reduce((a, b) => a + b, 0)
@@ -32,7 +36,12 @@ async function counted(stack: Stack, fn: () => Promise<unknown>): Promise<Counts
   await fn()
   const out = { db: c.db() - db0, wx: c.wx() - wx0, ms: performance.now() - t0 }
   if (process.env.BENCH_DEBUG && out.wx > 2) {
-    console.log(Object.entries(stack.wechat.platform.stats.calls).filter(([k, v]) => v !== (calls0[k] ?? 0)).map(([k, v]) => `${k} +${v - (calls0[k] ?? 0)}`).join(', '))
+    console.log(
+      Object.entries(stack.wechat.platform.stats.calls)
+        .filter(([k, v]) => v !== (calls0[k] ?? 0))
+        .map(([k, v]) => `${k} +${v - (calls0[k] ?? 0)}`)
+        .join(', '),
+    )
   }
   return out
 }
@@ -45,7 +54,13 @@ function setLatency(stack: Stack, dbMs: number, wxMs: number) {
 /** A bare client over the same database (real SDK, CloudBase API, same latency) and emulator: fixed token, no domain logic. */
 async function bare(stack: Stack) {
   const store = new CloudStore(stack.cloud.db)
-  const token = ((await (await fetch(`${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stack.env.WX_SA_APPID}&secret=${stack.env.WX_SA_SECRET}`)).json()) as { access_token: string }).access_token
+  const token = (
+    (await (
+      await fetch(
+        `${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stack.env.WX_SA_APPID}&secret=${stack.env.WX_SA_SECRET}`,
+      )
+    ).json()) as { access_token: string }
+  ).access_token
   const t = new WxTransport({ apiBase: stack.wechat.url, tokens: { get: async () => token, invalidate: async () => false } })
   return { store, memberCard: new MemberCardApi(t), code: new CodeApi(t) }
 }
@@ -71,7 +86,13 @@ async function clearFaults(stack: Stack) {
   await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
 }
 
-interface Row { action: string; runs: Counts[]; target: string; baseline?: Counts[]; baselineWhat?: string }
+interface Row {
+  action: string
+  runs: Counts[]
+  target: string
+  baseline?: Counts[]
+  baselineWhat?: string
+}
 
 function range(xs: number[], digits = 0): string {
   const lo = Math.min(...xs)
@@ -83,8 +104,12 @@ function printTable(rows: Row[]) {
   console.log('\n  | action | database calls | WeChat calls | measured ms | target | bare baseline ms (same run, interleaved) |')
   console.log('  | --- | --- | --- | --- | --- | --- |')
   for (const r of rows) {
-    const base = r.baseline ? `${range(r.baseline.map((b) => b.ms))} (${r.baselineWhat}; ${range(r.baseline.map((b) => b.db))} db + ${range(r.baseline.map((b) => b.wx))} WeChat)` : '—'
-    console.log(`  | ${r.action} | ${range(r.runs.map((x) => x.db))} | ${range(r.runs.map((x) => x.wx))} | ${range(r.runs.map((x) => x.ms))} | ${r.target} | ${base} |`)
+    const base = r.baseline
+      ? `${range(r.baseline.map((b) => b.ms))} (${r.baselineWhat}; ${range(r.baseline.map((b) => b.db))} db + ${range(r.baseline.map((b) => b.wx))} WeChat)`
+      : '—'
+    console.log(
+      `  | ${r.action} | ${range(r.runs.map((x) => x.db))} | ${range(r.runs.map((x) => x.wx))} | ${range(r.runs.map((x) => x.ms))} | ${r.target} | ${base} |`,
+    )
   }
 }
 
@@ -106,19 +131,43 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
     const base: Counts[] = []
     const baseCard = `${cards[2]!.cardId}:${cards[2]!.code}`
     for (let i = 0; i < 5; i++) {
-      runs.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'spend', cardId: cards[0]!.cardId, code: cards[0]!.code, amount: 1, orderId: `ROW-${i}` }), 'spend')))
-      base.push(await counted(stack, async () => {
-        const c = (await b.store.get<{ _id: string; balance: number; cardId: string; code: string }>('user_cards', baseCard))!
-        if (!(await b.store.updateIf('user_cards', baseCard, { balance: where.gte(1) }, { balance: change.inc(-1) }))) throw new Error('bare debit refused')
-        await b.store.insert('ledger', { _id: `bare-row-${i}-${Date.now()}`, card: baseCard, kind: 'adjust', amount: 0, balanceAfter: c.balance, version: 0, createdAt: Date.now() })
-        await b.memberCard.generalCardUpdateUser({ card_id: c.cardId, code: c.code, balance: c.balance - 1 })
-      }))
+      runs.push(
+        await counted(stack, async () =>
+          ok(
+            await alice.fn('card', { action: 'spend', cardId: cards[0]!.cardId, code: cards[0]!.code, amount: 1, orderId: `ROW-${i}` }),
+            'spend',
+          ),
+        ),
+      )
+      base.push(
+        await counted(stack, async () => {
+          const c = (await b.store.get<{ _id: string; balance: number; cardId: string; code: string }>('user_cards', baseCard))!
+          if (!(await b.store.updateIf('user_cards', baseCard, { balance: where.gte(1) }, { balance: change.inc(-1) })))
+            throw new Error('bare debit refused')
+          await b.store.insert('ledger', {
+            _id: `bare-row-${i}-${Date.now()}`,
+            card: baseCard,
+            kind: 'adjust',
+            amount: 0,
+            balanceAfter: c.balance,
+            version: 0,
+            createdAt: Date.now(),
+          })
+          await b.memberCard.generalCardUpdateUser({ card_id: c.cardId, code: c.code, balance: c.balance - 1 })
+        }),
+      )
     }
     // The bare debits above changed a card behind the ledger's back: put it back as it was.
     setLatency(stack, 0, 0)
     await storeOver(stack.cloud.db).update('user_cards', baseCard, { balance: change.inc(5) })
     setLatency(stack, lat.db, lat.wx)
-    rows.push({ action: 'card.spend', runs, target: '≤ 6 db + 1 WeChat', baseline: base, baselineWhat: 'get + conditional debit + ledger insert + updateuser' })
+    rows.push({
+      action: 'card.spend',
+      runs,
+      target: '≤ 6 db + 1 WeChat',
+      baseline: base,
+      baselineWhat: 'get + conditional debit + ledger insert + updateuser',
+    })
   }
 
   // card.listMine (3 cards), beside one query of the caller's cards.
@@ -145,16 +194,38 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
       await stack.wechat.platform.settle()
       await clearFaults(stack)
       setLatency(stack, lat.db, lat.wx)
-      runs.push(await counted(stack, async () => {
-        const r = ok(await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList }), 'recordAdded')
-        if (r.cards.length !== 10) throw new Error(`recordAdded returned ${r.cards.length} cards`)
-      }))
-      base.push(await counted(stack, () => Promise.all((added.json.cardList as Json[]).map(async (c, k) => {
-        await b.code.decrypt(c.code as string)
-        await b.store.insert('ledger', { _id: `bare-add-${i}-${k}-${Date.now()}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() })
-      }))))
+      runs.push(
+        await counted(stack, async () => {
+          const r = ok(await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList }), 'recordAdded')
+          if (r.cards.length !== 10) throw new Error(`recordAdded returned ${r.cards.length} cards`)
+        }),
+      )
+      base.push(
+        await counted(stack, () =>
+          Promise.all(
+            (added.json.cardList as Json[]).map(async (c, k) => {
+              await b.code.decrypt(c.code as string)
+              await b.store.insert('ledger', {
+                _id: `bare-add-${i}-${k}-${Date.now()}`,
+                card: 'bench',
+                kind: 'adjust',
+                amount: 0,
+                balanceAfter: 0,
+                version: 0,
+                createdAt: Date.now(),
+              })
+            }),
+          ),
+        ),
+      )
     }
-    rows.push({ action: 'card.recordAdded, 10 cards', runs, target: '< 1000 ms', baseline: base, baselineWhat: '10 × (decrypt, then one write) in parallel' })
+    rows.push({
+      action: 'card.recordAdded, 10 cards',
+      runs,
+      target: '< 1000 ms',
+      baseline: base,
+      baselineWhat: '10 × (decrypt, then one write) in parallel',
+    })
   }
 
   // The first user_get_card push of a card bought in the Mini Program (recordAdded not called).
@@ -164,10 +235,12 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
       setLatency(stack, 0, 0)
       const { p, cardList } = await buyOrder(stack, 'carol', card100, 1)
       setLatency(stack, lat.db, lat.wx)
-      runs.push(await counted(stack, async () => {
-        await p.emu('/__emu/client/addCard', { user: 'carol', cardList })
-        await stack.wechat.platform.settle()
-      }))
+      runs.push(
+        await counted(stack, async () => {
+          await p.emu('/__emu/client/addCard', { user: 'carol', cardList })
+          await stack.wechat.platform.settle()
+        }),
+      )
       // addCard itself is a client call, not an API call: only the push's work is counted.
     }
     rows.push({ action: 'wxpush user_get_card, first', runs, target: '≤ 8 db' })
@@ -187,12 +260,19 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
     await stack.wechat.platform.settle()
     // One cron run first so that only the balances are left for the measured one.
     ok((await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json, 'cron')
-    await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'POST', body: JSON.stringify({ path: 'card/generalcard/updateuser', errcode: -1, times: 100000 }) })
-    await Promise.all(many.map((c, i) => dave.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `CRON-${i}` })))
+    await fetch(`${stack.wechat.url}/__emu/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: 'card/generalcard/updateuser', errcode: -1, times: 100000 }),
+    })
+    await Promise.all(
+      many.map((c, i) => dave.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `CRON-${i}` })),
+    )
     await clearFaults(stack)
     const dirty = await storeOver(stack.cloud.db).count('user_cards', { dirty: true })
     setLatency(stack, lat.db, lat.wx)
-    const run = await counted(stack, async () => ok((await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json, 'cron'))
+    const run = await counted(stack, async () =>
+      ok((await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json, 'cron'),
+    )
     setLatency(stack, 0, 0)
     const left = await storeOver(stack.cloud.db).count('user_cards', { dirty: true })
     setLatency(stack, lat.db, lat.wx)
@@ -208,7 +288,13 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
       runs.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
       base.push(await counted(stack, async () => ok(await alice.fn('card', { action: 'listMine' }), 'listMine')))
     }
-    rows.push({ action: 'card.listMine, first call of a new instance', runs, target: '≤ 1 extra round trip', baseline: base, baselineWhat: 'the same call, warm instance' })
+    rows.push({
+      action: 'card.listMine, first call of a new instance',
+      runs,
+      target: '≤ 1 extra round trip',
+      baseline: base,
+      baselineWhat: 'the same call, warm instance',
+    })
   }
   printTable(rows)
 }
@@ -245,12 +331,14 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     const wx0 = counters(stack).wx()
     const lat2: number[] = []
     const t0 = performance.now()
-    const results = await Promise.all(targets.map(async (c, i) => {
-      const s = performance.now()
-      const r = await erin.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}` })
-      lat2.push(performance.now() - s)
-      return r
-    }))
+    const results = await Promise.all(
+      targets.map(async (c, i) => {
+        const s = performance.now()
+        const r = await erin.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}` })
+        lat2.push(performance.now() - s)
+        return r
+      }),
+    )
     const wall = performance.now() - t0
     const good = results.filter((r) => r.errcode === 0).length
     const s = summary(lat2)
@@ -260,7 +348,10 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     line(`${label}: succeeded`, `${good} / ${targets.length}${refusals(results)}`)
     line(`${label}: spends per second`, fmt(out.rate, 0))
     line(`${label}: latency p50 / p95 / max (ms)`, `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.max, 0)}`)
-    line(`${label}: db calls, WeChat calls, transaction conflicts`, `${db} (${fmt(out.perSpend)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`)
+    line(
+      `${label}: db calls, WeChat calls, transaction conflicts`,
+      `${db} (${fmt(out.perSpend)} a spend), ${counters(stack).wx() - wx0}, ${stack.cloud.stats.conflicts - s0.conflicts}`,
+    )
     return out
   }
   /**
@@ -276,7 +367,11 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     const wall = performance.now() - t0
     const done = res.filter((r) => r.debited === Math.ceil(calls / 2)).length
     const rate = (done / wall) * 1000
-    if (what) line(`  bare function, ${calls} db calls (${what}): per second`, `${fmt(rate, 0)} (${done} / ${n} done, ${stack.cloud.stats.dbCalls - db0} db calls)`)
+    if (what)
+      line(
+        `  bare function, ${calls} db calls (${what}): per second`,
+        `${fmt(rate, 0)} (${done} / ${n} done, ${stack.cloud.stats.dbCalls - db0} db calls)`,
+      )
     return rate
   }
   /** The same burst's essential work, bare: a conditional debit and an entry each, and (tellWechat) an updateuser each. */
@@ -284,29 +379,55 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     const t0 = performance.now()
     const db0 = stack.cloud.stats.dbCalls
     const wx0 = counters(stack).wx()
-    const res = await Promise.all(ids.map(async (id, i) => {
-      if (!(await b.store.updateIf('user_cards', id, { balance: where.gte(1) }, { balance: change.inc(-1) }))) return false
-      await b.store.insert('ledger', { _id: `${tag}-${i}-${Date.now()}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() })
-      if (tellWechat) {
-        const [cardId, code] = id.split(':') as [string, string]
-        await b.memberCard.generalCardUpdateUser({ card_id: cardId, code, balance: 0 })
-      }
-      return true
-    }))
+    const res = await Promise.all(
+      ids.map(async (id, i) => {
+        if (!(await b.store.updateIf('user_cards', id, { balance: where.gte(1) }, { balance: change.inc(-1) }))) return false
+        await b.store.insert('ledger', {
+          _id: `${tag}-${i}-${Date.now()}`,
+          card: 'bench',
+          kind: 'adjust',
+          amount: 0,
+          balanceAfter: 0,
+          version: 0,
+          createdAt: Date.now(),
+        })
+        if (tellWechat) {
+          const [cardId, code] = id.split(':') as [string, string]
+          await b.memberCard.generalCardUpdateUser({ card_id: cardId, code, balance: 0 })
+        }
+        return true
+      }),
+    )
     const wall = performance.now() - t0
     const what = tellWechat ? 'conditional debit + entry insert + updateuser each' : 'conditional debit + entry insert each'
-    line(`  bare baseline (${what}): per second`, `${fmt((res.filter(Boolean).length / wall) * 1000, 0)} (${stack.cloud.stats.dbCalls - db0} db calls, ${counters(stack).wx() - wx0} WeChat calls)`)
+    line(
+      `  bare baseline (${what}): per second`,
+      `${fmt((res.filter(Boolean).length / wall) * 1000, 0)} (${stack.cloud.stats.dbCalls - db0} db calls, ${counters(stack).wx() - wx0} WeChat calls)`,
+    )
   }
 
   // One unmeasured round of the spend burst and of the bare function first: the instances have then
   // compiled the code they run, as instances serving traffic have, and the comparison below is fair.
-  const warm = await burst('warm-up', Array.from({ length: n }, () => hot), 'HOTWARM', true)
+  const warm = await burst(
+    'warm-up',
+    Array.from({ length: n }, () => hot),
+    'HOTWARM',
+    true,
+  )
   const shaped = Math.round(warm.perSpend)
   await bareFunctionBurst(bareHot, shaped, 'BAREFNWARM')
   const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
   const entriesBefore = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
-  const { good, rate } = await burst(`1 card × ${n} concurrent`, Array.from({ length: n }, () => hot), 'HOT')
-  await bareBurst(Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`), 'BAREHOT', false)
+  const { good, rate } = await burst(
+    `1 card × ${n} concurrent`,
+    Array.from({ length: n }, () => hot),
+    'HOT',
+  )
+  await bareBurst(
+    Array.from({ length: n }, () => `${bareHot.cardId}:${bareHot.code}`),
+    'BAREHOT',
+    false,
+  )
   // The bare baseline above runs in this process on one SDK client; card.spend runs in instances, each a
   // thread with its own SDK serving one invocation at a time. These run the bare work there too.
   const minimal = await bareFunctionBurst(bareHot, 2, 'BAREFN2', 'a conditional debit + an entry, same instances')
@@ -316,18 +437,28 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   setLatency(stack, 0, 0)
   const after = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
   const entries = (await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })) - entriesBefore
-  line(`1 card × ${n}: balance moved by / successes / spend entries`, `${before - after} / ${good} / ${entries}${before - after === good && entries === good ? ' (all correct)' : ' (MISMATCH)'}`)
+  line(
+    `1 card × ${n}: balance moved by / successes / spend entries`,
+    `${before - after} / ${good} / ${entries}${before - after === good && entries === good ? ' (all correct)' : ' (MISMATCH)'}`,
+  )
   const a0 = performance.now()
   for (;;) {
     const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/bob`)).json()) as { cards: { code: string; balance: number }[] }).cards
     if (bag.find((c) => c.code === hot.code)?.balance === after) break
-    if (performance.now() - a0 > 30000) { line('WeChat agrees with our balance', 'NOT within 30 s'); break }
+    if (performance.now() - a0 > 30000) {
+      line('WeChat agrees with our balance', 'NOT within 30 s')
+      break
+    }
     await new Promise((r) => setTimeout(r, 10))
   }
   line('time from the end of the burst until WeChat agrees (ms)', fmt(performance.now() - a0, 0))
   setLatency(stack, lat.db, lat.wx)
   await burst(`${n} cards × 1 spend`, wide, 'WIDE')
-  await bareBurst(wide.map((c) => `${c.cardId}:${c.code}`), 'BAREWIDE', true)
+  await bareBurst(
+    wide.map((c) => `${c.cardId}:${c.code}`),
+    'BAREWIDE',
+    true,
+  )
   setLatency(stack, 0, 0)
 }
 
@@ -344,7 +475,9 @@ function cpuMs(): number {
  * `wide` cards × 1. Prints the rate of each, their ratio, the database calls and CPU per spend.
  */
 export async function oneCallBursts(stack: Stack, card100: string, lat: { db: number; wx: number }, wide: Json[]) {
-  console.log(`\nOne-call spend (issue 27) beside the bare 2-call function, same instances, latency ${lat.db} ms per database call and ${lat.wx} ms per WeChat call`)
+  console.log(
+    `\nOne-call spend (issue 27) beside the bare 2-call function, same instances, latency ${lat.db} ms per database call and ${lat.wx} ms per WeChat call`,
+  )
   setLatency(stack, 0, 0)
   const bob = person(stack, 'bob')
   const hot = (await bob.buyAndAdd(card100)).card
@@ -361,10 +494,32 @@ export async function oneCallBursts(stack: Stack, card100: string, lat: { db: nu
     const res = await spends()
     const wall = performance.now() - t0
     const good = res.filter(ok).length
-    return { good, n: res.length, rate: (good / wall) * 1000, db: (stack.cloud.stats.dbCalls - db0) / res.length, cpu: (cpuMs() - c0) / res.length }
+    return {
+      good,
+      n: res.length,
+      rate: (good / wall) * 1000,
+      db: (stack.cloud.stats.dbCalls - db0) / res.length,
+      cpu: (cpuMs() - c0) / res.length,
+    }
   }
-  const ours = (targets: Json[], tag: string) => timed(() => Promise.all(targets.map((c, i) => bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}`, orderedAt: Date.now() }))), (r) => r.errcode === 0)
-  const bareFn = (targets: Json[], tag: string) => timed(() => Promise.all(targets.map((c, i) => bob.fn(BARE_FUNCTION, { card: `${c.cardId}:${c.code}`, calls: 2, tag: `${tag}-${i}-${Date.now()}` }))), (r) => r.debited === 1)
+  const ours = (targets: Json[], tag: string) =>
+    timed(
+      () =>
+        Promise.all(
+          targets.map((c, i) =>
+            bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}`, orderedAt: Date.now() }),
+          ),
+        ),
+      (r) => r.errcode === 0,
+    )
+  const bareFn = (targets: Json[], tag: string) =>
+    timed(
+      () =>
+        Promise.all(
+          targets.map((c, i) => bob.fn(BARE_FUNCTION, { card: `${c.cardId}:${c.code}`, calls: 2, tag: `${tag}-${i}-${Date.now()}` })),
+        ),
+      (r) => r.debited === 1,
+    )
   const show = (label: string, o: Awaited<ReturnType<typeof timed>>, b: Awaited<ReturnType<typeof timed>>) => {
     line(`${label}: one-call card.spend succeeded, per second`, `${o.good} / ${o.n}, ${fmt(o.rate, 0)}/s`)
     line(`${label}: bare 2-call function, per second`, `${b.good} / ${b.n}, ${fmt(b.rate, 0)}/s`)
@@ -373,17 +528,32 @@ export async function oneCallBursts(stack: Stack, card100: string, lat: { db: nu
     line(`${label}: CPU ms a spend (/proc, whole process), one-call / bare`, `${fmt(o.cpu, 1)} / ${fmt(b.cpu, 1)}`)
   }
   // Warm both in every instance first, unmeasured.
-  await ours(Array.from({ length: 100 }, () => hot), 'OCWARM')
-  await bareFn(Array.from({ length: 100 }, () => bareHot), 'OCBWARM')
+  await ours(
+    Array.from({ length: 100 }, () => hot),
+    'OCWARM',
+  )
+  await bareFn(
+    Array.from({ length: 100 }, () => bareHot),
+    'OCBWARM',
+  )
   for (const n of [100, 1000]) {
     const before = (await raw.get<{ _id: string; balance: number }>('user_cards', `${hot.cardId}:${hot.code}`))!.balance
     const entries0 = await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })
-    const o = await ours(Array.from({ length: n }, () => hot), `OCHOT${n}`)
-    const b = await bareFn(Array.from({ length: n }, () => bareHot), `OCBHOT${n}`)
+    const o = await ours(
+      Array.from({ length: n }, () => hot),
+      `OCHOT${n}`,
+    )
+    const b = await bareFn(
+      Array.from({ length: n }, () => bareHot),
+      `OCBHOT${n}`,
+    )
     show(`1 card × ${n}`, o, b)
     const after = (await raw.get<{ _id: string; balance: number; openKeys?: number }>('user_cards', `${hot.cardId}:${hot.code}`))!
     const entries = (await raw.count('ledger', { card: `${hot.cardId}:${hot.code}`, kind: 'spend' })) - entries0
-    line(`1 card × ${n}: balance moved by / successes / open keys`, `${before - after.balance} / ${o.good} / ${after.openKeys ?? 0}${before - after.balance === o.good ? ' (exact)' : ' (MISMATCH)'}, ${entries} ledger entries when the burst ended`)
+    line(
+      `1 card × ${n}: balance moved by / successes / open keys`,
+      `${before - after.balance} / ${o.good} / ${after.openKeys ?? 0}${before - after.balance === o.good ? ' (exact)' : ' (MISMATCH)'}, ${entries} ledger entries when the burst ended`,
+    )
   }
   const o = await ours(wide, 'OCWIDE')
   const b = await bareFn(wide, 'OCBWIDE')

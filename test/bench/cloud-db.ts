@@ -14,10 +14,30 @@ import type { WxDatabase } from '../../server/platform/wx-server-sdk'
  * Database round trips per second through the local cloud: `threads` worker threads (as many as a
  * function has instances), each with the real SDK and `perThread` callers reading one document by _id.
  */
-export async function roundTripsPerSecond(db: WxDatabase, apiUrl: string, collection: string, threads: number, perThread = 4, total = 6000): Promise<number> {
-  await db.collection(collection).doc('bench-floor').set({ data: { n: 1 } })
-  const workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'floor-worker.cjs'), { workerData: { apiUrl, collection, total: Math.ceil(total / threads), concurrency: perThread } }))
-  const next = (w: Worker) => new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject) })
+export async function roundTripsPerSecond(
+  db: WxDatabase,
+  apiUrl: string,
+  collection: string,
+  threads: number,
+  perThread = 4,
+  total = 6000,
+): Promise<number> {
+  await db
+    .collection(collection)
+    .doc('bench-floor')
+    .set({ data: { n: 1 } })
+  const workers = Array.from(
+    { length: threads },
+    () =>
+      new Worker(join(__dirname, 'floor-worker.cjs'), {
+        workerData: { apiUrl, collection, total: Math.ceil(total / threads), concurrency: perThread },
+      }),
+  )
+  const next = (w: Worker) =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve)
+      w.once('error', reject)
+    })
   // Each thread loads the SDK and makes one call before the clock starts: the floor is the steady state.
   await Promise.all(workers.map(next))
   const t0 = performance.now()
@@ -44,7 +64,15 @@ export async function storeTransactionsPerSecond(n = 5000): Promise<number> {
     for (let i = 1; i <= n; i++) {
       const { transactionId } = (await db.handle('database.startTransaction', {})) as { transactionId: string }
       await db.handle('database.getDocument', { collectionName: 'accounts', queryType: 'DOC', query: q, transactionId })
-      await db.handle('database.modifyDocument', { collectionName: 'accounts', queryType: 'DOC', query: q, transactionId, merge: false, upsert: true, data: toEjson({ n: i }) })
+      await db.handle('database.modifyDocument', {
+        collectionName: 'accounts',
+        queryType: 'DOC',
+        query: q,
+        transactionId,
+        merge: false,
+        upsert: true,
+        data: toEjson({ n: i }),
+      })
       await db.handle('database.insertDocument', { collectionName: 'ledger', transactionId, data: [toEjson({ _id: `e${i}`, n: i })] })
       await db.handle('database.commitTransaction', { transactionId })
     }

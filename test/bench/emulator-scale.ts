@@ -22,7 +22,17 @@ const openid = (i: number) => `oBenchPerson${String(i % PEOPLE).padStart(16, '0'
 const codeOf = (i: number) => String(100000000000 + i * 7)
 const keyOf = (i: number) => `${cardId(i)}|${codeOf(i)}`
 function code(i: number): EmuCode {
-  return { card_id: cardId(i), code: codeOf(i), status: 'NORMAL', openid: openid(i), balance: 10000, bonus: 0, outerStr: `order-${i}`, receivedAt: 1764979200 + i, orderId: `bench${i}` }
+  return {
+    card_id: cardId(i),
+    code: codeOf(i),
+    status: 'NORMAL',
+    openid: openid(i),
+    balance: 10000,
+    bonus: 0,
+    outerStr: `order-${i}`,
+    receivedAt: 1764979200 + i,
+    orderId: `bench${i}`,
+  }
 }
 
 /** µs per call of `fn` over `n` calls: the mean, and the median and 99th percentile of single calls. */
@@ -66,9 +76,25 @@ const pick = (size: number, i: number) => (i * 7919) % size
 
 function start(dataDir: string): Promise<WechatEmulator> {
   return startWechatEmulator({
-    port: 0, dataDir, saAppid: stackEnv.WX_SA_APPID!, saSecret: stackEnv.WX_SA_SECRET!, mpAppid: stackEnv.WX_MP_APPID!,
-    ghId: 'gh_bench', reviewSeconds: 0, quotas: { token: 100000, ticket: 100000 }, cardExtWindowSeconds: 300,
-    push: { url: 'http://127.0.0.1:9/', token: 'tok', aesKey: stackEnv.WX_PUSH_AES_KEY!, mode: 'plain', timeoutMs: 500, ordinaryRetries: 3, giftcardAttempts: 30, giftcardIntervalMs: 60000 },
+    port: 0,
+    dataDir,
+    saAppid: stackEnv.WX_SA_APPID!,
+    saSecret: stackEnv.WX_SA_SECRET!,
+    mpAppid: stackEnv.WX_MP_APPID!,
+    ghId: 'gh_bench',
+    reviewSeconds: 0,
+    quotas: { token: 100000, ticket: 100000 },
+    cardExtWindowSeconds: 300,
+    push: {
+      url: 'http://127.0.0.1:9/',
+      token: 'tok',
+      aesKey: stackEnv.WX_PUSH_AES_KEY!,
+      mode: 'plain',
+      timeoutMs: 500,
+      ordinaryRetries: 3,
+      giftcardAttempts: 30,
+      giftcardIntervalMs: 60000,
+    },
   })
 }
 
@@ -82,7 +108,18 @@ async function measureStore(size: number): Promise<Row> {
     let emu = await start(dir)
     const p = emu.platform
     const body = { base_info: { title: 'bench', date_info: { type: 'DATE_TYPE_PERMANENT' } } }
-    for (let c = 0; c < CARDS; c++) p.s.cards[cardId(c)] = { card_id: cardId(c), card_type: 'GENERAL_CARD', body, status: 'CARD_STATUS_VERIFY_OK', createdAt: 0, reviewAt: 0, quantity: 1e9, totalQuantity: 1e9, isFriendCoupon: false }
+    for (let c = 0; c < CARDS; c++)
+      p.s.cards[cardId(c)] = {
+        card_id: cardId(c),
+        card_type: 'GENERAL_CARD',
+        body,
+        status: 'CARD_STATUS_VERIFY_OK',
+        createdAt: 0,
+        reviewAt: 0,
+        quantity: 1e9,
+        totalQuantity: 1e9,
+        isFriendCoupon: false,
+      }
     let t0 = performance.now()
     p.file.batch(() => {
       for (let i = 0; i < size; i++) p.putCode(code(i))
@@ -105,7 +142,10 @@ async function measureStore(size: number): Promise<Row> {
     const { access_token: tok } = p.issueToken(stackEnv.WX_SA_APPID!, stackEnv.WX_SA_SECRET!)
     const httpFloor = await perAsync(500, async () => void (await (await fetch(`${emu.url}/__emu/clock`)).json()))
     const httpRead = await perAsync(500, async (i) => {
-      const res = await fetch(`${emu.url}/card/code/get?access_token=${tok}`, { method: 'POST', body: JSON.stringify({ code: codeOf(pick(size, i)) }) })
+      const res = await fetch(`${emu.url}/card/code/get?access_token=${tok}`, {
+        method: 'POST',
+        body: JSON.stringify({ code: codeOf(pick(size, i)) }),
+      })
       if (((await res.json()) as { errcode: number }).errcode !== 0) throw new Error('card/code/get failed')
     })
     const heapMb = process.memoryUsage().heapUsed / 2 ** 20
@@ -171,10 +211,16 @@ function measureJson(size: number): Row {
     return {
       'write: change one code, commit': `${(rewrite.mean / 1000).toFixed(1)} ms`,
       'rows written per change': 'the whole file',
-      'read: code by card_id + code': show(per(OPS, (i) => void state.codes[keyOf(pick(size, i))]), 2),
+      'read: code by card_id + code': show(
+        per(OPS, (i) => void state.codes[keyOf(pick(size, i))]),
+        2,
+      ),
       'read: code by code alone': show(find, 0),
       "read: one person's codes": show(bag, 0),
-      'platform clock tick (every 200 ms)': show(per(size > 100_000 ? 5 : 20, () => oldTick(state)), 0),
+      'platform clock tick (every 200 ms)': show(
+        per(size > 100_000 ? 5 : 20, () => oldTick(state)),
+        0,
+      ),
       'file size, MB': (fileBytes(file) / 2 ** 20).toFixed(1),
     }
   } finally {
@@ -184,7 +230,9 @@ function measureJson(size: number): Row {
 
 async function main() {
   const os = await import('node:os')
-  console.log(`emulator-scale bench on ${process.version}, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)} at the start), ${new Date().toISOString()}`)
+  console.log(
+    `emulator-scale bench on ${process.version}, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)} at the start), ${new Date().toISOString()}`,
+  )
   console.log(`µs per operation unless marked: mean (median / 99th percentile); ${PEOPLE.toLocaleString('en')} people, ${CARDS} cards`)
   // A first pass at a small size, not reported: the JIT warms up on the code being measured.
   measureJson(1000)

@@ -4,7 +4,9 @@
 const { parentPort, workerData } = require('node:worker_threads')
 const sdk = require('wx-server-sdk')
 
-const db = sdk.createNewInstance({ env: 'local', serviceUrl: workerData.apiUrl, secretId: 'AKIDbench', secretKey: 'bench', timeout: 60000 }).database()
+const db = sdk
+  .createNewInstance({ env: 'local', serviceUrl: workerData.apiUrl, secretId: 'AKIDbench', secretKey: 'bench', timeout: 60000 })
+  .database()
 
 async function main() {
   // One warm-up call (loads the SDK's lazy parts), then wait for the start signal.

@@ -36,7 +36,9 @@ async function tokenSingleFlight(stack: Stack) {
   const scratch = await databaseCloud()
   const store = storeOver(scratch.db)
   const before = await stats()
-  const instances = [1, 2, 3, 4].map(() => createWechatClient({ store, appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url }))
+  const instances = [1, 2, 3, 4].map(() =>
+    createWechatClient({ store, appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url }),
+  )
   const t0 = performance.now()
   await Promise.all(Array.from({ length: 1000 }, (_, i) => instances[i % 4]!.accessToken.get()))
   const ours = (await stats()) - before
@@ -53,7 +55,12 @@ function cardExtSigning() {
   console.log('\ncard_ext signing (one card, fresh nonce and timestamp each time)')
   const ticket = randomBytes(32).toString('base64url')
   const ours = opsPerSecond(() => void buildCardExt({ apiTicket: ticket, cardId: 'pGiftCardBench0000000000000', outerStr: 'bench' }))
-  const input = cardSignString({ apiTicket: ticket, cardId: 'pGiftCardBench0000000000000', timestamp: '1795000000', nonceStr: 'n'.repeat(32) })
+  const input = cardSignString({
+    apiTicket: ticket,
+    cardId: 'pGiftCardBench0000000000000',
+    timestamp: '1795000000',
+    nonceStr: 'n'.repeat(32),
+  })
   const bare = opsPerSecond(() => void createHash('sha1').update(input).digest('hex'))
   line('buildCardExt (nonce, sort, SHA1, JSON) per second', fmt(ours, 0))
   line('bare SHA1 of the same sorted string per second', fmt(bare, 0))
@@ -68,7 +75,11 @@ function pushPipeline(stack: Stack) {
   const crypto = new PushCrypto({ token, encodingAesKey: key, appid, maxSkewSeconds: 10 ** 9 })
   const xml = `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSA]]></FromUserName><CreateTime>1795000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_get_card]]></Event><CardId><![CDATA[pCard]]></CardId><IsGiveByFriend>0</IsGiveByFriend><UserCardCode><![CDATA[123456789012]]></UserCardCode><OuterStr><![CDATA[bench]]></OuterStr></xml>`
   const encrypt = crypto.encrypt(xml)
-  const q = { timestamp: '1795000000', nonce: '12345', msg_signature: createHash('sha1').update([token, '1795000000', '12345', encrypt].sort().join('')).digest('hex') }
+  const q = {
+    timestamp: '1795000000',
+    nonce: '12345',
+    msg_signature: createHash('sha1').update([token, '1795000000', '12345', encrypt].sort().join('')).digest('hex'),
+  }
   const ours = opsPerSecond(() => {
     crypto.verifyMsg(q, encrypt)
     parseEvent(crypto.decrypt(encrypt))
@@ -124,12 +135,14 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   const lat: number[] = []
   const attempts0 = tx.committed + tx.conflicts
   const t0 = performance.now()
-  const results = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
-    const s = performance.now()
-    const r = await alice.fn('card', { action: 'spend', cardId: hot!.cardId, code: hot!.code, amount: 1, orderId: `HOT1000-${i}` })
-    lat.push(performance.now() - s)
-    return r
-  }))
+  const results = await Promise.all(
+    Array.from({ length: 1000 }, async (_, i) => {
+      const s = performance.now()
+      const r = await alice.fn('card', { action: 'spend', cardId: hot!.cardId, code: hot!.code, amount: 1, orderId: `HOT1000-${i}` })
+      lat.push(performance.now() - s)
+      return r
+    }),
+  )
   const wall = performance.now() - t0
   const okCount = results.filter((r) => r.errcode === 0).length
   let s = summary(lat)
@@ -142,7 +155,8 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   const ours = (await store.get<{ _id: string; balance: number }>('user_cards', `${hot!.cardId}:${hot!.code}`))!.balance
   const a0 = performance.now()
   for (;;) {
-    const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: { code: string; balance: number }[] }).cards
+    const bag = ((await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: { code: string; balance: number }[] })
+      .cards
     if (bag.find((c) => c.code === hot!.code)?.balance === ours) break
     if (performance.now() - a0 > 30000) {
       line('time from the end of the burst until WeChat agrees (ms)', 'NOT within 30 s')
@@ -159,12 +173,14 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   const lat2: number[] = []
   const s1 = await cloudStats(stack)
   const t1 = performance.now()
-  const r2 = await Promise.all(cards.map(async (c, i) => {
-    const st = performance.now()
-    const r = await bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `WIDE1000-${i}` })
-    lat2.push(performance.now() - st)
-    return r
-  }))
+  const r2 = await Promise.all(
+    cards.map(async (c, i) => {
+      const st = performance.now()
+      const r = await bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `WIDE1000-${i}` })
+      lat2.push(performance.now() - st)
+      return r
+    }),
+  )
   const wall2 = performance.now() - t1
   const perSpend = ((await cloudStats(stack)).dbCalls - s1.dbCalls) / 1000
   s = summary(lat2)
@@ -177,7 +193,10 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   line('1000 cards × 1 spend: share of what the floor allows', `${fmt((rate / allowed) * 100, 0)} % (target ≥ 50 %)`)
   // The instances are threads that each serve one invocation at a time: the round trips they can make
   // together are the floor measured with as many threads, which the better floor above does not bind.
-  line('  the same against the instances\' floor (threads as instances)', `${fmt((rate / (fromThreads / perSpend)) * 100, 0)} % (${fmt(fromThreads / perSpend, 0)} spends/s)`)
+  line(
+    "  the same against the instances' floor (threads as instances)",
+    `${fmt((rate / (fromThreads / perSpend)) * 100, 0)} % (${fmt(fromThreads / perSpend, 0)} spends/s)`,
+  )
   line('1000 cards × 1 spend: latency p50 / p95 (ms)', `${fmt(s.p50)} / ${fmt(s.p95)}`)
   return cards
 }
@@ -201,11 +220,26 @@ async function main() {
   const functionsDir = benchFunctions()
   const lat = { db: Number(process.env.CLOUD_DB_LATENCY_MS ?? 15), wx: Number(process.env.WXEMU_LATENCY_MS ?? 50) }
   const stack = await startStack({
-    preview: false, timers: false, fresh: true,
-    env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_TOKEN_QUOTA: '100000', WXEMU_TICKET_QUOTA: '100000', WXEMU_PUSH_RETRY_MS: '50', CLOUD_DB_LATENCY_MS: '0', WXEMU_LATENCY_MS: '0', FUNCTIONS_DIR: functionsDir, CLOUD_MAX_INSTANCES: process.env.CLOUD_MAX_INSTANCES ?? BENCH_INSTANCES },
+    preview: false,
+    timers: false,
+    fresh: true,
+    env: {
+      DATA_DIR: dataDir,
+      WXEMU_PORT: '0',
+      CLOUD_PORT: '0',
+      WXEMU_TOKEN_QUOTA: '100000',
+      WXEMU_TICKET_QUOTA: '100000',
+      WXEMU_PUSH_RETRY_MS: '50',
+      CLOUD_DB_LATENCY_MS: '0',
+      WXEMU_LATENCY_MS: '0',
+      FUNCTIONS_DIR: functionsDir,
+      CLOUD_MAX_INSTANCES: process.env.CLOUD_MAX_INSTANCES ?? BENCH_INSTANCES,
+    },
   })
   try {
-    console.log(`bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`)
+    console.log(
+      `bench on ${process.version}, ${(await import('node:os')).cpus().length} cores; local stack in this process, on-disk data in ${dataDir}`,
+    )
     const card100 = await person(stack, 'alice').shopCardId(10000)
     if (process.env.BENCH_ONLY === 'one-call') {
       // Only issue 27's figures, on BENCH_WIDE cards (default 100) bought for them.

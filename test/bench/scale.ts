@@ -53,7 +53,13 @@ async function sized(documents: number, emu: WechatEmulator): Promise<Sized> {
   // 45% orders (a fifth of them shelf orders), 5% cards, a member per 20 orders, the rest ledger entries, over the 90 days before today.
   const orders = Math.round(documents * 0.45)
   const cards = Math.round(documents * 0.05)
-  const written = await seedHistory(store, { orders, cards, entries: documents - orders - cards - Math.floor(orders / 20), days: 90, nowMs: NOW })
+  const written = await seedHistory(store, {
+    orders,
+    cards,
+    entries: documents - orders - cards - Math.floor(orders / 20),
+    days: 90,
+    nowMs: NOW,
+  })
   for (let run = 0; (await rollUpDays(store, NOW)).sealed.length > 0 && run < 20; run++);
   console.error(`  seeded ${written} documents and caught the rollups up in ${fmt((performance.now() - t0) / 1000)} s`)
   const deepKey = (await walkOrders(store, {}, 400)).next
@@ -87,8 +93,14 @@ async function main() {
   await rx.close()
 
   console.log(`\nScale: database calls and time per action (CLOUD_DB_LATENCY_MS=${LATENCY_MS}), at two sizes of history\n`)
-  const head = ['action', ...results.flatMap((r) => [`calls @ ${r.documents.toLocaleString('en-US')} docs`, `ms @ ${r.documents.toLocaleString('en-US')} docs`])]
-  const rows = Object.keys(ACTIONS).map((name) => [name, ...results.flatMap((r) => [String(r.figures.get(name)!.calls), fmt(r.figures.get(name)!.ms, 0)])])
+  const head = [
+    'action',
+    ...results.flatMap((r) => [`calls @ ${r.documents.toLocaleString('en-US')} docs`, `ms @ ${r.documents.toLocaleString('en-US')} docs`]),
+  ]
+  const rows = Object.keys(ACTIONS).map((name) => [
+    name,
+    ...results.flatMap((r) => [String(r.figures.get(name)!.calls), fmt(r.figures.get(name)!.ms, 0)]),
+  ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
   console.log(line(head))
@@ -96,7 +108,10 @@ async function main() {
   for (const r of rows) console.log(line(r))
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err)
-  process.exit(1)
-})
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

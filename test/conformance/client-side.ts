@@ -51,7 +51,8 @@ export const CLIENT_CALLS: Record<string, (wx: WechatClient, ex: J) => Promise<u
   'card/pay/confirm': (wx, ex) => wx.cardPay.confirm({ card_id: ex.card_id, order_id: ex.order_id, quantity: Number(ex.quantity) }),
   'card/pay/recharge': (wx, ex) => wx.cardPay.recharge(ex.coin_count),
   'card/pay/getorder': (wx, ex) => wx.cardPay.getOrder(ex.order_id),
-  'card/pay/getorderlist': (wx, ex) => wx.cardPay.getOrderList({ ...ex, begin_time: Number(ex.begin_time), end_time: Number(ex.end_time) } as never),
+  'card/pay/getorderlist': (wx, ex) =>
+    wx.cardPay.getOrderList({ ...ex, begin_time: Number(ex.begin_time), end_time: Number(ex.end_time) } as never),
   'datacube/getcardbizuininfo': (wx, ex) => wx.datacube.cardBizuinInfo(ex as never),
   'datacube/getcardcardinfo': (wx, ex) => wx.datacube.cardCardInfo(ex as never),
   'cgi-bin/ticket/getticket?type=wx_card': (wx) => wx.basics.cardTicket(),
@@ -64,16 +65,39 @@ type Declared = string[] | 'untyped'
 export const REPLY_KEYS: Record<string, { top: Declared; nested?: Record<string, Declared> }> = {
   'card/create': { top: keys<Reply<WechatClient['card']['create']>>({ card_id: true }) },
   'card/update': { top: keys<Reply<WechatClient['card']['update']>>({ send_check: true }) },
-  'card/qrcode/create': { top: keys<Reply<WechatClient['card']['qrcodeCreate']>>({ ticket: true, expire_seconds: true, url: true, show_qrcode_url: true }) },
+  'card/qrcode/create': {
+    top: keys<Reply<WechatClient['card']['qrcodeCreate']>>({ ticket: true, expire_seconds: true, url: true, show_qrcode_url: true }),
+  },
   'card/testwhitelist/set': { top: [] },
   'card/code/get': {
-    top: keys<Reply<WechatClient['code']['get']>>({ openid: true, can_consume: true, user_card_status: true, card: true, order_id: true, background_pic_url: true, mark_openid: true, use_count: true }),
-    nested: { card: keys<Reply<WechatClient['code']['get']>['card']>({ card_id: true, begin_time: true, end_time: true, balance: true, bonus: true, code: true, card_number: true }) },
+    top: keys<Reply<WechatClient['code']['get']>>({
+      openid: true,
+      can_consume: true,
+      user_card_status: true,
+      card: true,
+      order_id: true,
+      background_pic_url: true,
+      mark_openid: true,
+      use_count: true,
+    }),
+    nested: {
+      card: keys<Reply<WechatClient['code']['get']>['card']>({
+        card_id: true,
+        begin_time: true,
+        end_time: true,
+        balance: true,
+        bonus: true,
+        code: true,
+        card_number: true,
+      }),
+    },
   },
   'card/code/consume': { top: keys<Reply<WechatClient['code']['consume']>>({ card: true, openid: true }) },
   'card/code/decrypt': { top: keys<Reply<WechatClient['code']['decrypt']>>({ code: true }) },
   'card/code/mark': { top: [] },
-  'card/generalcard/updateuser': { top: keys<Reply<WechatClient['memberCard']['generalCardUpdateUser']>>({ result_bonus: true, result_balance: true, openid: true }) },
+  'card/generalcard/updateuser': {
+    top: keys<Reply<WechatClient['memberCard']['generalCardUpdateUser']>>({ result_bonus: true, result_balance: true, openid: true }),
+  },
   'card/membercard/userinfo/get': { top: 'untyped' },
   'card/giftcard/page/add': { top: keys<Reply<WechatClient['giftCardPage']['add']>>({ page_id: true }) },
   'card/giftcard/page/get': { top: keys<Reply<WechatClient['giftCardPage']['get']>>({ page: true }) },
@@ -81,7 +105,13 @@ export const REPLY_KEYS: Record<string, { top: Declared; nested?: Record<string,
   'card/giftcard/page/batchget': { top: keys<Reply<WechatClient['giftCardPage']['batchGet']>>({ page_id_list: true }) },
   'card/giftcard/maintain/set': {
     top: keys<Reply<WechatClient['giftCardPage']['maintainSet']>>({ control_info: true }),
-    nested: { control_info: keys<Reply<WechatClient['giftCardPage']['maintainSet']>['control_info']>({ biz_control_type: true, system_biz_control_type: true, list: true }) },
+    nested: {
+      control_info: keys<Reply<WechatClient['giftCardPage']['maintainSet']>['control_info']>({
+        biz_control_type: true,
+        system_biz_control_type: true,
+        list: true,
+      }),
+    },
   },
   'card/giftcard/pay/whitelist/add': { top: keys<Reply<WechatClient['giftCardPay']['whitelistAdd']>>({ url: true }) },
   'card/giftcard/pay/submch/bind': { top: [] },
@@ -89,7 +119,21 @@ export const REPLY_KEYS: Record<string, { top: Declared; nested?: Record<string,
   'card/giftcard/order/get': {
     top: keys<Reply<WechatClient['giftCardOrder']['get']>>({ order: true }),
     // GiftCardOrder keeps unknown fields ([field: string]); these are the ones it names.
-    nested: { order: ['order_id', 'page_id', 'trans_id', 'create_time', 'pay_finish_time', 'total_price', 'open_id', 'accepter_openid', 'card_list', 'outer_str', 'IsChatRoom'] },
+    nested: {
+      order: [
+        'order_id',
+        'page_id',
+        'trans_id',
+        'create_time',
+        'pay_finish_time',
+        'total_price',
+        'open_id',
+        'accepter_openid',
+        'card_list',
+        'outer_str',
+        'IsChatRoom',
+      ],
+    },
   },
   'card/giftcard/order/batchget': { top: keys<Reply<WechatClient['giftCardOrder']['batchGet']>>({ total_count: true, order_list: true }) },
   'card/giftcard/order/refund': { top: [] },
@@ -100,14 +144,22 @@ export const REPLY_KEYS: Record<string, { top: Declared; nested?: Record<string,
     top: keys<Reply<WechatClient['invoice']['getAuthField']>>({ auth_field: true }),
     nested: { auth_field: keys<Reply<WechatClient['invoice']['getAuthField']>['auth_field']>({ user_field: true, biz_field: true }) },
   },
-  'card/invoice/getauthdata': { top: keys<Reply<WechatClient['invoice']['getAuthData']>>({ invoice_status: true, auth_time: true, user_auth_info: true }) },
-  'card/paygiftcard/add': { top: keys<Reply<WechatClient['payGiftCard']['add']>>({ rule_id: true, fail_mchid_list: true, succ_mchid_list: true }) },
+  'card/invoice/getauthdata': {
+    top: keys<Reply<WechatClient['invoice']['getAuthData']>>({ invoice_status: true, auth_time: true, user_auth_info: true }),
+  },
+  'card/paygiftcard/add': {
+    top: keys<Reply<WechatClient['payGiftCard']['add']>>({ rule_id: true, fail_mchid_list: true, succ_mchid_list: true }),
+  },
   'card/paygiftcard/delete': { top: [] },
   'card/paygiftcard/getbyid': { top: keys<Reply<WechatClient['payGiftCard']['getById']>>({ rule_info: true }) },
   'card/paygiftcard/batchget': { top: keys<Reply<WechatClient['payGiftCard']['batchGet']>>({ rule_list: true, total_count: true }) },
   'card/pay/activate': { top: keys<Reply<WechatClient['cardPay']['activate']>>({ reward: true }) },
-  'card/pay/getpayprice': { top: keys<Reply<WechatClient['cardPay']['getPayPrice']>>({ order_id: true, price: true, free_coin: true, pay_coin: true }) },
-  'card/pay/getcoinsinfo': { top: keys<Reply<WechatClient['cardPay']['getCoinsInfo']>>({ free_coin: true, pay_coin: true, total_coin: true }) },
+  'card/pay/getpayprice': {
+    top: keys<Reply<WechatClient['cardPay']['getPayPrice']>>({ order_id: true, price: true, free_coin: true, pay_coin: true }),
+  },
+  'card/pay/getcoinsinfo': {
+    top: keys<Reply<WechatClient['cardPay']['getCoinsInfo']>>({ free_coin: true, pay_coin: true, total_coin: true }),
+  },
   'card/pay/confirm': { top: [] },
   'card/pay/recharge': { top: keys<Reply<WechatClient['cardPay']['recharge']>>({ order_id: true, qrcode_url: true, qrcode_buffer: true }) },
   'card/pay/getorder': { top: keys<Reply<WechatClient['cardPay']['getOrder']>>({ order_info: true }) },
@@ -121,7 +173,11 @@ export const REPLY_KEYS: Record<string, { top: Declared; nested?: Record<string,
 export type ClientVerdict = 'sent' | `sent differently: ${string}` | `refused: ${string}` | 'no client method'
 
 /** What the client does with a request example: sends it as written, sends something else, or refuses it. */
-export async function clientVerdict(makeClient: (onSend: (path: string, body: unknown) => void) => WechatClient, endpoint: string, example: J): Promise<ClientVerdict> {
+export async function clientVerdict(
+  makeClient: (onSend: (path: string, body: unknown) => void) => WechatClient,
+  endpoint: string,
+  example: J,
+): Promise<ClientVerdict> {
   const call = CLIENT_CALLS[endpoint]
   if (!call) return 'no client method'
   let sent: unknown = undefined
@@ -143,8 +199,12 @@ export async function clientVerdict(makeClient: (onSend: (path: string, body: un
 function sameJson(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]))
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).filter((k) => (a as J)[k] !== undefined).sort()
-    const kb = Object.keys(b).filter((k) => (b as J)[k] !== undefined).sort()
+    const ka = Object.keys(a)
+      .filter((k) => (a as J)[k] !== undefined)
+      .sort()
+    const kb = Object.keys(b)
+      .filter((k) => (b as J)[k] !== undefined)
+      .sort()
     return ka.join() === kb.join() && ka.every((k) => sameJson((a as J)[k], (b as J)[k]))
   }
   return a === b

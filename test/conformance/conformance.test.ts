@@ -20,7 +20,17 @@ import { memoryStore } from '../helpers/store'
 import { clientVerdict, CLIENT_CALLS, REPLY_KEYS, undeclaredReplyFields } from './client-side'
 import { extractAll, loadCorpus, REFERENCE_DIR, referenceAvailable, type CorpusExample } from './corpus'
 import { DEFECT_READINGS, READINGS, type Reading } from './readings'
-import { asDocumented, buildWorld, callEmulator, cannedProbe, replyDiff, served, substitute, uploadProbe, type World } from './emulator-side'
+import {
+  asDocumented,
+  buildWorld,
+  callEmulator,
+  cannedProbe,
+  replyDiff,
+  served,
+  substitute,
+  uploadProbe,
+  type World,
+} from './emulator-side'
 import { xmlFields } from './extract'
 import { giftCard, RULES, type DocRule, type RuleOutcome } from './rule-table'
 import { productUses, renderRuleTable, renderTable, type Outcome } from './table'
@@ -60,7 +70,12 @@ beforeAll(async () => {
   await alice('deleteCard', { cardId: world.gift, code: world.freshCode(world.gift) })
   const memberCode = world.freshCode(world.member)
   await alice('memberForm', { cardId: world.member, code: memberCode, fields: { USER_FORM_INFO_FLAG_MOBILE: '15521328888' } })
-  await callEmulator(world, 'card/membercard/updateuser', { card_id: world.member, code: memberCode, add_bonus: 10, record_bonus: '消费送积分' })
+  await callEmulator(world, 'card/membercard/updateuser', {
+    card_id: world.member,
+    code: memberCode,
+    add_bonus: 10,
+    record_bonus: '消费送积分',
+  })
   emu.platform.o.reviewSeconds = 3600
   const refused = (await callEmulator(world, 'card/create', giftCard(world))).card_id as string
   emu.platform.o.reviewSeconds = 0
@@ -113,7 +128,10 @@ async function requestOutcome(ex: CorpusExample): Promise<Outcome> {
     if (ex.defects.length) {
       // As written (single quotes, comments, trailing commas…), WeChat's strict JSON parser refuses it.
       const [path, query] = ex.endpoint.split('?')
-      const res = await fetch(`${emu.url}/${path}?access_token=${await world.token()}${query ? `&${query}` : ''}`, { method: 'POST', body: ex.text })
+      const res = await fetch(`${emu.url}/${path}?access_token=${await world.token()}${query ? `&${query}` : ''}`, {
+        method: 'POST',
+        body: ex.text,
+      })
       out.verbatim = ((await res.json()) as J).errcode as number
     }
   }
@@ -122,7 +140,9 @@ async function requestOutcome(ex: CorpusExample): Promise<Outcome> {
 
 /** The request that makes the emulator produce this reply: the same section's request example, else {}. */
 function probeFor(ex: CorpusExample): CorpusExample | undefined {
-  return corpus.examples.filter((e) => e.kind === 'request' && e.endpoint === ex.endpoint && e.doc === ex.doc && e.line < ex.line && e.json !== undefined).at(-1)
+  return corpus.examples
+    .filter((e) => e.kind === 'request' && e.endpoint === ex.endpoint && e.doc === ex.doc && e.line < ex.line && e.json !== undefined)
+    .at(-1)
 }
 
 async function responseOutcome(ex: CorpusExample): Promise<Outcome> {
@@ -134,7 +154,12 @@ async function responseOutcome(ex: CorpusExample): Promise<Outcome> {
     const probe = probeFor(ex)
     const canned = await cannedProbe(world, ex.endpoint, ex.id)
     const useCanned = canned && (!probe || (READINGS[probe.id]?.emulator ?? 0) !== 0 || ex.id === 'gift-card-api.en.txt:2237')
-    const body = asDocumented(world, ex.endpoint, useCanned ? canned : probe ? await substitute(world, ex.endpoint, probe.json as J, ex.doc) : {}, doc)
+    const body = asDocumented(
+      world,
+      ex.endpoint,
+      useCanned ? canned : probe ? await substitute(world, ex.endpoint, probe.json as J, ex.doc) : {},
+      doc,
+    )
     const reply = ex.endpoint === 'cgi-bin/media/uploadimg' ? await uploadProbe(world) : await callEmulator(world, ex.endpoint, body)
     out.emulator = reply.errcode as number
     out.emulatorDiff = reply.errcode === 0 ? replyDiff(doc, reply) : []
@@ -168,7 +193,11 @@ function eventOutcome(ex: CorpusExample): Outcome {
     doc = parseEvent(ex.text)
     const known = doc.known ? Object.keys(EVENT_FIELDS[doc.Event as CardEventName]) : []
     const undeclared = fields.filter((f) => !known.includes(f))
-    out.client = !doc.known ? 'refused: unknown event' : undeclared.length ? `sent differently: undeclared ${undeclared.join(', ')}` : 'sent'
+    out.client = !doc.known
+      ? 'refused: unknown event'
+      : undeclared.length
+        ? `sent differently: undeclared ${undeclared.join(', ')}`
+        : 'sent'
   } catch (err) {
     out.client = `refused: ${(err as Error).message}`
   }
@@ -287,6 +316,20 @@ test('every event the emulator pushes is read by the product with every field de
   pushedLine = `Events the emulator pushed, parsed by the product (server/wechat/events.ts): ${events.length - new Set(problems.map((p) => p.split(':')[0])).size}/${events.length} read whole (${events.join(', ')}); declared but never pushed by the emulator: ${silent.join(', ') || 'none'}`
   expect(problems).toEqual([])
   // every event of the five documents, and the review's two outcomes, are among them
-  expect(events).toEqual(expect.arrayContaining([...Object.keys(corpus.events), 'card_pass_check', 'card_not_pass_check', 'user_consume_card', 'user_del_card', 'user_view_card', 'update_member_card', 'submit_membercard_user_info', 'card_pay_order']))
-  expect(pushesOf('card_not_pass_check').map((x) => parseEvent(x))).toContainEqual(expect.objectContaining({ Event: 'card_not_pass_check', RefuseReason: '卡券标题含有违规内容' }))
+  expect(events).toEqual(
+    expect.arrayContaining([
+      ...Object.keys(corpus.events),
+      'card_pass_check',
+      'card_not_pass_check',
+      'user_consume_card',
+      'user_del_card',
+      'user_view_card',
+      'update_member_card',
+      'submit_membercard_user_info',
+      'card_pay_order',
+    ]),
+  )
+  expect(pushesOf('card_not_pass_check').map((x) => parseEvent(x))).toContainEqual(
+    expect.objectContaining({ Event: 'card_not_pass_check', RefuseReason: '卡券标题含有违规内容' }),
+  )
 })

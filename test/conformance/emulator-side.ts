@@ -52,7 +52,8 @@ export function served(endpoint: string): boolean {
 
 export async function buildWorld(emu: WechatEmulator): Promise<World> {
   const o = emu.platform.o
-  const token = async () => (await raw(emu, 'GET', `cgi-bin/token?grant_type=client_credential&appid=${o.saAppid}&secret=${o.saSecret}`)).access_token as string
+  const token = async () =>
+    (await raw(emu, 'GET', `cgi-bin/token?grant_type=client_credential&appid=${o.saAppid}&secret=${o.saSecret}`)).access_token as string
   let tok = await token()
   const w = { emu, token: async () => tok } as World
   const now = Math.floor(Date.now() / 1000)
@@ -62,53 +63,134 @@ export async function buildWorld(emu: WechatEmulator): Promise<World> {
     return r.card_id as string
   }
   const gift = clone(giftCardExample) as J
-  gift.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 365 * 86400 }
+  gift.card.general_card.base_info.date_info = {
+    type: 'DATE_TYPE_FIX_TIME_RANGE',
+    begin_timestamp: now - 3600,
+    end_timestamp: now + 365 * 86400,
+  }
   w.gift = await create(gift)
   const base = { ...gift.card.general_card.base_info }
   for (const k of ['giftcard_info', 'max_give_friend_times']) delete base[k]
-  w.member = await create({ card: { card_type: 'MEMBER_CARD', member_card: { base_info: base, prerogative: '会员特权', supply_bonus: true, supply_balance: false } } })
+  w.member = await create({
+    card: {
+      card_type: 'MEMBER_CARD',
+      member_card: { base_info: base, prerogative: '会员特权', supply_bonus: true, supply_balance: false },
+    },
+  })
   // A friend coupon as friend-coupons.zh.txt shapes one: no sku (stock is bought with coins), can_share and
   // can_give_friend false, at least one store and one picture with text.
-  const friendBase = { ...base, can_share: false, can_give_friend: false, location_id_list: [1], date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 80 * 86400 } }
+  const friendBase = {
+    ...base,
+    can_share: false,
+    can_give_friend: false,
+    location_id_list: [1],
+    date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 80 * 86400 },
+  }
   delete friendBase.sku
-  w.friend = await create({ card: { card_type: 'CASH', cash: { reduce_cost: 100, least_cost: 1000, advanced_info: { share_friends: true, text_image_list: [{ image_url: 'http://mmbiz.qpic.cn/p', text: '图文' }] }, base_info: friendBase } } })
+  w.friend = await create({
+    card: {
+      card_type: 'CASH',
+      cash: {
+        reduce_cost: 100,
+        least_cost: 1000,
+        advanced_info: { share_friends: true, text_image_list: [{ image_url: 'http://mmbiz.qpic.cn/p', text: '图文' }] },
+        base_info: friendBase,
+      },
+    },
+  })
   emu.users.ensure('alice')
   emu.users.ensure('bob')
   w.alice = emu.users.get('alice')!.saOpenid
   let n = 0
   w.freshCode = (cardId: string) => {
     const code = String(400000000000 + ++n * 7919)
-    emu.platform.putCode({ card_id: cardId, code, status: 'NORMAL', openid: w.alice, balance: 10000, bonus: 0, receivedAt: emu.platform.now() })
+    emu.platform.putCode({
+      card_id: cardId,
+      code,
+      status: 'NORMAL',
+      openid: w.alice,
+      balance: 10000,
+      bonus: 0,
+      receivedAt: emu.platform.now(),
+    })
     return code
   }
   const page = {
-    page_title: '礼品卡', banner_pic_url: 'http://mmbiz.qpic.cn/b', support_buy_for_self: true,
-    theme_list: [{ theme_pic_url: 'http://mmbiz.qpic.cn/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: w.gift }], pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }] }],
-    address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
-    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
+    page_title: '礼品卡',
+    banner_pic_url: 'http://mmbiz.qpic.cn/b',
+    support_buy_for_self: true,
+    theme_list: [
+      {
+        theme_pic_url: 'http://mmbiz.qpic.cn/t',
+        title: '主题',
+        title_color: '#FB966E',
+        item_list: [{ card_id: w.gift }],
+        pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }],
+      },
+    ],
+    address: '广州市海珠区222号',
+    service_phone: '020-12345678',
+    biz_description: '退款指引',
+    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' },
+    cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
   }
   w.page = page
   w.pageId = (await callEmulator(w, 'card/giftcard/page/add', { page })).page_id as string
   const buy = async () => {
-    const res = await fetch(`${emu.url}/__emu/giftcard/buy`, { method: 'POST', body: JSON.stringify({ user: 'alice', pageId: w.pageId, items: [{ cardId: w.gift, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '祝福语1' }], forSelf: true }) })
+    const res = await fetch(`${emu.url}/__emu/giftcard/buy`, {
+      method: 'POST',
+      body: JSON.stringify({
+        user: 'alice',
+        pageId: w.pageId,
+        items: [{ cardId: w.gift, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '祝福语1' }],
+        forSelf: true,
+      }),
+    })
     return ((await res.json()) as J).order.order_id as string
   }
   w.orderId = await buy()
   w.bizOrderId = await buy()
-  const chat = await fetch(`${emu.url}/__emu/giftcard/buy`, { method: 'POST', body: JSON.stringify({ user: 'bob', pageId: w.pageId, items: [{ cardId: w.gift }], toChatRoom: true }) })
+  const chat = await fetch(`${emu.url}/__emu/giftcard/buy`, {
+    method: 'POST',
+    body: JSON.stringify({ user: 'bob', pageId: w.pageId, items: [{ cardId: w.gift }], toChatRoom: true }),
+  })
   w.chatRoomOrderId = ((await chat.json()) as J).order.order_id as string
   await callEmulator(w, 'card/invoice/setbizattr?action=set_pay_mch', { paymch_info: { mchid: '1900015421', s_pappid: 'wxabcd' } })
-  await callEmulator(w, 'card/invoice/setbizattr?action=set_auth_field', { auth_field: { user_field: { show_title: 1, custom_field: [{ key: 'field1' }] }, biz_field: { show_title: 1, show_tax_no: 1, custom_field: [{ key: 'field2' }] } } })
-  const authorize = (orderId: string, extra: J) => fetch(`${emu.url}/__emu/client/authorizeInvoice`, { method: 'POST', body: JSON.stringify({ user: 'alice', orderId, ...extra }) })
+  await callEmulator(w, 'card/invoice/setbizattr?action=set_auth_field', {
+    auth_field: {
+      user_field: { show_title: 1, custom_field: [{ key: 'field1' }] },
+      biz_field: { show_title: 1, show_tax_no: 1, custom_field: [{ key: 'field2' }] },
+    },
+  })
+  const authorize = (orderId: string, extra: J) =>
+    fetch(`${emu.url}/__emu/client/authorizeInvoice`, { method: 'POST', body: JSON.stringify({ user: 'alice', orderId, ...extra }) })
   await authorize(w.orderId, { title: '个人', phone: '5554545', email: 'a@qq.com', custom: { field1: '管理理论' } })
-  await authorize(w.bizOrderId, { biz: true, title: '示例公司', taxNo: '6464646766', addr: '广州', phone: '1557548768', bankType: '银行', bankNo: '545454646', custom: { field2: '哈哈' } })
+  await authorize(w.bizOrderId, {
+    biz: true,
+    title: '示例公司',
+    taxNo: '6464646766',
+    addr: '广州',
+    phone: '1557548768',
+    bankType: '银行',
+    bankNo: '545454646',
+    custom: { field2: '哈哈' },
+  })
   let mch = 1900015420
   w.freshMch = async () => {
     const sub = String(++mch)
     await callEmulator(w, 'card/giftcard/pay/whitelist/add', { sub_mch_id: sub })
     return sub
   }
-  w.freshRule = async () => (await callEmulator(w, 'card/paygiftcard/add', { rule_info: { type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: [await w.freshMch()], begin_time: now - 60, end_time: now + 86400 }, member_rule: { card_id: w.member, least_cost: 1, max_cost: 100000, jump_url: 'https://mp.weixin.qq.com' } } })).rule_id as string
+  w.freshRule = async () =>
+    (
+      await callEmulator(w, 'card/paygiftcard/add', {
+        rule_info: {
+          type: 'RULE_TYPE_PAY_MEMBER_CARD',
+          base_info: { mchid_list: [await w.freshMch()], begin_time: now - 60, end_time: now + 86400 },
+          member_rule: { card_id: w.member, least_cost: 1, max_cost: 100000, jump_url: 'https://mp.weixin.qq.com' },
+        },
+      })
+    ).rule_id as string
   w.ruleId = await w.freshRule()
   await callEmulator(w, 'card/pay/activate', undefined)
   w.coinOrderId = (await callEmulator(w, 'card/pay/recharge', { coin_count: 100 })).order_id as string
@@ -222,11 +304,15 @@ export function asDocumented(w: World, endpoint: string, body: J, doc: J): J {
     // 1176-1180 answer 40127).
     if (['DELETE', 'UNAVAILABLE', 'CONSUMED', 'EXPIRE'].includes(doc.user_card_status as string)) return { ...body, check_consume: false }
   }
-  if (endpoint === 'card/giftcard/order/get' && (doc.order as J | undefined)?.IsChatRoom === true) return { ...body, order_id: w.chatRoomOrderId }
+  if (endpoint === 'card/giftcard/order/get' && (doc.order as J | undefined)?.IsChatRoom === true)
+    return { ...body, order_id: w.chatRoomOrderId }
   return body
 }
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1a1e8d40000000049454e44ae426082', 'hex')
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1a1e8d40000000049454e44ae426082',
+  'hex',
+)
 
 /**
  * The request that makes the emulator produce a documented reply when the section's own request
@@ -238,19 +324,29 @@ export async function cannedProbe(w: World, endpoint: string, exampleId: string)
   switch (endpoint) {
     case 'card/create': {
       const gift = clone(giftCardExample) as J
-      gift.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 86400 }
+      gift.card.general_card.base_info.date_info = {
+        type: 'DATE_TYPE_FIX_TIME_RANGE',
+        begin_timestamp: now - 3600,
+        end_timestamp: now + 86400,
+      }
       return gift
     }
-    case 'card/update': return { card_id: w.gift, general_card: { base_info: { notice: '使用时出示礼品卡' } } }
-    case 'card/giftcard/page/add': return { page: w.page }
-    case 'card/giftcard/wxa/set': return { wxa_appid: 'wx8638fbedaf138a87', page_id: w.pageId }
-    case 'card/giftcard/page/update': return { page: { ...w.page, page_id: w.pageId } }
-    case 'card/generalcard/updateuser': return { card_id: w.gift, code: w.freshCode(w.gift), balance: 200, record_balance: '消费30元' }
+    case 'card/update':
+      return { card_id: w.gift, general_card: { base_info: { notice: '使用时出示礼品卡' } } }
+    case 'card/giftcard/page/add':
+      return { page: w.page }
+    case 'card/giftcard/wxa/set':
+      return { wxa_appid: 'wx8638fbedaf138a87', page_id: w.pageId }
+    case 'card/giftcard/page/update':
+      return { page: { ...w.page, page_id: w.pageId } }
+    case 'card/generalcard/updateuser':
+      return { card_id: w.gift, code: w.freshCode(w.gift), balance: 200, record_balance: '消费30元' }
     case 'datacube/getcardbizuininfo': {
       const today = new Date((now + 8 * 3600) * 1000).toISOString().slice(0, 10)
       return { begin_date: today, end_date: today, cond_source: 0 }
     }
-    default: return undefined
+    default:
+      return undefined
   }
 }
 

@@ -106,7 +106,7 @@ export function readLooseJson(src: string): { json?: unknown; defects: string[];
       continue
     }
     if (c === '"' || c === "'") {
-      if (c === "'") defects.add("single quotes instead of double quotes")
+      if (c === "'") defects.add('single quotes instead of double quotes')
       quote = c
       out += '"'
       continue
@@ -151,16 +151,19 @@ export function readLooseJson(src: string): { json?: unknown; defects: string[];
 function trimKeys(v: unknown, found: () => void): unknown {
   if (Array.isArray(v)) return v.map((x) => trimKeys(x, found))
   if (!v || typeof v !== 'object') return v
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => {
-    if (k !== k.trim()) found()
-    return [k.trim(), trimKeys(x, found)]
-  }))
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => {
+      if (k !== k.trim()) found()
+      return [k.trim(), trimKeys(x, found)]
+    }),
+  )
 }
 
 /** The flat fields of an event's XML (CDATA or plain, whitespace around values trimmed). */
 export function xmlFields(xml: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const m of xml.matchAll(/<([A-Za-z]+)>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*?))\s*<\/\1>/g)) out[m[1]!] = (m[2] ?? m[3] ?? '').trim()
+  for (const m of xml.matchAll(/<([A-Za-z]+)>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*?))\s*<\/\1>/g))
+    out[m[1]!] = (m[2] ?? m[3] ?? '').trim()
   return out
 }
 
@@ -182,7 +185,19 @@ export function extractExamples(doc: string, text: string): Example[] {
       const xml = text.slice(i, end + 6)
       const fields = xmlFields(xml)
       const line = lineAt(text, i)
-      out.push({ id: idAt(line), doc, line, endLine: lineAt(text, end), kind: 'event', endpoint: '', event: fields.Event ?? '', text: xml, parse: 'xml', defects: [], fields })
+      out.push({
+        id: idAt(line),
+        doc,
+        line,
+        endLine: lineAt(text, end),
+        kind: 'event',
+        endpoint: '',
+        event: fields.Event ?? '',
+        text: xml,
+        parse: 'xml',
+        defects: [],
+        fields,
+      })
       from = end + 6
       continue
     }
@@ -194,9 +209,17 @@ export function extractExamples(doc: string, text: string): Example[] {
     const json = read.json as Record<string, unknown> | undefined
     const kind = json && typeof json === 'object' && 'errcode' in json ? 'response' : 'request'
     out.push({
-      id: idAt(line), doc, line, endLine: lineAt(text, i + raw.length), kind, endpoint: endpointAt(i), text: raw,
-      parse: read.json === undefined ? 'invalid' : read.defects.length ? 'repaired' : 'json', defects: read.defects,
-      ...(read.json !== undefined ? { json: read.json } : {}), ...(read.error ? { error: read.error } : {}),
+      id: idAt(line),
+      doc,
+      line,
+      endLine: lineAt(text, i + raw.length),
+      kind,
+      endpoint: endpointAt(i),
+      text: raw,
+      parse: read.json === undefined ? 'invalid' : read.defects.length ? 'repaired' : 'json',
+      defects: read.defects,
+      ...(read.json !== undefined ? { json: read.json } : {}),
+      ...(read.error ? { error: read.error } : {}),
     })
     from = end === -1 ? i + 1 : end
   }

@@ -35,7 +35,10 @@ function sources(dir: string): string[] {
 let productText: string | undefined
 /** The product's own code that talks to WeChat's APIs and handles its events (not the client itself). */
 function product(): string {
-  productText ??= [join(ROOT, 'server', 'domain'), join(ROOT, 'server', 'platform'), join(ROOT, 'cloudfunctions')].flatMap(sources).map((f) => readFileSync(f, 'utf8')).join('\n')
+  productText ??= [join(ROOT, 'server', 'domain'), join(ROOT, 'server', 'platform'), join(ROOT, 'cloudfunctions')]
+    .flatMap(sources)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n')
   return productText
 }
 
@@ -57,19 +60,29 @@ export function productUses(name: string): boolean {
 const yes = (b: boolean) => (b ? 'yes' : '–')
 
 const SHORT: Record<string, string> = {
-  'gift-card-api.en.txt': 'gift', 'card-getting-started.en.txt': 'start', 'member-card-management.en.txt': 'member',
-  'card-api-guide.zh.txt': 'guide', 'friend-coupons.zh.txt': 'friend',
+  'gift-card-api.en.txt': 'gift',
+  'card-getting-started.en.txt': 'start',
+  'member-card-management.en.txt': 'member',
+  'card-api-guide.zh.txt': 'guide',
+  'friend-coupons.zh.txt': 'friend',
 }
 
 export function renderTable(corpus: Corpus, outcomes: Map<string, Outcome>): string {
-  const rows: string[][] = [['API / event', 'documents', 'emulator serves', 'client calls', 'product uses', 'examples passing', 'pinned readings']]
+  const rows: string[][] = [
+    ['API / event', 'documents', 'emulator serves', 'client calls', 'product uses', 'examples passing', 'pinned readings'],
+  ]
   const docsShort = (docs: string[]) => docs.map((d) => SHORT[d] ?? d).join(' ')
   const examplesOf = (name: string) => corpus.examples.filter((e) => (e.kind === 'event' ? e.event : e.endpoint) === name)
   const tally = (name: string) => {
     const ex = examplesOf(name)
     const done = ex.map((e) => outcomes.get(e.id)).filter((o): o is Outcome => !!o)
     const checked = done.filter((o) => o.pass !== undefined)
-    const passing = ex.length === 0 ? '—' : checked.length === 0 ? `not checked (${ex.length})` : `${checked.filter((o) => o.pass).length}/${checked.length}`
+    const passing =
+      ex.length === 0
+        ? '—'
+        : checked.length === 0
+          ? `not checked (${ex.length})`
+          : `${checked.filter((o) => o.pass).length}/${checked.length}`
     return [passing, String(done.filter((o) => o.pinned).length || '')]
   }
   let total = 0
@@ -93,8 +106,12 @@ export function renderTable(corpus: Corpus, outcomes: Map<string, Outcome>): str
   const unplaced = corpus.examples.filter((e) => !e.endpoint && e.kind !== 'event').length
   return [
     `Conformance to the reference documents: ${corpus.examples.length} examples (${corpus.examples.filter((e) => e.parse === 'repaired').length} repaired, ${corpus.examples.filter((e) => e.parse === 'invalid').length} not JSON), ${passed}/${total} checked examples passing${unplaced ? `, ${unplaced} without an API` : ''} (requests sent with the documents' own values, only ids that must exist substituted; replies and events compared field by field, by JSON type at every depth and by value where the document gives one)`,
-    `documents: ${Object.entries(SHORT).map(([d, a]) => `${a} = ${d}`).join(', ')}`,
-    line(rows[0]!), sep, ...rows.slice(1).map(line),
+    `documents: ${Object.entries(SHORT)
+      .map(([d, a]) => `${a} = ${d}`)
+      .join(', ')}`,
+    line(rows[0]!),
+    sep,
+    ...rows.slice(1).map(line),
   ].join('\n')
 }
 
@@ -106,7 +123,16 @@ export function renderRuleTable(outcomes: Map<string, RuleOutcome>): string {
   for (const o of outcomes.values()) {
     const r = o.rule
     const quote = r.quote.length > 48 ? `${r.quote.slice(0, 47)}…` : r.quote
-    rows.push([o.name, `${SHORT[r.doc] ?? r.doc}:${r.line}`, r.kind, r.endpoint, `${show(o.emulator)} (${show(r.want)})`, o.client ?? '–', o.pass ? 'yes' : 'NO', quote])
+    rows.push([
+      o.name,
+      `${SHORT[r.doc] ?? r.doc}:${r.line}`,
+      r.kind,
+      r.endpoint,
+      `${show(o.emulator)} (${show(r.want)})`,
+      o.client ?? '–',
+      o.pass ? 'yes' : 'NO',
+      quote,
+    ])
   }
   const width = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)))
   const line = (r: string[]) => `| ${r.map((c, i) => c + ' '.repeat(width[i]! - [...c].length)).join(' | ')} |`
@@ -116,6 +142,8 @@ export function renderRuleTable(outcomes: Map<string, RuleOutcome>): string {
   const clientRules = [...outcomes.values()].filter((o) => o.client !== undefined).length
   return [
     `Rules the documents state: ${passed}/${outcomes.size} passing (${byKind('limit')} limits, ${byKind('errcode')} errcodes, ${byKind('transition')} transitions; ${clientRules} also checked by the client before sending)`,
-    line(rows[0]!), sep, ...rows.slice(1).map(line),
+    line(rows[0]!),
+    sep,
+    ...rows.slice(1).map(line),
   ].join('\n')
 }

@@ -28,14 +28,22 @@ describe('documents', () => {
   })
 
   test('a missing document: doc().get() rejects with the SDK’s words and errCode -1', async () => {
-    await expect(db.collection(C).doc('ghost').get()).rejects.toMatchObject({ errCode: -1, errMsg: 'document.get:fail document with _id ghost does not exist' })
+    await expect(db.collection(C).doc('ghost').get()).rejects.toMatchObject({
+      errCode: -1,
+      errMsg: 'document.get:fail document with _id ghost does not exist',
+    })
   })
 
   test('a duplicate _id is refused with DATABASE_REQUEST_FAILED (-502001) and MongoDB’s E11000', async () => {
     await db.collection(C).add({ data: { _id: 'a', n: 1 } })
-    const err = await db.collection(C).add({ data: { _id: 'a', n: 2 } }).catch((e: unknown) => e)
+    const err = await db
+      .collection(C)
+      .add({ data: { _id: 'a', n: 2 } })
+      .catch((e: unknown) => e)
     expect(err).toMatchObject({ errCode: -502001 })
-    expect((err as { errMsg: string }).errMsg).toMatch(/^collection\.add:fail -502001 .*E11000 duplicate key error collection: things index: _id_ dup key/)
+    expect((err as { errMsg: string }).errMsg).toMatch(
+      /^collection\.add:fail -502001 .*E11000 duplicate key error collection: things index: _id_ dup key/,
+    )
     expect((await db.collection(C).doc('a').get()).data.n).toBe(1)
   })
 
@@ -52,8 +60,22 @@ describe('documents', () => {
   })
 
   test('set replaces the whole document and reports created or updated', async () => {
-    expect((await db.collection(C).doc('s').set({ data: { a: 1, b: 2 } })).stats).toEqual({ updated: 0, created: 1 })
-    expect((await db.collection(C).doc('s').set({ data: { c: 3 } })).stats).toEqual({ updated: 1, created: 0 })
+    expect(
+      (
+        await db
+          .collection(C)
+          .doc('s')
+          .set({ data: { a: 1, b: 2 } })
+      ).stats,
+    ).toEqual({ updated: 0, created: 1 })
+    expect(
+      (
+        await db
+          .collection(C)
+          .doc('s')
+          .set({ data: { c: 3 } })
+      ).stats,
+    ).toEqual({ updated: 1, created: 0 })
     expect((await db.collection(C).doc('s').get()).data).toEqual({ _id: 's', c: 3 })
   })
 
@@ -61,7 +83,10 @@ describe('documents', () => {
     const _ = db.command
     await db.collection(C).add({ data: { _id: 'u', n: 10, gone: true, nested: { a: 1, b: 2, deep: { x: 1 } } } })
     const before = Date.now()
-    const r = await db.collection(C).doc('u').update({ data: { n: _.inc(-3), gone: _.remove(), nested: { a: 9, deep: { y: 2 } }, at: db.serverDate() } })
+    const r = await db
+      .collection(C)
+      .doc('u')
+      .update({ data: { n: _.inc(-3), gone: _.remove(), nested: { a: 9, deep: { y: 2 } }, at: db.serverDate() } })
     expect(r).toEqual({ stats: { updated: 1 }, errMsg: 'document.update:ok' })
     const { data } = await db.collection(C).doc('u').get()
     expect(data).toMatchObject({ n: 7, nested: { a: 9, b: 2, deep: { x: 1, y: 2 } } })
@@ -70,7 +95,14 @@ describe('documents', () => {
   })
 
   test('update of a missing document changes nothing and says so', async () => {
-    expect((await db.collection(C).doc('nope').update({ data: { a: 1 } })).stats.updated).toBe(0)
+    expect(
+      (
+        await db
+          .collection(C)
+          .doc('nope')
+          .update({ data: { a: 1 } })
+      ).stats.updated,
+    ).toBe(0)
     expect((await db.collection(C).where({ _id: 'nope' }).get()).data).toEqual([])
   })
 
@@ -83,16 +115,47 @@ describe('documents', () => {
 
 describe('queries', () => {
   beforeEach(async () => {
-    await Promise.all(Array.from({ length: 30 }, (_, i) => db.collection(C).add({ data: { _id: `d${String(i).padStart(2, '0')}`, n: i, tag: i % 2 ? 'odd' : 'even', meta: { k: i % 3 } } })))
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        db.collection(C).add({ data: { _id: `d${String(i).padStart(2, '0')}`, n: i, tag: i % 2 ? 'odd' : 'even', meta: { k: i % 3 } } }),
+      ),
+    )
   })
 
   test('comparison operators, nested fields, order, skip, limit and count', async () => {
     const _ = db.command
-    const page = await db.collection(C).where({ n: _.gte(10), tag: 'odd' }).orderBy('n', 'desc').skip(1).limit(3).get()
+    const page = await db
+      .collection(C)
+      .where({ n: _.gte(10), tag: 'odd' })
+      .orderBy('n', 'desc')
+      .skip(1)
+      .limit(3)
+      .get()
     expect(page.data.map((d) => d.n)).toEqual([27, 25, 23])
-    expect((await db.collection(C).where({ n: _.in([1, 2, 99]) }).count()).total).toBe(2)
-    expect((await db.collection(C).where({ tag: _.neq('odd'), n: _.lt(10) }).count()).total).toBe(5)
-    expect((await db.collection(C).where({ meta: { k: 0 } }).count()).total).toBe(10)
+    expect(
+      (
+        await db
+          .collection(C)
+          .where({ n: _.in([1, 2, 99]) })
+          .count()
+      ).total,
+    ).toBe(2)
+    expect(
+      (
+        await db
+          .collection(C)
+          .where({ tag: _.neq('odd'), n: _.lt(10) })
+          .count()
+      ).total,
+    ).toBe(5)
+    expect(
+      (
+        await db
+          .collection(C)
+          .where({ meta: { k: 0 } })
+          .count()
+      ).total,
+    ).toBe(10)
     expect((await db.collection(C).where({ 'meta.k': 1 }).count()).total).toBe(10)
   })
 
@@ -104,15 +167,37 @@ describe('queries', () => {
 
   test('where().update() changes every match (multi) and counts only documents it modified', async () => {
     const _ = db.command
-    expect((await db.collection(C).where({ tag: 'odd' }).update({ data: { flag: true } })).stats.updated).toBe(15)
-    expect((await db.collection(C).where({ tag: 'odd' }).update({ data: { flag: true } })).stats.updated).toBe(0)
-    expect((await db.collection(C).where({ _id: 'd01', n: _.gte(100) }).update({ data: { flag: false } })).stats.updated).toBe(0)
+    expect(
+      (
+        await db
+          .collection(C)
+          .where({ tag: 'odd' })
+          .update({ data: { flag: true } })
+      ).stats.updated,
+    ).toBe(15)
+    expect(
+      (
+        await db
+          .collection(C)
+          .where({ tag: 'odd' })
+          .update({ data: { flag: true } })
+      ).stats.updated,
+    ).toBe(0)
+    expect(
+      (
+        await db
+          .collection(C)
+          .where({ _id: 'd01', n: _.gte(100) })
+          .update({ data: { flag: false } })
+      ).stats.updated,
+    ).toBe(0)
     expect((await db.collection(C).where({ flag: true }).remove()).stats.removed).toBe(15)
   })
 
   test('100 records when no limit is named, at most 1000', async () => {
     // add() of an array inserts many documents in one call.
-    for (let b = 0; b < 11; b++) await db.collection('other').add({ data: Array.from({ length: 100 }, (_, i) => ({ i: b * 100 + i })) as never })
+    for (let b = 0; b < 11; b++)
+      await db.collection('other').add({ data: Array.from({ length: 100 }, (_, i) => ({ i: b * 100 + i })) as never })
     expect((await db.collection('other').get()).data).toHaveLength(100)
     expect((await db.collection('other').limit(1000).get()).data).toHaveLength(1000)
     expect((await db.collection('other').limit(5000).get()).data).toHaveLength(1000)
@@ -129,12 +214,18 @@ describe('transactions', () => {
     await db.collection(C).add({ data: { _id: 'acct', balance: 100 } })
     await db.runTransaction(async (tx) => {
       const cur = (await tx.collection(C).doc('acct').get()).data
-      await tx.collection(C).doc('acct').update({ data: { balance: (cur.balance as number) - 30 } })
+      await tx
+        .collection(C)
+        .doc('acct')
+        .update({ data: { balance: (cur.balance as number) - 30 } })
       await tx.collection('other').add({ data: { _id: 'entry1', amount: -30 } })
     })
     await expect(
       db.runTransaction(async (tx) => {
-        await tx.collection(C).doc('acct').update({ data: { balance: 0 } })
+        await tx
+          .collection(C)
+          .doc('acct')
+          .update({ data: { balance: 0 } })
         await tx.collection('other').add({ data: { _id: 'entry2', amount: -70 } })
         throw new Error('refused')
       }),
@@ -160,17 +251,27 @@ describe('transactions', () => {
   test('a write to a document another transaction holds fails at once: -501001 with the service’s conflict, not retried by runTransaction', async () => {
     await db.collection(C).add({ data: { _id: 'held', n: 0 } })
     const holder = await db.startTransaction()
-    await holder.collection(C).doc('held').update({ data: { n: 1 } })
+    await holder
+      .collection(C)
+      .doc('held')
+      .update({ data: { n: 1 } })
     let attempts = 0
     const err = await db
       .runTransaction(async (tx) => {
         attempts++
         expect((await tx.collection(C).doc('held').get()).data.n).toBe(0) // reads never wait: the snapshot
-        await tx.collection(C).doc('held').update({ data: { n: 2 } })
+        await tx
+          .collection(C)
+          .doc('held')
+          .update({ data: { n: 2 } })
       })
       .catch((e: unknown) => e)
     expect(attempts).toBe(1)
-    expect(err).toMatchObject({ errCode: -501001, errMsg: 'document.update:fail -501001 resource system error. Transaction is conflict, maybe resource things/held is being modified by another transaction' })
+    expect(err).toMatchObject({
+      errCode: -501001,
+      errMsg:
+        'document.update:fail -501001 resource system error. Transaction is conflict, maybe resource things/held is being modified by another transaction',
+    })
     await holder.commit()
     expect((await db.collection(C).doc('held').get()).data.n).toBe(1)
   })
@@ -179,8 +280,16 @@ describe('transactions', () => {
     await db.collection(C).add({ data: { _id: 'ctr', n: 0 } })
     const tx = await db.startTransaction()
     await tx.collection(C).doc('ctr').get()
-    await db.collection(C).doc('ctr').update({ data: { n: db.command.inc(10) } })
-    await expect(tx.collection(C).doc('ctr').update({ data: { n: 1 } })).rejects.toMatchObject({ errCode: -501001, errMsg: expect.stringContaining('Transaction is conflict') })
+    await db
+      .collection(C)
+      .doc('ctr')
+      .update({ data: { n: db.command.inc(10) } })
+    await expect(
+      tx
+        .collection(C)
+        .doc('ctr')
+        .update({ data: { n: 1 } }),
+    ).rejects.toMatchObject({ errCode: -501001, errMsg: expect.stringContaining('Transaction is conflict') })
     expect((await db.collection(C).doc('ctr').get()).data.n).toBe(10)
   })
 
@@ -191,7 +300,11 @@ describe('transactions', () => {
     await store.transaction(async (tx) => {
       attempts++
       const cur = (await tx.get<{ _id: string; n: number }>(C, 'ctr2'))!.n
-      if (attempts === 1) await db.collection(C).doc('ctr2').update({ data: { n: db.command.inc(10) } })
+      if (attempts === 1)
+        await db
+          .collection(C)
+          .doc('ctr2')
+          .update({ data: { n: db.command.inc(10) } })
       await tx.update(C, 'ctr2', { n: cur + 1 })
     })
     expect(attempts).toBe(2)
@@ -206,7 +319,10 @@ describe('transactions', () => {
       .transaction(async (tx) => {
         attempts++
         await tx.get(C, 'hot')
-        await db.collection(C).doc('hot').update({ data: { n: db.command.inc(1) } })
+        await db
+          .collection(C)
+          .doc('hot')
+          .update({ data: { n: db.command.inc(1) } })
         await tx.update(C, 'hot', { n: -1 })
       })
       .catch((e: unknown) => e)
@@ -218,18 +334,30 @@ describe('transactions', () => {
   test('reads inside a transaction see its snapshot, not later commits', async () => {
     await db.collection(C).add({ data: { _id: 'snap', n: 1 } })
     const tx = await db.startTransaction()
-    await db.collection(C).doc('snap').update({ data: { n: 2 } })
+    await db
+      .collection(C)
+      .doc('snap')
+      .update({ data: { n: 2 } })
     expect((await tx.collection(C).doc('snap').get()).data.n).toBe(1)
     await db.collection(C).add({ data: { _id: 'later' } })
-    await expect(tx.collection(C).doc('later').get()).rejects.toMatchObject({ errMsg: 'document.get:fail document with _id later does not exist' })
+    await expect(tx.collection(C).doc('later').get()).rejects.toMatchObject({
+      errMsg: 'document.get:fail document with _id later does not exist',
+    })
     await tx.rollback()
   })
 
   test('a transaction sees its own writes, and a missing document reads as missing', async () => {
     const seen = await db.runTransaction(async (tx) => {
       await tx.collection(C).add({ data: { _id: 'mine', n: 1 } })
-      await tx.collection(C).doc('mine').update({ data: { n: db.command.inc(4) } })
-      const missing = await tx.collection(C).doc('nobody').get().catch((e: { errMsg: string }) => e.errMsg)
+      await tx
+        .collection(C)
+        .doc('mine')
+        .update({ data: { n: db.command.inc(4) } })
+      const missing = await tx
+        .collection(C)
+        .doc('nobody')
+        .get()
+        .catch((e: { errMsg: string }) => e.errMsg)
       return { mine: (await tx.collection(C).doc('mine').get()).data.n, missing }
     })
     expect(seen).toEqual({ mine: 5, missing: 'document.get:fail document with _id nobody does not exist' })
@@ -237,7 +365,9 @@ describe('transactions', () => {
 
   test('where() is refused inside a transaction (single-document operations only): -502001', async () => {
     type TxWhere = { where(q: object): { get(): Promise<unknown> } }
-    const err = await db.runTransaction(async (tx) => (tx.collection(C) as unknown as TxWhere).where({ n: 1 }).get()).catch((e: unknown) => e)
+    const err = await db
+      .runTransaction(async (tx) => (tx.collection(C) as unknown as TxWhere).where({ n: 1 }).get())
+      .catch((e: unknown) => e)
     expect(err).toMatchObject({ errCode: -502001 })
   })
 })
@@ -246,7 +376,14 @@ describe('aggregation (collection.aggregate()…end(): database.aggregateDocumen
   const agg = (name: string) => db.collection(name).aggregate()
   const $ = () => db.command.aggregate.pipeline()
   /** Stages of the SDK's Aggregate the product does not use (so the facade does not type them). */
-  type Raw = { match(q: object): Raw; group(g: object): Raw; sort(s: object): Raw; addFields(f: object): Raw; geoNear(g: object): Raw; end(): Promise<{ list: unknown[]; errMsg: string }> }
+  type Raw = {
+    match(q: object): Raw
+    group(g: object): Raw
+    sort(s: object): Raw
+    addFields(f: object): Raw
+    geoNear(g: object): Raw
+    end(): Promise<{ list: unknown[]; errMsg: string }>
+  }
   const raw = (name: string) => db.collection(name).aggregate() as unknown as Raw
 
   beforeEach(async () => {
@@ -265,10 +402,24 @@ describe('aggregation (collection.aggregate()…end(): database.aggregateDocumen
 
   test('match, sort, limit, project and group run on the service and come back as documents', async () => {
     const page = await agg(C).match({ owner: 'm1' }).sort({ at: -1 }).limit(2).end()
-    expect(page).toEqual({ list: [{ _id: 'c5', owner: 'm1', at: 5, orderId: 'o2', nested: { k: 1 } }, { _id: 'c3', owner: 'm1', at: 3, orderId: 'o9' }], errMsg: 'collection.aggregate:ok' })
+    expect(page).toEqual({
+      list: [
+        { _id: 'c5', owner: 'm1', at: 5, orderId: 'o2', nested: { k: 1 } },
+        { _id: 'c3', owner: 'm1', at: 3, orderId: 'o9' },
+      ],
+      errMsg: 'collection.aggregate:ok',
+    })
     const _ = db.command
-    const grouped = await raw(C).match({ at: _.gte(2) }).group({ _id: '$owner', n: { $sum: 1 } }).sort({ _id: 1 }).end()
-    expect(grouped.list).toEqual([{ _id: 'm1', n: 2 }, { _id: 'x', n: 1 }, { _id: 'y', n: 1 }])
+    const grouped = await raw(C)
+      .match({ at: _.gte(2) })
+      .group({ _id: '$owner', n: { $sum: 1 } })
+      .sort({ _id: 1 })
+      .end()
+    expect(grouped.list).toEqual([
+      { _id: 'm1', n: 2 },
+      { _id: 'x', n: 1 },
+      { _id: 'y', n: 1 },
+    ])
   })
 
   test('$lookup with a sub-pipeline built by db.command.aggregate.pipeline(): commands, order, limit and a nested join by _id', async () => {
@@ -278,30 +429,52 @@ describe('aggregation (collection.aggregate()…end(): database.aggregateDocumen
       .replaceRoot({ newRoot: { doc: '$$ROOT' } })
       .lookup({
         from: C,
-        pipeline: $().match(_.or([{ owner: 'm1' }, { union: 'u1' }])).sort({ at: -1 }).limit(3)
-          .lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).done(),
+        pipeline: $()
+          .match(_.or([{ owner: 'm1' }, { union: 'u1' }]))
+          .sort({ at: -1 })
+          .limit(3)
+          .lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' })
+          .done(),
         as: 'mine',
       })
       .end()
     expect(res.list).toHaveLength(1)
     const [root] = res.list as { doc: unknown; mine: { _id: string; order: { _id: string; title: string; paidAt?: Date }[] }[] }[]
     expect(root!.doc).toEqual({ _id: 'root', owner: 'm1' })
-    expect(root!.mine.map((c) => [c._id, c.order.map((o) => o.title)])).toEqual([['c5', ['two']], ['c2', ['two']], ['c3', []]])
+    expect(root!.mine.map((c) => [c._id, c.order.map((o) => o.title)])).toEqual([
+      ['c5', ['two']],
+      ['c2', ['two']],
+      ['c3', []],
+    ])
     // Values keep their types across the wire (EJSON), inside joined documents too.
-    const withDate = await agg(C).match({ _id: 'c1' }).lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).end()
+    const withDate = await agg(C)
+      .match({ _id: 'c1' })
+      .lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' })
+      .end()
     expect((withDate.list[0] as { order: { paidAt: Date }[] }).order[0]!.paidAt).toEqual(new Date('2026-01-02T03:04:05.000Z'))
   })
 
   test('$lookup with let: variables of the input document reach the sub-pipeline through $expr', async () => {
     const res = await agg('other')
       .match({ _id: 'o1' })
-      .lookup({ from: C, let: { oid: '$_id' }, pipeline: $().match((db.command as unknown as { expr(e: object): object }).expr({ $eq: ['$orderId', '$$oid'] })).sort({ at: 1 }).done(), as: 'cards' })
+      .lookup({
+        from: C,
+        let: { oid: '$_id' },
+        pipeline: $()
+          .match((db.command as unknown as { expr(e: object): object }).expr({ $eq: ['$orderId', '$$oid'] }))
+          .sort({ at: 1 })
+          .done(),
+        as: 'cards',
+      })
       .end()
     expect((res.list[0] as { cards: { _id: string }[] }).cards.map((c) => c._id)).toEqual(['c1', 'c4'])
   })
 
   test('no document at the root: an empty list, nothing joined', async () => {
-    const res = await agg('other').match({ _id: 'nobody' }).lookup({ from: C, pipeline: $().match({ owner: 'm1' }).done(), as: 'mine' }).end()
+    const res = await agg('other')
+      .match({ _id: 'nobody' })
+      .lookup({ from: C, pipeline: $().match({ owner: 'm1' }).done(), as: 'mine' })
+      .end()
     expect(res).toEqual({ list: [], errMsg: 'collection.aggregate:ok' })
   })
 
@@ -319,21 +492,40 @@ describe('aggregation (collection.aggregate()…end(): database.aggregateDocumen
 
   test('a sub-pipeline opening with an indexed $match answers as a scan does, in insertion order, updates seen', async () => {
     cloud.declareIndexes({ [C]: [['owner']] })
-    await db.collection(C).doc('c3').update({ data: { owner: 'z' } })
+    await db
+      .collection(C)
+      .doc('c3')
+      .update({ data: { owner: 'z' } })
     await db.collection(C).add({ data: { _id: 'c6', owner: 'm1', at: 0 } })
-    const res = await agg('other').match({ _id: 'root' }).lookup({ from: C, pipeline: $().match({ owner: 'm1' }).done(), as: 'mine' }).end()
+    const res = await agg('other')
+      .match({ _id: 'root' })
+      .lookup({ from: C, pipeline: $().match({ owner: 'm1' }).done(), as: 'mine' })
+      .end()
     expect((res.list[0] as { mine: { _id: string }[] }).mine.map((c) => c._id)).toEqual(['c1', 'c5', 'c6'])
   })
 
   test('a malformed stage is refused: DATABASE_INVALID_OPERRATOR (-502002); a stage the local cloud cannot run: INVALID_PARAM (-501007)', async () => {
-    await expect(raw(C).group({ _id: '$owner', n: { $nosuch: 1 } }).end()).rejects.toMatchObject({ errCode: -502002 })
-    await expect(raw(C).geoNear({ near: { longitude: 113, latitude: 23 }, distanceField: 'd', spherical: true }).end()).rejects.toMatchObject({ errCode: -501007 })
+    await expect(
+      raw(C)
+        .group({ _id: '$owner', n: { $nosuch: 1 } })
+        .end(),
+    ).rejects.toMatchObject({ errCode: -502002 })
+    await expect(
+      raw(C)
+        .geoNear({ near: { longitude: 113, latitude: 23 }, distanceField: 'd', spherical: true })
+        .end(),
+    ).rejects.toMatchObject({ errCode: -501007 })
   })
 
   test('one aggregate is one database call, however many collections it joins', async () => {
     const before = ((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls
-    await agg('other').match({ _id: 'root' })
-      .lookup({ from: C, pipeline: $().match({ owner: 'm1' }).lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).done(), as: 'a' })
+    await agg('other')
+      .match({ _id: 'root' })
+      .lookup({
+        from: C,
+        pipeline: $().match({ owner: 'm1' }).lookup({ from: 'other', localField: 'orderId', foreignField: '_id', as: 'order' }).done(),
+        as: 'a',
+      })
       .lookup({ from: 'other', pipeline: $().match({ title: 'one' }).done(), as: 'b' })
       .end()
     expect(((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls).toBe(before + 1)
@@ -360,14 +552,20 @@ test('/__cloud/stats counts every transaction attempt and each one lost to a con
     .transaction(async (tx) => {
       attempts++
       const cur = await tx.get<{ _id: string; n: number }>(C, 'hot')
-      await db.collection(C).doc('hot').update({ data: { n: db.command.inc(100) } }) // someone else writes meanwhile, every time
+      await db
+        .collection(C)
+        .doc('hot')
+        .update({ data: { n: db.command.inc(100) } }) // someone else writes meanwhile, every time
       await tx.set(C, { _id: 'hot', n: cur!.n + 1 })
     })
     .catch((e: unknown) => e)
   expect(err).toBeInstanceOf(TransactionConflictError)
   const after = await stats()
   expect(attempts).toBe(4)
-  expect({ transactions: after.transactions - before.transactions, conflicts: after.conflicts - before.conflicts }).toEqual({ transactions: 4, conflicts: 4 })
+  expect({ transactions: after.transactions - before.transactions, conflicts: after.conflicts - before.conflicts }).toEqual({
+    transactions: 4,
+    conflicts: 4,
+  })
 })
 
 test('declared indexes are created by the local cloud, kept, and answer queries like a scan', async () => {
@@ -376,7 +574,10 @@ test('declared indexes are created by the local cloud, kept, and answer queries 
   expect(cloud.dbService.store.indexesOf(C)).toContainEqual({ name: 'kind_1_at_1', keys: { kind: 1, at: 1 }, unique: false })
   await db.collection(C).add({ data: { _id: 'b', kind: 'x', at: 2 } })
   await db.collection(C).add({ data: { _id: 'c', kind: 'y', at: 3 } })
-  await db.collection(C).doc('a').update({ data: { kind: 'y' } })
+  await db
+    .collection(C)
+    .doc('a')
+    .update({ data: { kind: 'y' } })
   expect((await db.collection(C).where({ kind: 'x' }).get()).data.map((d) => d._id)).toEqual(['b'])
   expect((await db.collection(C).where({ kind: 'y' }).orderBy('at', 'asc').get()).data.map((d) => d._id)).toEqual(['a', 'c'])
 })
@@ -384,9 +585,22 @@ test('declared indexes are created by the local cloud, kept, and answer queries 
 test('a top-level $or of indexed equalities is answered from the union of the indexes, as a scan would answer it', async () => {
   cloud.declareIndexes({ [C]: [['kind'], ['owner']] })
   const _ = db.command
-  for (const [i, d] of [{ kind: 'x', owner: 'p' }, { kind: 'y', owner: 'q' }, { kind: 'z', owner: 'p' }, { kind: 'x', owner: 'r' }, { kind: 'w', owner: 's' }].entries()) await db.collection(C).add({ data: { _id: `o${i}`, ...d, at: i } })
-  await db.collection(C).doc('o1').update({ data: { owner: 'p' } })
-  await db.collection(C).doc('o3').update({ data: { kind: 'v' } })
+  for (const [i, d] of [
+    { kind: 'x', owner: 'p' },
+    { kind: 'y', owner: 'q' },
+    { kind: 'z', owner: 'p' },
+    { kind: 'x', owner: 'r' },
+    { kind: 'w', owner: 's' },
+  ].entries())
+    await db.collection(C).add({ data: { _id: `o${i}`, ...d, at: i } })
+  await db
+    .collection(C)
+    .doc('o1')
+    .update({ data: { owner: 'p' } })
+  await db
+    .collection(C)
+    .doc('o3')
+    .update({ data: { kind: 'v' } })
   const ids = async (q: object) => (await db.collection(C).where(q).get()).data.map((d) => d._id)
   expect(await ids(_.or([{ kind: 'x' }, { owner: 'p' }]))).toEqual(['o0', 'o1', 'o2'])
   expect(await ids(_.or([{ kind: 'v', owner: 'r' }, { _id: 'o4' }]))).toEqual(['o3', 'o4'])
@@ -399,19 +613,40 @@ test('/__cloud/stats names every query no declared index leads with one of its f
   const _ = db.command
   await db.collection(C).add({ data: { _id: 'a', kind: 'x', at: 1, owner: 'p' } })
   await db.collection(C).where({ kind: 'x' }).get() // the index's first field
-  await db.collection(C).where({ kind: _.in(['x', 'y']), at: _.gte(0) }).count()
+  await db
+    .collection(C)
+    .where({ kind: _.in(['x', 'y']), at: _.gte(0) })
+    .count()
   await db.collection(C).where({ _id: 'a', owner: 'p' }).get() // by _id
   await db.collection(C).get() // a listing, no filter
   await db.collection(C).where({ at: 1 }).get() // the index's second field alone: no use
-  await db.collection(C).where({ owner: 'p', at: 1 }).update({ data: { n: 1 } })
-  await db.collection(C).where(_.or([{ kind: 'x' }, { owner: 'q' }])).get() // one alternative unanswered
+  await db
+    .collection(C)
+    .where({ owner: 'p', at: 1 })
+    .update({ data: { n: 1 } })
+  await db
+    .collection(C)
+    .where(_.or([{ kind: 'x' }, { owner: 'q' }]))
+    .get() // one alternative unanswered
   await db.collection('other').where({ kind: 'x' }).remove() // declared on another collection only
   // A filter beside alternatives (_.and, as a keyset page sends it): each way counts all its fields.
   const afterKey = _.or([{ at: _.lt(5) }, { at: 5, _id: _.lt('b') }]) as unknown as Record<string, unknown>
-  await db.collection(C).where(_.and([{ kind: 'x' }, afterKey])).get()
-  await db.collection(C).where(_.and([{ n: 1 }, afterKey])).get()
+  await db
+    .collection(C)
+    .where(_.and([{ kind: 'x' }, afterKey]))
+    .get()
+  await db
+    .collection(C)
+    .where(_.and([{ n: 1 }, afterKey]))
+    .get()
   const stats = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { unindexedQueries: Record<string, number> }
-  expect(stats.unindexedQueries).toEqual({ [`${C}: at`]: 1, [`${C}: at, owner`]: 1, [`${C}: owner`]: 1, 'other: kind': 1, [`${C}: at, n`]: 1 })
+  expect(stats.unindexedQueries).toEqual({
+    [`${C}: at`]: 1,
+    [`${C}: at, owner`]: 1,
+    [`${C}: owner`]: 1,
+    'other: kind': 1,
+    [`${C}: at, n`]: 1,
+  })
 })
 
 test('CLOUD_DB_LATENCY_MS delays every database round trip', async () => {

@@ -20,7 +20,16 @@ beforeAll(async () => {
   dir = fns.dir
   receiver = await startReceiver()
   emu = await startEmu(receiver)
-  cloud = await startLocalCloud({ functionsDir: dir, dataDir: null, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env: { MY_SETTING: 'on' }, cloudPay: emu.cloudPay, envId: 'merchant-env-1a2b', deployConfig: fns.deployConfig })
+  cloud = await startLocalCloud({
+    functionsDir: dir,
+    dataDir: null,
+    mpAppid: stackEnv.WX_MP_APPID!,
+    port: 0,
+    env: { MY_SETTING: 'on' },
+    cloudPay: emu.cloudPay,
+    envId: 'merchant-env-1a2b',
+    deployConfig: fns.deployConfig,
+  })
 })
 afterAll(async () => {
   await cloud.stop()
@@ -84,7 +93,9 @@ test('a function runs at most its cloudbaserc.json timeout: -504003 "Invoking ta
 test('callFunction from another function surfaces the timeout as wx-server-sdk reports it: -504002 with the timeout message', async () => {
   const r = (await call('caller', { target: 'spin', data: { spin: true } }, 'oCaller')).json
   expect(r.errCode).toBe(-504002)
-  expect(r.errMsg).toMatch(/^callFunction:fail -504002 functions execute fail\. requestID [0-9a-f-]+, Invoking task timed out after 1 seconds$/)
+  expect(r.errMsg).toMatch(
+    /^callFunction:fail -504002 functions execute fail\. requestID [0-9a-f-]+, Invoking task timed out after 1 seconds$/,
+  )
 })
 
 test('a function cloudbaserc.json does not declare runs with the platform defaults: 3 s, 256 MB', async () => {
@@ -119,7 +130,16 @@ test('callFunction from a function reaches the other function with the caller’
 })
 
 test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the SDK’s -501007', async () => {
-  const order = { body: 'gift card', outTradeNo: 'CONF0001', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', totalFee: 100, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const order = {
+    body: 'gift card',
+    outTradeNo: 'CONF0001',
+    spbillCreateIp: '127.0.0.1',
+    subMchId: '1900000109',
+    nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS',
+    totalFee: 100,
+    envId: 'merchant-env-1a2b',
+    functionName: 'pay',
+  }
   const ok = (await call('pay', { order }, 'oPayer')).json
   expect(ok.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', errCode: 0, errMsg: 'cloudPay.unifiedOrder:ok' })
   expect(ok.ok.payment.package).toMatch(/^prepay_id=wx[0-9a-f]{28}$/)
@@ -133,30 +153,77 @@ test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the
 })
 
 test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through the real SDK', async () => {
-  const order = { body: 'gift card', outTradeNo: 'CONF0002', spbillCreateIp: '127.0.0.1', subMchId: '1900000109', nonceStr: 'n0002', totalFee: 500, envId: 'merchant-env-1a2b', functionName: 'pay' }
+  const order = {
+    body: 'gift card',
+    outTradeNo: 'CONF0002',
+    spbillCreateIp: '127.0.0.1',
+    subMchId: '1900000109',
+    nonceStr: 'n0002',
+    totalFee: 500,
+    envId: 'merchant-env-1a2b',
+    functionName: 'pay',
+  }
   const made = (await call('pay', { order }, 'oPayer')).json
   const query = (q: Json) => call('pay', { api: 'queryOrder', order: { subMchId: '1900000109', ...q } }, 'oPayer').then((r) => r.json)
-  expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', tradeState: 'NOTPAY', totalFee: 500, errMsg: 'cloudPay.queryOrder:ok' })
+  expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    tradeState: 'NOTPAY',
+    totalFee: 500,
+    errMsg: 'cloudPay.queryOrder:ok',
+  })
   // WeChat Pay's err_code does not survive the SDK (it sets errCode 0 on every answer): err_code_des does.
-  expect((await query({ outTradeNo: 'NO-SUCH' })).ok).toMatchObject({ resultCode: 'FAIL', errCode: 0, errCodeDes: 'no order with that number' })
+  expect((await query({ outTradeNo: 'NO-SUCH' })).ok).toMatchObject({
+    resultCode: 'FAIL',
+    errCode: 0,
+    errCodeDes: 'no order with that number',
+  })
   // Unpaid: nothing to refund.
-  const refund = { outTradeNo: 'CONF0002', outRefundNo: 'CONF0002-R1', totalFee: 500, refundFee: 200, subMchId: '1900000109', nonceStr: 'n0002r', envId: 'merchant-env-1a2b', functionName: 'pay' }
-  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ resultCode: 'FAIL', errCodeDes: 'no paid order with that outTradeNo' })
+  const refund = {
+    outTradeNo: 'CONF0002',
+    outRefundNo: 'CONF0002-R1',
+    totalFee: 500,
+    refundFee: 200,
+    subMchId: '1900000109',
+    nonceStr: 'n0002r',
+    envId: 'merchant-env-1a2b',
+    functionName: 'pay',
+  }
+  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({
+    resultCode: 'FAIL',
+    errCodeDes: 'no paid order with that outTradeNo',
+  })
   // Paid in WeChat's client: the query says SUCCESS with the transaction id; a refund, then REFUND.
   // The payment callback goes to the function the order names: this drop-in `pay` (it does not acknowledge).
   emu.connectCloud({ pushUrl: receiver.url, callFunction: async (name, event) => (await callFn(cloud, name, event)).json })
   const payer = emu.users.ensure('payer')
   emu.platform.s.prepay[/prepay_id=(.+)$/.exec(made.ok.payment.package)![1]!]!.openid = payer.mpOpenid
-  const paid = await fetch(`${emu.url}/__emu/client/requestPayment`, { method: 'POST', body: JSON.stringify({ user: 'payer', payment: made.ok.payment }) })
+  const paid = await fetch(`${emu.url}/__emu/client/requestPayment`, {
+    method: 'POST',
+    body: JSON.stringify({ user: 'payer', payment: made.ok.payment }),
+  })
   expect(paid.status).toBe(200)
   const after = (await query({ outTradeNo: 'CONF0002' })).ok
   expect(after).toMatchObject({ tradeState: 'SUCCESS', totalFee: 500 })
   expect((await query({ transactionId: after.transactionId })).ok).toMatchObject({ tradeState: 'SUCCESS', outTradeNo: 'CONF0002' })
-  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({ returnCode: 'SUCCESS', resultCode: 'SUCCESS', refundFee: 200, errMsg: 'cloudPay.refund:ok' })
+  expect((await call('pay', { api: 'refund', order: refund }, 'oPayer')).json.ok).toMatchObject({
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    refundFee: 200,
+    errMsg: 'cloudPay.refund:ok',
+  })
   expect((await query({ outTradeNo: 'CONF0002' })).ok).toMatchObject({ tradeState: 'REFUND' })
   // queryRefund by out_refund_no: refund_status_$n reaches the function as the SDK converts it (refundStatus_0).
-  const queryRefund = (q: Json) => call('pay', { api: 'queryRefund', order: { subMchId: '1900000109', nonceStr: 'n0002q', ...q } }, 'oPayer').then((r) => r.json)
-  expect((await queryRefund({ outRefundNo: 'CONF0002-R1' })).ok).toMatchObject({ resultCode: 'SUCCESS', refundCount: 1, outRefundNo_0: 'CONF0002-R1', refundFee_0: 200, refundStatus_0: 'SUCCESS', errMsg: 'cloudPay.queryRefund:ok' })
+  const queryRefund = (q: Json) =>
+    call('pay', { api: 'queryRefund', order: { subMchId: '1900000109', nonceStr: 'n0002q', ...q } }, 'oPayer').then((r) => r.json)
+  expect((await queryRefund({ outRefundNo: 'CONF0002-R1' })).ok).toMatchObject({
+    resultCode: 'SUCCESS',
+    refundCount: 1,
+    outRefundNo_0: 'CONF0002-R1',
+    refundFee_0: 200,
+    refundStatus_0: 'SUCCESS',
+    errMsg: 'cloudPay.queryRefund:ok',
+  })
   expect((await queryRefund({ outRefundNo: 'CONF0002-R9' })).ok).toMatchObject({ resultCode: 'FAIL', errCodeDes: '退款订单查询失败' })
   const bad = (await call('pay', { api: 'queryOrder', order: { outTradeNo: 'CONF0002' } }, 'oPayer')).json
   expect(bad.errCode).toBe(-501007)

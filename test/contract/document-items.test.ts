@@ -22,7 +22,13 @@ beforeEach(async () => {
   rx = await startReceiver()
   emu = await startEmu(rx)
   tok = await token(emu)
-  wx = createWechatClient({ store: await memoryStore(), appid: emu.platform.o.saAppid, secret: emu.platform.o.saSecret, apiBase: emu.url, retry: { attempts: 1 } })
+  wx = createWechatClient({
+    store: await memoryStore(),
+    appid: emu.platform.o.saAppid,
+    secret: emu.platform.o.saSecret,
+    apiBase: emu.url,
+    retry: { attempts: 1 },
+  })
 })
 afterEach(async () => {
   await emu.stop()
@@ -34,7 +40,11 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
 function giftCard(base: Json = {}): CardCreateRequest {
   const c = clone(example) as Json
   const now = Math.floor(Date.now() / 1000)
-  c.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 365 * 86400 }
+  c.card.general_card.base_info.date_info = {
+    type: 'DATE_TYPE_FIX_TIME_RANGE',
+    begin_timestamp: now - 3600,
+    end_timestamp: now + 365 * 86400,
+  }
   Object.assign(c.card.general_card.base_info, base)
   return c as CardCreateRequest
 }
@@ -42,10 +52,23 @@ function giftCard(base: Json = {}): CardCreateRequest {
 /** The §7.2 shelf with every field it marks "yes". */
 function shelf(cardId: string, extra: Partial<GiftCardPage> = {}): GiftCardPage {
   return {
-    page_title: '礼品卡', banner_pic_url: 'http://mmbiz.qpic.cn/b', support_buy_for_self: true,
-    theme_list: [{ theme_pic_url: 'http://mmbiz.qpic.cn/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: cardId }], pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }] }],
-    address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
-    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
+    page_title: '礼品卡',
+    banner_pic_url: 'http://mmbiz.qpic.cn/b',
+    support_buy_for_self: true,
+    theme_list: [
+      {
+        theme_pic_url: 'http://mmbiz.qpic.cn/t',
+        title: '主题',
+        title_color: '#FB966E',
+        item_list: [{ card_id: cardId }],
+        pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }],
+      },
+    ],
+    address: '广州市海珠区222号',
+    service_phone: '020-12345678',
+    biz_description: '退款指引',
+    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' },
+    cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
     ...extra,
   }
 }
@@ -82,7 +105,10 @@ describe('§8.1.1 card/giftcard/pay/whitelist/add takes sub_mch_id', () => {
 describe('§12.2.2.3 get_auth_field answers auth_field { user_field, biz_field }', () => {
   // line 2083: Return: {"errcode": 0, "errmsg": "ok", "auth_field": { "user_field": {…}, "biz_field " : {…} } }
   test('what set_auth_field stored comes back nested under auth_field, on the wire and in the client’s type', async () => {
-    const fields = { user_field: { show_title: 1, show_phone: 1, show_email: 1, custom_field: [{ key: 'field1' }] }, biz_field: { show_title: 1, show_tax_no: 1, custom_field: [{ key: 'field2' }] } }
+    const fields = {
+      user_field: { show_title: 1, show_phone: 1, show_email: 1, custom_field: [{ key: 'field1' }] },
+      biz_field: { show_title: 1, show_tax_no: 1, custom_field: [{ key: 'field2' }] },
+    }
     await wx.invoice.setAuthField(fields)
     const raw = (await http(emu, 'POST', `/card/invoice/setbizattr?action=get_auth_field&access_token=${tok}`, {})).json
     expect(raw).toEqual({ errcode: 0, errmsg: 'ok', auth_field: fields })
@@ -91,7 +117,13 @@ describe('§12.2.2.3 get_auth_field answers auth_field { user_field, biz_field }
 
   // line 1964-1965: user_field Object yes / biz_field Object yes (set_auth_field)
   test('set_auth_field without biz_field: 47001 at the emulator', async () => {
-    expect((await http(emu, 'POST', `/card/invoice/setbizattr?action=set_auth_field&access_token=${tok}`, { auth_field: { user_field: { show_title: 1 } } })).json.errcode).toBe(47001)
+    expect(
+      (
+        await http(emu, 'POST', `/card/invoice/setbizattr?action=set_auth_field&access_token=${tok}`, {
+          auth_field: { user_field: { show_title: 1 } },
+        })
+      ).json.errcode,
+    ).toBe(47001)
   })
 })
 
@@ -99,7 +131,14 @@ describe('§11.4 card/code/get answers a gift card’s balance, code, card_numbe
   // lines 1735-1743: "balance": 1, "code": "027691806183", "card_number": "027691806183" … "order_id": …, "background_pic_url": …
   test('a card bought on the shelf: the client’s typed reply carries every field reconciliation needs', async () => {
     const { cardId, pageId } = await shelfWithCard()
-    const order = (await buy({ user: 'bob', pageId, items: [{ cardId, backgroundPicUrl: 'http://mmbiz.qpic.cn/face-2', message: '生日快乐' }], forSelf: true })).json.order as Json
+    const order = (
+      await buy({
+        user: 'bob',
+        pageId,
+        items: [{ cardId, backgroundPicUrl: 'http://mmbiz.qpic.cn/face-2', message: '生日快乐' }],
+        forSelf: true,
+      })
+    ).json.order as Json
     const code = order.card_list[0].code as string
     const r = await wx.code.get({ card_id: cardId, code })
     expect(r.card).toMatchObject({ card_id: cardId, balance: 10000, code, card_number: code })
@@ -116,7 +155,8 @@ describe('§7.6 card/giftcard/maintain/set answers control_info', () => {
     const { pageId } = await shelfWithCard()
     const one = await wx.giftCardPage.maintainSet({ page_id: pageId, maintain: true })
     expect(one.control_info).toEqual({
-      biz_control_type: 'E_PAGE_CONTROL_NORMAL', system_biz_control_type: 'E_PAGE_CONTROL_NORMAL',
+      biz_control_type: 'E_PAGE_CONTROL_NORMAL',
+      system_biz_control_type: 'E_PAGE_CONTROL_NORMAL',
       list: [{ page_id: pageId, page_control_type: 'E_PAGE_CONTROL_BIZ', system_page_control_type: 'E_PAGE_CONTROL_NORMAL' }],
     })
     expect((await wx.giftCardPage.maintainSet({ all: true, maintain: true })).control_info.biz_control_type).toBe('E_PAGE_CONTROL_BIZ')
@@ -248,21 +288,28 @@ describe('§6.3 and §11.2 rules, on both sides', () => {
 describe('§7.2 note 3 / §14.2 the cell jump protocol', () => {
   // lines 671-677: "The url in the cell, the jump brings in order_id and openid in the GET parameter"
   test('the document’s own example is reproduced exactly', () => {
-    expect(cellJumpUrl('https://mp.weixin.qq.com', 'Z2y2rY4UxUZYitvVGA', 'oAAAAAKe1ri5AAaAiB50-Ak6Vs1w')).toBe('https://mp.weixin.qq.com/?order_id=Z2y2rY4UxUZYitvVGA&openid=oAAAAAKe1ri5AAaAiB50-Ak6Vs1w')
+    expect(cellJumpUrl('https://mp.weixin.qq.com', 'Z2y2rY4UxUZYitvVGA', 'oAAAAAKe1ri5AAaAiB50-Ak6Vs1w')).toBe(
+      'https://mp.weixin.qq.com/?order_id=Z2y2rY4UxUZYitvVGA&openid=oAAAAAKe1ri5AAaAiB50-Ak6Vs1w',
+    )
   })
 
   test('the buyer tapping a cell gets the cell’s url with the order and their openid; a stranger is refused', async () => {
     const { cardId, pageId } = await shelfWithCard({ cell_2: { title: '申请退款', url: 'http://127.0.0.1:10086/#/pages/order/index' } })
     const order = (await buy({ user: 'bob', pageId, items: [{ cardId }], forSelf: true })).json.order as Json
     const r = await http(emu, 'POST', '/__emu/giftcard/cell', { user: 'bob', orderId: order.order_id, cell: 2 })
-    expect(r.json.url).toBe(`http://127.0.0.1:10086/?order_id=${order.order_id}&openid=${emu.users.get('bob')!.saOpenid}#/pages/order/index`)
+    expect(r.json.url).toBe(
+      `http://127.0.0.1:10086/?order_id=${order.order_id}&openid=${emu.users.get('bob')!.saOpenid}#/pages/order/index`,
+    )
     expect((await http(emu, 'POST', '/__emu/giftcard/cell', { user: 'carol', orderId: order.order_id, cell: 2 })).status).toBe(400)
   })
 })
 
 describe('cgi-bin/media/uploadimg: pictures on the (emulated) CDN first', () => {
   // gift-card-api line 206: upload the … logo and background image … to the WeChat CDN first, and after obtaining the url, the logo_url field and the background_pic_url field
-  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1a1e8d40000000049454e44ae426082', 'hex')
+  const PNG = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1a1e8d40000000049454e44ae426082',
+    'hex',
+  )
 
   test('the client uploads a PNG; the URL it gets serves the same bytes as image/png, usable as logo_url', async () => {
     const { url } = await wx.media.uploadImg(PNG, 'logo.png')
@@ -288,11 +335,21 @@ describe('45103: APIs WeChat has retired', () => {
   test('a card type marked retired answers 45103 at card/create; the client surfaces it as a WxApiError', async () => {
     const e2 = await startEmu(rx, { retiredApis: ['card/create:GROUPON'] })
     const t2 = await token(e2)
-    const groupon = { card: { card_type: 'GROUPON', groupon: { deal_detail: '双人套餐', base_info: { ...giftCard().card.general_card as Json }.base_info } } }
+    const groupon = {
+      card: {
+        card_type: 'GROUPON',
+        groupon: { deal_detail: '双人套餐', base_info: { ...(giftCard().card.general_card as Json) }.base_info },
+      },
+    }
     expect(await api(e2, 'card/create', groupon, t2)).toEqual({ errcode: 45103, errmsg: 'This API has been unsupported' })
     expect((await api(e2, 'card/create', giftCard(), t2)).errcode).toBe(0)
     expect((await http(e2, 'POST', '/__emu/retired', { apis: ['card/pay/activate'] })).json).toEqual({ apis: ['card/pay/activate'] })
-    const c2 = createWechatClient({ store: await memoryStore(), appid: e2.platform.o.saAppid, secret: e2.platform.o.saSecret, apiBase: e2.url })
+    const c2 = createWechatClient({
+      store: await memoryStore(),
+      appid: e2.platform.o.saAppid,
+      secret: e2.platform.o.saSecret,
+      apiBase: e2.url,
+    })
     const err = await c2.cardPay.activate().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(WxApiError)
     expect((err as WxApiError).errcode).toBe(45103)

@@ -4,7 +4,6 @@ import example from '../fixtures/giftcard-create.example.json'
 import { api, http, signExt, startEmu, startReceiver, ticket, token, until, type Receiver } from '../helpers/emulator'
 import type { Json } from '../helpers/stack'
 
-
 let rx: Receiver
 let emu: WechatEmulator
 let tok: string
@@ -13,7 +12,11 @@ let tok: string
 function giftCard(base: Json = {}, body: Json = {}): Json {
   const c = JSON.parse(JSON.stringify(example)) as Json
   const now = Math.floor(Date.now() / 1000)
-  c.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 3600, end_timestamp: now + 365 * 86400 }
+  c.card.general_card.base_info.date_info = {
+    type: 'DATE_TYPE_FIX_TIME_RANGE',
+    begin_timestamp: now - 3600,
+    end_timestamp: now + 365 * 86400,
+  }
   Object.assign(c.card.general_card.base_info, base)
   Object.assign(c.card.general_card, body)
   return c
@@ -29,16 +32,30 @@ async function createCard(base: Json = {}, body: Json = {}): Promise<string> {
 function shelf(cardId: string, page: Json = {}): Json {
   return {
     page: {
-      page_title: '礼品卡', banner_pic_url: 'http://mmbiz.qpic.cn/b', support_buy_for_self: true,
-      theme_list: [{ theme_pic_url: 'http://mmbiz.qpic.cn/t', title: '主题', title_color: '#FB966E', item_list: [{ card_id: cardId }], pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }] }],
-      address: '广州市海珠区222号', service_phone: '020-12345678', biz_description: '退款指引',
-      cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' }, cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
+      page_title: '礼品卡',
+      banner_pic_url: 'http://mmbiz.qpic.cn/b',
+      support_buy_for_self: true,
+      theme_list: [
+        {
+          theme_pic_url: 'http://mmbiz.qpic.cn/t',
+          title: '主题',
+          title_color: '#FB966E',
+          item_list: [{ card_id: cardId }],
+          pic_item_list: [{ background_pic_url: 'http://mmbiz.qpic.cn/f', default_gifting_msg: '祝福语1' }],
+        },
+      ],
+      address: '广州市海珠区222号',
+      service_phone: '020-12345678',
+      biz_description: '退款指引',
+      cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' },
+      cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
       ...page,
     },
   }
 }
 
-const addCard = (user: string, cardId: string, cardExt: string) => http(emu, 'POST', '/__emu/client/addCard', { user, cardList: [{ cardId, cardExt }] })
+const addCard = (user: string, cardId: string, cardExt: string) =>
+  http(emu, 'POST', '/__emu/client/addCard', { user, cardList: [{ cardId, cardExt }] })
 
 beforeEach(async () => {
   rx = await startReceiver()
@@ -73,7 +90,10 @@ describe('access_token and api_ticket', () => {
     const e2 = await startEmu(rx, { quotas: { token: 2, ticket: 1 } })
     const t = await token(e2)
     expect(await token(e2)).toBeTruthy()
-    expect((await http(e2, 'GET', `/cgi-bin/token?grant_type=client_credential&appid=${e2.platform.o.saAppid}&secret=${e2.platform.o.saSecret}`)).json.errcode).toBe(45009)
+    expect(
+      (await http(e2, 'GET', `/cgi-bin/token?grant_type=client_credential&appid=${e2.platform.o.saAppid}&secret=${e2.platform.o.saSecret}`))
+        .json.errcode,
+    ).toBe(45009)
     expect(await ticket(e2, t)).toBeTruthy()
     expect((await http(e2, 'GET', `/cgi-bin/ticket/getticket?type=wx_card&access_token=${t}`)).json.errcode).toBe(45009)
     expect((await http(e2, 'GET', '/__emu/stats')).json).toMatchObject({ tokenFetches: 2, ticketFetches: 1 })
@@ -91,7 +111,11 @@ describe('cards', () => {
     expect(id).toMatch(/^p[\w-]{27}$/)
     const got = (await api(e2, 'card/get', { card_id: id }, t)) as Json
     expect(got.card.card_type).toBe('GENERAL_CARD')
-    expect(got.card.general_card.base_info).toMatchObject({ title: '心意卡', status: 'CARD_STATUS_NOT_VERIFY', sku: { quantity: 50000000 } })
+    expect(got.card.general_card.base_info).toMatchObject({
+      title: '心意卡',
+      status: 'CARD_STATUS_NOT_VERIFY',
+      sku: { quantity: 50000000 },
+    })
     await http(e2, 'POST', '/__emu/clock', { advanceSeconds: 600 })
     expect(((await api(e2, 'card/get', { card_id: id }, t)) as Json).card.general_card.base_info.status).toBe('CARD_STATUS_VERIFY_OK')
     await until(() => rx.bodies.some((b) => b.includes('card_pass_check') && b.includes(id)), 'card_pass_check')
@@ -102,15 +126,36 @@ describe('cards', () => {
     const res = await fetch(`${emu.url}/card/create?access_token=${tok}`, { method: 'POST', body: '{"card":' })
     expect(((await res.json()) as Json).errcode).toBe(47001)
     // friend-coupons.zh.txt: share_friends is an advanced_info field.
-    const friend = { card: { card_type: 'CASH', cash: { reduce_cost: 100, advanced_info: { share_friends: true }, base_info: { ...giftCard().card.general_card.base_info, location_id_list: [] } } } }
+    const friend = {
+      card: {
+        card_type: 'CASH',
+        cash: {
+          reduce_cost: 100,
+          advanced_info: { share_friends: true },
+          base_info: { ...giftCard().card.general_card.base_info, location_id_list: [] },
+        },
+      },
+    }
     expect((await api(emu, 'card/create', friend, tok)).errcode).toBe(41025)
     friend.card.cash.base_info.location_id_list = [1]
-    friend.card.cash.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1700000000, end_timestamp: 1700000000 + 91 * 86400 }
+    friend.card.cash.base_info.date_info = {
+      type: 'DATE_TYPE_FIX_TIME_RANGE',
+      begin_timestamp: 1700000000,
+      end_timestamp: 1700000000 + 91 * 86400,
+    }
     expect((await api(emu, 'card/create', friend, tok)).errcode).toBe(40079)
     const id = await createCard()
     const six = Array.from({ length: 6 }, () => ({ card_id: id }))
-    expect((await api(emu, 'card/qrcode/create', { action_name: 'QR_MULTIPLE_CARD', action_info: { multiple_card: { card_list: six } } }, tok)).errcode).toBe(40053)
-    const qr = await api(emu, 'card/qrcode/create', { action_name: 'QR_CARD', expire_seconds: 1800, action_info: { card: { card_id: id } } }, tok)
+    expect(
+      (await api(emu, 'card/qrcode/create', { action_name: 'QR_MULTIPLE_CARD', action_info: { multiple_card: { card_list: six } } }, tok))
+        .errcode,
+    ).toBe(40053)
+    const qr = await api(
+      emu,
+      'card/qrcode/create',
+      { action_name: 'QR_CARD', expire_seconds: 1800, action_info: { card: { card_id: id } } },
+      tok,
+    )
     expect(qr).toMatchObject({ errcode: 0, expire_seconds: 1800 })
     expect(String(qr.show_qrcode_url)).toContain('showqrcode?ticket=')
   })
@@ -124,14 +169,30 @@ describe('addCard checks each cardExt as WeChat does', () => {
     const guideCard = 'pjZ8Yt1XGILfi-FUsewpnnolGgZk'
     e2.platform.s.tickets[guideTicket] = { expiresAt: e2.platform.now() + 7200 }
     const body = giftCard({ use_custom_code: true }).card.general_card
-    e2.platform.s.cards[guideCard] = { card_id: guideCard, card_type: 'GENERAL_CARD', body, status: 'CARD_STATUS_VERIFY_OK', createdAt: 0, reviewAt: 0, quantity: 10, totalQuantity: 10, isFriendCoupon: false }
+    e2.platform.s.cards[guideCard] = {
+      card_id: guideCard,
+      card_type: 'GENERAL_CARD',
+      body,
+      status: 'CARD_STATUS_VERIFY_OK',
+      createdAt: 0,
+      reviewAt: 0,
+      quantity: 10,
+      totalQuantity: 10,
+      isFriendCoupon: false,
+    }
     const ext = { code: '1434008071', timestamp: '1404896688', nonce_str: '123', signature: 'f137ab68b7f8112d20ee528ab6074564e2796250' }
     for (const [field, value] of Object.entries(ext)) {
       const changed = { ...ext, [field]: value.slice(0, -1) + (value.endsWith('1') ? '2' : '1') }
-      const r = await http(e2, 'POST', '/__emu/client/addCard', { user: 'alice', cardList: [{ cardId: guideCard, cardExt: JSON.stringify(changed) }] })
+      const r = await http(e2, 'POST', '/__emu/client/addCard', {
+        user: 'alice',
+        cardList: [{ cardId: guideCard, cardExt: JSON.stringify(changed) }],
+      })
       expect([field, r.status, r.json.errMsg]).toEqual([field, 400, expect.stringMatching(/invalid signature|code has been taken/)])
     }
-    const ok = await http(e2, 'POST', '/__emu/client/addCard', { user: 'alice', cardList: [{ cardId: guideCard, cardExt: JSON.stringify(ext) }] })
+    const ok = await http(e2, 'POST', '/__emu/client/addCard', {
+      user: 'alice',
+      cardList: [{ cardId: guideCard, cardExt: JSON.stringify(ext) }],
+    })
     expect(ok.status).toBe(200)
     expect(ok.json.errMsg).toBe('addCard:ok')
     await e2.stop()
@@ -144,10 +205,18 @@ describe('addCard checks each cardExt as WeChat does', () => {
     const enc = (r.json.cardList as Json[])[0]!.code as string
     const code = (await api(emu, 'card/code/decrypt', { encrypt_code: enc }, tok)).code as string
     expect(code).toMatch(/^\d{12}$/)
-    expect((await api(emu, 'card/code/decrypt', { encrypt_code: enc.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, tok)).errcode).toBe(40075)
+    expect((await api(emu, 'card/code/decrypt', { encrypt_code: enc.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, tok)).errcode).toBe(
+      40075,
+    )
     const alice = emu.users.get('alice')!
-    await until(() => rx.bodies.some((b) => b.includes('user_get_card') && b.includes(code) && b.includes(alice.saOpenid) && b.includes(alice.unionid)), 'user_get_card')
-    expect((await http(emu, 'GET', '/__emu/bag/alice')).json.cards).toEqual([expect.objectContaining({ cardId: id, code, status: 'NORMAL', balance: 10000 })])
+    await until(
+      () =>
+        rx.bodies.some((b) => b.includes('user_get_card') && b.includes(code) && b.includes(alice.saOpenid) && b.includes(alice.unionid)),
+      'user_get_card',
+    )
+    expect((await http(emu, 'GET', '/__emu/bag/alice')).json.cards).toEqual([
+      expect.objectContaining({ cardId: id, code, status: 'NORMAL', balance: 10000 }),
+    ])
   })
 
   test('a wrong signature, a reused nonce, a stale timestamp are refused', async () => {
@@ -157,8 +226,12 @@ describe('addCard checks each cardExt as WeChat does', () => {
     const once = signExt(tk, id, { nonce: 'fixed-nonce' })
     expect((await addCard('alice', id, once)).status).toBe(200)
     expect((await addCard('alice', id, signExt(tk, id, { nonce: 'fixed-nonce' }))).json.errMsg).toBe('addCard:fail nonce_str has been used')
-    expect((await addCard('alice', id, signExt(tk, id, { timestamp: Math.floor(Date.now() / 1000) - 301 }))).json.errMsg).toBe('addCard:fail timestamp expired')
-    expect((await addCard('alice', id, signExt(tk, id, { timestamp: 1.5 as unknown as number }))).json.errMsg).toMatch(/whole seconds|invalid signature/)
+    expect((await addCard('alice', id, signExt(tk, id, { timestamp: Math.floor(Date.now() / 1000) - 301 }))).json.errMsg).toBe(
+      'addCard:fail timestamp expired',
+    )
+    expect((await addCard('alice', id, signExt(tk, id, { timestamp: 1.5 as unknown as number }))).json.errMsg).toMatch(
+      /whole seconds|invalid signature/,
+    )
   })
 
   test('bind_openid, custom codes, get_limit, stock and review', async () => {
@@ -185,7 +258,8 @@ describe('addCard checks each cardExt as WeChat does', () => {
     const t2 = await token(e2)
     const pending = (await api(e2, 'card/create', giftCard(), t2)).card_id as string
     const tk2 = await ticket(e2, t2)
-    const add2 = (u: string) => http(e2, 'POST', '/__emu/client/addCard', { user: u, cardList: [{ cardId: pending, cardExt: signExt(tk2, pending) }] })
+    const add2 = (u: string) =>
+      http(e2, 'POST', '/__emu/client/addCard', { user: u, cardList: [{ cardId: pending, cardExt: signExt(tk2, pending) }] })
     expect((await add2('alice')).json.errMsg).toMatch(/under review/)
     expect((await api(e2, 'card/testwhitelist/set', { openid: [e2.users.get('alice')!.saOpenid] }, t2)).errcode).toBe(0)
     expect((await add2('alice')).status).toBe(200)
@@ -203,7 +277,12 @@ describe('codes', () => {
 
   test('status transitions: NORMAL → CONSUMED (40099 after), UNAVAILABLE (40127), check_consume', async () => {
     const { id, code } = await issued()
-    expect(await api(emu, 'card/code/get', { card_id: id, code, check_consume: true }, tok)).toMatchObject({ errcode: 0, user_card_status: 'NORMAL', can_consume: true, openid: emu.users.get('alice')!.saOpenid })
+    expect(await api(emu, 'card/code/get', { card_id: id, code, check_consume: true }, tok)).toMatchObject({
+      errcode: 0,
+      user_card_status: 'NORMAL',
+      can_consume: true,
+      openid: emu.users.get('alice')!.saOpenid,
+    })
     expect((await api(emu, 'card/code/consume', { card_id: id, code }, tok)).errcode).toBe(0)
     expect((await api(emu, 'card/code/consume', { card_id: id, code }, tok)).errcode).toBe(40099)
     expect((await api(emu, 'card/code/get', { card_id: id, code, check_consume: true }, tok)).errcode).toBe(40099)
@@ -217,8 +296,12 @@ describe('codes', () => {
 
   test('updateuser sets the full balance shown in the bag', async () => {
     const { id, code } = await issued()
-    expect(await api(emu, 'card/generalcard/updateuser', { card_id: id, code, balance: 7000, record_balance: '消费30元' }, tok)).toMatchObject({ errcode: 0, result_balance: 7000 })
-    expect((await http(emu, 'GET', '/__emu/bag/alice')).json.cards).toEqual([expect.objectContaining({ balance: 7000, recordBalance: '消费30元' })])
+    expect(
+      await api(emu, 'card/generalcard/updateuser', { card_id: id, code, balance: 7000, record_balance: '消费30元' }, tok),
+    ).toMatchObject({ errcode: 0, result_balance: 7000 })
+    expect((await http(emu, 'GET', '/__emu/bag/alice')).json.cards).toEqual([
+      expect.objectContaining({ balance: 7000, recordBalance: '消费30元' }),
+    ])
   })
 
   test('marks: 40146 for another openid, 40416 to unmark as another, released after 5 minutes', async () => {
@@ -238,9 +321,21 @@ describe('codes', () => {
     const newCode = g.json.code as string
     expect(newCode).not.toBe(code)
     expect((await http(emu, 'GET', '/__emu/bag/alice')).json.cards).toEqual([])
-    expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([expect.objectContaining({ cardId: id, code: newCode, balance: 10000 })])
+    expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([
+      expect.objectContaining({ cardId: id, code: newCode, balance: 10000 }),
+    ])
     const bob = emu.users.get('bob')!
-    await until(() => rx.bodies.some((b) => b.includes('user_get_card') && b.includes('<IsGiveByFriend><![CDATA[1]]>') && b.includes(`<OldUserCardCode><![CDATA[${code}]]>`) && b.includes(bob.saOpenid)), 'user_get_card from a friend')
+    await until(
+      () =>
+        rx.bodies.some(
+          (b) =>
+            b.includes('user_get_card') &&
+            b.includes('<IsGiveByFriend><![CDATA[1]]>') &&
+            b.includes(`<OldUserCardCode><![CDATA[${code}]]>`) &&
+            b.includes(bob.saOpenid),
+        ),
+      'user_get_card from a friend',
+    )
     await until(() => rx.bodies.some((b) => b.includes('user_gifting_card') && b.includes(code)), 'user_gifting_card')
 
     const pending = await http(emu, 'POST', '/__emu/client/gift', { from: 'bob', to: 'carol', cardId: id, code: newCode, accept: false })
@@ -249,7 +344,10 @@ describe('codes', () => {
     await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 24 * 3600 })
     tok = await token(emu) // the old one expired during the 24 hours
     expect((await api(emu, 'card/code/get', { card_id: id, code: newCode }, tok)).user_card_status).toBe('NORMAL')
-    await until(() => rx.bodies.some((b) => b.includes('user_gifting_card') && b.includes('<IsReturnBack><![CDATA[1]]>')), 'the return push')
+    await until(
+      () => rx.bodies.some((b) => b.includes('user_gifting_card') && b.includes('<IsReturnBack><![CDATA[1]]>')),
+      'the return push',
+    )
   })
 })
 
@@ -258,7 +356,10 @@ describe('pushes', () => {
     rx.reply = () => ({ status: 200, body: 'nope' })
     const id = await createCard()
     await addCard('alice', id, signExt(await ticket(emu, tok), id))
-    await until(async () => ((await http(emu, 'GET', '/__emu/pushes?status=failed')).json.pushes as Json[]).some((p) => p.event === 'user_get_card'), 'failed push')
+    await until(
+      async () => ((await http(emu, 'GET', '/__emu/pushes?status=failed')).json.pushes as Json[]).some((p) => p.event === 'user_get_card'),
+      'failed push',
+    )
     const p = ((await http(emu, 'GET', '/__emu/pushes')).json.pushes as Json[]).find((x) => x.event === 'user_get_card')!
     expect(p).toMatchObject({ status: 'failed', attempts: 4, lastReply: 'nope' })
   })
@@ -268,9 +369,18 @@ describe('pushes', () => {
     rx.reply = (xml) => ({ status: 200, body: xml.includes('giftcard_') && ++calls >= 3 ? '<xml>ok</xml>' : 'success' })
     const id = await createCard()
     const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
-    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '生日快乐' }], forSelf: true })
+    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', {
+      user: 'bob',
+      pageId: page.page_id,
+      items: [{ cardId: id, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '生日快乐' }],
+      forSelf: true,
+    })
     expect(buy.status).toBe(200)
-    await until(async () => ((await http(emu, 'GET', '/__emu/pushes?status=delivered')).json.pushes as Json[]).some((p) => p.event === 'giftcard_pay_done'), 'gift-card push delivered')
+    await until(
+      async () =>
+        ((await http(emu, 'GET', '/__emu/pushes?status=delivered')).json.pushes as Json[]).some((p) => p.event === 'giftcard_pay_done'),
+      'gift-card push delivered',
+    )
     const p = ((await http(emu, 'GET', '/__emu/pushes')).json.pushes as Json[]).find((x) => x.event === 'giftcard_pay_done')!
     expect(p.attempts).toBe(3)
   })
@@ -290,16 +400,47 @@ describe('hosted shelf, orders and refunds', () => {
     const id = await createCard()
     const page = await api(emu, 'card/giftcard/page/add', shelf(id), tok)
     expect(String(page.page_id)).toMatch(/[+/=]|^[A-Za-z0-9]+$/)
-    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', { user: 'bob', pageId: page.page_id, items: [{ cardId: id, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '生日快乐' }], forSelf: true, outerStr: 'menu' })
+    const buy = await http(emu, 'POST', '/__emu/giftcard/buy', {
+      user: 'bob',
+      pageId: page.page_id,
+      items: [{ cardId: id, backgroundPicUrl: 'http://mmbiz.qpic.cn/f', message: '生日快乐' }],
+      forSelf: true,
+      outerStr: 'menu',
+    })
     const orderId = (buy.json.order as Json).order_id as string
     const order = (await api(emu, 'card/giftcard/order/get', { order_id: orderId }, tok)).order as Json
-    expect(order).toMatchObject({ order_id: orderId, page_id: page.page_id, total_price: 1, open_id: emu.users.get('bob')!.saOpenid, outer_str: 'menu' })
+    expect(order).toMatchObject({
+      order_id: orderId,
+      page_id: page.page_id,
+      total_price: 1,
+      open_id: emu.users.get('bob')!.saOpenid,
+      outer_str: 'menu',
+    })
     expect(order.trans_id).toMatch(/^\d+$/)
-    expect(order.card_list[0]).toMatchObject({ card_id: id, price: 1, default_gifting_msg: '生日快乐', background_pic_url: 'http://mmbiz.qpic.cn/f' })
+    expect(order.card_list[0]).toMatchObject({
+      card_id: id,
+      price: 1,
+      default_gifting_msg: '生日快乐',
+      background_pic_url: 'http://mmbiz.qpic.cn/f',
+    })
     const now = Math.floor(Date.now() / 1000)
-    const list = await api(emu, 'card/giftcard/order/batchget', { begin_time: now - 86400, end_time: now + 60, sort_type: 'ASC', offset: 0, count: 100 }, tok)
+    const list = await api(
+      emu,
+      'card/giftcard/order/batchget',
+      { begin_time: now - 86400, end_time: now + 60, sort_type: 'ASC', offset: 0, count: 100 },
+      tok,
+    )
     expect(list).toMatchObject({ total_count: 1 })
-    expect((await api(emu, 'card/giftcard/order/batchget', { begin_time: now - 40 * 86400, end_time: now, sort_type: 'ASC', offset: 0, count: 1 }, tok)).errcode).toBe(40097)
+    expect(
+      (
+        await api(
+          emu,
+          'card/giftcard/order/batchget',
+          { begin_time: now - 40 * 86400, end_time: now, sort_type: 'ASC', offset: 0, count: 1 },
+          tok,
+        )
+      ).errcode,
+    ).toBe(40097)
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toHaveLength(1)
     expect((await api(emu, 'card/giftcard/order/refund', { order_id: orderId }, tok)).errcode).toBe(0)
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([])
@@ -312,7 +453,10 @@ describe('hosted shelf, orders and refunds', () => {
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([expect.objectContaining({ status: 'GIFTING' })])
     await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 24 * 3600 })
     expect((await http(emu, 'GET', '/__emu/bag/bob')).json.cards).toEqual([expect.objectContaining({ status: 'NORMAL' })])
-    await until(() => rx.bodies.some((b) => b.includes('giftcard_send_to_friend') && b.includes('<IsReturnBack><![CDATA[true]]>')), 'the return push')
+    await until(
+      () => rx.bodies.some((b) => b.includes('giftcard_send_to_friend') && b.includes('<IsReturnBack><![CDATA[true]]>')),
+      'the return push',
+    )
   })
 })
 
@@ -335,8 +479,12 @@ describe('faults, data cube and pay-then-member rules', () => {
   })
 
   test('data cube: 61500 for a bad date, 61501 past 62 days, counters by day', async () => {
-    expect((await api(emu, 'datacube/getcardbizuininfo', { begin_date: '2015/06/15', end_date: '2015-06-30', cond_source: 0 }, tok)).errcode).toBe(61500)
-    expect((await api(emu, 'datacube/getcardbizuininfo', { begin_date: '2015-01-01', end_date: '2015-03-04', cond_source: 0 }, tok)).errcode).toBe(61501)
+    expect(
+      (await api(emu, 'datacube/getcardbizuininfo', { begin_date: '2015/06/15', end_date: '2015-06-30', cond_source: 0 }, tok)).errcode,
+    ).toBe(61500)
+    expect(
+      (await api(emu, 'datacube/getcardbizuininfo', { begin_date: '2015-01-01', end_date: '2015-03-04', cond_source: 0 }, tok)).errcode,
+    ).toBe(61501)
     const id = await createCard()
     await addCard('alice', id, signExt(await ticket(emu, tok), id))
     const today = new Date((Math.floor(Date.now() / 1000) + 8 * 3600) * 1000).toISOString().slice(0, 10)
@@ -346,18 +494,43 @@ describe('faults, data cube and pay-then-member rules', () => {
 
   test('pay-then-member: 72003 for a card that is not a member card, 72001 for a foreign mchid', async () => {
     const id = await createCard()
-    const rule = (card_id: string, mchid: string) => ({ rule_info: { type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: [mchid], begin_time: 1700000000, end_time: 2000000000 }, member_rule: { card_id, least_cost: 1, max_cost: 100 } } })
+    const rule = (card_id: string, mchid: string) => ({
+      rule_info: {
+        type: 'RULE_TYPE_PAY_MEMBER_CARD',
+        base_info: { mchid_list: [mchid], begin_time: 1700000000, end_time: 2000000000 },
+        member_rule: { card_id, least_cost: 1, max_cost: 100 },
+      },
+    })
     expect((await api(emu, 'card/paygiftcard/add', rule(id, '1900000109'), tok)).errcode).toBe(72003)
-    const member = { card: { card_type: 'MEMBER_CARD', member_card: { ...giftCard().card.general_card, sub_card_type: undefined, prerogative: '会员特权', supply_bonus: false, supply_balance: false } } }
+    const member = {
+      card: {
+        card_type: 'MEMBER_CARD',
+        member_card: {
+          ...giftCard().card.general_card,
+          sub_card_type: undefined,
+          prerogative: '会员特权',
+          supply_bonus: false,
+          supply_balance: false,
+        },
+      },
+    }
     const mid = (await api(emu, 'card/create', member, tok)).card_id as string
     // §8.4.1: each mchid succeeds or fails on its own, in fail_mchid_list (72001 another subject, 72004 taken).
     // member-card-management line 315: 72001 when the card's and the mchid's subjects differ (not the pay whitelist).
     emu.platform.foreignMchids = new Set(['1900000109'])
-    expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({ errcode: 0, rule_id: 0, succ_mchid_list: [], fail_mchid_list: [{ mchid: '1900000109', errcode: 72001 }] })
+    expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({
+      errcode: 0,
+      rule_id: 0,
+      succ_mchid_list: [],
+      fail_mchid_list: [{ mchid: '1900000109', errcode: 72001 }],
+    })
     emu.platform.foreignMchids = new Set()
     const first = await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)
     expect(first).toMatchObject({ errcode: 0, succ_mchid_list: ['1900000109'], fail_mchid_list: [] })
     expect(Number.isInteger(first.rule_id)).toBe(true)
-    expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({ errcode: 0, fail_mchid_list: [{ mchid: '1900000109', errcode: 72004, occupy_rule_id: first.rule_id }] })
+    expect(await api(emu, 'card/paygiftcard/add', rule(mid, '1900000109'), tok)).toMatchObject({
+      errcode: 0,
+      fail_mchid_list: [{ mchid: '1900000109', errcode: 72004, occupy_rule_id: first.rule_id }],
+    })
   })
 })

@@ -6,7 +6,6 @@ import { api, http, startEmu, startReceiver, token, until, type Receiver } from 
 
 type J = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-
 let rx: Receiver
 let emu: WechatEmulator
 let tok: string
@@ -36,7 +35,12 @@ async function friendCoupon(useCondition?: J): Promise<string> {
 
 /** A code of the card in alice's bag (as a scan of the card's QR code puts it there). */
 async function held(cardId: string, user = 'alice'): Promise<string> {
-  const qr = await api(emu, 'card/qrcode/create', { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'poster' } } }, tok)
+  const qr = await api(
+    emu,
+    'card/qrcode/create',
+    { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'poster' } } },
+    tok,
+  )
   const scan = await http(emu, 'POST', '/__emu/client/scanCardQr', { user, ticket: qr.ticket })
   expect(scan.status).toBe(200)
   return (scan.json.cards as J[])[0]!.code as string
@@ -50,7 +54,8 @@ async function buyStock(cardId: string, quantity: number): Promise<void> {
 
 describe('coins', () => {
   test('"1)无门槛类型,保持0.2券点/张; 2)指定品类可用/不可用门槛,0.4券点/张; 3)满减/买xx可用门槛,0.6券点/张"', async () => {
-    const price = async (cond?: J) => (await api(emu, 'card/pay/getpayprice', { card_id: await friendCoupon(cond), quantity: '10' }, tok)).price
+    const price = async (cond?: J) =>
+      (await api(emu, 'card/pay/getpayprice', { card_id: await friendCoupon(cond), quantity: '10' }, tok)).price
     expect(await price()).toBe('2')
     expect(await price({ accept_category: '鞋类' })).toBe('4')
     expect(await price({ least_cost: 10000 })).toBe('6')
@@ -88,10 +93,25 @@ describe('coins', () => {
     await http(emu, 'POST', '/__emu/coins/pay', { orderId: r.order_id })
     expect((await get('card/pay/getcoinsinfo')).pay_coin).toBe(100)
     const info = (await api(emu, 'card/pay/getorder', { order_id: r.order_id }, tok)).order_info as J
-    expect(Object.keys(info).sort()).toEqual(['create_time', 'desc', 'free_coin_count', 'openid', 'order_id', 'order_type', 'pay_coin_count', 'pay_finish_time', 'refund_free_coin_count', 'refund_pay_coin_count', 'status'])
+    expect(Object.keys(info).sort()).toEqual([
+      'create_time',
+      'desc',
+      'free_coin_count',
+      'openid',
+      'order_id',
+      'order_type',
+      'pay_coin_count',
+      'pay_finish_time',
+      'refund_free_coin_count',
+      'refund_pay_coin_count',
+      'status',
+    ])
     expect(info).toMatchObject({ status: 'ORDER_STATUS_FINANCE_SUCC', order_type: 'ORDER_TYPE_WXPAY', pay_coin_count: '100' })
     // "当券点发生变动时,微信服务器会将本次变动的类型、券点数额以及时间等信息推送给开发者服务器。"
-    await until(() => rx.bodies.filter((b) => b.includes('card_pay_order') && b.includes(String(r.order_id))).length === 1, 'one card_pay_order push')
+    await until(
+      () => rx.bodies.filter((b) => b.includes('card_pay_order') && b.includes(String(r.order_id))).length === 1,
+      'one card_pay_order push',
+    )
   })
 })
 
@@ -130,7 +150,10 @@ describe('delivery and the card bag', () => {
     delete c.card.groupon.base_info.get_limit
     const cardId = (await api(emu, 'card/create', c, tok)).card_id as string
     const code = await held(cardId)
-    await until(() => rx.bodies.some((b) => b.includes('user_get_card') && b.includes(code) && b.includes('<OuterStr><![CDATA[poster]]>')), 'user_get_card with outer_str')
+    await until(
+      () => rx.bodies.some((b) => b.includes('user_get_card') && b.includes(code) && b.includes('<OuterStr><![CDATA[poster]]>')),
+      'user_get_card with outer_str',
+    )
     for (let i = 1; i < 50; i++) await held(cardId)
     const qr = await api(emu, 'card/qrcode/create', { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } }, tok)
     const fifty1 = await http(emu, 'POST', '/__emu/client/scanCardQr', { user: 'alice', ticket: qr.ticket })

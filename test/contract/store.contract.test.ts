@@ -71,7 +71,11 @@ describe('queries', () => {
   })
 
   test('conditions, order, skip and limit', async () => {
-    const docs = await store.find<Item>(C, { n: where.gte(10), tag: 'odd' }, { orderBy: { field: 'n', direction: 'desc' }, skip: 1, limit: 3 })
+    const docs = await store.find<Item>(
+      C,
+      { n: where.gte(10), tag: 'odd' },
+      { orderBy: { field: 'n', direction: 'desc' }, skip: 1, limit: 3 },
+    )
     expect(docs.map((d) => d.n)).toEqual([27, 25, 23])
     expect(await store.count(C, { n: where.lt(5) })).toBe(5)
     expect(await store.count(C, { n: where.in([1, 2, 99]) })).toBe(2)
@@ -79,7 +83,10 @@ describe('queries', () => {
   })
 
   test('anyOf: a document matching any alternative (and the other fields), in one query with order and limit', async () => {
-    const docs = await store.find<Item>(C, anyOf({ n: where.lt(3) }, { n: where.gte(27), tag: 'odd' }, { _id: 'd10' }), { orderBy: { field: 'n', direction: 'asc' }, limit: 100 })
+    const docs = await store.find<Item>(C, anyOf({ n: where.lt(3) }, { n: where.gte(27), tag: 'odd' }, { _id: 'd10' }), {
+      orderBy: { field: 'n', direction: 'asc' },
+      limit: 100,
+    })
     expect(docs.map((d) => d.n)).toEqual([0, 1, 2, 10, 27, 29])
     expect(await store.count(C, { ...anyOf({ n: where.lt(6) }, { n: where.gt(25) }), tag: 'even' })).toBe(5) // 0 2 4 26 28
     expect(await store.find<Item>(C, anyOf({ tag: 'none' }, { n: 99 }))).toEqual([])
@@ -114,14 +121,23 @@ describe('getWith: a document and finds beside it, in one round trip', () => {
 
   test('each find answers exactly what find answers (filters, anyOf, order, skip, limit, the default limit)', async () => {
     const finds: Record<'odd' | 'either' | 'all' | 'none', BesideFind> = {
-      odd: { collection: C, filter: { n: where.gte(10), tag: 'odd' }, options: { orderBy: { field: 'n', direction: 'desc' as const }, skip: 1, limit: 3 } },
-      either: { collection: C, filter: anyOf({ n: where.lt(3) }, { n: where.gte(27), tag: 'odd' }, { _id: 'd10' }), options: { orderBy: { field: 'n', direction: 'asc' as const }, limit: 100 } },
+      odd: {
+        collection: C,
+        filter: { n: where.gte(10), tag: 'odd' },
+        options: { orderBy: { field: 'n', direction: 'desc' as const }, skip: 1, limit: 3 },
+      },
+      either: {
+        collection: C,
+        filter: anyOf({ n: where.lt(3) }, { n: where.gte(27), tag: 'odd' }, { _id: 'd10' }),
+        options: { orderBy: { field: 'n', direction: 'asc' as const }, limit: 100 },
+      },
       all: { collection: C, filter: {} },
       none: { collection: C, filter: { tag: 'none' } },
     }
     const r = await store.getWith<{ _id: string; owner: string }, keyof typeof finds>('ledger', 'root', finds)
     expect(r!.doc).toEqual({ _id: 'root', owner: 'me' })
-    for (const [name, f] of Object.entries(finds)) expect([name, r!.found[name as keyof typeof finds]]).toEqual([name, await store.find(f.collection, f.filter, f.options)])
+    for (const [name, f] of Object.entries(finds))
+      expect([name, r!.found[name as keyof typeof finds]]).toEqual([name, await store.find(f.collection, f.filter, f.options)])
     expect(r!.found.odd.map((d) => (d as Item).n)).toEqual([27, 25, 23])
     expect(r!.found.all).toHaveLength(30)
   })
@@ -130,7 +146,9 @@ describe('getWith: a document and finds beside it, in one round trip', () => {
     await store.update(C, 'd03', { ref: 'ref3' })
     await store.update(C, 'd04', { ref: 'ref4' })
     await store.update(C, 'd05', { ref: 'gone' })
-    const r = await store.getWith('ledger', 'root', { refs: { collection: C, filter: { n: where.in([3, 4, 5]) }, join: { field: 'ref', collection: 'ledger', as: 'target' } } })
+    const r = await store.getWith('ledger', 'root', {
+      refs: { collection: C, filter: { n: where.in([3, 4, 5]) }, join: { field: 'ref', collection: 'ledger', as: 'target' } },
+    })
     expect(r!.found.refs).toEqual([
       { _id: 'd03', n: 3, tag: 'odd', ref: 'ref3', target: { _id: 'ref3', label: 'three' } },
       { _id: 'd04', n: 4, tag: 'even', ref: 'ref4', target: { _id: 'ref4', label: 'four' } },
@@ -148,9 +166,14 @@ describe('getWith: a document and finds beside it, in one round trip', () => {
     await s.insert('ledger', { _id: 'root' })
     const calls = async () => ((await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls
     const before = await calls()
-    await s.getWith('ledger', 'root', { a: { collection: C, filter: {} }, b: { collection: 'ledger', filter: { _id: 'root' }, join: { field: '_id', collection: C, as: 'x' } } })
+    await s.getWith('ledger', 'root', {
+      a: { collection: C, filter: {} },
+      b: { collection: 'ledger', filter: { _id: 'root' }, join: { field: '_id', collection: C, as: 'x' } },
+    })
     expect((await calls()) - before).toBe(1)
-    await expect(s.getWith('ledger', 'root', { a: { collection: C, filter: {}, options: { limit: MAX_QUERY_LIMIT + 1 } } })).rejects.toThrow(/limit must be an integer from 1 to 1000/)
+    await expect(
+      s.getWith('ledger', 'root', { a: { collection: C, filter: {}, options: { limit: MAX_QUERY_LIMIT + 1 } } }),
+    ).rejects.toThrow(/limit must be an integer from 1 to 1000/)
     await expect(s.getWith('ledger', 'root', { doc: { collection: C, filter: {} } })).rejects.toThrow(RangeError)
   })
 })

@@ -38,7 +38,9 @@ function queueAndKill(dataDir: string, pushUrl: string): Promise<EmuPush[]> {
       }
     })
     child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' && log ? resolve(log) : reject(new Error(`the child ended by itself: ${err}`))))
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' && log ? resolve(log) : reject(new Error(`the child ended by itself: ${err}`)),
+    )
   })
 }
 

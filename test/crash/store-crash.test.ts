@@ -37,33 +37,37 @@ function runAndKill(file: string, afterMs: number): Promise<number> {
   })
 }
 
-test(`${KILLS} SIGKILLs at random moments: every transaction wholly there or wholly absent`, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'crash-'))
-  const file = join(dir, 'cloud.sqlite')
-  let previous = 0
-  try {
-    for (let k = 0; k < KILLS; k++) {
-      const acked = await runAndKill(file, Math.floor(Math.random() * 120))
-      const store = DocStore.open(file)
-      try {
-        const n = (store.get('accounts', 'acct')?.n as number | undefined) ?? 0
-        // Acknowledged commits survived, and the child made progress this round.
-        expect(n).toBeGreaterThanOrEqual(acked)
-        expect(n).toBeGreaterThan(previous)
-        // Exactly the entries of transactions 1..n: none half-written, none missing, none extra.
-        const ledger = [...store.docs('ledger')].map((d) => d.n as number)
-        const receipts = [...store.docs('receipts')].map((d) => d.n as number)
-        expect(ledger.length).toBe(n)
-        expect(receipts.length).toBe(n)
-        expect(ledger.every((v, i) => v === i + 1)).toBe(true)
-        expect(receipts.every((v, i) => v === i + 1)).toBe(true)
-        previous = n
-      } finally {
-        store.close()
+test(
+  `${KILLS} SIGKILLs at random moments: every transaction wholly there or wholly absent`,
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crash-'))
+    const file = join(dir, 'cloud.sqlite')
+    let previous = 0
+    try {
+      for (let k = 0; k < KILLS; k++) {
+        const acked = await runAndKill(file, Math.floor(Math.random() * 120))
+        const store = DocStore.open(file)
+        try {
+          const n = (store.get('accounts', 'acct')?.n as number | undefined) ?? 0
+          // Acknowledged commits survived, and the child made progress this round.
+          expect(n).toBeGreaterThanOrEqual(acked)
+          expect(n).toBeGreaterThan(previous)
+          // Exactly the entries of transactions 1..n: none half-written, none missing, none extra.
+          const ledger = [...store.docs('ledger')].map((d) => d.n as number)
+          const receipts = [...store.docs('receipts')].map((d) => d.n as number)
+          expect(ledger.length).toBe(n)
+          expect(receipts.length).toBe(n)
+          expect(ledger.every((v, i) => v === i + 1)).toBe(true)
+          expect(receipts.every((v, i) => v === i + 1)).toBe(true)
+          previous = n
+        } finally {
+          store.close()
+        }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-  // Each round starts a child under tsx: about a second unloaded, many on a machine shared with other runs.
-}, 60_000 + KILLS * 15_000)
+    // Each round starts a child under tsx: about a second unloaded, many on a machine shared with other runs.
+  },
+  60_000 + KILLS * 15_000,
+)

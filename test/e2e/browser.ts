@@ -14,7 +14,11 @@ export type Json = Record<string, any> // eslint-disable-line @typescript-eslint
 export function e2eStack(env: Record<string, string> = {}): () => Stack {
   let stack: Stack | undefined
   test.beforeAll(async () => {
-    stack = await startStack({ inMemory: true, timers: false, env: { WXEMU_PORT: '0', CLOUD_PORT: '0', H5_PORT: '0', WXEMU_PUSH_RETRY_MS: '200', ...env } })
+    stack = await startStack({
+      inMemory: true,
+      timers: false,
+      env: { WXEMU_PORT: '0', CLOUD_PORT: '0', H5_PORT: '0', WXEMU_PUSH_RETRY_MS: '200', ...env },
+    })
   })
   test.afterAll(async () => {
     await stack?.stop()
@@ -63,7 +67,11 @@ export async function uploadPicture(page: Page, field: string, file: string): Pr
 /** A person's cards as card.listMine shows them, and their card bag as WeChat shows it. */
 export async function listMine(stack: Stack, name: string): Promise<Json> {
   const u = stack.wechat.users.get(name)!
-  const res = await fetch(`${stack.cloud.url}/fn/card`, { method: 'POST', headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid }, body: JSON.stringify({ action: 'listMine' }) })
+  const res = await fetch(`${stack.cloud.url}/fn/card`, {
+    method: 'POST',
+    headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
+    body: JSON.stringify({ action: 'listMine' }),
+  })
   return (await res.json()) as Json
 }
 
@@ -76,12 +84,17 @@ export async function agree(stack: Stack, name: string): Promise<Json[]> {
   await stack.wechat.platform.settle()
   const mine = ((await listMine(stack, name)).cards as Json[]).filter((c) => c.status === 'NORMAL')
   const inBag = (await bag(stack, name)).filter((c) => c.status === 'NORMAL')
-  expect(mine.map((c) => `${c.cardId}:${c.code}:${c.balance}`).sort()).toEqual(inBag.map((c) => `${c.cardId}:${c.code}:${c.balance}`).sort())
+  expect(mine.map((c) => `${c.cardId}:${c.code}:${c.balance}`).sort()).toEqual(
+    inBag.map((c) => `${c.cardId}:${c.code}:${c.balance}`).sort(),
+  )
   return mine
 }
 
 /** Buys a card in the shop as the current person; for a friend (the default) or for themselves. */
-export async function buyInShop(page: Page, opts: { amount: string; face?: number; blessing?: string; from?: string; forMe?: boolean; shot: string }) {
+export async function buyInShop(
+  page: Page,
+  opts: { amount: string; face?: number; blessing?: string; from?: string; forMe?: boolean; shot: string },
+) {
   await expect(visible(page, '选择面额')).toBeVisible()
   if (opts.forMe) await visible(page, '给自己买').click()
   await visibleCss(page, `.chip:has-text("${opts.amount}")`).click()

@@ -21,7 +21,12 @@ test('a split payment, a cancelled WeChat Pay retried without reloading, and the
   await snap(page, '31-checkout-split')
 
   // The person closes WeChat Pay's sheet: the client answers requestPayment:fail cancel.
-  await page.route('**/__preview/wx/requestPayment', (route) => route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ errMsg: 'requestPayment:fail cancel' }) }), { times: 1 })
+  await page.route(
+    '**/__preview/wx/requestPayment',
+    (route) =>
+      route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ errMsg: 'requestPayment:fail cancel' }) }),
+    { times: 1 },
+  )
   await tap(page, '确认支付 ¥124.00')
   await expect(visible(page, '礼品卡支付 ¥100.00，微信支付 ¥24.00')).toBeVisible()
   await snap(page, '32-checkout-confirm')
@@ -50,7 +55,9 @@ test('carol, the demo merchant, opens 商户管理 from her home page', async ({
   await snap(page, '35-merchant')
 })
 
-test('a reload during the WeChat Pay sheet: the card shows 冻结, the page offers 继续支付, and paying finishes the checkout (issue 25 §7)', async ({ page }) => {
+test('a reload during the WeChat Pay sheet: the card shows 冻结, the page offers 继续支付, and paying finishes the checkout (issue 25 §7)', async ({
+  page,
+}) => {
   await openAs(page, stack(), 'bob', '/pages/shop/index')
   await buyInShop(page, { amount: '¥100.00', forMe: true, shot: '36-held' })
   await expect(visible(page, /已放入卡包/)).toBeVisible({ timeout: 30_000 })

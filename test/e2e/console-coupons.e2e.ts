@@ -18,7 +18,11 @@ const upload = (page: Page, field: string) => uploadPicture(page, field, LOGO)
 
 test('carol creates a 代金券 from the console and offers it; alice claims it; carol creates a member card', async ({ page }) => {
   await openAs(page, stack(), 'carol', '/merchant/pages/home/index')
-  await page.locator('.menu-item').filter({ hasText: /^优惠券$/, visible: true }).first().click()
+  await page
+    .locator('.menu-item')
+    .filter({ hasText: /^优惠券$/, visible: true })
+    .first()
+    .click()
   await tap(page, '新建优惠券')
   await expect(visibleCss(page, '#retired-notice')).toContainText('错误码 45103')
   await tap(page, '折扣券')

@@ -8,7 +8,11 @@ const stack = e2eStack()
 
 async function fn(name: string, fnName: string, data: Json): Promise<Json> {
   const u = stack().wechat.users.get(name)!
-  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, { method: 'POST', headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid }, body: JSON.stringify(data) })
+  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, {
+    method: 'POST',
+    headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
+    body: JSON.stringify(data),
+  })
   return (await res.json()) as Json
 }
 
@@ -17,8 +21,15 @@ function coupon(type: string, title: string, fields: Json): Json {
     card_type: type,
     [type.toLowerCase()]: {
       base_info: {
-        logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '示例咖啡', code_type: 'CODE_TYPE_QRCODE', title, color: 'Color010',
-        notice: '使用时向店员出示此券', description: '不可与其他优惠同享', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }, sku: { quantity: 100 },
+        logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+        brand_name: '示例咖啡',
+        code_type: 'CODE_TYPE_QRCODE',
+        title,
+        color: 'Color010',
+        notice: '使用时向店员出示此券',
+        description: '不可与其他优惠同享',
+        date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+        sku: { quantity: 100 },
       },
       ...fields,
     },
@@ -26,7 +37,10 @@ function coupon(type: string, title: string, fields: Json): Json {
 }
 
 test('claim a coupon, see it in My cards, pay ¥124 with 满 ¥100 减 ¥10, and redeem a 兑换券 at the counter', async ({ page }) => {
-  const cash = await fn('carol', 'merchant', { action: 'cardCreate', card: coupon('CASH', '满100减10', { least_cost: 10000, reduce_cost: 1000 }) })
+  const cash = await fn('carol', 'merchant', {
+    action: 'cardCreate',
+    card: coupon('CASH', '满100减10', { least_cost: 10000, reduce_cost: 1000 }),
+  })
   expect(cash.errcode).toBe(0)
   expect((await fn('carol', 'merchant', { action: 'claimableSet', cardId: cash.cardId, claimable: true })).errcode).toBe(0)
 
@@ -70,10 +84,20 @@ test('claim a coupon, see it in My cards, pay ¥124 with 满 ¥100 减 ¥10, and
 
   // The counter: alice scanned a 兑换券 QR code in the shop; bob (staff) redeems it.
   const gift = await fn('carol', 'merchant', { action: 'cardCreate', card: coupon('GIFT', '兑换木盒', { gift: '音乐木盒一个' }) })
-  const qr = await fn('carol', 'merchant', { action: 'qrcodeCreate', qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: gift.cardId } } } })
-  const scanned = (await (await fetch(`${stack().wechat.url}/__emu/client/scanCardQr`, { method: 'POST', body: JSON.stringify({ user: 'alice', ticket: qr.ticket }) })).json()) as Json
+  const qr = await fn('carol', 'merchant', {
+    action: 'qrcodeCreate',
+    qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: gift.cardId } } },
+  })
+  const scanned = (await (
+    await fetch(`${stack().wechat.url}/__emu/client/scanCardQr`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'alice', ticket: qr.ticket }),
+    })
+  ).json()) as Json
   const code = (scanned.cards as Json[])[0]!.code as string
-  expect((await fn('carol', 'merchant', { action: 'staffSet', openid: stack().wechat.users.get('bob')!.mpOpenid, role: 'staff' })).errcode).toBe(0)
+  expect(
+    (await fn('carol', 'merchant', { action: 'staffSet', openid: stack().wechat.users.get('bob')!.mpOpenid, role: 'staff' })).errcode,
+  ).toBe(0)
   await openAs(page, stack(), 'bob', '/pages/index/index')
   await visibleCss(page, '#link-redeem').click()
   await visibleCss(page, '#code-input input').fill(code)

@@ -80,10 +80,15 @@ test('alice buys a card for herself and shows its code to a cashier: barcode, QR
 
 test('a card alice gives away through WeChat’s card bag reads 已赠送 under 已失效, never deleted', async ({ page }) => {
   const [card] = (await agree(stack(), 'alice')) as Json[]
-  const res = await fetch(`${stack().wechat.url}/__emu/client/gift`, { method: 'POST', body: JSON.stringify({ from: 'alice', to: 'carol', cardId: card!.cardId, code: card!.code }) })
+  const res = await fetch(`${stack().wechat.url}/__emu/client/gift`, {
+    method: 'POST',
+    body: JSON.stringify({ from: 'alice', to: 'carol', cardId: card!.cardId, code: card!.code }),
+  })
   expect(res.status).toBe(200)
   await stack().wechat.platform.settle()
-  await expect.poll(async () => ((await listMine(stack(), 'alice')).cards as Json[]).find((c) => c.code === card!.code)?.status, { timeout: 15_000 }).toBe('GIFTED')
+  await expect
+    .poll(async () => ((await listMine(stack(), 'alice')).cards as Json[]).find((c) => c.code === card!.code)?.status, { timeout: 15_000 })
+    .toBe('GIFTED')
   await openAs(page, stack(), 'alice', '/pages/index/index')
   await visible(page, /已失效（\d+）/).click()
   await expect(visible(page, '已赠送')).toBeVisible()

@@ -13,7 +13,11 @@ const stack = e2eStack()
 
 async function fn(name: string, fnName: string, data: Json): Promise<Json> {
   const u = stack().wechat.users.get(name)!
-  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, { method: 'POST', headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid }, body: JSON.stringify(data) })
+  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, {
+    method: 'POST',
+    headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
+    body: JSON.stringify(data),
+  })
   return (await res.json()) as Json
 }
 

@@ -11,11 +11,18 @@ test('the refund cell’s jump with order_id and openid opens bob’s order in t
   // bob has opened the Mini Program before (his unionid is known), as any buyer who taps the cell has.
   await listMine(s, 'bob')
   const [pageId] = Object.keys(s.wechat.platform.s.pages)
-  const card100 = Object.values(s.wechat.platform.s.cards).find((c) => (c.body.base_info as { title?: string }).title === '100元礼品卡')!.card_id
-  const buy = await fetch(`${s.wechat.url}/__emu/giftcard/buy`, { method: 'POST', body: JSON.stringify({ user: 'bob', pageId, items: [{ cardId: card100 }], forSelf: true }) })
+  const card100 = Object.values(s.wechat.platform.s.cards).find(
+    (c) => (c.body.base_info as { title?: string }).title === '100元礼品卡',
+  )!.card_id
+  const buy = await fetch(`${s.wechat.url}/__emu/giftcard/buy`, {
+    method: 'POST',
+    body: JSON.stringify({ user: 'bob', pageId, items: [{ cardId: card100 }], forSelf: true }),
+  })
   const orderId = ((await buy.json()) as { order: { order_id: string } }).order.order_id
   await s.wechat.platform.settle()
-  const cell = (await (await fetch(`${s.wechat.url}/__emu/giftcard/cell`, { method: 'POST', body: JSON.stringify({ user: 'bob', orderId, cell: 1 }) })).json()) as { url: string; title: string }
+  const cell = (await (
+    await fetch(`${s.wechat.url}/__emu/giftcard/cell`, { method: 'POST', body: JSON.stringify({ user: 'bob', orderId, cell: 1 }) })
+  ).json()) as { url: string; title: string }
   expect(cell.title).toBe('申请退款')
   expect(new URL(cell.url).searchParams.get('order_id')).toBe(orderId)
 

@@ -14,14 +14,21 @@ test.describe.configure({ mode: 'serial' })
 
 async function fn(name: string, fnName: string, data: Json): Promise<Json> {
   const u = stack().wechat.users.get(name)!
-  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, { method: 'POST', headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid }, body: JSON.stringify(data) })
+  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, {
+    method: 'POST',
+    headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
+    body: JSON.stringify(data),
+  })
   return (await res.json()) as Json
 }
 
 test('an ordinary coupon is refused with 45103, in the words the console warns with', async () => {
   const member = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-card-create.json'), 'utf8')) as Json
   const base = { ...member.card.member_card.base_info, notice: '结账时出示' }
-  const refused = await fn('carol', 'merchant', { action: 'cardCreate', card: { card_type: 'CASH', cash: { least_cost: 10000, reduce_cost: 1000, base_info: base } } })
+  const refused = await fn('carol', 'merchant', {
+    action: 'cardCreate',
+    card: { card_type: 'CASH', cash: { least_cost: 10000, reduce_cost: 1000, base_info: base } },
+  })
   expect(refused).toMatchObject({ errcode: 1502, wxErrcode: 45103, reason: 'WECHAT_ADVICE' })
   expect(refused.errmsg).toContain(RETIRED_COUPONS_NOTICE)
   expect((await fn('carol', 'merchant', { action: 'coinsRecharge', coinCount: 100 })).wxErrcode).toBe(45103)

@@ -5,8 +5,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(__dirname, '..', '..')
-if (!existsSync(join(root, 'dist', 'h5', 'index.html'))) execFileSync('npm', ['run', '--silent', 'build:h5'], { cwd: root, stdio: 'inherit' })
-if (!existsSync(join(root, 'dist', 'cloudfunctions', 'gift', 'index.js'))) execFileSync('npm', ['run', '--silent', 'build:functions'], { cwd: root, stdio: 'inherit' })
+if (!existsSync(join(root, 'dist', 'h5', 'index.html')))
+  execFileSync('npm', ['run', '--silent', 'build:h5'], { cwd: root, stdio: 'inherit' })
+if (!existsSync(join(root, 'dist', 'cloudfunctions', 'gift', 'index.js')))
+  execFileSync('npm', ['run', '--silent', 'build:functions'], { cwd: root, stdio: 'inherit' })
 
-const res = spawnSync(process.execPath, [join(root, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
+const res = spawnSync(process.execPath, [join(root, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+})
 process.exit(res.status ?? 1)

@@ -13,10 +13,22 @@ export async function startTestCloud(env: Record<string, string> = {}): Promise<
   if (!existsSync(join(FUNCTIONS_DIR, 'card', 'index.js'))) {
     throw new Error('dist/cloudfunctions is not built: run `npm run build:functions` (npm test does it first)')
   }
-  return startLocalCloud({ functionsDir: FUNCTIONS_DIR, dataDir: null, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env: { ...stackEnv, ...env }, prewarm: true })
+  return startLocalCloud({
+    functionsDir: FUNCTIONS_DIR,
+    dataDir: null,
+    mpAppid: stackEnv.WX_MP_APPID!,
+    port: 0,
+    env: { ...stackEnv, ...env },
+    prewarm: true,
+  })
 }
 
-export async function callFn(cloud: LocalCloud, name: string, body: unknown, openid?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function callFn(
+  cloud: LocalCloud,
+  name: string,
+  body: unknown,
+  openid?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (openid) headers['x-wx-openid'] = openid
   const res = await fetch(`${cloud.url}/fn/${name}`, { method: 'POST', headers, body: JSON.stringify(body) })

@@ -13,9 +13,14 @@ export interface DeployRun {
 export function runDeploy(args: string[], env: Record<string, string>): Promise<DeployRun> {
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx')
   return new Promise((resolve) => {
-    execFile(tsx, [join(ROOT, 'scripts', 'deploy', 'main.ts'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
-      resolve({ code, stdout, stderr })
-    })
+    execFile(
+      tsx,
+      [join(ROOT, 'scripts', 'deploy', 'main.ts'), ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
   })
 }

@@ -35,25 +35,48 @@ export async function startReceiver(): Promise<Receiver> {
   })
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/push`
-  r.close = () => new Promise((ok) => {
-    server.closeAllConnections()
-    server.close(() => ok())
-  })
+  r.close = () =>
+    new Promise((ok) => {
+      server.closeAllConnections()
+      server.close(() => ok())
+    })
   return r
 }
 
 export async function startEmu(push: Receiver, o: Partial<WechatEmulatorOptions> = {}): Promise<WechatEmulator> {
   const emu = await startWechatEmulator({
-    port: 0, dataDir: null, saAppid: stackEnv.WX_SA_APPID!, saSecret: stackEnv.WX_SA_SECRET!, mpAppid: stackEnv.WX_MP_APPID!,
-    ghId: 'gh_test', reviewSeconds: 0, quotas: { token: 2000, ticket: 100 }, cardExtWindowSeconds: 300,
+    port: 0,
+    dataDir: null,
+    saAppid: stackEnv.WX_SA_APPID!,
+    saSecret: stackEnv.WX_SA_SECRET!,
+    mpAppid: stackEnv.WX_MP_APPID!,
+    ghId: 'gh_test',
+    reviewSeconds: 0,
+    quotas: { token: 2000, ticket: 100 },
+    cardExtWindowSeconds: 300,
     ...o,
-    push: { url: push.url, token: 'tok', aesKey: stackEnv.WX_PUSH_AES_KEY!, mode: 'plain', timeoutMs: 500, ordinaryRetries: 3, giftcardAttempts: 30, giftcardIntervalMs: 20, ...o.push },
+    push: {
+      url: push.url,
+      token: 'tok',
+      aesKey: stackEnv.WX_PUSH_AES_KEY!,
+      mode: 'plain',
+      timeoutMs: 500,
+      ordinaryRetries: 3,
+      giftcardAttempts: 30,
+      giftcardIntervalMs: 20,
+      ...o.push,
+    },
   })
   for (const n of ['alice', 'bob', 'carol']) emu.users.ensure(n)
   return emu
 }
 
-export async function http(emu: WechatEmulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function http(
+  emu: WechatEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${emu.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
@@ -64,7 +87,11 @@ export async function api(emu: WechatEmulator, path: string, body: unknown, toke
 }
 
 export async function token(emu: WechatEmulator): Promise<string> {
-  const r = await http(emu, 'GET', `/cgi-bin/token?grant_type=client_credential&appid=${stackEnv.WX_SA_APPID}&secret=${stackEnv.WX_SA_SECRET}`)
+  const r = await http(
+    emu,
+    'GET',
+    `/cgi-bin/token?grant_type=client_credential&appid=${stackEnv.WX_SA_APPID}&secret=${stackEnv.WX_SA_SECRET}`,
+  )
   return r.json.access_token as string
 }
 
@@ -73,12 +100,22 @@ export async function ticket(emu: WechatEmulator, tok: string): Promise<string> 
 }
 
 /** card_ext signed as the guide says, written here independently of the product's signer. */
-export function signExt(apiTicket: string, cardId: string, o: { code?: string; openid?: string; timestamp?: number; nonce?: string } = {}): string {
+export function signExt(
+  apiTicket: string,
+  cardId: string,
+  o: { code?: string; openid?: string; timestamp?: number; nonce?: string } = {},
+): string {
   const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000))
   const nonce = o.nonce ?? Math.random().toString(36).slice(2)
   const parts = [apiTicket, timestamp, cardId, o.code, o.openid, nonce].filter((x): x is string => !!x).sort()
   const signature = createHash('sha1').update(parts.join('')).digest('hex')
-  return JSON.stringify({ ...(o.code ? { code: o.code } : {}), ...(o.openid ? { openid: o.openid } : {}), timestamp, nonce_str: nonce, signature })
+  return JSON.stringify({
+    ...(o.code ? { code: o.code } : {}),
+    ...(o.openid ? { openid: o.openid } : {}),
+    timestamp,
+    nonce_str: nonce,
+    signature,
+  })
 }
 
 export async function until(probe: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
@@ -90,7 +127,12 @@ export async function until(probe: () => boolean | Promise<boolean>, what: strin
 }
 
 /** A fresh push receiver and emulator for each test of the calling file, with a token. */
-export function emulatorPerTest(o: Partial<WechatEmulatorOptions> = {}): { emu: () => WechatEmulator; rx: () => Receiver; token: () => string; refreshToken: () => Promise<string> } {
+export function emulatorPerTest(o: Partial<WechatEmulatorOptions> = {}): {
+  emu: () => WechatEmulator
+  rx: () => Receiver
+  token: () => string
+  refreshToken: () => Promise<string>
+} {
   let rx: Receiver
   let emu: WechatEmulator
   let tok = ''

@@ -18,7 +18,8 @@ export function asTakenToday(req: J): J {
   const bi = (Object.values(req.card as J).find((v) => typeof v === 'object') as J).base_info as J
   bi.logo_url = String(bi.logo_url).replace('http://mmbiz./', 'http://mmbiz.qpic.cn/')
   for (const k of ['center', 'custom', 'promotion']) {
-    if (bi[`${k}_url`] !== undefined) Object.assign(bi, { [`${k}_app_brand_user_name`]: 'gh_86a091e50ad4@app', [`${k}_app_brand_pass`]: 'pages/index/index' })
+    if (bi[`${k}_url`] !== undefined)
+      Object.assign(bi, { [`${k}_app_brand_user_name`]: 'gh_86a091e50ad4@app', [`${k}_app_brand_pass`]: 'pages/index/index' })
   }
   return req
 }

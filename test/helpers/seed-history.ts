@@ -44,13 +44,31 @@ export async function seedHistory(store: Store, size: HistorySize): Promise<numb
   for (let i = 0; i < size.orders; i++) {
     const at = pastTime(i, size)
     if (i % 5 === 4) {
-      shelf.push({ _id: `${tag}-shelf-${i}`, order: { order_id: `${tag}-shelf-${i}`, total_price: 5000, open_id: `buyer-${i % 97}`, card_list: [] } as unknown as ShelfOrderDoc['order'], state: i % 25 === 4 ? 'REFUNDED' : 'PAID', recordedAt: at, updatedAt: at })
+      shelf.push({
+        _id: `${tag}-shelf-${i}`,
+        order: {
+          order_id: `${tag}-shelf-${i}`,
+          total_price: 5000,
+          open_id: `buyer-${i % 97}`,
+          card_list: [],
+        } as unknown as ShelfOrderDoc['order'],
+        state: i % 25 === 4 ? 'REFUNDED' : 'PAID',
+        recordedAt: at,
+        updatedAt: at,
+      })
       continue
     }
     const refunded = i % 11 === 0
     orders.push({
-      _id: `${tag}-order-${i}`, kind: i % 3 === 0 ? 'checkout' : 'mp', mpOpenid: `buyer-${i % 97}`, cardId: 'pCARD', quantity: 1, totalFee: 10000 + (i % 7) * 100,
-      status: refunded ? 'REFUNDED' : 'ISSUED', createdAt: at - 30_000, paidAt: at,
+      _id: `${tag}-order-${i}`,
+      kind: i % 3 === 0 ? 'checkout' : 'mp',
+      mpOpenid: `buyer-${i % 97}`,
+      cardId: 'pCARD',
+      quantity: 1,
+      totalFee: 10000 + (i % 7) * 100,
+      status: refunded ? 'REFUNDED' : 'ISSUED',
+      createdAt: at - 30_000,
+      paidAt: at,
       ...(refunded ? { refundFee: 2000, refundRequestedAt: at + 3600_000, refundedAt: at + 3600_000 } : {}),
     })
   }
@@ -60,14 +78,39 @@ export async function seedHistory(store: Store, size: HistorySize): Promise<numb
   for (let i = 0; i < size.entries; i++) {
     const kind = i % 10 === 9 ? 'reversal' : i % 10 === 8 ? 'recharge' : 'spend'
     const amount = kind === 'spend' ? -(100 + (i % 13) * 10) : kind === 'reversal' ? 100 : 5000
-    entries.push({ _id: `${tag}-entry-${i}`, card: `${tag}-card-${i % cardCount}`, kind, amount, balanceAfter: 0, version: i, createdAt: pastTime(i, size) })
+    entries.push({
+      _id: `${tag}-entry-${i}`,
+      card: `${tag}-card-${i % cardCount}`,
+      kind,
+      amount,
+      balanceAfter: 0,
+      version: i,
+      createdAt: pastTime(i, size),
+    })
   }
   for (let i = 0; i < cardCount; i++) {
-    cards.push({ _id: `${tag}-card-${i}`, cardId: 'pCARD', code: `${tag}${i}`, mpOpenid: `buyer-${i % 97}`, status: i % 10 === 0 ? 'USED' : 'NORMAL', balance: 1000 + i, version: 0, endTime: i % 20 === 1 ? Math.floor(size.nowMs / 1000) - 60 : 0, updatedAt: size.nowMs - DAY_MS } as unknown as UserCardDoc)
+    cards.push({
+      _id: `${tag}-card-${i}`,
+      cardId: 'pCARD',
+      code: `${tag}${i}`,
+      mpOpenid: `buyer-${i % 97}`,
+      status: i % 10 === 0 ? 'USED' : 'NORMAL',
+      balance: 1000 + i,
+      version: 0,
+      endTime: i % 20 === 1 ? Math.floor(size.nowMs / 1000) - 60 : 0,
+      updatedAt: size.nowMs - DAY_MS,
+    } as unknown as UserCardDoc)
   }
   const members: MemberDoc[] = []
   for (let i = 0; i < Math.floor(size.orders / 20); i++) {
-    members.push({ _id: `${tag}-member-${i}`, cardId: 'pMEMBER', code: `${tag}m${i}`, activated: true, createdAt: pastTime(i, size), updatedAt: pastTime(i, size) } as unknown as MemberDoc)
+    members.push({
+      _id: `${tag}-member-${i}`,
+      cardId: 'pMEMBER',
+      code: `${tag}m${i}`,
+      activated: true,
+      createdAt: pastTime(i, size),
+      updatedAt: pastTime(i, size),
+    } as unknown as MemberDoc)
   }
   await writeAll(store, Collections.orders, orders)
   await writeAll(store, Collections.shelfOrders, shelf)

@@ -6,7 +6,12 @@ import { startStack, type Stack } from '../../emulator/stack'
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export async function startJourneyStack(env: Record<string, string> = {}): Promise<Stack> {
-  return startStack({ inMemory: true, preview: false, timers: false, env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '50', ...env } })
+  return startStack({
+    inMemory: true,
+    preview: false,
+    timers: false,
+    env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '50', ...env },
+  })
 }
 
 let requestSeq = 0

@@ -11,7 +11,11 @@ const opened: LocalCloud[] = []
 if (typeof afterAll === 'function') afterAll(() => Promise.all(opened.splice(0).map((c) => c.stop())))
 
 /** A local cloud with just its database in use, data in `dir` (null: in memory), `collections` created. */
-export async function databaseCloud(dir: string | null = null, collections: string[] = Object.values(Collections), env: Record<string, string> = {}): Promise<LocalCloud> {
+export async function databaseCloud(
+  dir: string | null = null,
+  collections: string[] = Object.values(Collections),
+  env: Record<string, string> = {},
+): Promise<LocalCloud> {
   const cloud = await startLocalCloud({ functionsDir: FUNCTIONS_DIR, dataDir: dir, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env })
   opened.push(cloud)
   for (const c of collections) await cloud.db.createCollection(c)

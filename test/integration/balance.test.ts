@@ -25,7 +25,11 @@ const bagBalance = async (name: string, code: string) => (await person(stack, na
 test('200 concurrent 1-yuan spends on one 100-yuan card: exactly 100 succeed, balance 0, ledger consistent, WeChat 0', async () => {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
-  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `C200-${i}` })))
+  const results = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `C200-${i}` }),
+    ),
+  )
   const ok = results.filter((r) => r.errcode === 0)
   expect(ok).toHaveLength(100)
   expect(results.filter((r) => r.errcode !== 0).every((r) => /insufficient balance/.test(r.errmsg))).toBe(true)
@@ -55,7 +59,12 @@ test('a sync keeps sending while the balance keeps changing under it, and ends w
   const { card } = await alice.buyAndAdd(card100)
   await settle(stack)
   const id = userCardId(card.cardId, card.code)
-  const wx = createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+  const wx = createWechatClient({
+    store: store(),
+    appid: stack.env.WX_SA_APPID!,
+    secret: stack.env.WX_SA_SECRET!,
+    apiBase: stack.wechat.url,
+  })
   stack.wechat.platform.o.latencyMs = 50
   try {
     // 1-fen spends posted for 2 s, while one sync holds the lease from the first.
@@ -85,7 +94,11 @@ test('a sync keeps sending while the balance keeps changing under it, and ends w
 test('the same orderId retried 50 times concurrently debits once', async () => {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
-  const results = await Promise.all(Array.from({ length: 50 }, () => alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1234, orderId: 'SAME-ORDER' })))
+  const results = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1234, orderId: 'SAME-ORDER' }),
+    ),
+  )
   expect(results.every((r) => r.errcode === 0 && r.balance === 10000 - 1234)).toBe(true)
   expect(new Set(results.map((r) => r.entryId))).toEqual(new Set(['spend:SAME-ORDER']))
   expect(await ledgerSum(store(), userCardId(card.cardId, card.code))).toBe(10000 - 1234)
@@ -96,7 +109,8 @@ test('errcode -1, timeouts and dropped replies on updateuser end with WeChat in 
   const { card } = await alice.buyAndAdd(card100)
   await settle(stack)
   const fault = (f: Json) => alice.emu('/__emu/faults', { path: 'card/generalcard/updateuser', ...f })
-  const spend = (n: number, amount: number) => alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount, orderId: `FAULT-${n}` })
+  const spend = (n: number, amount: number) =>
+    alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount, orderId: `FAULT-${n}` })
 
   await fault({ errcode: -1, times: 8 })
   expect((await spend(1, 1000)).balance).toBe(9000) // our books change; WeChat's update failed and is queued
@@ -131,8 +145,12 @@ test('refused: not yours, not NORMAL, bad amounts', async () => {
   const bob = person(stack, 'bob')
   const { card } = await alice.buyAndAdd(card100)
   expect((await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'X1' })).errcode).toBe(1004)
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 0, orderId: 'X2' })).errmsg).toBe('amount must be at least 1')
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1.5, orderId: 'X3' })).errmsg).toBe('amount must be an integer')
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 0, orderId: 'X2' })).errmsg).toBe(
+    'amount must be at least 1',
+  )
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1.5, orderId: 'X3' })).errmsg).toBe(
+    'amount must be an integer',
+  )
   await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: card.cardId, code: card.code, accept: false })
   await settle(stack)
   const r = await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'X4' })
@@ -146,7 +164,9 @@ test('CONSUME_ON_ZERO: a card spent to zero is consumed in WeChat', async () => 
     const alice = person(s2, 'alice')
     const c100 = await alice.shopCardId(10000)
     const { card } = await alice.buyAndAdd(c100)
-    expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000, orderId: 'ALL' })).balance).toBe(0)
+    expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000, orderId: 'ALL' })).balance).toBe(
+      0,
+    )
     await s2.wechat.platform.settle()
     expect((await alice.bag()).find((c) => c.code === card.code)).toMatchObject({ balance: 0, status: 'CONSUMED' })
     expect((await alice.fn('card', { action: 'listMine' })).cards[0]).toMatchObject({ status: 'CONSUMED' })
@@ -172,11 +192,20 @@ describe('checkout with a short balance: both legs, or the gift-card leg reverse
 
   test('paid: the card pays 10.00, WeChat Pay 20.00, the order is PAID', async () => {
     const { alice, card } = await shortCard()
-    const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: `OK${card.code}`, cardId: card.cardId, code: card.code, total: 3000 })
+    const started = await alice.fn('pay', {
+      action: 'startCheckout',
+      checkoutId: `OK${card.code}`,
+      cardId: card.cardId,
+      code: card.code,
+      total: 3000,
+    })
     expect(started).toMatchObject({ errcode: 0, balance: 0, rest: 2000 })
     const paid = await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: started.payment })
     expect(paid.json.callbackAcknowledged).toBe(true)
-    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({ status: 'PAID', totalFee: 2000 })
+    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({
+      status: 'PAID',
+      totalFee: 2000,
+    })
   })
 
   test('cancelled: the card is credited back once', async () => {
@@ -191,7 +220,13 @@ describe('checkout with a short balance: both legs, or the gift-card leg reverse
 
   test('abandoned: the cron reverses the leg once the checkout expires; a late payment is flagged for refund', async () => {
     const { alice, card } = await shortCard()
-    const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: `AB${card.code}`, cardId: card.cardId, code: card.code, total: 3000 })
+    const started = await alice.fn('pay', {
+      action: 'startCheckout',
+      checkoutId: `AB${card.code}`,
+      cardId: card.cardId,
+      code: card.code,
+      total: 3000,
+    })
     await new Promise((r) => setTimeout(r, 1100))
     const run = (await (await fetch(`${s2.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
     expect(run.tasks.checkouts).toMatchObject({ ok: true, cancelled: 1 })

@@ -23,7 +23,10 @@ async function row(cardId: string): Promise<Json> {
 test('审核未通过 with WeChat’s reason, then edited, resubmitted and approved', async () => {
   const card = JSON.parse(JSON.stringify(example.card)) as Json
   const now = Math.floor(Date.now() / 1000)
-  ;(card.general_card as Json).base_info = { ...((card.general_card as Json).base_info as Json), date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 90 * 86400 } }
+  ;(card.general_card as Json).base_info = {
+    ...((card.general_card as Json).base_info as Json),
+    date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 90 * 86400 },
+  }
   const created = await merchant({ action: 'cardCreate', card })
   expect(created).toMatchObject({ errcode: 0 })
   const cardId = created.cardId as string
@@ -35,7 +38,10 @@ test('审核未通过 with WeChat’s reason, then edited, resubmitted and appro
   await until(async () => (await row(cardId)).reviewStatus === 'REJECTED', 'the refusal recorded')
   expect(await row(cardId)).toMatchObject({ reviewStatus: 'REJECTED', reviewReason: '使用说明含有违规内容' })
 
-  const updated = await merchant({ action: 'cardUpdate', update: { card_id: cardId, general_card: { base_info: { description: '持卡到店消费，余额可多次使用' } } } })
+  const updated = await merchant({
+    action: 'cardUpdate',
+    update: { card_id: cardId, general_card: { base_info: { description: '持卡到店消费，余额可多次使用' } } },
+  })
   expect(updated).toMatchObject({ errcode: 0, send_check: true })
   expect(await row(cardId)).toMatchObject({ reviewStatus: 'PENDING', reviewReason: '' })
 

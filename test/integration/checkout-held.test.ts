@@ -13,10 +13,12 @@ afterAll(() => stack.stop())
 async function cardWith(fen: number) {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(await alice.shopCardId(10000))
-  if (fen < 10000) await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000 - fen, orderId: `PRE-${card.code}` })
+  if (fen < 10000)
+    await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000 - fen, orderId: `PRE-${card.code}` })
   return { alice, card: card as Json }
 }
-const mine = async (alice: ReturnType<typeof person>, code: string) => ((await alice.fn('card', { action: 'listMine' })).cards as Json[]).find((c) => c.code === code)!
+const mine = async (alice: ReturnType<typeof person>, code: string) =>
+  ((await alice.fn('card', { action: 'listMine' })).cards as Json[]).find((c) => c.code === code)!
 
 test('held while unpaid, then paid from the status a reloaded page reads: the hold ends and the money stays spent', async () => {
   const { alice, card } = await cardWith(4700)
@@ -29,7 +31,11 @@ test('held while unpaid, then paid from the status a reloaded page reads: the ho
   expect(held.heldUntil).toBeGreaterThan(Date.now())
   const detail = await alice.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })
   expect(detail.card).toMatchObject({ balance: 0, held: 4700 })
-  expect((detail.history as Json[]).find((e) => e.orderId === `${checkoutId}-gc`)).toMatchObject({ kind: 'spend', amount: -4700, held: true })
+  expect((detail.history as Json[]).find((e) => e.orderId === `${checkoutId}-gc`)).toMatchObject({
+    kind: 'spend',
+    amount: -4700,
+    held: true,
+  })
 
   // The page was reloaded during the WeChat Pay sheet: it asks where the checkout stands.
   const status = await alice.fn('pay', { action: 'checkoutStatus', checkoutId })

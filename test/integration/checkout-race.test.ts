@@ -45,11 +45,21 @@ async function shortCheckout(id: string) {
   return { alice, card, orderId: started.orderId as string }
 }
 
-const wx = () => createWechatClient({ store: storeOver(stack.cloud.db), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () =>
+  createWechatClient({
+    store: storeOver(stack.cloud.db),
+    appid: stack.env.WX_SA_APPID!,
+    secret: stack.env.WX_SA_SECRET!,
+    apiBase: stack.wechat.url,
+  })
 
 test('paid while being cancelled: the cancel is refused and the gift-card leg stands', async () => {
   const { alice, card, orderId } = await shortCheckout('RACE1')
-  const store = racing(storeOver(stack.cloud.db), (id) => storeOver(stack.cloud.db).update('orders', id, { status: 'PAID' }).then(() => undefined))
+  const store = racing(storeOver(stack.cloud.db), (id) =>
+    storeOver(stack.cloud.db)
+      .update('orders', id, { status: 'PAID' })
+      .then(() => undefined),
+  )
   await expect(cancelCheckout(store, wx(), alice.mpOpenid, 'RACE1')).rejects.toMatchObject({ errcode: 1006 })
   expect((await alice.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card.balance).toBe(0)
   expect((await storeOver(stack.cloud.db).get<OrderDoc>('orders', orderId))!.status).toBe('PAID')
@@ -57,7 +67,20 @@ test('paid while being cancelled: the cancel is refused and the gift-card leg st
 
 test('cancelled while the payment arrives: the payment is flagged REFUND_NEEDED, not taken as PAID', async () => {
   const { orderId } = await shortCheckout('RACE2')
-  const store = racing(storeOver(stack.cloud.db), (id) => storeOver(stack.cloud.db).update('orders', id, { status: 'CANCELLED' }).then(() => undefined))
-  await onPaymentNotice(store, { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: orderId, totalFee: 2000, transactionId: 'T-RACE2' })
-  expect((await storeOver(stack.cloud.db).get<OrderDoc>('orders', orderId))).toMatchObject({ status: 'REFUND_NEEDED', transactionId: 'T-RACE2' })
+  const store = racing(storeOver(stack.cloud.db), (id) =>
+    storeOver(stack.cloud.db)
+      .update('orders', id, { status: 'CANCELLED' })
+      .then(() => undefined),
+  )
+  await onPaymentNotice(store, {
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    outTradeNo: orderId,
+    totalFee: 2000,
+    transactionId: 'T-RACE2',
+  })
+  expect(await storeOver(stack.cloud.db).get<OrderDoc>('orders', orderId)).toMatchObject({
+    status: 'REFUND_NEEDED',
+    transactionId: 'T-RACE2',
+  })
 })

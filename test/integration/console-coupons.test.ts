@@ -27,7 +27,15 @@ const own: Record<string, Partial<CouponForm>> = {
   GROUPON: { dealDetail: '双人套餐' },
   GENERAL_COUPON: { defaultDetail: '全场九折' },
 }
-const form = (type: (typeof COUPON_TYPES)[number], extra: Partial<CouponForm> = {}): CouponForm => ({ ...emptyCouponForm(type), title: '测试券', brandName: '星河咖啡', logoUrl: LOGO, description: '到店出示', ...own[type], ...extra })
+const form = (type: (typeof COUPON_TYPES)[number], extra: Partial<CouponForm> = {}): CouponForm => ({
+  ...emptyCouponForm(type),
+  title: '测试券',
+  brandName: '星河咖啡',
+  logoUrl: LOGO,
+  description: '到店出示',
+  ...own[type],
+  ...extra,
+})
 
 test('every coupon type the form builds is created, with the notice; couponList lists them; one offered is claimed', async () => {
   const ids: string[] = []
@@ -44,7 +52,12 @@ test('every coupon type the form builds is created, with the notice; couponList 
   expect(fr).toMatchObject({ errcode: 0 })
   const listed = (await merchant({ action: 'couponList' })).coupons as Json[]
   expect(listed.map((c) => c.cardId)).toEqual(expect.arrayContaining([...ids, fr.cardId]))
-  expect(listed.find((c) => c.cardId === ids[0])).toMatchObject({ type: 'CASH', terms: { leastCost: 10000, reduceCost: 1000 }, friend: false, claimable: false })
+  expect(listed.find((c) => c.cardId === ids[0])).toMatchObject({
+    type: 'CASH',
+    terms: { leastCost: 10000, reduceCost: 1000 },
+    friend: false,
+    claimable: false,
+  })
   expect(listed.find((c) => c.cardId === fr.cardId)).toMatchObject({ type: 'GIFT', friend: true })
   // A consumer never sees the merchant's list.
   expect((await person(stack, 'alice').fn('merchant', { action: 'couponList' })).errcode).toBe(1004)
@@ -64,12 +77,28 @@ test('a value the form refuses as typed is what the function refuses: a 折扣�
 })
 
 test('the member-card form’s input creates a member card with its levels', async () => {
-  const f = { ...emptyMemberCardForm(), title: '星河会员卡', brandName: '星河咖啡', logoUrl: LOGO, prerogative: '会员九五折', description: '储值不可提现', levels: [{ name: '普通', minBonus: '0' }, { name: '金卡', minBonus: '1000' }] }
+  const f = {
+    ...emptyMemberCardForm(),
+    title: '星河会员卡',
+    brandName: '星河咖啡',
+    logoUrl: LOGO,
+    prerogative: '会员九五折',
+    description: '储值不可提现',
+    levels: [
+      { name: '普通', minBonus: '0' },
+      { name: '金卡', minBonus: '1000' },
+    ],
+  }
   expect(memberFormHasErrors(checkMemberCardForm(f))).toBe(false)
   const r = await merchant({ action: 'memberCardCreate', ...memberCardInput(f) })
   expect(r).toMatchObject({ errcode: 0 })
   const cards = (await merchant({ action: 'memberCardList' })).cards as Json[]
-  expect(cards.find((c) => c.cardId === r.cardId)).toMatchObject({ levels: [{ name: '普通', minBonus: 0 }, { name: '金卡', minBonus: 1000 }] })
+  expect(cards.find((c) => c.cardId === r.cardId)).toMatchObject({
+    levels: [
+      { name: '普通', minBonus: 0 },
+      { name: '金卡', minBonus: 1000 },
+    ],
+  })
   // A level name over 4 characters: refused by the form and by the function alike.
   const long = { ...f, levels: [{ name: '钻石至尊会员', minBonus: '0' }] }
   expect(checkMemberCardForm(long).levels[0]).toEqual({ name: { kind: 'levelName' } })
@@ -77,7 +106,14 @@ test('the member-card form’s input creates a member card with its levels', asy
 })
 
 test('the 买单送会员卡 form’s rule is added by payGiftRuleAdd, listed and deleted; one it refuses as typed, the function refuses', async () => {
-  const f = { ...emptyMemberCardForm(), title: '买单会员卡', brandName: '星河咖啡', logoUrl: LOGO, prerogative: '买单即会员', description: '储值不可提现' }
+  const f = {
+    ...emptyMemberCardForm(),
+    title: '买单会员卡',
+    brandName: '星河咖啡',
+    logoUrl: LOGO,
+    prerogative: '买单即会员',
+    description: '储值不可提现',
+  }
   const { cardId } = await merchant({ action: 'memberCardCreate', ...memberCardInput(f) })
   const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10)
   const form = { cardId: cardId as string, mchids: '1900000109', leastCost: '10', maxCost: '1000', beginDate: day(0), endDate: day(30) }
@@ -85,7 +121,11 @@ test('the 买单送会员卡 form’s rule is added by payGiftRuleAdd, listed an
   const added = await merchant({ action: 'payGiftRuleAdd', rule: payGiftRule(form) })
   expect(added).toMatchObject({ errcode: 0, succMchidList: ['1900000109'], failMchidList: [] })
   const listed = (await merchant({ action: 'payGiftRuleList', effective: true })).rules as Json[]
-  expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ member_rule: expect.objectContaining({ card_id: cardId, least_cost: 1000, max_cost: 100000 }) })]))
+  expect(listed).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ member_rule: expect.objectContaining({ card_id: cardId, least_cost: 1000, max_cost: 100000 }) }),
+    ]),
+  )
   expect((await merchant({ action: 'payGiftRuleDelete', ruleId: added.ruleId })).errcode).toBe(0)
   const below = { ...form, maxCost: '5' }
   expect(checkPayGiftForm(below)).toEqual({ maxCost: { kind: 'rule', field: 'maxCost' } })

@@ -26,11 +26,19 @@ async function claimableCoupon(getLimit: number, quantity = 100): Promise<string
       card_type: 'CASH',
       cash: {
         base_info: {
-          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '微信餐厅', code_type: 'CODE_TYPE_QRCODE', title: '满100减10', color: 'Color010',
-          notice: '使用时向服务员出示此券', description: '不可与其他优惠同享', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
-          sku: { quantity }, get_limit: getLimit,
+          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+          brand_name: '微信餐厅',
+          code_type: 'CODE_TYPE_QRCODE',
+          title: '满100减10',
+          color: 'Color010',
+          notice: '使用时向服务员出示此券',
+          description: '不可与其他优惠同享',
+          date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+          sku: { quantity },
+          get_limit: getLimit,
         },
-        least_cost: 10000, reduce_cost: 1000,
+        least_cost: 10000,
+        reduce_cost: 1000,
       },
     },
   })
@@ -39,8 +47,10 @@ async function claimableCoupon(getLimit: number, quantity = 100): Promise<string
   return created.cardId as string
 }
 
-const claimsOf = (mpOpenid: string, cardId: string) => store().find<ClaimDoc>(Collections.couponClaims, { mpOpenid, cardId }, { limit: 100 })
-const slotsOf = (mpOpenid: string, cardId: string) => store().find<ClaimSlotDoc>(Collections.couponClaimSlots, { mpOpenid, cardId }, { limit: 100 })
+const claimsOf = (mpOpenid: string, cardId: string) =>
+  store().find<ClaimDoc>(Collections.couponClaims, { mpOpenid, cardId }, { limit: 100 })
+const slotsOf = (mpOpenid: string, cardId: string) =>
+  store().find<ClaimSlotDoc>(Collections.couponClaimSlots, { mpOpenid, cardId }, { limit: 100 })
 
 test('get_limit + 3 claims at once with distinct requestIds: exactly get_limit succeed, the rest get 1006; a replay answers the same claim', async () => {
   const limit = 4
@@ -51,13 +61,17 @@ test('get_limit + 3 claims at once with distinct requestIds: exactly get_limit s
   const won = ids.filter((_, i) => replies[i]!.errcode === 0)
   const lost = replies.filter((r) => r.errcode !== 0)
   expect(won).toHaveLength(limit)
-  expect(lost).toEqual(Array.from({ length: 3 }, () => expect.objectContaining({ errcode: 1006, errmsg: expect.stringContaining('get_limit') })))
+  expect(lost).toEqual(
+    Array.from({ length: 3 }, () => expect.objectContaining({ errcode: 1006, errmsg: expect.stringContaining('get_limit') })),
+  )
   for (const i of ids.keys()) if (replies[i]!.errcode === 0) expect(replies[i]!.cardList).toEqual([expect.objectContaining({ cardId })])
   // What we hold: get_limit claims, one per winning requestId, each on its own slot 0…get_limit−1.
   const claims = await claimsOf(alice.mpOpenid, cardId)
   expect(claims.map((c) => c.requestId).sort()).toEqual([...won].sort())
   expect(claims.map((c) => c.slot).sort()).toEqual([0, 1, 2, 3])
-  expect((await slotsOf(alice.mpOpenid, cardId)).map((s) => s._id).sort()).toEqual([0, 1, 2, 3].map((n) => claimSlotId(cardId, alice.mpOpenid, n)).sort())
+  expect((await slotsOf(alice.mpOpenid, cardId)).map((s) => s._id).sort()).toEqual(
+    [0, 1, 2, 3].map((n) => claimSlotId(cardId, alice.mpOpenid, n)).sort(),
+  )
   // A replay of a claim that succeeded (twice at once, beside a new one) answers that claim; the new one is refused.
   const before = claims.find((c) => c.requestId === won[0])!
   const [r1, r2, fresh] = await Promise.all([
@@ -65,14 +79,21 @@ test('get_limit + 3 claims at once with distinct requestIds: exactly get_limit s
     alice.fn('card', { action: 'claim', cardId, requestId: won[0] }),
     alice.fn('card', { action: 'claim', cardId, requestId: `after-${Math.random().toString(36).slice(2, 8)}` }),
   ])
-  expect([r1, r2]).toEqual([expect.objectContaining({ errcode: 0, cardList: [expect.objectContaining({ cardId })] }), expect.objectContaining({ errcode: 0, cardList: [expect.objectContaining({ cardId })] })])
+  expect([r1, r2]).toEqual([
+    expect.objectContaining({ errcode: 0, cardList: [expect.objectContaining({ cardId })] }),
+    expect.objectContaining({ errcode: 0, cardList: [expect.objectContaining({ cardId })] }),
+  ])
   expect(fresh).toMatchObject({ errcode: 1006, errmsg: expect.stringContaining('get_limit') })
   expect(await store().get<ClaimDoc>(Collections.couponClaims, before._id)).toEqual(before)
   expect(await claimsOf(alice.mpOpenid, cardId)).toHaveLength(limit)
   expect(await slotsOf(alice.mpOpenid, cardId)).toHaveLength(limit)
   // The limit is per person: bob's burst is counted apart from alice's.
   const bob = person(stack, 'bob')
-  const bobs = await Promise.all(Array.from({ length: limit + 3 }, (_, i) => bob.fn('card', { action: 'claim', cardId, requestId: `bob-${i}-${Math.random().toString(36).slice(2, 8)}` })))
+  const bobs = await Promise.all(
+    Array.from({ length: limit + 3 }, (_, i) =>
+      bob.fn('card', { action: 'claim', cardId, requestId: `bob-${i}-${Math.random().toString(36).slice(2, 8)}` }),
+    ),
+  )
   expect(bobs.filter((r) => r.errcode === 0)).toHaveLength(limit)
   expect(bobs.filter((r) => r.errcode === 1006)).toHaveLength(3)
 })
@@ -83,7 +104,9 @@ test('the same requestId tapped many times at once beside other claims takes one
   const alice = person(stack, 'alice')
   const tapped = `tap-${Math.random().toString(36).slice(2, 8)}`
   const others = [1, 2].map((i) => `other-${i}-${Math.random().toString(36).slice(2, 8)}`)
-  const replies = await Promise.all([...Array.from({ length: 5 }, () => tapped), ...others].map((requestId) => alice.fn('card', { action: 'claim', cardId, requestId })))
+  const replies = await Promise.all(
+    [...Array.from({ length: 5 }, () => tapped), ...others].map((requestId) => alice.fn('card', { action: 'claim', cardId, requestId })),
+  )
   expect(replies.map((r) => r.errcode)).toEqual(Array.from({ length: 7 }, () => 0))
   const claims = await claimsOf(alice.mpOpenid, cardId)
   expect(claims.map((c) => c.requestId).sort()).toEqual([tapped, ...others].sort())
@@ -95,14 +118,26 @@ test('a claim refused for stock takes no slot; get_limit 0 (no limit set) takes 
   const bob = person(stack, 'bob')
   const alice = person(stack, 'alice')
   // bob's claim and add take the one left (WeChat lowers the stock when the card is added).
-  const claimed = await bob.fn('card', { action: 'claim', cardId: soldOut, requestId: `stock-bob-${Math.random().toString(36).slice(2, 8)}` })
+  const claimed = await bob.fn('card', {
+    action: 'claim',
+    cardId: soldOut,
+    requestId: `stock-bob-${Math.random().toString(36).slice(2, 8)}`,
+  })
   const added = await bob.emu('/__emu/client/addCard', { user: 'bob', cardList: claimed.cardList })
   expect(added.status).toBe(200)
-  const refused = await alice.fn('card', { action: 'claim', cardId: soldOut, requestId: `stock-alice-${Math.random().toString(36).slice(2, 8)}` })
+  const refused = await alice.fn('card', {
+    action: 'claim',
+    cardId: soldOut,
+    requestId: `stock-alice-${Math.random().toString(36).slice(2, 8)}`,
+  })
   expect(refused).toMatchObject({ errcode: 1006, errmsg: expect.stringContaining('out of stock') })
   expect(await slotsOf(alice.mpOpenid, soldOut)).toEqual([])
   const unlimited = await claimableCoupon(0)
-  const free = await Promise.all([1, 2, 3].map((i) => alice.fn('card', { action: 'claim', cardId: unlimited, requestId: `free-${i}-${Math.random().toString(36).slice(2, 8)}` })))
+  const free = await Promise.all(
+    [1, 2, 3].map((i) =>
+      alice.fn('card', { action: 'claim', cardId: unlimited, requestId: `free-${i}-${Math.random().toString(36).slice(2, 8)}` }),
+    ),
+  )
   expect(free.map((r) => r.errcode)).toEqual([0, 0, 0])
   expect(await slotsOf(alice.mpOpenid, unlimited)).toEqual([])
 })
@@ -117,8 +152,12 @@ test('a claim that died after taking its slot, before writing its claim, finds i
   expect(await alice.fn('card', { action: 'claim', cardId, requestId })).toMatchObject({ errcode: 0 })
   expect((await claimsOf(alice.mpOpenid, cardId)).map((c) => [c.requestId, c.slot])).toEqual([[requestId, 0]])
   // The allowance left is one more claim, not zero.
-  expect(await alice.fn('card', { action: 'claim', cardId, requestId: `next-${Math.random().toString(36).slice(2, 8)}` })).toMatchObject({ errcode: 0 })
-  expect(await alice.fn('card', { action: 'claim', cardId, requestId: `over-${Math.random().toString(36).slice(2, 8)}` })).toMatchObject({ errcode: 1006 })
+  expect(await alice.fn('card', { action: 'claim', cardId, requestId: `next-${Math.random().toString(36).slice(2, 8)}` })).toMatchObject({
+    errcode: 0,
+  })
+  expect(await alice.fn('card', { action: 'claim', cardId, requestId: `over-${Math.random().toString(36).slice(2, 8)}` })).toMatchObject({
+    errcode: 1006,
+  })
 })
 
 test('slots under a wider burst, straight on the database: 40 takers (some the same requestId) for 10 slots', async () => {

@@ -15,7 +15,6 @@ beforeAll(async () => {
 })
 afterAll(() => stack.stop())
 
-
 /** A coupon of card-api-guide.zh.txt's shape: base_info common to every type, and the type's own fields. */
 function coupon(type: string, fields: Json, base: Json = {}): Json {
   return {
@@ -23,9 +22,16 @@ function coupon(type: string, fields: Json, base: Json = {}): Json {
       card_type: type,
       [type.toLowerCase()]: {
         base_info: {
-          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '微信餐厅', code_type: 'CODE_TYPE_QRCODE', title: '满100减10', color: 'Color010',
-          notice: '使用时向服务员出示此券', description: '不可与其他优惠同享', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
-          sku: { quantity: 100 }, ...base,
+          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+          brand_name: '微信餐厅',
+          code_type: 'CODE_TYPE_QRCODE',
+          title: '满100减10',
+          color: 'Color010',
+          notice: '使用时向服务员出示此券',
+          description: '不可与其他优惠同享',
+          date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+          sku: { quantity: 100 },
+          ...base,
         },
         ...fields,
       },
@@ -40,7 +46,11 @@ async function createCoupon(type: string, fields: Json, base: Json = {}): Promis
 }
 
 /** The claim page's flow: claim → wx.addCard → recordAdded. */
-async function claimAndAdd(name: string, cardId: string, requestId = `claim-${name}-${Math.random().toString(36).slice(2)}`): Promise<Json> {
+async function claimAndAdd(
+  name: string,
+  cardId: string,
+  requestId = `claim-${name}-${Math.random().toString(36).slice(2)}`,
+): Promise<Json> {
   const who = person(stack, name)
   const claimed = await who.fn('card', { action: 'claim', cardId, requestId })
   expect(claimed).toMatchObject({ errcode: 0 })
@@ -61,9 +71,17 @@ const wxStatus = (cardId: string, code: string) => stack.wechat.platform.code(ca
 describe('claiming a free coupon in the Mini Program', () => {
   test('offered, claimed, added and listed with its type and terms (满 ¥100 减 ¥10); outer_str names the channel', async () => {
     const cardId = await createCoupon('CASH', { least_cost: 10000, reduce_cost: 1000 })
-    expect(await merchant({ action: 'claimableSet', cardId, claimable: true, channel: 'poster_a' })).toMatchObject({ errcode: 0, claimable: true, channel: 'poster_a' })
+    expect(await merchant({ action: 'claimableSet', cardId, claimable: true, channel: 'poster_a' })).toMatchObject({
+      errcode: 0,
+      claimable: true,
+      channel: 'poster_a',
+    })
     const offered = (await person(stack, 'alice').fn('card', { action: 'claimables' })).items as Json[]
-    expect(offered.find((i) => i.cardId === cardId)).toMatchObject({ type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 } })
+    expect(offered.find((i) => i.cardId === cardId)).toMatchObject({
+      type: 'CASH',
+      title: '满100减10',
+      terms: { leastCost: 10000, reduceCost: 1000 },
+    })
     const card = await claimAndAdd('alice', cardId)
     expect(card).toMatchObject({ cardId, type: 'CASH', terms: { leastCost: 10000, reduceCost: 1000 }, status: 'NORMAL' })
     expect(card.endTime - card.beginTime).toBe(30 * 86400)
@@ -114,14 +132,21 @@ describe('a coupon at checkout', () => {
     expect(started).toMatchObject({ errcode: 0, discount: 1000, rest: 11000 })
     // A double tap is the same checkout.
     expect(await alice.fn('pay', start)).toMatchObject({ errcode: 0, orderId: started.orderId, discount: 1000 })
-    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({ totalFee: 11000, discount: 1000, status: 'CREATED' })
+    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({
+      totalFee: 11000,
+      discount: 1000,
+      status: 'CREATED',
+    })
     // Held for this checkout: another checkout cannot use it meanwhile.
     expect((await alice.fn('pay', { ...start, checkoutId: 'CPN-PAY-1B' })).errcode).toBe(1006)
     expect(wxStatus(c.cardId, c.code)).toBe('NORMAL')
     await pay('alice', started.payment)
     await settle(stack)
     expect(wxStatus(c.cardId, c.code)).toBe('CONSUMED')
-    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({ status: 'PAID', totalFee: 11000 })
+    expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order).toMatchObject({
+      status: 'PAID',
+      totalFee: 11000,
+    })
     const payments = (await alice.emu('/__emu/payments')).json.payments as Json[]
     expect(payments.find((p) => p.outTradeNo === started.orderId)).toMatchObject({ totalFee: 11000, paid: true })
     expect((await alice.fn('pay', { ...start, checkoutId: 'CPN-PAY-1C' })).errcode).toBe(1006)
@@ -134,7 +159,10 @@ describe('a coupon at checkout', () => {
     expect((await alice.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-LOW', coupon, total: 9999 })).errcode).toBe(1006)
     const first = await alice.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-CANCEL-1', coupon, total: 15000 })
     expect(first).toMatchObject({ errcode: 0, discount: 1000, rest: 14000 })
-    expect(await alice.fn('pay', { action: 'cancelCheckout', checkoutId: 'CPN-CANCEL-1' })).toMatchObject({ errcode: 0, status: 'CANCELLED' })
+    expect(await alice.fn('pay', { action: 'cancelCheckout', checkoutId: 'CPN-CANCEL-1' })).toMatchObject({
+      errcode: 0,
+      status: 'CANCELLED',
+    })
     // Paid late, after the cancel: the payment is flagged for refund and the coupon is not consumed.
     await pay('alice', first.payment)
     await settle(stack)
@@ -150,7 +178,14 @@ describe('a coupon at checkout', () => {
     const c = await aliceCoupon()
     const alice = person(stack, 'alice')
     const { card } = await alice.buyAndAdd(await alice.shopCardId(10000))
-    const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-GC-1', cardId: card.cardId, code: card.code, coupon: { cardId: c.cardId, code: c.code }, total: 30000 })
+    const started = await alice.fn('pay', {
+      action: 'startCheckout',
+      checkoutId: 'CPN-GC-1',
+      cardId: card.cardId,
+      code: card.code,
+      coupon: { cardId: c.cardId, code: c.code },
+      total: 30000,
+    })
     expect(started).toMatchObject({ errcode: 0, discount: 1000, balance: 0, rest: 19000 })
     await pay('alice', started.payment)
     await settle(stack)
@@ -160,7 +195,10 @@ describe('a coupon at checkout', () => {
   test('forged input: someone else’s coupon, a gift card as a coupon, a malformed coupon', async () => {
     const c = await aliceCoupon()
     const bob = person(stack, 'bob')
-    expect((await bob.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-FORGED', coupon: { cardId: c.cardId, code: c.code }, total: 20000 })).errcode).toBe(1004)
+    expect(
+      (await bob.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-FORGED', coupon: { cardId: c.cardId, code: c.code }, total: 20000 }))
+        .errcode,
+    ).toBe(1004)
     const bad = await bob.fn('pay', { action: 'startCheckout', checkoutId: 'CPN-BAD', coupon: { cardId: c.cardId }, total: 20000 })
     expect(bad.errcode).toBe(1001)
     expect(bad.errmsg).toMatch(/code/)
@@ -169,17 +207,22 @@ describe('a coupon at checkout', () => {
 })
 
 describe('redemption at the counter', () => {
-
   test('staff check and redeem a coupon once per key; consumers are refused; each redemption is audited', async () => {
     const alice = person(stack, 'alice')
     await merchant({ action: 'staffSet', openid: alice.mpOpenid, role: 'staff' })
     const cardId = await createCoupon('GIFT', { gift: '可兑换音乐木盒一个' }, { title: '兑换木盒' })
     // bob scans the merchant's QR code in the shop: the coupon goes into his bag.
-    const qr = await merchant({ action: 'qrcodeCreate', qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'counter' } } } })
+    const qr = await merchant({
+      action: 'qrcodeCreate',
+      qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'counter' } } },
+    })
     const scan = await person(stack, 'bob').emu('/__emu/client/scanCardQr', { user: 'bob', ticket: qr.ticket })
     const code = (scan.json.cards as Json[])[0]!.code as string
     const staff = (data: Json) => alice.fn('merchant', data)
-    expect(await staff({ action: 'redeemCheck', code })).toMatchObject({ errcode: 0, check: { cardId, type: 'GIFT', title: '兑换木盒', terms: { gift: '可兑换音乐木盒一个' }, usable: true, status: 'NORMAL' } })
+    expect(await staff({ action: 'redeemCheck', code })).toMatchObject({
+      errcode: 0,
+      check: { cardId, type: 'GIFT', title: '兑换木盒', terms: { gift: '可兑换音乐木盒一个' }, usable: true, status: 'NORMAL' },
+    })
     expect((await person(stack, 'bob').fn('merchant', { action: 'redeem', code, key: 'bob-self-redeem' })).errcode).toBe(1004)
     expect((await staff({ action: 'redeem', code, amount: 100, key: 'redeem-gift-amount' })).errcode).toBe(1001)
     const done = await staff({ action: 'redeem', code, key: 'redeem-bob-1', location: '一号店' })
@@ -199,23 +242,41 @@ describe('redemption at the counter', () => {
     const alice = person(stack, 'alice')
     await merchant({ action: 'staffSet', openid: alice.mpOpenid, role: 'staff' })
     const cardId = await createCoupon('GIFT', { gift: '可兑换咖啡一杯' }, { title: '兑换咖啡' })
-    const qr = await merchant({ action: 'qrcodeCreate', qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'race' } } } })
-    const code = ((await person(stack, 'bob').emu('/__emu/client/scanCardQr', { user: 'bob', ticket: qr.ticket })).json.cards as Json[])[0]!.code as string
-    const [a, b] = await Promise.all([alice.fn('merchant', { action: 'redeem', code, key: 'race-alice-1' }), merchant({ action: 'redeem', code, key: 'race-carol-1' })])
+    const qr = await merchant({
+      action: 'qrcodeCreate',
+      qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId, outer_str: 'race' } } },
+    })
+    const code = ((await person(stack, 'bob').emu('/__emu/client/scanCardQr', { user: 'bob', ticket: qr.ticket })).json.cards as Json[])[0]!
+      .code as string
+    const [a, b] = await Promise.all([
+      alice.fn('merchant', { action: 'redeem', code, key: 'race-alice-1' }),
+      merchant({ action: 'redeem', code, key: 'race-carol-1' }),
+    ])
     const [won, lost] = a.errcode === 0 ? [a, b] : [b, a]
     expect(won).toMatchObject({ errcode: 0, status: 'DONE' })
     // Not "being used by another checkout": what happened, for the page to say 已被核销 (who, when).
     const winner = won === a ? alice.mpOpenid : person(stack, 'carol').mpOpenid
-    expect(lost).toMatchObject({ errcode: 1006, reason: 'ALREADY_REDEEMED', check: { usable: false, redeemed: { by: winner.slice(-4), at: won.at } } })
+    expect(lost).toMatchObject({
+      errcode: 1006,
+      reason: 'ALREADY_REDEEMED',
+      check: { usable: false, redeemed: { by: winner.slice(-4), at: won.at } },
+    })
     expect(lost.errmsg).toMatch(/already redeemed/)
-    expect(await merchant({ action: 'redeemCheck', code })).toMatchObject({ check: { usable: false, redeemed: { by: winner.slice(-4), at: won.at } } })
+    expect(await merchant({ action: 'redeemCheck', code })).toMatchObject({
+      check: { usable: false, redeemed: { by: winner.slice(-4), at: won.at } },
+    })
   })
 
   test('a coupon held by an online checkout cannot be redeemed at the counter meanwhile', async () => {
     const cardId = await createCoupon('CASH', { least_cost: 0, reduce_cost: 500 }, { title: '5元代金券' })
     await merchant({ action: 'claimableSet', cardId, claimable: true })
     const c = await claimAndAdd('bob', cardId)
-    const started = await person(stack, 'bob').fn('pay', { action: 'startCheckout', checkoutId: 'CPN-HELD-1', coupon: { cardId, code: c.code }, total: 2000 })
+    const started = await person(stack, 'bob').fn('pay', {
+      action: 'startCheckout',
+      checkoutId: 'CPN-HELD-1',
+      coupon: { cardId, code: c.code },
+      total: 2000,
+    })
     expect(started).toMatchObject({ errcode: 0, discount: 500 })
     const staff = (data: Json) => person(stack, 'alice').fn('merchant', data)
     expect(await staff({ action: 'redeemCheck', code: c.code })).toMatchObject({ check: { usable: false, reason: '正在线上使用中' } })
@@ -223,7 +284,11 @@ describe('redemption at the counter', () => {
     // Released by the cancel, then a double tap at the counter (found by the property test): one redemption, both taps answered.
     await person(stack, 'bob').fn('pay', { action: 'cancelCheckout', checkoutId: 'CPN-HELD-1' })
     const taps = await Promise.all([1, 2, 3].map(() => staff({ action: 'redeem', code: c.code, key: 'redeem-held-2' })))
-    expect(taps.map((r) => [r.errcode, r.status])).toEqual([[0, 'DONE'], [0, 'DONE'], [0, 'DONE']])
+    expect(taps.map((r) => [r.errcode, r.status])).toEqual([
+      [0, 'DONE'],
+      [0, 'DONE'],
+      [0, 'DONE'],
+    ])
     expect(wxStatus(cardId, c.code)).toBe('CONSUMED')
   })
 
@@ -231,10 +296,18 @@ describe('redemption at the counter', () => {
     const bob = person(stack, 'bob')
     const { card } = await bob.buyAndAdd(await bob.shopCardId(10000))
     const staff = (data: Json) => person(stack, 'alice').fn('merchant', data)
-    expect(await staff({ action: 'redeemCheck', code: card.code })).toMatchObject({ check: { type: 'GIFT_CARD', balance: 10000, usable: true } })
+    expect(await staff({ action: 'redeemCheck', code: card.code })).toMatchObject({
+      check: { type: 'GIFT_CARD', balance: 10000, usable: true },
+    })
     expect((await staff({ action: 'redeem', code: card.code, key: 'redeem-gc-noamount' })).errcode).toBe(1001)
-    expect(await staff({ action: 'redeem', code: card.code, amount: 3000, key: 'redeem-gc-1' })).toMatchObject({ errcode: 0, balance: 7000 })
-    expect(await staff({ action: 'redeem', code: card.code, amount: 3000, key: 'redeem-gc-1' })).toMatchObject({ errcode: 0, balance: 7000 })
+    expect(await staff({ action: 'redeem', code: card.code, amount: 3000, key: 'redeem-gc-1' })).toMatchObject({
+      errcode: 0,
+      balance: 7000,
+    })
+    expect(await staff({ action: 'redeem', code: card.code, amount: 3000, key: 'redeem-gc-1' })).toMatchObject({
+      errcode: 0,
+      balance: 7000,
+    })
     expect((await staff({ action: 'redeem', code: card.code, amount: 2000, key: 'redeem-gc-1' })).errcode).toBe(1006)
     expect((await staff({ action: 'redeem', code: card.code, amount: 8000, key: 'redeem-gc-2' })).errcode).toBe(1006)
     await settle(stack)
@@ -256,10 +329,21 @@ describe('friend coupons and the data cube', () => {
       cash: {
         reduce_cost: 1000,
         base_info: {
-          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '微信餐厅', code_type: 'CODE_TYPE_QRCODE', color: 'Color010', description: '全场通用',
-          date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 30 * 86400 }, location_id_list: [272981040], can_share: false, can_give_friend: false,
+          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+          brand_name: '微信餐厅',
+          code_type: 'CODE_TYPE_QRCODE',
+          color: 'Color010',
+          description: '全场通用',
+          date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 30 * 86400 },
+          location_id_list: [272981040],
+          can_share: false,
+          can_give_friend: false,
         },
-        advanced_info: { share_friends: true, consume_share_self_num: 1, text_image_list: [{ image_url: 'https://mmbiz.qpic.cn/mmbiz/p/0', text: '招牌菜' }] },
+        advanced_info: {
+          share_friends: true,
+          consume_share_self_num: 1,
+          text_image_list: [{ image_url: 'https://mmbiz.qpic.cn/mmbiz/p/0', text: '招牌菜' }],
+        },
       },
     }
   }
@@ -274,7 +358,10 @@ describe('friend coupons and the data cube', () => {
     const confirm = { action: 'coinsConfirm', cardId, orderId: price.orderId, quantity: 10 }
     const [a, b] = await Promise.all([merchant(confirm), merchant(confirm)])
     // A double tap: both answer the one confirmation; the stock is added once and the coins charged once.
-    expect([a, b]).toEqual([expect.objectContaining({ errcode: 0, status: 'CONFIRMED' }), expect.objectContaining({ errcode: 0, status: 'CONFIRMED' })])
+    expect([a, b]).toEqual([
+      expect.objectContaining({ errcode: 0, status: 'CONFIRMED' }),
+      expect.objectContaining({ errcode: 0, status: 'CONFIRMED' }),
+    ])
     expect(await merchant(confirm)).toMatchObject({ errcode: 0, status: 'CONFIRMED' })
     expect(stack.wechat.platform.s.cards[cardId]!.quantity).toBe(10)
     expect(await merchant({ action: 'coins' })).toMatchObject({ errcode: 0, totalCoin: 198 })
@@ -295,7 +382,12 @@ describe('friend coupons and the data cube', () => {
     expect(mine).toHaveLength(2)
     expect(mine[0]).toMatchObject({ type: 'CASH', title: '10元代金券', terms: { reduceCost: 1000, friend: true } })
     // Online: marked for bob's Service Account openid, then consumed with it after payment.
-    const started = await bob.fn('pay', { action: 'startCheckout', checkoutId: 'FRIEND-1', coupon: { cardId, code: mine[0]!.code }, total: 5000 })
+    const started = await bob.fn('pay', {
+      action: 'startCheckout',
+      checkoutId: 'FRIEND-1',
+      coupon: { cardId, code: mine[0]!.code },
+      total: 5000,
+    })
     expect(started).toMatchObject({ errcode: 0, discount: 1000, rest: 4000 })
     const code = stack.wechat.platform.code(cardId, mine[0]!.code as string)!
     expect(code.mark?.openid).toBe(bob.saOpenid)

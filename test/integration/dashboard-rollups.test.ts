@@ -59,16 +59,21 @@ async function recomputed(store: Store, days: number, nowMs: number) {
     rows.set(`${row.date}|${channel}`, row)
   }
   const orders = await everything<OrderDoc & { refundRequestedAt?: number }>(store, Collections.orders)
-  for (const o of orders) if (PAID_STATUSES.includes(o.status)) add(o.paidAt!, o.kind, o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0))
-  for (const o of await everything<ShelfOrderDoc>(store, Collections.shelfOrders)) add(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
+  for (const o of orders)
+    if (PAID_STATUSES.includes(o.status)) add(o.paidAt!, o.kind, o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0))
+  for (const o of await everything<ShelfOrderDoc>(store, Collections.shelfOrders))
+    add(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
   const entries = (await everything<LedgerEntryDoc>(store, Collections.ledger)).filter((e) => e.createdAt >= since)
-  const cards = (await everything<UserCardDoc>(store, Collections.userCards)).filter((c) => ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT'].includes(c.status) && effectiveStatus(c, Math.floor(nowMs / 1000)) !== 'EXPIRE')
+  const cards = (await everything<UserCardDoc>(store, Collections.userCards)).filter(
+    (c) => ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT'].includes(c.status) && effectiveStatus(c, Math.floor(nowMs / 1000)) !== 'EXPIRE',
+  )
   return {
     sales: [...rows.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel)),
     redeemed: -entries.filter((e) => e.kind === 'spend' || e.kind === 'reversal').reduce((s, e) => s + e.amount, 0),
     recharged: entries.filter((e) => e.kind === 'recharge').reduce((s, e) => s + e.amount, 0),
     refunded: orders.filter((o) => (o.refundRequestedAt ?? 0) >= since).reduce((s, o) => s + (o.refundFee ?? 0), 0),
-    newMembers: (await everything<{ _id: string; createdAt: number }>(store, Collections.members)).filter((m) => m.createdAt >= since).length,
+    newMembers: (await everything<{ _id: string; createdAt: number }>(store, Collections.members)).filter((m) => m.createdAt >= since)
+      .length,
     liability: cards.reduce((s, c) => s + c.balance, 0),
     liveCards: cards.length,
   }
@@ -146,14 +151,29 @@ test('a sale that lands in a sealed day: the repair task finds the drift, report
   const yesterday = dayOf(NOW - DAY_MS)
   // The crash between a sale and its total: the order's payment was stamped yesterday, but its write
   // landed after yesterday was sealed (the instance died and the retry wrote it).
-  const late: OrderDoc = { _id: 'LATE-1', kind: 'mp', mpOpenid: 'buyer-late', cardId: 'pCARD', quantity: 1, totalFee: 8800, status: 'ISSUED', createdAt: NOW - DAY_MS - 60_000, paidAt: NOW - DAY_MS }
+  const late: OrderDoc = {
+    _id: 'LATE-1',
+    kind: 'mp',
+    mpOpenid: 'buyer-late',
+    cardId: 'pCARD',
+    quantity: 1,
+    totalFee: 8800,
+    status: 'ISSUED',
+    createdAt: NOW - DAY_MS - 60_000,
+    paidAt: NOW - DAY_MS,
+  }
   await o.store.insert(Collections.orders, late)
   const stale = await dashboard(o.store, o.wx, 7, NOW)
   const truth = await recomputed(o.store, 7, NOW)
   expect(stale.sales).not.toEqual(truth.sales)
 
   const run = await rollUpDays(o.store, NOW)
-  expect(run.drift).toEqual([{ date: yesterday, figures: [expect.stringMatching(/^sales\.mp\.amount: \d+ → \d+$/), expect.stringMatching(/^sales\.mp\.orders: \d+ → \d+$/)] }])
+  expect(run.drift).toEqual([
+    {
+      date: yesterday,
+      figures: [expect.stringMatching(/^sales\.mp\.amount: \d+ → \d+$/), expect.stringMatching(/^sales\.mp\.orders: \d+ → \d+$/)],
+    },
+  ])
   expect(await dashboard(o.store, o.wx, 7, NOW)).toMatchObject(truth)
   // Repaired: the next run finds nothing.
   expect((await rollUpDays(o.store, NOW)).drift).toEqual([])

@@ -14,15 +14,38 @@ let cloud: LocalCloud
 let access: Record<string, string>
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ functionsDir: FUNCTIONS_DIR, dataDir: null, mpAppid: stackEnv.WX_MP_APPID!, port: 0, env: {}, envId: ENV_ID })
-  access = { TCB_ENV_ID: ENV_ID, TENCENTCLOUD_SECRETID: 'AKIDlocaldeploytest', TENCENTCLOUD_SECRETKEY: 'local-secret-key', TCB_BASE_URL: `${cloud.url}/__tcb` }
+  cloud = await startLocalCloud({
+    functionsDir: FUNCTIONS_DIR,
+    dataDir: null,
+    mpAppid: stackEnv.WX_MP_APPID!,
+    port: 0,
+    env: {},
+    envId: ENV_ID,
+  })
+  access = {
+    TCB_ENV_ID: ENV_ID,
+    TENCENTCLOUD_SECRETID: 'AKIDlocaldeploytest',
+    TENCENTCLOUD_SECRETKEY: 'local-secret-key',
+    TCB_BASE_URL: `${cloud.url}/__tcb`,
+  }
 })
 afterAll(() => cloud.stop())
 
 /** What the environment holds: collection → index names, read from the store the functions use. */
 function snapshot(): Record<string, string[]> {
   const store = cloud.dbService.store
-  return Object.fromEntries(store.collectionNames().sort().map((c) => [c, store.indexesOf(c).map((i) => i.name).sort()]))
+  return Object.fromEntries(
+    store
+      .collectionNames()
+      .sort()
+      .map((c) => [
+        c,
+        store
+          .indexesOf(c)
+          .map((i) => i.name)
+          .sort(),
+      ]),
+  )
 }
 
 test('without TCB_ENV_ID or credentials a deploy stops before its first request, naming what is missing', async () => {

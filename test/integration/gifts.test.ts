@@ -33,7 +33,8 @@ async function claimAndAdd(s: Stack, name: string, giftId: string) {
   return recorded.cards[0] as Json
 }
 
-const funded = async (s: Stack, name: string) => ((await person(s, name).fn('card', { action: 'listMine' })).cards as Json[]).filter((c) => c.cardId === card100)
+const funded = async (s: Stack, name: string) =>
+  ((await person(s, name).fn('card', { action: 'listMine' })).cards as Json[]).filter((c) => c.cardId === card100)
 
 beforeAll(async () => {
   ;[stack, quick] = await Promise.all([startJourneyStack(), startJourneyStack({ GIFT_EXPIRY_S: '1' })])
@@ -53,15 +54,29 @@ test('alice gives a paid card with her face and blessing; bob sees sender, bless
   expect([...new Uint8Array(await img.arrayBuffer()).slice(0, 3)]).toEqual([0xff, 0xd8, 0xff])
   expect((await fetch(`${stack.wechat.url}/mmbiz_jpg/no-such-face/0`)).status).toBe(404)
   const sent = await alice.fn('gift', { action: 'send', orderId, message: '生日快乐！', face, from: '爱丽丝' })
-  expect(sent).toMatchObject({ errcode: 0, giftId: expect.stringMatching(/^GF[0-9a-f]{24}$/), share: { title: '爱丽丝送你一张100元礼品卡', path: `/pages/claim/index?giftId=${sent.giftId}`, imageUrl: face } })
+  expect(sent).toMatchObject({
+    errcode: 0,
+    giftId: expect.stringMatching(/^GF[0-9a-f]{24}$/),
+    share: { title: '爱丽丝送你一张100元礼品卡', path: `/pages/claim/index?giftId=${sent.giftId}`, imageUrl: face },
+  })
   // The given card is no longer alice's to add, nor listed as waiting for her card bag.
   expect((await alice.fn('card', { action: 'signCardExt', orderId })).errcode).toBe(1006)
   expect((await alice.fn('card', { action: 'listMine' })).pending).toEqual([])
-  expect((await alice.fn('gift', { action: 'listSent' })).gifts).toEqual([expect.objectContaining({ giftId: sent.giftId, status: 'PENDING', amount: 10000, mine: true })])
+  expect((await alice.fn('gift', { action: 'listSent' })).gifts).toEqual([
+    expect.objectContaining({ giftId: sent.giftId, status: 'PENDING', amount: 10000, mine: true }),
+  ])
 
   const bob = person(stack, 'bob')
   const shown = await bob.fn('gift', { action: 'get', giftId: sent.giftId })
-  expect(shown.gift).toMatchObject({ from: '爱丽丝', message: '生日快乐！', face, title: '100元礼品卡', amount: 10000, status: 'PENDING', mine: false })
+  expect(shown.gift).toMatchObject({
+    from: '爱丽丝',
+    message: '生日快乐！',
+    face,
+    title: '100元礼品卡',
+    amount: 10000,
+    status: 'PENDING',
+    mine: false,
+  })
   expect(JSON.stringify(shown)).not.toContain(alice.mpOpenid)
   const card = await claimAndAdd(stack, 'bob', sent.giftId)
   expect(card).toMatchObject({ balance: 10000, backgroundPicUrl: face, message: '生日快乐！', giftFrom: '爱丽丝' })
@@ -69,7 +84,9 @@ test('alice gives a paid card with her face and blessing; bob sees sender, bless
   expect((await bob.bag()).map((c) => c.code)).toContain(card.code)
   expect((await alice.bag()).map((c) => c.code)).not.toContain(card.code)
   expect((await alice.fn('gift', { action: 'listSent' })).gifts[0]).toMatchObject({ giftId: sent.giftId, status: 'CLAIMED' })
-  expect((await bob.fn('gift', { action: 'listReceived' })).gifts).toEqual([expect.objectContaining({ giftId: sent.giftId, status: 'CLAIMED', from: '爱丽丝', claimedByMe: true })])
+  expect((await bob.fn('gift', { action: 'listReceived' })).gifts).toEqual([
+    expect.objectContaining({ giftId: sent.giftId, status: 'CLAIMED', from: '爱丽丝', claimedByMe: true }),
+  ])
   // Claiming again once the card is in the card bag: a clear refusal, no second card.
   expect(await bob.fn('gift', { action: 'claim', giftId: sent.giftId })).toMatchObject({ errcode: 1006, reason: 'GIFT_ADDED' })
 })
@@ -106,7 +123,10 @@ test('a second claim by the same friend before adding answers a freshly signed c
 test('two friends claim at once: exactly one wins', async () => {
   const { p: alice, orderId } = await buyPaid(stack, 'alice')
   const { giftId } = await alice.fn('gift', { action: 'send', orderId })
-  const [bob, carol] = await Promise.all([person(stack, 'bob').fn('gift', { action: 'claim', giftId }), person(stack, 'carol').fn('gift', { action: 'claim', giftId })])
+  const [bob, carol] = await Promise.all([
+    person(stack, 'bob').fn('gift', { action: 'claim', giftId }),
+    person(stack, 'carol').fn('gift', { action: 'claim', giftId }),
+  ])
   expect([bob.errcode, carol.errcode].sort()).toEqual([0, 1006])
   expect([bob, carol].find((r) => r.errcode === 1006)!.reason).toBe('GIFT_TAKEN')
 })

@@ -27,7 +27,18 @@ let cardId: string
 /** A paid order of one card for `mpOpenid` (as the payment callback leaves it); returns its entitlement id. */
 async function entitle(mpOpenid: string, requestId: string): Promise<string> {
   const orderId = orderIdFor(mpOpenid, requestId)
-  await store.insert('orders', { _id: orderId, kind: 'mp', mpOpenid, cardId, unitPrice: 10000, unitValue: 10000, quantity: 1, totalFee: 10000, status: 'ISSUED', createdAt: Date.now() })
+  await store.insert('orders', {
+    _id: orderId,
+    kind: 'mp',
+    mpOpenid,
+    cardId,
+    unitPrice: 10000,
+    unitValue: 10000,
+    quantity: 1,
+    totalFee: 10000,
+    status: 'ISSUED',
+    createdAt: Date.now(),
+  })
   await store.insert('entitlements', { _id: entitlementId(orderId, 0), orderId, mpOpenid, cardId, status: 'READY', value: 10000 })
   return entitlementId(orderId, 0)
 }
@@ -37,7 +48,10 @@ let lastEntitlement = ''
 /** wx.addCard as `user` does it, with the cardExt signed for the last entitlement; returns the encrypted code and the user_get_card push it caused. */
 async function addCard(user: string, outerStr = lastEntitlement): Promise<{ encrypted: string; event: CardEvent }> {
   const ext = buildCardExt({ apiTicket: await wx.cardTicket.get(), cardId, outerStr })
-  const res = await fetch(`${emu.url}/__emu/client/addCard`, { method: 'POST', body: JSON.stringify({ user, cardList: [{ cardId, cardExt: ext.cardExt }] }) })
+  const res = await fetch(`${emu.url}/__emu/client/addCard`, {
+    method: 'POST',
+    body: JSON.stringify({ user, cardList: [{ cardId, cardExt: ext.cardExt }] }),
+  })
   const encrypted = ((await res.json()) as { cardList: { code: string }[] }).cardList[0]!.code
   const code = (await wx.code.decrypt(encrypted)).code
   await until(() => rx.bodies.some((b) => b.includes('user_get_card') && b.includes(code)), 'the push')
@@ -53,7 +67,21 @@ beforeEach(async () => {
   c.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1700000000, end_timestamp: 2000000000 }
   cardId = (await wx.card.create(c)).card_id
   const now = Date.now()
-  await store.set('gift_cards', { _id: cardId, cardId, title: '心意卡', price: 10000, initBalance: 10000, faces: [], defaultMessage: '', onSale: true, reviewStatus: 'APPROVED', beginTime: 0, endTime: 0, createdAt: now, updatedAt: now })
+  await store.set('gift_cards', {
+    _id: cardId,
+    cardId,
+    title: '心意卡',
+    price: 10000,
+    initBalance: 10000,
+    faces: [],
+    defaultMessage: '',
+    onSale: true,
+    reviewStatus: 'APPROVED',
+    beginTime: 0,
+    endTime: 0,
+    createdAt: now,
+    updatedAt: now,
+  })
 })
 afterEach(async () => {
   await emu.stop()
@@ -98,11 +126,17 @@ test('a forged card_id/code from another person is refused and changes nothing',
   await entitle(bob().mpOpenid, 'request-2')
   const { encrypted } = await addCard('alice')
   await recordAdded(store, wx, { mpOpenid: alice().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])
-  await expect(recordAdded(store, wx, { mpOpenid: bob().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])).rejects.toMatchObject({ errcode: 1004 })
+  await expect(recordAdded(store, wx, { mpOpenid: bob().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])).rejects.toMatchObject({
+    errcode: 1004,
+  })
   expect(await listCardsOf(store, bob().mpOpenid)).toEqual([])
   expect(await listCardsOf(store, alice().mpOpenid)).toHaveLength(1)
   // Without an entitlement, a valid code of one's own cannot be recorded either.
-  await expect(recordAdded(store, wx, { mpOpenid: 'oNobody' }, [{ cardId, code: `${encrypted.slice(0, -1)}${encrypted.endsWith('A') ? 'B' : 'A'}`, isSuccess: true }])).rejects.toMatchObject({ errcode: 1001, message: expect.stringMatching(/is not a valid encrypted code/) })
+  await expect(
+    recordAdded(store, wx, { mpOpenid: 'oNobody' }, [
+      { cardId, code: `${encrypted.slice(0, -1)}${encrypted.endsWith('A') ? 'B' : 'A'}`, isSuccess: true },
+    ]),
+  ).rejects.toMatchObject({ errcode: 1001, message: expect.stringMatching(/is not a valid encrypted code/) })
 })
 
 test('gifting: the balance moves to the friend’s new code, the old code is retired; unionid maps it to the friend', async () => {
@@ -111,7 +145,10 @@ test('gifting: the balance moves to the friend’s new code, the old code is ret
   await recordAdded(store, wx, { mpOpenid: alice().mpOpenid }, [{ cardId, code: encrypted, isSuccess: true }])
   await applyCardEvent(store, wx, event)
   const oldCode = (event as { UserCardCode: string }).UserCardCode
-  const g = await fetch(`${emu.url}/__emu/client/gift`, { method: 'POST', body: JSON.stringify({ from: 'alice', to: 'bob', cardId, code: oldCode }) })
+  const g = await fetch(`${emu.url}/__emu/client/gift`, {
+    method: 'POST',
+    body: JSON.stringify({ from: 'alice', to: 'bob', cardId, code: oldCode }),
+  })
   const newCode = ((await g.json()) as { code: string }).code
   await until(() => rx.bodies.some((b) => b.includes(`<UserCardCode><![CDATA[${newCode}]]>`)), 'the friend’s push')
   const friendEvent = parseEvent(rx.bodies.find((b) => b.includes(`<UserCardCode><![CDATA[${newCode}]]>`))!) as CardEvent

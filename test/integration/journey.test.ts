@@ -21,7 +21,11 @@ test('alice buys, adds and sees 100.00; the card bag agrees; bob sees nothing of
   const alice = person(stack, 'alice')
   const { orderId, card } = await alice.buyAndAdd(card100)
   expect(card).toMatchObject({ cardId: card100, balance: 10000, status: 'NORMAL' })
-  expect((await alice.fn('pay', { action: 'getOrder', orderId })).order).toMatchObject({ status: 'ISSUED', totalFee: 10000, cards: [{ cardId: card100, added: true, code: card.code }] })
+  expect((await alice.fn('pay', { action: 'getOrder', orderId })).order).toMatchObject({
+    status: 'ISSUED',
+    totalFee: 10000,
+    cards: [{ cardId: card100, added: true, code: card.code }],
+  })
   await settle(stack)
   const mine = (await alice.fn('card', { action: 'listMine' })).cards as Json[]
   expect(mine).toEqual([expect.objectContaining({ cardId: card100, code: card.code, balance: 10000 })])
@@ -43,7 +47,10 @@ test('spend 30.00: 70.00 in the Mini Program and in the card bag; retried spend 
   expect((await alice.fn('card', { action: 'listMine' })).cards[0].balance).toBe(7000)
   expect((await alice.bag())[0]!.balance).toBe(7000)
   const detail = await alice.fn('card', { action: 'detail', cardId: card!.cardId, code: card!.code })
-  expect(detail.history.map((e: Json) => [e.kind, e.amount, e.balanceAfter])).toEqual([['spend', -3000, 7000], ['issue', 10000, 10000]])
+  expect(detail.history.map((e: Json) => [e.kind, e.amount, e.balanceAfter])).toEqual([
+    ['spend', -3000, 7000],
+    ['issue', 10000, 10000],
+  ])
   // Reversals are not a consumer action (issue 10 #2): the spend stands.
   expect((await alice.fn('card', { action: 'reverse', orderId: 'SHOP-1' })).errcode).toBe(1002)
   expect((await alice.fn('card', { action: 'listMine' })).cards[0].balance).toBe(7000)
@@ -56,18 +63,28 @@ test('alice gifts the card to bob: bob sees it with its balance, alice sees it a
   const g = await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: card!.cardId, code: card!.code })
   expect(g.status).toBe(200)
   await settle(stack)
-  expect((await alice.fn('card', { action: 'listMine' })).cards).toEqual([expect.objectContaining({ code: card!.code, status: 'GIFTED', balance: 0 })])
+  expect((await alice.fn('card', { action: 'listMine' })).cards).toEqual([
+    expect.objectContaining({ code: card!.code, status: 'GIFTED', balance: 0 }),
+  ])
   expect(await alice.bag()).toEqual([])
   const bobs = (await bob.fn('card', { action: 'listMine' })).cards as Json[]
   expect(bobs).toEqual([expect.objectContaining({ cardId: card!.cardId, code: g.json.code, balance: 7000, status: 'NORMAL' })])
   expect(await bob.bag()).toEqual([expect.objectContaining({ code: g.json.code, balance: 7000 })])
-  expect((await alice.fn('card', { action: 'spend', cardId: card!.cardId, code: card!.code, amount: 100, orderId: 'AFTER-GIFT' })).errcode).toBe(1006)
+  expect(
+    (await alice.fn('card', { action: 'spend', cardId: card!.cardId, code: card!.code, amount: 100, orderId: 'AFTER-GIFT' })).errcode,
+  ).toBe(1006)
 })
 
 test('a payment notice sent by a client is refused; the order stays unpaid', async () => {
   const carol = person(stack, 'carol')
   const order = await carol.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
-  const forged = await carol.fn('pay', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: order.orderId, totalFee: 10000, transactionId: 'x' })
+  const forged = await carol.fn('pay', {
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    outTradeNo: order.orderId,
+    totalFee: 10000,
+    transactionId: 'x',
+  })
   expect(forged.errcode).toBe(1004)
   expect((await carol.fn('pay', { action: 'getOrder', orderId: order.orderId })).order.status).toBe('CREATED')
   expect((await carol.fn('card', { action: 'signCardExt', orderId: order.orderId })).errcode).toBe(1006)

@@ -35,7 +35,11 @@ const listMine = (name: string) => () => person(stack, name).fn('card', { action
 
 /** listMine as the Mini Program of an app without Open Platform binding calls it: no unionid in the context. */
 const listMineWithoutUnionid = (mpOpenid: string) => async (): Promise<Json> => {
-  const res = await fetch(`${stack.cloud.url}/fn/card`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': mpOpenid }, body: JSON.stringify({ action: 'listMine' }) })
+  const res = await fetch(`${stack.cloud.url}/fn/card`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': mpOpenid },
+    body: JSON.stringify({ action: 'listMine' }),
+  })
   return (await res.json()) as Json
 }
 
@@ -88,9 +92,22 @@ test('a card known only by the caller’s unionid is adopted (one conditional wr
   const carol = person(stack, 'carol')
   await counted(listMine('carol'))
   const now = Date.now()
-  await store.insert(Collections.userCards, newUserCard(card100, '900000000001', { unionid: carol.unionid, funded: true, balance: 5000, title: '礼品卡', updatedAt: now }))
+  await store.insert(
+    Collections.userCards,
+    newUserCard(card100, '900000000001', { unionid: carol.unionid, funded: true, balance: 5000, title: '礼品卡', updatedAt: now }),
+  )
   // Someone else's card naming the same unionid stays theirs.
-  await store.insert(Collections.userCards, newUserCard(card100, '900000000002', { unionid: carol.unionid, mpOpenid: 'oSomeoneElse', funded: true, balance: 7000, title: '礼品卡', updatedAt: now }))
+  await store.insert(
+    Collections.userCards,
+    newUserCard(card100, '900000000002', {
+      unionid: carol.unionid,
+      mpOpenid: 'oSomeoneElse',
+      funded: true,
+      balance: 7000,
+      title: '礼品卡',
+      updatedAt: now,
+    }),
+  )
   const { answer, calls } = await counted(listMine('carol'))
   expect(calls).toBe(2)
   expect((answer.cards as Json[]).map((c) => [c.code, c.balance])).toEqual([['900000000001', 5000]])
@@ -101,5 +118,8 @@ test('a card known only by the caller’s unionid is adopted (one conditional wr
 })
 
 test('a caller without a unionid: two queries at once, as before', async () => {
-  expect(await counted(listMineWithoutUnionid('oNoUnionid0000000000000000001'))).toEqual({ answer: { errcode: 0, cards: [], pending: [] }, calls: 2 })
+  expect(await counted(listMineWithoutUnionid('oNoUnionid0000000000000000001'))).toEqual({
+    answer: { errcode: 0, cards: [], pending: [] },
+    calls: 2,
+  })
 })

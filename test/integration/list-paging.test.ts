@@ -27,7 +27,12 @@ afterAll(() => stack.stop())
 const merchant = (data: Json) => person(stack, 'carol').fn('merchant', data)
 
 /** Every page of a list, by its cursor; `between` runs after each page (rows arriving meanwhile). */
-async function pageAll(call: (data: Json) => Promise<Json>, input: Json, rowsOf: (r: Json) => Json[], between?: (page: number) => Promise<void>) {
+async function pageAll(
+  call: (data: Json) => Promise<Json>,
+  input: Json,
+  rowsOf: (r: Json) => Json[],
+  between?: (page: number) => Promise<void>,
+) {
   const rows: Json[] = []
   const sizes: number[] = []
   let cursor: string | undefined
@@ -42,17 +47,23 @@ async function pageAll(call: (data: Json) => Promise<Json>, input: Json, rowsOf:
   }
 }
 
-const unindexed = async () => ((await (await fetch(`${stack.cloud.url}/__cloud/stats`)).json()) as { unindexedQueries: Record<string, number> }).unindexedQueries
+const unindexed = async () =>
+  ((await (await fetch(`${stack.cloud.url}/__cloud/stats`)).json()) as { unindexedQueries: Record<string, number> }).unindexedQueries
 
 test('3,000 orders: every order reached exactly once by cursor, none twice while new orders arrive; pages of at most 100', async () => {
   const { total } = await merchant({ action: 'orderList', limit: 1 })
   expect(total).toBeGreaterThanOrEqual(ORDERS)
   let arrived = 0
-  const { rows, sizes } = await pageAll((d) => merchant(d), { action: 'orderList', limit: 100 }, (r) => r.orders, async (page) => {
-    if (page % 5 !== 0) return
-    // New orders while the merchant pages: newer than every order listed so far.
-    arrived += (await seedScale(storeOver(stack.cloud.db), { orders: 3, now: Date.now() + 60_000 })).orders
-  })
+  const { rows, sizes } = await pageAll(
+    (d) => merchant(d),
+    { action: 'orderList', limit: 100 },
+    (r) => r.orders,
+    async (page) => {
+      if (page % 5 !== 0) return
+      // New orders while the merchant pages: newer than every order listed so far.
+      arrived += (await seedScale(storeOver(stack.cloud.db), { orders: 3, now: Date.now() + 60_000 })).orders
+    },
+  )
   const ids = rows.map((o) => o.orderId as string)
   expect(new Set(ids).size).toBe(ids.length)
   expect(ids).toHaveLength(total)
@@ -62,13 +73,21 @@ test('3,000 orders: every order reached exactly once by cursor, none twice while
   const times = rows.map((o) => o.at as number)
   expect(times.slice(1).every((t, i) => t <= times[i]! + 5_000)).toBe(true)
   // The orders that arrived meanwhile are all there on a fresh pass.
-  const again = await pageAll((d) => merchant(d), { action: 'orderList', limit: 100 }, (r) => r.orders)
+  const again = await pageAll(
+    (d) => merchant(d),
+    { action: 'orderList', limit: 100 },
+    (r) => r.orders,
+  )
   expect(again.rows).toHaveLength(total + arrived)
   expect(await unindexed()).toEqual({})
 }, 240_000)
 
 test('the old offset keeps working past 1,000, and a filter pages its own matches', async () => {
-  const first = await pageAll((d) => merchant(d), { action: 'orderList', channel: 'mp', limit: 100 }, (r) => r.orders)
+  const first = await pageAll(
+    (d) => merchant(d),
+    { action: 'orderList', channel: 'mp', limit: 100 },
+    (r) => r.orders,
+  )
   const at2000 = await merchant({ action: 'orderList', channel: 'mp', offset: 2000, limit: 100 })
   expect(at2000.orders.map((o: Json) => o.orderId)).toEqual(first.rows.slice(2000, 2100).map((o) => o.orderId))
   expect(at2000.nextCursor).toEqual(expect.any(String))
@@ -76,7 +95,11 @@ test('the old offset keeps working past 1,000, and a filter pages its own matche
   expect(next.orders.map((o: Json) => o.orderId)).toEqual(first.rows.slice(2100, 2200).map((o) => o.orderId))
   // since/until and state are the database's filter: every match, and total counts them.
   const since = first.rows[1500]!.at as number
-  const window = await pageAll((d) => merchant(d), { action: 'orderList', channel: 'mp', since, state: 'ISSUED', limit: 100 }, (r) => r.orders)
+  const window = await pageAll(
+    (d) => merchant(d),
+    { action: 'orderList', channel: 'mp', since, state: 'ISSUED', limit: 100 },
+    (r) => r.orders,
+  )
   expect(window.rows.length).toBe(window.last.total)
   expect(window.rows.every((o) => o.state === 'ISSUED')).toBe(true)
   expect(window.rows.length).toBeGreaterThan(1000)
@@ -86,7 +109,11 @@ test('export orders: the CSV holds as many rows as the list counts, and the CLI 
   const out: string[] = []
   const err: string[] = []
   const { total } = await merchant({ action: 'orderList', since: 0, limit: 1 })
-  const code = await buildCli(['export', 'orders', '--since=2020-01-01'], { out: (s) => out.push(s), err: (s) => err.push(s), confirm: async () => false }, () => httpCaller(stack.cloud.url, person(stack, 'carol').mpOpenid)).run()
+  const code = await buildCli(
+    ['export', 'orders', '--since=2020-01-01'],
+    { out: (s) => out.push(s), err: (s) => err.push(s), confirm: async () => false },
+    () => httpCaller(stack.cloud.url, person(stack, 'carol').mpOpenid),
+  ).run()
   expect(code).toBe(0)
   const lines = out.join('\n').split('\n')
   expect(lines[0]).toBe('order_id,channel,state,paid_yuan,refunded_yuan,buyer,cards,card_codes,time')
@@ -112,17 +139,29 @@ test('a person with 1,200 cards: listMine keeps its first page and reaches every
 }, 240_000)
 
 test('the ledger, the audit log and a card history page by cursor to their end', async () => {
-  const ledger = await pageAll((d) => merchant(d), { action: 'ledgerList', since: 0, limit: 100 }, (r) => r.entries)
+  const ledger = await pageAll(
+    (d) => merchant(d),
+    { action: 'ledgerList', since: 0, limit: 100 },
+    (r) => r.entries,
+  )
   expect(ledger.rows.length).toBe(ledger.last.total)
   expect(ledger.rows.length).toBeGreaterThanOrEqual(ORDERS + CARDS)
   expect(new Set(ledger.rows.map((e) => e.entryId)).size).toBe(ledger.rows.length)
   const created = ledger.rows.map((e) => e.createdAt as number)
   expect(created.slice(1).every((t, i) => t >= created[i]!)).toBe(true)
-  const audit = await pageAll((d) => merchant(d), { action: 'auditList', limit: 1 }, (r) => r.entries)
+  const audit = await pageAll(
+    (d) => merchant(d),
+    { action: 'auditList', limit: 1 },
+    (r) => r.entries,
+  )
   expect(audit.rows.length).toBe(audit.last.total)
   const alice = person(stack, 'alice')
   const card = (await alice.fn('card', { action: 'listMine' })).cards[0]
-  const history = await pageAll(alice.fn.bind(null, 'card'), { action: 'history', cardId: card.cardId, code: card.code, limit: 1 }, (r) => r.entries)
+  const history = await pageAll(
+    alice.fn.bind(null, 'card'),
+    { action: 'history', cardId: card.cardId, code: card.code, limit: 1 },
+    (r) => r.entries,
+  )
   expect(history.rows).toEqual([expect.objectContaining({ kind: 'issue', amount: card.balance })])
   expect(await unindexed()).toEqual({})
 }, 240_000)
@@ -134,15 +173,38 @@ test('a card with 170 entries: the consumer’s history and the console’s card
   // Adjustments after its issue entry, as cardAdjust writes them (version by version).
   const store = storeOver(stack.cloud.db)
   for (let v = 2; v <= 170; v += 10) {
-    await Promise.all(Array.from({ length: 10 }, (_, k) => v + k).filter((n) => n <= 170).map((n) => store.insert('ledger', { _id: `adjust:${id}:${n}`, card: id, kind: 'adjust', amount: 0, balanceAfter: card.balance, version: n, description: '校准', createdAt: Date.now() })))
+    await Promise.all(
+      Array.from({ length: 10 }, (_, k) => v + k)
+        .filter((n) => n <= 170)
+        .map((n) =>
+          store.insert('ledger', {
+            _id: `adjust:${id}:${n}`,
+            card: id,
+            kind: 'adjust',
+            amount: 0,
+            balanceAfter: card.balance,
+            version: n,
+            description: '校准',
+            createdAt: Date.now(),
+          }),
+        ),
+    )
   }
-  const mine = await pageAll(alice.fn.bind(null, 'card'), { action: 'history', cardId: card.cardId, code: card.code, limit: 100 }, (r) => r.entries)
+  const mine = await pageAll(
+    alice.fn.bind(null, 'card'),
+    { action: 'history', cardId: card.cardId, code: card.code, limit: 100 },
+    (r) => r.entries,
+  )
   expect(mine.sizes).toEqual([100, 70])
   expect(new Set(mine.rows.map((e) => e.entryId)).size).toBe(170)
   expect(mine.last.total).toBe(170)
   const looked = (await merchant({ action: 'cardLookup', code: card.code })).cards[0]
   expect(looked.entries).toHaveLength(50)
-  const rest = await pageAll((d) => merchant(d), { action: 'cardHistory', cardId: card.cardId, code: card.code, cursor: looked.nextCursor }, (r) => r.entries)
+  const rest = await pageAll(
+    (d) => merchant(d),
+    { action: 'cardHistory', cardId: card.cardId, code: card.code, cursor: looked.nextCursor },
+    (r) => r.entries,
+  )
   expect([...looked.entries, ...rest.rows].map((e: Json) => e.entryId)).toEqual(mine.rows.map((e) => e.entryId))
   expect((await merchant({ action: 'cardHistory', cardId: card.cardId, code: 'nosuchcode' })).errcode).toBe(1005)
 }, 120_000)
@@ -151,14 +213,34 @@ test('coupon claims: 150 claims of one coupon reached once, newest first; the cl
   const store = storeOver(stack.cloud.db)
   const at = Date.now()
   for (let i = 0; i < 150; i += 25) {
-    await Promise.all(Array.from({ length: 25 }, (_, k) => i + k).map((n) => store.insert('coupon_claims', { _id: `claim-${n}`, mpOpenid: `oClaimer${String(n).padStart(20, '0')}`, cardId: 'pScaleCoupon', requestId: `req-${n}`, channel: 'mp_claim', status: 'SIGNED', createdAt: at - Math.floor(n / 10) * 1000 })))
+    await Promise.all(
+      Array.from({ length: 25 }, (_, k) => i + k).map((n) =>
+        store.insert('coupon_claims', {
+          _id: `claim-${n}`,
+          mpOpenid: `oClaimer${String(n).padStart(20, '0')}`,
+          cardId: 'pScaleCoupon',
+          requestId: `req-${n}`,
+          channel: 'mp_claim',
+          status: 'SIGNED',
+          createdAt: at - Math.floor(n / 10) * 1000,
+        }),
+      ),
+    )
   }
-  const one = await pageAll((d) => merchant(d), { action: 'claimList', cardId: 'pScaleCoupon', limit: 100 }, (r) => r.claims)
+  const one = await pageAll(
+    (d) => merchant(d),
+    { action: 'claimList', cardId: 'pScaleCoupon', limit: 100 },
+    (r) => r.claims,
+  )
   expect(one.sizes).toEqual([100, 50])
   expect(new Set(one.rows.map((c) => c.claimId)).size).toBe(150)
   const times = one.rows.map((c) => c.createdAt as number)
   expect(times.slice(1).every((t, i) => t <= times[i]!)).toBe(true)
-  const all = await pageAll((d) => merchant(d), { action: 'claimList', limit: 100 }, (r) => r.claims)
+  const all = await pageAll(
+    (d) => merchant(d),
+    { action: 'claimList', limit: 100 },
+    (r) => r.claims,
+  )
   expect(all.rows.length).toBe(all.last.total)
   expect(all.rows.length).toBeGreaterThanOrEqual(150)
   expect(await unindexed()).toEqual({})
@@ -190,7 +272,7 @@ test('a cursor altered, expired, of another list or filter, or of another caller
   expect((await merchant({ action: 'orderList', limit: 101 })).errmsg).toMatch(/^limit /)
 })
 
-test('coin orders, paged by WeChat\'s offset in the first page\'s window: each once, none created meanwhile', async () => {
+test("coin orders, paged by WeChat's offset in the first page's window: each once, none created meanwhile", async () => {
   expect((await merchant({ action: 'coinsActivate' })).errcode).toBe(0)
   for (let i = 0; i < 4; i++) expect((await merchant({ action: 'coinsRecharge', coinCount: 10 + i })).errcode).toBe(0)
   // WeChat's times are whole seconds: the list's window ends before the orders created while it is paged
@@ -198,9 +280,14 @@ test('coin orders, paged by WeChat\'s offset in the first page\'s window: each o
   const { now } = (await person(stack, 'carol').emu('/__emu/clock', { advanceSeconds: 60 })).json
   const until = (now - 30) * 1000
   let created = 0
-  const { rows, sizes, last } = await pageAll((d) => merchant(d), { action: 'coinsOrders', count: 2, until }, (r) => r.orders, async () => {
-    created += (await merchant({ action: 'coinsRecharge', coinCount: 99 })).errcode === 0 ? 1 : 0
-  })
+  const { rows, sizes, last } = await pageAll(
+    (d) => merchant(d),
+    { action: 'coinsOrders', count: 2, until },
+    (r) => r.orders,
+    async () => {
+      created += (await merchant({ action: 'coinsRecharge', coinCount: 99 })).errcode === 0 ? 1 : 0
+    },
+  )
   expect(sizes).toEqual([2, 2, 1])
   expect(last.total).toBe(5)
   expect(new Set(rows.map((o) => o.order_id)).size).toBe(5)

@@ -83,7 +83,9 @@ describe('HTTP access and timers', () => {
     const ok = await fetch(`${cloud.url}/wxpush?signature=${good}&timestamp=${ts}&nonce=n1&echostr=hello123`)
     expect(ok.status).toBe(200)
     expect(await ok.text()).toBe('hello123')
-    const bad = await fetch(`${cloud.url}/wxpush?signature=${good.slice(0, -1)}${good.endsWith('0') ? '1' : '0'}&timestamp=${ts}&nonce=n1&echostr=hello123`)
+    const bad = await fetch(
+      `${cloud.url}/wxpush?signature=${good.slice(0, -1)}${good.endsWith('0') ? '1' : '0'}&timestamp=${ts}&nonce=n1&echostr=hello123`,
+    )
     expect(bad.status).toBe(401)
     expect(await bad.text()).not.toContain('hello123')
   })
@@ -97,7 +99,9 @@ describe('HTTP access and timers', () => {
 
   test('the timer run fans out one cron invocation per task group; each task records its outcome; an unknown group is 1001', async () => {
     const before = cloud.stats.invocations
-    const run = (await (await fetch(`${cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as { tasks: Record<string, { ok: boolean }> }
+    const run = (await (await fetch(`${cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as {
+      tasks: Record<string, { ok: boolean }>
+    }
     // The timer's invocation and one per group: cards, balances, events, upkeep (docs/capacity.md).
     expect(cloud.stats.invocations - before).toBe(5)
     expect(Object.keys(run.tasks)).toEqual(expect.arrayContaining(['cards', 'balances', 'events', 'credentials', 'refunds']))
@@ -109,7 +113,9 @@ describe('HTTP access and timers', () => {
   })
 
   test('each function lists its config (timeout, triggers)', async () => {
-    const res = (await (await fetch(`${cloud.url}/__cloud/functions`)).json()) as { functions: { name: string; timeout: number; triggers: unknown[] }[] }
+    const res = (await (await fetch(`${cloud.url}/__cloud/functions`)).json()) as {
+      functions: { name: string; timeout: number; triggers: unknown[] }[]
+    }
     const cron = res.functions.find((f) => f.name === 'cron')!
     expect(cron.triggers).toEqual([{ name: 'upkeep', type: 'timer', config: '0 */5 * * * * *' }])
     expect(res.functions.map((f) => f.name).sort()).toEqual(['card', 'cron', 'gift', 'member', 'merchant', 'pay', 'wxpush'])
@@ -145,8 +151,12 @@ describe('the HTTP server never falls over on a request', () => {
     expect((await callFn(cloud, 'card', { action: 'whoami' }, 'oStill')).json.openid).toBe('oStill')
   })
 
-  test('a body over CloudBase\'s 6 MB is refused in the product\'s words (1001 naming the limit), not a dropped connection', async () => {
-    const res = await fetch(`${cloud.url}/fn/card`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'whoami', pad: 'x'.repeat(7 * 1024 * 1024) }) })
+  test("a body over CloudBase's 6 MB is refused in the product's words (1001 naming the limit), not a dropped connection", async () => {
+    const res = await fetch(`${cloud.url}/fn/card`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'whoami', pad: 'x'.repeat(7 * 1024 * 1024) }),
+    })
     expect(await res.json()).toEqual({ errcode: 1001, errmsg: expect.stringMatching(/6 MB/) })
     expect((await callFn(cloud, 'card', { action: 'whoami' }, 'oStill')).json.openid).toBe('oStill')
   })
@@ -155,7 +165,11 @@ describe('the HTTP server never falls over on a request', () => {
     // 10 KB of nesting: before, it stopped the instance that took it, and for 20 s every call to the
     // function answered "an instance serves one invocation at a time".
     const deep = `{"action":"whoami","x":${'['.repeat(5000)}${']'.repeat(5000)}}`
-    const res = await fetch(`${cloud.url}/fn/card`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': 'oDeep' }, body: deep })
+    const res = await fetch(`${cloud.url}/fn/card`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': 'oDeep' },
+      body: deep,
+    })
     expect(await res.json()).toEqual({ errcode: 1001, errmsg: expect.stringMatching(/nested deeper than 64/) })
     const after = await Promise.all([1, 2, 3].map(() => callFn(cloud, 'card', { action: 'whoami' }, 'oStill')))
     expect(after.map((r) => r.json.openid)).toEqual(['oStill', 'oStill', 'oStill'])
@@ -163,7 +177,16 @@ describe('the HTTP server never falls over on a request', () => {
 
   test('a client that stalls mid-request is cut off (408) while others are answered', async () => {
     // The stack's servers share this plumbing; its request timeout (120 s) is shortened here to test it.
-    const server = serve([{ method: 'POST', pattern: /^\/echo$/, handler: async (req, res) => { for await (const chunk of req) void chunk; sendJson(res, 200, { ok: true }) } }])
+    const server = serve([
+      {
+        method: 'POST',
+        pattern: /^\/echo$/,
+        handler: async (req, res) => {
+          for await (const chunk of req) void chunk
+          sendJson(res, 200, { ok: true })
+        },
+      },
+    ])
     const port = await listen(server, 0)
     server.headersTimeout = 1000
     server.requestTimeout = 1500

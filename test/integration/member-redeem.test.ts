@@ -28,12 +28,19 @@ beforeAll(async () => {
 afterAll(() => stack.stop())
 
 test('a member card not activated, then with no stored value, is described but not redeemable', async () => {
-  expect(await staff({ action: 'redeemCheck', code })).toMatchObject({ errcode: 0, check: { cardId, code, type: 'MEMBER_CARD', title: '星河会员卡', usable: false, reason: '会员卡尚未激活', balance: 0 } })
+  expect(await staff({ action: 'redeemCheck', code })).toMatchObject({
+    errcode: 0,
+    check: { cardId, code, type: 'MEMBER_CARD', title: '星河会员卡', usable: false, reason: '会员卡尚未激活', balance: 0 },
+  })
   expect((await staff({ action: 'redeem', code, amount: 100, key: 'member-not-active' })).errcode).toBe(1006)
   const alice = person(stack, 'alice')
-  expect((await alice.fn('member', { action: 'activate', cardId, code, phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' })).errcode).toBe(0)
+  expect(
+    (await alice.fn('member', { action: 'activate', cardId, code, phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' })).errcode,
+  ).toBe(0)
   await settle(stack)
-  expect(await staff({ action: 'redeemCheck', code })).toMatchObject({ check: { type: 'MEMBER_CARD', usable: false, reason: '余额为零', balance: 0, bonus: 50 } })
+  expect(await staff({ action: 'redeemCheck', code })).toMatchObject({
+    check: { type: 'MEMBER_CARD', usable: false, reason: '余额为零', balance: 0, bonus: 50 },
+  })
 })
 
 test('staff debit a member card’s stored value once per key and it earns points by the card’s rule; WeChat shows both', async () => {
@@ -41,11 +48,15 @@ test('staff debit a member card’s stored value once per key and it earns point
   const r = await alice.fn('member', { action: 'recharge', cardId, code, amount: 10000, requestId: nextRequestId() })
   await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: r.payment })
   await settle(stack)
-  expect(await staff({ action: 'redeemCheck', code })).toMatchObject({ check: { type: 'MEMBER_CARD', usable: true, balance: 10000, bonus: 50, terms: { balance: 10000 } } })
+  expect(await staff({ action: 'redeemCheck', code })).toMatchObject({
+    check: { type: 'MEMBER_CARD', usable: true, balance: 10000, bonus: 50, terms: { balance: 10000 } },
+  })
   // Stored value is debited an amount: without one it is refused, naming the field's rule.
   expect((await staff({ action: 'redeem', code, key: 'member-no-amount' })).errcode).toBe(1001)
   // Three taps of the same redemption: one debit, one earning, the same answer.
-  const taps = await Promise.all([1, 2, 3].map(() => staff({ action: 'redeem', code, amount: 3000, key: 'member-redeem-1', location: '一号店' })))
+  const taps = await Promise.all(
+    [1, 2, 3].map(() => staff({ action: 'redeem', code, amount: 3000, key: 'member-redeem-1', location: '一号店' })),
+  )
   for (const t of taps) expect(t).toMatchObject({ errcode: 0, type: 'MEMBER_CARD', status: 'DONE', amount: 3000, balance: 7000 })
   // The same key for another amount is a conflict; more than the balance is refused.
   expect((await staff({ action: 'redeem', code, amount: 2000, key: 'member-redeem-1' })).errcode).toBe(1006)
@@ -56,8 +67,14 @@ test('staff debit a member card’s stored value once per key and it earns point
   expect(m).toMatchObject({ balance: 7000, bonus: 80 })
   expect((await alice.bag()).find((c) => c.code === code)).toMatchObject({ balance: 7000, bonus: 80 })
   const history = await alice.fn('member', { action: 'history', cardId, code })
-  expect(history.points.map((e: Json) => [e.kind, e.amount])).toEqual([['earn', 30], ['activate', 50]])
-  expect(history.balance.map((e: Json) => [e.kind, e.amount])).toEqual([['spend', -3000], ['recharge', 10000]])
+  expect(history.points.map((e: Json) => [e.kind, e.amount])).toEqual([
+    ['earn', 30],
+    ['activate', 50],
+  ])
+  expect(history.balance.map((e: Json) => [e.kind, e.amount])).toEqual([
+    ['spend', -3000],
+    ['recharge', 10000],
+  ])
   // Each answered tap is audited with what, where and the key; the refused ones changed nothing and are not.
   const audit = (await staff({ action: 'auditList', limit: 50 })).entries as Json[]
   const mine = audit.filter((e) => e.action === 'redeem' && e.target === `${cardId}:${code}`)

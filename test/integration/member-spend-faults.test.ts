@@ -24,11 +24,13 @@ let id: string
 const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-card-create.json'), 'utf8')) as Json
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () => createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () =>
+  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
 const alice = () => person(stack, 'alice')
 const card = async () => (await store().get<UserCardDoc>(Collections.userCards, id))!
 const entry = (orderId: string) => store().get<LedgerEntryDoc>(Collections.ledger, `spend:${orderId}`)
-const earnsOf = async (orderId: string) => (await store().find<PointsEntryDoc>(Collections.pointsLedger, { card: id, orderId }, { limit: 10 })).filter((e) => e.kind === 'earn')
+const earnsOf = async (orderId: string) =>
+  (await store().find<PointsEntryDoc>(Collections.pointsLedger, { card: id, orderId }, { limit: 10 })).filter((e) => e.kind === 'earn')
 
 beforeAll(async () => {
   stack = await startJourneyStack()
@@ -38,7 +40,10 @@ beforeAll(async () => {
   const added = await alice().emu('/__emu/client/addCard', { user: 'alice', cardList: joined.cardList })
   code = (await alice().fn('card', { action: 'recordAdded', cardList: added.json.cardList })).cards[0].code
   id = userCardId(cardId, code)
-  expect((await alice().fn('member', { action: 'activate', cardId, code, phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' })).errcode).toBe(0)
+  expect(
+    (await alice().fn('member', { action: 'activate', cardId, code, phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' }))
+      .errcode,
+  ).toBe(0)
   const recharge = await alice().fn('member', { action: 'recharge', cardId, code, amount: 50000, requestId: nextRequestId() })
   await alice().emu('/__emu/client/requestPayment', { user: 'alice', payment: recharge.payment })
   await settle(stack)
@@ -56,7 +61,9 @@ async function crashAfter(step: Step, orderId: string, amount: number, points?: 
   faults.at = (s) => {
     if (s === step) throw new Crash(`crashed after ${s}`)
   }
-  await expect(spend(store(), wx(), alice().mpOpenid, { cardId, code, amount, orderId, ...(points === false ? { points } : {}) })).rejects.toBeInstanceOf(Crash)
+  await expect(
+    spend(store(), wx(), alice().mpOpenid, { cardId, code, amount, orderId, ...(points === false ? { points } : {}) }),
+  ).rejects.toBeInstanceOf(Crash)
   faults.at = null
   if (step !== 'settled') await leaseRunsOut(store(), `spend:${orderId}`)
 }
@@ -90,8 +97,13 @@ test('crash after the debit, no retry: the cron settles the spend and earns its 
 test('crash after the debit, the caller retries before the cron: the retry settles and earns once; the cron adds nothing', async () => {
   const before = await card()
   await crashAfter('debited', 'M-DEB-2', 2000)
-  const [a, b] = await Promise.all([1, 2].map(() => alice().fn('card', { action: 'spend', cardId, code, amount: 2000, orderId: 'M-DEB-2' })))
-  expect([a, b]).toEqual([expect.objectContaining({ errcode: 0, balance: before.balance - 2000 }), expect.objectContaining({ errcode: 0, balance: before.balance - 2000 })])
+  const [a, b] = await Promise.all(
+    [1, 2].map(() => alice().fn('card', { action: 'spend', cardId, code, amount: 2000, orderId: 'M-DEB-2' })),
+  )
+  expect([a, b]).toEqual([
+    expect.objectContaining({ errcode: 0, balance: before.balance - 2000 }),
+    expect.objectContaining({ errcode: 0, balance: before.balance - 2000 }),
+  ])
   expect((await cron()).tasks.pendingSpends).toMatchObject({ ok: true, settled: 0, voided: 0 })
   expect((await earnsOf('M-DEB-2')).map((e) => e.amount)).toEqual([20])
   expect(await card()).toMatchObject({ balance: before.balance - 2000, bonus: before.bonus! + 20 })

@@ -38,7 +38,11 @@ test('carol creates a member card with points, stored value and levels; the docu
   expect(created).toMatchObject({ errcode: 0, cardId: expect.stringMatching(/^p/) })
   cardId = created.cardId
   const got = await merchant({ action: 'cardGet', cardId })
-  expect(got.card.member_card).toMatchObject({ supply_bonus: true, supply_balance: true, bonus_rule: { cost_money_unit: 100, increase_bonus: 1 } })
+  expect(got.card.member_card).toMatchObject({
+    supply_bonus: true,
+    supply_balance: true,
+    bonus_rule: { cost_money_unit: 100, increase_bonus: 1 },
+  })
   // supply_bonus only from false to true (§8.2): refused by us, with the field named.
   const off = await merchant({ action: 'memberCardUpdate', cardId, update: { supply_bonus: false } })
   expect(off).toMatchObject({ errcode: 1001, errmsg: expect.stringContaining('member_card.supply_bonus') })
@@ -46,16 +50,40 @@ test('carol creates a member card with points, stored value and levels; the docu
   expect((await merchant({ action: 'memberCardUpdate', cardId, update: { base_info: { brand_name: '新名字' } } })).errcode).toBe(1001)
   // At most 10 card ids in a recommendation, and url xor card ids (§8.3).
   const eleven = Array.from({ length: 11 }, (_, i) => `pcard${i}`)
-  expect((await merchant({ action: 'memberCardUpdate', cardId, update: { modify_msg_operation: { url_cell: { card_id_list: eleven, text: '送券' } } } })).errmsg).toMatch(/card_id_list/)
-  expect((await merchant({ action: 'memberCardUpdate', cardId, update: { modify_msg_operation: { url_cell: { card_id_list: ['p1'], url: 'https://a.b' } } } })).errmsg).toMatch(/mutually exclusive/)
-  expect(await merchant({ action: 'memberCardUpdate', cardId, update: { prerogative: '会员九五折', modify_msg_operation: { url_cell: { url: 'https://mp.weixin.qq.com', text: '领取优惠' } } } })).toMatchObject({ errcode: 0 })
+  expect(
+    (
+      await merchant({
+        action: 'memberCardUpdate',
+        cardId,
+        update: { modify_msg_operation: { url_cell: { card_id_list: eleven, text: '送券' } } },
+      })
+    ).errmsg,
+  ).toMatch(/card_id_list/)
+  expect(
+    (
+      await merchant({
+        action: 'memberCardUpdate',
+        cardId,
+        update: { modify_msg_operation: { url_cell: { card_id_list: ['p1'], url: 'https://a.b' } } },
+      })
+    ).errmsg,
+  ).toMatch(/mutually exclusive/)
+  expect(
+    await merchant({
+      action: 'memberCardUpdate',
+      cardId,
+      update: { prerogative: '会员九五折', modify_msg_operation: { url_cell: { url: 'https://mp.weixin.qq.com', text: '领取优惠' } } },
+    }),
+  ).toMatchObject({ errcode: 0 })
   // A consumer is not a merchant.
   expect((await person(stack, 'alice').fn('merchant', { action: 'memberCardCreate', ...fixture })).errcode).toBe(1004)
   const audit = await merchant({ action: 'auditList' })
   expect(audit.entries.map((e: Json) => e.action)).toEqual(expect.arrayContaining(['memberCardCreate', 'memberCardUpdate']))
   // A member card created through the generic cardCreate is remembered as a member card too, not as a gift card.
   const generic = await merchant({ action: 'cardCreate', card: fixture.card })
-  expect((await merchant({ action: 'memberCardList' })).cards.map((c: Json) => c.cardId)).toEqual(expect.arrayContaining([cardId, generic.cardId]))
+  expect((await merchant({ action: 'memberCardList' })).cards.map((c: Json) => c.cardId)).toEqual(
+    expect.arrayContaining([cardId, generic.cardId]),
+  )
   expect((await merchant({ action: 'cardList' })).cards.map((c: Json) => c.cardId)).not.toContain(generic.cardId)
   await merchant({ action: 'memberCardUpdate', cardId: generic.cardId, offered: false })
   expect((await person(stack, 'alice').fn('member', { action: 'offered' })).cards.map((c: Json) => c.cardId)).toEqual([cardId])
@@ -67,7 +95,18 @@ test('alice joins: the member card is in her bag, not among her gift cards, and 
   const alice = person(stack, 'alice')
   expect((await alice.fn('card', { action: 'listMine' })).cards).toEqual([])
   const mine = await alice.fn('member', { action: 'mine' })
-  expect(mine.members).toEqual([expect.objectContaining({ cardId, code, title: '星河会员卡', activated: false, bonus: 0, balance: 0, level: '普通', membershipNumber: '' })])
+  expect(mine.members).toEqual([
+    expect.objectContaining({
+      cardId,
+      code,
+      title: '星河会员卡',
+      activated: false,
+      bonus: 0,
+      balance: 0,
+      level: '普通',
+      membershipNumber: '',
+    }),
+  ])
   // Joining twice is refused while the card is held.
   expect((await alice.fn('member', { action: 'join', cardId })).errcode).toBe(1006)
   // Not activated: no recharge yet.
@@ -81,12 +120,24 @@ test('activation validates phone, name and birthday, then activates in WeChat an
   const alice = person(stack, 'alice')
   const base = { action: 'activate', cardId, code, name: '李爱丽', birthday: '1990-05-20' }
   expect(await alice.fn('member', { ...base, phone: '12345' })).toMatchObject({ errcode: 1001, errmsg: expect.stringContaining('phone') })
-  expect(await alice.fn('member', { ...base, phone: '13800138000', birthday: '1990-02-30' })).toMatchObject({ errcode: 1001, errmsg: expect.stringContaining('birthday') })
-  expect(await alice.fn('member', { ...base, phone: '13800138000', birthday: '2999-01-01' })).toMatchObject({ errcode: 1001, errmsg: expect.stringContaining('birthday') })
-  expect(await alice.fn('member', { action: 'activate', cardId, code, phone: '13800138000', birthday: '1990-05-20' })).toMatchObject({ errcode: 1001, errmsg: expect.stringContaining('name') })
+  expect(await alice.fn('member', { ...base, phone: '13800138000', birthday: '1990-02-30' })).toMatchObject({
+    errcode: 1001,
+    errmsg: expect.stringContaining('birthday'),
+  })
+  expect(await alice.fn('member', { ...base, phone: '13800138000', birthday: '2999-01-01' })).toMatchObject({
+    errcode: 1001,
+    errmsg: expect.stringContaining('birthday'),
+  })
+  expect(await alice.fn('member', { action: 'activate', cardId, code, phone: '13800138000', birthday: '1990-05-20' })).toMatchObject({
+    errcode: 1001,
+    errmsg: expect.stringContaining('name'),
+  })
   // bob cannot activate alice's card.
   expect((await person(stack, 'bob').fn('member', { ...base, phone: '13900139000' })).errcode).toBe(1004)
-  const [a, b] = await Promise.all([alice.fn('member', { ...base, phone: '13800138000' }), alice.fn('member', { ...base, phone: '13800138000' })])
+  const [a, b] = await Promise.all([
+    alice.fn('member', { ...base, phone: '13800138000' }),
+    alice.fn('member', { ...base, phone: '13800138000' }),
+  ])
   expect(a.errcode).toBe(0)
   expect(b.membershipNumber).toBe(a.membershipNumber)
   await settle(stack)
@@ -95,7 +146,13 @@ test('activation validates phone, name and birthday, then activates in WeChat an
   const bag = (await alice.bag()).find((c) => c.code === code)!
   expect(bag).toMatchObject({ bonus: 50, balance: 0 })
   const found = await merchant({ action: 'memberFind', phone: '13800138000' })
-  expect(found.member).toMatchObject({ code, name: '李爱丽', birthday: '1990-05-20', bonus: 50, wechat: { hasActive: true, membershipNumber: a.membershipNumber, bonus: 50 } })
+  expect(found.member).toMatchObject({
+    code,
+    name: '李爱丽',
+    birthday: '1990-05-20',
+    bonus: 50,
+    wechat: { hasActive: true, membershipNumber: a.membershipNumber, bonus: 50 },
+  })
 })
 
 test('alice recharges ¥200 with Cloud Pay (a double tap is one order), spends ¥50, earns 50 points; the card bag agrees', async () => {
@@ -106,10 +163,23 @@ test('alice recharges ¥200 with Cloud Pay (a double tap is one order), spends �
   expect(r1.orderId).toBe(r2.orderId)
   expect((await alice.fn('member', { ...req, amount: 30000 })).errcode).toBe(1006)
   // A forged payment notice from the Mini Program is refused.
-  expect((await alice.fn('member', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: r1.orderId, totalFee: 20000, transactionId: 'x' })).errcode).toBe(1004)
+  expect(
+    (
+      await alice.fn('member', {
+        returnCode: 'SUCCESS',
+        resultCode: 'SUCCESS',
+        outTradeNo: r1.orderId,
+        totalFee: 20000,
+        transactionId: 'x',
+      })
+    ).errcode,
+  ).toBe(1004)
   const paid = await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: r1.payment })
   expect(paid.json.callbackAcknowledged).toBe(true)
-  expect((await alice.fn('member', { action: 'getRecharge', orderId: r1.orderId })).recharge).toMatchObject({ status: 'CREDITED', amount: 20000 })
+  expect((await alice.fn('member', { action: 'getRecharge', orderId: r1.orderId })).recharge).toMatchObject({
+    status: 'CREDITED',
+    amount: 20000,
+  })
   // Paying again for the same order is not a second recharge.
   await settle(stack)
   let [m] = (await alice.fn('member', { action: 'mine' })).members as Json[]
@@ -123,8 +193,14 @@ test('alice recharges ¥200 with Cloud Pay (a double tap is one order), spends �
   const bag = (await alice.bag()).find((c) => c.code === code)!
   expect(bag).toMatchObject({ balance: 15000, bonus: 100 })
   const history = await alice.fn('member', { action: 'history', cardId, code })
-  expect(history.points.map((e: Json) => [e.kind, e.amount])).toEqual([['earn', 50], ['activate', 50]])
-  expect(history.balance.map((e: Json) => [e.kind, e.amount])).toEqual([['spend', -5000], ['recharge', 20000]])
+  expect(history.points.map((e: Json) => [e.kind, e.amount])).toEqual([
+    ['earn', 50],
+    ['activate', 50],
+  ])
+  expect(history.balance.map((e: Json) => [e.kind, e.amount])).toEqual([
+    ['spend', -5000],
+    ['recharge', 20000],
+  ])
 })
 
 test('carol finds alice by phone and adjusts her points with a reason, once per key; the bag follows', async () => {
@@ -141,7 +217,11 @@ test('carol finds alice by phone and adjusts her points with a reason, once per 
   expect(found.member).toMatchObject({ bonus: 1000, balance: 15000, level: '金卡', wechat: { bonus: 1000, balance: 15000 } })
   expect((await person(stack, 'alice').bag()).find((c) => c.code === code)).toMatchObject({ bonus: 1000, balance: 15000 })
   const audit = await merchant({ action: 'auditList' })
-  expect(audit.entries).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'memberAdjust', target: `${cardId}:${code}`, reason: expect.stringContaining('生日赠送积分') })]))
+  expect(audit.entries).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ action: 'memberAdjust', target: `${cardId}:${code}`, reason: expect.stringContaining('生日赠送积分') }),
+    ]),
+  )
   const list = await merchant({ action: 'memberList', cardId })
   expect(list).toMatchObject({ total: 1, members: [expect.objectContaining({ code, phone: '13800138000' })] })
 })
@@ -149,12 +229,23 @@ test('carol finds alice by phone and adjusts her points with a reason, once per 
 test('a pay-then-member rule in the document’s shapes delivers the member card to bob after a WeChat Pay payment', async () => {
   const mchid = '1900000109'
   const now = Math.floor(Date.now() / 1000)
-  const rule = { type: 'RULE_TYPE_PAY_MEMBER_CARD', base_info: { mchid_list: [mchid], begin_time: now - 60, end_time: now + 86400 }, member_rule: { card_id: cardId, least_cost: 1000, max_cost: 100000, app_brand_id: 'gh_86a091e50ad4@app', app_brand_pass: 'pages/member/index' } }
+  const rule = {
+    type: 'RULE_TYPE_PAY_MEMBER_CARD',
+    base_info: { mchid_list: [mchid], begin_time: now - 60, end_time: now + 86400 },
+    member_rule: {
+      card_id: cardId,
+      least_cost: 1000,
+      max_cost: 100000,
+      app_brand_id: 'gh_86a091e50ad4@app',
+      app_brand_pass: 'pages/member/index',
+    },
+  }
   // More than 10 mchid in one call is refused before WeChat ("A single set of only 10 mchid").
   const many = { ...rule, base_info: { ...rule.base_info, mchid_list: Array.from({ length: 11 }, (_, i) => String(1900000200 + i)) } }
   expect((await merchant({ action: 'payGiftRuleAdd', rule: many })).errmsg).toMatch(/mchid_list/)
   // A mchid of another subject (member-card-management line 315) fails alone, in failMchidList.
-  const foreignMchids = (mchids: string[]) => fetch(`${stack.wechat.url}/__emu/mchids/foreign`, { method: 'POST', body: JSON.stringify({ mchids }) })
+  const foreignMchids = (mchids: string[]) =>
+    fetch(`${stack.wechat.url}/__emu/mchids/foreign`, { method: 'POST', body: JSON.stringify({ mchids }) })
   await foreignMchids([mchid])
   const foreign = await merchant({ action: 'payGiftRuleAdd', rule })
   expect(foreign).toMatchObject({ errcode: 0, succMchidList: [], failMchidList: [expect.objectContaining({ mchid, errcode: 72001 })] })
@@ -162,7 +253,10 @@ test('a pay-then-member rule in the document’s shapes delivers the member card
   const added = await merchant({ action: 'payGiftRuleAdd', rule })
   expect(added).toMatchObject({ errcode: 0, succMchidList: [mchid], failMchidList: [] })
   expect(Number.isInteger(added.ruleId)).toBe(true)
-  expect((await merchant({ action: 'payGiftRuleGet', ruleId: added.ruleId })).rule).toMatchObject({ member_rule: { card_id: cardId, app_brand_id: 'gh_86a091e50ad4@app' }, base_info: { status: 'RULE_STATUS_OK' } })
+  expect((await merchant({ action: 'payGiftRuleGet', ruleId: added.ruleId })).rule).toMatchObject({
+    member_rule: { card_id: cardId, app_brand_id: 'gh_86a091e50ad4@app' },
+    base_info: { status: 'RULE_STATUS_OK' },
+  })
   expect((await merchant({ action: 'payGiftRuleList', effective: true })).rules).toHaveLength(1)
   const bob = person(stack, 'bob')
   // Below least_cost: nothing.
@@ -187,7 +281,9 @@ test('a member card deleted and taken again comes back with its points and balan
   const again = await joinAndAdd('alice', cardId)
   expect(again.code).toBe(code)
   await settle(stack)
-  expect((await alice.fn('member', { action: 'mine' })).members).toEqual([expect.objectContaining({ code, bonus: 1000, balance: 15000, activated: true })])
+  expect((await alice.fn('member', { action: 'mine' })).members).toEqual([
+    expect.objectContaining({ code, bonus: 1000, balance: 15000, activated: true }),
+  ])
   expect((await alice.bag()).find((c) => c.code === code)).toMatchObject({ bonus: 1000, balance: 15000 })
 })
 
@@ -195,17 +291,41 @@ test('WeChat’s own activation form (wx_activate): bob fills it in WeChat; subm
   const body = { ...fixture.card.member_card, wx_activate: true }
   delete body.activate_app_brand_user_name
   delete body.activate_app_brand_pass
-  const created = await merchant({ action: 'memberCardCreate', card: { card_type: 'MEMBER_CARD', member_card: body }, levels: fixture.levels })
+  const created = await merchant({
+    action: 'memberCardCreate',
+    card: { card_type: 'MEMBER_CARD', member_card: body },
+    levels: fixture.levels,
+  })
   expect(created.errcode).toBe(0)
-  expect((await merchant({ action: 'memberFormSet', cardId: created.cardId, form: { required_form: { common_field_id_list: ['USER_FORM_INFO_FLAG_MOBILE', 'USER_FORM_INFO_FLAG_NAME'] } } })).errcode).toBe(0)
+  expect(
+    (
+      await merchant({
+        action: 'memberFormSet',
+        cardId: created.cardId,
+        form: { required_form: { common_field_id_list: ['USER_FORM_INFO_FLAG_MOBILE', 'USER_FORM_INFO_FLAG_NAME'] } },
+      })
+    ).errcode,
+  ).toBe(0)
   const card = await joinAndAdd('bob', created.cardId)
   const bob = person(stack, 'bob')
-  const filled = await bob.emu('/__emu/client/memberForm', { user: 'bob', cardId: created.cardId, code: card.code, fields: { USER_FORM_INFO_FLAG_MOBILE: '13900139000', USER_FORM_INFO_FLAG_NAME: '鲍勃' } })
+  const filled = await bob.emu('/__emu/client/memberForm', {
+    user: 'bob',
+    cardId: created.cardId,
+    code: card.code,
+    fields: { USER_FORM_INFO_FLAG_MOBILE: '13900139000', USER_FORM_INFO_FLAG_NAME: '鲍勃' },
+  })
   expect(filled.json).toEqual({ activated: true })
   await settle(stack)
   await until(async () => (await merchant({ action: 'memberFind', phone: '13900139000' })).errcode === 0, 'the form’s values here', 10_000)
   const found = await merchant({ action: 'memberFind', phone: '13900139000' })
-  expect(found.member).toMatchObject({ cardId: created.cardId, code: card.code, name: '鲍勃', activated: true, bonus: 50, wechat: { hasActive: true, bonus: 50 } })
+  expect(found.member).toMatchObject({
+    cardId: created.cardId,
+    code: card.code,
+    name: '鲍勃',
+    activated: true,
+    bonus: 50,
+    wechat: { hasActive: true, bonus: 50 },
+  })
   expect((await bob.bag()).find((c) => c.code === card.code)).toMatchObject({ bonus: 50, activated: true })
 })
 
@@ -213,8 +333,17 @@ test('update_member_card: points changed in WeChat behind our back are set back 
   const alice = person(stack, 'alice')
   const before = (await alice.bag()).find((c) => c.code === code)!
   // Someone sets the points with the Service Account's token directly (not through the product).
-  const tok = (await (await fetch(`${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stackEnv.WX_SA_APPID}&secret=${stackEnv.WX_SA_SECRET}`)).json()) as Json
-  const res = (await (await fetch(`${stack.wechat.url}/card/membercard/updateuser?access_token=${tok.access_token}`, { method: 'POST', body: JSON.stringify({ card_id: cardId, code, bonus: 99999 }) })).json()) as Json
+  const tok = (await (
+    await fetch(
+      `${stack.wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${stackEnv.WX_SA_APPID}&secret=${stackEnv.WX_SA_SECRET}`,
+    )
+  ).json()) as Json
+  const res = (await (
+    await fetch(`${stack.wechat.url}/card/membercard/updateuser?access_token=${tok.access_token}`, {
+      method: 'POST',
+      body: JSON.stringify({ card_id: cardId, code, bonus: 99999 }),
+    })
+  ).json()) as Json
   expect(res.result_bonus).toBe(99999)
   // The push is acknowledged first and processed right after: wait for it (at most 10 s).
   await settle(stack)

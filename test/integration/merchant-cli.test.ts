@@ -22,14 +22,17 @@ afterAll(() => stack.stop())
 async function cli(args: string[], opts: { url?: string; confirm?: boolean } = {}) {
   const out: string[] = []
   const err: string[] = []
-  const code = await buildCli(args, { out: (s) => out.push(s), err: (s) => err.push(s), confirm: async () => opts.confirm ?? false }, () => httpCaller(opts.url ?? stack.cloud.url, person(stack, 'carol').mpOpenid)).run()
+  const code = await buildCli(args, { out: (s) => out.push(s), err: (s) => err.push(s), confirm: async () => opts.confirm ?? false }, () =>
+    httpCaller(opts.url ?? stack.cloud.url, person(stack, 'carol').mpOpenid),
+  ).run()
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
 test('help for the program, a group (its subcommands) and a subcommand (its flags)', async () => {
   const top = await cli(['--help'])
   expect(top.code).toBe(0)
-  for (const c of ['card', 'shelf', 'order', 'export <what>', 'call <action>', 'completion']) expect(top.out).toContain(`npm run merchant -- ${c}`)
+  for (const c of ['card', 'shelf', 'order', 'export <what>', 'call <action>', 'completion'])
+    expect(top.out).toContain(`npm run merchant -- ${c}`)
   const group = await cli(['card'])
   expect(group.code).toBe(2)
   expect(group.err).toContain('npm run merchant -- card adjust')
@@ -42,19 +45,39 @@ test('help for the program, a group (its subcommands) and a subcommand (its flag
 })
 
 test('completion lists commands and subcommands', async () => {
-  expect((await cli(['--get-yargs-completions', ''])).out.split('\n')).toEqual(expect.arrayContaining(['card', 'shelf', 'order', 'export', 'call']))
-  expect((await cli(['--get-yargs-completions', 'order', ''])).out.split('\n')).toEqual(expect.arrayContaining(['list', 'get', 'refund', 'reconcile']))
+  expect((await cli(['--get-yargs-completions', ''])).out.split('\n')).toEqual(
+    expect.arrayContaining(['card', 'shelf', 'order', 'export', 'call']),
+  )
+  expect((await cli(['--get-yargs-completions', 'order', ''])).out.split('\n')).toEqual(
+    expect.arrayContaining(['list', 'get', 'refund', 'reconcile']),
+  )
   expect((await cli(['completion'])).out).toContain('complete -o')
 })
 
 test('--flag=value, amounts in yuan both ways, --json in fen', async () => {
   const { card } = await person(stack, 'alice').buyAndAdd(card100)
-  const r = await cli(['card', 'adjust', `--card-id=${card.cardId}`, `--code=${card.code}`, '--amount=-12.50', '--key=cli-1', '--reason=补差'])
+  const r = await cli([
+    'card',
+    'adjust',
+    `--card-id=${card.cardId}`,
+    `--code=${card.code}`,
+    '--amount=-12.50',
+    '--key=cli-1',
+    '--reason=补差',
+  ])
   expect(r.code).toBe(0)
   expect(JSON.parse(r.out)).toMatchObject({ balance: '87.50' })
   const j = await cli(['card', 'lookup', '--code', card.code, '--json'])
   expect(JSON.parse(j.out).cards[0].balance).toBe(8750)
-  const bad = await cli(['card', 'adjust', `--card-id=${card.cardId}`, `--code=${card.code}`, '--amount=1.234', '--key=cli-2', '--reason=x'])
+  const bad = await cli([
+    'card',
+    'adjust',
+    `--card-id=${card.cardId}`,
+    `--code=${card.code}`,
+    '--amount=1.234',
+    '--key=cli-2',
+    '--reason=x',
+  ])
   expect(bad.code).toBe(2)
   expect(bad.err).toContain('--amount must be an amount in yuan')
 })
@@ -70,7 +93,22 @@ test('a refusal says errcode and errmsg; an unreachable cloud says so', async ()
 
 test('creating an expired or underpriced card warns and asks first', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'card.json')
-  writeFileSync(file, JSON.stringify({ card: { card_type: 'GENERAL_CARD', general_card: { sub_card_type: 'GIFT_CARD', init_balance: 10000, base_info: { giftcard_info: { price: 1 }, date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1472724261 } } } } }))
+  writeFileSync(
+    file,
+    JSON.stringify({
+      card: {
+        card_type: 'GENERAL_CARD',
+        general_card: {
+          sub_card_type: 'GIFT_CARD',
+          init_balance: 10000,
+          base_info: {
+            giftcard_info: { price: 1 },
+            date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1472724261 },
+          },
+        },
+      },
+    }),
+  )
   const before = (await person(stack, 'carol').fn('merchant', { action: 'overview' })).cards
   const r = await cli(['card', 'create', `--file=${file}`])
   expect(r.code).toBe(1)
@@ -111,8 +149,21 @@ test('call reaches any merchant action with a JSON input', async () => {
 
 test('card create of an ordinary coupon prints the notice that WeChat creates them only for accounts that kept the permission', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'coupon-'))
-  const base = { logo_url: 'https://mmbiz.qpic.cn/mmbiz/logo/0', brand_name: '示例咖啡', code_type: 'CODE_TYPE_QRCODE', title: '满100减10', color: 'Color010', notice: '结账时出示', description: '不可与其他优惠同享', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }, sku: { quantity: 100 } }
-  writeFileSync(join(dir, 'cash.json'), JSON.stringify({ card: { card_type: 'CASH', cash: { least_cost: 10000, reduce_cost: 1000, base_info: base } } }))
+  const base = {
+    logo_url: 'https://mmbiz.qpic.cn/mmbiz/logo/0',
+    brand_name: '示例咖啡',
+    code_type: 'CODE_TYPE_QRCODE',
+    title: '满100减10',
+    color: 'Color010',
+    notice: '结账时出示',
+    description: '不可与其他优惠同享',
+    date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+    sku: { quantity: 100 },
+  }
+  writeFileSync(
+    join(dir, 'cash.json'),
+    JSON.stringify({ card: { card_type: 'CASH', cash: { least_cost: 10000, reduce_cost: 1000, base_info: base } } }),
+  )
   const r = await cli(['card', 'create', '--file', join(dir, 'cash.json')])
   expect(r.err).toContain(`注意：${RETIRED_COUPONS_NOTICE}`)
   expect(r.code).toBe(0)

@@ -22,7 +22,9 @@ test('the dashboard shows a purchase, a spend, the outstanding balance and the c
   expect(empty).toMatchObject({ errcode: 0, sales: [], redeemed: 0, liability: 0, claimed: 0, members: 0, cube: true })
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 2500, orderId: 'DASH-1' })).errcode).toBe(0)
+  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 2500, orderId: 'DASH-1' })).errcode).toBe(
+    0,
+  )
   await settle(stack)
   const d = await merchant({ action: 'dashboard', days: 1 })
   expect(d.sales).toEqual([{ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), channel: 'mp', amount: 10000, orders: 1 }])
@@ -33,7 +35,12 @@ test('the dashboard shows a purchase, a spend, the outstanding balance and the c
   // The cron's rollups task (issue 26) runs beside the others; today is read live, so the figures stay.
   const run = (await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
   expect(run.tasks.rollups).toMatchObject({ ok: true, drift: [] })
-  expect(await merchant({ action: 'dashboard', days: 1 })).toMatchObject({ sales: d.sales, redeemed: 2500, liability: 7500, liveCards: d.liveCards })
+  expect(await merchant({ action: 'dashboard', days: 1 })).toMatchObject({
+    sales: d.sales,
+    redeemed: 2500,
+    liability: 7500,
+    liveCards: d.liveCards,
+  })
 })
 
 test('dashboard days is checked', async () => {
@@ -81,7 +88,15 @@ test('a card looked up by code shows our ledger beside WeChat; freezing makes it
   await settle(stack)
   const found = await merchant({ action: 'cardLookup', code: card.code })
   expect(found.cards).toHaveLength(1)
-  expect(found.cards[0]).toMatchObject({ cardId: card.cardId, code: card.code, balance: 10000, status: 'NORMAL', holder: alice.mpOpenid, synced: true, wechat: { status: 'NORMAL' } })
+  expect(found.cards[0]).toMatchObject({
+    cardId: card.cardId,
+    code: card.code,
+    balance: 10000,
+    status: 'NORMAL',
+    holder: alice.mpOpenid,
+    synced: true,
+    wechat: { status: 'NORMAL' },
+  })
   expect(found.cards[0].entries[0]).toMatchObject({ kind: 'issue', amount: 10000 })
   expect((await merchant({ action: 'cardLookup', code: '000000000000' })).errcode).toBe(1005)
 
@@ -92,9 +107,14 @@ test('a card looked up by code shows our ledger beside WeChat; freezing makes it
   const again = await merchant({ action: 'cardLookup', code: card.code })
   expect(again.cards[0]).toMatchObject({ status: 'UNAVAILABLE', balance: 10000, wechat: { status: 'UNAVAILABLE' } })
   // A frozen card cannot be spent.
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'FROZEN-1' })).errcode).toBe(1006)
+  expect(
+    (await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'FROZEN-1' })).errcode,
+  ).toBe(1006)
   // …nor adjusted: its balance stays as it was.
-  expect((await merchant({ action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'frozen-adj', reason: '补偿' })).errcode).toBe(1006)
+  expect(
+    (await merchant({ action: 'cardAdjust', cardId: card.cardId, code: card.code, amount: 500, key: 'frozen-adj', reason: '补偿' }))
+      .errcode,
+  ).toBe(1006)
   expect((await merchant({ action: 'cardLookup', code: card.code })).cards[0].balance).toBe(10000)
   const audit = await merchant({ action: 'auditList', limit: 3 })
   // The second freeze changed nothing (changed: false), so it wrote no audit entry (issue 25 §6).
@@ -105,19 +125,29 @@ test('imageUpload takes {name, contentBase64} and the first {filename, imageBase
   const a = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: PNG })
   expect(a).toMatchObject({ errcode: 0, url: expect.stringMatching(/^http/) })
   expect((await fetch(a.url)).status).toBe(200)
-  expect(await merchant({ action: 'imageUpload', filename: 'face.png', imageBase64: PNG })).toMatchObject({ errcode: 0, url: expect.stringMatching(/^http/) })
+  expect(await merchant({ action: 'imageUpload', filename: 'face.png', imageBase64: PNG })).toMatchObject({
+    errcode: 0,
+    url: expect.stringMatching(/^http/),
+  })
   const bad = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: 'not base64!' })
   expect(bad.errcode).toBe(1001)
   expect(bad.errmsg).toMatch(/^contentBase64 /)
   expect((await merchant({ action: 'imageUpload', name: '../x.png', contentBase64: PNG })).errmsg).toMatch(/^name /)
 })
 
-test('imageUpload takes a picture up to WeChat\'s 1 MB as base64, and refuses a bigger one by its bytes', async () => {
+test("imageUpload takes a picture up to WeChat's 1 MB as base64, and refuses a bigger one by its bytes", async () => {
   // A 900 KB PNG is 1.2 MB as base64: the body must fit it, the limit is on the picture's bytes.
-  const png = (size: number) => Buffer.concat([Buffer.from(PNG, 'base64'), Buffer.alloc(size - Buffer.from(PNG, 'base64').length)]).toString('base64')
-  expect(await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: png(900 * 1024) })).toMatchObject({ errcode: 0, url: expect.stringMatching(/^http/) })
+  const png = (size: number) =>
+    Buffer.concat([Buffer.from(PNG, 'base64'), Buffer.alloc(size - Buffer.from(PNG, 'base64').length)]).toString('base64')
+  expect(await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: png(900 * 1024) })).toMatchObject({
+    errcode: 0,
+    url: expect.stringMatching(/^http/),
+  })
   const big = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: png(1024 * 1024 + 1) })
-  expect(big).toEqual({ errcode: 1001, errmsg: `contentBase64 must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${1024 * 1024 + 1} bytes` })
+  expect(big).toEqual({
+    errcode: 1001,
+    errmsg: `contentBase64 must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${1024 * 1024 + 1} bytes`,
+  })
 })
 
 test('a card taken off sale leaves the shop', async () => {

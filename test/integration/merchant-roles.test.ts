@@ -21,7 +21,11 @@ test('an admin grants staff; staff are refused admin actions; removal takes the 
   const bob = person(stack, 'bob')
   const bobOpenid = person(stack, 'bob').mpOpenid
   expect((await bob.fn('merchant', { action: 'overview' })).errcode).toBe(1004)
-  expect(await merchant({ action: 'staffSet', openid: bobOpenid, role: 'staff' })).toMatchObject({ errcode: 0, role: 'staff', changed: true })
+  expect(await merchant({ action: 'staffSet', openid: bobOpenid, role: 'staff' })).toMatchObject({
+    errcode: 0,
+    role: 'staff',
+    changed: true,
+  })
   expect(await merchant({ action: 'staffSet', openid: bobOpenid, role: 'staff' })).toMatchObject({ errcode: 0, changed: false })
   expect(await bob.fn('merchant', { action: 'whoami' })).toMatchObject({ role: 'staff' })
   for (const action of ['overview', 'orderList', 'staffSet', 'auditList', 'orderRefund']) {

@@ -44,7 +44,9 @@ test('#1 one paid order funds one card: a second cardExt of the same entitlement
   const results = await Promise.all((added.json.cardList as Json[]).map((c) => p.fn('card', { action: 'recordAdded', cardList: [c] })))
   expect(results.map((r) => r.errcode).sort()).toEqual([0, 1006])
   await settle(stack)
-  const issued = (await p.fn('card', { action: 'listMine' })).cards.filter((c: Json) => c.cardId === card100 && results.some((r) => r.cards?.[0]?.code === c.code))
+  const issued = (await p.fn('card', { action: 'listMine' })).cards.filter(
+    (c: Json) => c.cardId === card100 && results.some((r) => r.cards?.[0]?.code === c.code),
+  )
   expect(issued.map((c: Json) => c.balance)).toEqual([10000])
   const bag = (await p.bag()).filter((c) => (added.json.cardList as Json[]).length && c.cardId === card100)
   expect(bag.filter((c) => c.status === 'UNAVAILABLE')).toHaveLength(1)
@@ -55,7 +57,13 @@ test('#2 card.reverse is gone: a customer cannot credit back a checkout leg', as
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
   await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `R2-${card.code}` })
-  const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: `R2${card.code}`, cardId: card.cardId, code: card.code, total: 3000 })
+  const started = await alice.fn('pay', {
+    action: 'startCheckout',
+    checkoutId: `R2${card.code}`,
+    cardId: card.cardId,
+    code: card.code,
+    total: 3000,
+  })
   expect(started.errcode).toBe(0)
   expect((await alice.fn('card', { action: 'reverse', orderId: `R2${card.code}-gc` })).errcode).toBe(1002)
   expect((await alice.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card.balance).toBe(0)
@@ -64,7 +72,10 @@ test('#2 card.reverse is gone: a customer cannot credit back a checkout leg', as
 test('#3 a double tap on Buy is one order and one charge', async () => {
   const alice = person(stack, 'alice')
   const requestId = nextRequestId()
-  const [a, b] = await Promise.all([alice.fn('pay', { action: 'createOrder', cardId: card100, requestId }), alice.fn('pay', { action: 'createOrder', cardId: card100, requestId })])
+  const [a, b] = await Promise.all([
+    alice.fn('pay', { action: 'createOrder', cardId: card100, requestId }),
+    alice.fn('pay', { action: 'createOrder', cardId: card100, requestId }),
+  ])
   expect(a.orderId).toBe(b.orderId)
   expect(a.payment).toEqual(b.payment)
   expect((await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: a.payment })).status).toBe(200)
@@ -99,7 +110,9 @@ test('#5 a gift whose pushes are all lost: one cron run and the giver can no lon
   await settle(stack)
   await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
   expect((await cron()).tasks.cards.ok).toBe(true)
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `R5-${card.code}` })).errcode).toBe(1006)
+  expect(
+    (await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `R5-${card.code}` })).errcode,
+  ).toBe(1006)
   const mine = (await alice.fn('card', { action: 'listMine' })).cards.find((c: Json) => c.code === card.code)
   expect(mine.status).toBe('GIFTED')
 })
@@ -127,12 +140,16 @@ test('#6 compat mode: a plaintext-only body is refused; a signature is good for 
     const token = stackEnv.WX_PUSH_TOKEN!
     const ts = String(Math.floor(Date.now() / 1000))
     const q = `signature=${createHash('sha1').update([token, ts, 'n7'].sort().join('')).digest('hex')}&timestamp=${ts}&nonce=n7`
-    const ev = (code: string) => `<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[oAttacker]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_get_card]]></Event><CardId><![CDATA[${c100}]]></CardId><UserCardCode><![CDATA[${code}]]></UserCardCode><IsGiveByFriend>1</IsGiveByFriend><OldUserCardCode><![CDATA[${card.code}]]></OldUserCardCode></xml>`
+    const ev = (code: string) =>
+      `<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[oAttacker]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_get_card]]></Event><CardId><![CDATA[${c100}]]></CardId><UserCardCode><![CDATA[${code}]]></UserCardCode><IsGiveByFriend>1</IsGiveByFriend><OldUserCardCode><![CDATA[${card.code}]]></OldUserCardCode></xml>`
     expect((await fetch(`${plain.cloud.url}/wxpush?${q}`, { method: 'POST', body: ev('888888888888') })).status).toBe(200)
     const replay = await fetch(`${plain.cloud.url}/wxpush?${q}`, { method: 'POST', body: ev('777777777777') })
     expect(replay.status).toBe(401)
     // The accepted one claimed a gift of alice's NORMAL card: WeChat does not confirm it, nothing moves.
-    expect((await alice.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card).toMatchObject({ balance: 10000, status: 'NORMAL' })
+    expect((await alice.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card).toMatchObject({
+      balance: 10000,
+      status: 'NORMAL',
+    })
     expect((await plain.cloud.db.collection('user_cards').where({ code: '888888888888' }).get()).data).toEqual([])
   } finally {
     await plain.stop()
@@ -148,7 +165,8 @@ test('#8 prototype keys and malformed ids are refused before anything runs; noth
   const carol = person(stack, 'carol')
   expect((await carol.fn('merchant', { action: 'cardStock', cardId: '__proto__', delta: 5 })).errcode).toBe(1001)
   const upd = await fetch(`${stack.cloud.url}/fn/merchant`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': carol.mpOpenid },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': carol.mpOpenid },
     body: `{"action":"shelfUpdate","page":{"page_id":"${pageId}","__proto__":{"polluted":1}}}`,
   })
   expect(((await upd.json()) as Json).errcode).toBe(1001)
@@ -164,14 +182,24 @@ test('#9 a payment that lands after the checkout was cancelled is refunded by cr
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
   await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `R9-${card.code}` })
-  const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: `R9${card.code}`, cardId: card.cardId, code: card.code, total: 3000 })
+  const started = await alice.fn('pay', {
+    action: 'startCheckout',
+    checkoutId: `R9${card.code}`,
+    cardId: card.cardId,
+    code: card.code,
+    total: 3000,
+  })
   expect((await alice.fn('pay', { action: 'cancelCheckout', checkoutId: `R9${card.code}` })).balance).toBe(1000)
   await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: started.payment })
   expect((await cron()).tasks.latePayments).toMatchObject({ ok: true, refunded: 1 })
   expect((await alice.fn('pay', { action: 'getOrder', orderId: started.orderId })).order.status).toBe('REFUNDED')
   expect((await payments()).find((x) => x.outTradeNo === started.orderId)).toMatchObject({ paid: true, totalFee: 2000, refunded: 2000 })
   const list = await person(stack, 'carol').fn('merchant', { action: 'orderList', channel: 'checkout', limit: 100 })
-  expect(list.orders.find((o: Json) => o.orderId === started.orderId)).toMatchObject({ channel: 'checkout', state: 'REFUNDED', refundFee: 2000 })
+  expect(list.orders.find((o: Json) => o.orderId === started.orderId)).toMatchObject({
+    channel: 'checkout',
+    state: 'REFUNDED',
+    refundFee: 2000,
+  })
 })
 
 test('#10 the merchant sees Mini Program sales and refunds one: the card is unusable everywhere; a retry changes nothing', async () => {
@@ -188,8 +216,13 @@ test('#10 the merchant sees Mini Program sales and refunds one: the card is unus
   expect((await payments()).find((x) => x.outTradeNo === orderId)).toMatchObject({ refunded: 7500 })
   await settle(stack)
   expect((await bob.bag()).find((c) => c.code === card.code)).toMatchObject({ status: 'UNAVAILABLE' })
-  expect((await bob.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card).toMatchObject({ status: 'UNAVAILABLE', balance: 0 })
-  expect((await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1, orderId: `R10b-${card.code}` })).errcode).toBe(1006)
+  expect((await bob.fn('card', { action: 'detail', cardId: card.cardId, code: card.code })).card).toMatchObject({
+    status: 'UNAVAILABLE',
+    balance: 0,
+  })
+  expect(
+    (await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1, orderId: `R10b-${card.code}` })).errcode,
+  ).toBe(1006)
 })
 
 test('#11 a card is sold only while its shelf is up and it stays valid long enough', async () => {
@@ -213,7 +246,12 @@ test('#11 a card is sold only while its shelf is up and it stays valid long enou
 
 test('#12 a shelf refund whose reply was lost completes on retry; an accepted shelf gift reaches the accepter', async () => {
   const carol = person(stack, 'carol')
-  const buy = await emuPost('/__emu/giftcard/buy', { user: 'alice', pageId, items: [{ cardId: card100, backgroundPicUrl: '', message: '生日快乐' }], toChatRoom: false })
+  const buy = await emuPost('/__emu/giftcard/buy', {
+    user: 'alice',
+    pageId,
+    items: [{ cardId: card100, backgroundPicUrl: '', message: '生日快乐' }],
+    toChatRoom: false,
+  })
   expect(buy.status).toBe(200)
   const orderId = buy.json.order.order_id as string
   expect((await emuPost('/__emu/giftcard/accept', { user: 'bob', orderId })).status).toBe(200)
@@ -226,8 +264,13 @@ test('#12 a shelf refund whose reply was lost completes on retry; an accepted sh
   // finds the cards gone and completes. A later retry by the merchant changes nothing.
   expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', channel: 'shelf' })
   expect(await carol.fn('merchant', { action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', channel: 'shelf' })
-  expect(((await (await fetch(`${stack.wechat.url}/__emu/stats`)).json()) as Json).calls['card/giftcard/order/refund']).toBeGreaterThanOrEqual(1)
-  expect((await stack.cloud.db.collection('user_cards').doc(`${card100}:${code}`).get()).data).toMatchObject({ balance: 0, status: 'DELETE' })
+  expect(
+    ((await (await fetch(`${stack.wechat.url}/__emu/stats`)).json()) as Json).calls['card/giftcard/order/refund'],
+  ).toBeGreaterThanOrEqual(1)
+  expect((await stack.cloud.db.collection('user_cards').doc(`${card100}:${code}`).get()).data).toMatchObject({
+    balance: 0,
+    status: 'DELETE',
+  })
 })
 
 test('#13 the purchase confirmation shows the balance even when the push recorded the card first', async () => {

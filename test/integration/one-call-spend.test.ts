@@ -5,7 +5,16 @@
 import type { Stack } from '../../emulator/stack'
 import { historyOf, ledgerSum, type LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { STATUS_STALE_MS } from '../../server/domain/money/card-checks'
-import { KEY_WINDOW_MS, ORDER_AGE_MS, keyFaults, settleCard, settleOpenKeys, spendKey, takeMoney, type SettleStep } from '../../server/domain/money/spend-keys'
+import {
+  KEY_WINDOW_MS,
+  ORDER_AGE_MS,
+  keyFaults,
+  settleCard,
+  settleOpenKeys,
+  spendKey,
+  takeMoney,
+  type SettleStep,
+} from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import type { Store } from '../../server/store/port'
@@ -26,7 +35,8 @@ afterEach(() => {
 })
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () => createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () =>
+  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
 const entry = (id: string) => store().get<LedgerEntryDoc>(Collections.ledger, id)
 const bagBalance = async (code: string) => (await person(stack, 'alice').bag()).find((c) => c.code === code)?.balance
@@ -57,7 +67,15 @@ async function freshCard() {
 /** The request path alone (the money taken, the reply known), with its database calls. */
 async function requestPath(mpOpenid: string, c: Json, orderId: string, amount: number, busyHere = false) {
   const counted = counting(store())
-  const { balance } = await takeMoney(counted.store, wx(), mpOpenid, { cardId: c.cardId as string, code: c.code as string, amount, orderId, orderedAt: Date.now() }, userCardId(c.cardId as string, c.code as string), spendKey(orderId), busyHere)
+  const { balance } = await takeMoney(
+    counted.store,
+    wx(),
+    mpOpenid,
+    { cardId: c.cardId as string, code: c.code as string, amount, orderId, orderedAt: Date.now() },
+    userCardId(c.cardId as string, c.code as string),
+    spendKey(orderId),
+    busyHere,
+  )
   return { balance, calls: counted.calls() }
 }
 
@@ -80,7 +98,14 @@ test('through card.spend: the reply, card.history and WeChat in step when the in
   const { alice, c, id } = await freshCard()
   await settle(stack)
   const db0 = stack.cloud.stats.dbCalls
-  const r = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 2500, orderId: 'OC-FN-1', orderedAt: Date.now() })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 2500,
+    orderId: 'OC-FN-1',
+    orderedAt: Date.now(),
+  })
   const db = stack.cloud.stats.dbCalls - db0
   expect(r).toMatchObject({ errcode: 0, balance: 7500, entryId: 'spend:OC-FN-1' })
   // request path ≤ 2 (update, read on a new instance) + the settler: read, entry, mark, sync lease, read, last write
@@ -127,7 +152,14 @@ test('a stale status is confirmed with WeChat first: a code WeChat no longer sho
 
 test('an orderId made outside the window is refused (1001 naming orderedAt), never debited', async () => {
   const { alice, c, id } = await freshCard()
-  const r = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: 'OC-OLD-1', orderedAt: Date.now() - ORDER_AGE_MS - 60_000 })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 100,
+    orderId: 'OC-OLD-1',
+    orderedAt: Date.now() - ORDER_AGE_MS - 60_000,
+  })
   expect(r.errcode).toBe(1001)
   expect(String(r.errmsg)).toMatch(/orderedAt/)
   expect((await card(id))!.balance).toBe(10000)
@@ -148,27 +180,30 @@ test('keys go only once settled and older than the window; the card stays small'
   expect(await ledgerSum(store(), id)).toBe(9800)
 })
 
-test.each<SettleStep>(['entry', 'marked'])('the settler stopped after its %s write: the cron finishes, money exact, each entry once', async (step) => {
-  const { alice, c, id } = await freshCard()
-  await requestPath(alice.mpOpenid, c, `OC-F-${step}-1`, 1500)
-  await requestPath(alice.mpOpenid, c, `OC-F-${step}-2`, 500)
-  keyFaults.at = (s) => {
-    if (s === step) throw new Error(`stopped after ${s}`)
-  }
-  await expect(settleCard(store(), wx(), id)).rejects.toThrow(/stopped/)
-  keyFaults.at = null
-  expect((await card(id))!.balance).toBe(8000)
-  await settleOpenKeys(store(), wx())
-  await settleCard(store(), wx(), id)
-  expect(await card(id)).toMatchObject({ balance: 8000, openKeys: 0 })
-  const all = await store().find<LedgerEntryDoc>(Collections.ledger, { card: id, kind: 'spend' })
-  expect(all.map((e) => e._id).sort()).toEqual([`spend:OC-F-${step}-1`, `spend:OC-F-${step}-2`])
-  expect(await ledgerSum(store(), id)).toBe(8000)
-  // A repeat after the crash still debits nothing.
-  await requestPath(alice.mpOpenid, c, `OC-F-${step}-1`, 1500)
-  expect((await card(id))!.balance).toBe(8000)
-  expect(await bagBalance(c.code as string)).toBe(8000)
-})
+test.each<SettleStep>(['entry', 'marked'])(
+  'the settler stopped after its %s write: the cron finishes, money exact, each entry once',
+  async (step) => {
+    const { alice, c, id } = await freshCard()
+    await requestPath(alice.mpOpenid, c, `OC-F-${step}-1`, 1500)
+    await requestPath(alice.mpOpenid, c, `OC-F-${step}-2`, 500)
+    keyFaults.at = (s) => {
+      if (s === step) throw new Error(`stopped after ${s}`)
+    }
+    await expect(settleCard(store(), wx(), id)).rejects.toThrow(/stopped/)
+    keyFaults.at = null
+    expect((await card(id))!.balance).toBe(8000)
+    await settleOpenKeys(store(), wx())
+    await settleCard(store(), wx(), id)
+    expect(await card(id)).toMatchObject({ balance: 8000, openKeys: 0 })
+    const all = await store().find<LedgerEntryDoc>(Collections.ledger, { card: id, kind: 'spend' })
+    expect(all.map((e) => e._id).sort()).toEqual([`spend:OC-F-${step}-1`, `spend:OC-F-${step}-2`])
+    expect(await ledgerSum(store(), id)).toBe(8000)
+    // A repeat after the crash still debits nothing.
+    await requestPath(alice.mpOpenid, c, `OC-F-${step}-1`, 1500)
+    expect((await card(id))!.balance).toBe(8000)
+    expect(await bagBalance(c.code as string)).toBe(8000)
+  },
+)
 
 test('an orderId already spent by the 5-call path or on another card: the settler credits the second debit back', async () => {
   const { alice, c, id } = await freshCard()
@@ -186,7 +221,14 @@ const cron = () => fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'P
 test('the sync stopped: WeChat failing, or a sync that died holding the lease; the money exact, the cron brings WeChat in step', async () => {
   const { alice, c, id } = await freshCard()
   await alice.emu('/__emu/faults', { path: 'card/generalcard/updateuser', errcode: -1, times: 8 })
-  const r = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1200, orderId: 'OC-SY-1', orderedAt: Date.now() })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 1200,
+    orderId: 'OC-SY-1',
+    orderedAt: Date.now(),
+  })
   expect(r).toMatchObject({ errcode: 0, balance: 8800 })
   await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
   expect(await card(id)).toMatchObject({ balance: 8800, dirty: true, openKeys: 0, syncLeaseUntil: 0 })

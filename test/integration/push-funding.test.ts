@@ -48,9 +48,21 @@ async function deliver(xml: string): Promise<{ status: number; text: string }> {
   const enc = crypto.encrypt(xml)
   const ts = String(Math.floor(Date.now() / 1000))
   const nonce = String(randomBytes(4).readUInt32BE(0))
-  const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
-  const q = new URLSearchParams({ signature: sha1([token, ts, nonce]), timestamp: ts, nonce, encrypt_type: 'aes', msg_signature: sha1([token, ts, nonce, enc]) })
-  const res = await fetch(`${stack.cloud.url}/wxpush?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` })
+  const sha1 = (parts: string[]) =>
+    createHash('sha1')
+      .update([...parts].sort().join(''))
+      .digest('hex')
+  const q = new URLSearchParams({
+    signature: sha1([token, ts, nonce]),
+    timestamp: ts,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: sha1([token, ts, nonce, enc]),
+  })
+  const res = await fetch(`${stack.cloud.url}/wxpush?${q}`, {
+    method: 'POST',
+    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+  })
   return { status: res.status, text: await res.text() }
 }
 
@@ -62,7 +74,9 @@ async function expectFundedOnce(name: string, entId: string, code: string) {
   const card = (await db().get<Json & { _id: string }>('user_cards', id))!
   expect(card).toMatchObject({ balance: ent.value, funded: true, entitlementId: entId, version: 1 })
   const entries = await db().find<Json & { _id: string }>('ledger', { card: id })
-  expect(entries.map((e) => [e._id, e.kind, e.amount, e.balanceAfter, e.version, e.entitlementId])).toEqual([[`issue:${id}`, 'issue', ent.value, ent.value, 1, entId]])
+  expect(entries.map((e) => [e._id, e.kind, e.amount, e.balanceAfter, e.version, e.entitlementId])).toEqual([
+    [`issue:${id}`, 'issue', ent.value, ent.value, 1, entId],
+  ])
   await settle(stack)
   expect((await person(stack, name).bag()).find((c) => c.code === code)).toMatchObject({ balance: ent.value })
 }
@@ -86,7 +100,9 @@ test('the first push funds the card in at most 8 database calls; a redelivery ta
 
 test('the same push delivered at once twice, and as three events with other CreateTimes, funds the card once', async () => {
   const { entId, xml, code } = await addHeld('alice')
-  const variants = [1, 2, 3].map((k) => xml.replace(/<CreateTime>(\d+)<\/CreateTime>/, (_, t: string) => `<CreateTime>${Number(t) + k}</CreateTime>`))
+  const variants = [1, 2, 3].map((k) =>
+    xml.replace(/<CreateTime>(\d+)<\/CreateTime>/, (_, t: string) => `<CreateTime>${Number(t) + k}</CreateTime>`),
+  )
   const replies = await Promise.all([xml, xml, ...variants].map(deliver))
   expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
   await expectFundedOnce('alice', entId, code)
@@ -125,10 +141,23 @@ test('stopped after the issue entry: the next push for the code finishes the fun
   const id = `${card100}:${code}`
   const ent = (await db().get<Json & { _id: string }>('entitlements', entId))!
   expect(await db().updateIf('entitlements', entId, { status: 'READY' }, { status: 'ADDED', code, addedAt: Date.now() })).toBe(true)
-  await db().insert('ledger', { _id: `issue:${id}`, card: id, kind: 'issue', amount: ent.value, balanceAfter: ent.value, version: 1, orderId: ent.orderId, entitlementId: entId, description: 'card issued', createdAt: Date.now() })
+  await db().insert('ledger', {
+    _id: `issue:${id}`,
+    card: id,
+    kind: 'issue',
+    amount: ent.value,
+    balanceAfter: ent.value,
+    version: 1,
+    orderId: ent.orderId,
+    entitlementId: entId,
+    description: 'card issued',
+    createdAt: Date.now(),
+  })
   expect((await deliver(xml)).status).toBe(200)
   await expectFundedOnce('alice', entId, code)
-  expect((await p.fn('card', { action: 'listMine' })).cards.filter((c: Json) => c.code === code)).toEqual([expect.objectContaining({ balance: 10000 })])
+  expect((await p.fn('card', { action: 'listMine' })).cards.filter((c: Json) => c.code === code)).toEqual([
+    expect.objectContaining({ balance: 10000 }),
+  ])
 })
 
 test('stopped after the issue entry with its event stored: the cron finishes the funding once', async () => {
@@ -139,7 +168,18 @@ test('stopped after the issue entry with its event stored: the cron finishes the
   const event = parseEvent(xml)
   await db().insert('events', { _id: dedupKey(event), event, receivedAt: Date.now(), processed: false, attempts: 0 })
   expect(await db().updateIf('entitlements', entId, { status: 'READY' }, { status: 'ADDED', code, addedAt: Date.now() })).toBe(true)
-  await db().insert('ledger', { _id: `issue:${id}`, card: id, kind: 'issue', amount: ent.value, balanceAfter: ent.value, version: 1, orderId: ent.orderId, entitlementId: entId, description: 'card issued', createdAt: Date.now() })
+  await db().insert('ledger', {
+    _id: `issue:${id}`,
+    card: id,
+    kind: 'issue',
+    amount: ent.value,
+    balanceAfter: ent.value,
+    version: 1,
+    orderId: ent.orderId,
+    entitlementId: entId,
+    description: 'card issued',
+    createdAt: Date.now(),
+  })
   const run = (await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
   expect(run.tasks.events.ok).toBe(true)
   await expectFundedOnce('carol', entId, code)
@@ -155,8 +195,19 @@ test('a code another entitlement claimed first: this entitlement goes back to RE
   const id = `${card100}:${mine.code}`
   const value = (await db().get<Json & { _id: string }>('entitlements', other.entId))!.value as number
   // As if the other entitlement's fundFresh had claimed this code (its entry written, its card not yet).
-  expect(await db().updateIf('entitlements', other.entId, { status: 'READY' }, { status: 'ADDED', code: mine.code, addedAt: Date.now() })).toBe(true)
-  await db().insert('ledger', { _id: `issue:${id}`, card: id, kind: 'issue', amount: value, balanceAfter: value, version: 1, entitlementId: other.entId, createdAt: Date.now() })
+  expect(
+    await db().updateIf('entitlements', other.entId, { status: 'READY' }, { status: 'ADDED', code: mine.code, addedAt: Date.now() }),
+  ).toBe(true)
+  await db().insert('ledger', {
+    _id: `issue:${id}`,
+    card: id,
+    kind: 'issue',
+    amount: value,
+    balanceAfter: value,
+    version: 1,
+    entitlementId: other.entId,
+    createdAt: Date.now(),
+  })
   expect((await deliver(mine.xml)).status).toBe(200)
   const ent = (await db().get<Json & { _id: string }>('entitlements', mine.entId))!
   expect(ent.status).toBe('READY')

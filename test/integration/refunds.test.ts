@@ -16,7 +16,8 @@ const emu = async (path: string, body?: unknown) => {
   const res = await fetch(`${stack.wechat.url}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })
   return { status: res.status, json: (await res.json()) as Json }
 }
-const payment = async (outTradeNo: string) => ((await emu('/__emu/payments')).json.payments as Json[]).find((p) => p.outTradeNo === outTradeNo)!
+const payment = async (outTradeNo: string) =>
+  ((await emu('/__emu/payments')).json.payments as Json[]).find((p) => p.outTradeNo === outTradeNo)!
 const row = async (orderId: string) => (await carol({ action: 'orderDetail', orderId })).order as Json
 
 /** The emulated clock moves on; refunds due settle on the emulator's tick. */
@@ -49,7 +50,12 @@ test('a delayed refund is REFUNDING, its card already unusable, until the cron r
   expect((await cron()).tasks.refunds).toMatchObject({ ok: true, refunded: 1 })
   expect(await row(orderId)).toMatchObject({ state: 'REFUNDED', refundStatus: 'REFUNDED', refundFee: 10000 })
   expect(await payment(orderId)).toMatchObject({ refunded: 10000 })
-  expect(await carol({ action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 10000, refundNo: `RF${orderId}` })
+  expect(await carol({ action: 'orderRefund', orderId })).toMatchObject({
+    errcode: 0,
+    status: 'REFUNDED',
+    refundFee: 10000,
+    refundNo: `RF${orderId}`,
+  })
   expect(await payment(orderId)).toMatchObject({ refunded: 10000, refunds: { [`RF${orderId}`]: { refundFee: 10000, status: 'SUCCESS' } } })
 })
 
@@ -71,7 +77,12 @@ test('a refund WeChat Pay fails is REFUND_FAILED with its reason; the retry uses
   expect((await emu('/__emu/faults', { path: 'cloudPay.refund', refundStatus: 'REFUNDCLOSE' })).status).toBe(200)
   const failed = await carol({ action: 'orderRefund', orderId })
   expect(failed).toMatchObject({ errcode: 1502, reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE' })
-  expect(await row(orderId)).toMatchObject({ state: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE', refundFee: 6000 })
+  expect(await row(orderId)).toMatchObject({
+    state: 'REFUND_FAILED',
+    refundStatus: 'REFUND_FAILED',
+    refundError: 'REFUNDCLOSE',
+    refundFee: 6000,
+  })
   expect(await payment(orderId)).toMatchObject({ refunded: 0, refunds: { [`RF${orderId}`]: { refundFee: 6000, status: 'REFUNDCLOSE' } } })
   // The cron leaves a failed refund to the merchant.
   expect((await cron()).tasks.refunds).toMatchObject({ ok: true })
@@ -94,7 +105,9 @@ test('a member recharge is refunded the same way: the stored value debited once,
   const joined = await bob.fn('member', { action: 'join', cardId })
   const added = await bob.emu('/__emu/client/addCard', { user: 'bob', cardList: joined.cardList })
   const code = (await bob.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).cards[0].code as string
-  expect((await bob.fn('member', { action: 'activate', cardId, code, phone: '13900139000', name: '王博', birthday: '1991-02-03' })).errcode).toBe(0)
+  expect(
+    (await bob.fn('member', { action: 'activate', cardId, code, phone: '13900139000', name: '王博', birthday: '1991-02-03' })).errcode,
+  ).toBe(0)
   const r = await bob.fn('member', { action: 'recharge', cardId, code, amount: 5000, requestId: nextRequestId() })
   await bob.emu('/__emu/client/requestPayment', { user: 'bob', payment: r.payment })
   await bob.fn('card', { action: 'spend', cardId, code, amount: 1000, orderId: `MRS-${code}` })
@@ -117,8 +130,19 @@ test('a member recharge is refunded the same way: the stored value debited once,
 test('Cloud Pay calls as documented: nonce_str on every unifiedOrder (refused without one), envId from the environment even for the timer', async () => {
   const created = await person(stack, 'alice').fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
   expect(created.errcode).toBe(0)
-  expect(Object.values(stack.wechat.platform.s.prepay).find((o) => o.outTradeNo === created.orderId)).toMatchObject({ envId: 'local-env', functionName: 'pay' })
-  const bare = { body: 'x', outTradeNo: 'GCNONCELESS1', totalFee: 1, spbillCreateIp: '127.0.0.1', subMchId: '1900000109', envId: 'local-env', functionName: 'pay' }
+  expect(Object.values(stack.wechat.platform.s.prepay).find((o) => o.outTradeNo === created.orderId)).toMatchObject({
+    envId: 'local-env',
+    functionName: 'pay',
+  })
+  const bare = {
+    body: 'x',
+    outTradeNo: 'GCNONCELESS1',
+    totalFee: 1,
+    spbillCreateIp: '127.0.0.1',
+    subMchId: '1900000109',
+    envId: 'local-env',
+    functionName: 'pay',
+  }
   await expect(stack.wechat.cloudPay.unifiedOrder(bare, { fn: 'pay' })).rejects.toThrow(/nonceStr is required/)
   await expect(stack.wechat.cloudPay.unifiedOrder({ ...bare, nonceStr: 'x'.repeat(33) }, { fn: 'pay' })).rejects.toThrow(/at most 32/)
   // The cron (a timer: no ENV in its context) refunds a late checkout payment with the callback's environment named.
@@ -130,5 +154,7 @@ test('Cloud Pay calls as documented: nonce_str on every unifiedOrder (refused wi
   await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: started.payment })
   expect((await cron()).tasks.latePayments).toMatchObject({ ok: true, refunded: 1 })
   const late = Object.values(stack.wechat.platform.s.prepay).find((o) => o.outTradeNo === started.orderId)!
-  expect(Object.values(late.refunds ?? {})).toEqual([expect.objectContaining({ envId: 'local-env', functionName: 'pay', status: 'SUCCESS', refundFee: 2000 })])
+  expect(Object.values(late.refunds ?? {})).toEqual([
+    expect.objectContaining({ envId: 'local-env', functionName: 'pay', status: 'SUCCESS', refundFee: 2000 }),
+  ])
 })

@@ -14,7 +14,10 @@ const now = Math.floor(Date.now() / 1000)
 
 function giftCard(): Json {
   const card = clone(example.card) as Json
-  ;(card.general_card as Json).base_info = { ...((card.general_card as Json).base_info as Json), date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 90 * 86400 } }
+  ;(card.general_card as Json).base_info = {
+    ...((card.general_card as Json).base_info as Json),
+    date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 90 * 86400 },
+  }
   return card
 }
 
@@ -24,7 +27,10 @@ function cashCoupon(): Json {
   delete bi.giftcard_info
   delete bi.max_give_friend_times
   delete bi.get_limit
-  return { card_type: 'CASH', cash: { least_cost: 10000, reduce_cost: 1000, base_info: { ...bi, color: 'Color010', notice: '结账时出示' } } }
+  return {
+    card_type: 'CASH',
+    cash: { least_cost: 10000, reduce_cost: 1000, base_info: { ...bi, color: 'Color010', notice: '结账时出示' } },
+  }
 }
 
 describe('with the retired-2021 preset', () => {

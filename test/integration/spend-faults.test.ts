@@ -28,7 +28,8 @@ afterEach(() => {
 })
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () => createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () =>
+  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
 const bagBalance = async (code: string) => (await person(stack, 'alice').bag()).find((c) => c.code === code)?.balance
 
 class Crash extends Error {}
@@ -48,7 +49,6 @@ async function crashAfter(step: Step, mpOpenid: string, card: Json, orderId: str
   await expect(spend(store(), wx(), mpOpenid, { cardId: card.cardId, code: card.code, amount, orderId })).rejects.toBeInstanceOf(Crash)
   faults.at = null
 }
-
 
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
 const entry = (id: string) => store().get<LedgerEntryDoc>(Collections.ledger, id)
@@ -137,7 +137,9 @@ test('a debit whose reply is lost stays pending (never voided while it may have 
       return applied
     },
   })
-  await expect(spend(lossy, wx(), alice.mpOpenid, { cardId: c.cardId, code: c.code, amount: 3000, orderId: 'F-LOST' })).rejects.toThrow('connection reset')
+  await expect(spend(lossy, wx(), alice.mpOpenid, { cardId: c.cardId, code: c.code, amount: 3000, orderId: 'F-LOST' })).rejects.toThrow(
+    'connection reset',
+  )
   expect(await entry('spend:F-LOST')).toMatchObject({ pending: true })
   expect((await card(id))!.balance).toBe(7000)
   await leaseRunsOut(s, 'spend:F-LOST')

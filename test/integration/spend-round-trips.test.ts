@@ -58,7 +58,9 @@ test('a spend while another spend syncs the card: the debit leaves WeChat to tha
   // Another spend's sync is running: it holds the card's lease (its token is the lease's end).
   const token = Date.now() + 30_000
   await store().update(Collections.userCards, id, { syncLeaseUntil: token })
-  const { answer, db, wx } = await counted(() => p.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1000, orderId: 'RT-HELD-1' }))
+  const { answer, db, wx } = await counted(() =>
+    p.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1000, orderId: 'RT-HELD-1' }),
+  )
   expect(answer).toMatchObject({ errcode: 0, balance: 9000 })
   // read + pending entry, the debit while the lease is held, the card after it, the entry settled, the hold off
   expect(db).toBe(6)
@@ -67,7 +69,12 @@ test('a spend while another spend syncs the card: the debit leaves WeChat to tha
   expect(after).toMatchObject({ balance: 9000, syncLeaseUntil: token, dirty: true, holds: {} })
   expect(after.syncedVersion).toBeLessThan(after.version)
   // That sync's last write checks the version the debit moved, so it cannot finish without sending it:
-  const finished = await store().updateIf(Collections.userCards, id, { syncLeaseUntil: token, version: after.version - 1 }, { syncLeaseUntil: 0, dirty: false })
+  const finished = await store().updateIf(
+    Collections.userCards,
+    id,
+    { syncLeaseUntil: token, version: after.version - 1 },
+    { syncLeaseUntil: 0, dirty: false },
+  )
   expect(finished).toBe(false)
   // Had it died instead, its lease runs out and the cron's retry of dirty cards brings WeChat in step.
   await store().update(Collections.userCards, id, { syncLeaseUntil: Date.now() - 1 })
@@ -79,7 +86,15 @@ test('a spend while another spend syncs the card: the debit leaves WeChat to tha
 
 test('the debit\'s lease conditions: it takes only a free lease, and "while held" refuses a free one, leaving the money untouched', async () => {
   const { id } = await freshCard()
-  const entry = (n: number): LedgerEntryDoc => ({ _id: `spend:RT-COND-${n}`, card: id, kind: 'spend', amount: -100, balanceAfter: 0, version: 0, createdAt: Date.now() })
+  const entry = (n: number): LedgerEntryDoc => ({
+    _id: `spend:RT-COND-${n}`,
+    card: id,
+    kind: 'spend',
+    amount: -100,
+    balanceAfter: 0,
+    version: 0,
+    createdAt: Date.now(),
+  })
   const s = store()
   const now = Date.now()
   // Free lease: "only while held" is refused, and nothing moved.
@@ -99,7 +114,11 @@ test('20 concurrent spends on one card: every one exact, WeChat in step after, f
   const { c, id } = await freshCard('bob')
   const bob = person(stack, 'bob')
   const { answer, db } = await counted(async () => {
-    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `RT-HOT-${i}` })))
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `RT-HOT-${i}` }),
+      ),
+    )
     return { errcodes: all.map((r) => r.errcode) } as Json
   })
   expect(answer.errcodes).toEqual(Array(20).fill(0))
@@ -117,7 +136,13 @@ test('a code WeChat refuses for good (given away: 40056) stops being retried by 
   expect(given.json.status).toBe('ACCEPTED')
   await settle(stack)
   const cur = (await card(id))!
-  await store().update(Collections.userCards, id, { status: 'NORMAL', mpOpenid: cur.mpOpenid, version: cur.version + 1, dirty: true, syncLeaseUntil: 0 })
+  await store().update(Collections.userCards, id, {
+    status: 'NORMAL',
+    mpOpenid: cur.mpOpenid,
+    version: cur.version + 1,
+    dirty: true,
+    syncLeaseUntil: 0,
+  })
   const updates = () => stack.wechat.platform.stats.calls['card/generalcard/updateuser'] ?? 0
   const cron = async () => (await (await fetch(`${stack.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
   const before = updates()

@@ -33,7 +33,9 @@ test('a purchase whose add failed on a dropped ticket succeeds on the next try, 
   expect((await alice.emu('/__emu/client/addCard', { user: 'alice', cardList: again.cardList })).status).not.toBe(200)
 
   const fetchesBefore = stack.wechat.platform.stats.ticketFetches
-  const renewed = await Promise.all(Array.from({ length: 5 }, () => alice.fn('card', { action: 'signCardExt', orderId: order.orderId, renewTicket: true })))
+  const renewed = await Promise.all(
+    Array.from({ length: 5 }, () => alice.fn('card', { action: 'signCardExt', orderId: order.orderId, renewTicket: true })),
+  )
   expect(stack.wechat.platform.stats.ticketFetches - fetchesBefore).toBe(1)
   const added = await alice.emu('/__emu/client/addCard', { user: 'alice', cardList: renewed[0]!.cardList })
   expect(added.status).toBe(200)

@@ -12,12 +12,22 @@ import { memoryStore } from '../helpers/store'
 
 let stack: Stack
 const client = async (store?: Awaited<ReturnType<typeof memoryStore>>): Promise<WechatClient> =>
-  createWechatClient({ store: store ?? (await memoryStore()), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url, retry: { baseMs: 5, maxMs: 20 } })
+  createWechatClient({
+    store: store ?? (await memoryStore()),
+    appid: stack.env.WX_SA_APPID!,
+    secret: stack.env.WX_SA_SECRET!,
+    apiBase: stack.wechat.url,
+    retry: { baseMs: 5, maxMs: 20 },
+  })
 
 function card(): CardCreateRequest {
   const c = JSON.parse(JSON.stringify(example)) as CardCreateRequest & { card: { general_card: { base_info: { date_info: unknown } } } }
   const now = Math.floor(Date.now() / 1000)
-  c.card.general_card.base_info.date_info = { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 60, end_timestamp: now + 86400 * 365 }
+  c.card.general_card.base_info.date_info = {
+    type: 'DATE_TYPE_FIX_TIME_RANGE',
+    begin_timestamp: now - 60,
+    end_timestamp: now + 86400 * 365,
+  }
   return c
 }
 
@@ -27,7 +37,12 @@ const emu = async (method: string, path: string, body?: unknown) => {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ inMemory: true, preview: false, timers: false, env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WX_PUSH_MODE: 'safe' } })
+  stack = await startStack({
+    inMemory: true,
+    preview: false,
+    timers: false,
+    env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WX_PUSH_MODE: 'safe' },
+  })
 })
 afterAll(() => stack.stop())
 

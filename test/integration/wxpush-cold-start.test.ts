@@ -11,7 +11,10 @@ import { FUNCTIONS_DIR, stackEnv } from '../helpers/cloud'
 import { createHash } from 'node:crypto'
 
 const TOKEN = stackEnv.WX_PUSH_TOKEN!
-const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
+const sha1 = (parts: string[]) =>
+  createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex')
 /** WeChat's wait for the reply to a push. */
 const WECHAT_WAITS_MS = 5000
 
@@ -48,7 +51,8 @@ test('a push on a cold start is acknowledged within WeChat’s 5 s although proc
   expect(cloud.runtime.instanceCount('wxpush')).toBe(0)
   const ts = String(Math.floor(Date.now() / 1000))
   const q = new URLSearchParams({ signature: sha1([TOKEN, ts, 'cold1']), timestamp: ts, nonce: 'cold1', openid: 'oSA1' })
-  const body = '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSA1]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[giftcard_pay_done]]></Event><PageId><![CDATA[pg]]></PageId><OrderId><![CDATA[COLD-1]]></OrderId></xml>'
+  const body =
+    '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSA1]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[giftcard_pay_done]]></Event><PageId><![CDATA[pg]]></PageId><OrderId><![CDATA[COLD-1]]></OrderId></xml>'
   const t0 = performance.now()
   const res = await fetch(`${cloud.url}/wxpush?${q}`, { method: 'POST', body })
   const elapsed = performance.now() - t0

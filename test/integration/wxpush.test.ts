@@ -7,11 +7,17 @@ import { stackEnv, startTestCloud } from '../helpers/cloud'
 
 const TOKEN = stackEnv.WX_PUSH_TOKEN!
 const crypto = new PushCrypto({ token: TOKEN, encodingAesKey: stackEnv.WX_PUSH_AES_KEY!, appid: stackEnv.WX_SA_APPID! })
-const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
+const sha1 = (parts: string[]) =>
+  createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex')
 
 const event = (name: string, extra: string) =>
   `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oSA1]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${name}]]></Event>${extra}</xml>`
-const GET_CARD = event('user_get_card', '<CardId><![CDATA[p1]]></CardId><UserCardCode><![CDATA[111]]></UserCardCode><IsGiveByFriend>0</IsGiveByFriend>')
+const GET_CARD = event(
+  'user_get_card',
+  '<CardId><![CDATA[p1]]></CardId><UserCardCode><![CDATA[111]]></UserCardCode><IsGiveByFriend>0</IsGiveByFriend>',
+)
 const PAY_DONE = event('giftcard_pay_done', '<PageId><![CDATA[pg]]></PageId><OrderId><![CDATA[O1]]></OrderId>')
 
 let nonceSeq = 0
@@ -29,7 +35,10 @@ function query(ts = Math.floor(Date.now() / 1000), nonce = freshNonce(), encrypt
 
 function encrypted(xml: string) {
   const enc = crypto.encrypt(xml)
-  return { body: `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`, q: query(undefined, freshNonce(), enc) }
+  return {
+    body: `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+    q: query(undefined, freshNonce(), enc),
+  }
 }
 
 async function post(cloud: LocalCloud, q: URLSearchParams, body: string) {

@@ -53,7 +53,7 @@ let rt: MiniProgramRuntime | undefined
 
 /** Lets everything the last step set going finish: cloud calls answered, their callbacks and the renders they cause. */
 async function settle(): Promise<void> {
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     const busy = stub.inFlight.size > 0
     await Promise.allSettled([...stub.inFlight])
     await new Promise((r) => setTimeout(r, 0))
@@ -63,12 +63,19 @@ async function settle(): Promise<void> {
 
 /** Fails on an exception nobody caught and on what the frameworks report with console.error (React's render errors). */
 function expectNothingUncaught(): void {
-  const errors = [...(rt?.uncaught.splice(0) ?? []).map((e) => e.stack ?? String(e)), ...(rt?.logs.splice(0) ?? []).filter((l) => l.level === 'error').map((l) => `console.error: ${l.text}`)]
+  const errors = [
+    ...(rt?.uncaught.splice(0) ?? []).map((e) => e.stack ?? String(e)),
+    ...(rt?.logs.splice(0) ?? []).filter((l) => l.level === 'error').map((l) => `console.error: ${l.text}`),
+  ]
   if (errors.length) throw new Error(`uncaught in the Mini Program:\n${errors.join('\n---\n')}`)
 }
 
 const textsOf = (node: unknown): string[] =>
-  Array.isArray(node) ? node.flatMap(textsOf) : typeof node === 'object' && node !== null ? Object.entries(node).flatMap(([k, v]) => (k === 'v' && typeof v === 'string' ? [v] : textsOf(v))) : []
+  Array.isArray(node)
+    ? node.flatMap(textsOf)
+    : typeof node === 'object' && node !== null
+      ? Object.entries(node).flatMap(([k, v]) => (k === 'v' && typeof v === 'string' ? [v] : textsOf(v)))
+      : []
 
 const call = (inst: Record<string, unknown>, hook: string, ...args: unknown[]) => {
   const fn = inst[hook]
@@ -155,7 +162,9 @@ describe('no Node global in dist/weapp', () => {
 
   test('every script of the bundle is free of process, global, Buffer, __dirname, __filename and Node built-ins', () => {
     expect(files.length).toBeGreaterThan(pages.length)
-    const found = files.flatMap((f) => nodeReferences(readFileSync(f, 'utf8')).map((r) => `${relative(WEAPP, f)}:${r.line}:${r.column} ${r.what}`))
+    const found = files.flatMap((f) =>
+      nodeReferences(readFileSync(f, 'utf8')).map((r) => `${relative(WEAPP, f)}:${r.line}:${r.column} ${r.what}`),
+    )
     expect(found).toEqual([])
   })
 
@@ -196,18 +205,61 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
   afterEach(() => started.splice(0).forEach((r) => r.dispose()))
 
   test('WeChat’s globals are there; process, global, window, document, Buffer, fetch, __dirname are not', () => {
-    const names = ['wx', 'App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages', 'require', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'console', 'process', 'global', 'window', 'document', 'Buffer', 'fetch', '__dirname', '__filename', 'setImmediate', 'XMLHttpRequest']
+    const names = [
+      'wx',
+      'App',
+      'Page',
+      'Component',
+      'Behavior',
+      'getApp',
+      'getCurrentPages',
+      'require',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'console',
+      'process',
+      'global',
+      'window',
+      'document',
+      'Buffer',
+      'fetch',
+      '__dirname',
+      '__filename',
+      'setImmediate',
+      'XMLHttpRequest',
+    ]
     const dir = bundle({ 'app.js': `App({ kinds: { ${names.map((n) => `${n}: typeof ${n}`).join(', ')} } })` })
     const kinds = start(dir).app()!.kinds as Record<string, string>
     const absent = Object.keys(kinds).filter((n) => kinds[n] === 'undefined')
-    expect(absent).toEqual(['process', 'global', 'window', 'document', 'Buffer', 'fetch', '__dirname', '__filename', 'setImmediate', 'XMLHttpRequest'])
+    expect(absent).toEqual([
+      'process',
+      'global',
+      'window',
+      'document',
+      'Buffer',
+      'fetch',
+      '__dirname',
+      '__filename',
+      'setImmediate',
+      'XMLHttpRequest',
+    ])
     expect(() => start(bundle({ 'app.js': 'process.env.X' }))).toThrow('process is not defined')
   })
 
   test('no code from strings, but for the new Function("return this") WeChat allows', () => {
-    const dir = bundle({ 'app.js': 'var g = new Function("return this")(); App({ global: g === globalThis, fn: (function () {}) instanceof Function, proto: Object.getPrototypeOf(function () {}) === Function.prototype })' })
+    const dir = bundle({
+      'app.js':
+        'var g = new Function("return this")(); App({ global: g === globalThis, fn: (function () {}) instanceof Function, proto: Object.getPrototypeOf(function () {}) === Function.prototype })',
+    })
     expect(start(dir).app()).toMatchObject({ global: true, fn: true, proto: true })
-    for (const code of ['eval("1 + 1")', 'new Function("a", "return a")', 'Function("return 1")()', '(function () {}).constructor("return 1")()']) {
+    for (const code of [
+      'eval("1 + 1")',
+      'new Function("a", "return a")',
+      'Function("return 1")()',
+      '(function () {}).constructor("return 1")()',
+    ]) {
       expect(() => start(bundle({ 'app.js': code }))).toThrow(/EvalError|not supported|Code generation from strings disallowed/)
     }
   })
@@ -227,7 +279,10 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
   })
 
   test('an exception in a timer and a rejection nobody handles are caught as uncaught', async () => {
-    const dir = bundle({ 'app.js': 'App({ onLaunch() { setTimeout(function () { notDefinedAnywhere() }, 0); Promise.reject(new TypeError("nobody handles this")) } })' })
+    const dir = bundle({
+      'app.js':
+        'App({ onLaunch() { setTimeout(function () { notDefinedAnywhere() }, 0); Promise.reject(new TypeError("nobody handles this")) } })',
+    })
     // jest fails whichever test is running on an unhandled rejection too (which also guards the launch
     // above); here the rejection is meant, so only the runtime's own listener may hear it.
     const host = vm.runInThisContext('process') as NodeJS.Process
@@ -237,7 +292,10 @@ describe('the stand-in runtime offers what WeChat’s logic layer does, and noth
     try {
       ;(runtime.app()!.onLaunch as () => void)()
       for (let i = 0; i < 3 && runtime.uncaught.length < 2; i++) await new Promise((r) => setTimeout(r, 0))
-      expect(runtime.uncaught.map((e) => `${e.name}: ${e.message}`).sort()).toEqual(['ReferenceError: notDefinedAnywhere is not defined', 'TypeError: nobody handles this'])
+      expect(runtime.uncaught.map((e) => `${e.name}: ${e.message}`).sort()).toEqual([
+        'ReferenceError: notDefinedAnywhere is not defined',
+        'TypeError: nobody handles this',
+      ])
     } finally {
       runtime.dispose()
       for (const l of jestListeners) host.on('unhandledRejection', l as (reason: unknown) => void)

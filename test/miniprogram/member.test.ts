@@ -16,12 +16,54 @@ beforeAll(async () => {
     await cloud.db.collection(collection).add({ data })
   }
   await add('member_cards', {
-    _id: CARD, cardId: CARD, title: '星河会员卡', brandName: '星河咖啡', prerogative: '银卡九五折', supplyBonus: true, supplyBalance: true,
-    bonusRule: { cost_money_unit: 100, increase_bonus: 1 }, levels: [{ name: '普通', minBonus: 0 }, { name: '银卡', minBonus: 100 }], activationFields: ['phone', 'name'],
-    wxActivate: false, autoActivate: false, dateInfo: { type: 'DATE_TYPE_PERMANENT' }, offered: true, createdAt: 1, updatedAt: 1,
+    _id: CARD,
+    cardId: CARD,
+    title: '星河会员卡',
+    brandName: '星河咖啡',
+    prerogative: '银卡九五折',
+    supplyBonus: true,
+    supplyBalance: true,
+    bonusRule: { cost_money_unit: 100, increase_bonus: 1 },
+    levels: [
+      { name: '普通', minBonus: 0 },
+      { name: '银卡', minBonus: 100 },
+    ],
+    activationFields: ['phone', 'name'],
+    wxActivate: false,
+    autoActivate: false,
+    dateInfo: { type: 'DATE_TYPE_PERMANENT' },
+    offered: true,
+    createdAt: 1,
+    updatedAt: 1,
   })
-  await add('user_cards', { _id: `${CARD}:812345678901`, cardId: CARD, code: '812345678901', mpOpenid: ALICE, member: true, bonus: 150, title: '星河会员卡', balance: 15000, version: 3, syncedVersion: 3, status: 'NORMAL', beginTime: 0, endTime: 0, updatedAt: 1, funded: true })
-  await add('members', { _id: `${CARD}:812345678901`, cardId: CARD, code: '812345678901', mpOpenid: ALICE, membershipNumber: '8000000000123', activated: true, phone: '13800138000', createdAt: 1, updatedAt: 1 })
+  await add('user_cards', {
+    _id: `${CARD}:812345678901`,
+    cardId: CARD,
+    code: '812345678901',
+    mpOpenid: ALICE,
+    member: true,
+    bonus: 150,
+    title: '星河会员卡',
+    balance: 15000,
+    version: 3,
+    syncedVersion: 3,
+    status: 'NORMAL',
+    beginTime: 0,
+    endTime: 0,
+    updatedAt: 1,
+    funded: true,
+  })
+  await add('members', {
+    _id: `${CARD}:812345678901`,
+    cardId: CARD,
+    code: '812345678901',
+    mpOpenid: ALICE,
+    membershipNumber: '8000000000123',
+    activated: true,
+    phone: '13800138000',
+    createdAt: 1,
+    updatedAt: 1,
+  })
   mp = installMiniProgram(cloud, { openid: ALICE })
 })
 afterAll(() => cloud.stop())

@@ -16,7 +16,23 @@ beforeAll(async () => {
   // says WeChat's figures are missing).
   cloud = await startTestCloud({ MERCHANT_ADMIN_OPENIDS: OWNER, WX_API_TIMEOUT_MS: '300' })
   await cloud.db.createCollection('gift_cards').catch(() => undefined)
-  await cloud.db.collection('gift_cards').add({ data: { _id: 'pGift100', cardId: 'pGift100', title: '100元礼品卡', price: 10000, initBalance: 10000, faces: [], defaultMessage: '', onSale: true, reviewStatus: 'APPROVED', beginTime: 0, endTime: 0, createdAt: 1, updatedAt: 1 } })
+  await cloud.db.collection('gift_cards').add({
+    data: {
+      _id: 'pGift100',
+      cardId: 'pGift100',
+      title: '100元礼品卡',
+      price: 10000,
+      initBalance: 10000,
+      faces: [],
+      defaultMessage: '',
+      onSale: true,
+      reviewStatus: 'APPROVED',
+      beginTime: 0,
+      endTime: 0,
+      createdAt: 1,
+      updatedAt: 1,
+    },
+  })
   await cloud.db.createCollection('staff').catch(() => undefined)
   await cloud.db.collection('staff').add({ data: { _id: STAFF, role: 'staff', grantedBy: OWNER, grantedAt: 1 } })
   mp = installMiniProgram(cloud, caller)
@@ -90,7 +106,19 @@ test('the dashboard with a sale: the chart has no canvas here, so the same figur
   as(OWNER)
   const now = Date.now()
   await cloud.db.createCollection('orders').catch(() => undefined)
-  await cloud.db.collection('orders').add({ data: { _id: 'GCMP0001', kind: 'mp', status: 'ISSUED', totalFee: 20000, cardId: 'pGift100', mpOpenid: 'oAliceBuyer00000000000001', createdAt: now, paidAt: now, updatedAt: now } })
+  await cloud.db.collection('orders').add({
+    data: {
+      _id: 'GCMP0001',
+      kind: 'mp',
+      status: 'ISSUED',
+      totalFee: 20000,
+      cardId: 'pGift100',
+      mpOpenid: 'oAliceBuyer00000000000001',
+      createdAt: now,
+      paidAt: now,
+      updatedAt: now,
+    },
+  })
   const page = await mp.renderPage('merchant/pages/home/index')
   await until(() => text(page).includes('每日销售额（按渠道）'), 'the sales by day', 10000)
   await until(() => text(page).includes('小程序 ¥200.00'), 'the figures of the chart')

@@ -12,12 +12,39 @@ beforeAll(async () => {
   cloud = await startTestCloud()
   await cloud.db.createCollection('user_cards').catch(() => undefined)
   await cloud.db.collection('user_cards').add({
-    data: { _id: 'pGift100:800000000001', cardId: 'pGift100', code: '800000000001', mpOpenid: ALICE, title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0, updatedAt: 1, funded: true, backgroundPicUrl: 'http://127.0.0.1/mmbiz_jpg/demo-face-gold/0' },
+    data: {
+      _id: 'pGift100:800000000001',
+      cardId: 'pGift100',
+      code: '800000000001',
+      mpOpenid: ALICE,
+      title: '100元礼品卡',
+      balance: 10000,
+      status: 'NORMAL',
+      beginTime: 0,
+      endTime: 0,
+      updatedAt: 1,
+      funded: true,
+      backgroundPicUrl: 'http://127.0.0.1/mmbiz_jpg/demo-face-gold/0',
+    },
   })
   await cloud.db.createCollection('gifts').catch(() => undefined)
-  const gift = { senderMpOpenid: 'oBobMiniProgramOpenid000001', from: '鲍勃', orderId: 'GC1', entitlementId: 'GC1:0', cardId: 'pGift100', title: '100元礼品卡', amount: 10000, message: '生日快乐！', createdAt: Date.now() }
-  await cloud.db.collection('gifts').add({ data: { _id: 'GF0123456789abcdef01234567', status: 'PENDING', expiresAt: Date.now() + 86400000, ...gift } })
-  await cloud.db.collection('gifts').add({ data: { _id: 'GF0123456789abcdef0123456f', status: 'PENDING', expiresAt: Date.now() - 1, ...gift } })
+  const gift = {
+    senderMpOpenid: 'oBobMiniProgramOpenid000001',
+    from: '鲍勃',
+    orderId: 'GC1',
+    entitlementId: 'GC1:0',
+    cardId: 'pGift100',
+    title: '100元礼品卡',
+    amount: 10000,
+    message: '生日快乐！',
+    createdAt: Date.now(),
+  }
+  await cloud.db
+    .collection('gifts')
+    .add({ data: { _id: 'GF0123456789abcdef01234567', status: 'PENDING', expiresAt: Date.now() + 86400000, ...gift } })
+  await cloud.db
+    .collection('gifts')
+    .add({ data: { _id: 'GF0123456789abcdef0123456f', status: 'PENDING', expiresAt: Date.now() - 1, ...gift } })
   mp = installMiniProgram(cloud, { openid: ALICE })
 })
 afterAll(() => cloud.stop())
@@ -50,7 +77,18 @@ test('pages/card reads cardId and code from its query and shows that card', asyn
 
 test('pages/card refuses a card that is not the caller’s', async () => {
   await cloud.db.collection('user_cards').add({
-    data: { _id: 'pGift100:800000000002', cardId: 'pGift100', code: '800000000002', mpOpenid: 'oSomeoneElse', title: 'Not yours', balance: 50000, status: 'NORMAL', beginTime: 0, endTime: 0, updatedAt: 1 },
+    data: {
+      _id: 'pGift100:800000000002',
+      cardId: 'pGift100',
+      code: '800000000002',
+      mpOpenid: 'oSomeoneElse',
+      title: 'Not yours',
+      balance: 50000,
+      status: 'NORMAL',
+      beginTime: 0,
+      endTime: 0,
+      updatedAt: 1,
+    },
   })
   const page = await mp.renderPage('pages/card/index', { cardId: 'pGift100', code: '800000000002' })
   await until(() => page.dom.textContent!.includes('这不是你的卡或订单'), 'the refusal')
@@ -85,8 +123,21 @@ test('pages/order, opened by a shelf cell with order_id and openid (gift-card-ap
   await cloud.db.collection('identities').add({ data: { _id: sa, mpOpenid: ALICE, updatedAt: 1 } })
   await cloud.db.collection('shelf_orders').add({
     data: {
-      _id: 'Z2y2rY4UxUZYitvVGA', state: 'ACCEPTED', recordedAt: 1, updatedAt: 1,
-      order: { order_id: 'Z2y2rY4UxUZYitvVGA', page_id: 'pg', trans_id: '4200', create_time: 1, pay_finish_time: 1, total_price: 10000, open_id: sa, accepter_openid: sa, card_list: [{ card_id: 'pGift100', price: 10000, code: '800000000001' }] },
+      _id: 'Z2y2rY4UxUZYitvVGA',
+      state: 'ACCEPTED',
+      recordedAt: 1,
+      updatedAt: 1,
+      order: {
+        order_id: 'Z2y2rY4UxUZYitvVGA',
+        page_id: 'pg',
+        trans_id: '4200',
+        create_time: 1,
+        pay_finish_time: 1,
+        total_price: 10000,
+        open_id: sa,
+        accepter_openid: sa,
+        card_list: [{ card_id: 'pGift100', price: 10000, code: '800000000001' }],
+      },
     },
   })
   const page = await mp.renderPage('pages/order/index', { order_id: 'Z2y2rY4UxUZYitvVGA', openid: sa })

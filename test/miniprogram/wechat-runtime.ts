@@ -18,7 +18,10 @@ type Fn = (...args: unknown[]) => unknown
 export type Options = Record<string, unknown>
 
 /** A registered page or component's instance: its options plus what WeChat adds (data, setData, route). */
-export type Instance = Record<string, unknown> & { data: Record<string, unknown>; setData: (patch: Record<string, unknown>, cb?: () => void) => void }
+export type Instance = Record<string, unknown> & {
+  data: Record<string, unknown>
+  setData: (patch: Record<string, unknown>, cb?: () => void) => void
+}
 
 export interface MiniProgramRuntime {
   /** Runs a file of the bundle (path relative to the bundle, without `.js`) as WeChat loads a page's or component's script. */
@@ -113,7 +116,12 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
       return String(v)
     }
   }
-  const console = Object.fromEntries(['log', 'info', 'debug', 'warn', 'error'].map((level) => [level, (...args: unknown[]) => void logs.push({ level, text: args.map(show).join(' ') })]))
+  const console = Object.fromEntries(
+    ['log', 'info', 'debug', 'warn', 'error'].map((level) => [
+      level,
+      (...args: unknown[]) => void logs.push({ level, text: args.map(show).join(' ') }),
+    ]),
+  )
   const sandbox: Record<string, unknown> = {
     wx,
     console,
@@ -148,7 +156,8 @@ export function startMiniProgramRuntime(root: string, wx: Record<string, unknown
   // WeChat's require: paths are relative to the requiring file, `.js` may be left off, each file runs
   // once per app and then answers from its cache; there is no package lookup and no built-in module.
   const requireFrom = (fromDir: string) => (request: unknown) => {
-    if (typeof request !== 'string' || !request.startsWith('.')) throw new Error(`module "${String(request)}" is not defined (WeChat's require takes the bundle's own files by relative path)`)
+    if (typeof request !== 'string' || !request.startsWith('.'))
+      throw new Error(`module "${String(request)}" is not defined (WeChat's require takes the bundle's own files by relative path)`)
     const file = join(fromDir, request.endsWith('.js') ? request : `${request}.js`)
     if (relative(root, file).startsWith('..') || !existsSync(file)) throw new Error(`module "${relative(root, file)}" is not defined`)
     return runFile(file).exports

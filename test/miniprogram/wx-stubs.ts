@@ -26,29 +26,33 @@ export function stubWx(cloud: LocalCloud, caller: { openid: string }): WxStub {
   const inFlight = new Set<Promise<unknown>>()
 
   // One asynchronous API: answers through the callbacks given, or as a promise when none is given.
-  const asyncApi = (api: string, answer: Answer) => (options: Record<string, unknown> & Callbacks = {}) => {
-    const { success, fail, complete, ...rest } = options
-    calls.push({ api, options: rest })
-    const settled = answer(rest).then(
-      (res) => ({ ok: true, res: { ...res, errMsg: `${api}:ok` } }),
-      (err: Error) => ({ ok: false, res: { errMsg: `${api}:fail ${err.message}` } }),
-    )
-    inFlight.add(settled)
-    void settled.finally(() => inFlight.delete(settled))
-    if (!success && !fail && !complete) {
-      return settled.then(({ ok, res }) => (ok ? res : Promise.reject(res)))
+  const asyncApi =
+    (api: string, answer: Answer) =>
+    (options: Record<string, unknown> & Callbacks = {}) => {
+      const { success, fail, complete, ...rest } = options
+      calls.push({ api, options: rest })
+      const settled = answer(rest).then(
+        (res) => ({ ok: true, res: { ...res, errMsg: `${api}:ok` } }),
+        (err: Error) => ({ ok: false, res: { errMsg: `${api}:fail ${err.message}` } }),
+      )
+      inFlight.add(settled)
+      void settled.finally(() => inFlight.delete(settled))
+      if (!success && !fail && !complete) {
+        return settled.then(({ ok, res }) => (ok ? res : Promise.reject(res)))
+      }
+      void settled.then(({ ok, res }) => {
+        if (ok) success?.(res)
+        else fail?.(res)
+        complete?.(res)
+      })
+      return undefined
     }
-    void settled.then(({ ok, res }) => {
-      if (ok) success?.(res)
-      else fail?.(res)
-      complete?.(res)
-    })
-    return undefined
-  }
-  const syncApi = <T>(api: string, value: (...args: unknown[]) => T) => (...args: unknown[]) => {
-    calls.push({ api, options: { args } })
-    return value(...args)
-  }
+  const syncApi =
+    <T>(api: string, value: (...args: unknown[]) => T) =>
+    (...args: unknown[]) => {
+      calls.push({ api, options: { args } })
+      return value(...args)
+    }
   const ok: Answer = async () => ({})
   // APIs that wait for the person holding the phone; nobody is there during launch, so they cancel.
   // ("requestPayment:fail cancel" is what WeChat reports when the person closes the sheet).
@@ -56,7 +60,16 @@ export function stubWx(cloud: LocalCloud, caller: { openid: string }): WxStub {
     throw new Error('cancel')
   }
 
-  const windowInfo = { pixelRatio: 2, screenWidth: 375, screenHeight: 812, windowWidth: 375, windowHeight: 700, statusBarHeight: 44, safeArea: { left: 0, right: 375, top: 44, bottom: 778, width: 375, height: 734 }, screenTop: 0 }
+  const windowInfo = {
+    pixelRatio: 2,
+    screenWidth: 375,
+    screenHeight: 812,
+    windowWidth: 375,
+    windowHeight: 700,
+    statusBarHeight: 44,
+    safeArea: { left: 0, right: 375, top: 44, bottom: 778, width: 375, height: 734 },
+    screenTop: 0,
+  }
   const baseInfo = { SDKVersion: '3.6.0', enableDebug: false, language: 'zh_CN', version: '8.0.50', theme: 'light' }
   const deviceInfo = { brand: 'devtools', model: 'iPhone X', system: 'iOS 16.0', platform: 'devtools', benchmarkLevel: 1 }
 
@@ -66,7 +79,14 @@ export function stubWx(cloud: LocalCloud, caller: { openid: string }): WxStub {
     getWindowInfo: syncApi('getWindowInfo', () => ({ ...windowInfo })),
     getAppBaseInfo: syncApi('getAppBaseInfo', () => ({ ...baseInfo })),
     getDeviceInfo: syncApi('getDeviceInfo', () => ({ ...deviceInfo })),
-    getMenuButtonBoundingClientRect: syncApi('getMenuButtonBoundingClientRect', () => ({ width: 87, height: 32, top: 48, right: 368, bottom: 80, left: 281 })),
+    getMenuButtonBoundingClientRect: syncApi('getMenuButtonBoundingClientRect', () => ({
+      width: 87,
+      height: 32,
+      top: 48,
+      right: 368,
+      bottom: 80,
+      left: 281,
+    })),
     getStorageSync: syncApi('getStorageSync', (key) => storage.get(String(key)) ?? ''),
     setStorageSync: syncApi('setStorageSync', (key, value) => void storage.set(String(key), value)),
     nextTick: syncApi('nextTick', (cb) => void Promise.resolve().then(cb as () => void)),

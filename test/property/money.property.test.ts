@@ -83,38 +83,163 @@ type Action =
 
 /** Every kind of action (the compiler keeps this complete): each must reach its end at least once in this file. */
 const KINDS = Object.keys({
-  buy: 1, pay: 1, add: 1, losePushes: 1, redeliver: 1, gift: 1, giftSend: 1, giftClaim: 1, giftWait: 1, spend: 1, crashedSpend: 1, checkout: 1, refund: 1,
-  refundFault: 1, clock: 1, refundRecharge: 1, cron: 1, restart: 1, couponClaim: 1, couponCheckout: 1, couponRedeem: 1, memberJoin: 1, recharge: 1,
-  rechargePay: 1, memberAdjust: 1, memberUse: 1, keySpend: 1,
+  buy: 1,
+  pay: 1,
+  add: 1,
+  losePushes: 1,
+  redeliver: 1,
+  gift: 1,
+  giftSend: 1,
+  giftClaim: 1,
+  giftWait: 1,
+  spend: 1,
+  crashedSpend: 1,
+  checkout: 1,
+  refund: 1,
+  refundFault: 1,
+  clock: 1,
+  refundRecharge: 1,
+  cron: 1,
+  restart: 1,
+  couponClaim: 1,
+  couponCheckout: 1,
+  couponRedeem: 1,
+  memberJoin: 1,
+  recharge: 1,
+  rechargePay: 1,
+  memberAdjust: 1,
+  memberUse: 1,
+  keySpend: 1,
 } satisfies Record<Action['t'], 1>) as Action['t'][]
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('buy' as const), who: fc.nat(1), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('buy' as const),
+      who: fc.nat(1),
+      taps: fc.constantFrom(1 as const, 2 as const),
+      pay: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('pay' as const), order: fc.nat(20) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('add' as const), order: fc.nat(20), pushFirst: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('losePushes' as const), event: fc.constantFrom('user_get_card' as const, 'user_gifting_card' as const), times: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('losePushes' as const),
+      event: fc.constantFrom('user_get_card' as const, 'user_gifting_card' as const),
+      times: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('gift' as const), card: fc.nat(20) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('giftSend' as const), order: fc.nat(20), fresh: fc.boolean(), who: fc.nat(1) }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('giftClaim' as const), gift: fc.nat(20), by: fc.nat(2), rival: fc.boolean(), add: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ t: fc.constant('giftClaim' as const), gift: fc.nat(20), by: fc.nat(2), rival: fc.boolean(), add: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('giftWait' as const) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('spend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), retries: fc.constantFrom(1 as const, 2 as const) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('keySpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), shiftH: fc.constantFrom(1 as const, 13 as const, 25 as const), crash: fc.constantFrom('none' as const, 'request' as const, 'entry' as const, 'marked' as const) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('crashedSpend' as const), card: fc.nat(20), amount: fc.integer({ min: 1, max: 12000 }), after: fc.constantFrom('inserted' as const, 'debited' as const), retry: fc.boolean(), leg: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('checkout' as const), card: fc.nat(20), extra: fc.integer({ min: 1, max: 5000 }), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('spend' as const),
+      card: fc.nat(20),
+      amount: fc.integer({ min: 1, max: 12000 }),
+      retries: fc.constantFrom(1 as const, 2 as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('keySpend' as const),
+      card: fc.nat(20),
+      amount: fc.integer({ min: 1, max: 12000 }),
+      shiftH: fc.constantFrom(1 as const, 13 as const, 25 as const),
+      crash: fc.constantFrom('none' as const, 'request' as const, 'entry' as const, 'marked' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('crashedSpend' as const),
+      card: fc.nat(20),
+      amount: fc.integer({ min: 1, max: 12000 }),
+      after: fc.constantFrom('inserted' as const, 'debited' as const),
+      retry: fc.boolean(),
+      leg: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('checkout' as const),
+      card: fc.nat(20),
+      extra: fc.integer({ min: 1, max: 5000 }),
+      then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('refundFault' as const), status: fc.constantFrom('SUCCESS' as const, 'REFUNDCLOSE' as const, 'CHANGE' as const), delayed: fc.boolean(), notify: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('refundFault' as const),
+      status: fc.constantFrom('SUCCESS' as const, 'REFUNDCLOSE' as const, 'CHANGE' as const),
+      delayed: fc.boolean(),
+      notify: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('clock' as const), seconds: fc.constantFrom(60, 130) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('refundRecharge' as const), n: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('cron' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('couponClaim' as const), who: fc.nat(1), pushFirst: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('couponCheckout' as const), coupon: fc.nat(20), withCard: fc.boolean(), taps: fc.constantFrom(1 as const, 2 as const), rival: fc.boolean(), then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('couponRedeem' as const), coupon: fc.nat(20), taps: fc.constantFrom(1 as const, 2 as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('couponCheckout' as const),
+      coupon: fc.nat(20),
+      withCard: fc.boolean(),
+      taps: fc.constantFrom(1 as const, 2 as const),
+      rival: fc.boolean(),
+      then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('couponRedeem' as const), coupon: fc.nat(20), taps: fc.constantFrom(1 as const, 2 as const) }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('memberJoin' as const), who: fc.nat(1), activate: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('recharge' as const), who: fc.nat(1), amount: fc.integer({ min: 1, max: 30000 }), taps: fc.constantFrom(1 as const, 2 as const), pay: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('recharge' as const),
+      who: fc.nat(1),
+      amount: fc.integer({ min: 1, max: 30000 }),
+      taps: fc.constantFrom(1 as const, 2 as const),
+      pay: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rechargePay' as const), n: fc.nat(20) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('memberUse' as const), who: fc.nat(1), amount: fc.integer({ min: 1, max: 12000 }), taps: fc.constantFrom(1 as const, 2 as const), counter: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('memberAdjust' as const), who: fc.nat(1), bonus: fc.integer({ min: -300, max: 300 }), balance: fc.integer({ min: -3000, max: 3000 }), key: fc.nat(3) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('memberUse' as const),
+      who: fc.nat(1),
+      amount: fc.integer({ min: 1, max: 12000 }),
+      taps: fc.constantFrom(1 as const, 2 as const),
+      counter: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('memberAdjust' as const),
+      who: fc.nat(1),
+      bonus: fc.integer({ min: -300, max: 300 }),
+      balance: fc.integer({ min: -3000, max: 3000 }),
+      key: fc.nat(3),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('redeliver' as const), push: fc.nat(20), shifted: fc.boolean() }) },
 )
 
@@ -133,7 +258,9 @@ interface World {
 /** The coupons people hold in our records, NORMAL (what they could pick at checkout). */
 async function liveCoupons(s: Stack): Promise<Json[]> {
   // Read whole and filtered here: the test's own reads stay out of the product's query record (unindexed()).
-  return (await all(s, 'user_cards')).filter((c) => c.couponType === 'CASH' && c.mpOpenid && c.status === 'NORMAL').sort((a, b) => String(a._id).localeCompare(String(b._id)))
+  return (await all(s, 'user_cards'))
+    .filter((c) => c.couponType === 'CASH' && c.mpOpenid && c.status === 'NORMAL')
+    .sort((a, b) => String(a._id).localeCompare(String(b._id)))
 }
 
 const MEMBER_CARD = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-card-create.json'), 'utf8')) as Json
@@ -144,10 +271,18 @@ const MEMBER_CARD = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-car
  * excused — `busy` (1503) where the same request races itself (double taps, a retried spend), and
  * `refundFailed` (1502 REFUND_FAILED) where a refund fault may be armed.
  */
-async function call(s: Stack, who: string, fnName: string, body: Json, allowed: { busy?: boolean; refundFailed?: boolean } = {}): Promise<Json> {
+async function call(
+  s: Stack,
+  who: string,
+  fnName: string,
+  body: Json,
+  allowed: { busy?: boolean; refundFailed?: boolean } = {},
+): Promise<Json> {
   const r = await person(s, who).fn(fnName, body)
-  const excused = (allowed.busy === true && r.errcode === 1503) || (allowed.refundFailed === true && r.errcode === 1502 && r.reason === 'REFUND_FAILED')
-  if (typeof r.errcode !== 'number' || (r.errcode >= 1500 && !excused)) throw new Error(`${fnName}.${String(body.action)} as ${who} answered ${JSON.stringify(r)}`)
+  const excused =
+    (allowed.busy === true && r.errcode === 1503) || (allowed.refundFailed === true && r.errcode === 1502 && r.reason === 'REFUND_FAILED')
+  if (typeof r.errcode !== 'number' || (r.errcode >= 1500 && !excused))
+    throw new Error(`${fnName}.${String(body.action)} as ${who} answered ${JSON.stringify(r)}`)
   return r
 }
 
@@ -157,18 +292,35 @@ async function memberCardOf(s: Stack, who: string): Promise<Json | undefined> {
 }
 
 async function boot(dataDir: string): Promise<Stack> {
-  return startStack({ preview: false, timers: false, env: { DATA_DIR: dataDir, WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '20', CARD_RECONCILE_AGE_S: '0', CHECKOUT_EXPIRY_S: '1', GIFT_EXPIRY_S: '1' } })
+  return startStack({
+    preview: false,
+    timers: false,
+    env: {
+      DATA_DIR: dataDir,
+      WXEMU_PORT: '0',
+      CLOUD_PORT: '0',
+      WXEMU_PUSH_RETRY_MS: '20',
+      CARD_RECONCILE_AGE_S: '0',
+      CHECKOUT_EXPIRY_S: '1',
+      GIFT_EXPIRY_S: '1',
+    },
+  })
 }
 
 const cron = async (s: Stack) => fetch(`${s.cloud.url}/__cloud/trigger/cron`, { method: 'POST' }).then((r) => r.json())
 const emu = async (s: Stack, path: string, body?: unknown) => {
-  const res = await fetch(`${s.wechat.url}${path}`, body === undefined ? {} : { method: body === null ? 'DELETE' : 'POST', ...(body === null ? {} : { body: JSON.stringify(body) }) })
+  const res = await fetch(
+    `${s.wechat.url}${path}`,
+    body === undefined ? {} : { method: body === null ? 'DELETE' : 'POST', ...(body === null ? {} : { body: JSON.stringify(body) }) },
+  )
   return (await res.json()) as Json
 }
 
 /** Funded cards in our records that a person holds (what a person could pick in My cards). */
 async function liveCards(s: Stack): Promise<Json[]> {
-  return (await all(s, 'user_cards')).filter((c) => c.funded === true && c.mpOpenid && c.status === 'NORMAL').sort((a, b) => String(a._id).localeCompare(String(b._id)))
+  return (await all(s, 'user_cards'))
+    .filter((c) => c.funded === true && c.mpOpenid && c.status === 'NORMAL')
+    .sort((a, b) => String(a._id).localeCompare(String(b._id)))
 }
 
 /** member.join → wx.addCard → card.recordAdded (a refused join — already a member — does nothing). */
@@ -188,7 +340,11 @@ async function run(w: World, a: Action): Promise<boolean> {
     case 'buy': {
       const who = PEOPLE[a.who]!
       const requestId = nextRequestId()
-      const replies = await Promise.all(Array.from({ length: a.taps }, () => call(s, who, 'pay', { action: 'createOrder', cardId: w.cardId, requestId }, { busy: a.taps === 2 })))
+      const replies = await Promise.all(
+        Array.from({ length: a.taps }, () =>
+          call(s, who, 'pay', { action: 'createOrder', cardId: w.cardId, requestId }, { busy: a.taps === 2 }),
+        ),
+      )
       expect(new Set(replies.map((r) => r.orderId)).size).toBe(1)
       const r = replies[0]!
       if (r.errcode !== 0) return false
@@ -198,7 +354,10 @@ async function run(w: World, a: Action): Promise<boolean> {
     }
     case 'pay': {
       const o = pick(w.orders, a.order)
-      return o?.payment !== undefined && (await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })).callbackAcknowledged === true
+      return (
+        o?.payment !== undefined &&
+        (await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })).callbackAcknowledged === true
+      )
     }
     case 'add': {
       const o = pick(w.orders, a.order)
@@ -218,17 +377,25 @@ async function run(w: World, a: Action): Promise<boolean> {
       const pushes = ((await emu(s, '/__emu/pushes')).pushes as Json[]).filter((x) => x.event === 'user_get_card')
       const xml = pick(pushes, a.push)?.xml as string | undefined
       if (!xml) return false
-      const body = a.shifted ? xml.replace(/<CreateTime>(\d+)<\/CreateTime>/, (_, t: string) => `<CreateTime>${Number(t) + 1}</CreateTime>`) : xml
+      const body = a.shifted
+        ? xml.replace(/<CreateTime>(\d+)<\/CreateTime>/, (_, t: string) => `<CreateTime>${Number(t) + 1}</CreateTime>`)
+        : xml
       await Promise.all([deliverPush(s, body), deliverPush(s, body)])
       return true
     }
     case 'gift': {
       // Member cards cannot be given (can_give_friend false).
-      const c = pick((await liveCards(s)).filter((x) => !x.member), a.card)
+      const c = pick(
+        (await liveCards(s)).filter((x) => !x.member),
+        a.card,
+      )
       if (!c) return false
       const from = PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!from) return false
-      return (await emu(s, '/__emu/client/gift', { from, to: from === 'alice' ? 'bob' : 'alice', cardId: c.cardId, code: c.code })).status === 'ACCEPTED'
+      return (
+        (await emu(s, '/__emu/client/gift', { from, to: from === 'alice' ? 'bob' : 'alice', cardId: c.cardId, code: c.code })).status ===
+        'ACCEPTED'
+      )
     }
     case 'giftSend': {
       // Buy for a friend (a fresh paid order), or give a card of an order bought earlier.
@@ -257,7 +424,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       const names = [...PEOPLE, 'carol'] as const
       const by = names[a.by % names.length]!
       const rival = names[(a.by + 1) % names.length]!
-      const claims = await Promise.all([call(s, by, 'gift', { action: 'claim', giftId }), ...(a.rival ? [call(s, rival, 'gift', { action: 'claim', giftId })] : [])])
+      const claims = await Promise.all([
+        call(s, by, 'gift', { action: 'claim', giftId }),
+        ...(a.rival ? [call(s, rival, 'gift', { action: 'claim', giftId })] : []),
+      ])
       // Two different people never both win the same gift.
       if (a.rival && by !== rival) expect(claims.filter((c) => c.errcode === 0).length).toBeLessThanOrEqual(1)
       const mine = claims[0]!
@@ -274,7 +444,14 @@ async function run(w: World, a: Action): Promise<boolean> {
       const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!c || !who) return false
       // The one-call path (issue 27): the orderId carries the time it was made.
-      const body = { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId: `S${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, orderedAt: Date.now() }
+      const body = {
+        action: 'spend',
+        cardId: c.cardId,
+        code: c.code,
+        amount: a.amount,
+        orderId: `S${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+        orderedAt: Date.now(),
+      }
       const replies = await Promise.all(Array.from({ length: a.retries }, () => call(s, who, 'card', body, { busy: a.retries === 2 })))
       if (replies[0]!.errcode === 0) expect(replies.every((r) => r.errcode === 0 && r.balance === replies[0]!.balance)).toBe(true)
       return replies.some((r) => r.errcode === 0)
@@ -295,7 +472,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       let first: Json
       if (a.crash === 'none') first = await call(s, who, 'card', { action: 'spend', ...input })
       else {
-        first = await takeMoney(raw, wx, c.mpOpenid as string, input, c._id as string, spendKey(orderId), false).then((t) => ({ errcode: 0, balance: t.balance }), (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }))
+        first = await takeMoney(raw, wx, c.mpOpenid as string, input, c._id as string, spendKey(orderId), false).then(
+          (t) => ({ errcode: 0, balance: t.balance }),
+          (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }),
+        )
         if (a.crash !== 'request') {
           keyFaults.at = (step) => {
             if (step === a.crash) throw new Error(`settler stopped after ${step}`)
@@ -327,14 +507,25 @@ async function run(w: World, a: Action): Promise<boolean> {
       if (!c || !who) return false
       const orderId = `X${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${a.leg ? '-gc' : ''}`
       const raw = storeOver(s.cloud.db)
-      const entry = { _id: `spend:${orderId}`, card: c._id as string, kind: 'spend' as const, amount: -a.amount, balanceAfter: 0, version: 0, createdAt: Date.now(), orderId, ...(a.leg ? { points: false as const } : {}) }
+      const entry = {
+        _id: `spend:${orderId}`,
+        card: c._id as string,
+        kind: 'spend' as const,
+        amount: -a.amount,
+        balanceAfter: 0,
+        version: 0,
+        createdAt: Date.now(),
+        orderId,
+        ...(a.leg ? { points: false as const } : {}),
+      }
       const ranOut = Date.now() - 1
       await insertPending(raw, entry, { owner: 'crashed', until: ranOut })
       if (a.after === 'debited') {
         // As the crashed call's debit did: with the card's sync lease when that was free (ending with the
         // entry's lease, so run out as well), otherwise alone.
         const pendingEntry = { ...entry, pending: true as const }
-        if (!(await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid, takeLease: { until: ranOut, now: Date.now() } }))) await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid })
+        if (!(await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid, takeLease: { until: ranOut, now: Date.now() } })))
+          await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid })
       }
       if (!a.retry) return true
       const r = await call(s, who, 'card', { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId })
@@ -346,7 +537,13 @@ async function run(w: World, a: Action): Promise<boolean> {
       const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!c || !who || c.balance <= 0) return false
       const checkoutId = `C${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-      const started = await call(s, who, 'pay', { action: 'startCheckout', checkoutId, cardId: c.cardId, code: c.code, total: c.balance + a.extra })
+      const started = await call(s, who, 'pay', {
+        action: 'startCheckout',
+        checkoutId,
+        cardId: c.cardId,
+        code: c.code,
+        total: c.balance + a.extra,
+      })
       if (started.errcode !== 0) return false
       if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       if (a.then === 'cancel') {
@@ -360,17 +557,30 @@ async function run(w: World, a: Action): Promise<boolean> {
       // A first refund, a repeat while WeChat Pay processes it, or the retry of one it failed (a refund
       // fault armed on purpose answers 1502 REFUND_FAILED).
       const o = pick(w.orders, a.order)
-      return o !== undefined && (await call(s, 'carol', 'merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退款' }, { refundFailed: true })).errcode === 0
+      return (
+        o !== undefined &&
+        (await call(s, 'carol', 'merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退款' }, { refundFailed: true }))
+          .errcode === 0
+      )
     }
     case 'refundFault':
-      await emu(s, '/__emu/faults', { path: 'cloudPay.refund', refundStatus: a.status, settleAfterS: a.delayed ? 120 : 0, notify: a.notify })
+      await emu(s, '/__emu/faults', {
+        path: 'cloudPay.refund',
+        refundStatus: a.status,
+        settleAfterS: a.delayed ? 120 : 0,
+        notify: a.notify,
+      })
       return true
     case 'clock':
       await emu(s, '/__emu/clock', { advanceSeconds: a.seconds })
       return true
     case 'refundRecharge': {
       const o = pick(w.recharges, a.n)
-      return o !== undefined && (await call(s, 'carol', 'merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退储值' }, { refundFailed: true })).errcode === 0
+      return (
+        o !== undefined &&
+        (await call(s, 'carol', 'merchant', { action: 'orderRefund', orderId: o.orderId, reason: '测试退储值' }, { refundFailed: true }))
+          .errcode === 0
+      )
     }
     case 'cron':
       return (await cron(s)).errcode === 0
@@ -398,7 +608,13 @@ async function run(w: World, a: Action): Promise<boolean> {
       const card = a.withCard ? (await liveCards(s)).find((x) => x.mpOpenid === c.mpOpenid && x.balance > 0) : undefined
       const checkoutId = `K${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
       const total = 500 + (card?.balance ?? 0) + 1 + (a.coupon % 7) * 100
-      const body = { action: 'startCheckout', checkoutId, coupon: { cardId: c.cardId, code: c.code }, total, ...(card ? { cardId: card.cardId, code: card.code } : {}) }
+      const body = {
+        action: 'startCheckout',
+        checkoutId,
+        coupon: { cardId: c.cardId, code: c.code },
+        total,
+        ...(card ? { cardId: card.cardId, code: card.code } : {}),
+      }
       // A double tap is the same checkout; a rival checkout with the same coupon at the same time.
       const replies = await Promise.all([
         ...Array.from({ length: a.taps }, () => call(s, who, 'pay', body, { busy: a.taps === 2 || a.rival })),
@@ -412,7 +628,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       couponCounts.checkouts++
       if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       if (a.then === 'cancel') {
-        await call(s, who, 'pay', { action: 'cancelCheckout', checkoutId: started.orderId === replies[0]!.orderId ? checkoutId : `${checkoutId}R` })
+        await call(s, who, 'pay', {
+          action: 'cancelCheckout',
+          checkoutId: started.orderId === replies[0]!.orderId ? checkoutId : `${checkoutId}R`,
+        })
         if (a.coupon % 2) await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       }
       return true
@@ -421,7 +640,9 @@ async function run(w: World, a: Action): Promise<boolean> {
       const c = pick(await liveCoupons(s), a.coupon)
       if (!c) return false
       const key = `KR${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-      const replies = await Promise.all(Array.from({ length: a.taps }, () => call(s, 'carol', 'merchant', { action: 'redeem', code: c.code, key }, { busy: a.taps === 2 })))
+      const replies = await Promise.all(
+        Array.from({ length: a.taps }, () => call(s, 'carol', 'merchant', { action: 'redeem', code: c.code, key }, { busy: a.taps === 2 })),
+      )
       if (replies[0]!.errcode !== 0) return false
       expect(replies.filter((r) => r.errcode !== 0)).toEqual([])
       couponCounts.redeemed++
@@ -431,7 +652,19 @@ async function run(w: World, a: Action): Promise<boolean> {
       const who = PEOPLE[a.who]!
       const joined = await joinMember(s, w, who)
       const m = await memberCardOf(s, who)
-      if (a.activate && m) return (await call(s, who, 'member', { action: 'activate', cardId: m.cardId, code: m.code, phone: `1380013800${a.who}`, name: '测试', birthday: '1990-01-01' })).errcode === 0
+      if (a.activate && m)
+        return (
+          (
+            await call(s, who, 'member', {
+              action: 'activate',
+              cardId: m.cardId,
+              code: m.code,
+              phone: `1380013800${a.who}`,
+              name: '测试',
+              birthday: '1990-01-01',
+            })
+          ).errcode === 0
+        )
       return joined
     }
     case 'recharge': {
@@ -440,7 +673,15 @@ async function run(w: World, a: Action): Promise<boolean> {
       const m = (await memberCardOf(s, who)) ?? (await joinMember(s, w, who), await memberCardOf(s, who))
       if (!m) return false
       // The recharge page sends a member who has not activated to the activation page first.
-      if (!m.activated) await call(s, who, 'member', { action: 'activate', cardId: m.cardId, code: m.code, phone: `1390013900${a.who}`, name: '测试', birthday: '1991-02-03' })
+      if (!m.activated)
+        await call(s, who, 'member', {
+          action: 'activate',
+          cardId: m.cardId,
+          code: m.code,
+          phone: `1390013900${a.who}`,
+          name: '测试',
+          birthday: '1991-02-03',
+        })
       const req = { action: 'recharge', cardId: m.cardId, code: m.code, amount: a.amount, requestId: nextRequestId() }
       const replies = await Promise.all(Array.from({ length: a.taps }, () => call(s, who, 'member', req, { busy: a.taps === 2 })))
       expect(new Set(replies.map((r) => r.orderId)).size).toBe(1)
@@ -454,7 +695,9 @@ async function run(w: World, a: Action): Promise<boolean> {
     case 'rechargePay': {
       // A recharge paid (again): a repeated payment is refused by Cloud Pay, a repeated callback credits once.
       const o = pick(w.recharges, a.n)
-      return o !== undefined && (await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })).callbackAcknowledged === true
+      return (
+        o !== undefined && (await emu(s, '/__emu/client/requestPayment', { user: o.who, payment: o.payment })).callbackAcknowledged === true
+      )
     }
     case 'memberUse': {
       // A member card's stored value spent online (card.spend) or at the counter (merchant.redeem), double taps included.
@@ -462,8 +705,14 @@ async function run(w: World, a: Action): Promise<boolean> {
       const m = await memberCardOf(s, who)
       if (!m) return false
       const key = `MU${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-      const body = a.counter ? { action: 'redeem', code: m.code, cardId: m.cardId, amount: a.amount, key } : { action: 'spend', cardId: m.cardId, code: m.code, amount: a.amount, orderId: key, orderedAt: Date.now() }
-      const replies = await Promise.all(Array.from({ length: a.taps }, () => (a.counter ? call(s, 'carol', 'merchant', body, { busy: a.taps === 2 }) : call(s, who, 'card', body, { busy: a.taps === 2 }))))
+      const body = a.counter
+        ? { action: 'redeem', code: m.code, cardId: m.cardId, amount: a.amount, key }
+        : { action: 'spend', cardId: m.cardId, code: m.code, amount: a.amount, orderId: key, orderedAt: Date.now() }
+      const replies = await Promise.all(
+        Array.from({ length: a.taps }, () =>
+          a.counter ? call(s, 'carol', 'merchant', body, { busy: a.taps === 2 }) : call(s, who, 'card', body, { busy: a.taps === 2 }),
+        ),
+      )
       const ok = replies.filter((r) => r.errcode === 0)
       expect(new Set(ok.map((r) => r.balance)).size).toBeLessThanOrEqual(1)
       if (ok.length) memberUses++
@@ -473,7 +722,19 @@ async function run(w: World, a: Action): Promise<boolean> {
       const m = await memberCardOf(s, PEOPLE[a.who]!)
       if (!m) return false
       // Keys are reused on purpose: the same key with other amounts is refused, never applied twice.
-      return (await call(s, 'carol', 'merchant', { action: 'memberAdjust', cardId: m.cardId, code: m.code, key: `k${a.who}-${a.key}`, reason: '测试调整', ...(a.bonus ? { bonusDelta: a.bonus } : {}), ...(a.balance ? { balanceDelta: a.balance } : {}) })).errcode === 0
+      return (
+        (
+          await call(s, 'carol', 'merchant', {
+            action: 'memberAdjust',
+            cardId: m.cardId,
+            code: m.code,
+            key: `k${a.who}-${a.key}`,
+            reason: '测试调整',
+            ...(a.bonus ? { bonusDelta: a.bonus } : {}),
+            ...(a.balance ? { balanceDelta: a.balance } : {}),
+          })
+        ).errcode === 0
+      )
     }
   }
 }
@@ -484,9 +745,21 @@ async function deliverPush(s: Stack, xml: string): Promise<void> {
   const enc = new PushCrypto({ token, encodingAesKey: s.env.WX_PUSH_AES_KEY!, appid: s.env.WX_SA_APPID! }).encrypt(xml)
   const ts = String(Math.floor(Date.now() / 1000))
   const nonce = String(randomBytes(4).readUInt32BE(0))
-  const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex')
-  const q = new URLSearchParams({ signature: sha1([token, ts, nonce]), timestamp: ts, nonce, encrypt_type: 'aes', msg_signature: sha1([token, ts, nonce, enc]) })
-  await fetch(`${s.cloud.url}/wxpush?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` })
+  const sha1 = (parts: string[]) =>
+    createHash('sha1')
+      .update([...parts].sort().join(''))
+      .digest('hex')
+  const q = new URLSearchParams({
+    signature: sha1([token, ts, nonce]),
+    timestamp: ts,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: sha1([token, ts, nonce, enc]),
+  })
+  await fetch(`${s.cloud.url}/wxpush?${q}`, {
+    method: 'POST',
+    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+  })
 }
 
 /** Waits until no push is pending, every stored event is processed and no balance sync holds a card; fails the run after 20 s. */
@@ -499,7 +772,9 @@ async function quiesce(s: Stack): Promise<void> {
     await new Promise((r) => setTimeout(r, 100))
   }
   const [events, cards] = await Promise.all([all(s, 'events'), all(s, 'user_cards')])
-  throw new Error(`quiesce: not settled after 20 s: ${JSON.stringify({ unprocessed: events.filter((e) => !e.processed), leased: cards.filter((c) => c.syncLeaseUntil > Date.now()).map((c) => c._id) })}`)
+  throw new Error(
+    `quiesce: not settled after 20 s: ${JSON.stringify({ unprocessed: events.filter((e) => !e.processed), leased: cards.filter((c) => c.syncLeaseUntil > Date.now()).map((c) => c._id) })}`,
+  )
 }
 
 async function settleAll(s: Stack): Promise<void> {
@@ -520,9 +795,16 @@ async function settleAll(s: Stack): Promise<void> {
   // each refund WeChat Pay failed once (no fault armed now: it succeeds), and the cron settles the rest.
   await emu(s, '/__emu/clock', { advanceSeconds: 200 })
   await runCron()
-  const failed = [...(await all(s, 'orders')), ...(await all(s, 'member_orders').catch(() => [] as Json[]))].filter((o) => o.status === 'REFUND_FAILED')
+  const failed = [...(await all(s, 'orders')), ...(await all(s, 'member_orders').catch(() => [] as Json[]))].filter(
+    (o) => o.status === 'REFUND_FAILED',
+  )
   refundsRetried += failed.length
-  for (const o of failed) expect(await call(s, 'carol', 'merchant', { action: 'orderRefund', orderId: o._id })).toMatchObject({ errcode: 0, status: 'REFUNDED', refundNo: `RF${o._id}` })
+  for (const o of failed)
+    expect(await call(s, 'carol', 'merchant', { action: 'orderRefund', orderId: o._id })).toMatchObject({
+      errcode: 0,
+      status: 'REFUNDED',
+      refundNo: `RF${o._id}`,
+    })
   await runCron()
 }
 
@@ -540,8 +822,13 @@ async function all(s: Stack, collection: string): Promise<Json[]> {
 
 async function checkInvariants(s: Stack): Promise<void> {
   const [cards, ledger, ents, orders, gifts, points, recharges] = await Promise.all([
-    all(s, 'user_cards'), all(s, 'ledger'), all(s, 'entitlements'), all(s, 'orders'), all(s, 'gifts').catch(() => [] as Json[]),
-    all(s, 'points_ledger').catch(() => [] as Json[]), all(s, 'member_orders').catch(() => [] as Json[]),
+    all(s, 'user_cards'),
+    all(s, 'ledger'),
+    all(s, 'entitlements'),
+    all(s, 'orders'),
+    all(s, 'gifts').catch(() => [] as Json[]),
+    all(s, 'points_ledger').catch(() => [] as Json[]),
+    all(s, 'member_orders').catch(() => [] as Json[]),
   ])
   const pays = (await emu(s, '/__emu/payments')).payments as Json[]
   const sumBy = (xs: Json[], f: (x: Json) => number) => xs.reduce((a, x) => a + f(x), 0)
@@ -553,52 +840,89 @@ async function checkInvariants(s: Stack): Promise<void> {
   expect(cards.filter((c) => (c.openKeys ?? 0) !== 0).map((c) => ({ card: c._id, openKeys: c.openKeys, keys: c.spendKeys }))).toEqual([])
   for (const c of cards) {
     expect(c.balance).toBeGreaterThanOrEqual(0)
-    expect(sumBy(ledger.filter((e) => e.card === c._id), (e) => e.amount)).toBe(c.balance)
+    expect(
+      sumBy(
+        ledger.filter((e) => e.card === c._id),
+        (e) => e.amount,
+      ),
+    ).toBe(c.balance)
     const inBag = Object.values(codes).find((x) => x.card_id === c.cardId && x.code === c.code)
-    if (c.funded && inBag && (inBag.status === 'NORMAL' || inBag.status === 'GIFTING') && c.status !== 'GIFTED') expect({ code: c.code, balance: inBag.balance }).toEqual({ code: c.code, balance: c.balance, ...(inBag.balance === c.balance ? {} : { ours: c, runs: await all(s, 'upkeep_runs'), now: Date.now() }) })
+    if (c.funded && inBag && (inBag.status === 'NORMAL' || inBag.status === 'GIFTING') && c.status !== 'GIFTED')
+      expect({ code: c.code, balance: inBag.balance }).toEqual({
+        code: c.code,
+        balance: c.balance,
+        ...(inBag.balance === c.balance ? {} : { ours: c, runs: await all(s, 'upkeep_runs'), now: Date.now() }),
+      })
   }
   // Member cards: points = their ledger ≥ 0, and WeChat shows the same points (and, above, balance).
   for (const c of cards.filter((x) => x.member)) {
     expect(c.bonus).toBeGreaterThanOrEqual(0)
-    expect(sumBy(points.filter((e) => e.card === c._id), (e) => e.amount)).toBe(c.bonus)
+    expect(
+      sumBy(
+        points.filter((e) => e.card === c._id),
+        (e) => e.amount,
+      ),
+    ).toBe(c.bonus)
     const inBag = Object.values(codes).find((x) => x.card_id === c.cardId && x.code === c.code)
-    if (inBag && inBag.status === 'NORMAL' && c.status === 'NORMAL') expect({ code: c.code, bonus: inBag.bonus, balance: inBag.balance }).toEqual({ code: c.code, bonus: c.bonus, balance: c.balance })
+    if (inBag && inBag.status === 'NORMAL' && c.status === 'NORMAL')
+      expect({ code: c.code, bonus: inBag.bonus, balance: inBag.balance }).toEqual({ code: c.code, bonus: c.bonus, balance: c.balance })
   }
   // Recharges: every paid one credited exactly once with its amount; nothing credited unpaid.
   const rechargePays = pays.filter((p) => String(p.outTradeNo).startsWith('MR') && p.paid)
   const rechargeIds = new Set(recharges.map((o) => o._id))
   // …less what was refunded (issue 23): paid − refunded = credited − refunded from the cards.
-  expect(sumBy(rechargePays, (p) => p.totalFee - p.refunded)).toBe(sumBy(ledger.filter((e) => e.kind === 'recharge' || (e.kind === 'refund' && rechargeIds.has(e.orderId))), (e) => e.amount))
+  expect(sumBy(rechargePays, (p) => p.totalFee - p.refunded)).toBe(
+    sumBy(
+      ledger.filter((e) => e.kind === 'recharge' || (e.kind === 'refund' && rechargeIds.has(e.orderId))),
+      (e) => e.amount,
+    ),
+  )
   membersSeen += cards.filter((x) => x.member).length
   rechargesCredited += recharges.filter((o) => o.status === 'CREDITED').length
   pointsEntries += points.length
   // Points earned only for money that was spent: a settled spend (online or at the counter) or a paid checkout, each once.
-  const spentOrders = new Set([...ledger.filter((e) => e.kind === 'spend').map((e) => String(e.orderId)), ...orders.filter((o) => o.kind === 'checkout' && o.status === 'PAID').map((o) => String(o._id))])
-  for (const e of points.filter((x) => x.kind === 'earn')) expect({ earn: e._id, spent: spentOrders.has(String(e.orderId)) }).toEqual({ earn: e._id, spent: true })
+  const spentOrders = new Set([
+    ...ledger.filter((e) => e.kind === 'spend').map((e) => String(e.orderId)),
+    ...orders.filter((o) => o.kind === 'checkout' && o.status === 'PAID').map((o) => String(o._id)),
+  ])
+  for (const e of points.filter((x) => x.kind === 'earn'))
+    expect({ earn: e._id, spent: spentOrders.has(String(e.orderId)) }).toEqual({ earn: e._id, spent: true })
   // (followups-18) …and every settled member-card spend of a member activated before it began earned its
   // points, once, whoever settled it (the call, a retry, the cron after a crash); a checkout's card leg
   // (points: false on the entry) none — the checkout earns them once paid.
   const members = await all(s, 'members').catch(() => [] as Json[])
   const rule = (MEMBER_CARD.card as Json).member_card.bonus_rule as BonusRule
   for (const e of ledger.filter((x) => String(x._id).startsWith('spend:') && cards.some((c) => c._id === x.card && c.member))) {
-    const earned = sumBy(points.filter((p) => p._id === `earn:${e.orderId}`), (p) => p.amount)
+    const earned = sumBy(
+      points.filter((p) => p._id === `earn:${e.orderId}`),
+      (p) => p.amount,
+    )
     const m = members.find((x) => x._id === e.card)
     memberSpendsChecked++
     if (e.points === false) expect({ spend: e._id, earned }).toEqual({ spend: e._id, earned: 0 })
-    else if (m?.activated && m.activatedAt < e.createdAt) expect({ spend: e._id, earned }).toEqual({ spend: e._id, earned: pointsForSpend(rule, -e.amount) })
+    else if (m?.activated && m.activatedAt < e.createdAt)
+      expect({ spend: e._id, earned }).toEqual({ spend: e._id, earned: pointsForSpend(rule, -e.amount) })
   }
   for (const o of recharges) {
     const paid = rechargePays.some((p) => p.outTradeNo === o._id)
     const refunded = o.status === 'REFUNDED'
-    expect({ order: o._id, status: refunded ? 'CREDITED' : o.status, entries: ledger.filter((e) => e._id === `recharge:${o._id}`).length, refunds: ledger.filter((e) => e._id === `refund:${o._id}`).length })
-      .toEqual({ order: o._id, status: paid ? 'CREDITED' : 'CREATED', entries: paid ? 1 : 0, refunds: refunded ? 1 : 0 })
+    expect({
+      order: o._id,
+      status: refunded ? 'CREDITED' : o.status,
+      entries: ledger.filter((e) => e._id === `recharge:${o._id}`).length,
+      refunds: ledger.filter((e) => e._id === `refund:${o._id}`).length,
+    }).toEqual({ order: o._id, status: paid ? 'CREDITED' : 'CREATED', entries: paid ? 1 : 0, refunds: refunded ? 1 : 0 })
   }
   // Refunds (issue 23): every one asked for ended REFUNDED (delays passed, failures retried), and WeChat Pay
   // paid out exactly its fee, once, under its one refund number RF<orderId>, SUCCESS.
   for (const o of [...orders, ...recharges].filter((x) => x.refundNo)) {
     const pay = pays.find((p) => p.outTradeNo === o._id)
     const mine = Object.entries((pay?.refunds ?? {}) as Record<string, Json>).filter(([no]) => no === o.refundNo)
-    expect({ order: o._id, status: o.status, paidOut: mine.map(([, r]) => [r.refundFee, r.status]) }).toEqual({ order: o._id, status: 'REFUNDED', paidOut: o.refundFee > 0 ? [[o.refundFee, 'SUCCESS']] : [] })
+    expect({ order: o._id, status: o.status, paidOut: mine.map(([, r]) => [r.refundFee, r.status]) }).toEqual({
+      order: o._id,
+      status: 'REFUNDED',
+      paidOut: o.refundFee > 0 ? [[o.refundFee, 'SUCCESS']] : [],
+    })
     refundsChecked++
   }
   expect(cards.filter((c) => c.refundPending)).toEqual([])
@@ -606,16 +930,27 @@ async function checkInvariants(s: Stack): Promise<void> {
   // Money: what people paid for cards, less refunds, is the value issued, less value refunded, plus cards not yet added.
   const mp = pays.filter((p) => String(p.outTradeNo).startsWith('GC') && p.paid)
   const mpOrderIds = new Set(orders.filter((o) => o.kind === 'mp').map((o) => o._id))
-  const issued = sumBy(ledger.filter((e) => e.kind === 'issue' && mpOrderIds.has(e.orderId)), (e) => e.amount)
-  const refundedFromCards = sumBy(ledger.filter((e) => e.kind === 'refund' && mpOrderIds.has(e.orderId)), (e) => e.amount)
-  const ready = sumBy(ents.filter((e) => e.status === 'READY'), (e) => e.value)
+  const issued = sumBy(
+    ledger.filter((e) => e.kind === 'issue' && mpOrderIds.has(e.orderId)),
+    (e) => e.amount,
+  )
+  const refundedFromCards = sumBy(
+    ledger.filter((e) => e.kind === 'refund' && mpOrderIds.has(e.orderId)),
+    (e) => e.amount,
+  )
+  const ready = sumBy(
+    ents.filter((e) => e.status === 'READY'),
+    (e) => e.value,
+  )
   expect(sumBy(mp, (p) => p.totalFee - p.refunded)).toBe(issued + refundedFromCards + ready)
   // Each consumed entitlement funded exactly one card, with exactly one issue entry.
   for (const e of ents.filter((x) => x.status === 'ADDED')) {
     expect(cards.filter((c) => c.entitlementId === e._id)).toHaveLength(1)
     expect(ledger.filter((l) => l._id === `issue:${e.cardId}:${e.code}`)).toHaveLength(1)
   }
-  expect(ledger.filter((l) => l.kind === 'issue' && mpOrderIds.has(l.orderId))).toHaveLength(ents.filter((x) => x.status === 'ADDED').length)
+  expect(ledger.filter((l) => l.kind === 'issue' && mpOrderIds.has(l.orderId))).toHaveLength(
+    ents.filter((x) => x.status === 'ADDED').length,
+  )
   // A refunded order has no usable card.
   for (const o of orders.filter((x) => x.kind === 'mp' && ['REFUNDING', 'REFUND_FAILED', 'REFUNDED'].includes(x.status))) {
     for (const e of ents.filter((x) => x.orderId === o._id && x.status === 'ADDED')) {
@@ -641,7 +976,12 @@ async function checkInvariants(s: Stack): Promise<void> {
   for (const e of ents) expect(gifts.filter((g) => g.entitlementId === e._id && g.status === 'CLAIMED').length).toBeLessThanOrEqual(1)
   // Checkouts: paid and the leg stands, or the leg is credited back and any payment refunded.
   for (const o of orders.filter((x) => x.kind === 'checkout')) {
-    const leg = o.cardLeg ? sumBy(ledger.filter((e) => e.orderId === o.cardLeg.orderId), (e) => e.amount) : 0
+    const leg = o.cardLeg
+      ? sumBy(
+          ledger.filter((e) => e.orderId === o.cardLeg.orderId),
+          (e) => e.amount,
+        )
+      : 0
     const pay = pays.find((p) => p.outTradeNo === o._id)
     if (o.status === 'PAID') {
       expect(leg + (o.cardLeg?.amount ?? 0)).toBe(0)
@@ -656,9 +996,14 @@ async function checkInvariants(s: Stack): Promise<void> {
   }
   // Coupons: each code used at most once (a paid checkout or a counter redemption), and WeChat shows it
   // consumed exactly when it was used; a hold that is not consumed belongs to no paid checkout.
-  const [holds, redemptions] = await Promise.all([all(s, 'coupon_holds').catch(() => [] as Json[]), all(s, 'redemptions').catch(() => [] as Json[])])
+  const [holds, redemptions] = await Promise.all([
+    all(s, 'coupon_holds').catch(() => [] as Json[]),
+    all(s, 'redemptions').catch(() => [] as Json[]),
+  ])
   for (const c of cards.filter((x) => x.couponType)) {
-    const paidCheckouts = orders.filter((o) => o.kind === 'checkout' && o.coupon?.code === c.code && o.coupon?.cardId === c.cardId && o.status === 'PAID')
+    const paidCheckouts = orders.filter(
+      (o) => o.kind === 'checkout' && o.coupon?.code === c.code && o.coupon?.cardId === c.cardId && o.status === 'PAID',
+    )
     const redeemed = redemptions.filter((r) => r.code === c.code && r.cardId === c.cardId && r.status === 'DONE')
     const uses = paidCheckouts.length + redeemed.length
     expect(uses).toBeLessThanOrEqual(1)
@@ -677,13 +1022,31 @@ async function checkInvariants(s: Stack): Promise<void> {
     row.orders++
     sales.set(`${row.date}|${channel}`, row)
   }
-  for (const o of orders.filter((x) => (PAID_STATUSES as string[]).includes(x.status))) sale(o.paidAt, o.kind, o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0))
-  for (const o of await all(s, 'shelf_orders').catch(() => [] as Json[])) sale(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
-  const live = cards.filter((c) => ['GIFTING', 'GIFT_TIMEOUT'].includes(c.status) || (c.status === 'NORMAL' && !(c.endTime && c.endTime < Date.now() / 1000)))
-  expect({ sales: dash.sales, redeemed: dash.redeemed, recharged: dash.recharged, liability: dash.liability, liveCards: dash.liveCards }).toEqual({
+  for (const o of orders.filter((x) => (PAID_STATUSES as string[]).includes(x.status)))
+    sale(o.paidAt, o.kind, o.status === 'REFUND_NEEDED' ? 0 : o.totalFee - (o.refundFee ?? 0))
+  for (const o of await all(s, 'shelf_orders').catch(() => [] as Json[]))
+    sale(o.recordedAt, 'shelf', o.state === 'REFUNDED' ? 0 : o.order.total_price)
+  const live = cards.filter(
+    (c) => ['GIFTING', 'GIFT_TIMEOUT'].includes(c.status) || (c.status === 'NORMAL' && !(c.endTime && c.endTime < Date.now() / 1000)),
+  )
+  expect({
+    sales: dash.sales,
+    redeemed: dash.redeemed,
+    recharged: dash.recharged,
+    liability: dash.liability,
+    liveCards: dash.liveCards,
+  }).toEqual({
     sales: [...sales.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel)),
-    redeemed: 0 - sumBy(ledger.filter((e) => e.kind === 'spend' || e.kind === 'reversal'), (e) => e.amount),
-    recharged: sumBy(ledger.filter((e) => e.kind === 'recharge'), (e) => e.amount),
+    redeemed:
+      0 -
+      sumBy(
+        ledger.filter((e) => e.kind === 'spend' || e.kind === 'reversal'),
+        (e) => e.amount,
+      ),
+    recharged: sumBy(
+      ledger.filter((e) => e.kind === 'recharge'),
+      (e) => e.amount,
+    ),
     liability: sumBy(live, (c) => c.balance),
     liveCards: live.length,
   })
@@ -697,8 +1060,19 @@ async function makeCoupon(s: Stack): Promise<string> {
     card: {
       card_type: 'CASH',
       cash: {
-        reduce_cost: 500, least_cost: 0,
-        base_info: { logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0', brand_name: '微信餐厅', code_type: 'CODE_TYPE_QRCODE', title: '5元代金券', color: 'Color010', notice: '出示使用', description: '全场通用', date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 }, sku: { quantity: 1000 } },
+        reduce_cost: 500,
+        least_cost: 0,
+        base_info: {
+          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+          brand_name: '微信餐厅',
+          code_type: 'CODE_TYPE_QRCODE',
+          title: '5元代金券',
+          color: 'Color010',
+          notice: '出示使用',
+          description: '全场通用',
+          date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+          sku: { quantity: 1000 },
+        },
       },
     },
   })
@@ -764,110 +1138,128 @@ async function runPlan(plan: [Action, boolean][]): Promise<void> {
   }
 }
 
-test(`money adds up after random interleavings (${RUNS} runs)`, async () => {
-  await fc.assert(
-    // Each step is an action and whether it runs at the same time as the next one (a race).
-    fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), runPlan),
-    // Shrinking on: a failure prints the shortest plan that still fails (replay it with PROPERTY_PLAN) and the seed.
-    { numRuns: PLAN ? 1 : RUNS, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
-  )
-  console.log(
-    `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
-      `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
-      `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
-  )
-}, 30 * 60_000)
+test(
+  `money adds up after random interleavings (${RUNS} runs)`,
+  async () => {
+    await fc.assert(
+      // Each step is an action and whether it runs at the same time as the next one (a race).
+      fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), runPlan),
+      // Shrinking on: a failure prints the shortest plan that still fails (replay it with PROPERTY_PLAN) and the seed.
+      { numRuns: PLAN ? 1 : RUNS, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
+    )
+    console.log(
+      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
+        `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
+        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
+    )
+  },
+  30 * 60_000,
+)
 
 // issue 23: one run that certainly meets every refund outcome — failed at once (REFUNDCLOSE) and retried,
 // delayed with its callback lost (only the cron can tell), delayed then failed late (CHANGE, through the
 // callback) and retried, a member recharge refunded after a delay — with the same invariants at the end.
-test('money adds up through delayed, failed and retried refunds and a recharge refund', async () => {
-  const before = refundsChecked
-  const step = (a: Action): [Action, boolean] => [a, false]
-  await runPlan([
-    step({ t: 'buy', who: 0, taps: 1, pay: true }),
-    step({ t: 'buy', who: 1, taps: 1, pay: true }),
-    step({ t: 'add', order: 0, pushFirst: false }),
-    step({ t: 'buy', who: 0, taps: 2, pay: true }),
-    step({ t: 'refundFault', status: 'REFUNDCLOSE', delayed: false, notify: true }),
-    step({ t: 'refund', order: 0 }),
-    step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: false }),
-    step({ t: 'refund', order: 1 }),
-    step({ t: 'refund', order: 0 }),
-    step({ t: 'refundFault', status: 'CHANGE', delayed: true, notify: true }),
-    step({ t: 'refund', order: 2 }),
-    step({ t: 'clock', seconds: 130 }),
-    step({ t: 'cron' }),
-    step({ t: 'recharge', who: 0, amount: 5000, taps: 1, pay: true }),
-    step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: true }),
-    step({ t: 'refundRecharge', n: 0 }),
-    step({ t: 'clock', seconds: 130 }),
-    step({ t: 'refund', order: 2 }),
-  ])
-  // Three orders and the recharge, each ending REFUNDED with WeChat Pay's SUCCESS for exactly its fee.
-  expect(refundsChecked - before).toBe(4)
-}, 5 * 60_000)
+test(
+  'money adds up through delayed, failed and retried refunds and a recharge refund',
+  async () => {
+    const before = refundsChecked
+    const step = (a: Action): [Action, boolean] => [a, false]
+    await runPlan([
+      step({ t: 'buy', who: 0, taps: 1, pay: true }),
+      step({ t: 'buy', who: 1, taps: 1, pay: true }),
+      step({ t: 'add', order: 0, pushFirst: false }),
+      step({ t: 'buy', who: 0, taps: 2, pay: true }),
+      step({ t: 'refundFault', status: 'REFUNDCLOSE', delayed: false, notify: true }),
+      step({ t: 'refund', order: 0 }),
+      step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: false }),
+      step({ t: 'refund', order: 1 }),
+      step({ t: 'refund', order: 0 }),
+      step({ t: 'refundFault', status: 'CHANGE', delayed: true, notify: true }),
+      step({ t: 'refund', order: 2 }),
+      step({ t: 'clock', seconds: 130 }),
+      step({ t: 'cron' }),
+      step({ t: 'recharge', who: 0, amount: 5000, taps: 1, pay: true }),
+      step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: true }),
+      step({ t: 'refundRecharge', n: 0 }),
+      step({ t: 'clock', seconds: 130 }),
+      step({ t: 'refund', order: 2 }),
+    ])
+    // Three orders and the recharge, each ending REFUNDED with WeChat Pay's SUCCESS for exactly its fee.
+    expect(refundsChecked - before).toBe(4)
+  },
+  5 * 60_000,
+)
 
 // issue 27: one run that certainly meets every one-call spend case — the settler never run, stopped after
 // its entry, stopped after its mark, or finished — each repeated inside the window, past the orderId's
 // age, and past the key window, racing card.spends and a checkout on the same card; then the invariants.
-test('money adds up through one-call spends repeated across the key window and settler crashes', async () => {
-  const before = keySpends.answered + keySpends.refused
-  const step = (a: Action, race = false): [Action, boolean] => [a, race]
-  const crashes = ['none', 'request', 'entry', 'marked'] as const
-  const shifts = [1, 13, 25] as const
-  await runPlan([
-    step({ t: 'buy', who: 0, taps: 1, pay: true }),
-    step({ t: 'add', order: 0, pushFirst: false }),
-    ...crashes.flatMap((crash, i) => shifts.map((shiftH, j) => step({ t: 'keySpend', card: 0, amount: 100 + i * 10 + j, shiftH, crash }, (i + j) % 3 === 0))),
-    step({ t: 'spend', card: 0, amount: 250, retries: 2 }, true),
-    step({ t: 'checkout', card: 0, extra: 100, then: 'cancel' }),
-    step({ t: 'keySpend', card: 0, amount: 1, shiftH: 25, crash: 'request' }),
-  ])
-  expect(keySpends.answered + keySpends.refused - before).toBeGreaterThanOrEqual(12)
-  expect(keySpends.answered).toBeGreaterThan(0)
-  expect(keySpends.refused).toBeGreaterThan(0)
-}, 10 * 60_000)
+test(
+  'money adds up through one-call spends repeated across the key window and settler crashes',
+  async () => {
+    const before = keySpends.answered + keySpends.refused
+    const step = (a: Action, race = false): [Action, boolean] => [a, race]
+    const crashes = ['none', 'request', 'entry', 'marked'] as const
+    const shifts = [1, 13, 25] as const
+    await runPlan([
+      step({ t: 'buy', who: 0, taps: 1, pay: true }),
+      step({ t: 'add', order: 0, pushFirst: false }),
+      ...crashes.flatMap((crash, i) =>
+        shifts.map((shiftH, j) => step({ t: 'keySpend', card: 0, amount: 100 + i * 10 + j, shiftH, crash }, (i + j) % 3 === 0)),
+      ),
+      step({ t: 'spend', card: 0, amount: 250, retries: 2 }, true),
+      step({ t: 'checkout', card: 0, extra: 100, then: 'cancel' }),
+      step({ t: 'keySpend', card: 0, amount: 1, shiftH: 25, crash: 'request' }),
+    ])
+    expect(keySpends.answered + keySpends.refused - before).toBeGreaterThanOrEqual(12)
+    expect(keySpends.answered).toBeGreaterThan(0)
+    expect(keySpends.refused).toBeGreaterThan(0)
+  },
+  10 * 60_000,
+)
 
 // Every kind of action reaching its end, in one run: with the random runs, each kind must have succeeded
 // at least once in this file (afterAll), so an action that always fails (every spend answering 1006, a
 // claim never reaching the bag) cannot hide behind runs that only skip it.
-test('every kind of action succeeds in one run', async () => {
-  const step = (a: Action): [Action, boolean] => [a, false]
-  await runPlan([
-    step({ t: 'buy', who: 0, taps: 2, pay: true }),
-    step({ t: 'buy', who: 1, taps: 1, pay: false }),
-    step({ t: 'pay', order: 1 }),
-    step({ t: 'add', order: 0, pushFirst: false }),
-    step({ t: 'add', order: 1, pushFirst: true }),
-    step({ t: 'redeliver', push: 0, shifted: false }),
-    step({ t: 'spend', card: 0, amount: 100, retries: 2 }),
-    step({ t: 'crashedSpend', card: 0, amount: 50, after: 'debited', retry: true, leg: false }),
-    step({ t: 'checkout', card: 0, extra: 100, then: 'pay' }),
-    step({ t: 'losePushes', event: 'user_gifting_card', times: 1 }),
-    step({ t: 'gift', card: 1 }),
-    step({ t: 'giftSend', order: 0, fresh: true, who: 0 }),
-    step({ t: 'giftClaim', gift: 1, by: 1, rival: false, add: true }),
-    step({ t: 'giftSend', order: 0, fresh: true, who: 1 }),
-    step({ t: 'giftWait' }),
-    step({ t: 'couponClaim', who: 0, pushFirst: false }),
-    step({ t: 'couponCheckout', coupon: 0, withCard: false, taps: 1, rival: false, then: 'pay' }),
-    step({ t: 'couponClaim', who: 1, pushFirst: true }),
-    step({ t: 'couponRedeem', coupon: 0, taps: 1 }),
-    step({ t: 'memberJoin', who: 0, activate: true }),
-    step({ t: 'recharge', who: 0, amount: 5000, taps: 1, pay: false }),
-    step({ t: 'rechargePay', n: 0 }),
-    step({ t: 'memberUse', who: 0, amount: 100, taps: 1, counter: true }),
-    step({ t: 'memberAdjust', who: 0, bonus: 10, balance: 100, key: 0 }),
-    step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: true }),
-    step({ t: 'refundRecharge', n: 0 }),
-    step({ t: 'clock', seconds: 130 }),
-    step({ t: 'buy', who: 0, taps: 1, pay: true }),
-    step({ t: 'refund', order: 3 }),
-    step({ t: 'cron' }),
-    step({ t: 'restart' }),
-  ])
-}, 5 * 60_000)
+test(
+  'every kind of action succeeds in one run',
+  async () => {
+    const step = (a: Action): [Action, boolean] => [a, false]
+    await runPlan([
+      step({ t: 'buy', who: 0, taps: 2, pay: true }),
+      step({ t: 'buy', who: 1, taps: 1, pay: false }),
+      step({ t: 'pay', order: 1 }),
+      step({ t: 'add', order: 0, pushFirst: false }),
+      step({ t: 'add', order: 1, pushFirst: true }),
+      step({ t: 'redeliver', push: 0, shifted: false }),
+      step({ t: 'spend', card: 0, amount: 100, retries: 2 }),
+      step({ t: 'crashedSpend', card: 0, amount: 50, after: 'debited', retry: true, leg: false }),
+      step({ t: 'checkout', card: 0, extra: 100, then: 'pay' }),
+      step({ t: 'losePushes', event: 'user_gifting_card', times: 1 }),
+      step({ t: 'gift', card: 1 }),
+      step({ t: 'giftSend', order: 0, fresh: true, who: 0 }),
+      step({ t: 'giftClaim', gift: 1, by: 1, rival: false, add: true }),
+      step({ t: 'giftSend', order: 0, fresh: true, who: 1 }),
+      step({ t: 'giftWait' }),
+      step({ t: 'couponClaim', who: 0, pushFirst: false }),
+      step({ t: 'couponCheckout', coupon: 0, withCard: false, taps: 1, rival: false, then: 'pay' }),
+      step({ t: 'couponClaim', who: 1, pushFirst: true }),
+      step({ t: 'couponRedeem', coupon: 0, taps: 1 }),
+      step({ t: 'memberJoin', who: 0, activate: true }),
+      step({ t: 'recharge', who: 0, amount: 5000, taps: 1, pay: false }),
+      step({ t: 'rechargePay', n: 0 }),
+      step({ t: 'memberUse', who: 0, amount: 100, taps: 1, counter: true }),
+      step({ t: 'memberAdjust', who: 0, bonus: 10, balance: 100, key: 0 }),
+      step({ t: 'refundFault', status: 'SUCCESS', delayed: true, notify: true }),
+      step({ t: 'refundRecharge', n: 0 }),
+      step({ t: 'clock', seconds: 130 }),
+      step({ t: 'buy', who: 0, taps: 1, pay: true }),
+      step({ t: 'refund', order: 3 }),
+      step({ t: 'cron' }),
+      step({ t: 'restart' }),
+    ])
+  },
+  5 * 60_000,
+)
 
 afterAll(() => {
   // A replayed plan (PROPERTY_PLAN) is one counterexample, not the file's runs.

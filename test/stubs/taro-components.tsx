@@ -21,7 +21,31 @@ export const Button = tag('Button', 'button')
 export const Image = tag('Image', 'img')
 export const ScrollView = tag('ScrollView', 'div')
 export const Canvas = tag('Canvas', 'canvas')
-export const Input = ({ value, onInput, placeholder }: { value?: string; placeholder?: string; onInput?: (e: { detail: { value: string } }) => void }) =>
-  createElement('input', { value, placeholder, onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }) })
-export const Textarea = ({ value, onInput, placeholder }: { value?: string; placeholder?: string; onInput?: (e: { detail: { value: string } }) => void }) =>
-  createElement('textarea', { value, placeholder, onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }) })
+export const Input = ({
+  value,
+  onInput,
+  placeholder,
+}: {
+  value?: string
+  placeholder?: string
+  onInput?: (e: { detail: { value: string } }) => void
+}) =>
+  createElement('input', {
+    value,
+    placeholder,
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+  })
+export const Textarea = ({
+  value,
+  onInput,
+  placeholder,
+}: {
+  value?: string
+  placeholder?: string
+  onInput?: (e: { detail: { value: string } }) => void
+}) =>
+  createElement('textarea', {
+    value,
+    placeholder,
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+  })

@@ -9,7 +9,12 @@ export const navigations: string[] = []
 export let shareHandler: (() => unknown) | undefined
 export const clipboard: string[] = []
 /** What the test's WeChat answers to wx.addCard / openCard / requestPayment (throw to fail). */
-export const wxHandlers: { chooseImage?: () => { tempFilePaths: string[] }; addCard?: (cardList: unknown[]) => unknown[]; openCard?: (cardList: unknown[]) => void; requestPayment?: (payment: unknown) => void | Promise<void> } = {}
+export const wxHandlers: {
+  chooseImage?: () => { tempFilePaths: string[] }
+  addCard?: (cardList: unknown[]) => unknown[]
+  openCard?: (cardList: unknown[]) => void
+  requestPayment?: (payment: unknown) => void | Promise<void>
+} = {}
 const shown: (() => void)[] = []
 /** wx storage (getStorageSync / setStorageSync), emptied by resetTaroStub */
 export const storage = new Map<string, unknown>()
@@ -49,7 +54,15 @@ export const eventCenter = {
 export const getEnv = () => 'WEB'
 export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB' }
 export const getCurrentInstance = () => ({ router: { path: '/test', params: routerParams } })
-const systemInfo = () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, pixelRatio: 2, statusBarHeight: 20 })
+const systemInfo = () => ({
+  platform: 'devtools',
+  windowWidth: 375,
+  windowHeight: 812,
+  screenWidth: 375,
+  screenHeight: 812,
+  pixelRatio: 2,
+  statusBarHeight: 20,
+})
 export const pxTransform = (px: number) => `${px}px`
 export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
 

@@ -10,7 +10,17 @@ const SCANNED = ['src', 'contract', 'server', 'cloudfunctions', 'scripts', 'emul
 
 /** The domain's rooms, lowest first: a room may import its own files and rooms on a lower floor. */
 export const FLOORS: Record<string, number> = {
-  catalog: 1, cards: 2, ledgers: 3, sync: 4, coupons: 4, members: 5, giftcards: 6, money: 7, merchant: 8, events: 9, upkeep: 9,
+  catalog: 1,
+  cards: 2,
+  ledgers: 3,
+  sync: 4,
+  coupons: 4,
+  members: 5,
+  giftcards: 6,
+  money: 7,
+  merchant: 8,
+  events: 9,
+  upkeep: 9,
 }
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
@@ -39,7 +49,10 @@ function importGraph(): Map<string, string[]> {
     for (const file of sourceFiles(join(ROOT, dir))) {
       if (/\.test\.tsx?$/.test(file)) continue
       const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
-      const deps = importedFiles.map((i) => resolveImport(file, i.fileName)).filter((p): p is string => !!p).map((p) => relative(ROOT, p))
+      const deps = importedFiles
+        .map((i) => resolveImport(file, i.fileName))
+        .filter((p): p is string => !!p)
+        .map((p) => relative(ROOT, p))
       graph.set(relative(ROOT, file), [...new Set(deps)])
     }
   }
@@ -49,18 +62,31 @@ function importGraph(): Map<string, string[]> {
 /** Strongly connected components of more than one file, or a file importing itself (Tarjan). */
 function cycles(graph: Map<string, string[]>): string[][] {
   let next = 0
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>()
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>()
   const found: string[][] = []
   const visit = (v: string): void => {
-    index.set(v, next); low.set(v, next++); stack.push(v); onStack.add(v)
+    index.set(v, next)
+    low.set(v, next++)
+    stack.push(v)
+    onStack.add(v)
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)) } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!))
+      if (!index.has(w)) {
+        visit(w)
+        low.set(v, Math.min(low.get(v)!, low.get(w)!))
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!))
     }
     if (low.get(v) === index.get(v)) {
       const scc: string[] = []
       let w: string
-      do { w = stack.pop()!; onStack.delete(w); scc.push(w) } while (w !== v)
+      do {
+        w = stack.pop()!
+        onStack.delete(w)
+        scc.push(w)
+      } while (w !== v)
       if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(scc.sort())
     }
   }

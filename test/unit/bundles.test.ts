@@ -5,10 +5,12 @@ import { join } from 'node:path'
 import { ROOT } from '../helpers/cloud'
 
 function textOf(dir: string): string {
-  return readdirSync(dir).map((n) => {
-    const p = join(dir, n)
-    return statSync(p).isDirectory() ? textOf(p) : /\.(js|json|wxml)$/.test(n) ? readFileSync(p, 'utf8') : ''
-  }).join('\n')
+  return readdirSync(dir)
+    .map((n) => {
+      const p = join(dir, n)
+      return statSync(p).isDirectory() ? textOf(p) : /\.(js|json|wxml)$/.test(n) ? readFileSync(p, 'utf8') : ''
+    })
+    .join('\n')
 }
 
 test('dist/weapp has no preview bridge; dist/h5 has it', () => {

@@ -4,7 +4,13 @@
 // WeChat Pay's REFUNDNOTEXIST; a refund notice is never taken for a payment notice.
 import { isPaymentNotice, isRefundNotice, refundStateOf } from '../../server/platform/payment-gateway'
 
-const answered = (extra: Record<string, unknown>) => ({ returnCode: 'SUCCESS', returnMsg: 'OK', resultCode: 'SUCCESS', refundCount: 1, ...extra })
+const answered = (extra: Record<string, unknown>) => ({
+  returnCode: 'SUCCESS',
+  returnMsg: 'OK',
+  resultCode: 'SUCCESS',
+  refundCount: 1,
+  ...extra,
+})
 
 test('refund_status_$n and refundStatusList are both read; every documented state is kept', () => {
   for (const state of ['SUCCESS', 'REFUNDCLOSE', 'PROCESSING', 'CHANGE']) {
@@ -14,8 +20,12 @@ test('refund_status_$n and refundStatusList are both read; every documented stat
 })
 
 test('no refund under the number is UNKNOWN (sent again); other refusals and unknown states are errors', () => {
-  expect(refundStateOf({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'REFUNDNOTEXIST', errCodeDes: '退款订单查询失败' })).toBe('UNKNOWN')
-  expect(() => refundStateOf({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'SYSTEMERROR', errCodeDes: '接口返回错误' })).toThrow(/接口返回错误/)
+  expect(refundStateOf({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'REFUNDNOTEXIST', errCodeDes: '退款订单查询失败' })).toBe(
+    'UNKNOWN',
+  )
+  expect(() => refundStateOf({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'SYSTEMERROR', errCodeDes: '接口返回错误' })).toThrow(
+    /接口返回错误/,
+  )
   expect(() => refundStateOf({ returnCode: 'FAIL', returnMsg: '签名失败' })).toThrow(/签名失败/)
   expect(() => refundStateOf(answered({ refundStatus_0: 'REFUND' }))).toThrow(/no known refund_status/)
 })

@@ -28,6 +28,8 @@ test('on a runtime without the global fetch the function refuses to start and sa
 })
 
 test('the pinned SDK is the one installed here', () => {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', 'wx-server-sdk', 'package.json'), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', 'wx-server-sdk', 'package.json'), 'utf8')) as {
+    version: string
+  }
   expect(pkg.version).toBe('3.0.4')
 })

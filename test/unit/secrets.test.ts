@@ -26,7 +26,8 @@ test.each(clientBuilds)('%s holds no configured secret', (dir) => {
       if (text.includes(value!)) throw new Error(`${name}'s value appears in ${f}`)
       // Base64 and URL-encoded forms too: a secret must not leak through an encoding either.
       if (text.includes(Buffer.from(value!).toString('base64'))) throw new Error(`${name} (base64) appears in ${f}`)
-      if (text.includes(encodeURIComponent(value!)) && encodeURIComponent(value!) !== value) throw new Error(`${name} (URL-encoded) appears in ${f}`)
+      if (text.includes(encodeURIComponent(value!)) && encodeURIComponent(value!) !== value)
+        throw new Error(`${name} (URL-encoded) appears in ${f}`)
     }
   }
 })
@@ -54,7 +55,10 @@ test('no access_token or api_ticket the platform issues appears in a client buil
       }
     }
     // And nothing in the client asks for one: tickets and tokens never leave the server.
-    const client = clientBuilds.flatMap(filesUnder).map((f) => readFileSync(f, 'latin1')).join('\n')
+    const client = clientBuilds
+      .flatMap(filesUnder)
+      .map((f) => readFileSync(f, 'latin1'))
+      .join('\n')
     expect(client).not.toMatch(/getticket|cgi-bin\/token|api_ticket/)
   } finally {
     await emu.stop()

@@ -21,7 +21,10 @@ function inlined(files: Record<string, string>, shell?: string): string | undefi
   else process.env[KEY] = shell
   try {
     const parsed = dotenvParse(dir, 'TARO_APP_', 'production')
-    const userConfig = (config as (merge: unknown, env: { command: string; mode: string }) => { env?: Record<string, string> })(undefined, { command: 'build', mode: 'production' })
+    const userConfig = (config as (merge: unknown, env: { command: string; mode: string }) => { env?: Record<string, string> })(undefined, {
+      command: 'build',
+      mode: 'production',
+    })
     const env: Record<string, string> = patchEnv(userConfig as Parameters<typeof patchEnv>[0], parsed)
     return env[KEY]
   } finally {

@@ -5,14 +5,29 @@ import { join } from 'node:path'
 import { PushCrypto } from '../../server/wechat/push-crypto'
 
 const ROOT = join(__dirname, '..', '..')
-const run = (args: string[], input = '') => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/wx-cli.ts', ...args], { cwd: ROOT, input, encoding: 'utf8' })
+const run = (args: string[], input = '') =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/wx-cli.ts', ...args], { cwd: ROOT, input, encoding: 'utf8' })
 
 test('card-sign reproduces the guide’s example', () => {
-  const r = run(['card-sign', '--api-ticket', 'ojZ8YtyVyr30HheH3CM73y7h4jJE', '--card-id', 'pjZ8Yt1XGILfi-FUsewpnnolGgZk', '--code', '1434008071', '--timestamp', '1404896688', '--nonce-str', '123'])
+  const r = run([
+    'card-sign',
+    '--api-ticket',
+    'ojZ8YtyVyr30HheH3CM73y7h4jJE',
+    '--card-id',
+    'pjZ8Yt1XGILfi-FUsewpnnolGgZk',
+    '--code',
+    '1434008071',
+    '--timestamp',
+    '1404896688',
+    '--nonce-str',
+    '123',
+  ])
   expect(r.status).toBe(0)
   expect(r.stdout).toContain('sorted:    12314048966881434008071ojZ8YtyVyr30HheH3CM73y7h4jJEpjZ8Yt1XGILfi-FUsewpnnolGgZk')
   expect(r.stdout).toContain('signature: f137ab68b7f8112d20ee528ab6074564e2796250')
-  expect(r.stdout).toContain('cardExt:   {"code":"1434008071","timestamp":"1404896688","nonce_str":"123","signature":"f137ab68b7f8112d20ee528ab6074564e2796250"}')
+  expect(r.stdout).toContain(
+    'cardExt:   {"code":"1434008071","timestamp":"1404896688","nonce_str":"123","signature":"f137ab68b7f8112d20ee528ab6074564e2796250"}',
+  )
 })
 
 describe('push-decrypt', () => {
@@ -22,7 +37,21 @@ describe('push-decrypt', () => {
   const enc = new PushCrypto({ token: 'tok', encodingAesKey: key, appid }).encrypt(xml)
   const sig = createHash('sha1').update(['tok', '1700000000', 'n1', enc].sort().join('')).digest('hex')
   const body = `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`
-  const args = (s: string, a = appid) => ['push-decrypt', '--token', 'tok', '--aes-key', key, '--appid', a, '--timestamp', '1700000000', '--nonce', 'n1', '--msg-signature', s]
+  const args = (s: string, a = appid) => [
+    'push-decrypt',
+    '--token',
+    'tok',
+    '--aes-key',
+    key,
+    '--appid',
+    a,
+    '--timestamp',
+    '1700000000',
+    '--nonce',
+    'n1',
+    '--msg-signature',
+    s,
+  ]
 
   test('round-trips a safe-mode message', () => {
     const r = run(args(sig), body)

@@ -19,8 +19,22 @@ import { DbError } from './errors'
 
 /** The stages @cloudbase/database's Aggregation can send (its methods, with `$`). */
 export const AGGREGATE_STAGES: readonly string[] = [
-  '$addFields', '$bucket', '$bucketAuto', '$count', '$geoNear', '$group', '$limit', '$match', '$project',
-  '$lookup', '$replaceRoot', '$sample', '$skip', '$sort', '$sortByCount', '$unwind',
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$count',
+  '$geoNear',
+  '$group',
+  '$limit',
+  '$match',
+  '$project',
+  '$lookup',
+  '$replaceRoot',
+  '$sample',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unwind',
 ]
 
 /** MongoDB's limit on one document, which every result document must respect. */
@@ -41,13 +55,15 @@ export interface AggregateSource {
 }
 
 function checkStage(stage: unknown, where: string): Stage {
-  if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new DbError('INVALID_PARAM', `${where}: an aggregation stage must have exactly one key`)
+  if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
+    throw new DbError('INVALID_PARAM', `${where}: an aggregation stage must have exactly one key`)
   const key = Object.keys(stage)[0]!
   if (!AGGREGATE_STAGES.includes(key)) throw new DbError('INVALID_PARAM', `${where}: stage ${key} is not supported`)
   if (key === '$geoNear') throw new DbError('INVALID_PARAM', `${where}: stage $geoNear is not supported by the local cloud`)
   if (key === '$lookup') {
     const spec = stage.$lookup
-    if (!isPlainObject(spec) || typeof spec.from !== 'string' || typeof spec.as !== 'string') throw new DbError('INVALID_PARAM', `${where}: $lookup needs from and as`)
+    if (!isPlainObject(spec) || typeof spec.from !== 'string' || typeof spec.as !== 'string')
+      throw new DbError('INVALID_PARAM', `${where}: $lookup needs from and as`)
     if (spec.pipeline !== undefined) {
       if (!Array.isArray(spec.pipeline)) throw new DbError('INVALID_PARAM', `${where}: $lookup.pipeline must be an array`)
       spec.pipeline.forEach((s, i) => checkStage(s, `${where}.$lookup.pipeline[${i}]`))
@@ -61,7 +77,8 @@ export function stagesOf(raw: unknown): Stage[] {
   if (!Array.isArray(raw)) throw new DbError('INVALID_PARAM', 'stages must be an array')
   const now = Date.now()
   return raw.map((s, i) => {
-    if (!isPlainObject(s) || typeof s.stageKey !== 'string' || typeof s.stageValue !== 'string') throw new DbError('INVALID_PARAM', `stages[${i}] must be {stageKey, stageValue}`)
+    if (!isPlainObject(s) || typeof s.stageKey !== 'string' || typeof s.stageValue !== 'string')
+      throw new DbError('INVALID_PARAM', `stages[${i}] must be {stageKey, stageValue}`)
     let value: unknown
     try {
       value = resolveServerDates(parseEjson(s.stageValue), now)
@@ -113,7 +130,11 @@ export function aggregate(source: AggregateSource, coll: string, stages: Stage[]
     throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
   }
   return out.map((d) => {
-    if (calculateObjectSize(d) > MAX_RESULT_DOC_BYTES) throw new DbError('DATABASE_REQUEST_FAILED', `an aggregation result document is over ${MAX_RESULT_DOC_BYTES} bytes (BSONObjectTooLarge)`)
+    if (calculateObjectSize(d) > MAX_RESULT_DOC_BYTES)
+      throw new DbError(
+        'DATABASE_REQUEST_FAILED',
+        `an aggregation result document is over ${MAX_RESULT_DOC_BYTES} bytes (BSONObjectTooLarge)`,
+      )
     return toEjson(d)
   })
 }

@@ -50,7 +50,8 @@ function assertStorable(v: unknown, path = ''): void {
   if (Array.isArray(v)) v.forEach((x, i) => assertStorable(x, `${path}[${i}]`))
   else if (isPlainObject(v)) {
     for (const [k, x] of Object.entries(v)) {
-      if (k.startsWith('$') || k.includes('.')) throw new DbError('DATABASE_REQUEST_FAILED', `field name ${path}${k} may not start with $ or contain a dot`)
+      if (k.startsWith('$') || k.includes('.'))
+        throw new DbError('DATABASE_REQUEST_FAILED', `field name ${path}${k} may not start with $ or contain a dot`)
       assertStorable(x, `${path}${k}.`)
     }
   }
@@ -122,17 +123,30 @@ export class DatabaseService implements AggregateSource {
 
   private run(action: string, p: Params): Data {
     switch (action) {
-      case 'database.addCollection': return this.addCollection(p)
-      case 'database.insertDocument': return this.insert(p)
-      case 'database.getDocument': return this.get(p)
-      case 'database.calculateDocument': return this.count(p)
-      case 'database.aggregateDocuments': return this.aggregate(p)
-      case 'database.modifyDocument': return this.modify(p)
-      case 'database.removeDocument': return this.remove(p)
-      case 'database.startTransaction': return { transactionId: this.tx.start(ownerOf(p)).id }
-      case 'database.commitTransaction': this.tx.commit(p.transactionId); return {}
-      case 'database.abortTransaction': this.tx.abort(p.transactionId); return {}
-      default: throw new DbError('INVALID_PARAM', `action ${action} is not supported by the local cloud`)
+      case 'database.addCollection':
+        return this.addCollection(p)
+      case 'database.insertDocument':
+        return this.insert(p)
+      case 'database.getDocument':
+        return this.get(p)
+      case 'database.calculateDocument':
+        return this.count(p)
+      case 'database.aggregateDocuments':
+        return this.aggregate(p)
+      case 'database.modifyDocument':
+        return this.modify(p)
+      case 'database.removeDocument':
+        return this.remove(p)
+      case 'database.startTransaction':
+        return { transactionId: this.tx.start(ownerOf(p)).id }
+      case 'database.commitTransaction':
+        this.tx.commit(p.transactionId)
+        return {}
+      case 'database.abortTransaction':
+        this.tx.abort(p.transactionId)
+        return {}
+      default:
+        throw new DbError('INVALID_PARAM', `action ${action} is not supported by the local cloud`)
     }
   }
 
@@ -150,14 +164,17 @@ export class DatabaseService implements AggregateSource {
   /** Inside a transaction the service offers single-document operations only. */
   private txDocId(p: Params, criteria: Record<string, unknown>): string {
     const id = p.queryType === 'DOC' ? idOf(criteria) : undefined
-    if (id === undefined) throw new DbError('DATABASE_REQUEST_FAILED', 'a transaction supports single-document operations only: doc() and add(), not where()')
+    if (id === undefined)
+      throw new DbError('DATABASE_REQUEST_FAILED', 'a transaction supports single-document operations only: doc() and add(), not where()')
     return id
   }
 
   private addCollection(p: Params): Data {
     const name = p.collectionName
-    if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new DbError('INVALID_PARAM', `invalid collection name ${String(name)}`)
-    if (this.store.hasCollection(name)) throw new DbError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists (DATABASE_COLLECTION_ALREADY_EXIST)`)
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name))
+      throw new DbError('INVALID_PARAM', `invalid collection name ${String(name)}`)
+    if (this.store.hasCollection(name))
+      throw new DbError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists (DATABASE_COLLECTION_ALREADY_EXIST)`)
     this.store.createCollection(name)
     return {}
   }
@@ -300,7 +317,8 @@ export class DatabaseService implements AggregateSource {
       const id = idOf(criteria) ?? newId()
       const base: Doc = { _id: id }
       // An upsert starts from the query's plain equalities, as MongoDB's does.
-      for (const [k, v] of Object.entries(criteria)) if (!k.startsWith('$') && !k.includes('.') && !(isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$')))) base[k] = v
+      for (const [k, v] of Object.entries(criteria))
+        if (!k.startsWith('$') && !k.includes('.') && !(isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$')))) base[k] = v
       this.store.commit([{ coll, id, doc: applyUpdate(base, data, merge) }])
       return { updated: 0, upsert_id: id }
     }

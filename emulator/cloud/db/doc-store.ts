@@ -114,14 +114,20 @@ export class DocStore {
         else this.stmt.remove.run(w.coll, w.id)
       }
     })
-    for (const { name } of sql.prepare('SELECT name FROM collections ORDER BY rowid').all() as { name: string }[]) this.colls.set(name, new Map())
+    for (const { name } of sql.prepare('SELECT name FROM collections ORDER BY rowid').all() as { name: string }[])
+      this.colls.set(name, new Map())
     for (const r of sql.prepare('SELECT coll, spec FROM indexes').all() as { coll: string; spec: string }[]) {
       this.indexes.set(r.coll, [...(this.indexes.get(r.coll) ?? []), JSON.parse(r.spec) as IndexSpec])
     }
-    for (const r of sql.prepare('SELECT coll, id, body FROM docs ORDER BY rowid').iterate() as Iterable<{ coll: string; id: string; body: string }>) {
+    for (const r of sql.prepare('SELECT coll, id, body FROM docs ORDER BY rowid').iterate() as Iterable<{
+      coll: string
+      id: string
+      body: string
+    }>) {
       this.colls.get(r.coll)?.set(r.id, { doc: parseEjson(r.body) as Doc, ver: 0 })
     }
-    for (const [coll, specs] of this.indexes) for (const spec of specs) for (const field of Object.keys(spec.keys)) this.buildIndex(coll, field)
+    for (const [coll, specs] of this.indexes)
+      for (const spec of specs) for (const field of Object.keys(spec.keys)) this.buildIndex(coll, field)
   }
 
   /** The ids of documents whose `field` equals `value` (a string, number or boolean), from its index. */
@@ -235,7 +241,11 @@ export class DocStore {
     for (const [k, past] of this.history) {
       // Versions older than the newest one at or before `oldest` can no longer be read.
       let keep = 0
-      for (let i = past.length - 1; i >= 0; i--) if (past[i]!.ver <= oldest) { keep = i; break }
+      for (let i = past.length - 1; i >= 0; i--)
+        if (past[i]!.ver <= oldest) {
+          keep = i
+          break
+        }
       if (keep > 0) past.splice(0, keep)
       const [c, d] = k.split('\u0000') as [string, string]
       if (past.length && this.version(c, d) <= oldest) this.history.delete(k)

@@ -11,7 +11,10 @@ export type DbErrorCode =
   | 'INVALID_PARAM'
 
 export class DbError extends Error {
-  constructor(readonly code: DbErrorCode, message: string) {
+  constructor(
+    readonly code: DbErrorCode,
+    message: string,
+  ) {
     super(message)
     this.name = 'DbError'
   }
@@ -21,4 +24,7 @@ export const notExist = (coll: string) => new DbError('DATABASE_COLLECTION_NOT_E
 
 /** MongoDB's own words, which the service passes through for a duplicate _id. */
 export const duplicateKey = (coll: string, id: string) =>
-  new DbError('DATABASE_REQUEST_FAILED', `E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`)
+  new DbError(
+    'DATABASE_REQUEST_FAILED',
+    `E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`,
+  )

@@ -8,12 +8,16 @@ import { Transactions, type Transaction } from './transactions'
 function setup() {
   const store = DocStore.open(null)
   store.createCollection('c')
-  store.commit([{ coll: 'c', id: 'A', doc: { _id: 'A', n: 0 } }, { coll: 'c', id: 'B', doc: { _id: 'B', n: 0 } }])
+  store.commit([
+    { coll: 'c', id: 'A', doc: { _id: 'A', n: 0 } },
+    { coll: 'c', id: 'B', doc: { _id: 'B', n: 0 } },
+  ])
   return { store, txs: new Transactions(store) }
 }
 
 /** Resolves to 'done' if p settles within ms, else 'waiting'. */
-const within = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => 'done'), new Promise((r) => setTimeout(() => r('waiting'), ms))])
+const within = (p: Promise<unknown>, ms: number) =>
+  Promise.race([p.then(() => 'done'), new Promise((r) => setTimeout(() => r('waiting'), ms))])
 
 const CONFLICT = expect.objectContaining({ code: 'DATABASE_TRANSACTION_CONFLICT' })
 
@@ -46,7 +50,10 @@ test('reads return the snapshot without waiting or conflicting, even of a locked
   expect(reader.read('c', 'A')).toEqual({ _id: 'A', n: 0 })
   write(txs, reader, 'B', 1)
   txs.commit(reader.id)
-  expect([store.get('c', 'A'), store.get('c', 'B')]).toEqual([{ _id: 'A', n: 5 }, { _id: 'B', n: 1 }])
+  expect([store.get('c', 'A'), store.get('c', 'B')]).toEqual([
+    { _id: 'A', n: 5 },
+    { _id: 'B', n: 1 },
+  ])
 })
 
 test('a write to a document committed after the snapshot conflicts: the first writer wins', () => {

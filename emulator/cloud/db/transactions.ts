@@ -28,7 +28,10 @@ const LOCK_WAIT_MS = 5_000
 const keyOf = (coll: string, id: string) => `${coll}\u0000${id}`
 
 const conflict = (coll: string, id: string) =>
-  new DbError('DATABASE_TRANSACTION_CONFLICT', `Transaction is conflict, maybe resource ${coll}/${id} is being modified by another transaction`)
+  new DbError(
+    'DATABASE_TRANSACTION_CONFLICT',
+    `Transaction is conflict, maybe resource ${coll}/${id} is being modified by another transaction`,
+  )
 
 export class Transaction {
   /** the documents it wrote: its transaction locks */
@@ -39,7 +42,12 @@ export class Transaction {
   readonly ended = new Promise<void>((resolve) => (this.endNow = resolve))
 
   /** @param owner who opened it (the invocation's API token; '' for the host) */
-  constructor(readonly id: string, readonly startSeq: number, private readonly store: DocStore, readonly owner = '') {}
+  constructor(
+    readonly id: string,
+    readonly startSeq: number,
+    private readonly store: DocStore,
+    readonly owner = '',
+  ) {}
 
   /** @internal */
   finish(): void {

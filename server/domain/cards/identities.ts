@@ -54,7 +54,8 @@ export async function learnMpUnion(store: Store, mpOpenid: string, unionid: stri
   // the caller just did, and then that read is what counts), so that nothing is written when nothing
   // changed.
   if (stored === undefined && knownMpUnion.get(unionid) === mpOpenid) return
-  const current = stored !== undefined ? stored : (await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid
+  const current =
+    stored !== undefined ? stored : (await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid
   if (current !== mpOpenid) await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
   if (knownMpUnion.size > 10_000) knownMpUnion.clear()
   knownMpUnion.set(unionid, mpOpenid)
@@ -68,4 +69,3 @@ export interface Holder {
   saOpenid?: string
   unionid?: string
 }
-

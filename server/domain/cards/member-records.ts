@@ -40,9 +40,19 @@ function levelOf(def: MemberCardDoc | null, card: UserCardDoc, m: MemberDoc | nu
 
 export function toMemberView(def: MemberCardDoc | null, card: UserCardDoc, m: MemberDoc | null): MemberView {
   return {
-    cardId: card.cardId, code: card.code, title: card.title || def?.title || '', membershipNumber: m?.membershipNumber ?? '', activated: !!m?.activated,
-    bonus: card.bonus ?? 0, balance: card.balance, level: levelOf(def, card, m), status: card.status,
-    prerogative: def?.prerogative ?? '', supplyBonus: !!def?.supplyBonus, supplyBalance: !!def?.supplyBalance, activationFields: def?.activationFields ?? ['phone'],
+    cardId: card.cardId,
+    code: card.code,
+    title: card.title || def?.title || '',
+    membershipNumber: m?.membershipNumber ?? '',
+    activated: !!m?.activated,
+    bonus: card.bonus ?? 0,
+    balance: card.balance,
+    level: levelOf(def, card, m),
+    status: card.status,
+    prerogative: def?.prerogative ?? '',
+    supplyBonus: !!def?.supplyBonus,
+    supplyBalance: !!def?.supplyBalance,
+    activationFields: def?.activationFields ?? ['phone'],
     ...((card.backgroundPicUrl ?? def?.backgroundPicUrl) ? { backgroundPicUrl: card.backgroundPicUrl ?? def?.backgroundPicUrl } : {}),
   }
 }

@@ -83,4 +83,3 @@ export interface ShelfOrderDoc extends StoredDoc {
   recordedAt: number
   updatedAt: number
 }
-

@@ -153,8 +153,22 @@ export function activeHolds(doc: Pick<UserCardDoc, 'checkoutHolds'>, nowMs: numb
 
 export function newUserCard(cardId: string, code: string, fields: Partial<UserCardDoc>): UserCardDoc {
   return {
-    _id: userCardId(cardId, code), cardId, code, title: '', balance: 0, version: 0, syncedVersion: 0, funded: false,
-    status: 'NORMAL', beginTime: 0, endTime: 0, checkedAt: 0, syncLeaseUntil: 0, dirty: false, updatedAt: Date.now(), ...fields,
+    _id: userCardId(cardId, code),
+    cardId,
+    code,
+    title: '',
+    balance: 0,
+    version: 0,
+    syncedVersion: 0,
+    funded: false,
+    status: 'NORMAL',
+    beginTime: 0,
+    endTime: 0,
+    checkedAt: 0,
+    syncLeaseUntil: 0,
+    dirty: false,
+    updatedAt: Date.now(),
+    ...fields,
   }
 }
 
@@ -166,7 +180,17 @@ export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, no
 export function toCardView(doc: UserCardDoc, nowMs = Date.now()): CardView {
   const type = (doc.member ? 'MEMBER_CARD' : (doc.couponType ?? 'GIFT_CARD')) as CardViewType
   const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
-  const view: CardView = { cardId: doc.cardId, code: doc.code, type, terms, title: doc.title, balance: doc.balance, status: effectiveStatus(doc), beginTime: doc.beginTime, endTime: doc.endTime }
+  const view: CardView = {
+    cardId: doc.cardId,
+    code: doc.code,
+    type,
+    terms,
+    title: doc.title,
+    balance: doc.balance,
+    status: effectiveStatus(doc),
+    beginTime: doc.beginTime,
+    endTime: doc.endTime,
+  }
   if (doc.backgroundPicUrl) view.backgroundPicUrl = doc.backgroundPicUrl
   if (doc.message) view.message = doc.message
   if (doc.giftFrom) view.giftFrom = doc.giftFrom
@@ -185,7 +209,8 @@ export const shownInBag = (d: UserCardDoc) => !d.member && d.status !== 'DELETE'
 /** The caller's card, or NOT_FOUND; another person's card is refused as FORBIDDEN (and logged). */
 export async function cardOf(store: Store, mpOpenid: string, cardId: string, code: string): Promise<UserCardDoc> {
   const doc = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
-  if (!doc || (doc.status === 'DELETE' && doc.mpOpenid !== mpOpenid)) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code`)
+  if (!doc || (doc.status === 'DELETE' && doc.mpOpenid !== mpOpenid))
+    throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code`)
   if (doc.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
   return doc
 }

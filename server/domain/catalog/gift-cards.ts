@@ -50,7 +50,17 @@ export async function listOnSale(store: Store, nowMs = Date.now()): Promise<Shop
     store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 }),
     cardsOnLiveShelves(store),
   ])
-  return docs.filter((d) => !notSaleableReason(d, live, nowMs)).map((d) => ({ cardId: d.cardId, title: d.title, price: d.price, faces: d.faces ?? [], defaultMessage: d.defaultMessage ?? '', ...(d.theme ? { theme: d.theme } : {}), ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}) }))
+  return docs
+    .filter((d) => !notSaleableReason(d, live, nowMs))
+    .map((d) => ({
+      cardId: d.cardId,
+      title: d.title,
+      price: d.price,
+      faces: d.faces ?? [],
+      defaultMessage: d.defaultMessage ?? '',
+      ...(d.theme ? { theme: d.theme } : {}),
+      ...(d.backgroundPicUrl ? { backgroundPicUrl: d.backgroundPicUrl } : {}),
+    }))
 }
 
 export async function giftCardDef(store: Store, cardId: string): Promise<GiftCardDoc> {
@@ -63,7 +73,9 @@ export async function giftCardDef(store: Store, cardId: string): Promise<GiftCar
 export function cardAsSold(def: GiftCardDoc, chosen: { backgroundPicUrl?: string; message?: string }): CardIssue {
   const face = chosen.backgroundPicUrl ?? def.backgroundPicUrl
   return {
-    title: def.title, beginTime: def.beginTime, endTime: def.endTime,
+    title: def.title,
+    beginTime: def.beginTime,
+    endTime: def.endTime,
     ...(face ? { backgroundPicUrl: face } : {}),
     ...(chosen.message ? { message: chosen.message } : {}),
   }
@@ -98,11 +110,17 @@ export async function cardsOnLiveShelves(store: Store): Promise<Set<string>> {
 }
 
 /** Why the card cannot be sold now, or undefined when it can. */
-export function notSaleableReason(def: GiftCardDoc, live: Set<string>, nowMs: number, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function notSaleableReason(
+  def: GiftCardDoc,
+  live: Set<string>,
+  nowMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (!def.onSale || !live.has(def.cardId)) return 'is not on sale'
   if (def.reviewStatus === 'REJECTED') return 'was not approved by WeChat'
   const nowSec = Math.floor(nowMs / 1000)
-  if (def.endTime && def.endTime < nowSec + minValidDays(env) * 86400) return def.endTime < nowSec ? 'has expired' : `is valid for less than ${minValidDays(env)} days`
+  if (def.endTime && def.endTime < nowSec + minValidDays(env) * 86400)
+    return def.endTime < nowSec ? 'has expired' : `is valid for less than ${minValidDays(env)} days`
   return undefined
 }
 

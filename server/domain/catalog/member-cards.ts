@@ -69,18 +69,32 @@ export async function createMemberCard(store: Store, wx: WechatClient, input: Me
   const activationFields = checkActivationFields(input.activationFields)
   const body = input.card.member_card as CardBody
   if (levels.length && (body?.custom_field1 as { name_type?: string } | undefined)?.name_type !== 'FIELD_NAME_TYPE_LEVEL') {
-    throw new AppError(ErrCode.INVALID_ARGUMENT, 'levels need card.member_card.custom_field1 with name_type FIELD_NAME_TYPE_LEVEL (the level shows there)')
+    throw new AppError(
+      ErrCode.INVALID_ARGUMENT,
+      'levels need card.member_card.custom_field1 with name_type FIELD_NAME_TYPE_LEVEL (the level shows there)',
+    )
   }
   const { card_id } = await wx.card.create({ card: input.card })
   const bi = body.base_info
   const now = Date.now()
   await store.set<MemberCardDoc>(Collections.memberCards, {
-    _id: card_id, cardId: card_id, title: bi.title, brandName: bi.brand_name ?? '', prerogative: String(body.prerogative ?? ''),
-    supplyBonus: body.supply_bonus === true, supplyBalance: body.supply_balance === true, bonusRule: (body.bonus_rule ?? {}) as BonusRule,
-    levels, activationFields, wxActivate: body.wx_activate === true, autoActivate: body.auto_activate === true,
+    _id: card_id,
+    cardId: card_id,
+    title: bi.title,
+    brandName: bi.brand_name ?? '',
+    prerogative: String(body.prerogative ?? ''),
+    supplyBonus: body.supply_bonus === true,
+    supplyBalance: body.supply_balance === true,
+    bonusRule: (body.bonus_rule ?? {}) as BonusRule,
+    levels,
+    activationFields,
+    wxActivate: body.wx_activate === true,
+    autoActivate: body.auto_activate === true,
     dateInfo: { type: bi.date_info.type, begin_timestamp: bi.date_info.begin_timestamp, end_timestamp: bi.date_info.end_timestamp },
     ...(body.background_pic_url ? { backgroundPicUrl: body.background_pic_url } : {}),
-    offered: true, createdAt: now, updatedAt: now,
+    offered: true,
+    createdAt: now,
+    updatedAt: now,
   })
   return { cardId: card_id }
 }
@@ -99,7 +113,13 @@ export async function requireMemberCard(store: Store, cardId: string): Promise<M
  * card/update of a member card: checked against the card as it stands, then sent, then remembered.
  * `levels` / `activationFields` are ours only (WeChat does not hold them).
  */
-export async function updateMemberCard(store: Store, wx: WechatClient, cardId: string, patch: Record<string, unknown>, extra: { levels?: MemberLevel[]; activationFields?: ActivationField[]; offered?: boolean } = {}) {
+export async function updateMemberCard(
+  store: Store,
+  wx: WechatClient,
+  cardId: string,
+  patch: Record<string, unknown>,
+  extra: { levels?: MemberLevel[]; activationFields?: ActivationField[]; offered?: boolean } = {},
+) {
   const def = await requireMemberCard(store, cardId)
   const levels = extra.levels ? checkLevels(extra.levels) : undefined
   const activationFields = extra.activationFields ? checkActivationFields(extra.activationFields) : undefined
@@ -116,7 +136,8 @@ export async function updateMemberCard(store: Store, wx: WechatClient, cardId: s
     ...(patch.bonus_rule ? { bonusRule: patch.bonus_rule as BonusRule } : {}),
     ...(typeof patch.prerogative === 'string' ? { prerogative: patch.prerogative } : {}),
     ...(bi.date_info ? { dateInfo: { ...def.dateInfo, ...bi.date_info } } : {}),
-    ...(levels ? { levels } : {}), ...(activationFields ? { activationFields } : {}),
+    ...(levels ? { levels } : {}),
+    ...(activationFields ? { activationFields } : {}),
     ...(typeof extra.offered === 'boolean' ? { offered: extra.offered } : {}),
     updatedAt: Date.now(),
   })
@@ -124,7 +145,9 @@ export async function updateMemberCard(store: Store, wx: WechatClient, cardId: s
 }
 
 export async function listMemberCards(store: Store) {
-  return { cards: await store.find<MemberCardDoc>(Collections.memberCards, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 }) }
+  return {
+    cards: await store.find<MemberCardDoc>(Collections.memberCards, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 }),
+  }
 }
 
 /** The level a number of points reaches (the highest whose minBonus it meets), or '' without levels. */

@@ -41,7 +41,14 @@ export async function takeClaimSlot(store: Store, cardId: string, mpOpenid: stri
   if (mine) return mine.n
   for (let n = start; n < getLimit; n++) {
     try {
-      await store.insert<ClaimSlotDoc>(Collections.couponClaimSlots, { _id: claimSlotId(cardId, mpOpenid, n), cardId, mpOpenid, requestId, n, createdAt: Date.now() })
+      await store.insert<ClaimSlotDoc>(Collections.couponClaimSlots, {
+        _id: claimSlotId(cardId, mpOpenid, n),
+        cardId,
+        mpOpenid,
+        requestId,
+        n,
+        createdAt: Date.now(),
+      })
       return n
     } catch (err) {
       if (!(err instanceof DuplicateIdError)) throw err

@@ -42,18 +42,29 @@ export async function priceStock(store: Store, wx: WechatClient, by: string, car
   if (!def?.friend) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId must be a friend coupon: only their stock is bought with coins')
   const r = await wx.cardPay.getPayPrice({ card_id: cardId, quantity })
   const now = Date.now()
-  await store.insert<CoinQuoteDoc>(Collections.coinQuotes, { _id: r.order_id, cardId, quantity, price: r.price, status: 'QUOTED', expiresAt: now + QUOTE_TTL_MS, by, createdAt: now })
+  await store.insert<CoinQuoteDoc>(Collections.coinQuotes, {
+    _id: r.order_id,
+    cardId,
+    quantity,
+    price: r.price,
+    status: 'QUOTED',
+    expiresAt: now + QUOTE_TTL_MS,
+    by,
+    createdAt: now,
+  })
   return { orderId: r.order_id, price: r.price, freeCoin: r.free_coin, payCoin: r.pay_coin, expiresAt: now + QUOTE_TTL_MS }
 }
 
 export async function confirmStock(store: Store, wx: WechatClient, cardId: string, orderId: string, quantity: number) {
   const q = await store.get<CoinQuoteDoc>(Collections.coinQuotes, orderId)
   if (!q) throw new AppError(ErrCode.NOT_FOUND, `orderId ${orderId} is not a price quote of ours`)
-  if (q.cardId !== cardId || q.quantity !== quantity) throw new AppError(ErrCode.CONFLICT, 'cardId and quantity must be those the price was quoted for')
+  if (q.cardId !== cardId || q.quantity !== quantity)
+    throw new AppError(ErrCode.CONFLICT, 'cardId and quantity must be those the price was quoted for')
   if (q.status === 'CONFIRMED') return { orderId, cardId, quantity, price: q.price, status: 'CONFIRMED' as const }
   if (q.status === 'QUOTED') {
     if (q.expiresAt < Date.now()) throw new AppError(ErrCode.CONFLICT, 'the price quote has expired (60 s): price it again')
-    if (!(await store.updateIf(Collections.coinQuotes, orderId, { status: 'QUOTED' }, { status: 'CONFIRMING' }))) return confirmStock(store, wx, cardId, orderId, quantity)
+    if (!(await store.updateIf(Collections.coinQuotes, orderId, { status: 'QUOTED' }, { status: 'CONFIRMING' })))
+      return confirmStock(store, wx, cardId, orderId, quantity)
   }
   try {
     await wx.cardPay.confirm({ card_id: cardId, order_id: orderId, quantity })
@@ -90,12 +101,26 @@ export interface CoinWindow {
  * carries the window and the next offset while orders remain (store/pages.ts's key: `at` the window's
  * end, `id` "begin:offset").
  */
-export async function coinOrders(wx: WechatClient, page: { offset: number; count: number; window?: CoinWindow; since?: number; until?: number }, nowSec = Math.floor(Date.now() / 1000)) {
+export async function coinOrders(
+  wx: WechatClient,
+  page: { offset: number; count: number; window?: CoinWindow; since?: number; until?: number },
+  nowSec = Math.floor(Date.now() / 1000),
+) {
   const end = page.window?.end ?? (page.until ?? nowSec) - 1
   const begin = page.window?.begin ?? page.since ?? end - 7 * 86400
-  const r = await wx.cardPay.getOrderList({ offset: page.offset, count: page.count, sort_info: { sort_key: 'SORT_BY_TIME', sort_type: 'SORT_DESC' }, begin_time: begin, end_time: end })
+  const r = await wx.cardPay.getOrderList({
+    offset: page.offset,
+    count: page.count,
+    sort_info: { sort_key: 'SORT_BY_TIME', sort_type: 'SORT_DESC' },
+    begin_time: begin,
+    end_time: end,
+  })
   const after = page.offset + r.order_list.length
-  return { orders: r.order_list, total: r.total_num, ...(r.order_list.length && after < r.total_num ? { next: { at: end, id: `${begin}:${after}` } } : {}) }
+  return {
+    orders: r.order_list,
+    total: r.total_num,
+    ...(r.order_list.length && after < r.total_num ? { next: { at: end, id: `${begin}:${after}` } } : {}),
+  }
 }
 
 /** The window and offset a coin-order cursor's key carries (coinOrders' `next`). */

@@ -37,7 +37,12 @@ export interface CouponUse {
 }
 
 /** The discount the caller's coupon gives on `total` (fen), or why it cannot be used. Reads only. */
-export async function quoteCoupon(store: Store, mpOpenid: string, use: CouponUse, total: number): Promise<{ discount: number; card: UserCardDoc }> {
+export async function quoteCoupon(
+  store: Store,
+  mpOpenid: string,
+  use: CouponUse,
+  total: number,
+): Promise<{ discount: number; card: UserCardDoc }> {
   const card = await cardOf(store, mpOpenid, use.cardId, use.code)
   if (!card.couponType) throw new AppError(ErrCode.INVALID_ARGUMENT, 'coupon.cardId is not a coupon')
   const status = effectiveStatus(card)
@@ -53,7 +58,16 @@ export async function quoteCoupon(store: Store, mpOpenid: string, use: CouponUse
 /** Holds the coupon for `orderId` (idempotent for the same order); CONFLICT when another checkout holds it or it is used. */
 export async function holdCoupon(store: Store, mpOpenid: string, use: CouponUse, orderId: string, discount: number): Promise<void> {
   const id = userCardId(use.cardId, use.code)
-  const fresh: CouponHoldDoc = { _id: id, cardId: use.cardId, code: use.code, mpOpenid, orderId, status: 'HELD', discount, updatedAt: Date.now() }
+  const fresh: CouponHoldDoc = {
+    _id: id,
+    cardId: use.cardId,
+    code: use.code,
+    mpOpenid,
+    orderId,
+    status: 'HELD',
+    discount,
+    updatedAt: Date.now(),
+  }
   try {
     await store.insert(Collections.couponHolds, fresh)
     return
@@ -65,7 +79,16 @@ export async function holdCoupon(store: Store, mpOpenid: string, use: CouponUse,
     // The same holder again (a retry, a double tap): already held, or already used by this very holder.
     if ((cur.status === 'HELD' || cur.status === 'CONSUMED') && cur.orderId === orderId) return
     if (cur.status === 'CONSUMED') throw new AppError(ErrCode.CONFLICT, 'the coupon has been used')
-    if (cur.status === 'RELEASED' && (await store.updateIf(Collections.couponHolds, id, { status: 'RELEASED', orderId: cur.orderId }, { status: 'HELD', orderId, mpOpenid, discount, updatedAt: Date.now() }))) return
+    if (
+      cur.status === 'RELEASED' &&
+      (await store.updateIf(
+        Collections.couponHolds,
+        id,
+        { status: 'RELEASED', orderId: cur.orderId },
+        { status: 'HELD', orderId, mpOpenid, discount, updatedAt: Date.now() },
+      ))
+    )
+      return
     // Lost the compare-and-set: read once more, the winner may be this same holder (the other tap).
     if (cur.status !== 'RELEASED' || attempt > 0) throw new AppError(ErrCode.CONFLICT, 'the coupon is being used by another checkout')
   }
@@ -81,7 +104,9 @@ export async function markForOnlineUse(store: Store, wx: WechatClient, use: Coup
   const id = userCardId(use.cardId, use.code)
   const card = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!card?.terms?.friend) return
-  const sa = card.saOpenid ?? (await store.find<{ _id: string; mpOpenid?: string }>(Collections.identities, { mpOpenid: card.mpOpenid }, { limit: 1 }))[0]?._id
+  const sa =
+    card.saOpenid ??
+    (await store.find<{ _id: string; mpOpenid?: string }>(Collections.identities, { mpOpenid: card.mpOpenid }, { limit: 1 }))[0]?._id
   if (!sa) throw new AppError(ErrCode.CONFLICT, 'the friend coupon is not confirmed by WeChat yet; try again shortly')
   try {
     await wx.code.mark({ code: use.code, card_id: use.cardId, openid: sa, is_mark: true })
@@ -95,7 +120,12 @@ export async function markForOnlineUse(store: Store, wx: WechatClient, use: Coup
 /** Releases the order's hold, if it still holds the coupon. */
 export async function releaseCoupon(store: Store, order: OrderDoc): Promise<void> {
   if (!order.coupon) return
-  await store.updateIf(Collections.couponHolds, userCardId(order.coupon.cardId, order.coupon.code), { status: 'HELD', orderId: order._id }, { status: 'RELEASED', updatedAt: Date.now() })
+  await store.updateIf(
+    Collections.couponHolds,
+    userCardId(order.coupon.cardId, order.coupon.code),
+    { status: 'HELD', orderId: order._id },
+    { status: 'RELEASED', updatedAt: Date.now() },
+  )
 }
 
 /**
@@ -132,7 +162,9 @@ export async function consumeHeld(store: Store, wx: WechatClient, use: CouponUse
       return false
     }
   }
-  if (await store.updateIf(Collections.couponHolds, id, { status: 'HELD', orderId: holder }, { status: 'CONSUMED', updatedAt: Date.now() })) {
+  if (
+    await store.updateIf(Collections.couponHolds, id, { status: 'HELD', orderId: holder }, { status: 'CONSUMED', updatedAt: Date.now() })
+  ) {
     await store.update(Collections.userCards, id, { status: 'CONSUMED', checkedAt: Date.now(), updatedAt: Date.now() })
   }
   return true

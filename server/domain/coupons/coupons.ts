@@ -52,7 +52,15 @@ export async function listClaims(store: Store, cardId: string | undefined, page:
     findPage<ClaimDoc>(store, Collections.couponClaims, filter, { field: 'createdAt', direction: 'desc' }, page),
     store.count(Collections.couponClaims, filter),
   ])
-  const claims = docs.map((c) => ({ claimId: c._id, cardId: c.cardId, openid: c.mpOpenid, channel: c.channel, status: c.status, ...(c.code ? { code: c.code } : {}), createdAt: c.createdAt }))
+  const claims = docs.map((c) => ({
+    claimId: c._id,
+    cardId: c.cardId,
+    openid: c.mpOpenid,
+    channel: c.channel,
+    status: c.status,
+    ...(c.code ? { code: c.code } : {}),
+    createdAt: c.createdAt,
+  }))
   return { claims, total, ...(next ? { next } : {}) }
 }
 
@@ -75,10 +83,24 @@ export async function recordCouponDef(store: Store, wx: WechatClient, req: CardC
   const d = bi.date_info
   const now = Date.now()
   await store.set<CouponDoc>(Collections.coupons, {
-    _id: cardId, cardId, type, title, terms: termsOf(type, body as Record<string, unknown>), friend, claimable: false, channel: DEFAULT_CHANNEL,
+    _id: cardId,
+    cardId,
+    type,
+    title,
+    terms: termsOf(type, body as Record<string, unknown>),
+    friend,
+    claimable: false,
+    channel: DEFAULT_CHANNEL,
     getLimit: bi.get_limit ?? DEFAULT_GET_LIMIT,
-    date: { type: d.type, begin: d.begin_timestamp ?? 0, end: d.end_timestamp ?? 0, fixedTerm: d.fixed_term ?? 0, fixedBeginTerm: d.fixed_begin_term ?? 0 },
-    createdAt: now, updatedAt: now,
+    date: {
+      type: d.type,
+      begin: d.begin_timestamp ?? 0,
+      end: d.end_timestamp ?? 0,
+      fixedTerm: d.fixed_term ?? 0,
+      fixedBeginTerm: d.fixed_begin_term ?? 0,
+    },
+    createdAt: now,
+    updatedAt: now,
   })
 }
 
@@ -107,7 +129,8 @@ export async function setClaimable(store: Store, cardId: string, claimable: bool
   const def = await couponDefOf(store, cardId)
   if (!def) throw new AppError(ErrCode.NOT_FOUND, `cardId ${cardId} is not a coupon created by this merchant`)
   // Friend coupons are shared by a scan in a store ("现共享券仅支持线下二维码扫码投放"), not claimed in the Mini Program.
-  if (claimable && def.friend) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId is a friend coupon: friend coupons are delivered by QR code in a store only')
+  if (claimable && def.friend)
+    throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId is a friend coupon: friend coupons are delivered by QR code in a store only')
   await store.update(Collections.coupons, cardId, { claimable, ...(channel ? { channel } : {}), updatedAt: Date.now() })
   return { cardId, claimable, channel: channel ?? def.channel }
 }
@@ -115,16 +138,39 @@ export async function setClaimable(store: Store, cardId: string, claimable: bool
 /** The coupons this merchant created, newest first, for the console (merchant.couponList). */
 export async function listCoupons(store: Store) {
   const defs = await store.find<CouponDoc>(Collections.coupons, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 })
-  return { coupons: defs.map(({ cardId, type, title, terms, friend, claimable, date }) => ({ cardId, type, title, terms, friend, claimable, endTime: date.end })) }
+  return {
+    coupons: defs.map(({ cardId, type, title, terms, friend, claimable, date }) => ({
+      cardId,
+      type,
+      title,
+      terms,
+      friend,
+      claimable,
+      endTime: date.end,
+    })),
+  }
 }
 
 export async function listClaimables(store: Store) {
   const nowSec = Math.floor(Date.now() / 1000)
-  const defs = await store.find<CouponDoc>(Collections.coupons, { claimable: true }, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 100 })
+  const defs = await store.find<CouponDoc>(
+    Collections.coupons,
+    { claimable: true },
+    { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 100 },
+  )
   return {
     items: defs
       .filter((d) => !(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE' && d.date.end && d.date.end < nowSec))
-      .map((d) => ({ cardId: d.cardId, type: d.type, title: d.title, terms: d.terms, getLimit: d.getLimit, ...(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE' ? { beginTime: d.date.begin, endTime: d.date.end } : { fixedTerm: d.date.fixedTerm }) })),
+      .map((d) => ({
+        cardId: d.cardId,
+        type: d.type,
+        title: d.title,
+        terms: d.terms,
+        getLimit: d.getLimit,
+        ...(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE'
+          ? { beginTime: d.date.begin, endTime: d.date.end }
+          : { fixedTerm: d.date.fixedTerm }),
+      })),
   }
 }
 
@@ -136,7 +182,14 @@ const claimId = (mpOpenid: string, requestId: string) => `${mpOpenid}:${requestI
  * atomically (coupons/claim-slots.ts), even when many claims arrive at once — and only while WeChat
  * shows stock. WeChat enforces get_limit and stock again when the card is added.
  */
-export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, requestId: string, renewTicket = false) {
+export async function claimCoupon(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  cardId: string,
+  requestId: string,
+  renewTicket = false,
+) {
   const def = await couponDefOf(store, cardId)
   if (!def || !def.claimable) throw new AppError(ErrCode.NOT_FOUND, `cardId ${cardId} is not offered for claiming`)
   const id = claimId(mpOpenid, requestId)
@@ -148,10 +201,21 @@ export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: stri
     const held = await store.count(Collections.couponClaims, { mpOpenid, cardId })
     if (def.getLimit > 0 && held >= def.getLimit) throw overLimit(def.getLimit)
     const got = await wx.card.get(cardId)
-    const quantity = Number(((got.card?.[def.type.toLowerCase()] as { base_info?: { sku?: { quantity?: number } } } | undefined)?.base_info?.sku?.quantity) ?? 0)
+    const quantity = Number(
+      (got.card?.[def.type.toLowerCase()] as { base_info?: { sku?: { quantity?: number } } } | undefined)?.base_info?.sku?.quantity ?? 0,
+    )
     if (quantity < 1) throw new AppError(ErrCode.CONFLICT, `cardId ${cardId} is out of stock`)
     const slot = def.getLimit > 0 ? await takeClaimSlot(store, cardId, mpOpenid, requestId, def.getLimit) : undefined
-    claim = { _id: id, mpOpenid, cardId, requestId, channel: def.channel, status: 'SIGNED', ...(slot !== undefined ? { slot } : {}), createdAt: Date.now() }
+    claim = {
+      _id: id,
+      mpOpenid,
+      cardId,
+      requestId,
+      channel: def.channel,
+      status: 'SIGNED',
+      ...(slot !== undefined ? { slot } : {}),
+      createdAt: Date.now(),
+    }
     try {
       await store.insert(Collections.couponClaims, claim)
     } catch (err) {
@@ -168,14 +232,26 @@ export async function claimCoupon(store: Store, wx: WechatClient, mpOpenid: stri
  * Records a coupon wx.addCard put in the caller's bag (code already decrypted). The push may have
  * created the record first (saOpenid only): the caller completes it. Someone else's is refused.
  */
-export async function recordCouponAdded(store: Store, mpOpenid: string, unionid: string | undefined, def: CouponDoc, code: string): Promise<CardView> {
+export async function recordCouponAdded(
+  store: Store,
+  mpOpenid: string,
+  unionid: string | undefined,
+  def: CouponDoc,
+  code: string,
+): Promise<CardView> {
   const id = userCardId(def.cardId, code)
   const doc = await withConflictRetry(() =>
     store.transaction(async (tx) => {
       const cur = await tx.get<UserCardDoc>(Collections.userCards, id)
-      if (cur?.mpOpenid && cur.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${def.cardId} with that code belongs to someone else`)
+      if (cur?.mpOpenid && cur.mpOpenid !== mpOpenid)
+        throw new AppError(ErrCode.FORBIDDEN, `card ${def.cardId} with that code belongs to someone else`)
       if (!cur) {
-        const fresh = newUserCard(def.cardId, code, { mpOpenid, ...(unionid ? { unionid } : {}), checkedAt: Date.now(), ...couponCardFields(def) })
+        const fresh = newUserCard(def.cardId, code, {
+          mpOpenid,
+          ...(unionid ? { unionid } : {}),
+          checkedAt: Date.now(),
+          ...couponCardFields(def),
+        })
         await tx.insert(Collections.userCards, fresh)
         return fresh
       }
@@ -186,7 +262,11 @@ export async function recordCouponAdded(store: Store, mpOpenid: string, unionid:
   )
   if (doc.saOpenid) await learnIdentity(store, doc.saOpenid, { mpOpenid, unionid })
   // The oldest signed claim of the caller's for this card is now in the bag.
-  const signed = await store.find<ClaimDoc>(Collections.couponClaims, { mpOpenid, cardId: def.cardId, status: 'SIGNED' }, { orderBy: { field: 'createdAt', direction: 'asc' }, limit: 1 })
+  const signed = await store.find<ClaimDoc>(
+    Collections.couponClaims,
+    { mpOpenid, cardId: def.cardId, status: 'SIGNED' },
+    { orderBy: { field: 'createdAt', direction: 'asc' }, limit: 1 },
+  )
   if (signed[0]) await store.updateIf(Collections.couponClaims, signed[0]._id, { status: 'SIGNED' }, { status: 'ADDED', code })
   return toCardView(doc)
 }

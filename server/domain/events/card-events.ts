@@ -33,7 +33,13 @@ import { onMemberCardUpdated, onMemberFormSubmitted, upsertMemberCard } from '..
 import { newUserCard, userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
 import { couponCardFields, couponDefOf } from '../coupons/coupons'
 
-async function upsertHolder(store: Store, cardId: string, code: string, holder: Holder & { saOpenid: string }, copyFrom?: UserCardDoc): Promise<UserCardDoc> {
+async function upsertHolder(
+  store: Store,
+  cardId: string,
+  code: string,
+  holder: Holder & { saOpenid: string },
+  copyFrom?: UserCardDoc,
+): Promise<UserCardDoc> {
   const id = userCardId(cardId, code)
   const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
   // A coupon (#14) arriving by push (a QR scan, a claim whose wx.addCard answer is still on its way).
@@ -53,8 +59,14 @@ async function upsertHolder(store: Store, cardId: string, code: string, holder: 
           endTime: copyFrom?.endTime ?? def?.endTime ?? 0,
           ...(copyFrom?.orderId ? { orderId: copyFrom.orderId } : {}),
           ...(copyFrom?.message ? { message: copyFrom.message } : {}),
-          ...((copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl) ? { backgroundPicUrl: copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl } : {}),
-          ...(coupon && !copyFrom ? couponCardFields(coupon) : copyFrom?.couponType ? { couponType: copyFrom.couponType, terms: copyFrom.terms } : {}),
+          ...((copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl)
+            ? { backgroundPicUrl: copyFrom?.backgroundPicUrl ?? def?.backgroundPicUrl }
+            : {}),
+          ...(coupon && !copyFrom
+            ? couponCardFields(coupon)
+            : copyFrom?.couponType
+              ? { couponType: copyFrom.couponType, terms: copyFrom.terms }
+              : {}),
         })
         await tx.insert(Collections.userCards, doc)
         return doc
@@ -94,7 +106,13 @@ async function giftConfirmed(wx: WechatClient, old: UserCardDoc, friendSaOpenid:
 
 class GiftNotConfirmed extends Error {}
 
-async function onGiftReceived(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, holder: Holder & { saOpenid: string }, sync: SyncOptions): Promise<void> {
+async function onGiftReceived(
+  store: Store,
+  wx: WechatClient,
+  ev: CardEventOf<'user_get_card'>,
+  holder: Holder & { saOpenid: string },
+  sync: SyncOptions,
+): Promise<void> {
   const cardId = ev.CardId ?? ''
   const code = ev.UserCardCode ?? ''
   const oldId = userCardId(cardId, ev.OldUserCardCode!)
@@ -112,7 +130,13 @@ async function onGiftReceived(store: Store, wx: WechatClient, ev: CardEventOf<'u
     await syncCard(store, wx, card._id, sync)
   } else {
     // A custom code moves as it is: same record, new holder (the giver's mapping no longer applies).
-    await store.update(Collections.userCards, card._id, { saOpenid: holder.saOpenid, mpOpenid: holder.mpOpenid ?? '', unionid: holder.unionid ?? '', status: 'NORMAL', checkedAt: Date.now() })
+    await store.update(Collections.userCards, card._id, {
+      saOpenid: holder.saOpenid,
+      mpOpenid: holder.mpOpenid ?? '',
+      unionid: holder.unionid ?? '',
+      status: 'NORMAL',
+      checkedAt: Date.now(),
+    })
   }
 }
 
@@ -184,7 +208,14 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
       return ev.IsReturnBack === 1 ? setStatus(store, id, 'NORMAL', ['GIFTING']) : setStatus(store, id, 'GIFTING', ['NORMAL'])
     }
     case 'user_del_card':
-      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT', 'CONSUMED', 'EXPIRE', 'UNAVAILABLE'])
+      return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', [
+        'NORMAL',
+        'GIFTING',
+        'GIFT_TIMEOUT',
+        'CONSUMED',
+        'EXPIRE',
+        'UNAVAILABLE',
+      ])
     case 'user_consume_card':
       return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'CONSUMED')
     case 'submit_membercard_user_info':
@@ -196,7 +227,11 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
       return
     case 'card_not_pass_check':
       // RefuseReason is what the merchant must fix before resubmitting (card/update sends it back to review).
-      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: 'REJECTED', reviewReason: ev.RefuseReason ?? '', updatedAt: Date.now() })
+      await store.update(Collections.giftCards, ev.CardId ?? '', {
+        reviewStatus: 'REJECTED',
+        reviewReason: ev.RefuseReason ?? '',
+        updatedAt: Date.now(),
+      })
       return
     default:
       return

@@ -63,13 +63,22 @@ function subjectsOf(stored: StoredEvent): string[] {
  * The cron's sweep: events stored but not processed yet, oldest first, in slices from the stored cursor
  * until the budget is spent (server/store/sweep.ts); an event that failed MAX_EVENT_ATTEMPTS times is left.
  */
-export async function processPending(store: Store, wx: WechatClient, sync: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
+export async function processPending(
+  store: Store,
+  wx: WechatClient,
+  sync: SyncOptions = {},
+  budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS),
+) {
   let done = 0
   let failed = 0
   const run = await sweep<StoredEvent>(store, budget, {
-    task: 'events', collection: Collections.events, field: 'receivedAt',
+    task: 'events',
+    collection: Collections.events,
+    field: 'receivedAt',
     filter: () => ({ processed: false, attempts: where.lt(MAX_EVENT_ATTEMPTS) }),
-    sliceSize: EVENT_SLICE, concurrency: EVENT_CONCURRENCY, keysOf: subjectsOf,
+    sliceSize: EVENT_SLICE,
+    concurrency: EVENT_CONCURRENCY,
+    keysOf: subjectsOf,
     work: async (ev) => {
       try {
         await processEvent(store, wx, ev, sync)

@@ -12,7 +12,11 @@ export interface PushNonceDoc {
   at: number
 }
 
-export async function checkReplay(store: Store, req: { query: Record<string, string>; body: string }, now: number): Promise<string | undefined> {
+export async function checkReplay(
+  store: Store,
+  req: { query: Record<string, string>; body: string },
+  now: number,
+): Promise<string | undefined> {
   const bodyHash = createHash('sha256').update(req.body).digest('hex')
   const _id = `${req.query.timestamp ?? ''}:${req.query.nonce ?? ''}`
   try {
@@ -31,4 +35,3 @@ export async function prunePushNonces(store: Store, now = Date.now()): Promise<{
   await Promise.all(old.map((d) => store.remove(Collections.pushNonces, d._id)))
   return { pruned: old.length }
 }
-

@@ -63,7 +63,8 @@ export function openPush(config: ServerConfig, req: PushRequest, opts: ReceiveOp
   // Compat mode sends the event twice in one body, in plaintext and encrypted; only the encrypted
   // part is covered by msg_signature, so it is the only part read. A plaintext-only body is refused.
   if (config.pushMode !== 'plain' && !encrypted) throw new PushRejected(`${config.pushMode} mode: the body is not encrypted`)
-  if (config.pushMode === 'plain' && encrypted) throw new PushRejected('plain mode: an encrypted body was not expected (check WX_PUSH_MODE)')
+  if (config.pushMode === 'plain' && encrypted)
+    throw new PushRejected('plain mode: an encrypted body was not expected (check WX_PUSH_MODE)')
   if (!encrypted) return { xml: req.body, encrypted }
   crypto.verifyMsg(req.query, envelope.Encrypt!)
   return { xml: crypto.decrypt(envelope.Encrypt!), encrypted }
@@ -107,5 +108,10 @@ export async function receivePush(store: Store, config: ServerConfig, req: PushR
     if (!(err instanceof DuplicateIdError)) throw err
     fresh = false
   }
-  return { status: 200, body: ackFor(event), contentType: event.Event.startsWith('giftcard_') ? 'text/xml; charset=utf-8' : undefined, ...(fresh ? { stored } : {}) }
+  return {
+    status: 200,
+    body: ackFor(event),
+    contentType: event.Event.startsWith('giftcard_') ? 'text/xml; charset=utf-8' : undefined,
+    ...(fresh ? { stored } : {}),
+  }
 }

@@ -35,7 +35,8 @@ async function decryptCode(wx: WechatClient, encrypted: string, field: string): 
   try {
     return (await wx.code.decrypt(encrypted)).code
   } catch (err) {
-    if (err instanceof WxApiError && err.errcode === 40075) throw new AppError(ErrCode.INVALID_ARGUMENT, `${field} is not a valid encrypted code`)
+    if (err instanceof WxApiError && err.errcode === 40075)
+      throw new AppError(ErrCode.INVALID_ARGUMENT, `${field} is not a valid encrypted code`)
     throw err
   }
 }
@@ -44,14 +45,19 @@ export async function signCardExt(store: Store, wx: WechatClient, caller: Caller
   const order = await store.get<OrderDoc>(Collections.orders, orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
-  if (order.status !== 'ISSUED') throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
+  if (order.status !== 'ISSUED')
+    throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
   // A card given to a friend (giftId) is theirs to add once claimed, or the sender's again once returned.
-  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid)
+  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter(
+    (e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid,
+  )
   if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
   // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
   // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
   const apiTicket = await signingTicket(wx.cardTicket, renewTicket)
-  return { cardList: ready.map((e) => ({ cardId: e.cardId, cardExt: buildCardExt({ apiTicket, cardId: e.cardId, outerStr: e._id }).cardExt })) }
+  return {
+    cardList: ready.map((e) => ({ cardId: e.cardId, cardExt: buildCardExt({ apiTicket, cardId: e.cardId, outerStr: e._id }).cardExt })),
+  }
 }
 
 /** The entitlement a cardExt was signed for, if the client handed the cardExt back as wx.addCard returned it. */
@@ -87,22 +93,45 @@ export async function voidExtraCard(store: Store, wx: WechatClient, cardId: stri
   })
 }
 
-async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: AddedItem, sync: SyncOptions, shared: ReturnType<typeof sharedReads>): Promise<CardView> {
+async function recordOne(
+  store: Store,
+  wx: WechatClient,
+  caller: Caller,
+  item: AddedItem,
+  sync: SyncOptions,
+  shared: ReturnType<typeof sharedReads>,
+): Promise<CardView> {
   const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
   // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
   const coupon = await couponDefOf(store, item.cardId)
   if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
   // A member card (member.join) is free: recorded without an entitlement (members.ts); one WeChat
   // hands back after it was deleted is the same card restored.
-  if (await memberCardDef(store, item.cardId)) return toCardView(await upsertMemberCard(store, item.cardId, code, { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }, true))
+  if (await memberCardDef(store, item.cardId))
+    return toCardView(
+      await upsertMemberCard(
+        store,
+        item.cardId,
+        code,
+        { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) },
+        true,
+      ),
+    )
   const id = userCardId(item.cardId, code)
   const hint = entitlementHint(item.cardExt)
   // The card and (without the cardExt) the caller's READY entitlements for it, in one round trip.
   const [existing, found] = await Promise.all([
     store.get<UserCardDoc>(Collections.userCards, id),
-    hint ? null : store.find<EntitlementDoc>(Collections.entitlements, { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' }, { limit: 100 }),
+    hint
+      ? null
+      : store.find<EntitlementDoc>(
+          Collections.entitlements,
+          { mpOpenid: caller.mpOpenid, cardId: item.cardId, status: 'READY' },
+          { limit: 100 },
+        ),
   ])
-  if (existing?.mpOpenid && existing.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)
+  if (existing?.mpOpenid && existing.mpOpenid !== caller.mpOpenid)
+    throw new AppError(ErrCode.FORBIDDEN, `card ${item.cardId} with that code belongs to someone else`)
   if (existing?.funded) {
     if (existing.saOpenid) await learnIdentity(store, existing.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
     return toCardView(existing)
@@ -126,13 +155,24 @@ async function recordOne(store: Store, wx: WechatClient, caller: Caller, item: A
     if (hint) {
       // The cardExt's entitlement is consumed by another code, or its order was refunded.
       await voidExtraCard(store, wx, item.cardId, code, holder)
-      throw new AppError(ErrCode.CONFLICT, r.outcome === 'spent' ? `the card for ${entId} is already in the card bag; this extra copy was voided` : `the order of ${entId} was refunded; the card was voided`)
+      throw new AppError(
+        ErrCode.CONFLICT,
+        r.outcome === 'spent'
+          ? `the card for ${entId} is already in the card bag; this extra copy was voided`
+          : `the order of ${entId} was refunded; the card was voided`,
+      )
     }
   }
   throw new AppError(ErrCode.FORBIDDEN, `no paid order of yours entitles you to card ${item.cardId}`)
 }
 
-export async function recordAdded(store: Store, wx: WechatClient, caller: Caller, list: AddedItem[], sync: SyncOptions = {}): Promise<{ cards: CardView[] }> {
+export async function recordAdded(
+  store: Store,
+  wx: WechatClient,
+  caller: Caller,
+  list: AddedItem[],
+  sync: SyncOptions = {},
+): Promise<{ cards: CardView[] }> {
   // The cards of one request at once (at most 10), sharing one read of their order and definition.
   const shared = sharedReads(store)
   const [, cards] = await Promise.all([
@@ -152,16 +192,24 @@ export function readyEntitlementsOf(store: Store, mpOpenid: string): Promise<Ent
   return store.find<EntitlementDoc>(Collections.entitlements, readyFilter(mpOpenid), { limit: READY_LIMIT })
 }
 
-
 /** The pending list from the caller's READY entitlements and their orders (`orders` by _id; null: gone). */
 function pendingFrom(mpOpenid: string, readyAll: EntitlementDoc[], orders: Map<string, OrderDoc | null>): PendingOrder[] {
   const byOrder = new Map<string, number>()
   for (const e of readyAll) if (!e.giftId) byOrder.set(e.orderId, (byOrder.get(e.orderId) ?? 0) + 1)
-  return [...byOrder.keys()]
-    .map((id) => orders.get(id))
-    // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
-    .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
-    .map((o) => ({ orderId: o._id, cardId: o.cardId, title: o.title ?? '', price: o.unitPrice ?? o.totalFee, count: byOrder.get(o._id)!, ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}) }))
+  return (
+    [...byOrder.keys()]
+      .map((id) => orders.get(id))
+      // Only the buyer's own orders: a claimed gift is added from the claim page, not from here.
+      .filter((o): o is OrderDoc => !!o && o.status === 'ISSUED' && o.mpOpenid === mpOpenid)
+      .map((o) => ({
+        orderId: o._id,
+        cardId: o.cardId,
+        title: o.title ?? '',
+        price: o.unitPrice ?? o.totalFee,
+        count: byOrder.get(o._id)!,
+        ...(o.backgroundPicUrl ? { backgroundPicUrl: o.backgroundPicUrl } : {}),
+      }))
+  )
 }
 
 /** Paid cards of the caller's that are not in the card bag yet (a cancelled add sheet, a closed page). */
@@ -178,7 +226,13 @@ export async function pendingOf(store: Store, mpOpenid: string, readyAll?: Entit
  * card_id and openid in the query. The page decodes the query once; this decrypts and shows the card
  * only if it is the caller's.
  */
-export async function decryptForCaller(store: Store, wx: WechatClient, mpOpenid: string, cardId: string, encryptCode: string): Promise<CardView> {
+export async function decryptForCaller(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  cardId: string,
+  encryptCode: string,
+): Promise<CardView> {
   const code = await decryptCode(wx, encryptCode, 'encryptCode (decode the jump URL exactly once)')
   const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
   if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code is known yet`)
@@ -203,17 +257,28 @@ export async function adoptByUnionid(store: Store, caller: Caller): Promise<numb
 /** Maps to the caller the cards of `docs` known only by their unionid; returns those it mapped, as they now are. */
 async function adopt(store: Store, caller: Caller, docs: UserCardDoc[]): Promise<UserCardDoc[]> {
   const orphans = caller.unionid ? docs.filter((c) => !c.mpOpenid && c.unionid === caller.unionid) : []
-  const adopted = await Promise.all(orphans.map(async (c): Promise<UserCardDoc | null> => {
-    const now = Date.now()
-    if (!(await store.updateIf(Collections.userCards, c._id, { unionid: caller.unionid, updatedAt: c.updatedAt }, { mpOpenid: caller.mpOpenid, updatedAt: now }))) return null
-    if (c.saOpenid) await learnIdentity(store, c.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
-    return { ...c, mpOpenid: caller.mpOpenid, updatedAt: now }
-  }))
+  const adopted = await Promise.all(
+    orphans.map(async (c): Promise<UserCardDoc | null> => {
+      const now = Date.now()
+      if (
+        !(await store.updateIf(
+          Collections.userCards,
+          c._id,
+          { unionid: caller.unionid, updatedAt: c.updatedAt },
+          { mpOpenid: caller.mpOpenid, updatedAt: now },
+        ))
+      )
+        return null
+      if (c.saOpenid) await learnIdentity(store, c.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+      return { ...c, mpOpenid: caller.mpOpenid, updatedAt: now }
+    }),
+  )
   return adopted.filter((c): c is UserCardDoc => c !== null)
 }
 
 /** The caller's cards and the cards reached through their unionid alone, in one query (`anyOf`). */
-const bagFilter = (caller: Caller) => (caller.unionid ? anyOf({ mpOpenid: caller.mpOpenid }, { unionid: caller.unionid }) : { mpOpenid: caller.mpOpenid })
+const bagFilter = (caller: Caller) =>
+  caller.unionid ? anyOf({ mpOpenid: caller.mpOpenid }, { unionid: caller.unionid }) : { mpOpenid: caller.mpOpenid }
 /** The bag's order, newest change first (ties by _id), and its pages (store/pages.ts). */
 const BAG_ORDER: KeysetOrder = { field: 'updatedAt', direction: 'desc' }
 /** The first page's query: one row beyond the page tells whether another follows. */
@@ -236,10 +301,19 @@ interface BagReads {
  * depend on the mapping's content, only on its existence; what it holds tells whether it needs writing.
  * Null when it is not stored yet.
  */
-async function readBagAtMapping(store: Store, caller: Caller & { unionid: string }, limit: number): Promise<(BagReads & { mappedTo: string }) | null> {
+async function readBagAtMapping(
+  store: Store,
+  caller: Caller & { unionid: string },
+  limit: number,
+): Promise<(BagReads & { mappedTo: string }) | null> {
   const r = await store.getWith<MpUnionDoc, 'cards' | 'ready'>(Collections.mpUnion, caller.unionid, {
     cards: { collection: Collections.userCards, filter: bagFilter(caller), options: bagFirst(limit) },
-    ready: { collection: Collections.entitlements, filter: readyFilter(caller.mpOpenid), options: { limit: READY_LIMIT }, join: { field: 'orderId', collection: Collections.orders, as: 'order' } },
+    ready: {
+      collection: Collections.entitlements,
+      filter: readyFilter(caller.mpOpenid),
+      options: { limit: READY_LIMIT },
+      join: { field: 'orderId', collection: Collections.orders, as: 'order' },
+    },
   })
   if (!r) return null
   const ready = r.found.ready as (EntitlementDoc & { order: OrderDoc | null })[]
@@ -263,7 +337,10 @@ async function readBag(store: Store, caller: Caller, limit: number): Promise<Bag
     const reads = first ?? (await readBagAtMapping(store, { ...caller, unionid }, limit))
     if (reads) return reads
   }
-  const [docs, ready] = await Promise.all([store.find<UserCardDoc>(Collections.userCards, bagFilter(caller), bagFirst(limit)), readyEntitlementsOf(store, mpOpenid)])
+  const [docs, ready] = await Promise.all([
+    store.find<UserCardDoc>(Collections.userCards, bagFilter(caller), bagFirst(limit)),
+    readyEntitlementsOf(store, mpOpenid),
+  ])
   return { docs, ready }
 }
 
@@ -273,7 +350,11 @@ async function readBag(store: Store, caller: Caller, limit: number): Promise<Bag
  * with a gift waiting on one of their cards has gifts read (the expired ones come back); the lists are
  * read again only if that changed them.
  */
-export async function listBag(store: Store, caller: Caller, limit = MAX_PAGE): Promise<{ cards: CardView[]; pending: PendingOrder[]; next?: PageKey }> {
+export async function listBag(
+  store: Store,
+  caller: Caller,
+  limit = MAX_PAGE,
+): Promise<{ cards: CardView[]; pending: PendingOrder[]; next?: PageKey }> {
   const { docs: read, ready, orders } = await readBag(store, caller, limit)
   const docs = read.slice(0, limit)
   const next = read.length > limit ? keyOf(BAG_ORDER, docs[docs.length - 1]!) : undefined
@@ -282,7 +363,11 @@ export async function listBag(store: Store, caller: Caller, limit = MAX_PAGE): P
     const [again, pending] = await Promise.all([bagPage(store, caller, { limit }), pendingOf(store, caller.mpOpenid)])
     return { ...again, pending }
   }
-  return { cards: await shownOf(store, caller, docs), pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready), ...(next ? { next } : {}) }
+  return {
+    cards: await shownOf(store, caller, docs),
+    pending: orders ? pendingFrom(caller.mpOpenid, ready, orders) : await pendingOf(store, caller.mpOpenid, ready),
+    ...(next ? { next } : {}),
+  }
 }
 
 /** What the bag shows of a page of card documents: the caller's, and those adopted on the way, newest change first. */

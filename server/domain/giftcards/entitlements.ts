@@ -47,8 +47,16 @@ const issueEntryId = (cardDocId: string) => `issue:${cardDocId}`
 
 /** The card's issue entry: the entitlement's value, which makes the card's first balance. */
 const issueEntry = (cardDocId: string, ent: EntitlementDoc, balanceAfter: number, version: number, createdAt: number): LedgerEntryDoc => ({
-  _id: issueEntryId(cardDocId), card: cardDocId, kind: 'issue', amount: ent.value, balanceAfter, version,
-  orderId: ent.orderId, entitlementId: ent._id, description: 'card issued', createdAt,
+  _id: issueEntryId(cardDocId),
+  card: cardDocId,
+  kind: 'issue',
+  amount: ent.value,
+  balanceAfter,
+  version,
+  orderId: ent.orderId,
+  entitlementId: ent._id,
+  description: 'card issued',
+  createdAt,
 })
 
 /** Test seam: a fault injected between two steps of fundFresh (null in production). */
@@ -67,15 +75,21 @@ export function fundableFresh(ent: EntitlementDoc | null, cardId: string): ent i
  * decides, and finishes what this started if it is the entitlement's code.
  */
 export async function fundFresh(
-  store: Store, ent: EntitlementDoc & { issue: CardIssue }, code: string,
-  holder: Holder & { mpOpenid: string }, leaseUntil: number,
+  store: Store,
+  ent: EntitlementDoc & { issue: CardIssue },
+  code: string,
+  holder: Holder & { mpOpenid: string },
+  leaseUntil: number,
 ): Promise<UserCardDoc | undefined> {
   const id = userCardId(ent.cardId, code)
   const now = Date.now()
-  const claimed = await store.updateIf(Collections.entitlements, ent._id,
+  const claimed = await store.updateIf(
+    Collections.entitlements,
+    ent._id,
     // Still READY, not given meanwhile, still the same person's (a gift's claim changes both).
     { status: 'READY', cardId: ent.cardId, giftId: '', mpOpenid: ent.mpOpenid },
-    { status: 'ADDED', code, addedAt: now })
+    { status: 'ADDED', code, addedAt: now },
+  )
   if (!claimed) return undefined
   freshFaults.at?.('claimed')
   try {
@@ -83,9 +97,19 @@ export async function fundFresh(
     freshFaults.at?.('entered')
     const card = newUserCard(ent.cardId, code, {
       ...issuedFields(ent.issue),
-      mpOpenid: holder.mpOpenid, ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}), ...(holder.unionid ? { unionid: holder.unionid } : {}),
-      orderId: ent.orderId, entitlementId: ent._id, balance: ent.value, version: 1, funded: true, dirty: true,
-      checkedAt: now, updatedAt: now, lastEntry: { kind: 'issue', amount: ent.value }, syncLeaseUntil: leaseUntil,
+      mpOpenid: holder.mpOpenid,
+      ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}),
+      ...(holder.unionid ? { unionid: holder.unionid } : {}),
+      orderId: ent.orderId,
+      entitlementId: ent._id,
+      balance: ent.value,
+      version: 1,
+      funded: true,
+      dirty: true,
+      checkedAt: now,
+      updatedAt: now,
+      lastEntry: { kind: 'issue', amount: ent.value },
+      syncLeaseUntil: leaseUntil,
     })
     await store.insert<UserCardDoc>(Collections.userCards, card)
     return card
@@ -98,7 +122,9 @@ export async function fundFresh(
 
 function issuedFields(issue: CardIssue): Partial<UserCardDoc> {
   return {
-    title: issue.title, beginTime: issue.beginTime, endTime: issue.endTime,
+    title: issue.title,
+    beginTime: issue.beginTime,
+    endTime: issue.endTime,
     ...(issue.backgroundPicUrl ? { backgroundPicUrl: issue.backgroundPicUrl } : {}),
     ...(issue.message ? { message: issue.message } : {}),
   }
@@ -120,8 +146,13 @@ export function sharedReads(store: Store) {
 }
 
 export async function redeemEntitlement(
-  store: Store, entId: string, cardId: string, code: string, holder: Holder,
-  opts: { onlyHolders?: boolean } = {}, shared = sharedReads(store),
+  store: Store,
+  entId: string,
+  cardId: string,
+  code: string,
+  holder: Holder,
+  opts: { onlyHolders?: boolean } = {},
+  shared = sharedReads(store),
 ): Promise<Redeemed> {
   const id = userCardId(cardId, code)
   // Read once outside the transaction: the definition and the order do not change what a card is worth
@@ -139,8 +170,12 @@ export async function redeemEntitlement(
   const sold: CardIssue = first.issue ?? cardAsSold(def!, order ?? {})
   const face = gift?.face ?? sold.backgroundPicUrl
   const message = gift ? gift.message : sold.message
-  const attempt = () => store.transaction(async (tx): Promise<Redeemed> => {
-      const [ent, cur] = await Promise.all([tx.get<EntitlementDoc>(Collections.entitlements, entId), tx.get<UserCardDoc>(Collections.userCards, id)])
+  const attempt = () =>
+    store.transaction(async (tx): Promise<Redeemed> => {
+      const [ent, cur] = await Promise.all([
+        tx.get<EntitlementDoc>(Collections.entitlements, entId),
+        tx.get<UserCardDoc>(Collections.userCards, id),
+      ])
       if (!ent) return { outcome: 'void' }
       let entry: LedgerEntryDoc | null = null
       if (ent.status === 'ADDED') {
@@ -164,12 +199,16 @@ export async function redeemEntitlement(
       }
       if (cur?.funded) return { outcome: 'code-funded', card: cur }
       const now = Date.now()
-      const base = cur ?? newUserCard(cardId, code, {
-        title: sold.title, beginTime: sold.beginTime, endTime: sold.endTime,
-        ...(face ? { backgroundPicUrl: face } : {}),
-        ...(message ? { message } : {}),
-        ...(gift ? { giftFrom: gift.from, giftId: gift._id } : {}),
-      })
+      const base =
+        cur ??
+        newUserCard(cardId, code, {
+          title: sold.title,
+          beginTime: sold.beginTime,
+          endTime: sold.endTime,
+          ...(face ? { backgroundPicUrl: face } : {}),
+          ...(message ? { message } : {}),
+          ...(gift ? { giftFrom: gift.from, giftId: gift._id } : {}),
+        })
       const version = base.version + 1
       const card: UserCardDoc = {
         ...base,
@@ -177,8 +216,15 @@ export async function redeemEntitlement(
         mpOpenid: ent.giftId ? ent.mpOpenid : base.mpOpenid || holder.mpOpenid || ent.mpOpenid,
         ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}),
         ...(holder.unionid && !base.unionid ? { unionid: holder.unionid } : {}),
-        orderId: ent.orderId, entitlementId: ent._id, balance: base.balance + ent.value, version, funded: true,
-        dirty: base.syncedVersion < version, checkedAt: now, updatedAt: now, lastEntry: { kind: 'issue', amount: ent.value },
+        orderId: ent.orderId,
+        entitlementId: ent._id,
+        balance: base.balance + ent.value,
+        version,
+        funded: true,
+        dirty: base.syncedVersion < version,
+        checkedAt: now,
+        updatedAt: now,
+        lastEntry: { kind: 'issue', amount: ent.value },
       }
       const { _id, ...patch } = card
       if (cur) await tx.update(Collections.userCards, _id, patch)

@@ -64,15 +64,27 @@ export function giftExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Refusals the claim page explains in words: `reason` travels in the reply beside the errcode. */
-const refuse = (errcode: (typeof ErrCode)[keyof typeof ErrCode], reason: string, message: string) => new AppError(errcode, message, { reason })
+const refuse = (errcode: (typeof ErrCode)[keyof typeof ErrCode], reason: string, message: string) =>
+  new AppError(errcode, message, { reason })
 
 export function toGiftView(g: GiftDoc, caller: string, nowMs = Date.now()): GiftView {
   // A gift past its expiry reads as returned even before anything has returned it.
   const status = g.status === 'PENDING' && g.expiresAt <= nowMs ? 'RETURNED' : g.status
   return {
-    giftId: g._id, status, from: g.from, message: g.message, title: g.title, amount: g.amount, cardId: g.cardId, createdAt: g.createdAt, expiresAt: g.expiresAt,
-    ...(g.face ? { face: g.face } : {}), ...(g.claimedAt ? { claimedAt: g.claimedAt } : {}), ...(g.returnedAt ? { returnedAt: g.returnedAt } : {}),
-    mine: g.senderMpOpenid === caller, claimedByMe: !!caller && g.claimerMpOpenid === caller,
+    giftId: g._id,
+    status,
+    from: g.from,
+    message: g.message,
+    title: g.title,
+    amount: g.amount,
+    cardId: g.cardId,
+    createdAt: g.createdAt,
+    expiresAt: g.expiresAt,
+    ...(g.face ? { face: g.face } : {}),
+    ...(g.claimedAt ? { claimedAt: g.claimedAt } : {}),
+    ...(g.returnedAt ? { returnedAt: g.returnedAt } : {}),
+    mine: g.senderMpOpenid === caller,
+    claimedByMe: !!caller && g.claimerMpOpenid === caller,
   }
 }
 
@@ -91,14 +103,25 @@ export async function sendGift(store: Store, sender: string, input: SendInput, n
   const order = await store.get<OrderDoc>(Collections.orders, input.orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${input.orderId}`)
   if (order.mpOpenid !== sender) throw new AppError(ErrCode.FORBIDDEN, `order ${input.orderId} is not yours`)
-  if (order.status !== 'ISSUED') throw refuse(ErrCode.CONFLICT, 'ORDER_NOT_PAID', `order ${input.orderId} is ${order.status}: only a paid order's cards can be given`)
+  if (order.status !== 'ISSUED')
+    throw refuse(ErrCode.CONFLICT, 'ORDER_NOT_PAID', `order ${input.orderId} is ${order.status}: only a paid order's cards can be given`)
   const face = input.face ?? order.backgroundPicUrl
   const ents = await entitlementsOf(store, order._id, order.quantity)
   for (const candidate of ents.filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === sender)) {
     const gift: GiftDoc = {
-      _id: newGiftId(), status: 'PENDING', senderMpOpenid: sender, from: input.from || DEFAULT_FROM, orderId: order._id, entitlementId: candidate._id,
-      cardId: order.cardId, title: order.title ?? '', amount: candidate.value, message: input.message ?? order.message ?? DEFAULT_MESSAGE,
-      ...(face ? { face } : {}), createdAt: nowMs, expiresAt: nowMs + giftExpiryMs(),
+      _id: newGiftId(),
+      status: 'PENDING',
+      senderMpOpenid: sender,
+      from: input.from || DEFAULT_FROM,
+      orderId: order._id,
+      entitlementId: candidate._id,
+      cardId: order.cardId,
+      title: order.title ?? '',
+      amount: candidate.value,
+      message: input.message ?? order.message ?? DEFAULT_MESSAGE,
+      ...(face ? { face } : {}),
+      createdAt: nowMs,
+      expiresAt: nowMs + giftExpiryMs(),
     }
     // Compare-and-set on the entitlement: still READY, still the sender's, not given yet.
     const won = await withConflictRetry(() =>
@@ -150,7 +173,8 @@ export async function returnGift(store: Store, giftId: string, nowMs = Date.now(
       const back: Partial<GiftDoc> = { status: 'RETURNED', returnedAt: nowMs }
       await tx.update(Collections.gifts, g._id, back)
       // Only an entitlement still held by this gift goes back (a refund may have ended it meanwhile).
-      if (ent && ent.giftId === g._id && ent.status === 'READY') await tx.update(Collections.entitlements, ent._id, { giftId: '', mpOpenid: g.senderMpOpenid })
+      if (ent && ent.giftId === g._id && ent.status === 'READY')
+        await tx.update(Collections.entitlements, ent._id, { giftId: '', mpOpenid: g.senderMpOpenid })
       return { ...g, ...back }
     }),
   )
@@ -205,18 +229,29 @@ export async function claimGift(store: Store, wx: WechatClient, claimer: string,
     throw refuse(errcode as (typeof ErrCode)[keyof typeof ErrCode], outcome.reason, message)
   }
   const apiTicket = await signingTicket(wx.cardTicket, renewTicket)
-  return { giftId, cardList: [{ cardId: outcome.cardId, cardExt: buildCardExt({ apiTicket, cardId: outcome.cardId, outerStr: outcome.entId }).cardExt }] }
+  return {
+    giftId,
+    cardList: [{ cardId: outcome.cardId, cardExt: buildCardExt({ apiTicket, cardId: outcome.cardId, outerStr: outcome.entId }).cardExt }],
+  }
 }
 
 const LIST_LIMIT = 100
 
 export async function listSent(store: Store, sender: string, nowMs = Date.now()): Promise<{ gifts: GiftView[] }> {
   await returnExpiredGifts(store, nowMs, sender)
-  const docs = await store.find<GiftDoc>(Collections.gifts, { senderMpOpenid: sender }, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: LIST_LIMIT })
+  const docs = await store.find<GiftDoc>(
+    Collections.gifts,
+    { senderMpOpenid: sender },
+    { orderBy: { field: 'createdAt', direction: 'desc' }, limit: LIST_LIMIT },
+  )
   return { gifts: docs.map((g) => toGiftView(g, sender, nowMs)) }
 }
 
 export async function listReceived(store: Store, claimer: string, nowMs = Date.now()): Promise<{ gifts: GiftView[] }> {
-  const docs = await store.find<GiftDoc>(Collections.gifts, { claimerMpOpenid: claimer }, { orderBy: { field: 'claimedAt', direction: 'desc' }, limit: LIST_LIMIT })
+  const docs = await store.find<GiftDoc>(
+    Collections.gifts,
+    { claimerMpOpenid: claimer },
+    { orderBy: { field: 'claimedAt', direction: 'desc' }, limit: LIST_LIMIT },
+  )
   return { gifts: docs.map((g) => toGiftView(g, claimer, nowMs)) }
 }

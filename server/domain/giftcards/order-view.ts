@@ -14,7 +14,12 @@ import { userCardId, type UserCardDoc } from '../cards/user-cards'
 /** card.shelfOrder's answer (contract/shelf-order.ts). */
 export type OrderView = ShelfOrderView
 
-export async function shelfOrderForCaller(store: Store, caller: { mpOpenid: string; unionid?: string }, orderId: string, jumpOpenid?: string): Promise<OrderView> {
+export async function shelfOrderForCaller(
+  store: Store,
+  caller: { mpOpenid: string; unionid?: string },
+  orderId: string,
+  jumpOpenid?: string,
+): Promise<OrderView> {
   const doc = await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
   const notFound = new AppError(ErrCode.NOT_FOUND, `no order ${orderId} of yours`)
   if (!doc) throw notFound
@@ -24,9 +29,25 @@ export async function shelfOrderForCaller(store: Store, caller: { mpOpenid: stri
   let mine = false
   for (const sa of new Set(parties)) if ((await mpOpenidOf(store, sa)) === caller.mpOpenid) mine = true
   if (!mine) throw notFound
-  const cards = await Promise.all(o.card_list.map(async (c) => {
-    const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(c.card_id, c.code))
-    return { cardId: c.card_id, code: c.code, price: c.price, title: card?.title ?? '', balance: card?.balance ?? 0, status: card?.status ?? 'GIFTING' }
-  }))
-  return { orderId: o.order_id, state: doc.state, totalPrice: o.total_price, createTime: o.create_time, isChatRoom: o.IsChatRoom === true || doc.isChatRoom === true, cards }
+  const cards = await Promise.all(
+    o.card_list.map(async (c) => {
+      const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(c.card_id, c.code))
+      return {
+        cardId: c.card_id,
+        code: c.code,
+        price: c.price,
+        title: card?.title ?? '',
+        balance: card?.balance ?? 0,
+        status: card?.status ?? 'GIFTING',
+      }
+    }),
+  )
+  return {
+    orderId: o.order_id,
+    state: doc.state,
+    totalPrice: o.total_price,
+    createTime: o.create_time,
+    isChatRoom: o.IsChatRoom === true || doc.isChatRoom === true,
+    cards,
+  }
 }

@@ -60,9 +60,20 @@ export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: s
       throw new AppError(ErrCode.INVALID_ARGUMENT, 'backgroundPicUrl must be one of the card’s faces')
     }
     const fresh: OrderDoc = {
-      _id: orderId, kind: 'mp', mpOpenid, requestId: input.requestId, cardId: def.cardId, title: def.title, unitPrice: def.price, unitValue: def.initBalance, quantity: input.quantity,
-      totalFee: def.price * input.quantity, status: 'CREATED', createdAt: nowMs,
-      ...(input.backgroundPicUrl ? { backgroundPicUrl: input.backgroundPicUrl } : {}), ...(input.message ? { message: input.message } : {}),
+      _id: orderId,
+      kind: 'mp',
+      mpOpenid,
+      requestId: input.requestId,
+      cardId: def.cardId,
+      title: def.title,
+      unitPrice: def.price,
+      unitValue: def.initBalance,
+      quantity: input.quantity,
+      totalFee: def.price * input.quantity,
+      status: 'CREATED',
+      createdAt: nowMs,
+      ...(input.backgroundPicUrl ? { backgroundPicUrl: input.backgroundPicUrl } : {}),
+      ...(input.message ? { message: input.message } : {}),
       issue: cardAsSold(def, input),
       ...(input.unionid ? { unionid: input.unionid } : {}),
     }
@@ -85,7 +96,11 @@ export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: s
 }
 
 async function prepay(store: Store, pay: PaymentGateway, order: OrderDoc): Promise<Record<string, unknown>> {
-  const res = await pay.unifiedOrder({ body: `${order.title ?? '礼品卡'} x${order.quantity}`.slice(0, 120), outTradeNo: order._id, totalFee: order.totalFee })
+  const res = await pay.unifiedOrder({
+    body: `${order.title ?? '礼品卡'} x${order.quantity}`.slice(0, 120),
+    outTradeNo: order._id,
+    totalFee: order.totalFee,
+  })
   const refused = cloudPayRefusal(res, true)
   if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the order: ${refused}`)
   const payment = res.payment as Record<string, unknown>
@@ -102,7 +117,8 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: Wecha
   if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return { errcode: 0, errmsg: 'not a successful payment; nothing to do' }
   const order = n.outTradeNo ? await store.get<OrderDoc>(Collections.orders, n.outTradeNo) : null
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `payment for unknown order ${String(n.outTradeNo)}`)
-  if (n.totalFee !== order.totalFee) throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match order total ${order.totalFee}`)
+  if (n.totalFee !== order.totalFee)
+    throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match order total ${order.totalFee}`)
   const paid = { transactionId: n.transactionId ?? '', paidAt: Date.now() }
   // Decide on the outcome of the atomic transition, not on the status read above: a checkout may be
   // cancelled (its gift-card leg credited back) between that read and this update.
@@ -120,7 +136,8 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: Wecha
   // A checkout paid with a member card's stored value earns points on its whole total (members.ts).
   if (now?.status === 'PAID' && order.kind === 'checkout') await earnForCheckout(store, now)
   // Its gift-card leg is final now: no longer shown as held (user-cards.ts checkoutHolds).
-  if (now?.status === 'PAID' && now.cardLeg) await releaseCheckoutHold(store, userCardId(now.cardLeg.cardId, now.cardLeg.code), now.cardLeg.orderId)
+  if (now?.status === 'PAID' && now.cardLeg)
+    await releaseCheckoutHold(store, userCardId(now.cardLeg.cardId, now.cardLeg.code), now.cardLeg.orderId)
   return { errcode: 0, errmsg: 'OK' }
 }
 
@@ -129,9 +146,17 @@ async function issueEntitlements(store: Store, order: OrderDoc): Promise<void> {
     Array.from({ length: order.quantity }, async (_, i) => {
       try {
         await store.insert<EntitlementDoc>(Collections.entitlements, {
-          _id: entitlementId(order._id, i), orderId: order._id, mpOpenid: order.mpOpenid, cardId: order.cardId, status: 'READY', value: order.unitValue ?? order.totalFee / order.quantity, createdAt: Date.now(),
+          _id: entitlementId(order._id, i),
+          orderId: order._id,
+          mpOpenid: order.mpOpenid,
+          cardId: order.cardId,
+          status: 'READY',
+          value: order.unitValue ?? order.totalFee / order.quantity,
+          createdAt: Date.now(),
           // What funding needs, so that the user_get_card push reads nothing else (entitlements.ts).
-          giftId: '', ...(order.issue ? { issue: order.issue } : {}), ...(order.unionid ? { unionid: order.unionid } : {}),
+          giftId: '',
+          ...(order.issue ? { issue: order.issue } : {}),
+          ...(order.unionid ? { unionid: order.unionid } : {}),
         })
       } catch (err) {
         if (!(err instanceof DuplicateIdError)) throw err
@@ -142,7 +167,9 @@ async function issueEntitlements(store: Store, order: OrderDoc): Promise<void> {
 }
 
 export async function entitlementsOf(store: Store, orderId: string, quantity: number): Promise<EntitlementDoc[]> {
-  const docs = await Promise.all(Array.from({ length: quantity }, (_, i) => store.get<EntitlementDoc>(Collections.entitlements, entitlementId(orderId, i))))
+  const docs = await Promise.all(
+    Array.from({ length: quantity }, (_, i) => store.get<EntitlementDoc>(Collections.entitlements, entitlementId(orderId, i))),
+  )
   return docs.filter((d): d is EntitlementDoc => !!d)
 }
 
@@ -151,5 +178,11 @@ export async function orderOf(store: Store, mpOpenid: string, orderId: string): 
   if (!doc) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (doc.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   const ents = doc.kind === 'mp' ? await entitlementsOf(store, orderId, doc.quantity) : []
-  return { orderId: doc._id, status: doc.status, totalFee: doc.totalFee, discount: doc.coupon?.discount ?? 0, cards: ents.map((e) => ({ cardId: e.cardId, added: e.status === 'ADDED', ...(e.code ? { code: e.code } : {}) })) }
+  return {
+    orderId: doc._id,
+    status: doc.status,
+    totalFee: doc.totalFee,
+    discount: doc.coupon?.discount ?? 0,
+    cards: ents.map((e) => ({ cardId: e.cardId, added: e.status === 'ADDED', ...(e.code ? { code: e.code } : {}) })),
+  }
 }

@@ -57,13 +57,22 @@ export interface EntryView {
 
 export function toEntryView(e: LedgerEntryDoc): EntryView {
   return {
-    entryId: e._id, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter,
-    ...(e.orderId ? { orderId: e.orderId } : {}), ...(e.description ? { description: e.description } : {}), createdAt: e.createdAt,
+    entryId: e._id,
+    kind: e.kind,
+    amount: e.amount,
+    balanceAfter: e.balanceAfter,
+    ...(e.orderId ? { orderId: e.orderId } : {}),
+    ...(e.description ? { description: e.description } : {}),
+    createdAt: e.createdAt,
   }
 }
 
 /** A card's settled entries, newest first (by version: one card's versions are its own total order), a page at a time. */
-export async function historyOf(store: Store, card: string, page: PageRequest = { limit: 20 }): Promise<{ entries: EntryView[]; total: number; next?: PageKey }> {
+export async function historyOf(
+  store: Store,
+  card: string,
+  page: PageRequest = { limit: 20 },
+): Promise<{ entries: EntryView[]; total: number; next?: PageKey }> {
   const [{ docs, next }, total] = await Promise.all([
     findPage<LedgerEntryDoc>(store, Collections.ledger, { card, ...SETTLED }, { field: 'version', direction: 'desc' }, page),
     store.count(Collections.ledger, { card, ...SETTLED }),
@@ -111,10 +120,24 @@ export async function postIn(tx: TxStore, p: Posting, now: number): Promise<Post
   const patch = p.cardPatch?.(card) ?? {}
   // Dirty (WeChat has yet to be told) unless the patch says WeChat already shows this version.
   const dirty = (patch.syncedVersion ?? card.syncedVersion) < version
-  await tx.update(Collections.userCards, card._id, { ...patch, balance: balanceAfter, version, dirty, updatedAt: now, lastEntry: { kind: p.kind, amount } })
+  await tx.update(Collections.userCards, card._id, {
+    ...patch,
+    balance: balanceAfter,
+    version,
+    dirty,
+    updatedAt: now,
+    lastEntry: { kind: p.kind, amount },
+  })
   const entry: LedgerEntryDoc = {
-    _id: p.entryId, card: p.card, kind: p.kind, amount, balanceAfter, version, createdAt: now,
-    ...(p.orderId ? { orderId: p.orderId } : {}), ...(p.description ? { description: p.description } : {}),
+    _id: p.entryId,
+    card: p.card,
+    kind: p.kind,
+    amount,
+    balanceAfter,
+    version,
+    createdAt: now,
+    ...(p.orderId ? { orderId: p.orderId } : {}),
+    ...(p.description ? { description: p.description } : {}),
   }
   await tx.insert(Collections.ledger, entry)
   return { entry, replay: false }
@@ -136,8 +159,31 @@ export function transfer(store: Store, from: string, to: string, key: string): P
       const amount = src?.balance ?? 0
       const now = Date.now()
       // The giver's code is gone from WeChat (a gift received), so nothing is left to sync for it.
-      if (src) await postIn(tx, { card: from, kind: 'transfer_out', amount: -amount, entryId: outId, description: 'gifted to a friend', cardPatch: (c) => ({ status: 'GIFTED', giftedTo: to, syncedVersion: c.version + 1 }) }, now)
-      await postIn(tx, { card: to, kind: 'transfer_in', amount, entryId: `transfer_in:${key}`, description: 'received as a gift', cardPatch: () => ({ funded: true }) }, now)
+      if (src)
+        await postIn(
+          tx,
+          {
+            card: from,
+            kind: 'transfer_out',
+            amount: -amount,
+            entryId: outId,
+            description: 'gifted to a friend',
+            cardPatch: (c) => ({ status: 'GIFTED', giftedTo: to, syncedVersion: c.version + 1 }),
+          },
+          now,
+        )
+      await postIn(
+        tx,
+        {
+          card: to,
+          kind: 'transfer_in',
+          amount,
+          entryId: `transfer_in:${key}`,
+          description: 'received as a gift',
+          cardPatch: () => ({ funded: true }),
+        },
+        now,
+      )
       return { amount }
     }),
   )
@@ -147,7 +193,11 @@ export function transfer(store: Store, from: string, to: string, key: string): P
 export async function ledgerSum(store: Store, card: string): Promise<number> {
   let sum = 0
   for (let skip = 0; ; skip += 1000) {
-    const page = await store.find<LedgerEntryDoc>(Collections.ledger, { card, ...SETTLED }, { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 })
+    const page = await store.find<LedgerEntryDoc>(
+      Collections.ledger,
+      { card, ...SETTLED },
+      { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 },
+    )
     for (const e of page) sum += e.amount
     if (page.length < 1000) return sum
   }

@@ -38,7 +38,8 @@ export interface PointsPosting {
 export async function postPointsIn(tx: TxStore, p: PointsPosting, now: number): Promise<{ entry: PointsEntryDoc; replay: boolean }> {
   const earlier = await tx.get<PointsEntryDoc>(Collections.pointsLedger, p.entryId)
   if (earlier) {
-    if (earlier.card !== p.card || earlier.amount !== p.amount) throw new AppError(ErrCode.CONFLICT, `${p.entryId} was already used with different details`)
+    if (earlier.card !== p.card || earlier.amount !== p.amount)
+      throw new AppError(ErrCode.CONFLICT, `${p.entryId} was already used with different details`)
     return { entry: earlier, replay: true }
   }
   if (!Number.isInteger(p.amount)) throw new AppError(ErrCode.INVALID_ARGUMENT, 'points must be a whole number')
@@ -50,8 +51,15 @@ export async function postPointsIn(tx: TxStore, p: PointsPosting, now: number): 
   const version = card.version + 1
   await tx.update(Collections.userCards, card._id, { bonus: bonusAfter, version, dirty: card.syncedVersion < version, updatedAt: now })
   const entry: PointsEntryDoc = {
-    _id: p.entryId, card: p.card, kind: p.kind, amount: p.amount, bonusAfter, version, createdAt: now,
-    ...(p.reason ? { reason: p.reason } : {}), ...(p.orderId ? { orderId: p.orderId } : {}),
+    _id: p.entryId,
+    card: p.card,
+    kind: p.kind,
+    amount: p.amount,
+    bonusAfter,
+    version,
+    createdAt: now,
+    ...(p.reason ? { reason: p.reason } : {}),
+    ...(p.orderId ? { orderId: p.orderId } : {}),
   }
   await tx.insert(Collections.pointsLedger, entry)
   return { entry, replay: false }
@@ -65,13 +73,28 @@ export function postPoints(store: Store, p: PointsPosting) {
 export async function pointsSum(store: Store, card: string): Promise<number> {
   let sum = 0
   for (let skip = 0; ; skip += 1000) {
-    const page = await store.find<PointsEntryDoc>(Collections.pointsLedger, { card }, { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 })
+    const page = await store.find<PointsEntryDoc>(
+      Collections.pointsLedger,
+      { card },
+      { orderBy: { field: 'version', direction: 'asc' }, skip, limit: 1000 },
+    )
     for (const e of page) sum += e.amount
     if (page.length < 1000) return sum
   }
 }
 
 export async function pointsHistory(store: Store, card: string, limit = 20) {
-  const docs = await store.find<PointsEntryDoc>(Collections.pointsLedger, { card }, { orderBy: { field: 'version', direction: 'desc' }, limit })
-  return docs.map((e) => ({ entryId: e._id, kind: e.kind, amount: e.amount, bonusAfter: e.bonusAfter, createdAt: e.createdAt, ...(e.reason ? { reason: e.reason } : {}) }))
+  const docs = await store.find<PointsEntryDoc>(
+    Collections.pointsLedger,
+    { card },
+    { orderBy: { field: 'version', direction: 'desc' }, limit },
+  )
+  return docs.map((e) => ({
+    entryId: e._id,
+    kind: e.kind,
+    amount: e.amount,
+    bonusAfter: e.bonusAfter,
+    createdAt: e.createdAt,
+    ...(e.reason ? { reason: e.reason } : {}),
+  }))
 }

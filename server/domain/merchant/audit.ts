@@ -31,7 +31,14 @@ function auditId(at: number): string {
  */
 export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): Promise<void> {
   const at = Date.now()
-  const doc: AuditDoc = { _id: auditId(at), at, openid: entry.openid, action: entry.action, target: entry.target, ...(entry.reason ? { reason: entry.reason } : {}) }
+  const doc: AuditDoc = {
+    _id: auditId(at),
+    at,
+    openid: entry.openid,
+    action: entry.action,
+    target: entry.target,
+    ...(entry.reason ? { reason: entry.reason } : {}),
+  }
   try {
     await store.insert(Collections.auditLog, doc)
   } catch (err) {
@@ -40,7 +47,10 @@ export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): 
 }
 
 /** The log newest first, a page at a time. */
-export async function listAudit(store: Store, page: PageRequest = { limit: 20 }): Promise<{ entries: AuditEntry[]; total: number; next?: PageKey }> {
+export async function listAudit(
+  store: Store,
+  page: PageRequest = { limit: 20 },
+): Promise<{ entries: AuditEntry[]; total: number; next?: PageKey }> {
   const [{ docs, next }, total] = await Promise.all([
     findPage<AuditDoc>(store, Collections.auditLog, {}, { field: 'at', direction: 'desc' }, page),
     store.count(Collections.auditLog, {}),

@@ -13,7 +13,22 @@ export async function cardStats(wx: WechatClient, q: { beginDate?: string; endDa
   const begin = q.beginDate ?? chinaDate(Date.parse(`${end}T00:00:00Z`) - 6 * 86400_000)
   // cond_source 1: cards created through the API, as this product creates them.
   const query = { begin_date: begin, end_date: end, cond_source: 1 as const }
-  const [days, cards] = await Promise.all([wx.datacube.cardBizuinInfo(query), wx.datacube.cardCardInfo({ ...query, ...(q.cardId ? { card_id: q.cardId } : {}) })])
-  const pick = (r: Record<string, unknown>) => ({ date: String(r.ref_date), views: Number(r.view_cnt ?? 0), claims: Number(r.receive_cnt ?? 0), redemptions: Number(r.verify_cnt ?? 0), gifts: Number(r.given_cnt ?? 0), expired: Number(r.expire_cnt ?? 0) })
-  return { beginDate: begin, endDate: end, days: days.list.map(pick), cards: cards.list.map((r) => ({ cardId: String(r.card_id), ...pick(r) })) }
+  const [days, cards] = await Promise.all([
+    wx.datacube.cardBizuinInfo(query),
+    wx.datacube.cardCardInfo({ ...query, ...(q.cardId ? { card_id: q.cardId } : {}) }),
+  ])
+  const pick = (r: Record<string, unknown>) => ({
+    date: String(r.ref_date),
+    views: Number(r.view_cnt ?? 0),
+    claims: Number(r.receive_cnt ?? 0),
+    redemptions: Number(r.verify_cnt ?? 0),
+    gifts: Number(r.given_cnt ?? 0),
+    expired: Number(r.expire_cnt ?? 0),
+  })
+  return {
+    beginDate: begin,
+    endDate: end,
+    days: days.list.map(pick),
+    cards: cards.list.map((r) => ({ cardId: String(r.card_id), ...pick(r) })),
+  }
 }

@@ -29,7 +29,11 @@ export interface SalesRow {
  */
 async function liability(store: Store, nowMs: number): Promise<{ liability: number; liveCards: number }> {
   const nowSec = Math.floor(nowMs / 1000)
-  const live = anyOf({ status: where.in(['GIFTING', 'GIFT_TIMEOUT']) }, { status: 'NORMAL', endTime: where.gte(nowSec) }, { status: 'NORMAL', endTime: where.in([0, null]) })
+  const live = anyOf(
+    { status: where.in(['GIFTING', 'GIFT_TIMEOUT']) },
+    { status: 'NORMAL', endTime: where.gte(nowSec) },
+    { status: 'NORMAL', endTime: where.in([0, null]) },
+  )
   const { total, count } = await store.sum(Collections.userCards, live, 'balance')
   return { liability: total, liveCards: count }
 }
@@ -58,7 +62,8 @@ async function fromCube(wx: WechatClient, days: number, nowMs: number): Promise<
     }
     return { claimed, members, cube: true }
   } catch (err) {
-    if (err instanceof WxApiError || err instanceof WxRuleError || err instanceof WxTransportError) return { claimed: 0, members: 0, cube: false }
+    if (err instanceof WxApiError || err instanceof WxRuleError || err instanceof WxTransportError)
+      return { claimed: 0, members: 0, cube: false }
     throw err
   }
 }
@@ -67,12 +72,32 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
   // Day boundaries are the merchant's (UTC+8): "today" starts at its local midnight.
   const since = dayStart(dayOf(nowMs - (days - 1) * 86400_000))
   // The days' figures from the rollups (merchant/rollups.ts): calls in proportion to the days, not the history.
-  const [daily, owed, cube] = await Promise.all([daysSince(store, since, nowMs), liability(store, nowMs), fromCube(wx, Math.min(days, 62), nowMs)])
-  const sales: SalesRow[] = daily.flatMap((d) => (Object.entries(d.sales) as [Channel, { amount: number; orders: number }][]).filter(([, f]) => f.orders > 0).map(([channel, f]) => ({ date: d.date, channel, ...f }))).sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
+  const [daily, owed, cube] = await Promise.all([
+    daysSince(store, since, nowMs),
+    liability(store, nowMs),
+    fromCube(wx, Math.min(days, 62), nowMs),
+  ])
+  const sales: SalesRow[] = daily
+    .flatMap((d) =>
+      (Object.entries(d.sales) as [Channel, { amount: number; orders: number }][])
+        .filter(([, f]) => f.orders > 0)
+        .map(([channel, f]) => ({ date: d.date, channel, ...f })),
+    )
+    .sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
   const total = (f: 'redeemed' | 'refunded' | 'recharged' | 'newMembers') => daily.reduce((s, d) => s + d[f], 0)
   return {
-    days, since, sales, redeemed: total('redeemed'), liability: owed.liability, liveCards: owed.liveCards, claimed: cube.claimed, members: cube.members, cube: cube.cube,
-    refunded: total('refunded'), recharged: total('recharged'), newMembers: total('newMembers'),
+    days,
+    since,
+    sales,
+    redeemed: total('redeemed'),
+    liability: owed.liability,
+    liveCards: owed.liveCards,
+    claimed: cube.claimed,
+    members: cube.members,
+    cube: cube.cube,
+    refunded: total('refunded'),
+    recharged: total('recharged'),
+    newMembers: total('newMembers'),
   }
 }
 
@@ -110,7 +135,15 @@ export async function orderDetail(store: Store, orderId: string) {
   const shelf = mine ? undefined : await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
   if (!mine && !shelf) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   const { orders } = await searchOrders(store, { channel: mine ? mine.kind : 'shelf', q: orderId }, { limit: 1 })
-  const row: OrderRow = orders[0] ?? { orderId, channel: mine ? mine.kind : 'shelf', state: mine?.status ?? shelf!.state, totalPrice: mine?.totalFee ?? shelf!.order.total_price, buyer: mine?.mpOpenid ?? shelf!.order.open_id, cards: [], at: mine?.createdAt ?? shelf!.recordedAt }
+  const row: OrderRow = orders[0] ?? {
+    orderId,
+    channel: mine ? mine.kind : 'shelf',
+    state: mine?.status ?? shelf!.state,
+    totalPrice: mine?.totalFee ?? shelf!.order.total_price,
+    buyer: mine?.mpOpenid ?? shelf!.order.open_id,
+    cards: [],
+    at: mine?.createdAt ?? shelf!.recordedAt,
+  }
   const ids = new Set<string>()
   if (shelf) for (const c of shelf.order.card_list) ids.add(userCardId(c.card_id, c.code))
   if (mine?.cardLeg) ids.add(userCardId(mine.cardLeg.cardId, mine.cardLeg.code))
@@ -119,9 +152,25 @@ export async function orderDetail(store: Store, orderId: string) {
   for (const id of ids) {
     const c = await store.get<UserCardDoc>(Collections.userCards, id)
     if (!c) continue
-    cards.push({ cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, entries: (await historyOf(store, id, { limit: 50 })).entries })
+    cards.push({
+      cardId: c.cardId,
+      code: c.code,
+      title: c.title,
+      status: effectiveStatus(c),
+      balance: c.balance,
+      entries: (await historyOf(store, id, { limit: 50 })).entries,
+    })
   }
-  return { order: { ...row, ...(mine?.refundReason ? { refundReason: mine.refundReason } : {}), ...(shelf && (shelf as { refundReason?: string }).refundReason ? { refundReason: (shelf as { refundReason?: string }).refundReason } : {}) }, cards }
+  return {
+    order: {
+      ...row,
+      ...(mine?.refundReason ? { refundReason: mine.refundReason } : {}),
+      ...(shelf && (shelf as { refundReason?: string }).refundReason
+        ? { refundReason: (shelf as { refundReason?: string }).refundReason }
+        : {}),
+    },
+    cards,
+  }
 }
 
 // ---------- cards in circulation ----------
@@ -143,8 +192,19 @@ export async function lookupCode(store: Store, wx: WechatClient, code: string, c
     }
     const { entries, total, next } = await historyOf(store, c._id, { limit: 50 })
     cards.push({
-      cardId: c.cardId, code: c.code, title: c.title, status: effectiveStatus(c), balance: c.balance, holder: c.mpOpenid ?? c.saOpenid ?? '',
-      orderId: c.orderId ?? '', synced: c.syncedVersion >= c.version, endTime: c.endTime, entries, total, wechat, ...(next ? { next } : {}),
+      cardId: c.cardId,
+      code: c.code,
+      title: c.title,
+      status: effectiveStatus(c),
+      balance: c.balance,
+      holder: c.mpOpenid ?? c.saOpenid ?? '',
+      orderId: c.orderId ?? '',
+      synced: c.syncedVersion >= c.version,
+      endTime: c.endTime,
+      entries,
+      total,
+      wechat,
+      ...(next ? { next } : {}),
     })
   }
   return { cards }
@@ -172,14 +232,20 @@ export async function freezeCard(store: Store, wx: WechatClient, cardId: string,
     const now = await wx.code.get({ card_id: cardId, code }).catch(() => undefined)
     if ((now as { user_card_status?: string } | undefined)?.user_card_status !== 'UNAVAILABLE') throw err
   }
-  const changed = await store.updateIf(Collections.userCards, id, { status: where.in(FREEZABLE) }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
+  const changed = await store.updateIf(
+    Collections.userCards,
+    id,
+    { status: where.in(FREEZABLE) },
+    { status: 'UNAVAILABLE', updatedAt: Date.now() },
+  )
   return { cardId, code, status: 'UNAVAILABLE', changed }
 }
 
 /** A card's ledger, newest first, a page at a time (the console's circulation page, after cardLookup's first 50). */
 export async function cardHistory(store: Store, cardId: string, code: string, page: PageRequest) {
   const id = userCardId(cardId, code)
-  if (!(await store.get<UserCardDoc>(Collections.userCards, id))) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with code ${code}`)
+  if (!(await store.get<UserCardDoc>(Collections.userCards, id)))
+    throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with code ${code}`)
   return historyOf(store, id, page)
 }
 
@@ -198,5 +264,18 @@ export async function ledgerSince(store: Store, sinceMs: number, page: PageReque
     findPage<LedgerEntryDoc>(store, Collections.ledger, filter, { field: 'createdAt', direction: 'asc' }, page),
     store.count(Collections.ledger, filter),
   ])
-  return { entries: docs.map((e) => ({ entryId: e._id, card: e.card, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, orderId: e.orderId ?? '', description: e.description ?? '', createdAt: e.createdAt })), total, ...(next ? { next } : {}) }
+  return {
+    entries: docs.map((e) => ({
+      entryId: e._id,
+      card: e.card,
+      kind: e.kind,
+      amount: e.amount,
+      balanceAfter: e.balanceAfter,
+      orderId: e.orderId ?? '',
+      description: e.description ?? '',
+      createdAt: e.createdAt,
+    })),
+    total,
+    ...(next ? { next } : {}),
+  }
 }

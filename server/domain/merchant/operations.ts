@@ -23,7 +23,9 @@ import { recordCouponDef } from '../coupons/coupons'
 export async function overview(store: Store) {
   // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.
   const [cards, shelves, shelfOrders, mpOrders] = await Promise.all([
-    store.count(Collections.giftCards, {}), store.count(Collections.shelves, {}), store.count(Collections.shelfOrders, {}),
+    store.count(Collections.giftCards, {}),
+    store.count(Collections.shelves, {}),
+    store.count(Collections.shelfOrders, {}),
     store.count(Collections.orders, { status: where.in(PAID_STATUSES) }),
   ])
   return { cards, shelves, orders: shelfOrders + mpOrders }
@@ -41,20 +43,34 @@ export async function createGiftCard(store: Store, wx: WechatClient, req: CardCr
     const now = Date.now()
     const fixed = bi.date_info.type === 'DATE_TYPE_FIX_TIME_RANGE'
     await store.set<GiftCardDoc>(Collections.giftCards, {
-      _id: card_id, cardId: card_id, title: bi.title, price, initBalance: body.init_balance ?? price,
+      _id: card_id,
+      cardId: card_id,
+      title: bi.title,
+      price,
+      initBalance: body.init_balance ?? price,
       ...(body.background_pic_url ? { backgroundPicUrl: body.background_pic_url } : {}),
-      faces: [], defaultMessage: '', onSale: false, reviewStatus: 'PENDING',
+      faces: [],
+      defaultMessage: '',
+      onSale: false,
+      reviewStatus: 'PENDING',
       // What the card detail page shows a holder: the card's own notes and service phone.
-      ...(bi.brand_name ? { brandName: bi.brand_name } : {}), ...(bi.notice ? { notice: bi.notice } : {}),
-      ...(bi.description ? { description: bi.description } : {}), ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
-      beginTime: fixed ? bi.date_info.begin_timestamp ?? 0 : 0, endTime: fixed ? bi.date_info.end_timestamp ?? 0 : 0, createdAt: now, updatedAt: now,
+      ...(bi.brand_name ? { brandName: bi.brand_name } : {}),
+      ...(bi.notice ? { notice: bi.notice } : {}),
+      ...(bi.description ? { description: bi.description } : {}),
+      ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
+      beginTime: fixed ? (bi.date_info.begin_timestamp ?? 0) : 0,
+      endTime: fixed ? (bi.date_info.end_timestamp ?? 0) : 0,
+      createdAt: now,
+      updatedAt: now,
     })
   }
   return { cardId: card_id }
 }
 
 export async function listGiftCards(store: Store) {
-  return { cards: await store.find<GiftCardDoc>(Collections.giftCards, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 }) }
+  return {
+    cards: await store.find<GiftCardDoc>(Collections.giftCards, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 }),
+  }
 }
 
 // ---------- shelves ----------
@@ -71,7 +87,14 @@ async function putOnSale(store: Store, page: GiftCardPage): Promise<void> {
     const message = theme.pic_item_list?.find((p) => p.default_gifting_msg)?.default_gifting_msg ?? ''
     for (const item of theme.item_list ?? []) {
       // The theme's title is what the shop groups the card under (送给重要的人, 生日快乐, …).
-      await store.update(Collections.giftCards, item.card_id, { onSale: true, faces, defaultMessage: message, ...(theme.title ? { theme: theme.title } : {}), ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}), updatedAt: Date.now() })
+      await store.update(Collections.giftCards, item.card_id, {
+        onSale: true,
+        faces,
+        defaultMessage: message,
+        ...(theme.title ? { theme: theme.title } : {}),
+        ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}),
+        updatedAt: Date.now(),
+      })
     }
   }
 }
@@ -79,12 +102,19 @@ async function putOnSale(store: Store, page: GiftCardPage): Promise<void> {
 export async function createShelf(store: Store, wx: WechatClient, page: GiftCardPage, outerStr?: string) {
   for (const t of page.theme_list ?? []) {
     for (const it of t.item_list ?? []) {
-      if (!(await store.get(Collections.giftCards, it.card_id))) throw new AppError(ErrCode.INVALID_ARGUMENT, `page.theme_list: card ${it.card_id} is not a gift card created by this merchant`)
+      if (!(await store.get(Collections.giftCards, it.card_id)))
+        throw new AppError(ErrCode.INVALID_ARGUMENT, `page.theme_list: card ${it.card_id} is not a gift card created by this merchant`)
     }
   }
   const { page_id } = await wx.giftCardPage.add(page)
   const now = Date.now()
-  await store.set<ShelfDoc>(Collections.shelves, { _id: page_id, page: { ...page, page_id }, maintain: false, createdAt: now, updatedAt: now })
+  await store.set<ShelfDoc>(Collections.shelves, {
+    _id: page_id,
+    page: { ...page, page_id },
+    maintain: false,
+    createdAt: now,
+    updatedAt: now,
+  })
   await putOnSale(store, page)
   return { pageId: page_id, link: shelfLink(page_id, outerStr) }
 }
@@ -108,14 +138,22 @@ export async function getShelf(wx: WechatClient, pageId: string) {
 export async function listShelves(store: Store, wx: WechatClient) {
   const { page_id_list } = await wx.giftCardPage.batchGet()
   const ours = await store.find<ShelfDoc>(Collections.shelves, {}, { limit: 200 })
-  return { shelves: page_id_list.map((id) => ({ pageId: id, link: shelfLink(id), title: ours.find((s) => s._id === id)?.page.page_title ?? '', maintain: ours.find((s) => s._id === id)?.maintain ?? false })) }
+  return {
+    shelves: page_id_list.map((id) => ({
+      pageId: id,
+      link: shelfLink(id),
+      title: ours.find((s) => s._id === id)?.page.page_title ?? '',
+      maintain: ours.find((s) => s._id === id)?.maintain ?? false,
+    })),
+  }
 }
 
 /** Takes one shelf (or all) down for maintenance, or back up. */
 export async function takedownShelf(store: Store, wx: WechatClient, target: { pageId: string } | { all: true }, maintain = true) {
   if ('all' in target) {
     await wx.giftCardPage.maintainSet({ all: true, maintain })
-    for (const s of await store.find<ShelfDoc>(Collections.shelves, {}, { limit: 200 })) await store.update(Collections.shelves, s._id, { maintain })
+    for (const s of await store.find<ShelfDoc>(Collections.shelves, {}, { limit: 200 }))
+      await store.update(Collections.shelves, s._id, { maintain })
   } else {
     await wx.giftCardPage.maintainSet({ page_id: target.pageId, maintain })
     await store.update(Collections.shelves, target.pageId, { maintain })
@@ -135,7 +173,13 @@ export async function recordShelfOrder(store: Store, wx: WechatClient, orderId: 
 async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ recorded: boolean }> {
   const now = Date.now()
   try {
-    await store.insert<ShelfOrderDoc>(Collections.shelfOrders, { _id: order.order_id, order, state: order.accepter_openid ? 'ACCEPTED' : 'PAID', recordedAt: now, updatedAt: now })
+    await store.insert<ShelfOrderDoc>(Collections.shelfOrders, {
+      _id: order.order_id,
+      order,
+      state: order.accepter_openid ? 'ACCEPTED' : 'PAID',
+      recordedAt: now,
+      updatedAt: now,
+    })
   } catch (err) {
     if (err instanceof DuplicateIdError) return { recorded: false }
     throw err
@@ -145,14 +189,32 @@ async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ reco
     const id = userCardId(c.card_id, c.code)
     const def = await store.get<GiftCardDoc>(Collections.giftCards, c.card_id)
     const holder = c.accepter_openid || order.accepter_openid || ''
-    await store.insert<UserCardDoc>(Collections.userCards, newUserCard(c.card_id, c.code, {
-      ...(holder ? { saOpenid: holder } : {}), orderId: order.order_id, title: def?.title ?? '', status: holder ? 'NORMAL' : 'GIFTING',
-      beginTime: def?.beginTime ?? 0, endTime: def?.endTime ?? 0, ...(c.background_pic_url ? { backgroundPicUrl: c.background_pic_url } : {}),
-    })).catch((err) => {
-      if (!(err instanceof DuplicateIdError)) throw err
-    })
+    await store
+      .insert<UserCardDoc>(
+        Collections.userCards,
+        newUserCard(c.card_id, c.code, {
+          ...(holder ? { saOpenid: holder } : {}),
+          orderId: order.order_id,
+          title: def?.title ?? '',
+          status: holder ? 'NORMAL' : 'GIFTING',
+          beginTime: def?.beginTime ?? 0,
+          endTime: def?.endTime ?? 0,
+          ...(c.background_pic_url ? { backgroundPicUrl: c.background_pic_url } : {}),
+        }),
+      )
+      .catch((err) => {
+        if (!(err instanceof DuplicateIdError)) throw err
+      })
     // WeChat already shows the shelf card's balance: recorded as synced.
-    await post(store, { card: id, kind: 'issue', amount: def?.initBalance ?? c.price, entryId: `issue:${id}`, orderId: order.order_id, description: 'bought on the shelf', cardPatch: (cur) => ({ funded: true, syncedVersion: cur.version + 1 }) })
+    await post(store, {
+      card: id,
+      kind: 'issue',
+      amount: def?.initBalance ?? c.price,
+      entryId: `issue:${id}`,
+      orderId: order.order_id,
+      description: 'bought on the shelf',
+      cardPatch: (cur) => ({ funded: true, syncedVersion: cur.version + 1 }),
+    })
   }
   return { recorded: true }
 }
@@ -180,7 +242,9 @@ export async function reconcileShelfOrders(store: Store, wx: WechatClient, begin
       // One query tells which orders of the page are recorded already, instead of one insert attempt
       // each on every run; recordFetched's insert still decides, should a push record one meanwhile.
       const ids = page.order_list.map((o) => o.order_id)
-      const known = ids.length ? new Set((await store.find<ShelfOrderDoc>(Collections.shelfOrders, { _id: where.in(ids) }, { limit: 100 })).map((d) => d._id)) : new Set<string>()
+      const known = ids.length
+        ? new Set((await store.find<ShelfOrderDoc>(Collections.shelfOrders, { _id: where.in(ids) }, { limit: 100 })).map((d) => d._id))
+        : new Set<string>()
       for (const order of page.order_list) {
         if (known.has(order.order_id)) continue
         if ((await recordFetched(store, order)).recorded) recorded++
@@ -196,14 +260,31 @@ export async function listShelfOrders(store: Store, offset = 0, limit = 20) {
     store.find<ShelfOrderDoc>(Collections.shelfOrders, {}, { orderBy: { field: 'recordedAt', direction: 'desc' }, skip: offset, limit }),
     store.count(Collections.shelfOrders, {}),
   ])
-  return { orders: orders.map((o) => ({ orderId: o._id, state: o.state, totalPrice: o.order.total_price, buyer: o.order.open_id, cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })), recordedAt: o.recordedAt })), total }
+  return {
+    orders: orders.map((o) => ({
+      orderId: o._id,
+      state: o.state,
+      totalPrice: o.order.total_price,
+      buyer: o.order.open_id,
+      cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
+      recordedAt: o.recordedAt,
+    })),
+    total,
+  }
 }
 
 export async function getShelfOrder(store: Store, orderId: string) {
   const o = await store.get<ShelfOrderDoc>(Collections.shelfOrders, orderId)
   if (!o) throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
-  const cards = await Promise.all(o.order.card_list.map((c) => store.get<UserCardDoc>(Collections.userCards, userCardId(c.card_id, c.code))))
-  return { order: o.order, state: o.state, invoice: o.invoice ?? null, cards: cards.filter(Boolean).map((c) => ({ cardId: c!.cardId, code: c!.code, status: c!.status, balance: c!.balance })) }
+  const cards = await Promise.all(
+    o.order.card_list.map((c) => store.get<UserCardDoc>(Collections.userCards, userCardId(c.card_id, c.code))),
+  )
+  return {
+    order: o.order,
+    state: o.state,
+    invoice: o.invoice ?? null,
+    cards: cards.filter(Boolean).map((c) => ({ cardId: c!.cardId, code: c!.code, status: c!.status, balance: c!.balance })),
+  }
 }
 
 /** WeChat removes a refunded order's cards from the card bag: true when none of them is there any more. */
@@ -241,7 +322,12 @@ export async function refundShelfOrder(store: Store, wx: WechatClient, orderId: 
     // WeChat removes the refunded cards itself, so nothing is left to sync: the entry zeroes the
     // balance and the card leaves every view.
     await post(store, {
-      card: id, kind: 'refund', amount: (cur) => -cur.balance, entryId: `refund:${id}`, orderId, description: reason,
+      card: id,
+      kind: 'refund',
+      amount: (cur) => -cur.balance,
+      entryId: `refund:${id}`,
+      orderId,
+      description: reason,
       cardPatch: (cur) => ({ status: 'DELETE', syncedVersion: cur.version + 1 }),
     })
   }
@@ -261,7 +347,12 @@ export async function settleShelfGift(store: Store, wx: WechatClient, orderId: s
     const mpOpenid = await mpOpenidOf(store, holder)
     // Only from GIFTING, the state a card is in while it is being sent: a card since spent, refunded or
     // removed keeps that state whatever order the events come in.
-    await store.updateIf(Collections.userCards, userCardId(c.card_id, c.code), { status: 'GIFTING' }, { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() })
+    await store.updateIf(
+      Collections.userCards,
+      userCardId(c.card_id, c.code),
+      { status: 'GIFTING' },
+      { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() },
+    )
   }
   await setShelfOrderState(store, orderId, returned ? 'RETURNED' : 'ACCEPTED', { order })
 }
@@ -296,10 +387,19 @@ export async function onInvoiceAuthorized(store: Store, wx: WechatClient, orderI
  * A merchant's correction of a card's balance (goodwill credit, a fix): one ledger entry under the
  * merchant's own idempotency key, then WeChat is brought up to date.
  */
-export async function adjustBalance(store: Store, wx: WechatClient, input: { cardId: string; code: string; amount: number; key: string; reason: string }, sync: SyncOptions = {}) {
+export async function adjustBalance(
+  store: Store,
+  wx: WechatClient,
+  input: { cardId: string; code: string; amount: number; key: string; reason: string },
+  sync: SyncOptions = {},
+) {
   const id = userCardId(input.cardId, input.code)
   const { entry } = await post(store, {
-    card: id, kind: 'adjust', amount: input.amount, entryId: `adjust:${input.key}`, description: input.reason,
+    card: id,
+    kind: 'adjust',
+    amount: input.amount,
+    entryId: `adjust:${input.key}`,
+    description: input.reason,
     sameAs: (e) => e.card === id && e.amount === input.amount,
     guard: (c) => {
       if (c.status === 'DELETE' || c.status === 'UNAVAILABLE') throw new AppError(ErrCode.CONFLICT, `the card is ${c.status}`)

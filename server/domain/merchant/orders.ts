@@ -22,10 +22,15 @@ export type { Channel, OrderRow }
 function mpRow(o: OrderDoc & RefundFields): OrderRow {
   const refundStatus = o.status === 'REFUNDING' || o.status === 'REFUNDED' || o.status === 'REFUND_FAILED' ? o.status : undefined
   return {
-    orderId: o._id, channel: o.kind, state: o.status, totalPrice: o.totalFee, buyer: o.mpOpenid,
+    orderId: o._id,
+    channel: o.kind,
+    state: o.status,
+    totalPrice: o.totalFee,
+    buyer: o.mpOpenid,
     cards: o.kind === 'mp' ? Array.from({ length: o.quantity }, () => ({ cardId: o.cardId, price: o.unitPrice ?? 0 })) : [],
     ...(o.refundFee !== undefined ? { refundFee: o.refundFee } : {}),
-    ...(refundStatus ? { refundStatus } : {}), ...(o.refundError ? { refundError: o.refundError.code } : {}),
+    ...(refundStatus ? { refundStatus } : {}),
+    ...(o.refundError ? { refundError: o.refundError.code } : {}),
     at: o.paidAt ?? o.createdAt,
   }
 }
@@ -33,8 +38,14 @@ function mpRow(o: OrderDoc & RefundFields): OrderRow {
 function shelfRow(o: ShelfOrderDoc): OrderRow {
   // A hosted-shelf refund is WeChat's own (card/giftcard/order/refund): done when it answers.
   return {
-    orderId: o._id, channel: 'shelf', state: o.state, totalPrice: o.order.total_price, buyer: o.order.open_id, cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
-    ...(o.state === 'REFUNDED' ? { refundStatus: 'REFUNDED' as const } : {}), at: o.recordedAt,
+    orderId: o._id,
+    channel: 'shelf',
+    state: o.state,
+    totalPrice: o.order.total_price,
+    buyer: o.order.open_id,
+    cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
+    ...(o.state === 'REFUNDED' ? { refundStatus: 'REFUNDED' as const } : {}),
+    at: o.recordedAt,
   }
 }
 
@@ -55,7 +66,10 @@ const SHELF_ORDER: KeysetOrder = { field: 'recordedAt', direction: 'desc' }
 
 /** `field` within [since, until): the until bound one level down, so that a cursor's bound can sit beside it. */
 function inRange(field: string, since?: number, until?: number): Filter {
-  return { ...(since !== undefined ? { [field]: where.gte(since) } : {}), ...(until !== undefined ? anyOf({ [field]: where.lt(until) }) : {}) }
+  return {
+    ...(since !== undefined ? { [field]: where.gte(since) } : {}),
+    ...(until !== undefined ? anyOf({ [field]: where.lt(until) }) : {}),
+  }
 }
 
 /** What each collection is asked, or null when the filter rules it out. */
@@ -65,7 +79,10 @@ function sourcesOf(f: OrderFilter): { mine: Filter | null; shelf: Filter | null 
   const statuses = f.state === undefined ? PAID : PAID.filter((s) => s === f.state)
   return {
     // Unpaid Mini Program orders are not sales and are left out.
-    mine: kinds.length && statuses.length ? { status: where.in(statuses), kind: where.in([...kinds]), ...inRange('createdAt', f.since, f.until) } : null,
+    mine:
+      kinds.length && statuses.length
+        ? { status: where.in(statuses), kind: where.in([...kinds]), ...inRange('createdAt', f.since, f.until) }
+        : null,
     shelf: want('shelf') ? { ...(f.state !== undefined ? { state: f.state } : {}), ...inRange('recordedAt', f.since, f.until) } : null,
   }
 }
@@ -134,13 +151,26 @@ export async function listOrders(store: Store, f: OrderFilter, page: PageRequest
  * way to retry a refund WeChat Pay failed (same refund number). Cloud Pay refunds answer REFUNDING until
  * WeChat Pay reports SUCCESS (money/refund-states.ts).
  */
-export async function refundOrder(store: Store, wx: WechatClient, pay: (callbackFunction: string) => PaymentGateway, orderId: string, reason: string, sync: SyncOptions = {}) {
-  if (RECHARGE_ID.test(orderId)) return { ...(await refundRecharge(store, wx, pay('member'), orderId, reason, sync)), channel: 'recharge' as const }
+export async function refundOrder(
+  store: Store,
+  wx: WechatClient,
+  pay: (callbackFunction: string) => PaymentGateway,
+  orderId: string,
+  reason: string,
+  sync: SyncOptions = {},
+) {
+  if (RECHARGE_ID.test(orderId))
+    return { ...(await refundRecharge(store, wx, pay('member'), orderId, reason, sync)), channel: 'recharge' as const }
   const mine = await store.get<OrderDoc>(Collections.orders, orderId)
   if (mine?.kind === 'mp') return { ...(await refundMpOrder(store, wx, pay('pay'), orderId, reason)), channel: 'mp' as const }
   // A checkout payment is refunded by the cron when its checkout was cancelled; here only retried once WeChat Pay failed it.
-  if (mine && (mine.status === 'REFUNDING' || mine.status === 'REFUND_FAILED')) return { ...(await refundThrough(store, pay('pay'), Collections.orders, mine)), channel: 'checkout' as const }
-  if (mine) throw new AppError(ErrCode.CONFLICT, `order ${orderId} is a checkout payment: it is refunded automatically if its checkout was cancelled`)
+  if (mine && (mine.status === 'REFUNDING' || mine.status === 'REFUND_FAILED'))
+    return { ...(await refundThrough(store, pay('pay'), Collections.orders, mine)), channel: 'checkout' as const }
+  if (mine)
+    throw new AppError(
+      ErrCode.CONFLICT,
+      `order ${orderId} is a checkout payment: it is refunded automatically if its checkout was cancelled`,
+    )
   await refundShelfOrder(store, wx, orderId, reason)
   return { orderId, status: 'REFUNDED' as const, channel: 'shelf' as const }
 }

@@ -88,10 +88,21 @@ function emptyDay(date: string): DayFigures {
 }
 
 /** Every document of a query in [from, to) of `field`, a page at a time ordered by that field and _id. */
-async function between<T extends StoredDoc>(store: Store, collection: string, filter: Filter, field: string, from: number, to: number): Promise<T[]> {
+async function between<T extends StoredDoc>(
+  store: Store,
+  collection: string,
+  filter: Filter,
+  field: string,
+  from: number,
+  to: number,
+): Promise<T[]> {
   const out: T[] = []
   for (let skip = 0; ; skip += PAGE) {
-    const page = await store.find<T>(collection, { ...filter, [field]: where.gte(from) }, { orderBy: { field, direction: 'asc' }, skip, limit: PAGE })
+    const page = await store.find<T>(
+      collection,
+      { ...filter, [field]: where.gte(from) },
+      { orderBy: { field, direction: 'asc' }, skip, limit: PAGE },
+    )
     const kept = page.filter((d) => ((d as unknown as Record<string, number>)[field] ?? 0) < to)
     out.push(...kept)
     if (page.length < PAGE || kept.length < page.length) return out
@@ -119,7 +130,14 @@ export async function figuresBetween(store: Store, from: number, to: number): Pr
     between<ShelfOrderDoc>(store, Collections.shelfOrders, {}, 'recordedAt', from, to),
     between<LedgerEntryDoc>(store, Collections.ledger, { kind: where.in(['spend', 'reversal', 'recharge']) }, 'createdAt', from, to),
     between<OrderDoc & { refundRequestedAt: number }>(store, Collections.orders, {}, 'refundRequestedAt', from, to),
-    between<StoredDoc & { refundRequestedAt: number; refundFee?: number }>(store, Collections.memberOrders, {}, 'refundRequestedAt', from, to),
+    between<StoredDoc & { refundRequestedAt: number; refundFee?: number }>(
+      store,
+      Collections.memberOrders,
+      {},
+      'refundRequestedAt',
+      from,
+      to,
+    ),
     between<MemberDoc>(store, Collections.members, {}, 'createdAt', from, to),
   ])
   for (const o of orders) {
@@ -159,9 +177,11 @@ async function sealDay(store: Store, date: string, nowMs: number): Promise<Rollu
 function drift(stored: DayFigures, fresh: DayFigures): string[] {
   const out: string[] = []
   for (const c of CHANNELS) {
-    for (const f of ['amount', 'orders'] as const) if (stored.sales[c][f] !== fresh.sales[c][f]) out.push(`sales.${c}.${f}: ${stored.sales[c][f]} → ${fresh.sales[c][f]}`)
+    for (const f of ['amount', 'orders'] as const)
+      if (stored.sales[c][f] !== fresh.sales[c][f]) out.push(`sales.${c}.${f}: ${stored.sales[c][f]} → ${fresh.sales[c][f]}`)
   }
-  for (const f of ['redeemed', 'refunded', 'recharged', 'newMembers'] as const) if (stored[f] !== fresh[f]) out.push(`${f}: ${stored[f]} → ${fresh[f]}`)
+  for (const f of ['redeemed', 'refunded', 'recharged', 'newMembers'] as const)
+    if (stored[f] !== fresh[f]) out.push(`${f}: ${stored[f]} → ${fresh[f]}`)
   return out
 }
 
@@ -173,7 +193,11 @@ function drift(stored: DayFigures, fresh: DayFigures): string[] {
  */
 export async function rollUpDays(store: Store, nowMs = Date.now()) {
   const lastComplete = dayOf(nowMs - SETTLE_MS - DAY_MS)
-  const state = (await stateOf(store)) ?? { _id: STATE_ID, sealedThrough: await dayBeforeFirstRecord(store, nowMs, lastComplete), refundsThrough: 0 }
+  const state = (await stateOf(store)) ?? {
+    _id: STATE_ID,
+    sealedThrough: await dayBeforeFirstRecord(store, nowMs, lastComplete),
+    refundsThrough: 0,
+  }
   const sealed: string[] = []
   for (let t = dayStart(state.sealedThrough) + DAY_MS; dayOf(t) <= lastComplete && sealed.length < SEAL_DAYS_PER_RUN; t += DAY_MS) {
     await sealDay(store, dayOf(t), nowMs)
@@ -211,17 +235,27 @@ export async function rollUpDays(store: Store, nowMs = Date.now()) {
  */
 async function dayBeforeFirstRecord(store: Store, nowMs: number, lastComplete: string): Promise<string> {
   const oldest = async (collection: string, filter: Filter, field: string) =>
-    (await store.find<StoredDoc>(collection, { ...filter, [field]: where.gte(0) }, { orderBy: { field, direction: 'asc' }, limit: 1 })).map((d) => (d as unknown as Record<string, number>)[field]!)
-  const firsts = (await Promise.all([
-    oldest(Collections.orders, { status: where.in(PAID_STATUSES) }, 'paidAt'), oldest(Collections.shelfOrders, {}, 'recordedAt'),
-    oldest(Collections.ledger, {}, 'createdAt'), oldest(Collections.members, {}, 'createdAt'),
-  ])).flat()
+    (await store.find<StoredDoc>(collection, { ...filter, [field]: where.gte(0) }, { orderBy: { field, direction: 'asc' }, limit: 1 })).map(
+      (d) => (d as unknown as Record<string, number>)[field]!,
+    )
+  const firsts = (
+    await Promise.all([
+      oldest(Collections.orders, { status: where.in(PAID_STATUSES) }, 'paidAt'),
+      oldest(Collections.shelfOrders, {}, 'recordedAt'),
+      oldest(Collections.ledger, {}, 'createdAt'),
+      oldest(Collections.members, {}, 'createdAt'),
+    ])
+  ).flat()
   if (!firsts.length) return lastComplete
   return dayOf(Math.max(Math.min(...firsts), nowMs - MAX_DAYS * DAY_MS) - DAY_MS)
 }
 
 /** Orders and shelf orders refunded in [from, to): their id and the day of their sale. */
-async function lateRefunds(store: Store, from: number, to: number): Promise<{ id: string; date: string; order: OrderDoc | ShelfOrderDoc; shelf: boolean }[]> {
+async function lateRefunds(
+  store: Store,
+  from: number,
+  to: number,
+): Promise<{ id: string; date: string; order: OrderDoc | ShelfOrderDoc; shelf: boolean }[]> {
   const [orders, shelf] = await Promise.all([
     between<OrderDoc & { refundRequestedAt: number }>(store, Collections.orders, {}, 'refundRequestedAt', from, to),
     between<ShelfOrderDoc>(store, Collections.shelfOrders, { state: 'REFUNDED' }, 'updatedAt', from, to),
@@ -240,7 +274,11 @@ async function lateRefunds(store: Store, from: number, to: number): Promise<{ id
 export async function daysSince(store: Store, since: number, nowMs: number): Promise<DayFigures[]> {
   const first = dayOf(since)
   const [stored, state] = await Promise.all([
-    store.find<RollupDayDoc>(Collections.rollupDays, { _id: where.gte(first) }, { orderBy: { field: '_id', direction: 'asc' }, limit: MAX_DAYS }),
+    store.find<RollupDayDoc>(
+      Collections.rollupDays,
+      { _id: where.gte(first) },
+      { orderBy: { field: '_id', direction: 'asc' }, limit: MAX_DAYS },
+    ),
     stateOf(store),
   ])
   const sealedThrough = state && state.sealedThrough >= first ? state.sealedThrough : undefined
@@ -251,7 +289,18 @@ export async function daysSince(store: Store, since: number, nowMs: number): Pro
   for (let t = dayStart(first); t <= nowMs; t += DAY_MS) {
     const date = dayOf(t)
     const doc = byDate.get(date)
-    days.push(doc ? { date, sales: structuredClone(doc.sales), redeemed: doc.redeemed, refunded: doc.refunded, recharged: doc.recharged, newMembers: doc.newMembers } : (live.get(date) ?? emptyDay(date)))
+    days.push(
+      doc
+        ? {
+            date,
+            sales: structuredClone(doc.sales),
+            redeemed: doc.redeemed,
+            refunded: doc.refunded,
+            recharged: doc.recharged,
+            newMembers: doc.newMembers,
+          }
+        : (live.get(date) ?? emptyDay(date)),
+    )
   }
   if (sealedThrough && state) {
     for (const r of await lateRefunds(store, state.refundsThrough - REFUND_SKEW_MS, nowMs + 1)) {

@@ -62,11 +62,19 @@ async function envCheck(d: SelfCheckDeps, fn: FunctionName): Promise<Check> {
   const label = envLabel(fn)
   const r = fn === d.self ? { missing: missingSettings(fn, d.env) } : await d.ping(fn)
   if ('error' in r) {
-    return { name: `env:${fn}`, label, ok: false, advice: `无法调用云函数 ${fn}（${r.error}）。请确认它已部署（npm run deploy）且能正常运行，在云开发控制台 → 云函数 → ${fn} → 日志中查看原因。` }
+    return {
+      name: `env:${fn}`,
+      label,
+      ok: false,
+      advice: `无法调用云函数 ${fn}（${r.error}）。请确认它已部署（npm run deploy）且能正常运行，在云开发控制台 → 云函数 → ${fn} → 日志中查看原因。`,
+    }
   }
   if (r.missing.length === 0) return { name: `env:${fn}`, label, ok: true }
   return {
-    name: `env:${fn}`, label, ok: false, detail: `缺少 ${r.missing.join('、')}`,
+    name: `env:${fn}`,
+    label,
+    ok: false,
+    detail: `缺少 ${r.missing.join('、')}`,
     advice: `云函数 ${fn} 缺少环境变量 ${r.missing.join('、')}。请在部署前的环境中设置后重新运行 npm run deploy，或在云开发控制台 → 云函数 → ${fn} →「函数配置」→「环境变量」中填写（每个变量的含义与取值见 ${DEPLOY_DOC}「环境变量」）。`,
   }
 }
@@ -77,10 +85,15 @@ function wechatAdvice(err: unknown): string {
     if (err.errcode === 40125 || err.errcode === 40001) {
       return `WX_SA_SECRET 与公众号的 AppSecret 不符（errcode ${err.errcode}）。请在${MP_BASIC}→「开发者密码(AppSecret)」核对或重置，把它填入每个云函数的 WX_SA_SECRET 后重新部署。`
     }
-    if (err.errcode === 40013) return `WX_SA_APPID 不是有效的公众号 AppID（errcode 40013）。请在${MP_BASIC}→「开发者ID(AppID)」复制后填入每个云函数的 WX_SA_APPID。`
-    return merchantAdvice(err.errcode, err.endpoint, err.errmsg) ?? `微信返回 errcode ${err.errcode}：${err.errmsg}。请对照微信全局返回码说明处理后重试。`
+    if (err.errcode === 40013)
+      return `WX_SA_APPID 不是有效的公众号 AppID（errcode 40013）。请在${MP_BASIC}→「开发者ID(AppID)」复制后填入每个云函数的 WX_SA_APPID。`
+    return (
+      merchantAdvice(err.errcode, err.endpoint, err.errmsg) ??
+      `微信返回 errcode ${err.errcode}：${err.errmsg}。请对照微信全局返回码说明处理后重试。`
+    )
   }
-  if (err instanceof WxTransportError) return `连不上微信接口（${err.message}）。请确认云函数能访问 api.weixin.qq.com（WX_API_BASE 未被改错）后重试。`
+  if (err instanceof WxTransportError)
+    return `连不上微信接口（${err.message}）。请确认云函数能访问 api.weixin.qq.com（WX_API_BASE 未被改错）后重试。`
   return `检查未能完成：${(err as Error)?.message ?? String(err)}`
 }
 
@@ -113,10 +126,15 @@ interface UpkeepRun extends StoredDoc {
 async function cronCheck(d: SelfCheckDeps, now: number): Promise<Check> {
   const label = CRON_LABEL
   const last = await d.store.get<UpkeepRun>(Collections.upkeepRuns, 'last')
-  if (last && now - last.finishedAt <= CRON_WINDOW_MS) return { name: 'cron', label, ok: true, detail: `上次 ${beijing(last.finishedAt)}（北京时间）` }
+  if (last && now - last.finishedAt <= CRON_WINDOW_MS)
+    return { name: 'cron', label, ok: true, detail: `上次 ${beijing(last.finishedAt)}（北京时间）` }
   return {
-    name: 'cron', label, ok: false, detail: last ? `上次 ${beijing(last.finishedAt)}（北京时间）` : '从未运行',
-    advice: '云函数 cron 最近 10 分钟内没有运行（它应每 5 分钟运行一次，刷新凭证、补处理推送与对账）。请确认 cron 已部署且带定时触发器（npm run deploy 会创建），在云开发控制台 → 云函数 → cron →「触发器」与「日志」中查看；本地栈请确认 npm start 在运行。',
+    name: 'cron',
+    label,
+    ok: false,
+    detail: last ? `上次 ${beijing(last.finishedAt)}（北京时间）` : '从未运行',
+    advice:
+      '云函数 cron 最近 10 分钟内没有运行（它应每 5 分钟运行一次，刷新凭证、补处理推送与对账）。请确认 cron 已部署且带定时触发器（npm run deploy 会创建），在云开发控制台 → 云函数 → cron →「触发器」与「日志」中查看；本地栈请确认 npm start 在运行。',
   }
 }
 
@@ -130,11 +148,16 @@ async function pushCheck(d: SelfCheckDeps): Promise<Check> {
   const label = PUSH_LABEL
   // Two queries on the declared (processed, receivedAt) index rather than one on receivedAt alone.
   const newest = async (processed: boolean) =>
-    (await d.store.find<EventRecord>(Collections.events, { processed }, { orderBy: { field: 'receivedAt', direction: 'desc' }, limit: 1 }))[0]
+    (
+      await d.store.find<EventRecord>(Collections.events, { processed }, { orderBy: { field: 'receivedAt', direction: 'desc' }, limit: 1 })
+    )[0]
   const last = [await newest(true), await newest(false)].filter((e): e is EventRecord => !!e).sort((a, b) => b.receivedAt - a.receivedAt)[0]
   if (last) return { name: 'push', label, ok: true, detail: `最近一次 ${beijing(last.receivedAt)}（北京时间）${last.event?.Event ?? ''}` }
   return {
-    name: 'push', label, ok: false, detail: '还没有收到过',
+    name: 'push',
+    label,
+    ok: false,
+    detail: '还没有收到过',
     advice: `还没有收到并验证过任何微信推送。请在${MP_BASIC}→「服务器配置」中：URL 填云函数 wxpush 的 HTTP 访问地址，Token 与 EncodingAESKey 分别与 wxpush 的 WX_PUSH_TOKEN、WX_PUSH_AES_KEY 完全相同，消息加解密方式选「安全模式」，保存并启用；然后领取一张卡，推送就会到达。配置后仍没有，请在云开发控制台 → 云函数 → wxpush →「日志」中查看 rejected 的原因（签名不符多为 Token 或 EncodingAESKey 不一致）。`,
   }
 }
@@ -144,7 +167,10 @@ function subMchCheck(d: SelfCheckDeps): Check {
   const id = d.env.WX_PAY_SUBMCH_ID ?? ''
   if (/^\d{8,12}$/.test(id)) return { name: 'subMchId', label, ok: true }
   return {
-    name: 'subMchId', label, ok: false, detail: id ? '不是商户号（应为 8 至 12 位数字）' : '未设置',
+    name: 'subMchId',
+    label,
+    ok: false,
+    detail: id ? '不是商户号（应为 8 至 12 位数字）' : '未设置',
     advice: `WX_PAY_SUBMCH_ID ${id ? '不是微信支付商户号' : '未设置'}。请在云开发控制台 →「设置」→「全局设置」中添加微信支付商户号，由商户号超级管理员在「微信支付商家助手」小程序确认授权给「小程序云开发」，并在微信支付商户平台「我的授权产品」中确认 JSAPI 与 API 退款权限；再把该商户号填入 pay、member、merchant、cron 的 WX_PAY_SUBMCH_ID（见 ${DEPLOY_DOC}「微信支付」）。`,
   }
 }

@@ -46,7 +46,13 @@ export async function roleOf(store: Store, openid: string | undefined, env: Node
 }
 
 /** Refuses (1004) a caller whose role is not among `allowed`; answers the caller's role. */
-export async function requireRole(store: Store, openid: string | undefined, allowed: readonly MerchantRole[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<MerchantRole> {
+export async function requireRole(
+  store: Store,
+  openid: string | undefined,
+  allowed: readonly MerchantRole[],
+  what: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<MerchantRole> {
   const role = await roleOf(store, openid, env)
   if (role && allowed.includes(role)) return role
   throw new AppError(
@@ -60,7 +66,8 @@ export async function requireRole(store: Store, openid: string | undefined, allo
 
 /** Grants, changes or (role null) removes a member's role. Configured admins cannot be changed here. */
 export async function setStaff(store: Store, by: string, openid: string, role: MerchantRole | null, env: NodeJS.ProcessEnv = process.env) {
-  if (configuredAdmins(env).includes(openid)) throw invalid('openid', 'is an owner from MERCHANT_ADMIN_OPENIDS; change that setting instead')
+  if (configuredAdmins(env).includes(openid))
+    throw invalid('openid', 'is an owner from MERCHANT_ADMIN_OPENIDS; change that setting instead')
   if (role === null) {
     const removed = await store.remove(Collections.staff, openid)
     return { openid, role: null, changed: removed }

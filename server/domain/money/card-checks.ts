@@ -23,7 +23,10 @@ export async function confirmStatus(store: Store, wx: WechatClient, card: UserCa
     const guess = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
     if (!guess) throw err
     // check_consume refused it; 40127 covers several states, so read the exact one.
-    const exact = await wx.code.get({ card_id: card.cardId, code: card.code }).then((r) => r.user_card_status, () => guess)
+    const exact = await wx.code.get({ card_id: card.cardId, code: card.code }).then(
+      (r) => r.user_card_status,
+      () => guess,
+    )
     await store.update(Collections.userCards, card._id, { status: exact, checkedAt: Date.now() })
     return exact
   }

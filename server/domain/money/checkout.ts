@@ -24,7 +24,11 @@ export function checkoutExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
   return (Number.isInteger(s) && s > 0 ? s : 15 * 60) * 1000
 }
 
-const orderIdOf = (checkoutId: string) => `CO${checkoutId}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '').slice(0, 32)
+const orderIdOf = (checkoutId: string) =>
+  `CO${checkoutId}`
+    .toUpperCase()
+    .replace(/[^A-Z0-9_-]/g, '')
+    .slice(0, 32)
 
 export interface CheckoutInput {
   checkoutId: string
@@ -38,7 +42,14 @@ export interface CheckoutInput {
   description?: string
 }
 
-export async function startCheckout(store: Store, wx: WechatClient, pay: PaymentGateway, mpOpenid: string, input: CheckoutInput, sync: SyncOptions = {}) {
+export async function startCheckout(
+  store: Store,
+  wx: WechatClient,
+  pay: PaymentGateway,
+  mpOpenid: string,
+  input: CheckoutInput,
+  sync: SyncOptions = {},
+) {
   const card = input.cardId && input.code ? await cardOf(store, mpOpenid, input.cardId, input.code) : undefined
   if (!card && !input.coupon) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId and code, or coupon, are required')
   const orderId = orderIdOf(input.checkoutId)
@@ -46,7 +57,8 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
   const existing = await store.get<OrderDoc>(Collections.orders, orderId)
   let leg = existing?.cardLeg
   if (existing) {
-    if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
+    if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout')
+      throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
     if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
   } else {
     const discount = input.coupon ? (await quoteCoupon(store, mpOpenid, input.coupon, input.total)).discount : 0
@@ -56,8 +68,16 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     leg = card ? { cardId: card.cardId, code: card.code, amount: fromCard, orderId: legOrderId } : undefined
     try {
       await store.insert<OrderDoc>(Collections.orders, {
-        _id: orderId, kind: 'checkout', mpOpenid, cardId: card?.cardId ?? input.coupon!.cardId, quantity: 1, totalFee: due - fromCard, status: 'CREATED',
-        createdAt: Date.now(), expiresAt: Date.now() + checkoutExpiryMs(), ...(leg ? { cardLeg: leg } : {}),
+        _id: orderId,
+        kind: 'checkout',
+        mpOpenid,
+        cardId: card?.cardId ?? input.coupon!.cardId,
+        quantity: 1,
+        totalFee: due - fromCard,
+        status: 'CREATED',
+        createdAt: Date.now(),
+        expiresAt: Date.now() + checkoutExpiryMs(),
+        ...(leg ? { cardLeg: leg } : {}),
         ...(input.coupon ? { coupon: { cardId: input.coupon.cardId, code: input.coupon.code, discount }, total: input.total } : {}),
       })
     } catch (err) {
@@ -76,10 +96,24 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
       throw err
     }
   }
-  const spent = leg && leg.amount > 0 ? await spend(store, wx, mpOpenid, { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description, points: false }, sync) : { balance: card?.balance }
+  const spent =
+    leg && leg.amount > 0
+      ? await spend(
+          store,
+          wx,
+          mpOpenid,
+          { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description, points: false },
+          sync,
+        )
+      : { balance: card?.balance }
   // The leg's money is held, not spent, until the checkout ends (shown as 冻结 in My cards). Marked after the
   // debit and before the status is read again, so a cancel that raced it is seen below and the mark undone.
-  if (leg && leg.amount > 0) await markCheckoutHold(store, userCardId(leg.cardId, leg.code), { amount: leg.amount, until: held.expiresAt ?? 0, orderId: leg.orderId })
+  if (leg && leg.amount > 0)
+    await markCheckoutHold(store, userCardId(leg.cardId, leg.code), {
+      amount: leg.amount,
+      until: held.expiresAt ?? 0,
+      orderId: leg.orderId,
+    })
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
   if (order.status !== 'CREATED') {
     // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
@@ -88,7 +122,12 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
     await releaseCoupon(store, order)
     throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
   }
-  const res = await pay.unifiedOrder({ body: `checkout ${input.checkoutId}`.slice(0, 120), outTradeNo: orderId, totalFee: order.totalFee, timeExpire: order.expiresAt })
+  const res = await pay.unifiedOrder({
+    body: `checkout ${input.checkoutId}`.slice(0, 120),
+    outTradeNo: orderId,
+    totalFee: order.totalFee,
+    timeExpire: order.expiresAt,
+  })
   const refused = cloudPayRefusal(res, true)
   if (refused) {
     await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
@@ -97,7 +136,13 @@ export async function startCheckout(store: Store, wx: WechatClient, pay: Payment
   const payment = res.payment as Record<string, unknown>
   // Kept so that a page reloaded during the WeChat Pay sheet can present the same payment again (checkoutStatus).
   await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { payment })
-  return { orderId, payment, ...(spent.balance === undefined ? {} : { balance: spent.balance }), rest: order.totalFee, discount: order.coupon?.discount ?? 0 }
+  return {
+    orderId,
+    payment,
+    ...(spent.balance === undefined ? {} : { balance: spent.balance }),
+    rest: order.totalFee,
+    discount: order.coupon?.discount ?? 0,
+  }
 }
 
 export type CheckoutStatus = 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'
@@ -114,8 +159,12 @@ export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId:
   const status = order.status as CheckoutStatus
   const open = status === 'CREATED' && (order.expiresAt ?? 0) > nowMs
   return {
-    status, expiresAt: order.expiresAt ?? 0, held: status === 'CREATED' ? (order.cardLeg?.amount ?? 0) : 0,
-    rest: order.totalFee, ...(order.coupon ? { discount: order.coupon.discount } : {}), ...(order.total !== undefined ? { total: order.total } : {}),
+    status,
+    expiresAt: order.expiresAt ?? 0,
+    held: status === 'CREATED' ? (order.cardLeg?.amount ?? 0) : 0,
+    rest: order.totalFee,
+    ...(order.coupon ? { discount: order.coupon.discount } : {}),
+    ...(order.total !== undefined ? { total: order.total } : {}),
     ...(open && order.payment ? { payment: order.payment } : {}),
   }
 }
@@ -146,7 +195,11 @@ export async function cancelCheckout(store: Store, wx: WechatClient, mpOpenid: s
 
 /** The cron: checkouts unpaid past their expiry are cancelled and their gift-card legs reversed. */
 export async function expireCheckouts(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
-  const due = await store.find<OrderDoc>(Collections.orders, { kind: 'checkout', status: 'CREATED', expiresAt: where.lt(Date.now()) }, { limit: 200 })
+  const due = await store.find<OrderDoc>(
+    Collections.orders,
+    { kind: 'checkout', status: 'CREATED', expiresAt: where.lt(Date.now()) },
+    { limit: 200 },
+  )
   let cancelled = 0
   for (const order of due) {
     if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'CANCELLED' }))) continue

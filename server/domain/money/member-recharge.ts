@@ -68,7 +68,16 @@ export async function startRecharge(store: Store, pay: PaymentGateway, mpOpenid:
     if (!def.supplyBalance) throw new AppError(ErrCode.CONFLICT, 'this member card has no stored value')
     const member = await store.get<MemberDoc>(Collections.members, card._id)
     if (!member?.activated) throw new AppError(ErrCode.CONFLICT, 'activate the member card before recharging it')
-    const fresh: RechargeDoc = { _id: orderId, mpOpenid, requestId: input.requestId, cardId: input.cardId, code: input.code, amount: input.amount, status: 'CREATED', createdAt: Date.now() }
+    const fresh: RechargeDoc = {
+      _id: orderId,
+      mpOpenid,
+      requestId: input.requestId,
+      cardId: input.cardId,
+      code: input.code,
+      amount: input.amount,
+      status: 'CREATED',
+      createdAt: Date.now(),
+    }
     try {
       await store.insert(Collections.memberOrders, fresh)
       order = fresh
@@ -99,7 +108,12 @@ async function prepay(store: Store, pay: PaymentGateway, order: RechargeDoc): Pr
 async function credit(store: Store, wx: WechatClient | undefined, order: RechargeDoc, sync: SyncOptions): Promise<void> {
   const id = `${order.cardId}:${order.code}`
   await post(store, {
-    card: id, kind: 'recharge', amount: order.amount, entryId: `recharge:${order._id}`, orderId: order._id, description: '会员卡充值',
+    card: id,
+    kind: 'recharge',
+    amount: order.amount,
+    entryId: `recharge:${order._id}`,
+    orderId: order._id,
+    description: '会员卡充值',
     sameAs: (e) => e.card === id && e.amount === order.amount,
   })
   await store.updateIf(Collections.memberOrders, order._id, { status: 'PAID' }, { status: 'CREDITED', creditedAt: Date.now() })
@@ -111,12 +125,23 @@ export function isRechargeNotice(n: PaymentNotice): boolean {
 }
 
 /** The Cloud Pay callback for a recharge: PAID exactly once (the amount must match), then credited. */
-export async function onRechargeNotice(store: Store, wx: WechatClient | undefined, n: PaymentNotice, sync: SyncOptions = {}): Promise<{ errcode: 0; errmsg: string }> {
+export async function onRechargeNotice(
+  store: Store,
+  wx: WechatClient | undefined,
+  n: PaymentNotice,
+  sync: SyncOptions = {},
+): Promise<{ errcode: 0; errmsg: string }> {
   if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return { errcode: 0, errmsg: 'not a successful payment; nothing to do' }
   const order = n.outTradeNo ? await store.get<RechargeDoc>(Collections.memberOrders, n.outTradeNo) : null
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `payment for unknown recharge ${String(n.outTradeNo)}`)
-  if (n.totalFee !== order.amount) throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match recharge ${order.amount}`)
-  await store.updateIf(Collections.memberOrders, order._id, { status: 'CREATED' }, { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: Date.now() })
+  if (n.totalFee !== order.amount)
+    throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match recharge ${order.amount}`)
+  await store.updateIf(
+    Collections.memberOrders,
+    order._id,
+    { status: 'CREATED' },
+    { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: Date.now() },
+  )
   const now = await store.get<RechargeDoc>(Collections.memberOrders, order._id)
   if (now?.status === 'PAID') await credit(store, wx, now, sync)
   return { errcode: 0, errmsg: 'OK' }
@@ -131,7 +156,11 @@ export async function rechargeOf(store: Store, mpOpenid: string, orderId: string
 
 /** The cron: recharges paid but not credited (a crash between the two steps) are credited now. */
 export async function creditPaidRecharges(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
-  const due = await store.find<RechargeDoc>(Collections.memberOrders, { status: 'PAID', paidAt: where.lt(Date.now() - 1000) }, { limit: 200 })
+  const due = await store.find<RechargeDoc>(
+    Collections.memberOrders,
+    { status: 'PAID', paidAt: where.lt(Date.now() - 1000) },
+    { limit: 200 },
+  )
   for (const o of due) {
     try {
       await credit(store, wx, o, sync)

@@ -15,22 +15,36 @@ import type { RechargeDoc } from './member-recharge'
 import { startRefund } from './refund-states'
 import { refundThrough, type RefundAnswer } from './refunds'
 
-export async function refundRecharge(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string, sync: SyncOptions = {}): Promise<RefundAnswer> {
+export async function refundRecharge(
+  store: Store,
+  wx: WechatClient,
+  pay: PaymentGateway,
+  orderId: string,
+  reason: string,
+  sync: SyncOptions = {},
+): Promise<RefundAnswer> {
   let order = await store.get<RechargeDoc>(Collections.memberOrders, orderId)
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `no recharge ${orderId}`)
   if (order.status === 'CREDITED') {
     const card = userCardId(order.cardId, order.code)
     const { entry } = await post(store, {
-      card, kind: 'refund', amount: (c) => -Math.min(order!.amount, c.balance), entryId: `refund:${orderId}`, orderId, description: reason,
+      card,
+      kind: 'refund',
+      amount: (c) => -Math.min(order!.amount, c.balance),
+      entryId: `refund:${orderId}`,
+      orderId,
+      description: reason,
       sameAs: (e) => e.card === card,
       guard: (c) => {
-        if (c.balance <= 0) throw new AppError(ErrCode.CONFLICT, `recharge ${orderId}: the member card's stored value is all spent, nothing to refund`)
+        if (c.balance <= 0)
+          throw new AppError(ErrCode.CONFLICT, `recharge ${orderId}: the member card's stored value is all spent, nothing to refund`)
       },
     })
     order = await startRefund<RechargeDoc>(store, Collections.memberOrders, orderId, 'CREDITED', -entry.amount, reason)
     // WeChat's card bag shows the lower balance (what is not confirmed is sent again by the cron).
     await syncCard(store, wx, card, sync)
   }
-  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status)) throw new AppError(ErrCode.CONFLICT, `recharge ${orderId} is ${order.status}: only a credited recharge can be refunded`)
+  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status))
+    throw new AppError(ErrCode.CONFLICT, `recharge ${orderId} is ${order.status}: only a credited recharge can be refunded`)
   return refundThrough(store, pay, Collections.memberOrders, order)
 }

@@ -26,13 +26,13 @@ import { type MemberDoc } from '../cards/member-records'
 
 const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
 
-
 async function codeStatus(wx: WechatClient, code: string, cardId?: string): Promise<CodeGetReply & { status: UserCardStatus }> {
   try {
     const r = await wx.code.get({ code, ...(cardId ? { card_id: cardId } : {}), check_consume: true })
     return { ...r, status: r.user_card_status }
   } catch (err) {
-    if (err instanceof WxApiError && (err.errcode === 40056 || /invalid serial code/.test(err.errmsg))) throw new AppError(ErrCode.NOT_FOUND, 'code: no card has this code (invalid serial code)')
+    if (err instanceof WxApiError && (err.errcode === 40056 || /invalid serial code/.test(err.errmsg)))
+      throw new AppError(ErrCode.NOT_FOUND, 'code: no card has this code (invalid serial code)')
     const guess = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
     if (!guess) throw err
     // check_consume refused it: read the exact state without it.
@@ -60,18 +60,38 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
     if (redeemed) reason = '已被核销'
     if (!reason && hold?.status === 'HELD') reason = '正在线上使用中'
     if (!reason && hold?.status === 'CONSUMED') reason = `状态为 CONSUMED`
-    return { ...base, type: coupon.type, title: coupon.title, terms: coupon.terms, usable: !reason, ...(reason ? { reason } : {}), ...(redeemed ? { redeemed } : {}) }
+    return {
+      ...base,
+      type: coupon.type,
+      title: coupon.title,
+      terms: coupon.terms,
+      usable: !reason,
+      ...(reason ? { reason } : {}),
+      ...(redeemed ? { redeemed } : {}),
+    }
   }
   const memberDef = await memberCardDef(store, id)
   if (memberDef) {
     // A member card's stored value is debited like a gift card's; it must be activated and hold value.
-    const [card, member] = await Promise.all([store.get<UserCardDoc>(Collections.userCards, userCardId(id, code)), store.get<MemberDoc>(Collections.members, userCardId(id, code))])
+    const [card, member] = await Promise.all([
+      store.get<UserCardDoc>(Collections.userCards, userCardId(id, code)),
+      store.get<MemberDoc>(Collections.members, userCardId(id, code)),
+    ])
     const balance = card?.balance ?? 0
     if (!reason && !card) reason = '尚未登记'
     if (!reason && !member?.activated) reason = '会员卡尚未激活'
     if (!reason && !memberDef.supplyBalance) reason = '这张会员卡没有储值功能'
     if (!reason && balance <= 0) reason = '余额为零'
-    return { ...base, type: 'MEMBER_CARD', title: memberDef.title, terms: { balance }, balance, bonus: card?.bonus ?? 0, usable: !reason, ...(reason ? { reason } : {}) }
+    return {
+      ...base,
+      type: 'MEMBER_CARD',
+      title: memberDef.title,
+      terms: { balance },
+      balance,
+      bonus: card?.bonus ?? 0,
+      usable: !reason,
+      ...(reason ? { reason } : {}),
+    }
   }
   const giftDef = await store.get<GiftCardDoc>(Collections.giftCards, id)
   if (giftDef) {
@@ -97,7 +117,11 @@ async function counterRedemption(store: Store, hold: CouponHoldDoc | null | unde
 
 /** The refusal when another redemption took the coupon first: what happened, not a checkout's words. */
 function alreadyRedeemed(check: RedeemCheck & { redeemed: { by: string; at: number } }): AppError {
-  return new AppError(ErrCode.CONFLICT, `the code was already redeemed at the counter by …${check.redeemed.by} at ${new Date(check.redeemed.at).toISOString()}`, { reason: 'ALREADY_REDEEMED', check })
+  return new AppError(
+    ErrCode.CONFLICT,
+    `the code was already redeemed at the counter by …${check.redeemed.by} at ${new Date(check.redeemed.at).toISOString()}`,
+    { reason: 'ALREADY_REDEEMED', check },
+  )
 }
 
 export interface RedemptionDoc extends StoredDoc {
@@ -137,9 +161,19 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
       throw new AppError(ErrCode.CONFLICT, `the code cannot be redeemed: ${check.reason}`, { check })
     }
     if (check.type === 'GIFT_CARD' || check.type === 'MEMBER_CARD') {
-      if (input.amount === undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is required for a gift or member card (fen to debit)')
+      if (input.amount === undefined)
+        throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is required for a gift or member card (fen to debit)')
     } else if (input.amount !== undefined) throw new AppError(ErrCode.INVALID_ARGUMENT, 'amount is only for gift and member cards')
-    rec = { _id: input.key, cardId: check.cardId, code: input.code, type: check.type, ...(input.amount !== undefined ? { amount: input.amount } : {}), by: byOpenid, status: 'PENDING', at: Date.now() }
+    rec = {
+      _id: input.key,
+      cardId: check.cardId,
+      code: input.code,
+      type: check.type,
+      ...(input.amount !== undefined ? { amount: input.amount } : {}),
+      by: byOpenid,
+      status: 'PENDING',
+      at: Date.now(),
+    }
     try {
       await store.insert(Collections.redemptions, rec)
     } catch (err) {
@@ -152,7 +186,12 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
   if (rec.type === 'GIFT_CARD' || rec.type === 'MEMBER_CARD') {
     const id = userCardId(rec.cardId, rec.code)
     const { entry } = await post(store, {
-      card: id, kind: 'spend', amount: -rec.amount!, entryId: `redeem:${input.key}`, orderId: holder, description: '门店核销',
+      card: id,
+      kind: 'spend',
+      amount: -rec.amount!,
+      entryId: `redeem:${input.key}`,
+      orderId: holder,
+      description: '门店核销',
       sameAs: (e) => e.card === id && e.amount === -rec!.amount!,
       guard: (c) => {
         if (c.status !== 'NORMAL') throw new AppError(ErrCode.CONFLICT, `the card cannot be used: it is ${c.status}`)
@@ -175,12 +214,28 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
       const check = await redeemCheck(store, wx, rec.code, rec.cardId)
       throw check.redeemed ? alreadyRedeemed({ ...check, redeemed: check.redeemed }) : err
     }
-    if (!(await consumeHeld(store, wx, { cardId: rec.cardId, code: rec.code }, holder))) throw new AppError(ErrCode.UPSTREAM, 'WeChat did not consume the code; try again with the same key')
+    if (!(await consumeHeld(store, wx, { cardId: rec.cardId, code: rec.code }, holder)))
+      throw new AppError(ErrCode.UPSTREAM, 'WeChat did not consume the code; try again with the same key')
   }
-  await store.updateIf(Collections.redemptions, input.key, { status: 'PENDING' }, { status: 'DONE', ...(balance !== undefined ? { balance } : {}) })
+  await store.updateIf(
+    Collections.redemptions,
+    input.key,
+    { status: 'PENDING' },
+    { status: 'DONE', ...(balance !== undefined ? { balance } : {}) },
+  )
   return view({ ...rec, status: 'DONE', ...(balance !== undefined ? { balance } : {}) })
 }
 
 function view(r: RedemptionDoc) {
-  return { key: r._id, cardId: r.cardId, code: r.code, type: r.type, status: r.status, at: r.at, by: r.by, ...(r.amount !== undefined ? { amount: r.amount } : {}), ...(r.balance !== undefined ? { balance: r.balance } : {}) }
+  return {
+    key: r._id,
+    cardId: r.cardId,
+    code: r.code,
+    type: r.type,
+    status: r.status,
+    at: r.at,
+    by: r.by,
+    ...(r.amount !== undefined ? { amount: r.amount } : {}),
+    ...(r.balance !== undefined ? { balance: r.balance } : {}),
+  }
 }

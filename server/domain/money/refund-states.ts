@@ -77,19 +77,47 @@ export function refundCallbackOf(collection: string): string {
  * Moves a paid order (status `from`) to REFUNDING with its fee fixed, once; the card side must have moved
  * already. Answers the order as it now stands (another call may have started it first).
  */
-export async function startRefund<T extends Refundable>(store: Store, collection: string, id: string, from: string, fee: number, reason: string): Promise<T> {
+export async function startRefund<T extends Refundable>(
+  store: Store,
+  collection: string,
+  id: string,
+  from: string,
+  fee: number,
+  reason: string,
+): Promise<T> {
   const now = Date.now()
-  await store.updateIf(collection, id, { status: from }, {
-    status: 'REFUNDING', refundNo: refundNumberOf(id), refundFee: fee, refundReason: reason, refundRequestedAt: now, refundAttempt: 1, refundSent: false, refundCheckedAt: now,
-  })
+  await store.updateIf(
+    collection,
+    id,
+    { status: from },
+    {
+      status: 'REFUNDING',
+      refundNo: refundNumberOf(id),
+      refundFee: fee,
+      refundReason: reason,
+      refundRequestedAt: now,
+      refundAttempt: 1,
+      refundSent: false,
+      refundCheckedAt: now,
+    },
+  )
   return (await store.get<T>(collection, id))!
 }
 
 /** REFUND_FAILED → REFUNDING again: the next attempt under the same number and fee. */
 export async function retryRefund(store: Store, collection: string, doc: Refundable): Promise<Refundable> {
-  await store.updateIf(collection, doc._id, { status: 'REFUND_FAILED', refundAttempt: doc.refundAttempt ?? 1 }, {
-    status: 'REFUNDING', refundAttempt: (doc.refundAttempt ?? 1) + 1, refundSent: false, refundError: change.unset(), refundCheckedAt: Date.now(),
-  })
+  await store.updateIf(
+    collection,
+    doc._id,
+    { status: 'REFUND_FAILED', refundAttempt: doc.refundAttempt ?? 1 },
+    {
+      status: 'REFUNDING',
+      refundAttempt: (doc.refundAttempt ?? 1) + 1,
+      refundSent: false,
+      refundError: change.unset(),
+      refundCheckedAt: Date.now(),
+    },
+  )
   return (await store.get<Refundable>(collection, doc._id))!
 }
 
@@ -106,17 +134,32 @@ export async function pursueRefund(store: Store, pay: PaymentGateway, collection
     await store.updateIf(collection, doc._id, at, { status: 'REFUNDED', refundedAt: now })
   } else {
     if (!doc.refundSent) {
-      const res = await pay.refund({ outTradeNo: doc._id, outRefundNo: doc.refundNo, totalFee: kindOf(collection).totalFee(doc), refundFee: doc.refundFee })
+      const res = await pay.refund({
+        outTradeNo: doc._id,
+        outRefundNo: doc.refundNo,
+        totalFee: kindOf(collection).totalFee(doc),
+        refundFee: doc.refundFee,
+      })
       const refused = cloudPayRefusal(res)
       if (refused) {
-        await store.updateIf(collection, doc._id, at, { status: 'REFUND_FAILED', refundError: { code: String(res.errCode ?? res.returnCode ?? 'FAIL'), message: refused }, refundCheckedAt: now })
+        await store.updateIf(collection, doc._id, at, {
+          status: 'REFUND_FAILED',
+          refundError: { code: String(res.errCode ?? res.returnCode ?? 'FAIL'), message: refused },
+          refundCheckedAt: now,
+        })
         return (await store.get<Refundable>(collection, doc._id))!.status
       }
       await store.updateIf(collection, doc._id, at, { refundSent: true })
     }
     const state = refundStateOf(await pay.queryRefund(doc.refundNo))
     if (state === 'SUCCESS') await store.updateIf(collection, doc._id, at, { status: 'REFUNDED', refundedAt: now, refundCheckedAt: now })
-    else if (state === 'REFUNDCLOSE' || state === 'CHANGE') await store.updateIf(collection, doc._id, { ...at, refundSent: true }, { status: 'REFUND_FAILED', refundError: { code: state, message: `refund_status ${state}` }, refundCheckedAt: now })
+    else if (state === 'REFUNDCLOSE' || state === 'CHANGE')
+      await store.updateIf(
+        collection,
+        doc._id,
+        { ...at, refundSent: true },
+        { status: 'REFUND_FAILED', refundError: { code: state, message: `refund_status ${state}` }, refundCheckedAt: now },
+      )
     // WeChat Pay has no refund under the number: the accepted request was lost on the way; send it again.
     else if (state === 'UNKNOWN') await store.updateIf(collection, doc._id, at, { refundSent: false, refundCheckedAt: now })
     else await store.updateIf(collection, doc._id, at, { refundCheckedAt: now })
@@ -134,7 +177,11 @@ export const REFUND_POLL_BATCH = 50
 export async function pollRefunds(store: Store, payFor: (collection: string) => PaymentGateway) {
   const out = { checked: 0, refunded: 0, failed: 0, errors: 0 }
   for (const { collection } of KINDS) {
-    const due = await store.find<Refundable>(collection, { status: 'REFUNDING', refundCheckedAt: where.lte(Date.now()) }, { orderBy: { field: 'refundCheckedAt', direction: 'asc' }, limit: REFUND_POLL_BATCH })
+    const due = await store.find<Refundable>(
+      collection,
+      { status: 'REFUNDING', refundCheckedAt: where.lte(Date.now()) },
+      { orderBy: { field: 'refundCheckedAt', direction: 'asc' }, limit: REFUND_POLL_BATCH },
+    )
     for (const doc of due) {
       try {
         const status = await pursueRefund(store, payFor(collection), collection, doc)
@@ -154,7 +201,11 @@ export async function pollRefunds(store: Store, payFor: (collection: string) => 
  * Cloud Pay's refund callback (the refund's functionName): the notice names the refund; its state is
  * read from WeChat Pay itself. Answers `{errcode: 0}` once recorded (anything else makes Cloud Pay deliver it again).
  */
-export async function onRefundNotice(store: Store, payFor: (collection: string) => PaymentGateway, n: RefundNotice): Promise<{ errcode: 0; errmsg: string }> {
+export async function onRefundNotice(
+  store: Store,
+  payFor: (collection: string) => PaymentGateway,
+  n: RefundNotice,
+): Promise<{ errcode: 0; errmsg: string }> {
   const id = /^RF(.+)$/.exec(n.outRefundNo)?.[1]
   for (const { collection } of KINDS) {
     const doc = id ? await store.get<Refundable>(collection, id) : null

@@ -44,13 +44,19 @@ export async function makeUnavailable(wx: WechatClient, cardId: string, code: st
 
 /** What one entitlement gives back: its price if never added, else the unspent part of its card (in proportion to price/value). */
 async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc, ent: EntitlementDoc, reason: string): Promise<number> {
-  if (ent.status === 'READY') await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: Date.now() })
+  if (ent.status === 'READY')
+    await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: Date.now() })
   const now = (await store.get<EntitlementDoc>(Collections.entitlements, ent._id))!
   if (now.status === 'REFUNDED') return moneyFor(order, now.value)
   // ADDED: the card leaves the ledger (balance to zero) and every view, in one transaction.
   const id = userCardId(now.cardId, now.code!)
   const { entry } = await post(store, {
-    card: id, kind: 'refund', amount: (c: UserCardDoc) => -c.balance, entryId: `refund:${id}`, orderId: order._id, description: reason,
+    card: id,
+    kind: 'refund',
+    amount: (c: UserCardDoc) => -c.balance,
+    entryId: `refund:${id}`,
+    orderId: order._id,
+    description: reason,
     cardPatch: (c) => ({ status: 'UNAVAILABLE', syncedVersion: c.version + 1 }),
   })
   await makeUnavailable(wx, now.cardId, now.code!, reason)
@@ -73,11 +79,22 @@ export async function refundThrough(store: Store, pay: PaymentGateway, collectio
   const now = doc.status === 'REFUND_FAILED' ? await retryRefund(store, collection, doc) : doc
   const status = (now.status === 'REFUNDING' ? await pursueRefund(store, pay, collection, now) : now.status) as RefundStatus
   const after = (await store.get<Refundable>(collection, doc._id))!
-  if (status === 'REFUND_FAILED') throw new AppError(ErrCode.UPSTREAM, `WeChat Pay failed the refund ${after.refundNo}: ${after.refundError?.message ?? 'unknown'}`, { reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: after.refundError?.code ?? 'FAIL' })
+  if (status === 'REFUND_FAILED')
+    throw new AppError(ErrCode.UPSTREAM, `WeChat Pay failed the refund ${after.refundNo}: ${after.refundError?.message ?? 'unknown'}`, {
+      reason: 'REFUND_FAILED',
+      refundStatus: 'REFUND_FAILED',
+      refundError: after.refundError?.code ?? 'FAIL',
+    })
   return { orderId: doc._id, status, refundFee: after.refundFee ?? 0, refundNo: after.refundNo ?? '' }
 }
 
-export async function refundMpOrder(store: Store, wx: WechatClient, pay: PaymentGateway, orderId: string, reason: string): Promise<RefundAnswer> {
+export async function refundMpOrder(
+  store: Store,
+  wx: WechatClient,
+  pay: PaymentGateway,
+  orderId: string,
+  reason: string,
+): Promise<RefundAnswer> {
   const found = await store.get<OrderDoc & Refundable>(Collections.orders, orderId)
   if (!found || found.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no Mini Program order ${orderId}`)
   let order = found
@@ -85,20 +102,38 @@ export async function refundMpOrder(store: Store, wx: WechatClient, pay: Payment
     // The card side first (each step once, so a second call computes the same fee), then the order.
     const ents = await entitlementsOf(store, orderId, order.quantity)
     const parts = await Promise.all(ents.map((e) => refundEntitlement(store, wx, found, e, reason)))
-    order = await startRefund<OrderDoc & Refundable>(store, Collections.orders, orderId, 'ISSUED', parts.reduce((a, b) => a + b, 0), reason)
+    order = await startRefund<OrderDoc & Refundable>(
+      store,
+      Collections.orders,
+      orderId,
+      'ISSUED',
+      parts.reduce((a, b) => a + b, 0),
+      reason,
+    )
   }
-  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status)) throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
+  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status))
+    throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
   return refundThrough(store, pay, Collections.orders, order)
 }
 
 /** The cron: payments that arrived for cancelled checkouts go back whole (REFUND_NEEDED → REFUNDING; pollRefunds follows them). */
-export async function refundLatePayments(store: Store, pay: PaymentGateway): Promise<{ refunded: number; refunding: number; failed: number }> {
+export async function refundLatePayments(
+  store: Store,
+  pay: PaymentGateway,
+): Promise<{ refunded: number; refunding: number; failed: number }> {
   const due = await store.find<OrderDoc>(Collections.orders, { status: 'REFUND_NEEDED' }, { limit: 50 })
   const out = { refunded: 0, refunding: 0, failed: 0 }
   await Promise.all(
     due.map(async (o) => {
       try {
-        const started = await startRefund(store, Collections.orders, o._id, 'REFUND_NEEDED', o.totalFee, 'paid after the checkout was cancelled')
+        const started = await startRefund(
+          store,
+          Collections.orders,
+          o._id,
+          'REFUND_NEEDED',
+          o.totalFee,
+          'paid after the checkout was cancelled',
+        )
         const status = await pursueRefund(store, pay, Collections.orders, started)
         if (status === 'REFUNDED') out.refunded++
         else if (status === 'REFUNDING') out.refunding++
@@ -133,7 +168,12 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
     if (!due) {
       const key = `${card._id}:v${card.version}`
       const posted = await post(store, {
-        card: card._id, kind: 'refund', amount: (c) => -c.balance, entryId: `refund:${key}`, orderId: order._id, description: 'refunded after the order refund',
+        card: card._id,
+        kind: 'refund',
+        amount: (c) => -c.balance,
+        entryId: `refund:${key}`,
+        orderId: order._id,
+        description: 'refunded after the order refund',
         guard: (c) => {
           if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
         },

@@ -68,9 +68,20 @@ interface Lease {
 const newLease = (): Lease => ({ owner: randomBytes(8).toString('hex'), until: Date.now() + SPEND_LEASE_MS })
 
 /** Step 1: the pending entry. False when the orderId has an entry already. */
-export async function insertPending(store: Store, entry: Omit<LedgerEntryDoc, 'pending' | 'leaseOwner' | 'leaseUntil' | 'balanceAfter' | 'version'>, lease: Lease): Promise<boolean> {
+export async function insertPending(
+  store: Store,
+  entry: Omit<LedgerEntryDoc, 'pending' | 'leaseOwner' | 'leaseUntil' | 'balanceAfter' | 'version'>,
+  lease: Lease,
+): Promise<boolean> {
   try {
-    await store.insert<LedgerEntryDoc>(Collections.ledger, { ...entry, balanceAfter: 0, version: 0, pending: true, leaseOwner: lease.owner, leaseUntil: lease.until })
+    await store.insert<LedgerEntryDoc>(Collections.ledger, {
+      ...entry,
+      balanceAfter: 0,
+      version: 0,
+      pending: true,
+      leaseOwner: lease.owner,
+      leaseUntil: lease.until,
+    })
     return true
   } catch (err) {
     if (err instanceof DuplicateIdError) return false
@@ -104,14 +115,27 @@ export interface DebitExpect {
 export async function debit(store: Store, entry: LedgerEntryDoc, expect: DebitExpect): Promise<boolean> {
   const amount = -entry.amount
   const lease = leaseTerms(expect)
-  return store.updateIf(Collections.userCards, entry.card, {
-    ...(expect.version !== undefined ? { version: expect.version } : {}),
-    ...(expect.mpOpenid ? { mpOpenid: expect.mpOpenid } : {}),
-    status: 'NORMAL', balance: where.gte(amount), [holdField(entry._id)]: where.neq(true), ...lease.when,
-  }, {
-    balance: change.inc(-amount), version: change.inc(1), dirty: true, updatedAt: Date.now(),
-    lastEntry: { kind: entry.kind, amount: entry.amount }, [holdField(entry._id)]: true, ...lease.set,
-  })
+  return store.updateIf(
+    Collections.userCards,
+    entry.card,
+    {
+      ...(expect.version !== undefined ? { version: expect.version } : {}),
+      ...(expect.mpOpenid ? { mpOpenid: expect.mpOpenid } : {}),
+      status: 'NORMAL',
+      balance: where.gte(amount),
+      [holdField(entry._id)]: where.neq(true),
+      ...lease.when,
+    },
+    {
+      balance: change.inc(-amount),
+      version: change.inc(1),
+      dirty: true,
+      updatedAt: Date.now(),
+      lastEntry: { kind: entry.kind, amount: entry.amount },
+      [holdField(entry._id)]: true,
+      ...lease.set,
+    },
+  )
 }
 
 /** The debit's condition on the card's sync lease, and what it writes to it (see debit). */
@@ -139,10 +163,24 @@ export type DebitLease = { taken: number } | 'held' | 'unknown'
  * whether the debit took the sync lease or found it held; only when it is unknown is the lease tried
  * for here.
  */
-async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lease: Lease, sync: SyncOptions, read: UserCardDoc, after?: UserCardDoc, debitLease: DebitLease = 'unknown'): Promise<LedgerEntryDoc> {
-  if (read.member && entry.points !== false && entry.orderId && (await earnForSpend(store, read, -entry.amount, entry.orderId)) > 0) after = undefined
+async function settle(
+  store: Store,
+  wx: WechatClient,
+  entry: LedgerEntryDoc,
+  lease: Lease,
+  sync: SyncOptions,
+  read: UserCardDoc,
+  after?: UserCardDoc,
+  debitLease: DebitLease = 'unknown',
+): Promise<LedgerEntryDoc> {
+  if (read.member && entry.points !== false && entry.orderId && (await earnForSpend(store, read, -entry.amount, entry.orderId)) > 0)
+    after = undefined
   const [syncLease, card] = await Promise.all([
-    debitLease === 'unknown' ? takeSyncLease(store, entry.card, sync.now ?? Date.now) : debitLease === 'held' ? undefined : debitLease.taken,
+    debitLease === 'unknown'
+      ? takeSyncLease(store, entry.card, sync.now ?? Date.now)
+      : debitLease === 'held'
+        ? undefined
+        : debitLease.taken,
     after ?? store.get<UserCardDoc>(Collections.userCards, entry.card),
   ])
   if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${entry.card}`)
@@ -150,13 +188,24 @@ async function settle(store: Store, wx: WechatClient, entry: LedgerEntryDoc, lea
   delete settled.pending
   delete settled.leaseOwner
   delete settled.leaseUntil
-  const settling = store.updateIf(Collections.ledger, entry._id, { pending: true, leaseOwner: lease.owner }, {
-    pending: change.unset(), leaseOwner: change.unset(), leaseUntil: change.unset(), balanceAfter: card.balance, version: card.version,
-  }).then((ok) => {
-    if (!ok) throw busy(`settling ${entry._id}`)
-    faults.at?.('settled')
-    return true
-  })
+  const settling = store
+    .updateIf(
+      Collections.ledger,
+      entry._id,
+      { pending: true, leaseOwner: lease.owner },
+      {
+        pending: change.unset(),
+        leaseOwner: change.unset(),
+        leaseUntil: change.unset(),
+        balanceAfter: card.balance,
+        version: card.version,
+      },
+    )
+    .then((ok) => {
+      if (!ok) throw busy(`settling ${entry._id}`)
+      faults.at?.('settled')
+      return true
+    })
   const unhold = { [holdField(entry._id)]: change.unset() }
   if (syncLease === undefined) {
     await settling
@@ -176,14 +225,25 @@ export { settle as settleEntry }
  * Takes the lease of an entry whose lease ran out (its owner is gone), or waits for a live owner to
  * settle it. Returns the entry as it now stands (settled, or pending and ours), or null once removed.
  */
-export async function claimOrWait(store: Store, entryId: string, timeoutMs = REPLAY_WAIT_MS): Promise<{ entry: LedgerEntryDoc | null; lease?: Lease }> {
+export async function claimOrWait(
+  store: Store,
+  entryId: string,
+  timeoutMs = REPLAY_WAIT_MS,
+): Promise<{ entry: LedgerEntryDoc | null; lease?: Lease }> {
   const deadline = Date.now() + timeoutMs
   for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
     const entry = await store.get<LedgerEntryDoc>(Collections.ledger, entryId)
     if (!entry || !entry.pending) return { entry }
     if ((entry.leaseUntil ?? 0) < Date.now()) {
       const lease = newLease()
-      if (await store.updateIf(Collections.ledger, entryId, { pending: true, leaseUntil: where.lt(Date.now()) }, { leaseOwner: lease.owner, leaseUntil: lease.until })) {
+      if (
+        await store.updateIf(
+          Collections.ledger,
+          entryId,
+          { pending: true, leaseUntil: where.lt(Date.now()) },
+          { leaseOwner: lease.owner, leaseUntil: lease.until },
+        )
+      ) {
         return { entry: { ...entry, leaseOwner: lease.owner, leaseUntil: lease.until }, lease }
       }
     }
@@ -198,22 +258,35 @@ export { newLease }
  * The cron's half: pending spends whose owner is gone. Debited (the hold is on the card) → settled;
  * not debited → removed, since the caller was never told it succeeded.
  */
-export async function settleAbandonedSpends(store: Store, wx: WechatClient, sync: SyncOptions = {}): Promise<{ settled: number; voided: number; busy: number }> {
+export async function settleAbandonedSpends(
+  store: Store,
+  wx: WechatClient,
+  sync: SyncOptions = {},
+): Promise<{ settled: number; voided: number; busy: number }> {
   const out = { settled: 0, voided: 0, busy: 0 }
   const stale = await store.find<LedgerEntryDoc>(Collections.ledger, { pending: true, leaseUntil: where.lt(Date.now()) }, { limit: 200 })
   const limit = pLimit(8)
-  await Promise.all(stale.map((e) => limit(async () => {
-    try {
-      out[await resolveAbandoned(store, wx, e._id, sync)]++
-    } catch {
-      out.busy++
-    }
-  })))
+  await Promise.all(
+    stale.map((e) =>
+      limit(async () => {
+        try {
+          out[await resolveAbandoned(store, wx, e._id, sync)]++
+        } catch {
+          out.busy++
+        }
+      }),
+    ),
+  )
   return out
 }
 
 /** Resolves one pending spend as the cron would: settled if it took the money, removed if not. */
-export async function resolveAbandoned(store: Store, wx: WechatClient, entryId: string, sync: SyncOptions = {}): Promise<'settled' | 'voided' | 'busy'> {
+export async function resolveAbandoned(
+  store: Store,
+  wx: WechatClient,
+  entryId: string,
+  sync: SyncOptions = {},
+): Promise<'settled' | 'voided' | 'busy'> {
   const { entry, lease } = await claimOrWait(store, entryId, 0).catch(() => ({ entry: undefined, lease: undefined }))
   if (entry === undefined) return 'busy'
   if (!entry || !lease) return 'settled'

@@ -69,7 +69,14 @@ function remember(card: { _id: string; version: number; balance: number; member?
   known.set(card._id, { version: card.version, balance: card.balance, member: card.member === true, sinceRead })
 }
 
-export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, sync: SyncOptions, busyHere: boolean): Promise<{ balance: number; entryId: string }> {
+export async function oneCallSpend(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  input: OneCallInput,
+  sync: SyncOptions,
+  busyHere: boolean,
+): Promise<{ balance: number; entryId: string }> {
   const now = Date.now()
   if (input.orderedAt < now - ORDER_AGE_MS || input.orderedAt > now + ORDER_SKEW_MS) {
     throw invalid('orderedAt', `must be within ${ORDER_AGE_MS / 3600_000} h before now: make a new orderId`)
@@ -79,7 +86,9 @@ export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: str
   const entryId = `spend:${input.orderId}`
   const taken = await takeMoney(store, wx, mpOpenid, input, id, k, busyHere)
   // A member card's points need the card; and now and then the settler reads the card to remove old keys.
-  const full = taken.read ? taken.read.member : (known.get(id)?.member ?? true) || (known.get(id)?.sinceRead ?? SPENDS_BETWEEN_READS) >= SPENDS_BETWEEN_READS
+  const full = taken.read
+    ? taken.read.member
+    : (known.get(id)?.member ?? true) || (known.get(id)?.sinceRead ?? SPENDS_BETWEEN_READS) >= SPENDS_BETWEEN_READS
   if (full) await settleSoon(store, wx, id, sync)
   else await settleOwn(store, wx, id, k, { ...taken.key, b: taken.balance }, taken.version, sync)
   return { balance: taken.balance, entryId }
@@ -90,7 +99,15 @@ export async function oneCallSpend(store: Store, wx: WechatClient, mpOpenid: str
  * reply's), the key marked settled (conditional on it still open: once), then the card's sync. A card
  * whose entry is not ours (the orderId used elsewhere) is left to the full settler, which credits it back.
  */
-async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, key: SpendKey, version: number, sync: SyncOptions): Promise<void> {
+async function settleOwn(
+  store: Store,
+  wx: WechatClient,
+  id: string,
+  k: string,
+  key: SpendKey,
+  version: number,
+  sync: SyncOptions,
+): Promise<void> {
   try {
     await store.insert<LedgerEntryDoc>(Collections.ledger, entryOf(id, key, key.b ?? 0, version))
   } catch (err) {
@@ -99,7 +116,12 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     if (!earlier || earlier.card !== id || !earlier.viaKey) return settleSoon(store, wx, id, sync)
   }
   try {
-    await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.s`]: where.neq(true) }, { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1) })
+    await store.updateIf(
+      Collections.userCards,
+      id,
+      { [`spendKeys.${k}.s`]: where.neq(true) },
+      { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1) },
+    )
     await syncCard(store, wx, id, sync)
   } catch {
     // the key stays open: the card's next full settle or the cron
@@ -108,8 +130,17 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
 
 function entryOf(id: string, key: SpendKey, balanceAfter: number, version: number): LedgerEntryDoc {
   return {
-    _id: `spend:${key.o}`, card: id, kind: 'spend', amount: -key.a, balanceAfter, version, createdAt: key.t,
-    orderId: key.o, ...(key.d ? { description: key.d } : {}), ...(key.p === false ? { points: false as const } : {}), viaKey: true,
+    _id: `spend:${key.o}`,
+    card: id,
+    kind: 'spend',
+    amount: -key.a,
+    balanceAfter,
+    version,
+    createdAt: key.t,
+    orderId: key.o,
+    ...(key.d ? { description: key.d } : {}),
+    ...(key.p === false ? { points: false as const } : {}),
+    viaKey: true,
   }
 }
 
@@ -150,24 +181,52 @@ export interface Taken {
   read: UserCardDoc | null
 }
 
-export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string, input: OneCallInput, id: string, k: string, busyHere: boolean): Promise<Taken> {
+export async function takeMoney(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  input: OneCallInput,
+  id: string,
+  k: string,
+  busyHere: boolean,
+): Promise<Taken> {
   let seen = known.get(id)
   for (let attempt = 1; ; attempt++) {
     const now = Date.now()
     const nowSec = Math.floor(now / 1000)
     const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
     const key: SpendKey = {
-      on: true, o: input.orderId, a: input.amount, t: now,
-      ...(exact ? { b: exact.balance - input.amount } : {}), ...(input.description ? { d: input.description } : {}), ...(input.points === false ? { p: false as const } : {}),
+      on: true,
+      o: input.orderId,
+      a: input.amount,
+      t: now,
+      ...(exact ? { b: exact.balance - input.amount } : {}),
+      ...(input.description ? { d: input.description } : {}),
+      ...(input.points === false ? { p: false as const } : {}),
     }
-    const applied = await store.updateIf(Collections.userCards, id, {
-      ...(exact ? { version: exact.version } : {}),
-      mpOpenid, status: 'NORMAL', checkedAt: where.gte(now - STATUS_STALE_MS), beginTime: where.lte(nowSec), balance: where.gte(input.amount),
-      [`spendKeys.${k}.on`]: where.neq(true), ...anyOf({ endTime: 0 }, { endTime: where.gte(nowSec) }),
-    }, {
-      balance: change.inc(-input.amount), version: change.inc(1), dirty: true, updatedAt: now, openKeys: change.inc(1),
-      lastEntry: { kind: 'spend', amount: -input.amount }, [`spendKeys.${k}`]: key,
-    } satisfies Patch)
+    const applied = await store.updateIf(
+      Collections.userCards,
+      id,
+      {
+        ...(exact ? { version: exact.version } : {}),
+        mpOpenid,
+        status: 'NORMAL',
+        checkedAt: where.gte(now - STATUS_STALE_MS),
+        beginTime: where.lte(nowSec),
+        balance: where.gte(input.amount),
+        [`spendKeys.${k}.on`]: where.neq(true),
+        ...anyOf({ endTime: 0 }, { endTime: where.gte(nowSec) }),
+      },
+      {
+        balance: change.inc(-input.amount),
+        version: change.inc(1),
+        dirty: true,
+        updatedAt: now,
+        openKeys: change.inc(1),
+        lastEntry: { kind: 'spend', amount: -input.amount },
+        [`spendKeys.${k}`]: key,
+      } satisfies Patch,
+    )
     if (applied && exact) {
       remember({ _id: id, version: exact.version + 1, balance: exact.balance - input.amount, member: exact.member }, exact.sinceRead + 1)
       return { balance: exact.balance - input.amount, version: exact.version + 1, key, read: null }
@@ -179,7 +238,8 @@ export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string
     remember(card)
     const earlier = card.spendKeys?.[k]
     if (earlier) {
-      if (earlier.o !== input.orderId || earlier.a !== input.amount) throw new AppError(ErrCode.CONFLICT, `spend:${input.orderId} was already used with different details`)
+      if (earlier.o !== input.orderId || earlier.a !== input.amount)
+        throw new AppError(ErrCode.CONFLICT, `spend:${input.orderId} was already used with different details`)
       return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
@@ -188,7 +248,8 @@ export async function takeMoney(store: Store, wx: WechatClient, mpOpenid: string
     if (now - card.checkedAt >= STATUS_STALE_MS) await confirmStatus(store, wx, card)
     else {
       assertSpendable(card, nowSec)
-      if (card.balance < input.amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${input.amount} fen needed`)
+      if (card.balance < input.amount)
+        throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${input.amount} fen needed`)
       // Everything held but the version: the card is changing under us.
       if (exact) hotUntil.set(id, now + HOT_MS)
     }
@@ -269,13 +330,17 @@ export async function settleOpenKeys(store: Store, wx: WechatClient, sync: SyncO
   const cards = await store.find<UserCardDoc>(Collections.userCards, { openKeys: where.gt(0) }, { limit: 200 })
   const out = { cards: 0, failed: 0 }
   const limit = pLimit(8)
-  await Promise.all(cards.map((c) => limit(async () => {
-    try {
-      await settleCard(store, wx, c._id, sync)
-      out.cards++
-    } catch {
-      out.failed++
-    }
-  })))
+  await Promise.all(
+    cards.map((c) =>
+      limit(async () => {
+        try {
+          await settleCard(store, wx, c._id, sync)
+          out.cards++
+        } catch {
+          out.failed++
+        }
+      }),
+    ),
+  )
   return out
 }

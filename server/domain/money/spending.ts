@@ -10,7 +10,21 @@ import type { WechatClient } from '../../wechat/client'
 import { post, type LedgerEntryDoc } from '../ledgers/ledger'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
-import { MAX_DEBIT_ATTEMPTS, busy, claimOrWait, debit, faults, hasHold, holdKey, insertPending, newLease, resolveAbandoned, settleEntry, voidPending, type DebitLease } from './spend-entries'
+import {
+  MAX_DEBIT_ATTEMPTS,
+  busy,
+  claimOrWait,
+  debit,
+  faults,
+  hasHold,
+  holdKey,
+  insertPending,
+  newLease,
+  resolveAbandoned,
+  settleEntry,
+  voidPending,
+  type DebitLease,
+} from './spend-entries'
 import { cardOf, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { assertSpendable, confirmStatus } from './card-checks'
 import { oneCallSpend } from './spend-keys'
@@ -35,12 +49,19 @@ export interface SpendInput {
 /** Spends of each card this instance is running now: a second one means a hot card (see debitOrRefuse). */
 const spendsInFlight = new Map<string, number>()
 
-export async function spend(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions = {}): Promise<{ balance: number; entryId: string }> {
+export async function spend(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  input: SpendInput,
+  sync: SyncOptions = {},
+): Promise<{ balance: number; entryId: string }> {
   const id = userCardId(input.cardId, input.code)
   spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
   try {
     // A member card's points are earned where the entry settles (spend-entries.ts), by whoever settles it.
-    if (input.orderedAt !== undefined) return await oneCallSpend(store, wx, mpOpenid, { ...input, orderedAt: input.orderedAt }, sync, (spendsInFlight.get(id) ?? 0) > 1)
+    if (input.orderedAt !== undefined)
+      return await oneCallSpend(store, wx, mpOpenid, { ...input, orderedAt: input.orderedAt }, sync, (spendsInFlight.get(id) ?? 0) > 1)
     return await spendOnce(store, wx, mpOpenid, input, sync, id)
   } finally {
     const left = (spendsInFlight.get(id) ?? 1) - 1
@@ -49,16 +70,34 @@ export async function spend(store: Store, wx: WechatClient, mpOpenid: string, in
   }
 }
 
-async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input: SpendInput, sync: SyncOptions, id: string): Promise<{ balance: number; entryId: string }> {
+async function spendOnce(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  input: SpendInput,
+  sync: SyncOptions,
+  id: string,
+): Promise<{ balance: number; entryId: string }> {
   const entryId = `spend:${input.orderId}`
   for (let again = 0; ; again++) {
     let lease = newLease()
     let entry: LedgerEntryDoc = {
-      _id: entryId, card: id, kind: 'spend', amount: -input.amount, balanceAfter: 0, version: 0, createdAt: Date.now(),
-      orderId: input.orderId, ...(input.description ? { description: input.description } : {}), ...(input.points === false ? { points: false as const } : {}),
+      _id: entryId,
+      card: id,
+      kind: 'spend',
+      amount: -input.amount,
+      balanceAfter: 0,
+      version: 0,
+      createdAt: Date.now(),
+      orderId: input.orderId,
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.points === false ? { points: false as const } : {}),
     }
     // The card (its owner checked) and the pending entry, in one round trip.
-    const [read, inserted] = await Promise.allSettled([cardOf(store, mpOpenid, input.cardId, input.code), insertPending(store, entry, lease)])
+    const [read, inserted] = await Promise.allSettled([
+      cardOf(store, mpOpenid, input.cardId, input.code),
+      insertPending(store, entry, lease),
+    ])
     if (read.status === 'rejected') {
       if (inserted.status === 'fulfilled' && inserted.value) await voidPending(store, entry, lease)
       throw read.reason
@@ -76,7 +115,8 @@ async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input
         throw busy(entryId)
       }
       const earlier = claimed.entry
-      if (earlier.card !== card._id || earlier.amount !== -input.amount) throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
+      if (earlier.card !== card._id || earlier.amount !== -input.amount)
+        throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
       if (!earlier.pending) return { balance: earlier.balanceAfter, entryId }
       // Pending, and ours now (its first owner is gone): did that owner's debit happen?
       entry = earlier
@@ -99,7 +139,15 @@ async function spendOnce(store: Store, wx: WechatClient, mpOpenid: string, input
  * is explained from the card as it now is. Whatever refuses the spend removes its pending entry —
  * except a debit whose answer was lost, which stays pending for the next call or the cron to resolve.
  */
-async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, card: UserCardDoc, entry: LedgerEntryDoc, lease: ReturnType<typeof newLease>, now: () => number): Promise<{ after?: UserCardDoc; lease: DebitLease }> {
+async function debitOrRefuse(
+  store: Store,
+  wx: WechatClient,
+  mpOpenid: string,
+  card: UserCardDoc,
+  entry: LedgerEntryDoc,
+  lease: ReturnType<typeof newLease>,
+  now: () => number,
+): Promise<{ after?: UserCardDoc; lease: DebitLease }> {
   let inFlight = false
   try {
     const status = await confirmStatus(store, wx, card)
@@ -120,8 +168,13 @@ async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, c
       inFlight = false
       if (exact) {
         const after: UserCardDoc = {
-          ...card, balance: card.balance - amount, version: card.version + 1, dirty: true, syncLeaseUntil: taken,
-          lastEntry: { kind: entry.kind, amount: entry.amount }, holds: { ...card.holds, [holdKey(entry._id)]: true },
+          ...card,
+          balance: card.balance - amount,
+          version: card.version + 1,
+          dirty: true,
+          syncLeaseUntil: taken,
+          lastEntry: { kind: entry.kind, amount: entry.amount },
+          holds: { ...card.holds, [holdKey(entry._id)]: true },
         }
         return { after, lease: { taken } }
       }
@@ -144,7 +197,8 @@ async function debitOrRefuse(store: Store, wx: WechatClient, mpOpenid: string, c
       if (current.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
       if (hasHold(current, entry._id)) return { lease: 'unknown' }
       assertSpendable(current, Math.floor(Date.now() / 1000))
-      if (current.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${current.balance} fen, ${amount} fen needed`)
+      if (current.balance < amount)
+        throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${current.balance} fen, ${amount} fen needed`)
       if (attempt >= MAX_DEBIT_ATTEMPTS) throw busy(entry._id)
     }
   } catch (err) {
@@ -173,7 +227,12 @@ export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: 
   for (let hop = 0; ; hop++) {
     try {
       const { entry } = await post(store, {
-        card: target, kind: 'reversal', amount: -spent.amount, entryId: `reversal:${legOrderId}`, orderId: legOrderId, description: 'checkout cancelled',
+        card: target,
+        kind: 'reversal',
+        amount: -spent.amount,
+        entryId: `reversal:${legOrderId}`,
+        orderId: legOrderId,
+        description: 'checkout cancelled',
         guard: (c) => {
           if (c.giftedTo && hop < MAX_GIFT_HOPS) throw new MovedOn(c.giftedTo)
         },

@@ -45,19 +45,27 @@ function recordLine(card: UserCardDoc, last: UserCardDoc['lastEntry']): string {
   if (!last) return `余额${formatFen(card.balance)}元`
   const yuan = formatFen(Math.abs(last.amount))
   switch (last.kind) {
-    case 'spend': return `消费${yuan}元`
-    case 'reversal': return `退回${yuan}元`
-    case 'issue': return `开卡${yuan}元`
-    case 'transfer_in': return `好友赠送${yuan}元`
-    case 'refund': return `退款${yuan}元`
-    default: return `余额${formatFen(card.balance)}元`
+    case 'spend':
+      return `消费${yuan}元`
+    case 'reversal':
+      return `退回${yuan}元`
+    case 'issue':
+      return `开卡${yuan}元`
+    case 'transfer_in':
+      return `好友赠送${yuan}元`
+    case 'refund':
+      return `退款${yuan}元`
+    default:
+      return `余额${formatFen(card.balance)}元`
   }
 }
 
 /** Takes the card's sync lease; the lease's end is its owner's token. */
 export async function takeSyncLease(store: Store, id: string, now: () => number): Promise<number | undefined> {
   const leaseUntil = now() + SYNC_LEASE_MS
-  return (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: where.lt(now()) }, { syncLeaseUntil: leaseUntil })) ? leaseUntil : undefined
+  return (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: where.lt(now()) }, { syncLeaseUntil: leaseUntil }))
+    ? leaseUntil
+    : undefined
 }
 
 /**
@@ -65,7 +73,15 @@ export async function takeSyncLease(store: Store, id: string, now: () => number)
  * it, until WeChat shows the latest version; releases the lease in its last write. `extra` is patched
  * onto the card with that last write (a settled spend's hold comes off there, saving a round trip).
  */
-export async function syncUnderLease(store: Store, wx: WechatClient, card: UserCardDoc, leaseUntil: number, opts: SyncOptions = {}, extra: Patch = {}, gate?: Promise<boolean>): Promise<SyncOutcome> {
+export async function syncUnderLease(
+  store: Store,
+  wx: WechatClient,
+  card: UserCardDoc,
+  leaseUntil: number,
+  opts: SyncOptions = {},
+  extra: Patch = {},
+  gate?: Promise<boolean>,
+): Promise<SyncOutcome> {
   const id = card._id
   let cur: UserCardDoc | null = card
   let pendingExtra = extra
@@ -89,7 +105,10 @@ export async function syncUnderLease(store: Store, wx: WechatClient, card: UserC
         } else {
           // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
           const res = await wx.memberCard.generalCardUpdateUser({
-            card_id: cur.cardId, code: cur.code, balance: cur.balance, record_balance: recordLine(cur, cur.lastEntry),
+            card_id: cur.cardId,
+            code: cur.code,
+            balance: cur.balance,
+            record_balance: recordLine(cur, cur.lastEntry),
             ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
           })
           if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
@@ -108,7 +127,15 @@ export async function syncUnderLease(store: Store, wx: WechatClient, card: UserC
       const also: Patch = { ...(consumed ? { status: 'CONSUMED' } : {}), ...pendingExtra }
       // Done when nothing changed meanwhile: one write records the version, clears `dirty` and releases
       // the lease. Otherwise keep the lease, read again and go round (the change is ours to send).
-      if (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil, version: cur.version }, { syncedVersion: cur.version, dirty: false, syncLeaseUntil: 0, ...also })) return 'synced'
+      if (
+        await store.updateIf(
+          Collections.userCards,
+          id,
+          { syncLeaseUntil: leaseUntil, version: cur.version },
+          { syncedVersion: cur.version, dirty: false, syncLeaseUntil: 0, ...also },
+        )
+      )
+        return 'synced'
       if (Object.keys(also).length) await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, also)
       pendingExtra = {}
       cur = await store.get<UserCardDoc>(Collections.userCards, id)
@@ -121,8 +148,21 @@ export async function syncUnderLease(store: Store, wx: WechatClient, card: UserC
     if (err instanceof WxApiError && REFUSED_FOR_GOOD.has(err.errcode) && cur) {
       // Off the retry queue, with why: the next balance change (a new version) tries once more.
       const syncRefused = { errcode: err.errcode, errmsg: err.errmsg, version: cur.version, at: Date.now() }
-      log('error', { msg: 'WeChat refuses this code for good; the balance sync stops retrying it', card: id, wxErrcode: err.errcode, error: err.message })
-      if (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil, version: cur.version }, { dirty: false, syncRefused, syncLeaseUntil: 0, ...pendingExtra })) return 'failed'
+      log('error', {
+        msg: 'WeChat refuses this code for good; the balance sync stops retrying it',
+        card: id,
+        wxErrcode: err.errcode,
+        error: err.message,
+      })
+      if (
+        await store.updateIf(
+          Collections.userCards,
+          id,
+          { syncLeaseUntil: leaseUntil, version: cur.version },
+          { dirty: false, syncRefused, syncLeaseUntil: 0, ...pendingExtra },
+        )
+      )
+        return 'failed'
     }
     log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
     await release(store, id, leaseUntil, pendingExtra).catch(() => undefined)
@@ -143,7 +183,13 @@ async function syncUnderLeaseFrom(store: Store, wx: WechatClient, card: UserCard
 }
 
 /** A card changed: tell WeChat, unless someone else is (whoever holds the lease picks the change up). */
-export async function syncCard(store: Store, wx: WechatClient, id: string, opts: SyncOptions = {}, known?: UserCardDoc): Promise<SyncOutcome> {
+export async function syncCard(
+  store: Store,
+  wx: WechatClient,
+  id: string,
+  opts: SyncOptions = {},
+  known?: UserCardDoc,
+): Promise<SyncOutcome> {
   const now = opts.now ?? Date.now
   const leaseUntil = await takeSyncLease(store, id, now)
   if (leaseUntil === undefined) return 'busy'
@@ -167,11 +213,16 @@ export const SYNC_SLICE = 200
 export async function syncDirty(store: Store, wx: WechatClient, opts: SyncOptions = {}, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS)) {
   const out = { synced: 0, failed: 0, busy: 0 }
   const run = await sweep<UserCardDoc>(store, budget, {
-    task: 'balances', collection: Collections.userCards, filter: () => ({ dirty: true }), field: '_id',
+    task: 'balances',
+    collection: Collections.userCards,
+    filter: () => ({ dirty: true }),
+    field: '_id',
     sliceSize: SYNC_SLICE,
     // A few at a time: WeChat's per-call latency, not our CPU, is what bounds the run.
     concurrency: SYNC_CONCURRENCY,
-    work: async (card) => { out[await syncUnderLeaseFrom(store, wx, card, opts)]++ },
+    work: async (card) => {
+      out[await syncUnderLeaseFrom(store, wx, card, opts)]++
+    },
   })
   return { ...out, ...run }
 }

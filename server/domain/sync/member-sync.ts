@@ -16,11 +16,16 @@ function balanceLine(last: { kind: string; amount: number } | undefined, balance
   if (!last) return `余额${formatFen(balance)}元`
   const yuan = formatFen(Math.abs(last.amount))
   switch (last.kind) {
-    case 'recharge': return `充值${yuan}元`
-    case 'spend': return `消费${yuan}元`
-    case 'reversal': return `退回${yuan}元`
-    case 'adjust': return `${last.amount >= 0 ? '调增' : '调减'}${yuan}元`
-    default: return `余额${formatFen(balance)}元`
+    case 'recharge':
+      return `充值${yuan}元`
+    case 'spend':
+      return `消费${yuan}元`
+    case 'reversal':
+      return `退回${yuan}元`
+    case 'adjust':
+      return `${last.amount >= 0 ? '调增' : '调减'}${yuan}元`
+    default:
+      return `余额${formatFen(balance)}元`
   }
 }
 
@@ -28,10 +33,14 @@ function bonusLine(last: PointsEntryDoc | undefined, bonus: number): string {
   if (!last) return `积分${bonus}`
   const n = Math.abs(last.amount)
   switch (last.kind) {
-    case 'activate': return `开卡送${n}积分`
-    case 'earn': return `消费得${n}积分`
-    case 'adjust': return `${last.amount >= 0 ? '调增' : '调减'}${n}积分`
-    default: return `积分${bonus}`
+    case 'activate':
+      return `开卡送${n}积分`
+    case 'earn':
+      return `消费得${n}积分`
+    case 'adjust':
+      return `${last.amount >= 0 ? '调增' : '调减'}${n}积分`
+    default:
+      return `积分${bonus}`
   }
 }
 
@@ -39,8 +48,16 @@ export async function pushMemberValues(store: Store, wx: WechatClient, card: Use
   const [def, m, [lastMoney], [lastPoints]] = await Promise.all([
     memberCardDef(store, card.cardId),
     store.get<MemberDoc>(Collections.members, card._id),
-    store.find<{ _id: string; kind: string; amount: number }>(Collections.ledger, { card: card._id }, { orderBy: { field: 'version', direction: 'desc' }, limit: 1 }),
-    store.find<PointsEntryDoc>(Collections.pointsLedger, { card: card._id }, { orderBy: { field: 'version', direction: 'desc' }, limit: 1 }),
+    store.find<{ _id: string; kind: string; amount: number }>(
+      Collections.ledger,
+      { card: card._id },
+      { orderBy: { field: 'version', direction: 'desc' }, limit: 1 },
+    ),
+    store.find<PointsEntryDoc>(
+      Collections.pointsLedger,
+      { card: card._id },
+      { orderBy: { field: 'version', direction: 'desc' }, limit: 1 },
+    ),
   ])
   const bonus = card.bonus ?? 0
   const req: MemberUpdateUserRequest = { card_id: card.cardId, code: card.code }
@@ -51,6 +68,8 @@ export async function pushMemberValues(store: Store, wx: WechatClient, card: Use
   if (level) req.custom_field_value1 = level
   if (req.bonus === undefined && req.balance === undefined && !req.custom_field_value1) return
   const res = await wx.memberCard.memberCardUpdateUser(req)
-  if (req.bonus !== undefined && res.result_bonus !== bonus) throw new Error(`WeChat shows ${res.result_bonus} points after setting ${bonus}`)
-  if (req.balance !== undefined && res.result_balance !== card.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${card.balance}`)
+  if (req.bonus !== undefined && res.result_bonus !== bonus)
+    throw new Error(`WeChat shows ${res.result_bonus} points after setting ${bonus}`)
+  if (req.balance !== undefined && res.result_balance !== card.balance)
+    throw new Error(`WeChat shows ${res.result_balance} fen after setting ${card.balance}`)
 }

@@ -49,13 +49,21 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc):
  * cursor until the budget is spent (server/store/sweep.ts): at 1,000,000 cards a pass takes under a day
  * (docs/capacity.md).
  */
-export async function reconcileCards(store: Store, wx: WechatClient, budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS), ageMs = reconcileAgeMs()) {
+export async function reconcileCards(
+  store: Store,
+  wx: WechatClient,
+  budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS),
+  ageMs = reconcileAgeMs(),
+) {
   const out = { checked: 0, changed: 0, failed: 0 }
   const dueBefore = budget.now() - ageMs
   const run = await sweep<UserCardDoc>(store, budget, {
-    task: 'cards', collection: Collections.userCards, field: 'checkedAt',
+    task: 'cards',
+    collection: Collections.userCards,
+    field: 'checkedAt',
     filter: () => ({ status: where.in(['NORMAL', 'GIFTING']), checkedAt: where.lte(dueBefore) }),
-    sliceSize: RECONCILE_SLICE, concurrency: CONCURRENCY,
+    sliceSize: RECONCILE_SLICE,
+    concurrency: CONCURRENCY,
     work: async (card) => {
       try {
         if ((await reconcileCard(store, wx, card)) === 'changed') out.changed++

@@ -47,14 +47,20 @@ describe('tasks in bounded slices from a stored cursor (issue 26)', () => {
     await seed()
     const worked: string[] = []
     const cursorsSeen: (string | null)[] = []
-    const run = (budgetMs: number) => sweep<StoredDoc>(store, budgetFor(budgetMs), {
-      task: 'test', collection: Collections.userCards, filter: () => ({ dirty: true }), field: '_id', sliceSize: 10, concurrency: 1,
-      work: async (doc) => {
-        if (worked.length === 11) cursorsSeen.push((await loadProgress(store, 'test')).cursor?.id ?? null)
-        worked.push(doc._id)
-        now += 1000 // each item takes a second of the fake clock
-      },
-    })
+    const run = (budgetMs: number) =>
+      sweep<StoredDoc>(store, budgetFor(budgetMs), {
+        task: 'test',
+        collection: Collections.userCards,
+        filter: () => ({ dirty: true }),
+        field: '_id',
+        sliceSize: 10,
+        concurrency: 1,
+        work: async (doc) => {
+          if (worked.length === 11) cursorsSeen.push((await loadProgress(store, 'test')).cursor?.id ?? null)
+          worked.push(doc._id)
+          now += 1000 // each item takes a second of the fake clock
+        },
+      })
     expect(await run(12_000)).toEqual({ slices: 2, items: 12, passEnded: false })
     // Mid-way through the second slice the first slice's end was already stored: a kill there loses nothing done.
     expect(cursorsSeen).toEqual(['c09'])
@@ -67,7 +73,13 @@ describe('tasks in bounded slices from a stored cursor (issue 26)', () => {
 
   test('items sharing a key run one after another in order; others run alongside', async () => {
     const log: string[] = []
-    const items = [{ k: ['a'], n: 1 }, { k: ['b'], n: 2 }, { k: ['a', 'c'], n: 3 }, { k: ['c'], n: 4 }, { k: ['d'], n: 5 }]
+    const items = [
+      { k: ['a'], n: 1 },
+      { k: ['b'], n: 2 },
+      { k: ['a', 'c'], n: 3 },
+      { k: ['c'], n: 4 },
+      { k: ['d'], n: 5 },
+    ]
     let inFlight = 0
     let most = 0
     const stop = await workThrough(items, { concurrency: 4, budget: budgetFor(60_000), keysOf: (i) => i.k }, async (i) => {
@@ -87,9 +99,28 @@ describe('tasks in bounded slices from a stored cursor (issue 26)', () => {
   test('one task failing or running long does not stop the others; the one it crowded out goes first next run', async () => {
     const order: string[] = []
     const tasks: Record<string, UpkeepEntry> = {
-      failing: { group: 'g', run: async () => { order.push('failing'); throw new Error('WeChat said no') } },
-      long: { group: 'g', run: async (budget) => { order.push('long'); now = budget.deadline + 5_000; return { slices: 9 } } },
-      crowded: { group: 'g', run: async () => { order.push('crowded'); return { done: 1 } } },
+      failing: {
+        group: 'g',
+        run: async () => {
+          order.push('failing')
+          throw new Error('WeChat said no')
+        },
+      },
+      long: {
+        group: 'g',
+        run: async (budget) => {
+          order.push('long')
+          now = budget.deadline + 5_000
+          return { slices: 9 }
+        },
+      },
+      crowded: {
+        group: 'g',
+        run: async () => {
+          order.push('crowded')
+          return { done: 1 }
+        },
+      },
       apart: { group: 'h', run: async () => ({ done: 2 }) },
     }
     const first = await runGroup(store, tasks, 'g', budgetFor(40_000))

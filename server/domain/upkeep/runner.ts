@@ -32,7 +32,12 @@ export function groupsOf(tasks: Record<string, UpkeepEntry>): string[] {
 }
 
 /** Runs one group's tasks, longest-waiting first, each within what is left of `budget`. */
-export async function runGroup(store: Store, tasks: Record<string, UpkeepEntry>, group: string, budget: Budget): Promise<Record<string, unknown>> {
+export async function runGroup(
+  store: Store,
+  tasks: Record<string, UpkeepEntry>,
+  group: string,
+  budget: Budget,
+): Promise<Record<string, unknown>> {
   const names = Object.keys(tasks).filter((name) => tasks[name]!.group === group)
   const lastFinished = new Map(await Promise.all(names.map(async (n) => [n, (await loadProgress(store, n)).finishedAt ?? 0] as const)))
   names.sort((a, b) => lastFinished.get(a)! - lastFinished.get(b)!)
@@ -59,7 +64,12 @@ export async function runGroup(store: Store, tasks: Record<string, UpkeepEntry>,
  * them all, and stores the run's outcome (merchant.selfCheck reads when upkeep last ran). A group whose
  * invocation failed reports the failure against each of its tasks; the others report as usual.
  */
-export async function fanOut(store: Store, trigger: string, tasks: Record<string, UpkeepEntry>, invoke: (group: string) => Promise<unknown>) {
+export async function fanOut(
+  store: Store,
+  trigger: string,
+  tasks: Record<string, UpkeepEntry>,
+  invoke: (group: string) => Promise<unknown>,
+) {
   const startedAt = Date.now()
   const groups = groupsOf(tasks)
   const answers = await Promise.allSettled(groups.map(invoke))
@@ -67,7 +77,12 @@ export async function fanOut(store: Store, trigger: string, tasks: Record<string
   answers.forEach((answer, i) => {
     const group = groups[i]!
     const reply = answer.status === 'fulfilled' ? (answer.value as { tasks?: Record<string, unknown>; errmsg?: string } | null) : null
-    const error = answer.status === 'rejected' ? String((answer.reason as Error)?.message ?? answer.reason) : reply?.tasks ? '' : reply?.errmsg ?? 'no answer'
+    const error =
+      answer.status === 'rejected'
+        ? String((answer.reason as Error)?.message ?? answer.reason)
+        : reply?.tasks
+          ? ''
+          : (reply?.errmsg ?? 'no answer')
     for (const [name, entry] of Object.entries(tasks)) {
       if (entry.group === group) results[name] = error ? { ok: false, group, error } : reply!.tasks![name]
     }

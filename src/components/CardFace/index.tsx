@@ -5,7 +5,21 @@ import type { ReactNode } from 'react'
  * A card as it looks in the card bag: the chosen face (from the emulated or real WeChat CDN), the title
  * and an amount over it. Without a face, the brand gradient.
  */
-export function CardFace({ face, title, amount, badge, small, children }: { face?: string; title: string; amount?: string; badge?: ReactNode; small?: boolean; children?: ReactNode }) {
+export function CardFace({
+  face,
+  title,
+  amount,
+  badge,
+  small,
+  children,
+}: {
+  face?: string
+  title: string
+  amount?: string
+  badge?: ReactNode
+  small?: boolean
+  children?: ReactNode
+}) {
   return (
     <View className={`card-face ${small ? 'card-face-small' : ''}`}>
       {face && <Image className='card-face-img' src={face} mode='aspectFill' />}

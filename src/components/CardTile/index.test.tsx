@@ -2,7 +2,16 @@ import { render, screen } from '@testing-library/react'
 import type { Card } from '../../services/types'
 import { CardTile } from './index'
 
-const base: Card = { cardId: 'p', code: '1', title: '100元礼品卡', balance: 7000, status: 'NORMAL', beginTime: 0, endTime: 0, backgroundPicUrl: 'http://cdn/face.png' }
+const base: Card = {
+  cardId: 'p',
+  code: '1',
+  title: '100元礼品卡',
+  balance: 7000,
+  status: 'NORMAL',
+  beginTime: 0,
+  endTime: 0,
+  backgroundPicUrl: 'http://cdn/face.png',
+}
 
 test.each([
   ['NORMAL', '可使用'],

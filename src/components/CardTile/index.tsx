@@ -15,18 +15,33 @@ export function CardTile({ card, onOpen, selected }: { card: Card; onOpen?: (car
   const coupon = isCoupon(card.type)
   const lines = coupon ? couponLines(card.type, card.terms) : undefined
   return (
-    <View className={`card-tile ${selected ? 'selected-tile' : ''} ${usable ? '' : 'card-tile-off'} ${coupon ? 'coupon-tile' : ''}`} onClick={() => onOpen?.(card)} data-code={card.code} data-type={card.type ?? 'GIFT_CARD'}>
+    <View
+      className={`card-tile ${selected ? 'selected-tile' : ''} ${usable ? '' : 'card-tile-off'} ${coupon ? 'coupon-tile' : ''}`}
+      onClick={() => onOpen?.(card)}
+      data-code={card.code}
+      data-type={card.type ?? 'GIFT_CARD'}
+    >
       <CardFace
         face={card.backgroundPicUrl}
         title={card.title}
         amount={lines ? lines.main : yuan(card.balance)}
-        badge={<Tag type={usable ? 'success' : 'default'} className='card-status'>{coupon && card.status === 'CONSUMED' ? t.coupon.used : (t.status[card.status] ?? t.status.UNAVAILABLE)}</Tag>}
+        badge={
+          <Tag type={usable ? 'success' : 'default'} className='card-status'>
+            {coupon && card.status === 'CONSUMED' ? t.coupon.used : (t.status[card.status] ?? t.status.UNAVAILABLE)}
+          </Tag>
+        }
       >
         {card.giftFrom && <View className='card-face-from'>{t.home.fromFriend(card.giftFrom)}</View>}
         {!!card.held && <View className='card-face-from card-held'>{t.card.held(yuan(card.held))}</View>}
         {lines && (
           <View className='card-face-from coupon-terms'>
-            {[lines.condition, card.terms?.friend ? t.coupon.friend : undefined, card.endTime ? t.coupon.validUntil(dateOf(card.endTime)) : undefined].filter(Boolean).join(' · ')}
+            {[
+              lines.condition,
+              card.terms?.friend ? t.coupon.friend : undefined,
+              card.endTime ? t.coupon.validUntil(dateOf(card.endTime)) : undefined,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </View>
         )}
       </CardFace>

@@ -14,5 +14,8 @@ test('QR rows are square and carry the finder pattern in the corner', () => {
   expect(rows).toHaveLength(size)
   for (const row of rows) expect(row.reduce((s, r) => s + r.n, 0)).toBe(size)
   // After the 2-module quiet zone, the finder's top edge is 7 dark modules.
-  expect(rows[2]!.slice(0, 2)).toEqual([{ dark: false, n: 2 }, { dark: true, n: 7 }])
+  expect(rows[2]!.slice(0, 2)).toEqual([
+    { dark: false, n: 2 },
+    { dark: true, n: 7 },
+  ])
 })

@@ -26,7 +26,15 @@ export function NoAccess({ text = t.console.noAccessHint }: { text?: string }) {
  * Every console page asks merchant.whoami first: a consumer sees NoAccess, a staff member on an
  * admin page sees why not; the page itself renders only for a role it allows.
  */
-export function Gate({ title, allow = ['admin'], children }: { title: string; allow?: ('admin' | 'staff')[]; children: (role: 'admin' | 'staff') => ReactNode }) {
+export function Gate({
+  title,
+  allow = ['admin'],
+  children,
+}: {
+  title: string
+  allow?: ('admin' | 'staff')[]
+  children: (role: 'admin' | 'staff') => ReactNode
+}) {
   const [who, reload] = useCloudData(consoleApi.whoami)
   return (
     <PageShell title={title}>

@@ -23,11 +23,30 @@ export function QrView({ text }: { text: string }) {
 }
 
 /** QR delivery: a button that asks card/qrcode/create (merchant.qrcodeCreate) for the card, then its code. */
-export function DeliveryQr({ cardId, label, toast }: { cardId: string; label: string; toast: (s: string, i?: 'success' | 'fail') => void }) {
+export function DeliveryQr({
+  cardId,
+  label,
+  toast,
+}: {
+  cardId: string
+  label: string
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const [qr, setQr] = useState<string>()
   return (
     <View>
-      <Button size='small' fill='outline' onClick={() => void consoleApi.qrcode(cardId).then((r) => setQr(r.url), (err) => toast(userMessage(err), 'fail'))}>{label}</Button>
+      <Button
+        size='small'
+        fill='outline'
+        onClick={() =>
+          void consoleApi.qrcode(cardId).then(
+            (r) => setQr(r.url),
+            (err) => toast(userMessage(err), 'fail'),
+          )
+        }
+      >
+        {label}
+      </Button>
       {qr && (
         <View className='center'>
           <QrView text={qr} />

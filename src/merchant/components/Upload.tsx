@@ -8,7 +8,21 @@ import { t } from '../../strings'
 import { consoleApi } from '../api'
 
 /** A picture uploaded to WeChat's CDN (merchant.imageUpload) before a card names it. */
-export function Upload({ label, url, onUrl, id, error, required }: { label: string; url: string; onUrl: (u: string) => void; id: string; error?: string; required?: boolean }) {
+export function Upload({
+  label,
+  url,
+  onUrl,
+  id,
+  error,
+  required,
+}: {
+  label: string
+  url: string
+  onUrl: (u: string) => void
+  id: string
+  error?: string
+  required?: boolean
+}) {
   const [busy, setBusy] = useState(false)
   const [toast, showToast] = useToast()
   const upload = async () => {
@@ -26,10 +40,15 @@ export function Upload({ label, url, onUrl, id, error, required }: { label: stri
   return (
     <View className={`field${error ? ' field-error' : ''}`} id={`field-${id}`}>
       {toast}
-      <Text className='field-label'>{label}{required ? <Text className='required-mark'> *</Text> : null}</Text>
+      <Text className='field-label'>
+        {label}
+        {required ? <Text className='required-mark'> *</Text> : null}
+      </Text>
       <View className='row'>
         {url ? <Image className='thumb' src={url} mode='aspectFill' /> : null}
-        <Button size='small' fill='outline' disabled={busy} onClick={() => void upload()}>{busy ? t.console.uploading : url ? t.console.uploaded : t.console.upload}</Button>
+        <Button size='small' fill='outline' disabled={busy} onClick={() => void upload()}>
+          {busy ? t.console.uploading : url ? t.console.uploaded : t.console.upload}
+        </Button>
       </View>
       {error && <Text className='error field-msg'>{error}</Text>}
     </View>

@@ -9,10 +9,12 @@ type Toast = (text: string, icon?: 'success' | 'fail') => void
  * it is tapped (again after a failure), and a refusal shown in the merchant function's words (a 45103
  * arrives as its own sentence, services/errors.ts).
  */
-export function useSubmitOnce(showToast: Toast): [boolean, <T>(hasErrors: boolean, send: () => Promise<T>, done: (r: T) => void) => Promise<void>] {
+export function useSubmitOnce(
+  showToast: Toast,
+): [boolean, <T>(hasErrors: boolean, send: () => Promise<T>, done: (r: T) => void) => Promise<void>] {
   const sent = useRef(false)
   const [busy, setBusy] = useState(false)
-  const submit = async <T,>(hasErrors: boolean, send: () => Promise<T>, done: (r: T) => void) => {
+  const submit = async <T>(hasErrors: boolean, send: () => Promise<T>, done: (r: T) => void) => {
     if (hasErrors) {
       showToast(t.console.fixErrors, 'fail')
       return

@@ -4,10 +4,37 @@ import CardDetail from './index'
 
 beforeEach(resetTaroStub)
 
-const card = (status = 'NORMAL') => ({ cardId: 'pGift', code: '800000000042', title: '100元礼品卡', balance: 7000, status, beginTime: 1764000000, endTime: 1795536000, backgroundPicUrl: 'http://cdn/gold', message: '生日快乐', giftFrom: '爱丽丝' })
+const card = (status = 'NORMAL') => ({
+  cardId: 'pGift',
+  code: '800000000042',
+  title: '100元礼品卡',
+  balance: 7000,
+  status,
+  beginTime: 1764000000,
+  endTime: 1795536000,
+  backgroundPicUrl: 'http://cdn/gold',
+  message: '生日快乐',
+  giftFrom: '爱丽丝',
+})
 const history = [
-  { entryId: 'spend:1', kind: 'spend', amount: -3000, balanceAfter: 7000, orderId: 'CK123', description: '拿铁×1', createdAt: Date.UTC(2026, 10, 27, 2, 5) },
-  { entryId: 'issue:1', kind: 'issue', amount: 10000, balanceAfter: 10000, orderId: 'GC9', description: 'card issued', createdAt: Date.UTC(2026, 10, 26, 16, 30) },
+  {
+    entryId: 'spend:1',
+    kind: 'spend',
+    amount: -3000,
+    balanceAfter: 7000,
+    orderId: 'CK123',
+    description: '拿铁×1',
+    createdAt: Date.UTC(2026, 10, 27, 2, 5),
+  },
+  {
+    entryId: 'issue:1',
+    kind: 'issue',
+    amount: 10000,
+    balanceAfter: 10000,
+    orderId: 'GC9',
+    description: 'card issued',
+    createdAt: Date.UTC(2026, 10, 26, 16, 30),
+  },
 ]
 const info = { notice: '使用时出示礼品卡', description: '可在门店使用', servicePhone: '400-820-8820' }
 
@@ -45,7 +72,8 @@ test('history is paged: 加载更多 asks card.history from where the page ends'
   const seen: Record<string, unknown>[] = []
   cloudHandlers.set('card', (d) => {
     seen.push(d)
-    if (d.action === 'history') return { errcode: 0, total: 3, entries: [{ entryId: 'adjust:1', kind: 'adjust', amount: 100, balanceAfter: 100, createdAt: 0 }] }
+    if (d.action === 'history')
+      return { errcode: 0, total: 3, entries: [{ entryId: 'adjust:1', kind: 'adjust', amount: 100, balanceAfter: 100, createdAt: 0 }] }
     return { errcode: 0, card: card(), history, total: 3, info: {} }
   })
   render(<CardDetail />)

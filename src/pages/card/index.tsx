@@ -77,7 +77,11 @@ export default function CardDetail() {
           const history = [...d.history, ...more]
           return (
             <View>
-              <CardFace face={d.card.backgroundPicUrl} title={d.card.title} badge={<Tag type={usable ? 'success' : 'default'}>{t.status[d.card.status] ?? t.status.UNAVAILABLE}</Tag>}>
+              <CardFace
+                face={d.card.backgroundPicUrl}
+                title={d.card.title}
+                badge={<Tag type={usable ? 'success' : 'default'}>{t.status[d.card.status] ?? t.status.UNAVAILABLE}</Tag>}
+              >
                 {d.card.giftFrom && <View className='card-face-from'>{t.home.fromFriend(d.card.giftFrom)}</View>}
               </CardFace>
               <View className='balance-box'>
@@ -120,7 +124,13 @@ export default function CardDetail() {
                 >
                   <CodeView code={d.card.code} />
                   <View className='muted center'>{t.card.codeHint}</View>
-                  <Button className='btn-block' type='primary' onClick={() => openCard([{ cardId: d.card.cardId, code: d.card.code }]).catch((e: unknown) => showToast(userMessage(e), 'fail'))}>
+                  <Button
+                    className='btn-block'
+                    type='primary'
+                    onClick={() =>
+                      openCard([{ cardId: d.card.cardId, code: d.card.code }]).catch((e: unknown) => showToast(userMessage(e), 'fail'))
+                    }
+                  >
                     {t.card.openInBag}
                   </Button>
                 </Section>

@@ -4,7 +4,15 @@ import Checkout from './index'
 
 beforeEach(resetTaroStub)
 
-const card = (balance: number, status = 'NORMAL', code = '1') => ({ cardId: 'a', code, title: `礼品卡${code}`, balance, status, beginTime: 0, endTime: 0 })
+const card = (balance: number, status = 'NORMAL', code = '1') => ({
+  cardId: 'a',
+  code,
+  title: `礼品卡${code}`,
+  balance,
+  status,
+  beginTime: 0,
+  endTime: 0,
+})
 
 /** The default order is a latte (28.00) and a croissant (12.00): 40.00. */
 async function choose(title: string) {
@@ -32,7 +40,9 @@ test('the merchant’s menu with quantities; offers only usable cards; confirms 
   fireEvent.click(screen.getByText('确定'))
   expect(await screen.findByText('支付成功')).toBeTruthy()
   expect(screen.getByText('礼品卡余额 ¥60.00')).toBeTruthy()
-  expect(spends).toEqual([expect.objectContaining({ cardId: 'a', code: '1', amount: 4000, orderId: expect.stringMatching(/^CK/), description: '拿铁×1、可颂×1' })])
+  expect(spends).toEqual([
+    expect.objectContaining({ cardId: 'a', code: '1', amount: 4000, orderId: expect.stringMatching(/^CK/), description: '拿铁×1、可颂×1' }),
+  ])
 })
 
 test('a short balance: the card covers 10.00 and WeChat Pay 30.00; a cancelled WeChat Pay is credited back and retried on the same page', async () => {
@@ -83,7 +93,15 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
     cloudHandlers.set('card', () => ({ errcode: 0, cards: [{ ...card(0), held: 4700 }] }))
     cloudHandlers.set('pay', (d) => {
       calls.push(d)
-      if (d.action === 'checkoutStatus') return { errcode: 0, status, held: status === 'CREATED' ? 4700 : 0, rest: 5300, expiresAt: Date.now() + 600_000, ...(status === 'CREATED' ? { payment } : {}) }
+      if (d.action === 'checkoutStatus')
+        return {
+          errcode: 0,
+          status,
+          held: status === 'CREATED' ? 4700 : 0,
+          rest: 5300,
+          expiresAt: Date.now() + 600_000,
+          ...(status === 'CREATED' ? { payment } : {}),
+        }
       if (d.action === 'cancelCheckout') return { errcode: 0, status: 'CANCELLED', balance: 4700 }
       return { errcode: 1001, errmsg: `unexpected ${String(d.action)}` }
     })
@@ -111,7 +129,10 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
     render(<Checkout />)
     fireEvent.click(await screen.findByText('取消支付'))
     expect(await screen.findByText('微信支付未完成，礼品卡已退回，余额 ¥47.00')).toBeTruthy()
-    expect(calls.map((c) => [c.action, c.checkoutId])).toEqual([['checkoutStatus', 'CKleft2'], ['cancelCheckout', 'CKleft2']])
+    expect(calls.map((c) => [c.action, c.checkoutId])).toEqual([
+      ['checkoutStatus', 'CKleft2'],
+      ['cancelCheckout', 'CKleft2'],
+    ])
     expect(storage.has('openCheckout')).toBe(false)
   })
 
@@ -132,7 +153,9 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
   test('a new checkout is remembered while its WeChat Pay sheet is open', async () => {
     let seen: unknown
     cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(1000)] }))
-    cloudHandlers.set('pay', (d) => (d.action === 'startCheckout' ? { errcode: 0, orderId: 'CO1', payment, balance: 0, rest: 3000, discount: 0 } : { errcode: 0 }))
+    cloudHandlers.set('pay', (d) =>
+      d.action === 'startCheckout' ? { errcode: 0, orderId: 'CO1', payment, balance: 0, rest: 3000, discount: 0 } : { errcode: 0 },
+    )
     wxHandlers.requestPayment = () => void (seen = storage.get('openCheckout'))
     render(<Checkout />)
     await choose('礼品卡1')

@@ -6,7 +6,18 @@ import { PageShell, Section } from '../../components/PageShell'
 import { Button, Dialog, IconSuccess, InputNumber } from '../../components/ui'
 import { MENU } from '../../config/menu'
 import { couponDiscount } from '../../../contract/card-rules'
-import { abandonCheckout, CheckoutCancelled, newCheckoutId, openCheckoutState, payWithCoupon, payWithGiftCard, resumeCheckout, splitPayment, type CheckoutResult, type OpenCheckout } from '../../flows/checkout'
+import {
+  abandonCheckout,
+  CheckoutCancelled,
+  newCheckoutId,
+  openCheckoutState,
+  payWithCoupon,
+  payWithGiftCard,
+  resumeCheckout,
+  splitPayment,
+  type CheckoutResult,
+  type OpenCheckout,
+} from '../../flows/checkout'
 import { checkoutCoupons, couponLines, isCoupon, shortYuan } from '../../utils/coupon'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
@@ -17,7 +28,12 @@ import { t } from '../../strings'
 import { payableMemberCards } from '../../flows/member'
 import { yuan } from '../../utils/money'
 
-type Paying = { state: 'idle' } | { state: 'confirm' } | { state: 'busy' } | { state: 'done'; result: CheckoutResult } | { state: 'error'; message: string }
+type Paying =
+  | { state: 'idle' }
+  | { state: 'confirm' }
+  | { state: 'busy' }
+  | { state: 'done'; result: CheckoutResult }
+  | { state: 'error'; message: string }
 
 const INITIAL: Record<string, number> = { latte: 1, croissant: 1 }
 
@@ -37,10 +53,17 @@ export default function Checkout() {
   // away, or waiting, with 继续支付 and 取消 (issue 25 §7).
   const [open, setOpen] = useState<OpenCheckout | undefined>()
   useEffect(() => {
-    openCheckoutState().then((o) => {
-      if (o?.status === 'PAID') setPaying({ state: 'done', result: { paidByCard: o.held, paidByWeChatPay: o.rest, ...(o.discount ? { discount: o.discount } : {}) } })
-      else setOpen(o)
-    }, () => undefined)
+    openCheckoutState().then(
+      (o) => {
+        if (o?.status === 'PAID')
+          setPaying({
+            state: 'done',
+            result: { paidByCard: o.held, paidByWeChatPay: o.rest, ...(o.discount ? { discount: o.discount } : {}) },
+          })
+        else setOpen(o)
+      },
+      () => undefined,
+    )
   }, [])
   const inFlight = useRef(false)
   // One confirmation pays once: the dialog may report a confirm more than once (tap and click in H5).
@@ -73,11 +96,18 @@ export default function Checkout() {
     // trying again starts afresh on the same page.
     try {
       const description = lines.map((i) => `${i.name}×${qty[i.id]}`).join('、')
-      const result = coupon ? await payWithCoupon(coupon, chosen, newCheckoutId(), total, description) : await payWithGiftCard(chosen!, newCheckoutId(), total, description)
+      const result = coupon
+        ? await payWithCoupon(coupon, chosen, newCheckoutId(), total, description)
+        : await payWithGiftCard(chosen!, newCheckoutId(), total, description)
       setPaying({ state: 'done', result })
       void reload()
     } catch (err) {
-      const message = err instanceof CheckoutCancelled ? (err.balance === undefined ? userMessage(err.cause) : t.checkout.cancelledBack(yuan(err.balance))) : userMessage(err)
+      const message =
+        err instanceof CheckoutCancelled
+          ? err.balance === undefined
+            ? userMessage(err.cause)
+            : t.checkout.cancelledBack(yuan(err.balance))
+          : userMessage(err)
       setPaying({ state: 'error', message })
     } finally {
       inFlight.current = false
@@ -90,12 +120,23 @@ export default function Checkout() {
     setPaying({ state: 'busy' })
     try {
       await resumeCheckout(open)
-      setPaying({ state: 'done', result: { paidByCard: open.held, paidByWeChatPay: open.rest, ...(open.discount ? { discount: open.discount } : {}) } })
+      setPaying({
+        state: 'done',
+        result: { paidByCard: open.held, paidByWeChatPay: open.rest, ...(open.discount ? { discount: open.discount } : {}) },
+      })
       setOpen(undefined)
       void reload()
     } catch (err) {
       setOpen(undefined)
-      setPaying({ state: 'error', message: err instanceof CheckoutCancelled ? (err.balance === undefined ? userMessage(err.cause) : t.checkout.cancelledBack(yuan(err.balance))) : userMessage(err) })
+      setPaying({
+        state: 'error',
+        message:
+          err instanceof CheckoutCancelled
+            ? err.balance === undefined
+              ? userMessage(err.cause)
+              : t.checkout.cancelledBack(yuan(err.balance))
+            : userMessage(err),
+      })
     } finally {
       inFlight.current = false
     }
@@ -133,7 +174,13 @@ export default function Checkout() {
               <View>{i.name}</View>
               <Text className='muted'>{yuan(i.price)}</Text>
             </View>
-            <InputNumber value={qty[i.id] ?? 0} min={0} max={20} onChange={(v) => setQty({ ...qty, [i.id]: Number(v) })} disabled={paying.state === 'busy' || paying.state === 'done'} />
+            <InputNumber
+              value={qty[i.id] ?? 0}
+              min={0}
+              max={20}
+              onChange={(v) => setQty({ ...qty, [i.id]: Number(v) })}
+              disabled={paying.state === 'busy' || paying.state === 'done'}
+            />
           </View>
         ))}
         <View className='row total-row'>
@@ -149,7 +196,9 @@ export default function Checkout() {
           <View className='paid-title'>{t.checkout.paid}</View>
           {!!paying.result.discount && <View id='paid-discount'>{t.coupon.couponOff(yuan(paying.result.discount))}</View>}
           {(chosen || !coupon) && paying.result.balance !== undefined && <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>}
-          {paying.result.paidByWeChatPay > 0 && <View className='muted'>{t.checkout.paidByWeChat(yuan(paying.result.paidByWeChatPay))}</View>}
+          {paying.result.paidByWeChatPay > 0 && (
+            <View className='muted'>{t.checkout.paidByWeChat(yuan(paying.result.paidByWeChatPay))}</View>
+          )}
           <Button className='btn-block' type='primary' onClick={again}>
             {t.checkout.again}
           </Button>
@@ -158,7 +207,13 @@ export default function Checkout() {
         <Section title={t.checkout.openTitle} id='open-checkout'>
           <View>{t.checkout.openText(yuan(open.held), yuan(open.rest))}</View>
           <View className='muted'>{t.checkout.openUntil(new Date(open.expiresAt).toTimeString().slice(0, 5))}</View>
-          <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy'} onClick={() => void resume()}>
+          <Button
+            className='btn-block'
+            type='primary'
+            loading={paying.state === 'busy'}
+            disabled={paying.state === 'busy'}
+            onClick={() => void resume()}
+          >
             {t.checkout.resume}
           </Button>
           <Button className='btn-block' disabled={paying.state === 'busy'} onClick={() => void abandon()}>
@@ -174,8 +229,14 @@ export default function Checkout() {
                 const q = couponDiscount(c.type!, c.terms ?? {}, total)
                 return (
                   <View key={`${c.cardId}:${c.code}`}>
-                    <CardTile card={c} selected={coupon?.code === c.code} onOpen={() => paying.state !== 'busy' && setCoupon(coupon?.code === c.code ? undefined : c)} />
-                    {'refused' in q && c.terms?.leastCost ? <View className='muted small'>{t.coupon.notApplicable(shortYuan(c.terms.leastCost))}</View> : null}
+                    <CardTile
+                      card={c}
+                      selected={coupon?.code === c.code}
+                      onOpen={() => paying.state !== 'busy' && setCoupon(coupon?.code === c.code ? undefined : c)}
+                    />
+                    {'refused' in q && c.terms?.leastCost ? (
+                      <View className='muted small'>{t.coupon.notApplicable(shortYuan(c.terms.leastCost))}</View>
+                    ) : null}
                   </View>
                 )
               })}
@@ -185,7 +246,14 @@ export default function Checkout() {
             {(d) =>
               d.cards
                 .filter((c) => c.status === 'NORMAL' && !isCoupon(c.type))
-                .map((c) => <CardTile key={`${c.cardId}:${c.code}`} card={c} selected={chosen?.code === c.code} onOpen={() => paying.state !== 'busy' && setChosen(chosen?.code === c.code && coupon ? undefined : c)} />)
+                .map((c) => (
+                  <CardTile
+                    key={`${c.cardId}:${c.code}`}
+                    card={c}
+                    selected={chosen?.code === c.code}
+                    onOpen={() => paying.state !== 'busy' && setChosen(chosen?.code === c.code && coupon ? undefined : c)}
+                  />
+                ))
             }
           </AsyncState>
           {(chosen || coupon) && split && (
@@ -205,7 +273,13 @@ export default function Checkout() {
                 <Text id='split-wechat'>{yuan(split.wechat)}</Text>
               </View>
               {cardCoversRest && <View className='muted center'>{t.coupon.cardCoversRest}</View>}
-              <Button className='btn-block' type='primary' loading={paying.state === 'busy'} disabled={paying.state === 'busy' || total === 0 || !!couponRefused || cardCoversRest} onClick={askToConfirm}>
+              <Button
+                className='btn-block'
+                type='primary'
+                loading={paying.state === 'busy'}
+                disabled={paying.state === 'busy' || total === 0 || !!couponRefused || cardCoversRest}
+                onClick={askToConfirm}
+              >
                 {paying.state === 'error' ? t.checkout.retryPay : t.checkout.pay(yuan(due))}
               </Button>
               {total === 0 && <View className='muted center'>{t.checkout.emptyOrder}</View>}
@@ -221,7 +295,13 @@ export default function Checkout() {
       <Dialog
         visible={paying.state === 'confirm'}
         title={t.checkout.confirmTitle}
-        content={split ? (coupon ? t.coupon.confirmCoupon(yuan(discount), split.card ? yuan(split.card) : '', yuan(split.wechat)) : t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '')) : ''}
+        content={
+          split
+            ? coupon
+              ? t.coupon.confirmCoupon(yuan(discount), split.card ? yuan(split.card) : '', yuan(split.wechat))
+              : t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '')
+            : ''
+        }
         confirmText={t.common.confirm}
         cancelText={t.common.cancel}
         onConfirm={confirmed}

@@ -8,8 +8,19 @@ beforeEach(() => {
 })
 
 const gift = (over: Record<string, unknown> = {}) => ({
-  giftId: 'GF1', status: 'PENDING', from: '爱丽丝', message: '生日快乐！', face: 'http://cdn/gold', title: '100元礼品卡', amount: 10000, cardId: 'p',
-  createdAt: 0, expiresAt: 1, mine: false, claimedByMe: false, ...over,
+  giftId: 'GF1',
+  status: 'PENDING',
+  from: '爱丽丝',
+  message: '生日快乐！',
+  face: 'http://cdn/gold',
+  title: '100元礼品卡',
+  amount: 10000,
+  cardId: 'p',
+  createdAt: 0,
+  expiresAt: 1,
+  mine: false,
+  claimedByMe: false,
+  ...over,
 })
 
 test('the friend sees sender, blessing, face and amount, and claims it into the card bag: claim → addCard → recordAdded', async () => {
@@ -20,7 +31,10 @@ test('the friend sees sender, blessing, face and amount, and claims it into the 
   })
   cloudHandlers.set('card', (d) => {
     calls.push(`card.${d.action}`)
-    return { errcode: 0, cards: [{ cardId: 'p', code: '1', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0 }] }
+    return {
+      errcode: 0,
+      cards: [{ cardId: 'p', code: '1', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0 }],
+    }
   })
   wxHandlers.addCard = (list) => {
     calls.push('wx.addCard')
@@ -41,7 +55,9 @@ test.each([
   ['GIFT_RETURNED', 1006, '这份礼物超过 24 小时未领取，已退回给送礼人'],
   ['GIFT_OWN', 1004, '这是你送出的礼物，发给好友领取吧'],
 ])('a refused claim (%s) is explained in words, never with its errcode', async (reason, errcode, text) => {
-  cloudHandlers.set('gift', (d) => (d.action === 'get' ? { errcode: 0, gift: gift() } : { errcode, errmsg: `gift GF1 refused: ${reason}`, reason }))
+  cloudHandlers.set('gift', (d) =>
+    d.action === 'get' ? { errcode: 0, gift: gift() } : { errcode, errmsg: `gift GF1 refused: ${reason}`, reason },
+  )
   render(<ClaimPage />)
   fireEvent.click(await screen.findByText('领取到卡包'))
   expect(await screen.findByText(text, { selector: '#claim-error' })).toBeTruthy()
@@ -68,7 +84,11 @@ test('an unknown gift link', async () => {
 
 test('claimed but the add sheet was closed: 放入卡包 claims again and adds the card', async () => {
   let added = false
-  cloudHandlers.set('gift', (d) => (d.action === 'get' ? { errcode: 0, gift: gift({ status: 'CLAIMED', claimedByMe: true, added }) } : { errcode: 0, giftId: 'GF1', cardList: [{ cardId: 'p', cardExt: '{}' }] }))
+  cloudHandlers.set('gift', (d) =>
+    d.action === 'get'
+      ? { errcode: 0, gift: gift({ status: 'CLAIMED', claimedByMe: true, added }) }
+      : { errcode: 0, giftId: 'GF1', cardList: [{ cardId: 'p', cardExt: '{}' }] },
+  )
   cloudHandlers.set('card', () => {
     added = true
     return { errcode: 0, cards: [] }

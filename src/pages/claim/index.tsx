@@ -76,7 +76,14 @@ export default function ClaimPage() {
                   </Button>
                 </View>
               ) : canClaim ? (
-                <Button className='btn-block' type='primary' id='claim' loading={claiming.state === 'busy'} disabled={claiming.state === 'busy'} onClick={() => void claim()}>
+                <Button
+                  className='btn-block'
+                  type='primary'
+                  id='claim'
+                  loading={claiming.state === 'busy'}
+                  disabled={claiming.state === 'busy'}
+                  onClick={() => void claim()}
+                >
                   {claiming.state === 'busy' ? t.claim.claiming : gift.status === 'CLAIMED' ? t.home.addToBag : t.claim.claim}
                 </Button>
               ) : (

@@ -8,8 +8,18 @@ test('领券中心 lists free coupons as they read (减 ¥10 · 满 ¥100, 8.5 �
   const calls: Record<string, unknown>[] = []
   cloudHandlers.set('card', (d) => {
     calls.push(d)
-    if (d.action === 'claimables') return { errcode: 0, items: [{ cardId: 'pCASH', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, getLimit: 50, fixedTerm: 30 }, { cardId: 'pDISC', type: 'DISCOUNT', title: '8.5折券', terms: { discount: 15 }, getLimit: 1 }] }
-    if (d.action === 'claim') return calls.filter((c) => c.action === 'claim').length === 1 ? { errcode: 1502, errmsg: 'upstream' } : { errcode: 0, cardList: [{ cardId: d.cardId, cardExt: '{}' }] }
+    if (d.action === 'claimables')
+      return {
+        errcode: 0,
+        items: [
+          { cardId: 'pCASH', type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, getLimit: 50, fixedTerm: 30 },
+          { cardId: 'pDISC', type: 'DISCOUNT', title: '8.5折券', terms: { discount: 15 }, getLimit: 1 },
+        ],
+      }
+    if (d.action === 'claim')
+      return calls.filter((c) => c.action === 'claim').length === 1
+        ? { errcode: 1502, errmsg: 'upstream' }
+        : { errcode: 0, cardList: [{ cardId: d.cardId, cardExt: '{}' }] }
     return { errcode: 0, cards: [] }
   })
   wxHandlers.addCard = (list) => list.map((c) => ({ ...(c as object), code: 'ENC', isSuccess: true }))

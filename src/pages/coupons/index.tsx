@@ -52,7 +52,9 @@ export default function CouponsPage() {
               return (
                 <View className='card-tile coupon-tile' key={c.cardId} data-card={c.cardId}>
                   <CardFace title={c.title} amount={lines.main}>
-                    <View className='card-face-from coupon-terms'>{[t.coupon.types[c.type], lines.condition, validity].filter(Boolean).join(' · ')}</View>
+                    <View className='card-face-from coupon-terms'>
+                      {[t.coupon.types[c.type], lines.condition, validity].filter(Boolean).join(' · ')}
+                    </View>
                   </CardFace>
                   <View className='row-actions'>
                     <View className='muted small'>{t.coupon.limit(c.getLimit)}</View>

@@ -5,8 +5,19 @@ import GiftPage from './index'
 beforeEach(resetTaroStub)
 
 const gift = (over: Record<string, unknown> = {}) => ({
-  giftId: 'GF1', status: 'PENDING', from: '爱丽丝', message: '生日快乐！', face: 'http://cdn/gold', title: '100元礼品卡', amount: 10000, cardId: 'p',
-  createdAt: Date.UTC(2026, 10, 27, 2, 0), expiresAt: Date.UTC(2026, 10, 28, 2, 0), mine: true, claimedByMe: false, ...over,
+  giftId: 'GF1',
+  status: 'PENDING',
+  from: '爱丽丝',
+  message: '生日快乐！',
+  face: 'http://cdn/gold',
+  title: '100元礼品卡',
+  amount: 10000,
+  cardId: 'p',
+  createdAt: Date.UTC(2026, 10, 27, 2, 0),
+  expiresAt: Date.UTC(2026, 10, 28, 2, 0),
+  mine: true,
+  claimedByMe: false,
+  ...over,
 })
 const share = { title: '爱丽丝送你一张100元礼品卡', path: '/pages/claim/index?giftId=GF1', imageUrl: 'http://cdn/gold' }
 

@@ -13,8 +13,6 @@ import { t } from '../../strings'
 import { yuan } from '../../utils/money'
 import { beijingDateTime } from '../../utils/time'
 
-
-
 /** The giver's view of one gift: the envelope the friend will see, sharing it into a chat, and its status. */
 export default function GiftPage() {
   const { giftId = '' } = usePageQuery()
@@ -44,7 +42,13 @@ export default function GiftPage() {
             <CardFace face={gift.face} title={gift.title} amount={yuan(gift.amount)} />
             {gift.status === 'PENDING' && gift.mine && (
               <View>
-                <Button className='btn-block' type='primary' openType='share' id='share' onClick={() => process.env.TARO_ENV === 'h5' && void copyText(link).then(() => showToast(t.gift.linkLabel, 'success'))}>
+                <Button
+                  className='btn-block'
+                  type='primary'
+                  openType='share'
+                  id='share'
+                  onClick={() => process.env.TARO_ENV === 'h5' && void copyText(link).then(() => showToast(t.gift.linkLabel, 'success'))}
+                >
                   {t.gift.share}
                 </Button>
                 <View className='muted center'>{t.gift.shareHint}</View>
@@ -56,7 +60,9 @@ export default function GiftPage() {
                 <View className='muted center'>{t.gift.expiresAt(beijingDateTime(gift.expiresAt))}</View>
               </View>
             )}
-            {gift.status === 'CLAIMED' && gift.claimedAt && <View className='note ok center'>{t.gift.claimedAt(beijingDateTime(gift.claimedAt))}</View>}
+            {gift.status === 'CLAIMED' && gift.claimedAt && (
+              <View className='note ok center'>{t.gift.claimedAt(beijingDateTime(gift.claimedAt))}</View>
+            )}
             {gift.status === 'RETURNED' && <View className='note center'>{t.gift.returnedAt}</View>}
             <Button className='btn-block' fill='outline' onClick={() => void openTab('/pages/index/index')}>
               {t.common.seeMyCards}

@@ -5,7 +5,18 @@ import GiftsPage from './index'
 beforeEach(resetTaroStub)
 
 const gift = (giftId: string, status: string, over: Record<string, unknown> = {}) => ({
-  giftId, status, from: '爱丽丝', message: '生日快乐', title: '100元礼品卡', amount: 10000, cardId: 'p', createdAt: Date.UTC(2026, 10, 27, 2, 0), expiresAt: 0, mine: true, claimedByMe: false, ...over,
+  giftId,
+  status,
+  from: '爱丽丝',
+  message: '生日快乐',
+  title: '100元礼品卡',
+  amount: 10000,
+  cardId: 'p',
+  createdAt: Date.UTC(2026, 10, 27, 2, 0),
+  expiresAt: 0,
+  mine: true,
+  claimedByMe: false,
+  ...over,
 })
 
 test('我送出的: each gift as 待领取 / 已领取 / 已退回; 我收到的 names the sender; a tap opens the gift', async () => {

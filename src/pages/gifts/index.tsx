@@ -36,7 +36,12 @@ export default function GiftsPage() {
           {t.gifts.received}
         </View>
       </View>
-      <AsyncState value={data} onRetry={reload} isEmpty={(d) => d[tab].length === 0} empty={tab === 'sent' ? t.gifts.emptySent : t.gifts.emptyReceived}>
+      <AsyncState
+        value={data}
+        onRetry={reload}
+        isEmpty={(d) => d[tab].length === 0}
+        empty={tab === 'sent' ? t.gifts.emptySent : t.gifts.emptyReceived}
+      >
         {(d) =>
           d[tab].map((g) => (
             <View className='gift-row' key={g.giftId} id={`gift-${g.giftId}`} onClick={() => open(g)}>

@@ -3,7 +3,17 @@ import { cloudHandlers, navigations, resetTaroStub, triggerPullDownRefresh, wxHa
 import type { Card } from '../../services/types'
 import Index from './index'
 
-const card = (over: Partial<Card> = {}): Card => ({ cardId: 'pGift100', code: '123456789012', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0, backgroundPicUrl: 'http://cdn/red', ...over })
+const card = (over: Partial<Card> = {}): Card => ({
+  cardId: 'pGift100',
+  code: '123456789012',
+  title: '100元礼品卡',
+  balance: 10000,
+  status: 'NORMAL',
+  beginTime: 0,
+  endTime: 0,
+  backgroundPicUrl: 'http://cdn/red',
+  ...over,
+})
 
 function serve(cards: Card[], pending: unknown[] = [], merchant = false) {
   cloudHandlers.set('card', (data) => {
@@ -35,7 +45,12 @@ test('我的用户编号: hidden until asked for, then the caller’s openid wit
 })
 
 test('total balance of usable cards; usable first; used-up, expired and given cards folded under 已失效', async () => {
-  serve([card({ code: '1', balance: 3000 }), card({ code: '2', status: 'GIFTED', balance: 0 }), card({ code: '3', balance: 7000 }), card({ code: '4', status: 'EXPIRE', balance: 500 })])
+  serve([
+    card({ code: '1', balance: 3000 }),
+    card({ code: '2', status: 'GIFTED', balance: 0 }),
+    card({ code: '3', balance: 7000 }),
+    card({ code: '4', status: 'EXPIRE', balance: 500 }),
+  ])
   render(<Index />)
   expect(await screen.findByText('¥100.00', { selector: '#total-balance' })).toBeTruthy()
   expect(screen.getByText('2 张可用')).toBeTruthy()
@@ -121,7 +136,9 @@ test('a failed load says so in words, without the errcode, and retries', async (
 
 test('pull to refresh loads again; a merchant admin sees 商户管理', async () => {
   let cards: Card[] = []
-  cloudHandlers.set('card', (data) => (data.action === 'whoami' ? { errcode: 0, openid: 'oAlice', appid: 'x', merchant: true } : { errcode: 0, cards }))
+  cloudHandlers.set('card', (data) =>
+    data.action === 'whoami' ? { errcode: 0, openid: 'oAlice', appid: 'x', merchant: true } : { errcode: 0, cards },
+  )
   render(<Index />)
   await screen.findByText('还没有礼品卡')
   cards = [card()]
@@ -136,7 +153,9 @@ test('a bag of more cards than a page: 加载更多 fetches the rest by nextCurs
   cloudHandlers.set('card', (d) => {
     if (d.action === 'whoami') return { errcode: 0, openid: 'o', appid: 'x', merchant: false }
     asked.push(d.cursor)
-    return d.cursor === undefined ? { errcode: 0, cards: [card({ code: '1', balance: 3000 })], pending: [], nextCursor: 'b1.sig' } : { errcode: 0, cards: [card({ code: '2', balance: 7000 })] }
+    return d.cursor === undefined
+      ? { errcode: 0, cards: [card({ code: '1', balance: 3000 })], pending: [], nextCursor: 'b1.sig' }
+      : { errcode: 0, cards: [card({ code: '2', balance: 7000 })] }
   })
   render(<Index />)
   expect(await screen.findByText('¥30.00', { selector: '#total-balance' })).toBeTruthy()

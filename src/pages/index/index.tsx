@@ -19,7 +19,14 @@ import { isCoupon } from '../../utils/coupon'
 
 async function loadHome() {
   const [me, mine] = await Promise.all([cardApi.whoami(), cardApi.listMine()])
-  return { openid: me.openid, merchant: me.merchant, role: me.role ?? null, cards: mine.cards, pending: mine.pending ?? [], nextCursor: mine.nextCursor }
+  return {
+    openid: me.openid,
+    merchant: me.merchant,
+    role: me.role ?? null,
+    cards: mine.cards,
+    pending: mine.pending ?? [],
+    nextCursor: mine.nextCursor,
+  }
 }
 
 const cardUrl = (c: Card) => `/pages/card/index?cardId=${encodeURIComponent(c.cardId)}&code=${encodeURIComponent(c.code)}`
@@ -116,10 +123,22 @@ export default function Index() {
                       <CardFace face={p.backgroundPicUrl} title={p.title} amount={yuan(p.price)} small />
                       <View className='muted'>{t.home.pendingLine(yuan(p.price), p.count)}</View>
                       <View className='row-actions'>
-                        <Button size='small' fill='outline' type='primary' disabled={busy === p.orderId} onClick={() => void act(p, 'give')}>
+                        <Button
+                          size='small'
+                          fill='outline'
+                          type='primary'
+                          disabled={busy === p.orderId}
+                          onClick={() => void act(p, 'give')}
+                        >
                           {t.home.giveAway}
                         </Button>
-                        <Button size='small' type='primary' loading={busy === p.orderId} disabled={busy === p.orderId} onClick={() => void act(p, 'add')}>
+                        <Button
+                          size='small'
+                          type='primary'
+                          loading={busy === p.orderId}
+                          disabled={busy === p.orderId}
+                          onClick={() => void act(p, 'add')}
+                        >
                           {t.home.addToBag}
                         </Button>
                       </View>
@@ -138,12 +157,22 @@ export default function Index() {
                     <Text>{showInvalid ? t.home.hideInvalid : t.home.invalid(invalid.length)}</Text>
                     <IconRight size={12} />
                   </View>
-                  {showInvalid && invalid.map((card) => <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c))} />)}
+                  {showInvalid &&
+                    invalid.map((card) => (
+                      <CardTile key={`${card.cardId}:${card.code}`} card={card} onOpen={(c) => void openPage(cardUrl(c))} />
+                    ))}
                 </View>
               )}
               {more.failed && <View className='muted center small'>{more.failed}</View>}
               {more.cursor(d.nextCursor) && (
-                <Button className='btn-block' size='small' fill='outline' id='cards-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>
+                <Button
+                  className='btn-block'
+                  size='small'
+                  fill='outline'
+                  id='cards-more'
+                  loading={more.loading}
+                  onClick={() => void more.more(d.nextCursor)}
+                >
                   {t.common.more}
                 </Button>
               )}
@@ -170,7 +199,9 @@ export default function Index() {
           </View>
           {showUserId && (
             <View className='note'>
-              <Text selectable userSelect id='user-id-value'>{home.data.openid}</Text>
+              <Text selectable userSelect id='user-id-value'>
+                {home.data.openid}
+              </Text>
               <View>{t.home.userIdHint}</View>
             </View>
           )}

@@ -11,7 +11,17 @@ test('a cell jump with order_id and openid shows that order', async () => {
   const seen: unknown[] = []
   cloudHandlers.set('card', (d) => {
     seen.push(d)
-    return { errcode: 0, order: { orderId: 'Z2y2rY4UxUZYitvVGA', state: 'ACCEPTED', totalPrice: 10000, createTime: 1, isChatRoom: false, cards: [{ cardId: 'p100', code: '42', price: 10000, title: '100元礼品卡', balance: 7000, status: 'NORMAL' }] } }
+    return {
+      errcode: 0,
+      order: {
+        orderId: 'Z2y2rY4UxUZYitvVGA',
+        state: 'ACCEPTED',
+        totalPrice: 10000,
+        createTime: 1,
+        isChatRoom: false,
+        cards: [{ cardId: 'p100', code: '42', price: 10000, title: '100元礼品卡', balance: 7000, status: 'NORMAL' }],
+      },
+    }
   })
   render(<OrderDetail />)
   expect(await screen.findByText('订单 Z2y2rY4UxUZYitvVGA')).toBeTruthy()

@@ -34,28 +34,30 @@ export default function OrderDetail() {
   return (
     <View className='page'>
       <AsyncState value={order} onRetry={reload}>
-        {(o) => o && (
-          <View>
-            <View className='header'>订单 {o.orderId}</View>
-            <View className='row'>
-              <Text>状态</Text>
-              <Text id='order-state'>{STATE_LABEL[o.state] ?? o.state}</Text>
-            </View>
-            <View className='row'>
-              <Text>合计</Text>
-              <Text>¥{formatYuan(o.totalPrice)}</Text>
-            </View>
-            {o.cards.map((c) => (
-              <View className='card-tile' key={c.code}>
-                <View>{c.title || c.cardId}</View>
-                <View className='muted'>
-                  卡号 {c.code} · 面值 ¥{formatYuan(c.price)} · 余额 ¥{formatYuan(c.balance)}
-                </View>
+        {(o) =>
+          o && (
+            <View>
+              <View className='header'>订单 {o.orderId}</View>
+              <View className='row'>
+                <Text>状态</Text>
+                <Text id='order-state'>{STATE_LABEL[o.state] ?? o.state}</Text>
               </View>
-            ))}
-            <View className='note'>如需退款或开具发票，请联系商家客服并提供以上订单号。</View>
-          </View>
-        )}
+              <View className='row'>
+                <Text>合计</Text>
+                <Text>¥{formatYuan(o.totalPrice)}</Text>
+              </View>
+              {o.cards.map((c) => (
+                <View className='card-tile' key={c.code}>
+                  <View>{c.title || c.cardId}</View>
+                  <View className='muted'>
+                    卡号 {c.code} · 面值 ¥{formatYuan(c.price)} · 余额 ¥{formatYuan(c.balance)}
+                  </View>
+                </View>
+              ))}
+              <View className='note'>如需退款或开具发票，请联系商家客服并提供以上订单号。</View>
+            </View>
+          )
+        }
       </AsyncState>
     </View>
   )

@@ -38,7 +38,13 @@ test('for a friend: face, blessing and signature; pays, wraps the gift and opens
   fireEvent.change(screen.getByPlaceholderText('好友看到的你的名字'), { target: { value: '爱丽丝' } })
   fireEvent.click(screen.getByText('购买并送出 ¥100.00'))
   await waitFor(() => expect(navigations).toEqual(['/pages/gift/index?giftId=GF1']))
-  expect(calls[0]).toEqual({ action: 'createOrder', requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/), cardId: 'p100', backgroundPicUrl: 'https://cdn/gold', message: '生日快乐！' })
+  expect(calls[0]).toEqual({
+    action: 'createOrder',
+    requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
+    cardId: 'p100',
+    backgroundPicUrl: 'https://cdn/gold',
+    message: '生日快乐！',
+  })
   expect(calls.at(-1)).toEqual({ action: 'send', orderId: 'O1', message: '生日快乐！', face: 'https://cdn/gold', from: '爱丽丝' })
 })
 
@@ -58,7 +64,10 @@ test('for myself: order, pay, sign, add to the card bag, record', async () => {
     calls.push(`card.${d.action}`)
     if (d.action === 'shop') return { errcode: 0, items }
     if (d.action === 'signCardExt') return { errcode: 0, cardList: [{ cardId: 'p100', cardExt: '{"signature":"s"}' }] }
-    return { errcode: 0, cards: [{ cardId: 'p100', code: '1', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0 }] }
+    return {
+      errcode: 0,
+      cards: [{ cardId: 'p100', code: '1', title: '100元礼品卡', balance: 10000, status: 'NORMAL', beginTime: 0, endTime: 0 }],
+    }
   })
   cloudHandlers.set('pay', (d) => {
     calls.push(`pay.${d.action}`)
@@ -74,7 +83,15 @@ test('for myself: order, pay, sign, add to the card bag, record', async () => {
   fireEvent.click(screen.getByText('给自己买'))
   fireEvent.click(screen.getByText('立即购买 ¥100.00'))
   expect(await screen.findByText('已放入卡包：100元礼品卡 ¥100.00')).toBeTruthy()
-  expect(calls).toEqual(['card.shop', 'pay.createOrder', 'wx.requestPayment', 'pay.getOrder', 'card.signCardExt', 'wx.addCard', 'card.recordAdded'])
+  expect(calls).toEqual([
+    'card.shop',
+    'pay.createOrder',
+    'wx.requestPayment',
+    'pay.getOrder',
+    'card.signCardExt',
+    'wx.addCard',
+    'card.recordAdded',
+  ])
   fireEvent.click(screen.getByText('查看我的卡'))
   expect(navigations).toEqual(['/pages/index/index'])
 })
@@ -135,7 +152,13 @@ test('empty shelf and unreachable cloud', async () => {
 })
 
 test('a shelf with several themes: choosing a theme shows its cards', async () => {
-  cloudHandlers.set('card', () => ({ errcode: 0, items: [{ ...items[0], theme: '生日快乐' }, { ...items[1], theme: '感谢有你' }] }))
+  cloudHandlers.set('card', () => ({
+    errcode: 0,
+    items: [
+      { ...items[0], theme: '生日快乐' },
+      { ...items[1], theme: '感谢有你' },
+    ],
+  }))
   render(<Shop />)
   expect(await screen.findByText('选择主题')).toBeTruthy()
   expect(screen.getByText('¥100.00', { selector: '.chip-price' })).toBeTruthy()

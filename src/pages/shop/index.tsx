@@ -22,7 +22,8 @@ const inTheme = (items: ShopItem[], theme: string | undefined) => {
   return names.length > 1 && current ? items.filter((i) => i.theme === current) : items
 }
 
-type Buying = { state: 'idle' } | { state: 'busy'; step: PurchaseStep } | { state: 'done'; cards: Card[] } | { state: 'error'; message: string }
+type Buying =
+  { state: 'idle' } | { state: 'busy'; step: PurchaseStep } | { state: 'done'; cards: Card[] } | { state: 'error'; message: string }
 
 const MAX_MESSAGE = 100
 
@@ -48,7 +49,7 @@ export default function Shop() {
     if (inFlight.current) return
     if (item.cardId !== chosen?.cardId) requestId.current = newRequestId()
     setChosen(item)
-    setFace(item.faces.includes(face ?? '') ? face : item.faces[0] ?? item.backgroundPicUrl)
+    setFace(item.faces.includes(face ?? '') ? face : (item.faces[0] ?? item.backgroundPicUrl))
     setBuying({ state: 'idle' })
   }
   const items = shop.state === 'ready' ? shop.data.items : undefined
@@ -70,7 +71,12 @@ export default function Shop() {
     if (!chosen || inFlight.current) return
     inFlight.current = true
     // A blessing travels with a gift; a card bought for oneself carries none.
-    const input = { requestId: requestId.current, cardId: chosen.cardId, backgroundPicUrl: face, message: forFriend ? blessing || undefined : undefined }
+    const input = {
+      requestId: requestId.current,
+      cardId: chosen.cardId,
+      backgroundPicUrl: face,
+      message: forFriend ? blessing || undefined : undefined,
+    }
     const onStep = (step: PurchaseStep) => setBuying({ state: 'busy', step })
     try {
       if (forFriend) {
@@ -112,7 +118,11 @@ export default function Shop() {
               <Section title={t.shop.chooseTheme}>
                 <View className='chips' id='themes'>
                   {themesOf(d.items).map((name) => (
-                    <View className={`chip chip-theme ${(theme ?? themesOf(d.items)[0]) === name ? 'chip-on' : ''}`} key={name} onClick={() => setTheme(name)}>
+                    <View
+                      className={`chip chip-theme ${(theme ?? themesOf(d.items)[0]) === name ? 'chip-on' : ''}`}
+                      key={name}
+                      onClick={() => setTheme(name)}
+                    >
                       <Text className='chip-title'>{name}</Text>
                     </View>
                   ))}
@@ -122,7 +132,12 @@ export default function Shop() {
             <Section title={t.shop.chooseAmount}>
               <View className='chips'>
                 {inTheme(d.items, theme).map((item) => (
-                  <View className={`chip ${chosen?.cardId === item.cardId ? 'chip-on' : ''}`} key={item.cardId} onClick={() => choose(item)} data-card={item.cardId}>
+                  <View
+                    className={`chip ${chosen?.cardId === item.cardId ? 'chip-on' : ''}`}
+                    key={item.cardId}
+                    onClick={() => choose(item)}
+                    data-card={item.cardId}
+                  >
                     <Text className='chip-title'>{item.title}</Text>
                     <Text className='chip-price'>{yuan(item.price)}</Text>
                   </View>
@@ -133,24 +148,47 @@ export default function Shop() {
               <Section title={t.shop.chooseFace}>
                 <View className='faces'>
                   {chosen.faces.map((url, i) => (
-                    <Image key={url} className={`face ${face === url ? 'selected' : ''}`} src={url} mode='aspectFill' onClick={() => setFace(url)} data-face={i} />
+                    <Image
+                      key={url}
+                      className={`face ${face === url ? 'selected' : ''}`}
+                      src={url}
+                      mode='aspectFill'
+                      onClick={() => setFace(url)}
+                      data-face={i}
+                    />
                   ))}
                 </View>
               </Section>
             )}
             {!forFriend && (
-              <Section title={t.shop.quantity} extra={<InputNumber value={quantity} min={1} max={10} onChange={(v) => setQuantity(Number(v))} />}>
+              <Section
+                title={t.shop.quantity}
+                extra={<InputNumber value={quantity} min={1} max={10} onChange={(v) => setQuantity(Number(v))} />}
+              >
                 <View />
               </Section>
             )}
             {forFriend && (
               <Section title={t.shop.blessing}>
-                <TextArea className='blessing' value={blessing} maxLength={MAX_MESSAGE} showCount placeholder={t.shop.blessingPlaceholder} onChange={(v) => setMessage(v)} />
+                <TextArea
+                  className='blessing'
+                  value={blessing}
+                  maxLength={MAX_MESSAGE}
+                  showCount
+                  placeholder={t.shop.blessingPlaceholder}
+                  onChange={(v) => setMessage(v)}
+                />
               </Section>
             )}
             {forFriend && (
               <Section title={t.shop.signature}>
-                <Input className='input' value={from} maxlength={12} placeholder={t.shop.signaturePlaceholder} onInput={(e) => setFrom(e.detail.value)} />
+                <Input
+                  className='input'
+                  value={from}
+                  maxlength={12}
+                  placeholder={t.shop.signaturePlaceholder}
+                  onInput={(e) => setFrom(e.detail.value)}
+                />
               </Section>
             )}
             {chosen && (
@@ -159,13 +197,23 @@ export default function Shop() {
                   <Text className='muted'>{t.shop.total}</Text>
                   <Text className='buy-amount'>{yuan(chosen.price * count)}</Text>
                 </View>
-                <Button className='buy-button' type='primary' loading={buying.state === 'busy'} disabled={buying.state === 'busy'} onClick={() => void buy()}>
+                <Button
+                  className='buy-button'
+                  type='primary'
+                  loading={buying.state === 'busy'}
+                  disabled={buying.state === 'busy'}
+                  onClick={() => void buy()}
+                >
                   {forFriend ? t.shop.buyForFriend(yuan(chosen.price)) : t.shop.buyForMe(yuan(chosen.price * count))}
                 </Button>
               </View>
             )}
             {buying.state === 'busy' && <View className='note'>{t.shop.steps[buying.step]}</View>}
-            {buying.state === 'error' && <View className='error' id='buy-error'>{buying.message}</View>}
+            {buying.state === 'error' && (
+              <View className='error' id='buy-error'>
+                {buying.message}
+              </View>
+            )}
             {buying.state === 'done' && (
               <View className='done' id='bought'>
                 <View className='note ok'>{t.shop.addedToBag(buying.cards.map((c) => `${c.title} ${yuan(c.balance)}`).join('、'))}</View>

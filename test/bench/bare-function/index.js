@@ -13,10 +13,15 @@ exports.main = async (event) => {
   let debited = 0
   for (let i = 0; i < event.calls; i++) {
     if (i % 2 === 0) {
-      const res = await db.collection('user_cards').where({ _id: event.card, balance: _.gte(1) }).update({ data: { balance: _.inc(-1) } })
+      const res = await db
+        .collection('user_cards')
+        .where({ _id: event.card, balance: _.gte(1) })
+        .update({ data: { balance: _.inc(-1) } })
       debited += res.stats.updated
     } else {
-      await db.collection('ledger').add({ data: { _id: `${event.tag}-${i}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() } })
+      await db.collection('ledger').add({
+        data: { _id: `${event.tag}-${i}`, card: 'bench', kind: 'adjust', amount: 0, balanceAfter: 0, version: 0, createdAt: Date.now() },
+      })
     }
   }
   return { debited }

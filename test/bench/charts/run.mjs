@@ -12,7 +12,11 @@ const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..', '..')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' })
 for (const name of ['ucharts', 'f2', 'echarts']) {
-  const js = execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [join(here, `${name}.js`), '--bundle', '--minify', '--format=iife', '--log-level=error'], { cwd: root })
+  const js = execFileSync(
+    join(root, 'node_modules', '.bin', 'esbuild'),
+    [join(here, `${name}.js`), '--bundle', '--minify', '--format=iife', '--log-level=error'],
+    { cwd: root },
+  )
   const medians = []
   for (let run = 0; run < 3; run++) {
     const page = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 3 })
@@ -21,6 +25,8 @@ for (const name of ['ucharts', 'f2', 'echarts']) {
     medians.push((await page.evaluate(() => window.result)).median.toFixed(1))
     await page.close()
   }
-  console.log(`${name}: ${js.length} bytes minified, ${gzipSync(js, { level: 9 }).length} gzipped; median draw ${medians.join(' / ')} ms (3 page loads)`)
+  console.log(
+    `${name}: ${js.length} bytes minified, ${gzipSync(js, { level: 9 }).length} gzipped; median draw ${medians.join(' / ')} ms (3 page loads)`,
+  )
 }
 await browser.close()

@@ -5,12 +5,32 @@ import ActivatePage from './index'
 
 beforeEach(resetTaroStub)
 
-const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '', activated: false, bonus: 0, balance: 0, level: '', status: 'NORMAL', prerogative: '', supplyBonus: true, supplyBalance: true, activationFields: ['phone', 'name', 'birthday'] }
+const member = {
+  cardId: 'pMEMBER',
+  code: '812345678901',
+  title: '星河会员卡',
+  membershipNumber: '',
+  activated: false,
+  bonus: 0,
+  balance: 0,
+  level: '',
+  status: 'NORMAL',
+  prerogative: '',
+  supplyBonus: true,
+  supplyBalance: true,
+  activationFields: ['phone', 'name', 'birthday'],
+}
 
 test('the form rules: 11-digit phone, a name without digits, a real past birthday', () => {
   const today = new Date('2026-11-27T00:00:00Z')
-  expect(checkActivationForm({ phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' }, ['phone', 'name', 'birthday'], today)).toEqual([])
-  expect(checkActivationForm({ phone: '1380013800', name: '', birthday: '' }, ['phone', 'name', 'birthday'], today)).toEqual(['phone', 'name', 'birthday'])
+  expect(
+    checkActivationForm({ phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' }, ['phone', 'name', 'birthday'], today),
+  ).toEqual([])
+  expect(checkActivationForm({ phone: '1380013800', name: '', birthday: '' }, ['phone', 'name', 'birthday'], today)).toEqual([
+    'phone',
+    'name',
+    'birthday',
+  ])
   expect(checkActivationForm({ phone: '13800138000', name: '', birthday: '1990-02-30' }, ['phone'], today)).toEqual(['birthday'])
   expect(checkActivationForm({ phone: '13800138000', name: 'a1', birthday: '2030-01-01' }, ['phone'], today)).toEqual(['name', 'birthday'])
   expect(checkActivationForm({ phone: '13800138000', name: '', birthday: '' }, ['phone'], today)).toEqual([])
@@ -36,5 +56,7 @@ test('invalid fields are named in Chinese and nothing is sent; valid ones activa
   fireEvent.change(inputs[2]!, { target: { value: '1990-05-20' } })
   fireEvent.click(screen.getByText('提交并激活'))
   await waitFor(() => expect(navigations).toEqual(['/member/pages/index/index']))
-  expect(sent).toEqual([{ action: 'activate', cardId: 'pMEMBER', code: '812345678901', phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' }])
+  expect(sent).toEqual([
+    { action: 'activate', cardId: 'pMEMBER', code: '812345678901', phone: '13800138000', name: '李爱丽', birthday: '1990-05-20' },
+  ])
 })

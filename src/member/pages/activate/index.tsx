@@ -28,14 +28,40 @@ async function loadCard(q: Record<string, string | undefined>) {
   return m
 }
 
-function Field({ id, label, value, placeholder, optional, problem, type, onInput }: { id: string; label: string; value: string; placeholder: string; optional: boolean; problem?: string; type?: 'number' | 'text'; onInput: (v: string) => void }) {
+function Field({
+  id,
+  label,
+  value,
+  placeholder,
+  optional,
+  problem,
+  type,
+  onInput,
+}: {
+  id: string
+  label: string
+  value: string
+  placeholder: string
+  optional: boolean
+  problem?: string
+  type?: 'number' | 'text'
+  onInput: (v: string) => void
+}) {
   return (
     <View className='form-field' id={`field-${id}`}>
       <Text className='form-label'>
         {label}
         {optional ? t.member.optional : ''}
       </Text>
-      <Input id={id} className='form-input' type={type ?? 'text'} value={value} placeholder={placeholder} maxlength={id === 'phone' ? 11 : 20} onInput={(e) => onInput(e.detail.value)} />
+      <Input
+        id={id}
+        className='form-input'
+        type={type ?? 'text'}
+        value={value}
+        placeholder={placeholder}
+        maxlength={id === 'phone' ? 11 : 20}
+        onInput={(e) => onInput(e.detail.value)}
+      />
       {problem && (
         <Text className='form-problem' id={`problem-${id}`}>
           {problem}
@@ -59,7 +85,13 @@ export default function ActivatePage() {
     if (found.length) return
     setBusy(true)
     try {
-      const r = await memberApi.activate({ cardId, code, phone: form.phone.trim(), ...(form.name.trim() ? { name: form.name.trim() } : {}), ...(form.birthday.trim() ? { birthday: form.birthday.trim() } : {}) })
+      const r = await memberApi.activate({
+        cardId,
+        code,
+        phone: form.phone.trim(),
+        ...(form.name.trim() ? { name: form.name.trim() } : {}),
+        ...(form.birthday.trim() ? { birthday: form.birthday.trim() } : {}),
+      })
       showToast(t.member.activated(r.membershipNumber), 'success')
       await redirectTo('/member/pages/index/index')
     } catch (err) {
@@ -77,10 +109,42 @@ export default function ActivatePage() {
         {(m) => (
           <Section title={m.title} id='activate-form'>
             <View className='muted'>{t.member.activateHint}</View>
-            <Field id='phone' label={t.member.phone} type='number' value={form.phone} placeholder={t.member.phonePlaceholder} optional={false} problem={problem('phone')} onInput={(phone) => setForm({ ...form, phone })} />
-            <Field id='name' label={t.member.name} value={form.name} placeholder={t.member.namePlaceholder} optional={!m.activationFields.includes('name')} problem={problem('name')} onInput={(name) => setForm({ ...form, name })} />
-            <Field id='birthday' label={t.member.birthday} value={form.birthday} placeholder={t.member.birthdayPlaceholder} optional={!m.activationFields.includes('birthday')} problem={problem('birthday')} onInput={(birthday) => setForm({ ...form, birthday })} />
-            <Button className='btn-block' type='primary' id='submit' loading={busy} disabled={busy} onClick={() => void submit(m.cardId, m.code, m.activationFields)}>
+            <Field
+              id='phone'
+              label={t.member.phone}
+              type='number'
+              value={form.phone}
+              placeholder={t.member.phonePlaceholder}
+              optional={false}
+              problem={problem('phone')}
+              onInput={(phone) => setForm({ ...form, phone })}
+            />
+            <Field
+              id='name'
+              label={t.member.name}
+              value={form.name}
+              placeholder={t.member.namePlaceholder}
+              optional={!m.activationFields.includes('name')}
+              problem={problem('name')}
+              onInput={(name) => setForm({ ...form, name })}
+            />
+            <Field
+              id='birthday'
+              label={t.member.birthday}
+              value={form.birthday}
+              placeholder={t.member.birthdayPlaceholder}
+              optional={!m.activationFields.includes('birthday')}
+              problem={problem('birthday')}
+              onInput={(birthday) => setForm({ ...form, birthday })}
+            />
+            <Button
+              className='btn-block'
+              type='primary'
+              id='submit'
+              loading={busy}
+              disabled={busy}
+              onClick={() => void submit(m.cardId, m.code, m.activationFields)}
+            >
               {busy ? t.member.activating : t.member.submit}
             </Button>
           </Section>

@@ -4,8 +4,31 @@ import MemberHome from './index'
 
 beforeEach(resetTaroStub)
 
-const offered = { cardId: 'pMEMBER', title: '星河会员卡', brandName: '星河咖啡', prerogative: '每消费1元得1积分', supplyBonus: true, supplyBalance: true, levels: [], activationFields: ['phone'] }
-const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '8000000000123', activated: true, bonus: 150, balance: 15000, level: '银卡', status: 'NORMAL', prerogative: '银卡九五折', supplyBonus: true, supplyBalance: true, activationFields: ['phone'] }
+const offered = {
+  cardId: 'pMEMBER',
+  title: '星河会员卡',
+  brandName: '星河咖啡',
+  prerogative: '每消费1元得1积分',
+  supplyBonus: true,
+  supplyBalance: true,
+  levels: [],
+  activationFields: ['phone'],
+}
+const member = {
+  cardId: 'pMEMBER',
+  code: '812345678901',
+  title: '星河会员卡',
+  membershipNumber: '8000000000123',
+  activated: true,
+  bonus: 150,
+  balance: 15000,
+  level: '银卡',
+  status: 'NORMAL',
+  prerogative: '银卡九五折',
+  supplyBonus: true,
+  supplyBalance: true,
+  activationFields: ['phone'],
+}
 
 test('without a member card: the offered card with 免费加入; joining adds it to the card bag, records it and opens activation', async () => {
   const calls: string[] = []
@@ -17,7 +40,10 @@ test('without a member card: the offered card with 免费加入; joining adds it
   })
   cloudHandlers.set('card', (d) => {
     calls.push(`card.${String(d.action)}`)
-    return { errcode: 0, cards: [{ cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', balance: 0, status: 'NORMAL', beginTime: 0, endTime: 0 }] }
+    return {
+      errcode: 0,
+      cards: [{ cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', balance: 0, status: 'NORMAL', beginTime: 0, endTime: 0 }],
+    }
   })
   wxHandlers.addCard = (list) => (list as { cardId: string; cardExt: string }[]).map((c) => ({ ...c, code: 'ENCRYPTED', isSuccess: true }))
   render(<MemberHome />)
@@ -28,9 +54,17 @@ test('without a member card: the offered card with 免费加入; joining adds it
 
 test('an activated member sees level, points, stored value, benefits and history; 充值 opens the recharge page', async () => {
   cloudHandlers.set('member', (d) =>
-    d.action === 'mine' ? { errcode: 0, members: [member] }
-    : d.action === 'offered' ? { errcode: 0, cards: [offered] }
-    : { errcode: 0, points: [{ entryId: 'earn:1', kind: 'earn', amount: 50, bonusAfter: 150, createdAt: Date.UTC(2026, 10, 27, 2) }], balance: [{ entryId: 'recharge:1', kind: 'recharge', amount: 20000, balanceAfter: 20000, createdAt: Date.UTC(2026, 10, 27, 1) }] },
+    d.action === 'mine'
+      ? { errcode: 0, members: [member] }
+      : d.action === 'offered'
+        ? { errcode: 0, cards: [offered] }
+        : {
+            errcode: 0,
+            points: [{ entryId: 'earn:1', kind: 'earn', amount: 50, bonusAfter: 150, createdAt: Date.UTC(2026, 10, 27, 2) }],
+            balance: [
+              { entryId: 'recharge:1', kind: 'recharge', amount: 20000, balanceAfter: 20000, createdAt: Date.UTC(2026, 10, 27, 1) },
+            ],
+          },
   )
   render(<MemberHome />)
   expect(await screen.findByText('会员号 8000000000123')).toBeTruthy()
@@ -46,7 +80,13 @@ test('an activated member sees level, points, stored value, benefits and history
 })
 
 test('a member card not yet activated says so and offers activation, not recharge', async () => {
-  cloudHandlers.set('member', (d) => (d.action === 'mine' ? { errcode: 0, members: [{ ...member, activated: false, membershipNumber: '' }] } : d.action === 'offered' ? { errcode: 0, cards: [] } : { errcode: 0, points: [], balance: [] }))
+  cloudHandlers.set('member', (d) =>
+    d.action === 'mine'
+      ? { errcode: 0, members: [{ ...member, activated: false, membershipNumber: '' }] }
+      : d.action === 'offered'
+        ? { errcode: 0, cards: [] }
+        : { errcode: 0, points: [], balance: [] },
+  )
   render(<MemberHome />)
   expect(await screen.findByText('未激活')).toBeTruthy()
   expect(screen.queryByText('充值')).toBeNull()

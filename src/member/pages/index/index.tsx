@@ -35,8 +35,18 @@ const activateUrl = (m: { cardId: string; code: string }) => `/member/pages/acti
 
 function MemberCard({ m, history, onError }: { m: MemberCardView; history?: Loaded['history']; onError: (e: unknown) => void }) {
   const lines = [
-    ...(history?.points ?? []).map((e) => ({ at: e.createdAt, key: e.entryId, text: t.member.pointsKinds[e.kind] ?? t.member.points, amount: t.member.pointsLine(e.amount) })),
-    ...(history?.balance ?? []).map((e) => ({ at: e.createdAt, key: e.entryId, text: t.member.balanceKinds[e.kind] ?? t.member.balance, amount: `${e.amount > 0 ? '+' : '-'}${yuan(Math.abs(e.amount))}` })),
+    ...(history?.points ?? []).map((e) => ({
+      at: e.createdAt,
+      key: e.entryId,
+      text: t.member.pointsKinds[e.kind] ?? t.member.points,
+      amount: t.member.pointsLine(e.amount),
+    })),
+    ...(history?.balance ?? []).map((e) => ({
+      at: e.createdAt,
+      key: e.entryId,
+      text: t.member.balanceKinds[e.kind] ?? t.member.balance,
+      amount: `${e.amount > 0 ? '+' : '-'}${yuan(Math.abs(e.amount))}`,
+    })),
   ].sort((a, b) => b.at - a.at)
   return (
     <View id='member-card'>
@@ -76,7 +86,12 @@ function MemberCard({ m, history, onError }: { m: MemberCardView; history?: Load
         </Section>
       )}
       {m.activated && m.supplyBalance && (
-        <Button className='btn-block' type='primary' id='recharge' onClick={() => void openPage(`/member/pages/recharge/index?cardId=${m.cardId}&code=${m.code}`)}>
+        <Button
+          className='btn-block'
+          type='primary'
+          id='recharge'
+          onClick={() => void openPage(`/member/pages/recharge/index?cardId=${m.cardId}&code=${m.code}`)}
+        >
           {t.member.recharge}
         </Button>
       )}
@@ -124,7 +139,12 @@ export default function MemberHome() {
   return (
     <PageShell title={t.member.title}>
       {toast}
-      <AsyncState value={data} onRetry={() => void reload()} isEmpty={(d) => d.members.length === 0 && d.offered.length === 0} empty={t.member.noneOffered}>
+      <AsyncState
+        value={data}
+        onRetry={() => void reload()}
+        isEmpty={(d) => d.members.length === 0 && d.offered.length === 0}
+        empty={t.member.noneOffered}
+      >
         {(d) =>
           d.members[0] ? (
             <MemberCard m={d.members[0]} history={d.history} onError={(e) => showToast(userMessage(e), 'fail')} />
@@ -135,7 +155,14 @@ export default function MemberHome() {
                   <CardFace face={c.backgroundPicUrl} title={c.title} />
                   <View className='muted'>{t.member.joinHint}</View>
                   {c.prerogative && <View className='muted'>{c.prerogative}</View>}
-                  <Button className='btn-block' type='primary' id='join' loading={joining} disabled={joining} onClick={() => void join(c.cardId)}>
+                  <Button
+                    className='btn-block'
+                    type='primary'
+                    id='join'
+                    loading={joining}
+                    disabled={joining}
+                    onClick={() => void join(c.cardId)}
+                  >
                     {joining ? t.member.joining : t.member.join}
                   </Button>
                 </View>

@@ -4,7 +4,21 @@ import RechargePage from './index'
 
 beforeEach(resetTaroStub)
 
-const member = { cardId: 'pMEMBER', code: '812345678901', title: '星河会员卡', membershipNumber: '8000000000123', activated: true, bonus: 50, balance: 0, level: '', status: 'NORMAL', prerogative: '', supplyBonus: true, supplyBalance: true, activationFields: ['phone'] }
+const member = {
+  cardId: 'pMEMBER',
+  code: '812345678901',
+  title: '星河会员卡',
+  membershipNumber: '8000000000123',
+  activated: true,
+  bonus: 50,
+  balance: 0,
+  level: '',
+  status: 'NORMAL',
+  prerogative: '',
+  supplyBonus: true,
+  supplyBalance: true,
+  activationFields: ['phone'],
+}
 
 test('choose ¥100, pay with WeChat Pay, wait for the credit, see the new balance', async () => {
   setRouterParams({ cardId: 'pMEMBER', code: '812345678901' })

@@ -66,7 +66,12 @@ export default function RechargePage() {
               <Section title={t.member.chooseAmount} id='amounts'>
                 <View className='amount-grid'>
                   {AMOUNTS.map((a) => (
-                    <View key={a} id={`amount-${a}`} className={`amount-option ${a === amount ? 'amount-on' : ''}`} onClick={() => !busy && setAmount(a)}>
+                    <View
+                      key={a}
+                      id={`amount-${a}`}
+                      className={`amount-option ${a === amount ? 'amount-on' : ''}`}
+                      onClick={() => !busy && setAmount(a)}
+                    >
                       {yuan(a)}
                     </View>
                   ))}

@@ -10,7 +10,16 @@ test('the audit log in words, with reasons, and more on request', async () => {
     // The first page names the next by its nextCursor; the last names none.
     const first = d.cursor === undefined
     if (!first) expect(d.cursor).toBe('c1.sig')
-    return { errcode: 0, total: 2, entries: [first ? { at: 1764200000000, openid: 'oCarolOwner0001', action: 'orderRefund', target: 'MP123', reason: '顾客买错面额' } : { at: 1764100000000, openid: 'oCarolOwner0001', action: 'cardCreate', target: 'pNEW' }], ...(first ? { nextCursor: 'c1.sig' } : {}) }
+    return {
+      errcode: 0,
+      total: 2,
+      entries: [
+        first
+          ? { at: 1764200000000, openid: 'oCarolOwner0001', action: 'orderRefund', target: 'MP123', reason: '顾客买错面额' }
+          : { at: 1764100000000, openid: 'oCarolOwner0001', action: 'cardCreate', target: 'pNEW' },
+      ],
+      ...(first ? { nextCursor: 'c1.sig' } : {}),
+    }
   })
   render(<AuditPage />)
   expect(await screen.findByText('退款')).toBeTruthy()

@@ -24,12 +24,19 @@ function AuditView() {
                   <Text>{t.console.actions[e.action] ?? t.console.otherAction}</Text>
                   <Text className='muted'>{beijingDateTime(e.at)}</Text>
                 </View>
-                <View className='muted'>{e.target}{e.reason ? ` · ${e.reason}` : ''}</View>
+                <View className='muted'>
+                  {e.target}
+                  {e.reason ? ` · ${e.reason}` : ''}
+                </View>
                 <View className='muted'>{t.console.by(`…${e.openid.slice(-6)}`)}</View>
               </View>
             ))}
             {more.failed && <View className='muted'>{more.failed}</View>}
-            {more.cursor(d.nextCursor) && <Button size='small' fill='outline' id='audit-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>{t.common.more}</Button>}
+            {more.cursor(d.nextCursor) && (
+              <Button size='small' fill='outline' id='audit-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>
+                {t.common.more}
+              </Button>
+            )}
           </Section>
         )
       }}

@@ -44,7 +44,8 @@ test('editing an existing card sends only the changed texts through card/update'
   const updates: unknown[] = []
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardList') return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+    if (d.action === 'cardList')
+      return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
     updates.push(d.update)
     return { errcode: 0 }
   })
@@ -62,7 +63,13 @@ test('a card WeChat refused (card_not_pass_check) shows 审核未通过 with the
   const updates: unknown[] = []
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardList') return { errcode: 0, cards: [{ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '使用说明含有违规内容' }] }
+    if (d.action === 'cardList')
+      return {
+        errcode: 0,
+        cards: [
+          { cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '使用说明含有违规内容' },
+        ],
+      }
     updates.push(d.update)
     // friend-coupons.zh.txt line 1614: "true为修改字段后重新提审,该卡券的状态变为审核中"
     return { errcode: 0, send_check: true }

@@ -19,8 +19,18 @@ const inYears = (y: number) => new Date(Date.now() + 8 * 3600_000 + y * 365 * 86
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
 
 export const EMPTY_FORM = (): GiftCardForm => ({
-  title: '', brandName: '', price: '', balance: '', beginDate: today(), endDate: inYears(3), quantity: '1000',
-  notice: '使用时出示礼品卡', description: '', servicePhone: '', logoUrl: '', faceUrl: '',
+  title: '',
+  brandName: '',
+  price: '',
+  balance: '',
+  beginDate: today(),
+  endDate: inYears(3),
+  quantity: '1000',
+  notice: '使用时出示礼品卡',
+  description: '',
+  servicePhone: '',
+  logoUrl: '',
+  faceUrl: '',
 })
 
 function say(e: FieldError | undefined): string | undefined {
@@ -35,7 +45,9 @@ function Preview({ f }: { f: GiftCardForm }) {
   return (
     <View className='card-face card-face-small' id='card-preview'>
       {f.faceUrl ? <Image className='card-face-img' src={f.faceUrl} mode='aspectFill' /> : null}
-      <View className='card-face-title'>{f.brandName || t.console.fields.brandName} · {f.title || t.console.fields.title}</View>
+      <View className='card-face-title'>
+        {f.brandName || t.console.fields.brandName} · {f.title || t.console.fields.title}
+      </View>
       <View className='card-face-amount'>{balance !== undefined && balance > 0 ? yuan(balance) : '¥0.00'}</View>
     </View>
   )
@@ -55,10 +67,14 @@ function CreateForm() {
   const err = (k: keyof GiftCardForm) => (touched.has(k) ? say(errors[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(Object.keys(f) as (keyof GiftCardForm)[]))
-    await send(Object.keys(errors).length > 0, () => consoleApi.cardCreate(giftCardBody(f)), () => {
-      showToast(t.console.created, 'success')
-      setTimeout(() => void goBack(), 800)
-    })
+    await send(
+      Object.keys(errors).length > 0,
+      () => consoleApi.cardCreate(giftCardBody(f)),
+      () => {
+        showToast(t.console.created, 'success')
+        setTimeout(() => void goBack(), 800)
+      },
+    )
   }
   const fl = t.console.fields
   return (
@@ -70,18 +86,58 @@ function CreateForm() {
       <Section>
         <Field id='title' label={fl.title} value={f.title} onInput={set('title')} error={err('title')} />
         <Field id='brandName' label={fl.brandName} value={f.brandName} onInput={set('brandName')} error={err('brandName')} />
-        <Field id='price' label={fl.price} value={f.price} onInput={set('price')} error={err('price')} warning={touched.has('price') ? say(warnings.price) : undefined} placeholder={t.console.placeholders.yuan} type='digit' />
-        <Field id='balance' label={fl.balance} value={f.balance} onInput={set('balance')} error={err('balance')} placeholder={t.console.placeholders.yuan} type='digit' />
-        <Field id='beginDate' label={fl.beginDate} value={f.beginDate} onInput={set('beginDate')} error={err('beginDate')} placeholder={t.console.placeholders.date} />
-        <Field id='endDate' label={fl.endDate} value={f.endDate} onInput={set('endDate')} error={err('endDate')} placeholder={t.console.placeholders.date} />
+        <Field
+          id='price'
+          label={fl.price}
+          value={f.price}
+          onInput={set('price')}
+          error={err('price')}
+          warning={touched.has('price') ? say(warnings.price) : undefined}
+          placeholder={t.console.placeholders.yuan}
+          type='digit'
+        />
+        <Field
+          id='balance'
+          label={fl.balance}
+          value={f.balance}
+          onInput={set('balance')}
+          error={err('balance')}
+          placeholder={t.console.placeholders.yuan}
+          type='digit'
+        />
+        <Field
+          id='beginDate'
+          label={fl.beginDate}
+          value={f.beginDate}
+          onInput={set('beginDate')}
+          error={err('beginDate')}
+          placeholder={t.console.placeholders.date}
+        />
+        <Field
+          id='endDate'
+          label={fl.endDate}
+          value={f.endDate}
+          onInput={set('endDate')}
+          error={err('endDate')}
+          placeholder={t.console.placeholders.date}
+        />
         <Field id='quantity' label={fl.quantity} value={f.quantity} onInput={set('quantity')} error={err('quantity')} type='digit' />
         <Field id='notice' label={fl.notice} value={f.notice} onInput={set('notice')} error={err('notice')} />
         <Field id='servicePhone' label={fl.servicePhone} value={f.servicePhone} onInput={set('servicePhone')} error={err('servicePhone')} />
-        <Field id='description' label={fl.description} value={f.description} onInput={set('description')} error={err('description')} multiline />
+        <Field
+          id='description'
+          label={fl.description}
+          value={f.description}
+          onInput={set('description')}
+          error={err('description')}
+          multiline
+        />
         <Upload id='logoUrl' label={fl.logo} url={f.logoUrl} onUrl={set('logoUrl')} error={err('logoUrl')} />
         <Upload id='faceUrl' label={fl.face} url={f.faceUrl} onUrl={set('faceUrl')} error={err('faceUrl')} />
       </Section>
-      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>{busy ? t.console.saving : t.console.save}</Button>
+      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
+        {busy ? t.console.saving : t.console.save}
+      </Button>
     </View>
   )
 }
@@ -98,7 +154,12 @@ function EditForm({ cardId }: { cardId: string }) {
   const noticeErr = utf8Bytes(notice) > 36 ? t.console.errors.tooLong(12) : undefined
   const save = async () => {
     try {
-      const r = await consoleApi.cardUpdate({ card_id: cardId, general_card: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) } } })
+      const r = await consoleApi.cardUpdate({
+        card_id: cardId,
+        general_card: {
+          base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) },
+        },
+      })
       showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
     } catch (e) {
       showToast(userMessage(e), 'fail')
@@ -118,12 +179,16 @@ function EditForm({ cardId }: { cardId: string }) {
         <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />
         <Field id='servicePhone' label={t.console.fields.servicePhone} value={phone} onInput={setPhone} />
       </Section>
-      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description || phone)} onClick={() => void save()}>{t.console.save}</Button>
+      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description || phone)} onClick={() => void save()}>
+        {t.console.save}
+      </Button>
     </View>
   )
 }
 
 export default function CardEditPage() {
   const { cardId } = usePageQuery()
-  return <Gate title={cardId ? t.console.editCard : t.console.newCard}>{() => (cardId ? <EditForm cardId={cardId} /> : <CreateForm />)}</Gate>
+  return (
+    <Gate title={cardId ? t.console.editCard : t.console.newCard}>{() => (cardId ? <EditForm cardId={cardId} /> : <CreateForm />)}</Gate>
+  )
 }

@@ -10,12 +10,25 @@ test('cards with review state in words; stock, take off sale and a delivery QR c
   cloudHandlers.set('merchant', (d) => {
     calls.push(d)
     switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'cardList': return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, initBalance: 10000, onSale, reviewStatus: 'APPROVED', endTime: 1900000000 }, { cardId: 'pB', title: '新卡', price: 5000, onSale: false, reviewStatus: 'PENDING' }] }
-      case 'cardOffSale': onSale = false; return { errcode: 0, onSale: false }
-      case 'cardStock': return { errcode: 0 }
-      case 'qrcodeCreate': return { errcode: 0, url: 'http://weixin.qq.com/q/abc', ticket: 't' }
-      default: return { errcode: 1002, errmsg: 'unknown' }
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'cardList':
+        return {
+          errcode: 0,
+          cards: [
+            { cardId: 'pA', title: '100元礼品卡', price: 10000, initBalance: 10000, onSale, reviewStatus: 'APPROVED', endTime: 1900000000 },
+            { cardId: 'pB', title: '新卡', price: 5000, onSale: false, reviewStatus: 'PENDING' },
+          ],
+        }
+      case 'cardOffSale':
+        onSale = false
+        return { errcode: 0, onSale: false }
+      case 'cardStock':
+        return { errcode: 0 }
+      case 'qrcodeCreate':
+        return { errcode: 0, url: 'http://weixin.qq.com/q/abc', ticket: 't' }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
     }
   })
   render(<CardsPage />)
@@ -41,9 +54,17 @@ test('cards with review state in words; stock, take off sale and a delivery QR c
 test('a card WeChat’s review refused shows 审核未通过 with the reason and leads to editing it', async () => {
   cloudHandlers.set('merchant', (d) => {
     switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'cardList': return { errcode: 0, cards: [{ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '卡券标题含有违规内容' }] }
-      default: return { errcode: 1002, errmsg: 'unknown' }
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'cardList':
+        return {
+          errcode: 0,
+          cards: [
+            { cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '卡券标题含有违规内容' },
+          ],
+        }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
     }
   })
   render(<CardsPage />)

@@ -14,7 +14,15 @@ import { consoleApi, type GiftCardRow } from '../../api'
 import { Gate } from '../../components/Gate'
 import { DeliveryQr } from '../../components/QrView'
 
-function CardRow({ c, onChanged, toast }: { c: GiftCardRow; onChanged: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
+function CardRow({
+  c,
+  onChanged,
+  toast,
+}: {
+  c: GiftCardRow
+  onChanged: () => Promise<void>
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const [stock, setStock] = useState('')
   const act = async (run: () => Promise<unknown>, done: string) => {
     try {
@@ -38,24 +46,45 @@ function CardRow({ c, onChanged, toast }: { c: GiftCardRow; onChanged: () => Pro
         </View>
       </View>
       <View className='row'>
-        <Tag type={c.reviewStatus === 'APPROVED' ? 'success' : c.reviewStatus === 'REJECTED' ? 'danger' : 'warning'}>{t.merchant.review[c.reviewStatus] ?? t.merchant.review.PENDING}</Tag>
+        <Tag type={c.reviewStatus === 'APPROVED' ? 'success' : c.reviewStatus === 'REJECTED' ? 'danger' : 'warning'}>
+          {t.merchant.review[c.reviewStatus] ?? t.merchant.review.PENDING}
+        </Tag>
         <Tag type={c.onSale ? 'primary' : 'default'}>{c.onSale ? t.merchant.onSale : t.merchant.offSale}</Tag>
       </View>
       {c.reviewStatus === 'REJECTED' && (
         <View className='row review-refused'>
           <Text className='error'>{t.merchant.reviewRefused(c.reviewReason ?? '')}</Text>
-          <Button size='small' type='primary' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>{t.merchant.resubmit}</Button>
+          <Button size='small' type='primary' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>
+            {t.merchant.resubmit}
+          </Button>
         </View>
       )}
       <View className='row'>
-        <Input className='input input-small' type='text' value={stock} placeholder={t.console.stockDelta} onInput={(e) => setStock(e.detail.value)} />
-        <Button size='small' fill='outline' disabled={!/^-?\d{1,9}$/.test(stock) || Number(stock) === 0} onClick={() => void act(() => consoleApi.cardStock(c.cardId, Number(stock)), t.console.stockChanged)}>
+        <Input
+          className='input input-small'
+          type='text'
+          value={stock}
+          placeholder={t.console.stockDelta}
+          onInput={(e) => setStock(e.detail.value)}
+        />
+        <Button
+          size='small'
+          fill='outline'
+          disabled={!/^-?\d{1,9}$/.test(stock) || Number(stock) === 0}
+          onClick={() => void act(() => consoleApi.cardStock(c.cardId, Number(stock)), t.console.stockChanged)}
+        >
           {t.console.stock}
         </Button>
       </View>
       <View className='row-actions'>
-        <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>{t.console.edit}</Button>
-        {c.onSale && <Button size='small' fill='outline' onClick={() => void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)}>{t.console.offSale}</Button>}
+        <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>
+          {t.console.edit}
+        </Button>
+        {c.onSale && (
+          <Button size='small' fill='outline' onClick={() => void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)}>
+            {t.console.offSale}
+          </Button>
+        )}
       </View>
       <DeliveryQr cardId={c.cardId} label={t.console.qrcode} toast={toast} />
     </View>
@@ -69,11 +98,15 @@ function CardsView() {
   return (
     <View>
       {toast}
-      <Button className='btn-block' type='primary' onClick={() => void openPage('/merchant/pages/card-edit/index')}>{t.console.newCard}</Button>
+      <Button className='btn-block' type='primary' onClick={() => void openPage('/merchant/pages/card-edit/index')}>
+        {t.console.newCard}
+      </Button>
       <AsyncState value={data} onRetry={reload} isEmpty={(d) => d.cards.length === 0} empty={t.console.noCards}>
         {(d) => (
           <Section title={t.merchant.cards}>
-            {d.cards.map((c) => <CardRow key={c.cardId} c={c} onChanged={reload} toast={showToast} />)}
+            {d.cards.map((c) => (
+              <CardRow key={c.cardId} c={c} onChanged={reload} toast={showToast} />
+            ))}
           </Section>
         )}
       </AsyncState>

@@ -10,8 +10,13 @@ export function Entries({ entries }: { entries: Entry[] }) {
     <View className='entries'>
       {entries.map((e) => (
         <View key={e.entryId} className='row small entry'>
-          <Text>{t.console.entryKind[e.kind] ?? e.kind} · {beijingDateTime(e.createdAt)}</Text>
-          <Text>{e.amount > 0 ? '+' : ''}{yuan(e.amount)} → {yuan(e.balanceAfter)}</Text>
+          <Text>
+            {t.console.entryKind[e.kind] ?? e.kind} · {beijingDateTime(e.createdAt)}
+          </Text>
+          <Text>
+            {e.amount > 0 ? '+' : ''}
+            {yuan(e.amount)} → {yuan(e.balanceAfter)}
+          </Text>
         </View>
       ))}
     </View>

@@ -10,7 +10,26 @@ test('a card by code: our ledger beside WeChat; adjust in yuan with a reason und
   let balance = 10000
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardLookup') return { errcode: 0, cards: [{ cardId: 'pA', code: '800000000001', title: '100元礼品卡', status, balance, holder: 'oAliceOpenid000001', orderId: 'MP1', synced: true, endTime: 0, total: 1, entries: [{ entryId: 'e', kind: 'issue', amount: 10000, balanceAfter: 10000, createdAt: 1 }], wechat: status === 'NORMAL' ? { status: 'NORMAL' } : { status: 'UNAVAILABLE' } }] }
+    if (d.action === 'cardLookup')
+      return {
+        errcode: 0,
+        cards: [
+          {
+            cardId: 'pA',
+            code: '800000000001',
+            title: '100元礼品卡',
+            status,
+            balance,
+            holder: 'oAliceOpenid000001',
+            orderId: 'MP1',
+            synced: true,
+            endTime: 0,
+            total: 1,
+            entries: [{ entryId: 'e', kind: 'issue', amount: 10000, balanceAfter: 10000, createdAt: 1 }],
+            wechat: status === 'NORMAL' ? { status: 'NORMAL' } : { status: 'UNAVAILABLE' },
+          },
+        ],
+      }
     sent.push(d)
     if (d.action === 'cardAdjust') {
       balance += d.amount as number
@@ -30,7 +49,14 @@ test('a card by code: our ledger beside WeChat; adjust in yuan with a reason und
   fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '补偿' } })
   fireEvent.click(screen.getByText('调整余额'))
   expect(await screen.findByText('已调整，当前余额 ¥87.50')).toBeTruthy()
-  expect(sent[0]).toMatchObject({ action: 'cardAdjust', cardId: 'pA', code: '800000000001', amount: -1250, reason: '补偿', key: expect.stringMatching(/^adj-/) })
+  expect(sent[0]).toMatchObject({
+    action: 'cardAdjust',
+    cardId: 'pA',
+    code: '800000000001',
+    amount: -1250,
+    reason: '补偿',
+    key: expect.stringMatching(/^adj-/),
+  })
 
   fireEvent.click(screen.getByText('冻结'))
   expect(await screen.findByText('冻结后这张卡在微信卡包和小程序中都不能再使用，余额保留。')).toBeTruthy()
@@ -42,20 +68,42 @@ test('a card by code: our ledger beside WeChat; adjust in yuan with a reason und
 })
 
 test('an unknown code is said in words', async () => {
-  cloudHandlers.set('merchant', (d) => (d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { errcode: 1005, errmsg: 'no card with code 1' }))
+  cloudHandlers.set('merchant', (d) =>
+    d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { errcode: 1005, errmsg: 'no card with code 1' },
+  )
   render(<CirculationPage />)
   fireEvent.change(await screen.findByPlaceholderText('输入卡号'), { target: { value: '1' } })
   fireEvent.click(screen.getByText('查询'))
   expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
 })
 
-test('a card\'s ledger beyond its newest entries: 加载更多 by the lookup\'s nextCursor, from the newest again after a lookup', async () => {
+test("a card's ledger beyond its newest entries: 加载更多 by the lookup's nextCursor, from the newest again after a lookup", async () => {
   const asked: Record<string, unknown>[] = []
   const entry = (id: string, amount: number) => ({ entryId: id, kind: 'adjust', amount, balanceAfter: 10000, createdAt: 1 })
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
     asked.push(d)
-    if (d.action === 'cardLookup') return { errcode: 0, cards: [{ cardId: 'pA', code: '800000000001', title: '100元礼品卡', status: 'NORMAL', balance: 10000, holder: 'o', orderId: 'MP1', synced: true, endTime: 0, total: 2, entries: [entry('e2', 200)], nextCursor: 'h1.sig', wechat: { status: 'NORMAL' } }] }
+    if (d.action === 'cardLookup')
+      return {
+        errcode: 0,
+        cards: [
+          {
+            cardId: 'pA',
+            code: '800000000001',
+            title: '100元礼品卡',
+            status: 'NORMAL',
+            balance: 10000,
+            holder: 'o',
+            orderId: 'MP1',
+            synced: true,
+            endTime: 0,
+            total: 2,
+            entries: [entry('e2', 200)],
+            nextCursor: 'h1.sig',
+            wechat: { status: 'NORMAL' },
+          },
+        ],
+      }
     return { errcode: 0, total: 2, entries: [entry('e1', 100)] }
   })
   render(<CirculationPage />)

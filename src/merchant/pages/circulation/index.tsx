@@ -12,7 +12,15 @@ import { Gate } from '../../components/Gate'
 import { Entries } from './entries'
 import { useMore } from '../../../hooks/useMore'
 
-function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
+function CardView({
+  c,
+  reload,
+  toast,
+}: {
+  c: CirculatingCard
+  reload: () => Promise<void>
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const [freezing, setFreezing] = useState(false)
   const [freezeReason, setFreezeReason] = useState('')
   const [amount, setAmount] = useState('')
@@ -44,38 +52,56 @@ function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Prom
     }
   }
   // The ledger beyond its newest 50 entries, by the lookup's nextCursor.
-  const more = useMore((cursor) => consoleApi.cardHistory(c.cardId, c.code, cursor).then((r) => ({ rows: r.entries, nextCursor: r.nextCursor })))
+  const more = useMore((cursor) =>
+    consoleApi.cardHistory(c.cardId, c.code, cursor).then((r) => ({ rows: r.entries, nextCursor: r.nextCursor })),
+  )
   // A lookup again (after an adjustment) starts the ledger from its newest entries.
   const { reset } = more
   useEffect(reset, [c, reset])
   const live = c.status !== 'UNAVAILABLE' && c.status !== 'DELETE'
   return (
     <View className='card-tile plain' data-code={c.code}>
-      <View className='section-title'>{c.title} · {c.code}</View>
+      <View className='section-title'>
+        {c.title} · {c.code}
+      </View>
       <View className='side-by-side'>
         <View className='side' id='ours'>
           <View className='field-label'>{t.console.ours}</View>
           <View>{yuan(c.balance)}</View>
           <Tag type='primary'>{t.status[c.status] ?? c.status}</Tag>
           <View className='muted'>{c.synced ? t.console.synced : t.console.notSynced}</View>
-          <View className='muted'>{t.console.holder} {c.holder ? `…${c.holder.slice(-6)}` : '—'}</View>
+          <View className='muted'>
+            {t.console.holder} {c.holder ? `…${c.holder.slice(-6)}` : '—'}
+          </View>
         </View>
         <View className='side' id='wechat'>
           <View className='field-label'>{t.console.wechatView}</View>
-          {c.wechat.status ? <Tag type='primary'>{t.status[c.wechat.status] ?? c.wechat.status}</Tag> : <View className='muted'>{t.console.wechatMissing}</View>}
+          {c.wechat.status ? (
+            <Tag type='primary'>{t.status[c.wechat.status] ?? c.wechat.status}</Tag>
+          ) : (
+            <View className='muted'>{t.console.wechatMissing}</View>
+          )}
         </View>
       </View>
       <Entries entries={[...c.entries, ...more.rows]} />
       {more.failed && <View className='muted'>{more.failed}</View>}
-      {more.cursor(c.nextCursor) && <Button size='small' fill='outline' id='entries-more' loading={more.loading} onClick={() => void more.more(c.nextCursor)}>{t.common.more}</Button>}
+      {more.cursor(c.nextCursor) && (
+        <Button size='small' fill='outline' id='entries-more' loading={more.loading} onClick={() => void more.more(c.nextCursor)}>
+          {t.common.more}
+        </Button>
+      )}
       {live && (
         <View>
           <Input className='input' value={amount} placeholder={t.console.adjustAmount} onInput={(e) => setAmount(e.detail.value)} />
           <Input className='input' value={reason} placeholder={t.console.adjustReason} onInput={(e) => setReason(e.detail.value)} />
           {amount && fen === undefined && <Text className='error'>{t.console.errors.yuan}</Text>}
           <View className='row-actions'>
-            <Button size='small' fill='outline' disabled={fen === undefined || fen === 0 || !reasonOk} onClick={() => void adjust()}>{t.console.adjust}</Button>
-            <Button size='small' type='danger' fill='outline' onClick={() => setFreezing(true)}>{t.console.freeze}</Button>
+            <Button size='small' fill='outline' disabled={fen === undefined || fen === 0 || !reasonOk} onClick={() => void adjust()}>
+              {t.console.adjust}
+            </Button>
+            <Button size='small' type='danger' fill='outline' onClick={() => setFreezing(true)}>
+              {t.console.freeze}
+            </Button>
           </View>
         </View>
       )}
@@ -85,7 +111,13 @@ function CardView({ c, reload, toast }: { c: CirculatingCard; reload: () => Prom
         content={
           <View>
             <View className='note'>{t.console.freezeText}</View>
-            <TextArea className='input textarea' value={freezeReason} placeholder={t.console.freezeReason} maxLength={64} onChange={(v: string) => setFreezeReason(v)} />
+            <TextArea
+              className='input textarea'
+              value={freezeReason}
+              placeholder={t.console.freezeReason}
+              maxLength={64}
+              onChange={(v: string) => setFreezeReason(v)}
+            />
           </View>
         }
         confirmText={t.console.freeze}
@@ -113,10 +145,24 @@ function CirculationView() {
     <View>
       {toast}
       <View className='row'>
-        <Input className='input grow' id='code-input' value={code} placeholder={t.console.codePlaceholder} onInput={(e) => setCode(e.detail.value)} />
-        <Button size='small' type='primary' disabled={!/^[A-Za-z0-9_-]{1,64}$/.test(code.trim())} onClick={() => void look()}>{t.console.lookUp}</Button>
+        <Input
+          className='input grow'
+          id='code-input'
+          value={code}
+          placeholder={t.console.codePlaceholder}
+          onInput={(e) => setCode(e.detail.value)}
+        />
+        <Button size='small' type='primary' disabled={!/^[A-Za-z0-9_-]{1,64}$/.test(code.trim())} onClick={() => void look()}>
+          {t.console.lookUp}
+        </Button>
       </View>
-      {cards && <Section>{cards.map((c) => <CardView key={`${c.cardId}:${c.code}`} c={c} reload={look} toast={showToast} />)}</Section>}
+      {cards && (
+        <Section>
+          {cards.map((c) => (
+            <CardView key={`${c.cardId}:${c.code}`} c={c} reload={look} toast={showToast} />
+          ))}
+        </Section>
+      )}
     </View>
   )
 }

@@ -17,7 +17,15 @@ import { RetiredNotice } from '../coupon-edit/index'
 /** The merchant function's limits on a quote (coinsPrice: quantity 1–100000) and a recharge (coinCount ≥ 1). */
 const wholeIn = (s: string, max: number) => (/^\d{1,9}$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= max ? Number(s) : undefined)
 
-function Balance({ account, onActivated, toast }: { account: CoinAccount; onActivated: (a: CoinAccount) => void; toast: (s: string, i?: 'success' | 'fail') => void }) {
+function Balance({
+  account,
+  onActivated,
+  toast,
+}: {
+  account: CoinAccount
+  onActivated: (a: CoinAccount) => void
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const c = t.console.coins
   const activate = async () => {
     try {
@@ -31,24 +39,50 @@ function Balance({ account, onActivated, toast }: { account: CoinAccount; onActi
   return (
     <Section title={c.balance}>
       <View className='stats' id='coin-balance'>
-        <View className='stat'><Text className='stat-label'>{c.free}</Text><Text className='stat-value'>{account.freeCoin}</Text></View>
-        <View className='stat'><Text className='stat-label'>{c.paid}</Text><Text className='stat-value'>{account.payCoin}</Text></View>
-        <View className='stat'><Text className='stat-label'>{c.total}</Text><Text className='stat-value'>{account.totalCoin}</Text></View>
+        <View className='stat'>
+          <Text className='stat-label'>{c.free}</Text>
+          <Text className='stat-value'>{account.freeCoin}</Text>
+        </View>
+        <View className='stat'>
+          <Text className='stat-label'>{c.paid}</Text>
+          <Text className='stat-value'>{account.payCoin}</Text>
+        </View>
+        <View className='stat'>
+          <Text className='stat-label'>{c.total}</Text>
+          <Text className='stat-value'>{account.totalCoin}</Text>
+        </View>
       </View>
-      <Button size='small' fill='outline' onClick={() => void activate()}>{c.activate}</Button>
+      <Button size='small' fill='outline' onClick={() => void activate()}>
+        {c.activate}
+      </Button>
     </Section>
   )
 }
 
 /** Price quote, then confirm once (a double tap is one purchase: the server keeps the quote's state). */
-function BuyStock({ friends, initial, onBought, toast }: { friends: CouponRow[]; initial?: string; onBought: () => void; toast: (s: string, i?: 'success' | 'fail') => void }) {
+function BuyStock({
+  friends,
+  initial,
+  onBought,
+  toast,
+}: {
+  friends: CouponRow[]
+  initial?: string
+  onBought: () => void
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const c = t.console.coins
   const [cardId, setCardId] = useState(initial && friends.some((f) => f.cardId === initial) ? initial : friends[0]?.cardId)
   const [quantity, setQuantity] = useState('100')
   const [quote, setQuote] = useState<{ orderId: string; price: string; quantity: number; cardId: string }>()
   const confirming = useRef(false)
   const q = wholeIn(quantity, 100_000)
-  if (friends.length === 0) return <Section title={c.quoteTitle}><View className='muted'>{c.noFriendCards}</View></Section>
+  if (friends.length === 0)
+    return (
+      <Section title={c.quoteTitle}>
+        <View className='muted'>{c.noFriendCards}</View>
+      </Section>
+    )
   const ask = async () => {
     if (!cardId || q === undefined) return
     try {
@@ -78,19 +112,44 @@ function BuyStock({ friends, initial, onBought, toast }: { friends: CouponRow[];
         <Text className='field-label'>{c.cardId}</Text>
         <View className='type-picker' id='friend-cards'>
           {friends.map((f) => (
-            <Button key={f.cardId} size='small' type={f.cardId === cardId ? 'primary' : 'default'} onClick={() => { setCardId(f.cardId); setQuote(undefined) }}>{f.title}</Button>
+            <Button
+              key={f.cardId}
+              size='small'
+              type={f.cardId === cardId ? 'primary' : 'default'}
+              onClick={() => {
+                setCardId(f.cardId)
+                setQuote(undefined)
+              }}
+            >
+              {f.title}
+            </Button>
           ))}
         </View>
       </View>
-      <Field id='quantity' label={c.quantity} value={quantity} onInput={(v) => { setQuantity(v); setQuote(undefined) }} error={quantity && q === undefined ? t.console.errors.quantity : undefined} type='digit' required />
+      <Field
+        id='quantity'
+        label={c.quantity}
+        value={quantity}
+        onInput={(v) => {
+          setQuantity(v)
+          setQuote(undefined)
+        }}
+        error={quantity && q === undefined ? t.console.errors.quantity : undefined}
+        type='digit'
+        required
+      />
       {quote ? (
         <View id='coin-quote'>
           <View className='note'>{c.price(quote.price, quote.quantity)}</View>
           <Text className='muted'>{c.quoteValid}</Text>
-          <Button className='btn-block' type='primary' onClick={() => void confirm()}>{c.confirm}</Button>
+          <Button className='btn-block' type='primary' onClick={() => void confirm()}>
+            {c.confirm}
+          </Button>
         </View>
       ) : (
-        <Button className='btn-block' type='primary' disabled={q === undefined} onClick={() => void ask()}>{c.quote}</Button>
+        <Button className='btn-block' type='primary' disabled={q === undefined} onClick={() => void ask()}>
+          {c.quote}
+        </Button>
       )}
     </Section>
   )
@@ -111,8 +170,21 @@ function Recharge({ toast }: { toast: (s: string, i?: 'success' | 'fail') => voi
   }
   return (
     <Section title={c.rechargeTitle}>
-      <Field id='coinCount' label={c.coinCount} value={count} onInput={(v) => { setCount(v); setQr(undefined) }} error={count && n === undefined ? t.console.errors.quantity : undefined} type='digit' required />
-      <Button className='btn-block' type='primary' disabled={n === undefined} onClick={() => void recharge()}>{c.recharge}</Button>
+      <Field
+        id='coinCount'
+        label={c.coinCount}
+        value={count}
+        onInput={(v) => {
+          setCount(v)
+          setQr(undefined)
+        }}
+        error={count && n === undefined ? t.console.errors.quantity : undefined}
+        type='digit'
+        required
+      />
+      <Button className='btn-block' type='primary' disabled={n === undefined} onClick={() => void recharge()}>
+        {c.recharge}
+      </Button>
       {qr && (
         <View className='center' id='recharge-qr'>
           <QrView text={qr} />
@@ -137,7 +209,17 @@ function CoinsView() {
         {(a) => <Balance account={fresh ?? a} onActivated={setFresh} toast={showToast} />}
       </AsyncState>
       <AsyncState value={coupons} onRetry={reloadCoupons}>
-        {(d) => <BuyStock friends={d.coupons.filter((x) => x.friend)} initial={cardId} onBought={() => { setFresh(undefined); void reloadAccount() }} toast={showToast} />}
+        {(d) => (
+          <BuyStock
+            friends={d.coupons.filter((x) => x.friend)}
+            initial={cardId}
+            onBought={() => {
+              setFresh(undefined)
+              void reloadAccount()
+            }}
+            toast={showToast}
+          />
+        )}
       </AsyncState>
       <Recharge toast={showToast} />
     </View>

@@ -5,7 +5,8 @@ import CouponEditPage from './index'
 
 beforeEach(resetTaroStub)
 
-const type = (field: string, value: string) => fireEvent.change(document.querySelector(`#field-${field} input, #field-${field} textarea`)!, { target: { value } })
+const type = (field: string, value: string) =>
+  fireEvent.change(document.querySelector(`#field-${field} input, #field-${field} textarea`)!, { target: { value } })
 const label = (field: string) => document.querySelector(`#field-${field} .field-label`)!.textContent
 
 function merchant(extra: (d: Record<string, unknown>) => unknown = () => ({ errcode: 0 })) {
@@ -63,9 +64,16 @@ test('a 代金券 is created as card/create wants it, then put in the 领券中�
   await fillCommon()
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('券已创建，审核通过后可以：')).toBeTruthy()
-  const card = calls.find((c) => c.action === 'cardCreate')!.card as { card_type: string; cash: Record<string, unknown> & { base_info: Record<string, unknown> } }
+  const card = calls.find((c) => c.action === 'cardCreate')!.card as {
+    card_type: string
+    cash: Record<string, unknown> & { base_info: Record<string, unknown> }
+  }
   expect(card.card_type).toBe('CASH')
-  expect(card.cash).toMatchObject({ reduce_cost: 1000, least_cost: 10000, base_info: { title: '满百减十', brand_name: '星河咖啡', logo_url: 'https://mmbiz.qpic.cn/logo', sku: { quantity: 1000 } } })
+  expect(card.cash).toMatchObject({
+    reduce_cost: 1000,
+    least_cost: 10000,
+    base_info: { title: '满百减十', brand_name: '星河咖啡', logo_url: 'https://mmbiz.qpic.cn/logo', sku: { quantity: 1000 } },
+  })
   expect(document.querySelector('#retired-notice')!.textContent).toContain(RETIRED_COUPONS_NOTICE)
   fireEvent.click(screen.getByText('放入领券中心'))
   expect(await screen.findByText('已放入领券中心')).toBeTruthy()
@@ -89,7 +97,9 @@ test('WeChat’s 45103 refusal is shown in the function’s own words, and the f
 })
 
 test('a friend coupon asks for a store and no stock, and lasts at most 90 days (friend-coupons.zh.txt)', async () => {
-  const calls = merchant((d) => (d.action === 'cardCreate' ? { errcode: 0, cardId: 'pFRIEND', notice: RETIRED_COUPONS_NOTICE } : { errcode: 0 }))
+  const calls = merchant((d) =>
+    d.action === 'cardCreate' ? { errcode: 0, cardId: 'pFRIEND', notice: RETIRED_COUPONS_NOTICE } : { errcode: 0 },
+  )
   render(<CouponEditPage />)
   await screen.findByText('券的类型')
   fireEvent.click(screen.getByText('普通券'))
@@ -109,7 +119,9 @@ test('a friend coupon asks for a store and no stock, and lasts at most 90 days (
   await screen.findByText('已上传')
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('朋友的券只能在门店扫码领取，不能放入领券中心')).toBeTruthy()
-  const card = calls.find((c) => c.action === 'cardCreate')!.card as { cash: { advanced_info: Record<string, unknown>; base_info: Record<string, unknown> } }
+  const card = calls.find((c) => c.action === 'cardCreate')!.card as {
+    cash: { advanced_info: Record<string, unknown>; base_info: Record<string, unknown> }
+  }
   expect(card.cash.advanced_info.share_friends).toBe(true)
   expect(card.cash.base_info).toMatchObject({ location_id_list: [123456], can_share: false, can_give_friend: false })
   expect(card.cash.base_info.sku).toBeUndefined()
@@ -125,5 +137,8 @@ test('editing a coupon sends the changed texts under its type through card/updat
   type('notice', '请出示给店员')
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
-  expect(calls.find((c) => c.action === 'cardUpdate')!.update).toEqual({ card_id: 'pD', discount: { base_info: { notice: '请出示给店员' } } })
+  expect(calls.find((c) => c.action === 'cardUpdate')!.update).toEqual({
+    card_id: 'pD',
+    discount: { base_info: { notice: '请出示给店员' } },
+  })
 })

@@ -9,7 +9,16 @@ import { userMessage } from '../../../services/errors'
 import { usePageQuery } from '../../../services/page'
 import { t } from '../../../strings'
 import { consoleApi } from '../../api'
-import { checkCouponForm, couponBody, couponFields, emptyCouponForm, requiredCouponFields, type CouponField, type CouponFieldError, type CouponForm } from '../../coupon-form'
+import {
+  checkCouponForm,
+  couponBody,
+  couponFields,
+  emptyCouponForm,
+  requiredCouponFields,
+  type CouponField,
+  type CouponFieldError,
+  type CouponForm,
+} from '../../coupon-form'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
 import { DeliveryQr } from '../../components/QrView'
@@ -58,7 +67,13 @@ function Created({ cardId, friend, notice }: { cardId: string; friend: boolean; 
       {notice && <RetiredNotice text={notice} />}
       <View className='note'>{t.console.coupon.afterCreate}</View>
       <View className='row-actions'>
-        {friend ? <Text className='muted'>{t.console.coupon.friendNoClaim}</Text> : <Button size='small' type='primary' onClick={() => void offer()}>{claimable ? t.console.coupon.claimableOff : t.console.coupon.claimable}</Button>}
+        {friend ? (
+          <Text className='muted'>{t.console.coupon.friendNoClaim}</Text>
+        ) : (
+          <Button size='small' type='primary' onClick={() => void offer()}>
+            {claimable ? t.console.coupon.claimableOff : t.console.coupon.claimable}
+          </Button>
+        )}
       </View>
       <DeliveryQr cardId={cardId} label={t.console.coupon.qrcode} toast={showToast} />
     </View>
@@ -83,7 +98,11 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
   const err = (k: CouponField) => (touched.has(k) ? say(errors[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(fields))
-    await send(fields.some((k) => errors[k]), () => consoleApi.couponCreate(couponBody(f)), setCreated)
+    await send(
+      fields.some((k) => errors[k]),
+      () => consoleApi.couponCreate(couponBody(f)),
+      setCreated,
+    )
   }
   if (created) return <Created cardId={created.cardId} friend={friend} notice={created.notice} />
   const fl = t.console.coupon.fields
@@ -94,13 +113,22 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
       <Section title={t.console.coupon.type}>
         <View className='type-picker' id='type-picker'>
           {COUPON_TYPES.map((type) => (
-            <Button key={type} size='small' type={f.type === type ? 'primary' : 'default'} onClick={() => setF((cur) => ({ ...cur, type }))}>{t.coupon.types[type]}</Button>
+            <Button
+              key={type}
+              size='small'
+              type={f.type === type ? 'primary' : 'default'}
+              onClick={() => setF((cur) => ({ ...cur, type }))}
+            >
+              {t.coupon.types[type]}
+            </Button>
           ))}
         </View>
         {(f.type === 'CASH' || f.type === 'GIFT') && (
           <View className='row' id='friend-toggle'>
             <Text className='muted grow'>{t.console.coupon.friend}</Text>
-            <Button size='small' type={friend ? 'primary' : 'default'} onClick={() => setF((cur) => ({ ...cur, friend: !cur.friend }))}>{friend ? t.console.coupon.friendOn : t.console.coupon.friendOff}</Button>
+            <Button size='small' type={friend ? 'primary' : 'default'} onClick={() => setF((cur) => ({ ...cur, friend: !cur.friend }))}>
+              {friend ? t.console.coupon.friendOn : t.console.coupon.friendOff}
+            </Button>
           </View>
         )}
       </Section>
@@ -111,12 +139,24 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
           ) : TEXTAREAS.has(k) ? (
             <Field key={k} id={k} label={fl[k]!} value={f[k]} onInput={set(k)} error={err(k)} required={required.has(k)} multiline />
           ) : (
-            <Field key={k} id={k} label={fl[k]!} value={f[k]} onInput={set(k)} error={err(k)} required={required.has(k)} type={DIGITS.has(k) ? 'digit' : 'text'} placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined} />
+            <Field
+              key={k}
+              id={k}
+              label={fl[k]!}
+              value={f[k]}
+              onInput={set(k)}
+              error={err(k)}
+              required={required.has(k)}
+              type={DIGITS.has(k) ? 'digit' : 'text'}
+              placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined}
+            />
           ),
         )}
       </Section>
       <Text className='muted'>{t.console.coupon.requiredHint}</Text>
-      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>{busy ? t.console.saving : t.console.save}</Button>
+      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
+        {busy ? t.console.saving : t.console.save}
+      </Button>
     </View>
   )
 }
@@ -131,7 +171,10 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
   const noticeErr = noticeCheck?.kind === 'tooLong' ? say(noticeCheck) : undefined
   const save = async () => {
     try {
-      const r = await consoleApi.cardUpdate({ card_id: cardId, [type.toLowerCase()]: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}) } } })
+      const r = await consoleApi.cardUpdate({
+        card_id: cardId,
+        [type.toLowerCase()]: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}) } },
+      })
       showToast(r.send_check === true ? t.merchant.resubmitted : t.console.coupon.updated, 'success')
     } catch (e) {
       showToast(userMessage(e), 'fail')
@@ -144,7 +187,9 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
         <Field id='notice' label={t.console.coupon.fields.notice!} value={notice} onInput={setNotice} error={noticeErr} />
         <Field id='description' label={t.console.coupon.fields.description!} value={description} onInput={setDescription} />
       </Section>
-      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description)} onClick={() => void save()}>{t.console.save}</Button>
+      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description)} onClick={() => void save()}>
+        {t.console.save}
+      </Button>
     </View>
   )
 }
@@ -153,5 +198,9 @@ const asType = (s: string | undefined): CouponType => ((COUPON_TYPES as readonly
 
 export default function CouponEditPage() {
   const { cardId, type } = usePageQuery()
-  return <Gate title={cardId ? t.console.coupon.editCoupon : t.console.coupon.newCoupon}>{() => (cardId ? <EditForm cardId={cardId} type={asType(type)} /> : <CreateForm initialType={asType(type)} />)}</Gate>
+  return (
+    <Gate title={cardId ? t.console.coupon.editCoupon : t.console.coupon.newCoupon}>
+      {() => (cardId ? <EditForm cardId={cardId} type={asType(type)} /> : <CreateForm initialType={asType(type)} />)}
+    </Gate>
+  )
 }

@@ -10,14 +10,39 @@ test('the coupons in words; one put in the 领券中心, a friend coupon sent to
   cloudHandlers.set('merchant', (d) => {
     calls.push(d)
     switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'couponList': return { errcode: 0, coupons: [
-        { cardId: 'pCASH', type: 'CASH', title: '满百减十', terms: { leastCost: 10000, reduceCost: 1000 }, friend: false, claimable, endTime: 1900000000 },
-        { cardId: 'pFRIEND', type: 'GIFT', title: '咖啡1杯', terms: { gift: '咖啡1杯', friend: true }, friend: true, claimable: false, endTime: 0 },
-      ] }
-      case 'claimableSet': claimable = d.claimable as boolean; return { errcode: 0, cardId: d.cardId, claimable, channel: 'mp_claim' }
-      case 'qrcodeCreate': return { errcode: 0, url: 'http://weixin.qq.com/q/c', ticket: 't' }
-      default: return { errcode: 1002, errmsg: 'unknown' }
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'couponList':
+        return {
+          errcode: 0,
+          coupons: [
+            {
+              cardId: 'pCASH',
+              type: 'CASH',
+              title: '满百减十',
+              terms: { leastCost: 10000, reduceCost: 1000 },
+              friend: false,
+              claimable,
+              endTime: 1900000000,
+            },
+            {
+              cardId: 'pFRIEND',
+              type: 'GIFT',
+              title: '咖啡1杯',
+              terms: { gift: '咖啡1杯', friend: true },
+              friend: true,
+              claimable: false,
+              endTime: 0,
+            },
+          ],
+        }
+      case 'claimableSet':
+        claimable = d.claimable as boolean
+        return { errcode: 0, cardId: d.cardId, claimable, channel: 'mp_claim' }
+      case 'qrcodeCreate':
+        return { errcode: 0, url: 'http://weixin.qq.com/q/c', ticket: 't' }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
     }
   })
   render(<CouponsPage />)

@@ -14,7 +14,15 @@ import { Gate } from '../../components/Gate'
 import { DeliveryQr } from '../../components/QrView'
 
 /** One coupon: what it offers, whether it is in the 领券中心 (put it in or take it out), its QR code. */
-function CouponItem({ c, onChanged, toast }: { c: CouponRow; onChanged: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
+function CouponItem({
+  c,
+  onChanged,
+  toast,
+}: {
+  c: CouponRow
+  onChanged: () => Promise<void>
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const lines = couponLines(c.type as CardType, c.terms)
   const toggle = async () => {
     try {
@@ -29,16 +37,38 @@ function CouponItem({ c, onChanged, toast }: { c: CouponRow; onChanged: () => Pr
     <View className='card-tile plain merchant-card' data-card={c.cardId}>
       <View className='section-title'>{c.title}</View>
       <View className='muted'>
-        {lines.main}{lines.condition ? ` · ${lines.condition}` : ''}{c.endTime ? ` · ${t.console.validUntil(dateOf(c.endTime))}` : ''}
+        {lines.main}
+        {lines.condition ? ` · ${lines.condition}` : ''}
+        {c.endTime ? ` · ${t.console.validUntil(dateOf(c.endTime))}` : ''}
       </View>
       <View className='row'>
         <Tag type='primary'>{t.coupon.types[c.type] ?? t.console.coupon.list}</Tag>
-        {c.friend ? <Tag type='warning'>{t.coupon.friend}</Tag> : <Tag type={c.claimable ? 'success' : 'default'}>{c.claimable ? t.console.coupon.inClaimCenter : t.console.coupon.notInClaimCenter}</Tag>}
+        {c.friend ? (
+          <Tag type='warning'>{t.coupon.friend}</Tag>
+        ) : (
+          <Tag type={c.claimable ? 'success' : 'default'}>
+            {c.claimable ? t.console.coupon.inClaimCenter : t.console.coupon.notInClaimCenter}
+          </Tag>
+        )}
       </View>
       <View className='row-actions'>
-        {!c.friend && <Button size='small' fill='outline' onClick={() => void toggle()}>{c.claimable ? t.console.coupon.claimableOff : t.console.coupon.claimable}</Button>}
-        {c.friend && <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/coins/index?cardId=${c.cardId}`)}>{t.console.coupon.buyStock}</Button>}
-        <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/coupon-edit/index?cardId=${c.cardId}&type=${c.type}`)}>{t.console.edit}</Button>
+        {!c.friend && (
+          <Button size='small' fill='outline' onClick={() => void toggle()}>
+            {c.claimable ? t.console.coupon.claimableOff : t.console.coupon.claimable}
+          </Button>
+        )}
+        {c.friend && (
+          <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/coins/index?cardId=${c.cardId}`)}>
+            {t.console.coupon.buyStock}
+          </Button>
+        )}
+        <Button
+          size='small'
+          fill='outline'
+          onClick={() => void openPage(`/merchant/pages/coupon-edit/index?cardId=${c.cardId}&type=${c.type}`)}
+        >
+          {t.console.edit}
+        </Button>
       </View>
       <DeliveryQr cardId={c.cardId} label={t.console.coupon.qrcode} toast={toast} />
     </View>
@@ -52,11 +82,15 @@ function CouponsView() {
   return (
     <View>
       {toast}
-      <Button className='btn-block' type='primary' onClick={() => void openPage('/merchant/pages/coupon-edit/index')}>{t.console.coupon.newCoupon}</Button>
+      <Button className='btn-block' type='primary' onClick={() => void openPage('/merchant/pages/coupon-edit/index')}>
+        {t.console.coupon.newCoupon}
+      </Button>
       <AsyncState value={data} onRetry={reload} isEmpty={(d) => d.coupons.length === 0} empty={t.console.coupon.noCoupons}>
         {(d) => (
           <Section title={t.console.coupon.list}>
-            {d.coupons.map((c) => <CouponItem key={c.cardId} c={c} onChanged={reload} toast={showToast} />)}
+            {d.coupons.map((c) => (
+              <CouponItem key={c.cardId} c={c} onChanged={reload} toast={showToast} />
+            ))}
           </Section>
         )}
       </AsyncState>

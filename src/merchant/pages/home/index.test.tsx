@@ -6,8 +6,18 @@ import MerchantHome from './index'
 beforeEach(resetTaroStub)
 
 const dashboard = (days: number) => ({
-  errcode: 0, days, sales: [{ date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 }, { date: '2026-11-27', channel: 'shelf', amount: 50000, orders: 2 }],
-  redeemed: 2500, liability: 57500, liveCards: 3, claimed: 4, members: 1, cube: true,
+  errcode: 0,
+  days,
+  sales: [
+    { date: '2026-11-26', channel: 'mp', amount: 10000, orders: 1 },
+    { date: '2026-11-27', channel: 'shelf', amount: 50000, orders: 2 },
+  ],
+  redeemed: 2500,
+  liability: 57500,
+  liveCards: 3,
+  claimed: 4,
+  members: 1,
+  cube: true,
 })
 
 test('an admin sees the dashboard in yuan, figures by channel and by day, and the console menu', async () => {
@@ -56,7 +66,9 @@ test('a consumer gets a plain no-access page with a way back, never the setting�
 })
 
 test('the WeChat data cube missing is said in words', async () => {
-  cloudHandlers.set('merchant', (d) => (d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { ...dashboard(7), cube: false, sales: [] }))
+  cloudHandlers.set('merchant', (d) =>
+    d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { ...dashboard(7), cube: false, sales: [] },
+  )
   render(<MerchantHome />)
   expect(await screen.findByText('微信数据暂时无法获取，领卡数和会员数未计入')).toBeTruthy()
   expect(screen.getByText('这段时间还没有销售')).toBeTruthy()

@@ -57,15 +57,36 @@ function DashboardView() {
         {(d) => {
           const total = d.sales.reduce((s, r) => s + r.amount, 0)
           const orders = d.sales.reduce((s, r) => s + r.orders, 0)
-          const byChannel = CHANNELS.map((c) => ({ c, amount: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.amount, 0), n: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.orders, 0) }))
+          const byChannel = CHANNELS.map((c) => ({
+            c,
+            amount: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.amount, 0),
+            n: d.sales.filter((r) => r.channel === c).reduce((s, r) => s + r.orders, 0),
+          }))
           return (
             <View id='dashboard'>
               <View className='stats'>
-                <View className='stat' id='stat-sales'><Text className='stat-label'>{t.console.sales}</Text><Text className='stat-value'>{yuan(total)}</Text><Text className='muted'>{t.console.orderCount(orders)}</Text></View>
-                <View className='stat' id='stat-redeemed'><Text className='stat-label'>{t.console.redeemed}</Text><Text className='stat-value'>{yuan(d.redeemed)}</Text></View>
-                <View className='stat' id='stat-liability'><Text className='stat-label'>{t.console.liability}</Text><Text className='stat-value'>{yuan(d.liability)}</Text><Text className='muted'>{t.console.liabilityHint(d.liveCards)}</Text></View>
-                <View className='stat' id='stat-claimed'><Text className='stat-label'>{t.console.claimed}</Text><Text className='stat-value'>{d.claimed}</Text></View>
-                <View className='stat' id='stat-members'><Text className='stat-label'>{t.console.members}</Text><Text className='stat-value'>{d.members}</Text></View>
+                <View className='stat' id='stat-sales'>
+                  <Text className='stat-label'>{t.console.sales}</Text>
+                  <Text className='stat-value'>{yuan(total)}</Text>
+                  <Text className='muted'>{t.console.orderCount(orders)}</Text>
+                </View>
+                <View className='stat' id='stat-redeemed'>
+                  <Text className='stat-label'>{t.console.redeemed}</Text>
+                  <Text className='stat-value'>{yuan(d.redeemed)}</Text>
+                </View>
+                <View className='stat' id='stat-liability'>
+                  <Text className='stat-label'>{t.console.liability}</Text>
+                  <Text className='stat-value'>{yuan(d.liability)}</Text>
+                  <Text className='muted'>{t.console.liabilityHint(d.liveCards)}</Text>
+                </View>
+                <View className='stat' id='stat-claimed'>
+                  <Text className='stat-label'>{t.console.claimed}</Text>
+                  <Text className='stat-value'>{d.claimed}</Text>
+                </View>
+                <View className='stat' id='stat-members'>
+                  <Text className='stat-label'>{t.console.members}</Text>
+                  <Text className='stat-value'>{d.members}</Text>
+                </View>
               </View>
               {!d.cube && <View className='muted'>{t.console.cubeMissing}</View>}
               <Section title={t.console.salesByChannel}>

@@ -4,8 +4,10 @@ import MemberCardEditPage from './index'
 
 beforeEach(resetTaroStub)
 
-const type = (field: string, value: string) => fireEvent.change(document.querySelector(`#field-${field} input, #field-${field} textarea`)!, { target: { value } })
-const typeLevel = (i: number, nth: 0 | 1, value: string) => fireEvent.change(document.querySelectorAll(`#level-${i} input`)[nth]!, { target: { value } })
+const type = (field: string, value: string) =>
+  fireEvent.change(document.querySelector(`#field-${field} input, #field-${field} textarea`)!, { target: { value } })
+const typeLevel = (i: number, nth: 0 | 1, value: string) =>
+  fireEvent.change(document.querySelectorAll(`#level-${i} input`)[nth]!, { target: { value } })
 
 test('a member card with points, stored value and levels: each checked as typed, then sent to memberCardCreate', async () => {
   const calls: Record<string, unknown>[] = []
@@ -42,6 +44,15 @@ test('a member card with points, stored value and levels: each checked as typed,
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('会员卡已提交，等待微信审核')).toBeTruthy()
   const sent = calls.find((c) => c.action === 'memberCardCreate') as { card: { member_card: Record<string, unknown> }; levels: unknown }
-  expect(sent.levels).toEqual([{ name: '普通', minBonus: 0 }, { name: '金卡', minBonus: 1000 }])
-  expect(sent.card.member_card).toMatchObject({ supply_bonus: true, supply_balance: true, prerogative: '会员九五折', bonus_rule: { cost_money_unit: 100, increase_bonus: 1, init_increase_bonus: 0 }, custom_field1: { name_type: 'FIELD_NAME_TYPE_LEVEL' } })
+  expect(sent.levels).toEqual([
+    { name: '普通', minBonus: 0 },
+    { name: '金卡', minBonus: 1000 },
+  ])
+  expect(sent.card.member_card).toMatchObject({
+    supply_bonus: true,
+    supply_balance: true,
+    prerogative: '会员九五折',
+    bonus_rule: { cost_money_unit: 100, increase_bonus: 1, init_increase_bonus: 0 },
+    custom_field1: { name_type: 'FIELD_NAME_TYPE_LEVEL' },
+  })
 })

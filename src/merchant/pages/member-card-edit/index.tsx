@@ -10,7 +10,16 @@ import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
 import { Upload } from '../../components/Upload'
 import { useSubmitOnce } from '../../components/useSubmitOnce'
-import { checkMemberCardForm, emptyMemberCardForm, MEMBER_REQUIRED, memberCardInput, memberFormHasErrors, type MemberCardForm, type MemberField, type MemberFormError } from '../../member-card-form'
+import {
+  checkMemberCardForm,
+  emptyMemberCardForm,
+  MEMBER_REQUIRED,
+  memberCardInput,
+  memberFormHasErrors,
+  type MemberCardForm,
+  type MemberField,
+  type MemberFormError,
+} from '../../member-card-form'
 
 function say(e: MemberFormError | undefined): string | undefined {
   if (!e) return undefined
@@ -24,7 +33,9 @@ function Toggle({ id, label, on, onChange }: { id: string; label: string; on: bo
   return (
     <View className='row' id={id}>
       <Text className='grow'>{label}</Text>
-      <Button size='small' type={on ? 'primary' : 'default'} onClick={() => onChange(!on)}>{on ? t.console.memberCard.on : t.console.memberCard.off}</Button>
+      <Button size='small' type={on ? 'primary' : 'default'} onClick={() => onChange(!on)}>
+        {on ? t.console.memberCard.on : t.console.memberCard.off}
+      </Button>
     </View>
   )
 }
@@ -47,10 +58,14 @@ function MemberCardFormView() {
   const err = (k: MemberField) => (touched.has(k) || touched.has('*') ? say(check.fields[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(['*']))
-    await send(memberFormHasErrors(check), () => consoleApi.memberCardCreate(memberCardInput(f)), () => {
-      showToast(t.console.memberCard.created, 'success')
-      setTimeout(() => void goBack(), 800)
-    })
+    await send(
+      memberFormHasErrors(check),
+      () => consoleApi.memberCardCreate(memberCardInput(f)),
+      () => {
+        showToast(t.console.memberCard.created, 'success')
+        setTimeout(() => void goBack(), 800)
+      },
+    )
   }
   const fl = t.console.memberCard.fields
   const req = (k: MemberField) => MEMBER_REQUIRED.includes(k)
@@ -64,12 +79,33 @@ function MemberCardFormView() {
         <Upload id='logoUrl' label={fl.logoUrl!} url={f.logoUrl} onUrl={set('logoUrl')} error={err('logoUrl')} required />
         {text('prerogative')}
         {text('notice')}
-        <Field id='description' label={fl.description!} value={f.description} onInput={set('description')} error={err('description')} required multiline />
+        <Field
+          id='description'
+          label={fl.description!}
+          value={f.description}
+          onInput={set('description')}
+          error={err('description')}
+          required
+          multiline
+        />
       </Section>
       <Section>
-        <Toggle id='supply-bonus' label={t.console.memberCard.supplyBonus} on={f.supplyBonus} onChange={(v) => setF((cur) => ({ ...cur, supplyBonus: v }))} />
-        {f.supplyBonus && (['costMoney', 'increaseBonus', 'initBonus'] as const).map((k) => <Field key={k} id={k} label={fl[k]!} value={f[k]} onInput={set(k)} error={err(k)} type='digit' required />)}
-        <Toggle id='supply-balance' label={t.console.memberCard.supplyBalance} on={f.supplyBalance} onChange={(v) => setF((cur) => ({ ...cur, supplyBalance: v }))} />
+        <Toggle
+          id='supply-bonus'
+          label={t.console.memberCard.supplyBonus}
+          on={f.supplyBonus}
+          onChange={(v) => setF((cur) => ({ ...cur, supplyBonus: v }))}
+        />
+        {f.supplyBonus &&
+          (['costMoney', 'increaseBonus', 'initBonus'] as const).map((k) => (
+            <Field key={k} id={k} label={fl[k]!} value={f[k]} onInput={set(k)} error={err(k)} type='digit' required />
+          ))}
+        <Toggle
+          id='supply-balance'
+          label={t.console.memberCard.supplyBalance}
+          on={f.supplyBalance}
+          onChange={(v) => setF((cur) => ({ ...cur, supplyBalance: v }))}
+        />
       </Section>
       <Section title={t.console.memberCard.levels}>
         {f.levels.map((l, i) => {
@@ -77,19 +113,48 @@ function MemberCardFormView() {
           return (
             <View key={i} className='field' id={`level-${i}`}>
               <View className='row'>
-                <Input className='input input-small' value={l.name} placeholder={t.console.memberCard.levelName} onInput={(ev) => setLevel(i, 'name')(ev.detail.value)} />
-                <Input className='input input-small' type='digit' value={l.minBonus} placeholder={t.console.memberCard.levelBonus} onInput={(ev) => setLevel(i, 'minBonus')(ev.detail.value)} />
-                {f.levels.length > 1 && <Button size='small' fill='outline' onClick={() => setF((cur) => ({ ...cur, levels: cur.levels.filter((_, j) => j !== i) }))}>{t.console.memberCard.removeLevel}</Button>}
+                <Input
+                  className='input input-small'
+                  value={l.name}
+                  placeholder={t.console.memberCard.levelName}
+                  onInput={(ev) => setLevel(i, 'name')(ev.detail.value)}
+                />
+                <Input
+                  className='input input-small'
+                  type='digit'
+                  value={l.minBonus}
+                  placeholder={t.console.memberCard.levelBonus}
+                  onInput={(ev) => setLevel(i, 'minBonus')(ev.detail.value)}
+                />
+                {f.levels.length > 1 && (
+                  <Button
+                    size='small'
+                    fill='outline'
+                    onClick={() => setF((cur) => ({ ...cur, levels: cur.levels.filter((_, j) => j !== i) }))}
+                  >
+                    {t.console.memberCard.removeLevel}
+                  </Button>
+                )}
               </View>
               {e?.name && <Text className='error field-msg'>{say(e.name)}</Text>}
               {e?.minBonus && <Text className='error field-msg'>{say(e.minBonus)}</Text>}
             </View>
           )
         })}
-        {f.levels.length < 10 && <Button size='small' fill='outline' onClick={() => setF((cur) => ({ ...cur, levels: [...cur.levels, { name: '', minBonus: '' }] }))}>{t.console.memberCard.addLevel}</Button>}
+        {f.levels.length < 10 && (
+          <Button
+            size='small'
+            fill='outline'
+            onClick={() => setF((cur) => ({ ...cur, levels: [...cur.levels, { name: '', minBonus: '' }] }))}
+          >
+            {t.console.memberCard.addLevel}
+          </Button>
+        )}
       </Section>
       <Text className='muted'>{t.console.coupon.requiredHint}</Text>
-      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>{busy ? t.console.saving : t.console.save}</Button>
+      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
+        {busy ? t.console.saving : t.console.save}
+      </Button>
     </View>
   )
 }

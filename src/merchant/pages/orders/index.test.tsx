@@ -10,11 +10,16 @@ type Call = Record<string, unknown>
 function answerAsMerchant(a: { list: (d: Call) => Call; detail: () => Call; refund: (d: Call) => Call }) {
   cloudHandlers.set('merchant', (d) => {
     switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'orderList': return a.list(d)
-      case 'orderDetail': return a.detail()
-      case 'orderRefund': return a.refund(d)
-      default: return { errcode: 1002, errmsg: 'unknown' }
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'orderList':
+        return a.list(d)
+      case 'orderDetail':
+        return a.detail()
+      case 'orderRefund':
+        return a.refund(d)
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
     }
   })
 }
@@ -26,9 +31,45 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
   answerAsMerchant({
     list: (d) => {
       lists.push(d)
-      return { errcode: 0, total: 1, orders: [{ orderId: 'MP123', channel: 'mp', state, totalPrice: 20000, buyer: 'oAliceOpenid000001', cards: [{ cardId: 'pA', price: 20000 }], at: 1764200000000 }] }
+      return {
+        errcode: 0,
+        total: 1,
+        orders: [
+          {
+            orderId: 'MP123',
+            channel: 'mp',
+            state,
+            totalPrice: 20000,
+            buyer: 'oAliceOpenid000001',
+            cards: [{ cardId: 'pA', price: 20000 }],
+            at: 1764200000000,
+          },
+        ],
+      }
     },
-    detail: () => ({ errcode: 0, order: { orderId: 'MP123', channel: 'mp', state, totalPrice: 20000, buyer: 'oAliceOpenid000001', cards: [], at: 1764200000000, ...(state === 'REFUNDED' ? { refundReason: '顾客买错面额' } : {}) }, cards: [{ cardId: 'pA', code: '800000000001', title: '中秋礼品卡', status: state === 'REFUNDED' ? 'UNAVAILABLE' : 'NORMAL', balance: state === 'REFUNDED' ? 0 : 20000, entries: [{ entryId: 'e1', kind: 'issue', amount: 20000, balanceAfter: 20000, createdAt: 1764200000000 }] }] }),
+    detail: () => ({
+      errcode: 0,
+      order: {
+        orderId: 'MP123',
+        channel: 'mp',
+        state,
+        totalPrice: 20000,
+        buyer: 'oAliceOpenid000001',
+        cards: [],
+        at: 1764200000000,
+        ...(state === 'REFUNDED' ? { refundReason: '顾客买错面额' } : {}),
+      },
+      cards: [
+        {
+          cardId: 'pA',
+          code: '800000000001',
+          title: '中秋礼品卡',
+          status: state === 'REFUNDED' ? 'UNAVAILABLE' : 'NORMAL',
+          balance: state === 'REFUNDED' ? 0 : 20000,
+          entries: [{ entryId: 'e1', kind: 'issue', amount: 20000, balanceAfter: 20000, createdAt: 1764200000000 }],
+        },
+      ],
+    }),
     refund: (d) => {
       refunds.push(d)
       state = 'REFUNDED'
@@ -45,7 +86,14 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
   fireEvent.click(screen.getByText('已退款'))
   fireEvent.click(screen.getByText('货架'))
   await screen.findByText('订单号 MP123')
-  expect(lists.at(-1)).toEqual({ action: 'orderList', q: '800000000001', since: Date.parse('2026-11-01T00:00:00+08:00'), state: 'REFUNDED', channel: 'shelf', limit: 20 })
+  expect(lists.at(-1)).toEqual({
+    action: 'orderList',
+    q: '800000000001',
+    since: Date.parse('2026-11-01T00:00:00+08:00'),
+    state: 'REFUNDED',
+    channel: 'shelf',
+    limit: 20,
+  })
 
   fireEvent.click(screen.getByText('订单号 MP123'))
   expect(await screen.findByText('中秋礼品卡 · 800000000001')).toBeTruthy()
@@ -66,7 +114,18 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
 test('a refund WeChat Pay is still processing shows 退款中; one it failed shows 退款失败 with advice and 重试, which asks again and shows the result', async () => {
   let refundStatus: 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED' = 'REFUND_FAILED'
   const refunds: Record<string, unknown>[] = []
-  const row = () => ({ orderId: 'MP777', channel: 'mp', state: refundStatus, refundStatus, refundFee: 6000, ...(refundStatus === 'REFUND_FAILED' ? { refundError: 'REFUNDCLOSE' } : {}), totalPrice: 10000, buyer: 'oBobOpenid0000001', cards: [], at: 1764200000000 })
+  const row = () => ({
+    orderId: 'MP777',
+    channel: 'mp',
+    state: refundStatus,
+    refundStatus,
+    refundFee: 6000,
+    ...(refundStatus === 'REFUND_FAILED' ? { refundError: 'REFUNDCLOSE' } : {}),
+    totalPrice: 10000,
+    buyer: 'oBobOpenid0000001',
+    cards: [],
+    at: 1764200000000,
+  })
   answerAsMerchant({
     list: () => ({ errcode: 0, total: 1, orders: [row()] }),
     detail: () => ({ errcode: 0, order: { ...row(), refundReason: '顾客申请' }, cards: [] }),
@@ -80,7 +139,9 @@ test('a refund WeChat Pay is still processing shows 退款中; one it failed sho
   expect(await screen.findByText('订单号 MP777')).toBeTruthy()
   expect(screen.getAllByText('退款失败').length).toBeGreaterThan(0)
   fireEvent.click(screen.getByText('订单号 MP777'))
-  expect(await screen.findByText(/退款失败：微信支付关闭了这笔退款，多为商户可用余额不足：请到微信支付商户平台充值后点「重试」。/)).toBeTruthy()
+  expect(
+    await screen.findByText(/退款失败：微信支付关闭了这笔退款，多为商户可用余额不足：请到微信支付商户平台充值后点「重试」。/),
+  ).toBeTruthy()
   expect(screen.getByText('重试沿用原退款单号和金额，不会重复退款。')).toBeTruthy()
   // No second refund of another amount is offered while one is on record: only the retry.
   expect(screen.queryByText('退款')).toBeNull()
@@ -91,13 +152,23 @@ test('a refund WeChat Pay is still processing shows 退款中; one it failed sho
   expect(screen.queryByText('重试')).toBeNull()
 })
 
-test('more orders on request by the list\'s nextCursor, for the filter shown, until the list ends', async () => {
+test("more orders on request by the list's nextCursor, for the filter shown, until the list ends", async () => {
   const lists: Record<string, unknown>[] = []
-  const row = (orderId: string) => ({ orderId, channel: 'mp', state: 'ISSUED', totalPrice: 10000, buyer: 'oAliceOpenid000001', cards: [], at: 1764200000000 })
+  const row = (orderId: string) => ({
+    orderId,
+    channel: 'mp',
+    state: 'ISSUED',
+    totalPrice: 10000,
+    buyer: 'oAliceOpenid000001',
+    cards: [],
+    at: 1764200000000,
+  })
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
     lists.push(d)
-    return d.cursor === undefined ? { errcode: 0, total: 2, orders: [row('MP1')], nextCursor: 'k1.sig' } : { errcode: 0, total: 2, orders: [row('MP2')] }
+    return d.cursor === undefined
+      ? { errcode: 0, total: 2, orders: [row('MP1')], nextCursor: 'k1.sig' }
+      : { errcode: 0, total: 2, orders: [row('MP2')] }
   })
   render(<OrdersPage />)
   expect(await screen.findByText('订单号 MP1')).toBeTruthy()

@@ -19,8 +19,15 @@ const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDING', 'REFUND_FAILED', 'REF
 const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
 const buyerOf = (o: OrderRow) => (o.buyer ? `…${o.buyer.slice(-6)}` : '—')
 /** The tag of a row: its refund as WeChat Pay reports it once one was asked for, else its state. */
-const stateOf = (o: OrderRow) => (o.refundStatus ? t.console.refundStatus[o.refundStatus] : t.merchant.orderState[o.state] ?? o.state)
-const tagOf = (o: OrderRow) => (o.refundStatus === 'REFUND_FAILED' ? 'danger' : o.refundStatus === 'REFUNDING' ? 'warning' : o.refundStatus || o.state === 'REFUNDED' ? 'default' : 'success')
+const stateOf = (o: OrderRow) => (o.refundStatus ? t.console.refundStatus[o.refundStatus] : (t.merchant.orderState[o.state] ?? o.state))
+const tagOf = (o: OrderRow) =>
+  o.refundStatus === 'REFUND_FAILED'
+    ? 'danger'
+    : o.refundStatus === 'REFUNDING'
+      ? 'warning'
+      : o.refundStatus || o.state === 'REFUNDED'
+        ? 'default'
+        : 'success'
 
 function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
   const [d, setD] = useState<CloudData<OrderDetail>>({ state: 'loading' })
@@ -60,25 +67,45 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
       <AsyncState value={d} onRetry={load}>
         {({ order, cards }) => (
           <View>
-            <View className='muted'>{t.console.buyer} {order.buyer || '—'} · {t.console.time} {beijingDateTime(order.at)}</View>
+            <View className='muted'>
+              {t.console.buyer} {order.buyer || '—'} · {t.console.time} {beijingDateTime(order.at)}
+            </View>
             {order.refundReason && <View className='muted'>{t.console.refundReasonShown(order.refundReason)}</View>}
             <View className='section-title small'>{t.console.cardsOfOrder}</View>
             {cards.map((c) => (
               <View key={`${c.cardId}:${c.code}`} className='card-tile plain'>
-                <View className='row'><Text>{c.title} · {c.code}</Text><Text>{yuan(c.balance)} · {t.status[c.status] ?? c.status}</Text></View>
+                <View className='row'>
+                  <Text>
+                    {c.title} · {c.code}
+                  </Text>
+                  <Text>
+                    {yuan(c.balance)} · {t.status[c.status] ?? c.status}
+                  </Text>
+                </View>
                 <Entries entries={c.entries} />
               </View>
             ))}
-            {order.refundStatus === 'REFUNDING' && <View className='note' id='refund-status'>{t.console.refundStatus.REFUNDING} · {t.console.refundingNote}</View>}
+            {order.refundStatus === 'REFUNDING' && (
+              <View className='note' id='refund-status'>
+                {t.console.refundStatus.REFUNDING} · {t.console.refundingNote}
+              </View>
+            )}
             {order.refundStatus === 'REFUND_FAILED' && (
               <View className='note' id='refund-status'>
-                <View>{t.console.refundFailedTitle}：{(order.refundError && t.console.refundAdvice[order.refundError]) ?? t.console.refundAdviceOther}</View>
+                <View>
+                  {t.console.refundFailedTitle}：
+                  {(order.refundError && t.console.refundAdvice[order.refundError]) ?? t.console.refundAdviceOther}
+                </View>
                 <View className='muted'>{t.console.refundRetryNote}</View>
-                <Button size='small' type='danger' onClick={() => void send(order.refundReason ?? t.console.refundRetry)}>{t.console.refundRetry}</Button>
+                <Button size='small' type='danger' onClick={() => void send(order.refundReason ?? t.console.refundRetry)}>
+                  {t.console.refundRetry}
+                </Button>
               </View>
             )}
             {!order.refundStatus && order.state !== 'REFUNDED' && order.channel !== 'checkout' && (
-              <Button size='small' type='danger' fill='outline' onClick={() => setAsking(true)}>{t.console.refund}</Button>
+              <Button size='small' type='danger' fill='outline' onClick={() => setAsking(true)}>
+                {t.console.refund}
+              </Button>
             )}
             {order.channel === 'checkout' && !order.refundStatus && <View className='muted'>{t.console.checkoutNoRefund}</View>}
             <Dialog
@@ -87,7 +114,13 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
               content={
                 <View id='refund-dialog'>
                   <View className='note'>{t.console.refundText(yuan(order.totalPrice))}</View>
-                  <TextArea className='input textarea' value={reason} placeholder={t.console.refundReason} maxLength={64} onChange={(v: string) => setReason(v)} />
+                  <TextArea
+                    className='input textarea'
+                    value={reason}
+                    placeholder={t.console.refundReason}
+                    maxLength={64}
+                    onChange={(v: string) => setReason(v)}
+                  />
                 </View>
               }
               confirmText={t.console.refund}
@@ -112,38 +145,66 @@ function OrdersView() {
   // The pages after the first, by nextCursor, for the filter shown (a search by order number has one page).
   const more = useMore((cursor) => consoleApi.orders(filter, cursor).then((r) => ({ rows: r.orders, nextCursor: r.nextCursor })))
   const { reset } = more
-  const load = useCallback(async (f: OrderFilter) => {
-    setFilter(f)
-    reset()
-    try {
-      setData({ state: 'ready', data: await consoleApi.orders(f) })
-    } catch (err) {
-      setData({ state: 'error', message: userMessage(err) })
-    }
-  }, [reset])
+  const load = useCallback(
+    async (f: OrderFilter) => {
+      setFilter(f)
+      reset()
+      try {
+        setData({ state: 'ready', data: await consoleApi.orders(f) })
+      } catch (err) {
+        setData({ state: 'error', message: userMessage(err) })
+      }
+    },
+    [reset],
+  )
   useEffect(() => void load({}), [load])
   const search = () => {
     const s = dateToSec(since)
     const u = dateToSec(until, true)
-    void load({ ...filter, q: q.trim() || undefined, since: s === undefined ? undefined : s * 1000, until: u === undefined ? undefined : (u + 1) * 1000 })
+    void load({
+      ...filter,
+      q: q.trim() || undefined,
+      since: s === undefined ? undefined : s * 1000,
+      until: u === undefined ? undefined : (u + 1) * 1000,
+    })
   }
   return (
     <View>
       <View className='row'>
-        <Input className='input grow' id='order-search' value={q} placeholder={t.console.searchPlaceholder} onInput={(e) => setQ(e.detail.value)} />
-        <Button size='small' type='primary' onClick={search}>{t.console.search}</Button>
+        <Input
+          className='input grow'
+          id='order-search'
+          value={q}
+          placeholder={t.console.searchPlaceholder}
+          onInput={(e) => setQ(e.detail.value)}
+        />
+        <Button size='small' type='primary' onClick={search}>
+          {t.console.search}
+        </Button>
       </View>
       <View className='row'>
         <Input className='input grow' value={since} placeholder={t.console.since} onInput={(e) => setSince(e.detail.value)} />
         <Input className='input grow' value={until} placeholder={t.console.until} onInput={(e) => setUntil(e.detail.value)} />
       </View>
       <View className='chips' id='state-filter'>
-        <View className={`chip${!filter.state ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: undefined })}>{t.console.allStates}</View>
-        {STATES.map((s) => <View key={s} className={`chip${filter.state === s ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: s })}>{t.console.stateFilter[s]}</View>)}
+        <View className={`chip${!filter.state ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: undefined })}>
+          {t.console.allStates}
+        </View>
+        {STATES.map((s) => (
+          <View key={s} className={`chip${filter.state === s ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: s })}>
+            {t.console.stateFilter[s]}
+          </View>
+        ))}
       </View>
       <View className='chips' id='channel-filter'>
-        <View className={`chip${!filter.channel ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: undefined })}>{t.console.allChannels}</View>
-        {CHANNELS.map((c) => <View key={c} className={`chip${filter.channel === c ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: c })}>{t.merchant.channel[c]}</View>)}
+        <View className={`chip${!filter.channel ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: undefined })}>
+          {t.console.allChannels}
+        </View>
+        {CHANNELS.map((c) => (
+          <View key={c} className={`chip${filter.channel === c ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, channel: c })}>
+            {t.merchant.channel[c]}
+          </View>
+        ))}
       </View>
       <AsyncState value={data} onRetry={() => void load(filter)} isEmpty={(d) => d.orders.length === 0} empty={t.console.noOrders}>
         {(d) => (
@@ -155,14 +216,21 @@ function OrdersView() {
                   <Tag type={tagOf(o)}>{stateOf(o)}</Tag>
                 </View>
                 <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
-                  <Text className='muted'>{t.merchant.channel[o.channel]} · {t.console.cardCount(o.cards.length)} · {beijingDateTime(o.at)} · {t.console.buyer} {buyerOf(o)}</Text>
+                  <Text className='muted'>
+                    {t.merchant.channel[o.channel]} · {t.console.cardCount(o.cards.length)} · {beijingDateTime(o.at)} · {t.console.buyer}{' '}
+                    {buyerOf(o)}
+                  </Text>
                   <Text>{yuan(o.totalPrice)}</Text>
                 </View>
                 {open === o.orderId && <Detail orderId={o.orderId} onRefunded={() => void load(filter)} />}
               </View>
             ))}
             {more.failed && <View className='muted'>{more.failed}</View>}
-            {more.cursor(d.nextCursor) && <Button size='small' fill='outline' id='orders-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>{t.common.more}</Button>}
+            {more.cursor(d.nextCursor) && (
+              <Button size='small' fill='outline' id='orders-more' loading={more.loading} onClick={() => void more.more(d.nextCursor)}>
+                {t.common.more}
+              </Button>
+            )}
           </Section>
         )}
       </AsyncState>

@@ -12,12 +12,20 @@ test('a pay-then-member rule: refused as typed with contract/pay-gift-rule.ts, t
   cloudHandlers.set('merchant', (d) => {
     calls.push(d)
     switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'memberCardList': return { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡' }] }
-      case 'payGiftRuleList': return { errcode: 0, rules, total: rules.length }
-      case 'payGiftRuleAdd': rules = [d.rule]; return { errcode: 0, ruleId: 42, succMchidList: ['1900000109'], failMchidList: [] }
-      case 'payGiftRuleDelete': rules = []; return { errcode: 0, ruleId: 42 }
-      default: return { errcode: 1002, errmsg: 'unknown' }
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'memberCardList':
+        return { errcode: 0, cards: [{ cardId: 'pMEMBER', title: '星河会员卡' }] }
+      case 'payGiftRuleList':
+        return { errcode: 0, rules, total: rules.length }
+      case 'payGiftRuleAdd':
+        rules = [d.rule]
+        return { errcode: 0, ruleId: 42, succMchidList: ['1900000109'], failMchidList: [] }
+      case 'payGiftRuleDelete':
+        rules = []
+        return { errcode: 0, ruleId: 42 }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
     }
   })
   render(<PayGiftRulesPage />)

@@ -33,7 +33,10 @@ function Rules({ cards }: { cards: { cardId: string; title: string }[] }) {
           {d.rules.map((r, i) => (
             <View key={i} className='card-tile plain' id={`rule-${i}`}>
               <View className='section-title'>{cards.find((c) => c.cardId === r.member_rule.card_id)?.title ?? p.fields.cardId}</View>
-              <View className='muted'>{p.range(yuan(r.member_rule.least_cost), yuan(r.member_rule.max_cost))} · {dateOf(r.base_info.begin_time)} ~ {dateOf(r.base_info.end_time)}</View>
+              <View className='muted'>
+                {p.range(yuan(r.member_rule.least_cost), yuan(r.member_rule.max_cost))} · {dateOf(r.base_info.begin_time)} ~{' '}
+                {dateOf(r.base_info.end_time)}
+              </View>
             </View>
           ))}
         </Section>
@@ -43,7 +46,14 @@ function Rules({ cards }: { cards: { cardId: string; title: string }[] }) {
 }
 
 function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) {
-  const [f, setF] = useState<PayGiftForm>({ cardId: cards[0]?.cardId ?? '', mchids: '', leastCost: '0.01', maxCost: '10000', beginDate: day(0), endDate: day(90) })
+  const [f, setF] = useState<PayGiftForm>({
+    cardId: cards[0]?.cardId ?? '',
+    mchids: '',
+    leastCost: '0.01',
+    maxCost: '10000',
+    beginDate: day(0),
+    endDate: day(90),
+  })
   const [touched, setTouched] = useState<Set<PayGiftField>>(new Set())
   const [added, setAdded] = useState<number>()
   const [toast, showToast] = useToast()
@@ -57,10 +67,17 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
   const err = (k: PayGiftField) => (touched.has(k) ? say(errors[k]) : undefined)
   const submit = async () => {
     setTouched(new Set(Object.keys(f) as PayGiftField[]))
-    await send(Object.keys(errors).length > 0, () => consoleApi.payGiftRuleAdd(payGiftRule(f)), (r) => {
-      setAdded(r.ruleId)
-      showToast(r.failMchidList.length ? p.failed(r.failMchidList.length) : p.added(r.ruleId), r.failMchidList.length ? 'fail' : 'success')
-    })
+    await send(
+      Object.keys(errors).length > 0,
+      () => consoleApi.payGiftRuleAdd(payGiftRule(f)),
+      (r) => {
+        setAdded(r.ruleId)
+        showToast(
+          r.failMchidList.length ? p.failed(r.failMchidList.length) : p.added(r.ruleId),
+          r.failMchidList.length ? 'fail' : 'success',
+        )
+      },
+    )
   }
   const remove = async (ruleId: number) => {
     try {
@@ -77,17 +94,45 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
       <View className='note'>{p.hint}</View>
       <Section>
         <View className={`field${err('cardId') ? ' field-error' : ''}`} id='field-cardId'>
-          <Text className='field-label'>{p.fields.cardId}<Text className='required-mark'> *</Text></Text>
+          <Text className='field-label'>
+            {p.fields.cardId}
+            <Text className='required-mark'> *</Text>
+          </Text>
           <View className='type-picker'>
-            {cards.map((c) => <Button key={c.cardId} size='small' type={f.cardId === c.cardId ? 'primary' : 'default'} onClick={() => set('cardId')(c.cardId)}>{c.title}</Button>)}
+            {cards.map((c) => (
+              <Button
+                key={c.cardId}
+                size='small'
+                type={f.cardId === c.cardId ? 'primary' : 'default'}
+                onClick={() => set('cardId')(c.cardId)}
+              >
+                {c.title}
+              </Button>
+            ))}
           </View>
         </View>
         {(['mchids', 'leastCost', 'maxCost', 'beginDate', 'endDate'] as const).map((k) => (
-          <Field key={k} id={k} label={p.fields[k]!} value={f[k]} onInput={set(k)} error={err(k)} required type={k === 'leastCost' || k === 'maxCost' ? 'digit' : 'text'} placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined} />
+          <Field
+            key={k}
+            id={k}
+            label={p.fields[k]!}
+            value={f[k]}
+            onInput={set(k)}
+            error={err(k)}
+            required
+            type={k === 'leastCost' || k === 'maxCost' ? 'digit' : 'text'}
+            placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined}
+          />
         ))}
       </Section>
-      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>{p.add}</Button>
-      {added !== undefined && <Button className='btn-block' fill='outline' onClick={() => void remove(added)}>{p.remove}</Button>}
+      <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
+        {p.add}
+      </Button>
+      {added !== undefined && (
+        <Button className='btn-block' fill='outline' onClick={() => void remove(added)}>
+          {p.remove}
+        </Button>
+      )}
       <Rules key={added ?? 0} cards={cards} />
     </View>
   )

@@ -4,10 +4,30 @@ import RedeemPage, { fenOf } from './index'
 
 beforeEach(resetTaroStub)
 
-const check = (over: Record<string, unknown> = {}) => ({ cardId: 'pGIFT', code: '800000000001', type: 'GIFT_CARD', title: '100元礼品卡', terms: { balance: 10000 }, balance: 10000, status: 'NORMAL', usable: true, beginTime: 0, endTime: 0, ...over })
+const check = (over: Record<string, unknown> = {}) => ({
+  cardId: 'pGIFT',
+  code: '800000000001',
+  type: 'GIFT_CARD',
+  title: '100元礼品卡',
+  terms: { balance: 10000 },
+  balance: 10000,
+  status: 'NORMAL',
+  usable: true,
+  beginTime: 0,
+  endTime: 0,
+  ...over,
+})
 
 test('yuan typed by the cashier become whole fen', () => {
-  expect([fenOf('12.5'), fenOf('30'), fenOf('0.01'), fenOf('0'), fenOf('1.234'), fenOf('abc'), fenOf('-3')]).toEqual([1250, 3000, 1, undefined, undefined, undefined, undefined])
+  expect([fenOf('12.5'), fenOf('30'), fenOf('0.01'), fenOf('0'), fenOf('1.234'), fenOf('abc'), fenOf('-3')]).toEqual([
+    1250,
+    3000,
+    1,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ])
 })
 
 test('a gift card: check, type the amount, confirm once; a double tap redeems once under one key', async () => {
@@ -36,7 +56,17 @@ test('a gift card: check, type the amount, confirm once; a double tap redeems on
 })
 
 test('a used coupon says why it cannot be redeemed, in words', async () => {
-  cloudHandlers.set('merchant', () => ({ errcode: 0, check: check({ type: 'CASH', title: '满100减10', terms: { leastCost: 10000, reduceCost: 1000 }, status: 'CONSUMED', usable: false, reason: 'x' }) }))
+  cloudHandlers.set('merchant', () => ({
+    errcode: 0,
+    check: check({
+      type: 'CASH',
+      title: '满100减10',
+      terms: { leastCost: 10000, reduceCost: 1000 },
+      status: 'CONSUMED',
+      usable: false,
+      reason: 'x',
+    }),
+  }))
   render(<RedeemPage />)
   fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '3' } })
   fireEvent.click(screen.getByText('查询'))
@@ -45,12 +75,16 @@ test('a used coupon says why it cannot be redeemed, in words', async () => {
   expect(screen.queryByText('确认核销')).toBeNull()
 })
 
-test('two cashiers at once: the one who lost reads 已被核销, by whom and when, not a checkout\'s words', async () => {
+test("two cashiers at once: the one who lost reads 已被核销, by whom and when, not a checkout's words", async () => {
   const at = Date.UTC(2026, 11, 6, 2, 3)
   let redeemed = false
   cloudHandlers.set('merchant', (d) => {
     const coupon = check({ type: 'GIFT', title: '兑换咖啡', terms: { gift: '咖啡一杯' } })
-    if (d.action === 'redeemCheck') return { errcode: 0, check: redeemed ? { ...coupon, status: 'CONSUMED', usable: false, reason: '已被核销', redeemed: { by: 'ab12', at } } : coupon }
+    if (d.action === 'redeemCheck')
+      return {
+        errcode: 0,
+        check: redeemed ? { ...coupon, status: 'CONSUMED', usable: false, reason: '已被核销', redeemed: { by: 'ab12', at } } : coupon,
+      }
     redeemed = true
     return { errcode: 1006, errmsg: 'the code was already redeemed at the counter', reason: 'ALREADY_REDEEMED' }
   })

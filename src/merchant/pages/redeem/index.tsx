@@ -34,7 +34,12 @@ function whyNot(c: RedeemCheck): string {
 /** Gift cards and member cards (#13) are debited an amount of their stored value; coupons are consumed whole. */
 const debitsValue = (type: string) => type === 'GIFT_CARD' || type === 'MEMBER_CARD'
 
-type Step = { s: 'idle' } | { s: 'checked'; check: RedeemCheck; key: string } | { s: 'confirm'; check: RedeemCheck; key: string; amount?: number } | { s: 'busy' } | { s: 'done'; text: string }
+type Step =
+  | { s: 'idle' }
+  | { s: 'checked'; check: RedeemCheck; key: string }
+  | { s: 'confirm'; check: RedeemCheck; key: string; amount?: number }
+  | { s: 'busy' }
+  | { s: 'done'; text: string }
 
 /**
  * 门店核销 (staff and admins): scan the code a customer shows (wx.scanCode) or type it, see what it is
@@ -89,7 +94,10 @@ export default function RedeemPage() {
     } catch (err) {
       if (err instanceof CloudCallError && err.reason === 'ALREADY_REDEEMED') {
         // Another cashier was first: show the code as it is now, and who redeemed it when.
-        const now = await merchantApi.redeemCheck(c.code).then((r) => r.check, () => c)
+        const now = await merchantApi.redeemCheck(c.code).then(
+          (r) => r.check,
+          () => c,
+        )
         setStep({ s: 'checked', check: now, key })
         showToast(now.redeemed ? whyNot(now) : userMessage(err), 'fail')
         return
@@ -109,7 +117,14 @@ export default function RedeemPage() {
       {toast}
       <Section title={t.redeem.codeLabel} id='redeem-code'>
         <View className='row'>
-          <Input className='input' id='code-input' value={code} placeholder={t.redeem.codePlaceholder} onInput={(e) => setCode(e.detail.value)} onConfirm={() => void check()} />
+          <Input
+            className='input'
+            id='code-input'
+            value={code}
+            placeholder={t.redeem.codePlaceholder}
+            onInput={(e) => setCode(e.detail.value)}
+            onConfirm={() => void check()}
+          />
         </View>
         <View className='row-actions'>
           <Button size='small' fill='outline' onClick={() => void scan()}>
@@ -123,7 +138,9 @@ export default function RedeemPage() {
       {shown && (
         <Section title={t.coupon.types[shown.type] ?? shown.type} id='redeem-check'>
           <CardFace title={shown.title} amount={lines ? lines.main : yuan(shown.balance ?? 0)}>
-            <View className='card-face-from coupon-terms'>{[lines?.condition, shown.endTime ? t.coupon.validUntil(dateOf(shown.endTime)) : undefined].filter(Boolean).join(' · ')}</View>
+            <View className='card-face-from coupon-terms'>
+              {[lines?.condition, shown.endTime ? t.coupon.validUntil(dateOf(shown.endTime)) : undefined].filter(Boolean).join(' · ')}
+            </View>
           </CardFace>
           <View className='row'>
             <Text>{t.redeem.status}</Text>
@@ -140,7 +157,14 @@ export default function RedeemPage() {
           {shown.usable && debitsValue(shown.type) && (
             <View className='row'>
               <Text>{t.redeem.amountLabel}</Text>
-              <Input className='input' id='amount-input' type='digit' value={amount} placeholder={t.redeem.amountPlaceholder} onInput={(e) => setAmount(e.detail.value)} />
+              <Input
+                className='input'
+                id='amount-input'
+                type='digit'
+                value={amount}
+                placeholder={t.redeem.amountPlaceholder}
+                onInput={(e) => setAmount(e.detail.value)}
+              />
             </View>
           )}
           {shown.usable && (
@@ -158,7 +182,13 @@ export default function RedeemPage() {
       <Dialog
         visible={step.s === 'confirm'}
         title={t.redeem.confirmTitle}
-        content={step.s === 'confirm' ? (step.amount ? t.redeem.confirmDebit(step.check.title, yuan(step.amount)) : t.redeem.confirmCoupon(step.check.title)) : ''}
+        content={
+          step.s === 'confirm'
+            ? step.amount
+              ? t.redeem.confirmDebit(step.check.title, yuan(step.amount))
+              : t.redeem.confirmCoupon(step.check.title)
+            : ''
+        }
         confirmText={t.common.confirm}
         cancelText={t.common.cancel}
         onConfirm={() => void redeem()}

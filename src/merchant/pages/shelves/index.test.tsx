@@ -6,13 +6,44 @@ beforeEach(resetTaroStub)
 
 test('a shelf is created from chosen cards, previewed, shared and taken down', async () => {
   const sent: Record<string, unknown>[] = []
-  let shelves = [{ pageId: 'pg1', title: '礼品卡商城', link: 'https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=pg1#wechat_redirect', maintain: false }]
+  let shelves = [
+    {
+      pageId: 'pg1',
+      title: '礼品卡商城',
+      link: 'https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=pg1#wechat_redirect',
+      maintain: false,
+    },
+  ]
   cloudHandlers.set('merchant', (d) => {
     switch (d.action) {
-      case 'whoami': return { errcode: 0, role: 'admin' }
-      case 'shelfList': return { errcode: 0, shelves }
-      case 'cardList': return { errcode: 0, cards: [{ cardId: 'pA', title: '中秋礼品卡', price: 20000, onSale: false, reviewStatus: 'APPROVED', backgroundPicUrl: 'http://cdn/face' }] }
-      case 'shelfGet': return { errcode: 0, page: { page_title: '礼品卡商城', theme_list: [{ title: '送给重要的人', item_list: [{ card_id: 'pX' }] }], cell_1: { url: 'http://h5/#/pages/order/index' } }, link: '' }
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'shelfList':
+        return { errcode: 0, shelves }
+      case 'cardList':
+        return {
+          errcode: 0,
+          cards: [
+            {
+              cardId: 'pA',
+              title: '中秋礼品卡',
+              price: 20000,
+              onSale: false,
+              reviewStatus: 'APPROVED',
+              backgroundPicUrl: 'http://cdn/face',
+            },
+          ],
+        }
+      case 'shelfGet':
+        return {
+          errcode: 0,
+          page: {
+            page_title: '礼品卡商城',
+            theme_list: [{ title: '送给重要的人', item_list: [{ card_id: 'pX' }] }],
+            cell_1: { url: 'http://h5/#/pages/order/index' },
+          },
+          link: '',
+        }
       case 'shelfCreate':
         sent.push(d)
         shelves = [...shelves, { pageId: 'pg2', title: '中秋专场', link: 'l2', maintain: false }]
@@ -21,7 +52,8 @@ test('a shelf is created from chosen cards, previewed, shared and taken down', a
         sent.push(d)
         shelves = shelves.map((s) => (s.pageId === d.pageId ? { ...s, maintain: d.maintain as boolean } : s))
         return { errcode: 0, maintain: d.maintain }
-      default: return { errcode: 1002, errmsg: 'unknown' }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
     }
   })
   render(<ShelvesPage />)

@@ -26,7 +26,15 @@ interface ShelfForm {
 
 type Page = Record<string, unknown> & { theme_list?: { title?: string; item_list?: { card_id: string }[] }[]; cell_1?: { url?: string } }
 
-const blank = (cellUrl = ''): ShelfForm => ({ title: '', theme: '送给重要的人', cards: [], address: '', phone: '', bizDescription: '退款：点击「申请退款」联系客服，未使用的礼品卡原路退回。发票：点击「申请发票」开具电子发票。', cellUrl })
+const blank = (cellUrl = ''): ShelfForm => ({
+  title: '',
+  theme: '送给重要的人',
+  cards: [],
+  address: '',
+  phone: '',
+  bizDescription: '退款：点击「申请退款」联系客服，未使用的礼品卡原路退回。发票：点击「申请发票」开具电子发票。',
+  cellUrl,
+})
 
 /** The body of card/giftcard/page/add (gift-card-api §7.2) from the form, with the chosen cards' faces. */
 function pageOf(f: ShelfForm, cards: GiftCardRow[]) {
@@ -34,19 +42,43 @@ function pageOf(f: ShelfForm, cards: GiftCardRow[]) {
   const faces = chosen.map((c) => c.backgroundPicUrl).filter((u): u is string => !!u)
   return {
     ...(f.pageId ? { page_id: f.pageId } : {}),
-    page_title: f.title, support_multi: true, support_buy_for_self: true,
+    page_title: f.title,
+    support_multi: true,
+    support_buy_for_self: true,
     banner_pic_url: faces[0] ?? '',
-    theme_list: [{ theme_pic_url: faces[0] ?? '', title: f.theme, title_color: '#B8322A', item_list: chosen.map((c) => ({ card_id: c.cardId, title: yuan(c.price) })), pic_item_list: faces.map((u) => ({ background_pic_url: u, default_gifting_msg: '愿你天天开心' })) }],
-    address: f.address, service_phone: f.phone, biz_description: f.bizDescription,
-    cell_1: { title: '申请退款', url: f.cellUrl }, cell_2: { title: '申请发票', url: f.cellUrl },
+    theme_list: [
+      {
+        theme_pic_url: faces[0] ?? '',
+        title: f.theme,
+        title_color: '#B8322A',
+        item_list: chosen.map((c) => ({ card_id: c.cardId, title: yuan(c.price) })),
+        pic_item_list: faces.map((u) => ({ background_pic_url: u, default_gifting_msg: '愿你天天开心' })),
+      },
+    ],
+    address: f.address,
+    service_phone: f.phone,
+    biz_description: f.bizDescription,
+    cell_1: { title: '申请退款', url: f.cellUrl },
+    cell_2: { title: '申请发票', url: f.cellUrl },
   }
 }
 
-function Editor({ initial, cards, onDone, showToast }: { initial: ShelfForm; cards: GiftCardRow[]; onDone: () => Promise<void>; showToast: (s: string, i?: 'success' | 'fail') => void }) {
+function Editor({
+  initial,
+  cards,
+  onDone,
+  showToast,
+}: {
+  initial: ShelfForm
+  cards: GiftCardRow[]
+  onDone: () => Promise<void>
+  showToast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const [f, setF] = useState(initial)
   const [busy, setBusy] = useState(false)
   const req = (v: string) => (v.trim() ? undefined : t.console.errors.required)
-  const invalid = !f.title.trim() || !f.theme.trim() || f.cards.length === 0 || !f.address.trim() || !f.phone.trim() || !/^https?:\/\//.test(f.cellUrl)
+  const invalid =
+    !f.title.trim() || !f.theme.trim() || f.cards.length === 0 || !f.address.trim() || !f.phone.trim() || !/^https?:\/\//.test(f.cellUrl)
   const save = async () => {
     setBusy(true)
     try {
@@ -64,26 +96,69 @@ function Editor({ initial, cards, onDone, showToast }: { initial: ShelfForm; car
   return (
     <Section title={f.pageId ? t.console.edit : t.console.newShelf}>
       <View id='shelf-form'>
-        <Field id='shelfTitle' label={t.console.shelfTitle} value={f.title} onInput={(v) => setF({ ...f, title: v })} error={req(f.title)} />
+        <Field
+          id='shelfTitle'
+          label={t.console.shelfTitle}
+          value={f.title}
+          onInput={(v) => setF({ ...f, title: v })}
+          error={req(f.title)}
+        />
         <Field id='theme' label={t.console.themeTitle} value={f.theme} onInput={(v) => setF({ ...f, theme: v })} error={req(f.theme)} />
         <Text className='field-label'>{t.console.shelfCards}</Text>
         <View className='chips'>
           {cards.map((c) => (
-            <View key={c.cardId} className={`chip${f.cards.includes(c.cardId) ? ' chip-on' : ''}`} data-card={c.cardId} onClick={() => setF({ ...f, cards: f.cards.includes(c.cardId) ? f.cards.filter((x) => x !== c.cardId) : [...f.cards, c.cardId] })}>
+            <View
+              key={c.cardId}
+              className={`chip${f.cards.includes(c.cardId) ? ' chip-on' : ''}`}
+              data-card={c.cardId}
+              onClick={() =>
+                setF({ ...f, cards: f.cards.includes(c.cardId) ? f.cards.filter((x) => x !== c.cardId) : [...f.cards, c.cardId] })
+              }
+            >
               {c.title}
             </View>
           ))}
         </View>
-        <Field id='address' label={t.console.address} value={f.address} onInput={(v) => setF({ ...f, address: v })} error={req(f.address)} />
-        <Field id='phone' label={t.console.fields.servicePhone} value={f.phone} onInput={(v) => setF({ ...f, phone: v })} error={req(f.phone)} />
-        <Field id='bizDescription' label={t.console.bizDescription} value={f.bizDescription} onInput={(v) => setF({ ...f, bizDescription: v })} error={req(f.bizDescription)} />
-        <Button className='btn-block' type='primary' disabled={busy || invalid} onClick={() => void save()}>{t.console.save}</Button>
+        <Field
+          id='address'
+          label={t.console.address}
+          value={f.address}
+          onInput={(v) => setF({ ...f, address: v })}
+          error={req(f.address)}
+        />
+        <Field
+          id='phone'
+          label={t.console.fields.servicePhone}
+          value={f.phone}
+          onInput={(v) => setF({ ...f, phone: v })}
+          error={req(f.phone)}
+        />
+        <Field
+          id='bizDescription'
+          label={t.console.bizDescription}
+          value={f.bizDescription}
+          onInput={(v) => setF({ ...f, bizDescription: v })}
+          error={req(f.bizDescription)}
+        />
+        <Button className='btn-block' type='primary' disabled={busy || invalid} onClick={() => void save()}>
+          {t.console.save}
+        </Button>
       </View>
     </Section>
   )
 }
 
-function ShelfItem({ s, onEdit, onChanged, toast }: { s: ShelfRow; onEdit: () => void; onChanged: () => Promise<void>; toast: (s: string, i?: 'success' | 'fail') => void }) {
+function ShelfItem({
+  s,
+  onEdit,
+  onChanged,
+  toast,
+}: {
+  s: ShelfRow
+  onEdit: () => void
+  onChanged: () => Promise<void>
+  toast: (s: string, i?: 'success' | 'fail') => void
+}) {
   const [preview, setPreview] = useState<Page>()
   return (
     <View className='card-tile plain' data-shelf={s.pageId}>
@@ -92,15 +167,38 @@ function ShelfItem({ s, onEdit, onChanged, toast }: { s: ShelfRow; onEdit: () =>
         <Tag type={s.maintain ? 'default' : 'success'}>{s.maintain ? t.console.takenDown : t.console.live}</Tag>
       </View>
       <View className='row-actions'>
-        <Button size='small' fill='outline' onClick={onEdit}>{t.console.edit}</Button>
-        <Button size='small' fill='outline' onClick={() => void consoleApi.shelfGet(s.pageId).then((r) => setPreview(r.page as Page), (e) => toast(userMessage(e), 'fail'))}>{t.console.previewShelf}</Button>
-        <Button size='small' fill='outline' onClick={() => void copyText(s.link).then(() => toast(t.console.copied, 'success'))}>{t.console.shareLink}</Button>
-        <Button size='small' fill='outline' onClick={() => void consoleApi.shelfTakedown(s.pageId, !s.maintain).then(onChanged, (e) => toast(userMessage(e), 'fail'))}>{s.maintain ? t.console.putUp : t.console.takeDown}</Button>
+        <Button size='small' fill='outline' onClick={onEdit}>
+          {t.console.edit}
+        </Button>
+        <Button
+          size='small'
+          fill='outline'
+          onClick={() =>
+            void consoleApi.shelfGet(s.pageId).then(
+              (r) => setPreview(r.page as Page),
+              (e) => toast(userMessage(e), 'fail'),
+            )
+          }
+        >
+          {t.console.previewShelf}
+        </Button>
+        <Button size='small' fill='outline' onClick={() => void copyText(s.link).then(() => toast(t.console.copied, 'success'))}>
+          {t.console.shareLink}
+        </Button>
+        <Button
+          size='small'
+          fill='outline'
+          onClick={() => void consoleApi.shelfTakedown(s.pageId, !s.maintain).then(onChanged, (e) => toast(userMessage(e), 'fail'))}
+        >
+          {s.maintain ? t.console.putUp : t.console.takeDown}
+        </Button>
       </View>
       {preview && (
         <View className='shelf-preview'>
           {(preview.theme_list ?? []).map((th, i) => (
-            <View key={i} className='muted'>{th.title}：{(th.item_list ?? []).length} {t.merchant.cards}</View>
+            <View key={i} className='muted'>
+              {th.title}：{(th.item_list ?? []).length} {t.merchant.cards}
+            </View>
           ))}
         </View>
       )}
@@ -111,7 +209,7 @@ function ShelfItem({ s, onEdit, onChanged, toast }: { s: ShelfRow; onEdit: () =>
 async function load() {
   const [shelves, cards] = await Promise.all([consoleApi.shelves(), consoleApi.cards()])
   const first = shelves.shelves[0]
-  const cellUrl = first ? ((await consoleApi.shelfGet(first.pageId)).page as Page).cell_1?.url ?? '' : ''
+  const cellUrl = first ? (((await consoleApi.shelfGet(first.pageId)).page as Page).cell_1?.url ?? '') : ''
   return { shelves: shelves.shelves, cards: cards.cards, cellUrl }
 }
 
@@ -121,9 +219,23 @@ function ShelvesView() {
   const [toast, showToast] = useToast()
   const edit = async (s: ShelfRow, cellUrl: string) => {
     try {
-      const page = (await consoleApi.shelfGet(s.pageId)).page as Page & { page_title?: string; address?: string; service_phone?: string; biz_description?: string }
+      const page = (await consoleApi.shelfGet(s.pageId)).page as Page & {
+        page_title?: string
+        address?: string
+        service_phone?: string
+        biz_description?: string
+      }
       const theme = page.theme_list?.[0]
-      setEditing({ pageId: s.pageId, title: page.page_title ?? '', theme: theme?.title ?? '', cards: (theme?.item_list ?? []).map((i) => i.card_id), address: page.address ?? '', phone: page.service_phone ?? '', bizDescription: page.biz_description ?? '', cellUrl: page.cell_1?.url ?? cellUrl })
+      setEditing({
+        pageId: s.pageId,
+        title: page.page_title ?? '',
+        theme: theme?.title ?? '',
+        cards: (theme?.item_list ?? []).map((i) => i.card_id),
+        address: page.address ?? '',
+        phone: page.service_phone ?? '',
+        bizDescription: page.biz_description ?? '',
+        cellUrl: page.cell_1?.url ?? cellUrl,
+      })
     } catch (err) {
       showToast(userMessage(err), 'fail')
     }
@@ -135,12 +247,29 @@ function ShelvesView() {
         {(d) => (
           <View>
             {editing ? (
-              <Editor key={editing.pageId ?? 'new'} initial={editing} cards={d.cards} showToast={showToast} onDone={async () => { setEditing(undefined); await reload() }} />
+              <Editor
+                key={editing.pageId ?? 'new'}
+                initial={editing}
+                cards={d.cards}
+                showToast={showToast}
+                onDone={async () => {
+                  setEditing(undefined)
+                  await reload()
+                }}
+              />
             ) : (
-              <Button className='btn-block' type='primary' onClick={() => setEditing(blank(d.cellUrl))}>{t.console.newShelf}</Button>
+              <Button className='btn-block' type='primary' onClick={() => setEditing(blank(d.cellUrl))}>
+                {t.console.newShelf}
+              </Button>
             )}
             <Section title={t.merchant.shelves}>
-              {d.shelves.length === 0 ? <View className='muted'>{t.console.noShelves}</View> : d.shelves.map((s) => <ShelfItem key={s.pageId} s={s} onEdit={() => void edit(s, d.cellUrl)} onChanged={reload} toast={showToast} />)}
+              {d.shelves.length === 0 ? (
+                <View className='muted'>{t.console.noShelves}</View>
+              ) : (
+                d.shelves.map((s) => (
+                  <ShelfItem key={s.pageId} s={s} onEdit={() => void edit(s, d.cellUrl)} onChanged={reload} toast={showToast} />
+                ))
+              )}
             </Section>
           </View>
         )}

@@ -11,7 +11,9 @@ test('admins add counter staff and remove them; owners cannot be removed here', 
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
     if (d.action === 'staffList') return { errcode: 0, staff }
     sets.push(d)
-    staff = d.role ? [...staff, { openid: d.openid as string, role: d.role as string, owner: false }] : staff.filter((s) => s.openid !== d.openid)
+    staff = d.role
+      ? [...staff, { openid: d.openid as string, role: d.role as string, owner: false }]
+      : staff.filter((s) => s.openid !== d.openid)
     return { errcode: 0, changed: true }
   })
   render(<StaffPage />)
@@ -22,7 +24,10 @@ test('admins add counter staff and remove them; owners cannot be removed here', 
   expect(await screen.findByText('店员')).toBeTruthy()
   fireEvent.click(screen.getByText('移除'))
   await screen.findByText('已保存')
-  expect(sets).toEqual([{ action: 'staffSet', openid: 'oBobStaff00001', role: 'staff' }, { action: 'staffSet', openid: 'oBobStaff00001', role: null }])
+  expect(sets).toEqual([
+    { action: 'staffSet', openid: 'oBobStaff00001', role: 'staff' },
+    { action: 'staffSet', openid: 'oBobStaff00001', role: null },
+  ])
 })
 
 test('staff reaching the staff page read that it is for admins', async () => {

@@ -29,10 +29,20 @@ function StaffView() {
     <View>
       {toast}
       <Section title={t.console.addStaff}>
-        <Input className='input' id='staff-openid' value={openid} placeholder={t.console.openidPlaceholder} onInput={(e) => setOpenid(e.detail.value)} />
+        <Input
+          className='input'
+          id='staff-openid'
+          value={openid}
+          placeholder={t.console.openidPlaceholder}
+          onInput={(e) => setOpenid(e.detail.value)}
+        />
         <View className='row-actions'>
-          <Button size='small' fill='outline' disabled={!ok} onClick={() => void set(openid.trim(), 'staff')}>{t.console.asStaff}</Button>
-          <Button size='small' fill='outline' disabled={!ok} onClick={() => void set(openid.trim(), 'admin')}>{t.console.asAdmin}</Button>
+          <Button size='small' fill='outline' disabled={!ok} onClick={() => void set(openid.trim(), 'staff')}>
+            {t.console.asStaff}
+          </Button>
+          <Button size='small' fill='outline' disabled={!ok} onClick={() => void set(openid.trim(), 'admin')}>
+            {t.console.asAdmin}
+          </Button>
         </View>
       </Section>
       <AsyncState value={data} onRetry={reload}>
@@ -43,7 +53,11 @@ function StaffView() {
                 <Text className='small'>{s.openid}</Text>
                 <View className='row'>
                   <Tag type={s.role === 'admin' ? 'primary' : 'default'}>{s.owner ? t.console.owner : t.console.roleName[s.role]}</Tag>
-                  {!s.owner && <Button size='small' fill='outline' onClick={() => void set(s.openid, null)}>{t.console.remove}</Button>}
+                  {!s.owner && (
+                    <Button size='small' fill='outline' onClick={() => void set(s.openid, null)}>
+                      {t.console.remove}
+                    </Button>
+                  )}
                 </View>
               </View>
             ))}
