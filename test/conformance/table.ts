@@ -45,8 +45,12 @@ function product(): string {
 /** The client method behind an endpoint, read from CLIENT_CALLS' source: `wx.code.get(` → code.get. */
 function clientMethod(endpoint: string): string | undefined {
   const src = readFileSync(join(__dirname, 'client-side.ts'), 'utf8')
-  const line = src.split('\n').find((l) => l.trimStart().startsWith(`'${endpoint}':`))
-  return /wx\.(\w+\.\w+)\(/.exec(line ?? '')?.[1]
+  // An entry may span lines (the formatter wraps long ones): read from its key to the next key.
+  const lines = src.split('\n')
+  const at = lines.findIndex((l) => l.trimStart().startsWith(`'${endpoint}':`))
+  if (at < 0) return undefined
+  const end = lines.findIndex((l, i) => i > at && /^\s*'[^']+':/.test(l))
+  return /wx\.(\w+\.\w+)\(/.exec(lines.slice(at, end < 0 ? undefined : end).join(' '))?.[1]
 }
 
 export function productUses(name: string): boolean {
