@@ -12,7 +12,7 @@ import { consoleApi, type CoinAccount, type CouponRow } from '../../api'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
 import { QrView } from '../../components/QrView'
-import { RetiredNotice } from '../coupon-edit/index'
+import { RetiredNotice } from '../../components/RetiredNotice'
 
 /** The merchant function's limits on a quote (coinsPrice: quantity 1–100000) and a recharge (coinCount ≥ 1). */
 const wholeIn = (s: string, max: number) => (/^\d{1,9}$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= max ? Number(s) : undefined)

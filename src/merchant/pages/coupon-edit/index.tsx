@@ -1,7 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useMemo, useState } from 'react'
 import { COUPON_TYPES, type CouponType } from '../../../../contract/card-rules'
-import { RETIRED_COUPONS_NOTICE } from '../../../../contract/coupon-notice'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
@@ -21,20 +20,12 @@ import {
 } from '../../coupon-form'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
+import { RetiredNotice } from '../../components/RetiredNotice'
 import { DeliveryQr } from '../../components/QrView'
 import { Upload } from '../../components/Upload'
 import { useSubmitOnce } from '../../components/useSubmitOnce'
 
 /** The notice WeChat's retirement of ordinary coupons calls for, where a merchant creates one or buys 券点. */
-export function RetiredNotice({ text = RETIRED_COUPONS_NOTICE }: { text?: string }) {
-  return (
-    <View className='retired-notice' id='retired-notice'>
-      <View className='section-title'>{t.console.coupon.noticeTitle}</View>
-      <Text>{text}</Text>
-    </View>
-  )
-}
-
 function say(e: CouponFieldError | undefined): string | undefined {
   if (!e) return undefined
   const m = t.console.errors
