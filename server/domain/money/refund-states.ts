@@ -122,10 +122,16 @@ export async function retryRefund(store: Store, collection: string, doc: Refunda
 }
 
 /**
- * Takes a REFUNDING order one step towards its result: sends the attempt's request if it is not sent yet,
- * then asks WeChat Pay (queryRefund) and records what it says. Answers the status it leaves.
+ * Takes a REFUNDING order one step towards its result: sends the attempt's request if it is not sent yet
+ * (unless askOnly), then asks WeChat Pay (queryRefund) and records what it says. Answers the status it leaves.
  */
-export async function pursueRefund(store: Store, pay: PaymentGateway, collection: string, doc: Refundable): Promise<string> {
+export async function pursueRefund(
+  store: Store,
+  pay: PaymentGateway,
+  collection: string,
+  doc: Refundable,
+  opts: { askOnly?: boolean } = {},
+): Promise<string> {
   if (doc.status !== 'REFUNDING' || !doc.refundNo || doc.refundFee === undefined) return doc.status
   const at = { status: 'REFUNDING', refundAttempt: doc.refundAttempt ?? 1 }
   const now = Date.now()
@@ -133,7 +139,7 @@ export async function pursueRefund(store: Store, pay: PaymentGateway, collection
     // Nothing was left to give back (every card spent): no Cloud Pay refund to wait for.
     await store.updateIf(collection, doc._id, at, { status: 'REFUNDED', refundedAt: now })
   } else {
-    if (!doc.refundSent) {
+    if (!doc.refundSent && !opts.askOnly) {
       const res = await pay.refund({
         outTradeNo: doc._id,
         outRefundNo: doc.refundNo,
@@ -210,7 +216,10 @@ export async function onRefundNotice(
   for (const { collection } of KINDS) {
     const doc = id ? await store.get<Refundable>(collection, id) : null
     if (!doc || doc.refundNo !== n.outRefundNo) continue
-    const status = await pursueRefund(store, payFor(collection), collection, doc)
+    // Ask only: a notice proves the request reached WeChat Pay. It can arrive before the request's own call has
+    // marked the refund sent, and sending then would resubmit a refund WeChat Pay just failed (same number),
+    // which it accepts as a retry: the failure the merchant must see would turn into a success.
+    const status = await pursueRefund(store, payFor(collection), collection, doc, { askOnly: true })
     return { errcode: 0, errmsg: status }
   }
   throw new AppError(ErrCode.NOT_FOUND, `refund notice for unknown refund ${n.outRefundNo}`)
