@@ -56,21 +56,24 @@ test('carol, the demo merchant, opens 商户管理 from her home page', async ({
 })
 
 test('a reload during the WeChat Pay sheet: the card shows 冻结, the page offers 继续支付, and paying finishes the checkout (issue 25 §7)', async ({
-  page,
+  page: first,
+  context,
 }) => {
-  await openAs(page, stack(), 'bob', '/pages/shop/index')
-  await buyInShop(page, { amount: '¥100.00', forMe: true, shot: '36-held' })
-  await expect(visible(page, /已放入卡包/)).toBeVisible({ timeout: 30_000 })
-  await openAs(page, stack(), 'bob', '/pages/checkout/index')
-  const latte = visibleCss(page, '[data-item="latte"]')
+  await openAs(first, stack(), 'bob', '/pages/shop/index')
+  await buyInShop(first, { amount: '¥100.00', forMe: true, shot: '36-held' })
+  await expect(visible(first, /已放入卡包/)).toBeVisible({ timeout: 30_000 })
+  await openAs(first, stack(), 'bob', '/pages/checkout/index')
+  const latte = visibleCss(first, '[data-item="latte"]')
   for (let i = 0; i < 3; i++) await latte.locator('.nut-inputnumber-icon').last().click()
-  await visibleCss(page, '#cards .card-tile').click()
-  // WeChat Pay's sheet is open (the request never answers) when the person leaves and comes back.
-  await page.route('**/__preview/wx/requestPayment', () => undefined)
-  await tap(page, '确认支付 ¥124.00')
-  await tap(page, '确定')
-  await expect.poll(async () => page.evaluate(() => Object.keys(localStorage).some((k) => k.includes('openCheckout')))).toBe(true)
-  await page.unroute('**/__preview/wx/requestPayment')
+  await visibleCss(first, '#cards .card-tile').click()
+  // WeChat Pay's sheet is open (the request never answers) when the Mini Program is closed: the page is gone
+  // without a word, as WeChat ends it (no cancel is sent), and opened again.
+  await first.route('**/__preview/wx/requestPayment', () => undefined)
+  await tap(first, '确认支付 ¥124.00')
+  await tap(first, '确定')
+  await expect.poll(async () => first.evaluate(() => Object.keys(localStorage).some((k) => k.includes('openCheckout')))).toBe(true)
+  await first.close({ runBeforeUnload: false })
+  const page = await context.newPage()
   await openAs(page, stack(), 'bob', '/pages/index/index')
   await expect(visible(page, '冻结 ¥100.00（支付中）')).toBeVisible({ timeout: 20_000 })
   await snap(page, '37-held-in-my-cards')
