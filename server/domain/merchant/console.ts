@@ -87,6 +87,8 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
     )
     .sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
   const total = (f: 'redeemed' | 'refunded' | 'recharged' | 'newMembers') => daily.reduce((s, d) => s + d[f], 0)
+  // #28: member recharges are takings too: credited, less the recharge refunds asked for in the window.
+  const rechargeSales = total('recharged') - daily.reduce((s, d) => s + (d.rechargeRefunded ?? 0), 0)
   return {
     days,
     since,
@@ -100,6 +102,10 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
     refunded: total('refunded'),
     recharged: total('recharged'),
     newMembers: total('newMembers'),
+    rechargeSales,
+    salesWithRecharges: sales.reduce((s, r) => s + r.amount, 0) + rechargeSales,
+    /** #28: `claimed` and `members` come from WeChat's data cube, which has a day only the day after */
+    cubeLagDays: 1,
   }
 }
 
