@@ -614,7 +614,7 @@ export const zhCN = {
     refundAdviceOther: '微信支付未能完成这笔退款：请到微信支付商户平台查看原因，处理后点「重试」。',
     refundRetry: '重试',
     refundRetryNote: '重试沿用原退款单号和金额，不会重复退款。',
-    checkoutNoRefund: '收银订单在结账取消时自动退款',
+    checkoutNoRefund: '这笔付款到账时结账已取消，系统将自动全额退款',
     // circulation
     codePlaceholder: '输入卡号',
     lookUp: '查询',
