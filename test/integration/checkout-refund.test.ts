@@ -7,6 +7,7 @@ import { refundCheckoutOrder } from '../../server/domain/money/checkout-refunds'
 import type { PaymentGateway } from '../../server/platform/payment-gateway'
 import type { Store } from '../../server/store/port'
 import { createWechatClient } from '../../server/wechat/client'
+import { cashCoupon, claimCoupon } from '../helpers/coupons'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 
@@ -29,28 +30,7 @@ beforeAll(async () => {
   // Every card is read back from WeChat on each cron run: the restored coupon must stay usable through it.
   stack = await startJourneyStack({ CARD_RECONCILE_AGE_S: '0' })
   card100 = await person(stack, 'carol').shopCardId(10000)
-  const cash = await carol({
-    action: 'cardCreate',
-    card: {
-      card_type: 'CASH',
-      cash: {
-        least_cost: 10000,
-        reduce_cost: 1000,
-        base_info: {
-          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
-          brand_name: '示例咖啡',
-          code_type: 'CODE_TYPE_QRCODE',
-          color: 'Color010',
-          description: '不可与其他优惠同享',
-          title: '满100减10',
-          notice: '结账时使用',
-          get_limit: 50,
-          date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
-          sku: { quantity: 1000 },
-        },
-      },
-    },
-  })
+  const cash = await carol({ action: 'cardCreate', card: cashCoupon('满100减10', 10000, 1000, { get_limit: 50 }) })
   expect(cash.errcode).toBe(0)
   cashCouponId = cash.cardId as string
   expect((await carol({ action: 'claimableSet', cardId: cashCouponId, claimable: true, channel: 'mp_home' })).errcode).toBe(0)
@@ -61,10 +41,7 @@ let claims = 0
 /** alice claims the coupon and buys a ¥100 gift card, then pays a ¥150 order: ¥10 coupon, ¥100 card, ¥40 WeChat Pay. */
 async function paidCheckout(checkoutId: string) {
   const alice = person(stack, 'alice')
-  const claimed = await alice.fn('card', { action: 'claim', cardId: cashCouponId, requestId: `refund-claim-${++claims}` })
-  expect(claimed.errcode).toBe(0)
-  const added = await alice.emu('/__emu/client/addCard', { user: 'alice', cardList: claimed.cardList })
-  const coupon = (await alice.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).cards[0] as Json
+  const coupon = await claimCoupon(stack, 'alice', cashCouponId, `refund-claim-${++claims}`)
   const { card } = await alice.buyAndAdd(card100)
   const started = await alice.fn('pay', {
     action: 'startCheckout',

@@ -262,8 +262,11 @@ function OrdersView() {
                 </View>
                 <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
                   <Text className='muted'>
-                    {t.merchant.channel[o.channel]} · {t.console.cardCount(o.cards.length)} · {beijingDateTime(o.at)} · {t.console.buyer}{' '}
-                    {buyerOf(o)}
+                    {t.merchant.channel[o.channel]} ·{' '}
+                    {o.channel === 'checkout' && o.originalTotal !== undefined
+                      ? `${t.console.originalTotal} ${yuan(o.originalTotal)}`
+                      : t.console.cardCount(o.cards.length)}{' '}
+                    · {beijingDateTime(o.at)} · {t.console.buyer} {buyerOf(o)}
                   </Text>
                   <Text>{yuan(o.totalPrice)}</Text>
                 </View>
