@@ -177,6 +177,23 @@ test.each([
   expect(await payment(orderId)).toMatchObject({ refunded: 4000, refunds: { [`RF${orderId}`]: { refundFee: 4000, status: 'SUCCESS' } } })
 })
 
+test('a refund WeChat Pay fails is REFUND_FAILED with the card side already back; the retry sends the same refund and moves nothing twice', async () => {
+  const { card, coupon, orderId } = await paidCheckout('RF28-FAILED')
+  expect((await emu('/__emu/faults', { path: 'cloudPay.refund', refundStatus: 'REFUNDCLOSE' })).status).toBe(200)
+  expect(await carol({ action: 'orderRefund', orderId, reason: '顾客退单' })).toMatchObject({
+    errcode: 1502,
+    refundStatus: 'REFUND_FAILED',
+    refundError: 'REFUNDCLOSE',
+  })
+  expect(await row(orderId)).toMatchObject({ cardState: 'REFUND_FAILED', legs: [{ state: 'REFUND_FAILED' }, { state: 'CREDITED' }] })
+  expect(await mine('alice', card.code as string)).toMatchObject({ balance: 10000 })
+  expect(await mine('alice', coupon.code as string)).toMatchObject({ status: 'NORMAL' })
+  expect(await carol({ action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 4000 })
+  const history = await person(stack, 'alice').fn('card', { action: 'history', cardId: card.cardId, code: card.code })
+  expect((history.entries as Json[]).filter((e) => e.kind === 'reversal').map((e) => e.amount)).toEqual([10000])
+  expect(await payment(orderId)).toMatchObject({ refunded: 4000, refunds: { [`RF${orderId}`]: { refundFee: 4000, status: 'SUCCESS' } } })
+})
+
 test('a 买单 order not paid yet is not refunded from the console: its gift-card leg stays held for it', async () => {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
