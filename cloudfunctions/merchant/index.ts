@@ -113,7 +113,8 @@ function orderQuery(i: Input, ctx: ActionContext) {
   if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel))
     throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`)
   const state = optStr(i, 'state', { max: 16, pattern: /^[A-Z_]+$/ })
-  const q = optStr(i, 'q', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ })
+  // An order number, card code or openid; or a buyer's alias as the console shows it (顾客 + 4 hex, person-alias.ts).
+  const q = optStr(i, 'q', { max: 64, pattern: /^([A-Za-z0-9_+/=-]+|顾客[0-9A-F]{4})$/ })
   // A search by q looks through a window of the newest orders and pages it by offset only.
   if (q !== undefined && i.cursor !== undefined) throw invalid('cursor', 'is not taken with q (a search answers by offset)')
   const filter = {

@@ -1,5 +1,5 @@
 // CSV fields as a spreadsheet will read them: no cell a consumer wrote may become a formula (issue 25 §3).
-import { csvField } from './export'
+import { beijingIso, csvField, describeEntry } from './export'
 
 describe('csvField', () => {
   it.each([
@@ -24,5 +24,18 @@ describe('csvField', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""')
     expect(csvField('礼品卡 消费')).toBe('礼品卡 消费')
     expect(csvField(undefined)).toBe('')
+  })
+})
+
+describe('beijingIso and describeEntry (#28)', () => {
+  it('writes a 07:32 UTC sale as 15:32 Beijing time with its offset, across midnight too', () => {
+    expect(beijingIso(Date.UTC(2026, 11, 6, 7, 32, 5))).toBe('2026-12-06T15:32:05+08:00')
+    expect(beijingIso(Date.UTC(2026, 11, 6, 17, 0, 0))).toBe('2026-12-07T01:00:00+08:00')
+    expect(Date.parse(beijingIso(1764999999000))).toBe(1764999999000)
+  })
+  it('translates the ledger’s own words and keeps anyone’s own text', () => {
+    expect(describeEntry('card issued')).toBe('礼品卡开卡')
+    expect(describeEntry('拿铁')).toBe('拿铁')
+    expect(describeEntry(undefined)).toBe('')
   })
 })

@@ -1,7 +1,12 @@
 // CSV exports for finance, each with a header row: orders (every channel), ledger entries (every balance
-// change), redemptions (the audit log's `redeem` entries: counter redemptions). Amounts in yuan.
+// change), redemptions (the audit log's `redeem` entries: counter redemptions). Amounts in yuan; headers,
+// states and the ledger's own descriptions in Chinese; times in Beijing time with their offset (+08:00,
+// said in the time column's header), as the merchant reads them (#28: "07:32 for a 15:32 sale"); people
+// as aliases, never openids.
 import { maskCode } from '../../server/mask'
+import { personAlias } from '../../server/domain/merchant/person-alias'
 import { formatYuan } from '../../src/utils/money'
+import { t } from '../../src/strings'
 import type { Caller } from './call'
 
 export const EXPORTS = ['orders', 'ledger', 'redemptions'] as const
@@ -23,7 +28,21 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 const line = (fields: unknown[]) => fields.map(csvField).join(',')
-const iso = (ms: number) => new Date(ms).toISOString()
+/** China Standard Time: UTC+8, no daylight saving. */
+const CST_MS = 8 * 3600_000
+
+/** ms → ISO 8601 in Beijing time with its offset, e.g. 2026-12-06T15:32:07+08:00 (a spreadsheet and a parser both read it). */
+export function beijingIso(ms: number): string {
+  return `${new Date(ms + CST_MS).toISOString().slice(0, 19)}+08:00`
+}
+
+/** A ledger entry's description in Chinese: the ledger's own English words translated, anyone's own text kept. */
+export const describeEntry = (d: unknown) => t.console.csv.descriptions[String(d ?? '')] ?? String(d ?? '')
+
+/** Who redeemed: an alias of the openid the audit log carries, never the openid itself. */
+const staffOf = (e: Row) => personAlias(e.openid as string | undefined, 'staff')
+
+const yuanOrEmpty = (fen: unknown) => (typeof fen === 'number' ? formatYuan(fen) : '')
 type Row = Record<string, unknown>
 
 /**
@@ -82,17 +101,19 @@ export async function exportCsv(
     rows += lines.length
   }
   if (what === 'orders') {
-    write(line(['order_id', 'channel', 'state', 'paid_yuan', 'refunded_yuan', 'buyer', 'cards', 'card_codes', 'time']))
+    write(line(t.console.csv.orders))
     for await (const r of pages(call, 'orderList', { since: sinceMs })) {
       put(
         (r.orders as Row[]).map((o) => {
           const cards = o.cards as Row[]
+          const legs = (o.legs as Row[] | undefined) ?? []
+          const state = String(o.refundStatus ?? o.state)
           return line([
             o.orderId,
-            o.channel,
-            o.state,
+            t.merchant.channel[String(o.channel)] ?? o.channel,
+            t.console.refundStatus[state] ?? t.merchant.orderState[state] ?? state,
             formatYuan(o.totalPrice as number),
-            o.refundFee !== undefined ? formatYuan(o.refundFee as number) : '',
+            yuanOrEmpty(o.refundFee),
             o.buyer,
             cards.length,
             cards
@@ -100,38 +121,42 @@ export async function exportCsv(
               .filter(Boolean)
               .map(code)
               .join(' '),
-            iso(o.at as number),
+            beijingIso(o.at as number),
+            t.console.cardState[String(o.cardState)] ?? '',
+            yuanOrEmpty(o.originalTotal),
+            yuanOrEmpty((o.coupon as Row | undefined)?.discount),
+            yuanOrEmpty(legs.find((l) => l.kind === 'giftcard')?.amount),
           ])
         }),
       )
     }
   } else if (what === 'ledger') {
-    write(line(['entry_id', 'card', 'kind', 'amount_yuan', 'balance_after_yuan', 'order_id', 'description', 'time']))
+    write(line(t.console.csv.ledger))
     for await (const r of pages(call, 'ledgerList', { since: sinceMs })) {
       put(
         (r.entries as Row[]).map((e) =>
           line([
             entryIdOf(e),
             cardKey(e.card),
-            e.kind,
+            t.console.entryKind[String(e.kind)] ?? e.kind,
             formatYuan(e.amount as number),
             formatYuan(e.balanceAfter as number),
             e.orderId,
-            e.description,
-            iso(e.createdAt as number),
+            describeEntry(e.description),
+            beijingIso(e.createdAt as number),
           ]),
         ),
       )
     }
   } else {
-    write(line(['time', 'openid', 'target', 'reason']))
+    write(line(t.console.csv.redemptions))
     // The audit log is newest first: read until the entries are older than --since.
     const found: string[] = []
     for await (const r of pages(call, 'auditList', {})) {
       const entries = r.entries as Row[]
       for (const e of entries)
         if ((e.at as number) >= sinceMs && e.action === 'redeem')
-          found.push(line([iso(e.at as number), e.openid, cardKey(e.target), e.reason ?? '']))
+          found.push(line([beijingIso(e.at as number), staffOf(e), cardKey(e.target), e.reason ?? '']))
       if (entries.length && (entries.at(-1)!.at as number) < sinceMs) break
     }
     put(found.reverse())

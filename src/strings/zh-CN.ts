@@ -346,6 +346,10 @@ export const zhCN = {
     claimed: '领卡数',
     members: '新增会员',
     cubeMissing: '微信数据暂时无法获取，领卡数和会员数未计入',
+    /** #28: 新增会员 and 领卡 come from WeChat's data cube, which has a day only once it is over */
+    cubeLate: '领卡数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。',
+    recharged: '会员充值',
+    salesWithRecharges: (amount: string) => `含会员充值共 ${amount}`,
     orderCount: (n: number) => `${n} 笔`,
     cardCount: (n: number) => `${n} 张`,
     // cards
@@ -610,7 +614,7 @@ export const zhCN = {
     refundAdviceOther: '微信支付未能完成这笔退款：请到微信支付商户平台查看原因，处理后点「重试」。',
     refundRetry: '重试',
     refundRetryNote: '重试沿用原退款单号和金额，不会重复退款。',
-    checkoutNoRefund: '收银订单在结账取消时自动退款',
+    checkoutNoRefund: '这笔付款到账时结账已取消，系统将自动全额退款',
     // circulation
     codePlaceholder: '输入卡号',
     lookUp: '查询',
@@ -637,7 +641,55 @@ export const zhCN = {
       adjust: '调整',
       transfer_in: '转入',
       transfer_out: '转出',
+      recharge: '充值',
     } as Record<string, string>,
+    // #28: what became of an order's cards; a 买单 order's original total, coupon and legs, and its refund
+    cardState: {
+      PAID: '已支付',
+      CLAIMED: '已领取',
+      GIFTED: '已赠送',
+      USED_UP: '已用完',
+      REFUNDING: '退款中',
+      REFUNDED: '已退款',
+      REFUND_FAILED: '退款失败',
+    } as Record<string, string>,
+    originalTotal: '订单原价',
+    couponOff: (title: string) => `优惠券${title ? `「${title}」` : ''}抵扣`,
+    couponRestored: '已恢复可用',
+    legWxpay: '微信支付',
+    legGiftcard: (title: string, tail: string) => `${title || '礼品卡'} 尾号 ${tail}`,
+    legState: { CREDITED: '已退回卡内', REFUNDING: '退款中', REFUNDED: '已退款', REFUND_FAILED: '退款失败' } as Record<string, string>,
+    checkoutRefundText: (wxpay: string, card: string, coupon: boolean) =>
+      `微信支付的 ${wxpay} 原路退回${card ? `，礼品卡支付的 ${card} 退回卡内` : ''}${coupon ? '，优惠券恢复可用' : ''}。此操作不能撤销。`,
+    /** #28: the finance exports (npm run merchant -- export …): Chinese headers, Beijing time said in the header */
+    csv: {
+      orders: [
+        '订单号',
+        '渠道',
+        '状态',
+        '实付（元）',
+        '退款（元）',
+        '买家',
+        '卡数',
+        '卡号',
+        '时间（北京时间 UTC+08:00）',
+        '卡片状态',
+        '订单原价（元）',
+        '优惠券抵扣（元）',
+        '礼品卡支付（元）',
+      ],
+      ledger: ['流水号', '卡片', '类型', '金额（元）', '变动后余额（元）', '订单号', '说明', '时间（北京时间 UTC+08:00）'],
+      redemptions: ['时间（北京时间 UTC+08:00）', '店员', '卡片', '说明'],
+      /** the ledger's own words for the entries it writes, in Chinese (a merchant's or buyer's own text is kept) */
+      descriptions: {
+        'card issued': '礼品卡开卡',
+        'gifted to a friend': '转赠给好友',
+        'received as a gift': '好友赠送',
+        'checkout cancelled': '买单取消，礼品卡部分退回',
+        'bought on the shelf': '货架购买',
+        'refunded after the order refund': '订单退款后到账的余额退回',
+      } as Record<string, string>,
+    },
     // staff
     staffList: '员工列表',
     owner: '店主',

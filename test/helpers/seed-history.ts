@@ -112,10 +112,23 @@ export async function seedHistory(store: Store, size: HistorySize): Promise<numb
       updatedAt: pastTime(i, size),
     } as unknown as MemberDoc)
   }
+  // Member recharges refunded (#28: the dashboard's recharge sales deduct them).
+  const recharges: StoredDoc[] = []
+  for (let i = 0; i < Math.floor(size.orders / 50); i++) {
+    recharges.push({
+      _id: `${tag}-recharge-${i}`,
+      status: 'REFUNDED',
+      amount: 5000,
+      refundFee: 3000,
+      paidAt: pastTime(i, size),
+      refundRequestedAt: pastTime(i, size) + 60_000,
+    } as StoredDoc)
+  }
+  await writeAll(store, Collections.memberOrders, recharges)
   await writeAll(store, Collections.orders, orders)
   await writeAll(store, Collections.shelfOrders, shelf)
   await writeAll(store, Collections.ledger, entries)
   await writeAll(store, Collections.userCards, cards)
   await writeAll(store, Collections.members, members)
-  return orders.length + shelf.length + entries.length + cards.length + members.length
+  return orders.length + shelf.length + entries.length + cards.length + members.length + recharges.length
 }

@@ -67,11 +67,20 @@ async function recomputed(store: Store, days: number, nowMs: number) {
   const cards = (await everything<UserCardDoc>(store, Collections.userCards)).filter(
     (c) => ['NORMAL', 'GIFTING', 'GIFT_TIMEOUT'].includes(c.status) && effectiveStatus(c, Math.floor(nowMs / 1000)) !== 'EXPIRE',
   )
+  const recharged = entries.filter((e) => e.kind === 'recharge').reduce((s, e) => s + e.amount, 0)
+  const rechargeRefunds = (
+    await everything<{ _id: string; refundRequestedAt?: number; refundFee?: number }>(store, Collections.memberOrders)
+  )
+    .filter((r) => (r.refundRequestedAt ?? 0) >= since)
+    .reduce((s, r) => s + (r.refundFee ?? 0), 0)
+  const sales = [...rows.values()]
   return {
+    rechargeSales: recharged - rechargeRefunds,
+    salesWithRecharges: sales.reduce((s, r) => s + r.amount, 0) + recharged - rechargeRefunds,
     sales: [...rows.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel)),
     redeemed: -entries.filter((e) => e.kind === 'spend' || e.kind === 'reversal').reduce((s, e) => s + e.amount, 0),
     recharged: entries.filter((e) => e.kind === 'recharge').reduce((s, e) => s + e.amount, 0),
-    refunded: orders.filter((o) => (o.refundRequestedAt ?? 0) >= since).reduce((s, o) => s + (o.refundFee ?? 0), 0),
+    refunded: orders.filter((o) => (o.refundRequestedAt ?? 0) >= since).reduce((s, o) => s + (o.refundFee ?? 0), 0) + rechargeRefunds,
     newMembers: (await everything<{ _id: string; createdAt: number }>(store, Collections.members)).filter((m) => m.createdAt >= since)
       .length,
     liability: cards.reduce((s, c) => s + c.balance, 0),

@@ -116,7 +116,9 @@ test('export orders: the CSV holds as many rows as the list counts, and the CLI 
   ).run()
   expect(code).toBe(0)
   const lines = out.join('\n').split('\n')
-  expect(lines[0]).toBe('order_id,channel,state,paid_yuan,refunded_yuan,buyer,cards,card_codes,time')
+  expect(lines[0]).toBe(
+    '订单号,渠道,状态,实付（元）,退款（元）,买家,卡数,卡号,时间（北京时间 UTC+08:00）,卡片状态,订单原价（元）,优惠券抵扣（元）,礼品卡支付（元）',
+  )
   expect(lines.length - 1).toBe(total)
   expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(total)
   expect(err.join('\n')).toBe(`orders: wrote ${total} rows (besides the header)`)

@@ -2,6 +2,7 @@
 // --flag=value, completion, yuan amounts, refusals told apart from connection problems, warnings before
 // an expired or underpriced card, CSV exports with a header row, and the generic call.
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { parse } from 'csv-parse/sync'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Stack } from '../../emulator/stack'
@@ -129,14 +130,58 @@ test('exports: orders and ledger CSV with a header row; redemptions header only 
   const { orderId } = await person(stack, 'alice').buyAndAdd(card100)
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
   const orders = (await cli(['export', 'orders', `--since=${today}`])).out.split('\n')
-  expect(orders[0]).toBe('order_id,channel,state,paid_yuan,refunded_yuan,buyer,cards,card_codes,time')
-  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},mp,ISSUED,100\\.00,,`))
+  expect(orders[0]).toBe(
+    '订单号,渠道,状态,实付（元）,退款（元）,买家,卡数,卡号,时间（北京时间 UTC+08:00）,卡片状态,订单原价（元）,优惠券抵扣（元）,礼品卡支付（元）',
+  )
+  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},小程序,已支付,100\\.00,,顾客[0-9A-F]{4},`))
   const ledger = (await cli(['export', 'ledger', '--since', today])).out.split('\n')
-  expect(ledger[0]).toBe('entry_id,card,kind,amount_yuan,balance_after_yuan,order_id,description,time')
-  expect(ledger.some((l) => l.includes(`,issue,100.00,100.00,${orderId},`))).toBe(true)
-  expect((await cli(['export', 'redemptions', `--since=${today}`])).out).toBe('time,openid,target,reason')
+  expect(ledger[0]).toBe('流水号,卡片,类型,金额（元）,变动后余额（元）,订单号,说明,时间（北京时间 UTC+08:00）')
+  expect(ledger.some((l) => l.includes(`,开卡,100.00,100.00,${orderId},礼品卡开卡,`))).toBe(true)
+  expect((await cli(['export', 'redemptions', `--since=${today}`])).out).toBe('时间（北京时间 UTC+08:00）,店员,卡片,说明')
   expect((await cli(['export', 'orders', '--since=yesterday'])).code).toBe(2)
   expect((await cli(['export', 'refunds', `--since=${today}`])).code).toBe(2)
+})
+
+test('exports parse as CSV (csv-parse) with Beijing times (+08:00) that name the moment of the sale, Chinese words and no openid', async () => {
+  const alice = person(stack, 'alice')
+  const { orderId, card } = await alice.buyAndAdd(card100)
+  await alice.fn('card', {
+    action: 'spend',
+    cardId: card.cardId,
+    code: card.code,
+    amount: 1234,
+    orderId: `CSV-${card.code}`,
+    description: '拿铁, 大杯 "热"',
+  })
+  const at = ((await person(stack, 'carol').fn('merchant', { action: 'orderDetail', orderId })).order as { at: number }).at
+  const since = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  const BEIJING = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/
+  for (const what of ['orders', 'ledger'] as const) {
+    const out = (await cli(['export', what, `--since=${since}`])).out
+    // Every record has the header's number of fields, or csv-parse throws.
+    const [header, ...rows] = parse(out) as string[][]
+    const timeAt = header!.indexOf('时间（北京时间 UTC+08:00）')
+    expect(timeAt).toBeGreaterThanOrEqual(0)
+    expect(rows.length).toBeGreaterThan(0)
+    for (const r of rows) expect(r[timeAt]).toMatch(BEIJING)
+    expect(out).not.toContain(alice.mpOpenid)
+    expect(out).not.toMatch(/card issued|checkout cancelled|gifted to a friend/)
+    if (what === 'orders') {
+      const row = rows.find((r) => r[0] === orderId)!
+      // The same moment: 15:32 in Beijing is 07:32 UTC.
+      expect(Date.parse(row[timeAt]!)).toBe(Math.floor(at / 1000) * 1000)
+      expect(row[timeAt]!.slice(11, 13)).toBe(String((new Date(at).getUTCHours() + 8) % 24).padStart(2, '0'))
+      expect(row[9]).toBe('已领取')
+    } else {
+      const kinds = rows.filter((r) => r[5] === orderId || r[5] === `CSV-${card.code}`).map((r) => [r[2], r[3], r[6]])
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          ['开卡', '100.00', '礼品卡开卡'],
+          ['消费', '-12.34', '拿铁, 大杯 "热"'],
+        ]),
+      )
+    }
+  }
 })
 
 test('call reaches any merchant action with a JSON input', async () => {

@@ -67,7 +67,11 @@ test('orders are found by order number, card code or buyer, filtered by state, c
   expect((await merchant({ action: 'orderList', q: 'a b' })).errcode).toBe(1001)
 
   const detail = await merchant({ action: 'orderDetail', orderId })
-  expect(detail.order).toMatchObject({ orderId, channel: 'mp', totalPrice: 10000, buyer: alice.mpOpenid })
+  // The buyer as a stable alias (#28), found by it too; the openid is in no answer.
+  expect(detail.order).toMatchObject({ orderId, channel: 'mp', totalPrice: 10000, buyer: expect.stringMatching(/^顾客[0-9A-F]{4}$/) })
+  expect(JSON.stringify(detail)).not.toContain(alice.mpOpenid)
+  expect(byBuyer.orders.every((o: Json) => o.buyer === detail.order.buyer)).toBe(true)
+  expect((await merchant({ action: 'orderList', q: detail.order.buyer })).orders.map((o: Json) => o.orderId)).toContain(orderId)
   expect(detail.cards).toHaveLength(1)
   expect(detail.cards[0]).toMatchObject({ code: card.code, balance: 10000 })
   expect(detail.cards[0].entries.map((e: Json) => e.kind)).toEqual(['issue'])
@@ -80,6 +84,31 @@ test('orders are found by order number, card code or buyer, filtered by state, c
   expect(after.cards[0].entries.map((e: Json) => e.kind)).toEqual(['refund', 'issue'])
   const audit = await merchant({ action: 'auditList', limit: 5 })
   expect(audit.entries[0]).toMatchObject({ action: 'orderRefund', target: orderId, reason: '顾客申请退款' })
+})
+
+test('each order carries what became of its cards: paid, given, claimed, used up, refunded (#28)', async () => {
+  const alice = person(stack, 'alice')
+  const state = async (orderId: string) => ((await merchant({ action: 'orderList', q: orderId })).orders as Json[])[0]!.cardState
+  // Paid, not added to a card bag: 已支付; then sent to a friend as a gift: 已赠送.
+  const order = await alice.fn('pay', { action: 'createOrder', cardId: card100, requestId: 'STATES-PAID' })
+  expect((await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: order.payment })).json.callbackAcknowledged).toBe(true)
+  await settle(stack)
+  expect(await state(order.orderId)).toBe('PAID')
+  expect((await alice.fn('gift', { action: 'send', orderId: order.orderId })).errcode).toBe(0)
+  expect(await state(order.orderId)).toBe('GIFTED')
+  // In the card bag: 已领取; spent to nothing: 已用完; the list's first page says the same.
+  const { orderId, card } = await alice.buyAndAdd(card100)
+  expect(await state(orderId)).toBe('CLAIMED')
+  const spent = await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000, orderId: 'STATES-ALL' })
+  expect(spent.errcode).toBe(0)
+  await settle(stack)
+  expect(await state(orderId)).toBe('USED_UP')
+  const page = (await merchant({ action: 'orderList', channel: 'mp', limit: 5 })).orders as Json[]
+  expect(page.find((o) => o.orderId === orderId)).toMatchObject({ cardState: 'USED_UP' })
+  expect(page.find((o) => o.orderId === order.orderId)).toMatchObject({ cardState: 'GIFTED' })
+  // Refunded: 已退款 (nothing was left to give back).
+  expect(await merchant({ action: 'orderRefund', orderId, reason: '测试' })).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 0 })
+  expect(await state(orderId)).toBe('REFUNDED')
 })
 
 test('a card looked up by code shows our ledger beside WeChat; freezing makes it unusable in both, once', async () => {

@@ -42,6 +42,10 @@ export interface OrderDoc extends StoredDoc {
   coupon?: { cardId: string; code: string; discount: number }
   /** checkout with a coupon: the shop order's total before the discount, fen */
   total?: number
+  /** checkout refunded by the merchant (#28, money/checkout-refunds.ts): when its gift-card leg was credited back */
+  legCreditedAt?: number
+  /** checkout refunded by the merchant (#28): when its coupon was made usable again */
+  couponRestoredAt?: number
   /** checkout: unpaid after this (ms), the cron cancels it and credits the gift-card leg back */
   expiresAt?: number
   /** mp (#17): what each card is issued with, as sold; copied onto the entitlements when paid */

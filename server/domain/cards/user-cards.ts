@@ -25,6 +25,13 @@ export interface UserCardDoc extends StoredDoc {
   /** a Cloud Pay refund of value that reached the card after its order was refunded, not yet confirmed (refunds.ts) */
   refundPending?: boolean
   pendingRefund?: { key: string; fee: number }
+  /**
+   * #28: a coupon made usable again by the refund of the 买单 order (this id) that used it. WeChat has no way
+   * to undo card/code/consume, so the card bag keeps showing it used; we keep it NORMAL (the cron's
+   * reconciliation leaves it so), and its next use's consume answers 40099, which counts as done. Cleared
+   * when it is used again.
+   */
+  restoredBy?: string
   /** GIFTED: the friend's card that took this card's value */
   giftedTo?: string
   /** received as a gift (gifts.ts): its id and the name the giver signed with */

@@ -11,7 +11,7 @@
 import { couponDiscount } from '../../../contract/card-rules'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
+import { DuplicateIdError, change, where, type Store, type StoredDoc } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { log } from '../../log'
@@ -129,6 +129,33 @@ export async function releaseCoupon(store: Store, order: OrderDoc): Promise<void
 }
 
 /**
+ * #28: the merchant refunded the paid 买单 order that used this coupon, so the coupon is usable again, once:
+ * the order's hold (HELD, or CONSUMED) becomes RELEASED by compare-and-set, then the card, if this order
+ * consumed it, is NORMAL again, marked restoredBy (user-cards.ts: WeChat cannot undo a consume). A retry after
+ * a crash between the two finds the hold released by this order and finishes; a hold another checkout took
+ * since is left alone. Answers whether the coupon is released by this order.
+ */
+export async function restoreCoupon(store: Store, order: OrderDoc): Promise<boolean> {
+  if (!order.coupon) return false
+  const id = userCardId(order.coupon.cardId, order.coupon.code)
+  await store.updateIf(
+    Collections.couponHolds,
+    id,
+    { orderId: order._id, status: where.in(['HELD', 'CONSUMED']) },
+    { status: 'RELEASED', updatedAt: Date.now() },
+  )
+  const hold = await store.get<CouponHoldDoc>(Collections.couponHolds, id)
+  if (hold?.orderId !== order._id || hold.status !== 'RELEASED') return false
+  await store.updateIf(
+    Collections.userCards,
+    id,
+    { status: 'CONSUMED' },
+    { status: 'NORMAL', restoredBy: order._id, updatedAt: Date.now() },
+  )
+  return true
+}
+
+/**
  * The order is paid: its coupon is consumed on WeChat and marked CONSUMED, once. WeChat's 40099
  * ("Code已经被核销") on a repeat means an earlier attempt landed. A failure leaves the hold HELD for
  * the cron to finish (finishPaidCoupons).
@@ -165,7 +192,12 @@ export async function consumeHeld(store: Store, wx: WechatClient, use: CouponUse
   if (
     await store.updateIf(Collections.couponHolds, id, { status: 'HELD', orderId: holder }, { status: 'CONSUMED', updatedAt: Date.now() })
   ) {
-    await store.update(Collections.userCards, id, { status: 'CONSUMED', checkedAt: Date.now(), updatedAt: Date.now() })
+    await store.update(Collections.userCards, id, {
+      status: 'CONSUMED',
+      restoredBy: change.unset(),
+      checkedAt: Date.now(),
+      updatedAt: Date.now(),
+    })
   }
   return true
 }

@@ -11,6 +11,8 @@ import { WxApiError, WxRuleError, WxTransportError } from '../../wechat/errors'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import { historyOf, type LedgerEntryDoc } from '../ledgers/ledger'
 import { listOrders, walkOrders, type Channel, type OrderFilter, type OrderRow } from './orders'
+import { describeRows } from './order-states'
+import { personAlias } from './person-alias'
 import { findPage, type PageRequest } from '../../store/pages'
 import type { OrderDoc, ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
@@ -85,6 +87,8 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
     )
     .sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel))
   const total = (f: 'redeemed' | 'refunded' | 'recharged' | 'newMembers') => daily.reduce((s, d) => s + d[f], 0)
+  // #28: member recharges are takings too: credited, less the recharge refunds asked for in the window.
+  const rechargeSales = total('recharged') - daily.reduce((s, d) => s + (d.rechargeRefunded ?? 0), 0)
   return {
     days,
     since,
@@ -98,13 +102,17 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
     refunded: total('refunded'),
     recharged: total('recharged'),
     newMembers: total('newMembers'),
+    rechargeSales,
+    salesWithRecharges: sales.reduce((s, r) => s + r.amount, 0) + rechargeSales,
+    /** #28: `claimed` and `members` come from WeChat's data cube, which has a day only the day after */
+    cubeLagDays: 1,
   }
 }
 
 // ---------- orders ----------
 
 export interface OrderQuery extends OrderFilter {
-  /** order number, card code or buyer openid (exact, or a prefix of the order number) */
+  /** order number, card code, the buyer's alias or openid (exact, or a prefix of the order number) */
   q?: string
 }
 
@@ -123,10 +131,11 @@ export async function searchOrders(store: Store, query: OrderQuery, page: PageRe
   const { rows } = await walkOrders(store, filter, SEARCH_WINDOW)
   const cards = await store.find<UserCardDoc>(Collections.userCards, { code: q }, { limit: 100 })
   const codeOrders = new Set(cards.map((c) => c.orderId ?? '').filter(Boolean))
-  const match = (o: OrderRow) => o.orderId.startsWith(q) || o.buyer === q || o.cards.some((c) => c.code === q) || codeOrders.has(o.orderId)
-  const hits = rows.map((r) => r.row).filter(match)
+  const match = ({ row: o, buyerOpenid }: (typeof rows)[number]) =>
+    o.orderId.startsWith(q) || o.buyer === q || buyerOpenid === q || o.cards.some((c) => c.code === q) || codeOrders.has(o.orderId)
+  const hits = rows.filter(match)
   const from = page.skip ?? 0
-  return { orders: hits.slice(from, from + page.limit), total: hits.length }
+  return { orders: await describeRows(store, hits.slice(from, from + page.limit)), total: hits.length }
 }
 
 /** One order of any channel: its row, and each of its cards with status, balance and ledger. */
@@ -140,9 +149,10 @@ export async function orderDetail(store: Store, orderId: string) {
     channel: mine ? mine.kind : 'shelf',
     state: mine?.status ?? shelf!.state,
     totalPrice: mine?.totalFee ?? shelf!.order.total_price,
-    buyer: mine?.mpOpenid ?? shelf!.order.open_id,
+    buyer: personAlias(mine?.mpOpenid ?? shelf!.order.open_id),
     cards: [],
     at: mine?.createdAt ?? shelf!.recordedAt,
+    cardState: 'PAID',
   }
   const ids = new Set<string>()
   if (shelf) for (const c of shelf.order.card_list) ids.add(userCardId(c.card_id, c.code))

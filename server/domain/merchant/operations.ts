@@ -1,6 +1,7 @@
 // Merchant operations (gift-card-api.en.txt): gift cards, shelves, payment access, orders bought on
 // the hosted shelf, refunds, invoices. One code path behind the `merchant` function, its CLI and the
 // merchant pages. Who may call what is decided in staff.ts (roles) and the function's action table.
+import { personAlias } from './person-alias'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
@@ -265,7 +266,7 @@ export async function listShelfOrders(store: Store, offset = 0, limit = 20) {
       orderId: o._id,
       state: o.state,
       totalPrice: o.order.total_price,
-      buyer: o.order.open_id,
+      buyer: personAlias(o.order.open_id),
       cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
       recordedAt: o.recordedAt,
     })),
@@ -280,7 +281,16 @@ export async function getShelfOrder(store: Store, orderId: string) {
     o.order.card_list.map((c) => store.get<UserCardDoc>(Collections.userCards, userCardId(c.card_id, c.code))),
   )
   return {
-    order: o.order,
+    // WeChat's order as it came, its people as aliases (#28: no openid in an answer to the merchant).
+    order: {
+      ...o.order,
+      open_id: personAlias(o.order.open_id),
+      ...(o.order.accepter_openid ? { accepter_openid: personAlias(o.order.accepter_openid) } : {}),
+      card_list: o.order.card_list.map((c) => ({
+        ...c,
+        ...(c.accepter_openid ? { accepter_openid: personAlias(c.accepter_openid) } : {}),
+      })),
+    },
     state: o.state,
     invoice: o.invoice ?? null,
     cards: cards.filter(Boolean).map((c) => ({ cardId: c!.cardId, code: c!.code, status: c!.status, balance: c!.balance })),

@@ -1,7 +1,6 @@
 // The merchant's view of every sale, across channels: Mini Program purchases (`mp`), shop checkouts
 // paid partly by WeChat Pay (`checkout`) and hosted-shelf orders (`shelf`), newest first; and one
 // refund action for any of them and for member recharges (`MR…`).
-import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { anyOf, where, type Filter, type Store } from '../../store/port'
 import { findPage, type KeysetOrder, type PageKey, type PageRequest } from '../../store/pages'
@@ -10,28 +9,63 @@ import { refundShelfOrder } from './operations'
 import { PAID_STATUSES, type ShelfOrderDoc } from '../cards/order-types'
 import type { PaymentGateway } from '../../platform/payment-gateway'
 import type { OrderDoc } from '../cards/order-types'
-import { refundMpOrder, refundThrough } from '../money/refunds'
+import { refundMpOrder } from '../money/refunds'
+import { refundCheckoutOrder } from '../money/checkout-refunds'
 import { refundRecharge } from '../money/recharge-refunds'
 import { RECHARGE_ID } from '../money/member-recharge'
 import type { RefundFields } from '../money/refund-states'
 import type { SyncOptions } from '../../platform/settings'
 
-import type { Channel, OrderRow } from '../../../contract/merchant-orders'
+import { describeRows, type SourcedRow } from './order-states'
+import { personAlias } from './person-alias'
+import type { Channel, CheckoutLeg, OrderRow, RefundStatus } from '../../../contract/merchant-orders'
 export type { Channel, OrderRow }
 
+const refundStatusOf = (status: string): RefundStatus | undefined =>
+  status === 'REFUNDING' || status === 'REFUNDED' || status === 'REFUND_FAILED' ? status : undefined
+
+/** A 买单 order's original total, coupon and legs (#28), from what the checkout recorded. */
+function checkoutParts(o: OrderDoc): Pick<OrderRow, 'originalTotal' | 'coupon' | 'legs'> {
+  const legs: CheckoutLeg[] = [{ kind: 'wxpay', amount: o.totalFee, state: refundStatusOf(o.status) ?? 'PAID' }]
+  if (o.cardLeg && o.cardLeg.amount > 0)
+    legs.push({
+      kind: 'giftcard',
+      amount: o.cardLeg.amount,
+      cardId: o.cardLeg.cardId,
+      codeTail: o.cardLeg.code.slice(-4),
+      state: o.legCreditedAt ? 'CREDITED' : 'PAID',
+    })
+  return {
+    originalTotal: o.total ?? o.totalFee + (o.cardLeg?.amount ?? 0) + (o.coupon?.discount ?? 0),
+    ...(o.coupon
+      ? {
+          coupon: {
+            cardId: o.coupon.cardId,
+            discount: o.coupon.discount,
+            status: o.couponRestoredAt ? ('RESTORED' as const) : ('USED' as const),
+          },
+        }
+      : {}),
+    legs,
+  }
+}
+
 function mpRow(o: OrderDoc & RefundFields): OrderRow {
-  const refundStatus = o.status === 'REFUNDING' || o.status === 'REFUNDED' || o.status === 'REFUND_FAILED' ? o.status : undefined
+  const refundStatus = refundStatusOf(o.status)
   return {
     orderId: o._id,
     channel: o.kind,
     state: o.status,
     totalPrice: o.totalFee,
-    buyer: o.mpOpenid,
+    buyer: personAlias(o.mpOpenid),
     cards: o.kind === 'mp' ? Array.from({ length: o.quantity }, () => ({ cardId: o.cardId, price: o.unitPrice ?? 0 })) : [],
     ...(o.refundFee !== undefined ? { refundFee: o.refundFee } : {}),
     ...(refundStatus ? { refundStatus } : {}),
     ...(o.refundError ? { refundError: o.refundError.code } : {}),
     at: o.paidAt ?? o.createdAt,
+    // Decided for the page by describeRows (order-states.ts).
+    cardState: refundStatus ?? 'PAID',
+    ...(o.kind === 'checkout' ? checkoutParts(o) : {}),
   }
 }
 
@@ -42,10 +76,11 @@ function shelfRow(o: ShelfOrderDoc): OrderRow {
     channel: 'shelf',
     state: o.state,
     totalPrice: o.order.total_price,
-    buyer: o.order.open_id,
+    buyer: personAlias(o.order.open_id),
     cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
     ...(o.state === 'REFUNDED' ? { refundStatus: 'REFUNDED' as const } : {}),
     at: o.recordedAt,
+    cardState: o.state === 'REFUNDED' ? 'REFUNDED' : 'PAID',
   }
 }
 
@@ -87,9 +122,10 @@ function sourcesOf(f: OrderFilter): { mine: Filter | null; shelf: Filter | null 
   }
 }
 
-interface Keyed {
+interface Keyed extends SourcedRow {
   key: PageKey
-  row: OrderRow
+  /** the buyer's openid, for a search by it (the row carries only an alias) */
+  buyerOpenid: string
 }
 
 const newestFirst = (a: Keyed, b: Keyed) => b.key.at - a.key.at || (a.key.id < b.key.id ? 1 : a.key.id > b.key.id ? -1 : 0)
@@ -106,8 +142,8 @@ async function ordersAfter(store: Store, f: OrderFilter, limit: number, after?: 
     shelf ? findPage<ShelfOrderDoc>(store, Collections.shelfOrders, shelf, SHELF_ORDER, { limit, after }) : { docs: [] as ShelfOrderDoc[] },
   ])
   const merged = [
-    ...m.docs.map((o) => ({ key: { at: o.createdAt, id: o._id }, row: mpRow(o) })),
-    ...s.docs.map((o) => ({ key: { at: o.recordedAt, id: o._id }, row: shelfRow(o) })),
+    ...m.docs.map((o): Keyed => ({ key: { at: o.createdAt, id: o._id }, row: mpRow(o), order: o, buyerOpenid: o.mpOpenid })),
+    ...s.docs.map((o): Keyed => ({ key: { at: o.recordedAt, id: o._id }, row: shelfRow(o), buyerOpenid: o.order.open_id })),
   ].sort(newestFirst)
   const rows = merged.slice(0, limit)
   const more = merged.length > limit || ('next' in m && !!m.next) || ('next' in s && !!s.next)
@@ -143,7 +179,11 @@ export async function listOrders(store: Store, f: OrderFilter, page: PageRequest
     mine ? store.count(Collections.orders, mine) : 0,
     shelf ? store.count(Collections.shelfOrders, shelf) : 0,
   ])
-  return { orders: got.rows.map((r) => r.row), total: mineTotal + shelfTotal, ...('next' in got && got.next ? { next: got.next } : {}) }
+  return {
+    orders: await describeRows(store, got.rows),
+    total: mineTotal + shelfTotal,
+    ...('next' in got && got.next ? { next: got.next } : {}),
+  }
 }
 
 /**
@@ -163,14 +203,8 @@ export async function refundOrder(
     return { ...(await refundRecharge(store, wx, pay('member'), orderId, reason, sync)), channel: 'recharge' as const }
   const mine = await store.get<OrderDoc>(Collections.orders, orderId)
   if (mine?.kind === 'mp') return { ...(await refundMpOrder(store, wx, pay('pay'), orderId, reason)), channel: 'mp' as const }
-  // A checkout payment is refunded by the cron when its checkout was cancelled; here only retried once WeChat Pay failed it.
-  if (mine && (mine.status === 'REFUNDING' || mine.status === 'REFUND_FAILED'))
-    return { ...(await refundThrough(store, pay('pay'), Collections.orders, mine)), channel: 'checkout' as const }
-  if (mine)
-    throw new AppError(
-      ErrCode.CONFLICT,
-      `order ${orderId} is a checkout payment: it is refunded automatically if its checkout was cancelled`,
-    )
+  // A 买单 order: its gift-card leg credited back, its coupon usable again and its WeChat Pay leg refunded (#28).
+  if (mine) return { ...(await refundCheckoutOrder(store, wx, pay('pay'), orderId, reason, sync)), channel: 'checkout' as const }
   await refundShelfOrder(store, wx, orderId, reason)
   return { orderId, status: 'REFUNDED' as const, channel: 'shelf' as const }
 }

@@ -63,6 +63,8 @@ export interface DayFigures {
   refunded: number
   /** fen of member-card recharges credited this day */
   recharged: number
+  /** #28: fen of member-card recharge refunds asked for this day (part of `refunded`); absent on days sealed before */
+  rechargeRefunded?: number
   /** member cards activated or joined this day (our own records) */
   newMembers: number
 }
@@ -84,7 +86,7 @@ interface RollupStateDoc extends StoredDoc {
 function emptyDay(date: string): DayFigures {
   const sales = {} as Record<Channel, ChannelFigures>
   for (const c of CHANNELS) sales[c] = { amount: 0, orders: 0 }
-  return { date, sales, redeemed: 0, refunded: 0, recharged: 0, newMembers: 0 }
+  return { date, sales, redeemed: 0, refunded: 0, recharged: 0, rechargeRefunded: 0, newMembers: 0 }
 }
 
 /** Every document of a query in [from, to) of `field`, a page at a time ordered by that field and _id. */
@@ -157,6 +159,7 @@ export async function figuresBetween(store: Store, from: number, to: number): Pr
     else day(e.createdAt).redeemed -= e.amount
   }
   for (const r of [...refunds, ...recharges]) day(r.refundRequestedAt).refunded += r.refundFee ?? 0
+  for (const r of recharges) day(r.refundRequestedAt).rechargeRefunded! += r.refundFee ?? 0
   for (const m of members) day(m.createdAt).newMembers++
   return { days, deducted }
 }
@@ -182,6 +185,9 @@ function drift(stored: DayFigures, fresh: DayFigures): string[] {
   }
   for (const f of ['redeemed', 'refunded', 'recharged', 'newMembers'] as const)
     if (stored[f] !== fresh[f]) out.push(`${f}: ${stored[f]} → ${fresh[f]}`)
+  // A day sealed before #28 has no rechargeRefunded: resealing adds it, which is no drift.
+  if (stored.rechargeRefunded !== undefined && stored.rechargeRefunded !== fresh.rechargeRefunded)
+    out.push(`rechargeRefunded: ${stored.rechargeRefunded} → ${fresh.rechargeRefunded ?? 0}`)
   return out
 }
 
@@ -297,6 +303,7 @@ export async function daysSince(store: Store, since: number, nowMs: number): Pro
             redeemed: doc.redeemed,
             refunded: doc.refunded,
             recharged: doc.recharged,
+            rechargeRefunded: doc.rechargeRefunded ?? 0,
             newMembers: doc.newMembers,
           }
         : (live.get(date) ?? emptyDay(date)),

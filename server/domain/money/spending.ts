@@ -210,9 +210,15 @@ async function debitOrRefuse(
 /**
  * Credits a checkout's gift-card leg back, once (entry `reversal:<leg orderId>`). Not a consumer
  * action: only the server calls it, when a checkout is cancelled before its WeChat Pay leg is paid or
- * expires unpaid (checkout.ts).
+ * expires unpaid (checkout.ts), or when the merchant refunds the paid checkout (checkout-refunds.ts).
  */
-export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: string, sync: SyncOptions = {}) {
+export async function creditBackLeg(
+  store: Store,
+  wx: WechatClient,
+  legOrderId: string,
+  sync: SyncOptions = {},
+  description = 'checkout cancelled',
+) {
   let spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
   if (spent?.pending) {
     // The leg's spend never finished: settle or void it first (busy while its own call still runs).
@@ -232,7 +238,7 @@ export async function creditBackLeg(store: Store, wx: WechatClient, legOrderId: 
         amount: -spent.amount,
         entryId: `reversal:${legOrderId}`,
         orderId: legOrderId,
-        description: 'checkout cancelled',
+        description,
         guard: (c) => {
           if (c.giftedTo && hop < MAX_GIFT_HOPS) throw new MovedOn(c.giftedTo)
         },

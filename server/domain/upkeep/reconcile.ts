@@ -29,6 +29,8 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc):
   try {
     const res = await wx.code.get({ card_id: card.cardId, code: card.code })
     patch = { status: res.user_card_status as UserCardStatus }
+    // A coupon its refunded 买单 order gave back (user-cards.ts restoredBy): WeChat still says it was consumed.
+    if (card.restoredBy && res.user_card_status === 'CONSUMED') patch = {}
     if (card.saOpenid && res.openid && res.openid !== card.saOpenid) {
       // A custom code that moved to a friend whose push we never saw.
       patch = { ...patch, saOpenid: res.openid, mpOpenid: (await mpOpenidOf(store, res.openid)) ?? '', unionid: '' }

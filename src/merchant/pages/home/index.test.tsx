@@ -49,6 +49,18 @@ test('an admin sees the dashboard in yuan, figures by channel and by day, and th
   expect(navigations).toEqual(['/merchant/pages/orders/index'])
 })
 
+test('member recharges count in a sales figure of their own and in the total; the cube’s day of lag is said (#28)', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'dashboard') return { ...dashboard(7), rechargeSales: 5000, salesWithRecharges: 65000 }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<MerchantHome />)
+  expect(await screen.findByText('含会员充值共 ¥650.00')).toBeTruthy()
+  expect(document.querySelector('#stat-recharged')?.textContent).toBe('会员充值¥50.00')
+  expect(document.querySelector('#cube-late')?.textContent).toBe('领卡数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。')
+})
+
 test('staff see the counter note and no admin menu or figures', async () => {
   cloudHandlers.set('merchant', (d) => (d.action === 'whoami' ? { errcode: 0, role: 'staff' } : { errcode: 1004, errmsg: 'admins only' }))
   render(<MerchantHome />)

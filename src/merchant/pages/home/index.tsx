@@ -69,6 +69,11 @@ function DashboardView() {
                   <Text className='stat-label'>{t.console.sales}</Text>
                   <Text className='stat-value'>{yuan(total)}</Text>
                   <Text className='muted'>{t.console.orderCount(orders)}</Text>
+                  {!!d.rechargeSales && <Text className='muted'>{t.console.salesWithRecharges(yuan(d.salesWithRecharges ?? total))}</Text>}
+                </View>
+                <View className='stat' id='stat-recharged'>
+                  <Text className='stat-label'>{t.console.recharged}</Text>
+                  <Text className='stat-value'>{yuan(d.rechargeSales ?? 0)}</Text>
                 </View>
                 <View className='stat' id='stat-redeemed'>
                   <Text className='stat-label'>{t.console.redeemed}</Text>
@@ -87,6 +92,9 @@ function DashboardView() {
                   <Text className='stat-label'>{t.console.members}</Text>
                   <Text className='stat-value'>{d.members}</Text>
                 </View>
+              </View>
+              <View className='muted' id='cube-late'>
+                {t.console.cubeLate}
               </View>
               {!d.cube && <View className='muted'>{t.console.cubeMissing}</View>}
               <Section title={t.console.salesByChannel}>

@@ -40,7 +40,7 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
             channel: 'mp',
             state,
             totalPrice: 20000,
-            buyer: 'oAliceOpenid000001',
+            buyer: '顾客A1B2',
             cards: [{ cardId: 'pA', price: 20000 }],
             at: 1764200000000,
           },
@@ -54,7 +54,7 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
         channel: 'mp',
         state,
         totalPrice: 20000,
-        buyer: 'oAliceOpenid000001',
+        buyer: '顾客A1B2',
         cards: [],
         at: 1764200000000,
         ...(state === 'REFUNDED' ? { refundReason: '顾客买错面额' } : {}),
@@ -122,7 +122,7 @@ test('a refund WeChat Pay is still processing shows 退款中; one it failed sho
     refundFee: 6000,
     ...(refundStatus === 'REFUND_FAILED' ? { refundError: 'REFUNDCLOSE' } : {}),
     totalPrice: 10000,
-    buyer: 'oBobOpenid0000001',
+    buyer: '顾客C3D4',
     cards: [],
     at: 1764200000000,
   })
@@ -159,7 +159,7 @@ test("more orders on request by the list's nextCursor, for the filter shown, unt
     channel: 'mp',
     state: 'ISSUED',
     totalPrice: 10000,
-    buyer: 'oAliceOpenid000001',
+    buyer: '顾客A1B2',
     cards: [],
     at: 1764200000000,
   })
@@ -179,4 +179,77 @@ test("more orders on request by the list's nextCursor, for the filter shown, unt
   expect(screen.getByText('订单号 MP1')).toBeTruthy()
   expect(lists.at(-1)).toEqual({ action: 'orderList', state: 'ISSUED', limit: 20, cursor: 'k1.sig' })
   expect(screen.queryByText('加载更多')).toBeNull()
+})
+
+test('a row is tagged with what became of its cards, and shows the buyer by alias (#28)', async () => {
+  const row = (orderId: string, cardState: string) => ({
+    orderId,
+    channel: 'mp',
+    state: 'ISSUED',
+    cardState,
+    totalPrice: 10000,
+    buyer: '顾客A1B2',
+    cards: [{ cardId: 'pA', price: 10000 }],
+    at: 1764200000000,
+  })
+  answerAsMerchant({
+    list: () => ({ errcode: 0, total: 3, orders: [row('MP1', 'CLAIMED'), row('MP2', 'GIFTED'), row('MP3', 'USED_UP')] }),
+    detail: () => ({ errcode: 1005, errmsg: 'no' }),
+    refund: () => ({ errcode: 1002, errmsg: 'no' }),
+  })
+  render(<OrdersPage />)
+  expect(await screen.findByText('订单号 MP1')).toBeTruthy()
+  const tags = Array.from(document.querySelectorAll('.order-row')).map((r) => r.querySelector('.nut-tag')?.textContent)
+  expect(tags).toEqual(['已领取', '已赠送', '已用完'])
+  expect(screen.getAllByText(/买家 顾客A1B2/)).toHaveLength(3)
+})
+
+test('a 买单 order shows its original total, coupon and legs, and is refunded with each part named (#28)', async () => {
+  let refunded = false
+  const refunds: Record<string, unknown>[] = []
+  const order = () => ({
+    orderId: 'COSHOP1',
+    channel: 'checkout',
+    state: refunded ? 'REFUNDING' : 'PAID',
+    cardState: refunded ? 'REFUNDING' : 'PAID',
+    ...(refunded ? { refundStatus: 'REFUNDING', refundFee: 4000 } : {}),
+    totalPrice: 4000,
+    buyer: '顾客A1B2',
+    cards: [],
+    at: 1764200000000,
+    originalTotal: 15000,
+    coupon: { cardId: 'pCASH', title: '满100减10', discount: 1000, status: refunded ? 'RESTORED' : 'USED' },
+    legs: [
+      { kind: 'wxpay', amount: 4000, state: refunded ? 'REFUNDING' : 'PAID' },
+      { kind: 'giftcard', amount: 10000, cardId: 'pGIFT', title: '100元礼品卡', codeTail: '0001', state: refunded ? 'CREDITED' : 'PAID' },
+    ],
+  })
+  answerAsMerchant({
+    list: () => ({ errcode: 0, total: 1, orders: [order()] }),
+    detail: () => ({ errcode: 0, order: order(), cards: [] }),
+    refund: (d) => {
+      refunds.push(d)
+      refunded = true
+      return { errcode: 0, orderId: 'COSHOP1', status: 'REFUNDING', refundFee: 4000, refundNo: 'RFCOSHOP1', channel: 'checkout' }
+    },
+  })
+  render(<OrdersPage />)
+  fireEvent.click(await screen.findByText('订单号 COSHOP1'))
+  const parts = await screen.findByText('订单原价')
+  expect(parts.closest('#checkout-parts')?.textContent).toBe(
+    '订单原价¥150.00优惠券「满100减10」抵扣-¥10.00微信支付¥40.00100元礼品卡 尾号 0001¥100.00',
+  )
+  fireEvent.click(screen.getAllByText('退款')[0]!)
+  expect(
+    await screen.findByText('微信支付的 ¥40.00 原路退回，礼品卡支付的 ¥100.00 退回卡内，优惠券恢复可用。此操作不能撤销。'),
+  ).toBeTruthy()
+  fireEvent.change(document.querySelector('#refund-dialog textarea')!, { target: { value: '顾客退单' } })
+  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
+  expect(await screen.findByText('已提交退款，微信支付处理中')).toBeTruthy()
+  expect(refunds).toEqual([{ action: 'orderRefund', orderId: 'COSHOP1', reason: '顾客退单' }])
+  expect((await screen.findByText(/已恢复可用/)).closest('#checkout-parts')?.textContent).toBe(
+    '订单原价¥150.00优惠券「满100减10」抵扣 · 已恢复可用-¥10.00微信支付 · 退款中¥40.00100元礼品卡 尾号 0001 · 已退回卡内¥100.00',
+  )
+  // Asked once: no refund button any more (the closed dialog keeps its own).
+  expect(screen.queryAllByText('退款').filter((el) => !el.closest('.nut-dialog'))).toEqual([])
 })

@@ -17,17 +17,61 @@ import { Entries } from '../circulation/entries'
 
 const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDING', 'REFUND_FAILED', 'REFUNDED']
 const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
-const buyerOf = (o: OrderRow) => (o.buyer ? `…${o.buyer.slice(-6)}` : '—')
-/** The tag of a row: its refund as WeChat Pay reports it once one was asked for, else its state. */
-const stateOf = (o: OrderRow) => (o.refundStatus ? t.console.refundStatus[o.refundStatus] : (t.merchant.orderState[o.state] ?? o.state))
-const tagOf = (o: OrderRow) =>
-  o.refundStatus === 'REFUND_FAILED'
-    ? 'danger'
-    : o.refundStatus === 'REFUNDING'
-      ? 'warning'
-      : o.refundStatus || o.state === 'REFUNDED'
-        ? 'default'
-        : 'success'
+/** The buyer as the server names them (an alias, never an openid). */
+const buyerOf = (o: OrderRow) => o.buyer || '—'
+/** The tag of a row (#28): what became of its cards — a refund as WeChat Pay reports it first, then 已用完, 已赠送, 已领取, 已支付. */
+const stateOf = (o: OrderRow) =>
+  t.console.cardState[o.cardState] ??
+  (o.refundStatus ? t.console.refundStatus[o.refundStatus] : (t.merchant.orderState[o.state] ?? o.state))
+const TAGS: Record<string, 'danger' | 'warning' | 'default' | 'primary' | 'success'> = {
+  REFUND_FAILED: 'danger',
+  REFUNDING: 'warning',
+  REFUNDED: 'default',
+  USED_UP: 'default',
+  GIFTED: 'primary',
+}
+const tagOf = (o: OrderRow) => TAGS[o.cardState] ?? (o.state === 'REFUNDED' ? 'default' : 'success')
+/** A paid order the console can refund: no refund asked for yet, and not a late checkout payment (the cron refunds those). */
+const refundable = (o: OrderRow) => !o.refundStatus && o.state !== 'REFUNDED' && o.state !== 'REFUND_NEEDED'
+
+/** A 买单 order's original total, coupon and legs (#28). */
+function CheckoutParts({ order }: { order: OrderRow }) {
+  return (
+    <View className='checkout-parts' id='checkout-parts'>
+      {order.originalTotal !== undefined && (
+        <View className='row small'>
+          <Text>{t.console.originalTotal}</Text>
+          <Text>{yuan(order.originalTotal)}</Text>
+        </View>
+      )}
+      {order.coupon && (
+        <View className='row small' id='checkout-coupon'>
+          <Text>
+            {t.console.couponOff(order.coupon.title ?? '')}
+            {order.coupon.status === 'RESTORED' ? ` · ${t.console.couponRestored}` : ''}
+          </Text>
+          <Text>-{yuan(order.coupon.discount)}</Text>
+        </View>
+      )}
+      {(order.legs ?? []).map((l) => (
+        <View key={l.kind} className='row small' data-leg={l.kind}>
+          <Text>
+            {l.kind === 'wxpay' ? t.console.legWxpay : t.console.legGiftcard(l.title ?? '', l.codeTail ?? '')}
+            {t.console.legState[l.state] ? ` · ${t.console.legState[l.state]}` : ''}
+          </Text>
+          <Text>{yuan(l.amount)}</Text>
+        </View>
+      ))}
+    </View>
+  )
+}
+
+/** What the refund dialog says will happen: a 买单 order names each of its parts. */
+function refundText(o: OrderRow): string {
+  if (o.channel !== 'checkout') return t.console.refundText(yuan(o.totalPrice))
+  const leg = o.legs?.find((l) => l.kind === 'giftcard')
+  return t.console.checkoutRefundText(yuan(o.totalPrice), leg ? yuan(leg.amount) : '', !!o.coupon)
+}
 
 function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
   const [d, setD] = useState<CloudData<OrderDetail>>({ state: 'loading' })
@@ -68,9 +112,10 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
         {({ order, cards }) => (
           <View>
             <View className='muted'>
-              {t.console.buyer} {order.buyer || '—'} · {t.console.time} {beijingDateTime(order.at)}
+              {t.console.buyer} {buyerOf(order)} · {t.console.time} {beijingDateTime(order.at)}
             </View>
             {order.refundReason && <View className='muted'>{t.console.refundReasonShown(order.refundReason)}</View>}
+            {order.channel === 'checkout' && <CheckoutParts order={order} />}
             <View className='section-title small'>{t.console.cardsOfOrder}</View>
             {cards.map((c) => (
               <View key={`${c.cardId}:${c.code}`} className='card-tile plain'>
@@ -102,18 +147,18 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
                 </Button>
               </View>
             )}
-            {!order.refundStatus && order.state !== 'REFUNDED' && order.channel !== 'checkout' && (
+            {refundable(order) && (
               <Button size='small' type='danger' fill='outline' onClick={() => setAsking(true)}>
                 {t.console.refund}
               </Button>
             )}
-            {order.channel === 'checkout' && !order.refundStatus && <View className='muted'>{t.console.checkoutNoRefund}</View>}
+            {order.state === 'REFUND_NEEDED' && <View className='muted'>{t.console.checkoutNoRefund}</View>}
             <Dialog
               visible={asking}
               title={t.console.refundTitle}
               content={
                 <View id='refund-dialog'>
-                  <View className='note'>{t.console.refundText(yuan(order.totalPrice))}</View>
+                  <View className='note'>{refundText(order)}</View>
                   <TextArea
                     className='input textarea'
                     value={reason}
@@ -217,8 +262,11 @@ function OrdersView() {
                 </View>
                 <View className='row' onClick={() => setOpen(open === o.orderId ? undefined : o.orderId)}>
                   <Text className='muted'>
-                    {t.merchant.channel[o.channel]} · {t.console.cardCount(o.cards.length)} · {beijingDateTime(o.at)} · {t.console.buyer}{' '}
-                    {buyerOf(o)}
+                    {t.merchant.channel[o.channel]} ·{' '}
+                    {o.channel === 'checkout' && o.originalTotal !== undefined
+                      ? `${t.console.originalTotal} ${yuan(o.originalTotal)}`
+                      : t.console.cardCount(o.cards.length)}{' '}
+                    · {beijingDateTime(o.at)} · {t.console.buyer} {buyerOf(o)}
                   </Text>
                   <Text>{yuan(o.totalPrice)}</Text>
                 </View>
