@@ -253,9 +253,9 @@ export const zhCN = {
     due: '应付',
     payWithWeChat: (amount: string) => `微信支付 ${amount}`,
     payWithoutCard: '仅用优惠券和微信支付',
-    cardCoversRest: '礼品卡余额已足够支付，无需再用优惠券',
+    // Coupon first, then the card for the rest; WeChat Pay only for what is left (none: '').
     confirmCoupon: (off: string, card: string, wechat: string) =>
-      `优惠券抵扣 ${off}${card ? `，礼品卡支付 ${card}` : ''}，微信支付 ${wechat}`,
+      `优惠券抵扣 ${off}${card ? `，礼品卡支付 ${card}` : ''}${wechat ? `，微信支付 ${wechat}` : ''}`,
   },
   redeem: {
     title: '门店核销',

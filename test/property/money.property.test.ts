@@ -70,7 +70,16 @@ type Action =
   | { t: 'cron' }
   | { t: 'restart' }
   | { t: 'couponClaim'; who: number; pushFirst: boolean }
-  | { t: 'couponCheckout'; coupon: number; withCard: boolean; taps: 1 | 2; rival: boolean; then: 'pay' | 'cancel' | 'abandon' }
+  | {
+      t: 'couponCheckout'
+      coupon: number
+      withCard: boolean
+      /** the card covers all after the coupon: no WeChat Pay leg (issue 28) */
+      coverAll: boolean
+      taps: 1 | 2
+      rival: boolean
+      then: 'pay' | 'cancel' | 'abandon'
+    }
   | { t: 'couponRedeem'; coupon: number; taps: 1 | 2 }
   | { t: 'memberJoin'; who: number; activate: boolean }
   | { t: 'recharge'; who: number; amount: number; taps: 1 | 2; pay: boolean }
@@ -199,6 +208,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       t: fc.constant('couponCheckout' as const),
       coupon: fc.nat(20),
       withCard: fc.boolean(),
+      coverAll: fc.boolean(),
       taps: fc.constantFrom(1 as const, 2 as const),
       rival: fc.boolean(),
       then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
@@ -607,7 +617,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       if (!c || !who) return false
       const card = a.withCard ? (await liveCards(s)).find((x) => x.mpOpenid === c.mpOpenid && x.balance > 0) : undefined
       const checkoutId = `K${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-      const total = 500 + (card?.balance ?? 0) + 1 + (a.coupon % 7) * 100
+      // The coupon takes ¥5 off; then the card pays all it holds and WeChat Pay the rest, or (coverAll) the
+      // card covers the rest and there is no WeChat Pay order at all.
+      const total =
+        card && a.coverAll ? 500 + Math.max(1, card.balance - (a.coupon % 7) * 100) : 500 + (card?.balance ?? 0) + 1 + (a.coupon % 7) * 100
       const body = {
         action: 'startCheckout',
         checkoutId,
@@ -625,7 +638,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       const started = ok[0]
       if (!started) return false
       expect(started.discount).toBe(500)
+      expect(started.rest === 0).toBe(!!card && a.coverAll)
       couponCounts.checkouts++
+      // Paid at once: nothing to pay or cancel.
+      if (started.rest === 0) return true
       if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       if (a.then === 'cancel') {
         await call(s, who, 'pay', {
