@@ -40,11 +40,13 @@ export const zhCN = {
   home: {
     title: '我的礼品卡',
     totalBalance: '可用余额',
-    usableCount: (n: number) => `${n} 张可用`,
+    // Gift cards only: coupons are counted apart (couponCount), never under the balance.
+    usableCount: (n: number) => `${n} 张礼品卡可用`,
+    couponCount: (n: number) => ` · ${n} 张优惠券`,
     empty: '还没有礼品卡',
     emptyHint: '去选购一张，送给自己或好友',
-    invalid: (n: number) => `已失效（${n}）`,
-    hideInvalid: '收起已失效',
+    invalid: (n: number) => `已用完/已失效（${n}）`,
+    hideInvalid: '收起已用完/已失效',
     pendingTitle: '待放入卡包',
     pendingLine: (price: string, count: number) => `已付款 ${price} · ${count} 张待放入卡包`,
     addToBag: '放入卡包',

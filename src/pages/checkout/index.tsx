@@ -20,6 +20,7 @@ import {
 } from '../../flows/checkout'
 import { checkoutCoupons, couponLines, isCoupon, shortYuan } from '../../utils/coupon'
 import { useCloudData } from '../../hooks/useCloudData'
+import { isUsable } from '../../utils/card-status'
 import { cardApi } from '../../services/api'
 import { userMessage } from '../../services/errors'
 import { usePageShow, usePullDownRefresh } from '../../services/page'
@@ -241,10 +242,10 @@ export default function Checkout() {
               })}
             </View>
           )}
-          <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some((c) => c.status === 'NORMAL')} empty={t.checkout.noCard}>
+          <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some(isUsable)} empty={t.checkout.noCard}>
             {(d) =>
               d.cards
-                .filter((c) => c.status === 'NORMAL' && !isCoupon(c.type))
+                .filter((c) => isUsable(c) && !isCoupon(c.type))
                 .map((c) => (
                   <CardTile
                     key={`${c.cardId}:${c.code}`}
