@@ -641,7 +641,7 @@ async function run(w: World, a: Action): Promise<boolean> {
       expect(started.rest === 0).toBe(!!card && a.coverAll)
       couponCounts.checkouts++
       // Paid at once: nothing to pay or cancel.
-      if (started.rest === 0) return true
+      if (started.rest === 0) return !!++couponCounts.paidAtOnce
       if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       if (a.then === 'cancel') {
         await call(s, who, 'pay', {
@@ -1101,8 +1101,8 @@ let runs = 0
 let actions = 0
 let giftsSent = 0
 let giftClaims = 0
-/** coupon actions that reached their end: claimed into a bag, a checkout started with one, a counter redemption */
-const couponCounts = { claimed: 0, checkouts: 0, redeemed: 0 }
+/** coupon actions that reached their end: claimed into a bag, a checkout started with one (paid at once by coupon and card: issue 28), a counter redemption */
+const couponCounts = { claimed: 0, checkouts: 0, paidAtOnce: 0, redeemed: 0 }
 let membersSeen = 0
 let rechargesCredited = 0
 let pointsEntries = 0
@@ -1164,7 +1164,7 @@ test(
       { numRuns: PLAN ? 1 : RUNS, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
     )
     console.log(
-      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
+      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
         `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
         `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
     )
@@ -1257,7 +1257,9 @@ test(
       step({ t: 'giftSend', order: 0, fresh: true, who: 1 }),
       step({ t: 'giftWait' }),
       step({ t: 'couponClaim', who: 0, pushFirst: false }),
-      step({ t: 'couponCheckout', coupon: 0, withCard: false, taps: 1, rival: false, then: 'pay' }),
+      step({ t: 'couponCheckout', coupon: 0, withCard: false, coverAll: false, taps: 1, rival: false, then: 'pay' }),
+      step({ t: 'couponClaim', who: 0, pushFirst: false }),
+      step({ t: 'couponCheckout', coupon: 0, withCard: true, coverAll: true, taps: 2, rival: false, then: 'pay' }),
       step({ t: 'couponClaim', who: 1, pushFirst: true }),
       step({ t: 'couponRedeem', coupon: 0, taps: 1 }),
       step({ t: 'memberJoin', who: 0, activate: true }),
@@ -1273,6 +1275,7 @@ test(
       step({ t: 'cron' }),
       step({ t: 'restart' }),
     ])
+    expect(couponCounts.paidAtOnce).toBeGreaterThan(0)
   },
   5 * 60_000,
 )
