@@ -120,6 +120,12 @@ export async function startCheckout(
       orderId: leg.orderId,
     })
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  if (order.status === 'PAID') {
+    // The other tap of a double tap finished it meanwhile (paid at once by coupon and card, or its WeChat
+    // Pay leg already paid): the leg stands — never credit back a paid checkout's leg.
+    if (order.totalFee === 0) return paidAnswer(order, spent.balance)
+    throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is PAID`)
+  }
   if (order.status !== 'CREATED') {
     // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
     // debit existed, so credit it back here (once: the reversal has its own key).
