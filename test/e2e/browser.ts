@@ -89,12 +89,16 @@ export const visible = (page: Page, text: string | RegExp) => page.getByText(tex
 export const visibleCss = (page: Page, css: string) => page.locator(css).filter({ visible: true }).first()
 
 /**
- * Chooses a date in a date field (components/DateInput): opens its picker (Taro's in the H5 build) and
- * confirms the date it opens at — the field's value, or where an empty field opens (a birthday: 1990-01-01).
+ * Chooses a date in a date field (components/DateInput): opens its picker (Taro's taro-picker-core in the
+ * H5 build; `shot` names a screenshot of it open) and confirms the date it opens at — the field's value,
+ * or where an empty field opens (a birthday: 1990-01-01).
  */
-export async function pickDate(page: Page, field: string): Promise<void> {
+export async function pickDate(page: Page, field: string, shot?: string): Promise<void> {
   await visibleCss(page, `#field-${field} .date-input`).click()
-  await visibleCss(page, '.taro-picker__action:has-text("确定")').click()
+  const confirm = visibleCss(page, '.weui-picker__action:has-text("确定")')
+  await expect(confirm).toBeVisible()
+  if (shot) await snap(page, shot)
+  await confirm.click()
 }
 
 /** Uploads `file` through a console picture field (its button opens the browser's file chooser). */

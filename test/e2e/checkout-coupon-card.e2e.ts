@@ -47,6 +47,7 @@ test('¥108 with 满 ¥100 减 ¥10 and a ¥100 gift card: the coupon first, the
   await expect(visibleCss(page, '#split-card')).toHaveText('¥98.00')
   await expect(visibleCss(page, '#split-wechat')).toHaveText('¥0.00')
   await expect(page.getByText('礼品卡余额已足够支付')).toHaveCount(0)
+  await visibleCss(page, '#split').scrollIntoViewIfNeeded()
   await snap(page, '92-coupon-card-split')
 
   // Were a WeChat Pay sheet shown, this would fail the journey.
@@ -88,7 +89,7 @@ test('¥108 with 满 ¥100 减 ¥10 and a ¥100 gift card: the coupon first, the
   await openAs(page, stack(), 'alice', '/pages/index/index')
   await expect(visibleCss(page, '#total-balance')).toHaveText('¥0.00')
   await expect(visibleCss(page, '#usable-count')).toHaveText('0 张礼品卡可用')
-  await tap(page, '已用完/已失效（2）')
+  await visible(page, '已用完/已失效（2）').click()
   const zero = visibleCss(page, `#invalid-cards .card-tile[data-code="${mine.code}"]`)
   await expect(zero).toContainText('已用完')
   await expect(zero).not.toContainText('可使用')

@@ -1,9 +1,10 @@
 // Paying a shop order with a gift card whose balance is short: the card pays what it holds and Cloud
 // Pay the rest. A coupon comes off first (issue 28): when the card then covers the rest, there is no
-// Cloud Pay leg and the checkout is paid at once (coupon consumed, card debited, no WeChat Pay order). Both legs succeed, or the gift-card leg is reversed — by the server, not the client:
-// the checkout is recorded (with an expiry) before the card is debited, so a cancelled payment, a
-// closed Mini Program or a crash all end with the card credited back (cancelCheckout, or the cron
-// once the checkout expires). A payment that still arrives afterwards is flagged REFUND_NEEDED.
+// Cloud Pay leg and the checkout is paid at once (coupon consumed, card debited, no WeChat Pay order).
+// Both legs succeed, or the gift-card leg is reversed — by the server, not the client: the checkout is
+// recorded (with an expiry) before the card is debited, so a cancelled payment, a closed Mini Program or
+// a crash all end with the card credited back (cancelCheckout, or the cron once the checkout expires).
+// A payment that still arrives afterwards is flagged REFUND_NEEDED.
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
@@ -62,7 +63,7 @@ export async function startCheckout(
     if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout')
       throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
     // Paid at once by coupon and card (no WeChat Pay leg): a retry or the other tap answers the same.
-    if (existing.status === 'PAID' && existing.totalFee === 0) return paidAnswer(existing, card?.balance)
+    if (existing.status === 'PAID' && existing.totalFee === 0) return paidAtOnce(store, wx, existing, card?.balance)
     if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
   } else {
     const discount = input.coupon ? (await quoteCoupon(store, mpOpenid, input.coupon, input.total)).discount : 0
@@ -123,7 +124,7 @@ export async function startCheckout(
   if (order.status === 'PAID') {
     // The other tap of a double tap finished it meanwhile (paid at once by coupon and card, or its WeChat
     // Pay leg already paid): the leg stands — never credit back a paid checkout's leg.
-    if (order.totalFee === 0) return paidAnswer(order, spent.balance)
+    if (order.totalFee === 0) return paidAtOnce(store, wx, order, spent.balance)
     throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is PAID`)
   }
   if (order.status !== 'CREATED') {
@@ -145,9 +146,7 @@ export async function startCheckout(
         throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${now.status}`)
       }
     }
-    const paid = (await store.get<OrderDoc>(Collections.orders, orderId))!
-    await settlePaid(store, paid, wx)
-    return paidAnswer(paid, spent.balance)
+    return paidAtOnce(store, wx, (await store.get<OrderDoc>(Collections.orders, orderId))!, spent.balance)
   }
   const res = await pay.unifiedOrder({
     body: `checkout ${input.checkoutId}`.slice(0, 120),
@@ -172,8 +171,12 @@ export async function startCheckout(
   }
 }
 
-/** startCheckout's answer for a checkout paid without WeChat Pay: no `payment`, `rest` 0. */
-function paidAnswer(order: OrderDoc, balance: number | undefined) {
+/**
+ * A checkout paid without WeChat Pay: settled as a paid order is (again, for a retry or the other tap: each
+ * step is idempotent, so one that crashed after PAID is finished here), answered without `payment`, `rest` 0.
+ */
+async function paidAtOnce(store: Store, wx: WechatClient, order: OrderDoc, balance: number | undefined) {
+  await settlePaid(store, order, wx)
   return { orderId: order._id, rest: 0, discount: order.coupon?.discount ?? 0, ...(balance === undefined ? {} : { balance }) }
 }
 
