@@ -18,12 +18,6 @@ export interface CheckoutResult {
   discount?: number
 }
 
-/** How a total splits between the card and WeChat Pay. */
-export function splitPayment(balance: number, total: number): { card: number; wechat: number } {
-  const card = Math.min(Math.max(balance, 0), total)
-  return { card, wechat: total - card }
-}
-
 /** WeChat Pay did not complete; the card's leg was credited back (its balance now, when known). */
 export class CheckoutCancelled extends Error {
   constructor(
@@ -44,7 +38,7 @@ export async function payWithGiftCard(card: Card, checkoutId: string, total: num
     return { balance: r.balance, paidByCard: total, paidByWeChatPay: 0 }
   }
   const started = await payApi.startCheckout({ checkoutId, cardId: card.cardId, code: card.code, total, description })
-  await presentPayment(checkoutId, started.payment)
+  if (started.payment) await presentPayment(checkoutId, started.payment)
   return { balance: started.balance ?? card.balance, paidByCard: total - started.rest, paidByWeChatPay: started.rest }
 }
 
@@ -114,9 +108,11 @@ export async function abandonCheckout(checkoutId: string): Promise<number | unde
 }
 
 /**
- * Paying with a coupon (CASH or DISCOUNT; #14), and a gift card for part of the rest if one is chosen.
- * The server holds the coupon for this checkout and consumes it only once WeChat Pay succeeds; a
- * cancelled payment cancels the checkout here, which releases the coupon (and credits the card back).
+ * Paying with a coupon (CASH or DISCOUNT; #14), and a gift card for the rest if one is chosen: the coupon
+ * comes off first, the card pays what it holds of what is left (issue 28). The server holds the coupon for
+ * this checkout and consumes it only once WeChat Pay succeeds; a cancelled payment cancels the checkout
+ * here, which releases the coupon (and credits the card back). When the card covers the rest there is no
+ * WeChat Pay leg: the server answers the checkout paid (no `payment`) and no sheet is shown.
  */
 export async function payWithCoupon(
   coupon: Card,
@@ -132,7 +128,7 @@ export async function payWithCoupon(
     total,
     description,
   })
-  await presentPayment(checkoutId, started.payment)
+  if (started.payment) await presentPayment(checkoutId, started.payment)
   return {
     balance: started.balance ?? card?.balance ?? 0,
     paidByCard: total - started.discount - started.rest,

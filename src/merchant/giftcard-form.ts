@@ -103,6 +103,26 @@ export function checkGiftCardForm(
   return { errors, warnings }
 }
 
+/** The fields the form cannot be sent without (marked 必填 before submitting): those an empty form has errors in, by the rules above. */
+export const REQUIRED_GIFT_CARD_FIELDS: ReadonlySet<keyof GiftCardForm> = new Set(
+  Object.keys(
+    checkGiftCardForm({
+      title: '',
+      brandName: '',
+      price: '',
+      balance: '',
+      beginDate: '',
+      endDate: '',
+      quantity: '',
+      notice: '',
+      description: '',
+      servicePhone: '',
+      logoUrl: '',
+      faceUrl: '',
+    }).errors,
+  ) as (keyof GiftCardForm)[],
+)
+
 /** The card/create body of a checked form (gift-card-api §6.3). `mpUsername` links the card bag's buttons to the Mini Program. */
 export function giftCardBody(f: GiftCardForm, mpUsername?: string) {
   const price = parseYuan(f.price)!

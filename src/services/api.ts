@@ -61,7 +61,8 @@ export const payApi = {
     total: number
     description?: string
   }) =>
-    callFunction<{ orderId: string; payment: Payment; balance?: number; rest: number; discount: number }>('pay', 'startCheckout', input),
+    // `payment` is absent when nothing is left for WeChat Pay (coupon and card cover it: the checkout is paid).
+    callFunction<{ orderId: string; payment?: Payment; balance?: number; rest: number; discount: number }>('pay', 'startCheckout', input),
   cancelCheckout: (checkoutId: string) => callFunction<{ status: string; balance?: number }>('pay', 'cancelCheckout', { checkoutId }),
   /** Where a checkout stands (a page reloaded during the WeChat Pay sheet): the payment again while it can be paid. */
   checkoutStatus: (checkoutId: string) =>

@@ -15,6 +15,17 @@ const byErrcode: Record<number, string> = {
   1503: t.errors.busy,
 }
 
+/**
+ * Whether `err` is wx.addCard not completing: the person cancelled the sheet, or it failed. The pages that
+ * can be finished elsewhere say where (userMessage: 「我的卡」 for paid cards; the member page: 免费加入 again).
+ */
+export function addCardFailure(err: unknown): 'cancelled' | 'failed' | undefined {
+  const msg = String((err as Error | undefined)?.message ?? '')
+  if (/^addCard:fail.*cancel/i.test(msg)) return 'cancelled'
+  if (/^addCard:fail/i.test(msg)) return 'failed'
+  return undefined
+}
+
 /** The sentence to show for `err`; logs the details. */
 export function userMessage(err: unknown): string {
   const e = err as Error & Partial<CloudCallError>
@@ -37,8 +48,8 @@ export function userMessage(err: unknown): string {
   const msg = String(e?.message ?? '')
   if (/^requestPayment:fail.*cancel/i.test(msg)) return t.errors.payCancelled
   if (/^requestPayment:fail/i.test(msg)) return t.errors.payFailed
-  if (/^addCard:fail.*cancel/i.test(msg)) return t.errors.addCancelled
-  if (/^addCard:fail/i.test(msg)) return t.errors.addFailed
+  const notAdded = addCardFailure(err)
+  if (notAdded) return notAdded === 'cancelled' ? t.errors.addCancelled : t.errors.addFailed
   if (/^openCard:fail/i.test(msg)) return t.errors.openCardFailed
   if (msg === 'payment-pending') return t.errors.paymentPending
   return t.errors.server

@@ -25,6 +25,8 @@ export const zhCN = {
     close: '关闭',
     seeMyCards: '查看我的卡',
     goShop: '去选购',
+    required: '必填',
+    chooseDate: '请选择日期',
   },
   status: {
     NORMAL: '可使用',
@@ -40,11 +42,13 @@ export const zhCN = {
   home: {
     title: '我的礼品卡',
     totalBalance: '可用余额',
-    usableCount: (n: number) => `${n} 张可用`,
+    // Gift cards only: coupons are counted apart (couponCount), never under the balance.
+    usableCount: (n: number) => `${n} 张礼品卡可用`,
+    couponCount: (n: number) => ` · ${n} 张优惠券`,
     empty: '还没有礼品卡',
     emptyHint: '去选购一张，送给自己或好友',
-    invalid: (n: number) => `已失效（${n}）`,
-    hideInvalid: '收起已失效',
+    invalid: (n: number) => `已用完/已失效（${n}）`,
+    hideInvalid: '收起已用完/已失效',
     pendingTitle: '待放入卡包',
     pendingLine: (price: string, count: number) => `已付款 ${price} · ${count} 张待放入卡包`,
     addToBag: '放入卡包',
@@ -253,9 +257,9 @@ export const zhCN = {
     due: '应付',
     payWithWeChat: (amount: string) => `微信支付 ${amount}`,
     payWithoutCard: '仅用优惠券和微信支付',
-    cardCoversRest: '礼品卡余额已足够支付，无需再用优惠券',
+    // Coupon first, then the card for the rest; WeChat Pay only for what is left (none: '').
     confirmCoupon: (off: string, card: string, wechat: string) =>
-      `优惠券抵扣 ${off}${card ? `，礼品卡支付 ${card}` : ''}，微信支付 ${wechat}`,
+      `优惠券抵扣 ${off}${card ? `，礼品卡支付 ${card}` : ''}${wechat ? `，微信支付 ${wechat}` : ''}`,
   },
   redeem: {
     title: '门店核销',
@@ -382,7 +386,7 @@ export const zhCN = {
       logo: '商户标志',
       face: '卡面图片',
     },
-    placeholders: { date: '例如 2027-12-31', yuan: '例如 100.00' },
+    placeholders: { yuan: '例如 100.00' },
     upload: '上传图片',
     uploading: '正在上传…',
     uploaded: '已上传',
@@ -449,7 +453,6 @@ export const zhCN = {
       qrcode: '生成领取二维码',
       updated: '已保存',
       buyStock: '用券点兑换库存',
-      requiredHint: '带 * 的为必填项',
       list: '优惠券',
       noCoupons: '还没有优惠券',
       inClaimCenter: '在领券中心',
@@ -736,10 +739,17 @@ export const zhCN = {
     join: '免费加入',
     joining: '正在放入卡包…',
     joined: '已放入卡包，请完成激活',
+    // A join whose wx.addCard did not complete: joined again on this page (「我的卡」 lists no member cards).
+    joinUnfinished: {
+      cancelled: '你取消了放入卡包，会员卡还没有领取，可随时在本页点「免费加入」重新领取',
+      failed: '会员卡没有放入卡包，请在本页点「免费加入」重试',
+    },
     noneOffered: '商户暂未开放会员卡',
     notActivated: '未激活',
     activateNow: '立即激活',
     membershipNumber: '会员号',
+    showCode: '会员码',
+    codeHint: '结账时出示会员码，店员扫码即可积分或使用储值',
     points: '积分',
     balance: '储值余额',
     level: '会员等级',
@@ -758,7 +768,7 @@ export const zhCN = {
     name: '姓名',
     namePlaceholder: '请输入姓名',
     birthday: '生日',
-    birthdayPlaceholder: '例如 1990-05-20',
+    birthdayPlaceholder: '请选择生日',
     optional: '（选填）',
     problems: {
       phone: '请输入正确的 11 位手机号',

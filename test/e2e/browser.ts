@@ -26,6 +26,38 @@ export function e2eStack(env: Record<string, string> = {}): () => Stack {
   return () => stack!
 }
 
+/** Calls a cloud function as `name` does from the Mini Program (the openid and unionid WeChat sets). */
+export async function callAs(stack: Stack, name: string, fnName: string, data: Json): Promise<Json> {
+  const u = stack.wechat.users.get(name)!
+  const res = await fetch(`${stack.cloud.url}/fn/${fnName}`, {
+    method: 'POST',
+    headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
+    body: JSON.stringify(data),
+  })
+  return (await res.json()) as Json
+}
+
+/** A coupon of card-api-guide.zh.txt's shape for merchant.cardCreate: base_info common to every type, and the type's own fields. */
+export function couponCard(type: string, title: string, fields: Json): Json {
+  return {
+    card_type: type,
+    [type.toLowerCase()]: {
+      base_info: {
+        logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+        brand_name: '示例咖啡',
+        code_type: 'CODE_TYPE_QRCODE',
+        title,
+        color: 'Color010',
+        notice: '使用时向店员出示此券',
+        description: '不可与其他优惠同享',
+        date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+        sku: { quantity: 100 },
+      },
+      ...fields,
+    },
+  }
+}
+
 /** Saves a full-page screenshot of the current step under test-results/e2e/<name>.png. */
 export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
@@ -55,6 +87,19 @@ export async function tap(page: Page, text: string | RegExp): Promise<void> {
 /** Taro's H5 router keeps pages in the DOM, hidden: match visible elements only. */
 export const visible = (page: Page, text: string | RegExp) => page.getByText(text).filter({ visible: true }).first()
 export const visibleCss = (page: Page, css: string) => page.locator(css).filter({ visible: true }).first()
+
+/**
+ * Chooses a date in a date field (components/DateInput): opens its picker (Taro's taro-picker-core in the
+ * H5 build; `shot` names a screenshot of it open) and confirms the date it opens at — the field's value,
+ * or where an empty field opens (a birthday: 1990-01-01).
+ */
+export async function pickDate(page: Page, field: string, shot?: string): Promise<void> {
+  await visibleCss(page, `#field-${field} .date-input`).click()
+  const confirm = visibleCss(page, '.weui-picker__action:has-text("确定")')
+  await expect(confirm).toBeVisible()
+  if (shot) await snap(page, shot)
+  await confirm.click()
+}
 
 /** Uploads `file` through a console picture field (its button opens the browser's file chooser). */
 export async function uploadPicture(page: Page, field: string, file: string): Promise<void> {

@@ -2,39 +2,10 @@
 // claim page (领券中心), sees it in My cards, and uses it at checkout on a ¥124 order (pays ¥114); bob,
 // granted staff, redeems alice's 兑换券 at the counter on the redemption page.
 import { expect, test } from '@playwright/test'
-import { e2eStack, openAs, snap, tap, visible, visibleCss, type Json } from './browser'
+import { callAs, couponCard as coupon, e2eStack, openAs, snap, tap, visible, visibleCss, type Json } from './browser'
 
 const stack = e2eStack()
-
-async function fn(name: string, fnName: string, data: Json): Promise<Json> {
-  const u = stack().wechat.users.get(name)!
-  const res = await fetch(`${stack().cloud.url}/fn/${fnName}`, {
-    method: 'POST',
-    headers: { 'x-wx-openid': u.mpOpenid, 'x-wx-unionid': u.unionid },
-    body: JSON.stringify(data),
-  })
-  return (await res.json()) as Json
-}
-
-function coupon(type: string, title: string, fields: Json): Json {
-  return {
-    card_type: type,
-    [type.toLowerCase()]: {
-      base_info: {
-        logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
-        brand_name: '示例咖啡',
-        code_type: 'CODE_TYPE_QRCODE',
-        title,
-        color: 'Color010',
-        notice: '使用时向店员出示此券',
-        description: '不可与其他优惠同享',
-        date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
-        sku: { quantity: 100 },
-      },
-      ...fields,
-    },
-  }
-}
+const fn = (name: string, fnName: string, data: Json) => callAs(stack(), name, fnName, data)
 
 test('claim a coupon, see it in My cards, pay ¥124 with 满 ¥100 减 ¥10, and redeem a 兑换券 at the counter', async ({ page }) => {
   const cash = await fn('carol', 'merchant', {

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { ROOT } from '../../emulator/stack'
 import { demoFaceUrl } from '../../emulator/wechat/demo-faces'
-import { bag, e2eStack, openAs, snap, tap, visible, visibleCss, type Json } from './browser'
+import { bag, e2eStack, openAs, pickDate, snap, tap, visible, visibleCss, type Json } from './browser'
 
 const stack = e2eStack()
 
@@ -44,7 +44,9 @@ test('join, activate, see the member card, recharge ¥200', async ({ page }) => 
   await snap(page, '62-member-activate-invalid')
   await visibleCss(page, '#field-phone input').fill('13800138000')
   await visibleCss(page, '#field-name input').fill('李爱丽')
-  await visibleCss(page, '#field-birthday input').fill('1990-05-20')
+  // The birthday from the date picker (issue 28), never typed: it opens at 1990-01-01.
+  await pickDate(page, 'birthday', '62-member-activate-birthday-picker')
+  await expect(visibleCss(page, '#field-birthday .date-input')).toHaveText('1990-01-01')
   await tap(page, '提交并激活')
 
   // The member card: number, level, 50 activation points, no stored value yet.
@@ -52,6 +54,9 @@ test('join, activate, see the member card, recharge ¥200', async ({ page }) => 
   await expect(visibleCss(page, '#member-points')).toHaveText('50')
   await expect(visibleCss(page, '#member-balance')).toHaveText('¥0.00')
   await expect(visibleCss(page, '#member-level')).toHaveText('普通')
+  // The member code for the counter (issue 28): barcode, QR and digits, the card's code.
+  const code = (await bag(stack(), 'alice')).find((c) => c.membershipNumber !== undefined)!.code as string
+  await expect(visibleCss(page, '#member-code #code-digits')).toHaveText(code.replace(/(.{4})(?=.)/g, '$1 '))
   await snap(page, '63-member-card')
 
   await tap(page, '充值')

@@ -192,6 +192,53 @@ describe('a coupon at checkout', () => {
     expect(wxStatus(c.cardId, c.code)).toBe('CONSUMED')
   })
 
+  test('a coupon and a gift card that covers the rest (issue 28): paid at once, no WeChat Pay order, each leg exact and once', async () => {
+    const c = await aliceCoupon()
+    const alice = person(stack, 'alice')
+    const { card } = await alice.buyAndAdd(await alice.shopCardId(10000))
+    const start = {
+      action: 'startCheckout',
+      checkoutId: 'CPN-GC-ALL',
+      cardId: card.cardId,
+      code: card.code,
+      coupon: { cardId: c.cardId, code: c.code },
+      total: 10500,
+    }
+    // ¥105 - ¥10 coupon = ¥95, all from the ¥100 card; a double tap is the same checkout, debited once.
+    const [a, b] = await Promise.all([alice.fn('pay', start), alice.fn('pay', start)])
+    for (const r of [a, b]) expect(r).toMatchObject({ errcode: 0, orderId: a.orderId, discount: 1000, rest: 0 })
+    expect(a.payment).toBeUndefined()
+    const again = await alice.fn('pay', start)
+    expect(again).toMatchObject({ errcode: 0, orderId: a.orderId, discount: 1000, rest: 0, balance: 500 })
+    await settle(stack)
+    expect((await alice.fn('pay', { action: 'getOrder', orderId: a.orderId })).order).toMatchObject({
+      status: 'PAID',
+      totalFee: 0,
+      discount: 1000,
+    })
+    expect(await alice.fn('pay', { action: 'checkoutStatus', checkoutId: 'CPN-GC-ALL' })).toMatchObject({
+      status: 'PAID',
+      held: 0,
+      rest: 0,
+    })
+    const payments = (await alice.emu('/__emu/payments')).json.payments as Json[]
+    expect(payments.filter((p) => p.outTradeNo === a.orderId)).toEqual([])
+    expect(wxStatus(c.cardId, c.code)).toBe('CONSUMED')
+    const mine = ((await alice.fn('card', { action: 'listMine' })).cards as Json[]).find((x) => x.code === card.code)
+    expect(mine).toMatchObject({ balance: 500 })
+    expect(mine!.held ?? 0).toBe(0)
+    // Used: the coupon cannot pay again; without a coupon a card that covers everything is card.spend.
+    expect((await alice.fn('pay', { ...start, checkoutId: 'CPN-GC-ALL-2' })).errcode).toBe(1006)
+    const plain = await alice.fn('pay', {
+      action: 'startCheckout',
+      checkoutId: 'CPN-GC-PLAIN',
+      cardId: card.cardId,
+      code: card.code,
+      total: 400,
+    })
+    expect(plain.errcode).toBe(1001)
+  })
+
   test('forged input: someone else’s coupon, a gift card as a coupon, a malformed coupon', async () => {
     const c = await aliceCoupon()
     const bob = person(stack, 'bob')

@@ -70,7 +70,16 @@ type Action =
   | { t: 'cron' }
   | { t: 'restart' }
   | { t: 'couponClaim'; who: number; pushFirst: boolean }
-  | { t: 'couponCheckout'; coupon: number; withCard: boolean; taps: 1 | 2; rival: boolean; then: 'pay' | 'cancel' | 'abandon' }
+  | {
+      t: 'couponCheckout'
+      coupon: number
+      withCard: boolean
+      /** the card covers all after the coupon: no WeChat Pay leg (issue 28) */
+      coverAll: boolean
+      taps: 1 | 2
+      rival: boolean
+      then: 'pay' | 'cancel' | 'abandon'
+    }
   | { t: 'couponRedeem'; coupon: number; taps: 1 | 2 }
   | { t: 'memberJoin'; who: number; activate: boolean }
   | { t: 'recharge'; who: number; amount: number; taps: 1 | 2; pay: boolean }
@@ -199,6 +208,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       t: fc.constant('couponCheckout' as const),
       coupon: fc.nat(20),
       withCard: fc.boolean(),
+      coverAll: fc.boolean(),
       taps: fc.constantFrom(1 as const, 2 as const),
       rival: fc.boolean(),
       then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
@@ -607,7 +617,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       if (!c || !who) return false
       const card = a.withCard ? (await liveCards(s)).find((x) => x.mpOpenid === c.mpOpenid && x.balance > 0) : undefined
       const checkoutId = `K${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-      const total = 500 + (card?.balance ?? 0) + 1 + (a.coupon % 7) * 100
+      // The coupon takes ¥5 off; then the card pays all it holds and WeChat Pay the rest, or (coverAll) the
+      // card covers the rest and there is no WeChat Pay order at all.
+      const total =
+        card && a.coverAll ? 500 + Math.max(1, card.balance - (a.coupon % 7) * 100) : 500 + (card?.balance ?? 0) + 1 + (a.coupon % 7) * 100
       const body = {
         action: 'startCheckout',
         checkoutId,
@@ -625,7 +638,13 @@ async function run(w: World, a: Action): Promise<boolean> {
       const started = ok[0]
       if (!started) return false
       expect(started.discount).toBe(500)
+      expect(started.rest === 0).toBe(!!card && a.coverAll)
       couponCounts.checkouts++
+      // Paid at once: nothing to pay or cancel.
+      if (started.rest === 0) {
+        couponCounts.paidAtOnce++
+        return true
+      }
       if (a.then === 'pay') await emu(s, '/__emu/client/requestPayment', { user: who, payment: started.payment })
       if (a.then === 'cancel') {
         await call(s, who, 'pay', {
@@ -985,9 +1004,11 @@ async function checkInvariants(s: Stack): Promise<void> {
     const pay = pays.find((p) => p.outTradeNo === o._id)
     if (o.status === 'PAID') {
       expect(leg + (o.cardLeg?.amount ?? 0)).toBe(0)
-      // A coupon's discount came off what was paid: total = discount + gift-card leg + Cloud Pay.
-      if (o.coupon) expect(o.coupon.discount + (o.cardLeg?.amount ?? 0) + pay!.totalFee).toBe(o.total)
-      expect(pay).toMatchObject({ paid: true, refunded: 0 })
+      // A coupon's discount came off what was paid: total = discount + gift-card leg + Cloud Pay. One the
+      // coupon and card cover (issue 28) has no Cloud Pay order at all.
+      if (o.coupon) expect(o.coupon.discount + (o.cardLeg?.amount ?? 0) + (pay?.totalFee ?? 0)).toBe(o.total)
+      if (o.totalFee === 0) expect(pay).toBeUndefined()
+      else expect(pay).toMatchObject({ paid: true, refunded: 0 })
     } else {
       expect(['CANCELLED', 'REFUNDED']).toContain(o.status)
       expect(leg).toBe(0)
@@ -1085,8 +1106,8 @@ let runs = 0
 let actions = 0
 let giftsSent = 0
 let giftClaims = 0
-/** coupon actions that reached their end: claimed into a bag, a checkout started with one, a counter redemption */
-const couponCounts = { claimed: 0, checkouts: 0, redeemed: 0 }
+/** coupon actions that reached their end: claimed into a bag, a checkout started with one (paid at once by coupon and card: issue 28), a counter redemption */
+const couponCounts = { claimed: 0, checkouts: 0, paidAtOnce: 0, redeemed: 0 }
 let membersSeen = 0
 let rechargesCredited = 0
 let pointsEntries = 0
@@ -1148,7 +1169,7 @@ test(
       { numRuns: PLAN ? 1 : RUNS, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
     )
     console.log(
-      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts, ${couponCounts.redeemed} redeemed; ` +
+      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
         `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
         `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
     )
@@ -1230,6 +1251,9 @@ test(
       step({ t: 'pay', order: 1 }),
       step({ t: 'add', order: 0, pushFirst: false }),
       step({ t: 'add', order: 1, pushFirst: true }),
+      // A coupon and a card that covers the rest (issue 28): paid at once; ¥5 stays on the card for what follows.
+      step({ t: 'couponClaim', who: 0, pushFirst: false }),
+      step({ t: 'couponCheckout', coupon: 5, withCard: true, coverAll: true, taps: 2, rival: false, then: 'pay' }),
       step({ t: 'redeliver', push: 0, shifted: false }),
       step({ t: 'spend', card: 0, amount: 100, retries: 2 }),
       step({ t: 'crashedSpend', card: 0, amount: 50, after: 'debited', retry: true, leg: false }),
@@ -1241,7 +1265,7 @@ test(
       step({ t: 'giftSend', order: 0, fresh: true, who: 1 }),
       step({ t: 'giftWait' }),
       step({ t: 'couponClaim', who: 0, pushFirst: false }),
-      step({ t: 'couponCheckout', coupon: 0, withCard: false, taps: 1, rival: false, then: 'pay' }),
+      step({ t: 'couponCheckout', coupon: 0, withCard: false, coverAll: false, taps: 1, rival: false, then: 'pay' }),
       step({ t: 'couponClaim', who: 1, pushFirst: true }),
       step({ t: 'couponRedeem', coupon: 0, taps: 1 }),
       step({ t: 'memberJoin', who: 0, activate: true }),
@@ -1257,6 +1281,7 @@ test(
       step({ t: 'cron' }),
       step({ t: 'restart' }),
     ])
+    expect(couponCounts.paidAtOnce).toBeGreaterThan(0)
   },
   5 * 60_000,
 )

@@ -49,3 +49,35 @@ export const Textarea = ({
     placeholder,
     onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
   })
+
+/**
+ * The date picker (mode="date") as the date input a browser offers: it can only give a real date,
+ * YYYY-MM-DD, within start and end, as WeChat's picker does; its change reaches onChange as detail.value.
+ */
+export const Picker = ({
+  children,
+  mode,
+  value,
+  start,
+  end,
+  onChange,
+}: {
+  children?: ReactNode
+  mode?: string
+  value?: string
+  start?: string
+  end?: string
+  onChange?: (e: { detail: { value: string } }) => void
+}) =>
+  createElement(
+    'label',
+    { 'data-taro': 'Picker', 'data-mode': mode },
+    children,
+    createElement('input', {
+      type: mode === 'date' ? 'date' : 'text',
+      value: value ?? '',
+      min: start,
+      max: end,
+      onChange: (e: { target: { value: string } }) => onChange?.({ detail: { value: e.target.value } }),
+    }),
+  )

@@ -130,15 +130,22 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: Wecha
     }
   }
   const now = await store.get<OrderDoc>(Collections.orders, order._id)
-  if (now?.status === 'PAID' && order.kind === 'mp') await issueEntitlements(store, now)
-  // A checkout's coupon is consumed now that the payment succeeded (the cron finishes it if this fails).
-  if (now?.status === 'PAID' && now.coupon && wx) await consumeCoupon(store, wx, now)
-  // A checkout paid with a member card's stored value earns points on its whole total (members.ts).
-  if (now?.status === 'PAID' && order.kind === 'checkout') await earnForCheckout(store, now)
-  // Its gift-card leg is final now: no longer shown as held (user-cards.ts checkoutHolds).
-  if (now?.status === 'PAID' && now.cardLeg)
-    await releaseCheckoutHold(store, userCardId(now.cardLeg.cardId, now.cardLeg.code), now.cardLeg.orderId)
+  if (now?.status === 'PAID') await settlePaid(store, now, wx)
   return { errcode: 0, errmsg: 'OK' }
+}
+
+/**
+ * What follows an order becoming PAID: by its payment notice, or (a checkout whose coupon and card cover
+ * everything, checkout.ts) at once. Every step is idempotent, so a repeat or a retry after a crash is safe.
+ */
+export async function settlePaid(store: Store, order: OrderDoc, wx?: WechatClient): Promise<void> {
+  if (order.kind === 'mp') await issueEntitlements(store, order)
+  // A checkout's coupon is consumed now that the payment succeeded (the cron finishes it if this fails).
+  if (order.coupon && wx) await consumeCoupon(store, wx, order)
+  // A checkout paid with a member card's stored value earns points on its whole total (members.ts).
+  if (order.kind === 'checkout') await earnForCheckout(store, order)
+  // Its gift-card leg is final now: no longer shown as held (user-cards.ts checkoutHolds).
+  if (order.cardLeg) await releaseCheckoutHold(store, userCardId(order.cardLeg.cardId, order.cardLeg.code), order.cardLeg.orderId)
 }
 
 async function issueEntitlements(store: Store, order: OrderDoc): Promise<void> {

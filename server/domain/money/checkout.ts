@@ -1,15 +1,18 @@
 // Paying a shop order with a gift card whose balance is short: the card pays what it holds and Cloud
-// Pay the rest. Both legs succeed, or the gift-card leg is reversed — by the server, not the client:
-// the checkout is recorded (with an expiry) before the card is debited, so a cancelled payment, a
-// closed Mini Program or a crash all end with the card credited back (cancelCheckout, or the cron
-// once the checkout expires). A payment that still arrives afterwards is flagged REFUND_NEEDED.
+// Pay the rest. A coupon comes off first (issue 28): when the card then covers the rest, there is no
+// Cloud Pay leg and the checkout is paid at once (coupon consumed, card debited, no WeChat Pay order).
+// Both legs succeed, or the gift-card leg is reversed — by the server, not the client: the checkout is
+// recorded (with an expiry) before the card is debited, so a cancelled payment, a closed Mini Program or
+// a crash all end with the card credited back (cancelCheckout, or the cron once the checkout expires).
+// A payment that still arrives afterwards is flagged REFUND_NEEDED.
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
-import { type OrderDoc } from '../giftcards/orders'
+import { settlePaid, type OrderDoc } from '../giftcards/orders'
+import { checkoutLegs } from '../../../contract/money'
 import { creditBackLeg, spend } from './spending'
 import { cardOf, markCheckoutHold, releaseCheckoutHold, userCardId } from '../cards/user-cards'
 import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from '../coupons/coupon-checkout'
@@ -59,13 +62,16 @@ export async function startCheckout(
   if (existing) {
     if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout')
       throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
+    // Paid at once by coupon and card (no WeChat Pay leg): a retry or the other tap answers the same.
+    if (existing.status === 'PAID' && existing.totalFee === 0) return paidAtOnce(store, wx, existing, card?.balance)
     if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
   } else {
     const discount = input.coupon ? (await quoteCoupon(store, mpOpenid, input.coupon, input.total)).discount : 0
-    const due = input.total - discount
-    const fromCard = card ? Math.min(card.balance, due) : 0
-    if (card && fromCard >= due) throw new AppError(ErrCode.INVALID_ARGUMENT, 'the card covers the whole total: use card.spend')
-    leg = card ? { cardId: card.cardId, code: card.code, amount: fromCard, orderId: legOrderId } : undefined
+    const legs = checkoutLegs(input.total, discount, card?.balance ?? 0)
+    // A card alone that covers the whole total is a plain card.spend; with a coupon it pays the rest here.
+    if (card && !input.coupon && legs.wechat === 0)
+      throw new AppError(ErrCode.INVALID_ARGUMENT, 'the card covers the whole total: use card.spend')
+    leg = card ? { cardId: card.cardId, code: card.code, amount: legs.card, orderId: legOrderId } : undefined
     try {
       await store.insert<OrderDoc>(Collections.orders, {
         _id: orderId,
@@ -73,7 +79,7 @@ export async function startCheckout(
         mpOpenid,
         cardId: card?.cardId ?? input.coupon!.cardId,
         quantity: 1,
-        totalFee: due - fromCard,
+        totalFee: legs.wechat,
         status: 'CREATED',
         createdAt: Date.now(),
         expiresAt: Date.now() + checkoutExpiryMs(),
@@ -115,12 +121,32 @@ export async function startCheckout(
       orderId: leg.orderId,
     })
   const order = (await store.get<OrderDoc>(Collections.orders, orderId))!
+  if (order.status === 'PAID') {
+    // The other tap of a double tap finished it meanwhile (paid at once by coupon and card, or its WeChat
+    // Pay leg already paid): the leg stands — never credit back a paid checkout's leg.
+    if (order.totalFee === 0) return paidAtOnce(store, wx, order, spent.balance)
+    throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is PAID`)
+  }
   if (order.status !== 'CREATED') {
     // Cancelled (or expired) while the leg was being debited: its reversal may have run before the
     // debit existed, so credit it back here (once: the reversal has its own key).
     await reverseLeg(store, wx, order, sync)
     await releaseCoupon(store, order)
     throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${order.status}`)
+  }
+  if (order.totalFee === 0) {
+    // Coupon and card cover it all: nothing for WeChat Pay, so no WeChat Pay order. Paid now, by the same
+    // compare-and-set a payment notice makes (a cancel or the expiry cron racing it leaves it CANCELLED,
+    // and then the leg is credited back as above), then settled as a paid order is.
+    if (!(await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'PAID', paidAt: Date.now() }))) {
+      const now = (await store.get<OrderDoc>(Collections.orders, orderId))!
+      if (now.status !== 'PAID') {
+        await reverseLeg(store, wx, now, sync)
+        await releaseCoupon(store, now)
+        throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${now.status}`)
+      }
+    }
+    return paidAtOnce(store, wx, (await store.get<OrderDoc>(Collections.orders, orderId))!, spent.balance)
   }
   const res = await pay.unifiedOrder({
     body: `checkout ${input.checkoutId}`.slice(0, 120),
@@ -143,6 +169,15 @@ export async function startCheckout(
     rest: order.totalFee,
     discount: order.coupon?.discount ?? 0,
   }
+}
+
+/**
+ * A checkout paid without WeChat Pay: settled as a paid order is (again, for a retry or the other tap: each
+ * step is idempotent, so one that crashed after PAID is finished here), answered without `payment`, `rest` 0.
+ */
+async function paidAtOnce(store: Store, wx: WechatClient, order: OrderDoc, balance: number | undefined) {
+  await settlePaid(store, order, wx)
+  return { orderId: order._id, rest: 0, discount: order.coupon?.discount ?? 0, ...(balance === undefined ? {} : { balance }) }
 }
 
 export type CheckoutStatus = 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'

@@ -3,6 +3,7 @@ import type { Card } from '../../services/types'
 import { t } from '../../strings'
 import { couponLines, dateOf, isCoupon } from '../../utils/coupon'
 import { yuan } from '../../utils/money'
+import { shownStatus } from '../../utils/card-status'
 import { CardFace } from '../CardFace'
 import { Tag } from '../ui'
 
@@ -11,7 +12,8 @@ import { Tag } from '../ui'
  * A coupon shows what it offers instead of a balance (减 ¥10 · 满 ¥100, 8.5 折, 兑换 …) and its validity.
  */
 export function CardTile({ card, onOpen, selected }: { card: Card; onOpen?: (card: Card) => void; selected?: boolean }) {
-  const usable = card.status === 'NORMAL'
+  const status = shownStatus(card)
+  const usable = status === 'NORMAL'
   const coupon = isCoupon(card.type)
   const lines = coupon ? couponLines(card.type, card.terms) : undefined
   return (
@@ -27,7 +29,7 @@ export function CardTile({ card, onOpen, selected }: { card: Card; onOpen?: (car
         amount={lines ? lines.main : yuan(card.balance)}
         badge={
           <Tag type={usable ? 'success' : 'default'} className='card-status'>
-            {coupon && card.status === 'CONSUMED' ? t.coupon.used : (t.status[card.status] ?? t.status.UNAVAILABLE)}
+            {coupon && status === 'CONSUMED' ? t.coupon.used : (t.status[status] ?? t.status.UNAVAILABLE)}
           </Tag>
         }
       >

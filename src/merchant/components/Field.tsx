@@ -1,8 +1,12 @@
 import { Input, Text, Textarea, View } from '@tarojs/components'
+import { DateInput } from '../../components/DateInput'
+import { RequiredMark } from '../../components/RequiredMark'
+import { t } from '../../strings'
 
 /**
- * One labelled input (or, `multiline`, a text area) with its error (or warning) under it, shown as the
- * merchant types. `required` marks the label before the merchant submits (issue 28).
+ * One labelled input (or, `multiline`, a text area; `type='date'`, a date picker, never typed) with its
+ * error (or warning) under it, shown as the merchant types. `required` marks the label 必填 before the
+ * merchant submits (issue 28).
  */
 export function Field({
   id,
@@ -23,7 +27,7 @@ export function Field({
   error?: string
   warning?: string
   placeholder?: string
-  type?: 'text' | 'digit'
+  type?: 'text' | 'digit' | 'date'
   required?: boolean
   multiline?: boolean
 }) {
@@ -31,10 +35,12 @@ export function Field({
     <View className={`field${error ? ' field-error' : ''}`} id={`field-${id}`}>
       <Text className='field-label'>
         {label}
-        {required ? <Text className='required-mark'> *</Text> : null}
+        {required ? <RequiredMark /> : null}
       </Text>
       {multiline ? (
         <Textarea className='input textarea' value={value} onInput={(e) => onInput(e.detail.value)} />
+      ) : type === 'date' ? (
+        <DateInput value={value} onChange={onInput} placeholder={placeholder ?? t.common.chooseDate} />
       ) : (
         <Input className='input' value={value} type={type ?? 'text'} placeholder={placeholder} onInput={(e) => onInput(e.detail.value)} />
       )}

@@ -1,6 +1,7 @@
 import { Image, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useToast } from '../../components/Notice'
+import { RequiredMark } from '../../components/RequiredMark'
 import { Button } from '../../components/ui'
 import { userMessage } from '../../services/errors'
 import { pickImage } from '../../services/image'
@@ -42,7 +43,7 @@ export function Upload({
       {toast}
       <Text className='field-label'>
         {label}
-        {required ? <Text className='required-mark'> *</Text> : null}
+        {required ? <RequiredMark /> : null}
       </Text>
       <View className='row'>
         {url ? <Image className='thumb' src={url} mode='aspectFill' /> : null}

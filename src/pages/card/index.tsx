@@ -14,6 +14,7 @@ import type { Card, CardInfo, Entry } from '../../services/types'
 import { openCard } from '../../services/wx'
 import { t } from '../../strings'
 import { yuan } from '../../utils/money'
+import { shownStatus } from '../../utils/card-status'
 import { beijingDate, beijingDateTime, beijingTime } from '../../utils/time'
 
 const PAGE = 20
@@ -73,14 +74,16 @@ export default function CardDetail() {
       {toast}
       <AsyncState value={detail} onRetry={() => void reload().then(() => setMore([]))}>
         {(d) => {
-          const usable = d.card.status === 'NORMAL'
+          // A ¥0.00 card reads 已用完 and shows no code to the cashier (utils/card-status.ts).
+          const status = shownStatus(d.card)
+          const usable = status === 'NORMAL'
           const history = [...d.history, ...more]
           return (
             <View>
               <CardFace
                 face={d.card.backgroundPicUrl}
                 title={d.card.title}
-                badge={<Tag type={usable ? 'success' : 'default'}>{t.status[d.card.status] ?? t.status.UNAVAILABLE}</Tag>}
+                badge={<Tag type={usable ? 'success' : 'default'}>{t.status[status] ?? t.status.UNAVAILABLE}</Tag>}
               >
                 {d.card.giftFrom && <View className='card-face-from'>{t.home.fromFriend(d.card.giftFrom)}</View>}
               </CardFace>
@@ -136,7 +139,7 @@ export default function CardDetail() {
                 </Section>
               ) : (
                 <View className='note center' id='not-spendable'>
-                  {t.card.notSpendable[d.card.status] ?? t.status.UNAVAILABLE}
+                  {t.card.notSpendable[status] ?? t.status.UNAVAILABLE}
                 </View>
               )}
               {(d.info.notice || d.info.description || d.info.servicePhone) && (

@@ -80,6 +80,35 @@ test('a short balance: the card covers 10.00 and WeChat Pay 30.00; a cancelled W
   expect(checkoutIds[1]).not.toBe(checkoutIds[0])
 })
 
+test('a coupon, then a gift card that covers the rest (issue 28): no WeChat Pay sheet, the discount kept', async () => {
+  const started: Record<string, unknown>[] = []
+  const coupon = { ...card(0, 'NORMAL', 'C1'), cardId: 'cpn', title: '满30减5', type: 'CASH', terms: { leastCost: 3000, reduceCost: 500 } }
+  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+  cloudHandlers.set('pay', (d) => {
+    started.push(d)
+    // Paid at once by the server: no payment to present.
+    return { errcode: 0, orderId: 'COCK1', balance: 6500, rest: 0, discount: 500 }
+  })
+  let sheets = 0
+  wxHandlers.requestPayment = () => void sheets++
+  render(<Checkout />)
+  await choose('满30减5')
+  await choose('礼品卡1')
+  expect(screen.getByText('-¥5.00', { selector: '#split-discount' })).toBeTruthy()
+  expect(screen.getByText('¥35.00', { selector: '#split-card' })).toBeTruthy()
+  expect(screen.getByText('¥0.00', { selector: '#split-wechat' })).toBeTruthy()
+  fireEvent.click(screen.getByText('确认支付 ¥35.00'))
+  expect(screen.getByText('优惠券抵扣 ¥5.00，礼品卡支付 ¥35.00')).toBeTruthy()
+  fireEvent.click(screen.getByText('确定'))
+  expect(await screen.findByText('支付成功')).toBeTruthy()
+  expect(screen.getByText('优惠券抵扣 ¥5.00', { selector: '#paid-discount' })).toBeTruthy()
+  expect(screen.getByText('礼品卡余额 ¥65.00')).toBeTruthy()
+  expect(sheets).toBe(0)
+  expect(started).toEqual([
+    expect.objectContaining({ action: 'startCheckout', coupon: { cardId: 'cpn', code: 'C1' }, cardId: 'a', code: '1', total: 4000 }),
+  ])
+})
+
 test('no usable card: the empty state says so', async () => {
   cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(0, 'CONSUMED')] }))
   render(<Checkout />)

@@ -6,6 +6,7 @@ import { PageShell, Section } from '../../components/PageShell'
 import { Button, Dialog, IconSuccess, InputNumber } from '../../components/ui'
 import { MENU } from '../../config/menu'
 import { couponDiscount } from '../../../contract/card-rules'
+import { checkoutLegs } from '../../../contract/money'
 import {
   abandonCheckout,
   CheckoutCancelled,
@@ -14,12 +15,12 @@ import {
   payWithCoupon,
   payWithGiftCard,
   resumeCheckout,
-  splitPayment,
   type CheckoutResult,
   type OpenCheckout,
 } from '../../flows/checkout'
 import { checkoutCoupons, couponLines, isCoupon, shortYuan } from '../../utils/coupon'
 import { useCloudData } from '../../hooks/useCloudData'
+import { isUsable } from '../../utils/card-status'
 import { cardApi } from '../../services/api'
 import { userMessage } from '../../services/errors'
 import { usePageShow, usePullDownRefresh } from '../../services/page'
@@ -79,17 +80,16 @@ export default function Checkout() {
   }
   const lines = MENU.filter((i) => (qty[i.id] ?? 0) > 0)
   const total = lines.reduce((s, i) => s + i.price * qty[i.id]!, 0)
-  // A coupon comes off first (减 ¥10 满 ¥100, 8.5 折); the gift card pays what it can of the rest.
+  // A coupon comes off first (减 ¥10 满 ¥100, 8.5 折); the gift card pays what it can of the rest, WeChat Pay
+  // what is left — nothing when the card covers it (issue 28: the same rule as pay.startCheckout's legs).
   const quote = coupon ? couponDiscount(coupon.type!, coupon.terms ?? {}, total) : undefined
   const discount = quote && 'discount' in quote ? quote.discount : 0
   const couponRefused = quote && 'refused' in quote
   const due = total - discount
-  const split = chosen ? splitPayment(chosen.balance, due) : coupon ? { card: 0, wechat: due } : undefined
-  // With a coupon the rest goes through WeChat Pay: a card that covers all of it needs no coupon.
-  const cardCoversRest = !!coupon && !!chosen && chosen.balance >= due
+  const split = chosen || coupon ? checkoutLegs(total, discount, chosen?.balance ?? 0) : undefined
 
   const pay = async () => {
-    if ((!chosen && !coupon) || inFlight.current || total === 0 || couponRefused || cardCoversRest) return
+    if ((!chosen && !coupon) || inFlight.current || total === 0 || couponRefused) return
     inFlight.current = true
     setPaying({ state: 'busy' })
     // Each attempt is its own checkout: a cancelled one is closed (its card leg credited back), and
@@ -242,10 +242,10 @@ export default function Checkout() {
               })}
             </View>
           )}
-          <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some((c) => c.status === 'NORMAL')} empty={t.checkout.noCard}>
+          <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some(isUsable)} empty={t.checkout.noCard}>
             {(d) =>
               d.cards
-                .filter((c) => c.status === 'NORMAL' && !isCoupon(c.type))
+                .filter((c) => isUsable(c) && !isCoupon(c.type))
                 .map((c) => (
                   <CardTile
                     key={`${c.cardId}:${c.code}`}
@@ -272,12 +272,11 @@ export default function Checkout() {
                 <Text>{t.checkout.wechatCovers}</Text>
                 <Text id='split-wechat'>{yuan(split.wechat)}</Text>
               </View>
-              {cardCoversRest && <View className='muted center'>{t.coupon.cardCoversRest}</View>}
               <Button
                 className='btn-block'
                 type='primary'
                 loading={paying.state === 'busy'}
-                disabled={paying.state === 'busy' || total === 0 || !!couponRefused || cardCoversRest}
+                disabled={paying.state === 'busy' || total === 0 || !!couponRefused}
                 onClick={askToConfirm}
               >
                 {paying.state === 'error' ? t.checkout.retryPay : t.checkout.pay(yuan(due))}
@@ -298,7 +297,7 @@ export default function Checkout() {
         content={
           split
             ? coupon
-              ? t.coupon.confirmCoupon(yuan(discount), split.card ? yuan(split.card) : '', yuan(split.wechat))
+              ? t.coupon.confirmCoupon(yuan(discount), split.card ? yuan(split.card) : '', split.wechat ? yuan(split.wechat) : '')
               : t.checkout.confirmText(yuan(split.card), split.wechat ? yuan(split.wechat) : '')
             : ''
         }

@@ -53,15 +53,35 @@ test('total balance of usable cards; usable first; used-up, expired and given ca
   ])
   render(<Index />)
   expect(await screen.findByText('¥100.00', { selector: '#total-balance' })).toBeTruthy()
-  expect(screen.getByText('2 张可用')).toBeTruthy()
+  expect(screen.getByText('2 张礼品卡可用', { selector: '#usable-count' })).toBeTruthy()
   const usable = Array.from(document.querySelectorAll('#usable-cards [data-code]')).map((e) => e.getAttribute('data-code'))
   expect(usable).toEqual(['3', '1'])
   expect(screen.queryByText('已赠送')).toBeNull()
-  fireEvent.click(screen.getByText('已失效（2）'))
+  fireEvent.click(screen.getByText('已用完/已失效（2）'))
   expect(screen.getByText('已赠送')).toBeTruthy()
   expect(screen.getByText('已过期')).toBeTruthy()
   fireEvent.click(screen.getByText('¥70.00'))
   expect(navigations).toEqual(['/pages/card/index?cardId=pGift100&code=3'])
+})
+
+test('a card spent to ¥0.00 reads 已用完 under the fold and counts nowhere; coupons are counted apart from the balance (issue 28)', async () => {
+  serve([
+    card({ code: '1', balance: 3000 }),
+    card({ code: '2', balance: 0 }),
+    card({ code: '3', balance: 0, held: 2000 }),
+    card({ code: '4', type: 'CASH', title: '满100减10', balance: 0, terms: { leastCost: 10000, reduceCost: 1000 } }),
+  ])
+  render(<Index />)
+  expect(await screen.findByText('¥30.00', { selector: '#total-balance' })).toBeTruthy()
+  // The held card (its money frozen by a checkout, may come back) stays usable; the spent one does not.
+  expect(document.querySelector('#usable-count')?.textContent).toBe('2 张礼品卡可用 · 1 张优惠券')
+  const usable = Array.from(document.querySelectorAll('#usable-cards [data-code]')).map((e) => e.getAttribute('data-code'))
+  expect(usable.sort()).toEqual(['1', '3', '4'])
+  expect(screen.queryByText('已用完')).toBeNull()
+  fireEvent.click(screen.getByText('已用完/已失效（1）'))
+  const folded = document.querySelector('#invalid-cards [data-code="2"]')
+  expect(folded?.textContent).toContain('已用完')
+  expect(folded?.textContent).not.toContain('可使用')
 })
 
 test('a paid card not in the card bag: 放入卡包 signs, adds and records it', async () => {

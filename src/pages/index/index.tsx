@@ -15,7 +15,7 @@ import { openPage, openTab, usePageShow, usePullDownRefresh } from '../../servic
 import type { Card, PendingOrder } from '../../services/types'
 import { t } from '../../strings'
 import { yuan } from '../../utils/money'
-import { isCoupon } from '../../utils/coupon'
+import { bagSummary, isUsable } from '../../utils/card-status'
 
 async function loadHome() {
   const [me, mine] = await Promise.all([cardApi.whoami(), cardApi.listMine()])
@@ -31,10 +31,10 @@ async function loadHome() {
 
 const cardUrl = (c: Card) => `/pages/card/index?cardId=${encodeURIComponent(c.cardId)}&code=${encodeURIComponent(c.code)}`
 
-/** Usable cards first (most money first); used-up, expired and given cards fold under 已失效. */
+/** Usable cards first (most money first); used-up (¥0.00 included), expired and given cards fold under 已用完/已失效. */
 export function splitCards(cards: Card[]): { usable: Card[]; invalid: Card[] } {
-  const usable = cards.filter((c) => c.status === 'NORMAL').sort((a, b) => b.balance - a.balance)
-  return { usable, invalid: cards.filter((c) => c.status !== 'NORMAL') }
+  const usable = cards.filter(isUsable).sort((a, b) => b.balance - a.balance)
+  return { usable, invalid: cards.filter((c) => !isUsable(c)) }
 }
 
 export default function Index() {
@@ -93,14 +93,18 @@ export default function Index() {
       >
         {(d) => {
           const { usable, invalid } = splitCards([...d.cards, ...more.rows])
+          const summary = bagSummary(usable)
           return (
             <View>
               <View className='summary' id='summary'>
                 <Text className='summary-label'>{t.home.totalBalance}</Text>
                 <Text className='summary-amount' id='total-balance'>
-                  {yuan(usable.filter((c) => !isCoupon(c.type)).reduce((s, c) => s + c.balance, 0))}
+                  {yuan(summary.balance)}
                 </Text>
-                <Text className='summary-sub'>{t.home.usableCount(usable.length)}</Text>
+                <Text className='summary-sub' id='usable-count'>
+                  {t.home.usableCount(summary.cards)}
+                  {summary.coupons > 0 && t.home.couponCount(summary.coupons)}
+                </Text>
               </View>
               <View className='quick-links'>
                 <View className='quick-link' id='link-sent' onClick={() => void openPage('/pages/gifts/index?tab=sent')}>

@@ -46,6 +46,12 @@ test('invalid fields are named in Chinese and nothing is sent; valid ones activa
   })
   render(<ActivatePage />)
   const inputs = await screen.findAllByRole('textbox')
+  // Required before submitting (issue 28): the card asks for all three; the birthday from the date picker, up to today.
+  for (const id of ['phone', 'name', 'birthday']) expect(document.querySelector(`#field-${id} .required-mark`)?.textContent).toBe('必填')
+  const birthday = document.querySelector<HTMLInputElement>('#field-birthday [data-taro="Picker"][data-mode="date"] input')!
+  expect(birthday.min).toBe('1900-01-01')
+  expect(birthday.max).toBe(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10))
+  expect(inputs).toHaveLength(2)
   fireEvent.change(inputs[0]!, { target: { value: '12345' } })
   fireEvent.click(screen.getByText('提交并激活'))
   expect(await screen.findByText('请输入正确的 11 位手机号')).toBeTruthy()
@@ -53,7 +59,7 @@ test('invalid fields are named in Chinese and nothing is sent; valid ones activa
   expect(sent).toEqual([])
   fireEvent.change(inputs[0]!, { target: { value: '13800138000' } })
   fireEvent.change(inputs[1]!, { target: { value: '李爱丽' } })
-  fireEvent.change(inputs[2]!, { target: { value: '1990-05-20' } })
+  fireEvent.change(birthday, { target: { value: '1990-05-20' } })
   fireEvent.click(screen.getByText('提交并激活'))
   await waitFor(() => expect(navigations).toEqual(['/member/pages/index/index']))
   expect(sent).toEqual([

@@ -4,6 +4,8 @@
 import { Input, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
+import { DateInput } from '../../../components/DateInput'
+import { RequiredMark } from '../../../components/RequiredMark'
 import { useToast } from '../../../components/Notice'
 import { PageShell, Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
@@ -13,6 +15,7 @@ import { cardApi, memberApi } from '../../../services/api'
 import { userMessage } from '../../../services/errors'
 import { redirectTo, usePageQuery } from '../../../services/page'
 import { t } from '../../../strings'
+import { beijingDate } from '../../../utils/time'
 
 async function loadCard(q: Record<string, string | undefined>) {
   let cardId = q.cardId ?? ''
@@ -44,24 +47,38 @@ function Field({
   placeholder: string
   optional: boolean
   problem?: string
-  type?: 'number' | 'text'
+  /** 'date': chosen from the date picker, never typed (a birthday: from 1900 to today) */
+  type?: 'number' | 'text' | 'date'
   onInput: (v: string) => void
 }) {
   return (
     <View className='form-field' id={`field-${id}`}>
       <Text className='form-label'>
         {label}
-        {optional ? t.member.optional : ''}
+        {optional ? t.member.optional : <RequiredMark />}
       </Text>
-      <Input
-        id={id}
-        className='form-input'
-        type={type ?? 'text'}
-        value={value}
-        placeholder={placeholder}
-        maxlength={id === 'phone' ? 11 : 20}
-        onInput={(e) => onInput(e.detail.value)}
-      />
+      {type === 'date' ? (
+        <DateInput
+          id={id}
+          className='form-input'
+          value={value}
+          placeholder={placeholder}
+          start='1900-01-01'
+          end={beijingDate(Math.floor(Date.now() / 1000))}
+          opensAt='1990-01-01'
+          onChange={onInput}
+        />
+      ) : (
+        <Input
+          id={id}
+          className='form-input'
+          type={type ?? 'text'}
+          value={value}
+          placeholder={placeholder}
+          maxlength={id === 'phone' ? 11 : 20}
+          onInput={(e) => onInput(e.detail.value)}
+        />
+      )}
       {problem && (
         <Text className='form-problem' id={`problem-${id}`}>
           {problem}
@@ -130,6 +147,7 @@ export default function ActivatePage() {
             />
             <Field
               id='birthday'
+              type='date'
               label={t.member.birthday}
               value={form.birthday}
               placeholder={t.member.birthdayPlaceholder}

@@ -75,6 +75,12 @@ test('an activated member sees level, points, stored value, benefits and history
   expect(screen.getByText('+50 积分')).toBeTruthy()
   expect(screen.getByText('+¥200.00')).toBeTruthy()
   expect(screen.queryByText('立即激活')).toBeNull()
+  // The member code for the counter (issue 28): barcode, QR and the card's code in fours.
+  const shown = document.querySelector('#member-code')
+  expect(shown?.querySelector('#code-digits')?.textContent).toBe('8123 4567 8901')
+  expect(shown?.querySelectorAll('.barcode .code-dark').length).toBeGreaterThan(20)
+  expect(Number(shown?.querySelector('.qrcode')?.getAttribute('data-size'))).toBeGreaterThanOrEqual(21)
+  expect(screen.getByText('会员码')).toBeTruthy()
   fireEvent.click(screen.getByText('充值'))
   expect(navigations).toEqual(['/member/pages/recharge/index?cardId=pMEMBER&code=812345678901'])
 })
@@ -90,6 +96,30 @@ test('a member card not yet activated says so and offers activation, not recharg
   render(<MemberHome />)
   expect(await screen.findByText('未激活')).toBeTruthy()
   expect(screen.queryByText('充值')).toBeNull()
+  // The counter refuses a card not activated: no code to show yet.
+  expect(document.querySelector('#member-code')).toBeNull()
   fireEvent.click(screen.getByText('立即激活'))
   expect(navigations).toEqual(['/member/pages/activate/index?cardId=pMEMBER&code=812345678901'])
+})
+
+test('a join whose card-bag sheet did not complete says to join again here, never to go to 「我的卡」 (issue 28)', async () => {
+  cloudHandlers.set('member', (d) =>
+    d.action === 'mine'
+      ? { errcode: 0, members: [] }
+      : d.action === 'offered'
+        ? { errcode: 0, cards: [offered] }
+        : { errcode: 0, cardList: [{ cardId: 'pMEMBER', cardExt: '{"signature":"s"}' }] },
+  )
+  let failure = 'addCard:fail cancel'
+  wxHandlers.addCard = () => {
+    throw new Error(failure)
+  }
+  render(<MemberHome />)
+  fireEvent.click(await screen.findByText('免费加入'))
+  expect(await screen.findByText('你取消了放入卡包，会员卡还没有领取，可随时在本页点「免费加入」重新领取')).toBeTruthy()
+  failure = 'addCard:fail system error'
+  fireEvent.click(await screen.findByText('免费加入'))
+  expect(await screen.findByText('会员卡没有放入卡包，请在本页点「免费加入」重试')).toBeTruthy()
+  expect(document.body.textContent).not.toContain('我的卡')
+  expect(navigations).toEqual([])
 })

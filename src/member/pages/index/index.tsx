@@ -4,13 +4,14 @@ import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { CardFace } from '../../../components/CardFace'
+import { CodeView } from '../../../components/CodeView'
 import { useToast } from '../../../components/Notice'
 import { PageShell, Section } from '../../../components/PageShell'
 import { Button, Tag } from '../../../components/ui'
 import { joinMemberCard } from '../../../flows/member'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { memberApi, type MemberCardView, type OfferedMemberCard, type PointsEntryView } from '../../../services/api'
-import { userMessage } from '../../../services/errors'
+import { addCardFailure, userMessage } from '../../../services/errors'
 import { openPage, usePageShow, usePullDownRefresh } from '../../../services/page'
 import type { Entry } from '../../../services/types'
 import { openCard } from '../../../services/wx'
@@ -59,6 +60,15 @@ function MemberCard({ m, history, onError }: { m: MemberCardView; history?: Load
         <Button className='btn-block' type='primary' id='activate' onClick={() => void openPage(activateUrl(m))}>
           {t.member.activateNow}
         </Button>
+      )}
+      {/* The member code for the counter (issue 28): the card's code, which the staff's 核销 scans
+          (merchant.redeemCheck / redeem take it); the counter refuses a card not yet activated, so
+          the code is shown once it is. */}
+      {m.activated && m.status === 'NORMAL' && (
+        <Section title={t.member.showCode} id='member-code'>
+          <CodeView code={m.code} />
+          <View className='muted center'>{t.member.codeHint}</View>
+        </Section>
       )}
       <View className='kv'>
         {m.supplyBonus && (
@@ -129,7 +139,10 @@ export default function MemberHome() {
       showToast(t.member.joined, 'success')
       await openPage(activateUrl(card))
     } catch (err) {
-      showToast(userMessage(err), 'fail')
+      // Not 「我的卡」 (it lists gift cards and coupons only): a join that did not finish is joined again here.
+      const message = userMessage(err)
+      const notAdded = addCardFailure(err)
+      showToast(notAdded ? t.member.joinUnfinished[notAdded] : message, 'fail')
     } finally {
       setJoining(false)
       void reload()

@@ -1,6 +1,14 @@
 import { Image, Text, View } from '@tarojs/components'
 import { useMemo, useState } from 'react'
-import { checkGiftCardForm, giftCardBody, parseYuan, utf8Bytes, type FieldError, type GiftCardForm } from '../../giftcard-form'
+import {
+  checkGiftCardForm,
+  giftCardBody,
+  REQUIRED_GIFT_CARD_FIELDS as REQUIRED,
+  parseYuan,
+  utf8Bytes,
+  type FieldError,
+  type GiftCardForm,
+} from '../../giftcard-form'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
@@ -84,9 +92,17 @@ function CreateForm() {
         <Preview f={f} />
       </Section>
       <Section>
-        <Field id='title' label={fl.title} value={f.title} onInput={set('title')} error={err('title')} />
-        <Field id='brandName' label={fl.brandName} value={f.brandName} onInput={set('brandName')} error={err('brandName')} />
+        <Field required={REQUIRED.has('title')} id='title' label={fl.title} value={f.title} onInput={set('title')} error={err('title')} />
         <Field
+          required={REQUIRED.has('brandName')}
+          id='brandName'
+          label={fl.brandName}
+          value={f.brandName}
+          onInput={set('brandName')}
+          error={err('brandName')}
+        />
+        <Field
+          required={REQUIRED.has('price')}
           id='price'
           label={fl.price}
           value={f.price}
@@ -97,6 +113,7 @@ function CreateForm() {
           type='digit'
         />
         <Field
+          required={REQUIRED.has('balance')}
           id='balance'
           label={fl.balance}
           value={f.balance}
@@ -106,25 +123,50 @@ function CreateForm() {
           type='digit'
         />
         <Field
+          required={REQUIRED.has('beginDate')}
           id='beginDate'
           label={fl.beginDate}
           value={f.beginDate}
           onInput={set('beginDate')}
           error={err('beginDate')}
-          placeholder={t.console.placeholders.date}
+          type='date'
         />
         <Field
+          required={REQUIRED.has('endDate')}
           id='endDate'
           label={fl.endDate}
           value={f.endDate}
           onInput={set('endDate')}
           error={err('endDate')}
-          placeholder={t.console.placeholders.date}
+          type='date'
         />
-        <Field id='quantity' label={fl.quantity} value={f.quantity} onInput={set('quantity')} error={err('quantity')} type='digit' />
-        <Field id='notice' label={fl.notice} value={f.notice} onInput={set('notice')} error={err('notice')} />
-        <Field id='servicePhone' label={fl.servicePhone} value={f.servicePhone} onInput={set('servicePhone')} error={err('servicePhone')} />
         <Field
+          required={REQUIRED.has('quantity')}
+          id='quantity'
+          label={fl.quantity}
+          value={f.quantity}
+          onInput={set('quantity')}
+          error={err('quantity')}
+          type='digit'
+        />
+        <Field
+          required={REQUIRED.has('notice')}
+          id='notice'
+          label={fl.notice}
+          value={f.notice}
+          onInput={set('notice')}
+          error={err('notice')}
+        />
+        <Field
+          required={REQUIRED.has('servicePhone')}
+          id='servicePhone'
+          label={fl.servicePhone}
+          value={f.servicePhone}
+          onInput={set('servicePhone')}
+          error={err('servicePhone')}
+        />
+        <Field
+          required={REQUIRED.has('description')}
           id='description'
           label={fl.description}
           value={f.description}
@@ -132,8 +174,22 @@ function CreateForm() {
           error={err('description')}
           multiline
         />
-        <Upload id='logoUrl' label={fl.logo} url={f.logoUrl} onUrl={set('logoUrl')} error={err('logoUrl')} />
-        <Upload id='faceUrl' label={fl.face} url={f.faceUrl} onUrl={set('faceUrl')} error={err('faceUrl')} />
+        <Upload
+          required={REQUIRED.has('logoUrl')}
+          id='logoUrl'
+          label={fl.logo}
+          url={f.logoUrl}
+          onUrl={set('logoUrl')}
+          error={err('logoUrl')}
+        />
+        <Upload
+          required={REQUIRED.has('faceUrl')}
+          id='faceUrl'
+          label={fl.face}
+          url={f.faceUrl}
+          onUrl={set('faceUrl')}
+          error={err('faceUrl')}
+        />
       </Section>
       <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
         {busy ? t.console.saving : t.console.save}
@@ -175,7 +231,7 @@ function EditForm({ cardId }: { cardId: string }) {
         </View>
       )}
       <Section>
-        <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} />
+        <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} required />
         <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />
         <Field id='servicePhone' label={t.console.fields.servicePhone} value={phone} onInput={setPhone} />
       </Section>

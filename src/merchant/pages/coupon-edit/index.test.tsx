@@ -35,7 +35,7 @@ test('before anything is sent: the retired-coupons notice, the required fields m
   await screen.findByText('券的类型')
   expect(document.querySelector('#retired-notice')!.textContent).toContain(RETIRED_COUPONS_NOTICE)
   // Marked before the merchant submits: the amount off is required, the threshold is not.
-  expect(label('reduceCost')).toBe('减免金额（元） *')
+  expect(label('reduceCost')).toBe('减免金额（元）必填')
   expect(label('leastCost')).toBe('起用金额（元，不填为无门槛）')
   fireEvent.click(screen.getByText('折扣券'))
   type('discount', '100')
@@ -104,7 +104,7 @@ test('a friend coupon asks for a store and no stock, and lasts at most 90 days (
   await screen.findByText('券的类型')
   fireEvent.click(screen.getByText('普通券'))
   expect(document.querySelector('#field-quantity')).toBeNull()
-  expect(label('locationId')).toBe('适用门店编号 *')
+  expect(label('locationId')).toBe('适用门店编号必填')
   type('reduceCost', '0')
   expect(screen.getByText('减免金额须为整分，朋友的券不能为 0')).toBeTruthy()
   type('reduceCost', '5')

@@ -138,13 +138,11 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
               onInput={set(k)}
               error={err(k)}
               required={required.has(k)}
-              type={DIGITS.has(k) ? 'digit' : 'text'}
-              placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined}
+              type={DIGITS.has(k) ? 'digit' : k.endsWith('Date') ? 'date' : 'text'}
             />
           ),
         )}
       </Section>
-      <Text className='muted'>{t.console.coupon.requiredHint}</Text>
       <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
         {busy ? t.console.saving : t.console.save}
       </Button>

@@ -19,7 +19,7 @@ test('a member card with points, stored value and levels: each checked as typed,
   })
   render(<MemberCardEditPage />)
   await screen.findByText('会员等级（积分达到即升级）')
-  expect(document.querySelector('#field-prerogative .field-label')!.textContent).toBe('会员权益 *')
+  expect(document.querySelector('#field-prerogative .field-label')!.textContent).toBe('会员权益必填')
   // contract/member-levels.ts: a level name shows in custom_field1, at most 4 characters.
   fireEvent.click(screen.getByText('添加等级'))
   typeLevel(1, 0, '钻石至尊会员')

@@ -151,7 +151,6 @@ function MemberCardFormView() {
           </Button>
         )}
       </Section>
-      <Text className='muted'>{t.console.coupon.requiredHint}</Text>
       <Button className='btn-block' type='primary' disabled={busy} onClick={() => void submit()}>
         {busy ? t.console.saving : t.console.save}
       </Button>

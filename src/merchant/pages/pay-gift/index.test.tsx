@@ -30,7 +30,7 @@ test('a pay-then-member rule: refused as typed with contract/pay-gift-rule.ts, t
   })
   render(<PayGiftRulesPage />)
   expect(await screen.findByText('暂无生效中的规则')).toBeTruthy()
-  expect(document.querySelector('#field-mchids .field-label')!.textContent).toBe('微信支付商户号（多个用逗号分隔，最多 10 个） *')
+  expect(document.querySelector('#field-mchids .field-label')!.textContent).toBe('微信支付商户号（多个用逗号分隔，最多 10 个）必填')
   type('mchids', '1,2,3,4,5,6,7,8,9,10,11')
   expect(screen.getByText('请填写 1 到 10 个商户号，只含数字')).toBeTruthy()
   type('mchids', '1900000109')

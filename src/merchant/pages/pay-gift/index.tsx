@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { useMemo, useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
+import { RequiredMark } from '../../../components/RequiredMark'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
@@ -96,7 +97,7 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
         <View className={`field${err('cardId') ? ' field-error' : ''}`} id='field-cardId'>
           <Text className='field-label'>
             {p.fields.cardId}
-            <Text className='required-mark'> *</Text>
+            <RequiredMark />
           </Text>
           <View className='type-picker'>
             {cards.map((c) => (
@@ -120,8 +121,7 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
             onInput={set(k)}
             error={err(k)}
             required
-            type={k === 'leastCost' || k === 'maxCost' ? 'digit' : 'text'}
-            placeholder={k.endsWith('Date') ? t.console.placeholders.date : undefined}
+            type={k === 'leastCost' || k === 'maxCost' ? 'digit' : k.endsWith('Date') ? 'date' : 'text'}
           />
         ))}
       </Section>

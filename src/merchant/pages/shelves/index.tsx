@@ -11,6 +11,7 @@ import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
 import { consoleApi, type GiftCardRow, type ShelfRow } from '../../api'
 import { Field } from '../../components/Field'
+import { RequiredMark } from '../../../components/RequiredMark'
 import { Gate } from '../../components/Gate'
 
 interface ShelfForm {
@@ -102,9 +103,20 @@ function Editor({
           value={f.title}
           onInput={(v) => setF({ ...f, title: v })}
           error={req(f.title)}
+          required
         />
-        <Field id='theme' label={t.console.themeTitle} value={f.theme} onInput={(v) => setF({ ...f, theme: v })} error={req(f.theme)} />
-        <Text className='field-label'>{t.console.shelfCards}</Text>
+        <Field
+          id='theme'
+          label={t.console.themeTitle}
+          value={f.theme}
+          onInput={(v) => setF({ ...f, theme: v })}
+          error={req(f.theme)}
+          required
+        />
+        <Text className='field-label'>
+          {t.console.shelfCards}
+          <RequiredMark />
+        </Text>
         <View className='chips'>
           {cards.map((c) => (
             <View
@@ -125,6 +137,7 @@ function Editor({
           value={f.address}
           onInput={(v) => setF({ ...f, address: v })}
           error={req(f.address)}
+          required
         />
         <Field
           id='phone'
@@ -132,6 +145,7 @@ function Editor({
           value={f.phone}
           onInput={(v) => setF({ ...f, phone: v })}
           error={req(f.phone)}
+          required
         />
         <Field
           id='bizDescription'
@@ -139,6 +153,7 @@ function Editor({
           value={f.bizDescription}
           onInput={(v) => setF({ ...f, bizDescription: v })}
           error={req(f.bizDescription)}
+          required
         />
         <Button className='btn-block' type='primary' disabled={busy || invalid} onClick={() => void save()}>
           {t.console.save}
