@@ -167,3 +167,29 @@ test('a shelf with several themes: choosing a theme shows its cards', async () =
   expect(screen.getByText('¥500.00', { selector: '.chip-price' })).toBeTruthy()
   expect(screen.queryByText('¥100.00', { selector: '.chip-price' })).toBeNull()
 })
+
+test('for a group: 3 cards as one gift, paid at once, wrapped with count 3 for a group chat', async () => {
+  cloudHandlers.set('card', () => ({ errcode: 0, items }))
+  const calls: Record<string, unknown>[] = []
+  cloudHandlers.set('pay', (d) => {
+    calls.push(d)
+    return d.action === 'createOrder' ? { errcode: 0, orderId: 'O1', status: 'CREATED', payment: { package: 'p' } } : issued
+  })
+  cloudHandlers.set('gift', (d) => {
+    calls.push(d)
+    return { errcode: 0, giftId: 'GF1', gift: { giftId: 'GF1' }, share: { title: 't', path: '/pages/claim/index?giftId=GF1' } }
+  })
+  wxHandlers.requestPayment = () => undefined
+  render(<Shop />)
+  await screen.findByText('¥500.00')
+  expect(screen.getByText('发给一位好友；多于 1 份可发到群聊，每人领一张')).toBeTruthy()
+  const plus = document.querySelector('#quantity .nut-inputnumber-add')!
+  fireEvent.click(plus)
+  expect(await screen.findByText('发到群聊，先到先得：前 2 位好友每人领一张')).toBeTruthy()
+  fireEvent.click(document.querySelector('#quantity .nut-inputnumber-add')!)
+  expect(await screen.findByText('发到群聊，先到先得：前 3 位好友每人领一张')).toBeTruthy()
+  fireEvent.click(screen.getByText('购买 3 张并发到群 ¥300.00'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/gift/index?giftId=GF1']))
+  expect(calls[0]).toMatchObject({ action: 'createOrder', cardId: 'p100', quantity: 3 })
+  expect(calls.at(-1)).toMatchObject({ action: 'send', orderId: 'O1', count: 3 })
+})
