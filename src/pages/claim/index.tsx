@@ -41,6 +41,8 @@ export default function ClaimPage() {
     setClaiming({ state: 'busy' })
     try {
       setClaiming({ state: 'done', cards: await claimGift(giftId) })
+      // A group gift's record now names this claim too.
+      void reload()
     } catch (err) {
       setClaiming({ state: 'error', message: userMessage(err), reason: reasonOf(err) })
       void reload()
