@@ -4,7 +4,7 @@
 // button to go on. alice sees who claimed by name — never an openid — and opening her own link shows
 // its state; a friend's card reads 来自 爱丽丝 的礼物 and can be given on with WeChat's 转赠.
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { agree, buyInShop, e2eStack, openAs, snap, tap, visible, visibleCss } from './browser'
+import { agree, e2eStack, openAs, snap, tap, visible, visibleCss } from './browser'
 
 const stack = e2eStack()
 test.describe.configure({ mode: 'serial' })
