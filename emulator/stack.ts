@@ -111,7 +111,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           h5Dir: join(ROOT, 'dist', 'h5'),
           cloudUrl: cloud.url,
           wechatUrl: wechat.url,
-          people: () => DEMO_PEOPLE.map((n) => wechat.users.get(n)!),
+          // Every person the emulator knows: the demo people, and any added with POST /__emu/users (a group's friends).
+          people: () => wechat.users.all(),
         })
   // The shelf's refund and invoice cells open the Mini Program's order page (here its H5 build).
   const orderPageUrl = `${preview?.url ?? `http://127.0.0.1:${port(env, 'H5_PORT', 10086)}`}/#/pages/order/index`

@@ -6,6 +6,7 @@ import { listOnSale, type GiftCardDoc } from '../../server/domain/catalog/gift-c
 import { Collections } from '../../server/store/collections'
 import { historyOf } from '../../server/domain/ledgers/ledger'
 import { shelfOrderForCaller } from '../../server/domain/giftcards/order-view'
+import { asHolderSees, givableInBag } from '../../server/domain/giftcards/received'
 import { spend } from '../../server/domain/money/spending'
 import { claimCoupon, listClaimables } from '../../server/domain/coupons/coupons'
 import { roleOf } from '../../server/domain/merchant/staff'
@@ -67,7 +68,14 @@ export const main = createHandler('card', {
       historyOf(ctx.store, card._id),
       ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId),
     ])
-    return { card: toCardView(card), history: withHolds(entries, card), total, info: cardInfo(def) }
+    return {
+      card: toCardView(card),
+      history: withHolds(asHolderSees(entries, card), card),
+      total,
+      info: cardInfo(def),
+      // 送给好友 with WeChat's 转赠 in the card bag (giftcards/received.ts)
+      canGive: givableInBag(card, def),
+    }
   },
   async history(input, ctx) {
     const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
@@ -77,7 +85,7 @@ export const main = createHandler('card', {
       card._id,
       pageRequest(input, scope, { defaultLimit: 20, offsetMax: Number.MAX_SAFE_INTEGER }),
     )
-    return { ...history, entries: withHolds(history.entries, card), ...nextCursor(next, scope) }
+    return { ...history, entries: withHolds(asHolderSees(history.entries, card), card), ...nextCursor(next, scope) }
   },
   /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
   async shelfOrder(input, ctx) {

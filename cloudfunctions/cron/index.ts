@@ -71,7 +71,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     // Refunds asked for and not yet reported SUCCESS or failed by WeChat Pay (issue 23).
     refunds: { group: 'upkeep', run: () => pollRefunds(store, (collection) => cloudPayGateway(refundCallbackOf(collection))) },
     pushNonces: { group: 'upkeep', run: () => prunePushNonces(store) },
-    gifts: { group: 'upkeep', run: () => returnExpiredGifts(store) },
+    gifts: { group: 'upkeep', run: (budget) => returnExpiredGifts(store, budget) },
     coupons: { group: 'upkeep', run: () => finishPaidCoupons(store, wx) },
     // Member-card recharges paid but not yet credited (#13).
     memberRecharges: { group: 'upkeep', run: () => creditPaidRecharges(store, wx, syncOptions()) },

@@ -1,16 +1,18 @@
-// gift: giving a paid card to a friend through a chat. Thin: read the caller from the context,
+// gift: giving paid cards to a friend through a chat, or to a group chat (count > 1). Thin: read the caller from the context,
 // validate input, call server/domain/gifts.
 import { claimGift, getGift, GIFT_ID, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
-import { optBool, optStr, str } from '../../server/validate'
+import { MAX_QUANTITY } from '../../server/domain/giftcards/orders'
+import { optBool, optInt, optStr, str } from '../../server/validate'
 
 const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const GIFT = { max: 26, pattern: GIFT_ID }
 
-/** The share card a chat shows: WeChat cuts the title at about 30 characters. */
-function shareOf(gift: { giftId: string; from: string; title: string; face?: string }) {
+/** The share card a chat shows: WeChat cuts the title at about 30 characters. A group gift says how many, first come first served. */
+function shareOf(gift: { giftId: string; from: string; title: string; face?: string; count: number }) {
+  const title = gift.count > 1 ? `${gift.from}送大家${gift.count}张${gift.title}，先到先得` : `${gift.from}送你一张${gift.title}`
   return {
-    title: `${gift.from}送你一张${gift.title}`.slice(0, 30),
+    title: title.slice(0, 30),
     path: `/pages/claim/index?giftId=${gift.giftId}`,
     ...(gift.face ? { imageUrl: gift.face } : {}),
   }
@@ -23,6 +25,7 @@ export const main = createHandler('gift', {
       message: optStr(input, 'message', { max: 100 }),
       face: optStr(input, 'face', { max: 512, pattern: /^https?:\/\// }),
       from: optStr(input, 'from', { max: 12 }),
+      count: optInt(input, 'count', { min: 1, max: MAX_QUANTITY }),
     })
     return { giftId: gift.giftId, gift, share: shareOf(gift) }
   },

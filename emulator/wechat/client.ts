@@ -239,7 +239,15 @@ function completeGift(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): EmuC
   const card = p.s.cards[c.card_id]!
   const custom = baseInfo(card).use_custom_code === true
   const oldCode = c.code
-  const next: EmuCode = { ...c, status: 'NORMAL', openid: to.saOpenid, receivedAt: p.now(), gifting: undefined, mark: undefined }
+  const next: EmuCode = {
+    ...c,
+    status: 'NORMAL',
+    openid: to.saOpenid,
+    receivedAt: p.now(),
+    gifting: undefined,
+    mark: undefined,
+    givenTimes: (c.givenTimes ?? 0) + 1,
+  }
   if (custom) {
     p.putCode(next)
   } else {
@@ -274,7 +282,12 @@ export function gift(p: Platform, b: Body): Body {
   if (from.name === to.name) throw new ClientError('gift:fail cannot gift a card to yourself')
   const c = heldCode(p, from, String(b.cardId), String(b.code), 'gift')
   if (c.status !== 'NORMAL') throw new ClientError(`gift:fail the card is ${c.status}`)
-  if (baseInfo(p.s.cards[c.card_id]!).can_give_friend === false) throw new ClientError('gift:fail this card cannot be given to friends')
+  const info = baseInfo(p.s.cards[c.card_id]!)
+  if (info.can_give_friend === false) throw new ClientError('gift:fail this card cannot be given to friends')
+  // gift-card-api.en.txt §6.3 base_info: "max_give_friend_times Maximum number of times a gift card can be given".
+  const max = info.max_give_friend_times
+  if (typeof max === 'number' && (c.givenTimes ?? 0) >= max)
+    throw new ClientError(`gift:fail this card was given ${max} time(s) already, its max_give_friend_times`)
   if (b.accept === false) {
     // Sent, not yet accepted: GIFTING until the friend accepts or 24 hours pass.
     c.status = 'GIFTING'

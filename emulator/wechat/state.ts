@@ -41,6 +41,8 @@ export interface EmuCode {
   gifting?: { to: string; since: number }
   /** the code was given to a friend, who received it under a new code: WeChat no longer knows it */
   giftedAway?: boolean
+  /** times the card reached this code by 转赠 (max_give_friend_times, gift-card-api.en.txt §6.3) */
+  givenTimes?: number
   mark?: { openid: string; until: number }
   /** the openid that consumed a friend coupon online */
   consumedBy?: string

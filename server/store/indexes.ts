@@ -31,6 +31,7 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.gifts]: [
     ['senderMpOpenid', 'createdAt'],
     ['claimerMpOpenid', 'claimedAt'],
+    ['claimers', 'createdAt'], // listReceived: a group gift's claimers (issue 28)
     ['orderId', 'status'],
     ['status', 'expiresAt'],
   ],

@@ -57,16 +57,21 @@ export async function buyGiftCard(input: PurchaseInput, onStep: (s: PurchaseStep
   return addPaidCards(await payForCards(input, onStep), onStep)
 }
 
-/** Buys a card for a friend and wraps it as a gift to share into a chat (gift.send). */
+/**
+ * Buys cards for friends and wraps them as one gift to share into a chat (gift.send): one card for a
+ * friend, or `quantity` > 1 cards as a group gift, one each for the first friends in a group chat.
+ */
 export async function buyAsGift(
   input: PurchaseInput & { from?: string },
   onStep: (s: PurchaseStep) => void,
 ): Promise<{ gift: Gift; share: Share }> {
   const { from, ...purchase } = input
-  const orderId = await payForCards({ ...purchase, quantity: 1 }, onStep)
+  const count = purchase.quantity && purchase.quantity > 1 ? purchase.quantity : 1
+  const orderId = await payForCards({ ...purchase, quantity: count }, onStep)
   onStep('gifting')
   const sent = await giftApi.send({
     orderId,
+    ...(count > 1 ? { count } : {}),
     ...(input.message ? { message: input.message } : {}),
     ...(input.backgroundPicUrl ? { face: input.backgroundPicUrl } : {}),
     ...(from ? { from } : {}),

@@ -13,7 +13,7 @@ export const cardApi = {
   listMine: (cursor?: string) =>
     callFunction<{ cards: Card[]; pending?: PendingOrder[]; nextCursor?: string }>('card', 'listMine', cursor ? { cursor } : {}),
   detail: (cardId: string, code: string) =>
-    callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo }>('card', 'detail', { cardId, code }),
+    callFunction<{ card: Card; history: Entry[]; total?: number; info?: CardInfo; canGive?: boolean }>('card', 'detail', { cardId, code }),
   history: (cardId: string, code: string, offset: number, limit = 20) =>
     callFunction<{ entries: Entry[]; total: number }>('card', 'history', { cardId, code, offset, limit }),
   shop: () => callFunction<{ items: ShopItem[] }>('card', 'shop'),
@@ -78,7 +78,8 @@ export const payApi = {
 }
 
 export const giftApi = {
-  send: (input: { orderId: string; message?: string; face?: string; from?: string }) =>
+  /** `count` > 1: a group gift, one card each for the first `count` friends (docs/functions-api.md, gift.send) */
+  send: (input: { orderId: string; message?: string; face?: string; from?: string; count?: number }) =>
     callFunction<{ giftId: string; gift: Gift; share: Share }>('gift', 'send', input),
   get: (giftId: string) => callFunction<{ gift: Gift; share?: Share }>('gift', 'get', { giftId }),
   claim: (giftId: string) => callFunction<{ giftId: string; cardList: CardToAdd[] }>('gift', 'claim', { giftId, ...renew() }),

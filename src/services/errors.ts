@@ -54,3 +54,8 @@ export function userMessage(err: unknown): string {
   if (msg === 'payment-pending') return t.errors.paymentPending
   return t.errors.server
 }
+
+/** Why the server refused (`reason`, e.g. GIFT_TAKEN), when it said; pages choose what to offer next by it. */
+export function reasonOf(err: unknown): string | undefined {
+  return err instanceof CloudCallError ? err.reason : undefined
+}

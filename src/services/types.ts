@@ -60,6 +60,8 @@ export interface Entry {
   createdAt: number
   /** a spend that is an unfinished checkout's leg: held (冻结), not final */
   held?: boolean
+  /** the issue entry of a card claimed from a gift: who gave it (no order number then) */
+  giftFrom?: string
 }
 
 export interface WhoAmI {

@@ -76,6 +76,11 @@ export const zhCN = {
     signaturePlaceholder: '好友看到的你的名字',
     buyForMe: (price: string) => `立即购买 ${price}`,
     buyForFriend: (price: string) => `购买并送出 ${price}`,
+    /** group gifts (issue 28): N cards as one gift into a group chat */
+    giftCount: '份数',
+    giftCountHint: (n: number) =>
+      n > 1 ? `发到群聊，先到先得：前 ${n} 位好友每人领一张` : '发给一位好友；多于 1 份可发到群聊，每人领一张',
+    buyForGroup: (n: number, price: string) => `购买 ${n} 张并发到群 ${price}`,
     total: '合计',
     steps: {
       ordering: '正在下单…',
@@ -90,8 +95,16 @@ export const zhCN = {
   gift: {
     title: '送出礼物',
     envelope: (from: string) => `${from} 送你一张礼品卡`,
+    envelopeGroup: (from: string, n: number) => `${from} 送大家 ${n} 张礼品卡`,
     share: '发给微信好友',
-    shareHint: '点击右上角「…」或下方按钮，把礼物发到聊天中',
+    shareGroup: '发到微信群',
+    shareHint: '点击上方按钮或右上角「…」，把礼物发到聊天中',
+    shareGroupHint: (n: number) => `点击上方按钮或右上角「…」，发到群聊：前 ${n} 位好友每人领一张，每人限领一张`,
+    remaining: (left: number, n: number) => `还有 ${left} 张待领取（共 ${n} 张）`,
+    claimsTitle: '领取记录',
+    claimLine: (name: string) => `${name} 领取了一张`,
+    noClaims: '还没有好友领取',
+    partlyReturned: (n: number) => `${n} 张未被领取，已退回给你，可在「我的卡」放入卡包`,
     linkLabel: '领取链接',
     expiresAt: (t: string) => `${t} 前未领取将退回给你`,
     claimedAt: (t: string) => `好友已于 ${t} 领取`,
@@ -107,8 +120,14 @@ export const zhCN = {
     claiming: '正在领取…',
     claimed: '已领取，礼品卡已放入你的卡包',
     mine: '这是你送出的礼物，发给好友领取吧',
+    mineTitle: '我送出的礼物',
+    fromGroup: (name: string, n: number) => `${name} 送大家 ${n} 张礼品卡`,
+    left: (left: number) => `还剩 ${left} 张，先到先得，每人限领一张`,
     returned: '这份礼物已过期，已退回给送礼人',
     taken: '这份礼物已被其他人领取',
+    allClaimed: '来晚了，这份礼物已被领完',
+    /** the way on for whoever missed a gift */
+    goShop: '去选购一张礼品卡',
   },
   gifts: {
     title: '我的礼物',
@@ -118,6 +137,7 @@ export const zhCN = {
     emptyReceived: '还没有收到过礼物',
     to: '送出',
     from: (name: string) => `来自 ${name}`,
+    groupLine: (claimed: number, n: number) => `群礼物 · 已领 ${claimed}/${n} 张`,
   },
   card: {
     title: '卡片详情',
@@ -156,7 +176,14 @@ export const zhCN = {
       transfer_in: '好友赠送',
       transfer_out: '赠送好友',
     } as Record<string, string>,
-    descriptions: { 'card issued': '礼品卡开卡' } as Record<string, string>,
+    descriptions: {
+      'card issued': '礼品卡开卡',
+      'received as a gift': '好友在微信卡包中转赠',
+      'gifted to a friend': '已在微信卡包中转赠给好友',
+    } as Record<string, string>,
+    /** 送给好友 for a card already in the card bag: WeChat's own 转赠 there */
+    giveToFriend: '送给好友',
+    giveHint: '已在微信卡包中打开这张卡：点「赠送」选择好友，好友领取后余额随卡转给好友',
   },
   checkout: {
     title: '买单',
@@ -309,6 +336,7 @@ export const zhCN = {
       GIFT_OWN: '这是你送出的礼物，发给好友领取吧',
       GIFT_NOT_FOUND: '没有找到这份礼物',
       GIFT_TAKEN: '这份礼物已被其他人领取',
+      GIFT_ALL_CLAIMED: '来晚了，这份礼物已被领完',
       GIFT_RETURNED: '这份礼物超过 24 小时未领取，已退回给送礼人',
       GIFT_ADDED: '这份礼物已在你的卡包中',
       GIFT_UNAVAILABLE: '这份礼物已失效',

@@ -268,8 +268,8 @@ describe('addCard checks each cardExt as WeChat does', () => {
 })
 
 describe('codes', () => {
-  async function issued(): Promise<{ id: string; code: string }> {
-    const id = await createCard()
+  async function issued(base: Json = {}): Promise<{ id: string; code: string }> {
+    const id = await createCard(base)
     const r = await addCard('alice', id, signExt(await ticket(emu, tok), id))
     const code = (await api(emu, 'card/code/decrypt', { encrypt_code: (r.json.cardList as Json[])[0]!.code }, tok)).code as string
     return { id, code }
@@ -314,8 +314,17 @@ describe('codes', () => {
     expect((await mark('oB', true)).errcode).toBe(0)
   })
 
+  test('gifting stops at max_give_friend_times (gift-card-api §6.3): a card given once with a limit of 1 cannot be given again', async () => {
+    const { id, code } = await issued({ max_give_friend_times: 1 })
+    const g = await http(emu, 'POST', '/__emu/client/gift', { from: 'alice', to: 'bob', cardId: id, code })
+    expect(g.json.status).toBe('ACCEPTED')
+    const again = await http(emu, 'POST', '/__emu/client/gift', { from: 'bob', to: 'carol', cardId: id, code: g.json.code })
+    expect([again.status, again.json.errMsg]).toEqual([400, expect.stringMatching(/^gift:fail .*max_give_friend_times/)])
+  })
+
   test('gifting: accepted at once gives the friend a new code and retires the old; unaccepted returns after 24 h', async () => {
-    const { id, code } = await issued()
+    // Given twice below (alice → bob, then bob → carol): max_give_friend_times 2.
+    const { id, code } = await issued({ max_give_friend_times: 2 })
     const g = await http(emu, 'POST', '/__emu/client/gift', { from: 'alice', to: 'bob', cardId: id, code })
     expect(g.json).toMatchObject({ status: 'ACCEPTED', oldCode: code })
     const newCode = g.json.code as string

@@ -17,6 +17,9 @@ test('an unclaimed gift returns: 已退回 for alice, 放入卡包 on her home p
   await snap(page, '21-return-alice-sent')
   await openAs(page, stack(), 'alice', '/pages/index/index')
   await expect(visible(page, '已付款 ¥100.00 · 1 张待放入卡包')).toBeVisible()
+  // The returned card's thumbnail keeps the card's 1.58:1, not a wide strip.
+  const thumb = await visibleCss(page, '#pending .card-face').boundingBox()
+  expect(thumb!.width / thumb!.height).toBeCloseTo(1.58, 1)
   await snap(page, '22-return-alice-pending')
   await openAs(page, stack(), 'bob', claimPath)
   await expect(visible(page, '这份礼物已过期，已退回给送礼人')).toBeVisible()

@@ -14,6 +14,9 @@
 //   shows it consumed exactly when it was used, and a paid checkout paid the total less the discount.
 //   every gift: claimed by one person, who alone holds (or funded) its card; or returned, its card the
 //   giver's again; never both, and at most one live gift per paid card.
+//   (#28) group gifts — N cards of one order as one gift, raced by everyone at once, some claiming twice:
+//   at most N claims, no person twice, never the giver, each claim its own card held by its claimer alone;
+//   once past expiry the unclaimed cards are the giver's again.
 // Refunds (issue 23) are what WeChat Pay reports: some are delayed (settled only once the emulated clock
 // passes them, their result callback sometimes lost), some failed (REFUNDCLOSE / CHANGE) and retried by
 // the merchant under the same refund number; member recharges are refunded too. Once everything has
@@ -58,6 +61,8 @@ type Action =
   | { t: 'giftSend'; order: number; fresh: boolean; who: number }
   | { t: 'giftClaim'; gift: number; by: number; rival: boolean; add: boolean }
   | { t: 'giftWait' }
+  | { t: 'groupGiftSend'; who: number; count: 2 | 3; claimNow: boolean; twice: number }
+  | { t: 'groupGiftClaim'; gift: number; twice: number; add: boolean }
   | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
   | { t: 'keySpend'; card: number; amount: number; shiftH: 1 | 13 | 25; crash: 'none' | 'request' | 'entry' | 'marked' }
   | { t: 'crashedSpend'; card: number; amount: number; after: 'inserted' | 'debited'; retry: boolean; leg: boolean }
@@ -101,6 +106,8 @@ const KINDS = Object.keys({
   giftSend: 1,
   giftClaim: 1,
   giftWait: 1,
+  groupGiftSend: 1,
+  groupGiftClaim: 1,
   spend: 1,
   crashedSpend: 1,
   checkout: 1,
@@ -148,6 +155,20 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ t: fc.constant('giftClaim' as const), gift: fc.nat(20), by: fc.nat(2), rival: fc.boolean(), add: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('giftWait' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('groupGiftSend' as const),
+      who: fc.nat(1),
+      count: fc.constantFrom(2 as const, 3 as const),
+      claimNow: fc.boolean(),
+      twice: fc.nat(3),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('groupGiftClaim' as const), gift: fc.nat(20), twice: fc.nat(3), add: fc.boolean() }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -259,6 +280,8 @@ interface World {
   cardId: string
   orders: { orderId: string; who: string; payment?: Json }[]
   gifts: string[]
+  /** group gifts (#28): N cards of one order as one gift */
+  groups: { giftId: string; count: number }[]
   /** a free CASH coupon (减 ¥5, no threshold) offered on the claim page */
   couponId: string
   memberCardId: string
@@ -297,6 +320,36 @@ async function call(
 }
 
 /** A person's member card in our records, if they hold one. */
+/**
+ * Everyone opens a group gift's link at once (the giver too), and one of them taps twice: at most N win,
+ * each their own card, nobody twice; every refusal is one the claim page explains. The first winner adds
+ * the card when `add`. Answers how many people won.
+ */
+async function crowdClaim(s: Stack, g: { giftId: string; count: number }, twice: number, add: boolean): Promise<number> {
+  const names = [...PEOPLE, 'carol'] as const
+  const takers = [...names, names[twice % names.length]!]
+  const claims = await Promise.all(takers.map((by) => call(s, by, 'gift', { action: 'claim', giftId: g.giftId })))
+  const won = claims.map((c, i) => [takers[i]!, c] as const).filter(([, c]) => c.errcode === 0)
+  // No person holds two cards of one gift: one who claimed twice got the same card both times.
+  const cardOf = new Map<string, string>()
+  for (const [by, c] of won) {
+    const outer = JSON.parse(c.cardList[0].cardExt as string).outer_str as string
+    expect(cardOf.get(by) ?? outer).toBe(outer)
+    cardOf.set(by, outer)
+  }
+  expect(new Set(cardOf.values()).size).toBe(cardOf.size)
+  expect(cardOf.size).toBeLessThanOrEqual(g.count)
+  for (const c of claims.filter((x) => x.errcode !== 0))
+    expect(['GIFT_OWN', 'GIFT_ALL_CLAIMED', 'GIFT_RETURNED', 'GIFT_ADDED', 'GIFT_UNAVAILABLE']).toContain(c.reason)
+  groupClaims += cardOf.size
+  if (add && won.length) {
+    const [by, first] = won[0]!
+    const added = await person(s, by).emu('/__emu/client/addCard', { user: by, cardList: first.cardList })
+    if (added.status === 200) expect((await call(s, by, 'card', { action: 'recordAdded', cardList: added.json.cardList })).errcode).toBe(0)
+  }
+  return cardOf.size
+}
+
 async function memberCardOf(s: Stack, who: string): Promise<Json | undefined> {
   return ((await call(s, who, 'member', { action: 'mine' })).members as Json[] | undefined)?.[0]
 }
@@ -425,6 +478,29 @@ async function run(w: World, a: Action): Promise<boolean> {
         giftsSent++
       }
       return sent.errcode === 0
+    }
+    case 'groupGiftSend': {
+      // N cards bought as one gift with one blessing, shared once into a group chat — and, half the
+      // time, opened by everyone at once right away (GIFT_EXPIRY_S is 1 s on these stacks).
+      const who = PEOPLE[a.who]!
+      const r = await call(s, who, 'pay', { action: 'createOrder', cardId: w.cardId, requestId: nextRequestId(), quantity: a.count })
+      if (r.errcode !== 0) return false
+      w.orders.push({ orderId: r.orderId, who })
+      await emu(s, '/__emu/client/requestPayment', { user: who, payment: r.payment })
+      const sent = await call(s, who, 'gift', { action: 'send', orderId: r.orderId, count: a.count, from: '送礼人' })
+      if (sent.errcode !== 0) return false
+      const g = { giftId: sent.giftId as string, count: a.count }
+      w.groups.push(g)
+      groupGiftsSent++
+      if (a.claimNow) await crowdClaim(s, g, a.twice, true)
+      return true
+    }
+    case 'groupGiftClaim': {
+      const g = pick(w.groups, a.gift)
+      if (!g) return false
+      // Later: most have returned by now, some race the return; every answer is checked either way.
+      await crowdClaim(s, g, a.twice, a.add)
+      return true
     }
     case 'giftClaim': {
       // The newest gift half the time (a friend opens the link soon), else any earlier one.
@@ -980,19 +1056,32 @@ async function checkInvariants(s: Stack): Promise<void> {
   }
   // Gifts: past their expiry nothing is still waiting; a claimed gift's card is the claimer's alone; a
   // returned gift's card is the giver's again (not given); at most one claimed gift per entitlement.
+  // A group gift (#28) the same for each of its cards: each claim its own card, nobody twice, at most N.
+  const claimsOf = (g: Json): Json[] => (g.claims as Json[] | undefined) ?? []
   for (const g of gifts) {
-    const e = ents.find((x) => x._id === g.entitlementId)!
     expect(['CLAIMED', 'RETURNED']).toContain(g.status)
-    if (g.status === 'CLAIMED') {
-      expect(g.claimerMpOpenid).not.toBe(g.senderMpOpenid)
-      if (e.status !== 'REFUNDED') expect(e.mpOpenid).toBe(g.claimerMpOpenid)
-      for (const c of cards.filter((x) => x.entitlementId === e._id)) expect(c.mpOpenid).toBe(g.claimerMpOpenid)
-    } else if (e.giftId !== '' && e.giftId !== undefined) {
-      // Returned while its entitlement was already gone (refunded): it holds nothing.
-      expect(e.giftId === g._id ? e.status : 'n/a').not.toBe('READY')
+    const ids = (g.entitlementIds as string[] | undefined) ?? [g.entitlementId as string]
+    const claims = claimsOf(g)
+    expect(ids).toHaveLength(g.count ?? 1)
+    expect(claims.length).toBeLessThanOrEqual(ids.length)
+    if (g.status === 'CLAIMED') expect(claims).toHaveLength(ids.length)
+    expect(new Set(claims.map((c) => c.mpOpenid)).size).toBe(claims.length)
+    expect(new Set(claims.map((c) => c.entitlementId)).size).toBe(claims.length)
+    expect(g.claimers).toEqual(claims.map((c) => c.mpOpenid))
+    for (const id of ids) {
+      const e = ents.find((x) => x._id === id)!
+      const claim = claims.find((c) => c.entitlementId === id)
+      if (claim) {
+        expect(claim.mpOpenid).not.toBe(g.senderMpOpenid)
+        if (e.status !== 'REFUNDED') expect(e.mpOpenid).toBe(claim.mpOpenid)
+        for (const c of cards.filter((x) => x.entitlementId === e._id)) expect(c.mpOpenid).toBe(claim.mpOpenid)
+      } else if (e.giftId !== '' && e.giftId !== undefined) {
+        // Returned while its entitlement was already gone (refunded): it holds nothing.
+        expect(e.giftId === g._id ? e.status : 'n/a').not.toBe('READY')
+      }
     }
   }
-  for (const e of ents) expect(gifts.filter((g) => g.entitlementId === e._id && g.status === 'CLAIMED').length).toBeLessThanOrEqual(1)
+  for (const e of ents) expect(gifts.filter((g) => claimsOf(g).some((c) => c.entitlementId === e._id)).length).toBeLessThanOrEqual(1)
   // Checkouts: paid and the leg stands, or the leg is credited back and any payment refunded.
   for (const o of orders.filter((x) => x.kind === 'checkout')) {
     const leg = o.cardLeg
@@ -1106,6 +1195,8 @@ let runs = 0
 let actions = 0
 let giftsSent = 0
 let giftClaims = 0
+let groupGiftsSent = 0
+let groupClaims = 0
 /** coupon actions that reached their end: claimed into a bag, a checkout started with one (paid at once by coupon and card: issue 28), a counter redemption */
 const couponCounts = { claimed: 0, checkouts: 0, paidAtOnce: 0, redeemed: 0 }
 let membersSeen = 0
@@ -1126,7 +1217,17 @@ const PLAN = process.env.PROPERTY_PLAN ? fc.constant(JSON.parse(process.env.PROP
 /** Runs one plan on a fresh stack (each step an action and whether it races the next), settles it, checks every invariant. */
 async function runPlan(plan: [Action, boolean][]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'money-prop-'))
-  const w: World = { stack: await boot(dataDir), dataDir, cardId: '', orders: [], gifts: [], couponId: '', memberCardId: '', recharges: [] }
+  const w: World = {
+    stack: await boot(dataDir),
+    dataDir,
+    cardId: '',
+    orders: [],
+    gifts: [],
+    groups: [],
+    couponId: '',
+    memberCardId: '',
+    recharges: [],
+  }
   try {
     const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
     if (shop.errcode !== 0) throw new Error(`card.shop failed at start: ${JSON.stringify(shop)}`)
@@ -1169,7 +1270,7 @@ test(
       { numRuns: PLAN ? 1 : RUNS, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
     )
     console.log(
-      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
+      `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; ${groupGiftsSent} group gifts, ${groupClaims} group claims; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
         `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
         `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
     )
@@ -1263,6 +1364,8 @@ test(
       step({ t: 'giftSend', order: 0, fresh: true, who: 0 }),
       step({ t: 'giftClaim', gift: 1, by: 1, rival: false, add: true }),
       step({ t: 'giftSend', order: 0, fresh: true, who: 1 }),
+      step({ t: 'groupGiftSend', who: 0, count: 3, claimNow: true, twice: 1 }),
+      step({ t: 'groupGiftClaim', gift: 0, twice: 1, add: true }),
       step({ t: 'giftWait' }),
       step({ t: 'couponClaim', who: 0, pushFirst: false }),
       step({ t: 'couponCheckout', coupon: 0, withCard: false, coverAll: false, taps: 1, rival: false, then: 'pay' }),

@@ -37,6 +37,8 @@ export interface UserCardDoc extends StoredDoc {
   /** received as a gift (gifts.ts): its id and the name the giver signed with */
   giftId?: string
   giftFrom?: string
+  /** times this card's value was given on with WeChat's 转赠 before reaching this code (the giver's + 1) */
+  givenTimes?: number
   title: string
   /** fen */
   balance: number

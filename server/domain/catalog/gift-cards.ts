@@ -24,6 +24,9 @@ export interface GiftCardDoc extends StoredDoc {
   notice?: string
   description?: string
   servicePhone?: string
+  /** base_info.can_give_friend (WeChat's default: true) and max_give_friend_times, for 转赠 in the card bag (giftcards/received.ts) */
+  canGiveFriend?: boolean
+  maxGiveFriendTimes?: number
   onSale: boolean
   reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
   /** WeChat's RefuseReason from card_not_pass_check, while the card stays REJECTED */

@@ -125,6 +125,9 @@ async function onGiftReceived(
   if (card.mpOpenid) await learnIdentity(store, holder.saOpenid, { mpOpenid: card.mpOpenid, unionid: holder.unionid })
   if (!old) return
   if (oldId !== card._id) {
+    // WeChat counts the times a card was given (max_give_friend_times): so does the friend's card (set
+    // from the giver's, which no longer changes, so a replayed event sets the same number).
+    await store.update(Collections.userCards, card._id, { givenTimes: (old.givenTimes ?? 0) + 1 })
     // The friend's new code takes the balance; the giver's code is GIFTED (final).
     await transfer(store, oldId, card._id, card._id)
     await syncCard(store, wx, card._id, sync)

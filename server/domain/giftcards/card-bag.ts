@@ -19,7 +19,7 @@ import { type Holder } from '../cards/identities'
 import { learnIdentity, learnMpUnion } from '../cards/identities'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
-import { returnExpiredGifts } from './gifts'
+import { returnExpiredGiftsOf } from './gifts'
 import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
 import { log } from '../../log'
 import { memberCardDef } from '../catalog/member-cards'
@@ -358,7 +358,7 @@ export async function listBag(
   const { docs: read, ready, orders } = await readBag(store, caller, limit)
   const docs = read.slice(0, limit)
   const next = read.length > limit ? keyOf(BAG_ORDER, docs[docs.length - 1]!) : undefined
-  const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGifts(store, Date.now(), caller.mpOpenid) : { returned: 0 }
+  const { returned } = ready.some((e) => e.giftId) ? await returnExpiredGiftsOf(store, caller.mpOpenid) : { returned: 0 }
   if (returned) {
     const [again, pending] = await Promise.all([bagPage(store, caller, { limit }), pendingOf(store, caller.mpOpenid)])
     return { ...again, pending }

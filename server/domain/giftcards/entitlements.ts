@@ -25,7 +25,7 @@ import { withConflictRetry } from '../../store/retry'
 import { cardAsSold, giftCardDef, type CardIssue, type GiftCardDoc } from '../catalog/gift-cards'
 import type { Holder } from '../cards/identities'
 import type { LedgerEntryDoc } from '../ledgers/ledger'
-import type { GiftDoc } from './gifts'
+import { claimedBy, type GiftDoc } from './gifts'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { newUserCard, userCardId, type UserCardDoc } from '../cards/user-cards'
 
@@ -191,10 +191,10 @@ export async function redeemEntitlement(
         }
       } else if (ent.status !== 'READY') return { outcome: 'void' }
       if (ent.giftId) {
-        // Given to a friend: nobody may add it while the gift waits, and once claimed only the claimer
-        // (a cardExt the giver signed before giving it carries no value).
+        // Given to a friend: nobody may add it while it waits to be claimed, and once claimed only its
+        // claimer (a cardExt the giver signed before giving it carries no value).
         const g = await tx.get<GiftDoc>(Collections.gifts, ent.giftId)
-        if (!g || g.status !== 'CLAIMED' || g.claimerMpOpenid !== ent.mpOpenid) return { outcome: 'void' }
+        if (!g || !claimedBy(g, ent._id, ent.mpOpenid)) return { outcome: 'void' }
         if (holder.mpOpenid && holder.mpOpenid !== ent.mpOpenid) return { outcome: 'void' }
       }
       if (cur?.funded) return { outcome: 'code-funded', card: cur }

@@ -59,6 +59,9 @@ export async function createGiftCard(store: Store, wx: WechatClient, req: CardCr
       ...(bi.notice ? { notice: bi.notice } : {}),
       ...(bi.description ? { description: bi.description } : {}),
       ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
+      // Whether a holder may give it on with WeChat's 转赠, and how often (giftcards/received.ts).
+      canGiveFriend: bi.can_give_friend !== false,
+      ...(bi.max_give_friend_times !== undefined ? { maxGiveFriendTimes: bi.max_give_friend_times } : {}),
       beginTime: fixed ? (bi.date_info.begin_timestamp ?? 0) : 0,
       endTime: fixed ? (bi.date_info.end_timestamp ?? 0) : 0,
       createdAt: now,

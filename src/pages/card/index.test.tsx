@@ -118,3 +118,30 @@ test('another person’s card: a sentence, not "card.detail … is not yours (er
   expect(await screen.findByText('这不是你的卡或订单')).toBeTruthy()
   expect(document.body.textContent).not.toMatch(/not yours|1004/)
 })
+
+test('送给好友 on a card that can still be given opens it in the card bag and says where WeChat’s 赠送 is; absent otherwise', async () => {
+  setRouterParams({ cardId: 'pGift', code: '800000000042' })
+  let canGive = true
+  cloudHandlers.set('card', () => ({ errcode: 0, card: card(), history, total: 2, info: {}, canGive }))
+  const opened: unknown[] = []
+  wxHandlers.openCard = (list) => void opened.push(...list)
+  const { unmount } = render(<CardDetail />)
+  fireEvent.click(await screen.findByText('送给好友'))
+  expect(await screen.findByText(/已在微信卡包中打开这张卡：点「赠送」选择好友/)).toBeTruthy()
+  expect(opened).toEqual([{ cardId: 'pGift', code: '800000000042' }])
+  unmount()
+  canGive = false
+  render(<CardDetail />)
+  expect(await screen.findByText('在微信卡包中查看')).toBeTruthy()
+  expect(screen.queryByText('送给好友')).toBeNull()
+})
+
+test('a card claimed from a gift: its first line reads 来自 爱丽丝 的礼物, with no order number of the giver', async () => {
+  setRouterParams({ cardId: 'pGift', code: '800000000042' })
+  const received = { entryId: 'issue:1', kind: 'issue', amount: 10000, balanceAfter: 10000, giftFrom: '爱丽丝', createdAt: 0 }
+  cloudHandlers.set('card', () => ({ errcode: 0, card: card(), history: [received], total: 1, info: {} }))
+  render(<CardDetail />)
+  expect(await screen.findByText('来自 爱丽丝 的礼物', { selector: '#history *' })).toBeTruthy()
+  expect(screen.queryByText('购卡充值')).toBeNull()
+  expect(screen.queryByText(/礼品卡开卡|订单号/)).toBeNull()
+})

@@ -24,6 +24,8 @@ interface Detail {
   history: Entry[]
   total: number
   info: CardInfo
+  /** it can go to a friend with WeChat's 转赠 in the card bag (card.detail canGive) */
+  canGive: boolean
   /** when the card and its code were last fetched (ms) */
   at: number
 }
@@ -42,10 +44,19 @@ async function loadCard(q: Record<string, string | undefined>): Promise<Detail> 
     code = card.code
   }
   const d = await cardApi.detail(cardId, code)
-  return { card: d.card, history: d.history, total: d.total ?? d.history.length, info: d.info ?? {}, at: Date.now() }
+  return {
+    card: d.card,
+    history: d.history,
+    total: d.total ?? d.history.length,
+    info: d.info ?? {},
+    canGive: d.canGive === true,
+    at: Date.now(),
+  }
 }
 
 const describe = (e: Entry) => (e.description && t.card.descriptions[e.description]) ?? e.description ?? ''
+/** A history line's title: a card claimed from a gift reads 来自 <name> 的礼物 (issue 28), not 购卡充值. */
+const entryTitle = (e: Entry) => (e.giftFrom ? t.home.fromFriend(e.giftFrom) : e.held ? t.card.heldEntry : (t.card.kinds[e.kind] ?? e.kind))
 
 export default function CardDetail() {
   const query = usePageQuery()
@@ -56,6 +67,14 @@ export default function CardDetail() {
   const [toast, showToast] = useToast()
   const [more, setMore] = useState<Entry[]>([])
   const [loadingMore, setLoadingMore] = useState(false)
+  const [giving, setGiving] = useState(false)
+
+  // A card in the card bag is given with WeChat's own 转赠 there: open it, and say where to tap.
+  const give = (c: Card) =>
+    openCard([{ cardId: c.cardId, code: c.code }]).then(
+      () => setGiving(true),
+      (e: unknown) => showToast(userMessage(e), 'fail'),
+    )
 
   const loadMore = async (d: Detail) => {
     setLoadingMore(true)
@@ -136,6 +155,16 @@ export default function CardDetail() {
                   >
                     {t.card.openInBag}
                   </Button>
+                  {d.canGive && (
+                    <Button className='btn-block' fill='outline' type='primary' id='give' onClick={() => void give(d.card)}>
+                      {t.card.giveToFriend}
+                    </Button>
+                  )}
+                  {giving && (
+                    <View className='note center' id='give-hint'>
+                      {t.card.giveHint}
+                    </View>
+                  )}
                 </Section>
               ) : (
                 <View className='note center' id='not-spendable'>
@@ -161,7 +190,7 @@ export default function CardDetail() {
                 {history.map((e) => (
                   <View className='entry' key={e.entryId}>
                     <View className='row'>
-                      <Text>{e.held ? t.card.heldEntry : (t.card.kinds[e.kind] ?? e.kind)}</Text>
+                      <Text>{entryTitle(e)}</Text>
                       <Text className={e.amount > 0 ? 'ok' : ''}>
                         {e.amount > 0 ? '+' : ''}
                         {yuan(e.amount)}

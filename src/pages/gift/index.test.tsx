@@ -17,6 +17,9 @@ const gift = (over: Record<string, unknown> = {}) => ({
   expiresAt: Date.UTC(2026, 10, 28, 2, 0),
   mine: true,
   claimedByMe: false,
+  count: 1,
+  remaining: 1,
+  claims: [],
   ...over,
 })
 const share = { title: '爱丽丝送你一张100元礼品卡', path: '/pages/claim/index?giftId=GF1', imageUrl: 'http://cdn/gold' }
@@ -31,7 +34,26 @@ test('the giver sees the envelope with face and blessing, 待领取 until when, 
   expect(document.querySelector('img')!.getAttribute('src')).toBe('http://cdn/gold')
   expect(screen.getByText('2026-11-28 10:00 前未领取将退回给你')).toBeTruthy()
   expect(screen.getByText(/发给微信好友/)).toBeTruthy()
+  // The hint names the button above it (it sits under the button).
+  expect(screen.getByText('点击上方按钮或右上角「…」，把礼物发到聊天中')).toBeTruthy()
   expect(shareHandler?.()).toEqual(share)
+})
+
+test('a group gift: 发到微信群, how many wait, who claimed by name; once returned, how many came back', async () => {
+  setRouterParams({ giftId: 'GF1' })
+  const claims = [{ name: '大卫', claimedAt: Date.UTC(2026, 10, 27, 3, 0) }]
+  cloudHandlers.set('gift', () => ({ errcode: 0, gift: gift({ count: 3, remaining: 2, claims }), share }))
+  const { unmount } = render(<GiftPage />)
+  expect(await screen.findByText('爱丽丝 送大家 3 张礼品卡')).toBeTruthy()
+  expect(screen.getByText('发到微信群')).toBeTruthy()
+  expect(screen.getByText('还有 2 张待领取（共 3 张）')).toBeTruthy()
+  expect(screen.getByText('大卫 领取了一张')).toBeTruthy()
+  expect(screen.getByText('2026-11-27 11:00')).toBeTruthy()
+  unmount()
+  cloudHandlers.set('gift', () => ({ errcode: 0, gift: gift({ count: 3, remaining: 0, claims, status: 'RETURNED' }) }))
+  render(<GiftPage />)
+  expect(await screen.findByText('2 张未被领取，已退回给你，可在「我的卡」放入卡包')).toBeTruthy()
+  expect(screen.queryByText('发到微信群')).toBeNull()
 })
 
 test.each([

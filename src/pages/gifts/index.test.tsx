@@ -16,19 +16,31 @@ const gift = (giftId: string, status: string, over: Record<string, unknown> = {}
   expiresAt: 0,
   mine: true,
   claimedByMe: false,
+  count: 1,
+  remaining: 0,
+  claims: [],
   ...over,
 })
 
 test('我送出的: each gift as 待领取 / 已领取 / 已退回; 我收到的 names the sender; a tap opens the gift', async () => {
   cloudHandlers.set('gift', (d) =>
     d.action === 'listSent'
-      ? { errcode: 0, gifts: [gift('GF1', 'PENDING'), gift('GF2', 'CLAIMED'), gift('GF3', 'RETURNED')] }
+      ? {
+          errcode: 0,
+          gifts: [
+            gift('GF1', 'PENDING'),
+            gift('GF2', 'CLAIMED'),
+            gift('GF3', 'RETURNED', { count: 3, claims: [{ name: '大卫', claimedAt: 0 }] }),
+          ],
+        }
       : { errcode: 0, gifts: [gift('GF9', 'CLAIMED', { from: '鲍勃', mine: false, claimedByMe: true })] },
   )
   render(<GiftsPage />)
   expect(await screen.findByText('待领取')).toBeTruthy()
   expect(screen.getByText('已领取')).toBeTruthy()
   expect(screen.getByText('已退回')).toBeTruthy()
+  // A group gift says how many of its cards were claimed.
+  expect(screen.getByText('群礼物 · 已领 1/3 张')).toBeTruthy()
   fireEvent.click(screen.getByText('待领取'))
   expect(navigations).toEqual(['/pages/gift/index?giftId=GF1'])
   fireEvent.click(screen.getByText('我收到的'))

@@ -53,6 +53,7 @@ export default function GiftsPage() {
                     {t.giftStatus[g.status]}
                   </Tag>
                 </View>
+                {g.count > 1 && <View className='muted small gift-group-line'>{t.gifts.groupLine(g.claims.length, g.count)}</View>}
                 <View className='muted'>「{g.message}」</View>
               </View>
             </View>

@@ -11,15 +11,8 @@ const items = [
 
 const issued = { errcode: 0, order: { orderId: 'O1', status: 'ISSUED', totalFee: 10000, cards: [] } }
 
-test('lists what is on sale in yuan; the first card is chosen, for a friend by default', async () => {
-  cloudHandlers.set('card', () => ({ errcode: 0, items }))
-  render(<Shop />)
-  expect(await screen.findByText('¥500.00')).toBeTruthy()
-  expect(screen.getByText('购买并送出 ¥100.00')).toBeTruthy()
-  expect((screen.getByPlaceholderText('写一句祝福吧') as HTMLTextAreaElement).value).toBe('祝你天天开心')
-})
-
-test('for a friend: face, blessing and signature; pays, wraps the gift and opens its envelope', async () => {
+/** A shop whose payment goes through and whose gift.send answers GF1; the calls to pay and gift, in order. */
+function payingForAGift(): Record<string, unknown>[] {
   cloudHandlers.set('card', () => ({ errcode: 0, items }))
   const calls: Record<string, unknown>[] = []
   cloudHandlers.set('pay', (d) => {
@@ -31,6 +24,19 @@ test('for a friend: face, blessing and signature; pays, wraps the gift and opens
     return { errcode: 0, giftId: 'GF1', gift: { giftId: 'GF1' }, share: { title: 't', path: '/pages/claim/index?giftId=GF1' } }
   })
   wxHandlers.requestPayment = () => undefined
+  return calls
+}
+
+test('lists what is on sale in yuan; the first card is chosen, for a friend by default', async () => {
+  cloudHandlers.set('card', () => ({ errcode: 0, items }))
+  render(<Shop />)
+  expect(await screen.findByText('¥500.00')).toBeTruthy()
+  expect(screen.getByText('购买并送出 ¥100.00')).toBeTruthy()
+  expect((screen.getByPlaceholderText('写一句祝福吧') as HTMLTextAreaElement).value).toBe('祝你天天开心')
+})
+
+test('for a friend: face, blessing and signature; pays, wraps the gift and opens its envelope', async () => {
+  const calls = payingForAGift()
   render(<Shop />)
   await screen.findByText('¥500.00')
   fireEvent.click(document.querySelector('[data-face="1"]')!)
@@ -166,4 +172,20 @@ test('a shelf with several themes: choosing a theme shows its cards', async () =
   fireEvent.click(screen.getByText('感谢有你'))
   expect(screen.getByText('¥500.00', { selector: '.chip-price' })).toBeTruthy()
   expect(screen.queryByText('¥100.00', { selector: '.chip-price' })).toBeNull()
+})
+
+test('for a group: 3 cards as one gift, paid at once, wrapped with count 3 for a group chat', async () => {
+  const calls = payingForAGift()
+  render(<Shop />)
+  await screen.findByText('¥500.00')
+  expect(screen.getByText('发给一位好友；多于 1 份可发到群聊，每人领一张')).toBeTruthy()
+  const plus = document.querySelector('#quantity .nut-inputnumber-add')!
+  fireEvent.click(plus)
+  expect(await screen.findByText('发到群聊，先到先得：前 2 位好友每人领一张')).toBeTruthy()
+  fireEvent.click(document.querySelector('#quantity .nut-inputnumber-add')!)
+  expect(await screen.findByText('发到群聊，先到先得：前 3 位好友每人领一张')).toBeTruthy()
+  fireEvent.click(screen.getByText('购买 3 张并发到群 ¥300.00'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/gift/index?giftId=GF1']))
+  expect(calls[0]).toMatchObject({ action: 'createOrder', cardId: 'p100', quantity: 3 })
+  expect(calls.at(-1)).toMatchObject({ action: 'send', orderId: 'O1', count: 3 })
 })

@@ -59,7 +59,14 @@ export default function Shop() {
   }, [items])
 
   const blessing = message ?? chosen?.defaultMessage ?? ''
-  const count = forFriend ? 1 : quantity
+  // For friends, more than one card is a group gift: one each for the first friends in a group chat.
+  const count = quantity
+  const changeQuantity = (n: number) => {
+    if (inFlight.current || n === quantity) return
+    requestId.current = newRequestId()
+    setQuantity(n)
+    setBuying({ state: 'idle' })
+  }
   const setMode = (friend: boolean) => {
     if (inFlight.current || friend === forFriend) return
     requestId.current = newRequestId()
@@ -80,7 +87,7 @@ export default function Shop() {
     const onStep = (step: PurchaseStep) => setBuying({ state: 'busy', step })
     try {
       if (forFriend) {
-        const { gift } = await buyAsGift({ ...input, from: from.trim() || undefined }, onStep)
+        const { gift } = await buyAsGift({ ...input, quantity: count, from: from.trim() || undefined }, onStep)
         requestId.current = newRequestId()
         setBuying({ state: 'idle' })
         await openPage(`/pages/gift/index?giftId=${gift.giftId}`)
@@ -160,14 +167,19 @@ export default function Shop() {
                 </View>
               </Section>
             )}
-            {!forFriend && (
-              <Section
-                title={t.shop.quantity}
-                extra={<InputNumber value={quantity} min={1} max={10} onChange={(v) => setQuantity(Number(v))} />}
-              >
+            <Section
+              title={forFriend ? t.shop.giftCount : t.shop.quantity}
+              id='quantity'
+              extra={<InputNumber value={quantity} min={1} max={10} onChange={(v) => changeQuantity(Number(v))} />}
+            >
+              {forFriend ? (
+                <View className='muted small' id='group-hint'>
+                  {t.shop.giftCountHint(quantity)}
+                </View>
+              ) : (
                 <View />
-              </Section>
-            )}
+              )}
+            </Section>
             {forFriend && (
               <Section title={t.shop.blessing}>
                 <TextArea
@@ -204,7 +216,11 @@ export default function Shop() {
                   disabled={buying.state === 'busy'}
                   onClick={() => void buy()}
                 >
-                  {forFriend ? t.shop.buyForFriend(yuan(chosen.price)) : t.shop.buyForMe(yuan(chosen.price * count))}
+                  {forFriend
+                    ? count > 1
+                      ? t.shop.buyForGroup(count, yuan(chosen.price * count))
+                      : t.shop.buyForFriend(yuan(chosen.price))
+                    : t.shop.buyForMe(yuan(chosen.price * count))}
                 </Button>
               </View>
             )}
