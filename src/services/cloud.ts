@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import type { ActionSchema, Answer, Input } from '../../contract/actions'
 
 /** A cloud function answered `{errcode != 0, errmsg}`, or could not be reached. */
 export class CloudCallError extends Error {
@@ -51,8 +52,25 @@ interface CloudReply {
   reason?: unknown
 }
 
-/** Calls `name` with `{action, ...fields}`; resolves with the success body or throws CloudCallError. */
-export async function callFunction<T>(name: string, action: string, fields: Record<string, unknown> = {}): Promise<T> {
+/**
+ * Calls one action (`actions.card.spend`, contract/actions/) with its input; resolves with its answer as
+ * its schema declares it, or throws CloudCallError.
+ */
+export function call<A extends ActionSchema>(
+  action: A,
+  ...input: Partial<Input<A>> extends Input<A> ? [Input<A>?] : [Input<A>]
+): Promise<Answer<A>> {
+  return send(action.fn, action.name, input[0] ?? {})
+}
+
+/**
+ * The merchant console's calls (src/merchant/api.ts) until its answers are declared in the contract: the
+ * caller still names the answer type there. Everything else calls by schema (`call`).
+ */
+export const callFunction = <T>(name: string, action: string, fields: Record<string, unknown> = {}) => send<T>(name, action, fields)
+
+/** Sends `{action, ...fields}` to function `name`; the success body, or CloudCallError. */
+async function send<T>(name: string, action: string, fields: object): Promise<T> {
   if (!transport) initCloud()
   let raw: unknown
   try {
