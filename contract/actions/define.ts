@@ -1,7 +1,7 @@
 // One action of one cloud function: the function and action names it is called by, the schema of its
 // input (the fields besides `action`) and the schema of its answer (the fields besides `errcode`).
 // The functions validate every input with `input` before the action runs (server/platform/handler.ts);
-// the Mini Program calls an action by it (src/services/call.ts) and receives `Answer<A>`.
+// the Mini Program calls an action by its name (`call('card.spend', …)`, src/services/cloud.ts) and receives `Answer<A>`.
 import type * as v from 'valibot'
 
 export interface ActionSchema<

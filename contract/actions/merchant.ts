@@ -1,11 +1,13 @@
 // The merchant function's actions (docs/functions-api.md, merchant): the merchant's admins and, for the
 // counter actions, its staff; also `npm run merchant` and the console pages.
 import * as v from 'valibot'
-import type { CardType, RedeemCheck } from '../card-view'
+import type { RedeemCheck } from '../card-view'
+import type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail, PayGiftRuleView } from '../console'
 import type { OrderRow } from '../merchant-orders'
 import type { ActivationField } from '../member'
 import type { MemberLevelInput } from '../member-levels'
 import { defineActions } from './define'
+import { entry } from './views'
 import { body, bool, CARD_ID, CODE, ID, int, list, NONE, offset, PAGE, str, typed } from './fields'
 
 // Ids are checked before they reach WeChat or the store: an id WeChat would refuse is our 1001, not its errcode.
@@ -38,9 +40,6 @@ export const CHANNELS = ['mp', 'checkout', 'shelf'] as const
 export const MERCHANT_ROLES = ['admin', 'staff'] as const
 export type MerchantRole = (typeof MERCHANT_ROLES)[number]
 
-/** A card/create body: the type decides the rest, checked by the document's rules (contract/card-rules.ts). */
-export type CardBody = { card_type: CardType | 'MEMBER_CARD' | 'GENERAL_CARD' } & Record<string, unknown>
-
 /** WeChat's answer, without its errcode/errmsg (ours wrap it). */
 const wx = typed<Record<string, unknown>>()
 /** An answer the console reads as a whole (its shape: the domain module named beside the action). */
@@ -51,7 +50,10 @@ const activationFields = v.optional(list(typed<ActivationField>(), { message: 'm
 
 export const merchant = defineActions('merchant', {
   overview: { input: NONE, answer: v.object({ cards: v.number(), shelves: v.number(), orders: v.number() }) },
-  cardCreate: { input: v.object({ card: body<CardBody>() }), answer: v.object({ cardId: v.string(), notice: v.optional(v.string()) }) },
+  cardCreate: {
+    input: v.object({ card: body<Record<string, unknown>>() }),
+    answer: v.object({ cardId: v.string(), notice: v.optional(v.string()) }),
+  },
   cardGet: { input: v.object({ cardId: CARD_ID }), answer: wx },
   cardUpdate: { input: v.object({ update: v.looseObject({ card_id: CARD_ID }, 'must be a JSON object') }), answer: wx },
   cardList: {
@@ -75,13 +77,19 @@ export const merchant = defineActions('merchant', {
   },
   cardStock: { input: v.object({ delta: DELTA, cardId: CARD_ID }), answer: wx },
   whitelistSet: { input: v.object({ whitelist: body<{ openid?: string[]; username?: string[] }>() }), answer: wx },
-  qrcodeCreate: { input: v.object({ qrcode: body<Record<string, unknown>>() }), answer: wx },
+  qrcodeCreate: {
+    input: v.object({ qrcode: body<Record<string, unknown>>() }),
+    answer: v.looseObject({ ticket: v.string(), url: v.string(), show_qrcode_url: v.optional(v.string()) }),
+  },
   shelfCreate: {
     input: v.object({ page: body<Record<string, unknown>>(), outerStr: v.optional(str({ max: 64 })) }),
     answer: v.object({ pageId: v.string(), link: v.string() }),
   },
-  shelfGet: { input: v.object({ pageId: PAGE_ID }), answer: answer },
-  shelfUpdate: { input: v.object({ page: v.looseObject({ page_id: PAGE_ID }, 'must be a JSON object') }), answer: answer },
+  shelfGet: { input: v.object({ pageId: PAGE_ID }), answer: v.object({ page: typed<Record<string, unknown>>(), link: v.string() }) },
+  shelfUpdate: {
+    input: v.object({ page: v.looseObject({ page_id: PAGE_ID }, 'must be a JSON object') }),
+    answer: v.object({ pageId: v.string(), link: v.string() }),
+  },
   shelfList: {
     input: NONE,
     answer: v.object({ shelves: v.array(v.object({ pageId: v.string(), title: v.string(), link: v.string(), maintain: v.boolean() })) }),
@@ -89,7 +97,7 @@ export const merchant = defineActions('merchant', {
   /** `pageId`, or `all: true`; `maintain: false` puts it back. */
   shelfTakedown: {
     input: v.object({ all: v.optional(bool()), pageId: v.optional(PAGE_ID), maintain: v.optional(bool()) }),
-    answer: answer,
+    answer: v.looseObject({ maintain: v.boolean() }),
   },
   shelfLink: { input: v.object({ pageId: PAGE_ID, outerStr: v.optional(str({ max: 64 })) }), answer: v.object({ link: v.string() }) },
   /** Every channel's orders, newest first; filters added by the console (#15). */
@@ -185,7 +193,7 @@ export const merchant = defineActions('merchant', {
   /** Owners only: it names what is misconfigured (#23). */
   selfCheck: { input: NONE, answer: answer },
   // ---------- #14 coupons ----------
-  couponList: { input: NONE, answer: answer },
+  couponList: { input: NONE, answer: v.object({ coupons: v.array(typed<CouponRow>()) }) },
   claimableSet: {
     input: v.object({ claimable: bool(), cardId: CARD_ID, channel: v.optional(str({ max: 64, pattern: ID })) }),
     answer: v.object({ cardId: v.string(), claimable: v.boolean(), channel: v.string() }),
@@ -214,8 +222,8 @@ export const merchant = defineActions('merchant', {
     }),
   },
   // Friend coupons' coin account (friend-coupons.zh.txt 配置库存、充值券点).
-  coins: { input: NONE, answer: answer },
-  coinsActivate: { input: NONE, answer: answer },
+  coins: { input: NONE, answer: typed<CoinAccount>() },
+  coinsActivate: { input: NONE, answer: typed<CoinAccount & { reward: number; notice: string }>() },
   /** A quote (card/pay/getpayprice: its coin amounts are strings). */
   coinsPrice: {
     input: v.object({ cardId: CARD_ID, quantity: int({ min: 1, max: 100_000 }) }),
@@ -230,7 +238,7 @@ export const merchant = defineActions('merchant', {
   },
   coinsConfirm: {
     input: v.object({ cardId: CARD_ID, orderId: COIN_ORDER_ID, quantity: int({ min: 1, max: 100_000 }) }),
-    answer: answer,
+    answer: v.looseObject({ orderId: v.string(), quantity: v.number(), status: v.string(), notice: v.string() }),
   },
   coinsRecharge: {
     input: v.object({ coinCount: int({ min: 1, max: 100_000_000 }) }),
@@ -254,16 +262,25 @@ export const merchant = defineActions('merchant', {
     answer: answer,
   },
   // ---------- the console (#15) ----------
-  dashboard: { input: v.object({ days: int({ min: 1, max: 366 }) }), answer: answer },
-  orderDetail: { input: v.object({ orderId: ORDER_ID }), answer: answer },
-  cardLookup: { input: v.object({ code: CODE, cardId: v.optional(CARD_ID) }), answer: answer },
-  cardHistory: { input: v.object({ cardId: CARD_ID, code: CODE, ...page }), answer: answer },
-  cardFreeze: { input: v.object({ cardId: CARD_ID, code: CODE, reason: str({ max: 64 }) }), answer: answer },
+  dashboard: { input: v.object({ days: int({ min: 1, max: 366 }) }), answer: typed<Dashboard>() },
+  orderDetail: { input: v.object({ orderId: ORDER_ID }), answer: typed<OrderDetail>() },
+  cardLookup: {
+    input: v.object({ code: CODE, cardId: v.optional(CARD_ID) }),
+    answer: v.object({ cards: v.array(typed<CirculatingCard>()) }),
+  },
+  cardHistory: {
+    input: v.object({ cardId: CARD_ID, code: CODE, ...page }),
+    answer: v.object({ entries: v.array(entry), total: v.number(), nextCursor: v.optional(v.string()) }),
+  },
+  cardFreeze: {
+    input: v.object({ cardId: CARD_ID, code: CODE, reason: str({ max: 64 }) }),
+    answer: v.object({ cardId: v.string(), code: v.string(), status: v.string(), changed: v.boolean() }),
+  },
   ledgerList: { input: v.object({ since: int({ min: 0 }), ...page, offset: offset(1_000_000) }), answer: answer },
   cardOffSale: { input: v.object({ cardId: CARD_ID }), answer: v.object({ cardId: v.string(), onSale: v.boolean() }) },
   // ---------- member cards (#13) ----------
   memberCardCreate: {
-    input: v.object({ card: body<CardBody>(), levels, activationFields }),
+    input: v.object({ card: body<Record<string, unknown>>(), levels, activationFields }),
     answer: v.object({ cardId: v.string() }),
   },
   memberCardUpdate: {
@@ -276,7 +293,7 @@ export const merchant = defineActions('merchant', {
     }),
     answer: answer,
   },
-  memberCardList: { input: NONE, answer: answer },
+  memberCardList: { input: NONE, answer: v.object({ cards: v.array(v.object({ cardId: v.string(), title: v.string() })) }) },
   /** card/membercard/activateuserform/set: the fields of WeChat's own form (wx_activate cards). */
   memberFormSet: { input: v.object({ form: body<Record<string, unknown>>(), cardId: CARD_ID }), answer: v.object({ cardId: v.string() }) },
   /** By `phone` or `code`: exactly one. */
@@ -314,6 +331,6 @@ export const merchant = defineActions('merchant', {
       offset: v.optional(int({ min: 0, max: 10_000 })),
       count: v.optional(int({ min: 1, max: 100 })),
     }),
-    answer: v.object({ rules: v.array(typed<object>()), total: v.number() }),
+    answer: v.object({ rules: v.array(typed<PayGiftRuleView>()), total: v.number() }),
   },
 })

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import type { ActionSchema, Answer, Input } from '../../contract/actions'
+import type { ActionName, ActionNamed, Answer, Input } from '../../contract/actions'
 
 /** A cloud function answered `{errcode != 0, errmsg}`, or could not be reached. */
 export class CloudCallError extends Error {
@@ -53,21 +53,17 @@ interface CloudReply {
 }
 
 /**
- * Calls one action (`actions.card.spend`, contract/actions/) with its input; resolves with its answer as
- * its schema declares it, or throws CloudCallError.
+ * Calls one action by its name (`card.spend`, contract/actions/) with its input; resolves with its answer
+ * as its schema declares it, or throws CloudCallError. Only the contract's types are imported: the schemas
+ * stay out of the Mini Program's bundle.
  */
-export function call<A extends ActionSchema>(
-  action: A,
-  ...input: Partial<Input<A>> extends Input<A> ? [Input<A>?] : [Input<A>]
-): Promise<Answer<A>> {
-  return send(action.fn, action.name, input[0] ?? {})
+export function call<N extends ActionName>(
+  name: N,
+  ...input: Partial<Input<ActionNamed<N>>> extends Input<ActionNamed<N>> ? [Input<ActionNamed<N>>?] : [Input<ActionNamed<N>>]
+): Promise<Answer<ActionNamed<N>>> {
+  const [fn = '', action = ''] = name.split('.')
+  return send(fn, action, input[0] ?? {})
 }
-
-/**
- * The merchant console's calls (src/merchant/api.ts) until its answers are declared in the contract: the
- * caller still names the answer type there. Everything else calls by schema (`call`).
- */
-export const callFunction = <T>(name: string, action: string, fields: Record<string, unknown> = {}) => send<T>(name, action, fields)
 
 /** Sends `{action, ...fields}` to function `name`; the success body, or CloudCallError. */
 async function send<T>(name: string, action: string, fields: object): Promise<T> {
