@@ -24,6 +24,10 @@ export interface Dashboard {
   claimed: number
   members: number
   cube: boolean
+  /** #28: fen of member recharges credited in the window, less the recharge refunds asked for in it */
+  rechargeSales?: number
+  /** #28: the sales above plus rechargeSales */
+  salesWithRecharges?: number
 }
 
 export interface OrderDetail {

@@ -110,7 +110,8 @@ export const merchant = defineActions('merchant', {
         ),
       ),
       state: v.optional(str({ max: 16, pattern: /^[A-Z_]+$/ })),
-      q: v.optional(str({ max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ })),
+      // An order number, card code or openid; or a buyer's alias as the console shows it (顾客 + 4 hex, person-alias.ts).
+      q: v.optional(str({ max: 64, pattern: /^([A-Za-z0-9_+/=-]+|顾客[0-9A-F]{4})$/ })),
       since: v.optional(int({ min: 0 })),
       until: v.optional(int({ min: 0 })),
       ...page,
