@@ -40,7 +40,8 @@ export interface OfferedMemberCard {
   backgroundPicUrl?: string
 }
 
-export type RechargeStatus = 'CREATED' | 'PAID' | 'CREDITED'
+/** A recharge's states; the last three once the merchant refunded it (merchant.orderRefund). */
+export type RechargeStatus = 'CREATED' | 'PAID' | 'CREDITED' | 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED'
 
 export interface PointsEntryView {
   entryId: string

@@ -11,16 +11,9 @@ import { spend } from '../../server/domain/money/spending'
 import { claimCoupon, listClaimables } from '../../server/domain/coupons/coupons'
 import { roleOf } from '../../server/domain/merchant/staff'
 import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/domain/cards/user-cards'
-import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
-import { arr, asInput, int, optBool, optInt, optStr, str } from '../../server/validate'
-
-const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
-const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
-const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }
-/** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
-const MAX_SPEND_FEN = 100_000_000
+import { card } from '../../contract/actions/card'
 
 /** What the card detail page shows besides the balance: the card's own notes and service phone. */
 function cardInfo(def: GiftCardDoc | null) {
@@ -39,7 +32,7 @@ function withHolds<E extends { orderId?: string }>(entries: E[], card: UserCardD
   return entries.map((e) => (e.orderId && held.has(e.orderId) ? { ...e, held: true as const } : e))
 }
 
-export const main = createHandler('card', {
+export const main = createHandler('card', card, {
   async whoami(_input, ctx) {
     const openid = requireOpenid(ctx)
     // Owners, and admins or counter staff granted in the console: `merchant` opens the way into it,
@@ -63,7 +56,7 @@ export const main = createHandler('card', {
     return { ...bag, ...nextCursor(next, scope) }
   },
   async detail(input, ctx) {
-    const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
+    const card = await cardOf(ctx.store, requireOpenid(ctx), input.cardId, input.code)
     const [{ entries, total }, def] = await Promise.all([
       historyOf(ctx.store, card._id),
       ctx.store.get<GiftCardDoc>(Collections.giftCards, card.cardId),
@@ -78,50 +71,25 @@ export const main = createHandler('card', {
     }
   },
   async history(input, ctx) {
-    const card = await cardOf(ctx.store, requireOpenid(ctx), str(input, 'cardId', CARD_ID), str(input, 'code', CODE))
+    const card = await cardOf(ctx.store, requireOpenid(ctx), input.cardId, input.code)
     const scope = listScope('card.history', ctx.caller.openid, { card: card._id })
-    const { next, ...history } = await historyOf(
-      ctx.store,
-      card._id,
-      pageRequest(input, scope, { defaultLimit: 20, offsetMax: Number.MAX_SAFE_INTEGER }),
-    )
+    const { next, ...history } = await historyOf(ctx.store, card._id, pageRequest(input, scope, { defaultLimit: 20 }))
     return { ...history, entries: withHolds(asHolderSees(history.entries, card), card), ...nextCursor(next, scope) }
   },
   /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
   async shelfOrder(input, ctx) {
     const mpOpenid = requireOpenid(ctx)
-    const order = await shelfOrderForCaller(
-      ctx.store,
-      { mpOpenid, unionid: ctx.caller.unionid },
-      str(input, 'orderId', { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }),
-      optStr(input, 'openid', { max: 64 }),
-    )
+    const order = await shelfOrderForCaller(ctx.store, { mpOpenid, unionid: ctx.caller.unionid }, input.orderId, input.openid)
     return { order }
   },
   async shop(_input, ctx) {
     return { items: await listOnSale(ctx.store) }
   },
   async signCardExt(input, ctx) {
-    return signCardExt(
-      ctx.store,
-      ctx.wx(),
-      { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid },
-      str(input, 'orderId', ORDER_ID),
-      optBool(input, 'renewTicket'),
-    )
+    return signCardExt(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, input.orderId, input.renewTicket)
   },
   async recordAdded(input, ctx) {
-    const list = arr(input, 'cardList', { min: 1, max: 10 }).map((raw, i) => {
-      const item = asInput(raw, `cardList[${i}]`)
-      if (typeof item.isSuccess !== 'boolean') throw invalid(`cardList[${i}].isSuccess`, 'must be true or false')
-      return {
-        cardId: str(item, 'cardId', CARD_ID),
-        code: str(item, 'code', { max: 512 }),
-        isSuccess: item.isSuccess,
-        cardExt: optStr(item, 'cardExt', { max: 2048 }),
-      }
-    })
-    return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, list, syncOptions())
+    return recordAdded(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, input.cardList, syncOptions())
   },
   // ---------- #14 coupons: the claim page ----------
   async claimables(_input, ctx) {
@@ -129,41 +97,14 @@ export const main = createHandler('card', {
     return listClaimables(ctx.store)
   },
   async claim(input, ctx) {
-    return claimCoupon(
-      ctx.store,
-      ctx.wx(),
-      requireOpenid(ctx),
-      str(input, 'cardId', CARD_ID),
-      str(input, 'requestId', { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ }),
-      optBool(input, 'renewTicket'),
-    )
+    return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), input.cardId, input.requestId, input.renewTicket)
   },
   async decryptCode(input, ctx) {
     return {
-      card: await decryptForCaller(
-        ctx.store,
-        ctx.wx(),
-        requireOpenid(ctx),
-        str(input, 'cardId', CARD_ID),
-        str(input, 'encryptCode', { max: 512 }),
-      ),
+      card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), input.cardId, input.encryptCode),
     }
   },
   async spend(input, ctx) {
-    return spend(
-      ctx.store,
-      ctx.wx(),
-      requireOpenid(ctx),
-      {
-        cardId: str(input, 'cardId', CARD_ID),
-        code: str(input, 'code', CODE),
-        amount: int(input, 'amount', { min: 1, max: MAX_SPEND_FEN }),
-        orderId: str(input, 'orderId', ORDER_ID),
-        description: optStr(input, 'description', { max: 100 }),
-        // Present: the one-call spend (docs/functions-api.md); the window is checked there.
-        orderedAt: optInt(input, 'orderedAt', { min: 0 }),
-      },
-      syncOptions(),
-    )
+    return spend(ctx.store, ctx.wx(), requireOpenid(ctx), input, syncOptions())
   },
 })

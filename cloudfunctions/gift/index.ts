@@ -1,12 +1,8 @@
 // gift: giving paid cards to a friend through a chat, or to a group chat (count > 1). Thin: read the caller from the context,
 // validate input, call server/domain/gifts.
-import { claimGift, getGift, GIFT_ID, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
+import { claimGift, getGift, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
-import { MAX_QUANTITY } from '../../server/domain/giftcards/orders'
-import { optBool, optInt, optStr, str } from '../../server/validate'
-
-const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
-const GIFT = { max: 26, pattern: GIFT_ID }
+import { gift as giftActions } from '../../contract/actions/gift'
 
 /** The share card a chat shows: WeChat cuts the title at about 30 characters. A group gift says how many, first come first served. */
 function shareOf(gift: { giftId: string; from: string; title: string; face?: string; count: number }) {
@@ -18,23 +14,17 @@ function shareOf(gift: { giftId: string; from: string; title: string; face?: str
   }
 }
 
-export const main = createHandler('gift', {
+export const main = createHandler('gift', giftActions, {
   async send(input, ctx) {
-    const { gift } = await sendGift(ctx.store, requireOpenid(ctx), {
-      orderId: str(input, 'orderId', ORDER_ID),
-      message: optStr(input, 'message', { max: 100 }),
-      face: optStr(input, 'face', { max: 512, pattern: /^https?:\/\// }),
-      from: optStr(input, 'from', { max: 12 }),
-      count: optInt(input, 'count', { min: 1, max: MAX_QUANTITY }),
-    })
+    const { gift } = await sendGift(ctx.store, requireOpenid(ctx), input)
     return { giftId: gift.giftId, gift, share: shareOf(gift) }
   },
   async get(input, ctx) {
-    const { gift } = await getGift(ctx.store, requireOpenid(ctx), str(input, 'giftId', GIFT))
+    const { gift } = await getGift(ctx.store, requireOpenid(ctx), input.giftId)
     return { gift, ...(gift.mine && gift.status === 'PENDING' ? { share: shareOf(gift) } : {}) }
   },
   async claim(input, ctx) {
-    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'giftId', GIFT), Date.now(), optBool(input, 'renewTicket'))
+    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), input.giftId, Date.now(), input.renewTicket)
   },
   async listSent(_input, ctx) {
     return listSent(ctx.store, requireOpenid(ctx))

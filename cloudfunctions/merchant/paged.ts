@@ -1,17 +1,16 @@
 // The merchant's list actions share one way to page (issue 26): the page asked for — `cursor` for this
 // list, its filters and the caller, or the `offset` the action documented before cursors — then the list
 // read on it, and its last row's key sealed as `nextCursor` while rows remain.
-import { listScope, nextCursor, pageRequest } from '../../server/platform/cursor'
+import { listScope, nextCursor, pageRequest, type PageInput } from '../../server/platform/cursor'
 import type { ActionContext } from '../../server/platform/handler'
 import type { PageKey, PageRequest } from '../../server/store/pages'
-import type { Input } from '../../server/validate'
 
 export async function paged<R extends { next?: PageKey }>(
-  i: Input,
+  i: PageInput,
   ctx: ActionContext,
   list: string,
   filters: Record<string, unknown>,
-  opts: { defaultLimit: number; offsetMax?: number },
+  opts: { defaultLimit: number },
   run: (page: PageRequest) => Promise<R>,
 ): Promise<Omit<R, 'next'> & { nextCursor?: string }> {
   const scope = listScope(`merchant.${list}`, ctx.caller.openid, filters)

@@ -7,8 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { loadConfig } from '../config'
 import { invalid } from '../errors'
-import { MAX_PAGE, type PageKey, type PageRequest } from '../store/pages'
-import { int, optInt, optStr, type Input } from '../validate'
+import { type PageKey, type PageRequest } from '../store/pages'
 
 /** A cursor is good for a day: long enough for any export, short enough that a leaked one goes stale. */
 export const CURSOR_TTL_MS = 24 * 3600_000
@@ -59,14 +58,20 @@ export function openCursor(cursor: string, scope: ListScope, now = Date.now(), s
   return { at: sealed.k[0], id: sealed.k[1] }
 }
 
+/** A list action's page fields, as its schema checked them (contract/actions/fields.ts `PAGE`, `offset`). */
+export interface PageInput {
+  cursor?: string
+  limit?: number
+  offset?: number
+}
+
 /**
- * The page an input asks for: `limit` 1–MAX_PAGE (default `defaultLimit`), then `cursor` (opened for
- * `scope`) or, for the actions that documented one before cursors, `offset` up to `offsetMax` — not both.
+ * The page an input asks for: `limit` (default `defaultLimit`), then `cursor` (opened for `scope`) or, for
+ * the actions that documented one before cursors, `offset` — not both.
  */
-export function pageRequest(input: Input, scope: ListScope, opts: { defaultLimit: number; offsetMax?: number }): PageRequest {
-  const limit = input.limit === undefined ? opts.defaultLimit : int(input, 'limit', { min: 1, max: MAX_PAGE })
-  const cursor = optStr(input, 'cursor', { max: 1024, pattern: /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/ })
-  const skip = opts.offsetMax === undefined ? undefined : optInt(input, 'offset', { min: 0, max: opts.offsetMax })
+export function pageRequest(input: PageInput, scope: ListScope, opts: { defaultLimit: number }): PageRequest {
+  const limit = input.limit ?? opts.defaultLimit
+  const { cursor, offset: skip } = input
   if (cursor !== undefined && skip) throw invalid('cursor', 'cannot be combined with offset')
   return { limit, ...(cursor !== undefined ? { after: openCursor(cursor, scope) } : {}), ...(skip ? { skip } : {}) }
 }

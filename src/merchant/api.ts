@@ -1,70 +1,18 @@
-// The merchant function's actions the console pages call (docs/functions-api.md, merchant). Amounts are fen.
-import { callFunction } from '../services/cloud'
+// The merchant function's actions the console pages call (docs/functions-api.md, merchant), each by its
+// name in the contract (contract/actions/merchant.ts): the answers are the contract's. Amounts are fen.
+import type { Answer, ActionNamed } from '../../contract/actions'
+import type { Channel, OrderRow } from '../../contract/merchant-orders'
+import { call } from '../services/cloud'
 
 export type Role = 'admin' | 'staff' | null
-import type { Channel, OrderRow } from '../../contract/merchant-orders'
 export type { Channel, OrderRow }
 // A ledger line as card.history shows it to the consumer: the console shows the same lines.
-import type { Entry } from '../services/types'
-import type { CouponTerms } from '../../contract/card-rules'
-export type { Entry }
+export type { Entry } from '../services/types'
+export type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail } from '../../contract/console'
 
-export interface Dashboard {
-  days: number
-  sales: { date: string; channel: Channel; amount: number; orders: number }[]
-  redeemed: number
-  liability: number
-  liveCards: number
-  claimed: number
-  members: number
-  cube: boolean
-  /** #28: fen of member recharges credited in the window, less the recharge refunds asked for in it */
-  rechargeSales?: number
-  /** #28: the sales above plus rechargeSales */
-  salesWithRecharges?: number
-}
-
-export interface GiftCardRow {
-  cardId: string
-  title: string
-  price: number
-  initBalance?: number
-  onSale: boolean
-  reviewStatus: string
-  /** WeChat's reason when the review refused the card (card_not_pass_check) */
-  reviewReason?: string
-  backgroundPicUrl?: string
-  endTime?: number
-}
-
-export interface ShelfRow {
-  pageId: string
-  title: string
-  link: string
-  maintain: boolean
-}
-
-export interface OrderDetail {
-  order: OrderRow & { refundReason?: string }
-  cards: { cardId: string; code: string; title: string; status: string; balance: number; entries: Entry[] }[]
-}
-
-export interface CirculatingCard {
-  cardId: string
-  code: string
-  title: string
-  status: string
-  balance: number
-  holder: string
-  orderId: string
-  synced: boolean
-  endTime: number
-  entries: Entry[]
-  total: number
-  /** the ledger goes on beyond `entries`: consoleApi.cardHistory with this */
-  nextCursor?: string
-  wechat: { status?: string; canConsume?: boolean; error?: number | string }
-}
+export type GiftCardRow = Answer<ActionNamed<'merchant.cardList'>>['cards'][number]
+export type ShelfRow = Answer<ActionNamed<'merchant.shelfList'>>['shelves'][number]
+export type AuditEntry = Answer<ActionNamed<'merchant.auditList'>>['entries'][number]
 
 export interface OrderFilter {
   q?: string
@@ -74,94 +22,50 @@ export interface OrderFilter {
   until?: number
 }
 
-export interface AuditEntry {
-  at: number
-  openid: string
-  action: string
-  target: string
-  reason?: string
-}
-
-export interface CouponRow {
-  cardId: string
-  type: string
-  title: string
-  terms: CouponTerms
-  friend: boolean
-  claimable: boolean
-  endTime: number
-}
-
-export interface CoinAccount {
-  freeCoin: number
-  payCoin: number
-  totalCoin: number
-}
-
-const m = <T>(action: string, fields: Record<string, unknown> = {}) => callFunction<T>('merchant', action, fields)
-
 export const consoleApi = {
-  whoami: () => m<{ role: Role }>('whoami'),
-  dashboard: (days: number) => m<Dashboard>('dashboard', { days }),
-  cards: () => m<{ cards: GiftCardRow[] }>('cardList'),
-  cardCreate: (card: unknown) => m<{ cardId: string }>('cardCreate', { card }),
-  cardUpdate: (update: Record<string, unknown>) => m<Record<string, unknown>>('cardUpdate', { update }),
-  cardStock: (cardId: string, delta: number) => m<Record<string, unknown>>('cardStock', { cardId, delta }),
-  cardOffSale: (cardId: string) => m<{ onSale: boolean }>('cardOffSale', { cardId }),
+  whoami: () => call('merchant.whoami'),
+  dashboard: (days: number) => call('merchant.dashboard', { days }),
+  cards: () => call('merchant.cardList'),
+  cardCreate: (card: Record<string, unknown>) => call('merchant.cardCreate', { card }),
+  cardUpdate: (update: { card_id: string } & Record<string, unknown>) => call('merchant.cardUpdate', { update }),
+  cardStock: (cardId: string, delta: number) => call('merchant.cardStock', { cardId, delta }),
+  cardOffSale: (cardId: string) => call('merchant.cardOffSale', { cardId }),
   qrcode: (cardId: string) =>
-    m<{ url: string; show_qrcode_url?: string }>('qrcodeCreate', {
-      qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } },
-    }),
-  imageUpload: (name: string, contentBase64: string) => m<{ url: string }>('imageUpload', { name, contentBase64 }),
-  shelves: () => m<{ shelves: ShelfRow[] }>('shelfList'),
-  shelfGet: (pageId: string) => m<{ page: Record<string, unknown>; link: string }>('shelfGet', { pageId }),
-  shelfCreate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfCreate', { page }),
-  shelfUpdate: (page: Record<string, unknown>) => m<{ pageId: string; link: string }>('shelfUpdate', { page }),
-  shelfTakedown: (pageId: string, maintain: boolean) => m<{ maintain: boolean }>('shelfTakedown', { pageId, maintain }),
+    call('merchant.qrcodeCreate', { qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } } }),
+  imageUpload: (name: string, contentBase64: string) => call('merchant.imageUpload', { name, contentBase64 }),
+  shelves: () => call('merchant.shelfList'),
+  shelfGet: (pageId: string) => call('merchant.shelfGet', { pageId }),
+  shelfCreate: (page: Record<string, unknown>) => call('merchant.shelfCreate', { page }),
+  shelfUpdate: (page: { page_id: string } & Record<string, unknown>) => call('merchant.shelfUpdate', { page }),
+  shelfTakedown: (pageId: string, maintain: boolean) => call('merchant.shelfTakedown', { pageId, maintain }),
   /** A page of the orders matching `f`: the first, or the one `cursor` (a nextCursor) names. */
-  orders: (f: OrderFilter, cursor?: string) =>
-    m<{ orders: OrderRow[]; total: number; nextCursor?: string }>('orderList', { ...f, limit: 20, ...(cursor ? { cursor } : {}) }),
-  orderDetail: (orderId: string) => m<OrderDetail>('orderDetail', { orderId }),
-  refund: (orderId: string, reason: string) =>
-    m<{ status: 'REFUNDING' | 'REFUNDED'; refundFee?: number; refundNo?: string }>('orderRefund', { orderId, reason }),
-  lookup: (code: string) => m<{ cards: CirculatingCard[] }>('cardLookup', { code }),
-  cardHistory: (cardId: string, code: string, cursor: string) =>
-    m<{ entries: Entry[]; total: number; nextCursor?: string }>('cardHistory', { cardId, code, cursor }),
-  freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
+  orders: (f: OrderFilter, cursor?: string) => call('merchant.orderList', { ...f, limit: 20, ...(cursor ? { cursor } : {}) }),
+  orderDetail: (orderId: string) => call('merchant.orderDetail', { orderId }),
+  refund: (orderId: string, reason: string) => call('merchant.orderRefund', { orderId, reason }),
+  lookup: (code: string) => call('merchant.cardLookup', { code }),
+  cardHistory: (cardId: string, code: string, cursor: string) => call('merchant.cardHistory', { cardId, code, cursor }),
+  freeze: (cardId: string, code: string, reason: string) => call('merchant.cardFreeze', { cardId, code, reason }),
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) =>
-    m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
-  staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),
-  staffSet: (openid: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { openid, role }),
-  couponCreate: (card: unknown) => m<{ cardId: string; notice?: string }>('cardCreate', { card }),
-  coupons: () => m<{ coupons: CouponRow[] }>('couponList'),
-  claimableSet: (cardId: string, claimable: boolean) => m<{ cardId: string; claimable: boolean }>('claimableSet', { cardId, claimable }),
-  memberCardCreate: (input: { card: unknown; levels: { name: string; minBonus: number }[]; activationFields: string[] }) =>
-    m<{ cardId: string }>('memberCardCreate', input),
-  memberCards: () => m<{ cards: { cardId: string; title: string }[] }>('memberCardList'),
-  payGiftRules: () =>
-    m<{
-      rules: {
-        base_info: { mchid_list: string[]; begin_time: number; end_time: number }
-        member_rule: { card_id: string; least_cost: number; max_cost: number }
-      }[]
-      total: number
-    }>('payGiftRuleList', { effective: true }),
-  payGiftRuleAdd: (rule: unknown) =>
-    m<{ ruleId: number; succMchidList: string[]; failMchidList: { mchid: string }[] }>('payGiftRuleAdd', { rule }),
-  payGiftRuleDelete: (ruleId: number) => m<{ ruleId: number }>('payGiftRuleDelete', { ruleId }),
-  coins: () => m<CoinAccount>('coins'),
-  coinsActivate: () => m<CoinAccount & { reward: number; notice: string }>('coinsActivate'),
-  coinsPrice: (cardId: string, quantity: number) =>
-    m<{ orderId: string; price: string; freeCoin: number; payCoin: number; expiresAt: number; notice: string }>('coinsPrice', {
-      cardId,
-      quantity,
-    }),
-  coinsConfirm: (cardId: string, orderId: string, quantity: number) =>
-    m<{ orderId: string; quantity: number; status: string; notice: string }>('coinsConfirm', { cardId, orderId, quantity }),
-  coinsRecharge: (coinCount: number) => m<{ orderId: string; qrcodeUrl: string; notice: string }>('coinsRecharge', { coinCount }),
-  audit: (cursor?: string) =>
-    m<{ entries: AuditEntry[]; total: number; nextCursor?: string }>('auditList', { limit: 20, ...(cursor ? { cursor } : {}) }),
+    call('merchant.cardAdjust', { cardId, code, amount, reason, key }),
+  staff: () => call('merchant.staffList'),
+  staffSet: (openid: string, role: 'admin' | 'staff' | null) => call('merchant.staffSet', { openid, role }),
+  couponCreate: (card: Record<string, unknown>) => call('merchant.cardCreate', { card }),
+  coupons: () => call('merchant.couponList'),
+  claimableSet: (cardId: string, claimable: boolean) => call('merchant.claimableSet', { cardId, claimable }),
+  memberCardCreate: (input: Input<'merchant.memberCardCreate'>) => call('merchant.memberCardCreate', input),
+  memberCards: () => call('merchant.memberCardList'),
+  payGiftRules: () => call('merchant.payGiftRuleList', { effective: true }),
+  payGiftRuleAdd: (rule: Record<string, unknown>) => call('merchant.payGiftRuleAdd', { rule }),
+  payGiftRuleDelete: (ruleId: number) => call('merchant.payGiftRuleDelete', { ruleId }),
+  coins: () => call('merchant.coins'),
+  coinsActivate: () => call('merchant.coinsActivate'),
+  coinsPrice: (cardId: string, quantity: number) => call('merchant.coinsPrice', { cardId, quantity }),
+  coinsConfirm: (cardId: string, orderId: string, quantity: number) => call('merchant.coinsConfirm', { cardId, orderId, quantity }),
+  coinsRecharge: (coinCount: number) => call('merchant.coinsRecharge', { coinCount }),
+  audit: (cursor?: string) => call('merchant.auditList', { limit: 20, ...(cursor ? { cursor } : {}) }),
 }
+
+type Input<N extends Parameters<typeof call>[0]> = import('../../contract/actions').Input<ActionNamed<N>>
 
 /** An idempotency key for one merchant action the page starts (kept across retries of that action). */
 export const newKey = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`

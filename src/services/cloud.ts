@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import type { ActionName, ActionNamed, Answer, Input } from '../../contract/actions'
 
 /** A cloud function answered `{errcode != 0, errmsg}`, or could not be reached. */
 export class CloudCallError extends Error {
@@ -51,8 +52,21 @@ interface CloudReply {
   reason?: unknown
 }
 
-/** Calls `name` with `{action, ...fields}`; resolves with the success body or throws CloudCallError. */
-export async function callFunction<T>(name: string, action: string, fields: Record<string, unknown> = {}): Promise<T> {
+/**
+ * Calls one action by its name (`card.spend`, contract/actions/) with its input; resolves with its answer
+ * as its schema declares it, or throws CloudCallError. Only the contract's types are imported: the schemas
+ * stay out of the Mini Program's bundle.
+ */
+export function call<N extends ActionName>(
+  name: N,
+  ...input: Partial<Input<ActionNamed<N>>> extends Input<ActionNamed<N>> ? [Input<ActionNamed<N>>?] : [Input<ActionNamed<N>>]
+): Promise<Answer<ActionNamed<N>>> {
+  const [fn = '', action = ''] = name.split('.')
+  return send(fn, action, input[0] ?? {})
+}
+
+/** Sends `{action, ...fields}` to function `name`; the success body, or CloudCallError. */
+async function send<T>(name: string, action: string, fields: object): Promise<T> {
   if (!transport) initCloud()
   let raw: unknown
   try {

@@ -33,8 +33,6 @@ export interface OrderView {
   cards: { cardId: string; code?: string; added: boolean }[]
 }
 
-export const MAX_QUANTITY = 10
-
 /** The order id for one purchase: a hash of buyer and requestId, at most 32 characters (Cloud Pay's outTradeNo). */
 export function orderIdFor(mpOpenid: string, requestId: string): string {
   return `GC${createHash('sha256').update(`${mpOpenid}\n${requestId}`).digest('hex').slice(0, 30).toUpperCase()}`

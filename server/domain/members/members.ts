@@ -96,16 +96,6 @@ export interface ActivateInput {
   birthday?: string
 }
 
-/** China mainland mobile numbers: 11 digits starting 1[3-9]. */
-export const PHONE = /^1[3-9]\d{9}$/
-
-export function checkBirthday(v: string, now = new Date()): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false
-  const t = Date.parse(`${v}T00:00:00Z`)
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) return false
-  return t <= now.getTime() && Number(v.slice(0, 4)) >= 1900
-}
-
 /**
  * member.activate: validated, then card/membercard/activate with our membership number (the same one on
  * a retry), then the activation points (bonus_rule.init_increase_bonus) once, then WeChat shows them.

@@ -8,6 +8,7 @@
 // requestId is the same order and the same payment. Every transition is a compare-and-set on the state it
 // leaves, and the credit has its own idempotency key, so the callback, a repeated callback and the cron
 // (creditPaidRecharges) can race and the balance grows by the amount exactly once.
+import type { RechargeStatus } from '../../../contract/member'
 import { createHash } from 'node:crypto'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
@@ -22,7 +23,7 @@ import { cloudPayRefusal, type PaymentGateway, type PaymentNotice } from '../../
 import { cardOf } from '../cards/user-cards'
 import { log } from '../../log'
 
-export type RechargeStatus = 'CREATED' | 'PAID' | 'CREDITED' | 'REFUNDING' | 'REFUND_FAILED' | 'REFUNDED'
+export type { RechargeStatus }
 
 export interface RechargeDoc extends StoredDoc {
   mpOpenid: string
@@ -40,9 +41,6 @@ export interface RechargeDoc extends StoredDoc {
   /** fen given back (fixed when the refund is asked for; refund-states.ts has the rest of the refund's fields) */
   refundFee?: number
 }
-
-/** One recharge is at most ¥50,000 (a stored-value card is not a bank account). */
-export const MAX_RECHARGE_FEN = 5_000_000
 
 export function rechargeIdFor(mpOpenid: string, requestId: string): string {
   return `MR${createHash('sha256').update(`${mpOpenid}\n${requestId}`).digest('hex').slice(0, 30).toUpperCase()}`

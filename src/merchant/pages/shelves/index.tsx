@@ -84,7 +84,7 @@ function Editor({
     setBusy(true)
     try {
       const page = pageOf(f, cards)
-      if (f.pageId) await consoleApi.shelfUpdate(page)
+      if (f.pageId) await consoleApi.shelfUpdate({ ...page, page_id: f.pageId })
       else await consoleApi.shelfCreate(page)
       showToast(f.pageId ? t.console.shelfUpdated : t.console.shelfCreated, 'success')
       await onDone()

@@ -1,0 +1,118 @@
+// The card function's actions (docs/functions-api.md, card): the consumer's cards.
+import * as v from 'valibot'
+import type { CouponTerms } from '../card-rules'
+import type { CardType } from '../card-view'
+import type { PendingOrder } from '../pending-order'
+import type { ShelfOrderView } from '../shelf-order'
+import { defineActions } from './define'
+import { bool, CARD_ID, CODE, int, list, NONE as none, obj, offset, PAGE, RENEW_TICKET, REQUEST_ID, str, typed } from './fields'
+import { card as cardView, cardList, entry } from './views'
+
+/** An order id a client makes for a spend or a purchase (also `spend:<orderId>` in the ledger). */
+const ORDER_ID = str({ max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ })
+/** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
+export const MAX_SPEND_FEN = 100_000_000
+
+/** What card.detail adds from the card's definition. */
+export const cardInfo = v.object({
+  brandName: v.optional(v.string()),
+  notice: v.optional(v.string()),
+  description: v.optional(v.string()),
+  servicePhone: v.optional(v.string()),
+})
+
+/** A card the shop sells. */
+export const shopItem = v.object({
+  cardId: v.string(),
+  title: v.string(),
+  /** fen */
+  price: v.number(),
+  backgroundPicUrl: v.optional(v.string()),
+  /** card faces the buyer may choose */
+  faces: v.array(v.string()),
+  /** the shelf's default blessing */
+  defaultMessage: v.string(),
+  /** the shelf theme it is sold under */
+  theme: v.optional(v.string()),
+})
+
+/** A free coupon offered on the claim page. */
+export const claimable = v.object({
+  cardId: v.string(),
+  type: typed<CardType>(),
+  title: v.string(),
+  terms: typed<CouponTerms>(),
+  getLimit: v.number(),
+  beginTime: v.optional(v.number()),
+  endTime: v.optional(v.number()),
+  fixedTerm: v.optional(v.number()),
+})
+
+export const whoami = v.object({
+  openid: v.string(),
+  appid: v.string(),
+  unionid: v.optional(v.string()),
+  /** the caller may open the merchant pages */
+  merchant: v.boolean(),
+  /** #14: the caller's merchant role (staff may open the redemption page) */
+  role: v.optional(v.nullable(v.picklist(['admin', 'staff']))),
+})
+
+const entries = v.array(v.object({ ...entry.entries, held: v.optional(v.literal(true)) }))
+
+export const card = defineActions('card', {
+  whoami: { input: none, answer: whoami },
+  /** The first page (with `pending`), or with `cursor` the page after it (cards alone). */
+  listMine: {
+    input: v.object({ ...PAGE }),
+    answer: v.object({ cards: v.array(cardView), pending: v.optional(v.array(typed<PendingOrder>())), nextCursor: v.optional(v.string()) }),
+  },
+  detail: {
+    input: v.object({ cardId: CARD_ID, code: CODE }),
+    answer: v.object({
+      card: cardView,
+      history: entries,
+      total: v.optional(v.number()),
+      info: v.optional(cardInfo),
+      /** 送给好友 with WeChat's 转赠 in the card bag is open for this card (giftcards/received.ts) */
+      canGive: v.optional(v.boolean()),
+    }),
+  },
+  history: {
+    input: v.object({ cardId: CARD_ID, code: CODE, ...PAGE, offset: offset(Number.MAX_SAFE_INTEGER) }),
+    answer: v.object({ entries, total: v.number(), nextCursor: v.optional(v.string()) }),
+  },
+  /** The order page the shelf's cells open (gift-card-api §14.2: the jump adds order_id and openid). */
+  shelfOrder: {
+    input: v.object({ orderId: str({ max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }), openid: v.optional(str({ max: 64 })) }),
+    answer: v.object({ order: typed<ShelfOrderView>() }),
+  },
+  shop: { input: none, answer: v.object({ items: v.array(shopItem) }) },
+  signCardExt: { input: v.object({ orderId: ORDER_ID, renewTicket: RENEW_TICKET }), answer: cardList },
+  /** The cards as wx.addCard returned them (codes encrypted). */
+  recordAdded: {
+    input: v.object({
+      cardList: list(obj({ isSuccess: bool(), cardId: CARD_ID, code: str({ max: 512 }), cardExt: v.optional(str({ max: 2048 })) }), {
+        min: 1,
+        max: 10,
+      }),
+    }),
+    answer: v.object({ cards: v.array(cardView) }),
+  },
+  // ---------- #14 coupons: the claim page ----------
+  claimables: { input: none, answer: v.object({ items: v.array(claimable) }) },
+  claim: { input: v.object({ cardId: CARD_ID, requestId: REQUEST_ID, renewTicket: RENEW_TICKET }), answer: cardList },
+  decryptCode: { input: v.object({ cardId: CARD_ID, encryptCode: str({ max: 512 }) }), answer: v.object({ card: cardView }) },
+  spend: {
+    input: v.object({
+      cardId: CARD_ID,
+      code: CODE,
+      amount: int({ min: 1, max: MAX_SPEND_FEN }),
+      orderId: ORDER_ID,
+      description: v.optional(str({ max: 100 })),
+      // Present: the one-call spend (docs/functions-api.md); the window is checked there.
+      orderedAt: v.optional(int({ min: 0 })),
+    }),
+    answer: v.object({ balance: v.number(), entryId: v.string() }),
+  },
+})
