@@ -13,7 +13,7 @@ import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/
 import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
-import { arr, asInput, int, optBool, optInt, optStr, str } from '../../server/validate'
+import { arr, asInput, int, optBool, optStr, str } from '../../server/validate'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -152,8 +152,8 @@ export const main = createHandler('card', {
         amount: int(input, 'amount', { min: 1, max: MAX_SPEND_FEN }),
         orderId: str(input, 'orderId', ORDER_ID),
         description: optStr(input, 'description', { max: 100 }),
-        // Present: the one-call spend (docs/functions-api.md); the window is checked there.
-        orderedAt: optInt(input, 'orderedAt', { min: 0 }),
+        // When the orderId was made, the same on its retries (docs/functions-api.md); the window is checked there.
+        orderedAt: int(input, 'orderedAt', { min: 0 }),
       },
       syncOptions(),
     )

@@ -118,8 +118,12 @@ export interface SpendKeyRecord {
   p?: false
   /** settled: the ledger entry is written */
   s?: true
-  /** the orderId had its entry already (another card or the 5-call path): this debit was credited back */
+  /** the orderId had its entry already (on another card): this debit was credited back */
   x?: true
+  /** the ledger entry's id when not `spend:<o>` (a counter redemption's `redeem:<key>`) */
+  e?: string
+  /** put back before the reply: the status WeChat gave the code (issue 25 §1), or NO_ANSWER when WeChat did not answer */
+  w?: string
 }
 
 export interface CheckoutHold {
