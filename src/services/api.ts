@@ -28,7 +28,8 @@ export const cardApi = {
       })),
     }),
   decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
-  spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
+  /** `orderedAt`: when the person pressed pay (ms), the same on every retry of the orderId (docs/functions-api.md). */
+  spend: (input: { cardId: string; code: string; amount: number; orderId: string; orderedAt: number; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),
   /** The hosted-shelf order a shelf cell opened (order_id and openid from the jump). */
   /** #14: free coupons offered on the claim page, and claiming one (signed for the caller). */

@@ -134,7 +134,7 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
       runs.push(
         await counted(stack, async () =>
           ok(
-            await alice.fn('card', { action: 'spend', cardId: cards[0]!.cardId, code: cards[0]!.code, amount: 1, orderId: `ROW-${i}` }),
+            await alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: cards[0]!.cardId, code: cards[0]!.code, amount: 1, orderId: `ROW-${i}` }),
             'spend',
           ),
         ),
@@ -265,7 +265,7 @@ export async function perAction(stack: Stack, card100: string, lat: { db: number
       body: JSON.stringify({ path: 'card/generalcard/updateuser', errcode: -1, times: 100000 }),
     })
     await Promise.all(
-      many.map((c, i) => dave.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `CRON-${i}` })),
+      many.map((c, i) => dave.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: c.cardId, code: c.code, amount: 1, orderId: `CRON-${i}` })),
     )
     await clearFaults(stack)
     const dirty = await storeOver(stack.cloud.db).count('user_cards', { dirty: true })
@@ -334,7 +334,7 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
     const results = await Promise.all(
       targets.map(async (c, i) => {
         const s = performance.now()
-        const r = await erin.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}` })
+        const r = await erin.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: c.cardId, code: c.code, amount: 1, orderId: `${tag}-${i}` })
         lat2.push(performance.now() - s)
         return r
       }),

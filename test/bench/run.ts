@@ -138,7 +138,7 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   const results = await Promise.all(
     Array.from({ length: 1000 }, async (_, i) => {
       const s = performance.now()
-      const r = await alice.fn('card', { action: 'spend', cardId: hot!.cardId, code: hot!.code, amount: 1, orderId: `HOT1000-${i}` })
+      const r = await alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: hot!.cardId, code: hot!.code, amount: 1, orderId: `HOT1000-${i}` })
       lat.push(performance.now() - s)
       return r
     }),
@@ -176,7 +176,7 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
   const r2 = await Promise.all(
     cards.map(async (c, i) => {
       const st = performance.now()
-      const r = await bob.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: `WIDE1000-${i}` })
+      const r = await bob.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: c.cardId, code: c.code, amount: 100, orderId: `WIDE1000-${i}` })
       lat2.push(performance.now() - st)
       return r
     }),

@@ -122,8 +122,6 @@ export interface SpendKeyRecord {
   x?: true
   /** the ledger entry's id when not `spend:<o>` (a counter redemption's `redeem:<key>`) */
   e?: string
-  /** put back before the reply: the status WeChat gave the code (issue 25 §1), or NO_ANSWER when WeChat did not answer */
-  w?: string
 }
 
 export interface CheckoutHold {

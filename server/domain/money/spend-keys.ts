@@ -161,28 +161,27 @@ async function waitForKey(store: Store, id: string, k: string, taken: Taken): Pr
     const card = await store.get<UserCardDoc>(Collections.userCards, id)
     const key = card?.spendKeys?.[k]
     if (!card || !key) break
-    if (key.w) throw key.w === 'NO_ANSWER' ? new AppError(ErrCode.BUSY, `${entryIdOf(key)}: try again`) : refusedFor(key.w)
     if (key.s) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key, read: card, earlier: true }
   }
   throw new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: the first call of this orderId is still running, try again`)
 }
 
 /**
- * Takes back a debit WeChat refused, once (conditional on its key unsettled): the balance, the key
- * marked settled with the refusal (a repeat answers it again; no ledger entry is ever written for it),
- * and the status WeChat gave. Frees the sync lease the debit took.
+ * Takes back a debit WeChat refused (or did not answer for), once — conditional on its key still there
+ * and unsettled: the balance, the key removed (the orderId was never spent: a retry asks again, and a
+ * code our record now shows refused is refused at once), the status WeChat gave, and the sync lease
+ * the debit took freed. No ledger entry is ever written for it.
  */
 async function putBack(store: Store, id: string, k: string, amount: number, lease: number | undefined, status: string | null) {
   const patch: Patch = {
     balance: change.inc(amount),
     version: change.inc(1),
     openKeys: change.inc(-1),
-    [`spendKeys.${k}.s`]: true,
-    [`spendKeys.${k}.w`]: status ?? 'NO_ANSWER',
+    [`spendKeys.${k}`]: change.unset(),
     ...(status ? { status, checkedAt: Date.now() } : {}),
     ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
-  await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.s`]: where.neq(true) }, patch)
+  await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) }, patch)
   known.delete(id)
 }
 
@@ -354,8 +353,7 @@ export async function takeMoney(
       if (earlier.o !== input.orderId || earlier.a !== input.amount || (earlier.e ?? undefined) !== input.entryId)
         throw new AppError(ErrCode.CONFLICT, `${entryIdOf(earlier)} was already used with different details`)
       if (applied) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
-      // A repeat: the same answer as the first time (a refusal WeChat gave is given again).
-      if (earlier.w) throw earlier.w === 'NO_ANSWER' ? new AppError(ErrCode.BUSY, `${entryIdOf(earlier)}: try again`) : refusedFor(earlier.w)
+      // A repeat: the same answer as the first time.
       return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card, earlier: true }
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
@@ -383,8 +381,8 @@ export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>):
   for (const [k, key] of newestFirst) {
     const b = key.b ?? running
     after.set(k, b)
-    // A key put back or credited back moved the balance back too.
-    running = b + (key.x || key.w ? 0 : key.a)
+    // A key credited back moved the balance back too.
+    running = b + (key.x ? 0 : key.a)
   }
   return after
 }
@@ -450,8 +448,8 @@ export async function settleOpenKeys(store: Store, wx: WechatClient, sync: SyncO
 }
 
 /**
- * A key's state, for a checkout's cancel (creditBackLeg): settled with its entry, put back (nothing to
- * credit), still its own call's (busy), or absent.
+ * A key's state, for a checkout's cancel (creditBackLeg): settled with its entry, credited back already
+ * (its orderId's entry is another card's), still its own call's (busy), or absent (never taken, or put back).
  */
 export async function legState(
   store: Store,
@@ -459,11 +457,11 @@ export async function legState(
   id: string,
   orderId: string,
   sync: SyncOptions = {},
-): Promise<'settled' | 'put-back' | 'busy' | 'absent'> {
+): Promise<'settled' | 'credited' | 'busy' | 'absent'> {
   const card = await store.get<UserCardDoc>(Collections.userCards, id)
   const key = card?.spendKeys?.[spendKey(orderId)]
   if (!key) return 'absent'
-  if (key.w || key.x) return 'put-back'
+  if (key.x) return 'credited'
   if (key.s) return 'settled'
   if (key.t >= Date.now() - SETTLE_GRACE_MS) return 'busy'
   await settleCard(store, wx, id, sync, true)
