@@ -9,7 +9,8 @@ export async function graceRunsOut(s: Store, cardDocId: string): Promise<void> {
   const card = await s.get<UserCardDoc>(Collections.userCards, cardDocId)
   if (!card) throw new Error(`no card ${cardDocId}`)
   const patch: Patch = {}
-  for (const [k, key] of Object.entries(card.spendKeys ?? {})) if (!key.s) patch[`spendKeys.${k}.t`] = key.t - SETTLE_GRACE_MS - 1
+  // Every key by the same time, so their order (which the balances after each are read in) stays as it was.
+  for (const [k, key] of Object.entries(card.spendKeys ?? {})) patch[`spendKeys.${k}.t`] = key.t - SETTLE_GRACE_MS - 1
   if (card.syncLeaseUntil >= Date.now()) patch.syncLeaseUntil = Date.now() - 1
   if (Object.keys(patch).length) await s.update(Collections.userCards, cardDocId, patch)
 }

@@ -6,14 +6,7 @@
 import type { Stack } from '../../emulator/stack'
 import { historyOf, ledgerSum, type LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { spend } from '../../server/domain/money/spending'
-import {
-  KEY_WINDOW_MS,
-  ORDER_AGE_MS,
-  keyFaults,
-  settleCard,
-  spendKey,
-  takeMoney,
-} from '../../server/domain/money/spend-keys'
+import { KEY_WINDOW_MS, ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import type { Store } from '../../server/store/port'
@@ -82,7 +75,13 @@ async function requestPath(mpOpenid: string, c: Json, orderId: string, amount: n
 async function wholeSpend(mpOpenid: string, c: Json, orderId: string, amount: number) {
   const counted = counting(store())
   const wx0 = wxCalls()
-  const r = await spend(counted.store, wx(), mpOpenid, { cardId: c.cardId as string, code: c.code as string, amount, orderId, orderedAt: Date.now() })
+  const r = await spend(counted.store, wx(), mpOpenid, {
+    cardId: c.cardId as string,
+    code: c.code as string,
+    amount,
+    orderId,
+    orderedAt: Date.now(),
+  })
   return { ...r, calls: counted.calls(), wx: wxCalls() - wx0 }
 }
 
@@ -174,7 +173,14 @@ test('a repeat matches nothing, reads the card and answers the same (2 calls); o
   expect(await wholeSpend(alice.mpOpenid, c, 'OC-R-1', 3000)).toMatchObject({ balance: 7000, calls: 2 })
   expect((await card(id))!.balance).toBe(7000)
   await expect(requestPath(alice.mpOpenid, c, 'OC-R-1', 2000)).rejects.toMatchObject({ errcode: 1006 })
-  const other = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 2000, orderId: 'OC-R-1', orderedAt: Date.now() })
+  const other = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 2000,
+    orderId: 'OC-R-1',
+    orderedAt: Date.now(),
+  })
   expect(other.errcode).toBe(1006)
   expect((await card(id))!.balance).toBe(7000)
   expect(await ledgerSum(store(), id)).toBe(7000)
@@ -253,7 +259,14 @@ test('keys go only once settled and older than the window; the card stays small'
 test('an orderId already spent on another card: the settler credits the second debit back', async () => {
   const first = await freshCard()
   const { alice, c, id } = await freshCard()
-  const r = await alice.fn('card', { action: 'spend', cardId: first.c.cardId, code: first.c.code, amount: 400, orderId: 'OC-DUP-1', orderedAt: Date.now() })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: first.c.cardId,
+    code: first.c.code,
+    amount: 400,
+    orderId: 'OC-DUP-1',
+    orderedAt: Date.now(),
+  })
   expect(r).toMatchObject({ errcode: 0, balance: 9600 })
   await requestPath(alice.mpOpenid, c, 'OC-DUP-1', 400)
   await settleAll(id)
@@ -302,7 +315,10 @@ const pushFaults = (times: number) =>
 test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her spend is refused, the ¥100 intact for bob', async () => {
   const { alice, c, id } = await freshCard()
   // A spend first, so that the card function's instance knows the card (the quiet one-call path).
-  expect((await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: 'G1-0', orderedAt: Date.now() })).errcode).toBe(0)
+  expect(
+    (await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 1, orderId: 'G1-0', orderedAt: Date.now() }))
+      .errcode,
+  ).toBe(0)
   await settle(stack)
   await pushFaults(10)
   const given = await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: c.cardId, code: c.code })
@@ -311,7 +327,14 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
   // Our record knows nothing of it.
   expect(await card(id)).toMatchObject({ status: 'NORMAL', balance: 9999 })
-  const r = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 9999, orderId: 'G1-1', orderedAt: Date.now() })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 9999,
+    orderId: 'G1-1',
+    orderedAt: Date.now(),
+  })
   expect(r.errcode).toBe(1006)
   expect(String(r.errmsg)).toMatch(/GIFTED|UNAVAILABLE|DELETE/)
   expect(await card(id)).toMatchObject({ balance: 9999, openKeys: 0 })
@@ -321,7 +344,14 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   const bobs = (await person(stack, 'bob').bag()).find((b) => b.code === given.json.code)
   expect(bobs?.balance).toBe(9999)
   // Asked again: refused from our record now, without a debit.
-  const again = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: 'G1-2', orderedAt: Date.now() })
+  const again = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 100,
+    orderId: 'G1-2',
+    orderedAt: Date.now(),
+  })
   expect(again.errcode).toBe(1006)
   expect((await card(id))!.balance).toBe(9999)
 })
@@ -333,7 +363,14 @@ test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a 
   expect(given.json.status).toBe('GIFTING')
   await settle(stack)
   await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
-  const r = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 9000, orderId: 'G2-1', orderedAt: Date.now() })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 9000,
+    orderId: 'G2-1',
+    orderedAt: Date.now(),
+  })
   expect(r.errcode).toBe(1006)
   expect(String(r.errmsg)).toMatch(/GIFTING/)
   expect(await card(id)).toMatchObject({ balance: 10000, status: 'GIFTING', openKeys: 0 })
@@ -346,7 +383,13 @@ test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a 
   expect(co2.errcode).toBe(1006)
   expect((await card(id))!.balance).toBe(10000)
   await store().update(Collections.userCards, id, { status: 'NORMAL' })
-  const redeemed = await person(stack, 'carol').fn('merchant', { action: 'redeem', code: c.code, cardId: c.cardId, amount: 500, key: 'G2-REDEEM-1' })
+  const redeemed = await person(stack, 'carol').fn('merchant', {
+    action: 'redeem',
+    code: c.code,
+    cardId: c.cardId,
+    amount: 500,
+    key: 'G2-REDEEM-1',
+  })
   expect(redeemed.errcode).toBe(1006)
   expect((await card(id))!.balance).toBe(10000)
   expect(await ledgerSum(store(), id)).toBe(10000)

@@ -62,7 +62,15 @@ test.each<SettleStep>(['debited', 'entry', 'marked'])(
   async (step) => {
     const { alice, c, id } = await freshCard()
     // A first spend so this process knows the card (the quiet path: version condition and sync lease).
-    expect(await spend(store(), wx(), alice.mpOpenid, { cardId: c.cardId, code: c.code, amount: 500, orderId: `F-${step}-0`, orderedAt: Date.now() })).toMatchObject({ balance: 9500 })
+    expect(
+      await spend(store(), wx(), alice.mpOpenid, {
+        cardId: c.cardId,
+        code: c.code,
+        amount: 500,
+        orderId: `F-${step}-0`,
+        orderedAt: Date.now(),
+      }),
+    ).toMatchObject({ balance: 9500 })
     await crashAfter(step, alice.mpOpenid, c, `F-${step}-1`)
     expect((await card(id))!.balance).toBe(7000)
     if (step !== 'marked') {
@@ -82,23 +90,26 @@ test.each<SettleStep>(['debited', 'entry', 'marked'])(
   },
 )
 
-test.each<SettleStep>(['debited', 'entry', 'marked'])('crashed after %s, no repeat: the cron settles it once and WeChat is told', async (step) => {
-  const { alice, c, id } = await freshCard()
-  await crashAfter(step, alice.mpOpenid, c, `FC-${step}-1`, 1200)
-  // Younger than the grace: the crashed call's own, the cron leaves it.
-  await settleOpenKeys(store(), wx())
-  if (step !== 'marked') expect((await card(id))!.openKeys).toBe(1)
-  await graceRunsOut(store(), id)
-  expect((await cron()).errcode ?? 0).toBe(0)
-  await settleOpenKeys(store(), wx())
-  expect(await card(id)).toMatchObject({ balance: 8800, openKeys: 0, dirty: false })
-  expect((await entries(id)).map((e) => e._id)).toEqual([`spend:FC-${step}-1`])
-  expect(await ledgerSum(store(), id)).toBe(8800)
-  expect(await bagBalance(c.code)).toBe(8800)
-  // A repeat now still debits nothing.
-  expect(await retry(alice, c, `FC-${step}-1`, 1200)).toMatchObject({ errcode: 0, balance: 8800 })
-  expect((await card(id))!.balance).toBe(8800)
-})
+test.each<SettleStep>(['debited', 'entry', 'marked'])(
+  'crashed after %s, no repeat: the cron settles it once and WeChat is told',
+  async (step) => {
+    const { alice, c, id } = await freshCard()
+    await crashAfter(step, alice.mpOpenid, c, `FC-${step}-1`, 1200)
+    // Younger than the grace: the crashed call's own, the cron leaves it.
+    await settleOpenKeys(store(), wx())
+    if (step !== 'marked') expect((await card(id))!.openKeys).toBe(1)
+    await graceRunsOut(store(), id)
+    expect((await cron()).errcode ?? 0).toBe(0)
+    await settleOpenKeys(store(), wx())
+    expect(await card(id)).toMatchObject({ balance: 8800, openKeys: 0, dirty: false })
+    expect((await entries(id)).map((e) => e._id)).toEqual([`spend:FC-${step}-1`])
+    expect(await ledgerSum(store(), id)).toBe(8800)
+    expect(await bagBalance(c.code)).toBe(8800)
+    // A repeat now still debits nothing.
+    expect(await retry(alice, c, `FC-${step}-1`, 1200)).toMatchObject({ errcode: 0, balance: 8800 })
+    expect((await card(id))!.balance).toBe(8800)
+  },
+)
 
 test('WeChat does not answer the code check: the debit is put back before the reply (1502), the orderId free for a retry', async () => {
   const { alice, c, id } = await freshCard()
@@ -116,8 +127,20 @@ test('WeChat does not answer the code check: the debit is put back before the re
 test('a refused spend (insufficient balance, not yours) leaves no key and no entry behind', async () => {
   const { alice, c, id } = await freshCard()
   expect((await retry(alice, c, 'F-REF-1', 20000)).errcode).toBe(1006)
-  expect((await person(stack, 'bob').fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: 'F-REF-2', orderedAt: Date.now() })).errcode).toBe(1004)
-  expect(await card(id)).toMatchObject({ balance: 10000, openKeys: 0 })
+  expect(
+    (
+      await person(stack, 'bob').fn('card', {
+        action: 'spend',
+        cardId: c.cardId,
+        code: c.code,
+        amount: 100,
+        orderId: 'F-REF-2',
+        orderedAt: Date.now(),
+      })
+    ).errcode,
+  ).toBe(1004)
+  expect((await card(id))!.balance).toBe(10000)
+  expect((await card(id))!.openKeys ?? 0).toBe(0)
   expect((await card(id))!.spendKeys ?? {}).toEqual({})
   expect(await entries(id)).toEqual([])
 })

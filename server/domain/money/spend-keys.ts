@@ -285,12 +285,14 @@ export async function takeMoney(
   busyHere: boolean,
 ): Promise<Taken> {
   let seen = known.get(id)
+  let leaseFree = true
   for (let attempt = 1; ; attempt++) {
     const now = Date.now()
     const nowSec = Math.floor(now / 1000)
     const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
-    // A member card's sync sends points too, which its settler moves first: it syncs from a read (settleOwn).
-    const withLease = exact && !exact.member
+    // A member card's sync sends points too, which its settler moves first: it syncs from a read
+    // (settleOwn); and a card someone is syncing is left to that sync.
+    const withLease = exact && !exact.member && leaseFree
     const key: SpendKey = {
       on: true,
       o: input.orderId,
@@ -361,10 +363,14 @@ export async function takeMoney(
     assertSpendable(card, nowSec)
     if (card.balance < input.amount)
       throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${input.amount} fen needed`)
-    // Everything held but the version or the sync lease: the card is changing under us.
-    if (exact) hotUntil.set(id, now + HOT_MS)
-    if (attempt >= MAX_ATTEMPTS) throw new AppError(ErrCode.BUSY, `${input.entryId ?? `spend:${input.orderId}`}: the card is busy, try again`)
-    seen = undefined
+    if (attempt >= MAX_ATTEMPTS)
+      throw new AppError(ErrCode.BUSY, `${input.entryId ?? `spend:${input.orderId}`}: the card is busy, try again`)
+    // Everything held but the version or the sync lease. Once: the card moved since this instance saw it
+    // (another instance spent it), so try again exactly as just read (3 calls in all, the balance known);
+    // twice: it is changing under us, a hot card: its spends skip the version condition for a while.
+    leaseFree = card.syncLeaseUntil < now
+    if (exact && attempt > 1) hotUntil.set(id, now + HOT_MS)
+    seen = known.get(id)
   }
 }
 
