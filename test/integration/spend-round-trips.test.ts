@@ -97,9 +97,11 @@ test('a spend while another invocation syncs the card: the spend leaves WeChat t
   expect(await card(id)).toMatchObject({ dirty: false, syncLeaseUntil: 0 })
 })
 
-test('20 concurrent spends on one card: every one exact, WeChat in step after, at most 6 database calls a spend in all', async () => {
+test('20 concurrent spends on one card: every one exact, WeChat in step after, at most 6 database calls a spend and 4 updateuser calls in all', async () => {
   const { c, id } = await freshCard('bob')
   const bob = person(stack, 'bob')
+  const updates = () => stack.wechat.platform.stats.calls['card/generalcard/updateuser'] ?? 0
+  const updates0 = updates()
   const { answer, db } = await counted(async () => {
     const all = await Promise.all(Array.from({ length: 20 }, (_, i) => spendOf(bob, c, `RT-HOT-${i}`, 100)))
     return { errcodes: all.map((r) => r.errcode) } as Json
@@ -109,6 +111,8 @@ test('20 concurrent spends on one card: every one exact, WeChat in step after, a
   expect(await ledgerSum(store(), id)).toBe(8000)
   expect(await bagBalance('bob', c.code as string)).toBe(8000)
   expect(db / 20).toBeLessThanOrEqual(6)
+  // One sync at a time, waiting for the burst to pause before it sends again: a few updateuser calls, not 20.
+  expect(updates() - updates0).toBeLessThanOrEqual(4)
 })
 
 test('a code WeChat refuses for good (given away: 40056) stops being retried by the cron, and the card records why', async () => {

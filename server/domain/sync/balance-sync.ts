@@ -28,6 +28,8 @@ export const SYNC_CONCURRENCY = 32
  */
 const SYNC_BUDGET_MS = 5_000
 const MAX_ROUNDS = 200
+/** How long a card must stay still before a sync that saw it moving sends again. */
+const BURST_PAUSE_MS = 100
 
 export type SyncOutcome = 'synced' | 'busy' | 'failed'
 
@@ -139,6 +141,13 @@ export async function syncUnderLease(
       if (Object.keys(also).length) await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, also)
       pendingExtra = {}
       cur = await store.get<UserCardDoc>(Collections.userCards, id)
+      // The card moved while we sent: a burst. Wait for it to pause before sending again, so a burst costs
+      // about one updateuser, not one per round (issue 27); while the budget lasts, with room to send.
+      for (let seen = cur?.version; cur && performance.now() + BURST_PAUSE_MS * 2 < deadline; seen = cur.version) {
+        await new Promise((r) => setTimeout(r, BURST_PAUSE_MS))
+        cur = await store.get<UserCardDoc>(Collections.userCards, id)
+        if (!cur || cur.version === seen) break
+      }
     }
     await gated()
     await release(store, id, leaseUntil, pendingExtra)
