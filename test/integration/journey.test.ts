@@ -71,7 +71,16 @@ test('alice gifts the card to bob: bob sees it with its balance, alice sees it a
   expect(bobs).toEqual([expect.objectContaining({ cardId: card!.cardId, code: g.json.code, balance: 7000, status: 'NORMAL' })])
   expect(await bob.bag()).toEqual([expect.objectContaining({ code: g.json.code, balance: 7000 })])
   expect(
-    (await alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card!.cardId, code: card!.code, amount: 100, orderId: 'AFTER-GIFT' })).errcode,
+    (
+      await alice.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card!.cardId,
+        code: card!.code,
+        amount: 100,
+        orderId: 'AFTER-GIFT',
+      })
+    ).errcode,
   ).toBe(1006)
 })
 

@@ -73,7 +73,14 @@ test('the refund callback alone moves a delayed refund to REFUNDED, no cron need
 test('a refund WeChat Pay fails is REFUND_FAILED with its reason; the retry uses the same refund number and fee and ends REFUNDED', async () => {
   const alice = person(stack, 'alice')
   const { orderId, card } = await alice.buyAndAdd(card100)
-  await alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card.cardId, code: card.code, amount: 4000, orderId: `RFD-${card.code}` })
+  await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 4000,
+    orderId: `RFD-${card.code}`,
+  })
   expect((await emu('/__emu/faults', { path: 'cloudPay.refund', refundStatus: 'REFUNDCLOSE' })).status).toBe(200)
   const failed = await carol({ action: 'orderRefund', orderId })
   expect(failed).toMatchObject({ errcode: 1502, reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE' })
