@@ -503,7 +503,12 @@ async function timeUntil(done: () => Promise<boolean>): Promise<number | null> {
  * database and WeChat calls and the CPU per spend, and how long after the last reply the ledger and
  * WeChat's card bag agree.
  */
-export async function oneCallBursts(stack: Stack, card100: string, lat: { db: number; wx: number }, wide: Json[]) {
+export async function oneCallBursts(
+  stack: Stack,
+  card100: string,
+  lat: { db: number; wx: number },
+  wideCards: Json[] | (() => Promise<Json[]>),
+) {
   console.log(
     `\ncard.spend (issue 27) beside the bare 2-call function, same instances, latency ${lat.db} ms per database call and ${lat.wx} ms per WeChat call`,
   )
@@ -602,6 +607,11 @@ export async function oneCallBursts(stack: Stack, card100: string, lat: { db: nu
     )
     line(`1 card × ${n}: ledger and card bag in step, ms after the last reply`, inStep === null ? 'NOT within 30 s' : fmt(inStep, 0))
   }
+  // The wide cards (bought now when asked for: the hot figures come first).
+  setLatency(stack, 0, 0)
+  const wide = typeof wideCards === 'function' ? await wideCards() : wideCards
+  await stack.wechat.platform.settle()
+  setLatency(stack, lat.db, lat.wx)
   const o = await ours(wide, 'OCWIDE')
   const b = await bareFn(wide, 'OCBWIDE')
   show(`${wide.length} cards × 1`, o, b)

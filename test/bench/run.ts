@@ -257,7 +257,7 @@ async function main() {
     const card100 = await person(stack, 'alice').shopCardId(10000)
     if (process.env.BENCH_ONLY === 'one-call') {
       // Only issue 27's figures, on BENCH_WIDE cards (default 1000) bought for them.
-      await oneCallBursts(stack, card100, lat, await buyMany(stack, 'bob', card100, Number(process.env.BENCH_WIDE) || 1000, 16))
+      await oneCallBursts(stack, card100, lat, () => buyMany(stack, 'bob', card100, Number(process.env.BENCH_WIDE) || 1000, 8))
       return
     }
     // The action figures first: the token figure below leaves the emulator holding 1000 tokens.
