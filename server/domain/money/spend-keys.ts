@@ -219,8 +219,9 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
       keyFaults.at?.('entry')
       await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.s`]: where.neq(true) }, mark)
       keyFaults.at?.('marked')
-      // Nobody syncing it: this invocation does (one WeChat call per card at a time: the lease).
-      await syncCard(store, wx, id, sync)
+      // Nobody syncing it: this invocation does (one WeChat call per card at a time: the lease), after the
+      // burst's pause when others moved the card since this debit.
+      await syncCard(store, wx, id, sync, undefined, taken.version)
     }
   } catch (err) {
     if (keyFaults.at) throw err
@@ -368,7 +369,8 @@ export async function takeMoney(
     // Everything held but the version or the sync lease. Once: the card moved since this instance saw it
     // (another instance spent it), so try again exactly as just read (3 calls in all, the balance known);
     // twice: it is changing under us, a hot card: its spends skip the version condition for a while.
-    leaseFree = card.syncLeaseUntil < now
+    // A card that moved is likely in a burst: the retry leaves WeChat to the burst's one sync (settleOwn).
+    leaseFree = false
     if (exact && attempt > 1) hotUntil.set(id, now + HOT_MS)
     seen = known.get(id)
   }
