@@ -58,8 +58,8 @@ export interface UserCardDoc extends StoredDoc {
   /** the latest balance change, for the line WeChat shows with the balance (no ledger query per sync) */
   lastEntry?: { kind: string; amount: number }
   /**
-   * Spends debited whose ledger entry is not settled yet, by hold key (spend-entries.ts): the debit and
-   * its hold are one atomic update, so whether a pending spend took the money can always be read here.
+   * The removed 5-call path's holds (a debit whose pending entry was not settled yet): no code writes
+   * them now; kept in the type for documents written before.
    */
   holds?: Record<string, true>
   /** the one-call spend's keys by spendKey(orderId) (money/spend-keys.ts), and how many are not settled yet */
