@@ -181,7 +181,7 @@ export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId:
 async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
   if (!order.cardLeg) return undefined
   const card = userCardId(order.cardLeg.cardId, order.cardLeg.code)
-  const balance = (await creditBackLeg(store, wx, card, order.cardLeg.orderId, sync))?.balance
+  const balance = (await creditBackLeg(store, wx, order.cardLeg.orderId, sync, undefined, card))?.balance
   await releaseCheckoutHold(store, card, order.cardLeg.orderId)
   return balance
 }

@@ -51,11 +51,18 @@ export async function spend(
 /**
  * Credits a checkout's gift-card leg back, once (entry `reversal:<leg orderId>`). Not a consumer
  * action: only the server calls it, when a checkout is cancelled before its WeChat Pay leg is paid or
- * expires unpaid (checkout.ts). `card` is the leg's card (its key tells whether the leg's spend stood).
+ * expires unpaid (checkout.ts). `card`, the leg's card, lets it see the leg's key: a leg whose own
+ * call still runs is BUSY (that call sees the checkout ended and credits it back itself).
  */
-export async function creditBackLeg(store: Store, wx: WechatClient, card: string, legOrderId: string, sync: SyncOptions = {}) {
-  // The leg's spend still in its own call: that call sees the checkout ended and credits it back itself.
-  if ((await legState(store, wx, card, legOrderId, sync)) === 'busy')
+export async function creditBackLeg(
+  store: Store,
+  wx: WechatClient,
+  legOrderId: string,
+  sync: SyncOptions = {},
+  description = 'checkout cancelled',
+  card?: string,
+) {
+  if (card && (await legState(store, wx, card, legOrderId, sync)) === 'busy')
     throw new AppError(ErrCode.BUSY, `spend:${legOrderId}: the leg's spend is still running, try again`)
   const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
   if (!spent) return undefined
@@ -71,7 +78,7 @@ export async function creditBackLeg(store: Store, wx: WechatClient, card: string
         amount: -spent.amount,
         entryId: `reversal:${legOrderId}`,
         orderId: legOrderId,
-        description: 'checkout cancelled',
+        description,
         guard: (c) => {
           if (c.giftedTo && hop < MAX_GIFT_HOPS) throw new MovedOn(c.giftedTo)
         },
