@@ -1,5 +1,5 @@
 // cron: timer-triggered upkeep (cloudbaserc.json: every 5 minutes): credentials ahead of expiry, events not
-// yet processed, spends left pending by a crash (settled or voided), balances WeChat has not confirmed, cards whose status WeChat has not confirmed
+// yet processed, spends a crash left unsettled, balances WeChat has not confirmed, cards whose status WeChat has not confirmed
 // recently, hosted-shelf orders a push may have missed, abandoned checkouts, gifts unclaimed for 24 hours, and payments that arrived
 // for cancelled checkouts (refunded), refunds WeChat Pay has not yet reported (queryRefund), and the dashboard's rollups (sealed days, drift repaired). Only the timer (or the console) may run it.
 // The timer's invocation fans out into one invocation per task group (server/domain/upkeep/runner.ts).
@@ -12,7 +12,6 @@ import { reconcileShelfOrders } from '../../server/domain/merchant/operations'
 import { rollUpDays } from '../../server/domain/merchant/rollups'
 import { prunePushNonces } from '../../server/domain/events/push-nonces'
 import { reconcileCards } from '../../server/domain/upkeep/reconcile'
-import { settleAbandonedSpends } from '../../server/domain/money/spend-entries'
 import { settleOpenKeys } from '../../server/domain/money/spend-keys'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/money/refunds'
 import { pollRefunds, refundCallbackOf } from '../../server/domain/money/refund-states'
@@ -54,14 +53,8 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
   const tasks: Record<string, UpkeepEntry> = {
     credentials: { group: 'upkeep', run: refreshCredentials(wx) },
     events: { group: 'events', run: (budget) => processPending(store, wx, syncOptions(), budget) },
-    // The one-call spends' keys a crash left unsettled, then the 5-call path's pending entries.
-    pendingSpends: {
-      group: 'upkeep',
-      run: async () => ({
-        ...(await settleAbandonedSpends(store, wx, syncOptions())),
-        keys: await settleOpenKeys(store, wx, syncOptions()),
-      }),
-    },
+    // The spends' keys a crash left unsettled (money/spend-keys.ts).
+    pendingSpends: { group: 'upkeep', run: async () => ({ keys: await settleOpenKeys(store, wx, syncOptions()) }) },
     balances: { group: 'balances', run: (budget) => syncDirty(store, wx, syncOptions(), budget) },
     cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget) },
     shelfOrders: { group: 'upkeep', run: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60) },

@@ -110,8 +110,8 @@ export const card = defineActions('card', {
       amount: int({ min: 1, max: MAX_SPEND_FEN }),
       orderId: ORDER_ID,
       description: v.optional(str({ max: 100 })),
-      // Present: the one-call spend (docs/functions-api.md); the window is checked there.
-      orderedAt: v.optional(int({ min: 0 })),
+      // When the orderId was made, the same on its retries (docs/functions-api.md, The spend); the window is checked there.
+      orderedAt: int({ min: 0 }),
     }),
     answer: v.object({ balance: v.number(), entryId: v.string() }),
   },

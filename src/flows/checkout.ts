@@ -29,12 +29,28 @@ export class CheckoutCancelled extends Error {
   }
 }
 
-/** A fresh id for one attempt to pay (≤ 28 characters of [A-Za-z0-9_-]). */
-export const newCheckoutId = () => `CK${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+/** A fresh id for one attempt to pay (≤ 28 characters of [A-Za-z0-9_-]): the time the person pressed pay, then a random tail. */
+export const newCheckoutId = (now = Date.now()) => `CK${now.toString(36).padStart(9, '0')}${Math.random().toString(36).slice(2, 8)}`
+
+/**
+ * When a checkout id was made (ms): card.spend's `orderedAt`, the same on every retry of the id. An id
+ * not made by newCheckoutId (an older build's, without the padding) counts as made now.
+ */
+export function orderedAtOf(checkoutId: string, now = Date.now()): number {
+  const t = parseInt(checkoutId.slice(2, 11), 36)
+  return /^CK[0-9a-z]{9}/.test(checkoutId) && Number.isSafeInteger(t) && t <= now + 60_000 ? t : now
+}
 
 export async function payWithGiftCard(card: Card, checkoutId: string, total: number, description: string): Promise<CheckoutResult> {
   if (card.balance >= total) {
-    const r = await cardApi.spend({ cardId: card.cardId, code: card.code, amount: total, orderId: checkoutId, description })
+    const r = await cardApi.spend({
+      cardId: card.cardId,
+      code: card.code,
+      amount: total,
+      orderId: checkoutId,
+      orderedAt: orderedAtOf(checkoutId),
+      description,
+    })
     return { balance: r.balance, paidByCard: total, paidByWeChatPay: 0 }
   }
   const started = await payApi.startCheckout({ checkoutId, cardId: card.cardId, code: card.code, total, description })

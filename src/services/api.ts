@@ -25,6 +25,7 @@ export const cardApi = {
       })),
     }),
   decryptCode: (cardId: string, encryptCode: string) => call('card.decryptCode', { cardId, encryptCode }),
+  /** `orderedAt`: when the person pressed pay (ms), the same on every retry of the orderId (docs/functions-api.md). */
   spend: (input: Input<ActionNamed<'card.spend'>>) => call('card.spend', input),
   /** #14: free coupons offered on the claim page, and claiming one (signed for the caller). */
   claimables: () => call('card.claimables'),

@@ -1,13 +1,16 @@
-// What 30 s after a crashed spend looks like, for the fault tests: the crashed call's entry lease has
-// run out, and with it the card's sync lease when its debit took that (the two end together:
-// spend-entries.ts), so whoever finishes the entry finds both free.
-import type { LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
+// What 30 s after a crashed spend looks like, for the fault tests: the crashed call's open keys are older
+// than SETTLE_GRACE_MS (so the cron and a repeat may settle them), and a sync lease it held has run out.
+import type { UserCardDoc } from '../../server/domain/cards/user-cards'
+import { SETTLE_GRACE_MS } from '../../server/domain/money/spend-keys'
 import { Collections } from '../../server/store/collections'
-import type { Store } from '../../server/store/port'
+import type { Patch, Store } from '../../server/store/port'
 
-export async function leaseRunsOut(s: Store, entryId: string): Promise<void> {
-  const pending = await s.get<LedgerEntryDoc>(Collections.ledger, entryId)
-  if (!pending?.leaseUntil) throw new Error(`${entryId} holds no lease`)
-  await s.update(Collections.ledger, entryId, { leaseUntil: Date.now() - 1 })
-  await s.updateIf(Collections.userCards, pending.card, { syncLeaseUntil: pending.leaseUntil }, { syncLeaseUntil: Date.now() - 1 })
+export async function graceRunsOut(s: Store, cardDocId: string): Promise<void> {
+  const card = await s.get<UserCardDoc>(Collections.userCards, cardDocId)
+  if (!card) throw new Error(`no card ${cardDocId}`)
+  const patch: Patch = {}
+  // Every key by the same time, so their order (which the balances after each are read in) stays as it was.
+  for (const [k, key] of Object.entries(card.spendKeys ?? {})) patch[`spendKeys.${k}.t`] = key.t - SETTLE_GRACE_MS - 1
+  if (card.syncLeaseUntil >= Date.now()) patch.syncLeaseUntil = Date.now() - 1
+  if (Object.keys(patch).length) await s.update(Collections.userCards, cardDocId, patch)
 }

@@ -27,7 +27,7 @@ test('200 concurrent 1-yuan spends on one 100-yuan card: exactly 100 succeed, ba
   const { card } = await alice.buyAndAdd(card100)
   const results = await Promise.all(
     Array.from({ length: 200 }, (_, i) =>
-      alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `C200-${i}` }),
+      alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card.cardId, code: card.code, amount: 100, orderId: `C200-${i}` }),
     ),
   )
   const ok = results.filter((r) => r.errcode === 0)
@@ -96,7 +96,14 @@ test('the same orderId retried 50 times concurrently debits once', async () => {
   const { card } = await alice.buyAndAdd(card100)
   const results = await Promise.all(
     Array.from({ length: 50 }, () =>
-      alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1234, orderId: 'SAME-ORDER' }),
+      alice.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card.cardId,
+        code: card.code,
+        amount: 1234,
+        orderId: 'SAME-ORDER',
+      }),
     ),
   )
   expect(results.every((r) => r.errcode === 0 && r.balance === 10000 - 1234)).toBe(true)
@@ -110,7 +117,7 @@ test('errcode -1, timeouts and dropped replies on updateuser end with WeChat in 
   await settle(stack)
   const fault = (f: Json) => alice.emu('/__emu/faults', { path: 'card/generalcard/updateuser', ...f })
   const spend = (n: number, amount: number) =>
-    alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount, orderId: `FAULT-${n}` })
+    alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card.cardId, code: card.code, amount, orderId: `FAULT-${n}` })
 
   await fault({ errcode: -1, times: 8 })
   expect((await spend(1, 1000)).balance).toBe(9000) // our books change; WeChat's update failed and is queued
@@ -144,16 +151,28 @@ test('refused: not yours, not NORMAL, bad amounts', async () => {
   const alice = person(stack, 'alice')
   const bob = person(stack, 'bob')
   const { card } = await alice.buyAndAdd(card100)
-  expect((await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'X1' })).errcode).toBe(1004)
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 0, orderId: 'X2' })).errmsg).toBe(
-    'amount must be at least 1',
-  )
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1.5, orderId: 'X3' })).errmsg).toBe(
-    'amount must be an integer',
-  )
+  expect(
+    (await bob.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card.cardId, code: card.code, amount: 100, orderId: 'X1' }))
+      .errcode,
+  ).toBe(1004)
+  expect(
+    (await alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card.cardId, code: card.code, amount: 0, orderId: 'X2' }))
+      .errmsg,
+  ).toBe('amount must be at least 1')
+  expect(
+    (await alice.fn('card', { action: 'spend', orderedAt: Date.now(), cardId: card.cardId, code: card.code, amount: 1.5, orderId: 'X3' }))
+      .errmsg,
+  ).toBe('amount must be an integer')
   await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: card.cardId, code: card.code, accept: false })
   await settle(stack)
-  const r = await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'X4' })
+  const r = await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 100,
+    orderId: 'X4',
+  })
   expect(r).toMatchObject({ errcode: 1006 })
   expect(r.errmsg).toMatch(/GIFTING/)
 })
@@ -164,9 +183,18 @@ test('CONSUME_ON_ZERO: a card spent to zero is consumed in WeChat', async () => 
     const alice = person(s2, 'alice')
     const c100 = await alice.shopCardId(10000)
     const { card } = await alice.buyAndAdd(c100)
-    expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000, orderId: 'ALL' })).balance).toBe(
-      0,
-    )
+    expect(
+      (
+        await alice.fn('card', {
+          action: 'spend',
+          orderedAt: Date.now(),
+          cardId: card.cardId,
+          code: card.code,
+          amount: 10000,
+          orderId: 'ALL',
+        })
+      ).balance,
+    ).toBe(0)
     await s2.wechat.platform.settle()
     expect((await alice.bag()).find((c) => c.code === card.code)).toMatchObject({ balance: 0, status: 'CONSUMED' })
     expect((await alice.fn('card', { action: 'listMine' })).cards[0]).toMatchObject({ status: 'CONSUMED' })
@@ -186,7 +214,14 @@ describe('checkout with a short balance: both legs, or the gift-card leg reverse
     const alice = person(s2, 'alice')
     const c100 = await alice.shopCardId(10000)
     const { card } = await alice.buyAndAdd(c100)
-    await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `PRE-${card.code}` })
+    await alice.fn('card', {
+      action: 'spend',
+      orderedAt: Date.now(),
+      cardId: card.cardId,
+      code: card.code,
+      amount: 9000,
+      orderId: `PRE-${card.code}`,
+    })
     return { alice, card } // 10.00 left
   }
 

@@ -14,7 +14,14 @@ async function cardWith(fen: number) {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(await alice.shopCardId(10000))
   if (fen < 10000)
-    await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 10000 - fen, orderId: `PRE-${card.code}` })
+    await alice.fn('card', {
+      action: 'spend',
+      orderedAt: Date.now(),
+      cardId: card.cardId,
+      code: card.code,
+      amount: 10000 - fen,
+      orderId: `PRE-${card.code}`,
+    })
   return { alice, card: card as Json }
 }
 const mine = async (alice: ReturnType<typeof person>, code: string) =>

@@ -39,7 +39,14 @@ async function shortCheckout(id: string) {
   const alice = person(stack, 'alice')
   const c100 = await alice.shopCardId(10000)
   const { card } = await alice.buyAndAdd(c100)
-  await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `PRE-${id}` })
+  await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 9000,
+    orderId: `PRE-${id}`,
+  })
   const started = await alice.fn('pay', { action: 'startCheckout', checkoutId: id, cardId: card.cardId, code: card.code, total: 3000 })
   expect(started).toMatchObject({ errcode: 0, balance: 0 })
   return { alice, card, orderId: started.orderId as string }

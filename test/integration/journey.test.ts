@@ -39,7 +39,7 @@ test('alice buys, adds and sees 100.00; the card bag agrees; bob sees nothing of
 test('spend 30.00: 70.00 in the Mini Program and in the card bag; retried spend debits once; no consumer can reverse it', async () => {
   const alice = person(stack, 'alice')
   const [card] = (await alice.fn('card', { action: 'listMine' })).cards as Json[]
-  const spend = { action: 'spend', cardId: card!.cardId, code: card!.code, amount: 3000, orderId: 'SHOP-1' }
+  const spend = { action: 'spend', orderedAt: Date.now(), cardId: card!.cardId, code: card!.code, amount: 3000, orderId: 'SHOP-1' }
   const results = await Promise.all(Array.from({ length: 10 }, () => alice.fn('card', spend)))
   expect(results.every((r) => r.errcode === 0 && r.balance === 7000)).toBe(true)
   expect((await alice.fn('card', { ...spend, amount: 2000 })).errcode).toBe(1006)
@@ -71,7 +71,16 @@ test('alice gifts the card to bob: bob sees it with its balance, alice sees it a
   expect(bobs).toEqual([expect.objectContaining({ cardId: card!.cardId, code: g.json.code, balance: 7000, status: 'NORMAL' })])
   expect(await bob.bag()).toEqual([expect.objectContaining({ code: g.json.code, balance: 7000 })])
   expect(
-    (await alice.fn('card', { action: 'spend', cardId: card!.cardId, code: card!.code, amount: 100, orderId: 'AFTER-GIFT' })).errcode,
+    (
+      await alice.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card!.cardId,
+        code: card!.code,
+        amount: 100,
+        orderId: 'AFTER-GIFT',
+      })
+    ).errcode,
   ).toBe(1006)
 })
 

@@ -184,7 +184,7 @@ test('alice recharges Â¥200 with Cloud Pay (a double tap is one order), spends Â
   await settle(stack)
   let [m] = (await alice.fn('member', { action: 'mine' })).members as Json[]
   expect(m).toMatchObject({ balance: 20000, bonus: 50 })
-  const spend = { action: 'spend', cardId, code, amount: 5000, orderId: 'MEMBER-SHOP-1' }
+  const spend = { action: 'spend', orderedAt: Date.now(), cardId, code, amount: 5000, orderId: 'MEMBER-SHOP-1' }
   const spent = await Promise.all([alice.fn('card', spend), alice.fn('card', spend), alice.fn('card', spend)])
   expect(spent.every((s) => s.errcode === 0 && s.balance === 15000)).toBe(true)
   await settle(stack)

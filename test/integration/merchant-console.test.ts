@@ -22,9 +22,18 @@ test('the dashboard shows a purchase, a spend, the outstanding balance and the c
   expect(empty).toMatchObject({ errcode: 0, sales: [], redeemed: 0, liability: 0, claimed: 0, members: 0, cube: true })
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
-  expect((await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 2500, orderId: 'DASH-1' })).errcode).toBe(
-    0,
-  )
+  expect(
+    (
+      await alice.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card.cardId,
+        code: card.code,
+        amount: 2500,
+        orderId: 'DASH-1',
+      })
+    ).errcode,
+  ).toBe(0)
   await settle(stack)
   const d = await merchant({ action: 'dashboard', days: 1 })
   expect(d.sales).toEqual([{ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), channel: 'mp', amount: 10000, orders: 1 }])
@@ -137,7 +146,16 @@ test('a card looked up by code shows our ledger beside WeChat; freezing makes it
   expect(again.cards[0]).toMatchObject({ status: 'UNAVAILABLE', balance: 10000, wechat: { status: 'UNAVAILABLE' } })
   // A frozen card cannot be spent.
   expect(
-    (await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: 'FROZEN-1' })).errcode,
+    (
+      await alice.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card.cardId,
+        code: card.code,
+        amount: 100,
+        orderId: 'FROZEN-1',
+      })
+    ).errcode,
   ).toBe(1006)
   // …nor adjusted: its balance stays as it was.
   expect(
@@ -203,7 +221,14 @@ test('two freezes at once and a spend racing them: the card ends UNAVAILABLE, ch
   const [a, b, spent] = await Promise.all([
     merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),
     merchant({ action: 'cardFreeze', cardId: card.cardId, code: card.code, reason: '挂失' }),
-    alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1000, orderId: 'RACE-FREEZE-1' }),
+    alice.fn('card', {
+      action: 'spend',
+      orderedAt: Date.now(),
+      cardId: card.cardId,
+      code: card.code,
+      amount: 1000,
+      orderId: 'RACE-FREEZE-1',
+    }),
   ])
   expect([a.errcode, b.errcode]).toEqual([0, 0])
   expect([a.changed, b.changed].filter(Boolean).length).toBeLessThanOrEqual(1)

@@ -56,7 +56,14 @@ test('#1 one paid order funds one card: a second cardExt of the same entitlement
 test('#2 card.reverse is gone: a customer cannot credit back a checkout leg', async () => {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
-  await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `R2-${card.code}` })
+  await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 9000,
+    orderId: `R2-${card.code}`,
+  })
   const started = await alice.fn('pay', {
     action: 'startCheckout',
     checkoutId: `R2${card.code}`,
@@ -111,7 +118,16 @@ test('#5 a gift whose pushes are all lost: one cron run and the giver can no lon
   await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
   expect((await cron()).tasks.cards.ok).toBe(true)
   expect(
-    (await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 100, orderId: `R5-${card.code}` })).errcode,
+    (
+      await alice.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card.cardId,
+        code: card.code,
+        amount: 100,
+        orderId: `R5-${card.code}`,
+      })
+    ).errcode,
   ).toBe(1006)
   const mine = (await alice.fn('card', { action: 'listMine' })).cards.find((c: Json) => c.code === card.code)
   expect(mine.status).toBe('GIFTED')
@@ -181,7 +197,14 @@ test('#8 prototype keys and malformed ids are refused before anything runs; noth
 test('#9 a payment that lands after the checkout was cancelled is refunded by cron, and the merchant sees it', async () => {
   const alice = person(stack, 'alice')
   const { card } = await alice.buyAndAdd(card100)
-  await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 9000, orderId: `R9-${card.code}` })
+  await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 9000,
+    orderId: `R9-${card.code}`,
+  })
   const started = await alice.fn('pay', {
     action: 'startCheckout',
     checkoutId: `R9${card.code}`,
@@ -205,7 +228,14 @@ test('#9 a payment that lands after the checkout was cancelled is refunded by cr
 test('#10 the merchant sees Mini Program sales and refunds one: the card is unusable everywhere; a retry changes nothing', async () => {
   const bob = person(stack, 'bob')
   const { orderId, card } = await bob.buyAndAdd(card100)
-  await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 2500, orderId: `R10-${card.code}` })
+  await bob.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 2500,
+    orderId: `R10-${card.code}`,
+  })
   const carol = person(stack, 'carol')
   const list = await carol.fn('merchant', { action: 'orderList', channel: 'mp', limit: 100 })
   expect(list.orders.find((o: Json) => o.orderId === orderId)).toMatchObject({ channel: 'mp', state: 'ISSUED', totalPrice: 10000 })
@@ -221,7 +251,16 @@ test('#10 the merchant sees Mini Program sales and refunds one: the card is unus
     balance: 0,
   })
   expect(
-    (await bob.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 1, orderId: `R10b-${card.code}` })).errcode,
+    (
+      await bob.fn('card', {
+        action: 'spend',
+        orderedAt: Date.now(),
+        cardId: card.cardId,
+        code: card.code,
+        amount: 1,
+        orderId: `R10b-${card.code}`,
+      })
+    ).errcode,
   ).toBe(1006)
 })
 

@@ -73,7 +73,14 @@ test('the refund callback alone moves a delayed refund to REFUNDED, no cron need
 test('a refund WeChat Pay fails is REFUND_FAILED with its reason; the retry uses the same refund number and fee and ends REFUNDED', async () => {
   const alice = person(stack, 'alice')
   const { orderId, card } = await alice.buyAndAdd(card100)
-  await alice.fn('card', { action: 'spend', cardId: card.cardId, code: card.code, amount: 4000, orderId: `RFD-${card.code}` })
+  await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: card.cardId,
+    code: card.code,
+    amount: 4000,
+    orderId: `RFD-${card.code}`,
+  })
   expect((await emu('/__emu/faults', { path: 'cloudPay.refund', refundStatus: 'REFUNDCLOSE' })).status).toBe(200)
   const failed = await carol({ action: 'orderRefund', orderId })
   expect(failed).toMatchObject({ errcode: 1502, reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE' })
@@ -110,7 +117,7 @@ test('a member recharge is refunded the same way: the stored value debited once,
   ).toBe(0)
   const r = await bob.fn('member', { action: 'recharge', cardId, code, amount: 5000, requestId: nextRequestId() })
   await bob.emu('/__emu/client/requestPayment', { user: 'bob', payment: r.payment })
-  await bob.fn('card', { action: 'spend', cardId, code, amount: 1000, orderId: `MRS-${code}` })
+  await bob.fn('card', { action: 'spend', orderedAt: Date.now(), cardId, code, amount: 1000, orderId: `MRS-${code}` })
   await emu('/__emu/faults', { path: 'cloudPay.refund', settleAfterS: 300, notify: false })
   const asked = await carol({ action: 'orderRefund', orderId: r.orderId, reason: '会员退储值' })
   // What is left of the recharge goes back: ¥50 recharged, ¥10 spent.

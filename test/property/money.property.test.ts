@@ -37,8 +37,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { startStack, type Stack } from '../../emulator/stack'
-import { debit, insertPending } from '../../server/domain/money/spend-entries'
-import { ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
+import { spend as spendHere } from '../../server/domain/money/spending'
+import { ORDER_AGE_MS, keyFaults, settleCard, spendKey, type SettleStep } from '../../server/domain/money/spend-keys'
+import { graceRunsOut } from '../helpers/spend-leases'
 import { createWechatClient } from '../../server/wechat/client'
 import { pointsForSpend } from '../../server/domain/catalog/member-cards'
 import type { BonusRule } from '../../server/wechat/member-card-rules'
@@ -65,7 +66,7 @@ type Action =
   | { t: 'groupGiftClaim'; gift: number; twice: number; add: boolean }
   | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
   | { t: 'keySpend'; card: number; amount: number; shiftH: 1 | 13 | 25; crash: 'none' | 'request' | 'entry' | 'marked' }
-  | { t: 'crashedSpend'; card: number; amount: number; after: 'inserted' | 'debited'; retry: boolean; leg: boolean }
+  | { t: 'crashedSpend'; card: number; amount: number; after: SettleStep; retry: boolean; leg: boolean }
   | { t: 'checkout'; card: number; extra: number; then: 'pay' | 'cancel' | 'abandon' }
   | { t: 'refund'; order: number }
   // issue 23: how the next refund settles (fails, waits, loses its callback), time passing, a recharge refunded
@@ -194,7 +195,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       t: fc.constant('crashedSpend' as const),
       card: fc.nat(20),
       amount: fc.integer({ min: 1, max: 12000 }),
-      after: fc.constantFrom('inserted' as const, 'debited' as const),
+      after: fc.constantFrom('debited' as const, 'entry' as const, 'marked' as const),
       retry: fc.boolean(),
       leg: fc.boolean(),
     }),
@@ -558,17 +559,19 @@ async function run(w: World, a: Action): Promise<boolean> {
       let first: Json
       if (a.crash === 'none') first = await call(s, who, 'card', { action: 'spend', ...input })
       else {
-        first = await takeMoney(raw, wx, c.mpOpenid as string, input, c._id as string, spendKey(orderId), false).then(
-          (t) => ({ errcode: 0, balance: t.balance }),
-          (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }),
-        )
-        if (a.crash !== 'request') {
-          keyFaults.at = (step) => {
-            if (step === a.crash) throw new Error(`settler stopped after ${step}`)
-          }
-          await settleCard(raw, wx, c._id as string).catch(() => undefined)
-          keyFaults.at = null
+        // The spend (its request path and its own settler) stops after a write: its reply never arrives.
+        const at: SettleStep = a.crash === 'request' ? 'debited' : a.crash
+        keyFaults.at = (step) => {
+          if (step === at) throw new Error(`spend stopped after ${step}`)
         }
+        first = await spendHere(raw, wx, c.mpOpenid as string, input).then(
+          (t) => ({ errcode: 0, balance: t.balance }),
+          (err: { errcode?: number; message?: string }) =>
+            err.errcode === undefined && /stopped after/.test(String(err.message)) ? { errcode: 0 } : { errcode: err.errcode ?? -1 },
+        )
+        keyFaults.at = null
+        // 30 s on: the stopped call is gone, its key the settler's.
+        await graceRunsOut(raw, c._id as string)
       }
       if (first.errcode !== 0) return false
       const shift = a.shiftH * 3600_000
@@ -584,38 +587,42 @@ async function run(w: World, a: Action): Promise<boolean> {
       return true
     }
     case 'crashedSpend': {
-      // What a card.spend that died mid-way leaves (issue 17): its pending entry, and with 'debited' the
-      // debit and its hold too, its lease run out; then maybe the same call again. The cron or the
-      // retry must settle or void it: no money lost or made. A member card's spend earns its points
-      // where it settles (whoever settles it), except a checkout's card leg (`leg`: points: false).
+      // A card.spend that died after one of its writes (the debit, the ledger entry, the key marked); then
+      // maybe the same call again once its call is gone. The cron or the repeat must finish it: no money
+      // lost or made. A member card's spend earns its points where it settles (whoever settles it),
+      // except a checkout's card leg (`leg`: points: false).
       const c = pick(await liveCards(s), a.card)
       const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!c || !who) return false
       const orderId = `X${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${a.leg ? '-gc' : ''}`
       const raw = storeOver(s.cloud.db)
-      const entry = {
-        _id: `spend:${orderId}`,
-        card: c._id as string,
-        kind: 'spend' as const,
-        amount: -a.amount,
-        balanceAfter: 0,
-        version: 0,
-        createdAt: Date.now(),
+      const wx = createWechatClient({ store: raw, appid: s.env.WX_SA_APPID!, secret: s.env.WX_SA_SECRET!, apiBase: s.wechat.url })
+      const input = {
+        cardId: c.cardId as string,
+        code: c.code as string,
+        amount: a.amount,
         orderId,
-        ...(a.leg ? { points: false as const } : {}),
+        orderedAt: Date.now(),
+        ...(a.leg ? { points: false } : {}),
       }
-      const ranOut = Date.now() - 1
-      await insertPending(raw, entry, { owner: 'crashed', until: ranOut })
-      if (a.after === 'debited') {
-        // As the crashed call's debit did: with the card's sync lease when that was free (ending with the
-        // entry's lease, so run out as well), otherwise alone.
-        const pendingEntry = { ...entry, pending: true as const }
-        if (!(await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid, takeLease: { until: ranOut, now: Date.now() } })))
-          await debit(raw, pendingEntry, { mpOpenid: c.mpOpenid })
+      keyFaults.at = (step) => {
+        if (step === a.after) throw new Error(`spend stopped after ${step}`)
       }
+      const stopped = await spendHere(raw, wx, c.mpOpenid as string, input).then(
+        () => false,
+        (err: { errcode?: number; message?: string }) => err.errcode === undefined && /stopped after/.test(String(err.message)),
+      )
+      keyFaults.at = null
+      if (!stopped) return false
+      await graceRunsOut(raw, c._id as string)
       if (!a.retry) return true
-      const r = await call(s, who, 'card', { action: 'spend', cardId: c.cardId, code: c.code, amount: a.amount, orderId })
-      if (r.errcode === 0) expect((await raw.get<Json & { _id: string }>('ledger', `spend:${orderId}`))?.pending).toBeUndefined()
+      const r = a.leg
+        ? await spendHere(raw, wx, c.mpOpenid as string, input).then(
+            (t) => ({ errcode: 0, balance: t.balance }),
+            (err: { errcode?: number }) => ({ errcode: err.errcode ?? -1 }),
+          )
+        : await call(s, who, 'card', { action: 'spend', ...input })
+      if (r.errcode === 0) expect(await raw.get<Json & { _id: string }>('ledger', `spend:${orderId}`)).toMatchObject({ amount: -a.amount })
       return r.errcode === 0
     }
     case 'checkout': {
@@ -929,7 +936,7 @@ async function checkInvariants(s: Stack): Promise<void> {
   const sumBy = (xs: Json[], f: (x: Json) => number) => xs.reduce((a, x) => a + f(x), 0)
   // Every card: balance = its ledger ≥ 0, and WeChat agrees where the code is still in a bag.
   const codes = s.wechat.platform.s.codes
-  // Every spend a crash left pending was settled or voided by the cron or a retried call.
+  // No ledger entry is ever pending (the spend path writes entries settled).
   expect(ledger.filter((e) => e.pending)).toEqual([])
   // …and every one-call spend's key was settled (its entry written) by the call, the cron or a repeat.
   expect(cards.filter((c) => (c.openKeys ?? 0) !== 0).map((c) => ({ card: c._id, openKeys: c.openKeys, keys: c.spendKeys }))).toEqual([])

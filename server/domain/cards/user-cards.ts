@@ -67,8 +67,8 @@ export interface UserCardDoc extends StoredDoc {
   /** the latest balance change, for the line WeChat shows with the balance (no ledger query per sync) */
   lastEntry?: { kind: string; amount: number }
   /**
-   * Spends debited whose ledger entry is not settled yet, by hold key (spend-entries.ts): the debit and
-   * its hold are one atomic update, so whether a pending spend took the money can always be read here.
+   * The removed 5-call path's holds (a debit whose pending entry was not settled yet): no code writes
+   * them now; kept in the type for documents written before.
    */
   holds?: Record<string, true>
   /** the one-call spend's keys by spendKey(orderId) (money/spend-keys.ts), and how many are not settled yet */
@@ -127,8 +127,10 @@ export interface SpendKeyRecord {
   p?: false
   /** settled: the ledger entry is written */
   s?: true
-  /** the orderId had its entry already (another card or the 5-call path): this debit was credited back */
+  /** the orderId had its entry already (on another card): this debit was credited back */
   x?: true
+  /** the ledger entry's id when not `spend:<o>` (a counter redemption's `redeem:<key>`) */
+  e?: string
 }
 
 export interface CheckoutHold {

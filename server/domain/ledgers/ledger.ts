@@ -26,8 +26,9 @@ export interface LedgerEntryDoc extends StoredDoc {
   description?: string
   createdAt: number
   /**
-   * A spend written first, before its debit (spend-entries.ts): not part of the card's balance until
-   * settled, when these fields go. Readers of the ledger skip pending entries.
+   * A spend the removed 5-call path wrote before its debit: not part of the card's balance until settled.
+   * No code writes it now; readers still skip such entries, which a deployment drains before upgrading
+   * (docs/functions-api.md, "The spend").
    */
   pending?: true
   /** who may move the pending entry on, and until when (ms) */

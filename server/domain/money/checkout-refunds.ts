@@ -19,6 +19,7 @@ import type { SyncOptions } from '../../platform/settings'
 import type { OrderDoc } from '../cards/order-types'
 import { restoreCoupon } from '../coupons/coupon-checkout'
 import { creditBackLeg } from './spending'
+import { userCardId } from '../cards/user-cards'
 import { REFUND_STATUSES, startRefund, type Refundable } from './refund-states'
 import { refundThrough, type RefundAnswer } from './refunds'
 
@@ -40,7 +41,8 @@ export async function refundCheckoutOrder(
   let order = found
   if (order.status === 'PAID') {
     if (order.cardLeg && order.cardLeg.amount > 0 && !order.legCreditedAt) {
-      const credited = await creditBackLeg(store, wx, order.cardLeg.orderId, sync, LEG_REFUND_DESCRIPTION)
+      const legCard = userCardId(order.cardLeg.cardId, order.cardLeg.code)
+      const credited = await creditBackLeg(store, wx, order.cardLeg.orderId, sync, LEG_REFUND_DESCRIPTION, legCard)
       // No spend entry for the leg yet (its one-call spend not settled): nothing could be credited; try again.
       if (!credited) throw new AppError(ErrCode.BUSY, `the gift-card leg of ${orderId} is still being recorded: try again shortly`)
       await store.updateIf(Collections.orders, orderId, { status: 'PAID' }, { legCreditedAt: Date.now() })

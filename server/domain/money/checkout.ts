@@ -108,7 +108,16 @@ export async function startCheckout(
           store,
           wx,
           mpOpenid,
-          { cardId: leg.cardId, code: leg.code, amount: leg.amount, orderId: leg.orderId, description: input.description, points: false },
+          {
+            cardId: leg.cardId,
+            code: leg.code,
+            amount: leg.amount,
+            orderId: leg.orderId,
+            // The leg's orderId was made with the checkout: its time, the same on every retry of it.
+            orderedAt: held.createdAt,
+            description: input.description,
+            points: false,
+          },
           sync,
         )
       : { balance: card?.balance }
@@ -206,8 +215,9 @@ export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId:
 
 async function reverseLeg(store: Store, wx: WechatClient, order: OrderDoc, sync: SyncOptions): Promise<number | undefined> {
   if (!order.cardLeg) return undefined
-  const balance = (await creditBackLeg(store, wx, order.cardLeg.orderId, sync))?.balance
-  await releaseCheckoutHold(store, userCardId(order.cardLeg.cardId, order.cardLeg.code), order.cardLeg.orderId)
+  const card = userCardId(order.cardLeg.cardId, order.cardLeg.code)
+  const balance = (await creditBackLeg(store, wx, order.cardLeg.orderId, sync, undefined, card))?.balance
+  await releaseCheckoutHold(store, card, order.cardLeg.orderId)
   return balance
 }
 

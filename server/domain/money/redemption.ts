@@ -11,17 +11,15 @@ import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import type { CodeGetReply } from '../../wechat/code'
 import { WxApiError } from '../../wechat/errors'
-import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { consumeHeld, holdCoupon, type CouponHoldDoc } from '../coupons/coupon-checkout'
 import { couponDefOf } from '../coupons/coupons'
-import { post } from '../ledgers/ledger'
+import { spend } from './spending'
 import { userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import type { RedeemCheck } from '../../../contract/card-view'
 export type { RedeemCheck }
 import { memberCardDef } from '../catalog/member-cards'
-import { earnForSpend } from '../members/members'
 import { type MemberDoc } from '../cards/member-records'
 
 const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
@@ -184,26 +182,25 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
   const holder = `R:${input.key}`
   let balance: number | undefined
   if (rec.type === 'GIFT_CARD' || rec.type === 'MEMBER_CARD') {
-    const id = userCardId(rec.cardId, rec.code)
-    const { entry } = await post(store, {
-      card: id,
-      kind: 'spend',
-      amount: -rec.amount!,
-      entryId: `redeem:${input.key}`,
-      orderId: holder,
-      description: '门店核销',
-      sameAs: (e) => e.card === id && e.amount === -rec!.amount!,
-      guard: (c) => {
-        if (c.status !== 'NORMAL') throw new AppError(ErrCode.CONFLICT, `the card cannot be used: it is ${c.status}`)
+    // The same one-call spend as online (spend-keys.ts), without an owner: staff redeem the code they
+    // scanned. Its orderId is the holder, its entry `redeem:<key>`, its time the record's (the same on
+    // every retry of the key); a member card earns its points where the spend settles, once per holder.
+    const spent = await spend(
+      store,
+      wx,
+      null,
+      {
+        cardId: rec.cardId,
+        code: rec.code,
+        amount: rec.amount!,
+        orderId: holder,
+        orderedAt: rec.at,
+        entryId: `redeem:${input.key}`,
+        description: '门店核销',
       },
-    })
-    balance = entry.balanceAfter
-    if (rec.type === 'MEMBER_CARD') {
-      // Points by the card's rule, once per redemption (keyed by its holder, like the debit).
-      const card = await store.get<UserCardDoc>(Collections.userCards, id)
-      if (card) await earnForSpend(store, card, rec.amount!, holder)
-    }
-    await syncCard(store, wx, id, sync)
+      sync,
+    )
+    balance = spent.balance
   } else {
     // The same hold as online use: a coupon held by a checkout cannot be redeemed here at the same time.
     try {

@@ -1,14 +1,24 @@
-// The one-call spend (issue #27; docs/functions-api.md "card.spend: the one-call path" says why it is
-// correct). The money moves in ONE conditional update of the card whose condition holds everything a
-// spend must be true of — the caller's card, NORMAL as confirmed within STATUS_STALE_MS, inside its
-// dates, balance ≥ amount, and this orderId's key not on the card — and which takes the money, moves the
-// version, marks the card dirty for WeChat's sync and records the key (amount, time). The update is
-// atomic for the one document, so a crash leaves it wholly done or not done, and a repeat cannot match.
+// The spend (issue #27; docs/functions-api.md "card.spend: the one-call spend" says why it is correct):
+// the only way money leaves a card — card.spend, a checkout's gift-card leg and counter redemption.
 //
-// Then, after the reply is known, the settler (same invocation; the cron for what a crash left) writes
-// the ledger entry `spend:<orderId>` (its id makes it once), marks the key settled, and removes keys
-// that are settled AND older than KEY_WINDOW_MS; then the card's sync (balance-sync.ts, its lease: one
-// WeChat call per card per burst) tells WeChat.
+// The request path: ONE conditional update of the card whose condition holds everything a spend must be
+// true of — the caller's card (not for a counter redemption: staff redeem any code), NORMAL in our
+// record, inside its dates, balance ≥ amount, and this orderId's key not on the card — and which takes
+// the money, moves the version, marks the card dirty for WeChat's sync and records the key (amount,
+// time). On a quiet card this instance knows, it is conditional on the version too and takes the card's
+// sync lease (balance-sync.ts) with it, so the balance after is known without a read. The update is
+// atomic for the one document: a crash leaves it wholly done or not done, and a repeat cannot match.
+//
+// Beside it, at the same time, WeChat is asked about the code (card-checks.ts wechatVerdict: issue 25
+// §1): a code WeChat reports given away or being given (or otherwise unusable) refuses the spend, and
+// a debit already made is put back in one conditional write before the reply.
+//
+// Then, the reply known, the same invocation settles its own key without reading the card: the ledger
+// entry (`spend:<orderId>`, or the redemption's `redeem:<key>`: its id makes it once) and — with the
+// sync lease — WeChat's updateuser at once, and one last write that marks the key settled, records the
+// version WeChat shows and frees the lease. Without the lease (another invocation is syncing the card)
+// the key is marked settled alone, and the lease holder sends the change (it goes round while the
+// version moves). The cron settles what a crash left (keys older than SETTLE_GRACE_MS).
 import { createHash } from 'node:crypto'
 import pLimit from 'p-limit'
 import { AppError, ErrCode, invalid } from '../../errors'
@@ -17,10 +27,10 @@ import { DuplicateIdError, anyOf, change, where, type Patch, type Store } from '
 import type { WechatClient } from '../../wechat/client'
 import { type SyncOptions } from '../../platform/settings'
 import type { LedgerEntryDoc } from '../ledgers/ledger'
-import { syncCard } from '../sync/balance-sync'
+import { SYNC_LEASE_MS, syncCard, syncUnderLease } from '../sync/balance-sync'
 import { earnForSpend } from '../members/members'
 import { userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
-import { STATUS_STALE_MS, assertSpendable, confirmStatus } from './card-checks'
+import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } from './card-checks'
 
 /**
  * How long a key stays on the card after its spend. Load-bearing: a repeat finds its spend only by the
@@ -29,10 +39,16 @@ import { STATUS_STALE_MS, assertSpendable, confirmStatus } from './card-checks'
  * KEY_WINDOW_MS: any accepted repeat arrives before its key may go.
  */
 export const KEY_WINDOW_MS = 24 * 3600_000
-/** The oldest orderId the one-call spend takes (a repeat after that is refused: 1001 on orderedAt). */
+/** The oldest orderId a spend takes (a repeat after that is refused: 1001 on orderedAt). */
 export const ORDER_AGE_MS = 12 * 3600_000
 /** How far a client's clock may be ahead of ours. */
 export const ORDER_SKEW_MS = 10 * 60_000
+/**
+ * A key younger than this belongs to the invocation that made it (it settles it, or puts it back when
+ * WeChat refuses the code): longer than the card and pay functions' 20 s timeout. Only older keys — a
+ * crash's leftovers — are settled by anyone else (the cron, a prune).
+ */
+export const SETTLE_GRACE_MS = 30_000
 /** Conditional-update attempts when the card keeps changing under a spend, before BUSY. */
 const MAX_ATTEMPTS = 6
 
@@ -40,8 +56,8 @@ export type SpendKey = SpendKeyRecord
 
 export const spendKey = (orderId: string) => `k${createHash('sha256').update(orderId).digest('hex').slice(0, 24)}`
 
-/** Test seams: a fault after each of the settler's writes (null in production). */
-export type SettleStep = 'entry' | 'marked'
+/** Test seams: a fault after each write of the spend and its settler (null in production). */
+export type SettleStep = 'debited' | 'entry' | 'marked'
 export const keyFaults: { at: ((step: SettleStep) => void) | null } = { at: null }
 
 export interface OneCallInput {
@@ -49,30 +65,47 @@ export interface OneCallInput {
   code: string
   amount: number
   orderId: string
+  /** when the orderId was made (ms): the same across its retries */
   orderedAt: number
   description?: string
+  /** false: a member card earns no points for it (a checkout's card leg earns them once paid) */
   points?: boolean
+  /** the ledger entry's id when not `spend:<orderId>` (counter redemption: `redeem:<key>`) */
+  entryId?: string
 }
 
+interface Known {
+  version: number
+  balance: number
+  member: boolean
+  saOpenid?: string
+  sinceRead: number
+}
 /** The cards this instance knows (version and balance as it last saw them): a quiet card's spend is one call. */
-const known = new Map<string, { version: number; balance: number; member: boolean; sinceRead: number }>()
+const known = new Map<string, Known>()
 /** Cards seen changing under this instance lately (ms until): their spends skip the version condition. */
 const hotUntil = new Map<string, number>()
 const KNOWN_MAX = 10_000
 const HOT_MS = 5_000
 
-/** Spends an instance makes on a card without reading it before its settler reads it (removing old keys). */
+/** Spends an instance makes on a card without reading it before it prunes the card's old keys. */
 const SPENDS_BETWEEN_READS = 64
 
-function remember(card: { _id: string; version: number; balance: number; member?: boolean }, sinceRead = 0) {
+function remember(card: Pick<UserCardDoc, '_id' | 'version' | 'balance' | 'member' | 'saOpenid'>, sinceRead = 0) {
   if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value as string)
-  known.set(card._id, { version: card.version, balance: card.balance, member: card.member === true, sinceRead })
+  known.set(card._id, { version: card.version, balance: card.balance, member: card.member === true, saOpenid: card.saOpenid, sinceRead })
 }
 
+const entryIdOf = (key: Pick<SpendKey, 'o' | 'e'>) => key.e ?? `spend:${key.o}`
+
+/**
+ * A spend. `mpOpenid` is the card's holder (card.spend, a checkout), or null for a counter redemption
+ * (staff redeem a code they scanned; the redemption record names them).
+ */
 export async function oneCallSpend(
   store: Store,
   wx: WechatClient,
-  mpOpenid: string,
+  mpOpenid: string | null,
   input: OneCallInput,
   sync: SyncOptions,
   busyHere: boolean,
@@ -83,54 +116,139 @@ export async function oneCallSpend(
   }
   const id = userCardId(input.cardId, input.code)
   const k = spendKey(input.orderId)
-  const entryId = `spend:${input.orderId}`
-  const taken = await takeMoney(store, wx, mpOpenid, input, id, k, busyHere)
-  // A member card's points need the card; and now and then the settler reads the card to remove old keys.
-  const full = taken.read
-    ? taken.read.member
-    : (known.get(id)?.member ?? true) || (known.get(id)?.sinceRead ?? SPENDS_BETWEEN_READS) >= SPENDS_BETWEEN_READS
-  if (full) await settleSoon(store, wx, id, sync)
-  else await settleOwn(store, wx, id, k, { ...taken.key, b: taken.balance }, taken.version, sync)
-  return { balance: taken.balance, entryId }
+  const before = known.get(id)
+  // WeChat's word on the code, asked while the money moves (issue 25 §1).
+  const verdict: Promise<Verdict> = wechatVerdict(wx, input.cardId, input.code)
+  verdict.catch(() => undefined)
+  let taken: Taken
+  try {
+    taken = await takeMoney(store, mpOpenid, input, id, k, busyHere)
+    if (taken.earlier && !taken.key.s && taken.key.t >= Date.now() - SETTLE_GRACE_MS) taken = await waitForKey(store, id, k, taken)
+  } catch (err) {
+    await verdict.catch(() => undefined)
+    throw err
+  }
+  const answer = { balance: taken.balance, entryId: entryIdOf(taken.key) }
+  // A repeat of a settled spend answers as it did; one its own call is still running, likewise (waited for).
+  if (taken.earlier && (taken.key.s || taken.key.t >= Date.now() - SETTLE_GRACE_MS)) return answer
+  if (!taken.earlier) keyFaults.at?.('debited')
+  let said: Verdict
+  try {
+    said = verdictFor(await verdict, taken.read?.saOpenid ?? before?.saOpenid)
+  } catch (err) {
+    // No word from WeChat: the spend does not stand.
+    await putBack(store, id, k, input.amount, taken.lease, null)
+    throw err
+  }
+  if (!said.ok) {
+    await putBack(store, id, k, input.amount, taken.lease, said.status)
+    throw refusedFor(said.status)
+  }
+  // A repeat of a spend whose call died before settling it (older than the grace): settled now.
+  if (taken.earlier) await settleCard(store, wx, id, sync, true)
+  else await settleOwn(store, wx, id, k, taken, sync)
+  return answer
+}
+
+/** How long a repeat waits for the first call of its orderId, still running, to settle or put back its key. */
+const REPEAT_WAIT_MS = 3_000
+
+/** A repeat while the first call runs: read until its key is settled or put back, else BUSY. */
+async function waitForKey(store: Store, id: string, k: string, taken: Taken): Promise<Taken> {
+  const deadline = Date.now() + REPEAT_WAIT_MS
+  for (let delay = 50; Date.now() + delay < deadline; delay = Math.min(delay * 2, 400)) {
+    await new Promise((r) => setTimeout(r, delay))
+    const card = await store.get<UserCardDoc>(Collections.userCards, id)
+    const key = card?.spendKeys?.[k]
+    if (!card || !key) break
+    if (key.s) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key, read: card, earlier: true }
+  }
+  throw new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: the first call of this orderId is still running, try again`)
 }
 
 /**
- * The settler of this spend's own key, without reading the card: its entry (the balance after is the
- * reply's), the key marked settled (conditional on it still open: once), then the card's sync. A card
- * whose entry is not ours (the orderId used elsewhere) is left to the full settler, which credits it back.
+ * Takes back a debit WeChat refused (or did not answer for), once — conditional on its key still there
+ * and unsettled: the balance, the key removed (the orderId was never spent: a retry asks again, and a
+ * code our record now shows refused is refused at once), the status WeChat gave, and the sync lease
+ * the debit took freed. No ledger entry is ever written for it.
  */
-async function settleOwn(
-  store: Store,
-  wx: WechatClient,
-  id: string,
-  k: string,
-  key: SpendKey,
-  version: number,
-  sync: SyncOptions,
-): Promise<void> {
-  try {
-    await store.insert<LedgerEntryDoc>(Collections.ledger, entryOf(id, key, key.b ?? 0, version))
-  } catch (err) {
-    if (!(err instanceof DuplicateIdError)) return
-    const earlier = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${key.o}`).catch(() => null)
-    if (!earlier || earlier.card !== id || !earlier.viaKey) return settleSoon(store, wx, id, sync)
+async function putBack(store: Store, id: string, k: string, amount: number, lease: number | undefined, status: string | null) {
+  const patch: Patch = {
+    balance: change.inc(amount),
+    version: change.inc(1),
+    openKeys: change.inc(-1),
+    [`spendKeys.${k}`]: change.unset(),
+    ...(status ? { status, checkedAt: Date.now() } : {}),
+    ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
+  await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) }, patch)
+  known.delete(id)
+}
+
+/**
+ * The settler of this spend's own key, without reading the card (a member card's points need it): its
+ * ledger entry (the balance after is the reply's), and with the sync lease WeChat told at the same time,
+ * the key marked settled in the sync's last write; without it, the key marked alone (conditional on it
+ * still open: once) and the lease holder sends the change. A failure leaves the key open: the cron's.
+ */
+async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, taken: Taken, sync: SyncOptions): Promise<void> {
+  const key = taken.key
+  const mark: Patch = { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1) }
   try {
-    await store.updateIf(
-      Collections.userCards,
-      id,
-      { [`spendKeys.${k}.s`]: where.neq(true) },
-      { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1) },
-    )
-    await syncCard(store, wx, id, sync)
-  } catch {
-    // the key stays open: the card's next full settle or the cron
+    const isMember = taken.read ? taken.read.member === true : known.get(id)?.member !== false
+    if (isMember && key.p !== false) {
+      const card = taken.read ?? (await store.get<UserCardDoc>(Collections.userCards, id))
+      if (card?.member) await earnForSpend(store, card, key.a, key.o)
+    }
+    const inserting = insertEntry(store, id, key, taken.balance, taken.version)
+    if (taken.lease !== undefined) {
+      // The card as it is just after our debit (the sync's last write checks the version, so any change since is caught).
+      const assumed = taken.assumed!
+      const gate = inserting.then(
+        (ok) => {
+          if (ok) keyFaults.at?.('entry')
+          return ok
+        },
+        () => false,
+      )
+      await syncUnderLease(store, wx, assumed, taken.lease, sync, mark, gate)
+      if (!(await inserting)) return
+      keyFaults.at?.('marked')
+    } else {
+      if (!(await inserting)) return
+      keyFaults.at?.('entry')
+      await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.s`]: where.neq(true) }, mark)
+      keyFaults.at?.('marked')
+      // Nobody syncing it: this invocation does (one WeChat call per card at a time: the lease), after the
+      // burst's pause when others moved the card since this debit.
+      await syncCard(store, wx, id, sync, undefined, taken.version)
+    }
+  } catch (err) {
+    if (keyFaults.at) throw err
+    return
+  }
+  const seen = known.get(id)
+  if (seen && seen.sinceRead >= SPENDS_BETWEEN_READS) {
+    seen.sinceRead = 0
+    await settleCard(store, wx, id, sync).catch(() => undefined)
+  }
+}
+
+/** The key's ledger entry; false when the orderId's entry is another card's (the full settler credits it back). */
+async function insertEntry(store: Store, id: string, key: SpendKey, balanceAfter: number, version: number): Promise<boolean> {
+  try {
+    await store.insert<LedgerEntryDoc>(Collections.ledger, entryOf(id, key, balanceAfter, version))
+    return true
+  } catch (err) {
+    if (!(err instanceof DuplicateIdError)) throw err
+    const earlier = await store.get<LedgerEntryDoc>(Collections.ledger, entryIdOf(key))
+    return !!earlier && earlier.card === id && earlier.viaKey === true
   }
 }
 
 function entryOf(id: string, key: SpendKey, balanceAfter: number, version: number): LedgerEntryDoc {
   return {
-    _id: `spend:${key.o}`,
+    _id: entryIdOf(key),
     card: id,
     kind: 'spend',
     amount: -key.a,
@@ -144,74 +262,58 @@ function entryOf(id: string, key: SpendKey, balanceAfter: number, version: numbe
   }
 }
 
-/** Cards this instance is settling now; `again` when another spend's key arrived meanwhile. */
-const settling = new Map<string, { again: boolean }>()
-
-/**
- * The settler for the card once the reply is known: one at a time per card in an instance (a hot card's
- * spends would otherwise each read and write its keys), going round while spends keep arriving. A spend
- * that finds it running leaves its key to it. A failure is the cron's (the key stays open).
- */
-async function settleSoon(store: Store, wx: WechatClient, id: string, sync: SyncOptions): Promise<void> {
-  const running = settling.get(id)
-  if (running) {
-    running.again = true
-    return
-  }
-  const me = { again: true }
-  settling.set(id, me)
-  try {
-    while (me.again) {
-      me.again = false
-      await settleCard(store, wx, id, sync)
-    }
-  } catch {
-    // left open: the card's next spend or the cron settles it
-  } finally {
-    settling.delete(id)
-  }
-}
-
-/** The money taken: the reply's balance, the key as written, and the card when it was read (else null). */
+/** The money taken: the reply's balance, the key as written, and what the request path learnt. */
 export interface Taken {
   balance: number
   /** the card's version just after (or as read): orders the entry in card.history */
   version: number
   key: SpendKey
+  /** the card when it was read (else null) */
   read: UserCardDoc | null
+  /** the sync lease the debit took (a quiet card), and the card as it is just after the debit */
+  lease?: number
+  assumed?: UserCardDoc
+  /** a repeat: the key was there already (nothing debited now) */
+  earlier?: boolean
 }
 
 export async function takeMoney(
   store: Store,
-  wx: WechatClient,
-  mpOpenid: string,
+  mpOpenid: string | null,
   input: OneCallInput,
   id: string,
   k: string,
   busyHere: boolean,
 ): Promise<Taken> {
   let seen = known.get(id)
+  let leaseFree = true
   for (let attempt = 1; ; attempt++) {
     const now = Date.now()
     const nowSec = Math.floor(now / 1000)
     const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
+    // A member card's sync sends points too, which its settler moves first: it syncs from a read
+    // (settleOwn); and a card someone is syncing is left to that sync.
+    const withLease = exact && !exact.member && leaseFree
     const key: SpendKey = {
       on: true,
       o: input.orderId,
       a: input.amount,
       t: now,
       ...(exact ? { b: exact.balance - input.amount } : {}),
+      ...(input.entryId ? { e: input.entryId } : {}),
       ...(input.description ? { d: input.description } : {}),
       ...(input.points === false ? { p: false as const } : {}),
     }
+    const lease = withLease ? now + SYNC_LEASE_MS : undefined
     const applied = await store.updateIf(
       Collections.userCards,
       id,
       {
+        // A quiet card: exactly as this instance last saw it, and nobody syncing it (the lease comes with the debit).
         ...(exact ? { version: exact.version } : {}),
-        mpOpenid,
+        ...(withLease ? { syncLeaseUntil: where.lt(now) } : {}),
+        ...(mpOpenid ? { mpOpenid } : {}),
         status: 'NORMAL',
-        checkedAt: where.gte(now - STATUS_STALE_MS),
         beginTime: where.lte(nowSec),
         balance: where.gte(input.amount),
         [`spendKeys.${k}.on`]: where.neq(true),
@@ -225,36 +327,52 @@ export async function takeMoney(
         openKeys: change.inc(1),
         lastEntry: { kind: 'spend', amount: -input.amount },
         [`spendKeys.${k}`]: key,
+        ...(lease !== undefined ? { syncLeaseUntil: lease } : {}),
       } satisfies Patch,
     )
     if (applied && exact) {
-      remember({ _id: id, version: exact.version + 1, balance: exact.balance - input.amount, member: exact.member }, exact.sinceRead + 1)
-      return { balance: exact.balance - input.amount, version: exact.version + 1, key, read: null }
+      const after = { version: exact.version + 1, balance: exact.balance - input.amount }
+      remember({ _id: id, ...after, member: exact.member, saOpenid: exact.saOpenid }, exact.sinceRead + 1)
+      const assumed = {
+        _id: id,
+        cardId: input.cardId,
+        code: input.code,
+        ...after,
+        status: 'NORMAL',
+        syncedVersion: exact.version,
+        dirty: true,
+        member: exact.member,
+        lastEntry: { kind: 'spend', amount: -input.amount },
+      } as UserCardDoc
+      return { ...after, key, read: null, ...(lease !== undefined ? { lease, assumed } : {}) }
     }
     // Applied without the version (the balance after is the one read just after), or refused: read.
     const card = await store.get<UserCardDoc>(Collections.userCards, id)
     if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${input.cardId} with that code`)
-    if (card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
+    if (mpOpenid && card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
     remember(card)
     const earlier = card.spendKeys?.[k]
     if (earlier) {
-      if (earlier.o !== input.orderId || earlier.a !== input.amount)
-        throw new AppError(ErrCode.CONFLICT, `spend:${input.orderId} was already used with different details`)
-      return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
+      if (earlier.o !== input.orderId || earlier.a !== input.amount || (earlier.e ?? undefined) !== input.entryId)
+        throw new AppError(ErrCode.CONFLICT, `${entryIdOf(earlier)} was already used with different details`)
+      if (applied) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
+      // A repeat: the same answer as the first time.
+      return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card, earlier: true }
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
-    // Refused: explain it from the card as it now is. A stale status is confirmed with WeChat first
-    // (check_consume: a code given away must not be spent) and the update tried again.
-    if (now - card.checkedAt >= STATUS_STALE_MS) await confirmStatus(store, wx, card)
-    else {
-      assertSpendable(card, nowSec)
-      if (card.balance < input.amount)
-        throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${input.amount} fen needed`)
-      // Everything held but the version: the card is changing under us.
-      if (exact) hotUntil.set(id, now + HOT_MS)
-    }
-    if (attempt >= MAX_ATTEMPTS) throw new AppError(ErrCode.BUSY, `spend:${input.orderId}: the card is busy, try again`)
-    seen = undefined
+    // Refused: explain it from the card as it now is.
+    assertSpendable(card, nowSec)
+    if (card.balance < input.amount)
+      throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${input.amount} fen needed`)
+    if (attempt >= MAX_ATTEMPTS)
+      throw new AppError(ErrCode.BUSY, `${input.entryId ?? `spend:${input.orderId}`}: the card is busy, try again`)
+    // Everything held but the version or the sync lease. Once: the card moved since this instance saw it
+    // (another instance spent it), so try again exactly as just read (3 calls in all, the balance known);
+    // twice: it is changing under us, a hot card: its spends skip the version condition for a while.
+    // A card that moved is likely in a burst: the retry leaves WeChat to the burst's one sync (settleOwn).
+    leaseFree = false
+    if (exact && attempt > 1) hotUntil.set(id, now + HOT_MS)
+    seen = known.get(id)
   }
 }
 
@@ -271,37 +389,29 @@ export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>):
   for (const [k, key] of newestFirst) {
     const b = key.b ?? running
     after.set(k, b)
+    // A key credited back moved the balance back too.
     running = b + (key.x ? 0 : key.a)
   }
   return after
 }
 
 /**
- * The settler: the card's unsettled keys become ledger entries (`spend:<orderId>`, once by its id),
- * then one write marks them settled and removes the keys settled and older than KEY_WINDOW_MS, then the
- * card's sync tells WeChat. Safe to run again at any point: an entry already written is skipped.
+ * The settler for a crash's leftovers: the card's unsettled keys older than SETTLE_GRACE_MS (`all`:
+ * every unsettled key — a checkout's cancel, after the leg's own call ended) become ledger entries
+ * (once by their id), then one write marks them settled and removes the keys settled and older than
+ * KEY_WINDOW_MS, then the card's sync tells WeChat. Safe to run again at any point.
  */
-export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}): Promise<number> {
+export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}, all = false): Promise<number> {
   const card = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!card) return 0
   const keys = Object.entries(card.spendKeys ?? {})
-  const open = keys.filter(([, key]) => !key.s).sort(([, x], [, y]) => x.t - y.t)
+  const grace = Date.now() - SETTLE_GRACE_MS
+  const open = keys.filter(([, key]) => !key.s && (all || key.t < grace)).sort(([, x], [, y]) => x.t - y.t)
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
   for (const [k, key] of open) {
     if (card.member && key.p !== false) await earnForSpend(store, card, key.a, key.o)
-    const entry = entryOf(id, key, after.get(k) ?? card.balance, card.version)
-    try {
-      await store.insert(Collections.ledger, entry)
-    } catch (err) {
-      if (!(err instanceof DuplicateIdError)) throw err
-      // Ours from an earlier run of this settler, or the orderId's entry from elsewhere (another card,
-      // the 5-call path): then this debit is the orderId's second, and goes back with the mark below.
-      const earlier = await store.get<LedgerEntryDoc>(Collections.ledger, entry._id)
-      // (A key is the only one of its orderId on its card while it exists, and none can follow it:
-      // orderedAt refuses an orderId by then. So an entry of this card written from a key is ours.)
-      if (earlier && (earlier.card !== id || !earlier.viaKey)) duplicates.push([k, key])
-    }
+    if (!(await insertEntry(store, id, key, after.get(k) ?? card.balance, card.version))) duplicates.push([k, key])
     keyFaults.at?.('entry')
   }
   const cutoff = Date.now() - KEY_WINDOW_MS
@@ -310,18 +420,18 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   for (const [k, key] of keys) if (key.s && key.t < cutoff) patch[`spendKeys.${k}`] = change.unset()
   if (open.length) patch.openKeys = change.inc(-open.length)
   if (duplicates.length) {
-    // Credited back in the write that settles their keys (conditional on them still open: once).
+    // The orderId's entry is another card's: this debit is the orderId's second, credited back in the
+    // write that settles its key (conditional on it still open: once).
     patch.balance = change.inc(duplicates.reduce((sum, [, key]) => sum + key.a, 0))
     patch.version = change.inc(1)
     patch.dirty = true
     for (const [k] of duplicates) patch[`spendKeys.${k}.x`] = true
   }
-  // Conditional on the keys still open: two settlers of one card (a hot card's spends each settle it)
-  // count each key down once; the one refused leaves what it did not mark to the next settler.
+  // Conditional on the keys still open: two settlers of one card count each key down once.
   const stillOpen = Object.fromEntries(open.map(([k]) => [`spendKeys.${k}.s`, where.neq(true)]))
   if (Object.keys(patch).length) await store.updateIf(Collections.userCards, id, stillOpen, patch)
   keyFaults.at?.('marked')
-  if (card.dirty) await syncCard(store, wx, id, sync)
+  if (card.dirty || duplicates.length) await syncCard(store, wx, id, sync)
   return open.length
 }
 
@@ -343,4 +453,25 @@ export async function settleOpenKeys(store: Store, wx: WechatClient, sync: SyncO
     ),
   )
   return out
+}
+
+/**
+ * A key's state, for a checkout's cancel (creditBackLeg): settled with its entry, credited back already
+ * (its orderId's entry is another card's), still its own call's (busy), or absent (never taken, or put back).
+ */
+export async function legState(
+  store: Store,
+  wx: WechatClient,
+  id: string,
+  orderId: string,
+  sync: SyncOptions = {},
+): Promise<'settled' | 'credited' | 'busy' | 'absent'> {
+  const card = await store.get<UserCardDoc>(Collections.userCards, id)
+  const key = card?.spendKeys?.[spendKey(orderId)]
+  if (!key) return 'absent'
+  if (key.x) return 'credited'
+  if (key.s) return 'settled'
+  if (key.t >= Date.now() - SETTLE_GRACE_MS) return 'busy'
+  await settleCard(store, wx, id, sync, true)
+  return 'settled'
 }

@@ -1,8 +1,7 @@
-// Spending a gift card online, and crediting a cancelled checkout's leg back. Never overspends (one
-// atomic conditional debit, its ledger entry written first as pending: spend-entries.ts), idempotent on
-// orderId, and refused for cards that are not the caller's, not NORMAL (confirmed with card/code/get
-// check_consume when our record is stale), not yet valid or expired; BUSY (1503) when the card keeps
-// changing under it, instead of retrying without end.
+// Spending a gift or member card online, and crediting a cancelled checkout's leg back. The money moves
+// by the one-call spend (spend-keys.ts): never overspends, idempotent on orderId within its key window,
+// refused for cards that are not the caller's, not NORMAL (in our record, or in WeChat's answer on the
+// spend's own call), not yet valid or expired; BUSY (1503) when the card keeps changing under it.
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
@@ -10,26 +9,8 @@ import type { WechatClient } from '../../wechat/client'
 import { post, type LedgerEntryDoc } from '../ledgers/ledger'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
-import {
-  MAX_DEBIT_ATTEMPTS,
-  busy,
-  claimOrWait,
-  debit,
-  faults,
-  hasHold,
-  holdKey,
-  insertPending,
-  newLease,
-  resolveAbandoned,
-  settleEntry,
-  voidPending,
-  type DebitLease,
-} from './spend-entries'
-import { cardOf, userCardId, type UserCardDoc } from '../cards/user-cards'
-import { assertSpendable, confirmStatus } from './card-checks'
-import { oneCallSpend } from './spend-keys'
-
-export { STATUS_STALE_MS } from './card-checks'
+import { userCardId } from '../cards/user-cards'
+import { legState, oneCallSpend } from './spend-keys'
 
 export interface SpendInput {
   cardId: string
@@ -40,29 +21,26 @@ export interface SpendInput {
   /** a member card earns points for the spend (default); a checkout's card leg earns them once the checkout is paid */
   points?: boolean
   /**
-   * When the client made the orderId (ms). Present: the one-call spend (spend-keys.ts), which refuses an
-   * orderId made outside its key window. Absent: the 5-call spend below (pending entry first).
+   * When the orderId was made (ms), the same across its retries: a spend whose orderId is older than
+   * the key window allows is refused (docs/functions-api.md, card.spend).
    */
-  orderedAt?: number
+  orderedAt: number
 }
 
-/** Spends of each card this instance is running now: a second one means a hot card (see debitOrRefuse). */
+/** Spends of each card this instance is running now: a second one means a hot card (no version condition). */
 const spendsInFlight = new Map<string, number>()
 
 export async function spend(
   store: Store,
   wx: WechatClient,
-  mpOpenid: string,
-  input: SpendInput,
+  mpOpenid: string | null,
+  input: SpendInput & { entryId?: string },
   sync: SyncOptions = {},
 ): Promise<{ balance: number; entryId: string }> {
   const id = userCardId(input.cardId, input.code)
   spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
   try {
-    // A member card's points are earned where the entry settles (spend-entries.ts), by whoever settles it.
-    if (input.orderedAt !== undefined)
-      return await oneCallSpend(store, wx, mpOpenid, { ...input, orderedAt: input.orderedAt }, sync, (spendsInFlight.get(id) ?? 0) > 1)
-    return await spendOnce(store, wx, mpOpenid, input, sync, id)
+    return await oneCallSpend(store, wx, mpOpenid, input, sync, (spendsInFlight.get(id) ?? 0) > 1)
   } finally {
     const left = (spendsInFlight.get(id) ?? 1) - 1
     if (left > 0) spendsInFlight.set(id, left)
@@ -70,147 +48,12 @@ export async function spend(
   }
 }
 
-async function spendOnce(
-  store: Store,
-  wx: WechatClient,
-  mpOpenid: string,
-  input: SpendInput,
-  sync: SyncOptions,
-  id: string,
-): Promise<{ balance: number; entryId: string }> {
-  const entryId = `spend:${input.orderId}`
-  for (let again = 0; ; again++) {
-    let lease = newLease()
-    let entry: LedgerEntryDoc = {
-      _id: entryId,
-      card: id,
-      kind: 'spend',
-      amount: -input.amount,
-      balanceAfter: 0,
-      version: 0,
-      createdAt: Date.now(),
-      orderId: input.orderId,
-      ...(input.description ? { description: input.description } : {}),
-      ...(input.points === false ? { points: false as const } : {}),
-    }
-    // The card (its owner checked) and the pending entry, in one round trip.
-    const [read, inserted] = await Promise.allSettled([
-      cardOf(store, mpOpenid, input.cardId, input.code),
-      insertPending(store, entry, lease),
-    ])
-    if (read.status === 'rejected') {
-      if (inserted.status === 'fulfilled' && inserted.value) await voidPending(store, entry, lease)
-      throw read.reason
-    }
-    if (inserted.status === 'rejected') throw inserted.reason
-    const card = read.value
-    if (inserted.value) {
-      faults.at?.('inserted')
-    } else {
-      // The orderId was used before: the same spend repeated (a double tap, a retry), or another one.
-      const claimed = await claimOrWait(store, entryId)
-      if (!claimed.entry) {
-        // Refused and removed meanwhile: this call is a fresh attempt.
-        if (again < 2) continue
-        throw busy(entryId)
-      }
-      const earlier = claimed.entry
-      if (earlier.card !== card._id || earlier.amount !== -input.amount)
-        throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
-      if (!earlier.pending) return { balance: earlier.balanceAfter, entryId }
-      // Pending, and ours now (its first owner is gone): did that owner's debit happen?
-      entry = earlier
-      lease = claimed.lease!
-      if (hasHold(await store.get<UserCardDoc>(Collections.userCards, card._id), entryId)) {
-        return { balance: (await settleEntry(store, wx, entry, lease, sync, card)).balanceAfter, entryId }
-      }
-    }
-    const debited = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease, sync.now ?? Date.now)
-    faults.at?.('debited')
-    return { balance: (await settleEntry(store, wx, entry, lease, sync, card, debited.after, debited.lease)).balanceAfter, entryId }
-  }
-}
-
-/**
- * Step 2 with its checks: the card must be spendable, then the one conditional debit — first on the
- * card exactly as read, taking its free sync lease with it (then the card after it is known: returned,
- * and this call syncs it); on a card busy with another sync, conditional on that sync still running
- * (it sends this change too); and otherwise conditional on owner, status and balance alone. A refusal
- * is explained from the card as it now is. Whatever refuses the spend removes its pending entry —
- * except a debit whose answer was lost, which stays pending for the next call or the cron to resolve.
- */
-async function debitOrRefuse(
-  store: Store,
-  wx: WechatClient,
-  mpOpenid: string,
-  card: UserCardDoc,
-  entry: LedgerEntryDoc,
-  lease: ReturnType<typeof newLease>,
-  now: () => number,
-): Promise<{ after?: UserCardDoc; lease: DebitLease }> {
-  let inFlight = false
-  try {
-    const status = await confirmStatus(store, wx, card)
-    assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
-    const amount = -entry.amount
-    if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
-    // A card with spends in flight (seen on it, or running in this instance) or a sync running is busy:
-    // its version will have moved on, so go straight to the debit the database checks itself.
-    const syncing = card.syncLeaseUntil >= now()
-    const busyCard = syncing || Object.keys(card.holds ?? {}).length > 0 || (spendsInFlight.get(card._id) ?? 0) > 1
-    const tryExact = status === card.status && !busyCard
-    if (tryExact) {
-      // The sync lease ends with the entry's own lease: whoever finishes a crashed call's entry (once
-      // its lease has run out) finds the card's sync lease free as well, and tells WeChat at once.
-      const taken = lease.until
-      inFlight = true
-      const exact = await debit(store, entry, { version: card.version, takeLease: { until: taken, now: now() } })
-      inFlight = false
-      if (exact) {
-        const after: UserCardDoc = {
-          ...card,
-          balance: card.balance - amount,
-          version: card.version + 1,
-          dirty: true,
-          syncLeaseUntil: taken,
-          lastEntry: { kind: entry.kind, amount: entry.amount },
-          holds: { ...card.holds, [holdKey(entry._id)]: true },
-        }
-        return { after, lease: { taken } }
-      }
-    }
-    if (syncing || tryExact) {
-      // Another spend is syncing this card (a hot card), or most likely took it from under the exact
-      // debit just refused: debit only while a sync is running.
-      inFlight = true
-      const applied = await debit(store, entry, { mpOpenid, leaseHeldAt: now() })
-      inFlight = false
-      if (applied) return { lease: 'held' }
-    }
-    for (let attempt = 1; ; attempt++) {
-      inFlight = true
-      const applied = await debit(store, entry, { mpOpenid })
-      inFlight = false
-      if (applied) return { lease: 'unknown' }
-      const current = await store.get<UserCardDoc>(Collections.userCards, card._id)
-      if (!current) throw new AppError(ErrCode.NOT_FOUND, `no card ${card.cardId} with that code`)
-      if (current.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
-      if (hasHold(current, entry._id)) return { lease: 'unknown' }
-      assertSpendable(current, Math.floor(Date.now() / 1000))
-      if (current.balance < amount)
-        throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${current.balance} fen, ${amount} fen needed`)
-      if (attempt >= MAX_DEBIT_ATTEMPTS) throw busy(entry._id)
-    }
-  } catch (err) {
-    if (!inFlight) await voidPending(store, entry, lease)
-    throw err
-  }
-}
-
 /**
  * Credits a checkout's gift-card leg back, once (entry `reversal:<leg orderId>`). Not a consumer
  * action: only the server calls it, when a checkout is cancelled before its WeChat Pay leg is paid or
  * expires unpaid (checkout.ts), or when the merchant refunds the paid checkout (checkout-refunds.ts).
+ * `card`, the leg's card, lets it see the leg's key: a leg whose own call still runs is BUSY (that call
+ * sees the checkout ended and credits it back itself).
  */
 export async function creditBackLeg(
   store: Store,
@@ -218,13 +61,11 @@ export async function creditBackLeg(
   legOrderId: string,
   sync: SyncOptions = {},
   description = 'checkout cancelled',
+  card?: string,
 ) {
-  let spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
-  if (spent?.pending) {
-    // The leg's spend never finished: settle or void it first (busy while its own call still runs).
-    if ((await resolveAbandoned(store, wx, spent._id, sync)) === 'busy') throw busy(spent._id)
-    spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
-  }
+  if (card && (await legState(store, wx, card, legOrderId, sync)) === 'busy')
+    throw new AppError(ErrCode.BUSY, `spend:${legOrderId}: the leg's spend is still running, try again`)
+  const spent = await store.get<LedgerEntryDoc>(Collections.ledger, `spend:${legOrderId}`)
   if (!spent) return undefined
   // The value goes back to where the card's value went: a card given away meanwhile passes it to the
   // friend's code (giftedTo, set in the same transaction as the transfer). A card that is deleted or

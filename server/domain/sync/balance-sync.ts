@@ -28,6 +28,8 @@ export const SYNC_CONCURRENCY = 32
  */
 const SYNC_BUDGET_MS = 5_000
 const MAX_ROUNDS = 200
+/** How long a card must stay still before a sync that saw it moving sends again. */
+const BURST_PAUSE_MS = 100
 
 export type SyncOutcome = 'synced' | 'busy' | 'failed'
 
@@ -81,6 +83,7 @@ export async function syncUnderLease(
   opts: SyncOptions = {},
   extra: Patch = {},
   gate?: Promise<boolean>,
+  moving = false,
 ): Promise<SyncOutcome> {
   const id = card._id
   let cur: UserCardDoc | null = card
@@ -91,6 +94,8 @@ export async function syncUnderLease(
   }
   try {
     const deadline = performance.now() + SYNC_BUDGET_MS
+    // A card already moving when the sync starts (a spend on a hot card): the burst's pause first.
+    if (moving) cur = await untilStill(store, id, cur, deadline)
     for (let round = 0; round < MAX_ROUNDS && performance.now() < deadline; round++) {
       if (!cur) {
         await gated()
@@ -138,7 +143,8 @@ export async function syncUnderLease(
         return 'synced'
       if (Object.keys(also).length) await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, also)
       pendingExtra = {}
-      cur = await store.get<UserCardDoc>(Collections.userCards, id)
+      // The card moved while we sent: a burst. Wait for it to pause before sending again.
+      cur = await untilStill(store, id, await store.get<UserCardDoc>(Collections.userCards, id), deadline)
     }
     await gated()
     await release(store, id, leaseUntil, pendingExtra)
@@ -170,6 +176,20 @@ export async function syncUnderLease(
   }
 }
 
+/**
+ * Reads the card until it holds still for BURST_PAUSE_MS (while the budget lasts, with room to send), so
+ * a burst of spends on one card is sent by about one updateuser, not one per round (issue 27).
+ */
+async function untilStill(store: Store, id: string, card: UserCardDoc | null, deadline: number): Promise<UserCardDoc | null> {
+  let cur = card
+  for (let seen = cur?.version; cur && performance.now() + BURST_PAUSE_MS * 2 < deadline; seen = cur.version) {
+    await new Promise((r) => setTimeout(r, BURST_PAUSE_MS))
+    cur = await store.get<UserCardDoc>(Collections.userCards, id)
+    if (!cur || cur.version === seen) break
+  }
+  return cur
+}
+
 function release(store: Store, id: string, leaseUntil: number, extra: Patch) {
   return store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, { syncLeaseUntil: 0, ...extra })
 }
@@ -189,6 +209,8 @@ export async function syncCard(
   id: string,
   opts: SyncOptions = {},
   known?: UserCardDoc,
+  /** the version the caller's own change left: a card read further on is in a burst (see untilStill) */
+  ownVersion?: number,
 ): Promise<SyncOutcome> {
   const now = opts.now ?? Date.now
   const leaseUntil = await takeSyncLease(store, id, now)
@@ -200,7 +222,7 @@ export async function syncCard(
     await release(store, id, leaseUntil, {})
     return 'synced'
   }
-  return syncUnderLease(store, wx, card, leaseUntil, opts)
+  return syncUnderLease(store, wx, card, leaseUntil, opts, {}, undefined, ownVersion !== undefined && card.version > ownVersion)
 }
 
 /** Cards a cron slice reads at a time (one query), and the syncs in flight at once. */

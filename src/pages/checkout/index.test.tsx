@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, resetTaroStub, storage, wxHandlers } from '../../../test/stubs/taro'
 import Checkout from './index'
+import { orderedAtOf } from '../../flows/checkout'
 
 beforeEach(resetTaroStub)
 
@@ -43,6 +44,10 @@ test('the merchant’s menu with quantities; offers only usable cards; confirms 
   expect(spends).toEqual([
     expect.objectContaining({ cardId: 'a', code: '1', amount: 4000, orderId: expect.stringMatching(/^CK/), description: '拿铁×1、可颂×1' }),
   ])
+  // orderedAt: when pay was pressed, read back from the checkout id (the same on every retry of it).
+  const sent = spends[0] as { orderId: string; orderedAt: number }
+  expect(sent.orderedAt).toBe(orderedAtOf(sent.orderId))
+  expect(Math.abs(sent.orderedAt - Date.now())).toBeLessThan(60_000)
 })
 
 test('a short balance: the card covers 10.00 and WeChat Pay 30.00; a cancelled WeChat Pay is credited back and retried on the same page', async () => {
