@@ -40,7 +40,7 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: [
         '<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts',
-        '<rootDir>/test/{unit,contract,integration,property,conformance,crash}/**/*.test.ts',
+        '<rootDir>/test/{unit,domain,contract,integration,property,conformance,crash}/**/*.test.ts',
       ],
     },
     {

@@ -14,6 +14,7 @@ import { invalid } from '../../server/errors'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { arr, asInput, int, optBool, optInt, optStr, str } from '../../server/validate'
+import { clock } from '../../server/clock'
 
 const CARD_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const CODE = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
@@ -34,7 +35,7 @@ function cardInfo(def: GiftCardDoc | null) {
 
 /** History lines of checkouts not finished yet are held (冻结), not spent: `held: true` (issue 25 §7). */
 function withHolds<E extends { orderId?: string }>(entries: E[], card: UserCardDoc): (E & { held?: true })[] {
-  const held = new Set(activeHolds(card, Date.now()).map((h) => h.orderId))
+  const held = new Set(activeHolds(card, clock.now()).map((h) => h.orderId))
   return entries.map((e) => (e.orderId && held.has(e.orderId) ? { ...e, held: true as const } : e))
 }
 

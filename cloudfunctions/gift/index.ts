@@ -3,6 +3,7 @@
 import { claimGift, getGift, GIFT_ID, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { optBool, optStr, str } from '../../server/validate'
+import { clock } from '../../server/clock'
 
 const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_-]+$/ }
 const GIFT = { max: 26, pattern: GIFT_ID }
@@ -31,7 +32,7 @@ export const main = createHandler('gift', {
     return { gift, ...(gift.mine && gift.status === 'PENDING' ? { share: shareOf(gift) } : {}) }
   },
   async claim(input, ctx) {
-    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'giftId', GIFT), Date.now(), optBool(input, 'renewTicket'))
+    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), str(input, 'giftId', GIFT), clock.now(), optBool(input, 'renewTicket'))
   },
   async listSent(_input, ctx) {
     return listSent(ctx.store, requireOpenid(ctx))

@@ -21,6 +21,7 @@ import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { withConflictRetry } from '../../store/retry'
+import { clock } from '../../clock'
 
 export type { GiftStatus }
 
@@ -67,7 +68,7 @@ export function giftExpiryMs(env: NodeJS.ProcessEnv = process.env): number {
 const refuse = (errcode: (typeof ErrCode)[keyof typeof ErrCode], reason: string, message: string) =>
   new AppError(errcode, message, { reason })
 
-export function toGiftView(g: GiftDoc, caller: string, nowMs = Date.now()): GiftView {
+export function toGiftView(g: GiftDoc, caller: string, nowMs = clock.now()): GiftView {
   // A gift past its expiry reads as returned even before anything has returned it.
   const status = g.status === 'PENDING' && g.expiresAt <= nowMs ? 'RETURNED' : g.status
   return {
@@ -99,7 +100,7 @@ export interface SendInput {
  * Turns one card of the caller's paid order that is in nobody's card bag into a gift. A retry after a
  * lost reply (no card left to give, but a gift of this order still waiting) answers that gift.
  */
-export async function sendGift(store: Store, sender: string, input: SendInput, nowMs = Date.now()): Promise<{ gift: GiftView }> {
+export async function sendGift(store: Store, sender: string, input: SendInput, nowMs = clock.now()): Promise<{ gift: GiftView }> {
   const order = await store.get<OrderDoc>(Collections.orders, input.orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${input.orderId}`)
   if (order.mpOpenid !== sender) throw new AppError(ErrCode.FORBIDDEN, `order ${input.orderId} is not yours`)
@@ -148,7 +149,7 @@ async function giftOf(store: Store, giftId: string): Promise<GiftDoc> {
 }
 
 /** The gift as the claim page shows it; whoever has the link may look (returning it first if overdue). */
-export async function getGift(store: Store, caller: string, giftId: string, nowMs = Date.now()): Promise<{ gift: GiftView }> {
+export async function getGift(store: Store, caller: string, giftId: string, nowMs = clock.now()): Promise<{ gift: GiftView }> {
   let g = await giftOf(store, giftId)
   if (g.status === 'PENDING' && g.expiresAt <= nowMs) g = (await returnGift(store, g._id, nowMs)) ?? (await giftOf(store, giftId))
   const view = toGiftView(g, caller, nowMs)
@@ -164,7 +165,7 @@ export async function getGift(store: Store, caller: string, giftId: string, nowM
  * PENDING → RETURNED once past expiry, with the entitlement given back to the sender, in one
  * transaction. Answers the gift afterwards, or null when it was not PENDING-and-overdue.
  */
-export async function returnGift(store: Store, giftId: string, nowMs = Date.now()): Promise<GiftDoc | null> {
+export async function returnGift(store: Store, giftId: string, nowMs = clock.now()): Promise<GiftDoc | null> {
   return withConflictRetry(() =>
     store.transaction(async (tx) => {
       const g = await tx.get<GiftDoc>(Collections.gifts, giftId)
@@ -181,7 +182,7 @@ export async function returnGift(store: Store, giftId: string, nowMs = Date.now(
 }
 
 /** Returns every overdue gift (cron), or a sender's (before showing them their cards). */
-export async function returnExpiredGifts(store: Store, nowMs = Date.now(), sender?: string): Promise<{ returned: number }> {
+export async function returnExpiredGifts(store: Store, nowMs = clock.now(), sender?: string): Promise<{ returned: number }> {
   const filter: Record<string, unknown> = { status: 'PENDING', ...(sender ? { senderMpOpenid: sender } : {}) }
   const pending = await store.find<GiftDoc>(Collections.gifts, filter, { limit: 1000 })
   let returned = 0
@@ -194,7 +195,7 @@ export async function returnExpiredGifts(store: Store, nowMs = Date.now(), sende
  * caller's, in one transaction; then a cardExt is signed for it. The same claimer asking again (the add
  * sheet was cancelled) gets a freshly signed cardExt while the card is not in their bag yet.
  */
-export async function claimGift(store: Store, wx: WechatClient, claimer: string, giftId: string, nowMs = Date.now(), renewTicket = false) {
+export async function claimGift(store: Store, wx: WechatClient, claimer: string, giftId: string, nowMs = clock.now(), renewTicket = false) {
   const before = await giftOf(store, giftId)
   if (before.senderMpOpenid === claimer) throw refuse(ErrCode.FORBIDDEN, 'GIFT_OWN', `gift ${giftId} is your own: share it with a friend`)
   if (before.status === 'PENDING' && before.expiresAt <= nowMs) await returnGift(store, giftId, nowMs)
@@ -237,7 +238,7 @@ export async function claimGift(store: Store, wx: WechatClient, claimer: string,
 
 const LIST_LIMIT = 100
 
-export async function listSent(store: Store, sender: string, nowMs = Date.now()): Promise<{ gifts: GiftView[] }> {
+export async function listSent(store: Store, sender: string, nowMs = clock.now()): Promise<{ gifts: GiftView[] }> {
   await returnExpiredGifts(store, nowMs, sender)
   const docs = await store.find<GiftDoc>(
     Collections.gifts,
@@ -247,7 +248,7 @@ export async function listSent(store: Store, sender: string, nowMs = Date.now())
   return { gifts: docs.map((g) => toGiftView(g, sender, nowMs)) }
 }
 
-export async function listReceived(store: Store, claimer: string, nowMs = Date.now()): Promise<{ gifts: GiftView[] }> {
+export async function listReceived(store: Store, claimer: string, nowMs = clock.now()): Promise<{ gifts: GiftView[] }> {
   const docs = await store.find<GiftDoc>(
     Collections.gifts,
     { claimerMpOpenid: claimer },

@@ -6,6 +6,7 @@ import type { Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import type { UserCardDoc, UserCardStatus } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 /** How long our view of a code's status is trusted before asking WeChat again. */
 export const STATUS_STALE_MS = 10 * 60_000
@@ -14,10 +15,10 @@ const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 4
 
 /** The card's status, asking WeChat (card/code/get check_consume) when ours is stale; records what it learnt. */
 export async function confirmStatus(store: Store, wx: WechatClient, card: UserCardDoc): Promise<UserCardStatus> {
-  if (Date.now() - card.checkedAt < STATUS_STALE_MS) return card.status
+  if (clock.now() - card.checkedAt < STATUS_STALE_MS) return card.status
   try {
     const res = await wx.code.get({ card_id: card.cardId, code: card.code, check_consume: true })
-    await store.update(Collections.userCards, card._id, { status: res.user_card_status, checkedAt: Date.now() })
+    await store.update(Collections.userCards, card._id, { status: res.user_card_status, checkedAt: clock.now() })
     return res.user_card_status
   } catch (err) {
     const guess = err instanceof WxApiError ? STATUS_BY_ERRCODE[err.errcode] : undefined
@@ -27,7 +28,7 @@ export async function confirmStatus(store: Store, wx: WechatClient, card: UserCa
       (r) => r.user_card_status,
       () => guess,
     )
-    await store.update(Collections.userCards, card._id, { status: exact, checkedAt: Date.now() })
+    await store.update(Collections.userCards, card._id, { status: exact, checkedAt: clock.now() })
     return exact
   }
 }

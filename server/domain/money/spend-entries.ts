@@ -41,6 +41,7 @@ import { type SyncOptions } from '../../platform/settings'
 import type { LedgerEntryDoc } from '../ledgers/ledger'
 import { earnForSpend } from '../members/members'
 import type { UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 /** Longer than any function's timeout (card 20 s): a lease that ran out has no live owner. */
 export const SPEND_LEASE_MS = 30_000
@@ -65,7 +66,7 @@ interface Lease {
   until: number
 }
 
-const newLease = (): Lease => ({ owner: randomBytes(8).toString('hex'), until: Date.now() + SPEND_LEASE_MS })
+const newLease = (): Lease => ({ owner: randomBytes(8).toString('hex'), until: clock.now() + SPEND_LEASE_MS })
 
 /** Step 1: the pending entry. False when the orderId has an entry already. */
 export async function insertPending(
@@ -130,7 +131,7 @@ export async function debit(store: Store, entry: LedgerEntryDoc, expect: DebitEx
       balance: change.inc(-amount),
       version: change.inc(1),
       dirty: true,
-      updatedAt: Date.now(),
+      updatedAt: clock.now(),
       lastEntry: { kind: entry.kind, amount: entry.amount },
       [holdField(entry._id)]: true,
       ...lease.set,
@@ -177,7 +178,7 @@ async function settle(
     after = undefined
   const [syncLease, card] = await Promise.all([
     debitLease === 'unknown'
-      ? takeSyncLease(store, entry.card, sync.now ?? Date.now)
+      ? takeSyncLease(store, entry.card, sync.now ?? clock.now)
       : debitLease === 'held'
         ? undefined
         : debitLease.taken,
@@ -230,17 +231,17 @@ export async function claimOrWait(
   entryId: string,
   timeoutMs = REPLAY_WAIT_MS,
 ): Promise<{ entry: LedgerEntryDoc | null; lease?: Lease }> {
-  const deadline = Date.now() + timeoutMs
+  const deadline = Date.now() + timeoutMs // a real wait (it sleeps), so real time: a fake clock would never end it
   for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
     const entry = await store.get<LedgerEntryDoc>(Collections.ledger, entryId)
     if (!entry || !entry.pending) return { entry }
-    if ((entry.leaseUntil ?? 0) < Date.now()) {
+    if ((entry.leaseUntil ?? 0) < clock.now()) {
       const lease = newLease()
       if (
         await store.updateIf(
           Collections.ledger,
           entryId,
-          { pending: true, leaseUntil: where.lt(Date.now()) },
+          { pending: true, leaseUntil: where.lt(clock.now()) },
           { leaseOwner: lease.owner, leaseUntil: lease.until },
         )
       ) {
@@ -264,7 +265,7 @@ export async function settleAbandonedSpends(
   sync: SyncOptions = {},
 ): Promise<{ settled: number; voided: number; busy: number }> {
   const out = { settled: 0, voided: 0, busy: 0 }
-  const stale = await store.find<LedgerEntryDoc>(Collections.ledger, { pending: true, leaseUntil: where.lt(Date.now()) }, { limit: 200 })
+  const stale = await store.find<LedgerEntryDoc>(Collections.ledger, { pending: true, leaseUntil: where.lt(clock.now()) }, { limit: 200 })
   const limit = pLimit(8)
   await Promise.all(
     stale.map((e) =>

@@ -21,6 +21,7 @@ import { syncCard } from '../sync/balance-sync'
 import { earnForSpend } from '../members/members'
 import { userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
 import { STATUS_STALE_MS, assertSpendable, confirmStatus } from './card-checks'
+import { clock } from '../../clock'
 
 /**
  * How long a key stays on the card after its spend. Load-bearing: a repeat finds its spend only by the
@@ -77,7 +78,7 @@ export async function oneCallSpend(
   sync: SyncOptions,
   busyHere: boolean,
 ): Promise<{ balance: number; entryId: string }> {
-  const now = Date.now()
+  const now = clock.now()
   if (input.orderedAt < now - ORDER_AGE_MS || input.orderedAt > now + ORDER_SKEW_MS) {
     throw invalid('orderedAt', `must be within ${ORDER_AGE_MS / 3600_000} h before now: make a new orderId`)
   }
@@ -192,7 +193,7 @@ export async function takeMoney(
 ): Promise<Taken> {
   let seen = known.get(id)
   for (let attempt = 1; ; attempt++) {
-    const now = Date.now()
+    const now = clock.now()
     const nowSec = Math.floor(now / 1000)
     const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
     const key: SpendKey = {
@@ -304,7 +305,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     }
     keyFaults.at?.('entry')
   }
-  const cutoff = Date.now() - KEY_WINDOW_MS
+  const cutoff = clock.now() - KEY_WINDOW_MS
   const patch: Patch = {}
   for (const [k] of open) patch[`spendKeys.${k}.s`] = true
   for (const [k, key] of keys) if (key.s && key.t < cutoff) patch[`spendKeys.${k}`] = change.unset()

@@ -28,6 +28,7 @@ import {
 import { cardOf, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { assertSpendable, confirmStatus } from './card-checks'
 import { oneCallSpend } from './spend-keys'
+import { clock } from '../../clock'
 
 export { STATUS_STALE_MS } from './card-checks'
 
@@ -88,7 +89,7 @@ async function spendOnce(
       amount: -input.amount,
       balanceAfter: 0,
       version: 0,
-      createdAt: Date.now(),
+      createdAt: clock.now(),
       orderId: input.orderId,
       ...(input.description ? { description: input.description } : {}),
       ...(input.points === false ? { points: false as const } : {}),
@@ -125,7 +126,7 @@ async function spendOnce(
         return { balance: (await settleEntry(store, wx, entry, lease, sync, card)).balanceAfter, entryId }
       }
     }
-    const debited = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease, sync.now ?? Date.now)
+    const debited = await debitOrRefuse(store, wx, mpOpenid, card, entry, lease, sync.now ?? clock.now)
     faults.at?.('debited')
     return { balance: (await settleEntry(store, wx, entry, lease, sync, card, debited.after, debited.lease)).balanceAfter, entryId }
   }
@@ -151,7 +152,7 @@ async function debitOrRefuse(
   let inFlight = false
   try {
     const status = await confirmStatus(store, wx, card)
-    assertSpendable({ ...card, status }, Math.floor(Date.now() / 1000))
+    assertSpendable({ ...card, status }, Math.floor(clock.now() / 1000))
     const amount = -entry.amount
     if (card.balance < amount) throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${card.balance} fen, ${amount} fen needed`)
     // A card with spends in flight (seen on it, or running in this instance) or a sync running is busy:
@@ -196,7 +197,7 @@ async function debitOrRefuse(
       if (!current) throw new AppError(ErrCode.NOT_FOUND, `no card ${card.cardId} with that code`)
       if (current.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${card.cardId} is not yours`)
       if (hasHold(current, entry._id)) return { lease: 'unknown' }
-      assertSpendable(current, Math.floor(Date.now() / 1000))
+      assertSpendable(current, Math.floor(clock.now() / 1000))
       if (current.balance < amount)
         throw new AppError(ErrCode.CONFLICT, `insufficient balance: ${current.balance} fen, ${amount} fen needed`)
       if (attempt >= MAX_DEBIT_ATTEMPTS) throw busy(entry._id)
