@@ -7,8 +7,9 @@
 //
 // Jest's integration tests mostly wait (HTTP round trips, function instances in worker threads), which
 // is when the CPU-bound builds and checks run. A build whose inputs are unchanged since it last ran is
-// skipped (its stamp in node_modules/.cache/builds; FORCE_BUILD=1 builds anyway); the type check and
-// lint keep their own caches. A clean clone (CI) has no stamps and no caches: everything runs.
+// skipped (its stamp in dist/.stamps, beside what it stamps: node_modules may be a hard-linked copy
+// shared between checkouts; FORCE_BUILD=1 builds anyway); the type check and lint keep their caches in
+// .cache/ (for the same reason), which compare contents. A clean clone (CI) has no stamps and no caches: everything runs.
 // Each step's time is printed, and the one line CI reads: "jest: N passed, N failed".
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -16,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path'
 
 const ROOT = join(__dirname, '..')
-const STAMPS = join(ROOT, 'node_modules', '.cache', 'builds')
+const STAMPS = join(ROOT, 'dist', '.stamps')
 const RESULTS = join(ROOT, 'test-results')
 
 interface Outcome {
