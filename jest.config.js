@@ -1,6 +1,8 @@
 // Three layers, one run: node (server, emulator, contracts against the local cloud), component
 // (pages and components in jsdom with @tarojs/components as DOM stand-ins) and miniprogram
-// (the compiled dist/weapp pages rendered by miniprogram-simulate with WeChat's WXML compiler).
+// (the compiled dist/weapp pages rendered by miniprogram-simulate with WeChat's WXML compiler); `dist`
+// holds the node tests that read the client builds. `npm test` (scripts/test.ts) runs node and
+// component while the client builds run, then miniprogram and dist once they are built.
 const swc = [
   '@swc/jest',
   {
@@ -12,6 +14,9 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ]
+
+/** Node tests that read dist/weapp and dist/h5 (the other node tests need only the function bundles). */
+const readsClientBuilds = ['<rootDir>/test/unit/bundles.test.ts', '<rootDir>/test/unit/secrets.test.ts']
 
 const common = {
   transform: { '^.+\\.(t|j)sx?$': swc },
@@ -40,8 +45,15 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: [
         '<rootDir>/{server,emulator,scripts,cloudfunctions}/**/*.test.ts',
-        '<rootDir>/test/{unit,contract,integration,property,conformance,crash}/**/*.test.ts',
+        '<rootDir>/test/{unit,domain,contract,integration,property,conformance,crash}/**/*.test.ts',
       ],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '/test/unit/(bundles|secrets)\\.test\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'dist',
+      testEnvironment: 'node',
+      testMatch: readsClientBuilds,
     },
     {
       ...common,

@@ -14,6 +14,7 @@ import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
 import { card } from '../../contract/actions/card'
+import { clock } from '../../server/clock'
 
 /** What the card detail page shows besides the balance: the card's own notes and service phone. */
 function cardInfo(def: GiftCardDoc | null) {
@@ -28,7 +29,7 @@ function cardInfo(def: GiftCardDoc | null) {
 
 /** History lines of checkouts not finished yet are held (冻结), not spent: `held: true` (issue 25 §7). */
 function withHolds<E extends { orderId?: string }>(entries: E[], card: UserCardDoc): (E & { held?: true })[] {
-  const held = new Set(activeHolds(card, Date.now()).map((h) => h.orderId))
+  const held = new Set(activeHolds(card, clock.now()).map((h) => h.orderId))
   return entries.map((e) => (e.orderId && held.has(e.orderId) ? { ...e, held: true as const } : e))
 }
 

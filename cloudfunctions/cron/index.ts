@@ -26,6 +26,7 @@ import { instanceWechat } from '../../server/platform/wechat'
 import { callCloudFunction, callerIdentity } from '../../server/platform/wx-cloud'
 import { answerPing, isPing } from '../../server/platform/ping'
 import { log } from '../../server/log'
+import { clock } from '../../server/clock'
 
 /** This function's name: the timer's run invokes it once per task group. */
 const CRON_FUNCTION = 'cron'
@@ -48,7 +49,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
   }
   const store = await instanceStore()
   const wx = instanceWechat(store)
-  const now = Math.floor(Date.now() / 1000)
+  const now = Math.floor(clock.now() / 1000)
   // One line per task: its name, the group (invocation) it runs in, and what it does.
   const tasks: Record<string, UpkeepEntry> = {
     credentials: { group: 'upkeep', run: refreshCredentials(wx) },

@@ -3,6 +3,7 @@
 import { claimGift, getGift, listReceived, listSent, sendGift } from '../../server/domain/giftcards/gifts'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { gift as giftActions } from '../../contract/actions/gift'
+import { clock } from '../../server/clock'
 
 /** The share card a chat shows: WeChat cuts the title at about 30 characters. A group gift says how many, first come first served. */
 function shareOf(gift: { giftId: string; from: string; title: string; face?: string; count: number }) {
@@ -24,7 +25,7 @@ export const main = createHandler('gift', giftActions, {
     return { gift, ...(gift.mine && gift.status === 'PENDING' ? { share: shareOf(gift) } : {}) }
   },
   async claim(input, ctx) {
-    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), input.giftId, Date.now(), input.renewTicket)
+    return claimGift(ctx.store, ctx.wx(), requireOpenid(ctx), input.giftId, clock.now(), input.renewTicket)
   },
   async listSent(_input, ctx) {
     return listSent(ctx.store, requireOpenid(ctx))

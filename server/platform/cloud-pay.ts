@@ -5,6 +5,7 @@ import { loadConfig } from '../config'
 import type { PaymentGateway } from './payment-gateway'
 import { AppError, ErrCode } from '../errors'
 import { cloudPayQueryRefund, cloudPayRefund, cloudPayUnifiedOrder, currentEnvId } from './wx-cloud'
+import { clock } from '../clock'
 
 /**
  * A fresh nonce_str for each call: 必填 on unifiedOrder, refund and queryRefund alike ("随机字符串，不长于32位。
@@ -37,7 +38,7 @@ export function cloudPayGateway(functionName = 'pay'): PaymentGateway {
         ...o,
         ...callback(),
         spbillCreateIp: '127.0.0.1',
-        ...(timeExpire ? { timeExpire: payTime(Math.max(timeExpire, Date.now() + MIN_PAY_WINDOW_MS)) } : {}),
+        ...(timeExpire ? { timeExpire: payTime(Math.max(timeExpire, clock.now() + MIN_PAY_WINDOW_MS)) } : {}),
       }),
     refund: (r) => cloudPayRefund({ ...r, ...callback() }),
     queryRefund: (outRefundNo) => cloudPayQueryRefund({ subMchId, nonceStr: nonceStr(), outRefundNo }),

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { loadConfig } from '../config'
 import { invalid } from '../errors'
 import { type PageKey, type PageRequest } from '../store/pages'
+import { clock } from '../clock'
 
 /** A cursor is good for a day: long enough for any export, short enough that a leaked one goes stale. */
 export const CURSOR_TTL_MS = 24 * 3600_000
@@ -40,13 +41,13 @@ const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url')
 const mac = (key: Buffer, caller: string, body: string) => createHmac('sha256', key).update(`${caller}\n${body}`).digest()
 
 /** The cursor of the page after `key`. */
-export function sealCursor(key: PageKey, scope: ListScope, now = Date.now(), secret = loadConfig().cursorKey): string {
+export function sealCursor(key: PageKey, scope: ListScope, now = clock.now(), secret = loadConfig().cursorKey): string {
   const body = b64(JSON.stringify({ l: scope.list, k: [key.at, key.id], e: now + CURSOR_TTL_MS } satisfies Sealed))
   return `${body}.${b64(mac(secret, scope.caller, body))}`
 }
 
 /** The key a cursor carries, if it is one this server gave this caller for this list, and not expired. */
-export function openCursor(cursor: string, scope: ListScope, now = Date.now(), secret = loadConfig().cursorKey): PageKey {
+export function openCursor(cursor: string, scope: ListScope, now = clock.now(), secret = loadConfig().cursorKey): PageKey {
   const [body, sig, ...rest] = cursor.split('.')
   if (!body || !sig || rest.length) throw invalid('cursor', 'is not a cursor this list gave')
   const want = mac(secret, scope.caller, body)

@@ -5,6 +5,7 @@
 // signed ones; each add needs its own timestamp/nonce (a repeated one makes the add fail).
 // fixed_begintimestamp and outer_str are carried but not signed.
 import { createHash, randomBytes } from 'node:crypto'
+import { clock } from '../clock'
 
 /**
  * WeChat can drop a wx_card ticket before the expires_in it gave; every card_ext signed with it is then
@@ -77,7 +78,7 @@ export function buildCardExt(input: CardExtInput): CardExt {
   if (!input.apiTicket)
     throw new Error('card_ext: api_ticket is required (the wx_card ticket of the Service Account that created the card)')
   if (!input.cardId) throw new Error('card_ext: card_id is required')
-  const ts = input.timestamp ?? Math.floor(Date.now() / 1000)
+  const ts = input.timestamp ?? Math.floor(clock.now() / 1000)
   if (!Number.isInteger(ts) || ts <= 0) throw new Error('card_ext: timestamp must be whole seconds')
   const nonceStr = input.nonceStr ?? newNonce()
   if (nonceStr.length === 0 || nonceStr.length > 32) throw new Error('card_ext: nonce_str must be 1 to 32 characters')

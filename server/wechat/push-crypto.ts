@@ -6,6 +6,7 @@
 // Every rejection says why; nothing of a rejected message is returned.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { msgSignature, signaturesMatch, urlSignature } from './push-signature'
+import { clock } from '../clock'
 
 const BLOCK = 32
 
@@ -46,7 +47,7 @@ export class PushCrypto {
       this.aes = { key, iv: key.subarray(0, 16) }
     }
     this.maxSkew = o.maxSkewSeconds ?? 300
-    this.now = o.now ?? (() => Math.floor(Date.now() / 1000))
+    this.now = o.now ?? (() => Math.floor(clock.now() / 1000))
   }
 
   private cipherKey(): { key: Buffer; iv: Buffer } {

@@ -5,16 +5,14 @@ import type { Stack } from '../../emulator/stack'
 import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
-let quick: Stack
 let card100: string
-let quick100: string
 
 const cron = async (s: Stack) => (await (await fetch(`${s.cloud.url}/__cloud/trigger/cron`, { method: 'POST' })).json()) as Json
 
 /** createOrder → requestPayment: a paid order whose card is in nobody's card bag. */
 async function buyPaid(s: Stack, name: string, quantity = 1) {
   const p = person(s, name)
-  const order = await p.fn('pay', { action: 'createOrder', cardId: s === quick ? quick100 : card100, requestId: nextRequestId(), quantity })
+  const order = await p.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId(), quantity })
   expect(order.errcode).toBe(0)
   const paid = await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })
   expect(paid.json.callbackAcknowledged).toBe(true)
@@ -37,11 +35,10 @@ const funded = async (s: Stack, name: string) =>
   ((await person(s, name).fn('card', { action: 'listMine' })).cards as Json[]).filter((c) => c.cardId === card100)
 
 beforeAll(async () => {
-  ;[stack, quick] = await Promise.all([startJourneyStack(), startJourneyStack({ GIFT_EXPIRY_S: '1' })])
-  const hundred = (s: Stack) => person(s, 'carol').shopCardId(10000)
-  ;[card100, quick100] = await Promise.all([hundred(stack), hundred(quick)])
+  stack = await startJourneyStack()
+  card100 = await person(stack, 'carol').shopCardId(10000)
 })
-afterAll(() => Promise.all([stack.stop(), quick.stop()]))
+afterAll(() => stack.stop())
 
 test('alice gives a paid card with her face and blessing; bob sees sender, blessing and face, claims it into his card bag; alice sees CLAIMED', async () => {
   const { p: alice, orderId } = await buyPaid(stack, 'alice')
@@ -168,32 +165,15 @@ test('a retried send answers the same gift; a two-card order gives its cards one
   expect([first.giftId, second.giftId]).toContain(third.giftId)
 })
 
-describe('24 hours unclaimed (GIFT_EXPIRY_S=1 on this stack)', () => {
-  const wait = () => new Promise((r) => setTimeout(r, 1100))
-
-  test('the gift returns: RETURNED for the giver, refused for the friend, and the card is the giver’s to add', async () => {
-    const { p: alice, orderId } = await buyPaid(quick, 'alice')
-    const { giftId } = await alice.fn('gift', { action: 'send', orderId })
-    await wait()
-    expect((await alice.fn('gift', { action: 'listSent' })).gifts.find((g: Json) => g.giftId === giftId).status).toBe('RETURNED')
-    expect(await person(quick, 'bob').fn('gift', { action: 'claim', giftId })).toMatchObject({ errcode: 1006, reason: 'GIFT_RETURNED' })
-    expect((await alice.fn('card', { action: 'listMine' })).pending).toEqual([expect.objectContaining({ orderId, count: 1 })])
-    const signed = await alice.fn('card', { action: 'signCardExt', orderId })
-    expect(signed.errcode).toBe(0)
-    const added = await alice.emu('/__emu/client/addCard', { user: 'alice', cardList: signed.cardList })
-    expect((await alice.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).cards[0].balance).toBe(10000)
-  })
-
-  test('the cron returns overdue gifts; a claim racing the return: the gift ends in exactly one state', async () => {
-    const { p: alice, orderId } = await buyPaid(quick, 'alice')
-    const { giftId } = await alice.fn('gift', { action: 'send', orderId })
-    await wait()
-    const [claim, run] = await Promise.all([person(quick, 'bob').fn('gift', { action: 'claim', giftId }), cron(quick)])
-    expect(claim).toMatchObject({ errcode: 1006, reason: 'GIFT_RETURNED' })
-    expect(run.tasks.gifts.ok).toBe(true)
-    expect((await alice.fn('gift', { action: 'get', giftId })).gift.status).toBe('RETURNED')
-    expect((await person(quick, 'bob').fn('gift', { action: 'listReceived' })).gifts).toEqual([])
-  })
+// The 24 hours themselves (returned at the last millisecond, lazily or by the sweep, a claim racing the
+// return) are proven on a fake clock in server/domain/giftcards/gifts.test.ts; here, that the cron runs
+// the sweep and a gift inside its day stays claimable after it.
+test('the cron runs the gift sweep, which leaves a gift inside its 24 hours alone', async () => {
+  const { p: alice, orderId } = await buyPaid(stack, 'alice')
+  const { giftId } = await alice.fn('gift', { action: 'send', orderId })
+  const run = await cron(stack)
+  expect(run.tasks.gifts).toMatchObject({ ok: true })
+  expect((await alice.fn('gift', { action: 'get', giftId })).gift.status).toBe('PENDING')
 })
 
 test('a gift whose order the merchant refunds can no longer be claimed, and the giver is refunded in full', async () => {

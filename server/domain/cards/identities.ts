@@ -4,6 +4,7 @@
 // With both apps under one Open Platform account, UNIONID joins them directly.
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
+import { clock } from '../../clock'
 
 export interface IdentityDoc extends StoredDoc {
   /** _id is the saOpenid */
@@ -16,13 +17,13 @@ export interface IdentityDoc extends StoredDoc {
 export async function learnIdentity(store: Store, saOpenid: string, link: { mpOpenid?: string; unionid?: string }): Promise<void> {
   const cur = await store.get<IdentityDoc>(Collections.identities, saOpenid)
   if (!cur) {
-    await store.set<IdentityDoc>(Collections.identities, { _id: saOpenid, ...strip(link), updatedAt: Date.now() })
+    await store.set<IdentityDoc>(Collections.identities, { _id: saOpenid, ...strip(link), updatedAt: clock.now() })
     return
   }
   const patch: Record<string, unknown> = {}
   if (link.mpOpenid && !cur.mpOpenid) patch.mpOpenid = link.mpOpenid
   if (link.unionid && !cur.unionid) patch.unionid = link.unionid
-  if (Object.keys(patch).length) await store.update(Collections.identities, saOpenid, { ...patch, updatedAt: Date.now() })
+  if (Object.keys(patch).length) await store.update(Collections.identities, saOpenid, { ...patch, updatedAt: clock.now() })
 }
 
 function strip(o: { mpOpenid?: string; unionid?: string }) {
@@ -56,7 +57,7 @@ export async function learnMpUnion(store: Store, mpOpenid: string, unionid: stri
   if (stored === undefined && knownMpUnion.get(unionid) === mpOpenid) return
   const current =
     stored !== undefined ? stored : (await store.get<StoredDoc & { mpOpenid: string }>(Collections.mpUnion, unionid))?.mpOpenid
-  if (current !== mpOpenid) await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: Date.now() })
+  if (current !== mpOpenid) await store.set(Collections.mpUnion, { _id: unionid, mpOpenid, updatedAt: clock.now() })
   if (knownMpUnion.size > 10_000) knownMpUnion.clear()
   knownMpUnion.set(unionid, mpOpenid)
 }

@@ -7,6 +7,7 @@ import type { CardType, UserCardStatus } from '../../../contract/card-view'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { change, type Store, type StoredDoc } from '../../store/port'
+import { clock } from '../../clock'
 
 export type { UserCardStatus }
 
@@ -178,17 +179,17 @@ export function newUserCard(cardId: string, code: string, fields: Partial<UserCa
     checkedAt: 0,
     syncLeaseUntil: 0,
     dirty: false,
-    updatedAt: Date.now(),
+    updatedAt: clock.now(),
     ...fields,
   }
 }
 
 /** The status a person should see: a NORMAL card past its end date is expired, whatever WeChat was last told. */
-export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, nowSec = Math.floor(Date.now() / 1000)): UserCardStatus {
+export function effectiveStatus(doc: Pick<UserCardDoc, 'status' | 'endTime'>, nowSec = Math.floor(clock.now() / 1000)): UserCardStatus {
   return doc.status === 'NORMAL' && doc.endTime && doc.endTime < nowSec ? 'EXPIRE' : doc.status
 }
 
-export function toCardView(doc: UserCardDoc, nowMs = Date.now()): CardView {
+export function toCardView(doc: UserCardDoc, nowMs = clock.now()): CardView {
   const type = (doc.member ? 'MEMBER_CARD' : (doc.couponType ?? 'GIFT_CARD')) as CardViewType
   const terms: CouponTerms = doc.couponType ? (doc.terms ?? {}) : { balance: doc.balance }
   const view: CardView = {

@@ -4,6 +4,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
 import type { ShelfDoc } from './shelves'
+import { clock } from '../../clock'
 
 export interface GiftCardDoc extends StoredDoc {
   /** WeChat card_id; also the _id */
@@ -48,7 +49,7 @@ export interface ShopItem {
 }
 
 /** The shop: cards on a live shelf and valid long enough to sell (see "what may be sold" below). */
-export async function listOnSale(store: Store, nowMs = Date.now()): Promise<ShopItem[]> {
+export async function listOnSale(store: Store, nowMs = clock.now()): Promise<ShopItem[]> {
   const [docs, live] = await Promise.all([
     store.find<GiftCardDoc>(Collections.giftCards, { onSale: true }, { orderBy: { field: 'price', direction: 'asc' }, limit: 100 }),
     cardsOnLiveShelves(store),

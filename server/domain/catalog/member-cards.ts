@@ -10,6 +10,7 @@ import type { CardBody, CardCreateRequest } from '../../wechat/card'
 import type { WechatClient } from '../../wechat/client'
 import { checkMemberUpdate, type BonusRule } from '../../wechat/member-card-rules'
 import { Rules } from '../../wechat/rules'
+import { clock } from '../../clock'
 
 /** A level a member reaches at `minBonus` points; its name (≤ 4 characters) shows in custom_field1. */
 export interface MemberLevel {
@@ -76,7 +77,7 @@ export async function createMemberCard(store: Store, wx: WechatClient, input: Me
   }
   const { card_id } = await wx.card.create({ card: input.card })
   const bi = body.base_info
-  const now = Date.now()
+  const now = clock.now()
   await store.set<MemberCardDoc>(Collections.memberCards, {
     _id: card_id,
     cardId: card_id,
@@ -139,7 +140,7 @@ export async function updateMemberCard(
     ...(levels ? { levels } : {}),
     ...(activationFields ? { activationFields } : {}),
     ...(typeof extra.offered === 'boolean' ? { offered: extra.offered } : {}),
-    updatedAt: Date.now(),
+    updatedAt: clock.now(),
   })
   return { cardId, sendCheck }
 }

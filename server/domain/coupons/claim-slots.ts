@@ -16,6 +16,7 @@
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
+import { clock } from '../../clock'
 
 export interface ClaimSlotDoc extends StoredDoc {
   cardId: string
@@ -47,7 +48,7 @@ export async function takeClaimSlot(store: Store, cardId: string, mpOpenid: stri
         mpOpenid,
         requestId,
         n,
-        createdAt: Date.now(),
+        createdAt: clock.now(),
       })
       return n
     } catch (err) {

@@ -12,6 +12,7 @@ import type { Store, StoredDoc } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { couponDefOf } from './coupons'
+import { clock } from '../../clock'
 
 /** "上一步获得的order_id须在60s内使用" */
 export const QUOTE_TTL_MS = 60_000
@@ -41,7 +42,7 @@ export async function priceStock(store: Store, wx: WechatClient, by: string, car
   const def = await couponDefOf(store, cardId)
   if (!def?.friend) throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId must be a friend coupon: only their stock is bought with coins')
   const r = await wx.cardPay.getPayPrice({ card_id: cardId, quantity })
-  const now = Date.now()
+  const now = clock.now()
   await store.insert<CoinQuoteDoc>(Collections.coinQuotes, {
     _id: r.order_id,
     cardId,
@@ -62,7 +63,7 @@ export async function confirmStock(store: Store, wx: WechatClient, cardId: strin
     throw new AppError(ErrCode.CONFLICT, 'cardId and quantity must be those the price was quoted for')
   if (q.status === 'CONFIRMED') return { orderId, cardId, quantity, price: q.price, status: 'CONFIRMED' as const }
   if (q.status === 'QUOTED') {
-    if (q.expiresAt < Date.now()) throw new AppError(ErrCode.CONFLICT, 'the price quote has expired (60 s): price it again')
+    if (q.expiresAt < clock.now()) throw new AppError(ErrCode.CONFLICT, 'the price quote has expired (60 s): price it again')
     if (!(await store.updateIf(Collections.coinQuotes, orderId, { status: 'QUOTED' }, { status: 'CONFIRMING' })))
       return confirmStock(store, wx, cardId, orderId, quantity)
   }
@@ -104,7 +105,7 @@ export interface CoinWindow {
 export async function coinOrders(
   wx: WechatClient,
   page: { offset: number; count: number; window?: CoinWindow; since?: number; until?: number },
-  nowSec = Math.floor(Date.now() / 1000),
+  nowSec = Math.floor(clock.now() / 1000),
 ) {
   const end = page.window?.end ?? (page.until ?? nowSec) - 1
   const begin = page.window?.begin ?? page.since ?? end - 7 * 86400

@@ -17,6 +17,7 @@ import { WxApiError } from '../../wechat/errors'
 import { log } from '../../log'
 import type { OrderDoc } from '../cards/order-types'
 import { cardOf, effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 export interface CouponHoldDoc extends StoredDoc {
   cardId: string
@@ -47,7 +48,7 @@ export async function quoteCoupon(
   if (!card.couponType) throw new AppError(ErrCode.INVALID_ARGUMENT, 'coupon.cardId is not a coupon')
   const status = effectiveStatus(card)
   if (status !== 'NORMAL') throw new AppError(ErrCode.CONFLICT, `the coupon cannot be used: it is ${status}`)
-  const nowSec = Math.floor(Date.now() / 1000)
+  const nowSec = Math.floor(clock.now() / 1000)
   if (card.beginTime && nowSec < card.beginTime) throw new AppError(ErrCode.CONFLICT, 'the coupon is not valid yet')
   const r = couponDiscount(card.couponType, card.terms ?? {}, total)
   if ('refused' in r) throw new AppError(ErrCode.CONFLICT, `the coupon does not apply: ${r.refused}`)
@@ -66,7 +67,7 @@ export async function holdCoupon(store: Store, mpOpenid: string, use: CouponUse,
     orderId,
     status: 'HELD',
     discount,
-    updatedAt: Date.now(),
+    updatedAt: clock.now(),
   }
   try {
     await store.insert(Collections.couponHolds, fresh)
@@ -85,7 +86,7 @@ export async function holdCoupon(store: Store, mpOpenid: string, use: CouponUse,
         Collections.couponHolds,
         id,
         { status: 'RELEASED', orderId: cur.orderId },
-        { status: 'HELD', orderId, mpOpenid, discount, updatedAt: Date.now() },
+        { status: 'HELD', orderId, mpOpenid, discount, updatedAt: clock.now() },
       ))
     )
       return
@@ -124,7 +125,7 @@ export async function releaseCoupon(store: Store, order: OrderDoc): Promise<void
     Collections.couponHolds,
     userCardId(order.coupon.cardId, order.coupon.code),
     { status: 'HELD', orderId: order._id },
-    { status: 'RELEASED', updatedAt: Date.now() },
+    { status: 'RELEASED', updatedAt: clock.now() },
   )
 }
 
@@ -142,7 +143,7 @@ export async function restoreCoupon(store: Store, order: OrderDoc): Promise<bool
     Collections.couponHolds,
     id,
     { orderId: order._id, status: where.in(['HELD', 'CONSUMED']) },
-    { status: 'RELEASED', updatedAt: Date.now() },
+    { status: 'RELEASED', updatedAt: clock.now() },
   )
   const hold = await store.get<CouponHoldDoc>(Collections.couponHolds, id)
   if (hold?.orderId !== order._id || hold.status !== 'RELEASED') return false
@@ -150,7 +151,7 @@ export async function restoreCoupon(store: Store, order: OrderDoc): Promise<bool
     Collections.userCards,
     id,
     { status: 'CONSUMED' },
-    { status: 'NORMAL', restoredBy: order._id, updatedAt: Date.now() },
+    { status: 'NORMAL', restoredBy: order._id, updatedAt: clock.now() },
   )
   return true
 }
@@ -190,13 +191,13 @@ export async function consumeHeld(store: Store, wx: WechatClient, use: CouponUse
     }
   }
   if (
-    await store.updateIf(Collections.couponHolds, id, { status: 'HELD', orderId: holder }, { status: 'CONSUMED', updatedAt: Date.now() })
+    await store.updateIf(Collections.couponHolds, id, { status: 'HELD', orderId: holder }, { status: 'CONSUMED', updatedAt: clock.now() })
   ) {
     await store.update(Collections.userCards, id, {
       status: 'CONSUMED',
       restoredBy: change.unset(),
-      checkedAt: Date.now(),
-      updatedAt: Date.now(),
+      checkedAt: clock.now(),
+      updatedAt: clock.now(),
     })
   }
   return true

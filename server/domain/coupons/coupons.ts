@@ -14,6 +14,7 @@ import { overLimit, takeClaimSlot } from './claim-slots'
 import { learnIdentity } from '../cards/identities'
 import { withConflictRetry } from '../../store/retry'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 export interface CouponDoc extends StoredDoc {
   cardId: string
@@ -81,7 +82,7 @@ export async function recordCouponDef(store: Store, wx: WechatClient, req: CardC
     title = String(((got?.card?.[type.toLowerCase()] as CardBody | undefined)?.base_info as { title?: string } | undefined)?.title ?? title)
   }
   const d = bi.date_info
-  const now = Date.now()
+  const now = clock.now()
   await store.set<CouponDoc>(Collections.coupons, {
     _id: cardId,
     cardId,
@@ -121,7 +122,7 @@ export function validityOf(def: CouponDoc, receivedSec: number): { beginTime: nu
 }
 
 /** What a user card of this coupon carries beside its identity. */
-export function couponCardFields(def: CouponDoc, receivedSec = Math.floor(Date.now() / 1000)): Partial<UserCardDoc> {
+export function couponCardFields(def: CouponDoc, receivedSec = Math.floor(clock.now() / 1000)): Partial<UserCardDoc> {
   return { couponType: def.type, terms: def.terms, title: def.title, ...validityOf(def, receivedSec) }
 }
 
@@ -131,7 +132,7 @@ export async function setClaimable(store: Store, cardId: string, claimable: bool
   // Friend coupons are shared by a scan in a store ("现共享券仅支持线下二维码扫码投放"), not claimed in the Mini Program.
   if (claimable && def.friend)
     throw new AppError(ErrCode.INVALID_ARGUMENT, 'cardId is a friend coupon: friend coupons are delivered by QR code in a store only')
-  await store.update(Collections.coupons, cardId, { claimable, ...(channel ? { channel } : {}), updatedAt: Date.now() })
+  await store.update(Collections.coupons, cardId, { claimable, ...(channel ? { channel } : {}), updatedAt: clock.now() })
   return { cardId, claimable, channel: channel ?? def.channel }
 }
 
@@ -152,7 +153,7 @@ export async function listCoupons(store: Store) {
 }
 
 export async function listClaimables(store: Store) {
-  const nowSec = Math.floor(Date.now() / 1000)
+  const nowSec = Math.floor(clock.now() / 1000)
   const defs = await store.find<CouponDoc>(
     Collections.coupons,
     { claimable: true },
@@ -214,7 +215,7 @@ export async function claimCoupon(
       channel: def.channel,
       status: 'SIGNED',
       ...(slot !== undefined ? { slot } : {}),
-      createdAt: Date.now(),
+      createdAt: clock.now(),
     }
     try {
       await store.insert(Collections.couponClaims, claim)
@@ -249,13 +250,13 @@ export async function recordCouponAdded(
         const fresh = newUserCard(def.cardId, code, {
           mpOpenid,
           ...(unionid ? { unionid } : {}),
-          checkedAt: Date.now(),
+          checkedAt: clock.now(),
           ...couponCardFields(def),
         })
         await tx.insert(Collections.userCards, fresh)
         return fresh
       }
-      const patch: Partial<UserCardDoc> = { mpOpenid, updatedAt: Date.now(), ...(cur.couponType ? {} : couponCardFields(def)) }
+      const patch: Partial<UserCardDoc> = { mpOpenid, updatedAt: clock.now(), ...(cur.couponType ? {} : couponCardFields(def)) }
       await tx.update(Collections.userCards, id, patch)
       return { ...cur, ...patch }
     }),

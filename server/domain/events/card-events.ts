@@ -32,6 +32,7 @@ import { memberCardDef } from '../catalog/member-cards'
 import { onMemberCardUpdated, onMemberFormSubmitted, upsertMemberCard } from '../members/members'
 import { newUserCard, userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
 import { couponCardFields, couponDefOf } from '../coupons/coupons'
+import { clock } from '../../clock'
 
 async function upsertHolder(
   store: Store,
@@ -50,7 +51,7 @@ async function upsertHolder(
       if (!cur) {
         // user_get_card says the code is NORMAL in this person's bag as of now.
         const doc = newUserCard(cardId, code, {
-          checkedAt: Date.now(),
+          checkedAt: clock.now(),
           saOpenid: holder.saOpenid,
           ...(holder.unionid ? { unionid: holder.unionid } : {}),
           ...(holder.mpOpenid ? { mpOpenid: holder.mpOpenid } : {}),
@@ -71,7 +72,7 @@ async function upsertHolder(
         await tx.insert(Collections.userCards, doc)
         return doc
       }
-      const patch: Partial<UserCardDoc> = { saOpenid: holder.saOpenid, updatedAt: Date.now() }
+      const patch: Partial<UserCardDoc> = { saOpenid: holder.saOpenid, updatedAt: clock.now() }
       if (holder.unionid && !cur.unionid) patch.unionid = holder.unionid
       if (holder.mpOpenid && !cur.mpOpenid) patch.mpOpenid = holder.mpOpenid
       await tx.update(Collections.userCards, id, patch)
@@ -84,7 +85,7 @@ async function setStatus(store: Store, id: string, status: UserCardStatus, onlyF
   const cur = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!cur || cur.status === status) return
   if (onlyFrom ? !onlyFrom.includes(cur.status) : cur.status === 'DELETE' || cur.status === 'GIFTED') return
-  await store.updateIf(Collections.userCards, id, { status: cur.status }, { status, checkedAt: Date.now(), updatedAt: Date.now() })
+  await store.updateIf(Collections.userCards, id, { status: cur.status }, { status, checkedAt: clock.now(), updatedAt: clock.now() })
 }
 
 /**
@@ -138,7 +139,7 @@ async function onGiftReceived(
       mpOpenid: holder.mpOpenid ?? '',
       unionid: holder.unionid ?? '',
       status: 'NORMAL',
-      checkedAt: Date.now(),
+      checkedAt: clock.now(),
     })
   }
 }
@@ -158,7 +159,7 @@ async function fundFirst(store: Store, wx: WechatClient, ev: CardEventOf<'user_g
   // A push naming the buyer's unionid (from the cloud context of the purchase) is the buyer's: no
   // identity lookup. Otherwise the holder is whoever an earlier join names, else the buyer.
   const mpOpenid = unionid && ent.unionid === unionid ? ent.mpOpenid : ((await mpOpenidOf(store, saOpenid, unionid)) ?? ent.mpOpenid)
-  const leaseUntil = (sync.now ?? Date.now)() + SYNC_LEASE_MS
+  const leaseUntil = (sync.now ?? clock.now)() + SYNC_LEASE_MS
   const card = await fundFresh(store, ent, ev.UserCardCode ?? '', { saOpenid, mpOpenid, ...(unionid ? { unionid } : {}) }, leaseUntil)
   if (!card) return false
   await syncUnderLease(store, wx, card, leaseUntil, sync)
@@ -226,14 +227,14 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
     case 'update_member_card':
       return onMemberCardUpdated(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
     case 'card_pass_check':
-      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: 'APPROVED', reviewReason: '', updatedAt: Date.now() })
+      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: 'APPROVED', reviewReason: '', updatedAt: clock.now() })
       return
     case 'card_not_pass_check':
       // RefuseReason is what the merchant must fix before resubmitting (card/update sends it back to review).
       await store.update(Collections.giftCards, ev.CardId ?? '', {
         reviewStatus: 'REJECTED',
         reviewReason: ev.RefuseReason ?? '',
-        updatedAt: Date.now(),
+        updatedAt: clock.now(),
       })
       return
     default:
@@ -244,5 +245,5 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
 /** card/update answered send_check true: the card is under review again (its old refusal no longer stands). */
 export async function reviewSubmitted(store: Store, cardId: string): Promise<void> {
   const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
-  if (def) await store.update(Collections.giftCards, cardId, { reviewStatus: 'PENDING', reviewReason: '', updatedAt: Date.now() })
+  if (def) await store.update(Collections.giftCards, cardId, { reviewStatus: 'PENDING', reviewReason: '', updatedAt: clock.now() })
 }

@@ -9,6 +9,7 @@ import type { SyncOptions } from '../../platform/settings'
 import { applyCardEvent } from './card-events'
 import { onInvoiceAuthorized, recordShelfOrder, setShelfOrderState, settleShelfGift } from '../merchant/operations'
 import type { StoredEvent } from './push-receiver'
+import { clock } from '../../clock'
 
 export const MAX_EVENT_ATTEMPTS = 20
 
@@ -36,7 +37,7 @@ export async function processEvent(store: Store, wx: WechatClient, stored: Store
           await applyCardEvent(store, wx, ev, sync)
       }
     }
-    await store.update(Collections.events, stored._id, { processed: true, processedAt: Date.now() })
+    await store.update(Collections.events, stored._id, { processed: true, processedAt: clock.now() })
   } catch (err) {
     await store.update(Collections.events, stored._id, { attempts: stored.attempts + 1, lastError: (err as Error).message })
     throw err

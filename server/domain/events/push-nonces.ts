@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
+import { clock } from '../../clock'
 
 export interface PushNonceDoc {
   /** `<timestamp>:<nonce>` of the signed query */
@@ -30,7 +31,7 @@ export async function checkReplay(
 }
 
 /** The cron: signatures older than the 5-minute window can no longer be replayed, so their records go. */
-export async function prunePushNonces(store: Store, now = Date.now()): Promise<{ pruned: number }> {
+export async function prunePushNonces(store: Store, now = clock.now()): Promise<{ pruned: number }> {
   const old = await store.find<PushNonceDoc>(Collections.pushNonces, { at: where.lt(now - 3600_000) }, { limit: 500 })
   await Promise.all(old.map((d) => store.remove(Collections.pushNonces, d._id)))
   return { pruned: old.length }

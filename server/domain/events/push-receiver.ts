@@ -16,6 +16,7 @@ import { DuplicateIdError, type Store } from '../../store/port'
 import { checkReplay } from './push-nonces'
 import { ackFor, dedupKey, EventParseError, MAX_EVENT_BYTES, parseEvent, parseXmlFields, type PushedEvent } from '../../wechat/events'
 import { PushCrypto, PushRejected } from '../../wechat/push-crypto'
+import { clock } from '../../clock'
 
 export interface PushRequest {
   method: string
@@ -97,10 +98,10 @@ export async function receivePush(store: Store, config: ServerConfig, req: PushR
   // the nonce record would add nothing but a database round trip there. The same body again (WeChat
   // repeating a delivery) is acknowledged as a repeat below, in every mode.
   if (!encrypted) {
-    const replay = await checkReplay(store, req, (opts.now ?? Date.now)())
+    const replay = await checkReplay(store, req, (opts.now ?? clock.now)())
     if (replay) return { status: 401, body: `rejected: ${replay}` }
   }
-  const stored: StoredEvent = { _id: dedupKey(event), event, receivedAt: (opts.now ?? Date.now)(), processed: false, attempts: 0 }
+  const stored: StoredEvent = { _id: dedupKey(event), event, receivedAt: (opts.now ?? clock.now)(), processed: false, attempts: 0 }
   let fresh = true
   try {
     await store.insert<StoredEvent>(Collections.events, stored)

@@ -24,6 +24,7 @@ import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
 import { log } from '../../log'
 import { memberCardDef } from '../catalog/member-cards'
 import { upsertMemberCard } from '../members/members'
+import { clock } from '../../clock'
 
 export interface Caller {
   mpOpenid: string
@@ -83,10 +84,10 @@ export interface AddedItem {
 export async function voidExtraCard(store: Store, wx: WechatClient, cardId: string, code: string, holder: Holder): Promise<void> {
   const id = userCardId(cardId, code)
   try {
-    await store.insert(Collections.userCards, newUserCard(cardId, code, { ...holder, status: 'UNAVAILABLE', checkedAt: Date.now() }))
+    await store.insert(Collections.userCards, newUserCard(cardId, code, { ...holder, status: 'UNAVAILABLE', checkedAt: clock.now() }))
   } catch (err) {
     if (!(err instanceof DuplicateIdError)) throw err
-    await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: Date.now() })
+    await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: clock.now() })
   }
   await wx.code.unavailable({ card_id: cardId, code, reason: '重复领取' }).catch((err) => {
     log('warn', { msg: 'could not void an extra card', card: cardId, code, error: (err as Error).message })
@@ -259,7 +260,7 @@ async function adopt(store: Store, caller: Caller, docs: UserCardDoc[]): Promise
   const orphans = caller.unionid ? docs.filter((c) => !c.mpOpenid && c.unionid === caller.unionid) : []
   const adopted = await Promise.all(
     orphans.map(async (c): Promise<UserCardDoc | null> => {
-      const now = Date.now()
+      const now = clock.now()
       if (
         !(await store.updateIf(
           Collections.userCards,

@@ -28,6 +28,7 @@ import type { LedgerEntryDoc } from '../ledgers/ledger'
 import { claimedBy, type GiftDoc } from './gifts'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { newUserCard, userCardId, type UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 export type Redeemed =
   /** consumed now, or earlier with this same code: the card is funded */
@@ -82,7 +83,7 @@ export async function fundFresh(
   leaseUntil: number,
 ): Promise<UserCardDoc | undefined> {
   const id = userCardId(ent.cardId, code)
-  const now = Date.now()
+  const now = clock.now()
   const claimed = await store.updateIf(
     Collections.entitlements,
     ent._id,
@@ -198,7 +199,7 @@ export async function redeemEntitlement(
         if (holder.mpOpenid && holder.mpOpenid !== ent.mpOpenid) return { outcome: 'void' }
       }
       if (cur?.funded) return { outcome: 'code-funded', card: cur }
-      const now = Date.now()
+      const now = clock.now()
       const base =
         cur ??
         newUserCard(cardId, code, {

@@ -28,6 +28,7 @@ import { log } from '../../log'
 import { claimerNameOf, DEFAULT_FROM, giftAliasOf } from './gift-names'
 import { entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { withConflictRetry } from '../../store/retry'
+import { clock } from '../../clock'
 
 export type { GiftStatus }
 export { DEFAULT_FROM }
@@ -114,7 +115,7 @@ export function claimsOf(g: GiftDoc): GiftClaim[] {
 export const claimedBy = (g: GiftDoc, entitlementId: string, mpOpenid: string) =>
   claimsOf(g).some((c) => c.entitlementId === entitlementId && c.mpOpenid === mpOpenid)
 
-export function toGiftView(g: GiftDoc, caller: string, nowMs = Date.now()): GiftView {
+export function toGiftView(g: GiftDoc, caller: string, nowMs = clock.now()): GiftView {
   // A gift past its expiry reads as returned even before anything has returned it.
   const status = g.status === 'PENDING' && g.expiresAt <= nowMs ? 'RETURNED' : g.status
   const claims = claimsOf(g)
@@ -156,7 +157,7 @@ export interface SendInput {
  * after a lost reply (not enough cards left to give, but a gift of this order and size still waiting)
  * answers that gift.
  */
-export async function sendGift(store: Store, sender: string, input: SendInput, nowMs = Date.now()): Promise<{ gift: GiftView }> {
+export async function sendGift(store: Store, sender: string, input: SendInput, nowMs = clock.now()): Promise<{ gift: GiftView }> {
   const order = await store.get<OrderDoc>(Collections.orders, input.orderId)
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${input.orderId}`)
   if (order.mpOpenid !== sender) throw new AppError(ErrCode.FORBIDDEN, `order ${input.orderId} is not yours`)
@@ -224,7 +225,7 @@ const isAdded = async (store: Store, entitlementId: string) =>
   (await store.get<EntitlementDoc>(Collections.entitlements, entitlementId))?.status === 'ADDED'
 
 /** The gift as the claim page shows it; whoever has the link may look (returning it first if overdue). */
-export async function getGift(store: Store, caller: string, giftId: string, nowMs = Date.now()): Promise<{ gift: GiftView }> {
+export async function getGift(store: Store, caller: string, giftId: string, nowMs = clock.now()): Promise<{ gift: GiftView }> {
   let g = await giftOf(store, giftId)
   if (g.status === 'PENDING' && g.expiresAt <= nowMs) g = (await returnGift(store, g._id, nowMs)) ?? (await giftOf(store, giftId))
   const view = toGiftView(g, caller, nowMs)
@@ -242,7 +243,7 @@ export async function getGift(store: Store, caller: string, giftId: string, nowM
  * transaction (claimed cards stay their claimers'). Answers the gift afterwards, or null when it was not
  * PENDING-and-overdue.
  */
-export async function returnGift(store: Store, giftId: string, nowMs = Date.now()): Promise<GiftDoc | null> {
+export async function returnGift(store: Store, giftId: string, nowMs = clock.now()): Promise<GiftDoc | null> {
   return withConflictRetry(() =>
     store.transaction(async (tx) => {
       const g = await tx.get<GiftDoc>(Collections.gifts, giftId)
@@ -264,7 +265,7 @@ async function giveBack(tx: TxStore, g: GiftDoc, entitlementId: string): Promise
 }
 
 /** A sender's overdue gifts returned (before showing them their cards or their gifts). */
-export async function returnExpiredGiftsOf(store: Store, sender: string, nowMs = Date.now()): Promise<{ returned: number }> {
+export async function returnExpiredGiftsOf(store: Store, sender: string, nowMs = clock.now()): Promise<{ returned: number }> {
   const pending = await store.find<GiftDoc>(Collections.gifts, { senderMpOpenid: sender, status: 'PENDING' }, { limit: 100 })
   let returned = 0
   for (const g of pending.filter((x) => x.expiresAt <= nowMs)) if (await returnGift(store, g._id, nowMs)) returned++
@@ -309,7 +310,7 @@ type ClaimOutcome = { ok: true; entId: string; cardId: string } | { ok: false; r
  * then a cardExt is signed for it. The same claimer asking again (the add sheet was cancelled) gets a
  * freshly signed cardExt while the card is not in their bag yet.
  */
-export async function claimGift(store: Store, wx: WechatClient, claimer: string, giftId: string, nowMs = Date.now(), renewTicket = false) {
+export async function claimGift(store: Store, wx: WechatClient, claimer: string, giftId: string, nowMs = clock.now(), renewTicket = false) {
   const before = await giftOf(store, giftId)
   if (before.senderMpOpenid === claimer) throw refuse(ErrCode.FORBIDDEN, 'GIFT_OWN', `gift ${giftId} is your own: share it with a friend`)
   if (before.status === 'PENDING' && before.expiresAt <= nowMs) await returnGift(store, giftId, nowMs)
@@ -369,7 +370,7 @@ export async function claimGift(store: Store, wx: WechatClient, claimer: string,
 
 const LIST_LIMIT = 100
 
-export async function listSent(store: Store, sender: string, nowMs = Date.now()): Promise<{ gifts: GiftView[] }> {
+export async function listSent(store: Store, sender: string, nowMs = clock.now()): Promise<{ gifts: GiftView[] }> {
   await returnExpiredGiftsOf(store, sender, nowMs)
   const docs = await store.find<GiftDoc>(
     Collections.gifts,
@@ -380,7 +381,7 @@ export async function listSent(store: Store, sender: string, nowMs = Date.now())
 }
 
 /** Gifts the caller claimed a card of: `claimers` (gifts before #28: `claimerMpOpenid`), newest first. */
-export async function listReceived(store: Store, claimer: string, nowMs = Date.now()): Promise<{ gifts: GiftView[] }> {
+export async function listReceived(store: Store, claimer: string, nowMs = clock.now()): Promise<{ gifts: GiftView[] }> {
   const docs = await store.find<GiftDoc>(Collections.gifts, anyOf({ claimers: claimer }, { claimerMpOpenid: claimer }), {
     orderBy: { field: 'createdAt', direction: 'desc' },
     limit: LIST_LIMIT,

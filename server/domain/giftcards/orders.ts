@@ -20,6 +20,7 @@ import type { WechatClient } from '../../wechat/client'
 import { consumeCoupon } from '../coupons/coupon-checkout'
 import { earnForCheckout } from '../members/members'
 import { releaseCheckoutHold, userCardId } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 export type { EntitlementDoc, OrderDoc, OrderStatus } from '../cards/order-types'
 
@@ -48,7 +49,7 @@ export interface CreateOrderInput {
   unionid?: string
 }
 
-export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: string, input: CreateOrderInput, nowMs = Date.now()) {
+export async function createOrder(store: Store, pay: PaymentGateway, mpOpenid: string, input: CreateOrderInput, nowMs = clock.now()) {
   const orderId = orderIdFor(mpOpenid, input.requestId)
   let order = await store.get<OrderDoc>(Collections.orders, orderId)
   if (!order) {
@@ -117,7 +118,7 @@ export async function onPaymentNotice(store: Store, n: PaymentNotice, wx?: Wecha
   if (!order) throw new AppError(ErrCode.NOT_FOUND, `payment for unknown order ${String(n.outTradeNo)}`)
   if (n.totalFee !== order.totalFee)
     throw new AppError(ErrCode.CONFLICT, `payment of ${n.totalFee} fen does not match order total ${order.totalFee}`)
-  const paid = { transactionId: n.transactionId ?? '', paidAt: Date.now() }
+  const paid = { transactionId: n.transactionId ?? '', paidAt: clock.now() }
   // Decide on the outcome of the atomic transition, not on the status read above: a checkout may be
   // cancelled (its gift-card leg credited back) between that read and this update.
   if (!(await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { status: 'PAID', ...paid }))) {
@@ -157,7 +158,7 @@ async function issueEntitlements(store: Store, order: OrderDoc): Promise<void> {
           cardId: order.cardId,
           status: 'READY',
           value: order.unitValue ?? order.totalFee / order.quantity,
-          createdAt: Date.now(),
+          createdAt: clock.now(),
           // What funding needs, so that the user_get_card push reads nothing else (entitlements.ts).
           giftId: '',
           ...(order.issue ? { issue: order.issue } : {}),

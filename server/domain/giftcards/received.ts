@@ -14,6 +14,7 @@
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import { activeHolds, type UserCardDoc } from '../cards/user-cards'
 import type { EntryView } from '../ledgers/ledger'
+import { clock } from '../../clock'
 
 /** An entry as the holder sees it: `giftFrom` on the issue entry of a card claimed from a gift. */
 export type HolderEntry = EntryView & { giftFrom?: string }
@@ -29,7 +30,7 @@ export function asHolderSees<E extends EntryView>(entries: E[], card: UserCardDo
 }
 
 /** Whether the holder may give this card to a friend with WeChat's 转赠 in the card bag (see above). */
-export function givableInBag(card: UserCardDoc, def: GiftCardDoc | null, nowMs = Date.now()): boolean {
+export function givableInBag(card: UserCardDoc, def: GiftCardDoc | null, nowMs = clock.now()): boolean {
   if (!def || card.member || card.couponType) return false
   if (card.status !== 'NORMAL' || card.balance <= 0 || activeHolds(card, nowMs).length > 0) return false
   if (def.canGiveFriend === false) return false

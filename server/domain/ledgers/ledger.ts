@@ -7,6 +7,7 @@ import { where, type Store, type StoredDoc, type TxStore } from '../../store/por
 import { withConflictRetry } from '../../store/retry'
 import { findPage, type PageKey, type PageRequest } from '../../store/pages'
 import type { UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 /** recharge: a member card's stored value bought with Cloud Pay (member-recharge.ts) */
 export type EntryKind = 'issue' | 'spend' | 'reversal' | 'refund' | 'adjust' | 'transfer_in' | 'transfer_out' | 'recharge'
@@ -146,7 +147,7 @@ export async function postIn(tx: TxStore, p: Posting, now: number): Promise<Post
 
 /** Posts one entry atomically with its balance change; a replay of the key returns the first result. */
 export function post(store: Store, p: Posting): Promise<Posted> {
-  return withConflictRetry(() => store.transaction((tx) => postIn(tx, p, Date.now())))
+  return withConflictRetry(() => store.transaction((tx) => postIn(tx, p, clock.now())))
 }
 
 /** Moves a whole balance from one card to another (gifting: the friend's new code), once; the old card becomes GIFTED. */
@@ -158,7 +159,7 @@ export function transfer(store: Store, from: string, to: string, key: string): P
       const done = await tx.get<LedgerEntryDoc>(Collections.ledger, outId)
       if (done) return { amount: -done.amount }
       const amount = src?.balance ?? 0
-      const now = Date.now()
+      const now = clock.now()
       // The giver's code is gone from WeChat (a gift received), so nothing is left to sync for it.
       if (src)
         await postIn(

@@ -7,6 +7,7 @@ import { Collections } from '../../store/collections'
 import type { Store, StoredDoc, TxStore } from '../../store/port'
 import { withConflictRetry } from '../../store/retry'
 import type { UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 export type PointsKind = 'activate' | 'earn' | 'adjust' | 'unearn'
 
@@ -66,7 +67,7 @@ export async function postPointsIn(tx: TxStore, p: PointsPosting, now: number): 
 }
 
 export function postPoints(store: Store, p: PointsPosting) {
-  return withConflictRetry(() => store.transaction((tx) => postPointsIn(tx, p, Date.now())))
+  return withConflictRetry(() => store.transaction((tx) => postPointsIn(tx, p, clock.now())))
 }
 
 /** Sum of a card's point entries (the invariant: equals its bonus). */

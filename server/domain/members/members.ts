@@ -17,6 +17,7 @@ import { memberCardDef, pointsForSpend, requireMemberCard, type MemberCardDoc } 
 import { postPoints, postPointsIn } from '../ledgers/member-points'
 import { withConflictRetry } from '../../store/retry'
 import { cardOf, newUserCard, userCardId, type UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 // ---------- joining ----------
 
@@ -53,7 +54,7 @@ export async function upsertMemberCard(
           bonus: 0,
           funded: true,
           title: def.title,
-          checkedAt: Date.now(),
+          checkedAt: clock.now(),
           beginTime: def.dateInfo.begin_timestamp ?? 0,
           endTime: def.dateInfo.end_timestamp ?? 0,
           ...(holder.saOpenid ? { saOpenid: holder.saOpenid } : {}),
@@ -66,7 +67,7 @@ export async function upsertMemberCard(
       }
       if (holder.mpOpenid && cur.mpOpenid && cur.mpOpenid !== holder.mpOpenid)
         throw new AppError(ErrCode.FORBIDDEN, `member card ${cardId} with that code belongs to someone else`)
-      const patch: Partial<UserCardDoc> = { member: true, updatedAt: Date.now() }
+      const patch: Partial<UserCardDoc> = { member: true, updatedAt: clock.now() }
       if (holder.saOpenid && !cur.saOpenid) patch.saOpenid = holder.saOpenid
       if (holder.mpOpenid && !cur.mpOpenid) patch.mpOpenid = holder.mpOpenid
       if (holder.unionid && !cur.unionid) patch.unionid = holder.unionid
@@ -75,7 +76,7 @@ export async function upsertMemberCard(
       if (restore && cur.status === 'DELETE')
         Object.assign(patch, {
           status: 'NORMAL',
-          checkedAt: Date.now(),
+          checkedAt: clock.now(),
           ...(cur.version > 0 ? { dirty: true, syncedVersion: Math.min(cur.syncedVersion, cur.version - 1) } : {}),
         })
       await tx.update(Collections.userCards, id, patch)
@@ -112,7 +113,7 @@ export async function activate(store: Store, wx: WechatClient, mpOpenid: string,
   const number = membershipNumberFor(card.cardId, card.code)
   const existing = await store.get<MemberDoc>(Collections.members, id)
   if (existing?.activated) return { membershipNumber: existing.membershipNumber }
-  const now = Date.now()
+  const now = clock.now()
   await store.set<MemberDoc>(Collections.members, {
     ...(existing ?? {}),
     _id: id,
@@ -128,7 +129,7 @@ export async function activate(store: Store, wx: WechatClient, mpOpenid: string,
     updatedAt: now,
   })
   await wx.memberCard.activate({ card_id: card.cardId, code: card.code, membership_number: number })
-  await store.updateIf(Collections.members, id, { activated: false }, { activated: true, activatedAt: Date.now(), updatedAt: Date.now() })
+  await store.updateIf(Collections.members, id, { activated: false }, { activated: true, activatedAt: clock.now(), updatedAt: clock.now() })
   const init = def.supplyBonus ? (def.bonusRule.init_increase_bonus ?? 0) : 0
   if (init > 0) await postPoints(store, { card: id, kind: 'activate', amount: init, entryId: `activate:${id}`, reason: '开卡赠送积分' })
   await syncCard(store, wx, id, sync)
@@ -286,7 +287,7 @@ export async function adjustMember(store: Store, wx: WechatClient, input: Adjust
   }
   await withConflictRetry(() =>
     store.transaction(async (tx) => {
-      const now = Date.now()
+      const now = clock.now()
       if (input.bonusDelta)
         await postPointsIn(
           tx,
@@ -324,7 +325,7 @@ export async function setLevel(store: Store, wx: WechatClient, cardId: string, c
   if (!card?.member) throw new AppError(ErrCode.NOT_FOUND, `no member card ${cardId} with that code`)
   if (level !== null && !def.levels.some((l) => l.name === level))
     throw new AppError(ErrCode.INVALID_ARGUMENT, `level must be one of ${def.levels.map((l) => l.name).join(', ') || '(no levels)'}`)
-  const now = Date.now()
+  const now = clock.now()
   const m = await store.get<MemberDoc>(Collections.members, id)
   await store.set<MemberDoc>(Collections.members, {
     ...(m ?? { _id: id, cardId, code, membershipNumber: '', activated: false, createdAt: now }),
@@ -365,7 +366,7 @@ export async function onMemberFormSubmitted(
   const id = userCardId(cardId, code)
   const fields = info.user_info?.common_field_list ?? []
   const value = (flag: string) => fields.find((f) => f.name === flag)?.value
-  const now = Date.now()
+  const now = clock.now()
   const m = await store.get<MemberDoc>(Collections.members, id)
   const phone = value('USER_FORM_INFO_FLAG_MOBILE')
   const name = value('USER_FORM_INFO_FLAG_NAME')

@@ -5,6 +5,7 @@ import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
 import { findPage, type PageKey, type PageRequest } from '../../store/pages'
 import { log } from '../../log'
+import { clock } from '../../clock'
 
 export interface AuditEntry {
   /** ms since the epoch */
@@ -30,7 +31,7 @@ function auditId(at: number): string {
  * happened, and an error reply would invite a retry of it.
  */
 export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): Promise<void> {
-  const at = Date.now()
+  const at = clock.now()
   const doc: AuditDoc = {
     _id: auditId(at),
     at,

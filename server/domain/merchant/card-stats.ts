@@ -2,6 +2,7 @@
 // the day-by-day totals of views, claims (receive), redemptions (verify), gifts and expiries, and the
 // same per card. The client checks the documents' limits before asking (≤ 62 days, YYYY-MM-DD).
 import type { WechatClient } from '../../wechat/client'
+import { clock } from '../../clock'
 
 /** A date as YYYY-MM-DD in China time (UTC+8), which is how the data cube names its days. */
 export function chinaDate(ms: number): string {
@@ -9,7 +10,7 @@ export function chinaDate(ms: number): string {
 }
 
 export async function cardStats(wx: WechatClient, q: { beginDate?: string; endDate?: string; cardId?: string }) {
-  const end = q.endDate ?? chinaDate(Date.now())
+  const end = q.endDate ?? chinaDate(clock.now())
   const begin = q.beginDate ?? chinaDate(Date.parse(`${end}T00:00:00Z`) - 6 * 86400_000)
   // cond_source 1: cards created through the API, as this product creates them.
   const query = { begin_date: begin, end_date: end, cond_source: 1 as const }

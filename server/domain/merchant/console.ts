@@ -16,6 +16,7 @@ import { personAlias } from './person-alias'
 import { findPage, type PageRequest } from '../../store/pages'
 import type { OrderDoc, ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
+import { clock } from '../../clock'
 
 export interface SalesRow {
   date: string
@@ -70,7 +71,7 @@ async function fromCube(wx: WechatClient, days: number, nowMs: number): Promise<
   }
 }
 
-export async function dashboard(store: Store, wx: WechatClient, days: number, nowMs = Date.now()) {
+export async function dashboard(store: Store, wx: WechatClient, days: number, nowMs = clock.now()) {
   // Day boundaries are the merchant's (UTC+8): "today" starts at its local midnight.
   const since = dayStart(dayOf(nowMs - (days - 1) * 86400_000))
   // The days' figures from the rollups (merchant/rollups.ts): calls in proportion to the days, not the history.
@@ -246,7 +247,7 @@ export async function freezeCard(store: Store, wx: WechatClient, cardId: string,
     Collections.userCards,
     id,
     { status: where.in(FREEZABLE) },
-    { status: 'UNAVAILABLE', updatedAt: Date.now() },
+    { status: 'UNAVAILABLE', updatedAt: clock.now() },
   )
   return { cardId, code, status: 'UNAVAILABLE', changed }
 }
@@ -263,7 +264,7 @@ export async function cardHistory(store: Store, cardId: string, code: string, pa
 export async function takeOffSale(store: Store, cardId: string) {
   const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
   if (!def) throw new AppError(ErrCode.NOT_FOUND, `no gift card ${cardId}`)
-  await store.update(Collections.giftCards, cardId, { onSale: false, updatedAt: Date.now() })
+  await store.update(Collections.giftCards, cardId, { onSale: false, updatedAt: clock.now() })
   return { cardId, onSale: false }
 }
 

@@ -20,6 +20,7 @@ import { newUserCard, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { mpOpenidOf } from '../cards/identities'
 import { WxApiError } from '../../wechat/errors'
 import { recordCouponDef } from '../coupons/coupons'
+import { clock } from '../../clock'
 
 export async function overview(store: Store) {
   // Orders of every channel: hosted-shelf orders and paid Mini Program purchases and checkouts.
@@ -41,7 +42,7 @@ export async function createGiftCard(store: Store, wx: WechatClient, req: CardCr
   if (req.card.card_type === 'GENERAL_CARD' && body.sub_card_type === 'GIFT_CARD') {
     const bi = body.base_info
     const price = bi.giftcard_info!.price
-    const now = Date.now()
+    const now = clock.now()
     const fixed = bi.date_info.type === 'DATE_TYPE_FIX_TIME_RANGE'
     await store.set<GiftCardDoc>(Collections.giftCards, {
       _id: card_id,
@@ -97,7 +98,7 @@ async function putOnSale(store: Store, page: GiftCardPage): Promise<void> {
         defaultMessage: message,
         ...(theme.title ? { theme: theme.title } : {}),
         ...(faces[0] ? { backgroundPicUrl: faces[0] } : {}),
-        updatedAt: Date.now(),
+        updatedAt: clock.now(),
       })
     }
   }
@@ -111,7 +112,7 @@ export async function createShelf(store: Store, wx: WechatClient, page: GiftCard
     }
   }
   const { page_id } = await wx.giftCardPage.add(page)
-  const now = Date.now()
+  const now = clock.now()
   await store.set<ShelfDoc>(Collections.shelves, {
     _id: page_id,
     page: { ...page, page_id },
@@ -130,7 +131,7 @@ export async function updateShelf(store: Store, wx: WechatClient, page: GiftCard
   // merchant's change is applied to the shelf we hold and all of it is sent.
   const next = { ...cur.page, ...page }
   await wx.giftCardPage.update(next)
-  await store.update(Collections.shelves, page.page_id, { page: next, updatedAt: Date.now() })
+  await store.update(Collections.shelves, page.page_id, { page: next, updatedAt: clock.now() })
   await putOnSale(store, next)
   return { pageId: page.page_id, link: shelfLink(page.page_id) }
 }
@@ -175,7 +176,7 @@ export async function recordShelfOrder(store: Store, wx: WechatClient, orderId: 
 }
 
 async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ recorded: boolean }> {
-  const now = Date.now()
+  const now = clock.now()
   try {
     await store.insert<ShelfOrderDoc>(Collections.shelfOrders, {
       _id: order.order_id,
@@ -229,7 +230,7 @@ async function recordFetched(store: Store, order: GiftCardOrder): Promise<{ reco
  * holder gets it.
  */
 export async function setShelfOrderState(store: Store, orderId: string, state: string, extra: Record<string, unknown> = {}) {
-  await store.update(Collections.shelfOrders, orderId, { state, ...extra, updatedAt: Date.now() })
+  await store.update(Collections.shelfOrders, orderId, { state, ...extra, updatedAt: clock.now() })
 }
 
 export const RECONCILE_WINDOW_DAYS = 31
@@ -364,7 +365,7 @@ export async function settleShelfGift(store: Store, wx: WechatClient, orderId: s
       Collections.userCards,
       userCardId(c.card_id, c.code),
       { status: 'GIFTING' },
-      { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: Date.now(), updatedAt: Date.now() },
+      { saOpenid: holder, mpOpenid: mpOpenid ?? '', unionid: '', status: 'NORMAL', checkedAt: clock.now(), updatedAt: clock.now() },
     )
   }
   await setShelfOrderState(store, orderId, returned ? 'RETURNED' : 'ACCEPTED', { order })

@@ -19,6 +19,7 @@ import type { LedgerEntryDoc } from '../ledgers/ledger'
 import type { MemberDoc } from '../cards/member-records'
 import { PAID_STATUSES, type OrderDoc, type ShelfOrderDoc } from '../cards/order-types'
 import type { Channel } from './orders'
+import { clock } from '../../clock'
 
 const DAY_MS = 86400_000
 /** China Standard Time: UTC+8, no daylight saving. */
@@ -197,7 +198,7 @@ function drift(stored: DayFigures, fresh: DayFigures): string[] {
  * recomputes the last REPAIR_DAYS sealed days, reporting any figure that drifted. Each step is a
  * whole-document write followed by the cursor's: a run cut short anywhere repeats work, never counts twice.
  */
-export async function rollUpDays(store: Store, nowMs = Date.now()) {
+export async function rollUpDays(store: Store, nowMs = clock.now()) {
   const lastComplete = dayOf(nowMs - SETTLE_MS - DAY_MS)
   const state = (await stateOf(store)) ?? {
     _id: STATE_ID,

@@ -21,6 +21,7 @@ import type { Store, StoredDoc } from '../../store/port'
 import { merchantAdvice } from '../../wechat/advice'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError, WxTransportError } from '../../wechat/errors'
+import { clock } from '../../clock'
 
 export interface Check {
   /** a stable id: env:<function>, accessToken, cardTicket, cron, push, subMchId (the doctor adds indexes) */
@@ -177,7 +178,7 @@ function subMchCheck(d: SelfCheckDeps): Check {
 
 /** Every check, in the order a first deployment fixes them. */
 export async function selfCheck(d: SelfCheckDeps): Promise<{ checks: Check[] }> {
-  const now = (d.now ?? Date.now)()
+  const now = (d.now ?? clock.now)()
   const guarded = async (name: string, label: string, run: () => Promise<Check>): Promise<Check> => {
     try {
       return await run()

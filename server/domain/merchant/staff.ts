@@ -6,6 +6,7 @@ import { loadConfig, ownerOpenids } from '../../config'
 import { AppError, ErrCode, invalid } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
+import { clock } from '../../clock'
 
 export const MERCHANT_ROLES = ['admin', 'staff'] as const
 export type MerchantRole = (typeof MERCHANT_ROLES)[number]
@@ -74,7 +75,7 @@ export async function setStaff(store: Store, by: string, openid: string, role: M
   }
   const before = await store.get<StaffDoc>(Collections.staff, openid)
   if (before?.role === role) return { openid, role, changed: false }
-  await store.set<StaffDoc>(Collections.staff, { _id: openid, role, grantedBy: by, grantedAt: Date.now() })
+  await store.set<StaffDoc>(Collections.staff, { _id: openid, role, grantedBy: by, grantedAt: clock.now() })
   return { openid, role, changed: true }
 }
 

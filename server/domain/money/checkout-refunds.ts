@@ -22,6 +22,7 @@ import { creditBackLeg } from './spending'
 import { userCardId } from '../cards/user-cards'
 import { REFUND_STATUSES, startRefund, type Refundable } from './refund-states'
 import { refundThrough, type RefundAnswer } from './refunds'
+import { clock } from '../../clock'
 
 /** The ledger line of a refunded 买单 order's gift-card leg. */
 export const LEG_REFUND_DESCRIPTION = '买单退款'
@@ -45,11 +46,11 @@ export async function refundCheckoutOrder(
       const credited = await creditBackLeg(store, wx, order.cardLeg.orderId, sync, LEG_REFUND_DESCRIPTION, legCard)
       // No spend entry for the leg yet (its one-call spend not settled): nothing could be credited; try again.
       if (!credited) throw new AppError(ErrCode.BUSY, `the gift-card leg of ${orderId} is still being recorded: try again shortly`)
-      await store.updateIf(Collections.orders, orderId, { status: 'PAID' }, { legCreditedAt: Date.now() })
+      await store.updateIf(Collections.orders, orderId, { status: 'PAID' }, { legCreditedAt: clock.now() })
     }
     if (order.coupon && !order.couponRestoredAt) {
       await restoreCoupon(store, order)
-      await store.updateIf(Collections.orders, orderId, { status: 'PAID' }, { couponRestoredAt: Date.now() })
+      await store.updateIf(Collections.orders, orderId, { status: 'PAID' }, { couponRestoredAt: clock.now() })
     }
     order = await startRefund<OrderDoc & Refundable>(store, Collections.orders, orderId, 'PAID', order.totalFee, reason)
   }

@@ -16,6 +16,7 @@ import { checkoutLegs } from '../../../contract/money'
 import { creditBackLeg, spend } from './spending'
 import { cardOf, markCheckoutHold, releaseCheckoutHold, userCardId } from '../cards/user-cards'
 import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from '../coupons/coupon-checkout'
+import { clock } from '../../clock'
 
 /**
  * How long a checkout waits for its Cloud Pay leg (CHECKOUT_EXPIRY_S, default 15 minutes). The WeChat Pay
@@ -81,8 +82,8 @@ export async function startCheckout(
         quantity: 1,
         totalFee: legs.wechat,
         status: 'CREATED',
-        createdAt: Date.now(),
-        expiresAt: Date.now() + checkoutExpiryMs(),
+        createdAt: clock.now(),
+        expiresAt: clock.now() + checkoutExpiryMs(),
         ...(leg ? { cardLeg: leg } : {}),
         ...(input.coupon ? { coupon: { cardId: input.coupon.cardId, code: input.coupon.code, discount }, total: input.total } : {}),
       })
@@ -147,7 +148,7 @@ export async function startCheckout(
     // Coupon and card cover it all: nothing for WeChat Pay, so no WeChat Pay order. Paid now, by the same
     // compare-and-set a payment notice makes (a cancel or the expiry cron racing it leaves it CANCELLED,
     // and then the leg is credited back as above), then settled as a paid order is.
-    if (!(await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'PAID', paidAt: Date.now() }))) {
+    if (!(await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { status: 'PAID', paidAt: clock.now() }))) {
       const now = (await store.get<OrderDoc>(Collections.orders, orderId))!
       if (now.status !== 'PAID') {
         await reverseLeg(store, wx, now, sync)
@@ -196,7 +197,7 @@ export type CheckoutStatus = 'CREATED' | 'PAID' | 'CANCELLED' | 'REFUND_NEEDED'
  * still be paid (CREATED, before its expiry) it answers the payment to present again; `held` is the gift-card
  * leg's fen still held for it (0 once the checkout ended).
  */
-export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId: string, nowMs = Date.now()) {
+export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId: string, nowMs = clock.now()) {
   const order = await store.get<OrderDoc>(Collections.orders, orderIdOf(checkoutId))
   if (!order || order.kind !== 'checkout') throw new AppError(ErrCode.NOT_FOUND, `no checkout ${checkoutId}`)
   if (order.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `checkout ${checkoutId} is not yours`)
@@ -242,7 +243,7 @@ export async function cancelCheckout(store: Store, wx: WechatClient, mpOpenid: s
 export async function expireCheckouts(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
   const due = await store.find<OrderDoc>(
     Collections.orders,
-    { kind: 'checkout', status: 'CREATED', expiresAt: where.lt(Date.now()) },
+    { kind: 'checkout', status: 'CREATED', expiresAt: where.lt(clock.now()) },
     { limit: 200 },
   )
   let cancelled = 0

@@ -22,6 +22,7 @@ import type { MemberDoc } from '../cards/member-records'
 import { cloudPayRefusal, type PaymentGateway, type PaymentNotice } from '../../platform/payment-gateway'
 import { cardOf } from '../cards/user-cards'
 import { log } from '../../log'
+import { clock } from '../../clock'
 
 export type { RechargeStatus }
 
@@ -74,7 +75,7 @@ export async function startRecharge(store: Store, pay: PaymentGateway, mpOpenid:
       code: input.code,
       amount: input.amount,
       status: 'CREATED',
-      createdAt: Date.now(),
+      createdAt: clock.now(),
     }
     try {
       await store.insert(Collections.memberOrders, fresh)
@@ -114,7 +115,7 @@ async function credit(store: Store, wx: WechatClient | undefined, order: Recharg
     description: '会员卡充值',
     sameAs: (e) => e.card === id && e.amount === order.amount,
   })
-  await store.updateIf(Collections.memberOrders, order._id, { status: 'PAID' }, { status: 'CREDITED', creditedAt: Date.now() })
+  await store.updateIf(Collections.memberOrders, order._id, { status: 'PAID' }, { status: 'CREDITED', creditedAt: clock.now() })
   if (wx) await syncCard(store, wx, id, sync)
 }
 
@@ -138,7 +139,7 @@ export async function onRechargeNotice(
     Collections.memberOrders,
     order._id,
     { status: 'CREATED' },
-    { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: Date.now() },
+    { status: 'PAID', transactionId: n.transactionId ?? '', paidAt: clock.now() },
   )
   const now = await store.get<RechargeDoc>(Collections.memberOrders, order._id)
   if (now?.status === 'PAID') await credit(store, wx, now, sync)
@@ -156,7 +157,7 @@ export async function rechargeOf(store: Store, mpOpenid: string, orderId: string
 export async function creditPaidRecharges(store: Store, wx: WechatClient, sync: SyncOptions = {}) {
   const due = await store.find<RechargeDoc>(
     Collections.memberOrders,
-    { status: 'PAID', paidAt: where.lt(Date.now() - 1000) },
+    { status: 'PAID', paidAt: where.lt(clock.now() - 1000) },
     { limit: 200 },
   )
   for (const o of due) {

@@ -21,6 +21,7 @@ import type { RedeemCheck } from '../../../contract/card-view'
 export type { RedeemCheck }
 import { memberCardDef } from '../catalog/member-cards'
 import { type MemberDoc } from '../cards/member-records'
+import { clock } from '../../clock'
 
 const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
 
@@ -46,7 +47,7 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
   const id = got.card.card_id
   const begin = got.card.begin_time ?? 0
   const end = got.card.end_time ?? 0
-  const nowSec = Math.floor(Date.now() / 1000)
+  const nowSec = Math.floor(clock.now() / 1000)
   const base = { cardId: id, code, status: got.status, beginTime: begin, endTime: end }
   let reason: string | undefined = got.status !== 'NORMAL' || got.can_consume === false ? `状态为 ${got.status}` : undefined
   if (!reason && begin && nowSec < begin) reason = '尚未生效'
@@ -170,7 +171,7 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
       ...(input.amount !== undefined ? { amount: input.amount } : {}),
       by: byOpenid,
       status: 'PENDING',
-      at: Date.now(),
+      at: clock.now(),
     }
     try {
       await store.insert(Collections.redemptions, rec)

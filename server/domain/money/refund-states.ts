@@ -32,6 +32,7 @@ import { AppError, ErrCode } from '../../errors'
 import type { OrderDoc } from '../cards/order-types'
 import type { RechargeDoc } from './member-recharge'
 import { log } from '../../log'
+import { clock } from '../../clock'
 
 export type RefundStatus = 'REFUNDING' | 'REFUNDED' | 'REFUND_FAILED'
 export const REFUND_STATUSES: readonly string[] = ['REFUNDING', 'REFUNDED', 'REFUND_FAILED']
@@ -85,7 +86,7 @@ export async function startRefund<T extends Refundable>(
   fee: number,
   reason: string,
 ): Promise<T> {
-  const now = Date.now()
+  const now = clock.now()
   await store.updateIf(
     collection,
     id,
@@ -115,7 +116,7 @@ export async function retryRefund(store: Store, collection: string, doc: Refunda
       refundAttempt: (doc.refundAttempt ?? 1) + 1,
       refundSent: false,
       refundError: change.unset(),
-      refundCheckedAt: Date.now(),
+      refundCheckedAt: clock.now(),
     },
   )
   return (await store.get<Refundable>(collection, doc._id))!
@@ -134,7 +135,7 @@ export async function pursueRefund(
 ): Promise<string> {
   if (doc.status !== 'REFUNDING' || !doc.refundNo || doc.refundFee === undefined) return doc.status
   const at = { status: 'REFUNDING', refundAttempt: doc.refundAttempt ?? 1 }
-  const now = Date.now()
+  const now = clock.now()
   if (doc.refundFee === 0) {
     // Nothing was left to give back (every card spent): no Cloud Pay refund to wait for.
     await store.updateIf(collection, doc._id, at, { status: 'REFUNDED', refundedAt: now })
@@ -185,7 +186,7 @@ export async function pollRefunds(store: Store, payFor: (collection: string) => 
   for (const { collection } of KINDS) {
     const due = await store.find<Refundable>(
       collection,
-      { status: 'REFUNDING', refundCheckedAt: where.lte(Date.now()) },
+      { status: 'REFUNDING', refundCheckedAt: where.lte(clock.now()) },
       { orderBy: { field: 'refundCheckedAt', direction: 'asc' }, limit: REFUND_POLL_BATCH },
     )
     for (const doc of due) {

@@ -19,6 +19,7 @@ import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { userCardId, type UserCardDoc } from '../cards/user-cards'
 import { pursueRefund, retryRefund, startRefund, type Refundable, type RefundStatus } from './refund-states'
 import { log } from '../../log'
+import { clock } from '../../clock'
 
 async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number, outRefundNo: string): Promise<void> {
   const refused = cloudPayRefusal(await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee }))
@@ -45,7 +46,7 @@ export async function makeUnavailable(wx: WechatClient, cardId: string, code: st
 /** What one entitlement gives back: its price if never added, else the unspent part of its card (in proportion to price/value). */
 async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc, ent: EntitlementDoc, reason: string): Promise<number> {
   if (ent.status === 'READY')
-    await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: Date.now() })
+    await store.updateIf(Collections.entitlements, ent._id, { status: 'READY' }, { status: 'REFUNDED', refundedAt: clock.now() })
   const now = (await store.get<EntitlementDoc>(Collections.entitlements, ent._id))!
   if (now.status === 'REFUNDED') return moneyFor(order, now.value)
   // ADDED: the card leaves the ledger (balance to zero) and every view, in one transaction.

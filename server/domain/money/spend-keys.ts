@@ -31,6 +31,7 @@ import { SYNC_LEASE_MS, syncCard, syncUnderLease } from '../sync/balance-sync'
 import { earnForSpend } from '../members/members'
 import { userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
 import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } from './card-checks'
+import { clock } from '../../clock'
 
 /**
  * How long a key stays on the card after its spend. Load-bearing: a repeat finds its spend only by the
@@ -110,7 +111,7 @@ export async function oneCallSpend(
   sync: SyncOptions,
   busyHere: boolean,
 ): Promise<{ balance: number; entryId: string }> {
-  const now = Date.now()
+  const now = clock.now()
   if (input.orderedAt < now - ORDER_AGE_MS || input.orderedAt > now + ORDER_SKEW_MS) {
     throw invalid('orderedAt', `must be within ${ORDER_AGE_MS / 3600_000} h before now: make a new orderId`)
   }
@@ -123,14 +124,14 @@ export async function oneCallSpend(
   let taken: Taken
   try {
     taken = await takeMoney(store, mpOpenid, input, id, k, busyHere)
-    if (taken.earlier && !taken.key.s && taken.key.t >= Date.now() - SETTLE_GRACE_MS) taken = await waitForKey(store, id, k, taken)
+    if (taken.earlier && !taken.key.s && taken.key.t >= clock.now() - SETTLE_GRACE_MS) taken = await waitForKey(store, id, k, taken)
   } catch (err) {
     await verdict.catch(() => undefined)
     throw err
   }
   const answer = { balance: taken.balance, entryId: entryIdOf(taken.key) }
   // A repeat of a settled spend answers as it did; one its own call is still running, likewise (waited for).
-  if (taken.earlier && (taken.key.s || taken.key.t >= Date.now() - SETTLE_GRACE_MS)) return answer
+  if (taken.earlier && (taken.key.s || taken.key.t >= clock.now() - SETTLE_GRACE_MS)) return answer
   if (!taken.earlier) keyFaults.at?.('debited')
   let said: Verdict
   try {
@@ -178,7 +179,7 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
     version: change.inc(1),
     openKeys: change.inc(-1),
     [`spendKeys.${k}`]: change.unset(),
-    ...(status ? { status, checkedAt: Date.now() } : {}),
+    ...(status ? { status, checkedAt: clock.now() } : {}),
     ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
   await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) }, patch)
@@ -288,7 +289,7 @@ export async function takeMoney(
   let seen = known.get(id)
   let leaseFree = true
   for (let attempt = 1; ; attempt++) {
-    const now = Date.now()
+    const now = clock.now()
     const nowSec = Math.floor(now / 1000)
     const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
     // A member card's sync sends points too, which its settler moves first: it syncs from a read
@@ -405,7 +406,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   const card = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!card) return 0
   const keys = Object.entries(card.spendKeys ?? {})
-  const grace = Date.now() - SETTLE_GRACE_MS
+  const grace = clock.now() - SETTLE_GRACE_MS
   const open = keys.filter(([, key]) => !key.s && (all || key.t < grace)).sort(([, x], [, y]) => x.t - y.t)
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
@@ -414,7 +415,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     if (!(await insertEntry(store, id, key, after.get(k) ?? card.balance, card.version))) duplicates.push([k, key])
     keyFaults.at?.('entry')
   }
-  const cutoff = Date.now() - KEY_WINDOW_MS
+  const cutoff = clock.now() - KEY_WINDOW_MS
   const patch: Patch = {}
   for (const [k] of open) patch[`spendKeys.${k}.s`] = true
   for (const [k, key] of keys) if (key.s && key.t < cutoff) patch[`spendKeys.${k}`] = change.unset()
@@ -471,7 +472,7 @@ export async function legState(
   if (!key) return 'absent'
   if (key.x) return 'credited'
   if (key.s) return 'settled'
-  if (key.t >= Date.now() - SETTLE_GRACE_MS) return 'busy'
+  if (key.t >= clock.now() - SETTLE_GRACE_MS) return 'busy'
   await settleCard(store, wx, id, sync, true)
   return 'settled'
 }

@@ -14,6 +14,7 @@ import type { UserCardDoc } from '../cards/user-cards'
 import { log } from '../../log'
 import { pushMemberValues } from './member-sync'
 import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
+import { clock } from '../../clock'
 
 export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
@@ -153,7 +154,7 @@ export async function syncUnderLease(
     await gated()
     if (err instanceof WxApiError && REFUSED_FOR_GOOD.has(err.errcode) && cur) {
       // Off the retry queue, with why: the next balance change (a new version) tries once more.
-      const syncRefused = { errcode: err.errcode, errmsg: err.errmsg, version: cur.version, at: Date.now() }
+      const syncRefused = { errcode: err.errcode, errmsg: err.errmsg, version: cur.version, at: clock.now() }
       log('error', {
         msg: 'WeChat refuses this code for good; the balance sync stops retrying it',
         card: id,
@@ -196,7 +197,7 @@ function release(store: Store, id: string, leaseUntil: number, extra: Patch) {
 
 /** The cron's sync of a card it has just read: lease, then send (no second read unless it moved on). */
 async function syncUnderLeaseFrom(store: Store, wx: WechatClient, card: UserCardDoc, opts: SyncOptions): Promise<SyncOutcome> {
-  const leaseUntil = await takeSyncLease(store, card._id, opts.now ?? Date.now)
+  const leaseUntil = await takeSyncLease(store, card._id, opts.now ?? clock.now)
   if (leaseUntil === undefined) return 'busy'
   // Read before the lease: any change since bumped the version, so the last write's check catches it.
   return syncUnderLease(store, wx, card, leaseUntil, opts)
@@ -212,7 +213,7 @@ export async function syncCard(
   /** the version the caller's own change left: a card read further on is in a burst (see untilStill) */
   ownVersion?: number,
 ): Promise<SyncOutcome> {
-  const now = opts.now ?? Date.now
+  const now = opts.now ?? clock.now
   const leaseUntil = await takeSyncLease(store, id, now)
   if (leaseUntil === undefined) return 'busy'
   // A card the caller has just written needs no read: its last write checks the version anyway.

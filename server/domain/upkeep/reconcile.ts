@@ -12,6 +12,7 @@ import { mpOpenidOf } from '../cards/identities'
 import type { UserCardDoc, UserCardStatus } from '../cards/user-cards'
 import { log } from '../../log'
 import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
+import { clock } from '../../clock'
 
 /** Cards not confirmed for this long are read back (CARD_RECONCILE_AGE_S, default 300 s: one cron period). */
 export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -24,7 +25,7 @@ export const RECONCILE_SLICE = 200
 const CONCURRENCY = 16
 
 async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc): Promise<'changed' | 'same'> {
-  const checkedAt = Date.now()
+  const checkedAt = clock.now()
   let patch: Partial<UserCardDoc>
   try {
     const res = await wx.code.get({ card_id: card.cardId, code: card.code })

@@ -8,6 +8,7 @@ import type { Store } from '../../store/port'
 import { TICKET_RENEW_MIN_AGE_MS } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { DEFAULT_TASK_BUDGET_MS, loadProgress, saveProgress, type Budget } from '../../store/sweep'
+import { clock } from '../../clock'
 
 /**
  * Each cron task group's time in one run (UPKEEP_TASK_BUDGET_MS, default 40 s): well under the cron
@@ -70,7 +71,7 @@ export async function fanOut(
   tasks: Record<string, UpkeepEntry>,
   invoke: (group: string) => Promise<unknown>,
 ) {
-  const startedAt = Date.now()
+  const startedAt = clock.now()
   const groups = groupsOf(tasks)
   const answers = await Promise.allSettled(groups.map(invoke))
   const results: Record<string, unknown> = {}
@@ -87,7 +88,7 @@ export async function fanOut(
       if (entry.group === group) results[name] = error ? { ok: false, group, error } : reply!.tasks![name]
     }
   })
-  await store.set(Collections.upkeepRuns, { _id: 'last', trigger, startedAt, finishedAt: Date.now(), results })
+  await store.set(Collections.upkeepRuns, { _id: 'last', trigger, startedAt, finishedAt: clock.now(), results })
   return { trigger, tasks: results }
 }
 
