@@ -10,7 +10,10 @@ import { createHandler, type Action, type ActionContext } from '../../server/pla
 import { firstPageCursor, paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
 import { asInput, int, optInt, optStr, str, type Input } from '../../server/validate'
-import { listAudit, recordAudit } from '../../server/domain/merchant/audit'
+import { recordAudit, type AuditFacts } from '../../server/domain/merchant/audit'
+import { auditPage, cardFacts } from '../../server/domain/merchant/audit-sentences'
+import { named, namesOf, personIdOf } from '../../server/domain/cards/people'
+import { createInvite } from '../../server/domain/merchant/invites'
 import {
   cardHistory,
   dashboard,
@@ -29,6 +32,7 @@ import {
   requireRole,
   roleOf,
   setStaff,
+  staffOpenidOf,
   type MerchantRole,
 } from '../../server/domain/merchant/staff'
 import { selfCheck } from '../../server/domain/merchant/self-check'
@@ -62,6 +66,8 @@ const ORDER_ID = { max: 64, pattern: /^[A-Za-z0-9_+/=-]+$/ }
 const CHANNELS = ['mp', 'checkout', 'shelf'] as const
 /** A Mini Program openid: 28 characters of URL-safe base64, as every openid WeChat hands out is (a typo or "1" is refused, not granted a role). */
 const OPENID = { max: 28, pattern: /^[A-Za-z0-9_-]{28}$/ }
+/** A person as the console refers to one (cards/people.ts personIdOf). */
+const PERSON_ID = { max: 17, pattern: /^P[0-9A-F]{16}$/ }
 
 /** WeChat's reply without its own errcode/errmsg (ours wrap it). */
 async function wxResult(p: Promise<object>): Promise<Record<string, unknown>> {
@@ -71,8 +77,8 @@ async function wxResult(p: Promise<object>): Promise<Record<string, unknown>> {
   return rest
 }
 
-/** What an audit entry says an action acted on (and why), from its input and result. */
-type AuditOf = (input: Input, result: Record<string, unknown>) => { target: string; reason?: string }
+/** What an audit entry says an action acted on (and why, and the facts its sentence tells), from its input and result. */
+type AuditOf = (input: Input, result: Record<string, unknown>) => { target: string; reason?: string; facts?: AuditFacts }
 
 /**
  * Every merchant action checks the caller's role first; an action that changes something names its
@@ -113,8 +119,8 @@ function orderQuery(i: Input, ctx: ActionContext) {
   if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel))
     throw invalid('channel', `must be one of ${CHANNELS.join(', ')}`)
   const state = optStr(i, 'state', { max: 16, pattern: /^[A-Z_]+$/ })
-  // An order number, card code or openid; or a buyer's alias as the console shows it (顾客 + 4 hex, person-alias.ts).
-  const q = optStr(i, 'q', { max: 64, pattern: /^([A-Za-z0-9_+/=-]+|顾客[0-9A-F]{4})$/ })
+  // Letters of any script and ·: a buyer's name as the console shows it (顾客·7F3A, 王小波).
+  const q = optStr(i, 'q', { max: 64, pattern: /^[\p{L}\p{N}_+/=·-]+$/u })
   // A search by q looks through a window of the newest orders and pages it by offset only.
   if (q !== undefined && i.cursor !== undefined) throw invalid('cursor', 'is not taken with q (a search answers by offset)')
   const filter = {
@@ -142,7 +148,7 @@ export const main = createHandler('merchant', {
           : await m.createGiftCard(ctx.store, ctx.wx(), { card })
       return ORDINARY_COUPON_TYPES.has(card.card_type) ? { ...created, notice: RETIRED_COUPONS_NOTICE } : created
     },
-    (_i, r) => ({ target: String(r.cardId) }),
+    (i, r) => ({ target: String(r.cardId), facts: cardFacts(i.card) }),
   ),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(str(i, 'cardId', CARD_ID)))),
   // An edit WeChat sends back to review (send_check true) clears a refusal: the card is 审核中 again.
@@ -166,7 +172,7 @@ export const main = createHandler('merchant', {
         }),
       )
     },
-    (i) => ({ target: String(i.cardId), reason: `stock ${String(i.delta)}` }),
+    (i) => ({ target: String(i.cardId), reason: `stock ${String(i.delta)}`, facts: { count: Number(i.delta) } }),
   ),
   whitelistSet: admin(
     async (i, ctx) =>
@@ -180,7 +186,7 @@ export const main = createHandler('merchant', {
   shelfCreate: admin(
     async (i, ctx) =>
       m.createShelf(ctx.store, ctx.wx(), asInput(i.page, 'page') as unknown as GiftCardPage, optStr(i, 'outerStr', { max: 64 })),
-    (_i, r) => ({ target: String(r.pageId) }),
+    (i, r) => ({ target: String(r.pageId), facts: { kind: 'shelf', title: String(asInput(i.page, 'page').page_title ?? '') } }),
   ),
   shelfGet: admin(async (i, ctx) => m.getShelf(ctx.wx(), str(i, 'pageId', PAGE_ID))),
   shelfUpdate: admin(
@@ -189,7 +195,10 @@ export const main = createHandler('merchant', {
       str(page, 'page_id', PAGE_ID)
       return m.updateShelf(ctx.store, ctx.wx(), page as unknown as GiftCardPage & { page_id: string })
     },
-    (i) => ({ target: String(asInput(i.page, 'page').page_id) }),
+    (i) => ({
+      target: String(asInput(i.page, 'page').page_id),
+      facts: { kind: 'shelf', title: String(asInput(i.page, 'page').page_title ?? '') },
+    }),
   ),
   shelfList: admin(async (_i, ctx) => m.listShelves(ctx.store, ctx.wx())),
   shelfTakedown: admin(
@@ -199,7 +208,10 @@ export const main = createHandler('merchant', {
   ),
   shelfLink: admin(async (i) => ({ link: m.shelfLink(str(i, 'pageId', PAGE_ID), optStr(i, 'outerStr', { max: 64 })) })),
   // Filters (q, state, since, until) added by the console (#15); without them, the plain newest-first list.
-  orderList: admin(async (i, ctx) => orderQuery(i, ctx)),
+  orderList: admin(async (i, ctx) => {
+    const page = await orderQuery(i, ctx)
+    return { ...page, orders: await named(ctx.store, page.orders, 'buyer') }
+  }),
   orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, str(i, 'orderId', ORDER_ID))),
   orderRefund: admin(
     async (i, ctx) =>
@@ -211,7 +223,7 @@ export const main = createHandler('merchant', {
         optStr(i, 'reason', { max: 64 }) ?? '商户退款',
         syncOptions(),
       ),
-    field('orderId', 'reason'),
+    (i, r) => ({ ...field('orderId', 'reason')(i, r), facts: typeof r.refundFee === 'number' ? { amount: r.refundFee } : {} }),
   ),
   orderReconcile: admin(
     async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), int(i, 'beginTime', { min: 0 }), int(i, 'endTime', { min: 0 })),
@@ -231,7 +243,11 @@ export const main = createHandler('merchant', {
         },
         syncOptions(),
       ),
-    (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: `${String(i.amount)} fen: ${String(i.reason)}` }),
+    (i) => ({
+      target: `${String(i.cardId)}:${String(i.code)}`,
+      reason: `${String(i.amount)} fen: ${String(i.reason)}`,
+      facts: { amount: Number(i.amount) },
+    }),
   ),
   invoiceSet: admin(
     async (i, ctx) =>
@@ -263,7 +279,7 @@ export const main = createHandler('merchant', {
           ),
       )
     },
-    (_i, r) => ({ target: String(r.url) }),
+    (_i, r) => ({ target: 'image', facts: { image: String(r.url) } }),
   ),
   submchBind: admin(
     async (i, ctx) =>
@@ -281,15 +297,29 @@ export const main = createHandler('merchant', {
   /** Anyone may ask: the merchant pages use it to show a plain "no access" page to consumers. */
   whoami: async (_i, ctx) => ({ role: await roleOf(ctx.store, ctx.caller.openid), owner: isOwner(ctx.caller.openid) }),
   staffList: admin(async (_i, ctx) => listStaff(ctx.store)),
+  // `openid` from the CLI, `personId` (a staffList row's) from the console; the answer names nobody.
   staffSet: admin(
     async (i, ctx) => {
-      const openid = str(i, 'openid', OPENID)
       if (i.role !== null && !(MERCHANT_ROLES as readonly unknown[]).includes(i.role))
         throw invalid('role', `must be one of ${MERCHANT_ROLES.join(', ')} or null`)
+      const openid = i.personId !== undefined ? await staffOpenidOf(ctx.store, str(i, 'personId', PERSON_ID)) : str(i, 'openid', OPENID)
+      i.openid = openid // for the audit entry, which keeps it and names the person when read
       return setStaff(ctx.store, ctx.caller.openid!, openid, i.role as MerchantRole | null)
     },
-    (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` }),
+    (i) => ({
+      target: String(i.openid),
+      reason: `role ${String(i.role)}`,
+      facts: { person: String(i.openid), role: i.role as string | null },
+    }),
   ),
+  // Issue 28: staff join by scanning an invite an owner makes here (invites.ts); card.staffAccept takes it.
+  staffInvite: async (i, ctx) => {
+    const owner = requireOwner(ctx.caller.openid, 'merchant.staffInvite')
+    if (!(MERCHANT_ROLES as readonly unknown[]).includes(i.role)) throw invalid('role', `must be one of ${MERCHANT_ROLES.join(', ')}`)
+    const invite = await createInvite(ctx.store, owner, i.role as MerchantRole)
+    await recordAudit(ctx.store, { openid: owner, action: 'staffInvite', target: invite.inviteId, facts: { role: invite.role } })
+    return { inviteId: invite.inviteId, expiresAt: invite.expiresAt, qr: invite.qr }
+  },
   // ---------- #14 coupons ----------
   couponList: admin(async (_i, ctx) => listCoupons(ctx.store)),
   claimableSet: admin(
@@ -302,9 +332,23 @@ export const main = createHandler('merchant', {
       reason: `claimable ${String(i.claimable)}${typeof i.channel === 'string' ? ` via ${i.channel}` : ''}`,
     }),
   ),
+  // Each claim names its person (cards/people.ts), never by openid.
   claimList: admin(async (i, ctx) => {
     const cardId = optStr(i, 'cardId', CARD_ID)
-    return paged(i, ctx, 'claimList', { cardId }, { defaultLimit: 20 }, (page) => listClaims(ctx.store, cardId, page))
+    const page = await paged(i, ctx, 'claimList', { cardId }, { defaultLimit: 20 }, (p) => listClaims(ctx.store, cardId, p))
+    const nameOf = await namesOf(
+      ctx.store,
+      page.claims.map((c) => c.openid),
+    )
+    // A claim's id is `<openid>:<requestId>`: answered with the person's handle in place of the openid.
+    return {
+      ...page,
+      claims: page.claims.map(({ openid, claimId, ...c }) => ({
+        ...c,
+        claimId: `${personIdOf(openid)}:${claimId.slice(openid.length + 1)}`,
+        person: nameOf(openid),
+      })),
+    }
   }),
   // Counter redemption (核销): staff and admins. The audit entry says who (the caller), where (location)
   // and when (its time), and what was redeemed.
@@ -330,6 +374,10 @@ export const main = createHandler('merchant', {
     (i, r) => ({
       target: `${String(r.cardId)}:${String(r.code)}`,
       reason: `${String(r.type)}${r.amount !== undefined ? ` ${String(r.amount)} fen` : ''}${typeof i.location === 'string' ? ` @ ${i.location}` : ''} key ${String(i.key)}`,
+      facts: {
+        ...(typeof r.amount === 'number' ? { amount: r.amount } : {}),
+        ...(typeof i.location === 'string' && i.location ? { location: i.location } : {}),
+      },
     }),
   ),
   // Friend coupons' coin account (friend-coupons.zh.txt 配置库存、充值券点).
@@ -340,7 +388,11 @@ export const main = createHandler('merchant', {
       withNotice(
         await priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, str(i, 'cardId', CARD_ID), int(i, 'quantity', { min: 1, max: 100_000 })),
       ),
-    (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` }),
+    (i, r) => ({
+      target: String(i.cardId),
+      reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins`,
+      facts: { count: Number(i.quantity) },
+    }),
   ),
   coinsConfirm: admin(
     async (i, ctx) =>
@@ -353,11 +405,15 @@ export const main = createHandler('merchant', {
           int(i, 'quantity', { min: 1, max: 100_000 }),
         ),
       ),
-    (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` }),
+    (i) => ({
+      target: String(i.cardId),
+      reason: `stock +${String(i.quantity)} (${String(i.orderId)})`,
+      facts: { count: Number(i.quantity) },
+    }),
   ),
   coinsRecharge: admin(
     async (i, ctx) => withNotice(await rechargeCoins(ctx.wx(), int(i, 'coinCount', { min: 1, max: 100_000_000 }))),
-    (_i, r) => ({ target: String(r.orderId), reason: 'recharge' }),
+    (i, r) => ({ target: String(r.orderId), reason: 'recharge', facts: { count: Number(i.coinCount) } }),
   ),
   // WeChat pages coin orders by offset and count (≤ 50): a cursor carries both, in the first page's window.
   coinsOrders: admin(async (i, ctx) => {
@@ -381,17 +437,25 @@ export const main = createHandler('merchant', {
       cardId: optStr(i, 'cardId', CARD_ID),
     }),
   ),
+  // Sentences about titles and amounts, people by name (audit-sentences.ts).
   auditList: admin(async (i, ctx) =>
-    paged(i, ctx, 'auditList', {}, { defaultLimit: 20, offsetMax: 100_000 }, (page) => listAudit(ctx.store, page)),
+    paged(i, ctx, 'auditList', {}, { defaultLimit: 20, offsetMax: 100_000 }, (page) => auditPage(ctx.store, page)),
   ),
   // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
   dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), int(i, 'days', { min: 1, max: 366 }))),
-  orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))),
+  orderDetail: admin(async (i, ctx) => {
+    const detail = await orderDetail(ctx.store, str(i, 'orderId', ORDER_ID))
+    const [order] = await named(ctx.store, [detail.order], 'buyer')
+    return { ...detail, order: order! }
+  }),
   cardLookup: admin(async (i, ctx) => {
     const { cards } = await lookupCode(ctx.store, ctx.wx(), str(i, 'code', CODE), optStr(i, 'cardId', CARD_ID))
-    // Each card's ledger beyond its newest 50 entries: cardHistory with this cursor.
+    // Each card's ledger beyond its newest 50 entries: cardHistory with this cursor. The holder by name.
     return {
-      cards: cards.map(({ next, ...c }) => ({ ...c, ...firstPageCursor(ctx, 'cardHistory', { cardId: c.cardId, code: c.code }, next) })),
+      cards: (await named(ctx.store, cards, 'holder')).map(({ next, ...c }) => ({
+        ...c,
+        ...firstPageCursor(ctx, 'cardHistory', { cardId: c.cardId, code: c.code }, next),
+      })),
     }
   }),
   cardHistory: admin(async (i, ctx) => {

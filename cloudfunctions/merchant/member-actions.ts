@@ -9,6 +9,8 @@ import {
 } from '../../server/domain/catalog/member-cards'
 import { adjustMember, findMember, listMembers, setLevel } from '../../server/domain/members/members'
 import { invalid } from '../../server/errors'
+import type { AuditFacts } from '../../server/domain/merchant/audit'
+import { cardFacts } from '../../server/domain/merchant/audit-sentences'
 import type { Action } from '../../server/platform/handler'
 import { paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
@@ -22,7 +24,7 @@ const KEY = { max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ }
 /** A single adjustment moves at most 1,000,000 points or ¥1,000,000. */
 const MAX_DELTA = 100_000_000
 
-type AuditOf = (input: Input, result: Record<string, unknown>) => { target: string; reason?: string }
+type AuditOf = (input: Input, result: Record<string, unknown>) => { target: string; reason?: string; facts?: AuditFacts }
 type Wrap = (run: Action, audit?: AuditOf) => Action
 
 function optDelta(i: Input, field: string): number | undefined {
@@ -58,7 +60,7 @@ export function memberActions(admin: Wrap): Record<string, Action> {
           activationFields: optList<ActivationField>(i, 'activationFields'),
         })
       },
-      (_i, r) => ({ target: String(r.cardId) }),
+      (i, r) => ({ target: String(r.cardId), facts: cardFacts(i.card) }),
     ),
     memberCardUpdate: admin(
       async (i, ctx) => {

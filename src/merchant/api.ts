@@ -3,6 +3,7 @@ import { callFunction } from '../services/cloud'
 
 export type Role = 'admin' | 'staff' | null
 import type { Channel, OrderRow } from '../../contract/merchant-orders'
+import type { AuditView } from '../../contract/audit-view'
 export type { Channel, OrderRow }
 // A ledger line as card.history shows it to the consumer: the console shows the same lines.
 import type { Entry } from '../services/types'
@@ -74,12 +75,17 @@ export interface OrderFilter {
   until?: number
 }
 
-export interface AuditEntry {
-  at: number
-  openid: string
-  action: string
-  target: string
-  reason?: string
+/** An audit entry as the console reads it: a sentence, the person by name, a picture to show (issue 28). */
+export type AuditEntry = AuditView
+
+/** A person on the staff list: by name, and the handle staffSet takes (never an openid). */
+export interface StaffMember {
+  personId: string
+  name: string
+  role: 'admin' | 'staff'
+  owner: boolean
+  grantedBy?: string
+  grantedAt?: number
 }
 
 export interface CouponRow {
@@ -101,7 +107,7 @@ export interface CoinAccount {
 const m = <T>(action: string, fields: Record<string, unknown> = {}) => callFunction<T>('merchant', action, fields)
 
 export const consoleApi = {
-  whoami: () => m<{ role: Role }>('whoami'),
+  whoami: () => m<{ role: Role; owner?: boolean }>('whoami'),
   dashboard: (days: number) => m<Dashboard>('dashboard', { days }),
   cards: () => m<{ cards: GiftCardRow[] }>('cardList'),
   cardCreate: (card: unknown) => m<{ cardId: string }>('cardCreate', { card }),
@@ -130,8 +136,12 @@ export const consoleApi = {
   freeze: (cardId: string, code: string, reason: string) => m<{ status: string }>('cardFreeze', { cardId, code, reason }),
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) =>
     m<{ balance: number }>('cardAdjust', { cardId, code, amount, reason, key }),
-  staff: () => m<{ staff: { openid: string; role: 'admin' | 'staff'; owner: boolean; grantedAt?: number }[] }>('staffList'),
-  staffSet: (openid: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { openid, role }),
+  staff: () => m<{ staff: StaffMember[] }>('staffList'),
+  staffSet: (personId: string, role: 'admin' | 'staff' | null) => m<{ changed: boolean }>('staffSet', { personId, role }),
+  /** The person who opened an invite's QR code joins the staff (card.staffAccept: any caller, not yet staff). */
+  staffAccept: (inviteId: string) => callFunction<{ role: 'admin' | 'staff' }>('card', 'staffAccept', { inviteId }),
+  /** An invite (owners): `qr` is the Mini Program path the QR code carries. */
+  staffInvite: (role: 'admin' | 'staff') => m<{ inviteId: string; expiresAt: number; qr: string }>('staffInvite', { role }),
   couponCreate: (card: unknown) => m<{ cardId: string; notice?: string }>('cardCreate', { card }),
   coupons: () => m<{ coupons: CouponRow[] }>('couponList'),
   claimableSet: (cardId: string, claimable: boolean) => m<{ cardId: string; claimable: boolean }>('claimableSet', { cardId, claimable }),

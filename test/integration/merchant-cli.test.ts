@@ -133,7 +133,7 @@ test('exports: orders and ledger CSV with a header row; redemptions header only 
   expect(orders[0]).toBe(
     '订单号,渠道,状态,实付（元）,退款（元）,买家,卡数,卡号,时间（北京时间 UTC+08:00）,卡片状态,订单原价（元）,优惠券抵扣（元）,礼品卡支付（元）',
   )
-  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},小程序,已支付,100\\.00,,顾客[0-9A-F]{4},`))
+  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},小程序,已支付,100\\.00,,顾客·[0-9A-F]{4},`))
   const ledger = (await cli(['export', 'ledger', '--since', today])).out.split('\n')
   expect(ledger[0]).toBe('流水号,卡片,类型,金额（元）,变动后余额（元）,订单号,说明,时间（北京时间 UTC+08:00）')
   expect(ledger.some((l) => l.includes(`,开卡,100.00,100.00,${orderId},礼品卡开卡,`))).toBe(true)
