@@ -27,8 +27,8 @@ export interface RedeemCheck {
   balance?: number
   /** member cards: the points held now */
   bonus?: number
-  /** coupons redeemed at the counter (or being redeemed): by whom — the last 4 of the staff member's
-   *  用户编号 — and when (ms), so a second redemption can say 已被核销 by whom and when */
+  /** coupons redeemed at the counter (or being redeemed): by whom — the staff member's name as the
+   *  console shows people (never an openid) — and when (ms), so a second redemption can say 已被核销 by whom and when */
   redeemed?: { by: string; at: number }
   beginTime: number
   endTime: number

@@ -45,7 +45,7 @@ export interface OrderRow {
   state: string
   /** fen paid (a 买单 order: its WeChat Pay leg) */
   totalPrice: number
-  /** a short stable alias of the buyer (顾客 + 4 characters), never an openid (#28) */
+  /** the buyer's openid inside the server; the merchant function answers the person's name instead (server/domain/cards/people.ts) */
   buyer: string
   cards: { cardId: string; code?: string; price: number }[]
   refundFee?: number

@@ -20,6 +20,8 @@ export interface ServerConfig {
   apiTimeoutMs: number
   /** the key list cursors are signed with (cursor.ts): derived from WX_SA_SECRET under its own label */
   cursorKey: Buffer
+  /** the key people's aliases are derived with (domain/cards/people.ts): from WX_SA_SECRET under its own label */
+  personKey: Buffer
 }
 
 /**
@@ -31,6 +33,14 @@ export interface ServerConfig {
  */
 function cursorKeyOf(saSecret: string): Buffer {
   return createHmac('sha256', saSecret).update('gift-card list cursor v1').digest()
+}
+
+/**
+ * The key of the aliases the console names people by (顾客·7F3A), derived as cursorKeyOf is, under another
+ * label: without the AppSecret an alias cannot be traced back to an openid, even by trying every openid.
+ */
+function personKeyOf(saSecret: string): Buffer {
+  return createHmac('sha256', saSecret).update('gift-card person alias v1').digest()
 }
 
 const PUSH_MODES: readonly string[] = ['plain', 'compat', 'safe']
@@ -69,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     consumeOnZero: env.CONSUME_ON_ZERO === '1' || env.CONSUME_ON_ZERO === 'true',
     apiTimeoutMs: Number(env.WX_API_TIMEOUT_MS) > 0 ? Number(env.WX_API_TIMEOUT_MS) : 5000,
     cursorKey: cursorKeyOf(saSecret),
+    personKey: personKeyOf(saSecret),
   }
 }
 

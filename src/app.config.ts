@@ -29,6 +29,8 @@ export default defineAppConfig({
         'pages/coins/index',
         'pages/member-card-edit/index',
         'pages/pay-gift/index',
+        // issue 28: the page a staff invite's QR code opens (any caller; not behind the Gate)
+        'pages/join/index',
       ],
     },
     // member cards (#13)

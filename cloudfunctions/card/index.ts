@@ -10,6 +10,8 @@ import { asHolderSees, givableInBag } from '../../server/domain/giftcards/receiv
 import { spend } from '../../server/domain/money/spending'
 import { claimCoupon, listClaimables } from '../../server/domain/coupons/coupons'
 import { roleOf } from '../../server/domain/merchant/staff'
+import { acceptInvite } from '../../server/domain/merchant/invites'
+import { recordAudit } from '../../server/domain/merchant/audit'
 import { activeHolds, cardOf, toCardView, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { createHandler, requireOpenid } from '../../server/platform/handler'
 import { syncOptions } from '../../server/platform/settings'
@@ -46,6 +48,13 @@ export const main = createHandler('card', card, {
       role,
       ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
     }
+  },
+  /** Issue 28: the person who opened an owner's invite (its QR code) joins the staff, once, within 10 minutes. */
+  async staffAccept(input, ctx) {
+    const openid = requireOpenid(ctx)
+    const { role, changed } = await acceptInvite(ctx.store, openid, input.inviteId)
+    if (changed) await recordAudit(ctx.store, { openid, action: 'staffAccept', target: openid, facts: { person: openid, role } })
+    return { role }
   },
   async listMine(input, ctx) {
     const caller = { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }

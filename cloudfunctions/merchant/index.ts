@@ -13,7 +13,10 @@ import { firstPageCursor, paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
 import { merchant } from '../../contract/actions/merchant'
 import type { Valid } from '../../contract/actions/define'
-import { listAudit } from '../../server/domain/merchant/audit'
+import { recordAudit, type AuditFacts } from '../../server/domain/merchant/audit'
+import { auditPage, cardFacts } from '../../server/domain/merchant/audit-sentences'
+import { named, namesOf, personIdOf } from '../../server/domain/cards/people'
+import { createInvite } from '../../server/domain/merchant/invites'
 import {
   cardHistory,
   dashboard,
@@ -24,7 +27,7 @@ import {
   searchOrders,
   takeOffSale,
 } from '../../server/domain/merchant/console'
-import { isOwner, listStaff, requireOwner, roleOf, setStaff } from '../../server/domain/merchant/staff'
+import { isOwner, listStaff, requireOwner, roleOf, setStaff, staffOpenidOf } from '../../server/domain/merchant/staff'
 import { selfCheck } from '../../server/domain/merchant/self-check'
 import { pingFunction } from '../../server/platform/ping'
 import type { QrCodeRequest } from '../../server/wechat/card'
@@ -60,6 +63,8 @@ async function wxResult<T extends object>(p: Promise<T>): Promise<Omit<T, 'errco
 const withNotice = <T extends object>(r: T): T & { notice: string } => ({ ...r, notice: RETIRED_COUPONS_NOTICE })
 
 const fixed = (target: string) => (): { target: string } => ({ target })
+/** A shelf page's audit facts: its title, for the log's sentence (audit-sentences.ts). */
+const shelfFacts = (page: Record<string, unknown>): AuditFacts => ({ kind: 'shelf', title: String(page.page_title ?? '') })
 
 /** merchant.orderList's input: channel, search text (order number, card code, buyer), state, time range (ms), page. */
 function orderQuery(i: Valid<typeof merchant.orderList>, ctx: ActionContext) {
@@ -91,7 +96,7 @@ export const main = createHandler('merchant', merchant, {
           : await m.createGiftCard(ctx.store, ctx.wx(), { card })
       return ORDINARY_COUPON_TYPES.has(card.card_type) ? { ...created, notice: RETIRED_COUPONS_NOTICE } : created
     },
-    (_i, r) => ({ target: String(r.cardId) }),
+    (i, r) => ({ target: String(r.cardId), facts: cardFacts(i.card) }),
   ),
   cardGet: admin(async (i, ctx) => wxResult(ctx.wx().card.get(i.cardId))),
   // An edit WeChat sends back to review (send_check true) clears a refusal: the card is 审核中 again.
@@ -114,7 +119,7 @@ export const main = createHandler('merchant', merchant, {
         }),
       )
     },
-    (i) => ({ target: String(i.cardId), reason: `stock ${String(i.delta)}` }),
+    (i) => ({ target: String(i.cardId), reason: `stock ${String(i.delta)}`, facts: { count: i.delta } }),
   ),
   whitelistSet: admin(async (i, ctx) => wxResult(ctx.wx().card.testWhitelistSet(i.whitelist)), fixed('testwhitelist')),
   qrcodeCreate: admin(
@@ -123,12 +128,12 @@ export const main = createHandler('merchant', merchant, {
   ),
   shelfCreate: admin(
     async (i, ctx) => m.createShelf(ctx.store, ctx.wx(), wechatBody<GiftCardPage>(i.page), i.outerStr),
-    (_i, r) => ({ target: String(r.pageId) }),
+    (i, r) => ({ target: String(r.pageId), facts: shelfFacts(i.page) }),
   ),
   shelfGet: admin(async (i, ctx) => m.getShelf(ctx.wx(), i.pageId)),
   shelfUpdate: admin(
     async (i, ctx) => m.updateShelf(ctx.store, ctx.wx(), { ...wechatBody<GiftCardPage>(i.page), page_id: i.page.page_id }),
-    (i) => ({ target: i.page.page_id }),
+    (i) => ({ target: i.page.page_id, facts: shelfFacts(i.page) }),
   ),
   shelfList: admin(async (_i, ctx) => m.listShelves(ctx.store, ctx.wx())),
   shelfTakedown: admin(
@@ -138,11 +143,18 @@ export const main = createHandler('merchant', merchant, {
   ),
   shelfLink: admin(async (i) => ({ link: m.shelfLink(i.pageId, i.outerStr) })),
   // Filters (q, state, since, until) added by the console (#15); without them, the plain newest-first list.
-  orderList: admin(async (i, ctx) => orderQuery(i, ctx)),
+  orderList: admin(async (i, ctx) => {
+    const page = await orderQuery(i, ctx)
+    return { ...page, orders: await named(ctx.store, page.orders, 'buyer') }
+  }),
   orderGet: admin(async (i, ctx) => m.getShelfOrder(ctx.store, i.orderId)),
   orderRefund: admin(
     async (i, ctx) => refundOrder(ctx.store, ctx.wx(), cloudPayGateway, i.orderId, i.reason ?? '商户退款', syncOptions()),
-    (i) => ({ target: i.orderId, ...(i.reason ? { reason: i.reason } : {}) }),
+    (i, r) => ({
+      target: i.orderId,
+      ...(i.reason ? { reason: i.reason } : {}),
+      facts: r.refundFee !== undefined ? { amount: r.refundFee } : {},
+    }),
   ),
   orderReconcile: admin(
     async (i, ctx) => m.reconcileShelfOrders(ctx.store, ctx.wx(), i.beginTime, i.endTime),
@@ -150,7 +162,11 @@ export const main = createHandler('merchant', merchant, {
   ),
   cardAdjust: admin(
     async (i, ctx) => m.adjustBalance(ctx.store, ctx.wx(), i, syncOptions()),
-    (i) => ({ target: `${String(i.cardId)}:${String(i.code)}`, reason: `${String(i.amount)} fen: ${String(i.reason)}` }),
+    (i) => ({
+      target: `${String(i.cardId)}:${String(i.code)}`,
+      reason: `${String(i.amount)} fen: ${String(i.reason)}`,
+      facts: { amount: i.amount },
+    }),
   ),
   invoiceSet: admin(async (i, ctx) => m.setInvoice(ctx.wx(), { paymch: i.paymch, authField: i.authField }), fixed('invoice')),
   invoiceGet: admin(async (_i, ctx) => m.getInvoice(ctx.wx())),
@@ -171,7 +187,7 @@ export const main = createHandler('merchant', merchant, {
         throw invalid(content, `must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${bytes.length} bytes`)
       return wxResult(ctx.wx().media.uploadImg(bytes, i.name ?? i.filename ?? 'image'))
     },
-    (_i, r) => ({ target: String(r.url) }),
+    (_i, r) => ({ target: 'image', facts: { image: String(r.url) } }),
   ),
   submchBind: admin(
     async (i, ctx) => wxResult(ctx.wx().giftCardPay.submchBind({ sub_mch_id: i.subMchId, wxa_appid: i.wxaAppid })),
@@ -185,10 +201,30 @@ export const main = createHandler('merchant', merchant, {
   /** Anyone may ask: the merchant pages use it to show a plain "no access" page to consumers. */
   whoami: async (_i, ctx) => ({ role: await roleOf(ctx.store, ctx.caller.openid), owner: isOwner(ctx.caller.openid) }),
   staffList: admin(async (_i, ctx) => listStaff(ctx.store)),
-  staffSet: admin(
-    async (i, ctx) => setStaff(ctx.store, ctx.caller.openid!, i.openid, i.role),
-    (i) => ({ target: String(i.openid), reason: `role ${String(i.role)}` }),
-  ),
+  // `openid` from the CLI, `personId` (a staffList row's) from the console; the answer names nobody. The
+  // audit entry keeps the openid (named when read: audit-sentences.ts), so it is written here, where the
+  // openid a personId stands for is known; none when nothing changed, as roles.ts does for the others.
+  staffSet: admin(async (i, ctx) => {
+    if ((i.openid === undefined) === (i.personId === undefined)) throw invalid('openid', 'or personId: give exactly one')
+    const openid = i.personId !== undefined ? await staffOpenidOf(ctx.store, i.personId) : required(i.openid, 'openid')
+    const result = await setStaff(ctx.store, ctx.caller.openid!, openid, i.role)
+    if (result.changed)
+      await recordAudit(ctx.store, {
+        openid: ctx.caller.openid!,
+        action: 'staffSet',
+        target: openid,
+        reason: `role ${String(i.role)}`,
+        facts: { person: openid, role: i.role },
+      })
+    return result
+  }),
+  // Issue 28: staff join by scanning an invite an owner makes here (invites.ts); card.staffAccept takes it.
+  staffInvite: async (i, ctx) => {
+    const owner = requireOwner(ctx.caller.openid, 'merchant.staffInvite')
+    const invite = await createInvite(ctx.store, owner, i.role)
+    await recordAudit(ctx.store, { openid: owner, action: 'staffInvite', target: invite.inviteId, facts: { role: invite.role } })
+    return { inviteId: invite.inviteId, expiresAt: invite.expiresAt, qr: invite.qr }
+  },
   // ---------- #14 coupons ----------
   couponList: admin(async (_i, ctx) => listCoupons(ctx.store)),
   claimableSet: admin(
@@ -198,9 +234,23 @@ export const main = createHandler('merchant', merchant, {
       reason: `claimable ${String(i.claimable)}${i.channel !== undefined ? ` via ${i.channel}` : ''}`,
     }),
   ),
+  // Each claim names its person (cards/people.ts), never by openid.
   claimList: admin(async (i, ctx) => {
     const cardId = i.cardId
-    return paged(i, ctx, 'claimList', { cardId }, { defaultLimit: 20 }, (page) => listClaims(ctx.store, cardId, page))
+    const page = await paged(i, ctx, 'claimList', { cardId }, { defaultLimit: 20 }, (p) => listClaims(ctx.store, cardId, p))
+    const nameOf = await namesOf(
+      ctx.store,
+      page.claims.map((c) => c.openid),
+    )
+    // A claim's id is `<openid>:<requestId>`: answered with the person's handle in place of the openid.
+    return {
+      ...page,
+      claims: page.claims.map(({ openid, claimId, ...c }) => ({
+        ...c,
+        claimId: `${personIdOf(openid)}:${claimId.slice(openid.length + 1)}`,
+        person: nameOf(openid),
+      })),
+    }
   }),
   // Counter redemption (核销): staff and admins. The audit entry says who (the caller), where (location)
   // and when (its time), and what was redeemed.
@@ -216,6 +266,10 @@ export const main = createHandler('merchant', merchant, {
     (i, r) => ({
       target: `${String(r.cardId)}:${String(r.code)}`,
       reason: `${String(r.type)}${r.amount !== undefined ? ` ${String(r.amount)} fen` : ''}${i.location !== undefined ? ` @ ${i.location}` : ''} key ${i.key}`,
+      facts: {
+        ...(r.amount !== undefined ? { amount: r.amount } : {}),
+        ...(i.location ? { location: i.location } : {}),
+      },
     }),
   ),
   // Friend coupons' coin account (friend-coupons.zh.txt 配置库存、充值券点).
@@ -223,15 +277,19 @@ export const main = createHandler('merchant', merchant, {
   coinsActivate: admin(async (_i, ctx) => withNotice(await activateCoins(ctx.wx())), fixed('coins')),
   coinsPrice: admin(
     async (i, ctx) => withNotice(await priceStock(ctx.store, ctx.wx(), ctx.caller.openid!, i.cardId, i.quantity)),
-    (i, r) => ({ target: String(i.cardId), reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins` }),
+    (i, r) => ({
+      target: String(i.cardId),
+      reason: `quote ${String(r.orderId)}: ${String(i.quantity)} for ${String(r.price)} coins`,
+      facts: { count: i.quantity },
+    }),
   ),
   coinsConfirm: admin(
     async (i, ctx) => withNotice(await confirmStock(ctx.store, ctx.wx(), i.cardId, i.orderId, i.quantity)),
-    (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})` }),
+    (i) => ({ target: String(i.cardId), reason: `stock +${String(i.quantity)} (${String(i.orderId)})`, facts: { count: i.quantity } }),
   ),
   coinsRecharge: admin(
     async (i, ctx) => withNotice(await rechargeCoins(ctx.wx(), i.coinCount)),
-    (_i, r) => ({ target: String(r.orderId), reason: 'recharge' }),
+    (i, r) => ({ target: String(r.orderId), reason: 'recharge', facts: { count: i.coinCount } }),
   ),
   // WeChat pages coin orders by offset and count (≤ 50): a cursor carries both, in the first page's window.
   coinsOrders: admin(async (i, ctx) => {
@@ -249,15 +307,23 @@ export const main = createHandler('merchant', merchant, {
   coinsOrder: admin(async (i, ctx) => coinOrder(ctx.wx(), i.orderId)),
   // The data cube: the days' claims and redemptions for the dashboard (≤ 62 days, YYYY-MM-DD).
   cardStats: admin(async (i, ctx) => cardStats(ctx.wx(), i)),
-  auditList: admin(async (i, ctx) => paged(i, ctx, 'auditList', {}, { defaultLimit: 20 }, (page) => listAudit(ctx.store, page))),
+  // Sentences about titles and amounts, people by name (audit-sentences.ts).
+  auditList: admin(async (i, ctx) => paged(i, ctx, 'auditList', {}, { defaultLimit: 20 }, (page) => auditPage(ctx.store, page))),
   // ---------- the console (#15): dashboard, order search and detail, cards in circulation ----------
   dashboard: admin(async (i, ctx) => dashboard(ctx.store, ctx.wx(), i.days)),
-  orderDetail: admin(async (i, ctx) => orderDetail(ctx.store, i.orderId)),
+  orderDetail: admin(async (i, ctx) => {
+    const detail = await orderDetail(ctx.store, i.orderId)
+    const [order] = await named(ctx.store, [detail.order], 'buyer')
+    return { ...detail, order: order! }
+  }),
   cardLookup: admin(async (i, ctx) => {
     const { cards } = await lookupCode(ctx.store, ctx.wx(), i.code, i.cardId)
-    // Each card's ledger beyond its newest 50 entries: cardHistory with this cursor.
+    // Each card's ledger beyond its newest 50 entries: cardHistory with this cursor. The holder by name.
     return {
-      cards: cards.map(({ next, ...c }) => ({ ...c, ...firstPageCursor(ctx, 'cardHistory', { cardId: c.cardId, code: c.code }, next) })),
+      cards: (await named(ctx.store, cards, 'holder')).map(({ next, ...c }) => ({
+        ...c,
+        ...firstPageCursor(ctx, 'cardHistory', { cardId: c.cardId, code: c.code }, next),
+      })),
     }
   }),
   cardHistory: admin(async (i, ctx) => {

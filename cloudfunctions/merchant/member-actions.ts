@@ -3,6 +3,7 @@
 import { createMemberCard, listMemberCards, updateMemberCard } from '../../server/domain/catalog/member-cards'
 import { adjustMember, findMember, listMembers, setLevel } from '../../server/domain/members/members'
 import { invalid } from '../../server/errors'
+import { cardFacts } from '../../server/domain/merchant/audit-sentences'
 import type { Actions } from '../../server/platform/handler'
 import { paged } from './paged'
 import { syncOptions } from '../../server/platform/settings'
@@ -16,7 +17,7 @@ export const memberActions = {
     async (i, ctx) => {
       return createMemberCard(ctx.store, ctx.wx(), { card: cardBody(i.card), levels: i.levels, activationFields: i.activationFields })
     },
-    (_i, r) => ({ target: String(r.cardId) }),
+    (i, r) => ({ target: String(r.cardId), facts: cardFacts(i.card) }),
   ),
   memberCardUpdate: admin(
     async (i, ctx) => {

@@ -2,12 +2,15 @@
 // read: a caller without the role gets 1004 whatever he sent); an action that changes something names its
 // audit target and is logged after it succeeded (server/domain/merchant/audit.ts).
 import type { ActionSchema, Answer, Valid } from '../../contract/actions/define'
-import { recordAudit } from '../../server/domain/merchant/audit'
+import { recordAudit, type AuditFacts } from '../../server/domain/merchant/audit'
 import { requireRole, type MerchantRole } from '../../server/domain/merchant/staff'
 import type { Action, GuardedAction } from '../../server/platform/handler'
 
-/** What an audit entry says an action acted on (and why), from its input and result. */
-export type AuditOf<A extends ActionSchema = ActionSchema> = (input: Valid<A>, result: Answer<A>) => { target: string; reason?: string }
+/** What an audit entry says an action acted on (and why, and the facts its sentence tells), from its input and result. */
+export type AuditOf<A extends ActionSchema = ActionSchema> = (
+  input: Valid<A>,
+  result: Answer<A>,
+) => { target: string; reason?: string; facts?: AuditFacts }
 
 function allow<A extends ActionSchema>(roles: readonly MerchantRole[], run: Action<A>, audit?: AuditOf<A>): GuardedAction<A> {
   return {

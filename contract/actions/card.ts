@@ -12,6 +12,8 @@ import { card as cardView, cardList, entry } from './views'
 const ORDER_ID = str({ max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ })
 /** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
 export const MAX_SPEND_FEN = 100_000_000
+/** A staff invite's id, as its QR code carries it (server/domain/merchant/invites.ts). */
+const INVITE_ID = str({ max: 16, pattern: /^[A-Za-z0-9_-]{16}$/ })
 
 /** What card.detail adds from the card's definition. */
 export const cardInfo = v.object({
@@ -103,6 +105,8 @@ export const card = defineActions('card', {
   claimables: { input: none, answer: v.object({ items: v.array(claimable) }) },
   claim: { input: v.object({ cardId: CARD_ID, requestId: REQUEST_ID, renewTicket: RENEW_TICKET }), answer: cardList },
   decryptCode: { input: v.object({ cardId: CARD_ID, encryptCode: str({ max: 512 }) }), answer: v.object({ card: cardView }) },
+  /** Issue 28: the caller joins the merchant's staff with an owner's invite (merchant.staffInvite). */
+  staffAccept: { input: v.object({ inviteId: INVITE_ID }), answer: v.object({ role: v.picklist(['admin', 'staff']) }) },
   spend: {
     input: v.object({
       cardId: CARD_ID,

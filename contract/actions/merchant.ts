@@ -1,6 +1,7 @@
 // The merchant function's actions (docs/functions-api.md, merchant): the merchant's admins and, for the
 // counter actions, its staff; also `npm run merchant` and the console pages.
 import * as v from 'valibot'
+import type { AuditView } from '../audit-view'
 import type { RedeemCheck } from '../card-view'
 import type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail, PayGiftRuleView } from '../console'
 import type { OrderRow } from '../merchant-orders'
@@ -19,6 +20,8 @@ const COIN_ORDER_ID = str({ max: 256, pattern: /^[A-Za-z0-9_+/=*-]+$/ })
 const KEY = str({ max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ })
 /** A Mini Program openid: 28 characters of URL-safe base64, as every openid WeChat hands out is (a typo or "1" is refused, not granted a role). */
 const OPENID = str({ max: 28, pattern: /^[A-Za-z0-9_-]{28}$/ })
+/** A person as the console refers to one (server/domain/cards/people.ts personIdOf): never an openid. */
+const PERSON_ID = str({ max: 17, pattern: /^P[0-9A-F]{16}$/ })
 const SUB_MCH_ID = str({ max: 20 })
 const WXA_APPID = str({ max: 32 })
 /** ± fen or stock: a single change moves at most 1,000,000 yuan. */
@@ -110,8 +113,8 @@ export const merchant = defineActions('merchant', {
         ),
       ),
       state: v.optional(str({ max: 16, pattern: /^[A-Z_]+$/ })),
-      // An order number, card code or openid; or a buyer's alias as the console shows it (顾客 + 4 hex, person-alias.ts).
-      q: v.optional(str({ max: 64, pattern: /^([A-Za-z0-9_+/=-]+|顾客[0-9A-F]{4})$/ })),
+      // An order number, card code or openid; or letters of any script and ·: a buyer's name as the console shows it (顾客·7F3A, 王小波).
+      q: v.optional(str({ max: 64, pattern: /^[\p{L}\p{N}_+/=·-]+$/u })),
       since: v.optional(int({ min: 0 })),
       until: v.optional(int({ min: 0 })),
       ...page,
@@ -165,7 +168,10 @@ export const merchant = defineActions('merchant', {
     answer: v.object({
       staff: v.array(
         v.object({
-          openid: v.string(),
+          /** the handle staffSet takes */
+          personId: v.string(),
+          /** the person by name (people.ts), never an openid */
+          name: v.string(),
           role: v.picklist(MERCHANT_ROLES),
           owner: v.boolean(),
           grantedBy: v.optional(v.string()),
@@ -174,19 +180,24 @@ export const merchant = defineActions('merchant', {
       ),
     }),
   },
+  /** `openid` (the CLI) or `personId` (a staffList row's, the console): exactly one. The answer names nobody. */
   staffSet: {
     input: v.object({
-      openid: OPENID,
+      openid: v.optional(OPENID),
+      personId: v.optional(PERSON_ID),
       role: v.nullable(v.picklist(MERCHANT_ROLES, `must be one of ${MERCHANT_ROLES.join(', ')} or null`)),
     }),
-    answer: v.object({ openid: v.string(), role: v.nullable(v.picklist(MERCHANT_ROLES)), changed: v.boolean() }),
+    answer: v.object({ role: v.nullable(v.picklist(MERCHANT_ROLES)), changed: v.boolean() }),
+  },
+  /** Owners only (issue 28): an invite to join with `role`, taken with card.staffAccept. */
+  staffInvite: {
+    input: v.object({ role: v.picklist(MERCHANT_ROLES, `must be one of ${MERCHANT_ROLES.join(', ')}`) }),
+    answer: v.object({ inviteId: v.string(), expiresAt: v.number(), qr: v.string() }),
   },
   auditList: {
     input: v.object({ ...page, offset: offset(100_000) }),
     answer: v.object({
-      entries: v.array(
-        v.object({ at: v.number(), openid: v.string(), action: v.string(), target: v.string(), reason: v.optional(v.string()) }),
-      ),
+      entries: v.array(typed<AuditView>()),
       total: v.number(),
       nextCursor: v.optional(v.string()),
     }),
@@ -199,7 +210,26 @@ export const merchant = defineActions('merchant', {
     input: v.object({ claimable: bool(), cardId: CARD_ID, channel: v.optional(str({ max: 64, pattern: ID })) }),
     answer: v.object({ cardId: v.string(), claimable: v.boolean(), channel: v.string() }),
   },
-  claimList: { input: v.object({ cardId: v.optional(CARD_ID), ...page }), answer: answer },
+  claimList: {
+    input: v.object({ cardId: v.optional(CARD_ID), ...page }),
+    answer: v.object({
+      claims: v.array(
+        v.object({
+          /** `<personId>:<requestId>` */
+          claimId: v.string(),
+          cardId: v.string(),
+          /** the person by name (people.ts), never an openid */
+          person: v.string(),
+          channel: v.string(),
+          status: v.string(),
+          code: v.optional(v.string()),
+          createdAt: v.number(),
+        }),
+      ),
+      total: v.number(),
+      nextCursor: v.optional(v.string()),
+    }),
+  },
   // Counter redemption (核销): staff and admins.
   redeemCheck: { input: v.object({ code: CODE, cardId: v.optional(CARD_ID) }), answer: v.object({ check: typed<RedeemCheck>() }) },
   redeem: {

@@ -4,7 +4,6 @@
 // said in the time column's header), as the merchant reads them (#28: "07:32 for a 15:32 sale"); people
 // as aliases, never openids.
 import { maskCode } from '../../server/mask'
-import { personAlias } from '../../server/domain/merchant/person-alias'
 import { formatYuan } from '../../src/utils/money'
 import { t } from '../../src/strings'
 import type { Caller } from './call'
@@ -38,9 +37,6 @@ export function beijingIso(ms: number): string {
 
 /** A ledger entry's description in Chinese: the ledger's own English words translated, anyone's own text kept. */
 export const describeEntry = (d: unknown) => t.console.csv.descriptions[String(d ?? '')] ?? String(d ?? '')
-
-/** Who redeemed: an alias of the openid the audit log carries, never the openid itself. */
-const staffOf = (e: Row) => personAlias(e.openid as string | undefined, 'staff')
 
 const yuanOrEmpty = (fen: unknown) => (typeof fen === 'number' ? formatYuan(fen) : '')
 type Row = Record<string, unknown>
@@ -156,7 +152,7 @@ export async function exportCsv(
       const entries = r.entries as Row[]
       for (const e of entries)
         if ((e.at as number) >= sinceMs && e.action === 'redeem')
-          found.push(line([beijingIso(e.at as number), staffOf(e), cardKey(e.target), e.reason ?? '']))
+          found.push(line([beijingIso(e.at as number), e.by, cardKey(e.target), e.reason ?? '']))
       if (entries.length && (entries.at(-1)!.at as number) < sinceMs) break
     }
     put(found.reverse())

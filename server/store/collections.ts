@@ -28,6 +28,8 @@ export const Collections = {
   upkeepRuns: 'upkeep_runs',
   /** Merchant roles granted in the console: openid → admin | staff (configured admins need no record). */
   staff: 'staff',
+  /** issue 28: invites an owner made for staff to join by scanning (merchant/invites.ts): OPEN → USED, 10 minutes. */
+  staffInvites: 'staff_invites',
   /** One entry per merchant action that changed something: who, what, when, why. */
   auditLog: 'audit_log',
   /** #14: coupons the merchant created (type, terms, claimable, channel, get_limit). */

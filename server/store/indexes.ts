@@ -50,7 +50,11 @@ export const INDEXES: Record<string, string[][]> = {
     ['createdAt'], // merchant.claimList, a page after a cursor
   ],
   [Collections.couponHolds]: [['status']], // cron: coupons held for checkouts
-  [Collections.members]: [['phone', 'cardId'], ['createdAt']], // merchant.memberFind by phone; rollups: a day's new members
+  [Collections.members]: [
+    ['phone', 'cardId'], // merchant.memberFind by phone
+    ['createdAt'], // rollups: a day's new members
+    ['mpOpenid'], // the console names people by their member card (cards/people.ts)
+  ],
   [Collections.pointsLedger]: [['card', 'orderId']], // a member card's points
   [Collections.memberOrders]: [['status', 'paidAt'], ['status', 'refundCheckedAt'], ['refundRequestedAt']], // cron: paid recharges not yet credited; refunds to ask about; rollups: a day's refunds
   // The merchant's own definitions are few, but the listings filter them too.

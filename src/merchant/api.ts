@@ -12,7 +12,10 @@ export type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail } 
 
 export type GiftCardRow = Answer<ActionNamed<'merchant.cardList'>>['cards'][number]
 export type ShelfRow = Answer<ActionNamed<'merchant.shelfList'>>['shelves'][number]
+/** An audit entry as the console reads it: a sentence, the person by name, a picture to show (issue 28). */
 export type AuditEntry = Answer<ActionNamed<'merchant.auditList'>>['entries'][number]
+/** A person on the staff list: by name, and the handle staffSet takes (never an openid). */
+export type StaffMember = Answer<ActionNamed<'merchant.staffList'>>['staff'][number]
 
 export interface OrderFilter {
   q?: string
@@ -48,7 +51,11 @@ export const consoleApi = {
   adjust: (cardId: string, code: string, amount: number, reason: string, key: string) =>
     call('merchant.cardAdjust', { cardId, code, amount, reason, key }),
   staff: () => call('merchant.staffList'),
-  staffSet: (openid: string, role: 'admin' | 'staff' | null) => call('merchant.staffSet', { openid, role }),
+  staffSet: (personId: string, role: 'admin' | 'staff' | null) => call('merchant.staffSet', { personId, role }),
+  /** The person who opened an invite's QR code joins the staff (card.staffAccept: any caller, not yet staff). */
+  staffAccept: (inviteId: string) => call('card.staffAccept', { inviteId }),
+  /** An invite (owners): `qr` is the Mini Program path the QR code carries. */
+  staffInvite: (role: 'admin' | 'staff') => call('merchant.staffInvite', { role }),
   couponCreate: (card: Record<string, unknown>) => call('merchant.cardCreate', { card }),
   coupons: () => call('merchant.couponList'),
   claimableSet: (cardId: string, claimable: boolean) => call('merchant.claimableSet', { cardId, claimable }),

@@ -41,7 +41,6 @@ const ERRCODE = /errcode|\b1[05]0\d\b/
  * card ids in WeChat's format ('o' or 'p' and 27 more id characters). Everything else must be Chinese.
  */
 const CONSOLE_DATA = /(?<![A-Za-z0-9_-])[op][A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])/g
-const STAFF_OPENID = 'oStaffOpenid0000000000000001'
 const CARD_ID = 'pGiftCardId00000000000000001'
 
 const card = {
@@ -222,14 +221,32 @@ const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
               : d.action === 'shelfList'
                 ? { errcode: 0, shelves: [{ pageId: 'pg', title: '礼品卡商城', link: '', maintain: true }] }
                 : d.action === 'staffList'
-                  ? { errcode: 0, staff: [{ openid: STAFF_OPENID, role: 'staff', owner: false, grantedAt: 1764000000000 }] }
+                  ? {
+                      errcode: 0,
+                      staff: [
+                        {
+                          personId: 'P0123456789ABCDEF',
+                          name: '顾客·7F3A',
+                          role: 'staff',
+                          owner: false,
+                          grantedBy: '王小波',
+                          grantedAt: 1764000000000,
+                        },
+                      ],
+                    }
                   : d.action === 'auditList'
                     ? {
                         errcode: 0,
                         total: 1,
                         entries: [
-                          { at: 1764000000000, openid: STAFF_OPENID, action: 'orderRefund', target: 'O1', reason: '顾客要求' },
-                          { at: 1764000000000, openid: STAFF_OPENID, action: 'someFutureAction', target: CARD_ID },
+                          {
+                            at: 1764000000000,
+                            by: '顾客·7F3A',
+                            action: 'orderRefund',
+                            text: '订单 O1 退款 ¥1.00，原因：顾客要求',
+                            target: 'O1',
+                          },
+                          { at: 1764000000000, by: '王小波', action: 'someFutureAction', text: '其他操作', target: CARD_ID },
                         ],
                       }
                     : d.action === 'cardLookup'
@@ -291,7 +308,7 @@ const ok: Record<string, (d: Record<string, unknown>) => unknown> = {
                                               channel: 'shelf',
                                               state: 'PAY_DONE',
                                               totalPrice: 10000,
-                                              buyer: STAFF_OPENID,
+                                              buyer: '顾客·7F3A',
                                               at: 1764000000000,
                                               cards: [{ cardId: CARD_ID, code: '800000000001', price: 10000 }],
                                             },

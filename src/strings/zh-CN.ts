@@ -311,7 +311,7 @@ export const zhCN = {
     unavailable: '已失效',
     status: '状态',
     /** another redemption took the coupon first (two staff at once, or redeemed earlier) */
-    redeemedBy: (tail: string, when: string) => `已被核销：用户编号尾号 ${tail} 的店员于 ${when} 核销`,
+    redeemedBy: (who: string, when: string) => `已被核销：店员 ${who} 于 ${when} 核销`,
   },
   errors: {
     network: '网络不太稳定，请稍后再试',
@@ -332,6 +332,12 @@ export const zhCN = {
     addFailed: '放入卡包没有成功，请稍后在「我的卡」继续',
     openCardFailed: '暂时无法打开卡包',
     reasons: {
+      // card.staffAccept (issue 28)
+      INVITE_USED: '这个邀请已被其他人使用，请让店主重新生成二维码',
+      INVITE_EXPIRED: '这个邀请已过期（10 分钟内有效），请让店主重新生成二维码',
+      INVITE_NOT_FOUND: '没有找到这个邀请，请让店主重新生成二维码',
+      INVITE_OWNER: '你是店主，无需接受邀请',
+      INVITE_ALREADY_ADMIN: '你已是管理员，无需接受店员邀请',
       REFUND_FAILED: '微信支付未能完成这笔退款，请查看订单中的原因和处理建议后重试',
       GIFT_OWN: '这是你送出的礼物，发给好友领取吧',
       GIFT_NOT_FOUND: '没有找到这份礼物',
@@ -721,42 +727,31 @@ export const zhCN = {
         'refunded after the order refund': '订单退款后到账的余额退回',
       } as Record<string, string>,
     },
-    // staff
+    // staff (issue 28: staff join by scanning an invite, never by typing an openid)
     staffList: '员工列表',
     owner: '店主',
-    addStaff: '添加员工',
-    openidPlaceholder: '员工的小程序用户编号',
-    asAdmin: '设为管理员',
-    asStaff: '设为店员',
+    inviteStaff: '邀请员工',
+    inviteHint: '生成邀请二维码，请员工用微信扫一扫。二维码 10 分钟内有效，只能使用一次。',
+    inviteOwnersOnly: '只有店主可以邀请员工。',
+    inviteAs: { staff: '邀请店员', admin: '邀请管理员' } as Record<string, string>,
+    inviteFor: (role: string, until: string) => `${role}邀请 · ${until} 前有效`,
+    invitePath: '小程序路径',
+    grantedBy: (who: string, when: string) => `${who} 于 ${when} 添加`,
     remove: '移除',
     staffSaved: '已保存',
     // audit
     noAudit: '还没有操作记录',
-    actions: {
-      cardCreate: '新建礼品卡',
-      cardUpdate: '修改礼品卡',
-      cardStock: '修改库存',
-      cardAdjust: '调整余额',
-      cardFreeze: '冻结卡片',
-      cardOffSale: '停售礼品卡',
-      qrcodeCreate: '生成投放二维码',
-      shelfCreate: '新建货架',
-      shelfUpdate: '修改货架',
-      shelfTakedown: '下架货架',
-      orderRefund: '退款',
-      orderReconcile: '对账',
-      imageUpload: '上传图片',
-      staffSet: '设置员工',
-      whitelistSet: '设置测试白名单',
-      invoiceSet: '设置发票',
-      payWhitelistAdd: '开通支付',
-      submchBind: '绑定子商户',
-      wxaSet: '设置小程序',
-      redeem: '核销',
-    } as Record<string, string>,
     by: (who: string) => `操作人 ${who}`,
-    /** An audit entry for an action this version of the console has no name for (never its English id). */
-    otherAction: '其他操作',
+  },
+  // ---------- issue 28: joining the staff by an invite's QR code ----------
+  join: {
+    title: '加入商户员工',
+    hint: '商户邀请你成为员工。接受后，你可以在「商户管理」中为顾客核销礼品卡和优惠券。',
+    accept: '接受邀请',
+    joined: (role: string) => `你已成为${role}`,
+    toCounter: '去核销',
+    toConsole: '进入商户管理',
+    noInvite: '没有找到邀请，请让店主重新生成二维码',
   },
   // ---------- member cards (#13) ----------
   member: {

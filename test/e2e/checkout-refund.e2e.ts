@@ -46,7 +46,7 @@ test('a 买单 order with a coupon and a gift card, refunded from the console: e
   await tap(page, '搜索')
   const row = visibleCss(page, `[data-order="${orderId}"]`)
   await expect(row).toContainText('已支付')
-  await expect(row).toContainText(/收银 · 订单原价 ¥124\.00 · .* · 买家 顾客[0-9A-F]{4}/)
+  await expect(row).toContainText(/收银 · 订单原价 ¥124\.00 · .* · 买家 顾客·[0-9A-F]{4}/)
   await row.locator('.row').first().click()
   const parts = visibleCss(page, '#checkout-parts')
   await expect(parts).toContainText('订单原价¥124.00')

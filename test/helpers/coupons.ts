@@ -34,3 +34,25 @@ export async function claimCoupon(stack: Stack, name: string, cardId: string, re
   const added = await p.emu('/__emu/client/addCard', { user: name, cardList: claimed.cardList })
   return (await p.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).cards[0] as Json
 }
+
+/** A coupon of card-api-guide.zh.txt's shape for merchant.cardCreate: base_info common to every type, and the type's own fields. */
+export function couponCard(type: string, fields: Json, base: Json = {}): Json {
+  return {
+    card_type: type,
+    [type.toLowerCase()]: {
+      base_info: {
+        logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
+        brand_name: '微信餐厅',
+        code_type: 'CODE_TYPE_QRCODE',
+        title: '满100减10',
+        color: 'Color010',
+        notice: '使用时向服务员出示此券',
+        description: '不可与其他优惠同享',
+        date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
+        sku: { quantity: 100 },
+        ...base,
+      },
+      ...fields,
+    },
+  }
+}

@@ -75,7 +75,7 @@ test('a 买单 order shows its total, coupon and legs; refunded with a double ta
       { kind: 'giftcard', amount: 10000, cardId: card.cardId, codeTail: String(card.code).slice(-4), state: 'PAID' },
     ],
   })
-  expect(paid.buyer).toMatch(/^顾客[0-9A-F]{4}$/)
+  expect(paid.buyer).toMatch(/^顾客·[0-9A-F]{4}$/)
   expect(JSON.stringify(listed)).not.toContain(alice.mpOpenid)
 
   // WeChat Pay takes a minute and its callback is lost: only the cron's queryRefund can tell.

@@ -8,6 +8,7 @@ import { claimSlotId, takeClaimSlot, type ClaimSlotDoc } from '../../server/doma
 import { Collections } from '../../server/store/collections'
 import { person, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
+import { couponCard } from '../helpers/coupons'
 
 let stack: Stack
 const merchant = (data: Json) => person(stack, 'carol').fn('merchant', data)
@@ -22,25 +23,7 @@ afterAll(() => stack.stop())
 async function claimableCoupon(getLimit: number, quantity = 100): Promise<string> {
   const created = await merchant({
     action: 'cardCreate',
-    card: {
-      card_type: 'CASH',
-      cash: {
-        base_info: {
-          logo_url: 'https://mmbiz.qpic.cn/mmbiz/demo-logo/0',
-          brand_name: '微信餐厅',
-          code_type: 'CODE_TYPE_QRCODE',
-          title: '满100减10',
-          color: 'Color010',
-          notice: '使用时向服务员出示此券',
-          description: '不可与其他优惠同享',
-          date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 },
-          sku: { quantity },
-          get_limit: getLimit,
-        },
-        least_cost: 10000,
-        reduce_cost: 1000,
-      },
-    },
+    card: couponCard('CASH', { least_cost: 10000, reduce_cost: 1000 }, { sku: { quantity }, get_limit: getLimit }),
   })
   expect(created).toMatchObject({ errcode: 0 })
   expect(await merchant({ action: 'claimableSet', cardId: created.cardId, claimable: true })).toMatchObject({ errcode: 0 })

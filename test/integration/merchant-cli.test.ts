@@ -133,7 +133,7 @@ test('exports: orders and ledger CSV with a header row; redemptions header only 
   expect(orders[0]).toBe(
     '订单号,渠道,状态,实付（元）,退款（元）,买家,卡数,卡号,时间（北京时间 UTC+08:00）,卡片状态,订单原价（元）,优惠券抵扣（元）,礼品卡支付（元）',
   )
-  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},小程序,已支付,100\\.00,,顾客[0-9A-F]{4},`))
+  expect(orders.find((l) => l.startsWith(`${orderId},`))).toMatch(new RegExp(`^${orderId},小程序,已支付,100\\.00,,顾客·[0-9A-F]{4},`))
   const ledger = (await cli(['export', 'ledger', '--since', today])).out.split('\n')
   expect(ledger[0]).toBe('流水号,卡片,类型,金额（元）,变动后余额（元）,订单号,说明,时间（北京时间 UTC+08:00）')
   expect(ledger.some((l) => l.includes(`,开卡,100.00,100.00,${orderId},礼品卡开卡,`))).toBe(true)
@@ -145,14 +145,16 @@ test('exports: orders and ledger CSV with a header row; redemptions header only 
 test('exports parse as CSV (csv-parse) with Beijing times (+08:00) that name the moment of the sale, Chinese words and no openid', async () => {
   const alice = person(stack, 'alice')
   const { orderId, card } = await alice.buyAndAdd(card100)
-  await alice.fn('card', {
+  const spent = await alice.fn('card', {
     action: 'spend',
+    orderedAt: Date.now(),
     cardId: card.cardId,
     code: card.code,
     amount: 1234,
     orderId: `CSV-${card.code}`,
     description: '拿铁, 大杯 "热"',
   })
+  expect(spent.errcode).toBe(0)
   const at = ((await person(stack, 'carol').fn('merchant', { action: 'orderDetail', orderId })).order as { at: number }).at
   const since = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
   const BEIJING = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/

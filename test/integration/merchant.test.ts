@@ -170,7 +170,7 @@ test('user_authorize_invoice: the authorization is fetched with getauthdata and 
   const o = await merchant({ action: 'orderGet', orderId })
   expect(o.state).toBe('INVOICE_AUTHORIZED')
   // The buyer by alias, never an openid (#28).
-  expect(o.order.open_id).toMatch(/^顾客[0-9A-F]{4}$/)
+  expect(o.order.open_id).toMatch(/^顾客·[0-9A-F]{4}$/)
   expect(o.invoice).toMatchObject({ invoice_status: 'auth success', user_auth_info: { user_field: { title: '示例公司' } } })
 })
 

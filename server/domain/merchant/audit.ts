@@ -17,6 +17,24 @@ export interface AuditEntry {
   /** what it acted on: a card id, `cardId:code`, an order id, a page id, an openid … */
   target: string
   reason?: string
+  /** what the log's sentence needs beyond the target (audit-sentences.ts); written since issue 28 */
+  facts?: AuditFacts
+}
+
+/**
+ * Facts an action knows when it is logged, for the sentence the console shows: the title of what was
+ * created (a card's definition may not be stored yet), its kind, an amount in fen, a picture, and the
+ * person acted on (an openid, kept here and named when read, never answered).
+ */
+export interface AuditFacts {
+  title?: string
+  kind?: 'giftCard' | 'coupon' | 'memberCard' | 'shelf'
+  amount?: number
+  image?: string
+  person?: string
+  role?: string | null
+  count?: number
+  location?: string
 }
 
 interface AuditDoc extends AuditEntry, StoredDoc {}
@@ -39,6 +57,7 @@ export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): 
     action: entry.action,
     target: entry.target,
     ...(entry.reason ? { reason: entry.reason } : {}),
+    ...(entry.facts && Object.keys(entry.facts).length ? { facts: entry.facts } : {}),
   }
   try {
     await store.insert(Collections.auditLog, doc)
@@ -47,7 +66,7 @@ export async function recordAudit(store: Store, entry: Omit<AuditEntry, 'at'>): 
   }
 }
 
-/** The log newest first, a page at a time. */
+/** The log newest first, a page at a time, as stored (openids included): audit-sentences.ts tells it to the console. */
 export async function listAudit(
   store: Store,
   page: PageRequest = { limit: 20 },

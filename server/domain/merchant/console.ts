@@ -12,11 +12,11 @@ import type { GiftCardDoc } from '../catalog/gift-cards'
 import { historyOf, type LedgerEntryDoc } from '../ledgers/ledger'
 import { listOrders, walkOrders, type Channel, type OrderFilter, type OrderRow } from './orders'
 import { describeRows } from './order-states'
-import { personAlias } from './person-alias'
 import { findPage, type PageRequest } from '../../store/pages'
 import type { OrderDoc, ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { clock } from '../../clock'
+import { namesOf } from '../cards/people'
 
 export interface SalesRow {
   date: string
@@ -113,7 +113,7 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
 // ---------- orders ----------
 
 export interface OrderQuery extends OrderFilter {
-  /** order number, card code, the buyer's alias or openid (exact, or a prefix of the order number) */
+  /** order number, card code, the buyer's name as the console shows it or openid (exact, or a prefix of the order number) */
   q?: string
 }
 
@@ -132,8 +132,17 @@ export async function searchOrders(store: Store, query: OrderQuery, page: PageRe
   const { rows } = await walkOrders(store, filter, SEARCH_WINDOW)
   const cards = await store.find<UserCardDoc>(Collections.userCards, { code: q }, { limit: 100 })
   const codeOrders = new Set(cards.map((c) => c.orderId ?? '').filter(Boolean))
+  // The buyer as the console names people (a member's name, 顾客·7F3A), or the openid (the CLI).
+  const nameOf = await namesOf(
+    store,
+    rows.map((r) => r.buyerOpenid),
+  )
   const match = ({ row: o, buyerOpenid }: (typeof rows)[number]) =>
-    o.orderId.startsWith(q) || o.buyer === q || buyerOpenid === q || o.cards.some((c) => c.code === q) || codeOrders.has(o.orderId)
+    o.orderId.startsWith(q) ||
+    buyerOpenid === q ||
+    nameOf(buyerOpenid) === q ||
+    o.cards.some((c) => c.code === q) ||
+    codeOrders.has(o.orderId)
   const hits = rows.filter(match)
   const from = page.skip ?? 0
   return { orders: await describeRows(store, hits.slice(from, from + page.limit)), total: hits.length }
@@ -150,7 +159,7 @@ export async function orderDetail(store: Store, orderId: string) {
     channel: mine ? mine.kind : 'shelf',
     state: mine?.status ?? shelf!.state,
     totalPrice: mine?.totalFee ?? shelf!.order.total_price,
-    buyer: personAlias(mine?.mpOpenid ?? shelf!.order.open_id),
+    buyer: mine?.mpOpenid ?? shelf!.order.open_id,
     cards: [],
     at: mine?.createdAt ?? shelf!.recordedAt,
     cardState: 'PAID',
@@ -195,7 +204,8 @@ export async function lookupCode(store: Store, wx: WechatClient, code: string, c
     let wechat: Record<string, unknown>
     try {
       const got = (await wx.code.get({ card_id: c.cardId, code: c.code })) as unknown as Record<string, unknown>
-      wechat = { status: got.user_card_status, canConsume: got.can_consume, openid: (got as { openid?: string }).openid }
+      // WeChat's answer names the holder by openid: the console names them by `holder` instead (people.ts).
+      wechat = { status: got.user_card_status, canConsume: got.can_consume }
     } catch (err) {
       // 40056: WeChat no longer knows the code (given away to a friend, or removed).
       if (!(err instanceof WxApiError || err instanceof WxTransportError)) throw err

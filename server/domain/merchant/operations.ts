@@ -1,7 +1,7 @@
 // Merchant operations (gift-card-api.en.txt): gift cards, shelves, payment access, orders bought on
 // the hosted shelf, refunds, invoices. One code path behind the `merchant` function, its CLI and the
 // merchant pages. Who may call what is decided in staff.ts (roles) and the function's action table.
-import { personAlias } from './person-alias'
+import { namesOf } from '../cards/people'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
@@ -265,12 +265,16 @@ export async function listShelfOrders(store: Store, offset = 0, limit = 20) {
     store.find<ShelfOrderDoc>(Collections.shelfOrders, {}, { orderBy: { field: 'recordedAt', direction: 'desc' }, skip: offset, limit }),
     store.count(Collections.shelfOrders, {}),
   ])
+  const nameOf = await namesOf(
+    store,
+    orders.map((o) => o.order.open_id),
+  )
   return {
     orders: orders.map((o) => ({
       orderId: o._id,
       state: o.state,
       totalPrice: o.order.total_price,
-      buyer: personAlias(o.order.open_id),
+      buyer: nameOf(o.order.open_id),
       cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
       recordedAt: o.recordedAt,
     })),
@@ -284,15 +288,16 @@ export async function getShelfOrder(store: Store, orderId: string) {
   const cards = await Promise.all(
     o.order.card_list.map((c) => store.get<UserCardDoc>(Collections.userCards, userCardId(c.card_id, c.code))),
   )
+  // WeChat's order as it came, its people by name (people.ts; #28: no openid in an answer to the merchant).
+  const nameOf = await namesOf(store, [o.order.open_id, o.order.accepter_openid, ...o.order.card_list.map((c) => c.accepter_openid)])
   return {
-    // WeChat's order as it came, its people as aliases (#28: no openid in an answer to the merchant).
     order: {
       ...o.order,
-      open_id: personAlias(o.order.open_id),
-      ...(o.order.accepter_openid ? { accepter_openid: personAlias(o.order.accepter_openid) } : {}),
+      open_id: nameOf(o.order.open_id),
+      ...(o.order.accepter_openid ? { accepter_openid: nameOf(o.order.accepter_openid) } : {}),
       card_list: o.order.card_list.map((c) => ({
         ...c,
-        ...(c.accepter_openid ? { accepter_openid: personAlias(c.accepter_openid) } : {}),
+        ...(c.accepter_openid ? { accepter_openid: nameOf(c.accepter_openid) } : {}),
       })),
     },
     state: o.state,

@@ -17,7 +17,6 @@ import type { RefundFields } from '../money/refund-states'
 import type { SyncOptions } from '../../platform/settings'
 
 import { describeRows, type SourcedRow } from './order-states'
-import { personAlias } from './person-alias'
 import type { Channel, CheckoutLeg, OrderRow, RefundStatus } from '../../../contract/merchant-orders'
 export type { Channel, OrderRow }
 
@@ -57,7 +56,7 @@ function mpRow(o: OrderDoc & RefundFields): OrderRow {
     channel: o.kind,
     state: o.status,
     totalPrice: o.totalFee,
-    buyer: personAlias(o.mpOpenid),
+    buyer: o.mpOpenid, // named by the merchant function (cards/people.ts)
     cards: o.kind === 'mp' ? Array.from({ length: o.quantity }, () => ({ cardId: o.cardId, price: o.unitPrice ?? 0 })) : [],
     ...(o.refundFee !== undefined ? { refundFee: o.refundFee } : {}),
     ...(refundStatus ? { refundStatus } : {}),
@@ -76,7 +75,7 @@ function shelfRow(o: ShelfOrderDoc): OrderRow {
     channel: 'shelf',
     state: o.state,
     totalPrice: o.order.total_price,
-    buyer: personAlias(o.order.open_id),
+    buyer: o.order.open_id, // named by the merchant function (cards/people.ts)
     cards: o.order.card_list.map((c) => ({ cardId: c.card_id, code: c.code, price: c.price })),
     ...(o.state === 'REFUNDED' ? { refundStatus: 'REFUNDED' as const } : {}),
     at: o.recordedAt,
@@ -124,7 +123,7 @@ function sourcesOf(f: OrderFilter): { mine: Filter | null; shelf: Filter | null 
 
 interface Keyed extends SourcedRow {
   key: PageKey
-  /** the buyer's openid, for a search by it (the row carries only an alias) */
+  /** the buyer's openid, for a search by it or by the buyer's name (console.ts searchOrders) */
   buyerOpenid: string
 }
 

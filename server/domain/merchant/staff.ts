@@ -2,11 +2,12 @@
 // codes. The openids in MERCHANT_ADMIN_OPENIDS are the owners: always admins, never removable from the
 // console (so a merchant cannot lock themself out); everyone else gets a role from an admin through
 // `merchant.staffSet`, kept in the `staff` collection.
-import { loadConfig, ownerOpenids } from '../../config'
+import { ownerOpenids } from '../../config'
 import { AppError, ErrCode, invalid } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
 import { clock } from '../../clock'
+import { namesOf, personIdOf } from '../cards/people'
 
 export const MERCHANT_ROLES = ['admin', 'staff'] as const
 export type MerchantRole = (typeof MERCHANT_ROLES)[number]
@@ -20,8 +21,9 @@ export interface StaffDoc extends StoredDoc {
   grantedAt: number
 }
 
+/** The owners: read without loadConfig, so roles are known to a function missing its other settings. */
 function configuredAdmins(env: NodeJS.ProcessEnv): string[] {
-  return loadConfig(env).merchantAdminOpenids
+  return ownerOpenids(env)
 }
 
 /**
@@ -65,26 +67,58 @@ export async function requireRole(
   )
 }
 
-/** Grants, changes or (role null) removes a member's role. Configured admins cannot be changed here. */
-export async function setStaff(store: Store, by: string, openid: string, role: MerchantRole | null, env: NodeJS.ProcessEnv = process.env) {
+/**
+ * Grants, changes or (role null) removes a member's role. Configured admins cannot be changed here. The
+ * answer names nobody: the console shows people by name (listStaff), the CLI knows whom it asked about.
+ */
+export async function setStaff(
+  store: Store,
+  by: string,
+  openid: string,
+  role: MerchantRole | null,
+  env: NodeJS.ProcessEnv = process.env,
+  now = clock.now(),
+): Promise<{ role: MerchantRole | null; changed: boolean }> {
   if (configuredAdmins(env).includes(openid))
     throw invalid('openid', 'is an owner from MERCHANT_ADMIN_OPENIDS; change that setting instead')
-  if (role === null) {
-    const removed = await store.remove(Collections.staff, openid)
-    return { openid, role: null, changed: removed }
-  }
+  if (role === null) return { role: null, changed: await store.remove(Collections.staff, openid) }
   const before = await store.get<StaffDoc>(Collections.staff, openid)
-  if (before?.role === role) return { openid, role, changed: false }
-  await store.set<StaffDoc>(Collections.staff, { _id: openid, role, grantedBy: by, grantedAt: clock.now() })
-  return { openid, role, changed: true }
+  if (before?.role === role) return { role, changed: false }
+  await store.set<StaffDoc>(Collections.staff, { _id: openid, role, grantedBy: by, grantedAt: now })
+  return { role, changed: true }
 }
 
+const granted = (store: Store) =>
+  store.find<StaffDoc>(Collections.staff, {}, { orderBy: { field: 'grantedAt', direction: 'asc' }, limit: 1000 })
+
+/**
+ * The openid of the granted member the console names by `personId` (people.ts personIdOf). An owner's
+ * is refused as the openid of an owner is; one nobody holds is 1005.
+ */
+export async function staffOpenidOf(store: Store, personId: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (configuredAdmins(env).some((o) => personIdOf(o) === personId))
+    throw invalid('personId', 'is an owner from MERCHANT_ADMIN_OPENIDS; change that setting instead')
+  const doc = (await granted(store)).find((d) => personIdOf(d._id) === personId)
+  if (!doc) throw new AppError(ErrCode.NOT_FOUND, `personId: nobody on the staff list is ${personId}`)
+  return doc._id
+}
+
+/** Owners, then everyone granted a role, oldest first: each by name (people.ts), never by openid. */
 export async function listStaff(store: Store, env: NodeJS.ProcessEnv = process.env) {
-  const granted = await store.find<StaffDoc>(Collections.staff, {}, { orderBy: { field: 'grantedAt', direction: 'asc' }, limit: 1000 })
+  const docs = await granted(store)
+  const owners = configuredAdmins(env)
+  const nameOf = await namesOf(store, [...owners, ...docs.flatMap((d) => [d._id, d.grantedBy])])
   return {
     staff: [
-      ...configuredAdmins(env).map((openid) => ({ openid, role: 'admin' as MerchantRole, owner: true })),
-      ...granted.map((d) => ({ openid: d._id, role: d.role, owner: false, grantedBy: d.grantedBy, grantedAt: d.grantedAt })),
+      ...owners.map((openid) => ({ personId: personIdOf(openid), name: nameOf(openid), role: 'admin' as MerchantRole, owner: true })),
+      ...docs.map((d) => ({
+        personId: personIdOf(d._id),
+        name: nameOf(d._id),
+        role: d.role,
+        owner: false,
+        grantedBy: nameOf(d.grantedBy),
+        grantedAt: d.grantedAt,
+      })),
     ],
   }
 }

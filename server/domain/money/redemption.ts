@@ -22,6 +22,7 @@ export type { RedeemCheck }
 import { memberCardDef } from '../catalog/member-cards'
 import { type MemberDoc } from '../cards/member-records'
 import { clock } from '../../clock'
+import { namesOf } from '../cards/people'
 
 const STATUS_BY_ERRCODE: Record<number, UserCardStatus> = { 40099: 'CONSUMED', 40127: 'UNAVAILABLE', 40079: 'EXPIRE', 40078: 'GIFTING' }
 
@@ -105,20 +106,19 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
 
 /**
  * The counter redemption holding or having consumed a coupon (its hold's holder is `R:<key>`): by whom —
- * the last 4 of the staff member's 用户编号, enough for colleagues to tell who, no whole openid shown —
- * and when it began.
+ * the staff member's name as the console shows it (cards/people.ts), never an openid — and when it began.
  */
 async function counterRedemption(store: Store, hold: CouponHoldDoc | null | undefined): Promise<{ by: string; at: number } | undefined> {
   if (!hold || hold.status === 'RELEASED' || !hold.orderId.startsWith('R:')) return undefined
   const rec = await store.get<RedemptionDoc>(Collections.redemptions, hold.orderId.slice(2))
-  return rec ? { by: rec.by.slice(-4), at: rec.at } : undefined
+  return rec ? { by: (await namesOf(store, [rec.by]))(rec.by), at: rec.at } : undefined
 }
 
 /** The refusal when another redemption took the coupon first: what happened, not a checkout's words. */
 function alreadyRedeemed(check: RedeemCheck & { redeemed: { by: string; at: number } }): AppError {
   return new AppError(
     ErrCode.CONFLICT,
-    `the code was already redeemed at the counter by …${check.redeemed.by} at ${new Date(check.redeemed.at).toISOString()}`,
+    `the code was already redeemed at the counter by ${check.redeemed.by} at ${new Date(check.redeemed.at).toISOString()}`,
     { reason: 'ALREADY_REDEEMED', check },
   )
 }
@@ -150,7 +150,7 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
   if (rec) {
     const same = rec.code === input.code && (!input.cardId || rec.cardId === input.cardId) && (rec.amount ?? undefined) === input.amount
     if (!same) throw new AppError(ErrCode.CONFLICT, `key ${input.key} was already used for another redemption`)
-    if (rec.status === 'DONE') return view(rec)
+    if (rec.status === 'DONE') return view(store, rec)
   } else {
     const check = await redeemCheck(store, wx, input.code, input.cardId)
     if (!check.usable) {
@@ -221,10 +221,11 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
     { status: 'PENDING' },
     { status: 'DONE', ...(balance !== undefined ? { balance } : {}) },
   )
-  return view({ ...rec, status: 'DONE', ...(balance !== undefined ? { balance } : {}) })
+  return view(store, { ...rec, status: 'DONE', ...(balance !== undefined ? { balance } : {}) })
 }
 
-function view(r: RedemptionDoc) {
+/** The redemption as the counter reads it: the staff member by name (cards/people.ts), never by openid. */
+async function view(store: Store, r: RedemptionDoc) {
   return {
     key: r._id,
     cardId: r.cardId,
@@ -232,7 +233,7 @@ function view(r: RedemptionDoc) {
     type: r.type,
     status: r.status,
     at: r.at,
-    by: r.by,
+    by: (await namesOf(store, [r.by]))(r.by),
     ...(r.amount !== undefined ? { amount: r.amount } : {}),
     ...(r.balance !== undefined ? { balance: r.balance } : {}),
   }

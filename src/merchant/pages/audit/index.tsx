@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components'
+import { Image, Text, View } from '@tarojs/components'
 import { AsyncState } from '../../../components/AsyncState'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
@@ -19,16 +19,15 @@ function AuditView() {
         return (
           <Section title={t.console.menu.audit}>
             {entries.map((e, i) => (
-              <View key={`${e.at}-${i}`} className='card-tile plain audit-row' data-action={e.action}>
-                <View className='row'>
-                  <Text>{t.console.actions[e.action] ?? t.console.otherAction}</Text>
-                  <Text className='muted'>{beijingDateTime(e.at)}</Text>
+              <View key={`${e.at}-${i}`} className='card-tile plain audit-row row' data-action={e.action}>
+                <View className='grow'>
+                  <Text className='audit-text'>{e.text}</Text>
+                  <View className='muted small'>
+                    {t.console.by(e.by)} · {beijingDateTime(e.at)}
+                  </View>
                 </View>
-                <View className='muted'>
-                  {e.target}
-                  {e.reason ? ` · ${e.reason}` : ''}
-                </View>
-                <View className='muted'>{t.console.by(`…${e.openid.slice(-6)}`)}</View>
+                {/* The picture an action put up, as a picture (issue 28), never its URL. */}
+                {e.image && <Image className='audit-thumb' src={e.image} mode='aspectFill' />}
               </View>
             ))}
             {more.failed && <View className='muted'>{more.failed}</View>}

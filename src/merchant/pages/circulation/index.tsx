@@ -71,7 +71,7 @@ function CardView({
           <Tag type='primary'>{t.status[c.status] ?? c.status}</Tag>
           <View className='muted'>{c.synced ? t.console.synced : t.console.notSynced}</View>
           <View className='muted'>
-            {t.console.holder} {c.holder ? `…${c.holder.slice(-6)}` : '—'}
+            {t.console.holder} {c.holder || '—'}
           </View>
         </View>
         <View className='side' id='wechat'>

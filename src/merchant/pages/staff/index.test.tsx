@@ -4,30 +4,54 @@ import StaffPage from './index'
 
 beforeEach(resetTaroStub)
 
-test('admins add counter staff and remove them; owners cannot be removed here', async () => {
-  const sets: Record<string, unknown>[] = []
-  let staff = [{ openid: 'oCarolOwner0001', role: 'admin', owner: true }]
+const carol = { personId: 'P0123456789ABCDEF', name: '顾客·7F3A', role: 'admin', owner: true }
+const bob = { personId: 'PFEDCBA9876543210', name: '王小波', role: 'staff', owner: false, grantedBy: '顾客·7F3A', grantedAt: 1764200000000 }
+
+test('an owner invites staff with a QR code of the join page, and removes a member by name; no openid anywhere', async () => {
+  const calls: Record<string, unknown>[] = []
+  let staff: Record<string, unknown>[] = [carol, bob]
   cloudHandlers.set('merchant', (d) => {
-    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin', owner: true }
     if (d.action === 'staffList') return { errcode: 0, staff }
-    sets.push(d)
-    staff = d.role
-      ? [...staff, { openid: d.openid as string, role: d.role as string, owner: false }]
-      : staff.filter((s) => s.openid !== d.openid)
-    return { errcode: 0, changed: true }
+    calls.push(d)
+    if (d.action === 'staffInvite')
+      return {
+        errcode: 0,
+        inviteId: 'AbCdEfGhIjKlMnOp',
+        expiresAt: 1764200600000,
+        qr: '/merchant/pages/join/index?invite=AbCdEfGhIjKlMnOp',
+      }
+    staff = staff.filter((s) => s.personId !== d.personId)
+    return { errcode: 0, role: null, changed: true }
   })
-  render(<StaffPage />)
+  const { container } = render(<StaffPage />)
   expect(await screen.findByText('店主')).toBeTruthy()
-  expect(screen.queryByText('移除')).toBeNull()
-  fireEvent.change(screen.getByPlaceholderText('员工的小程序用户编号'), { target: { value: 'oBobStaff00001' } })
-  fireEvent.click(screen.getByText('设为店员'))
-  expect(await screen.findByText('店员')).toBeTruthy()
+  expect(screen.getByText('王小波')).toBeTruthy()
+  expect(screen.getByText('顾客·7F3A 于 2025-11-27 07:33 添加')).toBeTruthy()
+  expect(screen.queryByPlaceholderText(/用户编号/)).toBeNull()
+  fireEvent.click(screen.getByText('邀请店员'))
+  expect(await screen.findByText('店员邀请 · 2025-11-27 07:43 前有效')).toBeTruthy()
+  const qr = container.querySelector('#invite-qr')!
+  expect(qr.getAttribute('data-path')).toBe('/merchant/pages/join/index?invite=AbCdEfGhIjKlMnOp')
+  // The QR code is drawn: rows of dark and light modules.
+  expect(Number(qr.querySelector('.qrcode')!.getAttribute('data-size'))).toBeGreaterThanOrEqual(21)
+  expect(qr.querySelectorAll('.code-dark').length).toBeGreaterThan(50)
   fireEvent.click(screen.getByText('移除'))
   await screen.findByText('已保存')
-  expect(sets).toEqual([
-    { action: 'staffSet', openid: 'oBobStaff00001', role: 'staff' },
-    { action: 'staffSet', openid: 'oBobStaff00001', role: null },
+  expect(screen.queryByText('王小波')).toBeNull()
+  expect(calls).toEqual([
+    { action: 'staffInvite', role: 'staff' },
+    { action: 'staffSet', personId: 'PFEDCBA9876543210', role: null },
   ])
+})
+
+test('an admin who is not an owner reads that only owners invite', async () => {
+  cloudHandlers.set('merchant', (d) =>
+    d.action === 'whoami' ? { errcode: 0, role: 'admin', owner: false } : { errcode: 0, staff: [carol] },
+  )
+  render(<StaffPage />)
+  expect(await screen.findByText('只有店主可以邀请员工。')).toBeTruthy()
+  expect(screen.queryByText('邀请店员')).toBeNull()
 })
 
 test('staff reaching the staff page read that it is for admins', async () => {

@@ -1,4 +1,4 @@
-import { Input, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
@@ -7,61 +7,108 @@ import { Button, Tag } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { userMessage } from '../../../services/errors'
 import { t } from '../../../strings'
-import { consoleApi } from '../../api'
+import { beijingDateTime } from '../../../utils/time'
+import { consoleApi, type StaffMember } from '../../api'
 import { Gate } from '../../components/Gate'
+import { QrView } from '../../components/QrView'
+
+type Invite = { role: 'admin' | 'staff'; expiresAt: number; qr: string }
+
+/**
+ * Issue 28: an owner invites staff with a QR code of the Mini Program path that accepts the invite
+ * (merchant/pages/join), good once and for 10 minutes; nobody types an openid.
+ */
+function InviteSection({ owner, toast }: { owner: boolean; toast: (s: string, i?: 'success' | 'fail') => void }) {
+  const [invite, setInvite] = useState<Invite>()
+  const [busy, setBusy] = useState(false)
+  if (!owner) return <View className='note'>{t.console.inviteOwnersOnly}</View>
+  const make = async (role: 'admin' | 'staff') => {
+    setBusy(true)
+    try {
+      const r = await consoleApi.staffInvite(role)
+      setInvite({ role, expiresAt: r.expiresAt, qr: r.qr })
+    } catch (err) {
+      toast(userMessage(err), 'fail')
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View id='staff-invite'>
+      <View className='note'>{t.console.inviteHint}</View>
+      <View className='row-actions'>
+        {(['staff', 'admin'] as const).map((role) => (
+          <Button key={role} size='small' fill='outline' disabled={busy} onClick={() => void make(role)}>
+            {t.console.inviteAs[role]}
+          </Button>
+        ))}
+      </View>
+      {invite && (
+        <View className='center' id='invite-qr' data-path={invite.qr}>
+          <QrView text={invite.qr} />
+          <View className='muted'>{t.console.inviteFor(t.console.roleName[invite.role]!, beijingDateTime(invite.expiresAt))}</View>
+          <View className='small muted invite-path'>
+            {t.console.invitePath} {invite.qr}
+          </View>
+        </View>
+      )}
+    </View>
+  )
+}
+
+function StaffRow({ s, onRemove }: { s: StaffMember; onRemove: () => void }) {
+  return (
+    <View className='row staff-row' data-person={s.personId}>
+      <View>
+        <Text>{s.name}</Text>
+        {s.grantedBy && s.grantedAt !== undefined && (
+          <View className='small muted'>{t.console.grantedBy(s.grantedBy, beijingDateTime(s.grantedAt))}</View>
+        )}
+      </View>
+      <View className='row'>
+        <Tag type={s.role === 'admin' ? 'primary' : 'default'}>{s.owner ? t.console.owner : t.console.roleName[s.role]}</Tag>
+        {!s.owner && (
+          <Button size='small' fill='outline' onClick={onRemove}>
+            {t.console.remove}
+          </Button>
+        )}
+      </View>
+    </View>
+  )
+}
 
 function StaffView() {
-  const [data, reload] = useCloudData(consoleApi.staff)
-  const [openid, setOpenid] = useState('')
+  const [data, reload] = useCloudData(() => Promise.all([consoleApi.staff(), consoleApi.whoami()]))
   const [toast, showToast] = useToast()
-  const set = async (who: string, role: 'admin' | 'staff' | null) => {
+  const remove = async (personId: string) => {
     try {
-      await consoleApi.staffSet(who, role)
+      await consoleApi.staffSet(personId, null)
       showToast(t.console.staffSaved, 'success')
-      setOpenid('')
       await reload()
     } catch (err) {
       showToast(userMessage(err), 'fail')
     }
   }
-  const ok = /^[A-Za-z0-9_-]{6,64}$/.test(openid.trim())
   return (
     <View>
       {toast}
-      <Section title={t.console.addStaff}>
-        <Input
-          className='input'
-          id='staff-openid'
-          value={openid}
-          placeholder={t.console.openidPlaceholder}
-          onInput={(e) => setOpenid(e.detail.value)}
-        />
-        <View className='row-actions'>
-          <Button size='small' fill='outline' disabled={!ok} onClick={() => void set(openid.trim(), 'staff')}>
-            {t.console.asStaff}
-          </Button>
-          <Button size='small' fill='outline' disabled={!ok} onClick={() => void set(openid.trim(), 'admin')}>
-            {t.console.asAdmin}
-          </Button>
-        </View>
-      </Section>
       <AsyncState value={data} onRetry={reload}>
-        {(d) => (
-          <Section title={t.console.staffList}>
-            {d.staff.map((s) => (
-              <View key={s.openid} className='row staff-row' data-openid={s.openid}>
-                <Text className='small'>{s.openid}</Text>
-                <View className='row'>
-                  <Tag type={s.role === 'admin' ? 'primary' : 'default'}>{s.owner ? t.console.owner : t.console.roleName[s.role]}</Tag>
-                  {!s.owner && (
-                    <Button size='small' fill='outline' onClick={() => void set(s.openid, null)}>
-                      {t.console.remove}
-                    </Button>
-                  )}
-                </View>
+        {([d, who]) => (
+          <View>
+            <Section title={t.console.inviteStaff}>
+              <InviteSection owner={who.owner === true} toast={showToast} />
+            </Section>
+            <Section title={t.console.staffList}>
+              <View className='row-actions'>
+                <Button size='small' fill='outline' id='staff-reload' onClick={() => void reload()}>
+                  {t.common.retry}
+                </Button>
               </View>
-            ))}
-          </Section>
+              {d.staff.map((s) => (
+                <StaffRow key={s.personId} s={s} onRemove={() => void remove(s.personId)} />
+              ))}
+            </Section>
+          </View>
         )}
       </AsyncState>
     </View>
