@@ -63,7 +63,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
       }),
     },
     balances: { group: 'balances', run: (budget) => syncDirty(store, wx, syncOptions(), budget) },
-    cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget) },
+    cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget, undefined, syncOptions()) },
     shelfOrders: { group: 'upkeep', run: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60) },
     checkouts: { group: 'upkeep', run: () => expireCheckouts(store, wx, syncOptions()) },
     latePayments: { group: 'upkeep', run: () => refundLatePayments(store, cloudPayGateway()) },

@@ -16,6 +16,8 @@ export const INDEXES: Record<string, string[][]> = {
     ['orderId'], // refunds: the cards of an order
     ['status', 'endTime'], // dashboard: the outstanding balance of live cards (one sum)
     ['openKeys'], // cron: one-call spends whose keys a crash left unsettled (money/spend-keys.ts)
+    ['parked', 'cardId'], // a gift's old code whose value waits for the friend's code (giftcards/bag-codes.ts)
+    ['cardId', 'awaitingSince'], // codes found in a card bag waiting for a parked gift (bag-codes.ts)
   ],
   [Collections.ledger]: [
     ['card', 'version'], // history, ledger sums
@@ -23,6 +25,7 @@ export const INDEXES: Record<string, string[][]> = {
     ['createdAt'], // merchant: the ledger since a time (export)
     ['kind', 'createdAt'], // rollups: a day's spends, reversals and recharges
   ],
+  [Collections.identities]: [['mpOpenid']], // card.readBag: the caller's Service Account openid
   [Collections.entitlements]: [
     ['mpOpenid', 'status', 'cardId'], // paid cards not added yet; recordAdded without a cardExt
     ['orderId'],

@@ -27,6 +27,8 @@ export const cardApi = {
         ...(c.cardExt ? { cardExt: c.cardExt } : {}),
       })),
     }),
+  /** On opening: codes of ours in the card bag that the server does not know are found and settled (issue 25 §5). */
+  readBag: () => callFunction<{ read: number }>('card', 'readBag'),
   decryptCode: (cardId: string, encryptCode: string) => callFunction<{ card: Card }>('card', 'decryptCode', { cardId, encryptCode }),
   spend: (input: { cardId: string; code: string; amount: number; orderId: string; description?: string }) =>
     callFunction<{ balance: number; entryId: string }>('card', 'spend', input),

@@ -28,7 +28,6 @@
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
 import { PAID_STATUSES } from '../../server/domain/cards/order-types'
 import { dayOf } from '../../server/domain/merchant/rollups'
-import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -41,9 +40,8 @@ import { pointsForSpend } from '../../server/domain/catalog/member-cards'
 import type { BonusRule } from '../../server/wechat/member-card-rules'
 import { readFileSync } from 'node:fs'
 import { ROOT } from '../helpers/cloud'
-import { nextRequestId, person, type Json } from '../helpers/stack'
+import { deliverPush, nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
-import { PushCrypto } from '../../server/wechat/push-crypto'
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 12
 const MAX_ACTIONS = Number(process.env.PROPERTY_ACTIONS) || 18
@@ -737,29 +735,6 @@ async function run(w: World, a: Action): Promise<boolean> {
       )
     }
   }
-}
-
-/** Delivers an event's XML to wxpush as WeChat does in safe mode (fresh timestamp and nonce, encrypted). */
-async function deliverPush(s: Stack, xml: string): Promise<void> {
-  const token = s.env.WX_PUSH_TOKEN!
-  const enc = new PushCrypto({ token, encodingAesKey: s.env.WX_PUSH_AES_KEY!, appid: s.env.WX_SA_APPID! }).encrypt(xml)
-  const ts = String(Math.floor(Date.now() / 1000))
-  const nonce = String(randomBytes(4).readUInt32BE(0))
-  const sha1 = (parts: string[]) =>
-    createHash('sha1')
-      .update([...parts].sort().join(''))
-      .digest('hex')
-  const q = new URLSearchParams({
-    signature: sha1([token, ts, nonce]),
-    timestamp: ts,
-    nonce,
-    encrypt_type: 'aes',
-    msg_signature: sha1([token, ts, nonce, enc]),
-  })
-  await fetch(`${s.cloud.url}/wxpush?${q}`, {
-    method: 'POST',
-    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
-  })
 }
 
 /** Waits until no push is pending, every stored event is processed and no balance sync holds a card; fails the run after 20 s. */
