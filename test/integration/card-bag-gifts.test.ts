@@ -5,7 +5,7 @@
 // alice's old code is spendable and synced no more. §2: codes WeChat refuses for good leave the balance
 // queue. Each test runs on a stack of its own: a parked gift is paired by card_id.
 import type { Stack } from '../../emulator/stack'
-import { deliverPush, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
 let card100: string
@@ -162,5 +162,66 @@ describe('§2 a code WeChat refuses for good leaves the balance sync', () => {
     await cron()
     await cron()
     expect(updates()).toBe(before)
+  })
+})
+
+describe('§5 a code that reached the card bag without our record is voided or funded once when its holder opens the Mini Program', () => {
+  /** alice pays for a ¥100 card and adds it; the add's user_get_card push and its recordAdded are both lost. */
+  async function addLost(): Promise<{ orderId: string; lostCode: string }> {
+    const alice = person(stack, 'alice')
+    const order = await alice.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
+    await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: order.payment })
+    const signed = await alice.fn('card', { action: 'signCardExt', orderId: order.orderId })
+    await emuPost('/__emu/faults', { path: 'push:user_get_card', times: 4 })
+    const bagBefore = new Set((await alice.bag()).map((c) => c.code))
+    expect((await alice.emu('/__emu/client/addCard', { user: 'alice', cardList: signed.cardList })).status).toBe(200)
+    await settle(stack)
+    await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+    const lostCode = (await alice.bag()).find((c) => !bagBefore.has(c.code))!.code as string
+    return { orderId: order.orderId, lostCode }
+  }
+  const issued = async (orderId: string) =>
+    ((await stack.cloud.db.collection('ledger').where({ orderId }).get()).data as Json[]).filter((e) => e.kind === 'issue')
+
+  beforeEach(async () => {
+    // alice has a card with us already: the join of her two openids is known (whose card bag to read).
+    await person(stack, 'alice').buyAndAdd(card100)
+    await settle(stack)
+  })
+
+  test('re-added and funded: the first code is voided in WeChat, the value stays funded once', async () => {
+    const alice = person(stack, 'alice')
+    const { orderId, lostCode } = await addLost()
+    const { card } = await (async () => {
+      const signed = await alice.fn('card', { action: 'signCardExt', orderId })
+      const added = await alice.emu('/__emu/client/addCard', { user: 'alice', cardList: signed.cardList })
+      return { card: (await alice.fn('card', { action: 'recordAdded', cardList: added.json.cardList })).cards[0] as Json }
+    })()
+    expect(card.balance).toBe(10000)
+    const [a, b] = await Promise.all([alice.fn('card', { action: 'readBag' }), alice.fn('card', { action: 'readBag' })])
+    expect([a.errcode, b.errcode]).toEqual([0, 0])
+    expect((a.voided ?? 0) + (b.voided ?? 0)).toBeGreaterThanOrEqual(1)
+    await settle(stack)
+    const bag = await alice.bag()
+    expect(bag.find((c) => c.code === lostCode)?.status).toBe('UNAVAILABLE')
+    expect(bag.find((c) => c.code === card.code)).toMatchObject({ status: 'NORMAL', balance: 10000 })
+    expect((await issued(orderId)).map((e) => [e.card, e.amount])).toEqual([[`${card100}:${card.code}`, 10000]])
+    expect(await doc(card100, lostCode)).toMatchObject({ status: 'UNAVAILABLE', funded: false, balance: 0 })
+    expect((await alice.fn('card', { action: 'readBag' })).voided).toBeUndefined()
+  })
+
+  test('not re-added: the first code is funded from the paid order once, and the order has nothing left to add', async () => {
+    const alice = person(stack, 'alice')
+    const { orderId, lostCode } = await addLost()
+    const [a, b] = await Promise.all([alice.fn('card', { action: 'readBag' }), alice.fn('card', { action: 'readBag' })])
+    expect((a.funded ?? 0) + (b.funded ?? 0)).toBe(1)
+    expect(a.voided ?? b.voided).toBeUndefined()
+    await settle(stack)
+    expect((await issued(orderId)).map((e) => [e.card, e.amount])).toEqual([[`${card100}:${lostCode}`, 10000]])
+    expect((await alice.bag()).find((c) => c.code === lostCode)).toMatchObject({ status: 'NORMAL', balance: 10000 })
+    const mine = await alice.fn('card', { action: 'listMine' })
+    expect((mine.cards as Json[]).filter((c) => c.code === lostCode).map((c) => c.balance)).toEqual([10000])
+    expect(mine.pending).toEqual([])
+    expect((await alice.fn('card', { action: 'signCardExt', orderId })).errcode).toBe(1006)
   })
 })
