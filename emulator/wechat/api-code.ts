@@ -160,26 +160,6 @@ export const codeApi: Record<string, Endpoint> = {
       return {}
     },
   },
-  // Not in the five reference documents: WeChat's own 管理卡券 page documents it (developers.weixin.qq.com/doc/
-  // offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html, §2 获取用户已领取卡券接口 / "Getting
-  // Coupons Received by User"): POST {"openid", "card_id"} — card_id "不填写时默认查询当前appid下的卡券" — answers
-  // {"card_list": [{"code", "card_id"}], "has_share_card"} (是否有可用的朋友的券). The reading chosen here
-  // (issue 25 §5): every code in that person's bag of this appid's cards in any status (WeChat's answers in its
-  // community say the list holds 正常 and 异常 codes alike), except a code given away and accepted, which WeChat
-  // no longer knows as theirs (card/code/get answers 40056 for it, card-api-guide.zh.txt line 386).
-  'card/user/getcardlist': {
-    method: 'POST',
-    handler: (p, b) => {
-      const openid = str(b, 'openid')
-      if (!p.userBySaOpenid(openid)) throw new WxError(40003, 'invalid openid')
-      const cardId = str(b, 'card_id', false)
-      const held = p.codesHeldBy(openid).filter((c) => !c.giftedAway && (!cardId || c.card_id === cardId))
-      return {
-        card_list: held.map((c) => ({ code: c.code, card_id: c.card_id })),
-        has_share_card: held.some((c) => c.status === 'NORMAL' && cardOf(p, c.card_id).isFriendCoupon),
-      }
-    },
-  },
   'card/generalcard/updateuser': {
     method: 'POST',
     handler: (p, b) => {

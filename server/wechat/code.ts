@@ -1,4 +1,4 @@
-// card/code/*: get, consume, decrypt, mark, update, unavailable; and card/user/getcardlist, a person's codes.
+// card/code/*: get, consume, decrypt, mark, update, unavailable.
 import { Rules } from './rules'
 import type { WxTransport } from './transport'
 
@@ -46,18 +46,6 @@ export class CodeApi {
 
   async update(req: { code: string; card_id?: string; new_code: string }) {
     return this.t.call('card/code/update', { body: req })
-  }
-
-  /**
-   * card/user/getcardlist (WeChat's 管理卡券 page, §2 获取用户已领取卡券接口; not in the reference documents):
-   * the codes a Service Account openid holds, of one card_id or of every card of this appid.
-   */
-  async userCardList(req: { openid: string; card_id?: string }) {
-    if (!req.openid) new Rules('card/user/getcardlist').fail('openid', 'is required')
-    return this.t.call<{ card_list: { code: string; card_id: string }[]; has_share_card: boolean }>('card/user/getcardlist', {
-      body: req,
-      idempotent: true,
-    })
   }
 
   async unavailable(req: { code: string; card_id?: string; reason?: string }) {

@@ -12,9 +12,11 @@
 //     read through WeChat when they open it (card/user/getcardlist): `takeInCode` here;
 //   - the cron's read-back of the old code: with the friend named by user_gifting_card, their card bag is read
 //     and the new code taken in; without, a new code already seen and waiting for its value is taken in.
-// Without the push the pairing is inferred, and only when it is unambiguous: the parked code whose
-// user_gifting_card named this holder, else the one parked code of that card_id whose friend is unknown and
-// whose balance WeChat showed is the balance WeChat shows on the new code. Anything else waits for the push.
+// Without the push the pairing is inferred, and only where it cannot move a wrong amount: the parked code
+// whose user_gifting_card named this holder, else a parked code of that card_id whose friend is unknown and
+// whose balance WeChat showed is the balance WeChat shows on the new code (two such codes are worth the same,
+// so either is right), else the only parked code of the card_id if its last sync had not landed. Anything
+// else waits for the push.
 //
 // A code in a person's own bag that is no gift (§5: wx.addCard succeeded but its push and recordAdded were
 // both lost) is funded from a READY entitlement of theirs for that card, through redeemEntitlement (one
@@ -92,9 +94,14 @@ export async function giftSourceOf(
   )
   const named = parked.filter((c) => c.giftingTo === saOpenid)
   for (const c of named) if (c.status === 'GIFTED' || (await giftAccepted(wx, c))) return c
-  const unnamed = parked.filter((c) => !c.giftingTo && c.status === 'GIFTED')
-  const matching = unnamed.filter((c) => wxBalance === undefined || shownBalance(c) === undefined || shownBalance(c) === wxBalance)
-  return matching.length === 1 ? matching[0]! : null
+  // Friend unknown (both pushes lost): codes WeChat showed this very balance on are interchangeable — same
+  // card, same value — so the oldest is taken; one whose shown balance is unknown (its last sync had not
+  // landed) only when it is the only candidate left.
+  const unnamed = parked.filter((c) => !c.giftingTo && c.status === 'GIFTED').sort((a, b) => a._id.localeCompare(b._id))
+  const exact = unnamed.find((c) => wxBalance !== undefined && shownBalance(c) === wxBalance)
+  if (exact) return exact
+  const unsure = unnamed.filter((c) => shownBalance(c) === undefined)
+  return unsure.length === 1 && unnamed.length === 1 ? unsure[0]! : null
 }
 
 /** The new code's record before value moves to it: the old card's title, face and dates, the holder now. */
@@ -210,7 +217,7 @@ export async function takeInCode(
 export async function findGiftFriend(store: Store, wx: WechatClient, old: UserCardDoc, sync: SyncOptions): Promise<boolean> {
   if (old.giftedTo) return false
   const candidates = old.giftingTo
-    ? (await wx.code.userCardList({ openid: old.giftingTo, card_id: old.cardId })).card_list.map((c) => ({
+    ? (await wx.card.userGetCardList(old.giftingTo, old.cardId)).card_list.map((c) => ({
         code: c.code,
         saOpenid: old.giftingTo!,
       }))

@@ -247,10 +247,12 @@ export async function decryptForCaller(
 const BAG_READ_LIMIT = 100
 
 /**
- * card.readBag (issue 25 §5): the Mini Program calls it when it is opened. The codes of our cards in the
- * caller's card bag are read through WeChat (card/user/getcardlist, by the Service Account openid an earlier
- * join named) and each one we do not know, or know unfunded, is taken in: funded from the gift it is or an
- * entitlement of the caller's, voided, or left waiting (bag-codes.ts).
+ * card.readBag (issue 25 §5): the Mini Program calls it when it is opened, as card-api-guide.zh.txt asks (line
+ * 609: "开发者须在用户进入小程序时,请求开发者服务器调用获取用户已领取卡券接口"; line 546: "服务端根据用户小程序openId获取
+ * 对应的公众平台openId,然后调用微信查询接口"). The codes of our cards in the caller's card bag are read through
+ * card/user/getcardlist ("属于该appid下所有可用卡券,包括正常状态和异常状态", line 540), by the Service Account openid an
+ * earlier join named, and each one we do not know, or know unfunded, is taken in: funded from the gift it is or
+ * an entitlement of the caller's, voided, or left waiting (bag-codes.ts).
  */
 export async function readCardBag(
   store: Store,
@@ -261,7 +263,7 @@ export async function readCardBag(
 ): Promise<{ read: number } & Partial<Record<TakenIn, number>>> {
   const [identity] = await store.find<IdentityDoc>(Collections.identities, { mpOpenid: caller.mpOpenid }, { limit: 1 })
   if (!identity) return { read: 0 }
-  const { card_list: codes } = await wx.code.userCardList({ openid: identity._id })
+  const { card_list: codes } = await wx.card.userGetCardList(identity._id)
   const out: { read: number } & Partial<Record<TakenIn, number>> = { read: codes.length }
   const holder = { saOpenid: identity._id, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
   for (const c of codes.slice(0, BAG_READ_LIMIT)) {
