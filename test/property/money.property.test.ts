@@ -1208,6 +1208,10 @@ async function runPlan(plan: [Action, boolean][]): Promise<void> {
     // A soak's progress as it goes (jest prints console output only when the test ends).
     if (process.env.PROPERTY_PROGRESS)
       process.stderr.write(`property: run ${runs} done, ${actions} actions so far, ${new Date().toISOString()}\n`)
+  } catch (err) {
+    if (process.env.PROPERTY_PROGRESS)
+      process.stderr.write(`property: a run failed (fast-check shrinks it now): ${String(err).slice(0, 500)}\n`)
+    throw err
   } finally {
     await w.stack.stop()
     rmSync(dataDir, { recursive: true, force: true })
