@@ -25,7 +25,6 @@ export const INDEXES: Record<string, string[][]> = {
     ['createdAt'], // merchant: the ledger since a time (export)
     ['kind', 'createdAt'], // rollups: a day's spends, reversals and recharges
   ],
-  [Collections.identities]: [['mpOpenid']], // card.readBag: the caller's Service Account openid
   [Collections.entitlements]: [
     ['mpOpenid', 'status', 'cardId'], // paid cards not added yet; recordAdded without a cardExt
     ['orderId'],

@@ -67,7 +67,7 @@ export async function settle(stack: Stack): Promise<void> {
 }
 
 /** Delivers an event's XML to wxpush as WeChat does in safe mode (fresh timestamp and nonce, encrypted). */
-export async function deliverPush(s: Stack, xml: string): Promise<void> {
+export async function deliverPush(s: Stack, xml: string): Promise<{ status: number; text: string }> {
   const token = s.env.WX_PUSH_TOKEN!
   const enc = new PushCrypto({ token, encodingAesKey: s.env.WX_PUSH_AES_KEY!, appid: s.env.WX_SA_APPID! }).encrypt(xml)
   const ts = String(Math.floor(Date.now() / 1000))
@@ -83,8 +83,9 @@ export async function deliverPush(s: Stack, xml: string): Promise<void> {
     encrypt_type: 'aes',
     msg_signature: sha1([token, ts, nonce, enc]),
   })
-  await fetch(`${s.cloud.url}/wxpush?${q}`, {
+  const res = await fetch(`${s.cloud.url}/wxpush?${q}`, {
     method: 'POST',
     body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
   })
+  return { status: res.status, text: await res.text() }
 }

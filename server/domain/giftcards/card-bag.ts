@@ -15,7 +15,7 @@ import { WxApiError } from '../../wechat/errors'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
-import { type Holder, type IdentityDoc } from '../cards/identities'
+import { type Holder } from '../cards/identities'
 import { learnIdentity, learnMpUnion } from '../cards/identities'
 import { codeState, takeInCode, voidExtraCard, type TakeInOptions, type TakenIn } from './bag-codes'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
@@ -261,11 +261,17 @@ export async function readCardBag(
   sync: SyncOptions = {},
   takeIn: TakeInOptions = {},
 ): Promise<{ read: number } & Partial<Record<TakenIn, number>>> {
-  const [identity] = await store.find<IdentityDoc>(Collections.identities, { mpOpenid: caller.mpOpenid }, { limit: 1 })
-  if (!identity) return { read: 0 }
-  const { card_list: codes } = await wx.card.userGetCardList(identity._id)
+  // The Service Account openid from the caller's own cards (the join the push made), newest first.
+  const mine = await store.find<UserCardDoc>(
+    Collections.userCards,
+    { mpOpenid: caller.mpOpenid },
+    { orderBy: sortOf(BAG_ORDER), limit: 20 },
+  )
+  const saOpenid = mine.find((c) => c.saOpenid)?.saOpenid
+  if (!saOpenid) return { read: 0 }
+  const { card_list: codes } = await wx.card.userGetCardList(saOpenid)
   const out: { read: number } & Partial<Record<TakenIn, number>> = { read: codes.length }
-  const holder = { saOpenid: identity._id, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+  const holder = { saOpenid, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
   for (const c of codes.slice(0, BAG_READ_LIMIT)) {
     const r = await takeInCode(store, wx, c.card_id, c.code, holder, sync, { ...takeIn, entitlements: true })
     out[r] = (out[r] ?? 0) + 1
