@@ -25,6 +25,12 @@
 // member cards too), and carol adjusts points and balance (keys reused); then
 //   money paid for recharges = the stored value credited (one recharge entry per paid order, none unpaid)
 //   every member card: points = the sum of its points ledger ≥ 0, and WeChat shows the same points.
+// Card-bag gifts (issue 25 §1) lose their pushes for good (user_gifting_card, user_get_card or both), which then
+// come late, twice at once or out of order (redeliver), and people open the Mini Program (their card bag read
+// through WeChat, or a card's cell tapped and its encrypt_code decrypted); at the end everyone opens it, and
+//   a gift's value moved at most once, to the card its old code names, for the whole amount;
+//   every code of our gift cards WeChat shows NORMAL in a bag is funded here (or voided), save a gift that
+//   cannot be paired without its push (bag-codes.ts).
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
 import { PAID_STATUSES } from '../../server/domain/cards/order-types'
 import { dayOf } from '../../server/domain/merchant/rollups'

@@ -211,7 +211,7 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
       return onUserGetCard(store, wx, ev, sync)
     case 'user_gifting_card': {
       const id = userCardId(ev.CardId ?? '', ev.UserCardCode ?? '')
-      if (ev.IsReturnBack === 1) return setStatus(store, id, 'NORMAL', ['GIFTING'], { parked: false })
+      if (ev.IsReturnBack === 1) return setStatus(store, id, 'NORMAL', ['GIFTING'], { parked: false, giftingTo: '' })
       // The friend (FriendUserName, gift-card-api §10.4) is remembered: if their user_get_card is lost, their new
       // code is found in their card bag (giftcards/bag-codes.ts). The value is parked until it moves.
       await setStatus(store, id, 'GIFTING', ['NORMAL'])

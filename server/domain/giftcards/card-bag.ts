@@ -16,7 +16,7 @@ import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
 import { type Holder } from '../cards/identities'
-import { learnIdentity, learnMpUnion } from '../cards/identities'
+import { learnIdentity, learnMpUnion, mpOpenidOf } from '../cards/identities'
 import { codeState, takeInCode, voidExtraCard, type TakeInOptions, type TakenIn } from './bag-codes'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
@@ -230,6 +230,9 @@ export async function decryptForCaller(
   // says whose it is. The jump's encrypt_code reaches only the holder's Mini Program.
   if (!card?.mpOpenid || (!card.funded && card.status === 'NORMAL')) {
     const state = await codeState(wx, cardId, code)
+    // A jump URL replayed by someone else: the code's holder is known to be another person.
+    const known = state ? await mpOpenidOf(store, state.openid, caller.unionid) : undefined
+    if (known && known !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
     const holder = { saOpenid: state?.openid ?? '', mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
     if (state && card && !card.mpOpenid && card.saOpenid === state.openid) {
       await store.updateIf(Collections.userCards, id, { saOpenid: card.saOpenid, updatedAt: card.updatedAt }, { mpOpenid: caller.mpOpenid })

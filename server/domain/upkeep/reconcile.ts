@@ -34,7 +34,7 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc, 
     const res = await wx.code.get({ card_id: card.cardId, code: card.code })
     patch = { status: res.user_card_status as UserCardStatus }
     // A gift that came back (not accepted within 24 hours) no longer waits for a friend's code.
-    if (res.user_card_status === 'NORMAL' && card.parked) patch = { ...patch, parked: false }
+    if (res.user_card_status === 'NORMAL' && card.parked) patch = { ...patch, parked: false, giftingTo: '' }
     if (card.saOpenid && res.openid && res.openid !== card.saOpenid) {
       // A custom code that moved to a friend whose push we never saw.
       patch = { ...patch, saOpenid: res.openid, mpOpenid: (await mpOpenidOf(store, res.openid)) ?? '', unionid: '' }
