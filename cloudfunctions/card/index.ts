@@ -1,5 +1,6 @@
 // card: the consumer's cards. Thin: read the caller from the context, validate input, call server/domain.
-import { bagPage, decryptForCaller, listBag, recordAdded, signCardExt } from '../../server/domain/giftcards/card-bag'
+import { bagPage, decryptForCaller, listBag, readCardBag, recordAdded, signCardExt } from '../../server/domain/giftcards/card-bag'
+import { reconcileAgeMs } from '../../server/domain/upkeep/reconcile'
 import { listScope, nextCursor, pageRequest } from '../../server/platform/cursor'
 import { MAX_PAGE } from '../../server/store/pages'
 import { listOnSale, type GiftCardDoc } from '../../server/domain/catalog/gift-cards'
@@ -28,6 +29,12 @@ function cardInfo(def: GiftCardDoc | null) {
     ...(def.servicePhone ? { servicePhone: def.servicePhone } : {}),
   }
 }
+
+/**
+ * An unexplained code is voided only after two read-back periods of the cron: a gift whose pushes were all
+ * lost has had its old code read back and parked by then, and claims the code first (bag-codes.ts).
+ */
+const takeInOptions = () => ({ voidAfterMs: 2 * reconcileAgeMs() })
 
 /** History lines of checkouts not finished yet are held (冻结), not spent: `held: true` (issue 25 §7). */
 function withHolds<E extends { orderId?: string }>(entries: E[], card: UserCardDoc): (E & { held?: true })[] {
@@ -111,8 +118,20 @@ export const main = createHandler('card', card, {
   },
   async decryptCode(input, ctx) {
     return {
-      card: await decryptForCaller(ctx.store, ctx.wx(), requireOpenid(ctx), input.cardId, input.encryptCode),
+      card: await decryptForCaller(
+        ctx.store,
+        ctx.wx(),
+        { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid },
+        input.cardId,
+        input.encryptCode,
+        syncOptions(),
+        takeInOptions(),
+      ),
     }
+  },
+  /** The Mini Program was opened: codes of ours in the caller's card bag that we do not know are taken in (issue 25 §5). */
+  async readBag(_input, ctx) {
+    return readCardBag(ctx.store, ctx.wx(), { mpOpenid: requireOpenid(ctx), unionid: ctx.caller.unionid }, syncOptions(), takeInOptions())
   },
   async spend(input, ctx) {
     return spend(ctx.store, ctx.wx(), requireOpenid(ctx), input, syncOptions())

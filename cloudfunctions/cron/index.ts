@@ -57,7 +57,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     // The spends' keys a crash left unsettled (money/spend-keys.ts).
     pendingSpends: { group: 'upkeep', run: async () => ({ keys: await settleOpenKeys(store, wx, syncOptions()) }) },
     balances: { group: 'balances', run: (budget) => syncDirty(store, wx, syncOptions(), budget) },
-    cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget) },
+    cards: { group: 'cards', run: (budget) => reconcileCards(store, wx, budget, undefined, syncOptions()) },
     shelfOrders: { group: 'upkeep', run: () => reconcileShelfOrders(store, wx, now - RECONCILE_LOOKBACK_S, now + 60) },
     checkouts: { group: 'upkeep', run: () => expireCheckouts(store, wx, syncOptions()) },
     latePayments: { group: 'upkeep', run: () => refundLatePayments(store, cloudPayGateway()) },

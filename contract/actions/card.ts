@@ -104,6 +104,19 @@ export const card = defineActions('card', {
   // ---------- #14 coupons: the claim page ----------
   claimables: { input: none, answer: v.object({ items: v.array(claimable) }) },
   claim: { input: v.object({ cardId: CARD_ID, requestId: REQUEST_ID, renewTicket: RENEW_TICKET }), answer: cardList },
+  /** On opening (issue 25 §5): the caller's card bag read through WeChat, unknown codes of ours funded or voided once; counts. */
+  readBag: {
+    input: none,
+    answer: v.object({
+      read: v.number(),
+      known: v.optional(v.number()),
+      gift: v.optional(v.number()),
+      funded: v.optional(v.number()),
+      voided: v.optional(v.number()),
+      waiting: v.optional(v.number()),
+      'not-ours': v.optional(v.number()),
+    }),
+  },
   decryptCode: { input: v.object({ cardId: CARD_ID, encryptCode: str({ max: 512 }) }), answer: v.object({ card: cardView }) },
   /** Issue 28: the caller joins the merchant's staff with an owner's invite (merchant.staffInvite). */
   staffAccept: { input: v.object({ inviteId: INVITE_ID }), answer: v.object({ role: v.picklist(['admin', 'staff']) }) },

@@ -225,6 +225,18 @@ export function openCard(p: Platform, b: Body): Body {
   return { errMsg: 'openCard:ok' }
 }
 
+/**
+ * The holder taps the card's custom cell (custom_url) in the card bag: WeChat opens the URL with the code
+ * encrypted, "http://www.qq.com?encrypt_code=ENCRYPT_CODE&card_id=CARDID&openid=xxxx&outer_str=xxxxx"
+ * (card-getting-started.en.txt line 236). Answers the query the Mini Program page receives.
+ */
+export function cardJump(p: Platform, b: Body): Body {
+  const u = user(p, b.user)
+  const c = heldCode(p, u, String(b.cardId), String(b.code), 'cardJump')
+  if (c.status !== 'NORMAL' || c.giftedAway) throw new ClientError(`cardJump:fail the card is ${c.status}`)
+  return { encrypt_code: p.encryptCode(c.code), card_id: c.card_id, openid: u.saOpenid, outer_str: c.outerStr ?? '' }
+}
+
 /** WeChat tells the merchant when a card is sent to a friend (user_gifting_card, IsReturnBack 0). */
 function pushGifting(p: Platform, c: EmuCode, from: EmuUser, to: EmuUser): void {
   p.push(

@@ -28,6 +28,7 @@ import {
   giftcardBuy,
   giftcardCellJump,
   openCard,
+  cardJump,
   requestPayment,
   unifiedOrder,
 } from './client'
@@ -149,6 +150,7 @@ export async function startWechatEmulator(opts: WechatEmulatorOptions): Promise<
     { method: 'GET', pattern: /^\/__emu\/bag\/([^/]+)$/, handler: (_q, res, _u, [name]) => client(() => bag(p, name!))(_q, res) },
     { method: 'POST', pattern: /^\/__emu\/client\/addCard$/, handler: client((b) => addCard(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/client\/openCard$/, handler: client((b) => openCard(p, b)) },
+    { method: 'POST', pattern: /^\/__emu\/client\/cardJump$/, handler: client((b) => cardJump(p, b)) },
     // #14: a person scans a card QR code into their bag; the merchant pays a coin recharge's QR code.
     { method: 'POST', pattern: /^\/__emu\/client\/scanCardQr$/, handler: client((b) => scanCardQr(p, b)) },
     { method: 'POST', pattern: /^\/__emu\/coins\/pay$/, handler: client((b) => payRecharge(p, String(b.orderId ?? ''))) },

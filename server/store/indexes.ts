@@ -16,6 +16,8 @@ export const INDEXES: Record<string, string[][]> = {
     ['orderId'], // refunds: the cards of an order
     ['status', 'endTime'], // dashboard: the outstanding balance of live cards (one sum)
     ['openKeys'], // cron: one-call spends whose keys a crash left unsettled (money/spend-keys.ts)
+    ['parked', 'cardId'], // a gift's old code whose value waits for the friend's code (giftcards/bag-codes.ts)
+    ['cardId', 'awaitingSince'], // codes found in a card bag waiting for a parked gift (bag-codes.ts)
   ],
   [Collections.ledger]: [
     ['card', 'version'], // history, ledger sums

@@ -24,6 +24,8 @@ export const cardApi = {
         ...(c.cardExt ? { cardExt: c.cardExt } : {}),
       })),
     }),
+  /** On opening: codes of ours in the card bag that the server does not know are found and settled (issue 25 §5). */
+  readBag: () => call('card.readBag'),
   decryptCode: (cardId: string, encryptCode: string) => call('card.decryptCode', { cardId, encryptCode }),
   /** `orderedAt`: when the person pressed pay (ms), the same on every retry of the orderId (docs/functions-api.md). */
   spend: (input: Input<ActionNamed<'card.spend'>>) => call('card.spend', input),

@@ -80,6 +80,9 @@ const gift = {
   expiresAt: 1,
   mine: false,
   claimedByMe: false,
+  count: 1,
+  remaining: 1,
+  claims: [],
 }
 
 const ok: Record<string, (d: Record<string, unknown>) => unknown> = {

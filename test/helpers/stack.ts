@@ -1,7 +1,9 @@
 // A whole local stack (emulator + local cloud + seeded demo merchant) for journey tests, with helpers
 // that act as a person does: through the functions, as the Mini Program would, and through WeChat's
 // client side in the emulator.
+import { createHash, randomBytes } from 'node:crypto'
 import { startStack, type Stack } from '../../emulator/stack'
+import { PushCrypto } from '../../server/wechat/push-crypto'
 
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -62,4 +64,28 @@ export function person(stack: Stack, name: string) {
 
 export async function settle(stack: Stack): Promise<void> {
   await stack.wechat.platform.settle()
+}
+
+/** Delivers an event's XML to wxpush as WeChat does in safe mode (fresh timestamp and nonce, encrypted). */
+export async function deliverPush(s: Stack, xml: string): Promise<{ status: number; text: string }> {
+  const token = s.env.WX_PUSH_TOKEN!
+  const enc = new PushCrypto({ token, encodingAesKey: s.env.WX_PUSH_AES_KEY!, appid: s.env.WX_SA_APPID! }).encrypt(xml)
+  const ts = String(Math.floor(Date.now() / 1000))
+  const nonce = String(randomBytes(4).readUInt32BE(0))
+  const sha1 = (parts: string[]) =>
+    createHash('sha1')
+      .update([...parts].sort().join(''))
+      .digest('hex')
+  const q = new URLSearchParams({
+    signature: sha1([token, ts, nonce]),
+    timestamp: ts,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: sha1([token, ts, nonce, enc]),
+  })
+  const res = await fetch(`${s.cloud.url}/wxpush?${q}`, {
+    method: 'POST',
+    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+  })
+  return { status: res.status, text: await res.text() }
 }

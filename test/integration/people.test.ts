@@ -53,7 +53,14 @@ beforeAll(async () => {
   const card100 = await alice.shopCardId(10000)
   const bought = await alice.buyAndAdd(card100)
   const refunded = await alice.buyAndAdd(card100)
-  await alice.fn('card', { action: 'spend', cardId: bought.card.cardId, code: bought.card.code, amount: 1500, orderId: 'LEAK-SPEND-1' })
+  await alice.fn('card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: bought.card.cardId,
+    code: bought.card.code,
+    amount: 1500,
+    orderId: 'LEAK-SPEND-1',
+  })
   Object.assign(ids, { giftCardId: card100, orderId: bought.orderId, code: bought.card.code })
   await merchant({ action: 'orderRefund', orderId: refunded.orderId, reason: '顾客买错面额' })
   // A hosted-shelf order (a Service Account openid as its buyer), given to bob.

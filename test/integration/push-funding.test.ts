@@ -2,11 +2,9 @@
 // three claims (entitlements.ts) in at most 8 database calls, and stays exactly-once when the push is
 // delivered twice at once, races recordAdded, or stopped between two claims. Pushes are held back at
 // the emulator and delivered here, signed and encrypted as WeChat does, whenever the test wants.
-import { createHash, randomBytes } from 'node:crypto'
 import type { Stack } from '../../emulator/stack'
 import { dedupKey, parseEvent } from '../../server/wechat/events'
-import { PushCrypto } from '../../server/wechat/push-crypto'
-import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 
 let stack: Stack
@@ -42,29 +40,7 @@ async function addHeld(name: string) {
 }
 
 /** Delivers a push as WeChat does in safe mode: fresh timestamp and nonce, encrypted, msg_signature. */
-async function deliver(xml: string): Promise<{ status: number; text: string }> {
-  const token = stack.env.WX_PUSH_TOKEN!
-  const crypto = new PushCrypto({ token, encodingAesKey: stack.env.WX_PUSH_AES_KEY!, appid: stack.env.WX_SA_APPID! })
-  const enc = crypto.encrypt(xml)
-  const ts = String(Math.floor(Date.now() / 1000))
-  const nonce = String(randomBytes(4).readUInt32BE(0))
-  const sha1 = (parts: string[]) =>
-    createHash('sha1')
-      .update([...parts].sort().join(''))
-      .digest('hex')
-  const q = new URLSearchParams({
-    signature: sha1([token, ts, nonce]),
-    timestamp: ts,
-    nonce,
-    encrypt_type: 'aes',
-    msg_signature: sha1([token, ts, nonce, enc]),
-  })
-  const res = await fetch(`${stack.cloud.url}/wxpush?${q}`, {
-    method: 'POST',
-    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
-  })
-  return { status: res.status, text: await res.text() }
-}
+const deliver = (xml: string) => deliverPush(stack, xml)
 
 /** The card is funded once from its entitlement: its balance, one issue entry, the entitlement ADDED with it, WeChat told. */
 async function expectFundedOnce(name: string, entId: string, code: string) {

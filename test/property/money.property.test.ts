@@ -28,10 +28,15 @@
 // member cards too), and carol adjusts points and balance (keys reused); then
 //   money paid for recharges = the stored value credited (one recharge entry per paid order, none unpaid)
 //   every member card: points = the sum of its points ledger ≥ 0, and WeChat shows the same points.
+// Card-bag gifts (issue 25 §1) lose their pushes for good (user_gifting_card, user_get_card or both), which then
+// come late, twice at once or out of order (redeliver), and people open the Mini Program (their card bag read
+// through WeChat, or a card's cell tapped and its encrypt_code decrypted); at the end everyone opens it, and
+//   a gift's value moved at most once, to the card its old code names, for the whole amount;
+//   every code of our gift cards WeChat shows NORMAL in a bag is funded here (or voided), save a gift that
+//   cannot be paired without its push (bag-codes.ts).
 // CI runs PROPERTY_RUNS runs (default 12); `npm run soak` runs more and prints the count.
 import { PAID_STATUSES } from '../../server/domain/cards/order-types'
 import { dayOf } from '../../server/domain/merchant/rollups'
-import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,9 +50,8 @@ import { pointsForSpend } from '../../server/domain/catalog/member-cards'
 import type { BonusRule } from '../../server/wechat/member-card-rules'
 import { readFileSync } from 'node:fs'
 import { ROOT } from '../helpers/cloud'
-import { nextRequestId, person, type Json } from '../helpers/stack'
+import { deliverPush, nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
-import { PushCrypto } from '../../server/wechat/push-crypto'
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 12
 const MAX_ACTIONS = Number(process.env.PROPERTY_ACTIONS) || 18
@@ -95,6 +99,11 @@ type Action =
   // #17: a user_get_card push delivered again — as it was (a repeat), or as another event (CreateTime
   // moved on), which is processed again — twice at once, beside whatever else is running.
   | { t: 'redeliver'; push: number; shifted: boolean }
+  // issue 25 §1: a gift through the card bag with its pushes lost for good (each, or both), and a person opening
+  // the Mini Program — its card bag read through WeChat (card.readBag), or a card's cell tapped (card.decryptCode
+  // with the jump's encrypt_code). Lost pushes come late, duplicated or reordered through `redeliver`.
+  | { t: 'bagGift'; card: number; lose: 'none' | 'gifting' | 'get' | 'both' }
+  | { t: 'open'; who: number; code: number; jump: boolean }
 
 /** Every kind of action (the compiler keeps this complete): each must reach its end at least once in this file. */
 const KINDS = Object.keys({
@@ -103,6 +112,8 @@ const KINDS = Object.keys({
   add: 1,
   losePushes: 1,
   redeliver: 1,
+  bagGift: 1,
+  open: 1,
   gift: 1,
   giftSend: 1,
   giftClaim: 1,
@@ -273,6 +284,15 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('redeliver' as const), push: fc.nat(20), shifted: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('bagGift' as const),
+      card: fc.nat(20),
+      lose: fc.constantFrom('none' as const, 'gifting' as const, 'get' as const, 'both' as const),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('open' as const), who: fc.nat(1), code: fc.nat(20), jump: fc.boolean() }) },
 )
 
 interface World {
@@ -438,7 +458,10 @@ async function run(w: World, a: Action): Promise<boolean> {
       await emu(s, '/__emu/faults', { path: `push:${a.event}`, times: a.times })
       return true
     case 'redeliver': {
-      const pushes = ((await emu(s, '/__emu/pushes')).pushes as Json[]).filter((x) => x.event === 'user_get_card')
+      // Any card push of a gift or an add, delivered or lost: late, duplicated, reordered with the rest.
+      const pushes = ((await emu(s, '/__emu/pushes')).pushes as Json[]).filter(
+        (x) => x.event === 'user_get_card' || x.event === 'user_gifting_card',
+      )
       const xml = pick(pushes, a.push)?.xml as string | undefined
       if (!xml) return false
       const body = a.shifted
@@ -460,6 +483,40 @@ async function run(w: World, a: Action): Promise<boolean> {
         (await emu(s, '/__emu/client/gift', { from, to: from === 'alice' ? 'bob' : 'alice', cardId: c.cardId, code: c.code })).status ===
         'ACCEPTED'
       )
+    }
+    case 'bagGift': {
+      const c = pick(
+        (await liveCards(s)).filter((x) => !x.member && x.cardId === w.cardId),
+        a.card,
+      )
+      const from = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+      if (!c || !from) return false
+      // Ordinary pushes are tried 4 times: 4 drops lose one for good (a racing action's push may take some).
+      const lost = { none: [], gifting: ['user_gifting_card'], get: ['user_get_card'], both: ['user_gifting_card', 'user_get_card'] }[
+        a.lose
+      ]
+      for (const event of lost) await emu(s, '/__emu/faults', { path: `push:${event}`, times: 4 })
+      const given = await emu(s, '/__emu/client/gift', { from, to: from === 'alice' ? 'bob' : 'alice', cardId: c.cardId, code: c.code })
+      if (given.status === 'ACCEPTED') bagGifts[a.lose]++
+      return given.status === 'ACCEPTED'
+    }
+    case 'open': {
+      const who = PEOPLE[a.who]!
+      if (!a.jump) {
+        const r = await call(s, who, 'card', { action: 'readBag' })
+        opened.bag++
+        return r.errcode === 0
+      }
+      const bag = (await person(s, who).bag()).filter((x) => x.cardId === w.cardId && x.status === 'NORMAL')
+      const c = pick(bag, a.code)
+      if (!c) return false
+      const jump = await person(s, who).emu('/__emu/client/cardJump', { user: who, cardId: c.cardId, code: c.code })
+      if (jump.status !== 200) return false
+      const r = await call(s, who, 'card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })
+      // 1005: nothing explains the code yet (its gift's old code is not read back); 1004: not the caller's —
+      // a code they held a moment ago, given away in a racing action.
+      if (r.errcode === 0) opened.jump++
+      return r.errcode === 0 || r.errcode === 1005
     }
     case 'giftSend': {
       // Buy for a friend (a fresh paid order), or give a card of an order bought earlier.
@@ -841,29 +898,6 @@ async function run(w: World, a: Action): Promise<boolean> {
   }
 }
 
-/** Delivers an event's XML to wxpush as WeChat does in safe mode (fresh timestamp and nonce, encrypted). */
-async function deliverPush(s: Stack, xml: string): Promise<void> {
-  const token = s.env.WX_PUSH_TOKEN!
-  const enc = new PushCrypto({ token, encodingAesKey: s.env.WX_PUSH_AES_KEY!, appid: s.env.WX_SA_APPID! }).encrypt(xml)
-  const ts = String(Math.floor(Date.now() / 1000))
-  const nonce = String(randomBytes(4).readUInt32BE(0))
-  const sha1 = (parts: string[]) =>
-    createHash('sha1')
-      .update([...parts].sort().join(''))
-      .digest('hex')
-  const q = new URLSearchParams({
-    signature: sha1([token, ts, nonce]),
-    timestamp: ts,
-    nonce,
-    encrypt_type: 'aes',
-    msg_signature: sha1([token, ts, nonce, enc]),
-  })
-  await fetch(`${s.cloud.url}/wxpush?${q}`, {
-    method: 'POST',
-    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
-  })
-}
-
 /** Waits until no push is pending, every stored event is processed and no balance sync holds a card; fails the run after 20 s. */
 async function quiesce(s: Stack): Promise<void> {
   const until = Date.now() + 20_000
@@ -907,6 +941,20 @@ async function settleAll(s: Stack): Promise<void> {
       status: 'REFUNDED',
       refundNo: `RF${o._id}`,
     })
+  await runCron()
+  // issue 25 §1 and §5: everyone opens the Mini Program — their card bag read through WeChat, and each card of
+  // ours in it tapped (its cell's jump decrypted) — and the cron runs: a gift whose pushes were lost, or an add
+  // whose push and record were lost, is funded or voided now (checkInvariants: every code is explained).
+  const ours = new Set((await all(s, 'gift_cards')).map((d) => d._id as string))
+  for (const who of PEOPLE) {
+    await call(s, who, 'card', { action: 'readBag' })
+    for (const c of (await person(s, who).bag()).filter((x) => ours.has(x.cardId as string) && x.status === 'NORMAL')) {
+      const jump = await person(s, who).emu('/__emu/client/cardJump', { user: who, cardId: c.cardId, code: c.code })
+      expect([0, 1005]).toContain(
+        (await call(s, who, 'card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })).errcode,
+      )
+    }
+  }
   await runCron()
 }
 
@@ -956,6 +1004,33 @@ async function checkInvariants(s: Stack): Promise<void> {
         ...(inBag.balance === c.balance ? {} : { ours: c, runs: await all(s, 'upkeep_runs'), now: Date.now() }),
       })
   }
+  // issue 25 §1: a gift's value moves once — at most one transfer_in a card, each transfer_out matched by the
+  // transfer_in of the card it names, for the same amount.
+  const transfersIn = ledger.filter((e) => e.kind === 'transfer_in')
+  expect(transfersIn.length).toBe(new Set(transfersIn.map((e) => e.card)).size)
+  for (const out of ledger.filter((e) => e.kind === 'transfer_out')) {
+    const from = cards.find((c) => c._id === out.card)!
+    // (0 − amount: a card given away empty moves −0, which toEqual tells from 0)
+    expect(transfersIn.filter((e) => e.card === from.giftedTo).map((e) => e.amount)).toEqual([0 - out.amount])
+  }
+  // …and once everyone has opened the Mini Program (settleAll), every code of our gift cards that WeChat shows
+  // NORMAL in a bag is funded in our records, unless it waits for a gift that cannot be paired without its
+  // push (a parked code whose last sync had not landed, beside another of the same card: bag-codes.ts).
+  const giftCardIds = new Set(cards.filter((c) => !c.member && !c.couponType).map((c) => c.cardId as string))
+  const unexplained = Object.values(codes).filter(
+    (x) =>
+      giftCardIds.has(x.card_id) &&
+      x.status === 'NORMAL' &&
+      !x.giftedAway &&
+      !cards.some((c) => c.cardId === x.card_id && c.code === x.code && (c.funded || c.status === 'UNAVAILABLE')),
+  )
+  const unsureParked = cards.filter((c) => c.parked && !c.giftedTo && c.syncedVersion < c.version)
+  if (unsureParked.length === 0) expect(unexplained.map((x) => ({ code: x.code, balance: x.balance }))).toEqual([])
+  giftsFundedWithoutPush += cards.filter(
+    (c) =>
+      c.giftedTo &&
+      !s.wechat.platform.s.pushes.some((p) => p.event === 'user_get_card' && p.status === 'delivered' && p.xml.includes(`[${c.code}]`)),
+  ).length
   // Member cards: points = their ledger ≥ 0, and WeChat shows the same points (and, above, balance).
   for (const c of cards.filter((x) => x.member)) {
     expect(c.bonus).toBeGreaterThanOrEqual(0)
@@ -1213,6 +1288,11 @@ let memberUses = 0
 let memberSpendsChecked = 0
 let refundsChecked = 0
 let refundsRetried = 0
+/** issue 25 §1: card-bag gifts by which pushes were lost; Mini Program opens (card bag read, a card's cell tapped) */
+const bagGifts = { none: 0, gifting: 0, get: 0, both: 0 }
+const opened = { bag: 0, jump: 0 }
+/** card-bag gifts whose new code was funded without its user_get_card (from the open or the cron) */
+let giftsFundedWithoutPush = 0
 /** one-call spends repeated across the key window: answered the same (inside it) or refused (1001, past it) */
 const keySpends = { answered: 0, refused: 0 }
 /** How many times each kind of action reached its end, over every run in this file (asserted in afterAll). */
@@ -1261,6 +1341,13 @@ async function runPlan(plan: [Action, boolean][]): Promise<void> {
     await checkInvariants(w.stack)
     runs++
     actions += plan.length
+    // A soak's progress as it goes (jest prints console output only when the test ends).
+    if (process.env.PROPERTY_PROGRESS)
+      process.stderr.write(`property: run ${runs} done, ${actions} actions so far, ${new Date().toISOString()}\n`)
+  } catch (err) {
+    if (process.env.PROPERTY_PROGRESS)
+      process.stderr.write(`property: a run failed (fast-check shrinks it now): ${String(err).slice(0, 500)}\n`)
+    throw err
   } finally {
     await w.stack.stop()
     rmSync(dataDir, { recursive: true, force: true })
@@ -1279,10 +1366,12 @@ test(
     console.log(
       `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; ${groupGiftsSent} group gifts, ${groupClaims} group claims; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
         `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
-        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused), all invariants held`,
+        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated across the key window: ${keySpends.answered} answered, ${keySpends.refused} refused; ` +
+        `card-bag gifts by pushes lost: ${JSON.stringify(bagGifts)}, ${giftsFundedWithoutPush} funded without their user_get_card, opens: ${opened.bag} card bags read, ${opened.jump} cells tapped), all invariants held`,
     )
   },
-  30 * 60_000,
+  // A soak's runs take 5 to 60 s each on a shared machine: a minute and a half a run, 30 minutes at least.
+  Math.max(30 * 60_000, RUNS * 90_000),
 )
 
 // issue 23: one run that certainly meets every refund outcome — failed at once (REFUNDCLOSE) and retried,
@@ -1388,10 +1477,46 @@ test(
       step({ t: 'clock', seconds: 130 }),
       step({ t: 'buy', who: 0, taps: 1, pay: true }),
       step({ t: 'refund', order: 3 }),
+      step({ t: 'bagGift', card: 0, lose: 'both' }),
+      step({ t: 'open', who: 1, code: 0, jump: true }),
+      step({ t: 'open', who: 0, code: 0, jump: false }),
       step({ t: 'cron' }),
       step({ t: 'restart' }),
     ])
     expect(couponCounts.paidAtOnce).toBeGreaterThan(0)
+  },
+  5 * 60_000,
+)
+
+// issue 25 §1: one run that certainly meets card-bag gifts with each push lost — then delivered late, twice at
+// once, or out of order — and the friend opening the Mini Program before and after the cron's read-back.
+test(
+  'money adds up through card-bag gifts with their pushes lost, late, duplicated and reordered',
+  async () => {
+    const before = { ...bagGifts }
+    const step = (a: Action, race = false): [Action, boolean] => [a, race]
+    await runPlan([
+      step({ t: 'buy', who: 0, taps: 1, pay: true }),
+      step({ t: 'add', order: 0, pushFirst: false }),
+      step({ t: 'buy', who: 0, taps: 1, pay: true }),
+      step({ t: 'add', order: 1, pushFirst: true }),
+      step({ t: 'buy', who: 1, taps: 1, pay: true }),
+      step({ t: 'add', order: 2, pushFirst: false }),
+      step({ t: 'bagGift', card: 0, lose: 'both' }),
+      step({ t: 'open', who: 1, code: 0, jump: true }),
+      step({ t: 'cron' }),
+      step({ t: 'open', who: 1, code: 0, jump: true }, true),
+      step({ t: 'cron' }),
+      step({ t: 'bagGift', card: 0, lose: 'get' }),
+      step({ t: 'cron' }, true),
+      step({ t: 'open', who: 1, code: 1, jump: false }),
+      step({ t: 'bagGift', card: 0, lose: 'gifting' }),
+      step({ t: 'redeliver', push: 20, shifted: true }, true),
+      step({ t: 'redeliver', push: 3, shifted: false }),
+      step({ t: 'bagGift', card: 1, lose: 'none' }),
+      step({ t: 'open', who: 0, code: 0, jump: false }),
+    ])
+    expect(Object.entries(bagGifts).filter(([k, n]) => n === before[k as keyof typeof bagGifts])).toEqual([])
   },
   5 * 60_000,
 )

@@ -35,6 +35,14 @@ export interface UserCardDoc extends StoredDoc {
   restoredBy?: string
   /** GIFTED: the friend's card that took this card's value */
   giftedTo?: string
+  /**
+   * Given through the card bag, its value not moved yet (giftcards/bag-codes.ts): the friend's new code takes it
+   * once known. `giftingTo`: the friend's Service Account openid, as user_gifting_card named them.
+   */
+  parked?: boolean
+  giftingTo?: string
+  /** a code found in a card bag that nothing explains yet (no value, not shown): since when (ms) */
+  awaitingSince?: number
   /** received as a gift (gifts.ts): its id and the name the giver signed with */
   giftId?: string
   giftFrom?: string

@@ -19,7 +19,7 @@ import { WxApiError } from '../../wechat/errors'
 import type { CardEvent, CardEventOf } from '../../wechat/events'
 import { SYNC_LEASE_MS, syncCard, syncUnderLease } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
-import { voidExtraCard } from '../giftcards/card-bag'
+import { findGiftFriend, voidExtraCard } from '../giftcards/bag-codes'
 import { fundableFresh, fundFresh, redeemEntitlement } from '../giftcards/entitlements'
 import { type Holder } from '../cards/identities'
 import type { GiftCardDoc } from '../catalog/gift-cards'
@@ -81,11 +81,22 @@ async function upsertHolder(
   )
 }
 
-async function setStatus(store: Store, id: string, status: UserCardStatus, onlyFrom?: UserCardStatus[]): Promise<void> {
+async function setStatus(
+  store: Store,
+  id: string,
+  status: UserCardStatus,
+  onlyFrom?: UserCardStatus[],
+  also: Partial<UserCardDoc> = {},
+): Promise<void> {
   const cur = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!cur || cur.status === status) return
   if (onlyFrom ? !onlyFrom.includes(cur.status) : cur.status === 'DELETE' || cur.status === 'GIFTED') return
-  await store.updateIf(Collections.userCards, id, { status: cur.status }, { status, checkedAt: clock.now(), updatedAt: clock.now() })
+  await store.updateIf(
+    Collections.userCards,
+    id,
+    { status: cur.status },
+    { status, checkedAt: clock.now(), updatedAt: clock.now(), ...also },
+  )
 }
 
 /**
@@ -209,7 +220,21 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
       return onUserGetCard(store, wx, ev, sync)
     case 'user_gifting_card': {
       const id = userCardId(ev.CardId ?? '', ev.UserCardCode ?? '')
-      return ev.IsReturnBack === 1 ? setStatus(store, id, 'NORMAL', ['GIFTING']) : setStatus(store, id, 'GIFTING', ['NORMAL'])
+      if (ev.IsReturnBack === 1) return setStatus(store, id, 'NORMAL', ['GIFTING'], { parked: false, giftingTo: '' })
+      // The friend (FriendUserName, gift-card-api §10.4) is remembered: if their user_get_card is lost, their new
+      // code is found in their card bag (giftcards/bag-codes.ts). The value is parked until it moves.
+      await setStatus(store, id, 'GIFTING', ['NORMAL'])
+      const friend = ev.FriendUserName
+      const cur = friend ? await store.get<UserCardDoc>(Collections.userCards, id) : null
+      if (!friend || !cur || cur.giftedTo) return
+      if (cur.status === 'GIFTING') {
+        await store.updateIf(Collections.userCards, id, { status: 'GIFTING' }, { parked: true, giftingTo: friend })
+      } else if (cur.status === 'GIFTED' && cur.parked) {
+        // Late: the cron already read the gift back as accepted, so the friend's card bag can be read now.
+        if (await store.updateIf(Collections.userCards, id, { status: 'GIFTED', parked: true }, { giftingTo: friend }))
+          await findGiftFriend(store, wx, { ...cur, giftingTo: friend }, sync)
+      }
+      return
     }
     case 'user_del_card':
       return setStatus(store, userCardId(ev.CardId ?? '', ev.UserCardCode ?? ''), 'DELETE', [

@@ -7,7 +7,7 @@
 import type { PendingOrder } from '../../../contract/pending-order'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { DuplicateIdError, anyOf, type Store, type StoredDoc } from '../../store/port'
+import { anyOf, type Store, type StoredDoc } from '../../store/port'
 import { MAX_PAGE, findPage, keyOf, sortOf, type KeysetOrder, type PageKey, type PageRequest } from '../../store/pages'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
@@ -16,12 +16,12 @@ import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
 import { type Holder } from '../cards/identities'
-import { learnIdentity, learnMpUnion } from '../cards/identities'
+import { learnIdentity, learnMpUnion, mpOpenidOf } from '../cards/identities'
+import { codeState, takeInCode, voidExtraCard, type TakeInOptions, type TakenIn } from './bag-codes'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
-import { newUserCard, shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
+import { shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
 import { returnExpiredGiftsOf } from './gifts'
 import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
-import { log } from '../../log'
 import { memberCardDef } from '../catalog/member-cards'
 import { upsertMemberCard } from '../members/members'
 import { clock } from '../../clock'
@@ -78,20 +78,6 @@ export interface AddedItem {
   code: string
   isSuccess: boolean
   cardExt?: string
-}
-
-/** A card added for an entitlement that another card already consumed: worthless, so WeChat is told to void it. */
-export async function voidExtraCard(store: Store, wx: WechatClient, cardId: string, code: string, holder: Holder): Promise<void> {
-  const id = userCardId(cardId, code)
-  try {
-    await store.insert(Collections.userCards, newUserCard(cardId, code, { ...holder, status: 'UNAVAILABLE', checkedAt: clock.now() }))
-  } catch (err) {
-    if (!(err instanceof DuplicateIdError)) throw err
-    await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: clock.now() })
-  }
-  await wx.code.unavailable({ card_id: cardId, code, reason: '重复领取' }).catch((err) => {
-    log('warn', { msg: 'could not void an extra card', card: cardId, code, error: (err as Error).message })
-  })
 }
 
 async function recordOne(
@@ -225,20 +211,76 @@ export async function pendingOf(store: Store, mpOpenid: string, readyAll?: Entit
 /**
  * The jump protocol: WeChat opens the Mini Program from the card's custom cell with encrypt_code,
  * card_id and openid in the query. The page decodes the query once; this decrypts and shows the card
- * only if it is the caller's.
+ * only if it is the caller's. A code we do not know (or know unfunded) is the friend's new code of a
+ * gift whose push was lost, or an add whose push and record were lost: taken in here (bag-codes.ts).
  */
 export async function decryptForCaller(
   store: Store,
   wx: WechatClient,
-  mpOpenid: string,
+  caller: Caller,
   cardId: string,
   encryptCode: string,
+  sync: SyncOptions = {},
+  takeIn: TakeInOptions = {},
 ): Promise<CardView> {
   const code = await decryptCode(wx, encryptCode, 'encryptCode (decode the jump URL exactly once)')
-  const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(cardId, code))
-  if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code is known yet`)
-  if (card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
+  const id = userCardId(cardId, code)
+  let card = await store.get<UserCardDoc>(Collections.userCards, id)
+  if (card?.mpOpenid && card.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
+  // Not known, not funded, or known only by the Service Account openid (a gift found in the card bag): WeChat
+  // says whose it is. The jump's encrypt_code reaches only the holder's Mini Program.
+  if (!card?.mpOpenid || (!card.funded && card.status === 'NORMAL')) {
+    const state = await codeState(wx, cardId, code)
+    // A jump URL replayed by someone else: the code's holder is known to be another person.
+    const known = state ? await mpOpenidOf(store, state.openid, caller.unionid) : undefined
+    if (known && known !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
+    const holder = { saOpenid: state?.openid ?? '', mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+    if (state && card && !card.mpOpenid && card.saOpenid === state.openid) {
+      await store.updateIf(Collections.userCards, id, { saOpenid: card.saOpenid, updatedAt: card.updatedAt }, { mpOpenid: caller.mpOpenid })
+      await learnIdentity(store, state.openid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid })
+    }
+    if (state && !card?.funded) await takeInCode(store, wx, cardId, code, holder, sync, { ...takeIn, entitlements: true }, state)
+    card = await store.get<UserCardDoc>(Collections.userCards, id)
+  }
+  if (!card || !shownInBag(card)) throw new AppError(ErrCode.NOT_FOUND, `no card ${cardId} with that code is known yet`)
+  if (card.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${cardId} is not yours`)
   return toCardView(card)
+}
+
+/** A person's card bag holds at most this many codes of ours that we read back at once. */
+const BAG_READ_LIMIT = 100
+
+/**
+ * card.readBag (issue 25 §5): the Mini Program calls it when it is opened, as card-api-guide.zh.txt asks (line
+ * 609: "开发者须在用户进入小程序时,请求开发者服务器调用获取用户已领取卡券接口"; line 546: "服务端根据用户小程序openId获取
+ * 对应的公众平台openId,然后调用微信查询接口"). The codes of our cards in the caller's card bag are read through
+ * card/user/getcardlist ("属于该appid下所有可用卡券,包括正常状态和异常状态", line 540), by the Service Account openid an
+ * earlier join named, and each one we do not know, or know unfunded, is taken in: funded from the gift it is or
+ * an entitlement of the caller's, voided, or left waiting (bag-codes.ts).
+ */
+export async function readCardBag(
+  store: Store,
+  wx: WechatClient,
+  caller: Caller,
+  sync: SyncOptions = {},
+  takeIn: TakeInOptions = {},
+): Promise<{ read: number } & Partial<Record<TakenIn, number>>> {
+  // The Service Account openid from the caller's own cards (the join the push made), newest first.
+  const mine = await store.find<UserCardDoc>(
+    Collections.userCards,
+    { mpOpenid: caller.mpOpenid },
+    { orderBy: sortOf(BAG_ORDER), limit: 20 },
+  )
+  const saOpenid = mine.find((c) => c.saOpenid)?.saOpenid
+  if (!saOpenid) return { read: 0 }
+  const { card_list: codes } = await wx.card.userGetCardList(saOpenid)
+  const out: { read: number } & Partial<Record<TakenIn, number>> = { read: codes.length }
+  const holder = { saOpenid, mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+  for (const c of codes.slice(0, BAG_READ_LIMIT)) {
+    const r = await takeInCode(store, wx, c.card_id, c.code, holder, sync, { ...takeIn, entitlements: true })
+    out[r] = (out[r] ?? 0) + 1
+  }
+  return out
 }
 
 /**

@@ -158,6 +158,8 @@ export function transfer(store: Store, from: string, to: string, key: string): P
       const outId = `transfer_out:${key}`
       const done = await tx.get<LedgerEntryDoc>(Collections.ledger, outId)
       if (done) return { amount: -done.amount }
+      // A parked gift's value goes to one new code only: never a second time when it was inferred (bag-codes.ts).
+      if (src?.giftedTo && src.giftedTo !== to) return { amount: 0 }
       const amount = src?.balance ?? 0
       const now = clock.now()
       // The giver's code is gone from WeChat (a gift received), so nothing is left to sync for it.
@@ -170,7 +172,7 @@ export function transfer(store: Store, from: string, to: string, key: string): P
             amount: -amount,
             entryId: outId,
             description: 'gifted to a friend',
-            cardPatch: (c) => ({ status: 'GIFTED', giftedTo: to, syncedVersion: c.version + 1 }),
+            cardPatch: (c) => ({ status: 'GIFTED', giftedTo: to, parked: false, syncedVersion: c.version + 1 }),
           },
           now,
         )

@@ -1,8 +1,9 @@
 // The cron's reconciliation with WeChat, for what no push told us: every live card whose status has
 // not been confirmed recently is read back with card/code/get. A code given away through the card bag
 // answers 40056 "invalid serial code" (card-api-guide: 被转赠领取的情况则统一报错) and becomes GIFTED
-// here — no longer spendable by the giver; its value waits on it until WeChat names the friend's code
-// (user_get_card with OldUserCardCode), when it moves there (card-events.ts). A custom code that now
+// here — no longer spendable by the giver; its value waits on it (parked) until the friend's code is known:
+// from user_get_card with OldUserCardCode (card-events.ts), or found now in the friend's card bag when
+// user_gifting_card named them, or when the friend opens the Mini Program (giftcards/bag-codes.ts). A custom code that now
 // belongs to someone else changes holder. Any other status is taken as WeChat states it.
 import { Collections } from '../../store/collections'
 import { where, type Store } from '../../store/port'
@@ -11,6 +12,9 @@ import { WxApiError } from '../../wechat/errors'
 import { mpOpenidOf } from '../cards/identities'
 import type { UserCardDoc, UserCardStatus } from '../cards/user-cards'
 import { log } from '../../log'
+import { maskCode } from '../../mask'
+import type { SyncOptions } from '../../platform/settings'
+import { findGiftFriend } from '../giftcards/bag-codes'
 import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 import { clock } from '../../clock'
 
@@ -24,7 +28,7 @@ export function reconcileAgeMs(env: NodeJS.ProcessEnv = process.env): number {
 export const RECONCILE_SLICE = 200
 const CONCURRENCY = 16
 
-async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc): Promise<'changed' | 'same'> {
+async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc, sync: SyncOptions): Promise<'changed' | 'same'> {
   const checkedAt = clock.now()
   let patch: Partial<UserCardDoc>
   try {
@@ -32,18 +36,27 @@ async function reconcileCard(store: Store, wx: WechatClient, card: UserCardDoc):
     patch = { status: res.user_card_status as UserCardStatus }
     // A coupon its refunded 买单 order gave back (user-cards.ts restoredBy): WeChat still says it was consumed.
     if (card.restoredBy && res.user_card_status === 'CONSUMED') patch = {}
+    // A gift that came back (not accepted within 24 hours) no longer waits for a friend's code.
+    if (res.user_card_status === 'NORMAL' && card.parked) patch = { ...patch, parked: false, giftingTo: '' }
     if (card.saOpenid && res.openid && res.openid !== card.saOpenid) {
       // A custom code that moved to a friend whose push we never saw.
       patch = { ...patch, saOpenid: res.openid, mpOpenid: (await mpOpenidOf(store, res.openid)) ?? '', unionid: '' }
     }
   } catch (err) {
     if (!(err instanceof WxApiError && err.errcode === 40056)) throw err
-    patch = { status: 'GIFTED' }
+    // The value waits on the old code (parked) until the friend's new code is known (giftcards/bag-codes.ts).
+    patch = { status: 'GIFTED', ...(card.giftedTo ? {} : { parked: true }) }
   }
   const changed = Object.entries(patch).some(([k, v]) => (card as unknown as Record<string, unknown>)[k] !== v)
   // Conditional on the status we read, so an event applied meanwhile is not overwritten.
-  await store.updateIf(Collections.userCards, card._id, { status: card.status }, { ...(changed ? patch : {}), checkedAt })
-  if (changed) log('info', { msg: 'card reconciled with WeChat', card: card.cardId, code: card.code, from: card.status, to: patch.status })
+  const won = await store.updateIf(Collections.userCards, card._id, { status: card.status }, { ...(changed ? patch : {}), checkedAt })
+  if (changed)
+    log('info', { msg: 'card reconciled with WeChat', card: card.cardId, code: maskCode(card.code), from: card.status, to: patch.status })
+  // Given away with no push: the friend's new code is looked for now (their card bag, if user_gifting_card named them).
+  if (won && patch.parked)
+    await findGiftFriend(store, wx, { ...card, ...patch }, sync).catch((err) => {
+      log('warn', { msg: 'could not look for the new code of a gift', card: card.cardId, error: (err as Error).message })
+    })
   return changed ? 'changed' : 'same'
 }
 
@@ -57,6 +70,7 @@ export async function reconcileCards(
   wx: WechatClient,
   budget: Budget = budgetOf(DEFAULT_TASK_BUDGET_MS),
   ageMs = reconcileAgeMs(),
+  sync: SyncOptions = {},
 ) {
   const out = { checked: 0, changed: 0, failed: 0 }
   const dueBefore = budget.now() - ageMs
@@ -69,7 +83,7 @@ export async function reconcileCards(
     concurrency: CONCURRENCY,
     work: async (card) => {
       try {
-        if ((await reconcileCard(store, wx, card)) === 'changed') out.changed++
+        if ((await reconcileCard(store, wx, card, sync)) === 'changed') out.changed++
         out.checked++
       } catch (err) {
         out.failed++
