@@ -135,6 +135,11 @@ export async function agree(stack: Stack, name: string): Promise<Json[]> {
   return mine
 }
 
+/** At the checkout (pages/checkout/index), adds `n` more of a menu item (data-item: latte, croissant…) to the order. */
+export async function addToOrder(page: Page, item: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await visibleCss(page, `[data-item="${item}"]`).locator('.nut-inputnumber-icon').last().click()
+}
+
 /** Buys a card in the shop as the current person; for a friend (the default) or for themselves. */
 export async function buyInShop(
   page: Page,

@@ -4,7 +4,7 @@
 // cards then shows the ¥2.00 left as the balance, the used coupon folded away and counted apart; spent to
 // ¥0.00, the card reads 已用完 under the fold and leaves the counts.
 import { expect, test } from '@playwright/test'
-import { bag, buyInShop, callAs, couponCard, e2eStack, openAs, snap, tap, visible, visibleCss, type Json } from './browser'
+import { addToOrder, bag, buyInShop, callAs, couponCard, e2eStack, openAs, snap, tap, visible, visibleCss, type Json } from './browser'
 
 const stack = e2eStack()
 
@@ -35,11 +35,8 @@ test('¥108 with 满 ¥100 减 ¥10 and a ¥100 gift card: the coupon first, the
 
   // Checkout: 拿铁 ×3 + 可颂 ×2 = ¥108; the coupon takes ¥10, the card pays the ¥98 left, WeChat Pay nothing.
   await openAs(page, stack(), 'alice', '/pages/checkout/index')
-  const more = async (item: string, n: number) => {
-    for (let i = 0; i < n; i++) await visibleCss(page, `[data-item="${item}"]`).locator('.nut-inputnumber-icon').last().click()
-  }
-  await more('latte', 2)
-  await more('croissant', 1)
+  await addToOrder(page, 'latte', 2)
+  await addToOrder(page, 'croissant', 1)
   await expect(visibleCss(page, '#total')).toHaveText('¥108.00')
   await visibleCss(page, '#coupons .card-tile').click()
   await visibleCss(page, '#cards .card-tile[data-type="GIFT_CARD"]').click()
@@ -84,7 +81,14 @@ test('¥108 with 满 ¥100 减 ¥10 and a ¥100 gift card: the coupon first, the
 
   // Spent to ¥0.00 at the counter: 已用完 under the fold, out of the counts.
   const mine = ((await fn('alice', 'card', { action: 'listMine' })).cards as Json[]).find((c) => c.type === 'GIFT_CARD')!
-  const spent = await fn('alice', 'card', { action: 'spend', cardId: mine.cardId, code: mine.code, amount: 200, orderId: 'E2E-SPEND-ALL' })
+  const spent = await fn('alice', 'card', {
+    action: 'spend',
+    orderedAt: Date.now(),
+    cardId: mine.cardId,
+    code: mine.code,
+    amount: 200,
+    orderId: 'E2E-SPEND-ALL',
+  })
   expect(spent).toMatchObject({ errcode: 0, balance: 0 })
   await openAs(page, stack(), 'alice', '/pages/index/index')
   await expect(visibleCss(page, '#total-balance')).toHaveText('¥0.00')
