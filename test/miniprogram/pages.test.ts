@@ -56,7 +56,8 @@ test('pages/index renders the caller’s cards from card.listMine, and a tap ope
   expect(page.dom.textContent).toContain('¥100.00')
   expect(page.dom.textContent).toContain('可使用')
   expect(page.dom.textContent).not.toContain(ALICE)
-  expect(mp.calls.map((c) => `${c.name}.${c.data.action}`).sort()).toEqual(['card.listMine', 'card.whoami'])
+  // card.readBag: the app's launch reads the card bag for codes the server does not know (issue 25 §5).
+  expect(mp.calls.map((c) => `${c.name}.${c.data.action}`).sort()).toEqual(['card.listMine', 'card.readBag', 'card.whoami'])
 
   const tile = page.querySelector('.card-tile')
   expect(tile).not.toBeNull()

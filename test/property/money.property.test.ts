@@ -52,6 +52,7 @@ import { readFileSync } from 'node:fs'
 import { ROOT } from '../helpers/cloud'
 import { deliverPush, nextRequestId, person, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
+import { baseInfo } from '../../emulator/wechat/cards'
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 12
 const MAX_ACTIONS = Number(process.env.PROPERTY_ACTIONS) || 18
@@ -485,8 +486,17 @@ async function run(w: World, a: Action): Promise<boolean> {
       )
     }
     case 'bagGift': {
+      // Only a code WeChat still lets be given (max_give_friend_times, gift-card-api §6.3: the emulator refuses
+      // a code that reached its holder by 转赠 that many times) — a refused 转赠 moves nothing to count.
+      const codes = Object.values(s.wechat.platform.s.codes)
+      const givable = (x: Json) => {
+        const held = codes.find((k) => k.card_id === x.cardId && k.code === x.code)
+        const card = s.wechat.platform.s.cards[String(x.cardId)]
+        const max = card ? baseInfo(card).max_give_friend_times : undefined
+        return !!held && (typeof max !== 'number' || (held.givenTimes ?? 0) < max)
+      }
       const c = pick(
-        (await liveCards(s)).filter((x) => !x.member && x.cardId === w.cardId),
+        (await liveCards(s)).filter((x) => !x.member && x.cardId === w.cardId && givable(x)),
         a.card,
       )
       const from = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
@@ -1513,6 +1523,9 @@ test(
       step({ t: 'bagGift', card: 0, lose: 'gifting' }),
       step({ t: 'redeliver', push: 20, shifted: true }, true),
       step({ t: 'redeliver', push: 3, shifted: false }),
+      // a card never given yet (the demo card may be given once: max_give_friend_times 1)
+      step({ t: 'buy', who: 0, taps: 1, pay: true }),
+      step({ t: 'add', order: 3, pushFirst: true }),
       step({ t: 'bagGift', card: 1, lose: 'none' }),
       step({ t: 'open', who: 0, code: 0, jump: false }),
     ])
