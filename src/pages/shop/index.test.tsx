@@ -31,7 +31,7 @@ test('lists what is on sale in yuan; the first card is chosen, for a friend by d
   cloudHandlers.set('card', () => ({ errcode: 0, items }))
   render(<Shop />)
   expect(await screen.findByText('¥500.00')).toBeTruthy()
-  expect(screen.getByText('购买并送出 ¥100.00')).toBeTruthy()
+  expect(await screen.findByText('购买并送出 ¥100.00')).toBeTruthy()
   expect((screen.getByPlaceholderText('写一句祝福吧') as HTMLTextAreaElement).value).toBe('祝你天天开心')
 })
 
