@@ -278,7 +278,7 @@ test('data survives reopening the database from its files', async () => {
   }
 })
 
-// Issue 17: what the one-step debit relies on (spend-entries.ts).
+// What the one-call spend relies on (money/spend-keys.ts: its orderId's key in the card, matched and set in one update).
 describe('conditional updates on nested fields', () => {
   test('neq matches a missing field; a dotted path sets, matches and unsets one nested field', async () => {
     await store.insert<Item>(C, { _id: 'h', n: 5 })
