@@ -12,7 +12,7 @@ import { post } from '../ledgers/ledger'
 import { syncCard } from '../sync/balance-sync'
 import { userCardId } from '../cards/user-cards'
 import type { RechargeDoc } from './member-recharge'
-import { startRefund } from './refund-states'
+import { REFUND_STATUSES, startRefund } from './refund-states'
 import { refundThrough, type RefundAnswer } from './refunds'
 
 export async function refundRecharge(
@@ -44,7 +44,7 @@ export async function refundRecharge(
     // WeChat's card bag shows the lower balance (what is not confirmed is sent again by the cron).
     await syncCard(store, wx, card, sync)
   }
-  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status))
+  if (!REFUND_STATUSES.includes(order.status))
     throw new AppError(ErrCode.CONFLICT, `recharge ${orderId} is ${order.status}: only a credited recharge can be refunded`)
   return refundThrough(store, pay, Collections.memberOrders, order)
 }

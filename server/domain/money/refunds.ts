@@ -17,7 +17,7 @@ import { cloudPayRefusal, refundStateOf, type PaymentGateway } from '../../platf
 import { entitlementsOf } from '../giftcards/orders'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { userCardId, type UserCardDoc } from '../cards/user-cards'
-import { pursueRefund, retryRefund, startRefund, type Refundable, type RefundStatus } from './refund-states'
+import { REFUND_STATUSES, pursueRefund, retryRefund, startRefund, type Refundable, type RefundStatus } from './refund-states'
 import { log } from '../../log'
 import { clock } from '../../clock'
 
@@ -112,7 +112,7 @@ export async function refundMpOrder(
       reason,
     )
   }
-  if (!['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status))
+  if (!REFUND_STATUSES.includes(order.status))
     throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order can be refunded`)
   return refundThrough(store, pay, Collections.orders, order)
 }
@@ -164,7 +164,7 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
   let refunded = 0
   for (const card of [...pending, ...stranded]) {
     const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
-    if (!order || order.kind !== 'mp' || !['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(order.status)) continue
+    if (!order || order.kind !== 'mp' || !REFUND_STATUSES.includes(order.status)) continue
     let due = card.refundPending ? card.pendingRefund : undefined
     if (!due) {
       const key = `${card._id}:v${card.version}`
