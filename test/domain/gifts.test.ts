@@ -44,8 +44,14 @@ beforeAll(async () => {
   rx = await startReceiver()
   emu = await startEmu(rx)
   wx = createWechatClient({ store, appid: emu.platform.o.saAppid, secret: emu.platform.o.saSecret, apiBase: emu.url })
+  // The gift function's own variables: a friend's alias is keyed by the AppSecret (cards/people.ts).
+  Object.assign(process.env, { WX_SA_APPID: emu.platform.o.saAppid, WX_SA_SECRET: emu.platform.o.saSecret })
 })
+const envBefore = { WX_SA_APPID: process.env.WX_SA_APPID, WX_SA_SECRET: process.env.WX_SA_SECRET }
 afterAll(async () => {
+  for (const [k, v] of Object.entries(envBefore))
+    if (v === undefined) delete process.env[k]
+    else process.env[k] = v
   await emu.stop()
   await rx.close()
 })

@@ -15,9 +15,12 @@ function mac(openid: string, key: Buffer): string {
   return createHmac('sha256', key).update(openid).digest('hex').toUpperCase()
 }
 
-/** 顾客·7F3A: four hex digits of the HMAC, enough to tell a small shop's customers apart at a glance. */
-export function aliasOf(openid: string, key: Buffer = loadConfig().personKey): string {
-  return `顾客·${mac(openid, key).slice(0, 4)}`
+/**
+ * 顾客·7F3A: four hex digits of the HMAC, enough to tell a small shop's customers apart at a glance.
+ * `prefix` says who is named (a gift's claim list calls the same person 好友7F3A: giftcards/gift-names.ts).
+ */
+export function aliasOf(openid: string, key: Buffer = loadConfig().personKey, prefix = '顾客·'): string {
+  return `${prefix}${mac(openid, key).slice(0, 4)}`
 }
 
 /**
