@@ -549,24 +549,30 @@ export async function oneCallBursts(
         ),
       (r) => r.errcode === 0,
     )
-  const bareFn = (targets: Json[], tag: string) =>
+  const bareFn = (targets: Json[], tag: string, check = false) =>
     timed(
       () =>
         Promise.all(
-          targets.map((c, i) => bob.fn(BARE_FUNCTION, { card: `${c.cardId}:${c.code}`, calls: 2, tag: `${tag}-${i}-${Date.now()}` })),
+          targets.map((c, i) =>
+            bob.fn(BARE_FUNCTION, { card: `${c.cardId}:${c.code}`, calls: 2, tag: `${tag}-${i}-${Date.now()}`, check }),
+          ),
         ),
       (r) => r.debited === 1,
     )
   const rows: string[] = []
-  const show = (label: string, o: Awaited<ReturnType<typeof timed>>, b: Awaited<ReturnType<typeof timed>>) => {
+  type Timed = Awaited<ReturnType<typeof timed>>
+  const show = (label: string, o: Timed, b: Timed, c: Timed) => {
     line(`${label}: card.spend succeeded, per second`, `${o.good} / ${o.n}, ${fmt(o.rate, 0)}/s`)
     line(`${label}: bare 2-call function, per second`, `${b.good} / ${b.n}, ${fmt(b.rate, 0)}/s`)
     line(`${label}: ratio card.spend / bare`, `${fmt(o.rate / b.rate, 2)} ×`)
+    line(`${label}: bare 2 calls + WeChat's code check (issue 25 §1), per second`, `${c.good} / ${c.n}, ${fmt(c.rate, 0)}/s`)
+    line(`${label}: ratio card.spend / bare with the check`, `${fmt(o.rate / c.rate, 2)} ×`)
+    line(`${label}: CPU ms a spend, bare with the check`, fmt(c.cpu, 1))
     line(`${label}: db calls a spend (whole invocation), card.spend / bare`, `${fmt(o.db, 1)} / ${fmt(b.db, 1)}`)
     line(`${label}: WeChat calls a spend, card.spend / bare`, `${fmt(o.wx, 2)} / ${fmt(b.wx, 2)}`)
     line(`${label}: CPU ms a spend (/proc, whole process), card.spend / bare`, `${fmt(o.cpu, 1)} / ${fmt(b.cpu, 1)}`)
     rows.push(
-      `| ${label} | ${o.good}/${o.n}, ${fmt(o.rate, 0)}/s | ${b.good}/${b.n}, ${fmt(b.rate, 0)}/s | ${fmt(o.rate / b.rate, 2)} × | ${fmt(o.db, 1)} / ${fmt(b.db, 1)} | ${fmt(o.wx, 2)} | ${fmt(o.cpu, 1)} / ${fmt(b.cpu, 1)} |`,
+      `| ${label} | ${o.good}/${o.n}, ${fmt(o.rate, 0)}/s | ${b.good}/${b.n}, ${fmt(b.rate, 0)}/s | ${fmt(o.rate / b.rate, 2)} × | ${c.good}/${c.n}, ${fmt(c.rate, 0)}/s | ${fmt(o.rate / c.rate, 2)} × | ${fmt(o.db, 1)} / ${fmt(b.db, 1)} | ${fmt(o.wx, 2)} | ${fmt(o.cpu, 1)} / ${fmt(b.cpu, 1)} / ${fmt(c.cpu, 1)} |`,
     )
   }
   // Warm both in every instance first, unmeasured.
@@ -577,6 +583,7 @@ export async function oneCallBursts(
   await bareFn(
     Array.from({ length: 100 }, () => bareHot),
     'OCBWARM',
+    true,
   )
   const hotId = `${hot.cardId}:${hot.code}`
   for (const n of [100, 1000]) {
@@ -598,7 +605,12 @@ export async function oneCallBursts(
       Array.from({ length: n }, () => bareHot),
       `OCBHOT${n}`,
     )
-    show(`1 card × ${n}`, o, b)
+    const c = await bareFn(
+      Array.from({ length: n }, () => bareHot),
+      `OCCHOT${n}`,
+      true,
+    )
+    show(`1 card × ${n}`, o, b, c)
     const after = (await raw.get<{ _id: string; balance: number; openKeys?: number }>('user_cards', hotId))!
     const entries = (await raw.count('ledger', { card: hotId, kind: 'spend' })) - entries0
     line(
@@ -614,11 +626,12 @@ export async function oneCallBursts(
   setLatency(stack, lat.db, lat.wx)
   const o = await ours(wide, 'OCWIDE')
   const b = await bareFn(wide, 'OCBWIDE')
-  show(`${wide.length} cards × 1`, o, b)
+  const c = await bareFn(wide, 'OCCWIDE', true)
+  show(`${wide.length} cards × 1`, o, b, c)
   console.log(
-    '\n  | burst | card.spend | bare 2-call function | ratio | db calls a spend, ours / bare | WeChat calls a spend | CPU ms a spend, ours / bare |',
+    '\n  | burst | card.spend | bare 2-call function | ratio | bare + WeChat check | ratio | db calls a spend, ours / bare | WeChat calls a spend | CPU ms a spend, ours / bare / bare + check |',
   )
-  console.log('  | --- | --- | --- | --- | --- | --- | --- |')
+  console.log('  | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const r of rows) console.log(`  ${r}`)
   setLatency(stack, 0, 0)
 }
