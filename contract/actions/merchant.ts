@@ -3,7 +3,7 @@
 import * as v from 'valibot'
 import type { AuditView } from '../audit-view'
 import type { RedeemCheck } from '../card-view'
-import type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail, PayGiftRuleView } from '../console'
+import type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail, PayGiftRuleView, ReviewStatus } from '../console'
 import type { OrderRow } from '../merchant-orders'
 import type { ActivationField } from '../member'
 import type { MemberLevelInput } from '../member-levels'
@@ -324,7 +324,21 @@ export const merchant = defineActions('merchant', {
     }),
     answer: answer,
   },
-  memberCardList: { input: NONE, answer: v.object({ cards: v.array(v.object({ cardId: v.string(), title: v.string() })) }) },
+  memberCardList: {
+    input: NONE,
+    answer: v.object({
+      cards: v.array(
+        v.object({
+          cardId: v.string(),
+          title: v.string(),
+          /** PENDING (also for a card recorded before reviews were kept), APPROVED or REJECTED (server/domain/catalog/review.ts) */
+          reviewStatus: typed<ReviewStatus>(),
+          /** WeChat's RefuseReason (card_not_pass_check), only while REJECTED */
+          reviewReason: v.optional(v.string()),
+        }),
+      ),
+    }),
+  },
   /** card/membercard/activateuserform/set: the fields of WeChat's own form (wx_activate cards). */
   memberFormSet: { input: v.object({ form: body<Record<string, unknown>>(), cardId: CARD_ID }), answer: v.object({ cardId: v.string() }) },
   /** By `phone` or `code`: exactly one. */
