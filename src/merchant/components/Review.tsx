@@ -25,3 +25,13 @@ export function ReviewRefusal({ status, reason, children }: { status: string; re
     </View>
   )
 }
+
+/** Above an edit form of a refused card: WeChat's reason, and that saving the fix sends the card back to review. */
+export function RefusedEditHint({ reason }: { reason?: string }) {
+  return (
+    <View className='review-refused' id='review-refused'>
+      <Text className='error'>{t.merchant.reviewRefused(reason ?? '')}</Text>
+      <Text className='muted'>{t.merchant.resubmitHint}</Text>
+    </View>
+  )
+}
