@@ -52,6 +52,13 @@ export interface CirculatingCard {
   wechat: { status?: string; canConsume?: boolean; error?: number | string }
 }
 
+/**
+ * Where WeChat's review of a card the merchant created stands: PENDING from card/create (and again after a
+ * card/update WeChat answers with send_check true), then card_pass_check → APPROVED or
+ * card_not_pass_check → REJECTED with its RefuseReason.
+ */
+export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED'
+
 export interface CouponRow {
   cardId: string
   type: string
@@ -60,6 +67,9 @@ export interface CouponRow {
   friend: boolean
   claimable: boolean
   endTime: number
+  reviewStatus: ReviewStatus
+  /** WeChat's RefuseReason, while the coupon stays REJECTED */
+  reviewReason?: string
 }
 
 /** The 券点 account (card/pay/getcoinsinfo). */

@@ -44,7 +44,7 @@ import {
   rechargeCoins,
 } from '../../server/domain/coupons/coins'
 import { cardStats } from '../../server/domain/merchant/card-stats'
-import { reviewSubmitted } from '../../server/domain/events/card-events'
+import { reviewSubmitted } from '../../server/domain/events/card-review'
 import { ORDINARY_COUPON_TYPES, RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
 import { UPLOADIMG_MAX_BYTES } from '../../server/wechat/media'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'

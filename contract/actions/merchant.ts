@@ -3,7 +3,7 @@
 import * as v from 'valibot'
 import type { AuditView } from '../audit-view'
 import type { RedeemCheck } from '../card-view'
-import type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail, PayGiftRuleView } from '../console'
+import type { CirculatingCard, CoinAccount, CouponRow, Dashboard, OrderDetail, PayGiftRuleView, ReviewStatus } from '../console'
 import type { OrderRow } from '../merchant-orders'
 import type { ActivationField } from '../member'
 import type { MemberLevelInput } from '../member-levels'
@@ -50,6 +50,13 @@ const answer = typed<object>()
 const page = { ...PAGE }
 const levels = v.optional(list(typed<MemberLevelInput>(), { message: 'must be a list' }))
 const activationFields = v.optional(list(typed<ActivationField>(), { message: 'must be a list' }))
+/** Where WeChat's review of a card the merchant created stands (server/domain/catalog/review.ts), in each list of them. */
+const review = {
+  /** PENDING (also for a card recorded before reviews were kept), APPROVED or REJECTED */
+  reviewStatus: typed<ReviewStatus>(),
+  /** WeChat's RefuseReason (card_not_pass_check) while the card stays REJECTED */
+  reviewReason: v.optional(v.string()),
+}
 
 export const merchant = defineActions('merchant', {
   overview: { input: NONE, answer: v.object({ cards: v.number(), shelves: v.number(), orders: v.number() }) },
@@ -69,9 +76,7 @@ export const merchant = defineActions('merchant', {
           price: v.number(),
           initBalance: v.optional(v.number()),
           onSale: v.boolean(),
-          reviewStatus: v.string(),
-          /** WeChat's reason when the review refused the card (card_not_pass_check) */
-          reviewReason: v.optional(v.string()),
+          ...review,
           backgroundPicUrl: v.optional(v.string()),
           endTime: v.optional(v.number()),
         }),
@@ -324,7 +329,18 @@ export const merchant = defineActions('merchant', {
     }),
     answer: answer,
   },
-  memberCardList: { input: NONE, answer: v.object({ cards: v.array(v.object({ cardId: v.string(), title: v.string() })) }) },
+  memberCardList: {
+    input: NONE,
+    answer: v.object({
+      cards: v.array(
+        v.object({
+          cardId: v.string(),
+          title: v.string(),
+          ...review,
+        }),
+      ),
+    }),
+  },
   /** card/membercard/activateuserform/set: the fields of WeChat's own form (wx_activate cards). */
   memberFormSet: { input: v.object({ form: body<Record<string, unknown>>(), cardId: CARD_ID }), answer: v.object({ cardId: v.string() }) },
   /** By `phone` or `code`: exactly one. */

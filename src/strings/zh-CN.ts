@@ -521,6 +521,8 @@ export const zhCN = {
         bonusRule: '积分规则须为整数，消费金额至少 0.01 元',
       },
       created: '会员卡已提交，等待微信审核',
+      /** the merchant's member cards above the form, each with its review */
+      list: '已创建的会员卡',
     },
     // pay-then-member rules (买单送会员卡)
     payGift: {

@@ -4,6 +4,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
 import type { ShelfDoc } from './shelves'
+import type { ReviewStatus } from './review'
 import { clock } from '../../clock'
 
 export interface GiftCardDoc extends StoredDoc {
@@ -29,7 +30,7 @@ export interface GiftCardDoc extends StoredDoc {
   canGiveFriend?: boolean
   maxGiveFriendTimes?: number
   onSale: boolean
-  reviewStatus: 'PENDING' | 'APPROVED' | 'REJECTED'
+  reviewStatus: ReviewStatus
   /** WeChat's RefuseReason from card_not_pass_check, while the card stays REJECTED */
   reviewReason?: string
   beginTime: number

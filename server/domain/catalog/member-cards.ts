@@ -11,6 +11,7 @@ import type { WechatClient } from '../../wechat/client'
 import { checkMemberUpdate, type BonusRule } from '../../wechat/member-card-rules'
 import { Rules } from '../../wechat/rules'
 import { clock } from '../../clock'
+import { PENDING_REVIEW, reviewView, type Reviewed } from './review'
 
 /** A level a member reaches at `minBonus` points; its name (≤ 4 characters) shows in custom_field1. */
 export interface MemberLevel {
@@ -22,7 +23,8 @@ export interface MemberLevel {
 export const ACTIVATION_FIELDS = ['phone', 'name', 'birthday'] as const
 export type ActivationField = (typeof ACTIVATION_FIELDS)[number]
 
-export interface MemberCardDoc extends StoredDoc {
+/** A member card the merchant created; its review (review.ts) as WeChat's pushes left it. */
+export interface MemberCardDoc extends StoredDoc, Reviewed {
   cardId: string
   title: string
   brandName: string
@@ -94,6 +96,7 @@ export async function createMemberCard(store: Store, wx: WechatClient, input: Me
     dateInfo: { type: bi.date_info.type, begin_timestamp: bi.date_info.begin_timestamp, end_timestamp: bi.date_info.end_timestamp },
     ...(body.background_pic_url ? { backgroundPicUrl: body.background_pic_url } : {}),
     offered: true,
+    ...PENDING_REVIEW,
     createdAt: now,
     updatedAt: now,
   })
@@ -140,15 +143,21 @@ export async function updateMemberCard(
     ...(levels ? { levels } : {}),
     ...(activationFields ? { activationFields } : {}),
     ...(typeof extra.offered === 'boolean' ? { offered: extra.offered } : {}),
+    // send_check true: WeChat reviews the card again, so a refusal no longer stands (review.ts).
+    ...(sendCheck ? PENDING_REVIEW : {}),
     updatedAt: clock.now(),
   })
   return { cardId, sendCheck }
 }
 
+/** The merchant's member cards, newest first: our records, each with its review as the console reads it (review.ts). */
 export async function listMemberCards(store: Store) {
-  return {
-    cards: await store.find<MemberCardDoc>(Collections.memberCards, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 }),
-  }
+  const defs = await store.find<MemberCardDoc>(
+    Collections.memberCards,
+    {},
+    { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 },
+  )
+  return { cards: defs.map(({ reviewStatus, reviewReason, ...def }) => ({ ...def, ...reviewView({ reviewStatus, reviewReason }) })) }
 }
 
 /** The level a number of points reaches (the highest whose minBonus it meets), or '' without levels. */

@@ -15,8 +15,10 @@ import { learnIdentity } from '../cards/identities'
 import { withConflictRetry } from '../../store/retry'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
 import { clock } from '../../clock'
+import { PENDING_REVIEW, reviewView, type Reviewed } from '../catalog/review'
 
-export interface CouponDoc extends StoredDoc {
+/** A coupon the merchant created; its review (catalog/review.ts) as WeChat's pushes left it. */
+export interface CouponDoc extends StoredDoc, Reviewed {
   cardId: string
   type: CouponType
   /** as WeChat shows it (a friend coupon's is composed by WeChat: read back with card/get) */
@@ -100,6 +102,7 @@ export async function recordCouponDef(store: Store, wx: WechatClient, req: CardC
       fixedTerm: d.fixed_term ?? 0,
       fixedBeginTerm: d.fixed_begin_term ?? 0,
     },
+    ...PENDING_REVIEW,
     createdAt: now,
     updatedAt: now,
   })
@@ -140,14 +143,15 @@ export async function setClaimable(store: Store, cardId: string, claimable: bool
 export async function listCoupons(store: Store) {
   const defs = await store.find<CouponDoc>(Collections.coupons, {}, { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 200 })
   return {
-    coupons: defs.map(({ cardId, type, title, terms, friend, claimable, date }) => ({
-      cardId,
-      type,
-      title,
-      terms,
-      friend,
-      claimable,
-      endTime: date.end,
+    coupons: defs.map((def) => ({
+      cardId: def.cardId,
+      type: def.type,
+      title: def.title,
+      terms: def.terms,
+      friend: def.friend,
+      claimable: def.claimable,
+      endTime: def.date.end,
+      ...reviewView(def),
     })),
   }
 }

@@ -7,11 +7,11 @@
 //   holder as a gift — and the old code becomes GIFTED.
 // - user_gifting_card: GIFTING while a gift is pending; back to NORMAL when it returns (IsReturnBack=1).
 // - user_del_card → DELETE; user_consume_card → CONSUMED; card_pass_check / card_not_pass_check →
-//   the definition's review status.
+//   the review status of the card's definition, a gift card's, coupon's or member card's (card-review.ts).
 // Final states (DELETE, GIFTED) are never left because of a late or reordered event.
 // A rejected card keeps WeChat's RefuseReason (reviewReason) until the merchant edits it: card/update
 // answers send_check true ("修改字段后重新提审,该卡券的状态变为审核中", friend-coupons.zh.txt line 1614)
-// and reviewSubmitted puts it back to PENDING.
+// and reviewSubmitted (card-review.ts) puts it back to PENDING.
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
@@ -23,6 +23,7 @@ import { findGiftFriend, voidExtraCard } from '../giftcards/bag-codes'
 import { fundableFresh, fundFresh, redeemEntitlement } from '../giftcards/entitlements'
 import { type Holder } from '../cards/identities'
 import type { GiftCardDoc } from '../catalog/gift-cards'
+import { recordReview } from './card-review'
 import { learnIdentity, mpOpenidOf } from '../cards/identities'
 import { transfer } from '../ledgers/ledger'
 import { maskCode } from '../../mask'
@@ -252,23 +253,11 @@ export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEve
     case 'update_member_card':
       return onMemberCardUpdated(store, wx, ev.CardId ?? '', ev.UserCardCode ?? '', sync)
     case 'card_pass_check':
-      await store.update(Collections.giftCards, ev.CardId ?? '', { reviewStatus: 'APPROVED', reviewReason: '', updatedAt: clock.now() })
-      return
+      return recordReview(store, ev.CardId ?? '', 'APPROVED')
     case 'card_not_pass_check':
       // RefuseReason is what the merchant must fix before resubmitting (card/update sends it back to review).
-      await store.update(Collections.giftCards, ev.CardId ?? '', {
-        reviewStatus: 'REJECTED',
-        reviewReason: ev.RefuseReason ?? '',
-        updatedAt: clock.now(),
-      })
-      return
+      return recordReview(store, ev.CardId ?? '', 'REJECTED', ev.RefuseReason ?? '')
     default:
       return
   }
-}
-
-/** card/update answered send_check true: the card is under review again (its old refusal no longer stands). */
-export async function reviewSubmitted(store: Store, cardId: string): Promise<void> {
-  const def = await store.get<GiftCardDoc>(Collections.giftCards, cardId)
-  if (def) await store.update(Collections.giftCards, cardId, { reviewStatus: 'PENDING', reviewReason: '', updatedAt: clock.now() })
 }

@@ -1,4 +1,4 @@
-import { Image, Text, View } from '@tarojs/components'
+import { Image, View } from '@tarojs/components'
 import { useMemo, useState } from 'react'
 import {
   checkGiftCardForm,
@@ -22,6 +22,7 @@ import { Field } from '../../components/Field'
 import { Upload } from '../../components/Upload'
 import { useSubmitOnce } from '../../components/useSubmitOnce'
 import { Gate } from '../../components/Gate'
+import { RefusedEditHint } from '../../components/Review'
 
 const inYears = (y: number) => new Date(Date.now() + 8 * 3600_000 + y * 365 * 86400_000).toISOString().slice(0, 10)
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
@@ -224,12 +225,7 @@ function EditForm({ cardId }: { cardId: string }) {
   return (
     <View id='card-edit'>
       {toast}
-      {refused && (
-        <View className='review-refused' id='review-refused'>
-          <Text className='error'>{t.merchant.reviewRefused(refused.reviewReason ?? '')}</Text>
-          <Text className='muted'>{t.merchant.resubmitHint}</Text>
-        </View>
-      )}
+      {refused && <RefusedEditHint reason={refused.reviewReason} />}
       <Section>
         <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} required />
         <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />

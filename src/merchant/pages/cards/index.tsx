@@ -1,4 +1,4 @@
-import { Image, Input, Text, View } from '@tarojs/components'
+import { Image, Input, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
@@ -12,6 +12,7 @@ import { yuan } from '../../../utils/money'
 import { beijingDate } from '../../../utils/time'
 import { consoleApi, type GiftCardRow } from '../../api'
 import { Gate } from '../../components/Gate'
+import { ReviewRefusal, ReviewTag } from '../../components/Review'
 import { DeliveryQr } from '../../components/QrView'
 
 function CardRow({
@@ -46,19 +47,14 @@ function CardRow({
         </View>
       </View>
       <View className='row'>
-        <Tag type={c.reviewStatus === 'APPROVED' ? 'success' : c.reviewStatus === 'REJECTED' ? 'danger' : 'warning'}>
-          {t.merchant.review[c.reviewStatus] ?? t.merchant.review.PENDING}
-        </Tag>
+        <ReviewTag status={c.reviewStatus} />
         <Tag type={c.onSale ? 'primary' : 'default'}>{c.onSale ? t.merchant.onSale : t.merchant.offSale}</Tag>
       </View>
-      {c.reviewStatus === 'REJECTED' && (
-        <View className='row review-refused'>
-          <Text className='error'>{t.merchant.reviewRefused(c.reviewReason ?? '')}</Text>
-          <Button size='small' type='primary' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>
-            {t.merchant.resubmit}
-          </Button>
-        </View>
-      )}
+      <ReviewRefusal status={c.reviewStatus} reason={c.reviewReason}>
+        <Button size='small' type='primary' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>
+          {t.merchant.resubmit}
+        </Button>
+      </ReviewRefusal>
       <View className='row'>
         <Input
           className='input input-small'

@@ -129,9 +129,17 @@ test('a friend coupon asks for a store and no stock, and lasts at most 90 days (
 
 test('editing a coupon sends the changed texts under its type through card/update', async () => {
   setRouterParams({ cardId: 'pD', type: 'DISCOUNT' })
-  const calls = merchant((d) => (d.action === 'cardUpdate' ? { errcode: 0, send_check: true } : { errcode: 0 }))
+  const calls = merchant((d) =>
+    d.action === 'cardUpdate'
+      ? { errcode: 0, send_check: true }
+      : d.action === 'couponList'
+        ? { errcode: 0, coupons: [] }
+        : { errcode: 1002, errmsg: 'unknown' },
+  )
   render(<CouponEditPage />)
   await screen.findByText('使用说明')
+  // Not refused: no reason above the fields.
+  expect(document.querySelector('#review-refused')).toBeNull()
   type('notice', '请出示给店员一二三四五六七八九十壹')
   expect(screen.getByText('最多 16 个汉字')).toBeTruthy()
   type('notice', '请出示给店员')
@@ -141,4 +149,31 @@ test('editing a coupon sends the changed texts under its type through card/updat
     card_id: 'pD',
     discount: { base_info: { notice: '请出示给店员' } },
   })
+})
+
+test('editing a coupon WeChat’s review refused shows the reason above the fields to fix', async () => {
+  setRouterParams({ cardId: 'pR', type: 'CASH' })
+  merchant((d) =>
+    d.action === 'couponList'
+      ? {
+          errcode: 0,
+          coupons: [
+            {
+              cardId: 'pR',
+              type: 'CASH',
+              title: '满百减十',
+              terms: { leastCost: 10000, reduceCost: 1000 },
+              friend: false,
+              claimable: false,
+              endTime: 1900000000,
+              reviewStatus: 'REJECTED',
+              reviewReason: '优惠券门槛填写不规范',
+            },
+          ],
+        }
+      : { errcode: 1002, errmsg: 'unknown' },
+  )
+  render(<CouponEditPage />)
+  expect(await screen.findByText('审核未通过：优惠券门槛填写不规范')).toBeTruthy()
+  expect(screen.getByText('按审核意见修改后保存，卡券将重新提交微信审核。')).toBeTruthy()
 })

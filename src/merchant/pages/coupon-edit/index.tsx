@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { useMemo, useState } from 'react'
 import { COUPON_TYPES, type CouponType } from '../../../../contract/card-rules'
 import { useToast } from '../../../components/Notice'
+import { useCloudData } from '../../../hooks/useCloudData'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
 import { userMessage } from '../../../services/errors'
@@ -20,6 +21,7 @@ import {
 } from '../../coupon-form'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
+import { RefusedEditHint } from '../../components/Review'
 import { RetiredNotice } from '../../components/RetiredNotice'
 import { DeliveryQr } from '../../components/QrView'
 import { Upload } from '../../components/Upload'
@@ -152,6 +154,10 @@ function CreateForm({ initialType }: { initialType: CouponType }) {
 
 /** Editing a coupon WeChat holds: the texts card/update lets change, then a fresh review. */
 function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
+  // A coupon WeChat's review refused (card_not_pass_check) shows the reason above the fields to fix.
+  const [coupons] = useCloudData(consoleApi.coupons)
+  const refused =
+    coupons.state === 'ready' ? coupons.data.coupons.find((c) => c.cardId === cardId && c.reviewStatus === 'REJECTED') : undefined
   const [notice, setNotice] = useState('')
   const [description, setDescription] = useState('')
   const [toast, showToast] = useToast()
@@ -172,6 +178,7 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
   return (
     <View id='coupon-edit'>
       {toast}
+      {refused && <RefusedEditHint reason={refused.reviewReason} />}
       <Section>
         <Field id='notice' label={t.console.coupon.fields.notice!} value={notice} onInput={setNotice} error={noticeErr} />
         <Field id='description' label={t.console.coupon.fields.description!} value={description} onInput={setDescription} />

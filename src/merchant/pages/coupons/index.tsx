@@ -11,9 +11,13 @@ import { couponLines, dateOf } from '../../../utils/coupon'
 import type { CardType } from '../../../services/types'
 import { consoleApi, type CouponRow } from '../../api'
 import { Gate } from '../../components/Gate'
+import { ReviewRefusal, ReviewTag } from '../../components/Review'
 import { DeliveryQr } from '../../components/QrView'
 
-/** One coupon: what it offers, whether it is in the 领券中心 (put it in or take it out), its QR code. */
+/**
+ * One coupon: what it offers, where WeChat's review stands (refused: WeChat's reason, and 编辑 resubmits it),
+ * whether it is in the 领券中心 (put it in or take it out), its QR code.
+ */
 function CouponItem({
   c,
   onChanged,
@@ -42,6 +46,7 @@ function CouponItem({
         {c.endTime ? ` · ${t.console.validUntil(dateOf(c.endTime))}` : ''}
       </View>
       <View className='row'>
+        <ReviewTag status={c.reviewStatus} />
         <Tag type='primary'>{t.coupon.types[c.type] ?? t.console.coupon.list}</Tag>
         {c.friend ? (
           <Tag type='warning'>{t.coupon.friend}</Tag>
@@ -51,6 +56,7 @@ function CouponItem({
           </Tag>
         )}
       </View>
+      <ReviewRefusal status={c.reviewStatus} reason={c.reviewReason} />
       <View className='row-actions'>
         {!c.friend && (
           <Button size='small' fill='outline' onClick={() => void toggle()}>
@@ -65,6 +71,7 @@ function CouponItem({
         <Button
           size='small'
           fill='outline'
+          type={c.reviewStatus === 'REJECTED' ? 'primary' : 'default'}
           onClick={() => void openPage(`/merchant/pages/coupon-edit/index?cardId=${c.cardId}&type=${c.type}`)}
         >
           {t.console.edit}

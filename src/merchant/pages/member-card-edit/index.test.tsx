@@ -15,6 +15,7 @@ test('a member card with points, stored value and levels: each checked as typed,
     calls.push(d)
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
     if (d.action === 'imageUpload') return { errcode: 0, url: 'https://mmbiz.qpic.cn/logo' }
+    if (d.action === 'memberCardList') return { errcode: 0, cards: [] }
     return { errcode: 0, cardId: 'pMEMBER' }
   })
   render(<MemberCardEditPage />)
@@ -55,4 +56,47 @@ test('a member card with points, stored value and levels: each checked as typed,
     bonus_rule: { cost_money_unit: 100, increase_bonus: 1, init_increase_bonus: 0 },
     custom_field1: { name_type: 'FIELD_NAME_TYPE_LEVEL' },
   })
+})
+
+test('the merchant’s member cards above the form: each title with its review, a refused one with WeChat’s reason', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    switch (d.action) {
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'memberCardList':
+        return {
+          errcode: 0,
+          cards: [
+            { cardId: 'pREFUSED', title: '星河会员卡', reviewStatus: 'REJECTED', reviewReason: '会员卡特权说明含有违规内容' },
+            { cardId: 'pNEW', title: '银河会员卡', reviewStatus: 'PENDING' },
+            { cardId: 'pOK', title: '星辰会员卡', reviewStatus: 'APPROVED' },
+          ],
+        }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+  render(<MemberCardEditPage />)
+  expect(await screen.findByText('已创建的会员卡')).toBeTruthy()
+  const tile = (id: string) => document.querySelector(`[data-card="${id}"]`)!
+  expect(tile('pREFUSED').textContent).toBe('星河会员卡审核未通过审核未通过：会员卡特权说明含有违规内容')
+  expect(tile('pNEW').textContent).toBe('银河会员卡审核中')
+  expect(tile('pOK').textContent).toBe('星辰会员卡已通过')
+  expect(document.body.textContent).not.toMatch(/APPROVED|PENDING|REJECTED/)
+  // The list sits above the form, which still creates a card.
+  const list = screen.getByText('已创建的会员卡')
+  const form = document.querySelector('#member-card-form')!
+  expect(list.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+})
+
+test('a merchant with no member card yet sees only the form', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'memberCardList') return { errcode: 0, cards: [] }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<MemberCardEditPage />)
+  await screen.findByText('会员等级（积分达到即升级）')
+  expect(screen.queryByText('已创建的会员卡')).toBeNull()
+  expect(document.querySelector('[data-card]')).toBeNull()
 })

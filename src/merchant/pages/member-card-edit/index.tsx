@@ -1,13 +1,16 @@
 import { Input, Text, View } from '@tarojs/components'
 import { useMemo, useState } from 'react'
+import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
+import { useCloudData } from '../../../hooks/useCloudData'
 import { goBack } from '../../../services/page'
 import { t } from '../../../strings'
 import { consoleApi } from '../../api'
 import { Field } from '../../components/Field'
 import { Gate } from '../../components/Gate'
+import { ReviewRefusal, ReviewTag } from '../../components/Review'
 import { Upload } from '../../components/Upload'
 import { useSubmitOnce } from '../../components/useSubmitOnce'
 import {
@@ -158,6 +161,39 @@ function MemberCardFormView() {
   )
 }
 
+/** The merchant's member cards (memberCardList), each with where WeChat's review stands; none, nothing. */
+function MemberCardList() {
+  const [data, reload] = useCloudData(consoleApi.memberCards)
+  return (
+    <AsyncState value={data} onRetry={reload}>
+      {(d) =>
+        d.cards.length > 0 && (
+          <Section title={t.console.memberCard.list}>
+            {d.cards.map((c) => (
+              <View key={c.cardId} className='card-tile plain merchant-card' data-card={c.cardId}>
+                <View className='row'>
+                  <View className='section-title grow'>{c.title}</View>
+                  <ReviewTag status={c.reviewStatus} />
+                </View>
+                <ReviewRefusal status={c.reviewStatus} reason={c.reviewReason} />
+              </View>
+            ))}
+          </Section>
+        )
+      }
+    </AsyncState>
+  )
+}
+
 export default function MemberCardEditPage() {
-  return <Gate title={t.console.memberCard.title}>{() => <MemberCardFormView />}</Gate>
+  return (
+    <Gate title={t.console.memberCard.title}>
+      {() => (
+        <View>
+          <MemberCardList />
+          <MemberCardFormView />
+        </View>
+      )}
+    </Gate>
+  )
 }
