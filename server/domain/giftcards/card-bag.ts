@@ -7,16 +7,16 @@
 import type { PendingOrder } from '../../../contract/pending-order'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { anyOf, type Store, type StoredDoc } from '../../store/port'
+import { anyOf, where, type Store, type StoredDoc } from '../../store/port'
 import { MAX_PAGE, findPage, keyOf, sortOf, type KeysetOrder, type PageKey, type PageRequest } from '../../store/pages'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
-import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
+import { codeClaimed, fundableFresh, fundFresh, redeemEntitlement, sharedReads } from './entitlements'
 import { type Holder } from '../cards/identities'
-import { learnIdentity, learnMpUnion, mpOpenidOf } from '../cards/identities'
+import { learnIdentity, learnMpUnion, mpOpenidOf, type IdentityDoc } from '../cards/identities'
 import { codeState, takeInCode, voidExtraCard, type TakeInOptions, type TakenIn } from './bag-codes'
 import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
 import { shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
@@ -80,6 +80,75 @@ export interface AddedItem {
   cardExt?: string
 }
 
+/** What recordAdded reads once for all its cards: the entitlements the cardExts were signed for, the caller's mapping. */
+interface FirstRead {
+  ents: Map<string, EntitlementDoc>
+  /** what the caller's unionid → mpOpenid mapping holds (null: none), when it was read */
+  mapped?: string | null
+}
+
+/**
+ * recordAdded's first read, one round trip for the whole request (issue 27): the entitlements the cardExts
+ * name and, beside them, the caller's unionid mapping (learnMpUnion) and, on an instance that has none yet,
+ * the access_token (so a new instance's first call costs what a warm one's does). Undefined without a cardExt.
+ */
+async function readFirst(store: Store, wx: WechatClient, caller: Caller, hints: string[]): Promise<FirstRead | undefined> {
+  const [root, ...rest] = [...new Set(hints)]
+  if (!root) return undefined
+  const r = await store.getWith<EntitlementDoc, string>(Collections.entitlements, root, {
+    ...(rest.length
+      ? { ents: { collection: Collections.entitlements, filter: { _id: where.in(rest) }, options: { limit: rest.length } } }
+      : {}),
+    ...(caller.unionid ? { union: { collection: Collections.mpUnion, filter: { _id: caller.unionid }, options: { limit: 1 } } } : {}),
+    ...(wx.accessToken.wantsRead() ? { token: wx.accessToken.beside() } : {}),
+  })
+  if (!r) return undefined
+  wx.accessToken.offer(r.found.token?.[0])
+  const ents = [r.doc, ...((r.found.ents ?? []) as EntitlementDoc[])]
+  return {
+    ents: new Map(ents.map((e) => [e._id, e])),
+    ...(caller.unionid ? { mapped: (r.found.union?.[0] as MpUnionDoc | undefined)?.mpOpenid ?? null } : {}),
+  }
+}
+
+/**
+ * A card whose cardExt named an entitlement of the caller's, as first read (issue 27): funded by fundFresh's
+ * three claims when the entitlement is READY (4 calls with the read: the push has not come yet), or, when
+ * its push funded it first, the card read with the identity of its Service Account openid and the two
+ * openids joined. Undefined for anything else (a lost claim, a gift, a crash's leftovers): recordOne's
+ * general path decides.
+ */
+async function recordFromEntitlement(
+  store: Store,
+  wx: WechatClient,
+  caller: Caller,
+  ent: EntitlementDoc,
+  cardId: string,
+  code: string,
+): Promise<CardView | undefined> {
+  if (ent.cardId !== cardId || ent.mpOpenid !== caller.mpOpenid) return undefined
+  if (fundableFresh(ent, cardId)) {
+    const holder = { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+    const card = await fundFresh(store, wx, ent, code, holder)
+    return card && toCardView(card)
+  }
+  if (ent.status !== 'ADDED' || ent.code !== code) return undefined
+  const id = userCardId(cardId, code)
+  const r = await store.getWith<EntitlementDoc, 'card'>(Collections.entitlements, ent._id, {
+    card: {
+      collection: Collections.userCards,
+      filter: { _id: id },
+      options: { limit: 1 },
+      join: { field: 'saOpenid', collection: Collections.identities, as: 'identity' },
+    },
+  })
+  const card = r?.found.card[0] as (UserCardDoc & { identity: IdentityDoc | null }) | undefined
+  if (!card?.funded || card.entitlementId !== ent._id || card.mpOpenid !== caller.mpOpenid) return undefined
+  const { identity, ...doc } = card
+  if (doc.saOpenid) await learnIdentity(store, doc.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid }, identity)
+  return toCardView(doc)
+}
+
 async function recordOne(
   store: Store,
   wx: WechatClient,
@@ -87,8 +156,14 @@ async function recordOne(
   item: AddedItem,
   sync: SyncOptions,
   shared: ReturnType<typeof sharedReads>,
+  first: Promise<FirstRead | undefined>,
 ): Promise<CardView> {
   const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
+  const known = (await first)?.ents.get(entitlementHint(item.cardExt) ?? '')
+  if (known) {
+    const fast = await recordFromEntitlement(store, wx, caller, known, item.cardId, code)
+    if (fast) return fast
+  }
   // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
   const coupon = await couponDefOf(store, item.cardId)
   if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
@@ -160,11 +235,17 @@ export async function recordAdded(
   list: AddedItem[],
   sync: SyncOptions = {},
 ): Promise<{ cards: CardView[] }> {
-  // The cards of one request at once (at most 10), sharing one read of their order and definition.
+  // The cards of one request at once (at most 10), sharing one first read and one read of their order
+  // and definition.
+  const items = list.filter((x) => x.isSuccess)
   const shared = sharedReads(store)
+  // On an instance without an access_token yet, the first read brings it: the codes are decrypted after it.
+  const tokenInRead = wx.accessToken.wantsRead()
+  const first = readFirst(store, wx, caller, items.map((x) => entitlementHint(x.cardExt) ?? '').filter(Boolean))
+  if (tokenInRead) await first
   const [, cards] = await Promise.all([
-    learnMpUnion(store, caller.mpOpenid, caller.unionid),
-    Promise.all(list.filter((x) => x.isSuccess).map((item) => recordOne(store, wx, caller, item, sync, shared))),
+    first.then((f) => learnMpUnion(store, caller.mpOpenid, caller.unionid, f?.mapped)),
+    Promise.all(items.map((item) => recordOne(store, wx, caller, item, sync, shared, first))),
   ])
   return { cards }
 }

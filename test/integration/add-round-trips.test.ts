@@ -1,0 +1,87 @@
+// Issue 27: the database calls of a card's arrival in the card bag, counted by the local cloud's
+// /__cloud/stats (every database action an invocation sends: reads, writes, a transaction's start, its
+// reads and writes, its commit). One card bought and added; its user_get_card push held back at the
+// emulator and delivered here, before recordAdded or after it.
+import type { Stack } from '../../emulator/stack'
+import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+
+let stack: Stack
+let card100: string
+
+beforeAll(async () => {
+  stack = await startJourneyStack()
+  card100 = await person(stack, 'carol').shopCardId(10000)
+})
+afterAll(() => stack.stop())
+
+const emuPost = (path: string, body: unknown) => fetch(`${stack.wechat.url}${path}`, { method: 'POST', body: JSON.stringify(body) })
+
+/** Buys one card and adds it with its user_get_card push held back: the push's XML and wx.addCard's answer. */
+async function addHeld(name: string) {
+  const p = person(stack, name)
+  const order = await p.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
+  expect((await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })).json.callbackAcknowledged).toBe(true)
+  const signed = await p.fn('card', { action: 'signCardExt', orderId: order.orderId })
+  await emuPost('/__emu/faults', { path: 'push:user_get_card', times: 4 })
+  const added = await p.emu('/__emu/client/addCard', { user: name, cardList: signed.cardList })
+  expect(added.status).toBe(200)
+  await settle(stack)
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  const pushes = ((await (await fetch(`${stack.wechat.url}/__emu/pushes?status=failed`)).json()) as Json).pushes as Json[]
+  const xml = pushes.filter((x) => x.event === 'user_get_card').at(-1)!.xml as string
+  const code = /<UserCardCode><!\[CDATA\[(\w+)\]\]>/.exec(xml)![1]!
+  return { p, xml, code, cardList: added.json.cardList as Json[] }
+}
+
+/** `call`'s database calls (nothing else runs: pushes settled, no timers). */
+async function counted<T>(call: () => Promise<T>): Promise<{ answer: T; db: number }> {
+  await settle(stack)
+  const db0 = stack.cloud.stats.dbCalls
+  const answer = await call()
+  return { answer, db: stack.cloud.stats.dbCalls - db0 }
+}
+
+/** Both orders for one card each: the calls of recordAdded and of the push. */
+async function bothOrders(name: string) {
+  const a = await addHeld(name)
+  const recordFirst = await counted(() => a.p.fn('card', { action: 'recordAdded', cardList: a.cardList }))
+  expect(recordFirst.answer.cards[0]).toMatchObject({ code: a.code, balance: 10000 })
+  const pushAfter = await counted(() => deliverPush(stack, a.xml))
+  expect(pushAfter.answer.status).toBe(200)
+  const b = await addHeld(name)
+  const pushFirst = await counted(() => deliverPush(stack, b.xml))
+  expect(pushFirst.answer.status).toBe(200)
+  const recordAfter = await counted(() => b.p.fn('card', { action: 'recordAdded', cardList: b.cardList }))
+  expect(recordAfter.answer.cards[0]).toMatchObject({ code: b.code, balance: 10000 })
+  await settle(stack)
+  for (const c of [a, b]) expect((await c.p.bag()).find((x) => x.code === c.code)).toMatchObject({ balance: 10000 })
+  return { recordFirst: recordFirst.db, pushAfter: pushAfter.db, pushFirst: pushFirst.db, recordAfter: recordAfter.db }
+}
+
+test('recordAdded takes 4 database calls before its push and 2 after it; the push 4 first and 3 after; a new instance the same', async () => {
+  // The first round writes what a person's first card writes once (the unionid mapping, the identity).
+  const first = await bothOrders('carol')
+  const warm = await bothOrders('carol')
+  // Every function's instances end: the next calls start new ones (no access_token, nothing cached).
+  await stack.cloud.runtime.reload()
+  const fresh = await bothOrders('carol')
+  console.log(`database calls, issue 27 (first card of a person, warm, new instance): ${JSON.stringify({ first, warm, fresh })}`)
+  // recordAdded first: the entitlements with the mapping (one read), the entitlement's claim, the issue
+  // entry, the card (inserted after updateuser). Its push after: one read, the card's saOpenid, the stored event.
+  // The push first: one read, the three claims, no stored event. recordAdded after it: two reads.
+  expect(warm).toEqual({ recordFirst: 4, pushAfter: 3, pushFirst: 4, recordAfter: 2 })
+  expect(fresh).toEqual(warm)
+  expect(first.recordFirst).toBeLessThanOrEqual(5)
+  expect(first.pushAfter).toBeLessThanOrEqual(4)
+  expect(first.pushFirst).toBeLessThanOrEqual(4)
+})
+
+test('the same push again: 1 database call and nothing changes', async () => {
+  const b = await addHeld('carol')
+  expect((await deliverPush(stack, b.xml)).status).toBe(200)
+  await settle(stack)
+  const again = await counted(() => deliverPush(stack, b.xml))
+  expect(again).toEqual({ answer: { status: 200, text: 'success' }, db: 1 })
+  const bag = await b.p.fn('card', { action: 'listMine' })
+  expect((bag.cards as Json[]).filter((c) => c.code === b.code)).toEqual([expect.objectContaining({ balance: 10000 })])
+})
