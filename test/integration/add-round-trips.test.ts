@@ -3,6 +3,7 @@
 // reads and writes, its commit). One card bought and added; its user_get_card push held back at the
 // emulator and delivered here, before recordAdded or after it.
 import type { Stack } from '../../emulator/stack'
+import { storeOver } from '../helpers/store'
 import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
@@ -84,4 +85,17 @@ test('the same push again: 1 database call and nothing changes', async () => {
   expect(again).toEqual({ answer: { status: 200, text: 'success' }, db: 1 })
   const bag = await b.p.fn('card', { action: 'listMine' })
   expect((bag.cards as Json[]).filter((c) => c.code === b.code)).toEqual([expect.objectContaining({ balance: 10000 })])
+})
+
+test('merchant self-check sees a push that funded a card, though no event was stored for it', async () => {
+  const b = await addHeld('carol')
+  expect((await deliverPush(stack, b.xml)).status).toBe(200)
+  // As in an environment whose only pushes so far are card purchases: no stored event at all.
+  const store = storeOver(stack.cloud.db)
+  for (const e of await store.find('events', {}, { limit: 1000 })) await store.remove('events', e._id)
+  const checks = (await b.p.fn('merchant', { action: 'selfCheck' })).checks as Json[]
+  expect(checks.find((c) => c.name === 'push')).toMatchObject({
+    ok: true,
+    detail: expect.stringMatching(/^最近一次 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）user_get_card$/),
+  })
 })
