@@ -4,7 +4,7 @@
 // emulator and delivered here, before recordAdded or after it.
 import type { Stack } from '../../emulator/stack'
 import { storeOver } from '../helpers/store'
-import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { addWithPushHeld, deliverPush, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
 let card100: string
@@ -15,24 +15,7 @@ beforeAll(async () => {
 })
 afterAll(() => stack.stop())
 
-const emuPost = (path: string, body: unknown) => fetch(`${stack.wechat.url}${path}`, { method: 'POST', body: JSON.stringify(body) })
-
-/** Buys one card and adds it with its user_get_card push held back: the push's XML and wx.addCard's answer. */
-async function addHeld(name: string) {
-  const p = person(stack, name)
-  const order = await p.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
-  expect((await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })).json.callbackAcknowledged).toBe(true)
-  const signed = await p.fn('card', { action: 'signCardExt', orderId: order.orderId })
-  await emuPost('/__emu/faults', { path: 'push:user_get_card', times: 4 })
-  const added = await p.emu('/__emu/client/addCard', { user: name, cardList: signed.cardList })
-  expect(added.status).toBe(200)
-  await settle(stack)
-  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
-  const pushes = ((await (await fetch(`${stack.wechat.url}/__emu/pushes?status=failed`)).json()) as Json).pushes as Json[]
-  const xml = pushes.filter((x) => x.event === 'user_get_card').at(-1)!.xml as string
-  const code = /<UserCardCode><!\[CDATA\[(\w+)\]\]>/.exec(xml)![1]!
-  return { p, xml, code, cardList: added.json.cardList as Json[] }
-}
+const addHeld = (name: string) => addWithPushHeld(stack, name, card100)
 
 /** `call`'s database calls (nothing else runs: pushes settled, no timers). */
 async function counted<T>(call: () => Promise<T>): Promise<{ answer: T; db: number }> {

@@ -4,7 +4,7 @@
 // the emulator and delivered here, signed and encrypted as WeChat does, whenever the test wants.
 import type { Stack } from '../../emulator/stack'
 import { dedupKey, parseEvent } from '../../server/wechat/events'
-import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { addWithPushHeld, deliverPush, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 
 let stack: Stack
@@ -18,26 +18,8 @@ afterAll(() => stack.stop())
 
 const db = () => storeOver(stack.cloud.db)
 const dbCalls = async () => ((await (await fetch(`${stack.cloud.url}/__cloud/stats`)).json()) as { dbCalls: number }).dbCalls
-const emuPost = (path: string, body: unknown) => fetch(`${stack.wechat.url}${path}`, { method: 'POST', body: JSON.stringify(body) })
 
-/** Buys one card and adds it with its user_get_card push held back: the push's XML and wx.addCard's answer. */
-async function addHeld(name: string) {
-  const p = person(stack, name)
-  const order = await p.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
-  expect((await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })).json.callbackAcknowledged).toBe(true)
-  const signed = await p.fn('card', { action: 'signCardExt', orderId: order.orderId })
-  // An ordinary event is tried 4 times (once and 3 retries): all 4 lost.
-  await emuPost('/__emu/faults', { path: 'push:user_get_card', times: 4 })
-  const added = await p.emu('/__emu/client/addCard', { user: name, cardList: signed.cardList })
-  expect(added.status).toBe(200)
-  await settle(stack)
-  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
-  const pushes = ((await (await fetch(`${stack.wechat.url}/__emu/pushes?status=failed`)).json()) as Json).pushes as Json[]
-  const xml = pushes.filter((x) => x.event === 'user_get_card').at(-1)!.xml as string
-  const code = /<UserCardCode><!\[CDATA\[(\w+)\]\]>/.exec(xml)![1]!
-  expect(xml).toContain(`<OuterStr><![CDATA[${order.orderId}:0]]>`)
-  return { p, orderId: order.orderId as string, entId: `${order.orderId}:0`, xml, code, cardList: added.json.cardList as Json[] }
-}
+const addHeld = (name: string) => addWithPushHeld(stack, name, card100)
 
 /** Delivers a push as WeChat does in safe mode: fresh timestamp and nonce, encrypted, msg_signature. */
 const deliver = (xml: string) => deliverPush(stack, xml)
