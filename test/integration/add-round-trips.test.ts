@@ -4,7 +4,7 @@
 // emulator and delivered here, before recordAdded or after it.
 import type { Stack } from '../../emulator/stack'
 import { storeOver } from '../helpers/store'
-import { addWithPushHeld, deliverPush, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { addWithPushHeld, deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
 let card100: string
@@ -81,4 +81,22 @@ test('merchant self-check sees a push that funded a card, though no event was st
     ok: true,
     detail: expect.stringMatching(/^最近一次 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）user_get_card$/),
   })
+})
+
+test('signCardExt: 1 database call (the order with its entitlements), on a warm instance and on a new one', async () => {
+  const p = person(stack, 'carol')
+  const signed = async () => {
+    const order = await p.fn('pay', { action: 'createOrder', cardId: card100, requestId: nextRequestId() })
+    expect((await p.emu('/__emu/client/requestPayment', { user: 'carol', payment: order.payment })).json.callbackAcknowledged).toBe(true)
+    const r = await counted(() => p.fn('card', { action: 'signCardExt', orderId: order.orderId }))
+    expect(r.answer.cardList).toEqual([{ cardId: card100, cardExt: expect.stringContaining(`"outer_str":"${order.orderId}:0"`) }])
+    return r.db
+  }
+  await signed() // the environment's first signing fetches the ticket from WeChat
+  const warm = await signed()
+  await stack.cloud.runtime.reload()
+  // A new card instance: no wx_card ticket yet (it comes beside the order).
+  const fresh = await signed()
+  console.log(`database calls, issue 27: signCardExt ${JSON.stringify({ warm, fresh })}`)
+  expect({ warm, fresh }).toEqual({ warm: 1, fresh: 1 })
 })

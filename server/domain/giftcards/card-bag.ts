@@ -18,7 +18,7 @@ import { codeClaimed, fundableFresh, fundFresh, redeemEntitlement, sharedReads }
 import { type Holder } from '../cards/identities'
 import { learnIdentity, learnMpUnion, mpOpenidOf, type IdentityDoc } from '../cards/identities'
 import { codeState, takeInCode, voidExtraCard, type TakeInOptions, type TakenIn } from './bag-codes'
-import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
+import { ENTITLEMENT_ID, entitlementId, type EntitlementDoc, type OrderDoc } from './orders'
 import { shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
 import { returnExpiredGiftsOf } from './gifts'
 import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
@@ -42,16 +42,28 @@ async function decryptCode(wx: WechatClient, encrypted: string, field: string): 
   }
 }
 
+/** An order has at most this many entitlements (ENTITLEMENT_ID: a one- or two-digit index). */
+const MAX_ENTITLEMENTS = 100
+
 export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string, renewTicket = false) {
-  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  // The order and its entitlements in one read, with the wx_card ticket beside them on an instance that has
+  // none yet (issue 27: a new instance's first call costs what a warm one's does).
+  const r = await store.getWith<OrderDoc, string>(Collections.orders, orderId, {
+    ents: { collection: Collections.entitlements, filter: { orderId }, options: { limit: MAX_ENTITLEMENTS } },
+    ...(!renewTicket && wx.cardTicket.wantsRead() ? { ticket: wx.cardTicket.beside() } : {}),
+  })
+  const order = r?.doc
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   if (order.status !== 'ISSUED')
     throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
+  wx.cardTicket.offer(r.found.ticket?.[0])
+  // The order's own entitlements (orderId:0 … orderId:quantity-1), in that order.
+  const index = new Map(Array.from({ length: order.quantity }, (_, i) => [entitlementId(orderId, i), i]))
+  const ents = ((r.found.ents ?? []) as EntitlementDoc[]).filter((e) => index.has(e._id))
+  ents.sort((a, b) => index.get(a._id)! - index.get(b._id)!)
   // A card given to a friend (giftId) is theirs to add once claimed, or the sender's again once returned.
-  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter(
-    (e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid,
-  )
+  const ready = ents.filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid)
   if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
   // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
   // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
