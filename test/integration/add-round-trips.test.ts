@@ -100,3 +100,27 @@ test('signCardExt: 1 database call (the order with its entitlements), on a warm 
   console.log(`database calls, issue 27: signCardExt ${JSON.stringify({ warm, fresh })}`)
   expect({ warm, fresh }).toEqual({ warm: 1, fresh: 1 })
 })
+
+test('recordAdded of an order of 3 cards: one first read for all, then 3 claims a card (10 calls); their pushes 3 each after it', async () => {
+  const p = person(stack, 'carol')
+  const order = await p.fn('pay', { action: 'createOrder', cardId: card100, quantity: 3, requestId: nextRequestId() })
+  expect((await p.emu('/__emu/client/requestPayment', { user: 'carol', payment: order.payment })).json.callbackAcknowledged).toBe(true)
+  const signed = await p.fn('card', { action: 'signCardExt', orderId: order.orderId })
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'POST', body: JSON.stringify({ path: 'push:user_get_card', times: 12 }) })
+  const added = await p.emu('/__emu/client/addCard', { user: 'carol', cardList: signed.cardList })
+  await settle(stack)
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  const recorded = await counted(() => p.fn('card', { action: 'recordAdded', cardList: added.json.cardList }))
+  expect(recorded.db).toBe(10)
+  const codes = (recorded.answer.cards as Json[]).map((c) => c.code as string)
+  expect(recorded.answer.cards).toEqual(codes.map((code) => expect.objectContaining({ code, balance: 10000 })))
+  const pushes = ((await (await fetch(`${stack.wechat.url}/__emu/pushes?status=failed`)).json()) as Json).pushes as Json[]
+  for (const code of codes) {
+    const xml = pushes.find((x) => x.event === 'user_get_card' && (x.xml as string).includes(`<UserCardCode><![CDATA[${code}]]>`))!
+      .xml as string
+    expect((await counted(() => deliverPush(stack, xml))).db).toBe(3)
+  }
+  await settle(stack)
+  const bag = await p.bag()
+  for (const code of codes) expect(bag.find((c) => c.code === code)).toMatchObject({ balance: 10000 })
+})
