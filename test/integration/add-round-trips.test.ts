@@ -124,3 +124,17 @@ test('recordAdded of an order of 3 cards: one first read for all, then 3 claims 
   const bag = await p.bag()
   for (const code of codes) expect(bag.find((c) => c.code === code)).toMatchObject({ balance: 10000 })
 })
+
+test('card.readBag (the app launch): as many database calls on a new instance as on a warm one', async () => {
+  const p = person(stack, 'carol')
+  const readBag = async () => {
+    const r = await counted(() => p.fn('card', { action: 'readBag' }))
+    expect(r.answer).toMatchObject({ errcode: 0, read: expect.any(Number) })
+    return r.db
+  }
+  await readBag()
+  const warm = await readBag()
+  await stack.cloud.runtime.reload()
+  // The access_token comes beside the caller's cards (rooted at their unionid mapping), not in a read of its own.
+  expect(await readBag()).toBe(warm)
+})

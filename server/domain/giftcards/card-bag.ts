@@ -358,12 +358,22 @@ export async function readCardBag(
   sync: SyncOptions = {},
   takeIn: TakeInOptions = {},
 ): Promise<{ read: number } & Partial<Record<TakenIn, number>>> {
-  // The Service Account openid from the caller's own cards (the join the push made), newest first.
-  const mine = await store.find<UserCardDoc>(
-    Collections.userCards,
-    { mpOpenid: caller.mpOpenid },
-    { orderBy: sortOf(BAG_ORDER), limit: 20 },
-  )
+  // The Service Account openid from the caller's own cards (the join the push made), newest first. A caller
+  // with a unionid has its mapping (learnMpUnion): rooted there, the access_token comes beside the cards on
+  // an instance that has none yet (issue 27: the app's launch costs a new instance what it costs a warm one).
+  const cards = {
+    collection: Collections.userCards,
+    filter: { mpOpenid: caller.mpOpenid },
+    options: { orderBy: sortOf(BAG_ORDER), limit: 20 },
+  }
+  const rooted = caller.unionid
+    ? await store.getWith<MpUnionDoc, string>(Collections.mpUnion, caller.unionid, {
+        cards,
+        ...(wx.accessToken.wantsRead() ? { token: wx.accessToken.beside() } : {}),
+      })
+    : null
+  wx.accessToken.offer(rooted?.found.token?.[0])
+  const mine = rooted ? (rooted.found.cards as UserCardDoc[]) : await store.find<UserCardDoc>(cards.collection, cards.filter, cards.options)
   const saOpenid = mine.find((c) => c.saOpenid)?.saOpenid
   if (!saOpenid) return { read: 0 }
   const { card_list: codes } = await wx.card.userGetCardList(saOpenid)
