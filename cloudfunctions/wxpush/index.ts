@@ -1,8 +1,8 @@
 // wxpush: the Service Account's server URL, reached through HTTP access. GET answers WeChat's URL
-// check; POST receives pushes: verified, stored, then processed within a budget (the rest by the cron),
+// check; POST receives pushes: verified, applied within a budget and stored where needed (the rest by the cron),
 // and acknowledged the way WeChat expects.
 import { loadConfig } from '../../server/config'
-import { processEvent } from '../../server/domain/events/event-processing'
+import { processOnArrival } from '../../server/domain/events/event-processing'
 import { receivePush } from '../../server/domain/events/push-receiver'
 import { httpBody, isHttpEvent, reply, type HttpResponse } from '../../server/platform/http-access'
 import { syncOptions } from '../../server/platform/settings'
@@ -15,9 +15,9 @@ import { callerIdentity } from '../../server/platform/wx-cloud'
 /**
  * WeChat waits 5 s for an ordinary event's reply (reference README "Events"), and that 5 s also pays
  * for a cold start (an instance starting and loading this bundle with wx-server-sdk) and the network
- * before main runs. So main replies within 2 s of its start whatever happens: verifying and storing the
- * push come first, processing gets what is left, and the cron finishes what processing could not (the
- * event is stored). cloudbaserc.json gives the function 5 s: answering later is useless.
+ * before main runs. So main replies within 2 s of its start whatever happens: verifying the push comes
+ * first, processing gets what is left, and the cron finishes what processing could not (the event is
+ * stored before the reply then: event-processing.ts processOnArrival). cloudbaserc.json gives the function 5 s: answering later is useless.
  */
 const REPLY_WITHIN_MS = 2000
 
@@ -34,14 +34,11 @@ export async function main(event: unknown): Promise<HttpResponse | PingReply> {
       query: event.queryStringParameters ?? {},
       body: httpBody(event),
     })
-    if (res.stored) {
-      const work = processEvent(store, instanceWechat(store), res.stored, syncOptions()).catch((err) => {
-        log('warn', { fn: 'wxpush', event: res.stored!.event.Event, deferred: (err as Error).message })
-      })
-      let budget: NodeJS.Timeout | undefined
+    if (res.arrived) {
       const left = REPLY_WITHIN_MS - (performance.now() - started)
-      await Promise.race([work, new Promise((r) => (budget = setTimeout(r, Math.max(0, left))))])
-      clearTimeout(budget)
+      await processOnArrival(store, instanceWechat(store), res.arrived, syncOptions(), left).catch((err) => {
+        log('warn', { fn: 'wxpush', event: res.arrived!.event.Event, deferred: (err as Error).message })
+      })
     }
     return reply(res.status, res.body, res.contentType)
   } catch (err) {

@@ -10,7 +10,7 @@ export const Collections = {
   /** Orders bought on the WeChat-hosted shelf (card/giftcard/order/get) */
   shelfOrders: 'shelf_orders',
   ledger: 'ledger',
-  /** Pushed events, stored before they are acknowledged. */
+  /** Pushed events, stored before they are acknowledged where a record is needed (event-processing.ts processOnArrival). */
   events: 'events',
   /** access_token and api_ticket shared by every function instance, with their refresh leases. */
   credentials: 'credentials',

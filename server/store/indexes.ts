@@ -28,6 +28,7 @@ export const INDEXES: Record<string, string[][]> = {
   [Collections.entitlements]: [
     ['mpOpenid', 'status', 'cardId'], // paid cards not added yet; recordAdded without a cardExt
     ['orderId'],
+    ['pushedAt'], // merchant self-check: the newest card a push funded (no stored event: event-processing.ts)
   ],
   [Collections.events]: [['processed', 'receivedAt']],
   [Collections.gifts]: [

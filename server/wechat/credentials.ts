@@ -13,7 +13,7 @@
 //   refreshed must not wipe the new token.
 import { randomBytes } from 'node:crypto'
 import { Collections } from '../store/collections'
-import { DuplicateIdError, where, type Store, type StoredDoc } from '../store/port'
+import { DuplicateIdError, where, type BesideFind, type Store, type StoredDoc } from '../store/port'
 
 export interface CredentialDoc extends StoredDoc {
   value: string
@@ -78,6 +78,25 @@ export class SharedCredential {
     if (doc && this.fresh(doc)) return doc.value
     this.inflight ??= this.refresh().finally(() => (this.inflight = undefined))
     return this.inflight
+  }
+
+  /**
+   * Whether this instance would read the stored value on its next get(): a hot path that reads the
+   * database anyway reads the document beside its own (Store.getWith) and hands it over with offer(),
+   * so that a new instance's first call costs no round trip a warm one skips (issue 27).
+   */
+  wantsRead(): boolean {
+    return !(this.cached && this.fresh(this.cached))
+  }
+
+  /** The find that reads the stored document beside another (Store.getWith): hand what it found to offer(). */
+  beside(): BesideFind {
+    return { collection: Collections.credentials, filter: { _id: this.id }, options: { limit: 1 } }
+  }
+
+  /** The stored document as a caller has just read it (null: none), kept as get() would keep it. */
+  offer(doc: StoredDoc | null | undefined): void {
+    if (doc && this.fresh(doc as CredentialDoc)) this.cached = doc as CredentialDoc
   }
 
   /** Fetches a new value now, whatever the stored one (the cron's ahead-of-expiry refresh uses get()). */

@@ -89,3 +89,28 @@ export async function deliverPush(s: Stack, xml: string): Promise<{ status: numb
   })
   return { status: res.status, text: await res.text() }
 }
+
+/**
+ * `name` buys one card of `cardId` and adds it with its user_get_card push held back (an ordinary event is
+ * tried 4 times, once and 3 retries: all 4 lost): the push's XML, to deliver with deliverPush when the test
+ * wants, and wx.addCard's answer, for card.recordAdded.
+ */
+export async function addWithPushHeld(s: Stack, name: string, cardId: string) {
+  const p = person(s, name)
+  const emuPost = (path: string, body: unknown) => fetch(`${s.wechat.url}${path}`, { method: 'POST', body: JSON.stringify(body) })
+  const order = await p.fn('pay', { action: 'createOrder', cardId, requestId: nextRequestId() })
+  const paid = await p.emu('/__emu/client/requestPayment', { user: name, payment: order.payment })
+  if (!paid.json.callbackAcknowledged) throw new Error(`requestPayment: ${JSON.stringify(paid.json)}`)
+  const signed = await p.fn('card', { action: 'signCardExt', orderId: order.orderId })
+  await emuPost('/__emu/faults', { path: 'push:user_get_card', times: 4 })
+  const added = await p.emu('/__emu/client/addCard', { user: name, cardList: signed.cardList })
+  if (added.status !== 200) throw new Error(`addCard: ${JSON.stringify(added.json)}`)
+  await settle(s)
+  await fetch(`${s.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  const pushes = ((await (await fetch(`${s.wechat.url}/__emu/pushes?status=failed`)).json()) as Json).pushes as Json[]
+  const xml = pushes.filter((x) => x.event === 'user_get_card').at(-1)!.xml as string
+  const code = /<UserCardCode><!\[CDATA\[(\w+)\]\]>/.exec(xml)![1]!
+  const entId = `${order.orderId as string}:0`
+  if (!xml.includes(`<OuterStr><![CDATA[${entId}]]>`)) throw new Error(`the push names no entitlement ${entId}: ${xml}`)
+  return { p, orderId: order.orderId as string, entId, xml, code, cardList: added.json.cardList as Json[] }
+}

@@ -14,8 +14,14 @@ export interface IdentityDoc extends StoredDoc {
 }
 
 /** Records that saOpenid and mpOpenid (and unionid) are one person. Never overwrites a different known mpOpenid. */
-export async function learnIdentity(store: Store, saOpenid: string, link: { mpOpenid?: string; unionid?: string }): Promise<void> {
-  const cur = await store.get<IdentityDoc>(Collections.identities, saOpenid)
+export async function learnIdentity(
+  store: Store,
+  saOpenid: string,
+  link: { mpOpenid?: string; unionid?: string },
+  /** the mapping as the caller has just read it (null: none), so that it is not read again */
+  known?: IdentityDoc | null,
+): Promise<void> {
+  const cur = known !== undefined ? known : await store.get<IdentityDoc>(Collections.identities, saOpenid)
   if (!cur) {
     await store.set<IdentityDoc>(Collections.identities, { _id: saOpenid, ...strip(link), updatedAt: clock.now() })
     return

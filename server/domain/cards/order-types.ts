@@ -74,6 +74,8 @@ export interface EntitlementDoc extends StoredDoc {
   unionid?: string
   createdAt?: number
   addedAt?: number
+  /** when the card's first user_get_card push funded it (giftcards/entitlements.ts fundFresh) */
+  pushedAt?: number
   refundedAt?: number
 }
 

@@ -13,15 +13,15 @@
 // answers send_check true ("修改字段后重新提审,该卡券的状态变为审核中", friend-coupons.zh.txt line 1614)
 // and reviewSubmitted (card-review.ts) puts it back to PENDING.
 import { Collections } from '../../store/collections'
-import type { Store } from '../../store/port'
+import type { BesideFind, Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import type { CardEvent, CardEventOf } from '../../wechat/events'
-import { SYNC_LEASE_MS, syncCard, syncUnderLease } from '../sync/balance-sync'
+import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { findGiftFriend, voidExtraCard } from '../giftcards/bag-codes'
 import { fundableFresh, fundFresh, redeemEntitlement } from '../giftcards/entitlements'
-import { type Holder } from '../cards/identities'
+import { type Holder, type IdentityDoc } from '../cards/identities'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import { recordReview } from './card-review'
 import { learnIdentity, mpOpenidOf } from '../cards/identities'
@@ -156,43 +156,89 @@ async function onGiftReceived(
   }
 }
 
-/**
- * The first push of a card bought in the Mini Program (#17): funded by fundFresh's three claims, the
- * entitlement the only read, and WeChat told under the sync lease the card was inserted with. False
- * when that path does not apply or lost a claim; then the general path below decides (and finishes
- * what fundFresh started, if anything).
- */
-async function fundFirst(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<boolean> {
-  const cardId = ev.CardId ?? ''
-  const saOpenid = ev.FromUserName
-  const unionid = ev.UnionId || undefined
-  const ent = await store.get<EntitlementDoc>(Collections.entitlements, ev.OuterStr ?? '')
-  if (!fundableFresh(ent, cardId)) return false
-  // A push naming the buyer's unionid (from the cloud context of the purchase) is the buyer's: no
-  // identity lookup. Otherwise the holder is whoever an earlier join names, else the buyer.
-  const mpOpenid = unionid && ent.unionid === unionid ? ent.mpOpenid : ((await mpOpenidOf(store, saOpenid, unionid)) ?? ent.mpOpenid)
-  const leaseUntil = (sync.now ?? clock.now)() + SYNC_LEASE_MS
-  const card = await fundFresh(store, ent, ev.UserCardCode ?? '', { saOpenid, mpOpenid, ...(unionid ? { unionid } : {}) }, leaseUntil)
-  if (!card) return false
-  await syncUnderLease(store, wx, card, leaseUntil, sync)
-  return true
-}
+/** A find of one document by its _id, beside another read (Store.getWith). */
+const byId = (collection: string, _id: string): BesideFind => ({ collection, filter: { _id }, options: { limit: 1 } })
 
-async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<void> {
+/**
+ * A user_get_card push whose OuterStr is an entitlement we signed (#17, issue 27), from one read: the
+ * entitlement and, beside it, the card of this code, the identity of the push's Service Account openid,
+ * the mapping of its unionid (and the access_token, on an instance that has none yet).
+ * - READY: funded by fundFresh's three claims, WeChat told before the card is inserted: 4 calls in all.
+ *   'recorded': the entitlement (ADDED with this code, pushedAt) and the card are the push's record.
+ * - ADDED with this code and its card funded from it, recorded by the Mini Program first: this push
+ *   completes the record with the Service Account side, and the two openids are joined on the code.
+ *   (Funded by a push, the Mini Program side is only the buyer's as the entitlement says, which is no
+ *   proof of who holds it: no join then.) 'joined'.
+ * - The same, the card already holding this push's openids: this push again, nothing to do: 'recorded'.
+ * Anything else (a claim lost to a race, a crash's leftovers, another entitlement's code): undefined,
+ * and the general path below decides (and finishes what fundFresh started, if anything).
+ */
+async function fromEntitlement(
+  store: Store,
+  wx: WechatClient,
+  ev: CardEventOf<'user_get_card'>,
+  sync: SyncOptions,
+): Promise<'recorded' | 'joined' | undefined> {
   const cardId = ev.CardId ?? ''
   const code = ev.UserCardCode ?? ''
   const saOpenid = ev.FromUserName
   const unionid = ev.UnionId || undefined
-  if (ev.IsGiveByFriend !== 1 && ENTITLEMENT_ID.test(ev.OuterStr ?? '') && (await fundFirst(store, wx, ev, sync))) return
+  const id = userCardId(cardId, code)
+  const r = await store.getWith<EntitlementDoc, string>(Collections.entitlements, ev.OuterStr ?? '', {
+    card: byId(Collections.userCards, id),
+    identity: byId(Collections.identities, saOpenid),
+    ...(unionid ? { union: byId(Collections.mpUnion, unionid) } : {}),
+    ...(wx.accessToken.wantsRead() ? { token: wx.accessToken.beside() } : {}),
+  })
+  if (!r) return undefined
+  wx.accessToken.offer(r.found.token?.[0])
+  const ent = r.doc
+  const card = r.found.card?.[0] as UserCardDoc | undefined
+  const identity = (r.found.identity?.[0] as IdentityDoc | undefined) ?? null
+  if (fundableFresh(ent, cardId)) {
+    // A push naming the buyer's unionid (from the cloud context of the purchase) is the buyer's: no
+    // identity lookup. Otherwise the holder is whoever an earlier join names, else the buyer.
+    const mapped = identity?.mpOpenid ?? (r.found.union?.[0] as { mpOpenid?: string } | undefined)?.mpOpenid
+    const viaOtherUnion = !mapped && identity?.unionid && identity.unionid !== unionid
+    const mpOpenid =
+      unionid && ent.unionid === unionid
+        ? ent.mpOpenid
+        : (mapped ?? (viaOtherUnion ? await mpOpenidOf(store, saOpenid, unionid) : undefined) ?? ent.mpOpenid)
+    const holder = { saOpenid, mpOpenid, ...(unionid ? { unionid } : {}) }
+    return (await fundFresh(store, wx, ent, code, holder, clock.now())) ? 'recorded' : undefined
+  }
+  if (ent.status !== 'ADDED' || ent.cardId !== cardId || ent.code !== code) return undefined
+  if (!card?.funded || card.entitlementId !== ent._id || !card.mpOpenid) return undefined
+  if (card.saOpenid === saOpenid && (!unionid || card.unionid)) return 'recorded'
+  if (card.saOpenid) return undefined
+  await store.update(Collections.userCards, id, { saOpenid, ...(unionid && !card.unionid ? { unionid } : {}), updatedAt: clock.now() })
+  await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid }, identity)
+  if (card.dirty) await syncCard(store, wx, id, sync)
+  return 'joined'
+}
+
+/** user_get_card; true when its effects are its own record (the push needs no stored event: wxpush). */
+async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'user_get_card'>, sync: SyncOptions): Promise<boolean> {
+  const cardId = ev.CardId ?? ''
+  const code = ev.UserCardCode ?? ''
+  const saOpenid = ev.FromUserName
+  const unionid = ev.UnionId || undefined
+  if (ev.IsGiveByFriend !== 1 && ENTITLEMENT_ID.test(ev.OuterStr ?? '')) {
+    const done = await fromEntitlement(store, wx, ev, sync)
+    if (done) return done === 'recorded'
+  }
   const mpOpenid = await mpOpenidOf(store, saOpenid, unionid)
   const holder = { saOpenid, ...(unionid ? { unionid } : {}), ...(mpOpenid ? { mpOpenid } : {}) }
   if (await memberCardDef(store, cardId)) {
     // A member card (joined, delivered after a WeChat Pay payment, or restored: IsRestoreMemberCard=1).
     const card = await upsertMemberCard(store, cardId, code, holder, ev.IsRestoreMemberCard === 1)
     if (card.dirty) await syncCard(store, wx, card._id, sync)
-    return
+    return false
   }
-  if (ev.IsGiveByFriend === 1 && ev.OldUserCardCode) return onGiftReceived(store, wx, ev, holder, sync)
+  if (ev.IsGiveByFriend === 1 && ev.OldUserCardCode) {
+    await onGiftReceived(store, wx, ev, holder, sync)
+    return false
+  }
   const outer = ev.OuterStr ?? ''
   if (ENTITLEMENT_ID.test(outer)) {
     const r = await redeemEntitlement(store, outer, cardId, code, holder)
@@ -205,20 +251,31 @@ async function onUserGetCard(store: Store, wx: WechatClient, ev: CardEventOf<'us
         if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
       }
       await syncCard(store, wx, r.card._id, sync, r.fresh ? r.card : undefined)
-      return
+      return false
     }
     // Signed by us, but its entitlement is consumed by another code or refunded: a card with no value.
-    if (r.outcome === 'spent' || r.outcome === 'void') return voidExtraCard(store, wx, cardId, code, holder)
+    if (r.outcome === 'spent' || r.outcome === 'void') {
+      await voidExtraCard(store, wx, cardId, code, holder)
+      return false
+    }
   }
   const card = await upsertHolder(store, cardId, code, holder)
   if (card.mpOpenid) await learnIdentity(store, saOpenid, { mpOpenid: card.mpOpenid, unionid })
+  return false
 }
 
-/** Applies one card event; safe to call again for the same event. */
-export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEvent, sync: SyncOptions = {}): Promise<void> {
+/**
+ * Applies one card event; safe to call again for the same event. True when the event's effects are its
+ * own record, so that no stored event is needed (event-processing.ts processOnArrival).
+ */
+export async function applyCardEvent(store: Store, wx: WechatClient, ev: CardEvent, sync: SyncOptions = {}): Promise<boolean> {
+  if (ev.Event === 'user_get_card') return onUserGetCard(store, wx, ev, sync)
+  await applyOther(store, wx, ev, sync)
+  return false
+}
+
+async function applyOther(store: Store, wx: WechatClient, ev: CardEvent, sync: SyncOptions): Promise<void> {
   switch (ev.Event) {
-    case 'user_get_card':
-      return onUserGetCard(store, wx, ev, sync)
     case 'user_gifting_card': {
       const id = userCardId(ev.CardId ?? '', ev.UserCardCode ?? '')
       if (ev.IsReturnBack === 1) return setStatus(store, id, 'NORMAL', ['GIFTING'], { parked: false, giftingTo: '' })

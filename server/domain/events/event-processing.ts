@@ -1,46 +1,103 @@
-// Processing of stored pushes. wxpush stores each event before acknowledging it, then processes it
-// within a time budget; anything unprocessed (a crash, a slow WeChat) is picked up by the cron.
-// Processing is idempotent, so doing it twice is harmless.
+// Processing of pushes. wxpush applies each event within a time budget before acknowledging it and
+// stores it where something needs the record (processOnArrival); anything unprocessed (a failure, a
+// slow WeChat) is stored and picked up by the cron. Processing is idempotent, so doing it twice is harmless.
 import { Collections } from '../../store/collections'
-import { where, type Store } from '../../store/port'
+import { DuplicateIdError, where, type Store } from '../../store/port'
 import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { applyCardEvent } from './card-events'
 import { onInvoiceAuthorized, recordShelfOrder, setShelfOrderState, settleShelfGift } from '../merchant/operations'
 import type { StoredEvent } from './push-receiver'
+import type { PushedEvent } from '../../wechat/events'
 import { clock } from '../../clock'
 
 export const MAX_EVENT_ATTEMPTS = 20
 
+/** Applies an event; true when its effects are its own record (no stored event needed). */
+async function applyEvent(store: Store, wx: WechatClient, ev: PushedEvent, sync: SyncOptions): Promise<boolean> {
+  if (!ev.known) return false
+  switch (ev.Event) {
+    case 'giftcard_pay_done':
+      await recordShelfOrder(store, wx, ev.OrderId ?? '')
+      return false
+    case 'giftcard_send_to_friend':
+      await recordShelfOrder(store, wx, ev.OrderId ?? '')
+      if (ev.IsReturnBack) await settleShelfGift(store, wx, ev.OrderId ?? '', true)
+      else await setShelfOrderState(store, ev.OrderId ?? '', 'SENDING', { isChatRoom: !!ev.IsChatRoom })
+      return false
+    case 'giftcard_user_accept':
+      await recordShelfOrder(store, wx, ev.OrderId ?? '')
+      await settleShelfGift(store, wx, ev.OrderId ?? '', false)
+      return false
+    case 'user_authorize_invoice':
+      if (ev.SuccOrderId) await onInvoiceAuthorized(store, wx, ev.SuccOrderId)
+      return false
+    default:
+      return applyCardEvent(store, wx, ev, sync)
+  }
+}
+
+/** A stored event, applied again (the cron): processed, or its attempt and error counted. */
 export async function processEvent(store: Store, wx: WechatClient, stored: StoredEvent, sync: SyncOptions = {}): Promise<void> {
-  const ev = stored.event
   try {
-    if (ev.known) {
-      switch (ev.Event) {
-        case 'giftcard_pay_done':
-          await recordShelfOrder(store, wx, ev.OrderId ?? '')
-          break
-        case 'giftcard_send_to_friend':
-          await recordShelfOrder(store, wx, ev.OrderId ?? '')
-          if (ev.IsReturnBack) await settleShelfGift(store, wx, ev.OrderId ?? '', true)
-          else await setShelfOrderState(store, ev.OrderId ?? '', 'SENDING', { isChatRoom: !!ev.IsChatRoom })
-          break
-        case 'giftcard_user_accept':
-          await recordShelfOrder(store, wx, ev.OrderId ?? '')
-          await settleShelfGift(store, wx, ev.OrderId ?? '', false)
-          break
-        case 'user_authorize_invoice':
-          if (ev.SuccOrderId) await onInvoiceAuthorized(store, wx, ev.SuccOrderId)
-          break
-        default:
-          await applyCardEvent(store, wx, ev, sync)
-      }
-    }
-    await store.update(Collections.events, stored._id, { processed: true, processedAt: clock.now() })
+    await applyEvent(store, wx, stored.event, sync)
+    await markProcessed(store, stored._id)
   } catch (err) {
-    await store.update(Collections.events, stored._id, { attempts: stored.attempts + 1, lastError: (err as Error).message })
+    await markFailed(store, stored, err)
     throw err
+  }
+}
+
+const markProcessed = (store: Store, id: string) => store.update(Collections.events, id, { processed: true, processedAt: clock.now() })
+const markFailed = (store: Store, stored: StoredEvent, err: unknown) =>
+  store.update(Collections.events, stored._id, { attempts: stored.attempts + 1, lastError: (err as Error).message })
+
+/**
+ * A push as it arrives (wxpush), applied within `budgetMs` before it is acknowledged, and stored only
+ * where something needs the record (issue 27: the first user_get_card of a card bought in the Mini
+ * Program in 4 database calls, not 7):
+ * - applied, its effects its own record (a card funded from its entitlement, which keeps pushedAt; the
+ *   same push again): nothing stored;
+ * - applied otherwise: stored processed, one write;
+ * - failed: stored with the error, for the cron;
+ * - not finished within the budget: stored unprocessed before the reply (the cron applies it again if
+ *   this instance stops), and marked when it finishes.
+ * A repeat of the push is applied again (every handler is idempotent); an instance that stops while
+ * applying has not replied, so WeChat delivers the push again (3 retries, reference README "Events").
+ */
+export async function processOnArrival(
+  store: Store,
+  wx: WechatClient,
+  arrived: StoredEvent,
+  sync: SyncOptions,
+  budgetMs: number,
+): Promise<void> {
+  const work = applyEvent(store, wx, arrived.event, sync).then(
+    (selfRecorded) => ({ selfRecorded }),
+    (err: unknown) => ({ err }),
+  )
+  let timer: NodeJS.Timeout | undefined
+  const outcome = await Promise.race([work, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), Math.max(0, budgetMs))))])
+  clearTimeout(timer)
+  if (outcome === 'late') {
+    await storeEvent(store, arrived)
+    void work.then((o) => ('err' in o ? markFailed(store, arrived, o.err) : markProcessed(store, arrived._id))).catch(() => undefined)
+    return
+  }
+  if ('err' in outcome) {
+    await storeEvent(store, { ...arrived, attempts: 1, lastError: (outcome.err as Error)?.message ?? String(outcome.err) })
+    throw outcome.err
+  }
+  if (!outcome.selfRecorded) await storeEvent(store, { ...arrived, processed: true, processedAt: clock.now() })
+}
+
+/** Stores an event once (a repeat's insert finds the first and changes nothing). */
+async function storeEvent(store: Store, ev: StoredEvent & { processedAt?: number; lastError?: string }): Promise<void> {
+  try {
+    await store.insert<StoredEvent>(Collections.events, ev)
+  } catch (err) {
+    if (!(err instanceof DuplicateIdError)) throw err
   }
 }
 

@@ -5,14 +5,13 @@
 //   (in plain mode by a record of the pair; an encrypted body by its msg_signature, which covers it).
 // - WX_PUSH_MODE says what we accept: plain takes only plaintext bodies; safe and compat read only the
 //   encrypted part (compat mode's plaintext copy is not signed by msg_signature, so it is never trusted).
-// - The event is stored (keyed by its dedup key) before it is acknowledged; a repeat is acknowledged
-//   again without being stored twice. Processing happens from the stored record, so a crash after the
-//   store loses nothing.
+// - The event is applied, and stored (keyed by its dedup key) where something needs the record, before
+//   it is acknowledged (event-processing.ts processOnArrival); a crash before the reply makes WeChat
+//   deliver it again, a repeat is applied again (idempotently) and never stored twice.
 // - The reply is what stops WeChat's retries: `<xml>ok</xml>` for gift-card events, `success`
 //   otherwise, in plaintext (WeChat accepts an unencrypted acknowledgement in every mode).
 import type { ServerConfig } from '../../config'
-import { Collections } from '../../store/collections'
-import { DuplicateIdError, type Store } from '../../store/port'
+import type { Store } from '../../store/port'
 import { checkReplay } from './push-nonces'
 import { ackFor, dedupKey, EventParseError, MAX_EVENT_BYTES, parseEvent, parseXmlFields, type PushedEvent } from '../../wechat/events'
 import { PushCrypto, PushRejected } from '../../wechat/push-crypto'
@@ -28,8 +27,8 @@ export interface PushReply {
   status: number
   body: string
   contentType?: string
-  /** the stored event, when one was received */
-  stored?: StoredEvent
+  /** the event, when one was received (keyed by its dedup key; stored by processOnArrival where needed) */
+  arrived?: StoredEvent
 }
 
 export interface StoredEvent {
@@ -101,18 +100,13 @@ export async function receivePush(store: Store, config: ServerConfig, req: PushR
     const replay = await checkReplay(store, req, (opts.now ?? clock.now)())
     if (replay) return { status: 401, body: `rejected: ${replay}` }
   }
-  const stored: StoredEvent = { _id: dedupKey(event), event, receivedAt: (opts.now ?? clock.now)(), processed: false, attempts: 0 }
-  let fresh = true
-  try {
-    await store.insert<StoredEvent>(Collections.events, stored)
-  } catch (err) {
-    if (!(err instanceof DuplicateIdError)) throw err
-    fresh = false
-  }
+  // Not stored here: wxpush applies it first and stores it where something needs the record
+  // (event-processing.ts processOnArrival), before it acknowledges.
+  const arrived: StoredEvent = { _id: dedupKey(event), event, receivedAt: (opts.now ?? clock.now)(), processed: false, attempts: 0 }
   return {
     status: 200,
     body: ackFor(event),
     contentType: event.Event.startsWith('giftcard_') ? 'text/xml; charset=utf-8' : undefined,
-    ...(fresh ? { stored } : {}),
+    arrived,
   }
 }

@@ -7,18 +7,18 @@
 import type { PendingOrder } from '../../../contract/pending-order'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { anyOf, type Store, type StoredDoc } from '../../store/port'
+import { anyOf, where, type Store, type StoredDoc } from '../../store/port'
 import { MAX_PAGE, findPage, keyOf, sortOf, type KeysetOrder, type PageKey, type PageRequest } from '../../store/pages'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
-import { codeClaimed, redeemEntitlement, sharedReads } from './entitlements'
+import { codeClaimed, fundableFresh, fundFresh, redeemEntitlement, sharedReads } from './entitlements'
 import { type Holder } from '../cards/identities'
-import { learnIdentity, learnMpUnion, mpOpenidOf } from '../cards/identities'
+import { learnIdentity, learnMpUnion, mpOpenidOf, type IdentityDoc } from '../cards/identities'
 import { codeState, takeInCode, voidExtraCard, type TakeInOptions, type TakenIn } from './bag-codes'
-import { ENTITLEMENT_ID, entitlementsOf, type EntitlementDoc, type OrderDoc } from './orders'
+import { ENTITLEMENT_ID, entitlementId, type EntitlementDoc, type OrderDoc } from './orders'
 import { shownInBag, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
 import { returnExpiredGiftsOf } from './gifts'
 import { couponDefOf, recordCouponAdded } from '../coupons/coupons'
@@ -42,16 +42,28 @@ async function decryptCode(wx: WechatClient, encrypted: string, field: string): 
   }
 }
 
+/** An order has at most this many entitlements (ENTITLEMENT_ID: a one- or two-digit index). */
+const MAX_ENTITLEMENTS = 100
+
 export async function signCardExt(store: Store, wx: WechatClient, caller: Caller, orderId: string, renewTicket = false) {
-  const order = await store.get<OrderDoc>(Collections.orders, orderId)
+  // The order and its entitlements in one read, with the wx_card ticket beside them on an instance that has
+  // none yet (issue 27: a new instance's first call costs what a warm one's does).
+  const r = await store.getWith<OrderDoc, string>(Collections.orders, orderId, {
+    ents: { collection: Collections.entitlements, filter: { orderId }, options: { limit: MAX_ENTITLEMENTS } },
+    ...(!renewTicket && wx.cardTicket.wantsRead() ? { ticket: wx.cardTicket.beside() } : {}),
+  })
+  const order = r?.doc
   if (!order || order.kind !== 'mp') throw new AppError(ErrCode.NOT_FOUND, `no order ${orderId}`)
   if (order.mpOpenid !== caller.mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `order ${orderId} is not yours`)
   if (order.status !== 'ISSUED')
     throw new AppError(ErrCode.CONFLICT, `order ${orderId} is ${order.status}: only a paid order's cards can be added`)
+  wx.cardTicket.offer(r.found.ticket?.[0])
+  // The order's own entitlements (orderId:0 … orderId:quantity-1), in that order.
+  const index = new Map(Array.from({ length: order.quantity }, (_, i) => [entitlementId(orderId, i), i]))
+  const ents = ((r.found.ents ?? []) as EntitlementDoc[]).filter((e) => index.has(e._id))
+  ents.sort((a, b) => index.get(a._id)! - index.get(b._id)!)
   // A card given to a friend (giftId) is theirs to add once claimed, or the sender's again once returned.
-  const ready = (await entitlementsOf(store, orderId, order.quantity)).filter(
-    (e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid,
-  )
+  const ready = ents.filter((e) => e.status === 'READY' && !e.giftId && e.mpOpenid === caller.mpOpenid)
   if (ready.length === 0) throw new AppError(ErrCode.CONFLICT, `every card of order ${orderId} is already in the card bag or given`)
   // The wx_card ticket of the Service Account that created the cards; it never leaves the server.
   // Each cardExt carries its entitlement as outer_str, which WeChat hands back in user_get_card.
@@ -80,6 +92,75 @@ export interface AddedItem {
   cardExt?: string
 }
 
+/** What recordAdded reads once for all its cards: the entitlements the cardExts were signed for, the caller's mapping. */
+interface FirstRead {
+  ents: Map<string, EntitlementDoc>
+  /** what the caller's unionid → mpOpenid mapping holds (null: none), when it was read */
+  mapped?: string | null
+}
+
+/**
+ * recordAdded's first read, one round trip for the whole request (issue 27): the entitlements the cardExts
+ * name and, beside them, the caller's unionid mapping (learnMpUnion) and, on an instance that has none yet,
+ * the access_token (so a new instance's first call costs what a warm one's does). Undefined without a cardExt.
+ */
+async function readFirst(store: Store, wx: WechatClient, caller: Caller, hints: string[]): Promise<FirstRead | undefined> {
+  const [root, ...rest] = [...new Set(hints)]
+  if (!root) return undefined
+  const r = await store.getWith<EntitlementDoc, string>(Collections.entitlements, root, {
+    ...(rest.length
+      ? { ents: { collection: Collections.entitlements, filter: { _id: where.in(rest) }, options: { limit: rest.length } } }
+      : {}),
+    ...(caller.unionid ? { union: { collection: Collections.mpUnion, filter: { _id: caller.unionid }, options: { limit: 1 } } } : {}),
+    ...(wx.accessToken.wantsRead() ? { token: wx.accessToken.beside() } : {}),
+  })
+  if (!r) return undefined
+  wx.accessToken.offer(r.found.token?.[0])
+  const ents = [r.doc, ...((r.found.ents ?? []) as EntitlementDoc[])]
+  return {
+    ents: new Map(ents.map((e) => [e._id, e])),
+    ...(caller.unionid ? { mapped: (r.found.union?.[0] as MpUnionDoc | undefined)?.mpOpenid ?? null } : {}),
+  }
+}
+
+/**
+ * A card whose cardExt named an entitlement of the caller's, as first read (issue 27): funded by fundFresh's
+ * three claims when the entitlement is READY (4 calls with the read: the push has not come yet), or, when
+ * its push funded it first, the card read with the identity of its Service Account openid and the two
+ * openids joined. Undefined for anything else (a lost claim, a gift, a crash's leftovers): recordOne's
+ * general path decides.
+ */
+async function recordFromEntitlement(
+  store: Store,
+  wx: WechatClient,
+  caller: Caller,
+  ent: EntitlementDoc,
+  cardId: string,
+  code: string,
+): Promise<CardView | undefined> {
+  if (ent.cardId !== cardId || ent.mpOpenid !== caller.mpOpenid) return undefined
+  if (fundableFresh(ent, cardId)) {
+    const holder = { mpOpenid: caller.mpOpenid, ...(caller.unionid ? { unionid: caller.unionid } : {}) }
+    const card = await fundFresh(store, wx, ent, code, holder)
+    return card && toCardView(card)
+  }
+  if (ent.status !== 'ADDED' || ent.code !== code) return undefined
+  const id = userCardId(cardId, code)
+  const r = await store.getWith<EntitlementDoc, 'card'>(Collections.entitlements, ent._id, {
+    card: {
+      collection: Collections.userCards,
+      filter: { _id: id },
+      options: { limit: 1 },
+      join: { field: 'saOpenid', collection: Collections.identities, as: 'identity' },
+    },
+  })
+  const card = r?.found.card[0] as (UserCardDoc & { identity: IdentityDoc | null }) | undefined
+  if (!card?.funded || card.entitlementId !== ent._id || card.mpOpenid !== caller.mpOpenid) return undefined
+  const { identity, ...doc } = card
+  if (doc.saOpenid) await learnIdentity(store, doc.saOpenid, { mpOpenid: caller.mpOpenid, unionid: caller.unionid }, identity)
+  return toCardView(doc)
+}
+
 async function recordOne(
   store: Store,
   wx: WechatClient,
@@ -87,8 +168,14 @@ async function recordOne(
   item: AddedItem,
   sync: SyncOptions,
   shared: ReturnType<typeof sharedReads>,
+  first: Promise<FirstRead | undefined>,
 ): Promise<CardView> {
   const code = await decryptCode(wx, item.code, `cardList code for ${item.cardId}`)
+  const known = (await first)?.ents.get(entitlementHint(item.cardExt) ?? '')
+  if (known) {
+    const fast = await recordFromEntitlement(store, wx, caller, known, item.cardId, code)
+    if (fast) return fast
+  }
   // A coupon claimed on the claim page (#14): no entitlement, the card itself is the value.
   const coupon = await couponDefOf(store, item.cardId)
   if (coupon) return recordCouponAdded(store, caller.mpOpenid, caller.unionid, coupon, code)
@@ -160,11 +247,17 @@ export async function recordAdded(
   list: AddedItem[],
   sync: SyncOptions = {},
 ): Promise<{ cards: CardView[] }> {
-  // The cards of one request at once (at most 10), sharing one read of their order and definition.
+  // The cards of one request at once (at most 10), sharing one first read and one read of their order
+  // and definition.
+  const items = list.filter((x) => x.isSuccess)
   const shared = sharedReads(store)
+  // On an instance without an access_token yet, the first read brings it: the codes are decrypted after it.
+  const tokenInRead = wx.accessToken.wantsRead()
+  const first = readFirst(store, wx, caller, items.map((x) => entitlementHint(x.cardExt) ?? '').filter(Boolean))
+  if (tokenInRead) await first
   const [, cards] = await Promise.all([
-    learnMpUnion(store, caller.mpOpenid, caller.unionid),
-    Promise.all(list.filter((x) => x.isSuccess).map((item) => recordOne(store, wx, caller, item, sync, shared))),
+    first.then((f) => learnMpUnion(store, caller.mpOpenid, caller.unionid, f?.mapped)),
+    Promise.all(items.map((item) => recordOne(store, wx, caller, item, sync, shared, first))),
   ])
   return { cards }
 }
@@ -265,12 +358,22 @@ export async function readCardBag(
   sync: SyncOptions = {},
   takeIn: TakeInOptions = {},
 ): Promise<{ read: number } & Partial<Record<TakenIn, number>>> {
-  // The Service Account openid from the caller's own cards (the join the push made), newest first.
-  const mine = await store.find<UserCardDoc>(
-    Collections.userCards,
-    { mpOpenid: caller.mpOpenid },
-    { orderBy: sortOf(BAG_ORDER), limit: 20 },
-  )
+  // The Service Account openid from the caller's own cards (the join the push made), newest first. A caller
+  // with a unionid has its mapping (learnMpUnion): rooted there, the access_token comes beside the cards on
+  // an instance that has none yet (issue 27: the app's launch costs a new instance what it costs a warm one).
+  const cards = {
+    collection: Collections.userCards,
+    filter: { mpOpenid: caller.mpOpenid },
+    options: { orderBy: sortOf(BAG_ORDER), limit: 20 },
+  }
+  const rooted = caller.unionid
+    ? await store.getWith<MpUnionDoc, string>(Collections.mpUnion, caller.unionid, {
+        cards,
+        ...(wx.accessToken.wantsRead() ? { token: wx.accessToken.beside() } : {}),
+      })
+    : null
+  wx.accessToken.offer(rooted?.found.token?.[0])
+  const mine = rooted ? (rooted.found.cards as UserCardDoc[]) : await store.find<UserCardDoc>(cards.collection, cards.filter, cards.options)
   const saOpenid = mine.find((c) => c.saOpenid)?.saOpenid
   if (!saOpenid) return { read: 0 }
   const { card_list: codes } = await wx.card.userGetCardList(saOpenid)

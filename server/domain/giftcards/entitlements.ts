@@ -9,8 +9,8 @@
 //   three single-document writes, no transaction, each one a claim nobody else can make twice:
 //     1. the entitlement READY → ADDED with the code (a compare-and-set: claims the entitlement),
 //     2. the issue entry `issue:<card>` inserted, naming the entitlement (claims the code),
-//     3. the card inserted funded, with its balance-sync lease already taken (the card appears last,
-//        fully backed, so nothing can spend it before its entry exists).
+//     3. the card inserted funded, WeChat told its balance just before (the card appears last, fully
+//        backed, so nothing can spend it before its entry exists).
 //   A crash or a lost race between steps leaves the entitlement ADDED with this code and the card not
 //   funded from it. Whoever comes next for this code — the push's stored event run again by the cron,
 //   or recordAdded — finds that in redeemEntitlement's transaction and finishes the funding there; if
@@ -29,6 +29,9 @@ import { claimedBy, type GiftDoc } from './gifts'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { newUserCard, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { clock } from '../../clock'
+import { log } from '../../log'
+import type { WechatClient } from '../../wechat/client'
+import { sendGiftBalance } from '../sync/balance-sync'
 
 export type Redeemed =
   /** consumed now, or earlier with this same code: the card is funded */
@@ -70,17 +73,22 @@ export function fundableFresh(ent: EntitlementDoc | null, cardId: string): ent i
 }
 
 /**
- * The first push's funding of a card not recorded yet, in three claims (see the top of this file).
- * `holder.mpOpenid` is the Mini Program openid the card is for. Returns the funded card, which holds
- * its sync lease until `leaseUntil`, or undefined when any claim was lost: then redeemEntitlement
- * decides, and finishes what this started if it is the entitlement's code.
+ * The funding of a card not recorded yet, in three claims (see the top of this file): from its first
+ * push, or from recordAdded when the push has not come yet. `holder.mpOpenid` is the Mini Program openid
+ * the card is for. WeChat is told the balance between the second claim and the third, so the card is
+ * inserted already in step (no lease, no write after updateuser: issue 27's call count); nobody else can
+ * sync a card that is not inserted yet, and one WeChat refused or did not answer is inserted `dirty` for
+ * the cron. Returns the funded card, or undefined when any claim was lost: then redeemEntitlement decides,
+ * and finishes what this started if it is the entitlement's code. `pushedAt`: the push that funds it, kept
+ * on the entitlement (the push's record: wxpush stores no event for it, merchant self-check reads it).
  */
 export async function fundFresh(
   store: Store,
+  wx: WechatClient,
   ent: EntitlementDoc & { issue: CardIssue },
   code: string,
   holder: Holder & { mpOpenid: string },
-  leaseUntil: number,
+  pushedAt?: number,
 ): Promise<UserCardDoc | undefined> {
   const id = userCardId(ent.cardId, code)
   const now = clock.now()
@@ -89,7 +97,7 @@ export async function fundFresh(
     ent._id,
     // Still READY, not given meanwhile, still the same person's (a gift's claim changes both).
     { status: 'READY', cardId: ent.cardId, giftId: '', mpOpenid: ent.mpOpenid },
-    { status: 'ADDED', code, addedAt: now },
+    { status: 'ADDED', code, addedAt: now, ...(pushedAt ? { pushedAt } : {}) },
   )
   if (!claimed) return undefined
   freshFaults.at?.('claimed')
@@ -110,10 +118,17 @@ export async function fundFresh(
       checkedAt: now,
       updatedAt: now,
       lastEntry: { kind: 'issue', amount: ent.value },
-      syncLeaseUntil: leaseUntil,
     })
-    await store.insert<UserCardDoc>(Collections.userCards, card)
-    return card
+    const told = await sendGiftBalance(wx, card).then(
+      () => true,
+      (err: unknown) => {
+        log('warn', { msg: 'balance sync failed; the cron will retry', card: id, error: (err as Error).message })
+        return false
+      },
+    )
+    const stored: UserCardDoc = told ? { ...card, syncedVersion: 1, dirty: false } : card
+    await store.insert<UserCardDoc>(Collections.userCards, stored)
+    return stored
   } catch (err) {
     // The code is claimed already (another entitlement's entry, or a card recorded meanwhile).
     if (err instanceof DuplicateIdError) return undefined

@@ -17,7 +17,8 @@
 // Indexes cannot be listed from a function: `npm run merchant -- doctor` checks them beside this.
 import { FUNCTION_NAMES, missingSettings, type FunctionName } from '../../config'
 import { Collections } from '../../store/collections'
-import type { Store, StoredDoc } from '../../store/port'
+import { where, type Store, type StoredDoc } from '../../store/port'
+import type { EntitlementDoc } from '../cards/order-types'
 import { merchantAdvice } from '../../wechat/advice'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError, WxTransportError } from '../../wechat/errors'
@@ -152,7 +153,21 @@ async function pushCheck(d: SelfCheckDeps): Promise<Check> {
     (
       await d.store.find<EventRecord>(Collections.events, { processed }, { orderBy: { field: 'receivedAt', direction: 'desc' }, limit: 1 })
     )[0]
-  const last = [await newest(true), await newest(false)].filter((e): e is EventRecord => !!e).sort((a, b) => b.receivedAt - a.receivedAt)[0]
+  // A card bought in the Mini Program and funded by its user_get_card push leaves no stored event (its
+  // entitlement keeps pushedAt instead: event-processing.ts processOnArrival), so that is read too.
+  const funded = (
+    await d.store.find<EntitlementDoc>(
+      Collections.entitlements,
+      { pushedAt: where.gt(0) },
+      { orderBy: { field: 'pushedAt', direction: 'desc' }, limit: 1 },
+    )
+  )[0]
+  const fundedAsEvent: EventRecord[] = funded?.pushedAt
+    ? [{ _id: funded._id, receivedAt: funded.pushedAt, processed: true, event: { Event: 'user_get_card' } }]
+    : []
+  const last = [await newest(true), await newest(false), ...fundedAsEvent]
+    .filter((e): e is EventRecord => !!e)
+    .sort((a, b) => b.receivedAt - a.receivedAt)[0]
   if (last) return { name: 'push', label, ok: true, detail: `最近一次 ${beijing(last.receivedAt)}（北京时间）${last.event?.Event ?? ''}` }
   return {
     name: 'push',

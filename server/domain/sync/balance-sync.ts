@@ -63,6 +63,21 @@ function recordLine(card: UserCardDoc, last: UserCardDoc['lastEntry']): string {
   }
 }
 
+/**
+ * card/generalcard/updateuser with a gift card's full balance, checked against the result_balance WeChat
+ * answers. background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
+ */
+export async function sendGiftBalance(wx: WechatClient, card: UserCardDoc): Promise<void> {
+  const res = await wx.memberCard.generalCardUpdateUser({
+    card_id: card.cardId,
+    code: card.code,
+    balance: card.balance,
+    record_balance: recordLine(card, card.lastEntry),
+    ...(card.backgroundPicUrl ? { background_pic_url: card.backgroundPicUrl } : {}),
+  })
+  if (res.result_balance !== card.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${card.balance}`)
+}
+
 /** Takes the card's sync lease; the lease's end is its owner's token. */
 export async function takeSyncLease(store: Store, id: string, now: () => number): Promise<number | undefined> {
   const leaseUntil = now() + SYNC_LEASE_MS
@@ -109,15 +124,7 @@ export async function syncUnderLease(
           // A member card (#13): points and stored value together, full values (member-sync.ts).
           await pushMemberValues(store, wx, cur)
         } else {
-          // background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
-          const res = await wx.memberCard.generalCardUpdateUser({
-            card_id: cur.cardId,
-            code: cur.code,
-            balance: cur.balance,
-            record_balance: recordLine(cur, cur.lastEntry),
-            ...(cur.backgroundPicUrl ? { background_pic_url: cur.backgroundPicUrl } : {}),
-          })
-          if (res.result_balance !== cur.balance) throw new Error(`WeChat shows ${res.result_balance} fen after setting ${cur.balance}`)
+          await sendGiftBalance(wx, cur)
         }
         // A member card spent to zero stays: it still holds points and membership.
         if (opts.consumeOnZero && !cur.member && cur.balance === 0 && cur.status === 'NORMAL') {
