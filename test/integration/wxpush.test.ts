@@ -105,3 +105,29 @@ describe('plain and safe-only rules', () => {
     await plain.stop()
   })
 })
+
+describe('a repeat of a push', () => {
+  test('a status push delivered again after a later change is acknowledged and not applied again: a returned gift stays returned', async () => {
+    const cloud = await startTestCloud({ WX_PUSH_MODE: 'plain' })
+    try {
+      await cloud.db.createCollection('user_cards')
+      const cards = cloud.db.collection('user_cards')
+      await cards.add({
+        data: { _id: 'p1:222', cardId: 'p1', code: '222', saOpenid: 'oSA1', status: 'GIFTING', balance: 5000, version: 1, createdAt: 0 },
+      })
+      const returned = event(
+        'user_gifting_card',
+        '<CardId><![CDATA[p1]]></CardId><UserCardCode><![CDATA[222]]></UserCardCode><IsReturnBack>1</IsReturnBack>',
+      )
+      expect(await post(cloud, query(), returned)).toEqual({ status: 200, text: 'success' })
+      expect((await cards.doc('p1:222').get()).data).toMatchObject({ status: 'NORMAL' })
+      // Given again meanwhile; WeChat's retry of the first push (same event, another nonce) comes late.
+      await cards.doc('p1:222').update({ data: { status: 'GIFTING' } })
+      expect(await post(cloud, query(), returned)).toEqual({ status: 200, text: 'success' })
+      expect((await cards.doc('p1:222').get()).data).toMatchObject({ status: 'GIFTING' })
+      expect((await cloud.db.collection('events').where({ 'event.Event': 'user_gifting_card' }).get()).data).toHaveLength(1)
+    } finally {
+      await cloud.stop()
+    }
+  })
+})

@@ -63,8 +63,14 @@ const markFailed = (store: Store, stored: StoredEvent, err: unknown) =>
  * - failed: stored with the error, for the cron;
  * - not finished within the budget: stored unprocessed before the reply (the cron applies it again if
  *   this instance stops), and marked when it finishes.
- * A repeat of the push is applied again (every handler is idempotent); an instance that stops while
- * applying has not replied, so WeChat delivers the push again (3 retries, reference README "Events").
+ * A repeat of the push is applied again (funding is exclusive: the property test's redeliveries prove
+ * it); an instance that stops while applying has not replied, so WeChat delivers the push again (3
+ * retries, reference README "Events").
+ *
+ * Every other event is stored first, keyed by its dedup key, as before issue 27: a repeat finds the
+ * record and is acknowledged without being applied again. Their handlers move statuses (GIFTING back to
+ * NORMAL on a returned gift, …), where a repeat arriving after a later event could undo it; only the
+ * funding push is on the hot path the call counts are for.
  */
 export async function processOnArrival(
   store: Store,
@@ -73,6 +79,7 @@ export async function processOnArrival(
   sync: SyncOptions,
   budgetMs: number,
 ): Promise<void> {
+  if (!(arrived.event.known && arrived.event.Event === 'user_get_card')) return storeThenApply(store, wx, arrived, sync, budgetMs)
   const work = applyEvent(store, wx, arrived.event, sync).then(
     (selfRecorded) => ({ selfRecorded }),
     (err: unknown) => ({ err }),
@@ -90,6 +97,20 @@ export async function processOnArrival(
     throw outcome.err
   }
   if (!outcome.selfRecorded) await storeEvent(store, { ...arrived, processed: true, processedAt: clock.now() })
+}
+
+/** The event stored (once: a repeat stops here), then applied within the budget; the cron finishes what is left. */
+async function storeThenApply(store: Store, wx: WechatClient, arrived: StoredEvent, sync: SyncOptions, budgetMs: number): Promise<void> {
+  try {
+    await store.insert<StoredEvent>(Collections.events, arrived)
+  } catch (err) {
+    if (err instanceof DuplicateIdError) return
+    throw err
+  }
+  let timer: NodeJS.Timeout | undefined
+  const work = processEvent(store, wx, arrived, sync)
+  work.catch(() => undefined) // a failure after the budget is the cron's (processEvent recorded it)
+  await Promise.race([work, new Promise((r) => (timer = setTimeout(r, Math.max(0, budgetMs))))]).finally(() => clearTimeout(timer))
 }
 
 /** Stores an event once (a repeat's insert finds the first and changes nothing). */

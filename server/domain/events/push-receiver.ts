@@ -7,7 +7,8 @@
 //   encrypted part (compat mode's plaintext copy is not signed by msg_signature, so it is never trusted).
 // - The event is applied, and stored (keyed by its dedup key) where something needs the record, before
 //   it is acknowledged (event-processing.ts processOnArrival); a crash before the reply makes WeChat
-//   deliver it again, a repeat is applied again (idempotently) and never stored twice.
+//   deliver it again; a repeat of user_get_card is applied again (funding is exclusive), a repeat of any
+//   other event finds its record and is not applied again.
 // - The reply is what stops WeChat's retries: `<xml>ok</xml>` for gift-card events, `success`
 //   otherwise, in plaintext (WeChat accepts an unencrypted acknowledgement in every mode).
 import type { ServerConfig } from '../../config'
