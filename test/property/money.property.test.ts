@@ -153,6 +153,13 @@ const KINDS = Object.keys({
   checkoutReload: 1,
 } satisfies Record<Action['t'], 1>) as Action['t'][]
 
+/** A checkout's card, the part WeChat Pay pays, and how it ends (checkout and checkoutReload). */
+const checkoutFields = {
+  card: fc.nat(20),
+  extra: fc.integer({ min: 1, max: 5000 }),
+  then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
+}
+
 const action: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 4,
@@ -228,9 +235,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       t: fc.constant('checkout' as const),
-      card: fc.nat(20),
-      extra: fc.integer({ min: 1, max: 5000 }),
-      then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
+      ...checkoutFields,
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('refund' as const), order: fc.nat(20) }) },
@@ -321,9 +326,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       t: fc.constant('checkoutReload' as const),
-      card: fc.nat(20),
-      extra: fc.integer({ min: 1, max: 5000 }),
-      then: fc.constantFrom('pay' as const, 'cancel' as const, 'abandon' as const),
+      ...checkoutFields,
     }),
   },
 )
