@@ -952,6 +952,9 @@ async function run(w: World, a: Action): Promise<boolean> {
   }
 }
 
+/** alice or bob, whoever holds the card in our records (carol, who claims gifts too, is not a spender here). */
+const holderOf = (s: Stack, c: Json) => PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+
 /** A card in our records now (the test's own read, whole: unindexed()). */
 async function cardDoc(s: Stack, id: string): Promise<Json> {
   return (await all(s, 'user_cards')).find((c) => c._id === id)!
@@ -970,9 +973,13 @@ const ledgerEntry = async (s: Stack, id: string) => (await all(s, 'ledger')).fil
  */
 async function spendRefused(w: World, a: Extract<Action, { t: 'wechatRefuses' }>): Promise<boolean> {
   const s = w.stack
-  const cards = (await liveCards(s)).filter((x) => !x.member && x.balance > 0)
+  // A code WeChat itself still shows NORMAL in its holder's bag: one given away with its pushes lost (bagGift) is
+  // refused for good, rightly, and the cron then reads it GIFTED — no retry can spend it.
+  const inWechat = Object.values(s.wechat.platform.s.codes)
+  const usable = (x: Json) => inWechat.some((k) => k.card_id === x.cardId && k.code === x.code && k.status === 'NORMAL' && !k.giftedAway)
+  const cards = (await liveCards(s)).filter((x) => !x.member && x.balance > 0 && holderOf(s, x) && usable(x))
   const c = cards.length ? cards[a.card % cards.length]! : undefined
-  const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
+  const who = c && holderOf(s, c)
   if (!c || !who) return false
   const fault = {
     refuse: { errcode: 40078, times: 1 },
@@ -1076,7 +1083,7 @@ async function ticketHealed(w: World, a: Extract<Action, { t: 'ticketExpired' }>
 async function checkoutReloaded(w: World, a: Extract<Action, { t: 'checkoutReload' }>): Promise<boolean> {
   const s = w.stack
   // Gift cards: My cards and the card page (where 冻结 shows) list them; member cards have their own page.
-  const cards = (await liveCards(s)).filter((x) => !x.member && x.balance > 0)
+  const cards = (await liveCards(s)).filter((x) => !x.member && x.balance > 0 && holderOf(s, x))
   const c = cards.length ? cards[a.card % cards.length]! : undefined
   const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
   if (!c || !who) return false
