@@ -1,9 +1,12 @@
 // A Store for tests: the production adapter (CloudStore) over the real wx-server-sdk talking to a local
 // cloud's CloudBase API, exactly as a function instance in the local stack gets it.
 import { startLocalCloud, type LocalCloud } from '../../emulator/cloud/local-cloud'
+import { toEjson } from '../../emulator/cloud/db/ejson'
+import { DbError } from '../../emulator/cloud/db/errors'
 import type { WxDatabase } from '../../server/platform/wx-server-sdk'
 import { CloudStore } from '../../server/store/cloud-store'
 import { Collections } from '../../server/store/collections'
+import { DuplicateIdError, type StoredDoc } from '../../server/store/port'
 import { FUNCTIONS_DIR, stackEnv } from './cloud'
 
 const opened: LocalCloud[] = []
@@ -32,4 +35,30 @@ export function storeOver(db: WxDatabase): CloudStore {
 
 export async function memoryStore(): Promise<CloudStore> {
   return storeOver(await localDatabase())
+}
+
+/**
+ * A store for writing the data a merchant would already have before a test starts (thousands of
+ * orders, cards, ledger entries): its inserts go straight to the local cloud's database service as the
+ * `database.insertDocument` action the SDK's add() sends (the same checks, the same stored EJSON form),
+ * without a signed HTTP round trip through the SDK for each document (most of a seed's time). Reads,
+ * updates and transactions go through the SDK as storeOver's do; what a test exercises uses storeOver.
+ */
+export function seedingStore(cloud: LocalCloud): CloudStore {
+  return new SeedingStore(cloud)
+}
+
+class SeedingStore extends CloudStore {
+  constructor(private readonly cloud: LocalCloud) {
+    super(cloud.db)
+  }
+
+  override async insert<T extends StoredDoc>(collection: string, doc: T): Promise<void> {
+    try {
+      await this.cloud.dbService.handle('database.insertDocument', { collectionName: collection, data: toEjson(doc) })
+    } catch (err) {
+      if (err instanceof DbError && /E11000 duplicate key/.test(err.message)) throw new DuplicateIdError(collection, doc._id)
+      throw err
+    }
+  }
 }

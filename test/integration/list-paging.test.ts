@@ -2,8 +2,9 @@
 // person with 1,200 cards) each row is reached exactly once by paging with `nextCursor`, also while new
 // orders arrive during the paging; the orders export writes as many rows as the list counts; a cursor
 // altered, expired, of another list or another caller is 1001 naming `cursor`; every list query has its
-// index (/__cloud/stats unindexedQueries stays empty). The volume is seeded through the product's store
-// (scripts/scale/seed.ts), as `npm run seed:scale` does.
+// index (/__cloud/stats unindexedQueries stays empty). The volume is seeded as `npm run seed:scale` does
+// (scripts/scale/seed.ts), written straight to the local cloud's database service (seedingStore): it is
+// the merchant's data already there, not what is under test.
 import type { Stack } from '../../emulator/stack'
 import { httpCaller } from '../../scripts/merchant/call'
 import { buildCli } from '../../scripts/merchant/cli'
@@ -12,7 +13,7 @@ import { loadConfig } from '../../server/config'
 import { listScope, sealCursor } from '../../server/platform/cursor'
 import { stackEnv } from '../helpers/cloud'
 import { person, startJourneyStack, type Json } from '../helpers/stack'
-import { storeOver } from '../helpers/store'
+import { seedingStore, storeOver } from '../helpers/store'
 
 let stack: Stack
 const ORDERS = 3000
@@ -20,7 +21,7 @@ const CARDS = 1200
 
 beforeAll(async () => {
   stack = await startJourneyStack()
-  await seedScale(storeOver(stack.cloud.db), { orders: ORDERS, people: [{ mpOpenid: person(stack, 'alice').mpOpenid, cards: CARDS }] })
+  await seedScale(seedingStore(stack.cloud), { orders: ORDERS, people: [{ mpOpenid: person(stack, 'alice').mpOpenid, cards: CARDS }] })
 }, 240_000)
 afterAll(() => stack.stop())
 
