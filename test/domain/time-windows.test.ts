@@ -1,8 +1,10 @@
 // The money rules' time windows at their edges, on a fake clock against the in-memory store: a checkout
 // can be paid until its expiry and is cancelled by the sweep only after it; a crashed spend's lease holds
-// until its last millisecond and is taken the next; the one-call spend takes an orderId only while it is
-// young enough. No sleeps: the clock is moved by hand.
+// until its last millisecond and is taken the next; the one-call spend moves money for an orderId only
+// while it is young enough, and answers an older one from its record. No sleeps: the clock is moved by hand.
 import type { OrderDoc } from '../../server/domain/cards/order-types'
+import type { UserCardDoc } from '../../server/domain/cards/user-cards'
+import type { LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { checkoutExpiryMs, checkoutStatus, expireCheckouts } from '../../server/domain/money/checkout'
 import { ORDER_AGE_MS, ORDER_SKEW_MS, oneCallSpend } from '../../server/domain/money/spend-keys'
 import { Collections } from '../../server/store/collections'
@@ -68,12 +70,43 @@ test('the sweep cancels a checkout only once it is past its expiry, and only onc
   expect(await checkoutStatus(store, 'alice', 'WIN2')).toMatchObject({ status: 'CANCELLED', held: 0 })
 })
 
-test('the one-call spend takes an orderId from 12 hours old to 10 minutes ahead, and refuses it outside (1001 on orderedAt)', async () => {
-  const spend = (orderedAt: number) =>
-    oneCallSpend(store, wx, 'alice', { cardId: 'pNone', code: '000', amount: 100, orderId: `AGE-${orderedAt}`, orderedAt }, {}, false)
+test('the one-call spend moves money for an orderId up to an hour old and 10 minutes ahead; older ones are answered from their record, never spent again', async () => {
+  const spend = (cardId: string, orderId: string, orderedAt: number, amount = 100) =>
+    oneCallSpend(store, wx, 'alice', { cardId, code: '001', amount, orderId, orderedAt }, {}, false)
   const now = clock.now()
-  for (const orderedAt of [now - ORDER_AGE_MS - 1, now + ORDER_SKEW_MS + 1])
-    await expect(spend(orderedAt)).rejects.toMatchObject({ errcode: 1001, message: expect.stringMatching(/^orderedAt /) })
-  // At both edges the orderId is taken; the spend then fails on the card, which does not exist.
-  for (const orderedAt of [now - ORDER_AGE_MS, now + ORDER_SKEW_MS]) await expect(spend(orderedAt)).rejects.toMatchObject({ errcode: 1005 })
+  await expect(spend('pNone', 'AHEAD', now + ORDER_SKEW_MS + 1)).rejects.toMatchObject({
+    errcode: 1001,
+    message: expect.stringMatching(/^orderedAt /),
+  })
+  // At both edges the orderId may move money; the spend then fails on the card, which does not exist.
+  for (const orderedAt of [now - ORDER_AGE_MS, now + ORDER_SKEW_MS])
+    await expect(spend('pNone', `EDGE-${orderedAt}`, orderedAt)).rejects.toMatchObject({ errcode: 1005 })
+  // Older: nothing is debited. One never spent is 1001; one spent (its key gone, its entry kept) gets its first answer.
+  await store.insert<UserCardDoc>(Collections.userCards, {
+    _id: 'pAge:001',
+    cardId: 'pAge',
+    code: '001',
+    mpOpenid: 'alice',
+    status: 'NORMAL',
+    balance: 900,
+    version: 2,
+  } as UserCardDoc)
+  const old = now - ORDER_AGE_MS - 1
+  await expect(spend('pAge', 'OLD-NEVER', old)).rejects.toMatchObject({
+    errcode: 1001,
+    message: expect.stringMatching(/^orderedAt .*never spent/),
+  })
+  await store.insert<LedgerEntryDoc>(Collections.ledger, {
+    _id: 'spend:OLD-SPENT',
+    card: 'pAge:001',
+    kind: 'spend',
+    amount: -100,
+    balanceAfter: 900,
+    version: 2,
+    createdAt: old,
+    orderId: 'OLD-SPENT',
+  })
+  await expect(spend('pAge', 'OLD-SPENT', old)).resolves.toEqual({ balance: 900, entryId: 'spend:OLD-SPENT' })
+  await expect(spend('pAge', 'OLD-SPENT', old, 200)).rejects.toMatchObject({ errcode: 1006 })
+  expect(await store.get<UserCardDoc>(Collections.userCards, 'pAge:001')).toMatchObject({ balance: 900, version: 2 })
 })

@@ -6,7 +6,7 @@
 import type { Stack } from '../../emulator/stack'
 import { historyOf, ledgerSum, type LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { spend } from '../../server/domain/money/spending'
-import { KEY_WINDOW_MS, ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
+import { KEY_KEEP_MS, ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import type { Store } from '../../server/store/port'
@@ -216,16 +216,18 @@ test('an orderId made outside the window is refused (1001 naming orderedAt), nev
   expect((await card(id))!.balance).toBe(10000)
 })
 
-test('an orderId spent before, repeated past its window: refused 1001 whether or not its key is still there, never a second debit', async () => {
+test('an orderId spent before, repeated past its hour: answered from its key, then from its ledger entry once the key is gone; never a second debit', async () => {
   const { alice, c, id } = await freshCard()
   const orderedAt = Date.now()
   const first = await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 700, orderId: 'OC-PAST-1', orderedAt })
   expect(first).toMatchObject({ errcode: 0, balance: 9300 })
-  // 13 hours later (its key still there: settled, under 24 h old) and 25 hours later (the key removed).
-  for (const hours of [13, 25]) {
-    const k = spendKey('OC-PAST-1')
-    if (hours === 25) await store().update(Collections.userCards, id, { [`spendKeys.${k}.t`]: Date.now() - KEY_WINDOW_MS - 1000 })
+  const k = spendKey('OC-PAST-1')
+  // 2 hours later (its key still there: settled, kept until it is older than KEY_KEEP_MS), then 25 hours later
+  // (the key removed by the settler): the same answer both times.
+  for (const hours of [2, 25]) {
+    if (hours === 25) await store().update(Collections.userCards, id, { [`spendKeys.${k}.q`]: Date.now() - KEY_KEEP_MS - 1000 })
     await settleCard(store(), wx(), id)
+    expect(Boolean((await card(id))!.spendKeys?.[k])).toBe(hours === 2)
     const again = await alice.fn('card', {
       action: 'spend',
       cardId: c.cardId,
@@ -234,20 +236,29 @@ test('an orderId spent before, repeated past its window: refused 1001 whether or
       orderId: 'OC-PAST-1',
       orderedAt: orderedAt - hours * 3600_000,
     })
-    expect(again.errcode).toBe(1001)
+    expect(again).toMatchObject({ errcode: 0, balance: 9300, entryId: 'spend:OC-PAST-1' })
+    // The same orderId with another amount is 1006, never a debit.
+    const other = await alice.fn('card', {
+      action: 'spend',
+      cardId: c.cardId,
+      code: c.code,
+      amount: 701,
+      orderId: 'OC-PAST-1',
+      orderedAt: orderedAt - hours * 3600_000,
+    })
+    expect(other.errcode).toBe(1006)
   }
-  expect((await card(id))!.spendKeys?.[spendKey('OC-PAST-1')]).toBeUndefined()
   expect((await card(id))!.balance).toBe(9300)
   expect(await ledgerSum(store(), id)).toBe(9300)
 })
 
-test('keys go only once settled and older than the window; the card stays small', async () => {
+test('keys go only once settled and past keeping (KEY_KEEP_MS after their orderedAt); the card stays small', async () => {
   const { alice, c, id } = await freshCard()
   await requestPath(alice.mpOpenid, c, 'OC-W-1', 100)
   await requestPath(alice.mpOpenid, c, 'OC-W-2', 100)
-  // OC-W-1 older than the window but not settled: it stays until its entry is written.
+  // OC-W-1 past keeping but not settled: it stays until its entry is written.
   const k1 = spendKey('OC-W-1')
-  await store().update(Collections.userCards, id, { [`spendKeys.${k1}.t`]: Date.now() - KEY_WINDOW_MS - 1000 })
+  await store().update(Collections.userCards, id, { [`spendKeys.${k1}.q`]: Date.now() - KEY_KEEP_MS - 1000 })
   await settleCard(store(), wx(), id, {}, true)
   expect(Object.keys((await card(id))!.spendKeys ?? {})).toHaveLength(2)
   await settleCard(store(), wx(), id)

@@ -129,6 +129,8 @@ export interface SpendKeyRecord {
   o: string
   a: number
   t: number
+  /** the request's orderedAt (ms): a settled key goes by it (spend-keys.ts prunable); absent on keys made before it was kept */
+  q?: number
   /** the balance just after, when the spend knew it (conditional on the version) */
   b?: number
   d?: string

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto'
 import pLimit from 'p-limit'
 import { AppError, ErrCode, invalid } from '../../errors'
 import { Collections } from '../../store/collections'
-import { DuplicateIdError, anyOf, change, where, type Patch, type Store } from '../../store/port'
+import { DuplicateIdError, anyOf, change, where, type Filter, type Patch, type Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { type SyncOptions } from '../../platform/settings'
 import type { LedgerEntryDoc } from '../ledgers/ledger'
@@ -34,16 +34,42 @@ import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } 
 import { clock } from '../../clock'
 
 /**
- * How long a key stays on the card after its spend. Load-bearing: a repeat finds its spend only by the
- * key, so a key removed while a repeat can still arrive would let that repeat debit again. An orderId
- * is accepted only while `orderedAt` is within ORDER_AGE_MS of now, and ORDER_AGE_MS + ORDER_SKEW_MS <
- * KEY_WINDOW_MS: any accepted repeat arrives before its key may go.
+ * The oldest orderId whose spend may still move money: one whose `orderedAt` is within ORDER_AGE_MS of
+ * now gets the conditional debit (a repeat of it matches nothing: its key is there); an older one never
+ * does — it is answered from its record (its key, or once the key is gone its ledger entry: a repeat gets
+ * its first answer) or, never spent, refused with 1001 on orderedAt.
  */
-export const KEY_WINDOW_MS = 24 * 3600_000
-/** The oldest orderId a spend takes (a repeat after that is refused: 1001 on orderedAt). */
-export const ORDER_AGE_MS = 12 * 3600_000
+export const ORDER_AGE_MS = 3600_000
 /** How far a client's clock may be ahead of ours. */
 export const ORDER_SKEW_MS = 10 * 60_000
+/**
+ * Load-bearing: a settled key is removed only once its orderedAt is older than ORDER_AGE_MS + KEY_MARGIN_MS,
+ * so no call that passed the age check can still be about to make its update (a function runs 20 s at
+ * most; the margin also covers clocks of instances that differ by minutes). The card keeps about an hour
+ * of keys instead of a day's: a card spent every second carries ~4,000 (~400 KB), not ~86,000 (~8.6 MB, near
+ * the database's 16 MB document limit).
+ */
+export const KEY_MARGIN_MS = 10 * 60_000
+export const KEY_KEEP_MS = ORDER_AGE_MS + KEY_MARGIN_MS
+
+/** A settled key whose orderedAt (for a key made before `q` was kept, its latest possible one) is past keeping. */
+const prunable = (key: SpendKey, now: number) => key.s === true && (key.q ?? key.t + ORDER_SKEW_MS) < now - KEY_KEEP_MS
+
+/**
+ * A key still there and not settled: the condition of every write that settles or puts back a key, so
+ * each counts `openKeys` down once. `s` alone would not do: a key settled and removed meanwhile (pruned)
+ * has no `s`, which `neq(true)` matches.
+ */
+const openKey = (k: string): Filter => ({ [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) })
+
+/** Removes the card's keys past keeping (but `except`); empty without a card read. */
+function prunePatch(card: Pick<UserCardDoc, 'spendKeys'> | null, except: string): Patch {
+  const now = clock.now()
+  const patch: Patch = {}
+  for (const [k, key] of Object.entries(card?.spendKeys ?? {}))
+    if (k !== except && prunable(key, now)) patch[`spendKeys.${k}`] = change.unset()
+  return patch
+}
 /**
  * A key younger than this belongs to the invocation that made it (it settles it, or puts it back when
  * WeChat refuses the code): longer than the card and pay functions' 20 s timeout. Only older keys — a
@@ -112,8 +138,8 @@ export async function oneCallSpend(
   busyHere: boolean,
 ): Promise<{ balance: number; entryId: string }> {
   const now = clock.now()
-  if (input.orderedAt < now - ORDER_AGE_MS || input.orderedAt > now + ORDER_SKEW_MS) {
-    throw invalid('orderedAt', `must be within ${ORDER_AGE_MS / 3600_000} h before now: make a new orderId`)
+  if (input.orderedAt > now + ORDER_SKEW_MS) {
+    throw invalid('orderedAt', `is more than ${ORDER_SKEW_MS / 60_000} minutes ahead of now: send when pay was pressed`)
   }
   const id = userCardId(input.cardId, input.code)
   const k = spendKey(input.orderId)
@@ -123,7 +149,10 @@ export async function oneCallSpend(
   verdict.catch(() => undefined)
   let taken: Taken
   try {
-    taken = await takeMoney(store, mpOpenid, input, id, k, busyHere)
+    taken =
+      input.orderedAt < now - ORDER_AGE_MS
+        ? await recordOf(store, mpOpenid, input, id, k)
+        : await takeMoney(store, mpOpenid, input, id, k, busyHere)
     if (taken.earlier && !taken.key.s && taken.key.t >= clock.now() - SETTLE_GRACE_MS) taken = await waitForKey(store, id, k, taken)
   } catch (err) {
     await verdict.catch(() => undefined)
@@ -149,6 +178,37 @@ export async function oneCallSpend(
   if (taken.earlier) await settleCard(store, wx, id, sync, true)
   else await settleOwn(store, wx, id, k, taken, sync)
   return answer
+}
+
+/**
+ * An orderId older than ORDER_AGE_MS moves no money: it is a repeat, answered from its key while the card
+ * keeps it, else from its ledger entry (a key goes only once its entry is written); never spent, 1001.
+ */
+async function recordOf(store: Store, mpOpenid: string | null, input: OneCallInput, id: string, k: string): Promise<Taken> {
+  const card = await store.get<UserCardDoc>(Collections.userCards, id)
+  if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${input.cardId} with that code`)
+  if (mpOpenid && card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
+  const key = card.spendKeys?.[k]
+  const entryId = input.entryId ?? `spend:${input.orderId}`
+  if (key) {
+    if (key.o !== input.orderId || key.a !== input.amount || (key.e ?? undefined) !== input.entryId)
+      throw new AppError(ErrCode.CONFLICT, `${entryIdOf(key)} was already used with different details`)
+    return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key, read: card, earlier: true }
+  }
+  const entry = await store.get<LedgerEntryDoc>(Collections.ledger, entryId)
+  if (!entry)
+    throw invalid('orderedAt', `is more than ${ORDER_AGE_MS / 3600_000} h before now and ${entryId} was never spent: make a new orderId`)
+  if (entry.card !== id || entry.amount !== -input.amount || entry.orderId !== input.orderId)
+    throw new AppError(ErrCode.CONFLICT, `${entryId} was already used with different details`)
+  const settled: SpendKey = {
+    on: true,
+    o: input.orderId,
+    a: input.amount,
+    t: entry.createdAt,
+    s: true,
+    ...(input.entryId ? { e: input.entryId } : {}),
+  }
+  return { balance: entry.balanceAfter, version: entry.version, key: settled, read: card, earlier: true }
 }
 
 /** How long a repeat waits for the first call of its orderId, still running, to settle or put back its key. */
@@ -182,7 +242,7 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
     ...(status ? { status, checkedAt: clock.now() } : {}),
     ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
-  await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) }, patch)
+  await store.updateIf(Collections.userCards, id, openKey(k), patch)
   known.delete(id)
 }
 
@@ -194,7 +254,9 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
  */
 async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, taken: Taken, sync: SyncOptions): Promise<void> {
   const key = taken.key
-  const mark: Patch = { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1) }
+  // A card this call read (a first spend in this instance: most spends of a rarely spent card) sheds the
+  // keys past keeping in the same write, so a card nobody settles in bulk stays small too.
+  const mark: Patch = { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1), ...prunePatch(taken.read, k) }
   try {
     const isMember = taken.read ? taken.read.member === true : known.get(id)?.member !== false
     if (isMember && key.p !== false) {
@@ -218,7 +280,7 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     } else {
       if (!(await inserting)) return
       keyFaults.at?.('entry')
-      await store.updateIf(Collections.userCards, id, { [`spendKeys.${k}.s`]: where.neq(true) }, mark)
+      await store.updateIf(Collections.userCards, id, openKey(k), mark)
       keyFaults.at?.('marked')
       // Nobody syncing it: this invocation does (one WeChat call per card at a time: the lease), after the
       // burst's pause when others moved the card since this debit.
@@ -300,6 +362,7 @@ export async function takeMoney(
       o: input.orderId,
       a: input.amount,
       t: now,
+      q: input.orderedAt,
       ...(exact ? { b: exact.balance - input.amount } : {}),
       ...(input.entryId ? { e: input.entryId } : {}),
       ...(input.description ? { d: input.description } : {}),
@@ -400,7 +463,7 @@ export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>):
  * The settler for a crash's leftovers: the card's unsettled keys older than SETTLE_GRACE_MS (`all`:
  * every unsettled key — a checkout's cancel, after the leg's own call ended) become ledger entries
  * (once by their id), then one write marks them settled and removes the keys settled and older than
- * KEY_WINDOW_MS, then the card's sync tells WeChat. Safe to run again at any point.
+ * KEY_KEEP_MS, then the card's sync tells WeChat. Safe to run again at any point.
  */
 export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}, all = false): Promise<number> {
   const card = await store.get<UserCardDoc>(Collections.userCards, id)
@@ -415,10 +478,8 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     if (!(await insertEntry(store, id, key, after.get(k) ?? card.balance, card.version))) duplicates.push([k, key])
     keyFaults.at?.('entry')
   }
-  const cutoff = clock.now() - KEY_WINDOW_MS
-  const patch: Patch = {}
+  const patch: Patch = prunePatch(card, '')
   for (const [k] of open) patch[`spendKeys.${k}.s`] = true
-  for (const [k, key] of keys) if (key.s && key.t < cutoff) patch[`spendKeys.${k}`] = change.unset()
   if (open.length) patch.openKeys = change.inc(-open.length)
   if (duplicates.length) {
     // The orderId's entry is another card's: this debit is the orderId's second, credited back in the
@@ -429,7 +490,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     for (const [k] of duplicates) patch[`spendKeys.${k}.x`] = true
   }
   // Conditional on the keys still open: two settlers of one card count each key down once.
-  const stillOpen = Object.fromEntries(open.map(([k]) => [`spendKeys.${k}.s`, where.neq(true)]))
+  const stillOpen = Object.assign({}, ...open.map(([k]) => openKey(k))) as Filter
   if (Object.keys(patch).length) await store.updateIf(Collections.userCards, id, stillOpen, patch)
   keyFaults.at?.('marked')
   if (card.dirty || duplicates.length) await syncCard(store, wx, id, sync)

@@ -1,5 +1,5 @@
 // Spending a gift or member card online, and crediting a cancelled checkout's leg back. The money moves
-// by the one-call spend (spend-keys.ts): never overspends, idempotent on orderId within its key window,
+// by the one-call spend (spend-keys.ts): never overspends, idempotent on orderId (a repeat gets its first answer),
 // refused for cards that are not the caller's, not NORMAL (in our record, or in WeChat's answer on the
 // spend's own call), not yet valid or expired; BUSY (1503) when the card keeps changing under it.
 import { AppError, ErrCode } from '../../errors'
@@ -21,8 +21,8 @@ export interface SpendInput {
   /** a member card earns points for the spend (default); a checkout's card leg earns them once the checkout is paid */
   points?: boolean
   /**
-   * When the orderId was made (ms), the same across its retries: a spend whose orderId is older than
-   * the key window allows is refused (docs/functions-api.md, card.spend).
+   * When the orderId was made (ms), the same across its retries: an orderId more than an hour old moves
+   * no money — a repeat is answered from its record, one never spent is refused (docs/functions-api.md, card.spend).
    */
   orderedAt: number
 }
