@@ -367,6 +367,27 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   expect((await card(id))!.balance).toBe(9999)
 })
 
+test('alice gives her card to bob in the card bag, both pushes lost, then the merchant refunds her order: bob keeps the value, alice gets nothing back for it', async () => {
+  const alice = person(stack, 'alice')
+  const { orderId, card: c } = await alice.buyAndAdd(card100)
+  const id = userCardId(c.cardId as string, c.code as string)
+  await settle(stack)
+  await pushFaults(10)
+  const given = await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: c.cardId, code: c.code })
+  expect(given.json.status).toBe('ACCEPTED')
+  await settle(stack)
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  expect(await card(id)).toMatchObject({ status: 'NORMAL', balance: 10000 })
+  // WeChat's word on the code decides: it is bob's, so the refund gives alice 0 for it and leaves its value whole.
+  const refunded = await person(stack, 'carol').fn('merchant', { action: 'orderRefund', orderId, reason: '顾客退单' })
+  expect(refunded).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 0 })
+  expect(await card(id)).toMatchObject({ balance: 10000 })
+  expect(await entry(`refund:${id}`)).toBeNull()
+  expect(await ledgerSum(store(), id)).toBe(10000)
+  const bobs = (await person(stack, 'bob').bag()).find((b) => b.code === given.json.code)
+  expect(bobs?.balance).toBe(10000)
+})
+
 test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a checkout leg and a counter redemption are refused', async () => {
   const { alice, c, id } = await freshCard()
   await pushFaults(10)

@@ -18,6 +18,7 @@ import { entitlementsOf } from '../giftcards/orders'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { userCardId, type UserCardDoc } from '../cards/user-cards'
 import { REFUND_STATUSES, pursueRefund, retryRefund, startRefund, type Refundable, type RefundStatus } from './refund-states'
+import { verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { log } from '../../log'
 import { clock } from '../../clock'
 
@@ -64,6 +65,33 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
   return moneyFor(order, -entry.amount)
 }
 
+/**
+ * The order's added cards that WeChat says a friend now holds, asked before any card is touched (issue 25
+ * §1: with both card-bag pushes lost our record still says NORMAL). A card given away gives the buyer
+ * nothing back — its value is the friend's and moves to their code (giftcards/bag-codes.ts) — as a gift
+ * we heard of does (its balance moved to the friend: refunded 0). A card still being given (GIFTING)
+ * stops the refund until the friend accepts or it returns; no answer from WeChat stops it too (1502),
+ * before any money moves.
+ */
+async function givenAway(store: Store, wx: WechatClient, ents: EntitlementDoc[]): Promise<Set<string>> {
+  const added = ents.filter((e) => e.status === 'ADDED' && e.code)
+  const verdicts = await Promise.all(
+    added.map(async (e) => {
+      const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(e.cardId, e.code!))
+      // Refunded already (a repeat), or a gift we heard of (its value moved: refunded 0 as before): no question.
+      if (card?.status === 'UNAVAILABLE' || card?.status === 'GIFTED') return { e, v: { ok: true } as Verdict }
+      return { e, v: verdictFor(await wechatVerdict(wx, e.cardId, e.code!), card?.saOpenid) }
+    }),
+  )
+  const giving = verdicts.find(({ v }) => !v.ok && v.status === 'GIFTING')
+  if (giving)
+    throw new AppError(
+      ErrCode.CONFLICT,
+      `card ${giving.e.code} is being given to a friend in WeChat: refund it once the gift is accepted or returned`,
+    )
+  return new Set(verdicts.filter(({ v }) => !v.ok && v.status === 'GIFTED').map(({ e }) => e._id))
+}
+
 /** What a refund call answers: REFUNDING until WeChat Pay reports SUCCESS; a failure is an error saying why. */
 export interface RefundAnswer {
   orderId: string
@@ -102,7 +130,8 @@ export async function refundMpOrder(
   if (order.status === 'ISSUED') {
     // The card side first (each step once, so a second call computes the same fee), then the order.
     const ents = await entitlementsOf(store, orderId, order.quantity)
-    const parts = await Promise.all(ents.map((e) => refundEntitlement(store, wx, found, e, reason)))
+    const given = await givenAway(store, wx, ents)
+    const parts = await Promise.all(ents.map((e) => (given.has(e._id) ? 0 : refundEntitlement(store, wx, found, e, reason))))
     order = await startRefund<OrderDoc & Refundable>(
       store,
       Collections.orders,
