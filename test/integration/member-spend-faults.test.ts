@@ -94,7 +94,14 @@ test('crash after the debit, no repeat: the cron settles the spend and earns its
   expect(await pointsSum(store(), id)).toBe(before.bonus! + 30)
   expect(await ledgerSum(store(), id)).toBe(before.balance - 3000)
   await settle(stack)
-  expect((await alice().bag()).find((c) => c.code === code)).toMatchObject({ balance: before.balance - 3000, bonus: before.bonus! + 30 })
+  // The cron's own balance task may hold the card's sync lease while the settler earns the points (the
+  // settler's sync then answers busy); the card stays dirty, so the next run sends them. At most two runs.
+  const shown = async () => (await alice().bag()).find((c) => c.code === code)
+  if ((await shown())?.bonus !== before.bonus! + 30) {
+    await cron()
+    await settle(stack)
+  }
+  expect(await shown()).toMatchObject({ balance: before.balance - 3000, bonus: before.bonus! + 30 })
   // The caller comes back with the same orderId: the settled answer, no second debit, no second points.
   expect(await spendFn('M-DEB-1', 3000)).toMatchObject({ errcode: 0, balance: before.balance - 3000 })
   expect((await earnsOf('M-DEB-1')).map((e) => e.amount)).toEqual([30])

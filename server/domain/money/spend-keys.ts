@@ -239,7 +239,11 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
     version: change.inc(1),
     openKeys: change.inc(-1),
     [`spendKeys.${k}`]: change.unset(),
-    ...(status ? { status, checkedAt: clock.now() } : {}),
+    // GIFTED: given away with no push heard (the debit's condition held status NORMAL, so no friend's code has
+    // its value yet). Parked, as the cron's read-back leaves such a card (upkeep/reconcile.ts): the value
+    // waits on it until the friend's code is found (giftcards/bag-codes.ts). A GIFTED card is not read back
+    // again, so without this the friend's code would never be funded.
+    ...(status ? { status, checkedAt: clock.now(), ...(status === 'GIFTED' ? { parked: true } : {}) } : {}),
     ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
   await store.updateIf(Collections.userCards, id, openKey(k), patch)
