@@ -52,9 +52,9 @@ function counting(inner: Store): { store: Store; calls: () => number } {
 
 async function freshCard() {
   const alice = person(stack, 'alice')
-  const { card: c } = await alice.buyAndAdd(card100)
+  const { orderId, card: c } = await alice.buyAndAdd(card100)
   await settle(stack)
-  return { alice, c, id: userCardId(c.cardId as string, c.code as string) }
+  return { alice, c, id: userCardId(c.cardId as string, c.code as string), orderId }
 }
 
 /** The request path alone (the money taken, the reply's balance known), with its database calls. */
@@ -323,6 +323,16 @@ const pushFaults = (times: number) =>
     ),
   )
 
+/** alice gives card `c` to bob in WeChat's card bag, both pushes lost for good: bob's new code. */
+async function giftWithPushesLost(alice: ReturnType<typeof person>, c: Json): Promise<string> {
+  await pushFaults(10)
+  const given = await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: c.cardId, code: c.code })
+  expect(given.json.status).toBe('ACCEPTED')
+  await settle(stack)
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  return given.json.code as string
+}
+
 test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her spend is refused, the ¥100 intact for bob', async () => {
   const { alice, c, id } = await freshCard()
   // A spend first, so that the card function's instance knows the card (the quiet one-call path).
@@ -331,11 +341,7 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
       .errcode,
   ).toBe(0)
   await settle(stack)
-  await pushFaults(10)
-  const given = await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: c.cardId, code: c.code })
-  expect(given.json.status).toBe('ACCEPTED')
-  await settle(stack)
-  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  const bobsCode = await giftWithPushesLost(alice, c)
   // Our record knows nothing of it.
   expect(await card(id)).toMatchObject({ status: 'NORMAL', balance: 9999 })
   const r = await alice.fn('card', {
@@ -352,7 +358,7 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   expect(await entry('spend:G1-1')).toBeNull()
   expect(await ledgerSum(store(), id)).toBe(9999)
   // bob's card in WeChat still shows the whole value.
-  const bobs = (await person(stack, 'bob').bag()).find((b) => b.code === given.json.code)
+  const bobs = (await person(stack, 'bob').bag()).find((b) => b.code === bobsCode)
   expect(bobs?.balance).toBe(9999)
   // Asked again: refused from our record now, without a debit.
   const again = await alice.fn('card', {
@@ -369,25 +375,18 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   // Program his code is funded with the value, once (a GIFTED card is never read back again).
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true })
   const bob = person(stack, 'bob')
-  const jump = await bob.emu('/__emu/client/cardJump', { user: 'bob', cardId: c.cardId, code: given.json.code })
+  const jump = await bob.emu('/__emu/client/cardJump', { user: 'bob', cardId: c.cardId, code: bobsCode })
   const opened = await bob.fn('card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })
-  expect(opened).toMatchObject({ errcode: 0, card: { code: given.json.code, balance: 9999 } })
-  const bobsId = userCardId(c.cardId as string, given.json.code as string)
+  expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 9999 } })
+  const bobsId = userCardId(c.cardId as string, bobsCode)
   expect(await card(bobsId)).toMatchObject({ balance: 9999, funded: true })
   expect(await ledgerSum(store(), bobsId)).toBe(9999)
   expect(await ledgerSum(store(), id)).toBe(0)
 })
 
 test('alice gives her card to bob in the card bag, both pushes lost, then the merchant refunds her order: bob keeps the value, alice gets nothing back for it', async () => {
-  const alice = person(stack, 'alice')
-  const { orderId, card: c } = await alice.buyAndAdd(card100)
-  const id = userCardId(c.cardId as string, c.code as string)
-  await settle(stack)
-  await pushFaults(10)
-  const given = await alice.emu('/__emu/client/gift', { from: 'alice', to: 'bob', cardId: c.cardId, code: c.code })
-  expect(given.json.status).toBe('ACCEPTED')
-  await settle(stack)
-  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  const { alice, c, id, orderId } = await freshCard()
+  const bobsCode = await giftWithPushesLost(alice, c)
   expect(await card(id)).toMatchObject({ status: 'NORMAL', balance: 10000 })
   // WeChat's word on the code decides: it is bob's, so the refund gives alice 0 for it and leaves its value whole.
   const refunded = await person(stack, 'carol').fn('merchant', { action: 'orderRefund', orderId, reason: '顾客退单' })
@@ -395,7 +394,7 @@ test('alice gives her card to bob in the card bag, both pushes lost, then the me
   expect(await card(id)).toMatchObject({ balance: 10000 })
   expect(await entry(`refund:${id}`)).toBeNull()
   expect(await ledgerSum(store(), id)).toBe(10000)
-  const bobs = (await person(stack, 'bob').bag()).find((b) => b.code === given.json.code)
+  const bobs = (await person(stack, 'bob').bag()).find((b) => b.code === bobsCode)
   expect(bobs?.balance).toBe(10000)
 })
 

@@ -84,9 +84,7 @@ export async function processOnArrival(
     (selfRecorded) => ({ selfRecorded }),
     (err: unknown) => ({ err }),
   )
-  let timer: NodeJS.Timeout | undefined
-  const outcome = await Promise.race([work, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), Math.max(0, budgetMs))))])
-  clearTimeout(timer)
+  const outcome = await withinBudget(work, budgetMs)
   if (outcome === 'late') {
     await storeEvent(store, arrived)
     void work.then((o) => ('err' in o ? markFailed(store, arrived, o.err) : markProcessed(store, arrived._id))).catch(() => undefined)
@@ -101,24 +99,27 @@ export async function processOnArrival(
 
 /** The event stored (once: a repeat stops here), then applied within the budget; the cron finishes what is left. */
 async function storeThenApply(store: Store, wx: WechatClient, arrived: StoredEvent, sync: SyncOptions, budgetMs: number): Promise<void> {
-  try {
-    await store.insert<StoredEvent>(Collections.events, arrived)
-  } catch (err) {
-    if (err instanceof DuplicateIdError) return
-    throw err
-  }
-  let timer: NodeJS.Timeout | undefined
+  if (!(await storeEvent(store, arrived))) return
   const work = processEvent(store, wx, arrived, sync)
   work.catch(() => undefined) // a failure after the budget is the cron's (processEvent recorded it)
-  await Promise.race([work, new Promise((r) => (timer = setTimeout(r, Math.max(0, budgetMs))))]).finally(() => clearTimeout(timer))
+  await withinBudget(work, budgetMs)
 }
 
-/** Stores an event once (a repeat's insert finds the first and changes nothing). */
-async function storeEvent(store: Store, ev: StoredEvent & { processedAt?: number; lastError?: string }): Promise<void> {
+/** The work's outcome, or 'late' once `budgetMs` has passed (the work goes on). */
+async function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), Math.max(0, budgetMs))))
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
+}
+
+/** Stores an event once: true when this call stored it, false when a repeat's insert found the first (nothing changed). */
+async function storeEvent(store: Store, ev: StoredEvent & { processedAt?: number; lastError?: string }): Promise<boolean> {
   try {
     await store.insert<StoredEvent>(Collections.events, ev)
+    return true
   } catch (err) {
     if (!(err instanceof DuplicateIdError)) throw err
+    return false
   }
 }
 

@@ -180,6 +180,12 @@ export async function oneCallSpend(
   return answer
 }
 
+/** A key found for this orderId must be this very spend (a repeat); the orderId with other details is 1006. */
+function assertSameSpend(key: SpendKey, input: OneCallInput): void {
+  if (key.o !== input.orderId || key.a !== input.amount || (key.e ?? undefined) !== input.entryId)
+    throw new AppError(ErrCode.CONFLICT, `${entryIdOf(key)} was already used with different details`)
+}
+
 /**
  * An orderId older than ORDER_AGE_MS moves no money: it is a repeat, answered from its key while the card
  * keeps it, else from its ledger entry (a key goes only once its entry is written); never spent, 1001.
@@ -191,8 +197,7 @@ async function recordOf(store: Store, mpOpenid: string | null, input: OneCallInp
   const key = card.spendKeys?.[k]
   const entryId = input.entryId ?? `spend:${input.orderId}`
   if (key) {
-    if (key.o !== input.orderId || key.a !== input.amount || (key.e ?? undefined) !== input.entryId)
-      throw new AppError(ErrCode.CONFLICT, `${entryIdOf(key)} was already used with different details`)
+    assertSameSpend(key, input)
     return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key, read: card, earlier: true }
   }
   const entry = await store.get<LedgerEntryDoc>(Collections.ledger, entryId)
@@ -421,8 +426,7 @@ export async function takeMoney(
     remember(card)
     const earlier = card.spendKeys?.[k]
     if (earlier) {
-      if (earlier.o !== input.orderId || earlier.a !== input.amount || (earlier.e ?? undefined) !== input.entryId)
-        throw new AppError(ErrCode.CONFLICT, `${entryIdOf(earlier)} was already used with different details`)
+      assertSameSpend(earlier, input)
       if (applied) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
       // A repeat: the same answer as the first time.
       return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card, earlier: true }
