@@ -26,16 +26,31 @@ function ratio(): number {
   }
 }
 
-function h5(id: string): Canvas2d | null {
-  const el =
-    typeof document === 'undefined' ? null : (document.querySelector(`#${id} canvas, canvas#${id}`) as (HTMLCanvasElement & Node) | null)
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+
+/**
+ * H5: Taro's Canvas is a Stencil web component (taro-canvas-core) whose every render sets its inner
+ * <canvas>'s width and height, which clears whatever was drawn. Its first render measures its size and
+ * stores it in two of its own props, which renders it once more a frame later. So the canvas is handed
+ * out only once the component is loaded and that second render is past; drawn earlier, a chart could be
+ * wiped a moment after it was drawn (seen as a blank chart marked drawn in the merchant-console e2e).
+ */
+async function h5(id: string): Promise<Canvas2d | null> {
+  if (typeof document === 'undefined') return null
+  const host = document.querySelector(`#${id}`) as (HTMLElement & { componentOnReady?: () => Promise<unknown> }) | null
+  if (host?.componentOnReady) {
+    await host.componentOnReady()
+    await nextFrame()
+    await nextFrame()
+  }
+  const el = document.querySelector(`#${id} canvas, canvas#${id}`) as (HTMLCanvasElement & Node) | null
   const context = el?.getContext?.('2d')
   const width = el?.getBoundingClientRect().width ?? 0
   return el && context && width > 0 ? { node: el, context, width, pixelRatio: ratio() } : null
 }
 
 export function findCanvas2d(id: string): Promise<Canvas2d | null> {
-  if (process.env.TARO_ENV === 'h5') return Promise.resolve(h5(id))
+  if (process.env.TARO_ENV === 'h5') return h5(id)
   return new Promise<Canvas2d | null>((resolve) => {
     Taro.createSelectorQuery()
       .select(`#${id}`)
