@@ -12,6 +12,7 @@ export async function startJourneyStack(env: Record<string, string> = {}): Promi
     inMemory: true,
     preview: false,
     timers: false,
+    prewarm: false,
     env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '50', ...env },
   })
 }

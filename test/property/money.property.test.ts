@@ -418,6 +418,7 @@ async function boot(dataDir: string): Promise<Stack> {
   return startStack({
     preview: false,
     timers: false,
+    prewarm: false,
     env: {
       DATA_DIR: dataDir,
       WXEMU_PORT: '0',
