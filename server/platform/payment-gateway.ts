@@ -16,10 +16,20 @@ export interface PaymentGateway {
   queryRefund(outRefundNo: string): Promise<Record<string, unknown>>
 }
 
+/**
+ * WeChat Pay's err_code in a Cloud Pay answer, when it can be read. Mostly it cannot: the real
+ * wx-server-sdk (3.0.4, callCloudPayAPI) answers `{...answer camel-cased, errCode: 0, errMsg:
+ * 'cloudPay.<api>:ok'}`, so its own errCode 0 overwrites WeChat Pay's err_code (a string, camel-cased to
+ * the same name) on every answer that reached WeChat Pay, and only err_code_des (errCodeDes) says why.
+ */
+export function wxPayErrCode(res: Record<string, unknown>): string | undefined {
+  return typeof res.errCode === 'string' && res.errCode !== '' ? res.errCode : undefined
+}
+
 /** Why Cloud Pay refused a request, or undefined when it succeeded (and, for a payment, gave one). */
 export function cloudPayRefusal(res: Record<string, unknown>, needsPayment = false): string | undefined {
   if (res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && (!needsPayment || res.payment)) return undefined
-  return String(res.errCodeDes ?? res.returnMsg ?? res.errCode ?? 'unknown')
+  return String(res.errCodeDes ?? res.returnMsg ?? wxPayErrCode(res) ?? 'unknown')
 }
 
 /**
@@ -37,12 +47,21 @@ const STATES = new Set(['SUCCESS', 'REFUNDCLOSE', 'PROCESSING', 'CHANGE'])
  * the field refund_status_$n, which the SDK's snake→camel conversion hands over as `refundStatus_0`;
  * developers report the service answering `refundStatusList` instead (WeChat community: "cloud.cloudPay.
  * queryRefund返回值和文档描述的不一样"), so both are read. Throws when the call itself failed.
+ *
+ * A query WeChat Pay refused (result_code FAIL) is UNKNOWN — no refund under that number — unless its
+ * err_code can be read and is another one. Through the SDK it cannot (wxPayErrCode), so REFUNDNOTEXIST
+ * (documented as 退款订单查询失败; developers see "not exist") cannot be told from the rarer refusals
+ * (SYSTEMERROR, FREQUENCY_LIMITED). Taking them all as UNKNOWN is safe: the caller sends the refund again
+ * under the same out_refund_no and fee, which WeChat Pay never pays twice ("一笔退款失败后重新提交，请不要
+ * 更换退款单号，请使用原商户退款单号"). Throwing instead left a refund that was never sent unsent for good
+ * (the stranded-value refund always queries first: found by the 200-run soak, seed 1453600931).
  */
 export function refundStateOf(res: Record<string, unknown>): RefundState {
   if (res.returnCode !== 'SUCCESS') throw new Error(`Cloud Pay queryRefund failed: ${String(res.returnMsg ?? 'unknown')}`)
   if (res.resultCode !== 'SUCCESS') {
-    if (res.errCode === 'REFUNDNOTEXIST') return 'UNKNOWN'
-    throw new Error(`Cloud Pay queryRefund refused: ${String(res.errCodeDes ?? res.errCode ?? 'unknown')}`)
+    const code = wxPayErrCode(res)
+    if (code === undefined || code === 'REFUNDNOTEXIST') return 'UNKNOWN'
+    throw new Error(`Cloud Pay queryRefund refused: ${String(res.errCodeDes ?? code)}`)
   }
   const listed = Array.isArray(res.refundStatusList) ? res.refundStatusList[0] : undefined
   const state = String(res.refundStatus_0 ?? listed ?? '')

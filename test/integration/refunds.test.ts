@@ -105,6 +105,40 @@ test('a refund WeChat Pay fails is REFUND_FAILED with its reason; the retry uses
   expect(entries.filter((e) => e.kind === 'refund').map((e) => e.amount)).toEqual([-6000])
 })
 
+// Found by the 200-run soak (seed 1453600931): value that reaches a card after its order was refunded is
+// paid back by the cron (refundStrandedValue), which asks WeChat Pay about its refund number before sending
+// it. Through the real SDK a query for a number WeChat Pay has never seen comes back result_code FAIL with
+// errCode 0 (the SDK's own, over WeChat Pay's REFUNDNOTEXIST), which was taken for an error: the refund was
+// never sent and the card stayed refundPending for good.
+test('value credited back to a refunded order’s card (a checkout cancelled after the refund) is paid back by the cron, once', async () => {
+  const alice = person(stack, 'alice')
+  const { orderId, card } = await alice.buyAndAdd(card100)
+  await settle(stack)
+  // A ¥100.01 checkout: the whole card as its leg (held), one fen by WeChat Pay, not paid yet.
+  const checkoutId = `STRANDED-${Date.now().toString(36)}`
+  const started = await alice.fn('pay', { action: 'startCheckout', checkoutId, cardId: card.cardId, code: card.code, total: 10001 })
+  expect(started).toMatchObject({ errcode: 0, balance: 0, rest: 1 })
+  // The merchant refunds the order meanwhile: nothing is left on the card, so nothing is paid back yet.
+  expect(await carol({ action: 'orderRefund', orderId, reason: '顾客申请' })).toMatchObject({
+    errcode: 0,
+    status: 'REFUNDED',
+    refundFee: 0,
+  })
+  // alice cancels the checkout: its leg comes back to the card, which the refund made unusable.
+  expect(await alice.fn('pay', { action: 'cancelCheckout', checkoutId })).toMatchObject({ errcode: 0 })
+  const id = `${card.cardId}:${card.code}`
+  const doc = async () => (await stack.cloud.db.collection('user_cards').doc(id).get()).data as Json
+  expect(await doc()).toMatchObject({ status: 'UNAVAILABLE', balance: 10000 })
+
+  expect((await cron()).tasks.strandedValue).toEqual({ ok: true, refunded: 1 })
+  expect(await doc()).toMatchObject({ status: 'UNAVAILABLE', balance: 0, refundPending: false })
+  const refunds = Object.values(((await payment(orderId)).refunds ?? {}) as Record<string, Json>)
+  expect(refunds.map((r) => [r.refundFee, r.status])).toEqual([[10000, 'SUCCESS']])
+  // Again: nothing more to pay back, nothing sent twice.
+  expect((await cron()).tasks.strandedValue).toEqual({ ok: true, refunded: 0 })
+  expect(Object.keys((await payment(orderId)).refunds ?? {})).toHaveLength(1)
+})
+
 test('a member recharge is refunded the same way: the stored value debited once, REFUNDING, then REFUNDED', async () => {
   const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-card-create.json'), 'utf8')) as Json
   const cardId = (await carol({ action: 'memberCardCreate', ...fixture })).cardId as string

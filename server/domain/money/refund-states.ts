@@ -27,7 +27,7 @@
 // by whoever finds it first (Cloud Pay answers a repeated number with the same refund).
 import { Collections } from '../../store/collections'
 import { change, where, type Store, type StoredDoc } from '../../store/port'
-import { cloudPayRefusal, refundStateOf, type PaymentGateway, type RefundNotice } from '../../platform/payment-gateway'
+import { cloudPayRefusal, refundStateOf, wxPayErrCode, type PaymentGateway, type RefundNotice } from '../../platform/payment-gateway'
 import { AppError, ErrCode } from '../../errors'
 import type { OrderDoc } from '../cards/order-types'
 import type { RechargeDoc } from './member-recharge'
@@ -151,7 +151,8 @@ export async function pursueRefund(
       if (refused) {
         await store.updateIf(collection, doc._id, at, {
           status: 'REFUND_FAILED',
-          refundError: { code: String(res.errCode ?? res.returnCode ?? 'FAIL'), message: refused },
+          // The code, when the SDK lets it through (wxPayErrCode); the console's advice is keyed by it.
+          refundError: { code: wxPayErrCode(res) ?? (res.returnCode === 'FAIL' ? 'FAIL' : 'REFUSED'), message: refused },
           refundCheckedAt: now,
         })
         return (await store.get<Refundable>(collection, doc._id))!.status
