@@ -19,7 +19,7 @@ test('refund_status_$n and refundStatusList are both read; every documented stat
   }
 })
 
-test('no refund under the number is UNKNOWN (sent again); other refusals and unknown states are errors', () => {
+test('no refund under the number is UNKNOWN (sent again); other refusals whose err_code can be read, and unknown states, are errors', () => {
   expect(refundStateOf({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'REFUNDNOTEXIST', errCodeDes: '退款订单查询失败' })).toBe(
     'UNKNOWN',
   )
