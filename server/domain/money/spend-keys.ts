@@ -198,7 +198,7 @@ async function recordOf(store: Store, mpOpenid: string | null, input: OneCallInp
   const entryId = input.entryId ?? `spend:${input.orderId}`
   if (key) {
     assertSameSpend(key, input)
-    return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key, read: card, earlier: true }
+    return takenAsRead(card, k, key, true)
   }
   const entry = await store.get<LedgerEntryDoc>(Collections.ledger, entryId)
   if (!entry)
@@ -227,7 +227,7 @@ async function waitForKey(store: Store, id: string, k: string, taken: Taken): Pr
     const card = await store.get<UserCardDoc>(Collections.userCards, id)
     const key = card?.spendKeys?.[k]
     if (!card || !key) break
-    if (key.s) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key, read: card, earlier: true }
+    if (key.s) return takenAsRead(card, k, key, true)
   }
   throw new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: the first call of this orderId is still running, try again`)
 }
@@ -427,9 +427,8 @@ export async function takeMoney(
     const earlier = card.spendKeys?.[k]
     if (earlier) {
       assertSameSpend(earlier, input)
-      if (applied) return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card }
-      // A repeat: the same answer as the first time.
-      return { balance: balancesAfter(card).get(k) ?? card.balance, version: card.version, key: earlier, read: card, earlier: true }
+      // Applied now (its balance after read back), or a repeat: the same answer as the first time.
+      return takenAsRead(card, k, earlier, !applied)
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
     // Refused: explain it from the card as it now is.
@@ -445,6 +444,17 @@ export async function takeMoney(
     leaseFree = false
     if (exact && attempt > 1) hotUntil.set(id, now + HOT_MS)
     seen = known.get(id)
+  }
+}
+
+/** The spend of key `k` as the card read shows it: the balance just after it (balancesAfter), and whether it was taken earlier. */
+function takenAsRead(card: UserCardDoc, k: string, key: SpendKey, earlier: boolean): Taken {
+  return {
+    balance: balancesAfter(card).get(k) ?? card.balance,
+    version: card.version,
+    key,
+    read: card,
+    ...(earlier ? { earlier: true } : {}),
   }
 }
 
