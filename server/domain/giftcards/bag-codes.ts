@@ -47,18 +47,23 @@ export type TakenIn = 'known' | 'gift' | 'funded' | 'voided' | 'waiting' | 'not-
 /** Parked gifts of one card_id read at once: more than are ever waiting for their friend's code. */
 const PARKED_LIMIT = 50
 
-/** A card added for an entitlement that another card already consumed: worthless, so WeChat is told to void it. */
-export async function voidExtraCard(store: Store, wx: WechatClient, cardId: string, code: string, holder: Holder): Promise<void> {
+/**
+ * A card added for an entitlement that another card already consumed: worthless, so WeChat is told to void it.
+ * False when the code was funded meanwhile (a concurrent take-in redeemed an entitlement for it): not voided.
+ */
+export async function voidExtraCard(store: Store, wx: WechatClient, cardId: string, code: string, holder: Holder): Promise<boolean> {
   const id = userCardId(cardId, code)
   try {
     await store.insert(Collections.userCards, newUserCard(cardId, code, { ...holder, status: 'UNAVAILABLE', checkedAt: clock.now() }))
   } catch (err) {
     if (!(err instanceof DuplicateIdError)) throw err
-    if (!(await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: clock.now() }))) return
+    if (!(await store.updateIf(Collections.userCards, id, { funded: false }, { status: 'UNAVAILABLE', updatedAt: clock.now() })))
+      return false
   }
   await wx.code.unavailable({ card_id: cardId, code, reason: '重复领取' }).catch((err) => {
     log('warn', { msg: 'could not void an extra card', card: cardId, code: maskCode(code), error: (err as Error).message })
   })
+  return true
 }
 
 /** WeChat's card/code/get of a code, or undefined when WeChat does not know it as anyone's (40056). */
@@ -193,15 +198,18 @@ export async function takeInCode(
       const r = await redeemEntitlement(store, e._id, cardId, code, holder, { onlyHolders: true })
       if (r.outcome === 'funded') {
         await syncCard(store, wx, r.card._id, sync, r.fresh ? r.card : undefined)
-        return 'funded'
+        // Not fresh: a concurrent take-in of the same code (two launches at once) funded it just before.
+        return r.fresh ? 'funded' : 'known'
       }
       if (r.outcome === 'code-funded') return 'known'
     }
+    // An entitlement already holding this very code: a concurrent take-in (two app launches at once) funded it.
+    if (mine.some((x) => x.status === 'ADDED' && x.code === code)) return 'known'
     const now = (opts.now ?? Date.now)()
     const since = cur?.awaitingSince ?? now
     if (mine.some((x) => x.status === 'ADDED' && x.code !== code) && now - since >= (opts.voidAfterMs ?? 0)) {
+      if (!(await voidExtraCard(store, wx, cardId, code, holder))) return 'known'
       log('warn', { msg: 'an extra code of a consumed entitlement found in the card bag; voided', card: cardId, code: maskCode(code) })
-      await voidExtraCard(store, wx, cardId, code, holder)
       return 'voided'
     }
   }

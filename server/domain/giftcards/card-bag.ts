@@ -227,8 +227,12 @@ async function recordOne(
     // #17: another entitlement's funding of this code is under way (entitlements.ts): not an extra card.
     if (r.outcome === 'code-claimed') throw codeClaimed(item.cardId)
     if (hint) {
-      // The cardExt's entitlement is consumed by another code, or its order was refunded.
-      await voidExtraCard(store, wx, item.cardId, code, holder)
+      // The cardExt's entitlement is consumed by another code, or its order was refunded — unless a take-in
+      // at the app's launch funded this code from another entitlement meanwhile: then it is that card.
+      if (!(await voidExtraCard(store, wx, item.cardId, code, holder))) {
+        const funded = await store.get<UserCardDoc>(Collections.userCards, id)
+        if (funded?.funded) return toCardView(funded)
+      }
       throw new AppError(
         ErrCode.CONFLICT,
         r.outcome === 'spent'
