@@ -265,7 +265,14 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
   const key = taken.key
   // A card this call read (a first spend in this instance: most spends of a rarely spent card) sheds the
   // keys past keeping in the same write, so a card nobody settles in bulk stays small too.
-  const mark: Patch = { [`spendKeys.${k}.s`]: true, openKeys: change.inc(-1), ...prunePatch(taken.read, k) }
+  // The reply's balance is recorded as the key's `b` (when the debit did not record it), so a repeat and
+  // card.history answer the same.
+  const mark: Patch = {
+    [`spendKeys.${k}.s`]: true,
+    ...(key.b === undefined ? { [`spendKeys.${k}.b`]: taken.balance } : {}),
+    openKeys: change.inc(-1),
+    ...prunePatch(taken.read, k),
+  }
   try {
     const isMember = taken.read ? taken.read.member === true : known.get(id)?.member !== false
     if (isMember && key.p !== false) {
@@ -427,7 +434,7 @@ export async function takeMoney(
     const earlier = card.spendKeys?.[k]
     if (earlier) {
       assertSameSpend(earlier, input)
-      // Applied now (its balance after read back), or a repeat: the same answer as the first time.
+      // Applied now: the balance as read just after it (see takenAsRead); or a repeat: the first answer.
       return takenAsRead(card, k, earlier, !applied)
     }
     if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
@@ -447,10 +454,17 @@ export async function takeMoney(
   }
 }
 
-/** The spend of key `k` as the card read shows it: the balance just after it (balancesAfter), and whether it was taken earlier. */
+/**
+ * The spend of key `k` as the card read shows it, and whether it was taken earlier. A repeat answers the
+ * balance just after it (balancesAfter: the `b` its settler recorded). A debit made just now without the
+ * version answers the balance as read: its place among the burst's other unversioned debits is unknown
+ * (their times `t` are each instance's, not the order the database applied them in, so walking back
+ * through them once answered more than the card ever held), and the balance read is one the card really
+ * had after it: never above the truth while only spends move the card. Its settler records it as `b`.
+ */
 function takenAsRead(card: UserCardDoc, k: string, key: SpendKey, earlier: boolean): Taken {
   return {
-    balance: balancesAfter(card).get(k) ?? card.balance,
+    balance: earlier ? (balancesAfter(card).get(k) ?? card.balance) : card.balance,
     version: card.version,
     key,
     read: card,
@@ -497,7 +511,11 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     keyFaults.at?.('entry')
   }
   const patch: Patch = prunePatch(card, '')
-  for (const [k] of open) patch[`spendKeys.${k}.s`] = true
+  for (const [k, key] of open) {
+    patch[`spendKeys.${k}.s`] = true
+    // The entry's balance after, kept with the key: a later repeat answers it whatever moved the card since.
+    if (key.b === undefined) patch[`spendKeys.${k}.b`] = after.get(k) ?? card.balance
+  }
   if (open.length) patch.openKeys = change.inc(-open.length)
   if (duplicates.length) {
     // The orderId's entry is another card's: this debit is the orderId's second, credited back in the
