@@ -27,6 +27,8 @@ export interface OrderDoc extends StoredDoc {
   status: OrderStatus
   /** the Cloud Pay payment parameters, kept so a retried createOrder answers the same payment */
   payment?: Record<string, unknown>
+  /** the payment above is the first one stored (prepaid.ts): a double tap answers it twice */
+  prepaid?: boolean
   backgroundPicUrl?: string
   message?: string
   transactionId?: string

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, type Store } from '../../store/port'
+import { keepPayment } from '../cards/prepaid'
 import { assertSaleable, cardAsSold, giftCardDef } from '../catalog/gift-cards'
 import { cloudPayRefusal, type PaymentGateway, type PaymentNotice } from '../../platform/payment-gateway'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
@@ -103,8 +104,7 @@ async function prepay(store: Store, pay: PaymentGateway, order: OrderDoc): Promi
   const refused = cloudPayRefusal(res, true)
   if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the order: ${refused}`)
   const payment = res.payment as Record<string, unknown>
-  await store.updateIf(Collections.orders, order._id, { status: 'CREATED' }, { payment })
-  return payment
+  return keepPayment(store, Collections.orders, order._id, payment)
 }
 
 /** Entitlement ids are `<orderId>:<n>`; the cardExt carries one as outer_str, and user_get_card brings it back as OuterStr. */

@@ -8,6 +8,7 @@
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
+import { keepPayment } from '../cards/prepaid'
 import type { WechatClient } from '../../wechat/client'
 import type { SyncOptions } from '../../platform/settings'
 import { cloudPayRefusal, type PaymentGateway } from '../../platform/payment-gateway'
@@ -169,9 +170,8 @@ export async function startCheckout(
     await cancelCheckout(store, wx, mpOpenid, input.checkoutId, sync)
     throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the payment: ${refused}; the gift card was credited back`)
   }
-  const payment = res.payment as Record<string, unknown>
   // Kept so that a page reloaded during the WeChat Pay sheet can present the same payment again (checkoutStatus).
-  await store.updateIf(Collections.orders, orderId, { status: 'CREATED' }, { payment })
+  const payment = await keepPayment(store, Collections.orders, orderId, res.payment as Record<string, unknown>)
   return {
     orderId,
     payment,

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store, type StoredDoc } from '../../store/port'
+import { keepPayment } from '../cards/prepaid'
 import type { WechatClient } from '../../wechat/client'
 import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
@@ -35,6 +36,8 @@ export interface RechargeDoc extends StoredDoc {
   amount: number
   status: RechargeStatus
   payment?: Record<string, unknown>
+  /** the payment above is the first one stored (cards/prepaid.ts) */
+  prepaid?: boolean
   transactionId?: string
   createdAt: number
   paidAt?: number
@@ -98,9 +101,7 @@ async function prepay(store: Store, pay: PaymentGateway, order: RechargeDoc): Pr
   const res = await pay.unifiedOrder({ body: '会员卡储值', outTradeNo: order._id, totalFee: order.amount })
   const refused = cloudPayRefusal(res, true)
   if (refused) throw new AppError(ErrCode.UPSTREAM, `Cloud Pay refused the recharge: ${refused}`)
-  const payment = res.payment as Record<string, unknown>
-  await store.updateIf(Collections.memberOrders, order._id, { status: 'CREATED' }, { payment })
-  return payment
+  return keepPayment(store, Collections.memberOrders, order._id, res.payment as Record<string, unknown>)
 }
 
 /** Credits a PAID recharge to its card once, then marks it CREDITED. */
