@@ -30,6 +30,8 @@ export interface StackOptions {
    * in production, and one a test never calls is never loaded (each costs ~0.3 s of CPU: wx-server-sdk).
    */
   prewarm?: boolean
+  /** New function instances may start on threads of ended ones (tests; RuntimeOptions.reuseThreads). */
+  reuseThreads?: boolean
 }
 
 export interface Stack {
@@ -100,6 +102,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     dbLatencyMs: int(env, 'CLOUD_DB_LATENCY_MS', 0),
     maxInstances: int(env, 'CLOUD_MAX_INSTANCES', 8) || 8,
     prewarm: opts.prewarm ?? true,
+    reuseThreads: opts.reuseThreads,
   })
   // The indexes the product declares, as a merchant creates them in the console.
   cloud.declareIndexes(INDEXES)

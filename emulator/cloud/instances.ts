@@ -27,26 +27,37 @@ export class FunctionInstance {
   readonly ready: Promise<void>
   private pending: Pending | undefined
   private dead = false
+  private readonly bankKey: string
+  /** told whether the thread is idle, when asked by end() */
+  private parked: ((clean: boolean) => void) | undefined
   invocations = 0
   /** the API tokens of the invocations it served lately (its background work may still use them) */
   readonly tokens: string[] = []
 
-  /** @param memoryMb the function's memory: the instance's heap limit, as the platform's memory limit */
+  /**
+   * @param memoryMb the function's memory: the instance's heap limit, as the platform's memory limit
+   * @param bank where a thread of an ended instance may be taken from and given back (tests; see ThreadBank)
+   */
   constructor(
     file: string,
     env: Record<string, string>,
     fallbackModules: string,
     memoryMb: number,
     private readonly onExit: (inst: FunctionInstance) => void,
+    private readonly bank?: ThreadBank,
   ) {
-    this.worker = new Worker(join(__dirname, 'instance-worker.cjs'), {
-      workerData: { file, fallbackModules },
-      env,
-      // Plain Node.js, as Cloud Development runs a function: not the flags of the process hosting the
-      // local stack (under tsx that is a TypeScript loader, which doubled an instance's cold start).
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-    })
+    this.bankKey = `${memoryMb}\0${fallbackModules}`
+    const reused = bank?.take(this.bankKey)
+    this.worker =
+      reused ??
+      new Worker(join(__dirname, 'instance-worker.cjs'), {
+        workerData: { file, fallbackModules },
+        env,
+        // Plain Node.js, as Cloud Development runs a function: not the flags of the process hosting the
+        // local stack (under tsx that is a TypeScript loader, which doubled an instance's cold start).
+        execArgv: [],
+        resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      })
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: { type: string; message?: string }) => {
         if (m.type === 'ready') resolve()
@@ -54,16 +65,20 @@ export class FunctionInstance {
       })
     })
     this.ready.catch(() => this.kill())
-    this.worker.on('message', (m: { type: string; id?: number; json?: string; message?: string }) => {
+    this.worker.on('message', (m: { type: string; id?: number; json?: string; message?: string; clean?: boolean }) => {
       if (m.type === 'result' || m.type === 'error') {
         const p = this.pending
         this.pending = undefined
         if (m.type === 'result') p?.resolve(m.json!)
         else p?.reject(new InvocationError(-504002, `functions execute fail: ${m.message}`))
-      }
+      } else if (m.type === 'parked') this.parked?.(m.clean === true)
     })
     this.worker.on('error', (err) => this.fail(new InvocationError(-504002, `functions execute fail: ${err.stack ?? err.message}`)))
     this.worker.on('exit', () => this.fail(new InvocationError(-504002, 'functions execute fail: the instance exited')))
+    if (reused) {
+      reused.ref()
+      reused.postMessage({ type: 'adopt', file, env })
+    }
   }
 
   get alive(): boolean {
@@ -126,6 +141,86 @@ export class FunctionInstance {
   /** Ends the instance; its exit takes it out of its pool. */
   kill(): Promise<void> {
     return this.worker.terminate().then(() => undefined)
+  }
+
+  /**
+   * Ends the instance as kill() does, but gives its thread to the bank when it has one and the thread is
+   * idle: not serving an invocation and running nothing left over from one (no timer, socket or request).
+   */
+  async end(): Promise<void> {
+    const bank = this.bank
+    if (!bank || this.dead || this.pending || !bank.hasRoom(this.bankKey)) return this.kill()
+    const clean = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 1000)
+      this.parked = (c) => {
+        clearTimeout(timer)
+        resolve(c)
+      }
+      this.worker.postMessage({ type: 'park' })
+    })
+    this.parked = undefined
+    if (!clean || this.dead || this.pending || !bank.hasRoom(this.bankKey)) return this.kill()
+    // Ended as far as the runtime knows (its tokens are told, its pool forgets it); the thread lives on.
+    this.dead = true
+    detach(this.worker)
+    bank.give(this.bankKey, this.worker)
+    this.onExit(this)
+  }
+}
+
+/** Drops an instance's listeners from its thread (not Node's own, which keep its message port referenced). */
+function detach(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit'] as const) worker.removeAllListeners(event)
+}
+
+/**
+ * Threads of ended instances, kept for new instances of any function with the same memory limit (tests
+ * only: RuntimeOptions.reuseThreads). A new instance on a kept thread gets a fresh environment and loads its
+ * function afresh, so its own module state starts empty as in production; only node_modules stay loaded —
+ * the real wx-server-sdk, whose load is ~0.3 s of CPU and was about half of the test suite's CPU time. One
+ * bank per process, shared by every stack in it (jest gives each test file its own module registry, so it
+ * lives on a Node core module's class, which all of them share).
+ */
+export class ThreadBank {
+  private readonly kept = new Map<string, Worker[]>()
+
+  constructor(private readonly perKey: number) {}
+
+  static shared(): ThreadBank {
+    const home = Worker as unknown as Record<symbol, ThreadBank | undefined>
+    const key = Symbol.for('wx-giftcard.instance-thread-bank')
+    return (home[key] ??= new ThreadBank(12))
+  }
+
+  /** Threads kept now, of every key. */
+  get size(): number {
+    let n = 0
+    for (const list of this.kept.values()) n += list.length
+    return n
+  }
+
+  hasRoom(key: string): boolean {
+    return (this.kept.get(key)?.length ?? 0) < this.perKey
+  }
+
+  give(key: string, worker: Worker): void {
+    // A kept thread must not keep the process alive.
+    worker.unref()
+    // One that dies while kept (out of memory) is dropped.
+    worker.once('exit', () => {
+      const list = this.kept.get(key)
+      const i = list?.indexOf(worker) ?? -1
+      if (i >= 0) list!.splice(i, 1)
+    })
+    const list = this.kept.get(key) ?? []
+    list.push(worker)
+    this.kept.set(key, list)
+  }
+
+  take(key: string): Worker | undefined {
+    const worker = this.kept.get(key)?.pop()
+    if (worker) detach(worker)
+    return worker
   }
 }
 
@@ -204,6 +299,6 @@ export class InstancePool {
     const all = [...this.all]
     this.all.clear()
     this.idle.length = 0
-    await Promise.all(all.map((i) => i.kill()))
+    await Promise.all(all.map((i) => i.end()))
   }
 }

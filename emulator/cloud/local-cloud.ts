@@ -35,6 +35,8 @@ export interface LocalCloudOptions {
   envId?: string
   /** Start one instance of each function right away (the stack and function tests do). */
   prewarm?: boolean
+  /** New instances may start on threads of ended ones (tests; RuntimeOptions.reuseThreads). */
+  reuseThreads?: boolean
   /** The deployment's cloudbaserc.json (default: the repository's; null: none, every function gets the platform's defaults). */
   deployConfig?: string | null
 }
@@ -90,6 +92,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     apiUrl: () => apiUrl,
     env: opts.env,
     maxInstances: opts.maxInstances ?? (Number(opts.env.CLOUD_MAX_INSTANCES) || 8),
+    reuseThreads: opts.reuseThreads,
     onInstanceEnd: (tokens) => dbService.tx.abandon(tokens),
   })
   const latency = { ms: opts.dbLatencyMs ?? Number(opts.env.CLOUD_DB_LATENCY_MS || 0) }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { runSettings, type CloudbaseRc } from '../../scripts/deploy/cloudbaserc'
-import { FunctionInstance, InstancePool, InvocationError } from './instances'
+import { FunctionInstance, InstancePool, InvocationError, ThreadBank } from './instances'
 
 export { InvocationError }
 
@@ -53,6 +53,11 @@ export interface RuntimeOptions {
   env: Record<string, string>
   /** Instances per function at most (Cloud Development scales out further; threads cost memory here). */
   maxInstances: number
+  /**
+   * Start new instances on threads of ended ones (of any stack in this process) where one is idle: tests,
+   * which start hundreds of stacks. Default false: every instance is a new thread, as in production.
+   */
+  reuseThreads?: boolean
   /** Told the API tokens an instance used when it ends (timeout, crash, reload): its open transactions can never finish. */
   onInstanceEnd?: (tokens: string[]) => void
 }
@@ -128,12 +133,20 @@ export class CloudRuntime {
       const env = this.instanceEnv(name)
       const config = this.config(name)
       const fallback = join(__dirname, '..', '..', 'node_modules')
+      const bank = this.options.reuseThreads ? ThreadBank.shared() : undefined
       const pool = new InstancePool(
         (onExit) =>
-          new FunctionInstance(file, env, fallback, config.memorySize, (dead) => {
-            onExit(dead)
-            this.options.onInstanceEnd?.(dead.tokens)
-          }),
+          new FunctionInstance(
+            file,
+            env,
+            fallback,
+            config.memorySize,
+            (dead) => {
+              onExit(dead)
+              this.options.onInstanceEnd?.(dead.tokens)
+            },
+            bank,
+          ),
         this.options.maxInstances,
       )
       entry = { pool, config }

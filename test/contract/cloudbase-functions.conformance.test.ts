@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startLocalCloud, type LocalCloud } from '../../emulator/cloud/local-cloud'
+import { ThreadBank } from '../../emulator/cloud/instances'
 import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import { callFn, stackEnv } from '../helpers/cloud'
 import { startEmu, startReceiver, type Receiver } from '../helpers/emulator'
@@ -228,4 +229,47 @@ test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through 
   const bad = (await call('pay', { api: 'queryOrder', order: { outTradeNo: 'CONF0002' } }, 'oPayer')).json
   expect(bad.errCode).toBe(-501007)
   expect(bad.errMsg).toMatch(/subMchId is required/)
+})
+
+// The test stacks' thread reuse (reuseThreads) must not carry one instance into the next: a new
+// instance on a kept thread has the new cloud's environment and its function's module state afresh.
+test('reuseThreads: a new instance on an ended one’s thread starts with fresh module state and the new environment', async () => {
+  const bank = ThreadBank.shared()
+  const fns = merchantFunctionsDir()
+  const open = (setting: string) =>
+    startLocalCloud({
+      functionsDir: fns.dir,
+      dataDir: null,
+      mpAppid: stackEnv.WX_MP_APPID!,
+      port: 0,
+      env: { MY_SETTING: setting },
+      reuseThreads: true,
+      deployConfig: fns.deployConfig,
+    })
+  mkdirSync(join(fns.dir, 'setting'))
+  writeFileSync(join(fns.dir, 'setting', 'index.js'), 'exports.main = async () => ({ setting: process.env.MY_SETTING ?? null })', {
+    flag: 'w',
+  })
+  try {
+    const first = await open('first')
+    const a = (await callFn(first, 'counter', {})).json
+    expect((await callFn(first, 'counter', {})).json).toEqual({ calls: 2, born: a.born })
+    expect((await callFn(first, 'setting', {})).json).toEqual({ setting: 'first' })
+    const kept = bank.size
+    await first.stop()
+    expect(bank.size).toBe(kept + 2)
+    const second = await open('second')
+    try {
+      const b = (await callFn(second, 'counter', {})).json
+      expect(b.calls).toBe(1)
+      expect(b.born).not.toBe(a.born)
+      expect((await callFn(second, 'setting', {})).json).toEqual({ setting: 'second' })
+      // Both instances started on kept threads.
+      expect(bank.size).toBe(kept)
+    } finally {
+      await second.stop()
+    }
+  } finally {
+    rmSync(fns.dir, { recursive: true, force: true })
+  }
 })

@@ -20,6 +20,7 @@ export async function startTestCloud(env: Record<string, string> = {}): Promise<
     port: 0,
     env: { ...stackEnv, ...env },
     prewarm: true,
+    reuseThreads: true,
   })
 }
 

@@ -13,6 +13,7 @@ export async function startJourneyStack(env: Record<string, string> = {}): Promi
     preview: false,
     timers: false,
     prewarm: false,
+    reuseThreads: true,
     env: { WXEMU_PORT: '0', CLOUD_PORT: '0', WXEMU_PUSH_RETRY_MS: '50', ...env },
   })
 }

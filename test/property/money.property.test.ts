@@ -420,6 +420,7 @@ async function boot(dataDir: string): Promise<Stack> {
     preview: false,
     timers: false,
     prewarm: false,
+    reuseThreads: true,
     env: {
       DATA_DIR: dataDir,
       WXEMU_PORT: '0',
