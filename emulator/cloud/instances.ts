@@ -189,7 +189,7 @@ export class ThreadBank {
   static shared(): ThreadBank {
     const home = Worker as unknown as Record<symbol, ThreadBank | undefined>
     const key = Symbol.for('wx-giftcard.instance-thread-bank')
-    return (home[key] ??= new ThreadBank(12))
+    return (home[key] ??= new ThreadBank(24))
   }
 
   /** Threads kept now, of every key. */
