@@ -1000,6 +1000,9 @@ async function spendRefused(w: World, a: Extract<Action, { t: 'wechatRefuses' }>
     drop: { dropReply: true, times: 4 },
   }[a.how]
   const expected = a.how === 'refuse' ? 1006 : 1502
+  // Nothing of the earlier actions still running (a push in flight asks card/code/get too): the armed fault
+  // must meet this spend's call (a 200-run soak once saw a spend pass with its fault taken by another call).
+  await quiesce(s)
   await emu(s, '/__emu/faults', { path: 'card/code/get', ...fault })
   const id = `W${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
   const amount = 1 + (a.amount % c.balance)
