@@ -36,6 +36,9 @@ function load(file) {
 }
 load(workerData.file)
 
+/** A module from node_modules (the SDK's tree): kept loaded when the thread is reused. */
+const installed = (file) => file.includes('/node_modules/')
+
 let invocationKeys = []
 parentPort.on('message', async (msg) => {
   if (msg.type === 'park') {
@@ -50,10 +53,10 @@ parentPort.on('message', async (msg) => {
     Object.assign(process.env, msg.env)
     invocationKeys = []
     // The function's own modules load again (fresh module state, as in a new instance); node_modules stay.
-    for (const k of Object.keys(require.cache)) if (!k.includes('/node_modules/')) delete require.cache[k]
-    // …and from this module's children, which would otherwise keep every earlier instance's module graph
+    for (const k of Object.keys(require.cache)) if (!installed(k)) delete require.cache[k]
+    // …and leave this module's children, which would otherwise keep every earlier instance's module graph
     // and state alive (~0.35 MB a load, measured; hundreds of loads ran a thread into its heap limit).
-    module.children = module.children.filter((m) => m.filename.includes('/node_modules/'))
+    module.children = module.children.filter((m) => installed(m.filename))
     load(msg.file)
     return
   }
