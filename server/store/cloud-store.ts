@@ -222,11 +222,13 @@ export class CloudStore implements Store {
     }
   }
 
-  get<T extends StoredDoc>(collection: string, id: string): Promise<T | null> {
+  get<T extends StoredDoc>(collection: string, id: string, omit: readonly string[] = []): Promise<T | null> {
     return this.ensured(async () => {
       // A where() read answers an empty list for a missing document on every SDK version, where
       // doc().get() rejects; both reach the same record.
-      const res = await this.db.collection(collection).where({ _id: id }).limit(1).get()
+      let q = this.db.collection(collection).where({ _id: id })
+      if (omit.length) q = q.field(Object.fromEntries(omit.map((f) => [f, false])))
+      const res = await q.limit(1).get()
       return (res.data[0] ?? null) as T | null
     })
   }

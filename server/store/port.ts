@@ -131,6 +131,11 @@ export interface TxStore {
 
 export interface Store extends TxStore {
   /**
+   * As TxStore's get; `omit` leaves those top-level fields out of the answer (a projection: the database
+   * sends less). For a document with one large field a hot read does not need (a card's spend keys).
+   */
+  get<T extends StoredDoc>(collection: string, id: string, omit?: readonly string[]): Promise<T | null>
+  /**
    * Applies `patch` only if the document still matches `filter`, atomically for that one document
    * (the basis of every no-overdraw debit). True when it applied.
    */

@@ -27,6 +27,13 @@ describe('documents', () => {
     expect(await store.get(C, 'nope')).toBeNull()
   })
 
+  test('get with omit leaves those fields out (a projection); a missing document is still null', async () => {
+    await store.insert<Item>(C, { _id: 'a', n: 1, tag: 't', nested: { a: 1, b: 2 } })
+    expect(await store.get<Item>(C, 'a', ['nested', 'tag'])).toEqual({ _id: 'a', n: 1 })
+    expect(await store.get<Item>(C, 'a', ['nested'])).toEqual({ _id: 'a', n: 1, tag: 't' })
+    expect(await store.get(C, 'nope', ['nested'])).toBeNull()
+  })
+
   test('insert of an existing _id fails with DuplicateIdError and keeps the first', async () => {
     await store.insert<Item>(C, { _id: 'a', n: 1 })
     await expect(store.insert<Item>(C, { _id: 'a', n: 2 })).rejects.toBeInstanceOf(DuplicateIdError)

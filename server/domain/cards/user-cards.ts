@@ -95,6 +95,12 @@ export interface UserCardDoc extends StoredDoc {
   bonus?: number
 }
 
+/**
+ * A read of a card without its spend keys (`Store.get`'s omit): what the balance sync and a spend that
+ * knows its own key read, since a hot card carries an hour of keys (money/spend-keys.ts).
+ */
+export const WITHOUT_SPEND_KEYS = ['spendKeys'] as const
+
 /** The types card.listMine shows (docs/functions-api.md). */
 export type CardViewType = CardType
 

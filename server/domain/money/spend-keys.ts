@@ -29,7 +29,7 @@ import { type SyncOptions } from '../../platform/settings'
 import type { LedgerEntryDoc } from '../ledgers/ledger'
 import { SYNC_LEASE_MS, syncCard, syncUnderLease } from '../sync/balance-sync'
 import { earnForSpend } from '../members/members'
-import { userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
+import { WITHOUT_SPEND_KEYS, userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
 import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { clock } from '../../clock'
 
@@ -296,11 +296,7 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     } else {
       if (!(await inserting)) return
       keyFaults.at?.('entry')
-      await store.updateIf(Collections.userCards, id, openKey(k), mark)
-      keyFaults.at?.('marked')
-      // Nobody syncing it: this invocation does (one WeChat call per card at a time: the lease), after the
-      // burst's pause when others moved the card since this debit.
-      await syncCard(store, wx, id, sync, undefined, taken.version)
+      await markAndSync(store, wx, id, k, mark, taken, sync)
     }
   } catch (err) {
     if (keyFaults.at) throw err
@@ -311,6 +307,34 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     seen.sinceRead = 0
     await settleCard(store, wx, id, sync).catch(() => undefined)
   }
+}
+
+/**
+ * The key marked settled, and WeChat told by whoever holds the card's sync lease (one WeChat call per card
+ * at a time). With the card as read just after the debit (a gift card), that read decides without another:
+ * the lease free, the mark takes it in the same write and this call syncs from the read (its last write
+ * checks the version, so whatever moved the card since goes round); the lease held, the mark alone — the
+ * holder's last write is conditional on the version, so it cannot end without sending this debit. A hot
+ * card's sync waits for the burst's pause first. Otherwise (no read, or a member card, whose points its
+ * settler moved): the mark, then syncCard.
+ */
+async function markAndSync(store: Store, wx: WechatClient, id: string, k: string, mark: Patch, taken: Taken, sync: SyncOptions) {
+  const read = taken.read && !taken.read.member ? taken.read : null
+  const now = clock.now()
+  if (read && (read.syncLeaseUntil ?? 0) < now) {
+    const lease = now + SYNC_LEASE_MS
+    if (await store.updateIf(Collections.userCards, id, { ...openKey(k), syncLeaseUntil: where.lt(now) }, { ...mark, syncLeaseUntil: lease })) {
+      keyFaults.at?.('marked')
+      await syncUnderLease(store, wx, read, lease, sync, {}, undefined, taken.hot === true)
+      return
+    }
+  }
+  await store.updateIf(Collections.userCards, id, openKey(k), mark)
+  keyFaults.at?.('marked')
+  // The lease held (at the read, or taken since): its holder sends this debit.
+  if (read) return
+  // After the burst's pause when others moved the card since this debit.
+  await syncCard(store, wx, id, sync, undefined, taken.version)
 }
 
 /** The key's ledger entry; false when the orderId's entry is another card's (the full settler credits it back). */
@@ -354,6 +378,8 @@ export interface Taken {
   assumed?: UserCardDoc
   /** a repeat: the key was there already (nothing debited now) */
   earlier?: boolean
+  /** debited without the version on a card this instance saw before: others are spending it now */
+  hot?: boolean
 }
 
 export async function takeMoney(
@@ -371,7 +397,9 @@ export async function takeMoney(
     const nowSec = Math.floor(now / 1000)
     const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
     // A member card's sync sends points too, which its settler moves first: it syncs from a read
-    // (settleOwn); and a card someone is syncing is left to that sync.
+    // (settleOwn); and a card someone is syncing is left to that sync. Only on a card known exactly: a
+    // debit refused for the lease alone costs a third call, which a card new here must not risk (the
+    // request path stays at 2: its settler takes the lease with its mark instead, markAndSync).
     const withLease = exact && !exact.member && leaseFree
     const key: SpendKey = {
       on: true,
@@ -426,18 +454,24 @@ export async function takeMoney(
       } as UserCardDoc
       return { ...after, key, read: null, ...(lease !== undefined ? { lease, assumed } : {}) }
     }
-    // Applied without the version (the balance after is the one read just after), or refused: read.
-    const card = await store.get<UserCardDoc>(Collections.userCards, id)
+    // Applied without the version (the balance after is the one read just after), or refused: read. A
+    // debit that applied on a card this instance has read before needs not read the keys (its own is the
+    // one it wrote); a first read here reads them all, so its settler can shed the old ones (prunePatch).
+    const card = await store.get<UserCardDoc>(Collections.userCards, id, applied && seen ? WITHOUT_SPEND_KEYS : [])
     if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${input.cardId} with that code`)
     if (mpOpenid && card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
     remember(card)
+    if (applied) {
+      // The balance as read just after it (see takenAsRead), the key as this call wrote it.
+      const taken = takenAsRead(card, k, key, false)
+      return seen ? { ...taken, hot: true } : taken
+    }
     const earlier = card.spendKeys?.[k]
     if (earlier) {
+      // A repeat: the first answer.
       assertSameSpend(earlier, input)
-      // Applied now: the balance as read just after it (see takenAsRead); or a repeat: the first answer.
-      return takenAsRead(card, k, earlier, !applied)
+      return takenAsRead(card, k, earlier, true)
     }
-    if (applied) throw new AppError(ErrCode.INTERNAL, `the spend of ${input.orderId} applied but its key is missing`)
     // Refused: explain it from the card as it now is.
     assertSpendable(card, nowSec)
     if (card.balance < input.amount)

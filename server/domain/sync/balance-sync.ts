@@ -10,7 +10,7 @@ import type { SyncOptions } from '../../platform/settings'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { formatFen } from '../../../contract/money'
-import type { UserCardDoc } from '../cards/user-cards'
+import { WITHOUT_SPEND_KEYS, type UserCardDoc } from '../cards/user-cards'
 import { log } from '../../log'
 import { pushMemberValues } from './member-sync'
 import { budgetOf, sweep, DEFAULT_TASK_BUDGET_MS, type Budget } from '../../store/sweep'
@@ -152,7 +152,7 @@ export async function syncUnderLease(
       if (Object.keys(also).length) await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, also)
       pendingExtra = {}
       // The card moved while we sent: a burst. Wait for it to pause before sending again.
-      cur = await untilStill(store, id, await store.get<UserCardDoc>(Collections.userCards, id), deadline)
+      cur = await untilStill(store, id, await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS), deadline)
     }
     await gated()
     await release(store, id, leaseUntil, pendingExtra)
@@ -192,7 +192,7 @@ async function untilStill(store: Store, id: string, card: UserCardDoc | null, de
   let cur = card
   for (let seen = cur?.version; cur && performance.now() + BURST_PAUSE_MS * 2 < deadline; seen = cur.version) {
     await new Promise((r) => setTimeout(r, BURST_PAUSE_MS))
-    cur = await store.get<UserCardDoc>(Collections.userCards, id)
+    cur = await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS)
     if (!cur || cur.version === seen) break
   }
   return cur
@@ -224,12 +224,16 @@ export async function syncCard(
   const leaseUntil = await takeSyncLease(store, id, now)
   if (leaseUntil === undefined) return 'busy'
   // A card the caller has just written needs no read: its last write checks the version anyway.
-  const card = known ?? (await store.get<UserCardDoc>(Collections.userCards, id))
+  const card = known ?? (await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS))
   if (!card) return 'synced'
-  if (card.syncedVersion >= card.version && card.dirty === false) {
-    await release(store, id, leaseUntil, {})
+  // In step: released on the version read, so a change made meanwhile (whose maker saw the lease held and
+  // left it to us) is not dropped: the release fails and the sync goes round.
+  if (
+    card.syncedVersion >= card.version &&
+    card.dirty === false &&
+    (await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil, version: card.version }, { syncLeaseUntil: 0 }))
+  )
     return 'synced'
-  }
   return syncUnderLease(store, wx, card, leaseUntil, opts, {}, undefined, ownVersion !== undefined && card.version > ownVersion)
 }
 
