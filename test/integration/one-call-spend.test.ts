@@ -11,6 +11,7 @@ import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-car
 import { Collections } from '../../server/store/collections'
 import type { Store } from '../../server/store/port'
 import { graceRunsOut } from '../helpers/spend-leases'
+import { syncCard } from '../../server/domain/sync/balance-sync'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
@@ -436,4 +437,37 @@ test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a 
   expect(redeemed.errcode).toBe(1006)
   expect((await card(id))!.balance).toBe(10000)
   expect(await ledgerSum(store(), id)).toBe(10000)
+})
+
+test('a spend that finds the sync lease held leaves WeChat to the holder, which cannot let go of it without sending that debit', async () => {
+  const { alice, c, id } = await freshCard()
+  expect(await card(id)).toMatchObject({ balance: 10000, dirty: false, syncLeaseUntil: 0 })
+  // The holder (say the cron) takes the lease and reads the card in step; alice spends before it lets go.
+  let interject: (() => Promise<void>) | null = async () => {
+    const counted = counting(store())
+    const r = await spend(counted.store, wx(), alice.mpOpenid, {
+      cardId: c.cardId as string,
+      code: c.code as string,
+      amount: 700,
+      orderId: 'OC-LH-1',
+      orderedAt: Date.now(),
+    })
+    // debit, read (the lease held), entry, the key marked: no try at the lease, no sync of her own
+    expect({ ...r, calls: counted.calls() }).toEqual({ balance: 9300, entryId: 'spend:OC-LH-1', calls: 4 })
+    expect(await bagBalance(c.code as string)).toBe(10000)
+  }
+  const inner = store()
+  const holder: Store = Object.assign(Object.create(Object.getPrototypeOf(inner) as object) as Store, inner, {
+    get: async (...args: Parameters<Store['get']>) => {
+      const doc = await inner.get(...args)
+      const f = interject
+      interject = null
+      await f?.()
+      return doc
+    },
+  })
+  expect(await syncCard(holder, wx(), id)).toBe('synced')
+  expect(await bagBalance(c.code as string)).toBe(9300)
+  expect(await card(id)).toMatchObject({ balance: 9300, dirty: false, syncLeaseUntil: 0, openKeys: 0 })
+  expect(await entry('spend:OC-LH-1')).toMatchObject({ amount: -700, balanceAfter: 9300 })
 })

@@ -16,7 +16,8 @@
 // Then, the reply known, the same invocation settles its own key without reading the card: the ledger
 // entry (`spend:<orderId>`, or the redemption's `redeem:<key>`: its id makes it once) and — with the
 // sync lease — WeChat's updateuser at once, and one last write that marks the key settled, records the
-// version WeChat shows and frees the lease. Without the lease (another invocation is syncing the card)
+// version WeChat shows and frees the lease. A debit without the lease was followed by a read, which says
+// whether anyone holds it: free, the key's mark takes it and this invocation syncs from that read; held,
 // the key is marked settled alone, and the lease holder sends the change (it goes round while the
 // version moves). The cron settles what a crash left (keys older than SETTLE_GRACE_MS).
 import { createHash } from 'node:crypto'
@@ -168,16 +169,26 @@ export async function oneCallSpend(
   } catch (err) {
     // No word from WeChat: the spend does not stand.
     await putBack(store, id, k, input.amount, taken.lease, null)
+    await handOn(store, wx, id, taken, sync)
     throw err
   }
   if (!said.ok) {
     await putBack(store, id, k, input.amount, taken.lease, said.status)
+    await handOn(store, wx, id, taken, sync)
     throw refusedFor(said.status)
   }
   // A repeat of a spend whose call died before settling it (older than the grace): settled now.
   if (taken.earlier) await settleCard(store, wx, id, sync, true)
   else await settleOwn(store, wx, id, k, taken, sync)
   return answer
+}
+
+/**
+ * A debit put back that held the sync lease let go of it without a sync; spends made meanwhile left their
+ * change to it (markAndSync), so the card is synced now, as any lease holder's last act does.
+ */
+async function handOn(store: Store, wx: WechatClient, id: string, taken: Taken, sync: SyncOptions): Promise<void> {
+  if (taken.lease !== undefined) await syncCard(store, wx, id, sync).catch(() => undefined)
 }
 
 /** A key found for this orderId must be this very spend (a repeat); the orderId with other details is 1006. */
