@@ -322,17 +322,23 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
 
 /**
  * The key marked settled, and WeChat told by whoever holds the card's sync lease (one WeChat call per card
- * at a time). With the card as read just after the debit (a gift card), that read decides without another:
- * the lease free, the mark takes it in the same write and this call syncs from the read (its last write
- * checks the version, so whatever moved the card since goes round); the lease held, the mark alone — the
- * holder's last write is conditional on the version, so it cannot end without sending this debit. A hot
- * card's sync waits for the burst's pause first. Otherwise (no read, or a member card, whose points its
- * settler moved): the mark, then syncCard.
+ * at a time). With the card as read just after the debit (a gift card), that read decides without another
+ * call: the lease held, the key is marked on the condition that the same lease is still held — its holder
+ * lets go only by a write conditional on the version it sent (balance-sync.ts; but at its budget's end), so
+ * it sends this debit; the lease free, or let go since the read, the mark takes it in the same write and
+ * this call syncs from the read (its last write checks the version, so whatever moved the card since goes
+ * round). A hot card's sync waits for the burst's pause first. Otherwise (no read, a member card, whose
+ * points its settler moved, or the lease taken by another since): the mark, then syncCard.
  */
 async function markAndSync(store: Store, wx: WechatClient, id: string, k: string, mark: Patch, taken: Taken, sync: SyncOptions) {
   const read = taken.read && !taken.read.member ? taken.read : null
   const now = clock.now()
-  if (read && (read.syncLeaseUntil ?? 0) < now) {
+  if (read) {
+    const held = read.syncLeaseUntil ?? 0
+    if (held >= now && (await store.updateIf(Collections.userCards, id, { ...openKey(k), syncLeaseUntil: held }, mark))) {
+      keyFaults.at?.('marked')
+      return
+    }
     const lease = now + SYNC_LEASE_MS
     if (await store.updateIf(Collections.userCards, id, { ...openKey(k), syncLeaseUntil: where.lt(now) }, { ...mark, syncLeaseUntil: lease })) {
       keyFaults.at?.('marked')
@@ -342,8 +348,6 @@ async function markAndSync(store: Store, wx: WechatClient, id: string, k: string
   }
   await store.updateIf(Collections.userCards, id, openKey(k), mark)
   keyFaults.at?.('marked')
-  // The lease held (at the read, or taken since): its holder sends this debit.
-  if (read) return
   // After the burst's pause when others moved the card since this debit.
   await syncCard(store, wx, id, sync, undefined, taken.version)
 }
