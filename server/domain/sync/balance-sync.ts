@@ -159,6 +159,8 @@ export async function syncUnderLease(
       pendingExtra = {}
       // The card moved while we sent: a burst. Wait for it to pause before sending again.
       cur = await untilStill(store, id, await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS), pauseUntil)
+      // The lease is no longer this sync's (it ran out and another took it): that one sends; nothing to let go.
+      if (cur && cur.syncLeaseUntil !== leaseUntil) return 'busy'
     }
     await gated()
     await release(store, id, leaseUntil, pendingExtra)
