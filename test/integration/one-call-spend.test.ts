@@ -269,6 +269,22 @@ test('keys go only once settled and past keeping (KEY_KEEP_MS after their ordere
   expect(await ledgerSum(store(), id)).toBe(9800)
 })
 
+test('a hot card sheds its old keys too: every 64th spend in an instance reads the keys, though a hot spend reads the card without them', async () => {
+  const { alice, c, id } = await freshCard()
+  const spendOf = (orderId: string) =>
+    spend(store(), wx(), alice.mpOpenid, { cardId: c.cardId as string, code: c.code as string, amount: 10, orderId, orderedAt: Date.now() })
+  await spendOf('OC-SH-0')
+  // OC-SH-0 settled and past keeping.
+  await store().update(Collections.userCards, id, { [`spendKeys.${spendKey('OC-SH-0')}.q`]: Date.now() - KEY_KEEP_MS - 1000 })
+  // Two at a time: the second of each pair is hot here (debited without the version, read without the keys).
+  for (let i = 0; i < 33; i++) await Promise.all([spendOf(`OC-SH-${i}-a`), spendOf(`OC-SH-${i}-b`)])
+  const after = (await card(id))!
+  expect(after.spendKeys?.[spendKey('OC-SH-0')]).toBeUndefined()
+  expect(Object.keys(after.spendKeys ?? {})).toHaveLength(66)
+  expect(after.balance).toBe(10000 - 670)
+  expect(await ledgerSum(store(), id)).toBe(10000 - 670)
+})
+
 test('an orderId already spent on another card: the settler credits the second debit back', async () => {
   const first = await freshCard()
   const { alice, c, id } = await freshCard()

@@ -107,7 +107,8 @@ interface Known {
   balance: number
   member: boolean
   saOpenid?: string
-  sinceRead: number
+  /** this instance's spends of the card since one of them shed its old keys (prunePatch, settleCard) */
+  sincePrune: number
 }
 /** The cards this instance knows (version and balance as it last saw them): a quiet card's spend is one call. */
 const known = new Map<string, Known>()
@@ -116,12 +117,13 @@ const hotUntil = new Map<string, number>()
 const KNOWN_MAX = 10_000
 const HOT_MS = 5_000
 
-/** Spends an instance makes on a card without reading it before it prunes the card's old keys. */
+/** Spends an instance makes on a card without reading its keys before it prunes the card's old keys. */
 const SPENDS_BETWEEN_READS = 64
 
-function remember(card: Pick<UserCardDoc, '_id' | 'version' | 'balance' | 'member' | 'saOpenid'>, sinceRead = 0) {
+function remember(card: Pick<UserCardDoc, '_id' | 'version' | 'balance' | 'member' | 'saOpenid'>) {
+  const sincePrune = known.get(card._id)?.sincePrune ?? 0
   if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value as string)
-  known.set(card._id, { version: card.version, balance: card.balance, member: card.member === true, saOpenid: card.saOpenid, sinceRead })
+  known.set(card._id, { version: card.version, balance: card.balance, member: card.member === true, saOpenid: card.saOpenid, sincePrune })
 }
 
 const entryIdOf = (key: Pick<SpendKey, 'o' | 'e'>) => key.e ?? `spend:${key.o}`
@@ -313,9 +315,13 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     if (keyFaults.at) throw err
     return
   }
+  // A card read with its keys had the old ones shed by the mark above; one spent without reading them is
+  // pruned by every SPENDS_BETWEEN_READS-th spend here (a hot card's reads leave the keys out).
   const seen = known.get(id)
-  if (seen && seen.sinceRead >= SPENDS_BETWEEN_READS) {
-    seen.sinceRead = 0
+  if (!seen) return
+  if (taken.read?.spendKeys) seen.sincePrune = 0
+  else if (++seen.sincePrune >= SPENDS_BETWEEN_READS) {
+    seen.sincePrune = 0
     await settleCard(store, wx, id, sync).catch(() => undefined)
   }
 }
@@ -455,7 +461,7 @@ export async function takeMoney(
     )
     if (applied && exact) {
       const after = { version: exact.version + 1, balance: exact.balance - input.amount }
-      remember({ _id: id, ...after, member: exact.member, saOpenid: exact.saOpenid }, exact.sinceRead + 1)
+      remember({ _id: id, ...after, member: exact.member, saOpenid: exact.saOpenid })
       const assumed = {
         _id: id,
         cardId: input.cardId,
@@ -472,7 +478,8 @@ export async function takeMoney(
     // Applied without the version (the balance after is the one read just after), or refused: read. A
     // debit that applied on a card this instance has read before needs not read the keys (its own is the
     // one it wrote); a first read here reads them all, so its settler can shed the old ones (prunePatch).
-    const card = await store.get<UserCardDoc>(Collections.userCards, id, applied && seen ? WITHOUT_SPEND_KEYS : [])
+    const withoutKeys = applied && seen !== undefined
+    const card = await store.get<UserCardDoc>(Collections.userCards, id, withoutKeys ? WITHOUT_SPEND_KEYS : [])
     if (!card) throw new AppError(ErrCode.NOT_FOUND, `no card ${input.cardId} with that code`)
     if (mpOpenid && card.mpOpenid !== mpOpenid) throw new AppError(ErrCode.FORBIDDEN, `card ${input.cardId} is not yours`)
     remember(card)
