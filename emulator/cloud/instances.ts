@@ -26,6 +26,7 @@ export class FunctionInstance {
   private readonly worker: Worker
   readonly ready: Promise<void>
   private pending: Pending | undefined
+  private notReady: ((err: Error) => void) | undefined
   private dead = false
   private readonly bankKey: string
   /** told whether the thread is idle, when asked by end() */
@@ -59,7 +60,11 @@ export class FunctionInstance {
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       })
     this.ready = new Promise((resolve, reject) => {
+      // A thread that exits or errs before it is ready fails the start too (fail()), or an invocation
+      // waiting for this instance would wait forever.
+      this.notReady = reject
       this.worker.once('message', (m: { type: string; message?: string }) => {
+        this.notReady = undefined
         if (m.type === 'ready') resolve()
         else reject(new InvocationError(-504002, `functions execute fail: the function failed to load: ${m.message}`))
       })
@@ -86,6 +91,8 @@ export class FunctionInstance {
   }
 
   private fail(err: Error): void {
+    this.notReady?.(err)
+    this.notReady = undefined
     const p = this.pending
     this.pending = undefined
     p?.reject(err)

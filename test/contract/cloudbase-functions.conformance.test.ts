@@ -114,6 +114,14 @@ test('a function that throws answers 502 with -504002; a missing one 404 with -5
   expect(missing.json.errcode).toBe(-501000)
 })
 
+test('an instance that exits while its function loads fails the call with -504002 instead of leaving it waiting', async () => {
+  mkdirSync(join(dir, 'exits-on-load'))
+  writeFileSync(join(dir, 'exits-on-load', 'index.js'), 'process.exit(3)\nexports.main = async () => ({})')
+  const r = await call('exits-on-load', {})
+  expect(r.json.errcode).toBe(-504002)
+  expect(String(r.json.errmsg)).toContain('exited')
+})
+
 test('a function folder added while the cloud runs is found when it is first invoked', async () => {
   mkdirSync(join(dir, 'latecomer'))
   writeFileSync(join(dir, 'latecomer', 'index.js'), 'exports.main = async () => ({ setting: process.env.MY_SETTING })')
