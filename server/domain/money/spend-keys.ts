@@ -346,7 +346,9 @@ async function markAndSync(store: Store, wx: WechatClient, id: string, k: string
       return
     }
     const lease = now + SYNC_LEASE_MS
-    if (await store.updateIf(Collections.userCards, id, { ...openKey(k), syncLeaseUntil: where.lt(now) }, { ...mark, syncLeaseUntil: lease })) {
+    if (
+      await store.updateIf(Collections.userCards, id, { ...openKey(k), syncLeaseUntil: where.lt(now) }, { ...mark, syncLeaseUntil: lease })
+    ) {
       keyFaults.at?.('marked')
       await syncUnderLease(store, wx, read, lease, sync, {}, undefined, taken.hot === true)
       return
