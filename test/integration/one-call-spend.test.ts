@@ -145,6 +145,21 @@ test('through card.spend: the reply, card.history and WeChat in step when the in
   expect(await bagBalance(c.code as string)).toBe(7500)
 })
 
+test('a card another instance spent since: refused, read, debited as read (3); the read serves the settler too (6 in all)', async () => {
+  const { alice, c, id } = await freshCard()
+  expect(await wholeSpend(alice.mpOpenid, c, 'OC-M-1', 100)).toMatchObject({ balance: 9900 })
+  // Spent through the card function: a cloud instance, not this process, which still expects 9900.
+  expect(
+    await alice.fn('card', { action: 'spend', cardId: c.cardId, code: c.code, amount: 100, orderId: 'OC-M-2', orderedAt: Date.now() }),
+  ).toMatchObject({ errcode: 0, balance: 9800 })
+  await settle(stack)
+  // debit refused, read, debit as read; the entry, the mark with the sync lease, the sync's last write
+  expect(await wholeSpend(alice.mpOpenid, c, 'OC-M-3', 100)).toMatchObject({ balance: 9700, calls: 6, wx: 2 })
+  expect(await card(id)).toMatchObject({ balance: 9700, openKeys: 0, dirty: false, syncLeaseUntil: 0 })
+  expect(await bagBalance(c.code as string)).toBe(9700)
+  expect(await ledgerSum(store(), id)).toBe(9700)
+})
+
 test('a hot card: at most 2 calls a spend on the request path, concurrent spends exact', async () => {
   const { alice, c, id } = await freshCard()
   const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => requestPath(alice.mpOpenid, c, `OC-H-${i}`, 100, true)))

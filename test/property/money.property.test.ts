@@ -1638,6 +1638,10 @@ async function runPlan(plan: [Action, boolean][]): Promise<void> {
   }
 }
 
+/** The run's seed, chosen here so a soak can say it before it ends (a run stopped mid-shrink printed none). */
+const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0
+if (process.env.PROPERTY_PROGRESS) console.log(`property: seed ${SEED} (PROPERTY_SEED replays it)`)
+
 test(
   `money adds up after random interleavings (${RUNS} runs)`,
   async () => {
@@ -1645,7 +1649,7 @@ test(
       // Each step is an action and whether it runs at the same time as the next one (a race).
       fc.asyncProperty(PLAN ?? fc.array(fc.tuple(action, fc.boolean()), { minLength: 10, maxLength: MAX_ACTIONS, size: 'max' }), runPlan),
       // Shrinking on: a failure prints the shortest plan that still fails (replay it with PROPERTY_PLAN) and the seed.
-      { numRuns: PLAN ? 1 : RUNS, ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
+      { numRuns: PLAN ? 1 : RUNS, seed: SEED },
     )
     console.log(
       `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; ${groupGiftsSent} group gifts, ${groupClaims} group claims; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +

@@ -77,6 +77,12 @@ function prunePatch(card: Pick<UserCardDoc, 'spendKeys'> | null, except: string)
  * crash's leftovers — are settled by anyone else (the cron, a prune).
  */
 export const SETTLE_GRACE_MS = 30_000
+/**
+ * How long a spend's own sync may keep going round while a burst moves the card: card, pay, merchant and
+ * member, where spends run, have 20 s (cloudbaserc.json). Holders that stop mid-burst hand over to the
+ * spends that come after them; a long holder keeps the card bag within a round of the ledger meanwhile.
+ */
+const SPEND_SYNC_BUDGET_MS = 12_000
 /** Conditional-update attempts when the card keeps changing under a spend, before BUSY. */
 const MAX_ATTEMPTS = 6
 
@@ -274,7 +280,8 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
  * the key marked settled in the sync's last write; without it, the key marked alone (conditional on it
  * still open: once) and the lease holder sends the change. A failure leaves the key open: the cron's.
  */
-async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, taken: Taken, sync: SyncOptions): Promise<void> {
+async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, taken: Taken, opts: SyncOptions): Promise<void> {
+  const sync = { ...opts, budgetMs: opts.budgetMs ?? SPEND_SYNC_BUDGET_MS }
   const key = taken.key
   // A card this call read (a first spend in this instance: most spends of a rarely spent card) sheds the
   // keys past keeping in the same write, so a card nobody settles in bulk stays small too.
@@ -415,6 +422,8 @@ export async function takeMoney(
 ): Promise<Taken> {
   let seen = known.get(id)
   let leaseFree = true
+  /** the card as a refused attempt read it: the next attempt's version */
+  let refusedRead: UserCardDoc | null = null
   for (let attempt = 1; ; attempt++) {
     const now = clock.now()
     const nowSec = Math.floor(now / 1000)
@@ -475,7 +484,20 @@ export async function takeMoney(
         member: exact.member,
         lastEntry: { kind: 'spend', amount: -input.amount },
       } as UserCardDoc
-      return { ...after, key, read: null, ...(lease !== undefined ? { lease, assumed } : {}) }
+      // After a refusal, this debit was conditional on the version that read saw: the card is that read
+      // with this debit on it (its sync lease may have changed since; markAndSync's writes check it).
+      const read =
+        refusedRead?.version === exact.version
+          ? ({
+              ...refusedRead,
+              ...after,
+              dirty: true,
+              lastEntry: assumed.lastEntry,
+              openKeys: (refusedRead.openKeys ?? 0) + 1,
+              spendKeys: { ...refusedRead.spendKeys, [k]: key },
+            } as UserCardDoc)
+          : null
+      return { ...after, key, read, ...(lease !== undefined ? { lease, assumed } : {}) }
     }
     // Applied without the version (the balance after is the one read just after), or refused: read. A
     // debit that applied on a card this instance has read before needs not read the keys (its own is the
@@ -509,6 +531,7 @@ export async function takeMoney(
     leaseFree = false
     if (exact && attempt > 1) hotUntil.set(id, now + HOT_MS)
     seen = known.get(id)
+    refusedRead = card
   }
 }
 

@@ -20,19 +20,20 @@ export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
 export const SYNC_CONCURRENCY = 32
 /**
- * How long one sync keeps going round while the balance keeps changing under it. A time, not a count of
- * rounds: the spends that found the lease taken rely on its holder to send their change, so a holder that
- * stopped after a fixed count in the middle of a burst (10 rounds of about 100 ms under production
- * latency) left the card bag showing an old balance until the cron came (measured: 100 concurrent spends,
- * WeChat not in step 30 s later). For SYNC_PAUSE_MS it waits for a burst's pause before sending again
- * (one updateuser per burst); after that it sends at once each round, and lets go only by a write
- * conditional on the version it sent, so a spend marked while it held the lease is never dropped
- * (money/spend-keys.ts markAndSync leaves it to the holder). Only at SYNC_BUDGET_MS, well inside the card
- * function's 20 s timeout, does it let go unconditionally (the card stays dirty: the next spend's sync or
- * the cron). MAX_ROUNDS only guards against a loop.
+ * How long one sync keeps going round while the balance keeps changing under it (SyncOptions.budgetMs
+ * when the caller's function allows more). A time, not a count of rounds: the spends that found the lease
+ * taken rely on its holder to send their change, so a holder that stopped after a fixed count in the
+ * middle of a burst (10 rounds of about 100 ms under production latency) left the card bag showing an
+ * old balance until the cron came (measured: 100 concurrent spends, WeChat not in step 30 s later). For
+ * SYNC_PAUSE_MS it waits for a burst's pause before sending again (one updateuser per burst); after that it
+ * sends at once each round. It lets go by a write conditional on the version it sent, so a spend marked
+ * while it held the lease is never dropped (money/spend-keys.ts markAndSync leaves it to the holder); only
+ * at its budget's end does it let go unconditionally (the card stays dirty: the next spend's sync or the
+ * cron). 5 s: wxpush answers within 2 s of a 5 s timeout and works on after (the cron finishes what an
+ * instance frozen after its reply left). MAX_ROUNDS only guards against a loop.
  */
 const SYNC_PAUSE_MS = 5_000
-const SYNC_BUDGET_MS = 12_000
+export const SYNC_BUDGET_MS = 5_000
 const MAX_ROUNDS = 400
 /** How long a card must stay still before a sync that saw it moving sends again. */
 const BURST_PAUSE_MS = 100
@@ -114,8 +115,9 @@ export async function syncUnderLease(
     if (gate && !(await gate)) pendingExtra = {}
   }
   try {
-    const pauseUntil = performance.now() + SYNC_PAUSE_MS
-    const deadline = performance.now() + SYNC_BUDGET_MS
+    const budget = opts.budgetMs ?? SYNC_BUDGET_MS
+    const pauseUntil = performance.now() + Math.min(SYNC_PAUSE_MS, budget)
+    const deadline = performance.now() + budget
     // A card already moving when the sync starts (a spend on a hot card): the burst's pause first.
     if (moving) cur = await untilStill(store, id, cur, pauseUntil)
     for (let round = 0; round < MAX_ROUNDS && performance.now() < deadline; round++) {
