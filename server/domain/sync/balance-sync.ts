@@ -33,7 +33,7 @@ export const SYNC_CONCURRENCY = 32
  * instance frozen after its reply left). MAX_ROUNDS only guards against a loop.
  */
 const SYNC_PAUSE_MS = 5_000
-export const SYNC_BUDGET_MS = 5_000
+const SYNC_BUDGET_MS = 5_000
 const MAX_ROUNDS = 400
 /** How long a card must stay still before a sync that saw it moving sends again. */
 const BURST_PAUSE_MS = 100
