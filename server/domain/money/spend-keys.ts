@@ -177,26 +177,16 @@ export async function oneCallSpend(
   } catch (err) {
     // No word from WeChat: the spend does not stand.
     await putBack(store, id, k, input.amount, taken.lease, null)
-    await handOn(store, wx, id, taken, sync)
     throw err
   }
   if (!said.ok) {
     await putBack(store, id, k, input.amount, taken.lease, said.status)
-    await handOn(store, wx, id, taken, sync)
     throw refusedFor(said.status)
   }
   // A repeat of a spend whose call died before settling it (older than the grace): settled now.
   if (taken.earlier) await settleCard(store, wx, id, sync, true)
   else await settleOwn(store, wx, id, k, taken, sync)
   return answer
-}
-
-/**
- * A debit put back that held the sync lease let go of it without a sync; spends made meanwhile left their
- * change to it (markAndSync), so the card is synced now, as any lease holder's last act does.
- */
-async function handOn(store: Store, wx: WechatClient, id: string, taken: Taken, sync: SyncOptions): Promise<void> {
-  if (taken.lease !== undefined) await syncCard(store, wx, id, sync).catch(() => undefined)
 }
 
 /** A key found for this orderId must be this very spend (a repeat); the orderId with other details is 1006. */
@@ -352,9 +342,18 @@ async function markAndSync(store: Store, wx: WechatClient, id: string, k: string
       keyFaults.at?.('marked')
       return
     }
+    // …and the card still NORMAL: the read is from before WeChat's answer and this call's entry, and a card-bag
+    // gift heard of since (GIFTING, GIFTED: no version moves) must not be sent the giver's balance — updateuser
+    // on a code given away would set the friend's (the property test's counterexample, seed -987654). A card
+    // whose status moved is synced from a fresh read (syncCard), which leaves a code given away alone.
     const lease = now + SYNC_LEASE_MS
     if (
-      await store.updateIf(Collections.userCards, id, { ...openKey(k), syncLeaseUntil: where.lt(now) }, { ...mark, syncLeaseUntil: lease })
+      await store.updateIf(
+        Collections.userCards,
+        id,
+        { ...openKey(k), status: 'NORMAL', syncLeaseUntil: where.lt(now) },
+        { ...mark, syncLeaseUntil: lease },
+      )
     ) {
       keyFaults.at?.('marked')
       await syncUnderLease(store, wx, read, lease, sync, {}, undefined, taken.hot === true)
