@@ -502,3 +502,27 @@ test('a spend that finds the sync lease held leaves WeChat to the holder, which 
   expect(await card(id)).toMatchObject({ balance: 9300, dirty: false, syncLeaseUntil: 0, openKeys: 0 })
   expect(await entry('spend:OC-LH-1')).toMatchObject({ amount: -700, balanceAfter: 9300 })
 })
+
+test('a card-bag gift heard of between the debit and its settle: the giver’s balance is not sent to the code given away', async () => {
+  const { alice, c, id } = await freshCard()
+  const inner = store()
+  // Just before the entry is written (WeChat has answered NORMAL), the gift's pushes arrive: our record moves
+  // to GIFTED and parked, which moves no version.
+  const racing: Store = Object.assign(Object.create(Object.getPrototypeOf(inner) as object) as Store, inner, {
+    insert: async (...args: Parameters<Store['insert']>) => {
+      if (args[0] === Collections.ledger) await inner.update(Collections.userCards, id, { status: 'GIFTED', parked: true })
+      return inner.insert(...args)
+    },
+  })
+  const sent0 = stack.wechat.platform.stats.calls['card/generalcard/updateuser'] ?? 0
+  const r = await spend(racing, wx(), alice.mpOpenid, {
+    cardId: c.cardId as string,
+    code: c.code as string,
+    amount: 1000,
+    orderId: 'OC-GA-1',
+    orderedAt: Date.now(),
+  })
+  expect(r.balance).toBe(9000)
+  expect((stack.wechat.platform.stats.calls['card/generalcard/updateuser'] ?? 0) - sent0).toBe(0)
+  expect(await card(id)).toMatchObject({ status: 'GIFTED', openKeys: 0, syncLeaseUntil: 0 })
+})
