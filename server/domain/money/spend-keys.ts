@@ -77,12 +77,6 @@ function prunePatch(card: Pick<UserCardDoc, 'spendKeys'> | null, except: string)
  * crash's leftovers — are settled by anyone else (the cron, a prune).
  */
 export const SETTLE_GRACE_MS = 30_000
-/**
- * How long a spend's own sync may keep going round while a burst moves the card: card, pay, merchant and
- * member, where spends run, have 20 s (cloudbaserc.json). Holders that stop mid-burst hand over to the
- * spends that come after them; a long holder keeps the card bag within a round of the ledger meanwhile.
- */
-const SPEND_SYNC_BUDGET_MS = 12_000
 /** Conditional-update attempts when the card keeps changing under a spend, before BUSY. */
 const MAX_ATTEMPTS = 6
 
@@ -270,8 +264,7 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
  * the key marked settled in the sync's last write; without it, the key marked alone (conditional on it
  * still open: once) and the lease holder sends the change. A failure leaves the key open: the cron's.
  */
-async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, taken: Taken, opts: SyncOptions): Promise<void> {
-  const sync = { ...opts, budgetMs: opts.budgetMs ?? SPEND_SYNC_BUDGET_MS }
+async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, taken: Taken, sync: SyncOptions): Promise<void> {
   const key = taken.key
   // A card this call read (a first spend in this instance: most spends of a rarely spent card) sheds the
   // keys past keeping in the same write, so a card nobody settles in bulk stays small too.

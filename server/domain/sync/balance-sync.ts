@@ -20,21 +20,19 @@ export const SYNC_LEASE_MS = 30_000
 /** Cards the cron brings up to date at once. */
 export const SYNC_CONCURRENCY = 32
 /**
- * How long one sync keeps going round while the balance keeps changing under it (SyncOptions.budgetMs
- * when the caller's function allows more). A time, not a count of rounds: the spends that found the lease
+ * How long one sync keeps going round while the balance keeps changing under it, before leaving the
+ * rest to the next change or the cron. A time, not a count of rounds: the spends that found the lease
  * taken rely on its holder to send their change, so a holder that stopped after a fixed count in the
  * middle of a burst (10 rounds of about 100 ms under production latency) left the card bag showing an
- * old balance until the cron came (measured: 100 concurrent spends, WeChat not in step 30 s later). For
- * SYNC_PAUSE_MS it waits for a burst's pause before sending again (one updateuser per burst); after that it
- * sends at once each round. It lets go by a write conditional on the version it sent, so a spend marked
- * while it held the lease is never dropped (money/spend-keys.ts markAndSync leaves it to the holder); only
- * at its budget's end does it let go unconditionally (the card stays dirty: the next spend's sync or the
- * cron). 5 s: wxpush answers within 2 s of a 5 s timeout and works on after (the cron finishes what an
- * instance frozen after its reply left). MAX_ROUNDS only guards against a loop.
+ * old balance until the cron came (measured: 100 concurrent spends, WeChat not in step 30 s later).
+ * It lets go by a write conditional on the version it sent, so a spend marked while it held the lease is
+ * never dropped (money/spend-keys.ts markAndSync leaves it to the holder); only at this budget's end does
+ * it let go unconditionally, and a spend marked after that takes the lease itself. Well inside the card
+ * function's 20 s timeout (and wxpush's 5 s, whose reply comes within 2 s); MAX_ROUNDS only guards
+ * against a loop.
  */
-const SYNC_PAUSE_MS = 5_000
 const SYNC_BUDGET_MS = 5_000
-const MAX_ROUNDS = 400
+const MAX_ROUNDS = 200
 /** How long a card must stay still before a sync that saw it moving sends again. */
 const BURST_PAUSE_MS = 100
 
@@ -115,11 +113,9 @@ export async function syncUnderLease(
     if (gate && !(await gate)) pendingExtra = {}
   }
   try {
-    const budget = opts.budgetMs ?? SYNC_BUDGET_MS
-    const pauseUntil = performance.now() + Math.min(SYNC_PAUSE_MS, budget)
-    const deadline = performance.now() + budget
+    const deadline = performance.now() + SYNC_BUDGET_MS
     // A card already moving when the sync starts (a spend on a hot card): the burst's pause first.
-    if (moving) cur = await untilStill(store, id, cur, pauseUntil)
+    if (moving) cur = await untilStill(store, id, cur, deadline)
     for (let round = 0; round < MAX_ROUNDS && performance.now() < deadline; round++) {
       if (!cur) {
         await gated()
@@ -160,7 +156,7 @@ export async function syncUnderLease(
       if (Object.keys(also).length) await store.updateIf(Collections.userCards, id, { syncLeaseUntil: leaseUntil }, also)
       pendingExtra = {}
       // The card moved while we sent: a burst. Wait for it to pause before sending again.
-      cur = await untilStill(store, id, await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS), pauseUntil)
+      cur = await untilStill(store, id, await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS), deadline)
       // The lease is no longer this sync's (it ran out and another took it): that one sends; nothing to let go.
       if (cur && cur.syncLeaseUntil !== leaseUntil) return 'busy'
     }
