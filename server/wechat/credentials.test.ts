@@ -1,4 +1,4 @@
-import { memoryStore } from '../../test/helpers/store'
+import { memoryStore, overriding } from '../../test/helpers/store'
 import { Collections } from '../store/collections'
 import type { Store } from '../store/port'
 import { SharedCredential, type CredentialDoc } from './credentials'
@@ -94,7 +94,7 @@ test('a lease held by a crashed instance expires and someone else refreshes', as
 
 test('an instance reads the database only on a miss, after the refresh-ahead point, or after WeChat refused the value', async () => {
   let reads = 0
-  const counted: Store = Object.assign(Object.create(Object.getPrototypeOf(store)) as Store, store, {
+  const counted = overriding(store, {
     get: (c: string, id: string) => {
       if (c === Collections.credentials) reads++
       return store.get(c, id)

@@ -6,7 +6,7 @@ import { DbError } from '../../emulator/cloud/db/errors'
 import type { WxDatabase } from '../../server/platform/wx-server-sdk'
 import { CloudStore } from '../../server/store/cloud-store'
 import { Collections } from '../../server/store/collections'
-import { DuplicateIdError, type StoredDoc } from '../../server/store/port'
+import { DuplicateIdError, type Store, type StoredDoc } from '../../server/store/port'
 import { FUNCTIONS_DIR, stackEnv } from './cloud'
 
 const opened: LocalCloud[] = []
@@ -31,6 +31,14 @@ export async function localDatabase(dir: string | null = null, collections: stri
 
 export function storeOver(db: WxDatabase): CloudStore {
   return new CloudStore(db)
+}
+
+/**
+ * `store` with some of its methods replaced (to count calls, or to make something happen in the middle of
+ * one); the rest are the store's own, on its own class, so `this` inside them is as usual.
+ */
+export function overriding(store: Store, methods: Partial<Record<keyof Store, (...args: never[]) => unknown>>): Store {
+  return Object.assign(Object.create(Object.getPrototypeOf(store) as object) as Store, store, methods)
 }
 
 export async function memoryStore(): Promise<CloudStore> {

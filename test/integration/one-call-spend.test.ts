@@ -14,7 +14,7 @@ import { graceRunsOut } from '../helpers/spend-leases'
 import { syncCard } from '../../server/domain/sync/balance-sync'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
-import { storeOver } from '../helpers/store'
+import { overriding, storeOver } from '../helpers/store'
 
 let stack: Stack
 let card100: string
@@ -488,7 +488,7 @@ test('a spend that finds the sync lease held leaves WeChat to the holder, which 
     expect(await bagBalance(c.code as string)).toBe(10000)
   }
   const inner = store()
-  const holder: Store = Object.assign(Object.create(Object.getPrototypeOf(inner) as object) as Store, inner, {
+  const holder = overriding(inner, {
     get: async (...args: Parameters<Store['get']>) => {
       const doc = await inner.get(...args)
       const f = interject
@@ -508,7 +508,7 @@ test('a card-bag gift heard of between the debit and its settle: the giver’s b
   const inner = store()
   // Just before the entry is written (WeChat has answered NORMAL), the gift's pushes arrive: our record moves
   // to GIFTED and parked, which moves no version.
-  const racing: Store = Object.assign(Object.create(Object.getPrototypeOf(inner) as object) as Store, inner, {
+  const racing = overriding(inner, {
     insert: async (...args: Parameters<Store['insert']>) => {
       if (args[0] === Collections.ledger) await inner.update(Collections.userCards, id, { status: 'GIFTED', parked: true })
       return inner.insert(...args)
