@@ -10,6 +10,11 @@ export interface Canvas2d {
   /** CSS pixels. */
   width: number
   pixelRatio: number
+  /**
+   * H5 only: calls `redraw` whenever something else sets the canvas's size (which clears it) after the
+   * chart was drawn; returns the way to stop watching. Absent on weapp, whose canvas only we size.
+   */
+  onWiped?: (redraw: () => void) => () => void
 }
 
 interface Node {
@@ -30,10 +35,12 @@ const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() 
 
 /**
  * H5: Taro's Canvas is a Stencil web component (taro-canvas-core) whose every render sets its inner
- * <canvas>'s width and height, which clears whatever was drawn. Its first render measures its size and
- * stores it in two of its own props, which renders it once more a frame later. So the canvas is handed
- * out only once the component is loaded and that second render is past; drawn earlier, a chart could be
- * wiped a moment after it was drawn (seen as a blank chart marked drawn in the merchant-console e2e).
+ * <canvas>'s width and height (`componentDidRender`), which clears whatever was drawn. Its first render
+ * measures its size and stores it in two of its own props, which renders it once more later — a frame
+ * later on a quiet machine, several on a loaded one (Stencil spreads its queue over frames). Waiting for
+ * that second render was not enough (a chart marked drawn was still found blank in the merchant-console
+ * e2e on CI), so the canvas is handed out once the component is loaded, and `onWiped` watches its width
+ * and height attributes: any size set by someone else after the draw asks for the chart again.
  */
 async function h5(id: string): Promise<Canvas2d | null> {
   if (typeof document === 'undefined') return null
@@ -41,12 +48,23 @@ async function h5(id: string): Promise<Canvas2d | null> {
   if (host?.componentOnReady) {
     await host.componentOnReady()
     await nextFrame()
-    await nextFrame()
   }
   const el = document.querySelector(`#${id} canvas, canvas#${id}`) as (HTMLCanvasElement & Node) | null
   const context = el?.getContext?.('2d')
   const width = el?.getBoundingClientRect().width ?? 0
-  return el && context && width > 0 ? { node: el, context, width, pixelRatio: ratio() } : null
+  if (!el || !context || !(width > 0)) return null
+  const onWiped = (redraw: () => void) => {
+    if (typeof MutationObserver === 'undefined') return () => undefined
+    const watch = new MutationObserver(() => {
+      // Our own redraw sizes the canvas too: stop listening while it draws, and drop what it caused.
+      watch.disconnect()
+      redraw()
+      watch.observe(el, { attributes: true, attributeFilter: ['width', 'height'] })
+    })
+    watch.observe(el, { attributes: true, attributeFilter: ['width', 'height'] })
+    return () => watch.disconnect()
+  }
+  return { node: el, context, width, pixelRatio: ratio(), onWiped }
 }
 
 export function findCanvas2d(id: string): Promise<Canvas2d | null> {

@@ -24,6 +24,7 @@ export function SalesChart({ figures }: { figures: Figures }) {
   useEffect(() => {
     let live = true
     let timer: ReturnType<typeof setTimeout> | undefined
+    let unwatch: (() => void) | undefined
     // The canvas appears a moment after the first render (H5 renders Taro's Canvas as a web component
     // whose <canvas> comes later; on a busy phone or test machine, much later): look again for up to
     // about 3 s before settling for the text figures alone.
@@ -36,10 +37,9 @@ export function SalesChart({ figures }: { figures: Figures }) {
         }
         if (!canvas) return setDrawn({ state: 'none' })
         const { node, context, width, pixelRatio } = canvas
-        node.width = width * pixelRatio
-        node.height = HEIGHT * pixelRatio
-        const started = Date.now()
-        try {
+        const draw = () => {
+          node.width = width * pixelRatio
+          node.height = HEIGHT * pixelRatio
           new uCharts({
             type: 'column',
             context,
@@ -58,16 +58,29 @@ export function SalesChart({ figures }: { figures: Figures }) {
             yAxis: { data: [{ min: 0, fontSize: 11 }], splitNumber: 4 },
             extra: { column: { type: 'stack', width: 18 } },
           })
+        }
+        const started = Date.now()
+        try {
+          draw()
           setDrawn({ state: 'drawn', ms: Date.now() - started })
         } catch {
-          setDrawn({ state: 'none' })
+          return setDrawn({ state: 'none' })
         }
+        // Drawn again whenever the canvas is cleared behind our back (H5's web component re-sizing it).
+        unwatch = canvas.onWiped?.(() => {
+          try {
+            draw()
+          } catch {
+            setDrawn({ state: 'none' })
+          }
+        })
       })
     }
     timer = setTimeout(() => attempt(20), 0)
     return () => {
       live = false
       clearTimeout(timer)
+      unwatch?.()
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `figures`
   }, [key])
