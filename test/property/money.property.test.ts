@@ -433,7 +433,14 @@ async function boot(dataDir: string): Promise<Stack> {
   })
 }
 
-const cron = async (s: Stack) => fetch(`${s.cloud.url}/__cloud/trigger/cron`, { method: 'POST' }).then((r) => r.json())
+/** When the last cron run began and ended (quiesce's failure message tells them). */
+const lastCron = { from: 0, to: 0 }
+const cron = async (s: Stack) => {
+  lastCron.from = Date.now()
+  const out = await fetch(`${s.cloud.url}/__cloud/trigger/cron`, { method: 'POST' }).then((r) => r.json())
+  lastCron.to = Date.now()
+  return out
+}
 const emu = async (s: Stack, path: string, body?: unknown) => {
   const res = await fetch(
     `${s.wechat.url}${path}`,
@@ -1171,6 +1178,10 @@ async function checkoutReloaded(w: World, a: Extract<Action, { t: 'checkoutReloa
  * killed mid-sync (a wxpush still syncing a card the card bag's gift funded, say): by design it holds the
  * card until SYNC_LEASE_MS after it was taken, and the cron syncs the card after that — a crash's
  * recovery time, which quiesce waits out instead of failing (found by the soak, seed -2094509467).
+ * Likewise an event received before then and still unprocessed: the wxpush applying it was killed (it had
+ * replied: WeChat does not push it again), and the cron is what applies it — quiesce runs the cron for it
+ * (found by the soak, seed 424242: a wechatRefuses action's quiesce just after a restart waited 20 s on an
+ * update_member_card). An event received after the restart gets no such help: its wxpush must apply it.
  */
 let restartedAt = 0
 
@@ -1179,18 +1190,32 @@ let restartedAt = 0
  * the run after 20 s, or once a lease a restart left has run out, if later.
  */
 async function quiesce(s: Stack): Promise<void> {
-  let until = Date.now() + 20_000
+  const began = Date.now()
+  let until = began + 20_000
+  let cronRun = false
   while (Date.now() < until) {
     await s.wechat.platform.settle()
     const [events, cards] = await Promise.all([all(s, 'events'), all(s, 'user_cards')])
     const leased = cards.filter((c) => c.syncLeaseUntil > Date.now())
     if (events.every((e) => e.processed) && leased.length === 0) return
+    if (!cronRun && events.some((e) => !e.processed && e.receivedAt <= restartedAt)) {
+      cronRun = true
+      await cron(s)
+      continue
+    }
     for (const c of leased) if (c.syncLeaseUntil - SYNC_LEASE_MS <= restartedAt) until = Math.max(until, c.syncLeaseUntil + 1_000)
     await new Promise((r) => setTimeout(r, 100))
   }
   const [events, cards] = await Promise.all([all(s, 'events'), all(s, 'user_cards')])
+  const unprocessed = events.filter((e) => !e.processed)
+  // How WeChat delivered each stuck event (every push of its code, with each attempt's reply), to tell a
+  // push never answered from one answered but never applied.
+  const codes = unprocessed.map((e) => (e.event as Json).UserCardCode as string | undefined).filter(Boolean)
+  const pushes = ((await emu(s, '/__emu/pushes')).pushes as Json[])
+    .filter((x) => codes.some((c) => String(x.xml).includes(`[${c}]`)))
+    .map((x) => ({ id: x.id, event: x.event, status: x.status, log: x.log }))
   throw new Error(
-    `quiesce: not settled after 20 s: ${JSON.stringify({ unprocessed: events.filter((e) => !e.processed), leased: cards.filter((c) => c.syncLeaseUntil > Date.now()).map((c) => c._id) })}`,
+    `quiesce: not settled after 20 s (began ${new Date(began).toISOString()}, last restart ${new Date(restartedAt).toISOString()}, last cron ${new Date(lastCron.from).toISOString()}–${new Date(lastCron.to).toISOString()}): ${JSON.stringify({ unprocessed, leased: cards.filter((c) => c.syncLeaseUntil > Date.now()).map((c) => c._id), pushes })}`,
   )
 }
 
@@ -1634,7 +1659,9 @@ async function runPlan(plan: [Action, boolean][]): Promise<void> {
       process.stderr.write(`property: run ${runs} done, ${actions} actions so far, ${new Date().toISOString()}\n`)
   } catch (err) {
     if (process.env.PROPERTY_PROGRESS)
-      process.stderr.write(`property: a run failed (fast-check shrinks it now): ${String(err).slice(0, 500)}\n`)
+      process.stderr.write(
+        `property: a run failed (fast-check shrinks it now): ${String(err).slice(0, 4000)}\nproperty: its plan: ${JSON.stringify(plan)}\n`,
+      )
     throw err
   } finally {
     await w.stack.stop()
