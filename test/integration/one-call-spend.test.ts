@@ -431,6 +431,37 @@ test('alice gives her card to bob in the card bag, both pushes lost, then the me
   expect(bobs?.balance).toBe(10000)
 })
 
+test("a card alice gave to bob unheard of, found GIFTED by her refused spend, then refunded: alice gets nothing back for it, bob's code is funded", async () => {
+  // Found by the property soak (seed 777): the refund asked WeChat only about cards our record called NORMAL and
+  // took a GIFTED card for a gift we heard of (value moved, refund 0) — but a card a refused spend or the
+  // cron's read-back found given away is parked, its value still on it for bob's code: the refund took it.
+  const { alice, c, id, orderId } = await freshCard()
+  const bobsCode = await giftWithPushesLost(alice, c)
+  const refusedSpend = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 100,
+    orderId: 'P1',
+    orderedAt: Date.now(),
+  })
+  expect(refusedSpend.errcode).toBe(1006)
+  expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 10000 })
+  const refunded = await person(stack, 'carol').fn('merchant', { action: 'orderRefund', orderId, reason: '顾客退单' })
+  expect(refunded).toMatchObject({ errcode: 0, status: 'REFUNDED', refundFee: 0 })
+  expect(await entry(`refund:${id}`)).toBeNull()
+  expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 10000 })
+  // bob opens his card in the Mini Program: his code is funded with the value alice's code kept for it.
+  const bob = person(stack, 'bob')
+  const jump = await bob.emu('/__emu/client/cardJump', { user: 'bob', cardId: c.cardId, code: bobsCode })
+  const opened = await bob.fn('card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })
+  expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 10000 } })
+  const bobsId = userCardId(c.cardId as string, bobsCode)
+  expect(await card(bobsId)).toMatchObject({ balance: 10000, funded: true })
+  expect(await ledgerSum(store(), bobsId)).toBe(10000)
+  expect(await ledgerSum(store(), id)).toBe(0)
+})
+
 test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a checkout leg and a counter redemption are refused', async () => {
   const { alice, c, id } = await freshCard()
   await pushFaults(10)

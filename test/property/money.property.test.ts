@@ -1331,7 +1331,13 @@ async function checkInvariants(s: Stack): Promise<void> {
       !cards.some((c) => c.cardId === x.card_id && c.code === x.code && (c.funded || c.status === 'UNAVAILABLE')),
   )
   const unsureParked = cards.filter((c) => c.parked && !c.giftedTo && c.syncedVersion < c.version)
-  if (unsureParked.length === 0) expect(unexplained.map((x) => ({ code: x.code, balance: x.balance }))).toEqual([])
+  // On a failure, our records of the same card ids and their ledger say why.
+  const around = (x: Json) => {
+    const ours = cards.filter((c) => c.cardId === x.card_id)
+    return { ours, ledger: ledger.filter((e) => ours.some((c) => c._id === e.card)) }
+  }
+  if (unsureParked.length === 0)
+    expect(unexplained.map((x) => ({ code: x.code, balance: x.balance, ...around(x) }))).toEqual([])
   giftsFundedWithoutPush += cards.filter(
     (c) =>
       c.giftedTo &&

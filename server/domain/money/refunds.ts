@@ -78,8 +78,12 @@ async function givenAway(store: Store, wx: WechatClient, ents: EntitlementDoc[])
   const verdicts = await Promise.all(
     added.map(async (e) => {
       const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(e.cardId, e.code!))
-      // Refunded already (a repeat), or a gift we heard of (its value moved: refunded 0 as before): no question.
-      if (card?.status === 'UNAVAILABLE' || card?.status === 'GIFTED') return { e, v: { ok: true } as Verdict }
+      // Refunded already (a repeat): no question.
+      if (card?.status === 'UNAVAILABLE') return { e, v: { ok: true } as Verdict }
+      // Given away, as our record already knows: no question either, and nothing back. Its value moved to the
+      // friend's code (a gift we heard of), or is still on it, parked for the friend's code (found by a refused
+      // spend or the cron's read-back): refunding it would take the friend's value (the soak, seed 777).
+      if (card?.status === 'GIFTED') return { e, v: { ok: false, status: 'GIFTED' } satisfies Verdict }
       return { e, v: verdictFor(await wechatVerdict(wx, e.cardId, e.code!), card?.saOpenid) }
     }),
   )
