@@ -569,6 +569,13 @@ export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>):
  * every unsettled key — a checkout's cancel, after the leg's own call ended) become ledger entries
  * (once by their id), then one write marks them settled and removes the keys settled and older than
  * KEY_KEEP_MS, then the card's sync tells WeChat. Safe to run again at any point.
+ *
+ * A leftover's call may have died before WeChat's word on the code came (issue 25 §1: without it a spend
+ * does not stand), so the cron's settle (not `all`) asks WeChat first: a code it refuses now (given away
+ * with both pushes lost, deleted, …) has the leftovers whose entry was never written put back, as the call
+ * itself would have; an entry written means the call had WeChat's yes, so that spend stands. No answer
+ * throws: the next run asks again. (Found by the property soak, seed 31337: a spend that died after its
+ * debit on a card given away unheard of was settled, and the friend's code lost its value.)
  */
 export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}, all = false): Promise<number> {
   const card = await store.get<UserCardDoc>(Collections.userCards, id)
@@ -576,6 +583,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   const keys = Object.entries(card.spendKeys ?? {})
   const grace = clock.now() - SETTLE_GRACE_MS
   const open = keys.filter(([, key]) => !key.s && (all || key.t < grace)).sort(([, x], [, y]) => x.t - y.t)
+  if (open.length && !all && (await putBackRefused(store, wx, card, open))) return settleCard(store, wx, id, sync)
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
   for (const [k, key] of open) {
@@ -604,6 +612,36 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   keyFaults.at?.('marked')
   if (card.dirty || duplicates.length) await syncCard(store, wx, id, sync)
   return open.length
+}
+
+/**
+ * WeChat's word on a card with crash leftovers; when it refuses the code, the leftovers without a ledger
+ * entry are put back in one write (conditional on each still open and unsettled), the card taking the
+ * status WeChat gave — GIFTED also parked, as putBack does. True when something was put back.
+ */
+async function putBackRefused(store: Store, wx: WechatClient, card: UserCardDoc, open: [string, SpendKey][]): Promise<boolean> {
+  const said = verdictFor(await wechatVerdict(wx, card.cardId, card.code), card.saOpenid)
+  if (said.ok) return false
+  const written = await Promise.all(open.map(([, key]) => store.get<LedgerEntryDoc>(Collections.ledger, entryIdOf(key))))
+  const unanswered = open.filter((_, i) => written[i]?.card !== card._id)
+  if (!unanswered.length) return false
+  const patch: Patch = {
+    balance: change.inc(unanswered.reduce((sum, [, key]) => sum + key.a, 0)),
+    version: change.inc(1),
+    openKeys: change.inc(-unanswered.length),
+    status: said.status,
+    checkedAt: clock.now(),
+    ...(said.status === 'GIFTED' ? { parked: true } : {}),
+  }
+  for (const [k] of unanswered) patch[`spendKeys.${k}`] = change.unset()
+  const done = await store.updateIf(
+    Collections.userCards,
+    card._id,
+    Object.assign({}, ...unanswered.map(([k]) => openKey(k))) as Filter,
+    patch,
+  )
+  known.delete(card._id)
+  return done
 }
 
 /** The cron's half: cards whose keys a crash left unsettled. */
