@@ -1336,8 +1336,7 @@ async function checkInvariants(s: Stack): Promise<void> {
     const ours = cards.filter((c) => c.cardId === x.card_id)
     return { ours, ledger: ledger.filter((e) => ours.some((c) => c._id === e.card)) }
   }
-  if (unsureParked.length === 0)
-    expect(unexplained.map((x) => ({ code: x.code, balance: x.balance, ...around(x) }))).toEqual([])
+  if (unsureParked.length === 0) expect(unexplained.map((x) => ({ code: x.code, balance: x.balance, ...around(x) }))).toEqual([])
   giftsFundedWithoutPush += cards.filter(
     (c) =>
       c.giftedTo &&
