@@ -62,6 +62,8 @@ const prunable = (key: SpendKey, now: number) => key.s === true && (key.q ?? key
  * has no `s`, which `neq(true)` matches.
  */
 const openKey = (k: string): Filter => ({ [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) })
+/** Every one of these keys still open and unsettled. */
+const allOpen = (keys: [string, unknown][]): Filter => Object.assign({}, ...keys.map(([k]) => openKey(k))) as Filter
 
 /** Removes the card's keys past keeping (but `except`); empty without a card read. */
 function prunePatch(card: Pick<UserCardDoc, 'spendKeys'> | null, except: string): Patch {
@@ -170,11 +172,11 @@ export async function oneCallSpend(
     said = verdictFor(await verdict, taken.read?.saOpenid ?? before?.saOpenid)
   } catch (err) {
     // No word from WeChat: the spend does not stand.
-    await putBack(store, id, k, input.amount, taken.lease, null)
+    await putBack(store, id, [[k, { a: input.amount }]], taken.lease, null)
     throw err
   }
   if (!said.ok) {
-    await putBack(store, id, k, input.amount, taken.lease, said.status)
+    await putBack(store, id, [[k, { a: input.amount }]], taken.lease, said.status)
     throw refusedFor(said.status)
   }
   // A repeat of a spend whose call died before settling it (older than the grace): settled now.
@@ -236,17 +238,22 @@ async function waitForKey(store: Store, id: string, k: string, taken: Taken): Pr
 }
 
 /**
- * Takes back a debit WeChat refused (or did not answer for), once — conditional on its key still there
- * and unsettled: the balance, the key removed (the orderId was never spent: a retry asks again, and a
+ * Takes back debits WeChat refused (or did not answer for), once — conditional on their keys still there
+ * and unsettled: the balance, the keys removed (the orderId was never spent: a retry asks again, and a
  * code our record now shows refused is refused at once), the status WeChat gave, and the sync lease
- * the debit took freed. No ledger entry is ever written for it.
+ * the debit took freed. No ledger entry is ever written for them. True when this write made it.
  */
-async function putBack(store: Store, id: string, k: string, amount: number, lease: number | undefined, status: string | null) {
+async function putBack(
+  store: Store,
+  id: string,
+  keys: [string, Pick<SpendKey, 'a'>][],
+  lease: number | undefined,
+  status: string | null,
+): Promise<boolean> {
   const patch: Patch = {
-    balance: change.inc(amount),
+    balance: change.inc(keys.reduce((sum, [, key]) => sum + key.a, 0)),
     version: change.inc(1),
-    openKeys: change.inc(-1),
-    [`spendKeys.${k}`]: change.unset(),
+    openKeys: change.inc(-keys.length),
     // GIFTED: given away with no push heard (the debit's condition held status NORMAL, so no friend's code has
     // its value yet). Parked, as the cron's read-back leaves such a card (upkeep/reconcile.ts): the value
     // waits on it until the friend's code is found (giftcards/bag-codes.ts). A GIFTED card is not read back
@@ -254,8 +261,10 @@ async function putBack(store: Store, id: string, k: string, amount: number, leas
     ...(status ? { status, checkedAt: clock.now(), ...(status === 'GIFTED' ? { parked: true } : {}) } : {}),
     ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
-  await store.updateIf(Collections.userCards, id, openKey(k), patch)
+  for (const [k] of keys) patch[`spendKeys.${k}`] = change.unset()
+  const done = await store.updateIf(Collections.userCards, id, allOpen(keys), patch)
   known.delete(id)
+  return done
 }
 
 /**
@@ -578,12 +587,27 @@ export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>):
  * debit on a card given away unheard of was settled, and the friend's code lost its value.)
  */
 export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}, all = false): Promise<number> {
-  const card = await store.get<UserCardDoc>(Collections.userCards, id)
+  let card = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!card) return 0
-  const keys = Object.entries(card.spendKeys ?? {})
   const grace = clock.now() - SETTLE_GRACE_MS
-  const open = keys.filter(([, key]) => !key.s && (all || key.t < grace)).sort(([, x], [, y]) => x.t - y.t)
-  if (open.length && !all && (await putBackRefused(store, wx, card, open))) return settleCard(store, wx, id, sync)
+  const openOf = (c: UserCardDoc) =>
+    Object.entries(c.spendKeys ?? {})
+      .filter(([, key]) => !key.s && (all || key.t < grace))
+      .sort(([, x], [, y]) => x.t - y.t)
+  let open = openOf(card)
+  if (open.length && !all) {
+    const checked = await putBackRefused(store, wx, card, open)
+    // The put back met a change (another settler, a repeat): the next run looks again.
+    if (checked === 'raced') return 0
+    if (checked === 'put back') {
+      // What is left stood (WeChat had said yes): settled from a fresh read without asking again. A key
+      // past the grace only since is the next run's, which asks.
+      const stood = new Set(open.map(([k]) => k))
+      card = await store.get<UserCardDoc>(Collections.userCards, id)
+      if (!card) return 0
+      open = openOf(card).filter(([k]) => stood.has(k))
+    }
+  }
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
   for (const [k, key] of open) {
@@ -607,41 +631,25 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     for (const [k] of duplicates) patch[`spendKeys.${k}.x`] = true
   }
   // Conditional on the keys still open: two settlers of one card count each key down once.
-  const stillOpen = Object.assign({}, ...open.map(([k]) => openKey(k))) as Filter
-  if (Object.keys(patch).length) await store.updateIf(Collections.userCards, id, stillOpen, patch)
+  if (Object.keys(patch).length) await store.updateIf(Collections.userCards, id, allOpen(open), patch)
   keyFaults.at?.('marked')
   if (card.dirty || duplicates.length) await syncCard(store, wx, id, sync)
   return open.length
 }
 
 /**
- * WeChat's word on a card with crash leftovers; when it refuses the code, the leftovers without a ledger
- * entry are put back in one write (conditional on each still open and unsettled), the card taking the
- * status WeChat gave — GIFTED also parked, as putBack does. True when something was put back.
+ * WeChat's word on a card with crash leftovers: 'stand' when it says yes (or every leftover has its ledger
+ * entry: WeChat had said yes to those calls); when it refuses the code, the leftovers without an entry are
+ * put back (putBack: the card takes WeChat's status, GIFTED also parked) — 'put back', or 'raced' when that
+ * conditional write found them changed.
  */
-async function putBackRefused(store: Store, wx: WechatClient, card: UserCardDoc, open: [string, SpendKey][]): Promise<boolean> {
+async function putBackRefused(store: Store, wx: WechatClient, card: UserCardDoc, open: [string, SpendKey][]) {
   const said = verdictFor(await wechatVerdict(wx, card.cardId, card.code), card.saOpenid)
-  if (said.ok) return false
+  if (said.ok) return 'stand'
   const written = await Promise.all(open.map(([, key]) => store.get<LedgerEntryDoc>(Collections.ledger, entryIdOf(key))))
   const unanswered = open.filter((_, i) => written[i]?.card !== card._id)
-  if (!unanswered.length) return false
-  const patch: Patch = {
-    balance: change.inc(unanswered.reduce((sum, [, key]) => sum + key.a, 0)),
-    version: change.inc(1),
-    openKeys: change.inc(-unanswered.length),
-    status: said.status,
-    checkedAt: clock.now(),
-    ...(said.status === 'GIFTED' ? { parked: true } : {}),
-  }
-  for (const [k] of unanswered) patch[`spendKeys.${k}`] = change.unset()
-  const done = await store.updateIf(
-    Collections.userCards,
-    card._id,
-    Object.assign({}, ...unanswered.map(([k]) => openKey(k))) as Filter,
-    patch,
-  )
-  known.delete(card._id)
-  return done
+  if (!unanswered.length) return 'stand'
+  return (await putBack(store, card._id, unanswered, undefined, said.status)) ? 'put back' : 'raced'
 }
 
 /** The cron's half: cards whose keys a crash left unsettled. */
