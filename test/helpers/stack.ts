@@ -47,6 +47,12 @@ export function person(stack: Stack, name: string) {
       if (!item) throw new Error(`no gift card on sale at ${price} fen`)
       return item.cardId as string
     },
+    /** Taps the cell of card `code` in the card bag: the Mini Program opens with the jump's encrypt_code (card.decryptCode). */
+    async opensCard(cardId: string, code: string): Promise<Json> {
+      const jump = await emu('/__emu/client/cardJump', { user: name, cardId, code })
+      if (jump.status !== 200) throw new Error(`cardJump: ${JSON.stringify(jump.json)}`)
+      return fn('card', { action: 'decryptCode', cardId, encryptCode: jump.json.encrypt_code })
+    },
     /** shop → createOrder → requestPayment → signCardExt → wx.addCard → recordAdded */
     async buyAndAdd(cardId: string, requestId = nextRequestId()): Promise<{ orderId: string; card: Json }> {
       const order = await fn('pay', { action: 'createOrder', cardId, requestId })

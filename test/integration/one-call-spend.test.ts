@@ -407,9 +407,7 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   // Parked, as the cron's read-back leaves a card given away unheard of: when bob opens the card in the Mini
   // Program his code is funded with the value, once (a GIFTED card is never read back again).
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true })
-  const bob = person(stack, 'bob')
-  const jump = await bob.emu('/__emu/client/cardJump', { user: 'bob', cardId: c.cardId, code: bobsCode })
-  const opened = await bob.fn('card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })
+  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
   expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 9999 } })
   const bobsId = userCardId(c.cardId as string, bobsCode)
   expect(await card(bobsId)).toMatchObject({ balance: 9999, funded: true })
@@ -440,9 +438,7 @@ test('a spend that died after its debit on a card alice gave to bob unheard of: 
   expect(await settleAll(id)).toBe(0)
   expect(await entry('spend:OC-GIFT-1')).toBeNull()
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 10000, openKeys: 0, spendKeys: {} })
-  const bob = person(stack, 'bob')
-  const jump = await bob.emu('/__emu/client/cardJump', { user: 'bob', cardId: c.cardId, code: bobsCode })
-  const opened = await bob.fn('card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })
+  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
   expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 10000 } })
   expect(await ledgerSum(store(), userCardId(c.cardId as string, bobsCode))).toBe(10000)
 })
@@ -468,9 +464,7 @@ test("a card alice gave to bob unheard of, found GIFTED by her refused spend, th
   expect(await entry(`refund:${id}`)).toBeNull()
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 10000 })
   // bob opens his card in the Mini Program: his code is funded with the value alice's code kept for it.
-  const bob = person(stack, 'bob')
-  const jump = await bob.emu('/__emu/client/cardJump', { user: 'bob', cardId: c.cardId, code: bobsCode })
-  const opened = await bob.fn('card', { action: 'decryptCode', cardId: c.cardId, encryptCode: jump.json.encrypt_code })
+  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
   expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 10000 } })
   const bobsId = userCardId(c.cardId as string, bobsCode)
   expect(await card(bobsId)).toMatchObject({ balance: 10000, funded: true })
