@@ -55,13 +55,14 @@ async function h5(id: string): Promise<Canvas2d | null> {
   if (!el || !context || !(width > 0)) return null
   const onWiped = (redraw: () => void) => {
     if (typeof MutationObserver === 'undefined') return () => undefined
+    const sizes = { attributes: true, attributeFilter: ['width', 'height'] }
     const watch = new MutationObserver(() => {
-      // Our own redraw sizes the canvas too: stop listening while it draws, and drop what it caused.
+      // Our own redraw sizes the canvas too: not listened to (disconnect also drops what is queued).
       watch.disconnect()
       redraw()
-      watch.observe(el, { attributes: true, attributeFilter: ['width', 'height'] })
+      watch.observe(el, sizes)
     })
-    watch.observe(el, { attributes: true, attributeFilter: ['width', 'height'] })
+    watch.observe(el, sizes)
     return () => watch.disconnect()
   }
   return { node: el, context, width, pixelRatio: ratio(), onWiped }

@@ -59,21 +59,21 @@ export function SalesChart({ figures }: { figures: Figures }) {
             extra: { column: { type: 'stack', width: 18 } },
           })
         }
-        const started = Date.now()
-        try {
-          draw()
-          setDrawn({ state: 'drawn', ms: Date.now() - started })
-        } catch {
-          return setDrawn({ state: 'none' })
-        }
-        // Drawn again whenever the canvas is cleared behind our back (H5's web component re-sizing it).
-        unwatch = canvas.onWiped?.(() => {
+        // A chart uCharts cannot draw leaves the text figures alone.
+        const drew = () => {
           try {
             draw()
+            return true
           } catch {
             setDrawn({ state: 'none' })
+            return false
           }
-        })
+        }
+        const started = Date.now()
+        if (!drew()) return
+        setDrawn({ state: 'drawn', ms: Date.now() - started })
+        // Drawn again whenever the canvas is cleared behind our back (H5's web component re-sizing it).
+        unwatch = canvas.onWiped?.(drew)
       })
     }
     timer = setTimeout(() => attempt(20), 0)
