@@ -6,6 +6,9 @@
 // queue. Each test runs on a stack of its own: a parked gift is paired by card_id.
 import type { Stack } from '../../emulator/stack'
 import { deliverPush, nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { storeOver } from '../helpers/store'
+import { graceRunsOut } from '../helpers/spend-leases'
+import { spendKey, takeMoney } from '../../server/domain/money/spend-keys'
 
 let stack: Stack
 let card100: string
@@ -135,6 +138,25 @@ describe('§1 a gift through the card bag with its pushes lost: the new code is 
     const pushes = (await (await fetch(`${stack.wechat.url}/__emu/pushes`)).json()).pushes as Json[]
     await deliverPush(stack, pushes.find((p) => p.event === 'user_gifting_card' && (p.xml as string).includes(`[${gift.oldCode}]`))!.xml)
     await expectFundedOnce(gift)
+  })
+
+  test('user_get_card late while a spend that died after its debit is open on alice’s code: the event waits, then the whole ¥100 moves', async () => {
+    const gift = await giftWithLostPushes(['user_gifting_card', 'user_get_card'])
+    // alice's spend debited her code, then its invocation died before WeChat's answer (the request path alone).
+    const oldId = `${card100}:${gift.oldCode}`
+    const store = storeOver(stack.cloud.db)
+    const order = { cardId: card100, code: gift.oldCode, amount: 3000, orderId: 'DIED-1', orderedAt: Date.now() }
+    await takeMoney(store, person(stack, 'alice').mpOpenid, order, oldId, spendKey('DIED-1'), false)
+    expect(await doc(card100, gift.oldCode)).toMatchObject({ balance: 7000, openKeys: 1 })
+    // The key may still be its own call's: nothing moves, the event is kept for the cron.
+    await lateUserGetCard(gift.code)
+    expect(await doc(card100, gift.code)).toBeUndefined()
+    expect(await doc(card100, gift.oldCode)).toMatchObject({ balance: 7000, openKeys: 1 })
+    // Past the grace, the cron asks WeChat (alice's code is bob's now), puts the debit back, then moves ¥100.
+    await graceRunsOut(store, oldId)
+    expect((await cron()).tasks.events.ok).toBe(true)
+    await expectFundedOnce(gift)
+    expect((await entries(card100, gift.oldCode)).map((e) => e.kind)).not.toContain('spend')
   })
 })
 

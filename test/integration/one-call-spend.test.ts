@@ -443,6 +443,39 @@ test('a spend that died after its debit on a card alice gave to bob unheard of: 
   expect(await ledgerSum(store(), userCardId(c.cardId as string, bobsCode))).toBe(10000)
 })
 
+test('a spend that died after its debit, then the card found GIFTED by another spend: bob gets the whole value once the leftover is put back, never the value less it', async () => {
+  // The leftover's debit is not settled when the card is parked: WeChat refuses the code, so it is put back, and
+  // that value is bob's (WeChat shows his code with the whole value). Funding bob from the parked card before
+  // the leftover was settled moved only what was left and stranded the put-back on alice's GIFTED code.
+  const { alice, c, id } = await freshCard()
+  const bobsCode = await giftWithPushesLost(alice, c)
+  expect(await requestPath(alice.mpOpenid, c, 'OC-GIFT-2', 3000)).toMatchObject({ balance: 7000 })
+  const refused = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 100,
+    orderId: 'OC-GIFT-3',
+    orderedAt: Date.now(),
+  })
+  expect(refused.errcode).toBe(1006)
+  expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 7000, openKeys: 1 })
+  await graceRunsOut(store(), id)
+  // bob opens his card: nothing moves while the leftover is unsettled; his code waits for its value.
+  expect((await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)).errcode).toBe(1005)
+  const bobsId = userCardId(c.cardId as string, bobsCode)
+  expect(await ledgerSum(store(), bobsId)).toBe(0)
+  // The cron settles it: WeChat refuses alice's code, the debit is put back, and bob's waiting code is funded whole.
+  await settleCard(store(), wx(), id)
+  expect(await card(bobsId)).toMatchObject({ balance: 10000, funded: true })
+  expect(await ledgerSum(store(), bobsId)).toBe(10000)
+  expect(await card(id)).toMatchObject({ balance: 0, openKeys: 0, giftedTo: bobsId })
+  expect(await ledgerSum(store(), id)).toBe(0)
+  expect(await entry('spend:OC-GIFT-2')).toBeNull()
+  expect((await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)).card).toMatchObject({ code: bobsCode, balance: 10000 })
+  expect((await person(stack, 'bob').bag()).find((b) => b.code === bobsCode)?.balance).toBe(10000)
+})
+
 test("a card alice gave to bob unheard of, found GIFTED by her refused spend, then refunded: alice gets nothing back for it, bob's code is funded", async () => {
   // Found by the property soak (seed 777): the refund asked WeChat only about cards our record called NORMAL and
   // took a GIFTED card for a gift we heard of (value moved, refund 0) — but a card a refused spend or the

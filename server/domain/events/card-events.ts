@@ -26,6 +26,7 @@ import type { GiftCardDoc } from '../catalog/gift-cards'
 import { recordReview } from './card-review'
 import { learnIdentity, mpOpenidOf } from '../cards/identities'
 import { transfer } from '../ledgers/ledger'
+import { settledForMove } from '../money/spend-keys'
 import { maskCode } from '../../mask'
 import { ENTITLEMENT_ID, type EntitlementDoc } from '../giftcards/orders'
 import { withConflictRetry } from '../../store/retry'
@@ -117,7 +118,8 @@ async function giftConfirmed(wx: WechatClient, old: UserCardDoc, friendSaOpenid:
   }
 }
 
-class GiftNotConfirmed extends Error {}
+/** A gift not to move yet: the event is kept unprocessed and the cron applies it again. */
+class GiftWaits extends Error {}
 
 async function onGiftReceived(
   store: Store,
@@ -132,8 +134,12 @@ async function onGiftReceived(
   const old = await store.get<UserCardDoc>(Collections.userCards, oldId)
   if (old && !(await giftConfirmed(wx, old, holder.saOpenid, code))) {
     // Kept unprocessed (and retried by the cron) rather than moving value on an unconfirmed claim.
-    throw new GiftNotConfirmed(`gift of ${cardId} ${maskCode(old.code)} is not confirmed by WeChat`)
+    throw new GiftWaits(`gift of ${cardId} ${maskCode(old.code)} is not confirmed by WeChat`)
   }
+  // The old code's whole value moves: a spend a crash left on it is settled with WeChat's word first; one
+  // still running keeps the event for the cron, like an unconfirmed gift.
+  if (old && old.code !== code && !(await settledForMove(store, wx, old, sync)))
+    throw new GiftWaits(`gift of ${cardId} ${maskCode(old.code)} waits for a spend on it to settle`)
   const card = await upsertHolder(store, cardId, code, holder, old ?? undefined)
   if (card.mpOpenid) await learnIdentity(store, holder.saOpenid, { mpOpenid: card.mpOpenid, unionid: holder.unionid })
   if (!old) return

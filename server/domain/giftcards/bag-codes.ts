@@ -126,7 +126,12 @@ async function recordReceived(store: Store, cardId: string, code: string, holder
   }
 }
 
-/** Moves a parked gift's value to the friend's new code, once (the transfer's key is the new card), and tells WeChat. */
+/**
+ * Moves a parked gift's value to the friend's new code, once (the transfer's key is the new card), and tells
+ * WeChat. False, with nothing moved, while a spend a crash left on the old code is unsettled: WeChat refuses
+ * the code given away, so the cron puts that debit back (money/spend-keys.ts settleCard), and then funds the
+ * waiting code with the whole value. Moved first, the put-back would be stranded on the old code.
+ */
 export async function fundGift(
   store: Store,
   wx: WechatClient,
@@ -134,7 +139,8 @@ export async function fundGift(
   code: string,
   holder: Holder,
   sync: SyncOptions,
-): Promise<void> {
+): Promise<boolean> {
+  if (from.openKeys) return false
   await recordReceived(store, from.cardId, code, holder, {
     title: from.title,
     beginTime: from.beginTime,
@@ -147,6 +153,7 @@ export async function fundGift(
   const { amount } = await transfer(store, from._id, to, to)
   log('info', { msg: 'a gift through the card bag funded from its parked code', card: from.cardId, code: maskCode(code), amount })
   await syncCard(store, wx, to, sync)
+  return true
 }
 
 export interface TakeInOptions {
@@ -184,11 +191,9 @@ export async function takeInCode(
   if (!state || state.openid !== holder.saOpenid || state.user_card_status !== 'NORMAL' || state.order_id) return 'not-ours'
   if (holder.mpOpenid) await learnIdentity(store, holder.saOpenid, { mpOpenid: holder.mpOpenid, unionid: holder.unionid })
   const from = await giftSourceOf(store, wx, cardId, holder.saOpenid, state.card.balance)
-  if (from) {
-    await fundGift(store, wx, from, code, holder, sync)
-    return 'gift'
-  }
-  if (opts.entitlements && holder.mpOpenid) {
+  // A gift whose old code still has a spend settling waits (as an unexplained code does) for the next look.
+  if (from && (await fundGift(store, wx, from, code, holder, sync))) return 'gift'
+  if (!from && opts.entitlements && holder.mpOpenid) {
     const mine = await store.find<EntitlementDoc>(
       Collections.entitlements,
       { mpOpenid: holder.mpOpenid, status: where.in(['READY', 'ADDED']), cardId },

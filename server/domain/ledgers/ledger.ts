@@ -160,6 +160,9 @@ export function transfer(store: Store, from: string, to: string, key: string): P
       if (done) return { amount: -done.amount }
       // A parked gift's value goes to one new code only: never a second time when it was inferred (bag-codes.ts).
       if (src?.giftedTo && src.giftedTo !== to) return { amount: 0 }
+      // A spend a crash left open on it may yet be put back (WeChat refusing the code given away): moving the
+      // balance now would strand that value on the old code. Settled first (spend-keys.ts settleCard, settledForMove).
+      if (src?.openKeys) throw new AppError(ErrCode.BUSY, `${from}: a spend on the card is still settling; try again`)
       const amount = src?.balance ?? 0
       const now = clock.now()
       // The giver's code is gone from WeChat (a gift received), so nothing is left to sync for it.

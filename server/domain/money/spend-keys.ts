@@ -33,6 +33,7 @@ import { earnForSpend } from '../members/members'
 import { WITHOUT_SPEND_KEYS, userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
 import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { clock } from '../../clock'
+import { findGiftFriend } from '../giftcards/bag-codes'
 
 /**
  * The oldest orderId whose spend may still move money: one whose `orderedAt` is within ORDER_AGE_MS of
@@ -595,6 +596,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       .filter(([, key]) => !key.s && (all || key.t < grace))
       .sort(([, x], [, y]) => x.t - y.t)
   let open = openOf(card)
+  let parked = false
   if (open.length && !all) {
     const checked = await putBackRefused(store, wx, card, open)
     // The put back met a change (another settler, a repeat): the next run looks again.
@@ -606,6 +608,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       card = await store.get<UserCardDoc>(Collections.userCards, id)
       if (!card) return 0
       open = openOf(card).filter(([k]) => stood.has(k))
+      parked = card.status === 'GIFTED' && card.parked === true && !card.giftedTo
     }
   }
   const duplicates: [string, SpendKey][] = []
@@ -634,6 +637,9 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   if (Object.keys(patch).length) await store.updateIf(Collections.userCards, id, allOpen(open), patch)
   keyFaults.at?.('marked')
   if (card.dirty || duplicates.length) await syncCard(store, wx, id, sync)
+  // Given away unheard of, its whole value back on it now: the friend's code, if it was seen waiting (its
+  // funding waited for these leftovers, giftcards/bag-codes.ts fundGift), is funded.
+  if (parked) await findGiftFriend(store, wx, card, sync)
   return open.length
 }
 
@@ -650,6 +656,19 @@ async function putBackRefused(store: Store, wx: WechatClient, card: UserCardDoc,
   const unanswered = open.filter((_, i) => written[i]?.card !== card._id)
   if (!unanswered.length) return 'stand'
   return (await putBack(store, card._id, unanswered, undefined, said.status)) ? 'put back' : 'raced'
+}
+
+/**
+ * Before a gift's user_get_card moves the old code's value to the friend's (ledger.ts transfer): the spends
+ * a crash left on it are settled first, with WeChat's word — the code is given away, so a debit WeChat never
+ * took is put back and the whole value moves, as WeChat shows it on the friend's code. Moved first, the
+ * put-back would land on the old code, stranded. False while a key is still its own call's
+ * (SETTLE_GRACE_MS): the move waits for it (the event is the cron's).
+ */
+export async function settledForMove(store: Store, wx: WechatClient, card: Pick<UserCardDoc, '_id' | 'openKeys'>, sync: SyncOptions = {}) {
+  if (!card.openKeys) return true
+  await settleCard(store, wx, card._id, sync)
+  return !(await store.get<UserCardDoc>(Collections.userCards, card._id, WITHOUT_SPEND_KEYS))?.openKeys
 }
 
 /** The cron's half: cards whose keys a crash left unsettled. */
