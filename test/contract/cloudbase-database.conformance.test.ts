@@ -106,6 +106,54 @@ describe('documents', () => {
     expect((await db.collection(C).where({ _id: 'nope' }).get()).data).toEqual([])
   })
 
+  test('a document is at most 16 MB (MongoDB’s BSON limit): an update past it is DATABASE_REQUEST_FAILED (-502001) and writes nothing', async () => {
+    // Production: "单条记录大小受底层 BSON 限制,不超过 16mb" (CloudBase staff, developers.weixin.qq.com community).
+    const sixMb = 'x'.repeat(6 * 1024 * 1024)
+    await db.collection(C).add({ data: { _id: 'big', n: 1 } })
+    await db
+      .collection(C)
+      .doc('big')
+      .update({ data: { a: sixMb } })
+    await db
+      .collection(C)
+      .doc('big')
+      .update({ data: { b: sixMb } })
+    const err = (await db
+      .collection(C)
+      .doc('big')
+      .update({ data: { c: sixMb, n: 2 } })
+      .catch((e: unknown) => e)) as { errCode: number; errMsg: string }
+    expect(err.errCode).toBe(-502001)
+    expect(err.errMsg).toMatch(/Resulting document after update is larger than 16777216/)
+    const kept = (await db.collection(C).doc('big').get()).data
+    expect([kept.n, 'c' in kept]).toEqual([1, false])
+    // Inside a transaction the write itself fails, and none of the transaction's writes is committed.
+    const inTx = await db
+      .runTransaction(async (tx) => {
+        await tx
+          .collection(C)
+          .doc('big')
+          .update({ data: { n: 3 } })
+        await tx
+          .collection(C)
+          .doc('big')
+          .update({ data: { c: sixMb } })
+      })
+      .catch((e: unknown) => e)
+    expect(inTx).toMatchObject({ errCode: -502001 })
+    expect((await db.collection(C).doc('big').get()).data.n).toBe(1)
+  })
+
+  test('an update of any number of fields applies them all (175,000 dotted paths in one update)', async () => {
+    await db.collection(C).add({ data: { _id: 'wide', keys: {} } })
+    const keys: Record<string, Record<string, number>> = {}
+    for (let i = 0; i < 25_000; i++) keys[`k${i}`] = { a: i, b: 1, c: 2, d: 3, e: 4, f: 5, g: 6 }
+    expect((await db.collection(C).doc('wide').update({ data: { keys } })).stats.updated).toBe(1)
+    const got = (await db.collection(C).doc('wide').get()).data as { keys: Record<string, Record<string, number>> }
+    expect(Object.keys(got.keys)).toHaveLength(25_000)
+    expect(got.keys.k24999).toEqual({ a: 24999, b: 1, c: 2, d: 3, e: 4, f: 5, g: 6 })
+  })
+
   test('remove reports how many went', async () => {
     await db.collection(C).add({ data: { _id: 'r' } })
     expect((await db.collection(C).doc('r').remove()).stats.removed).toBe(1)

@@ -16,6 +16,7 @@ import { Aggregator } from 'mingo'
 import { deserialize, serialize } from 'node:v8'
 import { isPlainObject, parseEjson, resolveServerDates, toEjson, type Doc } from './ejson'
 import { DbError } from './errors'
+import { MAX_DOC_BYTES } from './doc-store'
 
 /** The stages @cloudbase/database's Aggregation can send (its methods, with `$`). */
 export const AGGREGATE_STAGES: readonly string[] = [
@@ -36,9 +37,6 @@ export const AGGREGATE_STAGES: readonly string[] = [
   '$sortByCount',
   '$unwind',
 ]
-
-/** MongoDB's limit on one document, which every result document must respect. */
-export const MAX_RESULT_DOC_BYTES = 16 * 1024 * 1024
 
 type Stage = Record<string, unknown>
 
@@ -130,11 +128,8 @@ export function aggregate(source: AggregateSource, coll: string, stages: Stage[]
     throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
   }
   return out.map((d) => {
-    if (calculateObjectSize(d) > MAX_RESULT_DOC_BYTES)
-      throw new DbError(
-        'DATABASE_REQUEST_FAILED',
-        `an aggregation result document is over ${MAX_RESULT_DOC_BYTES} bytes (BSONObjectTooLarge)`,
-      )
+    if (calculateObjectSize(d) > MAX_DOC_BYTES)
+      throw new DbError('DATABASE_REQUEST_FAILED', `an aggregation result document is over ${MAX_DOC_BYTES} bytes (BSONObjectTooLarge)`)
     return toEjson(d)
   })
 }

@@ -13,7 +13,28 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { calculateObjectSize } from 'bson'
 import { parseEjson, toEjson, type Doc } from './ejson'
+import { DbError } from './errors'
+
+/**
+ * MongoDB's largest document (BSON bytes). A CloudBase record is a MongoDB document: "单条记录大小受底层 BSON
+ * 限制,不超过 16mb" (CloudBase staff on developers.weixin.qq.com), so an insert or update past it fails there
+ * and writes nothing.
+ */
+export const MAX_DOC_BYTES = 16 * 1024 * 1024
+
+/** Refuses a document over MAX_DOC_BYTES in MongoDB's words for an insert, or an update (`existed`). */
+export function assertDocSize(doc: Doc, existed: boolean): void {
+  const size = calculateObjectSize(doc)
+  if (size <= MAX_DOC_BYTES) return
+  throw new DbError(
+    'DATABASE_REQUEST_FAILED',
+    existed
+      ? `Resulting document after update is larger than ${MAX_DOC_BYTES}`
+      : `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOC_BYTES}`,
+  )
+}
 
 export interface Write {
   coll: string
@@ -110,7 +131,7 @@ export class DocStore {
     }
     this.commitTx = sql.transaction((writes: Write[]) => {
       for (const w of writes) {
-        if (w.doc) this.stmt.upsert.run(w.coll, w.id, toEjson(w.doc))
+        if (w.doc) this.stmt.upsert.run(w.coll, w.id, this.withinLimit(w, toEjson(w.doc)))
         else this.stmt.remove.run(w.coll, w.id)
       }
     })
@@ -262,6 +283,18 @@ export class DocStore {
 
   count(coll: string): number {
     return this.colls.get(coll)?.size ?? 0
+  }
+
+  /**
+   * The document's EJSON, when the document is within the limit (MAX_DOC_BYTES); else the write fails, and
+   * with it the whole commit (SQLite rolls the transaction back). The exact BSON size is computed only when
+   * the EJSON could hide it: a UTF-16 unit is at most 3 UTF-8 bytes, and BSON's framing of a field is no
+   * longer than EJSON's.
+   */
+  private withinLimit(w: Write, body: string): string {
+    if (body.length * 3 <= MAX_DOC_BYTES) return body
+    assertDocSize(w.doc!, this.colls.get(w.coll)?.has(w.id) === true)
+    return body
   }
 
   /** Writes all of `writes` in one SQLite transaction, then makes them visible; returns the commit's number. */

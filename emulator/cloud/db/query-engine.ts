@@ -67,11 +67,31 @@ export function applyUpdate(cur: Doc, data: Record<string, unknown>, merge: bool
     }
   }
   const next = clone(cur)
-  let changed: string[]
+  let changed = 0
   try {
-    changed = applyOperators(next, modifier as never)
+    for (const part of inParts(modifier)) changed += applyOperators(next, part as never).length
   } catch (err) {
     throw new DbError('DATABASE_INVALID_OPERRATOR', (err as Error).message)
   }
-  return changed.length ? next : cur
+  return changed ? next : cur
+}
+
+/** Fields an update is applied by at a time: mingo collects an update's changed fields with one push.apply. */
+const FIELDS_A_PART = 10_000
+
+/**
+ * An update's operators, each one's fields cut into parts applied one after another, in the same order:
+ * MongoDB takes an update of any number of fields (the document's 16 MB is the limit), but mingo overflows
+ * its stack on some 100,000 at once. mingo applies an update's fields one after another anyway, so the
+ * parts, in the same order, change nothing else.
+ */
+function* inParts(modifier: Record<string, Record<string, unknown>>): Generator<Record<string, Record<string, unknown>>> {
+  for (const [op, fields] of Object.entries(modifier)) {
+    const entries = isPlainObject(fields) ? Object.entries(fields) : []
+    if (entries.length <= FIELDS_A_PART) {
+      yield { [op]: fields }
+      continue
+    }
+    for (let i = 0; i < entries.length; i += FIELDS_A_PART) yield { [op]: Object.fromEntries(entries.slice(i, i + FIELDS_A_PART)) }
+  }
 }

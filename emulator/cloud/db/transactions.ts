@@ -16,7 +16,7 @@
 // attempt on DATABASE_TRANSACTION_CONFLICT wherever it is raised, in an operation or at commit, up to
 // its `times` (default 3 retries), and never rolls the failed attempt back itself.
 import { randomBytes } from 'node:crypto'
-import type { DocStore, Write } from './doc-store'
+import { assertDocSize, type DocStore, type Write } from './doc-store'
 import type { Doc } from './ejson'
 import { DbError } from './errors'
 
@@ -61,8 +61,9 @@ export class Transaction {
     return this.store.getAt(coll, id, this.startSeq)
   }
 
-  /** Buffers a write; Transactions.lock must have granted the document first. */
+  /** Buffers a write; Transactions.lock must have granted the document first. Too large fails here, as in MongoDB. */
   write(coll: string, id: string, doc: Doc | null): void {
+    if (doc) assertDocSize(doc, this.read(coll, id) !== undefined)
     this.writes.set(keyOf(coll, id), { coll, id, doc })
   }
 }
