@@ -5,6 +5,7 @@ import type { DbCommand, WxDatabase as Database, WxSdkError, WxTransaction as Tr
 import {
   ANY_OF,
   DEFAULT_QUERY_LIMIT,
+  DocumentTooLargeError,
   DuplicateIdError,
   MAX_QUERY_LIMIT,
   TransactionConflictError,
@@ -114,6 +115,15 @@ function isDuplicate(err: unknown): boolean {
   return e?.errCode === -502001 && /E11000 duplicate key/.test(String(e.errMsg ?? ''))
 }
 
+/** A write past MongoDB's 16 MB document limit: DATABASE_REQUEST_FAILED (-502001) in MongoDB's words. */
+function tooLarge(err: unknown): DocumentTooLargeError | undefined {
+  const e = err as WxSdkError
+  const msg = String(e?.errMsg ?? '')
+  return e?.errCode === -502001 && /document after update is larger than|object to insert too large/.test(msg)
+    ? new DocumentTooLargeError(msg)
+    : undefined
+}
+
 /** runTransaction rejects, once its retries are spent, with the service's plain error object. */
 function isConflict(err: unknown): boolean {
   return (err as WxSdkError)?.code === 'DATABASE_TRANSACTION_CONFLICT'
@@ -137,7 +147,7 @@ async function asTransactionWrite<T>(op: Promise<T>): Promise<T> {
     return await op
   } catch (err) {
     if (isWriteConflict(err)) throw { code: 'DATABASE_TRANSACTION_CONFLICT', message: String((err as WxSdkError).errMsg) }
-    throw err
+    throw tooLarge(err) ?? err
   }
 }
 
@@ -207,7 +217,7 @@ export class CloudStore implements Store {
     try {
       return await fn()
     } catch (err) {
-      if (!this.collections.length || !isCollectionMissing(err)) throw err
+      if (!this.collections.length || !isCollectionMissing(err)) throw tooLarge(err) ?? err
       this.creating ??= Promise.all(
         this.collections.map((name) =>
           this.db.createCollection(name).catch((e: unknown) => {

@@ -110,6 +110,17 @@ export class DuplicateIdError extends Error {
   }
 }
 
+/**
+ * Raised by a write that would make a document larger than the database keeps (a CloudBase record is a
+ * MongoDB document: 16 MB of BSON); nothing was written.
+ */
+export class DocumentTooLargeError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DocumentTooLargeError'
+  }
+}
+
 /** A transaction lost to concurrent writers after the database's own retries; callers may run it again. */
 export class TransactionConflictError extends Error {
   constructor(message: string) {

@@ -15,6 +15,8 @@ import { syncCard } from '../../server/domain/sync/balance-sync'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { overriding, storeOver } from '../helpers/store'
+import { calculateObjectSize } from 'bson'
+import { MAX_DOC_BYTES } from '../../emulator/cloud/db/doc-store'
 
 let stack: Stack
 let card100: string
@@ -345,6 +347,47 @@ test('the sync stopped: WeChat failing, or a sync that died holding the lease; t
   expect(await card(id)).toMatchObject({ balance: 8000, dirty: false })
   expect(await bagBalance(c.code as string)).toBe(8000)
   expect(await ledgerSum(store(), id)).toBe(8000)
+})
+
+test('a card whose record is full (the keys of its last hour of spends at the 16 MB document limit): 1503, nothing moves', async () => {
+  const { alice, c, id } = await freshCard()
+  // The keys of ~40,000 spends with the longest description (100 characters) in the last hour, settled and
+  // not yet past keeping, written straight to the database in slices; the last key padded so that the record
+  // sits just under the limit. Sizes are BSON's, counted here rather than read back.
+  const now = Date.now()
+  const longest = '生日快乐'.repeat(25)
+  const fill = (i: number, d = longest) => ({ on: true, o: `FILL-${i}`, a: 1, t: now, q: now, s: true, b: 5000, d })
+  const sizeIn = (keys: Record<string, unknown>) => calculateObjectSize({ spendKeys: keys }) - calculateObjectSize({ spendKeys: {} })
+  const users = stack.cloud.db.collection('user_cards')
+  let size = calculateObjectSize((await users.doc(id).get()).data as object)
+  for (let i = 0, full = false; !full;) {
+    const slice: Record<string, unknown> = {}
+    for (const end = i + 10_000; i < end && !full; i++) {
+      const grows = sizeIn({ [`kFILL-${i}`]: fill(i) })
+      const room = MAX_DOC_BYTES - size - grows
+      full = room < 3_000
+      // The last key's description longer by all but 40 bytes of the room left (one byte an ASCII character).
+      slice[`kFILL-${i}`] = full ? fill(i, longest + 'x'.repeat(room - 40)) : fill(i)
+      size += grows
+    }
+    await users.doc(id).update({ data: { spendKeys: slice } })
+  }
+  const before = await card(id)
+  expect(MAX_DOC_BYTES - calculateObjectSize(before!)).toBeLessThan(100)
+  const r = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 100,
+    orderId: 'FULL-1',
+    orderedAt: Date.now(),
+  })
+  expect(r.errcode).toBe(1503)
+  expect(String(r.errmsg)).toMatch(/too many spends within the last hour/)
+  expect(await card(id)).toMatchObject({ balance: 10000, version: before!.version })
+  expect((await card(id))!.spendKeys![spendKey('FULL-1')]).toBeUndefined()
+  expect(await entry('spend:FULL-1')).toBeNull()
+  expect(await ledgerSum(store(), id)).toBe(10000)
 })
 
 // ---------- issue 25 §1: WeChat's word on the spend's own call ----------

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto'
 import pLimit from 'p-limit'
 import { AppError, ErrCode, invalid } from '../../errors'
 import { Collections } from '../../store/collections'
-import { DuplicateIdError, anyOf, change, where, type Filter, type Patch, type Store } from '../../store/port'
+import { DocumentTooLargeError, DuplicateIdError, anyOf, change, where, type Filter, type Patch, type Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { type SyncOptions } from '../../platform/settings'
 import type { LedgerEntryDoc } from '../ledgers/ledger'
@@ -414,6 +414,21 @@ export interface Taken {
   hot?: boolean
 }
 
+/**
+ * The debit's conditional update. A card whose record is full — the keys of its spends of the last
+ * KEY_KEEP_MS filling the database's 16 MB document limit (docs/functions-api.md "Small card": ~10 spends a
+ * second for the whole time with the longest descriptions, ~40 with none) — refuses the spend with 1503 and
+ * moves nothing: the database wrote nothing, and the keys age out.
+ */
+async function debit(store: Store, input: OneCallInput, id: string, filter: Filter, patch: Patch): Promise<boolean> {
+  try {
+    return await store.updateIf(Collections.userCards, id, filter, patch)
+  } catch (err) {
+    if (!(err instanceof DocumentTooLargeError)) throw err
+    throw new AppError(ErrCode.BUSY, `card ${input.cardId}: too many spends within the last hour for its record to hold; try again later`)
+  }
+}
+
 export async function takeMoney(
   store: Store,
   mpOpenid: string | null,
@@ -447,8 +462,9 @@ export async function takeMoney(
       ...(input.points === false ? { p: false as const } : {}),
     }
     const lease = withLease ? now + SYNC_LEASE_MS : undefined
-    const applied = await store.updateIf(
-      Collections.userCards,
+    const applied = await debit(
+      store,
+      input,
       id,
       {
         // A quiet card: exactly as this instance last saw it, and nobody syncing it (the lease comes with the debit).
