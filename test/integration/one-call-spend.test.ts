@@ -235,6 +235,30 @@ test('an orderId made outside the window is refused (1001 naming orderedAt), nev
   expect((await card(id))!.balance).toBe(10000)
 })
 
+test('a repeat of a spend that died settles that spend, never another spend of the card whose own call is still running', async () => {
+  // The repeat settles what the died call left, on its own WeChat yes; a key younger than the grace is still
+  // its own call's, which may yet be refused by WeChat and put back: settled under it, that call's put-back
+  // would find nothing to put back, and the consumer, told "refused", would have paid.
+  const { alice, c, id } = await freshCard()
+  await requestPath(alice.mpOpenid, c, 'DIED-B', 1000)
+  await graceRunsOut(store(), id)
+  await requestPath(alice.mpOpenid, c, 'RUNNING-A', 2000)
+  const repeat = await spend(store(), wx(), alice.mpOpenid, {
+    cardId: c.cardId as string,
+    code: c.code as string,
+    amount: 1000,
+    orderId: 'DIED-B',
+    orderedAt: Date.now(),
+  })
+  expect(repeat).toMatchObject({ balance: 9000, entryId: 'spend:DIED-B' })
+  expect(await entry('spend:DIED-B')).toMatchObject({ amount: -1000 })
+  const after = (await card(id))!
+  expect(after.spendKeys![spendKey('DIED-B')]).toMatchObject({ s: true })
+  expect(after.spendKeys![spendKey('RUNNING-A')]?.s).toBeUndefined()
+  expect(after.openKeys).toBe(1)
+  expect(await entry('spend:RUNNING-A')).toBeNull()
+})
+
 test('an orderId spent before, repeated past its hour: answered from its key, then from its ledger entry once the key is gone; never a second debit', async () => {
   const { alice, c, id } = await freshCard()
   const orderedAt = Date.now()
@@ -278,6 +302,7 @@ test('keys go only once settled and past keeping (KEY_KEEP_MS after their ordere
   // OC-W-1 past keeping but not settled: it stays until its entry is written.
   const k1 = spendKey('OC-W-1')
   await store().update(Collections.userCards, id, { [`spendKeys.${k1}.q`]: Date.now() - KEY_KEEP_MS - 1000 })
+  await graceRunsOut(store(), id)
   await settleCard(store(), wx(), id, {}, true)
   expect(Object.keys((await card(id))!.spendKeys ?? {})).toHaveLength(2)
   await settleCard(store(), wx(), id)

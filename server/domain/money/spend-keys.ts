@@ -591,29 +591,32 @@ export function balancesAfter(card: Pick<UserCardDoc, 'balance' | 'spendKeys'>):
 }
 
 /**
- * The settler for a crash's leftovers: the card's unsettled keys older than SETTLE_GRACE_MS (`all`:
- * every unsettled key — a checkout's cancel, after the leg's own call ended) become ledger entries
- * (once by their id), then one write marks them settled and removes the keys settled and older than
- * KEY_KEEP_MS, then the card's sync tells WeChat. Safe to run again at any point.
+ * The settler for a crash's leftovers: the card's unsettled keys older than SETTLE_GRACE_MS become ledger
+ * entries (once by their id), then one write marks them settled and removes the keys settled and older than
+ * KEY_KEEP_MS, then the card's sync tells WeChat. Safe to run again at any point. A younger key is never
+ * touched: its own call is still running, and may yet be refused by WeChat and put back (settled under it,
+ * the put-back would find nothing, and a consumer told "refused" would have paid).
  *
  * A leftover's call may have died before WeChat's word on the code came (issue 25 §1: without it a spend
- * does not stand), so the cron's settle (not `all`) asks WeChat first: a code it refuses now (given away
+ * does not stand), so the settle asks WeChat first, unless its caller has just had WeChat's yes on the code
+ * (`saidYes`: a repeat of the died call) or settles the leftover whatever WeChat says (a checkout's cancel or
+ * refund, which credits the leg back). A code WeChat refuses now (given away
  * with both pushes lost, deleted, …) has the leftovers whose entry was never written put back, as the call
  * itself would have; an entry written means the call had WeChat's yes, so that spend stands. No answer
  * throws: the next run asks again. (Found by the property soak, seed 31337: a spend that died after its
  * debit on a card given away unheard of was settled, and the friend's code lost its value.)
  */
-export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}, all = false): Promise<number> {
+export async function settleCard(store: Store, wx: WechatClient, id: string, sync: SyncOptions = {}, saidYes = false): Promise<number> {
   let card = await store.get<UserCardDoc>(Collections.userCards, id)
   if (!card) return 0
   const grace = clock.now() - SETTLE_GRACE_MS
   const openOf = (c: UserCardDoc) =>
     Object.entries(c.spendKeys ?? {})
-      .filter(([, key]) => !key.s && (all || key.t < grace))
+      .filter(([, key]) => !key.s && key.t < grace)
       .sort(([, x], [, y]) => x.t - y.t)
   let open = openOf(card)
   let parked = false
-  if (open.length && !all) {
+  if (open.length && !saidYes) {
     const checked = await putBackRefused(store, wx, card, open)
     // The put back met a change (another settler, a repeat): the next run looks again.
     if (checked === 'raced') return 0
