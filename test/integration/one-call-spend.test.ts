@@ -9,7 +9,8 @@ import { spend } from '../../server/domain/money/spending'
 import { KEY_KEEP_MS, ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
-import type { Store } from '../../server/store/port'
+import type { Store, StoredDoc } from '../../server/store/port'
+import type { AppError } from '../../server/errors'
 import { graceRunsOut } from '../helpers/spend-leases'
 import { syncCard } from '../../server/domain/sync/balance-sync'
 import { createWechatClient } from '../../server/wechat/client'
@@ -257,6 +258,36 @@ test('a repeat of a spend that died settles that spend, never another spend of t
   expect(after.spendKeys![spendKey('RUNNING-A')]?.s).toBeUndefined()
   expect(after.openKeys).toBe(1)
   expect(await entry('spend:RUNNING-A')).toBeNull()
+})
+
+test('a settler and a repeat of the same died spend race, WeChat saying yes to one and no to the other: the money and the ledger agree', async () => {
+  // The settler had WeChat's yes and is writing the entry; the repeat, a moment later, hears the code refused
+  // and would put the debit back. Both at once left an entry for a spend whose money was back on the card.
+  const { alice, c, id } = await freshCard()
+  await requestPath(alice.mpOpenid, c, 'RACE-K', 1500)
+  await graceRunsOut(store(), id)
+  const order = { cardId: c.cardId as string, code: c.code as string, amount: 1500, orderId: 'RACE-K', orderedAt: Date.now() }
+  let repeat: { errcode: number } | undefined
+  const racing = overriding(store(), {
+    insert: async (collection: string, doc: StoredDoc) => {
+      if (collection === Collections.ledger && doc._id === 'spend:RACE-K' && !repeat) {
+        await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40056, times: 1 })
+        repeat = await spend(store(), wx(), alice.mpOpenid, order).then(
+          () => ({ errcode: 0 }),
+          (err: AppError) => ({ errcode: err.errcode }),
+        )
+      }
+      return store().insert(collection, doc)
+    },
+  })
+  await settleCard(racing, wx(), id)
+  // The settler claimed the key before writing its entry: the repeat cannot put it back, and says "try again".
+  expect(repeat).toEqual({ errcode: 1503 })
+  expect(await entry('spend:RACE-K')).toMatchObject({ amount: -1500 })
+  expect(await card(id)).toMatchObject({ balance: 8500, openKeys: 0 })
+  expect(await ledgerSum(store(), id)).toBe(8500)
+  // Asked again, the repeat answers the spend as settled.
+  expect(await spend(store(), wx(), alice.mpOpenid, order)).toMatchObject({ balance: 8500, entryId: 'spend:RACE-K' })
 })
 
 test('an orderId spent before, repeated past its hour: answered from its key, then from its ledger entry once the key is gone; never a second debit', async () => {

@@ -111,6 +111,44 @@ test.each<SettleStep>(['debited', 'entry', 'marked'])(
   },
 )
 
+test.each<SettleStep>(['claimed', 'entry', 'marked'])(
+  "the cron's settle of a died spend stops after %s: a repeat then answers it, the next run finishes it once",
+  async (step) => {
+    const { alice, c, id } = await freshCard()
+    await crashAfter('debited', alice.mpOpenid, c, `FS-${step}-1`, 1300)
+    await graceRunsOut(store(), id)
+    keyFaults.at = (s) => {
+      if (s === step) throw new Crash(`settle crashed after ${s}`)
+    }
+    await expect(settleOpenKeys(store(), wx())).resolves.toMatchObject({ failed: 1 })
+    keyFaults.at = null
+    if (step !== 'marked') expect((await card(id))!.spendKeys![spendKey(`FS-${step}-1`)]).toMatchObject({ c: true })
+    // The repeat (WeChat says yes) settles what the settle left; the next run finds nothing more to do.
+    expect(await retry(alice, c, `FS-${step}-1`, 1300)).toMatchObject({ errcode: 0, balance: 8700 })
+    await settleOpenKeys(store(), wx())
+    expect(await card(id)).toMatchObject({ balance: 8700, openKeys: 0 })
+    expect((await entries(id)).map((e) => e._id)).toEqual([`spend:FS-${step}-1`])
+    expect(await ledgerSum(store(), id)).toBe(8700)
+  },
+)
+
+test("a settle that stopped after claiming, then the code given away: the claimed spend stands (its settler had WeChat's yes)", async () => {
+  const { alice, c, id } = await freshCard()
+  await crashAfter('debited', alice.mpOpenid, c, 'FS-GIVEN-1', 1300)
+  await graceRunsOut(store(), id)
+  keyFaults.at = (s) => {
+    if (s === 'claimed') throw new Crash('settle crashed after claimed')
+  }
+  await settleOpenKeys(store(), wx())
+  keyFaults.at = null
+  await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40056, times: 2 })
+  await settleOpenKeys(store(), wx())
+  await fetch(`${stack.wechat.url}/__emu/faults`, { method: 'DELETE' })
+  expect(await card(id)).toMatchObject({ balance: 8700, openKeys: 0 })
+  expect((await entries(id)).map((e) => e._id)).toEqual(['spend:FS-GIVEN-1'])
+  expect(await ledgerSum(store(), id)).toBe(8700)
+})
+
 test('WeChat does not answer the code check: the debit is put back before the reply (1502), the orderId free for a retry', async () => {
   const { alice, c, id } = await freshCard()
   await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: -1, times: 4 })

@@ -144,6 +144,8 @@ export interface SpendKeyRecord {
   p?: false
   /** settled: the ledger entry is written */
   s?: true
+  /** claimed by a settler about to write its entry: no longer put back (spend-keys.ts settleCard) */
+  c?: true
   /** the orderId had its entry already (on another card): this debit was credited back */
   x?: true
   /** the ledger entry's id when not `spend:<o>` (a counter redemption's `redeem:<key>`) */

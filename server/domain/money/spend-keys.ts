@@ -65,6 +65,9 @@ const prunable = (key: SpendKey, now: number) => key.s === true && (key.q ?? key
 const openKey = (k: string): Filter => ({ [`spendKeys.${k}.on`]: true, [`spendKeys.${k}.s`]: where.neq(true) })
 /** Every one of these keys still open and unsettled. */
 const allOpen = (keys: [string, unknown][]): Filter => Object.assign({}, ...keys.map(([k]) => openKey(k))) as Filter
+/** …and none claimed by a settler (which had WeChat's yes, and writes their entries). */
+const allUnclaimed = (keys: [string, unknown][]): Filter =>
+  Object.assign(allOpen(keys), ...keys.map(([k]) => ({ [`spendKeys.${k}.c`]: where.neq(true) }))) as Filter
 
 /** Removes the card's keys past keeping (but `except`); empty without a card read. */
 function prunePatch(card: Pick<UserCardDoc, 'spendKeys'> | null, except: string): Patch {
@@ -88,7 +91,7 @@ export type SpendKey = SpendKeyRecord
 export const spendKey = (orderId: string) => `k${createHash('sha256').update(orderId).digest('hex').slice(0, 24)}`
 
 /** Test seams: a fault after each write of the spend and its settler (null in production). */
-export type SettleStep = 'debited' | 'entry' | 'marked'
+export type SettleStep = 'debited' | 'claimed' | 'entry' | 'marked'
 export const keyFaults: { at: ((step: SettleStep) => void) | null } = { at: null }
 
 export interface OneCallInput {
@@ -173,11 +176,11 @@ export async function oneCallSpend(
     said = verdictFor(await verdict, taken.read?.saOpenid ?? before?.saOpenid)
   } catch (err) {
     // No word from WeChat: the spend does not stand.
-    await putBack(store, id, [[k, { a: input.amount }]], taken.lease, null)
+    if (!(await putBack(store, id, [[k, { a: input.amount }]], taken.lease, null))) throw settling(taken)
     throw err
   }
   if (!said.ok) {
-    await putBack(store, id, [[k, { a: input.amount }]], taken.lease, said.status)
+    if (!(await putBack(store, id, [[k, { a: input.amount }]], taken.lease, said.status))) throw settling(taken)
     throw refusedFor(said.status)
   }
   // A repeat of a spend whose call died before settling it (older than the grace): settled now.
@@ -185,6 +188,13 @@ export async function oneCallSpend(
   else await settleOwn(store, wx, id, k, taken, sync)
   return answer
 }
+
+/**
+ * A put-back that found its key claimed or settled: a settler (the cron, with WeChat's yes before this call
+ * heard no) is writing this spend's entry, so it stands. Only a repeat of a died call can meet one (settlers
+ * leave keys younger than SETTLE_GRACE_MS alone); asked again, it answers the spend.
+ */
+const settling = (taken: Taken) => new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: the spend is being settled, try again`)
 
 /** A key found for this orderId must be this very spend (a repeat); the orderId with other details is 1006. */
 function assertSameSpend(key: SpendKey, input: OneCallInput): void {
@@ -263,7 +273,7 @@ async function putBack(
     ...(lease !== undefined ? { syncLeaseUntil: 0 } : {}),
   }
   for (const [k] of keys) patch[`spendKeys.${k}`] = change.unset()
-  const done = await store.updateIf(Collections.userCards, id, allOpen(keys), patch)
+  const done = await store.updateIf(Collections.userCards, id, allUnclaimed(keys), patch)
   known.delete(id)
   return done
 }
@@ -630,6 +640,13 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       parked = card.status === 'GIFTED' && card.parked === true && !card.giftedTo
     }
   }
+  // Claimed before their entries are written, conditional on them still open: from here a put-back (a repeat
+  // of the died call hearing WeChat refuse the code a moment later) cannot take the money back from under an
+  // entry. A put-back that came first makes the claim fail: the next run looks again.
+  const claim: Patch = {}
+  for (const [k, key] of open) if (!key.c) claim[`spendKeys.${k}.c`] = true
+  if (Object.keys(claim).length && !(await store.updateIf(Collections.userCards, id, allOpen(open), claim))) return 0
+  if (open.length) keyFaults.at?.('claimed')
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
   for (const [k, key] of open) {
@@ -672,7 +689,8 @@ async function putBackRefused(store: Store, wx: WechatClient, card: UserCardDoc,
   const said = verdictFor(await wechatVerdict(wx, card.cardId, card.code), card.saOpenid)
   if (said.ok) return 'stand'
   const written = await Promise.all(open.map(([, key]) => store.get<LedgerEntryDoc>(Collections.ledger, entryIdOf(key))))
-  const unanswered = open.filter((_, i) => written[i]?.card !== card._id)
+  // A key a settler claimed stands too: that settler had WeChat's yes (it died before its mark, or still runs).
+  const unanswered = open.filter(([, key], i) => !key.c && written[i]?.card !== card._id)
   if (!unanswered.length) return 'stand'
   return (await putBack(store, card._id, unanswered, undefined, said.status)) ? 'put back' : 'raced'
 }
