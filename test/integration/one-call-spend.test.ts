@@ -9,7 +9,7 @@ import { spend } from '../../server/domain/money/spending'
 import { KEY_KEEP_MS, ORDER_AGE_MS, keyFaults, settleCard, spendKey, takeMoney } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
-import type { Store, StoredDoc } from '../../server/store/port'
+import type { Filter, Patch, Store, StoredDoc } from '../../server/store/port'
 import type { AppError } from '../../server/errors'
 import { graceRunsOut } from '../helpers/spend-leases'
 import { syncCard } from '../../server/domain/sync/balance-sync'
@@ -288,6 +288,34 @@ test('a settler and a repeat of the same died spend race, WeChat saying yes to o
   expect(await ledgerSum(store(), id)).toBe(8500)
   // Asked again, the repeat answers the spend as settled.
   expect(await spend(store(), wx(), alice.mpOpenid, order)).toMatchObject({ balance: 8500, entryId: 'spend:RACE-K' })
+})
+
+test('the other way round: the cron hears WeChat refuse and puts the died spend back while its repeat (WeChat said yes) settles it: the repeat says "send again", nothing spent', async () => {
+  const { alice, c, id } = await freshCard()
+  await requestPath(alice.mpOpenid, c, 'RACE-P', 1500)
+  await graceRunsOut(store(), id)
+  const order = { cardId: c.cardId as string, code: c.code as string, amount: 1500, orderId: 'RACE-P', orderedAt: Date.now() }
+  const k = spendKey('RACE-P')
+  let cronRan = false
+  const racing = overriding(store(), {
+    updateIf: async (collection: string, docId: string, filter: Filter, patch: Patch) => {
+      if (`spendKeys.${k}.c` in patch && !cronRan) {
+        cronRan = true
+        await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40056, times: 1 })
+        await settleCard(store(), wx(), id)
+      }
+      return store().updateIf(collection, docId, filter, patch)
+    },
+  })
+  const repeat = await spend(racing, wx(), alice.mpOpenid, order).then(
+    () => ({ errcode: 0 }),
+    (err: AppError) => ({ errcode: err.errcode }),
+  )
+  expect(cronRan).toBe(true)
+  expect(repeat).toEqual({ errcode: 1503 })
+  expect(await card(id)).toMatchObject({ balance: 10000, openKeys: 0, status: 'GIFTED' })
+  expect(await entry('spend:RACE-P')).toBeNull()
+  expect(await ledgerSum(store(), id)).toBe(10000)
 })
 
 test('an orderId spent before, repeated past its hour: answered from its key, then from its ledger entry once the key is gone; never a second debit', async () => {

@@ -183,18 +183,23 @@ export async function oneCallSpend(
     if (!(await putBack(store, id, [[k, { a: input.amount }]], taken.lease, said.status))) throw settling(taken)
     throw refusedFor(said.status)
   }
-  // A repeat of a spend whose call died before settling it (older than the grace): settled now.
-  if (taken.earlier) await settleCard(store, wx, id, sync, true)
-  else await settleOwn(store, wx, id, k, taken, sync)
+  // A repeat of a spend whose call died before settling it (older than the grace): settled now — unless a
+  // put-back won the race for its key (the cron heard WeChat refuse): then nothing is spent, and sent again
+  // the spend is made anew.
+  if (taken.earlier) {
+    await settleCard(store, wx, id, sync, true)
+    if (!(await store.get<UserCardDoc>(Collections.userCards, id))?.spendKeys?.[k]?.s) throw settling(taken)
+  } else await settleOwn(store, wx, id, k, taken, sync)
   return answer
 }
 
 /**
- * A put-back that found its key claimed or settled: a settler (the cron, with WeChat's yes before this call
- * heard no) is writing this spend's entry, so it stands. Only a repeat of a died call can meet one (settlers
- * leave keys younger than SETTLE_GRACE_MS alone); asked again, it answers the spend.
+ * A repeat of a died call that lost the race for its key: its put-back found the key claimed (a settler
+ * that had WeChat's yes is writing the entry: the spend stands), or its settle found it put back (nothing
+ * spent). Settlers leave keys younger than SETTLE_GRACE_MS alone, so only such a repeat meets this. Sent
+ * again, it answers the spend, or makes it anew.
  */
-const settling = (taken: Taken) => new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: the spend is being settled, try again`)
+const settling = (taken: Taken) => new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: another call is settling this spend; send it again`)
 
 /** A key found for this orderId must be this very spend (a repeat); the orderId with other details is 1006. */
 function assertSameSpend(key: SpendKey, input: OneCallInput): void {
