@@ -271,7 +271,7 @@ test('a settler and a repeat of the same died spend race, WeChat saying yes to o
   const racing = overriding(store(), {
     insert: async (collection: string, doc: StoredDoc) => {
       if (collection === Collections.ledger && doc._id === 'spend:RACE-K' && !repeat) {
-        await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40056, times: 1 })
+        await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40127, times: 1 })
         repeat = await spend(store(), wx(), alice.mpOpenid, order).then(
           () => ({ errcode: 0 }),
           (err: AppError) => ({ errcode: err.errcode }),
@@ -301,7 +301,7 @@ test('the other way round: the cron hears WeChat refuse and puts the died spend 
     updateIf: async (collection: string, docId: string, filter: Filter, patch: Patch) => {
       if (`spendKeys.${k}.c` in patch && !cronRan) {
         cronRan = true
-        await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40056, times: 1 })
+        await alice.emu('/__emu/faults', { path: 'card/code/get', errcode: 40127, times: 1 })
         await settleCard(store(), wx(), id)
       }
       return store().updateIf(collection, docId, filter, patch)
@@ -313,7 +313,7 @@ test('the other way round: the cron hears WeChat refuse and puts the died spend 
   )
   expect(cronRan).toBe(true)
   expect(repeat).toEqual({ errcode: 1503 })
-  expect(await card(id)).toMatchObject({ balance: 10000, openKeys: 0, status: 'GIFTED' })
+  expect(await card(id)).toMatchObject({ balance: 10000, openKeys: 0, status: 'UNAVAILABLE' })
   expect(await entry('spend:RACE-P')).toBeNull()
   expect(await ledgerSum(store(), id)).toBe(10000)
 })

@@ -6,13 +6,13 @@
 import type { Stack } from '../../emulator/stack'
 import { ledgerSum, type LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { spend } from '../../server/domain/money/spending'
-import { keyFaults, settleOpenKeys, spendKey, type SettleStep } from '../../server/domain/money/spend-keys'
+import { keyFaults, settleCard, settleOpenKeys, spendKey, type SettleStep } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { graceRunsOut } from '../helpers/spend-leases'
-import { storeOver } from '../helpers/store'
+import { overriding, storeOver } from '../helpers/store'
 
 let stack: Stack
 let card100: string
@@ -131,6 +131,34 @@ test.each<SettleStep>(['claimed', 'entry', 'marked'])(
     expect(await ledgerSum(store(), id)).toBe(8700)
   },
 )
+
+test('two settles of one died spend: the one that reads before the other claims, and claims after it, still settles it once', async () => {
+  const { alice, c, id } = await freshCard()
+  await crashAfter('debited', alice.mpOpenid, c, 'FS-TWO-1', 1300)
+  await graceRunsOut(store(), id)
+  let first = true
+  const late = overriding(store(), {
+    get: async (collection: string, docId: string, omit?: readonly string[]) => {
+      const read = await store().get(collection, docId, omit)
+      if (first && collection === Collections.userCards) {
+        first = false
+        // The other settle claims the key now, and stops there (its entry and mark never come).
+        keyFaults.at = (s) => {
+          if (s === 'claimed') throw new Crash('the other settle stopped after claimed')
+        }
+        await expect(settleCard(store(), wx(), id, {}, true)).rejects.toBeInstanceOf(Crash)
+        keyFaults.at = null
+      }
+      return read
+    },
+  })
+  // This settle's claim changes nothing (claimed already): it goes on, as the other would have.
+  expect(await settleCard(late, wx(), id, {}, true)).toBe(1)
+  expect((await card(id))!.spendKeys![spendKey('FS-TWO-1')]).toMatchObject({ s: true, c: true })
+  expect(await card(id)).toMatchObject({ balance: 8700, openKeys: 0 })
+  expect((await entries(id)).map((e) => e._id)).toEqual(['spend:FS-TWO-1'])
+  expect(await ledgerSum(store(), id)).toBe(8700)
+})
 
 test("a settle that stopped after claiming, then the code given away: the claimed spend stands (its settler had WeChat's yes)", async () => {
   const { alice, c, id } = await freshCard()

@@ -647,10 +647,14 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   }
   // Claimed before their entries are written, conditional on them still open: from here a put-back (a repeat
   // of the died call hearing WeChat refuse the code a moment later) cannot take the money back from under an
-  // entry. A put-back that came first makes the claim fail: the next run looks again.
+  // entry. A put-back that came first makes the claim fail: the next run looks again. So does another settler
+  // claiming the same keys first (the write then changes nothing), which is no race: both may settle them.
   const claim: Patch = {}
   for (const [k, key] of open) if (!key.c) claim[`spendKeys.${k}.c`] = true
-  if (Object.keys(claim).length && !(await store.updateIf(Collections.userCards, id, allOpen(open), claim))) return 0
+  if (Object.keys(claim).length && !(await store.updateIf(Collections.userCards, id, allOpen(open), claim))) {
+    const now = await store.get<UserCardDoc>(Collections.userCards, id)
+    if (!open.every(([k]) => now?.spendKeys?.[k]?.c && !now.spendKeys[k]!.s)) return 0
+  }
   if (open.length) keyFaults.at?.('claimed')
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
