@@ -9,6 +9,7 @@ import { spend } from '../../server/domain/money/spending'
 import { keyFaults, settleCard, settleOpenKeys, spendKey, type SettleStep } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
+import { change, where, type StoredDoc } from '../../server/store/port'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { graceRunsOut } from '../helpers/spend-leases'
@@ -158,6 +159,38 @@ test('two settles of one died spend: the one that reads before the other claims,
   expect(await card(id)).toMatchObject({ balance: 8700, openKeys: 0 })
   expect((await entries(id)).map((e) => e._id)).toEqual(['spend:FS-TWO-1'])
   expect(await ledgerSum(store(), id)).toBe(8700)
+})
+
+test('a settle whose mark meets a neighbour settled by another settler marks its own keys in another round', async () => {
+  const { alice, c, id } = await freshCard()
+  await crashAfter('debited', alice.mpOpenid, c, 'FS-N-1', 1000)
+  await crashAfter('debited', alice.mpOpenid, c, 'FS-N-2', 500)
+  await graceRunsOut(store(), id)
+  const [k1, k2] = [spendKey('FS-N-1'), spendKey('FS-N-2')]
+  let neighbourMarked = false
+  const racing = overriding(store(), {
+    insert: async (collection: string, doc: StoredDoc) => {
+      await store().insert(collection, doc)
+      if (!neighbourMarked && collection === Collections.ledger && doc._id === 'spend:FS-N-2') {
+        neighbourMarked = true
+        // Another settler (a repeat of FS-N-2) marks its key settled before this one's mark.
+        const marked = await store().updateIf(
+          Collections.userCards,
+          id,
+          { [`spendKeys.${k2}.on`]: true, [`spendKeys.${k2}.s`]: where.neq(true) },
+          { [`spendKeys.${k2}.s`]: true, openKeys: change.inc(-1) },
+        )
+        expect(marked).toBe(true)
+      }
+    },
+  })
+  expect(await settleCard(racing, wx(), id, {}, true)).toBe(2)
+  expect(neighbourMarked).toBe(true)
+  const after = (await card(id))!
+  expect(after.spendKeys![k1]).toMatchObject({ s: true })
+  expect(after).toMatchObject({ balance: 8500, openKeys: 0 })
+  expect((await entries(id)).map((e) => e._id).sort()).toEqual(['spend:FS-N-1', 'spend:FS-N-2'])
+  expect(await ledgerSum(store(), id)).toBe(8500)
 })
 
 test("a settle that stopped after claiming, then the code given away: the claimed spend stands (its settler had WeChat's yes)", async () => {

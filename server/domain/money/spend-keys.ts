@@ -663,29 +663,54 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
     if (!(await insertEntry(store, id, key, after.get(k) ?? card.balance, card.version))) duplicates.push([k, key])
     keyFaults.at?.('entry')
   }
-  const patch: Patch = prunePatch(card, '')
-  for (const [k, key] of open) {
-    patch[`spendKeys.${k}.s`] = true
-    // The entry's balance after, kept with the key: a later repeat answers it whatever moved the card since.
-    if (key.b === undefined) patch[`spendKeys.${k}.b`] = after.get(k) ?? card.balance
-  }
-  if (open.length) patch.openKeys = change.inc(-open.length)
-  if (duplicates.length) {
-    // The orderId's entry is another card's: this debit is the orderId's second, credited back in the
-    // write that settles its key (conditional on it still open: once).
-    patch.balance = change.inc(duplicates.reduce((sum, [, key]) => sum + key.a, 0))
-    patch.version = change.inc(1)
-    patch.dirty = true
-    for (const [k] of duplicates) patch[`spendKeys.${k}.x`] = true
-  }
-  // Conditional on the keys still open: two settlers of one card count each key down once.
-  if (Object.keys(patch).length) await store.updateIf(Collections.userCards, id, allOpen(open), patch)
+  await markSettled(store, card, open, after, duplicates)
   keyFaults.at?.('marked')
   if (card.dirty || duplicates.length) await syncCard(store, wx, id, sync)
   // Given away unheard of, its whole value back on it now: the friend's code, if it was seen waiting (its
   // funding waited for these leftovers, giftcards/bag-codes.ts fundGift), is funded.
   if (parked) await findGiftFriend(store, wx, card, sync)
   return open.length
+}
+
+/**
+ * One write marks `open` settled (their entries written), records each key's balance after, credits back the
+ * `duplicates` and sheds the keys past keeping — conditional on them all still open, so two settlers of one
+ * card count each key down once. When another settler marked some of them first, the rest are marked in
+ * another round: a key this settle wrote the entry of is never left open because a neighbour moved on.
+ */
+async function markSettled(
+  store: Store,
+  read: UserCardDoc,
+  open: [string, SpendKey][],
+  after: Map<string, number>,
+  duplicates: [string, SpendKey][],
+): Promise<void> {
+  let card = read
+  let keys = open
+  for (let round = 0; round < MAX_ATTEMPTS; round++) {
+    const credited = duplicates.filter(([k]) => keys.some(([o]) => o === k))
+    const patch: Patch = prunePatch(card, '')
+    for (const [k, key] of keys) {
+      patch[`spendKeys.${k}.s`] = true
+      // The entry's balance after, kept with the key: a later repeat answers it whatever moved the card since.
+      if (key.b === undefined) patch[`spendKeys.${k}.b`] = after.get(k) ?? read.balance
+    }
+    if (keys.length) patch.openKeys = change.inc(-keys.length)
+    if (credited.length) {
+      // The orderId's entry is another card's: this debit is the orderId's second, credited back in the
+      // write that settles its key (conditional on it still open: once).
+      patch.balance = change.inc(credited.reduce((sum, [, key]) => sum + key.a, 0))
+      patch.version = change.inc(1)
+      patch.dirty = true
+      for (const [k] of credited) patch[`spendKeys.${k}.x`] = true
+    }
+    if (!Object.keys(patch).length || (await store.updateIf(Collections.userCards, read._id, allOpen(keys), patch))) return
+    const now = await store.get<UserCardDoc>(Collections.userCards, read._id)
+    if (!now) return
+    card = now
+    keys = keys.filter(([k]) => now.spendKeys?.[k] && !now.spendKeys[k]!.s)
+    if (!keys.length) return
+  }
 }
 
 /**
