@@ -318,6 +318,33 @@ test('the other way round: the cron hears WeChat refuse and puts the died spend 
   expect(await ledgerSum(store(), id)).toBe(10000)
 })
 
+test('a repeat of a died spend 13 h old whose key, once settled, is pruned before the repeat looks: answered from its entry', async () => {
+  const { alice, c, id } = await freshCard()
+  await requestPath(alice.mpOpenid, c, 'OLD-K', 700)
+  const k = spendKey('OLD-K')
+  const then = Date.now() - 13 * 3600_000
+  await store().update(Collections.userCards, id, { [`spendKeys.${k}.t`]: then, [`spendKeys.${k}.q`]: then })
+  let pruned = false
+  const racing = overriding(store(), {
+    updateIf: async (collection: string, docId: string, filter: Filter, patch: Patch) => {
+      const done = await store().updateIf(collection, docId, filter, patch)
+      if (!pruned && `spendKeys.${k}.s` in patch) {
+        pruned = true
+        // Another settle of the card sheds the keys settled and past keeping: this one, just marked.
+        await settleCard(store(), wx(), id)
+        expect((await card(id))!.spendKeys?.[k]).toBeUndefined()
+      }
+      return done
+    },
+  })
+  const order = { cardId: c.cardId as string, code: c.code as string, amount: 700, orderId: 'OLD-K', orderedAt: then }
+  expect(await spend(racing, wx(), alice.mpOpenid, order)).toMatchObject({ balance: 9300, entryId: 'spend:OLD-K' })
+  expect(pruned).toBe(true)
+  expect(await entry('spend:OLD-K')).toMatchObject({ amount: -700 })
+  expect(await card(id)).toMatchObject({ balance: 9300, openKeys: 0 })
+  expect(await ledgerSum(store(), id)).toBe(9300)
+})
+
 test('an orderId spent before, repeated past its hour: answered from its key, then from its ledger entry once the key is gone; never a second debit', async () => {
   const { alice, c, id } = await freshCard()
   const orderedAt = Date.now()

@@ -9,7 +9,7 @@ import { spend } from '../../server/domain/money/spending'
 import { keyFaults, settleCard, settleOpenKeys, spendKey, type SettleStep } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
-import { change, where, type StoredDoc } from '../../server/store/port'
+import { change, where, type Filter, type Patch, type StoredDoc } from '../../server/store/port'
 import { createWechatClient } from '../../server/wechat/client'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 import { graceRunsOut } from '../helpers/spend-leases'
@@ -191,6 +191,39 @@ test('a settle whose mark meets a neighbour settled by another settler marks its
   expect(after).toMatchObject({ balance: 8500, openKeys: 0 })
   expect((await entries(id)).map((e) => e._id).sort()).toEqual(['spend:FS-N-1', 'spend:FS-N-2'])
   expect(await ledgerSum(store(), id)).toBe(8500)
+})
+
+test('a settle whose claim meets a neighbour put back meanwhile claims and settles the keys still open', async () => {
+  const { alice, c, id } = await freshCard()
+  await crashAfter('debited', alice.mpOpenid, c, 'FS-C-1', 1000)
+  await crashAfter('debited', alice.mpOpenid, c, 'FS-C-2', 500)
+  await graceRunsOut(store(), id)
+  const [k1, k2] = [spendKey('FS-C-1'), spendKey('FS-C-2')]
+  let putBack = false
+  const racing = overriding(store(), {
+    updateIf: async (collection: string, docId: string, filter: Filter, patch: Patch) => {
+      if (!putBack && `spendKeys.${k2}.c` in patch) {
+        putBack = true
+        // A repeat of FS-C-2 heard WeChat refuse and put its debit back, before this settle's claim.
+        const done = await store().updateIf(
+          Collections.userCards,
+          id,
+          { [`spendKeys.${k2}.on`]: true, [`spendKeys.${k2}.s`]: where.neq(true), [`spendKeys.${k2}.c`]: where.neq(true) },
+          { balance: change.inc(500), version: change.inc(1), openKeys: change.inc(-1), [`spendKeys.${k2}`]: change.unset() },
+        )
+        expect(done).toBe(true)
+      }
+      return store().updateIf(collection, docId, filter, patch)
+    },
+  })
+  expect(await settleCard(racing, wx(), id, {}, true)).toBe(1)
+  expect(putBack).toBe(true)
+  const after = (await card(id))!
+  expect(after.spendKeys![k1]).toMatchObject({ s: true, c: true })
+  expect(after.spendKeys![k2]).toBeUndefined()
+  expect(after).toMatchObject({ balance: 9000, openKeys: 0 })
+  expect((await entries(id)).map((e) => e._id)).toEqual(['spend:FS-C-1'])
+  expect(await ledgerSum(store(), id)).toBe(9000)
 })
 
 test("a settle that stopped after claiming, then the code given away: the claimed spend stands (its settler had WeChat's yes)", async () => {

@@ -188,7 +188,7 @@ export async function oneCallSpend(
   // the spend is made anew.
   if (taken.earlier) {
     await settleCard(store, wx, id, sync, true)
-    if (!(await store.get<UserCardDoc>(Collections.userCards, id))?.spendKeys?.[k]?.s) throw settling(taken)
+    if (!(await settled(store, id, k, taken.key))) throw settling(taken)
   } else await settleOwn(store, wx, id, k, taken, sync)
   return answer
 }
@@ -200,6 +200,16 @@ export async function oneCallSpend(
  * again, it answers the spend, or makes it anew.
  */
 const settling = (taken: Taken) => new AppError(ErrCode.BUSY, `${entryIdOf(taken.key)}: another call is settling this spend; send it again`)
+
+/**
+ * Whether the key's spend is settled now: marked so, or gone with its entry written (a settled key past
+ * keeping is pruned by the next write that sheds keys); gone without one, it was put back.
+ */
+async function settled(store: Store, id: string, k: string, key: SpendKey): Promise<boolean> {
+  const now = (await store.get<UserCardDoc>(Collections.userCards, id))?.spendKeys?.[k]
+  if (now) return now.s === true
+  return (await store.get<LedgerEntryDoc>(Collections.ledger, entryIdOf(key)))?.card === id
+}
 
 /** A key found for this orderId must be this very spend (a repeat); the orderId with other details is 1006. */
 function assertSameSpend(key: SpendKey, input: OneCallInput): void {
@@ -645,16 +655,10 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       parked = card.status === 'GIFTED' && card.parked === true && !card.giftedTo
     }
   }
-  // Claimed before their entries are written, conditional on them still open: from here a put-back (a repeat
-  // of the died call hearing WeChat refuse the code a moment later) cannot take the money back from under an
-  // entry. A put-back that came first makes the claim fail: the next run looks again. So does another settler
-  // claiming the same keys first (the write then changes nothing), which is no race: both may settle them.
-  const claim: Patch = {}
-  for (const [k, key] of open) if (!key.c) claim[`spendKeys.${k}.c`] = true
-  if (Object.keys(claim).length && !(await store.updateIf(Collections.userCards, id, allOpen(open), claim))) {
-    const now = await store.get<UserCardDoc>(Collections.userCards, id)
-    if (!open.every(([k]) => now?.spendKeys?.[k]?.c && !now.spendKeys[k]!.s)) return 0
-  }
+  const claimed = await claimKeys(store, id, open)
+  open = claimed.keys
+  // Refused first (a neighbour put back or settled meanwhile): the balances after come from the later read.
+  if (claimed.read) card = claimed.read
   if (open.length) keyFaults.at?.('claimed')
   const duplicates: [string, SpendKey][] = []
   const after = balancesAfter(card)
@@ -670,6 +674,36 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   // funding waited for these leftovers, giftcards/bag-codes.ts fundGift), is funded.
   if (parked) await findGiftFriend(store, wx, card, sync)
   return open.length
+}
+
+/**
+ * Claims the keys before their entries are written, conditional on them still open: from then on a put-back
+ * (a repeat of the died call hearing WeChat refuse the code a moment later) cannot take the money back from
+ * under an entry. A refused claim (a neighbour settled or put back meanwhile, or the keys claimed by another
+ * settler already, which changes nothing) is tried again on the keys still open; those put back or settled
+ * by another are left to it. Returns the keys this settle now holds claimed (two settlers may both hold a key:
+ * entries go by id, marks are conditional).
+ */
+async function claimKeys(
+  store: Store,
+  id: string,
+  open: [string, SpendKey][],
+): Promise<{ keys: [string, SpendKey][]; read?: UserCardDoc }> {
+  let keys = open
+  let read: UserCardDoc | undefined
+  for (let round = 0; round < MAX_ATTEMPTS && keys.length; round++) {
+    const claim: Patch = {}
+    for (const [k, key] of keys) if (!key.c) claim[`spendKeys.${k}.c`] = true
+    if (!Object.keys(claim).length || (await store.updateIf(Collections.userCards, id, allOpen(keys), claim))) return { keys, read }
+    const now = await store.get<UserCardDoc>(Collections.userCards, id)
+    if (!now) break
+    read = now
+    keys = keys.flatMap(([k]) => {
+      const key = now.spendKeys?.[k]
+      return key && !key.s ? [[k, key] as [string, SpendKey]] : []
+    })
+  }
+  return { keys: [] }
 }
 
 /**
