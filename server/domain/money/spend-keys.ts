@@ -676,6 +676,13 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
   return open.length
 }
 
+/** Those of `keys` the card still holds unsettled, as it holds them now (a settler's next round works on these). */
+const stillOpen = (card: UserCardDoc, keys: [string, SpendKey][]): [string, SpendKey][] =>
+  keys.flatMap(([k]) => {
+    const key = card.spendKeys?.[k]
+    return key && !key.s ? [[k, key] as [string, SpendKey]] : []
+  })
+
 /**
  * Claims the keys before their entries are written, conditional on them still open: from then on a put-back
  * (a repeat of the died call hearing WeChat refuse the code a moment later) cannot take the money back from
@@ -698,10 +705,7 @@ async function claimKeys(
     const now = await store.get<UserCardDoc>(Collections.userCards, id)
     if (!now) break
     read = now
-    keys = keys.flatMap(([k]) => {
-      const key = now.spendKeys?.[k]
-      return key && !key.s ? [[k, key] as [string, SpendKey]] : []
-    })
+    keys = stillOpen(now, keys)
   }
   return { keys: [] }
 }
@@ -742,7 +746,7 @@ async function markSettled(
     const now = await store.get<UserCardDoc>(Collections.userCards, read._id)
     if (!now) return
     card = now
-    keys = keys.filter(([k]) => now.spendKeys?.[k] && !now.spendKeys[k]!.s)
+    keys = stillOpen(now, keys)
     if (!keys.length) return
   }
 }
