@@ -520,6 +520,16 @@ async function giftWithPushesLost(alice: ReturnType<typeof person>, c: Json): Pr
   return given.json.code as string
 }
 
+/** bob opens his code of card `c` in the Mini Program: it shows and holds `fen`, funded once from alice's code `aliceId`, now empty. */
+async function bobOpensFunded(c: Json, bobsCode: string, aliceId: string, fen: number) {
+  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
+  expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: fen } })
+  const bobsId = userCardId(c.cardId as string, bobsCode)
+  expect(await card(bobsId)).toMatchObject({ balance: fen, funded: true })
+  expect(await ledgerSum(store(), bobsId)).toBe(fen)
+  expect(await ledgerSum(store(), aliceId)).toBe(0)
+}
+
 test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her spend is refused, the ¥100 intact for bob', async () => {
   const { alice, c, id } = await freshCard()
   // A spend first, so that the card function's instance knows the card (the quiet one-call path).
@@ -561,12 +571,7 @@ test('alice gives her ¥100 card to bob in the card bag, both pushes lost: her s
   // Parked, as the cron's read-back leaves a card given away unheard of: when bob opens the card in the Mini
   // Program his code is funded with the value, once (a GIFTED card is never read back again).
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true })
-  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
-  expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 9999 } })
-  const bobsId = userCardId(c.cardId as string, bobsCode)
-  expect(await card(bobsId)).toMatchObject({ balance: 9999, funded: true })
-  expect(await ledgerSum(store(), bobsId)).toBe(9999)
-  expect(await ledgerSum(store(), id)).toBe(0)
+  await bobOpensFunded(c, bobsCode, id, 9999)
 })
 
 test('alice gives her card to bob in the card bag, both pushes lost, then the merchant refunds her order: bob keeps the value, alice gets nothing back for it', async () => {
@@ -592,9 +597,7 @@ test('a spend that died after its debit on a card alice gave to bob unheard of: 
   expect(await settleAll(id)).toBe(0)
   expect(await entry('spend:OC-GIFT-1')).toBeNull()
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 10000, openKeys: 0, spendKeys: {} })
-  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
-  expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 10000 } })
-  expect(await ledgerSum(store(), userCardId(c.cardId as string, bobsCode))).toBe(10000)
+  await bobOpensFunded(c, bobsCode, id, 10000)
 })
 
 test('a spend that died after its debit, then the card found GIFTED by another spend: bob gets the whole value once the leftover is put back, never the value less it', async () => {
@@ -651,12 +654,7 @@ test("a card alice gave to bob unheard of, found GIFTED by her refused spend, th
   expect(await entry(`refund:${id}`)).toBeNull()
   expect(await card(id)).toMatchObject({ status: 'GIFTED', parked: true, balance: 10000 })
   // bob opens his card in the Mini Program: his code is funded with the value alice's code kept for it.
-  const opened = await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)
-  expect(opened).toMatchObject({ errcode: 0, card: { code: bobsCode, balance: 10000 } })
-  const bobsId = userCardId(c.cardId as string, bobsCode)
-  expect(await card(bobsId)).toMatchObject({ balance: 10000, funded: true })
-  expect(await ledgerSum(store(), bobsId)).toBe(10000)
-  expect(await ledgerSum(store(), id)).toBe(0)
+  await bobOpensFunded(c, bobsCode, id, 10000)
 })
 
 test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a checkout leg and a counter redemption are refused', async () => {

@@ -161,12 +161,17 @@ test('two settles of one died spend: the one that reads before the other claims,
   expect(await ledgerSum(store(), id)).toBe(8700)
 })
 
-test('a settle whose mark meets a neighbour settled by another settler marks its own keys in another round', async () => {
+/** Two spends of ¥10 and ¥5 on one fresh ¥100 card that died after their debits, past the grace: the settler's. */
+async function twoDiedSpends(prefix: string) {
   const { alice, c, id } = await freshCard()
-  await crashAfter('debited', alice.mpOpenid, c, 'FS-N-1', 1000)
-  await crashAfter('debited', alice.mpOpenid, c, 'FS-N-2', 500)
+  await crashAfter('debited', alice.mpOpenid, c, `${prefix}-1`, 1000)
+  await crashAfter('debited', alice.mpOpenid, c, `${prefix}-2`, 500)
   await graceRunsOut(store(), id)
-  const [k1, k2] = [spendKey('FS-N-1'), spendKey('FS-N-2')]
+  return { id, k1: spendKey(`${prefix}-1`), k2: spendKey(`${prefix}-2`) }
+}
+
+test('a settle whose mark meets a neighbour settled by another settler marks its own keys in another round', async () => {
+  const { id, k1, k2 } = await twoDiedSpends('FS-N')
   let neighbourMarked = false
   const racing = overriding(store(), {
     insert: async (collection: string, doc: StoredDoc) => {
@@ -194,11 +199,7 @@ test('a settle whose mark meets a neighbour settled by another settler marks its
 })
 
 test('a settle whose claim meets a neighbour put back meanwhile claims and settles the keys still open', async () => {
-  const { alice, c, id } = await freshCard()
-  await crashAfter('debited', alice.mpOpenid, c, 'FS-C-1', 1000)
-  await crashAfter('debited', alice.mpOpenid, c, 'FS-C-2', 500)
-  await graceRunsOut(store(), id)
-  const [k1, k2] = [spendKey('FS-C-1'), spendKey('FS-C-2')]
+  const { id, k1, k2 } = await twoDiedSpends('FS-C')
   let putBack = false
   const racing = overriding(store(), {
     updateIf: async (collection: string, docId: string, filter: Filter, patch: Patch) => {
