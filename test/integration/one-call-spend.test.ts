@@ -657,6 +657,31 @@ test("a card alice gave to bob unheard of, found GIFTED by her refused spend, th
   await bobOpensFunded(c, bobsCode, id, 10000)
 })
 
+test('bob opened his code before anyone knew of the gift, then her spend finds the card given away: his code is funded by that refusal, not at his next open', async () => {
+  const { alice, c, id } = await freshCard()
+  const bobsCode = await giftWithPushesLost(alice, c)
+  // bob opens it first: a code nobody knows of, recorded and waiting for its value (alice's card is NORMAL to us).
+  expect((await person(stack, 'bob').opensCard(c.cardId as string, bobsCode)).errcode).toBe(1005)
+  const bobsId = userCardId(c.cardId as string, bobsCode)
+  expect(await card(bobsId)).toMatchObject({ balance: 0 })
+  const refused = await alice.fn('card', {
+    action: 'spend',
+    cardId: c.cardId,
+    code: c.code,
+    amount: 100,
+    orderId: 'WF-1',
+    orderedAt: Date.now(),
+  })
+  expect(refused.errcode).toBe(1006)
+  // Funded by the refusal itself: the whole value, once, alice's code left empty.
+  expect(await card(bobsId)).toMatchObject({ balance: 10000, funded: true })
+  expect(await ledgerSum(store(), bobsId)).toBe(10000)
+  expect(await card(id)).toMatchObject({ balance: 0, giftedTo: bobsId })
+  expect(await ledgerSum(store(), id)).toBe(0)
+  expect(await entry('spend:WF-1')).toBeNull()
+  await bobOpensFunded(c, bobsCode, id, 10000)
+})
+
 test('a gift still waiting for bob (GIFTING), user_gifting_card lost: spends, a checkout leg and a counter redemption are refused', async () => {
   const { alice, c, id } = await freshCard()
   await pushFaults(10)

@@ -181,6 +181,7 @@ export async function oneCallSpend(
   }
   if (!said.ok) {
     if (!(await putBack(store, id, [[k, { a: input.amount }]], taken.lease, said.status))) throw settling(taken)
+    if (said.status === 'GIFTED') await fundWaitingFriend(store, wx, id, sync)
     throw refusedFor(said.status)
   }
   // A repeat of a spend whose call died before settling it (older than the grace): settled now — unless a
@@ -191,6 +192,22 @@ export async function oneCallSpend(
     if (!(await settled(store, id, k, taken.key))) throw settling(taken)
   } else await settleOwn(store, wx, id, k, taken, sync)
   return answer
+}
+
+/**
+ * The card this spend found given away unheard of, parked with its whole value by the put-back: a friend's
+ * code already seen waiting for it (opened in the Mini Program before anyone knew) is funded now, as the
+ * cron's settle does after its own put-back, not at the friend's next open. Nothing happens while other
+ * spends of the card are open (fundGift waits for them); a failure leaves it to the next open or the cron,
+ * and never changes this spend's answer.
+ */
+async function fundWaitingFriend(store: Store, wx: WechatClient, id: string, sync: SyncOptions): Promise<void> {
+  try {
+    const card = await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS)
+    if (card?.status === 'GIFTED' && card.parked === true && !card.giftedTo && !card.openKeys) await findGiftFriend(store, wx, card, sync)
+  } catch {
+    // The friend's next open, or the cron's read-back, funds it.
+  }
 }
 
 /**
