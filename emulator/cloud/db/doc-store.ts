@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { deserialize, serialize } from 'node:v8'
 import { calculateObjectSize } from 'bson'
-import { parseEjson, toEjson, type Doc } from './ejson'
+import { isPlainObject, parseEjson, toEjson, type Doc } from './ejson'
 import { DbError } from './errors'
 
 /**
@@ -52,8 +52,7 @@ function plainValues(v: unknown): boolean {
   // By tag and prototype chain, not instanceof: a document read from disk may come from another realm's
   // constructors (node:v8 deserializes into Node's own, which jest's sandbox does not share).
   if (Object.prototype.toString.call(v) === '[object Date]') return true
-  const proto = Object.getPrototypeOf(v) as object | null
-  if (proto !== null && Object.getPrototypeOf(proto) !== null) return false
+  if (!isPlainObject(v)) return false
   for (const k in v) if (!plainValues((v as Record<string, unknown>)[k])) return false
   return true
 }

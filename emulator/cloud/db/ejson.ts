@@ -18,10 +18,14 @@ export function toEjson(value: unknown): string {
   return EJSON.stringify(value as Record<string, unknown>, { relaxed: false })
 }
 
+/**
+ * A plain object: its prototype null or an Object.prototype — of any realm: node:v8 deserializes into Node's
+ * own constructors, which jest's sandbox does not share (a bson value's or a Date's prototype is not one).
+ */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
   const proto = Object.getPrototypeOf(v) as object | null
-  return proto === null || proto === Object.prototype
+  return proto === null || Object.getPrototypeOf(proto) === null
 }
 
 /** Replaces every `$tcb_server_date` marker with the server's clock (plus the marker's offset, ms). */
