@@ -106,6 +106,34 @@ describe('documents', () => {
     expect((await db.collection(C).where({ _id: 'nope' }).get()).data).toEqual([])
   })
 
+  test('an operator that does not fit the document fails the write as MongoDB does: DATABASE_REQUEST_FAILED (-502001), nothing changed', async () => {
+    // MongoDB's manual: $inc on null "will generate an error", $push on a non-array field "will fail", a field
+    // cannot be made inside a scalar; mingo alone skipped such operators and wrote the rest.
+    const _ = db.command
+    await db.collection(C).add({ data: { _id: 'typed', title: 'gift', n: 1, tags: ['a'] } })
+    const refusal = (data: Record<string, unknown>) =>
+      db
+        .collection(C)
+        .doc('typed')
+        .update({ data })
+        .catch((e: unknown) => e) as Promise<{ errCode: number; errMsg: string }>
+    expect(await refusal({ title: _.inc(1), n: 2 })).toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining(
+        'Cannot apply $inc to a value of non-numeric type. {_id: "typed"} has the field \'title\' of non-numeric type string',
+      ),
+    })
+    expect(await refusal({ tags: _.inc(1) })).toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining("has the field 'tags' of non-numeric type array"),
+    })
+    expect(await refusal({ 'n.fen': 1 })).toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining("Cannot create field 'fen' in element {n: 1}"),
+    })
+    expect((await db.collection(C).doc('typed').get()).data).toMatchObject({ title: 'gift', n: 1, tags: ['a'] })
+  })
+
   test('a document is at most 16 MB (MongoDB’s BSON limit): an update past it is DATABASE_REQUEST_FAILED (-502001) and writes nothing', async () => {
     // Production: "单条记录大小受底层 BSON 限制,不超过 16mb" (CloudBase staff, developers.weixin.qq.com community).
     const sixMb = 'x'.repeat(6 * 1024 * 1024)

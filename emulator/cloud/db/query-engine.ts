@@ -3,6 +3,7 @@
 import { Query, find, update as applyOperators } from 'mingo'
 import { DbError } from './errors'
 import { isPlainObject, type Doc } from './ejson'
+import { assertUpdateApplies } from './update-rules'
 import { deserialize, serialize } from 'node:v8'
 
 // Node's structured clone by its own module: the global structuredClone is missing where the local cloud
@@ -66,6 +67,7 @@ export function applyUpdate(cur: Doc, data: Record<string, unknown>, merge: bool
       throw new DbError('DATABASE_REQUEST_FAILED', 'the _id of a document cannot be changed')
     }
   }
+  assertUpdateApplies(cur, modifier)
   const next = copyAlong(cur, modifier) ?? clone(cur)
   let changed = 0
   try {
