@@ -3,10 +3,12 @@
 // made of plain values only (the JSON types and Dates: every document the product writes), else its
 // canonical EJSON; rows of either kind are read back. V8's format is about 3 times faster to write than
 // EJSON and half its size: a card carrying an hour of spend keys (~300 KB) is rewritten by each of its
-// spends, and EJSON was most of a write's cost. A commit is one SQLite transaction, so a database transaction's writes
-// reach the file all together or not at all whatever moment the process dies at (SQLite documents WAL
-// commits as atomic and durable against an application crash; `CLOUD_DB_SYNC=full` adds an fsync per
-// commit for power loss as well). Collections and indexes are rows too, so they survive restarts.
+// spends, and EJSON was most of a write's cost.
+//
+// A commit is one SQLite transaction, so a database transaction's writes reach the file all together or
+// not at all whatever moment the process dies at (SQLite documents WAL commits as atomic and durable
+// against an application crash; `CLOUD_DB_SYNC=full` adds an fsync per commit for power loss as well).
+// Collections and indexes are rows too, so they survive restarts.
 //
 // Every document is also held parsed in memory, with the sequence number of the commit that last wrote
 // it: queries run against memory, and optimistic transactions compare those numbers at commit. While a
