@@ -12,8 +12,11 @@
 import { DbError } from './errors'
 import { isPlainObject, type Doc } from './ejson'
 
-/** Operators that create what their path leads to: a path through a non-document fails them. */
-const CREATING = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$currentDate', '$push', '$addToSet'])
+/**
+ * Operators that create what their path leads to: a path through a non-document fails them ($setOnInsert
+ * does nothing on an update).
+ */
+const CREATING = new Set(['$set', '$inc', '$mul', '$min', '$max', '$currentDate', '$push', '$addToSet'])
 const NUMERIC = new Set(['$inc', '$mul'])
 /** Operators on an array field: a field there that is not an array fails them. */
 const ON_ARRAYS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll'])
