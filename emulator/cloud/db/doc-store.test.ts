@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Binary, Long } from 'bson'
 import { DocStore } from './doc-store'
+import { applyUpdate } from './query-engine'
 import type { Doc } from './ejson'
 
 let dir: string
@@ -70,5 +71,17 @@ test('rows an earlier version wrote as EJSON text are read', () => {
   sql.close()
   const store = DocStore.open(file)
   expect(store.get('c', 'old')).toEqual({ _id: 'old', n: 7, at: new Date(5) })
+  store.close()
+})
+
+test('a plain document that an update gives a bson value deep inside is kept as EJSON from then on', () => {
+  const store = reopened((s) => {
+    const first: Doc = { _id: 'p', keys: { k1: { a: 1 }, k2: { a: 2 } } }
+    s.commit([{ coll: 'c', id: 'p', doc: first }])
+    expect(bodyType('p')).toBe('blob')
+    s.commit([{ coll: 'c', id: 'p', doc: applyUpdate(first, { $set: { 'keys.k2.bin': new Binary(Buffer.from('hi')) } }, true) }])
+    expect(bodyType('p')).toBe('text')
+  })
+  expect((store.get('c', 'p')!.keys as Record<string, Record<string, unknown>>).k2?.bin).toBeInstanceOf(Binary)
   store.close()
 })

@@ -43,9 +43,23 @@ export function assertDocSize(doc: Doc, existed: boolean): void {
   )
 }
 
+/**
+ * What plainValues found of objects and arrays of stored documents. Stored documents are never changed in
+ * place (an update copies the objects on its paths and shares the rest, query-engine.ts), so an answer
+ * holds for as long as the object lives: a write of a card with ~1,200 spend keys walks only what its
+ * update copied, not every key again.
+ */
+const plainSeen = new WeakMap<object, boolean>()
+
 /** Whether `v` holds only what V8's format gives back as it was: the JSON types and Dates, in plain objects. */
 function plainValues(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return typeof v !== 'bigint' && typeof v !== 'function' && typeof v !== 'symbol'
+  let plain = plainSeen.get(v)
+  if (plain === undefined) plainSeen.set(v, (plain = plainWalk(v)))
+  return plain
+}
+
+function plainWalk(v: object): boolean {
   // A hole (an update's $set past an array's end makes them) is written as null in EJSON, as MongoDB pads.
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (!(i in v) || !plainValues(v[i])) return false
