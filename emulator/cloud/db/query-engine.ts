@@ -3,7 +3,7 @@
 import { Query, find, update as applyOperators } from 'mingo'
 import { DbError } from './errors'
 import { isPlainObject, type Doc } from './ejson'
-import { assertUpdateApplies } from './update-rules'
+import { assertUpdateApplies, isIndex } from './update-rules'
 import { deserialize, serialize } from 'node:v8'
 
 // Node's structured clone by its own module: the global structuredClone is missing where the local cloud
@@ -82,7 +82,7 @@ export function applyUpdate(cur: Doc, data: Record<string, unknown>, merge: bool
  * The document with fresh copies of the objects and arrays on the update's paths, sharing the rest with
  * `cur`: the operators change only what is on their paths, and stored documents are never changed in
  * place (doc-store.ts), so the untouched parts can be shared. A card carrying an hour of spend keys is
- * some 300 KB; cloning it whole for every write was most of the local cloud's cost of a spend.
+ * some 300 KB; cloning it whole for every write was a large part of the local cloud's cost of a spend.
  * undefined when a path cannot be followed exactly (a positional operator, $rename's second path, an array
  * crossed by a field name, which mingo may apply to every element): the caller clones it whole.
  */
@@ -96,7 +96,7 @@ function copyAlong(cur: Doc, modifier: Record<string, Record<string, unknown>>):
       const segs = field.split('.')
       for (const [i, seg] of segs.entries()) {
         if (seg.startsWith('$')) return undefined
-        if (Array.isArray(parent) && !/^(0|[1-9]\d*)$/.test(seg)) return undefined
+        if (Array.isArray(parent) && !isIndex(seg)) return undefined
         const child: unknown = (parent as Record<string, unknown>)[seg]
         if (typeof child !== 'object' || child === null) break
         if (!fresh.has(child)) {

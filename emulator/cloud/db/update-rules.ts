@@ -50,7 +50,8 @@ function shown(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : isDate(v) ? `new Date(${v.getTime()})` : String(v)
 }
 
-const isIndex = (seg: string) => /^(0|[1-9]\d*)$/.test(seg)
+/** A path segment naming an array element (MongoDB's dotted index). */
+export const isIndex = (seg: string) => /^(0|[1-9]\d*)$/.test(seg)
 
 /**
  * Where `path` leads in `doc`: the value at its end (undefined: not there), or the first element on the
@@ -75,9 +76,9 @@ export function assertUpdateApplies(cur: Doc, modifier: Record<string, Record<st
   for (const [op, fields] of Object.entries(modifier)) {
     if (!isPlainObject(fields)) continue
     for (const [field, arg] of Object.entries(fields)) {
-      paths.push({ path: field, segs: field.split('.') })
-      if (op === '$rename' && typeof arg === 'string') paths.push({ path: arg, segs: arg.split('.') })
       const segs = field.split('.')
+      paths.push({ path: field, segs })
+      if (op === '$rename' && typeof arg === 'string') paths.push({ path: arg, segs: arg.split('.') })
       if (segs.some((s) => s.startsWith('$'))) continue
       if (NUMERIC.has(op) && typeof arg !== 'number') {
         throw refused(`Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${field}: ${shown(arg)}}`)

@@ -33,6 +33,7 @@ import { earnForSpend } from '../members/members'
 import { WITHOUT_SPEND_KEYS, userCardId, type SpendKeyRecord, type UserCardDoc } from '../cards/user-cards'
 import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { clock } from '../../clock'
+import { log } from '../../log'
 import { findGiftFriend } from '../giftcards/bag-codes'
 
 /**
@@ -205,8 +206,9 @@ async function fundWaitingFriend(store: Store, wx: WechatClient, id: string, syn
   try {
     const card = await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS)
     if (card?.status === 'GIFTED' && card.parked === true && !card.giftedTo && !card.openKeys) await findGiftFriend(store, wx, card, sync)
-  } catch {
-    // The friend's next open, or the cron's read-back, funds it.
+  } catch (err) {
+    // The friend's next open, or the cron, funds it.
+    log('warn', { msg: 'could not look for the new code of a gift', card: id, error: (err as Error).message })
   }
 }
 
