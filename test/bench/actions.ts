@@ -478,8 +478,10 @@ export async function bursts(stack: Stack, card100: string, lat: { db: number; w
   setLatency(stack, 0, 0)
 }
 
-/** This process's CPU time in ms from /proc (the instances are its threads): utime + stime, in clock ticks of 10 ms. */
-/** CPU ms (user + system) of the whole process, or of one of its threads (`tid`: /proc/self/task/<tid>). */
+/**
+ * CPU ms (utime + stime, clock ticks of 10 ms, from /proc) of this whole process (the instances are its
+ * threads), or of one of its threads (`tid`: /proc/self/task/<tid>).
+ */
 function cpuMs(tid?: number): number {
   const stat = readFileSync(tid === undefined ? '/proc/self/stat' : `/proc/self/task/${tid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
