@@ -223,6 +223,10 @@ export async function takeInCode(
   return 'waiting'
 }
 
+/** A card given away unheard of whose value is still parked on it, waiting for the friend's new code (findGiftFriend). */
+export const awaitsGiftFriend = (card: Pick<UserCardDoc, 'status' | 'parked' | 'giftedTo'>): boolean =>
+  card.status === 'GIFTED' && card.parked === true && !card.giftedTo
+
 /**
  * The cron read the old code back as given away (40056) and parked it (upkeep/reconcile.ts): if
  * user_gifting_card named the friend, take the new code in from the friend's card bag (card/user/getcardlist);

@@ -34,7 +34,7 @@ import { WITHOUT_SPEND_KEYS, userCardId, type SpendKeyRecord, type UserCardDoc }
 import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { clock } from '../../clock'
 import { log } from '../../log'
-import { findGiftFriend } from '../giftcards/bag-codes'
+import { awaitsGiftFriend, findGiftFriend } from '../giftcards/bag-codes'
 
 /**
  * The oldest orderId whose spend may still move money: one whose `orderedAt` is within ORDER_AGE_MS of
@@ -205,7 +205,7 @@ export async function oneCallSpend(
 async function fundWaitingFriend(store: Store, wx: WechatClient, id: string, sync: SyncOptions): Promise<void> {
   try {
     const card = await store.get<UserCardDoc>(Collections.userCards, id, WITHOUT_SPEND_KEYS)
-    if (card?.status === 'GIFTED' && card.parked === true && !card.giftedTo && !card.openKeys) await findGiftFriend(store, wx, card, sync)
+    if (card && awaitsGiftFriend(card) && !card.openKeys) await findGiftFriend(store, wx, card, sync)
   } catch (err) {
     // The friend's next open, or the cron, funds it.
     log('warn', { msg: 'could not look for the new code of a gift', card: id, error: (err as Error).message })
@@ -671,7 +671,7 @@ export async function settleCard(store: Store, wx: WechatClient, id: string, syn
       card = await store.get<UserCardDoc>(Collections.userCards, id)
       if (!card) return 0
       open = openOf(card).filter(([k]) => stood.has(k))
-      parked = card.status === 'GIFTED' && card.parked === true && !card.giftedTo
+      parked = awaitsGiftFriend(card)
     }
   }
   const claimed = await claimKeys(store, id, open)
