@@ -13,10 +13,10 @@
 // its input, which must never be the stored documents.
 import { calculateObjectSize } from 'bson'
 import { Aggregator } from 'mingo'
-import { deserialize, serialize } from 'node:v8'
 import { isPlainObject, parseEjson, resolveServerDates, toEjson, type Doc } from './ejson'
 import { DbError } from './errors'
 import { MAX_DOC_BYTES } from './doc-store'
+import { clone } from './query-engine'
 
 /** The stages @cloudbase/database's Aggregation can send (its methods, with `$`). */
 export const AGGREGATE_STAGES: readonly string[] = [
@@ -39,8 +39,6 @@ export const AGGREGATE_STAGES: readonly string[] = [
 ]
 
 type Stage = Record<string, unknown>
-
-const clone = <T>(v: T): T => deserialize(serialize(v)) as T
 
 /** What the aggregation reads: documents of a collection, possibly narrowed by an index (never filtered). */
 export interface AggregateSource {

@@ -8,7 +8,7 @@ import { deserialize, serialize } from 'node:v8'
 
 // Node's structured clone by its own module: the global structuredClone is missing where the local cloud
 // runs inside a jsdom test environment (the Mini Program page tests).
-const clone = <T>(v: T): T => deserialize(serialize(v)) as T
+export const clone = <T>(v: T): T => deserialize(serialize(v)) as T
 
 type Criteria = Record<string, unknown>
 
