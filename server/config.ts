@@ -43,6 +43,20 @@ function personKeyOf(saSecret: string): Buffer {
   return createHmac('sha256', saSecret).update('gift-card person alias v1').digest()
 }
 
+/**
+ * The key spend hints are sealed with (domain/cards/spend-hint.ts), derived as cursorKeyOf is, under its own
+ * label; undefined in a process without WX_SA_SECRET (a hint is advice: spends then go without it). Derived
+ * once per secret: every card view asks for it.
+ */
+export function spendHintKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const saSecret = env.WX_SA_SECRET
+  if (!saSecret) return undefined
+  if (hintKeyFor?.secret !== saSecret)
+    hintKeyFor = { secret: saSecret, key: createHmac('sha256', saSecret).update('gift-card spend hint v1').digest() }
+  return hintKeyFor.key
+}
+let hintKeyFor: { secret: string; key: Buffer } | undefined
+
 const PUSH_MODES: readonly string[] = ['plain', 'compat', 'safe']
 const isPushMode = (m: string): m is ServerConfig['pushMode'] => PUSH_MODES.includes(m)
 

@@ -10,6 +10,8 @@ import { card as cardView, cardList, entry } from './views'
 
 /** An order id a client makes for a spend or a purchase (also `spend:<orderId>` in the ledger). */
 const ORDER_ID = str({ max: 64, pattern: /^[A-Za-z0-9_:.-]+$/ })
+/** A spend hint as the server seals it (server/domain/cards/spend-hint.ts): base64url, ~100 characters. */
+const SPEND_HINT = str({ max: 256, pattern: /^[A-Za-z0-9_-]+$/ })
 /** One spend is at most 1,000,000 yuan: anything above is a bug, not a purchase. */
 export const MAX_SPEND_FEN = 100_000_000
 /** A staff invite's id, as its QR code carries it (server/domain/merchant/invites.ts). */
@@ -129,7 +131,9 @@ export const card = defineActions('card', {
       description: v.optional(str({ max: 100 })),
       // When the orderId was made, the same on its retries (docs/functions-api.md, The spend); the window is checked there.
       orderedAt: int({ min: 0 }),
+      // The card's `spendHint` as last shown (its view, or the last spend's reply): one database call fewer.
+      seen: v.optional(SPEND_HINT),
     }),
-    answer: v.object({ balance: v.number(), entryId: v.string() }),
+    answer: v.object({ balance: v.number(), entryId: v.string(), spendHint: v.optional(v.string()) }),
   },
 })

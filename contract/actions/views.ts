@@ -28,6 +28,8 @@ export const card = v.object({
   held: v.optional(v.number()),
   /** ms: when the last of those checkouts expires */
   heldUntil: v.optional(v.number()),
+  /** opaque: hand it back as card.spend's `seen` (a gift card its holder can spend; docs/functions-api.md, spend hints) */
+  spendHint: v.optional(v.string()),
 })
 
 /** A ledger line of a card (card.detail, card.history, member.history, the console). */

@@ -50,6 +50,8 @@ export async function payWithGiftCard(card: Card, checkoutId: string, total: num
       orderId: checkoutId,
       orderedAt: orderedAtOf(checkoutId),
       description,
+      // The card as the page showed it: one database call fewer on the server when still current.
+      ...(card.spendHint ? { seen: card.spendHint } : {}),
     })
     return { balance: r.balance, paidByCard: total, paidByWeChatPay: 0 }
   }

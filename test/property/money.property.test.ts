@@ -70,7 +70,14 @@ type Action =
   | { t: 'giftWait' }
   | { t: 'groupGiftSend'; who: number; count: 2 | 3; claimNow: boolean; twice: number }
   | { t: 'groupGiftClaim'; gift: number; twice: number; add: boolean }
-  | { t: 'spend'; card: number; amount: number; retries: 1 | 2 }
+  | {
+      t: 'spend'
+      card: number
+      amount: number
+      retries: 1 | 2
+      /** the spend hint sent as `seen`: none, the card's view just read, the last one kept (maybe stale), another card's */
+      hint?: 'none' | 'view' | 'kept' | 'foreign'
+    }
   | {
       t: 'keySpend'
       card: number
@@ -216,6 +223,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       card: fc.nat(20),
       amount: fc.integer({ min: 1, max: 12000 }),
       retries: fc.constantFrom(1 as const, 2 as const),
+      hint: fc.constantFrom('none' as const, 'view' as const, 'kept' as const, 'foreign' as const),
     }),
   },
   {
@@ -352,6 +360,8 @@ interface World {
   couponId: string
   memberCardId: string
   recharges: { orderId: string; who: string; payment: Json }[]
+  /** the last spend hint seen of each card (its view or a spend's reply), by card document id */
+  hints: Map<string, string>
 }
 
 /** The coupons people hold in our records, NORMAL (what they could pick at checkout). */
@@ -653,7 +663,9 @@ async function run(w: World, a: Action): Promise<boolean> {
       const c = pick(await liveCards(s), a.card)
       const who = c && PEOPLE.find((n) => s.wechat.users.get(n)!.mpOpenid === c.mpOpenid)
       if (!c || !who) return false
-      // The one-call path (issue 27): the orderId carries the time it was made.
+      // The one-call path (issue 27): the orderId carries the time it was made. The hint, when one is sent,
+      // may be current, stale (the card moved since it was kept) or another card's: the money must not care.
+      const seen = await hintFor(w, who, c, a.hint ?? 'none')
       const body = {
         action: 'spend',
         cardId: c.cardId,
@@ -661,9 +673,12 @@ async function run(w: World, a: Action): Promise<boolean> {
         amount: a.amount,
         orderId: `S${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
         orderedAt: Date.now(),
+        ...(seen ? { seen } : {}),
       }
       const replies = await Promise.all(Array.from({ length: a.retries }, () => call(s, who, 'card', body, { busy: a.retries === 2 })))
       if (replies[0]!.errcode === 0) expect(replies.every((r) => r.errcode === 0 && r.balance === replies[0]!.balance)).toBe(true)
+      for (const r of replies) if (typeof r.spendHint === 'string') w.hints.set(c._id as string, r.spendHint)
+      if (seen && replies.some((r) => r.errcode === 0)) hintedSpends[a.hint as 'view' | 'kept' | 'foreign']++
       return replies.some((r) => r.errcode === 0)
     }
     case 'keySpend': {
@@ -1624,6 +1639,20 @@ const opened = { bag: 0, jump: 0 }
 let giftsFundedWithoutPush = 0
 /** one-call spends repeated across the key window: answered the same (inside it) or refused (1001, past it) */
 const keySpends = { answered: 0, fromEntry: 0 }
+/** card.spends that succeeded with a spend hint sent, by where the hint came from */
+const hintedSpends = { view: 0, kept: 0, foreign: 0 }
+
+/** The spend hint a `spend` action sends: its card's view read now, the one last kept, or another card's. */
+async function hintFor(w: World, who: string, c: Json, from: 'none' | 'view' | 'kept' | 'foreign'): Promise<string | undefined> {
+  if (from === 'kept') return w.hints.get(c._id as string)
+  if (from === 'foreign') return [...w.hints].find(([id]) => id !== c._id)?.[1]
+  if (from !== 'view') return undefined
+  const r = await call(w.stack, who, 'card', { action: 'detail', cardId: c.cardId, code: c.code })
+  const hint = (r.card as Json | undefined)?.spendHint
+  if (typeof hint !== 'string') return undefined
+  w.hints.set(c._id as string, hint)
+  return hint
+}
 /** issue 25: spends whose WeChat call was refused or not answered, by how (and legs among them); tickets healed; checkout reloads */
 const wechatRefused = { refuse: 0, busy: 0, drop: 0, leg: 0 }
 let ticketsHealed = 0
@@ -1649,6 +1678,7 @@ async function runPlan(plan: [Action, boolean][]): Promise<void> {
     couponId: '',
     memberCardId: '',
     recharges: [],
+    hints: new Map(),
   }
   try {
     const shop = await person(w.stack, 'alice').fn('card', { action: 'shop' })
@@ -1708,7 +1738,7 @@ test(
     console.log(
       `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; ${groupGiftsSent} group gifts, ${groupClaims} group claims; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
         `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
-        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated after an hour: ${keySpends.answered} answered from their key, ${keySpends.fromEntry} from their entry; ` +
+        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated after an hour: ${keySpends.answered} answered from their key, ${keySpends.fromEntry} from their entry; spends with a hint: ${JSON.stringify(hintedSpends)}; ` +
         `card-bag gifts by pushes lost: ${JSON.stringify(bagGifts)}, ${giftsFundedWithoutPush} funded without their user_get_card, opens: ${opened.bag} card bags read, ${opened.jump} cells tapped; ` +
         `spends with WeChat's call refused: ${JSON.stringify(wechatRefused)}, ${ticketsHealed} adds healed after a dropped ticket, checkout reloads: ${JSON.stringify(reloads)}), all invariants held`,
     )
@@ -1804,7 +1834,13 @@ test(
       step({ t: 'couponCheckout', coupon: 5, withCard: true, coverAll: true, taps: 2, rival: false, then: 'pay' }),
       step({ t: 'redeliver', push: 0, shifted: false }),
       step({ t: 'spend', card: 0, amount: 100, retries: 2 }),
+      // Spend hints: the card's view just read, the reply's kept (current), another card's.
+      step({ t: 'spend', card: 0, amount: 100, retries: 1, hint: 'view' }),
+      step({ t: 'spend', card: 0, amount: 100, retries: 2, hint: 'kept' }),
+      step({ t: 'spend', card: 1, amount: 100, retries: 1, hint: 'foreign' }),
       step({ t: 'crashedSpend', card: 0, amount: 50, after: 'debited', retry: true, leg: false }),
+      // The hint kept from before the crashed spend: stale.
+      step({ t: 'spend', card: 0, amount: 100, retries: 1, hint: 'kept' }),
       step({ t: 'checkout', card: 0, extra: 100, then: 'pay' }),
       step({ t: 'losePushes', event: 'user_gifting_card', times: 1 }),
       step({ t: 'gift', card: 1 }),
@@ -1839,6 +1875,9 @@ test(
       step({ t: 'restart' }),
     ])
     expect(couponCounts.paidAtOnce).toBeGreaterThan(0)
+    expect(hintedSpends.view).toBeGreaterThan(0)
+    expect(hintedSpends.kept).toBeGreaterThan(1)
+    expect(hintedSpends.foreign).toBeGreaterThan(0)
   },
   5 * 60_000,
 )

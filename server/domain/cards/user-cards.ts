@@ -8,6 +8,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { change, type Store, type StoredDoc } from '../../store/port'
 import { clock } from '../../clock'
+import { sealSpendHint } from './spend-hint'
 
 export type { UserCardStatus }
 
@@ -125,6 +126,8 @@ export interface CardView {
   held?: number
   /** ms: when the last of those checkouts expires (credited back then unless paid) */
   heldUntil?: number
+  /** the card as its holder sees it now, sealed: card.spend's `seen` (spend-hint.ts) */
+  spendHint?: string
 }
 
 /** One spend's key on its card (see money/spend-keys.ts; short names: a hot card carries a day of them). */
@@ -229,6 +232,8 @@ export function toCardView(doc: UserCardDoc, nowMs = clock.now()): CardView {
     view.held = holds.reduce((sum, h) => sum + h.amount, 0)
     view.heldUntil = Math.max(...holds.map((h) => h.until))
   }
+  const spendHint = sealSpendHint(doc)
+  if (spendHint) view.spendHint = spendHint
   return view
 }
 

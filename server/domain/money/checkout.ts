@@ -119,6 +119,11 @@ export async function startCheckout(
             orderedAt: held.createdAt,
             description: input.description,
             points: false,
+            // The card as read above: the leg's debit needs no read of its own (spend-hint.ts). Not a member
+            // card's (its spends sync from a read) nor one whose WeChat holder is unknown.
+            ...(card && !card.member && card.saOpenid
+              ? { told: { version: card.version, balance: card.balance, saOpenid: card.saOpenid } }
+              : {}),
           },
           sync,
         )

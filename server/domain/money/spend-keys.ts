@@ -35,6 +35,7 @@ import { assertSpendable, refusedFor, verdictFor, wechatVerdict, type Verdict } 
 import { clock } from '../../clock'
 import { log } from '../../log'
 import { awaitsGiftFriend, findGiftFriend } from '../giftcards/bag-codes'
+import { sealSpendHint, type SpendHint } from '../cards/spend-hint'
 
 /**
  * The oldest orderId whose spend may still move money: one whose `orderedAt` is within ORDER_AGE_MS of
@@ -107,6 +108,8 @@ export interface OneCallInput {
   points?: boolean
   /** the ledger entry's id when not `spend:<orderId>` (counter redemption: `redeem:<key>`) */
   entryId?: string
+  /** the card as its holder last saw it (card.spend's `seen`, opened: spend-hint.ts) */
+  told?: SpendHint
 }
 
 interface Known {
@@ -146,7 +149,7 @@ export async function oneCallSpend(
   input: OneCallInput,
   sync: SyncOptions,
   busyHere: boolean,
-): Promise<{ balance: number; entryId: string }> {
+): Promise<{ balance: number; entryId: string; spendHint?: string }> {
   const now = clock.now()
   if (input.orderedAt > now + ORDER_SKEW_MS) {
     throw invalid('orderedAt', `is more than ${ORDER_SKEW_MS / 60_000} minutes ahead of now: send when pay was pressed`)
@@ -174,7 +177,8 @@ export async function oneCallSpend(
   if (!taken.earlier) keyFaults.at?.('debited')
   let said: Verdict
   try {
-    said = verdictFor(await verdict, taken.read?.saOpenid ?? before?.saOpenid)
+    // WeChat's holder against ours: as read, else as the exact debit's condition held it (a hint's, or this instance's).
+    said = verdictFor(await verdict, (taken.read ?? taken.heldAs)?.saOpenid ?? before?.saOpenid)
   } catch (err) {
     // No word from WeChat: the spend does not stand.
     if (!(await putBack(store, id, [[k, { a: input.amount }]], taken.lease, null))) throw settling(taken)
@@ -192,7 +196,26 @@ export async function oneCallSpend(
     await settleCard(store, wx, id, sync, true)
     if (!(await settled(store, id, k, taken.key))) throw settling(taken)
   } else await settleOwn(store, wx, id, k, taken, sync)
-  return answer
+  return { ...answer, ...replyHint(mpOpenid, id, taken) }
+}
+
+/**
+ * The reply's spend hint: the card as this spend left it (the version and balance its debit made or read),
+ * for the holder's next spend. None for a repeat (its answer is an earlier balance) or a redemption.
+ */
+function replyHint(mpOpenid: string | null, id: string, taken: Taken): { spendHint?: string } {
+  const of = taken.heldAs ?? taken.read
+  if (!mpOpenid || taken.earlier || !of) return {}
+  const spendHint = sealSpendHint({
+    _id: id,
+    mpOpenid,
+    status: 'NORMAL',
+    member: of.member,
+    saOpenid: of.saOpenid,
+    version: taken.version,
+    balance: taken.balance,
+  })
+  return spendHint ? { spendHint } : {}
 }
 
 /**
@@ -359,15 +382,19 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     if (keyFaults.at) throw err
     return
   }
-  // A card read with its keys had the old ones shed by the mark above; one spent without reading them is
-  // pruned by every SPENDS_BETWEEN_READS-th spend here (a hot card's reads leave the keys out).
+  // A card read with its keys had the old ones shed by the mark above. One spent without reading them is
+  // pruned by every SPENDS_BETWEEN_READS-th spend here (a hot card's reads leave the keys out), and by the
+  // exact debit that takes it to a multiple of SPENDS_BETWEEN_READS versions: spends told by their holder's
+  // hint (spend-hint.ts) come through many instances, each of which may see the card only once.
   const seen = known.get(id)
-  if (!seen) return
-  if (taken.read?.spendKeys) seen.sincePrune = 0
-  else if (++seen.sincePrune >= SPENDS_BETWEEN_READS) {
-    seen.sincePrune = 0
-    await settleCard(store, wx, id, sync).catch(() => undefined)
+  if (taken.read?.spendKeys) {
+    if (seen) seen.sincePrune = 0
+    return
   }
+  const counted = seen !== undefined && ++seen.sincePrune >= SPENDS_BETWEEN_READS
+  if (!counted && !(taken.heldAs && taken.version % SPENDS_BETWEEN_READS === 0)) return
+  if (seen) seen.sincePrune = 0
+  await settleCard(store, wx, id, sync).catch(() => undefined)
 }
 
 /**
@@ -456,6 +483,8 @@ export interface Taken {
   earlier?: boolean
   /** debited without the version on a card this instance saw before: others are spending it now */
   hot?: boolean
+  /** an exact debit (no read): the card's WeChat holder and kind as its condition held them */
+  heldAs?: Pick<UserCardDoc, 'saOpenid' | 'member'>
 }
 
 /**
@@ -488,7 +517,15 @@ export async function takeMoney(
   for (let attempt = 1; ; attempt++) {
     const now = clock.now()
     const nowSec = Math.floor(now / 1000)
-    const exact = seen && !busyHere && (hotUntil.get(id) ?? 0) < now ? seen : undefined
+    // The holder's hint (spend-hint.ts), when newer than what this instance saw: only before the card is read.
+    const told =
+      attempt === 1 && input.told && !(seen && seen.version >= input.told.version)
+        ? { ...input.told, member: false, sincePrune: seen?.sincePrune ?? 0 }
+        : undefined
+    const base = told ?? seen
+    // Exact only with the code's WeChat holder known: WeChat's answer is compared with it (verdictFor), and
+    // the update holds it (it moves without the version: a holder heard of anew, the read-back).
+    const exact = base?.saOpenid && !busyHere && (hotUntil.get(id) ?? 0) < now ? base : undefined
     // A member card's sync sends points too, which its settler moves first: it syncs from a read
     // (settleOwn); and a card someone is syncing is left to that sync. Only on a card known exactly: a
     // debit refused for the lease alone costs a third call, which a card new here must not risk (the
@@ -512,7 +549,7 @@ export async function takeMoney(
       id,
       {
         // A quiet card: exactly as this instance last saw it, and nobody syncing it (the lease comes with the debit).
-        ...(exact ? { version: exact.version } : {}),
+        ...(exact ? { version: exact.version, saOpenid: exact.saOpenid } : {}),
         ...(withLease ? { syncLeaseUntil: where.lt(now) } : {}),
         ...(mpOpenid ? { mpOpenid } : {}),
         status: 'NORMAL',
@@ -559,7 +596,13 @@ export async function takeMoney(
               spendKeys: { ...refusedRead.spendKeys, [k]: key },
             } as UserCardDoc)
           : null
-      return { ...after, key, read, ...(lease !== undefined ? { lease, assumed } : {}) }
+      return {
+        ...after,
+        key,
+        read,
+        heldAs: { saOpenid: exact.saOpenid, member: exact.member },
+        ...(lease !== undefined ? { lease, assumed } : {}),
+      }
     }
     // Applied without the version (the balance after is the one read just after), or refused: read. A
     // debit that applied on a card this instance has read before needs not read the keys (its own is the

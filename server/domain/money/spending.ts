@@ -11,6 +11,7 @@ import { syncCard } from '../sync/balance-sync'
 import { type SyncOptions } from '../../platform/settings'
 import { userCardId } from '../cards/user-cards'
 import { legState, oneCallSpend } from './spend-keys'
+import { openSpendHint, type SpendHint } from '../cards/spend-hint'
 
 export interface SpendInput {
   cardId: string
@@ -25,6 +26,10 @@ export interface SpendInput {
    * no money — a repeat is answered from its record, one never spent is refused (docs/functions-api.md, card.spend).
    */
   orderedAt: number
+  /** the card's `spendHint` as its holder last saw it (card.spend `seen`): advice, ignored unless ours (spend-hint.ts) */
+  seen?: string
+  /** the card as this invocation just read it (a checkout's leg): as good as a hint */
+  told?: SpendHint
 }
 
 /** Spends of each card this instance is running now: a second one means a hot card (no version condition). */
@@ -36,11 +41,13 @@ export async function spend(
   mpOpenid: string | null,
   input: SpendInput & { entryId?: string },
   sync: SyncOptions = {},
-): Promise<{ balance: number; entryId: string }> {
+): Promise<{ balance: number; entryId: string; spendHint?: string }> {
   const id = userCardId(input.cardId, input.code)
+  const { seen, told: read, ...rest } = input
+  const told = read ?? (seen !== undefined && mpOpenid ? openSpendHint(seen, id, mpOpenid) : undefined)
   spendsInFlight.set(id, (spendsInFlight.get(id) ?? 0) + 1)
   try {
-    return await oneCallSpend(store, wx, mpOpenid, input, sync, (spendsInFlight.get(id) ?? 0) > 1)
+    return await oneCallSpend(store, wx, mpOpenid, { ...rest, ...(told ? { told } : {}) }, sync, (spendsInFlight.get(id) ?? 0) > 1)
   } finally {
     const left = (spendsInFlight.get(id) ?? 1) - 1
     if (left > 0) spendsInFlight.set(id, left)

@@ -47,7 +47,12 @@ export default function Checkout() {
   usePageShow(() => void reload())
   usePullDownRefresh(reload)
   const [qty, setQty] = useState<Record<string, number>>(INITIAL)
-  const [chosen, setChosen] = useState<Card | undefined>()
+  const [picked, setChosen] = useState<Card | undefined>()
+  // The picked card as the list last loaded it (reloaded after each payment): its balance and spend hint now.
+  const chosen =
+    picked && mine.state === 'ready'
+      ? (mine.data.cards.find((c) => c.cardId === picked.cardId && c.code === picked.code) ?? picked)
+      : picked
   const [coupon, setCoupon] = useState<Card | undefined>()
   const [paying, setPaying] = useState<Paying>({ state: 'idle' })
   // A checkout this page left with the WeChat Pay sheet open (closed or reloaded meanwhile): paid while
