@@ -175,3 +175,41 @@ test('a card spent only through hints sheds its old keys: the exact debit that m
   expect(Object.keys(after.spendKeys ?? {}).sort()).toEqual([spendKey('SH-P-1'), spendKey('SH-P-2')].sort())
   expect(await ledgerSum(store(), id)).toBe(10000 - 30)
 })
+
+/** The database calls of one call of `fnName` by `who`, with its reply. */
+async function counted(who: string, fnName: string, body: Json) {
+  const db0 = stack.cloud.stats.dbCalls
+  const r = await person(stack, who).fn(fnName, body)
+  return { r, calls: stack.cloud.stats.dbCalls - db0 }
+}
+
+test("a counter redemption's and a checkout leg's debits are told the card as their own read just saw it: 2 calls fewer each", async () => {
+  // Two cards alike but for one thing: the second's WeChat holder unknown to our record, so nothing can tell
+  // its debit the card (an exact debit needs the holder: the reads after it are the difference).
+  const told = await freshCard()
+  const untold = await freshCard()
+  // Both functions warm first (their instance's first WeChat call reads the access token from the database).
+  const warm = await freshCard()
+  await counted('carol', 'merchant', { action: 'redeem', code: warm.c.code, cardId: warm.c.cardId, amount: 100, key: 'SH-REDEEM-0' })
+  await counted('alice', 'pay', { action: 'startCheckout', checkoutId: 'SHCO0', cardId: warm.c.cardId, code: warm.c.code, total: 12000 })
+  await store().update(Collections.userCards, untold.id, { saOpenid: '' })
+  const redeem = (c: Json, key: string) =>
+    counted('carol', 'merchant', { action: 'redeem', code: c.code, cardId: c.cardId, amount: 500, key })
+  const a = await redeem(told.c, 'SH-REDEEM-1')
+  const b = await redeem(untold.c, 'SH-REDEEM-2')
+  expect(a.r).toMatchObject({ errcode: 0, balance: 9500 })
+  expect(b.r).toMatchObject({ errcode: 0, balance: 9500 })
+  expect(b.calls - a.calls).toBe(2)
+  // A checkout whose card pays part (the rest by WeChat Pay): its leg likewise.
+  const checkout = (c: Json, checkoutId: string) =>
+    counted('alice', 'pay', { action: 'startCheckout', checkoutId, cardId: c.cardId, code: c.code, total: 12000 })
+  const x = await checkout(told.c, 'SHCO1')
+  const y = await checkout(untold.c, 'SHCO2')
+  expect(x.r).toMatchObject({ errcode: 0, balance: 0, rest: 2500 })
+  expect(y.r).toMatchObject({ errcode: 0, balance: 0, rest: 2500 })
+  expect(y.calls - x.calls).toBe(2)
+  for (const { id } of [told, untold]) {
+    expect(await card(id)).toMatchObject({ balance: 0, openKeys: 0 })
+    expect(await ledgerSum(store(), id)).toBe(0)
+  }
+})

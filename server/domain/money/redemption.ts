@@ -44,6 +44,16 @@ async function codeStatus(wx: WechatClient, code: string, cardId?: string): Prom
 
 /** What the code is and whether it can be redeemed now. */
 export async function redeemCheck(store: Store, wx: WechatClient, code: string, cardId?: string): Promise<RedeemCheck> {
+  return (await checkCode(store, wx, code, cardId)).check
+}
+
+/** redeemCheck's answer, and a gift card's record as it read it (the redemption's debit is told it: spend-hint.ts). */
+async function checkCode(
+  store: Store,
+  wx: WechatClient,
+  code: string,
+  cardId?: string,
+): Promise<{ check: RedeemCheck; card?: UserCardDoc | null }> {
   const got = await codeStatus(wx, code, cardId)
   const id = got.card.card_id
   const begin = got.card.begin_time ?? 0
@@ -60,7 +70,7 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
     if (redeemed) reason = '已被核销'
     if (!reason && hold?.status === 'HELD') reason = '正在线上使用中'
     if (!reason && hold?.status === 'CONSUMED') reason = `状态为 CONSUMED`
-    return {
+    const check: RedeemCheck = {
       ...base,
       type: coupon.type,
       title: coupon.title,
@@ -69,6 +79,7 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
       ...(reason ? { reason } : {}),
       ...(redeemed ? { redeemed } : {}),
     }
+    return { check }
   }
   const memberDef = await memberCardDef(store, id)
   if (memberDef) {
@@ -82,7 +93,7 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
     if (!reason && !member?.activated) reason = '会员卡尚未激活'
     if (!reason && !memberDef.supplyBalance) reason = '这张会员卡没有储值功能'
     if (!reason && balance <= 0) reason = '余额为零'
-    return {
+    const check: RedeemCheck = {
       ...base,
       type: 'MEMBER_CARD',
       title: memberDef.title,
@@ -92,6 +103,7 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
       usable: !reason,
       ...(reason ? { reason } : {}),
     }
+    return { check }
   }
   const giftDef = await store.get<GiftCardDoc>(Collections.giftCards, id)
   if (giftDef) {
@@ -99,7 +111,18 @@ export async function redeemCheck(store: Store, wx: WechatClient, code: string, 
     const balance = card?.balance ?? 0
     if (!reason && !card) reason = '尚未登记'
     if (!reason && balance <= 0) reason = '余额为零'
-    return { ...base, type: 'GIFT_CARD', title: giftDef.title, terms: { balance }, balance, usable: !reason, ...(reason ? { reason } : {}) }
+    return {
+      check: {
+        ...base,
+        type: 'GIFT_CARD',
+        title: giftDef.title,
+        terms: { balance },
+        balance,
+        usable: !reason,
+        ...(reason ? { reason } : {}),
+      },
+      card,
+    }
   }
   throw new AppError(ErrCode.NOT_FOUND, `code: card ${id} is not one this merchant redeems`)
 }
@@ -147,12 +170,15 @@ export interface RedeemInput {
 /** Redeems once per key; see the file comment. */
 export async function redeem(store: Store, wx: WechatClient, byOpenid: string, input: RedeemInput, sync: SyncOptions = {}) {
   let rec = await store.get<RedemptionDoc>(Collections.redemptions, input.key)
+  /** a gift card as the check just read it */
+  let read: UserCardDoc | null | undefined
   if (rec) {
     const same = rec.code === input.code && (!input.cardId || rec.cardId === input.cardId) && (rec.amount ?? undefined) === input.amount
     if (!same) throw new AppError(ErrCode.CONFLICT, `key ${input.key} was already used for another redemption`)
     if (rec.status === 'DONE') return view(store, rec)
   } else {
-    const check = await redeemCheck(store, wx, input.code, input.cardId)
+    const { check, card } = await checkCode(store, wx, input.code, input.cardId)
+    read = card
     if (!check.usable) {
       // A double tap: the other tap may have redeemed it under this key between our two reads.
       if (await store.get<RedemptionDoc>(Collections.redemptions, input.key)) return redeem(store, wx, byOpenid, input, sync)
@@ -198,6 +224,10 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
         orderedAt: rec.at,
         entryId: `redeem:${input.key}`,
         description: '门店核销',
+        // The card as the check just read it: the debit needs no read of its own (spend-hint.ts).
+        ...(read && !read.member && read.saOpenid
+          ? { told: { version: read.version, balance: read.balance, saOpenid: read.saOpenid } }
+          : {}),
       },
       sync,
     )
