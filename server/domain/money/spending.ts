@@ -28,7 +28,7 @@ export interface SpendInput {
   orderedAt: number
   /** the card's `spendHint` as its holder last saw it (card.spend `seen`): advice, ignored unless ours (spend-hint.ts) */
   seen?: string
-  /** the card as this invocation just read it (a checkout's leg): as good as a hint */
+  /** the card as this invocation has just read it (a checkout's leg, a counter redemption): as good as a hint */
   told?: SpendHint
 }
 

@@ -50,6 +50,29 @@ test('the merchant’s menu with quantities; offers only usable cards; confirms 
   expect(Math.abs(sent.orderedAt - Date.now())).toBeLessThan(60_000)
 })
 
+test('the spend carries the card’s hint; refused (spent elsewhere meanwhile), the list is read again and the split uses the balance now', async () => {
+  const spends: Record<string, unknown>[] = []
+  let balance = 5000
+  cloudHandlers.set('card', (d) => {
+    if (d.action === 'spend') {
+      spends.push(d)
+      balance = 3000
+      return { errcode: 1006, errmsg: 'insufficient balance: 3000 fen, 4000 fen needed' }
+    }
+    return { errcode: 0, cards: [{ ...card(balance), spendHint: `hint-${balance}` }] }
+  })
+  render(<Checkout />)
+  await choose('礼品卡1')
+  expect(screen.getByText('¥40.00', { selector: '#split-card' })).toBeTruthy()
+  fireEvent.click(screen.getByText('确认支付 ¥40.00'))
+  fireEvent.click(screen.getByText('确定'))
+  expect(await screen.findByText('礼品卡余额不足')).toBeTruthy()
+  expect(spends).toEqual([expect.objectContaining({ amount: 4000, seen: 'hint-5000' })])
+  // The card still picked, as the list shows it now: 30.00 on the card, 10.00 for WeChat Pay.
+  await waitFor(() => expect(screen.getByText('¥30.00', { selector: '#split-card' })).toBeTruthy())
+  expect(screen.getByText('¥10.00', { selector: '#split-wechat' })).toBeTruthy()
+})
+
 test('a short balance: the card covers 10.00 and WeChat Pay 30.00; a cancelled WeChat Pay is credited back and retried on the same page', async () => {
   const calls: string[] = []
   const checkoutIds: unknown[] = []

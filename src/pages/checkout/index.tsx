@@ -114,6 +114,8 @@ export default function Checkout() {
             : t.checkout.cancelledBack(yuan(err.balance))
           : userMessage(err)
       setPaying({ state: 'error', message })
+      // A refusal (余额不足, the card used elsewhere meanwhile) or a credited-back leg: show the cards as they are now.
+      void reload()
     } finally {
       inFlight.current = false
     }
@@ -142,6 +144,7 @@ export default function Checkout() {
               : t.checkout.cancelledBack(yuan(err.balance))
             : userMessage(err),
       })
+      void reload()
     } finally {
       inFlight.current = false
     }
