@@ -3,9 +3,9 @@
 // that never saw the card — 3 database calls in all instead of 5 — and a hint that is stale, foreign or
 // made up costs calls, never money. Whole invocations are counted by the local cloud's /__cloud/stats.
 import type { Stack } from '../../emulator/stack'
-import { ledgerSum } from '../../server/domain/ledgers/ledger'
+import { ledgerSum, type LedgerEntryDoc } from '../../server/domain/ledgers/ledger'
 import { spend } from '../../server/domain/money/spending'
-import { KEY_KEEP_MS, spendKey } from '../../server/domain/money/spend-keys'
+import { KEY_KEEP_MS, prunesByKey, spendKey } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import { createWechatClient } from '../../server/wechat/client'
@@ -152,27 +152,30 @@ test('a hinted spend of a code WeChat shows held by another openid (given away, 
   expect(await ledgerSum(store(), id)).toBe(10000)
 })
 
-test('a card spent only through hints sheds its old keys: the exact debit that makes a 64th version prunes', async () => {
+test('a card spent only through hints sheds its old keys: one exact debit in 64, chosen by its key, prunes', async () => {
   const { p, c, id } = await freshCard()
-  const spendOf = (orderId: string, told: { version: number; balance: number; saOpenid: string }) =>
-    spend(store(), wx(), p.mpOpenid, {
+  const spendOf = async (orderId: string) => {
+    const d = (await card(id))!
+    return spend(store(), wx(), p.mpOpenid, {
       cardId: c.cardId as string,
       code: c.code as string,
       amount: 10,
       orderId,
       orderedAt: Date.now(),
-      told,
+      told: { version: d.version, balance: d.balance, saOpenid: d.saOpenid! },
     })
-  const hintOf = (d: UserCardDoc) => ({ version: d.version, balance: d.balance, saOpenid: d.saOpenid! })
-  await spendOf('SH-P-0', hintOf((await card(id))!))
-  // SH-P-0 settled and past keeping; the card one version short of 64.
-  await store().update(Collections.userCards, id, { [`spendKeys.${spendKey('SH-P-0')}.q`]: Date.now() - KEY_KEEP_MS - 1000, version: 62 })
-  await spendOf('SH-P-1', hintOf((await card(id))!))
-  expect((await card(id))!.spendKeys?.[spendKey('SH-P-0')]).toBeDefined()
-  await spendOf('SH-P-2', hintOf((await card(id))!))
-  const after = (await card(id))!
-  expect(after.version).toBe(64)
-  expect(Object.keys(after.spendKeys ?? {}).sort()).toEqual([spendKey('SH-P-1'), spendKey('SH-P-2')].sort())
+  }
+  // orderIds whose keys do not prune, and one whose key does.
+  const ids = Array.from({ length: 400 }, (_, i) => `SH-P-${i}`)
+  const [keep0, keep1] = ids.filter((o) => !prunesByKey(spendKey(o))) as [string, string]
+  const pruner = ids.find((o) => prunesByKey(spendKey(o)))!
+  await spendOf(keep0)
+  // keep0 settled and past keeping.
+  await store().update(Collections.userCards, id, { [`spendKeys.${spendKey(keep0)}.q`]: Date.now() - KEY_KEEP_MS - 1000 })
+  await spendOf(keep1)
+  expect((await card(id))!.spendKeys?.[spendKey(keep0)]).toBeDefined()
+  await spendOf(pruner)
+  expect(Object.keys((await card(id))!.spendKeys ?? {}).sort()).toEqual([spendKey(keep1), spendKey(pruner)].sort())
   expect(await ledgerSum(store(), id)).toBe(10000 - 30)
 })
 
@@ -212,4 +215,31 @@ test("a counter redemption's and a checkout leg's debits are told the card as th
     expect(await card(id)).toMatchObject({ balance: 0, openKeys: 0 })
     expect(await ledgerSum(store(), id)).toBe(0)
   }
+})
+
+test("a retried checkout naming another card: its leg's debit is not told that card (the leg stays the first call's)", async () => {
+  // Found by an adversarial review: the leg's card debited exactly, told the other card's balance, answered and
+  // recorded (balanceAfter, the key's b, WeChat's card bag) that balance less the leg.
+  const { p, c: x, id: xId } = await freshCard()
+  const { c: y, id: yId } = await freshCard()
+  let n = 0
+  const spendOn = async (c: Json, amount: number) => expect((await spendVia(p, c, `SH-RT-${++n}`, amount)).r.errcode).toBe(0)
+  await spendOn(x, 6000)
+  // The first call's leg (X, 4000) is put back when WeChat does not answer; the checkout stays CREATED.
+  stack.wechat.platform.faults.push({ path: 'card/code/get', errcode: -1, times: 50 })
+  const first = await p.fn('pay', { action: 'startCheckout', checkoutId: 'SHRT1', cardId: x.cardId, code: x.code, total: 5000 })
+  stack.wechat.platform.faults = []
+  expect(first.errcode).toBe(1502)
+  // Y at X's version (one person's cards share a WeChat holder): a hint of Y would pass X's condition.
+  while ((await card(yId))!.version < (await card(xId))!.version) await spendOn(y, 1)
+  expect((await card(yId))!.version).toBe((await card(xId))!.version)
+  const second = await p.fn('pay', { action: 'startCheckout', checkoutId: 'SHRT1', cardId: y.cardId, code: y.code, total: 5000 })
+  expect(second).toMatchObject({ errcode: 0, balance: 0, rest: 1000 })
+  await settle(stack)
+  const after = (await card(xId))!
+  expect(after).toMatchObject({ balance: 0, dirty: false })
+  expect(Object.values(after.spendKeys ?? {}).find((k) => k.o === 'SHRT1-gc')?.b).toBe(0)
+  expect((await store().get<LedgerEntryDoc>(Collections.ledger, 'spend:SHRT1-gc'))?.balanceAfter).toBe(0)
+  expect(await ledgerSum(store(), xId)).toBe(0)
+  expect(await bagBalance('alice', x.code as string)).toBe(0)
 })

@@ -119,9 +119,10 @@ export async function startCheckout(
             orderedAt: held.createdAt,
             description: input.description,
             points: false,
-            // The card as read above: the leg's debit needs no read of its own (spend-hint.ts). Not a member
-            // card's (its spends sync from a read) nor one whose WeChat holder is unknown.
-            ...(card && !card.member && card.saOpenid
+            // The card as read above: the leg's debit needs no read of its own (spend-hint.ts). Only when it
+            // is the leg's card (a retry of a checkout may name another card; the leg stays the first call's),
+            // not a member card's (its spends sync from a read), and with its WeChat holder known.
+            ...(card && card._id === userCardId(leg.cardId, leg.code) && !card.member && card.saOpenid
               ? { told: { version: card.version, balance: card.balance, saOpenid: card.saOpenid } }
               : {}),
           },
