@@ -130,6 +130,9 @@ const HOT_MS = 5_000
 /** Spends an instance makes on a card without reading its keys before it prunes the card's old keys. */
 const SPENDS_BETWEEN_READS = 64
 
+/** One spend key in SPENDS_BETWEEN_READS (by its first hex byte, uniform: SHA-256) has its exact debit prune the card. */
+export const prunesByKey = (k: string) => parseInt(k.slice(1, 3), 16) % SPENDS_BETWEEN_READS === 0
+
 function remember(card: Pick<UserCardDoc, '_id' | 'version' | 'balance' | 'member' | 'saOpenid'>) {
   const sincePrune = known.get(card._id)?.sincePrune ?? 0
   if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value as string)
@@ -383,16 +386,18 @@ async function settleOwn(store: Store, wx: WechatClient, id: string, k: string, 
     return
   }
   // A card read with its keys had the old ones shed by the mark above. One spent without reading them is
-  // pruned by every SPENDS_BETWEEN_READS-th spend here (a hot card's reads leave the keys out), and by the
-  // exact debit that takes it to a multiple of SPENDS_BETWEEN_READS versions: spends told by their holder's
-  // hint (spend-hint.ts) come through many instances, each of which may see the card only once.
+  // pruned by every SPENDS_BETWEEN_READS-th spend here (a hot card's reads leave the keys out), and by one
+  // exact debit in SPENDS_BETWEEN_READS, chosen by its key (a hash of the orderId): spends told by their
+  // holder's hint (spend-hint.ts) come through many instances, each of which may see the card only once.
+  // Not by the card's version: other writes move it too (a cancelled checkout's reversal, a put-back), and a
+  // pattern of them could keep every exact debit off a chosen version for good.
   const seen = known.get(id)
   if (taken.read?.spendKeys) {
     if (seen) seen.sincePrune = 0
     return
   }
   const counted = seen !== undefined && ++seen.sincePrune >= SPENDS_BETWEEN_READS
-  if (!counted && !(taken.heldAs && taken.version % SPENDS_BETWEEN_READS === 0)) return
+  if (!counted && !(taken.heldAs && prunesByKey(k))) return
   if (seen) seen.sincePrune = 0
   await settleCard(store, wx, id, sync).catch(() => undefined)
 }
