@@ -73,6 +73,25 @@ test('the spend carries the card’s hint; refused (spent elsewhere meanwhile), 
   expect(screen.getByText('¥10.00', { selector: '#split-wechat' })).toBeTruthy()
 })
 
+test('the picked card spent to nothing elsewhere: after the refusal the page no longer offers or splits with it', async () => {
+  let balance = 5000
+  cloudHandlers.set('card', (d) => {
+    if (d.action === 'spend') {
+      balance = 0
+      return { errcode: 1006, errmsg: 'insufficient balance: 0 fen, 4000 fen needed' }
+    }
+    return { errcode: 0, cards: [card(balance), card(2000, 'NORMAL', '2')] }
+  })
+  render(<Checkout />)
+  await choose('礼品卡1')
+  fireEvent.click(screen.getByText('确认支付 ¥40.00'))
+  fireEvent.click(screen.getByText('确定'))
+  expect(await screen.findByText('礼品卡余额不足')).toBeTruthy()
+  await waitFor(() => expect(screen.queryByText('礼品卡1')).toBeNull())
+  expect(document.querySelector('#split')).toBeNull()
+  expect(screen.getByText('礼品卡2')).toBeTruthy()
+})
+
 test('a short balance: the card covers 10.00 and WeChat Pay 30.00; a cancelled WeChat Pay is credited back and retried on the same page', async () => {
   const calls: string[] = []
   const checkoutIds: unknown[] = []

@@ -48,10 +48,11 @@ export default function Checkout() {
   usePullDownRefresh(reload)
   const [qty, setQty] = useState<Record<string, number>>(INITIAL)
   const [picked, setChosen] = useState<Card | undefined>()
-  // The picked card as the list last loaded it (reloaded after each payment): its balance and spend hint now.
+  // The picked card as the list last loaded it (reloaded after each payment): its balance and spend hint now;
+  // none once the list no longer offers it (spent to zero, given away).
   const chosen =
     picked && mine.state === 'ready'
-      ? (mine.data.cards.find((c) => c.cardId === picked.cardId && c.code === picked.code) ?? picked)
+      ? mine.data.cards.find((c) => c.cardId === picked.cardId && c.code === picked.code && isUsable(c))
       : picked
   const [coupon, setCoupon] = useState<Card | undefined>()
   const [paying, setPaying] = useState<Paying>({ state: 'idle' })
