@@ -731,7 +731,19 @@ async function run(w: World, a: Action): Promise<boolean> {
           if (!/settle stopped after/.test(err.message)) throw err
         })
         .finally(() => (keyFaults.at = null))
-      const kept = !!(await raw.get<{ _id: string; spendKeys?: Record<string, unknown> }>('user_cards', c._id as string))?.spendKeys?.[k]
+      const settled = await raw.get<{ _id: string; status: string; spendKeys?: Record<string, unknown> }>('user_cards', c._id as string)
+      const kept = !!settled?.spendKeys?.[k]
+      if (!kept && (await ledgerEntry(s, `spend:${orderId}`)).length === 0) {
+        // Put back, never spent: the settle asked WeChat first, and WeChat no longer took the code (given away
+        // in the card bag while the spend ran: a bagGift racing it). Our record says so too, and the repeat,
+        // outside the hour, finds no spend to answer (1001) or a card it cannot spend (1006).
+        expect(settled?.status).not.toBe('NORMAL')
+        const again = await call(s, who, 'card', { action: 'spend', ...input, orderedAt: orderedAt - shift })
+        expect([1001, 1006]).toContain(again.errcode)
+        expect(await ledgerEntry(s, `spend:${orderId}`)).toEqual([])
+        keySpends.putBack++
+        return false
+      }
       // Within keeping it stays; past it, a settled key goes (one this settle has just settled goes at the next).
       if (shift <= KEY_KEEP_MS) expect(kept).toBe(true)
       const again = await call(s, who, 'card', { action: 'spend', ...input, orderedAt: orderedAt - shift })
@@ -1638,7 +1650,7 @@ const opened = { bag: 0, jump: 0 }
 /** card-bag gifts whose new code was funded without its user_get_card (from the open or the cron) */
 let giftsFundedWithoutPush = 0
 /** one-call spends repeated across the key window: answered the same (inside it) or refused (1001, past it) */
-const keySpends = { answered: 0, fromEntry: 0 }
+const keySpends = { answered: 0, fromEntry: 0, putBack: 0 }
 /** card.spends that succeeded with a spend hint sent, by where the hint came from */
 const hintedSpends = { view: 0, kept: 0, foreign: 0 }
 
@@ -1738,7 +1750,7 @@ test(
     console.log(
       `property: ${runs} runs, ${actions} actions (${giftsSent} gifts sent, ${giftClaims} claims answered; ${groupGiftsSent} group gifts, ${groupClaims} group claims; coupons: ${couponCounts.claimed} claimed, ${couponCounts.checkouts} checkouts (${couponCounts.paidAtOnce} paid at once), ${couponCounts.redeemed} redeemed; ` +
         `${membersSeen} member cards, ${rechargesCredited} recharges credited, ${memberUses} member-card uses, ${pointsEntries} points entries, ${memberSpendsChecked} member-card spends' points checked; ` +
-        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated after an hour: ${keySpends.answered} answered from their key, ${keySpends.fromEntry} from their entry; spends with a hint: ${JSON.stringify(hintedSpends)}; ` +
+        `${refundsChecked} refunds checked, ${refundsRetried} failed refunds retried; one-call spends repeated after an hour: ${keySpends.answered} answered from their key, ${keySpends.fromEntry} from their entry, ${keySpends.putBack} put back (WeChat refused the code at the settle); spends with a hint: ${JSON.stringify(hintedSpends)}; ` +
         `card-bag gifts by pushes lost: ${JSON.stringify(bagGifts)}, ${giftsFundedWithoutPush} funded without their user_get_card, opens: ${opened.bag} card bags read, ${opened.jump} cells tapped; ` +
         `spends with WeChat's call refused: ${JSON.stringify(wechatRefused)}, ${ticketsHealed} adds healed after a dropped ticket, checkout reloads: ${JSON.stringify(reloads)}), all invariants held`,
     )
