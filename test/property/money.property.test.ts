@@ -1656,9 +1656,10 @@ const hintedSpends = { view: 0, kept: 0, foreign: 0 }
 
 /** The spend hint a `spend` action sends: its card's view read now, the one last kept, or another card's. */
 async function hintFor(w: World, who: string, c: Json, from: 'none' | 'view' | 'kept' | 'foreign'): Promise<string | undefined> {
-  if (from === 'kept') return w.hints.get(c._id as string)
+  // Kept: the last one seen (stale once the card moved since); the first time, the view read now, kept for later.
+  if (from === 'kept' && w.hints.has(c._id as string)) return w.hints.get(c._id as string)
   if (from === 'foreign') return [...w.hints].find(([id]) => id !== c._id)?.[1]
-  if (from !== 'view') return undefined
+  if (from === 'none') return undefined
   const r = await call(w.stack, who, 'card', { action: 'detail', cardId: c.cardId, code: c.code })
   const hint = (r.card as Json | undefined)?.spendHint
   if (typeof hint !== 'string') return undefined
