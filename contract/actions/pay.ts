@@ -59,6 +59,8 @@ export const pay = defineActions('pay', {
     answer: v.object({
       status: oneOf(['CREATED', 'PAID', 'CANCELLED', 'REFUND_NEEDED']),
       held: v.number(),
+      /** PAID: the gift card's share (fen) */
+      paidByCard: v.optional(v.number()),
       expiresAt: v.number(),
       rest: v.number(),
       discount: v.optional(v.number()),

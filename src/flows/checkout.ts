@@ -81,7 +81,7 @@ async function presentPayment(checkoutId: string, payment: Payment): Promise<voi
 export interface OpenCheckout {
   checkoutId: string
   status: 'CREATED' | 'PAID'
-  /** fen of the gift card held for it */
+  /** fen of the gift card held for it (PAID: the card's share, final) */
   held: number
   /** fen left for WeChat Pay */
   rest: number
@@ -108,7 +108,14 @@ export async function openCheckoutState(): Promise<OpenCheckout | undefined> {
     }
   forgetOpenCheckout()
   return s.status === 'PAID'
-    ? { checkoutId, status: 'PAID', held: 0, rest: s.rest, expiresAt: s.expiresAt, ...(s.discount ? { discount: s.discount } : {}) }
+    ? {
+        checkoutId,
+        status: 'PAID',
+        held: s.paidByCard ?? 0,
+        rest: s.rest,
+        expiresAt: s.expiresAt,
+        ...(s.discount ? { discount: s.discount } : {}),
+      }
     : undefined
 }
 

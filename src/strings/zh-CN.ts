@@ -200,6 +200,7 @@ export const zhCN = {
     paid: '支付成功',
     newBalance: (amount: string) => `礼品卡余额 ${amount}`,
     paidByWeChat: (amount: string) => `微信支付 ${amount}`,
+    paidByCard: (amount: string) => `礼品卡支付 ${amount}`,
     retryPay: '重新支付',
     cancelledBack: (balance: string) => `微信支付未完成，礼品卡已退回，余额 ${balance}`,
     again: '再来一单',

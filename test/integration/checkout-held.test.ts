@@ -51,7 +51,14 @@ test('held while unpaid, then paid from the status a reloaded page reads: the ho
   const paid = await alice.emu('/__emu/client/requestPayment', { user: 'alice', payment: status.payment })
   expect(paid.json.callbackAcknowledged).toBe(true)
 
-  expect(await alice.fn('pay', { action: 'checkoutStatus', checkoutId })).toMatchObject({ errcode: 0, status: 'PAID', held: 0 })
+  // Paid: nothing held any more; the card's share is final (a page that comes back shows both shares).
+  expect(await alice.fn('pay', { action: 'checkoutStatus', checkoutId })).toMatchObject({
+    errcode: 0,
+    status: 'PAID',
+    held: 0,
+    paidByCard: 4700,
+    rest: 5300,
+  })
   const after = await mine(alice, card.code)
   expect(after.balance).toBe(0)
   expect(after.held).toBeUndefined()
@@ -72,6 +79,22 @@ test('cancelled from the reloaded page: the hold ends and the money comes back; 
   const after = await mine(alice, card.code)
   expect(after).toMatchObject({ balance: 3000 })
   expect(after.held).toBeUndefined()
+})
+
+test('the same checkoutId again with another card is 1006, and moves nothing on either card', async () => {
+  const { alice, card } = await cardWith(3000)
+  const other = (await cardWith(2000)).card
+  const checkoutId = `HX${card.code}`
+  const first = await alice.fn('pay', { action: 'startCheckout', checkoutId, cardId: card.cardId, code: card.code, total: 5000 })
+  expect(first).toMatchObject({ errcode: 0, balance: 0, rest: 2000 })
+  const again = await alice.fn('pay', { action: 'startCheckout', checkoutId, cardId: other.cardId, code: other.code, total: 5000 })
+  expect(again.errcode).toBe(1006)
+  expect(again.errmsg).toContain('another card')
+  expect(await mine(alice, card.code)).toMatchObject({ balance: 0, held: 3000 })
+  expect((await mine(alice, other.code)).balance).toBe(2000)
+  // The same card again answers the same checkout.
+  const same = await alice.fn('pay', { action: 'startCheckout', checkoutId, cardId: card.cardId, code: card.code, total: 5000 })
+  expect(same).toMatchObject({ errcode: 0, orderId: first.orderId, rest: 2000 })
 })
 
 test('checkoutStatus is the caller’s own: another person is refused, an unknown id is not found, a bad id names the field', async () => {

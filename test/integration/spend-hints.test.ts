@@ -217,9 +217,10 @@ test("a counter redemption's and a checkout leg's debits are told the card as th
   }
 })
 
-test("a retried checkout naming another card: its leg's debit is not told that card (the leg stays the first call's)", async () => {
-  // Found by an adversarial review: the leg's card debited exactly, told the other card's balance, answered and
-  // recorded (balanceAfter, the key's b, WeChat's card bag) that balance less the leg.
+test("a retried checkout naming another card is 1006; named again with its own card, the leg is told that card's fresh read", async () => {
+  // Found by an adversarial review: a retry naming card Y kept the first call's leg on card X but told X's
+  // exact debit Y's state — one person's cards share a WeChat holder, so at X's version Y's hint passed X's
+  // condition — and Y's balance less the leg became X's answer, balanceAfter, key b and card-bag balance.
   const { p, c: x, id: xId } = await freshCard()
   const { c: y, id: yId } = await freshCard()
   let n = 0
@@ -230,11 +231,13 @@ test("a retried checkout naming another card: its leg's debit is not told that c
   const first = await p.fn('pay', { action: 'startCheckout', checkoutId: 'SHRT1', cardId: x.cardId, code: x.code, total: 5000 })
   stack.wechat.platform.faults = []
   expect(first.errcode).toBe(1502)
-  // Y at X's version (one person's cards share a WeChat holder): a hint of Y would pass X's condition.
   while ((await card(yId))!.version < (await card(xId))!.version) await spendOn(y, 1)
   expect((await card(yId))!.version).toBe((await card(xId))!.version)
   const second = await p.fn('pay', { action: 'startCheckout', checkoutId: 'SHRT1', cardId: y.cardId, code: y.code, total: 5000 })
-  expect(second).toMatchObject({ errcode: 0, balance: 0, rest: 1000 })
+  expect(second.errcode).toBe(1006)
+  expect((await card(xId))!.balance).toBe(4000)
+  const third = await p.fn('pay', { action: 'startCheckout', checkoutId: 'SHRT1', cardId: x.cardId, code: x.code, total: 5000 })
+  expect(third).toMatchObject({ errcode: 0, balance: 0, rest: 1000 })
   await settle(stack)
   const after = (await card(xId))!
   expect(after).toMatchObject({ balance: 0, dirty: false })

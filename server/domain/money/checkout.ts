@@ -64,6 +64,9 @@ export async function startCheckout(
   if (existing) {
     if (existing.mpOpenid !== mpOpenid || existing.kind !== 'checkout')
       throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} belongs to another order`)
+    // The same checkoutId with another card is another request under a used id (as a reused orderId is).
+    if (card && existing.cardLeg && userCardId(existing.cardLeg.cardId, existing.cardLeg.code) !== card._id)
+      throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} was started with another card`)
     // Paid at once by coupon and card (no WeChat Pay leg): a retry or the other tap answers the same.
     if (existing.status === 'PAID' && existing.totalFee === 0) return paidAtOnce(store, wx, existing, card?.balance)
     if (existing.status !== 'CREATED') throw new AppError(ErrCode.CONFLICT, `checkout ${input.checkoutId} is ${existing.status}`)
@@ -119,10 +122,10 @@ export async function startCheckout(
             orderedAt: held.createdAt,
             description: input.description,
             points: false,
-            // The card as read above: the leg's debit needs no read of its own (spend-hint.ts). Only when it
-            // is the leg's card (a retry of a checkout may name another card; the leg stays the first call's),
-            // not a member card's (its spends sync from a read), and with its WeChat holder known.
-            ...(card && card._id === userCardId(leg.cardId, leg.code) && !card.member && card.saOpenid
+            // The card as read above — the leg's card: a retry naming another is refused above — so the leg's
+            // debit needs no read of its own (spend-hint.ts). Not a member card's (its spends sync from a
+            // read), nor one whose WeChat holder is unknown.
+            ...(card && !card.member && card.saOpenid
               ? { told: { version: card.version, balance: card.balance, saOpenid: card.saOpenid } }
               : {}),
           },
@@ -213,6 +216,8 @@ export async function checkoutStatus(store: Store, mpOpenid: string, checkoutId:
     status,
     expiresAt: order.expiresAt ?? 0,
     held: status === 'CREATED' ? (order.cardLeg?.amount ?? 0) : 0,
+    // Paid: the card's share, final (a page that comes back to a paid checkout shows both shares).
+    ...(status === 'PAID' && order.cardLeg ? { paidByCard: order.cardLeg.amount } : {}),
     rest: order.totalFee,
     ...(order.coupon ? { discount: order.coupon.discount } : {}),
     ...(order.total !== undefined ? { total: order.total } : {}),

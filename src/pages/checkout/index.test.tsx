@@ -174,6 +174,7 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
           errcode: 0,
           status,
           held: status === 'CREATED' ? 4700 : 0,
+          ...(status === 'PAID' ? { paidByCard: 4700 } : {}),
           rest: 5300,
           expiresAt: Date.now() + 600_000,
           ...(status === 'CREATED' ? { payment } : {}),
@@ -217,6 +218,9 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
     serveOpen('PAID')
     const { unmount } = render(<Checkout />)
     expect(await screen.findByText('支付成功')).toBeTruthy()
+    // Both shares: the card's (final now) and WeChat Pay's.
+    expect(screen.getByText('礼品卡支付 ¥47.00')).toBeTruthy()
+    expect(screen.getByText('微信支付 ¥53.00')).toBeTruthy()
     unmount()
     storage.set('openCheckout', 'CKleft4')
     serveOpen('CANCELLED')

@@ -205,6 +205,10 @@ export default function Checkout() {
           <View className='paid-title'>{t.checkout.paid}</View>
           {!!paying.result.discount && <View id='paid-discount'>{t.coupon.couponOff(yuan(paying.result.discount))}</View>}
           {(chosen || !coupon) && paying.result.balance !== undefined && <View>{t.checkout.newBalance(yuan(paying.result.balance))}</View>}
+          {/* A checkout paid while the page was away: the card's share, its new balance unknown here. */}
+          {paying.result.balance === undefined && paying.result.paidByCard > 0 && (
+            <View className='muted'>{t.checkout.paidByCard(yuan(paying.result.paidByCard))}</View>
+          )}
           {paying.result.paidByWeChatPay > 0 && (
             <View className='muted'>{t.checkout.paidByWeChat(yuan(paying.result.paidByWeChatPay))}</View>
           )}
