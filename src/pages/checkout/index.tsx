@@ -47,7 +47,7 @@ export default function Checkout() {
   usePageShow(() => void reload())
   usePullDownRefresh(reload)
   const [qty, setQty] = useState<Record<string, number>>(INITIAL)
-  const [picked, setChosen] = useState<Card | undefined>()
+  const [picked, setPicked] = useState<Card | undefined>()
   // The picked card as the list last loaded it (reloaded after each payment): its balance and spend hint now;
   // none once the list no longer offers it (spent to zero, given away).
   const chosen =
@@ -169,7 +169,7 @@ export default function Checkout() {
 
   const again = () => {
     setPaying({ state: 'idle' })
-    setChosen(undefined)
+    setPicked(undefined)
     setCoupon(undefined)
     setQty(INITIAL)
   }
@@ -264,7 +264,7 @@ export default function Checkout() {
                     key={`${c.cardId}:${c.code}`}
                     card={c}
                     selected={chosen?.code === c.code}
-                    onOpen={() => paying.state !== 'busy' && setChosen(chosen?.code === c.code && coupon ? undefined : c)}
+                    onOpen={() => paying.state !== 'busy' && setPicked(chosen?.code === c.code && coupon ? undefined : c)}
                   />
                 ))
             }
