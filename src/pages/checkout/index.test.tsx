@@ -193,8 +193,15 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
     render(<Checkout />)
     expect(await screen.findByText('有一笔支付尚未完成')).toBeTruthy()
     expect(screen.getByText('礼品卡已冻结 ¥47.00，还需微信支付 ¥53.00')).toBeTruthy()
+    // Only the earlier checkout: no new order (the default 拿铁 and 可颂, ¥40.00) beside it.
+    expect(screen.queryByText('拿铁')).toBeNull()
     fireEvent.click(screen.getByText('继续支付'))
     expect(await screen.findByText('支付成功')).toBeTruthy()
+    expect(screen.getByText('礼品卡支付 ¥47.00')).toBeTruthy()
+    expect(screen.queryByText('拿铁')).toBeNull()
+    // 再来一单: a new order on this page.
+    fireEvent.click(screen.getByText('再来一单'))
+    expect(await screen.findByText('拿铁')).toBeTruthy()
     expect(presented).toEqual([payment])
     expect(calls.map((c) => c.action)).toEqual(['checkoutStatus'])
     expect(storage.has('openCheckout')).toBe(false)
@@ -218,6 +225,8 @@ describe('a checkout left during the WeChat Pay sheet (issue 25 §7)', () => {
     serveOpen('PAID')
     const { unmount } = render(<Checkout />)
     expect(await screen.findByText('支付成功')).toBeTruthy()
+    // Not under this page's default order (拿铁, 可颂): that is not what was paid.
+    expect(screen.queryByText('拿铁')).toBeNull()
     // Both shares: the card's (final now) and WeChat Pay's.
     expect(screen.getByText('礼品卡支付 ¥47.00')).toBeTruthy()
     expect(screen.getByText('微信支付 ¥53.00')).toBeTruthy()

@@ -33,7 +33,8 @@ type Paying =
   | { state: 'idle' }
   | { state: 'confirm' }
   | { state: 'busy' }
-  | { state: 'done'; result: CheckoutResult }
+  /** `earlier`: a checkout started before this page was shown (paid while away, or resumed): not this page's order */
+  | { state: 'done'; result: CheckoutResult; earlier?: boolean }
   | { state: 'error'; message: string }
 
 const INITIAL: Record<string, number> = { latte: 1, croissant: 1 }
@@ -66,6 +67,7 @@ export default function Checkout() {
           setPaying({
             state: 'done',
             result: { paidByCard: o.held, paidByWeChatPay: o.rest, ...(o.discount ? { discount: o.discount } : {}) },
+            earlier: true,
           })
         else setOpen(o)
       },
@@ -131,6 +133,7 @@ export default function Checkout() {
       setPaying({
         state: 'done',
         result: { paidByCard: open.held, paidByWeChatPay: open.rest, ...(open.discount ? { discount: open.discount } : {}) },
+        earlier: true,
       })
       setOpen(undefined)
       void reload()
@@ -176,29 +179,32 @@ export default function Checkout() {
 
   return (
     <PageShell title={t.checkout.title}>
-      <Section title={t.checkout.order} id='order'>
-        {MENU.map((i) => (
-          <View className='row menu-row' key={i.id} data-item={i.id}>
-            <View>
-              <View>{i.name}</View>
-              <Text className='muted'>{yuan(i.price)}</Text>
+      {/* The menu is this page's new order: not shown above an earlier checkout's payment (it is not that order). */}
+      {!open && !(paying.state === 'done' && paying.earlier) && (
+        <Section title={t.checkout.order} id='order'>
+          {MENU.map((i) => (
+            <View className='row menu-row' key={i.id} data-item={i.id}>
+              <View>
+                <View>{i.name}</View>
+                <Text className='muted'>{yuan(i.price)}</Text>
+              </View>
+              <InputNumber
+                value={qty[i.id] ?? 0}
+                min={0}
+                max={20}
+                onChange={(v) => setQty({ ...qty, [i.id]: Number(v) })}
+                disabled={paying.state === 'busy' || paying.state === 'done'}
+              />
             </View>
-            <InputNumber
-              value={qty[i.id] ?? 0}
-              min={0}
-              max={20}
-              onChange={(v) => setQty({ ...qty, [i.id]: Number(v) })}
-              disabled={paying.state === 'busy' || paying.state === 'done'}
-            />
+          ))}
+          <View className='row total-row'>
+            <Text>{t.checkout.total}</Text>
+            <Text className='total' id='total'>
+              {yuan(total)}
+            </Text>
           </View>
-        ))}
-        <View className='row total-row'>
-          <Text>{t.checkout.total}</Text>
-          <Text className='total' id='total'>
-            {yuan(total)}
-          </Text>
-        </View>
-      </Section>
+        </Section>
+      )}
       {paying.state === 'done' ? (
         <View className='paid' id='paid'>
           <IconSuccess size={40} color='#1a7f37' />
