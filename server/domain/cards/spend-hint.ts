@@ -39,13 +39,19 @@ interface Hinted {
 }
 
 /**
- * The hint of a gift card its holder can spend (NORMAL, holding value, its WeChat holder known); none for a
- * member card (its spends earn points, which move the version), a coupon, or without the key.
+ * What a card just read tells an exact debit (a checkout's leg and a counter redemption pass it as `told`, a
+ * hint seals it): none for a member card (its spends earn points, which move the version, and sync from a
+ * read) or one whose WeChat holder is unknown (WeChat's answer on the code is compared with it).
  */
+export function hintOf(card: Pick<Hinted, 'version' | 'balance' | 'saOpenid' | 'member'>): SpendHint | undefined {
+  return !card.member && card.saOpenid ? { version: card.version, balance: card.balance, saOpenid: card.saOpenid } : undefined
+}
+
+/** The hint of a gift card its holder can spend (hintOf, NORMAL, holding value); none for a coupon, or without the key. */
 export function sealSpendHint(card: Hinted, key = spendHintKey()): string | undefined {
-  if (!key || card.member || card.couponType || card.status !== 'NORMAL' || card.balance <= 0) return undefined
-  if (!card.saOpenid || !card.mpOpenid) return undefined
-  const plain = JSON.stringify([card.version, card.balance, card.saOpenid])
+  const hint = hintOf(card)
+  if (!key || !hint || card.couponType || card.status !== 'NORMAL' || card.balance <= 0 || !card.mpOpenid) return undefined
+  const plain = JSON.stringify([hint.version, hint.balance, hint.saOpenid])
   const bound = boundTo(card._id, card.mpOpenid)
   // A synthetic IV, the HMAC of what is sealed: the same card state seals to the same hint (a view read twice
   // is the same view), and two different states get different IVs, which is all AES-GCM asks of them.

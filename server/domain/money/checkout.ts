@@ -16,6 +16,7 @@ import { settlePaid, type OrderDoc } from '../giftcards/orders'
 import { checkoutLegs } from '../../../contract/money'
 import { creditBackLeg, spend } from './spending'
 import { cardOf, markCheckoutHold, releaseCheckoutHold, userCardId } from '../cards/user-cards'
+import { hintOf } from '../cards/spend-hint'
 import { holdCoupon, markForOnlineUse, quoteCoupon, releaseCoupon, type CouponUse } from '../coupons/coupon-checkout'
 import { clock } from '../../clock'
 
@@ -123,11 +124,8 @@ export async function startCheckout(
             description: input.description,
             points: false,
             // The card as read above — the leg's card: a retry naming another is refused above — so the leg's
-            // debit needs no read of its own (spend-hint.ts). Not a member card's (its spends sync from a
-            // read), nor one whose WeChat holder is unknown.
-            ...(card && !card.member && card.saOpenid
-              ? { told: { version: card.version, balance: card.balance, saOpenid: card.saOpenid } }
-              : {}),
+            // debit needs no read of its own (spend-hint.ts).
+            told: card ? hintOf(card) : undefined,
           },
           sync,
         )

@@ -16,6 +16,7 @@ import { consumeHeld, holdCoupon, type CouponHoldDoc } from '../coupons/coupon-c
 import { couponDefOf } from '../coupons/coupons'
 import { spend } from './spending'
 import { userCardId, type UserCardDoc, type UserCardStatus } from '../cards/user-cards'
+import { hintOf } from '../cards/spend-hint'
 import type { GiftCardDoc } from '../catalog/gift-cards'
 import type { RedeemCheck } from '../../../contract/card-view'
 export type { RedeemCheck }
@@ -225,9 +226,7 @@ export async function redeem(store: Store, wx: WechatClient, byOpenid: string, i
         entryId: `redeem:${input.key}`,
         description: '门店核销',
         // The card as the check just read it: the debit needs no read of its own (spend-hint.ts).
-        ...(read && !read.member && read.saOpenid
-          ? { told: { version: read.version, balance: read.balance, saOpenid: read.saOpenid } }
-          : {}),
+        told: read ? hintOf(read) : undefined,
       },
       sync,
     )
