@@ -39,6 +39,13 @@ type Paying =
 
 const INITIAL: Record<string, number> = { latte: 1, croissant: 1 }
 
+/** An earlier checkout paid (while the page was away, or resumed here): its shares, not this page's order. */
+const paidEarlier = (o: OpenCheckout): Paying => ({
+  state: 'done',
+  result: { paidByCard: o.held, paidByWeChatPay: o.rest, ...(o.discount ? { discount: o.discount } : {}) },
+  earlier: true,
+})
+
 export default function Checkout() {
   const [mine, reload] = useCloudData(async () => {
     // Member cards' stored value pays like a gift card (#13); without the member function, gift cards only.
@@ -63,12 +70,7 @@ export default function Checkout() {
   useEffect(() => {
     openCheckoutState().then(
       (o) => {
-        if (o?.status === 'PAID')
-          setPaying({
-            state: 'done',
-            result: { paidByCard: o.held, paidByWeChatPay: o.rest, ...(o.discount ? { discount: o.discount } : {}) },
-            earlier: true,
-          })
+        if (o?.status === 'PAID') setPaying(paidEarlier(o))
         else setOpen(o)
       },
       () => undefined,
@@ -130,11 +132,7 @@ export default function Checkout() {
     setPaying({ state: 'busy' })
     try {
       await resumeCheckout(open)
-      setPaying({
-        state: 'done',
-        result: { paidByCard: open.held, paidByWeChatPay: open.rest, ...(open.discount ? { discount: open.discount } : {}) },
-        earlier: true,
-      })
+      setPaying(paidEarlier(open))
       setOpen(undefined)
       void reload()
     } catch (err) {
