@@ -4,6 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { startStack, type Stack } from '../../emulator/stack'
 import { PushCrypto } from '../../server/wechat/push-crypto'
+import { createWechatClient } from '../../server/wechat/client'
+import type { Store } from '../../server/store/port'
 
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,6 +23,10 @@ export async function startJourneyStack(env: Record<string, string> = {}): Promi
 let requestSeq = 0
 /** A fresh requestId for one purchase (pay.createOrder). */
 export const nextRequestId = () => `req-${process.pid}-${Date.now().toString(36)}-${++requestSeq}`
+
+/** The Service Account's WeChat client as the stack's functions make it, over `store`: a test acting as a function. */
+export const wechatOf = (stack: Stack, store: Store) =>
+  createWechatClient({ store, appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
 
 export function person(stack: Stack, name: string) {
   const u = stack.wechat.users.get(name)!

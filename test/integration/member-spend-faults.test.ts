@@ -11,9 +11,8 @@ import { spend } from '../../server/domain/money/spending'
 import { keyFaults, settleOpenKeys, type SettleStep } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
-import { createWechatClient } from '../../server/wechat/client'
 import { ROOT } from '../helpers/cloud'
-import { nextRequestId, person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { nextRequestId, person, settle, startJourneyStack, type Json, wechatOf } from '../helpers/stack'
 import { graceRunsOut } from '../helpers/spend-leases'
 import { storeOver } from '../helpers/store'
 
@@ -24,8 +23,7 @@ let id: string
 const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/member-card-create.json'), 'utf8')) as Json
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () =>
-  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () => wechatOf(stack, store())
 const alice = () => person(stack, 'alice')
 const card = async () => (await store().get<UserCardDoc>(Collections.userCards, id))!
 const entry = (orderId: string) => store().get<LedgerEntryDoc>(Collections.ledger, `spend:${orderId}`)

@@ -13,8 +13,7 @@ import type { Filter, Patch, Store, StoredDoc } from '../../server/store/port'
 import type { AppError } from '../../server/errors'
 import { graceRunsOut } from '../helpers/spend-leases'
 import { syncCard } from '../../server/domain/sync/balance-sync'
-import { createWechatClient } from '../../server/wechat/client'
-import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { person, settle, startJourneyStack, type Json, wechatOf } from '../helpers/stack'
 import { overriding, storeOver } from '../helpers/store'
 import { calculateObjectSize } from 'bson'
 import { MAX_DOC_BYTES } from '../../emulator/cloud/db/doc-store'
@@ -32,8 +31,7 @@ afterEach(() => {
 })
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () =>
-  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () => wechatOf(stack, store())
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
 const entry = (id: string) => store().get<LedgerEntryDoc>(Collections.ledger, id)
 const bagBalance = async (code: string) => (await person(stack, 'alice').bag()).find((c) => c.code === code)?.balance

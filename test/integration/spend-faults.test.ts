@@ -10,8 +10,7 @@ import { keyFaults, settleCard, settleOpenKeys, spendKey, type SettleStep } from
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
 import { change, where, type Filter, type Patch, type StoredDoc } from '../../server/store/port'
-import { createWechatClient } from '../../server/wechat/client'
-import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { person, settle, startJourneyStack, type Json, wechatOf } from '../helpers/stack'
 import { graceRunsOut } from '../helpers/spend-leases'
 import { overriding, storeOver } from '../helpers/store'
 
@@ -28,8 +27,7 @@ afterEach(() => {
 })
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () =>
-  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () => wechatOf(stack, store())
 const bagBalance = async (code: string) => (await person(stack, 'alice').bag()).find((c) => c.code === code)?.balance
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
 const entries = (id: string) => store().find<LedgerEntryDoc>(Collections.ledger, { card: id, kind: 'spend' })

@@ -8,8 +8,7 @@ import { spend } from '../../server/domain/money/spending'
 import { KEY_KEEP_MS, prunesByKey, spendKey } from '../../server/domain/money/spend-keys'
 import { userCardId, type UserCardDoc } from '../../server/domain/cards/user-cards'
 import { Collections } from '../../server/store/collections'
-import { createWechatClient } from '../../server/wechat/client'
-import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
+import { person, settle, startJourneyStack, type Json, wechatOf } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 
 let stack: Stack
@@ -22,8 +21,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop())
 
 const store = () => storeOver(stack.cloud.db)
-const wx = () =>
-  createWechatClient({ store: store(), appid: stack.env.WX_SA_APPID!, secret: stack.env.WX_SA_SECRET!, apiBase: stack.wechat.url })
+const wx = () => wechatOf(stack, store())
 const card = (id: string) => store().get<UserCardDoc>(Collections.userCards, id)
 const bagBalance = async (name: string, code: string) => (await person(stack, name).bag()).find((c) => c.code === code)?.balance
 

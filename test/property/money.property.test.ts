@@ -46,12 +46,11 @@ import { spend as spendHere } from '../../server/domain/money/spending'
 import { KEY_KEEP_MS, keyFaults, settleCard, spendKey, type SettleStep } from '../../server/domain/money/spend-keys'
 import { graceRunsOut } from '../helpers/spend-leases'
 import { SYNC_LEASE_MS } from '../../server/domain/sync/balance-sync'
-import { createWechatClient } from '../../server/wechat/client'
 import { pointsForSpend } from '../../server/domain/catalog/member-cards'
 import type { BonusRule } from '../../server/wechat/member-card-rules'
 import { readFileSync } from 'node:fs'
 import { ROOT } from '../helpers/cloud'
-import { deliverPush, nextRequestId, person, type Json } from '../helpers/stack'
+import { deliverPush, nextRequestId, person, wechatOf, type Json } from '../helpers/stack'
 import { storeOver } from '../helpers/store'
 import { baseInfo } from '../../emulator/wechat/cards'
 
@@ -692,7 +691,7 @@ async function run(w: World, a: Action): Promise<boolean> {
       const orderId = `K${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
       const orderedAt = Date.now()
       const raw = storeOver(s.cloud.db)
-      const wx = createWechatClient({ store: raw, appid: s.env.WX_SA_APPID!, secret: s.env.WX_SA_SECRET!, apiBase: s.wechat.url })
+      const wx = wechatOf(s, raw)
       const input = { cardId: c.cardId as string, code: c.code as string, amount: a.amount, orderId, orderedAt }
       let first: Json
       if (a.crash === 'none') first = await call(s, who, 'card', { action: 'spend', ...input })
@@ -765,7 +764,7 @@ async function run(w: World, a: Action): Promise<boolean> {
       if (!c || !who) return false
       const orderId = `X${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${a.leg ? '-gc' : ''}`
       const raw = storeOver(s.cloud.db)
-      const wx = createWechatClient({ store: raw, appid: s.env.WX_SA_APPID!, secret: s.env.WX_SA_SECRET!, apiBase: s.wechat.url })
+      const wx = wechatOf(s, raw)
       const input = {
         cardId: c.cardId as string,
         code: c.code as string,
