@@ -147,3 +147,53 @@ describe('renew: a value the platform expired early (issue 25 §2)', () => {
     expect(fetches).toBe(1)
   })
 })
+
+describe('a platform that answers the live value with what is left of it (getticket; stable_token in normal mode)', () => {
+  // WeChat's wx_card ticket "remains unchanged within 7200 s" (card-getting-started §5): asked again, it answers
+  // the same ticket and the seconds left. stable_token in normal mode does the same until 5 minutes before the
+  // end, then issues a new one (getStableAccessToken, 注意事项: "普通模式下平台会提前5分钟更新access_token").
+  const LIFE = 7200_000
+  let issuedAt: number
+  let renewsAheadMs: number
+  const sameUntilEnd = async () => {
+    fetches++
+    if (now >= issuedAt + LIFE - renewsAheadMs) issuedAt = now
+    return { value: `value-${issuedAt}`, expiresIn: Math.floor((issuedAt + LIFE - now) / 1000) }
+  }
+  const live = (refreshAheadMs?: number) =>
+    new SharedCredential(store, 'wx_card_ticket:wx1', sameUntilEnd, {
+      now: () => now,
+      pollMs: 5,
+      ...(refreshAheadMs ? { refreshAheadMs } : {}),
+    })
+
+  beforeEach(() => {
+    issuedAt = now
+  })
+
+  test('calls in the refresh-ahead window do not each fetch again: a handful of fetches until the value ends', async () => {
+    renewsAheadMs = 0
+    const c = live()
+    await c.get()
+    // A call every second through the last 15 minutes of the value's life and a minute past it.
+    const startedAt = now
+    for (now = issuedAt + LIFE - 15 * 60_000; now < startedAt + LIFE + 60_000; now += 1000) await c.get()
+    // Each fetch in the window answers less time left: the next is due halfway to the end, not at once.
+    expect(fetches).toBeLessThan(16)
+    expect(await c.get()).toBe(`value-${issuedAt}`)
+    expect(issuedAt).toBeGreaterThan(startedAt)
+  })
+
+  test('stable_token: asked 4 minutes before the end, normal mode answers a new token at once', async () => {
+    renewsAheadMs = 5 * 60_000
+    const c = live(4 * 60_000)
+    const first = await c.get()
+    now = issuedAt + LIFE - 4 * 60_000 + 1
+    const next = await c.get()
+    expect(next).not.toBe(first)
+    expect(fetches).toBe(2)
+    now += 60_000
+    expect(await c.get()).toBe(next)
+    expect(fetches).toBe(2)
+  })
+})

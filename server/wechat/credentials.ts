@@ -1,5 +1,5 @@
 // access_token and the wx_card api_ticket, kept in the cloud database so that every function instance
-// shares one value (cgi-bin/token allows 2000 fetches a day, the ticket far fewer).
+// shares one value (WeChat limits the fetches of each a day, the ticket's far below the token's).
 //
 // - A value is refreshed ahead of expiry (refreshAheadMs), by one caller at a time across instances:
 //   the refresher takes a lease in the database with a conditional update, then re-checks (another
@@ -99,14 +99,6 @@ export class SharedCredential {
     if (doc && this.fresh(doc as CredentialDoc)) this.cached = doc as CredentialDoc
   }
 
-  /** Fetches a new value now, whatever the stored one (the cron's ahead-of-expiry refresh uses get()). */
-  async forceRefresh(): Promise<string> {
-    this.cached = undefined
-    const doc = await this.read()
-    if (doc) await this.store.updateIf(Collections.credentials, this.id, { value: doc.value }, { expiresAt: 0 })
-    return this.get()
-  }
-
   /**
    * Fetches a new value unless one was fetched in the last `minAgeMs` (by any instance), for a value the
    * platform may have expired before its stated lifetime (WeChat's wx_card ticket: every card_ext signed with
@@ -145,8 +137,16 @@ export class SharedCredential {
     return doc
   }
 
+  /**
+   * Before its refresh-ahead point. WeChat answers a live wx_card ticket again, with the seconds it has left,
+   * rather than a new one (and stable_token in normal mode does so until its last 5 minutes): a value fetched
+   * inside the window would count as due at once, and every call would fetch it again (one getticket per
+   * card_ext signed in the ticket's last 10 minutes). So a value is refreshed ahead by at most half the
+   * lifetime it was fetched with: fetches in the window halve the time left, a handful until the value ends.
+   */
   private fresh(doc: CredentialDoc): boolean {
-    return doc.value !== '' && doc.expiresAt - this.refreshAheadMs > this.now()
+    const ahead = Math.min(this.refreshAheadMs, (doc.expiresAt - doc.fetchedAt) / 2)
+    return doc.value !== '' && doc.expiresAt - ahead > this.now()
   }
 
   private usable(doc: CredentialDoc): boolean {
