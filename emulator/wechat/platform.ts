@@ -71,6 +71,11 @@ export interface Fault {
 export const TOKEN_TTL = 7200
 /** After a new token is fetched, the previous one keeps working this long (WeChat: 5 minutes). */
 export const TOKEN_OVERLAP = 300
+/** stable_token in normal mode answers a new token once the live one has this little left (s), the old one working to its end. */
+export const STABLE_RENEW_AHEAD = 300
+/** stable_token force_refresh: 20 a day, and one within 30 s of the last does not refresh. */
+export const STABLE_FORCE_PER_DAY = 20
+export const STABLE_FORCE_GAP = 30
 export const GIFT_TIMEOUT_SECONDS = 24 * 3600
 export const MARK_SECONDS = 300
 
@@ -82,7 +87,7 @@ export class Platform {
   retired: Set<string>
   /** WeChat Pay merchant numbers of another subject (主体) than the Service Account: 72001 in pay-then-member rules */
   foreignMchids = new Set<string>()
-  readonly stats = { calls: {} as Record<string, number>, tokenFetches: 0, ticketFetches: 0 }
+  readonly stats = { calls: {} as Record<string, number>, tokenFetches: 0, tokensIssued: 0, ticketFetches: 0 }
   faults: Fault[] = []
   private readonly codeKeyBytes: Buffer
   private delivering = new Set<number>()
@@ -148,10 +153,16 @@ export class Platform {
 
   // ---------- credentials ----------
 
-  private quotaFor(kind: 'token' | 'ticket'): void {
+  /** Today's counts for the Service Account (a new day starts them again). */
+  private quotaDay(): EmuState['quota'][string] {
     const day = new Date(this.now() * 1000).toISOString().slice(0, 10)
     const q = (this.s.quota[this.o.saAppid] ??= { day, token: 0, ticket: 0 })
-    if (q.day !== day) Object.assign(q, { day, token: 0, ticket: 0 })
+    if (q.day !== day) Object.assign(q, { day, token: 0, ticket: 0, force: 0 })
+    return q
+  }
+
+  private quotaFor(kind: 'token' | 'ticket'): void {
+    const q = this.quotaDay()
     if (q[kind] >= this.o.quotas[kind]) throw new WxError(45009, `reach max api daily quota limit (${kind}: ${this.o.quotas[kind]} a day)`)
     q[kind]++
   }
@@ -163,22 +174,54 @@ export class Platform {
   ): { access_token: string; expires_in: number } {
     if (appid !== this.o.saAppid) throw new WxError(40013, 'invalid appid')
     if (secret !== this.o.saSecret) throw new WxError(40125, 'invalid appsecret')
-    const now = this.now()
-    if (opts.stable && !opts.force) {
-      const live = Object.entries(this.s.tokens).find(([, t]) => t.stable && t.expiresAt > now && t.replacedAt === undefined)
-      if (live) return { access_token: live[0], expires_in: live[1].expiresAt - now }
-    }
     // getStableAccessToken (注意事项): "与 getAccessToken 获取的调用凭证完全隔离，互不影响", with its own
     // limits (1 万次每分钟, 50 万次每天): a fetch of one kind retires only that kind's earlier token, and
     // only cgi-bin/token counts against the 2000-a-day quota.
-    const stable = opts.stable === true
-    if (!stable) {
-      this.quotaFor('token')
-      this.stats.tokenFetches++
+    const answer = opts.stable ? this.stableToken(appid, opts.force === true) : this.plainToken(appid)
+    this.stats.tokenFetches++
+    return answer
+  }
+
+  /** cgi-bin/token: a new token each time; the previous one works for TOKEN_OVERLAP more. */
+  private plainToken(appid: string): { access_token: string; expires_in: number } {
+    this.quotaFor('token')
+    const now = this.now()
+    for (const t of Object.values(this.s.tokens)) if (t.replacedAt === undefined && t.stable !== true) t.replacedAt = now
+    return this.newToken(appid, false)
+  }
+
+  /** cgi-bin/stable_token, in normal or force_refresh mode. */
+  private stableToken(appid: string, force: boolean): { access_token: string; expires_in: number } {
+    const now = this.now()
+    const live = Object.entries(this.s.tokens).find(([, t]) => t.stable && t.expiresAt > now && t.replacedAt === undefined)
+    if (!live) return this.newToken(appid, true)
+    const [token, t] = live
+    const same = { access_token: token, expires_in: t.expiresAt - now }
+    if (force) {
+      // "强制刷新模式…限制每天 20 次…连续使用该模式时，请保证调用时间隔至少为 30s，否则不会刷新".
+      const q = this.quotaDay()
+      if (now - (q.lastForce ?? -Infinity) < STABLE_FORCE_GAP) return same
+      if ((q.force ?? 0) >= STABLE_FORCE_PER_DAY)
+        throw new WxError(45009, `reach max api daily quota limit (stable_token force_refresh: ${STABLE_FORCE_PER_DAY} a day)`)
+      q.force = (q.force ?? 0) + 1
+      q.lastForce = now
+      // "会导致上次获取的 access_token 失效": at once, no overlap.
+      delete this.s.tokens[token]
+      return this.newToken(appid, true)
     }
-    for (const t of Object.values(this.s.tokens)) if (t.replacedAt === undefined && (t.stable === true) === stable) t.replacedAt = now
+    // Normal mode answers the live token until its last 5 minutes ("普通模式下，平台会提前 5 分钟更新
+    // access_token"); a new one then, the old one working to its end ("新旧 access_token 都可用").
+    if (t.expiresAt - now > STABLE_RENEW_AHEAD) return same
+    t.replacedAt = now
+    t.overlapUntil = t.expiresAt
+    return this.newToken(appid, true)
+  }
+
+  private newToken(appid: string, stable: boolean): { access_token: string; expires_in: number } {
+    const now = this.now()
+    this.stats.tokensIssued++
     const token = randomBytes(48).toString('base64url')
-    this.s.tokens[token] = { appid, expiresAt: now + TOKEN_TTL, stable: opts.stable }
+    this.s.tokens[token] = { appid, expiresAt: now + TOKEN_TTL, ...(stable ? { stable } : {}) }
     for (const [k, t] of Object.entries(this.s.tokens)) if (t.expiresAt < now - 86400) delete this.s.tokens[k]
     this.touch()
     return { access_token: token, expires_in: TOKEN_TTL }
@@ -190,7 +233,7 @@ export class Platform {
     const now = this.now()
     if (!t) throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
     if (t.expiresAt <= now) throw new WxError(42001, 'access_token expired')
-    if (t.replacedAt !== undefined && now - t.replacedAt > TOKEN_OVERLAP)
+    if (t.replacedAt !== undefined && now > (t.overlapUntil ?? t.replacedAt + TOKEN_OVERLAP))
       throw new WxError(40001, 'invalid credential, access_token is invalid or not latest')
   }
 

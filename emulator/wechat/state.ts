@@ -129,9 +129,19 @@ export interface EmuState {
   users: Record<string, EmuUser>
   /** seconds added to the real clock by /__emu/clock */
   clockOffset: number
-  tokens: Record<string, { appid: string; expiresAt: number; replacedAt?: number; stable?: boolean }>
+  tokens: Record<
+    string,
+    {
+      appid: string
+      expiresAt: number
+      replacedAt?: number
+      /** a replaced token works until then (s); default replacedAt + TOKEN_OVERLAP */
+      overlapUntil?: number
+      stable?: boolean
+    }
+  >
   tickets: Record<string, { expiresAt: number }>
-  quota: Record<string, { day: string; token: number; ticket: number }>
+  quota: Record<string, { day: string; token: number; ticket: number; force?: number; lastForce?: number }>
   cards: Record<string, EmuCard>
   /** key: card_id|code */
   codes: Record<string, EmuCode>

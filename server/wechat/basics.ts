@@ -1,4 +1,4 @@
-// cgi-bin: access_token, stable access_token, the wx_card api_ticket.
+// cgi-bin: the stable access_token, the wx_card api_ticket.
 import type { WxTransport } from './transport'
 
 export interface TokenReply {
@@ -14,22 +14,16 @@ export interface TicketReply {
 export class BasicsApi {
   constructor(private readonly t: WxTransport) {}
 
-  /** GET cgi-bin/token (2000 calls a day): the Service Account's access_token. */
-  async token(appid: string, secret: string) {
-    return this.t.call<TokenReply>('cgi-bin/token', {
-      method: 'GET',
-      auth: false,
-      query: { grant_type: 'client_credential', appid, secret },
-    })
-  }
-
-  /** POST cgi-bin/stable_token: a token that an ordinary fetch does not invalidate. */
-  async stableToken(appid: string, secret: string, forceRefresh = false) {
+  /**
+   * POST cgi-bin/stable_token in normal mode: the live token, or a new one in its last 5 minutes. The
+   * functions' only way to a token (client.ts says why not cgi-bin/token, and why never force_refresh).
+   */
+  async stableToken(appid: string, secret: string) {
     return this.t.call<TokenReply>('cgi-bin/stable_token', {
       method: 'POST',
       auth: false,
-      idempotent: !forceRefresh,
-      body: { grant_type: 'client_credential', appid, secret, force_refresh: forceRefresh },
+      idempotent: true,
+      body: { grant_type: 'client_credential', appid, secret, force_refresh: false },
     })
   }
 

@@ -35,7 +35,13 @@ export function createWechatClient(o: WechatClientOptions) {
     o.store,
     `access_token:${o.appid}`,
     async () => {
-      const r = await tokenFetcher.token(o.appid, o.secret)
+      // stable_token in normal mode, never cgi-bin/token: the Service Account may have other servers (menus,
+      // customer service) fetching its token, and each cgi-bin/token fetch retires the one before it ("Repeated
+      // acquisition will invalidate the access_token obtained last time"); a stable token is kept apart from
+      // theirs ("与 getAccessToken 获取的调用凭证完全隔离，互不影响") and answered, not replaced, while it
+      // lives. Never force_refresh (20 a day, and it retires the token every instance holds): after a 40001,
+      // normal mode answers the token of whoever forced a refresh.
+      const r = await tokenFetcher.stableToken(o.appid, o.secret)
       return { value: r.access_token, expiresIn: r.expires_in }
     },
     o.credentials,

@@ -166,7 +166,7 @@ describe('limits checked by the client before sending', () => {
 
   const refused = async (p: Promise<unknown>, field: string) => {
     await expect(p).rejects.toMatchObject({ name: 'WxRuleError', field })
-    expect(sent.filter((s) => s !== '/cgi-bin/token')).toEqual([])
+    expect(sent.filter((s) => s !== '/cgi-bin/stable_token')).toEqual([])
   }
 
   test('order batchget: window ≤ 31 days, count ≤ 100', async () => {

@@ -182,7 +182,7 @@ export async function clientVerdict(
   if (!call) return 'no client method'
   let sent: unknown = undefined
   const wx = makeClient((path, body) => {
-    if (!path.startsWith('cgi-bin/token')) sent = body
+    if (!path.startsWith('cgi-bin/stable_token')) sent = body
   })
   try {
     await call(wx, example)

@@ -103,6 +103,53 @@ describe('access_token and api_ticket', () => {
   })
 })
 
+describe('stable_token (getStableAccessToken, 注意事项)', () => {
+  const stable = (force?: boolean) =>
+    http(emu, 'POST', '/cgi-bin/stable_token', {
+      grant_type: 'client_credential',
+      appid: emu.platform.o.saAppid,
+      secret: emu.platform.o.saSecret,
+      ...(force === undefined ? {} : { force_refresh: force }),
+    }).then((r) => r.json as { access_token: string; expires_in: number; errcode?: number })
+  const works = async (t: string) => (await api(emu, 'card/batchget', { offset: 0, count: 10 }, t)).errcode
+
+  test('normal mode answers the live token, kept apart from cgi-bin/token, until its last 5 minutes; then a new one, the old still working to its end', async () => {
+    const first = await stable()
+    expect(first.expires_in).toBe(7200)
+    // A cgi-bin/token fetch (another server of the same account) does not touch it, nor the reverse.
+    const plain = await token(emu)
+    expect(await works(first.access_token)).toBe(0)
+    expect((await stable()).access_token).toBe(first.access_token)
+    expect(await works(plain)).toBe(0)
+    await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 7200 - 301 })
+    expect(await stable()).toMatchObject({ access_token: first.access_token, expires_in: 301 })
+    await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 2 })
+    const next = await stable()
+    expect(next.access_token).not.toBe(first.access_token)
+    expect(next.expires_in).toBe(7200)
+    expect(await works(first.access_token)).toBe(0)
+    expect(await works(next.access_token)).toBe(0)
+    await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 299 })
+    expect(await works(first.access_token)).toBe(42001)
+    expect((await stable()).access_token).toBe(next.access_token)
+  })
+
+  test('force_refresh retires the live token at once; another within 30 s does not refresh; the 21st of a day is 45009', async () => {
+    const first = await stable()
+    const forced = await stable(true)
+    expect(forced.access_token).not.toBe(first.access_token)
+    expect(await works(first.access_token)).toBe(40001)
+    expect((await stable(true)).access_token).toBe(forced.access_token)
+    for (let i = 2; i <= 20; i++) {
+      await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 30 })
+      expect((await stable(true)).access_token).toBeTruthy()
+    }
+    await http(emu, 'POST', '/__emu/clock', { advanceSeconds: 30 })
+    expect((await stable(true)).errcode).toBe(45009)
+    expect((await stable()).access_token).toBeTruthy()
+  })
+})
+
 describe('cards', () => {
   test('the document’s gift card is created, read back, and passes review after the configured delay with card_pass_check', async () => {
     const e2 = await startEmu(rx, { reviewSeconds: 600 })
