@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import { cloudEnv } from './cloud-env'
 
 // contract/ (types and pure rules shared with the server, e.g. contract/card-rules.ts) lies outside
 // sourceRoot: compile it as the pages are, so pages may import its functions and not only its types.
@@ -22,6 +23,10 @@ export default defineConfig<'webpack5'>(() => {
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
     outputRoot: `dist/${process.env.TARO_ENV}`,
+    // sitemap.json beside app.json, where WeChat looks for it (app.json sitemapLocation's default).
+    ...(process.env.TARO_ENV === 'weapp'
+      ? { copy: { patterns: [{ from: 'src/sitemap.json', to: 'dist/weapp/sitemap.json' }], options: {} } }
+      : {}),
     plugins: [],
     framework: 'react',
     compiler: 'webpack5',
@@ -39,9 +44,8 @@ export default defineConfig<'webpack5'>(() => {
     // .env, .env.local, .env.[mode], .env.[mode].local); one set only in the shell was left in the bundle as
     // `process.env.TARO_APP_CLOUD_ENV`, a ReferenceError in WeChat, which has no `process`. Taro has
     // loaded those files into process.env before it reads this config (a value set in the shell wins over
-    // a file's), so defining the variable from process.env inlines it whichever way it was given, and as
-    // '' when it was given neither way (src/services/cloud.ts then leaves the choice to WeChat).
-    env: { TARO_APP_CLOUD_ENV: JSON.stringify(process.env.TARO_APP_CLOUD_ENV ?? '') },
+    // a file's), so defining the variable from process.env inlines it whichever way it was given.
+    env: { TARO_APP_CLOUD_ENV: JSON.stringify(cloudEnv(process.env)) },
     mini: {
       postcss: {
         pxtransform: { enable: true, config: {} },

@@ -115,6 +115,9 @@ async function jest(lane: string, projects: string[], workers: number, live: boo
 
 async function main(): Promise<number> {
   const t0 = Date.now()
+  // The weapp build needs a Cloud Development environment (config/index.ts); the tests run it on the local
+  // stack, which ignores the name. Set here, before the build's inputs are hashed, so a rebuild sees it.
+  process.env.TARO_APP_CLOUD_ENV ||= 'local-test-only'
   const functions = await run('build:functions', npmRun('build:functions'))
   const checks = (async () => (await run('typecheck', npmRun('typecheck'))) && (await run('lint', npmRun('lint'))))()
   // Two workers: most of an integration test's time is spent waiting on the stack it started.

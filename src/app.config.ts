@@ -36,6 +36,8 @@ export default defineAppConfig({
     // member cards (#13)
     { root: 'member', pages: ['pages/index/index', 'pages/activate/index', 'pages/recharge/index'] },
   ],
+  // Only the shop may be indexed by WeChat's search (src/sitemap.json says why).
+  sitemapLocation: 'sitemap.json',
   window: {
     backgroundTextStyle: 'dark',
     backgroundColor: '#f5f3f0',

@@ -37,12 +37,9 @@ export function initCloud(): void {
     transport = require('./h5-bridge').h5Transport as Transport
     return
   }
-  // The environment named at build time (TARO_APP_CLOUD_ENV, inlined by config/index.ts) or, when none
-  // was, the one WeChat gives the Mini Program: the cloud SDK's DYNAMIC_CURRENT_ENV where the base library
-  // has it (its value is Symbol.for('DYNAMIC_CURRENT_ENV'), wxcloud reference "常量"), else no env at all,
-  // which wx.cloud.init documents as the default environment. Taro's typings know only the string form.
-  const current = (Taro.cloud as { DYNAMIC_CURRENT_ENV?: unknown }).DYNAMIC_CURRENT_ENV
-  Taro.cloud.init({ env: (process.env.TARO_APP_CLOUD_ENV || current || undefined) as string | undefined, traceUser: true })
+  // The environment named at build time (TARO_APP_CLOUD_ENV, inlined by config/index.ts, which refuses a
+  // weapp build without one: wx.cloud.init's env is required).
+  Taro.cloud.init({ env: process.env.TARO_APP_CLOUD_ENV, traceUser: true })
   transport = weappTransport
 }
 

@@ -23,6 +23,7 @@ const OWNER = 'oCarolMerchantOwner000001'
 interface AppJson {
   pages: string[]
   subPackages?: { root: string; pages: string[] }[]
+  sitemapLocation?: string
 }
 const readJson = <T>(path: string) => JSON.parse(readFileSync(join(WEAPP, path), 'utf8')) as T
 const appJson = readJson<AppJson>('app.json')
@@ -108,12 +109,23 @@ const launched = () =>
 test('app.js runs in WeChat’s runtime and the app launches', async () => {
   await launched()
   expectNothingUncaught()
-  // The cloud is set up once, with the environment named at build time or, when none was, WeChat's own.
+  // The cloud is set up once, with the environment named at build time (npm test builds with its own).
   const inits = stub.calls.filter((c) => c.api === 'cloud.init')
   expect(inits).toHaveLength(1)
   const [{ env, traceUser }] = inits[0]!.options.args as [{ env: unknown; traceUser: boolean }]
   expect(traceUser).toBe(true)
-  expect(env === Symbol.for('DYNAMIC_CURRENT_ENV') || (typeof env === 'string' && env.length > 0)).toBe(true)
+  expect(env).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]+$/))
+  if (process.env.TARO_APP_CLOUD_ENV) expect(env).toBe(process.env.TARO_APP_CLOUD_ENV)
+})
+
+test('sitemap.json beside app.json lets WeChat’s search index the shop and no other page', () => {
+  // Without the file "默认为所有页面都允许被索引" (sitemap 配置): every person's and the merchant's pages.
+  const sitemap = readJson<{ rules: { action?: string; page: string }[] }>(appJson.sitemapLocation ?? 'sitemap.json')
+  expect(sitemap.rules).toEqual([
+    { action: 'allow', page: 'pages/shop/index' },
+    { action: 'disallow', page: '*' },
+  ])
+  expect(pages).toContain('pages/shop/index')
 })
 
 describe.each(pages)('page %s', (page) => {

@@ -1,5 +1,6 @@
 // TARO_APP_CLOUD_ENV reaches the Mini Program whichever way the merchant's engineer gives it: in the
-// shell, in `.env`, in `.env.[mode]`, or not at all ('' then, and the app takes WeChat's environment).
+// shell, in `.env`, in `.env.[mode]`, or not at all ('' then, for the H5 preview; a weapp build stops:
+// test/unit/cloud-env.test.ts).
 // Taro's CLI loads the env files into process.env with its own dotenvParse, then reads config/index.ts,
 // then lays the files' TARO_APP_* values over the config's `env` with patchEnv
 // (node_modules/@tarojs/cli/dist/cli.js); that `env` is what DefinePlugin puts in place of
@@ -33,7 +34,7 @@ function inlined(files: Record<string, string>, shell?: string): string | undefi
   }
 }
 
-test('set nowhere: inlined as the empty string, never left as process.env', () => {
+test('set nowhere (an H5 build): inlined as the empty string, never left as process.env', () => {
   expect(inlined({})).toBe('""')
 })
 
