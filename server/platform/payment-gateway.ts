@@ -64,9 +64,18 @@ export function refundStateOf(res: Record<string, unknown>): RefundState {
     throw new Error(`Cloud Pay queryRefund refused: ${String(res.errCodeDes ?? code)}`)
   }
   const listed = Array.isArray(res.refundStatusList) ? res.refundStatusList[0] : undefined
-  const state = String(res.refundStatus_0 ?? listed ?? '')
-  if (!STATES.has(state)) throw new Error(`Cloud Pay queryRefund answered no known refund_status (${state || 'none'})`)
+  // …and refund_status unnumbered, as the refund notice names it, should an answer carry it so.
+  const state = String(res.refundStatus_0 ?? listed ?? res.refundStatus ?? '')
+  if (!STATES.has(state)) throw new UnreadableRefundState(state)
   return state as RefundState
+}
+
+/** A queryRefund answer that succeeded but names no refund state this reads (developers report such answers). */
+export class UnreadableRefundState extends Error {
+  constructor(state: string) {
+    super(`Cloud Pay queryRefund answered no known refund_status (${state || 'none'})`)
+    this.name = 'UnreadableRefundState'
+  }
 }
 
 export interface PaymentNotice {

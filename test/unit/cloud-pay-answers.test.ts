@@ -12,10 +12,11 @@ const answered = (extra: Record<string, unknown>) => ({
   ...extra,
 })
 
-test('refund_status_$n and refundStatusList are both read; every documented state is kept', () => {
+test('refund_status_$n, refundStatusList and an unnumbered refund_status are read; every documented state is kept', () => {
   for (const state of ['SUCCESS', 'REFUNDCLOSE', 'PROCESSING', 'CHANGE']) {
     expect(refundStateOf(answered({ outRefundNo_0: 'RFGC1', refundStatus_0: state }))).toBe(state)
     expect(refundStateOf(answered({ outRefundNoList: ['RFGC1'], refundStatusList: [state] }))).toBe(state)
+    expect(refundStateOf(answered({ outRefundNo: 'RFGC1', refundStatus: state }))).toBe(state)
   }
 })
 

@@ -199,6 +199,12 @@ export async function pollRefunds(store: Store, payFor: (collection: string) => 
       } catch (err) {
         out.errors++
         log('warn', { msg: 'refund check failed; the next run asks again', order: doc._id, error: (err as Error).message })
+        // Checked, if in vain: to the back of the queue, or a batch of refunds whose answers cannot be read (a
+        // Cloud Pay answer without a readable refund_status, a refusal) would be the batch of every run, and
+        // no other refund would be asked about again.
+        await store
+          .updateIf(collection, doc._id, { status: 'REFUNDING', refundAttempt: doc.refundAttempt ?? 1 }, { refundCheckedAt: clock.now() })
+          .catch(() => false)
       }
     }
   }

@@ -13,7 +13,13 @@ import { change, where, type Store } from '../../store/port'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError } from '../../wechat/errors'
 import { post } from '../ledgers/ledger'
-import { cloudPayRefusal, refundStateOf, type PaymentGateway } from '../../platform/payment-gateway'
+import {
+  UnreadableRefundState,
+  cloudPayRefusal,
+  refundStateOf,
+  type PaymentGateway,
+  type RefundState,
+} from '../../platform/payment-gateway'
 import { entitlementsOf } from '../giftcards/orders'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
 import { userCardId, type UserCardDoc } from '../cards/user-cards'
@@ -196,31 +202,41 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
   ])
   let refunded = 0
   for (const card of [...pending, ...stranded]) {
-    const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
-    if (!order || order.kind !== 'mp' || !REFUND_STATUSES.includes(order.status)) continue
-    let due = card.refundPending ? card.pendingRefund : undefined
-    if (!due) {
-      const key = `${card._id}:v${card.version}`
-      const posted = await post(store, {
-        card: card._id,
-        kind: 'refund',
-        amount: (c) => -c.balance,
-        entryId: `refund:${key}`,
-        orderId: order._id,
-        description: 'refunded after the order refund',
-        guard: (c) => {
-          if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
-        },
-        cardPatch: (c) => ({ syncedVersion: c.version + 1, refundPending: true, pendingRefund: { key, fee: moneyFor(order, c.balance) } }),
-      }).catch((err) => (err instanceof AppError && err.errcode === ErrCode.CONFLICT ? undefined : Promise.reject(err)))
-      if (!posted) continue
-      due = { key, fee: moneyFor(order, -posted.entry.amount) }
+    try {
+      if (await refundStranded(store, pay, card)) refunded++
+    } catch (err) {
+      // One card's failure (Cloud Pay down, an answer that cannot be read) leaves the others to go on.
+      log('warn', { msg: 'stranded value refund failed; the next run tries again', card: card._id, error: (err as Error).message })
     }
-    if (!(await strandedRefundDone(pay, order, due))) continue
-    await store.update(Collections.userCards, card._id, { refundPending: false, pendingRefund: change.unset() })
-    refunded++
   }
   return { refunded }
+}
+
+/** One card's stranded value: its refund entry and pending mark, the Cloud Pay refund, the mark cleared once paid. */
+async function refundStranded(store: Store, pay: PaymentGateway, card: UserCardDoc): Promise<boolean> {
+  const order = card.orderId && card.entitlementId ? await store.get<OrderDoc>(Collections.orders, card.orderId) : null
+  if (!order || order.kind !== 'mp' || !REFUND_STATUSES.includes(order.status)) return false
+  let due = card.refundPending ? card.pendingRefund : undefined
+  if (!due) {
+    const key = `${card._id}:v${card.version}`
+    const posted = await post(store, {
+      card: card._id,
+      kind: 'refund',
+      amount: (c) => -c.balance,
+      entryId: `refund:${key}`,
+      orderId: order._id,
+      description: 'refunded after the order refund',
+      guard: (c) => {
+        if (c.version !== card.version) throw new AppError(ErrCode.CONFLICT, 'the card changed; the next run looks again')
+      },
+      cardPatch: (c) => ({ syncedVersion: c.version + 1, refundPending: true, pendingRefund: { key, fee: moneyFor(order, c.balance) } }),
+    }).catch((err) => (err instanceof AppError && err.errcode === ErrCode.CONFLICT ? undefined : Promise.reject(err)))
+    if (!posted) return false
+    due = { key, fee: moneyFor(order, -posted.entry.amount) }
+  }
+  if (!(await strandedRefundDone(pay, order, due))) return false
+  await store.update(Collections.userCards, card._id, { refundPending: false, pendingRefund: change.unset() })
+  return true
 }
 
 /**
@@ -231,8 +247,13 @@ export async function refundStrandedValue(store: Store, pay: PaymentGateway): Pr
  */
 async function strandedRefundDone(pay: PaymentGateway, order: OrderDoc, due: { key: string; fee: number }): Promise<boolean> {
   const no = `RF${createHash('sha256').update(due.key).digest('hex').slice(0, 30)}`
-  let state = refundStateOf(await pay.queryRefund(no))
-  if (state === 'UNKNOWN' || state === 'REFUNDCLOSE' || state === 'CHANGE') {
+  // An answer whose state cannot be read is sent again too: under the same number and fee WeChat Pay never
+  // pays twice, and waiting on answers that may never be readable would leave the value unpaid for good.
+  let state: RefundState | 'UNREADABLE' = await pay
+    .queryRefund(no)
+    .then(refundStateOf)
+    .catch((err) => (err instanceof UnreadableRefundState ? ('UNREADABLE' as const) : Promise.reject(err)))
+  if (state === 'UNKNOWN' || state === 'UNREADABLE' || state === 'REFUNDCLOSE' || state === 'CHANGE') {
     await cloudPayRefund(pay, order, due.fee, no)
     state = refundStateOf(await pay.queryRefund(no))
   }
