@@ -62,7 +62,10 @@ const markFailed = (store: Store, stored: StoredEvent, err: unknown) =>
  * - applied otherwise: stored processed, one write;
  * - failed: stored with the error, for the cron;
  * - not finished within the budget: stored unprocessed before the reply (the cron applies it again if
- *   this instance stops), and marked when it finishes.
+ *   this instance stops), and marked when it finishes. After the reply the platform may freeze the
+ *   instance (SCF runs an async task within the invocation only if the handler awaits it, Node.js 开发方法),
+ *   so the rest may run at the instance's next invocation, beside the cron's retry, or never: every step is a
+ *   conditional write or an insert by id, so whichever comes second changes nothing.
  * A repeat of the push is applied again (funding is exclusive: the property test's redeliveries prove
  * it); an instance that stops while applying has not replied, so WeChat delivers the push again (3
  * retries, reference README "Events").
