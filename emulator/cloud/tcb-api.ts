@@ -7,8 +7,9 @@
 // answer is HTTP 200 with {Response: {…, RequestId}} or {Response: {Error: {Code, Message}, RequestId}}.
 // The signature is not checked (the local cloud has no secret to check it with), its presence is.
 // Actions served: DescribeEnvInfo (manager-node's environment lookup), ListTables, DescribeTable,
-// CreateTable, UpdateTable (CreateIndexes). Anything else is InvalidAction: function deployment goes to
-// the scf service, which has no endpoint override, and is not emulated.
+// CreateTable, UpdateTable (CreateIndexes), DescribeDatabaseACL and ModifyDatabaseACL (a collection's
+// permission). Anything else is InvalidAction: function deployment goes to the scf service, which has no
+// endpoint override, and is not emulated.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readJson, sendJson } from '../http'
@@ -17,6 +18,20 @@ import type { DocStore } from './db/doc-store'
 const VERSION = '2018-06-08'
 /** The database instance id DescribeEnvInfo reports; manager-node passes it back as MongoConnector.DatabaseName. */
 const DB_INSTANCE = 'tnt-localcloud'
+
+/**
+ * A collection's permission tags (AclTag) as ModifyDatabaseACL documents them (cloud.tencent.com/document/api/876/34819):
+ * READONLY all users read, only the creator and admins write; PRIVATE only the creator and admins read
+ * and write; ADMINWRITE all users read, only admins write; ADMINONLY only admins (server-side code) read
+ * and write. CUSTOM (a security rule) is set with another action (ModifySafeRule), not this one.
+ */
+const ACL_TAGS = ['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY']
+/**
+ * The tag of a collection whose permission was never set: 仅创建者及管理员可读写 (PRIVATE), what a
+ * collection created by code reports (WeChat developer community,
+ * developers.weixin.qq.com/community/develop/doc/0002aa68828dc842feb7cd09156400).
+ */
+const DEFAULT_ACL = 'PRIVATE'
 
 class ApiError extends Error {
   constructor(
@@ -47,6 +62,12 @@ export function tcbApi(opts: { store: DocStore; envId: string; region: string })
     checkEnv(p)
     const name = p.TableName
     if (typeof name !== 'string' || !name) throw new ApiError('InvalidParameter', 'TableName is required')
+    return name
+  }
+  const collectionName = (p: Params): string => {
+    checkEnv(p)
+    const name = p.CollectionName
+    if (typeof name !== 'string' || !name) throw new ApiError('InvalidParameter', 'CollectionName is required')
     return name
   }
   const mustExist = (name: string) => {
@@ -130,6 +151,21 @@ export function tcbApi(opts: { store: DocStore; envId: string; region: string })
           raw.IndexName,
         )
       }
+      return {}
+    },
+    // cloud.tencent.com/document/api/876/34821: EnvId, CollectionName → AclTag
+    DescribeDatabaseACL: (p) => {
+      const name = collectionName(p)
+      mustExist(name)
+      return { AclTag: store.aclOf(name) ?? DEFAULT_ACL }
+    },
+    // cloud.tencent.com/document/api/876/34819: EnvId, CollectionName, AclTag → (RequestId only)
+    ModifyDatabaseACL: (p) => {
+      const name = collectionName(p)
+      mustExist(name)
+      if (typeof p.AclTag !== 'string' || !ACL_TAGS.includes(p.AclTag))
+        throw new ApiError('InvalidParameter', `AclTag must be one of ${ACL_TAGS.join(', ')}`)
+      store.setAcl(name, p.AclTag)
       return {}
     },
   }
