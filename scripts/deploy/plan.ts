@@ -1,6 +1,7 @@
 // What `npm run deploy` does, computed before it does anything: every function of cloudbaserc.json with
 // its runtime, timeout, memory, variables (values masked) and triggers, the HTTP routes, and every
-// collection (server/store/collections.ts) and index (server/store/indexes.ts) the product needs.
+// collection (server/store/collections.ts) with the permission each gets, and index
+// (server/store/indexes.ts) the product needs.
 // `--dry-run` prints it; a real deploy refuses to start while `missing` is not empty.
 import { Collections } from '../../server/store/collections'
 import { INDEXES } from '../../server/store/indexes'
@@ -19,6 +20,14 @@ export const OPTIONAL_VARIABLES = new Set([
   'CARD_RECONCILE_AGE_S',
   'UPKEEP_TASK_BUDGET_MS',
 ])
+
+/**
+ * Every collection's permission (ModifyDatabaseACL's AclTag): ADMINONLY, read and written only by
+ * server-side code. The Mini Program never reaches the database itself, only through the functions, so no
+ * user needs any access (a collection made by code starts PRIVATE: each user reads and writes the
+ * documents they created).
+ */
+export const COLLECTION_ACL = 'ADMINONLY'
 
 /** manager-node's credentials from the environment (lib/constant.js ENV_NAME). */
 export const CREDENTIAL_VARIABLES = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY'] as const
@@ -51,6 +60,8 @@ export interface DeployPlan {
   functions: PlannedFunction[]
   routes: { path: string; fn: string }[]
   collections: string[]
+  /** the permission every collection is given */
+  collectionAcl: typeof COLLECTION_ACL
   indexes: PlannedIndex[]
   /** what a real deploy needs and the environment lacks (names only): the environment id and credentials … */
   missingAccess: string[]
@@ -86,6 +97,7 @@ export function planDeploy(rc: CloudbaseRc, env: NodeJS.ProcessEnv): DeployPlan 
     functions,
     routes: rc.routes.map((r) => ({ path: r.path, fn: routeFunction(r) })),
     collections: Object.values(Collections),
+    collectionAcl: COLLECTION_ACL,
     indexes: productIndexes(),
     missingAccess,
     missingVariables: [...missingVariables],
@@ -107,6 +119,9 @@ export function formatPlan(plan: DeployPlan): string {
   for (const r of plan.routes) out.push(`  ${r.path} → ${r.fn}`)
   out.push(`collections (${plan.collections.length}):`)
   for (const c of plan.collections) out.push(`  ${c}`)
+  out.push(
+    `permission of every collection: ${plan.collectionAcl} (only the functions read and write; the Mini Program has no direct access)`,
+  )
   out.push(`indexes (${plan.indexes.length}):`)
   for (const i of plan.indexes) out.push(`  ${i.collection}.${i.name}  (${i.fields.join(', ')})`)
   const missing = [...plan.missingAccess, ...plan.missingVariables]

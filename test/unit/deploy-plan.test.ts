@@ -56,10 +56,11 @@ test('the cron’s timer trigger and wxpush’s route are planned', () => {
   expect(lines()).toContain('/wxpush → wxpush')
 })
 
-test('every collection and every index of server/store is planned', () => {
+test('every collection (admin-only) and every index of server/store is planned', () => {
   const collections = Object.values(Collections)
   expect(dry.stdout).toContain(`collections (${collections.length}):`)
   for (const c of collections) expect(lines()).toContain(c)
+  expect(lineOf('permission of every collection:')).toMatch(/^permission of every collection: ADMINONLY /)
   const indexes = Object.entries(INDEXES).flatMap(([c, list]) => list.map((fields) => `${c}.${indexName(fields)}  (${fields.join(', ')})`))
   expect(dry.stdout).toContain(`indexes (${indexes.length}):`)
   for (const i of indexes) expect(dry.stdout).toContain(`\n  ${i}\n`)
