@@ -12,7 +12,7 @@ import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { readCloudbaserc, CLOUDBASERC } from './cloudbaserc'
 import { databaseAcl, setupDatabase } from './database'
-import { deployFunctions } from './functions'
+import { DeployStopped, deployFunctions } from './functions'
 import { formatPlan, planDeploy } from './plan'
 
 async function main(): Promise<number> {
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line)
   if (args.only !== 'database') {
     console.log(`\ndeploying functions to ${plan.envId}`)
-    await deployFunctions(app, rc, env, log)
+    await deployFunctions({ functions: app.functions, access: app.access }, rc, env, log)
   }
   if (args.only !== 'functions') {
     console.log(`\nsetting up the database of ${plan.envId}`)
@@ -66,7 +66,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`deploy failed: ${(err as Error)?.message ?? String(err)}`)
+    if (err instanceof DeployStopped) console.error(`\nNot deploying (nothing was changed): ${err.message}`)
+    else console.error(`deploy failed: ${(err as Error)?.message ?? String(err)}`)
     process.exit(1)
   },
 )
