@@ -3,7 +3,8 @@
 // updates its code and configuration (timeout, memory, variables: the variables are replaced as a whole).
 // Triggers and routes are read first and made only when missing or different, so a second deploy does
 // not trip over the ones the first made. What would make the deployed product not work is checked before
-// the first upload, and stops the deploy with what to do: the HTTP access service switched off.
+// the first upload, and stops the deploy with what to do: the HTTP access service switched off, a
+// function that exists with another runtime.
 import type CloudBase from '@cloudbase/manager-node'
 import { resolveEnvId, routeFunction, templateName, type CloudbaseRc, type FunctionDecl, type TimerTrigger } from './cloudbaserc'
 
@@ -84,6 +85,45 @@ async function checkHttpAccess(access: AccessService, rc: CloudbaseRc, envId: st
   )
 }
 
+/** GetFunction's two "函数不存在" error codes (SCF API 3.0, GetFunction). */
+const isMissing = (err: unknown): boolean => /^ResourceNotFound\.Function(Name)?$/.test(String((err as { code?: unknown })?.code))
+
+/** The runtime of the function as it exists in the cloud; undefined when there is no such function. */
+async function cloudRuntime(fns: FunctionService, name: string): Promise<string | null | undefined> {
+  try {
+    return (await fns.getFunctionDetail(name)).Runtime ?? null
+  } catch (err) {
+    if (isMissing(err)) return undefined
+    throw err
+  }
+}
+
+/**
+ * createFunction with force updates an existing function's code and configuration, and its configuration
+ * update cannot carry the runtime: "Runtime, Handler, Code, Type, ProtocolType 只能在 CreateFunction 时指定"
+ * (manager-node lib/function/index.js, updateFunctionConfig; SCF's UpdateFunctionConfiguration has no
+ * Runtime). A function made earlier with another runtime would keep it, and the bundles refuse to start on
+ * a runtime older than the one declared. The deploy does not delete functions: the merchant does, knowingly.
+ */
+async function checkRuntimes(fns: FunctionService, rc: CloudbaseRc): Promise<void> {
+  const wrong: string[] = []
+  for (const f of rc.functions) {
+    const have = await cloudRuntime(fns, f.name)
+    // GetFunction may report no runtime ("此字段可能返回 null"): nothing to compare then.
+    if (have && have !== f.runtime) wrong.push(`${f.name}: ${have} in the cloud, cloudbaserc.json says ${f.runtime}`)
+  }
+  if (!wrong.length) return
+  const names = wrong.map((w) => w.slice(0, w.indexOf(':')))
+  throw new DeployStopped(
+    `${wrong.length === 1 ? 'a function exists' : `${wrong.length} functions exist`} with another runtime than ` +
+      `cloudbaserc.json declares, and CloudBase sets a function’s runtime only when it creates the function (an ` +
+      `update keeps the old one):\n${wrong.map((w) => `  ${w}\n`).join('')}` +
+      `Delete ${names.map((n) => `${n} (云开发控制台 → 云函数 → ${n} → 删除)`).join(', ')} in the console, ` +
+      `then run npm run deploy again: it creates ${names.length === 1 ? 'it' : 'them'} with the declared runtime, ` +
+      `variables, trigger and route (docs/deploy.md 6, "A function made with another runtime").`,
+  )
+}
+
 export async function deployFunctions(
   cloud: FunctionDeployApi,
   rc: CloudbaseRc,
@@ -91,6 +131,7 @@ export async function deployFunctions(
   log: (l: string) => void,
 ): Promise<void> {
   await checkHttpAccess(cloud.access, rc, resolveEnvId(rc, env))
+  await checkRuntimes(cloud.functions, rc)
   for (const f of rc.functions) {
     log(`  function ${f.name}: uploading ${rc.functionRoot}/${f.name}`)
     await cloud.functions.createFunction({

@@ -76,3 +76,35 @@ describe('the HTTP access service', () => {
     expect(t.lines.filter((l) => l.includes('+ route'))).toEqual([])
   })
 })
+
+describe('a function that exists already', () => {
+  test('with another runtime, the deploy stops before uploading anything, naming it, both runtimes and what to do', async () => {
+    const t = await target()
+    const declared = rc.functions.find((f) => f.name === 'card')!.runtime
+    t.scf.seed('card', 'Nodejs16.13')
+    t.scf.seed('pay', declared)
+    const err = await t.deploy().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(DeployStopped)
+    const message = (err as Error).message
+    expect(message).toContain(`card: Nodejs16.13 in the cloud, cloudbaserc.json says ${declared}`)
+    expect(message).not.toContain('pay:')
+    expect(message).toContain('CloudBase sets a function’s runtime only when it creates the function')
+    expect(message).toContain('Delete card (云开发控制台 → 云函数 → card → 删除) in the console, then run npm run deploy again')
+    // Every function was read, none uploaded, none deleted.
+    expect(t.scf.calls).toEqual(rc.functions.map((f) => `getFunctionDetail ${f.name}`))
+    expect(t.scf.functions.get('card')!.Runtime).toBe('Nodejs16.13')
+  })
+
+  test('with the declared runtime, it is updated in place', async () => {
+    const t = await target()
+    const declared = rc.functions.find((f) => f.name === 'pay')!.runtime
+    t.scf.seed('pay', declared)
+    await t.deploy()
+    expect(t.scf.calls).toContain('createFunction pay')
+    expect(t.scf.functions.get('pay')!.Runtime).toBe(declared)
+    expect([...t.scf.functions.keys()].sort()).toEqual(rc.functions.map((f) => f.name).sort())
+  })
+})
