@@ -1,12 +1,23 @@
 // Functions, their timer triggers and the HTTP access routes, deployed with @cloudbase/manager-node as
 // cloudbaserc.json declares them. createFunction with force creates a function or, when it exists,
-// updates its code and configuration (timeout, memory, variables: the variables are replaced as a whole).
+// updates its code and configuration (timeout, memory, variables: the variables are replaced as a whole;
+// public network and fixed egress IP). The fixed egress address the functions report is printed: the
+// Service Account's API IP whitelist needs it.
 // Triggers and routes are read first and made only when missing or different, so a second deploy does
 // not trip over the ones the first made. What would make the deployed product not work is checked before
 // the first upload, and stops the deploy with what to do: the HTTP access service switched off, a
 // function that exists with another runtime.
 import type CloudBase from '@cloudbase/manager-node'
-import { resolveEnvId, routeFunction, templateName, type CloudbaseRc, type FunctionDecl, type TimerTrigger } from './cloudbaserc'
+import type { ICloudFunction } from '@cloudbase/manager-node/types/interfaces'
+import {
+  resolveEnvId,
+  routeFunction,
+  templateName,
+  type CloudbaseRc,
+  type FunctionDecl,
+  type PublicNetConfig,
+  type TimerTrigger,
+} from './cloudbaserc'
 
 type FunctionService = Pick<
   CloudBase['functions'],
@@ -44,8 +55,12 @@ function cronOf(desc: string): string {
   }
 }
 
-async function ensureTriggers(fns: FunctionService, f: FunctionDecl, log: (l: string) => void): Promise<void> {
-  const existing = (await fns.getFunctionDetail(f.name)).Triggers ?? []
+async function ensureTriggers(
+  fns: FunctionService,
+  f: FunctionDecl,
+  existing: { TriggerName: string; Type: string; TriggerDesc: string }[],
+  log: (l: string) => void,
+): Promise<void> {
   const missing: TimerTrigger[] = []
   for (const t of f.triggers) {
     const have = existing.find((e) => e.TriggerName === t.name)
@@ -132,23 +147,46 @@ export async function deployFunctions(
 ): Promise<void> {
   await checkHttpAccess(cloud.access, rc, resolveEnvId(rc, env))
   await checkRuntimes(cloud.functions, rc)
+  /** fixed egress address → the functions that report it */
+  const egress = new Map<string, string[]>()
+  const noAddress: string[] = []
   for (const f of rc.functions) {
     log(`  function ${f.name}: uploading ${rc.functionRoot}/${f.name}`)
-    await cloud.functions.createFunction({
-      func: {
-        name: f.name,
-        description: f.description,
-        runtime: f.runtime,
-        handler: f.handler,
-        installDependency: f.installDependency,
-        timeout: f.timeout,
-        memorySize: f.memorySize,
-        envVariables: variableValues(f, env),
-      },
-      functionRootPath: rc.functionRoot,
-      force: true,
-    })
-    await ensureTriggers(cloud.functions, f, log)
+    // publicNetConfig is not in manager-node's ICloudFunction type, but its createFunction and
+    // updateFunctionConfig pass it on as SCF's PublicNetConfig (cloudbaserc.ts PublicNetConfig).
+    const func: ICloudFunction & { publicNetConfig?: PublicNetConfig } = {
+      name: f.name,
+      description: f.description,
+      runtime: f.runtime,
+      handler: f.handler,
+      installDependency: f.installDependency,
+      timeout: f.timeout,
+      memorySize: f.memorySize,
+      envVariables: variableValues(f, env),
+      ...(f.publicNetConfig ? { publicNetConfig: f.publicNetConfig } : {}),
+    }
+    await cloud.functions.createFunction({ func, functionRootPath: rc.functionRoot, force: true })
+    const detail = await cloud.functions.getFunctionDetail(f.name)
+    await ensureTriggers(cloud.functions, f, detail.Triggers ?? [], log)
+    if (f.publicNetConfig?.EipConfig.EipStatus === 'ENABLE') {
+      const addresses = detail.PublicNetConfig?.EipConfig?.EipAddress ?? []
+      if (!addresses.length) noAddress.push(f.name)
+      for (const a of addresses) egress.set(a, [...(egress.get(a) ?? []), f.name])
+    }
   }
   for (const r of rc.routes) await ensureRoute(cloud.access, r.path, routeFunction(r), log)
+  // Functions with a fixed egress IP share one address per environment (876/19360 固定出口 IP): the one
+  // the Service Account's API IP whitelist needs.
+  if (egress.size) {
+    const list = [...egress.keys()]
+    log(
+      `fixed egress IP of the functions: ${list.join(', ')} — the Service Account's API IP whitelist must list ` +
+        `${list.length === 1 ? 'it' : 'them all'} (docs/deploy.md 6.2)`,
+    )
+  }
+  if (noAddress.length)
+    log(
+      `! ${noAddress.join(', ')}: a fixed egress IP is declared but CloudBase reports no address yet; see ` +
+        `云开发控制台 → 云函数 → the function → 函数配置 → 固定出口 IP, and run npm run deploy again later`,
+    )
 }

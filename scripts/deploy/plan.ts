@@ -1,5 +1,5 @@
 // What `npm run deploy` does, computed before it does anything: every function of cloudbaserc.json with
-// its runtime, timeout, memory, variables (values masked) and triggers, the HTTP routes, and every
+// its runtime, timeout, memory, fixed egress IP, variables (values masked) and triggers, the HTTP routes, and every
 // collection (server/store/collections.ts) with the permission each gets, and index
 // (server/store/indexes.ts) the product needs.
 // `--dry-run` prints it; a real deploy refuses to start while `missing` is not empty.
@@ -43,6 +43,8 @@ export interface PlannedFunction {
   runtime: string
   timeout: number
   memorySize: number
+  /** public network access with a fixed egress IP (cloudbaserc.json publicNetConfig) */
+  fixedEgressIp: boolean
   variables: PlannedVariable[]
   triggers: TimerTrigger[]
 }
@@ -82,6 +84,7 @@ export function planDeploy(rc: CloudbaseRc, env: NodeJS.ProcessEnv): DeployPlan 
     runtime: f.runtime,
     timeout: f.timeout,
     memorySize: f.memorySize,
+    fixedEgressIp: f.publicNetConfig?.EipConfig.EipStatus === 'ENABLE',
     variables: Object.values(f.envVariables).map((t) => {
       const name = templateName(t)
       return { name, set: Boolean(env[name]), optional: OPTIONAL_VARIABLES.has(name) }
@@ -110,7 +113,9 @@ export function formatPlan(plan: DeployPlan): string {
   out.push(`environment: ${plan.envId || '(TCB_ENV_ID not set)'}`)
   out.push(`functions from ${plan.functionRoot}:`)
   for (const f of plan.functions) {
-    out.push(`  ${f.name}  runtime ${f.runtime}, timeout ${f.timeout} s, memory ${f.memorySize} MB`)
+    out.push(
+      `  ${f.name}  runtime ${f.runtime}, timeout ${f.timeout} s, memory ${f.memorySize} MB${f.fixedEgressIp ? ', fixed egress IP' : ''}`,
+    )
     const vars = f.variables.map((v) => `${v.name}=${v.set ? '******' : v.optional ? '(not set: default)' : '(NOT SET)'}`)
     out.push(`    variables: ${vars.join(' ')}`)
     for (const t of f.triggers) out.push(`    trigger ${t.name}: ${t.type} "${t.config}"`)

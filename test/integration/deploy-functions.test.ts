@@ -108,3 +108,26 @@ describe('a function that exists already', () => {
     expect([...t.scf.functions.keys()].sort()).toEqual(rc.functions.map((f) => f.name).sort())
   })
 })
+
+describe('the fixed egress IP', () => {
+  test('every function, new or existing, is deployed with it, and the deploy prints the address to whitelist', async () => {
+    const t = await target()
+    // Made earlier in the console: public network on, no fixed IP.
+    t.scf.seed('pay', rc.functions.find((f) => f.name === 'pay')!.runtime, {
+      PublicNetStatus: 'ENABLE',
+      EipConfig: { EipStatus: 'DISABLE' },
+    })
+    await t.deploy()
+    for (const p of t.scf.created)
+      expect({ fn: p.func.name, publicNetConfig: (p.func as { publicNetConfig?: unknown }).publicNetConfig }).toEqual({
+        fn: p.func.name,
+        publicNetConfig: { PublicNetStatus: 'ENABLE', EipConfig: { EipStatus: 'ENABLE' } },
+      })
+    expect(t.scf.created.map((p) => p.func.name).sort()).toEqual(rc.functions.map((f) => f.name).sort())
+    for (const f of t.scf.functions.values())
+      expect({ fn: f.FunctionName, eip: f.PublicNetConfig.EipConfig.EipAddress }).toEqual({ fn: f.FunctionName, eip: ['203.0.113.7'] })
+    expect(t.lines).toContain(
+      "fixed egress IP of the functions: 203.0.113.7 — the Service Account's API IP whitelist must list it (docs/deploy.md 6.2)",
+    )
+  })
+})

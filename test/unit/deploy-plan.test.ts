@@ -29,10 +29,22 @@ test('the dry run needs no credentials and no environment id, and says what a re
   expect(lineOf('missing for a real deploy:')).toMatch(/TCB_ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY, /)
 })
 
-test('every function of cloudfunctions/ is planned with its runtime, timeout and memory from cloudbaserc.json', () => {
+test('every function of cloudfunctions/ is planned with its runtime, timeout, memory and fixed egress IP from cloudbaserc.json', () => {
   expect(rc.functions.map((f) => f.name).sort()).toEqual([...functionDirs].sort())
   for (const f of rc.functions) {
-    expect(lineOf(`${f.name}  `)).toBe(`${f.name}  runtime Nodejs18.15, timeout ${f.timeout} s, memory ${f.memorySize} MB`)
+    expect(lineOf(`${f.name}  `)).toBe(`${f.name}  runtime Nodejs18.15, timeout ${f.timeout} s, memory ${f.memorySize} MB, fixed egress IP`)
+  }
+})
+
+// Every function holds WX_SA_SECRET and may fetch the access_token, which WeChat gives only to an address
+// on the Service Account's IP whitelist: every one leaves the cloud from the environment's fixed address.
+test('every function declares public network access with a fixed egress IP', () => {
+  for (const f of rc.functions) {
+    expect(f.envVariables).toHaveProperty('WX_SA_SECRET')
+    expect({ fn: f.name, publicNetConfig: f.publicNetConfig }).toEqual({
+      fn: f.name,
+      publicNetConfig: { PublicNetStatus: 'ENABLE', EipConfig: { EipStatus: 'ENABLE' } },
+    })
   }
 })
 
