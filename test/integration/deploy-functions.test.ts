@@ -8,6 +8,7 @@ import { startLocalCloud, type LocalCloud } from '../../emulator/cloud/local-clo
 import { readCloudbaserc, templateName } from '../../scripts/deploy/cloudbaserc'
 import { DeployStopped, deployFunctions, type FunctionDeployApi } from '../../scripts/deploy/functions'
 import { FUNCTIONS_DIR, stackEnv } from '../helpers/cloud'
+import { runDeploy } from '../helpers/deploy'
 import { FakeScf } from '../helpers/fake-scf'
 
 const ENV_ID = 'merchant-prod-7f3a'
@@ -66,6 +67,18 @@ describe('the HTTP access service', () => {
     // The environment lookup and the one listing that reported the switch.
     expect(t.cloud.managementCalls).toBe(2)
   })
+
+  test('npm run deploy says so and exits 1, having changed nothing', async () => {
+    const t = await target({ httpAccessService: false })
+    const access = { TCB_ENV_ID: ENV_ID, TENCENTCLOUD_SECRETID: 'AKIDlocaldeploytest', TENCENTCLOUD_SECRETKEY: 'local-secret-key' }
+    const run = await runDeploy([], { ...(env as Record<string, string>), ...access, TCB_BASE_URL: `${t.cloud.url}/__tcb` })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(
+      `Not deploying (nothing was changed): the HTTP access service (HTTP 访问服务) of ${ENV_ID} is switched off`,
+    )
+    expect(t.cloud.managementCalls).toBe(2)
+    expect(t.cloud.dbService.store.collectionNames()).toEqual([])
+  }, 60_000)
 
   test('switched on, the route is created once: a second deploy finds it', async () => {
     const t = await target({ routes: false })
