@@ -1,7 +1,7 @@
 // The local cloud (local-stack.md "Local cloud"): runs the bundled functions in function instances with
 // a WX context, serves the CloudBase API their real wx-server-sdk calls (POST /admin), the HTTP access
 // routes and timer triggers cloudbaserc.json declares (each function's timeout and memory too), and
-// the management API manager-node sets up a database with (POST /__tcb, tcb-api.ts).
+// the part of the management API `npm run deploy` calls through manager-node (POST /__tcb, tcb-api.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
@@ -39,6 +39,8 @@ export interface LocalCloudOptions {
   reuseThreads?: boolean
   /** The deployment's cloudbaserc.json (default: the repository's; null: none, every function gets the platform's defaults). */
   deployConfig?: string | null
+  /** The HTTP access service's switch as the management API reports it (default on; tcb-api.ts HttpAccessOptions). */
+  httpAccessService?: boolean
 }
 
 export interface LocalCloud {
@@ -99,7 +101,15 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   if (!Number.isFinite(latency.ms) || latency.ms < 0)
     throw new Error(`CLOUD_DB_LATENCY_MS must be a non-negative number, got ${opts.env.CLOUD_DB_LATENCY_MS}`)
   const api = cloudbaseApi({ db: dbService, runtime, cloudPay: opts.cloudPay, latency })
-  const management = tcbApi({ store, envId, region: 'ap-shanghai' })
+  const management = tcbApi({
+    store,
+    envId,
+    region: 'ap-shanghai',
+    httpAccess: {
+      enabled: opts.httpAccessService ?? true,
+      routes: (deployConfig?.routes ?? []).map((r) => ({ path: r.path, fn: routeFunction(r) })),
+    },
+  })
   // Getters: a spread ({...stats}) or JSON takes a snapshot of the live counters.
   const stats: CloudStats = {
     get dbCalls() {

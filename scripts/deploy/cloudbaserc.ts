@@ -1,7 +1,7 @@
 // cloudbaserc.json, the CloudBase CLI's project file (docs.cloudbase.net/cli-v1/config and
 // cli-v1/functions/configs): the one place that says how each function runs in the cloud (runtime,
-// timeout, memory, variable names, timer triggers) and which HTTP route reaches it (gateway.routes,
-// cli-v1/http-gateway/gateway). `npm run deploy`, the build (each function's config.json) and the local
+// timeout, memory, variable names, fixed egress IP, timer triggers) and which HTTP route reaches it
+// (gateway.routes, cli-v1/http-gateway/gateway). `npm run deploy`, the build (each function's config.json) and the local
 // cloud all read it through this module.
 //
 // Variable values are never in the file: each is `{{env.NAME}}`, the CLI's 2.0 dynamic variable (the
@@ -32,6 +32,25 @@ export interface TimerTrigger {
   config: string
 }
 
+type Switch = 'ENABLE' | 'DISABLE'
+
+/**
+ * A function's public network access and fixed egress IP (固定出口 IP), in SCF's own terms
+ * (CreateFunction / UpdateFunctionConfiguration PublicNetConfig: PublicNetStatus, EipConfig.EipStatus).
+ * manager-node passes `publicNetConfig` through to both calls (AUTO_CONVERT_FIELDS and
+ * UPDATE_CONFIG_FIELDS in lib/function/index.js; test/unit/manager-node-functions.test.ts).
+ */
+export interface PublicNetConfig {
+  PublicNetStatus: Switch
+  EipConfig: { EipStatus: Switch }
+}
+
+/**
+ * A variable whose function may fetch the Service Account's access_token: WeChat gives one only to an
+ * address on the account's API IP whitelist (40164 otherwise), so such a function needs a fixed egress IP.
+ */
+export const TOKEN_VARIABLE = 'WX_SA_SECRET'
+
 export interface FunctionDecl {
   name: string
   description?: string
@@ -40,6 +59,8 @@ export interface FunctionDecl {
   installDependency: boolean
   timeout: number
   memorySize: number
+  /** absent: the platform's default (public network on, no fixed egress IP) */
+  publicNetConfig?: PublicNetConfig
   /** variable name → `{{env.NAME}}` */
   envVariables: Record<string, string>
   triggers: TimerTrigger[]
@@ -70,6 +91,21 @@ function fail(file: string, what: string): never {
   throw new Error(`${file}: ${what}`)
 }
 
+const SWITCH = ['ENABLE', 'DISABLE']
+
+function readPublicNet(file: string, name: string, raw: unknown): PublicNetConfig | undefined {
+  if (raw === undefined) return undefined
+  const at = `${name}.publicNetConfig`
+  const cfg = raw as { PublicNetStatus?: unknown; EipConfig?: { EipStatus?: unknown } } | null
+  if (cfg === null || typeof cfg !== 'object') fail(file, `${at} must be {PublicNetStatus, EipConfig: {EipStatus}}`)
+  if (!SWITCH.includes(cfg.PublicNetStatus as string)) fail(file, `${at}.PublicNetStatus must be "ENABLE" or "DISABLE"`)
+  if (!SWITCH.includes(cfg.EipConfig?.EipStatus as string)) fail(file, `${at}.EipConfig.EipStatus must be "ENABLE" or "DISABLE"`)
+  // "只有云函数开启公网访问的时候，该能力才能生效" (固定出口 IP, cloud.tencent.com/document/product/876/19360)
+  if (cfg.EipConfig!.EipStatus === 'ENABLE' && cfg.PublicNetStatus !== 'ENABLE')
+    fail(file, `${at}: a fixed egress IP (EipStatus "ENABLE") works only with public network access (PublicNetStatus "ENABLE")`)
+  return { PublicNetStatus: cfg.PublicNetStatus as Switch, EipConfig: { EipStatus: cfg.EipConfig!.EipStatus as Switch } }
+}
+
 function readFunction(file: string, raw: Json, i: number): FunctionDecl {
   const at = `functions[${i}]`
   const name = raw.name
@@ -95,6 +131,14 @@ function readFunction(file: string, raw: Json, i: number): FunctionDecl {
   })
   // "one trigger per function" (reference README, Cloud functions)
   if (triggers.length > 1) fail(file, `${name} declares ${triggers.length} triggers; a function has at most one`)
+  const publicNetConfig = readPublicNet(file, name, raw.publicNetConfig)
+  if (TOKEN_VARIABLE in vars && publicNetConfig?.EipConfig.EipStatus !== 'ENABLE')
+    fail(
+      file,
+      `${name} holds ${TOKEN_VARIABLE}, so it may fetch the access_token, which WeChat gives only to addresses on the ` +
+        `Service Account's IP whitelist: it needs a fixed egress IP, ` +
+        `"publicNetConfig": {"PublicNetStatus": "ENABLE", "EipConfig": {"EipStatus": "ENABLE"}}`,
+    )
   return {
     name,
     description: typeof raw.description === 'string' ? raw.description : undefined,
@@ -104,6 +148,7 @@ function readFunction(file: string, raw: Json, i: number): FunctionDecl {
     timeout,
     memorySize,
     envVariables: vars as Record<string, string>,
+    ...(publicNetConfig ? { publicNetConfig } : {}),
     triggers,
   }
 }

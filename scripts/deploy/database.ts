@@ -1,7 +1,9 @@
-// Collections and indexes made idempotently with @cloudbase/manager-node's database service: read what
-// the environment has (ListTables, DescribeTable), create only what is missing (CreateTable,
-// UpdateTable with CreateIndexes). A second run finds everything and changes nothing. An index is
-// matched by its fields in order, not its name, so one made by hand in the console counts.
+// Collections, their permission and indexes, made idempotently with @cloudbase/manager-node: read what
+// the environment has (ListTables, DescribeTable, DescribeDatabaseACL), change only what is missing or
+// different (CreateTable, UpdateTable with CreateIndexes, ModifyDatabaseACL). A second run finds
+// everything and changes nothing. An index is matched by its fields in order, not its name, so one made
+// by hand in the console counts.
+import type CloudBase from '@cloudbase/manager-node'
 import type { DeployPlan, PlannedIndex } from './plan'
 
 /** The part of manager-node's DatabaseService used here (types/database/index.d.ts). */
@@ -20,10 +22,37 @@ export interface DatabaseApi {
   ): Promise<unknown>
 }
 
+/** A collection's permission (AclTag), read and set. */
+export interface AclApi {
+  describe(collection: string): Promise<string>
+  modify(collection: string, tag: string): Promise<void>
+}
+
+/**
+ * The permission calls through manager-node's commonService('tcb'): its database service has none, and
+ * its permission service's modifyResourcePermission is deprecated. The two actions are Tencent Cloud's
+ * documented tcb API (2018-06-08): DescribeDatabaseACL (876/34821: EnvId, CollectionName → AclTag) and
+ * ModifyDatabaseACL (876/34819: EnvId, CollectionName, AclTag).
+ */
+export function databaseAcl(app: Pick<CloudBase, 'commonService'>, envId: string): AclApi {
+  const tcb = app.commonService('tcb')
+  return {
+    async describe(CollectionName) {
+      const res = (await tcb.call({ Action: 'DescribeDatabaseACL', Param: { EnvId: envId, CollectionName } })) as { AclTag?: string }
+      return res.AclTag ?? ''
+    },
+    async modify(CollectionName, AclTag) {
+      await tcb.call({ Action: 'ModifyDatabaseACL', Param: { EnvId: envId, CollectionName, AclTag } })
+    },
+  }
+}
+
 export interface DatabaseChanges {
   createdCollections: string[]
   /** collection.indexName */
   createdIndexes: string[]
+  /** collections whose permission was changed to the plan's */
+  permissionsSet: string[]
 }
 
 const PAGE = 100
@@ -41,16 +70,25 @@ const signature = (fields: string[]) => fields.join('\u0000')
 
 export async function setupDatabase(
   db: DatabaseApi,
-  plan: Pick<DeployPlan, 'collections' | 'indexes'>,
+  acl: AclApi,
+  plan: Pick<DeployPlan, 'collections' | 'collectionAcl' | 'indexes'>,
   log: (line: string) => void = () => undefined,
 ): Promise<DatabaseChanges> {
-  const changes: DatabaseChanges = { createdCollections: [], createdIndexes: [] }
+  const changes: DatabaseChanges = { createdCollections: [], createdIndexes: [], permissionsSet: [] }
   const have = await existingCollections(db)
   for (const name of plan.collections) {
     if (have.has(name)) continue
     await db.createCollection(name)
     changes.createdCollections.push(name)
     log(`  + collection ${name}`)
+  }
+  // Read first, even for a collection just made: its starting permission is CloudBase's to choose.
+  for (const name of plan.collections) {
+    const tag = await acl.describe(name)
+    if (tag === plan.collectionAcl) continue
+    await acl.modify(name, plan.collectionAcl)
+    changes.permissionsSet.push(name)
+    log(`  ~ permission ${name}: ${tag || '(none)'} → ${plan.collectionAcl}`)
   }
   const byCollection = new Map<string, PlannedIndex[]>()
   for (const i of plan.indexes) byCollection.set(i.collection, [...(byCollection.get(i.collection) ?? []), i])

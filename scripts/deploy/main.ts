@@ -1,7 +1,7 @@
 // npm run deploy [-- --dry-run] [--only functions|database] [--config cloudbaserc.json]
 //
 // Deploys what cloudbaserc.json declares (functions, timer triggers, HTTP routes) and the collections
-// and indexes of server/store to the Cloud Development environment TCB_ENV_ID, with the Tencent Cloud
+// (each admin-only) and indexes of server/store to the Cloud Development environment TCB_ENV_ID, with the Tencent Cloud
 // credentials TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY (and TENCENTCLOUD_SESSIONTOKEN for a
 // temporary key) from the environment, through @cloudbase/manager-node. Each function's variables
 // are filled from the environment too (docs/deploy.md lists them).
@@ -11,8 +11,8 @@
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { readCloudbaserc, CLOUDBASERC } from './cloudbaserc'
-import { setupDatabase } from './database'
-import { deployFunctions } from './functions'
+import { databaseAcl, setupDatabase } from './database'
+import { DeployStopped, deployFunctions } from './functions'
 import { formatPlan, planDeploy } from './plan'
 
 async function main(): Promise<number> {
@@ -49,14 +49,16 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line)
   if (args.only !== 'database') {
     console.log(`\ndeploying functions to ${plan.envId}`)
-    await deployFunctions(app, rc, env, log)
+    await deployFunctions({ functions: app.functions, access: app.access }, rc, env, log)
   }
   if (args.only !== 'functions') {
     console.log(`\nsetting up the database of ${plan.envId}`)
-    const changes = await setupDatabase(app.database, plan, log)
+    const changes = await setupDatabase(app.database, databaseAcl(app, plan.envId), plan, log)
     console.log(
-      `database: ${changes.createdCollections.length} collections and ${changes.createdIndexes.length} indexes created, the rest already there`,
+      `database: ${changes.createdCollections.length} collections and ${changes.createdIndexes.length} indexes created, ` +
+        `${changes.permissionsSet.length} permissions set to ${plan.collectionAcl}, the rest already there`,
     )
+    console.log(`every collection (${plan.collections.length}) is ${plan.collectionAcl}: only the functions read and write it`)
   }
   return 0
 }
@@ -64,7 +66,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`deploy failed: ${(err as Error)?.message ?? String(err)}`)
+    if (err instanceof DeployStopped) console.error(`\nNot deploying (nothing was changed): ${err.message}`)
+    else console.error(`deploy failed: ${(err as Error)?.message ?? String(err)}`)
     process.exit(1)
   },
 )

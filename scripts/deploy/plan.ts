@@ -1,6 +1,7 @@
 // What `npm run deploy` does, computed before it does anything: every function of cloudbaserc.json with
-// its runtime, timeout, memory, variables (values masked) and triggers, the HTTP routes, and every
-// collection (server/store/collections.ts) and index (server/store/indexes.ts) the product needs.
+// its runtime, timeout, memory, fixed egress IP, variables (values masked) and triggers, the HTTP routes, and every
+// collection (server/store/collections.ts) with the permission each gets, and index
+// (server/store/indexes.ts) the product needs.
 // `--dry-run` prints it; a real deploy refuses to start while `missing` is not empty.
 import { Collections } from '../../server/store/collections'
 import { INDEXES } from '../../server/store/indexes'
@@ -20,6 +21,14 @@ export const OPTIONAL_VARIABLES = new Set([
   'UPKEEP_TASK_BUDGET_MS',
 ])
 
+/**
+ * Every collection's permission (ModifyDatabaseACL's AclTag): ADMINONLY, read and written only by
+ * server-side code. The Mini Program never reaches the database itself, only through the functions, so no
+ * user needs any access (a collection made by code starts PRIVATE: each user reads and writes the
+ * documents they created).
+ */
+export const COLLECTION_ACL = 'ADMINONLY'
+
 /** manager-node's credentials from the environment (lib/constant.js ENV_NAME). */
 export const CREDENTIAL_VARIABLES = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY'] as const
 
@@ -34,6 +43,8 @@ export interface PlannedFunction {
   runtime: string
   timeout: number
   memorySize: number
+  /** public network access with a fixed egress IP (cloudbaserc.json publicNetConfig) */
+  fixedEgressIp: boolean
   variables: PlannedVariable[]
   triggers: TimerTrigger[]
 }
@@ -51,6 +62,8 @@ export interface DeployPlan {
   functions: PlannedFunction[]
   routes: { path: string; fn: string }[]
   collections: string[]
+  /** the permission every collection is given */
+  collectionAcl: typeof COLLECTION_ACL
   indexes: PlannedIndex[]
   /** what a real deploy needs and the environment lacks (names only): the environment id and credentials … */
   missingAccess: string[]
@@ -71,6 +84,7 @@ export function planDeploy(rc: CloudbaseRc, env: NodeJS.ProcessEnv): DeployPlan 
     runtime: f.runtime,
     timeout: f.timeout,
     memorySize: f.memorySize,
+    fixedEgressIp: f.publicNetConfig?.EipConfig.EipStatus === 'ENABLE',
     variables: Object.values(f.envVariables).map((t) => {
       const name = templateName(t)
       return { name, set: Boolean(env[name]), optional: OPTIONAL_VARIABLES.has(name) }
@@ -86,6 +100,7 @@ export function planDeploy(rc: CloudbaseRc, env: NodeJS.ProcessEnv): DeployPlan 
     functions,
     routes: rc.routes.map((r) => ({ path: r.path, fn: routeFunction(r) })),
     collections: Object.values(Collections),
+    collectionAcl: COLLECTION_ACL,
     indexes: productIndexes(),
     missingAccess,
     missingVariables: [...missingVariables],
@@ -98,7 +113,9 @@ export function formatPlan(plan: DeployPlan): string {
   out.push(`environment: ${plan.envId || '(TCB_ENV_ID not set)'}`)
   out.push(`functions from ${plan.functionRoot}:`)
   for (const f of plan.functions) {
-    out.push(`  ${f.name}  runtime ${f.runtime}, timeout ${f.timeout} s, memory ${f.memorySize} MB`)
+    out.push(
+      `  ${f.name}  runtime ${f.runtime}, timeout ${f.timeout} s, memory ${f.memorySize} MB${f.fixedEgressIp ? ', fixed egress IP' : ''}`,
+    )
     const vars = f.variables.map((v) => `${v.name}=${v.set ? '******' : v.optional ? '(not set: default)' : '(NOT SET)'}`)
     out.push(`    variables: ${vars.join(' ')}`)
     for (const t of f.triggers) out.push(`    trigger ${t.name}: ${t.type} "${t.config}"`)
@@ -107,6 +124,9 @@ export function formatPlan(plan: DeployPlan): string {
   for (const r of plan.routes) out.push(`  ${r.path} → ${r.fn}`)
   out.push(`collections (${plan.collections.length}):`)
   for (const c of plan.collections) out.push(`  ${c}`)
+  out.push(
+    `permission of every collection: ${plan.collectionAcl} (only the functions read and write; the Mini Program has no direct access)`,
+  )
   out.push(`indexes (${plan.indexes.length}):`)
   for (const i of plan.indexes) out.push(`  ${i.collection}.${i.name}  (${i.fields.join(', ')})`)
   const missing = [...plan.missingAccess, ...plan.missingVariables]

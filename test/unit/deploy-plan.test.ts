@@ -29,10 +29,22 @@ test('the dry run needs no credentials and no environment id, and says what a re
   expect(lineOf('missing for a real deploy:')).toMatch(/TCB_ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY, /)
 })
 
-test('every function of cloudfunctions/ is planned with its runtime, timeout and memory from cloudbaserc.json', () => {
+test('every function of cloudfunctions/ is planned with its runtime, timeout, memory and fixed egress IP from cloudbaserc.json', () => {
   expect(rc.functions.map((f) => f.name).sort()).toEqual([...functionDirs].sort())
   for (const f of rc.functions) {
-    expect(lineOf(`${f.name}  `)).toBe(`${f.name}  runtime Nodejs18.15, timeout ${f.timeout} s, memory ${f.memorySize} MB`)
+    expect(lineOf(`${f.name}  `)).toBe(`${f.name}  runtime Nodejs18.15, timeout ${f.timeout} s, memory ${f.memorySize} MB, fixed egress IP`)
+  }
+})
+
+// Every function holds WX_SA_SECRET and may fetch the access_token, which WeChat gives only to an address
+// on the Service Account's IP whitelist: every one leaves the cloud from the environment's fixed address.
+test('every function declares public network access with a fixed egress IP', () => {
+  for (const f of rc.functions) {
+    expect(f.envVariables).toHaveProperty('WX_SA_SECRET')
+    expect({ fn: f.name, publicNetConfig: f.publicNetConfig }).toEqual({
+      fn: f.name,
+      publicNetConfig: { PublicNetStatus: 'ENABLE', EipConfig: { EipStatus: 'ENABLE' } },
+    })
   }
 })
 
@@ -56,10 +68,11 @@ test('the cron’s timer trigger and wxpush’s route are planned', () => {
   expect(lines()).toContain('/wxpush → wxpush')
 })
 
-test('every collection and every index of server/store is planned', () => {
+test('every collection (admin-only) and every index of server/store is planned', () => {
   const collections = Object.values(Collections)
   expect(dry.stdout).toContain(`collections (${collections.length}):`)
   for (const c of collections) expect(lines()).toContain(c)
+  expect(lineOf('permission of every collection:')).toMatch(/^permission of every collection: ADMINONLY /)
   const indexes = Object.entries(INDEXES).flatMap(([c, list]) => list.map((fields) => `${c}.${indexName(fields)}  (${fields.join(', ')})`))
   expect(dry.stdout).toContain(`indexes (${indexes.length}):`)
   for (const i of indexes) expect(dry.stdout).toContain(`\n  ${i}\n`)

@@ -85,3 +85,13 @@ test('a plain document that an update gives a bson value deep inside is kept as 
   expect((store.get('c', 'p')!.keys as Record<string, Record<string, unknown>>).k2?.bin).toBeInstanceOf(Binary)
   store.close()
 })
+
+test('a collection’s permission tag, set through the management API, reads back after a restart', () => {
+  const store = reopened((s) => {
+    s.createCollection('orders')
+    s.createCollection('cards')
+    s.setAcl('orders', 'ADMINONLY')
+  })
+  expect(store.aclOf('orders')).toBe('ADMINONLY')
+  expect(store.aclOf('cards')).toBeUndefined()
+})

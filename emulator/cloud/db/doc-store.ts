@@ -159,7 +159,10 @@ export class DocStore {
     remove: Database.Statement
     addColl: Database.Statement
     addIndex: Database.Statement
+    setAcl: Database.Statement
   }
+  /** collection → its permission tag, where one was set (tcb-api.ts ModifyDatabaseACL) */
+  private readonly acl = new Map<string, string>()
   private readonly commitTx: (writes: Write[]) => void
 
   private constructor(private readonly sql: Database.Database) {
@@ -167,6 +170,7 @@ export class DocStore {
       CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS indexes (coll TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (coll, name));
       CREATE TABLE IF NOT EXISTS docs (coll TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (coll, id));
+      CREATE TABLE IF NOT EXISTS collection_acl (coll TEXT PRIMARY KEY, tag TEXT NOT NULL);
     `)
     this.stmt = {
       // ON CONFLICT keeps the row (and its rowid), so documents keep their insertion order.
@@ -174,6 +178,7 @@ export class DocStore {
       remove: sql.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
       addColl: sql.prepare('INSERT INTO collections (name, created_at) VALUES (?, ?)'),
       addIndex: sql.prepare('INSERT OR REPLACE INTO indexes (coll, name, spec) VALUES (?, ?, ?)'),
+      setAcl: sql.prepare('INSERT OR REPLACE INTO collection_acl (coll, tag) VALUES (?, ?)'),
     }
     this.commitTx = sql.transaction((writes: Write[]) => {
       for (const w of writes) {
@@ -183,6 +188,8 @@ export class DocStore {
     })
     for (const { name } of sql.prepare('SELECT name FROM collections ORDER BY rowid').all() as { name: string }[])
       this.colls.set(name, new Map())
+    for (const r of sql.prepare('SELECT coll, tag FROM collection_acl').all() as { coll: string; tag: string }[])
+      this.acl.set(r.coll, r.tag)
     for (const r of sql.prepare('SELECT coll, spec FROM indexes').all() as { coll: string; spec: string }[]) {
       this.indexes.set(r.coll, [...(this.indexes.get(r.coll) ?? []), JSON.parse(r.spec) as IndexSpec])
     }
@@ -264,6 +271,17 @@ export class DocStore {
     this.declared.set(coll, [...(this.declared.get(coll) ?? []), fields])
     this.addIndex(coll, { name, keys: Object.fromEntries(fields.map((f) => [f, 1 as const])), unique: false })
     for (const field of fields) if (!this.eq.get(coll)?.has(field)) this.buildIndex(coll, field)
+  }
+
+  /** The permission tag set for `coll` through the management API; undefined when none was set. */
+  aclOf(coll: string): string | undefined {
+    return this.acl.get(coll)
+  }
+
+  /** Sets `coll`'s permission tag, kept across restarts (the local cloud's functions are not bound by it). */
+  setAcl(coll: string, tag: string): void {
+    this.stmt.setAcl.run(coll, tag)
+    this.acl.set(coll, tag)
   }
 
   indexesOf(coll: string): IndexSpec[] {
