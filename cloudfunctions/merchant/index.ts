@@ -189,7 +189,9 @@ export const main = createHandler('merchant', merchant, {
   imageUpload: admin(
     async (i, ctx) => {
       const given = (['contentBase64', 'imageBase64', 'contentUrl'] as const).filter((f) => i[f] !== undefined)
-      if (given.length !== 1) throw invalid(given[1] ?? 'contentBase64', 'or imageBase64 or contentUrl: give exactly one')
+      if (given.length === 0) throw invalid('contentBase64', 'or imageBase64 or contentUrl: give the picture')
+      if (given.length > 1)
+        throw invalid(given[1]!, `cannot come with ${given[0]}: give exactly one of contentBase64, imageBase64, contentUrl`)
       const content = given[0]!
       const tooLarge = (got: string) => invalid(content, `must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${got}`)
       let bytes: Uint8Array
