@@ -47,9 +47,13 @@ import { cardStats } from '../../server/domain/merchant/card-stats'
 import { reviewSubmitted } from '../../server/domain/events/card-review'
 import { ORDINARY_COUPON_TYPES, RETIRED_COUPONS_NOTICE } from '../../server/wechat/advice'
 import { UPLOADIMG_MAX_BYTES } from '../../server/wechat/media'
+import { CdnDownloadError, downloadCdn } from '../../server/platform/cdn-download'
 import type { GiftCardPage } from '../../server/wechat/giftcard-page'
 import { memberActions } from './member-actions'
 import { createMemberCard } from '../../server/domain/catalog/member-cards'
+
+/** How long imageUpload waits for a contentUrl's picture (the function itself has 20 s: cloudbaserc.json). */
+const CDN_DOWNLOAD_TIMEOUT_MS = 5000
 
 /** WeChat's reply without its own errcode/errmsg (ours wrap it). */
 async function wxResult<T extends object>(p: Promise<T>): Promise<Omit<T, 'errcode' | 'errmsg'> & Record<string, unknown>> {
@@ -177,14 +181,33 @@ export const main = createHandler('merchant', merchant, {
   ),
   // Pictures must be on WeChat's CDN before a card or shelf names them (gift-card-api §6.1).
   // `{name, contentBase64}` (the console's names) or `{filename?, imageBase64}` (the first ones): one upload.
-  // The limit is the picture's: 1 MB of bytes (UPLOADIMG_MAX_BYTES), checked decoded here so the merchant
-  // reads it in the picture's terms; its base64 (4/3 as long) only has to fit the call (6 MB).
+  // `contentUrl` instead: the picture the Mini Program marked with wx.cloud.CDN (a call's data is limited
+  // to about 100 KB, a picture is up to 1 MB), which arrives as the temporary CDN's URL; it is downloaded
+  // here (cdn-download.ts: https, or the local stack's loopback CDN), within 5 s and refused past 1 MB as
+  // it is read. The limit is the picture's: 1 MB of bytes (UPLOADIMG_MAX_BYTES), checked decoded here so
+  // the merchant reads it in the picture's terms; base64 (4/3 as long) only has to fit the call.
   imageUpload: admin(
     async (i, ctx) => {
-      const content = i.contentBase64 !== undefined ? 'contentBase64' : 'imageBase64'
-      const bytes = Buffer.from(required(i[content], content), 'base64')
-      if (bytes.length > UPLOADIMG_MAX_BYTES)
-        throw invalid(content, `must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${bytes.length} bytes`)
+      const given = (['contentBase64', 'imageBase64', 'contentUrl'] as const).filter((f) => i[f] !== undefined)
+      if (given.length === 0) throw invalid('contentBase64', 'or imageBase64 or contentUrl: give the picture')
+      if (given.length > 1)
+        throw invalid(given[1]!, `cannot come with ${given[0]}: give exactly one of contentBase64, imageBase64, contentUrl`)
+      const content = given[0]!
+      const tooLarge = (got: string) => invalid(content, `must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${got}`)
+      let bytes: Uint8Array
+      if (content === 'contentUrl') {
+        try {
+          bytes = await downloadCdn(i.contentUrl!, { maxBytes: UPLOADIMG_MAX_BYTES, timeoutMs: CDN_DOWNLOAD_TIMEOUT_MS })
+        } catch (err) {
+          if (!(err instanceof CdnDownloadError)) throw err
+          if (err.tooLarge)
+            throw tooLarge(err.tooLarge.bytes !== undefined ? `${err.tooLarge.bytes} bytes` : `more than ${UPLOADIMG_MAX_BYTES} bytes`)
+          throw invalid(content, err.rule)
+        }
+      } else {
+        bytes = Buffer.from(required(i[content], content), 'base64')
+        if (bytes.length > UPLOADIMG_MAX_BYTES) throw tooLarge(`${bytes.length} bytes`)
+      }
       return wxResult(ctx.wx().media.uploadImg(bytes, i.name ?? i.filename ?? 'image'))
     },
     (_i, r) => ({ target: 'image', facts: { image: String(r.url) } }),

@@ -153,11 +153,17 @@ export const merchant = defineActions('merchant', {
   invoiceGet: { input: NONE, answer: answer },
   // gift-card-api §8.1.1 sends sub_mch_id (the sub-merchant number).
   payWhitelistAdd: { input: v.object({ subMchId: SUB_MCH_ID }), answer: wx },
-  /** `{name, contentBase64}` (the console's names) or `{filename?, imageBase64}` (the first ones): one upload. */
+  /**
+   * `{name, contentBase64}` (the console's names) or `{filename?, imageBase64}` (the first ones): one upload.
+   * `contentUrl` instead of either: the picture marked with wx.cloud.CDN, which reaches the function as the
+   * temporary CDN's URL (the function downloads it); the Mini Program sends this, a call's data being
+   * limited to about 100 KB.
+   */
   imageUpload: {
     input: v.object({
       contentBase64: v.optional(str({ max: 6 * 1024 * 1024, pattern: /^[A-Za-z0-9+/]+=*$/ })),
       imageBase64: v.optional(str({ max: 6 * 1024 * 1024, pattern: /^[A-Za-z0-9+/]+=*$/ })),
+      contentUrl: v.optional(str({ max: 2048 })),
       name: v.optional(str({ max: 64, pattern: /^[A-Za-z0-9._-]+$/ })),
       filename: v.optional(str({ max: 64, pattern: /^[A-Za-z0-9._-]+$/ })),
     }),

@@ -7,7 +7,17 @@ import { join } from 'node:path'
 import { close, HttpError, listen, readBody, readJson, send, sendJson, serve } from '../http'
 import { adminDatabase } from './admin-sdk'
 import { cloudbaseApi } from './cloudbase-api'
-import { CALL_FUNCTION_MAX_BYTES, MAX_EVENT_DEPTH, TOO_DEEP, TOO_LARGE } from './event-limits'
+import {
+  CALL_FUNCTION_MAX_BYTES,
+  MAX_EVENT_DEPTH,
+  MINIPROGRAM_CALL_MAX_BYTES,
+  MINIPROGRAM_CLIENT,
+  MINIPROGRAM_HEADER,
+  TOO_DEEP,
+  TOO_LARGE,
+  TOO_LARGE_FROM_MINIPROGRAM,
+} from './event-limits'
+import { TEMP_CDN_PATH, TempCdn } from './temp-cdn'
 import { parseCron, type CronSchedule } from './cron'
 import { DatabaseService } from './db/database-service'
 import { DocStore } from './db/doc-store'
@@ -172,6 +182,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
   }
 
+  let baseUrl = ''
+  const tempCdn = new TempCdn(() => baseUrl)
   const server: Server = serve([
     { method: 'POST', pattern: /^\/admin$/, handler: (req, res) => api.handle(req, res) },
     {
@@ -184,13 +196,16 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       pattern: /^\/fn\/([^/]+)$/,
       handler: async (req, res, _url, [name]) => {
         let event: Record<string, unknown>
+        const fromMiniProgram = req.headers[MINIPROGRAM_HEADER] === MINIPROGRAM_CLIENT
+        const limit = fromMiniProgram ? MINIPROGRAM_CALL_MAX_BYTES : CALL_FUNCTION_MAX_BYTES
         try {
-          event = await readJson(req, { passProtoKeys: true, limit: CALL_FUNCTION_MAX_BYTES, maxDepth: MAX_EVENT_DEPTH })
+          event = await readJson(req, { passProtoKeys: true, limit, maxDepth: MAX_EVENT_DEPTH })
         } catch (err) {
           // Over the size or nesting limit: refused before any instance sees it, in the functions' words.
           if (!(err instanceof HttpError) || (err.status !== 413 && !/nested deeper/.test(err.message))) throw err
           if (err.status === 413) res.setHeader('connection', 'close')
-          return sendJson(res, 200, { errcode: 1001, errmsg: err.status === 413 ? TOO_LARGE : TOO_DEEP })
+          const tooLarge = fromMiniProgram ? TOO_LARGE_FROM_MINIPROGRAM : TOO_LARGE
+          return sendJson(res, 200, { errcode: 1001, errmsg: err.status === 413 ? tooLarge : TOO_DEEP })
         }
         const openid = req.headers[OPENID_HEADER]
         const unionid = req.headers[UNIONID_HEADER]
@@ -209,6 +224,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       },
     },
     { method: 'POST', pattern: /^\/__tcb$/, handler: (req, res) => management.handle(req, res) },
+    // wx.cloud.CDN's temporary CDN (temp-cdn.ts): what a marked field of a Mini Program call becomes.
+    { method: 'POST', pattern: /^\/__cloud\/cdn$/, handler: (req, res) => tempCdn.upload(req, res) },
+    { method: 'GET', pattern: TEMP_CDN_PATH, handler: (_req, res, _url, [id]) => tempCdn.serve(res, id!) },
     // HTTP access: each route of cloudbaserc.json's gateway to its function.
     ...(deployConfig?.routes ?? []).map((r) => ({
       method: '*',
@@ -236,7 +254,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     },
   ])
   const port = await listen(server, opts.port)
-  apiUrl = `http://127.0.0.1:${port}/admin`
+  baseUrl = `http://127.0.0.1:${port}`
+  apiUrl = `${baseUrl}/admin`
   if (opts.prewarm) await runtime.prewarm()
   const stopTimers = opts.timers ? startTimers(runtime) : () => undefined
   return {

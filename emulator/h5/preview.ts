@@ -2,7 +2,9 @@
 // app's cloud calls to the local cloud as the chosen person.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
-import { close, HttpError, listen, readBody, send, sendJson, serve } from '../http'
+import { close, HttpError, listen, readBody, readBytes, send, sendJson, serve } from '../http'
+import { CALL_FUNCTION_MAX_BYTES, MINIPROGRAM_CLIENT, MINIPROGRAM_HEADER } from '../cloud/event-limits'
+import { TEMP_CDN_MAX_BYTES } from '../cloud/temp-cdn'
 
 export interface PreviewPerson {
   name: string
@@ -73,9 +75,26 @@ export async function startPreview(opts: PreviewOptions) {
         pattern: /^\/__preview\/fn\/([a-z][a-z0-9_-]*)$/i,
         handler: async (req, res, _url, [name]) => {
           const person = personOf(req.headers['x-preview-user'])
-          const headers: Record<string, string> = { 'content-type': 'application/json', 'x-wx-openid': person.mpOpenid }
+          // A Mini Program call: the local cloud holds it to the Mini Program's 100 KB (event-limits.ts),
+          // so the body is read up to the cloud's own limit and the cloud answers in the product's words.
+          const headers: Record<string, string> = {
+            'content-type': 'application/json',
+            'x-wx-openid': person.mpOpenid,
+            [MINIPROGRAM_HEADER]: MINIPROGRAM_CLIENT,
+          }
           if (person.unionid) headers['x-wx-unionid'] = person.unionid
-          const upstream = await fetch(`${opts.cloudUrl}/fn/${name}`, { method: 'POST', headers, body: await readBody(req) })
+          const body = await readBody(req, CALL_FUNCTION_MAX_BYTES)
+          const upstream = await fetch(`${opts.cloudUrl}/fn/${name}`, { method: 'POST', headers, body })
+          send(res, upstream.status, await upstream.text(), 'application/json; charset=utf-8')
+        },
+      },
+      {
+        // wx.cloud.CDN: the bridge puts a marked field's content on the local cloud's temporary CDN.
+        method: 'POST',
+        pattern: /^\/__preview\/cdn$/,
+        handler: async (req, res) => {
+          const body = await readBytes(req, TEMP_CDN_MAX_BYTES)
+          const upstream = await fetch(`${opts.cloudUrl}/__cloud/cdn`, { method: 'POST', body: new Uint8Array(body) })
           send(res, upstream.status, await upstream.text(), 'application/json; charset=utf-8')
         },
       },

@@ -3,6 +3,7 @@
 import type { Answer, ActionNamed } from '../../contract/actions'
 import type { Channel, OrderRow } from '../../contract/merchant-orders'
 import { call } from '../services/cloud'
+import type { PickedContent } from '../services/image'
 
 export type Role = 'admin' | 'staff' | null
 export type { Channel, OrderRow }
@@ -35,7 +36,15 @@ export const consoleApi = {
   cardOffSale: (cardId: string) => call('merchant.cardOffSale', { cardId }),
   qrcode: (cardId: string) =>
     call('merchant.qrcodeCreate', { qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } } }),
-  imageUpload: (name: string, contentBase64: string) => call('merchant.imageUpload', { name, contentBase64 }),
+  // A marked contentUrl is a wx.cloud.CDN marker, which WeChat's client (or the H5 preview's bridge)
+  // replaces by the temporary CDN's URL before the function sees it: the contract's string.
+  imageUpload: (name: string, content: PickedContent) =>
+    call(
+      'merchant.imageUpload',
+      'contentUrl' in content
+        ? { name, contentUrl: content.contentUrl as unknown as string }
+        : { name, contentBase64: content.contentBase64 },
+    ),
   shelves: () => call('merchant.shelfList'),
   shelfGet: (pageId: string) => call('merchant.shelfGet', { pageId }),
   shelfCreate: (page: Record<string, unknown>) => call('merchant.shelfCreate', { page }),

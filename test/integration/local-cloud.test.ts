@@ -161,6 +161,19 @@ describe('the HTTP server never falls over on a request', () => {
     expect((await callFn(cloud, 'card', { action: 'whoami' }, 'oStill')).json.openid).toBe('oStill')
   })
 
+  test("a Mini Program call over 100 KB is refused in the product's words; the same body from elsewhere is not", async () => {
+    const call = (pad: number, headers: Record<string, string>) =>
+      fetch(`${cloud.url}/fn/card`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-wx-openid': 'oBig', ...headers },
+        body: JSON.stringify({ action: 'whoami', pad: 'x'.repeat(pad) }),
+      }).then((r) => r.json() as Promise<Record<string, unknown>>)
+    const mp = { 'x-wx-client': 'miniprogram' }
+    expect(await call(101 * 1024, mp)).toEqual({ errcode: 1001, errmsg: expect.stringMatching(/Mini Program.*\(100 KB\).*wx\.cloud\.CDN/) })
+    expect((await call(99 * 1024, mp)).openid).toBe('oBig')
+    expect((await call(101 * 1024, {})).openid).toBe('oBig')
+  })
+
   test('a body nested 5,000 deep is refused (1001 naming the nesting limit) and leaves no instance stuck', async () => {
     // 10 KB of nesting: before, it stopped the instance that took it, and for 20 s every call to the
     // function answered "an instance serves one invocation at a time".
@@ -213,5 +226,19 @@ describe('the HTTP server never falls over on a request', () => {
     const after = (await (await fetch(`${cloud.url}/__cloud/stats`)).json()) as { dbCalls: number; invocations: number }
     expect(after.invocations).toBe(before.invocations + 1)
     expect(after.dbCalls).toBeGreaterThan(before.dbCalls)
+  })
+})
+
+describe("wx.cloud.CDN's temporary CDN", () => {
+  test('stores what is uploaded and serves it at the URL it answers, unguessable; an unknown one is 404', async () => {
+    const bytes = Buffer.from(Array.from({ length: 300 * 1024 }, (_, i) => i % 251))
+    const up = await fetch(`${cloud.url}/__cloud/cdn`, { method: 'POST', body: bytes })
+    const { url } = (await up.json()) as { url: string }
+    expect(url).toMatch(new RegExp(`^${cloud.url}/__cloud/cdn/[0-9a-f]{32}$`))
+    const got = await fetch(url)
+    expect(got.headers.get('content-length')).toBe(String(bytes.length))
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true)
+    expect((await fetch(`${cloud.url}/__cloud/cdn/${'0'.repeat(32)}`)).status).toBe(404)
+    expect((await fetch(`${cloud.url}/__cloud/cdn`, { method: 'POST', body: '' })).status).toBe(400)
   })
 })

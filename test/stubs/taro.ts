@@ -66,6 +66,14 @@ const systemInfo = () => ({
 export const pxTransform = (px: number) => `${px}px`
 export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
 
+class CdnMark {
+  constructor(readonly target: unknown) {}
+  url() {
+    const t = this.target as { filePath?: string }
+    return `https://tmp.cdn.test/${encodeURIComponent(t.filePath ?? 'data')}`
+  }
+}
+
 const Taro = {
   getEnv,
   ENV_TYPE,
@@ -82,10 +90,13 @@ const Taro = {
   },
   cloud: {
     init: () => undefined,
+    // wx.cloud.CDN: WeChat's client sends a marked field as a temporary CDN URL (here one naming the file).
+    CDN: (target: unknown) => new CdnMark(target),
     callFunction: async ({ name, data }: { name: string; data: Record<string, unknown> }) => {
       const h = cloudHandlers.get(name)
       if (!h) throw new Error(`cloud.callFunction:fail no handler for ${name} in this test`)
-      return { result: await h(data), errMsg: 'cloud.callFunction:ok' }
+      const sent = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v instanceof CdnMark ? v.url() : v]))
+      return { result: await h(sent), errMsg: 'cloud.callFunction:ok' }
     },
   },
   // The photo picker: a person who cancels it (the tests that upload images drive the merchant function).

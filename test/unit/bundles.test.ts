@@ -16,7 +16,7 @@ function textOf(dir: string): string {
 test('dist/weapp has no preview bridge; dist/h5 has it', () => {
   const weapp = textOf(join(ROOT, 'dist', 'weapp'))
   const h5 = textOf(join(ROOT, 'dist', 'h5'))
-  for (const marker of ['/__preview/fn/', '/__preview/wx/', 'x-preview-user']) {
+  for (const marker of ['/__preview/fn/', '/__preview/wx/', '/__preview/cdn', 'x-preview-user']) {
     expect(weapp.includes(marker)).toBe(false)
     expect(h5.includes(marker)).toBe(true)
   }

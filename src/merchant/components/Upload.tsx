@@ -31,7 +31,7 @@ export function Upload({
     if (!img) return
     setBusy(true)
     try {
-      onUrl((await consoleApi.imageUpload(img.name, img.contentBase64)).url)
+      onUrl((await consoleApi.imageUpload(img.name, img.content)).url)
     } catch (err) {
       showToast(userMessage(err), 'fail')
     } finally {

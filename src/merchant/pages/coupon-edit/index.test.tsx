@@ -125,6 +125,10 @@ test('a friend coupon asks for a store and no stock, and lasts at most 90 days (
   expect(card.cash.advanced_info.share_friends).toBe(true)
   expect(card.cash.base_info).toMatchObject({ location_id_list: [123456], can_share: false, can_give_friend: false })
   expect(card.cash.base_info.sku).toBeUndefined()
+  // The picture went as a file marked with wx.cloud.CDN: the function gets its temporary URL, not base64.
+  expect(calls.filter((c) => c.action === 'imageUpload')).toEqual([
+    { action: 'imageUpload', name: 'logo.png', contentUrl: `https://tmp.cdn.test/${encodeURIComponent('wxfile://tmp/logo.png')}` },
+  ])
 })
 
 test('editing a coupon sends the changed texts under its type through card/update', async () => {
