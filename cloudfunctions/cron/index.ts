@@ -15,7 +15,15 @@ import { reconcileCards } from '../../server/domain/upkeep/reconcile'
 import { settleOpenKeys } from '../../server/domain/money/spend-keys'
 import { refundLatePayments, refundStrandedValue } from '../../server/domain/money/refunds'
 import { pollRefunds, refundCallbackOf } from '../../server/domain/money/refund-states'
-import { fanOut, groupsOf, refreshCredentials, runGroup, upkeepBudgetMs, type UpkeepEntry } from '../../server/domain/upkeep/runner'
+import {
+  fanOut,
+  groupsOf,
+  refreshCredentials,
+  runGroup,
+  upkeepBudgetMs,
+  upkeepConcurrency,
+  type UpkeepEntry,
+} from '../../server/domain/upkeep/runner'
 import { budgetOf } from '../../server/store/sweep'
 import { ErrCode } from '../../server/errors'
 import { creditPaidRecharges } from '../../server/domain/money/member-recharge'
@@ -78,7 +86,7 @@ export async function main(event: unknown): Promise<Record<string, unknown>> {
     if (typeof group !== 'string' || !groupsOf(tasks).includes(group)) {
       return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: `group: one of ${groupsOf(tasks).join(', ')}` }
     }
-    return { errcode: 0, group, tasks: await runGroup(store, tasks, group, budgetOf(upkeepBudgetMs())) }
+    return { errcode: 0, group, tasks: await runGroup(store, tasks, group, budgetOf(upkeepBudgetMs(), Date.now, upkeepConcurrency())) }
   }
   const trigger = (event as { TriggerName?: string } | null)?.TriggerName ?? 'manual'
   return { errcode: 0, ...(await fanOut(store, trigger, tasks, (g) => callCloudFunction(CRON_FUNCTION, { group: g }))) }

@@ -13,13 +13,15 @@ export const DEFAULT_TASK_BUDGET_MS = 40_000
 /** A task's share of its invocation: a deadline on a clock (injectable, so tests pass time without sleeping). */
 export interface Budget {
   readonly deadline: number
+  /** the most items any task works at once, whatever its own concurrency (UPKEEP_CONCURRENCY) */
+  readonly maxConcurrency?: number
   now(): number
   spent(): boolean
 }
 
-export function budgetOf(ms: number, now: () => number = Date.now): Budget {
+export function budgetOf(ms: number, now: () => number = Date.now, maxConcurrency?: number): Budget {
   const deadline = now() + ms
-  return { deadline, now, spent: () => now() >= deadline }
+  return { deadline, now, spent: () => now() >= deadline, ...(maxConcurrency ? { maxConcurrency } : {}) }
 }
 
 /** Where a pass stands: after the item with this sort value and _id (null: at the beginning). */
@@ -36,7 +38,7 @@ export function after(field: string, cursor: Keyset | null): Filter {
 }
 
 /**
- * Works `fn` over `items` at most `concurrency` at a time. Items sharing any key of `keysOf` (the codes an
+ * Works `fn` over `items` at most `concurrency` at a time (or the budget's maxConcurrency, if lower). Items sharing any key of `keysOf` (the codes an
  * event touches) form one group and run one after another in their order. No item starts once `budget` is
  * spent. Answers the index of the first item not worked (items.length when all were), so the cursor can
  * stop just before it.
@@ -48,7 +50,7 @@ export async function workThrough<T>(
 ): Promise<number> {
   const groups = groupsOf(items.map((item, i) => opts.keysOf?.(item) ?? [`#${i}`]))
   let firstSkipped = items.length
-  const limit = pLimit(opts.concurrency)
+  const limit = pLimit(Math.max(1, Math.min(opts.concurrency, opts.budget.maxConcurrency ?? opts.concurrency)))
   await Promise.all(
     groups.map((indexes) =>
       limit(async () => {

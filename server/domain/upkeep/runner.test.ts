@@ -5,7 +5,7 @@ import { memoryStore } from '../../../test/helpers/store'
 import { Collections } from '../../store/collections'
 import type { Store, StoredDoc } from '../../store/port'
 import { SharedCredential } from '../../wechat/credentials'
-import { fanOut, refreshCredentials, runGroup, type UpkeepEntry } from './runner'
+import { fanOut, refreshCredentials, runGroup, upkeepConcurrency, type UpkeepEntry } from './runner'
 import { budgetOf, loadProgress, sweep, workThrough } from '../../store/sweep'
 
 let store: Store
@@ -146,5 +146,28 @@ describe('tasks in bounded slices from a stored cursor (issue 26)', () => {
       apart: { ok: true, done: 2 },
     })
     expect(await store.get(Collections.upkeepRuns, 'last')).toMatchObject({ trigger: 'upkeep', results: run.tasks })
+  })
+})
+
+describe('UPKEEP_CONCURRENCY: a cap on every cron task, for a plan with a low database QPS', () => {
+  test('read from the environment: 1–64, else unset', () => {
+    expect(upkeepConcurrency({ UPKEEP_CONCURRENCY: '4' })).toBe(4)
+    for (const v of [undefined, '', '0', '-1', '2.5', '65', 'four']) expect(upkeepConcurrency({ UPKEEP_CONCURRENCY: v })).toBeUndefined()
+  })
+
+  test('a task asking for 32 at once works at most the budget’s cap', async () => {
+    let inFlight = 0
+    let most = 0
+    const work = async () => {
+      most = Math.max(most, ++inFlight)
+      await new Promise((r) => setImmediate(r))
+      inFlight--
+    }
+    const items = Array.from({ length: 100 }, (_, i) => i)
+    await workThrough(items, { concurrency: 32, budget: budgetOf(60_000, Date.now, 4) }, work)
+    expect(most).toBe(4)
+    most = 0
+    await workThrough(items, { concurrency: 32, budget: budgetOf(60_000) }, work)
+    expect(most).toBe(32)
   })
 })

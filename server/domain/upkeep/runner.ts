@@ -20,6 +20,16 @@ export function upkeepBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_TASK_BUDGET_MS
 }
 
+/**
+ * The most items a cron task works at once (UPKEEP_CONCURRENCY, 1–64; unset: each task's own, up to 32). Each
+ * item is a few database calls and often a WeChat call: a merchant on a plan with a low database QPS (the
+ * basic one allows 30, and 20 connections: docs/capacity.md) lowers it, and the backlog takes longer to clear.
+ */
+export function upkeepConcurrency(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const n = env.UPKEEP_CONCURRENCY ? Number(env.UPKEEP_CONCURRENCY) : NaN
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : undefined
+}
+
 export type UpkeepTask = (budget: Budget) => Promise<Record<string, unknown>>
 
 /** A task and the group (one invocation) it runs in. */
