@@ -189,3 +189,23 @@ test('for a group: 3 cards as one gift, paid at once, wrapped with count 3 for a
   expect(calls[0]).toMatchObject({ action: 'createOrder', cardId: 'p100', quantity: 3 })
   expect(calls.at(-1)).toMatchObject({ action: 'send', orderId: 'O1', count: 3 })
 })
+
+test('the count field: typing what is not a whole number keeps the last count, cleared is 1, past 10 is 10, everywhere on the page', async () => {
+  const calls = payingForAGift()
+  render(<Shop />)
+  await screen.findByText('¥500.00')
+  const field = document.querySelector('#quantity input') as HTMLInputElement
+  fireEvent.click(document.querySelector('#quantity .nut-inputnumber-add')!)
+  expect(await screen.findByText('发到群聊，先到先得：前 2 位好友每人领一张')).toBeTruthy()
+  // Mid-edit, a lone '.', 'e' or '-' (NutUI reports NaN): the page stays, with the count it had.
+  for (const typed of ['.', 'e', '-']) fireEvent.input(field, { target: { value: typed } })
+  await waitFor(() => expect(screen.getByText('购买 2 张并发到群 ¥200.00')).toBeTruthy())
+  // Cleared (NutUI reports 0): the least there can be.
+  fireEvent.input(field, { target: { value: '' } })
+  expect(await screen.findByText('购买并送出 ¥100.00')).toBeTruthy()
+  fireEvent.input(field, { target: { value: '199' } })
+  fireEvent.blur(field)
+  expect(await screen.findByText('发到群聊，先到先得：前 10 位好友每人领一张')).toBeTruthy()
+  fireEvent.click(screen.getByText('购买 10 张并发到群 ¥1000.00'))
+  await waitFor(() => expect(calls[0]).toMatchObject({ action: 'createOrder', quantity: 10 }))
+})

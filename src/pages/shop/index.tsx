@@ -26,6 +26,8 @@ type Buying =
   { state: 'idle' } | { state: 'busy'; step: PurchaseStep } | { state: 'done'; cards: Card[] } | { state: 'error'; message: string }
 
 const MAX_MESSAGE = 100
+/** Cards in one purchase, as contract/actions/pay.ts MAX_QUANTITY (not imported: that module carries the schemas). */
+const MAX_QUANTITY = 10
 
 export default function Shop() {
   const [shop, reload] = useCloudData(() => cardApi.shop())
@@ -61,7 +63,13 @@ export default function Shop() {
   const blessing = message ?? chosen?.defaultMessage ?? ''
   // For friends, more than one card is a group gift: one each for the first friends in a group chat.
   const count = quantity
-  const changeQuantity = (n: number) => {
+  // NutUI's InputNumber reports what is typed, before its own clamping on blur: '' or '.' mid-edit, 199
+  // past the max. Only a whole number is taken, clamped to the field's range, so the field (controlled),
+  // the amounts and the order always agree; anything else keeps the last good count.
+  const changeQuantity = (typed: unknown) => {
+    const whole = Number(typed)
+    if (typed === '' || !Number.isInteger(whole)) return
+    const n = Math.min(MAX_QUANTITY, Math.max(1, whole))
     if (inFlight.current || n === quantity) return
     requestId.current = newRequestId()
     setQuantity(n)
@@ -170,7 +178,7 @@ export default function Shop() {
             <Section
               title={forFriend ? t.shop.giftCount : t.shop.quantity}
               id='quantity'
-              extra={<InputNumber value={quantity} min={1} max={10} onChange={(v) => changeQuantity(Number(v))} />}
+              extra={<InputNumber value={quantity} min={1} max={MAX_QUANTITY} onChange={changeQuantity} />}
             >
               {forFriend ? (
                 <View className='muted small' id='group-hint'>
