@@ -24,6 +24,16 @@ export function fenOf(text: string): number | undefined {
 }
 
 /** Why a code cannot be redeemed, in words: its status (已使用, 已过期 …) or the server's reason. */
+/**
+ * Whether a redemption's error is a refusal that moved nothing: the input (1001), the cashier's rights (1004),
+ * the card (1005), or too little on it (1006, insufficient). The server refuses these before anything is
+ * debited. Any other 1006 (the key already used) and the rest (busy, WeChat, the network) may have redeemed.
+ */
+function movedNothing(err: unknown): boolean {
+  if (!(err instanceof CloudCallError)) return false
+  return [1001, 1004, 1005].includes(err.errcode) || (err.errcode === 1006 && /insufficient/i.test(err.errmsg))
+}
+
 function whyNot(c: RedeemCheck): string {
   if (c.redeemed) return t.redeem.redeemedBy(c.redeemed.by, beijingDateTime(c.redeemed.at))
   if (c.status === 'CONSUMED' && isCoupon(c.type)) return t.coupon.used
@@ -53,11 +63,13 @@ export default function RedeemPage() {
   const [toast, showToast] = useToast()
   const inFlight = useRef(false)
 
-  const check = async (c = code) => {
-    if (!c.trim() || inFlight.current) return
+  const check = async (typed = code) => {
+    // As the customer's card page shows it (8916 4234 4953), or read aloud with dashes: the code is its digits.
+    const c = typed.replace(/[\s-]/g, '')
+    if (!c || inFlight.current) return
     inFlight.current = true
     try {
-      const { check: got } = await merchantApi.redeemCheck(c.trim())
+      const { check: got } = await merchantApi.redeemCheck(c)
       setStep({ s: 'checked', check: got, key: `RD${newRequestId()}` })
     } catch (err) {
       setStep({ s: 'idle' })
@@ -102,8 +114,11 @@ export default function RedeemPage() {
         showToast(now.redeemed ? whyNot(now) : userMessage(err), 'fail')
         return
       }
-      // The same key again: a retry after an error can never redeem twice.
-      setStep({ s: 'checked', check: c, key })
+      // A refusal moved nothing (bad input, a card that cannot be spent, too little on it): the next try, perhaps
+      // with another amount, is a new redemption under a new key — under this one the server would refuse it as
+      // the key used with other details. Any other error may have redeemed: the same key again, so a retry can
+      // never redeem twice.
+      setStep({ s: 'checked', check: c, key: movedNothing(err) ? `RD${newRequestId()}` : key })
       showToast(userMessage(err), 'fail')
     } finally {
       inFlight.current = false
