@@ -2,7 +2,7 @@
 // marked field's content there before the call and the function receives its URL, to download. Here the
 // H5 preview's bridge plays the client: `POST /__cloud/cdn` with the bytes answers `{url}`, and
 // `GET /__cloud/cdn/<id>` serves them. The URL is as unguessable as a real one and lives in memory only:
-// the content is temporary (the newest TEMP_CDN_KEEP uploads are kept).
+// the content is temporary (the newest uploads, up to TEMP_CDN_KEEP_BYTES in all, are kept).
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HttpError, readBytes, sendJson } from '../http'
@@ -12,13 +12,14 @@ import { HttpError, readBytes, sendJson } from '../http'
  * picture for media/uploadimg (1 MB), so 10 MB refuses only the absurd while keeping the stack's memory bounded.
  */
 export const TEMP_CDN_MAX_BYTES = 10 * 1024 * 1024
-/** Uploads kept: a marked field is read once, right after its call. */
-export const TEMP_CDN_KEEP = 100
+/** Bytes kept in all (a marked field is read once, right after its call): older uploads go first. */
+export const TEMP_CDN_KEEP_BYTES = 64 * 1024 * 1024
 
 export const TEMP_CDN_PATH = /^\/__cloud\/cdn\/([0-9a-f]{32})$/
 
 export class TempCdn {
   private readonly files = new Map<string, Buffer>()
+  private kept = 0
 
   constructor(private readonly baseUrl: () => string) {}
 
@@ -28,9 +29,11 @@ export class TempCdn {
     if (bytes.length === 0) throw new HttpError(400, 'nothing to upload: send the content as the body')
     const id = randomBytes(16).toString('hex')
     this.files.set(id, bytes)
-    for (const old of this.files.keys()) {
-      if (this.files.size <= TEMP_CDN_KEEP) break
+    this.kept += bytes.length
+    for (const [old, content] of this.files) {
+      if (this.kept <= TEMP_CDN_KEEP_BYTES || old === id) break
       this.files.delete(old)
+      this.kept -= content.length
     }
     sendJson(res, 200, { url: `${this.baseUrl()}/__cloud/cdn/${id}` })
   }
