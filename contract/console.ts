@@ -31,6 +31,8 @@ export interface Dashboard {
 }
 
 export interface OrderDetail {
+  /** fen: the amount refunding the order now would give back (a Mini Program order not yet refunded): unspent balance at its price */
+  refundPreview?: number
   order: OrderRow & { refundReason?: string }
   cards: { cardId: string; code: string; title: string; status: string; balance: number; entries: Entry[] }[]
 }

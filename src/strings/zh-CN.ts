@@ -636,6 +636,9 @@ export const zhCN = {
     refund: '退款',
     refundTitle: '确认退款',
     refundText: (amount: string) => `将退款 ${amount}，卡内余额作废，此操作不能撤销。`,
+    refundPartText: (amount: string, paid: string) =>
+      `将退款 ${amount}（实付 ${paid}，已用部分不退，未用余额按售价折算），卡内余额作废，此操作不能撤销。`,
+    refundFeeShown: (amount: string) => `退款金额 ${amount}`,
     refundReason: '退款原因（必填）',
     refundReasonMissing: '请填写退款原因',
     refunded: '已退款',

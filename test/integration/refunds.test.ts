@@ -81,9 +81,12 @@ test('a refund WeChat Pay fails is REFUND_FAILED with its reason; the retry uses
     amount: 4000,
     orderId: `RFD-${card.code}`,
   })
+  // The refund dialog's figure, before: the ¥60 left on the card, at its price.
+  expect((await carol({ action: 'orderDetail', orderId })).refundPreview).toBe(6000)
   expect((await emu('/__emu/faults', { path: 'cloudPay.refund', refundStatus: 'REFUNDCLOSE' })).status).toBe(200)
   const failed = await carol({ action: 'orderRefund', orderId })
   expect(failed).toMatchObject({ errcode: 1502, reason: 'REFUND_FAILED', refundStatus: 'REFUND_FAILED', refundError: 'REFUNDCLOSE' })
+  expect((await carol({ action: 'orderDetail', orderId })).refundPreview).toBeUndefined()
   expect(await row(orderId)).toMatchObject({
     state: 'REFUND_FAILED',
     refundStatus: 'REFUND_FAILED',

@@ -17,6 +17,7 @@ import type { OrderDoc, ShelfOrderDoc } from '../cards/order-types'
 import { effectiveStatus, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { clock } from '../../clock'
 import { namesOf } from '../cards/people'
+import { refundPreview } from '../money/refunds'
 
 export interface SalesRow {
   date: string
@@ -181,7 +182,10 @@ export async function orderDetail(store: Store, orderId: string) {
       entries: (await historyOf(store, id, { limit: 50 })).entries,
     })
   }
+  // What a refund would give back now: the refund dialog says it.
+  const refundPreviewFen = mine?.kind === 'mp' && mine.status === 'ISSUED' ? await refundPreview(store, mine) : undefined
   return {
+    ...(refundPreviewFen !== undefined ? { refundPreview: refundPreviewFen } : {}),
     order: {
       ...row,
       ...(mine?.refundReason ? { refundReason: mine.refundReason } : {}),

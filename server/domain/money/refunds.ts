@@ -22,7 +22,7 @@ import {
 } from '../../platform/payment-gateway'
 import { entitlementsOf } from '../giftcards/orders'
 import type { EntitlementDoc, OrderDoc } from '../cards/order-types'
-import { userCardId, type UserCardDoc } from '../cards/user-cards'
+import { WITHOUT_SPEND_KEYS, userCardId, type UserCardDoc } from '../cards/user-cards'
 import { REFUND_STATUSES, pursueRefund, retryRefund, startRefund, type Refundable, type RefundStatus } from './refund-states'
 import { verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { log } from '../../log'
@@ -69,6 +69,25 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
   })
   await makeUnavailable(wx, now.cardId, now.code!, reason)
   return moneyFor(order, -entry.amount)
+}
+
+/**
+ * What refundMpOrder would give back now for an order still ISSUED, from our record alone (no WeChat call):
+ * each card never added, its price; each added card, the unspent part of its balance, in proportion to its
+ * price (moneyFor); a card given away, nothing. The merchant's refund dialog says it before they confirm. A
+ * card given away in WeChat unheard of is found only by the refund itself (givenAway), which gives back less.
+ */
+export async function refundPreview(store: Store, order: OrderDoc): Promise<number> {
+  const ents = await entitlementsOf(store, order._id, order.quantity)
+  const parts = await Promise.all(
+    ents.map(async (e) => {
+      if (e.status === 'READY' || e.status === 'REFUNDED') return moneyFor(order, e.value)
+      if (e.status !== 'ADDED' || !e.code) return 0
+      const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(e.cardId, e.code), WITHOUT_SPEND_KEYS)
+      return card && card.status !== 'GIFTED' && card.status !== 'UNAVAILABLE' ? moneyFor(order, card.balance) : 0
+    }),
+  )
+  return parts.reduce((a, b) => a + b, 0)
 }
 
 /**

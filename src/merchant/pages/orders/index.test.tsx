@@ -253,3 +253,34 @@ test('a 买单 order shows its original total, coupon and legs, and is refunded 
   // Asked once: no refund button any more (the closed dialog keeps its own).
   expect(screen.queryAllByText('退款').filter((el) => !el.closest('.nut-dialog'))).toEqual([])
 })
+
+test('a card partly spent: the refund dialog says what the refund gives back, not what was paid; once refunded, the detail says it too', async () => {
+  let state = 'ISSUED'
+  const row = () => ({
+    orderId: 'MP888',
+    channel: 'mp',
+    state,
+    ...(state === 'REFUNDED' ? { refundStatus: 'REFUNDED', refundFee: 6950 } : {}),
+    totalPrice: 10000,
+    buyer: '顾客E5F6',
+    cards: [],
+    at: 1764200000000,
+  })
+  answerAsMerchant({
+    list: () => ({ errcode: 0, total: 1, orders: [row()] }),
+    detail: () => ({ errcode: 0, order: row(), cards: [], ...(state === 'ISSUED' ? { refundPreview: 6950 } : {}) }),
+    refund: () => {
+      state = 'REFUNDED'
+      return { errcode: 0, orderId: 'MP888', status: 'REFUNDED', refundFee: 6950, refundNo: 'RFMP888', channel: 'mp' }
+    },
+  })
+  render(<OrdersPage />)
+  fireEvent.click(await screen.findByText('订单号 MP888'))
+  fireEvent.click((await screen.findAllByText('退款'))[0]!)
+  expect(
+    await screen.findByText('将退款 ¥69.50（实付 ¥100.00，已用部分不退，未用余额按售价折算），卡内余额作废，此操作不能撤销。'),
+  ).toBeTruthy()
+  fireEvent.change(document.querySelector('#refund-dialog textarea')!, { target: { value: '顾客不要了' } })
+  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
+  expect(await screen.findByText('退款金额 ¥69.50')).toBeTruthy()
+})

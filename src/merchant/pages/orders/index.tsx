@@ -66,9 +66,15 @@ function CheckoutParts({ order }: { order: OrderRow }) {
   )
 }
 
-/** What the refund dialog says will happen: a 买单 order names each of its parts. */
-function refundText(o: OrderRow): string {
-  if (o.channel !== 'checkout') return t.console.refundText(yuan(o.totalPrice))
+/**
+ * What the refund dialog says will happen: the amount the server says a refund would give back now (the
+ * cards' unspent balance at their price), else the order's total; a 买单 order names each of its parts.
+ */
+function refundText(o: OrderRow, preview?: number): string {
+  if (o.channel !== 'checkout')
+    return preview !== undefined && preview !== o.totalPrice
+      ? t.console.refundPartText(yuan(preview), yuan(o.totalPrice))
+      : t.console.refundText(yuan(o.totalPrice))
   const leg = o.legs?.find((l) => l.kind === 'giftcard')
   return t.console.checkoutRefundText(yuan(o.totalPrice), leg ? yuan(leg.amount) : '', !!o.coupon)
 }
@@ -109,12 +115,17 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
     <View className='order-detail' id='order-detail'>
       {toast}
       <AsyncState value={d} onRetry={load}>
-        {({ order, cards }) => (
+        {({ order, cards, refundPreview }) => (
           <View>
             <View className='muted'>
               {t.console.buyer} {buyerOf(order)} · {t.console.time} {beijingDateTime(order.at)}
             </View>
             {order.refundReason && <View className='muted'>{t.console.refundReasonShown(order.refundReason)}</View>}
+            {order.refundFee !== undefined && order.channel !== 'checkout' && (
+              <View className='muted' id='refund-fee'>
+                {t.console.refundFeeShown(yuan(order.refundFee))}
+              </View>
+            )}
             {order.channel === 'checkout' && <CheckoutParts order={order} />}
             <View className='section-title small'>{t.console.cardsOfOrder}</View>
             {cards.map((c) => (
@@ -158,7 +169,7 @@ function Detail({ orderId, onRefunded }: { orderId: string; onRefunded: () => vo
               title={t.console.refundTitle}
               content={
                 <View id='refund-dialog'>
-                  <View className='note'>{refundText(order)}</View>
+                  <View className='note'>{refundText(order, refundPreview)}</View>
                   <TextArea
                     className='input textarea'
                     value={reason}
