@@ -145,3 +145,20 @@ test('a card claimed from a gift: its first line reads 来自 爱丽丝 的礼�
   expect(screen.queryByText('购卡充值')).toBeNull()
   expect(screen.queryByText(/礼品卡开卡|订单号/)).toBeNull()
 })
+
+test('a counter redemption in the history names no order: its key (R:…) is the cashier’s, not an order number', async () => {
+  setRouterParams({ cardId: 'pGift', code: '800000000042' })
+  const redeemed = {
+    entryId: 'redeem:RDmxd7nsjh-pt4qh97vj7',
+    kind: 'spend',
+    amount: -3050,
+    balanceAfter: 6950,
+    orderId: 'R:RDmxd7nsjh-pt4qh97vj7',
+    createdAt: Date.UTC(2026, 10, 27, 1, 0),
+  }
+  cloudHandlers.set('card', () => ({ errcode: 0, card: card(), history: [redeemed, ...history], total: 3, info }))
+  render(<CardDetail />)
+  expect(await screen.findByText('订单号 CK123')).toBeTruthy()
+  expect(screen.getByText('-¥30.50')).toBeTruthy()
+  expect(screen.queryByText(/订单号 R:/)).toBeNull()
+})

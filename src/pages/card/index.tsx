@@ -58,6 +58,12 @@ const describe = (e: Entry) => (e.description && t.card.descriptions[e.descripti
 /** A history line's title: a card claimed from a gift reads 来自 <name> 的礼物 (issue 28), not 购卡充值. */
 const entryTitle = (e: Entry) => (e.giftFrom ? t.home.fromFriend(e.giftFrom) : e.held ? t.card.heldEntry : (t.card.kinds[e.kind] ?? e.kind))
 
+/**
+ * The order number an entry names, when it is one the person knows: a counter redemption's entry carries
+ * the redemption's key (R:…, the cashier's idempotency key, server/domain/money/redemption.ts), not an order.
+ */
+const orderNoOf = (e: { orderId?: string }) => (e.orderId && !e.orderId.startsWith('R:') ? e.orderId : undefined)
+
 export default function CardDetail() {
   const query = usePageQuery()
   const [detail, reload] = useCloudData(() => loadCard(query))
@@ -201,7 +207,7 @@ export default function CardDetail() {
                       <Text>余额 {yuan(e.balanceAfter)}</Text>
                     </View>
                     {describe(e) && <View className='muted'>{describe(e)}</View>}
-                    {e.orderId && <View className='muted small'>{t.card.orderNo(e.orderId)}</View>}
+                    {orderNoOf(e) && <View className='muted small'>{t.card.orderNo(orderNoOf(e)!)}</View>}
                   </View>
                 ))}
                 {history.length < d.total ? (
