@@ -608,7 +608,7 @@ export const zhCN = {
     takenDown: '已下架',
     live: '销售中',
     shareLink: '复制分享链接',
-    copied: '已复制',
+    themeCards: (theme: string, n: number) => `${theme}：${n} 张礼品卡`,
     previewShelf: '预览',
     edit: '编辑',
     // orders

@@ -197,7 +197,8 @@ function ShelfItem({
         >
           {t.console.previewShelf}
         </Button>
-        <Button size='small' fill='outline' onClick={() => void copyText(s.link).then(() => toast(t.console.copied, 'success'))}>
+        {/* setClipboardData shows its own 内容已复制 toast (WeChat's and Taro's H5 alike): a second one would cover it. */}
+        <Button size='small' fill='outline' onClick={() => void copyText(s.link).catch(() => undefined)}>
           {t.console.shareLink}
         </Button>
         <Button
@@ -212,7 +213,7 @@ function ShelfItem({
         <View className='shelf-preview'>
           {(preview.theme_list ?? []).map((th, i) => (
             <View key={i} className='muted'>
-              {th.title}：{(th.item_list ?? []).length} {t.merchant.cards}
+              {t.console.themeCards(th.title ?? '', (th.item_list ?? []).length)}
             </View>
           ))}
         </View>
