@@ -346,16 +346,23 @@ export function termsOf(type: string, body: Json): CouponTerms {
 }
 
 /**
- * The discount a coupon gives on an order total (fen), or a reason it does not apply. CASH needs the
- * total to reach least_cost and takes at most the total; DISCOUNT takes `discount`% (rounded down to
- * whole fen, so the merchant never gives more than the coupon says). Other types are not money off.
+ * The discount a coupon gives on an order total (fen), or a reason it does not apply (`why`: the total is
+ * below least_cost; the coupon would pay it all, which leaves no WeChat Pay order, so it is redeemed at the
+ * counter instead; or it is not money off). DISCOUNT takes `discount`% (rounded down to whole fen, so the
+ * merchant never gives more than the coupon says). The checkout page and the server both ask this.
  */
-export function couponDiscount(type: string, terms: CouponTerms, total: number): { discount: number } | { refused: string } {
+export function couponDiscount(
+  type: string,
+  terms: CouponTerms,
+  total: number,
+): { discount: number } | { refused: string; why: 'least' | 'coversAll' | 'counter' } {
   if (type === 'CASH') {
     const least = terms.leastCost ?? 0
-    if (total < least) return { refused: `the order must reach ${least} fen to use this coupon` }
-    return { discount: Math.min(total, terms.reduceCost ?? 0) }
+    if (total < least) return { refused: `the order must reach ${least} fen to use this coupon`, why: 'least' }
+    const reduce = terms.reduceCost ?? 0
+    if (reduce >= total) return { refused: 'the coupon covers the whole total: redeem it at the counter instead', why: 'coversAll' }
+    return { discount: reduce }
   }
   if (type === 'DISCOUNT') return { discount: Math.floor((total * (terms.discount ?? 0)) / 100) }
-  return { refused: `a ${type} coupon is redeemed at the counter, not as money off` }
+  return { refused: `a ${type} coupon is redeemed at the counter, not as money off`, why: 'counter' }
 }

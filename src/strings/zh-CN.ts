@@ -282,6 +282,7 @@ export const zhCN = {
     couponOff: (amount: string) => `优惠券抵扣 ${amount}`,
     couponLabel: '优惠券抵扣',
     notApplicable: (least: string) => `满 ${least} 可用`,
+    coversAll: '券额不低于订单金额，请到店核销',
     due: '应付',
     payWithWeChat: (amount: string) => `微信支付 ${amount}`,
     payWithoutCard: '仅用优惠券和微信支付',

@@ -276,13 +276,16 @@ test('terms and the discount a coupon gives: 满 100 减 10 needs ¥100; 8.5 折
   const cash = termsOf('CASH', { least_cost: 10000, reduce_cost: 1000 })
   expect(cash).toEqual({ leastCost: 10000, reduceCost: 1000 })
   expect(couponDiscount('CASH', cash, 12000)).toEqual({ discount: 1000 })
-  expect(couponDiscount('CASH', cash, 9999)).toEqual({ refused: expect.stringContaining('10000') })
+  expect(couponDiscount('CASH', cash, 9999)).toEqual({ refused: expect.stringContaining('10000'), why: 'least' })
   // least_cost moved to advanced_info.use_condition ("注意:该字段移动到advanced_info内了").
   expect(termsOf('CASH', { reduce_cost: 500, advanced_info: { use_condition: { least_cost: 3000 } } })).toEqual({
     leastCost: 3000,
     reduceCost: 500,
   })
   expect(couponDiscount('DISCOUNT', { discount: 15 }, 999)).toEqual({ discount: 149 })
-  expect(couponDiscount('CASH', { leastCost: 0, reduceCost: 5000 }, 3000)).toEqual({ discount: 3000 })
-  expect(couponDiscount('GIFT', { gift: '木盒' }, 3000)).toEqual({ refused: expect.any(String) })
+  // Worth the whole total or more: nothing would be left for WeChat Pay, so it is the counter's.
+  expect(couponDiscount('CASH', { leastCost: 0, reduceCost: 5000 }, 3000)).toMatchObject({ why: 'coversAll' })
+  expect(couponDiscount('CASH', { leastCost: 0, reduceCost: 3000 }, 3000)).toMatchObject({ why: 'coversAll' })
+  expect(couponDiscount('CASH', { leastCost: 0, reduceCost: 2999 }, 3000)).toEqual({ discount: 2999 })
+  expect(couponDiscount('GIFT', { gift: '木盒' }, 3000)).toEqual({ refused: expect.any(String), why: 'counter' })
 })

@@ -51,8 +51,7 @@ export async function quoteCoupon(
   const nowSec = Math.floor(clock.now() / 1000)
   if (card.beginTime && nowSec < card.beginTime) throw new AppError(ErrCode.CONFLICT, 'the coupon is not valid yet')
   const r = couponDiscount(card.couponType, card.terms ?? {}, total)
-  if ('refused' in r) throw new AppError(ErrCode.CONFLICT, `the coupon does not apply: ${r.refused}`)
-  if (r.discount >= total) throw new AppError(ErrCode.CONFLICT, 'the coupon covers the whole total: redeem it at the counter instead')
+  if ('refused' in r) throw new AppError(ErrCode.CONFLICT, r.why === 'coversAll' ? r.refused : `the coupon does not apply: ${r.refused}`)
   return { discount: r.discount, card }
 }
 

@@ -156,6 +156,30 @@ test('a coupon, then a gift card that covers the rest (issue 28): no WeChat Pay 
   ])
 })
 
+test('a coupon worth the whole order or more says to redeem it at the counter, and cannot be paid with', async () => {
+  const started: Record<string, unknown>[] = []
+  const coupon = {
+    ...card(0, 'NORMAL', 'C2'),
+    cardId: 'cpn',
+    title: '满10减100',
+    type: 'CASH',
+    terms: { leastCost: 1000, reduceCost: 10000 },
+  }
+  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+  cloudHandlers.set('pay', (d) => {
+    started.push(d)
+    return { errcode: 1006, errmsg: 'the coupon covers the whole total: redeem it at the counter instead' }
+  })
+  render(<Checkout />)
+  await choose('满10减100')
+  expect(screen.getAllByText('券额不低于订单金额，请到店核销').length).toBeGreaterThan(0)
+  expect(screen.getByText('券额不低于订单金额，请到店核销', { selector: '#split-discount' })).toBeTruthy()
+  expect(screen.queryByText('确认支付 ¥0.00')).toBeNull()
+  const pay = document.querySelector('#pay-button, .btn-block.nut-button-primary') as HTMLElement | null
+  if (pay) fireEvent.click(pay)
+  expect(started).toEqual([])
+})
+
 test('no usable card: the empty state says so', async () => {
   cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(0, 'CONSUMED')] }))
   render(<Checkout />)

@@ -251,7 +251,9 @@ export default function Checkout() {
                       selected={coupon?.code === c.code}
                       onOpen={() => paying.state !== 'busy' && setCoupon(coupon?.code === c.code ? undefined : c)}
                     />
-                    {'refused' in q && c.terms?.leastCost ? (
+                    {'refused' in q && q.why === 'coversAll' ? (
+                      <View className='muted small'>{t.coupon.coversAll}</View>
+                    ) : 'refused' in q && c.terms?.leastCost ? (
                       <View className='muted small'>{t.coupon.notApplicable(shortYuan(c.terms.leastCost))}</View>
                     ) : null}
                   </View>
@@ -278,7 +280,13 @@ export default function Checkout() {
               {coupon && (
                 <View className='row'>
                   <Text>{t.coupon.couponLabel}</Text>
-                  <Text id='split-discount'>{couponRefused ? couponLines(coupon.type, coupon.terms).condition : `-${yuan(discount)}`}</Text>
+                  <Text id='split-discount'>
+                    {quote && 'refused' in quote
+                      ? quote.why === 'coversAll'
+                        ? t.coupon.coversAll
+                        : couponLines(coupon.type, coupon.terms).condition
+                      : `-${yuan(discount)}`}
+                  </Text>
                 </View>
               )}
               <View className='row'>
