@@ -31,6 +31,8 @@ export const shopItem = v.object({
   title: v.string(),
   /** fen */
   price: v.number(),
+  /** fen on the card when issued: more than `price` for a card sold at a discount (absent from older servers: the price) */
+  value: v.optional(v.number()),
   backgroundPicUrl: v.optional(v.string()),
   /** card faces the buyer may choose */
   faces: v.array(v.string()),

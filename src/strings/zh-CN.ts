@@ -68,6 +68,7 @@ export const zhCN = {
     forMe: '给自己买',
     chooseTheme: '选择主题',
     chooseAmount: '选择面额',
+    soldFor: (price: string, value: string) => `售价 ${price}，卡内金额 ${value}`,
     chooseFace: '选择卡面',
     quantity: '数量',
     blessing: '祝福语',

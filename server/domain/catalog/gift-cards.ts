@@ -43,6 +43,8 @@ export interface ShopItem {
   cardId: string
   title: string
   price: number
+  /** fen on the card when issued (init_balance): more than the price for a card sold at a discount */
+  value: number
   backgroundPicUrl?: string
   faces: string[]
   defaultMessage: string
@@ -61,6 +63,7 @@ export async function listOnSale(store: Store, nowMs = clock.now()): Promise<Sho
       cardId: d.cardId,
       title: d.title,
       price: d.price,
+      value: d.initBalance || d.price,
       faces: d.faces ?? [],
       defaultMessage: d.defaultMessage ?? '',
       ...(d.theme ? { theme: d.theme } : {}),

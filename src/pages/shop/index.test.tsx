@@ -169,9 +169,21 @@ test('a shelf with several themes: choosing a theme shows its cards', async () =
   expect(await screen.findByText('选择主题')).toBeTruthy()
   expect(screen.getByText('¥100.00', { selector: '.chip-price' })).toBeTruthy()
   expect(screen.queryByText('¥500.00', { selector: '.chip-price' })).toBeNull()
+  expect(screen.getByText('¥100.00', { selector: '.card-face-amount' })).toBeTruthy()
   fireEvent.click(screen.getByText('感谢有你'))
   expect(screen.getByText('¥500.00', { selector: '.chip-price' })).toBeTruthy()
   expect(screen.queryByText('¥100.00', { selector: '.chip-price' })).toBeNull()
+  // The theme's first card is chosen with it: the face and the total no longer show the other theme's card.
+  expect(await screen.findByText('¥500.00', { selector: '.card-face-amount' })).toBeTruthy()
+  expect(document.querySelector('.chip.chip-on[data-card="p500"]')).toBeTruthy()
+})
+
+test('a card sold below what it holds: the face shows what it holds, and the page says both', async () => {
+  cloudHandlers.set('card', () => ({ errcode: 0, items: [{ ...items[0], title: '新春卡', price: 8888, value: 10000 }] }))
+  render(<Shop />)
+  expect(await screen.findByText('¥100.00', { selector: '.card-face-amount' })).toBeTruthy()
+  expect(screen.getByText('售价 ¥88.88，卡内金额 ¥100.00')).toBeTruthy()
+  expect(screen.getByText('¥88.88', { selector: '.chip-price' })).toBeTruthy()
 })
 
 test('for a group: 3 cards as one gift, paid at once, wrapped with count 3 for a group chat', async () => {

@@ -26,6 +26,9 @@ type Buying =
   { state: 'idle' } | { state: 'busy'; step: PurchaseStep } | { state: 'done'; cards: Card[] } | { state: 'error'; message: string }
 
 const MAX_MESSAGE = 100
+/** What a card holds once issued (an older server answers no `value`: the price). */
+const valueOf = (item: ShopItem) => item.value ?? item.price
+
 /** Cards in one purchase, as contract/actions/pay.ts MAX_QUANTITY (not imported: that module carries the schemas). */
 const MAX_QUANTITY = 10
 
@@ -128,7 +131,13 @@ export default function Shop() {
                 {t.shop.forMe}
               </View>
             </View>
-            {chosen && <CardFace face={face} title={chosen.title} amount={yuan(chosen.price)} />}
+            {/* The face shows what the card will hold; a card sold below it says both. */}
+            {chosen && <CardFace face={face} title={chosen.title} amount={yuan(valueOf(chosen))} />}
+            {chosen && valueOf(chosen) !== chosen.price && (
+              <View className='muted center' id='price-note'>
+                {t.shop.soldFor(yuan(chosen.price), yuan(valueOf(chosen)))}
+              </View>
+            )}
             {themesOf(d.items).length > 1 && (
               <Section title={t.shop.chooseTheme}>
                 <View className='chips' id='themes'>
@@ -136,7 +145,12 @@ export default function Shop() {
                     <View
                       className={`chip chip-theme ${(theme ?? themesOf(d.items)[0]) === name ? 'chip-on' : ''}`}
                       key={name}
-                      onClick={() => setTheme(name)}
+                      onClick={() => {
+                        setTheme(name)
+                        // The card chosen belongs to the theme left: the new theme's first card instead.
+                        const first = inTheme(d.items, name)[0]
+                        if (first && chosen?.theme !== name) choose(first)
+                      }}
                     >
                       <Text className='chip-title'>{name}</Text>
                     </View>
