@@ -896,7 +896,11 @@ async function run(w: World, a: Action): Promise<boolean> {
       const started = ok[0]
       if (!started) return false
       expect(started.discount).toBe(500)
-      expect(started.rest === 0).toBe(!!card && a.coverAll)
+      if (card && a.coverAll) {
+        // Covered by coupon and card, unless an action racing this one spent the card first (seed 20261207: a
+        // crashed spend of its 1 fen): then the card gives all it still holds and WeChat Pay the rest.
+        if (started.rest !== 0) expect(started.balance).toBe(0)
+      } else expect(started.rest).not.toBe(0)
       couponCounts.checkouts++
       // Paid at once: nothing to pay or cancel.
       if (started.rest === 0) {
