@@ -118,7 +118,7 @@ test('carol runs the business from the console; bob as staff sees only staff thi
   await openAs(page, stack(), 'carol', '/merchant/pages/staff/index')
   const rows = page.locator('.staff-row').filter({ visible: true })
   await expect(rows).toHaveCount(2)
-  await expect(rows.nth(1)).toContainText(/顾客·[0-9A-F]{4}/)
+  await expect(rows.nth(1)).toContainText(/店员·[0-9A-F]{4}/)
   await expect(rows.nth(1)).toContainText('店员')
   await snap(page, '70-console-staff')
 

@@ -79,7 +79,7 @@ test('carol invites bob by QR code; bob joins and redeems; the console names peo
   const rows = page.locator('.staff-row').filter({ visible: true })
   await expect(rows).toHaveCount(2)
   await expect(rows.nth(0)).toContainText('店主')
-  await expect(rows.nth(1)).toContainText(/顾客·[0-9A-F]{4}/)
+  await expect(rows.nth(1)).toContainText(/店员·[0-9A-F]{4}/)
   await expect(rows.nth(1)).toContainText('店员')
   const bobName = (await rows.nth(1).locator('taro-text-core').first().innerText()).trim()
   await namesNoOpenid(page)

@@ -234,6 +234,8 @@ test('people are named: a member by the name they gave, others by a stable alias
     ['admin', false],
   ])
   expect(staff.every((s) => /^P[0-9A-F]{16}$/.test(s.personId) && typeof s.name === 'string' && s.name.length > 0)).toBe(true)
+  // The merchant's own people are not customers: aliased by their role (a told name stays theirs).
+  expect(staff.map((s) => String(s.name).replace(/[0-9A-F]{4}$/, ''))).toEqual(['店主·', '店员·', '管理员·'])
   // The console removes a member by personId; an owner's personId is refused like an owner's openid.
   expect(await merchant({ action: 'staffSet', personId: staff[2]!.personId, role: 'staff' })).toEqual({
     errcode: 0,
@@ -260,8 +262,8 @@ test('the audit log reads as sentences about titles and amounts, the picture as 
       `核销优惠券「满100减20」（${tail(ids.couponCode)}），地点：一号店`,
       `调整礼品卡「100元礼品卡」（${tail(ids.code)}）余额 +¥1.00，原因：补偿`,
       '生成店员邀请（10 分钟内有效）',
-      expect.stringMatching(/^顾客·[0-9A-F]{4} 扫码加入，成为店员$/),
-      expect.stringMatching(/^设 顾客·[0-9A-F]{4} 为管理员$/),
+      expect.stringMatching(/^店员·[0-9A-F]{4} 扫码加入，成为店员$/),
+      expect.stringMatching(/^设 (店员|管理员)·[0-9A-F]{4} 为管理员$/),
       '上传图片',
     ]),
   )

@@ -3,7 +3,7 @@
 // an openid. The alias is an HMAC of the openid under a server key (config.ts personKey), so it is stable
 // for one person and cannot be turned back into the openid without the AppSecret.
 import { createHmac } from 'node:crypto'
-import { loadConfig } from '../../config'
+import { loadConfig, ownerOpenids } from '../../config'
 import { Collections } from '../../store/collections'
 import { where, type Store, type StoredDoc } from '../../store/port'
 import type { MemberDoc } from './member-records'
@@ -37,6 +37,12 @@ function toldName(m: MemberDoc): string | undefined {
   if (m.phone && m.phone.length >= 4) return `手机尾号${m.phone.slice(-4)}`
   return undefined
 }
+
+/**
+ * The merchant's own people are aliased by their role, not as customers: 店主·778B for an owner
+ * (MERCHANT_ADMIN_OPENIDS), 管理员·… and 店员·322E for those granted a role (the staff collection).
+ */
+const ROLE_PREFIX: Record<string, string> = { owner: '店主·', admin: '管理员·', staff: '店员·' }
 
 /** Queries stay within one `in` list the database takes at once. */
 const BATCH = 100
@@ -75,10 +81,16 @@ export async function namesOf(store: Store, openids: Iterable<string | undefined
     const mps = [...new Set(mpOf.values())].filter((o) => !told.has(o))
     if (mps.length) learn(await inBatches<MemberDoc>(store, Collections.members, 'mpOpenid', mps))
   }
+  // Who of them is the merchant's (only those without a told name need it).
+  const roles = new Map<string, string>(ownerOpenids().map((o) => [o, ROLE_PREFIX.owner!]))
+  const unnamed = [...new Set(wanted.map((o) => mpOf.get(o) ?? o))].filter((p) => !told.has(p) && !roles.has(p))
+  if (unnamed.length)
+    for (const d of await inBatches<StoredDoc & { role?: string }>(store, Collections.staff, '_id', unnamed))
+      if (d.role && ROLE_PREFIX[d.role]) roles.set(d._id, ROLE_PREFIX[d.role]!)
   return (openid) => {
     if (!openid) return ''
     const person = mpOf.get(openid) ?? openid
-    return told.get(person) ?? aliasOf(person, key)
+    return told.get(person) ?? aliasOf(person, key, roles.get(person))
   }
 }
 
