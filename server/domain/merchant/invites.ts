@@ -68,7 +68,7 @@ export async function inviteCode(
   inviteId: string,
   getUnlimited: GetUnlimited,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ wxacode: string } | { wxacodeError: string }> {
+): Promise<{ wxacode?: string; wxacodeError?: string }> {
   const envVersion = wxacodeEnvVersion(env)
   if (!envVersion)
     return { wxacodeError: `WXACODE_ENV_VERSION must be one of ${ENV_VERSIONS.join(', ')}, is ${String(env.WXACODE_ENV_VERSION)}` }
