@@ -48,7 +48,7 @@ function InviteSection({ owner, toast }: { owner: boolean; toast: (s: string, i?
       {invite && (
         <View className='center' id='invite-qr' data-path={invite.qr} data-error={invite.wxacodeError}>
           {invite.wxacode ? (
-            <Image className='invite-code' src={invite.wxacode} mode='aspectFit' showMenuByLongpress />
+            <Image className='invite-code' src={invite.wxacode} mode='scaleToFill' showMenuByLongpress />
           ) : (
             <View>
               <View className='note state-error' id='invite-code-failed'>
