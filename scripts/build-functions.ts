@@ -3,13 +3,16 @@
 // package.json and config.json. wx-server-sdk stays external and is required unchanged: the deployed
 // function installs it from package.json, the local cloud resolves the same pinned version.
 //
-// config.json is generated from cloudbaserc.json, the one source of truth, with only what WeChat
-// documents for it: `permissions` (none: the functions call the Service Account's API over HTTPS, not
-// cloud.openapi) and `triggers`. It exists for a merchant who uploads from WeChat DevTools instead of
-// `npm run deploy`: DevTools' "upload triggers" reads the cron's timer from it. Timeouts, memory and
+// config.json is generated with only what WeChat documents for it: `permissions` and `triggers`.
+// `triggers` come from cloudbaserc.json, the one source of truth for them; `permissions.openapi` (the
+// 云调用 APIs the function may call with cloud.openapi, e.g. merchant's wxacode.getUnlimited for the
+// staff invite's Mini Program code) from the function's own cloudfunctions/<name>/config.json, none
+// without one (the functions call the Service Account's API over HTTPS). It exists for a merchant who
+// uploads from WeChat DevTools instead of `npm run deploy` (DevTools' "upload triggers" reads the cron's
+// timer from it, and the upload carries the permissions); the local cloud enforces the permissions. Timeouts, memory and
 // variables are not config.json's to carry; `npm run deploy` (or the console) sets them.
 import { build } from 'esbuild'
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readCloudbaserc } from './deploy/cloudbaserc'
 
@@ -30,6 +33,16 @@ if (major < ${RUNTIME.major} || typeof fetch !== 'function') {
 }
 module.exports = require('./app.js');
 `
+
+/** The 云调用 APIs cloudfunctions/<name>/config.json permits (permissions.openapi), none without the file. */
+function openapiOf(name: string): string[] {
+  const file = join(src, name, 'config.json')
+  if (!existsSync(file)) return []
+  const apis = (JSON.parse(readFileSync(file, 'utf8')) as { permissions?: { openapi?: unknown } }).permissions?.openapi ?? []
+  if (!Array.isArray(apis) || apis.some((a) => typeof a !== 'string' || !/^[a-zA-Z]+\.[a-zA-Z]+$/.test(a)))
+    throw new Error(`${file}: permissions.openapi must list API names such as "wxacode.getUnlimited"`)
+  return apis as string[]
+}
 
 async function buildFunctions(): Promise<string[]> {
   const names = readdirSync(src).filter((n) => statSync(join(src, n)).isDirectory())
@@ -61,7 +74,7 @@ async function buildFunctions(): Promise<string[]> {
       writeFileSync(join(dir, 'index.js'), entry)
       copyFileSync(join(src, name, 'package.json'), join(dir, 'package.json'))
       const { triggers } = rc.functions.find((f) => f.name === name)!
-      writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ permissions: { openapi: [] }, triggers }, null, 2)}\n`)
+      writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ permissions: { openapi: openapiOf(name) }, triggers }, null, 2)}\n`)
     }),
   )
   return names

@@ -16,7 +16,8 @@ import type { Valid } from '../../contract/actions/define'
 import { recordAudit, type AuditFacts } from '../../server/domain/merchant/audit'
 import { auditPage, cardFacts } from '../../server/domain/merchant/audit-sentences'
 import { named, namesOf, personIdOf } from '../../server/domain/cards/people'
-import { createInvite } from '../../server/domain/merchant/invites'
+import { createInvite, inviteCode } from '../../server/domain/merchant/invites'
+import { wxacodeGetUnlimited } from '../../server/platform/wx-cloud'
 import {
   cardHistory,
   dashboard,
@@ -246,7 +247,13 @@ export const main = createHandler('merchant', merchant, {
     const owner = requireOwner(ctx.caller.openid, 'merchant.staffInvite')
     const invite = await createInvite(ctx.store, owner, i.role)
     await recordAudit(ctx.store, { openid: owner, action: 'staffInvite', target: invite.inviteId, facts: { role: invite.role } })
-    return { inviteId: invite.inviteId, expiresAt: invite.expiresAt, qr: invite.qr }
+    // The Mini Program code is made after the invite is stored and audited: a refusal costs only the picture.
+    return {
+      inviteId: invite.inviteId,
+      expiresAt: invite.expiresAt,
+      qr: invite.qr,
+      ...(await inviteCode(invite.inviteId, wxacodeGetUnlimited)),
+    }
   },
   // ---------- #14 coupons ----------
   couponList: admin(async (_i, ctx) => listCoupons(ctx.store)),

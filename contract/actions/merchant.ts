@@ -203,7 +203,15 @@ export const merchant = defineActions('merchant', {
   /** Owners only (issue 28): an invite to join with `role`, taken with card.staffAccept. */
   staffInvite: {
     input: v.object({ role: v.picklist(MERCHANT_ROLES, `must be one of ${MERCHANT_ROLES.join(', ')}`) }),
-    answer: v.object({ inviteId: v.string(), expiresAt: v.number(), qr: v.string() }),
+    answer: v.object({
+      inviteId: v.string(),
+      expiresAt: v.number(),
+      qr: v.string(),
+      /** the invite's Mini Program code (wxacode.getUnlimited) as a data URL */
+      wxacode: v.optional(v.string()),
+      /** why there is no `wxacode`: WeChat's errCode and errMsg */
+      wxacodeError: v.optional(v.string()),
+    }),
   },
   auditList: {
     input: v.object({ ...page, offset: offset(100_000) }),

@@ -1,7 +1,7 @@
 // The CloudBase API (`POST /admin`) that the real @cloudbase/node-sdk inside wx-server-sdk calls:
 // `{action, envName, ...}` as JSON, or multipart for wx.openApi / wx.wxPayApi. Database actions go to
 // the database service, functions.invokeFunction to the runtime, cloudPay (wx.wxPayApi) to the WeChat
-// emulator's Cloud Pay. Replies are HTTP 200 with `{requestId, data}` or `{code, message, requestId}`,
+// emulator's Cloud Pay, cloud.openapi (wx.openApi) to openapi.ts. Replies are HTTP 200 with `{requestId, data}` or `{code, message, requestId}`,
 // as the service answers. Every database call waits CLOUD_DB_LATENCY_MS, a production-like round trip.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -9,6 +9,7 @@ import { HttpError, send, sendJson } from '../http'
 import { DatabaseService } from './db/database-service'
 import { DbError } from './db/errors'
 import { parseMultipart } from './multipart'
+import { callOpenApi, encodeOpenApiResponse } from './openapi'
 import { InvocationError, type CloudPayProvider, type CloudRuntime } from './runtime'
 
 export const MAX_API_BODY_BYTES = 16 * 1024 * 1024
@@ -128,6 +129,19 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
     }
   }
 
+  /**
+   * wx.openApi: 云调用 (openapi.ts), allowed only to a function whose config.json lists the API in
+   * permissions.openapi. The answer is the protobuf bytes the SDK decodes.
+   */
+  function openApi(parts: Record<string, Buffer>, res: ServerResponse, p: Record<string, unknown>): void {
+    const caller = opts.runtime.callerOf(p.wxCloudApiToken)
+    const permitted = caller ? (opts.runtime.config(caller.fn).permissions?.openapi ?? []) : undefined
+    const reply = callOpenApi(parts.apiName?.toString() ?? '', parts.requestData ?? Buffer.alloc(0), permitted)
+    const body = encodeOpenApiResponse(reply)
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length })
+    res.end(body)
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readRaw(req, MAX_API_BODY_BYTES)
     const type = String(req.headers['content-type'] ?? '')
@@ -140,6 +154,7 @@ export function cloudbaseApi(opts: CloudbaseApiOptions) {
       }
       const fields = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.toString('utf8')]))
       if (fields.action === 'wx.wxPayApi') return cloudPay(parts, res, fields)
+      if (fields.action === 'wx.openApi') return openApi(parts, res, fields)
       return sendJson(res, 200, {
         code: 'INVALID_PARAM',
         message: `${fields.action ?? 'this action'} is not provided by this local stack`,

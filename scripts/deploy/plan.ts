@@ -9,7 +9,7 @@ import { resolveEnvId, routeFunction, templateName, type CloudbaseRc, type Timer
 
 /**
  * Variables a function may go without: the code has a default for each (server/config.ts,
- * server/domain/{checkout,gifts,sales,reconcile}.ts). Every other declared variable must be set.
+ * server/domain/{checkout,gifts,sales,reconcile}.ts, server/domain/merchant/invites.ts). Every other declared variable must be set.
  */
 export const OPTIONAL_VARIABLES = new Set([
   'CONSUME_ON_ZERO',
@@ -20,6 +20,7 @@ export const OPTIONAL_VARIABLES = new Set([
   'CARD_RECONCILE_AGE_S',
   'UPKEEP_TASK_BUDGET_MS',
   'UPKEEP_CONCURRENCY',
+  'WXACODE_ENV_VERSION',
 ])
 
 /**

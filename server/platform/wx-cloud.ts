@@ -1,7 +1,15 @@
 // The one file that loads wx-server-sdk. Everything else in server/ sees the cloud through the narrow
 // functions exported here. The bundle requires the real package unchanged, in the deployed function and
 // in the local cloud alike (whose CloudBase API the SDK reaches through TCB_CONTEXT_CNFG).
-import type { CloudPayQueryRefund, CloudPayRefund, CloudPayUnifiedOrder, WxDatabase, WxServerSdk } from './wx-server-sdk'
+import type {
+  CloudPayQueryRefund,
+  CloudPayRefund,
+  CloudPayUnifiedOrder,
+  OpenApiBuffer,
+  WxacodeUnlimitedRequest,
+  WxDatabase,
+  WxServerSdk,
+} from './wx-server-sdk'
 
 // The package ships no type declarations; wx-server-sdk.ts types the part used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +45,16 @@ export function callerIdentity(): CallerIdentity {
 export function cloudDatabase(): WxDatabase {
   ensureInit()
   return cloud.database()
+}
+
+/**
+ * 云调用 wxacode.getUnlimited: a Mini Program code's image. The function's config.json must permit it
+ * (permissions.openapi); a refusal rejects with the SDK's errCode (-604101 without the permission, WeChat's
+ * errcode such as 41030 or 40169 otherwise).
+ */
+export function wxacodeGetUnlimited(req: WxacodeUnlimitedRequest): Promise<OpenApiBuffer> {
+  ensureInit()
+  return cloud.openapi.wxacode.getUnlimited(req)
 }
 
 /** Cloud Pay's unifiedOrder (the function must be deployed with Cloud Pay enabled). */

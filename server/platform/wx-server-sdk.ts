@@ -155,6 +155,27 @@ export interface CloudPayQueryOrder {
   transactionId?: string
 }
 
+/**
+ * wxacode.getUnlimited's body (获取不限制的小程序码), in WeChat's own parameter names: `scene` at most 32
+ * visible characters, `page` without a leading slash or parameters, `check_path` (default true: the page
+ * must be published), `env_version` release (default), trial or develop, `width` 280–1280 (default 430).
+ */
+export interface WxacodeUnlimitedRequest {
+  scene: string
+  page?: string
+  check_path?: boolean
+  env_version?: 'release' | 'trial' | 'develop'
+  width?: number
+}
+
+/** A 云调用 answering an image: its bytes and content type. */
+export interface OpenApiBuffer {
+  buffer: Buffer
+  contentType: string
+  errCode: number
+  errMsg: string
+}
+
 export interface WxInitOptions {
   env?: string | symbol
   /** the CloudBase API's URL (otherwise from TCB_CONTEXT_CNFG or the region's endpoint) */
@@ -177,6 +198,10 @@ export interface WxServerSdk {
     refund(req: CloudPayRefund): Promise<Record<string, unknown>>
     queryOrder(req: CloudPayQueryOrder): Promise<Record<string, unknown>>
     queryRefund(req: CloudPayQueryRefund): Promise<Record<string, unknown>>
+  }
+  /** 云调用: needs the API in the function's config.json permissions.openapi (else errCode -604101). */
+  openapi: {
+    wxacode: { getUnlimited(req: WxacodeUnlimitedRequest): Promise<OpenApiBuffer> }
   }
   /** A separately configured SDK instance (the local stack's host process uses one per cloud). */
   createNewInstance(opts: WxInitOptions): WxServerSdk

@@ -739,7 +739,9 @@ export const zhCN = {
     staffList: '员工列表',
     owner: '店主',
     inviteStaff: '邀请员工',
-    inviteHint: '生成邀请二维码，请员工用微信扫一扫。二维码 10 分钟内有效，只能使用一次。',
+    inviteHint: '生成邀请小程序码，请员工用微信扫一扫。小程序码 10 分钟内有效，只能使用一次。',
+    // the invite's Mini Program code could not be made (merchant.staffInvite's wxacodeError): the path's QR code is shown instead
+    inviteCodeFailed: '小程序码生成失败，请稍后重新生成。下方二维码只含小程序路径，微信扫一扫无法直接打开。',
     inviteOwnersOnly: '只有店主可以邀请员工。',
     inviteAs: { staff: '邀请店员', admin: '邀请管理员' } as Record<string, string>,
     inviteFor: (role: string, until: string) => `${role}邀请 · ${until} 前有效`,

@@ -10,6 +10,7 @@ import type { WechatEmulator } from '../../emulator/wechat/emulator'
 import { callFn, stackEnv } from '../helpers/cloud'
 import { startEmu, startReceiver, type Receiver } from '../helpers/emulator'
 import { merchantFunctionsDir } from './merchant-functions'
+import { readWxacodePng } from '../../emulator/cloud/wxacode-png'
 
 let dir: string
 let cloud: LocalCloud
@@ -159,6 +160,46 @@ test('cloudPay.unifiedOrder is answered by the WeChat emulator; a refusal is the
   // nonce_str is 必填 ("随机字符串，不长于32位", CloudPay.unifiedOrder 参数说明).
   const { nonceStr: _omitted, ...noNonce } = order
   expect((await call('pay', { order: { ...noNonce, outTradeNo: 'CONF0001B' } }, 'oPayer')).json.errMsg).toMatch(/nonceStr is required/)
+})
+
+// 云调用: cloud.openapi.wxacode.getUnlimited as the real SDK sends it (wx.openApi, protobuf), allowed
+// only to a function whose config.json lists it in permissions.openapi, checked as WeChat documents
+// (获取不限制的小程序码), answering a PNG that says which page and scene it opens.
+test('cloud.openapi.wxacode.getUnlimited answers a PNG of the page and scene; WeChat’s errcodes for a bad scene or page', async () => {
+  const code = (params: Json) => call('wxacode', { params }, 'oOwner').then((r) => r.json)
+  const ok = await code({ scene: 'AbC_d-9', page: 'merchant/pages/join/index', check_path: false })
+  expect(ok).toMatchObject({ errCode: 0, contentType: 'image/png' })
+  expect(readWxacodePng(Buffer.from(ok.base64, 'base64'))).toMatchObject({
+    page: 'merchant/pages/join/index',
+    scene: 'AbC_d-9',
+    env_version: 'release',
+  })
+  expect(readWxacodePng(Buffer.from((await code({ scene: 'x=1', env_version: 'trial' })).base64, 'base64'))).toMatchObject({
+    page: '',
+    scene: 'x=1',
+    env_version: 'trial',
+  })
+  const refused = async (params: Json) => {
+    const r = await code(params)
+    return [r.errCode, r.errMsg.replace(/^openapi\.wxacode\.getUnlimited:fail /, '')]
+  }
+  expect(await refused({ scene: 'A'.repeat(33), page: 'merchant/pages/join/index', check_path: false })).toEqual([
+    40169,
+    'invalid length for scene, or the data is not json string',
+  ])
+  expect(await refused({ scene: '' })).toEqual([40169, 'invalid length for scene, or the data is not json string'])
+  expect(await refused({ scene: '邀请' })).toEqual([40129, 'invalid scene'])
+  expect(await refused({ scene: 'a%20b' })).toEqual([40129, 'invalid scene'])
+  expect((await refused({ scene: 'a', page: '/merchant/pages/join/index', check_path: false }))[0]).toBe(41030)
+  expect((await refused({ scene: 'a', page: 'merchant/pages/join/index?invite=a', check_path: false }))[0]).toBe(41030)
+  // check_path defaults to true: the page must be published, and the local cloud has published nothing.
+  expect((await refused({ scene: 'a', page: 'merchant/pages/join/index' }))[0]).toBe(41030)
+  expect((await refused({ scene: 'a', env_version: 'beta' }))[0]).toBe(40097)
+})
+
+test('cloud.openapi from a function whose config.json does not permit the API: the SDK’s -604101', async () => {
+  const r = (await call('wxacodeunpermitted', { params: { scene: 'a', page: 'merchant/pages/join/index', check_path: false } })).json
+  expect(r).toEqual({ errCode: -604101, errMsg: expect.stringMatching(/-604101/) })
 })
 
 test('cloudPay.queryOrder and cloudPay.refund reach the WeChat emulator through the real SDK', async () => {

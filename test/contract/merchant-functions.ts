@@ -4,8 +4,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-/** Each function's timeout in the directory's cloudbaserc.json (5 s unless given); `undeclared` ones are not in it. */
-const FUNCTIONS: Record<string, { index: string; timeout?: number; undeclared?: true }> = {
+/**
+ * Each function's timeout in the directory's cloudbaserc.json (5 s unless given); `undeclared` ones are not
+ * in it. `openapi`: the 云调用 APIs its config.json permits (permissions.openapi); none without it.
+ */
+const FUNCTIONS: Record<string, { index: string; timeout?: number; undeclared?: true; openapi?: string[] }> = {
   echo: {
     index: `const cloud = require('wx-server-sdk')
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
@@ -60,6 +63,32 @@ exports.main = async () => { calls++; await new Promise((r) => setTimeout(r, 300
   crash: {
     index: `exports.main = async () => { throw new Error('on purpose') }`,
   },
+  wxacode: {
+    index: `const cloud = require('wx-server-sdk')
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+exports.main = async (event) => {
+  try {
+    const r = await cloud.openapi.wxacode.getUnlimited(event.params)
+    return { errCode: r.errCode, contentType: r.contentType, base64: Buffer.from(r.buffer).toString('base64') }
+  } catch (e) {
+    return { errCode: e.errCode, errMsg: e.errMsg }
+  }
+}`,
+    openapi: ['wxacode.getUnlimited'],
+  },
+  // The same code, deployed without the permission in its config.json.
+  wxacodeunpermitted: {
+    index: `const cloud = require('wx-server-sdk')
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+exports.main = async (event) => {
+  try {
+    const r = await cloud.openapi.wxacode.getUnlimited(event.params)
+    return { errCode: r.errCode, contentType: r.contentType, base64: Buffer.from(r.buffer).toString('base64') }
+  } catch (e) {
+    return { errCode: e.errCode, errMsg: e.errMsg }
+  }
+}`,
+  },
   limits: {
     // Deployed from DevTools or the console without a cloudbaserc.json entry: the platform's defaults.
     index: `exports.main = async (event, context) => ({ timeLimitMs: context.time_limit_in_ms, memoryMb: context.memory_limit_in_mb })`,
@@ -74,6 +103,7 @@ export function merchantFunctionsDir(): { dir: string; deployConfig: string } {
     mkdirSync(join(dir, name))
     writeFileSync(join(dir, name, 'index.js'), f.index)
     writeFileSync(join(dir, name, 'package.json'), JSON.stringify({ name, main: 'index.js', dependencies: { 'wx-server-sdk': '3.0.4' } }))
+    if (f.openapi) writeFileSync(join(dir, name, 'config.json'), JSON.stringify({ permissions: { openapi: f.openapi } }))
   }
   const functions = Object.entries(FUNCTIONS)
     .filter(([, f]) => !f.undeclared)

@@ -34,13 +34,14 @@ test('carol invites bob by QR code; bob joins and redeems; the console names peo
   })
   expect(upload.errcode).toBe(0)
 
-  // carol makes an invite: a QR code of the join page, good for 10 minutes.
+  // carol makes an invite: the join page's Mini Program code (the local cloud's wxacode.getUnlimited), good for 10 minutes.
   await openAs(page, stack(), 'carol', '/merchant/pages/staff/index')
-  await expect(visible(page, '二维码 10 分钟内有效')).toBeVisible()
+  await expect(visible(page, '小程序码 10 分钟内有效')).toBeVisible()
   await tap(page, '邀请店员')
   const qr = visibleCss(page, '#invite-qr')
   await expect(qr).toContainText(/店员邀请 · .* 前有效/)
-  await expect(qr.locator('.code-dark').first()).toBeVisible()
+  await expect(qr.locator('img').first()).toBeVisible()
+  expect(await qr.locator('img').first().getAttribute('src')).toMatch(/^data:image\/png;base64,/)
   const path = (await qr.getAttribute('data-path'))!
   expect(path).toMatch(/^\/merchant\/pages\/join\/index\?invite=[A-Za-z0-9_-]{16}$/)
   await namesNoOpenid(page)

@@ -2,11 +2,12 @@
 // its role (card.staffAccept); it works once — two people accepting at once, one wins — and for 10
 // minutes, which the rule's own clock shows (acceptInvite takes `now`; the functions read the wall clock).
 import type { Stack } from '../../emulator/stack'
-import { acceptInvite, createInvite, INVITE_TTL_MS } from '../../server/domain/merchant/invites'
+import { acceptInvite, createInvite, inviteCode, INVITE_TTL_MS } from '../../server/domain/merchant/invites'
 import { roleOf } from '../../server/domain/merchant/staff'
 import { Collections } from '../../server/store/collections'
 import { person, startJourneyStack, type Json } from '../helpers/stack'
 import { memoryStore } from '../helpers/store'
+import { readWxacodePng } from '../../emulator/cloud/wxacode-png'
 
 let stack: Stack
 const carol = () => person(stack, 'carol')
@@ -25,6 +26,35 @@ test('an owner makes an invite: its id, when it ends, and the Mini Program path 
   expect(r.qr).toBe(`/merchant/pages/join/index?invite=${r.inviteId}`)
   expect(r.expiresAt).toBeGreaterThanOrEqual(before + INVITE_TTL_MS)
   expect(r.expiresAt).toBeLessThanOrEqual(Date.now() + INVITE_TTL_MS)
+})
+
+// WeChat's 扫一扫 opens a Mini Program code (wxacode.getUnlimited), not a QR of a path: the answer carries
+// the code, made by the merchant function's 云调用 (its config.json permits it), pointing at the join page
+// with the invite as its scene.
+test('the invite answers its Mini Program code: a PNG of the join page with the invite as scene', async () => {
+  const r = await invite('staff')
+  expect(r.wxacodeError).toBeUndefined()
+  expect(r.wxacode).toMatch(/^data:image\/png;base64,/)
+  const png = Buffer.from(String(r.wxacode).slice('data:image/png;base64,'.length), 'base64')
+  expect(readWxacodePng(png)).toMatchObject({ page: 'merchant/pages/join/index', scene: r.inviteId, env_version: 'release' })
+  // The join page takes the scene as it takes ?invite=: card.staffAccept accepts it.
+  expect(await person(stack, 'dave').fn('card', { action: 'staffAccept', inviteId: r.inviteId })).toEqual({ errcode: 0, role: 'staff' })
+  expect((await carol().fn('merchant', { action: 'staffSet', openid: person(stack, 'dave').mpOpenid, role: null })).errcode).toBe(0)
+})
+
+test('a code WeChat refuses leaves the invite without it and says why; the env_version is the setting’s', async () => {
+  const refusing = () => Promise.reject({ errCode: -604101, errMsg: 'system error: error code: -604101' })
+  expect(await inviteCode('AAAAAAAAAAAAAAAA', refusing)).toEqual({
+    wxacodeError: 'wxacode.getUnlimited: -604101 system error: error code: -604101',
+  })
+  const asked: unknown[] = []
+  const making = async (req: unknown) => (asked.push(req), { buffer: Buffer.from('x'), contentType: 'image/jpeg' })
+  expect(await inviteCode('AAAAAAAAAAAAAAAA', making, { WXACODE_ENV_VERSION: 'trial' })).toEqual({ wxacode: 'data:image/jpeg;base64,eA==' })
+  expect(asked).toEqual([{ scene: 'AAAAAAAAAAAAAAAA', page: 'merchant/pages/join/index', check_path: false, env_version: 'trial' }])
+  expect((await inviteCode('AAAAAAAAAAAAAAAA', making, { WXACODE_ENV_VERSION: 'beta' })).wxacodeError).toMatch(
+    /^WXACODE_ENV_VERSION must be/,
+  )
+  expect(asked).toHaveLength(1)
 })
 
 test('only owners make invites; the role is checked', async () => {

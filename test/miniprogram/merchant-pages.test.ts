@@ -88,6 +88,34 @@ test('orders, staff and audit pages render for the owner', async () => {
   await until(() => text(circulation).includes('查询'), 'the lookup')
 })
 
+// Issue 28 in WeChat: the owner's invite shows its Mini Program code (the local cloud's 云调用
+// wxacode.getUnlimited, which the built merchant function may call), and the join page a code launches
+// reads the invite from its `scene`.
+test('the owner’s invite shows its Mini Program code as an image', async () => {
+  as(OWNER)
+  const staff = await mp.renderPage('merchant/pages/staff/index')
+  await until(() => text(staff).includes('邀请店员'), 'the invite buttons')
+  expect(text(staff)).toContain('请员工用微信扫一扫')
+  const invite = staff.querySelectorAll('.nut-button').find((b) => (b.dom.textContent ?? '').includes('邀请店员'))
+  expect(invite).toBeDefined()
+  invite!.dispatchEvent('tap')
+  await until(() => /店员邀请 · .* 前有效/.test(text(staff)), 'the invite')
+  // The code is an <image>, rendered only when the answer carries it (merchant.staffInvite's wxacode:
+  // the simulator's <image> keeps no src to read back); the path's QR code and the failure note are not.
+  const html = staff.dom.outerHTML
+  expect(html).toMatch(/<wx-image class="[^"]*\binvite-code\b/)
+  expect(html).not.toMatch(/class="[^"]*\bqrcode\b/)
+  expect(text(staff)).not.toContain('小程序码生成失败')
+})
+
+test('a Mini Program code opens the join page with the invite as its scene', async () => {
+  as('oSomeConsumer000000000002')
+  const join = await mp.renderPage('merchant/pages/join/index', { scene: encodeURIComponent('AbCdEfGhIjKlMnOp') })
+  await until(() => text(join).includes('商户邀请你成为员工'), 'the invite')
+  expect(text(join)).toContain('接受邀请')
+  expect(text(join)).not.toContain('没有找到邀请')
+})
+
 test('a consumer reaches the no-access page; counter staff see only the staff note and no admin page', async () => {
   as('oSomeConsumer000000000001')
   const home = await mp.renderPage('merchant/pages/home/index')

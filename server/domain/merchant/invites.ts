@@ -1,5 +1,6 @@
-// Staff invites (issue 28): an owner makes an invite in the console, shown as a QR code of the Mini
-// Program path that accepts it; whoever opens it first within 10 minutes becomes staff (or admin).
+// Staff invites (issue 28): an owner makes an invite in the console, shown as its Mini Program code
+// (wxacode.getUnlimited, scene = the invite; WeChat's 扫一扫 opens it in the Mini Program) or, failing
+// that, a QR code of the Mini Program path that accepts it; whoever opens it first within 10 minutes becomes staff (or admin).
 // An invite moves once, OPEN → USED, by one conditional update that also requires it unexpired: two
 // people accepting at once cannot both win. The role is granted after the invite is taken, so a call
 // that dies between the two is finished by the same person opening the invite again.
@@ -28,6 +29,58 @@ export interface StaffInviteDoc extends StoredDoc {
 
 /** The Mini Program path an invite's QR code carries. */
 export const invitePath = (inviteId: string) => `${INVITE_PAGE}?invite=${inviteId}`
+
+/**
+ * The same page as wxacode.getUnlimited takes it: no leading slash, no parameters (the invite goes in
+ * `scene`, which the join page reads from its launch options).
+ */
+export const INVITE_CODE_PAGE = INVITE_PAGE.slice(1)
+
+const ENV_VERSIONS = ['release', 'trial', 'develop'] as const
+type EnvVersion = (typeof ENV_VERSIONS)[number]
+
+/**
+ * Which version of the Mini Program an invite's code opens (WXACODE_ENV_VERSION): release (WeChat's
+ * default, the published version), trial (体验版) or develop (开发版); undefined when set to anything else.
+ */
+export function wxacodeEnvVersion(env: NodeJS.ProcessEnv = process.env): EnvVersion | undefined {
+  const v = env.WXACODE_ENV_VERSION || 'release'
+  return (ENV_VERSIONS as readonly string[]).includes(v) ? (v as EnvVersion) : undefined
+}
+
+/** What makes a Mini Program code: 云调用 wxacode.getUnlimited (server/platform/wx-cloud.ts). */
+export type GetUnlimited = (req: {
+  scene: string
+  page: string
+  check_path: boolean
+  env_version: EnvVersion
+}) => Promise<{ buffer: Buffer; contentType: string }>
+
+/**
+ * The invite's Mini Program code (小程序码), which WeChat's 扫一扫 opens in the Mini Program (a plain QR of
+ * the path is only text to it): scene = the invite id (16 characters of A-Za-z0-9_-, within getUnlimited's
+ * 32 and its character set), page = the join page, check_path false (the page need not be published yet:
+ * a trial or develop build). `wxacode` is the image as a data URL; when WeChat refuses, `wxacodeError`
+ * says why (its errCode and errMsg) and the invite stands without it: the path (`qr`) still works from
+ * inside the Mini Program.
+ */
+export async function inviteCode(
+  inviteId: string,
+  getUnlimited: GetUnlimited,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ wxacode?: string; wxacodeError?: string }> {
+  const envVersion = wxacodeEnvVersion(env)
+  if (!envVersion)
+    return { wxacodeError: `WXACODE_ENV_VERSION must be one of ${ENV_VERSIONS.join(', ')}, is ${String(env.WXACODE_ENV_VERSION)}` }
+  try {
+    const r = await getUnlimited({ scene: inviteId, page: INVITE_CODE_PAGE, check_path: false, env_version: envVersion })
+    const type = /^image\/[a-z]+/.exec(r.contentType ?? '')?.[0] ?? 'image/png'
+    return { wxacode: `data:${type};base64,${Buffer.from(r.buffer).toString('base64')}` }
+  } catch (err) {
+    const e = err as { errCode?: unknown; errMsg?: unknown; message?: unknown }
+    return { wxacodeError: `wxacode.getUnlimited: ${String(e?.errCode ?? '')} ${String(e?.errMsg ?? e?.message ?? err)}`.trim() }
+  }
+}
 
 export async function createInvite(store: Store, by: string, role: MerchantRole, now = clock.now()) {
   // 16 characters of URL-safe base64 (96 random bits): card.staffAccept's schema (contract/actions/card.ts) takes that shape.

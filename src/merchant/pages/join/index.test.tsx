@@ -21,6 +21,27 @@ test('the invite QR code opens this page: one tap joins the staff, then the way 
   expect(navigations.at(-1)).toBe('/merchant/pages/redeem/index')
 })
 
+// WeChat's 扫一扫 opens the invite's Mini Program code (wxacode.getUnlimited): the page gets the invite as
+// its launch option `scene`, URL-encoded, no `invite` parameter.
+test('the Mini Program code opens this page with the invite as scene: the same one tap joins', async () => {
+  setRouterParams({ scene: encodeURIComponent('Ab-Cd_EfGhIjKlMn') })
+  const calls: Record<string, unknown>[] = []
+  cloudHandlers.set('card', (d) => {
+    calls.push(d)
+    return { errcode: 0, role: 'admin' }
+  })
+  render(<JoinPage />)
+  fireEvent.click(screen.getByText('接受邀请'))
+  expect(await screen.findByText('你已成为管理员')).toBeTruthy()
+  expect(calls).toEqual([{ action: 'staffAccept', inviteId: 'Ab-Cd_EfGhIjKlMn' }])
+})
+
+test('a scene that is not URL-encoding is no invite', () => {
+  setRouterParams({ scene: '%E0%A4%A' })
+  render(<JoinPage />)
+  expect(screen.getByText('没有找到邀请，请让店主重新生成二维码')).toBeTruthy()
+})
+
 test('an invite someone else took, or one expired, says so in words with a way back', async () => {
   setRouterParams({ invite: 'AbCdEfGhIjKlMnOp' })
   for (const [reason, said] of [

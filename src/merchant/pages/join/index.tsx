@@ -11,11 +11,27 @@ import '../../console.css'
 type State = { step: 'ask' } | { step: 'busy' } | { step: 'joined'; role: 'admin' | 'staff' } | { step: 'refused'; message: string }
 
 /**
- * Issue 28: the page an owner's invite QR code opens (`?invite=…`). Whoever opens it is a consumer until
+ * The invite a Mini Program code (wxacode.getUnlimited) carries: its `scene`, which WeChat hands the page
+ * URL-encoded in its launch options, decoded as WeChat documents (decodeURIComponent). Undefined when
+ * absent, or not decodable.
+ */
+function sceneInvite(scene: string | undefined): string | undefined {
+  if (!scene) return undefined
+  try {
+    return decodeURIComponent(scene)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Issue 28: the page an owner's invite opens: scanned with WeChat's 扫一扫, its Mini Program code launches
+ * it with the invite as `scene`; the path `?invite=…` works too. Whoever opens it is a consumer until
  * they accept: one tap, card.staffAccept, then the way to the counter (or the console, for an admin).
  */
 export default function JoinPage() {
-  const inviteId = usePageQuery().invite ?? ''
+  const query = usePageQuery()
+  const inviteId = query.invite || sceneInvite(query.scene) || ''
   const [state, setState] = useState<State>(inviteId ? { step: 'ask' } : { step: 'refused', message: t.join.noInvite })
   const accept = async () => {
     setState({ step: 'busy' })

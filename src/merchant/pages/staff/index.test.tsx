@@ -59,3 +59,44 @@ test('staff reaching the staff page read that it is for admins', async () => {
   render(<StaffPage />)
   expect(await screen.findByText('此页面仅限管理员使用')).toBeTruthy()
 })
+
+// WeChat's 扫一扫 opens a Mini Program code, not a QR code of a path: the console shows the code
+// merchant.staffInvite made (wxacode), and says so in words when WeChat refused it (wxacodeError).
+const inviteAnswer = (extra: Record<string, unknown>) => (d: Record<string, unknown>) => {
+  if (d.action === 'whoami') return { errcode: 0, role: 'admin', owner: true }
+  if (d.action === 'staffList') return { errcode: 0, staff: [carol] }
+  return {
+    errcode: 0,
+    inviteId: 'AbCdEfGhIjKlMnOp',
+    expiresAt: 1764200600000,
+    qr: '/merchant/pages/join/index?invite=AbCdEfGhIjKlMnOp',
+    ...extra,
+  }
+}
+const PNG = 'data:image/png;base64,iVBORw0KGgo='
+
+test('the invite shows its Mini Program code, to scan with WeChat’s 扫一扫', async () => {
+  cloudHandlers.set('merchant', inviteAnswer({ wxacode: PNG }))
+  const { container } = render(<StaffPage />)
+  expect(await screen.findByText('生成邀请小程序码，请员工用微信扫一扫。小程序码 10 分钟内有效，只能使用一次。')).toBeTruthy()
+  fireEvent.click(screen.getByText('邀请店员'))
+  expect(await screen.findByText('店员邀请 · 2025-11-27 07:43 前有效')).toBeTruthy()
+  const qr = container.querySelector('#invite-qr')!
+  expect(qr.querySelector('img.invite-code')!.getAttribute('src')).toBe(PNG)
+  expect(qr.querySelector('.qrcode')).toBeNull()
+  expect(screen.queryByText(/小程序码生成失败/)).toBeNull()
+})
+
+test('a Mini Program code WeChat refused: the console says so, and shows the path’s QR code', async () => {
+  const why = 'wxacode.getUnlimited: -604101 system error: error code: -604101'
+  cloudHandlers.set('merchant', inviteAnswer({ wxacodeError: why }))
+  const { container } = render(<StaffPage />)
+  fireEvent.click(await screen.findByText('邀请店员'))
+  expect(await screen.findByText('小程序码生成失败，请稍后重新生成。下方二维码只含小程序路径，微信扫一扫无法直接打开。')).toBeTruthy()
+  const qr = container.querySelector('#invite-qr')!
+  expect(qr.querySelector('img')).toBeNull()
+  expect(qr.querySelectorAll('.code-dark').length).toBeGreaterThan(50)
+  expect(qr.getAttribute('data-error')).toBe(why)
+  // The reason (English, an errcode) stays out of the words on the screen.
+  expect(qr.textContent).not.toMatch(/604101|system error/)
+})

@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components'
+import { Image, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
@@ -12,11 +12,13 @@ import { consoleApi, type StaffMember } from '../../api'
 import { Gate } from '../../components/Gate'
 import { QrView } from '../../components/QrView'
 
-type Invite = { role: 'admin' | 'staff'; expiresAt: number; qr: string }
+type Invite = { role: 'admin' | 'staff'; expiresAt: number; qr: string; wxacode?: string; wxacodeError?: string }
 
 /**
- * Issue 28: an owner invites staff with a QR code of the Mini Program path that accepts the invite
- * (merchant/pages/join), good once and for 10 minutes; nobody types an openid.
+ * Issue 28: an owner invites staff with the invite's Mini Program code (小程序码, merchant.staffInvite's
+ * `wxacode`), which WeChat's 扫一扫 opens on the join page (merchant/pages/join), good once and for 10
+ * minutes; nobody types an openid. Without the code (WeChat refused it) the page says so and shows the QR
+ * code of the path, which only opens from inside the Mini Program.
  */
 function InviteSection({ owner, toast }: { owner: boolean; toast: (s: string, i?: 'success' | 'fail') => void }) {
   const [invite, setInvite] = useState<Invite>()
@@ -26,7 +28,7 @@ function InviteSection({ owner, toast }: { owner: boolean; toast: (s: string, i?
     setBusy(true)
     try {
       const r = await consoleApi.staffInvite(role)
-      setInvite({ role, expiresAt: r.expiresAt, qr: r.qr })
+      setInvite({ role, expiresAt: r.expiresAt, qr: r.qr, wxacode: r.wxacode, wxacodeError: r.wxacodeError })
     } catch (err) {
       toast(userMessage(err), 'fail')
     } finally {
@@ -44,8 +46,17 @@ function InviteSection({ owner, toast }: { owner: boolean; toast: (s: string, i?
         ))}
       </View>
       {invite && (
-        <View className='center' id='invite-qr' data-path={invite.qr}>
-          <QrView text={invite.qr} />
+        <View className='center' id='invite-qr' data-path={invite.qr} data-error={invite.wxacodeError}>
+          {invite.wxacode ? (
+            <Image className='invite-code' src={invite.wxacode} mode='scaleToFill' showMenuByLongpress />
+          ) : (
+            <View>
+              <View className='note state-error' id='invite-code-failed'>
+                {t.console.inviteCodeFailed}
+              </View>
+              <QrView text={invite.qr} />
+            </View>
+          )}
           <View className='muted'>{t.console.inviteFor(t.console.roleName[invite.role]!, beijingDateTime(invite.expiresAt))}</View>
           <View className='small muted invite-path'>
             {t.console.invitePath} {invite.qr}
