@@ -42,6 +42,9 @@ test('a delayed refund is REFUNDING, its card already unusable, until the cron r
   // The card side moved at the request: the card is worth nothing and unusable.
   const detail = await person(stack, 'alice').fn('card', { action: 'detail', cardId: card.cardId, code: card.code })
   expect(detail.card).toMatchObject({ status: 'UNAVAILABLE', balance: 0 })
+  // …and so does WeChat's card bag: no refunded ¥100 left showing on the unusable card.
+  const bag = (await (await fetch(`${stack.wechat.url}/__emu/bag/alice`)).json()) as { cards: Json[] }
+  expect(bag.cards.find((c) => c.code === card.code)).toMatchObject({ status: 'UNAVAILABLE', balance: 0 })
   // Repeated while WeChat Pay is still processing: the same refund, nothing sent twice.
   expect(await carol({ action: 'orderRefund', orderId })).toMatchObject({ errcode: 0, status: 'REFUNDING', refundFee: 10000 })
   expect((await cron()).tasks.refunds).toMatchObject({ ok: true, refunded: 0 })

@@ -27,6 +27,7 @@ import { REFUND_STATUSES, pursueRefund, retryRefund, startRefund, type Refundabl
 import { verdictFor, wechatVerdict, type Verdict } from './card-checks'
 import { log } from '../../log'
 import { clock } from '../../clock'
+import { sendGiftBalance } from '../sync/balance-sync'
 
 async function cloudPayRefund(pay: PaymentGateway, order: OrderDoc, refundFee: number, outRefundNo: string): Promise<void> {
   const refused = cloudPayRefusal(await pay.refund({ outTradeNo: order._id, outRefundNo, totalFee: order.totalFee, refundFee }))
@@ -67,6 +68,13 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
     description: reason,
     cardPatch: (c) => ({ status: 'UNAVAILABLE', syncedVersion: c.version + 1 }),
   })
+  // The card bag would go on showing the refunded value on the unusable card (as the H5 walkthrough saw:
+  // 已失效, ¥500): its balance goes to 0 first, with the refund as its line. A failure only leaves the old
+  // figure on a card that can no longer be used, so it does not stop the refund.
+  const zeroed = { cardId: now.cardId, code: now.code!, balance: entry.balanceAfter, lastEntry: { kind: 'refund', amount: entry.amount } }
+  await sendGiftBalance(wx, zeroed as UserCardDoc).catch((err: unknown) =>
+    log('warn', { msg: 'could not zero a refunded card in the card bag', card: id, error: (err as Error).message }),
+  )
   await makeUnavailable(wx, now.cardId, now.code!, reason)
   return moneyFor(order, -entry.amount)
 }
