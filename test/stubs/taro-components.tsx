@@ -21,33 +21,42 @@ export const Button = tag('Button', 'button')
 export const Image = tag('Image', 'img')
 export const ScrollView = tag('ScrollView', 'div')
 export const Canvas = tag('Canvas', 'canvas')
+/**
+ * WeChat's input and textarea keep at most `maxlength` characters, 140 when none is given; -1 keeps all
+ * (input / textarea 属性 maxlength, 默认值 140, "值为-1的时候不限制最大长度"). The stand-ins cut the same way.
+ */
+const cut = (value: string, maxlength = 140) => (maxlength > -1 ? value.slice(0, maxlength) : value)
 export const Input = ({
   value,
   onInput,
   placeholder,
+  maxlength,
 }: {
   value?: string
   placeholder?: string
+  maxlength?: number
   onInput?: (e: { detail: { value: string } }) => void
 }) =>
   createElement('input', {
     value,
     placeholder,
-    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: cut(e.target.value, maxlength) } }),
   })
 export const Textarea = ({
   value,
   onInput,
   placeholder,
+  maxlength,
 }: {
   value?: string
   placeholder?: string
+  maxlength?: number
   onInput?: (e: { detail: { value: string } }) => void
 }) =>
   createElement('textarea', {
     value,
     placeholder,
-    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: cut(e.target.value, maxlength) } }),
   })
 
 /**

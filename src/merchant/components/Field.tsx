@@ -37,12 +37,21 @@ export function Field({
         {label}
         {required ? <RequiredMark /> : null}
       </Text>
+      {/* WeChat's input and textarea stop at 140 characters unless told otherwise (maxlength, default 140):
+          the form's own rules say what is too long, in words, instead of cutting text silently. */}
       {multiline ? (
-        <Textarea className='input textarea' value={value} onInput={(e) => onInput(e.detail.value)} />
+        <Textarea className='input textarea' value={value} maxlength={-1} onInput={(e) => onInput(e.detail.value)} />
       ) : type === 'date' ? (
         <DateInput value={value} onChange={onInput} placeholder={placeholder ?? t.common.chooseDate} />
       ) : (
-        <Input className='input' value={value} type={type ?? 'text'} placeholder={placeholder} onInput={(e) => onInput(e.detail.value)} />
+        <Input
+          className='input'
+          value={value}
+          type={type ?? 'text'}
+          maxlength={-1}
+          placeholder={placeholder}
+          onInput={(e) => onInput(e.detail.value)}
+        />
       )}
       {error ? <Text className='error field-msg'>{error}</Text> : warning ? <Text className='warn field-msg'>{warning}</Text> : null}
     </View>

@@ -88,3 +88,26 @@ test('a card WeChat refused (card_not_pass_check) shows 审核未通过 with the
   expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
   expect(updates).toEqual([{ card_id: 'pR', general_card: { base_info: { description: '持卡到店消费，余额可多次使用' } } }])
 })
+
+test('a long 使用说明 is sent whole, not cut at WeChat’s default 140 characters', async () => {
+  setRouterParams({ cardId: 'pR' })
+  const updates: unknown[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList')
+      return {
+        errcode: 0,
+        cards: [{ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '太短' }],
+      }
+    updates.push(d.update)
+    return { errcode: 0, send_check: true }
+  })
+  render(<CardEditPage />)
+  expect(await screen.findByText('审核未通过：太短')).toBeTruthy()
+  const long = '持卡到店消费，余额可多次使用。'.repeat(20)
+  expect(long.length).toBe(300)
+  type('description', long)
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
+  expect(updates).toEqual([{ card_id: 'pR', general_card: { base_info: { description: long } } }])
+})
