@@ -110,8 +110,7 @@ export const main = createHandler('card', card, {
   },
   // ---------- #14 coupons: the claim page ----------
   async claimables(_input, ctx) {
-    requireOpenid(ctx)
-    return listClaimables(ctx.store)
+    return listClaimables(ctx.store, requireOpenid(ctx))
   },
   async claim(input, ctx) {
     return claimCoupon(ctx.store, ctx.wx(), requireOpenid(ctx), input.cardId, input.requestId, input.renewTicket)

@@ -49,6 +49,8 @@ export const claimable = v.object({
   title: v.string(),
   terms: typed<CouponTerms>(),
   getLimit: v.number(),
+  /** how many of it the caller has claimed (at get_limit: 已领取); absent from older servers */
+  claimed: v.optional(v.number()),
   beginTime: v.optional(v.number()),
   endTime: v.optional(v.number()),
   fixedTerm: v.optional(v.number()),

@@ -252,6 +252,8 @@ export const zhCN = {
     claimEmpty: '暂时没有可领取的优惠券',
     claim: '领取',
     claimed: '已放入卡包',
+    claimedOf: (claimed: number, limit: number) => `已领 ${claimed}/${limit} 张`,
+    allClaimed: '已领取',
     claimLink: '领券',
     /** 减 ¥10 */
     cashOff: (amount: string) => `减 ${amount}`,

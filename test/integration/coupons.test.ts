@@ -80,10 +80,16 @@ describe('claiming a free coupon in the Mini Program', () => {
     const alice = person(stack, 'alice')
     expect((await alice.fn('card', { action: 'claim', cardId, requestId: 'req-not-offered' })).errcode).toBe(1005)
     await merchant({ action: 'claimableSet', cardId, claimable: true })
+    const offeredTo = async (p: ReturnType<typeof person>) =>
+      ((await p.fn('card', { action: 'claimables' })).items as Json[]).find((i) => i.cardId === cardId)
+    expect(await offeredTo(alice)).toMatchObject({ getLimit: 1, claimed: 0 })
     const a = await alice.fn('card', { action: 'claim', cardId, requestId: 'req-discount-1' })
     const again = await alice.fn('card', { action: 'claim', cardId, requestId: 'req-discount-1' })
     expect([a.errcode, again.errcode]).toEqual([0, 0])
     expect((await alice.fn('card', { action: 'claim', cardId, requestId: 'req-discount-2' })).errcode).toBe(1006)
+    // The page says 已领取 to alice, and still offers it to bob.
+    expect(await offeredTo(alice)).toMatchObject({ claimed: 1 })
+    expect(await offeredTo(person(stack, 'bob'))).toMatchObject({ claimed: 0 })
     expect((await person(stack, 'bob').fn('card', { action: 'claim', cardId, requestId: 'req-discount-1' })).errcode).toBe(0)
     expect((await alice.fn('card', { action: 'claim', cardId, requestId: 'bad id!' })).errcode).toBe(1001)
     expect((await alice.fn('merchant', { action: 'claimableSet', cardId, claimable: false })).errcode).toBe(1004)

@@ -5,12 +5,12 @@
 import { COUPON_TYPES, DEFAULT_GET_LIMIT, isFriendCoupon, termsOf, type CouponTerms, type CouponType } from '../../../contract/card-rules'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
-import { DuplicateIdError, type Store, type StoredDoc } from '../../store/port'
+import { DuplicateIdError, where, type Store, type StoredDoc } from '../../store/port'
 import { findPage, type PageRequest } from '../../store/pages'
 import type { CardBody, CardCreateRequest } from '../../wechat/card'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
-import { overLimit, takeClaimSlot } from './claim-slots'
+import { overLimit, takeClaimSlot, type ClaimSlotDoc } from './claim-slots'
 import { learnIdentity } from '../cards/identities'
 import { withConflictRetry } from '../../store/retry'
 import { newUserCard, toCardView, userCardId, type CardView, type UserCardDoc } from '../cards/user-cards'
@@ -156,26 +156,36 @@ export async function listCoupons(store: Store) {
   }
 }
 
-export async function listClaimables(store: Store) {
+export async function listClaimables(store: Store, mpOpenid?: string) {
   const nowSec = Math.floor(clock.now() / 1000)
-  const defs = await store.find<CouponDoc>(
-    Collections.coupons,
-    { claimable: true },
-    { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 100 },
-  )
+  const defs = (
+    await store.find<CouponDoc>(
+      Collections.coupons,
+      { claimable: true },
+      { orderBy: { field: 'createdAt', direction: 'desc' }, limit: 100 },
+    )
+  ).filter((d) => !(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE' && d.date.end && d.date.end < nowSec))
+  // How many of each the caller has claimed (their claim slots: claim-slots.ts), so the page can say 已领取
+  // instead of offering a claim get_limit refuses. One query, on the slots' (cardId, mpOpenid) index.
+  const claimed = new Map<string, number>()
+  if (mpOpenid && defs.length) {
+    const slots = await store.find<ClaimSlotDoc>(
+      Collections.couponClaimSlots,
+      { cardId: where.in(defs.map((d) => d.cardId)), mpOpenid },
+      { limit: defs.reduce((n, d) => n + Math.max(1, d.getLimit), 0) },
+    )
+    for (const s of slots) claimed.set(s.cardId, (claimed.get(s.cardId) ?? 0) + 1)
+  }
   return {
-    items: defs
-      .filter((d) => !(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE' && d.date.end && d.date.end < nowSec))
-      .map((d) => ({
-        cardId: d.cardId,
-        type: d.type,
-        title: d.title,
-        terms: d.terms,
-        getLimit: d.getLimit,
-        ...(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE'
-          ? { beginTime: d.date.begin, endTime: d.date.end }
-          : { fixedTerm: d.date.fixedTerm }),
-      })),
+    items: defs.map((d) => ({
+      cardId: d.cardId,
+      type: d.type,
+      title: d.title,
+      terms: d.terms,
+      getLimit: d.getLimit,
+      claimed: claimed.get(d.cardId) ?? 0,
+      ...(d.date.type === 'DATE_TYPE_FIX_TIME_RANGE' ? { beginTime: d.date.begin, endTime: d.date.end } : { fixedTerm: d.date.fixedTerm }),
+    })),
   }
 }
 

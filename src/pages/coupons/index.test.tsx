@@ -38,3 +38,29 @@ test('领券中心 lists free coupons as they read (减 ¥10 · 满 ¥100, 8.5 �
   expect(claims[0]!.requestId).toBe(claims[1]!.requestId)
   expect(calls.some((c) => c.action === 'recordAdded')).toBe(true)
 })
+
+test('a coupon claimed up to its limit says 已领取 and offers no claim; after a claim the list is asked again', async () => {
+  let claimed = 0
+  const calls: Record<string, unknown>[] = []
+  cloudHandlers.set('card', (d) => {
+    calls.push(d)
+    if (d.action === 'claimables')
+      return {
+        errcode: 0,
+        items: [{ cardId: 'pDISC', type: 'DISCOUNT', title: '8.5折券', terms: { discount: 15 }, getLimit: 1, claimed }],
+      }
+    if (d.action === 'claim') {
+      claimed++
+      return { errcode: 0, cardList: [{ cardId: d.cardId, cardExt: '{}' }] }
+    }
+    return { errcode: 0, cards: [] }
+  })
+  wxHandlers.addCard = (list) => list.map((c) => ({ ...(c as object), code: 'ENC', isSuccess: true }))
+  render(<CouponsPage />)
+  expect(await screen.findByText('每人限领 1 张')).toBeTruthy()
+  fireEvent.click(screen.getByText('领取'))
+  expect(await screen.findByText('已领 1/1 张')).toBeTruthy()
+  expect(screen.getByText('已领取', { selector: 'button, button *' })).toBeTruthy()
+  expect(screen.queryByText('领取')).toBeNull()
+  expect(calls.filter((c) => c.action === 'claimables')).toHaveLength(2)
+})

@@ -33,6 +33,8 @@ export default function CouponsPage() {
       await claimCoupon(c.cardId, requestId)
       delete requestIds.current[c.cardId]
       showToast(t.coupon.claimed, 'success')
+      // The count the server keeps (claim slots) says when the limit is reached.
+      void reload()
     } catch (err) {
       showToast(userMessage(err), 'fail')
     } finally {
@@ -57,10 +59,19 @@ export default function CouponsPage() {
                     </View>
                   </CardFace>
                   <View className='row-actions'>
-                    <View className='muted small'>{t.coupon.limit(c.getLimit)}</View>
-                    <Button size='small' type='primary' loading={busy === c.cardId} disabled={!!busy} onClick={() => void claim(c)}>
-                      {t.coupon.claim}
-                    </Button>
+                    <View className='muted small'>
+                      {c.claimed ? t.coupon.claimedOf(c.claimed, c.getLimit) : t.coupon.limit(c.getLimit)}
+                    </View>
+                    {/* At the limit there is nothing to claim: get_limit would refuse it. */}
+                    {c.claimed !== undefined && c.claimed >= c.getLimit ? (
+                      <Button size='small' disabled>
+                        {t.coupon.allClaimed}
+                      </Button>
+                    ) : (
+                      <Button size='small' type='primary' loading={busy === c.cardId} disabled={!!busy} onClick={() => void claim(c)}>
+                        {t.coupon.claim}
+                      </Button>
+                    )}
                   </View>
                 </View>
               )
