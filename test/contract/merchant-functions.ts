@@ -8,6 +8,18 @@ import { join } from 'node:path'
  * Each function's timeout in the directory's cloudbaserc.json (5 s unless given); `undeclared` ones are not
  * in it. `openapi`: the 云调用 APIs its config.json permits (permissions.openapi); none without it.
  */
+/** A function calling 云调用 wxacode.getUnlimited with its event's params: deployed with and without the permission. */
+const WXACODE_INDEX = `const cloud = require('wx-server-sdk')
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+exports.main = async (event) => {
+  try {
+    const r = await cloud.openapi.wxacode.getUnlimited(event.params)
+    return { errCode: r.errCode, contentType: r.contentType, base64: Buffer.from(r.buffer).toString('base64') }
+  } catch (e) {
+    return { errCode: e.errCode, errMsg: e.errMsg }
+  }
+}`
+
 const FUNCTIONS: Record<string, { index: string; timeout?: number; undeclared?: true; openapi?: string[] }> = {
   echo: {
     index: `const cloud = require('wx-server-sdk')
@@ -64,30 +76,12 @@ exports.main = async () => { calls++; await new Promise((r) => setTimeout(r, 300
     index: `exports.main = async () => { throw new Error('on purpose') }`,
   },
   wxacode: {
-    index: `const cloud = require('wx-server-sdk')
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
-exports.main = async (event) => {
-  try {
-    const r = await cloud.openapi.wxacode.getUnlimited(event.params)
-    return { errCode: r.errCode, contentType: r.contentType, base64: Buffer.from(r.buffer).toString('base64') }
-  } catch (e) {
-    return { errCode: e.errCode, errMsg: e.errMsg }
-  }
-}`,
+    index: WXACODE_INDEX,
     openapi: ['wxacode.getUnlimited'],
   },
   // The same code, deployed without the permission in its config.json.
   wxacodeunpermitted: {
-    index: `const cloud = require('wx-server-sdk')
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
-exports.main = async (event) => {
-  try {
-    const r = await cloud.openapi.wxacode.getUnlimited(event.params)
-    return { errCode: r.errCode, contentType: r.contentType, base64: Buffer.from(r.buffer).toString('base64') }
-  } catch (e) {
-    return { errCode: e.errCode, errMsg: e.errMsg }
-  }
-}`,
+    index: WXACODE_INDEX,
   },
   limits: {
     // Deployed from DevTools or the console without a cloudbaserc.json entry: the platform's defaults.
