@@ -3,6 +3,9 @@
 // notice ≤ 12, description ≤ 1000; a fixed validity range; a price), and turned into the body of
 // card/create. Shared by the console's form and the CLI's warnings.
 
+/** A customer-service number as the console takes it (card base_info.service_phone, a shelf's service_phone): 5–24 digits, +, - or spaces. */
+export const isServicePhone = (v: string) => /^[0-9+\- ]{5,24}$/.test(v.trim())
+
 export interface GiftCardForm {
   title: string
   brandName: string
@@ -94,7 +97,7 @@ export function checkGiftCardForm(
   else if (end < nowSec) errors.endDate = { kind: 'expired' }
   else if (begin !== undefined && end <= begin) errors.endDate = { kind: 'endBeforeBegin' }
   if (!/^\d{1,9}$/.test(f.quantity.trim()) || Number(f.quantity) > 100_000_000) errors.quantity = { kind: 'quantity' }
-  if (f.servicePhone && !/^[0-9+\- ]{5,24}$/.test(f.servicePhone)) errors.servicePhone = { kind: 'phone' }
+  if (f.servicePhone && !isServicePhone(f.servicePhone)) errors.servicePhone = { kind: 'phone' }
   if (!/^https?:\/\//.test(f.logoUrl)) errors.logoUrl = { kind: 'image' }
   if (!/^https?:\/\//.test(f.faceUrl)) errors.faceUrl = { kind: 'image' }
   const price = parseYuan(f.price)

@@ -104,6 +104,11 @@ test('a long 使用说明 is sent whole, not cut at WeChat’s default 140 chara
   })
   render(<CardEditPage />)
   expect(await screen.findByText('审核未通过：太短')).toBeTruthy()
+  // 使用提醒 is not asked for here (each text is optional), and a phone too short to be one is named.
+  expect(document.querySelector('#field-notice .required-mark')).toBeNull()
+  type('servicePhone', '12')
+  expect(screen.getByText('请填写正确的电话号码')).toBeTruthy()
+  type('servicePhone', '')
   const long = '持卡到店消费，余额可多次使用。'.repeat(20)
   expect(long.length).toBe(300)
   type('description', long)

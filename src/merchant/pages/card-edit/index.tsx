@@ -8,6 +8,7 @@ import {
   utf8Bytes,
   type FieldError,
   type GiftCardForm,
+  isServicePhone,
 } from '../../giftcard-form'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
@@ -209,6 +210,7 @@ function EditForm({ cardId }: { cardId: string }) {
   const [phone, setPhone] = useState('')
   const [toast, showToast] = useToast()
   const noticeErr = utf8Bytes(notice) > 36 ? t.console.errors.tooLong(12) : undefined
+  const phoneErr = phone && !isServicePhone(phone) ? t.console.errors.phone : undefined
   const save = async () => {
     try {
       const r = await consoleApi.cardUpdate({
@@ -227,11 +229,17 @@ function EditForm({ cardId }: { cardId: string }) {
       {toast}
       {refused && <RefusedEditHint reason={refused.reviewReason} />}
       <Section>
-        <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} required />
+        {/* Each text is optional here: only what is filled in is changed. */}
+        <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} />
         <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />
-        <Field id='servicePhone' label={t.console.fields.servicePhone} value={phone} onInput={setPhone} />
+        <Field id='servicePhone' label={t.console.fields.servicePhone} value={phone} onInput={setPhone} error={phoneErr} />
       </Section>
-      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description || phone)} onClick={() => void save()}>
+      <Button
+        className='btn-block'
+        type='primary'
+        disabled={!!noticeErr || !!phoneErr || !(notice || description || phone)}
+        onClick={() => void save()}
+      >
         {t.console.save}
       </Button>
     </View>

@@ -70,7 +70,13 @@ test('a shelf is created from chosen cards, previewed, shared and taken down', a
   type('shelfTitle', '中秋专场')
   fireEvent.click(document.querySelector('#shelf-form [data-card="pA"]')!)
   type('address', '广州市海珠区示例路1号')
+  // A number too short to be one is named under its field, and the shelf cannot be sent.
+  type('phone', '12')
+  expect(screen.getByText('请填写正确的电话号码')).toBeTruthy()
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(sent).toEqual([])
   type('phone', '020-12345678')
+  expect(screen.queryByText('请填写正确的电话号码')).toBeNull()
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('货架已创建')).toBeTruthy()
   expect(await screen.findByText('中秋专场')).toBeTruthy()

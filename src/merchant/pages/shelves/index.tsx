@@ -11,6 +11,7 @@ import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
 import { consoleApi, type GiftCardRow, type ShelfRow } from '../../api'
 import { Field } from '../../components/Field'
+import { isServicePhone } from '../../giftcard-form'
 import { RequiredMark } from '../../../components/RequiredMark'
 import { Gate } from '../../components/Gate'
 
@@ -78,8 +79,9 @@ function Editor({
   const [f, setF] = useState(initial)
   const [busy, setBusy] = useState(false)
   const req = (v: string) => (v.trim() ? undefined : t.console.errors.required)
+  const phoneErr = req(f.phone) ?? (isServicePhone(f.phone) ? undefined : t.console.errors.phone)
   const invalid =
-    !f.title.trim() || !f.theme.trim() || f.cards.length === 0 || !f.address.trim() || !f.phone.trim() || !/^https?:\/\//.test(f.cellUrl)
+    !f.title.trim() || !f.theme.trim() || f.cards.length === 0 || !f.address.trim() || !!phoneErr || !/^https?:\/\//.test(f.cellUrl)
   const save = async () => {
     setBusy(true)
     try {
@@ -144,7 +146,7 @@ function Editor({
           label={t.console.fields.servicePhone}
           value={f.phone}
           onInput={(v) => setF({ ...f, phone: v })}
-          error={req(f.phone)}
+          error={phoneErr}
           required
         />
         <Field
