@@ -108,6 +108,7 @@ export const main = createHandler('merchant', merchant, {
   cardUpdate: admin(
     async (i, ctx) => {
       const r = await wxResult(ctx.wx().card.update(i.update))
+      await m.recordCardTexts(ctx.store, i.update)
       if (r.send_check === true) await reviewSubmitted(ctx.store, i.update.card_id)
       return r
     },

@@ -79,6 +79,10 @@ export const merchant = defineActions('merchant', {
           ...review,
           backgroundPicUrl: v.optional(v.string()),
           endTime: v.optional(v.number()),
+          /** base_info.notice, description, service_phone as last created or updated: the edit form starts from them */
+          notice: v.optional(v.string()),
+          description: v.optional(v.string()),
+          servicePhone: v.optional(v.string()),
         }),
       ),
     }),

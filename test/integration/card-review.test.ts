@@ -43,7 +43,8 @@ test('审核未通过 with WeChat’s reason, then edited, resubmitted and appro
     update: { card_id: cardId, general_card: { base_info: { description: '持卡到店消费，余额可多次使用' } } },
   })
   expect(updated).toMatchObject({ errcode: 0, send_check: true })
-  expect(await row(cardId)).toMatchObject({ reviewStatus: 'PENDING', reviewReason: '' })
+  // The console's list (the edit form starts from it) and the card page show the new text.
+  expect(await row(cardId)).toMatchObject({ reviewStatus: 'PENDING', reviewReason: '', description: '持卡到店消费，余额可多次使用' })
 
   await person(stack, 'carol').emu('/__emu/clock', { advanceSeconds: 3600 })
   await settle(stack)

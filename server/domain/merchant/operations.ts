@@ -78,6 +78,23 @@ export async function listGiftCards(store: Store) {
   }
 }
 
+/**
+ * After WeChat took a card/update: the gift card's texts as the Mini Program's card page shows them (notice,
+ * description, service phone) and the console's edit form starts from follow, or both would go on showing
+ * what the merchant has just changed. Other kinds of card keep no such copy.
+ */
+export async function recordCardTexts(store: Store, update: { card_id: string } & Record<string, unknown>): Promise<void> {
+  const bi = (update.general_card as { base_info?: { notice?: string; description?: string; service_phone?: string } } | undefined)
+    ?.base_info
+  if (!bi) return
+  const patch = {
+    ...(bi.notice ? { notice: bi.notice } : {}),
+    ...(bi.description ? { description: bi.description } : {}),
+    ...(bi.service_phone ? { servicePhone: bi.service_phone } : {}),
+  }
+  if (Object.keys(patch).length) await store.updateIf(Collections.giftCards, update.card_id, {}, { ...patch, updatedAt: clock.now() })
+}
+
 // ---------- shelves ----------
 
 /** gift-card-api §7 notes: page_id URL-encoded into the homepage link; outer_str marks the channel. */

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, resetTaroStub, setRouterParams } from '../../../../test/stubs/taro'
 import CardEditPage from './index'
 
@@ -115,4 +115,38 @@ test('a long 使用说明 is sent whole, not cut at WeChat’s default 140 chara
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
   expect(updates).toEqual([{ card_id: 'pR', general_card: { base_info: { description: long } } }])
+})
+
+test('editing starts from the card’s texts as they are, and sends only what was changed', async () => {
+  setRouterParams({ cardId: 'pE' })
+  const updates: unknown[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList')
+      return {
+        errcode: 0,
+        cards: [
+          {
+            cardId: 'pE',
+            title: '旧卡',
+            price: 5000,
+            onSale: true,
+            reviewStatus: 'APPROVED',
+            notice: '请出示卡券',
+            description: '旧的说明',
+            servicePhone: '020-12345678',
+          },
+        ],
+      }
+    updates.push(d.update)
+    return { errcode: 0, send_check: true }
+  })
+  render(<CardEditPage />)
+  await waitFor(() => expect((document.querySelector('#field-notice input') as HTMLInputElement).value).toBe('请出示卡券'))
+  expect((document.querySelector('#field-servicePhone input') as HTMLInputElement).value).toBe('020-12345678')
+  expect((document.querySelector('#field-description input') as HTMLInputElement).value).toBe('旧的说明')
+  type('description', '新的说明')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
+  expect(updates).toEqual([{ card_id: 'pE', general_card: { base_info: { description: '新的说明' } } }])
 })

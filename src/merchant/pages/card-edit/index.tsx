@@ -1,5 +1,5 @@
 import { Image, View } from '@tarojs/components'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import {
   checkGiftCardForm,
   giftCardBody,
@@ -205,9 +205,26 @@ function EditForm({ cardId }: { cardId: string }) {
   // A card WeChat's review refused (card_not_pass_check) shows the reason above the fields to fix.
   const [cards] = useCloudData(consoleApi.cards)
   const refused = cards.state === 'ready' ? cards.data.cards.find((c) => c.cardId === cardId && c.reviewStatus === 'REJECTED') : undefined
+  // The card's texts as they are, once the list has them: the form starts from them, and only what was
+  // changed is sent (an unchanged text sent again would still send the card back to review).
+  const current = cards.state === 'ready' ? cards.data.cards.find((c) => c.cardId === cardId) : undefined
   const [notice, setNotice] = useState('')
   const [description, setDescription] = useState('')
   const [phone, setPhone] = useState('')
+  useEffect(() => {
+    if (!current) return
+    // What was typed before the list arrived stays.
+    setNotice((v) => v || (current.notice ?? ''))
+    setDescription((v) => v || (current.description ?? ''))
+    setPhone((v) => v || (current.servicePhone ?? ''))
+    // Once, when the card arrives: later list reloads must not overwrite what is being typed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current?.cardId])
+  const changed = {
+    ...(notice !== (current?.notice ?? '') && notice ? { notice } : {}),
+    ...(description !== (current?.description ?? '') && description ? { description } : {}),
+    ...(phone !== (current?.servicePhone ?? '') && phone ? { service_phone: phone } : {}),
+  }
   const [toast, showToast] = useToast()
   const noticeErr = utf8Bytes(notice) > 36 ? t.console.errors.tooLong(12) : undefined
   const phoneErr = phone && !isServicePhone(phone) ? t.console.errors.phone : undefined
@@ -215,9 +232,7 @@ function EditForm({ cardId }: { cardId: string }) {
     try {
       const r = await consoleApi.cardUpdate({
         card_id: cardId,
-        general_card: {
-          base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}), ...(phone ? { service_phone: phone } : {}) },
-        },
+        general_card: { base_info: changed },
       })
       showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
     } catch (e) {
@@ -237,7 +252,7 @@ function EditForm({ cardId }: { cardId: string }) {
       <Button
         className='btn-block'
         type='primary'
-        disabled={!!noticeErr || !!phoneErr || !(notice || description || phone)}
+        disabled={!!noticeErr || !!phoneErr || Object.keys(changed).length === 0}
         onClick={() => void save()}
       >
         {t.console.save}
