@@ -46,16 +46,24 @@ test('the form checks fields as the merchant types, previews the card, and refus
   expect(created).toEqual([])
 })
 
-test('editing an existing card sends only the changed texts through card/update', async () => {
-  setRouterParams({ cardId: 'pA' })
+/**
+ * The edit form for `card` (a merchant.cardList row): the console opened on it as an admin, every card/update
+ * answered with `answer`. Answers the updates sent.
+ */
+function editing(card: Record<string, unknown>, answer: Record<string, unknown> = { errcode: 0, send_check: true }): unknown[] {
+  setRouterParams({ cardId: card.cardId as string })
   const updates: unknown[] = []
   cloudHandlers.set('merchant', (d) => {
     if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardList')
-      return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+    if (d.action === 'cardList') return { errcode: 0, cards: [card] }
     updates.push(d.update)
-    return { errcode: 0 }
+    return answer
   })
+  return updates
+}
+
+test('editing an existing card sends only the changed texts through card/update', async () => {
+  const updates = editing({ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }, { errcode: 0 })
   render(<CardEditPage />)
   await screen.findByText('使用提醒')
   expect(document.querySelector('#review-refused')).toBeNull()
@@ -66,20 +74,14 @@ test('editing an existing card sends only the changed texts through card/update'
 })
 
 test('a card WeChat refused (card_not_pass_check) shows 审核未通过 with the reason; saving the fix resubmits it', async () => {
-  setRouterParams({ cardId: 'pR' })
-  const updates: unknown[] = []
-  cloudHandlers.set('merchant', (d) => {
-    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardList')
-      return {
-        errcode: 0,
-        cards: [
-          { cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '使用说明含有违规内容' },
-        ],
-      }
-    updates.push(d.update)
-    // friend-coupons.zh.txt line 1614: "true为修改字段后重新提审,该卡券的状态变为审核中"
-    return { errcode: 0, send_check: true }
+  // card/update answers send_check true: friend-coupons.zh.txt line 1614, "true为修改字段后重新提审,该卡券的状态变为审核中".
+  const updates = editing({
+    cardId: 'pR',
+    title: '新卡',
+    price: 5000,
+    onSale: false,
+    reviewStatus: 'REJECTED',
+    reviewReason: '使用说明含有违规内容',
   })
   render(<CardEditPage />)
   expect(await screen.findByText('审核未通过：使用说明含有违规内容')).toBeTruthy()
@@ -90,18 +92,7 @@ test('a card WeChat refused (card_not_pass_check) shows 审核未通过 with the
 })
 
 test('a long 使用说明 is sent whole, not cut at WeChat’s default 140 characters', async () => {
-  setRouterParams({ cardId: 'pR' })
-  const updates: unknown[] = []
-  cloudHandlers.set('merchant', (d) => {
-    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardList')
-      return {
-        errcode: 0,
-        cards: [{ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '太短' }],
-      }
-    updates.push(d.update)
-    return { errcode: 0, send_check: true }
-  })
+  const updates = editing({ cardId: 'pR', title: '新卡', price: 5000, onSale: false, reviewStatus: 'REJECTED', reviewReason: '太短' })
   render(<CardEditPage />)
   expect(await screen.findByText('审核未通过：太短')).toBeTruthy()
   // 使用提醒 is not asked for here (each text is optional), and a phone too short to be one is named.
@@ -118,28 +109,15 @@ test('a long 使用说明 is sent whole, not cut at WeChat’s default 140 chara
 })
 
 test('editing starts from the card’s texts as they are, and sends only what was changed', async () => {
-  setRouterParams({ cardId: 'pE' })
-  const updates: unknown[] = []
-  cloudHandlers.set('merchant', (d) => {
-    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
-    if (d.action === 'cardList')
-      return {
-        errcode: 0,
-        cards: [
-          {
-            cardId: 'pE',
-            title: '旧卡',
-            price: 5000,
-            onSale: true,
-            reviewStatus: 'APPROVED',
-            notice: '请出示卡券',
-            description: '旧的说明',
-            servicePhone: '020-12345678',
-          },
-        ],
-      }
-    updates.push(d.update)
-    return { errcode: 0, send_check: true }
+  const updates = editing({
+    cardId: 'pE',
+    title: '旧卡',
+    price: 5000,
+    onSale: true,
+    reviewStatus: 'APPROVED',
+    notice: '请出示卡券',
+    description: '旧的说明',
+    servicePhone: '020-12345678',
   })
   render(<CardEditPage />)
   await waitFor(() => expect((document.querySelector('#field-notice input') as HTMLInputElement).value).toBe('请出示卡券'))
