@@ -99,6 +99,19 @@ test("two cashiers at once: the one who lost reads 已被核销, by whom and whe
   expect(screen.getAllByText(said).length).toBeGreaterThan(0)
 })
 
+/** The cashier looks a code up as typed, and the page says it can be redeemed. */
+async function lookUp(code: string) {
+  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: code } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('可以核销')).toBeTruthy()
+}
+
+/** 确认核销 with the amount typed, then 确定 in its dialog. */
+async function confirmRedeem() {
+  fireEvent.click(screen.getByText('确认核销', { selector: '.nut-button-children' }))
+  fireEvent.click((await screen.findAllByText('确定')).at(-1)!)
+}
+
 test('too much asked: refused, and the corrected amount is a new redemption (a new key), not the old one again', async () => {
   const redeems: Record<string, unknown>[] = []
   cloudHandlers.set('merchant', (d) => {
@@ -109,16 +122,12 @@ test('too much asked: refused, and the corrected amount is a new redemption (a n
   })
   render(<RedeemPage />)
   // As the customer's card page shows the code: in groups of four.
-  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '8000 0000 0001' } })
-  fireEvent.click(screen.getByText('查询'))
-  expect(await screen.findByText('可以核销')).toBeTruthy()
+  await lookUp('8000 0000 0001')
   fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '70' } })
-  fireEvent.click(screen.getByText('确认核销', { selector: '.nut-button-children' }))
-  fireEvent.click((await screen.findAllByText('确定')).at(-1)!)
+  await confirmRedeem()
   expect(await screen.findByText('礼品卡余额不足')).toBeTruthy()
   fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '10' } })
-  fireEvent.click(screen.getByText('确认核销', { selector: '.nut-button-children' }))
-  fireEvent.click((await screen.findAllByText('确定')).at(-1)!)
+  await confirmRedeem()
   expect(await screen.findByText('核销成功，余额 ¥59.50')).toBeTruthy()
   expect(redeems.map((r) => r.amount)).toEqual([7000, 1000])
   expect(redeems[1]!.key).not.toBe(redeems[0]!.key)
@@ -133,13 +142,10 @@ test('an error that may have redeemed (busy): the retry uses the same key', asyn
     return { errcode: 0, status: 'DONE', type: 'GIFT_CARD', balance: 9000 }
   })
   render(<RedeemPage />)
-  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '800000000001' } })
-  fireEvent.click(screen.getByText('查询'))
-  expect(await screen.findByText('可以核销')).toBeTruthy()
+  await lookUp('800000000001')
   fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '10' } })
   for (const _ of [1, 2]) {
-    fireEvent.click(screen.getByText('确认核销', { selector: '.nut-button-children' }))
-    fireEvent.click((await screen.findAllByText('确定')).at(-1)!)
+    await confirmRedeem()
     await screen.findByText(redeems.length === 1 ? /稍后|繁忙|再试/ : /核销成功/)
   }
   expect(redeems).toHaveLength(2)
