@@ -27,6 +27,10 @@ export function addCardFailure(err: unknown): 'cancelled' | 'failed' | undefined
 }
 
 /** The sentence to show for `err`; logs the details. */
+/** A spend or redemption the card's balance could not cover (1006, insufficient balance): refused, nothing moved. */
+export const isInsufficient = (err: unknown): boolean =>
+  err instanceof CloudCallError && err.errcode === 1006 && /insufficient/i.test(err.errmsg)
+
 export function userMessage(err: unknown): string {
   const e = err as Error & Partial<CloudCallError>
   console.warn(
@@ -40,7 +44,7 @@ export function userMessage(err: unknown): string {
     // the function's errmsg is already the sentence to show (server/wechat/advice.ts).
     if (e.reason === 'WECHAT_ADVICE' && e.errmsg) return e.errmsg
     if (e.reason && t.errors.reasons[e.reason]) return t.errors.reasons[e.reason]!
-    if (e.errcode === 1006 && /insufficient/i.test(e.errmsg)) return t.errors.insufficient
+    if (isInsufficient(e)) return t.errors.insufficient
     if (e.errcode === 1004 && e.fn === 'merchant') return t.errors.notMerchant
     if (e.errcode === -1) return t.errors.network
     return byErrcode[e.errcode] ?? t.errors.server

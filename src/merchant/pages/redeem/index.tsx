@@ -7,7 +7,7 @@ import { Button, Dialog, Tag } from '../../../components/ui'
 import { newRequestId } from '../../../flows/purchase'
 import { merchantApi } from '../../../services/api'
 import { CloudCallError } from '../../../services/cloud'
-import { userMessage } from '../../../services/errors'
+import { isInsufficient, userMessage } from '../../../services/errors'
 import type { RedeemCheck } from '../../../services/types'
 import { scanCode } from '../../../services/wx'
 import { t } from '../../../strings'
@@ -23,17 +23,16 @@ export function fenOf(text: string): number | undefined {
   return fen > 0 ? fen : undefined
 }
 
-/** Why a code cannot be redeemed, in words: its status (已使用, 已过期 …) or the server's reason. */
 /**
  * Whether a redemption's error is a refusal that moved nothing: the input (1001), the cashier's rights (1004),
  * the card (1005), or too little on it (1006, insufficient). The server refuses these before anything is
  * debited. Any other 1006 (the key already used) and the rest (busy, WeChat, the network) may have redeemed.
  */
 function movedNothing(err: unknown): boolean {
-  if (!(err instanceof CloudCallError)) return false
-  return [1001, 1004, 1005].includes(err.errcode) || (err.errcode === 1006 && /insufficient/i.test(err.errmsg))
+  return (err instanceof CloudCallError && [1001, 1004, 1005].includes(err.errcode)) || isInsufficient(err)
 }
 
+/** Why a code cannot be redeemed, in words: its status (已使用, 已过期 …) or the server's reason. */
 function whyNot(c: RedeemCheck): string {
   if (c.redeemed) return t.redeem.redeemedBy(c.redeemed.by, beijingDateTime(c.redeemed.at))
   if (c.status === 'CONSUMED' && isCoupon(c.type)) return t.coupon.used
