@@ -72,7 +72,7 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
   // 已失效, ¥500): its balance goes to 0 first, with the refund as its line. A failure only leaves the old
   // figure on a card that can no longer be used, so it does not stop the refund.
   const zeroed = { cardId: now.cardId, code: now.code!, balance: entry.balanceAfter, lastEntry: { kind: 'refund', amount: entry.amount } }
-  await sendGiftBalance(wx, zeroed as UserCardDoc).catch((err: unknown) =>
+  await sendGiftBalance(wx, zeroed).catch((err: unknown) =>
     log('warn', { msg: 'could not zero a refunded card in the card bag', card: id, error: (err as Error).message }),
   )
   await makeUnavailable(wx, now.cardId, now.code!, reason)

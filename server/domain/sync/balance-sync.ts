@@ -48,7 +48,7 @@ export type SyncOutcome = 'synced' | 'busy' | 'failed'
 const REFUSED_FOR_GOOD = new Set([40056, 40127])
 
 /** The line WeChat shows in the balance history (≤ 14 Chinese characters). */
-function recordLine(card: UserCardDoc, last: UserCardDoc['lastEntry']): string {
+function recordLine(card: Pick<UserCardDoc, 'balance'>, last: UserCardDoc['lastEntry']): string {
   if (!last) return `余额${formatFen(card.balance)}元`
   const yuan = formatFen(Math.abs(last.amount))
   switch (last.kind) {
@@ -71,7 +71,10 @@ function recordLine(card: UserCardDoc, last: UserCardDoc['lastEntry']): string {
  * card/generalcard/updateuser with a gift card's full balance, checked against the result_balance WeChat
  * answers. background_pic_url (gift-card-api §11): the face the buyer chose is the one the card bag shows.
  */
-export async function sendGiftBalance(wx: WechatClient, card: UserCardDoc): Promise<void> {
+export async function sendGiftBalance(
+  wx: WechatClient,
+  card: Pick<UserCardDoc, 'cardId' | 'code' | 'balance' | 'lastEntry' | 'backgroundPicUrl'>,
+): Promise<void> {
   const res = await wx.memberCard.generalCardUpdateUser({
     card_id: card.cardId,
     code: card.code,
