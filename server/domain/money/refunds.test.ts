@@ -6,7 +6,8 @@ import type { PaymentGateway } from '../../platform/payment-gateway'
 import { Collections } from '../../store/collections'
 import type { Store } from '../../store/port'
 import type { UserCardDoc } from '../cards/user-cards'
-import { refundStrandedValue } from './refunds'
+import type { OrderDoc } from '../cards/order-types'
+import { refundPreview, refundStrandedValue } from './refunds'
 
 let store: Store
 beforeEach(async () => {
@@ -59,4 +60,38 @@ test('Cloud Pay failing for one card leaves the next refunded; an unreadable sta
   expect(await refundStrandedValue(store, pay)).toEqual({ refunded: 1 })
   expect(sent.map((s) => s.outTradeNo)).toEqual(['OB', 'OA'])
   expect(new Set(sent.map((s) => s.outRefundNo)).size).toBe(2)
+})
+
+test('refundPreview says what the refund would give back: each card at its price, a card given away nothing', async () => {
+  // Sold for ¥88.88, holding ¥100: four cards, each in another state.
+  const order = { _id: 'OP', kind: 'mp', status: 'ISSUED', totalFee: 4 * 8888, quantity: 4, unitPrice: 8888, unitValue: 10000 }
+  await store.insert(Collections.orders, order)
+  const card = (n: number, status: string, balance: number) =>
+    store.insert(Collections.userCards, {
+      _id: `pP:c${n}`,
+      cardId: 'pP',
+      code: `c${n}`,
+      status,
+      balance,
+      version: 1,
+    } as unknown as UserCardDoc)
+  const ent = (n: number, status: string, code?: string) =>
+    store.insert(Collections.entitlements, {
+      _id: `OP:${n}`,
+      orderId: 'OP',
+      mpOpenid: 'o',
+      cardId: 'pP',
+      status,
+      value: 10000,
+      ...(code ? { code } : {}),
+    })
+  await ent(0, 'READY')
+  await ent(1, 'ADDED', 'c1')
+  await card(1, 'NORMAL', 5000)
+  // Unusable in WeChat but still holding value: the refund takes that balance too (refundEntitlement).
+  await ent(2, 'ADDED', 'c2')
+  await card(2, 'UNAVAILABLE', 2000)
+  await ent(3, 'ADDED', 'c3')
+  await card(3, 'GIFTED', 10000)
+  expect(await refundPreview(store, order as unknown as OrderDoc)).toBe(8888 + 4444 + 1778)
 })

@@ -82,8 +82,10 @@ async function refundEntitlement(store: Store, wx: WechatClient, order: OrderDoc
 /**
  * What refundMpOrder would give back now for an order still ISSUED, from our record alone (no WeChat call):
  * each card never added, its price; each added card, the unspent part of its balance, in proportion to its
- * price (moneyFor); a card given away, nothing. The merchant's refund dialog says it before they confirm. A
- * card given away in WeChat unheard of is found only by the refund itself (givenAway), which gives back less.
+ * price (moneyFor), whatever its status (refundEntitlement takes the balance of any card but one given away);
+ * a card given away (GIFTED), nothing, as givenAway decides from our record. The merchant's refund dialog says
+ * it before they confirm. A card given away in WeChat unheard of is found only by the refund itself
+ * (givenAway asks WeChat), which then gives back less.
  */
 export async function refundPreview(store: Store, order: OrderDoc): Promise<number> {
   const ents = await entitlementsOf(store, order._id, order.quantity)
@@ -92,7 +94,7 @@ export async function refundPreview(store: Store, order: OrderDoc): Promise<numb
       if (e.status === 'READY' || e.status === 'REFUNDED') return moneyFor(order, e.value)
       if (e.status !== 'ADDED' || !e.code) return 0
       const card = await store.get<UserCardDoc>(Collections.userCards, userCardId(e.cardId, e.code), WITHOUT_SPEND_KEYS)
-      return card && card.status !== 'GIFTED' && card.status !== 'UNAVAILABLE' ? moneyFor(order, card.balance) : 0
+      return card && card.status !== 'GIFTED' ? moneyFor(order, card.balance) : 0
     }),
   )
   return parts.reduce((a, b) => a + b, 0)
