@@ -2,7 +2,8 @@
 // a QR code (drawn with uqr, the QR library the Mini Program already uses) of `wxacode:<page>?scene=<scene>`,
 // and that a test reads back exactly from its tEXt chunks (`page`, `scene`, `env_version`). WeChat's own
 // code is a round 小程序码 no library draws; what matters here is which page and scene it opens.
-import { deflateSync, inflateSync } from 'node:zlib'
+// zlib.crc32: Node 20.15+ (package.json engines).
+import { crc32, deflateSync, inflateSync } from 'node:zlib'
 import { encode } from 'uqr'
 
 export interface WxacodeContent {
@@ -12,18 +13,6 @@ export interface WxacodeContent {
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
 
 function chunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8)
