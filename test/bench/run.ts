@@ -3,6 +3,7 @@
 // functions using the real wx-server-sdk against the local cloud's CloudBase API; CLOUD_DB_LATENCY_MS /
 // WXEMU_LATENCY_MS injected for the action figures: 15 and 50 unless set). Prints a report; exits 0.
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -220,6 +221,8 @@ async function spending(stack: Stack, card100: string, { floor, fromThreads }: {
  * (test/bench/bare-function) the bursts are measured against in the same instances.
  */
 function benchFunctions(): string {
+  // Built now, as `npm start` and the e2e suite do: a stale or missing dist/ would measure other code.
+  execFileSync('npm', ['run', '--silent', 'build:functions'], { cwd: join(__dirname, '..', '..'), stdio: 'inherit' })
   const dir = mkdtempSync(join(tmpdir(), 'wx-bench-functions-'))
   const built = join(__dirname, '..', '..', 'dist', 'cloudfunctions')
   cpSync(join(__dirname, 'bare-function'), join(dir, BARE_FUNCTION), { recursive: true })
