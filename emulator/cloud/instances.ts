@@ -5,6 +5,9 @@
 import { Worker } from 'node:worker_threads'
 import { join } from 'node:path'
 
+/** Where instances write CPU profiles (unset: none). */
+const PROF_DIR = process.env.CLOUD_CPU_PROF_DIR
+
 /** Errors an invocation can end with, in the shape the Mini Program's callFunction reports. */
 export class InvocationError extends Error {
   constructor(
@@ -56,7 +59,9 @@ export class FunctionInstance {
         env,
         // Plain Node.js, as Cloud Development runs a function: not the flags of the process hosting the
         // local stack (under tsx that is a TypeScript loader, which doubled an instance's cold start).
-        execArgv: [],
+        // …but for CLOUD_CPU_PROF_DIR (a diagnostic of the host): each instance writes its V8 CPU profile
+        // there when it ends (`npx tsx test/bench/cpu-profile.ts <dir>` sums them by package).
+        execArgv: PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [],
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       })
     this.ready = new Promise((resolve, reject) => {
