@@ -5,6 +5,14 @@ import { cloudEnv } from './cloud-env'
 // contract/ (types and pure rules shared with the server, e.g. contract/card-rules.ts) lies outside
 // sourceRoot: compile it as the pages are, so pages may import its functions and not only its types.
 const SHARED = [join(__dirname, '..', 'contract')]
+// Packages in the Mini Program that ship newer syntax than WeChat runs everywhere: uqr (class fields,
+// arrows) in the main package, @qiun/ucharts (rest parameters) in the merchant one. project.config.json
+// leaves DevTools' 将 JS 代码编译成 ES5 off (es6: false), so what `taro build` writes is what phones
+// parse, and iOS's JavaScriptCore rejects the whole file on one unknown token (class fields before
+// iOS 14.5): compiled with our sources to the browserslist targets (ES5), as
+// developers.weixin.qq.com/miniprogram/dev/framework/runtime/js-support.md asks of syntax.
+// test/miniprogram/launch.test.ts parses every file of dist/weapp as ES5.
+const MODERN_PACKAGES = /[\\/]node_modules[\\/](uqr|@qiun[\\/]ucharts)[\\/]/
 
 // One config for both targets: `taro build --type weapp` → dist/weapp (the Mini Program DevTools opens,
 // see project.config.json) and `--type h5` → dist/h5 (the H5 preview served by the local stack).
@@ -51,7 +59,7 @@ export default defineConfig<'webpack5'>(() => {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
       },
-      compile: { include: SHARED },
+      compile: { include: [...SHARED, (modulePath: string) => MODERN_PACKAGES.test(modulePath)] },
       // Keep weapp output readable in DevTools; size is checked by `npm run size`.
       optimizeMainPackage: { enable: true },
     },
