@@ -180,6 +180,22 @@ test('a coupon worth the whole order or more says to redeem it at the counter, a
   expect(started).toEqual([])
 })
 
+test('a coupon the order does not reach says why in the same words in the list and on the split line', async () => {
+  const coupon = {
+    ...card(0, 'NORMAL', 'C3'),
+    cardId: 'cpn',
+    title: '满100减10',
+    type: 'CASH',
+    terms: { leastCost: 10000, reduceCost: 1000 },
+  }
+  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+  render(<Checkout />)
+  await choose('满100减10')
+  await choose('礼品卡1')
+  expect(screen.getByText('满 ¥100 可用', { selector: '#split-discount' })).toBeTruthy()
+  expect(screen.getAllByText('满 ¥100 可用')).toHaveLength(2)
+})
+
 test('no usable card: the empty state says so', async () => {
   cloudHandlers.set('card', () => ({ errcode: 0, cards: [card(0, 'CONSUMED')] }))
   render(<Checkout />)

@@ -37,6 +37,13 @@ type Paying =
   | { state: 'done'; result: CheckoutResult; earlier?: boolean }
   | { state: 'error'; message: string }
 
+/** Why a coupon does not apply to this total, in the words both the coupon list and the split line use. */
+function couponRefusal(c: Card, q: { why: 'least' | 'coversAll' | 'counter' }): string | undefined {
+  if (q.why === 'coversAll') return t.coupon.coversAll
+  if (q.why === 'least' && c.terms?.leastCost) return t.coupon.notApplicable(shortYuan(c.terms.leastCost))
+  return couponLines(c.type, c.terms).condition
+}
+
 const INITIAL: Record<string, number> = { latte: 1, croissant: 1 }
 
 /** An earlier checkout paid (while the page was away, or resumed here): its shares, not this page's order. */
@@ -244,6 +251,7 @@ export default function Checkout() {
               <View className='muted'>{t.coupon.chooseCoupon}</View>
               {checkoutCoupons(mine.data.cards).map((c) => {
                 const q = couponDiscount(c.type!, c.terms ?? {}, total)
+                const refusal = 'refused' in q ? couponRefusal(c, q) : undefined
                 return (
                   <View key={`${c.cardId}:${c.code}`}>
                     <CardTile
@@ -251,11 +259,7 @@ export default function Checkout() {
                       selected={coupon?.code === c.code}
                       onOpen={() => paying.state !== 'busy' && setCoupon(coupon?.code === c.code ? undefined : c)}
                     />
-                    {'refused' in q && q.why === 'coversAll' ? (
-                      <View className='muted small'>{t.coupon.coversAll}</View>
-                    ) : 'refused' in q && c.terms?.leastCost ? (
-                      <View className='muted small'>{t.coupon.notApplicable(shortYuan(c.terms.leastCost))}</View>
-                    ) : null}
+                    {refusal && <View className='muted small'>{refusal}</View>}
                   </View>
                 )
               })}
@@ -280,13 +284,7 @@ export default function Checkout() {
               {coupon && (
                 <View className='row'>
                   <Text>{t.coupon.couponLabel}</Text>
-                  <Text id='split-discount'>
-                    {quote && 'refused' in quote
-                      ? quote.why === 'coversAll'
-                        ? t.coupon.coversAll
-                        : couponLines(coupon.type, coupon.terms).condition
-                      : `-${yuan(discount)}`}
-                  </Text>
+                  <Text id='split-discount'>{quote && 'refused' in quote ? couponRefusal(coupon, quote) : `-${yuan(discount)}`}</Text>
                 </View>
               )}
               <View className='row'>
