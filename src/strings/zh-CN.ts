@@ -473,12 +473,17 @@ export const zhCN = {
     noSales: '这段时间还没有销售',
     redeemed: '已核销金额',
     liability: '未使用余额',
-    liabilityHint: (n: number) => `${n} 张卡仍可使用`,
-    claimed: '领卡数',
+    liabilityHint: (n: number) => `${n} 张礼品卡仍可使用`,
+    /** the outstanding balance by kind, under 未使用余额 (only the kinds there are) */
+    liveGift: (n: number, amount: string) => `礼品卡 ${n} 张，余额 ${amount}`,
+    liveMember: (n: number, amount: string) => `会员卡 ${n} 张，储值 ${amount}`,
+    liveCoupons: (n: number) => `未使用的优惠券 ${n} 张`,
+    claimed: '礼品卡领取',
+    couponsClaimed: '优惠券领取',
     members: '新增会员',
-    cubeMissing: '微信数据暂时无法获取，领卡数和会员数未计入',
-    /** #28: 新增会员 and 领卡 come from WeChat's data cube, which has a day only once it is over */
-    cubeLate: '领卡数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。',
+    cubeMissing: '微信数据暂时无法获取，领取数和会员数未计入',
+    /** #28: 新增会员 and the claims come from WeChat's data cube, which has a day only once it is over */
+    cubeLate: '领取数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。',
     recharged: '会员充值',
     salesWithRecharges: (amount: string) => `含会员充值共 ${amount}`,
     orderCount: (n: number) => `${n} 笔`,

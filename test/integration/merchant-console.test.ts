@@ -3,6 +3,7 @@
 // card off sale, and the image upload under both names and by a wx.cloud.CDN URL.
 import { startPreview } from '../../emulator/h5/preview'
 import type { Stack } from '../../emulator/stack'
+import { cashCoupon, claimCoupon } from '../helpers/coupons'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
@@ -51,6 +52,30 @@ test('the dashboard shows a purchase, a spend, the outstanding balance and the c
     liability: 7500,
     liveCards: d.liveCards,
   })
+})
+
+test('the dashboard counts gift cards as gift cards: a claimed coupon is a coupon, apart', async () => {
+  const before = await merchant({ action: 'dashboard', days: 1 })
+  const created = await merchant({ action: 'cardCreate', card: cashCoupon('满100减10', 10000, 1000) })
+  expect(created.errcode).toBe(0)
+  expect((await merchant({ action: 'claimableSet', cardId: created.cardId, claimable: true })).errcode).toBe(0)
+  await claimCoupon(stack, 'bob', created.cardId as string, 'dash-coupon-1')
+  await settle(stack)
+  const after = await merchant({ action: 'dashboard', days: 1 })
+  expect(after).toMatchObject({
+    errcode: 0,
+    claimed: before.claimed,
+    couponsClaimed: before.couponsClaimed + 1,
+    members: before.members,
+    liveCards: before.liveCards,
+    liability: before.liability,
+    live: {
+      giftCards: before.live.giftCards,
+      memberCards: before.live.memberCards,
+      coupons: { count: before.live.coupons.count + 1, balance: 0 },
+    },
+  })
+  expect(after.live.giftCards.count).toBe(after.liveCards)
 })
 
 test('cardStock refuses 0, a change past ±1 亿 and a reduction past the stock left, naming delta (1001)', async () => {
