@@ -114,3 +114,20 @@ test('the stock form says why a change cannot be made, naming the field: as it i
   fireEvent.change(input, { target: { value: '-3' } })
   expect(document.querySelector('.stock-error')).toBeNull()
 })
+
+test('on a phone the date is one word and the card’s actions are one row', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList')
+      return {
+        errcode: 0,
+        cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED', endTime: 1900000000 }],
+      }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<CardsPage />)
+  // The muted line breaks anywhere (break-all, for codes): the date sits in an element that never breaks.
+  expect((await screen.findByText('有效期至 2030-03-18')).classList.contains('nowrap')).toBe(true)
+  const actions = screen.getByText('编辑').closest('.row-actions')!
+  expect(Array.from(actions.querySelectorAll('button'), (b) => b.textContent)).toEqual(['编辑', '停售', '投放二维码'])
+})

@@ -13,7 +13,7 @@ import { beijingDate } from '../../../utils/time'
 import { consoleApi, type GiftCardRow } from '../../api'
 import { Gate } from '../../components/Gate'
 import { ReviewRefusal, ReviewTag } from '../../components/Review'
-import { DeliveryQr } from '../../components/QrView'
+import { useDeliveryQr } from '../../components/QrView'
 
 /** The most one change moves the stock (merchant.cardStock's `delta`: ±100,000,000, never 0). */
 const MAX_STOCK_DELTA = 100_000_000
@@ -51,6 +51,7 @@ function CardRow({
       return false
     }
   }
+  const qr = useDeliveryQr(c.cardId, t.console.qrcode, toast)
   const delta = stockDelta(stock)
   const stockError = stock.trim() === '' ? undefined : delta === undefined ? t.console.stockRule : refused
   const changeStock = async () => {
@@ -66,7 +67,8 @@ function CardRow({
           <View className='section-title'>{c.title}</View>
           <View className='muted'>
             {t.console.price} {yuan(c.price)} · {t.console.balance} {yuan(c.initBalance ?? c.price)}
-            {c.endTime ? ` · ${t.console.validUntil(beijingDate(c.endTime))}` : ''}
+            {c.endTime ? ' · ' : ''}
+            {c.endTime ? <Text className='nowrap'>{t.console.validUntil(beijingDate(c.endTime))}</Text> : null}
           </View>
         </View>
       </View>
@@ -106,8 +108,9 @@ function CardRow({
             {t.console.offSale}
           </Button>
         )}
+        {qr.button}
       </View>
-      <DeliveryQr cardId={c.cardId} label={t.console.qrcode} toast={toast} />
+      {qr.code}
     </View>
   )
 }
