@@ -19,10 +19,18 @@ export interface Dashboard {
   days: number
   sales: { date: string; channel: Channel; amount: number; orders: number }[]
   redeemed: number
+  /** fen still on live cards of every kind: gift cards' balances and member cards' stored value */
   liability: number
+  /** live gift cards (coupons and member cards are in `live`) */
   liveCards: number
+  /** live cards by kind: how many, and the fen they hold (a coupon holds none) */
+  live?: { giftCards: { count: number; balance: number }; memberCards: { count: number; balance: number }; coupons: { count: number } }
+  /** gift cards claimed (WeChat's data cube) */
   claimed: number
+  /** member cards claimed (WeChat's data cube) */
   members: number
+  /** coupons claimed (WeChat's data cube) */
+  couponsClaimed?: number
   cube: boolean
   /** #28: fen of member recharges credited in the window, less the recharge refunds asked for in it */
   rechargeSales?: number

@@ -27,4 +27,5 @@ export class AppError extends Error {
   }
 }
 
-export const invalid = (field: string, rule: string) => new AppError(ErrCode.INVALID_ARGUMENT, `${field} ${rule}`)
+/** 1001 for the input `field`: the message names it, and so does the reply's `field` (for the page to put in words). */
+export const invalid = (field: string, rule: string) => new AppError(ErrCode.INVALID_ARGUMENT, `${field} ${rule}`, { field })

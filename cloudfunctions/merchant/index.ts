@@ -116,15 +116,7 @@ export const main = createHandler('merchant', merchant, {
   ),
   cardList: admin(async (_i, ctx) => m.listGiftCards(ctx.store)),
   cardStock: admin(
-    async (i, ctx) => {
-      const delta = i.delta
-      return wxResult(
-        ctx.wx().card.modifyStock({
-          card_id: i.cardId,
-          ...(delta >= 0 ? { increase_stock_value: delta } : { reduce_stock_value: -delta }),
-        }),
-      )
-    },
+    async (i, ctx) => wxResult(m.changeStock(ctx.wx(), i.cardId, i.delta)),
     (i) => ({ target: String(i.cardId), reason: `stock ${String(i.delta)}`, facts: { count: i.delta } }),
   ),
   whitelistSet: admin(async (i, ctx) => wxResult(ctx.wx().card.testWhitelistSet(i.whitelist)), fixed('testwhitelist')),

@@ -87,7 +87,17 @@ export const merchant = defineActions('merchant', {
       ),
     }),
   },
-  cardStock: { input: v.object({ delta: DELTA, cardId: CARD_ID }), answer: wx },
+  /** `delta` ≠ 0: more (> 0) or less (< 0) stock; a reduction past the stock left is 1001 `delta`, reason STOCK_TOO_LOW, with `stock`. */
+  cardStock: {
+    input: v.object({
+      delta: v.pipe(
+        DELTA,
+        v.check((n) => n !== 0, 'must not be 0'),
+      ),
+      cardId: CARD_ID,
+    }),
+    answer: wx,
+  },
   whitelistSet: { input: v.object({ whitelist: body<{ openid?: string[]; username?: string[] }>() }), answer: wx },
   qrcodeCreate: {
     input: v.object({ qrcode: body<Record<string, unknown>>() }),

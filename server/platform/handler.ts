@@ -77,7 +77,7 @@ export function createHandler<C extends Record<string, ActionSchema>>(fn: Functi
         }
         return { errcode: err.errcode, errmsg: err.message, ...err.extra }
       }
-      if (err instanceof WxRuleError) return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: err.message }
+      if (err instanceof WxRuleError) return { errcode: ErrCode.INVALID_ARGUMENT, errmsg: err.message, field: err.field }
       if (err instanceof WxApiError || err instanceof WxTransportError) {
         log('warn', { fn, action, wechat: err.message })
         // A retired API (45103), a missing permission or an IP off the whitelist (40164) is something

@@ -17,6 +17,7 @@ import {
   type Patch,
   sortKeys,
   type Store,
+  type SumRow,
   type StoredDoc,
   type TxStore,
   type WithFound,
@@ -364,6 +365,26 @@ export class CloudStore implements Store {
         .end()
       const row = res.list[0] as { total?: number; count?: number } | undefined
       return { total: row?.total ?? 0, count: row?.count ?? 0 }
+    })
+  }
+
+  /** One `aggregate()` request: $match on the filter, then $group on the `by` fields adding up `field` and counting. */
+  sumBy(collection: string, filter: Filter, field: string, by: readonly string[]): Promise<SumRow[]> {
+    return this.ensured(async () => {
+      const plain = /^[A-Za-z][A-Za-z0-9_]*$/
+      if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(field)) throw new RangeError(`sumBy: a plain field name, got ${field}`)
+      for (const b of by) if (!plain.test(b)) throw new RangeError(`sumBy: a plain field name to group by, got ${b}`)
+      const res = await this.db
+        .collection(collection)
+        .aggregate()
+        .match(toQuery(this.db, filter))
+        .group({ _id: Object.fromEntries(by.map((b) => [b, `$${b}`])), total: { $sum: `$${field}` }, count: { $sum: 1 } })
+        .end()
+      return (res.list as { _id?: Record<string, unknown>; total?: number; count?: number }[]).map((row) => ({
+        key: Object.fromEntries(by.map((b) => [b, row._id?.[b] ?? null])),
+        total: row.total ?? 0,
+        count: row.count ?? 0,
+      }))
     })
   }
 

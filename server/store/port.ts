@@ -67,6 +67,13 @@ export const MAX_QUERY_LIMIT = 1000
 /** …and this many when the query names no limit. */
 export const DEFAULT_QUERY_LIMIT = 100
 
+/** One group of `Store.sumBy`: the `by` fields' values, how many documents, the total of the field. */
+export interface SumRow {
+  key: Record<string, unknown>
+  total: number
+  count: number
+}
+
 /** One sort key of a find. */
 export interface SortKey {
   field: string
@@ -158,6 +165,11 @@ export interface Store extends TxStore {
    * in one round trip whatever their number (the database adds them up; a find would page through them).
    */
   sum(collection: string, filter: Filter, field: string): Promise<{ total: number; count: number }>
+  /**
+   * As `sum`, one row per combination of the `by` fields' values (a field absent reads as null), in the same
+   * single round trip: e.g. live cards by kind.
+   */
+  sumBy(collection: string, filter: Filter, field: string, by: readonly string[]): Promise<SumRow[]>
   /**
    * The document `id` of `collection` and, in the same round trip, what each of `beside`'s finds answers
    * (as `find` would, joins attached); null when the document does not exist, and then nothing else is

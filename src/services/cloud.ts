@@ -10,6 +10,10 @@ export class CloudCallError extends Error {
     readonly errmsg: string,
     /** why a refusal happened, for the page to put in words (e.g. GIFT_TAKEN) */
     readonly reason?: string,
+    /** the input field a 1001 refused (`delta`, `card.gift_card.base_info.title`), as the function named it */
+    readonly field?: string,
+    /** what else the refusal said, as the function answered it (e.g. cardStock's `stock`) */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(`${fn}.${action}: ${errmsg} (errcode ${errcode})`)
     this.name = 'CloudCallError'
@@ -47,6 +51,8 @@ interface CloudReply {
   errcode?: unknown
   errmsg?: unknown
   reason?: unknown
+  field?: unknown
+  [k: string]: unknown
 }
 
 /**
@@ -76,12 +82,16 @@ async function send<T>(name: string, action: string, fields: object): Promise<T>
     throw new CloudCallError(name, action, -1, 'the cloud function returned no errcode')
   }
   if (reply.errcode !== 0) {
+    const { errcode: _errcode, errmsg, reason, field, ...details } = reply
+    void _errcode
     throw new CloudCallError(
       name,
       action,
       reply.errcode,
-      String(reply.errmsg ?? 'unknown error'),
-      typeof reply.reason === 'string' ? reply.reason : undefined,
+      String(errmsg ?? 'unknown error'),
+      typeof reason === 'string' ? reason : undefined,
+      typeof field === 'string' ? field : undefined,
+      details,
     )
   }
   return raw as T

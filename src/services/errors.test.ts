@@ -34,3 +34,44 @@ test('the errcode and the function go to the log, not to the person', () => {
     expect.objectContaining({ fn: 'card', action: 'detail', errcode: 1004, errmsg: 'card pLc is not yours' }),
   )
 })
+
+// A 1001 names the field that was refused, in Chinese, with what it must be (docs/functions-api.md: every
+// bad input is 1001 naming the field); never the generic sentence when the field has a name.
+test.each([
+  [new CloudCallError('merchant', 'cardStock', 1001, 'delta must not be 0', undefined, 'delta'), '「库存变化」不能为 0'],
+  [
+    new CloudCallError('merchant', 'cardStock', 1001, 'delta must be at most 100000000', undefined, 'delta'),
+    '「库存变化」不能大于 100000000',
+  ],
+  // a reply from before `field` was added: the errmsg's first word is the field
+  [new CloudCallError('merchant', 'orderRefund', 1001, 'reason must be at most 64 characters'), '「原因」最多 64 个字'],
+  // amounts are fen: their limits read in yuan
+  [
+    new CloudCallError('merchant', 'cardAdjust', 1001, 'amount must be at least -100000000', undefined, 'amount'),
+    '「金额」不能小于 ¥-1000000.00',
+  ],
+  // a WeChat rule broken before sending names WeChat's field, behind the endpoint
+  [
+    new CloudCallError(
+      'merchant',
+      'cardCreate',
+      1001,
+      'card/create: card.general_card.base_info.title must be at most 9 Chinese characters (27 UTF-8 bytes), got 30 bytes',
+      undefined,
+      'card.general_card.base_info.title',
+    ),
+    '「名称」最多 9 个汉字',
+  ],
+  [
+    new CloudCallError('merchant', 'orderList', 1001, 'cursor has expired: start again from the first page', undefined, 'cursor'),
+    '「翻页位置」已失效，请回到第一页重新查看',
+  ],
+  [
+    new CloudCallError('merchant', 'cardStock', 1001, 'delta must not reduce the stock by more than the 3 left', 'STOCK_TOO_LOW', 'delta', {
+      stock: 3,
+    }),
+    '「库存变化」减少的数量超过了现有库存：现有 3 份，最多只能减少 3 份',
+  ],
+])('%s names its field in words', (err, text) => {
+  expect(userMessage(err)).toBe(text)
+})

@@ -26,6 +26,60 @@ export function addCardFailure(err: unknown): 'cancelled' | 'failed' | undefined
   return undefined
 }
 
+/** Fields counted in fen: their limits are shown in yuan. */
+const FEN_FIELDS = new Set(['amount', 'price', 'init_balance', 'reduce_cost', 'least_cost', 'balanceDelta'])
+
+/** The field's name in words: the field itself, else its last part (`card.gift_card.base_info.title` → title). */
+function fieldName(field: string): string | undefined {
+  const names = t.errors.fields
+  if (names[field]) return names[field]
+  const last =
+    field
+      .replace(/\[\d+\]/g, '')
+      .split('.')
+      .pop() ?? ''
+  return names[last]
+}
+
+/** What the function said the field must be (`must be at most 100000000`), in words. */
+function ruleInWords(field: string, rule: string): string {
+  const r = t.errors.rules
+  const last = field.split('.').pop() ?? field
+  const n = (x: string) => (FEN_FIELDS.has(last) ? `¥${(Number(x) / 100).toFixed(2)}` : x)
+  let m: RegExpMatchArray | null
+  if (/^must be a non-empty string|^must not be empty/.test(rule)) return r.empty
+  if (/^is required/.test(rule)) return r.required
+  if (/^has an invalid format/.test(rule)) return r.format
+  if (/^must not be 0/.test(rule)) return r.notZero
+  if ((m = rule.match(/^must be from (-?\d+) to (-?\d+)/))) return r.range(n(m[1]!), n(m[2]!))
+  if ((m = rule.match(/^must be at most (\d+) Chinese characters/))) return r.maxChinese(m[1]!)
+  if ((m = rule.match(/^must be at most (\d+) characters/))) return r.maxChars(m[1]!)
+  if ((m = rule.match(/^must be at least (\d+) characters/))) return r.minChars(m[1]!)
+  if ((m = rule.match(/^must be at least (-?\d+)$/))) return r.min(n(m[1]!))
+  if ((m = rule.match(/^must be at most (-?\d+)$/))) return r.max(n(m[1]!))
+  if (/^must be (an integer|a whole number)/.test(rule)) return r.integer
+  if (/^must be true or false/.test(rule)) return r.bool
+  if (/^must be one of /.test(rule)) return r.oneOf
+  if (/^must be a picture of at most/.test(rule)) return r.picture
+  if (/^must be a picture uploaded/.test(rule)) return r.pictureCdn
+  if (field === 'cursor') return r.cursor
+  return r.other
+}
+
+/**
+ * A 1001 in words, naming the field: the field the function named (its reply's `field`, else the first
+ * word of its errmsg, `<field> <rule>`), its rule in Chinese. Undefined for a field we have no name for.
+ */
+function invalidInWords(e: CloudCallError): string | undefined {
+  const field = e.field ?? e.errmsg.match(/^([A-Za-z_][\w.[\]]*) /)?.[1]
+  if (!field) return undefined
+  const name = fieldName(field)
+  if (!name) return undefined
+  const at = e.errmsg.indexOf(`${field} `)
+  const rule = at >= 0 ? e.errmsg.slice(at + field.length + 1) : ''
+  return t.errors.invalidField(name, ruleInWords(field, rule))
+}
+
 /** The sentence to show for `err`; logs the details. */
 /** A spend or redemption the card's balance could not cover (1006, insufficient balance): refused, nothing moved. */
 export const isInsufficient = (err: unknown): boolean =>
@@ -43,10 +97,12 @@ export function userMessage(err: unknown): string {
     // WeChat refused for a reason only the merchant can fix (45103 retired, permissions, IP whitelist):
     // the function's errmsg is already the sentence to show (server/wechat/advice.ts).
     if (e.reason === 'WECHAT_ADVICE' && e.errmsg) return e.errmsg
+    if (e.reason === 'STOCK_TOO_LOW' && typeof e.details?.stock === 'number') return t.errors.stockTooLow(e.details.stock)
     if (e.reason && t.errors.reasons[e.reason]) return t.errors.reasons[e.reason]!
     if (isInsufficient(e)) return t.errors.insufficient
     if (e.errcode === 1004 && e.fn === 'merchant') return t.errors.notMerchant
     if (e.errcode === -1) return t.errors.network
+    if (e.errcode === 1001) return invalidInWords(e) ?? t.errors.invalid
     return byErrcode[e.errcode] ?? t.errors.server
   }
   const msg = String(e?.message ?? '')

@@ -95,7 +95,9 @@ export async function seedHistory(store: Store, size: HistorySize): Promise<numb
       code: `${tag}${i}`,
       mpOpenid: `buyer-${i % 97}`,
       status: i % 10 === 0 ? 'USED' : 'NORMAL',
-      balance: 1000 + i,
+      // Beside the gift cards, member cards (stored value) and coupons (no balance): the dashboard counts each kind apart.
+      ...(i % 7 === 3 ? { member: true } : i % 11 === 5 ? { couponType: 'CASH' } : {}),
+      balance: i % 7 !== 3 && i % 11 === 5 ? 0 : 1000 + i,
       version: 0,
       endTime: i % 20 === 1 ? Math.floor(size.nowMs / 1000) - 60 : 0,
       updatedAt: size.nowMs - DAY_MS,

@@ -76,6 +76,10 @@ async function recomputed(store: Store, days: number, nowMs: number) {
     .filter((r) => (r.refundRequestedAt ?? 0) >= since)
     .reduce((s, r) => s + (r.refundFee ?? 0), 0)
   const sales = [...rows.values()]
+  const gifts = cards.filter((c) => !c.member && !c.couponType)
+  const memberCards = cards.filter((c) => c.member)
+  const coupons = cards.filter((c) => !c.member && c.couponType)
+  expect(gifts.length && memberCards.length && coupons.length).toBeGreaterThan(0)
   return {
     rechargeSales: recharged - rechargeRefunds,
     salesWithRecharges: sales.reduce((s, r) => s + r.amount, 0) + recharged - rechargeRefunds,
@@ -86,7 +90,13 @@ async function recomputed(store: Store, days: number, nowMs: number) {
     newMembers: (await everything<{ _id: string; createdAt: number }>(store, Collections.members)).filter((m) => m.createdAt >= since)
       .length,
     liability: cards.reduce((s, c) => s + c.balance, 0),
-    liveCards: cards.length,
+    // gift cards as gift cards; member cards and coupons apart
+    liveCards: cards.filter((c) => !c.member && !c.couponType).length,
+    live: {
+      giftCards: { count: gifts.length, balance: gifts.reduce((s, c) => s + c.balance, 0) },
+      memberCards: { count: memberCards.length, balance: memberCards.reduce((s, c) => s + c.balance, 0) },
+      coupons: { count: coupons.length, balance: 0 },
+    },
   }
 }
 

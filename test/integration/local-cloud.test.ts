@@ -49,7 +49,7 @@ describe('the function contract', () => {
 
   test('invalid fields are refused with a message naming the field', async () => {
     const r = await callFn(cloud, 'card', { action: 'detail', cardId: 'p1', code: 'a b' }, 'oX')
-    expect(r.json).toEqual({ errcode: 1001, errmsg: 'code has an invalid format' })
+    expect(r.json).toEqual({ errcode: 1001, errmsg: 'code has an invalid format', field: 'code' })
     const r2 = await callFn(cloud, 'card', { action: 'detail', code: '1' }, 'oX')
     expect(r2.json.errmsg).toBe('cardId must be a non-empty string')
   })

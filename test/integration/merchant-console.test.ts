@@ -3,6 +3,7 @@
 // card off sale, and the image upload under both names and by a wx.cloud.CDN URL.
 import { startPreview } from '../../emulator/h5/preview'
 import type { Stack } from '../../emulator/stack'
+import { cashCoupon, claimCoupon } from '../helpers/coupons'
 import { person, settle, startJourneyStack, type Json } from '../helpers/stack'
 
 let stack: Stack
@@ -51,6 +52,50 @@ test('the dashboard shows a purchase, a spend, the outstanding balance and the c
     liability: 7500,
     liveCards: d.liveCards,
   })
+})
+
+test('the dashboard counts gift cards as gift cards: a claimed coupon is a coupon, apart', async () => {
+  const before = await merchant({ action: 'dashboard', days: 1 })
+  const created = await merchant({ action: 'cardCreate', card: cashCoupon('满100减10', 10000, 1000) })
+  expect(created.errcode).toBe(0)
+  expect((await merchant({ action: 'claimableSet', cardId: created.cardId, claimable: true })).errcode).toBe(0)
+  await claimCoupon(stack, 'bob', created.cardId as string, 'dash-coupon-1')
+  await settle(stack)
+  const after = await merchant({ action: 'dashboard', days: 1 })
+  expect(after).toMatchObject({
+    errcode: 0,
+    claimed: before.claimed,
+    couponsClaimed: before.couponsClaimed + 1,
+    members: before.members,
+    liveCards: before.liveCards,
+    liability: before.liability,
+    live: {
+      giftCards: before.live.giftCards,
+      memberCards: before.live.memberCards,
+      coupons: { count: before.live.coupons.count + 1, balance: 0 },
+    },
+  })
+  expect(after.live.giftCards.count).toBe(after.liveCards)
+})
+
+test('cardStock refuses 0, a change past ±1 亿 and a reduction past the stock left, naming delta (1001)', async () => {
+  const zero = await merchant({ action: 'cardStock', cardId: card100, delta: 0 })
+  expect(zero).toEqual({ errcode: 1001, errmsg: 'delta must not be 0', field: 'delta' })
+  const huge = await merchant({ action: 'cardStock', cardId: card100, delta: 100_000_001 })
+  expect(huge).toEqual({ errcode: 1001, errmsg: 'delta must be at most 100000000', field: 'delta' })
+  const got = await merchant({ action: 'cardGet', cardId: card100 })
+  const stock = got.card.general_card.base_info.sku.quantity as number
+  const tooMany = await merchant({ action: 'cardStock', cardId: card100, delta: -(stock + 1) })
+  expect(tooMany).toEqual({
+    errcode: 1001,
+    errmsg: `delta must not reduce the stock by more than the ${stock} left`,
+    field: 'delta',
+    reason: 'STOCK_TOO_LOW',
+    stock,
+  })
+  expect((await merchant({ action: 'cardStock', cardId: card100, delta: -1 })).errcode).toBe(0)
+  const after = await merchant({ action: 'cardGet', cardId: card100 })
+  expect(after.card.general_card.base_info.sku.quantity).toBe(stock - 1)
 })
 
 test('dashboard days is checked', async () => {
@@ -201,6 +246,7 @@ test("imageUpload takes a picture up to WeChat's 1 MB as base64, and refuses a b
   const big = await merchant({ action: 'imageUpload', name: 'face.png', contentBase64: png(1024 * 1024 + 1) })
   expect(big).toEqual({
     errcode: 1001,
+    field: 'contentBase64',
     errmsg: `contentBase64 must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${1024 * 1024 + 1} bytes`,
   })
 })
@@ -222,16 +268,23 @@ test('imageUpload refuses a contentUrl picture over 1 MB, a bad URL and two pict
   const big = await merchant({ action: 'imageUpload', name: 'face.png', contentUrl: await onTempCdn(pngOf(1024 * 1024 + 1)) })
   expect(big).toEqual({
     errcode: 1001,
+    field: 'contentUrl',
     errmsg: `contentUrl must be a picture of at most 1 MB (WeChat's uploadimg limit), got ${1024 * 1024 + 1} bytes`,
   })
   const refused = async (contentUrl: string) => merchant({ action: 'imageUpload', name: 'face.png', contentUrl })
-  expect(await refused('not a url')).toEqual({ errcode: 1001, errmsg: 'contentUrl must be a URL (the CDN URL wx.cloud.CDN gives)' })
+  expect(await refused('not a url')).toEqual({
+    errcode: 1001,
+    field: 'contentUrl',
+    errmsg: 'contentUrl must be a URL (the CDN URL wx.cloud.CDN gives)',
+  })
   expect(await refused('http://example.com/face.png')).toEqual({
     errcode: 1001,
+    field: 'contentUrl',
     errmsg: 'contentUrl must be an https URL (the CDN URL wx.cloud.CDN gives)',
   })
   expect(await refused(`${stack.cloud.url}/__cloud/cdn/${'0'.repeat(32)}`)).toEqual({
     errcode: 1001,
+    field: 'contentUrl',
     errmsg: 'contentUrl could not be downloaded (HTTP 404)',
   })
   const url = await onTempCdn(pngOf(1000))

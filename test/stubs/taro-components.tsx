@@ -31,15 +31,21 @@ export const Input = ({
   onInput,
   placeholder,
   maxlength,
+  className,
+  id,
 }: {
   value?: string
   placeholder?: string
   maxlength?: number
+  className?: string
+  id?: string
   onInput?: (e: { detail: { value: string } }) => void
 }) =>
   createElement('input', {
     value,
     placeholder,
+    className,
+    id,
     onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: cut(e.target.value, maxlength) } }),
   })
 export const Textarea = ({

@@ -27,47 +27,71 @@ export interface SalesRow {
   orders: number
 }
 
+/** Live cards of one kind: how many, and the balance they hold (fen). */
+export interface LiveFigures {
+  count: number
+  balance: number
+}
+
 /**
  * What the merchant owes holders: the balance of every card that can still be spent or is on its way to
- * someone (effectiveStatus: a NORMAL card past its end time is EXPIRE), added up by the database in one call.
+ * someone (effectiveStatus: a NORMAL card past its end time is EXPIRE), added up by the database in one call,
+ * by kind: gift cards, member cards (their stored value) and coupons (no balance: how many are still usable).
  */
-async function liability(store: Store, nowMs: number): Promise<{ liability: number; liveCards: number }> {
+async function liability(store: Store, nowMs: number) {
   const nowSec = Math.floor(nowMs / 1000)
   const live = anyOf(
     { status: where.in(['GIFTING', 'GIFT_TIMEOUT']) },
     { status: 'NORMAL', endTime: where.gte(nowSec) },
     { status: 'NORMAL', endTime: where.in([0, null]) },
   )
-  const { total, count } = await store.sum(Collections.userCards, live, 'balance')
-  return { liability: total, liveCards: count }
+  const rows = await store.sumBy(Collections.userCards, live, 'balance', ['member', 'couponType'])
+  const byKind = { giftCards: { count: 0, balance: 0 }, memberCards: { count: 0, balance: 0 }, coupons: { count: 0, balance: 0 } }
+  for (const r of rows) {
+    const kind = r.key.member === true ? 'memberCards' : r.key.couponType != null ? 'coupons' : 'giftCards'
+    byKind[kind].count += r.count
+    byKind[kind].balance += r.total
+  }
+  const total = byKind.giftCards.balance + byKind.memberCards.balance + byKind.coupons.balance
+  return { liability: total, byKind }
+}
+
+/** A card/get answer's kind, as the dashboard counts it. */
+function kindOf(got: { card?: Record<string, unknown> } | undefined): 'gift' | 'member' | 'coupon' | undefined {
+  const card = got?.card
+  const type = String(card?.card_type ?? '')
+  if (!type) return undefined
+  if (type === 'MEMBER_CARD') return 'member'
+  const body = card?.[type.toLowerCase()] as { sub_card_type?: string } | undefined
+  return type === 'GENERAL_CARD' && body?.sub_card_type === 'GIFT_CARD' ? 'gift' : 'coupon'
 }
 
 /**
- * Cards claimed and members joined, from WeChat's data cube (datacube/getcardcardinfo, receive_cnt):
- * member cards are the cube's cards whose card/get says MEMBER_CARD. `cube: false` when WeChat did not
+ * Cards claimed and members joined, from WeChat's data cube (datacube/getcardcardinfo, receive_cnt), each
+ * card's rows counted by its kind (card/get): gift cards (`claimed`), member cards (`members`) and coupons
+ * (`couponsClaimed`); a card WeChat no longer describes is left out. `cube: false` when WeChat did not
  * answer (the dashboard still shows our own figures).
  */
-async function fromCube(wx: WechatClient, days: number, nowMs: number): Promise<{ claimed: number; members: number; cube: boolean }> {
+async function fromCube(
+  wx: WechatClient,
+  days: number,
+  nowMs: number,
+): Promise<{ claimed: number; members: number; couponsClaimed: number; cube: boolean }> {
   const q = { begin_date: dayOf(nowMs - (days - 1) * 86400_000), end_date: dayOf(nowMs), cond_source: 1 as const }
   try {
     const { list } = await wx.datacube.cardCardInfo(q)
-    const types = new Map<string, string>()
-    let claimed = 0
-    let members = 0
+    const kinds = new Map<string, ReturnType<typeof kindOf>>()
+    const n = { gift: 0, member: 0, coupon: 0 }
     for (const row of list) {
       const cardId = String(row.card_id ?? '')
-      const n = Number(row.receive_cnt ?? 0) || 0
-      if (!types.has(cardId)) {
-        const got = await wx.card.get(cardId).catch(() => undefined)
-        types.set(cardId, String((got as { card?: { card_type?: string } } | undefined)?.card?.card_type ?? ''))
-      }
-      if (types.get(cardId) === 'MEMBER_CARD') members += n
-      else claimed += n
+      if (!kinds.has(cardId)) kinds.set(cardId, kindOf(await wx.card.get(cardId).catch(() => undefined)))
+      const kind = kinds.get(cardId)
+      if (kind) n[kind] += Number(row.receive_cnt ?? 0) || 0
     }
-    return { claimed, members, cube: true }
+    return { claimed: n.gift, members: n.member, couponsClaimed: n.coupon, cube: true }
   } catch (err) {
     if (err instanceof WxApiError || err instanceof WxRuleError || err instanceof WxTransportError)
-      return { claimed: 0, members: 0, cube: false }
+      return { claimed: 0, members: 0, couponsClaimed: 0, cube: false }
     throw err
   }
 }
@@ -97,9 +121,12 @@ export async function dashboard(store: Store, wx: WechatClient, days: number, no
     sales,
     redeemed: total('redeemed'),
     liability: owed.liability,
-    liveCards: owed.liveCards,
+    /** live gift cards; the other kinds in `live` */
+    liveCards: owed.byKind.giftCards.count,
+    live: owed.byKind,
     claimed: cube.claimed,
     members: cube.members,
+    couponsClaimed: cube.couponsClaimed,
     cube: cube.cube,
     refunded: total('refunded'),
     recharged: total('recharged'),

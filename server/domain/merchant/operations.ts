@@ -35,6 +35,39 @@ export async function overview(store: Store) {
 
 // ---------- gift cards ----------
 
+/** The stock WeChat holds for a card (card/get's base_info.sku.quantity), or undefined when it does not say. */
+async function stockOf(wx: WechatClient, cardId: string): Promise<number | undefined> {
+  const got = await wx.card.get(cardId).catch(() => undefined)
+  const card = (got?.card ?? {}) as Record<string, unknown>
+  const type = String(card.card_type ?? '').toLowerCase()
+  const body = card[type] as { base_info?: { sku?: { quantity?: unknown } } } | undefined
+  const quantity = body?.base_info?.sku?.quantity
+  return typeof quantity === 'number' ? quantity : undefined
+}
+
+/**
+ * Changes a card's stock by `delta` (card/modifystock). WeChat refuses a reduction past the stock left with
+ * a bare 40097 (invalid args): that is the merchant's input, so it is 1001 naming `delta`, with the stock
+ * WeChat holds now (`stock`) and reason STOCK_TOO_LOW for the console to say it in words.
+ */
+export async function changeStock(wx: WechatClient, cardId: string, delta: number) {
+  try {
+    return await wx.card.modifyStock({
+      card_id: cardId,
+      ...(delta > 0 ? { increase_stock_value: delta } : { reduce_stock_value: -delta }),
+    })
+  } catch (err) {
+    if (!(delta < 0 && err instanceof WxApiError && err.errcode === 40097)) throw err
+    const stock = await stockOf(wx, cardId)
+    if (stock === undefined || stock >= -delta) throw err
+    throw new AppError(ErrCode.INVALID_ARGUMENT, `delta must not reduce the stock by more than the ${stock} left`, {
+      field: 'delta',
+      reason: 'STOCK_TOO_LOW',
+      stock,
+    })
+  }
+}
+
 export async function createGiftCard(store: Store, wx: WechatClient, req: CardCreateRequest) {
   const { card_id } = await wx.card.create(req)
   await recordCouponDef(store, wx, req, card_id)

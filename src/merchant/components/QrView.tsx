@@ -22,7 +22,36 @@ export function QrView({ text }: { text: string }) {
   )
 }
 
-/** QR delivery: a button that asks card/qrcode/create (merchant.qrcodeCreate) for the card, then its code. */
+/**
+ * QR delivery: a button that asks card/qrcode/create (merchant.qrcodeCreate) for the card, and the code once
+ * made, apart: the button can sit in a row of actions and the code below it.
+ */
+export function useDeliveryQr(cardId: string, label: string, toast: (s: string, i?: 'success' | 'fail') => void) {
+  const [qr, setQr] = useState<string>()
+  const button = (
+    <Button
+      size='small'
+      fill='outline'
+      onClick={() =>
+        void consoleApi.qrcode(cardId).then(
+          (r) => setQr(r.url),
+          (err) => toast(userMessage(err), 'fail'),
+        )
+      }
+    >
+      {label}
+    </Button>
+  )
+  const code = qr ? (
+    <View className='center'>
+      <QrView text={qr} />
+      <Text className='muted'>{t.console.qrcodeHint}</Text>
+    </View>
+  ) : null
+  return { button, code }
+}
+
+/** QR delivery: the button, and the code under it. */
 export function DeliveryQr({
   cardId,
   label,
@@ -32,27 +61,11 @@ export function DeliveryQr({
   label: string
   toast: (s: string, i?: 'success' | 'fail') => void
 }) {
-  const [qr, setQr] = useState<string>()
+  const { button, code } = useDeliveryQr(cardId, label, toast)
   return (
     <View>
-      <Button
-        size='small'
-        fill='outline'
-        onClick={() =>
-          void consoleApi.qrcode(cardId).then(
-            (r) => setQr(r.url),
-            (err) => toast(userMessage(err), 'fail'),
-          )
-        }
-      >
-        {label}
-      </Button>
-      {qr && (
-        <View className='center'>
-          <QrView text={qr} />
-          <Text className='muted'>{t.console.qrcodeHint}</Text>
-        </View>
-      )}
+      {button}
+      {code}
     </View>
   )
 }

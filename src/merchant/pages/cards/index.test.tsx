@@ -73,3 +73,61 @@ test('a card WeChat’s review refused shows 审核未通过 with the reason and
   fireEvent.click(screen.getByText('修改并重新提交审核'))
   expect(navigations).toEqual(['/merchant/pages/card-edit/index?cardId=pR'])
 })
+
+test('the stock form says why a change cannot be made, naming the field: as it is typed, and when WeChat has too little', async () => {
+  const calls: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    calls.push(d)
+    switch (d.action) {
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'cardList':
+        return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+      case 'cardStock':
+        return {
+          errcode: 1001,
+          errmsg: 'delta must not reduce the stock by more than the 3 left',
+          field: 'delta',
+          reason: 'STOCK_TOO_LOW',
+          stock: 3,
+        }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+  render(<CardsPage />)
+  const input = await screen.findByPlaceholderText('库存变化（正数增加，负数减少）')
+  const rule = '「库存变化」须为不等于 0 的整数，一次最多增减 1 亿份，例如 20 或 -5'
+  for (const typed of ['abc', '0', '1.5', '200000000']) {
+    fireEvent.change(input, { target: { value: typed } })
+    expect(screen.getByText(rule)).toBeTruthy()
+    fireEvent.click(screen.getByText('库存'))
+  }
+  expect(calls.some((c) => c.action === 'cardStock')).toBe(false)
+  fireEvent.change(input, { target: { value: '-5' } })
+  expect(screen.queryByText(rule)).toBeNull()
+  fireEvent.click(screen.getByText('库存'))
+  const why = '「库存变化」减少的数量超过了现有库存：现有 3 份，最多只能减少 3 份'
+  // under the field (and in the toast) until the merchant edits it
+  expect((await screen.findAllByText(why)).some((el) => el.classList.contains('stock-error'))).toBe(true)
+  expect(calls.find((c) => c.action === 'cardStock')).toEqual({ action: 'cardStock', cardId: 'pA', delta: -5 })
+  fireEvent.change(input, { target: { value: '-3' } })
+  expect(document.querySelector('.stock-error')).toBeNull()
+})
+
+test('on a phone the date is one word and the card’s actions are one row', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList')
+      return {
+        errcode: 0,
+        cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED', endTime: 1900000000 }],
+      }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<CardsPage />)
+  // The muted line breaks anywhere (break-all, for codes): the date sits in an element that never breaks.
+  expect((await screen.findByText('有效期至 2030-03-18')).classList.contains('nowrap')).toBe(true)
+  const actions = screen.getByText('编辑').closest('.row-actions')!
+  expect(Array.from(actions.querySelectorAll('button'), (b) => b.textContent)).toEqual(['编辑', '停售', '投放二维码'])
+})

@@ -1,4 +1,4 @@
-import { Image, Input, View } from '@tarojs/components'
+import { Image, Input, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
@@ -13,7 +13,18 @@ import { beijingDate } from '../../../utils/time'
 import { consoleApi, type GiftCardRow } from '../../api'
 import { Gate } from '../../components/Gate'
 import { ReviewRefusal, ReviewTag } from '../../components/Review'
-import { DeliveryQr } from '../../components/QrView'
+import { useDeliveryQr } from '../../components/QrView'
+
+/** The most one change moves the stock (merchant.cardStock's `delta`: ±100,000,000, never 0). */
+const MAX_STOCK_DELTA = 100_000_000
+
+/** The stock change typed (+20, -5), or undefined when it is not a whole number within ±1 亿 other than 0. */
+export function stockDelta(text: string): number | undefined {
+  const m = /^([+-]?)(\d{1,9})$/.exec(text.trim())
+  if (!m) return undefined
+  const n = Number(m[2]) * (m[1] === '-' ? -1 : 1)
+  return n !== 0 && Math.abs(n) <= MAX_STOCK_DELTA ? n : undefined
+}
 
 function CardRow({
   c,
@@ -25,14 +36,28 @@ function CardRow({
   toast: (s: string, i?: 'success' | 'fail') => void
 }) {
   const [stock, setStock] = useState('')
-  const act = async (run: () => Promise<unknown>, done: string) => {
+  /** why the last stock change was refused, kept under the field until it is edited */
+  const [refused, setRefused] = useState<string>()
+  const act = async (run: () => Promise<unknown>, done: string, onRefused?: (why: string) => void) => {
     try {
       await run()
       toast(done, 'success')
       await onChanged()
+      return true
     } catch (err) {
-      toast(userMessage(err), 'fail')
+      const why = userMessage(err)
+      onRefused?.(why)
+      toast(why, 'fail')
+      return false
     }
+  }
+  const qr = useDeliveryQr(c.cardId, t.console.qrcode, toast)
+  const delta = stockDelta(stock)
+  const stockError = stock.trim() === '' ? undefined : delta === undefined ? t.console.stockRule : refused
+  const changeStock = async () => {
+    if (delta === undefined) return
+    setRefused(undefined)
+    if (await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)) setStock('')
   }
   return (
     <View className='card-tile plain merchant-card' data-card={c.cardId}>
@@ -42,7 +67,8 @@ function CardRow({
           <View className='section-title'>{c.title}</View>
           <View className='muted'>
             {t.console.price} {yuan(c.price)} · {t.console.balance} {yuan(c.initBalance ?? c.price)}
-            {c.endTime ? ` · ${t.console.validUntil(beijingDate(c.endTime))}` : ''}
+            {c.endTime ? ' · ' : ''}
+            {c.endTime ? <Text className='nowrap'>{t.console.validUntil(beijingDate(c.endTime))}</Text> : null}
           </View>
         </View>
       </View>
@@ -55,22 +81,23 @@ function CardRow({
           {t.merchant.resubmit}
         </Button>
       </ReviewRefusal>
-      <View className='row'>
-        <Input
-          className='input input-small'
-          type='text'
-          value={stock}
-          placeholder={t.console.stockDelta}
-          onInput={(e) => setStock(e.detail.value)}
-        />
-        <Button
-          size='small'
-          fill='outline'
-          disabled={!/^-?\d{1,9}$/.test(stock) || Number(stock) === 0}
-          onClick={() => void act(() => consoleApi.cardStock(c.cardId, Number(stock)), t.console.stockChanged)}
-        >
-          {t.console.stock}
-        </Button>
+      <View className={`stock-form${stockError ? ' field-error' : ''}`}>
+        <View className='row'>
+          <Input
+            className='input input-small'
+            type='text'
+            value={stock}
+            placeholder={t.console.stockDelta}
+            onInput={(e) => {
+              setStock(e.detail.value)
+              setRefused(undefined)
+            }}
+          />
+          <Button size='small' fill='outline' disabled={delta === undefined} onClick={() => void changeStock()}>
+            {t.console.stock}
+          </Button>
+        </View>
+        {stockError && <Text className='field-msg error stock-error'>{stockError}</Text>}
       </View>
       <View className='row-actions'>
         <Button size='small' fill='outline' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>
@@ -81,8 +108,9 @@ function CardRow({
             {t.console.offSale}
           </Button>
         )}
+        {qr.button}
       </View>
-      <DeliveryQr cardId={c.cardId} label={t.console.qrcode} toast={toast} />
+      {qr.code}
     </View>
   )
 }

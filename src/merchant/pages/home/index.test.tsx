@@ -35,7 +35,7 @@ test('an admin sees the dashboard in yuan, figures by channel and by day, and th
   expect(screen.getByText('3 笔')).toBeTruthy()
   expect(screen.getByText('¥25.00')).toBeTruthy()
   expect(screen.getByText('¥575.00')).toBeTruthy()
-  expect(screen.getByText('3 张卡仍可使用')).toBeTruthy()
+  expect(screen.getByText('3 张礼品卡仍可使用')).toBeTruthy()
   expect(screen.getByText('¥100.00 · 1 笔')).toBeTruthy()
   expect(screen.getByText('¥500.00 · 2 笔')).toBeTruthy()
   // Sales by day per channel: the text rendering of the chart's figures (no canvas in this renderer).
@@ -58,7 +58,7 @@ test('member recharges count in a sales figure of their own and in the total; th
   render(<MerchantHome />)
   expect(await screen.findByText('含会员充值共 ¥650.00')).toBeTruthy()
   expect(document.querySelector('#stat-recharged')?.textContent).toBe('会员充值¥50.00')
-  expect(document.querySelector('#cube-late')?.textContent).toBe('领卡数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。')
+  expect(document.querySelector('#cube-late')?.textContent).toBe('领取数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。')
 })
 
 test('staff see the counter note and no admin menu or figures', async () => {
@@ -82,7 +82,7 @@ test('the WeChat data cube missing is said in words', async () => {
     d.action === 'whoami' ? { errcode: 0, role: 'admin' } : { ...dashboard(7), cube: false, sales: [] },
   )
   render(<MerchantHome />)
-  expect(await screen.findByText('微信数据暂时无法获取，领卡数和会员数未计入')).toBeTruthy()
+  expect(await screen.findByText('微信数据暂时无法获取，领取数和会员数未计入')).toBeTruthy()
   expect(screen.getByText('这段时间还没有销售')).toBeTruthy()
 })
 
@@ -101,4 +101,29 @@ test('the chart is given sales by day per channel in fen, oldest day first, the 
     ],
     totals: [10000, 52000],
   })
+})
+
+test('gift cards are counted as gift cards; member cards and coupons under their own names', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'dashboard')
+      return {
+        ...dashboard(7),
+        liability: 62500,
+        liveCards: 3,
+        live: { giftCards: { count: 3, balance: 57500 }, memberCards: { count: 2, balance: 5000 }, coupons: { count: 4, balance: 0 } },
+        claimed: 4,
+        couponsClaimed: 6,
+        members: 2,
+      }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<MerchantHome />)
+  expect(await screen.findByText('¥625.00')).toBeTruthy()
+  expect(document.querySelector('#stat-liability')?.textContent).toBe(
+    '未使用余额¥625.00礼品卡 3 张，余额 ¥575.00会员卡 2 张，储值 ¥50.00未使用的优惠券 4 张',
+  )
+  expect(document.querySelector('#stat-claimed')?.textContent).toBe('礼品卡领取4')
+  expect(document.querySelector('#stat-coupons-claimed')?.textContent).toBe('优惠券领取6')
+  expect(document.querySelector('#stat-members')?.textContent).toBe('新增会员2')
 })

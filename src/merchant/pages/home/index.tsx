@@ -82,12 +82,30 @@ function DashboardView() {
                 <View className='stat' id='stat-liability'>
                   <Text className='stat-label'>{t.console.liability}</Text>
                   <Text className='stat-value'>{yuan(d.liability)}</Text>
-                  <Text className='muted'>{t.console.liabilityHint(d.liveCards)}</Text>
+                  {d.live && (d.live.memberCards.count > 0 || d.live.coupons.count > 0) ? (
+                    <>
+                      <Text className='muted live-kind'>{t.console.liveGift(d.live.giftCards.count, yuan(d.live.giftCards.balance))}</Text>
+                      {d.live.memberCards.count > 0 && (
+                        <Text className='muted live-kind'>
+                          {t.console.liveMember(d.live.memberCards.count, yuan(d.live.memberCards.balance))}
+                        </Text>
+                      )}
+                      {d.live.coupons.count > 0 && <Text className='muted live-kind'>{t.console.liveCoupons(d.live.coupons.count)}</Text>}
+                    </>
+                  ) : (
+                    <Text className='muted'>{t.console.liabilityHint(d.liveCards)}</Text>
+                  )}
                 </View>
                 <View className='stat' id='stat-claimed'>
                   <Text className='stat-label'>{t.console.claimed}</Text>
                   <Text className='stat-value'>{d.claimed}</Text>
                 </View>
+                {d.couponsClaimed !== undefined && (
+                  <View className='stat' id='stat-coupons-claimed'>
+                    <Text className='stat-label'>{t.console.couponsClaimed}</Text>
+                    <Text className='stat-value'>{d.couponsClaimed}</Text>
+                  </View>
+                )}
                 <View className='stat' id='stat-members'>
                   <Text className='stat-label'>{t.console.members}</Text>
                   <Text className='stat-value'>{d.members}</Text>

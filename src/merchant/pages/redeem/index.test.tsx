@@ -151,3 +151,10 @@ test('an error that may have redeemed (busy): the retry uses the same key', asyn
   expect(redeems).toHaveLength(2)
   expect(redeems[1]!.key).toBe(redeems[0]!.key)
 })
+
+test('the code field takes the row’s width on a phone, not its content’s', async () => {
+  cloudHandlers.set('merchant', () => ({ errcode: 0, role: 'staff' }))
+  render(<RedeemPage />)
+  const input = await screen.findByPlaceholderText('扫码或输入券码')
+  expect(input.classList.contains('grow')).toBe(true)
+})

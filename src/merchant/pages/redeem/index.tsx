@@ -11,6 +11,7 @@ import { isInsufficient, userMessage } from '../../../services/errors'
 import type { RedeemCheck } from '../../../services/types'
 import { scanCode } from '../../../services/wx'
 import { t } from '../../../strings'
+import '../../console.css'
 import { couponLines, dateOf, isCoupon } from '../../../utils/coupon'
 import { yuan } from '../../../utils/money'
 import { beijingDateTime } from '../../../utils/time'
@@ -132,7 +133,7 @@ export default function RedeemPage() {
       <Section title={t.redeem.codeLabel} id='redeem-code'>
         <View className='row'>
           <Input
-            className='input'
+            className='input grow'
             id='code-input'
             value={code}
             placeholder={t.redeem.codePlaceholder}
