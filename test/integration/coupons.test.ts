@@ -332,6 +332,17 @@ describe('redemption at the counter', () => {
     expect(wxStatus(cardId, c.code)).toBe('CONSUMED')
   })
 
+  test('redeemCheck says in words why a coupon is not usable: being given to a friend is 转赠中', async () => {
+    const cardId = await createCoupon('CASH', { least_cost: 0, reduce_cost: 500 }, { title: '5元券', can_give_friend: true })
+    await merchant({ action: 'claimableSet', cardId, claimable: true })
+    const given = await claimAndAdd('bob', cardId)
+    const gift = await person(stack, 'bob').emu('/__emu/client/gift', { from: 'bob', to: 'alice', cardId, code: given.code, accept: false })
+    expect(gift.status).toBe(200)
+    expect(await merchant({ action: 'redeemCheck', code: given.code })).toMatchObject({
+      check: { usable: false, status: 'GIFTING', reason: '转赠中' },
+    })
+  })
+
   test('a gift card is debited the amount the cashier enters, once per key, never below zero', async () => {
     const bob = person(stack, 'bob')
     const { card } = await bob.buyAndAdd(await bob.shopCardId(10000))

@@ -43,6 +43,17 @@ async function codeStatus(wx: WechatClient, code: string, cardId?: string): Prom
   }
 }
 
+/** card/code/get's user_card_status in the words a cashier reads (redeemCheck's `reason`). */
+const CODE_STATUS_WORDS: Record<string, string> = {
+  CONSUMED: '已核销',
+  EXPIRE: '已过期',
+  GIFTING: '转赠中',
+  GIFT_SUCC: '已转赠',
+  GIFT_TIMEOUT: '转赠超时',
+  DELETE: '已删除',
+  UNAVAILABLE: '已失效',
+}
+
 /** What the code is and whether it can be redeemed now. */
 export async function redeemCheck(store: Store, wx: WechatClient, code: string, cardId?: string): Promise<RedeemCheck> {
   return (await checkCode(store, wx, code, cardId)).check
@@ -61,7 +72,8 @@ async function checkCode(
   const end = got.card.end_time ?? 0
   const nowSec = Math.floor(clock.now() / 1000)
   const base = { cardId: id, code, status: got.status, beginTime: begin, endTime: end }
-  let reason: string | undefined = got.status !== 'NORMAL' || got.can_consume === false ? `状态为 ${got.status}` : undefined
+  let reason: string | undefined =
+    got.status !== 'NORMAL' ? (CODE_STATUS_WORDS[got.status] ?? '暂不可核销') : got.can_consume === false ? '暂不可核销' : undefined
   if (!reason && begin && nowSec < begin) reason = '尚未生效'
   if (!reason && end && nowSec > end) reason = '已过期'
   const coupon = await couponDefOf(store, id)
@@ -70,7 +82,9 @@ async function checkCode(
     const redeemed = await counterRedemption(store, hold)
     if (redeemed) reason = '已被核销'
     if (!reason && hold?.status === 'HELD') reason = '正在线上使用中'
-    if (!reason && hold?.status === 'CONSUMED') reason = `状态为 CONSUMED`
+    // A hold is CONSUMED once WeChat took the consume, so WeChat says so first; this is for a code WeChat
+    // still calls NORMAL meanwhile.
+    if (!reason && hold?.status === 'CONSUMED') reason = '已在线上使用'
     const check: RedeemCheck = {
       ...base,
       type: coupon.type,
