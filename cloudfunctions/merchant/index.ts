@@ -177,9 +177,10 @@ export const main = createHandler('merchant', merchant, {
   // `{name, contentBase64}` (the console's names) or `{filename?, imageBase64}` (the first ones): one upload.
   // `contentUrl` instead: the picture the Mini Program marked with wx.cloud.CDN (a call's data is limited
   // to about 100 KB, a picture is up to 1 MB), which arrives as the temporary CDN's URL; it is downloaded
-  // here (cdn-download.ts: https, or the local stack's loopback CDN), within 5 s and refused past 1 MB as
-  // it is read. The limit is the picture's: 1 MB of bytes (UPLOADIMG_MAX_BYTES), checked decoded here so
-  // the merchant reads it in the picture's terms; base64 (4/3 as long) only has to fit the call.
+  // here (cdn-download.ts: https, or the local stack's loopback CDN, and every redirect held to the same),
+  // within 5 s and refused past 1 MB as it is read. The limit is the picture's: 1 MB of bytes
+  // (UPLOADIMG_MAX_BYTES), checked decoded here so the merchant reads it in the picture's terms; base64
+  // (4/3 as long) only has to fit the call.
   imageUpload: admin(
     async (i, ctx) => {
       const given = (['contentBase64', 'imageBase64', 'contentUrl'] as const).filter((f) => i[f] !== undefined)

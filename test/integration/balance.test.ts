@@ -51,44 +51,78 @@ test('200 concurrent 1-yuan spends on one 100-yuan card: exactly 100 succeed, ba
   expect(await bagBalance('alice', card.code)).toBe(0)
 })
 
-test('a sync keeps sending while the balance keeps changing under it, and ends with WeChat in step', async () => {
-  // The spends that find the sync lease taken leave their change to its holder, so the holder must not
-  // stop while changes keep coming (it once stopped after 10 rounds, ~1 s under production latency, and
-  // the card bag showed an old balance until the cron's next run).
-  const alice = person(stack, 'alice')
-  const { card } = await alice.buyAndAdd(card100)
-  await settle(stack)
-  const id = userCardId(card.cardId, card.code)
+/**
+ * A WeChat client whose card/generalcard/updateuser calls wait at the wire until the test lets each one
+ * through: while a sync's call is held, the test knows the sync is mid-round and can move the card then.
+ */
+function holdingUpdateUser() {
+  const held: (() => void)[] = []
+  let arrived: (() => void) | undefined
+  let calls = 0
   const wx = createWechatClient({
     store: store(),
     appid: stack.env.WX_SA_APPID!,
     secret: stack.env.WX_SA_SECRET!,
     apiBase: stack.wechat.url,
-  })
-  stack.wechat.platform.o.latencyMs = 50
-  try {
-    // 1-fen spends posted for 2 s and at least 25 of them (a loaded machine posts fewer in 2 s), while one
-    // sync holds the lease from the first.
-    await post(store(), { card: id, kind: 'spend', amount: -1, entryId: 'spend:SYNC-first' })
-    const changes = (async () => {
-      const end = Date.now() + 2000
-      for (let i = 0; Date.now() < end || i < 25; i++) {
-        await post(store(), { card: id, kind: 'spend', amount: -1, entryId: `spend:SYNC-${i}` })
-        await new Promise((r) => setTimeout(r, 20))
+    fetch: async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/card/generalcard/updateuser')) {
+        calls++
+        await new Promise<void>((release) => {
+          held.push(release)
+          arrived?.()
+        })
       }
-    })()
-    const leaseUntil = (await takeSyncLease(store(), id, Date.now))!
-    expect(leaseUntil).toBeGreaterThan(Date.now())
-    const outcome = await syncUnderLease(store(), wx, (await store().get<UserCardDoc>('user_cards', id))!, leaseUntil)
-    await changes
-    expect(outcome).toBe('synced')
-  } finally {
-    stack.wechat.platform.o.latencyMs = 0
+      return fetch(input, init)
+    },
+  })
+  return {
+    wx,
+    calls: () => calls,
+    /** The next held updateuser call's release, once it comes; a failure if `sync` ends first. */
+    next: async (sync: Promise<unknown>): Promise<() => void> => {
+      const ended = sync.then((outcome) => {
+        throw new Error(`the sync ended (${String(outcome)}) after ${calls} updateuser calls, while it was still owed a round`)
+      })
+      ended.catch(() => undefined) // awaited only while no call is held
+      while (!held.length) await Promise.race([new Promise<void>((r) => (arrived = r)), ended])
+      return held.shift()!
+    },
   }
+}
+
+test('a sync keeps sending while the balance keeps changing under it, and ends with WeChat in step', async () => {
+  // The spends that find the sync lease taken leave their change to its holder, so the holder must not
+  // stop while changes keep coming (it once stopped after 10 rounds, ~1 s under production latency, and
+  // the card bag showed an old balance until the cron's next run). Each round's updateuser is held until
+  // spends have landed, so every round but the last finds the card moved: more rounds than that old limit.
+  const alice = person(stack, 'alice')
+  const { card } = await alice.buyAndAdd(card100)
+  await settle(stack)
+  const id = userCardId(card.cardId, card.code)
+  const wechat = holdingUpdateUser()
+  const ROUNDS_MOVED = 12
+  const SPENDS_A_ROUND = 2
+  await post(store(), { card: id, kind: 'spend', amount: -1, entryId: 'spend:SYNC-first' })
+  const leaseUntil = (await takeSyncLease(store(), id, Date.now))!
+  expect(leaseUntil).toBeGreaterThan(Date.now())
+  const syncing = syncUnderLease(store(), wechat.wx, (await store().get<UserCardDoc>('user_cards', id))!, leaseUntil)
+  for (let round = 0; round < ROUNDS_MOVED; round++) {
+    const letThrough = await wechat.next(syncing)
+    // The sync is telling WeChat an old balance: the card moves under it.
+    for (let i = 0; i < SPENDS_A_ROUND; i++)
+      await post(store(), { card: id, kind: 'spend', amount: -1, entryId: `spend:SYNC-${round}-${i}` })
+    letThrough()
+  }
+  // Nothing moves during the last round: it is the one that ends the sync.
+  const lastRound = await wechat.next(syncing)
+  lastRound()
+  expect(await syncing).toBe('synced')
+  expect(wechat.calls()).toBe(ROUNDS_MOVED + 1)
   const doc = (await store().get<UserCardDoc>('user_cards', id))!
-  expect(doc.balance).toBeLessThan(10000 - 20)
+  expect(doc.balance).toBe(10000 - 1 - ROUNDS_MOVED * SPENDS_A_ROUND)
   expect(doc.syncedVersion).toBe(doc.version)
   expect(doc.dirty).toBe(false)
+  expect(doc.syncLeaseUntil).toBe(0)
   expect(await bagBalance('alice', card.code)).toBe(doc.balance)
 })
 

@@ -1,6 +1,8 @@
 // The merchant console's actions on a whole local stack: the dashboard from our ledger and WeChat's
 // data cube, order search and detail, a card looked up by code beside WeChat's view, freezing, taking a
 // card off sale, and the image upload under both names and by a wx.cloud.CDN URL.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startPreview } from '../../emulator/h5/preview'
 import type { Stack } from '../../emulator/stack'
 import { cashCoupon, claimCoupon } from '../helpers/coupons'
@@ -294,6 +296,34 @@ test('imageUpload refuses a contentUrl picture over 1 MB, a bad URL and two pict
   expect((await merchant({ action: 'imageUpload', name: 'face.png' })).errmsg).toBe(
     'contentBase64 or imageBase64 or contentUrl: give the picture',
   )
+})
+
+test('imageUpload follows a contentUrl redirect only where contentUrl itself could point (1001 otherwise)', async () => {
+  // A host on this machine that answers every path with a redirect to the URL in its query.
+  const redirector = createServer((req, res) => {
+    res.writeHead(302, { location: new URL(req.url ?? '/', 'http://x').searchParams.get('to') ?? '' })
+    res.end()
+  })
+  await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r))
+  const via = (to: string) => `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/face.png?to=${encodeURIComponent(to)}`
+  try {
+    const picture = pngOf(2000)
+    const moved = await merchant({ action: 'imageUpload', name: 'face.png', contentUrl: via(await onTempCdn(picture)) })
+    expect(moved).toMatchObject({ errcode: 0, url: expect.stringMatching(new RegExp(`^${stack.wechat.url}/__emu/cdn/`)) })
+    expect(Buffer.from(await (await fetch(moved.url)).arrayBuffer()).equals(picture)).toBe(true)
+    const refused = async (to: string) => merchant({ action: 'imageUpload', name: 'face.png', contentUrl: via(to) })
+    expect(await refused('http://10.255.255.1/face.png')).toEqual({
+      errcode: 1001,
+      errmsg: 'contentUrl was redirected to http://10.255.255.1, not an https URL (http is read only from this machine)',
+    })
+    expect(await refused('file:///etc/passwd')).toEqual({
+      errcode: 1001,
+      errmsg: 'contentUrl was redirected to file:, not an https URL (http is read only from this machine)',
+    })
+  } finally {
+    redirector.closeAllConnections()
+    await new Promise((r) => redirector.close(r))
+  }
 })
 
 test('a picture over 100 KB from the H5 preview: refused as base64 as on a phone, uploaded through the temporary CDN', async () => {

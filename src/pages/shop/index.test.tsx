@@ -35,6 +35,31 @@ test('lists what is on sale in yuan; the first card is chosen, for a friend by d
   expect((screen.getByPlaceholderText('写一句祝福吧') as HTMLTextAreaElement).value).toBe('祝你天天开心')
 })
 
+test("the blessing field appears holding the card's blessing, not set to it once it is on the page", async () => {
+  // Taro's H5 textarea (taro-textarea-core, 4.2.1) reads its inner <textarea> when its value changes,
+  // and has none until it first draws, a frame or more after it is added: a value changed in between
+  // logs "TypeError: Cannot read properties of undefined (reading 'value')". The page used to add the
+  // field empty and fill in the first card's blessing an effect later.
+  const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!
+  const setOnPage: string[] = []
+  Object.defineProperty(HTMLTextAreaElement.prototype, 'value', {
+    ...setter,
+    set(this: HTMLTextAreaElement, v: string) {
+      if (this.isConnected) setOnPage.push(v)
+      setter.set!.call(this, v)
+    },
+  })
+  try {
+    cloudHandlers.set('card', () => ({ errcode: 0, items }))
+    render(<Shop />)
+    await screen.findByText('购买并送出 ¥100.00')
+    expect((screen.getByPlaceholderText('写一句祝福吧') as HTMLTextAreaElement).value).toBe('祝你天天开心')
+    expect(setOnPage).toEqual([])
+  } finally {
+    Object.defineProperty(HTMLTextAreaElement.prototype, 'value', setter)
+  }
+})
+
 test('for a friend: face, blessing and signature; pays, wraps the gift and opens its envelope', async () => {
   const calls = payingForAGift()
   render(<Shop />)

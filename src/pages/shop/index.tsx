@@ -202,7 +202,10 @@ export default function Shop() {
                 <View />
               )}
             </Section>
-            {forFriend && (
+            {/* Only once a card is chosen (an effect after the shelf arrives): the field is added holding the
+                card's blessing. Added empty and filled in a moment later, Taro's H5 textarea (4.2.1) is given
+                a value before it has drawn its <textarea>, and its value watcher logs a TypeError. */}
+            {forFriend && chosen && (
               <Section title={t.shop.blessing}>
                 <TextArea
                   className='blessing'
