@@ -315,10 +315,12 @@ test('imageUpload follows a contentUrl redirect only where contentUrl itself cou
     expect(await refused('http://10.255.255.1/face.png')).toEqual({
       errcode: 1001,
       errmsg: 'contentUrl was redirected to http://10.255.255.1, not an https URL (http is read only from this machine)',
+      field: 'contentUrl',
     })
     expect(await refused('file:///etc/passwd')).toEqual({
       errcode: 1001,
       errmsg: 'contentUrl was redirected to file:, not an https URL (http is read only from this machine)',
+      field: 'contentUrl',
     })
   } finally {
     redirector.closeAllConnections()

@@ -1580,12 +1580,17 @@ async function checkInvariants(s: Stack): Promise<void> {
   const live = cards.filter(
     (c) => ['GIFTING', 'GIFT_TIMEOUT'].includes(c.status) || (c.status === 'NORMAL' && !(c.endTime && c.endTime < Date.now() / 1000)),
   )
+  // By kind as the dashboard shows them: member cards (their stored value), coupons, and gift cards the rest.
+  const memberCards = live.filter((c) => c.member === true)
+  const coupons = live.filter((c) => c.member !== true && c.couponType != null)
+  const giftCards = live.filter((c) => c.member !== true && c.couponType == null)
   expect({
     sales: dash.sales,
     redeemed: dash.redeemed,
     recharged: dash.recharged,
     liability: dash.liability,
     liveCards: dash.liveCards,
+    live: dash.live,
   }).toEqual({
     sales: [...sales.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel)),
     redeemed:
@@ -1599,7 +1604,12 @@ async function checkInvariants(s: Stack): Promise<void> {
       (e) => e.amount,
     ),
     liability: sumBy(live, (c) => c.balance),
-    liveCards: live.length,
+    liveCards: giftCards.length,
+    live: {
+      giftCards: { count: giftCards.length, balance: sumBy(giftCards, (c) => c.balance) },
+      memberCards: { count: memberCards.length, balance: sumBy(memberCards, (c) => c.balance) },
+      coupons: { count: coupons.length, balance: 0 },
+    },
   })
 }
 
