@@ -113,6 +113,21 @@ describe('queries', () => {
     await expect(store.sum(C, {}, '$n')).rejects.toThrow(RangeError)
   })
 
+  test('sumBy: one row per value of the by fields (an absent field as null), each with its count and total', async () => {
+    await store.insert<Item>(C, { _id: 'untagged', n: 100 })
+    const byTag = (rows: { key: Record<string, unknown> }[]) => [...rows].sort((a, b) => String(a.key.tag).localeCompare(String(b.key.tag)))
+    expect(byTag(await store.sumBy(C, anyOf({ n: where.lt(6) }, { n: 100 }), 'n', ['tag']))).toEqual([
+      { key: { tag: 'even' }, total: 0 + 2 + 4, count: 3 },
+      { key: { tag: null }, total: 100, count: 1 },
+      { key: { tag: 'odd' }, total: 1 + 3 + 5, count: 3 },
+    ])
+    expect(await store.sumBy(C, { tag: 'odd', n: where.gte(25) }, 'n', ['tag', 'nested'])).toEqual([
+      { key: { tag: 'odd', nested: null }, total: 25 + 27 + 29, count: 3 },
+    ])
+    expect(await store.sumBy(C, { tag: 'none' }, 'n', ['tag'])).toEqual([])
+    await expect(store.sumBy(C, {}, 'n', ['$tag'])).rejects.toThrow(RangeError)
+  })
+
   test('a query names at most 1000 records', async () => {
     await expect(store.find(C, {}, { limit: MAX_QUERY_LIMIT + 1 })).rejects.toThrow(/limit must be an integer from 1 to 1000/)
   })
