@@ -682,6 +682,7 @@ export const zhCN = {
       tooLong: (max: number) => `最多 ${max} 个汉字`,
       yuan: '请填写金额，最多两位小数，例如 100.00',
       positive: '金额必须大于 0',
+      tooMuch: '金额最多 1000000 元（100 万元）',
       date: '请按 2027-12-31 的格式填写日期',
       endBeforeBegin: '截止日期必须晚于生效日期',
       expired: '截止日期已过，这张卡一创建就过期了',
