@@ -112,10 +112,30 @@ async function confirmRedeem() {
   fireEvent.click((await screen.findAllByText('确定')).at(-1)!)
 }
 
-test('too much asked: refused, and the corrected amount is a new redemption (a new key), not the old one again', async () => {
+test('more than the card holds: said before the confirmation, and nothing is sent', async () => {
   const redeems: Record<string, unknown>[] = []
   cloudHandlers.set('merchant', (d) => {
-    if (d.action === 'redeemCheck') return { errcode: 0, check: check({ balance: 6950, terms: { balance: 6950 } }) }
+    if (d.action === 'redeemCheck') return { errcode: 0, check: check({ balance: 3000, terms: { balance: 3000 } }) }
+    redeems.push(d)
+    return { errcode: 0, status: 'DONE', type: 'GIFT_CARD', balance: 0 }
+  })
+  render(<RedeemPage />)
+  await lookUp('800000000001')
+  fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '30.01' } })
+  fireEvent.click(screen.getByText('确认核销'))
+  expect(await screen.findByText('扣减金额超过卡内余额 ¥30.00')).toBeTruthy()
+  expect(screen.queryByText(/扣减后不可撤销/)).toBeNull()
+  fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '30' } })
+  fireEvent.click(screen.getByText('确认核销'))
+  expect(await screen.findByText('从「100元礼品卡」扣减 ¥30.00，扣减后不可撤销')).toBeTruthy()
+  expect(redeems).toEqual([])
+})
+
+test('too much asked (spent elsewhere since the look-up): refused, and the corrected amount is a new redemption (a new key), not the old one again', async () => {
+  const redeems: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    // The look-up showed ¥100.00; by the time of the debit the card holds ¥69.50.
+    if (d.action === 'redeemCheck') return { errcode: 0, check: check() }
     redeems.push(d)
     if (d.amount === 7000) return { errcode: 1006, errmsg: 'insufficient balance: 6950 fen, 7000 fen needed' }
     return { errcode: 0, status: 'DONE', type: 'GIFT_CARD', balance: 5950 }

@@ -91,6 +91,9 @@ export default function RedeemPage() {
     if (step.s !== 'checked') return
     const fen = debitsValue(step.check.type) ? fenOf(amount) : undefined
     if (debitsValue(step.check.type) && fen === undefined) return showToast(t.redeem.amountInvalid, 'fail')
+    // More than the card holds as just looked up: say so now, not after the cashier confirmed a debit that cannot be.
+    const balance = step.check.balance
+    if (fen !== undefined && balance !== undefined && fen > balance) return showToast(t.redeem.overBalance(yuan(balance)), 'fail')
     setStep({ s: 'confirm', check: step.check, key: step.key, amount: fen })
   }
   const redeem = async () => {
