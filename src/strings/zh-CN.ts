@@ -304,6 +304,7 @@ export const zhCN = {
     unusable: (why: string) => `不可核销：${why}`,
     amountLabel: '扣减金额（元）',
     amountInvalid: '请输入正确的金额',
+    notFound: '没有找到这个券码或卡号，请核对后重新输入',
     overBalance: (balance: string) => `扣减金额超过卡内余额 ${balance}`,
     amountPlaceholder: '输入金额',
     confirm: '确认核销',

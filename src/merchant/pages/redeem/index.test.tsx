@@ -178,3 +178,15 @@ test('the code field takes the row’s width on a phone, not its content’s', a
   const input = await screen.findByPlaceholderText('扫码或输入券码')
   expect(input.classList.contains('grow')).toBe(true)
 })
+
+test('a code no card has: says the code was not found, so the cashier checks what was typed', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'redeemCheck') return { errcode: 1005, errmsg: 'code: no card has this code (invalid serial code)' }
+    return { errcode: 0, role: 'staff' }
+  })
+  render(<RedeemPage />)
+  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '12345' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('没有找到这个券码或卡号，请核对后重新输入')).toBeTruthy()
+  expect(screen.queryByText('确认核销')).toBeNull()
+})

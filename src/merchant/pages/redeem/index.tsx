@@ -73,7 +73,8 @@ export default function RedeemPage() {
       setStep({ s: 'checked', check: got, key: `RD${newRequestId()}` })
     } catch (err) {
       setStep({ s: 'idle' })
-      showToast(userMessage(err), 'fail')
+      // 1005: no card or coupon has this code — say that, not a page's "nothing found".
+      showToast(err instanceof CloudCallError && err.errcode === 1005 ? t.redeem.notFound : userMessage(err), 'fail')
     } finally {
       inFlight.current = false
     }
