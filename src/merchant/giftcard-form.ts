@@ -28,6 +28,7 @@ export type FieldError =
   | { kind: 'tooLong'; max: number }
   | { kind: 'yuan' }
   | { kind: 'positive' }
+  | { kind: 'tooMuch' }
   | { kind: 'date' }
   | { kind: 'endBeforeBegin' }
   | { kind: 'expired' }
@@ -63,6 +64,10 @@ export function utf8Bytes(s: string): number {
 }
 const tooLong = (s: string, max: number) => utf8Bytes(s) > max * 3
 
+/** The most a gift card may sell for or hold, fen: WeChat's card/create takes `giftcard_info.price` and
+ * `init_balance` up to 100,000,000 fen (¥1,000,000) and refuses the card past it. */
+export const MAX_CARD_FEN = 100_000_000
+
 /** "Far below": a price under half the balance it buys is most likely a slip (a digit or ×100 missed). */
 export const CHEAP_RATIO = 0.5
 
@@ -85,8 +90,10 @@ export function checkGiftCardForm(
   for (const k of ['price', 'balance'] as const) {
     const fen = parseYuan(f[k])
     if (!f[k].trim()) errors[k] = { kind: 'required' }
-    else if (fen === undefined) errors[k] = { kind: 'yuan' }
+    // Ten digits or more are an amount too, only one past any card's limit.
+    else if (fen === undefined) errors[k] = /^\d+(?:\.\d{1,2})?$/.test(f[k].trim()) ? { kind: 'tooMuch' } : { kind: 'yuan' }
     else if (fen <= 0) errors[k] = { kind: 'positive' }
+    else if (fen > MAX_CARD_FEN) errors[k] = { kind: 'tooMuch' }
   }
   const begin = dateToSec(f.beginDate)
   const end = dateToSec(f.endDate, true)

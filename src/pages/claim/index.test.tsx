@@ -151,3 +151,11 @@ test('claimed but the add sheet was closed: 放入卡包 claims again and adds t
   expect(await screen.findByText(/已领取，礼品卡已放入你的卡包/)).toBeTruthy()
   expect(added).toBe(true)
 })
+
+test('a link cut short (a gift id the function refuses as malformed) says the gift was not found, not 填写的内容有误', async () => {
+  setRouterParams({ giftId: 'GF1%' })
+  cloudHandlers.set('gift', () => ({ errcode: 1001, errmsg: 'giftId has an invalid format', field: 'giftId' }))
+  render(<ClaimPage />)
+  expect(await screen.findByText('没有找到这份礼物')).toBeTruthy()
+  expect(screen.queryByText(/填写的内容有误/)).toBeNull()
+})

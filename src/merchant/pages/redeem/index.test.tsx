@@ -112,10 +112,30 @@ async function confirmRedeem() {
   fireEvent.click((await screen.findAllByText('确定')).at(-1)!)
 }
 
-test('too much asked: refused, and the corrected amount is a new redemption (a new key), not the old one again', async () => {
+test('more than the card holds: said before the confirmation, and nothing is sent', async () => {
   const redeems: Record<string, unknown>[] = []
   cloudHandlers.set('merchant', (d) => {
-    if (d.action === 'redeemCheck') return { errcode: 0, check: check({ balance: 6950, terms: { balance: 6950 } }) }
+    if (d.action === 'redeemCheck') return { errcode: 0, check: check({ balance: 3000, terms: { balance: 3000 } }) }
+    redeems.push(d)
+    return { errcode: 0, status: 'DONE', type: 'GIFT_CARD', balance: 0 }
+  })
+  render(<RedeemPage />)
+  await lookUp('800000000001')
+  fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '30.01' } })
+  fireEvent.click(screen.getByText('确认核销'))
+  expect(await screen.findByText('扣减金额超过卡内余额 ¥30.00')).toBeTruthy()
+  expect(screen.queryByText(/扣减后不可撤销/)).toBeNull()
+  fireEvent.change(screen.getByPlaceholderText('输入金额'), { target: { value: '30' } })
+  fireEvent.click(screen.getByText('确认核销'))
+  expect(await screen.findByText('从「100元礼品卡」扣减 ¥30.00，扣减后不可撤销')).toBeTruthy()
+  expect(redeems).toEqual([])
+})
+
+test('too much asked (spent elsewhere since the look-up): refused, and the corrected amount is a new redemption (a new key), not the old one again', async () => {
+  const redeems: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    // The look-up showed ¥100.00; by the time of the debit the card holds ¥69.50.
+    if (d.action === 'redeemCheck') return { errcode: 0, check: check() }
     redeems.push(d)
     if (d.amount === 7000) return { errcode: 1006, errmsg: 'insufficient balance: 6950 fen, 7000 fen needed' }
     return { errcode: 0, status: 'DONE', type: 'GIFT_CARD', balance: 5950 }
@@ -157,4 +177,16 @@ test('the code field takes the row’s width on a phone, not its content’s', a
   render(<RedeemPage />)
   const input = await screen.findByPlaceholderText('扫码或输入券码')
   expect(input.classList.contains('grow')).toBe(true)
+})
+
+test('a code no card has: says the code was not found, so the cashier checks what was typed', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'redeemCheck') return { errcode: 1005, errmsg: 'code: no card has this code (invalid serial code)' }
+    return { errcode: 0, role: 'staff' }
+  })
+  render(<RedeemPage />)
+  fireEvent.change(screen.getByPlaceholderText('扫码或输入券码'), { target: { value: '12345' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('没有找到这个券码或卡号，请核对后重新输入')).toBeTruthy()
+  expect(screen.queryByText('确认核销')).toBeNull()
 })

@@ -73,7 +73,8 @@ export default function RedeemPage() {
       setStep({ s: 'checked', check: got, key: `RD${newRequestId()}` })
     } catch (err) {
       setStep({ s: 'idle' })
-      showToast(userMessage(err), 'fail')
+      // 1005: no card or coupon has this code — say that, not a page's "nothing found".
+      showToast(err instanceof CloudCallError && err.errcode === 1005 ? t.redeem.notFound : userMessage(err), 'fail')
     } finally {
       inFlight.current = false
     }
@@ -91,6 +92,9 @@ export default function RedeemPage() {
     if (step.s !== 'checked') return
     const fen = debitsValue(step.check.type) ? fenOf(amount) : undefined
     if (debitsValue(step.check.type) && fen === undefined) return showToast(t.redeem.amountInvalid, 'fail')
+    // More than the card holds as just looked up: say so now, not after the cashier confirmed a debit that cannot be.
+    const balance = step.check.balance
+    if (fen !== undefined && balance !== undefined && fen > balance) return showToast(t.redeem.overBalance(yuan(balance)), 'fail')
     setStep({ s: 'confirm', check: step.check, key: step.key, amount: fen })
   }
   const redeem = async () => {
