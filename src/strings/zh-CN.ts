@@ -484,8 +484,8 @@ export const zhCN = {
     couponsClaimed: '优惠券领取',
     members: '新增会员',
     cubeMissing: '微信数据暂时无法获取，领取数和会员数未计入',
-    /** #28: 新增会员 and the claims come from WeChat's data cube, which has a day only once it is over */
-    cubeLate: '领取数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。',
+    /** #28: 新增会员 and the claims come from WeChat's data cube; its documents do not say when a day's rows appear, so "may" */
+    cubeLate: '领取数与新增会员来自微信数据统计，今天的领取和加入可能要到次日才计入。',
     recharged: '会员充值',
     salesWithRecharges: (amount: string) => `含会员充值共 ${amount}`,
     orderCount: (n: number) => `${n} 笔`,

@@ -58,7 +58,7 @@ test('member recharges count in a sales figure of their own and in the total; th
   render(<MerchantHome />)
   expect(await screen.findByText('含会员充值共 ¥650.00')).toBeTruthy()
   expect(document.querySelector('#stat-recharged')?.textContent).toBe('会员充值¥50.00')
-  expect(document.querySelector('#cube-late')?.textContent).toBe('领取数与新增会员来自微信数据统计，次日更新：今天加入的会员明天才计入。')
+  expect(document.querySelector('#cube-late')?.textContent).toBe('领取数与新增会员来自微信数据统计，今天的领取和加入可能要到次日才计入。')
 })
 
 test('staff see the counter note and no admin menu or figures', async () => {
