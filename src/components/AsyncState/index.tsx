@@ -16,10 +16,15 @@ interface Props<T> {
   /** a line under the empty state, e.g. where to go next */
   emptyAction?: ReactNode
   children: (data: T) => ReactNode
+  /**
+   * A way on from the error state, under 重新加载: for a page opened from a link (a gift, a card), whose
+   * id may be one that will never load, so retrying alone would be a dead end.
+   */
+  leave?: { label: string; onLeave: () => void }
 }
 
 /** The loading (skeleton), error (with retry) and empty states every page shares, around the page's own content. */
-export function AsyncState<T>({ value, onRetry, isEmpty, empty, emptyAction, children }: Props<T>) {
+export function AsyncState<T>({ value, onRetry, isEmpty, empty, emptyAction, children, leave }: Props<T>) {
   if (value.state === 'loading') {
     return (
       <View className='state-loading' aria-label={t.common.loading}>
@@ -34,6 +39,11 @@ export function AsyncState<T>({ value, onRetry, isEmpty, empty, emptyAction, chi
         <Button className='btn-block' type='primary' onClick={onRetry}>
           {t.common.retry}
         </Button>
+        {leave && (
+          <Button className='btn-block' id='leave' onClick={leave.onLeave}>
+            {leave.label}
+          </Button>
+        )}
       </View>
     )
   }

@@ -1,5 +1,5 @@
-import { fireEvent, render, screen } from '@testing-library/react'
-import { cloudHandlers, resetTaroStub, setRouterParams, wxHandlers } from '../../../test/stubs/taro'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { cloudHandlers, navigations, resetTaroStub, setRouterParams, wxHandlers } from '../../../test/stubs/taro'
 import CardDetail from './index'
 
 beforeEach(resetTaroStub)
@@ -117,6 +117,9 @@ test('another person’s card: a sentence, not "card.detail … is not yours (er
   render(<CardDetail />)
   expect(await screen.findByText('这不是你的卡或订单')).toBeTruthy()
   expect(document.body.textContent).not.toMatch(/not yours|1004/)
+  // Not a dead end: besides 重新加载, a way on to 我的卡.
+  fireEvent.click(screen.getByText('查看我的卡'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/index/index']))
 })
 
 test('送给好友 on a card that can still be given opens it in the card bag and says where WeChat’s 赠送 is; absent otherwise', async () => {

@@ -9,7 +9,7 @@ import { Button, IconPhone, IconRefresh, Tag } from '../../components/ui'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
 import { userMessage } from '../../services/errors'
-import { usePageQuery, usePageShow, usePullDownRefresh } from '../../services/page'
+import { openTab, usePageQuery, usePageShow, usePullDownRefresh } from '../../services/page'
 import type { Card, CardInfo, Entry } from '../../services/types'
 import { openCard } from '../../services/wx'
 import { t } from '../../strings'
@@ -97,7 +97,11 @@ export default function CardDetail() {
   return (
     <PageShell title={t.card.title}>
       {toast}
-      <AsyncState value={detail} onRetry={() => void reload().then(() => setMore([]))}>
+      <AsyncState
+        value={detail}
+        onRetry={() => void reload().then(() => setMore([]))}
+        leave={{ label: t.common.seeMyCards, onLeave: () => void openTab('/pages/index/index') }}
+      >
         {(d) => {
           // A ¥0.00 card reads 已用完 and shows no code to the cashier (utils/card-status.ts).
           const status = shownStatus(d.card)

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { cloudHandlers, resetTaroStub, setRouterParams, wxHandlers } from '../../../test/stubs/taro'
+import { cloudHandlers, navigations, resetTaroStub, setRouterParams, wxHandlers } from '../../../test/stubs/taro'
 import ClaimPage from './index'
 
 beforeEach(() => {
@@ -158,4 +158,7 @@ test('a link cut short (a gift id the function refuses as malformed) says the gi
   render(<ClaimPage />)
   expect(await screen.findByText('没有找到这份礼物')).toBeTruthy()
   expect(screen.queryByText(/填写的内容有误/)).toBeNull()
+  // Not a dead end: besides 重新加载, a way on to 我的卡.
+  fireEvent.click(screen.getByText('查看我的卡'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/index/index']))
 })

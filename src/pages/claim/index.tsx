@@ -64,7 +64,7 @@ export default function ClaimPage() {
   const mine = data.state === 'ready' && data.data.gift.mine
   return (
     <PageShell title={mine ? t.claim.mineTitle : t.claim.title} className='claim-page'>
-      <AsyncState value={data} onRetry={reload}>
+      <AsyncState value={data} onRetry={reload} leave={{ label: t.common.seeMyCards, onLeave: () => void openTab('/pages/index/index') }}>
         {({ gift, share }) => {
           if (gift.mine) return <GiftState gift={gift} share={share} />
           const done = claiming.state === 'done' || (gift.status === 'CLAIMED' && gift.claimedByMe && gift.added !== false)
