@@ -233,6 +233,29 @@ describe('dist/weapp is ES5 throughout', () => {
     expect(found).toEqual([])
   })
 
+  // Chinese as UTF-8, 3 bytes a character, not terser's default \uXXXX (6): ~20 KB of the main package's 600.
+  test('Chinese text is written as UTF-8, not as \\u escapes', () => {
+    /** String literals whose source spells a CJK character as \\uXXXX (a regular expression's range is not text). */
+    const escapedStrings = (code: string): number => {
+      let n = 0
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) return node.forEach(visit)
+        if (typeof node !== 'object' || node === null) return
+        const lit = node as { type?: string; value?: unknown; raw?: string }
+        if (lit.type === 'Literal' && typeof lit.value === 'string' && /\\u[4-9][0-9a-f]{3}/i.test(lit.raw ?? '')) n++
+        for (const v of Object.values(node)) if (typeof v === 'object') visit(v)
+      }
+      visit(acorn.parse(code, { ecmaVersion: 5 }))
+      return n
+    }
+    expect(escapedStrings('var a = "\\u793c\\u54c1\\u5361", b = /[\\u4e00-\\u9fa5]/')).toBe(1)
+    const found = files.flatMap((f) => {
+      const n = escapedStrings(readFileSync(f, 'utf8'))
+      return n ? [`${relative(WEAPP, f)}: ${n}`] : []
+    })
+    expect(found).toEqual([])
+  })
+
   test('the check refuses what the phones refuse: class fields, arrows, rest parameters, const', () => {
     expect(newerSyntax('var a = function (b) { return b }')).toBeNull()
     expect(newerSyntax('class A { size; modules = [] }')).not.toBeNull()
