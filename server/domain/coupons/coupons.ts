@@ -7,7 +7,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store, type StoredDoc } from '../../store/port'
 import { findPage, type PageRequest } from '../../store/pages'
-import type { CardBody, CardCreateRequest } from '../../wechat/card'
+import { cardSection, type CardBody, type CardCreateRequest } from '../../wechat/card'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
 import { overLimit, takeClaimSlot, type ClaimSlotDoc } from './claim-slots'
@@ -81,7 +81,7 @@ export async function recordCouponDef(store: Store, wx: WechatClient, req: CardC
   if (friend) {
     // WeChat names a friend coupon itself ("统一命名为xxx元代金券"): read back the name it gave.
     const got = await wx.card.get(cardId).catch(() => undefined)
-    title = String(((got?.card?.[type.toLowerCase()] as CardBody | undefined)?.base_info as { title?: string } | undefined)?.title ?? title)
+    title = String(cardSection(got?.card).base_info?.title ?? title)
   }
   const d = bi.date_info
   const now = clock.now()
@@ -216,9 +216,7 @@ export async function claimCoupon(
     const held = await store.count(Collections.couponClaims, { mpOpenid, cardId })
     if (def.getLimit > 0 && held >= def.getLimit) throw overLimit(def.getLimit)
     const got = await wx.card.get(cardId)
-    const quantity = Number(
-      (got.card?.[def.type.toLowerCase()] as { base_info?: { sku?: { quantity?: number } } } | undefined)?.base_info?.sku?.quantity ?? 0,
-    )
+    const quantity = Number(cardSection(got.card).base_info?.sku?.quantity ?? 0)
     if (quantity < 1) throw new AppError(ErrCode.CONFLICT, `cardId ${cardId} is out of stock`)
     const slot = def.getLimit > 0 ? await takeClaimSlot(store, cardId, mpOpenid, requestId, def.getLimit) : undefined
     claim = {

@@ -6,6 +6,7 @@ import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { anyOf, where, type Store } from '../../store/port'
 import { dayOf, dayStart, daysSince } from './rollups'
+import { cardSection } from '../../wechat/card'
 import type { WechatClient } from '../../wechat/client'
 import { WxApiError, WxRuleError, WxTransportError } from '../../wechat/errors'
 import type { GiftCardDoc } from '../catalog/gift-cards'
@@ -58,12 +59,10 @@ async function liability(store: Store, nowMs: number) {
 
 /** A card/get answer's kind, as the dashboard counts it. */
 function kindOf(got: { card?: Record<string, unknown> } | undefined): 'gift' | 'member' | 'coupon' | undefined {
-  const card = got?.card
-  const type = String(card?.card_type ?? '')
+  const type = String(got?.card?.card_type ?? '')
   if (!type) return undefined
   if (type === 'MEMBER_CARD') return 'member'
-  const body = card?.[type.toLowerCase()] as { sub_card_type?: string } | undefined
-  return type === 'GENERAL_CARD' && body?.sub_card_type === 'GIFT_CARD' ? 'gift' : 'coupon'
+  return type === 'GENERAL_CARD' && cardSection(got?.card).sub_card_type === 'GIFT_CARD' ? 'gift' : 'coupon'
 }
 
 /**

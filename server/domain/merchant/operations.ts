@@ -5,7 +5,7 @@ import { namesOf } from '../cards/people'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
-import type { CardBody, CardCreateRequest } from '../../wechat/card'
+import { cardSection, type CardBody, type CardCreateRequest } from '../../wechat/card'
 import type { WechatClient } from '../../wechat/client'
 import type { GiftCardOrder } from '../../wechat/giftcard-order'
 import type { GiftCardPage } from '../../wechat/giftcard-page'
@@ -38,10 +38,7 @@ export async function overview(store: Store) {
 /** The stock WeChat holds for a card (card/get's base_info.sku.quantity), or undefined when it does not say. */
 async function stockOf(wx: WechatClient, cardId: string): Promise<number | undefined> {
   const got = await wx.card.get(cardId).catch(() => undefined)
-  const card = (got?.card ?? {}) as Record<string, unknown>
-  const type = String(card.card_type ?? '').toLowerCase()
-  const body = card[type] as { base_info?: { sku?: { quantity?: unknown } } } | undefined
-  const quantity = body?.base_info?.sku?.quantity
+  const quantity = cardSection(got?.card).base_info?.sku?.quantity
   return typeof quantity === 'number' ? quantity : undefined
 }
 
