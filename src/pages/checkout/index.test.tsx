@@ -15,6 +15,12 @@ const card = (balance: number, status = 'NORMAL', code = '1') => ({
   endTime: 0,
 })
 
+/** A 满 leastCost 减 reduceCost coupon (fen) of card `cpn`, offered beside a ¥100 gift card. */
+function offerCashCoupon(code: string, title: string, leastCost: number, reduceCost: number) {
+  const coupon = { ...card(0, 'NORMAL', code), cardId: 'cpn', title, type: 'CASH', terms: { leastCost, reduceCost } }
+  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+}
+
 /** The default order is a latte (28.00) and a croissant (12.00): 40.00. */
 async function choose(title: string) {
   fireEvent.click(await screen.findByText(title))
@@ -129,8 +135,7 @@ test('a short balance: the card covers 10.00 and WeChat Pay 30.00; a cancelled W
 
 test('a coupon, then a gift card that covers the rest (issue 28): no WeChat Pay sheet, the discount kept', async () => {
   const started: Record<string, unknown>[] = []
-  const coupon = { ...card(0, 'NORMAL', 'C1'), cardId: 'cpn', title: '满30减5', type: 'CASH', terms: { leastCost: 3000, reduceCost: 500 } }
-  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+  offerCashCoupon('C1', '满30减5', 3000, 500)
   cloudHandlers.set('pay', (d) => {
     started.push(d)
     // Paid at once by the server: no payment to present.
@@ -158,14 +163,7 @@ test('a coupon, then a gift card that covers the rest (issue 28): no WeChat Pay 
 
 test('a coupon worth the whole order or more says to redeem it at the counter, and cannot be paid with', async () => {
   const started: Record<string, unknown>[] = []
-  const coupon = {
-    ...card(0, 'NORMAL', 'C2'),
-    cardId: 'cpn',
-    title: '满10减100',
-    type: 'CASH',
-    terms: { leastCost: 1000, reduceCost: 10000 },
-  }
-  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+  offerCashCoupon('C2', '满10减100', 1000, 10000)
   cloudHandlers.set('pay', (d) => {
     started.push(d)
     return { errcode: 1006, errmsg: 'the coupon covers the whole total: redeem it at the counter instead' }
@@ -181,14 +179,7 @@ test('a coupon worth the whole order or more says to redeem it at the counter, a
 })
 
 test('a coupon the order does not reach says why in the same words in the list and on the split line', async () => {
-  const coupon = {
-    ...card(0, 'NORMAL', 'C3'),
-    cardId: 'cpn',
-    title: '满100减10',
-    type: 'CASH',
-    terms: { leastCost: 10000, reduceCost: 1000 },
-  }
-  cloudHandlers.set('card', () => ({ errcode: 0, cards: [coupon, { ...card(10000), type: 'GIFT_CARD' }] }))
+  offerCashCoupon('C3', '满100减10', 10000, 1000)
   render(<Checkout />)
   await choose('满100减10')
   await choose('礼品卡1')
