@@ -169,14 +169,15 @@ test.each(components)('component %s is created and attached', async (component) 
   expectNothingUncaught()
 })
 
-describe('no Node global in dist/weapp', () => {
-  const files = (function walk(dir: string): string[] {
-    return readdirSync(dir).flatMap((n) => {
-      const p = join(dir, n)
-      return statSync(p).isDirectory() ? walk(p) : n.endsWith('.js') ? [p] : []
-    })
-  })(WEAPP)
+/** Every script of the bundle, main package and subpackages. */
+const files = (function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n)
+    return statSync(p).isDirectory() ? walk(p) : n.endsWith('.js') ? [p] : []
+  })
+})(WEAPP)
 
+describe('no Node global in dist/weapp', () => {
   test('every script of the bundle is free of process, global, Buffer, __dirname, __filename and Node built-ins', () => {
     expect(files.length).toBeGreaterThan(pages.length)
     const found = files.flatMap((f) =>
@@ -208,12 +209,6 @@ describe('no Node global in dist/weapp', () => {
 // failed vendors.js is the app failing at launch. WeChat's own compile target is {chrome:53, ios:8}
 // (developers.weixin.qq.com/miniprogram/dev/devtools/codecompile.html): ES5.
 describe('dist/weapp is ES5 throughout', () => {
-  const files = (function walk(dir: string): string[] {
-    return readdirSync(dir).flatMap((n) => {
-      const p = join(dir, n)
-      return statSync(p).isDirectory() ? walk(p) : n.endsWith('.js') ? [p] : []
-    })
-  })(WEAPP)
   const newerSyntax = (code: string): string | null => {
     try {
       acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' })
