@@ -366,3 +366,22 @@ export function couponDiscount(
   if (type === 'DISCOUNT') return { discount: Math.floor((total * (terms.discount ?? 0)) / 100) }
   return { refused: `a ${type} coupon is redeemed at the counter, not as money off`, why: 'counter' }
 }
+
+/**
+ * A card's own section, `card.<card_type in lower case>` (`gift_card`, `cash`, `member_card` …), as card/get
+ * answers it and card/create takes it; empty when the card names no type or has no such section.
+ */
+export function cardSection(card: Record<string, unknown> | undefined): {
+  sub_card_type?: string
+  base_info?: { title?: unknown; sku?: { quantity?: unknown } }
+} {
+  const type = typeof card?.card_type === 'string' ? card.card_type.toLowerCase() : ''
+  const section = type ? card?.[type] : undefined
+  return section && typeof section === 'object' ? section : {}
+}
+
+/** The stock WeChat holds for a card (`base_info.sku.quantity` of card/get's `card`), when it says. */
+export function stockIn(card: Record<string, unknown> | undefined): number | undefined {
+  const quantity = cardSection(card).base_info?.sku?.quantity
+  return typeof quantity === 'number' ? quantity : undefined
+}

@@ -8,19 +8,6 @@ import type { WxTransport } from './transport'
 export const CARD_TYPES = ['GENERAL_CARD', 'MEMBER_CARD', 'CASH', 'DISCOUNT', 'GIFT', 'GROUPON', 'GENERAL_COUPON'] as const
 export type CardType = (typeof CARD_TYPES)[number]
 
-/**
- * A card's own section, `card.<card_type in lower case>` (`gift_card`, `cash`, `member_card` …), as card/get
- * answers it and card/create takes it; empty when the card names no type or has no such section.
- */
-export function cardSection(card: Record<string, unknown> | undefined): {
-  sub_card_type?: string
-  base_info?: { title?: unknown; sku?: { quantity?: unknown } }
-} {
-  const type = typeof card?.card_type === 'string' ? card.card_type.toLowerCase() : ''
-  const section = type ? card?.[type] : undefined
-  return section && typeof section === 'object' ? section : {}
-}
-
 export interface DateInfo {
   type: (typeof DATE_TYPES)[number]
   begin_timestamp?: number

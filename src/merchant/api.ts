@@ -1,6 +1,7 @@
 // The merchant function's actions the console pages call (docs/functions-api.md, merchant), each by its
 // name in the contract (contract/actions/merchant.ts): the answers are the contract's. Amounts are fen.
 import type { Answer, ActionNamed } from '../../contract/actions'
+import { stockIn } from '../../contract/card-rules'
 import type { Channel, OrderRow } from '../../contract/merchant-orders'
 import { call } from '../services/cloud'
 import type { PickedContent } from '../services/image'
@@ -33,6 +34,8 @@ export const consoleApi = {
   cardCreate: (card: Record<string, unknown>) => call('merchant.cardCreate', { card }),
   cardUpdate: (update: { card_id: string } & Record<string, unknown>) => call('merchant.cardUpdate', { update }),
   cardStock: (cardId: string, delta: number) => call('merchant.cardStock', { cardId, delta }),
+  /** The stock WeChat holds for the card now (merchant.cardGet: one card/get), undefined when its answer has none. */
+  stockLeft: async (cardId: string) => stockIn((await call('merchant.cardGet', { cardId })).card as Record<string, unknown> | undefined),
   cardOffSale: (cardId: string) => call('merchant.cardOffSale', { cardId }),
   qrcode: (cardId: string) =>
     call('merchant.qrcodeCreate', { qrcode: { action_name: 'QR_CARD', action_info: { card: { card_id: cardId } } } }),

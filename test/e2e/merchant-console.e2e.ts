@@ -46,6 +46,9 @@ test('carol runs the business from the console; bob as staff sees only staff thi
   await openAs(page, stack(), 'carol', '/merchant/pages/cards/index')
   await expect(visibleCss(page, `[data-card="${created.cardId}"]`)).toContainText('中秋礼品卡')
   await expect(visibleCss(page, `[data-card="${created.cardId}"]`)).toContainText(/审核中|已通过/)
+  // The stock WeChat holds (card/get), for the card asked about: the form's default 1000.
+  await visibleCss(page, `[data-card="${created.cardId}"] .stock-look`).click()
+  await expect(visibleCss(page, `[data-card="${created.cardId}"] .stock-left`)).toHaveText('现有库存 1000 份')
   await snap(page, '62-console-cards')
 
   // A shelf carrying it.

@@ -5,7 +5,8 @@ import { namesOf } from '../cards/people'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store } from '../../store/port'
-import { cardSection, type CardBody, type CardCreateRequest } from '../../wechat/card'
+import { stockIn } from '../../../contract/card-rules'
+import type { CardBody, CardCreateRequest } from '../../wechat/card'
 import type { WechatClient } from '../../wechat/client'
 import type { GiftCardOrder } from '../../wechat/giftcard-order'
 import type { GiftCardPage } from '../../wechat/giftcard-page'
@@ -38,8 +39,7 @@ export async function overview(store: Store) {
 /** The stock WeChat holds for a card (card/get's base_info.sku.quantity), or undefined when it does not say. */
 async function stockOf(wx: WechatClient, cardId: string): Promise<number | undefined> {
   const got = await wx.card.get(cardId).catch(() => undefined)
-  const quantity = cardSection(got?.card).base_info?.sku?.quantity
-  return typeof quantity === 'number' ? quantity : undefined
+  return stockIn(got?.card)
 }
 
 /**

@@ -131,3 +131,48 @@ test('on a phone the date is one word and the card’s actions are one row', asy
   const actions = screen.getByText('编辑').closest('.row-actions')!
   expect(Array.from(actions.querySelectorAll('button'), (b) => b.textContent)).toEqual(['编辑', '停售', '投放二维码'])
 })
+
+test('the stock WeChat holds is shown for the card asked about, and asked again after a change', async () => {
+  let stock = 80
+  const gets: unknown[] = []
+  cloudHandlers.set('merchant', (d) => {
+    switch (d.action) {
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'cardList':
+        return {
+          errcode: 0,
+          cards: [
+            { cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' },
+            { cardId: 'pB', title: '新卡', price: 5000, onSale: true, reviewStatus: 'APPROVED' },
+          ],
+        }
+      case 'cardGet':
+        gets.push(d.cardId)
+        // card/get's answer, as WeChat gives it: the stock is the card's own section's base_info.sku.quantity.
+        return d.cardId === 'pA'
+          ? {
+              errcode: 0,
+              card: { card_type: 'GENERAL_CARD', general_card: { sub_card_type: 'GIFT_CARD', base_info: { sku: { quantity: stock } } } },
+            }
+          : { errcode: 0, card: { card_type: 'GENERAL_CARD', general_card: { base_info: {} } } }
+      case 'cardStock':
+        stock += d.delta as number
+        return { errcode: 0 }
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+  render(<CardsPage />)
+  expect(await screen.findByText('100元礼品卡')).toBeTruthy()
+  expect(gets).toEqual([])
+  fireEvent.click(screen.getAllByText('查看库存')[0]!)
+  expect(await screen.findByText('现有库存 80 份')).toBeTruthy()
+  expect(gets).toEqual(['pA'])
+  fireEvent.change(screen.getAllByPlaceholderText('库存变化（正数增加，负数减少）')[0]!, { target: { value: '-20' } })
+  fireEvent.click(screen.getAllByText('库存')[0]!)
+  expect(await screen.findByText('现有库存 60 份')).toBeTruthy()
+  expect(gets).toEqual(['pA', 'pA'])
+  fireEvent.click(screen.getByText('查看库存'))
+  expect(await screen.findByText('微信没有返回库存，请稍后再查')).toBeTruthy()
+})

@@ -38,6 +38,15 @@ function CardRow({
   const [stock, setStock] = useState('')
   /** why the last stock change was refused, kept under the field until it is edited */
   const [refused, setRefused] = useState<string>()
+  /** the stock WeChat holds, once asked for (one card/get a card, so not for every card of the list) */
+  const [left, setLeft] = useState<number | 'unknown'>()
+  const lookUpStock = async () => {
+    try {
+      setLeft((await consoleApi.stockLeft(c.cardId)) ?? 'unknown')
+    } catch (err) {
+      toast(userMessage(err), 'fail')
+    }
+  }
   const act = async (run: () => Promise<unknown>, done: string, onRefused?: (why: string) => void) => {
     try {
       await run()
@@ -57,7 +66,10 @@ function CardRow({
   const changeStock = async () => {
     if (delta === undefined) return
     setRefused(undefined)
-    if (await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)) setStock('')
+    const done = await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)
+    if (done) setStock('')
+    // What was shown is no longer the stock: ask again after a change.
+    if (done && left !== undefined) await lookUpStock()
   }
   return (
     <View className='card-tile plain merchant-card' data-card={c.cardId}>
@@ -75,6 +87,13 @@ function CardRow({
       <View className='row'>
         <ReviewTag status={c.reviewStatus} />
         <Tag type={c.onSale ? 'primary' : 'default'}>{c.onSale ? t.merchant.onSale : t.merchant.offSale}</Tag>
+        {left === undefined ? (
+          <Button size='small' fill='outline' className='stock-look' onClick={() => void lookUpStock()}>
+            {t.console.stockLook}
+          </Button>
+        ) : (
+          <Text className='muted stock-left'>{left === 'unknown' ? t.console.stockUnknown : t.console.stockLeft(left)}</Text>
+        )}
       </View>
       <ReviewRefusal status={c.reviewStatus} reason={c.reviewReason}>
         <Button size='small' type='primary' onClick={() => void openPage(`/merchant/pages/card-edit/index?cardId=${c.cardId}`)}>
