@@ -498,7 +498,8 @@ export const zhCN = {
     balance: '面值（卡内余额）',
     validity: '有效期',
     validUntil: (d: string) => `有效期至 ${d}`,
-    stock: '库存',
+    /** the button beside 库存变化 that sends the change */
+    stock: '调整库存',
     addStock: '增加库存',
     stockDelta: '库存变化（正数增加，负数减少）',
     stockChanged: '库存已更新',

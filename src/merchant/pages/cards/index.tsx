@@ -1,5 +1,5 @@
 import { Image, Input, Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
@@ -63,13 +63,23 @@ function CardRow({
   const qr = useDeliveryQr(c.cardId, t.console.qrcode, toast)
   const delta = stockDelta(stock)
   const stockError = stock.trim() === '' ? undefined : delta === undefined ? t.console.stockRule : refused
+  // A stock change is not idempotent (each call moves WeChat's stock by delta): a double tap sends it once.
+  const changing = useRef(false)
+  const [busy, setBusy] = useState(false)
   const changeStock = async () => {
-    if (delta === undefined) return
+    if (delta === undefined || changing.current) return
+    changing.current = true
+    setBusy(true)
     setRefused(undefined)
-    const done = await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)
-    if (done) setStock('')
-    // What was shown is no longer the stock: ask again after a change.
-    if (done && left !== undefined) await lookUpStock()
+    try {
+      const done = await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)
+      if (done) setStock('')
+      // What was shown is no longer the stock: ask again after a change.
+      if (done && left !== undefined) await lookUpStock()
+    } finally {
+      changing.current = false
+      setBusy(false)
+    }
   }
   return (
     <View className='card-tile plain merchant-card' data-card={c.cardId}>
@@ -112,7 +122,7 @@ function CardRow({
               setRefused(undefined)
             }}
           />
-          <Button size='small' fill='outline' disabled={delta === undefined} onClick={() => void changeStock()}>
+          <Button size='small' fill='outline' disabled={delta === undefined || busy} onClick={() => void changeStock()}>
             {t.console.stock}
           </Button>
         </View>
