@@ -318,7 +318,7 @@ export const zhCN = {
     unavailable: '已失效',
     status: '状态',
     /** another redemption took the coupon first (two staff at once, or redeemed earlier) */
-    redeemedBy: (who: string, when: string) => `已被核销：${who} 于 ${when} 核销`,
+    redeemedBy: (who: string, when: string) => `已被${who}于 ${when} 核销`,
   },
   errors: {
     network: '网络不太稳定，请稍后再试',
