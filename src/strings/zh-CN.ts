@@ -732,6 +732,8 @@ export const zhCN = {
     allChannels: '全部渠道',
     since: '开始日期',
     until: '结束日期',
+    /** takes the orders' date filter away */
+    clearDates: '不限日期',
     noOrders: '没有符合条件的订单',
     buyer: '买家',
     time: '时间',
