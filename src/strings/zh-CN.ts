@@ -509,6 +509,10 @@ export const zhCN = {
     stockRule: '「库存变化」须为不等于 0 的整数，一次最多增减 1 亿份，例如 20 或 -5',
     offSale: '停售',
     offSaleDone: '已停售',
+    offSaleTitle: '确认停售',
+    offSaleText: (title: string) => `停售后，顾客在小程序里将买不到「${title}」，已售出的卡照常使用。`,
+    /** under a card off sale: the way back (a shelf saved with the card puts it on sale, merchant/operations.ts putOnSale) */
+    offSaleHint: '已停售：在「货架」中编辑并保存含有这张卡的货架，即可恢复在售。',
     qrcode: '投放二维码',
     qrcodeHint: '顾客用微信扫码即可领取',
     fields: {

@@ -38,7 +38,14 @@ test('cards with review state in words; stock, take off sale and a delivery QR c
   expect(screen.getByText(/有效期至 2030-03-18/)).toBeTruthy()
   expect(document.body.textContent).not.toMatch(/APPROVED|PENDING/)
   fireEvent.click(screen.getAllByText('停售')[0]!)
+  // One tap asks first, naming the card and what stopping it means; nothing is sent until confirmed.
+  expect(await screen.findByText('停售后，顾客在小程序里将买不到「100元礼品卡」，已售出的卡照常使用。')).toBeTruthy()
+  expect(calls.some((c) => c.action === 'cardOffSale')).toBe(false)
+  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
   expect(await screen.findByText('已停售')).toBeTruthy()
+  // A card off sale says how it goes back on sale.
+  await waitFor(() => expect(document.querySelectorAll('.off-sale-hint')).toHaveLength(2))
+  expect(document.querySelector('.off-sale-hint')!.textContent).toBe('已停售：在「货架」中编辑并保存含有这张卡的货架，即可恢复在售。')
   expect(calls.find((c) => c.action === 'cardOffSale')).toEqual({ action: 'cardOffSale', cardId: 'pA' })
   fireEvent.change(screen.getAllByPlaceholderText('库存变化（正数增加，负数减少）')[0]!, { target: { value: '-20' } })
   fireEvent.click(screen.getAllByText('调整库存')[0]!)

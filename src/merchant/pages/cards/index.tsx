@@ -3,7 +3,7 @@ import { useRef, useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
-import { Button, Tag } from '../../../components/ui'
+import { Button, Dialog, Tag } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { userMessage } from '../../../services/errors'
 import { openPage, usePageShow } from '../../../services/page'
@@ -60,6 +60,7 @@ function CardRow({
       return false
     }
   }
+  const [askingOffSale, setAskingOffSale] = useState(false)
   const qr = useDeliveryQr(c.cardId, t.console.qrcode, toast)
   const delta = stockDelta(stock)
   const stockError = stock.trim() === '' ? undefined : delta === undefined ? t.console.stockRule : refused
@@ -133,13 +134,27 @@ function CardRow({
           {t.console.edit}
         </Button>
         {c.onSale && (
-          <Button size='small' fill='outline' onClick={() => void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)}>
+          <Button size='small' fill='outline' onClick={() => setAskingOffSale(true)}>
             {t.console.offSale}
           </Button>
         )}
         {qr.button}
       </View>
+      {!c.onSale && <View className='small muted off-sale-hint'>{t.console.offSaleHint}</View>}
       {qr.code}
+      {/* Taking a card off sale stops the shop selling it at once: one tap too many must not do it. */}
+      <Dialog
+        visible={askingOffSale}
+        title={t.console.offSaleTitle}
+        content={t.console.offSaleText(c.title)}
+        confirmText={t.console.offSale}
+        cancelText={t.common.cancel}
+        onConfirm={() => {
+          setAskingOffSale(false)
+          void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)
+        }}
+        onCancel={() => setAskingOffSale(false)}
+      />
     </View>
   )
 }
