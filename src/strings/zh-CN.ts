@@ -318,7 +318,7 @@ export const zhCN = {
     unavailable: '已失效',
     status: '状态',
     /** another redemption took the coupon first (two staff at once, or redeemed earlier) */
-    redeemedBy: (who: string, when: string) => `已被核销：${who} 于 ${when} 核销`,
+    redeemedBy: (who: string, when: string) => `已被${who}于 ${when} 核销`,
   },
   errors: {
     network: '网络不太稳定，请稍后再试',
@@ -498,7 +498,8 @@ export const zhCN = {
     balance: '面值（卡内余额）',
     validity: '有效期',
     validUntil: (d: string) => `有效期至 ${d}`,
-    stock: '库存',
+    /** the button beside 库存变化 that sends the change */
+    stock: '调整库存',
     addStock: '增加库存',
     stockDelta: '库存变化（正数增加，负数减少）',
     stockChanged: '库存已更新',
@@ -508,6 +509,10 @@ export const zhCN = {
     stockRule: '「库存变化」须为不等于 0 的整数，一次最多增减 1 亿份，例如 20 或 -5',
     offSale: '停售',
     offSaleDone: '已停售',
+    offSaleTitle: '确认停售',
+    offSaleText: (title: string) => `停售后，顾客在小程序里将买不到「${title}」，已售出的卡照常使用。`,
+    /** under a card off sale: the way back (a shelf saved with the card puts it on sale, merchant/operations.ts putOnSale) */
+    offSaleHint: '已停售：在「货架」中编辑并保存含有这张卡的货架，即可恢复在售。',
     qrcode: '投放二维码',
     qrcodeHint: '顾客用微信扫码即可领取',
     fields: {
@@ -731,6 +736,8 @@ export const zhCN = {
     allChannels: '全部渠道',
     since: '开始日期',
     until: '结束日期',
+    /** takes the orders' date filter away */
+    clearDates: '不限日期',
     noOrders: '没有符合条件的订单',
     buyer: '买家',
     time: '时间',

@@ -4,7 +4,8 @@ import CardEditPage from './index'
 
 beforeEach(resetTaroStub)
 
-const type = (label: string, value: string) => fireEvent.change(document.querySelector(`#field-${label} input`)!, { target: { value } })
+const type = (label: string, value: string) =>
+  fireEvent.change(document.querySelector(`#field-${label} input, #field-${label} textarea`)!, { target: { value } })
 
 test('the form checks fields as the merchant types, previews the card, and refuses to send with errors', async () => {
   const created: unknown[] = []
@@ -132,9 +133,32 @@ test('editing starts from the card’s texts as they are, and sends only what wa
   render(<CardEditPage />)
   await waitFor(() => expect((document.querySelector('#field-notice input') as HTMLInputElement).value).toBe('请出示卡券'))
   expect((document.querySelector('#field-servicePhone input') as HTMLInputElement).value).toBe('020-12345678')
-  expect((document.querySelector('#field-description input') as HTMLInputElement).value).toBe('旧的说明')
+  expect((document.querySelector('#field-description textarea') as HTMLTextAreaElement).value).toBe('旧的说明')
   type('description', '新的说明')
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
   expect(updates).toEqual([{ card_id: 'pE', general_card: { base_info: { description: '新的说明' } } }])
+})
+
+test('editing names the card, shows 使用说明 whole in a text area, and a double tap sends one card/update', async () => {
+  setRouterParams({ cardId: 'pE' })
+  const updates: unknown[] = []
+  let answer: () => void = () => undefined
+  const card = { cardId: 'pE', title: '500元礼品卡', price: 50000, onSale: true, reviewStatus: 'APPROVED', description: '旧的说明' }
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardList') return { errcode: 0, cards: [card] }
+    updates.push(d.update)
+    return new Promise((resolve) => (answer = () => resolve({ errcode: 0, send_check: true })))
+  })
+  render(<CardEditPage />)
+  expect(await screen.findByText('500元礼品卡')).toBeTruthy()
+  await waitFor(() => expect((document.querySelector('#field-description textarea') as HTMLTextAreaElement).value).toBe('旧的说明'))
+  type('description', '新的说明')
+  fireEvent.click(screen.getByText('提交审核'))
+  fireEvent.click(screen.getByText('正在提交…'))
+  await waitFor(() => expect(updates).toHaveLength(1))
+  answer()
+  expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
+  expect(updates).toHaveLength(1)
 })

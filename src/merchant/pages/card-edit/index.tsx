@@ -1,5 +1,5 @@
 import { Image, View } from '@tarojs/components'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import {
   checkGiftCardForm,
   giftCardBody,
@@ -203,7 +203,7 @@ function CreateForm() {
 /** Editing a card WeChat already holds: the texts it allows to change (card/update), then a fresh review. */
 function EditForm({ cardId }: { cardId: string }) {
   // A card WeChat's review refused (card_not_pass_check) shows the reason above the fields to fix.
-  const [cards] = useCloudData(consoleApi.cards)
+  const [cards, reloadCards] = useCloudData(consoleApi.cards)
   const refused = cards.state === 'ready' ? cards.data.cards.find((c) => c.cardId === cardId && c.reviewStatus === 'REJECTED') : undefined
   // The card's texts as they are, once the list has them: the form starts from them, and only what was
   // changed is sent (an unchanged text sent again would still send the card back to review).
@@ -228,34 +228,46 @@ function EditForm({ cardId }: { cardId: string }) {
   const [toast, showToast] = useToast()
   const noticeErr = utf8Bytes(notice) > 36 ? t.console.errors.tooLong(12) : undefined
   const phoneErr = phone && !isServicePhone(phone) ? t.console.errors.phone : undefined
+  // Each save sends the card back to WeChat's review: a double tap sends it once, and once saved the texts
+  // saved are the card's (the list asked again), so the button rests until something else is changed.
+  const saving = useRef(false)
+  const [busy, setBusy] = useState(false)
   const save = async () => {
+    if (saving.current) return
+    saving.current = true
+    setBusy(true)
     try {
       const r = await consoleApi.cardUpdate({
         card_id: cardId,
         general_card: { base_info: changed },
       })
       showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
+      await reloadCards()
     } catch (e) {
       showToast(userMessage(e), 'fail')
+    } finally {
+      saving.current = false
+      setBusy(false)
     }
   }
   return (
     <View id='card-edit'>
       {toast}
       {refused && <RefusedEditHint reason={refused.reviewReason} />}
-      <Section>
+      {/* Which card this is (a merchant with a ¥100 and a ¥500 card edits one of them), once the list has it. */}
+      <Section title={current?.title}>
         {/* Each text is optional here: only what is filled in is changed. */}
         <Field id='notice' label={t.console.fields.notice} value={notice} onInput={setNotice} error={noticeErr} />
-        <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} />
+        <Field id='description' label={t.console.fields.description} value={description} onInput={setDescription} multiline />
         <Field id='servicePhone' label={t.console.fields.servicePhone} value={phone} onInput={setPhone} error={phoneErr} />
       </Section>
       <Button
         className='btn-block'
         type='primary'
-        disabled={!!noticeErr || !!phoneErr || Object.keys(changed).length === 0}
+        disabled={busy || !!noticeErr || !!phoneErr || Object.keys(changed).length === 0}
         onClick={() => void save()}
       >
-        {t.console.save}
+        {busy ? t.console.saving : t.console.save}
       </Button>
     </View>
   )

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, navigations, resetTaroStub } from '../../../../test/stubs/taro'
 import CardsPage from './index'
 
@@ -38,10 +38,17 @@ test('cards with review state in words; stock, take off sale and a delivery QR c
   expect(screen.getByText(/有效期至 2030-03-18/)).toBeTruthy()
   expect(document.body.textContent).not.toMatch(/APPROVED|PENDING/)
   fireEvent.click(screen.getAllByText('停售')[0]!)
+  // One tap asks first, naming the card and what stopping it means; nothing is sent until confirmed.
+  expect(await screen.findByText('停售后，顾客在小程序里将买不到「100元礼品卡」，已售出的卡照常使用。')).toBeTruthy()
+  expect(calls.some((c) => c.action === 'cardOffSale')).toBe(false)
+  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
   expect(await screen.findByText('已停售')).toBeTruthy()
+  // A card off sale says how it goes back on sale.
+  await waitFor(() => expect(document.querySelectorAll('.off-sale-hint')).toHaveLength(2))
+  expect(document.querySelector('.off-sale-hint')!.textContent).toBe('已停售：在「货架」中编辑并保存含有这张卡的货架，即可恢复在售。')
   expect(calls.find((c) => c.action === 'cardOffSale')).toEqual({ action: 'cardOffSale', cardId: 'pA' })
   fireEvent.change(screen.getAllByPlaceholderText('库存变化（正数增加，负数减少）')[0]!, { target: { value: '-20' } })
-  fireEvent.click(screen.getAllByText('库存')[0]!)
+  fireEvent.click(screen.getAllByText('调整库存')[0]!)
   expect(await screen.findByText('库存已更新')).toBeTruthy()
   expect(calls.find((c) => c.action === 'cardStock')).toEqual({ action: 'cardStock', cardId: 'pA', delta: -20 })
   fireEvent.click(screen.getAllByText('投放二维码')[0]!)
@@ -101,12 +108,12 @@ test('the stock form says why a change cannot be made, naming the field: as it i
   for (const typed of ['abc', '0', '1.5', '200000000']) {
     fireEvent.change(input, { target: { value: typed } })
     expect(screen.getByText(rule)).toBeTruthy()
-    fireEvent.click(screen.getByText('库存'))
+    fireEvent.click(screen.getByText('调整库存'))
   }
   expect(calls.some((c) => c.action === 'cardStock')).toBe(false)
   fireEvent.change(input, { target: { value: '-5' } })
   expect(screen.queryByText(rule)).toBeNull()
-  fireEvent.click(screen.getByText('库存'))
+  fireEvent.click(screen.getByText('调整库存'))
   const why = '「库存变化」减少的数量超过了现有库存：现有 3 份，最多只能减少 3 份'
   // under the field (and in the toast) until the merchant edits it
   expect((await screen.findAllByText(why)).some((el) => el.classList.contains('stock-error'))).toBe(true)
@@ -170,9 +177,37 @@ test('the stock WeChat holds is shown for the card asked about, and asked again 
   expect(await screen.findByText('现有库存 80 份')).toBeTruthy()
   expect(gets).toEqual(['pA'])
   fireEvent.change(screen.getAllByPlaceholderText('库存变化（正数增加，负数减少）')[0]!, { target: { value: '-20' } })
-  fireEvent.click(screen.getAllByText('库存')[0]!)
+  fireEvent.click(screen.getAllByText('调整库存')[0]!)
   expect(await screen.findByText('现有库存 60 份')).toBeTruthy()
   expect(gets).toEqual(['pA', 'pA'])
   fireEvent.click(screen.getByText('查看库存'))
   expect(await screen.findByText('微信没有返回库存，请稍后再查')).toBeTruthy()
+})
+
+test('a double tap on 调整库存 changes the stock once', async () => {
+  const changes: unknown[] = []
+  let answer: (v: unknown) => void = () => undefined
+  cloudHandlers.set('merchant', (d) => {
+    switch (d.action) {
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'cardList':
+        return { errcode: 0, cards: [{ cardId: 'pA', title: '100元礼品卡', price: 10000, onSale: true, reviewStatus: 'APPROVED' }] }
+      case 'cardStock':
+        changes.push(d.delta)
+        // WeChat answers only after both taps.
+        return new Promise((resolve) => (answer = () => resolve({ errcode: 0 })))
+      default:
+        return { errcode: 1002, errmsg: 'unknown' }
+    }
+  })
+  render(<CardsPage />)
+  fireEvent.change(await screen.findByPlaceholderText('库存变化（正数增加，负数减少）'), { target: { value: '5' } })
+  const button = screen.getByText('调整库存')
+  fireEvent.click(button)
+  fireEvent.click(button)
+  await waitFor(() => expect(changes).toEqual([5]))
+  answer(undefined)
+  expect(await screen.findByText('库存已更新')).toBeTruthy()
+  expect(changes).toEqual([5])
 })

@@ -1,9 +1,9 @@
 import { Image, Input, Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
-import { Button, Tag } from '../../../components/ui'
+import { Button, Dialog, Tag } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { userMessage } from '../../../services/errors'
 import { openPage, usePageShow } from '../../../services/page'
@@ -60,16 +60,27 @@ function CardRow({
       return false
     }
   }
+  const [askingOffSale, setAskingOffSale] = useState(false)
   const qr = useDeliveryQr(c.cardId, t.console.qrcode, toast)
   const delta = stockDelta(stock)
   const stockError = stock.trim() === '' ? undefined : delta === undefined ? t.console.stockRule : refused
+  // A stock change is not idempotent (each call moves WeChat's stock by delta): a double tap sends it once.
+  const changing = useRef(false)
+  const [busy, setBusy] = useState(false)
   const changeStock = async () => {
-    if (delta === undefined) return
+    if (delta === undefined || changing.current) return
+    changing.current = true
+    setBusy(true)
     setRefused(undefined)
-    const done = await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)
-    if (done) setStock('')
-    // What was shown is no longer the stock: ask again after a change.
-    if (done && left !== undefined) await lookUpStock()
+    try {
+      const done = await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)
+      if (done) setStock('')
+      // What was shown is no longer the stock: ask again after a change.
+      if (done && left !== undefined) await lookUpStock()
+    } finally {
+      changing.current = false
+      setBusy(false)
+    }
   }
   return (
     <View className='card-tile plain merchant-card' data-card={c.cardId}>
@@ -112,7 +123,7 @@ function CardRow({
               setRefused(undefined)
             }}
           />
-          <Button size='small' fill='outline' disabled={delta === undefined} onClick={() => void changeStock()}>
+          <Button size='small' fill='outline' disabled={delta === undefined || busy} onClick={() => void changeStock()}>
             {t.console.stock}
           </Button>
         </View>
@@ -123,13 +134,27 @@ function CardRow({
           {t.console.edit}
         </Button>
         {c.onSale && (
-          <Button size='small' fill='outline' onClick={() => void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)}>
+          <Button size='small' fill='outline' onClick={() => setAskingOffSale(true)}>
             {t.console.offSale}
           </Button>
         )}
         {qr.button}
       </View>
+      {!c.onSale && <View className='small muted off-sale-hint'>{t.console.offSaleHint}</View>}
       {qr.code}
+      {/* Taking a card off sale stops the shop selling it at once: one tap too many must not do it. */}
+      <Dialog
+        visible={askingOffSale}
+        title={t.console.offSaleTitle}
+        content={t.console.offSaleText(c.title)}
+        confirmText={t.console.offSale}
+        cancelText={t.common.cancel}
+        onConfirm={() => {
+          setAskingOffSale(false)
+          void act(() => consoleApi.cardOffSale(c.cardId), t.console.offSaleDone)
+        }}
+        onCancel={() => setAskingOffSale(false)}
+      />
     </View>
   )
 }

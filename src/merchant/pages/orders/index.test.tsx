@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, resetTaroStub } from '../../../../test/stubs/taro'
 import OrdersPage from './index'
 
@@ -22,6 +22,12 @@ function answerAsMerchant(a: { list: (d: Call) => Call; detail: () => Call; refu
         return { errcode: 1002, errmsg: 'unknown' }
     }
   })
+}
+
+/** Chooses a date in one of the date filters' pickers (components/DateInput). */
+function pickDate(id: string, date: string) {
+  const input = document.querySelector<HTMLInputElement>(`[data-taro="Picker"]:has(#${id}) input`)!
+  fireEvent.change(input, { target: { value: date } })
 }
 
 test('orders are searched and filtered; the detail shows cards and ledgers; a refund needs a confirmation and a reason', async () => {
@@ -80,7 +86,7 @@ test('orders are searched and filtered; the detail shows cards and ledgers; a re
   expect(await screen.findByText('订单号 MP123')).toBeTruthy()
   expect(screen.getByText('¥200.00')).toBeTruthy()
   fireEvent.change(screen.getByPlaceholderText('订单号、卡号或买家'), { target: { value: '800000000001' } })
-  fireEvent.change(screen.getByPlaceholderText('开始日期'), { target: { value: '2026-11-01' } })
+  pickDate('order-since', '2026-11-01')
   fireEvent.click(screen.getByText('搜索'))
   await screen.findByText('订单号 MP123')
   fireEvent.click(screen.getByText('已退款'))
@@ -283,4 +289,39 @@ test('a card partly spent: the refund dialog says what the refund gives back, no
   fireEvent.change(document.querySelector('#refund-dialog textarea')!, { target: { value: '顾客不要了' } })
   fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
   expect(await screen.findByText('退款金额 ¥69.50')).toBeTruthy()
+})
+
+test('a card code typed as the card page shows it (spaces) or with dashes is searched as its digits; dates come from the picker and can be cleared', async () => {
+  const lists: Call[] = []
+  answerAsMerchant({
+    list: (d) => {
+      lists.push(d)
+      return { errcode: 0, total: 0, orders: [] }
+    },
+    detail: () => ({ errcode: 1005, errmsg: 'no order' }),
+    refund: () => ({ errcode: 1002, errmsg: 'unknown' }),
+  })
+  render(<OrdersPage />)
+  await screen.findByText('没有符合条件的订单')
+  const search = async (typed: string) => {
+    fireEvent.change(screen.getByPlaceholderText('订单号、卡号或买家'), { target: { value: typed } })
+    const before = lists.length
+    fireEvent.click(screen.getByText('搜索'))
+    await waitFor(() => expect(lists.length).toBe(before + 1))
+    return lists.at(-1)!.q
+  }
+  expect(await search(' 7156 6316 2806 ')).toBe('715663162806')
+  expect(await search('7156-6316-2806')).toBe('715663162806')
+  expect(await search('GC97C81B 1FBAFFF3')).toBe('GC97C81B1FBAFFF3')
+  expect(await search('顾客·0E7C')).toBe('顾客·0E7C')
+  // The dates: chosen in the picker, applied at once (no typed 2026/12/01 silently ignored).
+  expect(document.querySelector('#order-since')?.closest('[data-taro="Picker"]')).toBeTruthy()
+  expect(screen.queryByText('不限日期')).toBeNull()
+  pickDate('order-until', '2026-12-07')
+  await waitFor(() => expect(lists.at(-1)).toMatchObject({ until: Date.parse('2026-12-08T00:00:00+08:00') }))
+  expect(screen.getByText('2026-12-07')).toBeTruthy()
+  fireEvent.click(screen.getByText('不限日期'))
+  await waitFor(() => expect(lists.at(-1)!.until).toBeUndefined())
+  expect(screen.getByText('结束日期')).toBeTruthy()
+  expect(screen.queryByText('不限日期')).toBeNull()
 })

@@ -2,6 +2,7 @@ import { Input, Text, View } from '@tarojs/components'
 import { useCallback, useEffect, useState } from 'react'
 import { dateToSec } from '../../giftcard-form'
 import { AsyncState } from '../../../components/AsyncState'
+import { DateInput } from '../../../components/DateInput'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button, Dialog, Tag, TextArea } from '../../../components/ui'
@@ -17,6 +18,16 @@ import { Entries } from '../circulation/entries'
 
 const STATES = ['ISSUED', 'PAID', 'ACCEPTED', 'REFUNDING', 'REFUND_FAILED', 'REFUNDED']
 const CHANNELS: Channel[] = ['mp', 'shelf', 'checkout']
+/**
+ * The search text as the server takes it (no spaces): a card code as the customer's card page shows it
+ * (8916 4234 4953) or read aloud with dashes is its digits; an order number copied with a space around it
+ * is the number.
+ */
+export function searchText(typed: string): string | undefined {
+  const q = typed.replace(/\s+/g, '')
+  return (/^[\d-]+$/.test(q) ? q.replace(/-/g, '') : q) || undefined
+}
+
 /** The buyer as the server names them (an alias, never an openid). */
 const buyerOf = (o: OrderRow) => o.buyer || '—'
 /** The tag of a row (#28): what became of its cards — a refund as WeChat Pay reports it first, then 已用完, 已赠送, 已领取, 已支付. */
@@ -214,15 +225,18 @@ function OrdersView() {
     [reset],
   )
   useEffect(() => void load({}), [load])
-  const search = () => {
-    const s = dateToSec(since)
-    const u = dateToSec(until, true)
-    void load({
-      ...filter,
-      q: q.trim() || undefined,
-      since: s === undefined ? undefined : s * 1000,
-      until: u === undefined ? undefined : (u + 1) * 1000,
-    })
+  /** The dates as the filter takes them: from the start of one Beijing day to the end of the other. */
+  const range = (from: string, to: string) => {
+    const s = dateToSec(from)
+    const u = dateToSec(to, true)
+    return { since: s === undefined ? undefined : s * 1000, until: u === undefined ? undefined : (u + 1) * 1000 }
+  }
+  const search = () => void load({ ...filter, q: searchText(q), ...range(since, until) })
+  // A date chosen applies at once, as a chip does.
+  const pickDates = (from: string, to: string) => {
+    setSince(from)
+    setUntil(to)
+    void load({ ...filter, ...range(from, to) })
   }
   return (
     <View>
@@ -238,9 +252,31 @@ function OrdersView() {
           {t.console.search}
         </Button>
       </View>
-      <View className='row'>
-        <Input className='input grow' value={since} placeholder={t.console.since} onInput={(e) => setSince(e.detail.value)} />
-        <Input className='input grow' value={until} placeholder={t.console.until} onInput={(e) => setUntil(e.detail.value)} />
+      {/* Dates from the date picker, never typed: a date in another form (2026/12/01) was silently no filter. */}
+      <View className='row' id='order-dates'>
+        <View className='grow'>
+          <DateInput
+            id='order-since'
+            value={since}
+            placeholder={t.console.since}
+            end={until || undefined}
+            onChange={(d) => pickDates(d, until)}
+          />
+        </View>
+        <View className='grow'>
+          <DateInput
+            id='order-until'
+            value={until}
+            placeholder={t.console.until}
+            start={since || undefined}
+            onChange={(d) => pickDates(since, d)}
+          />
+        </View>
+        {(since || until) && (
+          <Button size='small' fill='outline' id='order-dates-clear' onClick={() => pickDates('', '')}>
+            {t.console.clearDates}
+          </Button>
+        )}
       </View>
       <View className='chips' id='state-filter'>
         <View className={`chip${!filter.state ? ' chip-on' : ''}`} onClick={() => void load({ ...filter, state: undefined })}>

@@ -24,6 +24,9 @@ export function fenOf(text: string): number | undefined {
   return fen > 0 ? fen : undefined
 }
 
+/** A code as the customer's card page shows it (8916 4234 4953), or read aloud with dashes: the code is its digits. */
+const digitsOf = (typed: string) => typed.replace(/[\s-]/g, '')
+
 /**
  * Whether a redemption's error is a refusal that moved nothing: the input (1001), the cashier's rights (1004),
  * the card (1005), or too little on it (1006, insufficient). The server refuses these before anything is
@@ -64,8 +67,7 @@ export default function RedeemPage() {
   const inFlight = useRef(false)
 
   const check = async (typed = code) => {
-    // As the customer's card page shows it (8916 4234 4953), or read aloud with dashes: the code is its digits.
-    const c = typed.replace(/[\s-]/g, '')
+    const c = digitsOf(typed)
     if (!c || inFlight.current) return
     inFlight.current = true
     try {
@@ -77,6 +79,15 @@ export default function RedeemPage() {
       showToast(err instanceof CloudCallError && err.errcode === 1005 ? t.redeem.notFound : userMessage(err), 'fail')
     } finally {
       inFlight.current = false
+    }
+  }
+  // Another code typed over the one looked up: its result (and the amount for it) goes, so 确认核销 can never
+  // debit the card looked up before while the next customer's code is in the field.
+  const typeCode = (typed: string) => {
+    setCode(typed)
+    if ((step.s === 'checked' || step.s === 'confirm') && digitsOf(typed) !== step.check.code) {
+      setStep({ s: 'idle' })
+      setAmount('')
     }
   }
   const scan = async () => {
@@ -141,7 +152,7 @@ export default function RedeemPage() {
             id='code-input'
             value={code}
             placeholder={t.redeem.codePlaceholder}
-            onInput={(e) => setCode(e.detail.value)}
+            onInput={(e) => typeCode(e.detail.value)}
             onConfirm={() => void check()}
           />
         </View>
