@@ -857,7 +857,9 @@ export const zhCN = {
     invitePath: '小程序路径',
     grantedBy: (who: string, when: string) => `${who} 于 ${when} 添加`,
     remove: '移除',
-    staffSaved: '已保存',
+    removeTitle: '移除员工',
+    removeText: (name: string, role: string) => `移除后，${name}（${role}）将不能再进入商户管理或核销。如需恢复，请重新邀请。`,
+    staffRemoved: '已移除',
     // audit
     noAudit: '还没有操作记录',
     by: (who: string) => `操作人 ${who}`,

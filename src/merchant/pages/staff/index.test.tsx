@@ -36,8 +36,17 @@ test('an owner invites staff with a QR code of the join page, and removes a memb
   // The QR code is drawn: rows of dark and light modules.
   expect(Number(qr.querySelector('.qrcode')!.getAttribute('data-size'))).toBeGreaterThanOrEqual(21)
   expect(qr.querySelectorAll('.code-dark').length).toBeGreaterThan(50)
+  // One tap asks first, naming the person; nothing is sent until the owner confirms, and cancelling sends nothing.
   fireEvent.click(screen.getByText('移除'))
-  await screen.findByText('已保存')
+  const ask = '移除后，王小波（店员）将不能再进入商户管理或核销。如需恢复，请重新邀请。'
+  expect(await screen.findByText(ask)).toBeTruthy()
+  fireEvent.click(document.querySelector('.nut-dialog-footer-cancel')!)
+  expect(calls.some((c) => c.action === 'staffSet')).toBe(false)
+  expect(screen.getByText('王小波')).toBeTruthy()
+  fireEvent.click(screen.getAllByText('移除')[0]!)
+  await screen.findByText(ask)
+  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
+  await screen.findByText('已移除')
   expect(screen.queryByText('王小波')).toBeNull()
   expect(calls).toEqual([
     { action: 'staffInvite', role: 'staff' },

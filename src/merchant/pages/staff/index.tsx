@@ -3,7 +3,7 @@ import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
-import { Button, Tag } from '../../../components/ui'
+import { Button, Dialog, Tag } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { userMessage } from '../../../services/errors'
 import { t } from '../../../strings'
@@ -91,10 +91,12 @@ function StaffRow({ s, onRemove }: { s: StaffMember; onRemove: () => void }) {
 function StaffView() {
   const [data, reload] = useCloudData(() => Promise.all([consoleApi.staff(), consoleApi.whoami()]))
   const [toast, showToast] = useToast()
+  /** the person whose removal waits for the owner's yes: one tap must not take someone's access away */
+  const [removing, setRemoving] = useState<StaffMember>()
   const remove = async (personId: string) => {
     try {
       await consoleApi.staffSet(personId, null)
-      showToast(t.console.staffSaved, 'success')
+      showToast(t.console.staffRemoved, 'success')
       await reload()
     } catch (err) {
       showToast(userMessage(err), 'fail')
@@ -116,9 +118,22 @@ function StaffView() {
                 </Button>
               </View>
               {d.staff.map((s) => (
-                <StaffRow key={s.personId} s={s} onRemove={() => void remove(s.personId)} />
+                <StaffRow key={s.personId} s={s} onRemove={() => setRemoving(s)} />
               ))}
             </Section>
+            <Dialog
+              visible={removing !== undefined}
+              title={t.console.removeTitle}
+              content={removing ? t.console.removeText(removing.name, t.console.roleName[removing.role]!) : ''}
+              confirmText={t.console.remove}
+              cancelText={t.common.cancel}
+              onConfirm={() => {
+                const who = removing
+                setRemoving(undefined)
+                if (who) void remove(who.personId)
+              }}
+              onCancel={() => setRemoving(undefined)}
+            />
           </View>
         )}
       </AsyncState>
