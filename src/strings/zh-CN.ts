@@ -312,7 +312,9 @@ export const zhCN = {
     confirmCoupon: (title: string) => `核销「${title}」，核销后不可撤销`,
     confirmDebit: (title: string, amount: string) => `从「${title}」扣减 ${amount}，扣减后不可撤销`,
     done: '核销成功',
-    doneBalance: (balance: string) => `核销成功，余额 ${balance}`,
+    /** a debit done: what was taken from which card (its title and the code's last 4 digits), and what is left */
+    doneBalance: (amount: string, title: string, tail: string, balance: string) =>
+      `核销成功：「${title}」（尾号 ${tail}）扣减 ${amount}，余额 ${balance}`,
     balance: (amount: string) => `余额 ${amount}`,
     scanFailed: '没有扫到券码，请手动输入',
     unavailable: '已失效',

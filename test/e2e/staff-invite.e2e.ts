@@ -64,7 +64,9 @@ test('carol invites bob by QR code; bob joins and redeems; the console names peo
   await tap(page, '确认核销')
   await expect(visible(page, /从「100元礼品卡」扣减 ¥25\.00/)).toBeVisible()
   await tap(page, '确定')
-  await expect(visibleCss(page, '#redeem-done')).toHaveText('核销成功，余额 ¥75.00')
+  await expect(visibleCss(page, '#redeem-done')).toHaveText(
+    `核销成功：「100元礼品卡」（尾号 ${(card.code as string).slice(-4)}）扣减 ¥25.00，余额 ¥75.00`,
+  )
   await snap(page, '83-staff-redeemed')
 
   // alice opens the same code after him: used, said in words, with a way back.

@@ -115,7 +115,12 @@ export default function RedeemPage() {
     setStep({ s: 'busy' })
     try {
       const r = await merchantApi.redeem({ code: c.code, cardId: c.cardId, key, ...(fen ? { amount: fen } : {}) })
-      setStep({ s: 'done', text: r.balance !== undefined ? t.redeem.doneBalance(yuan(r.balance)) : t.redeem.done })
+      // A debit says what it took from which card, so the cashier can tell the customer before the next one.
+      const text =
+        r.balance !== undefined && fen !== undefined
+          ? t.redeem.doneBalance(yuan(fen), c.title, c.code.slice(-4), yuan(r.balance))
+          : t.redeem.done
+      setStep({ s: 'done', text })
       setCode('')
       setAmount('')
     } catch (err) {
