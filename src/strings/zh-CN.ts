@@ -436,6 +436,9 @@ export const zhCN = {
       REFUND_FAILED: '微信支付未能完成这笔退款，请查看订单中的原因和处理建议后重试',
       GIFT_OWN: '这是你送出的礼物，发给好友领取吧',
       GIFT_NOT_FOUND: '没有找到这份礼物',
+      // the card and order pages opened from a link cut short or an unknown id (said by the page, not the function)
+      CARD_NOT_FOUND: '没有找到这张卡',
+      ORDER_NOT_FOUND: '没有找到这笔订单',
       GIFT_TAKEN: '这份礼物已被其他人领取',
       GIFT_ALL_CLAIMED: '来晚了，这份礼物已被领完',
       GIFT_RETURNED: '这份礼物超过 24 小时未领取，已退回给送礼人',
