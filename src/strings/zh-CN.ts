@@ -186,6 +186,24 @@ export const zhCN = {
     giveToFriend: '送给好友',
     giveHint: '已在微信卡包中打开这张卡：点「赠送」选择好友，好友领取后余额随卡转给好友',
   },
+  /** pages/order: a shelf order opened from WeChat's after-sales cells (申请退款, 申请发票) */
+  order: {
+    title: '订单详情',
+    number: (id: string) => `订单 ${id}`,
+    state: '状态',
+    total: '合计',
+    states: {
+      PAID: '已支付',
+      SENDING: '赠送中',
+      ACCEPTED: '已领取',
+      RETURNED: '未领取，已退回',
+      REFUNDED: '已退款',
+      INVOICE_AUTHORIZED: '已申请发票',
+    } as Record<string, string>,
+    cardLine: (code: string, price: string, balance: string) => `卡号 ${code} · 面值 ${price} · 余额 ${balance}`,
+    afterSales: '如需退款或开具发票，请联系商家客服并提供以上订单号。',
+    missing: '链接中缺少订单号，请从订单页重新打开',
+  },
   checkout: {
     title: '买单',
     order: '你的订单',
