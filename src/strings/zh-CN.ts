@@ -929,7 +929,8 @@ export const zhCN = {
     problems: {
       phone: '请输入正确的 11 位手机号',
       name: '请输入 1–20 个字的姓名（不含数字）',
-      birthday: '请按 年-月-日 填写真实的生日，例如 1990-05-20',
+      // chosen from the date picker, never typed: the only way to get it wrong is to leave it empty
+      birthday: '请选择你的生日',
     } as Record<string, string>,
     submit: '提交并激活',
     activating: '正在激活…',
