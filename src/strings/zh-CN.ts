@@ -209,6 +209,9 @@ export const zhCN = {
     order: '你的订单',
     total: '合计',
     chooseCard: '选择礼品卡支付',
+    /** the section's title when coupons are offered above the gift cards, and the gift cards' own line */
+    chooseCardAndCoupon: '选择优惠券和礼品卡',
+    giftCards: '选择礼品卡',
     noCard: '没有可用的礼品卡',
     cardCovers: '礼品卡支付',
     wechatCovers: '微信支付',
