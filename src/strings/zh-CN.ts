@@ -186,11 +186,32 @@ export const zhCN = {
     giveToFriend: '送给好友',
     giveHint: '已在微信卡包中打开这张卡：点「赠送」选择好友，好友领取后余额随卡转给好友',
   },
+  /** pages/order: a shelf order opened from WeChat's after-sales cells (申请退款, 申请发票) */
+  order: {
+    title: '订单详情',
+    number: (id: string) => `订单 ${id}`,
+    state: '状态',
+    total: '合计',
+    states: {
+      PAID: '已支付',
+      SENDING: '赠送中',
+      ACCEPTED: '已领取',
+      RETURNED: '未领取，已退回',
+      REFUNDED: '已退款',
+      INVOICE_AUTHORIZED: '已申请发票',
+    } as Record<string, string>,
+    cardLine: (code: string, price: string, balance: string) => `卡号 ${code} · 面值 ${price} · 余额 ${balance}`,
+    afterSales: '如需退款或开具发票，请联系商家客服并提供以上订单号。',
+    missing: '链接中缺少订单号，请从订单页重新打开',
+  },
   checkout: {
     title: '买单',
     order: '你的订单',
     total: '合计',
     chooseCard: '选择礼品卡支付',
+    /** the section's title when coupons are offered above the gift cards, and the gift cards' own line */
+    chooseCardAndCoupon: '选择优惠券和礼品卡',
+    giftCards: '选择礼品卡',
     noCard: '没有可用的礼品卡',
     cardCovers: '礼品卡支付',
     wechatCovers: '微信支付',
@@ -438,6 +459,9 @@ export const zhCN = {
       REFUND_FAILED: '微信支付未能完成这笔退款，请查看订单中的原因和处理建议后重试',
       GIFT_OWN: '这是你送出的礼物，发给好友领取吧',
       GIFT_NOT_FOUND: '没有找到这份礼物',
+      // the card and order pages opened from a link cut short or an unknown id (said by the page, not the function)
+      CARD_NOT_FOUND: '没有找到这张卡',
+      ORDER_NOT_FOUND: '没有找到这笔订单',
       GIFT_TAKEN: '这份礼物已被其他人领取',
       GIFT_ALL_CLAIMED: '来晚了，这份礼物已被领完',
       GIFT_RETURNED: '这份礼物超过 24 小时未领取，已退回给送礼人',
@@ -919,7 +943,8 @@ export const zhCN = {
     problems: {
       phone: '请输入正确的 11 位手机号',
       name: '请输入 1–20 个字的姓名（不含数字）',
-      birthday: '请按 年-月-日 填写真实的生日，例如 1990-05-20',
+      // chosen from the date picker, never typed: the only way to get it wrong is to leave it empty
+      birthday: '请选择你的生日',
     } as Record<string, string>,
     submit: '提交并激活',
     activating: '正在激活…',

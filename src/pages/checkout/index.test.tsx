@@ -144,6 +144,10 @@ test('a coupon, then a gift card that covers the rest (issue 28): no WeChat Pay 
   let sheets = 0
   wxHandlers.requestPayment = () => void sheets++
   render(<Checkout />)
+  // Coupons above the gift cards: the section names both, and the gift cards have their own line.
+  expect(await screen.findByText('选择优惠券和礼品卡')).toBeTruthy()
+  expect(screen.queryByText('选择礼品卡支付')).toBeNull()
+  expect(screen.getByText('选择礼品卡', { selector: '#gift-cards-label' })).toBeTruthy()
   await choose('满30减5')
   await choose('礼品卡1')
   expect(screen.getByText('-¥5.00', { selector: '#split-discount' })).toBeTruthy()

@@ -104,6 +104,8 @@ export default function Checkout() {
   const couponRefused = quote && 'refused' in quote
   const due = total - discount
   const split = chosen || coupon ? checkoutLegs(total, discount, chosen?.balance ?? 0) : undefined
+  const hasCoupons = mine.state === 'ready' && checkoutCoupons(mine.data.cards).length > 0
+  const hasGiftCards = mine.state === 'ready' && mine.data.cards.some((c) => isUsable(c) && !isCoupon(c.type))
 
   const pay = async () => {
     if ((!chosen && !coupon) || inFlight.current || total === 0 || couponRefused) return
@@ -245,8 +247,8 @@ export default function Checkout() {
           </Button>
         </Section>
       ) : (
-        <Section title={t.checkout.chooseCard} id='cards'>
-          {mine.state === 'ready' && checkoutCoupons(mine.data.cards).length > 0 && (
+        <Section title={hasCoupons ? t.checkout.chooseCardAndCoupon : t.checkout.chooseCard} id='cards'>
+          {hasCoupons && (
             <View id='coupons'>
               <View className='muted'>{t.coupon.chooseCoupon}</View>
               {checkoutCoupons(mine.data.cards).map((c) => {
@@ -263,6 +265,12 @@ export default function Checkout() {
                   </View>
                 )
               })}
+            </View>
+          )}
+          {/* Under the coupons, the gift cards get their own line: the section's title names both. */}
+          {hasCoupons && hasGiftCards && (
+            <View className='muted sub-label' id='gift-cards-label'>
+              {t.checkout.giftCards}
             </View>
           )}
           <AsyncState value={mine} onRetry={reload} isEmpty={(d) => !d.cards.some(isUsable)} empty={t.checkout.noCard}>

@@ -162,3 +162,16 @@ test('a link cut short (a gift id the function refuses as malformed) says the gi
   fireEvent.click(screen.getByText('查看我的卡'))
   await waitFor(() => expect(navigations).toEqual(['/pages/index/index']))
 })
+
+test('a group gift this friend already claimed into the card bag reads 已领取 when opened again, not 放入卡包, while others may still claim', async () => {
+  // The gift stays PENDING (one card left for someone else); this friend's own claim is done.
+  cloudHandlers.set('gift', () => ({
+    errcode: 0,
+    gift: gift({ count: 2, remaining: 1, claimedByMe: true, added: true, claims: [{ name: '好友C148', claimedAt: 0 }] }),
+  }))
+  render(<ClaimPage />)
+  expect(await screen.findByText(/已领取，礼品卡已放入你的卡包/)).toBeTruthy()
+  expect(screen.queryByText('放入卡包')).toBeNull()
+  expect(screen.queryByText('领取到卡包')).toBeNull()
+  expect(screen.getByText('查看我的卡')).toBeTruthy()
+})

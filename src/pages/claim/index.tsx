@@ -67,7 +67,9 @@ export default function ClaimPage() {
       <AsyncState value={data} onRetry={reload} leave={{ label: t.common.seeMyCards, onLeave: () => void openTab('/pages/index/index') }}>
         {({ gift, share }) => {
           if (gift.mine) return <GiftState gift={gift} share={share} />
-          const done = claiming.state === 'done' || (gift.status === 'CLAIMED' && gift.claimedByMe && gift.added !== false)
+          // Claimed and in the card bag: a group gift stays PENDING while others may still claim, so its status
+          // does not say whether this person is done; their own claim does.
+          const done = claiming.state === 'done' || (gift.claimedByMe && gift.added !== false)
           // Claimed, but the add sheet was closed: claiming again signs the card for the card bag anew.
           const canClaim = gift.status === 'PENDING' || gift.claimedByMe
           // Lost the race (or came too late): one sentence, from the refusal or from the gift, never both.
@@ -123,7 +125,7 @@ export default function ClaimPage() {
                   {claiming.state === 'busy' ? t.claim.claiming : gift.claimedByMe ? t.home.addToBag : t.claim.claim}
                 </Button>
               )}
-              {claiming.state === 'error' && !lost && !ended && (
+              {claiming.state === 'error' && !lost && !ended && !done && (
                 <View className='error center' id='claim-error'>
                   {claiming.message}
                 </View>

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { cloudHandlers, navigations, resetTaroStub, setRouterParams, shareHandler } from '../../../test/stubs/taro'
 import GiftPage from './index'
 
@@ -68,4 +68,14 @@ test.each([
   expect(screen.queryByText(/发给微信好友/)).toBeNull()
   fireEvent.click(screen.getByText('查看我的卡'))
   expect(navigations).toEqual(['/pages/index/index'])
+})
+
+test('a gift link cut short reads 没有找到这份礼物, not 填写的内容有误, with a way on to 我的卡', async () => {
+  setRouterParams({ giftId: 'GFa1527dc07a' })
+  cloudHandlers.set('gift', () => ({ errcode: 1001, errmsg: 'giftId has an invalid format', field: 'giftId' }))
+  render(<GiftPage />)
+  expect(await screen.findByText('没有找到这份礼物')).toBeTruthy()
+  expect(screen.queryByText(/填写的内容有误/)).toBeNull()
+  fireEvent.click(screen.getByText('查看我的卡'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/index/index']))
 })

@@ -3,18 +3,26 @@ import { GiftState } from '../../components/GiftState'
 import { PageShell } from '../../components/PageShell'
 import { useCloudData } from '../../hooks/useCloudData'
 import { giftApi } from '../../services/api'
-import { usePageQuery, usePageShow, useShare } from '../../services/page'
+import { CloudCallError } from '../../services/cloud'
+import { openTab, usePageQuery, usePageShow, useShare } from '../../services/page'
 import { t } from '../../strings'
 
 /** The giver's view of one gift: the envelope the friends will see, sharing it into a chat, and its status. */
 export default function GiftPage() {
   const { giftId = '' } = usePageQuery()
-  const [data, reload] = useCloudData(() => giftApi.get(giftId))
+  const [data, reload] = useCloudData(() =>
+    giftApi.get(giftId).catch((err: unknown) => {
+      // As on the claim page: a gift id cut short or mangled in the link is a gift that cannot be found.
+      if (err instanceof CloudCallError && err.errcode === 1001)
+        throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, 'GIFT_NOT_FOUND')
+      throw err
+    }),
+  )
   usePageShow(() => void reload())
   useShare(() => (data.state === 'ready' ? data.data.share : undefined))
   return (
     <PageShell title={t.gift.title}>
-      <AsyncState value={data} onRetry={reload}>
+      <AsyncState value={data} onRetry={reload} leave={{ label: t.common.seeMyCards, onLeave: () => void openTab('/pages/index/index') }}>
         {({ gift, share }) => <GiftState gift={gift} share={share} />}
       </AsyncState>
     </PageShell>

@@ -34,6 +34,18 @@ test('loading first, then the empty state in Chinese with a way to the shop; no 
   expect(navigations).toEqual(['/pages/shop/index'])
 })
 
+test('no card at all (the only one went to a friend): the empty state still leads to 我送出的, 我收到的 and 会员卡', async () => {
+  serve([])
+  render(<Index />)
+  await screen.findByText('还没有礼品卡')
+  fireEvent.click(screen.getByText('我送出的'))
+  fireEvent.click(screen.getByText('我收到的'))
+  fireEvent.click(screen.getByText('会员卡'))
+  await waitFor(() =>
+    expect(navigations).toEqual(['/pages/gifts/index?tab=sent', '/pages/gifts/index?tab=received', '/member/pages/index/index']),
+  )
+})
+
 test('我的用户编号: hidden until asked for, then the caller’s openid with what it is for', async () => {
   serve([])
   render(<Index />)

@@ -37,6 +37,31 @@ export function splitCards(cards: Card[]): { usable: Card[]; invalid: Card[] } {
   return { usable, invalid: cards.filter((c) => !isUsable(c)) }
 }
 
+/**
+ * Ways to 我送出的, 我收到的, 领券 and 会员卡. Also under the empty state: someone whose only card went to a
+ * friend still follows that gift from here, and someone with no card yet can join the member card.
+ */
+function QuickLinks({ coupons = true }: { coupons?: boolean }) {
+  return (
+    <View className='quick-links'>
+      <View className='quick-link' id='link-sent' onClick={() => void openPage('/pages/gifts/index?tab=sent')}>
+        <IconGift size={16} /> <Text>{t.home.giftsSent}</Text>
+      </View>
+      <View className='quick-link' id='link-received' onClick={() => void openPage('/pages/gifts/index?tab=received')}>
+        <IconGift size={16} /> <Text>{t.home.giftsReceived}</Text>
+      </View>
+      {coupons && (
+        <View className='quick-link' id='link-coupons' onClick={() => void openPage('/pages/coupons/index')}>
+          <IconGift size={16} /> <Text>{t.coupon.claimLink}</Text>
+        </View>
+      )}
+      <View className='quick-link' id='link-member' onClick={() => void openPage('/member/pages/index/index')}>
+        <IconGift size={16} /> <Text>{t.member.entry}</Text>
+      </View>
+    </View>
+  )
+}
+
 export default function Index() {
   const [home, load] = useCloudData(loadHome)
   // A bag of more cards than a page (a company buying for its staff): the rest by nextCursor, 加载更多.
@@ -88,6 +113,7 @@ export default function Index() {
             <Button className='btn-block' fill='outline' id='link-coupons-empty' onClick={() => void openPage('/pages/coupons/index')}>
               {t.coupon.claimLink}
             </Button>
+            <QuickLinks coupons={false} />
           </View>
         }
       >
@@ -106,20 +132,7 @@ export default function Index() {
                   {summary.coupons > 0 && t.home.couponCount(summary.coupons)}
                 </Text>
               </View>
-              <View className='quick-links'>
-                <View className='quick-link' id='link-sent' onClick={() => void openPage('/pages/gifts/index?tab=sent')}>
-                  <IconGift size={16} /> <Text>{t.home.giftsSent}</Text>
-                </View>
-                <View className='quick-link' id='link-received' onClick={() => void openPage('/pages/gifts/index?tab=received')}>
-                  <IconGift size={16} /> <Text>{t.home.giftsReceived}</Text>
-                </View>
-                <View className='quick-link' id='link-coupons' onClick={() => void openPage('/pages/coupons/index')}>
-                  <IconGift size={16} /> <Text>{t.coupon.claimLink}</Text>
-                </View>
-                <View className='quick-link' id='link-member' onClick={() => void openPage('/member/pages/index/index')}>
-                  <IconGift size={16} /> <Text>{t.member.entry}</Text>
-                </View>
-              </View>
+              <QuickLinks />
               {d.pending.length > 0 && (
                 <Section title={t.home.pendingTitle} id='pending'>
                   {d.pending.map((p) => (

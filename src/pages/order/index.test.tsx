@@ -1,5 +1,5 @@
-import { render, screen } from '@testing-library/react'
-import { cloudHandlers, resetTaroStub, setRouterParams } from '../../../test/stubs/taro'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { cloudHandlers, navigations, resetTaroStub, setRouterParams } from '../../../test/stubs/taro'
 import OrderDetail from './index'
 
 beforeEach(resetTaroStub)
@@ -34,13 +34,17 @@ test('a link without order_id says so instead of calling the cloud', async () =>
   setRouterParams({})
   render(<OrderDetail />)
   expect(await screen.findByText('链接中缺少订单号，请从订单页重新打开')).toBeTruthy()
+  fireEvent.click(screen.getByText('查看我的卡'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/index/index']))
 })
 
 test('an order that is not the caller’s shows the refusal', async () => {
   setRouterParams({ order_id: 'Zother' })
   cloudHandlers.set('card', () => ({ errcode: 1005, errmsg: 'no order Zother of yours' }))
   render(<OrderDetail />)
-  // In words, never the errmsg or the errcode.
-  expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
+  // In words, never the errmsg or the errcode; what was not found, and a way on (retrying will not find it).
+  expect(await screen.findByText('没有找到这笔订单')).toBeTruthy()
   expect(screen.queryByText(/Zother|1005/)).toBeNull()
+  fireEvent.click(screen.getByText('查看我的卡'))
+  await waitFor(() => expect(navigations).toEqual(['/pages/index/index']))
 })

@@ -1,18 +1,15 @@
 import { Text, View } from '@tarojs/components'
 import { AsyncState } from '../../components/AsyncState'
+import { PageShell, Section } from '../../components/PageShell'
+import { Button } from '../../components/ui'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
-import { usePageQuery } from '../../services/page'
-import { formatYuan } from '../../utils/money'
+import { CloudCallError } from '../../services/cloud'
+import { openTab, usePageQuery } from '../../services/page'
+import { t } from '../../strings'
+import { yuan } from '../../utils/money'
 
-const STATE_LABEL: Record<string, string> = {
-  PAID: '已支付',
-  SENDING: '赠送中',
-  ACCEPTED: '已领取',
-  RETURNED: '未领取，已退回',
-  REFUNDED: '已退款',
-  INVOICE_AUTHORIZED: '已申请发票',
-}
+const toMyCards = () => void openTab('/pages/index/index')
 
 /**
  * Opened by the shelf's after-sales cells (refund, invoice): WeChat adds order_id and openid to the
@@ -21,44 +18,60 @@ const STATE_LABEL: Record<string, string> = {
  */
 export default function OrderDetail() {
   const q = usePageQuery()
-  const [order, reload] = useCloudData(async () => (q.order_id ? (await cardApi.shelfOrder(q.order_id, q.openid)).order : undefined))
+  const [order, reload] = useCloudData(async () =>
+    q.order_id
+      ? (
+          await cardApi.shelfOrder(q.order_id, q.openid).catch((err: unknown) => {
+            // The order id comes from WeChat's link: one that names no order of the caller's is an order not found.
+            if (err instanceof CloudCallError && (err.errcode === 1001 || err.errcode === 1005))
+              throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, 'ORDER_NOT_FOUND')
+            throw err
+          })
+        ).order
+      : undefined,
+  )
   if (!q.order_id) {
     return (
-      <View className='page'>
+      <PageShell title={t.order.title}>
         <View className='note' id='order-missing'>
-          链接中缺少订单号，请从订单页重新打开
+          {t.order.missing}
         </View>
-      </View>
+        <Button className='btn-block' type='primary' onClick={toMyCards}>
+          {t.common.seeMyCards}
+        </Button>
+      </PageShell>
     )
   }
   return (
-    <View className='page'>
-      <AsyncState value={order} onRetry={reload}>
+    <PageShell title={t.order.title}>
+      <AsyncState value={order} onRetry={reload} leave={{ label: t.common.seeMyCards, onLeave: toMyCards }}>
         {(o) =>
           o && (
             <View>
-              <View className='header'>订单 {o.orderId}</View>
-              <View className='row'>
-                <Text>状态</Text>
-                <Text id='order-state'>{STATE_LABEL[o.state] ?? o.state}</Text>
-              </View>
-              <View className='row'>
-                <Text>合计</Text>
-                <Text>¥{formatYuan(o.totalPrice)}</Text>
-              </View>
-              {o.cards.map((c) => (
-                <View className='card-tile' key={c.code}>
-                  <View>{c.title || c.cardId}</View>
-                  <View className='muted'>
-                    卡号 {c.code} · 面值 ¥{formatYuan(c.price)} · 余额 ¥{formatYuan(c.balance)}
-                  </View>
+              <Section title={t.order.number(o.orderId)} id='order'>
+                <View className='row'>
+                  <Text>{t.order.state}</Text>
+                  <Text id='order-state'>{t.order.states[o.state] ?? o.state}</Text>
                 </View>
-              ))}
-              <View className='note'>如需退款或开具发票，请联系商家客服并提供以上订单号。</View>
+                <View className='row'>
+                  <Text>{t.order.total}</Text>
+                  <Text>{yuan(o.totalPrice)}</Text>
+                </View>
+                {o.cards.map((c) => (
+                  <View className='card-tile' key={c.code}>
+                    <View>{c.title || c.cardId}</View>
+                    <View className='muted'>{t.order.cardLine(c.code, yuan(c.price), yuan(c.balance))}</View>
+                  </View>
+                ))}
+              </Section>
+              <View className='note'>{t.order.afterSales}</View>
+              <Button className='btn-block' onClick={toMyCards}>
+                {t.common.seeMyCards}
+              </Button>
             </View>
           )
         }
       </AsyncState>
-    </View>
+    </PageShell>
   )
 }

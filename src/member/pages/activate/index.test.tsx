@@ -56,6 +56,9 @@ test('invalid fields are named in Chinese and nothing is sent; valid ones activa
   fireEvent.click(screen.getByText('提交并激活'))
   expect(await screen.findByText('请输入正确的 11 位手机号')).toBeTruthy()
   expect(screen.getByText('请输入 1–20 个字的姓名（不含数字）')).toBeTruthy()
+  // The birthday is picked, not typed: an empty one asks to choose it, not to type 年-月-日.
+  expect(screen.getByText('请选择你的生日')).toBeTruthy()
+  expect(document.body.textContent).not.toMatch(/填写真实的生日/)
   expect(sent).toEqual([])
   fireEvent.change(inputs[0]!, { target: { value: '13800138000' } })
   fireEvent.change(inputs[1]!, { target: { value: '李爱丽' } })
