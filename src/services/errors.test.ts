@@ -1,5 +1,5 @@
 import { CloudCallError } from './cloud'
-import { userMessage } from './errors'
+import { notFoundFromLink, userMessage } from './errors'
 
 beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined))
 afterEach(() => jest.restoreAllMocks())
@@ -74,4 +74,21 @@ test.each([
   ],
 ])('%s names its field in words', (err, text) => {
   expect(userMessage(err)).toBe(text)
+})
+
+test('a link whose id is mangled or names nothing reads as not found; a reason of the server’s own is kept', () => {
+  const asLink = (err: unknown) => {
+    try {
+      notFoundFromLink('GIFT_NOT_FOUND')(err)
+    } catch (e) {
+      return e as CloudCallError
+    }
+    throw new Error('not rethrown')
+  }
+  const mangled = asLink(new CloudCallError('gift', 'get', 1001, 'giftId has an invalid format', undefined, 'giftId'))
+  expect([mangled.errcode, mangled.reason, userMessage(mangled)]).toEqual([1005, 'GIFT_NOT_FOUND', '没有找到这份礼物'])
+  expect(asLink(new CloudCallError('gift', 'get', 1005, 'no gift GF1')).reason).toBe('GIFT_NOT_FOUND')
+  expect(asLink(new CloudCallError('gift', 'get', 1005, 'the gift expired', 'GIFT_EXPIRED')).reason).toBe('GIFT_EXPIRED')
+  const busy = new CloudCallError('gift', 'get', 1503, 'busy')
+  expect(asLink(busy)).toBe(busy)
 })

@@ -115,6 +115,21 @@ export function userMessage(err: unknown): string {
   return t.errors.server
 }
 
+/**
+ * For a page whose ids come from a link (a shared gift, a card cell, WeChat's order link), not from anything the
+ * person typed: a link cut short or mangled (1001 on the id) or naming nothing of theirs (1005) is something that
+ * cannot be found, said by `reason` (GIFT_NOT_FOUND …), not 填写的内容有误. Other errors pass as they are.
+ */
+export function notFoundFromLink(reason: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof CloudCallError && err.errcode === 1001) throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, reason)
+    // A 1005 keeps a reason of the server's own (it knows more than the page), else says `reason`.
+    if (err instanceof CloudCallError && err.errcode === 1005 && !err.reason)
+      throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, reason, err.field, err.details)
+    throw err
+  }
+}
+
 /** Why the server refused (`reason`, e.g. GIFT_TAKEN), when it said; pages choose what to offer next by it. */
 export function reasonOf(err: unknown): string | undefined {
   return err instanceof CloudCallError ? err.reason : undefined

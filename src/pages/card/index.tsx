@@ -8,8 +8,7 @@ import { PageShell, Section } from '../../components/PageShell'
 import { Button, IconPhone, IconRefresh, Tag } from '../../components/ui'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
-import { CloudCallError } from '../../services/cloud'
-import { userMessage } from '../../services/errors'
+import { notFoundFromLink, userMessage } from '../../services/errors'
 import { openTab, usePageQuery, usePageShow, usePullDownRefresh } from '../../services/page'
 import type { Card, CardInfo, Entry } from '../../services/types'
 import { openCard } from '../../services/wx'
@@ -44,13 +43,8 @@ async function loadCard(q: Record<string, string | undefined>): Promise<Detail> 
     cardId = card.cardId
     code = card.code
   }
-  const d = await cardApi.detail(cardId, code).catch((err: unknown) => {
-    // The ids come from the link (My cards, WeChat's card cell), not from anything the person typed: a link
-    // cut short or mangled (1001: 「卡券」不能为空) or naming no card (1005) is a card that cannot be found.
-    if (err instanceof CloudCallError && (err.errcode === 1001 || err.errcode === 1005))
-      throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, 'CARD_NOT_FOUND')
-    throw err
-  })
+  // The ids come from the link (My cards, WeChat's card cell): one cut short or naming no card is a card not found.
+  const d = await cardApi.detail(cardId, code).catch(notFoundFromLink('CARD_NOT_FOUND'))
   return {
     card: d.card,
     history: d.history,

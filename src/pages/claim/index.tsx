@@ -8,8 +8,7 @@ import { Button, IconGift, IconSuccess } from '../../components/ui'
 import { claimGift } from '../../flows/gift'
 import { useCloudData } from '../../hooks/useCloudData'
 import { giftApi } from '../../services/api'
-import { CloudCallError } from '../../services/cloud'
-import { reasonOf, userMessage } from '../../services/errors'
+import { notFoundFromLink, reasonOf, userMessage } from '../../services/errors'
 import { openTab, usePageQuery, useShare } from '../../services/page'
 import type { Card, Gift } from '../../services/types'
 import { t } from '../../strings'
@@ -30,15 +29,7 @@ function endedText(gift: Gift): string {
 /** The friend opens the shared gift: who sent it, the blessing and the face; claims it (or one card of a group gift). */
 export default function ClaimPage() {
   const { giftId = '' } = usePageQuery()
-  const [data, reload] = useCloudData(() =>
-    giftApi.get(giftId).catch((err: unknown) => {
-      // The gift id comes from the shared link, not from anything the friend typed: a link cut short or mangled
-      // (1001 on giftId) is a gift that cannot be found, not 填写的内容有误.
-      if (err instanceof CloudCallError && err.errcode === 1001)
-        throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, 'GIFT_NOT_FOUND')
-      throw err
-    }),
-  )
+  const [data, reload] = useCloudData(() => giftApi.get(giftId).catch(notFoundFromLink('GIFT_NOT_FOUND')))
   const [claiming, setClaiming] = useState<Claiming>({ state: 'idle' })
   const inFlight = useRef(false)
   // The giver may forward the same envelope again from here.

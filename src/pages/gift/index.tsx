@@ -3,21 +3,14 @@ import { GiftState } from '../../components/GiftState'
 import { PageShell } from '../../components/PageShell'
 import { useCloudData } from '../../hooks/useCloudData'
 import { giftApi } from '../../services/api'
-import { CloudCallError } from '../../services/cloud'
+import { notFoundFromLink } from '../../services/errors'
 import { openTab, usePageQuery, usePageShow, useShare } from '../../services/page'
 import { t } from '../../strings'
 
 /** The giver's view of one gift: the envelope the friends will see, sharing it into a chat, and its status. */
 export default function GiftPage() {
   const { giftId = '' } = usePageQuery()
-  const [data, reload] = useCloudData(() =>
-    giftApi.get(giftId).catch((err: unknown) => {
-      // As on the claim page: a gift id cut short or mangled in the link is a gift that cannot be found.
-      if (err instanceof CloudCallError && err.errcode === 1001)
-        throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, 'GIFT_NOT_FOUND')
-      throw err
-    }),
-  )
+  const [data, reload] = useCloudData(() => giftApi.get(giftId).catch(notFoundFromLink('GIFT_NOT_FOUND')))
   usePageShow(() => void reload())
   useShare(() => (data.state === 'ready' ? data.data.share : undefined))
   return (

@@ -4,7 +4,7 @@ import { PageShell, Section } from '../../components/PageShell'
 import { Button } from '../../components/ui'
 import { useCloudData } from '../../hooks/useCloudData'
 import { cardApi } from '../../services/api'
-import { CloudCallError } from '../../services/cloud'
+import { notFoundFromLink } from '../../services/errors'
 import { openTab, usePageQuery } from '../../services/page'
 import { t } from '../../strings'
 import { yuan } from '../../utils/money'
@@ -19,16 +19,7 @@ const toMyCards = () => void openTab('/pages/index/index')
 export default function OrderDetail() {
   const q = usePageQuery()
   const [order, reload] = useCloudData(async () =>
-    q.order_id
-      ? (
-          await cardApi.shelfOrder(q.order_id, q.openid).catch((err: unknown) => {
-            // The order id comes from WeChat's link: one that names no order of the caller's is an order not found.
-            if (err instanceof CloudCallError && (err.errcode === 1001 || err.errcode === 1005))
-              throw new CloudCallError(err.fn, err.action, 1005, err.errmsg, 'ORDER_NOT_FOUND')
-            throw err
-          })
-        ).order
-      : undefined,
+    q.order_id ? (await cardApi.shelfOrder(q.order_id, q.openid).catch(notFoundFromLink('ORDER_NOT_FOUND'))).order : undefined,
   )
   if (!q.order_id) {
     return (
