@@ -818,6 +818,7 @@ export const zhCN = {
     adjust: '调整余额',
     adjustAmount: '调整金额（元，负数为扣减）',
     adjustReason: '调整原因（必填，最多 14 字）',
+    adjustReasonLong: '调整原因最多 14 个汉字',
     adjusted: (b: string) => `已调整，当前余额 ${b}`,
     entryKind: {
       issue: '开卡',
