@@ -425,7 +425,7 @@ export const zhCN = {
       deal_detail: '团购详情',
       default_detail: '优惠详情',
       prerogative: '会员权益',
-      page_title: '货架标题',
+      page_title: '货架名称',
       address: '地址',
       theme_list: '货架上的卡',
     } as Record<string, string>,
