@@ -570,6 +570,8 @@ export const zhCN = {
     coupon: {
       newCoupon: '新建优惠券',
       editCoupon: '编辑优惠券',
+      /** the edit form starts empty: only what is typed is changed */
+      keepBlank: '不修改请留空',
       type: '券的类型',
       friend: '朋友的券（可分享给朋友使用，需用券点兑换库存）',
       friendOn: '是朋友的券',
