@@ -396,7 +396,11 @@ export const merchant = defineActions('merchant', {
   // ---------- pay-then-member rules (member-card-management §8.4) ----------
   payGiftRuleAdd: {
     input: v.object({ rule: body<Record<string, unknown>>() }),
-    answer: v.object({ ruleId: v.number(), succMchidList: v.array(v.string()), failMchidList: v.array(typed<{ mchid: string }>()) }),
+    answer: v.object({
+      ruleId: v.number(),
+      succMchidList: v.array(v.string()),
+      failMchidList: v.array(typed<{ mchid: string; errcode?: number; occupy_rule_id?: number }>()),
+    }),
   },
   payGiftRuleDelete: { input: v.object({ ruleId: RULE_ID }), answer: v.object({ ruleId: v.number() }) },
   payGiftRuleGet: { input: v.object({ ruleId: RULE_ID }), answer: answer },

@@ -425,7 +425,7 @@ export const zhCN = {
       deal_detail: '团购详情',
       default_detail: '优惠详情',
       prerogative: '会员权益',
-      page_title: '货架标题',
+      page_title: '货架名称',
       address: '地址',
       theme_list: '货架上的卡',
     } as Record<string, string>,
@@ -570,6 +570,8 @@ export const zhCN = {
     coupon: {
       newCoupon: '新建优惠券',
       editCoupon: '编辑优惠券',
+      /** the edit form starts empty: only what is typed is changed */
+      keepBlank: '不修改请留空',
       type: '券的类型',
       friend: '朋友的券（可分享给朋友使用，需用券点兑换库存）',
       friendOn: '是朋友的券',
@@ -682,7 +684,13 @@ export const zhCN = {
       noMemberCards: '还没有会员卡，请先新建一张',
       add: '添加规则',
       added: (id: number) => `规则已添加（编号 ${id}）`,
-      failed: (n: number) => `${n} 个商户号未能加入`,
+      /** some mchids of a rule refused (fail_mchid_list): which, and why when WeChat says (72004 taken, 72001 another subject) */
+      failed: (mchids: string[], taken: boolean, otherSubject: boolean) =>
+        `商户号 ${mchids.join('、')} 未能加入` +
+        (taken ? '：已用于另一条规则，请先删除那条规则' : otherSubject ? '：与会员卡不属于同一主体' : ''),
+      /** every mchid refused: WeChat added no rule */
+      noneAdded: '规则没有添加',
+      newMemberCard: '新建会员卡',
       remove: '删除这条规则',
       removed: '规则已删除',
       list: '生效中的规则',
@@ -812,6 +820,7 @@ export const zhCN = {
     adjust: '调整余额',
     adjustAmount: '调整金额（元，负数为扣减）',
     adjustReason: '调整原因（必填，最多 14 字）',
+    adjustReasonLong: '调整原因最多 14 个汉字',
     adjusted: (b: string) => `已调整，当前余额 ${b}`,
     entryKind: {
       issue: '开卡',

@@ -118,3 +118,40 @@ test("a card's ledger beyond its newest entries: 加载更多 by the lookup's ne
   expect(await screen.findByText('加载更多')).toBeTruthy()
   expect(screen.queryByText('+¥1.00 → ¥100.00')).toBeNull()
 })
+
+test('a code typed as the card bag groups it (1234 5678 9012) is looked up; a reason past 14 characters is said under it', async () => {
+  const asked: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    asked.push(d)
+    return {
+      errcode: 0,
+      cards: [
+        {
+          cardId: 'pA',
+          code: '800000000001',
+          title: '100元礼品卡',
+          status: 'NORMAL',
+          balance: 10000,
+          holder: 'o',
+          orderId: 'MP1',
+          synced: true,
+          endTime: 0,
+          total: 0,
+          entries: [],
+          wechat: { status: 'NORMAL' },
+        },
+      ],
+    }
+  })
+  render(<CirculationPage />)
+  fireEvent.change(await screen.findByPlaceholderText('输入卡号'), { target: { value: ' 8000 0000 0001 ' } })
+  fireEvent.click(screen.getByText('查询'))
+  expect(await screen.findByText('我们的记录')).toBeTruthy()
+  expect(asked[0]).toEqual({ action: 'cardLookup', code: '800000000001' })
+  fireEvent.change(screen.getByPlaceholderText('调整金额（元，负数为扣减）'), { target: { value: '5' } })
+  fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '顾客投诉补偿经店长同意后调整余额' } })
+  expect(screen.getByText('调整原因最多 14 个汉字')).toBeTruthy()
+  fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '顾客投诉补偿' } })
+  expect(screen.queryByText('调整原因最多 14 个汉字')).toBeNull()
+})

@@ -28,7 +28,8 @@ function CardView({
   // One key per adjustment the merchant means: a retry after a lost reply is the same adjustment.
   const key = useRef(newKey('adj'))
   const fen = parseYuan(amount)
-  const reasonOk = reason.trim().length > 0 && utf8Bytes(reason) <= 42
+  const reasonLong = utf8Bytes(reason) > 42
+  const reasonOk = reason.trim().length > 0 && !reasonLong
   const freeze = async () => {
     setFreezing(false)
     try {
@@ -95,6 +96,7 @@ function CardView({
           <Input className='input' value={amount} placeholder={t.console.adjustAmount} onInput={(e) => setAmount(e.detail.value)} />
           <Input className='input' value={reason} placeholder={t.console.adjustReason} onInput={(e) => setReason(e.detail.value)} />
           {amount && fen === undefined && <Text className='error'>{t.console.errors.yuan}</Text>}
+          {reasonLong && <Text className='error'>{t.console.adjustReasonLong}</Text>}
           <View className='row-actions'>
             <Button size='small' fill='outline' disabled={fen === undefined || fen === 0 || !reasonOk} onClick={() => void adjust()}>
               {t.console.adjust}
@@ -129,13 +131,16 @@ function CardView({
   )
 }
 
+/** A code as the merchant types it from the card bag, which shows it in groups (1234 5678 9012). */
+const codeOf = (typed: string) => typed.replace(/\s+/g, '')
+
 function CirculationView() {
   const [code, setCode] = useState('')
   const [cards, setCards] = useState<CirculatingCard[]>()
   const [toast, showToast] = useToast()
   const look = async () => {
     try {
-      setCards((await consoleApi.lookup(code.trim())).cards)
+      setCards((await consoleApi.lookup(codeOf(code))).cards)
     } catch (err) {
       setCards(undefined)
       showToast(userMessage(err), 'fail')
@@ -152,7 +157,7 @@ function CirculationView() {
           placeholder={t.console.codePlaceholder}
           onInput={(e) => setCode(e.detail.value)}
         />
-        <Button size='small' type='primary' disabled={!/^[A-Za-z0-9_-]{1,64}$/.test(code.trim())} onClick={() => void look()}>
+        <Button size='small' type='primary' disabled={!/^[A-Za-z0-9_-]{1,64}$/.test(codeOf(code))} onClick={() => void look()}>
           {t.console.lookUp}
         </Button>
       </View>

@@ -147,8 +147,13 @@ test('editing a coupon sends the changed texts under its type through card/updat
   type('notice', '请出示给店员一二三四五六七八九十壹')
   expect(screen.getByText('最多 16 个汉字')).toBeTruthy()
   type('notice', '请出示给店员')
+  // The fields start empty: each says that empty leaves the coupon's text as it is.
+  expect(screen.getAllByPlaceholderText('不修改请留空')).toHaveLength(2)
+  // A double tap is one card/update (each sends the coupon back to review).
+  fireEvent.click(screen.getByText('提交审核'))
   fireEvent.click(screen.getByText('提交审核'))
   expect(await screen.findByText('已保存，卡券已重新提交审核')).toBeTruthy()
+  expect(calls.filter((c) => c.action === 'cardUpdate')).toHaveLength(1)
   expect(calls.find((c) => c.action === 'cardUpdate')!.update).toEqual({
     card_id: 'pD',
     discount: { base_info: { notice: '请出示给店员' } },

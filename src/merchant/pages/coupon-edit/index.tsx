@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { useMemo, useState } from 'react'
+import { useMemo, useRef, useState } from 'react'
 import { COUPON_TYPES, type CouponType } from '../../../../contract/card-rules'
 import { useToast } from '../../../components/Notice'
 import { useCloudData } from '../../../hooks/useCloudData'
@@ -164,7 +164,13 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
   // The same length rule as creation (contract/card-rules.ts baseInfoLimits), on the notice alone.
   const noticeCheck = checkCouponForm({ ...emptyCouponForm(type), notice }).notice
   const noticeErr = noticeCheck?.kind === 'tooLong' ? say(noticeCheck) : undefined
+  // card/update sends the coupon back to WeChat's review: a double tap is one update.
+  const saving = useRef(false)
+  const [busy, setBusy] = useState(false)
   const save = async () => {
+    if (saving.current) return
+    saving.current = true
+    setBusy(true)
     try {
       const r = await consoleApi.cardUpdate({
         card_id: cardId,
@@ -173,6 +179,9 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
       showToast(r.send_check === true ? t.merchant.resubmitted : t.console.coupon.updated, 'success')
     } catch (e) {
       showToast(userMessage(e), 'fail')
+    } finally {
+      saving.current = false
+      setBusy(false)
     }
   }
   return (
@@ -180,10 +189,23 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
       {toast}
       {refused && <RefusedEditHint reason={refused.reviewReason} />}
       <Section>
-        <Field id='notice' label={t.console.coupon.fields.notice!} value={notice} onInput={setNotice} error={noticeErr} />
-        <Field id='description' label={t.console.coupon.fields.description!} value={description} onInput={setDescription} />
+        <Field
+          id='notice'
+          label={t.console.coupon.fields.notice!}
+          value={notice}
+          onInput={setNotice}
+          error={noticeErr}
+          placeholder={t.console.coupon.keepBlank}
+        />
+        <Field
+          id='description'
+          label={t.console.coupon.fields.description!}
+          value={description}
+          onInput={setDescription}
+          placeholder={t.console.coupon.keepBlank}
+        />
       </Section>
-      <Button className='btn-block' type='primary' disabled={!!noticeErr || !(notice || description)} onClick={() => void save()}>
+      <Button className='btn-block' type='primary' disabled={busy || !!noticeErr || !(notice || description)} onClick={() => void save()}>
         {t.console.save}
       </Button>
     </View>

@@ -7,6 +7,7 @@ import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
 import { userMessage } from '../../../services/errors'
+import { openPage, usePageShow } from '../../../services/page'
 import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
 import { dateOf } from '../../../utils/coupon'
@@ -58,12 +59,14 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
   const [touched, setTouched] = useState<Set<PayGiftField>>(new Set())
   const [added, setAdded] = useState<number>()
   const [toast, showToast] = useToast()
-  const [busy, send] = useSubmitOnce(showToast)
+  // The form stays for another rule: a changed form may be sent again, the same one only once.
+  const [busy, send, rearm] = useSubmitOnce(showToast)
   const errors = useMemo(() => checkPayGiftForm(f), [f])
   const p = t.console.payGift
   const set = (k: PayGiftField) => (v: string) => {
     setF((cur) => ({ ...cur, [k]: v }))
     setTouched((cur) => new Set(cur).add(k))
+    rearm()
   }
   const err = (k: PayGiftField) => (touched.has(k) ? say(errors[k]) : undefined)
   const submit = async () => {
@@ -72,11 +75,16 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
       Object.keys(errors).length > 0,
       () => consoleApi.payGiftRuleAdd(payGiftRule(f)),
       (r) => {
-        setAdded(r.ruleId)
-        showToast(
-          r.failMchidList.length ? p.failed(r.failMchidList.length) : p.added(r.ruleId),
-          r.failMchidList.length ? 'fail' : 'success',
+        // WeChat answers rule_id 0 when every mchid was refused: there is no rule to delete.
+        if (r.ruleId) setAdded(r.ruleId)
+        const fails = r.failMchidList
+        if (fails.length === 0) return showToast(p.added(r.ruleId), 'success')
+        const why = p.failed(
+          fails.map((m) => m.mchid),
+          fails.some((m) => m.errcode === 72004),
+          fails.some((m) => m.errcode === 72001),
         )
+        showToast(`${r.ruleId ? p.added(r.ruleId) : p.noneAdded}。${why}`, 'fail')
       },
     )
   }
@@ -140,8 +148,20 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
 
 function PayGiftPage() {
   const [cards, reload] = useCloudData(consoleApi.memberCards)
+  // Back from 新建会员卡: the new card is offered at once.
+  usePageShow(() => void reload())
   return (
-    <AsyncState value={cards} onRetry={reload} isEmpty={(d) => d.cards.length === 0} empty={t.console.payGift.noMemberCards}>
+    <AsyncState
+      value={cards}
+      onRetry={reload}
+      isEmpty={(d) => d.cards.length === 0}
+      empty={t.console.payGift.noMemberCards}
+      emptyAction={
+        <Button className='btn-block' type='primary' onClick={() => void openPage('/merchant/pages/member-card-edit/index')}>
+          {t.console.payGift.newMemberCard}
+        </Button>
+      }
+    >
       {(d) => <PayGiftView cards={d.cards} />}
     </AsyncState>
   )

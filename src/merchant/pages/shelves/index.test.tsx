@@ -90,3 +90,39 @@ test('a shelf is created from chosen cards, previewed, shared and taken down', a
   expect(await screen.findByText('已下架')).toBeTruthy()
   expect(sent[1]).toEqual({ action: 'shelfTakedown', pageId: 'pg1', maintain: true })
 })
+
+test("a shelf's name past page/add's 9 Chinese characters is said under it before sending; 取消 leaves the form", async () => {
+  const sent: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    switch (d.action) {
+      case 'whoami':
+        return { errcode: 0, role: 'admin' }
+      case 'shelfList':
+        return { errcode: 0, shelves: [{ pageId: 'pg1', title: '礼品卡商城', link: 'l1', maintain: false }] }
+      case 'cardList':
+        return { errcode: 0, cards: [{ cardId: 'pA', title: '中秋礼品卡', price: 20000, backgroundPicUrl: 'http://cdn/face' }] }
+      case 'shelfGet':
+        return { errcode: 0, page: { page_title: '礼品卡商城', cell_1: { url: 'http://h5/#/pages/order/index' } }, link: '' }
+      default:
+        sent.push(d)
+        return { errcode: 0, pageId: 'pg2', link: 'l2' }
+    }
+  })
+  render(<ShelvesPage />)
+  expect(await screen.findByText('礼品卡商城')).toBeTruthy()
+  fireEvent.click(screen.getByText('新建货架'))
+  const type = (id: string, v: string) => fireEvent.change(document.querySelector(`#field-${id} input`)!, { target: { value: v } })
+  type('shelfTitle', '中秋节特别礼品卡专场限时发售')
+  fireEvent.click(document.querySelector('#shelf-form [data-card="pA"]')!)
+  type('address', '广州市海珠区示例路1号')
+  type('phone', '020-12345678')
+  expect(document.querySelector('#field-shelfTitle .field-msg')!.textContent).toBe('最多 9 个汉字')
+  fireEvent.click(screen.getByText('提交审核'))
+  expect(sent).toEqual([])
+  type('shelfTitle', '中秋专场')
+  expect(document.querySelector('#field-shelfTitle .field-msg')).toBeNull()
+  fireEvent.click(screen.getByText('取消'))
+  expect(document.querySelector('#shelf-form')).toBeNull()
+  expect(screen.getByText('新建货架')).toBeTruthy()
+  expect(sent).toEqual([])
+})

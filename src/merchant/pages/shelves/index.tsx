@@ -11,7 +11,7 @@ import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
 import { consoleApi, type GiftCardRow, type ShelfRow } from '../../api'
 import { Field } from '../../components/Field'
-import { isServicePhone } from '../../giftcard-form'
+import { isServicePhone, utf8Bytes } from '../../giftcard-form'
 import { RequiredMark } from '../../../components/RequiredMark'
 import { Gate } from '../../components/Gate'
 
@@ -44,14 +44,14 @@ function pageOf(f: ShelfForm, cards: GiftCardRow[]) {
   const faces = chosen.map((c) => c.backgroundPicUrl).filter((u): u is string => !!u)
   return {
     ...(f.pageId ? { page_id: f.pageId } : {}),
-    page_title: f.title,
+    page_title: f.title.trim(),
     support_multi: true,
     support_buy_for_self: true,
     banner_pic_url: faces[0] ?? '',
     theme_list: [
       {
         theme_pic_url: faces[0] ?? '',
-        title: f.theme,
+        title: f.theme.trim(),
         title_color: '#B8322A',
         item_list: chosen.map((c) => ({ card_id: c.cardId, title: yuan(c.price) })),
         pic_item_list: faces.map((u) => ({ background_pic_url: u, default_gifting_msg: '愿你天天开心' })),
@@ -65,23 +65,31 @@ function pageOf(f: ShelfForm, cards: GiftCardRow[]) {
   }
 }
 
+/** page/add's limits (server/wechat/giftcard-page.ts checkPage): page_title 9 Chinese characters, a theme's title 15. */
+const TITLE_MAX = 9
+const THEME_MAX = 15
+
 function Editor({
   initial,
   cards,
   onDone,
+  onCancel,
   showToast,
 }: {
   initial: ShelfForm
   cards: GiftCardRow[]
   onDone: () => Promise<void>
+  onCancel: () => void
   showToast: (s: string, i?: 'success' | 'fail') => void
 }) {
   const [f, setF] = useState(initial)
   const [busy, setBusy] = useState(false)
   const req = (v: string) => (v.trim() ? undefined : t.console.errors.required)
+  const upTo = (v: string, max: number) => req(v) ?? (utf8Bytes(v.trim()) > max * 3 ? t.console.errors.tooLong(max) : undefined)
+  const titleErr = upTo(f.title, TITLE_MAX)
+  const themeErr = upTo(f.theme, THEME_MAX)
   const phoneErr = req(f.phone) ?? (isServicePhone(f.phone) ? undefined : t.console.errors.phone)
-  const invalid =
-    !f.title.trim() || !f.theme.trim() || f.cards.length === 0 || !f.address.trim() || !!phoneErr || !/^https?:\/\//.test(f.cellUrl)
+  const invalid = !!titleErr || !!themeErr || f.cards.length === 0 || !f.address.trim() || !!phoneErr || !/^https?:\/\//.test(f.cellUrl)
   const save = async () => {
     setBusy(true)
     try {
@@ -104,7 +112,7 @@ function Editor({
           label={t.console.shelfTitle}
           value={f.title}
           onInput={(v) => setF({ ...f, title: v })}
-          error={req(f.title)}
+          error={titleErr}
           required
         />
         <Field
@@ -112,7 +120,7 @@ function Editor({
           label={t.console.themeTitle}
           value={f.theme}
           onInput={(v) => setF({ ...f, theme: v })}
-          error={req(f.theme)}
+          error={themeErr}
           required
         />
         <Text className='field-label'>
@@ -159,6 +167,9 @@ function Editor({
         />
         <Button className='btn-block' type='primary' disabled={busy || invalid} onClick={() => void save()}>
           {t.console.save}
+        </Button>
+        <Button className='btn-block' fill='outline' disabled={busy} onClick={onCancel}>
+          {t.common.cancel}
         </Button>
       </View>
     </Section>
@@ -270,6 +281,7 @@ function ShelvesView() {
                 initial={editing}
                 cards={d.cards}
                 showToast={showToast}
+                onCancel={() => setEditing(undefined)}
                 onDone={async () => {
                   setEditing(undefined)
                   await reload()
