@@ -684,10 +684,9 @@ export const zhCN = {
       noMemberCards: '还没有会员卡，请先新建一张',
       add: '添加规则',
       added: (id: number) => `规则已添加（编号 ${id}）`,
-      /** some mchids of a rule refused (fail_mchid_list): which, and why when WeChat says (72004 taken, 72001 another subject) */
-      failed: (mchids: string[], taken: boolean, otherSubject: boolean) =>
-        `商户号 ${mchids.join('、')} 未能加入` +
-        (taken ? '：已用于另一条规则，请先删除那条规则' : otherSubject ? '：与会员卡不属于同一主体' : ''),
+      /** some mchids of a rule refused (fail_mchid_list, joined with 、): which, and why when WeChat says (72004 taken, 72001 another subject) */
+      failed: (mchids: string, taken: boolean, otherSubject: boolean) =>
+        `商户号 ${mchids} 未能加入` + (taken ? '：已用于另一条规则，请先删除那条规则' : otherSubject ? '：与会员卡不属于同一主体' : ''),
       /** every mchid refused: WeChat added no rule */
       noneAdded: '规则没有添加',
       newMemberCard: '新建会员卡',

@@ -80,7 +80,7 @@ function PayGiftView({ cards }: { cards: { cardId: string; title: string }[] }) 
         const fails = r.failMchidList
         if (fails.length === 0) return showToast(p.added(r.ruleId), 'success')
         const why = p.failed(
-          fails.map((m) => m.mchid),
+          fails.map((m) => m.mchid).join('、'),
           fails.some((m) => m.errcode === 72004),
           fails.some((m) => m.errcode === 72001),
         )
