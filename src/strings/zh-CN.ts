@@ -821,6 +821,14 @@ export const zhCN = {
     adjustReason: '调整原因（必填，最多 14 字）',
     adjustReasonLong: '调整原因最多 14 个汉字',
     adjusted: (b: string) => `已调整，当前余额 ${b}`,
+    /** the adjustment's confirmation: a mistyped 500 for 5 is caught before it moves money */
+    adjustConfirmTitle: '确认调整余额',
+    adjustCard: (title: string, tail: string) => `「${title}」（尾号 ${tail}）`,
+    adjustUp: (amount: string) => `增加 ${amount}`,
+    adjustDown: (amount: string) => `扣减 ${amount}`,
+    adjustConfirmText: (card: string, change: string, after: string, reason: string) =>
+      `${card}余额${change}，调整后为 ${after}。原因：${reason}`,
+    adjustConfirm: '确认调整',
     entryKind: {
       issue: '开卡',
       spend: '消费',

@@ -48,6 +48,10 @@ test('a card by code: our ledger beside WeChat; adjust in yuan with a reason und
   fireEvent.change(screen.getByPlaceholderText('调整金额（元，负数为扣减）'), { target: { value: '-12.5' } })
   fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '补偿' } })
   fireEvent.click(screen.getByText('调整余额'))
+  // Nothing moves until the merchant confirms what the adjustment does, on which card.
+  expect(await screen.findByText('「100元礼品卡」（尾号 0001）余额扣减 ¥12.50，调整后为 ¥87.50。原因：补偿')).toBeTruthy()
+  expect(sent).toEqual([])
+  fireEvent.click(screen.getByText('确认调整'))
   expect(await screen.findByText('已调整，当前余额 ¥87.50')).toBeTruthy()
   expect(sent[0]).toMatchObject({
     action: 'cardAdjust',
@@ -61,7 +65,7 @@ test('a card by code: our ledger beside WeChat; adjust in yuan with a reason und
   fireEvent.click(screen.getByText('冻结'))
   expect(await screen.findByText('冻结后这张卡在微信卡包和小程序中都不能再使用，余额保留。')).toBeTruthy()
   fireEvent.change(document.querySelector('.nut-dialog textarea')!, { target: { value: '挂失' } })
-  fireEvent.click(document.querySelector('.nut-dialog-footer-ok')!)
+  fireEvent.click(screen.getByText('冻结', { selector: '.nut-dialog-footer-ok, .nut-dialog-footer-ok *' }))
   expect(await screen.findByText('已冻结')).toBeTruthy()
   expect(sent[1]).toEqual({ action: 'cardFreeze', cardId: 'pA', code: '800000000001', reason: '挂失' })
   expect(await screen.findAllByText('已失效')).toHaveLength(2)
@@ -154,4 +158,45 @@ test('a code typed as the card bag groups it (1234 5678 9012) is looked up; a re
   expect(screen.getByText('调整原因最多 14 个汉字')).toBeTruthy()
   fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '顾客投诉补偿' } })
   expect(screen.queryByText('调整原因最多 14 个汉字')).toBeNull()
+})
+
+test('a deduction past the balance shown is refused before the confirmation; a cancelled one sends nothing', async () => {
+  const sent: Record<string, unknown>[] = []
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'cardLookup')
+      return {
+        errcode: 0,
+        cards: [
+          {
+            cardId: 'pA',
+            code: '800000000001',
+            title: '100元礼品卡',
+            status: 'NORMAL',
+            balance: 3000,
+            holder: '',
+            synced: true,
+            endTime: 0,
+            total: 0,
+            entries: [],
+            wechat: { status: 'NORMAL' },
+          },
+        ],
+      }
+    sent.push(d)
+    return { errcode: 0, balance: 0 }
+  })
+  render(<CirculationPage />)
+  fireEvent.change(await screen.findByPlaceholderText('输入卡号'), { target: { value: '800000000001' } })
+  fireEvent.click(screen.getByText('查询'))
+  fireEvent.change(await screen.findByPlaceholderText('调整金额（元，负数为扣减）'), { target: { value: '-500' } })
+  fireEvent.change(screen.getByPlaceholderText('调整原因（必填，最多 14 字）'), { target: { value: '补偿' } })
+  fireEvent.click(screen.getByText('调整余额'))
+  expect(await screen.findByText('扣减金额超过卡内余额 ¥30.00')).toBeTruthy()
+  expect(screen.queryByText('确认调整余额')).toBeNull()
+  fireEvent.change(screen.getByPlaceholderText('调整金额（元，负数为扣减）'), { target: { value: '500' } })
+  fireEvent.click(screen.getByText('调整余额'))
+  expect(await screen.findByText('「100元礼品卡」（尾号 0001）余额增加 ¥500.00，调整后为 ¥530.00。原因：补偿')).toBeTruthy()
+  fireEvent.click(screen.getByText('取消'))
+  expect(sent).toEqual([])
 })

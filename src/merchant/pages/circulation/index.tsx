@@ -40,7 +40,16 @@ function CardView({
       toast(userMessage(err), 'fail')
     }
   }
+  /** the adjustment waiting for the merchant's yes (its amount in fen): money moves only after the dialog */
+  const [confirming, setConfirming] = useState<number>()
+  const askAdjust = () => {
+    if (fen === undefined || fen === 0 || !reasonOk) return
+    // A deduction past the balance shown: say so now, not after a confirmation the server would refuse.
+    if (fen < 0 && -fen > c.balance) return toast(t.redeem.overBalance(yuan(c.balance)), 'fail')
+    setConfirming(fen)
+  }
   const adjust = async () => {
+    setConfirming(undefined)
     try {
       const r = await consoleApi.adjust(c.cardId, c.code, fen!, reason.trim(), key.current)
       key.current = newKey('adj')
@@ -98,7 +107,7 @@ function CardView({
           {amount && fen === undefined && <Text className='error'>{t.console.errors.yuan}</Text>}
           {reasonLong && <Text className='error'>{t.console.adjustReasonLong}</Text>}
           <View className='row-actions'>
-            <Button size='small' fill='outline' disabled={fen === undefined || fen === 0 || !reasonOk} onClick={() => void adjust()}>
+            <Button size='small' fill='outline' disabled={fen === undefined || fen === 0 || !reasonOk} onClick={askAdjust}>
               {t.console.adjust}
             </Button>
             <Button size='small' type='danger' fill='outline' onClick={() => setFreezing(true)}>
@@ -126,6 +135,24 @@ function CardView({
         cancelText={t.common.cancel}
         onConfirm={() => (freezeReason.trim() ? void freeze() : toast(t.console.freezeReason, 'fail'))}
         onCancel={() => setFreezing(false)}
+      />
+      <Dialog
+        visible={confirming !== undefined}
+        title={t.console.adjustConfirmTitle}
+        content={
+          confirming === undefined
+            ? ''
+            : t.console.adjustConfirmText(
+                t.console.adjustCard(c.title, c.code.slice(-4)),
+                confirming > 0 ? t.console.adjustUp(yuan(confirming)) : t.console.adjustDown(yuan(-confirming)),
+                yuan(c.balance + confirming),
+                reason.trim(),
+              )
+        }
+        confirmText={t.console.adjustConfirm}
+        cancelText={t.common.cancel}
+        onConfirm={() => void adjust()}
+        onCancel={() => setConfirming(undefined)}
       />
     </View>
   )
