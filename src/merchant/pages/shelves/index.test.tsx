@@ -126,3 +126,17 @@ test("a shelf's name past page/add's 9 Chinese characters is said under it befor
   expect(screen.getByText('新建货架')).toBeTruthy()
   expect(sent).toEqual([])
 })
+
+test('the refund and invoice text, a paragraph, is edited in a text area', async () => {
+  cloudHandlers.set('merchant', (d) => {
+    if (d.action === 'whoami') return { errcode: 0, role: 'admin' }
+    if (d.action === 'shelfList') return { errcode: 0, shelves: [] }
+    if (d.action === 'cardList') return { errcode: 0, cards: [] }
+    return { errcode: 1002, errmsg: 'unknown' }
+  })
+  render(<ShelvesPage />)
+  fireEvent.click(await screen.findByText('新建货架'))
+  const field = await waitFor(() => document.querySelector('#field-bizDescription')!)
+  expect(field.querySelector('textarea')).not.toBeNull()
+  expect(field.querySelector('input')).toBeNull()
+})

@@ -159,6 +159,7 @@ function Editor({
         />
         <Field
           id='bizDescription'
+          multiline
           label={t.console.bizDescription}
           value={f.bizDescription}
           onInput={(v) => setF({ ...f, bizDescription: v })}
