@@ -80,11 +80,11 @@ function invalidInWords(e: CloudCallError): string | undefined {
   return t.errors.invalidField(name, ruleInWords(field, rule))
 }
 
-/** The sentence to show for `err`; logs the details. */
 /** A spend or redemption the card's balance could not cover (1006, insufficient balance): refused, nothing moved. */
 export const isInsufficient = (err: unknown): boolean =>
   err instanceof CloudCallError && err.errcode === 1006 && /insufficient/i.test(err.errmsg)
 
+/** The sentence to show for `err`; logs the details. */
 export function userMessage(err: unknown): string {
   const e = err as Error & Partial<CloudCallError>
   console.warn(

@@ -27,6 +27,8 @@ export const zhCN = {
     goShop: '去选购',
     required: '必填',
     chooseDate: '请选择日期',
+    /** a card named for staff to read out: its title and the last 4 digits of its code (a ¥100 card among many) */
+    cardWithTail: (title: string, code: string) => `「${title}」（尾号 ${code.slice(-4)}）`,
   },
   status: {
     NORMAL: '可使用',
@@ -334,8 +336,7 @@ export const zhCN = {
     confirmDebit: (title: string, amount: string) => `从「${title}」扣减 ${amount}，扣减后不可撤销`,
     done: '核销成功',
     /** a debit done: what was taken from which card (its title and the code's last 4 digits), and what is left */
-    doneBalance: (amount: string, title: string, tail: string, balance: string) =>
-      `核销成功：「${title}」（尾号 ${tail}）扣减 ${amount}，余额 ${balance}`,
+    doneBalance: (card: string, amount: string, balance: string) => `核销成功：${card}扣减 ${amount}，余额 ${balance}`,
     balance: (amount: string) => `余额 ${amount}`,
     scanFailed: '没有扫到券码，请手动输入',
     unavailable: '已失效',
@@ -823,7 +824,6 @@ export const zhCN = {
     adjusted: (b: string) => `已调整，当前余额 ${b}`,
     /** the adjustment's confirmation: a mistyped 500 for 5 is caught before it moves money */
     adjustConfirmTitle: '确认调整余额',
-    adjustCard: (title: string, tail: string) => `「${title}」（尾号 ${tail}）`,
     adjustUp: (amount: string) => `增加 ${amount}`,
     adjustDown: (amount: string) => `扣减 ${amount}`,
     adjustConfirmText: (card: string, change: string, after: string, reason: string) =>

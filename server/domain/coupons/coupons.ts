@@ -2,12 +2,20 @@
 // the merchant's definitions, offering a free one for claiming in the Mini Program, signing it for
 // the caller (get_limit and stock respected, outer_str naming the channel), and recording it in the
 // caller's card bag, whether wx.addCard's answer or the user_get_card push arrives first.
-import { COUPON_TYPES, DEFAULT_GET_LIMIT, isFriendCoupon, termsOf, type CouponTerms, type CouponType } from '../../../contract/card-rules'
+import {
+  cardSection,
+  COUPON_TYPES,
+  DEFAULT_GET_LIMIT,
+  isFriendCoupon,
+  stockIn,
+  termsOf,
+  type CouponTerms,
+  type CouponType,
+} from '../../../contract/card-rules'
 import { AppError, ErrCode } from '../../errors'
 import { Collections } from '../../store/collections'
 import { DuplicateIdError, where, type Store, type StoredDoc } from '../../store/port'
 import { findPage, type PageRequest } from '../../store/pages'
-import { cardSection } from '../../../contract/card-rules'
 import type { CardBody, CardCreateRequest } from '../../wechat/card'
 import { buildCardExt, signingTicket } from '../../wechat/card-ext'
 import type { WechatClient } from '../../wechat/client'
@@ -217,7 +225,7 @@ export async function claimCoupon(
     const held = await store.count(Collections.couponClaims, { mpOpenid, cardId })
     if (def.getLimit > 0 && held >= def.getLimit) throw overLimit(def.getLimit)
     const got = await wx.card.get(cardId)
-    const quantity = Number(cardSection(got.card).base_info?.sku?.quantity ?? 0)
+    const quantity = stockIn(got.card) ?? 0
     if (quantity < 1) throw new AppError(ErrCode.CONFLICT, `cardId ${cardId} is out of stock`)
     const slot = def.getLimit > 0 ? await takeClaimSlot(store, cardId, mpOpenid, requestId, def.getLimit) : undefined
     claim = {

@@ -1,5 +1,5 @@
 import { Image, View } from '@tarojs/components'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import {
   checkGiftCardForm,
   giftCardBody,
@@ -18,6 +18,7 @@ import { goBack, usePageQuery } from '../../../services/page'
 import { t } from '../../../strings'
 import { yuan } from '../../../utils/money'
 import { useCloudData } from '../../../hooks/useCloudData'
+import { useOneAtATime } from '../../../hooks/useOneAtATime'
 import { consoleApi } from '../../api'
 import { Field } from '../../components/Field'
 import { Upload } from '../../components/Upload'
@@ -230,26 +231,20 @@ function EditForm({ cardId }: { cardId: string }) {
   const phoneErr = phone && !isServicePhone(phone) ? t.console.errors.phone : undefined
   // Each save sends the card back to WeChat's review: a double tap sends it once, and once saved the texts
   // saved are the card's (the list asked again), so the button rests until something else is changed.
-  const saving = useRef(false)
-  const [busy, setBusy] = useState(false)
-  const save = async () => {
-    if (saving.current) return
-    saving.current = true
-    setBusy(true)
-    try {
-      const r = await consoleApi.cardUpdate({
-        card_id: cardId,
-        general_card: { base_info: changed },
-      })
-      showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
-      await reloadCards()
-    } catch (e) {
-      showToast(userMessage(e), 'fail')
-    } finally {
-      saving.current = false
-      setBusy(false)
-    }
-  }
+  const [busy, oneAtATime] = useOneAtATime()
+  const save = () =>
+    oneAtATime(async () => {
+      try {
+        const r = await consoleApi.cardUpdate({
+          card_id: cardId,
+          general_card: { base_info: changed },
+        })
+        showToast(r.send_check === true ? t.merchant.resubmitted : t.console.updated, 'success')
+        await reloadCards()
+      } catch (e) {
+        showToast(userMessage(e), 'fail')
+      }
+    })
   return (
     <View id='card-edit'>
       {toast}

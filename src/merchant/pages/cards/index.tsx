@@ -1,10 +1,11 @@
 import { Image, Input, Text, View } from '@tarojs/components'
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import { AsyncState } from '../../../components/AsyncState'
 import { useToast } from '../../../components/Notice'
 import { Section } from '../../../components/PageShell'
 import { Button, Dialog, Tag } from '../../../components/ui'
 import { useCloudData } from '../../../hooks/useCloudData'
+import { useOneAtATime } from '../../../hooks/useOneAtATime'
 import { userMessage } from '../../../services/errors'
 import { openPage, usePageShow } from '../../../services/page'
 import { t } from '../../../strings'
@@ -65,23 +66,16 @@ function CardRow({
   const delta = stockDelta(stock)
   const stockError = stock.trim() === '' ? undefined : delta === undefined ? t.console.stockRule : refused
   // A stock change is not idempotent (each call moves WeChat's stock by delta): a double tap sends it once.
-  const changing = useRef(false)
-  const [busy, setBusy] = useState(false)
-  const changeStock = async () => {
-    if (delta === undefined || changing.current) return
-    changing.current = true
-    setBusy(true)
-    setRefused(undefined)
-    try {
+  const [busy, oneAtATime] = useOneAtATime()
+  const changeStock = () =>
+    oneAtATime(async () => {
+      if (delta === undefined) return
+      setRefused(undefined)
       const done = await act(() => consoleApi.cardStock(c.cardId, delta), t.console.stockChanged, setRefused)
       if (done) setStock('')
       // What was shown is no longer the stock: ask again after a change.
       if (done && left !== undefined) await lookUpStock()
-    } finally {
-      changing.current = false
-      setBusy(false)
-    }
-  }
+    })
   return (
     <View className='card-tile plain merchant-card' data-card={c.cardId}>
       <View className='row'>

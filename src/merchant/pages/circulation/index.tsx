@@ -143,7 +143,7 @@ function CardView({
           confirming === undefined
             ? ''
             : t.console.adjustConfirmText(
-                t.console.adjustCard(c.title, c.code.slice(-4)),
+                t.common.cardWithTail(c.title, c.code),
                 confirming > 0 ? t.console.adjustUp(yuan(confirming)) : t.console.adjustDown(yuan(-confirming)),
                 yuan(c.balance + confirming),
                 reason.trim(),

@@ -1,8 +1,9 @@
 import { Text, View } from '@tarojs/components'
-import { useMemo, useRef, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { COUPON_TYPES, type CouponType } from '../../../../contract/card-rules'
 import { useToast } from '../../../components/Notice'
 import { useCloudData } from '../../../hooks/useCloudData'
+import { useOneAtATime } from '../../../hooks/useOneAtATime'
 import { Section } from '../../../components/PageShell'
 import { Button } from '../../../components/ui'
 import { userMessage } from '../../../services/errors'
@@ -165,25 +166,19 @@ function EditForm({ cardId, type }: { cardId: string; type: CouponType }) {
   const noticeCheck = checkCouponForm({ ...emptyCouponForm(type), notice }).notice
   const noticeErr = noticeCheck?.kind === 'tooLong' ? say(noticeCheck) : undefined
   // card/update sends the coupon back to WeChat's review: a double tap is one update.
-  const saving = useRef(false)
-  const [busy, setBusy] = useState(false)
-  const save = async () => {
-    if (saving.current) return
-    saving.current = true
-    setBusy(true)
-    try {
-      const r = await consoleApi.cardUpdate({
-        card_id: cardId,
-        [type.toLowerCase()]: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}) } },
-      })
-      showToast(r.send_check === true ? t.merchant.resubmitted : t.console.coupon.updated, 'success')
-    } catch (e) {
-      showToast(userMessage(e), 'fail')
-    } finally {
-      saving.current = false
-      setBusy(false)
-    }
-  }
+  const [busy, oneAtATime] = useOneAtATime()
+  const save = () =>
+    oneAtATime(async () => {
+      try {
+        const r = await consoleApi.cardUpdate({
+          card_id: cardId,
+          [type.toLowerCase()]: { base_info: { ...(notice ? { notice } : {}), ...(description ? { description } : {}) } },
+        })
+        showToast(r.send_check === true ? t.merchant.resubmitted : t.console.coupon.updated, 'success')
+      } catch (e) {
+        showToast(userMessage(e), 'fail')
+      }
+    })
   return (
     <View id='coupon-edit'>
       {toast}

@@ -118,7 +118,7 @@ export default function RedeemPage() {
       // A debit says what it took from which card, so the cashier can tell the customer before the next one.
       const text =
         r.balance !== undefined && fen !== undefined
-          ? t.redeem.doneBalance(yuan(fen), c.title, c.code.slice(-4), yuan(r.balance))
+          ? t.redeem.doneBalance(t.common.cardWithTail(c.title, c.code), yuan(fen), yuan(r.balance))
           : t.redeem.done
       setStep({ s: 'done', text })
       setCode('')
